@@ -1,0 +1,47 @@
+"""forceratio: a counterfactual force-ratio simulator and a fast, honest Lanchester toolkit.
+
+The public API is imported lazily so that ``forceratio --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_API = {
+    "battle": "forceratio.simulator.battle",
+    "simulate": "forceratio.simulator.solve",
+    "simulate_stochastic": "forceratio.simulator.stochastic",
+    "Engagement": "forceratio.simulator.engagement",
+    "Side": "forceratio.simulator.engagement",
+    "make_side": "forceratio.simulator.engagement",
+    "Multiplier": "forceratio.simulator.schedules",
+    "Reinforcements": "forceratio.simulator.schedules",
+    "BattleResult": "forceratio.simulator.result",
+    "LAWS": "forceratio.simulator.laws",
+    "get_law": "forceratio.simulator.laws",
+    "summarize": "forceratio.report",
+    "InputError": "forceratio.errors",
+    "ForceratioError": "forceratio.errors",
+}
+
+__all__ = sorted(_API)
+
+if TYPE_CHECKING:
+    from forceratio.errors import ForceratioError, InputError
+    from forceratio.report import summarize
+    from forceratio.simulator.battle import battle
+    from forceratio.simulator.engagement import Engagement, Side, make_side
+    from forceratio.simulator.laws import LAWS, get_law
+    from forceratio.simulator.result import BattleResult
+    from forceratio.simulator.schedules import Multiplier, Reinforcements
+    from forceratio.simulator.solve import simulate
+    from forceratio.simulator.stochastic import simulate_stochastic
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'forceratio' has no attribute {name!r}")

@@ -1,0 +1,3 @@
+from forceratio.cli import main
+
+main()

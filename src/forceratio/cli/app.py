@@ -1,0 +1,37 @@
+"""The typer application: commands are added from one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from forceratio.cli import battle
+from forceratio.cli.errors import one_line_errors
+
+app = typer.Typer(
+    name="forceratio",
+    help=(
+        "Counterfactual force-ratio simulator: Lanchester-type battles, the sourced "
+        "1941 force tables, and the 12 June vs 22 June 1941 comparison."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("battle")(one_line_errors(battle.battle))
+
+
+def _version(value: bool) -> None:
+    if value:
+        from forceratio import __version__
+
+        print(f"forceratio {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Counterfactual force-ratio simulator."""

@@ -1,0 +1,60 @@
+"""Rendering tables and records in the formats the commands offer."""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+
+class Format(str, enum.Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def console() -> Console:
+    return Console(soft_wrap=True)
+
+
+def print_json(obj: Any) -> None:
+    print(json.dumps(obj, indent=2, allow_nan=False))
+
+
+def _cell(v: Any, digits: int) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}"
+    return str(v)
+
+
+def print_frame(df: pd.DataFrame, fmt: Format, *, title: str | None = None, digits: int = 2) -> None:
+    """Print a DataFrame as a rich table, CSV or markdown (JSON is the caller's)."""
+    if fmt is Format.csv:
+        print(df.to_csv(index=False), end="")
+    elif fmt is Format.markdown:
+        if title:
+            print(f"**{title}**\n")
+        print(df.to_markdown(index=False, floatfmt=f".{digits}f"))
+    elif fmt is Format.json:
+        print_json(json.loads(df.to_json(orient="records")))
+    elif len(df) == 1 and len(df.columns) > 4:
+        table = Table(title=title)
+        table.add_column("field")
+        table.add_column("value", justify="right")
+        for col in df.columns:
+            table.add_row(str(col), _cell(df[col].iloc[0], digits))
+        console().print(table)
+    else:
+        table = Table(title=title)
+        for col in df.columns:
+            table.add_column(str(col), justify="right" if df[col].dtype.kind in "fiu" else "left")
+        for row in df.itertuples(index=False):
+            table.add_row(*(_cell(v, digits) for v in row))
+        console().print(table)

@@ -1,0 +1,88 @@
+"""Results to tables: summaries of stochastic runs and JSON-ready records (no printing)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forceratio.simulator.result import BLUE, RED, BattleResult
+
+QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def _stats(x: np.ndarray) -> dict[str, float | None]:
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return {"mean": None, "std": None, **{f"q{int(q * 100):02d}": None for q in QUANTILES}}
+    qs = np.quantile(x, QUANTILES)
+    return {
+        "mean": float(x.mean()),
+        "std": float(x.std(ddof=1)) if x.size > 1 else 0.0,
+        **{f"q{int(q * 100):02d}": float(v) for q, v in zip(QUANTILES, qs, strict=True)},
+    }
+
+
+def outcome_stats(result: BattleResult, scenario: int = 0) -> dict[str, Any]:
+    """Mean, standard deviation and quantiles of the outcomes of one scenario's runs,
+    and the probability that each side wins (a JSON-ready dict)."""
+    sel = result.scenario == scenario
+    n = int(sel.sum())
+    decided = np.isfinite(result.duration[sel])
+    return {
+        "replications": n,
+        "p_red_wins": float((result.winner_code[sel] == RED).mean()),
+        "p_blue_wins": float((result.winner_code[sel] == BLUE).mean()),
+        "p_undecided": float(1.0 - decided.mean()),
+        "red_final": _stats(result.red_final[sel]),
+        "blue_final": _stats(result.blue_final[sel]),
+        "red_losses": _stats(result.red_losses[sel]),
+        "blue_losses": _stats(result.blue_losses[sel]),
+        "duration": _stats(result.duration[sel]),
+    }
+
+
+def summarize(result: BattleResult) -> pd.DataFrame:
+    """One row per scenario: win probabilities and outcome quantiles over replications."""
+    rows = []
+    for s in np.unique(result.scenario):
+        st = outcome_stats(result, int(s))
+        row: dict[str, Any] = {"scenario": int(s), "replications": st["replications"]}
+        row.update({k: st[k] for k in ("p_red_wins", "p_blue_wins", "p_undecided")})
+        for key in ("red_final", "blue_final", "duration"):
+            for stat, val in st[key].items():
+                row[f"{key}_{stat}"] = val
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def json_number(x: float) -> float | None:
+    """A float for JSON: NaN and infinities become null."""
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def battle_record(result: BattleResult, index: int = 0) -> dict[str, Any]:
+    """The JSON object of one deterministic run: law, winner, finals, duration, end
+    reason and trajectory."""
+    traj = []
+    if result.red_trajectory is not None and result.blue_trajectory is not None:
+        rt = result.side_trajectory("red")[index]
+        bt = result.side_trajectory("blue")[index]
+        traj = [
+            {"t": float(t), "red": float(r), "blue": float(b)}
+            for t, r, b in zip(result.times, rt, bt, strict=True)
+        ]
+    return {
+        "law": result.law,
+        "method": result.method,
+        "winner": result.winner[index],
+        "red_final": float(result.red_final[index]),
+        "blue_final": float(result.blue_final[index]),
+        "red_losses": float(result.red_losses[index]),
+        "blue_losses": float(result.blue_losses[index]),
+        "duration": json_number(float(result.duration[index])),
+        "end_reason": str(result.end_reason[index]),
+        "trajectory": traj,
+    }

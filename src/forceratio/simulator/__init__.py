@@ -1,0 +1,2 @@
+"""Pure numerics: attrition laws, closed forms, the batched integrator, the stochastic
+engine.  Nothing here reads or writes files or prints."""

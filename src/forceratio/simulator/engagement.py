@@ -1,0 +1,230 @@
+"""Validated, broadcast inputs of a batch of battles: two :class:`Side` objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from forceratio.errors import InputError
+from forceratio.simulator.laws import Exponents, Law
+from forceratio.simulator.schedules import Multiplier, Reinforcements
+
+FloatArray = NDArray[np.float64]
+
+
+def _finite_nonneg(field: str, arr: FloatArray) -> None:
+    if not np.all(np.isfinite(arr)):
+        raise InputError(field, "must be finite (no NaN or infinity)")
+    if np.any(arr < 0):
+        raise InputError(field, f"must be >= 0, got {float(arr.min()):g}")
+
+
+def batch_size(*values: ArrayLike) -> int:
+    """The common leading length of scalar-or-array inputs (1 if all scalars)."""
+    n = 1
+    for v in values:
+        a = np.asarray(v)
+        if a.ndim == 0:
+            continue
+        m = a.shape[0]
+        if m != 1 and n != 1 and m != n:
+            raise InputError("batch", f"inputs have different lengths ({n} and {m})")
+        n = max(n, m)
+    return n
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a batch of N battles, with K weapon categories.
+
+    Attributes
+    ----------
+    strength : ndarray, shape (N, K)
+        Initial strength per category (men, guns, tanks... or combat-power units).
+    kill_rates : ndarray, shape (N, K, K_enemy)
+        ``kill_rates[n, i, j]``: enemy units of category ``j`` put out of action per day
+        per unit of this side's category ``i`` when all of ``i``'s fire goes to ``j``.
+    weights : ndarray, shape (N, K)
+        Combat value of one unit of each category; the side's strength is the weighted sum.
+        It is used for breakpoints, the winner, and proportional fire allocation.
+    breakpoint : ndarray, shape (N,)
+        Fraction of initial strength at which the side quits, in [0, 1) (0: fights to
+        annihilation).
+    allocation : ndarray, shape (N or 1, K, K_enemy), optional
+        Fixed share of category ``i``'s fire aimed at enemy category ``j`` (rows sum to 1,
+        renormalised over surviving targets).  ``None``: proportional to the targets'
+        weighted strength.
+    multiplier : Multiplier, optional
+        Time-varying multiplier of this side's kill rates (surprise, readiness, posture).
+    reinforcements : Reinforcements, optional
+        Arrivals of fresh strength.
+    categories : tuple of str
+        Names of the K categories.
+    """
+
+    strength: FloatArray
+    kill_rates: FloatArray
+    weights: FloatArray
+    breakpoint: FloatArray
+    allocation: FloatArray | None = None
+    multiplier: Multiplier | None = None
+    reinforcements: Reinforcements | None = None
+    categories: tuple[str, ...] = ("strength",)
+
+    @property
+    def n(self) -> int:
+        return int(self.strength.shape[0])
+
+    @property
+    def k(self) -> int:
+        return int(self.strength.shape[1])
+
+    @property
+    def initial(self) -> FloatArray:
+        """Weighted initial strength, shape (N,)."""
+        return np.asarray((self.strength * self.weights).sum(axis=1))
+
+
+def make_side(
+    name: str,
+    strength: ArrayLike,
+    kill_rates: ArrayLike,
+    *,
+    n: int,
+    k_enemy: int,
+    weights: ArrayLike | None = None,
+    breakpoint: ArrayLike = 0.0,
+    allocation: ArrayLike | None = None,
+    multiplier: Multiplier | None = None,
+    reinforcements: Reinforcements | None = None,
+    categories: tuple[str, ...] | None = None,
+) -> Side:
+    """Broadcast and validate one side's inputs to a batch of ``n`` battles.
+
+    ``strength`` may be a scalar, shape (N,) for one category, or (N, K) / (K,) with
+    ``categories`` given; ``kill_rates`` a scalar, (N,), (K, K_enemy) or (N, K, K_enemy).
+    Every problem raises :class:`InputError` naming the field.
+    """
+    s = np.asarray(strength, dtype=float)
+    k = len(categories) if categories is not None else 1
+    if categories is None:
+        if s.ndim > 1:
+            k = s.shape[1]
+            categories = tuple(f"c{i}" for i in range(k)) if k > 1 else ("strength",)
+        else:
+            categories = ("strength",)
+    if s.ndim == 0:
+        s = np.full((n, k), float(s))
+    elif s.ndim == 1:
+        s = s[:, None] if k == 1 else np.broadcast_to(s, (n, k))
+    if s.shape[0] == 1:
+        s = np.broadcast_to(s, (n, s.shape[1]))
+    if s.shape != (n, k):
+        raise InputError(name, f"expected {n} scenarios x {k} categories, got shape {s.shape}")
+    _finite_nonneg(name, s)
+
+    r = np.asarray(kill_rates, dtype=float)
+    if r.ndim == 0:
+        r = np.full((n, k, k_enemy), float(r))
+    elif r.ndim == 1:
+        if k == 1 and k_enemy == 1:
+            r = r.reshape(-1, 1, 1)
+        else:
+            raise InputError(f"{name}_rate", "a 1-D kill-rate array needs one category per side")
+    elif r.ndim == 2:
+        r = r[None]
+    if r.shape[0] == 1:
+        r = np.broadcast_to(r, (n, *r.shape[1:]))
+    if r.shape != (n, k, k_enemy):
+        raise InputError(
+            f"{name}_rate", f"expected kill-rate shape ({n}, {k}, {k_enemy}), got {r.shape}"
+        )
+    _finite_nonneg(f"{name}_rate", r)
+
+    w = np.ones((n, k)) if weights is None else np.asarray(weights, dtype=float)
+    w = np.broadcast_to(w, (n, k)) if w.ndim <= 1 or w.shape[0] == 1 else w
+    if w.shape != (n, k):
+        raise InputError(f"{name}_weights", f"expected shape ({n}, {k}), got {w.shape}")
+    _finite_nonneg(f"{name}_weights", w)
+    if np.any(w.sum(axis=1) <= 0):
+        raise InputError(f"{name}_weights", "at least one category weight must be > 0")
+
+    bp = np.broadcast_to(np.asarray(breakpoint, dtype=float), (n,)).copy()
+    if not np.all(np.isfinite(bp)) or np.any((bp < 0) | (bp >= 1)):
+        bad = bp[~(np.isfinite(bp) & (bp >= 0) & (bp < 1))][0]
+        raise InputError(f"{name}_breakpoint", f"must be in [0, 1), got {bad}")
+
+    alloc: FloatArray | None = None
+    if allocation is not None:
+        alloc = np.asarray(allocation, dtype=float)
+        if alloc.ndim == 2:
+            alloc = alloc[None]
+        if alloc.shape[1:] != (k, k_enemy) or alloc.shape[0] not in (1, n):
+            raise InputError(f"{name}_allocation", f"expected shape (N or 1, {k}, {k_enemy})")
+        _finite_nonneg(f"{name}_allocation", alloc)
+        if not np.allclose(alloc.sum(axis=2), 1.0, atol=1e-9):
+            raise InputError(f"{name}_allocation", "each category's shares must sum to 1")
+
+    if multiplier is not None and multiplier.n not in (1, n):
+        raise InputError(f"{name}_multiplier", f"values for {multiplier.n} scenarios, batch is {n}")
+    if reinforcements is not None:
+        if reinforcements.n_categories not in (0, k):
+            raise InputError(f"{name}_reinforcements", f"expected {k} categories")
+        for arr in (reinforcements.amounts, reinforcements.rates):
+            if arr.shape[0] not in (1, n):
+                raise InputError(f"{name}_reinforcements", f"values for {arr.shape[0]} scenarios, batch is {n}")
+
+    return Side(
+        strength=np.ascontiguousarray(s),
+        kill_rates=np.ascontiguousarray(r),
+        weights=np.ascontiguousarray(w),
+        breakpoint=bp,
+        allocation=alloc,
+        multiplier=multiplier,
+        reinforcements=reinforcements,
+        categories=tuple(categories),
+    )
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """A batch of N two-sided battles under one law.
+
+    ``exponents`` defaults to the law's own; :meth:`swapped` sets it explicitly so that an
+    asymmetric law (``mixed``) keeps each side's role when red and blue are exchanged.
+    """
+
+    law: Law
+    red: Side
+    blue: Side
+    exponents: Exponents | None = None
+
+    def __post_init__(self) -> None:
+        if self.red.n != self.blue.n:
+            raise InputError("blue", f"batch sizes differ: red {self.red.n}, blue {self.blue.n}")
+        if self.red.kill_rates.shape[2] != self.blue.k or self.blue.kill_rates.shape[2] != self.red.k:
+            raise InputError("kill_rates", "kill-rate matrices do not match the categories")
+
+    @property
+    def n(self) -> int:
+        return self.red.n
+
+    @property
+    def exps(self) -> Exponents:
+        return self.exponents if self.exponents is not None else self.law.exponents()
+
+    @property
+    def time_dependent(self) -> bool:
+        return any(
+            s.multiplier is not None or s.reinforcements is not None for s in (self.red, self.blue)
+        )
+
+    @property
+    def single_category(self) -> bool:
+        return self.red.k == 1 and self.blue.k == 1
+
+    def swapped(self) -> Engagement:
+        """The same battles with red and blue exchanged."""
+        return Engagement(self.law, self.blue, self.red, self.exps.swapped())

@@ -1,0 +1,169 @@
+"""The typed result of a batch of battles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+CodeArray = NDArray[np.int8]
+
+#: Codes of :attr:`BattleResult.winner_code`.
+RED, BLUE, NONE = 1, -1, 0
+WINNER_NAMES: dict[int, str | None] = {RED: "red", BLUE: "blue", NONE: None}
+#: Codes of :attr:`BattleResult.end_code`, indexes into this tuple.
+END_REASONS: tuple[str, ...] = ("t_max", "annihilation", "breakpoint")
+T_MAX, ANNIHILATION, BREAKPOINT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class BattleResult:
+    """Outcomes of N runs (scenarios, or scenarios x replications).
+
+    Strength units are whatever the caller used (men, weighted combat power...), time is in
+    days.  A side's *strength* is the weighted sum of its categories (weights default 1).
+
+    Attributes
+    ----------
+    law : str
+        Name of the attrition law.
+    method : str
+        ``closed_form``, ``integrator``, ``gillespie`` or ``tau_leap``.
+    winner_code : ndarray, shape (N,), int8
+        1 red, -1 blue, 0 none (undecided at ``t_max``, or a draw).
+    end_code : ndarray, shape (N,), int8
+        Index into :data:`END_REASONS`.
+    duration : ndarray, shape (N,)
+        Days until the battle was decided; NaN when nothing was decided by ``t_max``.
+    end_time : ndarray, shape (N,)
+        Days simulated (``duration`` or ``t_max``).
+    red_final_by_category, blue_final_by_category : ndarray, shape (N, K)
+        Strength per category at ``end_time``.
+    red_initial, blue_initial : ndarray, shape (N,)
+        Weighted strength at t = 0 (after arrivals at t = 0).
+    red_weights, blue_weights : ndarray, shape (N, K)
+        Category weights used for the side strengths.
+    times : ndarray, shape (T,)
+        Requested trajectory times.
+    red_trajectory, blue_trajectory : ndarray, shape (N, T, K), optional
+        Strength per category at ``times`` (held at the final value after the end).
+    scenario, replication : ndarray, shape (N,), int
+        Which scenario each run belongs to and its replication number (0 if deterministic).
+    """
+
+    law: str
+    method: str
+    winner_code: CodeArray
+    end_code: CodeArray
+    duration: FloatArray
+    end_time: FloatArray
+    red_final_by_category: FloatArray
+    blue_final_by_category: FloatArray
+    red_initial: FloatArray
+    blue_initial: FloatArray
+    red_weights: FloatArray
+    blue_weights: FloatArray
+    times: FloatArray
+    red_trajectory: FloatArray | None
+    blue_trajectory: FloatArray | None
+    scenario: IntArray
+    replication: IntArray
+    red_categories: tuple[str, ...] = ("strength",)
+    blue_categories: tuple[str, ...] = ("strength",)
+    red_arrived: FloatArray | None = field(default=None)
+    blue_arrived: FloatArray | None = field(default=None)
+
+    @property
+    def n(self) -> int:
+        return int(self.winner_code.shape[0])
+
+    @property
+    def red_final(self) -> FloatArray:
+        """Red's weighted strength at the end, shape (N,)."""
+        return np.asarray((self.red_final_by_category * self.red_weights).sum(axis=1))
+
+    @property
+    def blue_final(self) -> FloatArray:
+        return np.asarray((self.blue_final_by_category * self.blue_weights).sum(axis=1))
+
+    @property
+    def red_losses(self) -> FloatArray:
+        """Red's weighted losses (initial + arrivals - final), shape (N,)."""
+        arrived = 0.0 if self.red_arrived is None else self.red_arrived
+        return np.asarray(self.red_initial + arrived - self.red_final)
+
+    @property
+    def blue_losses(self) -> FloatArray:
+        arrived = 0.0 if self.blue_arrived is None else self.blue_arrived
+        return np.asarray(self.blue_initial + arrived - self.blue_final)
+
+    @property
+    def winner(self) -> NDArray[np.object_]:
+        """"red", "blue" or None per run."""
+        out = np.full(self.n, None, dtype=object)
+        out[self.winner_code == RED] = "red"
+        out[self.winner_code == BLUE] = "blue"
+        return out
+
+    @property
+    def end_reason(self) -> NDArray[np.object_]:
+        return np.asarray(END_REASONS, dtype=object)[self.end_code]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per run: scenario, replication, winner, end reason, duration, finals."""
+        data: dict[str, object] = {
+            "scenario": self.scenario,
+            "replication": self.replication,
+            "winner": self.winner,
+            "end_reason": self.end_reason,
+            "duration": self.duration,
+            "red_final": self.red_final,
+            "blue_final": self.blue_final,
+            "red_losses": self.red_losses,
+            "blue_losses": self.blue_losses,
+        }
+        if len(self.red_categories) > 1:
+            for k, name in enumerate(self.red_categories):
+                data[f"red_{name}"] = self.red_final_by_category[:, k]
+        if len(self.blue_categories) > 1:
+            for k, name in enumerate(self.blue_categories):
+                data[f"blue_{name}"] = self.blue_final_by_category[:, k]
+        return pd.DataFrame(data)
+
+    def trajectory_frame(self) -> pd.DataFrame:
+        """Long table: scenario, replication, t, side, category, strength."""
+        if self.red_trajectory is None or self.blue_trajectory is None:
+            return pd.DataFrame(
+                columns=["scenario", "replication", "t", "side", "category", "strength"]
+            )
+        frames = []
+        for side, traj, cats in (
+            ("red", self.red_trajectory, self.red_categories),
+            ("blue", self.blue_trajectory, self.blue_categories),
+        ):
+            n, T, K = traj.shape
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "scenario": np.repeat(self.scenario, T * K),
+                        "replication": np.repeat(self.replication, T * K),
+                        "t": np.tile(np.repeat(self.times, K), n),
+                        "side": side,
+                        "category": np.tile(np.asarray(cats, dtype=object), n * T),
+                        "strength": traj.reshape(-1),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    def side_trajectory(self, side: str) -> FloatArray:
+        """Weighted strength of ``side`` at :attr:`times`, shape (N, T)."""
+        traj = self.red_trajectory if side == "red" else self.blue_trajectory
+        w = self.red_weights if side == "red" else self.blue_weights
+        if traj is None:
+            return np.zeros((self.n, 0))
+        return np.asarray(np.einsum("ntk,nk->nt", traj, w))

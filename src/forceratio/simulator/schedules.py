@@ -1,0 +1,201 @@
+"""Time-dependent inputs: rate multipliers and reinforcement schedules.
+
+Both are shared-knot, per-scenario-value objects: the knot times are common to the whole
+batch (so the integrator can make them step boundaries), the values may differ per
+scenario.  Times are in days (the package's unit of time) from the start of the battle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from forceratio.errors import InputError
+
+FloatArray = NDArray[np.float64]
+
+
+def _knots(field: str, knots: ArrayLike) -> FloatArray:
+    k = np.atleast_1d(np.asarray(knots, dtype=float))
+    if k.ndim != 1 or k.size == 0:
+        raise InputError(field, "knot times must be a non-empty 1-D sequence")
+    if not np.all(np.isfinite(k)) or np.any(k < 0):
+        raise InputError(field, "knot times must be finite and >= 0")
+    if np.any(np.diff(k) <= 0):
+        raise InputError(field, "knot times must be strictly increasing")
+    return k
+
+
+@dataclass(frozen=True)
+class Multiplier:
+    """A piecewise-linear multiplier of one side's kill rates over time.
+
+    Parameters
+    ----------
+    knots : ndarray, shape (M,)
+        Strictly increasing times (days).  Before the first knot the first value holds,
+        after the last knot the last value.
+    values : ndarray, shape (M,) or (N, M)
+        The multiplier at each knot (dimensionless, >= 0), shared or per scenario.
+    """
+
+    knots: FloatArray
+    values: FloatArray
+
+    def __post_init__(self) -> None:
+        knots = _knots("multiplier.knots", self.knots)
+        values = np.asarray(self.values, dtype=float)
+        if values.ndim == 1:
+            values = values[None, :]
+        if values.ndim != 2 or values.shape[1] != knots.size:
+            raise InputError(
+                "multiplier.values", f"expected shape (M,) or (N, M) with M={knots.size}"
+            )
+        if not np.all(np.isfinite(values)) or np.any(values < 0):
+            raise InputError("multiplier.values", "multipliers must be finite and >= 0")
+        object.__setattr__(self, "knots", knots)
+        object.__setattr__(self, "values", values)
+
+    @classmethod
+    def constant(cls, value: ArrayLike) -> Multiplier:
+        """A multiplier that never changes (scalar or one value per scenario)."""
+        v = np.atleast_1d(np.asarray(value, dtype=float))
+        return cls(np.array([0.0]), v[:, None])
+
+    @classmethod
+    def linear_decay(cls, start: ArrayLike, days: float, *, begin: float = 0.0) -> Multiplier:
+        """``start`` at ``begin``, falling linearly to 1 over ``days`` (Dupuy's surprise
+        decay, see ``forceratio.data`` table ``modifiers``)."""
+        if not np.isfinite(days) or days <= 0:
+            raise InputError("multiplier.days", f"decay length must be > 0, got {days}")
+        s = np.atleast_1d(np.asarray(start, dtype=float))
+        vals = np.stack([s, np.ones_like(s)], axis=1)
+        return cls(np.array([begin, begin + days]), vals)
+
+    def product(self, other: Multiplier) -> Multiplier:
+        """The pointwise product, exact on the union of the knots only where both are
+        piecewise constant; for linear pieces it is the product sampled at the union of
+        knots (a piecewise-linear approximation)."""
+        knots = np.union1d(self.knots, other.knots)
+        return Multiplier(knots, self.at_knots(knots) * other.at_knots(knots))
+
+    def at_knots(self, t: FloatArray) -> FloatArray:
+        """Values at shared times ``t`` (shape (N or 1, len(t)))."""
+        return np.stack([np.array([np.interp(tt, self.knots, row) for tt in t]) for row in self.values])
+
+    @property
+    def n(self) -> int:
+        return int(self.values.shape[0])
+
+    def segments(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Segment tables for fast evaluation between knots.
+
+        Returns ``(starts, base, slope)``: segment ``s`` (``s = searchsorted(knots, t,
+        'right')``) covers ``[starts[s], next knot)`` where the value is
+        ``base[:, s] + slope[:, s] * (t - starts[s])``.  Shapes (M+1,), (N, M+1), (N, M+1).
+        """
+        k, v = self.knots, self.values
+        starts = np.concatenate([[-np.inf], k])
+        base = np.concatenate([v[:, :1], v], axis=1)
+        slope = np.zeros_like(base)
+        if k.size > 1:
+            slope[:, 1:-1] = np.diff(v, axis=1) / np.diff(k)
+        starts = np.where(np.isinf(starts), 0.0, starts)
+        return starts, base, slope
+
+
+@dataclass(frozen=True)
+class Reinforcements:
+    """Arrivals of fresh strength for one side.
+
+    Two forms, which may be combined: discrete arrivals at given times and constant daily
+    arrival rates between knots.
+
+    Parameters
+    ----------
+    times : ndarray, shape (M,)
+        Times of discrete arrivals (days, strictly increasing); may be empty.
+    amounts : ndarray, shape (M, K) or (N, M, K)
+        Strength arriving at each time, per category.
+    rate_knots : ndarray, shape (L+1,)
+        Boundaries of the constant-rate intervals (days); may be empty.
+    rates : ndarray, shape (L, K) or (N, L, K)
+        Arrivals per day in each interval, per category.
+    """
+
+    times: FloatArray
+    amounts: FloatArray
+    rate_knots: FloatArray
+    rates: FloatArray
+
+    def __post_init__(self) -> None:
+        times = np.asarray(self.times, dtype=float).reshape(-1)
+        amounts = np.asarray(self.amounts, dtype=float)
+        if times.size:
+            times = _knots("reinforcements.times", times)
+            if amounts.ndim == 2:
+                amounts = amounts[None]
+            if amounts.ndim != 3 or amounts.shape[1] != times.size:
+                raise InputError("reinforcements.amounts", "expected shape (M, K) or (N, M, K)")
+        else:
+            amounts = np.zeros((1, 0, amounts.shape[-1] if amounts.ndim else 0))
+        rate_knots = np.asarray(self.rate_knots, dtype=float).reshape(-1)
+        rates = np.asarray(self.rates, dtype=float)
+        if rate_knots.size:
+            rate_knots = _knots("reinforcements.rate_knots", rate_knots)
+            if rates.ndim == 2:
+                rates = rates[None]
+            if rates.ndim != 3 or rates.shape[1] != rate_knots.size - 1:
+                raise InputError("reinforcements.rates", "expected shape (L, K) or (N, L, K)")
+        else:
+            rates = np.zeros((1, 0, rates.shape[-1] if rates.ndim else 0))
+        for field, arr in (("reinforcements.amounts", amounts), ("reinforcements.rates", rates)):
+            if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+                raise InputError(field, "arrivals must be finite and >= 0")
+        object.__setattr__(self, "times", times)
+        object.__setattr__(self, "amounts", amounts)
+        object.__setattr__(self, "rate_knots", rate_knots)
+        object.__setattr__(self, "rates", rates)
+
+    @classmethod
+    def arrivals(cls, times: Sequence[float] | FloatArray, amounts: ArrayLike) -> Reinforcements:
+        """Discrete arrivals: ``amounts[..., m, k]`` of category ``k`` at ``times[m]``."""
+        a = np.asarray(amounts, dtype=float)
+        if a.ndim == 1:
+            a = a[:, None]
+        return cls(np.asarray(times, dtype=float), a, np.zeros(0), np.zeros((0, a.shape[-1])))
+
+    @classmethod
+    def daily(cls, start: float, stop: float, per_day: ArrayLike) -> Reinforcements:
+        """Constant arrivals of ``per_day`` (per category, optionally per scenario) from
+        ``start`` to ``stop``."""
+        if not stop > start:
+            raise InputError("reinforcements.daily", f"stop must be after start, got {start}..{stop}")
+        r = np.asarray(per_day, dtype=float)
+        if r.ndim == 0:
+            r = r.reshape(1, 1)
+        elif r.ndim == 1:
+            r = r[None, :]
+        rates = r[None] if r.ndim == 2 and r.shape[0] == 1 else r[:, None, :]
+        k = rates.shape[-1]
+        return cls(np.zeros(0), np.zeros((0, k)), np.array([start, stop]), rates)
+
+    @property
+    def n_categories(self) -> int:
+        return int(max(self.amounts.shape[-1], self.rates.shape[-1]))
+
+    def total(self, t_end: float = np.inf) -> FloatArray:
+        """Total arrivals up to ``t_end`` per scenario and category, shape (N or 1, K)."""
+        k = self.n_categories
+        out = np.zeros((max(self.amounts.shape[0], self.rates.shape[0], 1), k))
+        if self.times.size:
+            out = out + self.amounts[:, self.times <= t_end, :].sum(axis=1)
+        if self.rate_knots.size:
+            lo = self.rate_knots[:-1]
+            hi = np.minimum(self.rate_knots[1:], t_end)
+            span = np.clip(hi - lo, 0.0, None)
+            out = out + np.einsum("nlk,l->nk", self.rates, span)
+        return out

@@ -1,0 +1,136 @@
+"""Solve an :class:`Engagement` by closed form where one exists, else by integration."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from forceratio.errors import InputError
+from forceratio.simulator.closed_form import CLOSED_FORMS, square_survivor
+from forceratio.simulator.engagement import Engagement
+from forceratio.simulator.integrate import integrate
+from forceratio.simulator.result import (
+    ANNIHILATION,
+    BLUE,
+    BREAKPOINT,
+    NONE,
+    RED,
+    T_MAX,
+    BattleResult,
+)
+
+FloatArray = NDArray[np.float64]
+Method = Literal["auto", "closed_form", "integrator"]
+
+
+def check_times(t_max: float, times: ArrayLike | None) -> tuple[float, FloatArray]:
+    """Validate ``t_max`` and the trajectory times (days)."""
+    if not np.isfinite(t_max) or t_max <= 0:
+        raise InputError("t_max", f"must be finite and > 0, got {t_max}")
+    tt = np.zeros(0) if times is None else np.atleast_1d(np.asarray(times, dtype=float))
+    if tt.ndim != 1 or not np.all(np.isfinite(tt)) or np.any(tt < 0):
+        raise InputError("times", "must be finite, >= 0 days")
+    if np.any(np.diff(tt) <= 0):
+        raise InputError("times", "must be strictly increasing")
+    return float(t_max), tt
+
+
+def closed_form_applies(eng: Engagement) -> bool:
+    """Whether :func:`solve_closed_form` is exact for ``eng``: a law with a closed form,
+    one category a side, no time-dependent inputs and the law's own exponents."""
+    return (
+        eng.law.has_closed_form
+        and eng.law.name in CLOSED_FORMS
+        and eng.single_category
+        and not eng.time_dependent
+        and eng.exps == eng.law.exponents()
+    )
+
+
+def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> BattleResult:
+    """The exact outcome of single-category battles with constant coefficients."""
+    if not closed_form_applies(eng):
+        raise InputError("method", f"no closed form for this {eng.law.name} engagement")
+    level_times, trajectory = CLOSED_FORMS[eng.law.name]
+    red, blue = eng.red, eng.blue
+    wr, wb = red.weights[:, 0], blue.weights[:, 0]
+    R0, B0 = red.strength[:, 0], blue.strength[:, 0]
+    a, b = red.kill_rates[:, 0, 0], blue.kill_rates[:, 0, 0]
+    # Levels are in weighted units; the laws run in raw units of the single category.
+    LR, LB = red.breakpoint * R0, blue.breakpoint * B0
+    tR, tB = level_times(R0, B0, a, b, LR, LB)
+    t_hit = np.minimum(tR, tB)
+    decided = t_hit <= t_max
+    draw = decided & (tR == tB)
+    red_first = decided & (tR < tB)
+    t_end = np.where(decided, t_hit, t_max)
+    Rf, Bf = trajectory(R0, B0, a, b, t_end)
+    if eng.law.name == "square":
+        # The survivor from the invariant, exact whatever the time scale.
+        Rf = np.where(decided & ~red_first, square_survivor(R0, B0, a, b, LB), Rf)
+        Bf = np.where(decided & red_first, square_survivor(B0, R0, b, a, LR), Bf)
+    Rf = np.where(red_first | draw, LR, Rf)
+    Bf = np.where(decided & ~red_first, LB, Bf)
+    winner = np.where(
+        ~decided | draw, NONE, np.where(red_first, BLUE, RED)
+    ).astype(np.int8)
+    loser_level = np.where(red_first | draw, LR, LB)
+    code = np.where(
+        decided, np.where(loser_level > 0, BREAKPOINT, ANNIHILATION), T_MAX
+    ).astype(np.int8)
+    red_traj = blue_traj = None
+    if times.size:
+        tt = np.minimum(times[None, :], t_end[:, None])
+        col = lambda x: x[:, None]  # noqa: E731
+        Rt, Bt = trajectory(col(R0), col(B0), col(a), col(b), tt)
+        after = times[None, :] >= t_end[:, None]
+        Rt = np.where(after, col(Rf), Rt)
+        Bt = np.where(after, col(Bf), Bt)
+        red_traj, blue_traj = Rt[:, :, None], Bt[:, :, None]
+    n = eng.n
+    return BattleResult(
+        law=eng.law.name,
+        method="closed_form",
+        winner_code=winner,
+        end_code=code,
+        duration=np.where(decided, t_end, np.nan),
+        end_time=t_end,
+        red_final_by_category=Rf[:, None],
+        blue_final_by_category=Bf[:, None],
+        red_initial=R0 * wr,
+        blue_initial=B0 * wb,
+        red_weights=red.weights,
+        blue_weights=blue.weights,
+        times=times,
+        red_trajectory=red_traj,
+        blue_trajectory=blue_traj,
+        scenario=np.arange(n),
+        replication=np.zeros(n, dtype=np.int64),
+        red_categories=red.categories,
+        blue_categories=blue.categories,
+    )
+
+
+def simulate(
+    eng: Engagement,
+    *,
+    t_max: float = 365.0,
+    times: ArrayLike | None = None,
+    method: Method = "auto",
+    rtol: float = 1e-9,
+) -> BattleResult:
+    """Run every battle of ``eng`` deterministically.
+
+    ``method="auto"`` takes the closed form when it is exact (see
+    :func:`closed_form_applies`) and the batched integrator otherwise.
+    """
+    t_max, tt = check_times(t_max, times)
+    if not 0 < rtol < 1e-2:
+        raise InputError("rtol", f"must be in (0, 0.01), got {rtol}")
+    if method not in ("auto", "closed_form", "integrator"):
+        raise InputError("method", f"unknown method {method!r}")
+    if method == "closed_form" or (method == "auto" and closed_form_applies(eng)):
+        return solve_closed_form(eng, t_max=t_max, times=tt)
+    return integrate(eng, t_max=t_max, times=tt, rtol=rtol)
