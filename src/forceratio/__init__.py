@@ -27,7 +27,22 @@ _API = {
     "ForceratioError": "forceratio.errors",
 }
 
-__all__ = sorted(_API)
+__all__ = [
+    "LAWS",
+    "BattleResult",
+    "Engagement",
+    "ForceratioError",
+    "InputError",
+    "Multiplier",
+    "Reinforcements",
+    "Side",
+    "battle",
+    "get_law",
+    "make_side",
+    "simulate",
+    "simulate_stochastic",
+    "summarize",
+]
 
 if TYPE_CHECKING:
     from forceratio.errors import ForceratioError, InputError

@@ -10,7 +10,7 @@ import typer
 from forceratio.cli.output import Format, print_frame, print_json
 
 
-class LawName(str, enum.Enum):
+class LawName(enum.StrEnum):
     square = "square"
     linear = "linear"
     logarithmic = "logarithmic"
@@ -28,23 +28,41 @@ def _parse_times(text: str | None) -> list[float] | None:
     try:
         return [float(x) for x in text.split(",") if x.strip()]
     except ValueError:
-        raise InputError("--times", f"expected comma-separated days like 0.5,1,2, got {text!r}") from None
+        raise InputError(
+            "--times", f"expected comma-separated days like 0.5,1,2, got {text!r}"
+        ) from None
 
 
 def battle(
     law: Annotated[LawName, typer.Option(help="Attrition law.")] = LawName.square,
     red: Annotated[float, typer.Option(help="Red's initial strength (units).")] = 1000.0,
     blue: Annotated[float, typer.Option(help="Blue's initial strength (units).")] = 800.0,
-    red_rate: Annotated[float, typer.Option(help="Red's per-unit kill rate against blue, per day.")] = 0.01,
-    blue_rate: Annotated[float, typer.Option(help="Blue's per-unit kill rate against red, per day.")] = 0.012,
-    p: Annotated[float | None, typer.Option("--p", help="Power law: exponent on the firing side.")] = None,
-    q: Annotated[float | None, typer.Option("--q", help="Power law: exponent on the target side.")] = None,
+    red_rate: Annotated[
+        float, typer.Option(help="Red's per-unit kill rate against blue, per day.")
+    ] = 0.01,
+    blue_rate: Annotated[
+        float, typer.Option(help="Blue's per-unit kill rate against red, per day.")
+    ] = 0.012,
+    p: Annotated[
+        float | None, typer.Option("--p", help="Power law: exponent on the firing side.")
+    ] = None,
+    q: Annotated[
+        float | None, typer.Option("--q", help="Power law: exponent on the target side.")
+    ] = None,
     w: Annotated[float | None, typer.Option("--w", help="Helmbold exponent W in [0, 1].")] = None,
-    red_breakpoint: Annotated[float, typer.Option(help="Fraction of initial strength at which red quits, [0, 1).")] = 0.0,
-    blue_breakpoint: Annotated[float, typer.Option(help="Fraction of initial strength at which blue quits, [0, 1).")] = 0.0,
+    red_breakpoint: Annotated[
+        float, typer.Option(help="Fraction of initial strength at which red quits, [0, 1).")
+    ] = 0.0,
+    blue_breakpoint: Annotated[
+        float, typer.Option(help="Fraction of initial strength at which blue quits, [0, 1).")
+    ] = 0.0,
     t_max: Annotated[float, typer.Option(help="Longest battle, days.")] = 365.0,
-    times: Annotated[str | None, typer.Option(help="Trajectory snapshots, e.g. 0.5,1,2 (days).")] = None,
-    replications: Annotated[int | None, typer.Option(help="Stochastic replications (with --seed).")] = None,
+    times: Annotated[
+        str | None, typer.Option(help="Trajectory snapshots, e.g. 0.5,1,2 (days).")
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option(help="Stochastic replications (with --seed).")
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the stochastic engine.")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
@@ -67,18 +85,38 @@ def battle(
     if replications is None and seed is not None:
         raise InputError("--seed", "applies only with --replications")
     snap = _parse_times(times)
-    kwargs = dict(t_max=t_max, times=snap, p=p, q=q, w=w, red_breakpoint=red_breakpoint, blue_breakpoint=blue_breakpoint)
+    kwargs = dict(
+        t_max=t_max,
+        times=snap,
+        p=p,
+        q=q,
+        w=w,
+        red_breakpoint=red_breakpoint,
+        blue_breakpoint=blue_breakpoint,
+    )
     det = run_battle(law.value, red, blue, red_rate, blue_rate, **kwargs)  # type: ignore[arg-type]
     record = battle_record(det)
     record["parameters"] = {
-        "red": red, "blue": blue, "red_rate": red_rate, "blue_rate": blue_rate,
-        "red_breakpoint": red_breakpoint, "blue_breakpoint": blue_breakpoint, "t_max": t_max,
+        "red": red,
+        "blue": blue,
+        "red_rate": red_rate,
+        "blue_rate": blue_rate,
+        "red_breakpoint": red_breakpoint,
+        "blue_breakpoint": blue_breakpoint,
+        "t_max": t_max,
         **{k: v for k, v in (("p", p), ("q", q), ("w", w)) if v is not None},
     }
     stoch = None
     if replications is not None:
         sres = run_battle(
-            law.value, red, blue, red_rate, blue_rate, replications=replications, seed=seed, **kwargs  # type: ignore[arg-type]
+            law.value,
+            red,
+            blue,
+            red_rate,
+            blue_rate,
+            replications=replications,
+            seed=seed,
+            **kwargs,  # type: ignore[arg-type]
         )
         stoch = outcome_stats(sres)
         stoch["seed"] = seed

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -34,7 +34,9 @@ def _cell(v: Any, digits: int) -> str:
     return str(v)
 
 
-def print_frame(df: pd.DataFrame, fmt: Format, *, title: str | None = None, digits: int = 2) -> None:
+def print_frame(
+    df: pd.DataFrame, fmt: Format, *, title: str | None = None, digits: int = 2
+) -> None:
     """Print a DataFrame as a rich table, CSV or markdown (JSON is the caller's)."""
     if fmt is Format.csv:
         print(df.to_csv(index=False), end="")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -11,8 +11,9 @@ from forceratio.errors import InputError
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
 from forceratio.simulator.laws import Law, get_law
 from forceratio.simulator.result import BattleResult
+from forceratio.simulator.solve import Method as DetMethod
 from forceratio.simulator.solve import check_times, simulate
-from forceratio.simulator.stochastic import simulate_stochastic
+from forceratio.simulator.stochastic import StochasticMethod, simulate_stochastic
 
 Method = Literal["auto", "closed_form", "integrator", "gillespie", "tau_leap"]
 
@@ -34,7 +35,7 @@ def battle(
     replications: int | None = None,
     seed: int | None = None,
     method: Method = "auto",
-    rtol: float = 1e-9,
+    rtol: float = 1e-7,
 ) -> BattleResult:
     """Fight N one-category battles at once.
 
@@ -78,7 +79,12 @@ def battle(
     lw = get_law(law, p=p, q=q, w=w)
     t_max_f, tt = check_times(t_max, times)
     n = batch_size(red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint)
-    for name, val in (("red", red), ("blue", blue), ("red_rate", red_rate), ("blue_rate", blue_rate)):
+    for name, val in (
+        ("red", red),
+        ("blue", blue),
+        ("red_rate", red_rate),
+        ("blue_rate", blue_rate),
+    ):
         arr = np.asarray(val, dtype=float)
         if arr.ndim > 1:
             raise InputError(name, "must be a scalar or a 1-D array over scenarios")
@@ -98,11 +104,16 @@ def battle(
             raise InputError("method", f"{method} needs replications")
         if seed is not None:
             raise InputError("seed", "a seed applies only with replications")
-        return simulate(eng, t_max=t_max_f, times=tt, method=method, rtol=rtol)
+        return simulate(eng, t_max=t_max_f, times=tt, method=cast(DetMethod, method), rtol=rtol)
     if seed is None:
         raise InputError("seed", "stochastic runs need an explicit seed")
     if method in ("closed_form", "integrator"):
         raise InputError("method", f"{method} is deterministic; drop replications")
     return simulate_stochastic(
-        eng, replications=replications, seed=seed, t_max=t_max_f, times=tt, method=method
+        eng,
+        replications=replications,
+        seed=seed,
+        t_max=t_max_f,
+        times=tt,
+        method=cast(StochasticMethod, method),
     )

@@ -34,7 +34,7 @@ Trajectory = Callable[
 
 
 def _safe_div(num: FloatArray, den: FloatArray, fill: float = np.inf) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = num / den
     return np.where(den > 0, out, fill)
 
@@ -98,11 +98,15 @@ def square_trajectory(
 
 
 def square_survivor(
-    own0: FloatArray, other0: FloatArray, own_k: FloatArray, other_k: FloatArray, other_level: FloatArray
+    own0: FloatArray,
+    other0: FloatArray,
+    own_k: FloatArray,
+    other_k: FloatArray,
+    other_level: FloatArray,
 ) -> FloatArray:
     """Strength of a side when the other reaches ``other_level``, from the invariant
     ``a R^2 - b B^2 = const`` (exact, no time evaluation)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         sq = own0**2 - (other_k / own_k) * (other0**2 - other_level**2)
         val = np.sqrt(np.maximum(sq, 0.0))
     # own_k = 0 means this side kills nothing: the other side never reaches its level.
@@ -120,7 +124,7 @@ def square_survivor(
 
 
 def _log1p_over_x(x: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         val = np.log1p(x) / x
     return np.where(np.abs(x) < 1e-10, 1.0 - 0.5 * x, val)
 
@@ -173,7 +177,7 @@ def linear_trajectory(
 def logarithmic_time_to_level(
     R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, LR: FloatArray, LB: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         tR = np.log(R0 / LR) / b
         tB = np.log(B0 / LB) / a
     tR = np.where((LR > 0) & (b > 0) & np.isfinite(tR), tR, np.inf)

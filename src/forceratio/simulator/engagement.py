@@ -174,7 +174,9 @@ def make_side(
             raise InputError(f"{name}_reinforcements", f"expected {k} categories")
         for arr in (reinforcements.amounts, reinforcements.rates):
             if arr.shape[0] not in (1, n):
-                raise InputError(f"{name}_reinforcements", f"values for {arr.shape[0]} scenarios, batch is {n}")
+                raise InputError(
+                    f"{name}_reinforcements", f"values for {arr.shape[0]} scenarios, batch is {n}"
+                )
 
     return Side(
         strength=np.ascontiguousarray(s),
@@ -204,7 +206,10 @@ class Engagement:
     def __post_init__(self) -> None:
         if self.red.n != self.blue.n:
             raise InputError("blue", f"batch sizes differ: red {self.red.n}, blue {self.blue.n}")
-        if self.red.kill_rates.shape[2] != self.blue.k or self.blue.kill_rates.shape[2] != self.red.k:
+        if (
+            self.red.kill_rates.shape[2] != self.blue.k
+            or self.blue.kill_rates.shape[2] != self.red.k
+        ):
             raise InputError("kill_rates", "kill-rate matrices do not match the categories")
 
     @property

@@ -119,9 +119,7 @@ class AncientLaw(Law):
 
 class MixedLaw(Law):
     name = "mixed"
-    description = (
-        "Deitchman (1962): red aimed fire, blue area fire: dR/dt = -b*B*R, dB/dt = -a*R"
-    )
+    description = "Deitchman (1962): red aimed fire, blue area fire: dR/dt = -b*B*R, dB/dt = -a*R"
 
     def exponents(self) -> Exponents:
         # red is under area fire (p=1, q=1); blue is under aimed fire (p=1, q=0)

@@ -103,7 +103,7 @@ class BattleResult:
 
     @property
     def winner(self) -> NDArray[np.object_]:
-        """"red", "blue" or None per run."""
+        """ "red", "blue" or None per run."""
         out = np.full(self.n, None, dtype=object)
         out[self.winner_code == RED] = "red"
         out[self.winner_code == BLUE] = "blue"

@@ -84,7 +84,9 @@ class Multiplier:
 
     def at_knots(self, t: FloatArray) -> FloatArray:
         """Values at shared times ``t`` (shape (N or 1, len(t)))."""
-        return np.stack([np.array([np.interp(tt, self.knots, row) for tt in t]) for row in self.values])
+        return np.stack(
+            [np.array([np.interp(tt, self.knots, row) for tt in t]) for row in self.values]
+        )
 
     @property
     def n(self) -> int:
@@ -173,7 +175,9 @@ class Reinforcements:
         """Constant arrivals of ``per_day`` (per category, optionally per scenario) from
         ``start`` to ``stop``."""
         if not stop > start:
-            raise InputError("reinforcements.daily", f"stop must be after start, got {start}..{stop}")
+            raise InputError(
+                "reinforcements.daily", f"stop must be after start, got {start}..{stop}"
+            )
         r = np.asarray(per_day, dtype=float)
         if r.ndim == 0:
             r = r.reshape(1, 1)

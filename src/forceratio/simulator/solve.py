@@ -73,18 +73,22 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
         Bf = np.where(decided & red_first, square_survivor(B0, R0, b, a, LR), Bf)
     Rf = np.where(red_first | draw, LR, Rf)
     Bf = np.where(decided & ~red_first, LB, Bf)
-    winner = np.where(
-        ~decided | draw, NONE, np.where(red_first, BLUE, RED)
-    ).astype(np.int8)
+    winner = np.where(~decided | draw, NONE, np.where(red_first, BLUE, RED)).astype(np.int8)
     loser_level = np.where(red_first | draw, LR, LB)
-    code = np.where(
-        decided, np.where(loser_level > 0, BREAKPOINT, ANNIHILATION), T_MAX
-    ).astype(np.int8)
+    code = np.where(decided, np.where(loser_level > 0, BREAKPOINT, ANNIHILATION), T_MAX).astype(
+        np.int8
+    )
     red_traj = blue_traj = None
     if times.size:
         tt = np.minimum(times[None, :], t_end[:, None])
-        col = lambda x: x[:, None]  # noqa: E731
+
+        def col(x: FloatArray) -> FloatArray:
+            return x[:, None]
+
         Rt, Bt = trajectory(col(R0), col(B0), col(a), col(b), tt)
+        start = times[None, :] == 0.0
+        Rt = np.where(start, col(R0), Rt)
+        Bt = np.where(start, col(B0), Bt)
         after = times[None, :] >= t_end[:, None]
         Rt = np.where(after, col(Rf), Rt)
         Bt = np.where(after, col(Bf), Bt)
@@ -119,7 +123,7 @@ def simulate(
     t_max: float = 365.0,
     times: ArrayLike | None = None,
     method: Method = "auto",
-    rtol: float = 1e-9,
+    rtol: float = 1e-7,
 ) -> BattleResult:
     """Run every battle of ``eng`` deterministically.
 

@@ -172,8 +172,13 @@ def simulate_stochastic(
     rec = _Recorder(su)
     M = rows.size
     w = _Work(
-        orig=np.arange(M), t=np.zeros(M), h=np.zeros(M), y=su.y0.copy(),
-        k1=np.zeros((M, 0)), sp=np.zeros(M, dtype=np.int64), par=dict(su.par, scen=rows.astype(float)),
+        orig=np.arange(M),
+        t=np.zeros(M),
+        h=np.zeros(M),
+        y=su.y0.copy(),
+        k1=np.zeros((M, 0)),
+        sp=np.zeros(M, dtype=np.int64),
+        par=dict(su.par, scen=rows.astype(float)),
     )
     rec.finish_decided_at_start(w, su)
     step = _gillespie_step if method == "gillespie" else _tau_step
@@ -181,7 +186,9 @@ def simulate_stochastic(
     while w.t.size:
         it += 1
         if it > max_iterations:
-            raise ForceratioError(f"stochastic engine: not finished after {max_iterations} iterations")
+            raise ForceratioError(
+                f"stochastic engine: not finished after {max_iterations} iterations"
+            )
         step(model, su, rec, w, streams, epsilon)
     return rec.result(eng, su, method, rep)
 

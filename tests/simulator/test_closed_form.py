@@ -1,0 +1,118 @@
+"""Closed forms against the published worked example and the solve_ivp oracle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forceratio import battle
+from tests import oracle
+
+LAW_PQ = {
+    "square": (1.0, 0.0),
+    "linear": (1.0, 1.0),
+    "logarithmic": (0.0, 1.0),
+    "ancient": (0.0, 0.0),
+}
+
+
+def test_worked_example_square_law() -> None:
+    # methods-and-peers.md section 0: A wins with 481.664 survivors at t = 124.136 [D]
+    r = battle("square", 1000, 800, 0.01, 0.012)
+    assert r.method == "closed_form"
+    assert r.winner[0] == "red"
+    assert r.red_final[0] == pytest.approx(np.sqrt(1000**2 - 1.2 * 800**2), rel=1e-12)
+    assert r.red_final[0] == pytest.approx(481.664, abs=1e-3)
+    assert r.duration[0] == pytest.approx(
+        np.arctanh(np.sqrt(1.2) * 0.8) / np.sqrt(1.2e-4), rel=1e-12
+    )
+    assert r.end_reason[0] == "annihilation"
+
+
+@pytest.mark.parametrize("law", list(LAW_PQ))
+@pytest.mark.parametrize("bp", [0.0, 0.35])
+def test_closed_form_matches_solve_ivp(law: str, bp: float) -> None:
+    rng = np.random.default_rng(7)
+    n = 12
+    R0 = rng.uniform(500, 1500, n)
+    B0 = rng.uniform(500, 1500, n)
+    scale = {"square": 1e-2, "linear": 1e-5, "logarithmic": 1e-2, "ancient": 5.0}[law]
+    a = rng.uniform(0.5, 1.5, n) * scale
+    b = rng.uniform(0.5, 1.5, n) * scale
+    t_max = 400.0
+    res = battle(
+        law, R0, B0, a, b, red_breakpoint=bp, blue_breakpoint=bp, t_max=t_max, times=[5.0, 50.0]
+    )
+    assert res.method == "closed_form"
+    pq = LAW_PQ[law]
+    for i in range(n):
+        t_end, Rf, Bf, samples = oracle.solve(
+            np.array([R0[i]]),
+            np.array([B0[i]]),
+            np.array([[a[i]]]),
+            np.array([[b[i]]]),
+            red_pq=pq,
+            blue_pq=pq,
+            level_r=bp * R0[i],
+            level_b=bp * B0[i],
+            t_max=t_max,
+            t_eval=np.array([5.0, 50.0]),
+        )
+        if t_end is None:
+            assert np.isnan(res.duration[i])
+        else:
+            assert res.duration[i] == pytest.approx(t_end, rel=1e-7)
+        assert res.red_final[i] == pytest.approx(Rf[0], rel=1e-6, abs=1e-6)
+        assert res.blue_final[i] == pytest.approx(Bf[0], rel=1e-6, abs=1e-6)
+        for k, t in enumerate((5.0, 50.0)):
+            if t in samples:
+                assert res.red_trajectory is not None
+                assert res.red_trajectory[i, k, 0] == pytest.approx(samples[t][0], rel=1e-7)
+
+
+@pytest.mark.parametrize("law", list(LAW_PQ))
+def test_near_and_exact_draws_are_finite(law: str) -> None:
+    eps = np.array([0.0, 1e-15, 1e-12, 1e-9, -1e-12, -1e-15])
+    scale = 1e-5 if law == "linear" else 1e-2
+    R0 = 1000.0 * (1 + eps)
+    res = battle(law, R0, 1000.0, scale, scale, t_max=1e4, times=[1.0, 1e3])
+    for arr in (res.red_final, res.blue_final):
+        assert np.all(np.isfinite(arr))
+        assert np.all(arr >= 0)
+    assert res.red_trajectory is not None
+    assert np.all(np.isfinite(res.red_trajectory))
+    # an exact draw is never decided under any of these laws
+    assert res.winner[0] is None
+
+
+def test_square_near_draw_winner_follows_invariant() -> None:
+    # tiny advantages still decide the battle, on the right side, without NaN
+    R0 = 1000.0 * (1 + np.array([1e-9, -1e-9]))
+    res = battle("square", R0, 1000.0, 0.01, 0.01, t_max=1e6)
+    assert list(res.winner) == ["red", "blue"]
+    assert np.all(np.isfinite(res.duration))
+
+
+def test_zero_rates() -> None:
+    res = battle(
+        "square",
+        [1000, 1000, 1000],
+        [800, 800, 800],
+        [0.0, 0.01, 0.0],
+        [0.012, 0.0, 0.0],
+        t_max=1e4,
+    )
+    # red cannot kill: blue wins in R0 / (b B0) days; blue cannot kill: red in B0 / (a R0)
+    assert res.winner[0] == "blue"
+    assert res.duration[0] == pytest.approx(1000 / (0.012 * 800))
+    assert res.winner[1] == "red"
+    assert res.duration[1] == pytest.approx(800 / (0.01 * 1000))
+    assert res.winner[2] is None
+    assert res.red_final[2] == 1000
+    assert res.blue_final[2] == 800
+
+
+def test_zero_strength_ends_at_once() -> None:
+    res = battle("square", [0.0, 10.0, 0.0], [5.0, 0.0, 0.0], 0.1, 0.1)
+    assert list(res.winner) == ["blue", "red", None]
+    assert np.all(res.duration == 0.0)

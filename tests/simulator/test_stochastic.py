@@ -1,0 +1,96 @@
+"""The stochastic engine: convergence to the deterministic law, exactness, seeding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forceratio import Engagement, battle, get_law, make_side, simulate_stochastic
+
+
+def test_gillespie_mean_matches_reference_measurement() -> None:
+    # methods-and-peers.md 1.4 [R]: 10,000 SSA replications of 1000 v 800:
+    # survivors mean 478.4 (SD 50.2), duration mean 125.2 (SD 10.7)
+    r = battle("square", 1000, 800, 0.01, 0.012, replications=4000, seed=12, method="gillespie")
+    assert r.method == "gillespie"
+    se = 50.2 / np.sqrt(4000)
+    assert abs(r.red_final.mean() - 478.4) < 4 * se + 0.5
+    assert r.red_final.std() == pytest.approx(50.2, rel=0.08)
+    assert np.nanmean(r.duration) == pytest.approx(125.2, abs=4 * 10.7 / np.sqrt(4000) + 0.1)
+
+
+@pytest.mark.parametrize("method", ["gillespie", "tau_leap"])
+def test_mean_converges_to_deterministic_as_forces_grow(method: str) -> None:
+    errors = []
+    for scale in (1, 10) if method == "gillespie" else (10, 100):
+        R0, B0 = 100.0 * scale, 80.0 * scale
+        a, b = 0.01 / scale, 0.012 / scale  # same time scale, same ratio
+        det = battle("square", R0, B0, a, b)
+        st = battle("square", R0, B0, a, b, replications=600, seed=4, method=method)  # type: ignore[arg-type]
+        errors.append(abs(st.red_final.mean() - det.red_final[0]) / R0)
+    assert errors[1] < errors[0]
+    assert errors[1] < 0.01
+
+
+def test_strengths_are_whole_and_never_negative() -> None:
+    r = battle(
+        "linear",
+        300.7,
+        250.2,
+        1e-4,
+        1.2e-4,
+        replications=200,
+        seed=1,
+        times=[1.0, 5.0],
+        blue_breakpoint=0.5,
+    )
+    assert r.red_trajectory is not None
+    for arr in (r.red_final, r.blue_final, r.red_trajectory):
+        assert np.all(arr >= 0)
+        assert np.all(arr == np.round(arr))
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
+    kw = dict(replications=100, seed=5)
+    a = battle("square", 200, 180, 0.01, 0.01, **kw)  # type: ignore[arg-type]
+    b = battle("square", 200, 180, 0.01, 0.01, **kw)  # type: ignore[arg-type]
+    c = battle("square", 200, 180, 0.01, 0.01, replications=100, seed=6)
+    np.testing.assert_array_equal(a.red_final, b.red_final)
+    assert not np.array_equal(a.red_final, c.red_final)
+
+
+@pytest.mark.parametrize("method", ["gillespie", "tau_leap"])
+def test_numbers_do_not_depend_on_chunking(method: str) -> None:
+    rng = np.random.default_rng(0)
+    n = 12
+    R0, B0 = rng.uniform(200, 400, n), rng.uniform(200, 400, n)
+
+    def eng(sel: slice) -> Engagement:
+        m = len(R0[sel])
+        return Engagement(
+            get_law("square"),
+            make_side("red", R0[sel], 0.01, n=m, k_enemy=1, breakpoint=0.3),
+            make_side("blue", B0[sel], 0.01, n=m, k_enemy=1, breakpoint=0.3),
+        )
+
+    kw = dict(replications=20, seed=99, t_max=300.0, times=np.array([5.0]), method=method)
+    whole = simulate_stochastic(eng(slice(None)), **kw)  # type: ignore[arg-type]
+    first = simulate_stochastic(eng(slice(0, 5)), keys=np.arange(5), **kw)  # type: ignore[arg-type]
+    second = simulate_stochastic(eng(slice(5, None)), keys=np.arange(5, n), **kw)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(
+        whole.red_final, np.concatenate([first.red_final, second.red_final])
+    )
+    np.testing.assert_array_equal(whole.duration, np.concatenate([first.duration, second.duration]))
+
+
+def test_win_probability_near_parity_is_balanced() -> None:
+    r = battle("square", 100, 100, 0.02, 0.02, replications=2000, seed=8)
+    p = (r.winner_code == 1).mean()
+    assert abs(p - 0.5) < 4 * np.sqrt(0.25 / 2000)
+
+
+def test_stochastic_needs_a_seed() -> None:
+    from forceratio import InputError
+
+    with pytest.raises(InputError, match="seed"):
+        battle("square", 10, 10, 0.1, 0.1, replications=5)
