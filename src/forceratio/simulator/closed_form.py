@@ -78,6 +78,27 @@ def square_time_to_level(
     return tR, tB
 
 
+def square_to_annihilation(
+    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Fast path of the square law when both sides fight to annihilation and both rates
+    are > 0: returns ``(duration, red_final, blue_final)``, duration ``inf`` at an exact
+    draw.  One ``atanh`` per battle (Lanchester 1916; methods-and-peers.md section 2.1).
+
+    With u = sqrt(a) R0 and v = sqrt(b) B0, the stronger side wins; the battle lasts
+    ``atanh(min(u, v) / max(u, v)) / sqrt(a b)`` and the winner keeps
+    ``sqrt(|u^2 - v^2|)`` in invariant units.
+    """
+    u, v = np.sqrt(a) * R0, np.sqrt(b) * B0
+    g = np.sqrt(a * b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.arctanh(np.minimum(u, v) / np.maximum(u, v)) / g
+        diff = u * u - v * v
+        Rf = np.sqrt(np.maximum(diff, 0.0) / a)
+        Bf = np.sqrt(np.maximum(-diff, 0.0) / b)
+    return t, Rf, Bf
+
+
 def square_trajectory(
     R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, t: FloatArray
 ) -> tuple[FloatArray, FloatArray]:

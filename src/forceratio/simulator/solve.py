@@ -8,7 +8,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
-from forceratio.simulator.closed_form import CLOSED_FORMS, square_survivor
+from forceratio.simulator.closed_form import (
+    CLOSED_FORMS,
+    square_survivor,
+    square_to_annihilation,
+)
 from forceratio.simulator.engagement import Engagement
 from forceratio.simulator.integrate import integrate
 from forceratio.simulator.result import (
@@ -60,14 +64,33 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
     a, b = red.kill_rates[:, 0, 0], blue.kill_rates[:, 0, 0]
     # Levels are in weighted units; the laws run in raw units of the single category.
     LR, LB = red.breakpoint * R0, blue.breakpoint * B0
-    tR, tB = level_times(R0, B0, a, b, LR, LB)
-    t_hit = np.minimum(tR, tB)
-    decided = t_hit <= t_max
-    draw = decided & (tR == tB)
-    red_first = decided & (tR < tB)
-    t_end = np.where(decided, t_hit, t_max)
-    Rf, Bf = trajectory(R0, B0, a, b, t_end)
-    if eng.law.name == "square":
+    fast = (
+        eng.law.name == "square"
+        and not np.any(LR)
+        and not np.any(LB)
+        and bool(np.all(a > 0))
+        and bool(np.all(b > 0))
+        and bool(np.all(R0 > 0))
+        and bool(np.all(B0 > 0))
+    )
+    if fast:
+        t_hit, Rf, Bf = square_to_annihilation(R0, B0, a, b)
+        decided = t_hit <= t_max
+        red_first = decided & (Bf > 0)
+        draw = np.zeros_like(decided)
+        t_end = np.where(decided, t_hit, t_max)
+        late = ~decided
+        if late.any():  # undecided by t_max (near draws): the strengths at t_max
+            Rf[late], Bf[late] = trajectory(R0[late], B0[late], a[late], b[late], t_end[late])
+    else:
+        tR, tB = level_times(R0, B0, a, b, LR, LB)
+        t_hit = np.minimum(tR, tB)
+        decided = t_hit <= t_max
+        draw = decided & (tR == tB)
+        red_first = decided & (tR < tB)
+        t_end = np.where(decided, t_hit, t_max)
+        Rf, Bf = trajectory(R0, B0, a, b, t_end)
+    if eng.law.name == "square" and not fast:
         # The survivor from the invariant, exact whatever the time scale.
         Rf = np.where(decided & ~red_first, square_survivor(R0, B0, a, b, LB), Rf)
         Bf = np.where(decided & red_first, square_survivor(B0, R0, b, a, LR), Bf)
