@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from forceratio.cli import battle
+from forceratio.cli import data as data_cli
 from forceratio.cli.errors import one_line_errors
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("battle")(one_line_errors(battle.battle))
+app.add_typer(data_cli.app, name="data")
 
 
 def _version(value: bool) -> None:

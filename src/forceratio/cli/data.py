@@ -1,0 +1,103 @@
+"""``forceratio data``: list, show and check the sourced historical tables."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from forceratio.cli.errors import one_line_errors
+from forceratio.cli.output import Format, print_frame, print_json
+
+app = typer.Typer(
+    help="The sourced 1941 force tables shipped with the package.", no_args_is_help=True
+)
+
+TableOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--table", help="Replace a built-in table with a user CSV: NAME=PATH.csv (repeatable)."
+    ),
+]
+
+
+def _overrides(items: list[str] | None) -> dict[str, str]:
+    from forceratio.errors import InputError
+
+    out: dict[str, str] = {}
+    for item in items or []:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise InputError("--table", f"expected NAME=PATH.csv, got {item!r}")
+        out[name.strip()] = path.strip()
+    return out
+
+
+def _load(name: str, overrides: dict[str, str]):  # type: ignore[no-untyped-def]
+    from forceratio import data
+
+    return data.load(name, overrides.get(name))
+
+
+@app.command("list")
+@one_line_errors
+def list_tables(
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    table: TableOpt = None,
+) -> None:
+    """List the tables with their row counts."""
+    import pandas as pd
+
+    from forceratio import data
+
+    ov = _overrides(table)
+    rows = [
+        {"name": n, "rows": len(_load(n, ov)), "description": d}
+        for n, d in data.DESCRIPTIONS.items()
+    ]
+    if fmt is Format.json:
+        print_json(rows)
+    else:
+        print_frame(pd.DataFrame(rows), fmt, title="Tables")
+
+
+@app.command("show")
+@one_line_errors
+def show(
+    name: Annotated[str, typer.Argument(help="Table name (see 'forceratio data list').")],
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    table: TableOpt = None,
+) -> None:
+    """Show one table, every row with its source."""
+    df = _load(name, _overrides(table))
+    if fmt is Format.json:
+        import json
+
+        print_json(json.loads(df.to_json(orient="records")))
+    else:
+        print_frame(df, fmt, title=name, digits=0)
+
+
+@app.command("sources")
+@one_line_errors
+def show_sources(fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+    """The full citations behind the source keys."""
+    from forceratio import data
+
+    df = data.sources()
+    if fmt is Format.json:
+        print_json(df.to_dict(orient="records"))
+    else:
+        print_frame(df, fmt, title="Sources")
+
+
+@app.command("check")
+@one_line_errors
+def check(table: TableOpt = None) -> None:
+    """Validate every table (schema, sources, ranges, dates); exit 2 on any problem."""
+    from forceratio import data
+
+    ov = _overrides(table)
+    for name in data.tables():
+        df = _load(name, ov)
+        print(f"{name}: {len(df)} rows ok")

@@ -1,0 +1,74 @@
+"""Historical tables shipped inside the package, each row with its source.
+
+``load(name)`` returns a validated DataFrame in the tidy format of :mod:`.schema`;
+``tables()`` lists them; ``sources()`` maps source keys to full citations.  A user file in
+the same format can replace a built-in table (``load(name, path=...)``), validated the same
+way.  Nothing here imports the simulator.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from forceratio.data.schema import COLUMNS, validate
+from forceratio.errors import InputError
+
+#: The built-in tables and what they hold (the names are part of the interface).
+DESCRIPTIONS: dict[str, str] = {
+    "sokolov": (
+        "B. Sokolov's reading of Zhukov's 15 May 1941 plan (152 v 100 divisions), "
+        "Popov's 150 as the alternative"
+    ),
+    "outcome_22june": (
+        "The border battles of 22 June - 9 July 1941: Krivosheev's losses per operation, "
+        "Halder's German losses"
+    ),
+}
+
+
+def _read_csv(path: Path | str, where: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise InputError(where, "file not found") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputError(where, f"malformed CSV: {str(exc).strip().splitlines()[-1]}") from None
+
+
+def sources() -> pd.DataFrame:
+    """The source keys with their full citations (columns key, citation, url, note)."""
+    ref = resources.files("forceratio.data").joinpath("tables/sources.csv")
+    with resources.as_file(ref) as p:
+        df = _read_csv(p, "sources.csv")
+    if list(df.columns) != ["key", "citation", "url", "note"]:
+        raise InputError("sources.csv", "expected columns key, citation, url, note")
+    if df["key"].duplicated().any():
+        raise InputError(
+            "sources.csv", f"duplicate key {df['key'][df['key'].duplicated()].iloc[0]!r}"
+        )
+    return df
+
+
+def tables() -> list[str]:
+    """Names of the built-in tables."""
+    return list(DESCRIPTIONS)
+
+
+def load(name: str, path: Path | str | None = None) -> pd.DataFrame:
+    """A validated table: the built-in ``name``, or the user file ``path`` in its place."""
+    if name not in DESCRIPTIONS:
+        raise InputError(
+            "table", f"unknown table {name!r}; choose one of {', '.join(DESCRIPTIONS)}"
+        )
+    keys = set(sources()["key"])
+    if path is not None:
+        return validate(_read_csv(path, str(path)), str(path), keys)
+    ref = resources.files("forceratio.data").joinpath(f"tables/{name}.csv")
+    with resources.as_file(ref) as p:
+        return validate(_read_csv(p, f"{name}.csv"), f"{name}.csv", keys)
+
+
+__all__ = ["COLUMNS", "DESCRIPTIONS", "load", "sources", "tables"]

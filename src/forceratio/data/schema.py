@@ -1,0 +1,131 @@
+"""The tidy format every historical table shares, and its strict validation.
+
+Each row is one number with its provenance: side, formation, category, value, low, high,
+unit, as_of, source (a key of ``sources.csv``), locator, verified, derivation, note.  A
+malformed row is an error naming the file, the row and the column, never skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+import pandas as pd
+
+from forceratio.errors import InputError
+
+COLUMNS: tuple[str, ...] = (
+    "side",
+    "formation",
+    "category",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "as_of",
+    "source",
+    "locator",
+    "verified",
+    "derivation",
+    "note",
+)
+NUMERIC = ("value", "low", "high")
+SIDES = ("USSR", "Germany", "Romania", "Hungary", "Finland", "Axis", "both")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$")
+
+
+def _fail(where: str, row: int, column: str, problem: str) -> InputError:
+    # rows are numbered as in a spreadsheet: the header is line 1
+    return InputError(f"{where}: row {row + 2}, column {column}", problem)
+
+
+def parse_dates(text: str) -> tuple[dt.date, dt.date]:
+    """``YYYY-MM-DD`` or a range ``YYYY-MM-DD..YYYY-MM-DD`` -> (start, end)."""
+    parts = text.split("..")
+    start = dt.date.fromisoformat(parts[0])
+    end = dt.date.fromisoformat(parts[-1])
+    return start, end
+
+
+def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) -> pd.DataFrame:
+    """Check a table and return it with numeric columns as floats.
+
+    Raises :class:`InputError` ``"<where>: row R, column C: problem"`` on the first problem:
+    missing or unknown columns, text in a number, ``low <= value <= high`` broken, a date
+    that does not parse or is impossible, an unknown source key, a verified row without a
+    locator, a derived row without its derivation.
+    """
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise InputError(where, f"missing column(s): {', '.join(missing)}")
+    extra = [c for c in df.columns if c not in COLUMNS]
+    if extra:
+        raise InputError(where, f"unknown column(s): {', '.join(map(str, extra))}")
+    out = df.loc[:, list(COLUMNS)].copy()
+    for col in COLUMNS:
+        if col not in NUMERIC:
+            out[col] = out[col].fillna("").astype(str).str.strip()
+    for col in NUMERIC:
+        vals = []
+        for i, v in enumerate(out[col]):
+            if (
+                v is None
+                or (isinstance(v, float) and pd.isna(v))
+                or (isinstance(v, str) and not v.strip())
+            ):
+                vals.append(float("nan"))
+                continue
+            try:
+                x = float(v)
+            except (TypeError, ValueError):
+                raise _fail(where, i, col, f"not a number: {v!r}") from None
+            if x != x or x in (float("inf"), float("-inf")):
+                raise _fail(where, i, col, f"not a finite number: {v!r}")
+            if x < 0:
+                raise _fail(where, i, col, f"must be >= 0, got {x:g}")
+            vals.append(x)
+        out[col] = pd.Series(vals, index=out.index, dtype=float)
+    records = [{str(k): v for k, v in r.items()} for r in out.to_dict(orient="records")]
+    for i, rec in enumerate(records):
+        _check_row(where, i, rec, source_keys)
+    return out
+
+
+def _check_row(where: str, i: int, rec: dict[str, Any], source_keys: set[str] | None) -> None:
+    text = {k: str(rec[k]) for k in COLUMNS if k not in NUMERIC}
+    v, lo, hi = (float(rec[k]) for k in NUMERIC)
+    for col in ("side", "category"):
+        if not text[col]:
+            raise _fail(where, i, col, "empty")
+    source = text["source"]
+    if not source:
+        raise _fail(where, i, "source", "every row needs a source key")
+    if source_keys is not None and source not in source_keys:
+        raise _fail(where, i, "source", f"unknown source key {source!r}")
+    verified = text["verified"]
+    if verified not in ("yes", "no"):
+        raise _fail(where, i, "verified", f"must be yes or no, got {verified!r}")
+    if verified == "yes" and not text["locator"]:
+        raise _fail(where, i, "locator", "a verified row must say where (page, table, URL)")
+    as_of = text["as_of"]
+    if not _DATE.match(as_of):
+        raise _fail(where, i, "as_of", f"expected YYYY-MM-DD or a range a..b, got {as_of!r}")
+    try:
+        start, end = parse_dates(as_of)
+    except ValueError as exc:
+        raise _fail(where, i, "as_of", f"impossible date {as_of!r} ({exc})") from None
+    if end < start:
+        raise _fail(where, i, "as_of", f"range ends before it starts: {as_of!r}")
+    if not math.isnan(lo) and not math.isnan(hi) and lo > hi:
+        raise _fail(where, i, "low", f"low {lo:g} > high {hi:g}")
+    if not math.isnan(v):
+        if not math.isnan(lo) and v < lo:
+            raise _fail(where, i, "value", f"value {v:g} < low {lo:g}")
+        if not math.isnan(hi) and v > hi:
+            raise _fail(where, i, "value", f"value {v:g} > high {hi:g}")
+    elif verified == "yes":
+        raise _fail(where, i, "value", "an empty (not found) figure cannot be verified")
+    if source == "derived" and not text["derivation"]:
+        raise _fail(where, i, "derivation", "a derived row must give its formula and inputs")

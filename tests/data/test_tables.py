@@ -1,0 +1,154 @@
+"""The shipped tables: schema, provenance, derived rows, and strict failure on bad files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from forceratio import data
+from forceratio.cli import run
+from forceratio.cli.app import app
+from forceratio.errors import InputError
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("name", data.tables())
+def test_table_loads_and_keeps_its_provenance(name: str) -> None:
+    df = data.load(name)
+    assert list(df.columns) == list(data.COLUMNS)
+    assert len(df) > 0
+    keys = set(data.sources()["key"])
+    assert set(df["source"]) <= keys
+    verified = df[df["verified"] == "yes"]
+    assert (verified["locator"] != "").all()
+    assert verified["value"].notna().all()
+    rng = df.dropna(subset=["low", "high"])
+    assert (rng["low"] <= rng["value"]).all()
+    assert (rng["value"] <= rng["high"]).all()
+
+
+@pytest.mark.parametrize("name", data.tables())
+def test_derived_rows_recompute(name: str) -> None:
+    """Each derivation 'a + b + c' names the input figures; they must be in the table and
+    add up to the stored value."""
+    df = data.load(name)
+    derived = df[df["source"] == "derived"]
+    for rec in derived.to_dict(orient="records"):
+        formula = str(rec["derivation"])
+        numbers = [float(x) for x in re.findall(r"\b\d+(?:\.\d+)?\b", formula.split("=")[-1])]
+        assert numbers, formula
+        assert sum(numbers) == pytest.approx(float(rec["value"]))
+        others = set(df.loc[df["source"] != "derived", "value"].dropna())
+        assert set(numbers) <= others, f"inputs {numbers} not all rows of {name}"
+
+
+def test_unfound_figures_stay_empty_and_flagged() -> None:
+    df = data.load("outcome_22june")
+    gaps = df[df["value"].isna()]
+    assert len(gaps) >= 2  # Belorussian initial strength, Lvov-Chernovtsy sanitary losses
+    assert (gaps["verified"] == "no").all()
+    assert gaps["note"].str.contains("NOT FOUND").all()
+
+
+def test_krivosheev_sum_is_the_border_battle_total() -> None:
+    df = data.load("outcome_22june")
+    irr = df[(df["category"] == "irrecoverable_losses") & (df["source"] == "krivosheev")]
+    total = df[(df["category"] == "irrecoverable_losses") & (df["source"] == "derived")]
+    assert irr["value"].sum() == pytest.approx(float(total["value"].iloc[0]))
+    assert float(total["value"].iloc[0]) == pytest.approx(589_000, rel=0.001)  # Solonin's figure
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "user.csv"
+    p.write_text(text)
+    return p
+
+
+HEADER = ",".join(data.COLUMNS)
+GOOD = "USSR,x,divisions,10,,,count,1941-06-12,article,p. 1,yes,,"
+
+
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ("USSR,x,divisions,ten,,,count,1941-06-12,article,p. 1,yes,,", "value"),
+        ("USSR,x,divisions,-3,,,count,1941-06-12,article,p. 1,yes,,", "value"),
+        ("USSR,x,divisions,nan,,,count,1941-06-12,article,p. 1,yes,,", "value"),
+        ("USSR,x,divisions,10,12,15,count,1941-06-12,article,p. 1,yes,,", "value"),
+        ("USSR,x,divisions,10,,,count,1941-02-30,article,p. 1,yes,,", "as_of"),
+        ("USSR,x,divisions,10,,,count,12 June,article,p. 1,yes,,", "as_of"),
+        ("USSR,x,divisions,10,,,count,1941-06-12,nobody,p. 1,yes,,", "source"),
+        ("USSR,x,divisions,10,,,count,1941-06-12,article,,yes,,", "locator"),
+        ("USSR,x,divisions,10,,,count,1941-06-12,derived,,no,,", "derivation"),
+        ("USSR,x,divisions,10,,,count,1941-06-12,article,p. 1,maybe,,", "verified"),
+    ],
+)
+def test_malformed_user_table_names_file_row_and_column(
+    tmp_path: Path, row: str, column: str
+) -> None:
+    p = _write(tmp_path, f"{HEADER}\n{GOOD}\n{row}\n")
+    with pytest.raises(InputError) as exc:
+        data.load("sokolov", p)
+    msg = str(exc.value)
+    assert str(p) in msg
+    assert "row 3" in msg
+    assert f"column {column}" in msg
+
+
+def test_cli_bad_user_table_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = _write(
+        tmp_path, f"{HEADER}\n{GOOD}\nUSSR,x,divisions,abc,,,count,1941-06-12,article,p. 1,yes,,\n"
+    )
+    before = p.read_text()
+    code = run(["data", "check", "--table", f"sokolov={p}"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "row 3, column value" in err
+    assert p.read_text() == before  # nothing written over the user's file
+
+
+def test_user_table_replaces_builtin(tmp_path: Path) -> None:
+    p = _write(tmp_path, f"{HEADER}\n{GOOD}\n")
+    res = runner.invoke(
+        app, ["data", "show", "sokolov", "--table", f"sokolov={p}", "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len(rows) == 1
+    assert rows[0]["value"] == 10.0
+
+
+def test_cli_list_json_and_check() -> None:
+    res = runner.invoke(app, ["data", "list", "--format", "json"])
+    listed = json.loads(res.stdout)
+    assert {r["name"] for r in listed} == set(data.tables())
+    assert all({"name", "rows", "description"} <= set(r) for r in listed)
+    assert runner.invoke(app, ["data", "check"]).exit_code == 0
+    shown = json.loads(
+        runner.invoke(app, ["data", "show", "outcome_22june", "--format", "json"]).stdout
+    )
+    assert set(shown[0]) == set(data.COLUMNS)
+    assert any(r["value"] is None for r in shown)  # gaps stay empty (null)
+
+
+def test_unknown_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["data", "show", "nope"]) == 2
+    assert "unknown table" in capsys.readouterr().err
+
+
+def test_sources_have_citations() -> None:
+    s = data.sources()
+    assert (s["citation"].str.len() > 10).all()
+    assert not s["key"].duplicated().any()
+    assert isinstance(s, pd.DataFrame)
+    assert np.all(s["key"] != "")
