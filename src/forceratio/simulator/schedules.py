@@ -75,19 +75,6 @@ class Multiplier:
         vals = np.stack([s, np.ones_like(s)], axis=1)
         return cls(np.array([begin, begin + days]), vals)
 
-    def product(self, other: Multiplier) -> Multiplier:
-        """The pointwise product, exact on the union of the knots only where both are
-        piecewise constant; for linear pieces it is the product sampled at the union of
-        knots (a piecewise-linear approximation)."""
-        knots = np.union1d(self.knots, other.knots)
-        return Multiplier(knots, self.at_knots(knots) * other.at_knots(knots))
-
-    def at_knots(self, t: FloatArray) -> FloatArray:
-        """Values at shared times ``t`` (shape (N or 1, len(t)))."""
-        return np.stack(
-            [np.array([np.interp(tt, self.knots, row) for tt in t]) for row in self.values]
-        )
-
     @property
     def n(self) -> int:
         return int(self.values.shape[0])

@@ -220,7 +220,6 @@ def _gillespie_step(
     t_stop = su.stops[w.sp]
     event = w.t + tau < t_stop
     ev = np.flatnonzero(event)
-    y_before = w.y
     if ev.size:
         cum = np.cumsum(rates[ev], axis=1)
         pick = (cum < (u[ev, 1] * lam[ev])[:, None]).sum(axis=1)
@@ -236,7 +235,6 @@ def _gillespie_step(
     s_r, s_b = _side_totals(w, w.y, kr)
     hit_r = event & (s_r <= w.par["lev_r"])
     hit_b = event & (s_b <= w.par["lev_b"])
-    del y_before
     zero = np.zeros(w.t.size)
     ended = _finish_crossed(
         rec, w, w.y, np.where(hit_r, 0.0, np.inf), np.where(hit_b, 0.0, np.inf), w.t, zero
@@ -268,7 +266,7 @@ def _tau_step(
     with np.errstate(divide="ignore", invalid="ignore"):
         hazard = np.where(w.y > 0, loss / w.y, 0.0)
     p = -np.expm1(-hazard * tau[:, None])
-    lost = streams.binomial(scen, w.y.reshape(-1) if False else w.y, np.clip(p, 0.0, 1.0))
+    lost = streams.binomial(scen, w.y, np.clip(p, 0.0, 1.0))
     y_new = w.y - lost
     if arr is not None:
         y_new = y_new + streams.poisson(scen, arr * tau[:, None])
