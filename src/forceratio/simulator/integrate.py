@@ -96,7 +96,7 @@ class _Work:
 class _Model:
     """The right-hand side of the attrition equations for one engagement."""
 
-    def __init__(self, eng: Engagement, stops: FloatArray) -> None:
+    def __init__(self, eng: Engagement) -> None:
         self.kr, self.kb = eng.red.k, eng.blue.k
         e = eng.exps
         self.red_p, self.red_q, self.blue_p, self.blue_q = e.red_p, e.red_q, e.blue_p, e.blue_q
@@ -520,7 +520,7 @@ def integrate(
     """
     su = prepare(eng, t_max=t_max, times=times, rtol=rtol)
     kr, kb = su.kr, su.kb
-    model = _Model(eng, su.stops)
+    model = _Model(eng)
     rec = _Recorder(su)
     N = su.y0.shape[0]
     w = _Work(

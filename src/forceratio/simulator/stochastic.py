@@ -168,7 +168,7 @@ def simulate_stochastic(
     if method == "auto":
         method = "gillespie" if su.y0.sum(axis=1).max(initial=0.0) <= EXACT_LIMIT else "tau_leap"
     streams = _Streams(seed, key_arr)
-    model = _Model(eng, su.stops)
+    model = _Model(eng)
     rec = _Recorder(su)
     M = rows.size
     w = _Work(
