@@ -22,6 +22,7 @@ TableOpt = Annotated[
 
 
 def _overrides(items: list[str] | None) -> dict[str, str]:
+    from forceratio import data
     from forceratio.errors import InputError
 
     out: dict[str, str] = {}
@@ -29,6 +30,11 @@ def _overrides(items: list[str] | None) -> dict[str, str]:
         name, sep, path = item.partition("=")
         if not sep or not name or not path:
             raise InputError("--table", f"expected NAME=PATH.csv, got {item!r}")
+        if name.strip() not in data.DESCRIPTIONS:
+            raise InputError(
+                "--table",
+                f"unknown table {name.strip()!r}; choose one of {', '.join(data.tables())}",
+            )
         out[name.strip()] = path.strip()
     return out
 
@@ -101,3 +107,43 @@ def check(table: TableOpt = None) -> None:
     for name in data.tables():
         df = _load(name, ov)
         print(f"{name}: {len(df)} rows ok")
+
+
+@app.command("ratios")
+@one_line_errors
+def ratios(
+    name: Annotated[str, typer.Argument(help="A force table: strip, north or sokolov.")],
+    date: Annotated[
+        str | None, typer.Option("--date", help="YYYY-MM-DD; default: every date in the table.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    table: TableOpt = None,
+) -> None:
+    """The force-ratio table in Meltyukhov's layout (Soviet : German, e.g. "1 : 2.9")."""
+    import pandas as pd
+
+    from forceratio.data.ratios import force_ratios
+
+    df = force_ratios(_load(name, _overrides(table)), name, date)
+    if fmt is Format.json:
+        import json
+
+        print_json(json.loads(df.to_json(orient="records")))
+    elif fmt is Format.table:
+
+        def fig(v: float) -> str:
+            return f"{v:,.0f}" if float(v).is_integer() or v >= 100 else f"{v:,.1f}"
+
+        view = pd.DataFrame(
+            {
+                "date": df["date"],
+                "category": df["category"],
+                "USSR": [fig(v) for v in df["soviet"]],
+                "Germany": [fig(v) for v in df["german"]],
+                "USSR : Germany": df["ratio"],
+                "basis": df["basis"],
+            }
+        )
+        print_frame(view, fmt, title=f"{name}: force ratios (USSR : Germany)")
+    else:
+        print_frame(df, fmt, title=f"{name}: force ratios (USSR : Germany)", digits=0)

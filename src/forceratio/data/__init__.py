@@ -18,13 +18,33 @@ from forceratio.errors import InputError
 
 #: The built-in tables and what they hold (the names are part of the interface).
 DESCRIPTIONS: dict[str, str] = {
+    "strip": (
+        "Both sides in the Ostroleka-Carpathians strip on 12 and 22 June 1941, reconstructed "
+        "from sourced parts; Meltyukhov's own cells kept empty"
+    ),
+    "north": (
+        "German forces north of Ostroleka (AG North, 9th Army, 3rd Panzer Group) and the "
+        "Soviet forces facing them"
+    ),
     "sokolov": (
         "B. Sokolov's reading of Zhukov's 15 May 1941 plan (152 v 100 divisions), "
         "Popov's 150 as the alternative"
     ),
+    "division_equivalents": (
+        "Average strength per division (all-arms slices and division types), to turn division "
+        "counts into men, guns, tanks and aircraft"
+    ),
     "outcome_22june": (
         "The border battles of 22 June - 9 July 1941: Krivosheev's losses per operation, "
         "Halder's German losses"
+    ),
+    "timeline": (
+        "What was where on a date: German rail echelons, the 81.6% share, Soviet echelons "
+        "and deployment deadlines"
+    ),
+    "modifiers": (
+        "Published combat modifiers: Dupuy's surprise and posture factors (from a "
+        "transcription), exchange ratios standing in for CEV"
     ),
 }
 

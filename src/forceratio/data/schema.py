@@ -7,9 +7,12 @@ malformed row is an error naming the file, the row and the column, never skipped
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import math
+import operator
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -55,7 +58,7 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     Raises :class:`InputError` ``"<where>: row R, column C: problem"`` on the first problem:
     missing or unknown columns, text in a number, ``low <= value <= high`` broken, a date
     that does not parse or is impossible, an unknown source key, a verified row without a
-    locator, a derived row without its derivation.
+    locator, a derived row whose formula does not recompute from the table's own figures.
     """
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
@@ -90,6 +93,7 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     records = [{str(k): v for k, v in r.items()} for r in out.to_dict(orient="records")]
     for i, rec in enumerate(records):
         _check_row(where, i, rec, source_keys)
+    check_derivations(out, where)
     return out
 
 
@@ -129,3 +133,70 @@ def _check_row(where: str, i: int, rec: dict[str, Any], source_keys: set[str] | 
         raise _fail(where, i, "value", "an empty (not found) figure cannot be verified")
     if source == "derived" and not text["derivation"]:
         raise _fail(where, i, "derivation", "a derived row must give its formula and inputs")
+
+
+#: Literals a derivation may use without naming a row: unity and the percent base.
+STRUCTURAL = frozenset({1.0, 100.0})
+_BINOPS: dict[type, Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+
+
+def formula(derivation: str) -> str:
+    """The arithmetic part of a derivation: the text after its last ``=``."""
+    return derivation.rsplit("=", 1)[-1].strip()
+
+
+def evaluate(expr: str) -> tuple[float, list[float]]:
+    """Evaluate ``+ - * /`` arithmetic on numbers; returns (result, the literals used).
+
+    Raises ``ValueError`` on anything else (names, calls, powers).
+    """
+    literals: list[float] = []
+
+    def walk(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            literals.append(float(node.value))
+            return float(node.value)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            return _BINOPS[type(node.op)](walk(node.left), walk(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -walk(node.operand)
+        raise ValueError(f"only numbers and + - * / ( ) are allowed, got {ast.dump(node)[:40]}")
+
+    try:
+        tree = ast.parse(expr, mode="eval")
+    except SyntaxError:
+        raise ValueError(f"not arithmetic: {expr!r}") from None
+    try:
+        return walk(tree), literals
+    except ZeroDivisionError:
+        raise ValueError("division by zero") from None
+
+
+def check_derivations(df: pd.DataFrame, where: str) -> None:
+    """Every derived row's formula uses figures of the table and recomputes to its value.
+
+    Derived values are rounded when stored: to whole units from 100 up, to 0.001 below.
+    """
+    known = set(df["value"].dropna().astype(float)) | STRUCTURAL
+    for i, rec in enumerate(df.to_dict(orient="records")):
+        if rec["source"] != "derived":
+            continue
+        expr = formula(str(rec["derivation"]))
+        try:
+            result, literals = evaluate(expr)
+        except ValueError as exc:
+            raise _fail(where, i, "derivation", str(exc)) from None
+        strays = [x for x in literals if x not in known]
+        if strays:
+            raise _fail(where, i, "derivation", f"{strays[0]:g} is not a figure of this table")
+        value = float(rec["value"])
+        tol = (0.5 if abs(value) >= 100 else 5e-4) + 1e-9 * abs(value)
+        if math.isnan(value) or abs(result - value) > tol:
+            raise _fail(where, i, "value", f"derivation gives {result:.6g}, the row says {value:g}")

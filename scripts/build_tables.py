@@ -1,0 +1,845 @@
+"""Author the reconstructed 1941 tables (strip, north, division_equivalents).
+
+The figures below are typed from ../shared/reference/1941/ (the notes and CSVs named in each
+row's locator and note).  Reconstructed cells are arithmetic on those rows; this script
+writes the formula into the ``derivation`` column with the input figures spelled out, and
+computes ``low``/``high`` by evaluating the same formula at every corner of its inputs'
+ranges.  ``forceratio data check`` re-evaluates each formula, so a hand edit of the CSV that
+breaks a derivation is caught.
+
+Run from the repository root: ``python scripts/build_tables.py`` (rewrites the three CSVs).
+A test checks that the shipped CSVs equal this script's output.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TABLES = Path(__file__).resolve().parent.parent / "src" / "forceratio" / "data" / "tables"
+COLUMNS = (
+    "side",
+    "formation",
+    "category",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "as_of",
+    "source",
+    "locator",
+    "verified",
+    "derivation",
+    "note",
+)
+CATS = ("divisions", "personnel", "guns_mortars", "tanks", "aircraft")
+UNITS = {"divisions": "count", "personnel": "persons"}
+
+
+@dataclass
+class Row:
+    side: str
+    formation: str
+    category: str
+    value: float | None
+    unit: str = ""
+    as_of: str = "1941-06-22"
+    source: str = ""
+    locator: str = ""
+    verified: str = "yes"
+    note: str = ""
+    low: float | None = None
+    high: float | None = None
+    derivation: str = ""
+    key: str = field(default="", repr=False)
+
+    def out(self) -> dict[str, str]:
+        return {
+            "side": self.side,
+            "formation": self.formation,
+            "category": self.category,
+            "value": _fmt(self.value),
+            "low": _fmt(self.low),
+            "high": _fmt(self.high),
+            "unit": self.unit or UNITS.get(self.category, "count"),
+            "as_of": self.as_of,
+            "source": self.source,
+            "locator": self.locator,
+            "verified": self.verified,
+            "derivation": self.derivation,
+            "note": self.note,
+        }
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    if abs(x - round(x)) < 1e-9:
+        return str(round(x))
+    return f"{x:.6g}"
+
+
+def _rounded(x: float, ref: list[float]) -> float:
+    """Round a derived figure: whole units for counts, 0.001 for shares and slices."""
+    return round(x) if abs(x) >= 100 else round(x, 3)
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.by_key: dict[str, Row] = {}
+
+    def add(self, row: Row, key: str = "") -> Row:
+        if key:
+            row.key = key
+            self.by_key[key] = row
+        self.rows.append(row)
+        return row
+
+    def figures(
+        self, side: str, formation: str, key: str, values: dict[str, float | None], **kw: str
+    ) -> None:
+        for cat, v in values.items():
+            if v is None:
+                continue
+            self.add(Row(side, formation, cat, v, **kw), f"{key}.{cat}")  # type: ignore[arg-type]
+
+    def derive(
+        self,
+        side: str,
+        formation: str,
+        category: str,
+        key: str,
+        template: str,
+        words: str,
+        note: str = "",
+        as_of: str = "1941-06-22",
+        unit: str = "",
+    ) -> Row:
+        """``template`` is arithmetic over ``{key}`` names of earlier rows."""
+        names = sorted(set(_names(template)))
+        rows = [self.by_key[n] for n in names]
+        literal = _sub(template, {n: _fmt(r.value) for n, r in zip(names, rows, strict=True)})
+        value = _rounded(_eval(literal), [])
+        corners = []
+        ranges = [
+            (n, [x for x in (r.low, r.value, r.high) if x is not None])
+            for n, r in zip(names, rows, strict=True)
+        ]
+        for combo in itertools.product(*(vals for _, vals in ranges)):
+            env = dict(zip((n for n, _ in ranges), combo, strict=True))
+            corners.append(_eval(_sub(template, {n: repr(v) for n, v in env.items()})))
+        low, high = _rounded(min(corners), []), _rounded(max(corners), [])
+        row = Row(
+            side,
+            formation,
+            category,
+            value,
+            unit=unit,
+            as_of=as_of,
+            source="derived",
+            locator="",
+            verified="no",
+            note=note,
+            low=low if low != value or high != value else None,
+            high=high if low != value or high != value else None,
+            derivation=f"{words} = {literal}",
+        )
+        return self.add(row, key)
+
+    def write(self, name: str) -> str:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for r in self.rows:
+            w.writerow(r.out())
+        return buf.getvalue()
+
+
+_REF = re.compile(r"\{([a-z0-9_.]+)\}")
+
+
+def _names(template: str) -> list[str]:
+    return _REF.findall(template)
+
+
+def _sub(template: str, values: dict[str, str]) -> str:
+    return _REF.sub(lambda m: values[m.group(1)], template)
+
+
+def _eval(expr: str) -> float:
+    return float(eval(expr, {"__builtins__": {}}, {}))  # trusted: built from this file
+
+
+# ---------------------------------------------------------------- shared inputs
+def _donets(t: Table, which: str) -> None:
+    loc = "direction tables (read.xbook.life reader page 52)"
+    attr = (
+        "Direction-level table printed without a visible citation, in the layout of "
+        "Meltyukhov's direction tables (attribution not verified)."
+    )
+    kw = {"source": "donets", "locator": loc}
+    if which in ("west", "all"):
+        t.figures(
+            "USSR",
+            "Western Special MD (ZapOVO), West direction",
+            "zapovo",
+            {
+                "divisions": 54,
+                "personnel": 791445,
+                "guns_mortars": 16151,
+                "tanks": 3852,
+                "aircraft": 2129,
+            },
+            note=attr + " 54 divisions as printed; the usual count is 44 (behappyhome).",
+            **kw,
+        )
+        t.figures(
+            "Germany",
+            "Army Group Centre, West direction",
+            "agc",
+            {
+                "divisions": 51.5,
+                "personnel": 1455900,
+                "guns_mortars": 15161,
+                "tanks": 2156,
+                "aircraft": 1712,
+            },
+            note=attr,
+            **kw,
+        )
+    if which in ("north", "all"):
+        t.figures(
+            "USSR",
+            "Baltic Special MD (PribOVO), North-West direction",
+            "pribovo",
+            {
+                "divisions": 24,
+                "personnel": 375863,
+                "guns_mortars": 7467,
+                "tanks": 1514,
+                "aircraft": 1814,
+            },
+            note=attr,
+            **kw,
+        )
+        t.figures(
+            "Germany",
+            "Army Group North (16th, 18th Armies, 4th Panzer Group)",
+            "agn",
+            {
+                "divisions": 29,
+                "personnel": 787500,
+                "guns_mortars": 8348,
+                "tanks": 679,
+                "aircraft": 830,
+            },
+            note=attr + " Aircraft 830 as printed (Luftflotte 1 strength not found).",
+            **kw,
+        )
+    if which in ("southwest", "all"):
+        t.figures(
+            "USSR",
+            "Kiev Special MD + Odessa MD, South-West direction",
+            "kovo_odvo",
+            {
+                "divisions": 91.5,
+                "personnel": 1412136,
+                "guns_mortars": 26580,
+                "tanks": 8069,
+                "aircraft": 4696,
+            },
+            note=attr,
+            **kw,
+        )
+        t.figures(
+            "Axis",
+            "Army Group South (German, Romanian, Hungarian, Croatian), South-West direction",
+            "ags",
+            {
+                "divisions": 61.5,
+                "personnel": 1508500,
+                "guns_mortars": 16008,
+                "tanks": 1144,
+                "aircraft": 1829,
+            },
+            note=attr,
+            **kw,
+        )
+
+
+def _table54_55(t: Table, which: str) -> None:
+    kw = {"source": "meltyukhov2000"}
+    if which in ("55", "both"):
+        t.figures(
+            "USSR",
+            "4th Army (Western Special MD), Brest sector",
+            "t55_su",
+            {"divisions": 7, "personnel": 71349, "guns_mortars": 1657, "tanks": 520},
+            locator="Table 55 (rusbook.su reader page 149)",
+            **kw,
+        )
+        t.figures(
+            "Germany",
+            "parts of 4th Army (XXXXIII AK) + 2nd Panzer Group, Brest sector",
+            "t55_de",
+            {"divisions": 20.5, "personnel": 461680, "guns_mortars": 5953, "tanks": 1021},
+            locator="Table 55 (rusbook.su reader page 149)",
+            **kw,
+        )
+    if which in ("54", "both"):
+        t.figures(
+            "USSR",
+            "parts of 11th Army (Baltic Special MD) facing Suwalki",
+            "t54_su",
+            {"divisions": 3, "personnel": 34700, "guns_mortars": 646, "tanks": 102},
+            locator="Table 54 (rusbook.su reader page 149)",
+            **kw,
+        )
+        t.figures(
+            "Germany",
+            "3rd Panzer Group (Army Group Centre)",
+            "t54_de",
+            {"divisions": 12, "personnel": 265000, "guns_mortars": 3060, "tanks": 1057},
+            locator="Table 54 (rusbook.su reader page 149)",
+            note="Meltyukhov counts 12 divisions; the ru-wiki text counts 11 "
+            "(4 panzer, 3 motorized, 4 infantry).",
+            **kw,
+        )
+
+
+def _assumptions(t: Table) -> None:
+    t.add(
+        Row(
+            "USSR",
+            "share of the Western Front (ZapOVO) in 3rd Army's sector (Grodno), north of the strip",
+            "share",
+            0.25,
+            unit="fraction",
+            source="assumption",
+            locator="",
+            verified="no",
+            low=0.15,
+            high=0.35,
+            note="ASSUMPTION. 3rd Army's strength was NOT FOUND (sources-notes-2.md section 7). "
+            "It was one of the Western Front's four armies (3rd, 10th, 4th, 13th); the "
+            "range covers a half to a whole 'fair share'. Sweep it.",
+        ),
+        "a_zapovo_north",
+    )
+    t.add(
+        Row(
+            "Germany",
+            "share of Army Group Centre's remainder (after Tables 54 and 55) in the "
+            "9th Army, north of Ostroleka",
+            "share",
+            0.5,
+            unit="fraction",
+            source="assumption",
+            locator="",
+            verified="no",
+            low=0.3,
+            high=0.7,
+            note="ASSUMPTION. The 9th Army's and the rest of the 4th Army's strengths were NOT "
+            "FOUND separately (sources-notes-2.md section 7); the two field armies had 20 "
+            "infantry divisions between them (ru-wiki text). Sweep it.",
+        ),
+        "a_agc_north",
+    )
+    t.add(
+        Row(
+            "Germany",
+            "share of Luftflotte 2 (Army Group Centre's aircraft) over the strip",
+            "share",
+            0.5,
+            unit="fraction",
+            source="assumption",
+            locator="",
+            verified="no",
+            low=0.3,
+            high=0.7,
+            note="ASSUMPTION. Per-fleet and per-sector aircraft strengths NOT FOUND "
+            "(sources-notes-2.md section 4).",
+        ),
+        "a_lf2_strip",
+    )
+
+
+def _share_816(t: Table) -> None:
+    t.add(
+        Row(
+            "Germany",
+            "German divisions on the Soviet border on 12 June, as a share of "
+            "21 June (Baltic to Black Sea)",
+            "share_present",
+            81.6,
+            unit="percent",
+            as_of="1941-06-12",
+            source="article",
+            locator="section 'Had the Soviet assault taken place'",
+            verified="no",
+            note="Per the article, summarising Meltyukhov 2000; not verified in the book. A "
+            "Meltyukhov-style text gives 81.9% for a different quantity (divisions with "
+            "combat experience); sources-notes-2.md section 1(a).",
+        ),
+        "share_816",
+    )
+
+
+# ---------------------------------------------------------------- strip
+def build_strip() -> Table:
+    t = Table()
+    gap = (
+        "NOT RETRIEVED: Meltyukhov's table 'situation at the border strip from Ostroleka to "
+        "the Carpathians' could not be read in any stored copy (sources-notes.md section 1, "
+        "sources-notes-2.md section 1); its date was not read either (as_of is the window the "
+        "chapter discusses). Left empty; supply the book's figures with "
+        "--table strip=FILE.csv."
+    )
+    for side, who in (("Germany", "German"), ("USSR", "Red Army"), ("both", "ratio")):
+        for cat in CATS:
+            t.add(
+                Row(
+                    side,
+                    f"Meltyukhov's strip table: {who}",
+                    cat,
+                    None,
+                    unit="ratio USSR:Germany" if side == "both" else "",
+                    as_of="1941-06-12..1941-06-22",
+                    source="meltyukhov2000",
+                    locator="ch. 10 (not retrieved)",
+                    verified="no",
+                    note=gap,
+                )
+            )
+    _table54_55(t, "both")
+    for cat, printed, note in (
+        ("divisions", 2.9, ""),
+        ("personnel", 6.5, ""),
+        ("guns_mortars", 6.5, "MISPRINT: printed 1 : 6.5 but 1,657 : 5,953 is 1 : 3.6."),
+        ("tanks", 1.9, "Printed 1 : 1.9; 520 : 1,021 computes to 1 : 1.96."),
+    ):
+        t.add(
+            Row(
+                "both",
+                "Table 55 printed ratio, 4th Army : German forces, Brest sector",
+                cat,
+                printed,
+                unit="Germany per USSR (printed 1 : x)",
+                source="meltyukhov2000",
+                locator="Table 55 (rusbook.su reader page 149)",
+                note=note,
+            )
+        )
+    _donets(t, "west")
+    t.figures(
+        "USSR",
+        "South-Western Front (ex-Kiev Special MD)",
+        "swf",
+        {
+            "divisions": 58,
+            "personnel": 868000,
+            "guns_mortars": 13634,
+            "tanks": 4776,
+            "aircraft": 2256,
+        },
+        source="reichstag_ivodzima",
+        locator="rulit.me reader p. 11",
+        note="Printed without a named table source (sources-notes-2.md section 7).",
+    )
+    t.figures(
+        "Germany",
+        "German forces opposite the South-Western Front (6th, 17th Armies, 1st Panzer Group)",
+        "opp_swf",
+        {
+            "divisions": 36.5,
+            "personnel": 730000,
+            "guns_mortars": 9700,
+            "tanks": 728,
+            "aircraft": 800,
+        },
+        source="reichstag_ivodzima",
+        locator="rulit.me reader p. 11",
+        note="The source says 'German' forces opposite the SW Front; the formations named "
+        "are the ones that stood there. Guns as printed ('guns').",
+    )
+    _assumptions(t)
+    _share_816(t)
+    # Germans in the strip, 22 June
+    for cat in CATS[:4]:
+        t.derive(
+            "Germany",
+            "Army Group Centre in the strip (4th Army, 2nd Panzer Group)",
+            cat,
+            f"de_agc_strip.{cat}",
+            f"{{t55_de.{cat}}} + ({{agc.{cat}}} - {{t54_de.{cat}}} - {{t55_de.{cat}}}) * "
+            f"(1 - {{a_agc_north}})",
+            "Table 55 + (AGC - Table 54 3rd PzGr - Table 55) x (1 - share north)",
+            note="RECONSTRUCTED: AGC's remainder split by the assumption row.",
+        )
+    t.derive(
+        "Germany",
+        "Army Group Centre in the strip (4th Army, 2nd Panzer Group)",
+        "aircraft",
+        "de_agc_strip.aircraft",
+        "{agc.aircraft} * {a_lf2_strip}",
+        "AGC aircraft x Luftflotte 2 share over the strip",
+        note="RECONSTRUCTED from the assumption row.",
+    )
+    for cat in CATS:
+        t.derive(
+            "Germany",
+            "German forces in the Ostroleka-Carpathians strip",
+            cat,
+            f"de_strip.{cat}",
+            f"{{de_agc_strip.{cat}}} + {{opp_swf.{cat}}}",
+            "AGC in the strip + forces opposite the SW Front",
+            note="RECONSTRUCTED stand-in for Meltyukhov's German column.",
+        )
+        t.derive(
+            "USSR",
+            "Western Front in the strip (4th, 10th Armies and reserves)",
+            cat,
+            f"su_wf_strip.{cat}",
+            f"{{zapovo.{cat}}} * (1 - {{a_zapovo_north}})",
+            "ZapOVO x (1 - share in 3rd Army's sector)",
+            note="RECONSTRUCTED; includes Table 55's 4th Army.",
+        )
+        t.derive(
+            "USSR",
+            "Red Army forces in the Ostroleka-Carpathians strip",
+            cat,
+            f"su_strip.{cat}",
+            f"{{su_wf_strip.{cat}}} + {{swf.{cat}}}",
+            "Western Front in the strip + South-Western Front",
+            note="RECONSTRUCTED stand-in for Meltyukhov's Soviet column.",
+        )
+    for cat in CATS:
+        t.derive(
+            "Germany",
+            "German forces in the Ostroleka-Carpathians strip",
+            cat,
+            f"de_strip12.{cat}",
+            f"{{de_strip.{cat}}} * {{share_816}} / 100",
+            "22 June strip x 81.6% present on 12 June",
+            as_of="1941-06-12",
+            note="RECONSTRUCTED: applies the article's all-front division share to this strip "
+            "and to every category alike (an assumption: the panzer and motorized "
+            "divisions came in the last rail echelons, so their share was probably "
+            "lower; timeline table).",
+        )
+        t.derive(
+            "USSR",
+            "Red Army forces in the Ostroleka-Carpathians strip",
+            cat,
+            f"su_strip12.{cat}",
+            f"{{su_strip.{cat}}}",
+            "22 June strip (the districts' own forces were in place by 12 June)",
+            as_of="1941-06-12",
+            note="RECONSTRUCTED: assumes the border districts' strength counted on 22 June "
+            "was already present on 12 June; the internal-district armies (second "
+            "echelon, 83 of 939 trains arrived by 22 June) are in neither count.",
+        )
+    return t
+
+
+# ---------------------------------------------------------------- north
+def build_north() -> Table:
+    t = Table()
+    _donets(t, "north")
+    _donets(t, "west")
+    _table54_55(t, "both")
+    t.figures(
+        "Germany",
+        "Army Group North + 3rd Panzer Group (all forces facing the North-Western Front)",
+        "agn_pz3",
+        {"personnel": 655000, "guns_mortars": 7673, "tanks": 1389, "aircraft": 1070},
+        source="wwii_soldat",
+        locator="Baltic operation article; en.wiki Baltic Operation infobox",
+        note="Alternative count; ru-wiki gives 655,500 men. Aircraft = combat "
+        "aircraft, split between Luftflotten 1 and 2 not stated.",
+    )
+    t.figures(
+        "USSR",
+        "North-Western Front (ex-PribOVO), ground forces",
+        "nwf",
+        {"personnel": 379500, "guns_mortars": 5573, "tanks": 1393, "aircraft": 1210},
+        source="loveread_74476",
+        locator="table 'Sootnoshenie sil v polose SZF na 22 "
+        "iyunya 1941', p. 5; tanks, artillery, aircraft: en.wiki Baltic Operation infobox",
+        note="Alternative count. Guns = 'artillery' as printed. ru-wiki: 379,000 men.",
+    )
+    t.add(
+        Row(
+            "Germany",
+            "9th Army",
+            "personnel",
+            None,
+            source="meltyukhov2000",
+            locator="not found",
+            verified="no",
+            note="NOT FOUND: the 9th Army's strength is in no stored text "
+            "(sources-notes-2.md section 7). See the reconstructed row.",
+        )
+    )
+    t.add(
+        Row(
+            "Germany",
+            "Luftflotte 1",
+            "aircraft",
+            None,
+            source="meltyukhov2000",
+            locator="not found",
+            verified="no",
+            note="NOT FOUND (northern_forces.csv row 76). The direction table's 830 for Army "
+            "Group North is used instead.",
+        )
+    )
+    _assumptions(t)
+    _share_816(t)
+    for cat in CATS[:4]:
+        t.derive(
+            "Germany",
+            "9th Army (and AGC reserves north of Ostroleka)",
+            cat,
+            f"de_9a.{cat}",
+            f"({{agc.{cat}}} - {{t54_de.{cat}}} - {{t55_de.{cat}}}) * {{a_agc_north}}",
+            "(AGC - Table 54 3rd PzGr - Table 55) x share north",
+            note="RECONSTRUCTED from the assumption row; the strip table uses the complement.",
+        )
+    t.derive(
+        "Germany",
+        "9th Army and 3rd Panzer Group (Luftflotte 2 share)",
+        "aircraft",
+        "de_9a.aircraft",
+        "{agc.aircraft} * (1 - {a_lf2_strip})",
+        "AGC aircraft x (1 - Luftflotte 2 share over the strip)",
+        note="RECONSTRUCTED from the assumption row.",
+    )
+    for cat in CATS:
+        pz3 = f" + {{t54_de.{cat}}}" if cat != "aircraft" else ""
+        t.derive(
+            "Germany",
+            "German forces north of Ostroleka",
+            cat,
+            f"de_north.{cat}",
+            f"{{agn.{cat}}}{pz3} + {{de_9a.{cat}}}",
+            "AG North" + (" + 3rd PzGr (Table 54)" if pz3 else "") + " + 9th Army estimate",
+            note="RECONSTRUCTED.",
+        )
+        t.derive(
+            "USSR",
+            "Western Front north of the strip (3rd Army's sector)",
+            cat,
+            f"su_wf_north.{cat}",
+            f"{{zapovo.{cat}}} * {{a_zapovo_north}}",
+            "ZapOVO x share in 3rd Army's sector",
+            note="RECONSTRUCTED.",
+        )
+        t.derive(
+            "USSR",
+            "Red Army forces facing the Germans north of Ostroleka",
+            cat,
+            f"su_north.{cat}",
+            f"{{pribovo.{cat}}} + {{su_wf_north.{cat}}}",
+            "PribOVO + Western Front north of the strip",
+            note="RECONSTRUCTED.",
+        )
+        t.derive(
+            "Germany",
+            "German forces north of Ostroleka",
+            cat,
+            f"de_north12.{cat}",
+            f"{{de_north.{cat}}} * {{share_816}} / 100",
+            "22 June x 81.6% present on 12 June",
+            as_of="1941-06-12",
+            note="RECONSTRUCTED; same caveat as the strip table.",
+        )
+        t.derive(
+            "USSR",
+            "Red Army forces facing the Germans north of Ostroleka",
+            cat,
+            f"su_north12.{cat}",
+            f"{{su_north.{cat}}}",
+            "22 June (the districts' own forces were in place by 12 June)",
+            as_of="1941-06-12",
+            note="RECONSTRUCTED; same caveat as the strip table.",
+        )
+    return t
+
+
+# ---------------------------------------------------------------- division equivalents
+def build_division_equivalents() -> Table:
+    t = Table()
+    _donets(t, "all")
+    for side, keys, label in (
+        ("USSR", ("pribovo", "zapovo", "kovo_odvo"), "PribOVO + ZapOVO + KOVO/OdVO"),
+        ("Germany", ("agn", "agc", "ags"), "AG North + Centre + South"),
+    ):
+        for cat in CATS[1:]:
+            num = " + ".join(f"{{{k}.{cat}}}" for k in keys)
+            den = " + ".join(f"{{{k}.divisions}}" for k in keys)
+            row = t.derive(
+                side,
+                "division slice: all arms per division, western border (direction tables)",
+                cat,
+                f"slice_{side}.{cat}",
+                f"({num}) / ({den})",
+                f"({label}) {cat} / divisions",
+                unit=f"{UNITS.get(cat, 'count')} per division",
+                note="DERIVED: each division with its share of army, corps, "
+                "air and support troops; the range is the spread over the "
+                "three directions.",
+            )
+            per = [
+                t.by_key[f"{k}.{cat}"].value / t.by_key[f"{k}.divisions"].value  # type: ignore[operator]
+                for k in keys
+            ]
+            row.low, row.high = _rounded(min(per), []), _rounded(max(per), [])
+            words, formula = row.derivation.split(" = ", 1)
+            spread = ", ".join(f"{p:.1f}" for p in per)
+            row.derivation = f"{words} (low/high: the directions' own {spread}) = {formula}"
+    lk: dict[str, Any] = {
+        "source": "lukiniuk",
+        "locator": "note 88 (libcat.ru), citing L. Filippov (1992)",
+    }
+    t.add(
+        Row(
+            "USSR",
+            "rifle division, western districts, average",
+            "personnel",
+            12360,
+            low=11000,
+            high=14483,
+            unit="persons per division",
+            note="Range: 6 divisions at ~11,000 to the establishment 14,483 (same source); "
+            "20 at ~14,000, 70 at ~12,000.",
+            **lk,
+        )
+    )
+    t.add(
+        Row(
+            "USSR",
+            "rifle division, establishment",
+            "personnel",
+            14483,
+            unit="persons per division",
+            **lk,
+        )
+    )
+    t.add(
+        Row(
+            "USSR",
+            "tank division, establishment",
+            "tanks",
+            None,
+            source="lukiniuk",
+            locator="not found",
+            verified="no",
+            unit="tanks per division",
+            note="NOT FOUND in a stored text (the usual 375 is from memory); Drig only says "
+            "heavy tanks were cut from 105 to 63 in spring 1941.",
+        )
+    )
+    t.add(
+        Row(
+            "USSR",
+            "mechanized corps, planned",
+            "personnel",
+            36000,
+            unit="persons per corps",
+            source="wikisum",
+            locator="wikisum summary of en.wiki 'Mechanised corps (Soviet Union)'",
+            note="Approximate; 'a few approached that strength' by June 1941.",
+        )
+    )
+    t.add(
+        Row(
+            "USSR",
+            "mechanized corps, planned",
+            "tanks",
+            1000,
+            unit="tanks per corps",
+            source="wikisum",
+            locator="wikisum summary",
+            note="Approximate.",
+        )
+    )
+    it: dict[str, Any] = {"source": "itogi_diskussii", "locator": "p. 84 (bibliboba)"}
+    t.add(
+        Row(
+            "Germany",
+            "panzer division, 1941 organisation",
+            "tanks",
+            178,
+            low=147,
+            high=209,
+            unit="tanks per division",
+            note="Printed as a range 147-209; value = midpoint (computed). Kershaw: 150-200 "
+            "actual in June 1941.",
+            **it,
+        )
+    )
+    t.add(
+        Row(
+            "Germany",
+            "panzer division, 1941 organisation",
+            "personnel",
+            16000,
+            unit="persons per division",
+            note="Approximate ('about 16,000').",
+            **it,
+        )
+    )
+    t.add(
+        Row(
+            "Germany",
+            "panzer division, 1941 organisation",
+            "guns_mortars",
+            192,
+            unit="guns and mortars per division",
+            **it,
+        )
+    )
+    t.add(
+        Row(
+            "Germany",
+            "infantry division, 1939 first wave",
+            "personnel",
+            17700,
+            unit="persons per division",
+            source="superhobby",
+            locator="product description (super-hobby.fi)",
+            note="WEAK SOURCE (a model-kit retailer). The 1941 establishment (16,859 / 17,734 "
+            "from memory) was NOT FOUND.",
+        )
+    )
+    return t
+
+
+BUILDERS = {
+    "strip": build_strip,
+    "north": build_north,
+    "division_equivalents": build_division_equivalents,
+}
+
+
+def render() -> dict[str, str]:
+    return {name: build().write(name) for name, build in BUILDERS.items()}
+
+
+def main() -> int:
+    for name, text in render().items():
+        (TABLES / f"{name}.csv").write_text(text, encoding="utf-8")
+        print(f"wrote {name}.csv ({text.count(chr(10)) - 1} rows)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,190 @@
+"""The reconstructed strip and north tables: built from their parts, consistent with each
+other and with the sources' own totals, and Meltyukhov's missing cells kept empty."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from forceratio import data
+from forceratio.cli.app import app
+from forceratio.data.ratios import force_ratios, format_ratio
+
+ROOT = Path(__file__).resolve().parents[2]
+CATS = ("divisions", "personnel", "guns_mortars", "tanks")
+runner = CliRunner()
+
+
+def _fig(df: pd.DataFrame, formation: str, category: str, as_of: str = "1941-06-22") -> float:
+    rows = df[(df["formation"] == formation) & (df["category"] == category)]
+    rows = rows[rows["as_of"] == as_of]
+    assert len(rows) == 1, (formation, category, as_of, len(rows))
+    return float(rows["value"].iloc[0])
+
+
+def test_shipped_tables_equal_the_build_script_output() -> None:
+    spec = importlib.util.spec_from_file_location("build_tables", ROOT / "scripts/build_tables.py")
+    assert spec is not None
+    assert spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["build_tables"] = mod
+    spec.loader.exec_module(mod)
+    tables = ROOT / "src/forceratio/data/tables"
+    for name, text in mod.render().items():
+        assert (tables / f"{name}.csv").read_text(encoding="utf-8") == text, name
+
+
+def test_meltyukhov_cells_stay_empty_and_flagged() -> None:
+    df = data.load("strip")
+    cells = df[df["formation"].str.startswith("Meltyukhov's strip table")]
+    assert len(cells) == 15
+    assert cells["value"].isna().all()
+    assert (cells["verified"] == "no").all()
+    assert cells["note"].str.contains("NOT RETRIEVED").all()
+
+
+def test_table_55_printed_ratios_agree_with_its_figures_except_the_flagged_misprint() -> None:
+    df = data.load("strip")
+    printed = df[df["formation"].str.startswith("Table 55 printed ratio")]
+    assert len(printed) == 4
+    su = "4th Army (Western Special MD), Brest sector"
+    de = "parts of 4th Army (XXXXIII AK) + 2nd Panzer Group, Brest sector"
+    for rec in printed.to_dict(orient="records"):
+        computed = _fig(df, de, str(rec["category"])) / _fig(df, su, str(rec["category"]))
+        agrees = abs(computed - float(rec["value"])) < 0.1
+        assert agrees != ("MISPRINT" in str(rec["note"])), rec
+
+
+def test_army_group_centre_splits_into_strip_and_north_without_loss() -> None:
+    """Strip part + 9th Army estimate + 3rd Panzer Group = the Army Group Centre total, and
+    the Western Front's strip and north parts add up to ZapOVO."""
+    strip, north = data.load("strip"), data.load("north")
+    for cat in CATS:
+        agc = _fig(strip, "Army Group Centre, West direction", cat)
+        parts = (
+            _fig(strip, "Army Group Centre in the strip (4th Army, 2nd Panzer Group)", cat)
+            + _fig(north, "9th Army (and AGC reserves north of Ostroleka)", cat)
+            + _fig(north, "3rd Panzer Group (Army Group Centre)", cat)
+        )
+        assert parts == pytest.approx(agc, abs=1.0)
+    for cat in (*CATS, "aircraft"):
+        zapovo = _fig(strip, "Western Special MD (ZapOVO), West direction", cat)
+        parts = _fig(strip, "Western Front in the strip (4th, 10th Armies and reserves)", cat)
+        parts += _fig(north, "Western Front north of the strip (3rd Army's sector)", cat)
+        assert parts == pytest.approx(zapovo, abs=1.0)
+
+
+def test_strip_contains_its_sourced_parts_and_sits_inside_the_directions() -> None:
+    df = data.load("strip")
+    for cat in CATS:
+        su = _fig(df, "Red Army forces in the Ostroleka-Carpathians strip", cat)
+        de = _fig(df, "German forces in the Ostroleka-Carpathians strip", cat)
+        assert su >= _fig(df, "South-Western Front (ex-Kiev Special MD)", cat)
+        assert su >= _fig(df, "4th Army (Western Special MD), Brest sector", cat)
+        assert de >= _fig(
+            df, "parts of 4th Army (XXXXIII AK) + 2nd Panzer Group, Brest sector", cat
+        )
+        assert su <= _fig(df, "Western Special MD (ZapOVO), West direction", cat) + _fig(
+            df, "South-Western Front (ex-Kiev Special MD)", cat
+        )
+
+
+def test_twelfth_of_june_applies_the_articles_share() -> None:
+    df = data.load("strip")
+    for cat in CATS:
+        d22 = _fig(df, "German forces in the Ostroleka-Carpathians strip", cat)
+        d12 = _fig(df, "German forces in the Ostroleka-Carpathians strip", cat, "1941-06-12")
+        assert d12 == pytest.approx(0.816 * d22, abs=0.5)
+
+
+def test_assumptions_agree_across_tables_and_carry_a_range() -> None:
+    strip, north = data.load("strip"), data.load("north")
+    a, b = strip[strip["source"] == "assumption"], north[north["source"] == "assumption"]
+    assert len(a) == 3
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+    assert (a["low"] < a["value"]).all()
+    assert (a["value"] < a["high"]).all()
+    assert a["note"].str.startswith("ASSUMPTION").all()
+
+
+def test_timeline_trains_add_up() -> None:
+    df = data.load("timeline")
+    trains = {str(r["category"]): float(r["value"]) for r in df.to_dict(orient="records")}
+    assert (
+        trains["trains_arrived"] + trains["trains_en_route"] + trains["trains_not_loaded"]
+        == trains["trains_total"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("soviet", "german", "text"),
+    [(7, 20.5, "1 : 2.9"), (1514, 679, "2.2 : 1"), (100, 100, "1 : 1.0"), (0, 5, "—")],
+)
+def test_format_ratio(soviet: float, german: float, text: str) -> None:
+    assert format_ratio(soviet, german) == text
+
+
+def test_ratios_prefer_meltyukhovs_cells_when_a_user_table_fills_them(tmp_path: Path) -> None:
+    df = pd.read_csv(
+        ROOT / "src/forceratio/data/tables/strip.csv", dtype=str, keep_default_na=False
+    )
+    cells = df["formation"].str.startswith("Meltyukhov's strip table") & (df["side"] != "both")
+    df.loc[cells, "value"] = "10"
+    df.loc[cells & (df["side"] == "USSR"), "value"] = "25"
+    df.loc[cells, "as_of"] = "1941-06-12"
+    path = tmp_path / "strip.csv"
+    df.to_csv(path, index=False)
+    out = force_ratios(data.load("strip", path), "strip", "1941-06-12")
+    assert set(out["basis"]) == {"Meltyukhov's table"}
+    assert set(out["ratio"]) == {"2.5 : 1"}
+    result = runner.invoke(
+        app, ["data", "ratios", "strip", "--table", f"strip={path}", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert {r["ratio"] for r in json.loads(result.stdout)} == {"2.5 : 1"}
+
+
+def test_ratios_cli_json_and_bad_input() -> None:
+    result = runner.invoke(
+        app, ["data", "ratios", "strip", "--date", "1941-06-22", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["category"] for r in rows] == [
+        "divisions",
+        "personnel",
+        "guns_mortars",
+        "tanks",
+        "aircraft",
+    ]
+    tanks = rows[3]
+    assert tanks["ratio"] == format_ratio(tanks["soviet"], tanks["german"])
+    for args, needle in (
+        (["data", "ratios", "strip", "--date", "1941-06-31"], "--date"),
+        (["data", "ratios", "timeline"], "no force totals"),
+        (["data", "ratios", "strip", "--table", "nosuch=x.csv"], "unknown table"),
+    ):
+        bad = runner.invoke(app, args)
+        assert bad.exit_code == 2
+        assert needle in bad.stderr
+        assert "Traceback" not in bad.output
+
+
+def test_tampered_derivation_fails_naming_row_and_column(tmp_path: Path) -> None:
+    df = pd.read_csv(
+        ROOT / "src/forceratio/data/tables/strip.csv", dtype=str, keep_default_na=False
+    )
+    i = int(df.index[df["source"] == "derived"][0])
+    df.at[i, "value"] = str(float(str(df.at[i, "value"])) + 0.7)  # still inside low..high
+    path = tmp_path / "strip.csv"
+    df.to_csv(path, index=False)
+    result = runner.invoke(app, ["data", "check", "--table", f"strip={path}"])
+    assert result.exit_code == 2
+    assert f"row {i + 2}, column value" in result.stderr
+    assert "derivation gives" in result.stderr
