@@ -36,7 +36,7 @@ DESCRIPTIONS: dict[str, str] = {
     ),
     "outcome_22june": (
         "The border battles of 22 June - 9 July 1941: Krivosheev's losses per operation, "
-        "Halder's German losses"
+        "Halder's and Budnitsky's German losses, tank, gun and aircraft losses, depth"
     ),
     "timeline": (
         "What was where on a date: German rail echelons, the 81.6% share, Soviet echelons "

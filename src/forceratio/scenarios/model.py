@@ -1,0 +1,280 @@
+"""The scenario file: a pydantic schema, validated on load with one clear error per problem.
+
+A scenario says who fights whom, where the numbers come from (rows of the data tables, or
+inline figures), how categories combine into combat power, which modifiers apply, the
+attrition law and its rates, and which parameters are uncertain (for sweeps).  Every
+default that is not a historical figure is marked as an assumption in the field's
+description; :func:`forceratio.scenarios.assumptions` lists them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from forceratio.errors import InputError
+
+SIDES = ("USSR", "Germany")
+CATEGORIES = ("personnel", "guns_mortars", "tanks", "aircraft")
+Side = Literal["USSR", "Germany"]
+Posture = Literal[
+    "attack", "hasty", "prepared", "fortified", "delay", "withdrawal", "unprepared"
+]
+SurpriseLevel = Literal["none", "minor", "substantial", "complete"]
+
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ForcePart(_Strict):
+    """Strength taken from a data table (or given inline), times ``scale``.
+
+    Table parts select the rows with ``formation`` (exact) and ``as_of`` (exact, default
+    the scenario date) and take every category of CATEGORIES they hold.  With
+    ``divisions_via``, the part's ``divisions`` row is multiplied by the side's
+    all-arms division slice from that table (``division_equivalents``).  A negative
+    ``scale`` subtracts (for "Army Group Centre minus the 3rd Panzer Group").
+    """
+
+    table: str | None = None
+    formation: str | None = None
+    as_of: str | None = None
+    inline: dict[str, NonNeg] | None = None
+    scale: Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False)] = 1.0
+    divisions_via: str | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ForcePart:
+        if (self.inline is None) == (self.table is None):
+            raise ValueError("give either table (with formation) or inline figures")
+        if self.table is not None and not self.formation:
+            raise ValueError("a table part needs a formation")
+        if self.inline is not None:
+            unknown = set(self.inline) - set(CATEGORIES)
+            if unknown:
+                raise ValueError(
+                    f"unknown categor{'ies' if len(unknown) > 1 else 'y'} "
+                    f"{', '.join(sorted(unknown))}; use {', '.join(CATEGORIES)}"
+                )
+        if self.as_of is not None:
+            _check_date(self.as_of)
+        return self
+
+
+class Arrival(_Strict):
+    """Strength that arrives evenly between two days (for instance German divisions still in
+    transit on 12 June); the amount is the sum of ``parts`` and must be >= 0."""
+
+    start_day: NonNeg = 0.0
+    end_day: Positive
+    parts: list[ForcePart]
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> Arrival:
+        if self.end_day <= self.start_day:
+            raise ValueError(f"end_day {self.end_day:g} must be after start_day {self.start_day:g}")
+        return self
+
+
+class RecordPart(_Strict):
+    """One row of a data table (selected by formation and category), times ``scale``."""
+
+    table: str
+    formation: str
+    category: str
+    scale: Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False)] = 1.0
+
+
+class Record(_Strict):
+    """A historical figure the model is set beside: ``side``'s personnel losses summed over
+    ``sectors`` (default: all) on ``day``.  ``lower_bound``: the record is known to be an
+    undercount (a component was not found), so only a model value below it is an error."""
+
+    side: Side
+    day: Positive
+    parts: Annotated[list[RecordPart], Field(min_length=1)]
+    sectors: list[str] | None = None
+    label: str = ""
+    lower_bound: bool = False
+    headline: bool = True
+
+
+class Sector(_Strict):
+    """One front: the forces of each side in it (sums of parts) and arrivals."""
+
+    name: str
+    forces: dict[Side, list[ForcePart]]
+    arrivals: dict[Side, list[Arrival]] = Field(default_factory=dict)
+
+    @field_validator("forces")
+    @classmethod
+    def _both_sides(cls, v: dict[str, list[ForcePart]]) -> dict[str, list[ForcePart]]:
+        missing = [s for s in SIDES if s not in v or not v[s]]
+        if missing:
+            raise ValueError(f"no forces for {', '.join(missing)}")
+        return v
+
+
+class Surprise(_Strict):
+    """Dupuy's surprise (modifiers table): the surprising side's fire is multiplied by the
+    surprised side's vulnerability factor, the surprised side's fire by the surpriser's
+    vulnerability factor; both fall linearly to 1 over ``decay_days``.  The factors default
+    to the modifiers table's row for ``level``."""
+
+    surprised: Side | Literal["none"] = "none"
+    level: SurpriseLevel = "complete"
+    decay_days: NonNeg | None = None
+    surpriser_fire: NonNeg | None = None
+    surprised_fire: NonNeg | None = None
+
+
+class PostureMods(_Strict):
+    """Posture of each side; a defending side's fire is multiplied by its posture factor
+    (modifiers table), ``attack`` by 1 and ``unprepared`` (in transit, no groupings) by
+    ``unprepared_factor``, an ASSUMPTION (no published value was found)."""
+
+    USSR: Posture = "attack"
+    Germany: Posture = "attack"
+    unprepared_factor: Annotated[float, Field(gt=0, le=2, allow_inf_nan=False)] = 0.7
+
+
+class AirStrike(_Strict):
+    """An opening air strike by ``by`` on the enemy's airfields: the fraction of the
+    enemy's aircraft destroyed before the battle, and a fire multiplier for air
+    superiority afterwards (ASSUMPTION: 1.0 unless set)."""
+
+    by: Side | Literal["none"] = "none"
+    destroyed_fraction: Fraction = 0.0
+    superiority_factor: Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] = 1.0
+    note: str = ""
+
+
+class Modifiers(_Strict):
+    surprise: Surprise = Field(default_factory=Surprise)
+    posture: PostureMods = Field(default_factory=PostureMods)
+    quality: dict[Side, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
+    air_strike: AirStrike = Field(default_factory=AirStrike)
+
+
+class Attrition(_Strict):
+    """Per-day kill rates: combat power of the enemy put out of action per day per unit of
+    a side's combat power (square law).  ``"calibrated"`` takes the value fitted on the 22
+    June record (``calibrate_on``); the raw default, used with ``--uncalibrated``, is
+    Dupuy's 2% a day (modifiers table)."""
+
+    german_rate: Positive | Literal["calibrated"] = "calibrated"
+    soviet_rate: Positive | Literal["calibrated"] = "calibrated"
+    calibrate_on: str = "barbarossa-22june"
+    vulnerability: dict[str, Positive] = Field(
+        default_factory=lambda: dict.fromkeys(CATEGORIES, 1.0)
+    )
+
+    @field_validator("vulnerability")
+    @classmethod
+    def _known(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = set(v) - set(CATEGORIES)
+        if unknown:
+            raise ValueError(f"unknown category {sorted(unknown)[0]!r}")
+        return {c: v.get(c, 1.0) for c in CATEGORIES}
+
+
+class Weight(_Strict):
+    value: NonNeg
+    source: str
+
+
+class Scenario(_Strict):
+    """A whole scenario file."""
+
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
+    description: str
+    date: str
+    attacker: Side
+    sectors: Annotated[list[Sector], Field(min_length=1)]
+    duration_days: Annotated[float, Field(gt=0, le=3650, allow_inf_nan=False)] = 30.0
+    law: str = "square"
+    law_params: dict[Literal["p", "q", "w"], float] = Field(default_factory=dict)
+    combat_power: Literal["division_slices", "personnel", "custom"] = "division_slices"
+    weights: dict[str, Weight] = Field(default_factory=dict)
+    modifiers: Modifiers = Field(default_factory=Modifiers)
+    attrition: Attrition = Field(default_factory=Attrition)
+    breakpoints: dict[Side, Fraction] = Field(
+        default_factory=lambda: {"USSR": 0.0, "Germany": 0.0}
+    )
+    records: list[Record] = Field(default_factory=list)
+    replications: Annotated[int, Field(ge=0, le=100_000)] = 0
+    seed: Annotated[int, Field(ge=0)] = 1941
+    uncertainty: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, v: str) -> str:
+        _check_date(v)
+        return v
+
+    @field_validator("law")
+    @classmethod
+    def _law(cls, v: str) -> str:
+        from forceratio.simulator.laws import LAWS
+
+        if v not in LAWS:
+            raise ValueError(f"unknown law {v!r}; choose one of {', '.join(LAWS)}")
+        return v
+
+    @field_validator("uncertainty")
+    @classmethod
+    def _ranges(cls, v: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        for path, (lo, hi) in v.items():
+            if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+                raise ValueError(f"{path}: need finite low <= high, got [{lo}, {hi}]")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        if self.combat_power == "custom":
+            missing = [c for c in CATEGORIES if c not in self.weights]
+            if missing:
+                raise ValueError(f"custom combat power needs weights for {', '.join(missing)}")
+        names = [s.name for s in self.sectors]
+        if len(set(names)) != len(names):
+            raise ValueError("sector names must be unique")
+        for rec in self.records:
+            for s in rec.sectors or []:
+                if s not in names:
+                    raise ValueError(f"record {rec.label!r}: unknown sector {s!r}")
+        return self
+
+
+def _check_date(text: str) -> None:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"impossible date {text!r} (expected YYYY-MM-DD)") from None
+
+
+def validate_scenario(raw: dict[str, Any], where: str) -> Scenario:
+    """Validate a parsed TOML document; the first problem becomes one :class:`InputError`
+    naming the dotted field."""
+    from pydantic import ValidationError
+
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-after"))
+        loc = ".".join(p for p in loc.split(".") if p not in ("literal[", "")) or "scenario"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        raise InputError(f"{where}: {loc}", msg) from None

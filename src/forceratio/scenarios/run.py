@@ -1,0 +1,168 @@
+"""Run a prepared scenario and reduce the engine's per-sector output to per-sample
+outcomes: losses per side and category, combat power, winner, duration, and the model's
+value of each historical record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from forceratio.scenarios.build import Built, Prepared, arrived_by, build
+from forceratio.scenarios.model import CATEGORIES, SIDES
+from forceratio.simulator.result import END_REASONS, BattleResult
+from forceratio.simulator.solve import simulate
+from forceratio.simulator.stochastic import simulate_stochastic
+
+FloatArray = NDArray[np.float64]
+RED, BLUE = "USSR", "Germany"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Arrays over (N samples, R replications[, ...]); R = 1 when deterministic.
+
+    ``initial``/``losses``/``final`` are per side (N, R, K) summed over the sectors;
+    ``power0``, ``power_end`` per side (N, R) in combat-power units; ``record_model``
+    (N, R, n_records) the model's value of each record.
+    """
+
+    prepared: Prepared
+    built: Built
+    initial: dict[str, FloatArray]
+    arrived: dict[str, FloatArray]
+    final: dict[str, FloatArray]
+    losses: dict[str, FloatArray]
+    power0: dict[str, FloatArray]
+    power_end: dict[str, FloatArray]
+    effective_power0: dict[str, FloatArray]
+    winner: NDArray[np.object_]
+    end_reason: NDArray[np.object_]
+    duration: FloatArray
+    record_model: FloatArray
+    result: BattleResult
+
+    @property
+    def attacker_wins(self) -> NDArray[np.bool_]:
+        return np.asarray(self.winner == self.prepared.scenario.attacker)
+
+
+def run(
+    prep: Prepared,
+    *,
+    samples: Mapping[str, ArrayLike] | None = None,
+    calibration: Mapping[str, float] | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    forces: Mapping[str, FloatArray] | None = None,
+    keys: ArrayLike | None = None,
+) -> Outcome:
+    """Run every sample (deterministic, or ``replications`` stochastic runs each)."""
+    scn = prep.scenario
+    b = build(prep, samples, calibration, forces)
+    n, s = b.n, b.s
+    days = sorted({float(r.day) for r, _ in prep.records} | {scn.duration_days})
+    times = np.asarray(days)
+    reps = replications if replications else 0
+    if reps:
+        row_keys = None
+        if keys is not None:
+            k = np.asarray(keys, dtype=np.int64)
+            row_keys = (k[:, None] * s + np.arange(s)[None, :]).reshape(-1)
+        res = simulate_stochastic(
+            b.engagement,
+            replications=reps,
+            seed=int(seed if seed is not None else scn.seed),
+            t_max=scn.duration_days,
+            times=times,
+            keys=row_keys,
+        )
+        r = reps
+    else:
+        res = simulate(b.engagement, t_max=scn.duration_days, times=times)
+        r = 1
+    # engine runs are scenario-major: row (i*S + sector) then replication
+    def per(a: FloatArray) -> FloatArray:
+        """(N*S*R, ...) -> (N, R, S, ...)"""
+        out = a.reshape(n, s, r, *a.shape[1:])
+        return np.swapaxes(out, 1, 2)
+
+    traj = {RED: per(np.asarray(res.red_trajectory)), BLUE: per(np.asarray(res.blue_trajectory))}
+    w = b.weights  # (N, K)
+    end = len(days) - 1
+    out_initial, out_arr, out_final, out_loss = {}, {}, {}, {}
+    power0, power_end, eff0 = {}, {}, {}
+    for side in SIDES:
+        init = b.initial[side].reshape(n, 1, s, -1)
+        arr_end = arrived_by(b.arrivals[side], n, s, scn.duration_days).reshape(n, 1, s, -1)
+        fin = traj[side][:, :, :, end, :]
+        loss = init + arr_end - fin
+        out_initial[side] = np.broadcast_to(init.sum(axis=2), (n, r, len(CATEGORIES)))
+        out_arr[side] = np.broadcast_to(arr_end.sum(axis=2), (n, r, len(CATEGORIES)))
+        out_final[side] = fin.sum(axis=2)
+        out_loss[side] = np.maximum(loss.sum(axis=2), 0.0)
+        power0[side] = np.einsum("nrk,nk->nr", out_initial[side], w)
+        power_end[side] = np.einsum("nrk,nk->nr", out_final[side], w)
+        eff0[side] = power0[side] * b.multipliers[side][:, None, 0]
+    # the model's value of each record: personnel losses of the side in its sectors, on its day
+    pk = CATEGORIES.index("personnel")
+    names = prep.sectors
+    rec_model = np.zeros((n, r, len(prep.records)))
+    for j, (rec, _) in enumerate(prep.records):
+        ti = days.index(float(rec.day))
+        sel = [names.index(x) for x in rec.sectors] if rec.sectors else list(range(s))
+        init = b.initial[rec.side].reshape(n, 1, s, -1)[:, :, sel, pk]
+        arr = arrived_by(b.arrivals[rec.side], n, s, rec.day).reshape(n, 1, s, -1)[:, :, sel, pk]
+        now = traj[rec.side][:, :, sel, ti, pk]
+        rec_model[:, :, j] = (init + arr - now).sum(axis=2)
+    # scenario winner: the side that keeps the larger share of its starting combat power
+    start = {sd: power0[sd] + np.einsum("nrk,nk->nr", out_arr[sd], w) for sd in SIDES}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keep = {sd: np.where(start[sd] > 0, power_end[sd] / start[sd], 0.0) for sd in SIDES}
+    winner = np.where(
+        np.isclose(keep[RED], keep[BLUE], rtol=1e-9, atol=1e-12),
+        "draw",
+        np.where(keep[RED] > keep[BLUE], RED, BLUE),
+    ).astype(object)
+    end_code = per(res.end_code.astype(np.int64))
+    win_code = per(res.winner_code.astype(np.int64))
+    duration = per(res.end_time).max(axis=2)
+    end_reason = np.empty((n, r), dtype=object)
+    for i in range(n):
+        for k in range(r):
+            texts = [
+                _describe(int(end_code[i, k, x]), int(win_code[i, k, x])) for x in range(s)
+            ]
+            if len(set(texts)) == 1:
+                end_reason[i, k] = texts[0]
+            else:
+                end_reason[i, k] = "; ".join(
+                    f"{nm}: {t}" for nm, t in zip(names, texts, strict=True)
+                )
+    return Outcome(
+        prep,
+        b,
+        out_initial,
+        out_arr,
+        out_final,
+        out_loss,
+        power0,
+        power_end,
+        eff0,
+        winner,
+        end_reason,
+        duration,
+        rec_model,
+        res,
+    )
+
+
+def _describe(end_code: int, winner_code: int) -> str:
+    """'time limit', or which side broke or was annihilated."""
+    reason = END_REASONS[end_code]
+    if reason == "t_max":
+        return "time limit"
+    loser = {1: BLUE, -1: RED}.get(winner_code, "both sides")
+    return f"{loser} {'broke' if reason == 'breakpoint' else 'annihilated'}"
