@@ -29,7 +29,7 @@ def test_table_loads_and_keeps_its_provenance(name: str) -> None:
     verified = df[df["verified"] == "yes"]
     assert (verified["locator"] != "").all()
     assert verified["value"].notna().all()
-    rng = df.dropna(subset=["low", "high"])
+    rng = df.dropna(subset=["low", "high", "value"])
     assert (rng["low"] <= rng["value"]).all()
     assert (rng["value"] <= rng["high"]).all()
 
