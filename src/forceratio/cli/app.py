@@ -6,6 +6,7 @@ import typer
 
 from forceratio.cli import battle
 from forceratio.cli import data as data_cli
+from forceratio.cli import scenarios as scenarios_cli
 from forceratio.cli.errors import one_line_errors
 
 app = typer.Typer(
@@ -20,6 +21,10 @@ app = typer.Typer(
 )
 app.command("battle")(one_line_errors(battle.battle))
 app.add_typer(data_cli.app, name="data")
+app.add_typer(scenarios_cli.app, name="scenarios")
+app.command("run")(one_line_errors(scenarios_cli.run_command))
+app.command("compare")(one_line_errors(scenarios_cli.compare_command))
+app.command("calibrate")(one_line_errors(scenarios_cli.calibrate_command))
 
 
 def _version(value: bool) -> None:

@@ -18,8 +18,46 @@ class Format(enum.StrEnum):
     markdown = "markdown"
 
 
+class TableFormat(enum.StrEnum):
+    """The formats of the comparison table, which adds LaTeX."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    latex = "latex"
+
+
+_LATEX_ESCAPES = str.maketrans(
+    {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}"}
+)
+
+
+def to_latex(df: pd.DataFrame, digits: int = 2) -> str:
+    """A plain LaTeX ``tabular`` (booktabs rules) of a frame; text is escaped."""
+
+    def cell(v: Any) -> str:
+        if v is None or (isinstance(v, float) and v != v):
+            return "--"
+        if isinstance(v, float):
+            return f"{v:,.{digits}f}".replace(",", "{,}")
+        return str(v).translate(_LATEX_ESCAPES)
+
+    align = "".join("r" if df[c].dtype.kind in "fiu" else "l" for c in df.columns)
+    lines = [f"\\begin{{tabular}}{{{align}}}", "\\toprule"]
+    lines.append(" & ".join(cell(str(c)) for c in df.columns) + r" \\")
+    lines.append("\\midrule")
+    for row in df.itertuples(index=False):
+        lines.append(" & ".join(cell(v) for v in row) + r" \\")
+    lines += ["\\bottomrule", "\\end{tabular}"]
+    return "\n".join(lines) + "\n"
+
+
 def console() -> Console:
-    return Console(soft_wrap=True)
+    """Rich console; when the output is not a terminal, wide enough not to fold tables."""
+    import sys
+
+    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
 def print_json(obj: Any) -> None:

@@ -190,8 +190,15 @@ def parameters(
             raise InputError(path, f"{a.size} values, other parameters have {n}")
         n = max(n, a.size)
         arrays[path] = a
-    out = {p: np.broadcast_to(arrays.get(p, np.asarray([v])), (n,)).astype(float) for p, v in base.items()}
-    for path in ("breakpoints.USSR", "breakpoints.Germany", "modifiers.air_strike.destroyed_fraction"):
+    out = {
+        p: np.broadcast_to(arrays.get(p, np.asarray([v])), (n,)).astype(float)
+        for p, v in base.items()
+    }
+    for path in (
+        "breakpoints.USSR",
+        "breakpoints.Germany",
+        "modifiers.air_strike.destroyed_fraction",
+    ):
         bad = (out[path] < 0) | (out[path] >= 1)
         if bad.any():
             raise InputError(path, f"must be in [0, 1), got {out[path][bad][0]:g}")
@@ -278,6 +285,7 @@ class Built:
     s: int
     weights: FloatArray  # (N, K)
     initial: dict[str, FloatArray]  # side -> (N*S, K) after the air strike
+    struck: dict[str, FloatArray]  # side -> (N*S, K) destroyed by the air strike
     arrivals: dict[str, list[tuple[int, Arrive]]]
     multipliers: dict[str, FloatArray]  # side -> (N, M)
     knots: FloatArray
@@ -304,6 +312,7 @@ def build(
         )  # (N, K, K): w_f * v_j / w_j
     knots, mult = fire_multipliers(prep, par, n)
     initial: dict[str, FloatArray] = {}
+    struck: dict[str, FloatArray] = {}
     sides = {}
     arr_info = {}
     for side, rate_key, name in (
@@ -314,11 +323,14 @@ def build(
             strength = np.asarray(forces[side], dtype=float).reshape(n * s, K)
         else:
             strength = np.tile(np.stack([f.value for f in prep.forces[side]]), (n, 1))
+        hit = np.zeros_like(strength)
         if scn.modifiers.air_strike.by not in ("none", side):
             frac = np.repeat(par["modifiers.air_strike.destroyed_fraction"], s)
-            strength = strength.copy()
-            strength[:, CATEGORIES.index("aircraft")] *= 1.0 - frac
+            air = CATEGORIES.index("aircraft")
+            hit[:, air] = strength[:, air] * frac
+            strength = strength - hit
         initial[side] = strength
+        struck[side] = hit
         kill = np.repeat(par[rate_key][:, None, None] * base, s, axis=0)
         reinf, _, flat = _reinforcements(prep.arrivals[side], n, s)
         arr_info[side] = flat
@@ -335,10 +347,14 @@ def build(
             reinforcements=reinf,
             categories=CATEGORIES,
         )
-    params = {k: scn.law_params[k] for k in scn.law_params}  # type: ignore[index]
-    law = get_law(scn.law, **params)
+    law = get_law(
+        scn.law,
+        p=scn.law_params.get("p"),
+        q=scn.law_params.get("q"),
+        w=scn.law_params.get("w"),
+    )
     eng = Engagement(law, sides["USSR"], sides["Germany"])
-    return Built(eng, n, s, w, initial, arr_info, mult, knots, par)
+    return Built(eng, n, s, w, initial, struck, arr_info, mult, knots, par)
 
 
 def arrived_by(flat: list[tuple[int, Arrive]], n: int, s: int, t: float) -> FloatArray:

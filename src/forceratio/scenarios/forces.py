@@ -95,7 +95,10 @@ def resolve_part(part: ForcePart, side: str, date: str, load: Loader, where: str
             out.value[k] = out.low[k] = out.high[k] = part.inline.get(cat, 0.0)
         return out
     assert part.table is not None
-    df = load(part.table)
+    try:
+        df = load(part.table)
+    except InputError as exc:
+        raise InputError(f"{where}.table", exc.problem) from None
     rows = _rows(df, part, date, where)
     if part.divisions_via:
         div = rows[rows["category"] == "divisions"]
@@ -126,6 +129,4 @@ def resolve(parts: list[ForcePart], side: str, date: str, load: Loader, where: s
     if np.any(total.value < -1e-9):
         k = int(np.argmin(total.value))
         raise InputError(where, f"{CATEGORIES[k]} adds up to {total.value[k]:g} < 0")
-    return Figures(
-        np.maximum(total.value, 0), np.maximum(total.low, 0), np.maximum(total.high, 0)
-    )
+    return Figures(np.maximum(total.value, 0), np.maximum(total.low, 0), np.maximum(total.high, 0))

@@ -17,12 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from forceratio.errors import InputError
 
-SIDES = ("USSR", "Germany")
+SIDES: tuple[str, ...] = ("USSR", "Germany")
 CATEGORIES = ("personnel", "guns_mortars", "tanks", "aircraft")
 Side = Literal["USSR", "Germany"]
-Posture = Literal[
-    "attack", "hasty", "prepared", "fortified", "delay", "withdrawal", "unprepared"
-]
+Posture = Literal["attack", "hasty", "prepared", "fortified", "delay", "withdrawal", "unprepared"]
 SurpriseLevel = Literal["none", "minor", "substantial", "complete"]
 
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -113,15 +111,22 @@ class Sector(_Strict):
     """One front: the forces of each side in it (sums of parts) and arrivals."""
 
     name: str
-    forces: dict[Side, list[ForcePart]]
-    arrivals: dict[Side, list[Arrival]] = Field(default_factory=dict)
+    forces: dict[str, list[ForcePart]]
+    arrivals: dict[str, list[Arrival]] = Field(default_factory=dict)
 
     @field_validator("forces")
     @classmethod
     def _both_sides(cls, v: dict[str, list[ForcePart]]) -> dict[str, list[ForcePart]]:
+        _sides_only(v)
         missing = [s for s in SIDES if s not in v or not v[s]]
         if missing:
             raise ValueError(f"no forces for {', '.join(missing)}")
+        return v
+
+    @field_validator("arrivals")
+    @classmethod
+    def _arrival_sides(cls, v: dict[str, list[Arrival]]) -> dict[str, list[Arrival]]:
+        _sides_only(v)
         return v
 
 
@@ -162,8 +167,14 @@ class AirStrike(_Strict):
 class Modifiers(_Strict):
     surprise: Surprise = Field(default_factory=Surprise)
     posture: PostureMods = Field(default_factory=PostureMods)
-    quality: dict[Side, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
+    quality: dict[str, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
     air_strike: AirStrike = Field(default_factory=AirStrike)
+
+    @field_validator("quality")
+    @classmethod
+    def _quality_sides(cls, v: dict[str, float]) -> dict[str, float]:
+        _sides_only(v)
+        return v
 
 
 class Attrition(_Strict):
@@ -208,9 +219,7 @@ class Scenario(_Strict):
     weights: dict[str, Weight] = Field(default_factory=dict)
     modifiers: Modifiers = Field(default_factory=Modifiers)
     attrition: Attrition = Field(default_factory=Attrition)
-    breakpoints: dict[Side, Fraction] = Field(
-        default_factory=lambda: {"USSR": 0.0, "Germany": 0.0}
-    )
+    breakpoints: dict[str, Fraction] = Field(default_factory=lambda: {"USSR": 0.0, "Germany": 0.0})
     records: list[Record] = Field(default_factory=list)
     replications: Annotated[int, Field(ge=0, le=100_000)] = 0
     seed: Annotated[int, Field(ge=0)] = 1941
@@ -221,6 +230,12 @@ class Scenario(_Strict):
     @classmethod
     def _date(cls, v: str) -> str:
         _check_date(v)
+        return v
+
+    @field_validator("breakpoints")
+    @classmethod
+    def _breakpoint_sides(cls, v: dict[str, float]) -> dict[str, float]:
+        _sides_only(v)
         return v
 
     @field_validator("law")
@@ -254,6 +269,12 @@ class Scenario(_Strict):
                 if s not in names:
                     raise ValueError(f"record {rec.label!r}: unknown sector {s!r}")
         return self
+
+
+def _sides_only(v: dict[str, Any]) -> None:
+    unknown = [k for k in v if k not in SIDES]
+    if unknown:
+        raise ValueError(f"unknown side {unknown[0]!r}; use {' or '.join(SIDES)}")
 
 
 def _check_date(text: str) -> None:

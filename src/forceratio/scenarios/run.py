@@ -4,6 +4,7 @@ value of each historical record."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ class Outcome:
     """Arrays over (N samples, R replications[, ...]); R = 1 when deterministic.
 
     ``initial``/``losses``/``final`` are per side (N, R, K) summed over the sectors;
+    ``initial`` is after the opening air strike, whose destroyed aircraft count as losses;
     ``power0``, ``power_end`` per side (N, R) in combat-power units; ``record_model``
     (N, R, n_records) the model's value of each record.
     """
@@ -69,8 +71,8 @@ def run(
     if reps:
         row_keys = None
         if keys is not None:
-            k = np.asarray(keys, dtype=np.int64)
-            row_keys = (k[:, None] * s + np.arange(s)[None, :]).reshape(-1)
+            kk = np.asarray(keys, dtype=np.int64)
+            row_keys = (kk[:, None] * s + np.arange(s)[None, :]).reshape(-1)
         res = simulate_stochastic(
             b.engagement,
             replications=reps,
@@ -83,6 +85,7 @@ def run(
     else:
         res = simulate(b.engagement, t_max=scn.duration_days, times=times)
         r = 1
+
     # engine runs are scenario-major: row (i*S + sector) then replication
     def per(a: FloatArray) -> FloatArray:
         """(N*S*R, ...) -> (N, R, S, ...)"""
@@ -98,7 +101,7 @@ def run(
         init = b.initial[side].reshape(n, 1, s, -1)
         arr_end = arrived_by(b.arrivals[side], n, s, scn.duration_days).reshape(n, 1, s, -1)
         fin = traj[side][:, :, :, end, :]
-        loss = init + arr_end - fin
+        loss = init + b.struck[side].reshape(n, 1, s, -1) + arr_end - fin
         out_initial[side] = np.broadcast_to(init.sum(axis=2), (n, r, len(CATEGORIES)))
         out_arr[side] = np.broadcast_to(arr_end.sum(axis=2), (n, r, len(CATEGORIES)))
         out_final[side] = fin.sum(axis=2)
@@ -132,14 +135,13 @@ def run(
     end_reason = np.empty((n, r), dtype=object)
     for i in range(n):
         for k in range(r):
-            texts = [
-                _describe(int(end_code[i, k, x]), int(win_code[i, k, x])) for x in range(s)
-            ]
+            texts = [_describe(int(end_code[i, k, x]), int(win_code[i, k, x])) for x in range(s)]
             if len(set(texts)) == 1:
                 end_reason[i, k] = texts[0]
             else:
-                end_reason[i, k] = "; ".join(
-                    f"{nm}: {t}" for nm, t in zip(names, texts, strict=True)
+                counts = Counter(texts)
+                end_reason[i, k] = ", ".join(
+                    f"{t} ({c}/{s} sectors)" for t, c in sorted(counts.items())
                 )
     return Outcome(
         prep,

@@ -1,0 +1,158 @@
+"""Scenarios: TOML files validated on load, the built-in 1941 scenarios, and the functions
+that run, calibrate and compare them.
+
+``load(name_or_path, sets=..., tables=...)`` returns a :class:`Prepared` scenario (every
+table reference resolved); ``builtins()`` lists the shipped ones; ``export(name)`` gives
+a built-in's TOML text.  ``sets`` applies ``dotted.path=value`` overrides before
+validation; ``tables`` replaces data tables with user CSVs (``{"strip": "my.csv"}``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from forceratio.errors import InputError
+from forceratio.scenarios.build import Prepared, prepare
+from forceratio.scenarios.model import Scenario, validate_scenario
+
+BUILTIN_ORDER = (
+    "strike-12june-strip",
+    "barbarossa-22june-strip",
+    "strike-12june-north",
+    "sokolov-152v100",
+    "barbarossa-22june",
+)
+
+
+def builtins() -> list[str]:
+    """Names of the built-in scenarios, in the order ``compare`` shows them."""
+    root = resources.files("forceratio.scenarios").joinpath("builtin")
+    found = {p.name.removesuffix(".toml") for p in root.iterdir() if p.name.endswith(".toml")}
+    return [n for n in BUILTIN_ORDER if n in found] + sorted(found - set(BUILTIN_ORDER))
+
+
+def export(name: str) -> str:
+    """The TOML text of a built-in scenario."""
+    if name not in builtins():
+        raise InputError(
+            "NAME", f"unknown scenario {name!r}; choose one of {', '.join(builtins())}"
+        )
+    return (
+        resources.files("forceratio.scenarios")
+        .joinpath(f"builtin/{name}.toml")
+        .read_text(encoding="utf-8")
+    )
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply_sets(raw: dict[str, Any], sets: Mapping[str, str] | list[str] | None) -> dict[str, Any]:
+    """Apply ``dotted.path=value`` overrides (TOML values; bare words are strings)."""
+    items: list[tuple[str, str]] = []
+    if isinstance(sets, Mapping):
+        items = [(k, str(v)) for k, v in sets.items()]
+    else:
+        for item in sets or []:
+            path, sep, value = item.partition("=")
+            if not sep or not path.strip():
+                raise InputError("--set", f"expected dotted.path=value, got {item!r}")
+            items.append((path.strip(), value.strip()))
+    for path, value in items:
+        node: Any = raw
+        keys = path.split(".")
+        for depth, key in enumerate(keys):
+            last = depth == len(keys) - 1
+            if isinstance(node, list):
+                try:
+                    idx = int(key)
+                    node[idx]
+                except (ValueError, IndexError):
+                    raise InputError("--set", f"{path}: no list item {key!r}") from None
+                if last:
+                    node[idx] = _parse_value(value)
+                else:
+                    node = node[idx]
+            elif isinstance(node, dict):
+                if last:
+                    node[key] = _parse_value(value)
+                else:
+                    node = node.setdefault(key, {})
+            else:
+                raise InputError("--set", f"{path}: {key!r} is inside a value, not a table")
+    return raw
+
+
+def read(name_or_path: str) -> tuple[dict[str, Any], str]:
+    """The raw TOML document of a built-in name or a file path, and where it came from."""
+    if name_or_path in builtins():
+        return tomllib.loads(export(name_or_path)), name_or_path
+    path = Path(name_or_path)
+    if not path.exists():
+        raise InputError(
+            "SCENARIO",
+            f"no built-in scenario or file {name_or_path!r}; built-ins: {', '.join(builtins())}",
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read: {exc}") from None
+    try:
+        return tomllib.loads(text), path.name
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(str(path), f"malformed TOML: {exc}") from None
+
+
+def table_loader(tables: Mapping[str, str] | None = None) -> Callable[[str], pd.DataFrame]:
+    """A cached ``name -> DataFrame`` over the built-in tables and user replacements."""
+    from forceratio import data
+
+    cache: dict[str, pd.DataFrame] = {}
+
+    def load(name: str) -> pd.DataFrame:
+        if name not in cache:
+            if name not in data.DESCRIPTIONS:
+                raise InputError(
+                    "table", f"unknown table {name!r}; choose one of {', '.join(data.tables())}"
+                )
+            cache[name] = data.load(name, (tables or {}).get(name))
+        return cache[name]
+
+    return load
+
+
+def load_scenario(name_or_path: str, sets: Mapping[str, str] | list[str] | None = None) -> Scenario:
+    """Parse and validate (without resolving tables)."""
+    raw, where = read(name_or_path)
+    return validate_scenario(apply_sets(raw, sets), where)
+
+
+def load(
+    name_or_path: str,
+    sets: Mapping[str, str] | list[str] | None = None,
+    tables: Mapping[str, str] | None = None,
+) -> Prepared:
+    """Parse, validate and resolve a scenario."""
+    return prepare(load_scenario(name_or_path, sets), table_loader(tables))
+
+
+__all__ = [
+    "Prepared",
+    "Scenario",
+    "apply_sets",
+    "builtins",
+    "export",
+    "load",
+    "load_scenario",
+    "table_loader",
+]

@@ -1,0 +1,162 @@
+"""One comparison row per scenario: force ratios, combat power, outcome, losses, and for the
+22 June scenarios the historical record beside the model with its relative error."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from forceratio.data.ratios import format_ratio
+from forceratio.scenarios import builtins, load, table_loader
+from forceratio.scenarios.build import Prepared, prepare
+from forceratio.scenarios.calibrate import Calibration, calibrate, free_parameters
+from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.run import Outcome, run
+
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+@dataclass
+class Session:
+    """Table replacements, the calibration cache and the switches shared by a command."""
+
+    tables: Mapping[str, str] | None = None
+    uncalibrated: bool = False
+
+    def __post_init__(self) -> None:
+        self._cal: dict[str, Calibration] = {}
+        self._load = table_loader(self.tables)
+
+    def calibration_for(self, prep: Prepared) -> Calibration | None:
+        """The calibration this scenario's 'calibrated' rates come from (None: raw)."""
+        if self.uncalibrated or not free_parameters(prep):
+            return None
+        name = prep.scenario.attrition.calibrate_on
+        if name not in self._cal:
+            from forceratio.scenarios import load_scenario
+
+            base = prepare(load_scenario(name), self._load)
+            self._cal[name] = calibrate(base)
+        return self._cal[name]
+
+    def prepare(self, name_or_path: str, sets: Sequence[str] | None = None) -> Prepared:
+        from forceratio.scenarios import load_scenario
+
+        return prepare(load_scenario(name_or_path, list(sets or [])), self._load)
+
+
+def _num(x: Any) -> float | None:
+    v = float(x)
+    return v if np.isfinite(v) else None
+
+
+def scenario_row(
+    out: Outcome,
+    cal: Calibration | None,
+    stochastic: Outcome | None = None,
+) -> dict[str, Any]:
+    """The comparison row of a deterministic run (sample 0), with stochastic extras."""
+    prep = out.prepared
+    scn = prep.scenario
+    su, de = "USSR", "Germany"
+    b = out.built
+    ini = {
+        s: out.initial[s][0, 0] + b.struck[s].reshape(b.n, b.s, -1)[0].sum(axis=0) for s in (su, de)
+    }
+    row: dict[str, Any] = {
+        "scenario": scn.name,
+        "date": scn.date,
+        "attacker": scn.attacker,
+        "surprised": scn.modifiers.surprise.surprised,
+        "sectors": len(scn.sectors),
+    }
+    for k, cat in enumerate(CATEGORIES):
+        row[f"ratio_{cat}"] = format_ratio(float(ini[su][k]), float(ini[de][k]))
+    p0 = {s: float(out.power0[s][0, 0]) for s in (su, de)}
+    # combat power x modifiers on day 0 x the side's rate: the QJM-style P/P, with the
+    # calibrated rates standing in for the quality (CEV) difference
+    par = out.built.par
+    rate = {su: float(par["attrition.soviet_rate"][0]), de: float(par["attrition.german_rate"][0])}
+    e0 = {s: float(out.effective_power0[s][0, 0]) * rate[s] for s in (su, de)}
+    row["combat_power_ratio"] = _num(e0[su] / e0[de]) if e0[de] > 0 else None
+    row["combat_power_ratio_text"] = format_ratio(e0[su], e0[de])
+    row["combat_power_ratio_unmodified"] = _num(p0[su] / p0[de]) if p0[de] > 0 else None
+    row["duration_days"] = _num(out.duration[0, 0])
+    row["end_reason"] = str(out.end_reason[0, 0])
+    row["winner"] = str(out.winner[0, 0])
+    pk, tk, ak = (CATEGORIES.index(c) for c in ("personnel", "tanks", "aircraft"))
+    loss = {s: out.losses[s][0, 0] for s in (su, de)}
+    row["soviet_losses"] = _num(loss[su][pk])
+    row["german_losses"] = _num(loss[de][pk])
+    row["soviet_tanks_lost"] = _num(loss[su][tk])
+    row["german_tanks_lost"] = _num(loss[de][tk])
+    row["soviet_aircraft_lost"] = _num(loss[su][ak])
+    row["german_aircraft_lost"] = _num(loss[de][ak])
+    row["loss_exchange_ratio"] = _num(loss[su][pk] / loss[de][pk]) if loss[de][pk] > 0 else None
+    w = out.built.weights[0]
+    for s, key in ((su, "soviet"), (de, "german")):
+        start = float(out.power0[s][0, 0] + out.arrived[s][0, 0] @ w)
+        row[f"{key}_surviving_share"] = _num(out.power_end[s][0, 0] / start) if start > 0 else None
+    row["german_rate"] = _num(par["attrition.german_rate"][0])
+    row["soviet_rate"] = _num(par["attrition.soviet_rate"][0])
+    row["calibrated"] = cal is not None
+    if cal is not None:
+        row["calibrated_on"] = cal.scenario
+    heads = [(j, r) for j, (r, _) in enumerate(prep.records) if r.headline]
+    for side, key in ((su, "soviet"), (de, "german")):
+        js = [j for j, r in heads if r.side == side]
+        if not js:
+            continue
+        hist = sum(float(prep.records[j][1].value[0]) for j in js)
+        model = float(out.record_model[0, 0, js].sum())
+        row[f"historical_{key}_losses"] = hist
+        row[f"model_{key}_losses_as_recorded"] = model
+        row[f"error_{key}_losses"] = model / hist - 1.0
+        row[f"historical_{key}_note"] = "; ".join(prep.records[j][0].label for j in js)
+        if any(prep.records[j][0].lower_bound for j in js):
+            row[f"historical_{key}_note"] += " (includes a lower bound)"
+    if stochastic is not None:
+        wins = stochastic.attacker_wins[0]
+        row["replications"] = int(wins.size)
+        row["attacker_win_probability"] = float(wins.mean())
+        for s, key in ((su, "soviet"), (de, "german")):
+            q = np.quantile(stochastic.losses[s][0, :, pk], QUANTILES)
+            for qq, v in zip(QUANTILES, q, strict=True):
+                row[f"{key}_losses_q{round(qq * 100):02d}"] = float(v)
+    return row
+
+
+def compare(
+    names: Sequence[str] | None = None,
+    *,
+    sets: Sequence[str] | None = None,
+    tables: Mapping[str, str] | None = None,
+    uncalibrated: bool = False,
+    replications: int | None = None,
+    seed: int | None = None,
+) -> list[dict[str, Any]]:
+    """Rows for ``names`` (default: every built-in), in that order."""
+    session = Session(tables, uncalibrated)
+    rows = []
+    for name in names or builtins():
+        prep = session.prepare(name, sets)
+        cal = session.calibration_for(prep)
+        values = cal.values if cal else None
+        out = run(prep, calibration=values)
+        sto = None
+        reps = replications if replications is not None else prep.scenario.replications
+        if reps:
+            sto = run(
+                prep,
+                calibration=values,
+                replications=reps,
+                seed=seed if seed is not None else prep.scenario.seed,
+            )
+        rows.append(scenario_row(out, cal, sto))
+    return rows
+
+
+__all__ = ["Session", "compare", "load", "scenario_row"]
