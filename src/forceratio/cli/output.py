@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import enum
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:  # pandas and rich load only when a command prints (keeps --help fast)
+    import pandas as pd
+    from rich.console import Console
 
 
 class Format(enum.StrEnum):
@@ -57,6 +57,8 @@ def console() -> Console:
     """Rich console; when the output is not a terminal, wide enough not to fold tables."""
     import sys
 
+    from rich.console import Console
+
     return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
@@ -76,6 +78,8 @@ def print_frame(
     df: pd.DataFrame, fmt: Format, *, title: str | None = None, digits: int = 2
 ) -> None:
     """Print a DataFrame as a rich table, CSV or markdown (JSON is the caller's)."""
+    from rich.table import Table
+
     if fmt is Format.csv:
         print(df.to_csv(index=False), end="")
     elif fmt is Format.markdown:
