@@ -347,3 +347,20 @@ def test_unknown_table_malformed_toml_and_bad_set(tmp_path: Path) -> None:
     assert "--seed" in res.stderr
     with pytest.raises(InputError, match="no built-in scenario or file"):
         scenarios.load("no-such-scenario")
+
+
+def test_uncertainty_paths_must_be_sweepable(tmp_path: Path) -> None:
+    text = inline_toml(extra='[uncertainty]\n"modifiers.nothing" = [0.0, 1.0]\n')
+    res = runner.invoke(app, ["run", str(write(tmp_path, text))])
+    assert res.exit_code == 2
+    assert "uncertainty.modifiers.nothing: not a sweepable parameter" in res.stderr
+
+
+def test_the_12_june_share_is_the_timeline_tables() -> None:
+    from forceratio import data
+
+    def share(name: str) -> float:
+        df = data.load(name)
+        return float(df.loc[df["category"] == "share_present", "value"].iloc[0])
+
+    assert share("strip") == share("timeline") == share("north") == 81.6

@@ -76,7 +76,7 @@ def show(
     import pandas as pd
 
     from forceratio.scenarios import load
-    from forceratio.scenarios.build import sweepable
+    from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.scenarios.model import CATEGORIES
 
     prep = load(name, sets, _overrides(table))
@@ -86,8 +86,14 @@ def show(
         for side in ("USSR", "Germany")
         for sec, f in zip(prep.sectors, prep.forces[side], strict=True)
     ]
+    sources = parameter_sources(prep)
     params = [
-        {"parameter": k, "value": v, "uncertainty": str(scn.uncertainty.get(k, ""))}
+        {
+            "parameter": k,
+            "value": v,
+            "uncertainty": str(scn.uncertainty.get(k, "")),
+            "source": sources.get(k, ""),
+        }
         for k, v in sweepable(prep).items()
     ]
     if fmt is Format.json:

@@ -123,7 +123,12 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
     slices = {}
     if scn.combat_power == "division_slices":
         slices = {s: division_slice(load, s, "division_equivalents") for s in SIDES}
-    return Prepared(scn, forces, arrivals, records, slices, factors)
+    prep = Prepared(scn, forces, arrivals, records, slices, factors)
+    known = sweepable(prep)
+    for path in scn.uncertainty:
+        if path not in known:
+            raise InputError(f"uncertainty.{path}", "not a sweepable parameter of this scenario")
+    return prep
 
 
 # ------------------------------------------------------------------ parameters
@@ -166,6 +171,37 @@ def sweepable(prep: Prepared, calibration: Mapping[str, float] | None = None) ->
     if scn.combat_power == "custom":
         for cat in CATEGORIES:
             out[f"weights.{cat}.value"] = scn.weights[cat].value
+    return out
+
+
+def parameter_sources(prep: Prepared) -> dict[str, str]:
+    """Where each sweepable parameter's default comes from (a table, or 'ASSUMPTION')."""
+    scn = prep.scenario
+    dupuy = "modifiers table (Dupuy via the OPORD-QJM transcription; unverified)"
+    out: dict[str, str] = {}
+    for key in ("german_rate", "soviet_rate"):
+        out[f"attrition.{key}"] = (
+            f"calibrated on {scn.attrition.calibrate_on} (raw default: Dupuy's 2%/day, "
+            "modifiers table)"
+            if getattr(scn.attrition, key) == "calibrated"
+            else "scenario file"
+        )
+    for cat in CATEGORIES:
+        out[f"attrition.vulnerability.{cat}"] = "ASSUMPTION: 1 (every category equally exposed)"
+    for key in ("decay_days", "surpriser_fire", "surprised_fire"):
+        given = getattr(scn.modifiers.surprise, key) is not None
+        out[f"modifiers.surprise.{key}"] = "scenario file" if given else dupuy
+    out["modifiers.posture.unprepared_factor"] = "ASSUMPTION (no published factor found)"
+    for side in SIDES:
+        out[f"modifiers.quality.{side}"] = "ASSUMPTION: 1 = as calibrated on 22 June"
+        out[f"breakpoints.{side}"] = "ASSUMPTION (scenario file)"
+    out["modifiers.air_strike.destroyed_fraction"] = "scenario file: " + (
+        scn.modifiers.air_strike.note or "see its comment"
+    )
+    out["modifiers.air_strike.superiority_factor"] = "ASSUMPTION (scenario file)"
+    for cat in CATEGORIES:
+        if scn.combat_power == "custom":
+            out[f"weights.{cat}.value"] = scn.weights[cat].source
     return out
 
 
