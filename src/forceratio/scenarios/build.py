@@ -31,7 +31,10 @@ from forceratio.simulator.schedules import Multiplier, Reinforcements
 
 FloatArray = NDArray[np.float64]
 K = len(CATEGORIES)
-MAX_SURPRISE_KNOTS = 64
+#: When a sweep varies the surprise's decay, the decays share at most this many knots: an
+#: evenly spaced grid whose linear interpolation rounds the corner at each sample's own
+#: decay (exact when every sample has one of at most this many decays).
+MAX_SURPRISE_KNOTS = 16
 
 
 @dataclass(frozen=True)

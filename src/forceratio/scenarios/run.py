@@ -132,17 +132,26 @@ def run(
     end_code = per(res.end_code.astype(np.int64))
     win_code = per(res.winner_code.astype(np.int64))
     duration = per(res.end_time).max(axis=2)
-    end_reason = np.empty((n, r), dtype=object)
-    for i in range(n):
-        for k in range(r):
-            texts = [_describe(int(end_code[i, k, x]), int(win_code[i, k, x])) for x in range(s)]
-            if len(set(texts)) == 1:
-                end_reason[i, k] = texts[0]
-            else:
-                counts = Counter(texts)
-                end_reason[i, k] = ", ".join(
-                    f"{t} ({c}/{s} sectors)" for t, c in sorted(counts.items())
-                )
+    # one text per (end code, winner code) pair, looked up for every run and sector
+    texts = np.empty((len(END_REASONS), 3), dtype=object)
+    for e in range(len(END_REASONS)):
+        for wc in (-1, 0, 1):
+            texts[e, wc + 1] = _describe(e, wc)
+    per_sector = texts[end_code, win_code + 1]  # (N, R, S)
+    if s == 1:
+        end_reason = per_sector[:, :, 0]
+    else:
+        end_reason = np.empty((n, r), dtype=object)
+        for i in range(n):
+            for k in range(r):
+                row = per_sector[i, k].tolist()
+                if len(set(row)) == 1:
+                    end_reason[i, k] = row[0]
+                else:
+                    counts = Counter(row)
+                    end_reason[i, k] = ", ".join(
+                        f"{t} ({c}/{s} sectors)" for t, c in sorted(counts.items())
+                    )
     return Outcome(
         prep,
         b,

@@ -1,0 +1,306 @@
+"""``forceratio sweep|sensitivity|threshold``: how much of an answer rests on each
+assumption, and what it would take to flip it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from forceratio.cli.data import TableOpt, _overrides
+from forceratio.cli.output import Format, print_frame, print_json
+from forceratio.cli.scenarios import SetOpt, UncalOpt
+
+VaryOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--vary",
+        help="dotted.path=lo:hi[:n] (repeatable); default: every declared uncertainty range.",
+    ),
+]
+
+
+def _setup(
+    scenario: str,
+    vary: list[str] | None,
+    sets: list[str] | None,
+    table: list[str] | None,
+    uncalibrated: bool,
+) -> tuple[Any, list[Any], tuple[tuple[str, float], ...], dict[str, str]]:
+    """Validate everything a sweep needs before any work: the scenario, the --vary specs
+    (known paths, lo <= hi) and the calibration."""
+    from forceratio.errors import InputError
+    from forceratio.scenarios.build import sweepable
+    from forceratio.scenarios.compare import Session
+    from forceratio.sweeps.design import Vary
+
+    tables = _overrides(table)
+    session = Session(tables, uncalibrated)
+    prep = session.prepare(scenario, sets)
+    known = sweepable(prep)
+    specs = [Vary.parse(v) for v in vary or []]
+    if not specs:
+        specs = [Vary(p, lo, hi) for p, (lo, hi) in prep.scenario.uncertainty.items()]
+        if not specs:
+            raise InputError("--vary", f"{scenario} declares no uncertainty ranges; give --vary")
+    seen = set()
+    for v in specs:
+        if v.path not in known:
+            raise InputError("--vary", f"unknown parameter {v.path!r}; see --list")
+        if v.path in seen:
+            raise InputError("--vary", f"{v.path} given twice")
+        seen.add(v.path)
+    cal = session.calibration_for(prep)
+    calibration = tuple(sorted(cal.values.items())) if cal else ()
+    return prep, specs, calibration, tables
+
+
+def _progress_bar() -> Any:
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    )
+
+
+def sweep_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
+    vary: VaryOpt = None,
+    method: Annotated[str, typer.Option("--method", help="grid, sobol, lhs or random.")] = "sobol",
+    samples: Annotated[int | None, typer.Option("--samples", help="Number of samples.")] = None,
+    replications: Annotated[
+        int, typer.Option("--replications", min=0, max=10_000, help="Stochastic runs per sample.")
+    ] = 0,
+    data_uncertainty: Annotated[
+        bool, typer.Option("--data-uncertainty", help="Also sample table figures in low..high.")
+    ] = False,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the design.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Result directory (Parquet parts).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Complete an interrupted sweep.")
+    ] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Local processes.")] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+    ] = None,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", min=1, help="Samples per chunk.")
+    ] = 20_000,
+    list_: Annotated[bool, typer.Option("--list", help="List the sweepable parameters.")] = False,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    sets: SetOpt = None,
+    table: TableOpt = None,
+    uncalibrated: UncalOpt = False,
+) -> None:
+    """Sample the scenario's parameters, run every sample, stream tidy rows to Parquet."""
+    import pandas as pd
+
+    from forceratio.errors import InputError
+
+    if list_:
+        _list(scenario, sets, table, fmt)
+        return
+    if seed is None:
+        raise InputError("--seed", "sweeps need an explicit --seed (reproducibility)")
+    if out is None:
+        raise InputError("--out", "give the result directory, e.g. --out results.parquet")
+    from forceratio.sweeps.design import Design
+    from forceratio.sweeps.evaluate import SweepSpec
+    from forceratio.sweeps.runner import run_sweep, summarize_store
+
+    prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    design = Design.make(method, specs, samples, seed)
+    spec = SweepSpec(
+        scenario=scenario,
+        design=design,
+        sets=tuple(sets or ()),
+        tables=tuple(sorted(tables.items())),
+        calibration=calibration,
+        replications=replications,
+        data_uncertainty=data_uncertainty,
+    )
+    bar = _progress_bar()
+    if bar is not None:
+        with bar:
+            task = bar.add_task(f"sweep {prep.scenario.name}", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = run_sweep(
+                spec, out, chunk_size=chunk_size, workers=workers, scheduler=scheduler,
+                resume=resume, progress=progress,
+            )  # fmt: skip
+    else:
+        result = run_sweep(
+            spec, out, chunk_size=chunk_size, workers=workers, scheduler=scheduler, resume=resume
+        )
+    summary, extra = summarize_store(result.path)
+    if fmt is Format.json:
+        print_json(
+            {
+                "out": str(result.path),
+                "rows": int(extra["rows"]),
+                "chunks": result.chunks,
+                "computed_chunks": result.computed,
+                "attacker_win_probability": extra["attacker_win_probability"],
+                "outcomes": summary.to_dict(orient="records"),
+            }
+        )
+        return
+    print_frame(summary, fmt, title=f"{prep.scenario.name}: {int(extra['rows']):,} rows", digits=3)
+    print_frame(
+        pd.DataFrame(
+            [
+                {
+                    "out": str(result.path),
+                    "chunks": result.chunks,
+                    "computed now": result.computed,
+                    "P(attacker wins)": extra["attacker_win_probability"],
+                }
+            ]
+        ),
+        fmt,
+        digits=3,
+    )
+
+
+def _list(scenario: str, sets: list[str] | None, table: list[str] | None, fmt: Format) -> None:
+    import pandas as pd
+
+    from forceratio.scenarios import load
+    from forceratio.scenarios.build import parameter_sources, sweepable
+
+    prep = load(scenario, sets, _overrides(table))
+    unc = prep.scenario.uncertainty
+    src = parameter_sources(prep)
+    rows = [
+        {
+            "path": p,
+            "low": unc[p][0] if p in unc else None,
+            "high": unc[p][1] if p in unc else None,
+            "value": v,
+            "source": src.get(p, ""),
+        }
+        for p, v in sweepable(prep).items()
+    ]
+    if fmt is Format.json:
+        print_json(rows)
+    else:
+        print_frame(
+            pd.DataFrame(rows), fmt, title=f"{prep.scenario.name}: sweepable parameters", digits=4
+        )
+
+
+def sensitivity_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
+    vary: VaryOpt = None,
+    samples: Annotated[
+        int, typer.Option("--samples", help="Base Sobol samples (a power of 2); runs N*(d+2).")
+    ] = 1024,
+    outcome: Annotated[
+        str, typer.Option("--outcome", help="An outcome column (default: the attacker's margin).")
+    ] = "attacker_margin",
+    seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    sets: SetOpt = None,
+    table: TableOpt = None,
+    uncalibrated: UncalOpt = False,
+) -> None:
+    """Sobol first- and total-order indices with 95% bootstrap intervals."""
+    import pandas as pd
+
+    from forceratio.sweeps.design import Design
+    from forceratio.sweeps.evaluate import SweepSpec
+    from forceratio.sweeps.sensitivity import sobol
+
+    _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    spec = SweepSpec(
+        scenario,
+        Design("random", (), 1, seed),
+        tuple(sets or ()),
+        tuple(sorted(tables.items())),
+        calibration,
+    )
+    rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed)
+    if fmt is Format.json:
+        print_json(rows)
+        return
+    view = pd.DataFrame(
+        [
+            {
+                "parameter": r["parameter"],
+                "S1": r["S1"],
+                "S1 95% CI": f"{r['S1_ci'][0]:.3f} .. {r['S1_ci'][1]:.3f}",
+                "ST": r["ST"],
+                "ST 95% CI": f"{r['ST_ci'][0]:.3f} .. {r['ST_ci'][1]:.3f}",
+            }
+            for r in rows
+        ]
+    )
+    print_frame(view, fmt, title=f"Sobol indices of {outcome} ({scenario})", digits=3)
+
+
+def threshold_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
+    vary: Annotated[str, typer.Option("--vary", help="dotted.path=lo:hi")],
+    outcome: Annotated[
+        str, typer.Option("--outcome", help="winner (default) or an outcome column with --level.")
+    ] = "winner",
+    level: Annotated[float | None, typer.Option("--level", help="The level to cross.")] = None,
+    replications: Annotated[int, typer.Option("--replications", min=0, max=100_000)] = 0,
+    seed: Annotated[int | None, typer.Option("--seed", min=0)] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    sets: SetOpt = None,
+    table: TableOpt = None,
+    uncalibrated: UncalOpt = False,
+) -> None:
+    """The value at which the outcome flips (bracketing, then Brent or bisection)."""
+    import pandas as pd
+
+    from forceratio.errors import InputError
+    from forceratio.sweeps.design import Design
+    from forceratio.sweeps.evaluate import SweepSpec
+    from forceratio.sweeps.sensitivity import threshold
+
+    if replications and seed is None:
+        raise InputError("--seed", "stochastic thresholds (--replications) need an explicit --seed")
+    _, specs, calibration, tables = _setup(scenario, [vary], sets, table, uncalibrated)
+    spec = SweepSpec(
+        scenario,
+        Design("random", (), 1, seed or 0),
+        tuple(sets or ()),
+        tuple(sorted(tables.items())),
+        calibration,
+        replications,
+    )
+    res = threshold(spec, specs[0], outcome=outcome, level=level)
+    record = {
+        "parameter": res.parameter,
+        "outcome": res.outcome,
+        "level": res.level,
+        "value": res.value,
+        "bracket": list(res.bracket) if res.bracket else None,
+        "note": res.note,
+    }
+    if fmt is Format.json:
+        print_json({**record, "grid": [list(g) for g in res.grid]})
+        return
+    print_frame(
+        pd.DataFrame([{k: (str(v) if isinstance(v, list) else v) for k, v in record.items()}]),
+        fmt,
+        digits=4,
+    )

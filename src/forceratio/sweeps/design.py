@@ -1,0 +1,160 @@
+"""Sampling designs over the varied parameters, addressable by sample number.
+
+Sample ``i`` of a design has the same values however the sweep is cut into chunks or
+spread over workers: Sobol points come from one scrambled sequence (``fast_forward``);
+random and Latin-hypercube points are generated in fixed blocks of ``BLOCK`` samples, each
+from its own ``SeedSequence(seed, spawn_key=(block,))``; grid points are a mixed-radix
+count.  (The Latin hypercube is therefore stratified within each block of ``BLOCK``
+samples, not over the whole sweep.)
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.stats import qmc
+
+from forceratio.errors import InputError
+
+FloatArray = NDArray[np.float64]
+Method = Literal["grid", "sobol", "lhs", "random"]
+METHODS: tuple[str, ...] = ("grid", "sobol", "lhs", "random")
+BLOCK = 4096
+
+
+@dataclass(frozen=True)
+class Vary:
+    """One varied parameter: ``path=lo:hi[:n]`` (``n`` grid points, grid designs only)."""
+
+    path: str
+    low: float
+    high: float
+    n: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Vary:
+        path, sep, rng = text.partition("=")
+        path = path.strip()
+        if not sep or not path:
+            raise InputError("--vary", f"expected dotted.path=lo:hi[:n], got {text!r}")
+        parts = rng.split(":")
+        if len(parts) not in (2, 3):
+            raise InputError("--vary", f"{path}: expected lo:hi or lo:hi:n, got {rng!r}")
+        try:
+            lo, hi = float(parts[0]), float(parts[1])
+        except ValueError:
+            raise InputError("--vary", f"{path}: lo and hi must be numbers, got {rng!r}") from None
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise InputError("--vary", f"{path}: lo and hi must be finite")
+        if lo > hi:
+            raise InputError("--vary", f"{path}: lo {lo:g} > hi {hi:g}")
+        n = None
+        if len(parts) == 3:
+            try:
+                n = int(parts[2])
+            except ValueError:
+                raise InputError(
+                    "--vary", f"{path}: n must be an integer, got {parts[2]!r}"
+                ) from None
+            if n < 1:
+                raise InputError("--vary", f"{path}: n must be >= 1")
+        return cls(path, lo, hi, n)
+
+    def __str__(self) -> str:
+        tail = f":{self.n}" if self.n is not None else ""
+        return f"{self.path}={self.low:g}:{self.high:g}{tail}"
+
+
+@dataclass(frozen=True)
+class Design:
+    """A design of ``samples`` points over ``vary`` (in order)."""
+
+    method: Method
+    vary: tuple[Vary, ...]
+    samples: int
+    seed: int
+
+    @classmethod
+    def make(cls, method: str, vary: list[Vary], samples: int | None, seed: int) -> Design:
+        if method not in METHODS:
+            raise InputError("--method", f"unknown method {method!r}; choose {', '.join(METHODS)}")
+        if seed < 0:
+            raise InputError("--seed", "must be >= 0")
+        if method == "grid":
+            sizes = [v.n if v.n is not None else 5 for v in vary]
+            total = math.prod(sizes) if vary else 1
+            if samples is not None and samples != total:
+                raise InputError(
+                    "--samples", f"a grid of {'x'.join(map(str, sizes))} has {total} points"
+                )
+            vary = [Vary(v.path, v.low, v.high, s) for v, s in zip(vary, sizes, strict=True)]
+            return cls("grid", tuple(vary), total, seed)
+        if samples is None or samples < 1:
+            raise InputError("--samples", f"{method} designs need --samples N >= 1")
+        if any(v.n is not None for v in vary):
+            raise InputError("--vary", "lo:hi:n gives grid points; use --method grid")
+        return cls(method, tuple(vary), int(samples), seed)  # type: ignore[arg-type]
+
+    @property
+    def d(self) -> int:
+        return len(self.vary)
+
+    def unit(self, start: int, stop: int) -> FloatArray:
+        """Points ``start..stop-1`` in the unit cube, shape (stop - start, d)."""
+        n = stop - start
+        if self.d == 0:
+            return np.zeros((n, 0))
+        if self.method == "sobol":
+            eng = qmc.Sobol(self.d, scramble=True, seed=self.seed)
+            if start:
+                eng.fast_forward(start)
+            with warnings.catch_warnings():
+                # a chunk is a slice of one long sequence: its own length need not be 2^m
+                warnings.filterwarnings("ignore", "The balance properties", UserWarning)
+                return np.asarray(eng.random(n))
+        if self.method == "grid":
+            sizes = [v.n or 1 for v in self.vary]
+            idx = np.arange(start, stop)
+            out = np.empty((n, self.d))
+            for j in range(self.d - 1, -1, -1):
+                k = idx % sizes[j]
+                idx = idx // sizes[j]
+                out[:, j] = k / (sizes[j] - 1) if sizes[j] > 1 else 0.5
+            return out
+        blocks = range(start // BLOCK, (stop - 1) // BLOCK + 1)
+        parts = []
+        for b in blocks:
+            ss = np.random.SeedSequence(self.seed, spawn_key=(b,))
+            if self.method == "lhs":
+                pts = qmc.LatinHypercube(self.d, seed=np.random.default_rng(ss)).random(BLOCK)
+            else:
+                pts = np.random.default_rng(ss).random((BLOCK, self.d))
+            parts.append(np.asarray(pts))
+        allpts = np.concatenate(parts)
+        off = start - blocks[0] * BLOCK
+        return allpts[off : off + n]
+
+    def points(self, start: int, stop: int) -> dict[str, FloatArray]:
+        """Parameter values of samples ``start..stop-1``: path -> (n,)."""
+        u = self.unit(start, stop)
+        return {v.path: v.low + (v.high - v.low) * u[:, j] for j, v in enumerate(self.vary)}
+
+
+def data_uniforms(seed: int, start: int, stop: int, width: int) -> FloatArray:
+    """Uniforms for the data-uncertainty draws of samples ``start..stop-1``, shape
+    (n, width), chunk-invariant like the random design (a separate stream)."""
+    if width == 0:
+        return np.zeros((stop - start, 0))
+    blocks = range(start // BLOCK, (stop - 1) // BLOCK + 1)
+    parts = [
+        np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(b, 1))).random((BLOCK, width))
+        for b in blocks
+    ]
+    allpts = np.concatenate(parts)
+    off = start - blocks[0] * BLOCK
+    return allpts[off : off + (stop - start)]

@@ -1,0 +1,177 @@
+"""Evaluate one chunk of a sweep: the design's samples start..stop-1 through the vectorised
+engine, as one tidy table (one row per sample and replication).
+
+A :class:`SweepSpec` holds only plain values, so it travels to worker processes and Dask
+workers; each process prepares the scenario once (cached).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.run import Outcome, run
+from forceratio.sweeps.design import Design, Vary, data_uniforms
+
+FloatArray = NDArray[np.float64]
+OUTCOMES: tuple[str, ...] = (
+    "soviet_losses",
+    "german_losses",
+    "soviet_tanks_lost",
+    "german_tanks_lost",
+    "soviet_aircraft_lost",
+    "german_aircraft_lost",
+    "loss_exchange_ratio",
+    "soviet_surviving_share",
+    "german_surviving_share",
+    "attacker_margin",
+    "duration_days",
+)
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """Everything that determines a sweep's numbers (and nothing about how it is run)."""
+
+    scenario: str
+    design: Design
+    sets: tuple[str, ...] = ()
+    tables: tuple[tuple[str, str], ...] = ()
+    calibration: tuple[tuple[str, float], ...] = ()
+    replications: int = 0
+    data_uncertainty: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["design"] = {
+            "method": self.design.method,
+            "vary": [str(v) for v in self.design.vary],
+            "samples": self.design.samples,
+            "seed": self.design.seed,
+        }
+        d["sets"] = list(self.sets)
+        d["tables"] = [list(t) for t in self.tables]
+        d["calibration"] = [list(c) for c in self.calibration]
+        d["extra"] = dict(self.extra)
+        return d
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> SweepSpec:
+        des = d["design"]
+        design = Design(
+            des["method"],
+            tuple(Vary.parse(v) for v in des["vary"]),
+            int(des["samples"]),
+            int(des["seed"]),
+        )
+        return cls(
+            d["scenario"],
+            design,
+            tuple(d["sets"]),
+            tuple((a, b) for a, b in d["tables"]),
+            tuple((a, float(b)) for a, b in d["calibration"]),
+            int(d["replications"]),
+            bool(d["data_uncertainty"]),
+            dict(d.get("extra", {})),
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def _prepared(scenario: str, sets: tuple[str, ...], tables: tuple[tuple[str, str], ...]) -> Any:
+    from forceratio.scenarios import load
+
+    return load(scenario, list(sets), dict(tables))
+
+
+def outcome_columns(out: Outcome) -> dict[str, NDArray[Any]]:
+    """Every outcome as an array over (N samples, R replications)."""
+    su, de = "USSR", "Germany"
+    pk, tk, ak = (CATEGORIES.index(c) for c in ("personnel", "tanks", "aircraft"))
+    w = out.built.weights  # (N, K)
+    cols: dict[str, NDArray[Any]] = {}
+    for side, key in ((su, "soviet"), (de, "german")):
+        loss = out.losses[side]
+        cols[f"{key}_losses"] = loss[:, :, pk]
+        cols[f"{key}_tanks_lost"] = loss[:, :, tk]
+        cols[f"{key}_aircraft_lost"] = loss[:, :, ak]
+        start = out.power0[side] + np.einsum("nrk,nk->nr", out.arrived[side], w)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cols[f"{key}_surviving_share"] = np.where(
+                start > 0, out.power_end[side] / start, np.nan
+            )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cols["loss_exchange_ratio"] = np.where(
+            cols["german_losses"] > 0, cols["soviet_losses"] / cols["german_losses"], np.nan
+        )
+    att = out.prepared.scenario.attacker
+    a, d = ("soviet", "german") if att == su else ("german", "soviet")
+    cols["attacker_margin"] = cols[f"{a}_surviving_share"] - cols[f"{d}_surviving_share"]
+    cols["duration_days"] = out.duration
+    cols["winner"] = out.winner
+    cols["attacker_wins"] = out.attacker_wins
+    cols["end_reason"] = out.end_reason
+    return cols
+
+
+def evaluate(
+    spec: SweepSpec, start: int, stop: int, samples: Mapping[str, FloatArray] | None = None
+) -> tuple[Outcome, dict[str, FloatArray]]:
+    """Run samples ``start..stop-1`` (or the given ``samples``); returns the outcome and the
+    parameter values used."""
+    prep = _prepared(spec.scenario, spec.sets, spec.tables)
+    pts = dict(samples) if samples is not None else spec.design.points(start, stop)
+    n = stop - start
+    forces = None
+    if spec.data_uncertainty:
+        s, k = len(prep.sectors), len(CATEGORIES)
+        u = data_uniforms(spec.design.seed, start, stop, 2 * s * k).reshape(n, 2, s, k)
+        forces = {}
+        for j, side in enumerate(("USSR", "Germany")):
+            lo = np.stack([f.low for f in prep.forces[side]])  # (S, K)
+            hi = np.stack([f.high for f in prep.forces[side]])
+            forces[side] = lo[None] + u[:, j] * (hi - lo)[None]
+    if not pts:  # nothing varied: N copies of the scenario (for replications / data draws)
+        pts = {"modifiers.quality.USSR": np.full(n, _base_quality(prep))}
+    out = run(
+        prep,
+        samples=pts,
+        calibration=dict(spec.calibration) or None,
+        replications=spec.replications or None,
+        seed=spec.design.seed,
+        forces=forces,
+        keys=np.arange(start, stop),
+    )
+    return out, pts
+
+
+def _base_quality(prep: Any) -> float:
+    from forceratio.scenarios.build import sweepable
+
+    return float(sweepable(prep)["modifiers.quality.USSR"])
+
+
+def evaluate_chunk(spec: SweepSpec, start: int, stop: int) -> pd.DataFrame:
+    """The tidy rows of samples ``start..stop-1``."""
+    out, pts = evaluate(spec, start, stop)
+    cols = outcome_columns(out)
+    n, r = out.winner.shape
+    data: dict[str, Any] = {
+        "sample": np.repeat(np.arange(start, stop, dtype=np.int64), r),
+        "replication": np.tile(np.arange(r, dtype=np.int32), n),
+    }
+    for v in spec.design.vary:
+        data[v.path] = np.repeat(pts[v.path], r)
+    for name in OUTCOMES:
+        data[name] = np.asarray(cols[name], dtype=float).reshape(-1)
+    data["winner"] = np.asarray(cols["winner"]).reshape(-1).astype(str)
+    data["attacker_wins"] = np.asarray(cols["attacker_wins"]).reshape(-1).astype(bool)
+    data["end_reason"] = np.asarray(cols["end_reason"]).reshape(-1).astype(str)
+    return pd.DataFrame(data)

@@ -1,0 +1,176 @@
+"""Run a sweep chunk by chunk: in this process, in local worker processes, or on a Dask
+cluster; every chunk lands in the :class:`ChunkStore` atomically, the main process being
+the only writer.  The numbers do not depend on how the chunks are run."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forceratio.errors import InputError
+from forceratio.sweeps.evaluate import OUTCOMES, SweepSpec, evaluate_chunk
+from forceratio.sweeps.store import ChunkStore
+
+Progress = Callable[[int, int], None]  # (chunks done, chunks total)
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    path: Path
+    chunks: int
+    computed: int
+    rows: int
+
+
+def chunk_bounds(total: int, chunk_size: int) -> list[tuple[int, int]]:
+    return [(a, min(a + chunk_size, total)) for a in range(0, total, chunk_size)]
+
+
+def _jobs(todo: list[int], bounds: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
+    for i in todo:
+        yield i, bounds[i][0], bounds[i][1]
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: Path | str,
+    *,
+    chunk_size: int = 20_000,
+    workers: int = 1,
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+    max_chunks: int | None = None,
+) -> SweepRun:
+    """Evaluate every missing chunk of ``spec`` into ``out``.  ``max_chunks`` stops after
+    that many new chunks (to test interruption and resumption)."""
+    if chunk_size < 1:
+        raise InputError("--chunk-size", "must be >= 1")
+    if workers < 1:
+        raise InputError("--workers", "must be >= 1")
+    store = ChunkStore(out)
+    manifest = {"spec": spec.to_json(), "chunk_size": chunk_size, "format": 1}
+    done = store.open(manifest, resume=resume)
+    bounds = chunk_bounds(spec.design.samples, chunk_size)
+    todo = [i for i in range(len(bounds)) if i not in done]
+    if max_chunks is not None:
+        todo = todo[:max_chunks]
+    finished = len(bounds) - len(todo)
+    if progress:
+        progress(finished, len(bounds))
+
+    def landed(i: int, df: pd.DataFrame) -> None:
+        nonlocal finished
+        store.write(i, df)
+        finished += 1
+        if progress:
+            progress(finished, len(bounds))
+
+    if scheduler:
+        _run_dask(spec, todo, bounds, scheduler, landed)
+    elif workers == 1:
+        for i, a, b in _jobs(todo, bounds):
+            landed(i, evaluate_chunk(spec, a, b))
+    else:
+        _run_pool(spec, todo, bounds, workers, landed)
+    rows = sum(
+        (b - a) * max(spec.replications, 1)
+        for i, (a, b) in enumerate(bounds)
+        if i in done or i in todo
+    )
+    return SweepRun(store.path, len(bounds), len(todo), rows)
+
+
+def _run_pool(
+    spec: SweepSpec,
+    todo: list[int],
+    bounds: list[tuple[int, int]],
+    workers: int,
+    landed: Callable[[int, pd.DataFrame], None],
+) -> None:
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    jobs = _jobs(todo, bounds)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        inflight: dict[Future[pd.DataFrame], int] = {}
+        for i, a, b in jobs:
+            inflight[pool.submit(evaluate_chunk, spec, a, b)] = i
+            if len(inflight) >= 2 * workers:
+                break
+        while inflight:
+            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            for fut in done:
+                i = inflight.pop(fut)
+                landed(i, fut.result())
+                nxt = next(jobs, None)
+                if nxt is not None:
+                    inflight[pool.submit(evaluate_chunk, spec, nxt[1], nxt[2])] = nxt[0]
+
+
+def _run_dask(
+    spec: SweepSpec,
+    todo: list[int],
+    bounds: list[tuple[int, int]],
+    scheduler: str | Any,
+    landed: Callable[[int, pd.DataFrame], None],
+) -> None:
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:  # pragma: no cover - the extra is part of the test install
+        raise InputError(
+            "--scheduler", "dask.distributed is not installed (pip install 'forceratio[dask]')"
+        ) from None
+    try:
+        client = scheduler if isinstance(scheduler, Client) else Client(scheduler, timeout=10)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError("--scheduler", f"cannot connect to {scheduler!r}: {exc}") from None
+    try:
+        nworkers = max(1, len(client.scheduler_info().get("workers", {})))
+        jobs = _jobs(todo, bounds)
+        futures = {}
+        for i, a, b in jobs:
+            futures[client.submit(evaluate_chunk, spec, a, b, pure=False)] = i
+            if len(futures) >= 2 * nworkers:
+                break
+        ac = as_completed(list(futures))
+        for fut in ac:
+            i = futures.pop(fut)
+            landed(i, fut.result())
+            fut.release()
+            nxt = next(jobs, None)
+            if nxt is not None:
+                f2 = client.submit(evaluate_chunk, spec, nxt[1], nxt[2], pure=False)
+                futures[f2] = nxt[0]
+                ac.add(f2)
+    finally:
+        if not isinstance(scheduler, Client):
+            client.close()
+
+
+def summarize_store(path: Path | str) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Quantiles of every outcome (read one column at a time) and P(attacker wins)."""
+    store = ChunkStore(path)
+    rows = []
+    for name in OUTCOMES:
+        col = store.column(name).to_numpy(dtype=float)
+        finite = col[np.isfinite(col)]
+        q = np.quantile(finite, QUANTILES) if finite.size else [math.nan] * len(QUANTILES)
+        rows.append(
+            {
+                "outcome": name,
+                "mean": float(finite.mean()) if finite.size else math.nan,
+                **{f"q{round(p * 100):02d}": float(v) for p, v in zip(QUANTILES, q, strict=True)},
+            }
+        )
+    wins = store.column("attacker_wins").to_numpy(dtype=bool)
+    extra = {"rows": float(wins.size), "attacker_win_probability": float(wins.mean())}
+    return pd.DataFrame(rows), extra
