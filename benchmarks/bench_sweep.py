@@ -1,0 +1,90 @@
+"""Sweep benchmark: samples per second of ``strike-12june-strip`` through the sweep machinery,
+against a naive loop that runs the scenario one sample at a time, in one run.
+
+Run:  python benchmarks/bench_sweep.py [--quick] [--out DIR]
+
+Prints samples/s for 10^5 and 10^6 Sobol samples (--quick: 10^4 and 10^5), in one process
+and with two worker processes, (i) over the scenario's declared uncertainty ranges (which
+include the surprise's decay, the slow case: see RESULTS.md) and (ii) over the same ranges
+without the decay; and the naive per-sample loop on 200 samples.  The machine is shared and
+noisy: read the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from forceratio import scenarios
+from forceratio.scenarios.compare import Session
+from forceratio.scenarios.run import run
+from forceratio.sweeps.design import Design, Vary
+from forceratio.sweeps.evaluate import SweepSpec
+from forceratio.sweeps.runner import run_sweep
+
+NAME = "strike-12june-strip"
+
+
+def spec(n: int, with_decay: bool, cal: tuple[tuple[str, float], ...]) -> SweepSpec:
+    prep = scenarios.load(NAME)
+    vary = [
+        Vary(p, lo, hi)
+        for p, (lo, hi) in prep.scenario.uncertainty.items()
+        if with_decay or "decay" not in p
+    ]
+    return SweepSpec(NAME, Design.make("sobol", vary, n, 1), calibration=cal)
+
+
+def timed_sweep(s: SweepSpec, workers: int, root: Path) -> float:
+    out = root / f"w{workers}-{s.design.samples}-{len(s.design.vary)}"
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
+    run_sweep(s, out, chunk_size=20_000, workers=workers)
+    dt = time.perf_counter() - t0
+    shutil.rmtree(out, ignore_errors=True)
+    return s.design.samples / dt
+
+
+def naive(cal: dict[str, float], n: int = 200) -> float:
+    """One ``run`` per sample (the engine called with a batch of one)."""
+    prep = scenarios.load(NAME)
+    rng = np.random.default_rng(0)
+    t0 = time.perf_counter()
+    for _ in range(n):
+        run(prep, samples={"modifiers.quality.Germany": [rng.uniform(0.67, 1.5)]}, calibration=cal)
+    return n / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args()
+    sizes = (10_000, 100_000) if args.quick else (100_000, 1_000_000)
+    prep = Session().prepare(NAME)
+    c = Session().calibration_for(prep)
+    assert c is not None
+    cal = tuple(sorted(c.values.items()))
+    root = args.out or Path(tempfile.mkdtemp(prefix="bench-sweep-"))
+    base = naive(dict(cal))
+    print(f"naive loop, one sample per engine call: {base:,.0f} samples/s")
+    for with_decay in (True, False):
+        label = (
+            "declared ranges (incl. decay_days)" if with_decay else "declared ranges w/o decay_days"
+        )
+        for n in sizes:
+            for workers in (1, 2):
+                rate = timed_sweep(spec(n, with_decay, cal), workers, root)
+                print(
+                    f"{label}, {n:>9,} samples, {workers} worker(s): {rate:>9,.0f} samples/s "
+                    f"({rate / base:,.0f}x the naive loop)"
+                )
+
+
+if __name__ == "__main__":
+    main()
