@@ -7,6 +7,7 @@ import typer
 from forceratio.cli import battle
 from forceratio.cli import data as data_cli
 from forceratio.cli import fitting as fitting_cli
+from forceratio.cli import plots as plots_cli
 from forceratio.cli import scenarios as scenarios_cli
 from forceratio.cli import sweeps as sweeps_cli
 from forceratio.cli.errors import one_line_errors
@@ -29,6 +30,8 @@ app.command("compare")(one_line_errors(scenarios_cli.compare_command))
 app.command("calibrate")(one_line_errors(scenarios_cli.calibrate_command))
 app.command("fit")(one_line_errors(fitting_cli.fit_command))
 app.add_typer(fitting_cli.validate_app, name="validate")
+app.command("plot")(one_line_errors(plots_cli.plot_command))
+app.command("report")(one_line_errors(plots_cli.report_command))
 app.command("sweep")(one_line_errors(sweeps_cli.sweep_command))
 app.command("sensitivity")(one_line_errors(sweeps_cli.sensitivity_command))
 app.command("threshold")(one_line_errors(sweeps_cli.threshold_command))

@@ -30,6 +30,10 @@ class Session:
         self._cal: dict[str, Calibration] = {}
         self._load = table_loader(self.tables)
 
+    def table(self, name: str) -> Any:
+        """A data table as this session sees it (user replacements included)."""
+        return self._load(name)
+
     def calibration_for(self, prep: Prepared) -> Calibration | None:
         """The calibration this scenario's 'calibrated' rates come from (None: raw)."""
         if self.uncalibrated or not free_parameters(prep):

@@ -32,6 +32,8 @@ class Outcome:
     """
 
     prepared: Prepared
+    days: FloatArray  # the recorded times
+    trajectory: dict[str, FloatArray]  # side -> (N, R, T, K) strengths summed over sectors
     built: Built
     initial: dict[str, FloatArray]
     arrived: dict[str, FloatArray]
@@ -60,12 +62,20 @@ def run(
     seed: int | None = None,
     forces: Mapping[str, FloatArray] | None = None,
     keys: ArrayLike | None = None,
+    times: ArrayLike | None = None,
 ) -> Outcome:
-    """Run every sample (deterministic, or ``replications`` stochastic runs each)."""
+    """Run every sample (deterministic, or ``replications`` stochastic runs each).
+    ``times`` adds days at which the trajectories are recorded (``Outcome.result``)."""
     scn = prep.scenario
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s
-    days = sorted({float(r.day) for r, _ in prep.records} | {scn.duration_days})
+    extra = (
+        {float(t) for t in np.atleast_1d(np.asarray(times, dtype=float))}
+        if times is not None
+        else set()
+    )
+    extra = {t for t in extra if 0.0 <= t <= scn.duration_days}
+    days = sorted({float(r.day) for r, _ in prep.records} | {scn.duration_days} | extra)
     times = np.asarray(days)
     reps = replications if replications else 0
     if reps:
@@ -154,6 +164,8 @@ def run(
                     )
     return Outcome(
         prep,
+        np.asarray(days),
+        {sd: traj[sd].sum(axis=2) for sd in SIDES},
         b,
         out_initial,
         out_arr,

@@ -1,0 +1,91 @@
+"""``forceratio plot`` and ``forceratio report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from forceratio.cli.data import TableOpt, _overrides
+from forceratio.cli.scenarios import SetOpt, UncalOpt
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    import os
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def plot_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
+    kind: Annotated[
+        str, typer.Option("--kind", help="trajectory, ratios, sweep, tornado or distribution.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="FILE.png or FILE.svg")],
+    source: Annotated[
+        Path | None, typer.Option("--from", help="A sweep's Parquet result (for --kind sweep).")
+    ] = None,
+    x: Annotated[str | None, typer.Option("--x", help="Swept parameter on the x axis.")] = None,
+    y: Annotated[str | None, typer.Option("--y", help="Swept parameter on the y axis.")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="Outcome column.")] = None,
+    samples: Annotated[int, typer.Option("--samples", help="Sobol base samples (tornado).")] = 256,
+    replications: Annotated[
+        int, typer.Option("--replications", min=1, help="Runs (distribution).")
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+    sets: SetOpt = None,
+    table: TableOpt = None,
+    uncalibrated: UncalOpt = False,
+) -> None:
+    """Draw one figure of a scenario (headless)."""
+    import io
+
+    from forceratio.errors import InputError
+    from forceratio.plots import figure
+
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise InputError("--out", f"expected a .png or .svg file, got {out.name!r}")
+    if not out.parent.exists():
+        raise InputError("--out", f"directory {out.parent} does not exist")
+    fig = figure(
+        kind, scenario, sets=sets, tables=_overrides(table), uncalibrated=uncalibrated,
+        source=source, x=x, y=y, outcome=outcome, samples=samples, replications=replications,
+        seed=seed,
+    )  # fmt: skip
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=100)
+    plt.close(fig)
+    _atomic_write(out, buf.getvalue())
+    print(f"wrote {out} ({kind})")
+
+
+def report_command(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Scenarios (default: every built-in).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Directory for report.html.")] = Path("report"),
+    table: TableOpt = None,
+    uncalibrated: UncalOpt = False,
+    seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+) -> None:
+    """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
+    from forceratio.plots.html import build
+    from forceratio.scenarios import builtins
+
+    if out.exists() and not out.is_dir():
+        from forceratio.errors import InputError
+
+        raise InputError("--out", f"{out} exists and is not a directory")
+    text = build(
+        list(names or builtins()), tables=_overrides(table), uncalibrated=uncalibrated, seed=seed
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "report.html"
+    _atomic_write(target, text.encode("utf-8"))
+    print(f"wrote {target} ({len(text) / 1e6:.1f} MB)")

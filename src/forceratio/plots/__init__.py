@@ -1,0 +1,105 @@
+"""Figures of scenarios, sweeps and sensitivity (:mod:`.figures`), and the self-contained
+HTML report (:mod:`.html`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from forceratio.errors import InputError
+
+KINDS = ("trajectory", "ratios", "sweep", "tornado", "distribution")
+
+
+def history_marks(prep: Any) -> list[tuple[str, float, float, str]]:
+    """The records as (side, day, loss, label) marks on the whole front: records covering
+    every sector stand alone; per-sector records of a side are summed into one mark at the
+    latest of their days."""
+    marks = []
+    for side in ("USSR", "Germany"):
+        recs = [(r, float(f.value[0])) for r, f in prep.records if r.side == side]
+        whole = [(r, v) for r, v in recs if not r.sectors]
+        parts = [(r, v) for r, v in recs if r.sectors]
+        for r, v in whole:
+            marks.append((side, float(r.day), v, r.label))
+        if parts:
+            covered = {s for r, _ in parts for s in r.sectors or []}
+            if covered == set(prep.sectors):
+                day = max(float(r.day) for r, _ in parts)
+                first = min(float(r.day) for r, _ in parts)
+                label = f"{side}, sum of {len(parts)} operations (days {first:g}-{day:g})"
+                marks.append((side, day, sum(v for _, v in parts), label))
+    return marks
+
+
+def figure(
+    kind: str,
+    scenario: str,
+    *,
+    sets: Sequence[str] | None = None,
+    tables: dict[str, str] | None = None,
+    uncalibrated: bool = False,
+    source: Path | None = None,
+    x: str | None = None,
+    y: str | None = None,
+    outcome: str | None = None,
+    samples: int = 256,
+    replications: int = 200,
+    seed: int = 0,
+) -> Any:
+    """Build one figure (see :data:`KINDS`)."""
+    import numpy as np
+
+    from forceratio.plots import figures
+    from forceratio.scenarios.compare import Session
+    from forceratio.scenarios.run import run
+
+    if kind not in KINDS:
+        raise InputError("--kind", f"unknown kind {kind!r}; choose {', '.join(KINDS)}")
+    session = Session(tables, uncalibrated)
+    prep = session.prepare(scenario, sets)
+    scn = prep.scenario
+    cal = session.calibration_for(prep)
+    values = cal.values if cal else None
+    if kind == "trajectory":
+        days = np.arange(0.0, scn.duration_days + 0.5, 0.5)
+        out = run(prep, calibration=values, times=days)
+        return figures.trajectory(out, history_marks(prep))
+    if kind == "ratios":
+        forces = {s: np.sum([f.value for f in prep.forces[s]], axis=0) for s in ("USSR", "Germany")}
+        return figures.ratios(forces, scn.name, scn.date)
+    if kind == "distribution":
+        out = run(prep, calibration=values, replications=replications, seed=seed)
+        return figures.distribution(out)
+    if kind == "tornado":
+        from forceratio.sweeps.design import Design, Vary
+        from forceratio.sweeps.evaluate import SweepSpec
+        from forceratio.sweeps.sensitivity import sobol
+
+        vary = [Vary(p, lo, hi) for p, (lo, hi) in scn.uncertainty.items() if hi > lo]
+        spec = SweepSpec(
+            scenario,
+            Design("random", (), 1, seed),
+            tuple(sets or ()),
+            tuple(sorted((tables or {}).items())),
+            tuple(sorted(values.items())) if values else (),
+        )
+        name = outcome or "attacker_margin"
+        rows = sobol(spec, vary, samples=samples, outcome=name, seed=seed, n_resamples=100)
+        return figures.tornado(rows, name, scn.name, scn.date)
+    # sweep
+    if source is None:
+        raise InputError("--from", "a sweep heatmap needs --from results.parquet")
+    import pandas as pd
+
+    try:
+        df = pd.read_parquet(source)
+    except (OSError, ValueError) as exc:
+        raise InputError("--from", f"cannot read {source}: {exc}") from None
+    params = [c for c in df.columns if "." in c]
+    x = x or (params[0] if params else None)
+    y = y or (params[1] if len(params) > 1 else None)
+    if x is None or y is None:
+        raise InputError("--x", "the sweep needs two varied parameters (give --x and --y)")
+    return figures.sweep_heatmap(df, x, y, outcome or "attacker_margin", scn.name, scn.date)

@@ -1,0 +1,195 @@
+"""Figures as matplotlib ``Figure`` objects (headless, the Agg backend): data in, figure out.
+Saving and printing are the callers' business.
+
+Every figure carries a title with the scenario's name and date, axis labels with units
+and a legend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from forceratio.errors import InputError
+from forceratio.scenarios.model import CATEGORIES
+
+KINDS = ("trajectory", "ratios", "sweep", "tornado", "distribution")
+SIZE = (10.0, 6.0)  # inches; at DPI 100 a 1000 x 600 image
+DPI = 100
+LABELS = {
+    "personnel": ("men", "men"),
+    "guns_mortars": ("guns & mortars", "guns and mortars"),
+    "tanks": ("tanks", "tanks"),
+    "aircraft": ("aircraft", "aircraft"),
+}
+COLOURS = {"USSR": "#b2182b", "Germany": "#4d4d4d"}
+
+
+def _title(fig: Figure, what: str, scenario: str, date: str) -> None:
+    fig.suptitle(f"{what}\n{scenario} ({date})", fontsize=12)
+
+
+def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) -> Figure:
+    """Each side's strength by category over the days (sample 0), with the historical
+    losses ``(side, day, loss, label)`` marked as the strength they imply (initial - loss)."""
+    scn = out.prepared.scenario
+    days = out.days
+    fig, axes = plt.subplots(2, 2, figsize=SIZE, dpi=DPI, sharex=True)
+    for k, (cat, ax) in enumerate(zip(CATEGORIES, axes.ravel(), strict=True)):
+        for side in ("USSR", "Germany"):
+            y = out.trajectory[side][0, 0, :, k]
+            start = (
+                out.initial[side][0, 0, k]
+                + out.built.struck[side].reshape(out.built.n, out.built.s, -1)[0, :, k].sum()
+            )
+            ax.plot(np.concatenate([[0.0], days]), np.concatenate([[start], y]),
+                    color=COLOURS[side], label=f"{side} (model)")  # fmt: skip
+        if cat == "personnel":
+            for side, day, value, label in records:
+                init = float(out.initial[side][0, 0, k])
+                ax.scatter([day], [init - value], marker="x", s=60, color=COLOURS[side],
+                           zorder=5, label=f"history: {label}")  # fmt: skip
+        ax.set_title(LABELS[cat][0])
+        ax.set_ylabel(LABELS[cat][1])
+        ax.grid(alpha=0.3)
+        if k >= 2:
+            ax.set_xlabel("days from the start")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
+    _title(fig, "Strength by category", scn.name, scn.date)
+    fig.tight_layout(rect=(0, 0.08, 1, 0.9))
+    return fig
+
+
+def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
+    """Force ratios per category, Soviet : German (log scale, 1 : 1 marked)."""
+    from forceratio.data.ratios import format_ratio
+
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    su, de = forces["USSR"], forces["Germany"]
+    vals = np.where(de > 0, su / np.where(de > 0, de, 1.0), np.nan)
+    names = [LABELS[c][0] for c in CATEGORIES]
+    colours = [COLOURS["USSR"] if v >= 1 else COLOURS["Germany"] for v in vals]
+    ax.barh(names, vals, color=colours)
+    ax.set_xscale("log")
+    ax.axvline(1.0, color="black", lw=1, ls="--", label="parity (1 : 1)")
+    for i, (s, g) in enumerate(zip(su, de, strict=True)):
+        ax.text(vals[i], i, f"  {format_ratio(float(s), float(g))}", va="center", fontsize=10)
+    ax.set_xlabel("Soviet / German strength (ratio, log scale)")
+    ax.set_ylabel("category")
+    ax.invert_yaxis()
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[
+            Patch(color=COLOURS["USSR"], label="Soviet superiority"),
+            Patch(color=COLOURS["Germany"], label="German superiority"),
+            ax.get_lines()[0],
+        ],
+        loc="lower right",
+    )
+    ax.grid(alpha=0.3, axis="x")
+    _title(fig, "Force ratios at the start (USSR : Germany)", scenario, date)
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    return fig
+
+
+def sweep_heatmap(
+    df: pd.DataFrame, x: str, y: str, outcome: str, scenario: str, date: str, bins: int = 20
+) -> Figure:
+    """Mean of ``outcome`` over a grid of two swept parameters."""
+    for col in (x, y, outcome):
+        if col not in df.columns:
+            raise InputError("--from", f"the sweep has no column {col!r}")
+    xb = pd.cut(df[x], bins=min(bins, df[x].nunique()))
+    yb = pd.cut(df[y], bins=min(bins, df[y].nunique()))
+    grid = df.groupby([yb, xb], observed=False)[outcome].mean().unstack()
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    xs = [float(getattr(iv, "mid", np.nan)) for iv in grid.columns]
+    ys = [float(getattr(iv, "mid", np.nan)) for iv in grid.index]
+    z = grid.to_numpy(dtype=float)
+    mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap="RdBu_r")
+    cbar = fig.colorbar(mesh, ax=ax)
+    cbar.set_label(f"mean {outcome}")
+    finite = z[np.isfinite(z)]
+    if outcome == "attacker_margin" and finite.size and finite.min() < 0 < finite.max():
+        ax.contour(xs, ys, z, levels=[0.0], colors="black")
+        ax.plot([], [], color="black", label="margin 0: the winner flips")
+    else:
+        ax.plot([], [], ls="none", label=f"{outcome}: {finite.min():.3g} .. {finite.max():.3g}")
+    ax.legend(loc="upper right")
+    ax.set_xlabel(f"{x} (as swept)")
+    ax.set_ylabel(f"{y} (as swept)")
+    _title(fig, f"Sweep: {outcome}", scenario, date)
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    return fig
+
+
+def tornado(rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: str) -> Figure:
+    """Sobol total- and first-order indices, largest first, with their intervals."""
+    rows = sorted(rows, key=lambda r: r["ST"])
+    names = [r["parameter"] for r in rows]
+    st = np.array([r["ST"] for r in rows])
+    s1 = np.array([r["S1"] for r in rows])
+    st_err = np.abs(np.array([r["ST_ci"] for r in rows]).T - st)
+    s1_err = np.abs(np.array([r["S1_ci"] for r in rows]).T - s1)
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    pos = np.arange(len(rows))
+    ax.barh(pos + 0.2, st, height=0.4, xerr=st_err, color="#2166ac", label="total order (ST)")
+    ax.barh(pos - 0.2, s1, height=0.4, xerr=s1_err, color="#92c5de", label="first order (S1)")
+    ax.set_yticks(pos, names, fontsize=8)
+    ax.set_xlabel(f"Sobol index of {outcome} (share of variance, 95% bootstrap interval)")
+    ax.set_ylabel("parameter")
+    ax.axvline(0, color="black", lw=0.8)
+    ax.legend(loc="lower right")
+    ax.grid(alpha=0.3, axis="x")
+    _title(fig, "Sensitivity (tornado)", scenario, date)
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    return fig
+
+
+def distribution(out: Any) -> Figure:
+    """Losses and duration over the stochastic replications of sample 0."""
+    scn = out.prepared.scenario
+    pk = CATEGORIES.index("personnel")
+    fig, axes = plt.subplots(1, 3, figsize=SIZE, dpi=DPI)
+    for ax, side in zip(axes[:2], ("USSR", "Germany"), strict=True):
+        v = out.losses[side][0, :, pk]
+        ax.hist(v, bins=30, color=COLOURS[side], alpha=0.8, label=f"{side}, {v.size} runs")
+        ax.axvline(float(np.median(v)), color="black", ls="--", label="median")
+        ax.set_xlabel(f"{side} men lost")
+        ax.set_ylabel("replications")
+        ax.legend(fontsize=8)
+    d = out.duration[0]
+    axes[2].hist(d, bins=30, color="#5e3c99", label="duration")
+    axes[2].set_xlabel("duration (days)")
+    axes[2].set_ylabel("replications")
+    axes[2].legend(fontsize=8)
+    p = float(out.attacker_wins[0].mean())
+    _title(fig, f"Stochastic replications: P({scn.attacker} wins) = {p:.2f}", scn.name, scn.date)
+    fig.tight_layout(rect=(0, 0, 1, 0.88))
+    return fig
+
+
+def save(fig: Figure, path: str | Any) -> None:
+    """Write PNG or SVG (by the suffix) and close the figure."""
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+
+
+def to_png_bytes(fig: Figure) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI)
+    plt.close(fig)
+    return buf.getvalue()
