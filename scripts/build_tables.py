@@ -22,22 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from forceratio.data.schema import COLUMNS
+
 TABLES = Path(__file__).resolve().parent.parent / "src" / "forceratio" / "data" / "tables"
-COLUMNS = (
-    "side",
-    "formation",
-    "category",
-    "value",
-    "low",
-    "high",
-    "unit",
-    "as_of",
-    "source",
-    "locator",
-    "verified",
-    "derivation",
-    "note",
-)
 CATS = ("divisions", "personnel", "guns_mortars", "tanks", "aircraft")
 UNITS = {"divisions": "count", "personnel": "persons"}
 

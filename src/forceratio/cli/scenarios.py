@@ -232,6 +232,28 @@ def _print_rows(rows: list[dict[str, Any]], fmt: TableFormat, title: str) -> Non
         print_frame(df, Format(fmt.value), title=title, digits=3)
 
 
+def _rows(
+    names: list[str] | None,
+    sets: list[str] | None,
+    table: list[str] | None,
+    uncalibrated: bool,
+    replications: int | None,
+    seed: int | None,
+) -> list[dict[str, Any]]:
+    """The comparison rows the run and compare commands print."""
+    from forceratio.scenarios.compare import compare
+
+    _check_seed(replications, seed)
+    return compare(
+        names,
+        sets=sets,
+        tables=_overrides(table),
+        uncalibrated=uncalibrated,
+        replications=replications,
+        seed=seed,
+    )
+
+
 def run_command(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
     sets: SetOpt = None,
@@ -242,17 +264,7 @@ def run_command(
     seed: SeedOpt = None,
 ) -> None:
     """Run one scenario and print its outcome."""
-    from forceratio.scenarios.compare import compare
-
-    _check_seed(replications, seed)
-    rows = compare(
-        [scenario],
-        sets=sets,
-        tables=_overrides(table),
-        uncalibrated=uncalibrated,
-        replications=replications,
-        seed=seed,
-    )
+    rows = _rows([scenario], sets, table, uncalibrated, replications, seed)
     if fmt is TableFormat.json:
         print_json(_jsonable(rows[0]))
     else:
@@ -271,17 +283,7 @@ def compare_command(
     seed: SeedOpt = None,
 ) -> None:
     """The 12 June strike against the historical 22 June strike: one row per scenario."""
-    from forceratio.scenarios.compare import compare
-
-    _check_seed(replications, seed)
-    rows = compare(
-        names or None,
-        sets=sets,
-        tables=_overrides(table),
-        uncalibrated=uncalibrated,
-        replications=replications,
-        seed=seed,
-    )
+    rows = _rows(names or None, sets, table, uncalibrated, replications, seed)
     _print_rows(rows, fmt, title="12 June 1941 strike v 22 June 1941 (USSR : Germany)")
 
 
