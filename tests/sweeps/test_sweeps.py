@@ -246,3 +246,57 @@ def test_cli_sweep_runs_and_summarises(tmp_path: Path) -> None:
     assert summary["attacker_win_probability"] == pytest.approx(p)
     med = next(o for o in summary["outcomes"] if o["outcome"] == "soviet_losses")["q50"]
     assert med == pytest.approx(float(df["soviet_losses"].median()))
+
+
+def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path: Path) -> None:
+    """A real interruption: the CLI process is killed (SIGKILL) mid-sweep, then resumed."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    args = [
+        sys.executable, "-m", "forceratio", "sweep", "strike-12june-strip",
+        "--vary", "modifiers.quality.Germany=0.2:1.1", "--samples", "6000", "--seed", "4",
+        "--chunk-size", "500", "--uncalibrated",
+    ]  # fmt: skip
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen([*args, "--out", str(killed)], stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if killed.exists() and len(list(killed.glob("part-*.parquet"))) >= 2:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    parts = len(list(killed.glob("part-*.parquet")))
+    assert 2 <= parts < 12, "the sweep was not interrupted part-way"
+    done = subprocess.run(
+        [*args, "--out", str(killed), "--resume"], capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    whole = tmp_path / "whole"
+    assert (
+        subprocess.run([*args, "--out", str(whole)], capture_output=True, check=False).returncode
+        == 0
+    )
+    a = pd.read_parquet(whole).sort_values("sample", ignore_index=True)
+    b = pd.read_parquet(killed).sort_values("sample", ignore_index=True)
+    assert b["sample"].is_unique
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_stochastic_threshold_is_where_the_win_probability_crosses_half() -> None:
+    s = SweepSpec(
+        "strike-12june-strip", Design("random", (), 1, 9), calibration=CAL, replications=40
+    )
+    v = Vary("modifiers.quality.Germany", 0.3, 1.5)
+    res = threshold(s, v, xtol=1e-3)
+    assert res.value is not None
+    assert res.outcome == "attacker_win_probability"
+    grid = np.array(res.grid)
+    left = grid[grid[:, 0] < res.value - 0.05, 1]
+    right = grid[grid[:, 0] > res.value + 0.05, 1]
+    assert left.size
+    assert right.size
+    assert left.mean() > 0.5 > right.mean()
