@@ -15,7 +15,7 @@ from forceratio.simulator.solve import Method as DetMethod
 from forceratio.simulator.solve import check_times, simulate
 from forceratio.simulator.stochastic import StochasticMethod, simulate_stochastic
 
-Method = Literal["auto", "closed_form", "integrator", "gillespie", "tau_leap"]
+Method = Literal["auto", "closed_form", "integrator", "compiled", "gillespie", "tau_leap"]
 
 
 def battle(
@@ -107,7 +107,7 @@ def battle(
         return simulate(eng, t_max=t_max_f, times=tt, method=cast(DetMethod, method), rtol=rtol)
     if seed is None:
         raise InputError("seed", "stochastic runs need an explicit seed")
-    if method in ("closed_form", "integrator"):
+    if method in ("closed_form", "integrator", "compiled"):
         raise InputError("method", f"{method} is deterministic; drop replications")
     return simulate_stochastic(
         eng,

@@ -26,7 +26,7 @@ from forceratio.simulator.result import (
 )
 
 FloatArray = NDArray[np.float64]
-Method = Literal["auto", "closed_form", "integrator"]
+Method = Literal["auto", "closed_form", "integrator", "compiled"]
 
 
 def check_times(t_max: float, times: ArrayLike | None) -> tuple[float, FloatArray]:
@@ -151,13 +151,29 @@ def simulate(
     """Run every battle of ``eng`` deterministically.
 
     ``method="auto"`` takes the closed form when it is exact (see
-    :func:`closed_form_applies`) and the batched integrator otherwise.
+    :func:`closed_form_applies`); otherwise the compiled integrator
+    (:mod:`.kernel`, numba) for batches of at least ``kernel.MIN_BATCH`` battles with
+    proportional allocation when numba is installed, and the numpy integrator for the rest.
+    ``"integrator"`` and ``"compiled"`` force one of the two (same method, same results to
+    rounding).
     """
+    from forceratio.simulator import kernel
+
     t_max, tt = check_times(t_max, times)
     if not 0 < rtol < 1e-2:
         raise InputError("rtol", f"must be in (0, 0.01), got {rtol}")
-    if method not in ("auto", "closed_form", "integrator"):
+    if method not in ("auto", "closed_form", "integrator", "compiled"):
         raise InputError("method", f"unknown method {method!r}")
     if method == "closed_form" or (method == "auto" and closed_form_applies(eng)):
         return solve_closed_form(eng, t_max=t_max, times=tt)
+    if method == "compiled":
+        if not kernel.eligible(eng):
+            raise InputError(
+                "method", "compiled needs numba installed and proportional fire allocation"
+            )
+        compiled: BattleResult = kernel.integrate_compiled(eng, t_max=t_max, times=tt, rtol=rtol)
+        return compiled
+    if method == "auto" and eng.n >= kernel.MIN_BATCH and kernel.eligible(eng):
+        big: BattleResult = kernel.integrate_compiled(eng, t_max=t_max, times=tt, rtol=rtol)
+        return big
     return integrate(eng, t_max=t_max, times=tt, rtol=rtol)

@@ -100,7 +100,7 @@ def _run_pool(
 
     ctx = mp.get_context("spawn")
     jobs = _jobs(todo, bounds)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_one_thread) as pool:
         inflight: dict[Future[pd.DataFrame], int] = {}
         for i, a, b in jobs:
             inflight[pool.submit(evaluate_chunk, spec, a, b)] = i
@@ -114,6 +114,13 @@ def _run_pool(
                 nxt = next(jobs, None)
                 if nxt is not None:
                     inflight[pool.submit(evaluate_chunk, spec, nxt[1], nxt[2])] = nxt[0]
+
+
+def _one_thread() -> None:
+    """Worker processes share the cores: one compiled-kernel thread each."""
+    import os
+
+    os.environ["NUMBA_NUM_THREADS"] = "1"
 
 
 def _run_dask(

@@ -1,0 +1,84 @@
+"""The compiled integrator against the numpy integrator (the reference) on random batches
+with every feature the compiled path covers: several categories, the law's exponents,
+time-varying multipliers, arrival rates and discrete arrivals, breakpoints, trajectories."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forceratio import Engagement, Multiplier, Reinforcements, get_law, make_side, simulate
+from forceratio.errors import InputError
+from forceratio.simulator import kernel
+
+pytestmark = pytest.mark.skipif(not kernel.AVAILABLE, reason="numba not installed")
+K = 3
+
+
+def batch(n: int, law: str, seed: int, **law_kw: float) -> Engagement:
+    rng = np.random.default_rng(seed)
+    w = np.array([1.0, 15.0, 40.0])
+    mult_r = Multiplier(np.array([0.0, 2.0, 6.0]), rng.uniform(0.3, 3.0, (n, 3)))
+    mult_b = Multiplier.linear_decay(rng.uniform(1.0, 3.0, n), 4.0)
+    reinf_r = Reinforcements(
+        np.array([3.0, 7.5]),
+        rng.uniform(0, 200, (n, 2, K)),
+        np.array([1.0, 5.0]),
+        rng.uniform(0, 50, (n, 1, K)),
+    )
+    reinf_b = Reinforcements.daily(2.0, 9.0, rng.uniform(0, 30, (n, K)))
+    scale = {"square": 1e-3, "linear": 2e-6, "logarithmic": 3e-3, "helmbold": 1e-3, "power": 1e-4}[
+        law
+    ]
+    red = make_side(
+        "red", rng.uniform(500, 3000, (n, K)) * np.array([10, 1, 0.3]),
+        rng.uniform(0.2, 2.0, (n, K, K)) * scale * w[:, None],
+        n=n, k_enemy=K, weights=w, breakpoint=rng.choice([0.0, 0.3, 0.6], n),
+        multiplier=mult_r, reinforcements=reinf_r, categories=("men", "guns", "tanks"),
+    )  # fmt: skip
+    blue = make_side(
+        "blue", rng.uniform(500, 3000, (n, K)) * np.array([10, 1, 0.3]),
+        rng.uniform(0.2, 2.0, (n, K, K)) * scale * w[:, None],
+        n=n, k_enemy=K, weights=w, breakpoint=rng.choice([0.0, 0.25, 0.5], n),
+        multiplier=mult_b, reinforcements=reinf_b, categories=("men", "guns", "tanks"),
+    )  # fmt: skip
+    return Engagement(get_law(law, **law_kw), red, blue)
+
+
+@pytest.mark.parametrize(
+    ("law", "kw"),
+    [("square", {}), ("linear", {}), ("logarithmic", {}), ("helmbold", {"w": 0.6}),
+     ("power", {"p": 0.8, "q": 0.4})],
+)  # fmt: skip
+def test_compiled_equals_numpy(law: str, kw: dict[str, float]) -> None:
+    eng = batch(300, law, seed=len(law), **kw)
+    times = np.array([0.0, 1.0, 2.5, 7.5, 10.0, 40.0])
+    a = simulate(eng, t_max=40.0, times=times, method="compiled")
+    b = simulate(eng, t_max=40.0, times=times, method="integrator")
+    assert a.method == "compiled"
+    np.testing.assert_array_equal(a.end_code, b.end_code)
+    np.testing.assert_array_equal(a.winner_code, b.winner_code)
+    np.testing.assert_allclose(a.end_time, b.end_time, rtol=1e-9, atol=1e-9)
+    assert a.red_trajectory is not None
+    assert b.red_trajectory is not None
+    np.testing.assert_allclose(a.red_trajectory, b.red_trajectory, rtol=1e-8, atol=1e-6)
+    np.testing.assert_allclose(a.blue_final, b.blue_final, rtol=1e-8, atol=1e-6)
+    assert len(set(a.end_code.tolist())) >= 2  # the batch exercises more than one ending
+
+
+def test_auto_picks_the_compiled_path_for_large_batches() -> None:
+    eng = batch(kernel.MIN_BATCH, "helmbold", seed=1, w=0.5)
+    r = simulate(eng, t_max=5.0)
+    assert r.method == "compiled"
+    small = simulate(batch(10, "helmbold", seed=1, w=0.5), t_max=5.0)
+    assert small.method == "integrator"
+
+
+def test_fixed_allocation_is_refused_by_the_compiled_path() -> None:
+    n = 4
+    alloc = np.array([[1.0]])
+    red = make_side("red", np.full(n, 100.0), np.full(n, 0.01), n=n, k_enemy=1, allocation=alloc)
+    blue = make_side("blue", np.full(n, 90.0), np.full(n, 0.01), n=n, k_enemy=1)
+    eng = Engagement(get_law("linear"), red, blue)
+    with pytest.raises(InputError, match="proportional"):
+        simulate(eng, t_max=5.0, method="compiled")
