@@ -3,8 +3,9 @@ against a naive loop that runs the scenario one sample at a time, in one run.
 
 Run:  python benchmarks/bench_sweep.py [--quick] [--out DIR]
 
-Prints samples/s for 10^5 and 10^6 Sobol samples (--quick: 10^4 and 10^5), in one process
-and with two worker processes, (i) over the scenario's declared uncertainty ranges (which
+Prints samples/s for 10^5 and 10^6 Sobol samples (--quick: 10^4 and 10^5): in one process
+with the compiled kernel on every core, in one process on one thread, and with two worker
+processes of one thread each, (i) over the scenario's declared uncertainty ranges (which
 include the surprise's decay, the slow case: see RESULTS.md) and (ii) over the same ranges
 without the decay; and the naive per-sample loop on 200 samples.  The machine is shared and
 noisy: read the ratios.
@@ -40,11 +41,19 @@ def spec(n: int, with_decay: bool, cal: tuple[tuple[str, float], ...]) -> SweepS
     return SweepSpec(NAME, Design.make("sobol", vary, n, 1), calibration=cal)
 
 
-def timed_sweep(s: SweepSpec, workers: int, root: Path) -> float:
+def timed_sweep(s: SweepSpec, workers: int, root: Path, threads: int | None = None) -> float:
+    """Samples/s; ``threads`` caps the compiled kernel's threads in this process."""
+    import numba
+
     out = root / f"w{workers}-{s.design.samples}-{len(s.design.vary)}"
     shutil.rmtree(out, ignore_errors=True)
+    default = numba.get_num_threads()
+    numba.set_num_threads(threads or default)
     t0 = time.perf_counter()
-    run_sweep(s, out, chunk_size=20_000, workers=workers)
+    try:
+        run_sweep(s, out, chunk_size=20_000, workers=workers)
+    finally:
+        numba.set_num_threads(default)
     dt = time.perf_counter() - t0
     shutil.rmtree(out, ignore_errors=True)
     return s.design.samples / dt
@@ -78,10 +87,14 @@ def main() -> None:
             "declared ranges (incl. decay_days)" if with_decay else "declared ranges w/o decay_days"
         )
         for n in sizes:
-            for workers in (1, 2):
-                rate = timed_sweep(spec(n, with_decay, cal), workers, root)
+            for workers, threads, how in (
+                (1, None, "1 process, kernel on all cores"),
+                (1, 1, "1 process, 1 thread"),
+                (2, None, "2 worker processes, 1 thread each"),
+            ):
+                rate = timed_sweep(spec(n, with_decay, cal), workers, root, threads)
                 print(
-                    f"{label}, {n:>9,} samples, {workers} worker(s): {rate:>9,.0f} samples/s "
+                    f"{label}, {n:>9,} samples, {how}: {rate:>9,.0f} samples/s "
                     f"({rate / base:,.0f}x the naive loop)"
                 )
 

@@ -82,3 +82,21 @@ def test_fixed_allocation_is_refused_by_the_compiled_path() -> None:
     eng = Engagement(get_law("linear"), red, blue)
     with pytest.raises(InputError, match="proportional"):
         simulate(eng, t_max=5.0, method="compiled")
+
+
+def test_compiled_square_fast_path_equals_numpy() -> None:
+    from forceratio.simulator.closed_form import square_to_annihilation
+
+    rng = np.random.default_rng(3)
+    n = 5000
+    R0, B0 = rng.uniform(1, 1e4, n), rng.uniform(1, 1e4, n)
+    a, b = rng.uniform(1e-4, 1e-1, n), rng.uniform(1e-4, 1e-1, n)
+    R0[:10] = np.sqrt(b[:10] / a[:10]) * B0[:10]  # near or exact draws
+    R0[10:20] = B0[10:20] = 100.0
+    a[10:20] = b[10:20] = 0.01  # exact draws: never decided
+    got = kernel.square_to_annihilation(R0, B0, a, b)
+    want = square_to_annihilation(R0, B0, a, b)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-9)
+    assert np.isinf(got[0][10:20]).all()
+    assert not np.isnan(got[0]).any()

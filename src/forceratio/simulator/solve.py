@@ -74,7 +74,12 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
         and bool(np.all(B0 > 0))
     )
     if fast:
-        t_hit, Rf, Bf = square_to_annihilation(R0, B0, a, b)
+        from forceratio.simulator import kernel
+
+        if R0.size >= kernel.MIN_BATCH and kernel.AVAILABLE:
+            t_hit, Rf, Bf = kernel.square_to_annihilation(R0, B0, a, b)
+        else:
+            t_hit, Rf, Bf = square_to_annihilation(R0, B0, a, b)
         decided = t_hit <= t_max
         red_first = decided & (Bf > 0)
         draw = np.zeros_like(decided)
