@@ -100,3 +100,22 @@ def test_compiled_square_fast_path_equals_numpy() -> None:
         np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-9)
     assert np.isinf(got[0][10:20]).all()
     assert not np.isnan(got[0]).any()
+
+
+def test_battle_through_the_compiled_fast_path_equals_the_numpy_closed_form() -> None:
+    from forceratio import battle
+
+    rng = np.random.default_rng(8)
+    n = kernel.MIN_BATCH
+    R0, B0 = rng.uniform(500, 1500, n), rng.uniform(500, 1500, n)
+    a, b = rng.uniform(0.005, 0.02, n), rng.uniform(0.005, 0.02, n)
+    R0[:5] = np.sqrt(b[:5] / a[:5]) * B0[:5]  # draws: undecided at t_max
+    big = battle("square", R0, B0, a, b, t_max=300.0)
+    ref = battle("square", R0, B0, a, b, t_max=300.0, times=[0.0])  # numpy path (times given)
+    np.testing.assert_array_equal(big.winner_code, ref.winner_code)
+    np.testing.assert_array_equal(big.end_code, ref.end_code)
+    np.testing.assert_allclose(big.end_time, ref.end_time, rtol=1e-12)
+    np.testing.assert_allclose(big.red_final, ref.red_final, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(big.blue_final, ref.blue_final, rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(np.isnan(big.duration), np.isnan(ref.duration))
+    assert (big.end_code[:5] == 0).all()

@@ -559,3 +559,55 @@ def square_to_annihilation(
     t, rf, bf = np.empty_like(R0), np.empty_like(R0), np.empty_like(R0)
     _compiled["square"](R0, B0, a, b, t, rf, bf)
     return t, rf, bf
+
+
+def _square_outcome(
+    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, t_max: float,
+    t_end: FloatArray, rf: FloatArray, bf: FloatArray, duration: FloatArray,
+    winner: NDArray[np.int8], code: NDArray[np.int8],
+) -> None:  # fmt: skip
+    """The fast path's whole outcome per battle; undecided ones get code 0 and are
+    completed by the caller (their strengths at t_max)."""
+    for i in prange(R0.shape[0]):
+        u = np.sqrt(a[i]) * R0[i]
+        v = np.sqrt(b[i]) * B0[i]
+        g = np.sqrt(a[i] * b[i])
+        t = np.arctanh(min(u, v) / max(u, v)) / g
+        diff = u * u - v * v
+        r = np.sqrt(max(diff, 0.0) / a[i])
+        bb = np.sqrt(max(-diff, 0.0) / b[i])
+        if t <= t_max:
+            t_end[i] = t
+            duration[i] = t
+            code[i] = 1  # annihilation
+            winner[i] = -1 if bb > 0.0 else 1
+        else:
+            t_end[i] = t_max
+            duration[i] = np.nan
+            code[i] = 0
+            winner[i] = 0
+        rf[i] = r
+        bf[i] = bb
+
+
+def square_outcome(
+    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, t_max: float
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int8], NDArray[np.int8]]:
+    """(t_end, red_final, blue_final, duration, winner, end code) of square-law battles
+    fought to annihilation with positive rates, in one compiled pass."""
+    if "outcome" not in _compiled:
+        _get()
+        import numba
+
+        _compiled["outcome"] = numba.njit(
+            _square_outcome, parallel=True, cache=True, nogil=True, error_model="numpy"
+        )
+    n = R0.shape[0]
+    t_end, rf, bf, dur = (np.empty(n) for _ in range(4))
+    winner, code = np.empty(n, dtype=np.int8), np.empty(n, dtype=np.int8)
+    _compiled["outcome"](
+        np.ascontiguousarray(R0, dtype=float), np.ascontiguousarray(B0, dtype=float),
+        np.ascontiguousarray(a, dtype=float), np.ascontiguousarray(b, dtype=float),
+        float(t_max), t_end, rf, bf, dur, winner, code,
+    )  # fmt: skip
+    return t_end, rf, bf, dur, winner, code

@@ -59,7 +59,6 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
         raise InputError("method", f"no closed form for this {eng.law.name} engagement")
     level_times, trajectory = CLOSED_FORMS[eng.law.name]
     red, blue = eng.red, eng.blue
-    wr, wb = red.weights[:, 0], blue.weights[:, 0]
     R0, B0 = red.strength[:, 0], blue.strength[:, 0]
     a, b = red.kill_rates[:, 0, 0], blue.kill_rates[:, 0, 0]
     # Levels are in weighted units; the laws run in raw units of the single category.
@@ -76,10 +75,14 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
     if fast:
         from forceratio.simulator import kernel
 
-        if R0.size >= kernel.MIN_BATCH and kernel.AVAILABLE:
-            t_hit, Rf, Bf = kernel.square_to_annihilation(R0, B0, a, b)
-        else:
-            t_hit, Rf, Bf = square_to_annihilation(R0, B0, a, b)
+        if R0.size >= kernel.MIN_BATCH and kernel.AVAILABLE and not times.size:
+            # the whole outcome in one compiled pass; only undecided battles need more
+            t_end, Rf, Bf, dur, winner, code = kernel.square_outcome(R0, B0, a, b, t_max)
+            late = code == T_MAX
+            if late.any():
+                Rf[late], Bf[late] = trajectory(R0[late], B0[late], a[late], b[late], t_end[late])
+            return _result(eng, t_end, dur, winner, code, Rf, Bf, times, None, None)
+        t_hit, Rf, Bf = square_to_annihilation(R0, B0, a, b)
         decided = t_hit <= t_max
         red_first = decided & (Bf > 0)
         draw = np.zeros_like(decided)
@@ -121,18 +124,36 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
         Rt = np.where(after, col(Rf), Rt)
         Bt = np.where(after, col(Bf), Bt)
         red_traj, blue_traj = Rt[:, :, None], Bt[:, :, None]
+    duration = np.where(decided, t_end, np.nan)
+    return _result(eng, t_end, duration, winner, code, Rf, Bf, times, red_traj, blue_traj)
+
+
+def _result(
+    eng: Engagement,
+    t_end: FloatArray,
+    duration: FloatArray,
+    winner: NDArray[np.int8],
+    code: NDArray[np.int8],
+    Rf: FloatArray,
+    Bf: FloatArray,
+    times: FloatArray,
+    red_traj: FloatArray | None,
+    blue_traj: FloatArray | None,
+) -> BattleResult:
+    """The closed form's result object (single category per side)."""
+    red, blue = eng.red, eng.blue
     n = eng.n
     return BattleResult(
         law=eng.law.name,
         method="closed_form",
         winner_code=winner,
         end_code=code,
-        duration=np.where(decided, t_end, np.nan),
+        duration=duration,
         end_time=t_end,
         red_final_by_category=Rf[:, None],
         blue_final_by_category=Bf[:, None],
-        red_initial=R0 * wr,
-        blue_initial=B0 * wb,
+        red_initial=red.strength[:, 0] * red.weights[:, 0],
+        blue_initial=blue.strength[:, 0] * blue.weights[:, 0],
         red_weights=red.weights,
         blue_weights=blue.weights,
         times=times,
