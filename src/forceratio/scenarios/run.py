@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -63,9 +64,12 @@ def run(
     forces: Mapping[str, FloatArray] | None = None,
     keys: ArrayLike | None = None,
     times: ArrayLike | None = None,
+    method: Literal["auto", "integrator", "compiled"] = "auto",
 ) -> Outcome:
     """Run every sample (deterministic, or ``replications`` stochastic runs each).
-    ``times`` adds days at which the trajectories are recorded (``Outcome.result``)."""
+    ``times`` adds days at which the trajectories are recorded (``Outcome.result``);
+    ``method`` picks the deterministic integrator (sweeps fix it so that the numbers do not
+    depend on the chunk size)."""
     scn = prep.scenario
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s
@@ -93,7 +97,7 @@ def run(
         )
         r = reps
     else:
-        res = simulate(b.engagement, t_max=scn.duration_days, times=times)
+        res = simulate(b.engagement, t_max=scn.duration_days, times=times, method=method)
         r = 1
 
     # engine runs are scenario-major: row (i*S + sector) then replication
