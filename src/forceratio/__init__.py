@@ -23,6 +23,8 @@ _API = {
     "LAWS": "forceratio.simulator.laws",
     "get_law": "forceratio.simulator.laws",
     "summarize": "forceratio.report",
+    "fit": "forceratio.fitting.daily",
+    "compare": "forceratio.scenarios.compare",
     "InputError": "forceratio.errors",
     "ForceratioError": "forceratio.errors",
 }
@@ -37,6 +39,8 @@ __all__ = [
     "Reinforcements",
     "Side",
     "battle",
+    "compare",
+    "fit",
     "get_law",
     "make_side",
     "simulate",
@@ -46,7 +50,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from forceratio.errors import ForceratioError, InputError
+    from forceratio.fitting.daily import fit
     from forceratio.report import summarize
+    from forceratio.scenarios.compare import compare
     from forceratio.simulator.battle import battle
     from forceratio.simulator.engagement import Engagement, Side, make_side
     from forceratio.simulator.laws import LAWS, get_law

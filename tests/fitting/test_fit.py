@@ -180,3 +180,11 @@ def test_cli_json_keys(tmp_path: Path) -> None:
     objs = json.loads(res.stdout)
     assert [o["law"] for o in objs] == ["square", "linear", "logarithmic", "helmbold", "power"]
     assert {"p", "q"} <= objs[-1].keys()
+
+
+def test_top_level_api() -> None:
+    import forceratio
+
+    f = forceratio.fit(synthetic(0.02, 0.03), "square")
+    assert isinstance(f, FitResult)
+    assert f.to_dict()["law"] == "square"
