@@ -119,3 +119,30 @@ def test_battle_through_the_compiled_fast_path_equals_the_numpy_closed_form() ->
     np.testing.assert_allclose(big.blue_final, ref.blue_final, rtol=1e-9, atol=1e-9)
     np.testing.assert_array_equal(np.isnan(big.duration), np.isnan(ref.duration))
     assert (big.end_code[:5] == 0).all()
+
+
+def test_battle_fast_path_matches_the_general_path_and_still_rejects_bad_input() -> None:
+    from forceratio import battle
+
+    rng = np.random.default_rng(11)
+    n = kernel.MIN_BATCH
+    R0, B0 = rng.uniform(500, 1500, n), rng.uniform(500, 1500, n)
+    a, b = rng.uniform(0.005, 0.02, n), rng.uniform(0.005, 0.02, n)
+    R0[:3] = np.sqrt(b[:3] / a[:3]) * B0[:3]  # draws, undecided at t_max
+    fast = battle("square", R0, B0, a, b, t_max=200.0)
+    general = battle("square", R0, B0, a, b, t_max=200.0, method="integrator")
+    np.testing.assert_array_equal(fast.winner_code, general.winner_code)
+    np.testing.assert_array_equal(fast.end_code, general.end_code)
+    np.testing.assert_allclose(fast.end_time, general.end_time, rtol=1e-6)
+    np.testing.assert_allclose(fast.red_final, general.red_final, rtol=1e-5, atol=1e-3)
+    np.testing.assert_allclose(fast.blue_final, general.blue_final, rtol=1e-5, atol=1e-3)
+    frame = fast.to_frame()
+    assert len(frame) == n
+    bad = R0.copy()
+    bad[7] = np.nan
+    with pytest.raises(InputError, match="red"):
+        battle("square", bad, B0, a, b)
+    neg = a.copy()
+    neg[9] = -1.0
+    with pytest.raises(InputError, match="red_rate"):
+        battle("square", R0, B0, neg, b)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from forceratio.errors import InputError
+from forceratio.simulator.closed_form import square_trajectory
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
 from forceratio.simulator.laws import Law, get_law
-from forceratio.simulator.result import BattleResult
+from forceratio.simulator.result import T_MAX, BattleResult
 from forceratio.simulator.solve import Method as DetMethod
 from forceratio.simulator.solve import check_times, simulate
 from forceratio.simulator.stochastic import StochasticMethod, simulate_stochastic
@@ -78,6 +79,12 @@ def battle(
     """
     lw = get_law(law, p=p, q=q, w=w)
     t_max_f, tt = check_times(t_max, times)
+    fast = _square_fast_path(
+        lw, red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint, t_max_f, tt,
+        replications, seed, method,
+    )  # fmt: skip
+    if fast is not None:
+        return fast
     n = batch_size(red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint)
     for name, val in (
         ("red", red),
@@ -116,4 +123,72 @@ def battle(
         t_max=t_max_f,
         times=tt,
         method=cast(StochasticMethod, method),
+    )
+
+
+def _square_fast_path(
+    lw: Any,
+    red: ArrayLike,
+    blue: ArrayLike,
+    red_rate: ArrayLike,
+    blue_rate: ArrayLike,
+    red_breakpoint: ArrayLike,
+    blue_breakpoint: ArrayLike,
+    t_max: float,
+    times: np.ndarray,
+    replications: int | None,
+    seed: int | None,
+    method: str,
+) -> BattleResult | None:
+    """Large square-law batches to annihilation with no trajectory: validation and
+    outcome in one compiled pass (the same formulas as the closed form's fast path).
+    ``None`` sends the call down the general path, which handles everything else and
+    reports bad values."""
+    from forceratio.simulator import kernel
+
+    if lw.name != "square" or replications is not None or seed is not None:
+        return None
+    if method not in ("auto", "closed_form"):
+        return None
+    if times.size or not kernel.AVAILABLE:
+        return None
+    bps = [np.asarray(x) for x in (red_breakpoint, blue_breakpoint)]
+    if any(x.ndim != 0 or x.dtype.kind not in "fiu" or float(x) != 0.0 for x in bps):
+        return None
+    arrs = [np.asarray(x) for x in (red, blue, red_rate, blue_rate)]
+    n = arrs[0].shape[0] if arrs[0].ndim == 1 else 0
+    if n < kernel.MIN_BATCH or any(
+        x.ndim != 1 or x.shape[0] != n or x.dtype != np.float64 or not x.flags.c_contiguous
+        for x in arrs
+    ):
+        return None
+    out = kernel.square_battle(arrs[0], arrs[1], arrs[2], arrs[3], t_max)
+    if out is None:
+        return None
+    t_end, rf, bf, dur, winner, code = out
+    late = code == T_MAX
+    if late.any():  # undecided by t_max (near draws): their strengths at t_max
+        r0, b0, a, b = (x[late] for x in arrs)
+        rf[late], bf[late] = square_trajectory(r0, b0, a, b, np.full(r0.shape, t_max))
+    ones = np.ones((n, 1))
+    return BattleResult(
+        law="square",
+        method="closed_form",
+        winner_code=winner,
+        end_code=code,
+        duration=dur,
+        end_time=t_end,
+        red_final_by_category=rf[:, None],
+        blue_final_by_category=bf[:, None],
+        red_initial=arrs[0].copy(),
+        blue_initial=arrs[1].copy(),
+        red_weights=ones,
+        blue_weights=ones,
+        times=times,
+        red_trajectory=None,
+        blue_trajectory=None,
+        scenario=np.arange(n),
+        replication=np.zeros(n, dtype=np.int64),
+        red_categories=("strength",),
+        blue_categories=("strength",),
     )

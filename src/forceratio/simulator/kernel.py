@@ -611,3 +611,63 @@ def square_outcome(
         float(t_max), t_end, rf, bf, dur, winner, code,
     )  # fmt: skip
     return t_end, rf, bf, dur, winner, code
+
+
+def _square_battle(
+    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, t_max: float,
+    t_end: FloatArray, rf: FloatArray, bf: FloatArray, duration: FloatArray,
+    winner: NDArray[np.int8], code: NDArray[np.int8],
+) -> int:  # fmt: skip
+    """Validation and outcome in one pass: returns how many battles are not for the fast
+    path (a zero, negative or non-finite input); the caller then takes the general path,
+    which reports a bad value as an error."""
+    misfits = 0
+    for i in prange(R0.shape[0]):
+        r0, b0, ai, bi = R0[i], B0[i], a[i], b[i]
+        ok = (
+            r0 > 0.0 and b0 > 0.0 and ai > 0.0 and bi > 0.0
+            and r0 < np.inf and b0 < np.inf and ai < np.inf and bi < np.inf
+        )  # fmt: skip
+        if not ok:
+            misfits += 1
+            continue
+        u = np.sqrt(ai) * r0
+        v = np.sqrt(bi) * b0
+        t = np.arctanh(min(u, v) / max(u, v)) / np.sqrt(ai * bi)
+        diff = u * u - v * v
+        rf[i] = np.sqrt(max(diff, 0.0) / ai)
+        bf[i] = np.sqrt(max(-diff, 0.0) / bi)
+        if t <= t_max:
+            t_end[i] = t
+            duration[i] = t
+            code[i] = 1
+            winner[i] = -1 if bf[i] > 0.0 else 1
+        else:
+            t_end[i] = t_max
+            duration[i] = np.nan
+            code[i] = 0
+            winner[i] = 0
+    return misfits
+
+
+def square_battle(
+    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, t_max: float
+) -> (
+    tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int8], NDArray[np.int8]] | None
+):
+    """:func:`square_outcome` with the inputs checked in the same pass; ``None`` when any
+    battle needs the general path."""
+    if "battle" not in _compiled:
+        _get()
+        import numba
+
+        _compiled["battle"] = numba.njit(
+            _square_battle, parallel=True, cache=True, nogil=True, error_model="numpy"
+        )
+    n = R0.shape[0]
+    t_end, rf, bf, dur = (np.empty(n) for _ in range(4))
+    winner, code = np.empty(n, dtype=np.int8), np.empty(n, dtype=np.int8)
+    misfits = _compiled["battle"](R0, B0, a, b, float(t_max), t_end, rf, bf, dur, winner, code)
+    if misfits:
+        return None
+    return t_end, rf, bf, dur, winner, code
