@@ -74,13 +74,19 @@ def run_sweep(
         if progress:
             progress(finished, len(bounds))
 
+    def written(i: int) -> None:
+        nonlocal finished
+        finished += 1
+        if progress:
+            progress(finished, len(bounds))
+
     if scheduler:
         _run_dask(spec, todo, bounds, scheduler, landed)
     elif workers == 1:
         for i, a, b in _jobs(todo, bounds):
             landed(i, evaluate_chunk(spec, a, b))
     else:
-        _run_pool(spec, todo, bounds, workers, landed)
+        _run_pool(spec, todo, bounds, workers, store.path, written)
     rows = sum(
         (b - a) * max(spec.replications, 1)
         for i, (a, b) in enumerate(bounds)
@@ -94,26 +100,37 @@ def _run_pool(
     todo: list[int],
     bounds: list[tuple[int, int]],
     workers: int,
-    landed: Callable[[int, pd.DataFrame], None],
+    path: Path,
+    written: Callable[[int], None],
 ) -> None:
+    """Local worker processes evaluate and write their own parts (atomically, into the
+    same directory), so the main process only keeps count."""
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn")
     jobs = _jobs(todo, bounds)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_one_thread) as pool:
-        inflight: dict[Future[pd.DataFrame], int] = {}
+        inflight: dict[Future[int], int] = {}
         for i, a, b in jobs:
-            inflight[pool.submit(evaluate_chunk, spec, a, b)] = i
+            inflight[pool.submit(_evaluate_and_write, spec, a, b, str(path), i)] = i
             if len(inflight) >= 2 * workers:
                 break
         while inflight:
             done, _ = wait(inflight, return_when=FIRST_COMPLETED)
             for fut in done:
                 i = inflight.pop(fut)
-                landed(i, fut.result())
+                fut.result()
+                written(i)
                 nxt = next(jobs, None)
                 if nxt is not None:
-                    inflight[pool.submit(evaluate_chunk, spec, nxt[1], nxt[2])] = nxt[0]
+                    fut2 = pool.submit(_evaluate_and_write, spec, nxt[1], nxt[2], str(path), nxt[0])
+                    inflight[fut2] = nxt[0]
+
+
+def _evaluate_and_write(spec: SweepSpec, start: int, stop: int, path: str, index: int) -> int:
+    df = evaluate_chunk(spec, start, stop)
+    ChunkStore(path).write(index, df)
+    return len(df)
 
 
 def _one_thread() -> None:
