@@ -73,6 +73,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument(
+        "--scale",
+        action="store_true",
+        help="only 10^7 samples (decay fixed): one process on one thread v two workers",
+    )
     args = ap.parse_args()
     sizes = (10_000, 100_000) if args.quick else (100_000, 1_000_000)
     prep = Session().prepare(NAME)
@@ -80,6 +85,13 @@ def main() -> None:
     assert c is not None
     cal = tuple(sorted(c.values.items()))
     root = args.out or Path(tempfile.mkdtemp(prefix="bench-sweep-"))
+    if args.scale:
+        big = spec(10_000_000, False, cal)
+        one = timed_sweep(big, 1, root, 1)
+        two = timed_sweep(big, 2, root)
+        print(f"10^7 samples, decay fixed: 1 process 1 thread {one:,.0f}/s; 2 workers {two:,.0f}/s")
+        print(f"two workers / one thread: {two / one:.2f}x")
+        return
     base = naive(dict(cal))
     print(f"naive loop, one sample per engine call: {base:,.0f} samples/s")
     for with_decay in (True, False):
