@@ -94,12 +94,22 @@ def test_compiled_square_fast_path_equals_numpy() -> None:
     R0[:10] = np.sqrt(b[:10] / a[:10]) * B0[:10]  # near or exact draws
     R0[10:20] = B0[10:20] = 100.0
     a[10:20] = b[10:20] = 0.01  # exact draws: never decided
-    got = kernel.square_to_annihilation(R0, B0, a, b)
+    out = kernel.square_battle(R0, B0, a, b, 1e6)
+    assert out is not None
+    t_end, rf, bf, dur, winner, code = out
     want = square_to_annihilation(R0, B0, a, b)
-    for g, w in zip(got, want, strict=True):
+    decided = code == 1
+    np.testing.assert_allclose(t_end[decided], want[0][decided], rtol=1e-12)
+    for g, w in zip((rf, bf), want[1:], strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-9)
-    assert np.isinf(got[0][10:20]).all()
-    assert not np.isnan(got[0]).any()
+    assert np.isinf(want[0][10:20]).all()
+    assert (code[10:20] == 0).all()  # exact draws: undecided at t_max
+    assert (t_end[10:20] == 1e6).all()
+    assert np.isnan(dur[10:20]).all()
+    assert not np.isnan(t_end).any()
+    np.testing.assert_array_equal(winner[20:], np.where(bf[20:] > 0, -1, 1))
+    R0[5] = 0.0
+    assert kernel.square_battle(R0, B0, a, b, np.inf) is None  # a zero leaves the fast path
 
 
 def test_battle_through_the_compiled_fast_path_equals_the_numpy_closed_form() -> None:

@@ -529,90 +529,6 @@ def integrate_compiled(
     return rec.result(eng, su, "compiled", np.zeros(m, dtype=np.int64))
 
 
-def _square_to_annihilation(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray,
-    t: FloatArray, rf: FloatArray, bf: FloatArray,
-) -> None:  # fmt: skip
-    for i in prange(R0.shape[0]):
-        u = np.sqrt(a[i]) * R0[i]
-        v = np.sqrt(b[i]) * B0[i]
-        g = np.sqrt(a[i] * b[i])
-        t[i] = np.arctanh(min(u, v) / max(u, v)) / g
-        diff = u * u - v * v
-        rf[i] = np.sqrt(max(diff, 0.0) / a[i])
-        bf[i] = np.sqrt(max(-diff, 0.0) / b[i])
-
-
-def square_to_annihilation(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """The square law's fast path (:func:`.closed_form.square_to_annihilation`), compiled
-    and parallel over scenarios; the same formulas, element by element."""
-    if "square" not in _compiled:
-        _get()
-        import numba
-
-        _compiled["square"] = numba.njit(
-            _square_to_annihilation, parallel=True, cache=True, nogil=True, error_model="numpy"
-        )
-    R0, B0, a, b = (np.ascontiguousarray(x, dtype=float) for x in np.broadcast_arrays(R0, B0, a, b))
-    t, rf, bf = np.empty_like(R0), np.empty_like(R0), np.empty_like(R0)
-    _compiled["square"](R0, B0, a, b, t, rf, bf)
-    return t, rf, bf
-
-
-def _square_outcome(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, t_max: float,
-    t_end: FloatArray, rf: FloatArray, bf: FloatArray, duration: FloatArray,
-    winner: NDArray[np.int8], code: NDArray[np.int8],
-) -> None:  # fmt: skip
-    """The fast path's whole outcome per battle; undecided ones get code 0 and are
-    completed by the caller (their strengths at t_max)."""
-    for i in prange(R0.shape[0]):
-        u = np.sqrt(a[i]) * R0[i]
-        v = np.sqrt(b[i]) * B0[i]
-        g = np.sqrt(a[i] * b[i])
-        t = np.arctanh(min(u, v) / max(u, v)) / g
-        diff = u * u - v * v
-        r = np.sqrt(max(diff, 0.0) / a[i])
-        bb = np.sqrt(max(-diff, 0.0) / b[i])
-        if t <= t_max:
-            t_end[i] = t
-            duration[i] = t
-            code[i] = 1  # annihilation
-            winner[i] = -1 if bb > 0.0 else 1
-        else:
-            t_end[i] = t_max
-            duration[i] = np.nan
-            code[i] = 0
-            winner[i] = 0
-        rf[i] = r
-        bf[i] = bb
-
-
-def square_outcome(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, t_max: float
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int8], NDArray[np.int8]]:
-    """(t_end, red_final, blue_final, duration, winner, end code) of square-law battles
-    fought to annihilation with positive rates, in one compiled pass."""
-    if "outcome" not in _compiled:
-        _get()
-        import numba
-
-        _compiled["outcome"] = numba.njit(
-            _square_outcome, parallel=True, cache=True, nogil=True, error_model="numpy"
-        )
-    n = R0.shape[0]
-    t_end, rf, bf, dur = (np.empty(n) for _ in range(4))
-    winner, code = np.empty(n, dtype=np.int8), np.empty(n, dtype=np.int8)
-    _compiled["outcome"](
-        np.ascontiguousarray(R0, dtype=float), np.ascontiguousarray(B0, dtype=float),
-        np.ascontiguousarray(a, dtype=float), np.ascontiguousarray(b, dtype=float),
-        float(t_max), t_end, rf, bf, dur, winner, code,
-    )  # fmt: skip
-    return t_end, rf, bf, dur, winner, code
-
-
 def _square_battle(
     R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, t_max: float,
     t_end: FloatArray, rf: FloatArray, bf: FloatArray, duration: FloatArray,
@@ -655,8 +571,12 @@ def square_battle(
 ) -> (
     tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int8], NDArray[np.int8]] | None
 ):
-    """:func:`square_outcome` with the inputs checked in the same pass; ``None`` when any
-    battle needs the general path."""
+    """The square law's fast path (:func:`.closed_form.square_to_annihilation`, the same
+    formulas) for battles fought to annihilation with positive rates, compiled and parallel
+    over scenarios: (t_end, red_final, blue_final, duration, winner, end code), with the
+    inputs checked in the same pass; ``None`` when any battle needs the general path.
+    Undecided battles (end code 0) get t_max and need their strengths at t_max from the
+    caller."""
     if "battle" not in _compiled:
         _get()
         import numba

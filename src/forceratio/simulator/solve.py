@@ -75,9 +75,13 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
     if fast:
         from forceratio.simulator import kernel
 
+        out = None
         if R0.size >= kernel.MIN_BATCH and kernel.AVAILABLE and not times.size:
             # the whole outcome in one compiled pass; only undecided battles need more
-            t_end, Rf, Bf, dur, winner, code = kernel.square_outcome(R0, B0, a, b, t_max)
+            c = [np.ascontiguousarray(x, dtype=float) for x in (R0, B0, a, b)]
+            out = kernel.square_battle(c[0], c[1], c[2], c[3], t_max)
+        if out is not None:
+            t_end, Rf, Bf, dur, winner, code = out
             late = code == T_MAX
             if late.any():
                 Rf[late], Bf[late] = trajectory(R0[late], B0[late], a[late], b[late], t_end[late])
