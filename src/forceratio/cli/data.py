@@ -41,6 +41,12 @@ def _overrides(items: list[str] | None) -> dict[str, str]:
 
 def _load(name: str, overrides: dict[str, str]):  # type: ignore[no-untyped-def]
     from forceratio import data
+    from forceratio.errors import InputError
+
+    if name not in data.DESCRIPTIONS:
+        raise InputError(
+            "NAME", f"unknown table {name!r}; choose one of {', '.join(data.tables())}"
+        )
 
     return data.load(name, overrides.get(name))
 
