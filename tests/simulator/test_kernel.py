@@ -156,3 +156,36 @@ def test_battle_fast_path_matches_the_general_path_and_still_rejects_bad_input()
     neg[9] = -1.0
     with pytest.raises(InputError, match="red_rate"):
         battle("square", R0, B0, neg, b)
+
+
+def test_per_scenario_knots_equal_separate_runs_in_both_integrators() -> None:
+    """Each scenario's own multiplier knots: the batch equals the scenarios run one by one
+    with shared knots, in the numpy and in the compiled integrator."""
+    rng = np.random.default_rng(5)
+    n = 60
+    d = rng.uniform(0.5, 8.0, n)
+    knots = np.stack([np.zeros(n), d, d + rng.uniform(1, 5, n)], axis=1)
+    vals = np.stack([rng.uniform(1.5, 3.0, n), np.ones(n), rng.uniform(0.5, 1.0, n)], axis=1)
+
+    def eng(mult: Multiplier, m: int) -> Engagement:
+        return Engagement(
+            get_law("helmbold", w=0.7),
+            make_side("red", np.full(m, 1000.0), np.full(m, 0.01), n=m, k_enemy=1,
+                      multiplier=mult, breakpoint=0.3),
+            make_side("blue", np.full(m, 900.0), np.full(m, 0.012), n=m, k_enemy=1,
+                      breakpoint=0.2),
+        )  # fmt: skip
+
+    times = np.array([0.0, 1.0, 4.0, 20.0])
+    batch = eng(Multiplier(knots, vals), n)
+    for method in ("integrator", "compiled"):
+        big = simulate(batch, t_max=60.0, times=times, method=method)
+        for i in range(0, n, 6):
+            one = simulate(
+                eng(Multiplier(knots[i], vals[i]), 1), t_max=60.0, times=times, method="integrator"
+            )
+            assert big.end_code[i] == one.end_code[0]
+            np.testing.assert_allclose(big.end_time[i], one.end_time[0], rtol=1e-9)
+            assert big.red_trajectory is not None
+            assert one.red_trajectory is not None
+            np.testing.assert_allclose(big.red_trajectory[i], one.red_trajectory[0], rtol=1e-8)

@@ -31,10 +31,6 @@ from forceratio.simulator.schedules import Multiplier, Reinforcements
 
 FloatArray = NDArray[np.float64]
 K = len(CATEGORIES)
-#: When a sweep varies the surprise's decay, the decays share at most this many knots: an
-#: evenly spaced grid whose linear interpolation rounds the corner at each sample's own
-#: decay (exact when every sample has one of at most this many decays).
-MAX_SURPRISE_KNOTS = 16
 
 
 @dataclass(frozen=True)
@@ -261,18 +257,20 @@ def weights(prep: Prepared, par: Mapping[str, FloatArray], n: int) -> FloatArray
 
 # ------------------------------------------------------------------ engagement
 def _surprise_knots(decay: FloatArray) -> FloatArray:
-    d = np.unique(decay[decay > 0])
-    if d.size == 0:
-        return np.array([0.0])
-    if d.size + 1 > MAX_SURPRISE_KNOTS:
-        return np.linspace(0.0, float(d.max()), MAX_SURPRISE_KNOTS)
-    return np.concatenate([[0.0], d])
+    """The multipliers' knots: [0, d] shared when every sample has the same decay d, or one
+    row [0, d_i] per sample when a sweep varies it (each scenario then steps at its own
+    corner; a decay of 0 means no surprise, its row [0, 1] is flat)."""
+    d = np.unique(decay)
+    if d.size == 1:
+        return np.array([0.0]) if d[0] <= 0 else np.array([0.0, float(d[0])])
+    own = np.where(decay > 0, decay, 1.0)
+    return np.stack([np.zeros_like(own), own], axis=1)
 
 
 def fire_multipliers(
     prep: Prepared, par: Mapping[str, FloatArray], n: int
 ) -> tuple[FloatArray, dict[str, FloatArray]]:
-    """(knots (M,), side -> multiplier values (N, M)) of each side's fire."""
+    """(knots (M,) or (N, M), side -> multiplier values (N, M)) of each side's fire."""
     scn = prep.scenario
     mods = scn.modifiers
     knots = _surprise_knots(par["modifiers.surprise.decay_days"])
@@ -288,13 +286,14 @@ def fire_multipliers(
         const = par[f"modifiers.quality.{side}"] * pf
         if mods.air_strike.by == side:
             const = const * par["modifiers.air_strike.superiority_factor"]
-        out[side] = np.repeat(const[:, None], knots.size, axis=1)
+        out[side] = np.repeat(const[:, None], knots.shape[-1], axis=1)
     if mods.surprise.surprised != "none" and mods.surprise.level != "none":
         surprised = mods.surprise.surprised
         surpriser = "Germany" if surprised == "USSR" else "USSR"
         d = par["modifiers.surprise.decay_days"]
+        kn = knots if knots.ndim == 2 else knots[None, :]
         with np.errstate(divide="ignore", invalid="ignore"):
-            left = np.where(d[:, None] > 0, np.clip(1.0 - knots[None, :] / d[:, None], 0, 1), 0.0)
+            left = np.where(d[:, None] > 0, np.clip(1.0 - kn / d[:, None], 0, 1), 0.0)
         for side, key in ((surpriser, "surpriser_fire"), (surprised, "surprised_fire")):
             f = par[f"modifiers.surprise.{key}"][:, None]
             out[side] = out[side] * (1.0 + (f - 1.0) * left)
@@ -373,7 +372,10 @@ def build(
         kill = np.repeat(par[rate_key][:, None, None] * base, s, axis=0)
         reinf, _, flat = _reinforcements(prep.arrivals[side], n, s)
         arr_info[side] = flat
-        multiplier = Multiplier(knots, np.repeat(mult[side], s, axis=0))
+        multiplier = Multiplier(
+            np.repeat(knots, s, axis=0) if knots.ndim == 2 else knots,
+            np.repeat(mult[side], s, axis=0),
+        )
         sides[side] = make_side(
             name,
             strength,

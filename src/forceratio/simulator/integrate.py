@@ -103,12 +103,15 @@ class _Model:
         self.red_alloc = eng.red.allocation is not None
         self.blue_alloc = eng.blue.allocation is not None
         self.seg: dict[str, FloatArray] = {}
-        self.mult_starts: dict[str, FloatArray] = {}
+        self.mult_names: list[str] = []
+        self.mult_starts: dict[str, FloatArray] = {}  # shared knots; per-run ones are in par
         self.rate_knots: dict[str, FloatArray] = {}
         for name, side in (("r", eng.red), ("b", eng.blue)):
             if side.multiplier is not None:
-                starts, _, _ = side.multiplier.segments()
-                self.mult_starts[name] = starts
+                self.mult_names.append(name)
+                if not side.multiplier.per_scenario:
+                    starts, _, _ = side.multiplier.segments()
+                    self.mult_starts[name] = starts
             if side.reinforcements is not None and side.reinforcements.rate_knots.size:
                 self.rate_knots[name] = side.reinforcements.rate_knots
 
@@ -117,11 +120,17 @@ class _Model:
         cannot change inside a step because their knots are stops."""
         st: dict[str, FloatArray] = {}
         rows = np.arange(w.t.size)
-        for name, starts in self.mult_starts.items():
-            s = np.searchsorted(starts[1:], w.t, side="right")
+        for name in self.mult_names:
+            if name in self.mult_starts:
+                starts = self.mult_starts[name]
+                s = np.searchsorted(starts[1:], w.t, side="right")
+                st[f"m{name}_t"] = starts[s]
+            else:
+                own = w.par[f"m{name}_starts"]
+                s = (own[:, 1:] <= w.t[:, None]).sum(axis=1)
+                st[f"m{name}_t"] = own[rows, s]
             st[f"m{name}_b"] = w.par[f"m{name}_base"][rows, s]
             st[f"m{name}_s"] = w.par[f"m{name}_slope"][rows, s]
-            st[f"m{name}_t"] = starts[s]
         for name, knots in self.rate_knots.items():
             s = np.searchsorted(knots, w.t, side="right") - 1
             inside = (s >= 0) & (s < knots.size - 1)
@@ -130,7 +139,7 @@ class _Model:
         return st
 
     def _mult(self, name: str, t: FloatArray, st: dict[str, FloatArray]) -> FloatArray | None:
-        if name not in self.mult_starts:
+        if name not in self.mult_names:
             return None
         return st[f"m{name}_b"] + st[f"m{name}_s"] * (t - st[f"m{name}_t"])
 
@@ -315,7 +324,7 @@ def prepare(
 
     pieces = [times, np.array([t_max])]
     for side in (red, blue):
-        if side.multiplier is not None:
+        if side.multiplier is not None and not side.multiplier.per_scenario:
             pieces.append(side.multiplier.knots)
         if side.reinforcements is not None:
             pieces += [side.reinforcements.times, side.reinforcements.rate_knots]
@@ -358,9 +367,15 @@ def prepare(
         if side.allocation is not None:
             par[f"alloc_{name}"] = per_run(side.allocation)
         if side.multiplier is not None:
-            _, base, slope = side.multiplier.segments()
+            starts, base, slope = side.multiplier.segments()
             par[f"m{name}_base"] = per_run(base)
             par[f"m{name}_slope"] = per_run(slope)
+            if side.multiplier.per_scenario:
+                par[f"m{name}_starts"] = per_run(starts)
+                own = per_run(np.broadcast_to(side.multiplier.knots, (N, starts.shape[1] - 1)))
+                par["kinks"] = (
+                    own if "kinks" not in par else np.concatenate([par["kinks"], own], axis=1)
+                )
         reinf = side.reinforcements
         if reinf is not None and reinf.rate_knots.size:
             par[f"q{name}_rates"] = per_run(reinf.rates)
@@ -556,8 +571,17 @@ def integrate(
         st = model.begin_step(w)
         t_stop = su.stops[w.sp]
         gap = t_stop - w.t
-        land = w.h >= gap
-        h = np.where(land, gap, w.h)
+        # per-scenario knots (a multiplier's own corners) end a step too, like a stop
+        kink = np.zeros(w.t.size, dtype=bool)
+        if "kinks" in w.par:
+            ks = w.par["kinks"]
+            nk = np.where(ks > w.t[:, None], ks, np.inf).min(axis=1)
+            kink = nk < t_stop
+            gap = np.where(kink, nk - w.t, gap)
+            t_stop = np.where(kink, nk, t_stop)
+        reach = w.h >= gap  # the step ends on a stop or a knot
+        land = reach & ~kink  # ... on a stop (outputs, arrivals, the stop pointer)
+        h = np.where(reach, gap, w.h)
         hc = h[:, None]
         K = [w.k1]
         for i in range(1, 6):
@@ -579,7 +603,7 @@ def integrate(
             factor = np.clip(0.9 * en**-0.2, 0.2, 10.0)
         h_next = np.where(
             accept,
-            np.where(land, np.maximum(w.h, h * factor), h * factor),
+            np.where(reach, np.maximum(w.h, h * factor), h * factor),
             h * np.minimum(factor, 0.9),
         )
 
@@ -590,7 +614,7 @@ def integrate(
         cross = cr | cb
 
         adv = accept & ~cross
-        w.t = np.where(adv, np.where(land, t_stop, w.t + h), w.t)
+        w.t = np.where(adv, np.where(reach, t_stop, w.t + h), w.t)
         w.y = np.where(adv[:, None], np.maximum(y_new, 0.0), w.y)
         w.k1 = np.where(adv[:, None], K[6], w.k1)
         w.h = h_next

@@ -156,10 +156,10 @@ def _step_inputs(
     qr: FloatArray,
     qb: FloatArray,
 ) -> None:
-    s = _segment(mr_st, t)
-    mr[0], mr[1], mr[2] = mr_base[n, s], mr_slope[n, s], mr_st[s]
-    s = _segment(mb_st, t)
-    mb[0], mb[1], mb[2] = mb_base[n, s], mb_slope[n, s], mb_st[s]
+    s = _segment(mr_st[n], t)
+    mr[0], mr[1], mr[2] = mr_base[n, s], mr_slope[n, s], mr_st[n, s]
+    s = _segment(mb_st[n], t)
+    mb[0], mb[1], mb[2] = mb_base[n, s], mb_slope[n, s], mb_st[n, s]
     _rates_at(t, n, qr_knots, qr_rates, qr)
     _rates_at(t, n, qb_knots, qb_rates, qb)
 
@@ -274,6 +274,17 @@ def _run_all(
             _step_inputs(t, n, mr_st, mr_base, mr_slope, mb_st, mb_base, mb_slope,
                          qr_knots, qr_rates, qb_knots, qb_rates, mr, mb, qr, qb)  # fmt: skip
             t_stop = stops[sp]
+            # a knot of this scenario's own multipliers ends a step too, like a stop
+            nk = np.inf
+            for i in range(1, mr_st.shape[1]):
+                if t < mr_st[n, i] < nk:
+                    nk = mr_st[n, i]
+            for i in range(1, mb_st.shape[1]):
+                if t < mb_st[n, i] < nk:
+                    nk = mb_st[n, i]
+            kink = nk < t_stop
+            if kink:
+                t_stop = nk
             gap = t_stop - t
             land = h >= gap
             hh = gap if land else h
@@ -377,7 +388,7 @@ def _run_all(
                     y[i] = ynew[i] if ynew[i] > 0.0 else 0.0
                     k[0, i] = k[6, i]
                 h = h_next
-                if land:
+                if land and not kink:
                     o = out_of_stop[sp]
                     if o >= 0:
                         traj[n, o] = y
@@ -477,8 +488,12 @@ def integrate_compiled(
 
     def mult(name: str, side: Any) -> tuple[FloatArray, FloatArray, FloatArray]:
         if side.multiplier is None:
-            return np.zeros(1), np.ones((m, 1)), np.zeros((m, 1))
-        starts, _, _ = side.multiplier.segments()
+            return np.zeros((m, 1)), np.ones((m, 1)), np.zeros((m, 1))
+        if side.multiplier.per_scenario:
+            starts = par[f"m{name}_starts"]
+        else:
+            shared, _, _ = side.multiplier.segments()
+            starts = np.broadcast_to(shared, (m, shared.shape[0]))
         return (
             np.ascontiguousarray(starts, dtype=float),
             np.ascontiguousarray(par[f"m{name}_base"], dtype=float),

@@ -35,9 +35,11 @@ class Multiplier:
 
     Parameters
     ----------
-    knots : ndarray, shape (M,)
-        Strictly increasing times (days).  Before the first knot the first value holds,
-        after the last knot the last value.
+    knots : ndarray, shape (M,) or (N, M)
+        Strictly increasing times (days), shared by the batch or one row per scenario.
+        Before the first knot the first value holds, after the last knot the last value.
+        Shared knots are step boundaries of the whole batch; per-scenario knots are step
+        boundaries of their own scenario only (a sweep over a decay time).
     values : ndarray, shape (M,) or (N, M)
         The multiplier at each knot (dimensionless, >= 0), shared or per scenario.
     """
@@ -46,14 +48,25 @@ class Multiplier:
     values: FloatArray
 
     def __post_init__(self) -> None:
-        knots = _knots("multiplier.knots", self.knots)
+        raw = np.asarray(self.knots, dtype=float)
+        if raw.ndim == 2:
+            if raw.shape[1] == 0:
+                raise InputError("multiplier.knots", "knot times must be non-empty")
+            if not np.all(np.isfinite(raw)) or np.any(raw < 0):
+                raise InputError("multiplier.knots", "knot times must be finite and >= 0")
+            if np.any(np.diff(raw, axis=1) <= 0):
+                raise InputError("multiplier.knots", "knot times must be strictly increasing")
+            knots = raw
+        else:
+            knots = _knots("multiplier.knots", raw)
+        m = knots.shape[-1]
         values = np.asarray(self.values, dtype=float)
         if values.ndim == 1:
             values = values[None, :]
-        if values.ndim != 2 or values.shape[1] != knots.size:
-            raise InputError(
-                "multiplier.values", f"expected shape (M,) or (N, M) with M={knots.size}"
-            )
+        if values.ndim != 2 or values.shape[1] != m:
+            raise InputError("multiplier.values", f"expected shape (M,) or (N, M) with M={m}")
+        if knots.ndim == 2 and knots.shape[0] not in (1, values.shape[0]) and values.shape[0] != 1:
+            raise InputError("multiplier.knots", "knots and values cover different batches")
         if not np.all(np.isfinite(values)) or np.any(values < 0):
             raise InputError("multiplier.values", "multipliers must be finite and >= 0")
         object.__setattr__(self, "knots", knots)
@@ -77,20 +90,36 @@ class Multiplier:
 
     @property
     def n(self) -> int:
-        return int(self.values.shape[0])
+        return int(max(self.values.shape[0], self.knots.shape[0] if self.per_scenario else 1))
+
+    @property
+    def per_scenario(self) -> bool:
+        """Whether each scenario has its own knots."""
+        return bool(self.knots.ndim == 2)
 
     def segments(self) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Segment tables for fast evaluation between knots.
 
         Returns ``(starts, base, slope)``: segment ``s`` (``s = searchsorted(knots, t,
         'right')``) covers ``[starts[s], next knot)`` where the value is
-        ``base[:, s] + slope[:, s] * (t - starts[s])``.  Shapes (M+1,), (N, M+1), (N, M+1).
+        ``base[:, s] + slope[:, s] * (t - starts[s])``.  Shapes (M+1,) (or (N, M+1) with
+        per-scenario knots), (N, M+1), (N, M+1).
         """
         k, v = self.knots, self.values
+        m = k.shape[-1]
+        if k.ndim == 2:
+            k2 = np.broadcast_to(k, (max(k.shape[0], v.shape[0]), m))
+            v = np.broadcast_to(v, k2.shape)
+            starts = np.concatenate([np.zeros((k2.shape[0], 1)), k2], axis=1)
+            base = np.concatenate([v[:, :1], v], axis=1)
+            slope = np.zeros_like(base)
+            if m > 1:
+                slope[:, 1:-1] = np.diff(v, axis=1) / np.diff(k2, axis=1)
+            return starts, base, slope
         starts = np.concatenate([[-np.inf], k])
         base = np.concatenate([v[:, :1], v], axis=1)
         slope = np.zeros_like(base)
-        if k.size > 1:
+        if m > 1:
             slope[:, 1:-1] = np.diff(v, axis=1) / np.diff(k)
         starts = np.where(np.isinf(starts), 0.0, starts)
         return starts, base, slope
