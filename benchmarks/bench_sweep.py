@@ -6,8 +6,8 @@ Run:  python benchmarks/bench_sweep.py [--quick] [--out DIR]
 Prints samples/s for 10^5 and 10^6 Sobol samples (--quick: 10^4 and 10^5): in one process
 with the compiled kernel on every core, in one process on one thread, and with two worker
 processes of one thread each, (i) over the scenario's declared uncertainty ranges (which
-include the surprise's decay, the slow case: see RESULTS.md) and (ii) over the same ranges
-without the decay; and the naive per-sample loop on 200 samples.  The machine is shared and
+include the surprise's decay: every sample then has its own multiplier knots) and (ii) over the
+same ranges without the decay; and the naive per-sample loop on 200 samples.  The machine is shared and
 noisy: read the ratios.
 """
 
