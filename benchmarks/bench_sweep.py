@@ -7,8 +7,8 @@ Prints samples/s for 10^5 and 10^6 Sobol samples (--quick: 10^4 and 10^5): in on
 with the compiled kernel on every core, in one process on one thread, and with two worker
 processes of one thread each, (i) over the scenario's declared uncertainty ranges (which
 include the surprise's decay: every sample then has its own multiplier knots) and (ii) over the
-same ranges without the decay; and the naive per-sample loop on 200 samples.  The machine is shared and
-noisy: read the ratios.
+same ranges without the decay; and the naive per-sample loop on 200 samples.  The machine is
+shared and noisy: read the ratios.
 """
 
 from __future__ import annotations
