@@ -556,11 +556,19 @@ def build_north() -> Table:
         "USSR",
         "North-Western Front (ex-PribOVO), ground forces",
         "nwf",
-        {"personnel": 379500, "guns_mortars": 5573, "tanks": 1393, "aircraft": 1210},
+        {"personnel": 379500},
         source="loveread_74476",
-        locator="table 'Sootnoshenie sil v polose SZF na 22 "
-        "iyunya 1941', p. 5; tanks, artillery, aircraft: en.wiki Baltic Operation infobox",
-        note="Alternative count. Guns = 'artillery' as printed. ru-wiki: 379,000 men.",
+        locator="table 'Sootnoshenie sil v polose SZF na 22 iyunya 1941', p. 5",
+        note="Alternative count. ru-wiki: 379,000 men.",
+    )
+    t.figures(
+        "USSR",
+        "North-Western Front (ex-PribOVO), ground forces",
+        "nwf_wiki",
+        {"guns_mortars": 5573, "tanks": 1393, "aircraft": 1210},
+        source="enwiki_baltic",
+        locator="infobox (French mirror); tanks and aircraft also in the ru-wiki infobox",
+        note="Alternative count. Guns = 'artillery' as printed.",
     )
     t.add(
         Row(
