@@ -8,12 +8,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from forceratio.errors import InputError
-from forceratio.simulator.closed_form import square_trajectory
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
 from forceratio.simulator.laws import Law, get_law
-from forceratio.simulator.result import T_MAX, BattleResult
+from forceratio.simulator.result import BattleResult
 from forceratio.simulator.solve import Method as DetMethod
-from forceratio.simulator.solve import check_times, simulate
+from forceratio.simulator.solve import (
+    check_times,
+    closed_form_result,
+    simulate,
+    square_compiled,
+)
 from forceratio.simulator.stochastic import StochasticMethod, simulate_stochastic
 
 Method = Literal["auto", "closed_form", "integrator", "compiled", "gillespie", "tau_leap"]
@@ -162,33 +166,12 @@ def _square_fast_path(
         for x in arrs
     ):
         return None
-    out = kernel.square_battle(arrs[0], arrs[1], arrs[2], arrs[3], t_max)
+    out = square_compiled(arrs[0], arrs[1], arrs[2], arrs[3], t_max)
     if out is None:
         return None
     t_end, rf, bf, dur, winner, code = out
-    late = code == T_MAX
-    if late.any():  # undecided by t_max (near draws): their strengths at t_max
-        r0, b0, a, b = (x[late] for x in arrs)
-        rf[late], bf[late] = square_trajectory(r0, b0, a, b, np.full(r0.shape, t_max))
     ones = np.ones((n, 1))
-    return BattleResult(
-        law="square",
-        method="closed_form",
-        winner_code=winner,
-        end_code=code,
-        duration=dur,
-        end_time=t_end,
-        red_final_by_category=rf[:, None],
-        blue_final_by_category=bf[:, None],
-        red_initial=arrs[0].copy(),
-        blue_initial=arrs[1].copy(),
-        red_weights=ones,
-        blue_weights=ones,
-        times=times,
-        red_trajectory=None,
-        blue_trajectory=None,
-        scenario=np.arange(n),
-        replication=np.zeros(n, dtype=np.int64),
-        red_categories=("strength",),
-        blue_categories=("strength",),
-    )
+    return closed_form_result(
+        "square", t_end, dur, winner, code, rf, bf, arrs[0].copy(), arrs[1].copy(), ones, ones,
+        times,
+    )  # fmt: skip

@@ -12,6 +12,7 @@ from forceratio.simulator.closed_form import (
     CLOSED_FORMS,
     square_survivor,
     square_to_annihilation,
+    square_trajectory,
 )
 from forceratio.simulator.engagement import Engagement
 from forceratio.simulator.integrate import integrate
@@ -77,14 +78,9 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
 
         out = None
         if R0.size >= kernel.MIN_BATCH and kernel.AVAILABLE and not times.size:
-            # the whole outcome in one compiled pass; only undecided battles need more
-            c = [np.ascontiguousarray(x, dtype=float) for x in (R0, B0, a, b)]
-            out = kernel.square_battle(c[0], c[1], c[2], c[3], t_max)
+            out = square_compiled(R0, B0, a, b, t_max)
         if out is not None:
             t_end, Rf, Bf, dur, winner, code = out
-            late = code == T_MAX
-            if late.any():
-                Rf[late], Bf[late] = trajectory(R0[late], B0[late], a[late], b[late], t_end[late])
             return _result(eng, t_end, dur, winner, code, Rf, Bf, times, None, None)
         t_hit, Rf, Bf = square_to_annihilation(R0, B0, a, b)
         decided = t_hit <= t_max
@@ -146,9 +142,36 @@ def _result(
 ) -> BattleResult:
     """The closed form's result object (single category per side)."""
     red, blue = eng.red, eng.blue
-    n = eng.n
+    return closed_form_result(
+        eng.law.name, t_end, duration, winner, code, Rf, Bf,
+        red.strength[:, 0] * red.weights[:, 0], blue.strength[:, 0] * blue.weights[:, 0],
+        red.weights, blue.weights, times, red_traj, blue_traj,
+        red.categories, blue.categories,
+    )  # fmt: skip
+
+
+def closed_form_result(
+    law: str,
+    t_end: FloatArray,
+    duration: FloatArray,
+    winner: NDArray[np.int8],
+    code: NDArray[np.int8],
+    Rf: FloatArray,
+    Bf: FloatArray,
+    red_initial: FloatArray,
+    blue_initial: FloatArray,
+    red_weights: FloatArray,
+    blue_weights: FloatArray,
+    times: FloatArray,
+    red_traj: FloatArray | None = None,
+    blue_traj: FloatArray | None = None,
+    red_categories: tuple[str, ...] = ("strength",),
+    blue_categories: tuple[str, ...] = ("strength",),
+) -> BattleResult:
+    """A deterministic single-category result (one run per scenario)."""
+    n = t_end.shape[0]
     return BattleResult(
-        law=eng.law.name,
+        law=law,
         method="closed_form",
         winner_code=winner,
         end_code=code,
@@ -156,18 +179,41 @@ def _result(
         end_time=t_end,
         red_final_by_category=Rf[:, None],
         blue_final_by_category=Bf[:, None],
-        red_initial=red.strength[:, 0] * red.weights[:, 0],
-        blue_initial=blue.strength[:, 0] * blue.weights[:, 0],
-        red_weights=red.weights,
-        blue_weights=blue.weights,
+        red_initial=red_initial,
+        blue_initial=blue_initial,
+        red_weights=red_weights,
+        blue_weights=blue_weights,
         times=times,
         red_trajectory=red_traj,
         blue_trajectory=blue_traj,
         scenario=np.arange(n),
         replication=np.zeros(n, dtype=np.int64),
-        red_categories=red.categories,
-        blue_categories=blue.categories,
+        red_categories=red_categories,
+        blue_categories=blue_categories,
     )
+
+
+def square_compiled(
+    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, t_max: float
+) -> (
+    tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int8], NDArray[np.int8]] | None
+):
+    """The square law to annihilation in one compiled pass (inputs checked there; ``None``
+    when any battle needs the general path), with the undecided battles' strengths at
+    ``t_max`` filled in."""
+    from forceratio.simulator import kernel
+
+    c = [np.ascontiguousarray(x, dtype=float) for x in (R0, B0, a, b)]
+    out = kernel.square_battle(c[0], c[1], c[2], c[3], t_max)
+    if out is None:
+        return None
+    t_end, Rf, Bf, dur, winner, code = out
+    late = code == T_MAX
+    if late.any():  # undecided by t_max (near draws): their strengths at t_max
+        Rf[late], Bf[late] = square_trajectory(
+            c[0][late], c[1][late], c[2][late], c[3][late], t_end[late]
+        )
+    return t_end, Rf, Bf, dur, winner, code
 
 
 def simulate(
