@@ -91,7 +91,9 @@ def test_swapping_sides_swaps_the_outcome(
 def test_square_winner_follows_the_sign_of_the_invariant(
     R0: float, B0: float, a: float, b: float, bpr: float, bpb: float
 ) -> None:
-    margin = a * R0**2 * (1 - bpr**2) - b * B0**2 * (1 - bpb**2)
+    # each side is out at the larger of its breakpoint and half a unit
+    lr, lb = max(bpr * R0, 0.5), max(bpb * B0, 0.5)
+    margin = a * (R0**2 - lr**2) - b * (B0**2 - lb**2)
     if abs(margin) < 1e-9 * max(a * R0**2, b * B0**2):
         return
     for method in ("closed_form", "integrator"):
