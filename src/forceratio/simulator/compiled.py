@@ -28,15 +28,16 @@ from typing import Any
 #: (module, function name) of every compiled function; the entry points are the last.
 KERNELS: tuple[tuple[str, str], ...] = (
     ("kernel", "fire"),
-    ("kernel", "side_losses"),
     ("kernel", "row"),
-    ("kernel", "losses"),
-    ("kernel", "rhs"),
+    ("kernel", "layout"),
+    ("kernel", "rates"),
     ("kernel", "dopri_step"),
-    ("kernel", "dense_sum"),
-    ("kernel", "locate"),
     ("kernel", "side_sum"),
+    ("kernel", "locate"),
+    ("kernel", "cross_time"),
+    ("kernel", "dense_state"),
     ("kernel", "end_rule"),
+    ("integrator", "pack_run"),
     ("integrator", "step_inputs"),
     ("integrator", "record_after"),
     ("integrator", "run_chunk"),
@@ -53,6 +54,9 @@ SQUARE_KERNELS: tuple[tuple[str, str], ...] = (
     ("closed_form", "square_chunk"),
 )
 
+#: Helpers that numba inlines into their callers (INLINE="always"), or not ("never").
+INLINED = frozenset({"fire", "row", "layout", "side_sum"})
+INLINE = os.environ.get("FORCERATIO_INLINE", "always")
 _done: set[str] = set()
 _pool: ThreadPoolExecutor | None = None
 
@@ -99,12 +103,15 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
         "stochastic": stochastic,
         "closed_form": closed_form,
     }
-    jit = numba.njit(cache=folder != "", nogil=True, error_model="numpy")
+    options = {"cache": folder != "", "nogil": True, "error_model": "numpy"}
     for mod_name, name in which:
         orig = getattr(modules[mod_name], name)
         if not isinstance(orig, types.FunctionType):
             continue  # compiled already
-        fast = jit(orig)
+        # the small helpers of the right-hand side are inlined by numba itself: calls
+        # between compiled functions cost more than these helpers do
+        inline = INLINE if name in INLINED else "never"
+        fast = numba.njit(inline=inline, **options)(orig)
         # every module that imported this function by name calls the compiled one
         for mod in modules.values():
             if mod.__dict__.get(name) is orig:

@@ -19,6 +19,9 @@ from numpy.typing import NDArray
 
 from forceratio.simulator.result import ANNIHILATION, BLUE, BREAKPOINT, NONE, RED, T_MAX
 from forceratio.simulator.tableau import (
+    COL_C,
+    COL_E,
+    COL_P,
     DRAW_FRACTION,
     ERROR_EXPONENT,
     FIRST_STEP_FRACTION,
@@ -28,11 +31,6 @@ from forceratio.simulator.tableau import (
     ROOT_ITERATIONS,
     ROOT_TOLERANCE,
     SAFETY,
-    A,
-    B,
-    C,
-    E,
-    P,
 )
 
 FloatArray = NDArray[np.float64]
@@ -51,53 +49,11 @@ def fire(x: float, p: float) -> float:
         return x
     if p == 0.0:
         return 1.0
-    return float(x**p)
-
-
-def side_losses(
-    out: FloatArray, y: FloatArray, off_t: int, kt: int, off_f: int, kf: int,
-    kill: FloatArray, alloc: FloatArray, w: FloatArray, p: float, q: float, m: float,
-    scratch: FloatArray,
-) -> None:  # fmt: skip
-    """Loss rates (units/day, >= 0) of the target side's categories ``y[off_t:off_t+kt]``
-    under fire from ``y[off_f:off_f+kf]``, into ``out[off_t:off_t+kt]``.
-
-    ``kill`` (kf, kt) and ``w`` (kt,) are this run's rows; ``alloc`` (kf, kt) a fixed
-    allocation renormalised over surviving targets, or empty for allocation in proportion
-    to the targets' weighted strength; ``m`` the firing side's multiplier.
-    """
-    for f in range(kf):
-        scratch[f] = fire(y[off_f + f], p)
-    total = 0.0
-    for j in range(kt):
-        x = y[off_t + j]
-        if x > 0.0:
-            total += x * w[j]
-    for j in range(kt):
-        x = y[off_t + j]
-        wt = x * w[j] if x > 0.0 else 0.0
-        inc = 0.0
-        if alloc.shape[0] == 0:
-            for f in range(kf):
-                inc += scratch[f] * kill[f, j]
-            if kt == 1:
-                val = inc * fire(wt, q)
-            elif q == 1.0:
-                val = inc * wt
-            else:
-                share = wt / total if total > 0.0 else 0.0
-                val = inc * share if q == 0.0 else inc * share * total**q
-        else:
-            if x > 0.0:
-                for f in range(kf):
-                    norm = 0.0
-                    for jj in range(kt):
-                        if y[off_t + jj] > 0.0:
-                            norm += alloc[f, jj]
-                    if norm > 0.0:
-                        inc += scratch[f] * kill[f, j] * alloc[f, j] / norm
-            val = inc * fire(wt, q)
-        out[off_t + j] = val * m
+    if p == 2.0:
+        return x * x
+    if p == 0.5:
+        return float(np.sqrt(x))
+    return float(np.exp(p * np.log(x)))
 
 
 def row(a: np.ndarray, n: int) -> int:
@@ -105,103 +61,170 @@ def row(a: np.ndarray, n: int) -> int:
     return n if a.shape[0] > 1 else 0
 
 
-def losses(
-    t: float, y: FloatArray, out: FloatArray, n: int, kr: int,
-    kill_r: FloatArray, kill_b: FloatArray, alloc_r: FloatArray, alloc_b: FloatArray,
-    w_r: FloatArray, w_b: FloatArray, exps: FloatArray, piece: FloatArray, scratch: FloatArray,
-) -> None:  # fmt: skip
-    """Loss rates of every category of run ``n`` at (t, y), into ``out``.
+def layout(kr: int, kb: int) -> tuple[int, int, int, int, int, int, int, int]:
+    """Offsets of one run's packed parameters (see :func:`.integrator.pack_run`): kill_r
+    (kr x kb), kill_b (kb x kr), w_r, w_b, alloc_r, alloc_b (empty unless fixed), the
+    arrival rates in force (kr + kb), and the total length.  Before them: the law's four
+    exponents at 0..3, the allocation flags at 4 and 5, and this step's multiplier pieces
+    at 6..11 (red's base, slope and start, then blue's)."""
+    o_kill_r = 12
+    o_kill_b = o_kill_r + kr * kb
+    o_w_r = o_kill_b + kb * kr
+    o_w_b = o_w_r + kr
+    o_alloc_r = o_w_b + kb
+    o_alloc_b = o_alloc_r + kr * kb
+    o_inflow = o_alloc_b + kb * kr
+    return o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, o_inflow, o_inflow + kr + kb
 
-    ``piece`` holds this step's linear pieces of the multipliers: red's base, slope and
-    start, then blue's (their knots end steps, so the piece is fixed within a step).
+
+def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
+          scratch: FloatArray, net: bool) -> None:  # fmt: skip
+    """The right-hand side: dy/dt = arrivals - losses (``net``), or the loss rates alone
+    (units/day, >= 0), of every category of one run at (t, y), into ``out``.
+
+    A side's fire ``kill[f, j] * fire(y_f, p)`` from each of its categories f goes to the
+    enemy's categories j in proportion to their weighted strength (or by a fixed allocation
+    renormalised over surviving targets), times ``fire(target, q)`` as in the general law
+    of :mod:`.laws`, times the firing side's multiplier (linear within a step).
     """
     d = y.shape[0]
     kb = d - kr
-    m_r = piece[0] + piece[1] * (t - piece[2])
-    m_b = piece[3] + piece[4] * (t - piece[5])
-    ab = alloc_b[row(alloc_b, n)] if alloc_b.shape[1] else alloc_b[0]
-    ar = alloc_r[row(alloc_r, n)] if alloc_r.shape[1] else alloc_r[0]
-    # red's categories are hit by blue's fire (exponents red_p, red_q) ...
-    side_losses(out, y, 0, kr, kr, kb, kill_b[row(kill_b, n)], ab, w_r[row(w_r, n)],
-                exps[0], exps[1], m_b, scratch)  # fmt: skip
-    # ... and blue's by red's
-    side_losses(out, y, kr, kb, 0, kr, kill_r[row(kill_r, n)], ar, w_b[row(w_b, n)],
-                exps[2], exps[3], m_r, scratch)  # fmt: skip
-
-
-def rhs(
-    t: float, y: FloatArray, out: FloatArray, n: int, kr: int,
-    kill_r: FloatArray, kill_b: FloatArray, alloc_r: FloatArray, alloc_b: FloatArray,
-    w_r: FloatArray, w_b: FloatArray, exps: FloatArray, piece: FloatArray, inflow: FloatArray,
-    scratch: FloatArray,
-) -> None:  # fmt: skip
-    """dy/dt = arrivals - losses (units/day); ``inflow`` holds this step's arrival rates."""
-    losses(t, y, out, n, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps, piece, scratch)
-    for i in range(y.shape[0]):
-        out[i] = inflow[i] - out[i]
+    o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, o_inflow, _ = layout(kr, kb)
+    for side in range(2):  # side 0: red's losses under blue's fire; 1: blue's under red's
+        if side == 0:
+            off_t, kt, off_f, kf = 0, kr, kr, kb
+            o_kill, o_w, o_alloc = o_kill_b, o_w_r, o_alloc_b
+            p, q, fixed = par[0], par[1], par[5]
+            m = par[9] + par[10] * (t - par[11])
+        else:
+            off_t, kt, off_f, kf = kr, kb, 0, kr
+            o_kill, o_w, o_alloc = o_kill_r, o_w_b, o_alloc_r
+            p, q, fixed = par[2], par[3], par[4]
+            m = par[6] + par[7] * (t - par[8])
+        if kf == 1 and kt == 1 and fixed == 0.0:  # one category a side: the law itself
+            out[off_t] = par[o_kill] * fire(y[off_f], p) * fire(y[off_t] * par[o_w], q) * m
+            continue
+        for f in range(kf):
+            scratch[f] = fire(y[off_f + f], p)
+        total = 0.0
+        for j in range(kt):
+            x = y[off_t + j]
+            if x > 0.0:
+                total += x * par[o_w + j]
+        for j in range(kt):
+            x = y[off_t + j]
+            wt = x * par[o_w + j] if x > 0.0 else 0.0
+            inc = 0.0
+            if fixed == 0.0:
+                for f in range(kf):
+                    inc += scratch[f] * par[o_kill + f * kt + j]
+                if kt == 1:
+                    val = inc * fire(wt, q)
+                elif q == 1.0:
+                    val = inc * wt
+                else:
+                    share = wt / total if total > 0.0 else 0.0
+                    val = inc * share if q == 0.0 else inc * share * total**q
+            else:
+                if x > 0.0:
+                    for f in range(kf):
+                        norm = 0.0
+                        for jj in range(kt):
+                            if y[off_t + jj] > 0.0:
+                                norm += par[o_alloc + f * kt + jj]
+                        if norm > 0.0:
+                            share = par[o_alloc + f * kt + j] / norm
+                            inc += scratch[f] * par[o_kill + f * kt + j] * share
+                val = inc * fire(wt, q)
+            out[off_t + j] = val * m
+    if net:
+        for i in range(d):
+            out[i] = par[o_inflow + i] - out[i]
 
 
 def dopri_step(
     t: float, h: float, y: FloatArray, k: FloatArray, y_new: FloatArray, y_stage: FloatArray,
-    atol: FloatArray, rtol: float, n: int, kr: int,
-    kill_r: FloatArray, kill_b: FloatArray, alloc_r: FloatArray, alloc_b: FloatArray,
-    w_r: FloatArray, w_b: FloatArray, exps: FloatArray, piece: FloatArray, inflow: FloatArray,
-    scratch: FloatArray,
+    atol: FloatArray, rtol: float, par: FloatArray, kr: int, scratch: FloatArray,
+    tab: FloatArray,
 ) -> float:  # fmt: skip
-    """One Dormand-Prince step of length ``h`` from (t, y) with ``k[0]`` = f(t, y) given:
-    fills the stages ``k[1..6]`` and ``y_new``, returns the RMS error norm (<= 1: accept)."""
+    """One step of length ``h`` from (t, y) of the Runge-Kutta pair in ``tab``
+    (:data:`.tableau.STEP_TABLE`), ``k[0]`` = f(t, y) given: fills the stages ``k[1..]``
+    and ``y_new``, returns the RMS error norm (<= 1: accept)."""
     d = y.shape[0]
-    for s in range(1, 7):
+    n_st = tab.shape[0]
+    for s in range(1, n_st):
+        stage = y_new if s == n_st - 1 else y_stage
         for i in range(d):
             acc = 0.0
             for j in range(s):
-                acc += (A[s, j] if s < 6 else B[j]) * k[j, i]
-            y_stage[i] = y[i] + h * acc
-        if s == 6:
-            for i in range(d):
-                y_new[i] = y_stage[i]
-        rhs(t + (C[s] if s < 6 else 1.0) * h, y_stage, k[s], n, kr, kill_r, kill_b,
-            alloc_r, alloc_b, w_r, w_b, exps, piece, inflow, scratch)  # fmt: skip
+                acc += tab[s, j] * k[j, i]
+            stage[i] = y[i] + h * acc
+        rates(t + tab[s, COL_C] * h, stage, k[s], par, kr, scratch, True)
     norm = 0.0
     for i in range(d):
         err = 0.0
-        for j in range(7):
-            err += E[j] * k[j, i]
+        for j in range(n_st):
+            err += tab[j, COL_E] * k[j, i]
         sc = atol[i] + rtol * max(abs(y[i]), abs(y_new[i]))
         norm += (h * err / sc) ** 2
     return float(np.sqrt(norm / d))
 
 
-def dense_sum(
-    k: FloatArray, y: FloatArray, w: FloatArray, lo: int, m: int, h: float, coef: FloatArray
-) -> float:
-    """The weighted strength of categories lo..lo+m over the step as a quartic in theta:
-    returns its value at theta = 0 and puts the coefficients of theta..theta^4 in coef."""
-    s0 = 0.0
-    for c in range(4):
-        coef[c] = 0.0
+def side_sum(y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int) -> float:
+    """Weighted strength of categories lo..lo+m of ``y`` (weights at ``par[o_w:]``)."""
+    s = 0.0
     for i in range(m):
-        s0 += y[lo + i] * w[i]
-        for j in range(7):
-            wk = h * k[j, lo + i] * w[i]
-            for c in range(4):
-                coef[c] += wk * P[j, c]
-    return s0
+        s += y[lo + i] * par[o_w + i]
+    return s
 
 
-def locate(coef: FloatArray, s0: float, level: float) -> float:
-    """Smallest theta in (0, 1] where s0 + sum_m coef[m] theta^(m+1) falls to ``level``:
-    Newton's method safeguarded by bisection on [0, 1] (1 if it never gets there)."""
+def cross_time(
+    k: FloatArray, y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int, h: float,
+    level: float, tab: FloatArray,
+) -> float:  # fmt: skip
+    """Fraction theta of the step at which the weighted strength of categories lo..lo+m
+    first falls to ``level`` on the step's dense output (quartic in theta)."""
+    c0 = c1 = c2 = c3 = 0.0
+    s0 = side_sum(y, par, o_w, lo, m)
+    for i in range(m):
+        for j in range(tab.shape[0]):
+            wk = h * k[j, lo + i] * par[o_w + i]
+            c0 += wk * tab[j, COL_P]
+            c1 += wk * tab[j, COL_P + 1]
+            c2 += wk * tab[j, COL_P + 2]
+            c3 += wk * tab[j, COL_P + 3]
+    return locate(c0, c1, c2, c3, s0, level)
+
+
+def dense_state(
+    k: FloatArray, y: FloatArray, h: float, th: float, out: FloatArray, tab: FloatArray
+) -> None:
+    """The state at fraction ``th`` of the step (dense output), clipped at 0, into out."""
+    for i in range(y.shape[0]):
+        acc = 0.0
+        for j in range(tab.shape[0]):
+            q = tab[j, COL_P + 3]
+            for c in range(2, -1, -1):
+                q = q * th + tab[j, COL_P + c]
+            acc += q * th * k[j, i]
+        v = y[i] + h * acc
+        out[i] = v if v > 0.0 else 0.0
+
+
+def locate(c0: float, c1: float, c2: float, c3: float, s0: float, level: float) -> float:
+    """Smallest theta in (0, 1] where s0 + c0 theta + c1 theta^2 + c2 theta^3 + c3 theta^4
+    falls to ``level``: Newton's method safeguarded by bisection on [0, 1] (1 if it never
+    gets there)."""
     f_lo = s0 - level
-    f_hi = f_lo + coef[0] + coef[1] + coef[2] + coef[3]
+    f_hi = f_lo + c0 + c1 + c2 + c3
     if f_hi > 0.0:
         return 1.0
     lo, hi = 0.0, 1.0
     th = f_lo / (f_lo - f_hi) if f_lo - f_hi > 0.0 else 1.0
     th = min(max(th, 0.0), 1.0)
     for _ in range(ROOT_ITERATIONS):
-        val = f_lo + th * (coef[0] + th * (coef[1] + th * (coef[2] + th * coef[3])))
-        der = coef[0] + th * (2.0 * coef[1] + th * (3.0 * coef[2] + th * 4.0 * coef[3]))
+        val = f_lo + th * (c0 + th * (c1 + th * (c2 + th * c3)))
+        der = c0 + th * (2.0 * c1 + th * (3.0 * c2 + th * 4.0 * c3))
         if val > 0.0:
             lo = th
         else:
@@ -213,13 +236,6 @@ def locate(coef: FloatArray, s0: float, level: float) -> float:
             return nt
         th = nt
     return th
-
-
-def side_sum(y: FloatArray, w: FloatArray, lo: int, m: int) -> float:
-    s = 0.0
-    for i in range(m):
-        s += y[lo + i] * w[i]
-    return s
 
 
 def end_rule(

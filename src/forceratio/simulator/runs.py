@@ -24,6 +24,8 @@ IntArray = NDArray[np.int64]
 
 def _c(a: object, ndim: int) -> FloatArray:
     out = np.ascontiguousarray(a, dtype=np.float64)
+    if not out.flags.writeable:  # a read-only array would be another compiled variant
+        out = out.copy()
     if out.ndim != ndim:
         raise ValueError(f"internal: expected {ndim} dimensions, got shape {out.shape}")
     return out

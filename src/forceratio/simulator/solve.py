@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import ForceratioError, InputError
-from forceratio.simulator import compiled
+from forceratio.simulator import compiled, tableau
 from forceratio.simulator.closed_form import CLOSED_FORMS
 from forceratio.simulator.engagement import Engagement
 from forceratio.simulator.kernel import OK, STEP_TOO_SMALL
@@ -183,7 +183,7 @@ def integrate(
 
     compiled.run_chunked(
         integrator.run_chunk, table.n, float(t_max), float(rtol), int(max_steps),
-        *table.arrays(), *out.arrays(), chunk=256,
+        tableau.STEP_TABLE, *table.arrays(), *out.arrays(), chunk=256,
     )  # fmt: skip
     failed = out.status != OK
     if failed.any():

@@ -3,7 +3,7 @@
 A category loses one unit at the rate the deterministic law gives for its loss, and
 arrivals come as unit events at their daily rate (Brown 1963; Taylor 1983, vol. 2;
 Washburn & Kress 2009, *Combat Modeling*, ch. 4).  The rates are those of the engine's one
-right-hand side (:func:`.kernel.losses`, :func:`.kernel.rhs`).  Two simulators, chosen
+right-hand side (:func:`.kernel.rates`).  Two simulators, chosen
 per scenario:
 
 * ``gillespie``: exact event-by-event simulation (Gillespie 1977, *J. Phys. Chem.*
@@ -32,11 +32,19 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import ForceratioError, InputError
-from forceratio.simulator import compiled
+from forceratio.simulator import compiled, tableau
 from forceratio.simulator.engagement import Engagement
-from forceratio.simulator.integrator import record_after, step_inputs
-from forceratio.simulator.kernel import OK, TOO_MANY_STEPS, dopri_step, end_rule, losses, rhs
-from forceratio.simulator.kernel import row, side_sum
+from forceratio.simulator.integrator import pack_run, record_after, step_inputs
+from forceratio.simulator.kernel import (
+    OK,
+    TOO_MANY_STEPS,
+    dopri_step,
+    end_rule,
+    layout,
+    rates,
+    row,
+    side_sum,
+)
 from forceratio.simulator.result import NONE, T_MAX, BattleResult
 from forceratio.simulator.runs import Outcome, RunTable
 
@@ -58,74 +66,68 @@ def seed_run(seed: int) -> None:
 
 def leap(
     t: float, tau: float, y: FloatArray, k: FloatArray, y_new: FloatArray, y_stage: FloatArray,
-    atol: FloatArray, n: int, kr: int,
-    kill_r: FloatArray, kill_b: FloatArray, alloc_r: FloatArray, alloc_b: FloatArray,
-    w_r: FloatArray, w_b: FloatArray, exps: FloatArray, piece: FloatArray, inflow: FloatArray,
-    scratch: FloatArray,
+    atol: FloatArray, par: FloatArray, kr: int, scratch: FloatArray, tab: FloatArray,
 ) -> float:  # fmt: skip
     """One tau-leap of at most ``tau`` days from (t, y), drawn into ``y_new``; returns the
     leap's length (shortened until the deterministic step is accurate)."""
     d = y.shape[0]
-    rhs(t, y, k[0], n, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps, piece, inflow,
-        scratch)  # fmt: skip
+    o_inflow = layout(kr, d - kr)[6]
+    rates(t, y, k[0], par, kr, scratch, True)
     for _ in range(60):
-        err = dopri_step(t, tau, y, k, y_new, y_stage, atol, LEAP_RTOL, n, kr, kill_r, kill_b,
-                         alloc_r, alloc_b, w_r, w_b, exps, piece, inflow, scratch)  # fmt: skip
+        err = dopri_step(t, tau, y, k, y_new, y_stage, atol, LEAP_RTOL, par, kr, scratch, tab)
         if err <= 1.0:
             break
         tau *= max(0.2, 0.9 * err**-0.2)
     for i in range(d):
         units = int(y[i])
-        expected = tau * inflow[i] - (y_new[i] - y[i])  # losses over the leap, >= 0
+        inflow = par[o_inflow + i]
+        expected = tau * inflow - (y_new[i] - y[i])  # losses over the leap, >= 0
         p = min(max(expected / y[i], 0.0), 1.0) if units > 0 else 0.0
         lost = np.random.binomial(units, p) if p > 0.0 else 0
-        gained = np.random.poisson(tau * inflow[i]) if inflow[i] > 0.0 else 0
+        gained = np.random.poisson(tau * inflow) if inflow > 0.0 else 0
         y_new[i] = y[i] - lost + gained
     return tau
 
 
 def event(
-    t: float, t_stop: float, y: FloatArray, rates: FloatArray, bound: FloatArray, n: int,
-    kr: int, kill_r: FloatArray, kill_b: FloatArray, alloc_r: FloatArray, alloc_b: FloatArray,
-    w_r: FloatArray, w_b: FloatArray, exps: FloatArray, piece: FloatArray, inflow: FloatArray,
-    scratch: FloatArray,
+    t: float, t_stop: float, y: FloatArray, loss: FloatArray, bound: FloatArray,
+    par: FloatArray, kr: int, scratch: FloatArray,
 ) -> float:  # fmt: skip
     """The next event of the exact simulation before ``t_stop``, applied to ``y``; returns
     its time (``t_stop`` when none comes first).  Thinning against the larger of the loss
     rates at the two ends of the interval (the rates are linear in t there)."""
     d = y.shape[0]
-    losses(t, y, rates, n, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps, piece, scratch)
-    losses(t_stop, y, bound, n, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps, piece,
-           scratch)  # fmt: skip
+    o_inflow = layout(kr, d - kr)[6]
+    rates(t, y, loss, par, kr, scratch, False)
+    rates(t_stop, y, bound, par, kr, scratch, False)
     total = 0.0
     for i in range(d):
-        bound[i] = max(bound[i], rates[i]) if y[i] > 0.0 else 0.0
-        total += bound[i] + inflow[i]
+        bound[i] = max(bound[i], loss[i]) if y[i] > 0.0 else 0.0
+        total += bound[i] + par[o_inflow + i]
     while True:
         if total <= 0.0:
             return t_stop
         t += np.random.exponential(1.0 / total)
         if t >= t_stop:
             return t_stop
-        losses(t, y, rates, n, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps, piece,
-               scratch)  # fmt: skip
+        rates(t, y, loss, par, kr, scratch, False)
         u = np.random.random() * total
         for i in range(d):
-            r = rates[i] if y[i] > 0.0 else 0.0
+            r = loss[i] if y[i] > 0.0 else 0.0
             if u < r:
                 y[i] -= 1.0
                 return t
             u -= bound[i]
-            if u < inflow[i]:
+            if u < par[o_inflow + i]:
                 y[i] += 1.0
                 return t
-            u -= inflow[i]
+            u -= par[o_inflow + i]
         # a thinned candidate: no event, draw the next one
 
 
 def run_chunk(
     lo: int, hi: int, reps: int, t_max: float, epsilon: float, max_steps: int,
-    exact: NDArray[np.int8], seeds: IntArray,
+    tab: FloatArray, exact: NDArray[np.int8], seeds: IntArray,
     y0: FloatArray, kill_r: FloatArray, kill_b: FloatArray,
     alloc_r: FloatArray, alloc_b: FloatArray, w_r: FloatArray, w_b: FloatArray,
     exps: FloatArray, level: FloatArray, by_breakpoint: FloatArray, atol: FloatArray,
@@ -140,18 +142,18 @@ def run_chunk(
     d = y0.shape[1]
     kr = w_r.shape[1]
     kb = d - kr
-    k = np.zeros((7, d))
+    o_w_r, o_w_b = layout(kr, kb)[2:4]
+    par = np.zeros(layout(kr, kb)[7])
+    k = np.zeros((tab.shape[0], d))
     y = np.zeros(d)
     y_new = np.zeros(d)
     y_stage = np.zeros(d)
-    inflow = np.zeros(d)
-    piece = np.zeros(6)
     scratch = np.zeros(max(kr, kb))
     n_stops = stops.shape[0]
     for m in range(lo, hi):
         n = m // reps
         seed_run(seeds[m])
-        wr, wb = w_r[row(w_r, n)], w_b[row(w_b, n)]
+        pack_run(n, par, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps)
         lev_r, lev_b = level[n, 0], level[n, 1]
         for i in range(d):
             y[i] = y0[n, i]
@@ -161,9 +163,9 @@ def run_chunk(
         t = 0.0
         sp = 0
         steps = 0
-        s_r, s_b = side_sum(y, wr, 0, kr), side_sum(y, wb, kr, kb)
+        s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
         nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
-                          arr_rates_b, kr, piece, inflow)  # fmt: skip
+                          arr_rates_b, par, kr)  # fmt: skip
         while True:
             if s_r <= lev_r or s_b <= lev_b:
                 win, code = end_rule(s_r <= lev_r, s_b <= lev_b, by_breakpoint[n, 0],
@@ -178,38 +180,36 @@ def run_chunk(
                 break
             t_stop = min(stops[sp], nxt)
             if exact[n]:
-                t_new = event(t, t_stop, y, y_new, y_stage, n, kr, kill_r, kill_b, alloc_r,
-                              alloc_b, w_r, w_b, exps, piece, inflow, scratch)  # fmt: skip
+                t = event(t, t_stop, y, y_new, y_stage, par, kr, scratch)
             else:
                 # a leap loses at most epsilon of either side (at the leap's start rates)
-                losses(t, y, y_stage, n, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps,
-                       piece, scratch)  # fmt: skip
-                lr, lb = side_sum(y_stage, wr, 0, kr), side_sum(y_stage, wb, kr, kb)
+                rates(t, y, y_stage, par, kr, scratch, False)
+                lr = side_sum(y_stage, par, o_w_r, 0, kr)
+                lb = side_sum(y_stage, par, o_w_b, kr, kb)
                 gap = t_stop - t
                 tau = gap
                 if lr > 0.0:
                     tau = min(tau, epsilon * s_r / lr)
                 if lb > 0.0:
                     tau = min(tau, epsilon * s_b / lb)
-                tau = leap(t, tau, y, k, y_new, y_stage, atol[n], n, kr, kill_r, kill_b,
-                           alloc_r, alloc_b, w_r, w_b, exps, piece, inflow, scratch)  # fmt: skip
-                s1_r, s1_b = side_sum(y_new, wr, 0, kr), side_sum(y_new, wb, kr, kb)
-                # a side that reaches its level ends the run within the leap (linear)
+                tau = leap(t, tau, y, k, y_new, y_stage, atol[n], par, kr, scratch, tab)
+                s1_r = side_sum(y_new, par, o_w_r, 0, kr)
+                s1_b = side_sum(y_new, par, o_w_b, kr, kb)
+                # a side that reaches its level ends the run within the leap (linearly)
                 frac = 1.0
                 if s1_r <= lev_r < s_r:
                     frac = min(frac, (s_r - lev_r) / (s_r - s1_r))
                 if s1_b <= lev_b < s_b:
                     frac = min(frac, (s_b - lev_b) / (s_b - s1_b))
-                t_new = t_stop if tau >= gap and frac == 1.0 else t + frac * tau
+                t = t_stop if tau >= gap and frac == 1.0 else t + frac * tau
                 for i in range(d):
                     y[i] = y_new[i]
-            t = t_new
-            s_r, s_b = side_sum(y, wr, 0, kr), side_sum(y, wb, kr, kb)
+            s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
             if t < t_stop or s_r <= lev_r or s_b <= lev_b:
                 continue
             if t_stop < stops[sp]:  # a corner of this run's multipliers
                 nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
-                                  arr_rates_b, kr, piece, inflow)  # fmt: skip
+                                  arr_rates_b, par, kr)  # fmt: skip
                 continue
             o = out_of_stop[sp]
             if o >= 0:
@@ -228,9 +228,9 @@ def run_chunk(
                 t_end[m], end_code[m], winner[m] = t, T_MAX, NONE
                 record_after(traj, times, m, t, y)
                 break
-            s_r, s_b = side_sum(y, wr, 0, kr), side_sum(y, wb, kr, kb)
+            s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
             nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
-                              arr_rates_b, kr, piece, inflow)  # fmt: skip
+                              arr_rates_b, par, kr)  # fmt: skip
 
 
 def simulate_stochastic(
@@ -293,7 +293,7 @@ def simulate_stochastic(
 
     compiled.run_chunked(
         stochastic.run_chunk, M, int(replications), float(t_max), float(epsilon),
-        int(max_iterations), exact, seeds, *table.arrays(), *out.arrays(), chunk=64,
+        int(max_iterations), tableau.STEP_TABLE, exact, seeds, *table.arrays(), *out.arrays(), chunk=64,
     )  # fmt: skip
     if np.any(out.status != OK):
         raise ForceratioError(

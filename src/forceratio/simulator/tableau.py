@@ -42,6 +42,16 @@ P = np.array(
     ]
 )
 
+#: The whole method as one table handed to the compiled step (one row per stage 0..6):
+#: columns 0..5 the stage weights (A, with B as row 6: the stage at t + h that is the first
+#: stage of the next step), column 6 the nodes (c_6 = 1), column 7 the error weights E,
+#: columns 8..11 the dense-output coefficients P.  The step reads it at run time, so the
+#: compiler does not unroll seven copies of the right-hand side (a compile-time cost).
+COL_C, COL_E, COL_P = 6, 7, 8
+STEP_TABLE = np.hstack(
+    [np.vstack([A, B[None, :]]), np.append(C, 1.0)[:, None], E[:, None], P]
+)
+
 # Step-size control (Hairer, Norsett & Wanner 1993, II.4), names as in scipy's rk.py.
 #: Safety factor on the optimal step.
 SAFETY = 0.9
