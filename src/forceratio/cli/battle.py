@@ -70,7 +70,7 @@ def battle(
     replications when asked).
 
     Example: the square law, red 1000 at 0.01 against blue 800 at 0.012: red wins with
-    481.66 left at t = 124.14 days.
+    481.66 left at t = 124.03 days (blue is out at half a man).
     """
     import pandas as pd
 

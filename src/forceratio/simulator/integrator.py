@@ -174,7 +174,7 @@ def run_chunk(
             gap = t_stop - t
             reach = h >= gap
             hh = gap if reach else h
-            if steps > max_steps or hh <= MIN_STEP * max(1.0, t):
+            if steps > max_steps or hh <= MIN_STEP * t:
                 status[n] = TOO_MANY_STEPS if steps > max_steps else STEP_TOO_SMALL
                 break
             err = dopri_step(t, hh, y, k, y_new, y_stage, atol[n], rtol, par, kr, scratch, tab)

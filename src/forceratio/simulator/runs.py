@@ -192,8 +192,19 @@ class RunTable:
              blue.breakpoint * s_b0 > blue.annihilation_level],
             axis=1,
         )  # fmt: skip
-        scale = np.maximum(y0, 1e-6 * y0.max(axis=1, keepdims=True))
-        atol = rtol * tableau.ATOL_FRACTION * np.maximum(scale, 1e-300)
+        # absolute tolerance per category: a small part of its own scale, and no more than
+        # the level its side is out at (so that the end time is as accurate near a level
+        # of half a man as at 10^7 men)
+        scale = tableau.ATOL_FRACTION * np.maximum(y0, 1e-6 * y0.max(axis=1, keepdims=True))
+        w_all = np.concatenate(
+            [np.broadcast_to(red.weights, (n, kr)), np.broadcast_to(blue.weights, (n, kb))],
+            axis=1,
+        )
+        lev_all = np.repeat(level, [kr, kb], axis=1)
+        with np.errstate(divide="ignore"):
+            per_unit = np.where(w_all > 0, lev_all / w_all, np.inf)
+        per_unit = np.where(per_unit > 0, per_unit, np.inf)
+        atol = rtol * np.maximum(np.minimum(scale, per_unit), 1e-300)
         e = eng.exps
 
         def alloc(side: Side) -> FloatArray:

@@ -62,9 +62,9 @@ MAX_FACTOR = 10.0
 ERROR_EXPONENT = -1 / 5
 #: First step, as a fraction of the battle's initial time scale (strength / loss rate).
 FIRST_STEP_FRACTION = 0.02
-#: Smallest first step and smallest step at all, relative to t_max and to max(1, t).
-MIN_FIRST_STEP = 1e-9
-MIN_STEP = 1e-13
+#: Smallest step, relative to t: ten units in the last place, as scipy's rk.py (a battle
+#: may be decided in 1e-14 days under the power law with large exponents).
+MIN_STEP = 10 * np.finfo(float).eps
 #: Absolute tolerance per category, relative to rtol times the run's largest category.
 ATOL_FRACTION = 1e-3
 #: Newton iterations and tolerance of the dense-output root search.
