@@ -39,8 +39,11 @@ def test_default_end_rule_is_half_a_unit() -> None:
     # blue = v(t)/sqrt(b) with v(t) = ((u+v)e^-gt - (u-v)e^gt)/2 = sqrt(b)*0.5
     ts = np.linspace(124.0, 124.1, 100001)
     vt = 0.5 * ((u + v) * np.exp(-g * ts) - (u - v) * np.exp(g * ts))
-    assert r.duration[0] == pytest.approx(ts[np.argmin(np.abs(vt - np.sqrt(0.012) * 0.5))], abs=2e-6)
-    assert r.blue_final[0] == 0.0 and r.end_reason[0] == "annihilation"
+    assert r.duration[0] == pytest.approx(
+        ts[np.argmin(np.abs(vt - np.sqrt(0.012) * 0.5))], abs=2e-6
+    )
+    assert r.blue_final[0] == 0.0
+    assert r.end_reason[0] == "annihilation"
 
 
 @pytest.mark.parametrize("law", list(LAW_PQ))

@@ -31,13 +31,13 @@ def test_power_law_never_creates_troops() -> None:
     a, b = 0.017243435728809306, 4.3259335755679995
     r = battle("power", 6788199, 5903204, a, b, p=3, q=0)
     # before: red ended at 3.5e10 (losses -3.5e10); blue wins by the invariant
-    assert 0.0 <= r.red_final[0] <= 6788199 and 0.0 <= r.blue_final[0] <= 5903204
-    assert r.red_losses[0] >= 0 and r.blue_losses[0] >= 0
+    assert 0.0 <= r.red_final[0] <= 6788199
+    assert 0.0 <= r.blue_final[0] <= 5903204
+    assert r.red_losses[0] >= 0
+    assert r.blue_losses[0] >= 0
     assert a * 6788199.0**4 < b * 5903204.0**4
     assert r.winner[0] == "blue"
-    assert r.blue_final[0] == pytest.approx(
-        power_survivor(5903204, 6788199, b, a, 3.0), rel=1e-6
-    )
+    assert r.blue_final[0] == pytest.approx(power_survivor(5903204, 6788199, b, a, 3.0), rel=1e-6)
 
 
 # ---- defect 2: one end rule for every method -----------------------------------------------
@@ -46,7 +46,8 @@ def test_power_law_never_creates_troops() -> None:
 def test_logarithmic_example_closed_form_and_integrator_agree() -> None:
     cf = battle("logarithmic", 50000, 900, 0.3, 0.002)
     ig = battle("logarithmic", 50000, 900, 0.3, 0.002, method="integrator")
-    assert cf.method == "closed_form" and ig.method == "integrator"
+    assert cf.method == "closed_form"
+    assert ig.method == "integrator"
     # blue falls to half a man at log(900 / 0.5) / 0.3 days (an exponential decay)
     assert cf.winner[0] == ig.winner[0] == "red"
     assert cf.duration[0] == pytest.approx(np.log(1800) / 0.3, rel=1e-12)
@@ -111,7 +112,8 @@ def test_without_keys_the_position_is_the_key() -> None:
 def test_near_draw_with_a_breakpoint() -> None:
     r = battle("square", 1e8, 1e8, 0.4, 0.4, red_breakpoint=1e-8, t_max=50)
     # red quits at 1.0: by symmetry blue holds 1.0 then, after log(1e8) / 0.4 days
-    assert r.winner[0] == "blue" and r.end_reason[0] == "breakpoint"
+    assert r.winner[0] == "blue"
+    assert r.end_reason[0] == "breakpoint"
     assert r.blue_final[0] == pytest.approx(1.0, rel=1e-6)
     assert r.duration[0] == pytest.approx(np.log(1e8) / 0.4, rel=1e-9)
 
@@ -150,15 +152,16 @@ def test_one_bad_row_costs_the_others_nothing(monkeypatch: pytest.MonkeyPatch) -
     R1[123] = 0.0
     r = battle("square", R1, B0, a, b, red_breakpoint=0.3, times=[1.0, 10.0])
     assert calls == [n]  # one compiled pass over all rows, zero included
-    assert r.winner[123] == "blue" and r.duration[123] == 0.0
+    assert r.winner[123] == "blue"
+    assert r.duration[123] == 0.0
     keep = np.arange(n) != 123
     np.testing.assert_array_equal(r.red_final[keep], clean.red_final[keep])
     np.testing.assert_array_equal(r.duration[keep], clean.duration[keep])
     R1[123] = -1.0
-    with pytest.raises(InputError, match="^red: must be >= 0"):
+    with pytest.raises(InputError, match=r"^red: must be >= 0"):
         battle("square", R1, B0, a, b)
     R1[123] = np.nan
-    with pytest.raises(InputError, match="^red: must be finite"):
+    with pytest.raises(InputError, match=r"^red: must be finite"):
         battle("square", R1, B0, a, b)
 
 
@@ -212,7 +215,9 @@ def test_results_are_bit_identical_whatever_the_batch_or_chunking(
     alone = simulate(_rows(eng, np.array([17])), t_max=40.0, times=times)
     for res, rows in ((one_thread, np.arange(3000)), (few, idx), (alone, np.array([17]))):
         np.testing.assert_array_equal(res.red_final_by_category, whole.red_final_by_category[rows])
-        np.testing.assert_array_equal(res.blue_final_by_category, whole.blue_final_by_category[rows])
+        np.testing.assert_array_equal(
+            res.blue_final_by_category, whole.blue_final_by_category[rows]
+        )
         np.testing.assert_array_equal(res.end_time, whole.end_time[rows])
         np.testing.assert_array_equal(res.red_trajectory, whole.red_trajectory[rows])  # type: ignore[index]
 
@@ -235,13 +240,13 @@ def test_one_compiled_variant_whatever_the_arrays() -> None:
         t_max=5.0,
         method="integrator",
     )
-    assert len(integrator.run_chunk.signatures) == 1
+    assert len(integrator.run_chunk.signatures) == 1  # type: ignore[attr-defined]
 
 
 def test_old_method_name_is_accepted_and_unknown_is_refused() -> None:
     r = battle("power", 1000, 900, 1e-3, 1e-3, p=1.5, q=0.5, method="compiled")
     assert r.method == "integrator"
-    with pytest.raises(InputError, match="^method"):
+    with pytest.raises(InputError, match=r"^method"):
         battle("square", 1000, 900, 0.01, 0.01, method="numpy")  # type: ignore[arg-type]
 
 

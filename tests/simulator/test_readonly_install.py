@@ -31,7 +31,7 @@ def readonly_package(tmp_path: Path) -> Iterator[Path]:
         pytest.skip("mount --bind is not permitted here")
     try:
         probe = mnt / "forceratio" / "probe"
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match=r"[Rr]ead-only"):
             probe.write_text("x")
         yield mnt
     finally:

@@ -117,9 +117,14 @@ def battle(
 
     sides = [
         make_side(
-            name, column(x), column(rate), n=n, k_enemy=1, breakpoint=bp,
+            name,
+            column(x),
+            column(rate),
+            n=n,
+            k_enemy=1,
+            breakpoint=bp,
             annihilation=column(annihilation),
-        )  # fmt: skip
+        )
         for name, x, rate, bp in (
             ("red", red, red_rate, red_breakpoint),
             ("blue", blue, blue_rate, blue_breakpoint),
@@ -156,11 +161,10 @@ def _square(
     bad value in one battle costs the others nothing, and is reported by name."""
     if seed is not None:
         raise InputError("seed", "a seed applies only with replications")
-    cols = []
-    for name, val in (("red", red), ("blue", blue), ("red_rate", red_rate),
-                      ("blue_rate", blue_rate)):  # fmt: skip
-        arr = np.asarray(val, dtype=np.float64)
-        cols.append(np.ascontiguousarray(np.broadcast_to(arr, (n,))))
+    cols = [
+        np.ascontiguousarray(np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)))
+        for v in (red, blue, red_rate, blue_rate)
+    ]
     R0, B0, a, b = cols
     levels = []
     for name, bp, x in (("red_breakpoint", red_breakpoint, R0),

@@ -96,14 +96,14 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
     import numba
 
     if folder:
-        numba.config.CACHE_DIR = folder
+        numba.config.CACHE_DIR = folder  # type: ignore[attr-defined]
     modules: dict[str, types.ModuleType] = {
         "kernel": kernel,
         "integrator": integrator,
         "stochastic": stochastic,
         "closed_form": closed_form,
     }
-    options = {"cache": folder != "", "nogil": True, "error_model": "numpy"}
+    cache = folder != ""
     for mod_name, name in which:
         orig = getattr(modules[mod_name], name)
         if not isinstance(orig, types.FunctionType):
@@ -111,7 +111,7 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
         # the small helpers of the right-hand side are inlined by numba itself: calls
         # between compiled functions cost more than these helpers do
         inline = INLINE if name in INLINED else "never"
-        fast = numba.njit(inline=inline, **options)(orig)
+        fast = numba.njit(cache=cache, nogil=True, error_model="numpy", inline=inline)(orig)
         # every module that imported this function by name calls the compiled one
         for mod in modules.values():
             if mod.__dict__.get(name) is orig:

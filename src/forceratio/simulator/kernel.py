@@ -17,20 +17,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from forceratio.simulator.result import ANNIHILATION, BLUE, BREAKPOINT, NONE, RED, T_MAX
+from forceratio.simulator.result import ANNIHILATION, BLUE, BREAKPOINT, NONE, RED
 from forceratio.simulator.tableau import (
     COL_C,
     COL_E,
     COL_P,
-    DRAW_FRACTION,
-    ERROR_EXPONENT,
-    FIRST_STEP_FRACTION,
-    MAX_FACTOR,
-    MIN_FACTOR,
-    MIN_STEP,
     ROOT_ITERATIONS,
     ROOT_TOLERANCE,
-    SAFETY,
 )
 
 FloatArray = NDArray[np.float64]

@@ -219,4 +219,3 @@ def simulate(
     if method == "closed_form" or (method == "auto" and closed_form_applies(eng)):
         return solve_closed_form(eng, t_max=t_max, times=tt)
     return integrate(eng, t_max=t_max, times=tt, rtol=rtol)
-

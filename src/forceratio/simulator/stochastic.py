@@ -60,8 +60,9 @@ LEAP_RTOL = 1e-8
 
 
 def seed_run(seed: int) -> None:
-    """Seed this thread's generator for one run (numba keeps one generator per thread)."""
-    np.random.seed(seed)
+    """Seed this thread's generator for one run.  Compiled code has numpy's legacy
+    functions only, with one generator per thread; a run seeds it and then draws alone."""
+    np.random.seed(seed)  # noqa: NPY002
 
 
 def leap(
@@ -83,8 +84,8 @@ def leap(
         inflow = par[o_inflow + i]
         expected = tau * inflow - (y_new[i] - y[i])  # losses over the leap, >= 0
         p = min(max(expected / y[i], 0.0), 1.0) if units > 0 else 0.0
-        lost = np.random.binomial(units, p) if p > 0.0 else 0
-        gained = np.random.poisson(tau * inflow) if inflow > 0.0 else 0
+        lost = np.random.binomial(units, p) if p > 0.0 else 0  # noqa: NPY002
+        gained = np.random.poisson(tau * inflow) if inflow > 0.0 else 0  # noqa: NPY002
         y_new[i] = y[i] - lost + gained
     return tau
 
@@ -107,11 +108,11 @@ def event(
     while True:
         if total <= 0.0:
             return t_stop
-        t += np.random.exponential(1.0 / total)
+        t += np.random.exponential(1.0 / total)  # noqa: NPY002
         if t >= t_stop:
             return t_stop
         rates(t, y, loss, par, kr, scratch, False)
-        u = np.random.random() * total
+        u = np.random.random() * total  # noqa: NPY002
         for i in range(d):
             r = loss[i] if y[i] > 0.0 else 0.0
             if u < r:
@@ -293,7 +294,8 @@ def simulate_stochastic(
 
     compiled.run_chunked(
         stochastic.run_chunk, M, int(replications), float(t_max), float(epsilon),
-        int(max_iterations), tableau.STEP_TABLE, exact, seeds, *table.arrays(), *out.arrays(), chunk=64,
+        int(max_iterations), tableau.STEP_TABLE, exact, seeds, *table.arrays(),
+        *out.arrays(), chunk=64,
     )  # fmt: skip
     if np.any(out.status != OK):
         raise ForceratioError(

@@ -48,9 +48,7 @@ P = np.array(
 #: columns 8..11 the dense-output coefficients P.  The step reads it at run time, so the
 #: compiler does not unroll seven copies of the right-hand side (a compile-time cost).
 COL_C, COL_E, COL_P = 6, 7, 8
-STEP_TABLE = np.hstack(
-    [np.vstack([A, B[None, :]]), np.append(C, 1.0)[:, None], E[:, None], P]
-)
+STEP_TABLE = np.hstack([np.vstack([A, B[None, :]]), np.append(C, 1.0)[:, None], E[:, None], P])
 
 # Step-size control (Hairer, Norsett & Wanner 1993, II.4), names as in scipy's rk.py.
 #: Safety factor on the optimal step.
