@@ -110,8 +110,11 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
             continue  # compiled already
         # the small helpers of the right-hand side are inlined by numba itself: calls
         # between compiled functions cost more than these helpers do
-        inline = INLINE if name in INLINED else "never"
-        fast = numba.njit(cache=cache, nogil=True, error_model="numpy", inline=inline)(orig)
+        inline = "always" if name in INLINED and INLINE == "always" else "never"
+        jit = numba.njit(  # type: ignore[call-overload]
+            cache=cache, nogil=True, error_model="numpy", inline=inline
+        )
+        fast = jit(orig)
         # every module that imported this function by name calls the compiled one
         for mod in modules.values():
             if mod.__dict__.get(name) is orig:
