@@ -20,6 +20,9 @@ import pandas as pd
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.model import Scenario, validate_scenario
+from forceratio.scenarios.parameters import LABELS as PARAMETER_LABELS
+from forceratio.scenarios.parameters import label as parameter_label
+from forceratio.scenarios.parameters import unit as parameter_unit
 
 BUILTIN_ORDER = (
     "strike-12june-strip",
@@ -147,6 +150,7 @@ def load(
 
 
 __all__ = [
+    "PARAMETER_LABELS",
     "Prepared",
     "Scenario",
     "apply_sets",
@@ -154,5 +158,7 @@ __all__ = [
     "export",
     "load",
     "load_scenario",
+    "parameter_label",
+    "parameter_unit",
     "table_loader",
 ]
