@@ -79,7 +79,7 @@ def show(
 
     from forceratio.scenarios.compare import Session
     from forceratio.scenarios.model import CATEGORIES
-    from forceratio.scenarios.parameters import parameter_rows
+    from forceratio.scenarios.registry import parameter_rows
 
     session = Session(_overrides(table), uncalibrated)
     prep = session.prepare(name, sets)

@@ -34,7 +34,7 @@ def _setup(
 
     from forceratio.errors import InputError
     from forceratio.scenarios.compare import Session
-    from forceratio.scenarios.parameters import lookup, sweepable
+    from forceratio.scenarios.registry import lookup, sweepable
     from forceratio.sweeps.design import Vary
 
     tables = _overrides(table)
@@ -190,7 +190,7 @@ def _list(
     import pandas as pd
 
     from forceratio.scenarios.compare import Session
-    from forceratio.scenarios.parameters import parameter_rows
+    from forceratio.scenarios.registry import parameter_rows
 
     session = Session(_overrides(table), uncalibrated)
     prep = session.prepare(scenario, sets)

@@ -179,7 +179,7 @@ def build(
             ]
         )
         parts.append("<h3>Forces at the start</h3>" + _table(forces, digits=0))
-        src = parameter_sources(prep)
+        src = parameter_sources(prep, cal.values if cal else None)
         params = pd.DataFrame(
             [
                 {

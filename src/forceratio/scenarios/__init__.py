@@ -20,9 +20,9 @@ import pandas as pd
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.model import Scenario, validate_scenario
-from forceratio.scenarios.parameters import LABELS as PARAMETER_LABELS
-from forceratio.scenarios.parameters import label as parameter_label
-from forceratio.scenarios.parameters import unit as parameter_unit
+from forceratio.scenarios.registry import LABELS as PARAMETER_LABELS
+from forceratio.scenarios.registry import label as parameter_label
+from forceratio.scenarios.registry import unit as parameter_unit
 
 BUILTIN_ORDER = (
     "strike-12june-strip",

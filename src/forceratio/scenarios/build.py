@@ -25,9 +25,9 @@ from numpy.typing import ArrayLike, NDArray
 from forceratio.errors import InputError
 from forceratio.scenarios.forces import Figures, Loader, division_slice, resolve
 from forceratio.scenarios.model import CATEGORIES, SIDES, Record, Scenario
-from forceratio.scenarios.parameters import PARAMETERS, Source, check_uncertainty, lookup
-from forceratio.scenarios.parameters import parameter_sources as parameter_sources
-from forceratio.scenarios.parameters import sweepable as sweepable
+from forceratio.scenarios.registry import PARAMETERS, Source, check_uncertainty, lookup
+from forceratio.scenarios.registry import parameter_sources as parameter_sources
+from forceratio.scenarios.registry import sweepable as sweepable
 from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import get_law
 from forceratio.simulator.schedules import Multiplier, Reinforcements

@@ -19,7 +19,7 @@ from forceratio.errors import InputError
 from forceratio.scenarios.build import prepare
 from forceratio.scenarios.compare import Session
 from forceratio.scenarios.model import validate_scenario
-from forceratio.scenarios.parameters import (
+from forceratio.scenarios.registry import (
     LABELS,
     PARAMETERS,
     applicable,
