@@ -168,6 +168,9 @@ def test_calibrated_rates_resolve_from_the_calibration_and_say_so() -> None:
     assert rows["attrition.german_rate"]["value"] == 0.0123
     assert rows["attrition.soviet_rate"]["value"] == 0.0045
     assert rows["attrition.german_rate"]["source"].startswith("calibrated on barbarossa-22june")
+    rate = lookup("attrition.german_rate")
+    assert (rate.source(prep, cal).kind, rate.source(prep).kind) == ("calibrated", "table")
+    assert rate.source(prep).key == "dupuy_institute"
     # a table default carries its citation key and whether it was read in the source
     decay = lookup("modifiers.surprise.decay_days").source(prep)
     assert (decay.kind, decay.key, decay.verified) == ("table", "oqjm", False)

@@ -152,12 +152,10 @@ class Parameter:
         key = self.factor(scn) if self.factor else None
         if raw == "calibrated":
             raw_src = _table_source(prep, key) if key else Source("assumption", "")
-            name = self.path.rsplit(".", 1)[-1]
-            text = (
-                f"calibrated on {scn.attrition.calibrate_on} (raw default: {raw_src.text})"
-                if name in (calibration or {})
-                else f"raw default, not calibrated: {raw_src.text}"
-            )
+            if self.path.rsplit(".", 1)[-1] not in (calibration or {}):
+                text = f"raw default, not calibrated: {raw_src.text}"
+                return Source(raw_src.kind, text, raw_src.key, raw_src.locator, raw_src.verified)
+            text = f"calibrated on {scn.attrition.calibrate_on} (raw default: {raw_src.text})"
             return Source("calibrated", text, raw_src.key, raw_src.locator, raw_src.verified)
         if self.note is not None:
             return Source("scenario", f"scenario file: {self.note(scn) or 'see its comment'}")
