@@ -5,6 +5,8 @@ that run, calibrate and compare them.
 table reference resolved); ``builtins()`` lists the shipped ones; ``export(name)`` gives
 a built-in's TOML text.  ``sets`` applies ``dotted.path=value`` overrides before
 validation; ``tables`` replaces data tables with user CSVs (``{"strip": "my.csv"}``).
+The sweepable parameters are data in :mod:`.registry` (``parameter_label(path)`` words one);
+a :class:`~.session.Session` shares tables and the calibration across a command.
 """
 
 from __future__ import annotations
