@@ -153,7 +153,7 @@ def evaluate(
 
 
 def _base_quality(prep: Any) -> float:
-    from forceratio.scenarios.build import sweepable
+    from forceratio.scenarios.registry import sweepable
 
     return float(sweepable(prep)["modifiers.quality.USSR"])
 
