@@ -123,7 +123,10 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
 
 
 def threads() -> int:
-    """Threads the kernels run on: ``FORCERATIO_THREADS``, else the cores available."""
+    """Threads the kernels run on: ``FORCERATIO_THREADS``, else the cores available (one
+    when numba's JIT is disabled: the plain-Python kernels share numpy's global generator)."""
+    if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
+        return 1
     env = os.environ.get("FORCERATIO_THREADS", "")
     if env.strip().isdigit() and int(env) > 0:
         return int(env)
