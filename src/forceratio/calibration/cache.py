@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -89,12 +88,13 @@ def cache_key(
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _frame_json(df: pd.DataFrame) -> str:
-    return df.to_json(orient="split", double_precision=15)
+def _frame_json(df: pd.DataFrame) -> dict[str, Any]:
+    # through Python's json, whose float repr round-trips exactly
+    return {"columns": [str(c) for c in df.columns], "data": df.to_dict(orient="list")}
 
 
-def _frame(text: str) -> pd.DataFrame:
-    return pd.read_json(io.StringIO(text), orient="split", dtype=False, convert_dates=False)
+def _frame(d: dict[str, Any]) -> pd.DataFrame:
+    return pd.DataFrame(d["data"], columns=d["columns"])
 
 
 def _meta(key: str, r: CalibrationResult) -> str:
@@ -149,7 +149,8 @@ class ResultCache:
     def get(self, key: str) -> CalibrationResult | None:
         """The entry, or None when it is missing, unreadable, corrupt or foreign."""
         try:
-            with np.load(self.path(key), allow_pickle=False) as z:
+            # our own handle: np.load leaks its file when the zip is broken
+            with open(self.path(key), "rb") as fh, np.load(fh, allow_pickle=False) as z:
                 return _decode(key, z)
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
             return None

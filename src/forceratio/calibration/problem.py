@@ -42,8 +42,8 @@ class Problem:
         clash = set(self.parameters.names) & {p.name for p in self.likelihood.nuisance}
         if clash:
             raise InputError("parameters", f"names {sorted(clash)} are also likelihood parameters")
-        if not self.free:
-            raise InputError("parameters", "no parameter is free (vary=True)")
+        if not self.parameters.free:
+            raise InputError("parameters", "no model parameter is free (vary=True)")
 
     # -- the free space -----------------------------------------------------------------
     @cached_property

@@ -4,13 +4,16 @@
 at a time as one (n_walkers / 2, k) batch, so the batch engine evaluates the walkers in one
 call.  The walkers start from the Laplace approximation at the mode (draws of the normal
 approximation, so burn-in is short).  The proposals mix differential-evolution moves
-(80 %) and snooker moves (20 %), the mixture emcee's documentation suggests for
-near-Gaussian posteriors: on the synthetic square-law test they cut the integrated
-autocorrelation time about threefold against the default stretch move (tau ~15 v ~50
-steps, 4 parameters, 16-32 walkers).  The sampler moves in the unconstrained space and the
-kept draws are mapped back.  Randomness: one integer seed spawns the streams of the
-mode's starts, the initial ensemble, emcee's own ``RandomState`` and the predictive draws,
-so the same seed gives the same draws.
+(80 %, ter Braak 2006) with emcee's default stretch move (20 %, Goodman & Weare 2010): on
+the synthetic square-law test the mixture cuts the integrated autocorrelation time about
+threefold against the stretch move alone (tau ~15 v ~50 steps, 4 parameters, 16-32
+walkers).  emcee 3.1.6's ``DESnookerMove`` is NOT used: it divides the snooker direction by
+the square root of its norm instead of the norm (``emcee/moves/de_snooker.py``), so the
+move is not reversible, and with it the coverage test's intervals came out too narrow (95 %
+intervals covered the truth in 90 % of 160 cases, sigma's in 80 %).  The sampler moves in
+the unconstrained space and the kept draws are mapped back.  Randomness: one integer seed
+spawns the streams of the mode's starts, the initial ensemble, emcee's own
+``RandomState`` and the predictive draws, so the same seed gives the same draws.
 """
 
 from __future__ import annotations
@@ -108,7 +111,7 @@ def sample_posterior(
     mode = find_mode(problem, n_starts=n_starts, seed=s_mode)
     cov = laplace_covariance(problem, mode.z)
     p0 = _initial_ensemble(problem, mode.z, cov, nw, np.random.default_rng(s_init))
-    moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
+    moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.StretchMove(), 0.2)]
     sampler = emcee.EnsembleSampler(nw, k, problem.log_posterior, vectorize=True, moves=moves)
     sampler.random_state = np.random.RandomState(s_emcee.generate_state(1)[0]).get_state()
     sampler.run_mcmc(p0, n_steps, progress=False)
