@@ -127,7 +127,10 @@ class Parameters:
         """A full batch from the free columns: (n, n_free) -> (n, n_params), fixed columns
         at their values."""
         v = np.atleast_2d(np.asarray(free_values, dtype=float))
-        out = np.tile(self.starts, (v.shape[0], 1))
+        if self.free_index.size == len(self.items):
+            return v.copy()
+        out = np.empty((v.shape[0], len(self.items)))
+        out[:] = self.starts
         out[:, self.free_index] = v
         return out
 
