@@ -42,6 +42,11 @@ DESCRIPTIONS: dict[str, str] = {
         "What was where on a date: German rail echelons, the 81.6% share, Soviet echelons "
         "and deployment deadlines"
     ),
+    "operations_1941": (
+        "The 1941 operations beyond the border battles (Smolensk, Uman, Kiev, Leningrad, "
+        "Vyazma-Bryansk, Moscow; Dubno-Brody): dates, strengths, losses by kind, prisoners, "
+        "equipment lost, German losses by month and army group"
+    ),
     "modifiers": (
         "Published combat modifiers: Dupuy's surprise and posture factors (from a "
         "transcription), exchange ratios standing in for CEV"
