@@ -48,6 +48,40 @@ def test_third_panzer_group_fights_in_the_west_sector() -> None:
     assert "3rd Panzer Group (Army Group Centre)" not in raw.split("[[records]]")[0]
 
 
+def test_third_panzer_group_share_is_sweepable_and_moves_it_between_sectors() -> None:
+    """share = 1 puts the whole 3rd Panzer Group back in the Baltic sector (the old
+    placement); per-sample shares equal separate runs; the total never changes."""
+    from forceratio.scenarios.build import build
+
+    prep = scenarios.load("barbarossa-22june")
+    north = data.load("north")
+    pz3 = np.array(
+        [
+            float(_row(north, "3rd Panzer Group (Army Group Centre)", c)["value"])
+            if c != "aircraft"
+            else 0.0
+            for c in CATEGORIES
+        ]
+    )
+    shares = np.array([0.0, 0.25, 1.0])
+    b = build(prep, samples={"transfers.pz3_north.share": shares})
+    de = (b.initial["Germany"] + b.struck["Germany"]).reshape(3, b.s, -1)
+    nw, west = (
+        prep.sectors.index("North-West (Baltic operation)"),
+        prep.sectors.index("West (Belorussian operation)"),
+    )
+    for i, sh in enumerate(shares):
+        assert de[i, nw] == pytest.approx(_sector(prep, prep.sectors[nw], "Germany") + sh * pz3)
+        assert de[i, west] == pytest.approx(_sector(prep, prep.sectors[west], "Germany") - sh * pz3)
+        assert de[i].sum(axis=0) == pytest.approx(de[0].sum(axis=0))
+        one = build(prep, samples={"transfers.pz3_north.share": [sh]})
+        assert np.array_equal(one.initial["Germany"], b.initial["Germany"].reshape(3, b.s, -1)[i])
+    with pytest.raises(InputError, match=r"transfers.pz3_north.share"):
+        build(prep, samples={"transfers.pz3_north.share": [1.5]})
+    with pytest.raises(InputError, match=r"transfer .pz3_north.: unknown sector .Nowhere."):
+        scenarios.load("barbarossa-22june", sets=["transfers.0.to=Nowhere"])
+
+
 # ------------------------------------------------------------------ A3, A4: one basis
 def test_guns_carry_their_basis_and_the_other_basis_as_a_range() -> None:
     for name in ("strip", "north"):

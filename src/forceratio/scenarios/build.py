@@ -51,6 +51,8 @@ class Prepared:
     slices: dict[str, Figures]
     factors: dict[str, float]  # published modifier values used as defaults
     factor_sources: dict[str, str] = field(default_factory=dict)
+    transfers: list[tuple[int, int, int, Figures]] = field(default_factory=list)
+    # (side index, from sector, to sector, the part's figures) per scenario transfer
 
     @property
     def sectors(self) -> list[str]:
@@ -122,7 +124,12 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
     slices = {}
     if scn.combat_power == "division_slices":
         slices = {s: division_slice(load, s, "division_equivalents") for s in SIDES}
-    prep = Prepared(scn, forces, arrivals, records, slices, factors)
+    moves = []
+    for i, tr in enumerate(scn.transfers):
+        part = resolve([tr.part], tr.side, scn.date, load, f"transfers.{i}.part")
+        names = [sec.name for sec in scn.sectors]
+        moves.append((SIDES.index(tr.side), names.index(tr.from_sector), names.index(tr.to), part))
+    prep = Prepared(scn, forces, arrivals, records, slices, factors, transfers=moves)
     known = sweepable(prep)
     for path in scn.uncertainty:
         if path not in known:
@@ -170,6 +177,8 @@ def sweepable(prep: Prepared, calibration: Mapping[str, float] | None = None) ->
     if scn.combat_power == "custom":
         for cat in CATEGORIES:
             out[f"weights.{cat}.value"] = scn.weights[cat].value
+    for tr in scn.transfers:
+        out[f"transfers.{tr.name}.share"] = tr.share
     return out
 
 
@@ -201,6 +210,8 @@ def parameter_sources(prep: Prepared) -> dict[str, str]:
     for cat in CATEGORIES:
         if scn.combat_power == "custom":
             out[f"weights.{cat}.value"] = scn.weights[cat].source
+    for tr in scn.transfers:
+        out[f"transfers.{tr.name}.share"] = "scenario file: " + (tr.note or "see its comment")
     return out
 
 
@@ -229,6 +240,11 @@ def parameters(
         p: np.broadcast_to(arrays.get(p, np.asarray([v])), (n,)).astype(float)
         for p, v in base.items()
     }
+    for tr in prep.scenario.transfers:
+        share = out[f"transfers.{tr.name}.share"]
+        if np.any((share < 0) | (share > 1)):
+            bad = share[(share < 0) | (share > 1)][0]
+            raise InputError(f"transfers.{tr.name}.share", f"must be in [0, 1], got {bad:g}")
     for path in (
         "breakpoints.USSR",
         "breakpoints.Germany",
@@ -316,6 +332,26 @@ def _reinforcements(
     return reinf, knots, flat
 
 
+def _transferred(
+    prep: Prepared, par: Mapping[str, FloatArray], side: str, strength: FloatArray, n: int, s: int
+) -> FloatArray:
+    """Move each transfer's share of its part from one sector to another (rows are
+    sample-major: sample i, sector j is row i * S + j); a total below zero is an error."""
+    moves = [m for m in prep.transfers if SIDES[m[0]] == side]
+    if not moves:
+        return strength
+    out = np.array(strength, dtype=float).reshape(n, s, K)
+    for tr, (_, src, dst, part) in zip(prep.scenario.transfers, prep.transfers, strict=True):
+        if tr.side != side:
+            continue
+        moved = par[f"transfers.{tr.name}.share"][:, None] * part.value[None, :]  # (N, K)
+        out[:, src] -= moved
+        out[:, dst] += moved
+    if np.any(out < -1e-9):
+        raise InputError("transfers", f"a transfer leaves {side} below zero in a sector")
+    return np.maximum(out, 0.0).reshape(n * s, K)
+
+
 @dataclass(frozen=True)
 class Built:
     engagement: Engagement
@@ -361,6 +397,7 @@ def build(
             strength = np.asarray(forces[side], dtype=float).reshape(n * s, K)
         else:
             strength = np.tile(np.stack([f.value for f in prep.forces[side]]), (n, 1))
+        strength = _transferred(prep, par, side, strength, n, s)
         hit = np.zeros_like(strength)
         if scn.modifiers.air_strike.by not in ("none", side):
             frac = np.repeat(par["modifiers.air_strike.destroyed_fraction"], s)

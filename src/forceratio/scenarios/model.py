@@ -130,6 +130,21 @@ class Sector(_Strict):
         return v
 
 
+class Transfer(_Strict):
+    """A share of one formation (``part``, one side's) fighting in sector ``to`` instead of
+    ``from_sector``, where the forces count it: ``share`` of it moves (0 = none).  The share
+    is sweepable as ``transfers.<name>.share`` (for a split that no source settles, such as
+    the 3rd Panzer Group's between the Baltic and Belorussian operations)."""
+
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
+    side: Side
+    part: ForcePart
+    from_sector: str
+    to: str
+    share: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.0
+    note: str = ""
+
+
 class Surprise(_Strict):
     """Dupuy's surprise (modifiers table): the surprising side's fire is multiplied by the
     surprised side's vulnerability factor, the surprised side's fire by the surpriser's
@@ -224,6 +239,7 @@ class Scenario(_Strict):
     replications: Annotated[int, Field(ge=0, le=100_000)] = 0
     seed: Annotated[int, Field(ge=0)] = 1941
     uncertainty: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    transfers: list[Transfer] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
     @field_validator("date")
@@ -268,6 +284,12 @@ class Scenario(_Strict):
             for s in rec.sectors or []:
                 if s not in names:
                     raise ValueError(f"record {rec.label!r}: unknown sector {s!r}")
+        for tr in self.transfers:
+            for s in (tr.from_sector, tr.to):
+                if s not in names:
+                    raise ValueError(f"transfer {tr.name!r}: unknown sector {s!r}")
+        if len({tr.name for tr in self.transfers}) != len(self.transfers):
+            raise ValueError("transfer names must be unique")
         return self
 
 
