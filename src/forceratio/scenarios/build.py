@@ -126,9 +126,9 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
         slices = {s: division_slice(load, s, "division_equivalents") for s in SIDES}
     moves = []
     for i, tr in enumerate(scn.transfers):
-        part = resolve([tr.part], tr.side, scn.date, load, f"transfers.{i}.part")
+        moved = resolve([tr.part], tr.side, scn.date, load, f"transfers.{i}.part")
         names = [sec.name for sec in scn.sectors]
-        moves.append((SIDES.index(tr.side), names.index(tr.from_sector), names.index(tr.to), part))
+        moves.append((SIDES.index(tr.side), names.index(tr.from_sector), names.index(tr.to), moved))
     prep = Prepared(scn, forces, arrivals, records, slices, factors, transfers=moves)
     known = sweepable(prep)
     for path in scn.uncertainty:
@@ -341,15 +341,15 @@ def _transferred(
     if not moves:
         return strength
     out = np.array(strength, dtype=float).reshape(n, s, K)
-    for tr, (_, src, dst, part) in zip(prep.scenario.transfers, prep.transfers, strict=True):
+    for tr, (_, src, dst, fig) in zip(prep.scenario.transfers, prep.transfers, strict=True):
         if tr.side != side:
             continue
-        moved = par[f"transfers.{tr.name}.share"][:, None] * part.value[None, :]  # (N, K)
+        moved = par[f"transfers.{tr.name}.share"][:, None] * fig.value[None, :]  # (N, K)
         out[:, src] -= moved
         out[:, dst] += moved
     if np.any(out < -1e-9):
         raise InputError("transfers", f"a transfer leaves {side} below zero in a sector")
-    return np.maximum(out, 0.0).reshape(n * s, K)
+    return np.asarray(np.maximum(out, 0.0).reshape(n * s, K), dtype=float)
 
 
 @dataclass(frozen=True)
