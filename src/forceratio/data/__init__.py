@@ -39,7 +39,8 @@ DESCRIPTIONS: dict[str, str] = {
         "Halder's and Budnitsky's German losses, tank, gun and aircraft losses, depth"
     ),
     "timeline": (
-        "What was where on a date: German rail echelons, the 81.6% share, Soviet echelons "
+        "What was where on a date: German rail echelons, the 81.6% share (a range), the "
+        "panzer divisions and the OKH reserve, Soviet echelons "
         "and deployment deadlines"
     ),
     "operations_1941": (
@@ -49,7 +50,7 @@ DESCRIPTIONS: dict[str, str] = {
     ),
     "modifiers": (
         "Published combat modifiers: Dupuy's surprise and posture factors (from a "
-        "transcription), exchange ratios standing in for CEV"
+        "transcription), exchange ratios standing in for CEV, equipment readiness"
     ),
 }
 
