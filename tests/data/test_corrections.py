@@ -353,3 +353,19 @@ def test_operation_scenarios_take_each_side_from_its_own_rows(name: str) -> None
     assert sides == {"USSR", "Germany"}
     start, end = (dt.date.fromisoformat(d) for d in (prep.scenario.date, "1941-12-31"))
     assert prep.scenario.duration_days <= (end - start).days
+
+
+def test_a_not_found_strength_stops_a_scenario_unless_left_out(tmp_path: Path) -> None:
+    """Smolensk's Soviet aircraft are NOT FOUND: a part that takes them fails with one line;
+    the built-in scenario leaves them out by name."""
+    raw = scenarios.export("smolensk-1941").replace(
+        'categories = ["personnel", "tanks", "guns_mortars"]', ""
+    )
+    p = tmp_path / "s.toml"
+    p.write_text(raw, encoding="utf-8")
+    with pytest.raises(InputError, match="aircraft is empty in the table"):
+        scenarios.load(str(p))
+    prep = scenarios.load("smolensk-1941")
+    assert float(prep.forces["USSR"][0].value[CATEGORIES.index("aircraft")]) == 0.0
+    with pytest.raises(InputError, match="unknown category 'ships'"):
+        scenarios.load("smolensk-1941", sets=['sectors.0.forces.USSR.0.categories=["ships"]'])

@@ -114,8 +114,8 @@ def resolve_part(part: ForcePart, side: str, date: str, load: Loader, where: str
     found = False
     for k, cat in enumerate(CATEGORIES):
         row = rows[rows["category"] == cat]
-        if row.empty or (np.isnan(float(row["value"].iloc[0])) and row["verified"].iloc[0] == "no"):
-            continue  # absent, or a figure NOT FOUND: unknown, so left out (zero) and flagged
+        if row.empty or (part.categories is not None and cat not in part.categories):
+            continue
         found = True
         out.value[k], out.low[k], out.high[k] = _figure(row, where, f"{part.formation} {cat}")
     if not found:

@@ -38,7 +38,9 @@ class ForcePart(_Strict):
     Table parts select the rows with ``formation`` (exact) and ``as_of`` (exact, default
     the scenario date) and take every category of CATEGORIES they hold.  With
     ``divisions_via``, the part's ``divisions`` row is multiplied by the side's
-    all-arms division slice from that table (``division_equivalents``).  A negative
+    all-arms division slice from that table (``division_equivalents``).  ``categories``
+    limits a table part to those categories (the others count as 0), for instance to leave
+    out a figure the table marks NOT FOUND.  A negative
     ``scale`` subtracts (for "Army Group Centre minus the 3rd Panzer Group").
     """
 
@@ -48,6 +50,7 @@ class ForcePart(_Strict):
     inline: dict[str, NonNeg] | None = None
     scale: Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False)] = 1.0
     divisions_via: str | None = None
+    categories: list[str] | None = None
     note: str = ""
 
     @model_validator(mode="after")
@@ -65,6 +68,9 @@ class ForcePart(_Strict):
                 )
         if self.as_of is not None:
             _check_date(self.as_of)
+        unknown_cats = set(self.categories or []) - set(CATEGORIES)
+        if unknown_cats:
+            raise ValueError(f"unknown category {sorted(unknown_cats)[0]!r} in categories")
         return self
 
 
