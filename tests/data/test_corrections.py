@@ -340,7 +340,9 @@ def test_data_show_lists_the_operations() -> None:
         assert op in res.stdout
 
 
-@pytest.mark.parametrize("name", ["smolensk-1941", "kiev-1941", "uman-1941", "leningrad-1941"])
+@pytest.mark.parametrize(
+    "name", ["smolensk-1941", "kiev-1941", "uman-1941", "leningrad-1941", "vyazma-1941"]
+)
 def test_operation_scenarios_take_each_side_from_its_own_rows(name: str) -> None:
     prep = scenarios.load(name)
     df = data.load("operations_1941")
@@ -350,7 +352,8 @@ def test_operation_scenarios_take_each_side_from_its_own_rows(name: str) -> None
         rows = df[(df["formation"] == op) & (df["side"] == side) & (df["category"] == "personnel")]
         assert float(prep.forces[side][0].value[k]) == float(rows["value"].iloc[0])
     sides = {r.side for r, _ in prep.records}
-    assert sides == {"USSR", "Germany"}
+    # Vyazma-Bryansk: German losses NOT FOUND, the Soviet record a lower bound (prisoners)
+    assert sides == ({"USSR"} if name == "vyazma-1941" else {"USSR", "Germany"})
     start, end = (dt.date.fromisoformat(d) for d in (prep.scenario.date, "1941-12-31"))
     assert prep.scenario.duration_days <= (end - start).days
 

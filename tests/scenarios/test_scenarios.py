@@ -91,7 +91,7 @@ def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
 def test_every_builtin_loads_runs_and_has_the_compare_keys() -> None:
     rows = compare()
     assert [r["scenario"] for r in rows] == scenarios.builtins()
-    assert len(rows) == 9  # five 1941 comparison scenarios + four operations of 1941
+    assert len(rows) == 10  # five 1941 comparison scenarios + five operations of 1941
     for row in rows:
         assert row.keys() >= KEYS
         assert row["soviet_losses"] > 0
