@@ -372,3 +372,16 @@ def test_a_not_found_strength_stops_a_scenario_unless_left_out(tmp_path: Path) -
     assert float(prep.forces["USSR"][0].value[CATEGORIES.index("aircraft")]) == 0.0
     with pytest.raises(InputError, match="unknown category 'ships'"):
         scenarios.load("smolensk-1941", sets=['sectors.0.forces.USSR.0.categories=["ships"]'])
+
+
+def test_a_record_takes_its_own_side_rows_of_an_operation() -> None:
+    """Kiev's total_losses exists for both sides; a Soviet record takes the Soviet one."""
+    sets = [
+        'records.0.parts=[{ table = "operations_1941", formation = "Kiev strategic defensive '
+        'operation", category = "total_losses" }]',
+        'records.1.parts=[{ table = "operations_1941", formation = "Kiev strategic defensive '
+        'operation", category = "total_losses" }]',
+    ]
+    prep = scenarios.load("kiev-1941", sets=sets)
+    got = {r.side: float(f.value[0]) for r, f in prep.records}
+    assert got == {"USSR": 700544.0, "Germany": 128670.0}

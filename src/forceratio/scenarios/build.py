@@ -87,6 +87,8 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
         for j, part in enumerate(rec.parts):
             df = load(part.table)
             rows = df[(df["formation"] == part.formation) & (df["category"] == part.category)]
+            if (rows["side"] == rec.side).any():  # an operation's rows hold both sides
+                rows = rows[rows["side"] == rec.side]
             if len(rows) != 1:
                 raise InputError(
                     f"records.{i}.parts.{j}",
