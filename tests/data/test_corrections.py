@@ -79,7 +79,7 @@ def test_third_panzer_group_share_is_sweepable_and_moves_it_between_sectors() ->
     with pytest.raises(InputError, match=r"transfers.pz3_north.share"):
         build(prep, samples={"transfers.pz3_north.share": [1.5]})
     with pytest.raises(InputError, match=r"transfer .pz3_north.: unknown sector .Nowhere."):
-        scenarios.load("barbarossa-22june", sets=["transfers.0.to=Nowhere"])
+        scenarios.load("barbarossa-22june", sets=["transfers.pz3_north.to=Nowhere"])
 
 
 # ------------------------------------------------------------------ A3, A4: one basis

@@ -138,11 +138,11 @@ class Sector(_Strict):
 
 class Transfer(_Strict):
     """A share of one formation (``part``, one side's) fighting in sector ``to`` instead of
-    ``from_sector``, where the forces count it: ``share`` of it moves (0 = none).  The share
-    is sweepable as ``transfers.<name>.share`` (for a split that no source settles, such as
-    the 3rd Panzer Group's between the Baltic and Belorussian operations)."""
+    ``from_sector``, where the forces count it: ``share`` of it moves (0 = none).  Keyed by
+    name under ``[transfers]``; the share is a sweep parameter ``transfers.<name>.share``
+    when the parameter registry names it (``pz3_north``: the 3rd Panzer Group's split
+    between the Baltic and Belorussian operations, which no source settles)."""
 
-    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
     side: Side
     part: ForcePart
     from_sector: str
@@ -245,7 +245,9 @@ class Scenario(_Strict):
     replications: Annotated[int, Field(ge=0, le=100_000)] = 0
     seed: Annotated[int, Field(ge=0)] = 1941
     uncertainty: dict[str, tuple[float, float]] = Field(default_factory=dict)
-    transfers: list[Transfer] = Field(default_factory=list)
+    transfers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")], Transfer] = Field(
+        default_factory=dict
+    )
     notes: list[str] = Field(default_factory=list)
 
     @field_validator("date")
@@ -290,12 +292,10 @@ class Scenario(_Strict):
             for s in rec.sectors or []:
                 if s not in names:
                     raise ValueError(f"record {rec.label!r}: unknown sector {s!r}")
-        for tr in self.transfers:
+        for key, tr in self.transfers.items():
             for s in (tr.from_sector, tr.to):
                 if s not in names:
-                    raise ValueError(f"transfer {tr.name!r}: unknown sector {s!r}")
-        if len({tr.name for tr in self.transfers}) != len(self.transfers):
-            raise ValueError("transfer names must be unique")
+                    raise ValueError(f"transfer {key!r}: unknown sector {s!r}")
         return self
 
 
