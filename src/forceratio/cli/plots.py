@@ -11,14 +11,6 @@ from forceratio.cli.data import TableOpt, _overrides
 from forceratio.cli.scenarios import SetOpt, UncalOpt
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    import os
-
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def plot_command(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
     kind: Annotated[
@@ -44,13 +36,13 @@ def plot_command(
     import io
 
     from forceratio.errors import InputError
+    from forceratio.files import check_writable, write_atomic
     from forceratio.plots import figure
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         raise InputError("--out", f"expected a .png or .svg file, got {out.name!r}")
-    if not out.parent.exists():
-        raise InputError("--out", f"directory {out.parent} does not exist")
+    check_writable(out.parent, "--out")  # before the work, not after it
     fig = figure(
         kind, scenario, sets=sets, tables=_overrides(table), uncalibrated=uncalibrated,
         source=source, x=x, y=y, outcome=outcome, samples=samples, replications=replications,
@@ -61,7 +53,7 @@ def plot_command(
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=100)
     plt.close(fig)
-    _atomic_write(out, buf.getvalue())
+    write_atomic(out, buf.getvalue(), "--out")
     print(f"wrote {out} ({kind})")
 
 
@@ -75,6 +67,7 @@ def report_command(
     seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
 ) -> None:
     """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
+    from forceratio.files import check_writable, make_dirs, write_atomic
     from forceratio.plots.html import build
     from forceratio.scenarios import builtins
 
@@ -82,10 +75,10 @@ def report_command(
         from forceratio.errors import InputError
 
         raise InputError("--out", f"{out} exists and is not a directory")
+    check_writable(out, "--out", create=True)  # before the work, not after it
     text = build(
         list(names or builtins()), tables=_overrides(table), uncalibrated=uncalibrated, seed=seed
     )
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / "report.html"
-    _atomic_write(target, text.encode("utf-8"))
+    target = make_dirs(out, "--out") / "report.html"
+    write_atomic(target, text, "--out")
     print(f"wrote {target} ({len(text) / 1e6:.1f} MB)")
