@@ -53,7 +53,7 @@ def read_user_bytes(path: Path | str, field: str | None = None) -> bytes:
     except OSError as exc:
         raise InputError(where, f"cannot read: {_reason(exc)}") from None
     if len(data) > limit:
-        raise InputError(where, _too_big(len(data), limit, at_least=True))
+        raise InputError(where, _too_big(limit, limit, at_least=True))
     return data
 
 
