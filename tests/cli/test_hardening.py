@@ -62,9 +62,7 @@ def read_only(tmp_path: Path) -> Iterator[Path]:
 
 
 # --------------------------------------------------------------- tracebacks -> one line
-def test_fit_on_a_directory_is_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_fit_on_a_directory_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     line = refused(capsys, ["fit", str(tmp_path)])
     assert "is a directory" in line
 
