@@ -10,7 +10,6 @@ from numpy.typing import ArrayLike
 from forceratio.errors import InputError
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
 from forceratio.simulator.laws import Law, get_law
-from forceratio.simulator.magnitudes import check_battle_inputs
 from forceratio.simulator.result import BattleResult
 from forceratio.simulator.solve import Method as DetMethod
 from forceratio.simulator.solve import (
@@ -83,7 +82,9 @@ def battle(
     ('red', 481.66, 124.14)
     """
     lw = get_law(law, p=p, q=q, w=w)
-    check_battle_inputs(red, blue, red_rate, blue_rate, seed)
+    from forceratio.simulator.magnitudes import check_battle_inputs
+
+    check_battle_inputs(red, blue, red_rate, blue_rate, seed)  # no silent under/overflow
     t_max_f, tt = check_times(t_max, times)
     fast = _square_fast_path(
         lw, red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint, t_max_f, tt,
