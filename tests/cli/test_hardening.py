@@ -240,6 +240,21 @@ def test_sweep_chunks_too_big_for_memory_refused(
     assert "of memory" in line
 
 
+@pytest.mark.parametrize(
+    ("kind", "option", "value"),
+    [("distribution", "--replications", "1000000000"), ("tornado", "--samples", "1073741824")],
+)
+def test_figures_too_big_for_memory_refused(
+    kind: str, option: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(tmp_path / "x.png")
+    line = refused(
+        capsys, ["plot", "strike-12june-strip", "--kind", kind, option, value, "--out", out]
+    )
+    assert option in line
+    assert "of memory" in line
+
+
 # ------------------------------------------------------------------ silent wrong answers
 @pytest.mark.parametrize("tiny", ["1e-300", "1e-200"])
 def test_subnormal_strengths_refused_not_won_by_the_wrong_side(

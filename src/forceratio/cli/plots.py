@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from forceratio.cli.data import TableOpt, _overrides
 from forceratio.cli.scenarios import SetOpt, UncalOpt
+
+
+def _check_plot_size(
+    session: Any, scenario: str, sets: list[str] | None, kind: str, samples: int, reps: int
+) -> None:
+    """Refuse a figure whose runs would not fit in memory, before computing it."""
+    from forceratio.limits import check_runs
+
+    if kind == "distribution":
+        check_runs("--replications", reps, f"{reps:,} replications")
+    elif kind == "tornado":
+        d = len(session.prepare(scenario, tuple(sets or ())).scenario.uncertainty)
+        check_runs("--samples", samples * (d + 2), f"{samples * (d + 2):,} runs")
 
 
 def plot_command(
@@ -46,6 +59,7 @@ def plot_command(
     from forceratio.scenarios.session import Session
 
     session = Session(_overrides(table), uncalibrated)
+    _check_plot_size(session, scenario, sets, kind, samples, replications)
     indices = None
     if kind == "tornado":  # the analysis runs here, the figure only draws it
         from forceratio.sweeps.sensitivity import declared_sobol
