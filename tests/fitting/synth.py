@@ -28,8 +28,8 @@ def series(
     """Strengths at days 0..days.  ``red_arrivals[d]`` men join right after day d's
     observation (the after-observation convention).  ``noise``: multiplicative measurement
     error exp(N(0, noise**2)); ``loss_noise``: each day's losses of each side multiplied by
-    exp(N(0, loss_noise**2) - loss_noise**2 / 2) (mean one).  ``attack[d]`` (+1 red, -1 blue) for the day ending at d + 1
-    multiplies the attacker's losses by ``attack_factor``."""
+    exp(N(0, loss_noise**2) - loss_noise**2 / 2) (mean one).  ``attack[d]`` (+1 red,
+    -1 blue) for the day ending at d + 1 multiplies the attacker's losses by ``attack_factor``."""
     rng = np.random.default_rng(seed)
     arrivals = red_arrivals or {}
     y = np.array([red0, blue0], dtype=float)

@@ -65,7 +65,9 @@ def _guess(b: Battle, spec: LawSpec) -> np.ndarray:
     return out
 
 
-def _starts(spec: LawSpec, own: np.ndarray, done: dict[str, tuple[LawSpec, Solution]]) -> list:
+def _starts(
+    spec: LawSpec, own: np.ndarray, done: dict[str, tuple[LawSpec, Solution]]
+) -> list[np.ndarray]:
     """A law's first guess, every contained law's optimum, and a few fixed exponents."""
     starts = [own]
     inner = [done[c] for c in CONTAINS.get(spec.law, ()) if c in done]
@@ -139,11 +141,13 @@ def _result(
     span = spec.upper - spec.lower
     at_bound = [
         name.removeprefix("log_")
-        for name, x, lo, hi, s in zip(spec.names, sol.theta, spec.lower, spec.upper, span)
+        for name, x, lo, hi, s in zip(
+            spec.names, sol.theta, spec.lower, spec.upper, span, strict=True
+        )
         if min(x - lo, hi - x) <= 1e-6 * s
     ]
     not_ident = []
-    for name, iv, lo, hi in zip(spec.names, ivs, spec.lower, spec.upper):
+    for name, iv in zip(spec.names, ivs, strict=True):
         if name.startswith("log_") and iv.high is None:
             not_ident.append(name.removeprefix("log_"))
         elif not name.startswith("log_") and iv.low is None and iv.high is None:

@@ -52,7 +52,7 @@ class Objective:
         b = self.battle
         ann = b.annihilated()
         masks, cons = [], []
-        for obs, dead in zip((b.red, b.blue), ann):
+        for obs, dead in zip((b.red, b.blue), ann, strict=True):
             m = np.isfinite(obs)
             m[0] = False
             c = np.zeros_like(m)

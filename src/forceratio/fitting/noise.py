@@ -100,7 +100,7 @@ def estimate(
         sign, logdet_info = np.linalg.slogdet(info)
         if sign <= 0:
             return math.inf
-        return float(np.sum(np.log(np.diag(c)))) + 0.5 * (float(resid @ w) + logdet_info)
+        return float(np.sum(np.log(np.diag(c)))) + 0.5 * (float(resid @ w) + float(logdet_info))
 
     s0 = max(float(np.sqrt(np.mean(resid**2 / meas))), 1e-9)
     # a coarse grid first (the likelihood has a local optimum on each axis), then polish

@@ -137,7 +137,7 @@ def akaike_weights(results: list[FitResult]) -> None:
     lo = min(finite)
     w = [math.exp(-0.5 * (c - lo)) if math.isfinite(c) else 0.0 for c in crit]
     tot = sum(w)
-    for r, x in zip(results, w):
+    for r, x in zip(results, w, strict=True):
         r.akaike_weight = x / tot
 
 
