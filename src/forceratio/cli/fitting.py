@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,48 +14,99 @@ from forceratio.cli.output import Format, print_frame, print_json
 validate_app = typer.Typer(help="Validate the models on real battles.", no_args_is_help=True)
 
 
+class ArrivalsConvention(enum.StrEnum):
+    after_observation = "after-observation"
+    in_observation = "in-observation"
+
+
+def _interval(ci: tuple[float | None, float | None] | list[float | None]) -> str:
+    lo, hi = ci
+    if lo is None and hi is None:
+        return "—"
+    left = "open" if lo is None else f"{lo:.4g}"
+    right = "open" if hi is None else f"{hi:.4g}"
+    return f"{left} .. {right}"
+
+
 def fit_command(
     data: Annotated[
-        Path, typer.Argument(help="CSV: day, red, blue[, *_reinforcements, *_losses].")
+        Path,
+        typer.Argument(help="CSV: day, red, blue[, *_reinforcements, *_losses, attacker]."),
     ],
     law: Annotated[
         str, typer.Option("--law", help="square, linear, logarithmic, helmbold, power or all.")
     ] = "square",
+    arrivals: Annotated[
+        ArrivalsConvention,
+        typer.Option(
+            "--arrivals",
+            help="after-observation: a day's arrivals join after that day's strength is "
+            "counted; in-observation: the day's strength already includes them.",
+        ),
+    ] = ArrivalsConvention.after_observation,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
-    """Fit an attrition law (reinforcements included) to daily strengths."""
+    """Fit attrition laws (arrivals, annihilation and attack days included) to daily
+    strengths; profile-likelihood intervals, AICc/BIC, Akaike weights and likelihood-ratio
+    tests of the nested laws."""
     import pandas as pd
 
-    from forceratio.fitting import fit
+    from forceratio.fitting import FIT_LAWS, fit_laws, read_battle
+    from forceratio.fitting.result import INTERVAL_METHOD
 
-    res = fit(data, law)
-    results = res if isinstance(res, list) else [res]
+    battle = read_battle(data, arrivals=arrivals.value)
+    laws = list(FIT_LAWS) if law == "all" else [law]
+    results, tests = fit_laws(battle, laws, arrivals.value)
     records = [r.to_dict() for r in results]
     if fmt is Format.json:
-        print_json(records if isinstance(res, list) else records[0])
+        if law == "all":
+            print_json(
+                {
+                    "fits": records,
+                    "likelihood_ratio_tests": tests,
+                    "skipped": [x for x in laws if x not in {r.law for r in results}],
+                }
+            )
+        else:
+            print_json(records[0])
         return
     rows = []
     for r in results:
-        row = {
-            "law": r.law,
-            "red_rate": r.red_rate,
-            "red_rate 95% CI": f"{r.red_rate_ci[0]:.4g} .. {r.red_rate_ci[1]:.4g}",
-            "blue_rate": r.blue_rate,
-            "blue_rate 95% CI": f"{r.blue_rate_ci[0]:.4g} .. {r.blue_rate_ci[1]:.4g}",
-            "exponents": ", ".join(
-                f"{k} = {v:.3f} ({r.exponents_ci[k][0]:.3f} .. {r.exponents_ci[k][1]:.3f})"
-                for k, v in r.exponents.items()
-            )
-            or "—",
-            "R²": r.r2,
-            "AIC": r.aic,
-        }
-        rows.append(row)
-    df = pd.DataFrame(rows)
+        rows.append(
+            {
+                "law": r.law,
+                "red_rate": f"{r.red_rate:.4g}",
+                "red_rate 95% CI": _interval(r.red_rate_ci),
+                "blue_rate": f"{r.blue_rate:.4g}",
+                "blue_rate 95% CI": _interval(r.blue_rate_ci),
+                "other parameters": ", ".join(
+                    f"{k} = {v:.3f} ({_interval(r.exponents_ci[k])})"
+                    for k, v in r.exponents.items()
+                )
+                or "—",
+                "R²": r.r2,
+                "AICc": r.aicc,
+                "weight": r.akaike_weight,
+                "n": r.n_obs,
+                "k": r.k,
+                "converged": "yes" if r.converged else "NO",
+                "at a bound": ", ".join(r.at_bound) or "—",
+                "not identifiable": ", ".join(r.not_identifiable) or "—",
+            }
+        )
+    print_frame(pd.DataFrame(rows), fmt, title=f"Fit to {data}", digits=4)
+    if tests:
+        print_frame(pd.DataFrame(tests), fmt, title="Likelihood-ratio tests, nested laws", digits=4)
     if fmt is Format.table:
-        df["red_rate"] = df["red_rate"].map(lambda v: f"{v:.4g}")
-        df["blue_rate"] = df["blue_rate"].map(lambda v: f"{v:.4g}")
-    print_frame(df, fmt, title=f"Fit to {data}", digits=4)
+        first = results[0]
+        print(
+            f"Intervals: {INTERVAL_METHOD}. Noise: measurement sd "
+            f"{first.sigma_measurement:.3g}, day-to-day loss sd {first.sigma_process:.3g}. "
+            f"Arrivals: {arrivals.value}."
+        )
+        for r in results:
+            if not r.converged:
+                print(f"{r.law}: the fit did not converge ({r.message}); do not use it.")
 
 
 def cdb90_command(
