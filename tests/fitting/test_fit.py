@@ -106,14 +106,6 @@ def test_power_and_helmbold_recover_their_exponents() -> None:
     assert h.exponents["w"] == pytest.approx(0.7, abs=1e-3)
 
 
-def test_intervals_cover_at_about_the_nominal_rate() -> None:
-    draws, hits = 40, 0
-    for seed in range(draws):
-        f = _one(fit(synthetic(0.02, 0.03, noise=0.01, seed=100 + seed, arrival=None), "square"))
-        hits += int(covers(f.red_rate_ci, 0.02))
-    assert 0.82 <= hits / draws <= 1.0
-
-
 def test_all_laws_prefer_the_true_one_by_aic() -> None:
     res = fit(synthetic(2e-6, 3e-6, p=1.0, q=1.0, noise=0.002, seed=5, arrival=None), "all")
     assert isinstance(res, list)

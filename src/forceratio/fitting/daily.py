@@ -167,7 +167,11 @@ def _result(
     mr, mb, _, _ = obj.observed()
     ys = np.concatenate([b.red[mr] / sr, b.blue[mb] / sb])
     group = np.concatenate([np.zeros(mr.sum()), np.ones(mb.sum())])
-    sst = sum(float(np.sum((ys[group == g] - ys[group == g].mean()) ** 2)) for g in (0, 1))
+    sst = sum(
+        float(np.sum((ys[group == g] - ys[group == g].mean()) ** 2))
+        for g in (0, 1)
+        if (group == g).any()
+    )
     ss = float(np.sum(e**2))
     n_e = e.shape[1]
     ll = -0.5 * (n_e * math.log(2 * math.pi) + nz.log_det + sol.cost)

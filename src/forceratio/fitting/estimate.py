@@ -143,7 +143,7 @@ def minimise(obj: Objective, start: FloatArray, free: FloatArray | None = None) 
         warnings.simplefilter("ignore", RuntimeWarning)
         res = optimize.least_squares(
             fun, x0, jac=jacobian(obj, fixed, free), bounds=(spec.lower[free], spec.upper[free]),
-            xtol=1e-10, ftol=1e-12, gtol=1e-10, max_nfev=200,
+            xtol=1e-9, ftol=1e-10, gtol=1e-10, max_nfev=100,
         )  # fmt: skip
     theta = fixed.copy()
     theta[free] = res.x
@@ -173,6 +173,14 @@ def best_of(obj: Objective, starts: list[FloatArray]) -> Solution:
 class Interval:
     low: float | None  # None: open (the profile never rose enough before the bound)
     high: float | None
+
+
+def _crossing(prof: Callable[[float], float], inside: float, outside: float) -> float:
+    """Where the profile crosses its threshold between a point inside and one outside (the
+    inner fits are warm-started, so a re-evaluation may land on either side)."""
+    if prof(inside) >= 0:
+        return inside
+    return float(optimize.brentq(prof, inside, outside, xtol=1e-4))
 
 
 def profile_intervals(obj: Objective, sol: Solution, n: int, level: float = 0.95) -> list[Interval]:
@@ -211,11 +219,10 @@ def profile_intervals(obj: Objective, sol: Solution, n: int, level: float = 0.95
                 trial = inside + sign * step
                 if (trial - bound) * sign >= 0:
                     if prof(float(bound)) > 0:
-                        end = float(optimize.brentq(prof, inside, float(bound), xtol=1e-4))
+                        end = _crossing(prof, inside, float(bound))
                     break
                 if prof(trial) > 0:
-                    warm[0] = sol.theta.copy()
-                    end = float(optimize.brentq(prof, inside, trial, xtol=1e-4))
+                    end = _crossing(prof, inside, trial)
                     break
                 inside, step = trial, step * 2.0
             ends.append(end)
