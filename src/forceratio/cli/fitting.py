@@ -123,38 +123,36 @@ def cdb90_command(
     import os
 
     from forceratio.errors import InputError
-    from forceratio.fitting import cdb90
+    from forceratio.fitting import cdb90, cdb90_report
 
     root = path or cdb90.default_path()
     if root is None:
         raise InputError("--path", "no CDB90 folder found at ../shared/data/cdb90; give --path")
-    v = cdb90.validate(root)
+    v = cdb90_report.validate(root)
     if write is not None:
-        text = cdb90.markdown(v, os.path.relpath(root, write.resolve().parent))
+        text = cdb90_report.markdown(v, os.path.relpath(root, write.resolve().parent))
         tmp = write.with_name(f".{write.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, write)
     if fmt is Format.json:
-        print_json(
-            {
-                "battles": v.battles,
-                "usable": v.usable,
-                "excluded": v.excluded,
-                "winner_prediction": v.scores.to_dict(orient="records"),
-                "eastern_front": v.eastern.to_dict(orient="records"),
-                "eastern_front_effectiveness_ratio": v.eastern_quantiles,
-            }
-        )
+        print_json(v.to_dict())
         return
     print_frame(v.scores, fmt, title="Winner prediction, 5-fold cross-validated", digits=3)
+    sig = v.comparisons[v.comparisons["significant_95"]]
     print_frame(
-        v.eastern[["name", "year", "german", "casualty_exchange", "effectiveness_ratio"]],
+        sig[["battles", "comparison", "log_loss_gain", "gain_lo95", "gain_hi95"]],
         fmt,
-        title="Eastern Front 1941-45: German per-capita kill rate / Soviet (square law)",
-        digits=2,
+        title=f"Differences whose paired-bootstrap 95% interval excludes 0 "
+        f"({len(sig)} of {len(v.comparisons)} comparisons)",
+        digits=3,
     )
+    print_frame(
+        v.edge, fmt, title="Eastern Front 1941-45: German edge (per-capita kill rate) by law",
+        digits=2,
+    )  # fmt: skip
     if fmt is Format.table:
-        print(", ".join(f"{k} = {x:.3f}" for k, x in v.eastern_quantiles.items()))
+        c = v.carried
+        print(f"carried in modifiers: {c['value']:.3f} ({c['low']:.3f} .. {c['high']:.3f})")
 
 
 validate_app.command("cdb90")(one_line_errors(cdb90_command))
