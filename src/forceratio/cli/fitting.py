@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+import math
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,8 +20,51 @@ class ArrivalsConvention(enum.StrEnum):
     in_observation = "in-observation"
 
 
+class Likelihood(enum.StrEnum):
+    gaussian = "gaussian"
+    poisson = "poisson"
+    negbin = "negbin"
+
+
+def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name: str) -> None:
+    import pandas as pd
+
+    from forceratio.fitting.casualties import fit_casualties
+
+    fits = [fit_casualties(battle, law, likelihood) for law in laws]
+    if fmt is Format.json:
+        records = [f.to_dict() for f in fits]
+        print_json(records if len(laws) > 1 else records[0])
+        return
+    rows = [
+        {
+            "law": f.law,
+            "red_rate": f"{f.red_rate:.4g}",
+            "red_rate 95% CI": _interval(f.red_rate_ci),
+            "blue_rate": f"{f.blue_rate:.4g}",
+            "blue_rate 95% CI": _interval(f.blue_rate_ci),
+            "other parameters": ", ".join(
+                f"{k} = {v:.3f} ({_interval(f.exponents_ci[k])})" for k, v in f.exponents.items()
+            )
+            or "—",
+            "dispersion k": f.dispersion,
+            "log-likelihood": f.log_likelihood,
+            "AICc": f.aicc,
+            "n": f.n_obs,
+            "k": f.k,
+            "converged": "yes" if f.converged else "NO",
+        }
+        for f in fits
+    ]
+    print_frame(pd.DataFrame(rows), fmt, title=f"Daily losses ({likelihood}) in {name}", digits=4)
+
+
 def _interval(ci: tuple[float | None, float | None] | list[float | None]) -> str:
     lo, hi = ci
+    if lo is not None and not math.isfinite(lo):
+        lo = None
+    if hi is not None and not math.isfinite(hi):
+        hi = None
     if lo is None and hi is None:
         return "—"
     left = "open" if lo is None else f"{lo:.4g}"
@@ -44,6 +88,14 @@ def fit_command(
             "counted; in-observation: the day's strength already includes them.",
         ),
     ] = ArrivalsConvention.after_observation,
+    likelihood: Annotated[
+        Likelihood,
+        typer.Option(
+            "--likelihood",
+            help="gaussian: the strengths (measurement noise and loss variation); poisson or "
+            "negbin: the daily losses as counts (Engel's and Bracken's form).",
+        ),
+    ] = Likelihood.gaussian,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Fit attrition laws (arrivals, annihilation and attack days included) to daily
@@ -56,6 +108,9 @@ def fit_command(
 
     battle = read_battle(data, arrivals=arrivals.value)
     laws = list(FIT_LAWS) if law == "all" else [law]
+    if likelihood is not Likelihood.gaussian:
+        _casualties(battle, laws, likelihood.value, fmt, str(data))
+        return
     results, tests = fit_laws(battle, laws, arrivals.value)
     records = [r.to_dict() for r in results]
     if fmt is Format.json:
