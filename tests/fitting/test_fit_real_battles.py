@@ -285,3 +285,28 @@ def test_interval_coverage_near_95_percent(kind: str) -> None:
     85-100% (binomial sd at 95% is 2.8 points)."""
     cov = _coverage(kind, 30)
     assert 0.85 <= cov <= 1.0, cov
+
+
+def test_several_battles_share_their_exponents() -> None:
+    """Three power-law battles with the same p, q and different rates: the joint fit's
+    shared exponents are within their intervals of the truth and narrower than one
+    battle's alone."""
+    from forceratio.fitting import fit_battle
+    from forceratio.fitting.joint import fit_battles
+
+    battles = [
+        read_battle(series(ra, rb, p=0.7, q=0.3, noise=0.005, seed=20 + i), f"b{i}")
+        for i, (ra, rb) in enumerate([(0.02, 0.03), (0.03, 0.02), (0.025, 0.025)])
+    ]
+    out = fit_battles(battles, "helmbold")
+    assert out["shared"] == ["w"]
+    lo, hi = out["w_ci"]
+    assert lo < 0.7 < hi
+    slo, shi = fit_battle(battles[0], "helmbold").exponents_ci["w"]
+    assert slo is not None
+    assert shi is not None
+    assert hi - lo < shi - slo
+    assert [b["battle"] for b in out["battles"]] == ["b0", "b1", "b2"]
+    assert out["battles"][1]["red_rate"] == pytest.approx(0.03, rel=0.05)
+    with pytest.raises(InputError, match="not a parameter"):
+        fit_battles(battles, "square", ("w",))

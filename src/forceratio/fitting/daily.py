@@ -234,11 +234,11 @@ def _result(
     return out
 
 
-def fit_laws(
-    b: Battle, laws: list[str], arrivals: str = "after-observation"
-) -> tuple[list[FitResult], list[dict[str, object]]]:
-    """Fit each law in ``laws`` to ``b``; also the likelihood-ratio tests of the nested pairs
-    among them.  Laws with at least as many parameters as observations are refused."""
+def _solve(
+    b: Battle, laws: list[str]
+) -> tuple[dict[str, tuple[LawSpec, Solution]], noise_mod.Noise, int, list[str]]:
+    """The generalised least-squares fits of ``laws`` (and the laws they contain), the error
+    model, the number of observations and the laws the data allow."""
     attack = b.attack is not None
     for law in laws:
         law_spec(law)
@@ -259,12 +259,27 @@ def fit_laws(
     ref = _reference(ols, n)
     nz = _noise(b, Objective(b, allowed[ref], None), ols[ref][1], n_e, n)
     need = {c for law in laws for c in (law, *CONTAINS.get(law, ()))}
-    gls_specs = {k: s for k, s in allowed.items() if k in need}
     gls: dict[str, tuple[LawSpec, Solution]] = {}
-    for law, spec in gls_specs.items():
-        obj = Objective(b, spec, nz.whiten)
-        starts = _starts(spec, ols[law][1].theta, gls)
-        gls[law] = (spec, best_of(obj, starts))
+    for law, spec in allowed.items():
+        if law in need:
+            obj = Objective(b, spec, nz.whiten)
+            gls[law] = (spec, best_of(obj, _starts(spec, ols[law][1].theta, gls)))
+    return gls, nz, n, laws
+
+
+def fit_laws_state(b: Battle, law: str) -> tuple[LawSpec, Solution, noise_mod.Noise, int]:
+    """One law's fitted state (for the joint fit of several battles)."""
+    gls, nz, n, _ = _solve(b, [law])
+    spec, sol = gls[law]
+    return spec, sol, nz, n
+
+
+def fit_laws(
+    b: Battle, laws: list[str], arrivals: str = "after-observation"
+) -> tuple[list[FitResult], list[dict[str, object]]]:
+    """Fit each law in ``laws`` to ``b``; also the likelihood-ratio tests of the nested pairs
+    among them.  Laws with at least as many parameters as observations are refused."""
+    gls, nz, n, laws = _solve(b, laws)
     results = [
         _result(b, Objective(b, gls[law][0], nz.whiten), gls[law][1], nz, n, arrivals)
         for law in laws
