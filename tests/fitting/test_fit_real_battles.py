@@ -310,3 +310,19 @@ def test_several_battles_share_their_exponents() -> None:
     assert out["battles"][1]["red_rate"] == pytest.approx(0.03, rel=0.05)
     with pytest.raises(InputError, match="not a parameter"):
         fit_battles(battles, "square", ("w",))
+
+
+def test_cli_fits_several_files_at_once(tmp_path: Path) -> None:
+    paths = []
+    for i, (ra, rb) in enumerate([(0.02, 0.03), (0.03, 0.02)]):
+        path = tmp_path / f"b{i}.csv"
+        series(ra, rb, noise=0.005, seed=30 + i).to_csv(path, index=False)
+        paths.append(str(path))
+    res = runner.invoke(app, ["fit", *paths, "--law", "square", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    obj = json.loads(res.stdout)
+    assert [b["battle"] for b in obj["battles"]] == ["b0", "b1"]
+    assert obj["battles"][1]["red_rate"] == pytest.approx(0.03, rel=0.03)
+    bad = runner.invoke(app, ["fit", *paths, "--law", "square", "--shared", "w"])
+    assert bad.exit_code == 2
+    assert "not a parameter of the square law" in bad.stderr

@@ -20,6 +20,36 @@ class ArrivalsConvention(enum.StrEnum):
     in_observation = "in-observation"
 
 
+def _joint(paths: list[Path], law: str, arrivals: str, shared: str | None, fmt: Format) -> None:
+    import pandas as pd
+
+    from forceratio.errors import InputError
+    from forceratio.fitting import read_battle
+    from forceratio.fitting.joint import fit_battles
+
+    if law == "all":
+        raise InputError("--law", "a joint fit takes one law, not all")
+    battles = [read_battle(p, arrivals=arrivals) for p in paths]
+    names = None if shared is None else tuple(x.strip() for x in shared.split(",") if x.strip())
+    out = fit_battles(battles, law, names)
+    if fmt is Format.json:
+        print_json(out)
+        return
+    head = ", ".join(f"{k} = {out[k]:.4g} ({_interval(out[f'{k}_ci'])})" for k in out["shared"])
+    rows = [
+        {
+            "battle": r["battle"],
+            "red_rate": f"{r['red_rate']:.4g}",
+            "red_rate 95% CI": _interval(r.get("red_rate_ci", (None, None))),
+            "blue_rate": f"{r['blue_rate']:.4g}",
+            "blue_rate 95% CI": _interval(r.get("blue_rate_ci", (None, None))),
+        }
+        for r in out["battles"]
+    ]
+    title = f"{law} law fitted to {len(paths)} battles; shared: {head or 'nothing'}"
+    print_frame(pd.DataFrame(rows), fmt, title=title, digits=4)
+
+
 class Likelihood(enum.StrEnum):
     gaussian = "gaussian"
     poisson = "poisson"
@@ -74,8 +104,11 @@ def _interval(ci: tuple[float | None, float | None] | list[float | None]) -> str
 
 def fit_command(
     data: Annotated[
-        Path,
-        typer.Argument(help="CSV: day, red, blue[, *_reinforcements, *_losses, attacker]."),
+        list[Path],
+        typer.Argument(
+            help="CSV: day, red, blue[, *_reinforcements, *_losses, attacker]; several files "
+            "are fitted at once with --shared parameters."
+        ),
     ],
     law: Annotated[
         str, typer.Option("--law", help="square, linear, logarithmic, helmbold, power or all.")
@@ -96,6 +129,14 @@ def fit_command(
             "negbin: the daily losses as counts (Engel's and Bracken's form).",
         ),
     ] = Likelihood.gaussian,
+    shared: Annotated[
+        str | None,
+        typer.Option(
+            "--shared",
+            help="With several files: the parameters common to all, comma-separated (w, p, q, "
+            "log_attack_factor; default all but the rates).",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Fit attrition laws (arrivals, annihilation and attack days included) to daily
@@ -106,10 +147,13 @@ def fit_command(
     from forceratio.fitting import FIT_LAWS, fit_laws, read_battle
     from forceratio.fitting.result import INTERVAL_METHOD
 
-    battle = read_battle(data, arrivals=arrivals.value)
+    if len(data) > 1:
+        _joint(data, law, arrivals.value, shared, fmt)
+        return
+    battle = read_battle(data[0], arrivals=arrivals.value)
     laws = list(FIT_LAWS) if law == "all" else [law]
     if likelihood is not Likelihood.gaussian:
-        _casualties(battle, laws, likelihood.value, fmt, str(data))
+        _casualties(battle, laws, likelihood.value, fmt, str(data[0]))
         return
     results, tests = fit_laws(battle, laws, arrivals.value)
     records = [r.to_dict() for r in results]
@@ -149,7 +193,7 @@ def fit_command(
                 "not identifiable": ", ".join(r.not_identifiable) or "—",
             }
         )
-    print_frame(pd.DataFrame(rows), fmt, title=f"Fit to {data}", digits=4)
+    print_frame(pd.DataFrame(rows), fmt, title=f"Fit to {data[0]}", digits=4)
     if tests:
         print_frame(pd.DataFrame(tests), fmt, title="Likelihood-ratio tests, nested laws", digits=4)
     if fmt is Format.table:
