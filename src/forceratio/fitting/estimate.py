@@ -105,7 +105,9 @@ class Solution:
 def jacobian(
     obj: Objective, fixed: FloatArray, free: FloatArray
 ) -> Callable[[FloatArray], FloatArray]:
-    lower, upper = obj.spec.lower[free], obj.spec.upper[free]
+    """Forward differences in the ``free`` parameters (``fixed`` holds the others), all in
+    one batch of model runs; a step that would cross the upper bound goes backwards."""
+    upper = obj.spec.upper[free]
 
     def jac(x: FloatArray) -> FloatArray:
         h = STEP * np.maximum(1.0, np.abs(x))
@@ -116,7 +118,6 @@ def jacobian(
         out: FloatArray = ((r[1:] - r[0]) / h[:, None]).T
         return out
 
-    del lower
     return jac
 
 
