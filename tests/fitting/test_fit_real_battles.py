@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.integrate import solve_ivp
 from typer.testing import CliRunner
 
 from forceratio.cli.app import app
@@ -86,6 +87,49 @@ def test_the_annihilation_at_the_last_observation_is_used() -> None:
         fitted_end = [r for r in f.residuals if r["side"] == "blue"][-1]["fitted"]
         assert fitted_end == pytest.approx(0.0, abs=0.5)  # men: annihilated at t*
     assert max(errs) < 0.05
+
+
+def _landing_then_annihilation(noise: float, seed: int) -> pd.DataFrame:
+    """Engel's Iwo Jima in miniature: red (0 at the start) lands 13,000 men over four days
+    and annihilates blue (8,000, seen only at the start) at t*, the last row; red is
+    counted daily.  Square law, red's rate 0.02, blue's 0.03 (solve_ivp, with the event)."""
+    a, b = 0.02, 0.03
+    arrivals = {0: 6000.0, 1: 4000.0, 3: 3000.0}
+
+    def hit(_t: float, s: np.ndarray) -> float:
+        return float(s[1])
+
+    hit.terminal = True  # type: ignore[attr-defined]
+    y, days, red, d = np.array([0.0, 8000.0]), [0.0], [0.0], 0
+    while True:
+        y = y + np.array([arrivals.get(d, 0.0), 0.0])
+        sol = solve_ivp(
+            lambda _t, s: [-b * max(s[1], 0.0), -a * max(s[0], 0.0)], (d, d + 1), y,
+            events=hit, rtol=1e-11, atol=1e-8,
+        )  # fmt: skip
+        if sol.t_events[0].size:
+            days.append(float(sol.t_events[0][0]))
+            red.append(float(sol.y_events[0][0][0]))
+            break
+        y, d = sol.y[:, -1], d + 1
+        days.append(float(d))
+        red.append(float(y[0]))
+    obs = np.array(red)
+    obs[1:] *= np.exp(np.random.default_rng(seed).normal(0.0, noise, obs.size - 1))
+    blue = np.full(obs.size, np.nan)
+    blue[0], blue[-1] = 8000.0, 0.0
+    rin = [arrivals.get(int(t), 0.0) if t == int(t) else 0.0 for t in days]
+    return pd.DataFrame({"day": days, "red": obs, "blue": blue, "red_reinforcements": rin})
+
+
+def test_landing_then_annihilation_of_a_side_seen_only_at_the_start() -> None:
+    exact = one(fit(_landing_then_annihilation(0.0, 0)))
+    assert exact.red_rate == pytest.approx(0.02, rel=1e-4)
+    assert exact.blue_rate == pytest.approx(0.03, rel=1e-4)
+    for seed in range(3):
+        f = one(fit(_landing_then_annihilation(0.01, seed)))
+        assert f.red_rate == pytest.approx(0.02, rel=0.05)
+        assert f.blue_rate == pytest.approx(0.03, rel=0.05)
 
 
 def test_arrivals_conventions_both_ways(tmp_path: Path) -> None:
