@@ -19,7 +19,7 @@ import pandas as pd
 
 from forceratio.errors import InputError
 from forceratio.fitting import noise as noise_mod
-from forceratio.fitting.data import Battle, read_battle
+from forceratio.fitting.data import OPTIONAL, REQUIRED, Battle, read_battle
 from forceratio.fitting.estimate import (
     Interval,
     Objective,
@@ -38,7 +38,17 @@ from forceratio.fitting.result import (
     likelihood_ratio_tests,
 )
 
-__all__ = ["FIT_LAWS", "Battle", "FitResult", "fit", "fit_battle", "fit_laws", "read_battle"]
+__all__ = [
+    "FIT_LAWS",
+    "OPTIONAL",
+    "REQUIRED",
+    "Battle",
+    "FitResult",
+    "fit",
+    "fit_battle",
+    "fit_laws",
+    "read_battle",
+]
 MIN_DOF_FOR_NOISE = 6  # residual degrees of freedom needed to estimate two noise scales
 
 

@@ -33,6 +33,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
+from forceratio.simulator.magnitudes import STRENGTH_RANGE, check_magnitude
 
 FloatArray = NDArray[np.float64]
 Arrivals = Literal["after-observation", "in-observation"]
@@ -105,15 +106,9 @@ def _frame(data: pd.DataFrame | Path | str, where: str | None) -> tuple[pd.DataF
     if isinstance(data, pd.DataFrame):
         return data.astype(object), where or "data"
     where = where or str(data)
-    try:
-        df = pd.read_csv(data, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError(where, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(where, "is a directory, not a CSV file") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(where, f"malformed CSV: {str(exc).strip().splitlines()[-1]}") from None
-    return df, where
+    from forceratio.files import read_user_csv  # a regular file within the size limit
+
+    return read_user_csv(data, where), where
 
 
 def _attack(df: pd.DataFrame, where: str) -> FloatArray:
@@ -166,6 +161,8 @@ def read_battle(
             f"{where}: row {i + 2}, column day",
             f"days out of order ({day[i]:g} after {day[i - 1]:g})",
         )
+    for c in ("red", "blue", *NUMERIC):  # no strength the model cannot resolve
+        check_magnitude(f"{where}: column {c}", vals[c], STRENGTH_RANGE, "units")
     red, blue = np.array(vals["red"]), np.array(vals["blue"])
     red_in = np.nan_to_num(np.array(vals["red_reinforcements"]))
     blue_in = np.nan_to_num(np.array(vals["blue_reinforcements"]))
