@@ -15,9 +15,11 @@ engine's rates follow as ``red_rate = alpha * Sb / (Sr**p * Sb**q)`` and
 ``attacker`` column, ``f`` is Bracken's tactical parameter: a side's losses are multiplied
 by ``attack_factor`` on the days it attacks (and by 1 otherwise).
 
-The paths are integrated by a fixed-step classical Runge-Kutta scheme, compiled with numba
-over a batch of parameter vectors (a finite-difference Jacobian is one batch); a side with
-no strength left neither fires nor loses (``0**p`` is 0, as in the engine).  The tests check
+The paths come from the package's one engine (:func:`forceratio.simulator.solve.simulate`):
+each parameter vector of a batch (a finite-difference Jacobian, a set of starts) is one
+scenario of one engine call, with the attack factor as a :class:`Multiplier`, the arrivals
+as :class:`Reinforcements` and an annihilation level of 0 (a side fights until it has
+nothing left, and a side with no strength left neither fires nor loses).  The tests check
 the paths against ``scipy.integrate.solve_ivp``.
 """
 
@@ -26,12 +28,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
 from forceratio.fitting.data import Battle
+from forceratio.simulator.engagement import Engagement, make_side
+from forceratio.simulator.laws import Law, PowerLaw
+from forceratio.simulator.result import T_MAX
+from forceratio.simulator.schedules import Multiplier, Reinforcements
+from forceratio.simulator.solve import simulate
 
 FloatArray = NDArray[np.float64]
 FIT_LAWS: tuple[str, ...] = ("square", "linear", "logarithmic", "helmbold", "power")
@@ -39,6 +45,10 @@ FIXED_EXPONENTS = {"square": (1.0, 0.0), "linear": (1.0, 1.0), "logarithmic": (0
 RATE_BOUNDS = (1e-9, 50.0)  # normalised rates: fractions of the reference strength a day
 FACTOR_BOUNDS = (1e-3, 1e3)
 EXPONENT_BOUNDS = (0.0, 3.0)
+# the engine's relative tolerance: tight, so that the forward-difference Jacobian (steps of
+# 1e-6, see estimate.STEP) sees the model and not the step control's noise
+RTOL = 1e-10
+RAMP = 1e-7  # days: the width of a jump of the attack factor (see _multiplier)
 # which laws contain which (the larger law reproduces the smaller one exactly)
 CONTAINS: dict[str, tuple[str, ...]] = {
     "helmbold": ("square", "logarithmic"),
@@ -105,92 +115,108 @@ def law_spec(law: str, attack: bool = False) -> LawSpec:
     return LawSpec(law, tuple(names), np.array(lo), np.array(hi))
 
 
-@numba.njit(cache=True)
-def _fire(v: float, e: float) -> float:
-    """A firing side's factor: none left fires nothing (0**0 taken as 0)."""
-    if v <= 0.0:
-        return 0.0
-    return float(v**e)
+def _multiplier(b: Battle, j: int, factor: FloatArray, on: int) -> Multiplier | None:
+    """A side's kill-rate multiplier from observation ``j`` on (time 0 at ``t[j]``):
+    ``factor`` (one per scenario) on the days the *other* side attacks (``attack == on``),
+    1 otherwise.  The engine's multipliers are piecewise linear, so each jump is a ramp of
+    :data:`RAMP` days centred on its day: the ramp's integral equals the jump's, so the
+    strengths differ from a sharp jump's only within the ramp (by ~1e-7 of a day's loss)."""
+    if b.attack is None:
+        return None
+    days = np.where(b.attack[j:] == on, 1.0, 0.0)  # (T - 1 - j,) per interval
+    vals = 1.0 + days[None, :] * (factor[:, None] - 1.0)  # (M, T - 1 - j)
+    t = b.t[j:] - b.t[j]
+    change = np.flatnonzero(np.diff(days) != 0) + 1  # intervals that start with a jump
+    if change.size == 0:
+        return Multiplier.constant(vals[:, 0])
+    knots = np.column_stack([t[change] - RAMP / 2, t[change] + RAMP / 2]).ravel()
+    values = np.stack([vals[:, change - 1], vals[:, change]], axis=2).reshape(vals.shape[0], -1)
+    return Multiplier(knots, values)
 
 
-@numba.njit(cache=True)
-def _target(v: float, e: float) -> float:
-    """A target side's factor; a Runge-Kutta stage may overshoot 0 within the step where
-    the side is annihilated, so an aimed-fire target (e = 0) keeps its constant rate there
-    and the step ends at 0 (no stage is zeroed, which would make the crossing late)."""
-    if v <= 0.0:
-        return 1.0 if e == 0.0 else 0.0
-    return float(v**e)
+def _arrivals(t: FloatArray, amounts: FloatArray, j: int) -> Reinforcements | None:
+    """Arrivals after the observations ``j + 1 .. T - 2`` (time 0 at ``t[j]``); those at
+    ``t[j]`` are in the segment's initial strength, those after the last observation
+    change nothing."""
+    idx = np.arange(j + 1, t.size - 1)
+    idx = idx[amounts[idx] > 0]
+    if idx.size == 0:
+        return None
+    return Reinforcements.arrivals(t[idx] - t[j], amounts[idx])
 
 
-@numba.njit(cache=True)
-def _rhs(x: float, y: float, a: float, b: float, p: float, q: float) -> tuple[float, float]:
-    dx = -a * _fire(y, p) * _target(x, q)
-    dy = -b * _fire(x, p) * _target(y, q)
-    return dx, dy
-
-
-@numba.njit(cache=True)
-def _paths(
-    kx: FloatArray,  # (M, T-1) red's loss coefficient per interval
-    ky: FloatArray,  # (M, T-1) blue's loss coefficient per interval
-    p: FloatArray,  # (M,)
-    q: FloatArray,
-    x0: float,
-    y0: float,
-    t: FloatArray,  # (T,)
-    xin: FloatArray,  # (T,) scaled arrivals after each observation
-    yin: FloatArray,
-) -> tuple[FloatArray, FloatArray]:
-    m, n = kx.shape[0], t.size
-    xs = np.empty((m, n))
-    ys = np.empty((m, n))
-    for i in range(m):
-        x, y = x0, y0
-        pi, qi = p[i], q[i]
-        xs[i, 0], ys[i, 0] = x, y
-        for j in range(n - 1):
-            x += xin[j]
-            y += yin[j]
-            a, b = kx[i, j], ky[i, j]
-            dt = t[j + 1] - t[j]
-            # steps: at least 2 a day, and h * rate <= 1/8 (RK4 is stable to 2.78; at
-            # 1/8 its local error is ~1e-7 of the day's loss)
-            nsub = max(math.ceil(dt * max(2.0, 8.0 * (a + b))), 2)
-            h = dt / nsub
-            for _ in range(nsub):
-                if x <= 0.0 or y <= 0.0:
-                    break  # a side is gone: nothing changes until the next arrivals
-                k1x, k1y = _rhs(x, y, a, b, pi, qi)
-                k2x, k2y = _rhs(x + 0.5 * h * k1x, y + 0.5 * h * k1y, a, b, pi, qi)
-                k3x, k3y = _rhs(x + 0.5 * h * k2x, y + 0.5 * h * k2y, a, b, pi, qi)
-                k4x, k4y = _rhs(x + h * k3x, y + h * k3y, a, b, pi, qi)
-                x = max(x + h / 6.0 * (k1x + 2 * k2x + 2 * k3x + k4x), 0.0)
-                y = max(y + h / 6.0 * (k1y + 2 * k2y + 2 * k3y + k4y), 0.0)
-            xs[i, j + 1], ys[i, j + 1] = x, y
-    return xs, ys
+def _segment(
+    b: Battle, law: Law, j: int, red: FloatArray, blue: FloatArray, rates: FloatArray,
+    factor: FloatArray | None,
+) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.bool_]]:  # fmt: skip
+    """One engine call from observation ``j`` (strengths ``red``, ``blue`` observed there,
+    before that day's arrivals) to the last: red's and blue's strengths at observations
+    ``j..T-1``, the end times (days from ``t[j]``) and whether each battle ended."""
+    n = red.size
+    mult: list[Multiplier | None] = [None, None]
+    if factor is not None:
+        # red's losses (blue's fire) grow on red's attack days (+1), blue's on blue's (-1)
+        mult = [_multiplier(b, j, factor, -1), _multiplier(b, j, factor, 1)]
+    sides = [
+        make_side(
+            name, strength + b_in[j], rate, n=n, k_enemy=1, annihilation=0.0,
+            multiplier=m, reinforcements=_arrivals(b.t, b_in, j),
+        )
+        for name, strength, b_in, rate, m in (
+            ("red", red, b.red_in, rates[0], mult[0]),
+            ("blue", blue, b.blue_in, rates[1], mult[1]),
+        )
+    ]  # fmt: skip
+    times = b.t[j:] - b.t[j]
+    res = simulate(
+        Engagement(law, sides[0], sides[1]), t_max=float(times[-1]), times=times,
+        method="integrator", rtol=RTOL,
+    )  # fmt: skip
+    assert res.red_trajectory is not None
+    assert res.blue_trajectory is not None
+    xr, yb = res.red_trajectory[:, :, 0].copy(), res.blue_trajectory[:, :, 0].copy()
+    xr[:, 0], yb[:, 0] = red, blue  # the observation at t[j] comes before its arrivals
+    return xr, yb, res.end_time, res.end_code != T_MAX
 
 
 def predict(b: Battle, spec: LawSpec, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Scaled red and blue at every row for M parameter vectors: (M, T) each."""
+    """Scaled red and blue at every row for M parameter vectors: (M, T) each.
+
+    Each vector is one scenario of the engine (:func:`forceratio.simulator.solve.simulate`,
+    in the battle's own units with the rates of :func:`physical_rates`), one call per
+    distinct (p, q).  A battle the engine ends (a side at 0) before arrivals still to come
+    is continued from the next arrival by a further call.
+    """
     theta = np.atleast_2d(np.asarray(theta, dtype=float))
     sr, sb = b.scale
+    m, n_t = theta.shape[0], b.t.size
     p, q = spec.exponents(theta)
-    alpha, beta = np.exp(theta[:, 0]), np.exp(theta[:, 1])
-    n = b.t.size - 1
-    fx = np.ones((theta.shape[0], n))
-    fy = np.ones((theta.shape[0], n))
-    if "log_attack_factor" in spec.names and b.attack is not None:
-        f = np.exp(theta[:, -1])[:, None]
-        fx = np.where(b.attack[None, :] > 0, f, 1.0)
-        fy = np.where(b.attack[None, :] < 0, f, 1.0)
-    kx = np.ascontiguousarray(beta[:, None] * fx)
-    ky = np.ascontiguousarray(alpha[:, None] * fy)
-    xs, ys = _paths(
-        kx, ky, np.ascontiguousarray(p, dtype=float), np.ascontiguousarray(q, dtype=float),
-        float(b.red[0] / sr), float(b.blue[0] / sb), b.t, b.red_in / sr, b.blue_in / sb,
-    )  # fmt: skip
-    return xs, ys
+    rates = np.stack([physical_rates(b, spec, th) for th in theta], axis=1)  # (2, M)
+    attack = "log_attack_factor" in spec.names and b.attack is not None
+    factor = np.exp(theta[:, -1]) if attack else None
+    xs, ys = np.empty((m, n_t)), np.empty((m, n_t))
+    xs[:, 0], ys[:, 0] = b.red[0], b.blue[0]
+    arrive = np.flatnonzero((b.red_in[: n_t - 1] > 0) | (b.blue_in[: n_t - 1] > 0))
+    pq = np.stack([p, q], axis=1)
+    for key in np.unique(pq, axis=0):
+        law = PowerLaw(float(key[0]), float(key[1]))
+        todo = {0: np.flatnonzero(np.all(pq == key, axis=1))}
+        while todo:  # restart index -> rows starting there
+            j = min(todo)
+            rows = todo.pop(j)
+            xr, yb, t_end, ended = _segment(
+                b, law, j, xs[rows, j], ys[rows, j], rates[:, rows],
+                None if factor is None else factor[rows],
+            )  # fmt: skip
+            xs[rows, j:], ys[rows, j:] = xr, yb
+            # an ended battle resumes at the next arrival after its end
+            first = np.searchsorted(b.t, b.t[j] + t_end, side="left")
+            nxt = np.searchsorted(arrive, np.maximum(first, j + 1), side="left")
+            for r, ok, k in zip(rows, ended, nxt, strict=True):
+                if ok and k < arrive.size:
+                    todo.setdefault(int(arrive[k]), np.zeros(0, dtype=np.int64))
+                    todo[int(arrive[k])] = np.append(todo[int(arrive[k])], r)
+    return xs / sr, ys / sb
 
 
 def physical_rates(b: Battle, spec: LawSpec, theta: FloatArray) -> tuple[float, float]:
