@@ -183,7 +183,7 @@ def predict(b: Battle, spec: LawSpec, theta: FloatArray) -> tuple[FloatArray, Fl
     """Scaled red and blue at every row for M parameter vectors: (M, T) each.
 
     Each vector is one scenario of the engine (:func:`forceratio.simulator.solve.simulate`,
-    in the battle's own units with the rates of :func:`physical_rates`), one call per
+    in the battle's own units with the rates of :func:`engine_rates`), one call per
     distinct (p, q).  A battle the engine ends (a side at 0) before arrivals still to come
     is continued from the next arrival by a further call.
     """
@@ -191,7 +191,7 @@ def predict(b: Battle, spec: LawSpec, theta: FloatArray) -> tuple[FloatArray, Fl
     sr, sb = b.scale
     m, n_t = theta.shape[0], b.t.size
     p, q = spec.exponents(theta)
-    rates = np.stack([physical_rates(b, spec, th) for th in theta], axis=1)  # (2, M)
+    rates = engine_rates(b, spec, theta)
     attack = "log_attack_factor" in spec.names and b.attack is not None
     factor = np.exp(theta[:, -1]) if attack else None
     xs, ys = np.empty((m, n_t)), np.empty((m, n_t))
@@ -219,10 +219,18 @@ def predict(b: Battle, spec: LawSpec, theta: FloatArray) -> tuple[FloatArray, Fl
     return xs / sr, ys / sb
 
 
+def engine_rates(b: Battle, spec: LawSpec, theta: FloatArray) -> FloatArray:
+    """The engine's red_rate (row 0) and blue_rate (row 1) for M parameter vectors: (2, M)."""
+    theta = np.atleast_2d(theta)
+    sr, sb = b.scale
+    p, q = spec.exponents(theta)
+    a = np.exp(theta[:, 0]) * sb / (sr**p * sb**q)
+    c = np.exp(theta[:, 1]) * sr / (sb**p * sr**q)
+    out: FloatArray = np.stack([a, c])
+    return out
+
+
 def physical_rates(b: Battle, spec: LawSpec, theta: FloatArray) -> tuple[float, float]:
     """The engine's (red_rate, blue_rate) for one parameter vector."""
-    sr, sb = b.scale
-    p, q = spec.exponents(np.atleast_2d(theta))
-    a = math.exp(theta[0]) * sb / (sr ** p[0] * sb ** q[0])
-    c = math.exp(theta[1]) * sr / (sb ** p[0] * sr ** q[0])
-    return a, c
+    r = engine_rates(b, spec, theta)
+    return float(r[0, 0]), float(r[1, 0])
