@@ -70,21 +70,45 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
     return fig
 
 
+def ratio_ticks(extent: float) -> tuple[list[float], list[str]]:
+    """Ticks of a log2 ratio axis reaching ``extent`` (in log2 units): 1:1 at 0, then
+    2:1, 4:1, ... on the right and 1:2, 1:4, ... on the left, Soviet : German."""
+    top = max(2, int(np.ceil(extent)))
+    pos = list(range(-top, top + 1))
+    labels = [f"1:{2 ** -k}" if k < 0 else f"{2**k}:1" for k in pos]
+    return [float(k) for k in pos], labels
+
+
 def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
-    """Force ratios per category, Soviet : German (log scale, 1 : 1 marked)."""
+    """Force ratios per category, Soviet : German, drawn from parity (1:1) on a log2 scale
+    that is symmetric about it: a 2:1 edge and a 1:2 edge are bars of the same length on
+    either side, and every label sits inside the frame."""
     from forceratio.data.ratios import format_ratio
 
     fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
     su, de = forces["USSR"], forces["Germany"]
-    vals = np.where(de > 0, su / np.where(de > 0, de, 1.0), np.nan)
+    ok = (su > 0) & (de > 0)
+    logs = np.where(ok, np.log2(np.where(ok, su, 1.0) / np.where(ok, de, 1.0)), np.nan)
     names = [LABELS[c][0] for c in CATEGORIES]
-    colours = [COLOURS["USSR"] if v >= 1 else COLOURS["Germany"] for v in vals]
-    ax.barh(names, vals, color=colours)
-    ax.set_xscale("log")
-    ax.axvline(1.0, color="black", lw=1, ls="--", label="parity (1 : 1)")
-    for i, (s, g) in enumerate(zip(su, de, strict=True)):
-        ax.text(vals[i], i, f"  {format_ratio(float(s), float(g))}", va="center", fontsize=10)
-    ax.set_xlabel("Soviet / German strength (ratio, log scale)")
+    colours = [COLOURS["USSR"] if v >= 0 else COLOURS["Germany"] for v in logs]
+    pos = np.arange(len(names))
+    ax.barh(pos, np.nan_to_num(logs), left=0.0, color=colours, height=0.6)
+    extent = float(np.nanmax(np.abs(logs))) if np.any(ok) else 1.0
+    ticks, tick_labels = ratio_ticks(extent)
+    # room for the value labels beside the longest bar, inside the axes
+    reach = max(ticks[-1], extent + 0.45 * max(1.0, extent / 2))
+    ax.set_xlim(-reach, reach)
+    ax.set_xticks(ticks, tick_labels)
+    ax.set_yticks(pos, names)
+    ax.axvline(0.0, color="black", lw=1.2, label="parity (1:1)")
+    for i, (v, s, g) in enumerate(zip(logs, su, de, strict=True)):
+        text = format_ratio(float(s), float(g)).replace(" ", "")
+        if not np.isfinite(v):
+            ax.text(0.05, i, " no figure", va="center", fontsize=10)
+            continue
+        ha, gap = ("left", 0.08) if v >= 0 else ("right", -0.08)
+        ax.text(v + gap, i, text, va="center", ha=ha, fontsize=10, fontweight="bold")
+    ax.set_xlabel("Soviet : German strength (log scale, bars start at parity 1:1)")
     ax.set_ylabel("category")
     ax.invert_yaxis()
     from matplotlib.patches import Patch
@@ -96,10 +120,11 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
             ax.get_lines()[0],
         ],
         loc="lower right",
+        fontsize=9,
     )
     ax.grid(alpha=0.3, axis="x")
     _title(fig, "Force ratios at the start (USSR : Germany)", scenario, date)
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
     return fig
 
 
