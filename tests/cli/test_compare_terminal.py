@@ -78,16 +78,37 @@ def test_every_scenario_name_appears_whole(narrow: tuple[int, str]) -> None:
         assert name in head_cells, f"{name} not a whole header cell"
 
 
+def labels(text: str) -> list[str]:
+    """The first-column labels of the tables, wrapped lines joined."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("│"):
+            continue
+        cells = [c.strip() for c in line.strip("│").split("│")]
+        if out and not any(cells[1:]):
+            out[-1] += " " + cells[0]
+        else:
+            out.append(cells[0])
+    return out
+
+
 @pytest.mark.slow
 def test_figures_carry_windows_and_the_winner_is_explained(narrow: tuple[int, str]) -> None:
     _, text = narrow
-    flat = " ".join(text.split())
+    found = labels(text)
     for needle in (
         "Soviet men lost, days 0-30 (model)",
         "Soviet men lost to day 15-18 (history)",
         "Soviet men lost to day 15-18 (model)",
-        "-16%",
+        "German men lost to day 18 (history)",
+        "destroying power on day 0, USSR : Germany (b)",
+    ):
+        assert needle in found, (needle, found)
+    assert "-16%" in text
+    flat = " ".join(text.split())
+    for needle in (
         "(a) winner: the side that keeps the larger share of its starting combat power",
+        "(b) combat power destroyed per day at the start",
         "What carries it: the kill rates fitted on 22 June",
         "strike-12june-strip: Germany wins",
     ):
