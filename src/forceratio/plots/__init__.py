@@ -71,7 +71,7 @@ def figure(
         return figures.ratios(forces, scn.name, scn.date)
     if kind == "distribution":
         out = run(prep, calibration=values, replications=replications, seed=seed)
-        return figures.distribution(out)
+        return figures.distribution(out, run(prep, calibration=values))
     if kind == "tornado":
         from forceratio.sweeps.design import Design, Vary
         from forceratio.sweeps.evaluate import SweepSpec

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 
@@ -20,6 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from forceratio.errors import InputError
+from forceratio.plots.labels import outcome_label, parameter_label
 from forceratio.scenarios.model import CATEGORIES
 
 KINDS = ("trajectory", "ratios", "sweep", "tornado", "distribution")
@@ -32,6 +34,7 @@ LABELS = {
     "aircraft": ("aircraft", "aircraft"),
 }
 COLOURS = {"USSR": "#b2182b", "Germany": "#4d4d4d"}
+_THOUSANDS = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 
 def _title(fig: Figure, what: str, scenario: str, date: str) -> None:
@@ -43,7 +46,7 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
     losses ``(side, day, loss, label)`` marked as the strength they imply (initial - loss)."""
     scn = out.prepared.scenario
     days = out.days
-    fig, axes = plt.subplots(2, 2, figsize=SIZE, dpi=DPI, sharex=True)
+    fig, axes = plt.subplots(2, 2, figsize=SIZE, dpi=DPI, sharex=True, layout="constrained")
     for k, (cat, ax) in enumerate(zip(CATEGORIES, axes.ravel(), strict=True)):
         for side in ("USSR", "Germany"):
             y = out.trajectory[side][0, 0, :, k]
@@ -60,13 +63,13 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
                            zorder=5, label=f"history: {label}")  # fmt: skip
         ax.set_title(LABELS[cat][0])
         ax.set_ylabel(LABELS[cat][1])
+        ax.yaxis.set_major_formatter(_THOUSANDS)  # 1,400,000 rather than 1.4 under a 1e6
         ax.grid(alpha=0.3)
         if k >= 2:
             ax.set_xlabel("days from the start")
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=8)
     _title(fig, "Strength by category", scn.name, scn.date)
-    fig.tight_layout(rect=(0, 0.08, 1, 0.9))
     return fig
 
 
@@ -85,7 +88,7 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
     either side, and every label sits inside the frame."""
     from forceratio.data.ratios import format_ratio
 
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
     su, de = forces["USSR"], forces["Germany"]
     ok = (su > 0) & (de > 0)
     logs = np.where(ok, np.log2(np.where(ok, su, 1.0) / np.where(ok, de, 1.0)), np.nan)
@@ -113,18 +116,18 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
     ax.invert_yaxis()
     from matplotlib.patches import Patch
 
-    ax.legend(
+    fig.legend(
         handles=[
             Patch(color=COLOURS["USSR"], label="Soviet superiority"),
             Patch(color=COLOURS["Germany"], label="German superiority"),
             ax.get_lines()[0],
         ],
-        loc="lower right",
+        loc="outside lower center",
+        ncol=3,
         fontsize=9,
     )
     ax.grid(alpha=0.3, axis="x")
     _title(fig, "Force ratios at the start (USSR : Germany)", scenario, date)
-    fig.tight_layout(rect=(0, 0, 1, 0.92))
     return fig
 
 
@@ -138,71 +141,93 @@ def sweep_heatmap(
     xb = pd.cut(df[x], bins=min(bins, df[x].nunique()))
     yb = pd.cut(df[y], bins=min(bins, df[y].nunique()))
     grid = df.groupby([yb, xb], observed=False)[outcome].mean().unstack()
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
     xs = [float(getattr(iv, "mid", np.nan)) for iv in grid.columns]
     ys = [float(getattr(iv, "mid", np.nan)) for iv in grid.index]
     z = grid.to_numpy(dtype=float)
     mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap="RdBu_r")
     cbar = fig.colorbar(mesh, ax=ax)
-    cbar.set_label(f"mean {outcome}")
+    cbar.set_label(f"mean {outcome_label(outcome)}")
     finite = z[np.isfinite(z)]
     if outcome == "attacker_margin" and finite.size and finite.min() < 0 < finite.max():
         ax.contour(xs, ys, z, levels=[0.0], colors="black")
         ax.plot([], [], color="black", label="margin 0: the winner flips")
     else:
-        ax.plot([], [], ls="none", label=f"{outcome}: {finite.min():.3g} .. {finite.max():.3g}")
+        ax.plot([], [], ls="none", label=f"from {finite.min():.3g} to {finite.max():.3g}")
     ax.legend(loc="upper right")
-    ax.set_xlabel(f"{x} (as swept)")
-    ax.set_ylabel(f"{y} (as swept)")
-    _title(fig, f"Sweep: {outcome}", scenario, date)
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    ax.set_xlabel(str(parameter_label(x)))
+    ax.set_ylabel(str(parameter_label(y)))
+    _title(fig, f"Sweep: {outcome_label(outcome)}", scenario, date)
     return fig
 
 
 def tornado(rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: str) -> Figure:
     """Sobol total- and first-order indices, largest first, with their intervals."""
     rows = sorted(rows, key=lambda r: r["ST"])
-    names = [r["parameter"] for r in rows]
+    names = [str(parameter_label(r["parameter"])) for r in rows]
     st = np.array([r["ST"] for r in rows])
     s1 = np.array([r["S1"] for r in rows])
     st_err = np.abs(np.array([r["ST_ci"] for r in rows]).T - st)
     s1_err = np.abs(np.array([r["S1_ci"] for r in rows]).T - s1)
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
     pos = np.arange(len(rows))
     ax.barh(pos + 0.2, st, height=0.4, xerr=st_err, color="#2166ac", label="total order (ST)")
     ax.barh(pos - 0.2, s1, height=0.4, xerr=s1_err, color="#92c5de", label="first order (S1)")
     ax.set_yticks(pos, names, fontsize=8)
-    ax.set_xlabel(f"Sobol index of {outcome} (share of variance, 95% bootstrap interval)")
+    ax.set_xlabel(
+        f"Sobol index of {outcome_label(outcome)} (share of variance, 95% bootstrap interval)"
+    )
     ax.set_ylabel("parameter")
     ax.axvline(0, color="black", lw=0.8)
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3, axis="x")
     _title(fig, "Sensitivity (tornado)", scenario, date)
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
     return fig
 
 
-def distribution(out: Any) -> Figure:
-    """Losses and duration over the stochastic replications of sample 0."""
+def distribution(out: Any, deterministic: Any | None = None) -> Figure:
+    """Men lost on each side and the days each run lasted, over the stochastic
+    replications of sample 0, with the deterministic run's value marked (``deterministic``:
+    the same scenario's deterministic :class:`Outcome`)."""
     scn = out.prepared.scenario
     pk = CATEGORIES.index("personnel")
-    fig, axes = plt.subplots(1, 3, figsize=SIZE, dpi=DPI)
+    fig, axes = plt.subplots(1, 3, figsize=SIZE, dpi=DPI, layout="constrained")
     for ax, side in zip(axes[:2], ("USSR", "Germany"), strict=True):
         v = out.losses[side][0, :, pk]
-        ax.hist(v, bins=30, color=COLOURS[side], alpha=0.8, label=f"{side}, {v.size} runs")
-        ax.axvline(float(np.median(v)), color="black", ls="--", label="median")
-        ax.set_xlabel(f"{side} men lost")
-        ax.set_ylabel("replications")
+        ax.hist(v, bins=30, color=COLOURS[side], alpha=0.8, label=f"{v.size} stochastic runs")
+        ax.axvline(float(np.median(v)), color="black", ls="--", label="their median")
+        if deterministic is not None:
+            d0 = float(deterministic.losses[side][0, 0, pk])
+            ax.axvline(d0, color="#1b7837", lw=2, label=f"deterministic: {d0:,.0f}")
+        ax.set_xlabel(f"{side} men lost, days 0-{scn.duration_days:g}")
+        ax.set_ylabel("runs")
+        ax.xaxis.set_major_formatter(_THOUSANDS)
+        ax.tick_params(axis="x", labelrotation=30)
         ax.legend(fontsize=8)
-    d = out.duration[0]
-    axes[2].hist(d, bins=30, color="#5e3c99", label="duration")
-    axes[2].set_xlabel("duration (days)")
-    axes[2].set_ylabel("replications")
-    axes[2].legend(fontsize=8)
+    _durations(axes[2], out, deterministic, scn.duration_days)
     p = float(out.attacker_wins[0].mean())
-    _title(fig, f"Stochastic replications: P({scn.attacker} wins) = {p:.2f}", scn.name, scn.date)
-    fig.tight_layout(rect=(0, 0, 1, 0.88))
+    _title(fig, f"Stochastic replications: P({scn.attacker} wins) = {p:.0%}", scn.name, scn.date)
     return fig
+
+
+def _durations(ax: Any, out: Any, deterministic: Any | None, limit: float) -> None:
+    """How the runs ended: one bar per day (0 to the limit), the runs that reached the
+    limit in their own colour, so 'every run went the distance' reads as such."""
+    d = np.asarray(out.duration[0], dtype=float)
+    at_limit = d >= limit - 1e-9
+    edges = np.arange(0.0, np.ceil(limit) + 1.0, 1.0)
+    if (~at_limit).any():
+        ax.hist(d[~at_limit], bins=edges, color="#5e3c99", label="ended earlier: a side broke")
+    ax.bar(limit, int(at_limit.sum()), width=1.0, align="edge", color="#b2abd2",
+           label=f"reached the {limit:g}-day limit: {int(at_limit.sum())}")  # fmt: skip
+    if deterministic is not None:
+        d0 = float(deterministic.duration[0, 0])
+        ax.axvline(d0 + (0.5 if d0 >= limit else 0.0), color="#1b7837", lw=2,
+                   label=f"deterministic: {d0:g} days")  # fmt: skip
+    ax.set_xlim(0.0, limit + 1.5)
+    ax.set_xlabel("days the run lasted")
+    ax.set_ylabel("runs")
+    ax.legend(fontsize=8, loc="upper left")
 
 
 def save(fig: Figure, path: str | Any) -> None:

@@ -157,3 +157,26 @@ def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
         text = label.format(**windows).replace("(limit end)", "")
         out.append((text.strip(), [cell(key, r.get(key)) for r in rows]))
     return out
+
+
+#: Sweep outcomes (columns of a sweep's result) in words.
+OUTCOMES: dict[str, str] = {
+    "soviet_losses": "Soviet men lost",
+    "german_losses": "German men lost",
+    "soviet_tanks_lost": "Soviet tanks lost",
+    "german_tanks_lost": "German tanks lost",
+    "soviet_aircraft_lost": "Soviet aircraft lost",
+    "german_aircraft_lost": "German aircraft lost",
+    "loss_exchange_ratio": "Soviet men lost per German",
+    "soviet_surviving_share": "share of Soviet combat power kept",
+    "german_surviving_share": "share of German combat power kept",
+    "attacker_margin": "attacker's margin (share kept, attacker minus defender)",
+    "duration_days": "days the run lasted",
+    "attacker_win_probability": "P(attacker wins)",
+    "attacker_wins": "the attacker wins",
+}
+
+
+def outcome_label(name: str) -> str:
+    """A sweep outcome in words (the name itself when unknown)."""
+    return OUTCOMES.get(name, name.replace("_", " "))
