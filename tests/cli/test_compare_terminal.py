@@ -72,7 +72,10 @@ def test_every_scenario_name_appears_whole(narrow: tuple[int, str]) -> None:
     _, text = narrow
     assert "…" not in text
     head_cells = [
-        cell.strip() for line in text.splitlines() if line.startswith("┃") for cell in line.split("┃")
+        cell.strip()
+        for line in text.splitlines()
+        if line.startswith("┃")
+        for cell in line.split("┃")
     ]
     for name in builtins():
         assert name in head_cells, f"{name} not a whole header cell"

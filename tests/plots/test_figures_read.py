@@ -4,6 +4,7 @@ bounding boxes in pixels, bar geometry in data units), not by eye."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,8 +22,9 @@ def _drawn_texts(fig: Figure) -> list[Text]:
     """The texts a reader sees: titles, axis labels, tick labels in view, annotations,
     legends."""
     out: list[Text] = [*fig.texts]
-    if fig._suptitle is not None:
-        out.append(fig._suptitle)
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None:
+        out.append(sup)
     for leg in fig.legends:
         out += leg.get_texts()
     for ax in fig.axes:
@@ -30,8 +32,9 @@ def _drawn_texts(fig: Figure) -> list[Text]:
         for axis, k in ((ax.xaxis, 0), (ax.yaxis, 1)):
             lo, hi = sorted(axis.get_view_interval())
             out += [t for t in axis.get_ticklabels() if lo <= t.get_position()[k] <= hi]
-        if ax.get_legend() is not None:
-            out += ax.get_legend().get_texts()
+        legend = ax.get_legend()
+        if legend is not None:
+            out += legend.get_texts()
     return [t for t in out if t.get_visible() and t.get_text().strip()]
 
 
@@ -62,7 +65,7 @@ FORCES = {
 
 
 @pytest.fixture
-def ratio_fig() -> Figure:
+def ratio_fig() -> Iterator[Figure]:
     fig = figures.ratios(FORCES, "a-scenario", "1941-06-22")
     yield fig
     plt.close(fig)
@@ -106,7 +109,8 @@ def test_every_ratio_label_is_inside_the_axes(ratio_fig: Figure) -> None:
     frame = ax.get_window_extent(renderer)
     for t in values:
         box = t.get_window_extent(renderer)
-        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, (t.get_text(), box, frame)
+        assert frame.x0 <= box.x0, t.get_text()
+        assert box.x1 <= frame.x1, t.get_text()
     assert not _texts_inside(ratio_fig)
 
 
@@ -116,11 +120,12 @@ def test_builtin_ratio_figures_keep_their_labels_inside(scenario: str) -> None:
     try:
         assert not _texts_inside(fig)
         ax = fig.axes[0]
-        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        renderer = fig.canvas.get_renderer()
         frame = ax.get_window_extent(renderer)
         for t in ax.texts:
             box = t.get_window_extent(renderer)
-            assert frame.x0 <= box.x0 and box.x1 <= frame.x1, t.get_text()
+            assert frame.x0 <= box.x0, t.get_text()
+            assert box.x1 <= frame.x1, t.get_text()
     finally:
         plt.close(fig)
 
@@ -129,9 +134,10 @@ def test_trajectory_has_no_empty_band_under_the_title() -> None:
     fig = figure("trajectory", "strike-12june-strip")
     try:
         fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        assert fig._suptitle is not None
-        title_bottom = fig._suptitle.get_window_extent(renderer).y0
+        renderer = fig.canvas.get_renderer()
+        sup = getattr(fig, "_suptitle", None)
+        assert sup is not None
+        title_bottom = sup.get_window_extent(renderer).y0
         top_of_panels = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes)
         assert 0 <= title_bottom - top_of_panels < 25  # pixels (it was ~70)
         for ax in fig.axes:  # whole numbers on the axes, no '1e6' offset
@@ -149,7 +155,8 @@ def test_distribution_marks_the_deterministic_value_and_the_day_limit() -> None:
             labels = [line.get_label() for line in ax.get_lines()]
             assert any(lab.startswith("deterministic") for lab in labels), labels
         lo, hi = days.get_xlim()
-        assert lo == 0.0 and hi > 30  # the whole window, the limit in view
+        assert lo == 0.0
+        assert hi > 30
         assert any("30-day limit" in t.get_text() for t in days.get_legend().get_texts())
         assert not _texts_inside(fig)
     finally:
@@ -172,7 +179,8 @@ def test_sweep_heatmap_names_its_axes_in_words() -> None:
     try:
         ax = fig.axes[0]
         assert ax.get_xlabel() == str(parameter_label("modifiers.quality.Germany"))
-        assert "." not in ax.get_xlabel() and "." not in ax.get_ylabel()
+        assert "." not in ax.get_xlabel()
+        assert "." not in ax.get_ylabel()
         assert "_" not in ax.get_xlabel() + ax.get_ylabel()
         assert not _texts_inside(fig)
     finally:
@@ -181,5 +189,6 @@ def test_sweep_heatmap_names_its_axes_in_words() -> None:
 
 def test_ratio_ticks_cover_the_largest_edge() -> None:
     ticks, labels = figures.ratio_ticks(math.log2(9.0))
-    assert labels[0] == "1:16" and labels[-1] == "16:1"
+    assert labels[0] == "1:16"
+    assert labels[-1] == "16:1"
     assert ticks[labels.index("1:1")] == 0.0

@@ -132,9 +132,7 @@ def print_comparison(
     con = console()
     label_width = min(max(len(lab) for lab, _ in rows), 30, max(20, con.width // 3 - 2))
     # a cell may wrap at its spaces, but never below the name or its longest word
-    widths = [
-        max(len(names[i]), *(min(len(v[i]), 16) for _, v in rows)) for i in range(len(names))
-    ]
+    widths = [max(len(names[i]), *(min(len(v[i]), 16) for _, v in rows)) for i in range(len(names))]
     for i, w in enumerate(widths):
         widths[i] = max(w, *(len(word) for _, v in rows for word in v[i].split()))
     blocks = column_blocks(names, widths, label_width, con.width)

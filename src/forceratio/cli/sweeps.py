@@ -19,6 +19,12 @@ VaryOpt = Annotated[
         help="dotted.path=lo:hi[:n] (repeatable); default: every declared uncertainty range.",
     ),
 ]
+NoProgressOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-progress", help="No progress bar (none is drawn when stderr is not a terminal)."
+    ),
+]
 
 
 def _setup(
@@ -100,6 +106,7 @@ def sweep_command(
         int, typer.Option("--chunk-size", min=1, help="Samples per chunk.")
     ] = 20_000,
     list_: Annotated[bool, typer.Option("--list", help="List the sweepable parameters.")] = False,
+    no_progress: NoProgressOpt = False,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     sets: SetOpt = None,
     table: TableOpt = None,
@@ -132,7 +139,7 @@ def sweep_command(
         replications=replications,
         data_uncertainty=data_uncertainty,
     )
-    bar = _progress_bar()
+    bar = None if no_progress else _progress_bar()
     if bar is not None:
         with bar:
             task = bar.add_task(f"sweep {prep.scenario.name}", total=None)

@@ -78,7 +78,7 @@ def ratio_ticks(extent: float) -> tuple[list[float], list[str]]:
     2:1, 4:1, ... on the right and 1:2, 1:4, ... on the left, Soviet : German."""
     top = max(2, int(np.ceil(extent)))
     pos = list(range(-top, top + 1))
-    labels = [f"1:{2 ** -k}" if k < 0 else f"{2**k}:1" for k in pos]
+    labels = [f"1:{2**-k}" if k < 0 else f"{2**k}:1" for k in pos]
     return [float(k) for k in pos], labels
 
 

@@ -81,7 +81,10 @@ def _comparison(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
     names = [str(r["scenario"]) for r in rows]
     return pd.DataFrame(
-        [{"": label, **dict(zip(names, vals, strict=True))} for label, vals in comparison_rows(rows)]
+        [
+            {"": label, **dict(zip(names, vals, strict=True))}
+            for label, vals in comparison_rows(rows)
+        ]
     )
 
 
@@ -98,8 +101,8 @@ def build(
     from forceratio import __version__
     from forceratio import data as data_mod
     from forceratio.plots import figure
-    from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.plots.labels import COMPARISON_NOTES, parameter_label
+    from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.scenarios.compare import Session, compare
 
     session = Session(tables, uncalibrated)
