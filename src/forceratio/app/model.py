@@ -216,6 +216,6 @@ class Explorer:
                 "day": float(rec.day),
                 "value": float(fig.value[0]),
                 "lower_bound": rec.lower_bound,
-            }  # fmt: skip
+            }
             for rec, fig in prep.records
         ]
