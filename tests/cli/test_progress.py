@@ -1,0 +1,87 @@
+"""The progress bar: drawn on a terminal, never with --no-progress or when stderr is not a
+terminal (tested through a real pseudo-terminal); Morris screening from the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from forceratio.cli.app import app
+
+ARGS = ["sweep", "strike-12june-strip", "--vary", "modifiers.quality.Germany=0.2:1.1",
+        "--samples", "4000", "--chunk-size", "500", "--seed", "1"]  # fmt: skip
+
+
+def stderr_in_pty(args: list[str]) -> str:
+    """Run the CLI with stderr on a pseudo-terminal (stdout to a pipe); what stderr got."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "forceratio", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 300)
+        if not ready:
+            proc.kill()
+            raise AssertionError("no output for 300 s")
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out, _ = proc.communicate(timeout=60)
+    os.close(leader)
+    assert proc.returncode == 0, b"".join(chunks).decode(errors="replace")
+    assert out  # the results went to stdout
+    return b"".join(chunks).decode("utf-8", errors="replace")
+
+
+@pytest.mark.slow
+def test_bar_on_a_terminal_and_none_with_no_progress(tmp_path: Path) -> None:
+    shown = stderr_in_pty([*ARGS, "--out", str(tmp_path / "a")])
+    assert "8/8" in shown  # chunks done of chunks
+    assert "━" in shown
+    hidden = stderr_in_pty([*ARGS, "--out", str(tmp_path / "b"), "--no-progress"])
+    assert "8/8" not in hidden
+    assert "━" not in hidden
+
+
+def test_no_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "forceratio", *ARGS, "--out", str(tmp_path / "c")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+
+
+def test_morris_from_the_command_line() -> None:
+    r = CliRunner().invoke(
+        app,
+        ["sensitivity", "strike-12june-strip", "--method", "morris", "--trajectories", "8",
+         "--format", "json"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    assert rows[0]["parameter"] == "modifiers.quality.Germany"  # as Sobol and discover find
+    assert {"mu", "mu_star", "sigma", "mu_star_ci"} <= set(rows[0])
+    bad = CliRunner().invoke(app, ["sensitivity", "strike-12june-strip", "--method", "fast"])
+    assert bad.exit_code == 2
+    assert "--method" in bad.stderr
