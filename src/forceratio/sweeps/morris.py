@@ -75,7 +75,7 @@ def morris(
     boot = rng.integers(0, r, size=(n_resamples, r))
     mu_star_boot = np.abs(ee)[boot].mean(axis=1)  # (n_resamples, d)
     lo, hi = np.quantile(mu_star_boot, [0.025, 0.975], axis=0)
-    out = [
+    out: list[dict[str, Any]] = [
         {
             "parameter": name,
             "mu": float(ee[:, j].mean()),
@@ -85,7 +85,7 @@ def morris(
         }
         for j, name in enumerate(names)
     ]
-    out.sort(key=lambda row: -float(row["mu_star"]))
+    out.sort(key=lambda row: -row["mu_star"])
     return out
 
 
