@@ -199,6 +199,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
         if deterministic is not None:
             d0 = float(deterministic.losses[side][0, 0, pk])
             ax.axvline(d0, color="#1b7837", lw=2, label=f"deterministic: {d0:,.0f}")
+        ax.margins(x=0.08)
         ax.set_xlabel(f"{side} men lost, days 0-{scn.duration_days:g}")
         ax.set_ylabel("runs")
         ax.xaxis.set_major_formatter(_THOUSANDS)
