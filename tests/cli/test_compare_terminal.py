@@ -4,60 +4,15 @@ its window, and the lines under the table say what decides the winner and what c
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import re
-import select
-import struct
-import subprocess
-import sys
-import termios
-
 import pytest
 
 from forceratio.scenarios import builtins
-
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def run_in_pty(args: list[str], columns: int, rows: int = 50) -> str:
-    """Run ``python -m forceratio ARGS`` with its stdout on a pseudo-terminal of the given
-    size; the text it printed (escape codes removed)."""
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    env["TERM"] = "xterm"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "forceratio", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([leader], [], [], 300)
-        if not ready:
-            proc.kill()
-            raise AssertionError("no output for 300 s")
-        try:
-            data = os.read(leader, 65536)
-        except OSError:  # the follower closed: the child is done
-            break
-        if not data:
-            break
-        chunks.append(data)
-    _, err = proc.communicate(timeout=60)
-    os.close(leader)
-    assert proc.returncode == 0, err.decode()
-    return ANSI.sub("", b"".join(chunks).decode("utf-8").replace("\r\n", "\n"))
+from tests.cli.terminal import run_on_pty
 
 
 @pytest.fixture(scope="module", params=[80, 100])
 def narrow(request: pytest.FixtureRequest) -> tuple[int, str]:
-    return request.param, run_in_pty(["compare"], request.param)
+    return request.param, run_on_pty(["compare"], columns=request.param)[0]
 
 
 @pytest.mark.slow

@@ -4,9 +4,6 @@ terminal (tested through a real pseudo-terminal); Morris screening from the comm
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
 import subprocess
 import sys
 from pathlib import Path
@@ -15,39 +12,17 @@ import pytest
 from typer.testing import CliRunner
 
 from forceratio.cli.app import app
+from tests.cli.terminal import run_on_pty
 
 ARGS = ["sweep", "strike-12june-strip", "--vary", "modifiers.quality.Germany=0.2:1.1",
         "--samples", "4000", "--chunk-size", "500", "--seed", "1"]  # fmt: skip
 
 
 def stderr_in_pty(args: list[str]) -> str:
-    """Run the CLI with stderr on a pseudo-terminal (stdout to a pipe); what stderr got."""
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "forceratio", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=follower,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([leader], [], [], 300)
-        if not ready:
-            proc.kill()
-            raise AssertionError("no output for 300 s")
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    out, _ = proc.communicate(timeout=60)
-    os.close(leader)
-    assert proc.returncode == 0, b"".join(chunks).decode(errors="replace")
+    """What the CLI wrote to stderr on a terminal (stdout on a pipe, and not empty)."""
+    text, out = run_on_pty(args, stream="stderr")
     assert out  # the results went to stdout
-    return b"".join(chunks).decode("utf-8", errors="replace")
+    return text
 
 
 @pytest.mark.slow

@@ -80,12 +80,12 @@ def scenario_swings(
 ) -> tuple[float, list[Swing]]:
     """:func:`swings` of a comparison row's scenario over its declared uncertainty ranges,
     with the row's calibrated rates (no second calibration)."""
+    from forceratio.scenarios import load
     from forceratio.scenarios.build import sweepable
     from forceratio.scenarios.calibrate import free_parameters
     from forceratio.sweeps.design import Design
-    from forceratio.sweeps.evaluate import _prepared
 
-    prep = _prepared(name, sets, tables)
+    prep = load(name, list(sets), dict(tables))
     free = free_parameters(prep) if row.get("calibrated") else []
     calibration = tuple(sorted((k, float(str(row[k]))) for k in free))
     spec = SweepSpec(name, Design("random", (), 1, 0), sets, tables, calibration)
