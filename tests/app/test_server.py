@@ -162,3 +162,23 @@ def test_a_source_is_one_click_away(server: str, browser: object) -> None:
     param.locator("summary").click()
     assert source.is_visible()
     assert "ASSUMPTION" in source.inner_text()
+
+
+def test_a_busy_port_is_one_clear_line() -> None:
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        res = subprocess.run(
+            [sys.executable, "-m", "forceratio", "app", "--no-browser", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert res.returncode == 2
+    assert res.stderr.startswith(f"forceratio: error: --port: cannot listen on 127.0.0.1:{port}")
+    assert "Traceback" not in res.stderr

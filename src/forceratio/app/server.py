@@ -72,11 +72,19 @@ def create_app(explorer: Explorer | None = None) -> Starlette:
 
 def serve(host: str = "127.0.0.1", port: int = 8050, open_browser: bool = True) -> None:
     """Warm the caches (the calibration), then serve until interrupted."""
+    import socket
     import threading
     import webbrowser
 
     import uvicorn
 
+    from forceratio.errors import InputError
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise InputError("--port", f"cannot listen on {host}:{port}: {exc.strerror}") from None
     explorer = Explorer()
     for s in explorer.scenarios()[:1]:
         explorer.scenario(s["name"])
