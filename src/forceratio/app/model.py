@@ -33,7 +33,7 @@ class Explorer:
     _prepared: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        from forceratio.scenarios.compare import Session
+        from forceratio.scenarios.session import Session
 
         self._session = Session(None, self.uncalibrated)
 
@@ -62,12 +62,13 @@ class Explorer:
     def scenario(self, name: str) -> dict[str, Any]:
         """The scenario's declared uncertain parameters, with their values and sources."""
         from forceratio.plots.labels import parameter_label
-        from forceratio.scenarios.build import parameter_sources, sweepable
+        from forceratio.scenarios.registry import parameter_sources, sweepable
 
         prep = self._prep(name)
         scn = prep.scenario
-        base = sweepable(prep, self._calibration(prep))
-        sources = parameter_sources(prep)
+        cal = self._calibration(prep)
+        base = sweepable(prep, cal)
+        sources = parameter_sources(prep, cal)
         params = []
         for path, (lo, hi) in scn.uncertainty.items():
             if hi <= lo:
@@ -76,7 +77,7 @@ class Explorer:
             params.append(
                 {
                     "path": path,
-                    "label": lab.text,
+                    "label": str(lab),
                     "unit": lab.unit,
                     "low": lo,
                     "high": hi,

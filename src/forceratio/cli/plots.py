@@ -51,10 +51,20 @@ def plot_command(
         raise InputError("--out", f"expected a .png or .svg file, got {out.name!r}")
     if not out.parent.exists():
         raise InputError("--out", f"directory {out.parent} does not exist")
+    from forceratio.scenarios.session import Session
+
+    session = Session(_overrides(table), uncalibrated)
+    indices = None
+    if kind == "tornado":  # the analysis runs here, the figure only draws it
+        from forceratio.sweeps.sensitivity import declared_sobol
+
+        indices = declared_sobol(
+            session, scenario, sets=tuple(sets or ()), samples=samples,
+            outcome=outcome or "attacker_margin", seed=seed,
+        )  # fmt: skip
     fig = figure(
-        kind, scenario, sets=sets, tables=_overrides(table), uncalibrated=uncalibrated,
-        source=source, x=x, y=y, outcome=outcome, samples=samples, replications=replications,
-        seed=seed,
+        kind, scenario, sets=sets, session=session, source=source, x=x, y=y, outcome=outcome,
+        replications=replications, seed=seed, indices=indices,
     )  # fmt: skip
     import matplotlib.pyplot as plt
 
@@ -82,9 +92,16 @@ def report_command(
         from forceratio.errors import InputError
 
         raise InputError("--out", f"{out} exists and is not a directory")
-    text = build(
-        list(names or builtins()), tables=_overrides(table), uncalibrated=uncalibrated, seed=seed
-    )
+    from forceratio.scenarios.session import Session
+    from forceratio.sweeps.sensitivity import declared_sobol
+
+    names = list(names or builtins())
+    session = Session(_overrides(table), uncalibrated)  # one calibration for the whole report
+    first = session.prepare(names[0]) if names else None
+    tornado = None
+    if first is not None and len(first.scenario.uncertainty) >= 2:
+        tornado = declared_sobol(session, names[0], samples=64, seed=seed)
+    text = build(names, session=session, tornado=tornado, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
     target = out / "report.html"
     _atomic_write(target, text.encode("utf-8"))

@@ -78,30 +78,35 @@ def show(
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     sets: SetOpt = None,
     table: TableOpt = None,
+    uncalibrated: UncalOpt = False,
 ) -> None:
-    """A scenario with its forces resolved from the tables and every parameter's value."""
+    """A scenario with its forces resolved from the tables and every parameter's value
+    (the calibrated rates unless --uncalibrated)."""
     import pandas as pd
 
-    from forceratio.scenarios import load
-    from forceratio.scenarios.build import parameter_sources, sweepable
+    from forceratio.scenarios.compare import Session
     from forceratio.scenarios.model import CATEGORIES
+    from forceratio.scenarios.registry import parameter_rows
 
-    prep = load(name, sets, _overrides(table))
+    session = Session(_overrides(table), uncalibrated)
+    prep = session.prepare(name, sets)
+    cal = session.calibration_for(prep)
     scn = prep.scenario
     forces = [
         {"sector": sec, "side": side, **dict(zip(CATEGORIES, f.value.tolist(), strict=True))}
         for side in ("USSR", "Germany")
         for sec, f in zip(prep.sectors, prep.forces[side], strict=True)
     ]
-    sources = parameter_sources(prep)
     params = [
         {
-            "parameter": k,
-            "value": v,
-            "uncertainty": str(scn.uncertainty.get(k, "")),
-            "source": sources.get(k, ""),
+            "parameter": r["path"],
+            "label": r["label"],
+            "unit": r["unit"],
+            "value": r["value"],
+            "uncertainty": str(scn.uncertainty.get(r["path"], "")),
+            "source": r["source"],
         }
-        for k, v in sweepable(prep).items()
+        for r in parameter_rows(prep, cal.values if cal else None)
     ]
     if fmt is Format.json:
         print_json(
@@ -137,7 +142,7 @@ def show(
     print_frame(
         pd.DataFrame(params),
         fmt,
-        title="Parameters (rates marked 'calibrated' show the raw default here)",
+        title="Parameters" + (f" (rates calibrated on {cal.scenario})" if cal else ""),
         digits=4,
     )
     for note in scn.notes:

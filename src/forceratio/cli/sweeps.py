@@ -35,10 +35,12 @@ def _setup(
     uncalibrated: bool,
 ) -> tuple[Any, list[Any], tuple[tuple[str, float], ...], dict[str, str]]:
     """Validate everything a sweep needs before any work: the scenario, the --vary specs
-    (known paths, lo <= hi) and the calibration."""
+    (known paths, lo <= hi inside the parameter's domain) and the calibration."""
+    import numpy as np
+
     from forceratio.errors import InputError
-    from forceratio.scenarios.build import sweepable
     from forceratio.scenarios.compare import Session
+    from forceratio.scenarios.registry import lookup, sweepable
     from forceratio.sweeps.design import Vary
 
     tables = _overrides(table)
@@ -53,7 +55,9 @@ def _setup(
     seen = set()
     for v in specs:
         if v.path not in known:
-            raise InputError("--vary", f"unknown parameter {v.path!r}; see --list")
+            lookup(v.path)  # an unknown path: one line naming it
+            raise InputError("--vary", f"{v.path} is not a parameter of {prep.scenario.name}")
+        lookup(v.path).check(np.array([v.low, v.high]))
         if v.path in seen:
             raise InputError("--vary", f"{v.path} given twice")
         seen.add(v.path)
@@ -118,7 +122,7 @@ def sweep_command(
     from forceratio.errors import InputError
 
     if list_:
-        _list(scenario, sets, table, fmt)
+        _list(scenario, sets, table, fmt, uncalibrated)
         return
     if seed is None:
         raise InputError("--seed", "sweeps need an explicit --seed (reproducibility)")
@@ -185,31 +189,26 @@ def sweep_command(
     )
 
 
-def _list(scenario: str, sets: list[str] | None, table: list[str] | None, fmt: Format) -> None:
+def _list(
+    scenario: str, sets: list[str] | None, table: list[str] | None, fmt: Format, uncalibrated: bool
+) -> None:
+    """The registry's parameters with the values a sweep starts from (calibrated rates
+    included unless --uncalibrated)."""
     import pandas as pd
 
-    from forceratio.scenarios import load
-    from forceratio.scenarios.build import parameter_sources, sweepable
+    from forceratio.scenarios.compare import Session
+    from forceratio.scenarios.registry import parameter_rows
 
-    prep = load(scenario, sets, _overrides(table))
-    unc = prep.scenario.uncertainty
-    src = parameter_sources(prep)
-    rows = [
-        {
-            "path": p,
-            "low": unc[p][0] if p in unc else None,
-            "high": unc[p][1] if p in unc else None,
-            "value": v,
-            "source": src.get(p, ""),
-        }
-        for p, v in sweepable(prep).items()
-    ]
+    session = Session(_overrides(table), uncalibrated)
+    prep = session.prepare(scenario, sets)
+    cal = session.calibration_for(prep)
+    rows = parameter_rows(prep, cal.values if cal else None)
     if fmt is Format.json:
         print_json(rows)
     else:
-        print_frame(
-            pd.DataFrame(rows), fmt, title=f"{prep.scenario.name}: sweepable parameters", digits=4
-        )
+        view = pd.DataFrame(rows)[["path", "label", "unit", "low", "high", "value", "source"]]
+        title = f"{prep.scenario.name}: sweepable parameters"
+        print_frame(view, fmt, title=title, digits=4)
 
 
 def sensitivity_command(

@@ -44,20 +44,25 @@ def figure(
     x: str | None = None,
     y: str | None = None,
     outcome: str | None = None,
-    samples: int = 256,
     replications: int = 200,
     seed: int = 0,
+    session: Any = None,
+    indices: list[dict[str, Any]] | None = None,
 ) -> Any:
-    """Build one figure (see :data:`KINDS`)."""
+    """Build one figure (see :data:`KINDS`).  Figures draw, they do not analyse: the
+    tornado draws Sobol ``indices`` computed by the caller
+    (:func:`forceratio.sweeps.sensitivity.declared_sobol`).  A ``session``
+    (:class:`~forceratio.scenarios.session.Session`) shares tables and calibration with the
+    caller; without one, ``tables`` and ``uncalibrated`` make a new one."""
     import numpy as np
 
     from forceratio.plots import figures
-    from forceratio.scenarios.compare import Session
     from forceratio.scenarios.run import run
+    from forceratio.scenarios.session import Session
 
     if kind not in KINDS:
         raise InputError("--kind", f"unknown kind {kind!r}; choose {', '.join(KINDS)}")
-    session = Session(tables, uncalibrated)
+    session = session or Session(tables, uncalibrated)
     prep = session.prepare(scenario, sets)
     scn = prep.scenario
     cal = session.calibration_for(prep)
@@ -73,21 +78,9 @@ def figure(
         out = run(prep, calibration=values, replications=replications, seed=seed)
         return figures.distribution(out, run(prep, calibration=values))
     if kind == "tornado":
-        from forceratio.sweeps.design import Design, Vary
-        from forceratio.sweeps.evaluate import SweepSpec
-        from forceratio.sweeps.sensitivity import sobol
-
-        vary = [Vary(p, lo, hi) for p, (lo, hi) in scn.uncertainty.items() if hi > lo]
-        spec = SweepSpec(
-            scenario,
-            Design("random", (), 1, seed),
-            tuple(sets or ()),
-            tuple(sorted((tables or {}).items())),
-            tuple(sorted(values.items())) if values else (),
-        )
-        name = outcome or "attacker_margin"
-        rows = sobol(spec, vary, samples=samples, outcome=name, seed=seed, n_resamples=100)
-        return figures.tornado(rows, name, scn.name, scn.date)
+        if indices is None:
+            raise InputError("--kind", "a tornado needs the Sobol indices (declared_sobol)")
+        return figures.tornado(indices, outcome or "attacker_margin", scn.name, scn.date)
     # sweep
     if source is None:
         raise InputError("--from", "a sweep heatmap needs --from results.parquet")

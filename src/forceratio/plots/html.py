@@ -93,11 +93,15 @@ def build(
     *,
     tables: dict[str, str] | None = None,
     uncalibrated: bool = False,
-    tornado_samples: int = 64,
     replications: int = 100,
     seed: int = 0,
+    session: Any = None,
+    tornado: list[dict[str, Any]] | None = None,
 ) -> str:
-    """The report for ``names`` as one HTML string."""
+    """The report for ``names`` as one HTML string.  ``session`` (a
+    :class:`~forceratio.scenarios.session.Session`, else one from ``tables`` and
+    ``uncalibrated``) is shared by every table and figure, so the calibration runs once;
+    ``tornado`` holds the first scenario's Sobol indices (computed by the caller)."""
     from forceratio import __version__
     from forceratio import data as data_mod
     from forceratio.plots import figure
@@ -105,8 +109,8 @@ def build(
     from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.scenarios.compare import Session, compare
 
-    session = Session(tables, uncalibrated)
-    rows = compare(list(names), tables=tables, uncalibrated=uncalibrated)
+    session = session or Session(tables, uncalibrated)
+    rows = compare(list(names), session=session)
     parts: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -186,15 +190,14 @@ def build(
         for note in scn.notes:
             parts.append(f'<p class="note">{html.escape(note)}</p>')
         for kind in ("trajectory", "ratios"):
-            fig = figure(kind, name, tables=tables, uncalibrated=uncalibrated)
+            fig = figure(kind, name, session=session)
             parts.append(_img(to_png_bytes(fig), f"{kind} of {scn.name}"))
         if i == 0:
-            fig = figure("distribution", name, tables=tables, uncalibrated=uncalibrated,
+            fig = figure("distribution", name, session=session,
                          replications=replications, seed=seed)  # fmt: skip
             parts.append(_img(to_png_bytes(fig), f"distribution of {scn.name}"))
-            if len(scn.uncertainty) >= 2:
-                fig = figure("tornado", name, tables=tables, uncalibrated=uncalibrated,
-                             samples=tornado_samples, seed=seed)  # fmt: skip
+            if tornado is not None:
+                fig = figure("tornado", name, session=session, indices=tornado)
                 parts.append(_img(to_png_bytes(fig), f"tornado of {scn.name}"))
         forces = pd.DataFrame(
             [
@@ -208,7 +211,7 @@ def build(
             ]
         )
         parts.append("<h3>Forces at the start</h3>" + _table(forces, digits=0))
-        src = parameter_sources(prep)
+        src = parameter_sources(prep, cal.values if cal else None)
         params = pd.DataFrame(
             [
                 {

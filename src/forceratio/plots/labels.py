@@ -1,9 +1,9 @@
 """Human labels: what a parameter path or an outcome field is called on a page or a
 terminal, with its unit, and how its value is written (percentages, whole people).
 
-:func:`parameter_label` is the one place parameter names become words; it reads the
-parameter registry when there is one and otherwise words the dotted path itself (no
-second hand-kept table of parameters).
+:func:`parameter_label` is the one place parameter names become words: it reads the
+parameter registry (:data:`forceratio.scenarios.registry.LABELS`), so no second table of
+parameters is kept here.
 """
 
 from __future__ import annotations
@@ -21,33 +21,18 @@ class Label:
     unit: str = ""
 
     def __str__(self) -> str:
-        return f"{self.text} ({self.unit})" if self.unit else self.text
+        if not self.unit or self.unit in self.text:  # 'German quality (× calibrated)'
+            return self.text
+        return f"{self.text} ({self.unit})"
 
 
 def parameter_label(path: str) -> Label:
-    """The label and unit of a sweepable parameter (``modifiers.quality.Germany``)."""
-    found = _registry_label(path)
-    if found is not None:
-        return found
-    parts = path.split(".")
-    if parts[0] in ("modifiers", "attrition") and len(parts) > 1:
-        parts = parts[1:]
-    words = " ".join(p.replace("_", " ") for p in parts)
-    return Label(words[:1].upper() + words[1:])
+    """The label and unit of a sweepable parameter (``modifiers.quality.Germany``), from
+    the parameter registry; a path the registry does not know stays as written."""
+    from forceratio.scenarios.registry import LABELS
 
-
-def _registry_label(path: str) -> Label | None:
-    """The registry's label of ``path``, when the registry (issue 11) is installed."""
-    import importlib
-
-    try:
-        registry: Any = importlib.import_module("forceratio.scenarios.registry")
-    except ImportError:
-        return None
-    entry = getattr(registry, "PARAMETERS", {}).get(path)
-    if entry is None:
-        return None
-    return Label(str(entry.label), str(getattr(entry, "unit", "")))
+    text, unit = LABELS.get(path, (path, ""))
+    return Label(text, unit)
 
 
 def percent(x: float, signed: bool = True) -> str:

@@ -5,6 +5,8 @@ that run, calibrate and compare them.
 table reference resolved); ``builtins()`` lists the shipped ones; ``export(name)`` gives
 a built-in's TOML text.  ``sets`` applies ``dotted.path=value`` overrides before
 validation; ``tables`` replaces data tables with user CSVs (``{"strip": "my.csv"}``).
+The sweepable parameters are data in :mod:`.registry` (``parameter_label(path)`` words one);
+a :class:`~.session.Session` shares tables and the calibration across a command.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ import pandas as pd
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.model import Scenario, validate_scenario
+from forceratio.scenarios.registry import LABELS as PARAMETER_LABELS
+from forceratio.scenarios.registry import label as parameter_label
+from forceratio.scenarios.registry import unit as parameter_unit
 
 BUILTIN_ORDER = (
     "strike-12june-strip",
@@ -147,6 +152,7 @@ def load(
 
 
 __all__ = [
+    "PARAMETER_LABELS",
     "Prepared",
     "Scenario",
     "apply_sets",
@@ -154,5 +160,7 @@ __all__ = [
     "export",
     "load",
     "load_scenario",
+    "parameter_label",
+    "parameter_unit",
     "table_loader",
 ]

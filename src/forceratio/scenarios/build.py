@@ -25,6 +25,9 @@ from numpy.typing import ArrayLike, NDArray
 from forceratio.errors import InputError
 from forceratio.scenarios.forces import Figures, Loader, division_slice, resolve
 from forceratio.scenarios.model import CATEGORIES, SIDES, Record, Scenario
+from forceratio.scenarios.registry import PARAMETERS, Source, check_uncertainty, lookup
+from forceratio.scenarios.registry import parameter_sources as parameter_sources
+from forceratio.scenarios.registry import sweepable as sweepable
 from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import get_law
 from forceratio.simulator.schedules import Multiplier, Reinforcements
@@ -50,18 +53,23 @@ class Prepared:
     records: list[tuple[Record, Figures]]  # the record's value in .value[0]
     slices: dict[str, Figures]
     factors: dict[str, float]  # published modifier values used as defaults
-    factor_sources: dict[str, str] = field(default_factory=dict)
+    factor_sources: dict[str, Source] = field(default_factory=dict)
 
     @property
     def sectors(self) -> list[str]:
         return [s.name for s in self.scenario.sectors]
 
 
-def _modifier(df: pd.DataFrame, formation: str, category: str) -> float:
+def _modifier(df: pd.DataFrame, formation: str, category: str) -> tuple[float, Source]:
+    """A modifiers-table value and its source (citation key, locator, verified)."""
     row = df[(df["formation"] == formation) & (df["category"] == category)]
     if row.empty or np.isnan(float(row["value"].iloc[0])):
         raise InputError("modifiers", f"no {category} for {formation!r} in the modifiers table")
-    return float(row["value"].iloc[0])
+    r = row.iloc[0]
+    key, locator = str(r.get("source", "")), str(r.get("locator", ""))
+    verified = str(r.get("verified", "")).strip().lower() in ("yes", "true")
+    text = f"{key}, {locator} (modifiers table; {'verified' if verified else 'unverified'})"
+    return float(r["value"]), Source("table", text, key, locator, verified)
 
 
 def prepare(scn: Scenario, load: Loader) -> Prepared:
@@ -97,20 +105,13 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
             total += part.scale * v
         records.append((rec, Figures(np.array([total]), np.array([total]), np.array([total]))))
     mod = load("modifiers")
-    factors = {
-        "personnel_rate": _modifier(
-            mod, "division engagements (Dupuy's verities)", "daily_casualty_rate"
-        )
-        / 100.0,
-        "decay_days": _modifier(mod, "surprise", "decay_days"),
+    published: dict[str, tuple[str, str]] = {
+        "personnel_rate": ("division engagements (Dupuy's verities)", "daily_casualty_rate"),
+        "decay_days": ("surprise", "decay_days"),
     }
     for level in ("complete", "substantial", "minor"):
-        factors[f"surpriser_fire.{level}"] = _modifier(
-            mod, f"surprise: {level}", "defender_vulnerability"
-        )
-        factors[f"surprised_fire.{level}"] = _modifier(
-            mod, f"surprise: {level}", "attacker_vulnerability"
-        )
+        published[f"surpriser_fire.{level}"] = (f"surprise: {level}", "defender_vulnerability")
+        published[f"surprised_fire.{level}"] = (f"surprise: {level}", "attacker_vulnerability")
     for posture, name in (
         ("hasty", "hasty defence"),
         ("prepared", "prepared defence"),
@@ -118,92 +119,20 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
         ("delay", "delay"),
         ("withdrawal", "withdrawal"),
     ):
-        factors[f"posture.{posture}"] = _modifier(mod, f"posture: {name}", "posture_factor")
+        published[f"posture.{posture}"] = (f"posture: {name}", "posture_factor")
+    factors: dict[str, float] = {}
+    factor_sources: dict[str, Source] = {}
+    for key, (formation, category) in published.items():
+        factors[key], factor_sources[key] = _modifier(mod, formation, category)
+    factors["personnel_rate"] /= 100.0  # the table prints percent per day
     slices = {}
     if scn.combat_power == "division_slices":
         slices = {s: division_slice(load, s, "division_equivalents") for s in SIDES}
-    prep = Prepared(scn, forces, arrivals, records, slices, factors)
-    known = sweepable(prep)
-    for path in scn.uncertainty:
-        if path not in known:
-            raise InputError(f"uncertainty.{path}", "not a sweepable parameter of this scenario")
-    return prep
+    check_uncertainty(scn)
+    return Prepared(scn, forces, arrivals, records, slices, factors, factor_sources)
 
 
 # ------------------------------------------------------------------ parameters
-def sweepable(prep: Prepared, calibration: Mapping[str, float] | None = None) -> dict[str, float]:
-    """Every numeric parameter a sweep may vary, with its value in this scenario."""
-    scn = prep.scenario
-    out: dict[str, float] = {}
-    a = scn.attrition
-    for key, val in (("german_rate", a.german_rate), ("soviet_rate", a.soviet_rate)):
-        if val == "calibrated":
-            cal = (calibration or {}).get(key)
-            out[f"attrition.{key}"] = (
-                float(cal) if cal is not None else prep.factors["personnel_rate"]
-            )
-        else:
-            out[f"attrition.{key}"] = float(val)
-    for cat in CATEGORIES:
-        out[f"attrition.vulnerability.{cat}"] = a.vulnerability[cat]
-    s = scn.modifiers.surprise
-    level = s.level if s.level != "none" else "minor"
-    out["modifiers.surprise.decay_days"] = (
-        s.decay_days if s.decay_days is not None else prep.factors["decay_days"]
-    )
-    out["modifiers.surprise.surpriser_fire"] = (
-        s.surpriser_fire
-        if s.surpriser_fire is not None
-        else (1.0 if s.level == "none" else prep.factors[f"surpriser_fire.{level}"])
-    )
-    out["modifiers.surprise.surprised_fire"] = (
-        s.surprised_fire
-        if s.surprised_fire is not None
-        else (1.0 if s.level == "none" else prep.factors[f"surprised_fire.{level}"])
-    )
-    out["modifiers.posture.unprepared_factor"] = scn.modifiers.posture.unprepared_factor
-    for side in SIDES:
-        out[f"modifiers.quality.{side}"] = scn.modifiers.quality.get(side, 1.0)
-        out[f"breakpoints.{side}"] = scn.breakpoints.get(side, 0.0)
-    out["modifiers.air_strike.destroyed_fraction"] = scn.modifiers.air_strike.destroyed_fraction
-    out["modifiers.air_strike.superiority_factor"] = scn.modifiers.air_strike.superiority_factor
-    if scn.combat_power == "custom":
-        for cat in CATEGORIES:
-            out[f"weights.{cat}.value"] = scn.weights[cat].value
-    return out
-
-
-def parameter_sources(prep: Prepared) -> dict[str, str]:
-    """Where each sweepable parameter's default comes from (a table, or 'ASSUMPTION')."""
-    scn = prep.scenario
-    dupuy = "modifiers table (Dupuy via the OPORD-QJM transcription; unverified)"
-    out: dict[str, str] = {}
-    for key in ("german_rate", "soviet_rate"):
-        out[f"attrition.{key}"] = (
-            f"calibrated on {scn.attrition.calibrate_on} (raw default: Dupuy's 2%/day, "
-            "modifiers table)"
-            if getattr(scn.attrition, key) == "calibrated"
-            else "scenario file"
-        )
-    for cat in CATEGORIES:
-        out[f"attrition.vulnerability.{cat}"] = "ASSUMPTION: 1 (every category equally exposed)"
-    for key in ("decay_days", "surpriser_fire", "surprised_fire"):
-        given = getattr(scn.modifiers.surprise, key) is not None
-        out[f"modifiers.surprise.{key}"] = "scenario file" if given else dupuy
-    out["modifiers.posture.unprepared_factor"] = "ASSUMPTION (no published factor found)"
-    for side in SIDES:
-        out[f"modifiers.quality.{side}"] = "ASSUMPTION: 1 = as calibrated on 22 June"
-        out[f"breakpoints.{side}"] = "ASSUMPTION (scenario file)"
-    out["modifiers.air_strike.destroyed_fraction"] = "scenario file: " + (
-        scn.modifiers.air_strike.note or "see its comment"
-    )
-    out["modifiers.air_strike.superiority_factor"] = "ASSUMPTION (scenario file)"
-    for cat in CATEGORIES:
-        if scn.combat_power == "custom":
-            out[f"weights.{cat}.value"] = scn.weights[cat].source
-    return out
-
-
 def parameters(
     prep: Prepared,
     samples: Mapping[str, ArrayLike] | None = None,
@@ -215,7 +144,8 @@ def parameters(
     arrays: dict[str, FloatArray] = {}
     for path, vals in (samples or {}).items():
         if path not in base:
-            raise InputError("--vary", f"unknown parameter {path!r}")
+            lookup(path)  # an unknown path is named as one
+            raise InputError("--vary", f"{path} is not a parameter of {prep.scenario.name}")
         a = np.atleast_1d(np.asarray(vals, dtype=float))
         if a.ndim != 1:
             raise InputError(path, "sample values must be 1-D")
@@ -229,17 +159,8 @@ def parameters(
         p: np.broadcast_to(arrays.get(p, np.asarray([v])), (n,)).astype(float)
         for p, v in base.items()
     }
-    for path in (
-        "breakpoints.USSR",
-        "breakpoints.Germany",
-        "modifiers.air_strike.destroyed_fraction",
-    ):
-        bad = (out[path] < 0) | (out[path] >= 1)
-        if bad.any():
-            raise InputError(path, f"must be in [0, 1), got {out[path][bad][0]:g}")
     for path, a in out.items():
-        if path not in ("breakpoints.USSR", "breakpoints.Germany") and np.any(a < 0):
-            raise InputError(path, f"must be >= 0, got {a[a < 0][0]:g}")
+        PARAMETERS[path].check(a)
     return n, out
 
 

@@ -4,52 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from forceratio.data.ratios import format_ratio
-from forceratio.scenarios import builtins, load, table_loader
-from forceratio.scenarios.build import Prepared, prepare
-from forceratio.scenarios.calibrate import Calibration, calibrate, free_parameters
+from forceratio.scenarios import builtins, load
+from forceratio.scenarios.calibrate import Calibration
 from forceratio.scenarios.model import CATEGORIES
-from forceratio.scenarios.run import Outcome, run
+from forceratio.scenarios.run import Outcome
+from forceratio.scenarios.session import Session
 
 QUANTILES = (0.05, 0.5, 0.95)
-
-
-@dataclass
-class Session:
-    """Table replacements, the calibration cache and the switches shared by a command."""
-
-    tables: Mapping[str, str] | None = None
-    uncalibrated: bool = False
-
-    def __post_init__(self) -> None:
-        self._cal: dict[str, Calibration] = {}
-        self._load = table_loader(self.tables)
-
-    def table(self, name: str) -> Any:
-        """A data table as this session sees it (user replacements included)."""
-        return self._load(name)
-
-    def calibration_for(self, prep: Prepared) -> Calibration | None:
-        """The calibration this scenario's 'calibrated' rates come from (None: raw)."""
-        if self.uncalibrated or not free_parameters(prep):
-            return None
-        name = prep.scenario.attrition.calibrate_on
-        if name not in self._cal:
-            from forceratio.scenarios import load_scenario
-
-            base = prepare(load_scenario(name), self._load)
-            self._cal[name] = calibrate(base)
-        return self._cal[name]
-
-    def prepare(self, name_or_path: str, sets: Sequence[str] | None = None) -> Prepared:
-        from forceratio.scenarios import load_scenario
-
-        return prepare(load_scenario(name_or_path, list(sets or [])), self._load)
 
 
 def _num(x: Any) -> float | None:
@@ -142,25 +108,23 @@ def compare(
     uncalibrated: bool = False,
     replications: int | None = None,
     seed: int | None = None,
+    session: Session | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows for ``names`` (default: every built-in), in that order."""
-    session = Session(tables, uncalibrated)
+    """Rows for ``names`` (default: every built-in), in that order.  A ``session`` shares
+    its tables and calibration with the caller (``tables`` and ``uncalibrated`` then come
+    from it)."""
+    session = session or Session(tables, uncalibrated)
     rows = []
     for name in names or builtins():
         prep = session.prepare(name, sets)
-        cal = session.calibration_for(prep)
-        values = cal.values if cal else None
-        out = run(prep, calibration=values)
+        out = session.run(prep)
         sto = None
         reps = replications if replications is not None else prep.scenario.replications
         if reps:
-            sto = run(
-                prep,
-                calibration=values,
-                replications=reps,
-                seed=seed if seed is not None else prep.scenario.seed,
+            sto = session.run(
+                prep, replications=reps, seed=seed if seed is not None else prep.scenario.seed
             )
-        rows.append(scenario_row(out, cal, sto))
+        rows.append(scenario_row(out, session.calibration_for(prep), sto))
     return rows
 
 

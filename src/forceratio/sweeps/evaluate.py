@@ -140,12 +140,8 @@ def evaluate(
             forces[side] = lo[None] + u[:, j] * (hi - lo)[None]
     if not pts:  # nothing varied: N copies of the scenario (for replications / data draws)
         pts = {"modifiers.quality.USSR": np.full(n, _base_quality(prep))}
-    from forceratio.simulator import kernel
-
     out = run(
         prep,
-        # one integrator for every chunk, whatever its size: the numbers must not depend on it
-        method="compiled" if kernel.AVAILABLE else "integrator",
         samples=pts,
         calibration=dict(spec.calibration) or None,
         replications=spec.replications or None,
@@ -157,7 +153,7 @@ def evaluate(
 
 
 def _base_quality(prep: Any) -> float:
-    from forceratio.scenarios.build import sweepable
+    from forceratio.scenarios.registry import sweepable
 
     return float(sweepable(prep)["modifiers.quality.USSR"])
 

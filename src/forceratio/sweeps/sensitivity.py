@@ -16,15 +16,18 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from forceratio.errors import InputError
-from forceratio.sweeps.design import Vary
+from forceratio.sweeps.design import Design, Vary
 from forceratio.sweeps.evaluate import OUTCOMES, SweepSpec, evaluate, outcome_columns
+
+if TYPE_CHECKING:
+    from forceratio.scenarios.session import Session
 
 FloatArray = NDArray[np.float64]
 
@@ -92,6 +95,31 @@ def sobol(
             }
         )
     return out
+
+
+def declared_sobol(
+    session: Session,
+    scenario: str,
+    *,
+    sets: tuple[str, ...] = (),
+    samples: int = 256,
+    outcome: str = "attacker_margin",
+    seed: int = 0,
+    n_resamples: int = 100,
+) -> list[dict[str, Any]]:
+    """:func:`sobol` over every range the scenario declares in ``[uncertainty]``, with the
+    session's tables and calibration (the data of the tornado figure)."""
+    prep = session.prepare(scenario, sets)
+    vary = [Vary(p, lo, hi) for p, (lo, hi) in prep.scenario.uncertainty.items() if hi > lo]
+    rates = session.rates(prep)
+    spec = SweepSpec(
+        scenario,
+        Design("random", (), 1, seed),
+        tuple(sets),
+        tuple(sorted(session.tables.items())),
+        tuple(sorted(rates.items())) if rates else (),
+    )
+    return sobol(spec, vary, samples=samples, outcome=outcome, seed=seed, n_resamples=n_resamples)
 
 
 @dataclass(frozen=True)

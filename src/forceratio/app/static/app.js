@@ -64,11 +64,10 @@ function paramRow(p) {
   const div = document.createElement("div");
   div.className = "param";
   const step = (p.high - p.low) / 100;
-  const unit = p.unit ? " (" + p.unit + ")" : "";
   div.innerHTML =
     '<label></label><div class="row"><input type="range"><input type="number"></div>' +
     '<div class="range"></div><details><summary>source</summary><span></span></details>';
-  div.querySelector("label").textContent = p.label + unit;
+  div.querySelector("label").textContent = p.label;
   const range = div.querySelector("input[type=range]");
   const box = div.querySelector("input[type=number]");
   for (const el of [range, box]) { el.dataset.path = p.path; el.step = String(step); }

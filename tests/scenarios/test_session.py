@@ -1,0 +1,100 @@
+"""One Session per command: tables, prepared scenarios and the calibration are built once and
+shared by compare, the figures and the report; and the layers stay apart (figures draw,
+sweeps run the analyses through the public run API)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import forceratio
+from forceratio.cli.app import app
+from forceratio.errors import InputError
+from forceratio.scenarios import session as session_mod
+from forceratio.scenarios.compare import compare
+from forceratio.scenarios.session import Session
+
+runner = CliRunner()
+SRC = Path(forceratio.__file__).parent
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the scenarios calibrated while the test runs."""
+    seen: list[str] = []
+    real: Callable[..., Any] = getattr(session_mod, "calibrate")  # noqa: B009
+
+    def counting(prep: Any, **kw: Any) -> Any:
+        seen.append(prep.scenario.name)
+        return real(prep, **kw)
+
+    monkeypatch.setattr(session_mod, "calibrate", counting)
+    return seen
+
+
+def test_a_session_prepares_and_calibrates_once(calls: list[str]) -> None:
+    s = Session()
+    a = s.prepare("strike-12june-strip")
+    assert s.prepare("strike-12june-strip") is a
+    assert s.prepare("strike-12june-strip", ["breakpoints.USSR=0.2"]) is not a
+    cal = s.calibration_for(a)
+    assert cal is not None
+    assert s.calibration_for(s.prepare("barbarossa-22june")) is cal
+    assert s.rates(a) == cal.values
+    assert calls == ["barbarossa-22june"]
+    assert Session(uncalibrated=True).calibration_for(a) is None
+    assert calls == ["barbarossa-22june"]
+
+
+def test_compare_with_a_shared_session_gives_the_same_rows_without_recalibrating(
+    calls: list[str],
+) -> None:
+    names = ["strike-12june-strip", "barbarossa-22june-strip"]
+    own = compare(names)
+    assert calls == ["barbarossa-22june"]
+    s = Session()
+    s.calibration_for(s.prepare(names[0]))
+    shared = compare(names, session=s)
+    assert calls == ["barbarossa-22june"] * 2  # compare() alone once, the shared session once
+    assert shared == own
+
+
+@pytest.mark.slow
+def test_the_report_calibrates_once(calls: list[str], tmp_path: Path) -> None:
+    res = runner.invoke(
+        app, ["report", "strike-12june-strip", "barbarossa-22june", "--out", str(tmp_path)]
+    )
+    assert res.exit_code == 0, res.output
+    assert calls == ["barbarossa-22june"]
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'alt="tornado of strike-12june-strip"' in text
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+            out |= {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+    return out
+
+
+def test_figures_draw_and_sweeps_use_the_public_run_api() -> None:
+    for path in sorted((SRC / "plots").glob("*.py")):
+        bad = {m for m in _imports(path) if m.startswith("forceratio.sweeps")}
+        assert not bad, f"{path.name} runs an analysis: {sorted(bad)}"
+    for path in sorted((SRC / "sweeps").glob("*.py")):
+        bad = {m for m in _imports(path) if m.startswith("forceratio.simulator")}
+        assert not bad, f"{path.name} reaches into the engine: {sorted(bad)}"
+    from forceratio.plots import figure
+
+    with pytest.raises(InputError, match="Sobol indices"):
+        figure("tornado", "strike-12june-strip", session=Session(uncalibrated=True))
