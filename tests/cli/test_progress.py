@@ -15,7 +15,7 @@ from forceratio.cli.app import app
 from tests.cli.terminal import run_on_pty
 
 ARGS = ["sweep", "strike-12june-strip", "--vary", "modifiers.quality.Germany=0.2:1.1",
-        "--samples", "4000", "--chunk-size", "500", "--seed", "1"]  # fmt: skip
+        "--samples", "1600", "--chunk-size", "200", "--seed", "1"]  # fmt: skip
 
 
 def stderr_in_pty(args: list[str]) -> str:

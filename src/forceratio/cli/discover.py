@@ -67,7 +67,7 @@ def discover_command(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
     vary: VaryOpt = None,
     samples: Annotated[
-        int, typer.Option("--samples", min=16, max=2_000_000, help="Samples of the sweep.")
+        int, typer.Option("--samples", min=16, max=500_000, help="Samples of the sweep.")
     ] = 2048,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the sweep.")] = None,
     outcome: Annotated[
