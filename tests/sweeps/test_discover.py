@@ -102,3 +102,26 @@ def test_bad_options(kwargs: dict[str, float], field: str) -> None:
     with pytest.raises(InputError) as err:
         prim(x, y, NAMES, **kwargs)  # type: ignore[arg-type]
     assert err.value.field == field
+
+
+def test_replicated_samples_count_by_majority_and_grids_peel_whole_levels() -> None:
+    import pandas as pd
+
+    from forceratio.sweeps.discover import discover
+
+    # a 9 x 9 grid, 5 replications each; the attacker wins in 4 of 5 runs where a <= 0.25
+    a, b = np.meshgrid(np.linspace(0, 1, 9), np.linspace(0, 1, 9))
+    grid = pd.DataFrame({"p.a": a.ravel(), "p.b": b.ravel()})
+    df = grid.loc[grid.index.repeat(5)].reset_index(drop=True)
+    df["sample"] = np.repeat(np.arange(len(grid)), 5)
+    rep = np.tile(np.arange(5), len(grid))
+    df["attacker_wins"] = (df["p.a"] <= 0.25) & (rep < 4)
+    df["winner"] = np.where(df["attacker_wins"], "USSR", "Germany")
+    boxes, words, n = discover(df, ["p.a", "p.b"], "winner", threshold=0.95)
+    assert n == 81  # samples, not runs
+    assert words == "the attacker wins"
+    cond = boxes[0].conditions()
+    assert [c["parameter"] for c in cond] == ["p.a"]
+    assert cond[0]["high"] == pytest.approx(0.25)  # the grid level, not between levels
+    assert boxes[0].density == 1.0
+    assert boxes[0].coverage == 1.0
