@@ -70,7 +70,7 @@ def cell(key: str, v: Any) -> str:
     return str(v)
 
 
-#: The comparison's fields as a reader sees them, in order; ``{days}`` is the run's window,
+#: The comparison's fields as a reader sees them, in order; ``{window}`` is the run's window,
 #: ``{rec_soviet}``/``{rec_german}`` the days of the historical records.
 COMPARISON: tuple[tuple[str, str], ...] = (
     ("date", "date"),
@@ -84,13 +84,13 @@ COMPARISON: tuple[tuple[str, str], ...] = (
     ("duration_days", "days run"),
     ("end_reason", "how the run ended"),
     ("winner", "winner (a)"),
-    ("soviet_losses", "Soviet men lost, days 0-{days} (model)"),
-    ("german_losses", "German men lost, days 0-{days} (model)"),
-    ("loss_exchange_ratio", "Soviet men lost per German, days 0-{days}"),
-    ("soviet_tanks_lost", "Soviet tanks lost, days 0-{days}"),
-    ("german_tanks_lost", "German tanks lost, days 0-{days}"),
-    ("soviet_aircraft_lost", "Soviet aircraft lost, days 0-{days}"),
-    ("german_aircraft_lost", "German aircraft lost, days 0-{days}"),
+    ("soviet_losses", "Soviet men lost, {window} (model)"),
+    ("german_losses", "German men lost, {window} (model)"),
+    ("loss_exchange_ratio", "Soviet men lost per German, {window}"),
+    ("soviet_tanks_lost", "Soviet tanks lost, {window}"),
+    ("german_tanks_lost", "German tanks lost, {window}"),
+    ("soviet_aircraft_lost", "Soviet aircraft lost, {window}"),
+    ("german_aircraft_lost", "German aircraft lost, {window}"),
     ("historical_soviet_losses", "Soviet men lost to day {rec_soviet} (history)"),
     ("model_soviet_losses_as_recorded", "Soviet men lost to day {rec_soviet} (model)"),
     ("error_soviet_losses", "model v history, Soviet men"),
@@ -98,10 +98,10 @@ COMPARISON: tuple[tuple[str, str], ...] = (
     ("model_german_losses_as_recorded", "German men lost to day {rec_german} (model)"),
     ("error_german_losses", "model v history, German men"),
     ("attacker_win_probability", "P(attacker wins), stochastic runs"),
-    ("soviet_losses_q05", "Soviet men lost, days 0-{days}, 5% quantile"),
-    ("soviet_losses_q95", "Soviet men lost, days 0-{days}, 95% quantile"),
-    ("german_losses_q05", "German men lost, days 0-{days}, 5% quantile"),
-    ("german_losses_q95", "German men lost, days 0-{days}, 95% quantile"),
+    ("soviet_losses_q05", "Soviet men lost, {window}, 5% quantile"),
+    ("soviet_losses_q95", "Soviet men lost, {window}, 95% quantile"),
+    ("german_losses_q05", "German men lost, {window}, 5% quantile"),
+    ("german_losses_q95", "German men lost, {window}, 95% quantile"),
     ("german_rate", "German kill rate (per day) (c)"),
     ("soviet_rate", "Soviet kill rate (per day) (c)"),
 )
@@ -127,20 +127,29 @@ def _days_text(days: Any) -> str:
 
 
 def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
-    """The comparison as (label, one text per scenario) rows, for terminals and pages."""
+    """The comparison as (label, one text per scenario) rows, for terminals and pages.
+    A window shared by every scenario goes in the label ("days 0-30", "to day 15-18");
+    windows that differ get a row of their own ("record's day", "days run")."""
     ends = {float(r["duration_days"]) for r in rows if r.get("duration_days") is not None}
-    windows = {
-        # losses run to the end of each run: one window when every run ends on the same day
-        "days": f"{ends.pop():g}" if len(ends) == 1 else "end",
-        "rec_soviet": _days_text(d for r in rows for d in r.get("historical_soviet_days", [])),
-        "rec_german": _days_text(d for r in rows for d in r.get("historical_german_days", [])),
-    }
+    windows = {"window": f"days 0-{ends.pop():g}" if len(ends) == 1 else "to the end of the run"}
+    per_row: dict[str, list[str]] = {}
+    for side in ("soviet", "german"):
+        days = [_days_text(r.get(f"historical_{side}_days", [])) for r in rows]
+        shown = {d for d, r in zip(days, rows, strict=True) if f"historical_{side}_days" in r}
+        if len(shown) <= 1:
+            windows[f"rec_{side}"] = shown.pop() if shown else "?"
+        else:
+            windows[f"rec_{side}"] = "the record's day"
+            per_row[f"historical_{side}_losses"] = [d if d != "?" else "—" for d in days]
     out = []
     for key, label in COMPARISON:
         if not any(key in r for r in rows):
             continue
-        text = label.format(**windows).replace("(limit end)", "")
-        out.append((text.strip(), [cell(key, r.get(key)) for r in rows]))
+        text = label.format(**windows).replace("to day the record's day", "to the record's day")
+        out.append((text, [cell(key, r.get(key)) for r in rows]))
+        if key in per_row:
+            side = key.split("_")[1].capitalize()
+            out.append((f"{side} record's day (days from the start)", per_row[key]))
     return out
 
 
