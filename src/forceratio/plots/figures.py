@@ -200,6 +200,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
             d0 = float(deterministic.losses[side][0, 0, pk])
             ax.axvline(d0, color="#1b7837", lw=2, label=f"deterministic: {d0:,.0f}")
         ax.margins(x=0.08)
+        ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)  # room for the legend above the bars
         ax.set_xlabel(f"{side} men lost, days 0-{scn.duration_days:g}")
         ax.set_ylabel("runs")
         ax.xaxis.set_major_formatter(_THOUSANDS)
@@ -226,6 +227,7 @@ def _durations(ax: Any, out: Any, deterministic: Any | None, limit: float) -> No
         ax.axvline(d0 + (0.5 if d0 >= limit else 0.0), color="#1b7837", lw=2,
                    label=f"deterministic: {d0:g} days")  # fmt: skip
     ax.set_xlim(0.0, limit + 1.5)
+    ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)
     ax.set_xlabel("days the run lasted")
     ax.set_ylabel("runs")
     ax.legend(fontsize=8, loc="upper left")
