@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+QUIET = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -49,7 +51,7 @@ def screenshot() -> None:
         sys.exit("chromium not found")
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+            browser = p.chromium.launch(executable_path=exe, args=QUIET)
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_function("document.body.dataset.state === 'ready'", timeout=120_000)

@@ -54,6 +54,11 @@ def server(explorer: Explorer) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+# the browser talks to the test server only: no background updates, sync or metrics
+QUIET = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -64,7 +69,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        b = p.chromium.launch(executable_path=exe, args=QUIET)
         yield b
         b.close()
 
