@@ -1,33 +1,56 @@
-"""Engine benchmark: the vectorised engine against a naive solve_ivp loop, in one run.
+"""Engine benchmark: the compiled engine against a naive solve_ivp loop, in one run, per core.
 
-Run:  python benchmarks/bench_engine.py [--quick]
+Run:  python benchmarks/bench_engine.py [--quick] [--cold]
 
-Prints scenarios per second for
-  (a) the closed-form square law over 10^6 scenarios,
-  (b) the batched integrator (public API ``forceratio.simulate``) on 100,000 two-side,
-      four-category scenarios over 30 days with time-varying multipliers and breakpoints,
+Prints
+  (a) the closed-form square law over 10^6 scenarios (the compiled pass, and ``battle()``),
+  (b) the integrator (``forceratio.simulate``) on 100,000 two-side, four-category scenarios
+      over 30 days with time-varying multipliers and breakpoints, on one thread and on all,
   (c) 10,000 stochastic replications of a 5,000 vs 4,000 square-law battle,
   (d) a Python loop over ``scipy.integrate.solve_ivp`` on the same model as (b) for a few
-      hundred scenarios, at its default tolerances and at rtol = 1e-8,
-and the per-scenario ratios (b)/(d).  Timings are medians of repeats; the machine is
-shared, so read the ratios, not the absolute times.
+      hundred scenarios (one thread), at its default tolerances and at rtol = 1e-8,
+  (e) every law at 1,000, 20,000 and 100,000 battles (one thread, breakpoints at 0.3),
+and the per-core ratios (b)/(d): both sides run on one thread (``FORCERATIO_THREADS=1``
+and one BLAS thread).  ``--cold`` also times, in fresh processes with an empty compile
+cache, the first 100,000-sample sweep of strike-12june-strip and the first mixed, power and
+Helmbold battles.  Timings are medians of repeats; the machine is shared, so read the
+ratios, not the absolute times, and note the load printed at the top.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 
 from forceratio import Engagement, Multiplier, battle, get_law, make_side, simulate
+from forceratio.simulator import compiled, solve
 
 FloatArray = NDArray[np.float64]
 K = 4  # personnel, guns, tanks, aircraft
+LAWS: dict[str, dict[str, Any]] = {
+    "square": {},
+    "linear": {},
+    "logarithmic": {},
+    "ancient": {},
+    "mixed": {},
+    "helmbold": {"w": 0.5},
+    "power": {"p": 1.7, "q": 0.3},
+}
 
 
 def median_time(fn: Callable[[], object], repeats: int) -> float:
@@ -37,6 +60,14 @@ def median_time(fn: Callable[[], object], repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def threads(n: int | None) -> None:
+    """Run the kernels on ``n`` threads (None: every core available)."""
+    if n is None:
+        os.environ.pop("FORCERATIO_THREADS", None)
+    else:
+        os.environ["FORCERATIO_THREADS"] = str(n)
 
 
 def hetero_inputs(n: int, seed: int = 0) -> dict[str, FloatArray]:
@@ -58,6 +89,7 @@ def hetero_inputs(n: int, seed: int = 0) -> dict[str, FloatArray]:
 def hetero_engagement(d: dict[str, FloatArray]) -> Engagement:
     n = d["R0"].shape[0]
     mult = Multiplier.linear_decay(d["surprise"], 3.0)  # red's surprise fades over 3 days
+    cats = ("personnel", "guns", "tanks", "aircraft")
     return Engagement(
         get_law("square"),
         make_side(
@@ -69,7 +101,7 @@ def hetero_engagement(d: dict[str, FloatArray]) -> Engagement:
             weights=d["w"],
             breakpoint=0.6,
             multiplier=mult,
-            categories=("personnel", "guns", "tanks", "aircraft"),
+            categories=cats,
         ),
         make_side(
             "blue",
@@ -79,7 +111,7 @@ def hetero_engagement(d: dict[str, FloatArray]) -> Engagement:
             k_enemy=K,
             weights=d["w"],
             breakpoint=0.6,
-            categories=("personnel", "guns", "tanks", "aircraft"),
+            categories=cats,
         ),
     )
 
@@ -112,57 +144,101 @@ def naive_one(d: dict[str, FloatArray], i: int, rtol: float) -> float | None:
     return float(sol.t[-1]) if sol.status == 1 else None
 
 
+def law_inputs(law: str, n: int) -> tuple[FloatArray, ...]:
+    """Battles of 5,000-20,000 a side decided in days to months under ``law``."""
+    rng = np.random.default_rng(n)
+    R, B = rng.uniform(5e3, 2e4, n), rng.uniform(5e3, 2e4, n)
+    k = rng.uniform(0.005, 0.05, (2, n))  # a side's first-day loss, as a fraction
+    p, q = {"square": (1, 0), "linear": (1, 1), "logarithmic": (0, 1), "ancient": (0, 0),
+            "helmbold": (0.5, 0.5), "power": (1.7, 0.3)}.get(law, (1, 0))  # fmt: skip
+    if law == "mixed":
+        return R, B, k[1] * B / R, k[0] / B
+    return R, B, k[1] * B / (R**p * B**q), k[0] * R / (B**p * R**q)
+
+
+def cold_start() -> None:
+    """First calls in fresh processes with an empty compile cache."""
+    sweep = (
+        "from forceratio.cli.app import app; import sys; "
+        "app(['sweep', 'strike-12june-strip', '--samples', '100000', '--seed', '1', "
+        "'--out', sys.argv[1]])"
+    )
+    first = (
+        "import numpy as np, forceratio, sys; law = sys.argv[1]; "
+        "kw = {'power': dict(p=1.7, q=0.3), 'helmbold': dict(w=0.5)}.get(law, {}); "
+        "forceratio.battle(law, np.full(1000, 1e4), 9e3, 1e-3, 1e-3, **kw)"
+    )
+    for label, args in (
+        ("first 100,000-sample sweep of strike-12june-strip", ["-c", sweep]),
+        ("first mixed battle", ["-c", first, "mixed"]),
+        ("first power battle", ["-c", first, "power"]),
+        ("first helmbold battle", ["-c", first, "helmbold"]),
+    ):
+        with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
+            env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+            env.pop("FORCERATIO_THREADS", None)
+            extra = [out + "/sweep"] if "sweep" in label else []
+            t0 = time.perf_counter()
+            usage0 = os.times()
+            subprocess.run([sys.executable, *args, *extra], env=env, check=True,
+                           capture_output=True)  # fmt: skip
+            usage1 = os.times()
+            wall = time.perf_counter() - t0
+            cpu = (usage1.children_user - usage0.children_user) + (
+                usage1.children_system - usage0.children_system
+            )
+            print(f"    {label}: {wall:.1f} s wall, {cpu:.1f} s CPU")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    ap.add_argument("--cold", action="store_true", help="also time cold starts")
     args = ap.parse_args()
     n_a, n_b, n_c, n_d = (
         (10**6, 100_000, 10_000, 300) if not args.quick else (10**5, 10_000, 1_000, 50)
     )
+    sizes = (1_000, 20_000, 100_000) if not args.quick else (1_000, 10_000)
     rep = 3 if not args.quick else 1
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+          f"kernel threads: {compiled.threads()}")  # fmt: skip
 
     # (a) closed form
     rng = np.random.default_rng(1)
     a_rate, b_rate = rng.uniform(0.005, 0.02, n_a), rng.uniform(0.005, 0.02, n_a)
-    from forceratio.simulator.closed_form import square_time_to_level, square_to_annihilation
-
-    R0 = np.full(n_a, 1000.0)
-    B0 = np.full(n_a, 800.0)
-    zero = np.zeros(n_a)
-    t_fast = median_time(lambda: square_to_annihilation(R0, B0, a_rate, b_rate), 5)
-    from forceratio.simulator import kernel
-
-    kernel.square_battle(R0, B0, a_rate, b_rate, np.inf)  # compile or load the cache
-    t_fast_c = median_time(lambda: kernel.square_battle(R0, B0, a_rate, b_rate, np.inf), 5)
-    t_kernel = median_time(lambda: square_time_to_level(R0, B0, a_rate, b_rate, zero, zero), 5)
+    R0, B0 = np.full(n_a, 1000.0), np.full(n_a, 800.0)
+    half, ok = np.full(n_a, 0.5), np.zeros(n_a, dtype=bool)
+    solve.square_outcome(R0, B0, a_rate, b_rate, half, half, np.inf)  # compile or load
+    t_kernel = median_time(
+        lambda: solve.square_outcome(R0, B0, a_rate, b_rate, half, half, np.inf), 5
+    )
     t_api = median_time(lambda: battle("square", R0, B0, a_rate, b_rate), rep)
+    threads(1)
+    t_api1 = median_time(lambda: battle("square", R0, B0, a_rate, b_rate), rep)
+    threads(None)
+    del ok
     print(f"(a) closed-form square law, {n_a:,} scenarios")
-    print(f"    fast kernel (to annihilation): {n_a / t_fast:,.0f} scenarios/s")
-    print(f"    compiled, whole outcome:       {n_a / t_fast_c:,.0f} scenarios/s")
-    print(f"    general kernel (any levels):  {n_a / t_kernel:,.0f} scenarios/s")
-    print(f"    public API battle():         {n_a / t_api:,.0f} scenarios/s")
+    print(f"    compiled pass (levels, outcome): {n_a / t_kernel:,.0f} scenarios/s")
+    print(f"    public API battle():            {n_a / t_api:,.0f} scenarios/s")
+    print(f"    battle(), one thread:           {n_a / t_api1:,.0f} scenarios/s")
 
-    # (b) batched integrator on the heterogeneous model
+    # (b) the integrator on the heterogeneous model
     d = hetero_inputs(n_b)
     eng = hetero_engagement(d)
-    res = simulate(eng, t_max=30.0)  # auto: the compiled integrator for a batch this large
-    simulate(eng, t_max=30.0, method="compiled")  # compile (or load the cache) before timing
+    res = simulate(eng, t_max=30.0)  # compile (or load the cache) before timing
     t_b = median_time(lambda: simulate(eng, t_max=30.0), rep)
     t_b_api = median_time(lambda: simulate(hetero_engagement(d), t_max=30.0), rep)
-    t_b_np = median_time(lambda: simulate(eng, t_max=30.0, method="integrator"), rep)
-    numpy_res = simulate(eng, t_max=30.0, method="integrator")
-    agree = float(
-        np.nanmax(np.abs(res.end_time - numpy_res.end_time) / np.maximum(numpy_res.end_time, 1e-9))
-    )
+    threads(1)
+    t_b1 = median_time(lambda: simulate(eng, t_max=30.0), rep)
+    threads(None)
     decided = np.isfinite(res.duration).mean()
     print(
         f"(b) integrator, {n_b:,} scenarios x 2 sides x {K} categories, 30 days, "
         f"surprise multiplier + breakpoints ({decided:.0%} decided)"
     )
-    print(f"    simulate() ({res.method}):       {t_b:.2f} s, {n_b / t_b:,.0f} scenarios/s")
+    print(f"    simulate(), all threads:     {t_b:.2f} s, {n_b / t_b:,.0f} scenarios/s")
     print(f"    incl. building the inputs:   {t_b_api:.2f} s, {n_b / t_b_api:,.0f} scenarios/s")
-    print(f"    numpy integrator:            {t_b_np:.2f} s, {n_b / t_b_np:,.0f} scenarios/s")
-    print(f"    compiled vs numpy end times: max relative difference {agree:.1e}")
+    print(f"    simulate(), one thread:      {t_b1:.2f} s, {n_b / t_b1:,.0f} scenarios/s")
 
     # (c) stochastic
     t_c = median_time(
@@ -170,7 +246,7 @@ def main() -> None:
     )
     print(
         f"(c) stochastic, {n_c:,} replications of 5,000 vs 4,000: {t_c:.2f} s "
-        f"({n_c / t_c:,.0f} replications/s, tau-leaping)"
+        f"({n_c / t_c:,.0f} replications/s, tau-leaping, all threads)"
     )
 
     # (d) naive solve_ivp loop on the same model as (b), and accuracy of (b) against it
@@ -181,19 +257,42 @@ def main() -> None:
     ours = simulate(hetero_engagement(dd), t_max=30.0).duration
     both = np.isfinite(ends) & np.isfinite(ours)
     err = np.max(np.abs(ours[both] - ends[both]) / ends[both]) if both.any() else float("nan")
-    print(f"(d) Python loop over solve_ivp, {n_d} scenarios of model (b)")
+    print(f"(d) Python loop over solve_ivp, {n_d} scenarios of model (b), one thread")
     print(f"    default tolerances (rtol 1e-3): {n_d / t_d:,.0f} scenarios/s")
     print(f"    rtol 1e-8:                      {n_d / t_d8:,.0f} scenarios/s")
     print(
         f"    engine vs solve_ivp(rtol 1e-10) end time: max relative difference {err:.1e}, "
         f"same decided set: {bool(np.array_equal(np.isfinite(ends), np.isfinite(ours)))}"
     )
-    per_b, per_d, per_d8 = t_b / n_b, t_d / n_d, t_d8 / n_d
-    per_np = t_b_np / n_b
-    print("ratios (per scenario)")
-    print(f"    (b)/(d) speed-up vs default solve_ivp: {per_d / per_b:,.0f}x")
-    print(f"    (b)/(d) speed-up vs solve_ivp rtol 1e-8: {per_d8 / per_b:,.0f}x")
-    print(f"    numpy integrator vs solve_ivp rtol 1e-8: {per_d8 / per_np:,.0f}x")
+    per_b1, per_d, per_d8 = t_b1 / n_b, t_d / n_d, t_d8 / n_d
+    print("ratios per scenario, per core (both on one thread)")
+    print(f"    (b)/(d) speed-up vs default solve_ivp:   {per_d / per_b1:,.0f}x")
+    print(f"    (b)/(d) speed-up vs solve_ivp rtol 1e-8: {per_d8 / per_b1:,.0f}x")
+
+    # (e) every law, every batch size, one thread
+    threads(1)
+    print("(e) every law through battle(method='integrator'), one thread, breakpoints 0.3 "
+          "(microseconds per battle)")  # fmt: skip
+    print("    law           " + "".join(f"{n:>12,}" for n in sizes))
+    for law, kw in LAWS.items():
+        cells = []
+        for n in sizes:
+            R, B, a, b = law_inputs(law, n)
+
+            def run(
+                R: FloatArray = R, B: FloatArray = B, a: FloatArray = a, b: FloatArray = b,
+                law: str = law, kw: dict[str, Any] = kw,
+            ) -> object:  # fmt: skip
+                return battle(law, R, B, a, b, t_max=100.0, red_breakpoint=0.3,
+                              blue_breakpoint=0.3, method="integrator", **kw)  # fmt: skip
+
+            run()
+            cells.append(median_time(run, 3 if n <= 20_000 else 2) / n * 1e6)
+        print(f"    {law:<14}" + "".join(f"{c:>12.2f}" for c in cells))
+    threads(None)
+    if args.cold:
+        print("(f) cold start, empty compile cache, fresh processes")
+        cold_start()
 
 
 if __name__ == "__main__":

@@ -91,7 +91,9 @@ def test_swapping_sides_swaps_the_outcome(
 def test_square_winner_follows_the_sign_of_the_invariant(
     R0: float, B0: float, a: float, b: float, bpr: float, bpb: float
 ) -> None:
-    margin = a * R0**2 * (1 - bpr**2) - b * B0**2 * (1 - bpb**2)
+    # each side is out at the larger of its breakpoint and half a unit
+    lr, lb = max(bpr * R0, 0.5), max(bpb * B0, 0.5)
+    margin = a * (R0**2 - lr**2) - b * (B0**2 - lb**2)
     if abs(margin) < 1e-9 * max(a * R0**2, b * B0**2):
         return
     for method in ("closed_form", "integrator"):
@@ -107,3 +109,60 @@ def test_square_winner_follows_the_sign_of_the_invariant(
             method=method,
         )
         assert r.winner_code[0] == (1 if margin > 0 else -1)
+
+
+# ---- the power law over its whole range (issue 11) ----------------------------------------
+exponent = st.floats(0.0, 3.0, allow_nan=False)
+pace = st.floats(1e-3, 1.0)  # a side's initial loss, as a fraction of itself per day
+
+
+def _power(R0: float, B0: float, p: float, q: float, kr: float, kb: float) -> BattleResult:
+    # rates chosen so that each side first loses kr (kb) of itself per day
+    b = kr * R0 / (B0**p * R0**q)
+    a = kb * B0 / (R0**p * B0**q)
+    return battle("power", R0, B0, a, b, p=p, q=q, t_max=200.0, times=np.linspace(0.0, 200.0, 21))
+
+
+@settings(max_examples=80, deadline=None)
+@given(strength, strength, exponent, exponent, pace, pace)
+def test_power_law_makes_no_gains_without_reinforcements(
+    R0: float, B0: float, p: float, q: float, kr: float, kb: float
+) -> None:
+    r = _power(R0, B0, p, q, kr, kb)
+    assert r.red_trajectory is not None
+    assert r.blue_trajectory is not None
+    for traj, x0 in ((r.red_trajectory[0, :, 0], R0), (r.blue_trajectory[0, :, 0], B0)):
+        assert np.all(traj >= 0)
+        assert np.all(np.diff(traj) <= 1e-9 * x0)
+    assert 0 <= r.red_final[0] <= R0
+    assert 0 <= r.blue_final[0] <= B0
+    assert r.red_losses[0] >= 0
+    assert r.blue_losses[0] >= 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(strength, strength, exponent, exponent, pace, pace)
+def test_power_law_conserves_its_invariant(
+    R0: float, B0: float, p: float, q: float, kr: float, kb: float
+) -> None:
+    # dR/dB = b B^p R^q / (a R^p B^q): a R^e - b B^e with e = p - q + 1 is constant
+    # (a log R - b log B when e = 0) while both sides stand (Bracken 1995)
+    r = _power(R0, B0, p, q, kr, kb)
+    b = kr * R0 / (B0**p * R0**q)
+    a = kb * B0 / (R0**p * B0**q)
+    e = p - q + 1
+
+    def inv(R: np.ndarray, B: np.ndarray) -> np.ndarray:
+        if abs(e) < 1e-9:
+            return np.asarray(a * np.log(R) - b * np.log(B))
+        return np.asarray((a * R**e - b * B**e) / e)
+
+    assert r.red_trajectory is not None
+    assert r.blue_trajectory is not None
+    R, B = r.red_trajectory[0, :, 0], r.blue_trajectory[0, :, 0]
+    standing = r.times < r.end_time[0]
+    scale = max(
+        abs(float(inv(np.array(R0), np.array(1.0)))), abs(float(inv(np.array(1.0), np.array(B0))))
+    )
+    drift = inv(R[standing], B[standing]) - inv(np.array(R0), np.array(B0))
+    assert np.all(np.abs(drift) <= 1e-5 * scale + 1e-12)

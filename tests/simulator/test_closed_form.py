@@ -18,7 +18,8 @@ LAW_PQ = {
 
 def test_worked_example_square_law() -> None:
     # methods-and-peers.md section 0: A wins with 481.664 survivors at t = 124.136 [D]
-    r = battle("square", 1000, 800, 0.01, 0.012)
+    # (the continuous model fought to zero: annihilation level 0)
+    r = battle("square", 1000, 800, 0.01, 0.012, annihilation=0.0)
     assert r.method == "closed_form"
     assert r.winner[0] == "red"
     assert r.red_final[0] == pytest.approx(np.sqrt(1000**2 - 1.2 * 800**2), rel=1e-12)
@@ -26,6 +27,22 @@ def test_worked_example_square_law() -> None:
     assert r.duration[0] == pytest.approx(
         np.arctanh(np.sqrt(1.2) * 0.8) / np.sqrt(1.2e-4), rel=1e-12
     )
+    assert r.end_reason[0] == "annihilation"
+
+
+def test_default_end_rule_is_half_a_unit() -> None:
+    # blue is annihilated when it falls to 0.5 men: the invariant a R^2 - b B^2 gives red's
+    # survivors then, and blue's time to 0.5 follows from B(t) (Lanchester 1916)
+    r = battle("square", 1000, 800, 0.01, 0.012)
+    assert r.red_final[0] == pytest.approx(np.sqrt(1000**2 - 1.2 * (800**2 - 0.25)), rel=1e-12)
+    u, v, g = 0.1 * 1000, np.sqrt(0.012) * 800, np.sqrt(1.2e-4)
+    # blue = v(t)/sqrt(b) with v(t) = ((u+v)e^-gt - (u-v)e^gt)/2 = sqrt(b)*0.5
+    ts = np.linspace(124.0, 124.1, 100001)
+    vt = 0.5 * ((u + v) * np.exp(-g * ts) - (u - v) * np.exp(g * ts))
+    assert r.duration[0] == pytest.approx(
+        ts[np.argmin(np.abs(vt - np.sqrt(0.012) * 0.5))], abs=2e-6
+    )
+    assert r.blue_final[0] == 0.0
     assert r.end_reason[0] == "annihilation"
 
 
@@ -53,8 +70,8 @@ def test_closed_form_matches_solve_ivp(law: str, bp: float) -> None:
             np.array([[b[i]]]),
             red_pq=pq,
             blue_pq=pq,
-            level_r=bp * R0[i],
-            level_b=bp * B0[i],
+            level_r=max(bp * R0[i], 0.5),
+            level_b=max(bp * B0[i], 0.5),
             t_max=t_max,
             t_eval=np.array([5.0, 50.0]),
         )
@@ -62,8 +79,12 @@ def test_closed_form_matches_solve_ivp(law: str, bp: float) -> None:
             assert np.isnan(res.duration[i])
         else:
             assert res.duration[i] == pytest.approx(t_end, rel=1e-7)
-        assert res.red_final[i] == pytest.approx(Rf[0], rel=1e-6, abs=1e-6)
-        assert res.blue_final[i] == pytest.approx(Bf[0], rel=1e-6, abs=1e-6)
+        # a side annihilated at its 0.5 level is reported at 0
+        gone = res.end_reason[i] == "annihilation"
+        exp_r = 0.0 if gone and res.winner[i] != "red" else Rf[0]
+        exp_b = 0.0 if gone and res.winner[i] != "blue" else Bf[0]
+        assert res.red_final[i] == pytest.approx(exp_r, rel=1e-6, abs=1e-6)
+        assert res.blue_final[i] == pytest.approx(exp_b, rel=1e-6, abs=1e-6)
         for k, t in enumerate((5.0, 50.0)):
             if t in samples:
                 assert res.red_trajectory is not None
@@ -102,11 +123,12 @@ def test_zero_rates() -> None:
         [0.012, 0.0, 0.0],
         t_max=1e4,
     )
-    # red cannot kill: blue wins in R0 / (b B0) days; blue cannot kill: red in B0 / (a R0)
+    # red cannot kill: blue wins in (R0 - 0.5) / (b B0) days; blue cannot kill: red in
+    # (B0 - 0.5) / (a R0), the sides being out at half a unit
     assert res.winner[0] == "blue"
-    assert res.duration[0] == pytest.approx(1000 / (0.012 * 800))
+    assert res.duration[0] == pytest.approx(999.5 / (0.012 * 800))
     assert res.winner[1] == "red"
-    assert res.duration[1] == pytest.approx(800 / (0.01 * 1000))
+    assert res.duration[1] == pytest.approx(799.5 / (0.01 * 1000))
     assert res.winner[2] is None
     assert res.red_final[2] == 1000
     assert res.blue_final[2] == 800

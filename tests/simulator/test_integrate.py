@@ -124,7 +124,7 @@ def test_mixed_law_deitchman_invariant_and_winner() -> None:
     # G0 - G = (a/2b)(C0^2 - C^2) with red as the guerrilla G (aimed fire at rate a)
     a, b = np.array([0.5, 0.5]), np.array([1e-5, 1e-5])
     G0, C0 = np.array([600.0, 300.0]), np.array([300.0, 300.0])
-    res = battle("mixed", G0, C0, a, b, t_max=1e4)
+    res = battle("mixed", G0, C0, a, b, t_max=1e4, annihilation=0.0)
     predicted_red_wins = 2 * a * G0 > b * C0**2
     assert list(res.winner_code == 1) == list(predicted_red_wins)
     G, C = res.red_final, res.blue_final

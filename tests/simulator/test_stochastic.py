@@ -94,3 +94,52 @@ def test_stochastic_needs_a_seed() -> None:
 
     with pytest.raises(InputError, match="seed"):
         battle("square", 10, 10, 0.1, 0.1, replications=5)
+
+
+# ---- issue 11, defect 3: the stochastic mean converges to the deterministic solution -------
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_tau_leap_mean_is_unbiased_for_large_forces(seed: int) -> None:
+    # before: mean losses 30-70 standard errors from the deterministic outcome
+    det = battle("square", 1e6, 1e6, 0.02, 0.002, t_max=30)
+    st = battle("square", 1e6, 1e6, 0.02, 0.002, t_max=30, replications=400, seed=seed)
+    assert st.method == "tau_leap"
+    for side in ("red", "blue"):
+        losses = getattr(st, f"{side}_losses")
+        se = losses.std(ddof=1) / np.sqrt(losses.size)
+        assert abs(losses.mean() - getattr(det, f"{side}_losses")[0]) < 3 * se
+
+
+def test_gillespie_thinning_follows_a_changing_multiplier() -> None:
+    # red's fire falls linearly from 3x to 1x over 10 days: the exact simulation's mean
+    # matches the deterministic solution (rates frozen between events would lag behind)
+    from forceratio import Multiplier, simulate
+
+    n = 1
+    mult = Multiplier(np.array([0.0, 10.0]), np.array([[3.0, 1.0]]))
+    eng = Engagement(
+        get_law("square"),
+        make_side("red", 400.0, 0.01, n=n, k_enemy=1, multiplier=mult),
+        make_side("blue", 400.0, 0.01, n=n, k_enemy=1),
+    )
+    det = simulate(eng, t_max=8.0)
+    st = simulate_stochastic(
+        eng, replications=3000, seed=9, t_max=8.0, times=np.zeros(0), method="gillespie"
+    )
+    for side in ("red", "blue"):
+        losses = getattr(st, f"{side}_losses")
+        se = losses.std(ddof=1) / np.sqrt(losses.size)
+        assert abs(losses.mean() - getattr(det, f"{side}_losses")[0]) < 3 * se
+
+
+@pytest.mark.slow
+def test_scenario_deterministic_losses_inside_the_stochastic_band() -> None:
+    # before: strike-12june-strip's deterministic losses fell outside the stochastic
+    # 5-95% band for both sides
+    from forceratio.scenarios.compare import compare
+
+    row = compare(["strike-12june-strip"], replications=200, seed=1)[0]
+    for side in ("soviet", "german"):
+        det = float(row[f"{side}_losses"])
+        assert float(row[f"{side}_losses_q05"]) <= det <= float(row[f"{side}_losses_q95"])

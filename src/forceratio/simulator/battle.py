@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -10,13 +10,14 @@ from numpy.typing import ArrayLike
 from forceratio.errors import InputError
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
 from forceratio.simulator.laws import Law, get_law
-from forceratio.simulator.result import BattleResult
+from forceratio.simulator.result import ANNIHILATION_UNITS, T_MAX, BattleResult
+from forceratio.simulator.solve import METHODS as DET_METHODS
 from forceratio.simulator.solve import Method as DetMethod
 from forceratio.simulator.solve import (
     check_times,
-    closed_form_result,
+    closed_form_outcome,
+    closed_form_trajectory,
     simulate,
-    square_compiled,
 )
 from forceratio.simulator.stochastic import StochasticMethod, simulate_stochastic
 
@@ -41,6 +42,8 @@ def battle(
     seed: int | None = None,
     method: Method = "auto",
     rtol: float = 1e-7,
+    keys: ArrayLike | None = None,
+    annihilation: ArrayLike = ANNIHILATION_UNITS,
 ) -> BattleResult:
     """Fight N one-category battles at once.
 
@@ -66,8 +69,16 @@ def battle(
         seeded with ``seed`` (required).
     method : str
         ``auto`` (closed form when exact, else the integrator; with replications the exact
-        simulator for small forces, tau-leaping for large), or force one of
-        ``closed_form``, ``integrator``, ``gillespie``, ``tau_leap``.
+        simulator for scenarios of at most 2,000 units, tau-leaping for larger ones, chosen
+        scenario by scenario), or force one of ``closed_form``, ``integrator``,
+        ``gillespie``, ``tau_leap`` (``compiled``: an old name of ``integrator``).
+    keys : array of int, shape (N,), optional
+        Stochastic runs: the key of each scenario's random stream (default its position).
+        Give stable keys (sample numbers) to get the same numbers for a scenario however a
+        batch is split, reordered or combined.
+    annihilation : float or ndarray, shape (N,)
+        Strength (units) at or below which a side is annihilated, 0.5 by default: a side
+        is out at the larger of this and its breakpoint, by every method.
 
     Returns
     -------
@@ -79,37 +90,50 @@ def battle(
     --------
     >>> r = battle("square", 1000, 800, 0.01, 0.012)
     >>> r.winner[0], round(float(r.red_final[0]), 2), round(float(r.duration[0]), 2)
-    ('red', 481.66, 124.14)
+    ('red', 481.66, 124.04)
     """
     lw = get_law(law, p=p, q=q, w=w)
+    from forceratio.simulator.magnitudes import check_battle_inputs
+
+    check_battle_inputs(red, blue, red_rate, blue_rate, seed)  # no silent under/overflow
     t_max_f, tt = check_times(t_max, times)
-    fast = _square_fast_path(
-        lw, red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint, t_max_f, tt,
-        replications, seed, method,
-    )  # fmt: skip
-    if fast is not None:
-        return fast
-    n = batch_size(red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint)
+    if method not in (*DET_METHODS, "gillespie", "tau_leap"):
+        raise InputError("method", f"unknown method {method!r}")
+    n = batch_size(red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint, annihilation)
     for name, val in (
         ("red", red),
         ("blue", blue),
         ("red_rate", red_rate),
         ("blue_rate", blue_rate),
+        ("annihilation", annihilation),
     ):
-        arr = np.asarray(val, dtype=float)
-        if arr.ndim > 1:
+        if np.asarray(val, dtype=float).ndim > 1:
             raise InputError(name, "must be a scalar or a 1-D array over scenarios")
+    if replications is None and lw.name == "square" and method in ("auto", "closed_form"):
+        return _square(
+            red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint, annihilation,
+            n, t_max_f, tt, seed,
+        )  # fmt: skip
 
     def column(v: ArrayLike) -> np.ndarray:
         return np.broadcast_to(np.asarray(v, dtype=float), (n,))
 
-    eng = Engagement(
-        lw,
-        make_side("red", column(red), column(red_rate), n=n, k_enemy=1, breakpoint=red_breakpoint),
+    sides = [
         make_side(
-            "blue", column(blue), column(blue_rate), n=n, k_enemy=1, breakpoint=blue_breakpoint
-        ),
-    )
+            name,
+            column(x),
+            column(rate),
+            n=n,
+            k_enemy=1,
+            breakpoint=bp,
+            annihilation=column(annihilation),
+        )
+        for name, x, rate, bp in (
+            ("red", red, red_rate, red_breakpoint),
+            ("blue", blue, blue_rate, blue_breakpoint),
+        )
+    ]
+    eng = Engagement(lw, sides[0], sides[1])
     if replications is None:
         if method in ("gillespie", "tau_leap"):
             raise InputError("method", f"{method} needs replications")
@@ -118,7 +142,7 @@ def battle(
         return simulate(eng, t_max=t_max_f, times=tt, method=cast(DetMethod, method), rtol=rtol)
     if seed is None:
         raise InputError("seed", "stochastic runs need an explicit seed")
-    if method in ("closed_form", "integrator", "compiled"):
+    if method in DET_METHODS[1:]:
         raise InputError("method", f"{method} is deterministic; drop replications")
     return simulate_stochastic(
         eng,
@@ -126,52 +150,67 @@ def battle(
         seed=seed,
         t_max=t_max_f,
         times=tt,
+        keys=keys,
         method=cast(StochasticMethod, method),
     )
 
 
-def _square_fast_path(
-    lw: Any,
-    red: ArrayLike,
-    blue: ArrayLike,
-    red_rate: ArrayLike,
-    blue_rate: ArrayLike,
-    red_breakpoint: ArrayLike,
-    blue_breakpoint: ArrayLike,
-    t_max: float,
-    times: np.ndarray,
-    replications: int | None,
-    seed: int | None,
-    method: str,
-) -> BattleResult | None:
-    """Large square-law batches to annihilation with no trajectory: validation and
-    outcome in one compiled pass (the same formulas as the closed form's fast path).
-    ``None`` sends the call down the general path, which handles everything else and
-    reports bad values."""
-    from forceratio.simulator import kernel
-
-    if lw.name != "square" or replications is not None or seed is not None:
-        return None
-    if method not in ("auto", "closed_form"):
-        return None
-    if times.size or not kernel.AVAILABLE:
-        return None
-    bps = [np.asarray(x) for x in (red_breakpoint, blue_breakpoint)]
-    if any(x.ndim != 0 or x.dtype.kind not in "fiu" or float(x) != 0.0 for x in bps):
-        return None
-    arrs = [np.asarray(x) for x in (red, blue, red_rate, blue_rate)]
-    n = arrs[0].shape[0] if arrs[0].ndim == 1 else 0
-    if n < kernel.MIN_BATCH or any(
-        x.ndim != 1 or x.shape[0] != n or x.dtype != np.float64 or not x.flags.c_contiguous
-        for x in arrs
-    ):
-        return None
-    out = square_compiled(arrs[0], arrs[1], arrs[2], arrs[3], t_max)
-    if out is None:
-        return None
-    t_end, rf, bf, dur, winner, code = out
+def _square(
+    red: ArrayLike, blue: ArrayLike, red_rate: ArrayLike, blue_rate: ArrayLike,
+    red_breakpoint: ArrayLike, blue_breakpoint: ArrayLike, annihilation: ArrayLike,
+    n: int, t_max: float, times: np.ndarray, seed: int | None,
+) -> BattleResult:  # fmt: skip
+    """The square law's closed form in one compiled pass that also checks the inputs: a
+    bad value in one battle costs the others nothing, and is reported by name."""
+    if seed is not None:
+        raise InputError("seed", "a seed applies only with replications")
+    cols = [
+        np.ascontiguousarray(np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)))
+        for v in (red, blue, red_rate, blue_rate)
+    ]
+    R0, B0, a, b = cols
+    levels = []
+    for name, bp, x in (("red_breakpoint", red_breakpoint, R0),
+                        ("blue_breakpoint", blue_breakpoint, B0)):  # fmt: skip
+        f = np.broadcast_to(np.asarray(bp, dtype=float), (n,))
+        if not np.all((f >= 0) & (f < 1)):
+            bad = f[~((f >= 0) & (f < 1))][0]
+            raise InputError(name, f"must be in [0, 1), got {bad}")
+        levels.append(f * x)
+    ann = np.broadcast_to(np.asarray(annihilation, dtype=float), (n,))
+    if not np.all((ann >= 0) & np.isfinite(ann)):
+        raise InputError("annihilation", "must be finite and >= 0")
+    bp_r, bp_b = levels[0] > ann, levels[1] > ann
+    LR, LB = np.maximum(levels[0], ann), np.maximum(levels[1], ann)
+    try:
+        t_end, Rf, Bf, winner, code = closed_form_outcome(
+            "square", R0, B0, a, b, LR, LB, bp_r, bp_b, t_max
+        )
+    except InputError:
+        for name, x in zip(("red", "blue", "red_rate", "blue_rate"), cols, strict=True):
+            if not np.all(np.isfinite(x)):
+                raise InputError(name, "must be finite (no NaN or infinity)") from None
+            if np.any(x < 0):
+                raise InputError(name, f"must be >= 0, got {float(x.min()):g}") from None
+        raise
+    traj = closed_form_trajectory("square", R0, B0, a, b, Rf, Bf, t_end, times)
     ones = np.ones((n, 1))
-    return closed_form_result(
-        "square", t_end, dur, winner, code, rf, bf, arrs[0].copy(), arrs[1].copy(), ones, ones,
-        times,
-    )  # fmt: skip
+    return BattleResult(
+        law="square",
+        method="closed_form",
+        winner_code=winner,
+        end_code=code,
+        duration=np.where(code != T_MAX, t_end, np.nan),
+        end_time=t_end,
+        red_final_by_category=Rf[:, None],
+        blue_final_by_category=Bf[:, None],
+        red_initial=R0,
+        blue_initial=B0,
+        red_weights=ones,
+        blue_weights=ones,
+        times=times,
+        red_trajectory=None if traj is None else traj[0],
+        blue_trajectory=None if traj is None else traj[1],
+        scenario=np.arange(n),
+        replication=np.zeros(n, dtype=np.int64),
+    )

@@ -42,61 +42,89 @@ def _safe_div(num: FloatArray, den: FloatArray, fill: float = np.inf) -> FloatAr
 # --------------------------------------------------------------------------------------
 # Square law: R' = -b B, B' = -a R.
 # With u = sqrt(a) R, v = sqrt(b) B and g = sqrt(a b):  (u + v)' = -g (u + v),
-# (u - v)' = g (u - v).  Blue reaches the level V = sqrt(b) LB when x = exp(g t) solves
-# (u0 - v0) x^2 + 2 V x - (u0 + v0) = 0, whose admissible root in conjugate form is
-#     x = (u0 + v0) / (V + sqrt(V^2 + u0^2 - v0^2)),
-# finite at an exact draw (u0 = v0) and never 0/0.  A negative radicand means never.
+# (u - v)' = g (u - v).  A side with u0 (the other v0) reaches the level U when x = exp(g t)
+# solves (u0 - v0) x^2 + 2 U x - (u0 + v0) = 0, whose admissible root in conjugate form is
+#     x = (u0 + v0) / (U + sqrt(U^2 + v0^2 - u0^2)),
+# finite at an exact draw and never 0/0; a negative radicand means never.  The time is
+# log1p(x - 1) / g with x - 1 written without cancellation, so that a side 10^6 times
+# weaker than the other still gets its end time to full precision.  The survivor follows
+# from the invariant a R^2 - b B^2, its difference of squares factored.
+# These two are scalar kernels, compiled with the engine (:mod:`.compiled`).
 # --------------------------------------------------------------------------------------
 
 
-def _square_level_time(
-    own0: FloatArray, other0: FloatArray, own_k: FloatArray, other_k: FloatArray, level: FloatArray
-) -> FloatArray:
-    """Time at which the side with strength ``own0`` (hit by ``other_k`` per enemy unit)
-    falls to ``level``; ``own_k`` is its own kill rate."""
-    u0 = np.sqrt(own_k) * own0  # this side in invariant units
-    v0 = np.sqrt(other_k) * other0
-    U = np.sqrt(own_k) * level
-    g = np.sqrt(own_k * other_k)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rad = U * U + v0 * v0 - u0 * u0
-        x = (u0 + v0) / (U + np.sqrt(np.maximum(rad, 0.0)))
-        t = np.log(x) / g
-    t = np.where((rad >= 0) & np.isfinite(t), np.maximum(t, 0.0), np.inf)
-    t = np.where((rad == 0) & (U == 0), np.inf, t)  # exact draw to annihilation: never
-    # One rate zero: the other side's strength is frozen, losses are linear in time.
-    lin = _safe_div(own0 - level, other_k * other0)
-    t = np.where(g > 0, t, lin)
-    return np.where(own0 <= level, 0.0, t)
+def square_level_time(
+    own0: float, other0: float, own_k: float, other_k: float, level: float
+) -> float:
+    """Days until the side with strength ``own0`` (killing ``own_k`` per unit and day)
+    falls to ``level`` under fire from ``other0`` units killing ``other_k``; inf: never."""
+    if own0 <= level:
+        return 0.0
+    if own_k > 0.0 and other_k > 0.0:
+        sa, sb = np.sqrt(own_k), np.sqrt(other_k)
+        u0, v0, U = sa * own0, sb * other0, sa * level
+        rad = U * U + (v0 - u0) * (v0 + u0)
+        if rad < 0.0 or U + np.sqrt(rad) <= 0.0:
+            return np.inf
+        root = np.sqrt(rad)
+        xm1 = (u0 - U) * (1.0 + (u0 + U) / (root + v0)) / (U + root)
+        return float(max(np.log1p(xm1) / (sa * sb), 0.0))
+    if other_k > 0.0 and other0 > 0.0:  # the other side is frozen: a linear decline
+        return (own0 - level) / (other_k * other0)
+    return np.inf
 
 
-def square_time_to_level(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, LR: FloatArray, LB: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    tR = _square_level_time(R0, B0, a, b, LR)
-    tB = _square_level_time(B0, R0, b, a, LB)
-    return tR, tB
+def square_chunk(
+    lo: int, hi: int, R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray,
+    LR: FloatArray, LB: FloatArray, t_max: float, t_end: FloatArray, Rf: FloatArray,
+    Bf: FloatArray, first: NDArray[np.int8], bad: NDArray[np.int8],
+) -> None:  # fmt: skip
+    """The square law's outcome for battles lo..hi-1 with levels LR, LB: ``t_end``
+    (t_max when undecided), the side that got to its level first (``first``: 1 red,
+    2 blue, 3 both, 0 neither) and the other side's strength then; ``bad`` marks a
+    negative or non-finite input (nothing else computed for it)."""
+    for i in range(lo, hi):
+        r0, b0, ai, bi = R0[i], B0[i], a[i], b[i]
+        if not (0.0 <= r0 < np.inf and 0.0 <= b0 < np.inf and 0.0 <= ai < np.inf
+                and 0.0 <= bi < np.inf):  # fmt: skip
+            bad[i] = 1
+            continue
+        if r0 <= LR[i] or b0 <= LB[i]:  # decided at the start
+            first[i] = (1 if r0 <= LR[i] else 0) + (2 if b0 <= LB[i] else 0)
+            t_end[i] = 0.0
+            continue
+        # the invariant a R^2 - b B^2 says which side gets to its level first: only that
+        # side's time is needed (differences of squares factored, exact at a draw)
+        u, v = np.sqrt(ai) * r0, np.sqrt(bi) * b0
+        margin = (u - v) * (u + v) - ai * LR[i] ** 2 + bi * LB[i] ** 2
+        if margin > 0.0:
+            t, first[i] = square_level_time(b0, r0, bi, ai, LB[i]), 2
+        elif margin < 0.0:
+            t, first[i] = square_level_time(r0, b0, ai, bi, LR[i]), 1
+        else:
+            tr = square_level_time(r0, b0, ai, bi, LR[i])
+            tb = square_level_time(b0, r0, bi, ai, LB[i])
+            t = min(tr, tb)
+            first[i] = 3 if tr == tb else (1 if tr < tb else 2)
+        if t > t_max:
+            t_end[i], first[i] = t_max, 0
+            continue
+        t_end[i] = t
+        if first[i] != 2:  # blue's strength when red reaches its level
+            Bf[i] = square_survivor(b0, r0, bi, ai, LR[i])
+        if first[i] != 1:
+            Rf[i] = square_survivor(r0, b0, ai, bi, LB[i])
 
 
-def square_to_annihilation(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Fast path of the square law when both sides fight to annihilation and both rates
-    are > 0: returns ``(duration, red_final, blue_final)``, duration ``inf`` at an exact
-    draw.  One ``atanh`` per battle (Lanchester 1916; methods-and-peers.md section 2.1).
-
-    With u = sqrt(a) R0 and v = sqrt(b) B0, the stronger side wins; the battle lasts
-    ``atanh(min(u, v) / max(u, v)) / sqrt(a b)`` and the winner keeps
-    ``sqrt(|u^2 - v^2|)`` in invariant units.
-    """
-    u, v = np.sqrt(a) * R0, np.sqrt(b) * B0
-    g = np.sqrt(a * b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.arctanh(np.minimum(u, v) / np.maximum(u, v)) / g
-        diff = u * u - v * v
-        Rf = np.sqrt(np.maximum(diff, 0.0) / a)
-        Bf = np.sqrt(np.maximum(-diff, 0.0) / b)
-    return t, Rf, Bf
+def square_survivor(
+    own0: float, other0: float, own_k: float, other_k: float, other_level: float
+) -> float:
+    """A side's strength when the other reaches ``other_level``, from the invariant
+    own_k * own^2 - other_k * other^2 (exact, no time evaluation)."""
+    if own_k <= 0.0:  # it kills nothing: the other side never gets lower
+        return own0
+    u, v = np.sqrt(own_k) * own0, np.sqrt(other_k) * other0
+    return float(np.sqrt(max((u - v) * (u + v) + other_k * other_level**2, 0.0) / own_k))
 
 
 def square_trajectory(
@@ -116,22 +144,6 @@ def square_trajectory(
     R = np.where(a == 0, np.where(b == 0, R0, R0 - b * B0 * t), R)
     B = np.where(b == 0, np.where(a == 0, B0, B0 - a * R0 * t), B)
     return np.maximum(R, 0.0), np.maximum(B, 0.0)
-
-
-def square_survivor(
-    own0: FloatArray,
-    other0: FloatArray,
-    own_k: FloatArray,
-    other_k: FloatArray,
-    other_level: FloatArray,
-) -> FloatArray:
-    """Strength of a side when the other reaches ``other_level``, from the invariant
-    ``a R^2 - b B^2 = const`` (exact, no time evaluation)."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        sq = own0**2 - (other_k / own_k) * (other0**2 - other_level**2)
-        val = np.sqrt(np.maximum(sq, 0.0))
-    # own_k = 0 means this side kills nothing: the other side never reaches its level.
-    return np.where(own_k > 0, val, own0)
 
 
 # --------------------------------------------------------------------------------------
@@ -231,8 +243,8 @@ def ancient_trajectory(
     return np.maximum(R0 - b * t, 0.0), np.maximum(B0 - a * t, 0.0)
 
 
-CLOSED_FORMS: dict[str, tuple[LevelTimes, Trajectory]] = {
-    "square": (square_time_to_level, square_trajectory),
+CLOSED_FORMS: dict[str, tuple[LevelTimes | None, Trajectory]] = {
+    "square": (None, square_trajectory),  # levels: the compiled square_chunk
     "linear": (linear_time_to_level, linear_trajectory),
     "logarithmic": (logarithmic_time_to_level, logarithmic_trajectory),
     "ancient": (ancient_time_to_level, ancient_trajectory),

@@ -9,6 +9,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
 from forceratio.simulator.laws import Exponents, Law
+from forceratio.simulator.result import ANNIHILATION_UNITS
 from forceratio.simulator.schedules import Multiplier, Reinforcements
 
 FloatArray = NDArray[np.float64]
@@ -62,6 +63,9 @@ class Side:
         Arrivals of fresh strength.
     categories : tuple of str
         Names of the K categories.
+    annihilation : ndarray, shape (N,), optional
+        Weighted strength at or below which the side is annihilated (see
+        :data:`.result.ANNIHILATION_UNITS`); ``None``: half a unit of its lightest category.
     """
 
     strength: FloatArray
@@ -72,6 +76,7 @@ class Side:
     multiplier: Multiplier | None = None
     reinforcements: Reinforcements | None = None
     categories: tuple[str, ...] = ("strength",)
+    annihilation: FloatArray | None = None
 
     @property
     def n(self) -> int:
@@ -85,6 +90,18 @@ class Side:
     def initial(self) -> FloatArray:
         """Weighted initial strength, shape (N,)."""
         return np.asarray((self.strength * self.weights).sum(axis=1))
+
+    @property
+    def annihilation_level(self) -> FloatArray:
+        """Weighted strength at which the side is annihilated, shape (N,)."""
+        if self.annihilation is not None:
+            return np.broadcast_to(self.annihilation, (self.n,))
+        w = np.where(self.weights > 0, self.weights, np.inf)
+        return np.asarray(ANNIHILATION_UNITS * w.min(axis=1))
+
+    def level(self, initial: FloatArray) -> FloatArray:
+        """The end rule: the side is out at max(breakpoint x initial, annihilation level)."""
+        return np.maximum(self.breakpoint * initial, self.annihilation_level)
 
 
 def make_side(
@@ -100,6 +117,7 @@ def make_side(
     multiplier: Multiplier | None = None,
     reinforcements: Reinforcements | None = None,
     categories: tuple[str, ...] | None = None,
+    annihilation: ArrayLike | None = None,
 ) -> Side:
     """Broadcast and validate one side's inputs to a batch of ``n`` battles.
 
@@ -167,6 +185,11 @@ def make_side(
         if not np.allclose(alloc.sum(axis=2), 1.0, atol=1e-9):
             raise InputError(f"{name}_allocation", "each category's shares must sum to 1")
 
+    ann: FloatArray | None = None
+    if annihilation is not None:
+        ann = np.broadcast_to(np.asarray(annihilation, dtype=float), (n,)).copy()
+        _finite_nonneg(f"{name}_annihilation", ann)
+
     if multiplier is not None and multiplier.n not in (1, n):
         raise InputError(f"{name}_multiplier", f"values for {multiplier.n} scenarios, batch is {n}")
     if reinforcements is not None:
@@ -187,6 +210,7 @@ def make_side(
         multiplier=multiplier,
         reinforcements=reinforcements,
         categories=tuple(categories),
+        annihilation=ann,
     )
 
 
@@ -211,6 +235,9 @@ class Engagement:
             or self.blue.kill_rates.shape[2] != self.red.k
         ):
             raise InputError("kill_rates", "kill-rate matrices do not match the categories")
+        from forceratio.simulator.magnitudes import check_engagement
+
+        check_engagement(self)  # magnitudes the engine resolves (no silent under/overflow)
 
     @property
     def n(self) -> int:

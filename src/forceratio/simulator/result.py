@@ -20,6 +20,14 @@ WINNER_NAMES: dict[int, str | None] = {RED: "red", BLUE: "blue", NONE: None}
 END_REASONS: tuple[str, ...] = ("t_max", "annihilation", "breakpoint")
 T_MAX, ANNIHILATION, BREAKPOINT = 0, 1, 2
 
+#: The end rule, applied by every method (closed forms, integrator, stochastic engine): a
+#: side is out when its weighted strength falls to its *level*, the larger of its breakpoint
+#: (a fraction of its initial strength) and its annihilation level.  By default the
+#: annihilation level is half a unit of the side's lightest category (weight times 0.5): a
+#: side with less than half a man (gun, tank...) left is annihilated, whatever unit the
+#: weights put strength in (men, or division-equivalents of combat power).
+ANNIHILATION_UNITS = 0.5
+
 
 @dataclass(frozen=True)
 class BattleResult:

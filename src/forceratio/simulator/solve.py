@@ -1,4 +1,8 @@
-"""Solve an :class:`Engagement` by closed form where one exists, else by integration."""
+"""Solve an :class:`Engagement`: by closed form where one exists, else by the engine.
+
+Both apply the one end rule of :mod:`.result`: a side is out when its weighted strength
+falls to the larger of its breakpoint and its annihilation level.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,11 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forceratio.errors import InputError
-from forceratio.simulator.closed_form import (
-    CLOSED_FORMS,
-    square_survivor,
-    square_to_annihilation,
-    square_trajectory,
-)
+from forceratio.errors import ForceratioError, InputError
+from forceratio.simulator import compiled, tableau
+from forceratio.simulator.closed_form import CLOSED_FORMS
 from forceratio.simulator.engagement import Engagement
-from forceratio.simulator.integrate import integrate
+from forceratio.simulator.kernel import OK, STEP_TOO_SMALL
 from forceratio.simulator.result import (
     ANNIHILATION,
     BLUE,
@@ -25,9 +25,12 @@ from forceratio.simulator.result import (
     T_MAX,
     BattleResult,
 )
+from forceratio.simulator.runs import Outcome, RunTable
 
 FloatArray = NDArray[np.float64]
+#: ``compiled`` is the old name of ``integrator`` (there is one engine now), still accepted.
 Method = Literal["auto", "closed_form", "integrator", "compiled"]
+METHODS = ("auto", "closed_form", "integrator", "compiled")
 
 
 def check_times(t_max: float, times: ArrayLike | None) -> tuple[float, FloatArray]:
@@ -54,166 +57,144 @@ def closed_form_applies(eng: Engagement) -> bool:
     )
 
 
-def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> BattleResult:
-    """The exact outcome of single-category battles with constant coefficients."""
-    if not closed_form_applies(eng):
-        raise InputError("method", f"no closed form for this {eng.law.name} engagement")
-    level_times, trajectory = CLOSED_FORMS[eng.law.name]
-    red, blue = eng.red, eng.blue
-    R0, B0 = red.strength[:, 0], blue.strength[:, 0]
-    a, b = red.kill_rates[:, 0, 0], blue.kill_rates[:, 0, 0]
-    # Levels are in weighted units; the laws run in raw units of the single category.
-    LR, LB = red.breakpoint * R0, blue.breakpoint * B0
-    fast = (
-        eng.law.name == "square"
-        and not np.any(LR)
-        and not np.any(LB)
-        and bool(np.all(a > 0))
-        and bool(np.all(b > 0))
-        and bool(np.all(R0 > 0))
-        and bool(np.all(B0 > 0))
-    )
-    if fast:
-        from forceratio.simulator import kernel
+def square_outcome(
+    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray,
+    LR: FloatArray, LB: FloatArray, t_max: float,
+) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int8], NDArray[np.int8]]:  # fmt: skip
+    """The compiled square-law pass (:func:`.closed_form.square_chunk`) over all battles:
+    (t_end, red_final, blue_final, first, bad)."""
+    compiled.compile_kernels(compiled.SQUARE_KERNELS)
+    from forceratio.simulator import closed_form
 
-        out = None
-        if R0.size >= kernel.MIN_BATCH and kernel.AVAILABLE and not times.size:
-            out = square_compiled(R0, B0, a, b, t_max)
-        if out is not None:
-            t_end, Rf, Bf, dur, winner, code = out
-            return _result(eng, t_end, dur, winner, code, Rf, Bf, times, None, None)
-        t_hit, Rf, Bf = square_to_annihilation(R0, B0, a, b)
-        decided = t_hit <= t_max
-        red_first = decided & (Bf > 0)
-        draw = np.zeros_like(decided)
-        t_end = np.where(decided, t_hit, t_max)
-        late = ~decided
-        if late.any():  # undecided by t_max (near draws): the strengths at t_max
+    n = R0.shape[0]
+    t_end, Rf, Bf = np.empty(n), R0.copy(), B0.copy()
+    first, bad = np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
+    args = [np.ascontiguousarray(x, dtype=np.float64) for x in (R0, B0, a, b, LR, LB)]
+    compiled.run_chunked(
+        closed_form.square_chunk, n, *args, float(t_max), t_end, Rf, Bf, first, bad,
+        chunk=1 << 16,
+    )  # fmt: skip
+    return t_end, Rf, Bf, first, bad
+
+
+def closed_form_outcome(
+    law: str, R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray,
+    LR: FloatArray, LB: FloatArray, bp_r: NDArray[np.bool_], bp_b: NDArray[np.bool_],
+    t_max: float,
+) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int8], NDArray[np.int8]]:  # fmt: skip
+    """(t_end, red_final, blue_final, winner, end code) of single-category battles with
+    levels LR, LB (raw units); ``bp_*`` says which levels are breakpoints."""
+    level_times, trajectory = CLOSED_FORMS[law]
+    if level_times is None:
+        t_end, Rf, Bf, first, bad = square_outcome(R0, B0, a, b, LR, LB, t_max)
+        if bad.any():
+            raise InputError("strengths and rates", "must be finite and >= 0")
+        late = first == 0
+        if late.any():  # undecided by t_max: the strengths then
             Rf[late], Bf[late] = trajectory(R0[late], B0[late], a[late], b[late], t_end[late])
     else:
         tR, tB = level_times(R0, B0, a, b, LR, LB)
         t_hit = np.minimum(tR, tB)
         decided = t_hit <= t_max
-        draw = decided & (tR == tB)
-        red_first = decided & (tR < tB)
+        first = np.where(decided, np.where(tR == tB, 3, np.where(tR < tB, 1, 2)), 0)
         t_end = np.where(decided, t_hit, t_max)
         Rf, Bf = trajectory(R0, B0, a, b, t_end)
-    if eng.law.name == "square" and not fast:
-        # The survivor from the invariant, exact whatever the time scale.
-        Rf = np.where(decided & ~red_first, square_survivor(R0, B0, a, b, LB), Rf)
-        Bf = np.where(decided & red_first, square_survivor(B0, R0, b, a, LR), Bf)
-    Rf = np.where(red_first | draw, LR, Rf)
-    Bf = np.where(decided & ~red_first, LB, Bf)
-    winner = np.where(~decided | draw, NONE, np.where(red_first, BLUE, RED)).astype(np.int8)
-    loser_level = np.where(red_first | draw, LR, LB)
-    code = np.where(decided, np.where(loser_level > 0, BREAKPOINT, ANNIHILATION), T_MAX).astype(
-        np.int8
-    )
-    red_traj = blue_traj = None
-    if times.size:
-        tt = np.minimum(times[None, :], t_end[:, None])
-
-        def col(x: FloatArray) -> FloatArray:
-            return x[:, None]
-
-        Rt, Bt = trajectory(col(R0), col(B0), col(a), col(b), tt)
-        start = times[None, :] == 0.0
-        Rt = np.where(start, col(R0), Rt)
-        Bt = np.where(start, col(B0), Bt)
-        after = times[None, :] >= t_end[:, None]
-        Rt = np.where(after, col(Rf), Rt)
-        Bt = np.where(after, col(Bf), Bt)
-        red_traj, blue_traj = Rt[:, :, None], Bt[:, :, None]
-    duration = np.where(decided, t_end, np.nan)
-    return _result(eng, t_end, duration, winner, code, Rf, Bf, times, red_traj, blue_traj)
+    red_out, blue_out = (first == 1) | (first == 3), (first == 2) | (first == 3)
+    Rf = np.where(red_out, np.where(bp_r, LR, 0.0), Rf)
+    Bf = np.where(blue_out, np.where(bp_b, LB, 0.0), Bf)
+    winner = np.select([first == 1, first == 2], [BLUE, RED], NONE).astype(np.int8)
+    by_bp = (red_out & bp_r) | (blue_out & bp_b)
+    code = np.where(first == 0, T_MAX, np.where(by_bp, BREAKPOINT, ANNIHILATION))
+    return t_end, Rf, Bf, winner, code.astype(np.int8)
 
 
-def _result(
-    eng: Engagement,
-    t_end: FloatArray,
-    duration: FloatArray,
-    winner: NDArray[np.int8],
-    code: NDArray[np.int8],
-    Rf: FloatArray,
-    Bf: FloatArray,
-    times: FloatArray,
-    red_traj: FloatArray | None,
-    blue_traj: FloatArray | None,
-) -> BattleResult:
-    """The closed form's result object (single category per side)."""
+def closed_form_trajectory(
+    law: str, R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray,
+    Rf: FloatArray, Bf: FloatArray, t_end: FloatArray, times: FloatArray,
+) -> tuple[FloatArray, FloatArray] | None:  # fmt: skip
+    """Red's and blue's strengths at ``times``, shape (N, T, 1) each, held at the final
+    values from the end on; ``None`` without times."""
+    if not times.size:
+        return None
+    trajectory = CLOSED_FORMS[law][1]
+    tt = np.minimum(times[None, :], t_end[:, None])
+    Rt, Bt = trajectory(R0[:, None], B0[:, None], a[:, None], b[:, None], tt)
+    after = times[None, :] >= t_end[:, None]
+    Rt = np.where(times[None, :] == 0.0, R0[:, None], np.where(after, Rf[:, None], Rt))
+    Bt = np.where(times[None, :] == 0.0, B0[:, None], np.where(after, Bf[:, None], Bt))
+    return Rt[:, :, None], Bt[:, :, None]
+
+
+def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> BattleResult:
+    """The exact outcome of single-category battles with constant coefficients."""
+    if not closed_form_applies(eng):
+        raise InputError("method", f"no closed form for this {eng.law.name} engagement")
     red, blue = eng.red, eng.blue
-    return closed_form_result(
-        eng.law.name, t_end, duration, winner, code, Rf, Bf,
-        red.strength[:, 0] * red.weights[:, 0], blue.strength[:, 0] * blue.weights[:, 0],
-        red.weights, blue.weights, times, red_traj, blue_traj,
-        red.categories, blue.categories,
-    )  # fmt: skip
-
-
-def closed_form_result(
-    law: str,
-    t_end: FloatArray,
-    duration: FloatArray,
-    winner: NDArray[np.int8],
-    code: NDArray[np.int8],
-    Rf: FloatArray,
-    Bf: FloatArray,
-    red_initial: FloatArray,
-    blue_initial: FloatArray,
-    red_weights: FloatArray,
-    blue_weights: FloatArray,
-    times: FloatArray,
-    red_traj: FloatArray | None = None,
-    blue_traj: FloatArray | None = None,
-    red_categories: tuple[str, ...] = ("strength",),
-    blue_categories: tuple[str, ...] = ("strength",),
-) -> BattleResult:
-    """A deterministic single-category result (one run per scenario)."""
-    n = t_end.shape[0]
+    R0, B0 = red.strength[:, 0], blue.strength[:, 0]
+    a, b = red.kill_rates[:, 0, 0], blue.kill_rates[:, 0, 0]
+    wr, wb = red.weights[:, 0], blue.weights[:, 0]
+    # levels are weighted strengths; the laws run in the raw units of the one category
+    LR, LB = red.level(R0 * wr) / wr, blue.level(B0 * wb) / wb
+    bp_r = red.breakpoint * R0 * wr > red.annihilation_level
+    bp_b = blue.breakpoint * B0 * wb > blue.annihilation_level
+    t_end, Rf, Bf, winner, code = closed_form_outcome(
+        eng.law.name, R0, B0, a, b, LR, LB, bp_r, bp_b, t_max
+    )
+    traj = closed_form_trajectory(eng.law.name, R0, B0, a, b, Rf, Bf, t_end, times)
+    n = R0.shape[0]
     return BattleResult(
-        law=law,
+        law=eng.law.name,
         method="closed_form",
         winner_code=winner,
         end_code=code,
-        duration=duration,
+        duration=np.where(code != T_MAX, t_end, np.nan),
         end_time=t_end,
         red_final_by_category=Rf[:, None],
         blue_final_by_category=Bf[:, None],
-        red_initial=red_initial,
-        blue_initial=blue_initial,
-        red_weights=red_weights,
-        blue_weights=blue_weights,
+        red_initial=R0 * wr,
+        blue_initial=B0 * wb,
+        red_weights=red.weights,
+        blue_weights=blue.weights,
         times=times,
-        red_trajectory=red_traj,
-        blue_trajectory=blue_traj,
+        red_trajectory=None if traj is None else traj[0],
+        blue_trajectory=None if traj is None else traj[1],
         scenario=np.arange(n),
         replication=np.zeros(n, dtype=np.int64),
-        red_categories=red_categories,
-        blue_categories=blue_categories,
+        red_categories=red.categories,
+        blue_categories=blue.categories,
     )
 
 
-def square_compiled(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, t_max: float
-) -> (
-    tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int8], NDArray[np.int8]] | None
-):
-    """The square law to annihilation in one compiled pass (inputs checked there; ``None``
-    when any battle needs the general path), with the undecided battles' strengths at
-    ``t_max`` filled in."""
-    from forceratio.simulator import kernel
+def integrate(
+    eng: Engagement,
+    *,
+    t_max: float,
+    times: FloatArray,
+    rtol: float = 1e-7,
+    max_steps: int = 200_000,
+) -> BattleResult:
+    """Integrate every battle of ``eng`` until it is decided or ``t_max`` days pass
+    (:mod:`.integrator`; relative tolerance ``rtol``, absolute tolerance ``rtol`` times
+    1e-3 of each category's initial strength)."""
+    table = RunTable.build(eng, t_max=t_max, times=times, rtol=rtol)
+    out = Outcome.empty(table.n, table.y0.shape[1], times.size)
+    compiled.compile_kernels(compiled.KERNELS)
+    from forceratio.simulator import integrator
 
-    c = [np.ascontiguousarray(x, dtype=float) for x in (R0, B0, a, b)]
-    out = kernel.square_battle(c[0], c[1], c[2], c[3], t_max)
-    if out is None:
-        return None
-    t_end, Rf, Bf, dur, winner, code = out
-    late = code == T_MAX
-    if late.any():  # undecided by t_max (near draws): their strengths at t_max
-        Rf[late], Bf[late] = square_trajectory(
-            c[0][late], c[1][late], c[2][late], c[3][late], t_end[late]
+    compiled.run_chunked(
+        integrator.run_chunk, table.n, float(t_max), float(rtol), int(max_steps),
+        tableau.STEP_TABLE, *table.arrays(), *out.arrays(), chunk=256,
+    )  # fmt: skip
+    failed = out.status != OK
+    if failed.any():
+        small = int((out.status == STEP_TOO_SMALL).sum())
+        raise ForceratioError(
+            f"integrator: {int(failed.sum())} battles not finished ({small} with a step "
+            f"below the smallest step, the rest after {max_steps} steps): a stiff or "
+            "degenerate scenario?"
         )
-    return t_end, Rf, Bf, dur, winner, code
+    n = table.n
+    return out.result(eng, times, "integrator", np.arange(n), np.zeros(n, dtype=np.int64))
 
 
 def simulate(
@@ -227,29 +208,14 @@ def simulate(
     """Run every battle of ``eng`` deterministically.
 
     ``method="auto"`` takes the closed form when it is exact (see
-    :func:`closed_form_applies`); otherwise the compiled integrator
-    (:mod:`.kernel`, numba) for batches of at least ``kernel.MIN_BATCH`` battles with
-    proportional allocation when numba is installed, and the numpy integrator for the rest.
-    ``"integrator"`` and ``"compiled"`` force one of the two (same method, same results to
-    rounding).
+    :func:`closed_form_applies`), else the integrator; ``"closed_form"`` and
+    ``"integrator"`` force one (``"compiled"`` is an old name of ``"integrator"``).
     """
-    from forceratio.simulator import kernel
-
     t_max, tt = check_times(t_max, times)
     if not 0 < rtol < 1e-2:
         raise InputError("rtol", f"must be in (0, 0.01), got {rtol}")
-    if method not in ("auto", "closed_form", "integrator", "compiled"):
-        raise InputError("method", f"unknown method {method!r}")
+    if method not in METHODS:
+        raise InputError("method", f"unknown method {method!r}; choose one of {METHODS}")
     if method == "closed_form" or (method == "auto" and closed_form_applies(eng)):
         return solve_closed_form(eng, t_max=t_max, times=tt)
-    if method == "compiled":
-        if not kernel.eligible(eng):
-            raise InputError(
-                "method", "compiled needs numba installed and proportional fire allocation"
-            )
-        compiled: BattleResult = kernel.integrate_compiled(eng, t_max=t_max, times=tt, rtol=rtol)
-        return compiled
-    if method == "auto" and eng.n >= kernel.MIN_BATCH and kernel.eligible(eng):
-        big: BattleResult = kernel.integrate_compiled(eng, t_max=t_max, times=tt, rtol=rtol)
-        return big
     return integrate(eng, t_max=t_max, times=tt, rtol=rtol)

@@ -1,23 +1,27 @@
-"""Stochastic attrition: the continuous-time Markov chain of the same laws.
+"""Stochastic attrition: the continuous-time Markov chain of the same equations.
 
-A side's category loses one unit at the rate the deterministic law gives for its loss
-(Brown 1963; Taylor 1983, vol. 2; Washburn & Kress 2009, *Combat Modeling*, ch. 4), and
-reinforcements arrive as unit events at their daily rate.  Two simulators, both
-vectorised over replications:
+A category loses one unit at the rate the deterministic law gives for its loss, and
+arrivals come as unit events at their daily rate (Brown 1963; Taylor 1983, vol. 2;
+Washburn & Kress 2009, *Combat Modeling*, ch. 4).  The rates are those of the engine's one
+right-hand side (:func:`.kernel.rates`).  Two simulators, chosen
+per scenario:
 
 * ``gillespie``: exact event-by-event simulation (Gillespie 1977, *J. Phys. Chem.*
-  81:2340), one event per run per sweep.  Rates are frozen between events, so it is exact
-  for constant and piecewise-constant multipliers and approximate where a multiplier
-  changes linearly.
+  81:2340).  Rates that change within a multiplier's linear piece are handled exactly by
+  thinning (Lewis & Shedler 1979): candidate events at the piece's largest rate, each kept
+  with probability rate / bound.
 * ``tau_leap``: binomial tau-leaping (Chatterjee, Vlachos & Katsoulakis 2005, *J. Chem.
-  Phys.* 122:024112): in a step of length tau each unit of category i is lost with
-  probability ``1 - exp(-loss_i * tau / X_i)``, which can never drive a strength below
-  zero; tau keeps each side's expected loss per step under ``epsilon`` of its strength.
+  Phys.* 122:024112) whose leap means are the deterministic flow over the leap: one
+  Dormand-Prince step (:func:`.kernel.dopri_step`) of the same equations from the leap's
+  start gives each category's expected loss, multipliers integrated within the leap; each
+  unit is then lost with probability expected loss / units (never below zero) and
+  arrivals are Poisson.  For losses linear in the strengths (the square law) the mean of
+  the runs therefore follows the deterministic solution without the bias of rates held
+  constant over a leap; a leap loses at most ``epsilon`` of a side's strength.
 
-Reproducibility: the runs of scenario ``s`` draw only from their own generator, seeded
-from ``SeedSequence(seed, spawn_key=(keys[s],))``; the numbers therefore depend on the
-seed and the scenario's key, not on which other scenarios share the call, so a sweep gives
-the same numbers however it is chunked or distributed.
+Runs are scenario-major (run ``m`` is replication ``m % R`` of scenario ``m // R``) and
+each run is seeded by itself from ``SeedSequence(seed, spawn_key=(keys[s],))``: the numbers
+depend on the seed and the scenario's key only, not on the batch, its order or chunking.
 """
 
 from __future__ import annotations
@@ -28,98 +32,207 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import ForceratioError, InputError
+from forceratio.simulator import compiled, tableau
 from forceratio.simulator.engagement import Engagement
-from forceratio.simulator.integrate import (
-    Setup,
-    _Model,
-    _Recorder,
-    _Work,
-    apply_landing,
-    prepare,
+from forceratio.simulator.integrator import pack_run, record_after, step_inputs
+from forceratio.simulator.kernel import (
+    OK,
+    TOO_MANY_STEPS,
+    dopri_step,
+    end_rule,
+    layout,
+    rates,
+    row,
+    side_sum,
+    store,
 )
-from forceratio.simulator.result import (
-    ANNIHILATION,
-    BLUE,
-    BREAKPOINT,
-    NONE,
-    RED,
-    BattleResult,
-)
+from forceratio.simulator.result import NONE, T_MAX, BattleResult
+from forceratio.simulator.runs import Outcome, RunTable
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 StochasticMethod = Literal["auto", "gillespie", "tau_leap"]
 
-#: Runs whose two sides together hold at most this many units use the exact simulator
-#: under ``method="auto"``.
+#: Under ``method="auto"`` a scenario whose two sides hold at most this many units in all
+#: is simulated exactly (event by event), a larger one by tau-leaping.
 EXACT_LIMIT = 2_000
+#: Relative tolerance of the Dormand-Prince step that gives a leap's expected losses.
+LEAP_RTOL = 1e-8
 
 
-class _Streams:
-    """One generator per scenario; draws for the active runs, group by group."""
-
-    def __init__(self, seed: int, keys: NDArray[np.int64]) -> None:
-        self.gens = [
-            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(int(k),))) for k in keys
-        ]
-
-    @staticmethod
-    def _groups(scen: NDArray[np.int64]) -> list[tuple[int, int, int]]:
-        if scen.size == 0:
-            return []
-        cut = np.flatnonzero(np.diff(scen)) + 1
-        starts = np.concatenate([[0], cut])
-        ends = np.concatenate([cut, [scen.size]])
-        return [(int(scen[a]), int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
-
-    def random(self, scen: NDArray[np.int64], cols: int) -> FloatArray:
-        out = np.empty((scen.size, cols))
-        for s, a, b in self._groups(scen):
-            out[a:b] = self.gens[s].random((b - a, cols))
-        return out
-
-    def binomial(self, scen: NDArray[np.int64], n: FloatArray, p: FloatArray) -> FloatArray:
-        out = np.empty_like(p)
-        ni = n.astype(np.int64)
-        for s, a, b in self._groups(scen):
-            out[a:b] = self.gens[s].binomial(ni[a:b], p[a:b])
-        return out
-
-    def poisson(self, scen: NDArray[np.int64], lam: FloatArray) -> FloatArray:
-        out = np.empty_like(lam)
-        for s, a, b in self._groups(scen):
-            out[a:b] = self.gens[s].poisson(lam[a:b])
-        return out
+def seed_run(seed: int) -> None:
+    """Seed this thread's generator for one run.  Compiled code has numpy's legacy
+    functions only, with one generator per thread; a run seeds it and then draws alone."""
+    np.random.seed(seed)  # noqa: NPY002
 
 
-def _side_totals(w: _Work, y: FloatArray, kr: int) -> tuple[FloatArray, FloatArray]:
-    return (y[:, :kr] * w.par["w_r"]).sum(axis=1), (y[:, kr:] * w.par["w_b"]).sum(axis=1)
+def leap(
+    t: float, tau: float, y: FloatArray, k: FloatArray, y_new: FloatArray, y_stage: FloatArray,
+    atol: FloatArray, par: FloatArray, kr: int, scratch: FloatArray, tab: FloatArray,
+) -> float:  # fmt: skip
+    """One tau-leap of at most ``tau`` days from (t, y), drawn into ``y_new``; returns the
+    leap's length (shortened until the deterministic step is accurate)."""
+    d = y.shape[0]
+    o_inflow = layout(kr, d - kr)[6]
+    rates(t, y, k[0], par, kr, scratch, True)
+    for _ in range(60):
+        err = dopri_step(t, tau, y, k, y_new, y_stage, atol, LEAP_RTOL, par, kr, scratch, tab)
+        if err <= 1.0:
+            break
+        tau *= max(0.2, 0.9 * err**-0.2)
+    for i in range(d):
+        units = int(y[i])
+        inflow = par[o_inflow + i]
+        expected = tau * inflow - (y_new[i] - y[i])  # losses over the leap, >= 0
+        p = min(max(expected / y[i], 0.0), 1.0) if units > 0 else 0.0
+        lost = np.random.binomial(units, p) if p > 0.0 else 0  # noqa: NPY002
+        gained = np.random.poisson(tau * inflow) if inflow > 0.0 else 0  # noqa: NPY002
+        y_new[i] = y[i] - lost + gained
+    return tau
 
 
-def _finish_crossed(
-    rec: _Recorder,
-    w: _Work,
-    y_end: FloatArray,
-    frac_r: FloatArray,
-    frac_b: FloatArray,
-    t0: FloatArray,
-    dt: FloatArray,
-) -> NDArray[np.bool_]:
-    """End the runs where a side reached its level during the last step.
+def event(
+    t: float, t_stop: float, y: FloatArray, loss: FloatArray, bound: FloatArray,
+    par: FloatArray, kr: int, scratch: FloatArray,
+) -> float:  # fmt: skip
+    """The next event of the exact simulation before ``t_stop``, applied to ``y``; returns
+    its time (``t_stop`` when none comes first).  Thinning against the larger of the loss
+    rates at the two ends of the interval (the rates are linear in t there)."""
+    d = y.shape[0]
+    o_inflow = layout(kr, d - kr)[6]
+    rates(t, y, loss, par, kr, scratch, False)
+    rates(t_stop, y, bound, par, kr, scratch, False)
+    total = 0.0
+    for i in range(d):
+        bound[i] = max(bound[i], loss[i]) if y[i] > 0.0 else 0.0
+        total += bound[i] + par[o_inflow + i]
+    while True:
+        if total <= 0.0:
+            return t_stop
+        t += np.random.exponential(1.0 / total)  # noqa: NPY002
+        if t >= t_stop:
+            return t_stop
+        rates(t, y, loss, par, kr, scratch, False)
+        u = np.random.random() * total  # noqa: NPY002
+        for i in range(d):
+            r = loss[i] if y[i] > 0.0 else 0.0
+            if u < r:
+                y[i] -= 1.0
+                return t
+            u -= bound[i]
+            if u < par[o_inflow + i]:
+                y[i] += 1.0
+                return t
+            u -= par[o_inflow + i]
+        # a thinned candidate: no event, draw the next one
 
-    ``frac_*`` is the fraction of the step at which each side crossed (inf if it did not).
-    Returns the mask of ended runs (relative to the arrays before compaction)."""
-    ended = np.isfinite(frac_r) | np.isfinite(frac_b)
-    if not ended.any():
-        return ended
-    fr, fb = frac_r[ended], frac_b[ended]
-    draw = fr == fb
-    red_first = (fr < fb) & ~draw
-    win = np.where(draw, NONE, np.where(red_first, BLUE, RED)).astype(np.int8)
-    lev = np.where(red_first | draw, w.par["lev_r"][ended], w.par["lev_b"][ended])
-    code = np.where(lev > 0, BREAKPOINT, ANNIHILATION).astype(np.int8)
-    t_e = t0[ended] + np.minimum(fr, fb) * dt[ended]
-    rec.finish(w, ended, y_end[ended], t_e, code, win)
-    return ended
+
+def run_chunk(
+    lo: int, hi: int, reps: int, t_max: float, epsilon: float, max_steps: int,
+    tab: FloatArray, exact: NDArray[np.int8], seeds: IntArray,
+    y0: FloatArray, kill_r: FloatArray, kill_b: FloatArray,
+    alloc_r: FloatArray, alloc_b: FloatArray, w_r: FloatArray, w_b: FloatArray,
+    exps: FloatArray, level: FloatArray, by_breakpoint: FloatArray, atol: FloatArray,
+    mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray, arr_knots_b: FloatArray,
+    arr_rates_r: FloatArray, arr_rates_b: FloatArray, stops: FloatArray,
+    out_of_stop: IntArray, imp_r: IntArray, imp_b: IntArray,
+    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray,
+    final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
+    winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
+) -> None:  # fmt: skip
+    """Simulate runs ``lo..hi-1`` (run m: replication m % reps of scenario m // reps)."""
+    d = y0.shape[1]
+    kr = w_r.shape[1]
+    kb = d - kr
+    o_w_r, o_w_b = layout(kr, kb)[2:4]
+    par = np.zeros(layout(kr, kb)[7])
+    k = np.zeros((tab.shape[0], d))
+    y = np.zeros(d)
+    y_new = np.zeros(d)
+    y_stage = np.zeros(d)
+    scratch = np.zeros(max(kr, kb))
+    n_stops = stops.shape[0]
+    for m in range(lo, hi):
+        n = m // reps
+        seed_run(seeds[m])
+        pack_run(n, par, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps)
+        lev_r, lev_b = level[n, 0], level[n, 1]
+        for i in range(d):
+            y[i] = y0[n, i]
+        for ti in range(times.shape[0]):
+            if times[ti] == 0.0:
+                store(traj[m], ti, y)
+        t = 0.0
+        sp = 0
+        steps = 0
+        s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
+        nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
+                          arr_rates_b, par, kr)  # fmt: skip
+        while True:
+            if s_r <= lev_r or s_b <= lev_b:
+                win, code = end_rule(s_r <= lev_r, s_b <= lev_b, by_breakpoint[n, 0],
+                                     by_breakpoint[n, 1], y, kr)  # fmt: skip
+                store(final, m, y)
+                t_end[m], end_code[m], winner[m] = t, code, win
+                record_after(traj, times, m, t, y)
+                break
+            steps += 1
+            if steps > max_steps:
+                status[m] = TOO_MANY_STEPS
+                break
+            t_stop = min(stops[sp], nxt)
+            if exact[n]:
+                t = event(t, t_stop, y, y_new, y_stage, par, kr, scratch)
+            else:
+                # a leap loses at most epsilon of either side (at the leap's start rates)
+                rates(t, y, y_stage, par, kr, scratch, False)
+                lr = side_sum(y_stage, par, o_w_r, 0, kr)
+                lb = side_sum(y_stage, par, o_w_b, kr, kb)
+                gap = t_stop - t
+                tau = gap
+                if lr > 0.0:
+                    tau = min(tau, epsilon * s_r / lr)
+                if lb > 0.0:
+                    tau = min(tau, epsilon * s_b / lb)
+                tau = leap(t, tau, y, k, y_new, y_stage, atol[n], par, kr, scratch, tab)
+                s1_r = side_sum(y_new, par, o_w_r, 0, kr)
+                s1_b = side_sum(y_new, par, o_w_b, kr, kb)
+                # a side that reaches its level ends the run within the leap (linearly)
+                frac = 1.0
+                if s1_r <= lev_r < s_r:
+                    frac = min(frac, (s_r - lev_r) / (s_r - s1_r))
+                if s1_b <= lev_b < s_b:
+                    frac = min(frac, (s_b - lev_b) / (s_b - s1_b))
+                t = t_stop if tau >= gap and frac == 1.0 else t + frac * tau
+                for i in range(d):
+                    y[i] = y_new[i]
+            s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
+            if t < t_stop or s_r <= lev_r or s_b <= lev_b:
+                continue
+            if t_stop < stops[sp]:  # a corner of this run's multipliers
+                nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
+                                  arr_rates_b, par, kr)  # fmt: skip
+                continue
+            o = out_of_stop[sp]
+            if o >= 0:
+                store(traj[m], o, y)
+            j = imp_r[sp]
+            if j >= 0:
+                for i in range(kr):
+                    y[i] += np.rint(amt_r[row(amt_r, n), j, i])
+            j = imp_b[sp]
+            if j >= 0:
+                for i in range(kb):
+                    y[kr + i] += np.rint(amt_b[row(amt_b, n), j, i])
+            sp += 1
+            if sp >= n_stops:
+                store(final, m, y)
+                t_end[m], end_code[m], winner[m] = t, T_MAX, NONE
+                record_after(traj, times, m, t, y)
+                break
+            s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
+            nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
+                              arr_rates_b, par, kr)  # fmt: skip
 
 
 def simulate_stochastic(
@@ -132,7 +245,7 @@ def simulate_stochastic(
     keys: ArrayLike | None = None,
     method: StochasticMethod = "auto",
     epsilon: float = 0.01,
-    max_iterations: int = 5_000_000,
+    max_iterations: int = 50_000_000,
 ) -> BattleResult:
     """Run ``replications`` stochastic battles for each of the N scenarios of ``eng``.
 
@@ -144,8 +257,11 @@ def simulate_stochastic(
     keys : array of int, shape (N,), optional
         Stable identifiers of the scenarios for their random streams (default
         ``0..N-1``).  Give global sample numbers when a sweep is split into chunks.
+    method : str
+        ``auto`` (exact for scenarios of at most :data:`EXACT_LIMIT` units, tau-leaping
+        for larger ones, scenario by scenario), ``gillespie`` or ``tau_leap``.
     epsilon : float
-        Tau-leaping accuracy: the expected loss per step as a fraction of a side.
+        Tau-leaping: the largest expected loss per leap, as a fraction of a side.
     """
     if not isinstance(replications, int | np.integer) or replications < 1:
         raise InputError("replications", f"must be a whole number >= 1, got {replications}")
@@ -157,131 +273,38 @@ def simulate_stochastic(
     key_arr = np.arange(N, dtype=np.int64) if keys is None else np.asarray(keys, dtype=np.int64)
     if key_arr.shape != (N,) or np.any(key_arr < 0):
         raise InputError("keys", f"need {N} non-negative integer keys")
+    table = RunTable.build(eng, t_max=t_max, times=times, rtol=LEAP_RTOL, whole_units=True)
+    units = table.y0.sum(axis=1)
+    if method == "auto":
+        exact = (units <= EXACT_LIMIT).astype(np.int8)
+    else:
+        exact = np.full(N, method == "gillespie", dtype=np.int8)
+    seeds = np.concatenate(
+        [
+            np.random.SeedSequence(int(seed), spawn_key=(int(k),))
+            .generate_state(replications)
+            .astype(np.int64)
+            for k in key_arr
+        ]
+    ) if N else np.zeros(0, dtype=np.int64)  # fmt: skip
+    M = N * replications
+    out = Outcome.empty(M, table.y0.shape[1], times.size)
+    compiled.compile_kernels(compiled.KERNELS)
+    compiled.compile_kernels(compiled.STOCHASTIC_KERNELS)
+    from forceratio.simulator import stochastic
+
+    compiled.run_chunked(
+        stochastic.run_chunk, M, int(replications), float(t_max), float(epsilon),
+        int(max_iterations), tableau.STEP_TABLE, exact, seeds, *table.arrays(),
+        *out.arrays(), chunk=64,
+    )  # fmt: skip
+    if np.any(out.status != OK):
+        raise ForceratioError(
+            f"stochastic engine: {int((out.status != OK).sum())} runs not finished after "
+            f"{max_iterations} events or leaps"
+        )
+    used = {"gillespie" if e else "tau_leap" for e in exact}
+    name = used.pop() if len(used) == 1 else "gillespie+tau_leap"
     rows = np.repeat(np.arange(N), replications)
     rep = np.tile(np.arange(replications, dtype=np.int64), N)
-    su = prepare(eng, t_max=t_max, times=times, rows=rows)
-    su.y0 = np.rint(su.y0)
-    s_r0 = (su.y0[:, : su.kr] * su.par["w_r"]).sum(axis=1)
-    s_b0 = (su.y0[:, su.kr :] * su.par["w_b"]).sum(axis=1)
-    su.par["lev_r"] = eng.red.breakpoint[rows] * s_r0
-    su.par["lev_b"] = eng.blue.breakpoint[rows] * s_b0
-    if method == "auto":
-        method = "gillespie" if su.y0.sum(axis=1).max(initial=0.0) <= EXACT_LIMIT else "tau_leap"
-    streams = _Streams(seed, key_arr)
-    model = _Model(eng)
-    rec = _Recorder(su)
-    M = rows.size
-    w = _Work(
-        orig=np.arange(M),
-        t=np.zeros(M),
-        h=np.zeros(M),
-        y=su.y0.copy(),
-        k1=np.zeros((M, 0)),
-        sp=np.zeros(M, dtype=np.int64),
-        par=dict(su.par, scen=rows.astype(float)),
-    )
-    rec.finish_decided_at_start(w, su)
-    step = _gillespie_step if method == "gillespie" else _tau_step
-    it = 0
-    while w.t.size:
-        it += 1
-        if it > max_iterations:
-            raise ForceratioError(
-                f"stochastic engine: not finished after {max_iterations} iterations"
-            )
-        step(model, su, rec, w, streams, epsilon)
-    return rec.result(eng, su, method, rep)
-
-
-def _rates(model: _Model, w: _Work) -> tuple[FloatArray, FloatArray | None]:
-    st = model.begin_step(w)
-    loss = model.losses(w.t, w.y, w.par, st)
-    loss = np.where(w.y > 0, loss, 0.0)
-    return loss, model.arrivals(w.t.size, st)
-
-
-def _land(model: _Model, su: Setup, rec: _Recorder, w: _Work, landed: NDArray[np.int64]) -> None:
-    rec.record(w, su, landed)
-    at_end = apply_landing(model, su, w, landed)
-    if at_end.any():
-        rec.finish_t_max(w, at_end)
-
-
-def _gillespie_step(
-    model: _Model, su: Setup, rec: _Recorder, w: _Work, streams: _Streams, epsilon: float
-) -> None:
-    loss, arr = _rates(model, w)
-    rates = loss if arr is None else np.concatenate([loss, arr], axis=1)
-    lam = rates.sum(axis=1)
-    scen = w.par["scen"].astype(np.int64)
-    u = streams.random(scen, 2)
-    with np.errstate(divide="ignore"):
-        tau = np.where(lam > 0, -np.log1p(-u[:, 0]) / lam, np.inf)
-    t_stop = su.stops[w.sp]
-    event = w.t + tau < t_stop
-    ev = np.flatnonzero(event)
-    if ev.size:
-        cum = np.cumsum(rates[ev], axis=1)
-        pick = (cum < (u[ev, 1] * lam[ev])[:, None]).sum(axis=1)
-        pick = np.minimum(pick, rates.shape[1] - 1)
-        D = w.y.shape[1]
-        y_new = w.y.copy()
-        is_loss = pick < D
-        y_new[ev[is_loss], pick[is_loss]] -= 1.0
-        y_new[ev[~is_loss], pick[~is_loss] - D] += 1.0
-        w.y = y_new
-        w.t = np.where(event, w.t + tau, w.t)
-    kr = su.kr
-    s_r, s_b = _side_totals(w, w.y, kr)
-    hit_r = event & (s_r <= w.par["lev_r"])
-    hit_b = event & (s_b <= w.par["lev_b"])
-    zero = np.zeros(w.t.size)
-    ended = _finish_crossed(
-        rec, w, w.y, np.where(hit_r, 0.0, np.inf), np.where(hit_b, 0.0, np.inf), w.t, zero
-    )
-    event = event[~ended]
-    t_stop = su.stops[w.sp]
-    landed = np.flatnonzero(~event)
-    w.t[landed] = t_stop[landed]
-    _land(model, su, rec, w, landed)
-
-
-def _tau_step(
-    model: _Model, su: Setup, rec: _Recorder, w: _Work, streams: _Streams, epsilon: float
-) -> None:
-    kr = su.kr
-    loss, arr = _rates(model, w)
-    s_r, s_b = _side_totals(w, w.y, kr)
-    lr = (loss[:, :kr] * w.par["w_r"]).sum(axis=1)
-    lb = (loss[:, kr:] * w.par["w_b"]).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tau = epsilon * np.minimum(
-            np.where(lr > 0, s_r / lr, np.inf), np.where(lb > 0, s_b / lb, np.inf)
-        )
-    t_stop = su.stops[w.sp]
-    gap = t_stop - w.t
-    land = tau >= gap
-    tau = np.where(land, gap, tau)
-    scen = w.par["scen"].astype(np.int64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        hazard = np.where(w.y > 0, loss / w.y, 0.0)
-    p = -np.expm1(-hazard * tau[:, None])
-    lost = streams.binomial(scen, w.y, np.clip(p, 0.0, 1.0))
-    y_new = w.y - lost
-    if arr is not None:
-        y_new = y_new + streams.poisson(scen, arr * tau[:, None])
-    s_r1, s_b1 = _side_totals(w, y_new, kr)
-    lev_r, lev_b = w.par["lev_r"], w.par["lev_b"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fr = np.where(s_r1 <= lev_r, (s_r - lev_r) / (s_r - s_r1), np.inf)
-        fb = np.where(s_b1 <= lev_b, (s_b - lev_b) / (s_b - s_b1), np.inf)
-    fr = np.where(np.isnan(fr), 0.0, fr)
-    fb = np.where(np.isnan(fb), 0.0, fb)
-    t0 = w.t
-    w.y = y_new
-    w.t = t0 + tau
-    ended = _finish_crossed(rec, w, y_new, fr, fb, t0, tau)
-    land = land[~ended]
-    landed = np.flatnonzero(land)
-    w.t[landed] = su.stops[w.sp[landed]]
-    _land(model, su, rec, w, landed)
+    return out.result(eng, times, name, rows, rep)

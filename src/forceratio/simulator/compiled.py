@@ -1,0 +1,152 @@
+"""Compiling the scalar kernels (numba) and running them over chunks of runs on threads.
+
+The kernels of :mod:`.kernel`, :mod:`.integrator`, :mod:`.stochastic` and
+:mod:`.closed_form` are plain Python functions until :func:`compile_kernels` first needs
+them; numba is imported only then (it costs a few tenths of a second).  Each kernel is
+compiled once, for C-contiguous float64/int64 arrays, ``nogil``, and cached on disk.
+
+Where the cache goes: numba's own choice (beside the package, else the user's cache
+folder) when one is writable, else a folder under the system's temporary directory, else
+nowhere (compiled in memory for this process).  A read-only install therefore works
+without an error (issue 11, defect 6).
+
+:func:`run_chunked` cuts the runs into chunks and hands them to a pool of threads (one per
+available core by default, ``FORCERATIO_THREADS`` to change it); each run is computed by
+itself, so the chunking cannot change any number.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import types
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+#: (module, function name) of every compiled function; the entry points are the last.
+KERNELS: tuple[tuple[str, str], ...] = (
+    ("kernel", "fire"),
+    ("kernel", "row"),
+    ("kernel", "store"),
+    ("kernel", "layout"),
+    ("kernel", "rates"),
+    ("kernel", "dopri_step"),
+    ("kernel", "side_sum"),
+    ("kernel", "locate"),
+    ("kernel", "cross_time"),
+    ("kernel", "dense_state"),
+    ("kernel", "end_rule"),
+    ("integrator", "pack_run"),
+    ("integrator", "step_inputs"),
+    ("integrator", "record_after"),
+    ("integrator", "run_chunk"),
+)
+STOCHASTIC_KERNELS: tuple[tuple[str, str], ...] = (
+    ("stochastic", "seed_run"),
+    ("stochastic", "leap"),
+    ("stochastic", "event"),
+    ("stochastic", "run_chunk"),
+)
+SQUARE_KERNELS: tuple[tuple[str, str], ...] = (
+    ("closed_form", "square_level_time"),
+    ("closed_form", "square_survivor"),
+    ("closed_form", "square_chunk"),
+)
+
+#: Helpers that numba inlines into their callers (INLINE="always"), or not ("never").
+INLINED = frozenset({"fire", "row", "layout", "side_sum"})
+INLINE = os.environ.get("FORCERATIO_INLINE", "always")
+_done: set[str] = set()
+_pool: ThreadPoolExecutor | None = None
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def cache_folder() -> str | None:
+    """Where compiled kernels are cached: ``None`` for numba's default place (it is
+    writable), a temporary folder when it is not, ``""`` when nothing is writable."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return None
+    here = Path(__file__).parent / "__pycache__"
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path(os.path.expanduser("~")) / ".cache")
+    if _writable(here) or _writable(Path(xdg) / "numba"):
+        return None
+    tmp = Path(tempfile.gettempdir()) / f"forceratio-numba-{os.getuid()}"
+    return str(tmp) if _writable(tmp) else ""
+
+
+def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
+    """Replace the listed plain functions by their compiled versions (once)."""
+    from forceratio.simulator import closed_form, integrator, kernel, stochastic
+
+    key = which[-1][0] + "." + which[-1][1]
+    if key in _done:
+        return
+    folder = cache_folder()
+    if folder:
+        os.environ["NUMBA_CACHE_DIR"] = folder
+    import numba
+
+    if folder:
+        numba.config.CACHE_DIR = folder  # type: ignore[attr-defined]
+    modules: dict[str, types.ModuleType] = {
+        "kernel": kernel,
+        "integrator": integrator,
+        "stochastic": stochastic,
+        "closed_form": closed_form,
+    }
+    cache = folder != ""
+    for mod_name, name in which:
+        orig = getattr(modules[mod_name], name)
+        if not isinstance(orig, types.FunctionType):
+            continue  # compiled already
+        # the small helpers of the right-hand side are inlined by numba itself: calls
+        # between compiled functions cost more than these helpers do
+        inline = "always" if name in INLINED and INLINE == "always" else "never"
+        jit = numba.njit(  # type: ignore[call-overload]
+            cache=cache, nogil=True, error_model="numpy", inline=inline
+        )
+        fast = jit(orig)
+        # every module that imported this function by name calls the compiled one
+        for mod in modules.values():
+            if mod.__dict__.get(name) is orig:
+                setattr(mod, name, fast)
+    _done.add(key)
+
+
+def threads() -> int:
+    """Threads the kernels run on: ``FORCERATIO_THREADS``, else the cores available (one
+    when numba's JIT is disabled: the plain-Python kernels share numpy's global generator)."""
+    if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
+        return 1
+    env = os.environ.get("FORCERATIO_THREADS", "")
+    if env.strip().isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_chunked(kernel: Callable[..., Any], n: int, *args: Any, chunk: int = 2048) -> None:
+    """Call ``kernel(lo, hi, *args)`` over ``0..n`` in chunks, on :func:`threads` threads."""
+    global _pool
+    nt = threads()
+    if nt == 1 or n <= chunk:
+        kernel(0, n, *args)
+        return
+    size = max(chunk, -(-n // (8 * nt)))
+    bounds = [(lo, min(n, lo + size)) for lo in range(0, n, size)]
+    if _pool is None or _pool._max_workers != nt:
+        _pool = ThreadPoolExecutor(max_workers=nt, thread_name_prefix="forceratio")
+    for f in [_pool.submit(kernel, lo, hi, *args) for lo, hi in bounds]:
+        f.result()

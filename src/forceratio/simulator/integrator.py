@@ -1,0 +1,232 @@
+"""The deterministic engine: each run advanced to its end by adaptive Dormand-Prince steps.
+
+Stops (output times, arrivals, arrival-rate changes and ``t_max``) are shared by the batch
+and a run's own multiplier knots are its own; no step crosses either, so piecewise inputs
+are integrated to full order and trajectories are sampled exactly.  When a side's weighted
+strength reaches its level (the end rule of :mod:`.result`) within a step, the crossing
+is found on the step's dense output, so the end time is as accurate as the step.  The
+scalar pieces are those of :mod:`.kernel`; :func:`run_chunk` is what gets compiled.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from forceratio.simulator.kernel import (
+    OK,
+    STEP_TOO_SMALL,
+    TOO_MANY_STEPS,
+    cross_time,
+    dense_state,
+    dopri_step,
+    end_rule,
+    layout,
+    rates,
+    row,
+    side_sum,
+    store,
+)
+from forceratio.simulator.result import NONE, T_MAX
+from forceratio.simulator.tableau import (
+    DRAW_FRACTION,
+    ERROR_EXPONENT,
+    FIRST_STEP_FRACTION,
+    MAX_FACTOR,
+    MIN_FACTOR,
+    MIN_STEP,
+    SAFETY,
+)
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+def pack_run(
+    n: int, par: FloatArray, kr: int, kill_r: FloatArray, kill_b: FloatArray,
+    alloc_r: FloatArray, alloc_b: FloatArray, w_r: FloatArray, w_b: FloatArray,
+    exps: FloatArray,
+) -> None:  # fmt: skip
+    """Copy run ``n``'s parameters into ``par`` (the layout of :func:`.kernel.layout`)."""
+    kb = w_b.shape[1]
+    o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, _, _ = layout(kr, kb)
+    for i in range(4):
+        par[i] = exps[i]
+    par[4] = 1.0 if alloc_r.shape[1] else 0.0
+    par[5] = 1.0 if alloc_b.shape[1] else 0.0
+    kr_n, kb_n = row(kill_r, n), row(kill_b, n)
+    ar_n, ab_n = row(alloc_r, n), row(alloc_b, n)
+    for f in range(kr):
+        par[o_w_r + f] = w_r[row(w_r, n), f]
+        for j in range(kb):
+            par[o_kill_r + f * kb + j] = kill_r[kr_n, f, j]
+            par[o_alloc_r + f * kb + j] = alloc_r[ar_n, f, j] if par[4] else 0.0
+    for f in range(kb):
+        par[o_w_b + f] = w_b[row(w_b, n), f]
+        for j in range(kr):
+            par[o_kill_b + f * kr + j] = kill_b[kb_n, f, j]
+            par[o_alloc_b + f * kr + j] = alloc_b[ab_n, f, j] if par[5] else 0.0
+
+
+def step_inputs(
+    t: float, n: int, mult_r: FloatArray, mult_b: FloatArray,
+    arr_knots_r: FloatArray, arr_knots_b: FloatArray,
+    arr_rates_r: FloatArray, arr_rates_b: FloatArray, par: FloatArray, kr: int,
+) -> float:  # fmt: skip
+    """Put run ``n``'s multiplier pieces and arrival rates in force at ``t`` into ``par``;
+    returns the run's next multiplier knot after ``t`` (inf if none)."""
+    nxt = np.inf
+    for side in range(2):
+        m = mult_r[row(mult_r, n)] if side == 0 else mult_b[row(mult_b, n)]
+        s = 0
+        for i in range(1, m.shape[1]):
+            if m[0, i] <= t:
+                s = i
+            else:
+                nxt = min(nxt, m[0, i])
+                break
+        par[6 + 3 * side] = m[1, s]
+        par[7 + 3 * side] = m[2, s]
+        par[8 + 3 * side] = m[0, s]
+    o_inflow = layout(kr, arr_rates_b.shape[2])[6]
+    for side in range(2):
+        knots = arr_knots_r if side == 0 else arr_knots_b
+        per_day = arr_rates_r if side == 0 else arr_rates_b
+        lo, k = (0, kr) if side == 0 else (kr, per_day.shape[2])
+        s = -1
+        for i in range(knots.shape[0]):
+            if knots[i] <= t:
+                s = i
+        inside = 0 <= s < knots.shape[0] - 1
+        for i in range(k):
+            par[o_inflow + lo + i] = per_day[row(per_day, n), s, i] if inside else 0.0
+    return nxt
+
+
+def record_after(traj: FloatArray, times: FloatArray, n: int, t: float, y: FloatArray) -> None:
+    """Hold the final state at every output time from ``t`` on."""
+    for ti in range(times.shape[0]):
+        if times[ti] >= t:
+            for i in range(y.shape[0]):
+                traj[n, ti, i] = y[i]
+
+
+def run_chunk(
+    lo: int, hi: int, t_max: float, rtol: float, max_steps: int, tab: FloatArray,
+    y0: FloatArray, kill_r: FloatArray, kill_b: FloatArray,
+    alloc_r: FloatArray, alloc_b: FloatArray, w_r: FloatArray, w_b: FloatArray,
+    exps: FloatArray, level: FloatArray, by_breakpoint: FloatArray, atol: FloatArray,
+    mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray, arr_knots_b: FloatArray,
+    arr_rates_r: FloatArray, arr_rates_b: FloatArray, stops: FloatArray,
+    out_of_stop: IntArray, imp_r: IntArray, imp_b: IntArray,
+    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray,
+    final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
+    winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
+) -> None:  # fmt: skip
+    """Run the battles ``lo..hi-1`` to their ends with the method in ``tab``
+    (:data:`.tableau.STEP_TABLE`); then the arguments of :class:`.runs.RunTable` and of
+    :class:`.runs.Outcome`, in their field order."""
+    d = y0.shape[1]
+    kr = w_r.shape[1]
+    kb = d - kr
+    o_w_r, o_w_b = layout(kr, kb)[2:4]
+    par = np.zeros(layout(kr, kb)[7])
+    k = np.zeros((tab.shape[0], d))
+    y = np.zeros(d)
+    y_new = np.zeros(d)
+    y_stage = np.zeros(d)
+    scratch = np.zeros(max(kr, kb))
+    n_stops = stops.shape[0]
+    last = tab.shape[0] - 1
+    for n in range(lo, hi):
+        pack_run(n, par, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps)
+        for i in range(d):
+            y[i] = y0[n, i]
+        lev_r, lev_b = level[n, 0], level[n, 1]
+        for ti in range(times.shape[0]):
+            if times[ti] == 0.0:
+                store(traj[n], ti, y)
+        t = 0.0
+        sp = 0
+        h = -1.0  # not chosen yet
+        nxt = np.inf
+        steps = 0
+        out_r = side_sum(y, par, o_w_r, 0, kr) <= lev_r
+        out_b = side_sum(y, par, o_w_b, kr, kb) <= lev_b
+        running = not (out_r or out_b)
+        fresh = True  # the step's inputs and first stage need computing
+        while running:
+            if fresh:
+                nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
+                                  arr_rates_b, par, kr)  # fmt: skip
+                rates(t, y, k[0], par, kr, scratch, True)
+                fresh = False
+                if h < 0.0:  # first step: a fraction of the time a side takes to lose all
+                    tau = np.inf
+                    rate_r = -side_sum(k[0], par, o_w_r, 0, kr)
+                    rate_b = -side_sum(k[0], par, o_w_b, kr, kb)
+                    if rate_r > 0.0:
+                        tau = min(tau, side_sum(y, par, o_w_r, 0, kr) / rate_r)
+                    if rate_b > 0.0:
+                        tau = min(tau, side_sum(y, par, o_w_b, kr, kb) / rate_b)
+                    h = min(FIRST_STEP_FRACTION * tau, t_max)
+            steps += 1
+            t_stop = min(stops[sp], nxt)
+            gap = t_stop - t
+            reach = h >= gap
+            hh = gap if reach else h
+            if steps > max_steps or hh <= MIN_STEP * t:
+                status[n] = TOO_MANY_STEPS if steps > max_steps else STEP_TOO_SMALL
+                break
+            err = dopri_step(t, hh, y, k, y_new, y_stage, atol[n], rtol, par, kr, scratch, tab)
+            if err > 1.0:
+                h = hh * max(MIN_FACTOR, SAFETY * err**ERROR_EXPONENT)
+                continue
+            factor = MAX_FACTOR if err == 0.0 else min(MAX_FACTOR, SAFETY * err**ERROR_EXPONENT)
+            h_next = max(h, hh * factor) if reach else hh * factor
+            out_r = side_sum(y_new, par, o_w_r, 0, kr) <= lev_r
+            out_b = side_sum(y_new, par, o_w_b, kr, kb) <= lev_b
+            if out_r or out_b:  # a side reached its level within the step: when?
+                th_r = cross_time(k, y, par, o_w_r, 0, kr, hh, lev_r, tab) if out_r else np.inf
+                th_b = cross_time(k, y, par, o_w_b, kr, kb, hh, lev_b, tab) if out_b else np.inf
+                th = min(th_r, th_b)
+                draw = abs(th_r - th_b) <= DRAW_FRACTION
+                out_r, out_b = th_r <= th_b or draw, th_b <= th_r or draw
+                dense_state(k, y, hh, th, y_new, tab)
+                t = t + th * hh
+                for i in range(d):
+                    y[i] = y_new[i]
+                break
+            t = t_stop if reach else t + hh
+            for i in range(d):
+                y[i] = y_new[i] if y_new[i] > 0.0 else 0.0
+                k[0, i] = k[last, i]
+            h = h_next
+            if not reach:
+                continue
+            fresh = True
+            if t < stops[sp]:  # a corner of this run's multipliers: new pieces only
+                continue
+            # on a stop: outputs, discrete arrivals, new rates, next stop
+            o = out_of_stop[sp]
+            if o >= 0:
+                store(traj[n], o, y)
+            j = imp_r[sp]
+            if j >= 0:
+                for i in range(kr):
+                    y[i] += amt_r[row(amt_r, n), j, i]
+            j = imp_b[sp]
+            if j >= 0:
+                for i in range(kb):
+                    y[kr + i] += amt_b[row(amt_b, n), j, i]
+            sp += 1
+            running = sp < n_stops
+        if status[n] != OK:
+            continue
+        if out_r or out_b:
+            win, code = end_rule(out_r, out_b, by_breakpoint[n, 0], by_breakpoint[n, 1], y, kr)
+        else:
+            win, code = NONE, T_MAX
+        store(final, n, y)
+        t_end[n], end_code[n], winner[n] = t, code, win
+        record_after(traj, times, n, t, y)

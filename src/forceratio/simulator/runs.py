@@ -1,0 +1,319 @@
+"""The per-run inputs of the compiled engine as one typed table, and its outcome arrays.
+
+:class:`RunTable` turns an :class:`~.engagement.Engagement` into plain float64/int64 arrays
+with a leading dimension over scenarios (or 1 when shared by the whole batch, so that
+shared inputs are not copied N times), in the fixed order :meth:`RunTable.arrays` hands
+to the kernels.  :class:`Outcome` holds what the kernels fill in, and builds the
+:class:`~.result.BattleResult`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+from forceratio.simulator import tableau
+from forceratio.simulator.engagement import Engagement, Side
+from forceratio.simulator.result import T_MAX, BattleResult
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+def _c(a: object, ndim: int) -> FloatArray:
+    out = np.ascontiguousarray(a, dtype=np.float64)
+    if not out.flags.writeable:  # a read-only array would be another compiled variant
+        out = out.copy()
+    if out.ndim != ndim:
+        raise ValueError(f"internal: expected {ndim} dimensions, got shape {out.shape}")
+    return out
+
+
+def _shared(a: FloatArray, n: int) -> FloatArray:
+    """``a`` with its leading dimension kept at 1 when it is the same for every run."""
+    a = np.asarray(a, dtype=np.float64)
+    if a.shape[0] == n:
+        return a
+    return a[:1]
+
+
+def _multiplier_table(side: Side, n: int) -> FloatArray:
+    """(N or 1, 3, S): segment starts, base values and slopes of the side's multiplier; a
+    multiplier of 1 when it has none.  Segment s covers [starts[s], starts[s+1])."""
+    m = side.multiplier
+    if m is None:
+        return np.array([[[0.0], [1.0], [0.0]]])
+    starts, base, slope = m.segments()
+    rows = max(base.shape[0], starts.shape[0] if starts.ndim == 2 else 1)
+    starts2 = np.broadcast_to(starts, (rows, starts.shape[-1]))
+    return np.stack(
+        [starts2, np.broadcast_to(base, starts2.shape), np.broadcast_to(slope, starts2.shape)],
+        axis=1,
+    )
+
+
+@dataclass(frozen=True)
+class RunTable:
+    """Every input of N deterministic runs, as the kernels read them.
+
+    Arrays whose first dimension is 1 are shared by all runs.  D = Kr + Kb is the length of
+    the state (red's categories, then blue's).
+
+    Attributes
+    ----------
+    y0 : (N, D)
+        Initial strength per category, after arrivals at t = 0.
+    kill_r, kill_b : (N or 1, Kr, Kb), (N or 1, Kb, Kr)
+        Kill rates per unit and day (``Side.kill_rates``).
+    alloc_r, alloc_b : (N or 1, Kr, Kb), (N or 1, Kb, Kr)
+        Fixed fire allocation; a (1, 0, 0) array means proportional allocation.
+    w_r, w_b : (N or 1, Kr), (N or 1, Kb)
+        Category weights.
+    exps : (4,)
+        Exponents red_p, red_q, blue_p, blue_q of the law (:class:`.laws.Exponents`).
+    level : (N, 2)
+        Weighted strength at which red (column 0) and blue (1) are out (the end rule).
+    by_breakpoint : (N, 2)
+        1 where that level is the side's breakpoint, 0 where it is its annihilation level.
+    atol : (N, D)
+        Absolute tolerance per category.
+    mult_r, mult_b : (N or 1, 3, S)
+        Multiplier segments (starts, base, slope) of red's and blue's kill rates.
+    arr_knots_r, arr_knots_b : (L+1,)
+        Boundaries of the constant arrival-rate intervals (days); may be empty.
+    arr_rates_r, arr_rates_b : (N or 1, L, K)
+        Arrivals per day in each interval.
+    stops : (P,)
+        Times (days) no step crosses: output times, arrivals, rate changes and t_max (last).
+    out_of_stop : (P,) int
+        Index into ``times`` of each stop, or -1.
+    imp_r, imp_b : (P,) int
+        Index of the discrete arrival at each stop, or -1.
+    amt_r, amt_b : (N or 1, M, K)
+        Strength arriving with each discrete arrival.
+    times : (T,)
+        Output times (days).
+    """
+
+    y0: FloatArray
+    kill_r: FloatArray
+    kill_b: FloatArray
+    alloc_r: FloatArray
+    alloc_b: FloatArray
+    w_r: FloatArray
+    w_b: FloatArray
+    exps: FloatArray
+    level: FloatArray
+    by_breakpoint: FloatArray
+    atol: FloatArray
+    mult_r: FloatArray
+    mult_b: FloatArray
+    arr_knots_r: FloatArray
+    arr_knots_b: FloatArray
+    arr_rates_r: FloatArray
+    arr_rates_b: FloatArray
+    stops: FloatArray
+    out_of_stop: IntArray
+    imp_r: IntArray
+    imp_b: IntArray
+    amt_r: FloatArray
+    amt_b: FloatArray
+    times: FloatArray
+
+    @property
+    def n(self) -> int:
+        return int(self.y0.shape[0])
+
+    @property
+    def kr(self) -> int:
+        return int(self.w_r.shape[1])
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The fields in declaration order, as the kernels take them."""
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+    @classmethod
+    def build(
+        cls,
+        eng: Engagement,
+        *,
+        t_max: float,
+        times: FloatArray,
+        rtol: float = 1e-7,
+        whole_units: bool = False,
+    ) -> RunTable:
+        """The table of ``eng``'s runs; ``whole_units`` rounds the initial strengths (the
+        stochastic engine's units) before the levels are set from them."""
+        red, blue = eng.red, eng.blue
+        n, kr, kb = eng.n, red.k, blue.k
+        pieces = [times, np.array([t_max])]
+        for side in (red, blue):
+            if side.reinforcements is not None:
+                pieces += [side.reinforcements.times, side.reinforcements.rate_knots]
+        allstops = np.unique(np.concatenate(pieces))
+        stops = allstops[(allstops > 0) & (allstops <= t_max)]
+        out_of_stop = np.full(stops.size, -1, dtype=np.int64)
+        for k, tk in enumerate(times):
+            if 0 < tk <= t_max:
+                out_of_stop[np.searchsorted(stops, tk)] = k
+        y0 = np.concatenate([red.strength, blue.strength], axis=1).astype(float)
+        imp: list[IntArray] = []
+        amt: list[FloatArray] = []
+        knots: list[FloatArray] = []
+        rates: list[FloatArray] = []
+        for sl, side in ((slice(0, kr), red), (slice(kr, kr + kb), blue)):
+            r = side.reinforcements
+            idx = np.full(stops.size, -1, dtype=np.int64)
+            if r is not None and r.times.size:
+                if r.times[0] == 0.0:
+                    y0[:, sl] += np.broadcast_to(r.amounts[:, 0, :], (n, side.k))
+                for m, tm in enumerate(r.times):
+                    if 0 < tm <= t_max:
+                        idx[np.searchsorted(stops, tm)] = m
+                amt.append(_shared(r.amounts, n))
+            else:
+                amt.append(np.zeros((1, 0, side.k)))
+            imp.append(idx)
+            if r is not None and r.rate_knots.size:
+                knots.append(r.rate_knots)
+                rates.append(_shared(r.rates, n))
+            else:
+                knots.append(np.zeros(0))
+                rates.append(np.zeros((1, 0, side.k)))
+        if whole_units:
+            y0 = np.rint(y0)
+        s_r0 = (y0[:, :kr] * red.weights).sum(axis=1)
+        s_b0 = (y0[:, kr:] * blue.weights).sum(axis=1)
+        level = np.stack([red.level(s_r0), blue.level(s_b0)], axis=1)
+        by_bp = np.stack(
+            [red.breakpoint * s_r0 > red.annihilation_level,
+             blue.breakpoint * s_b0 > blue.annihilation_level],
+            axis=1,
+        )  # fmt: skip
+        # absolute tolerance per category: a small part of its own scale, and no more than
+        # the level its side is out at (so that the end time is as accurate near a level
+        # of half a man as at 10^7 men)
+        scale = tableau.ATOL_FRACTION * np.maximum(y0, 1e-6 * y0.max(axis=1, keepdims=True))
+        w_all = np.concatenate(
+            [np.broadcast_to(red.weights, (n, kr)), np.broadcast_to(blue.weights, (n, kb))],
+            axis=1,
+        )
+        lev_all = np.repeat(level, [kr, kb], axis=1)
+        with np.errstate(divide="ignore"):
+            per_unit = np.where(w_all > 0, lev_all / w_all, np.inf)
+        per_unit = np.where(per_unit > 0, per_unit, np.inf)
+        atol = rtol * np.maximum(np.minimum(scale, per_unit), 1e-300)
+        e = eng.exps
+
+        def alloc(side: Side) -> FloatArray:
+            return np.zeros((1, 0, 0)) if side.allocation is None else _shared(side.allocation, n)
+
+        return cls(
+            y0=_c(y0, 2),
+            kill_r=_c(_shared(red.kill_rates, n), 3),
+            kill_b=_c(_shared(blue.kill_rates, n), 3),
+            alloc_r=_c(alloc(red), 3),
+            alloc_b=_c(alloc(blue), 3),
+            w_r=_c(_shared(red.weights, n), 2),
+            w_b=_c(_shared(blue.weights, n), 2),
+            exps=_c([e.red_p, e.red_q, e.blue_p, e.blue_q], 1),
+            level=_c(level, 2),
+            by_breakpoint=_c(by_bp, 2),
+            atol=_c(atol, 2),
+            mult_r=_c(_multiplier_table(red, n), 3),
+            mult_b=_c(_multiplier_table(blue, n), 3),
+            arr_knots_r=_c(knots[0], 1),
+            arr_knots_b=_c(knots[1], 1),
+            arr_rates_r=_c(rates[0], 3),
+            arr_rates_b=_c(rates[1], 3),
+            stops=_c(stops, 1),
+            out_of_stop=out_of_stop,
+            imp_r=imp[0],
+            imp_b=imp[1],
+            amt_r=_c(amt[0], 3),
+            amt_b=_c(amt[1], 3),
+            times=_c(times, 1),
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the kernels fill in for M runs (a run is a scenario, or one replication)."""
+
+    final: FloatArray  # (M, D) strength per category at the end
+    t_end: FloatArray  # (M,) days simulated
+    end_code: NDArray[np.int8]  # (M,) index into result.END_REASONS
+    winner: NDArray[np.int8]  # (M,) result.RED, BLUE or NONE
+    traj: FloatArray  # (M, T, D) strength at the output times
+    status: NDArray[np.int8]  # (M,) kernel status, 0 when the run finished
+
+    @classmethod
+    def empty(cls, m: int, d: int, t: int) -> Outcome:
+        return cls(
+            final=np.zeros((m, d)),
+            t_end=np.zeros(m),
+            end_code=np.zeros(m, dtype=np.int8),
+            winner=np.zeros(m, dtype=np.int8),
+            traj=np.zeros((m, t, d)),
+            status=np.zeros(m, dtype=np.int8),
+        )
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return (self.final, self.t_end, self.end_code, self.winner, self.traj, self.status)
+
+    def result(
+        self,
+        eng: Engagement,
+        times: FloatArray,
+        method: str,
+        rows: IntArray,
+        replication: IntArray,
+    ) -> BattleResult:
+        red, blue = eng.red, eng.blue
+        kr = red.k
+        decided = self.end_code != T_MAX
+        traj = self.traj if times.size else None
+        return BattleResult(
+            law=eng.law.name,
+            method=method,
+            winner_code=self.winner,
+            end_code=self.end_code,
+            duration=np.where(decided, self.t_end, np.nan),
+            end_time=self.t_end,
+            red_final_by_category=self.final[:, :kr],
+            blue_final_by_category=self.final[:, kr:],
+            red_initial=red.initial[rows],
+            blue_initial=blue.initial[rows],
+            red_weights=red.weights[rows],
+            blue_weights=blue.weights[rows],
+            times=times,
+            red_trajectory=None if traj is None else traj[:, :, :kr],
+            blue_trajectory=None if traj is None else traj[:, :, kr:],
+            scenario=rows,
+            replication=replication,
+            red_categories=red.categories,
+            blue_categories=blue.categories,
+            red_arrived=arrived(red, self.t_end, rows),
+            blue_arrived=arrived(blue, self.t_end, rows),
+        )
+
+
+def arrived(side: Side, t_end: FloatArray, rows: IntArray) -> FloatArray | None:
+    """Weighted arrivals up to each run's end, shape (M,)."""
+    r = side.reinforcements
+    if r is None:
+        return None
+    out = np.zeros(rows.size)
+    w = side.weights[rows]
+    if r.times.size:
+        amt = np.broadcast_to(r.amounts, (side.n, *r.amounts.shape[1:]))[rows]
+        got = r.times[None, :] <= t_end[:, None]
+        out += np.einsum("nm,nmk,nk->n", got.astype(float), amt, w)
+    if r.rate_knots.size:
+        rates = np.broadcast_to(r.rates, (side.n, *r.rates.shape[1:]))[rows]
+        lo, hi = r.rate_knots[:-1], r.rate_knots[1:]
+        span = np.clip(np.minimum(hi[None, :], t_end[:, None]) - lo[None, :], 0.0, None)
+        out += np.einsum("nl,nlk,nk->n", span, rates, w)
+    return out

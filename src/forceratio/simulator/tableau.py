@@ -1,0 +1,72 @@
+"""The Dormand-Prince 5(4) pair as data: its tableau, dense output and step-control constants.
+
+Dormand & Prince (1980), *J. Comput. Appl. Math.* 6:19-26; the quartic dense output is
+Shampine's (1986), *Math. Comp.* 46:135-150.  As in scipy's ``integrate/_ivp/rk.py`` the
+method is nothing but these numbers: the one step that uses them is
+:func:`forceratio.simulator.kernel.dopri_step`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Number of stages (the seventh is the first stage of the next step, "FSAL").
+N_STAGES = 6
+#: Nodes c_i of the six stages.
+C = np.array([0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0])
+#: Runge-Kutta matrix a_ij, lower triangular, padded with zeros to 6 x 6.
+A = np.array(
+    [
+        [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [1 / 5, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [3 / 40, 9 / 40, 0.0, 0.0, 0.0, 0.0],
+        [44 / 45, -56 / 15, 32 / 9, 0.0, 0.0, 0.0],
+        [19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729, 0.0, 0.0],
+        [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656, 0.0],
+    ]
+)
+#: Fifth-order weights.
+B = np.array([35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84])
+#: Fifth- minus fourth-order weights over the seven stages (the last is FSAL).
+E = np.array([-71 / 57600, 0.0, 71 / 16695, -71 / 1920, 17253 / 339200, -22 / 525, 1 / 40])
+#: Dense output: y(t + theta h) = y + h * sum_i K_i * (P[i] . [theta, theta^2, theta^3, theta^4]).
+P = np.array(
+    [
+        [1, -8048581381 / 2820520608, 8663915743 / 2820520608, -12715105075 / 11282082432],
+        [0, 0, 0, 0],
+        [0, 131558114200 / 32700410799, -68118460800 / 10900136933, 87487479700 / 32700410799],
+        [0, -1754552775 / 470086768, 14199869525 / 1410260304, -10690763975 / 1880347072],
+        [0, 127303824393 / 49829197408, -318862633887 / 49829197408, 701980252875 / 199316789632],
+        [0, -282668133 / 205662961, 2019193451 / 616988883, -1453857185 / 822651844],
+        [0, 40617522 / 29380423, -110615467 / 29380423, 69997945 / 29380423],
+    ]
+)
+
+#: The whole method as one table handed to the compiled step (one row per stage 0..6):
+#: columns 0..5 the stage weights (A, with B as row 6: the stage at t + h that is the first
+#: stage of the next step), column 6 the nodes (c_6 = 1), column 7 the error weights E,
+#: columns 8..11 the dense-output coefficients P.  The step reads it at run time, so the
+#: compiler does not unroll seven copies of the right-hand side (a compile-time cost).
+COL_C, COL_E, COL_P = 6, 7, 8
+STEP_TABLE = np.hstack([np.vstack([A, B[None, :]]), np.append(C, 1.0)[:, None], E[:, None], P])
+
+# Step-size control (Hairer, Norsett & Wanner 1993, II.4), names as in scipy's rk.py.
+#: Safety factor on the optimal step.
+SAFETY = 0.9
+#: Smallest and largest ratio of a new step to the last one.
+MIN_FACTOR = 0.2
+MAX_FACTOR = 10.0
+#: Exponent of the error norm: -1 / (error estimator order + 1).
+ERROR_EXPONENT = -1 / 5
+#: First step, as a fraction of the battle's initial time scale (strength / loss rate).
+FIRST_STEP_FRACTION = 0.02
+#: Smallest step, relative to t: ten units in the last place, as scipy's rk.py (a battle
+#: may be decided in 1e-14 days under the power law with large exponents).
+MIN_STEP = 10 * np.finfo(float).eps
+#: Absolute tolerance per category, relative to rtol times the run's largest category.
+ATOL_FRACTION = 1e-3
+#: Newton iterations and tolerance of the dense-output root search.
+ROOT_ITERATIONS = 40
+ROOT_TOLERANCE = 1e-15
+#: Two sides whose levels are crossed within this fraction of one step end in a draw.
+DRAW_FRACTION = 1e-9
