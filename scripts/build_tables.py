@@ -26,7 +26,7 @@ from forceratio.data.schema import COLUMNS
 
 TABLES = Path(__file__).resolve().parent.parent / "src" / "forceratio" / "data" / "tables"
 CATS = ("divisions", "personnel", "guns_mortars", "tanks", "aircraft")
-UNITS = {"divisions": "count", "personnel": "persons"}
+UNITS = {"divisions": "count", "personnel": "persons", "guns_mortars": "guns and mortars"}
 
 
 @dataclass
@@ -187,6 +187,7 @@ def _donets(t: Table, which: str) -> None:
             note=attr + " 54 divisions as printed; the usual count is 44 (behappyhome).",
             **kw,
         )
+        _zapovo_readings(t)
         t.figures(
             "Germany",
             "Army Group Centre, West direction",
@@ -258,6 +259,110 @@ def _donets(t: Table, which: str) -> None:
             },
             note=attr,
             **kw,
+        )
+    _german_personnel_bases(t, which)
+
+
+def _zapovo_readings(t: Table) -> None:
+    """ZapOVO's two readings (sources-notes-3.md A5): Donets' 54 divisions / 791,445 men and
+    the usual 44 divisions / 672,000 (behappyhome) or 671,165 men (en-wiki), as the range of
+    the Donets row, and the 44-division reading as its own row."""
+    div, men = t.by_key["zapovo.divisions"], t.by_key["zapovo.personnel"]
+    div.low, div.high = 44, 54
+    men.low, men.high = 671165, 791445
+    reading = (
+        " RANGE: low = the 44-division reading (44 divisions, 672,000 men behappyhome; "
+        "671,165 men en-wiki Bialystok-Minsk infobox), high = Donets' 54 / 791,445. The larger "
+        "count may include the arriving 21st Army (an inference, not verified): if so, it "
+        "counts internal-district forces that were in transit on 12 June."
+    )
+    div.note += reading
+    men.note += reading
+    t.add(
+        Row(
+            "USSR",
+            "Western Special MD (ZapOVO), 44-division reading",
+            "divisions",
+            44,
+            source="behappyhome",
+            locator="Belarusian school text, table of forces (sources-notes.md section 3)",
+            note="44 divisions, 3 brigades, 8 fortified regions and the Pinsk flotilla; 672,000 "
+            "men. The en-wiki Bialystok-Minsk infobox gives 671,165 men.",
+        ),
+        "zapovo44.divisions",
+    )
+
+
+#: Donets' direction tables: divisions, men and guns & mortars per direction (the slices
+#: used to restate a figure printed on another basis; sources-notes-3.md A3, A4).
+DONETS = {
+    "agc": (51.5, 1455900, 15161),
+    "agn": (29, 787500, 8348),
+    "ags": (61.5, 1508500, 16008),
+    "kovo_odvo": (91.5, 1412136, 26580),
+}
+
+
+def _restated(divisions: float, direction: str, cat: str) -> float:
+    """A figure restated on the direction table's basis: divisions x that direction's
+    per-division slice (the conversion the division_equivalents table documents)."""
+    d, men, guns = DONETS[direction]
+    return round(divisions * (men if cat == "personnel" else guns) / d)
+
+
+def _basis(row: Row, other: float, text: str, unit: str = "") -> None:
+    """Mark a row's basis and carry the other basis's figure as its range."""
+    assert row.value is not None
+    row.low, row.high = min(row.value, other), max(row.value, other)
+    row.note = (row.note + " " if row.note else "") + "BASIS: " + text
+    if unit:
+        row.unit = unit
+
+
+def _german_personnel_bases(t: Table, which: str) -> None:
+    """Donets' German personnel are whole army groups at about 28,000 (AGC) and 27,000
+    (AGN) a division; other sources count 750,000-820,000 for AGC and 655,000 for AG North
+    with the 3rd Panzer Group (sources-notes-3.md A4). Both readings as the range."""
+    if which in ("west", "all") and "agc.personnel" in t.by_key:
+        _basis(
+            t.by_key["agc.personnel"],
+            750000,
+            "Donets' whole-army-group count, about 28,270 men a division; the en-wiki "
+            "Bialystok-Minsk infobox gives 750,000 and behappyhome 820,000 (sources-notes.md "
+            "section 3): low = 750,000.",
+        )
+    if which in ("north", "all") and "agn.personnel" in t.by_key:
+        _basis(
+            t.by_key["agn.personnel"],
+            390000,
+            "Donets' count, about 27,155 men a division, exceeds the 655,000 the Baltic "
+            "operation essay gives AG North with the 3rd Panzer Group; low = 655,000 - 265,000 "
+            "(Table 54's 3rd Panzer Group) = 390,000 (computed).",
+        )
+
+
+def _swf_bases(t: Table) -> None:
+    """The South-Western Front table prints 'guns' and about 20,000 (German) and 15,000
+    (Soviet) men a division; the direction tables count guns and mortars and whole
+    army groups.  No documented guns-to-guns-and-mortars conversion was found, so each
+    figure carries its restatement on the direction tables' basis (divisions x that
+    direction's slice) as its range (sources-notes-3.md A3, A4)."""
+    for key, direction, divs in (("swf", "kovo_odvo", 58), ("opp_swf", "ags", 36.5)):
+        d, men, guns = DONETS[direction]
+        other = _restated(divs, direction, "guns_mortars")
+        _basis(
+            t.by_key[f"{key}.guns_mortars"],
+            other,
+            f"guns only, as printed; on the direction tables' guns-and-mortars basis "
+            f"{divs:g} divisions x {guns:,} / {d:g} = {other:,} (computed).",
+            unit="guns only (as printed)",
+        )
+        other = _restated(divs, direction, "personnel")
+        _basis(
+            t.by_key[f"{key}.personnel"],
+            other,
+            f"as printed; on the direction tables' whole-army-group basis {divs:g} divisions "
+            f"x {men:,} / {d:g} = {other:,} (computed).",
         )
 
 
@@ -359,6 +464,7 @@ def _assumptions(t: Table) -> None:
 
 
 def _share_816(t: Table) -> None:
+    """The 12 June presence shares, per category (sources-notes-3.md A12)."""
     t.add(
         Row(
             "Germany",
@@ -366,17 +472,68 @@ def _share_816(t: Table) -> None:
             "21 June (Baltic to Black Sea)",
             "share_present",
             81.6,
+            low=81.6,
+            high=81.9,
             unit="percent",
             as_of="1941-06-12",
             source="article",
             locator="section 'Had the Soviet assault taken place'",
             verified="no",
-            note="Per the article, summarising Meltyukhov 2000; not verified in the book. A "
-            "Meltyukhov-style text gives 81.9% for a different quantity (divisions with "
-            "combat experience); sources-notes-2.md section 1(a).",
+            note="Per the article, summarising Meltyukhov 2000; NOT VERIFIED in the book. RANGE "
+            "81.6-81.9: a Meltyukhov-style text gives 81.9% (127 of 155 divisions) for a "
+            "different quantity, the divisions with combat experience, of which 81.6 may be a "
+            "misreading (sources-notes-2.md section 1(a)). Applied to divisions, men and guns "
+            "(the infantry mass, which moved first) and to aircraft (no dated Luftwaffe "
+            "arrival was found); tanks have their own row.",
         ),
         "share_816",
     )
+    t.add(
+        Row(
+            "Germany",
+            "German tanks on the Soviet border on 12 June, as a share of 21 June",
+            "share_present",
+            43.7,
+            low=5.9,
+            high=81.6,
+            unit="percent",
+            as_of="1941-06-12",
+            source="assumption",
+            verified="no",
+            note="ASSUMPTION within sourced bounds. The panzer and motorized divisions came "
+            "last: rail echelons 1-3 (to 21 May) carried 1 panzer division (timeline table), "
+            "the 8th Panzer Division's main move began on 16 June (weltkrieg-online.de/?p=5529), "
+            "and the 17 panzer divisions of the four panzer groups (Forczyk) were not in place "
+            "before the last echelons. Low = 1 of 17 panzer divisions (5.9%), high = the "
+            "all-division share 81.6%; value = the midpoint (computed). No dated count "
+            "of panzer divisions present on 12 June was found. Applied alike in every sector "
+            "(no per-sector arrival was found). Sweep it.",
+        ),
+        "share_tanks",
+    )
+
+
+def _share_of(cat: str) -> str:
+    return "{share_tanks}" if cat == "tanks" else "{share_816}"
+
+
+def _zapovo_present(t: Table) -> None:
+    """The share of ZapOVO's count present on 12 June: 44 of 54 divisions if the larger
+    reading includes the arriving 21st Army, all of it if not (sources-notes-3.md A5)."""
+    row = t.derive(
+        "USSR",
+        "share of the ZapOVO count (Donets' 54 divisions) present on 12 June",
+        "share_present",
+        "zap_present",
+        "{zapovo44.divisions} / {zapovo.divisions}",
+        "the 44-division reading / Donets' 54 divisions",
+        as_of="1941-06-12",
+        unit="fraction",
+        note="RANGE: low = 44/54 (the 10 extra divisions are the arriving 21st Army, in "
+        "transit on 12 June; its deadline was 10 July, timeline table), high = 1 (all 54 were "
+        "present). Which holds was not verified.",
+    )
+    row.low, row.high = row.value, 1.0
 
 
 # ---------------------------------------------------------------- strip
@@ -456,6 +613,7 @@ def build_strip() -> Table:
         note="The source says 'German' forces opposite the SW Front; the formations named "
         "are the ones that stood there. Guns as printed ('guns').",
     )
+    _swf_bases(t)
     _assumptions(t)
     _share_816(t)
     # Germans in the strip, 22 June
@@ -507,31 +665,52 @@ def build_strip() -> Table:
             "Western Front in the strip + South-Western Front",
             note="RECONSTRUCTED stand-in for Meltyukhov's Soviet column.",
         )
+    _zapovo_present(t)
     for cat in CATS:
         t.derive(
             "Germany",
             "German forces in the Ostroleka-Carpathians strip",
             cat,
             f"de_strip12.{cat}",
-            f"{{de_strip.{cat}}} * {{share_816}} / 100",
-            "22 June strip x 81.6% present on 12 June",
+            f"{{de_strip.{cat}}} * {_share_of(cat)} / 100",
+            "22 June strip x the share present on 12 June ("
+            + ("tanks" if cat == "tanks" else "divisions")
+            + ")",
             as_of="1941-06-12",
-            note="RECONSTRUCTED: applies the article's all-front division share to this strip "
-            "and to every category alike (an assumption: the panzer and motorized "
-            "divisions came in the last rail echelons, so their share was probably "
-            "lower; timeline table).",
+            note="RECONSTRUCTED: the panzer and motorized divisions came in the last rail "
+            "echelons, so tanks take their own (lower, assumed) share; the other categories "
+            "the article's division share (timeline table). The remainder arrives by 21 June; "
+            "the OKH reserve (timeline table) is in neither count.",
         )
         t.derive(
             "USSR",
             "Red Army forces in the Ostroleka-Carpathians strip",
             cat,
             f"su_strip12.{cat}",
-            f"{{su_strip.{cat}}}",
-            "22 June strip (the districts' own forces were in place by 12 June)",
+            f"{{su_wf_strip.{cat}}} * {{zap_present}} + {{swf.{cat}}}",
+            "Western Front in the strip x the ZapOVO share present on 12 June + South-Western "
+            "Front",
             as_of="1941-06-12",
-            note="RECONSTRUCTED: assumes the border districts' strength counted on 22 June "
-            "was already present on 12 June; the internal-district armies (second "
-            "echelon, 83 of 939 trains arrived by 22 June) are in neither count.",
+            note="RECONSTRUCTED: present on 12 June. The border districts' own forces are "
+            "taken as in place; Donets' larger ZapOVO count may include the arriving 21st "
+            "Army, so the part in transit is its own row. CHECKED: the claim that the "
+            "internal-district armies are in neither count holds for the 44-division reading "
+            "only; Vatutin's note of 13 June counts the 20th and 21st Armies among the 186 "
+            "divisions in the fronts (timeline table). The rest of the second strategic "
+            "echelon (77 divisions; 83 of 939 trains arrived by 22 June) is in no count here: "
+            "its strength per sector was NOT FOUND.",
+        )
+        t.derive(
+            "USSR",
+            "Red Army forces in transit to the strip on 12 June (ZapOVO's larger count)",
+            cat,
+            f"su_transit12.{cat}",
+            f"{{su_wf_strip.{cat}}} * (1 - {{zap_present}})",
+            "Western Front in the strip x (1 - the ZapOVO share present on 12 June)",
+            as_of="1941-06-12",
+            note="RECONSTRUCTED: in transit on 12 June if Donets' 54 divisions include the "
+            "arriving 21st Army (deadline 10 July: day 28 after 12 June); zero at the range's "
+            "other end.",
         )
     return t
 
@@ -568,7 +747,13 @@ def build_north() -> Table:
         {"guns_mortars": 5573, "tanks": 1393, "aircraft": 1210},
         source="enwiki_baltic",
         locator="infobox (French mirror); tanks and aircraft also in the ru-wiki infobox",
-        note="Alternative count. Guns = 'artillery' as printed.",
+        note="Alternative count.",
+    )
+    nwf_guns = t.by_key["nwf_wiki.guns_mortars"]
+    nwf_guns.unit = "artillery (as printed)"
+    nwf_guns.note += (
+        " BASIS: 'artillery' as printed; codenames.info gives 5,575 guns and mortars for the "
+        "same front (gaps.csv row 36), so the two bases agree within 2 pieces here."
     )
     t.add(
         Row(
@@ -598,6 +783,7 @@ def build_north() -> Table:
     )
     _assumptions(t)
     _share_816(t)
+    _zapovo_present(t)
     for cat in CATS[:4]:
         t.derive(
             "Germany",
@@ -651,8 +837,10 @@ def build_north() -> Table:
             "German forces north of Ostroleka",
             cat,
             f"de_north12.{cat}",
-            f"{{de_north.{cat}}} * {{share_816}} / 100",
-            "22 June x 81.6% present on 12 June",
+            f"{{de_north.{cat}}} * {_share_of(cat)} / 100",
+            "22 June x the share present on 12 June ("
+            + ("tanks" if cat == "tanks" else "divisions")
+            + ")",
             as_of="1941-06-12",
             note="RECONSTRUCTED; same caveat as the strip table.",
         )
@@ -661,10 +849,20 @@ def build_north() -> Table:
             "Red Army forces facing the Germans north of Ostroleka",
             cat,
             f"su_north12.{cat}",
-            f"{{su_north.{cat}}}",
-            "22 June (the districts' own forces were in place by 12 June)",
+            f"{{pribovo.{cat}}} + {{su_wf_north.{cat}}} * {{zap_present}}",
+            "PribOVO + Western Front north of the strip x the ZapOVO share present on 12 June",
             as_of="1941-06-12",
-            note="RECONSTRUCTED; same caveat as the strip table.",
+            note="RECONSTRUCTED; present on 12 June, same caveat as the strip table.",
+        )
+        t.derive(
+            "USSR",
+            "Red Army forces in transit to the north on 12 June (ZapOVO's larger count)",
+            cat,
+            f"su_transit_north12.{cat}",
+            f"{{su_wf_north.{cat}}} * (1 - {{zap_present}})",
+            "Western Front north of the strip x (1 - the ZapOVO share present on 12 June)",
+            as_of="1941-06-12",
+            note="RECONSTRUCTED; in transit, same caveat as the strip table.",
         )
     return t
 
@@ -776,8 +974,10 @@ def build_division_equivalents() -> Table:
             low=147,
             high=209,
             unit="tanks per division",
-            note="Printed as a range 147-209; value = midpoint (computed). Kershaw: 150-200 "
-            "actual in June 1941.",
+            verified="no",
+            derivation="midpoint of the printed range = (147 + 209) / 2",
+            note="Printed as a range 147-209; the value is the midpoint, computed, not read. "
+            "Kershaw: 150-200 actual in June 1941.",
             **it,
         )
     )

@@ -95,18 +95,53 @@ def test_strip_contains_its_sourced_parts_and_sits_inside_the_directions() -> No
         )
 
 
-def test_twelfth_of_june_applies_the_articles_share() -> None:
+def test_twelfth_of_june_applies_a_share_per_category() -> None:
+    """Men, guns and aircraft take the article's division share; tanks their own, lower
+    one (the panzer divisions came last); each share carries a range."""
     df = data.load("strip")
+    shares = df[df["category"] == "share_present"].set_index("formation")
+    div = shares.loc[shares.index.str.startswith("German divisions"), "value"].iloc[0]
+    tank = shares.loc[shares.index.str.startswith("German tanks"), "value"].iloc[0]
+    assert tank < div
     for cat in CATS:
         d22 = _fig(df, "German forces in the Ostroleka-Carpathians strip", cat)
         d12 = _fig(df, "German forces in the Ostroleka-Carpathians strip", cat, "1941-06-12")
-        assert d12 == pytest.approx(0.816 * d22, abs=0.5)
+        share = tank if cat == "tanks" else div
+        assert d12 == pytest.approx(share / 100 * d22, abs=0.5)
+    rows = df[df["category"] == "share_present"]
+    assert (rows["low"] < rows["high"]).all()
+    row816 = rows[rows["formation"].str.startswith("German divisions")].iloc[0]
+    assert (row816["low"], row816["value"], row816["high"]) == (81.6, 81.6, 81.9)
+    assert row816["verified"] == "no"
+
+
+def test_soviet_twelfth_of_june_is_present_plus_in_transit() -> None:
+    """Present on 12 June + in transit = the 22 June strength, per category; the part in
+    transit ranges down to zero (if all of Donets' 54 ZapOVO divisions were there)."""
+    df = data.load("strip")
+    for cat in (*CATS, "aircraft"):
+        d22 = _fig(df, "Red Army forces in the Ostroleka-Carpathians strip", cat)
+        present = _fig(df, "Red Army forces in the Ostroleka-Carpathians strip", cat, "1941-06-12")
+        transit = df[
+            (
+                df["formation"] == "Red Army forces in transit to the strip on 12 June "
+                "(ZapOVO's larger count)"
+            )
+            & (df["category"] == cat)
+        ].iloc[0]
+        assert present + float(transit["value"]) == pytest.approx(d22, abs=1.0)
+        assert present < d22
+        assert float(transit["low"]) == 0.0
+    note = df[df["formation"] == "Red Army forces in the Ostroleka-Carpathians strip"]
+    note12 = note[note["as_of"] == "1941-06-12"]["note"]
+    assert note12.str.contains("CHECKED").all()
+    assert note12.str.contains("holds for the 44-division reading only").all()
 
 
 def test_assumptions_agree_across_tables_and_carry_a_range() -> None:
     strip, north = data.load("strip"), data.load("north")
     a, b = strip[strip["source"] == "assumption"], north[north["source"] == "assumption"]
-    assert len(a) == 3
+    assert len(a) == 4
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
     assert (a["low"] < a["value"]).all()
     assert (a["value"] < a["high"]).all()

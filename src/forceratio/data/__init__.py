@@ -39,12 +39,18 @@ DESCRIPTIONS: dict[str, str] = {
         "Halder's and Budnitsky's German losses, tank, gun and aircraft losses, depth"
     ),
     "timeline": (
-        "What was where on a date: German rail echelons, the 81.6% share, Soviet echelons "
+        "What was where on a date: German rail echelons, the 81.6% share (a range), the "
+        "panzer divisions and the OKH reserve, Soviet echelons "
         "and deployment deadlines"
+    ),
+    "operations_1941": (
+        "The 1941 operations beyond the border battles (Smolensk, Uman, Kiev, Leningrad, "
+        "Vyazma-Bryansk, Moscow; Dubno-Brody): dates, strengths, losses by kind, prisoners, "
+        "equipment lost, German losses by month and army group"
     ),
     "modifiers": (
         "Published combat modifiers: Dupuy's surprise and posture factors (from a "
-        "transcription), exchange ratios standing in for CEV"
+        "transcription), exchange ratios standing in for CEV, equipment readiness"
     ),
 }
 

@@ -94,6 +94,7 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     for i, rec in enumerate(records):
         _check_row(where, i, rec, source_keys)
     check_derivations(out, where)
+    check_totals(out, where)
     return out
 
 
@@ -133,10 +134,13 @@ def _check_row(where: str, i: int, rec: dict[str, Any], source_keys: set[str] | 
         raise _fail(where, i, "value", "an empty (not found) figure cannot be verified")
     if source == "derived" and not text["derivation"]:
         raise _fail(where, i, "derivation", "a derived row must give its formula and inputs")
+    if text["derivation"] and verified == "yes":
+        raise _fail(where, i, "verified", "a computed figure (it has a derivation) is not read")
 
 
-#: Literals a derivation may use without naming a row: unity and the percent base.
-STRUCTURAL = frozenset({1.0, 100.0})
+#: Literals a derivation may use without naming a row: unity, the halving of a midpoint and
+#: the percent base.
+STRUCTURAL = frozenset({1.0, 2.0, 100.0})
 _BINOPS: dict[type, Callable[[float, float], float]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -180,13 +184,14 @@ def evaluate(expr: str) -> tuple[float, list[float]]:
 
 
 def check_derivations(df: pd.DataFrame, where: str) -> None:
-    """Every derived row's formula uses figures of the table and recomputes to its value.
+    """Every row with a derivation (derived rows, and midpoints of a printed range kept under
+    their source) uses figures of the table (values, lows, highs) and recomputes to its value.
 
     Derived values are rounded when stored: to whole units from 100 up, to 0.001 below.
     """
-    known = set(df["value"].dropna().astype(float)) | STRUCTURAL
+    known = set(pd.concat([df[c] for c in NUMERIC]).dropna().astype(float)) | STRUCTURAL
     for i, rec in enumerate(df.to_dict(orient="records")):
-        if rec["source"] != "derived":
+        if rec["source"] != "derived" and not str(rec["derivation"]).strip():
             continue
         expr = formula(str(rec["derivation"]))
         try:
@@ -200,3 +205,49 @@ def check_derivations(df: pd.DataFrame, where: str) -> None:
         tol = (0.5 if abs(value) >= 100 else 5e-4) + 1e-9 * abs(value)
         if math.isnan(value) or abs(result - value) > tol:
             raise _fail(where, i, "value", f"derivation gives {result:.6g}, the row says {value:g}")
+
+
+#: Components that add up to a printed ``total_losses`` of the same side and formation.
+COMPONENTS: tuple[tuple[str, ...], ...] = (
+    ("irrecoverable_losses", "sanitary_losses"),
+    ("killed", "wounded", "missing"),
+    ("killed_and_wounded", "prisoners"),
+    ("losses_month",),
+)
+
+
+def check_totals(df: pd.DataFrame, where: str) -> None:
+    """A total the source prints equals the sum of its components in the table (to 0.5),
+    unless its note flags the source's own DISCREPANCY.  Components are the rows of one
+    set of :data:`COMPONENTS` with the same side and formation, dated inside the total's
+    span; a set counts only when every member is there and filled."""
+    recs = df.to_dict(orient="records")
+    for i, rec in enumerate(recs):
+        if rec["category"] != "total_losses" or rec["source"] == "derived":
+            continue
+        total = float(rec["value"])
+        if math.isnan(total) or "DISCREPANCY" in str(rec["note"]):
+            continue
+        start, end = parse_dates(str(rec["as_of"]))
+        mine = [
+            r
+            for r in recs
+            if r["side"] == rec["side"]
+            and r["formation"] == rec["formation"]
+            and start <= parse_dates(str(r["as_of"]))[0] <= end
+            and not math.isnan(float(r["value"]))
+        ]
+        for names in COMPONENTS:
+            parts = [r for r in mine if r["category"] in names]
+            if {str(r["category"]) for r in parts} != set(names):
+                continue
+            got = sum(float(r["value"]) for r in parts)
+            if abs(got - total) > 0.5:
+                raise _fail(
+                    where,
+                    i,
+                    "value",
+                    f"the printed total {total:g} is not the sum of its "
+                    f"{' + '.join(names)} ({got:g}); flag a source's own DISCREPANCY in the "
+                    "note",
+                )

@@ -54,6 +54,8 @@ class Prepared:
     slices: dict[str, Figures]
     factors: dict[str, float]  # published modifier values used as defaults
     factor_sources: dict[str, Source] = field(default_factory=dict)
+    transfers: list[tuple[str, int, int, Figures]] = field(default_factory=list)
+    # (side, from sector, to sector, the part's figures), one per scenario transfer
 
     @property
     def sectors(self) -> list[str]:
@@ -93,6 +95,8 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
         for j, part in enumerate(rec.parts):
             df = load(part.table)
             rows = df[(df["formation"] == part.formation) & (df["category"] == part.category)]
+            if (rows["side"] == rec.side).any():  # an operation's rows hold both sides
+                rows = rows[rows["side"] == rec.side]
             if len(rows) != 1:
                 raise InputError(
                     f"records.{i}.parts.{j}",
@@ -128,8 +132,18 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
     slices = {}
     if scn.combat_power == "division_slices":
         slices = {s: division_slice(load, s, "division_equivalents") for s in SIDES}
+    names = [sec.name for sec in scn.sectors]
+    moves: list[tuple[str, int, int, Figures]] = [
+        (
+            str(tr.side),
+            names.index(tr.from_sector),
+            names.index(tr.to),
+            resolve([tr.part], tr.side, scn.date, load, f"transfers.{key}.part"),
+        )
+        for key, tr in scn.transfers.items()
+    ]
     check_uncertainty(scn)
-    return Prepared(scn, forces, arrivals, records, slices, factors, factor_sources)
+    return Prepared(scn, forces, arrivals, records, slices, factors, factor_sources, moves)
 
 
 # ------------------------------------------------------------------ parameters
@@ -237,6 +251,29 @@ def _reinforcements(
     return reinf, knots, flat
 
 
+def _transferred(
+    prep: Prepared, par: Mapping[str, FloatArray], side: str, strength: FloatArray, n: int, s: int
+) -> FloatArray:
+    """Move each transfer's share of its part from one sector to another (rows are
+    sample-major: sample i, sector j is row i * S + j); a total below zero is an error.  A
+    transfer's share is a sweep parameter when the registry names it, else the file's value."""
+    if not any(mv[0] == side for mv in prep.transfers):
+        return strength
+    out = np.array(strength, dtype=float).reshape(n, s, K)
+    for (key, tr), (who, src, dst, fig) in zip(
+        prep.scenario.transfers.items(), prep.transfers, strict=True
+    ):
+        if who != side:
+            continue
+        share = par.get(f"transfers.{key}.share", np.full(n, tr.share))
+        moved = share[:, None] * fig.value[None, :]  # (N, K)
+        out[:, src] -= moved
+        out[:, dst] += moved
+    if np.any(out < -1e-9):
+        raise InputError("transfers", f"a transfer leaves {side} below zero in a sector")
+    return np.asarray(np.maximum(out, 0.0).reshape(n * s, K), dtype=float)
+
+
 @dataclass(frozen=True)
 class Built:
     engagement: Engagement
@@ -282,6 +319,7 @@ def build(
             strength = np.asarray(forces[side], dtype=float).reshape(n * s, K)
         else:
             strength = np.tile(np.stack([f.value for f in prep.forces[side]]), (n, 1))
+        strength = _transferred(prep, par, side, strength, n, s)
         hit = np.zeros_like(strength)
         if scn.modifiers.air_strike.by not in ("none", side):
             frac = np.repeat(par["modifiers.air_strike.destroyed_fraction"], s)

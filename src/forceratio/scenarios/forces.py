@@ -51,12 +51,16 @@ def _on_date(as_of: str, date: dt.date) -> bool:
     return start <= date <= end
 
 
-def _rows(df: pd.DataFrame, part: ForcePart, date: str, where: str) -> pd.DataFrame:
+def _rows(df: pd.DataFrame, part: ForcePart, side: str, date: str, where: str) -> pd.DataFrame:
     want = part.as_of or date
     day = dt.date.fromisoformat(want)
     sel = df[(df["formation"] == part.formation)]
     if sel.empty:
         raise InputError(f"{where}.formation", f"no rows for {part.formation!r} in {part.table}")
+    # a formation holding both sides (an operation in operations_1941) gives each its own rows
+    own = sel[sel["side"] == side]
+    if not own.empty:
+        sel = own
     exact = sel[sel["as_of"] == want]
     sel = exact if not exact.empty else sel[[_on_date(str(a), day) for a in sel["as_of"]]]
     if sel.empty:
@@ -99,7 +103,7 @@ def resolve_part(part: ForcePart, side: str, date: str, load: Loader, where: str
         df = load(part.table)
     except InputError as exc:
         raise InputError(f"{where}.table", exc.problem) from None
-    rows = _rows(df, part, date, where)
+    rows = _rows(df, part, side, date, where)
     if part.divisions_via:
         div = rows[rows["category"] == "divisions"]
         if div.empty:
@@ -110,7 +114,7 @@ def resolve_part(part: ForcePart, side: str, date: str, load: Loader, where: str
     found = False
     for k, cat in enumerate(CATEGORIES):
         row = rows[rows["category"] == cat]
-        if row.empty:
+        if row.empty or (part.categories is not None and cat not in part.categories):
             continue
         found = True
         out.value[k], out.low[k], out.high[k] = _figure(row, where, f"{part.formation} {cat}")

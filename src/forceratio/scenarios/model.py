@@ -38,7 +38,9 @@ class ForcePart(_Strict):
     Table parts select the rows with ``formation`` (exact) and ``as_of`` (exact, default
     the scenario date) and take every category of CATEGORIES they hold.  With
     ``divisions_via``, the part's ``divisions`` row is multiplied by the side's
-    all-arms division slice from that table (``division_equivalents``).  A negative
+    all-arms division slice from that table (``division_equivalents``).  ``categories``
+    limits a table part to those categories (the others count as 0), for instance to leave
+    out a figure the table marks NOT FOUND.  A negative
     ``scale`` subtracts (for "Army Group Centre minus the 3rd Panzer Group").
     """
 
@@ -48,6 +50,7 @@ class ForcePart(_Strict):
     inline: dict[str, NonNeg] | None = None
     scale: Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False)] = 1.0
     divisions_via: str | None = None
+    categories: list[str] | None = None
     note: str = ""
 
     @model_validator(mode="after")
@@ -65,6 +68,9 @@ class ForcePart(_Strict):
                 )
         if self.as_of is not None:
             _check_date(self.as_of)
+        unknown_cats = set(self.categories or []) - set(CATEGORIES)
+        if unknown_cats:
+            raise ValueError(f"unknown category {sorted(unknown_cats)[0]!r} in categories")
         return self
 
 
@@ -128,6 +134,21 @@ class Sector(_Strict):
     def _arrival_sides(cls, v: dict[str, list[Arrival]]) -> dict[str, list[Arrival]]:
         _sides_only(v)
         return v
+
+
+class Transfer(_Strict):
+    """A share of one formation (``part``, one side's) fighting in sector ``to`` instead of
+    ``from_sector``, where the forces count it: ``share`` of it moves (0 = none).  Keyed by
+    name under ``[transfers]``; the share is a sweep parameter ``transfers.<name>.share``
+    when the parameter registry names it (``pz3_north``: the 3rd Panzer Group's split
+    between the Baltic and Belorussian operations, which no source settles)."""
+
+    side: Side
+    part: ForcePart
+    from_sector: str
+    to: str
+    share: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.0
+    note: str = ""
 
 
 class Surprise(_Strict):
@@ -224,6 +245,9 @@ class Scenario(_Strict):
     replications: Annotated[int, Field(ge=0, le=100_000)] = 0
     seed: Annotated[int, Field(ge=0)] = 1941
     uncertainty: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    transfers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")], Transfer] = Field(
+        default_factory=dict
+    )
     notes: list[str] = Field(default_factory=list)
 
     @field_validator("date")
@@ -268,6 +292,10 @@ class Scenario(_Strict):
             for s in rec.sectors or []:
                 if s not in names:
                     raise ValueError(f"record {rec.label!r}: unknown sector {s!r}")
+        for key, tr in self.transfers.items():
+            for s in (tr.from_sector, tr.to):
+                if s not in names:
+                    raise ValueError(f"transfer {key!r}: unknown sector {s!r}")
         return self
 
 

@@ -302,6 +302,17 @@ def _registry() -> tuple[Parameter, ...]:
             assumption="1 = none unless the scenario sets it",
         ),
     ]
+    out.append(
+        Parameter(
+            "transfers.pz3_north.share",
+            "Share of the 3rd Panzer Group in the Baltic sector",
+            "share of the formation",
+            Domain(0.0, 1.0),
+            0.0,
+            note=lambda scn: scn.transfers["pz3_north"].note,
+            applies=lambda scn: "pz3_north" in scn.transfers,
+        )
+    )
     for cat in CATEGORIES:
         out.append(
             Parameter(
