@@ -89,14 +89,27 @@ def square_chunk(
                 and 0.0 <= bi < np.inf):  # fmt: skip
             bad[i] = 1
             continue
-        tr = square_level_time(r0, b0, ai, bi, LR[i])
-        tb = square_level_time(b0, r0, bi, ai, LB[i])
-        t = min(tr, tb)
+        if r0 <= LR[i] or b0 <= LB[i]:  # decided at the start
+            first[i] = (1 if r0 <= LR[i] else 0) + (2 if b0 <= LB[i] else 0)
+            t_end[i] = 0.0
+            continue
+        # the invariant a R^2 - b B^2 says which side gets to its level first: only that
+        # side's time is needed (differences of squares factored, exact at a draw)
+        u, v = np.sqrt(ai) * r0, np.sqrt(bi) * b0
+        margin = (u - v) * (u + v) - ai * LR[i] ** 2 + bi * LB[i] ** 2
+        if margin > 0.0:
+            t, first[i] = square_level_time(b0, r0, bi, ai, LB[i]), 2
+        elif margin < 0.0:
+            t, first[i] = square_level_time(r0, b0, ai, bi, LR[i]), 1
+        else:
+            tr = square_level_time(r0, b0, ai, bi, LR[i])
+            tb = square_level_time(b0, r0, bi, ai, LB[i])
+            t = min(tr, tb)
+            first[i] = 3 if tr == tb else (1 if tr < tb else 2)
         if t > t_max:
             t_end[i], first[i] = t_max, 0
             continue
         t_end[i] = t
-        first[i] = 3 if tr == tb else (1 if tr < tb else 2)
         if first[i] != 2:  # blue's strength when red reaches its level
             Bf[i] = square_survivor(b0, r0, bi, ai, LR[i])
         if first[i] != 1:
