@@ -30,6 +30,7 @@ KERNELS: tuple[tuple[str, str], ...] = (
     ("kernel", "fire"),
     ("kernel", "row"),
     ("kernel", "layout"),
+    ("kernel", "flows"),
     ("kernel", "rates"),
     ("kernel", "dopri_step"),
     ("kernel", "side_sum"),
