@@ -106,13 +106,21 @@ def capture_rate(rho: FloatArray, c: FloatArray, star: FloatArray, width: FloatA
     return np.asarray(np.where(np.isfinite(rho) & (rho > 0), out, 0.0), dtype=float)
 
 
-def _trapezoid(f: FloatArray, times: FloatArray, t_end: FloatArray) -> FloatArray:
-    """Integral over [0, t_end] of f sampled at ``times`` (axis 1), per run; the last
-    interval is cut at each run's end (trajectories are held after it)."""
+def cumulative(f: FloatArray, times: FloatArray, t_end: FloatArray) -> FloatArray:
+    """Integral from 0 to each of ``times`` (and never past the run's end ``t_end``, after
+    which trajectories are held) of f sampled at ``times`` (axis 1), by the trapezoid
+    rule; same shape as f."""
     lo, hi = times[:-1], times[1:]
     span = np.clip(np.minimum(hi[None, :], t_end[:, None]) - lo[None, :], 0.0, None)
     mid = 0.5 * (f[:, :-1] + f[:, 1:])
-    return np.asarray(np.einsum("nt,nt...->n...", span, mid), dtype=float)
+    span = span.reshape(span.shape + (1,) * (f.ndim - 2))
+    out = np.zeros_like(f, dtype=float)
+    out[:, 1:] = np.cumsum(span * mid, axis=1)
+    return out
+
+
+def _trapezoid(f: FloatArray, times: FloatArray, t_end: FloatArray) -> FloatArray:
+    return np.asarray(cumulative(f, times, t_end)[:, -1], dtype=float)
 
 
 def split_losses(
@@ -122,9 +130,12 @@ def split_losses(
     own_power: FloatArray,
     enemy_power: FloatArray,
     flows: Flows,
+    *,
+    running: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
-    """(captured, non-combat) losses of one side per category, shape (N, K), by the
-    trapezoid rule over the recorded trajectory.
+    """(captured, non-combat) losses of one side per category, shape (N, K) (or (N, T, K)
+    by each of ``times`` with ``running``), by the trapezoid rule over the recorded
+    trajectory.
 
     ``own`` (N, T, K) is the side's strength at ``times``; ``own_power``/``enemy_power``
     (N, T) the effective strengths (weighted strength times fire multiplier) the capture
@@ -138,8 +149,9 @@ def split_losses(
         flows.capture_width[:, None],
     )  # fmt: skip
     eps = np.where(own_power > 0, eps, 0.0)
-    captured = _trapezoid(eps[:, :, None] * own, times, t_end)
-    noncombat = _trapezoid(flows.noncombat[:, None, :] * own, times, t_end)
+    sum_up = cumulative if running else _trapezoid
+    captured = sum_up(eps[:, :, None] * own, times, t_end)
+    noncombat = sum_up(flows.noncombat[:, None, :] * own, times, t_end)
     return captured, noncombat
 
 
@@ -161,10 +173,13 @@ def depth(
     scale: FloatArray,
     exponent: FloatArray,
     cap: FloatArray,
+    *,
+    running: bool = False,
 ) -> FloatArray:
-    """Depth of the attacker's advance (km) by each run's end, shape (N,): the advance rate
-    at the recorded combat-power ratio (N, T), integrated by the trapezoid rule."""
+    """Depth of the attacker's advance (km) by each run's end, shape (N,) (or (N, T) by
+    each of ``times`` with ``running``): the advance rate at the recorded combat-power
+    ratio (N, T), integrated by the trapezoid rule."""
     with np.errstate(divide="ignore", invalid="ignore"):
         rho = np.where(defender_power > 0, attacker_power / defender_power, np.inf)
     v = advance_rate(rho, scale[:, None], exponent[:, None], cap[:, None])
-    return _trapezoid(v, times, t_end)
+    return (cumulative if running else _trapezoid)(v, times, t_end)
