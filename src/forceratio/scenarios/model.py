@@ -261,7 +261,9 @@ class Operations(_Strict):
     categories (per day, breakdown and abandonment), advance and the outcome rule."""
 
     capture: Capture = Field(default_factory=Capture)
-    noncombat: dict[str, dict[str, NonNeg]] = Field(default_factory=dict)
+    noncombat: dict[str, dict[str, NonNeg]] = Field(
+        default_factory=lambda: {s: dict.fromkeys(CATEGORIES, 0.0) for s in SIDES}
+    )
     advance: Advance = Field(default_factory=Advance)
     outcome: OutcomeRule = Field(default_factory=OutcomeRule)
 
