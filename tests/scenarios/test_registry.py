@@ -138,7 +138,9 @@ def test_set_outside_the_domain_names_the_path() -> None:
     scn = scenarios.load_scenario("strike-12june-strip")
     with pytest.raises(InputError, match=r"breakpoints.USSR: must be in \[0, 1\), got 1"):
         PARAMETERS["breakpoints.USSR"].set(scn, 1.0)
-    with pytest.raises(InputError, match=r"attrition\.german_rate: must be > 0, got 0"):
+    with pytest.raises(
+        InputError, match=r"attrition\.german_rate: must be in \[1e-12, 1000\], got 0"
+    ):
         PARAMETERS["attrition.german_rate"].set(scn, 0.0)
 
 

@@ -33,6 +33,25 @@ def _parse_times(text: str | None) -> list[float] | None:
         ) from None
 
 
+def _check_size(
+    red: float,
+    blue: float,
+    red_rate: float,
+    blue_rate: float,
+    seed: int | None,
+    replications: int | None,
+    snap: list[float] | None,
+) -> None:
+    """Magnitudes the engine resolves, and memory for the replications, before any work."""
+    from forceratio.limits import BYTES_PER_BATTLE_RUN, check_runs
+    from forceratio.simulator.magnitudes import check_battle_inputs
+
+    check_battle_inputs(red, blue, red_rate, blue_rate, seed)
+    if replications is not None:
+        per_run = BYTES_PER_BATTLE_RUN + 16 * len(snap or ())
+        check_runs("--replications", replications, f"{replications:,} replications", per_run)
+
+
 def battle(
     law: Annotated[LawName, typer.Option(help="Attrition law.")] = LawName.square,
     red: Annotated[float, typer.Option(help="Red's initial strength (units).")] = 1000.0,
@@ -63,7 +82,7 @@ def battle(
     replications: Annotated[
         int | None, typer.Option(help="Stochastic replications (with --seed).")
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed of the stochastic engine.")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Seed of the stochastic engine.")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Run one battle under a Lanchester-type law (deterministic, plus stochastic
@@ -85,6 +104,7 @@ def battle(
     if replications is None and seed is not None:
         raise InputError("--seed", "applies only with --replications")
     snap = _parse_times(times)
+    _check_size(red, blue, red_rate, blue_rate, seed, replications, snap)
     kwargs = dict(
         t_max=t_max,
         times=snap,

@@ -71,17 +71,18 @@ def cdb90_command(
     import os
 
     from forceratio.errors import InputError
+    from forceratio.files import check_writable, write_atomic
     from forceratio.fitting import cdb90
 
     root = path or cdb90.default_path()
     if root is None:
         raise InputError("--path", "no CDB90 folder found at ../shared/data/cdb90; give --path")
+    if write is not None:
+        check_writable(write.absolute().parent, "--write")  # before the work, not after it
     v = cdb90.validate(root)
     if write is not None:
         text = cdb90.markdown(v, os.path.relpath(root, write.resolve().parent))
-        tmp = write.with_name(f".{write.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, write)
+        write_atomic(write, text, "--write")
     if fmt is Format.json:
         print_json(
             {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -11,12 +11,17 @@ from forceratio.cli.data import TableOpt, _overrides
 from forceratio.cli.scenarios import SetOpt, UncalOpt
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    import os
+def _check_plot_size(
+    session: Any, scenario: str, sets: list[str] | None, kind: str, samples: int, reps: int
+) -> None:
+    """Refuse a figure whose runs would not fit in memory, before computing it."""
+    from forceratio.limits import check_runs
 
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    if kind == "distribution":
+        check_runs("--replications", reps, f"{reps:,} replications")
+    elif kind == "tornado":
+        d = len(session.prepare(scenario, tuple(sets or ())).scenario.uncertainty)
+        check_runs("--samples", samples * (d + 2), f"{samples * (d + 2):,} runs")
 
 
 def plot_command(
@@ -44,16 +49,17 @@ def plot_command(
     import io
 
     from forceratio.errors import InputError
+    from forceratio.files import check_writable, write_atomic
     from forceratio.plots import figure
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         raise InputError("--out", f"expected a .png or .svg file, got {out.name!r}")
-    if not out.parent.exists():
-        raise InputError("--out", f"directory {out.parent} does not exist")
+    check_writable(out.parent, "--out")  # before the work, not after it
     from forceratio.scenarios.session import Session
 
     session = Session(_overrides(table), uncalibrated)
+    _check_plot_size(session, scenario, sets, kind, samples, replications)
     indices = None
     if kind == "tornado":  # the analysis runs here, the figure only draws it
         from forceratio.sweeps.sensitivity import declared_sobol
@@ -71,7 +77,7 @@ def plot_command(
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=100)
     plt.close(fig)
-    _atomic_write(out, buf.getvalue())
+    write_atomic(out, buf.getvalue(), "--out")
     print(f"wrote {out} ({kind})")
 
 
@@ -85,6 +91,7 @@ def report_command(
     seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
 ) -> None:
     """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
+    from forceratio.files import check_writable, make_dirs, write_atomic
     from forceratio.plots.html import build
     from forceratio.scenarios import builtins
 
@@ -92,6 +99,7 @@ def report_command(
         from forceratio.errors import InputError
 
         raise InputError("--out", f"{out} exists and is not a directory")
+    check_writable(out, "--out", create=True)  # before the work, not after it
     from forceratio.scenarios.session import Session
     from forceratio.sweeps.sensitivity import declared_sobol
 
@@ -102,7 +110,6 @@ def report_command(
     if first is not None and len(first.scenario.uncertainty) >= 2:
         tornado = declared_sobol(session, names[0], samples=64, seed=seed)
     text = build(names, session=session, tornado=tornado, seed=seed)
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / "report.html"
-    _atomic_write(target, text.encode("utf-8"))
+    target = make_dirs(out, "--out") / "report.html"
+    write_atomic(target, text, "--out")
     print(f"wrote {target} ({len(text) / 1e6:.1f} MB)")

@@ -3,6 +3,7 @@ assumption, and what it would take to flip it."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -121,12 +122,15 @@ def sweep_command(
         raise InputError("--seed", "sweeps need an explicit --seed (reproducibility)")
     if out is None:
         raise InputError("--out", "give the result directory, e.g. --out results.parquet")
+    from forceratio.files import check_writable
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.runner import run_sweep, summarize_store
 
+    check_writable(out, "--out", create=True)
     prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     design = Design.make(method, specs, samples, seed)
+    _check_sweep_size(design.samples, len(specs), replications, chunk_size, workers, out)
     spec = SweepSpec(
         scenario=scenario,
         design=design,
@@ -182,6 +186,26 @@ def sweep_command(
     )
 
 
+def _check_sweep_size(
+    samples: int, d: int, replications: int, chunk_size: int, workers: int, out: Path
+) -> None:
+    """Refuse a sweep whose output would not fit on disk, or whose chunks in flight would
+    not fit in memory, before it starts."""
+    from forceratio.limits import BYTES_PER_STORED_VALUE, check_disk, check_runs
+
+    reps = max(replications, 1)
+    rows = samples * reps
+    columns = d + 16  # sample, replication, the varied parameters, 14 outcomes
+    check_disk("--samples", out, float(rows) * columns * BYTES_PER_STORED_VALUE, f"{rows:,} rows")
+    in_flight = min(chunk_size, samples) * reps * (workers if workers > 1 else 1)
+    check_runs(
+        "--chunk-size",
+        in_flight,
+        f"{min(workers, 1 + (samples - 1) // chunk_size)} chunk(s) of "
+        f"{min(chunk_size, samples):,} samples x {reps:,} run(s) in flight",
+    )
+
+
 def _list(
     scenario: str, sets: list[str] | None, table: list[str] | None, fmt: Format, uncalibrated: bool
 ) -> None:
@@ -222,11 +246,13 @@ def sensitivity_command(
     """Sobol first- and total-order indices with 95% bootstrap intervals."""
     import pandas as pd
 
+    from forceratio.limits import check_runs
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.sensitivity import sobol
 
     _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    check_runs("--samples", samples * (len(specs) + 2), f"{samples * (len(specs) + 2):,} runs")
     spec = SweepSpec(
         scenario,
         Design("random", (), 1, seed),
@@ -271,12 +297,17 @@ def threshold_command(
     import pandas as pd
 
     from forceratio.errors import InputError
+    from forceratio.limits import check_runs
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec
-    from forceratio.sweeps.sensitivity import threshold
+    from forceratio.sweeps.sensitivity import GRID_POINTS, threshold
 
+    if level is not None and not math.isfinite(level):
+        raise InputError("--level", f"must be a finite number, got {level}")
     if replications and seed is None:
         raise InputError("--seed", "stochastic thresholds (--replications) need an explicit --seed")
+    runs = GRID_POINTS * max(replications, 1)
+    check_runs("--replications", runs, f"{runs:,} runs ({GRID_POINTS} grid points)")
     _, specs, calibration, tables = _setup(scenario, [vary], sets, table, uncalibrated)
     spec = SweepSpec(
         scenario,

@@ -91,7 +91,9 @@ def load(name: str, path: Path | str | None = None) -> pd.DataFrame:
         )
     keys = set(sources()["key"])
     if path is not None:
-        return validate(_read_csv(path, str(path)), str(path), keys)
+        from forceratio.files import read_user_csv  # a regular file within the size limit
+
+        return validate(read_user_csv(path, str(path)), str(path), keys)
     ref = resources.files("forceratio.data").joinpath(f"tables/{name}.csv")
     with resources.as_file(ref) as p:
         return validate(_read_csv(p, f"{name}.csv"), f"{name}.csv", keys)

@@ -35,6 +35,7 @@ from scipy import optimize, stats
 from forceratio.errors import InputError
 from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import get_law
+from forceratio.simulator.magnitudes import STRENGTH_RANGE, check_magnitude
 from forceratio.simulator.schedules import Reinforcements
 from forceratio.simulator.solve import simulate
 
@@ -119,12 +120,9 @@ def read_battle(data: pd.DataFrame | Path | str, where: str | None = None) -> Ba
         where = where or "data"
     else:
         where = where or str(data)
-        try:
-            df = pd.read_csv(data, dtype=str, keep_default_na=False)
-        except FileNotFoundError:
-            raise InputError(where, "file not found") from None
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise InputError(where, f"malformed CSV: {str(exc).strip().splitlines()[-1]}") from None
+        from forceratio.files import read_user_csv  # a regular file within the size limit
+
+        df = read_user_csv(data, where)
     cols = [str(c).strip() for c in df.columns]
     df.columns = pd.Index(cols)
     missing = [c for c in REQUIRED if c not in cols]
@@ -150,6 +148,8 @@ def read_battle(data: pd.DataFrame | Path | str, where: str | None = None) -> Ba
             f"{where}: row {i + 2}, column day",
             f"days out of order ({day[i]:g} after {day[i - 1]:g})",
         )
+    for c in ("red", "blue", *OPTIONAL):  # no strength the engine cannot resolve
+        check_magnitude(f"{where}: column {c}", vals[c], STRENGTH_RANGE, "units")
     red, blue = np.array(vals["red"]), np.array(vals["blue"])
     for name, arr in (("red", red), ("blue", blue)):
         if np.isnan(arr[0]):

@@ -11,6 +11,7 @@ a :class:`~.session.Session` shares tables and the calibration across a command.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -102,16 +103,15 @@ def read(name_or_path: str) -> tuple[dict[str, Any], str]:
     """The raw TOML document of a built-in name or a file path, and where it came from."""
     if name_or_path in builtins():
         return tomllib.loads(export(name_or_path)), name_or_path
+    from forceratio.files import read_user_text
+
     path = Path(name_or_path)
-    if not path.exists():
+    if not os.path.lexists(path):
         raise InputError(
             "SCENARIO",
             f"no built-in scenario or file {name_or_path!r}; built-ins: {', '.join(builtins())}",
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read: {exc}") from None
+    text = read_user_text(path)  # a regular file within the size limit, or one line
     try:
         return tomllib.loads(text), path.name
     except tomllib.TOMLDecodeError as exc:

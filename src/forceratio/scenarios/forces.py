@@ -102,7 +102,9 @@ def resolve_part(part: ForcePart, side: str, date: str, load: Loader, where: str
     try:
         df = load(part.table)
     except InputError as exc:
-        raise InputError(f"{where}.table", exc.problem) from None
+        # keep a user file's own location (path, row, column) in the message
+        problem = exc.problem if exc.field == "table" else str(exc)
+        raise InputError(f"{where}.table", problem) from None
     rows = _rows(df, part, side, date, where)
     if part.divisions_via:
         div = rows[rows["category"] == "divisions"]

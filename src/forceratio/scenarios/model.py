@@ -26,6 +26,13 @@ SurpriseLevel = Literal["none", "minor", "substantial", "complete"]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
+# Magnitude bounds at the file boundary (issue 15): a value past them is refused on load,
+# naming the field, instead of overflowing in the engine (simulator/magnitudes.py).
+Count = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]  # men, weapons
+Factor = Annotated[float, Field(gt=0, le=1e3, allow_inf_nan=False)]  # a fire multiplier
+FactorOrZero = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]
+Days = Annotated[float, Field(ge=0, le=3650, allow_inf_nan=False)]
+Rate = Annotated[float, Field(ge=1e-12, le=1e3, allow_inf_nan=False)]  # per day
 
 
 class _Strict(BaseModel):
@@ -47,7 +54,7 @@ class ForcePart(_Strict):
     table: str | None = None
     formation: str | None = None
     as_of: str | None = None
-    inline: dict[str, NonNeg] | None = None
+    inline: dict[str, Count] | None = None
     scale: Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False)] = 1.0
     divisions_via: str | None = None
     categories: list[str] | None = None
@@ -78,8 +85,8 @@ class Arrival(_Strict):
     """Strength that arrives evenly between two days (for instance German divisions still in
     transit on 12 June); the amount is the sum of ``parts`` and must be >= 0."""
 
-    start_day: NonNeg = 0.0
-    end_day: Positive
+    start_day: Days = 0.0
+    end_day: Annotated[float, Field(gt=0, le=3650, allow_inf_nan=False)]
     parts: list[ForcePart]
     note: str = ""
 
@@ -105,7 +112,7 @@ class Record(_Strict):
     undercount (a component was not found), so only a model value below it is an error."""
 
     side: Side
-    day: Positive
+    day: Annotated[float, Field(gt=0, le=3650, allow_inf_nan=False)]
     parts: Annotated[list[RecordPart], Field(min_length=1)]
     sectors: list[str] | None = None
     label: str = ""
@@ -159,9 +166,9 @@ class Surprise(_Strict):
 
     surprised: Side | Literal["none"] = "none"
     level: SurpriseLevel = "complete"
-    decay_days: NonNeg | None = None
-    surpriser_fire: NonNeg | None = None
-    surprised_fire: NonNeg | None = None
+    decay_days: Days | None = None
+    surpriser_fire: FactorOrZero | None = None
+    surprised_fire: FactorOrZero | None = None
 
 
 class PostureMods(_Strict):
@@ -188,7 +195,7 @@ class AirStrike(_Strict):
 class Modifiers(_Strict):
     surprise: Surprise = Field(default_factory=Surprise)
     posture: PostureMods = Field(default_factory=PostureMods)
-    quality: dict[str, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
+    quality: dict[str, Factor] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
     air_strike: AirStrike = Field(default_factory=AirStrike)
 
     @field_validator("quality")
@@ -204,12 +211,10 @@ class Attrition(_Strict):
     June record (``calibrate_on``); the raw default, used with ``--uncalibrated``, is
     Dupuy's 2% a day (modifiers table)."""
 
-    german_rate: Positive | Literal["calibrated"] = "calibrated"
-    soviet_rate: Positive | Literal["calibrated"] = "calibrated"
+    german_rate: Rate | Literal["calibrated"] = "calibrated"
+    soviet_rate: Rate | Literal["calibrated"] = "calibrated"
     calibrate_on: str = "barbarossa-22june"
-    vulnerability: dict[str, Positive] = Field(
-        default_factory=lambda: dict.fromkeys(CATEGORIES, 1.0)
-    )
+    vulnerability: dict[str, Factor] = Field(default_factory=lambda: dict.fromkeys(CATEGORIES, 1.0))
 
     @field_validator("vulnerability")
     @classmethod
@@ -279,7 +284,7 @@ class Operations(_Strict):
 
 
 class Weight(_Strict):
-    value: NonNeg
+    value: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
     source: str
 
 

@@ -63,6 +63,13 @@ class Domain:
 POSITIVE = Domain(0.0, math.inf, low_open=True)
 NON_NEGATIVE = Domain()
 FRACTION = Domain(0.0, 1.0, high_open=True)
+# Magnitude bounds (issue 15), the same as the scenario model's fields: past them the
+# engine would under- or overflow (simulator/magnitudes.py).
+RATE = Domain(1e-12, 1e3)
+FACTOR = Domain(0.0, 1e3, low_open=True)
+FACTOR_OR_ZERO = Domain(0.0, 1e3)
+DAYS = Domain(0.0, 3650.0)
+WEIGHT = Domain(0.0, 1e6)
 
 
 @dataclass(frozen=True)
@@ -213,7 +220,7 @@ def _registry() -> tuple[Parameter, ...]:
                 f"attrition.{key}",
                 f"{SIDE_ADJECTIVE[side]} kill rate",
                 "enemy combat power per unit per day",
-                POSITIVE,
+                RATE,
                 0.02,
                 factor=lambda _scn: "personnel_rate",
             )
@@ -224,7 +231,7 @@ def _registry() -> tuple[Parameter, ...]:
                 f"attrition.vulnerability.{cat}",
                 f"Vulnerability of {CATEGORY_LABEL[cat]}",
                 "× (1 = as exposed as the rest)",
-                POSITIVE,
+                FACTOR,
                 1.0,
                 assumption="1 (every category equally exposed)",
             )
@@ -234,7 +241,7 @@ def _registry() -> tuple[Parameter, ...]:
             "modifiers.surprise.decay_days",
             "Surprise wears off over",
             "days",
-            NON_NEGATIVE,
+            DAYS,
             0.0,
             factor=lambda _scn: "decay_days",
         ),
@@ -242,7 +249,7 @@ def _registry() -> tuple[Parameter, ...]:
             "modifiers.surprise.surpriser_fire",
             "Surpriser's fire at the start",
             "×",
-            NON_NEGATIVE,
+            FACTOR_OR_ZERO,
             1.0,
             factor=_surprise_factor("surpriser_fire"),
         ),
@@ -250,7 +257,7 @@ def _registry() -> tuple[Parameter, ...]:
             "modifiers.surprise.surprised_fire",
             "Surprised side's fire at the start",
             "×",
-            NON_NEGATIVE,
+            FACTOR_OR_ZERO,
             1.0,
             factor=_surprise_factor("surprised_fire"),
         ),
@@ -269,7 +276,7 @@ def _registry() -> tuple[Parameter, ...]:
                 f"modifiers.quality.{side}",
                 f"{SIDE_ADJECTIVE[side]} quality (× calibrated)",
                 "×",
-                POSITIVE,
+                FACTOR,
                 1.0,
                 assumption="1 = as calibrated on 22 June",
             )
@@ -319,7 +326,7 @@ def _registry() -> tuple[Parameter, ...]:
                 f"weights.{cat}.value",
                 f"Combat value of {CATEGORY_LABEL[cat]}",
                 "combat power per unit",
-                NON_NEGATIVE,
+                WEIGHT,
                 0.0,
                 note=_weight_source(cat),
                 applies=lambda scn: scn.combat_power == "custom",

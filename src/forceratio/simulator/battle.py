@@ -93,6 +93,9 @@ def battle(
     ('red', 481.66, 124.04)
     """
     lw = get_law(law, p=p, q=q, w=w)
+    from forceratio.simulator.magnitudes import check_battle_inputs
+
+    check_battle_inputs(red, blue, red_rate, blue_rate, seed)  # no silent under/overflow
     t_max_f, tt = check_times(t_max, times)
     if method not in (*DET_METHODS, "gillespie", "tau_leap"):
         raise InputError("method", f"unknown method {method!r}")

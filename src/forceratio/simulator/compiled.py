@@ -29,6 +29,7 @@ from typing import Any
 KERNELS: tuple[tuple[str, str], ...] = (
     ("kernel", "fire"),
     ("kernel", "row"),
+    ("kernel", "store"),
     ("kernel", "layout"),
     ("kernel", "flows"),
     ("kernel", "rates"),

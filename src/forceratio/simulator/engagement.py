@@ -247,6 +247,9 @@ class Engagement:
             or self.blue.kill_rates.shape[2] != self.red.k
         ):
             raise InputError("kill_rates", "kill-rate matrices do not match the categories")
+        from forceratio.simulator.magnitudes import check_engagement
+
+        check_engagement(self)  # magnitudes the engine resolves (no silent under/overflow)
 
     @property
     def n(self) -> int:

@@ -25,6 +25,7 @@ from forceratio.simulator.kernel import (
     rates,
     row,
     side_sum,
+    store,
 )
 from forceratio.simulator.result import NONE, T_MAX
 from forceratio.simulator.tableau import (
@@ -148,7 +149,7 @@ def run_chunk(
         lev_r, lev_b = level[n, 0], level[n, 1]
         for ti in range(times.shape[0]):
             if times[ti] == 0.0:
-                traj[n, ti] = y
+                store(traj[n], ti, y)
         t = 0.0
         sp = 0
         h = -1.0  # not chosen yet
@@ -213,7 +214,7 @@ def run_chunk(
             # on a stop: outputs, discrete arrivals, new rates, next stop
             o = out_of_stop[sp]
             if o >= 0:
-                traj[n, o] = y
+                store(traj[n], o, y)
             j = imp_r[sp]
             if j >= 0:
                 for i in range(kr):
@@ -230,6 +231,6 @@ def run_chunk(
             win, code = end_rule(out_r, out_b, by_breakpoint[n, 0], by_breakpoint[n, 1], y, kr)
         else:
             win, code = NONE, T_MAX
-        final[n] = y
+        store(final, n, y)
         t_end[n], end_code[n], winner[n] = t, code, win
         record_after(traj, times, n, t, y)

@@ -44,6 +44,7 @@ from forceratio.simulator.kernel import (
     rates,
     row,
     side_sum,
+    store,
 )
 from forceratio.simulator.result import NONE, T_MAX, BattleResult
 from forceratio.simulator.runs import Outcome, RunTable
@@ -160,7 +161,7 @@ def run_chunk(
             y[i] = y0[n, i]
         for ti in range(times.shape[0]):
             if times[ti] == 0.0:
-                traj[m, ti] = y
+                store(traj[m], ti, y)
         t = 0.0
         sp = 0
         steps = 0
@@ -171,7 +172,7 @@ def run_chunk(
             if s_r <= lev_r or s_b <= lev_b:
                 win, code = end_rule(s_r <= lev_r, s_b <= lev_b, by_breakpoint[n, 0],
                                      by_breakpoint[n, 1], y, kr)  # fmt: skip
-                final[m] = y
+                store(final, m, y)
                 t_end[m], end_code[m], winner[m] = t, code, win
                 record_after(traj, times, m, t, y)
                 break
@@ -214,7 +215,7 @@ def run_chunk(
                 continue
             o = out_of_stop[sp]
             if o >= 0:
-                traj[m, o] = y
+                store(traj[m], o, y)
             j = imp_r[sp]
             if j >= 0:
                 for i in range(kr):
@@ -225,7 +226,7 @@ def run_chunk(
                     y[kr + i] += np.rint(amt_b[row(amt_b, n), j, i])
             sp += 1
             if sp >= n_stops:
-                final[m] = y
+                store(final, m, y)
                 t_end[m], end_code[m], winner[m] = t, T_MAX, NONE
                 record_after(traj, times, m, t, y)
                 break

@@ -13,8 +13,9 @@ streams at every value), and refined by bisection on the grid's bracket.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from forceratio.scenarios.session import Session
 
 FloatArray = NDArray[np.float64]
+#: Points of the grid a threshold is first bracketed on (evaluated in one batch).
+GRID_POINTS = 33
 
 
 def _outcome(spec: SweepSpec, values: Mapping[str, FloatArray], outcome: str) -> FloatArray:
@@ -72,7 +75,11 @@ def sobol(
         return y[None, :]
 
     res = stats.sobol_indices(func=func, n=samples, dists=dists, rng=np.random.default_rng(seed))
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+    with (
+        np.errstate(invalid="ignore", divide="ignore"),
+        warnings.catch_warnings(),
+        _global_seed(seed),
+    ):
         # a parameter with no effect has a degenerate bootstrap distribution (0/0 in BCa)
         warnings.simplefilter("ignore", RuntimeWarning)
         boot = res.bootstrap(confidence_level=0.95, n_resamples=n_resamples)
@@ -95,6 +102,18 @@ def sobol(
             }
         )
     return out
+
+
+@contextlib.contextmanager
+def _global_seed(seed: int) -> Iterator[None]:
+    """Seed numpy's global generator for the block, then restore it: scipy's
+    ``SobolResult.bootstrap`` (1.17) takes no generator and draws from the global one."""
+    state = np.random.get_state()  # noqa: NPY002 (scipy offers no generator here)
+    np.random.seed(np.random.SeedSequence(seed).generate_state(1))  # noqa: NPY002
+    try:
+        yield
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
 
 
 def declared_sobol(
@@ -139,12 +158,14 @@ def threshold(
     *,
     outcome: str = "winner",
     level: float | None = None,
-    grid_points: int = 33,
+    grid_points: int = GRID_POINTS,
     xtol: float = 1e-6,
 ) -> Threshold:
     """The value of ``vary.path`` in [lo, hi] at which the outcome crosses ``level``."""
     if vary.high <= vary.low:
         raise InputError("--vary", f"{vary.path}: needs lo < hi")
+    if level is not None and not np.isfinite(level):
+        raise InputError("--level", f"must be a finite number, got {level}")
     stochastic = spec.replications > 0
     if outcome == "winner":
         name, lev = ("attacker_win_probability", 0.5) if stochastic else ("attacker_margin", 0.0)

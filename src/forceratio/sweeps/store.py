@@ -31,35 +31,65 @@ class ChunkStore:
         return self.path / f"part-{index:07d}.parquet"
 
     def open(self, manifest: dict[str, Any], *, resume: bool) -> set[int]:
-        """Create the directory, or check it matches when resuming; the finished chunks."""
+        """Claim the directory for this sweep, or check it matches when resuming; the
+        finished chunks.
+
+        The claim is atomic: the manifest is written whole to a private temporary file and
+        hard-linked to its name, which fails if another sweep got there first, so of two
+        sweeps started together into one directory exactly one wins (two resumptions of
+        the same sweep may run together: they write the same parts, each atomically).
+        """
+        from forceratio.files import make_dirs
+
         m = self.path / MANIFEST
         if self.path.exists() and not self.path.is_dir():
             raise InputError("--out", f"{self.path} exists and is not a sweep directory")
-        if m.exists():
+        if not m.exists():
+            if self.path.exists() and any(not p.name.startswith(".") for p in self.path.iterdir()):
+                raise InputError("--out", f"{self.path} is a non-empty directory without a sweep")
+            make_dirs(self.path, "--out")
+            if self._claim(m, manifest):
+                return set()
+        try:
+            old = json.loads(m.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InputError("--out", f"unreadable manifest {m}: {exc}") from None
+        if not resume:
+            raise InputError(
+                "--out", f"{self.path} already holds a sweep; add --resume or choose another"
+            )
+        if old != manifest:
+            diff = sorted(k for k in set(old) | set(manifest) if old.get(k) != manifest.get(k))
+            raise InputError(
+                "--resume",
+                f"{self.path} holds a different sweep (differs in {', '.join(diff)})",
+            )
+        for stale in self.path.glob(".part-*.tmp"):  # writes cut short by an interruption
+            stale.unlink(missing_ok=True)
+        return self.done()
+
+    def _claim(self, m: Path, manifest: dict[str, Any]) -> bool:
+        """Create the manifest atomically; False if another sweep's manifest is there."""
+        text = json.dumps(manifest, indent=1, sort_keys=True)
+        tmp = self.path / f".{MANIFEST}.{os.getpid()}.{id(self)}.tmp"
+        try:
+            tmp.write_text(text, encoding="utf-8")
             try:
-                old = json.loads(m.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as exc:
-                raise InputError("--out", f"unreadable manifest {m}: {exc}") from None
-            if not resume:
-                raise InputError(
-                    "--out", f"{self.path} already holds a sweep; add --resume or choose another"
-                )
-            if old != manifest:
-                diff = sorted(k for k in set(old) | set(manifest) if old.get(k) != manifest.get(k))
-                raise InputError(
-                    "--resume",
-                    f"{self.path} holds a different sweep (differs in {', '.join(diff)})",
-                )
-            for stale in self.path.glob(".part-*.tmp"):  # writes cut short by an interruption
-                stale.unlink(missing_ok=True)
-            return self.done()
-        if self.path.exists() and any(self.path.iterdir()):
-            raise InputError("--out", f"{self.path} is a non-empty directory without a sweep")
-        self.path.mkdir(parents=True, exist_ok=True)
-        tmp = m.with_suffix(".tmp")
-        tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, m)
-        return set()
+                os.link(tmp, m)
+            except FileExistsError:
+                return False
+            except OSError:  # no hard links here (some network file systems)
+                try:
+                    fd = os.open(m, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                except FileExistsError:
+                    return False
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+            finally:
+                tmp.unlink(missing_ok=True)
+        except OSError as exc:
+            raise InputError("--out", f"cannot write in {self.path}: {exc.strerror}") from None
+        return True
 
     def done(self) -> set[int]:
         out = set()
@@ -73,8 +103,14 @@ class ChunkStore:
         final = self.part(index)
         # a dot name: pyarrow and pandas skip it when reading the directory
         tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-        df.to_parquet(tmp, index=False, engine="pyarrow")
-        os.replace(tmp, final)
+        try:
+            df.to_parquet(tmp, index=False, engine="pyarrow")
+            os.replace(tmp, final)
+        except OSError as exc:  # a full disk mid-sweep: the finished parts stay valid
+            tmp.unlink(missing_ok=True)
+            raise InputError(
+                "--out", f"cannot write {final.name}: {exc.strerror}; --resume continues"
+            ) from None
 
     def read(self, columns: list[str] | None = None) -> pd.DataFrame:
         parts = sorted(p for p in self.path.iterdir() if _PART.match(p.name))

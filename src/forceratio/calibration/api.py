@@ -1,0 +1,55 @@
+"""One entry point: calibrate a problem by a named method, through the disk cache.
+
+``calibrate(problem, method="mcmc")`` is what ``forceratio calibrate`` will call (``"map"``
+for the quick mode).  The cache key covers the problem as data, the caller's scenario
+definitions (the model function itself cannot be hashed, so the caller describes it),
+the method, its options and the seed, and the code version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from forceratio.calibration.cache import ResultCache, cache_key, cached
+from forceratio.calibration.mode import fit_map
+from forceratio.calibration.problem import Problem
+from forceratio.calibration.result import CalibrationResult
+from forceratio.calibration.sampling import sample_posterior
+from forceratio.errors import InputError
+
+METHODS: dict[str, Callable[..., CalibrationResult]] = {
+    "mcmc": sample_posterior,
+    "map": fit_map,
+}
+
+
+def calibrate(
+    problem: Problem,
+    *,
+    method: str = "mcmc",
+    seed: int = 0,
+    scenarios: Any = None,
+    cache: ResultCache | None = None,
+    use_cache: bool = True,
+    **options: Any,
+) -> tuple[CalibrationResult, bool]:
+    """Calibrate by ``method`` ("mcmc" or "map") with ``options`` passed on (e.g.
+    ``n_steps``, ``n_walkers`` for "mcmc", ``n_starts`` for both).  Returns the result and
+    whether it came from the cache.  ``scenarios`` is anything JSON-serialisable that
+    identifies the model (scenario files' contents, data versions)."""
+    if method not in METHODS:
+        raise InputError("method", f"unknown method {method!r}; choose from {sorted(METHODS)}")
+    fit = METHODS[method]
+
+    def compute() -> CalibrationResult:
+        return fit(problem, seed=seed, **options)
+
+    if not use_cache:
+        return compute(), False
+    key = cache_key(
+        data=problem.describe(),
+        scenarios=scenarios,
+        settings={"method": method, "seed": seed, "options": options},
+    )
+    return cached(key, compute, cache)

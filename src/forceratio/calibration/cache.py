@@ -1,0 +1,193 @@
+"""A disk cache of calibration results, keyed by what they depend on.
+
+The key is a SHA-256 over canonical JSON of the data (the problem as data: parameters,
+priors, records, likelihood), the scenario definitions the model is built from, the
+sampler settings and the code version (the package version and a hash of its sources,
+so that any code change invalidates every entry).  The folder is
+``platformdirs.user_cache_dir("forceratio")/calibration`` unless the environment variable
+``FORCERATIO_CACHE_DIR`` names another.
+
+Entries are ``.npz`` files (arrays, plus the tables as JSON text; read with
+``allow_pickle=False``, so a planted file cannot run code), written to a temporary file
+in the same folder and moved into place with ``os.replace`` (atomic: a reader sees the old
+entry or the new one, never half).  The cache is only an accelerator: a missing, corrupt,
+foreign or unwritable entry is a miss, and the result is recomputed -- nothing is raised
+and nothing is printed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import platformdirs
+
+import forceratio
+from forceratio.calibration.result import CalibrationResult, Diagnostics
+
+ENV_VAR = "FORCERATIO_CACHE_DIR"
+FORMAT = 1  # bump when the entry layout changes
+
+
+def cache_dir() -> Path:
+    """The cache folder (not created here)."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_cache_dir("forceratio")) / "calibration"
+
+
+@cache
+def code_version() -> str:
+    """The package version and a hash of every ``.py`` file of the installed package."""
+    root = Path(forceratio.__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return f"{forceratio.__version__}+{h.hexdigest()[:16]}"
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"cannot key a {type(obj).__name__}")
+
+
+def cache_key(
+    *,
+    data: Any,
+    scenarios: Any = None,
+    settings: Any = None,
+    version: str | None = None,
+) -> str:
+    """SHA-256 hex key of the data, scenario definitions, settings and code version
+    (each JSON-serialisable; numpy values allowed)."""
+    payload = {
+        "format": FORMAT,
+        "data": data,
+        "scenarios": scenarios,
+        "settings": settings,
+        "code": code_version() if version is None else version,
+    }
+    text = json.dumps(payload, sort_keys=True, default=_plain, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _frame_json(df: pd.DataFrame) -> dict[str, Any]:
+    # through Python's json, whose float repr round-trips exactly
+    return {"columns": [str(c) for c in df.columns], "data": df.to_dict(orient="list")}
+
+
+def _frame(d: dict[str, Any]) -> pd.DataFrame:
+    return pd.DataFrame(d["data"], columns=d["columns"])
+
+
+def _meta(key: str, r: CalibrationResult) -> str:
+    meta = {
+        "format": FORMAT,
+        "key": key,
+        "method": r.method,
+        "names": list(r.names),
+        "log_posterior_max": r.log_posterior_max,
+        "model_names": list(r.model_names),
+        "fixed": r.fixed,
+        "parameters": _frame_json(r.parameters.reset_index()),
+        "residuals": _frame_json(r.residuals),
+        "predictive": _frame_json(r.predictive),
+        "diagnostics": None if r.diagnostics is None else r.diagnostics.to_dict(),
+        "extra": r.extra,
+    }
+    return json.dumps(meta, default=_plain)
+
+
+def _decode(key: str, z: Any) -> CalibrationResult | None:
+    meta = json.loads(str(z["meta"]))
+    if meta.get("format") != FORMAT or meta.get("key") != key:
+        return None
+    diag = meta["diagnostics"]
+    return CalibrationResult(
+        method=str(meta["method"]),
+        names=tuple(meta["names"]),
+        draws=np.asarray(z["draws"], dtype=float),
+        point=np.asarray(z["point"], dtype=float),
+        map_point=np.asarray(z["map_point"], dtype=float),
+        log_posterior_max=float(meta["log_posterior_max"]),
+        model_names=tuple(meta["model_names"]),
+        fixed={k: float(v) for k, v in meta["fixed"].items()},
+        parameters=_frame(meta["parameters"]).set_index("name"),
+        residuals=_frame(meta["residuals"]),
+        predictive=_frame(meta["predictive"]),
+        diagnostics=None if diag is None else Diagnostics.from_dict(diag),
+        extra=dict(meta["extra"]),
+    )
+
+
+class ResultCache:
+    """Calibration results on disk, one ``<key>.npz`` per entry."""
+
+    def __init__(self, folder: Path | str | None = None) -> None:
+        self.folder = Path(folder) if folder is not None else cache_dir()
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}.npz"
+
+    def get(self, key: str) -> CalibrationResult | None:
+        """The entry, or None when it is missing, unreadable, corrupt or foreign."""
+        try:
+            # our own handle: np.load leaks its file when the zip is broken
+            with open(self.path(key), "rb") as fh, np.load(fh, allow_pickle=False) as z:
+                return _decode(key, z)
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
+            return None
+
+    def put(self, key: str, result: CalibrationResult) -> bool:
+        """Write atomically; False (and nothing left behind) when the folder is unwritable."""
+        tmp: str | None = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key[:16]}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(
+                    fh,
+                    meta=np.array(_meta(key, result)),
+                    draws=result.draws,
+                    point=result.point,
+                    map_point=result.map_point,
+                )
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path(key))
+            return True
+        except (OSError, TypeError, ValueError):
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            return False
+
+
+def cached(
+    key: str, compute: Callable[[], CalibrationResult], cache: ResultCache | None = None
+) -> tuple[CalibrationResult, bool]:
+    """The cached result for ``key`` or ``compute()`` (then stored); and whether it was a hit."""
+    store = cache if cache is not None else ResultCache()
+    hit = store.get(key)
+    if hit is not None:
+        return hit, True
+    result = compute()
+    store.put(key, result)
+    return result, False

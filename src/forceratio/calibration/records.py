@@ -1,0 +1,117 @@
+"""Observed values the model is calibrated on: a value, a kind, a group, a lower-bound flag.
+
+A record that is a *lower bound* (a component of the figure was not found, so the truth
+is at least the value) enters the likelihood one-sidedly: the model may exceed it freely
+and is penalised only when it falls below.  The *group* is the unit left out in
+leave-one-group-out validation (for the 1941 record, the operation a figure belongs to).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from forceratio.errors import InputError
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Record:
+    """One observed value (> 0), e.g. German losses in the Baltic operation, in men."""
+
+    name: str
+    value: float
+    kind: str = "value"
+    group: str = ""
+    lower_bound: bool = False
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise InputError("record.name", "must not be empty")
+        if not (math.isfinite(self.value) and self.value > 0):
+            raise InputError(
+                f"record {self.name}.value", f"must be finite and > 0, got {self.value}"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "kind": self.kind,
+            "group": self.group,
+            "lower_bound": self.lower_bound,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Record:
+        return cls(
+            str(d["name"]),
+            float(d["value"]),
+            str(d.get("kind", "value")),
+            str(d.get("group", "")),
+            bool(d.get("lower_bound", False)),
+            str(d.get("source", "")),
+        )
+
+
+@dataclass(frozen=True, init=False)
+class Records:
+    """An ordered, name-unique collection of :class:`Record`; its order is the column
+    order of the model's predictions."""
+
+    items: tuple[Record, ...]
+
+    def __init__(self, items: Iterable[Record]) -> None:
+        its = tuple(items)
+        if not its:
+            raise InputError("records", "at least one record is needed")
+        names = [r.name for r in its]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise InputError("records", f"duplicate names {dup}")
+        object.__setattr__(self, "items", its)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @cached_property
+    def names(self) -> list[str]:
+        return [r.name for r in self.items]
+
+    @cached_property
+    def values(self) -> FloatArray:
+        return np.array([r.value for r in self.items], dtype=float)
+
+    @cached_property
+    def lower_bound(self) -> NDArray[np.bool_]:
+        return np.array([r.lower_bound for r in self.items], dtype=bool)
+
+    @cached_property
+    def kinds(self) -> list[str]:
+        return [r.kind for r in self.items]
+
+    @property
+    def groups(self) -> list[str]:
+        """Distinct groups in first-seen order."""
+        return list(dict.fromkeys(r.group for r in self.items))
+
+    def in_group(self, group: str) -> NDArray[np.bool_]:
+        return np.array([r.group == group for r in self.items], dtype=bool)
+
+    def subset(self, mask: NDArray[np.bool_]) -> Records:
+        return Records(r for r, keep in zip(self.items, mask, strict=True) if keep)
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [r.to_dict() for r in self.items]

@@ -1,0 +1,155 @@
+"""Opening user files and writing outputs safely: the package's two file boundaries.
+
+Reading: :func:`read_user_bytes` refuses a directory, a device, a pipe or a file above
+the size limit (:func:`forceratio.limits.max_file_size`) before reading it, and reads at
+most one byte past the limit (a file that grows, or a ``/proc`` file that reports size 0,
+still cannot make it read without end).  Writing: :func:`check_writable` proves that an
+output's folder accepts files before any work is done (by creating and removing a probe
+file: permission bits say nothing to root, a read-only mount only answers a write), and
+:func:`write_atomic` writes through a temporary file renamed into place, so an existing
+output is replaced whole or left untouched.  Every failure is one :class:`InputError`
+naming the option or file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from forceratio.errors import InputError
+from forceratio.limits import MAX_FILE_ENV, human, max_file_size
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def read_user_bytes(path: Path | str, field: str | None = None) -> bytes:
+    """The bytes of a user file, refused unless it is a regular file within the limit."""
+    p = Path(path)
+    where = field or str(p)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputError(where, "file not found") from None
+    except OSError as exc:
+        raise InputError(where, f"cannot read: {_reason(exc)}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(where, "is a directory, expected a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(where, "is not a regular file (a device, pipe or socket)")
+    limit = max_file_size()
+    if st.st_size > limit:
+        raise InputError(where, _too_big(st.st_size, limit))
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(int(min(limit, 2**62)) + 1)
+    except OSError as exc:
+        raise InputError(where, f"cannot read: {_reason(exc)}") from None
+    if len(data) > limit:
+        raise InputError(where, _too_big(limit, limit, at_least=True))
+    return data
+
+
+def _too_big(size: float, limit: float, at_least: bool = False) -> str:
+    more = "more than " if at_least else ""
+    return (
+        f"file is {more}{human(size)}, above the {human(limit)} limit for input files; "
+        f"set {MAX_FILE_ENV} (e.g. {MAX_FILE_ENV}=1G) to lift it"
+    )
+
+
+def read_user_text(path: Path | str, field: str | None = None) -> str:
+    """A user file as UTF-8 text (see :func:`read_user_bytes`)."""
+    data = read_user_bytes(path, field)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            field or str(path), f"not UTF-8 text (byte {exc.start}: {exc.reason})"
+        ) from None
+
+
+def read_user_csv(path: Path | str, field: str | None = None) -> pd.DataFrame:
+    """A user CSV with every cell as text (empty cells as ``""``), errors as one line."""
+    where = field or str(path)
+    text = read_user_text(path, field)
+    if "\x00" in text:
+        raise InputError(where, "malformed CSV: contains NUL bytes")
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise InputError(where, "malformed CSV: the file is empty") from None
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        raise InputError(where, f"malformed CSV: {lines[-1]}") from None
+
+
+# ----------------------------------------------------------------------------- writing
+def check_writable(folder: Path | str, field: str, *, create: bool = False) -> Path:
+    """Prove that ``folder`` accepts new files, before any work is done.
+
+    With ``create``, a missing folder is acceptable when its nearest existing ancestor
+    accepts new files (the folder is made later).  Returns the folder.
+    """
+    d = Path(folder)
+    probe_dir = d
+    if not d.exists():
+        if not create:
+            raise InputError(field, f"folder {d} does not exist")
+        while not probe_dir.exists() and probe_dir != probe_dir.parent:
+            probe_dir = probe_dir.parent
+    if not probe_dir.is_dir():
+        raise InputError(field, f"{probe_dir} is not a folder")
+    try:
+        fd, name = tempfile.mkstemp(prefix=".forceratio-probe-", dir=probe_dir)
+    except OSError as exc:
+        raise InputError(field, f"cannot write in {probe_dir}: {_reason(exc)}") from None
+    os.close(fd)
+    os.unlink(name)
+    return d
+
+
+def make_dirs(folder: Path | str, field: str) -> Path:
+    """``mkdir -p`` with failures as one line."""
+    d = Path(folder)
+    if d.exists() and not d.is_dir():
+        raise InputError(field, f"{d} exists and is not a folder")
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(field, f"cannot create folder {d}: {_reason(exc)}") from None
+    return d
+
+
+def write_atomic(path: Path | str, data: bytes | str, field: str) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder renamed
+    into place: readers see the old file or the new one, never a part."""
+    p = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if p.is_dir():
+        raise InputError(field, f"{p} is a folder, expected a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    except OSError as exc:
+        raise InputError(field, f"cannot write in {p.parent}: {_reason(exc)}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+        os.replace(tmp, p)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(field, f"cannot write {p}: {_reason(exc)}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

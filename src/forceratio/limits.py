@@ -1,0 +1,140 @@
+"""Resource limits: refuse up front what would exhaust memory, disk or patience.
+
+Every limit is checked before the work starts and refused with one :class:`InputError`
+line that states the estimate, the limit and what it was measured against.  Each limit
+can be lifted by one environment variable (the single scheme of the package, listed in
+the README):
+
+``FORCERATIO_MAX_MEMORY``
+    Largest estimated working memory of one command (default: half of the memory the
+    kernel reports available, ``MemAvailable`` in ``/proc/meminfo``).
+``FORCERATIO_MAX_DISK``
+    Largest estimated output of one sweep (default: 90% of the free space of the target
+    file system).
+``FORCERATIO_MAX_FILE``
+    Largest user input file read (default 64 MB: scenario TOML, table and battle CSVs).
+
+A value is a size with an optional unit, ``500M``, ``40G``, ``2T`` (powers of 1024) or a
+plain number of bytes; ``unlimited`` switches the check off.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from forceratio.errors import InputError
+
+MAX_MEMORY_ENV = "FORCERATIO_MAX_MEMORY"
+MAX_DISK_ENV = "FORCERATIO_MAX_DISK"
+MAX_FILE_ENV = "FORCERATIO_MAX_FILE"
+DEFAULT_MAX_FILE = 64 * 1024**2
+#: Share of the available memory (and of the free disk) a command may plan to use.
+MEMORY_SHARE = 0.5
+DISK_SHARE = 0.9
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str, field: str) -> float:
+    """``"40G"`` -> bytes; ``"unlimited"`` -> infinity."""
+    if text.strip().lower() in ("unlimited", "inf", "none"):
+        return float("inf")
+    hit = _SIZE.match(text)
+    if not hit:
+        raise InputError(field, f"expected a size like 500M, 40G or unlimited, got {text!r}")
+    return float(hit.group(1)) * _UNITS[hit.group(2).upper()]
+
+
+def human(n: float) -> str:
+    """Bytes as ``1.5 GB`` (powers of 1024, as ``free -h``)."""
+    for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
+        if abs(n) < 1024 or unit == "PB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")
+
+
+def available_memory() -> float:
+    """Bytes the kernel reports available (``MemAvailable``), or total RAM if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError):
+        return float("inf")
+
+
+def max_file_size() -> float:
+    """The largest user input file read, in bytes."""
+    text = os.environ.get(MAX_FILE_ENV)
+    return DEFAULT_MAX_FILE if text is None else parse_size(text, MAX_FILE_ENV)
+
+
+def check_memory(field: str, estimate: float, what: str) -> None:
+    """Refuse work whose estimated memory exceeds the limit.
+
+    ``estimate`` is in bytes; ``what`` says what it is for (``"10^9 replications"``).
+    """
+    text = os.environ.get(MAX_MEMORY_ENV)
+    if text is not None:
+        limit = parse_size(text, MAX_MEMORY_ENV)
+        basis = f"the limit {MAX_MEMORY_ENV}={text}"
+    else:
+        avail = available_memory()
+        limit = MEMORY_SHARE * avail
+        basis = f"half of the {human(avail)} of memory available"
+    if estimate > limit:
+        raise InputError(
+            field,
+            f"{what} need about {human(estimate)} of memory, above {basis}; "
+            f"use fewer, or set {MAX_MEMORY_ENV} (e.g. {MAX_MEMORY_ENV}=64G) to lift the limit",
+        )
+
+
+def check_disk(field: str, target: Path, estimate: float, what: str) -> None:
+    """Refuse output whose estimated size exceeds the limit (free space of ``target``'s
+    file system by default; ``target`` need not exist yet)."""
+    text = os.environ.get(MAX_DISK_ENV)
+    if text is not None:
+        limit = parse_size(text, MAX_DISK_ENV)
+        basis = f"the limit {MAX_DISK_ENV}={text}"
+    else:
+        probe = target.absolute()
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        try:
+            free = float(shutil.disk_usage(probe).free)
+        except OSError:
+            return  # nothing to measure against: the write itself will report
+        limit = DISK_SHARE * free
+        basis = f"90% of the {human(free)} free on {probe}"
+    if estimate > limit:
+        raise InputError(
+            field,
+            f"{what} would write about {human(estimate)}, above {basis}; "
+            f"use fewer, or set {MAX_DISK_ENV} (e.g. {MAX_DISK_ENV}=2T) to lift the limit",
+        )
+
+
+#: Working memory of one scenario run in a batch (sweep, sensitivity, threshold): 2.8 kB
+#: measured (peak RSS of a 40,000-sample sweep chunk less a 1,000-sample one, 2026-12-01),
+#: rounded up.
+BYTES_PER_SCENARIO_RUN = 4096
+#: Working memory of one stochastic replication of ``battle``: 541 B measured (peak RSS at
+#: 10^6 replications less 10^5), rounded up; each trajectory time adds two floats.
+BYTES_PER_BATTLE_RUN = 600
+#: Stored size of one value of a sweep row (Parquet, 7.2 B measured on random floats).
+BYTES_PER_STORED_VALUE = 8
+
+
+def check_runs(field: str, runs: int, what: str, per_run: float = BYTES_PER_SCENARIO_RUN) -> None:
+    """Refuse a batch of ``runs`` scenario runs evaluated at once if it would not fit."""
+    check_memory(field, float(runs) * per_run, what)

@@ -1,0 +1,78 @@
+"""The magnitudes the engine resolves reliably, checked at its input boundary.
+
+Double precision holds numbers from about 1e-308 to 1e308, but the engine squares
+strengths and multiplies them by rates: at 1e-300 the square law's ``a R**2 - b B**2``
+underflows to 0 and the wrong side wins; at 1e308 it overflows to infinity and the result
+is NaN.  Rather than a silent wrong answer, a non-zero strength, rate or multiplier
+outside these ranges is refused with an :class:`~forceratio.errors.InputError` naming the
+field and the range.  The ranges are wide for any battle in men, weapons or combat-power
+units (the world's population is below 1e10) and keep every product the laws form
+(``rate * strength**2``, ``strength**p`` with ``p <= 3``) far from under- and overflow.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from forceratio.errors import InputError
+
+if TYPE_CHECKING:
+    from forceratio.simulator.engagement import Engagement
+
+#: Non-zero initial strengths and arrivals (units).
+STRENGTH_RANGE = (1e-6, 1e12)
+#: Non-zero kill rates (per unit per day).
+RATE_RANGE = (1e-12, 1e6)
+#: Non-zero rate multipliers (surprise, posture, air superiority; dimensionless).
+MULTIPLIER_RANGE = (1e-6, 1e6)
+
+
+def check_magnitude(field: str, values: ArrayLike, bounds: tuple[float, float], unit: str) -> None:
+    """Refuse non-zero finite ``values`` whose magnitude lies outside ``bounds``.
+
+    Zero is always accepted (no strength, no fire); NaN, infinities and signs are the
+    callers' own checks.
+    """
+    a = np.abs(np.asarray(values, dtype=float))
+    a = a[np.isfinite(a) & (a != 0)]
+    if a.size == 0:
+        return
+    lo, hi = bounds
+    small, big = float(a.min()), float(a.max())
+    if small < lo or big > hi:
+        bad = small if small < lo else big
+        raise InputError(
+            field,
+            f"{bad:.3g} is outside the range the engine resolves reliably: 0 or "
+            f"{lo:g} to {hi:g} {unit} (rescale the units, e.g. thousands of men)",
+        )
+
+
+def check_battle_inputs(
+    red: ArrayLike, blue: ArrayLike, red_rate: ArrayLike, blue_rate: ArrayLike, seed: int | None
+) -> None:
+    """The checks of :func:`~forceratio.simulator.battle.battle`'s own arguments."""
+    check_magnitude("red", red, STRENGTH_RANGE, "units")
+    check_magnitude("blue", blue, STRENGTH_RANGE, "units")
+    check_magnitude("red_rate", red_rate, RATE_RANGE, "per day")
+    check_magnitude("blue_rate", blue_rate, RATE_RANGE, "per day")
+    if seed is not None and seed < 0:
+        raise InputError("seed", f"must be >= 0, got {seed}")
+
+
+def check_engagement(eng: Engagement) -> None:
+    """Every strength, arrival, kill rate and multiplier of a batch within range."""
+    for name, side in (("red", eng.red), ("blue", eng.blue)):
+        check_magnitude(f"{name}.strength", side.strength, STRENGTH_RANGE, "units")
+        check_magnitude(f"{name}.kill_rates", side.kill_rates, RATE_RANGE, "per day")
+        if side.multiplier is not None:
+            check_magnitude(
+                f"{name}.multiplier", side.multiplier.values, MULTIPLIER_RANGE, "(a factor)"
+            )
+        if side.reinforcements is not None:
+            reinf = side.reinforcements
+            check_magnitude(f"{name}.reinforcements", reinf.amounts, STRENGTH_RANGE, "units")
+            check_magnitude(f"{name}.reinforcements", reinf.rates, STRENGTH_RANGE, "units/day")
