@@ -299,9 +299,29 @@ def calibrate_command(
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     table: TableOpt = None,
     sets: SetOpt = None,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="Fit issue 13's shared parameters to every 1941 operation with a scenario "
+            "(posterior mode; leave-one-operation-out), instead of one scenario's rates.",
+        ),
+    ] = False,
+    posterior: Annotated[
+        bool, typer.Option("--posterior", help="With --record: emcee's posterior, not the mode.")
+    ] = False,
+    steps: Annotated[
+        int, typer.Option("--steps", min=100, help="With --posterior: sampler steps.")
+    ] = 2000,
 ) -> None:
     """Fit the attrition rates to the 22 June record, with intervals and an out-of-sample check."""
     import pandas as pd
+
+    if record:
+        from forceratio.cli.record import record_calibration
+
+        record_calibration(fmt, table, posterior, steps)
+        return
 
     from forceratio.scenarios import load
     from forceratio.scenarios.calibrate import calibrate

@@ -43,7 +43,8 @@ class Operational:
     """Per sample and replication (N, R): ``captured``/``noncombat``/``fire`` per side
     (N, R, K) summed over sectors; ``depth`` (N, R, S) km by the end; ``winner`` and
     ``decided_by`` (one of :data:`RULES`) under the outcome rule; ``margin`` (N, R): the
-    attacker's surviving share of combat power minus the defender's."""
+    attacker's surviving share of combat power minus the defender's; ``captured_men`` side
+    -> (N, R, S, T) men captured by each recorded day and ``depth_by_day`` (N, R, S, T)."""
 
     captured: dict[str, FloatArray]
     noncombat: dict[str, FloatArray]
@@ -52,6 +53,8 @@ class Operational:
     winner: NDArray[np.object_]
     decided_by: NDArray[np.object_]
     margin: FloatArray
+    captured_men: dict[str, FloatArray]
+    depth_by_day: FloatArray
 
 
 def _multiplier_at(knots: FloatArray, values: FloatArray, times: FloatArray) -> FloatArray:
@@ -103,14 +106,15 @@ def operational(
         eff[side] = (power * mult[:, None, None, :]).reshape(m, t)
     eng_sides = {"USSR": b.engagement.red, "Germany": b.engagement.blue}
     pk = CATEGORIES.index("personnel")
-    captured, noncombat, fire, first_capture = {}, {}, {}, {}
+    captured, noncombat, fire, first_capture, cap_men_s = {}, {}, {}, {}, {}
     for side in SIDES:
         enemy = "Germany" if side == "USSR" else "USSR"
         flows = _flows_rows(eng_sides[side].flows, n, r, s)
         cap, nc = split_losses(
             days, te, traj[side].reshape(m, t, k), eff[side], eff[enemy], flows, running=True
         )
-        cap_men = cap[:, :, pk].reshape(n, r, s, t).sum(axis=2)  # (N, R, T)
+        cap_men_s[side] = cap[:, :, pk].reshape(n, r, s, t)
+        cap_men = cap_men_s[side].sum(axis=2)  # (N, R, T)
         share = b.par["operations.outcome.captured_share"][:, None, None]
         over = cap_men > share * men[side][:, :, None]
         first_capture[side] = np.where(over.any(axis=2), days[np.argmax(over, axis=2)], np.inf)
@@ -156,5 +160,5 @@ def operational(
         }
     return Operational(
         captured, noncombat, fire, x[:, :, :, -1], winner.astype(object), decided_by,
-        keep[attacker] - keep[defender],
+        keep[attacker] - keep[defender], cap_men_s, x,
     )  # fmt: skip

@@ -1,0 +1,48 @@
+"""``forceratio calibrate --record``: issue 13's calibration on the whole 1941 record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from forceratio.cli.data import _overrides
+from forceratio.cli.output import Format, print_frame, print_json
+
+
+def record_calibration(fmt: Format, table: list[str] | None, posterior: bool, steps: int) -> None:
+    """Fit, then print the parameters, the residuals, the leave-one-operation-out errors
+    and the summary of the issue's targets (``--format json``: one document)."""
+    from forceratio.scenarios.record1941 import SCENARIOS, calibrate_record
+    from forceratio.scenarios.session import Session
+
+    session = Session(_overrides(table))
+    prepared = {name: session.prepare(name) for name in SCENARIOS}
+    options: dict[str, Any] = {"n_steps": steps} if posterior else {}
+    data = calibrate_record(
+        prepared, session.table("operations_1941"), posterior=posterior, **options
+    )
+    if fmt is Format.json:
+        print_json(data)
+        return
+    cols = ["parameter", "value", "ci95_low", "ci95_high", "prior_low", "prior_high"]
+    params = pd.DataFrame(data["parameters"])
+    print_frame(params[[c for c in cols if c in params]], fmt, title="Shared parameters", digits=4)
+    res = pd.DataFrame(data["residuals"])
+    keep = ["record", "kind", "group", "historical", "model", "relative_error", "lower_bound"]
+    print_frame(res[keep], fmt, title="Residuals (model v record)", digits=3)
+    if data.get("out_of_sample_groups"):
+        print_frame(
+            pd.DataFrame(data["out_of_sample_groups"]),
+            fmt,
+            title="Leave one operation out: refit without it, predict it",
+            digits=3,
+        )
+    s = data["summary"]
+    if fmt is Format.table:
+        print(
+            f"{s['within_35pct']} of {s['records']} records within 35% (lower bounds met "
+            f"count); in-sample median |error| {s['median_abs_error_in_sample']:.3f}; "
+            f"leave-one-operation-out median |error| {s['loo_median_abs_error']:.3f} over "
+            f"{s['loo_operations']} operations; {data['posterior_draws']} draws ({data['method']})."
+        )
