@@ -89,3 +89,4 @@ def test_summary_counts_targets() -> None:
     assert s["median_abs_error_in_sample"] == pytest.approx(0.3)
     assert s["loo_median_abs_error"] == pytest.approx(0.6)
     assert s["loo_operations"] == 3
+    assert s["loo_median_abs_error_per_record"] is None  # no out_of_sample rows given

@@ -183,6 +183,9 @@ DISPLAY: tuple[tuple[str, str], ...] = (
     ("german_losses_q95", "German men lost, 95%"),
     ("german_rate", "German rate (/day)"),
     ("soviet_rate", "Soviet rate (/day)"),
+    ("p_attacker_wins", "P(attacker wins), whole-record posterior"),
+    ("p_attacker_wins_ci_text", "  95% interval"),
+    ("decided_by_text", "  decided by"),
 )
 
 
@@ -197,7 +200,7 @@ def _display(df: Any) -> Any:
             return f"{float(v):+.0%}"
         if key in ("german_rate", "soviet_rate"):
             return f"{float(v):.4f}"
-        if key in ("loss_exchange_ratio", "attacker_win_probability"):
+        if key in ("loss_exchange_ratio", "attacker_win_probability", "p_attacker_wins"):
             return f"{float(v):.2f}"
         if isinstance(v, float):
             return f"{v:,.0f}" if abs(v) >= 10 else f"{v:.1f}"
@@ -286,9 +289,22 @@ def compare_command(
     uncalibrated: UncalOpt = False,
     replications: RepsOpt = None,
     seed: SeedOpt = None,
+    posterior: Annotated[
+        int,
+        typer.Option(
+            "--posterior",
+            min=0,
+            help="Add to the 12 June rows P(attacker wins) with a 95% interval over this many"
+            " draws of the whole-record calibration (calibrate --record; 0: none).",
+        ),
+    ] = 0,
 ) -> None:
     """The 12 June strike against the historical 22 June strike: one row per scenario."""
     rows = _rows(names or None, sets, table, uncalibrated, replications, seed)
+    if posterior:
+        from forceratio.cli.record import add_posterior
+
+        add_posterior(rows, table, posterior, seed)
     _print_rows(rows, fmt, title="12 June 1941 strike v 22 June 1941 (USSR : Germany)")
 
 

@@ -22,7 +22,8 @@ def posterior_outcome(
 ) -> dict[str, Any]:
     """Run ``prep`` once per posterior draw (one batch) and summarise the outcome:
     ``p_attacker_wins``, ``p_attacker_wins_ci`` [low, high], ``decided_by`` (rule ->
-    share of draws) and each side's losses at :data:`QUANTILES` (``soviet_losses_q05``...)."""
+    share of draws) and each side's losses at :data:`QUANTILES`
+    (``soviet_losses_posterior_q05``...)."""
     batch = posterior_batch(result, draws, seed=seed)
     samples = {name: batch[name].to_numpy() for name in result.model_names}
     out = run(prep, samples=samples, operational=True)
@@ -40,7 +41,7 @@ def posterior_outcome(
     for side, key in zip(SIDES, ("soviet", "german"), strict=True):
         q = np.quantile(out.losses[side][:, 0, pk], QUANTILES)
         for qq, v in zip(QUANTILES, q, strict=True):
-            row[f"{key}_losses_q{round(qq * 100):02d}"] = float(v)
+            row[f"{key}_losses_posterior_q{round(qq * 100):02d}"] = float(v)
         cq = np.quantile(ops.captured[side][:, 0, pk], QUANTILES)
         row[f"{key}_captured_q50"] = float(cq[1])
     return row
