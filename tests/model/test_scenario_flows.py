@@ -31,6 +31,8 @@ NEW = [
     "operations.advance.cap",
     "operations.outcome.captured_share",
     "operations.outcome.depth_km",
+    "operations.readiness.USSR.tanks",
+    "operations.readiness.Germany.aircraft",
 ]
 
 
@@ -96,3 +98,20 @@ def test_each_outcome_rule_can_decide(
     assert out.operations is not None
     assert out.operations.decided_by[0, 0] == rule
     assert out.operations.winner[0, 0] == winner
+
+
+def test_readiness_scales_only_the_ready_categorys_fire(session: Session) -> None:
+    """Half the German tanks ready: the German tanks' row of the kill tensor halves, every
+    other row stays bit-identical, and the Soviet losses fall."""
+    from forceratio.scenarios.build import build
+
+    prep = session.prepare("barbarossa-22june")
+    rates = {"german_rate": 0.02, "soviet_rate": 0.002}
+    full = build(prep, calibration=rates)
+    half = build(prep, samples={"operations.readiness.Germany.tanks": [0.5]}, calibration=rates)
+    k_full, k_half = full.engagement.blue.kill_rates, half.engagement.blue.kill_rates
+    np.testing.assert_array_equal(k_half[:, 2], 0.5 * k_full[:, 2])
+    np.testing.assert_array_equal(np.delete(k_half, 2, axis=1), np.delete(k_full, 2, axis=1))
+    np.testing.assert_array_equal(half.engagement.red.kill_rates, full.engagement.red.kill_rates)
+    lost = session.run(prep, samples={"operations.readiness.Germany.tanks": [1.0, 0.5]})
+    assert lost.losses["USSR"][1, 0, 0] < lost.losses["USSR"][0, 0, 0]

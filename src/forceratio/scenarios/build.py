@@ -339,7 +339,10 @@ def build(
             strength = strength - hit
         initial[side] = strength
         struck[side] = hit
-        kill = np.repeat(par[rate_key][:, None, None] * base, s, axis=0)
+        ready = np.stack(  # issue 13: only the ready share of each category fires
+            [par[f"operations.readiness.{side}.{c}"] for c in CATEGORIES], axis=1
+        )
+        kill = np.repeat(par[rate_key][:, None, None] * base * ready[:, :, None], s, axis=0)
         reinf, _, flat = _reinforcements(prep.arrivals[side], n, s)
         arr_info[side] = flat
         multiplier = Multiplier(

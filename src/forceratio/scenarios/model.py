@@ -263,7 +263,9 @@ class OutcomeRule(_Strict):
 
 class Operations(_Strict):
     """The operational mechanisms of issue 13: capture, non-combat losses of each side's
-    categories (per day, breakdown and abandonment), advance and the outcome rule."""
+    categories (per day, breakdown and abandonment), advance, the outcome rule, and the
+    readiness of each side's categories (the share that fires; the rest is still a
+    target)."""
 
     capture: Capture = Field(default_factory=Capture)
     noncombat: dict[str, dict[str, NonNeg]] = Field(
@@ -271,6 +273,9 @@ class Operations(_Strict):
     )
     advance: Advance = Field(default_factory=Advance)
     outcome: OutcomeRule = Field(default_factory=OutcomeRule)
+    readiness: dict[str, dict[str, Annotated[float, Field(gt=0, le=1)]]] = Field(
+        default_factory=lambda: {s: dict.fromkeys(CATEGORIES, 1.0) for s in SIDES}
+    )
 
     @field_validator("noncombat")
     @classmethod
@@ -281,6 +286,16 @@ class Operations(_Strict):
             if unknown:
                 raise ValueError(f"unknown category {sorted(unknown)[0]!r}")
         return {s: {c: v.get(s, {}).get(c, 0.0) for c in CATEGORIES} for s in SIDES}
+
+    @field_validator("readiness")
+    @classmethod
+    def _readiness(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        _sides_only(v)
+        for cats in v.values():
+            unknown = set(cats) - set(CATEGORIES)
+            if unknown:
+                raise ValueError(f"unknown category {sorted(unknown)[0]!r}")
+        return {s: {c: v.get(s, {}).get(c, 1.0) for c in CATEGORIES} for s in SIDES}
 
 
 class Weight(_Strict):

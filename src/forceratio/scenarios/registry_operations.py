@@ -71,6 +71,19 @@ def operations_parameters() -> list[Parameter]:
                     " docs/design/issue13-mechanisms.md section 3)",
                 )
             )
+    for side in SIDES:
+        for cat in CATEGORIES:
+            out.append(
+                Parameter(
+                    f"operations.readiness.{side}.{cat}",
+                    f"Share of {SIDE_ADJECTIVE[side]} {CATEGORY_LABEL[cat]} ready to fight",
+                    "share of the inventory",
+                    Domain(0.0, 1.0, low_open=True),
+                    1.0,
+                    assumption="1 = all fight; western districts' tanks 82.5% combat-ready"
+                    " (Zolotov via Lukiniuk, docs/design/issue13-mechanisms.md section 3)",
+                )
+            )
     out += [
         Parameter(
             "operations.advance.scale",
