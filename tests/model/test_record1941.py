@@ -90,3 +90,26 @@ def test_summary_counts_targets() -> None:
     assert s["loo_median_abs_error"] == pytest.approx(0.6)
     assert s["loo_operations"] == 3
     assert s["loo_median_abs_error_per_record"] is None  # no out_of_sample rows given
+
+
+def test_calibrate_record_keeps_the_json_keys(session: Session) -> None:
+    """The calibrate --format json shape: parameters with ci95_low/high, residuals and
+    out_of_sample rows with their keys, posterior_draws, diagnostics, the summary."""
+    from forceratio.scenarios.record1941 import calibrate_record
+
+    prepared = {n: session.prepare(n) for n in ("uman-1941", "smolensk-1941")}
+    data = calibrate_record(
+        prepared, session.table("operations_1941"), use_cache=False, n_starts=1, n_draws=50
+    )
+    assert {"parameters", "residuals", "out_of_sample", "posterior_draws", "diagnostics"} <= set(
+        data
+    )
+    assert data["posterior_draws"] == 50
+    for p in data["parameters"]:
+        assert {"parameter", "value", "ci95_low", "ci95_high"} <= set(p)
+    for r in data["residuals"]:
+        assert {"record", "historical", "model", "relative_error", "lower_bound"} <= set(r)
+    assert {r["held_out"] for r in data["out_of_sample"]} == {"Uman", "Smolensk"}
+    for r in data["out_of_sample"]:
+        assert {"held_out", "relative_error"} <= set(r)
+    assert data["summary"]["loo_operations"] == 2
