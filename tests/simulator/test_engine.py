@@ -243,6 +243,25 @@ def test_one_compiled_variant_whatever_the_arrays() -> None:
     assert len(integrator.run_chunk.signatures) == 1  # type: ignore[attr-defined]
 
 
+def test_every_compiled_function_compiles_once_per_process() -> None:
+    # a constant argument (the 0 of red's first category, the True/False of rates' net
+    # flag) used to give a helper a second variant, i.e. a second full compilation
+    battle("power", [1000.0, 5000.0], 1200.0, 0.01, 0.012, p=1.5, q=0.5)  # both crossings
+    battle("power", 1200.0, [1000.0, 5000.0], 0.012, 0.01, p=1.5, q=0.5)
+    battle("square", 300, 250, 0.01, 0.01, replications=3, seed=2)  # rates without arrivals
+    battle("square", 5000, 4000, 0.01, 0.01, replications=2, seed=2, method="tau_leap")
+    variants = {
+        f"{name}.{fn}": len(getattr(module, fn).signatures)
+        for group in (compiled.KERNELS, compiled.STOCHASTIC_KERNELS)
+        for name, fn in group
+        for module in [__import__(f"forceratio.simulator.{name}", fromlist=[fn])]
+        if hasattr(getattr(module, fn), "signatures")
+    }
+    assert variants["kernel.cross_time"] == 1
+    assert variants["kernel.rates"] == 1
+    assert all(n <= 1 for n in variants.values()), variants
+
+
 def test_old_method_name_is_accepted_and_unknown_is_refused() -> None:
     r = battle("power", 1000, 900, 1e-3, 1e-3, p=1.5, q=0.5, method="compiled")
     assert r.method == "integrator"

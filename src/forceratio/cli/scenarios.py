@@ -288,6 +288,9 @@ def compare_command(
     seed: SeedOpt = None,
 ) -> None:
     """The 12 June strike against the historical 22 June strike: one row per scenario."""
+    from forceratio.simulator.compiled import warm_up
+
+    warm_up()  # the engine compiles while the tables and scenarios load
     rows = _rows(names or None, sets, table, uncalibrated, replications, seed)
     _print_rows(rows, fmt, title="12 June 1941 strike v 22 June 1941 (USSR : Germany)")
 
