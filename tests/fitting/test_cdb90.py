@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from forceratio import data
 from forceratio.cli.app import app
 from forceratio.errors import InputError
-from forceratio.fitting import cdb90
+from forceratio.fitting import cdb90, cdb90_report
 
 runner = CliRunner()
 ROOT = cdb90.default_path()
@@ -64,24 +64,80 @@ def test_text_in_a_strength_fails_loudly(tmp_path: Path) -> None:
 @needs_data
 def test_validation_tables_and_the_carried_ratio(tmp_path: Path) -> None:
     assert ROOT is not None
-    v = cdb90.validate(ROOT)
+    v = cdb90_report.validate(ROOT)
     s = v.scores.set_index("era")
     assert s.loc["all", "battles"] == s.drop(index="all")["battles"].sum()
     for col in ("base_log_loss", "force_ratio_log_loss", "square_log_loss"):
         assert np.isfinite(s[col]).all()
-    assert v.eastern_quantiles["n"] >= 15
-    # the modifiers table carries the median and the quartiles
+    # the modifiers table carries the square-law median and the range over the laws
     mod = data.load("modifiers")
     row = mod[mod["source"] == "cdb90"].iloc[0]
-    assert float(row["value"]) == pytest.approx(v.eastern_quantiles["q50"], abs=5e-4)
-    assert float(row["low"]) == pytest.approx(v.eastern_quantiles["q25"], abs=5e-4)
-    assert float(row["high"]) == pytest.approx(v.eastern_quantiles["q75"], abs=5e-4)
+    assert float(row["value"]) == pytest.approx(v.carried["value"], abs=5e-4)
+    assert float(row["low"]) == pytest.approx(v.carried["low"], abs=5e-4)
+    assert float(row["high"]) == pytest.approx(v.carried["high"], abs=5e-4)
     out = tmp_path / "V.md"
     res = runner.invoke(app, ["validate", "cdb90", "--write", str(out), "--format", "json"])
     assert res.exit_code == 0, res.output
     obj = json.loads(res.stdout)
     assert obj["battles"] == 660
     assert "Eastern Front" in out.read_text()
+
+
+@needs_data
+def test_reinforcements_and_total_strength_are_used() -> None:
+    """Issue 14: rerp joins the strength engaged, str is used where its code says it is the
+    initial strength or the total engaged; Pogoreloye Gorodishche's square-law edge falls
+    from 16.2 (reinforcements ignored) to 6.2."""
+    assert ROOT is not None
+    df = cdb90.advantage(cdb90.load(ROOT))
+    assert int(df["usable"].sum()) == 650  # 512 from the initial strengths alone
+    src = cdb90.strength_sources(df)
+    assert src["str (code 3)"] == 237
+    assert src["intst + rerp"] == 85
+    ef, left = cdb90.eastern_front(df)
+    row = ef.set_index("isqno").loc[491]
+    assert row["edge_square"] == pytest.approx(6.186, abs=1e-3)
+    assert len(ef) == 23
+    assert list(left["isqno"]) == [510]  # "GER & ROM": Romanians are not Germans
+    assert "ROM" in left["reason"].iloc[0]
+
+
+@needs_data
+def test_every_battle_has_an_era_and_exclusions_add_up() -> None:
+    assert ROOT is not None
+    df = cdb90.advantage(cdb90.load(ROOT))
+    assert (df["era"] != "unknown").all()
+    assert df.set_index("isqno").loc[429, "year"] == 1944
+    pred = cdb90.predict_winner(df)
+    assert len(df) - sum(cdb90.exclusions(df).values()) == len(pred)
+
+
+def test_edge_per_law_on_a_hand_example() -> None:
+    e = cdb90.edge(s0=1000.0, sc=600.0, g0=500.0, gc=100.0)
+    assert e["square"] == pytest.approx((1000**2 - 400**2) / (500**2 - 400**2))
+    assert e["linear"] == pytest.approx(6.0)
+    assert e["logarithmic"] == pytest.approx(math.log(1000 / 400) / math.log(500 / 400))
+    assert math.isnan(cdb90.edge(1000.0, 1000.0, 500.0, 100.0)["logarithmic"])
+
+
+def test_paired_bootstrap_finds_a_real_difference_and_not_a_null_one() -> None:
+    rng = np.random.default_rng(0)
+    n = 400
+    y = rng.integers(0, 2, n).astype(float)
+    good = np.where(y == 1, 0.8, 0.2)
+    pred = pd.DataFrame(
+        {
+            "era": "1939-1945",
+            "y": y,
+            "p_base": 0.5,
+            "p_force_ratio": 0.5,
+            "p_square": good,
+            "p_linear": np.where(rng.random(n) < 0.5, 0.6, 0.4),
+        }
+    )
+    c = cdb90_report.comparisons(pred).set_index(["battles", "comparison"])
+    assert c.loc[("all", "square v base"), "significant_bonferroni"]
+    assert not c.loc[("all", "force_ratio v base"), "significant_95"]
 
 
 @needs_data
@@ -105,6 +161,7 @@ def test_the_12_june_quality_range_is_cdb90_over_the_calibrated_ratio() -> None:
     cal = s.calibration_for(s.prepare("strike-12june-strip"))
     assert cal is not None
     ratio = cal.values["german_rate"] / cal.values["soviet_rate"]
-    lo, hi = scenarios.load_scenario("strike-12june-strip").uncertainty["modifiers.quality.Germany"]
-    assert lo == pytest.approx(float(row["low"]) / ratio, abs=0.01)
-    assert hi == pytest.approx(float(row["high"]) / ratio, abs=0.01)
+    for name in ("strike-12june-strip", "strike-12june-north", "sokolov-152v100"):
+        lo, hi = scenarios.load_scenario(name).uncertainty["modifiers.quality.Germany"]
+        assert lo == pytest.approx(float(row["low"]) / ratio, abs=0.01)
+        assert hi == pytest.approx(float(row["high"]) / ratio, abs=0.01)

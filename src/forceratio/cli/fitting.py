@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import enum
+import math
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -13,48 +15,197 @@ from forceratio.cli.output import Format, print_frame, print_json
 validate_app = typer.Typer(help="Validate the models on real battles.", no_args_is_help=True)
 
 
+class ArrivalsConvention(enum.StrEnum):
+    after_observation = "after-observation"
+    in_observation = "in-observation"
+
+
+def _joint(paths: list[Path], law: str, arrivals: str, shared: str | None, fmt: Format) -> None:
+    import pandas as pd
+
+    from forceratio.errors import InputError
+    from forceratio.fitting import read_battle
+    from forceratio.fitting.joint import fit_battles
+
+    if law == "all":
+        raise InputError("--law", "a joint fit takes one law, not all")
+    battles = [read_battle(p, arrivals=arrivals) for p in paths]
+    names = None if shared is None else tuple(x.strip() for x in shared.split(",") if x.strip())
+    out = fit_battles(battles, law, names)
+    if fmt is Format.json:
+        print_json(out)
+        return
+    head = ", ".join(f"{k} = {out[k]:.4g} ({_interval(out[f'{k}_ci'])})" for k in out["shared"])
+    rows = [
+        {
+            "battle": r["battle"],
+            "red_rate": f"{r['red_rate']:.4g}",
+            "red_rate 95% CI": _interval(r.get("red_rate_ci", (None, None))),
+            "blue_rate": f"{r['blue_rate']:.4g}",
+            "blue_rate 95% CI": _interval(r.get("blue_rate_ci", (None, None))),
+        }
+        for r in out["battles"]
+    ]
+    title = f"{law} law fitted to {len(paths)} battles; shared: {head or 'nothing'}"
+    print_frame(pd.DataFrame(rows), fmt, title=title, digits=4)
+
+
+class Likelihood(enum.StrEnum):
+    gaussian = "gaussian"
+    poisson = "poisson"
+    negbin = "negbin"
+
+
+def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name: str) -> None:
+    import pandas as pd
+
+    from forceratio.fitting.casualties import fit_casualties
+
+    fits = [fit_casualties(battle, law, likelihood) for law in laws]
+    if fmt is Format.json:
+        records = [f.to_dict() for f in fits]
+        print_json(records if len(laws) > 1 else records[0])
+        return
+    rows = [
+        {
+            "law": f.law,
+            "red_rate": f"{f.red_rate:.4g}",
+            "red_rate 95% CI": _interval(f.red_rate_ci),
+            "blue_rate": f"{f.blue_rate:.4g}",
+            "blue_rate 95% CI": _interval(f.blue_rate_ci),
+            "other parameters": ", ".join(
+                f"{k} = {v:.3f} ({_interval(f.exponents_ci[k])})" for k, v in f.exponents.items()
+            )
+            or "—",
+            "dispersion k": f.dispersion,
+            "log-likelihood": f.log_likelihood,
+            "AICc": f.aicc,
+            "n": f.n_obs,
+            "k": f.k,
+            "converged": "yes" if f.converged else "NO",
+        }
+        for f in fits
+    ]
+    print_frame(pd.DataFrame(rows), fmt, title=f"Daily losses ({likelihood}) in {name}", digits=4)
+
+
+def _interval(ci: tuple[float | None, float | None] | list[float | None]) -> str:
+    lo, hi = ci
+    if lo is not None and not math.isfinite(lo):
+        lo = None
+    if hi is not None and not math.isfinite(hi):
+        hi = None
+    if lo is None and hi is None:
+        return "—"
+    left = "open" if lo is None else f"{lo:.4g}"
+    right = "open" if hi is None else f"{hi:.4g}"
+    return f"{left} .. {right}"
+
+
 def fit_command(
     data: Annotated[
-        Path, typer.Argument(help="CSV: day, red, blue[, *_reinforcements, *_losses].")
+        list[Path],
+        typer.Argument(
+            help="CSV: day, red, blue[, *_reinforcements, *_losses, attacker]; several files "
+            "are fitted at once with --shared parameters."
+        ),
     ],
     law: Annotated[
         str, typer.Option("--law", help="square, linear, logarithmic, helmbold, power or all.")
     ] = "square",
+    arrivals: Annotated[
+        ArrivalsConvention,
+        typer.Option(
+            "--arrivals",
+            help="after-observation: a day's arrivals join after that day's strength is "
+            "counted; in-observation: the day's strength already includes them.",
+        ),
+    ] = ArrivalsConvention.after_observation,
+    likelihood: Annotated[
+        Likelihood,
+        typer.Option(
+            "--likelihood",
+            help="gaussian: the strengths (measurement noise and loss variation); poisson or "
+            "negbin: the daily losses as counts (Engel's and Bracken's form).",
+        ),
+    ] = Likelihood.gaussian,
+    shared: Annotated[
+        str | None,
+        typer.Option(
+            "--shared",
+            help="With several files: the parameters common to all, comma-separated (w, p, q, "
+            "log_attack_factor; default all but the rates).",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
-    """Fit an attrition law (reinforcements included) to daily strengths."""
+    """Fit attrition laws (arrivals, annihilation and attack days included) to daily
+    strengths; profile-likelihood intervals, AICc/BIC, Akaike weights and likelihood-ratio
+    tests of the nested laws."""
     import pandas as pd
 
-    from forceratio.fitting import fit
+    from forceratio.fitting import FIT_LAWS, fit_laws, read_battle
+    from forceratio.fitting.result import INTERVAL_METHOD
 
-    res = fit(data, law)
-    results = res if isinstance(res, list) else [res]
+    if len(data) > 1:
+        _joint(data, law, arrivals.value, shared, fmt)
+        return
+    battle = read_battle(data[0], arrivals=arrivals.value)
+    laws = list(FIT_LAWS) if law == "all" else [law]
+    if likelihood is not Likelihood.gaussian:
+        _casualties(battle, laws, likelihood.value, fmt, str(data[0]))
+        return
+    results, tests = fit_laws(battle, laws, arrivals.value)
     records = [r.to_dict() for r in results]
     if fmt is Format.json:
-        print_json(records if isinstance(res, list) else records[0])
+        if law == "all":
+            print_json(
+                {
+                    "fits": records,
+                    "likelihood_ratio_tests": tests,
+                    "skipped": [x for x in laws if x not in {r.law for r in results}],
+                }
+            )
+        else:
+            print_json(records[0])
         return
     rows = []
     for r in results:
-        row = {
-            "law": r.law,
-            "red_rate": r.red_rate,
-            "red_rate 95% CI": f"{r.red_rate_ci[0]:.4g} .. {r.red_rate_ci[1]:.4g}",
-            "blue_rate": r.blue_rate,
-            "blue_rate 95% CI": f"{r.blue_rate_ci[0]:.4g} .. {r.blue_rate_ci[1]:.4g}",
-            "exponents": ", ".join(
-                f"{k} = {v:.3f} ({r.exponents_ci[k][0]:.3f} .. {r.exponents_ci[k][1]:.3f})"
-                for k, v in r.exponents.items()
-            )
-            or "—",
-            "R²": r.r2,
-            "AIC": r.aic,
-        }
-        rows.append(row)
-    df = pd.DataFrame(rows)
+        rows.append(
+            {
+                "law": r.law,
+                "red_rate": f"{r.red_rate:.4g}",
+                "red_rate 95% CI": _interval(r.red_rate_ci),
+                "blue_rate": f"{r.blue_rate:.4g}",
+                "blue_rate 95% CI": _interval(r.blue_rate_ci),
+                "other parameters": ", ".join(
+                    f"{k} = {v:.3f} ({_interval(r.exponents_ci[k])})"
+                    for k, v in r.exponents.items()
+                )
+                or "—",
+                "R²": r.r2,
+                "AICc": r.aicc,
+                "weight": r.akaike_weight,
+                "n": r.n_obs,
+                "k": r.k,
+                "converged": "yes" if r.converged else "NO",
+                "at a bound": ", ".join(r.at_bound) or "—",
+                "not identifiable": ", ".join(r.not_identifiable) or "—",
+            }
+        )
+    print_frame(pd.DataFrame(rows), fmt, title=f"Fit to {data[0]}", digits=4)
+    if tests:
+        print_frame(pd.DataFrame(tests), fmt, title="Likelihood-ratio tests, nested laws", digits=4)
     if fmt is Format.table:
-        df["red_rate"] = df["red_rate"].map(lambda v: f"{v:.4g}")
-        df["blue_rate"] = df["blue_rate"].map(lambda v: f"{v:.4g}")
-    print_frame(df, fmt, title=f"Fit to {data}", digits=4)
+        first = results[0]
+        print(
+            f"Intervals: {INTERVAL_METHOD}. Noise: measurement sd "
+            f"{first.sigma_measurement:.3g}, day-to-day loss sd {first.sigma_process:.3g}. "
+            f"Arrivals: {arrivals.value}."
+        )
+        for r in results:
+            if not r.converged:
+                print(f"{r.law}: the fit did not converge ({r.message}); do not use it.")
 
 
 def cdb90_command(
@@ -72,38 +223,36 @@ def cdb90_command(
 
     from forceratio.errors import InputError
     from forceratio.files import check_writable, write_atomic
-    from forceratio.fitting import cdb90
+    from forceratio.fitting import cdb90, cdb90_report
 
     root = path or cdb90.default_path()
     if root is None:
         raise InputError("--path", "no CDB90 folder found at ../shared/data/cdb90; give --path")
     if write is not None:
         check_writable(write.absolute().parent, "--write")  # before the work, not after it
-    v = cdb90.validate(root)
+    v = cdb90_report.validate(root)
     if write is not None:
-        text = cdb90.markdown(v, os.path.relpath(root, write.resolve().parent))
+        text = cdb90_report.markdown(v, os.path.relpath(root, write.resolve().parent))
         write_atomic(write, text, "--write")
     if fmt is Format.json:
-        print_json(
-            {
-                "battles": v.battles,
-                "usable": v.usable,
-                "excluded": v.excluded,
-                "winner_prediction": v.scores.to_dict(orient="records"),
-                "eastern_front": v.eastern.to_dict(orient="records"),
-                "eastern_front_effectiveness_ratio": v.eastern_quantiles,
-            }
-        )
+        print_json(v.to_dict())
         return
     print_frame(v.scores, fmt, title="Winner prediction, 5-fold cross-validated", digits=3)
+    sig = v.comparisons[v.comparisons["significant_95"]]
     print_frame(
-        v.eastern[["name", "year", "german", "casualty_exchange", "effectiveness_ratio"]],
+        sig[["battles", "comparison", "log_loss_gain", "gain_lo95", "gain_hi95"]],
         fmt,
-        title="Eastern Front 1941-45: German per-capita kill rate / Soviet (square law)",
-        digits=2,
+        title=f"Differences whose paired-bootstrap 95% interval excludes 0 "
+        f"({len(sig)} of {len(v.comparisons)} comparisons)",
+        digits=3,
     )
+    print_frame(
+        v.edge, fmt, title="Eastern Front 1941-45: German edge (per-capita kill rate) by law",
+        digits=2,
+    )  # fmt: skip
     if fmt is Format.table:
-        print(", ".join(f"{k} = {x:.3f}" for k, x in v.eastern_quantiles.items()))
+        c = v.carried
+        print(f"carried in modifiers: {c['value']:.3f} ({c['low']:.3f} .. {c['high']:.3f})")
 
 
 validate_app.command("cdb90")(one_line_errors(cdb90_command))

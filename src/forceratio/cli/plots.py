@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 from forceratio.cli.data import TableOpt, _overrides
 from forceratio.cli.scenarios import SetOpt, UncalOpt
@@ -25,13 +28,20 @@ def _check_plot_size(
 
 
 def plot_command(
-    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
     kind: Annotated[
-        str, typer.Option("--kind", help="trajectory, ratios, sweep, tornado or distribution.")
+        str, typer.Option("--kind", help="trajectory, ratios, sweep, tornado, distribution or fit.")
     ],
     out: Annotated[Path, typer.Option("--out", help="FILE.png or FILE.svg")],
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="A built-in name or a scenario TOML file (not for --kind fit)."),
+    ] = None,
     source: Annotated[
-        Path | None, typer.Option("--from", help="A sweep's Parquet result (for --kind sweep).")
+        Path | None,
+        typer.Option(
+            "--from",
+            help="A sweep's Parquet result (--kind sweep) or a daily series CSV (--kind fit).",
+        ),
     ] = None,
     x: Annotated[str | None, typer.Option("--x", help="Swept parameter on the x axis.")] = None,
     y: Annotated[str | None, typer.Option("--y", help="Swept parameter on the y axis.")] = None,
@@ -56,22 +66,27 @@ def plot_command(
     if fmt not in ("png", "svg"):
         raise InputError("--out", f"expected a .png or .svg file, got {out.name!r}")
     check_writable(out.parent, "--out")  # before the work, not after it
-    from forceratio.scenarios.session import Session
+    if kind == "fit":
+        fig = _fit_figure(source)
+    elif scenario is None:
+        raise InputError("SCENARIO", f"--kind {kind} needs a scenario")
+    else:
+        from forceratio.scenarios.session import Session
 
-    session = Session(_overrides(table), uncalibrated)
-    _check_plot_size(session, scenario, sets, kind, samples, replications)
-    indices = None
-    if kind == "tornado":  # the analysis runs here, the figure only draws it
-        from forceratio.sweeps.sensitivity import declared_sobol
+        session = Session(_overrides(table), uncalibrated)
+        _check_plot_size(session, scenario, sets, kind, samples, replications)
+        indices = None
+        if kind == "tornado":  # the analysis runs here, the figure only draws it
+            from forceratio.sweeps.sensitivity import declared_sobol
 
-        indices = declared_sobol(
-            session, scenario, sets=tuple(sets or ()), samples=samples,
-            outcome=outcome or "attacker_margin", seed=seed,
+            indices = declared_sobol(
+                session, scenario, sets=tuple(sets or ()), samples=samples,
+                outcome=outcome or "attacker_margin", seed=seed,
+            )  # fmt: skip
+        fig = figure(
+            kind, scenario, sets=sets, session=session, source=source, x=x, y=y, outcome=outcome,
+            replications=replications, seed=seed, indices=indices,
         )  # fmt: skip
-    fig = figure(
-        kind, scenario, sets=sets, session=session, source=source, x=x, y=y, outcome=outcome,
-        replications=replications, seed=seed, indices=indices,
-    )  # fmt: skip
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
@@ -79,6 +94,19 @@ def plot_command(
     plt.close(fig)
     write_atomic(out, buf.getvalue(), "--out")
     print(f"wrote {out} ({kind})")
+
+
+def _fit_figure(source: Path | None) -> Figure:
+    """The law with the largest Akaike weight, fitted to the series in ``source``."""
+    from forceratio.errors import InputError
+    from forceratio.fitting import FIT_LAWS, fit_laws, read_battle
+    from forceratio.plots.figures import fit
+
+    if source is None:
+        raise InputError("--from", "--kind fit needs the daily series: --from DATA.csv")
+    results, _ = fit_laws(read_battle(source), list(FIT_LAWS))
+    best = max(results, key=lambda r: r.akaike_weight)
+    return fit(best.residuals, best.law, source.name)
 
 
 def report_command(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass
+import re
 from pathlib import Path
 from typing import Any
 
@@ -79,9 +79,26 @@ def _number(text: str, path: Path, row: int, col: str) -> float:
     return x
 
 
+def _engaged(n0: float, rerp: float, total: float, code: float) -> tuple[float, str]:
+    """A side's strength engaged over the battle (men) and where it comes from.
+
+    The initial strength plus the reinforcements during the battle (``rerp``, missing taken
+    as none) where the initial strength is given; otherwise the total-strength field
+    ``str`` where its code says it is the initial strength (1) or the total engaged (3);
+    never the average daily strength (code 2)."""
+    if math.isfinite(n0):
+        if math.isfinite(rerp) and rerp > 0:
+            return n0 + rerp, "intst + rerp"
+        return n0, "intst"
+    if math.isfinite(total) and code in (1.0, 3.0):
+        return total, f"str (code {int(code)})"
+    return math.nan, "none"
+
+
 def load(path: Path | str) -> pd.DataFrame:
-    """One row per battle: isqno, name, war, year, wina, a0, ac, d0, dc, attacker and
-    defender names."""
+    """One row per battle: isqno, name, war, year, wina, a0, ac, d0, dc (strength engaged
+    and casualties, see :func:`_engaged`), where each strength comes from, the
+    reinforcements, and the attacker's and defender's names."""
     root = Path(path)
     patched = root / "src-data" / "CDB90" / "CDB90-patched.csv"
     bell = root / "data" / "belligerents.csv"
@@ -96,20 +113,31 @@ def load(path: Path | str) -> pd.DataFrame:
     year: dict[int, int] = {}
     for i, r in enumerate(_rows(periods)):
         k = int(_number(r["isqno"], periods, i + 2, "isqno"))
-        start = (r.get("start_time_min") or "").strip()
-        if start and k not in year:
+        # the start's year; the end's when the start is not recorded (429 Aprilia II)
+        for col in ("start_time_min", "end_time_min"):
+            when = (r.get(col) or "").strip()
+            if not when or k in year:
+                continue
             try:
-                year[k] = int(start[:4])
+                year[k] = int(when[:4])
             except ValueError:
                 raise InputError(
-                    f"{periods}: row {i + 2}, column start_time_min", f"no year in {start!r}"
+                    f"{periods}: row {i + 2}, column {col}", f"no year in {when!r}"
                 ) from None
     sides: dict[tuple[int, int], dict[str, Any]] = {}
     for i, r in enumerate(_rows(bell)):
         k = int(_number(r["isqno"], bell, i + 2, "isqno"))
         att = int(_number(r["attacker"], bell, i + 2, "attacker"))
+        n0 = _number(r["intst"], bell, i + 2, "intst")
+        rerp = _number(r["rerp"], bell, i + 2, "rerp")
+        total = _number(r["str"], bell, i + 2, "str")
+        code = _number(r["code"], bell, i + 2, "code")
+        engaged, how = _engaged(n0, rerp, total, code)
         sides[(k, att)] = {
-            "n0": _number(r["intst"], bell, i + 2, "intst"),
+            "n0": engaged,
+            "how": how,
+            "initial": n0,
+            "rerp": rerp,
             "cas": _number(r["cas"], bell, i + 2, "cas"),
             "name": r.get("nam", ""),
         }
@@ -135,6 +163,10 @@ def load(path: Path | str) -> pd.DataFrame:
                 "ac": a["cas"],
                 "d0": d["n0"],
                 "dc": d["cas"],
+                "a_strength_from": a["how"],
+                "d_strength_from": d["how"],
+                "a_reinforcements": a["rerp"],
+                "d_reinforcements": d["rerp"],
                 "attacker": a["name"],
                 "defender": d["name"],
             }
@@ -147,7 +179,7 @@ def advantage(df: pd.DataFrame) -> pd.DataFrame:
     a0, ac, d0, dc = (df[c].to_numpy(dtype=float) for c in ("a0", "ac", "d0", "dc"))
     ok = (
         np.isfinite(a0) & np.isfinite(ac) & np.isfinite(d0) & np.isfinite(dc)
-        & (a0 > 0) & (d0 > 0) & (ac > 0) & (dc > 0) & (ac < a0) & (dc < d0)
+        & (a0 > 0) & (d0 > 0) & (ac > 0) & (dc > 0) & (ac <= a0) & (dc <= d0)
     )  # fmt: skip
     with np.errstate(divide="ignore", invalid="ignore"):
         v = 0.5 * np.log((a0**2 - (a0 - ac) ** 2) / (d0**2 - (d0 - dc) ** 2))
@@ -248,117 +280,135 @@ def score_table(pred: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def eastern_front(df: pd.DataFrame) -> pd.DataFrame:
-    """German v Soviet battles of 1941-45 with both sides' strengths and casualties, and the
-    square-law ratio of German to Soviet per-capita kill rates."""
+LAWS_EDGE = ("square", "linear", "logarithmic")
+
+
+def edge(s0: float, sc: float, g0: float, gc: float) -> dict[str, float]:
+    """The ratio of German to Soviet per-capita kill rates implied by one battle under each
+    law (strengths engaged s0, g0; casualties sc, gc):
+
+    * square, dS/dt = -g G, dG/dt = -s S: (S0^2 - Sf^2) / (G0^2 - Gf^2);
+    * linear (area fire), dS/dt = -g G S, dG/dt = -s S G: the casualty exchange sc / gc;
+    * logarithmic, dS/dt = -g S, dG/dt = -s G: ln(S0/Sf) / ln(G0/Gf) (undefined when a side
+      is destroyed whole).
+    """
+    sf, gf = s0 - sc, g0 - gc
+    out = {
+        "square": (s0**2 - sf**2) / (g0**2 - gf**2),
+        "linear": sc / gc,
+        "logarithmic": math.log(s0 / sf) / math.log(g0 / gf) if sf > 0 and gf > 0 else math.nan,
+    }
+    return out
+
+
+def eastern_front(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """German v Soviet battles of 1941-45 with both sides' strengths and casualties and the
+    German edge under each law; and the battles left out (a side mixing Germans with
+    allies, such as "GER & ROM", or unusable numbers), with the reason."""
     ef = df[
         df["war"].str.contains("EASTERN FRONT", na=False) & df["war"].str.contains("II", na=False)
     ]
-    rows = []
+    rows, out = [], []
     for r in ef.to_dict(orient="records"):
         att, dfn = str(r["attacker"]).upper(), str(r["defender"]).upper()
         if att.startswith("GER") and dfn.startswith("SOV"):
             g0, gc, s0, sc = r["a0"], r["ac"], r["d0"], r["dc"]
-            german = "attacker"
+            german, gname = "attacker", att
         elif att.startswith("SOV") and dfn.startswith("GER"):
             s0, sc, g0, gc = r["a0"], r["ac"], r["d0"], r["dc"]
-            german = "defender"
+            german, gname = "defender", dfn
         else:
+            out.append({"isqno": r["isqno"], "name": r["name"], "reason": "not German v Soviet"})
+            continue
+        ally = re.search(r"&\s*([A-Z]{3})\b", gname)
+        if ally and ally.group(1) not in ("GER", "SOV"):
+            # "GER & ROM AG SOUTHERN UKRAINE": the strength counts Romanians as Germans
+            out.append({"isqno": r["isqno"], "name": r["name"], "reason": f"mixed side: {gname}"})
             continue
         vals = [float(v) for v in (g0, gc, s0, sc)]
-        if not all(math.isfinite(v) and v > 0 for v in vals) or gc >= g0 or sc >= s0:
+        if not all(math.isfinite(v) and v > 0 for v in vals) or gc > g0 or sc > s0:
+            out.append(
+                {"isqno": r["isqno"], "name": r["name"], "reason": "strengths or casualties"}
+            )
             continue
-        ratio = (s0**2 - (s0 - sc) ** 2) / (g0**2 - (g0 - gc) ** 2)
+        e = edge(s0, sc, g0, gc)
         rows.append(
             {
                 "isqno": r["isqno"],
                 "name": r["name"],
-                "year": int(r["year"])
-                if r["year"] is not None and r["year"] == r["year"]
-                else None,
+                "year": _int_or_none(r["year"]),
                 "german": german,
                 "german_strength": g0,
                 "soviet_strength": s0,
                 "german_casualties": gc,
                 "soviet_casualties": sc,
-                "casualty_exchange": sc / gc,
-                "effectiveness_ratio": ratio,
+                **{f"edge_{law}": e[law] for law in LAWS_EDGE},
+            }
+        )
+    return pd.DataFrame(rows), pd.DataFrame(out, columns=["isqno", "name", "reason"])
+
+
+def edge_summary(ef: pd.DataFrame, seed: int = 1990, draws: int = 2000) -> pd.DataFrame:
+    """Per law: battles, median with a bootstrap 95% interval (battles resampled),
+    quartiles, 5% and 95% quantiles and the geometric mean of the German edge."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for law in LAWS_EDGE:
+        r = ef[f"edge_{law}"].to_numpy(dtype=float)
+        r = r[np.isfinite(r)]
+        boot = np.median(r[rng.integers(0, r.size, (draws, r.size))], axis=1)
+        rows.append(
+            {
+                "law": law,
+                "battles": int(r.size),
+                "median": float(np.median(r)),
+                "median_lo95": float(np.quantile(boot, 0.025)),
+                "median_hi95": float(np.quantile(boot, 0.975)),
+                "q25": float(np.quantile(r, 0.25)),
+                "q75": float(np.quantile(r, 0.75)),
+                "q05": float(np.quantile(r, 0.05)),
+                "q95": float(np.quantile(r, 0.95)),
+                "geometric_mean": float(np.exp(np.mean(np.log(r)))),
             }
         )
     return pd.DataFrame(rows)
+
+
+def carried_range(summary: pd.DataFrame) -> dict[str, float]:
+    """What the ``modifiers`` table carries: the square-law median (the engine's law) with
+    a range that spans the law: the lowest lower quartile and the highest upper quartile
+    over the three laws."""
+    by = summary.set_index("law")
+    square = by["median"].to_dict()["square"]
+    return {
+        "value": float(square),
+        "low": float(by["q25"].min()),
+        "high": float(by["q75"].max()),
+    }
 
 
 def _int_or_none(x: Any) -> int | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else int(x)
 
 
-@dataclass(frozen=True)
-class Validation:
-    battles: int
-    usable: int
-    scores: pd.DataFrame
-    eastern: pd.DataFrame
-    eastern_quantiles: dict[str, float]
-    excluded: dict[str, int]
+def exclusions(df: pd.DataFrame) -> dict[str, int]:
+    """Battles left out of the winner prediction, each counted once, in this order."""
+    left = df
+    out: dict[str, int] = {}
+    for label in ("missing or impossible strengths/casualties", "outcome unknown", "draws"):
+        if label == "draws":
+            mask = left["wina"] == 0
+        elif label == "outcome unknown":
+            mask = ~left["wina"].isin([0.0, 1.0, -1.0])
+        else:
+            mask = ~(left["usable"] & np.isfinite(left["log_force_ratio"]))
+        out[label] = int(mask.sum())
+        left = left[~mask]
+    return out
 
 
-def validate(path: Path | str) -> Validation:
-    df = advantage(load(path))
-    pred = predict_winner(df)
-    ef = eastern_front(df)
-    q: dict[str, float] = {}
-    if len(ef):
-        r = ef["effectiveness_ratio"].to_numpy(dtype=float)
-        for p in (0.05, 0.25, 0.5, 0.75, 0.95):
-            q[f"q{round(p * 100):02d}"] = float(np.quantile(r, p))
-        q["geometric_mean"] = float(np.exp(np.mean(np.log(r))))
-        q["n"] = float(len(r))
-    excluded = {
-        "draws": int((df["wina"] == 0).sum()),
-        "outcome unknown": int((~df["wina"].isin([0.0, 1.0, -1.0])).sum()),
-        "missing or impossible strengths/casualties": int((~df["usable"]).sum()),
-    }
-    return Validation(len(df), int(df["usable"].sum()), score_table(pred), ef, q, excluded)
-
-
-def markdown(v: Validation, path: str) -> str:
-    """VALIDATION.md."""
-    lines = [
-        "# Validation on CDB90",
-        "",
-        "Generated by `forceratio validate cdb90 --write VALIDATION.md` from the CDB90 copy at",
-        f"`{path}` (US Army Concepts Analysis Agency; tidy version by J. B. Arnold, jrnold/CDB90,",
-        "ODC-BY). Do not edit by hand.",
-        "",
-        f"{v.battles} battles; {v.usable} with both sides' initial strengths and casualties.",
-        "Left out of the winner prediction: "
-        + "; ".join(f"{k}: {n}" for k, n in v.excluded.items())
-        + ".",
-        "",
-        "## Predicting the winner (attacker wins v loses), 5-fold cross-validated",
-        "",
-        "Predictors: the base rate (the training folds' attacker-win rate); a logistic",
-        "regression on",
-        "the log force ratio ln(A0/D0); the square law with Helmbold's defender advantage",
-        "V = 1/2 ln((A0^2 - Af^2)/(D0^2 - Df^2)) fitted as the training folds' median for the",
-        "battle's era (attacker predicted to win when ln(A0/D0) > V); the linear law likewise with",
-        "ln(cas_A/cas_D). Probabilities from a logistic slope fitted on the training folds. A",
-        "battle's own casualties never enter its own prediction.",
-        "",
-        v.scores.to_markdown(index=False, floatfmt=".3f"),
-        "",
-        "## Eastern Front 1941-45, German v Soviet",
-        "",
-        "The square-law ratio of German to Soviet per-capita kill rates,",
-        "(S0^2 - Sf^2)/(G0^2 - Gf^2), per battle:",
-        "",
-        v.eastern.to_markdown(index=False, floatfmt=".3f") if len(v.eastern) else "(none)",
-        "",
-        "Distribution: " + ", ".join(f"{k} = {x:.3f}" for k, x in v.eastern_quantiles.items()),
-        "",
-        "The `modifiers` table carries the median with the quartiles as its range",
-        "(source `cdb90`);",
-        "the 1941 scenarios use it as the sourced range of the German edge (see the README).",
-        "",
-    ]
-    return "\n".join(lines)
+def strength_sources(df: pd.DataFrame) -> dict[str, int]:
+    """How many sides of the usable battles take their strength from where."""
+    u = df[df["usable"]]
+    counts = pd.concat([u["a_strength_from"], u["d_strength_from"]]).value_counts()
+    return {str(k): int(v) for k, v in counts.items()}

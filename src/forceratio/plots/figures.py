@@ -180,6 +180,35 @@ def distribution(out: Any) -> Figure:
     return fig
 
 
+def fit(rows: Sequence[dict[str, Any]], law: str, source: str) -> Figure:
+    """A fitted law against a battle's daily strengths (top) and the residuals (bottom).
+
+    ``rows``: ``FitResult.residuals`` (day, side, observed, fitted, residual; men)."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=SIZE, sharex=True, height_ratios=[2, 1])
+    for side, colour in (("red", "#b2182b"), ("blue", "#2166ac")):
+        mine = [r for r in rows if r["side"] == side]
+        day = [r["day"] for r in mine]
+        top.plot(day, [r["fitted"] for r in mine], color=colour, label=f"{side} fitted")
+        seen = [r for r in mine if r["observed"] is not None]
+        top.plot(
+            [r["day"] for r in seen], [r["observed"] for r in seen], "o", color=colour,
+            markersize=4, label=f"{side} observed",
+        )  # fmt: skip
+        res = [r for r in mine if r["residual"] is not None]
+        bottom.plot(
+            [r["day"] for r in res], [r["residual"] for r in res], "o-", color=colour,
+            markersize=3, label=side,
+        )  # fmt: skip
+    bottom.axhline(0.0, color="black", linewidth=0.8)
+    top.set_ylabel("strength (men)")
+    bottom.set_ylabel("observed - fitted (men)")
+    bottom.set_xlabel("day")
+    top.legend()
+    bottom.legend()
+    fig.suptitle(f"{law} law fitted to {source}", fontsize=12)
+    return fig
+
+
 def save(fig: Figure, path: str | Any) -> None:
     """Write PNG or SVG (by the suffix) and close the figure."""
     fig.savefig(path, dpi=DPI)

@@ -24,8 +24,12 @@ if TYPE_CHECKING:
 
 #: Non-zero initial strengths and arrivals (units).
 STRENGTH_RANGE = (1e-6, 1e12)
-#: Non-zero kill rates (per unit per day).
-RATE_RANGE = (1e-12, 1e6)
+#: Non-zero kill rates.  A rate's unit depends on the law (per day for the square law, per
+#: unit per day for the linear law, per unit**(p + q - 1) per day for the power law), so
+#: a power-law battle of thousands of men needs rates far below 1e-12.  The range keeps
+#: ``rate * strength**p * strength**q`` (p, q <= 3, strengths in STRENGTH_RANGE) between
+#: about 1e-136 and 1e172: far from under- and overflow.
+RATE_RANGE = (1e-100, 1e100)
 #: Non-zero rate multipliers (surprise, posture, air superiority; dimensionless).
 MULTIPLIER_RANGE = (1e-6, 1e6)
 
@@ -57,8 +61,8 @@ def check_battle_inputs(
     """The checks of :func:`~forceratio.simulator.battle.battle`'s own arguments."""
     check_magnitude("red", red, STRENGTH_RANGE, "units")
     check_magnitude("blue", blue, STRENGTH_RANGE, "units")
-    check_magnitude("red_rate", red_rate, RATE_RANGE, "per day")
-    check_magnitude("blue_rate", blue_rate, RATE_RANGE, "per day")
+    check_magnitude("red_rate", red_rate, RATE_RANGE, "(the law's rate unit)")
+    check_magnitude("blue_rate", blue_rate, RATE_RANGE, "(the law's rate unit)")
     if seed is not None and seed < 0:
         raise InputError("seed", f"must be >= 0, got {seed}")
 
@@ -67,7 +71,7 @@ def check_engagement(eng: Engagement) -> None:
     """Every strength, arrival, kill rate and multiplier of a batch within range."""
     for name, side in (("red", eng.red), ("blue", eng.blue)):
         check_magnitude(f"{name}.strength", side.strength, STRENGTH_RANGE, "units")
-        check_magnitude(f"{name}.kill_rates", side.kill_rates, RATE_RANGE, "per day")
+        check_magnitude(f"{name}.kill_rates", side.kill_rates, RATE_RANGE, "(the law's rate unit)")
         if side.multiplier is not None:
             check_magnitude(
                 f"{name}.multiplier", side.multiplier.values, MULTIPLIER_RANGE, "(a factor)"

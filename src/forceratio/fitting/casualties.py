@@ -1,0 +1,170 @@
+"""Fitting daily casualties, Engel's (1954) and Bracken's (1995) form, with a count
+likelihood.
+
+Each day's losses of a side are a count whose mean follows the law from the strengths
+observed at the start of the day (after that day's arrivals)::
+
+    E[losses of red over (t_j, t_j+1)] = blue_rate * B_j**p * R_j**q * dt_j  [* attack_factor]
+
+and likewise for blue.  ``poisson``: the losses are Poisson; ``negbin``: negative binomial
+with the same mean and variance mean + mean**2 / k (one dispersion k for both sides, fitted),
+the usual model when days differ more than chance alone allows.  Rates are fitted on a log
+scale in the normalised units of :mod:`.model` and reported in the engine's; intervals are
+Wald intervals on the fitted (log) scale from the numerical Hessian of the log-likelihood.
+Only the days where a side's losses and both strengths at the start of the day are known
+enter.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import optimize, special, stats
+
+from forceratio.errors import InputError
+from forceratio.fitting.data import Battle
+from forceratio.fitting.model import law_spec, physical_rates
+from forceratio.fitting.result import information_criteria, json_safe
+
+FloatArray = NDArray[np.float64]
+LIKELIHOODS: tuple[str, ...] = ("poisson", "negbin")
+
+
+@dataclass
+class CasualtyFit:
+    law: str
+    likelihood: str
+    red_rate: float
+    blue_rate: float
+    red_rate_ci: tuple[float, float]
+    blue_rate_ci: tuple[float, float]
+    exponents: dict[str, float] = field(default_factory=dict)
+    exponents_ci: dict[str, tuple[float, float]] = field(default_factory=dict)
+    dispersion: float | None = None
+    log_likelihood: float = math.nan
+    aic: float = math.nan
+    aicc: float = math.nan
+    bic: float = math.nan
+    n_obs: int = 0
+    k: int = 0
+    converged: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = json_safe({**self.__dict__, "interval_method": "Wald, log scale"})
+        return out
+
+
+def daily_losses(b: Battle) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Per interval j: red's and blue's losses (NaN where unknown) and the strengths at its
+    start (after arrivals): (T-1,) each."""
+    r0 = b.red[:-1] + b.red_in[:-1]
+    b0 = b.blue[:-1] + b.blue_in[:-1]
+    return r0 - b.red[1:], b0 - b.blue[1:], r0, b0
+
+
+def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") -> CasualtyFit:
+    """Fit ``law`` to the daily losses of ``b`` by maximum likelihood (see the module)."""
+    if likelihood not in LIKELIHOODS:
+        raise InputError("--likelihood", f"must be gaussian, poisson or negbin: {likelihood!r}")
+    spec = law_spec(law, b.attack is not None)
+    lr, lb, r0, b0 = daily_losses(b)
+    sr, sb = b.scale
+    dt = np.diff(b.t)
+    sides = []
+    for loss, own, enemy, s_own, s_enemy, sign in (
+        (lr, r0, b0, sr, sb, 1.0),
+        (lb, b0, r0, sb, sr, -1.0),
+    ):
+        ok = np.isfinite(loss) & np.isfinite(own) & np.isfinite(enemy) & (own > 0) & (enemy > 0)
+        if np.any(loss[ok] < -0.5):
+            raise InputError("data", "a side's strength rises without arrivals: losses < 0")
+        att = (b.attack == sign) if b.attack is not None else np.zeros(dt.size, dtype=bool)
+        sides.append(
+            (np.maximum(loss[ok], 0.0), (own / s_own)[ok], (enemy / s_enemy)[ok], dt[ok] * s_own,
+             att[ok])
+        )  # fmt: skip
+    n = sum(s[0].size for s in sides)
+    k = spec.k + (1 if likelihood == "negbin" else 0)
+    if n <= k:
+        raise InputError("data", f"{n} days of known losses for {k} parameters")
+
+    def nll(x: FloatArray) -> float:
+        p, q = (float(v[0]) for v in spec.exponents(x[None, : spec.k]))
+        tot = 0.0
+        for i, (y, own, enemy, scale, att) in enumerate(sides):
+            # red's losses come from blue's rate (x[1]), blue's from red's (x[0])
+            log_mu = x[1 - i] + p * np.log(enemy) + q * np.log(own) + np.log(scale)
+            if "log_attack_factor" in spec.names:
+                log_mu = log_mu + np.where(att, x[spec.k - 1], 0.0)
+            mu = np.exp(np.clip(log_mu, -700.0, 700.0))
+            if likelihood == "poisson":
+                tot -= float(np.sum(special.xlogy(y, mu) - mu - special.gammaln(y + 1)))
+            else:
+                kk = math.exp(x[-1])
+                tot -= float(
+                    np.sum(
+                        special.gammaln(y + kk) - special.gammaln(kk) - special.gammaln(y + 1)
+                        + kk * np.log(kk / (kk + mu)) + special.xlogy(y, mu / (kk + mu))
+                    )
+                )  # fmt: skip
+        return tot
+
+    x0 = np.zeros(k)
+    p0, q0 = (float(v[0]) for v in spec.exponents(np.zeros((1, spec.k)) + 0.5))
+    for i, (y, own, enemy, scale, _att) in enumerate(sides):
+        x0[1 - i] = math.log(max(y.sum(), 1.0) / float(np.sum(scale * enemy**p0 * own**q0)))
+    if spec.law == "helmbold":
+        x0[2] = 0.5
+    elif spec.law == "power":
+        x0[2:4] = 0.5
+    lower = list(spec.lower) + ([-10.0] if likelihood == "negbin" else [])
+    upper = list(spec.upper) + ([15.0] if likelihood == "negbin" else [])
+    res = optimize.minimize(nll, x0, method="L-BFGS-B", bounds=list(zip(lower, upper, strict=True)))
+    x = res.x
+    se = _wald(nll, x)
+    z = float(stats.norm.ppf(0.975))
+    red, blue = physical_rates(b, spec, x[: spec.k])
+    ll = -float(res.fun)
+    aic, aicc, bic = information_criteria(ll, n, k)
+    out = CasualtyFit(
+        law=law, likelihood=likelihood, red_rate=red, blue_rate=blue,
+        red_rate_ci=(red * math.exp(-z * se[0]), red * math.exp(z * se[0])),
+        blue_rate_ci=(blue * math.exp(-z * se[1]), blue * math.exp(z * se[1])),
+        log_likelihood=ll, aic=aic, aicc=aicc, bic=bic, n_obs=n, k=k, converged=bool(res.success),
+    )  # fmt: skip
+    for i, name in enumerate(spec.names[2:], start=2):
+        if name == "log_attack_factor":
+            f = math.exp(x[i])
+            out.exponents["attack_factor"] = f
+            out.exponents_ci["attack_factor"] = (f * math.exp(-z * se[i]), f * math.exp(z * se[i]))
+        else:
+            out.exponents[name] = float(x[i])
+            out.exponents_ci[name] = (float(x[i] - z * se[i]), float(x[i] + z * se[i]))
+    if likelihood == "negbin":
+        out.dispersion = math.exp(x[-1])
+    return out
+
+
+def _wald(nll: Any, x: FloatArray) -> FloatArray:
+    """Standard errors from a central-difference Hessian of the negative log-likelihood;
+    infinite where the curvature is not positive (a direction the data do not constrain)."""
+    k = x.size
+    h = 1e-4 * np.maximum(1.0, np.abs(x))
+    hess = np.empty((k, k))
+    for i in range(k):
+        for j in range(k):
+            ei, ej = np.eye(k)[i] * h[i], np.eye(k)[j] * h[j]
+            hess[i, j] = (
+                nll(x + ei + ej) - nll(x + ei - ej) - nll(x - ei + ej) + nll(x - ei - ej)
+            ) / (4 * h[i] * h[j])
+    try:
+        cov = np.linalg.inv(hess)
+    except np.linalg.LinAlgError:
+        return np.full(k, math.inf)
+    d = np.diag(cov)
+    out: FloatArray = np.where(d > 0, np.sqrt(np.abs(d)), math.inf)
+    return out

@@ -1,0 +1,231 @@
+"""Least squares with several starts, nested laws started from the laws they contain, and
+profile-likelihood intervals.
+
+The objective is the sum of squared (whitened, see :mod:`.noise`) residuals of the scaled
+strengths; an annihilation at a side's last observation enters as a constraint residual
+``fitted / ANNIHILATION_SD`` (the model must reach 0 there).  A nested law is fitted from
+its own first guess, from every contained law's fitted point (which it reproduces exactly)
+and from a few fixed exponents, and keeps the best; so it never fits worse than a law it
+contains.  Intervals are profile likelihood: for each parameter, the values at which the
+minimum of the objective over the other parameters rises by ``s**2 * F(1, n - k; 0.95)``
+above its minimum, with ``s**2`` the objective per degree of freedom (as lmfit's
+``conf_interval`` does).  A profile that stays below that level up to the parameter's
+bound leaves the interval open there.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import optimize, stats
+
+from forceratio.fitting.data import Battle
+from forceratio.fitting.model import LawSpec, predict
+
+FloatArray = NDArray[np.float64]
+ANNIHILATION_SD = 1e-4  # scaled units: the fitted side must be at 0 within 0.01%
+STEP = 1e-6
+
+
+@dataclass(frozen=True)
+class Objective:
+    """The residual vector of a battle for one law: whitened observations, then the
+    annihilation constraints."""
+
+    battle: Battle
+    spec: LawSpec
+    whiten: FloatArray | None  # (n, n), None for plain scaled residuals
+    annihilation_sd: float = ANNIHILATION_SD
+
+    def observed(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        return self._masks
+
+    @cached_property
+    def _masks(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Masks of the rows that enter as observations and as annihilation constraints."""
+        b = self.battle
+        ann = b.annihilated()
+        masks, cons = [], []
+        for obs, dead in zip((b.red, b.blue), ann, strict=True):
+            m = np.isfinite(obs)
+            m[0] = False
+            c = np.zeros_like(m)
+            if dead:
+                last = int(np.flatnonzero(np.isfinite(obs))[-1])
+                m[last], c[last] = False, True
+            masks.append(m)
+            cons.append(c)
+        return masks[0], masks[1], cons[0], cons[1]
+
+    @cached_property
+    def _target(self) -> FloatArray:
+        b = self.battle
+        sr, sb = b.scale
+        mr, mb, _, _ = self._masks
+        out: FloatArray = np.concatenate([b.red[mr] / sr, b.blue[mb] / sb])
+        return out
+
+    @property
+    def has_constraints(self) -> bool:
+        return any(self.battle.annihilated())
+
+    def raw(self, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(M, n) scaled residuals of the observations and (M, c) constraint values."""
+        xs, ys = predict(self.battle, self.spec, theta)
+        mr, mb, cr, cb = self._masks
+        e = np.concatenate([xs[:, mr], ys[:, mb]], axis=1) - self._target
+        c = np.concatenate([xs[:, cr], ys[:, cb]], axis=1) / self.annihilation_sd
+        return e, c
+
+    def residuals(self, theta: FloatArray) -> FloatArray:
+        e, c = self.raw(theta)
+        if self.whiten is not None:
+            e = e @ self.whiten.T
+        out: FloatArray = np.concatenate([e, c], axis=1)
+        return out
+
+    def cost(self, theta: FloatArray) -> float:
+        return float(np.sum(self.residuals(np.atleast_2d(theta))[0] ** 2))
+
+
+@dataclass(frozen=True)
+class Solution:
+    theta: FloatArray
+    cost: float  # sum of squared residuals
+    converged: bool
+    message: str
+
+
+def jacobian(
+    obj: Objective, fixed: FloatArray, free: FloatArray
+) -> Callable[[FloatArray], FloatArray]:
+    """Forward differences in the ``free`` parameters (``fixed`` holds the others), all in
+    one batch of model runs; a step that would cross the upper bound goes backwards."""
+    upper = obj.spec.upper[free]
+
+    def jac(x: FloatArray) -> FloatArray:
+        h = STEP * np.maximum(1.0, np.abs(x))
+        h = np.where(x + h > upper, -h, h)
+        full = np.tile(fixed, (x.size + 1, 1))
+        full[:, free] = np.vstack([x[None, :], x[None, :] + np.diag(h)])
+        r = obj.residuals(full)
+        out: FloatArray = ((r[1:] - r[0]) / h[:, None]).T
+        return out
+
+    return jac
+
+
+def minimise(obj: Objective, start: FloatArray, free: FloatArray | None = None) -> Solution:
+    """Bounded least squares from ``start``; ``free`` masks the parameters that vary."""
+    spec = obj.spec
+    free = np.ones(spec.k, dtype=bool) if free is None else free
+    fixed = np.clip(np.asarray(start, dtype=float), spec.lower, spec.upper)
+    x0 = np.clip(fixed[free], spec.lower[free] + 1e-12, spec.upper[free] - 1e-12)
+
+    if obj.has_constraints and obj.annihilation_sd < 1e-2:
+        # a tight constraint makes a narrow valley: reach it through a looser one first
+        loose = minimise(replace(obj, annihilation_sd=obj.annihilation_sd * 100.0), start, free)
+        fixed = loose.theta.copy()
+        x0 = np.clip(fixed[free], spec.lower[free] + 1e-12, spec.upper[free] - 1e-12)
+
+    def fun(x: FloatArray) -> FloatArray:
+        full = fixed.copy()
+        full[free] = x
+        out: FloatArray = obj.residuals(full[None, :])[0]
+        return out
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = optimize.least_squares(
+            fun, x0, jac=jacobian(obj, fixed, free), bounds=(spec.lower[free], spec.upper[free]),
+            xtol=1e-9, ftol=1e-10, gtol=1e-10, max_nfev=100,
+        )  # fmt: skip
+    theta = fixed.copy()
+    theta[free] = res.x
+    cost = float(np.sum(res.fun**2))
+    if not math.isfinite(cost):
+        return Solution(theta, math.inf, False, "the model gave non-finite values")
+    return Solution(theta, cost, bool(res.status > 0), str(res.message))
+
+
+def best_of(obj: Objective, starts: list[FloatArray]) -> Solution:
+    """The best of the fits from several starts; a start that no fit improves on is kept
+    (so an embedded simpler law's optimum is never lost)."""
+    best: Solution | None = None
+    for s in starts:
+        s = np.clip(s, obj.spec.lower, obj.spec.upper)
+        sol = minimise(obj, s)
+        c0 = obj.cost(s)
+        if c0 < sol.cost:
+            sol = Solution(s, c0, sol.converged, sol.message)
+        if best is None or sol.cost < best.cost - 1e-12 * max(1.0, abs(best.cost)):
+            best = sol
+    assert best is not None
+    return best
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float | None  # None: open (the profile never rose enough before the bound)
+    high: float | None
+
+
+def _crossing(prof: Callable[[float], float], inside: float, outside: float) -> float:
+    """Where the profile crosses its threshold between a point inside and one outside (the
+    inner fits are warm-started, so a re-evaluation may land on either side)."""
+    if prof(inside) >= 0:
+        return inside
+    return float(optimize.brentq(prof, inside, outside, xtol=1e-4))
+
+
+def profile_intervals(obj: Objective, sol: Solution, n: int, level: float = 0.95) -> list[Interval]:
+    """Profile-likelihood intervals for every parameter (on the fitted scale)."""
+    spec = obj.spec
+    k = spec.k
+    dof = max(n - k, 1)
+    s2 = max(sol.cost / dof, 1e-300)
+    delta = s2 * float(stats.f.ppf(level, 1, dof))
+    out = []
+    for i in range(k):
+        free = np.ones(k, dtype=bool)
+        free[i] = False
+        warm = [sol.theta.copy()]
+
+        def prof(
+            v: float, i: int = i, free: FloatArray = free, warm: list[FloatArray] = warm
+        ) -> float:
+            start = warm[0].copy()
+            start[i] = v
+            r = minimise(obj, start, free)
+            c0 = obj.cost(start)
+            if c0 < r.cost:
+                r = Solution(start, c0, r.converged, r.message)
+            warm[0] = r.theta
+            return r.cost - sol.cost - delta
+
+        ends: list[float | None] = []
+        for sign in (-1.0, 1.0):
+            bound = spec.lower[i] if sign < 0 else spec.upper[i]
+            step = 0.05 if spec.names[i].startswith("log_") else 0.02
+            inside = float(sol.theta[i])
+            warm[0] = sol.theta.copy()
+            end: float | None = None
+            while True:
+                trial = inside + sign * step
+                if (trial - bound) * sign >= 0:
+                    if prof(float(bound)) > 0:
+                        end = _crossing(prof, inside, float(bound))
+                    break
+                if prof(trial) > 0:
+                    end = _crossing(prof, inside, trial)
+                    break
+                inside, step = trial, step * 2.0
+            ends.append(end)
+        out.append(Interval(ends[0], ends[1]))
+    return out

@@ -1,0 +1,169 @@
+"""What a fit returns, model comparison across laws, and JSON that never fails.
+
+JSON: a non-finite number becomes ``null`` (an open interval end, a statistic that does not
+exist such as AICc with n <= k + 1); nothing is written as ``NaN`` or ``Infinity``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from forceratio.fitting.model import CONTAINS
+
+INTERVAL_METHOD = (
+    "profile likelihood (F threshold, 95%) on the generalised least squares objective "
+    "(measurement noise + day-to-day loss variation)"
+)
+
+
+def json_safe(obj: Any) -> Any:
+    """Replace non-finite floats by None, numpy scalars by Python ones, recursively."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, (np.floating, float)):
+        x = float(obj)
+        return x if math.isfinite(x) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    return obj
+
+
+Pair = tuple[float | None, float | None]
+
+
+@dataclass
+class FitResult:
+    """One law fitted to one battle.
+
+    Rates are the engine's (men killed per day per unit of the law's strengths); their
+    intervals are given where the exponents are fixed (square, linear, logarithmic), since
+    otherwise their units move with the exponents.  ``*_normalised`` are the fitted rates
+    (see :mod:`.model`) with profile-likelihood intervals for every law.  An interval end
+    of ``None`` is open: the data do not bound the parameter on that side.
+    """
+
+    law: str
+    red_rate: float
+    blue_rate: float
+    red_rate_ci: Pair
+    blue_rate_ci: Pair
+    r2: float
+    aic: float
+    n_obs: int
+    exponents: dict[str, float] = field(default_factory=dict)
+    exponents_ci: dict[str, Pair] = field(default_factory=dict)
+    converged: bool = True
+    residual_sd: float = math.nan
+    red_rate_normalised: float = math.nan
+    blue_rate_normalised: float = math.nan
+    red_rate_normalised_ci: Pair = (None, None)
+    blue_rate_normalised_ci: Pair = (None, None)
+    k: int = 2
+    log_likelihood: float = math.nan
+    aicc: float = math.nan
+    bic: float = math.nan
+    akaike_weight: float = math.nan
+    at_bound: list[str] = field(default_factory=list)
+    not_identifiable: list[str] = field(default_factory=list)
+    message: str = ""
+    sigma_measurement: float = math.nan
+    sigma_process: float = math.nan
+    arrivals: str = "after-observation"
+    residuals: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "law": self.law,
+            "red_rate": self.red_rate,
+            "blue_rate": self.blue_rate,
+            "red_rate_ci": list(self.red_rate_ci),
+            "blue_rate_ci": list(self.blue_rate_ci),
+            "red_rate_normalised": self.red_rate_normalised,
+            "red_rate_normalised_ci": list(self.red_rate_normalised_ci),
+            "blue_rate_normalised": self.blue_rate_normalised,
+            "blue_rate_normalised_ci": list(self.blue_rate_normalised_ci),
+        }
+        for k, v in self.exponents.items():
+            out[k] = v
+            out[f"{k}_ci"] = list(self.exponents_ci[k])
+        out.update(
+            {
+                "r2": self.r2,
+                "log_likelihood": self.log_likelihood,
+                "aic": self.aic,
+                "aicc": self.aicc,
+                "bic": self.bic,
+                "akaike_weight": self.akaike_weight,
+                "n_obs": self.n_obs,
+                "k": self.k,
+                "converged": self.converged,
+                "message": self.message,
+                "at_bound": self.at_bound,
+                "not_identifiable": self.not_identifiable,
+                "interval_method": INTERVAL_METHOD,
+                "sigma_measurement": self.sigma_measurement,
+                "sigma_process": self.sigma_process,
+                "arrivals": self.arrivals,
+                "residuals": self.residuals,
+            }
+        )
+        safe: dict[str, Any] = json_safe(out)
+        return safe
+
+
+def information_criteria(ll: float, n: int, k: int) -> tuple[float, float, float]:
+    """AIC, AICc (small-sample, Hurvich & Tsai 1989; NaN when n <= k + 1) and BIC."""
+    aic = -2.0 * ll + 2.0 * k
+    aicc = aic + 2.0 * k * (k + 1) / (n - k - 1) if n > k + 1 else math.nan
+    bic = -2.0 * ll + k * math.log(n)
+    return aic, aicc, bic
+
+
+def akaike_weights(results: list[FitResult]) -> None:
+    """Akaike weights from AICc (AIC where AICc does not exist), in place."""
+    crit = [r.aicc if math.isfinite(r.aicc) else r.aic for r in results]
+    finite = [c for c in crit if math.isfinite(c)]
+    if not finite:
+        return
+    lo = min(finite)
+    w = [math.exp(-0.5 * (c - lo)) if math.isfinite(c) else 0.0 for c in crit]
+    tot = sum(w)
+    for r, x in zip(results, w, strict=True):
+        r.akaike_weight = x / tot
+
+
+def likelihood_ratio_tests(results: list[FitResult]) -> list[dict[str, Any]]:
+    """Each nested pair (a law inside a law that contains it): the statistic
+    2 (ll_big - ll_small), its degrees of freedom and chi-squared p-value.  The small law's
+    exponents on the boundary of the larger law's space (w = 1, q = 0...) make the
+    chi-squared reference conservative (Self & Liang 1987)."""
+    by = {r.law: r for r in results}
+    rows = []
+    for big, smalls in CONTAINS.items():
+        if big not in by:
+            continue
+        for small in smalls:
+            if small not in by:
+                continue
+            d = max(0.0, 2.0 * (by[big].log_likelihood - by[small].log_likelihood))
+            df = by[big].k - by[small].k
+            rows.append(
+                {
+                    "small": small,
+                    "large": big,
+                    "statistic": d,
+                    "df": df,
+                    "p_value": float(stats.chi2.sf(d, df)),
+                }
+            )
+    out: list[dict[str, Any]] = json_safe(rows)
+    return out
