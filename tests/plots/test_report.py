@@ -95,3 +95,19 @@ def test_report_renders_in_headless_chromium(report: Path, tmp_path: Path) -> No
     assert int(body.group(1)) >= 5
     assert body.group(1) == body.group(2)  # every image decoded
     assert "Uncaught" not in res.stderr
+
+
+def test_report_reads_like_the_cli(report: Path) -> None:
+    """Human labels, errors as percentages, people as whole numbers (issue 16)."""
+    text = report.read_text(encoding="utf-8")
+    body = re.sub(r'src="data:[^"]+"', "", text)
+    assert "Soviet men lost, days 0-30 (model)" in body
+    assert "model v history, Soviet men" in body
+    assert re.search(r"<td>[+-]\d+%</td>", body)  # relative errors as percentages
+    assert not re.search(r"\d{1,3}(,\d{3})+\.\d", body), re.search(
+        r".{80}\d{1,3}(,\d{3})+\.\d.{20}", body
+    )  # no "88,486.000"
+    for raw in ("error_soviet_losses", "model_soviet_losses_as_recorded", "ratio_personnel",
+                "<td>-0.1", "<th>relative_error</th>"):  # fmt: skip
+        assert raw not in body, raw
+    assert "Quality Germany" in body or "German quality" in body  # parameters in words

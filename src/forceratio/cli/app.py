@@ -6,6 +6,8 @@ import typer
 
 from forceratio.cli import battle
 from forceratio.cli import data as data_cli
+from forceratio.cli import discover as discover_cli
+from forceratio.cli import explore as explore_cli
 from forceratio.cli import fitting as fitting_cli
 from forceratio.cli import plots as plots_cli
 from forceratio.cli import scenarios as scenarios_cli
@@ -35,6 +37,8 @@ app.command("report")(one_line_errors(plots_cli.report_command))
 app.command("sweep")(one_line_errors(sweeps_cli.sweep_command))
 app.command("sensitivity")(one_line_errors(sweeps_cli.sensitivity_command))
 app.command("threshold")(one_line_errors(sweeps_cli.threshold_command))
+app.command("discover")(one_line_errors(discover_cli.discover_command))
+app.command("app")(one_line_errors(explore_cli.app_command))
 
 
 def _version(value: bool) -> None:

@@ -102,3 +102,50 @@ def print_frame(
         for row in df.itertuples(index=False):
             table.add_row(*(_cell(v, digits) for v in row))
         console().print(table)
+
+
+def column_blocks(
+    names: list[str], widths: list[int], label_width: int, total: int
+) -> list[list[int]]:
+    """Split the scenario columns into blocks that fit ``total`` terminal columns beside
+    the label column (a rich table with borders costs 3 columns per column plus 1); every
+    block holds at least one scenario, so a name is never cut."""
+    blocks: list[list[int]] = [[]]
+    used = label_width + 4
+    for i, w in enumerate(widths):
+        need = max(w, len(names[i])) + 3
+        if blocks[-1] and used + need > total:
+            blocks.append([])
+            used = label_width + 4
+        blocks[-1].append(i)
+        used += need
+    return blocks
+
+
+def print_comparison(
+    names: list[str], rows: list[tuple[str, list[str]]], title: str, notes: list[str]
+) -> None:
+    """One table per block of scenarios that fits the terminal (full names as headers,
+    labels wrapped), then the notes."""
+    from rich.table import Table
+
+    con = console()
+    label_width = min(max(len(lab) for lab, _ in rows), 30, max(20, con.width // 3 - 2))
+    # a cell may wrap at its spaces, but never below the name or its longest word
+    widths = [max(len(names[i]), *(min(len(v[i]), 16) for _, v in rows)) for i in range(len(names))]
+    for i, w in enumerate(widths):
+        widths[i] = max(w, *(len(word) for _, v in rows for word in v[i].split()))
+    blocks = column_blocks(names, widths, label_width, con.width)
+    for b, block in enumerate(blocks):
+        part = f" ({b + 1}/{len(blocks)})" if len(blocks) > 1 else ""
+        table = Table(title=title + part, title_justify="left")
+        table.add_column("", min_width=min(label_width, 20), max_width=label_width)
+        for i in block:
+            table.add_column(names[i], justify="right", min_width=widths[i], no_wrap=False)
+        for label, values in rows:
+            cells = [values[i] for i in block]
+            if any(c != "—" for c in cells):  # a figure none of these scenarios has: left out
+                table.add_row(label, *cells)
+        con.print(table)
+    for note in notes:
+        con.print(note, highlight=False, markup=False, soft_wrap=False)

@@ -8,7 +8,14 @@ import typer
 
 from forceratio.cli.data import TableOpt, _overrides
 from forceratio.cli.errors import one_line_errors
-from forceratio.cli.output import Format, TableFormat, print_frame, print_json, to_latex
+from forceratio.cli.output import (
+    Format,
+    TableFormat,
+    print_comparison,
+    print_frame,
+    print_json,
+    to_latex,
+)
 
 app = typer.Typer(help="The built-in scenarios: list, show, export.", no_args_is_help=True)
 
@@ -151,68 +158,6 @@ def export(name: Annotated[str, typer.Argument(help="A built-in scenario.")]) ->
     print(export_text(name), end="")
 
 
-DISPLAY: tuple[tuple[str, str], ...] = (
-    ("date", "date"),
-    ("attacker", "attacker"),
-    ("surprised", "surprised"),
-    ("ratio_personnel", "men (USSR : Germany)"),
-    ("ratio_guns_mortars", "guns & mortars"),
-    ("ratio_tanks", "tanks"),
-    ("ratio_aircraft", "aircraft"),
-    ("combat_power_ratio_text", "combat power x modifiers x rate, day 0"),
-    ("duration_days", "days"),
-    ("end_reason", "end"),
-    ("winner", "winner (keeps more of its strength)"),
-    ("soviet_losses", "Soviet men lost"),
-    ("german_losses", "German men lost"),
-    ("loss_exchange_ratio", "Soviet men lost per German"),
-    ("soviet_tanks_lost", "Soviet tanks lost"),
-    ("german_tanks_lost", "German tanks lost"),
-    ("soviet_aircraft_lost", "Soviet aircraft lost"),
-    ("german_aircraft_lost", "German aircraft lost"),
-    ("historical_soviet_losses", "history: Soviet men lost"),
-    ("model_soviet_losses_as_recorded", "model, as recorded"),
-    ("error_soviet_losses", "relative error"),
-    ("historical_german_losses", "history: German men lost"),
-    ("model_german_losses_as_recorded", "model, as recorded "),
-    ("error_german_losses", "relative error "),
-    ("attacker_win_probability", "P(attacker wins)"),
-    ("soviet_losses_q05", "Soviet men lost, 5%"),
-    ("soviet_losses_q95", "Soviet men lost, 95%"),
-    ("german_losses_q05", "German men lost, 5%"),
-    ("german_losses_q95", "German men lost, 95%"),
-    ("german_rate", "German rate (/day)"),
-    ("soviet_rate", "Soviet rate (/day)"),
-)
-
-
-def _display(df: Any) -> Any:
-    """The comparison as a terminal table: one column per scenario, rounded figures."""
-    import pandas as pd
-
-    def fmt(key: str, v: Any) -> str:
-        if v is None or (isinstance(v, float) and v != v):
-            return "—"
-        if key.startswith("error_"):
-            return f"{float(v):+.0%}"
-        if key in ("german_rate", "soviet_rate"):
-            return f"{float(v):.4f}"
-        if key in ("loss_exchange_ratio", "attacker_win_probability"):
-            return f"{float(v):.2f}"
-        if isinstance(v, float):
-            return f"{v:,.0f}" if abs(v) >= 10 else f"{v:.1f}"
-        return str(v)
-
-    rows = []
-    for key, label in DISPLAY:
-        if key not in df.columns:
-            continue
-        rows.append(
-            {"": label, **{s: fmt(key, v) for s, v in zip(df["scenario"], df[key], strict=True)}}
-        )
-    return pd.DataFrame(rows)
-
-
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
     """Non-finite floats become null; everything else is already JSON."""
     import math
@@ -222,7 +167,9 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _print_rows(rows: list[dict[str, Any]], fmt: TableFormat, title: str) -> None:
+def _print_rows(
+    rows: list[dict[str, Any]], fmt: TableFormat, title: str, explain: list[str] | None = None
+) -> None:
     import pandas as pd
 
     if fmt is TableFormat.json:
@@ -232,7 +179,14 @@ def _print_rows(rows: list[dict[str, Any]], fmt: TableFormat, title: str) -> Non
     if fmt is TableFormat.latex:
         print(to_latex(df, digits=3), end="")
     elif fmt is TableFormat.table:
-        print_frame(_display(df), Format.table, title=title)
+        from forceratio.plots.labels import COMPARISON_NOTES, comparison_rows
+
+        print_comparison(
+            [r["scenario"] for r in rows],
+            comparison_rows(rows),
+            title,
+            [*COMPARISON_NOTES, *(explain or [])],
+        )
     else:
         print_frame(df, Format(fmt.value), title=title, digits=3)
 
@@ -292,7 +246,54 @@ def compare_command(
 
     warm_up()  # the engine compiles while the tables and scenarios load
     rows = _rows(names or None, sets, table, uncalibrated, replications, seed)
-    _print_rows(rows, fmt, title="12 June 1941 strike v 22 June 1941 (USSR : Germany)")
+    explain = None
+    if fmt is TableFormat.table:
+        from forceratio.scenarios import builtins
+
+        explain = _carried_by(list(names or builtins()), rows, sets, table)
+    _print_rows(rows, fmt, "12 June 1941 strike v 22 June 1941 (USSR : Germany)", explain)
+
+
+def _carried_by(
+    names: list[str], rows: list[dict[str, Any]], sets: list[str] | None, table: list[str] | None
+) -> list[str]:
+    """The lines under the comparison: what carries each winner (one assumption at a time
+    to the ends of its declared range)."""
+    from forceratio.plots.labels import parameter_label
+    from forceratio.sweeps.explain import scenario_swings
+
+    lines = []
+    rates = {(r.get("german_rate"), r.get("soviet_rate")) for r in rows if r.get("calibrated")}
+    if len(rates) == 1:
+        g, s = rates.pop()
+        if g and s:
+            lines.append(
+                f"What carries it: the kill rates fitted on 22 June, German {g:.4f} v Soviet "
+                f"{s:.4f} a day: a German unit of combat power destroys {g / s:.1f} times what "
+                "a Soviet one does. One declared assumption at a time, moved to the ends of "
+                "its range (margin = attacker's share kept minus the defender's):"
+            )
+    tables = tuple(sorted(_overrides(table).items()))
+    for name, row in zip(names, rows, strict=True):
+        base, sw = scenario_swings(name, row, tuple(sets or ()), tables)
+        head = f"  {row['scenario']}: {row['winner']} wins (margin {base:+.2f})"
+        if not sw:
+            lines.append(head + "; no uncertainty ranges declared.")
+            continue
+        top = sw[0]
+        lab = parameter_label(top.parameter)
+        text = (
+            f"{head}; {lab} moves it most ({top.low:g} to {top.high:g}: margin "
+            f"{top.margin_low:+.2f} to {top.margin_high:+.2f})"
+        )
+        flips = [
+            f"{parameter_label(x.parameter)} at {x.low if x.flips_low else x.high:g}"
+            for x in sw
+            if x.flips
+        ]
+        text += "; flips the winner: " + ", ".join(flips) if flips else "; none flips the winner"
+        lines.append(text + ".")
+    return lines
 
 
 def calibrate_command(

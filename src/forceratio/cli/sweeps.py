@@ -20,6 +20,12 @@ VaryOpt = Annotated[
         help="dotted.path=lo:hi[:n] (repeatable); default: every declared uncertainty range.",
     ),
 ]
+NoProgressOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-progress", help="No progress bar (none is drawn when stderr is not a terminal)."
+    ),
+]
 
 
 def _setup(
@@ -105,6 +111,7 @@ def sweep_command(
         int, typer.Option("--chunk-size", min=1, help="Samples per chunk.")
     ] = 20_000,
     list_: Annotated[bool, typer.Option("--list", help="List the sweepable parameters.")] = False,
+    no_progress: NoProgressOpt = False,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     sets: SetOpt = None,
     table: TableOpt = None,
@@ -144,7 +151,7 @@ def sweep_command(
         replications=replications,
         data_uncertainty=data_uncertainty,
     )
-    bar = _progress_bar()
+    bar = None if no_progress else _progress_bar()
     if bar is not None:
         with bar:
             task = bar.add_task(f"sweep {prep.scenario.name}", total=None)
@@ -242,12 +249,19 @@ def sensitivity_command(
         str, typer.Option("--outcome", help="An outcome column (default: the attacker's margin).")
     ] = "attacker_margin",
     seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+    method: Annotated[
+        str, typer.Option("--method", help="sobol, or morris (a cheap first screening).")
+    ] = "sobol",
+    trajectories: Annotated[
+        int, typer.Option("--trajectories", min=2, max=10_000, help="Morris trajectories.")
+    ] = 32,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     sets: SetOpt = None,
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
 ) -> None:
-    """Sobol first- and total-order indices with 95% bootstrap intervals."""
+    """Sobol first- and total-order indices with 95% bootstrap intervals, or Morris
+    elementary effects (--method morris: r (d + 1) runs)."""
     import pandas as pd
 
     from forceratio.limits import check_runs
@@ -264,6 +278,13 @@ def sensitivity_command(
         tuple(sorted(tables.items())),
         calibration,
     )
+    if method == "morris":
+        _morris(spec, specs, trajectories, outcome, seed, scenario, fmt)
+        return
+    if method != "sobol":
+        from forceratio.errors import InputError
+
+        raise InputError("--method", f"unknown method {method!r}; choose sobol or morris")
     rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed)
     if fmt is Format.json:
         print_json(rows)
@@ -281,6 +302,39 @@ def sensitivity_command(
         ]
     )
     print_frame(view, fmt, title=f"Sobol indices of {outcome} ({scenario})", digits=3)
+
+
+def _morris(
+    spec: Any, specs: list[Any], r: int, outcome: str, seed: int, scenario: str, fmt: Format
+) -> None:
+    import pandas as pd
+
+    from forceratio.plots.labels import parameter_label
+    from forceratio.sweeps.morris import screen
+
+    rows = screen(spec, specs, r=r, outcome=outcome, seed=seed)
+    if fmt is Format.json:
+        print_json(rows)
+        return
+    view = pd.DataFrame(
+        [
+            {
+                "parameter": f"{parameter_label(r['parameter'])} ({r['parameter']})",
+                "mu*": r["mu_star"],
+                "mu* 95% CI": f"{r['mu_star_ci'][0]:.3f} .. {r['mu_star_ci'][1]:.3f}",
+                "mu": r["mu"],
+                "sigma": r["sigma"],
+            }
+            for r in rows
+        ]
+    )
+    print_frame(
+        view,
+        fmt,
+        title=f"Morris elementary effects of {outcome} per whole range ({scenario}, "
+        f"{r} trajectories)",
+        digits=3,
+    )
 
 
 def threshold_command(

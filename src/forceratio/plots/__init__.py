@@ -76,7 +76,7 @@ def figure(
         return figures.ratios(forces, scn.name, scn.date)
     if kind == "distribution":
         out = run(prep, calibration=values, replications=replications, seed=seed)
-        return figures.distribution(out)
+        return figures.distribution(out, run(prep, calibration=values))
     if kind == "tornado":
         if indices is None:
             raise InputError("--kind", "a tornado needs the Sobol indices (declared_sobol)")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 
@@ -20,6 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from forceratio.errors import InputError
+from forceratio.plots.labels import outcome_label, parameter_label
 from forceratio.scenarios.model import CATEGORIES
 
 KINDS = ("trajectory", "ratios", "sweep", "tornado", "distribution")
@@ -32,6 +34,7 @@ LABELS = {
     "aircraft": ("aircraft", "aircraft"),
 }
 COLOURS = {"USSR": "#b2182b", "Germany": "#4d4d4d"}
+_THOUSANDS = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 
 def _title(fig: Figure, what: str, scenario: str, date: str) -> None:
@@ -43,7 +46,7 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
     losses ``(side, day, loss, label)`` marked as the strength they imply (initial - loss)."""
     scn = out.prepared.scenario
     days = out.days
-    fig, axes = plt.subplots(2, 2, figsize=SIZE, dpi=DPI, sharex=True)
+    fig, axes = plt.subplots(2, 2, figsize=SIZE, dpi=DPI, sharex=True, layout="constrained")
     for k, (cat, ax) in enumerate(zip(CATEGORIES, axes.ravel(), strict=True)):
         for side in ("USSR", "Germany"):
             y = out.trajectory[side][0, 0, :, k]
@@ -60,46 +63,71 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
                            zorder=5, label=f"history: {label}")  # fmt: skip
         ax.set_title(LABELS[cat][0])
         ax.set_ylabel(LABELS[cat][1])
+        ax.yaxis.set_major_formatter(_THOUSANDS)  # 1,400,000 rather than 1.4 under a 1e6
         ax.grid(alpha=0.3)
         if k >= 2:
             ax.set_xlabel("days from the start")
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=8)
     _title(fig, "Strength by category", scn.name, scn.date)
-    fig.tight_layout(rect=(0, 0.08, 1, 0.9))
     return fig
 
 
+def ratio_ticks(extent: float) -> tuple[list[float], list[str]]:
+    """Ticks of a log2 ratio axis reaching ``extent`` (in log2 units): 1:1 at 0, then
+    2:1, 4:1, ... on the right and 1:2, 1:4, ... on the left, Soviet : German."""
+    top = max(2, int(np.ceil(extent)))
+    pos = list(range(-top, top + 1))
+    labels = [f"1:{2**-k}" if k < 0 else f"{2**k}:1" for k in pos]
+    return [float(k) for k in pos], labels
+
+
 def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
-    """Force ratios per category, Soviet : German (log scale, 1 : 1 marked)."""
+    """Force ratios per category, Soviet : German, drawn from parity (1:1) on a log2 scale
+    that is symmetric about it: a 2:1 edge and a 1:2 edge are bars of the same length on
+    either side, and every label sits inside the frame."""
     from forceratio.data.ratios import format_ratio
 
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
     su, de = forces["USSR"], forces["Germany"]
-    vals = np.where(de > 0, su / np.where(de > 0, de, 1.0), np.nan)
+    ok = (su > 0) & (de > 0)
+    logs = np.where(ok, np.log2(np.where(ok, su, 1.0) / np.where(ok, de, 1.0)), np.nan)
     names = [LABELS[c][0] for c in CATEGORIES]
-    colours = [COLOURS["USSR"] if v >= 1 else COLOURS["Germany"] for v in vals]
-    ax.barh(names, vals, color=colours)
-    ax.set_xscale("log")
-    ax.axvline(1.0, color="black", lw=1, ls="--", label="parity (1 : 1)")
-    for i, (s, g) in enumerate(zip(su, de, strict=True)):
-        ax.text(vals[i], i, f"  {format_ratio(float(s), float(g))}", va="center", fontsize=10)
-    ax.set_xlabel("Soviet / German strength (ratio, log scale)")
+    colours = [COLOURS["USSR"] if v >= 0 else COLOURS["Germany"] for v in logs]
+    pos = np.arange(len(names))
+    ax.barh(pos, np.nan_to_num(logs), left=0.0, color=colours, height=0.6)
+    extent = float(np.nanmax(np.abs(logs))) if np.any(ok) else 1.0
+    ticks, tick_labels = ratio_ticks(extent)
+    # room for the value labels beside the longest bar, inside the axes
+    reach = max(ticks[-1], extent + 0.45 * max(1.0, extent / 2))
+    ax.set_xlim(-reach, reach)
+    ax.set_xticks(ticks, tick_labels)
+    ax.set_yticks(pos, names)
+    ax.axvline(0.0, color="black", lw=1.2, label="parity (1:1)")
+    for i, (v, s, g) in enumerate(zip(logs, su, de, strict=True)):
+        text = format_ratio(float(s), float(g)).replace(" ", "")
+        if not np.isfinite(v):
+            ax.text(0.05, i, " no figure", va="center", fontsize=10)
+            continue
+        ha, gap = ("left", 0.08) if v >= 0 else ("right", -0.08)
+        ax.text(v + gap, i, text, va="center", ha=ha, fontsize=10, fontweight="bold")
+    ax.set_xlabel("Soviet : German strength (log scale, bars start at parity 1:1)")
     ax.set_ylabel("category")
     ax.invert_yaxis()
     from matplotlib.patches import Patch
 
-    ax.legend(
+    fig.legend(
         handles=[
             Patch(color=COLOURS["USSR"], label="Soviet superiority"),
             Patch(color=COLOURS["Germany"], label="German superiority"),
             ax.get_lines()[0],
         ],
-        loc="lower right",
+        loc="outside lower center",
+        ncol=3,
+        fontsize=9,
     )
     ax.grid(alpha=0.3, axis="x")
     _title(fig, "Force ratios at the start (USSR : Germany)", scenario, date)
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
     return fig
 
 
@@ -113,71 +141,96 @@ def sweep_heatmap(
     xb = pd.cut(df[x], bins=min(bins, df[x].nunique()))
     yb = pd.cut(df[y], bins=min(bins, df[y].nunique()))
     grid = df.groupby([yb, xb], observed=False)[outcome].mean().unstack()
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
     xs = [float(getattr(iv, "mid", np.nan)) for iv in grid.columns]
     ys = [float(getattr(iv, "mid", np.nan)) for iv in grid.index]
     z = grid.to_numpy(dtype=float)
     mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap="RdBu_r")
     cbar = fig.colorbar(mesh, ax=ax)
-    cbar.set_label(f"mean {outcome}")
+    cbar.set_label(f"mean {outcome_label(outcome)}")
     finite = z[np.isfinite(z)]
     if outcome == "attacker_margin" and finite.size and finite.min() < 0 < finite.max():
         ax.contour(xs, ys, z, levels=[0.0], colors="black")
         ax.plot([], [], color="black", label="margin 0: the winner flips")
     else:
-        ax.plot([], [], ls="none", label=f"{outcome}: {finite.min():.3g} .. {finite.max():.3g}")
+        ax.plot([], [], ls="none", label=f"from {finite.min():.3g} to {finite.max():.3g}")
     ax.legend(loc="upper right")
-    ax.set_xlabel(f"{x} (as swept)")
-    ax.set_ylabel(f"{y} (as swept)")
-    _title(fig, f"Sweep: {outcome}", scenario, date)
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    ax.set_xlabel(str(parameter_label(x)))
+    ax.set_ylabel(str(parameter_label(y)))
+    _title(fig, f"Sweep: {outcome_label(outcome)}", scenario, date)
     return fig
 
 
 def tornado(rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: str) -> Figure:
     """Sobol total- and first-order indices, largest first, with their intervals."""
     rows = sorted(rows, key=lambda r: r["ST"])
-    names = [r["parameter"] for r in rows]
+    names = [str(parameter_label(r["parameter"])) for r in rows]
     st = np.array([r["ST"] for r in rows])
     s1 = np.array([r["S1"] for r in rows])
     st_err = np.abs(np.array([r["ST_ci"] for r in rows]).T - st)
     s1_err = np.abs(np.array([r["S1_ci"] for r in rows]).T - s1)
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
     pos = np.arange(len(rows))
     ax.barh(pos + 0.2, st, height=0.4, xerr=st_err, color="#2166ac", label="total order (ST)")
     ax.barh(pos - 0.2, s1, height=0.4, xerr=s1_err, color="#92c5de", label="first order (S1)")
     ax.set_yticks(pos, names, fontsize=8)
-    ax.set_xlabel(f"Sobol index of {outcome} (share of variance, 95% bootstrap interval)")
+    ax.set_xlabel(
+        f"Sobol index of {outcome_label(outcome)} (share of variance, 95% bootstrap interval)"
+    )
     ax.set_ylabel("parameter")
     ax.axvline(0, color="black", lw=0.8)
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3, axis="x")
     _title(fig, "Sensitivity (tornado)", scenario, date)
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
     return fig
 
 
-def distribution(out: Any) -> Figure:
-    """Losses and duration over the stochastic replications of sample 0."""
+def distribution(out: Any, deterministic: Any | None = None) -> Figure:
+    """Men lost on each side and the days each run lasted, over the stochastic
+    replications of sample 0, with the deterministic run's value marked (``deterministic``:
+    the same scenario's deterministic :class:`Outcome`)."""
     scn = out.prepared.scenario
     pk = CATEGORIES.index("personnel")
-    fig, axes = plt.subplots(1, 3, figsize=SIZE, dpi=DPI)
+    fig, axes = plt.subplots(1, 3, figsize=SIZE, dpi=DPI, layout="constrained")
     for ax, side in zip(axes[:2], ("USSR", "Germany"), strict=True):
         v = out.losses[side][0, :, pk]
-        ax.hist(v, bins=30, color=COLOURS[side], alpha=0.8, label=f"{side}, {v.size} runs")
-        ax.axvline(float(np.median(v)), color="black", ls="--", label="median")
-        ax.set_xlabel(f"{side} men lost")
-        ax.set_ylabel("replications")
+        ax.hist(v, bins=30, color=COLOURS[side], alpha=0.8, label=f"{v.size} stochastic runs")
+        ax.axvline(float(np.median(v)), color="black", ls="--", label="their median")
+        if deterministic is not None:
+            d0 = float(deterministic.losses[side][0, 0, pk])
+            ax.axvline(d0, color="#1b7837", lw=2, label=f"deterministic: {d0:,.0f}")
+        ax.margins(x=0.08)
+        ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)  # room for the legend above the bars
+        ax.set_xlabel(f"{side} men lost, days 0-{scn.duration_days:g}")
+        ax.set_ylabel("runs")
+        ax.xaxis.set_major_formatter(_THOUSANDS)
+        ax.tick_params(axis="x", labelrotation=30)
         ax.legend(fontsize=8)
-    d = out.duration[0]
-    axes[2].hist(d, bins=30, color="#5e3c99", label="duration")
-    axes[2].set_xlabel("duration (days)")
-    axes[2].set_ylabel("replications")
-    axes[2].legend(fontsize=8)
+    _durations(axes[2], out, deterministic, scn.duration_days)
     p = float(out.attacker_wins[0].mean())
-    _title(fig, f"Stochastic replications: P({scn.attacker} wins) = {p:.2f}", scn.name, scn.date)
-    fig.tight_layout(rect=(0, 0, 1, 0.88))
+    _title(fig, f"Stochastic replications: P({scn.attacker} wins) = {p:.0%}", scn.name, scn.date)
     return fig
+
+
+def _durations(ax: Any, out: Any, deterministic: Any | None, limit: float) -> None:
+    """How the runs ended: one bar per day (0 to the limit), the runs that reached the
+    limit in their own colour, so 'every run went the distance' reads as such."""
+    d = np.asarray(out.duration[0], dtype=float)
+    at_limit = d >= limit - 1e-9
+    edges = np.arange(0.0, np.ceil(limit) + 1.0, 1.0)
+    if (~at_limit).any():
+        ax.hist(d[~at_limit], bins=edges, color="#5e3c99", label="ended earlier: a side broke")
+    ax.bar(limit, int(at_limit.sum()), width=1.0, align="edge", color="#b2abd2",
+           label=f"reached the {limit:g}-day limit: {int(at_limit.sum())}")  # fmt: skip
+    if deterministic is not None:
+        d0 = float(deterministic.duration[0, 0])
+        ax.axvline(d0 + (0.5 if d0 >= limit else 0.0), color="#1b7837", lw=2,
+                   label=f"deterministic: {d0:g} days")  # fmt: skip
+    ax.set_xlim(0.0, limit + 1.5)
+    ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)
+    ax.set_xlabel("days the run lasted")
+    ax.set_ylabel("runs")
+    ax.legend(fontsize=8, loc="upper left")
 
 
 def fit(rows: Sequence[dict[str, Any]], law: str, source: str) -> Figure:

@@ -10,6 +10,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from forceratio.plots.figures import to_png_bytes
@@ -45,20 +46,46 @@ def _img(png: bytes, alt: str) -> str:
 
 
 def _table(df: pd.DataFrame, digits: int = 3) -> str:
-    def fmt(v: Any) -> str:
+    """An HTML table; column names in words, whole numbers without decimals, relative
+    errors as signed percentages."""
+    from forceratio.plots.labels import percent
+
+    def fmt(col: str, v: Any) -> str:
         if v is None or (isinstance(v, float) and v != v):
             return "—"
+        if isinstance(v, bool | np.bool_):
+            return "yes" if v else "no"
         if isinstance(v, float):
-            return f"{v:,.{digits}f}" if abs(v) < 1e6 else f"{v:,.0f}"
+            if "error" in col:
+                return percent(v)
+            if v.is_integer() or abs(v) >= 100:
+                return f"{v:,.0f}"
+            return f"{v:.{digits}g}"
         return str(v)
 
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    cols = [str(c) for c in df.columns]
+    head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in cols)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(fmt(v))}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(f"<td>{html.escape(fmt(c, v))}</td>" for c, v in zip(cols, row, strict=True))
+        + "</tr>"
         for row in df.itertuples(index=False)
     )
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     return f'<div class="wide">{table}</div>'
+
+
+def _comparison(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The comparison as the CLI shows it: labelled rows, one column per scenario."""
+    from forceratio.plots.labels import comparison_rows
+
+    names = [str(r["scenario"]) for r in rows]
+    return pd.DataFrame(
+        [
+            {"": label, **dict(zip(names, vals, strict=True))}
+            for label, vals in comparison_rows(rows)
+        ]
+    )
 
 
 def build(
@@ -78,6 +105,7 @@ def build(
     from forceratio import __version__
     from forceratio import data as data_mod
     from forceratio.plots import figure
+    from forceratio.plots.labels import COMPARISON_NOTES, parameter_label
     from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.scenarios.compare import Session, compare
 
@@ -94,8 +122,9 @@ def build(
         "tables; reconstructed numbers and assumptions are marked as such.</p>",
         "<h2>Comparison</h2>",
         '<p class="note">One column per scenario; ratios are USSR : Germany; losses in men, '
-        "tanks and aircraft; relative errors are model / record - 1.</p>",
-        _table(pd.DataFrame(rows).set_index("scenario").T.reset_index(names="field")),
+        "tanks and aircraft; 'model v history' is model / record - 1.</p>",
+        _table(_comparison(rows)),
+        *(f'<p class="note">{html.escape(n)}</p>' for n in COMPARISON_NOTES),
     ]
     # calibration
     cal = None
@@ -117,8 +146,8 @@ def build(
                 pd.DataFrame(
                     [
                         {
-                            "parameter": k,
-                            "value": v,
+                            "parameter": str(parameter_label(f"attrition.{k}")),
+                            "value (per day)": v,
                             "95% CI low": cal.ci[k][0],
                             "95% CI high": cal.ci[k][1],
                         }
@@ -186,9 +215,12 @@ def build(
         params = pd.DataFrame(
             [
                 {
-                    "parameter": k,
+                    "parameter": str(parameter_label(k)),
+                    "path": k,
                     "value": v,
-                    "uncertainty range": str(scn.uncertainty.get(k, "")),
+                    "uncertainty range": (
+                        "{:g} to {:g}".format(*scn.uncertainty[k]) if k in scn.uncertainty else ""
+                    ),
                     "source": src.get(k, ""),
                 }
                 for k, v in sweepable(prep, cal.values if cal else None).items()

@@ -86,6 +86,7 @@ def scenario_row(
         row[f"model_{key}_losses_as_recorded"] = model
         row[f"error_{key}_losses"] = model / hist - 1.0
         row[f"historical_{key}_note"] = "; ".join(prep.records[j][0].label for j in js)
+        row[f"historical_{key}_days"] = sorted({float(prep.records[j][0].day) for j in js})
         if any(prep.records[j][0].lower_bound for j in js):
             row[f"historical_{key}_note"] += " (includes a lower bound)"
     if stochastic is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -175,3 +176,9 @@ class BattleResult:
         if traj is None:
             return np.zeros((self.n, 0))
         return np.asarray(np.einsum("ntk,nk->nt", traj, w))
+
+    def to_xarray(self) -> Any:
+        """The result as an ``xarray.Dataset`` (see :func:`forceratio.report.to_xarray`)."""
+        from forceratio.report import to_xarray
+
+        return to_xarray(self)

@@ -1,0 +1,222 @@
+"""What the explorer page asks, answered as JSON-ready data: the scenarios, a scenario's
+uncertain parameters (value, range, label, source), and one point's outcome with its
+trajectories, a quick sweep around it, and the 22 June record beside the model.
+
+No web framework here: :class:`Explorer` is plain Python, tested without a server.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from forceratio.errors import InputError
+from forceratio.scenarios.model import CATEGORIES, SIDES
+
+#: Samples of the quick sweep around the chosen point, and its half-width as a share of
+#: each parameter's declared range.
+QUICK_SAMPLES = 64
+QUICK_SPAN = 0.1
+HISTORY = "barbarossa-22june"
+
+
+@dataclass
+class Explorer:
+    """Caches the scenarios and calibrations of one server (one per process)."""
+
+    uncalibrated: bool = False
+    _session: Any = field(default=None, init=False, repr=False)
+    _prepared: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from forceratio.scenarios.session import Session
+
+        self._session = Session(None, self.uncalibrated)
+
+    def scenarios(self) -> list[dict[str, str]]:
+        from forceratio.scenarios import builtins
+
+        out = []
+        for name in builtins():
+            scn = self._prep(name).scenario
+            out.append({"name": name, "date": scn.date, "description": scn.description})
+        return out
+
+    def _prep(self, name: str) -> Any:
+        from forceratio.scenarios import builtins
+
+        if name not in builtins():
+            raise InputError("scenario", f"unknown scenario {name!r}")
+        if name not in self._prepared:
+            self._prepared[name] = self._session.prepare(name)
+        return self._prepared[name]
+
+    def _calibration(self, prep: Any) -> dict[str, float] | None:
+        cal = self._session.calibration_for(prep)
+        return dict(cal.values) if cal else None
+
+    def scenario(self, name: str) -> dict[str, Any]:
+        """The scenario's declared uncertain parameters, with their values and sources."""
+        from forceratio.plots.labels import parameter_label
+        from forceratio.scenarios.registry import parameter_sources, sweepable
+
+        prep = self._prep(name)
+        scn = prep.scenario
+        cal = self._calibration(prep)
+        base = sweepable(prep, cal)
+        sources = parameter_sources(prep, cal)
+        params = []
+        for path, (lo, hi) in scn.uncertainty.items():
+            if hi <= lo:
+                continue
+            lab = parameter_label(path)
+            params.append(
+                {
+                    "path": path,
+                    "label": str(lab),
+                    "unit": lab.unit,
+                    "low": lo,
+                    "high": hi,
+                    "value": min(max(base[path], lo), hi),
+                    "source": sources.get(path, ""),
+                }
+            )
+        return {
+            "name": name,
+            "date": scn.date,
+            "attacker": scn.attacker,
+            "description": scn.description,
+            "duration_days": scn.duration_days,
+            "notes": list(scn.notes),
+            "parameters": params,
+        }
+
+    def _values(self, name: str, values: Mapping[str, Any]) -> dict[str, float]:
+        """The page's values, refused as the CLI refuses them (one line naming the field)."""
+        from forceratio.scenarios.build import parameters, sweepable
+
+        prep = self._prep(name)
+        known = sweepable(prep)
+        out = {}
+        for path, v in values.items():
+            if path not in known:
+                raise InputError(path, "not a parameter of this scenario")
+            try:
+                x = float(v)
+            except (TypeError, ValueError):
+                raise InputError(path, f"expected a number, got {v!r}") from None
+            if not math.isfinite(x):
+                raise InputError(path, f"must be finite, got {v!r}")
+            out[path] = x
+        parameters(prep, {p: np.array([x]) for p, x in out.items()})  # the engine's checks
+        return out
+
+    def run(self, name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        """One point: outcome, trajectories, P(attacker wins) nearby, the record."""
+        from forceratio.scenarios.run import run
+        from forceratio.sweeps.evaluate import outcome_columns
+
+        prep = self._prep(name)
+        scn = prep.scenario
+        point = self._values(name, values)
+        cal = self._calibration(prep)
+        days = np.arange(0.0, scn.duration_days + 0.25, 0.5)
+        out = run(
+            prep, samples={p: np.array([x]) for p, x in point.items()}, calibration=cal, times=days
+        )
+        cols = outcome_columns(out)
+        pk = CATEGORIES.index("personnel")
+        w = out.built.weights[0]
+        trajectories = {
+            side: {
+                "men": out.trajectory[side][0, 0, :, pk].tolist(),
+                "power": (out.trajectory[side][0, 0] @ w).tolist(),
+            }
+            for side in SIDES
+        }
+        losses = {
+            side: {c: float(out.losses[side][0, 0, k]) for k, c in enumerate(CATEGORIES)}
+            for side in SIDES
+        }
+        return {
+            "scenario": name,
+            "values": point,
+            "attacker": scn.attacker,
+            "winner": str(out.winner[0, 0]),
+            "end_reason": str(out.end_reason[0, 0]),
+            "duration_days": float(out.duration[0, 0]),
+            "attacker_margin": float(cols["attacker_margin"][0, 0]),
+            "kept": {
+                "USSR": float(cols["soviet_surviving_share"][0, 0]),
+                "Germany": float(cols["german_surviving_share"][0, 0]),
+            },
+            "losses": losses,
+            "days": out.days.tolist(),
+            "trajectories": trajectories,
+            "nearby": self._nearby(name, point, cal),
+            "records": self._records(prep, out),
+            "history": self.history(),
+        }
+
+    def _nearby(
+        self, name: str, point: Mapping[str, float], cal: Mapping[str, float] | None
+    ) -> dict[str, Any]:
+        """P(attacker wins) over a quick random sweep of +-QUICK_SPAN of each declared range
+        around the point (seeded: the same point gives the same answer)."""
+        from forceratio.sweeps.design import Design
+        from forceratio.sweeps.evaluate import SweepSpec, evaluate, outcome_columns
+
+        scn = self._prep(name).scenario
+        rng = np.random.default_rng(20260612)
+        samples = {}
+        for path, (lo, hi) in scn.uncertainty.items():
+            if hi <= lo:
+                continue
+            x = point.get(path, (lo + hi) / 2)
+            half = QUICK_SPAN * (hi - lo)
+            a, b = max(lo, x - half), min(hi, x + half)
+            samples[path] = rng.uniform(a, b, QUICK_SAMPLES)
+        for path, x in point.items():
+            samples.setdefault(path, np.full(QUICK_SAMPLES, x))
+        spec = SweepSpec(
+            name, Design("random", (), 1, 0), calibration=tuple(sorted((cal or {}).items()))
+        )
+        out, _ = evaluate(spec, 0, QUICK_SAMPLES, samples=samples)
+        wins = np.asarray(outcome_columns(out)["attacker_wins"], dtype=bool)
+        return {
+            "attacker_win_probability": float(wins.mean()),
+            "samples": QUICK_SAMPLES,
+            "span": QUICK_SPAN,
+        }
+
+    def _records(self, prep: Any, out: Any) -> list[dict[str, Any]]:
+        """This scenario's own records beside the model's value of each."""
+        return [
+            {
+                "label": rec.label,
+                "side": rec.side,
+                "day": float(rec.day),
+                "history": float(fig.value[0]),
+                "model": float(out.record_model[0, 0, j]),
+                "lower_bound": rec.lower_bound,
+            }
+            for j, (rec, fig) in enumerate(prep.records)
+        ]
+
+    def history(self) -> list[dict[str, Any]]:
+        """The 22 June 1941 record (what happened), with its sources, for every page."""
+        prep = self._prep(HISTORY)
+        return [
+            {
+                "label": rec.label,
+                "side": rec.side,
+                "day": float(rec.day),
+                "value": float(fig.value[0]),
+                "lower_bound": rec.lower_bound,
+            }
+            for rec, fig in prep.records
+        ]

@@ -1,0 +1,93 @@
+"""The explorer's web server: one static page and a JSON API, on localhost by default.
+
+Starlette (the ASGI toolkit FastAPI is built on) with uvicorn: a few routes, no templates,
+no session state beyond the cached scenarios; the page draws its own charts (SVG) so
+nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from forceratio.app.model import Explorer
+from forceratio.errors import ForceratioError
+
+
+def _page(name: str) -> str:
+    return resources.files("forceratio.app").joinpath(f"static/{name}").read_text("utf-8")
+
+
+def _refuse(exc: Exception) -> JSONResponse:
+    return JSONResponse({"error": str(exc)}, status_code=400)
+
+
+def create_app(explorer: Explorer | None = None) -> Starlette:
+    """The ASGI application (``explorer`` shared by every request)."""
+    ex = explorer or Explorer()
+
+    async def index(request: Request) -> Response:
+        return HTMLResponse(_page("index.html"))
+
+    async def script(request: Request) -> Response:
+        return Response(_page("app.js"), media_type="text/javascript")
+
+    async def scenarios(request: Request) -> Response:
+        return JSONResponse(ex.scenarios())
+
+    async def scenario(request: Request) -> Response:
+        try:
+            return JSONResponse(ex.scenario(request.path_params["name"]))
+        except ForceratioError as exc:
+            return _refuse(exc)
+
+    async def run(request: Request) -> Response:
+        try:
+            body: Any = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError):
+            return JSONResponse({"error": "request: not JSON"}, status_code=400)
+        if not isinstance(body, dict) or not isinstance(body.get("values", {}), dict):
+            return JSONResponse({"error": "request: expected {scenario, values}"}, 400)
+        try:
+            return JSONResponse(ex.run(str(body.get("scenario")), body.get("values", {})))
+        except ForceratioError as exc:
+            return _refuse(exc)
+
+    return Starlette(
+        routes=[
+            Route("/", index),
+            Route("/app.js", script),
+            Route("/api/scenarios", scenarios),
+            Route("/api/scenario/{name}", scenario),
+            Route("/api/run", run, methods=["POST"]),
+        ]
+    )
+
+
+def serve(host: str = "127.0.0.1", port: int = 8050, open_browser: bool = True) -> None:
+    """Warm the caches (the calibration), then serve until interrupted."""
+    import socket
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from forceratio.errors import InputError
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise InputError("--port", f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    explorer = Explorer()
+    for s in explorer.scenarios()[:1]:
+        explorer.scenario(s["name"])
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, args=(f"http://{host}:{port}/",)).start()
+    uvicorn.run(create_app(explorer), host=host, port=port, log_level="warning")

@@ -1,0 +1,187 @@
+// The explorer page: no libraries, no network beyond this server.
+"use strict";
+const $ = (id) => document.getElementById(id);
+const fmt = (x) => Math.round(x).toLocaleString("en-US");
+const pct = (x) => (100 * x).toFixed(0) + "%";
+let current = null;     // the scenario shown
+let pending = false;    // a run is in flight
+let again = false;      // the values changed while it was
+
+function setState(s) { document.body.dataset.state = s; }
+
+async function getJSON(url, options) {
+  const r = await fetch(url, options);
+  const body = await r.json();
+  if (!r.ok) { throw new Error(body.error || r.statusText); }
+  return body;
+}
+
+function values() {
+  const out = {};
+  for (const box of document.querySelectorAll(".param input[type=number]")) {
+    out[box.dataset.path] = box.value;
+  }
+  return out;
+}
+
+function check() {
+  // refused here as the command line refuses them: a number, finite
+  for (const box of document.querySelectorAll(".param input[type=number]")) {
+    const v = box.value.trim();
+    if (v === "" || !Number.isFinite(Number(v))) {
+      box.classList.add("bad");
+      return box.dataset.path + ": expected a number, got '" + v + "'";
+    }
+    box.classList.remove("bad");
+  }
+  return null;
+}
+
+async function update() {
+  const problem = check();
+  if (problem) { $("error").textContent = problem; setState("error"); return; }
+  if (pending) { again = true; return; }
+  pending = true; setState("busy");
+  try {
+    const res = await getJSON("/api/run", {
+      method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({scenario: current.name, values: values()}),
+    });
+    show(res);
+    $("error").textContent = "";
+    document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
+    setState("ready");
+  } catch (e) {
+    $("error").textContent = e.message;
+    setState("error");
+  } finally {
+    pending = false;
+    if (again) { again = false; update(); }
+  }
+}
+
+function paramRow(p) {
+  const div = document.createElement("div");
+  div.className = "param";
+  const step = (p.high - p.low) / 100;
+  div.innerHTML =
+    '<label></label><div class="row"><input type="range"><input type="number"></div>' +
+    '<div class="range"></div><details><summary>source</summary><span></span></details>';
+  div.querySelector("label").textContent = p.label;
+  const range = div.querySelector("input[type=range]");
+  const box = div.querySelector("input[type=number]");
+  for (const el of [range, box]) { el.dataset.path = p.path; el.step = String(step); }
+  range.min = String(p.low); range.max = String(p.high); range.value = String(p.value);
+  range.setAttribute("aria-label", p.label);
+  box.value = String(+p.value.toFixed(4));
+  box.setAttribute("aria-label", p.label + " value");
+  div.querySelector(".range").textContent =
+    "declared range " + p.low + " to " + p.high + " (" + p.path + ")";
+  div.querySelector("details span").textContent = p.source || "no source recorded";
+  range.addEventListener("input", () => { box.value = range.value; update(); });
+  box.addEventListener("change", () => {
+    if (Number.isFinite(Number(box.value))) { range.value = box.value; }
+    update();
+  });
+  return div;
+}
+
+async function choose(name) {
+  setState("busy");
+  current = await getJSON("/api/scenario/" + encodeURIComponent(name));
+  $("description").textContent = current.description;
+  const params = $("params");
+  params.replaceChildren(...current.parameters.map(paramRow));
+  await update();
+}
+
+function show(res) {
+  $("winner").textContent = res.winner;
+  $("winner").className = "big " + res.winner;
+  $("margin").textContent = (res.attacker_margin >= 0 ? "+" : "") + res.attacker_margin.toFixed(3);
+  $("end").textContent = res.end_reason + " (" + res.duration_days + " days)";
+  const rows = [["", "USSR", "Germany"]];
+  for (const [k, name] of [["personnel", "men lost"], ["tanks", "tanks lost"], ["aircraft", "aircraft lost"]]) {
+    rows.push([name, fmt(res.losses.USSR[k]), fmt(res.losses.Germany[k])]);
+  }
+  rows.push(["combat power kept", pct(res.kept.USSR), pct(res.kept.Germany)]);
+  $("losses").innerHTML = rows.map((r, i) =>
+    "<tr>" + r.map((c) => (i ? "<td>" : "<th>") + c + (i ? "</td>" : "</th>")).join("") + "</tr>").join("");
+  $("p-attacker").textContent = pct(res.nearby.attacker_win_probability);
+  $("nearby-note").textContent = res.nearby.samples + " runs with every assumption drawn within ±" +
+    pct(res.nearby.span) + " of its range around this point; attacker: " + res.attacker + ".";
+  chart(res);
+  record(res);
+}
+
+function chart(res) {
+  const svg = $("chart"), W = 720, H = 300, L = 80, R = 110, T = 10, B = 35;
+  const days = res.days, sides = ["USSR", "Germany"];
+  const all = sides.flatMap((s) => res.trajectories[s].men);
+  const peak = Math.max(...all), step = 10 ** Math.floor(Math.log10(peak)) / 2;
+  const top = Math.ceil(peak * 1.02 / step) * step, x1 = days[days.length - 1];
+  const X = (d) => L + (W - L - R) * d / x1, Y = (v) => T + (H - T - B) * (1 - v / top);
+  let s = "";
+  for (let k = 0; k <= 4; k++) {
+    const v = top * k / 4;
+    s += `<line x1="${L}" x2="${W - R}" y1="${Y(v)}" y2="${Y(v)}" stroke="#eee"/>` +
+         `<text x="${L - 6}" y="${Y(v) + 4}" text-anchor="end">${fmt(v)}</text>`;
+  }
+  for (let d = 0; d <= x1; d += 5) {
+    s += `<text x="${X(d)}" y="${H - B + 16}" text-anchor="middle">${d}</text>`;
+  }
+  s += `<text x="${(L + W - R) / 2}" y="${H - 4}" text-anchor="middle">days from the start</text>`;
+  const colour = {USSR: "#b2182b", Germany: "#4d4d4d"};
+  for (const side of sides) {
+    const men = res.trajectories[side].men;
+    const pts = days.map((d, i) => X(d).toFixed(1) + "," + Y(men[i]).toFixed(1)).join(" ");
+    s += `<polyline fill="none" stroke="${colour[side]}" stroke-width="2" points="${pts}"/>`;
+    s += `<text x="${W - R + 6}" y="${Y(men[men.length - 1]) + 4}" fill="${colour[side]}">${side}</text>`;
+  }
+  svg.innerHTML = s;
+}
+
+function record(res) {
+  const box = $("record-body");
+  if (res.records.length) {
+    let h = "<table><tr><th>record (source)</th><th>day</th><th>history</th><th>model</th></tr>";
+    for (const r of res.records) {
+      h += `<tr><td>${r.side}: ${esc(r.label)}${r.lower_bound ? " (lower bound)" : ""}</td>` +
+           `<td>${r.day}</td><td>${fmt(r.history)}</td><td>${fmt(r.model)}</td></tr>`;
+    }
+    box.innerHTML = h + "</table>";
+    return;
+  }
+  let h = '<p class="note">This scenario never happened; what did happen from 22 June 1941 ' +
+          "(men lost, with their sources) beside this run's losses over " + res.duration_days +
+          " days:</p><table><tr><th>22 June 1941: record (source)</th><th>to day</th><th>men</th></tr>";
+  for (const r of res.history) {
+    h += `<tr><td>${r.side}: ${esc(r.label)}</td><td>${r.day}</td><td>${fmt(r.value)}</td></tr>`;
+  }
+  h += `<tr><th>this run: Soviet men lost</th><td>${res.duration_days}</td><td>${fmt(res.losses.USSR.personnel)}</td></tr>`;
+  h += `<tr><th>this run: German men lost</th><td>${res.duration_days}</td><td>${fmt(res.losses.Germany.personnel)}</td></tr>`;
+  box.innerHTML = h + "</table>";
+}
+
+function esc(t) {
+  const d = document.createElement("div"); d.textContent = t; return d.innerHTML;
+}
+
+async function start() {
+  try {
+    const list = await getJSON("/api/scenarios");
+    const sel = $("scenario");
+    for (const s of list) {
+      const o = document.createElement("option");
+      o.value = s.name; o.textContent = s.name + " (" + s.date + ")";
+      sel.appendChild(o);
+    }
+    sel.addEventListener("change", () => choose(sel.value).catch((e) => {
+      $("error").textContent = e.message; setState("error");
+    }));
+    await choose(list[0].name);
+  } catch (e) {
+    $("error").textContent = e.message; setState("error");
+  }
+}
+start();

@@ -1,0 +1,163 @@
+"""``forceratio discover``: the conditions under which an outcome holds (PRIM boxes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from forceratio.cli.data import TableOpt
+from forceratio.cli.output import Format, print_frame, print_json
+from forceratio.cli.scenarios import SetOpt, UncalOpt
+from forceratio.cli.sweeps import NoProgressOpt, VaryOpt, _progress_bar, _setup
+
+CHUNK = 8192
+
+
+def _sweep(
+    scenario: str,
+    vary: list[str] | None,
+    samples: int,
+    seed: int,
+    sets: list[str] | None,
+    table: list[str] | None,
+    uncalibrated: bool,
+    progress: bool,
+) -> tuple[Any, list[str]]:
+    """A Latin-hypercube sweep in memory: its table and the varied parameters."""
+    import pandas as pd
+
+    from forceratio.sweeps.design import Design
+    from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
+
+    prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    specs = [v for v in specs if v.high > v.low]
+    design = Design.make("lhs", specs, samples, seed)
+    spec = SweepSpec(
+        scenario, design, tuple(sets or ()), tuple(sorted(tables.items())), calibration
+    )
+    bar = _progress_bar() if progress else None
+    parts = []
+    if bar is not None:
+        bar.start()
+        task = bar.add_task(f"discover {prep.scenario.name}", total=samples)
+    try:
+        for start in range(0, samples, CHUNK):
+            parts.append(evaluate_chunk(spec, start, min(samples, start + CHUNK)))
+            if bar is not None:
+                bar.update(task, completed=min(samples, start + CHUNK))
+    finally:
+        if bar is not None:
+            bar.stop()
+    return pd.concat(parts, ignore_index=True), [v.path for v in specs]
+
+
+def _read(source: Path) -> tuple[Any, list[str]]:
+    from forceratio.errors import InputError
+    from forceratio.sweeps.store import ChunkStore
+
+    if not source.is_dir():
+        raise InputError("--from", f"{source} is not a sweep directory")
+    df = ChunkStore(source).read()
+    return df, [c for c in df.columns if "." in c]
+
+
+def discover_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
+    vary: VaryOpt = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=16, max=500_000, help="Samples of the sweep.")
+    ] = 2048,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the sweep.")] = None,
+    outcome: Annotated[
+        str,
+        typer.Option(
+            "--outcome",
+            help="winner (the attacker wins), defender, or COLUMN<VALUE / COLUMN>VALUE.",
+        ),
+    ] = "winner",
+    source: Annotated[
+        Path | None, typer.Option("--from", help="Read a sweep directory instead of running.")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Density a box must reach (0-1).")
+    ] = 0.8,
+    alpha: Annotated[float, typer.Option("--alpha", help="Share peeled per step.")] = 0.05,
+    min_mass: Annotated[
+        float, typer.Option("--min-mass", help="Smallest share of samples in a box.")
+    ] = 0.05,
+    max_boxes: Annotated[int, typer.Option("--max-boxes", min=1, max=20)] = 3,
+    trajectory: Annotated[
+        bool, typer.Option("--trajectory", help="Also show each box's peeling trajectory.")
+    ] = False,
+    no_progress: NoProgressOpt = False,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    sets: SetOpt = None,
+    table: TableOpt = None,
+    uncalibrated: UncalOpt = False,
+) -> None:
+    """Where in parameter space an outcome holds: PRIM boxes (Friedman & Fisher 1999),
+    each with its conditions, coverage, density and mass."""
+    from forceratio.errors import InputError
+    from forceratio.sweeps.discover import discover
+
+    if source is None:
+        if seed is None:
+            raise InputError("--seed", "discover runs a sweep: give an explicit --seed")
+        df, params = _sweep(
+            scenario, vary, samples, seed, sets, table, uncalibrated, not no_progress
+        )
+    else:
+        if vary:
+            raise InputError("--vary", "--from reads a finished sweep; its ranges are fixed")
+        df, params = _read(source)
+    boxes, words, n = discover(
+        df, params, outcome, threshold=threshold, alpha=alpha, min_mass=min_mass,
+        max_boxes=max_boxes,
+    )  # fmt: skip
+    if fmt is Format.json:
+        print_json([b.to_json(trajectory) for b in boxes])
+        return
+    _print_boxes(boxes, words, n, fmt, trajectory)
+
+
+def _print_boxes(boxes: list[Any], words: str, n: int, fmt: Format, trajectory: bool) -> None:
+    import pandas as pd
+
+    from forceratio.plots.labels import parameter_label
+
+    for i, box in enumerate(boxes, 1):
+        cond = box.conditions()
+        head = (
+            f"Box {i}: {words} in {box.density:.0%} of its samples (density); it holds "
+            f"{box.coverage:.0%} of all the samples where {words} (coverage) and "
+            f"{box.mass:.0%} of the {n:,} samples (mass)"
+        )
+        rows = [
+            {
+                "parameter": f"{parameter_label(c['parameter'])} ({c['parameter']})",
+                "from": c["low"],
+                "to": c["high"],
+                "swept": "{:.3g} to {:.3g}".format(*box.bounds[box.names.index(c["parameter"])]),
+            }
+            for c in cond
+        ]
+        if not rows:
+            print(head + ": no condition narrows it (the whole swept space).")
+            continue
+        print_frame(pd.DataFrame(rows), fmt, title=head, digits=3)
+        if fmt is Format.table:
+            print(
+                f"In words: {words} when "
+                + " and ".join(
+                    f"{parameter_label(c['parameter'])} is {c['low']:.3g} to {c['high']:.3g}"
+                    for c in cond
+                )
+                + f" ({box.density:.0%} of such samples)."
+            )
+        if trajectory:
+            steps = pd.DataFrame([vars(s) for s in box.trajectory])
+            steps.insert(0, "step", range(len(steps)))
+            print_frame(steps, fmt, title=f"Box {i}: peeling trajectory (chosen step "
+                        f"{box.chosen})", digits=3)  # fmt: skip

@@ -1,0 +1,29 @@
+"""``forceratio app``: the explorer in the browser (needs the ``app`` extra)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def app_command(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8050,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Do not open a browser window.")
+    ] = False,
+) -> None:
+    """Serve the explorer: pick a scenario, move its assumptions, see the outcome."""
+    from forceratio.errors import InputError
+
+    try:
+        from forceratio.app.server import serve
+    except ImportError:
+        raise InputError(
+            "app", "the explorer needs its extra: python -m pip install -e '.[app]'"
+        ) from None
+    print(f"forceratio explorer on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
+    serve(host, port, open_browser=not no_browser)

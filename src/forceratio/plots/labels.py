@@ -1,0 +1,176 @@
+"""Human labels: what a parameter path or an outcome field is called on a page or a
+terminal, with its unit, and how its value is written (percentages, whole people).
+
+:func:`parameter_label` is the one place parameter names become words: it reads the
+parameter registry (:data:`forceratio.scenarios.registry.LABELS`), so no second table of
+parameters is kept here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Label:
+    """A human label and the unit its values are in ('' for a pure number)."""
+
+    text: str
+    unit: str = ""
+
+    def __str__(self) -> str:
+        if not self.unit or self.unit in self.text:  # 'German quality (× calibrated)'
+            return self.text
+        return f"{self.text} ({self.unit})"
+
+
+def parameter_label(path: str) -> Label:
+    """The label and unit of a sweepable parameter (``modifiers.quality.Germany``), from
+    the parameter registry; a path the registry does not know stays as written."""
+    from forceratio.scenarios.registry import LABELS
+
+    text, unit = LABELS.get(path, (path, ""))
+    return Label(text, unit)
+
+
+def percent(x: float, signed: bool = True) -> str:
+    """``-0.156`` -> ``-16%`` (the CLI's way)."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    return f"{x:+.0%}" if signed else f"{x:.0%}"
+
+
+def whole(x: float) -> str:
+    """People, tanks, aircraft: whole numbers with thousands separators."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    return f"{x:,.0f}"
+
+
+def cell(key: str, v: Any) -> str:
+    """A comparison value written for a reader, by the kind of field it is."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "—"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if key.startswith("error_"):
+        return percent(float(v))
+    if key.endswith("_rate"):
+        return f"{float(v):.4f}"
+    if key in ("loss_exchange_ratio", "combat_power_ratio", "combat_power_ratio_unmodified"):
+        return f"{float(v):.2f}"
+    if key == "attacker_win_probability" or key.endswith("_share"):
+        return percent(float(v), signed=False)
+    if key == "duration_days":
+        return f"{float(v):g}"
+    if isinstance(v, float):
+        return whole(v)
+    return str(v)
+
+
+#: The comparison's fields as a reader sees them, in order; ``{window}`` is the run's window,
+#: ``{rec_soviet}``/``{rec_german}`` the days of the historical records.
+COMPARISON: tuple[tuple[str, str], ...] = (
+    ("date", "date"),
+    ("attacker", "attacker"),
+    ("surprised", "surprised side"),
+    ("ratio_personnel", "men at the start, USSR : Germany"),
+    ("ratio_guns_mortars", "guns & mortars, USSR : Germany"),
+    ("ratio_tanks", "tanks, USSR : Germany"),
+    ("ratio_aircraft", "aircraft, USSR : Germany"),
+    ("combat_power_ratio_text", "destroying power on day 0, USSR : Germany (b)"),
+    ("duration_days", "days run"),
+    ("end_reason", "how the run ended"),
+    ("winner", "winner (a)"),
+    ("soviet_losses", "Soviet men lost, {window} (model)"),
+    ("german_losses", "German men lost, {window} (model)"),
+    ("loss_exchange_ratio", "Soviet men lost per German, {window}"),
+    ("soviet_tanks_lost", "Soviet tanks lost, {window}"),
+    ("german_tanks_lost", "German tanks lost, {window}"),
+    ("soviet_aircraft_lost", "Soviet aircraft lost, {window}"),
+    ("german_aircraft_lost", "German aircraft lost, {window}"),
+    ("historical_soviet_losses", "Soviet men lost to day {rec_soviet} (history)"),
+    ("model_soviet_losses_as_recorded", "Soviet men lost to day {rec_soviet} (model)"),
+    ("error_soviet_losses", "model v history, Soviet men"),
+    ("historical_german_losses", "German men lost to day {rec_german} (history)"),
+    ("model_german_losses_as_recorded", "German men lost to day {rec_german} (model)"),
+    ("error_german_losses", "model v history, German men"),
+    ("attacker_win_probability", "P(attacker wins), stochastic runs"),
+    ("soviet_losses_q05", "Soviet men lost, {window}, 5% quantile"),
+    ("soviet_losses_q95", "Soviet men lost, {window}, 95% quantile"),
+    ("german_losses_q05", "German men lost, {window}, 5% quantile"),
+    ("german_losses_q95", "German men lost, {window}, 95% quantile"),
+    ("german_rate", "German kill rate (per day) (c)"),
+    ("soviet_rate", "Soviet kill rate (per day) (c)"),
+)
+
+#: What the lettered labels mean (printed under the comparison).
+COMPARISON_NOTES: tuple[str, ...] = (
+    "(a) winner: the side that keeps the larger share of its starting combat power when the "
+    "run ends (the day limit, or a side's break point); not territory, not who attacked.",
+    "(b) combat power destroyed per day at the start: each side's combat power (division "
+    "slices) x its surprise, posture and air modifiers x its kill rate; 1 : 57 means the "
+    "Germans destroy 57 times as much a day.",
+    "(c) combat power of the enemy put out of action per day per unit of one's own; "
+    "'calibrated' rates are fitted to the 22 June losses.",
+)
+
+
+def _days_text(days: Any) -> str:
+    vals = sorted({float(d) for d in days})
+    if not vals:
+        return "?"
+    lo, hi = vals[0], vals[-1]
+    return f"{hi:g}" if lo == hi else f"{lo:g}-{hi:g}"
+
+
+def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """The comparison as (label, one text per scenario) rows, for terminals and pages.
+    A window shared by every scenario goes in the label ("days 0-30", "to day 15-18");
+    windows that differ get a row of their own ("record's day", "days run")."""
+    ends = {float(r["duration_days"]) for r in rows if r.get("duration_days") is not None}
+    windows = {"window": f"days 0-{ends.pop():g}" if len(ends) == 1 else "to the end of the run"}
+    per_row: dict[str, list[str]] = {}
+    for side in ("soviet", "german"):
+        days = [_days_text(r.get(f"historical_{side}_days", [])) for r in rows]
+        shown = {d for d, r in zip(days, rows, strict=True) if f"historical_{side}_days" in r}
+        if len(shown) <= 1:
+            windows[f"rec_{side}"] = shown.pop() if shown else "?"
+        else:
+            windows[f"rec_{side}"] = "the record's day"
+            per_row[f"historical_{side}_losses"] = [d if d != "?" else "—" for d in days]
+    out = []
+    for key, label in COMPARISON:
+        if not any(key in r for r in rows):
+            continue
+        text = label.format(**windows).replace("to day the record's day", "to the record's day")
+        out.append((text, [cell(key, r.get(key)) for r in rows]))
+        if key in per_row:
+            side = key.split("_")[1].capitalize()
+            out.append((f"{side} record's day (days from the start)", per_row[key]))
+    return out
+
+
+#: Sweep outcomes (columns of a sweep's result) in words.
+OUTCOMES: dict[str, str] = {
+    "soviet_losses": "Soviet men lost",
+    "german_losses": "German men lost",
+    "soviet_tanks_lost": "Soviet tanks lost",
+    "german_tanks_lost": "German tanks lost",
+    "soviet_aircraft_lost": "Soviet aircraft lost",
+    "german_aircraft_lost": "German aircraft lost",
+    "loss_exchange_ratio": "Soviet men lost per German",
+    "soviet_surviving_share": "share of Soviet combat power kept",
+    "german_surviving_share": "share of German combat power kept",
+    "attacker_margin": "attacker's margin (share kept, attacker minus defender)",
+    "duration_days": "days the run lasted",
+    "attacker_win_probability": "P(attacker wins)",
+    "attacker_wins": "the attacker wins",
+}
+
+
+def outcome_label(name: str) -> str:
+    """A sweep outcome in words (the name itself when unknown)."""
+    return OUTCOMES.get(name, name.replace("_", " "))

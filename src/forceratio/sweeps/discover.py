@@ -1,0 +1,300 @@
+"""Scenario discovery: the boxes of parameter space where an outcome holds, by the Patient
+Rule Induction Method (PRIM) of Friedman & Fisher (1999), as scenario discovery uses it
+(Bryant & Lempert 2010; Kwakkel & Jaxa-Rozen 2016).
+
+A box is a set of conditions ``low <= parameter <= high``.  For the points of a sweep
+(``x``, shape (n, d)) and a yes/no outcome (``y``, shape (n,)):
+
+- *coverage*: the share of all the points where the outcome holds that fall in the box;
+- *density*: the share of the points in the box where the outcome holds;
+- *mass*: the share of all points that fall in the box.
+
+Peeling (F&F section 3): from the box holding every point, repeatedly cut off the
+``alpha`` share of the box's points at the low or the high end of one parameter, whichever
+of the 2d candidate cuts leaves the highest density, until the box would hold less than
+``min_mass`` of the points.  Each step is a point of the *peeling trajectory*; the box
+chosen is the one with the largest coverage whose density reaches ``threshold`` (the
+densest one when none does).  Pasting (F&F section 4) then widens the chosen box again,
+``alpha`` at a time, while that raises its density.  Covering (F&F section 5): the points
+of a box found are set aside and the search repeats on the rest, for up to ``max_boxes``
+boxes, stopping when a box's density falls below ``threshold``.
+
+Written here rather than taken from the EMA Workbench (``ema_workbench.analysis.prim``):
+see README, "Scenario discovery".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from forceratio.errors import InputError
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One box on the peeling trajectory."""
+
+    coverage: float
+    density: float
+    mass: float
+    n: int
+    restricted: int  # how many parameters the box restricts
+
+
+@dataclass(frozen=True)
+class Box:
+    """A box: its limits on every parameter (``names`` order), and the statistics of the
+    points it holds, measured on the whole sweep."""
+
+    names: tuple[str, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+    bounds: tuple[tuple[float, float], ...]  # the sweep's range of each parameter
+    coverage: float
+    density: float
+    mass: float
+    n: int
+    trajectory: tuple[Step, ...] = field(default=(), repr=False)
+    chosen: int = 0  # index of the box on its trajectory
+
+    def conditions(self) -> list[dict[str, Any]]:
+        """The restricted parameters only: ``{parameter, low, high}``."""
+        out = []
+        for j, name in enumerate(self.names):
+            lo, hi = self.bounds[j]
+            if self.low[j] > lo or self.high[j] < hi:
+                out.append({"parameter": name, "low": self.low[j], "high": self.high[j]})
+        return out
+
+    def to_json(self, trajectory: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "conditions": self.conditions(),
+            "coverage": self.coverage,
+            "density": self.density,
+            "mass": self.mass,
+        }
+        if trajectory:
+            d["trajectory"] = [vars(s) for s in self.trajectory]
+            d["chosen_step"] = self.chosen
+        return d
+
+
+def _inside(x: FloatArray, low: FloatArray, high: FloatArray) -> BoolArray:
+    return np.asarray(np.all((x >= low) & (x <= high), axis=1))
+
+
+def _peel(
+    x: FloatArray, y: BoolArray, low: FloatArray, high: FloatArray, alpha: float, min_n: int
+) -> tuple[FloatArray, FloatArray] | None:
+    """The best of the 2d cuts of ``alpha`` of the box's points, or None when no cut keeps
+    ``min_n`` points."""
+    inside = _inside(x, low, high)
+    xb, yb = x[inside], y[inside]
+    best: tuple[float, int, int, float] | None = None  # density, n kept, (dim, side), edge
+    for j in range(x.shape[1]):
+        col = xb[:, j]
+        for side in (0, 1):
+            edge = float(np.quantile(col, alpha if side == 0 else 1.0 - alpha))
+            keep = col >= edge if side == 0 else col <= edge
+            if side == 0 and edge <= low[j]:  # ties: cut strictly past the edge
+                keep = col > edge
+            if side == 1 and edge >= high[j]:
+                keep = col < edge
+            n = int(keep.sum())
+            if n < min_n or n == col.size:
+                continue
+            dens = float(yb[keep].mean())
+            if best is None or (dens, n) > (best[0], best[1]):
+                new_edge = float(col[keep].min() if side == 0 else col[keep].max())
+                best = (dens, n, 2 * j + side, new_edge)
+    if best is None:
+        return None
+    lo, hi = low.copy(), high.copy()
+    j, side = divmod(best[2], 2)
+    if side == 0:
+        lo[j] = best[3]
+    else:
+        hi[j] = best[3]
+    return lo, hi
+
+
+def _paste(
+    x: FloatArray, y: BoolArray, low: FloatArray, high: FloatArray, alpha: float
+) -> tuple[FloatArray, FloatArray]:
+    """Widen the box while one of the 2d widenings by ``alpha`` of its points raises the
+    density (F&F section 4)."""
+    while True:
+        inside = _inside(x, low, high)
+        n_in = int(inside.sum())
+        dens = float(y[inside].mean()) if n_in else 0.0
+        step = max(1, int(np.ceil(alpha * n_in)))
+        best: tuple[float, FloatArray, FloatArray] | None = None
+        for j in range(x.shape[1]):
+            others = _inside(np.delete(x, j, axis=1), np.delete(low, j), np.delete(high, j))
+            for side in (0, 1):
+                cand = x[others & ((x[:, j] < low[j]) if side == 0 else (x[:, j] > high[j])), j]
+                if cand.size == 0:
+                    continue
+                cand = np.sort(cand)
+                # the ``step`` points nearest the box come in
+                k = min(step, cand.size)
+                edge = float(cand[-k] if side == 0 else cand[k - 1])
+                lo, hi = low.copy(), high.copy()
+                if side == 0:
+                    lo[j] = edge
+                else:
+                    hi[j] = edge
+                sel = _inside(x, lo, hi)
+                d2 = float(y[sel].mean())
+                if d2 > dens and (best is None or d2 > best[0]):
+                    best = (d2, lo, hi)
+        if best is None:
+            return low, high
+        _, low, high = best
+
+
+def prim(
+    x: FloatArray,
+    y: Any,
+    names: Sequence[str],
+    *,
+    alpha: float = 0.05,
+    min_mass: float = 0.05,
+    threshold: float = 0.8,
+    max_boxes: int = 3,
+    paste: bool = True,
+) -> list[Box]:
+    """Boxes where ``y`` holds, best first (see the module docstring)."""
+    x = np.asarray(x, dtype=float)
+    yy = np.asarray(y, dtype=bool)
+    if x.ndim != 2 or x.shape[0] != yy.size or x.shape[1] != len(names):
+        raise InputError("--vary", "need one value per sample for every parameter")
+    if not 0.0 < alpha < 0.5:
+        raise InputError("--alpha", f"must be in (0, 0.5), got {alpha:g}")
+    if not 0.0 < min_mass < 1.0:
+        raise InputError("--min-mass", f"must be in (0, 1), got {min_mass:g}")
+    if not 0.0 <= threshold <= 1.0:
+        raise InputError("--threshold", f"must be in [0, 1], got {threshold:g}")
+    if not np.all(np.isfinite(x)):
+        raise InputError("--from", "parameter values must be finite")
+    n_all = yy.size
+    total = int(yy.sum())
+    bounds = tuple((float(c.min()), float(c.max())) for c in x.T) if n_all else ()
+    boxes: list[Box] = []
+    remaining = np.ones(n_all, dtype=bool)
+    min_n = max(1, int(np.ceil(min_mass * n_all)))
+    while len(boxes) < max_boxes and total and yy[remaining].any():
+        xr, yr = x[remaining], yy[remaining]
+        low = np.array([b[0] for b in bounds])
+        high = np.array([b[1] for b in bounds])
+        path = [(low, high)]
+        while True:
+            nxt = _peel(xr, yr, path[-1][0], path[-1][1], alpha, min_n)
+            if nxt is None:
+                break
+            path.append(nxt)
+        steps = []
+        for lo, hi in path:
+            sel = _inside(xr, lo, hi)
+            n = int(sel.sum())
+            restricted = int(np.sum((lo > low) | (hi < high)))
+            steps.append(
+                Step(float(yr[sel].sum() / total), float(yr[sel].mean()), n / n_all, n, restricted)
+            )
+        good = [i for i, s in enumerate(steps) if s.density >= threshold]
+        chosen = good[0] if good else int(np.argmax([s.density for s in steps]))
+        lo, hi = path[chosen]
+        if paste:
+            lo, hi = _paste(xr, yr, lo, hi, alpha)
+        sel = _inside(xr, lo, hi)
+        dens = float(yr[sel].mean())
+        if boxes and dens < threshold:
+            break
+        boxes.append(
+            Box(
+                tuple(names),
+                tuple(float(v) for v in lo),
+                tuple(float(v) for v in hi),
+                bounds,
+                float(yr[sel].sum() / total),
+                dens,
+                float(sel.sum() / n_all),
+                int(sel.sum()),
+                tuple(steps),
+                chosen,
+            )
+        )
+        idx = np.flatnonzero(remaining)
+        remaining[idx[sel]] = False
+        if not boxes[-1].conditions():  # the whole space: nothing more to cover
+            break
+    return boxes
+
+
+_OPS = ("<=", ">=", "<", ">")
+
+
+def outcome_holds(df: Any, outcome: str) -> tuple[BoolArray, str]:
+    """Whether ``outcome`` holds in each row of a sweep's table, and the outcome in words:
+    ``winner`` (the attacker wins), ``defender`` (the defender wins), or a threshold on an
+    outcome column (``soviet_losses<500000``, ``attacker_margin>=0.1``)."""
+    from forceratio.plots.labels import outcome_label
+    from forceratio.sweeps.evaluate import OUTCOMES
+
+    text = outcome.replace(" ", "")
+    if text in ("winner", "attacker"):
+        return np.asarray(df["attacker_wins"], dtype=bool), "the attacker wins"
+    if text == "defender":
+        held = ~np.asarray(df["attacker_wins"], dtype=bool) & (np.asarray(df["winner"]) != "draw")
+        return np.asarray(held), "the defender wins"
+    for op in _OPS:
+        name, sep, value = text.partition(op)
+        if not sep:
+            continue
+        if name not in OUTCOMES:
+            raise InputError("--outcome", f"unknown outcome {name!r}; choose {', '.join(OUTCOMES)}")
+        try:
+            level = float(value)
+        except ValueError:
+            raise InputError("--outcome", f"{value!r} is not a number") from None
+        col = np.asarray(df[name], dtype=float)
+        held = {"<=": col <= level, ">=": col >= level, "<": col < level, ">": col > level}[op]
+        return np.asarray(held & np.isfinite(col)), f"{outcome_label(name)} {op} {level:g}"
+    raise InputError(
+        "--outcome", f"expected winner, defender or COLUMN<VALUE / COLUMN>VALUE, got {outcome!r}"
+    )
+
+
+def discover(
+    df: Any, params: Sequence[str], outcome: str = "winner", **options: Any
+) -> tuple[list[Box], str, int]:
+    """PRIM boxes of a sweep's table (one row per sample and replication): with
+    replications, the outcome of a sample is whether it holds in at least half of its runs.
+    Returns the boxes, the outcome in words and the number of samples."""
+    if df.empty:
+        raise InputError("--from", "the sweep holds no rows")
+    missing = [p for p in params if p not in df.columns]
+    if missing:
+        raise InputError("--vary", f"the sweep did not vary {missing[0]!r}")
+    held, words = outcome_holds(df, outcome)
+    if "sample" in df.columns and df["sample"].duplicated().any():
+        frame = df[["sample", *params]].assign(_held=held)
+        per = frame.groupby("sample", sort=True).agg(
+            {**dict.fromkeys(params, "first"), "_held": "mean"}
+        )
+        x = per[list(params)].to_numpy(dtype=float)
+        y = per["_held"].to_numpy() >= 0.5
+    else:
+        x = df[list(params)].to_numpy(dtype=float)
+        y = held
+    if not y.any():
+        raise InputError("--outcome", f"{words}: in none of the {y.size} samples")
+    return prim(x, y, list(params), **options), words, int(y.size)

@@ -1,0 +1,83 @@
+"""The explorer's answers without a server: parameters with labels, ranges and sources;
+one point's outcome agrees with ``forceratio compare``; bad values are refused naming the
+field, as the command line refuses them."""
+
+from __future__ import annotations
+
+import pytest
+
+from forceratio.app.model import QUICK_SAMPLES, Explorer
+from forceratio.errors import InputError
+from forceratio.scenarios.compare import compare
+
+SCN = "strike-12june-strip"
+
+
+@pytest.fixture(scope="module")
+def explorer() -> Explorer:
+    return Explorer()
+
+
+def test_parameters_carry_range_label_and_source(explorer: Explorer) -> None:
+    info = explorer.scenario(SCN)
+    paths = {p["path"] for p in info["parameters"]}
+    assert "modifiers.quality.Germany" in paths
+    for p in info["parameters"]:
+        assert p["low"] < p["high"]
+        assert p["low"] <= p["value"] <= p["high"]
+        assert p["label"]
+        assert "." not in p["label"]
+        assert p["source"]
+
+
+def test_the_default_point_is_the_compare_row(explorer: Explorer) -> None:
+    info = explorer.scenario(SCN)
+    res = explorer.run(SCN, {p["path"]: p["value"] for p in info["parameters"]})
+    row = compare([SCN])[0]
+    assert res["winner"] == row["winner"]
+    assert res["losses"]["USSR"]["personnel"] == pytest.approx(row["soviet_losses"], rel=1e-6)
+    assert res["losses"]["Germany"]["personnel"] == pytest.approx(row["german_losses"], rel=1e-6)
+    assert res["nearby"]["samples"] == QUICK_SAMPLES
+    assert 0.0 <= res["nearby"]["attacker_win_probability"] <= 1.0
+    assert len(res["days"]) == len(res["trajectories"]["USSR"]["men"])
+    # the 22 June record beside every scenario, with its sources in the labels
+    assert any("Krivosheev" in r["label"] for r in res["history"])
+
+
+def test_german_quality_flips_the_strike(explorer: Explorer) -> None:
+    low = explorer.run(SCN, {"modifiers.quality.Germany": 0.2})
+    high = explorer.run(SCN, {"modifiers.quality.Germany": 1.1})
+    assert low["winner"] == "USSR"
+    assert high["winner"] == "Germany"
+    assert low["attacker_margin"] > 0 > high["attacker_margin"]
+
+
+def test_the_22_june_scenario_shows_its_records_beside_the_model(explorer: Explorer) -> None:
+    res = explorer.run("barbarossa-22june", {})
+    assert res["records"]
+    for r in res["records"]:
+        assert r["history"] > 0
+        assert r["model"] > 0
+
+
+@pytest.mark.parametrize(
+    ("values", "needle"),
+    [
+        ({"breakpoints.USSR": "abc"}, "breakpoints.USSR: expected a number"),
+        ({"breakpoints.USSR": 1.5}, "breakpoints.USSR: must be in [0, 1)"),
+        ({"modifiers.quality.Germany": -1}, "modifiers.quality.Germany: must be"),
+        ({"modifiers.quality.Germany": "inf"}, "must be finite"),
+        ({"no.such.thing": 1}, "no.such.thing: not a parameter"),
+    ],
+)
+def test_bad_values_are_refused_naming_the_field(
+    explorer: Explorer, values: dict[str, object], needle: str
+) -> None:
+    with pytest.raises(InputError) as err:
+        explorer.run(SCN, values)
+    assert needle in str(err.value)
+
+
+def test_unknown_scenario(explorer: Explorer) -> None:
+    with pytest.raises(InputError, match="unknown scenario"):
+        explorer.scenario("no-such")

@@ -1,0 +1,192 @@
+"""The explorer served on 127.0.0.1: the JSON API over HTTP, then the page driven by
+Debian's chromium through Playwright: load the page, move a slider, see the outcome
+change; bad values refused in the page; a source one click away."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import uvicorn
+
+from forceratio.app.model import Explorer
+from forceratio.app.server import create_app
+
+SCN = "strike-12june-strip"
+
+
+@pytest.fixture(scope="module")
+def explorer() -> Explorer:
+    return Explorer()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(explorer: Explorer) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(explorer), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise AssertionError("the server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+# the browser talks to the test server only: no background updates, sync or metrics
+QUIET = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)")
+        pytest.skip("chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=QUIET)
+        yield b
+        b.close()
+
+
+def _get(url: str, body: bytes | None = None) -> tuple[int, Any, str]:
+    req = urllib.request.Request(url, data=body, method="POST" if body is not None else "GET")
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            status, text, kind = r.status, r.read().decode(), r.headers["content-type"]
+    except urllib.error.HTTPError as e:
+        status, text, kind = e.code, e.read().decode(), e.headers["content-type"]
+    data = json.loads(text) if kind.startswith("application/json") else text
+    return status, data, kind
+
+
+def test_the_json_api(server: str) -> None:
+    status, page, kind = _get(server)
+    assert status == 200
+    assert kind.startswith("text/html")
+    assert "forceratio explorer" in page
+    assert "http" not in page  # nothing is fetched from the network
+    assert _get(server + "app.js")[2].startswith("text/javascript")
+    assert SCN in [s["name"] for s in _get(server + "api/scenarios")[1]]
+    assert _get(server + f"api/scenario/{SCN}")[1]["parameters"]
+    run = json.dumps({"scenario": SCN, "values": {}}).encode()
+    status, res, _ = _get(server + "api/run", run)
+    assert status == 200
+    assert res["winner"] in ("USSR", "Germany", "draw")
+    bad = json.dumps({"scenario": SCN, "values": {"breakpoints.USSR": 2}}).encode()
+    status, res, _ = _get(server + "api/run", bad)
+    assert status == 400
+    assert res["error"].startswith("breakpoints.USSR: must be in [0, 1)")
+    assert _get(server + "api/run", b"{not json")[0] == 400
+    assert _get(server + "api/scenario/nope")[0] == 400
+
+
+def _ready(page: object, runs: int) -> None:
+    page.wait_for_function(  # type: ignore[attr-defined]
+        f"document.body.dataset.state === 'ready' && Number(document.body.dataset.runs) > {runs}",
+        timeout=60_000,
+    )
+
+
+@pytest.mark.slow
+def test_moving_a_slider_changes_the_outcome(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server)
+    _ready(page, 0)
+    assert page.input_value("#scenario") == SCN
+    before = (page.inner_text("#winner"), page.inner_text("#margin"))
+    assert before[0] == "Germany"
+    runs = int(page.get_attribute("body", "data-runs"))
+    slider = page.locator('input[type=range][data-path="modifiers.quality.Germany"]')
+    slider.focus()
+    page.keyboard.press("Home")  # the user drags German quality to the bottom of its range
+    _ready(page, runs)
+    after = (page.inner_text("#winner"), page.inner_text("#margin"))
+    assert after[0] == "USSR"
+    assert after[1] != before[1]
+    low = slider.get_attribute("min")  # the bottom of the declared range
+    assert low is not None
+    box = 'input[type=number][data-path="modifiers.quality.Germany"]'
+    assert float(page.input_value(box)) == float(low)
+    assert page.inner_text("#p-attacker").endswith("%")
+    assert page.locator("#chart polyline").count() == 2
+    assert not errors
+
+
+@pytest.mark.slow
+def test_bad_values_are_refused_in_the_page(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server)
+    _ready(page, 0)
+    box = page.locator('input[type=number][data-path="breakpoints.USSR"]')
+    box.fill("1.5")
+    box.press("Enter")
+    box.blur()
+    page.wait_for_function("document.body.dataset.state === 'error'", timeout=60_000)
+    assert page.inner_text("#error").startswith("breakpoints.USSR: must be in [0, 1)")
+    winner = page.inner_text("#winner")
+    box.fill("0.3")
+    box.blur()
+    page.wait_for_function("document.body.dataset.state === 'ready'", timeout=60_000)
+    assert page.inner_text("#error") == ""
+    assert page.inner_text("#winner") == winner
+
+
+@pytest.mark.slow
+def test_a_source_is_one_click_away(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server)
+    _ready(page, 0)
+    param = page.locator(".param").filter(has=page.locator('[data-path="breakpoints.USSR"]'))
+    source = param.locator("details span")
+    assert not source.is_visible()
+    param.locator("summary").click()
+    assert source.is_visible()
+    assert "ASSUMPTION" in source.inner_text()
+
+
+def test_a_busy_port_is_one_clear_line() -> None:
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        res = subprocess.run(
+            [sys.executable, "-m", "forceratio", "app", "--no-browser", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert res.returncode == 2
+    assert res.stderr.startswith(f"forceratio: error: --port: cannot listen on 127.0.0.1:{port}")
+    assert "Traceback" not in res.stderr

@@ -1,0 +1,194 @@
+"""The figures read right: measured on the drawn artists through the Agg renderer (text
+bounding boxes in pixels, bar geometry in data units), not by eye."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from forceratio.plots import figure, figures
+from forceratio.plots.labels import parameter_label
+
+
+def _drawn_texts(fig: Figure) -> list[Text]:
+    """The texts a reader sees: titles, axis labels, tick labels in view, annotations,
+    legends."""
+    out: list[Text] = [*fig.texts]
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None:
+        out.append(sup)
+    for leg in fig.legends:
+        out += leg.get_texts()
+    for ax in fig.axes:
+        out += [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        for axis, k in ((ax.xaxis, 0), (ax.yaxis, 1)):
+            lo, hi = sorted(axis.get_view_interval())
+            out += [t for t in axis.get_ticklabels() if lo <= t.get_position()[k] <= hi]
+        legend = ax.get_legend()
+        if legend is not None:
+            out += legend.get_texts()
+    return [t for t in out if t.get_visible() and t.get_text().strip()]
+
+
+def _texts_inside(fig: Figure) -> list[str]:
+    """Every drawn text whose box leaves the figure (empty: all inside)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    frame = fig.bbox
+    bad = []
+    for t in _drawn_texts(fig):
+        box = t.get_window_extent(renderer)
+        if (
+            box.x0 < frame.x0 - 0.5
+            or box.x1 > frame.x1 + 0.5
+            or box.y0 < frame.y0 - 0.5
+            or box.y1 > frame.y1 + 0.5
+        ):
+            bad.append(t.get_text())
+    return bad
+
+
+# Soviet : German per category (men, guns & mortars, tanks, aircraft): the German edge in
+# men is 1 : 1.5, the Soviet edges 1.1 : 1 in guns and 5.3 : 1 in tanks.
+FORCES = {
+    "USSR": np.array([1.0e6, 1.1e4, 5.3e3, 3.0e3]),
+    "Germany": np.array([1.5e6, 1.0e4, 1.0e3, 1.0e3]),
+}
+
+
+@pytest.fixture
+def ratio_fig() -> Iterator[Figure]:
+    fig = figures.ratios(FORCES, "a-scenario", "1941-06-22")
+    yield fig
+    plt.close(fig)
+
+
+def _bars(fig: Figure) -> list[Rectangle]:
+    ax = fig.axes[0]
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def test_ratio_bars_start_at_parity_and_are_symmetric_in_log(ratio_fig: Figure) -> None:
+    bars = _bars(ratio_fig)
+    assert len(bars) == 4
+    expected = np.log2(FORCES["USSR"] / FORCES["Germany"])
+    for bar, e in zip(bars, expected, strict=True):
+        left, right = sorted((bar.get_x(), bar.get_x() + bar.get_width()))
+        assert min(abs(left), abs(right)) == 0.0  # every bar starts at 1:1
+        assert bar.get_width() == pytest.approx(e)
+    # a German 1:1.5 edge is a longer bar than a Soviet 1.1:1 one (it is the larger edge)
+    assert abs(bars[0].get_width()) > abs(bars[1].get_width())
+    # and a 2:1 edge would be as long as a 1:2 one: the scale is symmetric about parity
+    lo, hi = ratio_fig.axes[0].get_xlim()
+    assert lo == pytest.approx(-hi)
+
+
+def test_ratio_ticks_read_as_ratios(ratio_fig: Figure) -> None:
+    ax = ratio_fig.axes[0]
+    ratio_fig.canvas.draw()
+    labels = {t.get_text(): t.get_position()[0] for t in ax.get_xticklabels()}
+    for text, pos in {"1:4": -2, "1:2": -1, "1:1": 0, "2:1": 1, "4:1": 2}.items():
+        assert labels[text] == pytest.approx(pos)
+    assert not any("10" in t or "×" in t for t in labels)
+
+
+def test_every_ratio_label_is_inside_the_axes(ratio_fig: Figure) -> None:
+    ax = ratio_fig.axes[0]
+    ratio_fig.canvas.draw()
+    renderer = ratio_fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    values = [t for t in ax.texts if ":" in t.get_text()]
+    assert sorted(t.get_text() for t in values) == sorted(["1:1.5", "1.1:1", "5.3:1", "3.0:1"])
+    frame = ax.get_window_extent(renderer)
+    for t in values:
+        box = t.get_window_extent(renderer)
+        assert frame.x0 <= box.x0, t.get_text()
+        assert box.x1 <= frame.x1, t.get_text()
+    assert not _texts_inside(ratio_fig)
+
+
+@pytest.mark.parametrize("scenario", ["strike-12june-strip", "barbarossa-22june"])
+def test_builtin_ratio_figures_keep_their_labels_inside(scenario: str) -> None:
+    fig = figure("ratios", scenario)
+    try:
+        assert not _texts_inside(fig)
+        ax = fig.axes[0]
+        renderer = fig.canvas.get_renderer()
+        frame = ax.get_window_extent(renderer)
+        for t in ax.texts:
+            box = t.get_window_extent(renderer)
+            assert frame.x0 <= box.x0, t.get_text()
+            assert box.x1 <= frame.x1, t.get_text()
+    finally:
+        plt.close(fig)
+
+
+def test_trajectory_has_no_empty_band_under_the_title() -> None:
+    fig = figure("trajectory", "strike-12june-strip")
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        sup = getattr(fig, "_suptitle", None)
+        assert sup is not None
+        title_bottom = sup.get_window_extent(renderer).y0
+        top_of_panels = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes)
+        assert 0 <= title_bottom - top_of_panels < 25  # pixels (it was ~70)
+        for ax in fig.axes:  # whole numbers on the axes, no '1e6' offset
+            assert ax.yaxis.get_offset_text().get_text() == ""
+        assert not _texts_inside(fig)
+    finally:
+        plt.close(fig)
+
+
+def test_distribution_marks_the_deterministic_value_and_the_day_limit() -> None:
+    fig = figure("distribution", "sokolov-152v100", replications=20, seed=3)
+    try:
+        men_u, men_g, days = fig.axes[:3]
+        for ax in (men_u, men_g, days):
+            labels = [line.get_label() for line in ax.get_lines()]
+            assert any(lab.startswith("deterministic") for lab in labels), labels
+        lo, hi = days.get_xlim()
+        assert lo == 0.0
+        assert hi > 30
+        assert any("30-day limit" in t.get_text() for t in days.get_legend().get_texts())
+        assert not _texts_inside(fig)
+    finally:
+        plt.close(fig)
+
+
+def test_sweep_heatmap_names_its_axes_in_words() -> None:
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {
+            "modifiers.quality.Germany": rng.uniform(0.2, 1.1, 400),
+            "modifiers.posture.unprepared_factor": rng.uniform(0.5, 1.0, 400),
+        }
+    )
+    df["attacker_margin"] = 0.5 - df["modifiers.quality.Germany"]
+    fig = figures.sweep_heatmap(
+        df, "modifiers.quality.Germany", "modifiers.posture.unprepared_factor",
+        "attacker_margin", "s", "1941-06-12",
+    )  # fmt: skip
+    try:
+        ax = fig.axes[0]
+        assert ax.get_xlabel() == str(parameter_label("modifiers.quality.Germany"))
+        assert "." not in ax.get_xlabel()
+        assert "." not in ax.get_ylabel()
+        assert "_" not in ax.get_xlabel() + ax.get_ylabel()
+        assert not _texts_inside(fig)
+    finally:
+        plt.close(fig)
+
+
+def test_ratio_ticks_cover_the_largest_edge() -> None:
+    ticks, labels = figures.ratio_ticks(math.log2(9.0))
+    assert labels[0] == "1:16"
+    assert labels[-1] == "16:1"
+    assert ticks[labels.index("1:1")] == 0.0
