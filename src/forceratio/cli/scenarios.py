@@ -251,6 +251,9 @@ def compare_command(
     ] = 0,
 ) -> None:
     """The 12 June strike against the historical 22 June strike: one row per scenario."""
+    from forceratio.simulator.compiled import warm_up
+
+    warm_up()  # the engine compiles while the tables and scenarios load
     rows = _rows(names or None, sets, table, uncalibrated, replications, seed)
     if posterior:
         from forceratio.cli.record import add_posterior
