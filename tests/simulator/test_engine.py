@@ -3,6 +3,9 @@ promise that a scenario's numbers do not depend on the batch it is computed in."
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -241,6 +244,38 @@ def test_one_compiled_variant_whatever_the_arrays() -> None:
         method="integrator",
     )
     assert len(integrator.run_chunk.signatures) == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_every_compiled_function_compiles_once_per_process(tmp_path: Path) -> None:
+    # a constant argument (the 0 of red's first category, the True/False of rates' net
+    # flag) used to give a helper a second variant, i.e. a second full compilation; an
+    # empty compile cache, so that everything really compiles in this process
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, forceratio as f\n"
+        "from forceratio.simulator import compiled\n"
+        "f.battle('power', [1000.0, 5000.0], 1200.0, 0.01, 0.012, p=1.5, q=0.5)\n"
+        "f.battle('power', 1200.0, [1000.0, 5000.0], 0.012, 0.01, p=1.5, q=0.5)\n"
+        "f.battle('square', 300, 250, 0.01, 0.01, replications=3, seed=2)\n"
+        "f.battle('square', 5000, 4000, 0.01, 0.01, replications=2, seed=2, method='tau_leap')\n"
+        "out = {}\n"
+        "for name, fn in compiled.KERNELS + compiled.STOCHASTIC_KERNELS:\n"
+        "    obj = getattr(__import__('forceratio.simulator.' + name, fromlist=[fn]), fn)\n"
+        "    if hasattr(obj, 'signatures'):\n"
+        "        out[name + '.' + fn] = len(obj.signatures)\n"
+        "print(json.dumps(out))\n"
+    )
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    variants = json.loads(run.stdout.splitlines()[-1])
+    assert variants["kernel.cross_time"] == 1
+    assert variants["kernel.rates"] == 1
+    assert all(n <= 1 for n in variants.values()), variants
 
 
 def test_old_method_name_is_accepted_and_unknown_is_refused() -> None:

@@ -240,9 +240,25 @@ def compare_command(
     uncalibrated: UncalOpt = False,
     replications: RepsOpt = None,
     seed: SeedOpt = None,
+    posterior: Annotated[
+        int,
+        typer.Option(
+            "--posterior",
+            min=0,
+            help="Add to the 12 June rows P(attacker wins) with a 95% interval over this many"
+            " draws of the whole-record calibration (calibrate --record; 0: none).",
+        ),
+    ] = 0,
 ) -> None:
     """The 12 June strike against the historical 22 June strike: one row per scenario."""
+    from forceratio.simulator.compiled import warm_up
+
+    warm_up()  # the engine compiles while the tables and scenarios load
     rows = _rows(names or None, sets, table, uncalibrated, replications, seed)
+    if posterior:
+        from forceratio.cli.record import add_posterior
+
+        add_posterior(rows, table, posterior, seed)
     explain = None
     if fmt is TableFormat.table:
         from forceratio.scenarios import builtins
@@ -300,9 +316,29 @@ def calibrate_command(
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     table: TableOpt = None,
     sets: SetOpt = None,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="Fit issue 13's shared parameters to every 1941 operation with a scenario "
+            "(posterior mode; leave-one-operation-out), instead of one scenario's rates.",
+        ),
+    ] = False,
+    posterior: Annotated[
+        bool, typer.Option("--posterior", help="With --record: emcee's posterior, not the mode.")
+    ] = False,
+    steps: Annotated[
+        int, typer.Option("--steps", min=100, help="With --posterior: sampler steps.")
+    ] = 2000,
 ) -> None:
     """Fit the attrition rates to the 22 June record, with intervals and an out-of-sample check."""
     import pandas as pd
+
+    if record:
+        from forceratio.cli.record import record_calibration
+
+        record_calibration(fmt, table, posterior, steps)
+        return
 
     from forceratio.scenarios import load
     from forceratio.scenarios.calibrate import calibrate

@@ -118,6 +118,10 @@ def sweep_command(
     uncalibrated: UncalOpt = False,
 ) -> None:
     """Sample the scenario's parameters, run every sample, stream tidy rows to Parquet."""
+    from forceratio.simulator.compiled import warm_up
+
+    if not list_:
+        warm_up()  # the engine compiles while the tables, scenario and design load
     import pandas as pd
 
     from forceratio.errors import InputError

@@ -61,7 +61,7 @@ def cell(key: str, v: Any) -> str:
         return f"{float(v):.4f}"
     if key in ("loss_exchange_ratio", "combat_power_ratio", "combat_power_ratio_unmodified"):
         return f"{float(v):.2f}"
-    if key == "attacker_win_probability" or key.endswith("_share"):
+    if key in ("attacker_win_probability", "p_attacker_wins") or key.endswith("_share"):
         return percent(float(v), signed=False)
     if key == "duration_days":
         return f"{float(v):g}"
@@ -104,6 +104,9 @@ COMPARISON: tuple[tuple[str, str], ...] = (
     ("german_losses_q95", "German men lost, {window}, 95% quantile"),
     ("german_rate", "German kill rate (per day) (c)"),
     ("soviet_rate", "Soviet kill rate (per day) (c)"),
+    ("p_attacker_wins", "P(attacker wins), whole-record posterior (compare --posterior)"),
+    ("p_attacker_wins_ci_text", "  its 95% interval"),
+    ("decided_by_text", "  decided by (outcome rule, share of draws)"),
 )
 
 #: What the lettered labels mean (printed under the comparison).

@@ -30,6 +30,7 @@ from forceratio.scenarios.registry import parameter_sources as parameter_sources
 from forceratio.scenarios.registry import sweepable as sweepable
 from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import get_law
+from forceratio.simulator.operational import ADVANCE_FIT, Flows, make_flows
 from forceratio.simulator.schedules import Multiplier, Reinforcements
 
 FloatArray = NDArray[np.float64]
@@ -129,6 +130,16 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
     for key, (formation, category) in published.items():
         factors[key], factor_sources[key] = _modifier(mod, formation, category)
     factors["personnel_rate"] /= 100.0  # the table prints percent per day
+    for posture, (scale, expo) in ADVANCE_FIT.items():  # issue 13: the advance law's defaults
+        src = Source(
+            "table",
+            "Dupuy's opposed advance rates (armoured), OPORD-QJM transcription, power-law fit"
+            " (docs/design/issue13-mechanisms.md 1.2; transcribed and derived, unverified)",
+        )
+        factors[f"advance.scale.{posture}"] = scale
+        factors[f"advance.exponent.{posture}"] = expo
+        factor_sources[f"advance.scale.{posture}"] = src
+        factor_sources[f"advance.exponent.{posture}"] = src
     slices = {}
     if scn.combat_power == "division_slices":
         slices = {s: division_slice(load, s, "division_equivalents") for s in SIDES}
@@ -328,7 +339,10 @@ def build(
             strength = strength - hit
         initial[side] = strength
         struck[side] = hit
-        kill = np.repeat(par[rate_key][:, None, None] * base, s, axis=0)
+        ready = np.stack(  # issue 13: only the ready share of each category fires
+            [par[f"operations.readiness.{side}.{c}"] for c in CATEGORIES], axis=1
+        )
+        kill = np.repeat(par[rate_key][:, None, None] * base * ready[:, :, None], s, axis=0)
         reinf, _, flat = _reinforcements(prep.arrivals[side], n, s)
         arr_info[side] = flat
         multiplier = Multiplier(
@@ -346,6 +360,7 @@ def build(
             multiplier=multiplier,
             reinforcements=reinf,
             categories=CATEGORIES,
+            flows=side_flows(par, side, n, s),
         )
     law = get_law(
         scn.law,
@@ -355,6 +370,22 @@ def build(
     )
     eng = Engagement(law, sides["USSR"], sides["Germany"])
     return Built(eng, n, s, w, initial, struck, arr_info, mult, knots, par)
+
+
+def side_flows(par: Mapping[str, FloatArray], side: str, n: int, s: int) -> Flows:
+    """One side's operational flows (issue 13) over the N*S rows, from the parameters."""
+    return make_flows(
+        n * s,
+        K,
+        capture_rate=np.repeat(par[f"operations.capture.rate.{side}"], s),
+        capture_ratio=np.repeat(par["operations.capture.ratio"], s),
+        capture_width=np.repeat(par["operations.capture.width"], s),
+        noncombat=np.repeat(
+            np.stack([par[f"operations.noncombat.{side}.{c}"] for c in CATEGORIES], axis=1),
+            s,
+            axis=0,
+        ),
+    )
 
 
 def arrived_by(flat: list[tuple[int, Arrive]], n: int, s: int, t: float) -> FloatArray:

@@ -225,6 +225,79 @@ class Attrition(_Strict):
         return {c: v.get(c, 1.0) for c in CATEGORIES}
 
 
+class Capture(_Strict):
+    """Encirclement and capture (issue 13; ASSUMPTION: no published form was found,
+    docs/design/issue13-mechanisms.md section 2): each category of a side is captured at
+    ``rate[side]`` per day times a logistic switch in the log of the enemy-to-own effective
+    strength ratio, half on at ``ratio``, ``width`` wide (0: a step).  Rates 0: off."""
+
+    rate: dict[str, NonNeg] = Field(default_factory=lambda: {"USSR": 0.0, "Germany": 0.0})
+    ratio: Positive = 2.0
+    width: NonNeg = 0.25
+
+    @field_validator("rate")
+    @classmethod
+    def _rate_sides(cls, v: dict[str, float]) -> dict[str, float]:
+        _sides_only(v)
+        return {s: v.get(s, 0.0) for s in SIDES}
+
+
+class Advance(_Strict):
+    """Depth of the attacker's advance, km/day = ``scale * rho**exponent`` above a
+    combat-power ratio rho of 1, at most ``cap``; unset values take the power-law fit to
+    Dupuy's opposed advance-rate table for the defender's posture (armoured forces)."""
+
+    scale: NonNeg | None = None
+    exponent: NonNeg | None = None
+    cap: Positive = 60.0
+
+
+class OutcomeRule(_Strict):
+    """When a side has lost (issue 13): it breaks (``breakpoints``), or its captured men
+    exceed ``captured_share`` of its men, or the enemy has advanced ``depth_km`` (the
+    defender loses); whichever comes first decides.  Both thresholds are ASSUMPTIONS."""
+
+    captured_share: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.25
+    depth_km: Positive = 300.0
+
+
+class Operations(_Strict):
+    """The operational mechanisms of issue 13: capture, non-combat losses of each side's
+    categories (per day, breakdown and abandonment), advance, the outcome rule, and the
+    readiness of each side's categories (the share that fires; the rest is still a
+    target)."""
+
+    capture: Capture = Field(default_factory=Capture)
+    noncombat: dict[str, dict[str, NonNeg]] = Field(
+        default_factory=lambda: {s: dict.fromkeys(CATEGORIES, 0.0) for s in SIDES}
+    )
+    advance: Advance = Field(default_factory=Advance)
+    outcome: OutcomeRule = Field(default_factory=OutcomeRule)
+    readiness: dict[str, dict[str, Annotated[float, Field(gt=0, le=1)]]] = Field(
+        default_factory=lambda: {s: dict.fromkeys(CATEGORIES, 1.0) for s in SIDES}
+    )
+
+    @field_validator("noncombat")
+    @classmethod
+    def _noncombat(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        _sides_only(v)
+        for cats in v.values():
+            unknown = set(cats) - set(CATEGORIES)
+            if unknown:
+                raise ValueError(f"unknown category {sorted(unknown)[0]!r}")
+        return {s: {c: v.get(s, {}).get(c, 0.0) for c in CATEGORIES} for s in SIDES}
+
+    @field_validator("readiness")
+    @classmethod
+    def _readiness(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        _sides_only(v)
+        for cats in v.values():
+            unknown = set(cats) - set(CATEGORIES)
+            if unknown:
+                raise ValueError(f"unknown category {sorted(unknown)[0]!r}")
+        return {s: {c: v.get(s, {}).get(c, 1.0) for c in CATEGORIES} for s in SIDES}
+
+
 class Weight(_Strict):
     value: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
     source: str
@@ -253,6 +326,7 @@ class Scenario(_Strict):
     transfers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")], Transfer] = Field(
         default_factory=dict
     )
+    operations: Operations = Field(default_factory=Operations)
     notes: list[str] = Field(default_factory=list)
 
     @field_validator("date")

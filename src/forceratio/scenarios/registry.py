@@ -332,7 +332,9 @@ def _registry() -> tuple[Parameter, ...]:
                 applies=lambda scn: scn.combat_power == "custom",
             )
         )
-    return tuple(out)
+    from forceratio.scenarios.registry_operations import operations_parameters
+
+    return tuple(out + operations_parameters())
 
 
 PARAMETERS: dict[str, Parameter] = {p.path: p for p in _registry()}

@@ -14,6 +14,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from forceratio.scenarios.build import Built, Prepared, arrived_by, build
 from forceratio.scenarios.model import CATEGORIES, SIDES
+from forceratio.scenarios.operations import GRID, Operational
+from forceratio.scenarios.operations import operational as operational_outputs
 from forceratio.simulator.result import END_REASONS, BattleResult
 from forceratio.simulator.solve import simulate
 from forceratio.simulator.stochastic import simulate_stochastic
@@ -48,6 +50,7 @@ class Outcome:
     duration: FloatArray
     record_model: FloatArray
     result: BattleResult
+    operations: Operational | None = None  # issue 13: fire/captured split, depth, outcome
 
     @property
     def attacker_wins(self) -> NDArray[np.bool_]:
@@ -65,6 +68,7 @@ def run(
     keys: ArrayLike | None = None,
     times: ArrayLike | None = None,
     method: Literal["auto", "integrator", "compiled"] = "auto",
+    operational: bool | None = None,
 ) -> Outcome:
     """Run every sample (deterministic, or ``replications`` stochastic runs each).
     ``times`` adds days at which the trajectories are recorded (``Outcome.result``);
@@ -78,6 +82,10 @@ def run(
         if times is not None
         else set()
     )
+    if operational is None:
+        operational = b.engagement.has_flows
+    if operational:
+        extra |= {float(t) for t in np.arange(0.0, scn.duration_days, GRID)}
     extra = {t for t in extra if 0.0 <= t <= scn.duration_days}
     days = sorted({float(r.day) for r, _ in prep.records} | {scn.duration_days} | extra)
     times = np.asarray(days)
@@ -166,6 +174,13 @@ def run(
                     end_reason[i, k] = ", ".join(
                         f"{t} ({c}/{s} sectors)" for t, c in sorted(counts.items())
                     )
+    ops = None
+    if operational:
+        ops = operational_outputs(
+            scn, b, np.asarray(days), traj, per(res.end_time), end_code, win_code, out_loss,
+            start, power_end,
+            {sd: out_initial[sd][..., pk] + out_arr[sd][..., pk] for sd in SIDES}, winner,
+        )  # fmt: skip
     return Outcome(
         prep,
         np.asarray(days),
@@ -183,6 +198,7 @@ def run(
         duration,
         rec_model,
         res,
+        ops,
     )
 
 

@@ -17,8 +17,10 @@ itself, so the chunking cannot change any number.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import threading
 import types
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +33,7 @@ KERNELS: tuple[tuple[str, str], ...] = (
     ("kernel", "row"),
     ("kernel", "store"),
     ("kernel", "layout"),
+    ("kernel", "flows"),
     ("kernel", "rates"),
     ("kernel", "dopri_step"),
     ("kernel", "side_sum"),
@@ -58,7 +61,9 @@ SQUARE_KERNELS: tuple[tuple[str, str], ...] = (
 #: Helpers that numba inlines into their callers (INLINE="always"), or not ("never").
 INLINED = frozenset({"fire", "row", "layout", "side_sum"})
 INLINE = os.environ.get("FORCERATIO_INLINE", "always")
+ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})
 _done: set[str] = set()
+_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 
 
@@ -85,12 +90,19 @@ def cache_folder() -> str | None:
 
 
 def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
-    """Replace the listed plain functions by their compiled versions (once)."""
-    from forceratio.simulator import closed_form, integrator, kernel, stochastic
-
+    """Replace the listed plain functions by their compiled versions (once); numba compiles
+    each on its first call."""
     key = which[-1][0] + "." + which[-1][1]
     if key in _done:
         return
+    with _lock:
+        if key not in _done:
+            _compile(which, key)
+
+
+def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
+    from forceratio.simulator import closed_form, integrator, kernel, stochastic
+
     folder = cache_folder()
     if folder:
         os.environ["NUMBA_CACHE_DIR"] = folder
@@ -112,15 +124,57 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
         # the small helpers of the right-hand side are inlined by numba itself: calls
         # between compiled functions cost more than these helpers do
         inline = "always" if name in INLINED and INLINE == "always" else "never"
+        # only the entry points are called from Python: the helpers need no wrappers (a
+        # CPython wrapper per helper was a third of the lowering and LLVM work)
+        entry = name in ENTRY_POINTS
         jit = numba.njit(  # type: ignore[call-overload]
-            cache=cache, nogil=True, error_model="numpy", inline=inline
+            cache=cache,
+            nogil=True,
+            error_model="numpy",
+            inline=inline,
+            no_cpython_wrapper=not entry,
+            no_cfunc_wrapper=not entry,
         )
         fast = jit(orig)
+        if not entry and hasattr(fast, "get_call_template"):  # not under NUMBA_DISABLE_JIT
+            _one_variant(fast)
         # every module that imported this function by name calls the compiled one
         for mod in modules.values():
             if mod.__dict__.get(name) is orig:
                 setattr(mod, name, fast)
     _done.add(key)
+
+
+def _one_variant(dispatcher: Any) -> None:
+    """Compile a helper for the plain types of its arguments only: a constant argument
+    (``0``, ``True``) would otherwise get a variant of its own (numba types constants as
+    literals), and each variant costs a full compilation."""
+    from numba.core import types as nb_types
+
+    plain = dispatcher.get_call_template
+    unliteral: Callable[[Any], Any] = nb_types.unliteral
+
+    def call_template(args: tuple[Any, ...], kws: dict[str, Any]) -> Any:
+        return plain(tuple(unliteral(a) for a in args), kws)
+
+    dispatcher.get_call_template = call_template
+
+
+def warm_up() -> None:
+    """Start compiling the deterministic engine on a background thread, so that a command
+    that will run it overlaps the compile with its own start (imports, tables, scenario);
+    the engine's first real call then waits for this compile instead of starting its own.
+    Best effort: a failure here is left for that real call to report."""
+    if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0") or "integrator.run_chunk" in _done:
+        return
+
+    def first_battle() -> None:
+        from forceratio.simulator.battle import battle
+
+        with contextlib.suppress(Exception):  # the real call reports any failure
+            battle("power", 1000.0, 800.0, 0.01, 0.012, p=1.5, q=0.5, method="integrator")
+
+    threading.Thread(target=first_battle, name="forceratio-compile", daemon=True).start()
 
 
 def threads() -> int:

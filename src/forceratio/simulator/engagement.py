@@ -9,6 +9,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
 from forceratio.simulator.laws import Exponents, Law
+from forceratio.simulator.operational import Flows
 from forceratio.simulator.result import ANNIHILATION_UNITS
 from forceratio.simulator.schedules import Multiplier, Reinforcements
 
@@ -77,6 +78,7 @@ class Side:
     reinforcements: Reinforcements | None = None
     categories: tuple[str, ...] = ("strength",)
     annihilation: FloatArray | None = None
+    flows: Flows | None = None
 
     @property
     def n(self) -> int:
@@ -118,6 +120,7 @@ def make_side(
     reinforcements: Reinforcements | None = None,
     categories: tuple[str, ...] | None = None,
     annihilation: ArrayLike | None = None,
+    flows: Flows | None = None,
 ) -> Side:
     """Broadcast and validate one side's inputs to a batch of ``n`` battles.
 
@@ -211,7 +214,16 @@ def make_side(
         reinforcements=reinforcements,
         categories=tuple(categories),
         annihilation=ann,
+        flows=_checked_flows(name, flows, n, k),
     )
+
+
+def _checked_flows(name: str, flows: Flows | None, n: int, k: int) -> Flows | None:
+    if flows is None:
+        return None
+    if flows.capture_rate.shape[0] != n or flows.noncombat.shape != (n, k):
+        raise InputError(f"{name}_flows", f"expected {n} scenarios x {k} categories")
+    return flows
 
 
 @dataclass(frozen=True)
@@ -252,6 +264,11 @@ class Engagement:
         return any(
             s.multiplier is not None or s.reinforcements is not None for s in (self.red, self.blue)
         )
+
+    @property
+    def has_flows(self) -> bool:
+        """Whether either side has an operational flow switched on (:mod:`.operational`)."""
+        return any(s.flows is not None and s.flows.active for s in (self.red, self.blue))
 
     @property
     def single_category(self) -> bool:

@@ -45,11 +45,15 @@ IntArray = NDArray[np.int64]
 def pack_run(
     n: int, par: FloatArray, kr: int, kill_r: FloatArray, kill_b: FloatArray,
     alloc_r: FloatArray, alloc_b: FloatArray, w_r: FloatArray, w_b: FloatArray,
-    exps: FloatArray,
+    exps: FloatArray, flow: FloatArray,
 ) -> None:  # fmt: skip
-    """Copy run ``n``'s parameters into ``par`` (the layout of :func:`.kernel.layout`)."""
+    """Copy run ``n``'s parameters into ``par`` (the layout of :func:`.kernel.layout`);
+    ``flow`` (N or 1, 6 + Kr + Kb) holds the operational flows of :func:`.kernel.flows`."""
     kb = w_b.shape[1]
-    o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, _, _ = layout(kr, kb)
+    o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, o_inflow, _ = layout(kr, kb)
+    fl_n = row(flow, n)
+    for i in range(flow.shape[1]):
+        par[o_inflow + kr + kb + i] = flow[fl_n, i]
     for i in range(4):
         par[i] = exps[i]
     par[4] = 1.0 if alloc_r.shape[1] else 0.0
@@ -119,7 +123,7 @@ def run_chunk(
     mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray, arr_knots_b: FloatArray,
     arr_rates_r: FloatArray, arr_rates_b: FloatArray, stops: FloatArray,
     out_of_stop: IntArray, imp_r: IntArray, imp_b: IntArray,
-    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray,
+    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray, flow: FloatArray,
     final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
     winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
 ) -> None:  # fmt: skip
@@ -139,7 +143,7 @@ def run_chunk(
     n_stops = stops.shape[0]
     last = tab.shape[0] - 1
     for n in range(lo, hi):
-        pack_run(n, par, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps)
+        pack_run(n, par, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps, flow)
         for i in range(d):
             y[i] = y0[n, i]
         lev_r, lev_b = level[n, 0], level[n, 1]

@@ -29,6 +29,10 @@ from forceratio.simulator.tableau import (
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+#: Packed operational flows (:func:`flows`) after the arrival rates: red's capture rate,
+#: threshold ratio and width, blue's, then the non-combat loss rate of each category.
+FLOW_SLOTS = 6
+
 #: Kernel status of a run: finished, or stopped because its step fell below the smallest
 #: step or it took more than the allowed number of steps.
 OK, STEP_TOO_SMALL, TOO_MANY_STEPS = 0, 1, 2
@@ -74,7 +78,8 @@ def layout(kr: int, kb: int) -> tuple[int, int, int, int, int, int, int, int]:
     o_alloc_r = o_w_b + kb
     o_alloc_b = o_alloc_r + kr * kb
     o_inflow = o_alloc_b + kb * kr
-    return o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, o_inflow, o_inflow + kr + kb
+    total = o_inflow + kr + kb + FLOW_SLOTS + kr + kb  # the operational flows after the arrivals
+    return o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, o_inflow, total
 
 
 def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
@@ -137,9 +142,55 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
                             inc += scratch[f] * par[o_kill + f * kt + j] * share
                 val = inc * fire(wt, q)
             out[off_t + j] = val * m
+    flows(t, y, out, par, kr, o_inflow + d)
     if net:
         for i in range(d):
             out[i] = par[o_inflow + i] - out[i]
+
+
+def flows(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, o: int) -> None:
+    """Add the operational loss flows of one run at (t, y) to the loss rates ``out``
+    (issue 13; every flow is off at its neutral value 0, which leaves the law untouched).
+
+    * Capture (encirclement): each category of a side loses ``eps * y`` a day, with
+      ``eps = c / (1 + exp(-(ln rho - ln rho_star) / width))`` (``width`` 0: a step at
+      ``rho_star``), where ``rho`` is the enemy's weighted strength times its fire
+      multiplier over the side's own (surprise, posture and quality enter through the
+      multipliers).  ASSUMPTION: no published capture form was found
+      (docs/design/issue13-mechanisms.md, section 2); c, rho_star and width are swept and
+      calibrated.  Par at ``o``: red's c, rho_star, width, then blue's.
+    * Non-combat losses (breakdown, abandonment in movement): category i loses
+      ``b_i * y_i`` a day while the run lasts (par at ``o + 6 + i``).
+    """
+    d = y.shape[0]
+    kb = d - kr
+    o_w_r, o_w_b = layout(kr, kb)[2:4]
+    m_r = par[6] + par[7] * (t - par[8])
+    m_b = par[9] + par[10] * (t - par[11])
+    for side in range(2):
+        c = par[o + 3 * side]
+        if c <= 0.0:
+            continue
+        if side == 0:
+            own = side_sum(y, par, o_w_r, 0, kr) * m_r
+            enemy = side_sum(y, par, o_w_b, kr, kb) * m_b
+            lo, k = 0, kr
+        else:
+            own = side_sum(y, par, o_w_b, kr, kb) * m_b
+            enemy = side_sum(y, par, o_w_r, 0, kr) * m_r
+            lo, k = kr, kb
+        if own <= 0.0 or enemy <= 0.0:
+            continue
+        star, width = par[o + 3 * side + 1], par[o + 3 * side + 2]
+        z = np.log(enemy / own) - np.log(star)
+        eps = c / (1.0 + np.exp(-z / width)) if width > 0.0 else c if z >= 0.0 else 0.0
+        for j in range(k):
+            if y[lo + j] > 0.0:
+                out[lo + j] += eps * y[lo + j]
+    for i in range(d):
+        b = par[o + FLOW_SLOTS + i]
+        if b > 0.0 and y[i] > 0.0:
+            out[i] += b * y[i]
 
 
 def dopri_step(

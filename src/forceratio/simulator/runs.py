@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from forceratio.simulator import tableau
 from forceratio.simulator.engagement import Engagement, Side
+from forceratio.simulator.kernel import FLOW_SLOTS
 from forceratio.simulator.result import T_MAX, BattleResult
 
 FloatArray = NDArray[np.float64]
@@ -95,6 +96,9 @@ class RunTable:
         Strength arriving with each discrete arrival.
     times : (T,)
         Output times (days).
+    flow : (N or 1, 6 + D)
+        Operational flows (:func:`.kernel.flows`): red's capture rate, ratio and width,
+        blue's, then each category's non-combat loss rate; zeros when there are none.
     """
 
     y0: FloatArray
@@ -121,6 +125,7 @@ class RunTable:
     amt_r: FloatArray
     amt_b: FloatArray
     times: FloatArray
+    flow: FloatArray
 
     @property
     def n(self) -> int:
@@ -235,7 +240,23 @@ class RunTable:
             amt_r=_c(amt[0], 3),
             amt_b=_c(amt[1], 3),
             times=_c(times, 1),
+            flow=_c(_flow_table(eng), 2),
         )
+
+
+def _flow_table(eng: Engagement) -> FloatArray:
+    """The packed operational flows of :func:`.kernel.flows`, (1, 6 + D) of zeros when
+    neither side has any."""
+    red, blue = eng.red, eng.blue
+    if not eng.has_flows:
+        return np.zeros((1, FLOW_SLOTS + red.k + blue.k))
+    n = eng.n
+    cap, nc = [], []
+    for side in (red, blue):
+        f = side.flows
+        cap.append(np.tile([0.0, 1.0, 0.0], (n, 1)) if f is None else f.packed())
+        nc.append(np.zeros((n, side.k)) if f is None else f.noncombat)
+    return np.concatenate([cap[0], cap[1], nc[0], nc[1]], axis=1)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ def closed_form_applies(eng: Engagement) -> bool:
         and eng.law.name in CLOSED_FORMS
         and eng.single_category
         and not eng.time_dependent
+        and not eng.has_flows
         and eng.exps == eng.law.exponents()
     )
 

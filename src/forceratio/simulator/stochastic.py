@@ -136,7 +136,7 @@ def run_chunk(
     mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray, arr_knots_b: FloatArray,
     arr_rates_r: FloatArray, arr_rates_b: FloatArray, stops: FloatArray,
     out_of_stop: IntArray, imp_r: IntArray, imp_b: IntArray,
-    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray,
+    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray, flow: FloatArray,
     final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
     winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
 ) -> None:  # fmt: skip
@@ -155,7 +155,7 @@ def run_chunk(
     for m in range(lo, hi):
         n = m // reps
         seed_run(seeds[m])
-        pack_run(n, par, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps)
+        pack_run(n, par, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps, flow)
         lev_r, lev_b = level[n, 0], level[n, 1]
         for i in range(d):
             y[i] = y0[n, i]

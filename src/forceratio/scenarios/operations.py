@@ -1,0 +1,164 @@
+"""The operational outputs of a scenario run (issue 13): losses split into fire, captured
+and non-combat, the depth of the attacker's advance per sector, and the outcome rule.
+
+**The outcome rule.**  A side has lost at the first of:
+
+1. ``break``: it reached its breakpoint (or was annihilated) in a sector, the engine's end
+   rule (:mod:`forceratio.simulator.result`);
+2. ``captured``: its captured men exceed ``operations.outcome.captured_share`` of its men
+   (summed over the sectors);
+3. ``depth``: the attacker has advanced ``operations.outcome.depth_km`` in some sector
+   (the defender has lost).
+
+Ties go in that order.  If none happens within the scenario's days, the ``attrition
+margin`` decides: the side keeping the larger share of its starting combat power (the
+rule of the first version, kept beside the others as :attr:`Operational.margin`).
+
+The captured and non-combat losses and the depth are quadratures over the trajectory
+recorded every :data:`GRID` days (:mod:`forceratio.simulator.operational`); a run
+records that grid when a flow is on or ``operational=True`` is asked for, so that a
+scenario at the neutral values runs exactly as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from forceratio.scenarios.build import Built
+from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
+from forceratio.simulator.operational import Flows, depth, split_losses
+from forceratio.simulator.result import BLUE, RED, T_MAX
+
+FloatArray = NDArray[np.float64]
+#: Days between the recorded states the operational quadratures use.
+GRID = 0.25
+RULES = ("break", "captured", "depth", "attrition margin")
+
+
+@dataclass(frozen=True)
+class Operational:
+    """Per sample and replication (N, R): ``captured``/``noncombat``/``fire`` per side
+    (N, R, K) summed over sectors; ``depth`` (N, R, S) km by the end; ``winner`` and
+    ``decided_by`` (one of :data:`RULES`) under the outcome rule; ``margin`` (N, R): the
+    attacker's surviving share of combat power minus the defender's; ``captured_men`` side
+    -> (N, R, S, T) men captured by each recorded day and ``depth_by_day`` (N, R, S, T)."""
+
+    captured: dict[str, FloatArray]
+    noncombat: dict[str, FloatArray]
+    fire: dict[str, FloatArray]
+    depth: FloatArray
+    winner: NDArray[np.object_]
+    decided_by: NDArray[np.object_]
+    margin: FloatArray
+    captured_men: dict[str, FloatArray]
+    depth_by_day: FloatArray
+
+
+def _multiplier_at(knots: FloatArray, values: FloatArray, times: FloatArray) -> FloatArray:
+    """The piecewise-linear fire multiplier (N, M) at ``times``, shape (N, T)."""
+    if knots.ndim == 1:
+        return np.stack([np.interp(times, knots, v) for v in values])
+    return np.stack([np.interp(times, k, v) for k, v in zip(knots, values, strict=True)])
+
+
+def _flows_rows(f: Flows | None, n: int, r: int, s: int) -> Flows:
+    """A side's flows (N*S rows) repeated to the (N, R, S) run order, flattened."""
+    k = len(CATEGORIES)
+    if f is None:
+        z = np.zeros(n * r * s)
+        return Flows(z, np.ones_like(z), z, np.zeros((n * r * s, k)))
+
+    def rep(a: FloatArray) -> FloatArray:
+        a = a.reshape(n, 1, s, *a.shape[1:])
+        return np.broadcast_to(a, (n, r, s, *a.shape[3:])).reshape(n * r * s, *a.shape[3:])
+
+    return Flows(rep(f.capture_rate), rep(f.capture_ratio), rep(f.capture_width), rep(f.noncombat))
+
+
+def operational(
+    scn: Scenario,
+    b: Built,
+    days: FloatArray,
+    traj: dict[str, FloatArray],
+    t_end: FloatArray,
+    end_code: FloatArray,
+    win_code: FloatArray,
+    losses: dict[str, FloatArray],
+    start_power: dict[str, FloatArray],
+    end_power: dict[str, FloatArray],
+    men: dict[str, FloatArray],
+    margin_winner: NDArray[np.object_],
+) -> Operational:
+    """The operational outputs of one run of a scenario.  ``traj`` side -> (N, R, S, T, K);
+    ``t_end``, ``end_code``, ``win_code`` (N, R, S); ``losses`` side -> (N, R, K);
+    ``start_power``/``end_power`` side -> (N, R); ``men`` side -> (N, R) the men the
+    side had (start and arrivals); ``margin_winner`` the attrition-margin winner."""
+    n, r, s, t, k = traj["USSR"].shape
+    m = n * r * s
+    te = t_end.reshape(m)
+    eff: dict[str, FloatArray] = {}
+    for side in SIDES:
+        power = np.einsum("nrstk,nk->nrst", traj[side], b.weights)
+        mult = _multiplier_at(b.knots, b.multipliers[side], days)  # (N, T)
+        eff[side] = (power * mult[:, None, None, :]).reshape(m, t)
+    eng_sides = {"USSR": b.engagement.red, "Germany": b.engagement.blue}
+    pk = CATEGORIES.index("personnel")
+    captured, noncombat, fire, first_capture, cap_men_s = {}, {}, {}, {}, {}
+    for side in SIDES:
+        enemy = "Germany" if side == "USSR" else "USSR"
+        flows = _flows_rows(eng_sides[side].flows, n, r, s)
+        cap, nc = split_losses(
+            days, te, traj[side].reshape(m, t, k), eff[side], eff[enemy], flows, running=True
+        )
+        cap_men_s[side] = cap[:, :, pk].reshape(n, r, s, t)
+        cap_men = cap_men_s[side].sum(axis=2)  # (N, R, T)
+        share = b.par["operations.outcome.captured_share"][:, None, None]
+        over = cap_men > share * men[side][:, :, None]
+        first_capture[side] = np.where(over.any(axis=2), days[np.argmax(over, axis=2)], np.inf)
+        captured[side] = cap[:, -1].reshape(n, r, s, k).sum(axis=2)
+        noncombat[side] = nc[:, -1].reshape(n, r, s, k).sum(axis=2)
+        fire[side] = np.maximum(losses[side] - captured[side] - noncombat[side], 0.0)
+    attacker = scn.attacker
+    defender = "Germany" if attacker == "USSR" else "USSR"
+    par = b.par
+    rep = np.repeat(np.arange(n), r * s)
+    x = depth(
+        days, te, eff[attacker], eff[defender],
+        par["operations.advance.scale"][rep], par["operations.advance.exponent"][rep],
+        par["operations.advance.cap"][rep], running=True,
+    ).reshape(n, r, s, t)  # fmt: skip
+    over_depth: NDArray[np.bool_] = x > par["operations.outcome.depth_km"][:, None, None, None]
+    beyond = np.any(over_depth, axis=2)
+    t_depth = np.where(np.any(beyond, axis=2), days[np.argmax(beyond, axis=2)], np.inf)
+    # the engine's end rule, per sector: the earliest sector decided by a break or an
+    # annihilation (its loser; both when drawn)
+    decided = end_code != T_MAX
+    t_break_s = np.where(decided, t_end, np.inf)
+    first_s = np.argmin(t_break_s, axis=2)
+    t_break = np.take_along_axis(t_break_s, first_s[..., None], axis=2)[..., 0]
+    w_break = np.take_along_axis(win_code, first_s[..., None], axis=2)[..., 0]
+    # the first rule to fire decides (ties: break, captured, depth)
+    loser_break = np.where(w_break == RED, "Germany", np.where(w_break == BLUE, "USSR", "draw"))
+    when = np.stack([t_break, first_capture["USSR"], first_capture["Germany"], t_depth])
+    first = np.argmin(when, axis=0)
+    none = ~np.isfinite(when.min(axis=0))
+    loser = np.choose(
+        first, [loser_break.astype(object), np.full_like(first, "USSR", dtype=object),
+                np.full_like(first, "Germany", dtype=object),
+                np.full_like(first, defender, dtype=object)],
+    )  # fmt: skip
+    other = {"USSR": "Germany", "Germany": "USSR", "draw": "draw"}
+    winner = np.where(none, margin_winner, np.vectorize(other.get, otypes=[object])(loser))
+    rule = np.array(["break", "captured", "captured", "depth"], dtype=object)[first]
+    decided_by = np.where(none, "attrition margin", rule).astype(object)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keep = {
+            sd: np.where(start_power[sd] > 0, end_power[sd] / start_power[sd], 0.0) for sd in SIDES
+        }
+    return Operational(
+        captured, noncombat, fire, x[:, :, :, -1], winner.astype(object), decided_by,
+        keep[attacker] - keep[defender], cap_men_s, x,
+    )  # fmt: skip

@@ -1,0 +1,47 @@
+"""A scenario's outcome over posterior draws of the whole-record calibration (issue 13):
+the probability that the attacker wins under the outcome rule (:mod:`.operations`), its
+95% interval (Jeffreys, over the draws), which rule decided, and loss quantiles."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from forceratio.calibration import CalibrationResult, posterior_batch, probability_interval
+from forceratio.scenarios.build import Prepared
+from forceratio.scenarios.model import CATEGORIES, SIDES
+from forceratio.scenarios.run import run
+
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+def posterior_outcome(
+    prep: Prepared, result: CalibrationResult, *, draws: int = 200, seed: int = 0
+) -> dict[str, Any]:
+    """Run ``prep`` once per posterior draw (one batch) and summarise the outcome:
+    ``p_attacker_wins``, ``p_attacker_wins_ci`` [low, high], ``decided_by`` (rule ->
+    share of draws) and each side's losses at :data:`QUANTILES`
+    (``soviet_losses_posterior_q05``...)."""
+    batch = posterior_batch(result, draws, seed=seed)
+    samples = {name: batch[name].to_numpy() for name in result.model_names}
+    out = run(prep, samples=samples, operational=True)
+    ops = out.operations
+    assert ops is not None
+    wins = ops.winner[:, 0] == prep.scenario.attacker
+    p, lo, hi = probability_interval(int(wins.sum()), int(wins.size))
+    row: dict[str, Any] = {
+        "posterior_draws_used": int(wins.size),
+        "p_attacker_wins": p,
+        "p_attacker_wins_ci": [lo, hi],
+        "decided_by": {k: v / wins.size for k, v in Counter(ops.decided_by[:, 0]).items()},
+    }
+    pk = CATEGORIES.index("personnel")
+    for side, key in zip(SIDES, ("soviet", "german"), strict=True):
+        q = np.quantile(out.losses[side][:, 0, pk], QUANTILES)
+        for qq, v in zip(QUANTILES, q, strict=True):
+            row[f"{key}_losses_posterior_q{round(qq * 100):02d}"] = float(v)
+        cq = np.quantile(ops.captured[side][:, 0, pk], QUANTILES)
+        row[f"{key}_captured_q50"] = float(cq[1])
+    return row

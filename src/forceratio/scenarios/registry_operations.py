@@ -1,0 +1,130 @@
+"""The registry's entries for issue 13's operational mechanisms (capture, non-combat
+losses, advance, the outcome rule): :class:`~forceratio.scenarios.model.Operations`.
+
+Kept apart from :mod:`.registry` (which imports this module while it builds
+:data:`~forceratio.scenarios.registry.PARAMETERS`) so that each stays one concept.
+"""
+
+from __future__ import annotations
+
+from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
+from forceratio.scenarios.registry import (
+    CATEGORY_LABEL,
+    NON_NEGATIVE,
+    POSITIVE,
+    SIDE_ADJECTIVE,
+    Domain,
+    Parameter,
+)
+
+
+def _defender_posture(scn: Scenario) -> str:
+    """The defender's posture as a row of Dupuy's advance table (a defender in attack,
+    delay, withdrawal or unprepared counts as in hasty defence: an ASSUMPTION)."""
+    side = "USSR" if scn.attacker == "Germany" else "Germany"
+    posture = getattr(scn.modifiers.posture, side)
+    return posture if posture in ("prepared", "fortified") else "hasty"
+
+
+def operations_parameters() -> list[Parameter]:
+    """Issue 13's operational mechanisms (:class:`~forceratio.scenarios.model.Operations`)."""
+    out: list[Parameter] = []
+    for side in SIDES:
+        out.append(
+            Parameter(
+                f"operations.capture.rate.{side}",
+                f"{SIDE_ADJECTIVE[side]} share captured a day when outmatched",
+                "per day",
+                NON_NEGATIVE,
+                0.0,
+                assumption="0 = no capture; no published capture form was found",
+            )
+        )
+    out += [
+        Parameter(
+            "operations.capture.ratio",
+            "Strength ratio at which capture runs at half rate",
+            "enemy : own effective strength",
+            POSITIVE,
+            2.0,
+            assumption="a threshold of local superiority (no published value found)",
+        ),
+        Parameter(
+            "operations.capture.width",
+            "Width of the capture switch",
+            "in ln(ratio)",
+            NON_NEGATIVE,
+            0.25,
+            assumption="a smooth switch (no published value found)",
+        ),
+    ]
+    for side in SIDES:
+        for cat in CATEGORIES:
+            out.append(
+                Parameter(
+                    f"operations.noncombat.{side}.{cat}",
+                    f"{SIDE_ADJECTIVE[side]} {CATEGORY_LABEL[cat]} lost a day without combat",
+                    "share per day",
+                    NON_NEGATIVE,
+                    0.0,
+                    assumption="0 = none; 1943-45 Soviet tank armies ~0.85-1.1%/day (derived,"
+                    " docs/design/issue13-mechanisms.md section 3)",
+                )
+            )
+    for side in SIDES:
+        for cat in CATEGORIES:
+            out.append(
+                Parameter(
+                    f"operations.readiness.{side}.{cat}",
+                    f"Share of {SIDE_ADJECTIVE[side]} {CATEGORY_LABEL[cat]} ready to fight",
+                    "share of the inventory",
+                    Domain(0.0, 1.0, low_open=True),
+                    1.0,
+                    assumption="1 = all fight; western districts' tanks 82.5% combat-ready"
+                    " (Zolotov via Lukiniuk, docs/design/issue13-mechanisms.md section 3)",
+                )
+            )
+    out += [
+        Parameter(
+            "operations.advance.scale",
+            "Advance rate at a combat-power ratio of 1",
+            "km/day",
+            NON_NEGATIVE,
+            4.43,
+            factor=lambda scn: f"advance.scale.{_defender_posture(scn)}",
+        ),
+        Parameter(
+            "operations.advance.exponent",
+            "Advance rate's power of the combat-power ratio",
+            "exponent",
+            NON_NEGATIVE,
+            1.51,
+            factor=lambda scn: f"advance.exponent.{_defender_posture(scn)}",
+        ),
+        Parameter(
+            "operations.advance.cap",
+            "Largest advance rate",
+            "km/day",
+            POSITIVE,
+            60.0,
+            assumption="Dupuy's table stops at 60 km/day (armoured, P/P 6); exploitation"
+            " rates were not found",
+        ),
+        Parameter(
+            "operations.outcome.captured_share",
+            "A side has lost when this share of its men is captured",
+            "share of its men",
+            Domain(0.0, 1.0, low_open=True),
+            0.25,
+            assumption="no published threshold found",
+        ),
+        Parameter(
+            "operations.outcome.depth_km",
+            "The defender has lost when pushed back this far",
+            "km",
+            POSITIVE,
+            300.0,
+            assumption="no published threshold found",
+        ),
+    ]
+    return out
