@@ -10,13 +10,13 @@ from numpy.typing import ArrayLike
 from forceratio.errors import InputError
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
 from forceratio.simulator.laws import Law, get_law
-from forceratio.simulator.result import ANNIHILATION_UNITS, T_MAX, BattleResult
+from forceratio.simulator.result import ANNIHILATION_UNITS, BattleResult
 from forceratio.simulator.solve import METHODS as DET_METHODS
 from forceratio.simulator.solve import Method as DetMethod
 from forceratio.simulator.solve import (
     check_times,
     closed_form_outcome,
-    closed_form_trajectory,
+    closed_form_result,
     simulate,
 )
 from forceratio.simulator.stochastic import StochasticMethod, simulate_stochastic
@@ -193,24 +193,7 @@ def _square(
             if np.any(x < 0):
                 raise InputError(name, f"must be >= 0, got {float(x.min()):g}") from None
         raise
-    traj = closed_form_trajectory("square", R0, B0, a, b, Rf, Bf, t_end, times)
     ones = np.ones((n, 1))
-    return BattleResult(
-        law="square",
-        method="closed_form",
-        winner_code=winner,
-        end_code=code,
-        duration=np.where(code != T_MAX, t_end, np.nan),
-        end_time=t_end,
-        red_final_by_category=Rf[:, None],
-        blue_final_by_category=Bf[:, None],
-        red_initial=R0,
-        blue_initial=B0,
-        red_weights=ones,
-        blue_weights=ones,
-        times=times,
-        red_trajectory=None if traj is None else traj[0],
-        blue_trajectory=None if traj is None else traj[1],
-        scenario=np.arange(n),
-        replication=np.zeros(n, dtype=np.int64),
+    return closed_form_result(
+        "square", R0, B0, a, b, t_end, Rf, Bf, winner, code, times, ones, ones
     )

@@ -141,10 +141,26 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
     t_end, Rf, Bf, winner, code = closed_form_outcome(
         eng.law.name, R0, B0, a, b, LR, LB, bp_r, bp_b, t_max
     )
-    traj = closed_form_trajectory(eng.law.name, R0, B0, a, b, Rf, Bf, t_end, times)
+    return closed_form_result(
+        eng.law.name, R0, B0, a, b, t_end, Rf, Bf, winner, code, times,
+        red.weights, blue.weights, red.categories, blue.categories,
+    )  # fmt: skip
+
+
+def closed_form_result(
+    law: str, R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray,
+    t_end: FloatArray, Rf: FloatArray, Bf: FloatArray, winner: NDArray[np.int8],
+    code: NDArray[np.int8], times: FloatArray, w_r: FloatArray, w_b: FloatArray,
+    red_categories: tuple[str, ...] = ("strength",),
+    blue_categories: tuple[str, ...] = ("strength",),
+) -> BattleResult:  # fmt: skip
+    """The result of single-category battles solved in closed form: the outcome of
+    :func:`.closed_form.closed_form_outcome` with its trajectory at ``times``; ``w_r``,
+    ``w_b`` (shape (n, 1)) weight the raw strengths into the reported ones."""
+    traj = closed_form_trajectory(law, R0, B0, a, b, Rf, Bf, t_end, times)
     n = R0.shape[0]
     return BattleResult(
-        law=eng.law.name,
+        law=law,
         method="closed_form",
         winner_code=winner,
         end_code=code,
@@ -152,17 +168,17 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
         end_time=t_end,
         red_final_by_category=Rf[:, None],
         blue_final_by_category=Bf[:, None],
-        red_initial=R0 * wr,
-        blue_initial=B0 * wb,
-        red_weights=red.weights,
-        blue_weights=blue.weights,
+        red_initial=R0 * w_r[:, 0],
+        blue_initial=B0 * w_b[:, 0],
+        red_weights=w_r,
+        blue_weights=w_b,
         times=times,
         red_trajectory=None if traj is None else traj[0],
         blue_trajectory=None if traj is None else traj[1],
         scenario=np.arange(n),
         replication=np.zeros(n, dtype=np.int64),
-        red_categories=red.categories,
-        blue_categories=blue.categories,
+        red_categories=red_categories,
+        blue_categories=blue_categories,
     )
 
 
