@@ -119,10 +119,10 @@ def discover_command(
     if fmt is Format.json:
         print_json([b.to_json(trajectory) for b in boxes])
         return
-    _print_boxes(boxes, words, n, fmt, trajectory)
+    print_boxes(boxes, words, n, fmt, trajectory)
 
 
-def _print_boxes(boxes: list[Any], words: str, n: int, fmt: Format, trajectory: bool) -> None:
+def print_boxes(boxes: list[Any], words: str, n: int, fmt: Format, trajectory: bool) -> None:
     import pandas as pd
 
     from forceratio.plots.labels import parameter_label

@@ -36,13 +36,13 @@ RepsOpt = Annotated[
 SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the stochastic runs.")]
 
 
-def _check_seed(replications: int | None, seed: int | None) -> None:
+def _check_seed(replications: int | None, seed: int | None, posterior: int | None = 0) -> None:
     from forceratio.errors import InputError
 
     if replications and seed is None:
         raise InputError("--seed", "stochastic runs (--replications) need an explicit --seed")
-    if seed is not None and not replications:
-        raise InputError("--seed", "a seed applies only with --replications")
+    if seed is not None and not replications and posterior == 0:
+        raise InputError("--seed", "a seed applies only with --replications or --posterior")
 
 
 @app.command("list")
@@ -198,11 +198,13 @@ def _rows(
     uncalibrated: bool,
     replications: int | None,
     seed: int | None,
+    posterior: int | None = 0,
 ) -> list[dict[str, Any]]:
-    """The comparison rows the run and compare commands print."""
+    """The comparison rows the run and compare commands print (the 12 June rows with
+    ``posterior`` draws of the whole-record posterior, seeded by ``seed`` or 0)."""
     from forceratio.scenarios.compare import compare
 
-    _check_seed(replications, seed)
+    _check_seed(replications, seed, posterior)
     return compare(
         names,
         sets=sets,
@@ -210,6 +212,8 @@ def _rows(
         uncalibrated=uncalibrated,
         replications=replications,
         seed=seed,
+        posterior=posterior,
+        posterior_seed=seed or 0,
     )
 
 
@@ -241,24 +245,22 @@ def compare_command(
     replications: RepsOpt = None,
     seed: SeedOpt = None,
     posterior: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--posterior",
             min=0,
-            help="Add to the 12 June rows P(attacker wins) with a 95% interval over this many"
-            " draws of the whole-record calibration (calibrate --record; 0: none).",
+            max=100_000,
+            help="Draws of the whole-record posterior (calibrate --record) behind the 12 June"
+            " rows' P(attacker wins), its 95% interval, the deciding rule and the loss"
+            " quantiles (default 200, seeded by --seed, else 0; 0: none).",
         ),
-    ] = 0,
+    ] = None,
 ) -> None:
     """The 12 June strike against the historical 22 June strike: one row per scenario."""
     from forceratio.simulator.compiled import warm_up
 
     warm_up()  # the engine compiles while the tables and scenarios load
-    rows = _rows(names or None, sets, table, uncalibrated, replications, seed)
-    if posterior:
-        from forceratio.cli.record import add_posterior
-
-        add_posterior(rows, table, posterior, seed)
+    rows = _rows(names or None, sets, table, uncalibrated, replications, seed, posterior)
     explain = None
     if fmt is TableFormat.table:
         from forceratio.scenarios import builtins

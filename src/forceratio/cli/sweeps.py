@@ -20,6 +20,16 @@ VaryOpt = Annotated[
         help="dotted.path=lo:hi[:n] (repeatable); default: every declared uncertainty range.",
     ),
 ]
+PosteriorOpt = Annotated[
+    int,
+    typer.Option(
+        "--posterior",
+        min=0,
+        max=100_000,
+        help="Cross every design point with N draws (seeded by --seed) of the whole-record "
+        "posterior of the shared parameters (0: none).",
+    ),
+]
 NoProgressOpt = Annotated[
     bool,
     typer.Option(
@@ -116,8 +126,11 @@ def sweep_command(
     sets: SetOpt = None,
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
+    posterior: PosteriorOpt = 0,
 ) -> None:
-    """Sample the scenario's parameters, run every sample, stream tidy rows to Parquet."""
+    """Sample the scenario's parameters, run every sample, stream tidy rows to Parquet.
+    With --posterior N every design point is run with each of N draws of the whole-record
+    posterior (rows carry point, draw and the drawn values)."""
     from forceratio.simulator.compiled import warm_up
 
     if not list_:
@@ -141,7 +154,10 @@ def sweep_command(
     check_writable(out, "--out", create=True)
     prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     design = Design.make(method, specs, samples, seed)
-    _check_sweep_size(design.samples, len(specs), replications, chunk_size, workers, out)
+    draws = posterior_draws(tables, posterior, seed, uncalibrated) if posterior else None
+    d = len(specs) + (len(draws.names) + 2 if draws else 0)
+    runs = design.samples * (draws.n if draws else 1)
+    _check_sweep_size(runs, d, replications, chunk_size, workers, out)
     spec = SweepSpec(
         scenario=scenario,
         design=design,
@@ -150,6 +166,7 @@ def sweep_command(
         calibration=calibration,
         replications=replications,
         data_uncertainty=data_uncertainty,
+        posterior=draws,
     )
     bar = None if no_progress else _progress_bar()
     if bar is not None:
@@ -175,7 +192,7 @@ def sweep_command(
                 "rows": int(extra["rows"]),
                 "chunks": result.chunks,
                 "computed_chunks": result.computed,
-                "attacker_win_probability": extra["attacker_win_probability"],
+                **{k: v for k, v in extra.items() if k != "rows"},
                 "outcomes": summary.to_dict(orient="records"),
             }
         )
@@ -189,12 +206,35 @@ def sweep_command(
                     "chunks": result.chunks,
                     "computed now": result.computed,
                     "P(attacker wins)": extra["attacker_win_probability"],
+                    "95% interval": "{:.3f} .. {:.3f}".format(
+                        *extra["attacker_win_probability_ci"]
+                    ),
+                    "decided by": ", ".join(
+                        f"{k} {v:.0%}" for k, v in extra.get("decided_by", {}).items()
+                    ),
+                    **(
+                        {"posterior draws": extra["posterior_draws"]}
+                        if "posterior_draws" in extra
+                        else {}
+                    ),
                 }
             ]
         ),
         fmt,
         digits=3,
     )
+
+
+def posterior_draws(tables: dict[str, str], n: int, seed: int, uncalibrated: bool) -> Any:
+    """``n`` seeded draws of the whole-record posterior (a
+    :class:`~forceratio.sweeps.posterior.PosteriorDraws`)."""
+    from forceratio.errors import InputError
+    from forceratio.scenarios.session import Session
+    from forceratio.sweeps.posterior import PosteriorDraws, record_posterior
+
+    if uncalibrated:
+        raise InputError("--posterior", "posterior draws are a calibration; drop --uncalibrated")
+    return PosteriorDraws.from_result(record_posterior(Session(tables)), n, seed)
 
 
 def _check_sweep_size(
@@ -206,7 +246,7 @@ def _check_sweep_size(
 
     reps = max(replications, 1)
     rows = samples * reps
-    columns = d + 16  # sample, replication, the varied parameters, 14 outcomes
+    columns = d + 17  # sample, replication, the varied parameters, 15 outcomes
     check_disk("--samples", out, float(rows) * columns * BYTES_PER_STORED_VALUE, f"{rows:,} rows")
     in_flight = min(chunk_size, samples) * reps * (workers if workers > 1 else 1)
     check_runs(
@@ -243,8 +283,11 @@ def sensitivity_command(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
     vary: VaryOpt = None,
     samples: Annotated[
-        int, typer.Option("--samples", help="Base Sobol samples (a power of 2); runs N*(d+2).")
-    ] = 1024,
+        int | None,
+        typer.Option(
+            "--samples", help="Base Sobol samples (a power of 2; default 1024); runs N*(d+2)."
+        ),
+    ] = None,
     outcome: Annotated[
         str, typer.Option("--outcome", help="An outcome column (default: the attacker's margin).")
     ] = "attacker_margin",
@@ -259,9 +302,21 @@ def sensitivity_command(
     sets: SetOpt = None,
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
+    posterior: Annotated[
+        int,
+        typer.Option(
+            "--posterior",
+            min=0,
+            max=200_000,
+            help="Over the whole-record posterior and the declared assumptions together: "
+            "RUNS joint draws (first-order indices valid for the dependent posterior, and "
+            "the PRIM boxes where the answer flips) and a 32 x 32 crossing (group shares).",
+        ),
+    ] = 0,
 ) -> None:
     """Sobol first- and total-order indices with 95% bootstrap intervals, or Morris
-    elementary effects (--method morris: r (d + 1) runs)."""
+    elementary effects (--method morris: r (d + 1) runs), or with --posterior RUNS which
+    mechanism carries the answer over the posterior and what would flip it."""
     import pandas as pd
 
     from forceratio.limits import check_runs
@@ -269,6 +324,12 @@ def sensitivity_command(
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.sensitivity import sobol
 
+    if posterior:
+        from forceratio.cli.mechanisms import mechanisms
+
+        mechanisms(scenario, posterior, seed, sets, table, uncalibrated, vary, fmt)
+        return
+    samples = samples or 1024
     _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     check_runs("--samples", samples * (len(specs) + 2), f"{samples * (len(specs) + 2):,} runs")
     spec = SweepSpec(

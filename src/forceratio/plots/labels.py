@@ -104,9 +104,17 @@ COMPARISON: tuple[tuple[str, str], ...] = (
     ("german_losses_q95", "German men lost, {window}, 95% quantile"),
     ("german_rate", "German kill rate (per day) (c)"),
     ("soviet_rate", "Soviet kill rate (per day) (c)"),
-    ("p_attacker_wins", "P(attacker wins), whole-record posterior (compare --posterior)"),
-    ("p_attacker_wins_ci_text", "  its 95% interval"),
+    ("p_attacker_wins", "P(attacker wins) over the whole-record posterior (d)"),
+    ("p_attacker_wins_ci_text", "  its 95% interval (Jeffreys, over the draws)"),
     ("decided_by_text", "  decided by (outcome rule, share of draws)"),
+    ("soviet_losses_posterior_q05", "Soviet men lost, {window}, posterior 5% quantile"),
+    ("soviet_losses_posterior_q50", "Soviet men lost, {window}, posterior median"),
+    ("soviet_losses_posterior_q95", "Soviet men lost, {window}, posterior 95% quantile"),
+    ("german_losses_posterior_q05", "German men lost, {window}, posterior 5% quantile"),
+    ("german_losses_posterior_q50", "German men lost, {window}, posterior median"),
+    ("german_losses_posterior_q95", "German men lost, {window}, posterior 95% quantile"),
+    ("soviet_captured_q50", "Soviet men captured, {window}, posterior median"),
+    ("posterior_draws_used", "posterior draws"),
 )
 
 #: What the lettered labels mean (printed under the comparison).
@@ -118,6 +126,10 @@ COMPARISON_NOTES: tuple[str, ...] = (
     "Germans destroy 57 times as much a day.",
     "(c) combat power of the enemy put out of action per day per unit of one's own; "
     "'calibrated' rates are fitted to the 22 June losses.",
+    "(d) the 12 June scenarios run once per draw of the shared parameters' posterior, fitted to "
+    "every 1941 operation (calibrate --record), under the outcome rule: a side loses when it "
+    "breaks, when its captured men pass a share, or when the attacker's advance passes a "
+    "depth; else the attrition margin (a) decides.",
 )
 
 

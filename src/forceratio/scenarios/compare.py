@@ -16,6 +16,10 @@ from forceratio.scenarios.run import Outcome
 from forceratio.scenarios.session import Session
 
 QUANTILES = (0.05, 0.5, 0.95)
+#: Posterior draws behind the 12 June rows' P(attacker wins) by default (one batch each).
+POSTERIOR_DRAWS = 200
+#: The dates whose rows carry the posterior outcome: the 12 June strike scenarios.
+STRIKE_DATES = ("1941-06-12",)
 
 
 def _num(x: Any) -> float | None:
@@ -109,12 +113,19 @@ def compare(
     replications: int | None = None,
     seed: int | None = None,
     session: Session | None = None,
+    posterior: int | None = None,
+    posterior_seed: int = 0,
 ) -> list[dict[str, Any]]:
     """Rows for ``names`` (default: every built-in), in that order.  A ``session`` shares
     its tables and calibration with the caller (``tables`` and ``uncalibrated`` then come
-    from it)."""
+    from it).  The 12 June rows (:data:`STRIKE_DATES`) also carry the outcome over
+    ``posterior`` draws of the whole-record posterior (:func:`posterior_fields`; None:
+    :data:`POSTERIOR_DRAWS`; 0 or an uncalibrated session: none)."""
     session = session or Session(tables, uncalibrated)
+    if posterior is None:
+        posterior = POSTERIOR_DRAWS
     rows = []
+    result = None
     for name in names or builtins():
         prep = session.prepare(name, sets)
         out = session.run(prep)
@@ -124,8 +135,31 @@ def compare(
             sto = session.run(
                 prep, replications=reps, seed=seed if seed is not None else prep.scenario.seed
             )
-        rows.append(scenario_row(out, session.calibration_for(prep), sto))
+        row = scenario_row(out, session.calibration_for(prep), sto)
+        if posterior and not session.uncalibrated and row["date"] in STRIKE_DATES:
+            from forceratio.sweeps.posterior import record_posterior
+
+            result = result or record_posterior(session)
+            row.update(posterior_fields(prep, result, posterior, posterior_seed))
+        rows.append(row)
     return rows
+
+
+def posterior_fields(prep: Any, result: Any, draws: int, seed: int) -> dict[str, Any]:
+    """The row's outcome over ``draws`` posterior draws (one batched engine call,
+    :func:`~forceratio.scenarios.posterior_outcome.posterior_outcome`): ``p_attacker_wins``
+    and its 95% interval ``p_attacker_wins_ci``, ``decided_by`` (rule -> share of draws),
+    the loss quantiles, and the same as text for the table."""
+    from forceratio.scenarios.posterior_outcome import posterior_outcome
+
+    extra = posterior_outcome(prep, result, draws=draws, seed=seed)
+    lo, hi = extra["p_attacker_wins_ci"]
+    extra["posterior_method"] = result.method
+    extra["p_attacker_wins_ci_text"] = f"{lo:.2f}-{hi:.2f}"
+    extra["decided_by_text"] = ", ".join(
+        f"{k} {v:.0%}" for k, v in sorted(extra["decided_by"].items())
+    )
+    return dict(extra)
 
 
 __all__ = ["Session", "compare", "load", "scenario_row"]

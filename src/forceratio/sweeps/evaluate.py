@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.run import Outcome, run
 from forceratio.sweeps.design import Design, Vary, data_uniforms
+from forceratio.sweeps.posterior import PosteriorDraws
 
 FloatArray = NDArray[np.float64]
 OUTCOMES: tuple[str, ...] = (
@@ -48,6 +49,33 @@ class SweepSpec:
     replications: int = 0
     data_uncertainty: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    posterior: PosteriorDraws | None = None  # crossed with the design (module posterior)
+    paired: bool = False  # the posterior draws paired with the design points, not crossed
+
+    @property
+    def runs(self) -> int:
+        """Runs of the sweep (before replications): design points x posterior draws, or
+        the design points when the draws are paired with them."""
+        if self.posterior is None or self.paired:
+            return self.design.samples
+        return self.design.samples * self.posterior.n
+
+    def points(self, start: int, stop: int) -> tuple[dict[str, FloatArray], dict[str, Any]]:
+        """The parameter values of runs ``start..stop-1`` and, with posterior draws, the
+        design point and draw of each run (``point``, ``draw``: the draw's index in the
+        calibration)."""
+        if self.posterior is None:
+            return self.design.points(start, stop), {}
+        if self.paired:
+            pts, point, draw = self.posterior.pair(self.design.points(start, stop), start, stop)
+        else:
+            m = self.posterior.n
+            first, last = start // m, (stop - 1) // m + 1
+            pts, point, draw = self.posterior.cross(
+                self.design.points(first, last), first, start, stop
+            )
+        index = np.asarray(self.posterior.index, dtype=np.int64)[draw]
+        return pts, {"point": point, "draw": index}
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -61,6 +89,11 @@ class SweepSpec:
         d["tables"] = [list(t) for t in self.tables]
         d["calibration"] = [list(c) for c in self.calibration]
         d["extra"] = dict(self.extra)
+        if self.posterior is None:
+            d.pop("posterior", None)  # manifests of sweeps without draws stay as they were
+            d.pop("paired", None)
+        else:
+            d["posterior"] = self.posterior.to_json()
         return d
 
     @classmethod
@@ -81,6 +114,8 @@ class SweepSpec:
             int(d["replications"]),
             bool(d["data_uncertainty"]),
             dict(d.get("extra", {})),
+            PosteriorDraws.from_json(d["posterior"]) if d.get("posterior") else None,
+            bool(d.get("paired", False)),
         )
 
 
@@ -115,8 +150,15 @@ def outcome_columns(out: Outcome) -> dict[str, NDArray[Any]]:
     a, d = ("soviet", "german") if att == su else ("german", "soviet")
     cols["attacker_margin"] = cols[f"{a}_surviving_share"] - cols[f"{d}_surviving_share"]
     cols["duration_days"] = out.duration
-    cols["winner"] = out.winner
-    cols["attacker_wins"] = out.attacker_wins
+    ops = out.operations
+    if ops is None:  # no operational outputs: the attrition margin decides
+        cols["winner"] = out.winner
+        cols["attacker_wins"] = out.attacker_wins
+        cols["decided_by"] = np.full(out.winner.shape, "attrition margin", dtype=object)
+    else:  # the outcome rule (scenarios.operations): break, captured, depth, then margin
+        cols["winner"] = ops.winner
+        cols["attacker_wins"] = np.asarray(ops.winner == att)
+        cols["decided_by"] = ops.decided_by
     cols["end_reason"] = out.end_reason
     return cols
 
@@ -127,7 +169,7 @@ def evaluate(
     """Run samples ``start..stop-1`` (or the given ``samples``); returns the outcome and the
     parameter values used."""
     prep = _prepared(spec.scenario, spec.sets, spec.tables)
-    pts = dict(samples) if samples is not None else spec.design.points(start, stop)
+    pts = dict(samples) if samples is not None else spec.points(start, stop)[0]
     n = stop - start
     forces = None
     if spec.data_uncertainty:
@@ -148,6 +190,7 @@ def evaluate(
         seed=spec.design.seed,
         forces=forces,
         keys=np.arange(start, stop),
+        operational=True if spec.posterior is not None else None,
     )
     return out, pts
 
@@ -160,18 +203,23 @@ def _base_quality(prep: Any) -> float:
 
 def evaluate_chunk(spec: SweepSpec, start: int, stop: int) -> pd.DataFrame:
     """The tidy rows of samples ``start..stop-1``."""
-    out, pts = evaluate(spec, start, stop)
+    pts, where = spec.points(start, stop)
+    out, _ = evaluate(spec, start, stop, samples=pts)
     cols = outcome_columns(out)
     n, r = out.winner.shape
     data: dict[str, Any] = {
         "sample": np.repeat(np.arange(start, stop, dtype=np.int64), r),
         "replication": np.tile(np.arange(r, dtype=np.int32), n),
     }
-    for v in spec.design.vary:
-        data[v.path] = np.repeat(pts[v.path], r)
+    for key, idx in where.items():  # posterior sweeps: design point and draw of each run
+        data[key] = np.repeat(idx, r)
+    drawn = spec.posterior.names if spec.posterior is not None else ()
+    for path in [v.path for v in spec.design.vary] + list(drawn):
+        data[path] = np.repeat(pts[path], r)
     for name in OUTCOMES:
         data[name] = np.asarray(cols[name], dtype=float).reshape(-1)
     data["winner"] = np.asarray(cols["winner"]).reshape(-1).astype(str)
     data["attacker_wins"] = np.asarray(cols["attacker_wins"]).reshape(-1).astype(bool)
+    data["decided_by"] = np.asarray(cols["decided_by"]).reshape(-1).astype(str)
     data["end_reason"] = np.asarray(cols["end_reason"]).reshape(-1).astype(str)
     return pd.DataFrame(data)

@@ -101,7 +101,7 @@ def screen(
     """Morris screening of a scenario's ``outcome`` over the ``vary`` ranges (a
     :class:`~forceratio.sweeps.evaluate.SweepSpec` and :class:`~forceratio.sweeps.design.Vary`
     list); the effects are per whole range of each parameter."""
-    from forceratio.sweeps.sensitivity import _outcome
+    from forceratio.sweeps.sensitivity import outcome_values
 
     for v in vary:
         if v.high <= v.low:
@@ -109,6 +109,6 @@ def screen(
 
     def func(u: FloatArray) -> FloatArray:
         values = {v.path: v.low + (v.high - v.low) * u[:, j] for j, v in enumerate(vary)}
-        return _outcome(spec, values, outcome)
+        return outcome_values(spec, values, outcome)
 
     return morris(func, [v.path for v in vary], r=r, levels=levels, seed=seed)

@@ -59,7 +59,7 @@ def run_sweep(
     store = ChunkStore(out)
     manifest = {"spec": spec.to_json(), "chunk_size": chunk_size, "format": 1}
     done = store.open(manifest, resume=resume)
-    bounds = chunk_bounds(spec.design.samples, chunk_size)
+    bounds = chunk_bounds(spec.runs, chunk_size)
     todo = [i for i in range(len(bounds)) if i not in done]
     if max_chunks is not None:
         todo = todo[:max_chunks]
@@ -180,8 +180,10 @@ def _run_dask(
             client.close()
 
 
-def summarize_store(path: Path | str) -> tuple[pd.DataFrame, dict[str, float]]:
-    """Quantiles of every outcome (read one column at a time) and P(attacker wins)."""
+def summarize_store(path: Path | str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Quantiles of every outcome (read one column at a time), P(attacker wins) with its
+    95% Jeffreys interval over the runs (for a posterior sweep: over the draws crossed
+    with the design) and the share of runs each outcome rule decided."""
     store = ChunkStore(path)
     rows = []
     for name in OUTCOMES:
@@ -195,6 +197,18 @@ def summarize_store(path: Path | str) -> tuple[pd.DataFrame, dict[str, float]]:
                 **{f"q{round(p * 100):02d}": float(v) for p, v in zip(QUANTILES, q, strict=True)},
             }
         )
+    from forceratio.calibration import probability_interval
+
     wins = store.column("attacker_wins").to_numpy(dtype=bool)
-    extra = {"rows": float(wins.size), "attacker_win_probability": float(wins.mean())}
+    _, lo, hi = probability_interval(int(wins.sum()), int(wins.size))
+    extra: dict[str, Any] = {
+        "rows": float(wins.size),
+        "attacker_win_probability": float(wins.mean()),
+        "attacker_win_probability_ci": [lo, hi],
+    }
+    if "decided_by" in store.read_schema():
+        rules = store.column("decided_by").astype(str).value_counts(normalize=True)
+        extra["decided_by"] = {str(k): float(v) for k, v in rules.sort_index().items()}
+    if "draw" in store.read_schema():
+        extra["posterior_draws"] = int(store.column("draw").nunique())
     return pd.DataFrame(rows), extra

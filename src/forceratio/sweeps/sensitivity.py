@@ -35,7 +35,11 @@ FloatArray = NDArray[np.float64]
 GRID_POINTS = 33
 
 
-def _outcome(spec: SweepSpec, values: Mapping[str, FloatArray], outcome: str) -> FloatArray:
+def outcome_values(spec: SweepSpec, values: Mapping[str, FloatArray], outcome: str) -> FloatArray:
+    """One value of ``outcome`` per sample of ``values`` (path -> (n,)), run in one batch:
+    an outcome column averaged over the replications, or ``attacker_win_probability``
+    (the share of runs the attacker wins).  Used by the Sobol, Morris and threshold
+    analyses."""
     n = len(next(iter(values.values())))
     out, _ = evaluate(spec, 0, n, samples=values)
     cols = outcome_columns(out)
@@ -69,7 +73,7 @@ def sobol(
 
     def func(x: FloatArray) -> FloatArray:
         values = {v.path: x[j] for j, v in enumerate(vary)}
-        y = _outcome(spec, values, outcome)
+        y = outcome_values(spec, values, outcome)
         if not np.all(np.isfinite(y)):
             raise InputError("--outcome", f"{outcome} is not finite for some samples")
         return y[None, :]
@@ -176,7 +180,7 @@ def threshold(
     if level is not None and outcome == "winner":
         lev = float(level)
     xs = np.linspace(vary.low, vary.high, grid_points)
-    ys = _outcome(spec, {vary.path: xs}, name) - lev
+    ys = outcome_values(spec, {vary.path: xs}, name) - lev
     grid = [(float(x), float(y + lev)) for x, y in zip(xs, ys, strict=True)]
     sign = np.sign(ys)
     idx = np.flatnonzero(sign[:-1] * sign[1:] <= 0)
@@ -188,7 +192,7 @@ def threshold(
         return Threshold(vary.path, name, lev, a, (a, a), grid, "exact grid point")
 
     def f(x: float) -> float:
-        return float(_outcome(spec, {vary.path: np.array([x])}, name)[0] - lev)
+        return float(outcome_values(spec, {vary.path: np.array([x])}, name)[0] - lev)
 
     if stochastic:
         fa = float(ys[i])

@@ -119,6 +119,13 @@ class ChunkStore:
         frames = [pd.read_parquet(p, columns=columns) for p in parts]
         return pd.concat(frames, ignore_index=True)
 
+    def read_schema(self) -> list[str]:
+        """The column names of the stored parts (of the first part; all parts agree)."""
+        import pyarrow.parquet as pq
+
+        parts = sorted(p for p in self.path.iterdir() if _PART.match(p.name))
+        return list(pq.read_schema(parts[0]).names) if parts else []
+
     def column(self, name: str) -> pd.Series:
         """One column over every part (bounded memory: one column at a time)."""
         import pyarrow.dataset as ds

@@ -1,0 +1,294 @@
+"""Which mechanism carries a scenario's answer over the posterior, and what would flip it.
+
+Two samples, every run through the engine with the outcome rule: a *crossed* one, ``M``
+points of the scenario's declared assumptions (a scrambled Sobol design over their ranges,
+uniform) x ``N`` draws of the whole-record posterior of the shared parameters
+(:mod:`.posterior`), and a *joint* one, each run an independent draw of both (a Latin
+hypercube over the assumptions paired with posterior draws).  The posterior's parameters
+are *dependent* (one joint draw each), so the indices use estimators valid for dependent
+inputs:
+
+- **groups** (:func:`crossed_groups`): the first-order Sobol index of the posterior as one
+  group, of the assumptions as one group, and their interaction, by the two-way
+  random-effects analysis of variance of the crossed table (the groups are independent of
+  each other; inside a group any dependence is allowed).  With mean squares ``MS_A``
+  (between assumption points), ``MS_B`` (between draws) and ``MS_AB`` (residual):
+  ``V_A = (MS_A - MS_AB) / N``, ``V_B = (MS_B - MS_AB) / M``, ``V_AB = MS_AB``, each
+  over their sum (Saltelli et al. 2008, sec. 1.2.15 for group indices).
+- **per parameter** (:func:`first_order`, on the joint sample): the first-order index
+  ``Var(E[Y|X_k]) / Var(Y)`` from the given data (the correlation ratio over equiprobable
+  bins of ``X_k``, with the small-sample correction of the between-bin variance; Plischke
+  2010, Strong & Oakley 2012).
+  With dependent inputs it counts what ``X_k`` carries with its correlated partners, so
+  the indices need not sum to at most 1.  No total-order indices are given per posterior
+  parameter: the Saltelli/Jansen estimators assume independent inputs.
+
+The outcomes decomposed: whether the attacker wins (an indicator: its mean is P(attacker
+wins)), log10 of the loss exchange ratio, and an indicator per outcome rule that decided
+some runs but not all.  *What would flip the answer*: PRIM boxes
+(:func:`~forceratio.sweeps.discover.prim`) over the joint runs for the opposite of the
+majority answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from forceratio.errors import InputError
+
+if TYPE_CHECKING:
+    from forceratio.scenarios.session import Session
+    from forceratio.sweeps.discover import Box
+
+FloatArray = NDArray[np.float64]
+MAX_BINS = 32
+#: The crossing behind the group shares: (assumption points, posterior draws).
+CROSSED = (32, 32)
+
+
+def bin_labels(x: FloatArray, n_bins: int | None = None) -> NDArray[np.intp]:
+    """Equiprobable bins of each column of ``x`` (n, d), ties kept in one bin; ``n_bins``
+    defaults to sqrt(n)/2 within 4..:data:`MAX_BINS`."""
+    x = np.asarray(x, dtype=float)
+    n = x.shape[0]
+    bins = n_bins or int(np.clip(np.sqrt(n) / 2.0, 4, MAX_BINS))
+    out = np.empty(x.shape, dtype=np.intp)
+    for k in range(x.shape[1]):
+        edges = np.unique(np.quantile(x[:, k], np.linspace(0.0, 1.0, bins + 1)[1:-1]))
+        out[:, k] = np.searchsorted(edges, x[:, k], side="right")
+    return out
+
+
+def first_order_binned(labels: NDArray[np.intp], y: FloatArray) -> FloatArray:
+    """:func:`first_order` from bin labels (n, d) already computed."""
+    y = np.asarray(y, dtype=float)
+    n = y.size
+    sst = float(((y - y.mean()) ** 2).sum())
+    out = np.full(labels.shape[1], np.nan)
+    if sst <= 0.0:
+        return out
+    for k in range(labels.shape[1]):
+        b = labels[:, k]
+        counts = np.bincount(b)
+        used = counts > 0
+        means = np.bincount(b, weights=y)[used] / counts[used]
+        nb = int(used.sum())
+        if nb < 2:
+            out[k] = 0.0
+            continue
+        ssb = float((counts[used] * (means - y.mean()) ** 2).sum())
+        msw = (sst - ssb) / max(n - nb, 1)
+        out[k] = float(np.clip((ssb - (nb - 1) * msw) / sst, 0.0, 1.0))
+    return out
+
+
+def first_order(x: FloatArray, y: FloatArray, n_bins: int | None = None) -> FloatArray:
+    """Given-data first-order indices ``Var(E[y|x_k]) / Var(y)``, one per column of ``x``
+    (n, d), from runs drawn independently from the joint distribution of the inputs
+    (dependent columns allowed); NaN when ``y`` does not vary."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.ndim != 2 or x.shape[0] != y.size or y.size < 16:
+        raise InputError("--samples", "need at least 16 runs, one value per column of x")
+    return first_order_binned(bin_labels(x, n_bins), y)
+
+
+def crossed_groups(y: FloatArray) -> dict[str, float]:
+    """The variance shares of a crossed table ``y`` (M points, N draws): ``assumptions``
+    (rows), ``posterior`` (columns) and ``interaction`` (the rest), from the two-way
+    random-effects analysis of variance; NaN when ``y`` does not vary."""
+    y = np.asarray(y, dtype=float)
+    m, n = y.shape
+    if m < 2 or n < 2:
+        raise InputError("--posterior", "the crossed table needs at least 2 x 2 runs")
+    grand = y.mean()
+    rows, cols = y.mean(axis=1), y.mean(axis=0)
+    ms_a = n * float(((rows - grand) ** 2).sum()) / (m - 1)
+    ms_b = m * float(((cols - grand) ** 2).sum()) / (n - 1)
+    resid = y - rows[:, None] - cols[None, :] + grand
+    ms_ab = float((resid**2).sum()) / ((m - 1) * (n - 1))
+    v = {
+        "assumptions": max(0.0, (ms_a - ms_ab) / n),
+        "posterior": max(0.0, (ms_b - ms_ab) / m),
+        "interaction": ms_ab,
+    }
+    total = sum(v.values())
+    if total <= 0.0:
+        return dict.fromkeys(v, float("nan"))
+    return {k: val / total for k, val in v.items()}
+
+
+def _bootstrap(
+    labels: NDArray[np.intp], y: FloatArray, rng: np.random.Generator, n_resamples: int
+) -> FloatArray:
+    """95% bootstrap intervals (over runs, the bins held) of the indices, shape (2, d)."""
+    n = y.size
+    idx = rng.integers(0, n, (n_resamples, n))
+    boot = np.array([first_order_binned(labels[i], y[i]) for i in idx])
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.nanquantile(boot, [0.025, 0.975], axis=0))
+
+
+def outcomes(df: pd.DataFrame) -> dict[str, FloatArray]:
+    """The decomposed outcomes of a run table: ``attacker_wins`` (0/1),
+    ``log10_loss_exchange_ratio`` and ``decided_by=RULE`` (0/1) for each rule that
+    decided some runs but not all."""
+    out = {"attacker_wins": df["attacker_wins"].to_numpy(dtype=float)}
+    ler = df["loss_exchange_ratio"].to_numpy(dtype=float)
+    if np.all(np.isfinite(ler) & (ler > 0)):
+        out["log10_loss_exchange_ratio"] = np.log10(ler)
+    rules = df["decided_by"].astype(str).to_numpy()
+    for rule in sorted(set(rules)):
+        hit = (rules == rule).astype(float)
+        if 0.0 < hit.mean() < 1.0:
+            out[f"decided_by={rule}"] = hit
+    return out
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """The analysis of one crossed table (see the module docstring)."""
+
+    parameters: tuple[str, ...]
+    kinds: tuple[str, ...]  # "assumption" or "posterior", per parameter
+    groups: dict[str, dict[str, float]]  # outcome -> group -> share
+    indices: list[dict[str, Any]]  # one per (outcome, parameter)
+    p_attacker_wins: float
+    p_attacker_wins_ci: tuple[float, float]
+    decided_by: dict[str, float]
+    runs: int
+    flip_outcome: str = ""
+    flip_words: str = ""
+    flip_runs: int = 0
+    flips: list[Box] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "runs": self.runs,
+            "p_attacker_wins": self.p_attacker_wins,
+            "p_attacker_wins_ci": list(self.p_attacker_wins_ci),
+            "decided_by": self.decided_by,
+            "groups": [{"outcome": k, **v} for k, v in self.groups.items()],
+            "indices": self.indices,
+            "flip": {
+                "outcome": self.flip_outcome,
+                "in_words": self.flip_words,
+                "runs": self.flip_runs,
+                "boxes": [b.to_json() for b in self.flips],
+            },
+        }
+
+
+def crossed_table(df: pd.DataFrame, column: str) -> FloatArray:
+    """A crossed sweep's ``column`` as a (points, draws) table (runs sorted by number)."""
+    df = df.sort_values("sample", kind="stable")
+    per_point = df.groupby("point", sort=True).size()
+    if per_point.nunique() != 1:
+        raise InputError("--posterior", "the run table is not a full crossing")
+    return df[column].to_numpy(dtype=float).reshape(int(per_point.size), int(per_point.iloc[0]))
+
+
+def decompose(
+    crossed: pd.DataFrame,
+    joint: pd.DataFrame,
+    assumptions: Sequence[str],
+    posterior: Sequence[str],
+    *,
+    seed: int = 0,
+    n_resamples: int = 100,
+    prim_options: dict[str, Any] | None = None,
+) -> Decomposition:
+    """The group shares from the ``crossed`` run table (columns ``point``, ``sample`` and
+    the outcomes), the per-parameter indices, P(attacker wins) and the boxes where the
+    answer flips from the ``joint`` one (one run per independent draw of the assumptions
+    and the posterior)."""
+    from forceratio.calibration import probability_interval
+    from forceratio.sweeps.discover import discover
+
+    params = [*assumptions, *[p for p in posterior if joint[p].nunique() > 1]]
+    kinds = ("assumption",) * len(assumptions) + ("posterior",) * (len(params) - len(assumptions))
+    labels = bin_labels(joint[params].to_numpy(dtype=float))
+    rng = np.random.default_rng(seed)
+    outs = outcomes(joint)
+    groups: dict[str, dict[str, float]] = {}
+    indices: list[dict[str, Any]] = []
+    for name, y in outs.items():
+        table = outcomes(crossed.sort_values("sample", kind="stable")).get(name)
+        if table is not None:
+            m = int(crossed["point"].nunique())
+            groups[name] = crossed_groups(table.reshape(m, -1))
+        s1 = first_order_binned(labels, y)
+        ci = _bootstrap(labels, y, rng, n_resamples) if n_resamples else np.vstack([s1, s1])
+        for j, par in enumerate(params):
+            indices.append(
+                {"outcome": name, "parameter": par, "kind": kinds[j], "S1": float(s1[j]),
+                 "S1_ci": [float(ci[0, j]), float(ci[1, j])]}
+            )  # fmt: skip
+    wins = joint["attacker_wins"].to_numpy(dtype=bool)
+    p, lo, hi = probability_interval(int(wins.sum()), int(wins.size))
+    rules = joint["decided_by"].astype(str).value_counts(normalize=True).sort_index()
+    flip = "defender" if p >= 0.5 else "winner"
+    held = ~wins & (joint["winner"].astype(str).to_numpy() != "draw") if p >= 0.5 else wins
+    boxes: list[Box] = []
+    words = "the defender wins" if p >= 0.5 else "the attacker wins"
+    if held.any():
+        boxes, words, _ = discover(joint, params, flip, **(prim_options or {}))
+    return Decomposition(
+        tuple(params), kinds, groups, indices, p, (lo, hi),
+        {str(k): float(v) for k, v in rules.items()}, len(joint), flip, words,
+        int(held.sum()), boxes,
+    )  # fmt: skip
+
+
+def posterior_mechanisms(
+    session: Session,
+    scenario: str,
+    *,
+    runs: int = 2048,
+    crossed: tuple[int, int] = CROSSED,
+    seed: int = 0,
+    sets: Sequence[str] = (),
+    n_resamples: int = 100,
+    prim_options: dict[str, Any] | None = None,
+) -> Decomposition:
+    """Run ``scenario`` twice in batches and :func:`decompose` the result: ``runs`` joint
+    draws (a Latin hypercube over the declared assumptions paired with as many posterior
+    draws) and the crossing of ``crossed`` = (assumption points, posterior draws)."""
+    from forceratio.sweeps.design import Design, Vary
+    from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
+    from forceratio.sweeps.posterior import PosteriorDraws, record_posterior
+
+    m, n = crossed
+    if runs < 16 or m < 2 or n < 2:
+        raise InputError("--posterior", "need >= 16 joint runs and a crossing of >= 2 x 2")
+    prep = session.prepare(scenario, sets)
+    result = record_posterior(session)
+    names = PosteriorDraws.from_result(result, 1, seed).names
+    vary = [
+        Vary(p, lo, hi)
+        for p, (lo, hi) in prep.scenario.uncertainty.items()
+        if hi > lo and p not in names
+    ]
+    rates = session.rates(prep)
+
+    def spec(design: Design, draws: int, paired: bool, s: int) -> SweepSpec:
+        return SweepSpec(
+            scenario, design, tuple(sets), tuple(sorted(session.tables.items())),
+            tuple(sorted(rates.items())) if rates else (),
+            posterior=PosteriorDraws.from_result(result, draws, s), paired=paired,
+        )  # fmt: skip
+
+    ss = np.random.SeedSequence(seed).generate_state(4)
+    joint = spec(Design.make("lhs", vary, runs, int(ss[0])), runs, True, int(ss[1]))
+    cross = spec(Design.make("sobol", vary, m, int(ss[2])), n, False, int(ss[3]))
+    return decompose(
+        evaluate_chunk(cross, 0, cross.runs), evaluate_chunk(joint, 0, joint.runs),
+        [v.path for v in vary], names, seed=seed, n_resamples=n_resamples,
+        prim_options=prim_options,
+    )  # fmt: skip
