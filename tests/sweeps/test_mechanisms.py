@@ -1,0 +1,129 @@
+"""Sensitivity over the posterior: the estimators against functions whose indices are
+known in closed form, including dependent inputs, through the same code path
+(:func:`decompose`) the scenarios use."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forceratio.sweeps.mechanisms import crossed_groups, decompose, first_order
+
+
+def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_first_order_recovers_ishigami() -> None:
+    # Ishigami & Homma (1990), a = 7, b = 0.1: S1 = 0.3139, S2 = 0.4424, S3 = 0
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-np.pi, np.pi, (40_000, 3))
+    s = first_order(x, ishigami(x))
+    np.testing.assert_allclose(s, [0.3139, 0.4424, 0.0], atol=0.02)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.6, -0.5])
+def test_first_order_with_dependent_inputs(rho: float) -> None:
+    # y = x1 + x2, (x1, x2) standard normal with correlation rho: E[y|x1] = (1 + rho) x1,
+    # so S1 = S2 = (1 + rho)^2 / (2 + 2 rho) = (1 + rho) / 2; x3 (independent) has 0
+    rng = np.random.default_rng(2)
+    cov = [[1.0, rho, 0.0], [rho, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    x = rng.multivariate_normal(np.zeros(3), cov, 40_000)
+    s = first_order(x, x[:, 0] + x[:, 1])
+    np.testing.assert_allclose(s, [(1 + rho) / 2, (1 + rho) / 2, 0.0], atol=0.02)
+
+
+def test_first_order_of_a_constant_is_nan() -> None:
+    x = np.random.default_rng(0).random((64, 2))
+    assert np.isnan(first_order(x, np.ones(64))).all()
+
+
+def test_crossed_groups_recover_known_shares() -> None:
+    # y_ij = a_i + 2 b_j + c a_i b_j, a, b independent standard normal:
+    # Var = 1 + 4 + c^2; shares 1/V, 4/V, c^2/V
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal(400), rng.standard_normal(400)
+    c = 1.5
+    y = a[:, None] + 2 * b[None, :] + c * a[:, None] * b[None, :]
+    g = crossed_groups(y)
+    v = 1 + 4 + c**2
+    assert g["assumptions"] == pytest.approx(1 / v, abs=0.04)
+    assert g["posterior"] == pytest.approx(4 / v, abs=0.06)
+    assert g["interaction"] == pytest.approx(c**2 / v, abs=0.04)
+
+
+def test_crossed_groups_hold_with_dependence_inside_a_group() -> None:
+    # the 'posterior' group: two perfectly dependent inputs, y = t + t^2 = f(group);
+    # no assumption effect: the whole variance is the posterior group's
+    rng = np.random.default_rng(4)
+    t = rng.standard_normal(200)
+    y = np.tile(t + t**2, (50, 1)) + 0.0 * rng.standard_normal((50, 1))
+    g = crossed_groups(y)
+    assert g["posterior"] == pytest.approx(1.0)
+    assert g["assumptions"] == pytest.approx(0.0, abs=1e-12)
+
+
+def _tables(f, m: int = 40, n: int = 40, runs: int = 8000, seed: int = 5):  # type: ignore[no-untyped-def]
+    """A crossed and a joint run table of a synthetic 'scenario' f(u, t1, t2) -> margin,
+    u an assumption ~ U(0, 1), (t1, t2) a dependent 'posterior'."""
+    rng = np.random.default_rng(seed)
+
+    def post(k: int) -> np.ndarray:
+        z = rng.standard_normal((k, 2))
+        return np.stack([z[:, 0], 0.8 * z[:, 0] + 0.6 * z[:, 1]], axis=1)
+
+    def table(u: np.ndarray, t: np.ndarray, point: np.ndarray) -> pd.DataFrame:
+        margin = f(u, t[:, 0], t[:, 1])
+        wins = margin > 0
+        return pd.DataFrame(
+            {
+                "sample": np.arange(u.size),
+                "point": point,
+                "draw": np.arange(u.size),
+                "u": u,
+                "t1": t[:, 0],
+                "t2": t[:, 1],
+                "attacker_wins": wins,
+                "winner": np.where(wins, "USSR", "Germany"),
+                "loss_exchange_ratio": np.exp(margin),
+                "decided_by": np.where(wins, "depth", "attrition margin"),
+            }
+        )
+
+    u_c, t_c = rng.random(m), post(n)
+    crossed = table(np.repeat(u_c, n), np.tile(t_c, (m, 1)), np.repeat(np.arange(m), n))
+    joint = table(rng.random(runs), post(runs), np.arange(runs))
+    return crossed, joint
+
+
+def test_decompose_finds_the_carrying_input_and_the_flip_box() -> None:
+    # the attacker wins unless the assumption u is above 0.8: the answer rests on u alone
+    crossed, joint = _tables(lambda u, t1, t2: 0.8 - u + 0.0 * t1)
+    dec = decompose(
+        crossed, joint, ["u"], ["t1", "t2"], n_resamples=20, prim_options={"threshold": 0.99}
+    )
+    wins = joint["attacker_wins"].to_numpy()
+    assert dec.p_attacker_wins == wins.mean()  # P over the draws is the direct count
+    assert dec.p_attacker_wins_ci[0] < 0.8 < dec.p_attacker_wins_ci[1]
+    s1 = {r["parameter"]: r["S1"] for r in dec.indices if r["outcome"] == "attacker_wins"}
+    assert s1["u"] > 0.9 and s1["t1"] < 0.02 and s1["t2"] < 0.02
+    assert dec.groups["attacker_wins"]["assumptions"] > 0.9
+    assert dec.flip_outcome == "defender"
+    cond = dec.flips[0].conditions()
+    assert [c["parameter"] for c in cond] == ["u"]
+    assert cond[0]["low"] == pytest.approx(0.8, abs=0.02)
+    assert dec.flips[0].density > 0.99 and dec.flips[0].coverage > 0.95
+
+
+def test_decompose_credits_dependent_posterior_inputs() -> None:
+    # the log exchange ratio is t1: t2 (correlation 0.8) carries 0.64 of it, u nothing
+    crossed, joint = _tables(lambda u, t1, t2: t1 + 0.0 * u)
+    dec = decompose(crossed, joint, ["u"], ["t1", "t2"], n_resamples=0)
+    s1 = {
+        r["parameter"]: r["S1"] for r in dec.indices if r["outcome"] == "log10_loss_exchange_ratio"
+    }
+    assert s1["t1"] == pytest.approx(1.0, abs=0.04)
+    assert s1["t2"] == pytest.approx(0.64, abs=0.04)
+    assert s1["u"] == pytest.approx(0.0, abs=0.02)
+    assert dec.groups["log10_loss_exchange_ratio"]["posterior"] == pytest.approx(1.0, abs=0.01)
