@@ -43,7 +43,7 @@ def fake_posterior() -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _posterior(monkeypatch: pytest.MonkeyPatch) -> Any:
+def posterior(monkeypatch: pytest.MonkeyPatch) -> Any:
     fake = fake_posterior()
     monkeypatch.setattr(posterior_mod, "record_posterior", lambda session: fake)
     return fake
@@ -55,7 +55,7 @@ def _compare(*args: str) -> str:
     return res.output
 
 
-def test_json_rows_carry_the_posterior_outcome_by_default(_posterior: Any) -> None:
+def test_json_rows_carry_the_posterior_outcome_by_default(posterior: Any) -> None:
     rows = json.loads(_compare("--format", "json"))
     strike, june22 = rows
     for key in KEYS:
@@ -69,7 +69,7 @@ def test_json_rows_carry_the_posterior_outcome_by_default(_posterior: Any) -> No
     q = [strike[f"soviet_losses_posterior_q{k}"] for k in ("05", "50", "95")]
     assert q == sorted(q)
     # the same 200 draws (seed 0) through the sweep runner, paired with one design point
-    draws = PosteriorDraws.from_result(_posterior, 200, 0)
+    draws = PosteriorDraws.from_result(posterior, 200, 0)
     spec = SweepSpec(NAMES[0], Design.make("random", [], 200, 0), posterior=draws, paired=True)
     df = evaluate_chunk(spec, 0, 200)
     assert strike["p_attacker_wins"] == df["attacker_wins"].sum() / 200

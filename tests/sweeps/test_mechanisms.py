@@ -107,13 +107,16 @@ def test_decompose_finds_the_carrying_input_and_the_flip_box() -> None:
     assert dec.p_attacker_wins == wins.mean()  # P over the draws is the direct count
     assert dec.p_attacker_wins_ci[0] < 0.8 < dec.p_attacker_wins_ci[1]
     s1 = {r["parameter"]: r["S1"] for r in dec.indices if r["outcome"] == "attacker_wins"}
-    assert s1["u"] > 0.9 and s1["t1"] < 0.02 and s1["t2"] < 0.02
+    assert s1["u"] > 0.9
+    assert s1["t1"] < 0.02
+    assert s1["t2"] < 0.02
     assert dec.groups["attacker_wins"]["assumptions"] > 0.9
     assert dec.flip_outcome == "defender"
     cond = dec.flips[0].conditions()
     assert [c["parameter"] for c in cond] == ["u"]
     assert cond[0]["low"] == pytest.approx(0.8, abs=0.02)
-    assert dec.flips[0].density > 0.99 and dec.flips[0].coverage > 0.95
+    assert dec.flips[0].density > 0.99
+    assert dec.flips[0].coverage > 0.95
 
 
 def test_decompose_credits_dependent_posterior_inputs() -> None:
