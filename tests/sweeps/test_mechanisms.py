@@ -12,7 +12,8 @@ from forceratio.sweeps.mechanisms import crossed_groups, decompose, first_order
 
 
 def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
-    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+    y: np.ndarray = np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+    return y
 
 
 def test_first_order_recovers_ishigami() -> None:
