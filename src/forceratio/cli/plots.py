@@ -109,6 +109,27 @@ def _fit_figure(source: Path | None) -> Figure:
     return fit(best.residuals, best.law, source.name)
 
 
+def _posterior_analysis(session: Any, names: list[str], seed: int) -> dict[str, Any]:
+    """The whole-record posterior with its priors, and for the first 12 June scenario what
+    carries its answer and what would flip it (a modest sample: 512 joint runs, 16 x 16
+    crossed)."""
+    from forceratio.scenarios.compare import STRIKE_DATES
+    from forceratio.scenarios.record1941 import SHARED
+    from forceratio.sweeps.mechanisms import posterior_mechanisms
+    from forceratio.sweeps.posterior import record_posterior
+
+    strikes = [n for n in names if session.prepare(n).scenario.date in STRIKE_DATES]
+    mech = {
+        n: posterior_mechanisms(session, n, runs=512, crossed=(16, 16), seed=seed, n_resamples=50)
+        for n in strikes[:1]
+    }
+    return {
+        "posterior": record_posterior(session),
+        "priors": {p: prior() for p, prior, _ in SHARED},
+        "mechanisms": mech,
+    }
+
+
 def report_command(
     names: Annotated[
         list[str] | None, typer.Argument(help="Scenarios (default: every built-in).")
@@ -137,7 +158,10 @@ def report_command(
     tornado = None
     if first is not None and len(first.scenario.uncertainty) >= 2:
         tornado = declared_sobol(session, names[0], samples=64, seed=seed)
-    text = build(names, session=session, tornado=tornado, seed=seed)
+    posterior: dict[str, Any] = {}
+    if not uncalibrated:
+        posterior = _posterior_analysis(session, names, seed)
+    text = build(names, session=session, tornado=tornado, seed=seed, **posterior)
     target = make_dirs(out, "--out") / "report.html"
     write_atomic(target, text, "--out")
     print(f"wrote {target} ({len(text) / 1e6:.1f} MB)")

@@ -185,6 +185,42 @@ def tornado(rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: s
     return fig
 
 
+def prior_posterior(
+    draws: dict[str, np.ndarray], priors: dict[str, Any], what: str, method: str
+) -> Figure:
+    """Per parameter: the prior's marginal density (a line) against a histogram of the
+    posterior draws, on a log axis for positive parameters (the density is then per unit
+    of log10 x, so prior and histogram share a scale)."""
+    names = list(draws)
+    cols = min(3, len(names)) or 1
+    rows = (len(names) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=SIZE, dpi=DPI, layout="constrained", squeeze=False)
+    for ax, name in zip(axes.ravel(), names, strict=False):
+        x = np.asarray(draws[name], dtype=float)
+        prior = priors[name]
+        lo, hi = prior.interval(0.999)
+        lo, hi = min(lo, float(x.min())), max(hi, float(x.max()))
+        log = lo > 0
+        if log:
+            grid = np.logspace(np.log10(lo), np.log10(hi), 400)
+            dens = np.exp(prior.logpdf(grid)) * grid * np.log(10.0)  # per unit of log10 x
+            ax.hist(np.log10(x), bins=40, density=True, color="#92c5de", label="posterior")
+            ax.plot(np.log10(grid), dens, color="#b2182b", label="prior")
+            ax.set_xlabel(f"log10 {parameter_label(name).text}", fontsize=7)
+        else:
+            grid = np.linspace(lo, hi, 400)
+            ax.hist(x, bins=40, density=True, color="#92c5de", label="posterior")
+            ax.plot(grid, np.exp(prior.logpdf(grid)), color="#b2182b", label="prior")
+            ax.set_xlabel(str(parameter_label(name)), fontsize=7)
+        ax.set_ylabel("density", fontsize=7)
+        ax.tick_params(labelsize=7)
+        ax.legend(fontsize=7)
+    for ax in axes.ravel()[len(names) :]:
+        ax.set_visible(False)
+    _title(fig, f"Prior (line) and posterior draws (histogram), {method}", what, "1941")
+    return fig
+
+
 def distribution(out: Any, deterministic: Any | None = None) -> Figure:
     """Men lost on each side and the days each run lasted, over the stochastic
     replications of sample 0, with the deterministic run's value marked (``deterministic``:

@@ -97,11 +97,17 @@ def build(
     seed: int = 0,
     session: Any = None,
     tornado: list[dict[str, Any]] | None = None,
+    posterior: Any = None,
+    priors: dict[str, Any] | None = None,
+    mechanisms: dict[str, Any] | None = None,
 ) -> str:
     """The report for ``names`` as one HTML string.  ``session`` (a
     :class:`~forceratio.scenarios.session.Session`, else one from ``tables`` and
     ``uncalibrated``) is shared by every table and figure, so the calibration runs once;
-    ``tornado`` holds the first scenario's Sobol indices (computed by the caller)."""
+    ``tornado`` holds the first scenario's Sobol indices (computed by the caller);
+    ``posterior`` the whole-record calibration with the ``priors`` of its shared parameters,
+    and ``mechanisms`` scenario -> :class:`~forceratio.sweeps.mechanisms.Decomposition`
+    (what carries the answer over the posterior and what would flip it)."""
     from forceratio import __version__
     from forceratio import data as data_mod
     from forceratio.plots import figure
@@ -176,6 +182,8 @@ def build(
             '<p class="note">The German records cover every sector, so a held-out sector is not '
             "wholly unseen.</p>"
         )
+    if posterior is not None:
+        parts += posterior_section(posterior, priors or {}, mechanisms or {})
     # scenarios
     used: set[str] = {"modifiers", "division_equivalents", "timeline"}
     for i, name in enumerate(names):
@@ -236,3 +244,101 @@ def build(
     parts.append("<h2>Sources</h2>" + _table(data_mod.sources()))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def prior_posterior_table(result: Any) -> pd.DataFrame:
+    """Per fitted parameter: the prior's 95% range, the posterior median and 95% interval,
+    and how much the record narrowed it (posterior width / prior width, on a log scale for
+    positive parameters)."""
+    from forceratio.plots.labels import parameter_label
+
+    rows = []
+    for name, r in result.parameters.iterrows():
+        keys = ("ci95_low", "ci95_high", "prior_low", "prior_high")
+        lo, hi, plo, phi = (float(r[k]) for k in keys)
+        log = min(lo, plo) > 0
+        width = np.log(hi / lo) / np.log(phi / plo) if log else (hi - lo) / (phi - plo)
+        rows.append(
+            {
+                "parameter": f"{parameter_label(str(name))} ({name})",
+                "prior 95% low": plo,
+                "prior 95% high": phi,
+                "posterior median": float(r["median"]),
+                "posterior 95% low": lo,
+                "posterior 95% high": hi,
+                "posterior width / prior width": float(width),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def posterior_section(result: Any, priors: dict[str, Any], mechanisms: dict[str, Any]) -> list[str]:
+    """The report's section on the whole-record posterior: prior v posterior (a table and
+    a figure), and per 12 June scenario the group shares, the first-order indices over the
+    posterior and the assumptions, and the boxes where the answer flips."""
+    from forceratio.plots.figures import prior_posterior
+    from forceratio.plots.labels import parameter_label
+
+    parts = [
+        "<h2>The posterior on the whole 1941 record</h2>",
+        f'<p class="note">Shared parameters fitted to every 1941 operation with a scenario '
+        f"(<code>calibrate --record</code>; method {html.escape(str(result.method))}, "
+        f"{result.posterior_draws:,} draws).</p>",
+        _table(prior_posterior_table(result), digits=4),
+    ]
+    shown = {n: result.draws[:, result.names.index(n)] for n in result.names if n in priors}
+    if shown:
+        fig = prior_posterior(shown, priors, "Shared parameters of the 1941 record", result.method)
+        parts.append(_img(to_png_bytes(fig), "prior and posterior of the shared parameters"))
+    for name, dec in mechanisms.items():
+        lo, hi = dec.p_attacker_wins_ci
+        parts.append(f"<h3>{html.escape(name)}: what carries the answer, what would flip it</h3>")
+        parts.append(
+            f"<p>Over {dec.runs:,} joint draws of the declared assumptions and the posterior: "
+            f"P(attacker wins) {dec.p_attacker_wins:.3f} (95% interval {lo:.3f}-{hi:.3f}); "
+            "decided by "
+            + html.escape(", ".join(f"{k} {v:.0%}" for k, v in dec.decided_by.items()))
+            + ".</p>"
+        )
+        groups = pd.DataFrame([{"outcome": k, **v} for k, v in dec.groups.items()])
+        parts.append(
+            '<p class="note">Variance shares by group (a crossing of assumption '
+            "points and posterior draws; first order, and the interaction):</p>"
+        )
+        parts.append(_table(groups))
+        idx = pd.DataFrame(
+            [
+                {
+                    "outcome": r["outcome"],
+                    "parameter": str(parameter_label(r["parameter"])),
+                    "kind": r["kind"],
+                    "S1": r["S1"],
+                    "95% low": r["S1_ci"][0],
+                    "95% high": r["S1_ci"][1],
+                }
+                for r in dec.indices
+                if r["outcome"] in ("attacker_wins", "log10_loss_exchange_ratio")
+            ]
+        ).sort_values(["outcome", "S1"], ascending=[True, False])
+        parts.append(
+            '<p class="note">First-order indices from the joint draws (given-data '
+            "estimator, valid for the dependent posterior parameters):</p>"
+        )
+        parts.append(_table(idx))
+        if not dec.flips:
+            parts.append(f"<p>{html.escape(dec.flip_words)} in none of the runs.</p>")
+        for i, box in enumerate(dec.flips, 1):
+            parts.append(
+                f"<p>Box {i}: {html.escape(dec.flip_words)} in {box.density:.0%} of its runs; "
+                f"it holds {box.coverage:.0%} of the runs where it happens and {box.mass:.0%} "
+                "of all runs.</p>"
+            )
+            cond = pd.DataFrame(
+                [
+                    {"parameter": str(parameter_label(c["parameter"])), "from": c["low"],
+                     "to": c["high"]}
+                    for c in box.conditions()
+                ]
+            )  # fmt: skip
+            parts.append(_table(cond))
+    return parts
