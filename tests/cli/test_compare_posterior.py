@@ -102,3 +102,58 @@ def test_every_format_carries_the_keys() -> None:
     assert "P(attacker wins) over" in table  # the label wraps on a narrow terminal
     assert "decided by" in table
     assert "(d) the 12 June scenarios run once per draw" in table
+
+
+def test_sweep_posterior_cli(tmp_path: Any) -> None:
+    args = ["sweep", NAMES[0], "--vary", "modifiers.quality.Germany=0.5:1.5", "--samples", "4"]
+    res = runner.invoke(
+        app,
+        [
+            *args,
+            "--posterior",
+            "3",
+            "--seed",
+            "2",
+            "--out",
+            str(tmp_path / "c"),
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["rows"] == 12
+    assert out["posterior_draws"] == 3
+    res = runner.invoke(
+        app,
+        [
+            *args,
+            "--posterior",
+            "3",
+            "--paired",
+            "--seed",
+            "2",
+            "--out",
+            str(tmp_path / "p"),
+            "--format",
+            "json",
+        ],
+    )
+    assert json.loads(res.output)["rows"] == 4
+    res = runner.invoke(app, [*args, "--paired", "--seed", "2", "--out", str(tmp_path / "x")])
+    assert res.exit_code == 2
+    assert "--posterior" in res.output
+
+
+def test_sensitivity_posterior_cli() -> None:
+    res = runner.invoke(
+        app, ["sensitivity", NAMES[0], "--posterior", "256", "--seed", "1", "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["runs"] == 256
+    assert {g["outcome"] for g in out["groups"]} >= {"attacker_wins"}
+    kinds = {r["parameter"]: r["kind"] for r in out["indices"]}
+    assert kinds["attrition.german_rate"] == "posterior"
+    assert kinds["modifiers.quality.Germany"] == "assumption"
+    assert out["flip"]["outcome"] in ("defender", "winner")

@@ -127,6 +127,14 @@ def sweep_command(
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
     posterior: PosteriorOpt = 0,
+    paired: Annotated[
+        bool,
+        typer.Option(
+            "--paired",
+            help="With --posterior: run design point g with draw g mod N (a joint sample) "
+            "instead of every point with every draw.",
+        ),
+    ] = False,
 ) -> None:
     """Sample the scenario's parameters, run every sample, stream tidy rows to Parquet.
     With --posterior N every design point is run with each of N draws of the whole-record
@@ -154,9 +162,11 @@ def sweep_command(
     check_writable(out, "--out", create=True)
     prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     design = Design.make(method, specs, samples, seed)
+    if paired and not posterior:
+        raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
     draws = posterior_draws(tables, posterior, seed, uncalibrated) if posterior else None
     d = len(specs) + (len(draws.names) + 2 if draws else 0)
-    runs = design.samples * (draws.n if draws else 1)
+    runs = design.samples * (draws.n if draws and not paired else 1)
     _check_sweep_size(runs, d, replications, chunk_size, workers, out)
     spec = SweepSpec(
         scenario=scenario,
@@ -167,6 +177,7 @@ def sweep_command(
         replications=replications,
         data_uncertainty=data_uncertainty,
         posterior=draws,
+        paired=paired,
     )
     bar = None if no_progress else _progress_bar()
     if bar is not None:
