@@ -27,7 +27,7 @@ The outcomes decomposed: whether the attacker wins (an indicator: its mean is P(
 wins)), log10 of the loss exchange ratio, and an indicator per outcome rule that decided
 some runs but not all.  *What would flip the answer*: PRIM boxes
 (:func:`~forceratio.sweeps.discover.prim`) over the joint runs for the opposite of the
-majority answer.
+majority answer, the smallest box's mass at most half the share of flipped runs.
 """
 
 from __future__ import annotations
@@ -238,7 +238,10 @@ def decompose(
     boxes: list[Box] = []
     words = "the defender wins" if p >= 0.5 else "the attacker wins"
     if held.any():
-        boxes, words, _ = discover(joint, params, flip, **(prim_options or {}))
+        # a box must be able to hold mostly flipped runs: its smallest mass is at most half
+        # the flipped share (PRIM's default 5% would exceed a rarer flip)
+        options = {"min_mass": float(np.clip(held.mean() / 2, 0.005, 0.05)), **(prim_options or {})}
+        boxes, words, _ = discover(joint, params, flip, **options)
     return Decomposition(
         tuple(params), kinds, groups, indices, p, (lo, hi),
         {str(k): float(v) for k, v in rules.items()}, len(joint), flip, words,
