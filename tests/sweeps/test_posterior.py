@@ -90,6 +90,11 @@ def test_summary_probability_is_the_count_of_rows(tmp_path: Path) -> None:
     lo, hi = extra["attacker_win_probability_ci"]
     assert lo <= extra["attacker_win_probability"] <= hi
     assert extra["posterior_draws"] == 5
+    per = df.groupby("draw")["attacker_wins"].mean().to_numpy()
+    over = extra["attacker_win_probability_per_draw"]
+    assert over["median"] == np.median(per)
+    assert over["low"] == np.quantile(per, 0.025)
+    assert over["high"] == np.quantile(per, 0.975)
     shares = df["decided_by"].value_counts(normalize=True)
     assert extra["decided_by"] == pytest.approx(shares.to_dict())
 

@@ -228,6 +228,14 @@ def sweep_command(
                         if "posterior_draws" in extra
                         else {}
                     ),
+                    **(
+                        {
+                            "P per draw, median (95% over draws)": "{median:.3f} ({low:.3f} .. "
+                            "{high:.3f})".format(**extra["attacker_win_probability_per_draw"])
+                        }
+                        if "attacker_win_probability_per_draw" in extra
+                        else {}
+                    ),
                 }
             ]
         ),

@@ -210,5 +210,15 @@ def summarize_store(path: Path | str) -> tuple[pd.DataFrame, dict[str, Any]]:
         rules = store.column("decided_by").astype(str).value_counts(normalize=True)
         extra["decided_by"] = {str(k): float(v) for k, v in rules.sort_index().items()}
     if "draw" in store.read_schema():
-        extra["posterior_draws"] = int(store.column("draw").nunique())
+        from forceratio.calibration import summarise_over_draws
+
+        per = pd.Series(wins).groupby(store.column("draw").to_numpy()).agg(["mean", "size"])
+        extra["posterior_draws"] = len(per)
+        if per["size"].min() > 1:  # each draw met several design points: P per draw
+            over = summarise_over_draws(per["mean"].to_numpy())
+            extra["attacker_win_probability_per_draw"] = {
+                "median": over.median,
+                "low": over.low,
+                "high": over.high,
+            }
     return pd.DataFrame(rows), extra
