@@ -16,7 +16,6 @@ credible intervals marked as approximate by ``method="map"``.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +29,7 @@ from forceratio.errors import InputError
 FloatArray = NDArray[np.float64]
 Seed = int | np.random.SeedSequence
 FD_STEP = 1e-4  # finite-difference step in the unconstrained space (log scale: 0.01 %)
+BARRIER = 1e300  # the objective where the log posterior is -inf: the line search backs off
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,24 @@ def seed_sequence(seed: Seed) -> np.random.SeedSequence:
 
 
 def _value_and_gradient(problem: Problem, z: FloatArray) -> tuple[float, FloatArray, int]:
+    """The log posterior at ``z`` and its central-difference gradient (one batch of 2k + 1
+    rows).  Where one neighbour is -inf (an overflow at the edge of the region the model
+    can run) the difference is taken on the finite side; where both are, that component
+    is 0."""
     k = z.size
     eye = np.eye(k) * FD_STEP
     rows = np.vstack([z, z + eye, z - eye])
     f = problem.log_posterior(rows)
-    grad = (f[1 : k + 1] - f[k + 1 :]) / (2.0 * FD_STEP)
-    return float(f[0]), np.asarray(grad), rows.shape[0]
+    f0, up, down = f[0], f[1 : k + 1], f[k + 1 :]
+    ok_up, ok_down = np.isfinite(up), np.isfinite(down)
+    grad = np.zeros(k)
+    both = ok_up & ok_down
+    grad[both] = (up[both] - down[both]) / (2.0 * FD_STEP)
+    if np.isfinite(f0):
+        only_up, only_down = ok_up & ~ok_down, ok_down & ~ok_up
+        grad[only_up] = (up[only_up] - f0) / FD_STEP
+        grad[only_down] = (f0 - down[only_down]) / FD_STEP
+    return float(f0), grad, rows.shape[0]
 
 
 def hessian(problem: Problem, z: FloatArray, step: float = 1e-3) -> FloatArray:
@@ -113,13 +125,11 @@ def find_mode(problem: Problem, *, n_starts: int = 4, seed: Seed = 0) -> Mode:
             f, g, n = _value_and_gradient(problem, z)
             evaluations += n
             if not np.isfinite(f):
-                return 1e300, np.zeros_like(z)
-            return -f, -np.nan_to_num(g)
+                return BARRIER, np.zeros_like(z)
+            return -f, -g
 
-        with warnings.catch_warnings():
-            # a line search that gives up is reported through res.success / res.message
-            warnings.simplefilter("ignore")
-            res = optimize.minimize(neg, z0, jac=True, method="BFGS", options={"maxiter": 1000})
+        # a line search that gives up is reported through res.success / res.message
+        res = optimize.minimize(neg, z0, jac=True, method="BFGS", options={"maxiter": 1000})
         value = -float(res.fun)
         if best is None or value > best[0]:
             best = (value, np.asarray(res.x), bool(res.success), str(res.message))
