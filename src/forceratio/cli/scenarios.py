@@ -26,7 +26,8 @@ SetOpt = Annotated[
 UncalOpt = Annotated[
     bool,
     typer.Option(
-        "--uncalibrated", help="Use the raw default rates instead of the 22 June calibration."
+        "--uncalibrated",
+        help="Use the raw default rates instead of the whole-record calibration.",
     ),
 ]
 RepsOpt = Annotated[
