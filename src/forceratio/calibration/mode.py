@@ -29,6 +29,7 @@ from forceratio.errors import InputError
 FloatArray = NDArray[np.float64]
 Seed = int | np.random.SeedSequence
 FD_STEP = 1e-4  # finite-difference step in the unconstrained space (log scale: 0.01 %)
+LAPLACE_MAX_SD = 3.0  # widest Laplace sd, unconstrained units (log scale: a factor of 20)
 BARRIER = 1e300  # the objective where the log posterior is -inf: the line search backs off
 
 
@@ -95,12 +96,19 @@ def hessian(problem: Problem, z: FloatArray, step: float = 1e-3) -> FloatArray:
 
 
 def laplace_covariance(problem: Problem, z: FloatArray) -> FloatArray:
-    """Inverse of the negative Hessian, its eigenvalues floored so it is positive definite."""
+    """Inverse of the negative Hessian, its eigenvalues floored at ``1 / LAPLACE_MAX_SD**2``.
+
+    An eigenvalue below the floor means the mode is not a clear maximum along that
+    direction (a flat ridge where the finite differences are noise, or a saddle): there a
+    normal approximation means nothing, and a tiny eigenvalue would spread the draws over
+    thousands of units, which overflow when mapped back (``exp`` of a log-scale value).
+    The floor keeps the approximate draws, and the sampler's starting ensemble, within
+    :data:`LAPLACE_MAX_SD` units of the unconstrained scale per standard deviation."""
     h = -hessian(problem, z)
     if not np.all(np.isfinite(h)):
         return np.eye(z.size) * 0.1**2
     w, v = np.linalg.eigh(0.5 * (h + h.T))
-    w = np.maximum(w, 1e-8 * max(float(w.max()), 1.0))
+    w = np.maximum(w, 1.0 / LAPLACE_MAX_SD**2)
     return np.asarray((v / w) @ v.T)
 
 
