@@ -18,7 +18,7 @@ capture rate are fitted (the other shared parameters fixed at the truth) by emce
   (a sampler stuck at the mode) or much too wide fail.
   Measured: 50% intervals held the truth 14, 12 and 21 times of 30 (german rate, soviet
   rate, capture rate; 47 of 90, expected 45), 95% intervals 29, 29 and 30 times (88 of 90,
-  expected 85.5); 11 minutes on a loaded machine (load average about 6 on 2 cores).
+  expected 85.5); 3 to 11 minutes on 2 shared cores (load average 3 to 6).
 """
 
 from __future__ import annotations
