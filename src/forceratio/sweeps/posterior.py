@@ -34,14 +34,10 @@ IntArray = NDArray[np.int64]
 
 
 def record_posterior(session: Session) -> CalibrationResult:
-    """The whole-record calibration of ``session``'s tables (disk-cached by the
-    calibration; the posterior mode with its Laplace draws unless an MCMC result is
-    shipped)."""
-    from forceratio.scenarios.record1941 import SCENARIOS, fit_record
-
-    prepared = {name: session.prepare(name) for name in SCENARIOS}
-    _, result, _ = fit_record(prepared, session.table("operations_1941"))
-    return result
+    """The whole-record calibration of ``session``'s tables
+    (:meth:`~forceratio.scenarios.session.Session.record_posterior`: the shipped emcee
+    posterior, or the disk-cached quick mode)."""
+    return session.record_posterior()
 
 
 @dataclass(frozen=True)
