@@ -18,6 +18,7 @@ itself, so the chunking cannot change any number.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 import threading
@@ -26,6 +27,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 #: (module, function name) of every compiled function; the entry points are the last.
 KERNELS: tuple[tuple[str, str], ...] = (
@@ -41,9 +44,11 @@ KERNELS: tuple[tuple[str, str], ...] = (
     ("kernel", "cross_time"),
     ("kernel", "dense_state"),
     ("kernel", "end_rule"),
-    ("integrator", "pack_run"),
+    ("integrator", "workspace"),
+    ("integrator", "start_run"),
     ("integrator", "step_inputs"),
-    ("integrator", "record_after"),
+    ("integrator", "at_stop"),
+    ("integrator", "finish"),
     ("integrator", "run_chunk"),
 )
 STOCHASTIC_KERNELS: tuple[tuple[str, str], ...] = (
@@ -191,10 +196,15 @@ def threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_chunked(kernel: Callable[..., Any], n: int, *args: Any, chunk: int = 2048) -> None:
-    """Call ``kernel(lo, hi, *args)`` over ``0..n`` in chunks, on :func:`threads` threads."""
+def run_chunked(
+    kernel: Callable[..., Any], n: int, *args: Any, chunk: int = 2048, work: int = 0
+) -> None:
+    """Call ``kernel(lo, hi, *args)`` over ``0..n`` in chunks, on :func:`threads` threads;
+    with ``work`` > 0, ``kernel(lo, hi, w, *args)``, ``w`` a chunk's own ``work`` floats."""
     global _pool
     nt = threads()
+    if work:
+        kernel = functools.partial(_with_work, kernel, work)
     if nt == 1 or n <= chunk:
         kernel(0, n, *args)
         return
@@ -204,3 +214,7 @@ def run_chunked(kernel: Callable[..., Any], n: int, *args: Any, chunk: int = 204
         _pool = ThreadPoolExecutor(max_workers=nt, thread_name_prefix="forceratio")
     for f in [_pool.submit(kernel, lo, hi, *args) for lo, hi in bounds]:
         f.result()
+
+
+def _with_work(kernel: Callable[..., Any], work: int, lo: int, hi: int, *args: Any) -> None:
+    kernel(lo, hi, np.zeros(work), *args)

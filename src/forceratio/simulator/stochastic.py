@@ -34,7 +34,13 @@ from numpy.typing import ArrayLike, NDArray
 from forceratio.errors import ForceratioError, InputError
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.engagement import Engagement
-from forceratio.simulator.integrator import pack_run, record_after, step_inputs
+from forceratio.simulator.integrator import (
+    at_stop,
+    finish,
+    start_run,
+    step_inputs,
+    workspace,
+)
 from forceratio.simulator.kernel import (
     OK,
     TOO_MANY_STEPS,
@@ -42,9 +48,7 @@ from forceratio.simulator.kernel import (
     end_rule,
     layout,
     rates,
-    row,
     side_sum,
-    store,
 )
 from forceratio.simulator.result import NONE, T_MAX, BattleResult
 from forceratio.simulator.runs import Outcome, RunTable
@@ -128,40 +132,29 @@ def event(
 
 
 def run_chunk(
-    lo: int, hi: int, reps: int, t_max: float, epsilon: float, max_steps: int,
-    tab: FloatArray, exact: NDArray[np.int8], seeds: IntArray,
-    y0: FloatArray, kill_r: FloatArray, kill_b: FloatArray,
-    alloc_r: FloatArray, alloc_b: FloatArray, w_r: FloatArray, w_b: FloatArray,
-    exps: FloatArray, level: FloatArray, by_breakpoint: FloatArray, atol: FloatArray,
-    mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray, arr_knots_b: FloatArray,
-    arr_rates_r: FloatArray, arr_rates_b: FloatArray, stops: FloatArray,
-    out_of_stop: IntArray, imp_r: IntArray, imp_b: IntArray,
-    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray, flow: FloatArray,
+    lo: int, hi: int, work: FloatArray, reps: int, t_max: float, epsilon: float,
+    max_steps: int, tab: FloatArray, exact: NDArray[np.int8], seeds: IntArray,
+    y0: FloatArray, ptab: FloatArray, level: FloatArray, by_breakpoint: FloatArray,
+    atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray,
+    arr_knots_b: FloatArray, arr_rates_r: FloatArray, arr_rates_b: FloatArray,
+    stops: FloatArray, out_of_stop: IntArray, imp_r: IntArray, imp_b: IntArray,
+    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray,
     final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
     winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
 ) -> None:  # fmt: skip
-    """Simulate runs ``lo..hi-1`` (run m: replication m % reps of scenario m // reps)."""
+    """Simulate runs ``lo..hi-1`` (run m: replication m % reps of scenario m // reps), in
+    the floats of ``work`` (:func:`.integrator.work_size`)."""
     d = y0.shape[1]
-    kr = w_r.shape[1]
+    kr = arr_rates_r.shape[2]
     kb = d - kr
     o_w_r, o_w_b = layout(kr, kb)[2:4]
-    par = np.zeros(layout(kr, kb)[7])
-    k = np.zeros((tab.shape[0], d))
-    y = np.zeros(d)
-    y_new = np.zeros(d)
-    y_stage = np.zeros(d)
-    scratch = np.zeros(max(kr, kb))
+    par, k, y, y_new, y_stage, scratch = workspace(work, ptab.shape[1], d, tab.shape[0])
     n_stops = stops.shape[0]
     for m in range(lo, hi):
         n = m // reps
         seed_run(seeds[m])
-        pack_run(n, par, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps, flow)
+        start_run(n, m, ptab, y0, times, traj, par, y)
         lev_r, lev_b = level[n, 0], level[n, 1]
-        for i in range(d):
-            y[i] = y0[n, i]
-        for ti in range(times.shape[0]):
-            if times[ti] == 0.0:
-                store(traj[m], ti, y)
         t = 0.0
         sp = 0
         steps = 0
@@ -172,9 +165,7 @@ def run_chunk(
             if s_r <= lev_r or s_b <= lev_b:
                 win, code = end_rule(s_r <= lev_r, s_b <= lev_b, by_breakpoint[n, 0],
                                      by_breakpoint[n, 1], y, kr)  # fmt: skip
-                store(final, m, y)
-                t_end[m], end_code[m], winner[m] = t, code, win
-                record_after(traj, times, m, t, y)
+                finish(m, t, code, win, y, final, t_end, end_code, winner, traj, times)
                 break
             steps += 1
             if steps > max_steps:
@@ -213,22 +204,10 @@ def run_chunk(
                 nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
                                   arr_rates_b, par, kr)  # fmt: skip
                 continue
-            o = out_of_stop[sp]
-            if o >= 0:
-                store(traj[m], o, y)
-            j = imp_r[sp]
-            if j >= 0:
-                for i in range(kr):
-                    y[i] += np.rint(amt_r[row(amt_r, n), j, i])
-            j = imp_b[sp]
-            if j >= 0:
-                for i in range(kb):
-                    y[kr + i] += np.rint(amt_b[row(amt_b, n), j, i])
+            at_stop(sp, n, m, y, kr, out_of_stop, imp_r, imp_b, amt_r, amt_b, traj, True)
             sp += 1
             if sp >= n_stops:
-                store(final, m, y)
-                t_end[m], end_code[m], winner[m] = t, T_MAX, NONE
-                record_after(traj, times, m, t, y)
+                finish(m, t, T_MAX, NONE, y, final, t_end, end_code, winner, traj, times)
                 break
             s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
             nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
@@ -296,7 +275,7 @@ def simulate_stochastic(
     compiled.run_chunked(
         stochastic.run_chunk, M, int(replications), float(t_max), float(epsilon),
         int(max_iterations), tableau.STEP_TABLE, exact, seeds, *table.arrays(),
-        *out.arrays(), chunk=64,
+        *out.arrays(), chunk=64, work=table.work_size(),
     )  # fmt: skip
     if np.any(out.status != OK):
         raise ForceratioError(
