@@ -132,13 +132,17 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         # only the entry points are called from Python: the helpers need no wrappers (a
         # CPython wrapper per helper was a third of the lowering and LLVM work)
         entry = name in ENTRY_POINTS
+        # a helper is never called from Python: no wrappers, and its code is only linked
+        # into the entry points (cached with them), not made into machine code of its own
+        options = {} if entry else {"pipeline_class": _link_only_compiler()}
         jit = numba.njit(  # type: ignore[call-overload]
-            cache=cache,
+            cache=cache and entry,
             nogil=True,
             error_model="numpy",
             inline=inline,
             no_cpython_wrapper=not entry,
             no_cfunc_wrapper=not entry,
+            **options,
         )
         fast = jit(orig)
         if not entry and hasattr(fast, "get_call_template"):  # not under NUMBA_DISABLE_JIT
@@ -148,6 +152,66 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
             if mod.__dict__.get(name) is orig:
                 setattr(mod, name, fast)
     _done.add(key)
+
+
+@functools.cache
+def _link_only_compiler() -> Any:
+    """numba's compiler for the helpers, whose code is only ever linked into the entry
+    points: numba optimises each function's code library with the code of every helper it
+    calls linked in, and makes machine code of it, so a helper three calls deep was
+    optimised and compiled four times, once per library that contains it (about 40% of
+    the LLVM work of the engine's compile).  Here a helper's library stays LLVM IR (after
+    numba's function-level passes); the entry point's library, which links them all, is
+    optimised and compiled once, with the same passes."""
+    from numba.core import codegen, compiler, compiler_machinery, typed_passes
+
+    class LinkOnlyLibrary(codegen.JITCodeLibrary):
+        def _optimize_final_module(self) -> None:
+            pass  # done once, in the library of the entry point that links this
+
+        def _finalize_final_module(self) -> None:
+            self._finalize_dynamic_globals()  # type: ignore[no-untyped-call]
+            self._verify_declare_only_symbols()  # type: ignore[no-untyped-call]
+            self._finalized = True  # no machine code: nothing calls this library's own
+
+        @property
+        def codegen(self) -> Any:
+            return _NoEnvCodegen(self._codegen)
+
+    @compiler_machinery.register_pass(mutates_CFG=True, analysis_only=False)  # type: ignore[no-untyped-call]
+    class LinkOnlyLowering(typed_passes.NativeLowering):
+        _name = "forceratio_link_only_lowering"
+
+        def run_pass(self, state: Any) -> bool:
+            gen = state.targetctx.codegen()
+            state.library = LinkOnlyLibrary(gen, state.func_id.func_qualname)  # type: ignore[no-untyped-call]
+            return bool(super().run_pass(state))  # type: ignore[no-untyped-call]
+
+    class LinkOnlyCompiler(compiler.CompilerBase):
+        def define_pipelines(self) -> list[Any]:
+            pm = compiler.DefaultPassBuilder.define_nopython_pipeline(self.state)  # type: ignore[no-untyped-call]
+            pm.passes = [
+                (LinkOnlyLowering if cls is typed_passes.NativeLowering else cls, desc)
+                for cls, desc in pm.passes
+            ]
+            pm.finalize()
+            return [pm]
+
+    return LinkOnlyCompiler
+
+
+class _NoEnvCodegen:
+    """numba's code generator, for a library without machine code of its own: there is no
+    environment pointer of its own to set (the helpers use none)."""
+
+    def __init__(self, codegen: Any) -> None:
+        self._codegen = codegen
+
+    def set_env(self, env_name: str, env: Any) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._codegen, name)
 
 
 def _one_variant(dispatcher: Any) -> None:
