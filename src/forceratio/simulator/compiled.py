@@ -44,7 +44,6 @@ KERNELS: tuple[tuple[str, str], ...] = (
     ("kernel", "cross_time"),
     ("kernel", "dense_state"),
     ("kernel", "end_rule"),
-    ("integrator", "workspace"),
     ("integrator", "start_run"),
     ("integrator", "step_inputs"),
     ("integrator", "at_stop"),
@@ -63,9 +62,6 @@ SQUARE_KERNELS: tuple[tuple[str, str], ...] = (
     ("closed_form", "square_chunk"),
 )
 
-#: Helpers that numba inlines into their callers (INLINE="always"), or not ("never").
-INLINED = frozenset({"fire", "row", "layout", "side_sum"})
-INLINE = os.environ.get("FORCERATIO_INLINE", "always")
 ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})
 _done: set[str] = set()
 _lock = threading.Lock()
@@ -126,20 +122,15 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         orig = getattr(modules[mod_name], name)
         if not isinstance(orig, types.FunctionType):
             continue  # compiled already
-        # the small helpers of the right-hand side are inlined by numba itself: calls
-        # between compiled functions cost more than these helpers do
-        inline = "always" if name in INLINED and INLINE == "always" else "never"
-        # only the entry points are called from Python: the helpers need no wrappers (a
-        # CPython wrapper per helper was a third of the lowering and LLVM work)
+        # only the entry points are called from Python: a helper has no wrappers, and its
+        # code is only linked into the entry points (cached with them), where LLVM inlines
+        # the small ones (numba's own inlining, per call site, compiled slower)
         entry = name in ENTRY_POINTS
-        # a helper is never called from Python: no wrappers, and its code is only linked
-        # into the entry points (cached with them), not made into machine code of its own
         options = {} if entry else {"pipeline_class": _link_only_compiler()}
         jit = numba.njit(  # type: ignore[call-overload]
             cache=cache and entry,
             nogil=True,
             error_model="numpy",
-            inline=inline,
             no_cpython_wrapper=not entry,
             no_cfunc_wrapper=not entry,
             **options,
@@ -166,8 +157,11 @@ def _link_only_compiler() -> Any:
     from numba.core import codegen, compiler, compiler_machinery, typed_passes
 
     class LinkOnlyLibrary(codegen.JITCodeLibrary):
-        def _optimize_final_module(self) -> None:
+        def _optimize_functions(self, ll_module: Any) -> None:
             pass  # done once, in the library of the entry point that links this
+
+        def _optimize_final_module(self) -> None:
+            pass  # likewise
 
         def _finalize_final_module(self) -> None:
             self._finalize_dynamic_globals()  # type: ignore[no-untyped-call]
@@ -261,10 +255,11 @@ def threads() -> int:
 
 
 def run_chunked(
-    kernel: Callable[..., Any], n: int, *args: Any, chunk: int = 2048, work: int = 0
-) -> None:
-    """Call ``kernel(lo, hi, *args)`` over ``0..n`` in chunks, on :func:`threads` threads;
-    with ``work`` > 0, ``kernel(lo, hi, w, *args)``, ``w`` a chunk's own ``work`` floats."""
+    kernel: Callable[..., Any], n: int, *args: Any, chunk: int = 2048,
+    work: tuple[tuple[int, ...], ...] = (),
+) -> None:  # fmt: skip
+    """Call ``kernel(lo, hi, *work_arrays, *args)`` over ``0..n`` in chunks, on
+    :func:`threads` threads; each call gets zeroed arrays of the shapes ``work`` of its own."""
     global _pool
     nt = threads()
     if work:
@@ -280,5 +275,7 @@ def run_chunked(
         f.result()
 
 
-def _with_work(kernel: Callable[..., Any], work: int, lo: int, hi: int, *args: Any) -> None:
-    kernel(lo, hi, np.zeros(work), *args)
+def _with_work(
+    kernel: Callable[..., Any], work: tuple[tuple[int, ...], ...], lo: int, hi: int, *args: Any
+) -> None:
+    kernel(lo, hi, *(np.zeros(shape) for shape in work), *args)

@@ -42,30 +42,13 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
-def work_size(n_par: int, d: int, n_stages: int) -> int:
-    """Floats of one chunk's work array (:func:`workspace`)."""
-    return n_par + (n_stages + 4) * d
-
-
-def workspace(
-    work: FloatArray, n_par: int, d: int, n_stages: int
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """A run's working arrays cut from its chunk's ``work`` (the caller allocates it: the
-    compiled code allocates nothing): par (n_par), the stages k (n_stages x d), y, y_new,
-    y_stage and a scratch array (d each)."""
-    o = n_par + n_stages * d
-    k = work[n_par:o].reshape((n_stages, d))
-    return work[:n_par], k, work[o : o + d], work[o + d : o + 2 * d], \
-        work[o + 2 * d : o + 3 * d], work[o + 3 * d : o + 4 * d]  # fmt: skip
-
-
 def start_run(
     n: int, m: int, ptab: FloatArray, y0: FloatArray, times: FloatArray, traj: FloatArray,
     par: FloatArray, y: FloatArray,
 ) -> None:  # fmt: skip
     """Load scenario ``n``'s parameters (a row of :attr:`.runs.RunTable.par`) and initial
     state into ``par`` and ``y``; run ``m``'s trajectory gets it at the output times 0."""
-    p = row(ptab, n)
+    p = row(ptab.shape[0], n)
     for i in range(par.shape[0]):
         par[i] = ptab[p, i]
     for i in range(y.shape[0]):
@@ -84,7 +67,7 @@ def step_inputs(
     returns the run's next multiplier knot after ``t`` (inf if none)."""
     nxt = np.inf
     for side in range(2):
-        m = mult_r[row(mult_r, n)] if side == 0 else mult_b[row(mult_b, n)]
+        m = mult_r[row(mult_r.shape[0], n)] if side == 0 else mult_b[row(mult_b.shape[0], n)]
         s = 0
         for i in range(1, m.shape[1]):
             if m[0, i] <= t:
@@ -106,7 +89,7 @@ def step_inputs(
                 s = i
         inside = 0 <= s < knots.shape[0] - 1
         for i in range(k):
-            par[o_inflow + lo + i] = per_day[row(per_day, n), s, i] if inside else 0.0
+            par[o_inflow + lo + i] = per_day[row(per_day.shape[0], n), s, i] if inside else 0.0
     return nxt
 
 
@@ -125,7 +108,7 @@ def at_stop(
             continue
         amt = amt_r if side == 0 else amt_b
         lo = 0 if side == 0 else kr
-        a = row(amt, n)
+        a = row(amt.shape[0], n)
         for i in range(amt.shape[2]):
             y[lo + i] += np.rint(amt[a, j, i]) if whole else amt[a, j, i]
 
@@ -145,7 +128,7 @@ def finish(
 
 
 def run_chunk(
-    lo: int, hi: int, work: FloatArray, t_max: float, rtol: float, max_steps: int,
+    lo: int, hi: int, par: FloatArray, work: FloatArray, t_max: float, rtol: float, max_steps: int,
     tab: FloatArray, y0: FloatArray, ptab: FloatArray, level: FloatArray,
     by_breakpoint: FloatArray, atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray,
     arr_knots_r: FloatArray, arr_knots_b: FloatArray, arr_rates_r: FloatArray,
@@ -155,13 +138,14 @@ def run_chunk(
     winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
 ) -> None:  # fmt: skip
     """Run the battles ``lo..hi-1`` to their ends with the method in ``tab``
-    (:data:`.tableau.STEP_TABLE`), in the floats of ``work`` (:func:`work_size`); then the
-    arguments of :class:`.runs.RunTable` and of :class:`.runs.Outcome`, in their order."""
+    (:data:`.tableau.STEP_TABLE`), in a chunk's own ``par`` and ``work`` arrays
+    (:meth:`.runs.RunTable.work`); then the arguments of :class:`.runs.RunTable` and of
+    :class:`.runs.Outcome`, in their order."""
     d = y0.shape[1]
     kr = arr_rates_r.shape[2]
     kb = d - kr
     o_w_r, o_w_b = layout(kr, kb)[2:4]
-    par, k, y, y_new, y_stage, scratch = workspace(work, ptab.shape[1], d, tab.shape[0])
+    k, y, y_new, y_stage, scratch = work[:-4], work[-4], work[-3], work[-2], work[-1]
     n_stops = stops.shape[0]
     last = tab.shape[0] - 1
     for n in range(lo, hi):

@@ -53,9 +53,10 @@ def fire(x: float, p: float) -> float:
     return float(np.exp(p * np.log(x)))
 
 
-def row(a: np.ndarray, n: int) -> int:
-    """Run ``n``'s row of an input shared by the batch (1 row) or given per run."""
-    return n if a.shape[0] > 1 else 0
+def row(rows: int, n: int) -> int:
+    """Run ``n``'s row of an input of ``rows`` rows: shared by the batch (1 row) or given
+    per run."""
+    return n if rows > 1 else 0
 
 
 def store(out: FloatArray, r: int, y: FloatArray) -> None:

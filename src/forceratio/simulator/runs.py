@@ -16,7 +16,6 @@ from numpy.typing import NDArray
 
 from forceratio.simulator import tableau
 from forceratio.simulator.engagement import Engagement, Side
-from forceratio.simulator.integrator import work_size
 from forceratio.simulator.kernel import FLOW_SLOTS, layout
 from forceratio.simulator.result import T_MAX, BattleResult
 
@@ -121,9 +120,11 @@ class RunTable:
     def n(self) -> int:
         return int(self.y0.shape[0])
 
-    def work_size(self) -> int:
-        """Floats of a chunk's work array (:func:`.integrator.workspace`)."""
-        return work_size(self.par.shape[1], self.y0.shape[1], tableau.STEP_TABLE.shape[0])
+    def work(self) -> tuple[tuple[int, ...], ...]:
+        """Shapes of the arrays a chunk of runs works in (the compiled code allocates
+        nothing): a run's parameters, and its stages (one row each) followed by four
+        states (y, y_new, y_stage, scratch)."""
+        return (self.par.shape[1],), (tableau.STEP_TABLE.shape[0] + 4, self.y0.shape[1])
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         """The fields in declaration order, as the kernels take them."""

@@ -39,7 +39,6 @@ from forceratio.simulator.integrator import (
     finish,
     start_run,
     step_inputs,
-    workspace,
 )
 from forceratio.simulator.kernel import (
     OK,
@@ -132,7 +131,7 @@ def event(
 
 
 def run_chunk(
-    lo: int, hi: int, work: FloatArray, reps: int, t_max: float, epsilon: float,
+    lo: int, hi: int, par: FloatArray, work: FloatArray, reps: int, t_max: float, epsilon: float,
     max_steps: int, tab: FloatArray, exact: NDArray[np.int8], seeds: IntArray,
     y0: FloatArray, ptab: FloatArray, level: FloatArray, by_breakpoint: FloatArray,
     atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray,
@@ -143,12 +142,12 @@ def run_chunk(
     winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
 ) -> None:  # fmt: skip
     """Simulate runs ``lo..hi-1`` (run m: replication m % reps of scenario m // reps), in
-    the floats of ``work`` (:func:`.integrator.work_size`)."""
+    a chunk's own ``par`` and ``work`` arrays (:meth:`.runs.RunTable.work`)."""
     d = y0.shape[1]
     kr = arr_rates_r.shape[2]
     kb = d - kr
     o_w_r, o_w_b = layout(kr, kb)[2:4]
-    par, k, y, y_new, y_stage, scratch = workspace(work, ptab.shape[1], d, tab.shape[0])
+    k, y, y_new, y_stage, scratch = work[:-4], work[-4], work[-3], work[-2], work[-1]
     n_stops = stops.shape[0]
     for m in range(lo, hi):
         n = m // reps
@@ -275,7 +274,7 @@ def simulate_stochastic(
     compiled.run_chunked(
         stochastic.run_chunk, M, int(replications), float(t_max), float(epsilon),
         int(max_iterations), tableau.STEP_TABLE, exact, seeds, *table.arrays(),
-        *out.arrays(), chunk=64, work=table.work_size(),
+        *out.arrays(), chunk=64, work=table.work(),
     )  # fmt: skip
     if np.any(out.status != OK):
         raise ForceratioError(
