@@ -150,18 +150,15 @@ def _link_only_compiler() -> Any:
     """numba's compiler for the helpers, whose code is only ever linked into the entry
     points: numba optimises each function's code library with the code of every helper it
     calls linked in, and makes machine code of it, so a helper three calls deep was
-    optimised and compiled four times, once per library that contains it (about 40% of
-    the LLVM work of the engine's compile).  Here a helper's library stays LLVM IR (after
-    numba's function-level passes); the entry point's library, which links them all, is
-    optimised and compiled once, with the same passes."""
+    optimised and compiled four times, once per library that contains it (about half the
+    LLVM work of the engine's compile).  Here a helper's library stays LLVM IR after
+    numba's function-level passes (which LLVM's inlining needs); the entry point's
+    library, which links them all, is optimised and compiled once, with the same passes."""
     from numba.core import codegen, compiler, compiler_machinery, typed_passes
 
     class LinkOnlyLibrary(codegen.JITCodeLibrary):
-        def _optimize_functions(self, ll_module: Any) -> None:
-            pass  # done once, in the library of the entry point that links this
-
         def _optimize_final_module(self) -> None:
-            pass  # likewise
+            pass  # done once, in the library of the entry point that links this
 
         def _finalize_final_module(self) -> None:
             self._finalize_dynamic_globals()  # type: ignore[no-untyped-call]
