@@ -73,11 +73,13 @@ def leap(
     t: float, tau: float, y: FloatArray, k: FloatArray, y_new: FloatArray, y_stage: FloatArray,
     atol: FloatArray, par: FloatArray, kr: int, scratch: FloatArray, tab: FloatArray,
 ) -> float:  # fmt: skip
-    """One tau-leap of at most ``tau`` days from (t, y), drawn into ``y_new``; returns the
-    leap's length (shortened until the deterministic step is accurate)."""
+    """One tau-leap of at most ``tau`` days from (t, y), drawn into ``y_new``, ``k[0]``
+    holding the loss rates at (t, y); returns the leap's length (shortened until the
+    deterministic step is accurate)."""
     d = y.shape[0]
     o_inflow = layout(kr, d - kr)[6]
-    rates(t, y, k[0], par, kr, scratch, True)
+    for i in range(d):  # the net rates, as rates(..., net=True) gives them
+        k[0, i] = par[o_inflow + i] - k[0, i]
     for _ in range(60):
         err = dopri_step(t, tau, y, k, y_new, y_stage, atol, LEAP_RTOL, par, kr, scratch, tab)
         if err <= 1.0:
@@ -175,9 +177,9 @@ def run_chunk(
                 t = event(t, t_stop, y, y_new, y_stage, par, kr, scratch)
             else:
                 # a leap loses at most epsilon of either side (at the leap's start rates)
-                rates(t, y, y_stage, par, kr, scratch, False)
-                lr = side_sum(y_stage, par, o_w_r, 0, kr)
-                lb = side_sum(y_stage, par, o_w_b, kr, kb)
+                rates(t, y, k[0], par, kr, scratch, False)
+                lr = side_sum(k[0], par, o_w_r, 0, kr)
+                lb = side_sum(k[0], par, o_w_b, kr, kb)
                 gap = t_stop - t
                 tau = gap
                 if lr > 0.0:
