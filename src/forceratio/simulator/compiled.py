@@ -30,38 +30,18 @@ from typing import Any
 
 import numpy as np
 
-#: (module, function name) of every compiled function; the entry points are the last.
-KERNELS: tuple[tuple[str, str], ...] = (
-    ("kernel", "fire"),
-    ("kernel", "row"),
-    ("kernel", "store"),
-    ("kernel", "layout"),
-    ("kernel", "flows"),
-    ("kernel", "rates"),
-    ("kernel", "dopri_step"),
-    ("kernel", "side_sum"),
-    ("kernel", "locate"),
-    ("kernel", "cross_time"),
-    ("kernel", "dense_state"),
-    ("kernel", "end_rule"),
-    ("integrator", "start_run"),
-    ("integrator", "step_inputs"),
-    ("integrator", "at_stop"),
-    ("integrator", "finish"),
-    ("integrator", "run_chunk"),
-)
-STOCHASTIC_KERNELS: tuple[tuple[str, str], ...] = (
-    ("stochastic", "seed_run"),
-    ("stochastic", "leap"),
-    ("stochastic", "event"),
-    ("stochastic", "run_chunk"),
-)
-SQUARE_KERNELS: tuple[tuple[str, str], ...] = (
-    ("closed_form", "square_level_time"),
-    ("closed_form", "square_survivor"),
-    ("closed_form", "square_chunk"),
-)
 
+def _names(module: str, names: str) -> tuple[tuple[str, str], ...]:
+    return tuple((module, name) for name in names.split())
+
+
+#: (module, function name) of every compiled function; the entry points are the last.
+KERNELS = _names(
+    "kernel",
+    "fire row store layout flows rates dopri_step side_sum locate cross_time dense_state end_rule",
+) + _names("integrator", "start_run step_inputs at_stop finish run_chunk")
+STOCHASTIC_KERNELS = _names("stochastic", "seed_run leap event run_chunk")
+SQUARE_KERNELS = _names("closed_form", "square_level_time square_survivor square_chunk")
 ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})
 _done: set[str] = set()
 _lock = threading.Lock()
