@@ -12,7 +12,8 @@ per scenario:
   with probability rate / bound.
 * ``tau_leap``: binomial tau-leaping (Chatterjee, Vlachos & Katsoulakis 2005, *J. Chem.
   Phys.* 122:024112) whose leap means are the deterministic flow over the leap: one
-  Dormand-Prince step (:func:`.kernel.dopri_step`) of the same equations from the leap's
+  Runge-Kutta step (:func:`.kernel.dopri_step` with the third-order pair of
+  :data:`.tableau.LEAP_TABLE`, error-controlled) of the same equations from the leap's
   start gives each category's expected loss, multipliers integrated within the leap; each
   unit is then lost with probability expected loss / units (never below zero) and
   arrivals are Poisson.  For losses linear in the strengths (the square law) the mean of
@@ -59,8 +60,9 @@ StochasticMethod = Literal["auto", "gillespie", "tau_leap"]
 #: Under ``method="auto"`` a scenario whose two sides hold at most this many units in all
 #: is simulated exactly (event by event), a larger one by tau-leaping.
 EXACT_LIMIT = 2_000
-#: Relative tolerance of the Dormand-Prince step that gives a leap's expected losses.
-LEAP_RTOL = 1e-8
+#: Relative tolerance of the step (:data:`.tableau.LEAP_TABLE`) that gives a leap's
+#: expected losses.
+LEAP_RTOL = 1e-6
 
 
 def seed_run(seed: int) -> None:
@@ -275,7 +277,7 @@ def simulate_stochastic(
 
     compiled.run_chunked(
         stochastic.run_chunk, M, int(replications), float(t_max), float(epsilon),
-        int(max_iterations), tableau.STEP_TABLE, exact, seeds, *table.arrays(),
+        int(max_iterations), tableau.LEAP_TABLE, exact, seeds, *table.arrays(),
         *out.arrays(), chunk=64, work=table.work(),
     )  # fmt: skip
     if np.any(out.status != OK):
