@@ -54,14 +54,15 @@ def _safe_div(num: FloatArray, den: FloatArray, fill: float = np.inf) -> FloatAr
 
 
 def square_level_time(
-    own0: float, other0: float, own_k: float, other_k: float, level: float
-) -> float:
+    own0: float, other0: float, own_k: float, other_k: float, sa: float, sb: float,
+    level: float,
+) -> float:  # fmt: skip
     """Days until the side with strength ``own0`` (killing ``own_k`` per unit and day)
-    falls to ``level`` under fire from ``other0`` units killing ``other_k``; inf: never."""
+    falls to ``level`` under fire from ``other0`` units killing ``other_k``; inf: never.
+    ``sa``, ``sb``: the square roots of own_k and other_k (computed once by the caller)."""
     if own0 <= level:
         return 0.0
     if own_k > 0.0 and other_k > 0.0:
-        sa, sb = np.sqrt(own_k), np.sqrt(other_k)
         u0, v0, U = sa * own0, sb * other0, sa * level
         rad = U * U + (v0 - u0) * (v0 + u0)
         if rad < 0.0 or U + np.sqrt(rad) <= 0.0:
@@ -95,15 +96,16 @@ def square_chunk(
             continue
         # the invariant a R^2 - b B^2 says which side gets to its level first: only that
         # side's time is needed (differences of squares factored, exact at a draw)
-        u, v = np.sqrt(ai) * r0, np.sqrt(bi) * b0
+        sa, sb = np.sqrt(ai), np.sqrt(bi)
+        u, v = sa * r0, sb * b0
         margin = (u - v) * (u + v) - ai * LR[i] ** 2 + bi * LB[i] ** 2
         if margin > 0.0:
-            t, first[i] = square_level_time(b0, r0, bi, ai, LB[i]), 2
+            t, first[i] = square_level_time(b0, r0, bi, ai, sb, sa, LB[i]), 2
         elif margin < 0.0:
-            t, first[i] = square_level_time(r0, b0, ai, bi, LR[i]), 1
+            t, first[i] = square_level_time(r0, b0, ai, bi, sa, sb, LR[i]), 1
         else:
-            tr = square_level_time(r0, b0, ai, bi, LR[i])
-            tb = square_level_time(b0, r0, bi, ai, LB[i])
+            tr = square_level_time(r0, b0, ai, bi, sa, sb, LR[i])
+            tb = square_level_time(b0, r0, bi, ai, sb, sa, LB[i])
             t = min(tr, tb)
             first[i] = 3 if tr == tb else (1 if tr < tb else 2)
         if t > t_max:
@@ -111,19 +113,19 @@ def square_chunk(
             continue
         t_end[i] = t
         if first[i] != 2:  # blue's strength when red reaches its level
-            Bf[i] = square_survivor(b0, r0, bi, ai, LR[i])
+            Bf[i] = square_survivor(b0, v, u, bi, ai, LR[i])
         if first[i] != 1:
-            Rf[i] = square_survivor(r0, b0, ai, bi, LB[i])
+            Rf[i] = square_survivor(r0, u, v, ai, bi, LB[i])
 
 
 def square_survivor(
-    own0: float, other0: float, own_k: float, other_k: float, other_level: float
+    own0: float, u: float, v: float, own_k: float, other_k: float, other_level: float
 ) -> float:
     """A side's strength when the other reaches ``other_level``, from the invariant
-    own_k * own^2 - other_k * other^2 (exact, no time evaluation)."""
+    own_k * own^2 - other_k * other^2 (exact, no time evaluation); ``u``, ``v``: the
+    sides' initial strengths times the square roots of their rates (own first)."""
     if own_k <= 0.0:  # it kills nothing: the other side never gets lower
         return own0
-    u, v = np.sqrt(own_k) * own0, np.sqrt(other_k) * other0
     return float(np.sqrt(max((u - v) * (u + v) + other_k * other_level**2, 0.0) / own_k))
 
 

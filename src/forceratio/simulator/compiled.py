@@ -18,6 +18,7 @@ itself, so the chunking cannot change any number.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 import threading
@@ -27,40 +28,20 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-#: (module, function name) of every compiled function; the entry points are the last.
-KERNELS: tuple[tuple[str, str], ...] = (
-    ("kernel", "fire"),
-    ("kernel", "row"),
-    ("kernel", "store"),
-    ("kernel", "layout"),
-    ("kernel", "flows"),
-    ("kernel", "rates"),
-    ("kernel", "dopri_step"),
-    ("kernel", "side_sum"),
-    ("kernel", "locate"),
-    ("kernel", "cross_time"),
-    ("kernel", "dense_state"),
-    ("kernel", "end_rule"),
-    ("integrator", "pack_run"),
-    ("integrator", "step_inputs"),
-    ("integrator", "record_after"),
-    ("integrator", "run_chunk"),
-)
-STOCHASTIC_KERNELS: tuple[tuple[str, str], ...] = (
-    ("stochastic", "seed_run"),
-    ("stochastic", "leap"),
-    ("stochastic", "event"),
-    ("stochastic", "run_chunk"),
-)
-SQUARE_KERNELS: tuple[tuple[str, str], ...] = (
-    ("closed_form", "square_level_time"),
-    ("closed_form", "square_survivor"),
-    ("closed_form", "square_chunk"),
-)
+import numpy as np
 
-#: Helpers that numba inlines into their callers (INLINE="always"), or not ("never").
-INLINED = frozenset({"fire", "row", "layout", "side_sum"})
-INLINE = os.environ.get("FORCERATIO_INLINE", "always")
+
+def _names(module: str, names: str) -> tuple[tuple[str, str], ...]:
+    return tuple((module, name) for name in names.split())
+
+
+#: (module, function name) of every compiled function; the entry points are the last.
+KERNELS = _names(
+    "kernel",
+    "fire row store layout flows rates dopri_step side_sum locate cross_time dense_state end_rule",
+) + _names("integrator", "start_run step_inputs at_stop finish run_chunk")
+STOCHASTIC_KERNELS = _names("stochastic", "seed_run leap event run_chunk")
+SQUARE_KERNELS = _names("closed_form", "square_level_time square_survivor square_chunk")
 ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})
 _done: set[str] = set()
 _lock = threading.Lock()
@@ -121,19 +102,18 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         orig = getattr(modules[mod_name], name)
         if not isinstance(orig, types.FunctionType):
             continue  # compiled already
-        # the small helpers of the right-hand side are inlined by numba itself: calls
-        # between compiled functions cost more than these helpers do
-        inline = "always" if name in INLINED and INLINE == "always" else "never"
-        # only the entry points are called from Python: the helpers need no wrappers (a
-        # CPython wrapper per helper was a third of the lowering and LLVM work)
+        # only the entry points are called from Python: a helper has no wrappers, and its
+        # code is only linked into the entry points (cached with them), where LLVM inlines
+        # the small ones (numba's own inlining, per call site, compiled slower)
         entry = name in ENTRY_POINTS
+        options = {} if entry else {"pipeline_class": _link_only_compiler()}
         jit = numba.njit(  # type: ignore[call-overload]
-            cache=cache,
+            cache=cache and entry,
             nogil=True,
             error_model="numpy",
-            inline=inline,
             no_cpython_wrapper=not entry,
             no_cfunc_wrapper=not entry,
+            **options,
         )
         fast = jit(orig)
         if not entry and hasattr(fast, "get_call_template"):  # not under NUMBA_DISABLE_JIT
@@ -143,6 +123,66 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
             if mod.__dict__.get(name) is orig:
                 setattr(mod, name, fast)
     _done.add(key)
+
+
+@functools.cache
+def _link_only_compiler() -> Any:
+    """numba's compiler for the helpers, whose code is only ever linked into the entry
+    points: numba optimises each function's code library with the code of every helper it
+    calls linked in, and makes machine code of it, so a helper three calls deep was
+    optimised and compiled four times, once per library that contains it (about half the
+    LLVM work of the engine's compile).  Here a helper's library stays LLVM IR after
+    numba's function-level passes (which LLVM's inlining needs); the entry point's
+    library, which links them all, is optimised and compiled once, with the same passes."""
+    from numba.core import codegen, compiler, compiler_machinery, typed_passes
+
+    class LinkOnlyLibrary(codegen.JITCodeLibrary):
+        def _optimize_final_module(self) -> None:
+            pass  # done once, in the library of the entry point that links this
+
+        def _finalize_final_module(self) -> None:
+            self._finalize_dynamic_globals()  # type: ignore[no-untyped-call]
+            self._verify_declare_only_symbols()  # type: ignore[no-untyped-call]
+            self._finalized = True  # no machine code: nothing calls this library's own
+
+        @property
+        def codegen(self) -> Any:
+            return _NoEnvCodegen(self._codegen)
+
+    @compiler_machinery.register_pass(mutates_CFG=True, analysis_only=False)  # type: ignore[no-untyped-call]
+    class LinkOnlyLowering(typed_passes.NativeLowering):
+        _name = "forceratio_link_only_lowering"
+
+        def run_pass(self, state: Any) -> bool:
+            gen = state.targetctx.codegen()
+            state.library = LinkOnlyLibrary(gen, state.func_id.func_qualname)  # type: ignore[no-untyped-call]
+            return bool(super().run_pass(state))  # type: ignore[no-untyped-call]
+
+    class LinkOnlyCompiler(compiler.CompilerBase):
+        def define_pipelines(self) -> list[Any]:
+            pm = compiler.DefaultPassBuilder.define_nopython_pipeline(self.state)  # type: ignore[no-untyped-call]
+            pm.passes = [
+                (LinkOnlyLowering if cls is typed_passes.NativeLowering else cls, desc)
+                for cls, desc in pm.passes
+            ]
+            pm.finalize()
+            return [pm]
+
+    return LinkOnlyCompiler
+
+
+class _NoEnvCodegen:
+    """numba's code generator, for a library without machine code of its own: there is no
+    environment pointer of its own to set (the helpers use none)."""
+
+    def __init__(self, codegen: Any) -> None:
+        self._codegen = codegen
+
+    def set_env(self, env_name: str, env: Any) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._codegen, name)
 
 
 def _one_variant(dispatcher: Any) -> None:
@@ -191,10 +231,16 @@ def threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_chunked(kernel: Callable[..., Any], n: int, *args: Any, chunk: int = 2048) -> None:
-    """Call ``kernel(lo, hi, *args)`` over ``0..n`` in chunks, on :func:`threads` threads."""
+def run_chunked(
+    kernel: Callable[..., Any], n: int, *args: Any, chunk: int = 2048,
+    work: tuple[tuple[int, ...], ...] = (),
+) -> None:  # fmt: skip
+    """Call ``kernel(lo, hi, *work_arrays, *args)`` over ``0..n`` in chunks, on
+    :func:`threads` threads; each call gets zeroed arrays of the shapes ``work`` of its own."""
     global _pool
     nt = threads()
+    if work:
+        kernel = functools.partial(_with_work, kernel, work)
     if nt == 1 or n <= chunk:
         kernel(0, n, *args)
         return
@@ -204,3 +250,9 @@ def run_chunked(kernel: Callable[..., Any], n: int, *args: Any, chunk: int = 204
         _pool = ThreadPoolExecutor(max_workers=nt, thread_name_prefix="forceratio")
     for f in [_pool.submit(kernel, lo, hi, *args) for lo, hi in bounds]:
         f.result()
+
+
+def _with_work(
+    kernel: Callable[..., Any], work: tuple[tuple[int, ...], ...], lo: int, hi: int, *args: Any
+) -> None:
+    kernel(lo, hi, *(np.zeros(shape) for shape in work), *args)

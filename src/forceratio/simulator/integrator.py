@@ -42,34 +42,20 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
-def pack_run(
-    n: int, par: FloatArray, kr: int, kill_r: FloatArray, kill_b: FloatArray,
-    alloc_r: FloatArray, alloc_b: FloatArray, w_r: FloatArray, w_b: FloatArray,
-    exps: FloatArray, flow: FloatArray,
+def start_run(
+    n: int, m: int, ptab: FloatArray, y0: FloatArray, times: FloatArray, traj: FloatArray,
+    par: FloatArray, y: FloatArray,
 ) -> None:  # fmt: skip
-    """Copy run ``n``'s parameters into ``par`` (the layout of :func:`.kernel.layout`);
-    ``flow`` (N or 1, 6 + Kr + Kb) holds the operational flows of :func:`.kernel.flows`."""
-    kb = w_b.shape[1]
-    o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, o_inflow, _ = layout(kr, kb)
-    fl_n = row(flow, n)
-    for i in range(flow.shape[1]):
-        par[o_inflow + kr + kb + i] = flow[fl_n, i]
-    for i in range(4):
-        par[i] = exps[i]
-    par[4] = 1.0 if alloc_r.shape[1] else 0.0
-    par[5] = 1.0 if alloc_b.shape[1] else 0.0
-    kr_n, kb_n = row(kill_r, n), row(kill_b, n)
-    ar_n, ab_n = row(alloc_r, n), row(alloc_b, n)
-    for f in range(kr):
-        par[o_w_r + f] = w_r[row(w_r, n), f]
-        for j in range(kb):
-            par[o_kill_r + f * kb + j] = kill_r[kr_n, f, j]
-            par[o_alloc_r + f * kb + j] = alloc_r[ar_n, f, j] if par[4] else 0.0
-    for f in range(kb):
-        par[o_w_b + f] = w_b[row(w_b, n), f]
-        for j in range(kr):
-            par[o_kill_b + f * kr + j] = kill_b[kb_n, f, j]
-            par[o_alloc_b + f * kr + j] = alloc_b[ab_n, f, j] if par[5] else 0.0
+    """Load scenario ``n``'s parameters (a row of :attr:`.runs.RunTable.par`) and initial
+    state into ``par`` and ``y``; run ``m``'s trajectory gets it at the output times 0."""
+    p = row(ptab.shape[0], n)
+    for i in range(par.shape[0]):
+        par[i] = ptab[p, i]
+    for i in range(y.shape[0]):
+        y[i] = y0[n, i]
+    for ti in range(times.shape[0]):
+        if times[ti] == 0.0:
+            store(traj[m], ti, y)
 
 
 def step_inputs(
@@ -81,7 +67,7 @@ def step_inputs(
     returns the run's next multiplier knot after ``t`` (inf if none)."""
     nxt = np.inf
     for side in range(2):
-        m = mult_r[row(mult_r, n)] if side == 0 else mult_b[row(mult_b, n)]
+        m = mult_r[row(mult_r.shape[0], n)] if side == 0 else mult_b[row(mult_b.shape[0], n)]
         s = 0
         for i in range(1, m.shape[1]):
             if m[0, i] <= t:
@@ -103,53 +89,68 @@ def step_inputs(
                 s = i
         inside = 0 <= s < knots.shape[0] - 1
         for i in range(k):
-            par[o_inflow + lo + i] = per_day[row(per_day, n), s, i] if inside else 0.0
+            par[o_inflow + lo + i] = per_day[row(per_day.shape[0], n), s, i] if inside else 0.0
     return nxt
 
 
-def record_after(traj: FloatArray, times: FloatArray, n: int, t: float, y: FloatArray) -> None:
-    """Hold the final state at every output time from ``t`` on."""
+def at_stop(
+    sp: int, n: int, m: int, y: FloatArray, kr: int, out_of_stop: IntArray, imp_r: IntArray,
+    imp_b: IntArray, amt_r: FloatArray, amt_b: FloatArray, traj: FloatArray, whole: bool,
+) -> None:  # fmt: skip
+    """On stop ``sp``: run ``m``'s output, then scenario ``n``'s discrete arrivals (rounded
+    to whole units when ``whole``)."""
+    o = out_of_stop[sp]
+    if o >= 0:
+        store(traj[m], o, y)
+    for side in range(2):
+        j = imp_r[sp] if side == 0 else imp_b[sp]
+        if j < 0:
+            continue
+        amt = amt_r if side == 0 else amt_b
+        lo = 0 if side == 0 else kr
+        a = row(amt.shape[0], n)
+        for i in range(amt.shape[2]):
+            y[lo + i] += np.rint(amt[a, j, i]) if whole else amt[a, j, i]
+
+
+def finish(
+    m: int, t: float, code: int, win: int, y: FloatArray, final: FloatArray,
+    t_end: FloatArray, end_code: NDArray[np.int8], winner: NDArray[np.int8], traj: FloatArray,
+    times: FloatArray,
+) -> None:  # fmt: skip
+    """Record run ``m``'s end: its final state, time, end code and winner, and the final
+    state at every output time from ``t`` on."""
+    store(final, m, y)
+    t_end[m], end_code[m], winner[m] = t, code, win
     for ti in range(times.shape[0]):
         if times[ti] >= t:
-            for i in range(y.shape[0]):
-                traj[n, ti, i] = y[i]
+            store(traj[m], ti, y)
 
 
 def run_chunk(
-    lo: int, hi: int, t_max: float, rtol: float, max_steps: int, tab: FloatArray,
-    y0: FloatArray, kill_r: FloatArray, kill_b: FloatArray,
-    alloc_r: FloatArray, alloc_b: FloatArray, w_r: FloatArray, w_b: FloatArray,
-    exps: FloatArray, level: FloatArray, by_breakpoint: FloatArray, atol: FloatArray,
-    mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray, arr_knots_b: FloatArray,
-    arr_rates_r: FloatArray, arr_rates_b: FloatArray, stops: FloatArray,
-    out_of_stop: IntArray, imp_r: IntArray, imp_b: IntArray,
-    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray, flow: FloatArray,
+    lo: int, hi: int, par: FloatArray, work: FloatArray, t_max: float, rtol: float, max_steps: int,
+    tab: FloatArray, y0: FloatArray, ptab: FloatArray, level: FloatArray,
+    by_breakpoint: FloatArray, atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray,
+    arr_knots_r: FloatArray, arr_knots_b: FloatArray, arr_rates_r: FloatArray,
+    arr_rates_b: FloatArray, stops: FloatArray, out_of_stop: IntArray, imp_r: IntArray,
+    imp_b: IntArray, amt_r: FloatArray, amt_b: FloatArray, times: FloatArray,
     final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
     winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
 ) -> None:  # fmt: skip
     """Run the battles ``lo..hi-1`` to their ends with the method in ``tab``
-    (:data:`.tableau.STEP_TABLE`); then the arguments of :class:`.runs.RunTable` and of
-    :class:`.runs.Outcome`, in their field order."""
+    (:data:`.tableau.STEP_TABLE`), in a chunk's own ``par`` and ``work`` arrays
+    (:meth:`.runs.RunTable.work`); then the arguments of :class:`.runs.RunTable` and of
+    :class:`.runs.Outcome`, in their order."""
     d = y0.shape[1]
-    kr = w_r.shape[1]
+    kr = arr_rates_r.shape[2]
     kb = d - kr
     o_w_r, o_w_b = layout(kr, kb)[2:4]
-    par = np.zeros(layout(kr, kb)[7])
-    k = np.zeros((tab.shape[0], d))
-    y = np.zeros(d)
-    y_new = np.zeros(d)
-    y_stage = np.zeros(d)
-    scratch = np.zeros(max(kr, kb))
+    k, y, y_new, y_stage, scratch = work[:-4], work[-4], work[-3], work[-2], work[-1]
     n_stops = stops.shape[0]
     last = tab.shape[0] - 1
     for n in range(lo, hi):
-        pack_run(n, par, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps, flow)
-        for i in range(d):
-            y[i] = y0[n, i]
+        start_run(n, n, ptab, y0, times, traj, par, y)
         lev_r, lev_b = level[n, 0], level[n, 1]
-        for ti in range(times.shape[0]):
-            if times[ti] == 0.0:
-                store(traj[n], ti, y)
         t = 0.0
         sp = 0
         h = -1.0  # not chosen yet
@@ -212,17 +213,7 @@ def run_chunk(
             if t < stops[sp]:  # a corner of this run's multipliers: new pieces only
                 continue
             # on a stop: outputs, discrete arrivals, new rates, next stop
-            o = out_of_stop[sp]
-            if o >= 0:
-                store(traj[n], o, y)
-            j = imp_r[sp]
-            if j >= 0:
-                for i in range(kr):
-                    y[i] += amt_r[row(amt_r, n), j, i]
-            j = imp_b[sp]
-            if j >= 0:
-                for i in range(kb):
-                    y[kr + i] += amt_b[row(amt_b, n), j, i]
+            at_stop(sp, n, n, y, kr, out_of_stop, imp_r, imp_b, amt_r, amt_b, traj, False)
             sp += 1
             running = sp < n_stops
         if status[n] != OK:
@@ -231,6 +222,4 @@ def run_chunk(
             win, code = end_rule(out_r, out_b, by_breakpoint[n, 0], by_breakpoint[n, 1], y, kr)
         else:
             win, code = NONE, T_MAX
-        store(final, n, y)
-        t_end[n], end_code[n], winner[n] = t, code, win
-        record_after(traj, times, n, t, y)
+        finish(n, t, code, win, y, final, t_end, end_code, winner, traj, times)

@@ -53,9 +53,10 @@ def fire(x: float, p: float) -> float:
     return float(np.exp(p * np.log(x)))
 
 
-def row(a: np.ndarray, n: int) -> int:
-    """Run ``n``'s row of an input shared by the batch (1 row) or given per run."""
-    return n if a.shape[0] > 1 else 0
+def row(rows: int, n: int) -> int:
+    """Run ``n``'s row of an input of ``rows`` rows: shared by the batch (1 row) or given
+    per run."""
+    return n if rows > 1 else 0
 
 
 def store(out: FloatArray, r: int, y: FloatArray) -> None:
@@ -66,7 +67,7 @@ def store(out: FloatArray, r: int, y: FloatArray) -> None:
 
 
 def layout(kr: int, kb: int) -> tuple[int, int, int, int, int, int, int, int]:
-    """Offsets of one run's packed parameters (see :func:`.integrator.pack_run`): kill_r
+    """Offsets of one run's packed parameters (:attr:`.runs.RunTable.par`): kill_r
     (kr x kb), kill_b (kb x kr), w_r, w_b, alloc_r, alloc_b (empty unless fixed), the
     arrival rates in force (kr + kb), and the total length.  Before them: the law's four
     exponents at 0..3, the allocation flags at 4 and 5, and this step's multiplier pieces

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from forceratio.simulator import tableau
 from forceratio.simulator.engagement import Engagement, Side
-from forceratio.simulator.kernel import FLOW_SLOTS
+from forceratio.simulator.kernel import FLOW_SLOTS, layout
 from forceratio.simulator.result import T_MAX, BattleResult
 
 FloatArray = NDArray[np.float64]
@@ -66,14 +66,13 @@ class RunTable:
     ----------
     y0 : (N, D)
         Initial strength per category, after arrivals at t = 0.
-    kill_r, kill_b : (N or 1, Kr, Kb), (N or 1, Kb, Kr)
-        Kill rates per unit and day (``Side.kill_rates``).
-    alloc_r, alloc_b : (N or 1, Kr, Kb), (N or 1, Kb, Kr)
-        Fixed fire allocation; a (1, 0, 0) array means proportional allocation.
-    w_r, w_b : (N or 1, Kr), (N or 1, Kb)
-        Category weights.
-    exps : (4,)
-        Exponents red_p, red_q, blue_p, blue_q of the law (:class:`.laws.Exponents`).
+    par : (N or 1, P)
+        Each run's parameters in the kernels' layout (:func:`.kernel.layout`): the law's
+        exponents red_p, red_q, blue_p, blue_q, the fixed-allocation flags, six slots for a
+        step's multiplier pieces, the kill rates per unit and day (``Side.kill_rates``,
+        red's Kr x Kb then blue's Kb x Kr), the category weights, the fixed allocations
+        (zeros under proportional fire), Kr + Kb slots for the arrival rates in force and
+        the operational flows (:func:`.kernel.flows`; zeros when there are none).
     level : (N, 2)
         Weighted strength at which red (column 0) and blue (1) are out (the end rule).
     by_breakpoint : (N, 2)
@@ -96,19 +95,10 @@ class RunTable:
         Strength arriving with each discrete arrival.
     times : (T,)
         Output times (days).
-    flow : (N or 1, 6 + D)
-        Operational flows (:func:`.kernel.flows`): red's capture rate, ratio and width,
-        blue's, then each category's non-combat loss rate; zeros when there are none.
     """
 
     y0: FloatArray
-    kill_r: FloatArray
-    kill_b: FloatArray
-    alloc_r: FloatArray
-    alloc_b: FloatArray
-    w_r: FloatArray
-    w_b: FloatArray
-    exps: FloatArray
+    par: FloatArray
     level: FloatArray
     by_breakpoint: FloatArray
     atol: FloatArray
@@ -125,15 +115,16 @@ class RunTable:
     amt_r: FloatArray
     amt_b: FloatArray
     times: FloatArray
-    flow: FloatArray
 
     @property
     def n(self) -> int:
         return int(self.y0.shape[0])
 
-    @property
-    def kr(self) -> int:
-        return int(self.w_r.shape[1])
+    def work(self) -> tuple[tuple[int, ...], ...]:
+        """Shapes of the arrays a chunk of runs works in (the compiled code allocates
+        nothing): a run's parameters, and its stages (one row each) followed by four
+        states (y, y_new, y_stage, scratch)."""
+        return (self.par.shape[1],), (tableau.STEP_TABLE.shape[0] + 4, self.y0.shape[1])
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         """The fields in declaration order, as the kernels take them."""
@@ -210,20 +201,9 @@ class RunTable:
             per_unit = np.where(w_all > 0, lev_all / w_all, np.inf)
         per_unit = np.where(per_unit > 0, per_unit, np.inf)
         atol = rtol * np.maximum(np.minimum(scale, per_unit), 1e-300)
-        e = eng.exps
-
-        def alloc(side: Side) -> FloatArray:
-            return np.zeros((1, 0, 0)) if side.allocation is None else _shared(side.allocation, n)
-
         return cls(
             y0=_c(y0, 2),
-            kill_r=_c(_shared(red.kill_rates, n), 3),
-            kill_b=_c(_shared(blue.kill_rates, n), 3),
-            alloc_r=_c(alloc(red), 3),
-            alloc_b=_c(alloc(blue), 3),
-            w_r=_c(_shared(red.weights, n), 2),
-            w_b=_c(_shared(blue.weights, n), 2),
-            exps=_c([e.red_p, e.red_q, e.blue_p, e.blue_q], 1),
+            par=_c(_param_table(eng), 2),
             level=_c(level, 2),
             by_breakpoint=_c(by_bp, 2),
             atol=_c(atol, 2),
@@ -240,8 +220,39 @@ class RunTable:
             amt_r=_c(amt[0], 3),
             amt_b=_c(amt[1], 3),
             times=_c(times, 1),
-            flow=_c(_flow_table(eng), 2),
         )
+
+
+def _param_table(eng: Engagement) -> FloatArray:
+    """The runs' parameters in the layout of :func:`.kernel.layout`, (N or 1, P)."""
+    red, blue = eng.red, eng.blue
+    n, kr, kb = eng.n, red.k, blue.k
+    e = eng.exps
+
+    def flat(a: FloatArray | None, cols: int) -> FloatArray:
+        if a is None:  # proportional fire: no fixed allocation
+            return np.zeros((1, cols))
+        a = _shared(a, n)
+        return a.reshape(a.shape[0], cols)
+
+    fixed = [float(red.allocation is not None), float(blue.allocation is not None)]
+    pieces = [
+        np.array([[e.red_p, e.red_q, e.blue_p, e.blue_q, *fixed]]),
+        np.zeros((1, 6)),  # a step's multiplier pieces (:func:`.integrator.step_inputs`)
+        flat(red.kill_rates, kr * kb),
+        flat(blue.kill_rates, kb * kr),
+        flat(red.weights, kr),
+        flat(blue.weights, kb),
+        flat(red.allocation, kr * kb),
+        flat(blue.allocation, kb * kr),
+        np.zeros((1, kr + kb)),  # the arrival rates in force (step_inputs)
+        _flow_table(eng),
+    ]
+    rows = max(p.shape[0] for p in pieces)
+    out = np.concatenate([np.broadcast_to(p, (rows, p.shape[1])) for p in pieces], axis=1)
+    if out.shape[1] != layout(kr, kb)[7]:
+        raise ValueError("internal: the parameter table does not match kernel.layout")
+    return out
 
 
 def _flow_table(eng: Engagement) -> FloatArray:

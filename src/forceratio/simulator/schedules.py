@@ -18,13 +18,15 @@ from forceratio.errors import InputError
 FloatArray = NDArray[np.float64]
 
 
-def _knots(field: str, knots: ArrayLike) -> FloatArray:
+def _knots(field: str, knots: ArrayLike, ndim: tuple[int, ...] = (1,)) -> FloatArray:
+    """Knot times checked: ``ndim`` dimensions, non-empty, finite, >= 0 and strictly
+    increasing (along the last axis)."""
     k = np.atleast_1d(np.asarray(knots, dtype=float))
-    if k.ndim != 1 or k.size == 0:
-        raise InputError(field, "knot times must be a non-empty 1-D sequence")
+    if k.ndim not in ndim or k.shape[-1] == 0:
+        raise InputError(field, f"knot times must be non-empty, {' or '.join(map(str, ndim))}-D")
     if not np.all(np.isfinite(k)) or np.any(k < 0):
         raise InputError(field, "knot times must be finite and >= 0")
-    if np.any(np.diff(k) <= 0):
+    if np.any(np.diff(k, axis=-1) <= 0):
         raise InputError(field, "knot times must be strictly increasing")
     return k
 
@@ -48,17 +50,7 @@ class Multiplier:
     values: FloatArray
 
     def __post_init__(self) -> None:
-        raw = np.asarray(self.knots, dtype=float)
-        if raw.ndim == 2:
-            if raw.shape[1] == 0:
-                raise InputError("multiplier.knots", "knot times must be non-empty")
-            if not np.all(np.isfinite(raw)) or np.any(raw < 0):
-                raise InputError("multiplier.knots", "knot times must be finite and >= 0")
-            if np.any(np.diff(raw, axis=1) <= 0):
-                raise InputError("multiplier.knots", "knot times must be strictly increasing")
-            knots = raw
-        else:
-            knots = _knots("multiplier.knots", raw)
+        knots = _knots("multiplier.knots", self.knots, ndim=(1, 2))
         m = knots.shape[-1]
         values = np.asarray(self.values, dtype=float)
         if values.ndim == 1:
@@ -105,24 +97,18 @@ class Multiplier:
         ``base[:, s] + slope[:, s] * (t - starts[s])``.  Shapes (M+1,) (or (N, M+1) with
         per-scenario knots), (N, M+1), (N, M+1).
         """
-        k, v = self.knots, self.values
-        m = k.shape[-1]
-        if k.ndim == 2:
-            k2 = np.broadcast_to(k, (max(k.shape[0], v.shape[0]), m))
-            v = np.broadcast_to(v, k2.shape)
-            starts = np.concatenate([np.zeros((k2.shape[0], 1)), k2], axis=1)
-            base = np.concatenate([v[:, :1], v], axis=1)
-            slope = np.zeros_like(base)
-            if m > 1:
-                slope[:, 1:-1] = np.diff(v, axis=1) / np.diff(k2, axis=1)
-            return starts, base, slope
-        starts = np.concatenate([[-np.inf], k])
+        k2 = self.knots if self.per_scenario else self.knots[None, :]
+        v = self.values
+        rows = max(k2.shape[0], v.shape[0])
+        k2 = np.broadcast_to(k2, (rows if self.per_scenario else 1, k2.shape[1]))
+        v = np.broadcast_to(v, (rows, v.shape[1]))
+        # segment 0, before the first knot, starts at 0 with the first value
+        starts = np.concatenate([np.zeros((k2.shape[0], 1)), k2], axis=1)
         base = np.concatenate([v[:, :1], v], axis=1)
         slope = np.zeros_like(base)
-        if m > 1:
-            slope[:, 1:-1] = np.diff(v, axis=1) / np.diff(k)
-        starts = np.where(np.isinf(starts), 0.0, starts)
-        return starts, base, slope
+        if k2.shape[1] > 1:
+            slope[:, 1:-1] = np.diff(v, axis=1) / np.diff(k2, axis=1)
+        return (starts if self.per_scenario else starts[0]), base, slope
 
 
 @dataclass(frozen=True)
@@ -150,33 +136,24 @@ class Reinforcements:
     rates: FloatArray
 
     def __post_init__(self) -> None:
-        times = np.asarray(self.times, dtype=float).reshape(-1)
-        amounts = np.asarray(self.amounts, dtype=float)
-        if times.size:
-            times = _knots("reinforcements.times", times)
-            if amounts.ndim == 2:
-                amounts = amounts[None]
-            if amounts.ndim != 3 or amounts.shape[1] != times.size:
-                raise InputError("reinforcements.amounts", "expected shape (M, K) or (N, M, K)")
-        else:
-            amounts = np.zeros((1, 0, amounts.shape[-1] if amounts.ndim else 0))
-        rate_knots = np.asarray(self.rate_knots, dtype=float).reshape(-1)
-        rates = np.asarray(self.rates, dtype=float)
-        if rate_knots.size:
-            rate_knots = _knots("reinforcements.rate_knots", rate_knots)
-            if rates.ndim == 2:
-                rates = rates[None]
-            if rates.ndim != 3 or rates.shape[1] != rate_knots.size - 1:
-                raise InputError("reinforcements.rates", "expected shape (L, K) or (N, L, K)")
-        else:
-            rates = np.zeros((1, 0, rates.shape[-1] if rates.ndim else 0))
-        for field, arr in (("reinforcements.amounts", amounts), ("reinforcements.rates", rates)):
-            if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-                raise InputError(field, "arrivals must be finite and >= 0")
-        object.__setattr__(self, "times", times)
-        object.__setattr__(self, "amounts", amounts)
-        object.__setattr__(self, "rate_knots", rate_knots)
-        object.__setattr__(self, "rates", rates)
+        # discrete arrivals: M times, M amounts; daily rates: L + 1 knots, L rates
+        for t_name, a_name, shape, extra in (
+            ("times", "amounts", "(M, K) or (N, M, K)", 0),
+            ("rate_knots", "rates", "(L, K) or (N, L, K)", 1),
+        ):
+            times = np.asarray(getattr(self, t_name), dtype=float).reshape(-1)
+            values = np.asarray(getattr(self, a_name), dtype=float)
+            if times.size:
+                times = _knots(f"reinforcements.{t_name}", times)
+                values = values[None] if values.ndim == 2 else values
+                if values.ndim != 3 or values.shape[1] != times.size - extra:
+                    raise InputError(f"reinforcements.{a_name}", f"expected shape {shape}")
+            else:
+                values = np.zeros((1, 0, values.shape[-1] if values.ndim else 0))
+            if not np.all(np.isfinite(values)) or np.any(values < 0):
+                raise InputError(f"reinforcements.{a_name}", "arrivals must be finite and >= 0")
+            object.__setattr__(self, t_name, times)
+            object.__setattr__(self, a_name, values)
 
     @classmethod
     def arrivals(cls, times: Sequence[float] | FloatArray, amounts: ArrayLike) -> Reinforcements:

@@ -200,7 +200,7 @@ def integrate(
 
     compiled.run_chunked(
         integrator.run_chunk, table.n, float(t_max), float(rtol), int(max_steps),
-        tableau.STEP_TABLE, *table.arrays(), *out.arrays(), chunk=256,
+        tableau.STEP_TABLE, *table.arrays(), *out.arrays(), chunk=256, work=table.work(),
     )  # fmt: skip
     failed = out.status != OK
     if failed.any():

@@ -12,7 +12,8 @@ per scenario:
   with probability rate / bound.
 * ``tau_leap``: binomial tau-leaping (Chatterjee, Vlachos & Katsoulakis 2005, *J. Chem.
   Phys.* 122:024112) whose leap means are the deterministic flow over the leap: one
-  Dormand-Prince step (:func:`.kernel.dopri_step`) of the same equations from the leap's
+  Runge-Kutta step (:func:`.kernel.dopri_step` with the third-order pair of
+  :data:`.tableau.LEAP_TABLE`, error-controlled) of the same equations from the leap's
   start gives each category's expected loss, multipliers integrated within the leap; each
   unit is then lost with probability expected loss / units (never below zero) and
   arrivals are Poisson.  For losses linear in the strengths (the square law) the mean of
@@ -34,7 +35,12 @@ from numpy.typing import ArrayLike, NDArray
 from forceratio.errors import ForceratioError, InputError
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.engagement import Engagement
-from forceratio.simulator.integrator import pack_run, record_after, step_inputs
+from forceratio.simulator.integrator import (
+    at_stop,
+    finish,
+    start_run,
+    step_inputs,
+)
 from forceratio.simulator.kernel import (
     OK,
     TOO_MANY_STEPS,
@@ -42,9 +48,7 @@ from forceratio.simulator.kernel import (
     end_rule,
     layout,
     rates,
-    row,
     side_sum,
-    store,
 )
 from forceratio.simulator.result import NONE, T_MAX, BattleResult
 from forceratio.simulator.runs import Outcome, RunTable
@@ -56,8 +60,9 @@ StochasticMethod = Literal["auto", "gillespie", "tau_leap"]
 #: Under ``method="auto"`` a scenario whose two sides hold at most this many units in all
 #: is simulated exactly (event by event), a larger one by tau-leaping.
 EXACT_LIMIT = 2_000
-#: Relative tolerance of the Dormand-Prince step that gives a leap's expected losses.
-LEAP_RTOL = 1e-8
+#: Relative tolerance of the step (:data:`.tableau.LEAP_TABLE`) that gives a leap's
+#: expected losses.
+LEAP_RTOL = 1e-6
 
 
 def seed_run(seed: int) -> None:
@@ -70,11 +75,13 @@ def leap(
     t: float, tau: float, y: FloatArray, k: FloatArray, y_new: FloatArray, y_stage: FloatArray,
     atol: FloatArray, par: FloatArray, kr: int, scratch: FloatArray, tab: FloatArray,
 ) -> float:  # fmt: skip
-    """One tau-leap of at most ``tau`` days from (t, y), drawn into ``y_new``; returns the
-    leap's length (shortened until the deterministic step is accurate)."""
+    """One tau-leap of at most ``tau`` days from (t, y), drawn into ``y_new``, ``k[0]``
+    holding the loss rates at (t, y); returns the leap's length (shortened until the
+    deterministic step is accurate)."""
     d = y.shape[0]
     o_inflow = layout(kr, d - kr)[6]
-    rates(t, y, k[0], par, kr, scratch, True)
+    for i in range(d):  # the net rates, as rates(..., net=True) gives them
+        k[0, i] = par[o_inflow + i] - k[0, i]
     for _ in range(60):
         err = dopri_step(t, tau, y, k, y_new, y_stage, atol, LEAP_RTOL, par, kr, scratch, tab)
         if err <= 1.0:
@@ -128,40 +135,29 @@ def event(
 
 
 def run_chunk(
-    lo: int, hi: int, reps: int, t_max: float, epsilon: float, max_steps: int,
-    tab: FloatArray, exact: NDArray[np.int8], seeds: IntArray,
-    y0: FloatArray, kill_r: FloatArray, kill_b: FloatArray,
-    alloc_r: FloatArray, alloc_b: FloatArray, w_r: FloatArray, w_b: FloatArray,
-    exps: FloatArray, level: FloatArray, by_breakpoint: FloatArray, atol: FloatArray,
-    mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray, arr_knots_b: FloatArray,
-    arr_rates_r: FloatArray, arr_rates_b: FloatArray, stops: FloatArray,
-    out_of_stop: IntArray, imp_r: IntArray, imp_b: IntArray,
-    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray, flow: FloatArray,
+    lo: int, hi: int, par: FloatArray, work: FloatArray, reps: int, t_max: float, epsilon: float,
+    max_steps: int, tab: FloatArray, exact: NDArray[np.int8], seeds: IntArray,
+    y0: FloatArray, ptab: FloatArray, level: FloatArray, by_breakpoint: FloatArray,
+    atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray,
+    arr_knots_b: FloatArray, arr_rates_r: FloatArray, arr_rates_b: FloatArray,
+    stops: FloatArray, out_of_stop: IntArray, imp_r: IntArray, imp_b: IntArray,
+    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray,
     final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
     winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
 ) -> None:  # fmt: skip
-    """Simulate runs ``lo..hi-1`` (run m: replication m % reps of scenario m // reps)."""
+    """Simulate runs ``lo..hi-1`` (run m: replication m % reps of scenario m // reps), in
+    a chunk's own ``par`` and ``work`` arrays (:meth:`.runs.RunTable.work`)."""
     d = y0.shape[1]
-    kr = w_r.shape[1]
+    kr = arr_rates_r.shape[2]
     kb = d - kr
     o_w_r, o_w_b = layout(kr, kb)[2:4]
-    par = np.zeros(layout(kr, kb)[7])
-    k = np.zeros((tab.shape[0], d))
-    y = np.zeros(d)
-    y_new = np.zeros(d)
-    y_stage = np.zeros(d)
-    scratch = np.zeros(max(kr, kb))
+    k, y, y_new, y_stage, scratch = work[:-4], work[-4], work[-3], work[-2], work[-1]
     n_stops = stops.shape[0]
     for m in range(lo, hi):
         n = m // reps
         seed_run(seeds[m])
-        pack_run(n, par, kr, kill_r, kill_b, alloc_r, alloc_b, w_r, w_b, exps, flow)
+        start_run(n, m, ptab, y0, times, traj, par, y)
         lev_r, lev_b = level[n, 0], level[n, 1]
-        for i in range(d):
-            y[i] = y0[n, i]
-        for ti in range(times.shape[0]):
-            if times[ti] == 0.0:
-                store(traj[m], ti, y)
         t = 0.0
         sp = 0
         steps = 0
@@ -172,9 +168,7 @@ def run_chunk(
             if s_r <= lev_r or s_b <= lev_b:
                 win, code = end_rule(s_r <= lev_r, s_b <= lev_b, by_breakpoint[n, 0],
                                      by_breakpoint[n, 1], y, kr)  # fmt: skip
-                store(final, m, y)
-                t_end[m], end_code[m], winner[m] = t, code, win
-                record_after(traj, times, m, t, y)
+                finish(m, t, code, win, y, final, t_end, end_code, winner, traj, times)
                 break
             steps += 1
             if steps > max_steps:
@@ -185,9 +179,9 @@ def run_chunk(
                 t = event(t, t_stop, y, y_new, y_stage, par, kr, scratch)
             else:
                 # a leap loses at most epsilon of either side (at the leap's start rates)
-                rates(t, y, y_stage, par, kr, scratch, False)
-                lr = side_sum(y_stage, par, o_w_r, 0, kr)
-                lb = side_sum(y_stage, par, o_w_b, kr, kb)
+                rates(t, y, k[0], par, kr, scratch, False)
+                lr = side_sum(k[0], par, o_w_r, 0, kr)
+                lb = side_sum(k[0], par, o_w_b, kr, kb)
                 gap = t_stop - t
                 tau = gap
                 if lr > 0.0:
@@ -213,22 +207,10 @@ def run_chunk(
                 nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
                                   arr_rates_b, par, kr)  # fmt: skip
                 continue
-            o = out_of_stop[sp]
-            if o >= 0:
-                store(traj[m], o, y)
-            j = imp_r[sp]
-            if j >= 0:
-                for i in range(kr):
-                    y[i] += np.rint(amt_r[row(amt_r, n), j, i])
-            j = imp_b[sp]
-            if j >= 0:
-                for i in range(kb):
-                    y[kr + i] += np.rint(amt_b[row(amt_b, n), j, i])
+            at_stop(sp, n, m, y, kr, out_of_stop, imp_r, imp_b, amt_r, amt_b, traj, True)
             sp += 1
             if sp >= n_stops:
-                store(final, m, y)
-                t_end[m], end_code[m], winner[m] = t, T_MAX, NONE
-                record_after(traj, times, m, t, y)
+                finish(m, t, T_MAX, NONE, y, final, t_end, end_code, winner, traj, times)
                 break
             s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
             nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
@@ -295,8 +277,8 @@ def simulate_stochastic(
 
     compiled.run_chunked(
         stochastic.run_chunk, M, int(replications), float(t_max), float(epsilon),
-        int(max_iterations), tableau.STEP_TABLE, exact, seeds, *table.arrays(),
-        *out.arrays(), chunk=64,
+        int(max_iterations), tableau.LEAP_TABLE, exact, seeds, *table.arrays(),
+        *out.arrays(), chunk=64, work=table.work(),
     )  # fmt: skip
     if np.any(out.status != OK):
         raise ForceratioError(

@@ -50,6 +50,14 @@ P = np.array(
 COL_C, COL_E, COL_P = 6, 7, 8
 STEP_TABLE = np.hstack([np.vstack([A, B[None, :]]), np.append(C, 1.0)[:, None], E[:, None], P])
 
+#: The Bogacki-Shampine 3(2) pair (1989, *Appl. Math. Lett.* 2:321-325, FSAL, the pair of
+#: scipy's RK23) in the layout of STEP_TABLE, without dense output: a stochastic leap,
+#: at most a few percent of a side, needs no fifth order for its expected losses.
+LEAP_TABLE = np.zeros((4, STEP_TABLE.shape[1]))
+LEAP_TABLE[1:, :3] = [[1 / 2, 0, 0], [0, 3 / 4, 0], [2 / 9, 1 / 3, 4 / 9]]
+LEAP_TABLE[:, COL_C] = [0.0, 1 / 2, 3 / 4, 1.0]
+LEAP_TABLE[:, COL_E] = [2 / 9 - 7 / 24, 1 / 3 - 1 / 4, 4 / 9 - 1 / 3, -1 / 8]
+
 # Step-size control (Hairer, Norsett & Wanner 1993, II.4), names as in scipy's rk.py.
 #: Safety factor on the optimal step.
 SAFETY = 0.9

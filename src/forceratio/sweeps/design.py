@@ -17,7 +17,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import qmc
 
 from forceratio.errors import InputError
 
@@ -109,6 +108,8 @@ class Design:
         n = stop - start
         if self.d == 0:
             return np.zeros((n, 0))
+        if self.method in ("sobol", "lhs"):
+            from scipy.stats import qmc  # imported here: scipy.stats takes 1-3 s to import
         if self.method == "sobol":
             eng = qmc.Sobol(self.d, scramble=True, seed=self.seed)
             if start:
