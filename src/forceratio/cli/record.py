@@ -44,7 +44,7 @@ def record_calibration(fmt: Format, table: list[str] | None, posterior: bool, st
             f"{s['within_35pct']} of {s['records']} records within 35% (lower bounds met "
             f"count); in-sample median |error| {s['median_abs_error_in_sample']:.3f}; "
             f"leave-one-operation-out median |error| {s['loo_median_abs_error']:.3f} over "
-            f"{s['loo_operations']} operations (geometric mean per operation), "
+            f"{s['loo_operations']} operations (exp of the mean |log error| per operation, - 1), "
             f"{s['loo_median_abs_error_per_record']:.3f} over {s['loo_records']} records; "
             f"{data['posterior_draws']} draws ({data['method']})."
         )
