@@ -14,7 +14,7 @@ from forceratio.scenarios.record1941 import SCENARIOS, SHARED, problem, summary
 from forceratio.scenarios.run import run
 from forceratio.scenarios.session import Session
 
-TRUTH = np.array([0.02, 0.003, 0.03, 1.8, 0.25, 0.02, 5.0])
+TRUTH = np.array([0.02, 0.003, 0.03, 1.8, 0.25, 0.02, 5.0, 1.5])
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def test_every_operation_with_a_scenario_contributes_records(session: Session) -
 def test_batch_model_equals_one_run_per_row(session: Session) -> None:
     prepared = {"uman-1941": session.prepare("uman-1941")}
     prob, tg = problem(prepared, session.table("operations_1941"))
-    batch = np.stack([TRUTH, TRUTH * np.array([1, 1, 2, 1, 1, 1, 1])])
+    batch = np.stack([TRUTH, TRUTH * np.array([1, 1, 2, 1, 1, 1, 1, 1])])
     got = prob.model(batch)
     names = [p for p, _, _ in SHARED]
     one = run(
@@ -154,18 +154,18 @@ def test_error_scale_prior_is_bounded(session: Session) -> None:
 #: The whole-record mode measured by ``forceratio calibrate --record`` (seed 0, 4 starts),
 #: the start of the refit below; docs/design/issue13-mechanisms.md "model v2 fit".
 MODE = {
-    "attrition.german_rate": 0.003864, "attrition.soviet_rate": 0.003393,
-    "operations.capture.rate.USSR": 0.04901, "operations.capture.ratio": 1.507,
-    "operations.capture.width": 0.9020, "operations.noncombat.USSR.tanks": 0.1390,
-    "operations.advance.scale": 9.731,
+    "attrition.german_rate": 0.003949, "attrition.soviet_rate": 0.003334,
+    "operations.capture.rate.USSR": 0.04918, "operations.capture.ratio": 1.498,
+    "operations.capture.width": 0.8373, "operations.noncombat.USSR.tanks": 0.1304,
+    "operations.advance.scale": 19.58, "operations.advance.exponent": 0.4397,
 }  # fmt: skip
 
 
 @pytest.mark.slow
 def test_whole_record_fit_is_no_worse_than_measured(session: Session) -> None:
-    """Refit every record from the measured mode: at least 18 of the 25 records within 35%
+    """Refit every record from the measured mode: at least 20 of the 25 records within 35%
     (a met lower bound counts), both 22 June German totals within 15%, in-sample median
-    |error| at most 0.22 (measured: 18, 2 and 0.206; 0.213 refitted from the rounded mode)."""
+    |error| at most 0.21 (measured by the CLI: 20, 2 and 0.199)."""
     from dataclasses import replace
 
     from forceratio.calibration import Parameters
@@ -177,6 +177,6 @@ def test_whole_record_fit_is_no_worse_than_measured(session: Session) -> None:
     res = fit_map(replace(prob, parameters=warm), n_starts=1, n_draws=50, seed=0)
     s = summary(to_json(res, None))
     assert s["records"] == 25
-    assert s["within_35pct"] >= 18
+    assert s["within_35pct"] >= 20
     assert s["june22_within_15pct"] == s["june22_totals"] == 2
-    assert s["median_abs_error_in_sample"] <= 0.22
+    assert s["median_abs_error_in_sample"] <= 0.21

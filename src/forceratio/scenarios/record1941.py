@@ -104,6 +104,9 @@ SHARED: tuple[tuple[str, Callable[[], object], str], ...] = (
      "Soviet tanks lost a day without combat (1943-45: ~1%/day, 1941 41st TD ~17%/day)"),
     ("operations.advance.scale", lambda: LogUniform(1.0, 40.0),
      "advance rate at parity, km/day (Dupuy fit 1.2-4.4, widened: log-uniform 1-40)"),
+    ("operations.advance.exponent", lambda: LogUniform(0.1, 3.0),
+     "advance rate's power of the combat-power ratio (Dupuy's table 1.0-1.6; Dupuy's verity"
+     " and CDB90: no relation with the men ratio; log-uniform 0.1-3)"),
 )  # fmt: skip
 
 
@@ -129,6 +132,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "operations.capture.width": (1e-3, 5.0),
     "operations.noncombat.USSR.tanks": (0.0, 1.0),
     "operations.advance.scale": (0.0, 100.0),
+    "operations.advance.exponent": (0.0, 5.0),
 }
 
 
