@@ -174,7 +174,7 @@ def test_calibrated_rates_resolve_from_the_calibration_and_say_so() -> None:
     rows = {r["path"]: r for r in parameter_rows(prep, cal)}
     assert rows["attrition.german_rate"]["value"] == 0.0123
     assert rows["attrition.soviet_rate"]["value"] == 0.0045
-    assert rows["attrition.german_rate"]["source"].startswith("calibrated on barbarossa-22june")
+    assert rows["attrition.german_rate"]["source"].startswith("calibrated on the 1941 record")
     rate = lookup("attrition.german_rate")
     assert (rate.source(prep, cal).kind, rate.source(prep).kind) == ("calibrated", "table")
     assert rate.source(prep).key == "dupuy_institute"

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import forceratio
 from forceratio.cli.app import app
 from forceratio.errors import InputError
-from forceratio.scenarios import session as session_mod
+from forceratio.scenarios import record_fit
 from forceratio.scenarios.compare import compare
 from forceratio.scenarios.session import Session
 
@@ -25,15 +25,15 @@ SRC = Path(forceratio.__file__).parent
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the scenarios calibrated while the test runs."""
+    """One "record" each time the whole-record calibration is looked up while the test runs."""
     seen: list[str] = []
-    real: Callable[..., Any] = getattr(session_mod, "calibrate")  # noqa: B009
+    real: Callable[..., Any] = getattr(record_fit, "inputs")  # noqa: B009
 
-    def counting(prep: Any, **kw: Any) -> Any:
-        seen.append(prep.scenario.name)
-        return real(prep, **kw)
+    def counting(*args: Any, **kw: Any) -> Any:
+        seen.append("record")
+        return real(*args, **kw)
 
-    monkeypatch.setattr(session_mod, "calibrate", counting)
+    monkeypatch.setattr(record_fit, "inputs", counting)
     return seen
 
 
@@ -46,9 +46,9 @@ def test_a_session_prepares_and_calibrates_once(calls: list[str]) -> None:
     assert cal is not None
     assert s.calibration_for(s.prepare("barbarossa-22june")) is cal
     assert s.rates(a) == cal.values
-    assert calls == ["barbarossa-22june"]
+    assert calls == ["record"]
     assert Session(uncalibrated=True).calibration_for(a) is None
-    assert calls == ["barbarossa-22june"]
+    assert calls == ["record"]
 
 
 def test_compare_with_a_shared_session_gives_the_same_rows_without_recalibrating(
@@ -56,11 +56,11 @@ def test_compare_with_a_shared_session_gives_the_same_rows_without_recalibrating
 ) -> None:
     names = ["strike-12june-strip", "barbarossa-22june-strip"]
     own = compare(names)
-    assert calls == ["barbarossa-22june"]
+    assert calls == ["record"]
     s = Session()
     s.calibration_for(s.prepare(names[0]))
     shared = compare(names, session=s)
-    assert calls == ["barbarossa-22june"] * 2  # compare() alone once, the shared session once
+    assert calls == ["record"] * 2  # compare() alone once, the shared session once
     assert shared == own
 
 
@@ -70,7 +70,7 @@ def test_the_report_calibrates_once(calls: list[str], tmp_path: Path) -> None:
         app, ["report", "strike-12june-strip", "barbarossa-22june", "--out", str(tmp_path)]
     )
     assert res.exit_code == 0, res.output
-    assert calls == ["barbarossa-22june"]
+    assert calls == ["record"]
     text = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert 'alt="tornado of strike-12june-strip"' in text
 

@@ -32,17 +32,21 @@ def calibrate(
     scenarios: Any = None,
     cache: ResultCache | None = None,
     use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
     **options: Any,
 ) -> tuple[CalibrationResult, bool]:
     """Calibrate by ``method`` ("mcmc" or "map") with ``options`` passed on (e.g.
     ``n_steps``, ``n_walkers`` for "mcmc", ``n_starts`` for both).  Returns the result and
     whether it came from the cache.  ``scenarios`` is anything JSON-serialisable that
-    identifies the model (scenario files' contents, data versions)."""
+    identifies the model (scenario files' contents, data versions).  ``progress`` goes to
+    the sampler (``"mcmc"``) and is not part of the key."""
     if method not in METHODS:
         raise InputError("method", f"unknown method {method!r}; choose from {sorted(METHODS)}")
     fit = METHODS[method]
 
     def compute() -> CalibrationResult:
+        if progress is not None and method == "mcmc":
+            return fit(problem, seed=seed, progress=progress, **options)
         return fit(problem, seed=seed, **options)
 
     if not use_cache:

@@ -148,36 +148,58 @@ class ResultCache:
 
     def get(self, key: str) -> CalibrationResult | None:
         """The entry, or None when it is missing, unreadable, corrupt or foreign."""
-        try:
-            # our own handle: np.load leaks its file when the zip is broken
-            with open(self.path(key), "rb") as fh, np.load(fh, allow_pickle=False) as z:
-                return _decode(key, z)
-        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
-            return None
+        return read_entry(self.path(key), key)
 
     def put(self, key: str, result: CalibrationResult) -> bool:
         """Write atomically; False (and nothing left behind) when the folder is unwritable."""
-        tmp: str | None = None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key[:16]}.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(
-                    fh,
-                    meta=np.array(_meta(key, result)),
-                    draws=result.draws,
-                    point=result.point,
-                    map_point=result.map_point,
-                )
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path(key))
-            return True
-        except (OSError, TypeError, ValueError):
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-            return False
+        return write_entry(self.path(key), key, result)
+
+
+def read_entry(path: Path, key: str) -> CalibrationResult | None:
+    """The result stored at ``path`` under ``key``; None when the file is missing,
+    unreadable, corrupt, of another format or stored under another key."""
+    try:
+        # our own handle: np.load leaks its file when the zip is broken
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:
+            return _decode(key, z)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zipfile.BadZipFile):
+        return None
+
+
+def stored_key(path: Path) -> str | None:
+    """The key an entry was stored under (None when it cannot be read)."""
+    try:
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:
+            key = json.loads(str(z["meta"])).get("key")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zipfile.BadZipFile):
+        return None
+    return key if isinstance(key, str) else None
+
+
+def write_entry(path: Path, key: str, result: CalibrationResult) -> bool:
+    """Write ``result`` under ``key`` to ``path`` atomically (a temporary file in the same
+    folder, then ``os.replace``); False, and nothing left behind, when that fails."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:16]}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(
+                fh,
+                meta=np.array(_meta(key, result)),
+                draws=result.draws,
+                point=result.point,
+                map_point=result.map_point,
+            )
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        return True
+    except (OSError, TypeError, ValueError):
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
 
 
 def cached(

@@ -16,7 +16,6 @@ credible intervals marked as approximate by ``method="map"``.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +29,8 @@ from forceratio.errors import InputError
 FloatArray = NDArray[np.float64]
 Seed = int | np.random.SeedSequence
 FD_STEP = 1e-4  # finite-difference step in the unconstrained space (log scale: 0.01 %)
+LAPLACE_MAX_SD = 3.0  # widest Laplace sd, unconstrained units (log scale: a factor of 20)
+BARRIER = 1e300  # the objective where the log posterior is -inf: the line search backs off
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,24 @@ def seed_sequence(seed: Seed) -> np.random.SeedSequence:
 
 
 def _value_and_gradient(problem: Problem, z: FloatArray) -> tuple[float, FloatArray, int]:
+    """The log posterior at ``z`` and its central-difference gradient (one batch of 2k + 1
+    rows).  Where one neighbour is -inf (an overflow at the edge of the region the model
+    can run) the difference is taken on the finite side; where both are, that component
+    is 0."""
     k = z.size
     eye = np.eye(k) * FD_STEP
     rows = np.vstack([z, z + eye, z - eye])
     f = problem.log_posterior(rows)
-    grad = (f[1 : k + 1] - f[k + 1 :]) / (2.0 * FD_STEP)
-    return float(f[0]), np.asarray(grad), rows.shape[0]
+    f0, up, down = f[0], f[1 : k + 1], f[k + 1 :]
+    ok_up, ok_down = np.isfinite(up), np.isfinite(down)
+    grad = np.zeros(k)
+    both = ok_up & ok_down
+    grad[both] = (up[both] - down[both]) / (2.0 * FD_STEP)
+    if np.isfinite(f0):
+        only_up, only_down = ok_up & ~ok_down, ok_down & ~ok_up
+        grad[only_up] = (up[only_up] - f0) / FD_STEP
+        grad[only_down] = (f0 - down[only_down]) / FD_STEP
+    return float(f0), grad, rows.shape[0]
 
 
 def hessian(problem: Problem, z: FloatArray, step: float = 1e-3) -> FloatArray:
@@ -83,12 +96,19 @@ def hessian(problem: Problem, z: FloatArray, step: float = 1e-3) -> FloatArray:
 
 
 def laplace_covariance(problem: Problem, z: FloatArray) -> FloatArray:
-    """Inverse of the negative Hessian, its eigenvalues floored so it is positive definite."""
+    """Inverse of the negative Hessian, its eigenvalues floored at ``1 / LAPLACE_MAX_SD**2``.
+
+    An eigenvalue below the floor means the mode is not a clear maximum along that
+    direction (a flat ridge where the finite differences are noise, or a saddle): there a
+    normal approximation means nothing, and a tiny eigenvalue would spread the draws over
+    thousands of units, which overflow when mapped back (``exp`` of a log-scale value).
+    The floor keeps the approximate draws, and the sampler's starting ensemble, within
+    :data:`LAPLACE_MAX_SD` units of the unconstrained scale per standard deviation."""
     h = -hessian(problem, z)
     if not np.all(np.isfinite(h)):
         return np.eye(z.size) * 0.1**2
     w, v = np.linalg.eigh(0.5 * (h + h.T))
-    w = np.maximum(w, 1e-8 * max(float(w.max()), 1.0))
+    w = np.maximum(w, 1.0 / LAPLACE_MAX_SD**2)
     return np.asarray((v / w) @ v.T)
 
 
@@ -113,13 +133,11 @@ def find_mode(problem: Problem, *, n_starts: int = 4, seed: Seed = 0) -> Mode:
             f, g, n = _value_and_gradient(problem, z)
             evaluations += n
             if not np.isfinite(f):
-                return 1e300, np.zeros_like(z)
-            return -f, -np.nan_to_num(g)
+                return BARRIER, np.zeros_like(z)
+            return -f, -g
 
-        with warnings.catch_warnings():
-            # a line search that gives up is reported through res.success / res.message
-            warnings.simplefilter("ignore")
-            res = optimize.minimize(neg, z0, jac=True, method="BFGS", options={"maxiter": 1000})
+        # a line search that gives up is reported through res.success / res.message
+        res = optimize.minimize(neg, z0, jac=True, method="BFGS", options={"maxiter": 1000})
         value = -float(res.fun)
         if best is None or value > best[0]:
             best = (value, np.asarray(res.x), bool(res.success), str(res.message))

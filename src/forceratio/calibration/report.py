@@ -20,11 +20,12 @@ from forceratio.calibration.result import CalibrationResult
 from forceratio.calibration.validation import LeaveOneOut
 
 
-def _clean(v: Any) -> Any:
+def clean(v: Any) -> Any:
+    """Plain JSON data: numpy scalars as Python numbers, non-finite floats as None."""
     if isinstance(v, dict):
-        return {str(k): _clean(x) for k, x in v.items()}
+        return {str(k): clean(x) for k, x in v.items()}
     if isinstance(v, list | tuple):
-        return [_clean(x) for x in v]
+        return [clean(x) for x in v]
     if hasattr(v, "item"):  # numpy scalars
         v = v.item()
     if isinstance(v, float) and not math.isfinite(v):
@@ -50,4 +51,4 @@ def to_json(result: CalibrationResult, loo: LeaveOneOut | None = None) -> dict[s
     if loo is not None:
         out["out_of_sample"] = _rows(loo.records)
         out["out_of_sample_groups"] = _rows(loo.groups)
-    return dict(_clean(out))
+    return dict(clean(out))

@@ -20,6 +20,8 @@ the same draws.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import emcee
 import numpy as np
 from numpy.typing import NDArray
@@ -32,6 +34,7 @@ from forceratio.errors import InputError
 
 FloatArray = NDArray[np.float64]
 RHAT_MAX = 1.01  # Vehtari et al. (2021): above this the chains have not mixed
+PROGRESS_EVERY = 100
 TAU_RUNS = 50  # emcee's guidance: keep a chain longer than ~50 autocorrelation times
 
 
@@ -92,12 +95,15 @@ def sample_posterior(
     thin: int = 1,
     n_starts: int = 4,
     seed: Seed = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CalibrationResult:
     """Sample the posterior; the residuals are taken at the marginal posterior medians.
 
     n_walkers : even, at least 2k + 2 (default max(32, 2k + 2) rounded up to even).
     burn : steps discarded at the start (default half of ``n_steps``); thin : keep one
     step in ``thin``.  ``posterior_draws`` = walkers x (n_steps - burn) / thin.
+    progress : called as ``progress(step, n_steps)`` every :data:`PROGRESS_EVERY` steps
+    (a script's progress line; nothing here prints).
     """
     k = len(problem.free)
     nw = n_walkers if n_walkers is not None else max(32, 2 * k + 2)
@@ -116,7 +122,9 @@ def sample_posterior(
     moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.StretchMove(), 0.2)]
     sampler = emcee.EnsembleSampler(nw, k, problem.log_posterior, vectorize=True, moves=moves)
     sampler.random_state = np.random.RandomState(s_emcee.generate_state(1)[0]).get_state()
-    sampler.run_mcmc(p0, n_steps, progress=False)
+    for step, _ in enumerate(sampler.sample(p0, iterations=n_steps, progress=False), 1):
+        if progress is not None and (step % PROGRESS_EVERY == 0 or step == n_steps):
+            progress(step, n_steps)
     zchain = np.asarray(sampler.get_chain(discard=b, thin=thin))  # (steps, walkers, k)
     chain = problem.constrain(zchain.reshape(-1, k)).reshape(zchain.shape)
     diagnostics = diagnose(

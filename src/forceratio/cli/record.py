@@ -1,33 +1,141 @@
-"""``forceratio calibrate --record``: issue 13's calibration on the whole 1941 record."""
+"""``forceratio calibrate``: issue 13's calibration on the whole 1941 record (the default),
+or one scenario's two kill rates (``--single``, the calibration before issue 13)."""
 
 from __future__ import annotations
 
-from typing import Any
+import enum
+import sys
+import time
+from typing import Annotated, Any
 
 import pandas as pd
+import typer
 
-from forceratio.cli.data import _overrides
+from forceratio.cli.data import TableOpt, _overrides
 from forceratio.cli.output import Format, print_frame, print_json
 
 
-def record_calibration(fmt: Format, table: list[str] | None, posterior: bool, steps: int) -> None:
-    """Fit, then print the parameters, the residuals, the leave-one-operation-out errors
-    and the summary of the issue's targets (``--format json``: one document)."""
-    from forceratio.scenarios.record1941 import SCENARIOS, calibrate_record
+class Mode(enum.StrEnum):
+    posterior = "posterior"
+    map = "map"
+
+
+def calibrate_command(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="With --single: the scenario to fit (default barbarossa-22june)."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    table: TableOpt = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override a value of every record scenario (of the --single one): "
+            "dotted.path=value (repeatable).",
+        ),
+    ] = None,
+    single: Annotated[
+        bool,
+        typer.Option(
+            "--single",
+            help="Fit one scenario's two kill rates by least squares on its own records "
+            "(the 22 June fit used before the whole-record calibration).",
+        ),
+    ] = False,
+    mode: Annotated[
+        Mode,
+        typer.Option(
+            "--mode",
+            help="posterior: emcee's posterior (shipped with the package for the built-in "
+            "tables, else computed, minutes, and cached); map: the posterior mode with "
+            "Laplace draws (about a minute, cached).",
+        ),
+    ] = Mode.posterior,
+    steps: Annotated[
+        int | None, typer.Option("--steps", min=100, help="Sampler steps (default 2500).")
+    ] = None,
+    walkers: Annotated[
+        int | None, typer.Option("--walkers", min=2, help="Sampler walkers (default 24).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the fit.")] = 0,
+    loo: Annotated[
+        bool,
+        typer.Option(
+            "--loo/--no-loo", help="Refit without each operation and predict it (by the mode)."
+        ),
+    ] = True,
+    record: Annotated[bool, typer.Option("--record", hidden=True)] = False,
+    posterior: Annotated[bool, typer.Option("--posterior", hidden=True)] = False,
+) -> None:
+    """Fit the shared parameters to every 1941 operation with a scenario: credible
+    intervals, residuals, leave-one-operation-out errors and the sampler's diagnostics."""
+    from forceratio.errors import InputError
+
+    if single:
+        if record or posterior or steps or walkers:
+            raise InputError("--single", "takes none of --record, --posterior, --steps, --walkers")
+        single_calibration(name or "barbarossa-22june", fmt, table, sets)
+        return
+    if name is not None:
+        raise InputError(
+            "NAME",
+            f"the whole-record calibration takes no scenario; add --single to fit {name} alone",
+        )
+    if mode is Mode.map and (steps or walkers):
+        raise InputError("--mode", "--steps and --walkers apply to --mode posterior")
+    record_calibration(fmt, table, sets or [], mode, steps, walkers, seed, loo)
+
+
+def record_calibration(
+    fmt: Format,
+    table: list[str] | None,
+    sets: list[str],
+    mode: Mode,
+    steps: int | None,
+    walkers: int | None,
+    seed: int,
+    loo: bool,
+) -> None:
+    """Fit (or find the shipped or cached fit), then print the parameters, the residuals,
+    the leave-one-operation-out errors, the diagnostics and the issue's targets
+    (``--format json``: one document)."""
+    from forceratio.scenarios import record_fit
     from forceratio.scenarios.session import Session
 
-    session = Session(_overrides(table))
-    prepared = {name: session.prepare(name) for name in SCENARIOS}
-    options: dict[str, Any] = {"n_steps": steps} if posterior else {}
-    data = calibrate_record(
-        prepared, session.table("operations_1941"), posterior=posterior, **options
-    )
+    base = record_fit.POSTERIOR if mode is Mode.posterior else record_fit.QUICK
+    options = dict(base["options"])
+    if steps is not None:
+        options["n_steps"] = steps
+        options["burn"] = min(int(options.get("burn", steps // 5)), steps // 5)
+    if walkers is not None:
+        options["n_walkers"] = walkers
+    settings = {"method": base["method"], "seed": seed, "options": options}
+    rec = record_fit.inputs(Session(_overrides(table)).table, sets)
+    start = time.perf_counter()
+
+    def progress(step: int, total: int) -> None:
+        if fmt is Format.table:
+            print(f"step {step}/{total}, {time.perf_counter() - start:.0f} s", file=sys.stderr)
+
+    result, source = record_fit.fit(rec, settings, loo=loo, progress=progress)
+    data = record_fit.to_data(result, source)
     if fmt is Format.json:
         print_json(data)
         return
-    cols = ["parameter", "value", "ci95_low", "ci95_high", "prior_low", "prior_high"]
+    _print_record(data, fmt)
+
+
+def _print_record(data: dict[str, Any], fmt: Format) -> None:
     params = pd.DataFrame(data["parameters"])
-    print_frame(params[[c for c in cols if c in params]], fmt, title="Shared parameters", digits=4)
+    diag = data["diagnostics"]
+    if diag is not None:
+        for col in ("ess", "rhat", "tau"):
+            params[col] = [diag[col].get(p) for p in params["parameter"]]
+    cols = ["parameter", "value", "ci95_low", "ci95_high", "prior_low", "prior_high"]
+    cols += ["ess", "rhat", "tau"]
+    title = f"Shared parameters ({data['point']}; 95% credible intervals; {data['source']})"
+    print_frame(params[[c for c in cols if c in params]], fmt, title=title, digits=4)
     res = pd.DataFrame(data["residuals"])
     keep = ["record", "kind", "group", "historical", "model", "relative_error", "lower_bound"]
     print_frame(res[keep], fmt, title="Residuals (model v record)", digits=3)
@@ -38,15 +146,95 @@ def record_calibration(fmt: Format, table: list[str] | None, posterior: bool, st
             title="Leave one operation out: refit without it, predict it",
             digits=3,
         )
+    if fmt is not Format.table:
+        return
     s = data["summary"]
+
+    def num(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.3f}"
+
+    print(
+        f"{s['within_35pct']} of {s['records']} records within 35% (lower bounds met "
+        f"count); in-sample median |error| {num(s['median_abs_error_in_sample'])}; "
+        f"leave-one-operation-out median |error| {num(s['loo_median_abs_error'])} over "
+        f"{s['loo_operations']} operations (exp of the mean |log error| per operation, - 1), "
+        f"{num(s['loo_median_abs_error_per_record'])} over {s['loo_records']} records; "
+        f"{data['posterior_draws']} draws ({data['method']})."
+    )
+    if diag is None:
+        print("Quick mode: the intervals are a normal approximation at the mode (Laplace).")
+        return
+    print(
+        f"emcee: {diag['n_walkers']} walkers, {diag['n_steps']} steps (burn-in {diag['burn']}, "
+        f"thin {diag['thin']}); acceptance {diag['acceptance_fraction']:.3f} (lowest walker "
+        f"{diag['acceptance_min']:.3f})."
+    )
+    if diag["converged"]:
+        print("Converged: every R-hat below 1.01 and the kept chain over 50 autocorrelation times.")
+    else:
+        print("NOT CONVERGED, treat the intervals with caution: " + "; ".join(diag["notes"]))
+
+
+def single_calibration(
+    name: str, fmt: Format, table: list[str] | None, sets: list[str] | None
+) -> None:
+    """One scenario's two kill rates by least squares, with confidence intervals and the
+    leave-one-sector-out check."""
+    from forceratio.scenarios import load
+    from forceratio.scenarios.calibrate import calibrate
+
+    cal = calibrate(load(name, sets, _overrides(table)))
+    params = [
+        {
+            "parameter": nm,
+            "value": cal.values[nm],
+            "ci95_low": cal.ci[nm][0],
+            "ci95_high": cal.ci[nm][1],
+        }
+        for nm in cal.names
+    ]
+    resid = [
+        {
+            "record": lab,
+            "historical": float(r),
+            "model": float(m),
+            "relative_error": float(m / r - 1),
+            "lower_bound": lb,
+        }
+        for lab, r, m, lb in zip(cal.labels, cal.record, cal.model, cal.lower_bound, strict=True)
+    ]
+    if fmt is Format.json:
+        from forceratio.report import json_number
+
+        print_json(
+            {
+                "scenario": cal.scenario,
+                "parameters": [
+                    {k: (json_number(v) if isinstance(v, float) else v) for k, v in p.items()}
+                    for p in params
+                ],
+                "residuals": resid,
+                "fit_error": cal.fit_error,
+                "rms_log_error": cal.rms_log_error,
+                "dof": cal.dof,
+                "out_of_sample": cal.loo,
+                "converged": cal.success,
+            }
+        )
+        return
+    print_frame(pd.DataFrame(params), fmt, title=f"Calibration on {cal.scenario}", digits=5)
+    print_frame(pd.DataFrame(resid), fmt, title="Residuals (model v record)", digits=3)
+    print_frame(
+        pd.DataFrame(cal.loo),
+        fmt,
+        title="Out of sample: fit without one sector's record, predict it",
+        digits=3,
+    )
     if fmt is Format.table:
         print(
-            f"{s['within_35pct']} of {s['records']} records within 35% (lower bounds met "
-            f"count); in-sample median |error| {s['median_abs_error_in_sample']:.3f}; "
-            f"leave-one-operation-out median |error| {s['loo_median_abs_error']:.3f} over "
-            f"{s['loo_operations']} operations (exp of the mean |log error| per operation, - 1), "
-            f"{s['loo_median_abs_error_per_record']:.3f} over {s['loo_records']} records; "
-            f"{data['posterior_draws']} draws ({data['method']})."
+            f"fit error (RMS relative error of the records used): {cal.fit_error:.3f}; "
+            f"RMS log error {cal.rms_log_error:.3f} on {cal.dof} degrees of freedom. "
+            "The German records cover every sector, so the held-out sector is not wholly unseen."
         )
 
 
@@ -54,14 +242,12 @@ def add_posterior(
     rows: list[dict[str, Any]], table: list[str] | None, draws: int, seed: int | None
 ) -> None:
     """Add to each 12 June row P(attacker wins) with its 95% interval over ``draws``
-    posterior draws of the whole-record calibration (the mode's Laplace draws, cached)."""
+    posterior draws of the whole-record calibration (:meth:`Session.record_posterior`)."""
     from forceratio.scenarios.posterior_outcome import posterior_outcome
-    from forceratio.scenarios.record1941 import SCENARIOS, fit_record
     from forceratio.scenarios.session import Session
 
     session = Session(_overrides(table))
-    prepared = {name: session.prepare(name) for name in SCENARIOS}
-    _, result, _ = fit_record(prepared, session.table("operations_1941"))
+    result = session.record_posterior()
     for row in rows:
         if row["date"] != "1941-06-12":
             continue

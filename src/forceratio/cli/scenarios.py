@@ -26,7 +26,8 @@ SetOpt = Annotated[
 UncalOpt = Annotated[
     bool,
     typer.Option(
-        "--uncalibrated", help="Use the raw default rates instead of the 22 June calibration."
+        "--uncalibrated",
+        help="Use the raw default rates instead of the whole-record calibration.",
     ),
 ]
 RepsOpt = Annotated[
@@ -307,92 +308,3 @@ def _carried_by(
         text += "; flips the winner: " + ", ".join(flips) if flips else "; none flips the winner"
         lines.append(text + ".")
     return lines
-
-
-def calibrate_command(
-    name: Annotated[str, typer.Argument(help="A 22 June scenario with records.")] = (
-        "barbarossa-22june"
-    ),
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
-    table: TableOpt = None,
-    sets: SetOpt = None,
-    record: Annotated[
-        bool,
-        typer.Option(
-            "--record",
-            help="Fit issue 13's shared parameters to every 1941 operation with a scenario "
-            "(posterior mode; leave-one-operation-out), instead of one scenario's rates.",
-        ),
-    ] = False,
-    posterior: Annotated[
-        bool, typer.Option("--posterior", help="With --record: emcee's posterior, not the mode.")
-    ] = False,
-    steps: Annotated[
-        int, typer.Option("--steps", min=100, help="With --posterior: sampler steps.")
-    ] = 2000,
-) -> None:
-    """Fit the attrition rates to the 22 June record, with intervals and an out-of-sample check."""
-    import pandas as pd
-
-    if record:
-        from forceratio.cli.record import record_calibration
-
-        record_calibration(fmt, table, posterior, steps)
-        return
-
-    from forceratio.scenarios import load
-    from forceratio.scenarios.calibrate import calibrate
-
-    cal = calibrate(load(name, sets, _overrides(table)))
-    params = [
-        {
-            "parameter": nm,
-            "value": cal.values[nm],
-            "ci95_low": cal.ci[nm][0],
-            "ci95_high": cal.ci[nm][1],
-        }
-        for nm in cal.names
-    ]
-    resid = [
-        {
-            "record": lab,
-            "historical": float(r),
-            "model": float(m),
-            "relative_error": float(m / r - 1),
-            "lower_bound": lb,
-        }
-        for lab, r, m, lb in zip(cal.labels, cal.record, cal.model, cal.lower_bound, strict=True)
-    ]
-    if fmt is Format.json:
-        from forceratio.report import json_number
-
-        print_json(
-            {
-                "scenario": cal.scenario,
-                "parameters": [
-                    {k: (json_number(v) if isinstance(v, float) else v) for k, v in p.items()}
-                    for p in params
-                ],
-                "residuals": resid,
-                "fit_error": cal.fit_error,
-                "rms_log_error": cal.rms_log_error,
-                "dof": cal.dof,
-                "out_of_sample": cal.loo,
-                "converged": cal.success,
-            }
-        )
-        return
-    print_frame(pd.DataFrame(params), fmt, title=f"Calibration on {cal.scenario}", digits=5)
-    print_frame(pd.DataFrame(resid), fmt, title="Residuals (model v record)", digits=3)
-    print_frame(
-        pd.DataFrame(cal.loo),
-        fmt,
-        title="Out of sample: fit without one sector's record, predict it",
-        digits=3,
-    )
-    if fmt is Format.table:
-        print(
-            f"fit error (RMS relative error of the records used): {cal.fit_error:.3f}; "
-            f"RMS log error {cal.rms_log_error:.3f} on {cal.dof} degrees of freedom. "
-            "The German records cover every sector, so the held-out sector is not wholly unseen."
-        )

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize, stats
 
+from forceratio.calibration import CalibrationResult
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared
 from forceratio.scenarios.run import run
@@ -45,6 +46,8 @@ class Calibration:
     loo: list[dict[str, object]] = field(default_factory=list)
     success: bool = True
     message: str = ""
+    method: str = "least squares"  # or "posterior median (emcee)", "posterior mode (Laplace)"
+    posterior: CalibrationResult | None = None  # the whole-record calibration it came from
 
     @property
     def relative_error(self) -> FloatArray:
@@ -61,6 +64,46 @@ class Calibration:
         )
         e = self.relative_error[used]
         return float(np.sqrt(np.mean(e**2))) if e.size else 0.0
+
+
+RATES = {"german_rate": "attrition.german_rate", "soviet_rate": "attrition.soviet_rate"}
+
+
+def from_record(result: CalibrationResult, label: str = "the 1941 record") -> Calibration:
+    """The two kill rates of a whole-record calibration (:mod:`.record_fit`) as a
+    :class:`Calibration`: the point is the marginal posterior median (emcee) or the mode
+    (the quick mode), the intervals are 95% credible intervals, the residuals are every
+    record's, ``loo`` the leave-one-operation-out rows when they were computed."""
+    res = result.residuals
+    model = res["model"].to_numpy(dtype=float)
+    record = res["historical"].to_numpy(dtype=float)
+    lower = res["lower_bound"].to_numpy(dtype=bool)
+    used = ~(lower & (model >= record))
+    log_err = _residuals(model, record, lower)[used]
+    lows = {str(k): float(v) for k, v in result.parameters["ci95_low"].items()}
+    highs = {str(k): float(v) for k, v in result.parameters["ci95_high"].items()}
+    loo = [
+        {**{k: v for k, v in row.items() if k != "model"}, "predicted": row.get("model")}
+        for row in result.extra.get("out_of_sample", [])
+    ]
+    kind = "posterior median (emcee)" if result.method == "mcmc" else "posterior mode (Laplace)"
+    return Calibration(
+        scenario=label,
+        names=list(RATES),
+        values={k: float(result.values[p]) for k, p in RATES.items()},
+        ci={k: (lows[p], highs[p]) for k, p in RATES.items()},
+        labels=[str(x) for x in res["record"]],
+        record=record,
+        model=model,
+        lower_bound=lower.tolist(),
+        rms_log_error=float(np.sqrt(np.mean(log_err**2))) if log_err.size else 0.0,
+        dof=int(used.sum()) - len(result.names),
+        loo=loo,
+        success=result.diagnostics.converged if result.diagnostics is not None else True,
+        message="; ".join(result.diagnostics.notes) if result.diagnostics is not None else "",
+        method=kind,
+        posterior=result,
+    )
 
 
 def free_parameters(prep: Prepared) -> list[str]:

@@ -162,7 +162,7 @@ class Parameter:
             if self.path.rsplit(".", 1)[-1] not in (calibration or {}):
                 text = f"raw default, not calibrated: {raw_src.text}"
                 return Source(raw_src.kind, text, raw_src.key, raw_src.locator, raw_src.verified)
-            text = f"calibrated on {scn.attrition.calibrate_on} (raw default: {raw_src.text})"
+            text = f"calibrated on the 1941 record (raw default: {raw_src.text})"
             return Source("calibrated", text, raw_src.key, raw_src.locator, raw_src.verified)
         if self.note is not None:
             return Source("scenario", f"scenario file: {self.note(scn) or 'see its comment'}")

@@ -1,10 +1,15 @@
 """A :class:`Session`: what every command of one invocation shares, built once.
 
-The loaded data tables (with the user's replacements), each prepared scenario, and each
-calibration are computed on first use and kept in memory, so a report that compares five
-scenarios and draws a dozen figures calibrates once.  Pass one session down (to
-:func:`~forceratio.scenarios.compare.compare`, :func:`~forceratio.plots.figure`, the report)
-rather than letting each build its own.
+The loaded data tables (with the user's replacements), each prepared scenario, and the
+whole-record calibration are computed on first use and kept in memory, so a report that
+compares five scenarios and draws a dozen figures calibrates once.  Pass one session down
+(to :func:`~forceratio.scenarios.compare.compare`, :func:`~forceratio.plots.figure`, the
+report) rather than letting each build its own.
+
+The rates a scenario marks ``"calibrated"`` are the marginal posterior medians of the
+whole-record calibration (:meth:`Session.record_posterior`; issue 13), not a fit to one
+scenario: the shipped posterior when the tables are the built-in ones, else one cached on
+disk, else the quick mode (posterior mode and Laplace draws) computed and cached.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from typing import Any
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from forceratio.calibration import CalibrationResult
 from forceratio.scenarios.build import Prepared, prepare
-from forceratio.scenarios.calibrate import Calibration, calibrate, free_parameters
+from forceratio.scenarios.calibrate import Calibration, free_parameters, from_record
 from forceratio.scenarios.run import Outcome, run
 
 
@@ -38,7 +44,8 @@ class Session:
         self.uncalibrated = uncalibrated
         self._load = table_loader(self.tables)
         self._prepared: dict[tuple[str, tuple[str, ...]], Prepared] = {}
-        self._cal: dict[str, Calibration] = {}
+        self._record: CalibrationResult | None = None
+        self._cal: Calibration | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         """A data table as this session sees it (user replacements included)."""
@@ -53,14 +60,30 @@ class Session:
             self._prepared[key] = prepare(load_scenario(name_or_path, list(key[1])), self._load)
         return self._prepared[key]
 
+    def record_posterior(self) -> CalibrationResult:
+        """The whole-record calibration (issue 13), built once per session: emcee's
+        posterior shipped with the package or cached on disk for these tables, else the
+        quick mode (``method == "map"``: posterior mode, Laplace draws) computed and cached.
+        ``draws`` are posterior draws of every fitted parameter, ``values`` the point
+        (posterior medians for emcee, the mode for the quick mode)."""
+        if self._record is None:
+            from forceratio.scenarios import record_fit
+
+            rec = record_fit.inputs(self.table)
+            found = record_fit.cached_only(rec, record_fit.POSTERIOR)
+            if found is None:
+                found, _ = record_fit.fit(rec, record_fit.QUICK)
+            self._record = found
+        return self._record
+
     def calibration_for(self, prep: Prepared) -> Calibration | None:
-        """The calibration this scenario's 'calibrated' rates come from (None: raw rates)."""
+        """The calibration this scenario's 'calibrated' rates come from (None: raw rates):
+        the two kill rates of :meth:`record_posterior`."""
         if self.uncalibrated or not free_parameters(prep):
             return None
-        name = prep.scenario.attrition.calibrate_on
-        if name not in self._cal:
-            self._cal[name] = calibrate(self.prepare(name))
-        return self._cal[name]
+        if self._cal is None:
+            self._cal = from_record(self.record_posterior())
+        return self._cal
 
     def rates(self, prep: Prepared) -> dict[str, float] | None:
         """The calibrated rates to run ``prep`` with (None: the raw defaults)."""

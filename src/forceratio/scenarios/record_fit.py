@@ -1,0 +1,202 @@
+"""The whole-record calibration as the package uses it (issue 13): shipped, cached or computed.
+
+:func:`forceratio.scenarios.record1941.problem` turns the record scenarios into one
+:class:`~forceratio.calibration.Problem`; this module keys it, finds a result for it and,
+failing that, fits it.  A result comes from, in this order:
+
+1. **shipped**: ``calibration/shipped/record1941.npz`` inside the package, emcee's
+   posterior at :data:`POSTERIOR` with the leave-one-operation-out refits, valid when the
+   key it was stored under equals the current one.  That key covers the problem as data
+   (parameters, priors, records), the record scenarios' definitions, the content of every
+   data table they read, and the settings -- not the code, since any edit anywhere would
+   void it.  ``tests/calibration/test_shipped.py`` fails when the key no longer matches and
+   when the model, re-run at the shipped point, no longer gives the shipped residuals (a
+   code change that moves the numbers); ``python scripts/calibrate_record.py`` regenerates it.
+2. **the disk cache** (:mod:`forceratio.calibration.cache`), keyed the same way plus the
+   code version (the package's sources), so any code change recomputes;
+3. **computed**, then stored in the disk cache (an unwritable cache is only slower).
+
+A user's table replacements or ``--set`` overrides change the key: the shipped result is
+not used and the variant is computed and cached.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from forceratio.calibration import (
+    CalibrationResult,
+    LeaveOneOut,
+    Problem,
+    fit_map,
+    leave_one_group_out,
+    to_json,
+)
+from forceratio.calibration.api import calibrate
+from forceratio.calibration.cache import ResultCache, cache_key, read_entry
+from forceratio.calibration.report import clean
+from forceratio.scenarios.build import Prepared, prepare
+from forceratio.scenarios.record1941 import SCENARIOS, Target, problem, summary
+
+SHIPPED = Path(__file__).resolve().parent.parent / "calibration" / "shipped" / "record1941.npz"
+SHIPPED_VERSION = "record1941-1"  # stands for the code in the shipped key; bump on a new layout
+Source = Literal["shipped", "cache", "computed"]
+
+#: The shipped posterior's settings: emcee, 24 walkers, 2500 steps of which the first 500
+#: are burn-in, every 5th step kept (9600 draws).
+POSTERIOR: dict[str, Any] = {
+    "method": "mcmc",
+    "seed": 0,
+    "options": {"n_walkers": 24, "n_steps": 2500, "burn": 500, "thin": 5},
+}
+#: The quick mode: the posterior mode and Laplace draws.
+QUICK: dict[str, Any] = {"method": "map", "seed": 0, "options": {}}
+
+
+@dataclass(frozen=True)
+class RecordInputs:
+    """The record scenarios prepared, the problem built on them, and what keys it."""
+
+    prepared: dict[str, Prepared]
+    problem: Problem
+    targets: list[Target]
+    description: dict[str, Any]  # scenario definitions and the tables' content hashes
+
+
+def inputs(load: Callable[[str], pd.DataFrame], sets: Sequence[str] = ()) -> RecordInputs:
+    """Prepare every record scenario with ``load`` (a table loader, e.g. a session's
+    ``table``) and ``sets`` overrides, noting every table read, and build the problem."""
+    from forceratio.scenarios import load_scenario
+
+    read: dict[str, pd.DataFrame] = {}
+
+    def noting(name: str) -> pd.DataFrame:
+        read[name] = load(name)
+        return read[name]
+
+    prepared = {name: prepare(load_scenario(name, list(sets)), noting) for name in SCENARIOS}
+    prob, targets = problem(prepared, noting("operations_1941"))
+    description = {
+        "scenarios": {n: p.scenario.model_dump(mode="json") for n, p in prepared.items()},
+        "tables": {n: _digest(df) for n, df in sorted(read.items())},
+    }
+    return RecordInputs(prepared, prob, targets, description)
+
+
+def _digest(df: pd.DataFrame) -> str:
+    return hashlib.sha256(df.to_csv(index=False).encode()).hexdigest()
+
+
+def key(rec: RecordInputs, settings: dict[str, Any], *, code: bool = True) -> str:
+    """The key of a result: the problem as data, the scenarios and tables, the settings,
+    and the code version (``code=False``: :data:`SHIPPED_VERSION` instead, the shipped key)."""
+    return cache_key(
+        data=rec.problem.describe(),
+        scenarios=rec.description,
+        settings=settings,
+        version=None if code else SHIPPED_VERSION,
+    )
+
+
+def shipped(rec: RecordInputs, path: Path = SHIPPED) -> CalibrationResult | None:
+    """The shipped posterior when it was computed on these inputs (else None)."""
+    return read_entry(path, key(rec, POSTERIOR, code=False))
+
+
+def fit(
+    rec: RecordInputs,
+    settings: dict[str, Any] = POSTERIOR,
+    *,
+    loo: bool = False,
+    cache: ResultCache | None = None,
+    use_cache: bool = True,
+    use_shipped: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[CalibrationResult, Source]:
+    """The result at ``settings`` (:data:`POSTERIOR`, :data:`QUICK` or another method, seed
+    and options): shipped, cached or computed, and where it came from.  ``loo`` adds the
+    leave-one-operation-out refits (:func:`with_loo`), stored with the result."""
+    result: CalibrationResult | None = (
+        shipped(rec) if use_shipped and settings == POSTERIOR else None
+    )
+    source: Source = "shipped"
+    if result is None:
+        result, hit = calibrate(
+            rec.problem,
+            method=settings["method"],
+            seed=settings["seed"],
+            scenarios=rec.description,
+            cache=cache,
+            use_cache=use_cache,
+            progress=progress,
+            **settings["options"],
+        )
+        source = "cache" if hit else "computed"
+    if loo and "out_of_sample" not in result.extra:
+        result = with_loo(rec, result, settings["seed"])
+        if use_cache:
+            (cache if cache is not None else ResultCache()).put(key(rec, settings), result)
+    return result, source
+
+
+def cached_only(
+    rec: RecordInputs, settings: dict[str, Any], cache: ResultCache | None = None
+) -> CalibrationResult | None:
+    """The result at ``settings`` if it is shipped or on disk, without computing it."""
+    if settings == POSTERIOR:
+        ship = shipped(rec)
+        if ship is not None:
+            return ship
+    return (cache if cache is not None else ResultCache()).get(key(rec, settings))
+
+
+def _refit(p: Problem, s: Any) -> CalibrationResult:
+    # only the refit's mode predicts the held-out operation: few Laplace draws
+    return fit_map(p, n_starts=2, n_draws=100, seed=s)
+
+
+def with_loo(rec: RecordInputs, result: CalibrationResult, seed: int = 0) -> CalibrationResult:
+    """``result`` with the leave-one-operation-out refits (by the mode) in ``extra``
+    (``out_of_sample``, ``out_of_sample_groups``: the ``calibrate --format json`` rows)."""
+    loo = leave_one_group_out(rec.problem, fit=_refit, seed=seed)
+    rows = to_json(result, loo)
+    extra = dict(result.extra)
+    extra["out_of_sample"] = rows["out_of_sample"]
+    extra["out_of_sample_groups"] = rows["out_of_sample_groups"]
+    return dataclasses.replace(result, extra=extra)
+
+
+def loo_of(result: CalibrationResult) -> LeaveOneOut | None:
+    """The leave-one-operation-out stored in a result's ``extra`` (None: not computed)."""
+    if "out_of_sample" not in result.extra:
+        return None
+    return LeaveOneOut(
+        pd.DataFrame(result.extra["out_of_sample"]),
+        pd.DataFrame(result.extra["out_of_sample_groups"]),
+        {},
+    )
+
+
+def to_data(result: CalibrationResult, source: Source) -> dict[str, Any]:
+    """The ``calibrate --format json`` document: ``parameters`` (a list, ``value`` the
+    point estimate, ``ci95_low``/``ci95_high`` credible limits), ``residuals``,
+    ``out_of_sample`` and ``out_of_sample_groups`` (when computed), ``posterior_draws``,
+    ``diagnostics``, ``source`` and the measured targets (``summary``)."""
+    data = to_json(result, loo_of(result))
+    table = result.parameters.drop(columns=["label"], errors="ignore")
+    data["parameters"] = [
+        {"parameter": str(nm), "value": float(result.values[str(nm)]), **dict(row)}
+        for nm, row in table.iterrows()
+    ]
+    data["point"] = "posterior median" if result.method == "mcmc" else "posterior mode"
+    data["source"] = source
+    data["cached"] = source != "computed"
+    data["summary"] = summary(data)
+    return dict(clean(data))

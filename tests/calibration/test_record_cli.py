@@ -1,0 +1,69 @@
+"""``forceratio calibrate``: the whole record by default (the shipped posterior, so quick),
+the JSON keys the issue fixes, the single-scenario fit behind ``--single``, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from forceratio.cli.app import app
+
+runner = CliRunner()
+
+
+def test_calibrate_defaults_to_the_whole_record_posterior() -> None:
+    res = runner.invoke(app, ["calibrate", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["method"] == "mcmc"
+    assert data["source"] == "shipped"
+    assert data["point"] == "posterior median"
+    names = {p["parameter"] for p in data["parameters"]}
+    assert {"attrition.german_rate", "attrition.soviet_rate", "sigma"} <= names
+    for p in data["parameters"]:
+        assert {"parameter", "value", "ci95_low", "ci95_high"} <= set(p)
+        assert p["ci95_low"] <= p["value"] <= p["ci95_high"]
+    groups = {r["group"] for r in data["residuals"]}
+    assert {"Smolensk", "Uman", "Kiev"} <= groups  # more than 22 June
+    for r in data["residuals"]:
+        assert {"record", "historical", "model", "relative_error", "lower_bound"} <= set(r)
+    assert {r["held_out"] for r in data["out_of_sample"]} >= {"Smolensk", "Uman", "Kiev"}
+    for r in data["out_of_sample"]:
+        assert {"held_out", "relative_error"} <= set(r)
+    assert data["posterior_draws"] >= 1000
+    diag = data["diagnostics"]
+    assert {"ess", "rhat", "tau", "acceptance_fraction", "converged", "notes"} <= set(diag)
+    assert set(diag["ess"]) == names
+    assert data["summary"]["loo_operations"] >= 6
+
+
+def test_the_table_says_whether_the_chains_converged() -> None:
+    res = runner.invoke(app, ["calibrate"])
+    assert res.exit_code == 0, res.output
+    assert "emcee:" in res.output
+    assert ("Converged" in res.output) != ("NOT CONVERGED" in res.output)
+
+
+def test_the_single_scenario_fit_stays_reachable() -> None:
+    res = runner.invoke(app, ["calibrate", "barbarossa-22june", "--single", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["scenario"] == "barbarossa-22june"
+    assert {p["parameter"] for p in data["parameters"]} == {"german_rate", "soviet_rate"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["calibrate", "barbarossa-22june"], "--single"),
+        (["calibrate", "--mode", "map", "--steps", "500"], "--mode"),
+        (["calibrate", "--single", "--steps", "500"], "--single"),
+    ],
+)
+def test_bad_combinations_are_one_line_errors(args: list[str], message: str) -> None:
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2
+    assert message in res.output
+    assert "Traceback" not in res.output

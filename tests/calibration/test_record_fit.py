@@ -1,0 +1,129 @@
+"""The whole-record calibration as the package ships and uses it (scenarios/record_fit.py).
+
+The shipped posterior must have been computed on the current inputs (its key) and by the
+current model (the model re-run at its point gives its residuals): when either test fails,
+regenerate it with ``python scripts/calibrate_record.py``.  A user's variant (other tables,
+``--set``) is never served the shipped posterior; a bad file is a miss, never a crash.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forceratio.calibration.cache import ResultCache, stored_key, write_entry
+from forceratio.scenarios import record_fit
+from forceratio.scenarios.session import Session
+
+STALE = "the shipped posterior is stale: run python scripts/calibrate_record.py"
+
+
+@pytest.fixture(scope="module")
+def session() -> Session:
+    return Session()
+
+
+@pytest.fixture(scope="module")
+def rec(session: Session) -> record_fit.RecordInputs:
+    return record_fit.inputs(session.table)
+
+
+def test_the_shipped_posterior_matches_the_current_inputs(rec: record_fit.RecordInputs) -> None:
+    assert record_fit.SHIPPED.is_file()
+    assert stored_key(record_fit.SHIPPED) == record_fit.key(
+        rec, record_fit.POSTERIOR, code=False
+    ), STALE
+
+
+def test_the_shipped_posterior_matches_the_current_model(rec: record_fit.RecordInputs) -> None:
+    ship = record_fit.shipped(rec)
+    assert ship is not None, STALE
+    assert ship.method == "mcmc"
+    assert ship.diagnostics is not None
+    assert ship.posterior_draws >= 1000
+    assert {"out_of_sample", "out_of_sample_groups"} <= set(ship.extra)
+    batch, _ = rec.problem.full(ship.point[None, :])
+    model = rec.problem.predict(batch)[0]
+    np.testing.assert_allclose(model, ship.residuals["model"].to_numpy(), rtol=1e-6, err_msg=STALE)
+    np.testing.assert_allclose(ship.point, np.median(ship.draws, axis=0))
+
+
+def _reversed(session: Session, table: str) -> record_fit.RecordInputs:
+    def load(name: str) -> pd.DataFrame:
+        df = session.table(name)
+        return df.iloc[::-1].reset_index(drop=True) if name == table else df
+
+    return record_fit.inputs(load)
+
+
+def test_the_key_follows_the_tables_and_the_sets(
+    session: Session, rec: record_fit.RecordInputs
+) -> None:
+    base = record_fit.key(rec, record_fit.POSTERIOR, code=False)
+    assert base == record_fit.key(
+        record_fit.inputs(session.table), record_fit.POSTERIOR, code=False
+    )
+    assert "operations_1941" in rec.description["tables"]
+    assert len(rec.description["tables"]) >= 2  # the forces' tables too
+    for table in rec.description["tables"]:
+        other = _reversed(session, table)
+        assert record_fit.key(other, record_fit.POSTERIOR, code=False) != base, table
+    varied = record_fit.inputs(session.table, ["breakpoints.USSR=0.2"])
+    assert record_fit.key(varied, record_fit.POSTERIOR, code=False) != base
+    assert record_fit.shipped(varied) is None
+    assert record_fit.key(rec, record_fit.QUICK, code=False) != base
+    assert record_fit.key(rec, record_fit.POSTERIOR) != base  # the code version is in it
+
+
+@pytest.mark.parametrize("garbage", [b"", b"PK\x03\x04broken", b"not a zip at all"])
+def test_a_bad_shipped_file_is_a_miss(
+    tmp_path: Path, rec: record_fit.RecordInputs, garbage: bytes
+) -> None:
+    bad = tmp_path / "record1941.npz"
+    bad.write_bytes(garbage)
+    assert record_fit.shipped(rec, bad) is None
+    assert stored_key(bad) is None
+
+
+def test_an_entry_under_another_key_is_a_miss(tmp_path: Path, rec: record_fit.RecordInputs) -> None:
+    ship = record_fit.shipped(rec)
+    assert ship is not None, STALE
+    other = tmp_path / "other.npz"
+    assert write_entry(other, "another key", ship)
+    assert record_fit.shipped(rec, other) is None
+    assert record_fit.cached_only(rec, record_fit.QUICK, ResultCache(tmp_path)) is None
+
+
+def test_the_session_runs_calibrated_rates_at_the_posterior_medians(session: Session) -> None:
+    post = session.record_posterior()
+    assert session.record_posterior() is post
+    assert post.method == "mcmc", STALE
+    cal = session.calibration_for(session.prepare("strike-12june-strip"))
+    assert cal is not None
+    assert cal.posterior is post
+    for rate, path in (
+        ("german_rate", "attrition.german_rate"),
+        ("soviet_rate", "attrition.soviet_rate"),
+    ):
+        j = post.names.index(path)
+        assert cal.values[rate] == pytest.approx(float(np.median(post.draws[:, j])))
+        lo, hi = cal.ci[rate]
+        assert lo < cal.values[rate] < hi
+    assert session.rates(session.prepare("strike-12june-strip")) == cal.values
+    assert (
+        Session(uncalibrated=True).calibration_for(session.prepare("strike-12june-strip")) is None
+    )
+
+
+@pytest.mark.slow
+def test_a_variant_is_computed_once_then_cached(session: Session, tmp_path: Path) -> None:
+    varied = record_fit.inputs(session.table, ["breakpoints.USSR=0.2"])
+    store = ResultCache(tmp_path)
+    first, source = record_fit.fit(varied, record_fit.QUICK, cache=store)
+    assert source == "computed"
+    again, source = record_fit.fit(varied, record_fit.QUICK, cache=store)
+    assert source == "cache"
+    np.testing.assert_array_equal(first.draws, again.draws)
