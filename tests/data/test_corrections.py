@@ -33,19 +33,41 @@ def _sector(prep: scenarios.Prepared, name: str, side: str) -> np.ndarray:
 
 # ------------------------------------------------------------------ A1: 3rd Panzer Group
 def test_third_panzer_group_fights_in_the_west_sector() -> None:
+    """The West sector is Army Group Centre whole (the Bialystok-Minsk infobox's men, tanks
+    and aircraft, Donets' guns); the North-West is Army Group North alone: its men are the
+    655,000 facing the North-Western Front less the 3rd Panzer Group's 265,000 (the 3rd
+    Panzer Group enters the sector only as that subtraction), its equipment Donets'."""
     prep = scenarios.load("barbarossa-22june")
     strip, north = data.load("strip"), data.load("north")
+    ops = data.load("operations_1941")
     west = _sector(prep, "West (Belorussian operation)", "Germany")
     nw = _sector(prep, "North-West (Baltic operation)", "Germany")
+    infobox = ops[
+        (ops["formation"] == "Belorussian strategic defensive operation (Bialystok-Minsk)")
+        & (ops["side"] == "Germany")
+    ]
     for k, cat in enumerate(CATEGORIES):
-        agc = float(_row(strip, "Army Group Centre, West direction", cat)["value"])
-        agn = float(
-            _row(north, "Army Group North (16th, 18th Armies, 4th Panzer Group)", cat)["value"]
-        )
-        assert west[k] == pytest.approx(agc)  # Army Group Centre whole, with the 3rd Panzer Group
+        if cat == "guns_mortars":
+            want = float(_row(strip, "Army Group Centre, West direction", cat)["value"])
+        else:
+            want = float(infobox[infobox["category"] == cat]["value"].iloc[0])
+        assert west[k] == pytest.approx(want)  # Army Group Centre whole
+        if cat == "personnel":
+            both = "Army Group North + 3rd Panzer Group (all forces facing the North-Western Front)"
+            agn = float(_row(north, both, cat)["value"]) - float(
+                _row(north, "3rd Panzer Group (Army Group Centre)", cat)["value"]
+            )
+        else:
+            agn = float(
+                _row(north, "Army Group North (16th, 18th Armies, 4th Panzer Group)", cat)["value"]
+            )
         assert nw[k] == pytest.approx(agn)  # Army Group North alone
-    raw = scenarios.export("barbarossa-22june")
-    assert "3rd Panzer Group (Army Group Centre)" not in raw.split("[[records]]")[0]
+    scn = scenarios.load_scenario("barbarossa-22june")
+    for sector in scn.sectors:
+        for part in sector.forces["Germany"]:
+            if part.formation == "3rd Panzer Group (Army Group Centre)":
+                assert sector.name.startswith("North-West")
+                assert part.scale == -1
 
 
 def test_third_panzer_group_share_is_sweepable_and_moves_it_between_sectors() -> None:

@@ -157,7 +157,7 @@ def _print_record(data: dict[str, Any], fmt: Format) -> None:
         f"{s['within_35pct']} of {s['records']} records within 35% (lower bounds met "
         f"count); in-sample median |error| {num(s['median_abs_error_in_sample'])}; "
         f"leave-one-operation-out median |error| {num(s['loo_median_abs_error'])} over "
-        f"{s['loo_operations']} operations (geometric mean per operation), "
+        f"{s['loo_operations']} operations (exp of the mean |log error| per operation, - 1), "
         f"{num(s['loo_median_abs_error_per_record'])} over {s['loo_records']} records; "
         f"{data['posterior_draws']} draws ({data['method']})."
     )

@@ -69,11 +69,13 @@ def run(
     times: ArrayLike | None = None,
     method: Literal["auto", "integrator", "compiled"] = "auto",
     operational: bool | None = None,
+    rtol: float = 1e-7,
 ) -> Outcome:
     """Run every sample (deterministic, or ``replications`` stochastic runs each).
     ``times`` adds days at which the trajectories are recorded (``Outcome.result``);
     ``method`` picks the deterministic integrator (sweeps fix it so that the numbers do not
-    depend on the chunk size)."""
+    depend on the chunk size); ``rtol`` is the integrator's relative tolerance (a fit's
+    finite differences want a tighter one than the default)."""
     scn = prep.scenario
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s
@@ -105,7 +107,7 @@ def run(
         )
         r = reps
     else:
-        res = simulate(b.engagement, t_max=scn.duration_days, times=times, method=method)
+        res = simulate(b.engagement, t_max=scn.duration_days, times=times, method=method, rtol=rtol)
         r = 1
 
     # engine runs are scenario-major: row (i*S + sector) then replication
