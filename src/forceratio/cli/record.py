@@ -63,7 +63,7 @@ def add_posterior(
     prepared = {name: session.prepare(name) for name in SCENARIOS}
     _, result, _ = fit_record(prepared, session.table("operations_1941"))
     for row in rows:
-        if row["date"] != "1941-06-12":
+        if row["attacker"] != "USSR":  # the Soviet strikes: 12 June, and sokolov's 15 July
             continue
         extra = posterior_outcome(
             session.prepare(row["scenario"]), result, draws=draws, seed=seed or 0
