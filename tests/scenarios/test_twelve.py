@@ -194,3 +194,60 @@ def test_sokolov_is_dated_when_its_forces_could_stand() -> None:
     assert prep.scenario.date == "1941-07-15" == str(row["as_of"])
     assert all(p.as_of == "1941-05-15" for s in prep.scenario.sectors for p in s.forces["USSR"])
     assert not prep.presence
+
+
+def test_a_set_value_replaces_the_table_row() -> None:
+    """``--set`` (and the registry's set) of a parameter read from a table uses the value
+    set, with the scenario file as its source."""
+    prep = scenarios.load(
+        "strike-12june-strip",
+        sets=["presence.strip.tanks=0.2", "operations.readiness.USSR.tanks=0.5"],
+    )
+    src = parameter_sources(prep)
+    from forceratio.scenarios.registry import PARAMETERS, sweepable
+
+    values = sweepable(prep)
+    assert values["presence.strip.tanks"] == 0.2
+    assert values["operations.readiness.USSR.tanks"] == 0.5
+    assert "strip table" not in src["presence.strip.tanks"]
+    k = CATEGORIES.index("tanks")
+    assert prep.forces["Germany"][0].value[k] == pytest.approx(0.2 * prep.presence[0].full.value[k])
+    scn = PARAMETERS["presence.strip.aircraft"].set(
+        scenarios.load_scenario("strike-12june-strip"), 1.0
+    )
+    assert "presence.strip.aircraft" not in scn.table_values
+    assert scn.presence["strip"].aircraft == 1.0
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (lambda raw: raw["presence"].update(south=raw["presence"].pop("strip")), "use one of"),
+        (lambda raw: raw["presence"]["strip"].update(sector="nowhere"), "unknown sector"),
+        (lambda raw: raw["presence"]["strip"].update(end_day=0.0), "end_day"),
+        (lambda raw: raw["operations"]["capture"]["capacity"].update(USSR=0.0), "capacity"),
+    ],
+)
+def test_bad_presence_or_capacity_is_one_clear_error(change: object, needle: str) -> None:
+    from forceratio.errors import InputError
+    from forceratio.scenarios.model import validate_scenario
+
+    raw, where = scenarios.read("strike-12june-strip")
+    change(raw)  # type: ignore[operator]
+    with pytest.raises(InputError, match=needle):
+        validate_scenario(raw, where)
+
+
+def test_a_table_value_must_be_one_row_with_a_figure_or_bounds() -> None:
+    from forceratio.errors import InputError
+    from forceratio.scenarios.build import prepare
+    from forceratio.scenarios.model import validate_scenario
+
+    raw, where = scenarios.read("strike-12june-strip")
+    ref = raw["table_values"]["operations.readiness.USSR.tanks"]
+    ref["formation"] = "German tanks in the East, combat-ready on 22 June"  # NOT FOUND, no bounds
+    with pytest.raises(InputError, match="no bounds"):
+        prepare(validate_scenario(raw, where), scenarios.table_loader())
+    ref["formation"] = "no such formation"
+    with pytest.raises(InputError, match="found 0"):
+        prepare(validate_scenario(raw, where), scenarios.table_loader())
