@@ -482,39 +482,114 @@ def _share_816(t: Table) -> None:
             note="Per the article, summarising Meltyukhov 2000; NOT VERIFIED in the book. RANGE "
             "81.6-81.9: a Meltyukhov-style text gives 81.9% (127 of 155 divisions) for a "
             "different quantity, the divisions with combat experience, of which 81.6 may be a "
-            "misreading (sources-notes-2.md section 1(a)). Applied to divisions, men and guns "
-            "(the infantry mass, which moved first) and to aircraft (no dated Luftwaffe "
-            "arrival was found); tanks have their own row.",
+            "misreading (sources-notes-2.md section 1(a)). Applied here to divisions only; each "
+            "category (men, guns, tanks, aircraft) has its own share-present row in this table, "
+            "with these bounds for men and guns.",
         ),
         "share_816",
     )
-    t.add(
-        Row(
-            "Germany",
-            "German tanks on the Soviet border on 12 June, as a share of 21 June",
-            "share_present",
-            43.7,
-            low=5.9,
-            high=81.6,
-            unit="percent",
-            as_of="1941-06-12",
-            source="assumption",
-            verified="no",
-            note="ASSUMPTION within sourced bounds. The panzer and motorized divisions came "
-            "last: rail echelons 1-3 (to 21 May) carried 1 panzer division (timeline table), "
-            "the 8th Panzer Division's main move began on 16 June (weltkrieg-online.de/?p=5529), "
-            "and the 17 panzer divisions of the four panzer groups (Forczyk) were not in place "
-            "before the last echelons. Low = 1 of 17 panzer divisions (5.9%), high = the "
-            "all-division share 81.6%; value = the midpoint (computed). No dated count "
-            "of panzer divisions present on 12 June was found. Applied alike in every sector "
-            "(no per-sector arrival was found). Sweep it.",
-        ),
-        "share_tanks",
-    )
 
 
-def _share_of(cat: str) -> str:
-    return "{share_tanks}" if cat == "tanks" else "{share_816}"
+#: The bounds (percent) of each category's share present on 12 June; no dated figure was
+#: found for any of them (sources-notes-3.md A12; issue 13).
+SHARE_BOUNDS = {
+    "personnel": (81.6, 81.9),
+    "guns_mortars": (81.6, 81.9),
+    "tanks": (5.9, 81.6),
+    "aircraft": (81.6, 100.0),
+}
+_ARTICLE = ("article", "section 'Had the Soviet assault taken place' (bounds)")
+SHARE_SOURCE = {
+    "personnel": _ARTICLE,
+    "guns_mortars": _ARTICLE,
+    "tanks": ("assumption", ""),
+    "aircraft": _ARTICLE,
+}
+SHARE_NOTES = {
+    "personnel": (
+        "NOT FOUND: no dated count of German men in the East on 12 June (sources-notes-2.md "
+        "section 4). BOUNDS = the article's division share, 81.6 (Baltic to Black Sea, "
+        "unverified), to the 81.9 of a Meltyukhov-style text that may be its source (sources-"
+        "notes-2.md 1(a)): men are taken to have come with their divisions (a panzer division"
+        " had about 16,000 men, itogi_diskussii p. 84), which the low tank share below would "
+        "lower only if the missing divisions were larger than the rest. Swept over the "
+        "bounds; the run uses their midpoint."
+    ),
+    "guns_mortars": (
+        "NOT FOUND: no dated count of German guns in the East on 12 June. BOUNDS = the "
+        "division share 81.6-81.9 (article; sources-notes-2.md 1(a)), the guns being the "
+        "divisions' and corps' artillery that moved with them; army-level artillery moving "
+        "later would lower it (no dated figure found). Swept over the bounds; the run uses "
+        "their midpoint."
+    ),
+    "tanks": (
+        "NOT FOUND: no dated count of panzer divisions present on 12 June. BOUNDS: low = 1 of"
+        " the 17 panzer divisions of the army groups moved in rail echelons 1-3 to 21 May "
+        "(timeline table: 5.9%); high = the all-division share 81.6 (article), since the "
+        "panzer and motorized mass came in the last echelons (4 and 5) and the 8th Panzer "
+        "Division's main move began only on 16 June (weltkrieg-online.de/?p=5529)."
+    ),
+    "aircraft": (
+        "NOT FOUND: no dated Luftwaffe arrival (sources-notes-2.md section 4: the per-fleet "
+        "strengths were not found either). BOUNDS: high = 100, the article's 'the Luftwaffe "
+        "had completed re-dislocation after the Balkan campaign' (unverified); low = "
+        "ASSUMPTION, the army's division share 81.6. Swept over the bounds; the run uses "
+        "their midpoint."
+    ),
+}
+
+
+def _category_shares(t: Table, formation: str, sector: str) -> None:
+    """Each category's share present on 12 June in one sector: not found, so an empty value
+    with its sourced bounds (the scenarios run the midpoint and sweep the bounds)."""
+    for cat, (lo, hi) in SHARE_BOUNDS.items():
+        note = SHARE_NOTES[cat]
+        if sector == "north" and cat == "tanks":
+            note += (
+                " In this sector: the 8th Panzer Division (4th Panzer Group, Army Group North) is "
+                "the one dated move found, so the north is at least one panzer division short on "
+                "12 June; no per-sector share was found, so the bounds are the strip's."
+            )
+        elif sector == "north":
+            note += " No per-sector figure was found: the bounds are the strip's."
+        source, locator = SHARE_SOURCE[cat]
+        row = Row("Germany", f"{formation}: share present on 12 June", cat, None, unit="percent",
+                  as_of="1941-06-12", source=source, locator=locator, verified="no", note=note,
+                  low=lo, high=hi)  # fmt: skip
+        t.add(row, f"share12_{sector}.{cat}")
+
+
+def _present12(t: Table, formation: str, cat: str, full_key: str, what: str, note: str) -> None:
+    """The German forces present on 12 June in a sector: the 22 June strength times the
+    category's share present (the division share for divisions, the midpoint of the
+    category's bounds for the rest); low/high = the 22 June low/high x the share's."""
+    full = t.by_key[full_key]
+    if cat == "divisions":
+        words = f"{what} x the share present on 12 June (divisions)"
+        template = f"{{{full_key}}} * {{share_816}} / 100"
+        t.derive("Germany", formation, cat, f"{full_key}_12", template, words, note, "1941-06-12")
+        return
+    lo, hi = SHARE_BOUNDS[cat]
+    assert full.value is not None
+    assert full.low is not None
+    assert full.high is not None
+    literal = f"{_fmt(full.value)} * ({_fmt(lo)} + {_fmt(hi)}) / 2 / 100"
+    row = Row("Germany", formation, cat, _rounded(_eval(literal), []), as_of="1941-06-12",
+              source="derived", locator="", verified="no", note=note,
+              low=_rounded(full.low * lo / 100, []), high=_rounded(full.high * hi / 100, []),
+              derivation=f"{what} x the midpoint of the bounds of the {cat} share present on "
+              f"12 June (not found) = {literal}")  # fmt: skip
+    t.add(row, f"{full_key}_12")
+
+
+_PRESENT_NOTE = (
+    "RECONSTRUCTED: each category has its own share present on 12 June in this sector "
+    "('{share}: share present on 12 June' rows, not found: the run takes the midpoint of their "
+    "bounds and sweeps them); the panzer and motorized divisions came in the last rail "
+    "echelons, so tanks are lower. low/high = the 22 June low/high x the share's low/high. "
+    "The remainder arrives evenly by 21 June (day 9) in the scenarios; the OKH reserve "
+    "(timeline table) is in neither count."
+)
 
 
 def _zapovo_present(t: Table) -> None:
@@ -616,6 +691,7 @@ def build_strip() -> Table:
     _swf_bases(t)
     _assumptions(t)
     _share_816(t)
+    _category_shares(t, "German forces in the Ostroleka-Carpathians strip", "strip")
     # Germans in the strip, 22 June
     for cat in CATS[:4]:
         t.derive(
@@ -667,20 +743,13 @@ def build_strip() -> Table:
         )
     _zapovo_present(t)
     for cat in CATS:
-        t.derive(
-            "Germany",
+        _present12(
+            t,
             "German forces in the Ostroleka-Carpathians strip",
             cat,
-            f"de_strip12.{cat}",
-            f"{{de_strip.{cat}}} * {_share_of(cat)} / 100",
-            "22 June strip x the share present on 12 June ("
-            + ("tanks" if cat == "tanks" else "divisions")
-            + ")",
-            as_of="1941-06-12",
-            note="RECONSTRUCTED: the panzer and motorized divisions came in the last rail "
-            "echelons, so tanks take their own (lower, assumed) share; the other categories "
-            "the article's division share (timeline table). The remainder arrives by 21 June; "
-            "the OKH reserve (timeline table) is in neither count.",
+            f"de_strip.{cat}",
+            "22 June strip",
+            _PRESENT_NOTE.format(share="German forces in the Ostroleka-Carpathians strip"),
         )
         t.derive(
             "USSR",
@@ -783,6 +852,7 @@ def build_north() -> Table:
     )
     _assumptions(t)
     _share_816(t)
+    _category_shares(t, "German forces north of Ostroleka", "north")
     _zapovo_present(t)
     for cat in CATS[:4]:
         t.derive(
@@ -832,17 +902,13 @@ def build_north() -> Table:
             "PribOVO + Western Front north of the strip",
             note="RECONSTRUCTED.",
         )
-        t.derive(
-            "Germany",
+        _present12(
+            t,
             "German forces north of Ostroleka",
             cat,
-            f"de_north12.{cat}",
-            f"{{de_north.{cat}}} * {_share_of(cat)} / 100",
-            "22 June x the share present on 12 June ("
-            + ("tanks" if cat == "tanks" else "divisions")
-            + ")",
-            as_of="1941-06-12",
-            note="RECONSTRUCTED; same caveat as the strip table.",
+            f"de_north.{cat}",
+            "22 June",
+            _PRESENT_NOTE.format(share="German forces north of Ostroleka"),
         )
         t.derive(
             "USSR",

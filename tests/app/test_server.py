@@ -122,18 +122,19 @@ def test_moving_a_slider_changes_the_outcome(server: str, browser: object) -> No
     _ready(page, 0)
     assert page.input_value("#scenario") == SCN
     before = (page.inner_text("#winner"), page.inner_text("#margin"))
-    assert before[0] == "Germany"
+    assert before[0] == "USSR"
     runs = int(page.get_attribute("body", "data-runs"))
-    slider = page.locator('input[type=range][data-path="modifiers.quality.Germany"]')
+    path = "operations.capture.capacity.USSR"  # issue 13: who can encircle whom
+    slider = page.locator(f'input[type=range][data-path="{path}"]')
     slider.focus()
-    page.keyboard.press("Home")  # the user drags German quality to the bottom of its range
+    page.keyboard.press("Home")  # the user drags the Soviet capacity to encircle to its bottom
     _ready(page, runs)
     after = (page.inner_text("#winner"), page.inner_text("#margin"))
-    assert after[0] == "USSR"
+    assert after[0] == "Germany"
     assert after[1] != before[1]
     low = slider.get_attribute("min")  # the bottom of the declared range
     assert low is not None
-    box = 'input[type=number][data-path="modifiers.quality.Germany"]'
+    box = f'input[type=number][data-path="{path}"]'
     assert float(page.input_value(box)) == float(low)
     assert page.inner_text("#p-attacker").endswith("%")
     assert page.locator("#chart polyline").count() == 2

@@ -95,24 +95,41 @@ def test_strip_contains_its_sourced_parts_and_sits_inside_the_directions() -> No
         )
 
 
-def test_twelfth_of_june_applies_a_share_per_category() -> None:
-    """Men, guns and aircraft take the article's division share; tanks their own, lower
-    one (the panzer divisions came last); each share carries a range."""
-    df = data.load("strip")
-    shares = df[df["category"] == "share_present"].set_index("formation")
-    div = shares.loc[shares.index.str.startswith("German divisions"), "value"].iloc[0]
-    tank = shares.loc[shares.index.str.startswith("German tanks"), "value"].iloc[0]
-    assert tank < div
-    for cat in CATS:
-        d22 = _fig(df, "German forces in the Ostroleka-Carpathians strip", cat)
-        d12 = _fig(df, "German forces in the Ostroleka-Carpathians strip", cat, "1941-06-12")
-        share = tank if cat == "tanks" else div
-        assert d12 == pytest.approx(share / 100 * d22, abs=0.5)
-    rows = df[df["category"] == "share_present"]
-    assert (rows["low"] < rows["high"]).all()
-    row816 = rows[rows["formation"].str.startswith("German divisions")].iloc[0]
+SHARES = {"personnel": (81.6, 81.9), "guns_mortars": (81.6, 81.9), "tanks": (5.9, 81.6),
+          "aircraft": (81.6, 100.0)}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "formation"),
+    [
+        ("strip", "German forces in the Ostroleka-Carpathians strip"),
+        ("north", "German forces north of Ostroleka"),
+    ],
+)
+def test_twelfth_of_june_applies_a_share_per_category_and_sector(name: str, formation: str) -> None:
+    """Each category has its own share present on 12 June in each sector's table: not found,
+    so an empty, unverified value with its bounds; the 12 June strength is the 22 June one
+    times the midpoint of the bounds (tanks well below men); divisions keep the article's
+    division share."""
+    df = data.load(name)
+    rows = df[df["formation"] == f"{formation}: share present on 12 June"].set_index("category")
+    assert set(rows.index) == set(SHARES)
+    assert rows["value"].isna().all()
+    assert (rows["verified"] == "no").all()
+    assert rows["note"].str.startswith("NOT FOUND").all()
+    for cat, (lo, hi) in SHARES.items():
+        assert (rows.loc[cat, "low"], rows.loc[cat, "high"]) == (lo, hi)
+        d22 = _fig(df, formation, cat)
+        d12 = _fig(df, formation, cat, "1941-06-12")
+        assert d12 == pytest.approx((lo + hi) / 2 / 100 * d22, abs=0.5)
+    mids = {c: (lo + hi) / 2 for c, (lo, hi) in SHARES.items()}
+    assert mids["tanks"] < mids["personnel"] < mids["aircraft"]
+    div = df[(df["category"] == "share_present") & df["formation"].str.startswith("German div")]
+    row816 = div.iloc[0]
     assert (row816["low"], row816["value"], row816["high"]) == (81.6, 81.6, 81.9)
-    assert row816["verified"] == "no"
+    assert _fig(df, formation, "divisions", "1941-06-12") == pytest.approx(
+        0.816 * _fig(df, formation, "divisions"), abs=5e-4
+    )
 
 
 def test_soviet_twelfth_of_june_is_present_plus_in_transit() -> None:
@@ -141,11 +158,17 @@ def test_soviet_twelfth_of_june_is_present_plus_in_transit() -> None:
 def test_assumptions_agree_across_tables_and_carry_a_range() -> None:
     strip, north = data.load("strip"), data.load("north")
     a, b = strip[strip["source"] == "assumption"], north[north["source"] == "assumption"]
-    assert len(a) == 4
-    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
-    assert (a["low"] < a["value"]).all()
-    assert (a["value"] < a["high"]).all()
-    assert a["note"].str.startswith("ASSUMPTION").all()
+    valued = [x[x["value"].notna()].reset_index(drop=True) for x in (a, b)]
+    assert len(valued[0]) == 3
+    pd.testing.assert_frame_equal(valued[0], valued[1])
+    assert (valued[0]["low"] < valued[0]["value"]).all()
+    assert (valued[0]["value"] < valued[0]["high"]).all()
+    assert valued[0]["note"].str.startswith("ASSUMPTION").all()
+    # the tank share present on 12 June: an assumption's bounds, the same in both sectors
+    for x in (a, b):
+        tanks = x[x["value"].isna()]
+        assert list(tanks["category"]) == ["tanks"]
+        assert (float(tanks["low"].iloc[0]), float(tanks["high"].iloc[0])) == (5.9, 81.6)
 
 
 def test_timeline_trains_add_up() -> None:

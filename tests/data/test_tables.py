@@ -36,10 +36,11 @@ def test_table_loads_and_keeps_its_provenance(name: str) -> None:
 
 @pytest.mark.parametrize("name", data.tables())
 def test_derived_rows_recompute(name: str) -> None:
-    """Each derivation 'words = arithmetic' uses only figures of the same table (and 1 or
-    100) and recomputes to the stored value, to its rounding."""
+    """Each derivation 'words = arithmetic' uses only figures of the same table (values, and
+    the bounds of a figure not found; and 1, 2 or 100, as the schema's STRUCTURAL) and
+    recomputes to the stored value, to its rounding."""
     df = data.load(name)
-    figures = set(df["value"].dropna()) | {1.0, 100.0}
+    figures = set(pd.concat([df[c] for c in ("value", "low", "high")]).dropna()) | {1.0, 2.0, 100.0}
     for rec in df[df["source"] == "derived"].to_dict(orient="records"):
         expr = str(rec["derivation"]).rsplit("=", 1)[-1]
         assert re.fullmatch(r"[\d.+\-*/() ]+", expr), expr

@@ -119,6 +119,8 @@ def test_the_declared_domain_is_the_scenario_models(path: str, tmp_path: Path) -
         raw["transfers"] = {
             path.split(".")[1]: {"side": "Germany", "part": part, "from_sector": "one", "to": "one"}
         }
+    if path.startswith("presence."):  # a presence share needs the presence (issue 13)
+        raw["presence"] = {path.split(".")[1]: {"side": "Germany", "sector": "one", "end_day": 9}}
     p = PARAMETERS[path]
     lo, hi = p.domain.low, p.domain.high
     eps = 1e-9

@@ -22,6 +22,9 @@ from forceratio.sweeps.sensitivity import sobol, threshold
 
 runner = CliRunner()
 CAL = (("german_rate", 0.0193), ("soviet_rate", 0.002))
+#: issue 13: the rebuilt strike at the low end of the Soviet capacity to encircle, where
+#: German quality decides the winner (at the central capacity the strike wins at any quality)
+LOW_CAPACITY = "operations.capture.capacity.USSR=0.1"
 VARY = [
     Vary("modifiers.quality.Germany", 0.67, 1.5),
     Vary("modifiers.posture.unprepared_factor", 0.5, 1.0),
@@ -159,7 +162,9 @@ def test_sobol_indices_rank_a_dead_parameter_last() -> None:
 
 
 def test_threshold_finds_where_the_winner_flips() -> None:
-    s = SweepSpec("strike-12june-strip", Design("random", (), 1, 0), calibration=CAL)
+    s = SweepSpec(
+        "strike-12june-strip", Design("random", (), 1, 0), sets=(LOW_CAPACITY,), calibration=CAL
+    )
     v = Vary("modifiers.quality.Germany", 0.3, 1.5)
     res = threshold(s, v)
     assert res.value is not None
@@ -169,6 +174,7 @@ def test_threshold_finds_where_the_winner_flips() -> None:
             f"modifiers.quality.Germany={res.value - 1e-3}",
             "attrition.german_rate=0.0193",
             "attrition.soviet_rate=0.002",
+            LOW_CAPACITY,
         ],
     )[0]
     above = compare(
@@ -177,6 +183,7 @@ def test_threshold_finds_where_the_winner_flips() -> None:
             f"modifiers.quality.Germany={res.value + 1e-3}",
             "attrition.german_rate=0.0193",
             "attrition.soviet_rate=0.002",
+            LOW_CAPACITY,
         ],
     )[0]
     assert below["winner"] == "USSR"
@@ -288,7 +295,11 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path: Path) -> Non
 
 def test_stochastic_threshold_is_where_the_win_probability_crosses_half() -> None:
     s = SweepSpec(
-        "strike-12june-strip", Design("random", (), 1, 9), calibration=CAL, replications=40
+        "strike-12june-strip",
+        Design("random", (), 1, 9),
+        sets=(LOW_CAPACITY,),
+        calibration=CAL,
+        replications=40,
     )
     v = Vary("modifiers.quality.Germany", 0.3, 1.5)
     res = threshold(s, v, xtol=1e-3)

@@ -249,7 +249,7 @@ def add_posterior(
     session = Session(_overrides(table))
     result = session.record_posterior()
     for row in rows:
-        if row["date"] != "1941-06-12":
+        if row["attacker"] != "USSR":  # the Soviet strikes: 12 June, and sokolov's 15 July
             continue
         extra = posterior_outcome(
             session.prepare(row["scenario"]), result, draws=draws, seed=seed or 0

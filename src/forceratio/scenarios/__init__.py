@@ -75,6 +75,9 @@ def apply_sets(raw: dict[str, Any], sets: Mapping[str, str] | list[str] | None) 
                 raise InputError("--set", f"expected dotted.path=value, got {item!r}")
             items.append((path.strip(), value.strip()))
     for path, value in items:
+        tv = raw.get("table_values")
+        if isinstance(tv, dict):  # a value set replaces the table row it was read from
+            tv.pop(path, None)
         node: Any = raw
         keys = path.split(".")
         for depth, key in enumerate(keys):

@@ -23,7 +23,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
-from forceratio.scenarios.forces import Figures, Loader, division_slice, resolve
+from forceratio.scenarios.forces import Figures, Loader, division_slice, resolve, table_value
 from forceratio.scenarios.model import CATEGORIES, SIDES, Record, Scenario
 from forceratio.scenarios.registry import PARAMETERS, Source, check_uncertainty, lookup
 from forceratio.scenarios.registry import parameter_sources as parameter_sources
@@ -39,9 +39,33 @@ K = len(CATEGORIES)
 
 @dataclass(frozen=True)
 class Arrive:
+    """Strength arriving evenly from ``start`` to ``end``; ``per_sample`` (N, K) replaces
+    ``amount.value`` when it varies with the samples (a swept presence share)."""
+
     start: float
     end: float
     amount: Figures
+    per_sample: FloatArray | None = None
+
+    def values(self, n: int) -> FloatArray:
+        """The amount per sample, shape (N, K)."""
+        if self.per_sample is not None:
+            return self.per_sample
+        return np.tile(self.amount.value, (n, 1))
+
+
+@dataclass(frozen=True)
+class Present:
+    """A ``[presence]`` entry resolved: the side's full strength in sector ``sector`` and
+    the central shares present (K,) that ``Prepared.forces`` holds; the rest arrives
+    as ``Prepared.arrivals[side][sector][arrival]``."""
+
+    key: str
+    side: str
+    sector: int
+    full: Figures
+    central: FloatArray
+    arrival: int
 
 
 @dataclass
@@ -57,6 +81,7 @@ class Prepared:
     factor_sources: dict[str, Source] = field(default_factory=dict)
     transfers: list[tuple[str, int, int, Figures]] = field(default_factory=list)
     # (side, from sector, to sector, the part's figures), one per scenario transfer
+    presence: list[Present] = field(default_factory=list)
 
     @property
     def sectors(self) -> list[str]:
@@ -153,8 +178,33 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
         )
         for key, tr in scn.transfers.items()
     ]
+    for path, ref in scn.table_values.items():
+        factors[path], factor_sources[path] = table_value(load, path, ref)
+    prep = Prepared(scn, forces, arrivals, records, slices, factors, factor_sources, moves)
+    _apply_presence(prep)
     check_uncertainty(scn)
-    return Prepared(scn, forces, arrivals, records, slices, factors, factor_sources, moves)
+    return prep
+
+
+def _apply_presence(prep: Prepared) -> None:
+    """Scale each ``[presence]`` side's sector forces to the central shares present and add
+    the rest as an arrival (in place)."""
+    scn = prep.scenario
+    names = prep.sectors
+    for key, pr in scn.presence.items():
+        i = names.index(pr.sector)
+        central = np.array([PARAMETERS[f"presence.{key}.{c}"].value(prep) for c in CATEGORIES])
+        full = prep.forces[pr.side][i]
+        prep.forces[pr.side][i] = _times(full, central)
+        prep.arrivals[pr.side][i].append(
+            Arrive(pr.start_day, pr.end_day, _times(full, 1.0 - central))
+        )
+        arrival = len(prep.arrivals[pr.side][i]) - 1
+        prep.presence.append(Present(key, pr.side, i, full, central, arrival))
+
+
+def _times(f: Figures, share: FloatArray) -> Figures:
+    return Figures(f.value * share, f.low * share, f.high * share)
 
 
 # ------------------------------------------------------------------ parameters
@@ -253,13 +303,38 @@ def _reinforcements(
     if not flat:
         return None, np.zeros(0), []
     knots = np.unique([x for _, a in flat for x in (a.start, a.end)])
-    rates = np.zeros((s, knots.size - 1, K))
+    rates = np.zeros((n, s, knots.size - 1, K))
     for i, a in flat:
         inside = (knots[:-1] >= a.start) & (knots[1:] <= a.end)
-        rates[i, inside, :] += a.amount.value / (a.end - a.start)
-    rates_n = np.tile(rates, (n, 1, 1))
+        rates[:, i, inside, :] += (a.values(n) / (a.end - a.start))[:, None, :]
+    rates_n = rates.reshape(n * s, knots.size - 1, K)
     reinf = Reinforcements(np.zeros(0), np.zeros((0, K)), knots, rates_n)
     return reinf, knots, flat
+
+
+def _present(
+    prep: Prepared, par: Mapping[str, FloatArray], side: str, strength: FloatArray, n: int, s: int
+) -> tuple[FloatArray, list[list[Arrive]]]:
+    """Each ``[presence]`` sector of ``side`` at the sampled shares: the strength present
+    (the central one times share / central share, so that a data draw keeps its place) and
+    the rest arriving, per sample."""
+    arrivals = [list(a) for a in prep.arrivals[side]]
+    mine = [p for p in prep.presence if p.side == side]
+    if not mine:
+        return strength, arrivals
+    out = np.array(strength, dtype=float).reshape(n, s, K)
+    for p in mine:
+        share = np.stack([par[f"presence.{p.key}.{c}"] for c in CATEGORIES], axis=1)  # (N, K)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(p.central > 0, share / p.central, 0.0)
+        out[:, p.sector] = out[:, p.sector] * ratio + np.where(
+            p.central > 0, 0.0, share * p.full.value
+        )
+        old = arrivals[p.sector][p.arrival]
+        arrivals[p.sector][p.arrival] = Arrive(
+            old.start, old.end, old.amount, (1.0 - share) * p.full.value
+        )
+    return out.reshape(n * s, K), arrivals
 
 
 def _transferred(
@@ -330,6 +405,7 @@ def build(
             strength = np.asarray(forces[side], dtype=float).reshape(n * s, K)
         else:
             strength = np.tile(np.stack([f.value for f in prep.forces[side]]), (n, 1))
+        strength, side_arrivals = _present(prep, par, side, strength, n, s)
         strength = _transferred(prep, par, side, strength, n, s)
         hit = np.zeros_like(strength)
         if scn.modifiers.air_strike.by not in ("none", side):
@@ -343,7 +419,7 @@ def build(
             [par[f"operations.readiness.{side}.{c}"] for c in CATEGORIES], axis=1
         )
         kill = np.repeat(par[rate_key][:, None, None] * base * ready[:, :, None], s, axis=0)
-        reinf, _, flat = _reinforcements(prep.arrivals[side], n, s)
+        reinf, _, flat = _reinforcements(side_arrivals, n, s)
         arr_info[side] = flat
         multiplier = Multiplier(
             np.repeat(knots, s, axis=0) if knots.ndim == 2 else knots,
@@ -374,10 +450,12 @@ def build(
 
 def side_flows(par: Mapping[str, FloatArray], side: str, n: int, s: int) -> Flows:
     """One side's operational flows (issue 13) over the N*S rows, from the parameters."""
+    enemy = "Germany" if side == "USSR" else "USSR"
+    rate = par[f"operations.capture.rate.{side}"] * par[f"operations.capture.capacity.{enemy}"]
     return make_flows(
         n * s,
         K,
-        capture_rate=np.repeat(par[f"operations.capture.rate.{side}"], s),
+        capture_rate=np.repeat(rate, s),
         capture_ratio=np.repeat(par["operations.capture.ratio"], s),
         capture_width=np.repeat(par["operations.capture.width"], s),
         noncombat=np.repeat(
@@ -390,8 +468,8 @@ def side_flows(par: Mapping[str, FloatArray], side: str, n: int, s: int) -> Flow
 
 def arrived_by(flat: list[tuple[int, Arrive]], n: int, s: int, t: float) -> FloatArray:
     """Arrivals per category by day ``t``, shape (N*S, K)."""
-    out = np.zeros((s, K))
+    out = np.zeros((n, s, K))
     for i, a in flat:
         frac = min(max((t - a.start) / (a.end - a.start), 0.0), 1.0)
-        out[i] += frac * a.amount.value
-    return np.tile(out, (n, 1))
+        out[:, i] += frac * a.values(n)
+    return out.reshape(n * s, K)

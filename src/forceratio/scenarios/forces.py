@@ -14,7 +14,8 @@ from numpy.typing import NDArray
 
 from forceratio.data.schema import parse_dates
 from forceratio.errors import InputError
-from forceratio.scenarios.model import CATEGORIES, ForcePart
+from forceratio.scenarios.model import CATEGORIES, ForcePart, TableValue
+from forceratio.scenarios.registry import PARAMETERS, Source, lookup
 
 FloatArray = NDArray[np.float64]
 Loader = Callable[[str], pd.DataFrame]
@@ -136,3 +137,33 @@ def resolve(parts: list[ForcePart], side: str, date: str, load: Loader, where: s
         k = int(np.argmin(total.value))
         raise InputError(where, f"{CATEGORIES[k]} adds up to {total.value[k]:g} < 0")
     return Figures(np.maximum(total.value, 0), np.maximum(total.low, 0), np.maximum(total.high, 0))
+
+
+def table_value(load: Loader, path: str, ref: TableValue) -> tuple[float, Source]:
+    """A parameter's value from one table row (see :class:`~.model.TableValue`)."""
+    where = f"table_values.{path}"
+    lookup(path, where)
+    df = load(ref.table)
+    rows = df[(df["formation"] == ref.formation) & (df["category"] == ref.category)]
+    if ref.side is not None:
+        rows = rows[rows["side"] == ref.side]
+    if len(rows) != 1:
+        raise InputError(where, f"expected one {ref.category} row for {ref.formation!r} in "
+                         f"{ref.table}, found {len(rows)}")  # fmt: skip
+    r = rows.iloc[0]
+    v, lo, hi = float(r["value"]), float(r["low"]), float(r["high"])
+    found = not np.isnan(v)
+    if not found:
+        if np.isnan(lo) or np.isnan(hi):
+            raise InputError(where, "the figure is empty (not found) and has no bounds")
+        v = (lo + hi) / 2.0
+    if str(r["unit"]).strip() == "percent":
+        v /= 100.0
+    PARAMETERS[path].check(np.asarray([v]))
+    key, locator = str(r["source"]), str(r["locator"])
+    verified = str(r["verified"]).strip().lower() in ("yes", "true")
+    what = "" if found else "NOT FOUND, the midpoint of its bounds; "
+    cite = f"{key}, {locator}" if locator else key
+    text = (f"{ref.table} table, {ref.formation!r} {ref.category}: {what}{cite} "
+            f"({'verified' if verified else 'unverified'})")  # fmt: skip
+    return v, Source("table", text, key, locator, verified)

@@ -234,12 +234,22 @@ class Capture(_Strict):
     rate: dict[str, NonNeg] = Field(default_factory=lambda: {"USSR": 0.0, "Germany": 0.0})
     ratio: Positive = 2.0
     width: NonNeg = 0.25
+    capacity: dict[str, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
+    """Each side's capacity to encircle the other (mobile forces, their readiness), relative
+    to the Wehrmacht of 22 June 1941 (1): a side is captured at its ``rate`` times the
+    enemy's capacity.  1 and 1 leave the rates as they are."""
 
     @field_validator("rate")
     @classmethod
     def _rate_sides(cls, v: dict[str, float]) -> dict[str, float]:
         _sides_only(v)
         return {s: v.get(s, 0.0) for s in SIDES}
+
+    @field_validator("capacity")
+    @classmethod
+    def _capacity_sides(cls, v: dict[str, float]) -> dict[str, float]:
+        _sides_only(v)
+        return {s: v.get(s, 1.0) for s in SIDES}
 
 
 class Advance(_Strict):
@@ -298,6 +308,48 @@ class Operations(_Strict):
         return {s: {c: v.get(s, {}).get(c, 1.0) for c in CATEGORIES} for s in SIDES}
 
 
+#: The keys a ``[presence.<key>]`` table may take (each is a set of sweep parameters
+#: ``presence.<key>.<category>`` in the registry).
+PRESENCE_KEYS = ("strip", "north")
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+class Presence(_Strict):
+    """The share of ``side``'s forces in ``sector`` (the sector's own forces, its full
+    strength) that is there on the scenario's date, per category; the rest arrives evenly
+    from ``start_day`` to ``end_day`` (for instance German forces still in transit on 12
+    June, due by 21 June).  A share left unset comes from ``table_values`` (a row of a data
+    table, with its source and bounds) or is 1 (all present)."""
+
+    side: Side
+    sector: str
+    start_day: Days = 0.0
+    end_day: Annotated[float, Field(gt=0, le=3650, allow_inf_nan=False)]
+    personnel: Share | None = None
+    guns_mortars: Share | None = None
+    tanks: Share | None = None
+    aircraft: Share | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> Presence:
+        if self.end_day <= self.start_day:
+            raise ValueError(f"end_day {self.end_day:g} must be after start_day {self.start_day:g}")
+        return self
+
+
+class TableValue(_Strict):
+    """A parameter's value read from one row of a data table (selected by formation and
+    category, and side when the formation holds both): its value, or the midpoint of its
+    low-high bounds when the figure was not found; a row in percent is divided by 100.  The
+    row's source becomes the parameter's source."""
+
+    table: str
+    formation: str
+    category: str
+    side: str | None = None
+
+
 class Weight(_Strict):
     value: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
     source: str
@@ -327,6 +379,10 @@ class Scenario(_Strict):
         default_factory=dict
     )
     operations: Operations = Field(default_factory=Operations)
+    presence: dict[str, Presence] = Field(default_factory=dict)
+    table_values: dict[str, TableValue] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(default_factory=dict)
+    """Where a value this file sets comes from (parameter path -> text), shown as its source."""
     notes: list[str] = Field(default_factory=list)
 
     @field_validator("date")
@@ -375,6 +431,15 @@ class Scenario(_Strict):
             for s in (tr.from_sector, tr.to):
                 if s not in names:
                     raise ValueError(f"transfer {key!r}: unknown sector {s!r}")
+        seen = set()
+        for key, pr in self.presence.items():
+            if key not in PRESENCE_KEYS:
+                raise ValueError(f"presence {key!r}: use one of {', '.join(PRESENCE_KEYS)}")
+            if pr.sector not in names:
+                raise ValueError(f"presence {key!r}: unknown sector {pr.sector!r}")
+            if (pr.side, pr.sector) in seen:
+                raise ValueError(f"presence {key!r}: {pr.side} in {pr.sector!r} twice")
+            seen.add((pr.side, pr.sector))
         return self
 
 

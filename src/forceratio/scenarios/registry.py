@@ -136,6 +136,9 @@ class Parameter:
         """A copy of ``scn`` with this parameter set to ``value`` (checked against the
         domain; raises :class:`InputError` naming the path)."""
         self.check(np.asarray([value], dtype=float))
+        if self.path in scn.table_values:  # the value set replaces the table's
+            rest = {k: v for k, v in scn.table_values.items() if k != self.path}
+            scn = scn.model_copy(update={"table_values": rest})
         return _replace(scn, self.path.split("."), float(value), self.path)  # type: ignore[no-any-return]
 
     # -------------------------------------------------------------- resolved values
@@ -143,6 +146,8 @@ class Parameter:
         """The value a run uses: the scenario's number, else the calibrated or published
         value, else the default."""
         raw = self.get(prep.scenario)
+        if self.path in prep.scenario.table_values:  # a row of a data table (issue 13)
+            return prep.factors[self.path]
         if isinstance(raw, float):
             return raw
         if raw == "calibrated":
@@ -157,6 +162,10 @@ class Parameter:
         scn = prep.scenario
         raw = self.get(scn)
         key = self.factor(scn) if self.factor else None
+        if self.path in scn.table_values:
+            return _table_source(prep, self.path)
+        if self.path in scn.sources and isinstance(raw, float):
+            return Source("scenario", f"scenario file: {scn.sources[self.path]}")
         if raw == "calibrated":
             raw_src = _table_source(prep, key) if key else Source("assumption", "")
             if self.path.rsplit(".", 1)[-1] not in (calibration or {}):
@@ -333,8 +342,9 @@ def _registry() -> tuple[Parameter, ...]:
             )
         )
     from forceratio.scenarios.registry_operations import operations_parameters
+    from forceratio.scenarios.registry_strike import strike_parameters
 
-    return tuple(out + operations_parameters())
+    return tuple(out + operations_parameters() + strike_parameters())
 
 
 PARAMETERS: dict[str, Parameter] = {p.path: p for p in _registry()}

@@ -1,0 +1,51 @@
+"""The registry's entries for the rebuilt 12 June scenarios (issue 13): the share of each
+category present on the scenario's date per sector (:class:`~.model.Presence`) and each
+side's capacity to encircle the other (:class:`~.model.Capture`).
+
+Kept apart from :mod:`.registry`, which imports this module while it builds
+:data:`~forceratio.scenarios.registry.PARAMETERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS, SIDES, Scenario
+from forceratio.scenarios.registry import (
+    CATEGORY_LABEL,
+    POSITIVE,
+    SIDE_ADJECTIVE,
+    Domain,
+    Parameter,
+)
+
+
+def _has(key: str) -> Callable[[Scenario], bool]:
+    return lambda scn: key in scn.presence
+
+
+def strike_parameters() -> list[Parameter]:
+    """Presence shares per sector key and category; encircling capacity per side."""
+    out = [
+        Parameter(
+            f"presence.{key}.{cat}",
+            f"Share of {CATEGORY_LABEL[cat]} present on the date ({key})",
+            "share of the sector's full strength",
+            Domain(0.0, 1.0),
+            1.0,
+            applies=_has(key),
+        )
+        for key in PRESENCE_KEYS
+        for cat in CATEGORIES
+    ]
+    out += [
+        Parameter(
+            f"operations.capture.capacity.{side}",
+            f"{SIDE_ADJECTIVE[side]} capacity to encircle (× the Wehrmacht of 22 June)",
+            "× (the enemy's capture rate)",
+            POSITIVE,
+            1.0,
+        )
+        for side in SIDES
+    ]
+    return out

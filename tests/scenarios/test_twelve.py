@@ -1,0 +1,253 @@
+"""The 12 June scenarios rebuilt (issue 13): German presence per category and sector, Soviet
+forces in transit arriving on their dates, readiness, capture against an unprepared enemy,
+and the sources ``scenarios show`` lists for each new parameter."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from forceratio import data, scenarios
+from forceratio.cli.app import app
+from forceratio.scenarios.build import arrived_by, build
+from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.registry import parameter_sources
+from forceratio.scenarios.run import run
+
+SHARES = {"personnel": (81.6, 81.9), "guns_mortars": (81.6, 81.9), "tanks": (5.9, 81.6),
+          "aircraft": (81.6, 100.0)}  # fmt: skip
+FORMATION = {
+    "strip": "German forces in the Ostroleka-Carpathians strip",
+    "north": "German forces north of Ostroleka",
+}
+NEW = ("presence.", "operations.capture.capacity.", "operations.capture.rate.",
+       "operations.readiness.USSR.tanks", "operations.readiness.Germany.tanks")  # fmt: skip
+
+
+def _fig(table: str, formation: str, cat: str, as_of: str) -> float:
+    df = data.load(table)
+    row = df[(df["formation"] == formation) & (df["category"] == cat) & (df["as_of"] == as_of)]
+    return float(row["value"].iloc[0])
+
+
+@pytest.mark.parametrize("name", ["strike-12june-strip", "strike-12june-north"])
+def test_presence_is_per_category_and_sector_not_one_factor(name: str) -> None:
+    """Each sector's German forces on 12 June are the 22 June strength times a share per
+    category (the midpoint of that category's bounds in the sector's table), which the
+    table's own 12 June rows reproduce; one factor for all categories fails."""
+    prep = scenarios.load(name)
+    keys = {p.key for p in prep.presence}
+    assert keys == ({"strip"} if name.endswith("strip") else {"strip", "north"})
+    for p in prep.presence:
+        assert p.side == "Germany"
+        want = np.array([sum(SHARES[c]) / 200 for c in CATEGORIES])
+        np.testing.assert_allclose(p.central, want)
+        assert len(set(np.round(p.central, 9))) == 3  # not a single factor
+        present = prep.forces["Germany"][p.sector].value
+        table12 = [_fig(p.key, FORMATION[p.key], c, "1941-06-12") for c in CATEGORIES]
+        table22 = [_fig(p.key, FORMATION[p.key], c, "1941-06-22") for c in CATEGORIES]
+        np.testing.assert_allclose(present, table12, atol=0.5)
+        np.testing.assert_allclose(p.full.value, table22)
+        ratio = present / p.full.value
+        assert ratio[CATEGORIES.index("tanks")] < 0.5 < ratio[CATEGORIES.index("personnel")]
+        assert ratio[CATEGORIES.index("aircraft")] > ratio[CATEGORIES.index("personnel")]
+        # the uncertainty ranges are the table rows' bounds
+        for c in CATEGORIES:
+            lo, hi = prep.scenario.uncertainty[f"presence.{p.key}.{c}"]
+            assert (lo, hi) == pytest.approx((SHARES[c][0] / 100, SHARES[c][1] / 100))
+
+
+def test_a_swept_share_moves_strength_between_present_and_arriving() -> None:
+    """Per sample: present + arriving = the full strength, whatever the share; the present
+    tanks scale with the share."""
+    prep = scenarios.load("strike-12june-strip")
+    shares = np.array([0.059, 0.4375, 0.816])
+    b = build(prep, samples={"presence.strip.tanks": shares})
+    k = CATEGORIES.index("tanks")
+    full = prep.presence[0].full.value[k]
+    present = b.initial["Germany"][:, k]
+    arrived = arrived_by(b.arrivals["Germany"], b.n, b.s, 9.0)[:, k]
+    np.testing.assert_allclose(present, shares * full)
+    np.testing.assert_allclose(present + arrived, full)
+
+
+def test_arrivals_happen_on_their_dates() -> None:
+    """German forces in transit arrive evenly by 21 June (day 9), the Soviet ones by the
+    21st Army's deadline of 10 July (day 28): nothing before day 0, half at mid-window,
+    all at the end and no more after it."""
+    prep = scenarios.load("strike-12june-north")
+    b = build(prep)
+    for side, end in (("Germany", 9.0), ("USSR", 28.0)):
+        total = arrived_by(b.arrivals[side], b.n, b.s, 1e3)
+        assert np.all(total.sum(axis=1) > 0)
+        np.testing.assert_allclose(arrived_by(b.arrivals[side], b.n, b.s, 0.0), 0.0)
+        np.testing.assert_allclose(arrived_by(b.arrivals[side], b.n, b.s, end / 2), total / 2)
+        np.testing.assert_allclose(arrived_by(b.arrivals[side], b.n, b.s, end), total)
+    # the Soviet amount is the strip table's in-transit row
+    k = CATEGORIES.index("personnel")
+    moving = "Red Army forces in transit to the strip on 12 June (ZapOVO's larger count)"
+    transit = _fig("strip", moving, "personnel", "1941-06-12")
+    assert arrived_by(b.arrivals["USSR"], b.n, b.s, 28.0)[0, k] == pytest.approx(transit)
+    # the engine's reinforcement rates deliver the same amounts over the windows
+    reinf = b.engagement.blue.reinforcements
+    assert reinf is not None
+    widths = np.diff(reinf.rate_knots)
+    delivered = (np.asarray(reinf.rates) * widths[None, :, None]).sum(axis=1)
+    np.testing.assert_allclose(delivered, arrived_by(b.arrivals["Germany"], b.n, b.s, 9.0))
+
+
+def _captured(sets: dict[str, list[float]]) -> np.ndarray:
+    prep = scenarios.load("strike-12june-strip")
+    out = run(prep, samples=sets, operational=True)
+    assert out.operations is not None
+    return np.asarray(out.operations.captured["Germany"][:, 0, CATEGORIES.index("personnel")])
+
+
+def test_capture_acts_on_the_unprepared_germans_when_the_soviets_outmatch_them() -> None:
+    """Direction tests on the mechanisms: German men are captured at the scenario's values;
+    none when the switch's threshold is out of reach or the rate is 0; more with a larger
+    Soviet capacity to encircle and with a more unprepared German posture."""
+    cap = _captured({"operations.capture.ratio": [2.0, 1e3]})
+    assert cap[0] > 1e3
+    assert cap[1] < 1e-6 * cap[0]
+    cap = _captured({"operations.capture.rate.Germany": [0.028, 0.0]})
+    assert cap[0] > 0
+    assert cap[1] == 0
+    cap = _captured({"operations.capture.capacity.USSR": [0.1, 0.5, 1.0, 1.83]})
+    assert np.all(np.diff(cap) > 0)
+    cap = _captured({"modifiers.posture.unprepared_factor": [1.0, 0.7, 0.5]})
+    assert np.all(np.diff(cap) > 0)
+
+
+def test_readiness_comes_from_the_modifiers_rows() -> None:
+    prep = scenarios.load("strike-12june-strip")
+    df = data.load("modifiers")
+    row = df[(df["category"] == "readiness") & df["formation"].str.startswith("tanks of the")]
+    from forceratio.scenarios.registry import sweepable
+
+    values = sweepable(prep)
+    assert values["operations.readiness.USSR.tanks"] == float(row["value"].iloc[0]) == 0.825
+    assert values["operations.readiness.Germany.tanks"] == 1.0
+    lo, hi = prep.scenario.uncertainty["operations.readiness.USSR.tanks"]
+    other = df[(df["category"] == "readiness") & df["formation"].str.contains("categories 1 and 2")]
+    assert (lo, hi) == (float(other["value"].iloc[0]), 0.825)
+
+
+@pytest.mark.parametrize(
+    "name", ["strike-12june-strip", "strike-12june-north", "sokolov-152v100",
+             "barbarossa-22june-strip"],
+)  # fmt: skip
+def test_each_new_parameter_has_its_source_and_a_swept_range(name: str) -> None:
+    """Every new parameter's source is a table row or a stated assumption, never the
+    registry's neutral default, and each has an uncertainty range."""
+    prep = scenarios.load(name)
+    src = parameter_sources(prep)
+    new = [p for p in src if p.startswith(NEW)]
+    assert new
+    for p in new:
+        text = src[p]
+        if p == "operations.capture.capacity.Germany":
+            assert "by definition" in text
+            continue
+        assert "table" in text or "ASSUMPTION" in text, (p, text)
+        assert "default" not in text, (p, text)
+        assert p in prep.scenario.uncertainty, p
+    if name.startswith("strike"):
+        assert all("NOT FOUND" in src[p] for p in src if p.startswith("presence."))
+
+
+def test_show_lists_the_new_parameters_with_their_sources() -> None:
+    runner = CliRunner()
+    res = runner.invoke(app, ["scenarios", "show", "strike-12june-north", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    params = {p["parameter"]: p for p in json.loads(res.stdout)["parameters"]}
+    for key in ("strip", "north"):
+        for c in CATEGORIES:
+            row = params[f"presence.{key}.{c}"]
+            assert "share present on 12 June" in row["source"]
+    assert "Bialystok-Minsk" in params["operations.capture.rate.Germany"]["source"]
+    assert "Kershaw" in params["operations.capture.capacity.USSR"]["source"]
+    assert "modifiers table" in params["operations.readiness.USSR.tanks"]["source"]
+
+
+def test_the_22_june_counterpart_has_the_same_mechanisms_roles_reversed() -> None:
+    a, b = scenarios.load("strike-12june-strip"), scenarios.load("barbarossa-22june-strip")
+    sa, sb = a.scenario, b.scenario
+    assert sa.operations == sb.operations
+    assert sa.sources == sb.sources
+    for p in ("operations.capture.rate.USSR", "operations.capture.capacity.USSR",
+              "operations.readiness.USSR.tanks", "operations.readiness.Germany.tanks"):  # fmt: skip
+        assert sa.uncertainty[p] == sb.uncertainty[p]
+    assert (sa.modifiers.posture.Germany, sb.modifiers.posture.USSR) == ("unprepared",) * 2
+    assert (sa.attacker, sb.attacker) == ("USSR", "Germany")
+
+
+def test_sokolov_is_dated_when_its_forces_could_stand() -> None:
+    """15 July 1941: Meltyukhov's lower bound for a Soviet attack (timeline table), with the
+    plan's own forces (152 v 100 divisions, as of the plan)."""
+    prep = scenarios.load("sokolov-152v100")
+    df = data.load("timeline")
+    row = df[df["category"] == "attack_not_before"].iloc[0]
+    assert prep.scenario.date == "1941-07-15" == str(row["as_of"])
+    assert all(p.as_of == "1941-05-15" for s in prep.scenario.sectors for p in s.forces["USSR"])
+    assert not prep.presence
+
+
+def test_a_set_value_replaces_the_table_row() -> None:
+    """``--set`` (and the registry's set) of a parameter read from a table uses the value
+    set, with the scenario file as its source."""
+    prep = scenarios.load(
+        "strike-12june-strip",
+        sets=["presence.strip.tanks=0.2", "operations.readiness.USSR.tanks=0.5"],
+    )
+    src = parameter_sources(prep)
+    from forceratio.scenarios.registry import PARAMETERS, sweepable
+
+    values = sweepable(prep)
+    assert values["presence.strip.tanks"] == 0.2
+    assert values["operations.readiness.USSR.tanks"] == 0.5
+    assert "strip table" not in src["presence.strip.tanks"]
+    k = CATEGORIES.index("tanks")
+    assert prep.forces["Germany"][0].value[k] == pytest.approx(0.2 * prep.presence[0].full.value[k])
+    scn = PARAMETERS["presence.strip.aircraft"].set(
+        scenarios.load_scenario("strike-12june-strip"), 1.0
+    )
+    assert "presence.strip.aircraft" not in scn.table_values
+    assert scn.presence["strip"].aircraft == 1.0
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (lambda raw: raw["presence"].update(south=raw["presence"].pop("strip")), "use one of"),
+        (lambda raw: raw["presence"]["strip"].update(sector="nowhere"), "unknown sector"),
+        (lambda raw: raw["presence"]["strip"].update(end_day=0.0), "end_day"),
+        (lambda raw: raw["operations"]["capture"]["capacity"].update(USSR=0.0), "capacity"),
+    ],
+)
+def test_bad_presence_or_capacity_is_one_clear_error(change: object, needle: str) -> None:
+    from forceratio.errors import InputError
+    from forceratio.scenarios.model import validate_scenario
+
+    raw, where = scenarios.read("strike-12june-strip")
+    change(raw)  # type: ignore[operator]
+    with pytest.raises(InputError, match=needle):
+        validate_scenario(raw, where)
+
+
+def test_a_table_value_must_be_one_row_with_a_figure_or_bounds() -> None:
+    from forceratio.errors import InputError
+    from forceratio.scenarios.build import prepare
+    from forceratio.scenarios.model import validate_scenario
+
+    raw, where = scenarios.read("strike-12june-strip")
+    ref = raw["table_values"]["operations.readiness.USSR.tanks"]
+    ref["formation"] = "German tanks in the East, combat-ready on 22 June"  # NOT FOUND, no bounds
+    with pytest.raises(InputError, match="no bounds"):
+        prepare(validate_scenario(raw, where), scenarios.table_loader())
+    ref["formation"] = "no such formation"
+    with pytest.raises(InputError, match="found 0"):
+        prepare(validate_scenario(raw, where), scenarios.table_loader())
