@@ -84,7 +84,10 @@ def inputs(load: Callable[[str], pd.DataFrame], sets: Sequence[str] = ()) -> Rec
     prepared = {name: prepare(load_scenario(name, list(sets)), noting) for name in SCENARIOS}
     prob, targets = problem(prepared, noting("operations_1941"))
     description = {
-        "scenarios": {n: p.scenario.model_dump(mode="json") for n, p in prepared.items()},
+        "scenarios": {
+            n: p.scenario.model_dump(mode="json", exclude_defaults=True)
+            for n, p in prepared.items()
+        },
         "tables": {n: _digest(df) for n, df in sorted(read.items())},
     }
     return RecordInputs(prepared, prob, targets, description)
