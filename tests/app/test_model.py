@@ -44,15 +44,13 @@ def test_the_default_point_is_the_compare_row(explorer: Explorer) -> None:
     assert any("Krivosheev" in r["label"] for r in res["history"])
 
 
-#: issue 13: at the low end of its range the Soviet capacity to encircle hardly captures
-#: Germans, and quality decides as in the first version; at its central value the rebuilt
-#: strike wins at either quality.
-LOW_CAPACITY = {"operations.capture.capacity.USSR": 0.1}
-
-
 def test_german_quality_flips_the_strike(explorer: Explorer) -> None:
-    low = explorer.run(SCN, {"modifiers.quality.Germany": 0.2, **LOW_CAPACITY})
-    high = explorer.run(SCN, {"modifiers.quality.Germany": 1.1, **LOW_CAPACITY})
+    """At the two ends of its declared range German quality decides the rebuilt strike
+    (the range is CDB90's Eastern-Front spread over the whole-record calibration)."""
+    info = {p["path"]: p for p in explorer.scenario(SCN)["parameters"]}
+    q = info["modifiers.quality.Germany"]
+    low = explorer.run(SCN, {"modifiers.quality.Germany": q["low"]})
+    high = explorer.run(SCN, {"modifiers.quality.Germany": q["high"]})
     assert low["winner"] == "USSR"
     assert high["winner"] == "Germany"
     assert low["attacker_margin"] > 0 > high["attacker_margin"]

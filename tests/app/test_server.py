@@ -124,18 +124,18 @@ def test_moving_a_slider_changes_the_outcome(server: str, browser: object) -> No
     before = (page.inner_text("#winner"), page.inner_text("#margin"))
     assert before[0] == "USSR"
     runs = int(page.get_attribute("body", "data-runs"))
-    path = "operations.capture.capacity.USSR"  # issue 13: who can encircle whom
+    path = "modifiers.quality.Germany"
     slider = page.locator(f'input[type=range][data-path="{path}"]')
     slider.focus()
-    page.keyboard.press("Home")  # the user drags the Soviet capacity to encircle to its bottom
+    page.keyboard.press("End")  # the user drags German quality to the top of its range
     _ready(page, runs)
     after = (page.inner_text("#winner"), page.inner_text("#margin"))
     assert after[0] == "Germany"
     assert after[1] != before[1]
-    low = slider.get_attribute("min")  # the bottom of the declared range
-    assert low is not None
+    high = slider.get_attribute("max")  # the top of the declared range
+    assert high is not None
     box = f'input[type=number][data-path="{path}"]'
-    assert float(page.input_value(box)) == float(low)
+    assert float(page.input_value(box)) == float(high)
     assert page.inner_text("#p-attacker").endswith("%")
     assert page.locator("#chart polyline").count() == 2
     assert not errors

@@ -24,7 +24,7 @@ FIRST_VERSION = [
     "--set",
     "operations.outcome.depth_km=100000",
 ]
-VARY = [*FIRST_VERSION, "--vary", "modifiers.quality.Germany=0.2:1.1", "--vary",
+VARY = [*FIRST_VERSION, "--vary", "modifiers.quality.Germany=0.31:14.78", "--vary",
         "modifiers.posture.unprepared_factor=0.5:1"]  # fmt: skip
 
 
