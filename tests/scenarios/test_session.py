@@ -45,7 +45,15 @@ def test_a_session_prepares_and_calibrates_once(calls: list[str]) -> None:
     cal = s.calibration_for(a)
     assert cal is not None
     assert s.calibration_for(s.prepare("barbarossa-22june")) is cal
-    assert s.rates(a) == cal.values
+    rates = s.rates(a)
+    assert rates is not None
+    assert {k: rates[k] for k in cal.values} == cal.values
+    shared = set(s.record_posterior().model_names) - {
+        "attrition.german_rate",
+        "attrition.soviet_rate",
+    }
+    assert shared
+    assert shared <= set(rates)
     assert calls == ["record"]
     assert Session(uncalibrated=True).calibration_for(a) is None
     assert calls == ["record"]
@@ -98,3 +106,26 @@ def test_figures_draw_and_sweeps_use_the_public_run_api() -> None:
 
     with pytest.raises(InputError, match="Sobol indices"):
         figure("tornado", "strike-12june-strip", session=Session(uncalibrated=True))
+
+
+def test_a_user_set_keeps_its_value_over_the_shared_fit() -> None:
+    s = Session()
+    path = "operations.capture.rate.USSR"
+    rates = s.rates(s.prepare("kiev-1941"))
+    assert rates is not None
+    assert path in rates
+    mine = s.rates(s.prepare("kiev-1941", [f"{path}=0.0"]))
+    assert mine is not None
+    assert path not in mine
+
+
+def test_compare_runs_a_record_scenario_as_the_record_fit_does() -> None:
+    """Independent of compare's code: the whole-record fit's own residual for Kiev's Soviet
+    losses (the calibration's model at its point) is what compare's row reports."""
+    s = Session()
+    res = s.record_posterior().residuals
+    kiev = res[res["record"].str.startswith("Kiev: irrecoverable")].iloc[0]
+    row = compare(["kiev-1941"], session=s)[0]
+    assert float(row["model_soviet_losses_as_recorded"]) == pytest.approx(
+        float(kiev["model"]), rel=0.02
+    )

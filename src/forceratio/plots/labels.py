@@ -125,7 +125,8 @@ COMPARISON_NOTES: tuple[str, ...] = (
     "slices) x its surprise, posture and air modifiers x its kill rate; 1 : 57 means the "
     "Germans destroy 57 times as much a day.",
     "(c) combat power of the enemy put out of action per day per unit of one's own; "
-    "'calibrated' rates are fitted to the 22 June losses.",
+    "'calibrated' rates are the whole-record posterior's medians (calibrate), run with the",
+    "other shared parameters of that fit (capture, non-combat losses, advance).",
     "(d) the 12 June scenarios run once per draw of the shared parameters' posterior, fitted to "
     "every 1941 operation (calibrate --record), under the outcome rule: a side loses when it "
     "breaks, when its captured men pass a share, or when the attacker's advance passes a "

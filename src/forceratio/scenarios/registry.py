@@ -377,8 +377,13 @@ def applicable(scn: Scenario) -> list[Parameter]:
 # ------------------------------------------------------------------ derived views
 def sweepable(prep: Prepared, calibration: Mapping[str, float] | None = None) -> dict[str, float]:
     """Every numeric parameter a sweep may vary, with its value in this scenario
-    (``calibration`` supplies the rates marked ``"calibrated"``)."""
-    return {p.path: p.value(prep, calibration) for p in applicable(prep.scenario)}
+    (``calibration`` supplies the rates marked ``"calibrated"`` and, by dotted path, the
+    other shared parameters a whole-record calibration fitted)."""
+    out = {p.path: p.value(prep, calibration) for p in applicable(prep.scenario)}
+    for path, value in (calibration or {}).items():
+        if path in out:
+            out[path] = float(value)
+    return out
 
 
 def parameter_sources(

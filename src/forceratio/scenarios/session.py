@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike
 
 from forceratio.calibration import CalibrationResult
 from forceratio.scenarios.build import Prepared, prepare
-from forceratio.scenarios.calibrate import Calibration, free_parameters, from_record
+from forceratio.scenarios.calibrate import RATES, Calibration, free_parameters, from_record
 from forceratio.scenarios.run import Outcome, run
 
 
@@ -46,6 +46,7 @@ class Session:
         self._prepared: dict[tuple[str, tuple[str, ...]], Prepared] = {}
         self._record: CalibrationResult | None = None
         self._cal: Calibration | None = None
+        self._set_paths: dict[int, set[str]] = {}
 
     def table(self, name: str) -> pd.DataFrame:
         """A data table as this session sees it (user replacements included)."""
@@ -57,7 +58,9 @@ class Session:
 
         key = (name_or_path, tuple(sets or ()))
         if key not in self._prepared:
-            self._prepared[key] = prepare(load_scenario(name_or_path, list(key[1])), self._load)
+            prep = prepare(load_scenario(name_or_path, list(key[1])), self._load)
+            self._prepared[key] = prep
+            self._set_paths[id(prep)] = {s.partition("=")[0].strip() for s in key[1]}
         return self._prepared[key]
 
     def record_posterior(self) -> CalibrationResult:
@@ -86,9 +89,22 @@ class Session:
         return self._cal
 
     def rates(self, prep: Prepared) -> dict[str, float] | None:
-        """The calibrated rates to run ``prep`` with (None: the raw defaults)."""
+        """The calibrated values to run ``prep`` with (None: the raw defaults): the two kill
+        rates, and by dotted path the other shared parameters the whole-record fit gave them
+        with (capture, non-combat losses, advance), since the rates only hold together with
+        those; a parameter the user ``--set`` keeps the user's value."""
         cal = self.calibration_for(prep)
-        return dict(cal.values) if cal is not None else None
+        if cal is None:
+            return None
+        result = self.record_posterior()
+        rates = set(RATES.values())
+        user = self._set_paths.get(id(prep), set())
+        shared = {
+            p: float(result.values[p])
+            for p in result.model_names
+            if p not in rates and p not in user
+        }
+        return {**cal.values, **shared}
 
     def run(
         self,
