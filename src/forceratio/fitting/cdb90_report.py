@@ -215,8 +215,8 @@ def markdown(v: Validation, path: str) -> str:
         f"carries the square-law median {v.carried['value']:.3f} (the engine's law) with a range",
         f"that spans the laws, {v.carried['low']:.3f} to {v.carried['high']:.3f} (the lowest lower",
         "quartile and the highest upper quartile over the three laws); the 12 June scenarios",
-        "divide that range by the German:Soviet rate ratio calibrated on 22 June to get the",
-        "range of `modifiers.quality.Germany` (see the README).",
+        "divide that range by the German:Soviet rate ratio of the whole-record calibration",
+        "to get the range of `modifiers.quality.Germany` (see the README).",
         "",
     ]
     return "\n".join(lines)

@@ -287,7 +287,7 @@ def _registry() -> tuple[Parameter, ...]:
                 "×",
                 FACTOR,
                 1.0,
-                assumption="1 = as calibrated on 22 June",
+                assumption="1 = as calibrated on the 1941 record",
             )
         )
         out.append(
