@@ -112,7 +112,13 @@ def test_the_session_runs_calibrated_rates_at_the_posterior_medians(session: Ses
         assert cal.values[rate] == pytest.approx(float(np.median(post.draws[:, j])))
         lo, hi = cal.ci[rate]
         assert lo < cal.values[rate] < hi
-    assert session.rates(session.prepare("strike-12june-strip")) == cal.values
+    rates = session.rates(session.prepare("strike-12june-strip"))
+    assert rates is not None
+    assert {k: rates[k] for k in cal.values} == cal.values
+    for path in post.model_names:  # the other shared parameters travel with the rates
+        if path not in ("attrition.german_rate", "attrition.soviet_rate"):
+            j = post.names.index(path)
+            assert rates[path] == pytest.approx(float(np.median(post.draws[:, j])))
     assert (
         Session(uncalibrated=True).calibration_for(session.prepare("strike-12june-strip")) is None
     )

@@ -81,9 +81,10 @@ def test_the_new_parameters_are_registered_and_sweepable(session: Session) -> No
 
 
 def test_advance_uses_the_defenders_posture(session: Session) -> None:
-    """Uman's Soviet side is in hasty defence: the hasty row of the fit."""
-    prep = session.prepare("uman-1941")
-    out = session.run(prep, operational=True)
+    """Uman's Soviet side is in hasty defence: the hasty row of the fit (uncalibrated: the
+    whole-record calibration replaces the scale by its own)."""
+    raw = Session(uncalibrated=True)
+    out = raw.run(raw.prepare("uman-1941"), operational=True)
     assert out.built.par["operations.advance.scale"][0] == pytest.approx(4.43)
     assert out.operations is not None
     assert out.operations.depth[0, 0, 0] > 0.0
@@ -102,7 +103,8 @@ def test_advance_uses_the_defenders_posture(session: Session) -> None:
             {"breakpoints.Germany": 0.99, "operations.outcome.depth_km": 5000.0},
             "break", "USSR",
         ),
-        ({"operations.outcome.depth_km": 5000.0}, "attrition margin", "Germany"),
+        ({"operations.outcome.depth_km": 5000.0, "operations.outcome.captured_share": 0.99},
+         "attrition margin", "Germany"),
     ],
 )  # fmt: skip
 def test_each_outcome_rule_can_decide(

@@ -56,8 +56,8 @@ class Explorer:
         return self._prepared[name]
 
     def _calibration(self, prep: Any) -> dict[str, float] | None:
-        cal = self._session.calibration_for(prep)
-        return dict(cal.values) if cal else None
+        rates: dict[str, float] | None = self._session.rates(prep)
+        return rates
 
     def scenario(self, name: str) -> dict[str, Any]:
         """The scenario's declared uncertain parameters, with their values and sources."""

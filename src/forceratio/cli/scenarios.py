@@ -92,6 +92,7 @@ def show(
     session = Session(_overrides(table), uncalibrated)
     prep = session.prepare(name, sets)
     cal = session.calibration_for(prep)
+    rates = session.rates(prep)
     scn = prep.scenario
     forces = [
         {"sector": sec, "side": side, **dict(zip(CATEGORIES, f.value.tolist(), strict=True))}
@@ -107,7 +108,7 @@ def show(
             "uncertainty": str(scn.uncertainty.get(r["path"], "")),
             "source": r["source"],
         }
-        for r in parameter_rows(prep, cal.values if cal else None)
+        for r in parameter_rows(prep, rates)
     ]
     if fmt is Format.json:
         print_json(

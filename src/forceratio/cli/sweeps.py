@@ -72,8 +72,8 @@ def _setup(
         if v.path in seen:
             raise InputError("--vary", f"{v.path} given twice")
         seen.add(v.path)
-    cal = session.calibration_for(prep)
-    calibration = tuple(sorted(cal.values.items())) if cal else ()
+    rates = session.rates(prep)
+    calibration = tuple(sorted(rates.items())) if rates else ()
     return prep, specs, calibration, tables
 
 
@@ -288,8 +288,7 @@ def _list(
 
     session = Session(_overrides(table), uncalibrated)
     prep = session.prepare(scenario, sets)
-    cal = session.calibration_for(prep)
-    rows = parameter_rows(prep, cal.values if cal else None)
+    rows = parameter_rows(prep, session.rates(prep))
     if fmt is Format.json:
         print_json(rows)
     else:

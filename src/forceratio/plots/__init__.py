@@ -65,8 +65,7 @@ def figure(
     session = session or Session(tables, uncalibrated)
     prep = session.prepare(scenario, sets)
     scn = prep.scenario
-    cal = session.calibration_for(prep)
-    values = cal.values if cal else None
+    values = session.rates(prep)
     if kind == "trajectory":
         days = np.arange(0.0, scn.duration_days + 0.5, 0.5)
         out = run(prep, calibration=values, times=days)

@@ -138,7 +138,7 @@ def build(
         cal = session.calibration_for(session.prepare(name))
         if cal is not None:
             break
-    parts.append("<h2>Calibration on 22 June</h2>")
+    parts.append("<h2>Calibration on the 1941 record</h2>")
     if cal is None:
         parts.append("<p>Uncalibrated run: Dupuy's 2% a day for both sides.</p>")
     else:

@@ -79,15 +79,16 @@ def scenario_swings(
     tables: tuple[tuple[str, str], ...] = (),
 ) -> tuple[float, list[Swing]]:
     """:func:`swings` of a comparison row's scenario over its declared uncertainty ranges,
-    with the row's calibrated rates (no second calibration)."""
-    from forceratio.scenarios import load
+    with the calibrated values the row was run with (the whole-record fit's shared
+    parameters, from the shipped or cached calibration: no second calibration)."""
     from forceratio.scenarios.build import sweepable
-    from forceratio.scenarios.calibrate import free_parameters
+    from forceratio.scenarios.session import Session
     from forceratio.sweeps.design import Design
 
-    prep = load(name, list(sets), dict(tables))
-    free = free_parameters(prep) if row.get("calibrated") else []
-    calibration = tuple(sorted((k, float(str(row[k]))) for k in free))
+    session = Session(dict(tables))
+    prep = session.prepare(name, list(sets))
+    rates = session.rates(prep) if row.get("calibrated") else None
+    calibration = tuple(sorted((rates or {}).items()))
     spec = SweepSpec(name, Design("random", (), 1, 0), sets, tables, calibration)
     base = sweepable(prep, dict(calibration))
     return swings(spec, base, prep.scenario.uncertainty)
