@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
+from scipy.special import betaincinv  # the beta quantile, without importing scipy.stats
 
 from forceratio.calibration.mode import Seed, seed_sequence
 from forceratio.calibration.result import CalibrationResult
@@ -76,6 +76,6 @@ def probability_interval(successes: int, n: int, level: float = 0.95) -> tuple[f
     if n < 1 or not 0 <= successes <= n:
         raise InputError("successes", f"need 0 <= successes <= n, n >= 1; got {successes}, {n}")
     a, b = successes + 0.5, n - successes + 0.5
-    lo = 0.0 if successes == 0 else float(stats.beta.ppf(0.5 - level / 2, a, b))
-    hi = 1.0 if successes == n else float(stats.beta.ppf(0.5 + level / 2, a, b))
+    lo = 0.0 if successes == 0 else float(betaincinv(a, b, 0.5 - level / 2))
+    hi = 1.0 if successes == n else float(betaincinv(a, b, 0.5 + level / 2))
     return successes / n, lo, hi

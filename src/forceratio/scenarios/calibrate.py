@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize, stats
+from scipy import optimize
 
 from forceratio.calibration import CalibrationResult
 from forceratio.errors import InputError
@@ -170,6 +170,8 @@ def calibrate(
         s2 = float(np.sum(res.fun**2)) / dof if dof > 0 else np.nan
         cov = s2 * np.linalg.inv(jac.T @ jac)
         se = np.sqrt(np.clip(np.diag(cov), 0, None))
+        from scipy import stats  # only here: scipy.stats costs a second or more to import
+
         tq = float(stats.t.ppf(0.975, dof)) if dof > 0 else np.nan
     except np.linalg.LinAlgError:
         se, tq = np.full(p, np.nan), np.nan
