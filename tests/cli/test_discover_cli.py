@@ -13,18 +13,7 @@ from forceratio.cli.app import app
 
 runner = CliRunner()
 SCN = "strike-12june-strip"
-# The strike with issue 13's capture flow and depth rule off (the first version's mechanisms):
-# its outcome then turns on German quality, which these tests of the CLI need; with them on,
-# the rebuilt strike wins in every sample of these ranges.
-FIRST_VERSION = [
-    "--set",
-    "operations.capture.rate.Germany=0",
-    "--set",
-    "operations.capture.rate.USSR=0",
-    "--set",
-    "operations.outcome.depth_km=100000",
-]
-VARY = [*FIRST_VERSION, "--vary", "modifiers.quality.Germany=0.31:14.78", "--vary",
+VARY = ["--vary", "modifiers.quality.Germany=0.31:14.78", "--vary",
         "modifiers.posture.unprepared_factor=0.5:1"]  # fmt: skip
 
 
@@ -67,10 +56,10 @@ def test_from_a_sweep_directory_and_the_table(tmp_path: Path) -> None:
               "--no-progress"],
     )  # fmt: skip
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["discover", SCN, "--from", str(out), "--outcome", "defender"])
+    r = runner.invoke(app, ["discover", SCN, "--from", str(out), "--outcome", "winner"])
     assert r.exit_code == 0, r.output
-    assert "Box 1: the defender wins" in r.stdout
-    assert "In words: the defender wins when" in r.stdout
+    assert "Box 1: the attacker wins" in r.stdout
+    assert "In words: the attacker wins when" in r.stdout
 
 
 @pytest.mark.parametrize(
