@@ -81,6 +81,12 @@ class ForcePart(_Strict):
         return self
 
 
+def _days_in_order(start_day: float, end_day: float) -> None:
+    """An arrival window (of an :class:`Arrival` or a :class:`Presence`) must not be empty."""
+    if end_day <= start_day:
+        raise ValueError(f"end_day {end_day:g} must be after start_day {start_day:g}")
+
+
 class Arrival(_Strict):
     """Strength that arrives evenly between two days (for instance German divisions still in
     transit on 12 June); the amount is the sum of ``parts`` and must be >= 0."""
@@ -92,8 +98,7 @@ class Arrival(_Strict):
 
     @model_validator(mode="after")
     def _order(self) -> Arrival:
-        if self.end_day <= self.start_day:
-            raise ValueError(f"end_day {self.end_day:g} must be after start_day {self.start_day:g}")
+        _days_in_order(self.start_day, self.end_day)
         return self
 
 
@@ -333,8 +338,7 @@ class Presence(_Strict):
 
     @model_validator(mode="after")
     def _order(self) -> Presence:
-        if self.end_day <= self.start_day:
-            raise ValueError(f"end_day {self.end_day:g} must be after start_day {self.start_day:g}")
+        _days_in_order(self.start_day, self.end_day)
         return self
 
 
