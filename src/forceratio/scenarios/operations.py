@@ -19,7 +19,8 @@ recorded every :data:`GRID` days (:mod:`forceratio.simulator.operational`); a ru
 records that grid when a flow is on or ``operational=True`` is asked for, so that a
 scenario at the neutral values runs exactly as before.  The engine stops at every
 recorded day, so the grid is coarse (a day); the quadratures run on a grid :data:`REFINE`
-times finer, the strengths interpolated linearly between the recorded days and the fire
+times finer, the strengths interpolated linearly between the recorded days (as weights on
+the recorded days: the fine grid costs (N, T) work, not (N, T, K)) and the fire
 multipliers taken exactly there (the rates' kinks, at the surprise's end, the capture
 switch, the advance threshold and cap, are what needs the fine grid; the strengths
 themselves are smooth: their linear interpolation over a day is off by about
@@ -35,7 +36,13 @@ from numpy.typing import NDArray
 
 from forceratio.scenarios.build import Built
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
-from forceratio.simulator.operational import Flows, depth, split_losses
+from forceratio.simulator.operational import (
+    Flows,
+    capture_share,
+    cumulative,
+    depth,
+    split_losses,
+)
 from forceratio.simulator.result import BLUE, RED, T_MAX
 
 FloatArray = NDArray[np.float64]
@@ -66,47 +73,31 @@ class Operational:
 
 
 def _multiplier_at(knots: FloatArray, values: FloatArray, times: FloatArray) -> FloatArray:
-    """The piecewise-linear fire multiplier (N, M) at ``times``, shape (N, T) (held at its
-    end values outside the knots)."""
-    if knots.ndim == 1:
-        if knots.size == 1:
-            return np.repeat(values[:, :1], times.size, axis=1)
-        lo, w = _bracket(knots, times)
-        return np.asarray(values[:, lo] * (1.0 - w) + values[:, lo + 1] * w, dtype=float)
-    return np.stack([np.interp(times, k, v) for k, v in zip(knots, values, strict=True)])
+    """The piecewise-linear fire multiplier (N, M) with knots (M,) or (N, M) (increasing)
+    at ``times``, shape (N, T) (held at its end values outside the knots)."""
+    kn = np.atleast_2d(knots)
+    out = np.repeat(values[:, :1], times.size, axis=1)
+    for j in range(kn.shape[1] - 1):  # each segment adds its rise, clipped to [0, 1] of it
+        lo, hi = kn[:, j : j + 1], kn[:, j + 1 : j + 2]
+        out += (values[:, j + 1 : j + 2] - values[:, j : j + 1]) * np.clip(
+            (times - lo) / (hi - lo), 0.0, 1.0
+        )
+    return out
 
 
-def _bracket(grid: FloatArray, times: FloatArray) -> tuple[NDArray[np.int64], FloatArray]:
-    """For each of ``times``: the index of the grid interval holding it and the weight of
-    its right end (linear interpolation; clamped to the grid's ends)."""
-    t = np.clip(times, grid[0], grid[-1])
-    lo = np.clip(np.searchsorted(grid, t, side="right") - 1, 0, grid.size - 2)
-    w = (t - grid[lo]) / (grid[lo + 1] - grid[lo])
-    return lo.astype(np.int64), np.asarray(w, dtype=float)
-
-
-def refine(days: FloatArray, factor: int) -> tuple[FloatArray, NDArray[np.int64]]:
+def refine(days: FloatArray, factor: int) -> tuple[FloatArray, FloatArray]:
     """``factor`` equal sub-intervals in each interval of ``days``: (the fine grid, the
-    index of each of ``days`` in it)."""
+    (fine, days) matrix P with ``f @ P.T`` f at ``days`` linearly interpolated to it)."""
     if days.size < 2 or factor <= 1:
-        return days, np.arange(days.size)
+        return days, np.eye(days.size)
     frac = np.arange(factor) / factor
-    fine = np.concatenate([days[:-1, None] + np.diff(days)[:, None] * frac, days[-1:, None]],
-                          axis=None)  # fmt: skip
-    return np.asarray(fine, dtype=float), np.arange(days.size) * factor
-
-
-def interpolate(a: FloatArray, days: FloatArray, fine: FloatArray, axis: int) -> FloatArray:
-    """``a`` sampled at ``days`` along ``axis``, linearly interpolated to ``fine``."""
-    if fine.size == days.size:
-        return a
-    lo, w = _bracket(days, fine)
-    shape = [1] * a.ndim
-    shape[axis] = w.size
-    wb = w.reshape(shape)
-    return np.asarray(
-        np.take(a, lo, axis=axis) * (1.0 - wb) + np.take(a, lo + 1, axis=axis) * wb, dtype=float
-    )
+    fine = np.append(days[:-1, None] + np.diff(days)[:, None] * frac, days[-1])
+    lo = np.minimum(np.arange(fine.size) // factor, days.size - 2)
+    w = (fine - days[lo]) / (days[lo + 1] - days[lo])
+    p = np.zeros((fine.size, days.size))
+    p[np.arange(fine.size), lo] = 1.0 - w
+    p[np.arange(fine.size), lo + 1] = w
+    return fine, p
 
 
 def _flows_rows(f: Flows | None, n: int, r: int, s: int) -> Flows:
@@ -141,16 +132,16 @@ def operational(
     ``t_end``, ``end_code``, ``win_code`` (N, R, S); ``losses`` side -> (N, R, K);
     ``start_power``/``end_power`` side -> (N, R); ``men`` side -> (N, R) the men the
     side had (start and arrivals); ``margin_winner`` the attrition-margin winner."""
-    n, r, s, _, k = traj["USSR"].shape
+    n, r, s, t0, k = traj["USSR"].shape
     coarse = days
-    days, keep_t = refine(coarse, REFINE)
+    days, proj = refine(coarse, REFINE)
+    keep_t = np.arange(t0) * (days.size - 1) // max(t0 - 1, 1)
     t = days.size
-    traj = {sd: interpolate(traj[sd], coarse, days, axis=3) for sd in SIDES}
     m = n * r * s
     te = t_end.reshape(m)
     eff: dict[str, FloatArray] = {}
     for side in SIDES:
-        power = np.einsum("nrstk,nk->nrst", traj[side], b.weights)
+        power = np.einsum("nrstk,nk->nrst", traj[side], b.weights) @ proj.T
         mult = _multiplier_at(b.knots, b.multipliers[side], days)  # (N, T)
         eff[side] = (power * mult[:, None, None, :]).reshape(m, t)
     eng_sides = {"USSR": b.engagement.red, "Germany": b.engagement.blue}
@@ -159,20 +150,23 @@ def operational(
     for side in SIDES:
         enemy = "Germany" if side == "USSR" else "USSR"
         flows = _flows_rows(eng_sides[side].flows, n, r, s)
+        own = traj[side].reshape(m, t0, k)
         if flows.active:
+            eps = capture_share(eff[side], eff[enemy], flows)
             cap, nc = split_losses(
-                days, te, traj[side].reshape(m, t, k), eff[side], eff[enemy], flows,
-                running=True,
+                days, te, own, eff[side], eff[enemy], flows, project=proj, eps=eps
             )  # fmt: skip
+            by_day = cumulative(eps * (own[:, :, pk] @ proj.T), days, te).reshape(n, r, s, t)
         else:  # no flow: nothing captured or lost without combat (and nothing to sum)
-            cap = nc = np.zeros((m, t, k))
-        cap_men_s[side] = cap[:, :, pk].reshape(n, r, s, t)[..., keep_t]
-        cap_men = cap[:, :, pk].reshape(n, r, s, t).sum(axis=2)  # (N, R, T)
+            cap = nc = np.zeros((m, k))
+            by_day = np.zeros((n, r, s, t))
+        cap_men_s[side] = by_day[..., keep_t]
+        cap_men = by_day.sum(axis=2)  # (N, R, T)
         share = b.par["operations.outcome.captured_share"][:, None, None]
         over = cap_men > share * men[side][:, :, None]
         first_capture[side] = np.where(over.any(axis=2), days[np.argmax(over, axis=2)], np.inf)
-        captured[side] = cap[:, -1].reshape(n, r, s, k).sum(axis=2)
-        noncombat[side] = nc[:, -1].reshape(n, r, s, k).sum(axis=2)
+        captured[side] = cap.reshape(n, r, s, k).sum(axis=2)
+        noncombat[side] = nc.reshape(n, r, s, k).sum(axis=2)
         fire[side] = np.maximum(losses[side] - captured[side] - noncombat[side], 0.0)
     attacker = scn.attacker
     defender = "Germany" if attacker == "USSR" else "USSR"

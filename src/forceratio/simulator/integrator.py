@@ -73,7 +73,7 @@ def step_inputs(
             if m[0, i] <= t:
                 s = i
             else:
-                nxt = min(nxt, m[0, i])
+                nxt = m[0, i] if m[0, i] < nxt else nxt
                 break
         par[6 + 3 * side] = m[1, s]
         par[7 + 3 * side] = m[2, s]
@@ -170,13 +170,16 @@ def run_chunk(
                     tau = np.inf
                     rate_r = -side_sum(k[0], par, o_w_r, 0, kr)
                     rate_b = -side_sum(k[0], par, o_w_b, kr, kb)
+                    # no min()/max() in the kernels: numba's builtin ones compile slowly
                     if rate_r > 0.0:
-                        tau = min(tau, side_sum(y, par, o_w_r, 0, kr) / rate_r)
+                        x = side_sum(y, par, o_w_r, 0, kr) / rate_r
+                        tau = x if x < tau else tau
                     if rate_b > 0.0:
-                        tau = min(tau, side_sum(y, par, o_w_b, kr, kb) / rate_b)
-                    h = min(FIRST_STEP_FRACTION * tau, t_max)
+                        x = side_sum(y, par, o_w_b, kr, kb) / rate_b
+                        tau = x if x < tau else tau
+                    h = t_max if t_max < FIRST_STEP_FRACTION * tau else FIRST_STEP_FRACTION * tau
             steps += 1
-            t_stop = min(stops[sp], nxt)
+            t_stop = nxt if nxt < stops[sp] else stops[sp]
             gap = t_stop - t
             reach = h >= gap
             hh = gap if reach else h
@@ -185,16 +188,18 @@ def run_chunk(
                 break
             err = dopri_step(t, hh, y, k, y_new, y_stage, atol[n], rtol, par, kr, scratch, tab)
             if err > 1.0:
-                h = hh * max(MIN_FACTOR, SAFETY * err**ERROR_EXPONENT)
+                x = SAFETY * err**ERROR_EXPONENT
+                h = hh * (x if x > MIN_FACTOR else MIN_FACTOR)
                 continue
-            factor = MAX_FACTOR if err == 0.0 else min(MAX_FACTOR, SAFETY * err**ERROR_EXPONENT)
-            h_next = max(h, hh * factor) if reach else hh * factor
+            x = MAX_FACTOR if err == 0.0 else SAFETY * err**ERROR_EXPONENT
+            g = hh * (x if x < MAX_FACTOR else MAX_FACTOR)
+            h_next = (g if g > h else h) if reach else g
             out_r = side_sum(y_new, par, o_w_r, 0, kr) <= lev_r
             out_b = side_sum(y_new, par, o_w_b, kr, kb) <= lev_b
             if out_r or out_b:  # a side reached its level within the step: when?
                 th_r = cross_time(k, y, par, o_w_r, 0, kr, hh, lev_r, tab) if out_r else np.inf
                 th_b = cross_time(k, y, par, o_w_b, kr, kb, hh, lev_b, tab) if out_b else np.inf
-                th = min(th_r, th_b)
+                th = th_b if th_b < th_r else th_r
                 draw = abs(th_r - th_b) <= DRAW_FRACTION
                 out_r, out_b = th_r <= th_b or draw, th_b <= th_r or draw
                 dense_state(k, y, hh, th, y_new, tab)

@@ -217,7 +217,8 @@ def dopri_step(
         err = 0.0
         for j in range(n_st):
             err += tab[j, COL_E] * k[j, i]
-        sc = atol[i] + rtol * max(abs(y[i]), abs(y_new[i]))
+        a, b = abs(y[i]), abs(y_new[i])
+        sc = atol[i] + rtol * (b if b > a else a)  # no max(): it compiles slowly
         norm += (h * err / sc) ** 2
     return float(np.sqrt(norm / d))
 
@@ -273,7 +274,7 @@ def locate(c0: float, c1: float, c2: float, c3: float, s0: float, level: float) 
         return 1.0
     lo, hi = 0.0, 1.0
     th = f_lo / (f_lo - f_hi) if f_lo - f_hi > 0.0 else 1.0
-    th = min(max(th, 0.0), 1.0)
+    th = 0.0 if th < 0.0 else 1.0 if th > 1.0 else th
     for _ in range(ROOT_ITERATIONS):
         val = f_lo + th * (c0 + th * (c1 + th * (c2 + th * c3)))
         der = c0 + th * (2.0 * c1 + th * (3.0 * c2 + th * 4.0 * c3))

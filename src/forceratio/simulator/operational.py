@@ -98,29 +98,46 @@ def make_flows(
 
 def capture_rate(rho: FloatArray, c: FloatArray, star: FloatArray, width: FloatArray) -> FloatArray:
     """The capture rate per day at effective strength ratio ``rho`` (enemy over own):
-    ``c / (1 + exp(-(ln rho - ln star) / width))``, a step at ``star`` when width is 0."""
+    ``c / (1 + exp(-(ln rho - ln star) / width))`` = ``c / (1 + (star / rho)**(1 / width))``,
+    a step at ``star`` when width is 0."""
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        z = np.log(rho) - np.log(star)
-        smooth = c / (1.0 + np.exp(-z / np.where(width > 0, width, 1.0)))
-        out = np.where(width > 0, smooth, np.where(z >= 0, c, 0.0))
+        smooth = c / (1.0 + np.power(star / rho, 1.0 / np.where(width > 0, width, 1.0)))
+        out = np.where(width > 0, smooth, np.where(rho >= star, c, 0.0))
     return np.asarray(np.where(np.isfinite(rho) & (rho > 0), out, 0.0), dtype=float)
+
+
+def _span(times: FloatArray, t_end: FloatArray) -> FloatArray:
+    return np.clip(np.minimum(times[None, 1:], t_end[:, None]) - times[None, :-1], 0.0, None)
 
 
 def cumulative(f: FloatArray, times: FloatArray, t_end: FloatArray) -> FloatArray:
     """Integral from 0 to each of ``times`` (and never past the run's end ``t_end``, after
-    which trajectories are held) of f sampled at ``times`` (axis 1), by the trapezoid
-    rule; same shape as f."""
-    lo, hi = times[:-1], times[1:]
-    span = np.clip(np.minimum(hi[None, :], t_end[:, None]) - lo[None, :], 0.0, None)
-    mid = 0.5 * (f[:, :-1] + f[:, 1:])
-    span = span.reshape(span.shape + (1,) * (f.ndim - 2))
+    which trajectories are held) of f (N, T) sampled at ``times``, by the trapezoid rule."""
+    span = _span(times, t_end)
     out = np.zeros_like(f, dtype=float)
-    out[:, 1:] = np.cumsum(span * mid, axis=1)
+    np.cumsum(span * 0.5 * (f[:, :-1] + f[:, 1:]), axis=1, out=out[:, 1:])
     return out
 
 
-def _trapezoid(f: FloatArray, times: FloatArray, t_end: FloatArray) -> FloatArray:
-    return np.asarray(cumulative(f, times, t_end)[:, -1], dtype=float)
+def trapezoid_weights(times: FloatArray, t_end: FloatArray) -> FloatArray:
+    """(N, T) weights w with ``(w * f).sum(axis=1)`` the last of :func:`cumulative` (f)."""
+    span = _span(times, t_end)
+    w = np.zeros((t_end.size, times.size))
+    w[:, :-1] = 0.5 * span
+    w[:, 1:] += 0.5 * span
+    return w
+
+
+def capture_share(own_power: FloatArray, enemy_power: FloatArray, flows: Flows) -> FloatArray:
+    """The capture rate per day (N, T) at the effective strengths (N, T) of the side and
+    its enemy (weighted strength times fire multiplier): 0 where the side has none."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = np.where(own_power > 0, enemy_power / own_power, np.inf)
+    eps = capture_rate(
+        rho, flows.capture_rate[:, None], flows.capture_ratio[:, None],
+        flows.capture_width[:, None],
+    )  # fmt: skip
+    return np.where(own_power > 0, eps, 0.0)
 
 
 def split_losses(
@@ -131,28 +148,27 @@ def split_losses(
     enemy_power: FloatArray,
     flows: Flows,
     *,
-    running: bool = False,
+    project: FloatArray | None = None,
+    eps: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """(captured, non-combat) losses of one side per category, shape (N, K) (or (N, T, K)
-    by each of ``times`` with ``running``), by the trapezoid rule over the recorded
-    trajectory.
+    """(captured, non-combat) losses of one side per category by each run's end, shape
+    (N, K), by the trapezoid rule over ``times``.
 
-    ``own`` (N, T, K) is the side's strength at ``times``; ``own_power``/``enemy_power``
-    (N, T) the effective strengths (weighted strength times fire multiplier) the capture
-    switch compares.  The rest of the side's losses is fire.  The error is that of the
-    trapezoid rule on the grid: record the trajectory densely (a quarter of a day).
+    ``own`` (N, T0, K) is the side's strength at ``times`` (T0 = T), or at coarser times
+    from which ``own @ project.T`` interpolates it (``project`` (T, T0)); ``own_power``,
+    ``enemy_power`` (N, T) the effective strengths the capture switch compares
+    (:func:`capture_share`; ``eps`` if given).  The rest of the side's losses is fire.
+    The error is that of the trapezoid rule: record the trajectory densely.  The sums are
+    weights on ``own``, so a finer grid costs (N, T) work, not (N, T, K).
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rho = np.where(own_power > 0, enemy_power / own_power, np.inf)
-    eps = capture_rate(
-        rho, flows.capture_rate[:, None], flows.capture_ratio[:, None],
-        flows.capture_width[:, None],
-    )  # fmt: skip
-    eps = np.where(own_power > 0, eps, 0.0)
-    sum_up = cumulative if running else _trapezoid
-    captured = sum_up(eps[:, :, None] * own, times, t_end)
-    noncombat = sum_up(flows.noncombat[:, None, :] * own, times, t_end)
-    return captured, noncombat
+    w = trapezoid_weights(times, t_end)
+    if eps is None:
+        eps = capture_share(own_power, enemy_power, flows)
+    both = np.stack([w * eps, w])
+    if project is not None:
+        both = both @ project
+    captured, kept = np.einsum("snt,ntk->snk", both, own)
+    return captured, flows.noncombat * kept
 
 
 def advance_rate(
@@ -182,4 +198,5 @@ def depth(
     with np.errstate(divide="ignore", invalid="ignore"):
         rho = np.where(defender_power > 0, attacker_power / defender_power, np.inf)
     v = advance_rate(rho, scale[:, None], exponent[:, None], cap[:, None])
-    return (cumulative if running else _trapezoid)(v, times, t_end)
+    x = cumulative(v, times, t_end)
+    return x if running else x[:, -1]
