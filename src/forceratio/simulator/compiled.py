@@ -127,13 +127,10 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
 
 @functools.cache
 def _link_only_compiler() -> Any:
-    """numba's compiler for the helpers, whose code is only ever linked into the entry
-    points: numba optimises each function's code library with the code of every helper it
-    calls linked in, and makes machine code of it, so a helper three calls deep was
-    optimised and compiled four times, once per library that contains it (about half the
-    LLVM work of the engine's compile).  Here a helper's library stays LLVM IR after
-    numba's function-level passes (which LLVM's inlining needs); the entry point's
-    library, which links them all, is optimised and compiled once, with the same passes."""
+    """numba's compiler for the helpers, whose code is only linked into the entry points:
+    numba optimises and makes machine code of each library with every helper it calls
+    linked in (a helper three calls deep, four times).  Here a helper's library stays LLVM
+    IR after the function-level passes; the entry point's library is optimised once."""
     from numba.core import codegen, compiler, compiler_machinery, typed_passes
 
     class LinkOnlyLibrary(codegen.JITCodeLibrary):

@@ -153,13 +153,12 @@ def flows(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, o:
     """Add the operational loss flows of one run at (t, y) to the loss rates ``out``
     (issue 13; every flow is off at its neutral value 0, which leaves the law untouched).
 
-    * Capture (encirclement): each category of a side loses ``eps * y`` a day, with
-      ``eps = c / (1 + exp(-(ln rho - ln rho_star) / width))`` (``width`` 0: a step at
-      ``rho_star``), where ``rho`` is the enemy's weighted strength times its fire
-      multiplier over the side's own (surprise, posture and quality enter through the
-      multipliers).  ASSUMPTION: no published capture form was found
-      (docs/design/issue13-mechanisms.md, section 2); c, rho_star and width are swept and
-      calibrated.  Par at ``o``: red's c, rho_star, width, then blue's.
+    * Capture (encirclement): each category of a side loses ``eps * y`` a day, ``eps = c /
+      (1 + exp(-(ln rho - ln rho_star) / width))`` (``width`` 0: a step at ``rho_star``),
+      rho the enemy's weighted strength times its fire multiplier over the side's own.
+      ASSUMPTION: no published capture form was found (docs/design/issue13-mechanisms.md,
+      section 2); c, rho_star, width are swept and calibrated.  Par at ``o``: red's c,
+      rho_star, width, then blue's.
     * Non-combat losses (breakdown, abandonment in movement): category i loses
       ``b_i * y_i`` a day while the run lasts (par at ``o + 6 + i``).
     """

@@ -42,21 +42,12 @@ def _per_run(name: str, v: ArrayLike, n: int) -> FloatArray:
 
 @dataclass(frozen=True)
 class Flows:
-    """One side's operational loss flows over a batch of N runs.
-
-    Attributes
-    ----------
-    capture_rate : ndarray, shape (N,)
-        c, per day: the share of each of the side's categories captured a day when the
-        enemy's effective strength far exceeds ``capture_ratio`` times its own (0: off).
-    capture_ratio : ndarray, shape (N,)
-        rho_star, the enemy-to-own effective strength ratio at which capture runs at half
-        its rate (> 0).
-    capture_width : ndarray, shape (N,)
-        Width of the logistic switch in ln rho (0: a step at rho_star).
-    noncombat : ndarray, shape (N, K)
-        Non-combat loss rate of each category, per day (breakdown, abandonment).
-    """
+    """One side's operational loss flows over a batch of N runs: ``capture_rate`` (N,) c,
+    the share of each category captured a day when the enemy's effective strength far
+    exceeds ``capture_ratio`` (N,) rho_star times its own (0: off; at rho_star, half of
+    c); ``capture_width`` (N,) the width of the logistic switch in ln rho (0: a step at
+    rho_star); ``noncombat`` (N, K) each category's non-combat loss rate per day
+    (breakdown, abandonment)."""
 
     capture_rate: FloatArray
     capture_ratio: FloatArray
@@ -151,16 +142,11 @@ def split_losses(
     project: FloatArray | None = None,
     eps: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """(captured, non-combat) losses of one side per category by each run's end, shape
-    (N, K), by the trapezoid rule over ``times``.
-
-    ``own`` (N, T0, K) is the side's strength at ``times`` (T0 = T), or at coarser times
-    from which ``own @ project.T`` interpolates it (``project`` (T, T0)); ``own_power``,
-    ``enemy_power`` (N, T) the effective strengths the capture switch compares
-    (:func:`capture_share`; ``eps`` if given).  The rest of the side's losses is fire.
-    The error is that of the trapezoid rule: record the trajectory densely.  The sums are
-    weights on ``own``, so a finer grid costs (N, T) work, not (N, T, K).
-    """
+    """(captured, non-combat) losses (N, K) of one side by each run's end, by the trapezoid
+    rule over ``times`` (the rest of its losses is fire).  ``own`` (N, T0, K): its strength
+    at ``times``, or at coarser times that ``project`` (T, T0) interpolates (taken as
+    weights on ``own``: (N, T) work, not (N, T, K)); ``own_power``/``enemy_power`` (N, T):
+    the effective strengths the capture switch compares (:func:`capture_share`; ``eps``)."""
     w = trapezoid_weights(times, t_end)
     if eps is None:
         eps = capture_share(own_power, enemy_power, flows)

@@ -57,44 +57,30 @@ def _multiplier_table(side: Side, n: int) -> FloatArray:
 
 @dataclass(frozen=True)
 class RunTable:
-    """Every input of N deterministic runs, as the kernels read them.
+    """Every input of N deterministic runs, as the kernels read them.  Arrays whose first
+    dimension is 1 are shared by all runs; D = Kr + Kb is the length of the state (red's
+    categories, then blue's).
 
-    Arrays whose first dimension is 1 are shared by all runs.  D = Kr + Kb is the length of
-    the state (red's categories, then blue's).
-
-    Attributes
-    ----------
-    y0 : (N, D)
-        Initial strength per category, after arrivals at t = 0.
-    par : (N or 1, P)
-        Each run's parameters in the kernels' layout (:func:`.kernel.layout`): the law's
-        exponents red_p, red_q, blue_p, blue_q, the fixed-allocation flags, six slots for a
-        step's multiplier pieces, the kill rates per unit and day (``Side.kill_rates``,
-        red's Kr x Kb then blue's Kb x Kr), the category weights, the fixed allocations
-        (zeros under proportional fire), Kr + Kb slots for the arrival rates in force and
-        the operational flows (:func:`.kernel.flows`; zeros when there are none).
-    level : (N, 2)
-        Weighted strength at which red (column 0) and blue (1) are out (the end rule).
-    by_breakpoint : (N, 2)
-        1 where that level is the side's breakpoint, 0 where it is its annihilation level.
-    atol : (N, D)
-        Absolute tolerance per category.
-    mult_r, mult_b : (N or 1, 3, S)
-        Multiplier segments (starts, base, slope) of red's and blue's kill rates.
-    arr_knots_r, arr_knots_b : (L+1,)
-        Boundaries of the constant arrival-rate intervals (days); may be empty.
-    arr_rates_r, arr_rates_b : (N or 1, L, K)
-        Arrivals per day in each interval.
-    stops : (P,)
-        Times (days) no step crosses: output times, arrivals, rate changes and t_max (last).
-    out_of_stop : (P,) int
-        Index into ``times`` of each stop, or -1.
-    imp_r, imp_b : (P,) int
-        Index of the discrete arrival at each stop, or -1.
-    amt_r, amt_b : (N or 1, M, K)
-        Strength arriving with each discrete arrival.
-    times : (T,)
-        Output times (days).
+    * ``y0`` (N, D): initial strength per category, after arrivals at t = 0.
+    * ``par`` (N or 1, P): each run's parameters in the kernels' layout
+      (:func:`.kernel.layout`): the law's exponents red_p, red_q, blue_p, blue_q, the
+      fixed-allocation flags, six slots for a step's multiplier pieces, the kill rates per
+      unit and day (``Side.kill_rates``, red's Kr x Kb then blue's Kb x Kr), the category
+      weights, the fixed allocations (zeros under proportional fire), Kr + Kb slots for the
+      arrival rates in force and the operational flows (:func:`.kernel.flows`; zeros when
+      there are none).
+    * ``level`` (N, 2): weighted strength at which red (column 0) and blue (1) are out;
+      ``by_breakpoint`` (N, 2): 1 where that is the side's breakpoint, 0 where it is its
+      annihilation level; ``atol`` (N, D): absolute tolerance per category.
+    * ``mult_r``, ``mult_b`` (N or 1, 3, S): multiplier segments (starts, base, slope).
+    * ``arr_knots_r``, ``arr_knots_b`` (L+1,): boundaries of the constant arrival-rate
+      intervals (days; may be empty); ``arr_rates_r``, ``arr_rates_b`` (N or 1, L, K):
+      arrivals per day in each.
+    * ``stops`` (P,): times (days) no step crosses: output times, arrivals, rate changes
+      and t_max (last); ``out_of_stop`` (P,) int: index into ``times`` of each, or -1;
+      ``imp_r``, ``imp_b`` (P,) int: index of the discrete arrival at each, or -1.
+    * ``amt_r``, ``amt_b`` (N or 1, M, K): strength arriving with each discrete arrival;
+      ``times`` (T,): output times (days).
     """
 
     y0: FloatArray
