@@ -25,7 +25,8 @@ def test_split_on_a_coarse_trajectory_equals_the_direct_quadrature(seed: int) ->
     rng = np.random.default_rng(seed)
     n, k = 5, 3
     coarse = np.concatenate([[0.0], np.sort(rng.uniform(0.1, 20.0, 7)), [21.0]])
-    fine, proj = refine(coarse, 4)
+    fine, to_fine = refine(coarse, 4)
+    assert to_fine is not None
     own = rng.uniform(0.0, 1e4, (n, coarse.size, k))
     own_power = rng.uniform(0.0, 2.0, (n, fine.size)) * (rng.random((n, fine.size)) > 0.1)
     enemy_power = rng.uniform(0.0, 4.0, (n, fine.size))
@@ -35,7 +36,7 @@ def test_split_on_a_coarse_trajectory_equals_the_direct_quadrature(seed: int) ->
         capture_width=np.where(rng.random(n) < 0.4, 0.0, rng.uniform(0.05, 0.5, n)),
         noncombat=rng.uniform(0, 0.05, (n, k)),
     )  # fmt: skip
-    cap, nc = split_losses(fine, t_end, own, own_power, enemy_power, flows, project=proj)
+    cap, nc = split_losses(fine, t_end, own, own_power, enemy_power, flows, project=to_fine)
     for i in range(n):
         dense = np.stack([np.interp(fine, coarse, own[i, :, j]) for j in range(k)], axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -52,6 +53,22 @@ def test_split_on_a_coarse_trajectory_equals_the_direct_quadrature(seed: int) ->
             assert cap[i, j] == pytest.approx(want, rel=1e-10, abs=1e-9)
             want_nc = flows.noncombat[i, j] * _direct_trapezoid(dense[:, j], fine, t_end[i])
             assert nc[i, j] == pytest.approx(want_nc, rel=1e-10, abs=1e-9)
+
+
+def test_refined_grid_interpolates_and_sums_back() -> None:
+    rng = np.random.default_rng(4)
+    coarse = np.array([0.0, 1.0, 2.5, 3.0, 7.0])
+    fine, to_fine = refine(coarse, 4)
+    assert to_fine is not None
+    np.testing.assert_allclose(fine[::4], coarse)
+    a = rng.normal(size=(3, coarse.size))
+    want = np.stack([np.interp(fine, coarse, row) for row in a])
+    np.testing.assert_allclose(to_fine(a), want, rtol=1e-14, atol=1e-14)
+    f = rng.normal(size=(3, fine.size))  # the transpose: <f, to_fine(a)> = <back(f), a>
+    np.testing.assert_allclose(
+        (f * to_fine(a)).sum(axis=1), (to_fine(f, back=True) * a).sum(axis=1), rtol=1e-12
+    )
+    assert refine(coarse, 1)[1] is None
 
 
 def test_capture_rate_is_the_logistic_in_log_ratio() -> None:

@@ -29,6 +29,7 @@ h^2 |y''| / 8, below 0.1% at 1941's loss rates).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,19 +86,29 @@ def _multiplier_at(knots: FloatArray, values: FloatArray, times: FloatArray) -> 
     return out
 
 
-def refine(days: FloatArray, factor: int) -> tuple[FloatArray, FloatArray]:
-    """``factor`` equal sub-intervals in each interval of ``days``: (the fine grid, the
-    (fine, days) matrix P with ``f @ P.T`` f at ``days`` linearly interpolated to it)."""
+def refine(days: FloatArray, factor: int) -> tuple[FloatArray, Callable[..., FloatArray] | None]:
+    """``factor`` equal sub-intervals in each interval of ``days``: the fine grid, and
+    ``to_fine(a)``, ``a`` (..., T0) at ``days`` linearly interpolated to it (``None`` when
+    the grid is not refined); ``to_fine(f, back=True)`` is its transpose, weights (..., T)
+    on the fine grid summed back onto ``days`` (no matrix product: BLAS threads would
+    compete with the engine's)."""
     if days.size < 2 or factor <= 1:
-        return days, np.eye(days.size)
+        return days, None
     frac = np.arange(factor) / factor
     fine = np.append(days[:-1, None] + np.diff(days)[:, None] * frac, days[-1])
-    lo = np.minimum(np.arange(fine.size) // factor, days.size - 2)
-    w = (fine - days[lo]) / (days[lo + 1] - days[lo])
-    p = np.zeros((fine.size, days.size))
-    p[np.arange(fine.size), lo] = 1.0 - w
-    p[np.arange(fine.size), lo + 1] = w
-    return fine, p
+
+    def to_fine(a: FloatArray, back: bool = False) -> FloatArray:
+        if not back:  # each interval's start and end, weighted by the sub-interval's place
+            inner = a[..., :-1, None] * (1.0 - frac) + a[..., 1:, None] * frac
+            return np.concatenate([inner.reshape(*a.shape[:-1], -1), a[..., -1:]], axis=-1)
+        f = a[..., :-1].reshape(*a.shape[:-1], days.size - 1, factor)
+        out = np.zeros((*a.shape[:-1], days.size))
+        out[..., :-1] = np.einsum("...tj,j->...t", f, 1.0 - frac)
+        out[..., 1:] += np.einsum("...tj,j->...t", f, frac)
+        out[..., -1] += a[..., -1]
+        return out
+
+    return fine, to_fine
 
 
 def _flows_rows(f: Flows | None, n: int, r: int, s: int) -> Flows:
@@ -134,14 +145,15 @@ def operational(
     side had (start and arrivals); ``margin_winner`` the attrition-margin winner."""
     n, r, s, t0, k = traj["USSR"].shape
     coarse = days
-    days, proj = refine(coarse, REFINE)
+    days, to_fine = refine(coarse, REFINE)
+    fine = to_fine or (lambda a, back=False: a)
     keep_t = np.arange(t0) * (days.size - 1) // max(t0 - 1, 1)
     t = days.size
     m = n * r * s
     te = t_end.reshape(m)
     eff: dict[str, FloatArray] = {}
     for side in SIDES:
-        power = np.einsum("nrstk,nk->nrst", traj[side], b.weights) @ proj.T
+        power = fine(np.einsum("nrstk,nk->nrst", traj[side], b.weights))
         mult = _multiplier_at(b.knots, b.multipliers[side], days)  # (N, T)
         eff[side] = (power * mult[:, None, None, :]).reshape(m, t)
     eng_sides = {"USSR": b.engagement.red, "Germany": b.engagement.blue}
@@ -154,9 +166,9 @@ def operational(
         if flows.active:
             eps = capture_share(eff[side], eff[enemy], flows)
             cap, nc = split_losses(
-                days, te, own, eff[side], eff[enemy], flows, project=proj, eps=eps
+                days, te, own, eff[side], eff[enemy], flows, project=to_fine, eps=eps
             )  # fmt: skip
-            by_day = cumulative(eps * (own[:, :, pk] @ proj.T), days, te).reshape(n, r, s, t)
+            by_day = cumulative(eps * fine(own[:, :, pk]), days, te).reshape(n, r, s, t)
         else:  # no flow: nothing captured or lost without combat (and nothing to sum)
             cap = nc = np.zeros((m, k))
             by_day = np.zeros((n, r, s, t))

@@ -13,6 +13,7 @@ the fit to the OPORD-QJM transcription of Dupuy's table, marked transcribed/deri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,20 +140,21 @@ def split_losses(
     enemy_power: FloatArray,
     flows: Flows,
     *,
-    project: FloatArray | None = None,
+    project: Callable[..., FloatArray] | None = None,
     eps: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """(captured, non-combat) losses (N, K) of one side by each run's end, by the trapezoid
     rule over ``times`` (the rest of its losses is fire).  ``own`` (N, T0, K): its strength
-    at ``times``, or at coarser times that ``project`` (T, T0) interpolates (taken as
-    weights on ``own``: (N, T) work, not (N, T, K)); ``own_power``/``enemy_power`` (N, T):
-    the effective strengths the capture switch compares (:func:`capture_share`; ``eps``)."""
+    at ``times``, or at coarser times that ``project`` interpolates (``project(f,
+    back=True)`` sums weights f (..., T) back onto them: (N, T) work, not (N, T, K));
+    ``own_power``/``enemy_power`` (N, T): the effective strengths the capture switch
+    compares (:func:`capture_share`; ``eps``)."""
     w = trapezoid_weights(times, t_end)
     if eps is None:
         eps = capture_share(own_power, enemy_power, flows)
     both = np.stack([w * eps, w])
     if project is not None:
-        both = both @ project
+        both = project(both, back=True)
     captured, kept = np.einsum("snt,ntk->snk", both, own)
     return captured, flows.noncombat * kept
 
