@@ -2,13 +2,14 @@
 
 Each law provides two vectorised functions over N scenarios:
 
-* ``time_to_level(R0, B0, a, b, LR, LB) -> (tR, tB)``: the time at which red falls to
-  ``LR`` and blue to ``LB`` if nothing stopped the battle before; ``inf`` when never.
+* ``level_time(own0, other0, own_k, other_k, level)``: the days until a side of ``own0``
+  units killing ``own_k`` per unit falls to ``level`` above 0 (``inf``: never), if
+  nothing stopped the battle before (the square law's is scalar, compiled);
 * ``trajectory(R0, B0, a, b, t) -> (R, B)``: strengths at times ``t`` (broadcast).
 
 ``a`` is red's per-unit kill rate against blue, ``b`` blue's against red.  All functions
 are safe near a draw and at zero rates: they return ``inf`` (never) rather than NaN, and
-never raise.  The battle's end is ``min(tR, tB, t_max)`` (see :func:`solve`).
+never raise.  The battle's end is the first side's time to its level, or t_max.
 
 References
 ----------
@@ -29,19 +30,8 @@ from forceratio.simulator.result import ANNIHILATION, BLUE, BREAKPOINT, NONE, RE
 FloatArray = NDArray[np.float64]
 S_LO, S_HI = STRENGTH_RANGE
 K_LO, K_HI = RATE_RANGE
-LevelTimes = Callable[
-    [FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray],
-    tuple[FloatArray, FloatArray],
-]
-Trajectory = Callable[
-    [FloatArray, FloatArray, FloatArray, FloatArray, FloatArray], tuple[FloatArray, FloatArray]
-]
-
-
-def _safe_div(num: FloatArray, den: FloatArray, fill: float = np.inf) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out = num / den
-    return np.where(den > 0, out, fill)
+LevelTime = Callable[[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray], FloatArray]
+Trajectory = Callable[..., tuple[FloatArray, FloatArray]]
 
 
 # --------------------------------------------------------------------------------------
@@ -186,19 +176,14 @@ def square_trajectory(
 # --------------------------------------------------------------------------------------
 
 
-def _log1p_over_x(x: FloatArray) -> FloatArray:
+def _over_x(fn: Callable[[FloatArray], FloatArray], x: FloatArray, slope: float) -> FloatArray:
+    """``fn(x) / x``, by its series ``1 + slope * x`` near 0 (log1p: -1/2, expm1: 1/2)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        val = np.log1p(x) / x
-    return np.where(np.abs(x) < 1e-10, 1.0 - 0.5 * x, val)
+        val = fn(x) / x
+    return np.where(np.abs(x) < 1e-10, 1.0 + slope * x, val)
 
 
-def _expm1_over_x(x: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        val = np.expm1(x) / x
-    return np.where(np.abs(x) < 1e-10, 1.0 + 0.5 * x, val)
-
-
-def _linear_level_time(
+def linear_level_time(
     own0: FloatArray, other0: FloatArray, own_k: FloatArray, other_k: FloatArray, level: FloatArray
 ) -> FloatArray:
     # This side loses at other_k * own * other; C is the other side's "advantage".
@@ -206,20 +191,13 @@ def _linear_level_time(
     bl = own_k * level
     b0 = own_k * own0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        t = _log1p_over_x(C / bl) / bl - _log1p_over_x(C / b0) / b0
+        t = _over_x(np.log1p, C / bl, -0.5) / bl - _over_x(np.log1p, C / b0, -0.5) / b0
         # own_k == 0: the other side is frozen, this side decays exponentially.
         t_frozen = np.log(own0 / level) / (other_k * other0)
     reachable = (level > 0) & (C + bl > 0)
     t = np.where(reachable & np.isfinite(t), np.maximum(t, 0.0), np.inf)
     t_frozen = np.where((level > 0) & (other_k * other0 > 0), t_frozen, np.inf)
-    t = np.where(own_k > 0, t, t_frozen)
-    return np.where(own0 <= level, 0.0, t)
-
-
-def linear_time_to_level(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, LR: FloatArray, LB: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    return _linear_level_time(R0, B0, a, b, LR), _linear_level_time(B0, R0, b, a, LB)
+    return np.where(own_k > 0, t, t_frozen)
 
 
 def linear_trajectory(
@@ -227,8 +205,8 @@ def linear_trajectory(
 ) -> tuple[FloatArray, FloatArray]:
     C = a * R0 - b * B0
     with np.errstate(over="ignore", invalid="ignore"):
-        B = B0 / (1.0 + a * R0 * t * _expm1_over_x(C * t))
-        R = R0 / (1.0 + b * B0 * t * _expm1_over_x(-C * t))
+        B = B0 / (1.0 + a * R0 * t * _over_x(np.expm1, C * t, 0.5))
+        R = R0 / (1.0 + b * B0 * t * _over_x(np.expm1, -C * t, 0.5))
     return np.nan_to_num(R, nan=0.0), np.nan_to_num(B, nan=0.0)
 
 
@@ -237,15 +215,12 @@ def linear_trajectory(
 # --------------------------------------------------------------------------------------
 
 
-def logarithmic_time_to_level(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, LR: FloatArray, LB: FloatArray
-) -> tuple[FloatArray, FloatArray]:
+def logarithmic_level_time(
+    own0: FloatArray, other0: FloatArray, own_k: FloatArray, other_k: FloatArray, level: FloatArray
+) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        tR = np.log(R0 / LR) / b
-        tB = np.log(B0 / LB) / a
-    tR = np.where((LR > 0) & (b > 0) & np.isfinite(tR), tR, np.inf)
-    tB = np.where((LB > 0) & (a > 0) & np.isfinite(tB), tB, np.inf)
-    return np.where(R0 <= LR, 0.0, tR), np.where(B0 <= LB, 0.0, tB)
+        t = np.log(own0 / level) / other_k
+    return np.where((level > 0) & (other_k > 0) & np.isfinite(t), t, np.inf)
 
 
 def logarithmic_trajectory(
@@ -259,12 +234,11 @@ def logarithmic_trajectory(
 # --------------------------------------------------------------------------------------
 
 
-def ancient_time_to_level(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, LR: FloatArray, LB: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    tR = _safe_div(R0 - LR, b)
-    tB = _safe_div(B0 - LB, a)
-    return np.where(R0 <= LR, 0.0, tR), np.where(B0 <= LB, 0.0, tB)
+def ancient_level_time(
+    own0: FloatArray, other0: FloatArray, own_k: FloatArray, other_k: FloatArray, level: FloatArray
+) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(other_k > 0, (own0 - level) / other_k, np.inf)
 
 
 def ancient_trajectory(
@@ -273,9 +247,9 @@ def ancient_trajectory(
     return np.maximum(R0 - b * t, 0.0), np.maximum(B0 - a * t, 0.0)
 
 
-CLOSED_FORMS: dict[str, tuple[LevelTimes | None, Trajectory]] = {
+CLOSED_FORMS: dict[str, tuple[LevelTime | None, Trajectory]] = {
     "square": (None, square_trajectory),  # levels: the compiled square_chunk
-    "linear": (linear_time_to_level, linear_trajectory),
-    "logarithmic": (logarithmic_time_to_level, logarithmic_trajectory),
-    "ancient": (ancient_time_to_level, ancient_trajectory),
+    "linear": (linear_level_time, linear_trajectory),
+    "logarithmic": (logarithmic_level_time, logarithmic_trajectory),
+    "ancient": (ancient_level_time, ancient_trajectory),
 }

@@ -76,8 +76,8 @@ def closed_form_outcome(
     if any(x.ndim > 1 or x.size not in (1, n) for x in cols):
         raise InputError("batch", f"each input must be a scalar or {n} values")
     cols = [np.ascontiguousarray(x.reshape(-1)) for x in cols]
-    level_times, trajectory = CLOSED_FORMS[law]
-    if level_times is None:
+    level_time, trajectory = CLOSED_FORMS[law]
+    if level_time is None:
         compiled.compile_kernels(compiled.SQUARE_KERNELS)
         from forceratio.simulator import closed_form
 
@@ -94,7 +94,8 @@ def closed_form_outcome(
         return out
     R, B, a, b, fr, fb, ann_r, ann_b = (np.broadcast_to(x, (n,)) for x in cols)
     LR, LB = np.maximum(fr * R, ann_r), np.maximum(fb * B, ann_b)
-    tR, tB = level_times(R, B, a, b, LR, LB)
+    tR = np.where(R <= LR, 0.0, level_time(R, B, a, b, LR))
+    tB = np.where(B <= LB, 0.0, level_time(B, R, b, a, LB))
     t_hit = np.minimum(tR, tB)
     decided = t_hit <= t_max
     first = np.where(decided, np.where(tR == tB, 3, np.where(tR < tB, 1, 2)), 0)
