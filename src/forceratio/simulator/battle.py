@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike
 from forceratio.errors import InputError
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
 from forceratio.simulator.laws import Law, get_law
+from forceratio.simulator.magnitudes import check_battle_inputs
 from forceratio.simulator.result import ANNIHILATION_UNITS, BattleResult
 from forceratio.simulator.solve import METHODS as DET_METHODS
 from forceratio.simulator.solve import Method as DetMethod
@@ -98,14 +99,10 @@ def battle(
     if method not in (*DET_METHODS, "gillespie", "tau_leap"):
         raise InputError("method", f"unknown method {method!r}")
     n = batch_size(red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint, annihilation)
-    for name, val in (
-        ("red", red),
-        ("blue", blue),
-        ("red_rate", red_rate),
-        ("blue_rate", blue_rate),
-        ("annihilation", annihilation),
-    ):
-        if np.asarray(val, dtype=float).ndim > 1:
+    named = {"red": red, "blue": blue, "red_rate": red_rate, "blue_rate": blue_rate,
+             "annihilation": annihilation}  # fmt: skip
+    for name, val in named.items():
+        if np.ndim(val) > 1:
             raise InputError(name, "must be a scalar or a 1-D array over scenarios")
     if replications is None and seed is not None:
         raise InputError("seed", "a seed applies only with replications")
@@ -117,29 +114,13 @@ def battle(
                 blue_breakpoint, annihilation, annihilation, t_max_f,
             )  # fmt: skip
             return closed_form_result("square", out, red_rate, blue_rate, tt)
-    from forceratio.simulator.magnitudes import check_battle_inputs
-
     check_battle_inputs(red, blue, red_rate, blue_rate, seed)  # no silent under/overflow
-
-    def column(v: ArrayLike) -> np.ndarray:
-        return np.broadcast_to(np.asarray(v, dtype=float), (n,))
-
-    sides = [
-        make_side(
-            name,
-            column(x),
-            column(rate),
-            n=n,
-            k_enemy=1,
-            breakpoint=bp,
-            annihilation=column(annihilation),
-        )
-        for name, x, rate, bp in (
-            ("red", red, red_rate, red_breakpoint),
-            ("blue", blue, blue_rate, blue_breakpoint),
-        )
-    ]
-    eng = Engagement(lw, sides[0], sides[1])
+    red_side, blue_side = (
+        make_side(name, x, rate, n=n, k_enemy=1, breakpoint=bp, annihilation=annihilation)
+        for name, x, rate, bp in (("red", red, red_rate, red_breakpoint),
+                                  ("blue", blue, blue_rate, blue_breakpoint))
+    )  # fmt: skip
+    eng = Engagement(lw, red_side, blue_side)
     if replications is None:
         if method in ("gillespie", "tau_leap"):
             raise InputError("method", f"{method} needs replications")
@@ -149,11 +130,6 @@ def battle(
     if method in DET_METHODS[1:]:
         raise InputError("method", f"{method} is deterministic; drop replications")
     return simulate_stochastic(
-        eng,
-        replications=replications,
-        seed=seed,
-        t_max=t_max_f,
-        times=tt,
-        keys=keys,
+        eng, replications=replications, seed=seed, t_max=t_max_f, times=tt, keys=keys,
         method=cast(StochasticMethod, method),
-    )
+    )  # fmt: skip
