@@ -161,8 +161,6 @@ def square_trajectory(
         v = 0.5 * ((u0 + v0) * em - dterm)
         R = np.where(g > 0, u / sa, R0 - b * B0 * t)
         B = np.where(g > 0, v / sb, B0 - a * R0 * t)
-    R = np.where(a == 0, np.where(b == 0, R0, R0 - b * B0 * t), R)
-    B = np.where(b == 0, np.where(a == 0, B0, B0 - a * R0 * t), B)
     return np.maximum(R, 0.0), np.maximum(B, 0.0)
 
 

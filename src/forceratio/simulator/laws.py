@@ -57,7 +57,6 @@ class Law:
     class-level exponents (``_p``, ``_q`` for both sides) or :meth:`exponents`."""
 
     name: ClassVar[str] = ""
-    has_closed_form: ClassVar[bool] = False
     _p: ClassVar[float] = 1.0
     _q: ClassVar[float] = 0.0
 
@@ -89,25 +88,25 @@ def _exponent(label: str, value: float, top: float) -> float:
 class SquareLaw(Law):
     """Aimed fire (Lanchester 1916): dR/dt = -b*B."""
 
-    name, has_closed_form, _p, _q = "square", True, 1.0, 0.0
+    name, _p, _q = "square", 1.0, 0.0
 
 
 class LinearLaw(Law):
     """Area fire (Lanchester's second linear law): dR/dt = -b*B*R."""
 
-    name, has_closed_form, _p, _q = "linear", True, 1.0, 1.0
+    name, _p, _q = "linear", 1.0, 1.0
 
 
 class LogarithmicLaw(Law):
     """Losses proportional to own strength (Peterson 1953; Weiss 1966): dR/dt = -b*R."""
 
-    name, has_closed_form, _p, _q = "logarithmic", True, 0.0, 1.0
+    name, _p, _q = "logarithmic", 0.0, 1.0
 
 
 class AncientLaw(Law):
     """One-on-one combat at a constant rate: dR/dt = -b while B > 0."""
 
-    name, has_closed_form, _p, _q = "ancient", True, 0.0, 0.0
+    name, _p, _q = "ancient", 0.0, 0.0
 
 
 class MixedLaw(Law):

@@ -134,12 +134,9 @@ class BattleResult:
             "red_losses": self.red_losses,
             "blue_losses": self.blue_losses,
         }
-        if len(self.red_categories) > 1:
-            for k, name in enumerate(self.red_categories):
-                data[f"red_{name}"] = self.red_final_by_category[:, k]
-        if len(self.blue_categories) > 1:
-            for k, name in enumerate(self.blue_categories):
-                data[f"blue_{name}"] = self.blue_final_by_category[:, k]
+        for side, cats in (("red", self.red_categories), ("blue", self.blue_categories)):
+            for k, name in enumerate(cats if len(cats) > 1 else ()):
+                data[f"{side}_{name}"] = getattr(self, f"{side}_final_by_category")[:, k]
         return pd.DataFrame(data)
 
     def side_trajectory(self, side: str) -> FloatArray:

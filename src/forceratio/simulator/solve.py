@@ -49,8 +49,7 @@ def closed_form_applies(eng: Engagement) -> bool:
     """Whether :func:`solve_closed_form` is exact for ``eng``: a law with a closed form,
     one category a side, no time-dependent inputs and the law's own exponents."""
     return (
-        eng.law.has_closed_form
-        and eng.law.name in CLOSED_FORMS
+        eng.law.name in CLOSED_FORMS
         and eng.single_category
         and not eng.time_dependent
         and not eng.has_flows

@@ -2,23 +2,22 @@
 
 A category loses one unit at the rate the deterministic law gives for its loss, and
 arrivals come as unit events at their daily rate (Brown 1963; Taylor 1983, vol. 2;
-Washburn & Kress 2009, *Combat Modeling*, ch. 4).  The rates are those of the engine's one
-right-hand side (:func:`.kernel.rates`).  Two simulators, chosen
-per scenario:
+Washburn & Kress 2009, *Combat Modeling*, ch. 4), the rates of the engine's one
+right-hand side (:func:`.kernel.rates`).  Two simulators, chosen per scenario:
 
 * ``gillespie``: exact event-by-event simulation (Gillespie 1977, *J. Phys. Chem.*
-  81:2340).  Rates that change within a multiplier's linear piece are handled exactly by
-  thinning (Lewis & Shedler 1979): candidate events at the piece's largest rate, each kept
-  with probability rate / bound.
+  81:2340); rates that change within a multiplier's linear piece by thinning (Lewis &
+  Shedler 1979): candidates at the piece's largest rate, each kept with probability
+  rate / bound.
 * ``tau_leap``: binomial tau-leaping (Chatterjee, Vlachos & Katsoulakis 2005, *J. Chem.
   Phys.* 122:024112) whose leap means are the deterministic flow over the leap: one
-  Runge-Kutta step (:func:`.kernel.dopri_step` with the third-order pair of
-  :data:`.tableau.LEAP_TABLE`, error-controlled) of the same equations from the leap's
-  start gives each category's expected loss, multipliers integrated within the leap; each
-  unit is then lost with probability expected loss / units (never below zero) and
-  arrivals are Poisson.  For losses linear in the strengths (the square law) the mean of
-  the runs therefore follows the deterministic solution without the bias of rates held
-  constant over a leap; a leap loses at most ``epsilon`` of a side's strength.
+  error-controlled Runge-Kutta step (:func:`.kernel.dopri_step`, the third-order pair of
+  :data:`.tableau.LEAP_TABLE`) from the leap's start gives each category's expected loss,
+  multipliers integrated within the leap; each unit is then lost with probability
+  expected loss / units and arrivals are Poisson.  For losses linear in the strengths
+  (the square law) the mean of the runs follows the deterministic solution, without the
+  bias of rates held over a leap.  A leap loses at most ``epsilon`` of a side; one
+  expected to hold fewer than :data:`MIN_LEAP_EVENTS` events is taken event by event.
 
 Runs are scenario-major (run ``m`` is replication ``m % R`` of scenario ``m // R``) and
 each run is seeded by itself from ``SeedSequence(seed, spawn_key=(keys[s],))``: the numbers
@@ -274,14 +273,10 @@ def simulate_stochastic(
         exact = (units <= EXACT_LIMIT).astype(np.int8)
     else:
         exact = np.full(N, method == "gillespie", dtype=np.int8)
-    seeds = np.concatenate(
-        [
-            np.random.SeedSequence(int(seed), spawn_key=(int(k),))
-            .generate_state(replications)
-            .astype(np.int64)
-            for k in key_arr
-        ]
-    ) if N else np.zeros(0, dtype=np.int64)  # fmt: skip
+    seeds = np.array(
+        [np.random.SeedSequence(int(seed), spawn_key=(int(k),)).generate_state(replications)
+         for k in key_arr], dtype=np.int64,
+    ).reshape(-1)  # fmt: skip
     M = N * replications
     out = Outcome.empty(M, table.y0.shape[1], times.size)
     compiled.compile_kernels(compiled.KERNELS)
