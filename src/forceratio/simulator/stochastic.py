@@ -166,18 +166,25 @@ def run_chunk(
         seed_run(seeds[m])
         start_run(n, m, ptab, y0, times, traj, par, y)
         lev_r, lev_b = level[n, 0], level[n, 1]
-        t = 0.0
-        sp = 0
-        steps = 0
-        s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
-        nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
-                          arr_rates_b, par, kr)  # fmt: skip
+        t, sp, steps, t_stop = 0.0, 0, 0, -np.inf
         while True:
+            s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
             if s_r <= lev_r or s_b <= lev_b:
                 win, code = end_rule(s_r <= lev_r, s_b <= lev_b, by_breakpoint[n, 0],
                                      by_breakpoint[n, 1], y, kr)  # fmt: skip
                 finish(m, t, code, win, y, final, t_end, end_code, winner, traj, times)
                 break
+            if t >= t_stop:  # the start, a stop, or a corner of this run's multipliers
+                if t_stop == stops[sp]:
+                    at_stop(sp, n, m, y, kr, out_of_stop, imp_r, imp_b, amt_r, amt_b, traj, True)
+                    sp += 1
+                    if sp >= n_stops:
+                        finish(m, t, T_MAX, NONE, y, final, t_end, end_code, winner, traj, times)
+                        break
+                    t_stop = -np.inf
+                    continue  # the arrivals: the end rule again
+                nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
+                                  arr_rates_b, par, kr)  # fmt: skip
             steps += 1
             if steps > max_steps:
                 status[m] = TOO_MANY_STEPS
@@ -199,34 +206,19 @@ def run_chunk(
                     events += tau * (k[0, i] + par[o_inflow + i])
             if events < MIN_LEAP_EVENTS:
                 t = event(t, t_stop, y, k[0], y_stage, par, kr, scratch)
-            else:
-                tau = leap(t, tau, y, k, y_new, y_stage, atol[n], par, kr, scratch, tab)
-                s1_r = side_sum(y_new, par, o_w_r, 0, kr)
-                s1_b = side_sum(y_new, par, o_w_b, kr, kb)
-                # a side that reaches its level ends the run within the leap (linearly)
-                frac = 1.0
-                if s1_r <= lev_r < s_r:
-                    frac = min(frac, (s_r - lev_r) / (s_r - s1_r))
-                if s1_b <= lev_b < s_b:
-                    frac = min(frac, (s_b - lev_b) / (s_b - s1_b))
-                t = t_stop if tau >= gap and frac == 1.0 else t + frac * tau
-                for i in range(d):
-                    y[i] = y_new[i]
-            s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
-            if t < t_stop or s_r <= lev_r or s_b <= lev_b:
                 continue
-            if t_stop < stops[sp]:  # a corner of this run's multipliers
-                nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
-                                  arr_rates_b, par, kr)  # fmt: skip
-                continue
-            at_stop(sp, n, m, y, kr, out_of_stop, imp_r, imp_b, amt_r, amt_b, traj, True)
-            sp += 1
-            if sp >= n_stops:
-                finish(m, t, T_MAX, NONE, y, final, t_end, end_code, winner, traj, times)
-                break
-            s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
-            nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
-                              arr_rates_b, par, kr)  # fmt: skip
+            tau = leap(t, tau, y, k, y_new, y_stage, atol[n], par, kr, scratch, tab)
+            s1_r = side_sum(y_new, par, o_w_r, 0, kr)
+            s1_b = side_sum(y_new, par, o_w_b, kr, kb)
+            # a side that reaches its level ends the run within the leap (linearly)
+            frac = 1.0
+            if s1_r <= lev_r < s_r:
+                frac = min(frac, (s_r - lev_r) / (s_r - s1_r))
+            if s1_b <= lev_b < s_b:
+                frac = min(frac, (s_b - lev_b) / (s_b - s1_b))
+            t = t_stop if tau >= gap and frac == 1.0 else t + frac * tau
+            for i in range(d):
+                y[i] = y_new[i]
 
 
 def simulate_stochastic(
