@@ -195,16 +195,11 @@ def make_side(
 
 @dataclass(frozen=True)
 class Engagement:
-    """A batch of N two-sided battles under one law.
-
-    ``exponents`` defaults to the law's own; :meth:`swapped` sets it explicitly so that an
-    asymmetric law (``mixed``) keeps each side's role when red and blue are exchanged.
-    """
+    """A batch of N two-sided battles under one law."""
 
     law: Law
     red: Side
     blue: Side
-    exponents: Exponents | None = None
 
     def __post_init__(self) -> None:
         if self.red.n != self.blue.n:
@@ -224,7 +219,7 @@ class Engagement:
 
     @property
     def exps(self) -> Exponents:
-        return self.exponents if self.exponents is not None else self.law.exponents()
+        return self.law.exponents()
 
     @property
     def time_dependent(self) -> bool:
@@ -240,7 +235,3 @@ class Engagement:
     @property
     def single_category(self) -> bool:
         return self.red.k == 1 and self.blue.k == 1
-
-    def swapped(self) -> Engagement:
-        """The same battles with red and blue exchanged."""
-        return Engagement(self.law, self.blue, self.red, self.exps.swapped())

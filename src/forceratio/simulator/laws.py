@@ -47,10 +47,6 @@ class Exponents:
     blue_p: float
     blue_q: float
 
-    def swapped(self) -> Exponents:
-        """The exponents with the sides' roles exchanged."""
-        return Exponents(self.blue_p, self.blue_q, self.red_p, self.red_q)
-
 
 class Law:
     """Base class of the attrition laws: a subclass sets :attr:`name` and either the
