@@ -168,6 +168,8 @@ def test_one_bad_row_costs_the_others_nothing(monkeypatch: pytest.MonkeyPatch) -
     R1[123] = np.nan
     with pytest.raises(InputError, match=r"^red: must be finite"):
         battle("square", R1, B0, a, b)
+    with pytest.raises(InputError, match=r"^red_breakpoint: must be a scalar or a 1-D"):
+        battle("square", R0, B0, a, b, red_breakpoint=np.full((1, n), 0.3))  # was a traceback
 
 
 # ---- the design: one engine, the same numbers whatever the batch --------------------------

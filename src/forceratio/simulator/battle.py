@@ -100,6 +100,7 @@ def battle(
         raise InputError("method", f"unknown method {method!r}")
     n = batch_size(red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint, annihilation)
     named = {"red": red, "blue": blue, "red_rate": red_rate, "blue_rate": blue_rate,
+             "red_breakpoint": red_breakpoint, "blue_breakpoint": blue_breakpoint,
              "annihilation": annihilation}  # fmt: skip
     for name, val in named.items():
         if np.ndim(val) > 1:
