@@ -373,7 +373,10 @@ def test_operation_scenarios_take_each_side_from_its_own_rows(name: str) -> None
     k = CATEGORIES.index("personnel")
     for side in ("USSR", "Germany"):
         rows = df[(df["formation"] == op) & (df["side"] == side) & (df["category"] == "personnel")]
-        assert float(prep.forces[side][0].value[k]) == float(rows["value"].iloc[0])
+        got = float(prep.forces[side][0].value[k])
+        if name == "leningrad-1941" and side == "USSR":  # 272,000 at the start, the rest join
+            got += sum(float(a.amount.value[k]) for a in prep.arrivals[side][0])
+        assert got == float(rows["value"].iloc[0])
     sides = {r.side for r, _ in prep.records}
     # Vyazma-Bryansk: German losses NOT FOUND, the Soviet record a lower bound (prisoners)
     assert sides == ({"USSR"} if name == "vyazma-1941" else {"USSR", "Germany"})
