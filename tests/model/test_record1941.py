@@ -191,10 +191,11 @@ def _personnel(fig: Any) -> float:
 def test_records_and_scenarios_count_the_same_forces(session: Session) -> None:
     """The basis audit (docs section 8.4): each record is compared with the forces it counts.
     The Baltic sector's tanks with the North-Western Front's reinforcements come to the
-    record's 2,523 lost within 0.5% (the 1,514 of 22 June alone are 60% of it); Smolensk holds the 1,991,000
-    men committed, Leningrad the operation's 725,000 (272,000 at the start); Kiev's prisoner
-    record is the OKW's 665,000 scaled to the South-Western Front, whose losses it is fitted
-    beside; the Baltic loss record is Krivosheev's unscaled total."""
+    record's 2,523 lost within 0.5% (the 1,514 of 22 June alone are 60% of it); Smolensk
+    holds the 1,991,000 men committed, Leningrad the operation's 725,000 (272,000 at the
+    start); Kiev's prisoner record is the OKW's 665,000 scaled to the South-Western Front,
+    whose losses it is fitted beside; the Baltic loss record is Krivosheev's unscaled
+    total."""
     from forceratio.scenarios.model import CATEGORIES
 
     k = CATEGORIES.index("tanks")
@@ -217,5 +218,5 @@ def test_records_and_scenarios_count_the_same_forces(session: Session) -> None:
     assert _personnel(session.prepare("leningrad-1941").forces["USSR"][0]) == 272_000
     prepared = {n: session.prepare(n) for n in SCENARIOS}
     _, tg = problem(prepared, session.table("operations_1941"))
-    kiev = [t for t in tg if t.record.group == "Kiev" and t.kind == "prisoners"][0]
+    kiev = next(t for t in tg if t.record.group == "Kiev" and t.kind == "prisoners")
     assert kiev.record.value == pytest.approx(665_000 * 531_471 / 616_304, abs=1.0)
