@@ -24,6 +24,7 @@ FORMATION = {
     "north": "German forces north of Ostroleka",
 }
 NEW = ("presence.", "operations.capture.capacity.", "operations.capture.rate.",
+       "operations.capture.factor.",
        "operations.readiness.USSR.tanks", "operations.readiness.Germany.tanks")  # fmt: skip
 
 
@@ -113,13 +114,52 @@ def test_capture_acts_on_the_unprepared_germans_when_the_soviets_outmatch_them()
     cap = _captured({"operations.capture.ratio": [2.0, 1e3]})
     assert cap[0] > 1e3
     assert cap[1] < 1e-6 * cap[0]
-    cap = _captured({"operations.capture.rate.Germany": [0.028, 0.0]})
+    cap = _captured({"operations.capture.rate.USSR": [0.028, 0.0]})  # one process
     assert cap[0] > 0
     assert cap[1] == 0
     cap = _captured({"operations.capture.capacity.USSR": [0.1, 0.5, 1.0, 1.83]})
     assert np.all(np.diff(cap) > 0)
     cap = _captured({"modifiers.posture.unprepared_factor": [1.0, 0.7, 0.5]})
     assert np.all(np.diff(cap) > 0)
+
+
+@pytest.mark.parametrize(
+    "name", ["strike-12june-strip", "strike-12june-north", "sokolov-152v100",
+             "barbarossa-22june-strip"],
+)  # fmt: skip
+def test_capture_is_one_process_for_both_sides(name: str) -> None:
+    """The side being encircled is taken by the calibrated capture process: each side's
+    capture rate in the engine is the Soviet (calibrated) rate times its own factor times
+    the enemy's capacity, whatever the posterior's rate is (here its point, and swept
+    values); a German rate of its own is no parameter of these scenarios."""
+    from forceratio.scenarios.registry import sweepable
+    from forceratio.scenarios.session import Session
+
+    session = Session()
+    prep = session.prepare(name)
+    rates = session.rates(prep)
+    assert rates is not None
+    values = sweepable(prep, rates)
+    assert "operations.capture.rate.Germany" not in values
+    assert values["operations.capture.factor.Germany"] == 1.0
+    lo, hi = prep.scenario.uncertainty["operations.capture.factor.Germany"]
+    assert lo < 1.0 < hi
+    calibrated = rates["operations.capture.rate.USSR"]
+    swept = {
+        "operations.capture.rate.USSR": [calibrated, 0.01, 0.05, 0.05],
+        "operations.capture.factor.Germany": [1.0, 1.0, 1.0, 0.5],
+    }
+    b = build(prep, swept, rates)
+    s = len(prep.sectors)
+    flows = {side: b.engagement.red.flows if side == "USSR" else b.engagement.blue.flows
+             for side in ("USSR", "Germany")}  # fmt: skip
+    for side, enemy in (("USSR", "Germany"), ("Germany", "USSR")):
+        f = flows[side]
+        assert f is not None
+        factor = np.asarray(swept["operations.capture.factor.Germany"]) if side == "Germany" else 1
+        want = np.asarray(swept["operations.capture.rate.USSR"]) * factor
+        want = want * values[f"operations.capture.capacity.{enemy}"]
+        np.testing.assert_allclose(f.capture_rate, np.repeat(want, s), rtol=1e-12)
 
 
 def test_readiness_comes_from_the_modifiers_rows() -> None:
@@ -149,7 +189,7 @@ def test_each_new_parameter_has_its_source_and_a_swept_range(name: str) -> None:
     assert new
     for p in new:
         text = src[p]
-        if p == "operations.capture.capacity.Germany":
+        if p in ("operations.capture.capacity.Germany", "operations.capture.factor.USSR"):
             assert "by definition" in text
             continue
         assert "table" in text or "ASSUMPTION" in text, (p, text)
@@ -172,7 +212,9 @@ def test_show_lists_the_new_parameters_with_their_sources() -> None:
         for c in CATEGORIES:
             row = params[f"presence.{key}.{c}"]
             assert "share present on 12 June" in row["source"]
-    assert "Bialystok-Minsk" in params["operations.capture.rate.Germany"]["source"]
+    assert "Bialystok-Minsk" in params["operations.capture.rate.USSR"]["source"]
+    assert "ASSUMPTION" in params["operations.capture.factor.Germany"]["source"]
+    assert "operations.capture.rate.Germany" not in params
     assert "Kershaw" in params["operations.capture.capacity.USSR"]["source"]
     assert "modifiers table" in params["operations.readiness.USSR.tanks"]["source"]
 
@@ -182,7 +224,7 @@ def test_the_22_june_counterpart_has_the_same_mechanisms_roles_reversed() -> Non
     sa, sb = a.scenario, b.scenario
     assert sa.operations == sb.operations
     assert sa.sources == sb.sources
-    for p in ("operations.capture.rate.Germany", "operations.capture.capacity.USSR",
+    for p in ("operations.capture.factor.Germany", "operations.capture.capacity.USSR",
               "operations.readiness.USSR.tanks", "operations.readiness.Germany.tanks"):  # fmt: skip
         assert sa.uncertainty[p] == sb.uncertainty[p]
     assert (sa.modifiers.posture.Germany, sb.modifiers.posture.USSR) == ("unprepared",) * 2

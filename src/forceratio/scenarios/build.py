@@ -436,7 +436,7 @@ def build(
             multiplier=multiplier,
             reinforcements=reinf,
             categories=CATEGORIES,
-            flows=side_flows(par, side, n, s),
+            flows=side_flows(par, side, n, s, scn.operations.capture.process == "one"),
         )
     law = get_law(
         scn.law,
@@ -448,10 +448,18 @@ def build(
     return Built(eng, n, s, w, initial, struck, arr_info, mult, knots, par)
 
 
-def side_flows(par: Mapping[str, FloatArray], side: str, n: int, s: int) -> Flows:
-    """One side's operational flows (issue 13) over the N*S rows, from the parameters."""
+def side_flows(
+    par: Mapping[str, FloatArray], side: str, n: int, s: int, one_process: bool = False
+) -> Flows:
+    """One side's operational flows (issue 13) over the N*S rows, from the parameters.
+    ``one_process``: the side is captured at the (calibrated) Soviet rate times its own
+    factor, one capture process for both sides."""
     enemy = "Germany" if side == "USSR" else "USSR"
-    rate = par[f"operations.capture.rate.{side}"] * par[f"operations.capture.capacity.{enemy}"]
+    if one_process:
+        own = par["operations.capture.rate.USSR"] * par[f"operations.capture.factor.{side}"]
+    else:
+        own = par[f"operations.capture.rate.{side}"]
+    rate = own * par[f"operations.capture.capacity.{enemy}"]
     return make_flows(
         n * s,
         K,

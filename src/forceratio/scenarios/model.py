@@ -243,6 +243,11 @@ class Capture(_Strict):
     """Each side's capacity to encircle the other (mobile forces, their readiness), relative
     to the Wehrmacht of 22 June 1941 (1): a side is captured at its ``rate`` times the
     enemy's capacity.  1 and 1 leave the rates as they are."""
+    process: Literal["per side", "one"] = "per side"
+    """``one``: one capture process for both sides, each captured at ``rate["USSR"]`` (the
+    rate the whole-record fit calibrates) times its own ``factor`` (and the enemy's
+    capacity); ``rate["Germany"]`` is then unused, ``factor`` used only then."""
+    factor: dict[str, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
 
     @field_validator("rate")
     @classmethod
@@ -250,7 +255,7 @@ class Capture(_Strict):
         _sides_only(v)
         return {s: v.get(s, 0.0) for s in SIDES}
 
-    @field_validator("capacity")
+    @field_validator("capacity", "factor")
     @classmethod
     def _capacity_sides(cls, v: dict[str, float]) -> dict[str, float]:
         _sides_only(v)
