@@ -179,11 +179,15 @@ class Surprise(_Strict):
 class PostureMods(_Strict):
     """Posture of each side; a defending side's fire is multiplied by its posture factor
     (modifiers table), ``attack`` by 1 and ``unprepared`` (in transit, no groupings) by
-    ``unprepared_factor``, an ASSUMPTION (no published value was found)."""
+    ``unprepared_factor``, an ASSUMPTION (no published value was found).  An unprepared
+    side stays so until day ``unprepared_until`` (unset: throughout), then over one day
+    takes ``ready_posture``."""
 
     USSR: Posture = "attack"
     Germany: Posture = "attack"
     unprepared_factor: Annotated[float, Field(gt=0, le=2, allow_inf_nan=False)] = 0.7
+    unprepared_until: Days | None = None
+    ready_posture: Posture = "hasty"
 
 
 class AirStrike(_Strict):

@@ -278,6 +278,17 @@ def _registry() -> tuple[Parameter, ...]:
             0.7,
             assumption="no published factor found",
         ),
+        Parameter(
+            "modifiers.posture.unprepared_until",
+            "An unprepared side forms its groupings on day",
+            "days",
+            DAYS,
+            DAYS.high,
+            assumption="unset: unprepared for the whole run",
+            applies=lambda scn: (
+                "unprepared" in (scn.modifiers.posture.USSR, scn.modifiers.posture.Germany)
+            ),
+        ),
     ]
     for side in SIDES:
         out.append(
