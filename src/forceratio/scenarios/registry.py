@@ -284,10 +284,7 @@ def _registry() -> tuple[Parameter, ...]:
             "days",
             DAYS,
             DAYS.high,
-            assumption="unset: unprepared for the whole run",
-            applies=lambda scn: (
-                "unprepared" in (scn.modifiers.posture.USSR, scn.modifiers.posture.Germany)
-            ),
+            assumption="unset: an unprepared side stays so for the whole run",
         ),
     ]
     for side in SIDES:
