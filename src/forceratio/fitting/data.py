@@ -137,6 +137,9 @@ def read_battle(
         raise InputError("--arrivals", f"must be one of {', '.join(ARRIVALS)}, got {arrivals!r}")
     df, where = _frame(data, where)
     cols = [str(c).strip() for c in df.columns]
+    repeated = sorted({c for c in cols if cols.count(c) > 1})
+    if repeated:
+        raise InputError(where, f"repeated column(s): {', '.join(repeated)}")
     df.columns = pd.Index(cols)
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
