@@ -149,7 +149,7 @@ def banana_moments() -> dict[str, float]:
 
 
 def test_staged_sampler_on_a_banana_matches_quadrature() -> None:
-    post = sample_posterior(banana(), n_walkers=32, n_steps=2000, burn=200, pilot=1000, seed=0)
+    post = sample_posterior(banana(), n_walkers=32, n_steps=1200, burn=200, pilot=600, seed=0)
     d = post.diagnostics
     assert d is not None
     assert d.components >= 2  # a curved ridge needs several components
