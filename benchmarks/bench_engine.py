@@ -207,18 +207,15 @@ def main() -> None:
     rng = np.random.default_rng(1)
     a_rate, b_rate = rng.uniform(0.005, 0.02, n_a), rng.uniform(0.005, 0.02, n_a)
     R0, B0 = np.full(n_a, 1000.0), np.full(n_a, 800.0)
-    half, ok = np.full(n_a, 0.5), np.zeros(n_a, dtype=bool)
-    solve.square_outcome(R0, B0, a_rate, b_rate, half, half, np.inf)  # compile or load
-    t_kernel = median_time(
-        lambda: solve.square_outcome(R0, B0, a_rate, b_rate, half, half, np.inf), 5
-    )
+    args_a = ("square", n_a, R0, B0, a_rate, b_rate, 0.0, 0.0, 0.5, 0.5, np.inf)
+    solve.closed_form_outcome(*args_a)  # compile or load
+    t_kernel = median_time(lambda: solve.closed_form_outcome(*args_a), 5)
     t_api = median_time(lambda: battle("square", R0, B0, a_rate, b_rate), rep)
     threads(1)
     t_api1 = median_time(lambda: battle("square", R0, B0, a_rate, b_rate), rep)
     threads(None)
-    del ok
     print(f"(a) closed-form square law, {n_a:,} scenarios")
-    print(f"    compiled pass (levels, outcome): {n_a / t_kernel:,.0f} scenarios/s")
+    print(f"    compiled pass (the whole outcome): {n_a / t_kernel:,.0f} scenarios/s")
     print(f"    public API battle():            {n_a / t_api:,.0f} scenarios/s")
     print(f"    battle(), one thread:           {n_a / t_api1:,.0f} scenarios/s")
 

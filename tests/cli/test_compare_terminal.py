@@ -75,7 +75,7 @@ def test_figures_carry_windows_and_the_winner_is_explained(narrow: tuple[int, st
     assert re.search(r"│ +[+-]\d+% │", text)  # relative errors as percentages
     flat = " ".join(text.split())
     for needle in (
-        "(a) winner: the side that keeps the larger share of its starting combat power",
+        "(a) winner: by the outcome rule, the same for every command",
         "(b) combat power destroyed per day at the start",
         "What carries it: the kill rates fitted on 22 June",
         f"strike-12june-strip: {_winner('strike-12june-strip')} wins",

@@ -57,7 +57,9 @@ def session() -> Session:
 
 @pytest.mark.parametrize("name", sorted(BEFORE))
 def test_neutral_values_reproduce_the_first_version(session: Session, name: str) -> None:
-    prep = session.prepare(name)
+    # the first version had no arrivals (the North-Western Front's reinforcements came with
+    # the record audit, docs section 8.4)
+    prep = session.prepare(name, sets=["sectors.0.arrivals={}"] if name in V1_FORCES else None)
     forces = {side: np.asarray(v, dtype=float)[None] for side, v in V1_FORCES.get(name, {}).items()}
     out = run(prep, calibration=V1_RATES, forces=forces or None)
     assert out.operations is None

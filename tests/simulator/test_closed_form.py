@@ -138,3 +138,15 @@ def test_zero_strength_ends_at_once() -> None:
     res = battle("square", [0.0, 10.0, 0.0], [5.0, 0.0, 0.0], 0.1, 0.1)
     assert list(res.winner) == ["blue", "red", None]
     assert np.all(res.duration == 0.0)
+
+
+def test_square_end_time_puts_the_loser_at_its_level() -> None:
+    # the end time is log(x)/g far from the level and log1p(x - 1)/g near it (x <= 1.5):
+    # on both sides of that switch the hyperbolic solution puts blue at its breakpoint then
+    bp = np.linspace(0.02, 0.98, 193)
+    r = battle("square", 1000.0, 800.0, 0.01, 0.012, blue_breakpoint=bp)
+    assert np.all(r.winner == "red")
+    u0, v0, g = 0.1 * 1000.0, np.sqrt(0.012) * 800.0, np.sqrt(0.01 * 0.012)
+    gt = g * r.duration
+    blue = (v0 * np.cosh(gt) - u0 * np.sinh(gt)) / np.sqrt(0.012)
+    np.testing.assert_allclose(blue, bp * 800.0, rtol=1e-11)

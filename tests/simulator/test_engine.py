@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from forceratio import Engagement, InputError, Multiplier, battle, get_law, make_side, simulate
+from forceratio.simulator import battle as battle_module
 from forceratio.simulator import compiled, solve
 
 
@@ -144,13 +146,13 @@ def test_one_bad_row_costs_the_others_nothing(monkeypatch: pytest.MonkeyPatch) -
     a, b = rng.uniform(0.005, 0.02, n), rng.uniform(0.005, 0.02, n)
     clean = battle("square", R0, B0, a, b, red_breakpoint=0.3, times=[1.0, 10.0])
     calls = []
-    real = solve.square_outcome
+    real = solve.closed_form_outcome
 
-    def spy(*args: object) -> object:
-        calls.append(len(args[0]))  # type: ignore[arg-type]
-        return real(*args)  # type: ignore[arg-type]
+    def spy(*args: Any) -> Any:
+        calls.append(args[1])
+        return real(*args)
 
-    monkeypatch.setattr(solve, "square_outcome", spy)
+    monkeypatch.setattr(battle_module, "closed_form_outcome", spy)
     R1 = R0.copy()
     R1[123] = 0.0
     r = battle("square", R1, B0, a, b, red_breakpoint=0.3, times=[1.0, 10.0])
@@ -166,6 +168,8 @@ def test_one_bad_row_costs_the_others_nothing(monkeypatch: pytest.MonkeyPatch) -
     R1[123] = np.nan
     with pytest.raises(InputError, match=r"^red: must be finite"):
         battle("square", R1, B0, a, b)
+    with pytest.raises(InputError, match=r"^red_breakpoint: must be a scalar or a 1-D"):
+        battle("square", R0, B0, a, b, red_breakpoint=np.full((1, n), 0.3))  # was a traceback
 
 
 # ---- the design: one engine, the same numbers whatever the batch --------------------------

@@ -19,6 +19,18 @@ def test_gillespie_mean_matches_reference_measurement() -> None:
     assert np.nanmean(r.duration) == pytest.approx(125.2, abs=4 * 10.7 / np.sqrt(4000) + 0.1)
 
 
+def test_tau_leap_matches_the_exact_reference_measurement() -> None:
+    # the same reference as above (10,000 exact runs of 1000 v 800): tau-leaping, whose
+    # leaps of fewer than MIN_LEAP_EVENTS expected events (the battle's last units) run
+    # event by event, keeps the mean and the spread of survivors and duration
+    r = battle("square", 1000, 800, 0.01, 0.012, replications=4000, seed=13, method="tau_leap")
+    assert r.method == "tau_leap"
+    assert abs(r.red_final.mean() - 478.4) < 4 * 50.2 / np.sqrt(4000) + 0.5
+    assert r.red_final.std() == pytest.approx(50.2, rel=0.08)
+    assert np.nanmean(r.duration) == pytest.approx(125.2, abs=4 * 10.7 / np.sqrt(4000) + 0.1)
+    assert np.nanstd(r.duration) == pytest.approx(10.7, rel=0.08)
+
+
 @pytest.mark.parametrize("method", ["gillespie", "tau_leap"])
 def test_mean_converges_to_deterministic_as_forces_grow(method: str) -> None:
     errors = []

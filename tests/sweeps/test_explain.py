@@ -25,6 +25,8 @@ def test_swings_equal_separate_runs() -> None:
         for end, margin in ((s.low, s.margin_low), (s.high, s.margin_high)):
             row = compare([SCN], sets=[f"{s.parameter}={end!r}"])[0]
             assert margin == pytest.approx(_margin(row), abs=1e-6), (s.parameter, end)
-    # A swing's flip follows the sweeps' winner (the operational outcome rule: break,
-    # captured share, depth, then the margin), whereas compare's point row names the winner
-    # by the attrition margin alone, so the two are not compared here (a known discrepancy).
+    # A swing's flip is a change of compare's winner (one outcome rule for both)
+    for s in swings[:3]:
+        for end, flips in ((s.low, s.flips_low), (s.high, s.flips_high)):
+            row = compare([SCN], sets=[f"{s.parameter}={end!r}"])[0]
+            assert flips == (row["winner"] != base_row["winner"]), (s.parameter, end)

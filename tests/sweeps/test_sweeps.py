@@ -162,12 +162,18 @@ def test_sobol_indices_rank_a_dead_parameter_last() -> None:
 
 
 def test_threshold_finds_where_the_winner_flips() -> None:
+    """The threshold of the winner is where compare's winner (the outcome rule) flips, not
+    where the attrition margin crosses 0 (which it does earlier here: at the margin's
+    crossing the Soviet advance still decides for the USSR)."""
     s = SweepSpec(
         "strike-12june-strip", Design("random", (), 1, 0), sets=(LOW_CAPACITY,), calibration=CAL
     )
-    v = Vary("modifiers.quality.Germany", 0.3, 1.5)
+    v = Vary("modifiers.quality.Germany", 0.3, 3.0)
     res = threshold(s, v)
     assert res.value is not None
+    margin = threshold(s, v, outcome="attacker_margin", level=0.0)
+    assert margin.value is not None
+    assert abs(margin.value - res.value) > 0.1
     below = compare(
         ["strike-12june-strip"],
         sets=[
@@ -321,3 +327,30 @@ def test_chunk_size_does_not_change_a_single_bit(tmp_path: Path) -> None:
     a = pd.read_parquet(tmp_path / "a").sort_values("sample", ignore_index=True)
     b = pd.read_parquet(tmp_path / "b").sort_values("sample", ignore_index=True)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_compare_point_winner_is_the_sweep_winner() -> None:
+    """One winner rule: compare's point row and a sweep's row at the same parameters (the
+    whole-record calibration, German quality over its declared range) name the same
+    winner and the same deciding rule; the attrition margin is reported beside it and,
+    somewhere on this range, disagrees with it (so the check can fail)."""
+    from forceratio.scenarios.session import Session
+
+    name = "strike-12june-north"
+    session = Session()
+    prep = session.prepare(name)
+    rates = session.rates(prep)
+    assert rates is not None
+    lo, hi = prep.scenario.uncertainty["modifiers.quality.Germany"]
+    grid = Vary("modifiers.quality.Germany", lo, hi / 2, 7)
+    sweep = SweepSpec(name, Design.make("grid", [grid], None, 0), calibration=tuple(rates.items()))
+    df = evaluate_chunk(sweep, 0, sweep.runs)
+    disagree = 0
+    for _, run in df.iterrows():
+        value = float(run["modifiers.quality.Germany"])
+        row = compare([name], sets=[f"modifiers.quality.Germany={value!r}"], posterior=0)[0]
+        assert row["winner"] == run["winner"], value
+        assert row["winner_decided_by"] == run["decided_by"], value
+        assert row["attacker_margin"] == pytest.approx(run["attacker_margin"], abs=1e-9)
+        disagree += row["margin_winner"] != row["winner"]
+    assert disagree > 0

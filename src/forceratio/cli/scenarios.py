@@ -293,7 +293,8 @@ def _carried_by(
     tables = tuple(sorted(_overrides(table).items()))
     for name, row in zip(names, rows, strict=True):
         base, sw = scenario_swings(name, row, tuple(sets or ()), tables)
-        head = f"  {row['scenario']}: {row['winner']} wins (margin {base:+.2f})"
+        rule = row.get("winner_decided_by", "attrition margin")
+        head = f"  {row['scenario']}: {row['winner']} wins (by {rule}; margin {base:+.2f})"
         if not sw:
             lines.append(head + "; no uncertainty ranges declared.")
             continue

@@ -59,6 +59,8 @@ def cell(key: str, v: Any) -> str:
         return percent(float(v))
     if key.endswith("_rate"):
         return f"{float(v):.4f}"
+    if key == "attacker_margin":
+        return f"{float(v):+.2f}"
     if key in ("loss_exchange_ratio", "combat_power_ratio", "combat_power_ratio_unmodified"):
         return f"{float(v):.2f}"
     if key in ("attacker_win_probability", "p_attacker_wins") or key.endswith("_share"):
@@ -84,6 +86,9 @@ COMPARISON: tuple[tuple[str, str], ...] = (
     ("duration_days", "days run"),
     ("end_reason", "how the run ended"),
     ("winner", "winner (a)"),
+    ("winner_decided_by", "  decided by (a)"),
+    ("attacker_margin", "attrition margin: share kept, attacker minus defender (a)"),
+    ("margin_winner", "  the side keeping the larger share (a)"),
     ("soviet_losses", "Soviet men lost, {window} (model)"),
     ("german_losses", "German men lost, {window} (model)"),
     ("loss_exchange_ratio", "Soviet men lost per German, {window}"),
@@ -119,8 +124,10 @@ COMPARISON: tuple[tuple[str, str], ...] = (
 
 #: What the lettered labels mean (printed under the comparison).
 COMPARISON_NOTES: tuple[str, ...] = (
-    "(a) winner: the side that keeps the larger share of its starting combat power when the "
-    "run ends (the day limit, or a side's break point); not territory, not who attacked.",
+    "(a) winner: by the outcome rule, the same for every command: a side loses when it "
+    "breaks, when its captured men pass a share, or when the attacker's advance passes a "
+    "depth; with none of these the attrition margin decides (the side that keeps the larger "
+    "share of its starting combat power), reported beside it.",
     "(b) combat power destroyed per day at the start: each side's combat power (division "
     "slices) x its surprise, posture and air modifiers x its kill rate; 1 : 57 means the "
     "Germans destroy 57 times as much a day.",
@@ -128,9 +135,7 @@ COMPARISON_NOTES: tuple[str, ...] = (
     "'calibrated' rates are the whole-record posterior's medians (calibrate), run with the",
     "other shared parameters of that fit (capture, non-combat losses, advance).",
     "(d) the 12 June scenarios run once per draw of the shared parameters' posterior, fitted to "
-    "every 1941 operation (calibrate --record), under the outcome rule: a side loses when it "
-    "breaks, when its captured men pass a share, or when the attacker's advance passes a "
-    "depth; else the attrition margin (a) decides.",
+    "every 1941 operation (calibrate --record), under the outcome rule (a).",
 )
 
 

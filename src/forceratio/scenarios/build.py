@@ -9,8 +9,9 @@ category of a side loses the same fraction of itself per day (times its vulnerab
     dP_Germany/dt = -soviet_rate * m_USSR(t) * P_USSR
 
 where m(t) is the product of the modifiers (quality, posture, air superiority, and
-Dupuy's surprise decaying to 1 over ``decay_days``).  Numeric parameters can be given per
-sample (``samples``: dotted path -> array of N values), which is how sweeps run.
+Dupuy's surprise decaying to 1 over ``decay_days``; :mod:`.multipliers`).  Numeric
+parameters can be given per sample (``samples``: dotted path -> array of N values), which
+is how sweeps run.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from forceratio.errors import InputError
 from forceratio.scenarios.forces import Figures, Loader, division_slice, resolve, table_value
 from forceratio.scenarios.model import CATEGORIES, SIDES, Record, Scenario
+from forceratio.scenarios.multipliers import fire_multipliers
 from forceratio.scenarios.registry import PARAMETERS, Source, check_uncertainty, lookup
 from forceratio.scenarios.registry import parameter_sources as parameter_sources
 from forceratio.scenarios.registry import sweepable as sweepable
@@ -252,50 +254,6 @@ def weights(prep: Prepared, par: Mapping[str, FloatArray], n: int) -> FloatArray
 
 
 # ------------------------------------------------------------------ engagement
-def _surprise_knots(decay: FloatArray) -> FloatArray:
-    """The multipliers' knots: [0, d] shared when every sample has the same decay d, or one
-    row [0, d_i] per sample when a sweep varies it (each scenario then steps at its own
-    corner; a decay of 0 means no surprise, its row [0, 1] is flat)."""
-    d = np.unique(decay)
-    if d.size == 1:
-        return np.array([0.0]) if d[0] <= 0 else np.array([0.0, float(d[0])])
-    own = np.where(decay > 0, decay, 1.0)
-    return np.stack([np.zeros_like(own), own], axis=1)
-
-
-def fire_multipliers(
-    prep: Prepared, par: Mapping[str, FloatArray], n: int
-) -> tuple[FloatArray, dict[str, FloatArray]]:
-    """(knots (M,) or (N, M), side -> multiplier values (N, M)) of each side's fire."""
-    scn = prep.scenario
-    mods = scn.modifiers
-    knots = _surprise_knots(par["modifiers.surprise.decay_days"])
-    out: dict[str, FloatArray] = {}
-    for side in SIDES:
-        posture = getattr(mods.posture, side)
-        if posture == "attack":
-            pf = np.ones(n)
-        elif posture == "unprepared":
-            pf = par["modifiers.posture.unprepared_factor"]
-        else:
-            pf = np.full(n, prep.factors[f"posture.{posture}"])
-        const = par[f"modifiers.quality.{side}"] * pf
-        if mods.air_strike.by == side:
-            const = const * par["modifiers.air_strike.superiority_factor"]
-        out[side] = np.repeat(const[:, None], knots.shape[-1], axis=1)
-    if mods.surprise.surprised != "none" and mods.surprise.level != "none":
-        surprised = mods.surprise.surprised
-        surpriser = "Germany" if surprised == "USSR" else "USSR"
-        d = par["modifiers.surprise.decay_days"]
-        kn = knots if knots.ndim == 2 else knots[None, :]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            left = np.where(d[:, None] > 0, np.clip(1.0 - kn / d[:, None], 0, 1), 0.0)
-        for side, key in ((surpriser, "surpriser_fire"), (surprised, "surprised_fire")):
-            f = par[f"modifiers.surprise.{key}"][:, None]
-            out[side] = out[side] * (1.0 + (f - 1.0) * left)
-    return knots, out
-
-
 def _reinforcements(
     arrivals: list[list[Arrive]], n: int, s: int
 ) -> tuple[Reinforcements | None, FloatArray, list[tuple[int, Arrive]]]:
@@ -436,7 +394,7 @@ def build(
             multiplier=multiplier,
             reinforcements=reinf,
             categories=CATEGORIES,
-            flows=side_flows(par, side, n, s),
+            flows=side_flows(par, side, n, s, scn.operations.capture.process == "one"),
         )
     law = get_law(
         scn.law,
@@ -448,10 +406,18 @@ def build(
     return Built(eng, n, s, w, initial, struck, arr_info, mult, knots, par)
 
 
-def side_flows(par: Mapping[str, FloatArray], side: str, n: int, s: int) -> Flows:
-    """One side's operational flows (issue 13) over the N*S rows, from the parameters."""
+def side_flows(
+    par: Mapping[str, FloatArray], side: str, n: int, s: int, one_process: bool = False
+) -> Flows:
+    """One side's operational flows (issue 13) over the N*S rows, from the parameters.
+    ``one_process``: the side is captured at the (calibrated) Soviet rate times its own
+    factor, one capture process for both sides."""
     enemy = "Germany" if side == "USSR" else "USSR"
-    rate = par[f"operations.capture.rate.{side}"] * par[f"operations.capture.capacity.{enemy}"]
+    if one_process:
+        own = par["operations.capture.rate.USSR"] * par[f"operations.capture.factor.{side}"]
+    else:
+        own = par[f"operations.capture.rate.{side}"]
+    rate = own * par[f"operations.capture.capacity.{enemy}"]
     return make_flows(
         n * s,
         K,

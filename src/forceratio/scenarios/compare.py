@@ -14,6 +14,7 @@ from forceratio.scenarios.calibrate import Calibration
 from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.run import Outcome
 from forceratio.scenarios.session import Session
+from forceratio.sweeps.evaluate import outcome_columns
 
 QUANTILES = (0.05, 0.5, 0.95)
 #: Posterior draws behind the 12 June rows' P(attacker wins) by default (one batch each).
@@ -60,7 +61,13 @@ def scenario_row(
     row["combat_power_ratio_unmodified"] = _num(p0[su] / p0[de]) if p0[de] > 0 else None
     row["duration_days"] = _num(out.duration[0, 0])
     row["end_reason"] = str(out.end_reason[0, 0])
-    row["winner"] = str(out.winner[0, 0])
+    # the outcome: the same function as the sweeps' rows (outcome_columns: the outcome
+    # rule), with the attrition margin beside it as its own column
+    cols = outcome_columns(out)
+    row["winner"] = str(cols["winner"][0, 0])
+    row["winner_decided_by"] = str(cols["decided_by"][0, 0])
+    row["attacker_margin"] = _num(cols["attacker_margin"][0, 0])
+    row["margin_winner"] = str(out.margin_winner[0, 0])
     pk, tk, ak = (CATEGORIES.index(c) for c in ("personnel", "tanks", "aircraft"))
     loss = {s: out.losses[s][0, 0] for s in (su, de)}
     row["soviet_losses"] = _num(loss[su][pk])
@@ -70,10 +77,8 @@ def scenario_row(
     row["soviet_aircraft_lost"] = _num(loss[su][ak])
     row["german_aircraft_lost"] = _num(loss[de][ak])
     row["loss_exchange_ratio"] = _num(loss[su][pk] / loss[de][pk]) if loss[de][pk] > 0 else None
-    w = out.built.weights[0]
-    for s, key in ((su, "soviet"), (de, "german")):
-        start = float(out.power0[s][0, 0] + out.arrived[s][0, 0] @ w)
-        row[f"{key}_surviving_share"] = _num(out.power_end[s][0, 0] / start) if start > 0 else None
+    for key in ("soviet", "german"):
+        row[f"{key}_surviving_share"] = _num(cols[f"{key}_surviving_share"][0, 0])
     row["german_rate"] = _num(par["attrition.german_rate"][0])
     row["soviet_rate"] = _num(par["attrition.soviet_rate"][0])
     row["calibrated"] = cal is not None

@@ -179,11 +179,15 @@ class Surprise(_Strict):
 class PostureMods(_Strict):
     """Posture of each side; a defending side's fire is multiplied by its posture factor
     (modifiers table), ``attack`` by 1 and ``unprepared`` (in transit, no groupings) by
-    ``unprepared_factor``, an ASSUMPTION (no published value was found)."""
+    ``unprepared_factor``, an ASSUMPTION (no published value was found).  An unprepared
+    side stays so until day ``unprepared_until`` (unset: throughout), then over one day
+    takes ``ready_posture``."""
 
     USSR: Posture = "attack"
     Germany: Posture = "attack"
     unprepared_factor: Annotated[float, Field(gt=0, le=2, allow_inf_nan=False)] = 0.7
+    unprepared_until: Days | None = None
+    ready_posture: Posture = "hasty"
 
 
 class AirStrike(_Strict):
@@ -243,6 +247,11 @@ class Capture(_Strict):
     """Each side's capacity to encircle the other (mobile forces, their readiness), relative
     to the Wehrmacht of 22 June 1941 (1): a side is captured at its ``rate`` times the
     enemy's capacity.  1 and 1 leave the rates as they are."""
+    process: Literal["per side", "one"] = "per side"
+    """``one``: one capture process for both sides, each captured at ``rate["USSR"]`` (the
+    rate the whole-record fit calibrates) times its own ``factor`` (and the enemy's
+    capacity); ``rate["Germany"]`` is then unused, ``factor`` used only then."""
+    factor: dict[str, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
 
     @field_validator("rate")
     @classmethod
@@ -250,7 +259,7 @@ class Capture(_Strict):
         _sides_only(v)
         return {s: v.get(s, 0.0) for s in SIDES}
 
-    @field_validator("capacity")
+    @field_validator("capacity", "factor")
     @classmethod
     def _capacity_sides(cls, v: dict[str, float]) -> dict[str, float]:
         _sides_only(v)

@@ -29,13 +29,13 @@ def posterior_outcome(
     out = run(prep, samples=samples, operational=True)
     ops = out.operations
     assert ops is not None
-    wins = ops.winner[:, 0] == prep.scenario.attacker
+    wins = out.attacker_wins[:, 0]
     p, lo, hi = probability_interval(int(wins.sum()), int(wins.size))
     row: dict[str, Any] = {
         "posterior_draws_used": int(wins.size),
         "p_attacker_wins": p,
         "p_attacker_wins_ci": [lo, hi],
-        "decided_by": {k: v / wins.size for k, v in Counter(ops.decided_by[:, 0]).items()},
+        "decided_by": {k: v / wins.size for k, v in Counter(out.decided_by[:, 0]).items()},
     }
     pk = CATEGORIES.index("personnel")
     for side, key in zip(SIDES, ("soviet", "german"), strict=True):

@@ -278,6 +278,14 @@ def _registry() -> tuple[Parameter, ...]:
             0.7,
             assumption="no published factor found",
         ),
+        Parameter(
+            "modifiers.posture.unprepared_until",
+            "An unprepared side forms its groupings on day",
+            "days",
+            DAYS,
+            DAYS.high,
+            assumption="unset: an unprepared side stays so for the whole run",
+        ),
     ]
     for side in SIDES:
         out.append(

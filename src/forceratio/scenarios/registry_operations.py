@@ -7,6 +7,8 @@ Kept apart from :mod:`.registry` (which imports this module while it builds
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
 from forceratio.scenarios.registry import (
     CATEGORY_LABEL,
@@ -26,6 +28,12 @@ def _defender_posture(scn: Scenario) -> str:
     return posture if posture in ("prepared", "fortified") else "hasty"
 
 
+def _rate_applies(side: str) -> Callable[[Scenario], bool]:
+    """A side's own capture rate, unless one process captures both sides at the Soviet
+    (calibrated) rate (``operations.capture.process = "one"``)."""
+    return lambda scn: side == "USSR" or scn.operations.capture.process != "one"
+
+
 def operations_parameters() -> list[Parameter]:
     """Issue 13's operational mechanisms (:class:`~forceratio.scenarios.model.Operations`)."""
     out: list[Parameter] = []
@@ -38,6 +46,7 @@ def operations_parameters() -> list[Parameter]:
                 NON_NEGATIVE,
                 0.0,
                 assumption="0 = no capture; no published capture form was found",
+                applies=_rate_applies(side),
             )
         )
     out += [

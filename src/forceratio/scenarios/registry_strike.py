@@ -1,6 +1,7 @@
 """The registry's entries for the rebuilt 12 June scenarios (issue 13): the share of each
-category present on the scenario's date per sector (:class:`~.model.Presence`) and each
-side's capacity to encircle the other (:class:`~.model.Capture`).
+category present on the scenario's date per sector (:class:`~.model.Presence`), each
+side's capacity to encircle the other, and with one capture process for both sides each
+side's factor on its rate (:class:`~.model.Capture`).
 
 Kept apart from :mod:`.registry`, which imports this module while it builds
 :data:`~forceratio.scenarios.registry.PARAMETERS`.
@@ -45,6 +46,17 @@ def strike_parameters() -> list[Parameter]:
             "× (the enemy's capture rate)",
             POSITIVE,
             1.0,
+        )
+        for side in SIDES
+    ]
+    out += [
+        Parameter(
+            f"operations.capture.factor.{side}",
+            f"{SIDE_ADJECTIVE[side]} capture rate (× the one capture process)",
+            "× (the calibrated capture rate)",
+            POSITIVE,
+            1.0,
+            applies=lambda scn: scn.operations.capture.process == "one",
         )
         for side in SIDES
     ]

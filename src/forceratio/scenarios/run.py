@@ -31,7 +31,9 @@ class Outcome:
     ``initial``/``losses``/``final`` are per side (N, R, K) summed over the sectors;
     ``initial`` is after the opening air strike, whose destroyed aircraft count as losses;
     ``power0``, ``power_end`` per side (N, R) in combat-power units; ``record_model``
-    (N, R, n_records) the model's value of each record.
+    (N, R, n_records) the model's value of each record.  ``margin_winner`` is the side
+    keeping the larger share of its starting combat power (the attrition margin);
+    :attr:`winner` is THE outcome, the one every consumer reports.
     """
 
     prepared: Prepared
@@ -45,12 +47,26 @@ class Outcome:
     power0: dict[str, FloatArray]
     power_end: dict[str, FloatArray]
     effective_power0: dict[str, FloatArray]
-    winner: NDArray[np.object_]
+    margin_winner: NDArray[np.object_]
     end_reason: NDArray[np.object_]
     duration: FloatArray
     record_model: FloatArray
     result: BattleResult
     operations: Operational | None = None  # issue 13: fire/captured split, depth, outcome
+
+    @property
+    def winner(self) -> NDArray[np.object_]:
+        """The winner (N, R) under the outcome rule (:mod:`.operations`: break, captured
+        share, depth, else the attrition margin); without operational outputs (no flow on
+        and none asked for) only the attrition margin is known, and it decides."""
+        return self.operations.winner if self.operations is not None else self.margin_winner
+
+    @property
+    def decided_by(self) -> NDArray[np.object_]:
+        """Which rule decided :attr:`winner` (one of ``operations.RULES``), per run."""
+        if self.operations is not None:
+            return self.operations.decided_by
+        return np.full(self.margin_winner.shape, "attrition margin", dtype=object)
 
     @property
     def attacker_wins(self) -> NDArray[np.bool_]:

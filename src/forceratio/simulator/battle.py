@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Literal, cast
 
 import numpy as np
@@ -10,6 +11,7 @@ from numpy.typing import ArrayLike
 from forceratio.errors import InputError
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
 from forceratio.simulator.laws import Law, get_law
+from forceratio.simulator.magnitudes import check_battle_inputs
 from forceratio.simulator.result import ANNIHILATION_UNITS, BattleResult
 from forceratio.simulator.solve import METHODS as DET_METHODS
 from forceratio.simulator.solve import Method as DetMethod
@@ -93,107 +95,42 @@ def battle(
     ('red', 481.66, 124.04)
     """
     lw = get_law(law, p=p, q=q, w=w)
-    from forceratio.simulator.magnitudes import check_battle_inputs
-
-    check_battle_inputs(red, blue, red_rate, blue_rate, seed)  # no silent under/overflow
     t_max_f, tt = check_times(t_max, times)
     if method not in (*DET_METHODS, "gillespie", "tau_leap"):
         raise InputError("method", f"unknown method {method!r}")
     n = batch_size(red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint, annihilation)
-    for name, val in (
-        ("red", red),
-        ("blue", blue),
-        ("red_rate", red_rate),
-        ("blue_rate", blue_rate),
-        ("annihilation", annihilation),
-    ):
-        if np.asarray(val, dtype=float).ndim > 1:
+    named = {"red": red, "blue": blue, "red_rate": red_rate, "blue_rate": blue_rate,
+             "red_breakpoint": red_breakpoint, "blue_breakpoint": blue_breakpoint,
+             "annihilation": annihilation}  # fmt: skip
+    for name, val in named.items():
+        if np.ndim(val) > 1:
             raise InputError(name, "must be a scalar or a 1-D array over scenarios")
+    if replications is None and seed is not None:
+        raise InputError("seed", "a seed applies only with replications")
     if replications is None and lw.name == "square" and method in ("auto", "closed_form"):
-        return _square(
-            red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint, annihilation,
-            n, t_max_f, tt, seed,
-        )  # fmt: skip
-
-    def column(v: ArrayLike) -> np.ndarray:
-        return np.broadcast_to(np.asarray(v, dtype=float), (n,))
-
-    sides = [
-        make_side(
-            name,
-            column(x),
-            column(rate),
-            n=n,
-            k_enemy=1,
-            breakpoint=bp,
-            annihilation=column(annihilation),
-        )
-        for name, x, rate, bp in (
-            ("red", red, red_rate, red_breakpoint),
-            ("blue", blue, blue_rate, blue_breakpoint),
-        )
-    ]
-    eng = Engagement(lw, sides[0], sides[1])
+        # one compiled pass that also checks the inputs; a bad value is named below
+        with contextlib.suppress(InputError):
+            out = closed_form_outcome(
+                "square", n, red, blue, red_rate, blue_rate, red_breakpoint,
+                blue_breakpoint, annihilation, annihilation, t_max_f,
+            )  # fmt: skip
+            return closed_form_result("square", out, red_rate, blue_rate, tt)
+    check_battle_inputs(red, blue, red_rate, blue_rate, seed)  # no silent under/overflow
+    red_side, blue_side = (
+        make_side(name, x, rate, n=n, k_enemy=1, breakpoint=bp, annihilation=annihilation)
+        for name, x, rate, bp in (("red", red, red_rate, red_breakpoint),
+                                  ("blue", blue, blue_rate, blue_breakpoint))
+    )  # fmt: skip
+    eng = Engagement(lw, red_side, blue_side)
     if replications is None:
         if method in ("gillespie", "tau_leap"):
             raise InputError("method", f"{method} needs replications")
-        if seed is not None:
-            raise InputError("seed", "a seed applies only with replications")
         return simulate(eng, t_max=t_max_f, times=tt, method=cast(DetMethod, method), rtol=rtol)
     if seed is None:
         raise InputError("seed", "stochastic runs need an explicit seed")
     if method in DET_METHODS[1:]:
         raise InputError("method", f"{method} is deterministic; drop replications")
     return simulate_stochastic(
-        eng,
-        replications=replications,
-        seed=seed,
-        t_max=t_max_f,
-        times=tt,
-        keys=keys,
+        eng, replications=replications, seed=seed, t_max=t_max_f, times=tt, keys=keys,
         method=cast(StochasticMethod, method),
-    )
-
-
-def _square(
-    red: ArrayLike, blue: ArrayLike, red_rate: ArrayLike, blue_rate: ArrayLike,
-    red_breakpoint: ArrayLike, blue_breakpoint: ArrayLike, annihilation: ArrayLike,
-    n: int, t_max: float, times: np.ndarray, seed: int | None,
-) -> BattleResult:  # fmt: skip
-    """The square law's closed form in one compiled pass that also checks the inputs: a
-    bad value in one battle costs the others nothing, and is reported by name."""
-    if seed is not None:
-        raise InputError("seed", "a seed applies only with replications")
-    cols = [
-        np.ascontiguousarray(np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)))
-        for v in (red, blue, red_rate, blue_rate)
-    ]
-    R0, B0, a, b = cols
-    levels = []
-    for name, bp, x in (("red_breakpoint", red_breakpoint, R0),
-                        ("blue_breakpoint", blue_breakpoint, B0)):  # fmt: skip
-        f = np.broadcast_to(np.asarray(bp, dtype=float), (n,))
-        if not np.all((f >= 0) & (f < 1)):
-            bad = f[~((f >= 0) & (f < 1))][0]
-            raise InputError(name, f"must be in [0, 1), got {bad}")
-        levels.append(f * x)
-    ann = np.broadcast_to(np.asarray(annihilation, dtype=float), (n,))
-    if not np.all((ann >= 0) & np.isfinite(ann)):
-        raise InputError("annihilation", "must be finite and >= 0")
-    bp_r, bp_b = levels[0] > ann, levels[1] > ann
-    LR, LB = np.maximum(levels[0], ann), np.maximum(levels[1], ann)
-    try:
-        t_end, Rf, Bf, winner, code = closed_form_outcome(
-            "square", R0, B0, a, b, LR, LB, bp_r, bp_b, t_max
-        )
-    except InputError:
-        for name, x in zip(("red", "blue", "red_rate", "blue_rate"), cols, strict=True):
-            if not np.all(np.isfinite(x)):
-                raise InputError(name, "must be finite (no NaN or infinity)") from None
-            if np.any(x < 0):
-                raise InputError(name, f"must be >= 0, got {float(x.min()):g}") from None
-        raise
-    ones = np.ones((n, 1))
-    return closed_form_result(
-        "square", R0, B0, a, b, t_end, Rf, Bf, winner, code, times, ones, ones
-    )
+    )  # fmt: skip

@@ -2,13 +2,14 @@
 
 Each law provides two vectorised functions over N scenarios:
 
-* ``time_to_level(R0, B0, a, b, LR, LB) -> (tR, tB)``: the time at which red falls to
-  ``LR`` and blue to ``LB`` if nothing stopped the battle before; ``inf`` when never.
+* ``level_time(own0, other0, own_k, other_k, level)``: the days until a side of ``own0``
+  units killing ``own_k`` per unit falls to ``level`` above 0 (``inf``: never), if
+  nothing stopped the battle before (the square law's is scalar, compiled);
 * ``trajectory(R0, B0, a, b, t) -> (R, B)``: strengths at times ``t`` (broadcast).
 
 ``a`` is red's per-unit kill rate against blue, ``b`` blue's against red.  All functions
 are safe near a draw and at zero rates: they return ``inf`` (never) rather than NaN, and
-never raise.  The battle's end is ``min(tR, tB, t_max)`` (see :func:`solve`).
+never raise.  The battle's end is the first side's time to its level, or t_max.
 
 References
 ----------
@@ -23,20 +24,14 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from forceratio.simulator.magnitudes import RATE_RANGE, STRENGTH_RANGE
+from forceratio.simulator.result import ANNIHILATION, BLUE, BREAKPOINT, NONE, RED, T_MAX
+
 FloatArray = NDArray[np.float64]
-LevelTimes = Callable[
-    [FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray],
-    tuple[FloatArray, FloatArray],
-]
-Trajectory = Callable[
-    [FloatArray, FloatArray, FloatArray, FloatArray, FloatArray], tuple[FloatArray, FloatArray]
-]
-
-
-def _safe_div(num: FloatArray, den: FloatArray, fill: float = np.inf) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out = num / den
-    return np.where(den > 0, out, fill)
+S_LO, S_HI = STRENGTH_RANGE
+K_LO, K_HI = RATE_RANGE
+LevelTime = Callable[[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray], FloatArray]
+Trajectory = Callable[..., tuple[FloatArray, FloatArray]]
 
 
 # --------------------------------------------------------------------------------------
@@ -65,9 +60,12 @@ def square_level_time(
     if own_k > 0.0 and other_k > 0.0:
         u0, v0, U = sa * own0, sb * other0, sa * level
         rad = U * U + (v0 - u0) * (v0 + u0)
-        if rad < 0.0 or U + np.sqrt(rad) <= 0.0:
+        root = np.sqrt(rad) if rad >= 0.0 else -np.inf
+        if U + root <= 0.0:
             return np.inf
-        root = np.sqrt(rad)
+        x = (u0 + v0) / (U + root)
+        if x > 1.5:  # log is the quicker, and exact enough here
+            return float(np.log(x) / (sa * sb))
         xm1 = (u0 - U) * (1.0 + (u0 + U) / (root + v0)) / (U + root)
         return float(max(np.log1p(xm1) / (sa * sb), 0.0))
     if other_k > 0.0 and other0 > 0.0:  # the other side is frozen: a linear decline
@@ -77,45 +75,65 @@ def square_level_time(
 
 def square_chunk(
     lo: int, hi: int, R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray,
-    LR: FloatArray, LB: FloatArray, t_max: float, t_end: FloatArray, Rf: FloatArray,
-    Bf: FloatArray, first: NDArray[np.int8], bad: NDArray[np.int8],
+    fr: FloatArray, fb: FloatArray, ann_r: FloatArray, ann_b: FloatArray, t_max: float,
+    t_end: FloatArray, duration: FloatArray, Rf: FloatArray, Bf: FloatArray,
+    R_init: FloatArray, B_init: FloatArray, winner: NDArray[np.int8], code: NDArray[np.int8],
 ) -> None:  # fmt: skip
-    """The square law's outcome for battles lo..hi-1 with levels LR, LB: ``t_end``
-    (t_max when undecided), the side that got to its level first (``first``: 1 red,
-    2 blue, 3 both, 0 neither) and the other side's strength then; ``bad`` marks a
-    negative or non-finite input (nothing else computed for it)."""
+    """The outcome of square-law battles lo..hi-1, inputs checked in the same pass.
+
+    Inputs (length N, or 1 for one value shared by all): strengths, rates, breakpoint
+    fractions ``fr``, ``fb`` and annihilation levels in the sides' units; a side is out at
+    the larger of its breakpoint and its annihilation level (:mod:`.result`).  Outputs as
+    :class:`.result.BattleResult` holds them; ``code`` -1 marks a battle with an input
+    out of range (nothing else computed for it), and an undecided battle's strengths at
+    t_max are left for the caller (:func:`square_trajectory`)."""
+    s = (R0.shape[0] > 1, B0.shape[0] > 1, a.shape[0] > 1, b.shape[0] > 1,
+         fr.shape[0] > 1, fb.shape[0] > 1, ann_r.shape[0] > 1, ann_b.shape[0] > 1)  # fmt: skip
     for i in range(lo, hi):
-        r0, b0, ai, bi = R0[i], B0[i], a[i], b[i]
-        if not (0.0 <= r0 < np.inf and 0.0 <= b0 < np.inf and 0.0 <= ai < np.inf
-                and 0.0 <= bi < np.inf):  # fmt: skip
-            bad[i] = 1
+        r0, b0, ai, bi = R0[i * s[0]], B0[i * s[1]], a[i * s[2]], b[i * s[3]]
+        f_r, f_b, n_r, n_b = fr[i * s[4]], fb[i * s[5]], ann_r[i * s[6]], ann_b[i * s[7]]
+        R_init[i], B_init[i] = r0, b0
+        ok = (r0 == 0.0) | ((r0 >= S_LO) & (r0 <= S_HI))  # as .magnitudes checks them
+        ok &= (b0 == 0.0) | ((b0 >= S_LO) & (b0 <= S_HI))
+        ok &= (ai == 0.0) | ((ai >= K_LO) & (ai <= K_HI))
+        ok &= (bi == 0.0) | ((bi >= K_LO) & (bi <= K_HI))
+        ok &= (f_r >= 0.0) & (f_r < 1.0) & (f_b >= 0.0) & (f_b < 1.0)
+        if not (ok & (n_r >= 0.0) & (n_r < np.inf) & (n_b >= 0.0) & (n_b < np.inf)):
+            code[i] = -1
             continue
-        if r0 <= LR[i] or b0 <= LB[i]:  # decided at the start
-            first[i] = (1 if r0 <= LR[i] else 0) + (2 if b0 <= LB[i] else 0)
-            t_end[i] = 0.0
-            continue
-        # the invariant a R^2 - b B^2 says which side gets to its level first: only that
-        # side's time is needed (differences of squares factored, exact at a draw)
-        sa, sb = np.sqrt(ai), np.sqrt(bi)
-        u, v = sa * r0, sb * b0
-        margin = (u - v) * (u + v) - ai * LR[i] ** 2 + bi * LB[i] ** 2
-        if margin > 0.0:
-            t, first[i] = square_level_time(b0, r0, bi, ai, sb, sa, LB[i]), 2
-        elif margin < 0.0:
-            t, first[i] = square_level_time(r0, b0, ai, bi, sa, sb, LR[i]), 1
+        LR, LB = max(f_r * r0, n_r), max(f_b * b0, n_b)
+        rf, bf, t = r0, b0, 0.0
+        if r0 <= LR or b0 <= LB:  # decided at the start
+            first = (1 if r0 <= LR else 0) + (2 if b0 <= LB else 0)
         else:
-            tr = square_level_time(r0, b0, ai, bi, sa, sb, LR[i])
-            tb = square_level_time(b0, r0, bi, ai, sb, sa, LB[i])
-            t = min(tr, tb)
-            first[i] = 3 if tr == tb else (1 if tr < tb else 2)
+            # the invariant a R^2 - b B^2 says which side gets to its level first: only
+            # that side's time is needed (differences of squares factored, exact at a draw)
+            sa, sb = np.sqrt(ai), np.sqrt(bi)
+            u, v = sa * r0, sb * b0
+            margin = (u - v) * (u + v) - ai * LR**2 + bi * LB**2
+            if margin > 0.0:
+                t, first = square_level_time(b0, r0, bi, ai, sb, sa, LB), 2
+            elif margin < 0.0:
+                t, first = square_level_time(r0, b0, ai, bi, sa, sb, LR), 1
+            else:
+                tr = square_level_time(r0, b0, ai, bi, sa, sb, LR)
+                tb = square_level_time(b0, r0, bi, ai, sb, sa, LB)
+                t = min(tr, tb)
+                first = 3 if tr == tb else (1 if tr < tb else 2)
+            if first == 1:  # blue's strength when red reaches its level
+                bf = square_survivor(b0, v, u, bi, ai, LR)
+            elif first == 2:
+                rf = square_survivor(r0, u, v, ai, bi, LB)
         if t > t_max:
-            t_end[i], first[i] = t_max, 0
+            t_end[i], duration[i], winner[i], code[i] = t_max, np.nan, NONE, T_MAX
             continue
-        t_end[i] = t
-        if first[i] != 2:  # blue's strength when red reaches its level
-            Bf[i] = square_survivor(b0, v, u, bi, ai, LR[i])
-        if first[i] != 1:
-            Rf[i] = square_survivor(r0, u, v, ai, bi, LB[i])
+        t_end[i] = duration[i] = t
+        winner[i] = BLUE if first == 1 else (RED if first == 2 else NONE)
+        out_r, out_b = (first & 1) != 0, (first & 2) != 0
+        bp_r, bp_b = out_r and f_r * r0 > n_r, out_b and f_b * b0 > n_b
+        Rf[i] = (LR if bp_r else 0.0) if out_r else rf
+        Bf[i] = (LB if bp_b else 0.0) if out_b else bf
+        code[i] = BREAKPOINT if bp_r or bp_b else ANNIHILATION
 
 
 def square_survivor(
@@ -143,8 +161,6 @@ def square_trajectory(
         v = 0.5 * ((u0 + v0) * em - dterm)
         R = np.where(g > 0, u / sa, R0 - b * B0 * t)
         B = np.where(g > 0, v / sb, B0 - a * R0 * t)
-    R = np.where(a == 0, np.where(b == 0, R0, R0 - b * B0 * t), R)
-    B = np.where(b == 0, np.where(a == 0, B0, B0 - a * R0 * t), B)
     return np.maximum(R, 0.0), np.maximum(B, 0.0)
 
 
@@ -158,19 +174,14 @@ def square_trajectory(
 # --------------------------------------------------------------------------------------
 
 
-def _log1p_over_x(x: FloatArray) -> FloatArray:
+def _over_x(fn: Callable[[FloatArray], FloatArray], x: FloatArray, slope: float) -> FloatArray:
+    """``fn(x) / x``, by its series ``1 + slope * x`` near 0 (log1p: -1/2, expm1: 1/2)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        val = np.log1p(x) / x
-    return np.where(np.abs(x) < 1e-10, 1.0 - 0.5 * x, val)
+        val = fn(x) / x
+    return np.where(np.abs(x) < 1e-10, 1.0 + slope * x, val)
 
 
-def _expm1_over_x(x: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        val = np.expm1(x) / x
-    return np.where(np.abs(x) < 1e-10, 1.0 + 0.5 * x, val)
-
-
-def _linear_level_time(
+def linear_level_time(
     own0: FloatArray, other0: FloatArray, own_k: FloatArray, other_k: FloatArray, level: FloatArray
 ) -> FloatArray:
     # This side loses at other_k * own * other; C is the other side's "advantage".
@@ -178,20 +189,13 @@ def _linear_level_time(
     bl = own_k * level
     b0 = own_k * own0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        t = _log1p_over_x(C / bl) / bl - _log1p_over_x(C / b0) / b0
+        t = _over_x(np.log1p, C / bl, -0.5) / bl - _over_x(np.log1p, C / b0, -0.5) / b0
         # own_k == 0: the other side is frozen, this side decays exponentially.
         t_frozen = np.log(own0 / level) / (other_k * other0)
     reachable = (level > 0) & (C + bl > 0)
     t = np.where(reachable & np.isfinite(t), np.maximum(t, 0.0), np.inf)
     t_frozen = np.where((level > 0) & (other_k * other0 > 0), t_frozen, np.inf)
-    t = np.where(own_k > 0, t, t_frozen)
-    return np.where(own0 <= level, 0.0, t)
-
-
-def linear_time_to_level(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, LR: FloatArray, LB: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    return _linear_level_time(R0, B0, a, b, LR), _linear_level_time(B0, R0, b, a, LB)
+    return np.where(own_k > 0, t, t_frozen)
 
 
 def linear_trajectory(
@@ -199,8 +203,8 @@ def linear_trajectory(
 ) -> tuple[FloatArray, FloatArray]:
     C = a * R0 - b * B0
     with np.errstate(over="ignore", invalid="ignore"):
-        B = B0 / (1.0 + a * R0 * t * _expm1_over_x(C * t))
-        R = R0 / (1.0 + b * B0 * t * _expm1_over_x(-C * t))
+        B = B0 / (1.0 + a * R0 * t * _over_x(np.expm1, C * t, 0.5))
+        R = R0 / (1.0 + b * B0 * t * _over_x(np.expm1, -C * t, 0.5))
     return np.nan_to_num(R, nan=0.0), np.nan_to_num(B, nan=0.0)
 
 
@@ -209,15 +213,12 @@ def linear_trajectory(
 # --------------------------------------------------------------------------------------
 
 
-def logarithmic_time_to_level(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, LR: FloatArray, LB: FloatArray
-) -> tuple[FloatArray, FloatArray]:
+def logarithmic_level_time(
+    own0: FloatArray, other0: FloatArray, own_k: FloatArray, other_k: FloatArray, level: FloatArray
+) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        tR = np.log(R0 / LR) / b
-        tB = np.log(B0 / LB) / a
-    tR = np.where((LR > 0) & (b > 0) & np.isfinite(tR), tR, np.inf)
-    tB = np.where((LB > 0) & (a > 0) & np.isfinite(tB), tB, np.inf)
-    return np.where(R0 <= LR, 0.0, tR), np.where(B0 <= LB, 0.0, tB)
+        t = np.log(own0 / level) / other_k
+    return np.where((level > 0) & (other_k > 0) & np.isfinite(t), t, np.inf)
 
 
 def logarithmic_trajectory(
@@ -231,12 +232,11 @@ def logarithmic_trajectory(
 # --------------------------------------------------------------------------------------
 
 
-def ancient_time_to_level(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, LR: FloatArray, LB: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    tR = _safe_div(R0 - LR, b)
-    tB = _safe_div(B0 - LB, a)
-    return np.where(R0 <= LR, 0.0, tR), np.where(B0 <= LB, 0.0, tB)
+def ancient_level_time(
+    own0: FloatArray, other0: FloatArray, own_k: FloatArray, other_k: FloatArray, level: FloatArray
+) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(other_k > 0, (own0 - level) / other_k, np.inf)
 
 
 def ancient_trajectory(
@@ -245,9 +245,9 @@ def ancient_trajectory(
     return np.maximum(R0 - b * t, 0.0), np.maximum(B0 - a * t, 0.0)
 
 
-CLOSED_FORMS: dict[str, tuple[LevelTimes | None, Trajectory]] = {
+CLOSED_FORMS: dict[str, tuple[LevelTime | None, Trajectory]] = {
     "square": (None, square_trajectory),  # levels: the compiled square_chunk
-    "linear": (linear_time_to_level, linear_trajectory),
-    "logarithmic": (logarithmic_time_to_level, logarithmic_trajectory),
-    "ancient": (ancient_time_to_level, ancient_trajectory),
+    "linear": (linear_level_time, linear_trajectory),
+    "logarithmic": (logarithmic_level_time, logarithmic_trajectory),
+    "ancient": (ancient_level_time, ancient_trajectory),
 }

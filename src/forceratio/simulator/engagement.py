@@ -23,6 +23,17 @@ def _finite_nonneg(field: str, arr: FloatArray) -> None:
         raise InputError(field, f"must be >= 0, got {float(arr.min()):g}")
 
 
+def _shaped(field: str, x: ArrayLike, shape: tuple[int, ...]) -> FloatArray:
+    """``x`` broadcast to ``shape`` (C-contiguous), checked finite and >= 0."""
+    a = np.asarray(x, dtype=float)
+    try:
+        out = np.ascontiguousarray(np.broadcast_to(a, shape))
+    except ValueError:
+        raise InputError(field, f"expected shape {shape}, got {a.shape}") from None
+    _finite_nonneg(field, out)
+    return out
+
+
 def batch_size(*values: ArrayLike) -> int:
     """The common leading length of scalar-or-array inputs (1 if all scalars)."""
     n = 1
@@ -129,54 +140,22 @@ def make_side(
     Every problem raises :class:`InputError` naming the field.
     """
     s = np.asarray(strength, dtype=float)
-    k = len(categories) if categories is not None else 1
     if categories is None:
-        if s.ndim > 1:
-            k = s.shape[1]
-            categories = tuple(f"c{i}" for i in range(k)) if k > 1 else ("strength",)
-        else:
-            categories = ("strength",)
-    if s.ndim == 0:
-        s = np.full((n, k), float(s))
-    elif s.ndim == 1:
-        s = s[:, None] if k == 1 else np.broadcast_to(s, (n, k))
-    if s.shape[0] == 1:
-        s = np.broadcast_to(s, (n, s.shape[1]))
-    if s.shape != (n, k):
-        raise InputError(name, f"expected {n} scenarios x {k} categories, got shape {s.shape}")
-    _finite_nonneg(name, s)
-
+        k = s.shape[1] if s.ndim > 1 else 1
+        categories = tuple(f"c{i}" for i in range(k)) if k > 1 else ("strength",)
+    k = len(categories)
+    s = _shaped(name, s[:, None] if s.ndim == 1 and k == 1 else s, (n, k))
     r = np.asarray(kill_rates, dtype=float)
-    if r.ndim == 0:
-        r = np.full((n, k, k_enemy), float(r))
-    elif r.ndim == 1:
-        if k == 1 and k_enemy == 1:
-            r = r.reshape(-1, 1, 1)
-        else:
-            raise InputError(f"{name}_rate", "a 1-D kill-rate array needs one category per side")
-    elif r.ndim == 2:
-        r = r[None]
-    if r.shape[0] == 1:
-        r = np.broadcast_to(r, (n, *r.shape[1:]))
-    if r.shape != (n, k, k_enemy):
-        raise InputError(
-            f"{name}_rate", f"expected kill-rate shape ({n}, {k}, {k_enemy}), got {r.shape}"
-        )
-    _finite_nonneg(f"{name}_rate", r)
-
-    w = np.ones((n, k)) if weights is None else np.asarray(weights, dtype=float)
-    w = np.broadcast_to(w, (n, k)) if w.ndim <= 1 or w.shape[0] == 1 else w
-    if w.shape != (n, k):
-        raise InputError(f"{name}_weights", f"expected shape ({n}, {k}), got {w.shape}")
-    _finite_nonneg(f"{name}_weights", w)
+    if r.ndim == 1 and (k, k_enemy) != (1, 1):
+        raise InputError(f"{name}_rate", "a 1-D kill-rate array needs one category per side")
+    r = _shaped(f"{name}_rate", r.reshape(-1, 1, 1) if r.ndim == 1 else r, (n, k, k_enemy))
+    w = _shaped(f"{name}_weights", 1.0 if weights is None else weights, (n, k))
     if np.any(w.sum(axis=1) <= 0):
         raise InputError(f"{name}_weights", "at least one category weight must be > 0")
-
     bp = np.broadcast_to(np.asarray(breakpoint, dtype=float), (n,)).copy()
     if not np.all(np.isfinite(bp)) or np.any((bp < 0) | (bp >= 1)):
         bad = bp[~(np.isfinite(bp) & (bp >= 0) & (bp < 1))][0]
         raise InputError(f"{name}_breakpoint", f"must be in [0, 1), got {bad}")
-
     alloc: FloatArray | None = None
     if allocation is not None:
         alloc = np.asarray(allocation, dtype=float)
@@ -187,12 +166,7 @@ def make_side(
         _finite_nonneg(f"{name}_allocation", alloc)
         if not np.allclose(alloc.sum(axis=2), 1.0, atol=1e-9):
             raise InputError(f"{name}_allocation", "each category's shares must sum to 1")
-
-    ann: FloatArray | None = None
-    if annihilation is not None:
-        ann = np.broadcast_to(np.asarray(annihilation, dtype=float), (n,)).copy()
-        _finite_nonneg(f"{name}_annihilation", ann)
-
+    ann = None if annihilation is None else _shaped(f"{name}_annihilation", annihilation, (n,))
     if multiplier is not None and multiplier.n not in (1, n):
         raise InputError(f"{name}_multiplier", f"values for {multiplier.n} scenarios, batch is {n}")
     if reinforcements is not None:
@@ -203,41 +177,29 @@ def make_side(
                 raise InputError(
                     f"{name}_reinforcements", f"values for {arr.shape[0]} scenarios, batch is {n}"
                 )
-
+    if flows is not None and (flows.capture_rate.shape[0] != n or flows.noncombat.shape != (n, k)):
+        raise InputError(f"{name}_flows", f"expected {n} scenarios x {k} categories")
     return Side(
-        strength=np.ascontiguousarray(s),
-        kill_rates=np.ascontiguousarray(r),
-        weights=np.ascontiguousarray(w),
+        strength=s,
+        kill_rates=r,
+        weights=w,
         breakpoint=bp,
         allocation=alloc,
         multiplier=multiplier,
         reinforcements=reinforcements,
         categories=tuple(categories),
         annihilation=ann,
-        flows=_checked_flows(name, flows, n, k),
+        flows=flows,
     )
-
-
-def _checked_flows(name: str, flows: Flows | None, n: int, k: int) -> Flows | None:
-    if flows is None:
-        return None
-    if flows.capture_rate.shape[0] != n or flows.noncombat.shape != (n, k):
-        raise InputError(f"{name}_flows", f"expected {n} scenarios x {k} categories")
-    return flows
 
 
 @dataclass(frozen=True)
 class Engagement:
-    """A batch of N two-sided battles under one law.
-
-    ``exponents`` defaults to the law's own; :meth:`swapped` sets it explicitly so that an
-    asymmetric law (``mixed``) keeps each side's role when red and blue are exchanged.
-    """
+    """A batch of N two-sided battles under one law."""
 
     law: Law
     red: Side
     blue: Side
-    exponents: Exponents | None = None
 
     def __post_init__(self) -> None:
         if self.red.n != self.blue.n:
@@ -257,7 +219,7 @@ class Engagement:
 
     @property
     def exps(self) -> Exponents:
-        return self.exponents if self.exponents is not None else self.law.exponents()
+        return self.law.exponents()
 
     @property
     def time_dependent(self) -> bool:
@@ -273,7 +235,3 @@ class Engagement:
     @property
     def single_category(self) -> bool:
         return self.red.k == 1 and self.blue.k == 1
-
-    def swapped(self) -> Engagement:
-        """The same battles with red and blue exchanged."""
-        return Engagement(self.law, self.blue, self.red, self.exps.swapped())

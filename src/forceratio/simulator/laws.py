@@ -47,21 +47,12 @@ class Exponents:
     blue_p: float
     blue_q: float
 
-    def swapped(self) -> Exponents:
-        """The exponents with the sides' roles exchanged."""
-        return Exponents(self.blue_p, self.blue_q, self.red_p, self.red_q)
-
 
 class Law:
-    """Base class of the attrition laws.
-
-    Subclasses set :attr:`name`, :attr:`description` and either class-level exponents
-    (``_p``, ``_q`` for both sides) or override :meth:`exponents`.
-    """
+    """Base class of the attrition laws: a subclass sets :attr:`name` and either the
+    class-level exponents (``_p``, ``_q`` for both sides) or :meth:`exponents`."""
 
     name: ClassVar[str] = ""
-    description: ClassVar[str] = ""
-    has_closed_form: ClassVar[bool] = False
     _p: ClassVar[float] = 1.0
     _q: ClassVar[float] = 0.0
 
@@ -71,12 +62,7 @@ class Law:
     @property
     def parameters(self) -> dict[str, float]:
         """Law parameters beyond the two rates (``p``, ``q`` or ``w``)."""
-        return {}
-
-    @property
-    def symmetric(self) -> bool:
-        e = self.exponents()
-        return e.red_p == e.blue_p and e.red_q == e.blue_q
+        return {k: v for k, v in vars(self).items() if k in ("p", "q", "w")}
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v:g}" for k, v in self.parameters.items())
@@ -89,37 +75,40 @@ class Law:
         return hash((type(self).__name__, tuple(sorted(self.parameters.items()))))
 
 
+def _exponent(label: str, value: float, top: float) -> float:
+    if not np.isfinite(value) or not 0.0 <= value <= top:
+        raise InputError(label, f"exponent {label} must be in [0, {top:g}], got {value}")
+    return float(value)
+
+
 class SquareLaw(Law):
-    name = "square"
-    description = "aimed fire (Lanchester 1916): dR/dt = -b*B"
-    has_closed_form = True
-    _p, _q = 1.0, 0.0
+    """Aimed fire (Lanchester 1916): dR/dt = -b*B."""
+
+    name, _p, _q = "square", 1.0, 0.0
 
 
 class LinearLaw(Law):
-    name = "linear"
-    description = "area fire (Lanchester's second linear law): dR/dt = -b*B*R"
-    has_closed_form = True
-    _p, _q = 1.0, 1.0
+    """Area fire (Lanchester's second linear law): dR/dt = -b*B*R."""
+
+    name, _p, _q = "linear", 1.0, 1.0
 
 
 class LogarithmicLaw(Law):
-    name = "logarithmic"
-    description = "losses proportional to own strength (Peterson 1953; Weiss 1966): dR/dt = -b*R"
-    has_closed_form = True
-    _p, _q = 0.0, 1.0
+    """Losses proportional to own strength (Peterson 1953; Weiss 1966): dR/dt = -b*R."""
+
+    name, _p, _q = "logarithmic", 0.0, 1.0
 
 
 class AncientLaw(Law):
-    name = "ancient"
-    description = "one-on-one combat at a constant rate: dR/dt = -b while B > 0"
-    has_closed_form = True
-    _p, _q = 0.0, 0.0
+    """One-on-one combat at a constant rate: dR/dt = -b while B > 0."""
+
+    name, _p, _q = "ancient", 0.0, 0.0
 
 
 class MixedLaw(Law):
+    """Deitchman (1962): red aimed fire, blue area fire: dR/dt = -b*B*R, dB/dt = -a*R."""
+
     name = "mixed"
-    description = "Deitchman (1962): red aimed fire, blue area fire: dR/dt = -b*B*R, dB/dt = -a*R"
 
     def exponents(self) -> Exponents:
         # red is under area fire (p=1, q=1); blue is under aimed fire (p=1, q=0)
@@ -127,88 +116,51 @@ class MixedLaw(Law):
 
 
 class HelmboldLaw(Law):
+    """Helmbold (1965): dR/dt = -b * B**w * R**(1-w); w=1 square, w=0 logarithmic."""
+
     name = "helmbold"
-    description = "Helmbold (1965): dR/dt = -b * B**w * R**(1-w); w=1 square, w=0 logarithmic"
 
     def __init__(self, w: float) -> None:
-        if not np.isfinite(w) or not 0.0 <= w <= 1.0:
-            raise InputError("w", f"Helmbold exponent must be in [0, 1], got {w}")
-        self.w = float(w)
+        self.w = _exponent("w", w, 1.0)
 
     def exponents(self) -> Exponents:
         return Exponents(self.w, 1.0 - self.w, self.w, 1.0 - self.w)
 
-    @property
-    def parameters(self) -> dict[str, float]:
-        return {"w": self.w}
-
 
 class PowerLaw(Law):
+    """The general power law (Bracken 1995): dR/dt = -b * B**p * R**q, p and q in [0, 3]."""
+
     name = "power"
-    description = "general power law (Bracken 1995): dR/dt = -b * B**p * R**q"
 
     def __init__(self, p: float, q: float) -> None:
-        for label, value in (("p", p), ("q", q)):
-            if not np.isfinite(value) or not 0.0 <= value <= 3.0:
-                raise InputError(label, f"power-law exponent must be in [0, 3], got {value}")
-        self.p = float(p)
-        self.q = float(q)
+        self.p, self.q = _exponent("p", p, 3.0), _exponent("q", q, 3.0)
 
     def exponents(self) -> Exponents:
         return Exponents(self.p, self.q, self.p, self.q)
 
-    @property
-    def parameters(self) -> dict[str, float]:
-        return {"p": self.p, "q": self.q}
-
 
 LAWS: dict[str, type[Law]] = {
     cls.name: cls
-    for cls in (
-        SquareLaw,
-        LinearLaw,
-        LogarithmicLaw,
-        AncientLaw,
-        MixedLaw,
-        HelmboldLaw,
-        PowerLaw,
-    )
+    for cls in (SquareLaw, LinearLaw, LogarithmicLaw, AncientLaw, MixedLaw, HelmboldLaw, PowerLaw)
 }
 
 
 def get_law(
     name: str | Law, *, p: float | None = None, q: float | None = None, w: float | None = None
 ) -> Law:
-    """Return the law called ``name`` with its parameters checked.
-
-    Parameters
-    ----------
-    name : str or Law
-        One of :data:`LAWS` (``square``, ``linear``, ``logarithmic``, ``ancient``,
-        ``mixed``, ``helmbold``, ``power``), or a ready :class:`Law`.
-    p, q : float, optional
-        Exponents of the ``power`` law (both required for it, refused for the others).
-    w : float, optional
-        Helmbold's exponent (required for ``helmbold``, refused for the others).
-    """
+    """Return the law called ``name`` (one of :data:`LAWS`, or a ready :class:`Law`), with
+    its parameters checked: ``p`` and ``q`` for ``power``, ``w`` for ``helmbold``, refused
+    for the others."""
     if isinstance(name, Law):
         return name
     key = name.strip().lower()
     if key not in LAWS:
         raise InputError("law", f"unknown law {name!r}; choose one of {', '.join(LAWS)}")
-    if key == "power":
-        if p is None or q is None:
-            raise InputError("law", "the power law needs both p and q")
-        if w is not None:
-            raise InputError("w", "w applies only to the helmbold law")
-        return PowerLaw(p, q)
-    if key == "helmbold":
-        if w is None:
-            raise InputError("law", "the helmbold law needs w")
-        if p is not None or q is not None:
-            raise InputError("p", "p and q apply only to the power law")
-        return HelmboldLaw(w)
-    for label, value in (("p", p), ("q", q), ("w", w)):
-        if value is not None:
+    given = {k: v for k, v in (("p", p), ("q", q), ("w", w)) if v is not None}
+    needs = {"power": ("p", "q"), "helmbold": ("w",)}.get(key, ())
+    for label in given:
+        if label not in needs:
             raise InputError(label, f"{label} does not apply to the {key} law")
-    return LAWS[key]()
+    if len(given) < len(needs):
+        raise InputError("law", f"the {key} law needs {' and '.join(needs)}")
+    return LAWS[key](**given)

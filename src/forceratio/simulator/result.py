@@ -15,7 +15,6 @@ CodeArray = NDArray[np.int8]
 
 #: Codes of :attr:`BattleResult.winner_code`.
 RED, BLUE, NONE = 1, -1, 0
-WINNER_NAMES: dict[int, str | None] = {RED: "red", BLUE: "blue", NONE: None}
 #: Codes of :attr:`BattleResult.end_code`, indexes into this tuple.
 END_REASONS: tuple[str, ...] = ("t_max", "annihilation", "breakpoint")
 T_MAX, ANNIHILATION, BREAKPOINT = 0, 1, 2
@@ -135,39 +134,10 @@ class BattleResult:
             "red_losses": self.red_losses,
             "blue_losses": self.blue_losses,
         }
-        if len(self.red_categories) > 1:
-            for k, name in enumerate(self.red_categories):
-                data[f"red_{name}"] = self.red_final_by_category[:, k]
-        if len(self.blue_categories) > 1:
-            for k, name in enumerate(self.blue_categories):
-                data[f"blue_{name}"] = self.blue_final_by_category[:, k]
+        for side, cats in (("red", self.red_categories), ("blue", self.blue_categories)):
+            for k, name in enumerate(cats if len(cats) > 1 else ()):
+                data[f"{side}_{name}"] = getattr(self, f"{side}_final_by_category")[:, k]
         return pd.DataFrame(data)
-
-    def trajectory_frame(self) -> pd.DataFrame:
-        """Long table: scenario, replication, t, side, category, strength."""
-        if self.red_trajectory is None or self.blue_trajectory is None:
-            return pd.DataFrame(
-                columns=["scenario", "replication", "t", "side", "category", "strength"]
-            )
-        frames = []
-        for side, traj, cats in (
-            ("red", self.red_trajectory, self.red_categories),
-            ("blue", self.blue_trajectory, self.blue_categories),
-        ):
-            n, T, K = traj.shape
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "scenario": np.repeat(self.scenario, T * K),
-                        "replication": np.repeat(self.replication, T * K),
-                        "t": np.tile(np.repeat(self.times, K), n),
-                        "side": side,
-                        "category": np.tile(np.asarray(cats, dtype=object), n * T),
-                        "strength": traj.reshape(-1),
-                    }
-                )
-            )
-        return pd.concat(frames, ignore_index=True)
 
     def side_trajectory(self, side: str) -> FloatArray:
         """Weighted strength of ``side`` at :attr:`times`, shape (N, T)."""

@@ -47,83 +47,66 @@ def check_times(t_max: float, times: ArrayLike | None) -> tuple[float, FloatArra
 
 def closed_form_applies(eng: Engagement) -> bool:
     """Whether :func:`solve_closed_form` is exact for ``eng``: a law with a closed form,
-    one category a side, no time-dependent inputs and the law's own exponents."""
+    one category a side, no time-dependent inputs."""
     return (
-        eng.law.has_closed_form
-        and eng.law.name in CLOSED_FORMS
+        eng.law.name in CLOSED_FORMS
         and eng.single_category
         and not eng.time_dependent
         and not eng.has_flows
-        and eng.exps == eng.law.exponents()
     )
 
 
-def square_outcome(
-    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray,
-    LR: FloatArray, LB: FloatArray, t_max: float,
-) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int8], NDArray[np.int8]]:  # fmt: skip
-    """The compiled square-law pass (:func:`.closed_form.square_chunk`) over all battles:
-    (t_end, red_final, blue_final, first, bad)."""
-    compiled.compile_kernels(compiled.SQUARE_KERNELS)
-    from forceratio.simulator import closed_form
-
-    n = R0.shape[0]
-    t_end, Rf, Bf = np.empty(n), R0.copy(), B0.copy()
-    first, bad = np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
-    args = [np.ascontiguousarray(x, dtype=np.float64) for x in (R0, B0, a, b, LR, LB)]
-    compiled.run_chunked(
-        closed_form.square_chunk, n, *args, float(t_max), t_end, Rf, Bf, first, bad,
-        chunk=1 << 16,
-    )  # fmt: skip
-    return t_end, Rf, Bf, first, bad
+ClosedOutcome = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray,
+                NDArray[np.int8], NDArray[np.int8]]  # fmt: skip
 
 
 def closed_form_outcome(
-    law: str, R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray,
-    LR: FloatArray, LB: FloatArray, bp_r: NDArray[np.bool_], bp_b: NDArray[np.bool_],
-    t_max: float,
-) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int8], NDArray[np.int8]]:  # fmt: skip
-    """(t_end, red_final, blue_final, winner, end code) of single-category battles with
-    levels LR, LB (raw units); ``bp_*`` says which levels are breakpoints."""
-    level_times, trajectory = CLOSED_FORMS[law]
-    if level_times is None:
-        t_end, Rf, Bf, first, bad = square_outcome(R0, B0, a, b, LR, LB, t_max)
-        if bad.any():
-            raise InputError("strengths and rates", "must be finite and >= 0")
-        late = first == 0
-        if late.any():  # undecided by t_max: the strengths then
-            Rf[late], Bf[late] = trajectory(R0[late], B0[late], a[late], b[late], t_end[late])
-    else:
-        tR, tB = level_times(R0, B0, a, b, LR, LB)
-        t_hit = np.minimum(tR, tB)
-        decided = t_hit <= t_max
-        first = np.where(decided, np.where(tR == tB, 3, np.where(tR < tB, 1, 2)), 0)
-        t_end = np.where(decided, t_hit, t_max)
-        Rf, Bf = trajectory(R0, B0, a, b, t_end)
-    red_out, blue_out = (first == 1) | (first == 3), (first == 2) | (first == 3)
+    law: str, n: int, R0: ArrayLike, B0: ArrayLike, a: ArrayLike, b: ArrayLike,
+    fr: ArrayLike, fb: ArrayLike, ann_r: ArrayLike, ann_b: ArrayLike, t_max: float,
+) -> ClosedOutcome:  # fmt: skip
+    """(t_end, duration, red_final, blue_final, red_initial, blue_initial, winner, end
+    code) of ``n`` single-category battles, each input a scalar or one value a battle:
+    strengths, rates, breakpoint fractions and annihilation levels in the law's units.
+    The square law runs as one compiled pass (:func:`.closed_form.square_chunk`) that
+    also checks the inputs: one bad value raises :class:`InputError` and costs the other
+    battles nothing; the other laws' inputs are checked by the caller."""
+    cols = [np.asarray(v, dtype=np.float64) for v in (R0, B0, a, b, fr, fb, ann_r, ann_b)]
+    if any(x.ndim > 1 or x.size not in (1, n) for x in cols):
+        raise InputError("batch", f"each input must be a scalar or {n} values")
+    cols = [np.ascontiguousarray(x.reshape(-1)) for x in cols]
+    level_time, trajectory = CLOSED_FORMS[law]
+    if level_time is None:
+        compiled.compile_kernels(compiled.SQUARE_KERNELS)
+        from forceratio.simulator import closed_form
+
+        t_end, duration, Rf, Bf, R, B = (np.empty(n) for _ in range(6))
+        winner, code = np.empty(n, np.int8), np.empty(n, np.int8)
+        out = (t_end, duration, Rf, Bf, R, B, winner, code)
+        compiled.run_chunked(closed_form.square_chunk, n, *cols, float(t_max), *out, chunk=1 << 16)
+        if n and code.min() < 0:
+            raise InputError("strengths and rates", "out of range (see the full checks)")
+        late = np.flatnonzero(code == T_MAX)
+        if late.size:  # undecided by t_max: the strengths then
+            ab = [np.broadcast_to(x, (n,))[late] for x in cols[2:4]]
+            Rf[late], Bf[late] = trajectory(R[late], B[late], ab[0], ab[1], t_end[late])
+        return out
+    R, B, a, b, fr, fb, ann_r, ann_b = (np.broadcast_to(x, (n,)) for x in cols)
+    LR, LB = np.maximum(fr * R, ann_r), np.maximum(fb * B, ann_b)
+    tR = np.where(R <= LR, 0.0, level_time(R, B, a, b, LR))
+    tB = np.where(B <= LB, 0.0, level_time(B, R, b, a, LB))
+    t_hit = np.minimum(tR, tB)
+    decided = t_hit <= t_max
+    first = np.where(decided, np.where(tR == tB, 3, np.where(tR < tB, 1, 2)), 0)
+    t_end = np.where(decided, t_hit, t_max)
+    Rf, Bf = trajectory(R, B, a, b, t_end)
+    red_out, blue_out = (first & 1) != 0, (first & 2) != 0
+    bp_r, bp_b = red_out & (fr * R > ann_r), blue_out & (fb * B > ann_b)
     Rf = np.where(red_out, np.where(bp_r, LR, 0.0), Rf)
     Bf = np.where(blue_out, np.where(bp_b, LB, 0.0), Bf)
     winner = np.select([first == 1, first == 2], [BLUE, RED], NONE).astype(np.int8)
-    by_bp = (red_out & bp_r) | (blue_out & bp_b)
-    code = np.where(first == 0, T_MAX, np.where(by_bp, BREAKPOINT, ANNIHILATION))
-    return t_end, Rf, Bf, winner, code.astype(np.int8)
-
-
-def closed_form_trajectory(
-    law: str, R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray,
-    Rf: FloatArray, Bf: FloatArray, t_end: FloatArray, times: FloatArray,
-) -> tuple[FloatArray, FloatArray] | None:  # fmt: skip
-    """Red's and blue's strengths at ``times``, shape (N, T, 1) each, held at the final
-    values from the end on; ``None`` without times."""
-    if not times.size:
-        return None
-    trajectory = CLOSED_FORMS[law][1]
-    tt = np.minimum(times[None, :], t_end[:, None])
-    Rt, Bt = trajectory(R0[:, None], B0[:, None], a[:, None], b[:, None], tt)
-    after = times[None, :] >= t_end[:, None]
-    Rt = np.where(times[None, :] == 0.0, R0[:, None], np.where(after, Rf[:, None], Rt))
-    Bt = np.where(times[None, :] == 0.0, B0[:, None], np.where(after, Bf[:, None], Bt))
-    return Rt[:, :, None], Bt[:, :, None]
+    code = np.where(first == 0, T_MAX, np.where(bp_r | bp_b, BREAKPOINT, ANNIHILATION))
+    duration = np.where(decided, t_end, np.nan)
+    return t_end, duration, Rf, Bf, R.copy(), B.copy(), winner, code.astype(np.int8)
 
 
 def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> BattleResult:
@@ -131,50 +114,56 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
     if not closed_form_applies(eng):
         raise InputError("method", f"no closed form for this {eng.law.name} engagement")
     red, blue = eng.red, eng.blue
-    R0, B0 = red.strength[:, 0], blue.strength[:, 0]
     a, b = red.kill_rates[:, 0, 0], blue.kill_rates[:, 0, 0]
     wr, wb = red.weights[:, 0], blue.weights[:, 0]
-    # levels are weighted strengths; the laws run in the raw units of the one category
-    LR, LB = red.level(R0 * wr) / wr, blue.level(B0 * wb) / wb
-    bp_r = red.breakpoint * R0 * wr > red.annihilation_level
-    bp_b = blue.breakpoint * B0 * wb > blue.annihilation_level
-    t_end, Rf, Bf, winner, code = closed_form_outcome(
-        eng.law.name, R0, B0, a, b, LR, LB, bp_r, bp_b, t_max
-    )
+    # the laws run in the raw units of the one category: levels divided by the weights
+    out = closed_form_outcome(
+        eng.law.name, eng.n, red.strength[:, 0], blue.strength[:, 0], a, b, red.breakpoint,
+        blue.breakpoint, red.annihilation_level / wr, blue.annihilation_level / wb, t_max,
+    )  # fmt: skip
     return closed_form_result(
-        eng.law.name, R0, B0, a, b, t_end, Rf, Bf, winner, code, times,
-        red.weights, blue.weights, red.categories, blue.categories,
+        eng.law.name, out, a, b, times, red.weights, blue.weights, red.categories,
+        blue.categories,
     )  # fmt: skip
 
 
 def closed_form_result(
-    law: str, R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray,
-    t_end: FloatArray, Rf: FloatArray, Bf: FloatArray, winner: NDArray[np.int8],
-    code: NDArray[np.int8], times: FloatArray, w_r: FloatArray, w_b: FloatArray,
+    law: str, out: ClosedOutcome, a: ArrayLike, b: ArrayLike, times: FloatArray,
+    w_r: FloatArray | None = None, w_b: FloatArray | None = None,
     red_categories: tuple[str, ...] = ("strength",),
     blue_categories: tuple[str, ...] = ("strength",),
 ) -> BattleResult:  # fmt: skip
-    """The result of single-category battles solved in closed form: the outcome of
-    :func:`.closed_form.closed_form_outcome` with its trajectory at ``times``; ``w_r``,
-    ``w_b`` (shape (n, 1)) weight the raw strengths into the reported ones."""
-    traj = closed_form_trajectory(law, R0, B0, a, b, Rf, Bf, t_end, times)
-    n = R0.shape[0]
+    """The result of :func:`closed_form_outcome` with the trajectory at ``times``, held at
+    the final values from the end on; ``w_r``, ``w_b`` (shape (n, 1), default 1) weight
+    the raw strengths into the reported ones."""
+    t_end, duration, Rf, Bf, R0, B0, winner, code = out
+    n = t_end.shape[0]
+    ones = np.ones((n, 1))
+    traj: list[FloatArray | None] = [None, None]
+    if times.size:
+        a, b = (np.broadcast_to(np.asarray(x, dtype=float), (n,))[:, None] for x in (a, b))
+        tt = np.minimum(times[None, :], t_end[:, None])
+        after = times[None, :] >= t_end[:, None]
+        states = CLOSED_FORMS[law][1](R0[:, None], B0[:, None], a, b, tt)
+        for i, (x0, xf, x) in enumerate(((R0, Rf, states[0]), (B0, Bf, states[1]))):
+            x = np.where(after, xf[:, None], x)
+            traj[i] = np.where(times[None, :] == 0.0, x0[:, None], x)[:, :, None]
     return BattleResult(
         law=law,
         method="closed_form",
         winner_code=winner,
         end_code=code,
-        duration=np.where(code != T_MAX, t_end, np.nan),
+        duration=duration,
         end_time=t_end,
         red_final_by_category=Rf[:, None],
         blue_final_by_category=Bf[:, None],
-        red_initial=R0 * w_r[:, 0],
-        blue_initial=B0 * w_b[:, 0],
-        red_weights=w_r,
-        blue_weights=w_b,
+        red_initial=R0 if w_r is None else R0 * w_r[:, 0],
+        blue_initial=B0 if w_b is None else B0 * w_b[:, 0],
+        red_weights=ones if w_r is None else w_r,
+        blue_weights=ones if w_b is None else w_b,
         times=times,
-        red_trajectory=None if traj is None else traj[0],
-        blue_trajectory=None if traj is None else traj[1],
+        red_trajectory=traj[0],
+        blue_trajectory=traj[1],
         scenario=np.arange(n),
         replication=np.zeros(n, dtype=np.int64),
         red_categories=red_categories,

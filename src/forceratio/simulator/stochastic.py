@@ -2,23 +2,22 @@
 
 A category loses one unit at the rate the deterministic law gives for its loss, and
 arrivals come as unit events at their daily rate (Brown 1963; Taylor 1983, vol. 2;
-Washburn & Kress 2009, *Combat Modeling*, ch. 4).  The rates are those of the engine's one
-right-hand side (:func:`.kernel.rates`).  Two simulators, chosen
-per scenario:
+Washburn & Kress 2009, *Combat Modeling*, ch. 4), the rates of the engine's one
+right-hand side (:func:`.kernel.rates`).  Two simulators, chosen per scenario:
 
 * ``gillespie``: exact event-by-event simulation (Gillespie 1977, *J. Phys. Chem.*
-  81:2340).  Rates that change within a multiplier's linear piece are handled exactly by
-  thinning (Lewis & Shedler 1979): candidate events at the piece's largest rate, each kept
-  with probability rate / bound.
+  81:2340); rates that change within a multiplier's linear piece by thinning (Lewis &
+  Shedler 1979): candidates at the piece's largest rate, each kept with probability
+  rate / bound.
 * ``tau_leap``: binomial tau-leaping (Chatterjee, Vlachos & Katsoulakis 2005, *J. Chem.
   Phys.* 122:024112) whose leap means are the deterministic flow over the leap: one
-  Runge-Kutta step (:func:`.kernel.dopri_step` with the third-order pair of
-  :data:`.tableau.LEAP_TABLE`, error-controlled) of the same equations from the leap's
-  start gives each category's expected loss, multipliers integrated within the leap; each
-  unit is then lost with probability expected loss / units (never below zero) and
-  arrivals are Poisson.  For losses linear in the strengths (the square law) the mean of
-  the runs therefore follows the deterministic solution without the bias of rates held
-  constant over a leap; a leap loses at most ``epsilon`` of a side's strength.
+  error-controlled Runge-Kutta step (:func:`.kernel.dopri_step`, the third-order pair of
+  :data:`.tableau.LEAP_TABLE`) from the leap's start gives each category's expected loss,
+  multipliers integrated within the leap; each unit is then lost with probability
+  expected loss / units and arrivals are Poisson.  For losses linear in the strengths
+  (the square law) the mean of the runs follows the deterministic solution, without the
+  bias of rates held over a leap.  A leap loses at most ``epsilon`` of a side; one
+  expected to hold fewer than :data:`MIN_LEAP_EVENTS` events is taken event by event.
 
 Runs are scenario-major (run ``m`` is replication ``m % R`` of scenario ``m // R``) and
 each run is seeded by itself from ``SeedSequence(seed, spawn_key=(keys[s],))``: the numbers
@@ -63,6 +62,10 @@ EXACT_LIMIT = 2_000
 #: Relative tolerance of the step (:data:`.tableau.LEAP_TABLE`) that gives a leap's
 #: expected losses.
 LEAP_RTOL = 1e-6
+#: A leap expected to hold fewer events than this (a side down to its last units) is
+#: simulated event by event instead: as quick, and exact (Cao, Gillespie & Petzold 2006,
+#: *J. Chem. Phys.* 124:044109, take exact steps where a leap would be a few events).
+MIN_LEAP_EVENTS = 3.0
 
 
 def seed_run(seed: int) -> None:
@@ -102,16 +105,19 @@ def event(
     t: float, t_stop: float, y: FloatArray, loss: FloatArray, bound: FloatArray,
     par: FloatArray, kr: int, scratch: FloatArray,
 ) -> float:  # fmt: skip
-    """The next event of the exact simulation before ``t_stop``, applied to ``y``; returns
+    """The next event of the exact simulation before ``t_stop``, applied to ``y``, ``loss``
+    holding the loss rates at (t, y); returns
     its time (``t_stop`` when none comes first).  Thinning against the larger of the loss
-    rates at the two ends of the interval (the rates are linear in t there)."""
+    rates at the two ends of the interval (the rates are linear in t there), none when
+    the multipliers are flat (the rates then hold until the next event)."""
     d = y.shape[0]
     o_inflow = layout(kr, d - kr)[6]
-    rates(t, y, loss, par, kr, scratch, False)
-    rates(t_stop, y, bound, par, kr, scratch, False)
+    flat = par[7] == 0.0 and par[10] == 0.0  # the multipliers' slopes (.kernel.layout)
+    if not flat:
+        rates(t_stop, y, bound, par, kr, scratch, False)
     total = 0.0
     for i in range(d):
-        bound[i] = max(bound[i], loss[i]) if y[i] > 0.0 else 0.0
+        bound[i] = (loss[i] if flat else max(bound[i], loss[i])) if y[i] > 0.0 else 0.0
         total += bound[i] + par[o_inflow + i]
     while True:
         if total <= 0.0:
@@ -119,7 +125,8 @@ def event(
         t += np.random.exponential(1.0 / total)  # noqa: NPY002
         if t >= t_stop:
             return t_stop
-        rates(t, y, loss, par, kr, scratch, False)
+        if not flat:
+            rates(t, y, loss, par, kr, scratch, False)
         u = np.random.random() * total  # noqa: NPY002
         for i in range(d):
             r = loss[i] if y[i] > 0.0 else 0.0
@@ -150,7 +157,8 @@ def run_chunk(
     d = y0.shape[1]
     kr = arr_rates_r.shape[2]
     kb = d - kr
-    o_w_r, o_w_b = layout(kr, kb)[2:4]
+    lay = layout(kr, kb)
+    o_w_r, o_w_b, o_inflow = lay[2], lay[3], lay[6]
     k, y, y_new, y_stage, scratch = work[:-4], work[-4], work[-3], work[-2], work[-1]
     n_stops = stops.shape[0]
     for m in range(lo, hi):
@@ -158,63 +166,59 @@ def run_chunk(
         seed_run(seeds[m])
         start_run(n, m, ptab, y0, times, traj, par, y)
         lev_r, lev_b = level[n, 0], level[n, 1]
-        t = 0.0
-        sp = 0
-        steps = 0
-        s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
-        nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
-                          arr_rates_b, par, kr)  # fmt: skip
+        t, sp, steps, t_stop = 0.0, 0, 0, -np.inf
         while True:
+            s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
             if s_r <= lev_r or s_b <= lev_b:
                 win, code = end_rule(s_r <= lev_r, s_b <= lev_b, by_breakpoint[n, 0],
                                      by_breakpoint[n, 1], y, kr)  # fmt: skip
                 finish(m, t, code, win, y, final, t_end, end_code, winner, traj, times)
                 break
+            if t >= t_stop:  # the start, a stop, or a corner of this run's multipliers
+                if t_stop == stops[sp]:
+                    at_stop(sp, n, m, y, kr, out_of_stop, imp_r, imp_b, amt_r, amt_b, traj, True)
+                    sp += 1
+                    if sp >= n_stops:
+                        finish(m, t, T_MAX, NONE, y, final, t_end, end_code, winner, traj, times)
+                        break
+                    t_stop = -np.inf
+                    continue  # the arrivals: the end rule again
+                nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
+                                  arr_rates_b, par, kr)  # fmt: skip
             steps += 1
             if steps > max_steps:
                 status[m] = TOO_MANY_STEPS
                 break
             t_stop = min(stops[sp], nxt)
-            if exact[n]:
-                t = event(t, t_stop, y, y_new, y_stage, par, kr, scratch)
-            else:
-                # a leap loses at most epsilon of either side (at the leap's start rates)
-                rates(t, y, k[0], par, kr, scratch, False)
+            gap = tau = t_stop - t
+            events = 0.0  # expected in the leap: none for an exact run
+            rates(t, y, k[0], par, kr, scratch, False)
+            if not exact[n]:
+                # a leap loses at most epsilon of either side (at the leap's start rates);
+                # one that would hold few events is simulated event by event instead
                 lr = side_sum(k[0], par, o_w_r, 0, kr)
                 lb = side_sum(k[0], par, o_w_b, kr, kb)
-                gap = t_stop - t
-                tau = gap
                 if lr > 0.0:
                     tau = min(tau, epsilon * s_r / lr)
                 if lb > 0.0:
                     tau = min(tau, epsilon * s_b / lb)
-                tau = leap(t, tau, y, k, y_new, y_stage, atol[n], par, kr, scratch, tab)
-                s1_r = side_sum(y_new, par, o_w_r, 0, kr)
-                s1_b = side_sum(y_new, par, o_w_b, kr, kb)
-                # a side that reaches its level ends the run within the leap (linearly)
-                frac = 1.0
-                if s1_r <= lev_r < s_r:
-                    frac = min(frac, (s_r - lev_r) / (s_r - s1_r))
-                if s1_b <= lev_b < s_b:
-                    frac = min(frac, (s_b - lev_b) / (s_b - s1_b))
-                t = t_stop if tau >= gap and frac == 1.0 else t + frac * tau
                 for i in range(d):
-                    y[i] = y_new[i]
-            s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
-            if t < t_stop or s_r <= lev_r or s_b <= lev_b:
+                    events += tau * (k[0, i] + par[o_inflow + i])
+            if events < MIN_LEAP_EVENTS:
+                t = event(t, t_stop, y, k[0], y_stage, par, kr, scratch)
                 continue
-            if t_stop < stops[sp]:  # a corner of this run's multipliers
-                nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
-                                  arr_rates_b, par, kr)  # fmt: skip
-                continue
-            at_stop(sp, n, m, y, kr, out_of_stop, imp_r, imp_b, amt_r, amt_b, traj, True)
-            sp += 1
-            if sp >= n_stops:
-                finish(m, t, T_MAX, NONE, y, final, t_end, end_code, winner, traj, times)
-                break
-            s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
-            nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
-                              arr_rates_b, par, kr)  # fmt: skip
+            tau = leap(t, tau, y, k, y_new, y_stage, atol[n], par, kr, scratch, tab)
+            s1_r = side_sum(y_new, par, o_w_r, 0, kr)
+            s1_b = side_sum(y_new, par, o_w_b, kr, kb)
+            # a side that reaches its level ends the run within the leap (linearly)
+            frac = 1.0
+            if s1_r <= lev_r < s_r:
+                frac = min(frac, (s_r - lev_r) / (s_r - s1_r))
+            if s1_b <= lev_b < s_b:
+                frac = min(frac, (s_b - lev_b) / (s_b - s1_b))
+            t = t_stop if tau >= gap and frac == 1.0 else t + frac * tau
+            for i in range(d):
+                y[i] = y_new[i]
 
 
 def simulate_stochastic(
@@ -261,14 +265,10 @@ def simulate_stochastic(
         exact = (units <= EXACT_LIMIT).astype(np.int8)
     else:
         exact = np.full(N, method == "gillespie", dtype=np.int8)
-    seeds = np.concatenate(
-        [
-            np.random.SeedSequence(int(seed), spawn_key=(int(k),))
-            .generate_state(replications)
-            .astype(np.int64)
-            for k in key_arr
-        ]
-    ) if N else np.zeros(0, dtype=np.int64)  # fmt: skip
+    seeds = np.array(
+        [np.random.SeedSequence(int(seed), spawn_key=(int(k),)).generate_state(replications)
+         for k in key_arr], dtype=np.int64,
+    ).reshape(-1)  # fmt: skip
     M = N * replications
     out = Outcome.empty(M, table.y0.shape[1], times.size)
     compiled.compile_kernels(compiled.KERNELS)

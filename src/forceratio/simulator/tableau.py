@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Number of stages (the seventh is the first stage of the next step, "FSAL").
-N_STAGES = 6
 #: Nodes c_i of the six stages.
 C = np.array([0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0])
 #: Runge-Kutta matrix a_ij, lower triangular, padded with zeros to 6 x 6.

@@ -150,15 +150,10 @@ def outcome_columns(out: Outcome) -> dict[str, NDArray[Any]]:
     a, d = ("soviet", "german") if att == su else ("german", "soviet")
     cols["attacker_margin"] = cols[f"{a}_surviving_share"] - cols[f"{d}_surviving_share"]
     cols["duration_days"] = out.duration
-    ops = out.operations
-    if ops is None:  # no operational outputs: the attrition margin decides
-        cols["winner"] = out.winner
-        cols["attacker_wins"] = out.attacker_wins
-        cols["decided_by"] = np.full(out.winner.shape, "attrition margin", dtype=object)
-    else:  # the outcome rule (scenarios.operations): break, captured, depth, then margin
-        cols["winner"] = ops.winner
-        cols["attacker_wins"] = np.asarray(ops.winner == att)
-        cols["decided_by"] = ops.decided_by
+    # the outcome rule (scenarios.operations: break, captured, depth, then the margin)
+    cols["winner"] = out.winner
+    cols["attacker_wins"] = out.attacker_wins
+    cols["decided_by"] = out.decided_by
     cols["end_reason"] = out.end_reason
     return cols
 

@@ -4,11 +4,13 @@ Sensitivity uses ``scipy.stats.sobol_indices`` (Saltelli 2010 first-order and Ja
 total-order estimators on a scrambled Sobol design), with bootstrap confidence intervals;
 every model evaluation goes through the vectorised engine in one batch.
 
-A threshold is the value of one parameter at which an outcome crosses a level: the
-attacker's margin crossing 0 (the winner flips) by default.  It is bracketed on a grid
-evaluated in one batch, then refined with Brent's method; with replications the outcome is
-the attacker's win probability against 0.5, estimated with common random numbers (the same
-streams at every value), and refined by bisection on the grid's bracket.
+A threshold is the value of one parameter at which an outcome crosses a level: by default
+where the winner flips, the winner under the outcome rule (the same as every other
+consumer's: :attr:`~forceratio.scenarios.run.Outcome.winner`), as the attacker's win
+probability against 0.5 (0 or 1 per deterministic run; with replications estimated with
+common random numbers, the same streams at every value).  It is bracketed on a grid
+evaluated in one batch, then refined by bisection on the grid's bracket (Brent's method
+for a continuous outcome column).
 """
 
 from __future__ import annotations
@@ -171,8 +173,8 @@ def threshold(
     if level is not None and not np.isfinite(level):
         raise InputError("--level", f"must be a finite number, got {level}")
     stochastic = spec.replications > 0
-    if outcome == "winner":
-        name, lev = ("attacker_win_probability", 0.5) if stochastic else ("attacker_margin", 0.0)
+    if outcome == "winner":  # the outcome rule's winner (deterministic: a 0/1 step)
+        name, lev = "attacker_win_probability", 0.5
     else:
         if level is None:
             raise InputError("--level", f"give the level {outcome} should cross")
@@ -194,7 +196,7 @@ def threshold(
     def f(x: float) -> float:
         return float(outcome_values(spec, {vary.path: np.array([x])}, name)[0] - lev)
 
-    if stochastic:
+    if name == "attacker_win_probability":  # a step (or a noisy share): bisect
         fa = float(ys[i])
         lo, hi = a, b
         while hi - lo > max(xtol, 1e-9 * abs(hi)):
@@ -208,6 +210,8 @@ def threshold(
         note = (
             f"win probability from {spec.replications} replications with common random "
             "numbers; bisection on the grid bracket"
+            if stochastic
+            else "the winner under the outcome rule; bisection on the grid bracket"
         )
     else:
         value = float(optimize.brentq(f, a, b, xtol=xtol))
