@@ -5,10 +5,10 @@ the model; ``tests/calibration/test_shipped.py`` fails until then::
 
     python scripts/calibrate_record.py
 
-emcee at :data:`forceratio.scenarios.record_fit.POSTERIOR` on the built-in tables, then the
-leave-one-operation-out refits; progress on stderr, the diagnostics and the parameter table
-on stdout.  ``--check`` only says whether the shipped file matches the current inputs
-(exit 1 when it does not).
+emcee (pilot, fitted proposal, kept run) at :data:`forceratio.scenarios.record_fit.POSTERIOR`
+on the built-in tables, then the leave-one-operation-out refits; progress on stderr, the
+diagnostics and the parameter table on stdout.  ``--check`` only says whether the shipped
+file matches the current inputs (exit 1 when it does not).
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def main(argv: list[str]) -> int:
     print(f"wrote {record_fit.SHIPPED} in {elapsed:.0f} s (sampling and leave-one-out)")
     if d is not None:
         print(
-            f"{d.n_walkers} walkers, {d.n_steps} steps (burn {d.burn}, thin {d.thin}), "
+            f"{d.n_walkers} walkers, {d.warmup} warm-up steps (proposal: {d.components} "
+            f"components), {d.n_steps} steps (burn {d.burn}, thin {d.thin}), "
             f"{result.posterior_draws} draws; acceptance {d.acceptance_fraction:.3f} "
             f"(min {d.acceptance_min:.3f}); converged: {d.converged}"
         )

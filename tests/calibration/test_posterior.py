@@ -97,7 +97,11 @@ def test_sampler_diagnostics(posterior: CalibrationResult) -> None:
     d = posterior.diagnostics
     assert d is not None
     assert posterior.posterior_draws == 16 * 1000 == d.n_walkers * (d.n_steps - d.burn)
-    assert 0.15 < d.acceptance_fraction < 0.7
+    # the fitted independence proposal is close to this near-normal posterior: most
+    # proposals are accepted (the ensemble moves alone accepted 0.2-0.5)
+    assert 0.15 < d.acceptance_fraction <= 1.0
+    assert d.components >= 1
+    assert d.warmup > 0
     assert all(1.0 <= t < 60 for t in d.tau.values())
     assert all(r < 1.05 for r in d.rhat.values())
     assert all(e > 100 for e in d.ess.values())

@@ -37,6 +37,8 @@ class Diagnostics:
     rhat: dict[str, float]  # rank-normalised split R-hat (walkers as chains)
     converged: bool
     notes: tuple[str, ...] = ()
+    warmup: int = 0  # pilot and adaptation steps before n_steps (not kept)
+    components: int = 0  # of the fitted independence proposal (0: ensemble moves only)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +53,8 @@ class Diagnostics:
             "rhat": dict(self.rhat),
             "converged": self.converged,
             "notes": list(self.notes),
+            "warmup": self.warmup,
+            "components": self.components,
         }
 
     @classmethod
@@ -67,6 +71,8 @@ class Diagnostics:
             {k: float(v) for k, v in d["rhat"].items()},
             bool(d["converged"]),
             tuple(str(s) for s in d.get("notes", ())),
+            int(d.get("warmup", 0)),
+            int(d.get("components", 0)),
         )
 
 

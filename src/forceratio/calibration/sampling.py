@@ -1,32 +1,54 @@
-"""The posterior by MCMC: emcee's affine-invariant ensemble sampler, vectorised.
+"""The posterior by MCMC: emcee's ensemble sampler, vectorised, with a fitted proposal.
 
-``emcee.EnsembleSampler(..., vectorize=True)`` hands the log posterior half the ensemble
-at a time as one (n_walkers / 2, k) batch, so the batch engine evaluates the walkers in one
-call.  The walkers start from the Laplace approximation at the mode (draws of the normal
-approximation, so burn-in is short).  The proposals mix differential-evolution moves
-(80 %, ter Braak 2006) with emcee's default stretch move (20 %, Goodman & Weare 2010): on
-the synthetic square-law posterior (4 parameters, 16 walkers, 3000 steps) the mixture's
-integrated autocorrelation times were 17-23 steps against 49-56 for the stretch move
-alone.  emcee 3.1.6's ``DESnookerMove`` is NOT used: it divides the snooker direction by
-the square root of its norm instead of the norm (``emcee/moves/de_snooker.py``), so the
-move is not reversible; with it sigma's 97.5 % quantile came out 9 % short of an
-independent random-walk Metropolis run (tests/calibration/test_sampler_oracle.py).  The
-sampler moves in the unconstrained space and the kept draws are mapped back.
+``emcee.EnsembleSampler(..., vectorize=True)`` hands the log posterior a whole batch of
+walkers, so the batch engine evaluates them in one call.  The run has three stages, all
+in the unconstrained space (the kept draws are mapped back):
+
+1. **pilot** (``pilot`` steps): the walkers start from the Laplace approximation at the
+   mode and move by differential evolution (80 %, ter Braak 2006) and emcee's stretch move
+   (20 %, Goodman & Weare 2010).  On the synthetic square-law posterior (4 parameters, 16
+   walkers, 3000 steps) that mixture's integrated autocorrelation times were 17-23 steps
+   against 49-56 for the stretch move alone; on the 1941 record (9 parameters, posteriors
+   piled against their prior bounds) they were 76-191 steps.
+2. **adaptation** (``adapt`` rounds of ``pilot // 2`` steps): a Student-t mixture
+   (:mod:`.mixture`) is fitted to the second half of the previous stage's draws and used as
+   an *independence* Metropolis-Hastings proposal (Tierney 1994): every walker proposes a
+   fresh draw of the mixture and accepts it with probability
+   ``min(1, p(y) q(x) / (p(x) q(y)))``, one batch call for the whole ensemble; the
+   differential-evolution move stays in the mix (``1 - independence``), so a walker on a
+   point the mixture under-weights still moves locally.  The mixture is refitted after
+   each round.
+3. **main** (``n_steps``, of which ``burn`` are dropped): the last mixture, FIXED, so that
+   the chain is an ordinary Markov chain with the posterior as its stationary law (an
+   adaptive proposal only is during the warm-up, whose draws are discarded).
+
+An independence proposal close to the posterior makes consecutive draws nearly
+independent: on the record the autocorrelation times fell to a few steps.  Because it
+proposes anywhere the mixture has mass, a second mode the pilot visited is crossed in one
+step, where the ensemble moves would need a walker to wander across.  ``pilot=0`` gives
+the ensemble moves alone (stage 1's moves for the whole run), the sampler before.
+
+emcee 3.1.6's ``DESnookerMove`` is NOT used: it divides the snooker direction by the
+square root of its norm instead of the norm (``emcee/moves/de_snooker.py``), so the move is
+not reversible; with it sigma's 97.5 % quantile came out 9 % short of an independent
+random-walk Metropolis run (tests/calibration/test_sampler_oracle.py).
 
 Randomness: one integer seed spawns the streams of the mode's starts, the initial
-ensemble, emcee's own ``RandomState`` and the predictive draws, so the same seed gives
-the same draws.
+ensemble, emcee's own ``RandomState`` (which also draws the proposals), the predictive
+draws and the mixture fits, so the same seed gives the same draws.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import emcee
 import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.calibration.diagnostics import effective_sample_size, integrated_time, split_rhat
+from forceratio.calibration.mixture import Mixture, fit_mixture, proposal
 from forceratio.calibration.mode import Seed, find_mode, laplace_covariance, seed_sequence
 from forceratio.calibration.problem import Problem
 from forceratio.calibration.result import CalibrationResult, Diagnostics, summarise
@@ -52,9 +74,18 @@ def _initial_ensemble(
 
 
 def diagnose(
-    chain: FloatArray, names: list[str], acceptance: FloatArray, n_steps: int, burn: int, thin: int
+    chain: FloatArray,
+    names: list[str],
+    acceptance: FloatArray,
+    n_steps: int,
+    burn: int,
+    thin: int,
+    *,
+    warmup: int = 0,
+    components: int = 0,
 ) -> Diagnostics:
-    """Diagnostics of a kept chain, shape (steps, walkers, k), walkers as chains."""
+    """Diagnostics of a kept chain, shape (steps, walkers, k), walkers as chains;
+    ``warmup`` and ``components`` (of the fitted proposal) are reported as given."""
     tau, ess, rhat = {}, {}, {}
     for j, name in enumerate(names):
         c = chain[:, :, j].T
@@ -83,7 +114,48 @@ def diagnose(
         rhat=rhat,
         converged=not notes,
         notes=tuple(notes),
+        warmup=warmup,
+        components=components,
     )
+
+
+def _ensemble_moves() -> list[tuple[Any, float]]:
+    return [(emcee.moves.DEMove(), 0.8), (emcee.moves.StretchMove(), 0.2)]
+
+
+def independence_move(q: Mixture) -> Any:
+    """emcee's Metropolis-Hastings move proposing independent draws of ``q``; the factor
+    ``log q(x) - log q(y)`` makes the acceptance ``p(y) q(x) / (p(x) q(y))``."""
+
+    def propose(coords: FloatArray, random: np.random.RandomState) -> tuple[FloatArray, FloatArray]:
+        y = q.sample(random, coords.shape[0])
+        return y, q.logpdf(coords) - q.logpdf(y)
+
+    return emcee.moves.MHMove(propose)
+
+
+def _stage(
+    problem: Problem, start: Any, moves: list[tuple[Any, float]], n: int, tick: Callable[[], None]
+) -> Any:
+    """``n`` steps of emcee from ``start`` (an ``emcee.State`` carrying its log posterior
+    and random state); returns the sampler."""
+    nw, k = start.coords.shape
+    sampler = emcee.EnsembleSampler(nw, k, problem.log_posterior, vectorize=True, moves=moves)
+    for _ in sampler.sample(start, iterations=n, progress=False):
+        tick()
+    return sampler
+
+
+def _fit_proposal(
+    zchain: FloatArray, rng: np.random.Generator, max_components: int
+) -> Mixture | None:
+    """The independence proposal fitted to the second half of a stage's chain (steps,
+    walkers, k); None when the draws are too few for one component."""
+    z = zchain[zchain.shape[0] // 2 :].reshape(-1, zchain.shape[2])
+    try:
+        return proposal(fit_mixture(z, rng, max_components=max_components), z)
+    except ValueError:
+        return None
 
 
 def sample_posterior(
@@ -96,14 +168,23 @@ def sample_posterior(
     n_starts: int = 4,
     seed: Seed = 0,
     progress: Callable[[int, int], None] | None = None,
+    pilot: int | None = None,
+    adapt: int = 1,
+    independence: float = 0.8,
+    max_components: int = 8,
 ) -> CalibrationResult:
     """Sample the posterior; the residuals are taken at the marginal posterior medians.
 
     n_walkers : even, at least 2k + 2 (default max(32, 2k + 2) rounded up to even).
-    burn : steps discarded at the start (default half of ``n_steps``); thin : keep one
-    step in ``thin``.  ``posterior_draws`` = walkers x (n_steps - burn) / thin.
-    progress : called as ``progress(step, n_steps)`` every :data:`PROGRESS_EVERY` steps
-    (a script's progress line; nothing here prints).
+    n_steps, burn, thin : the main stage's steps, the first ``burn`` dropped (default half
+    of ``n_steps``), one step in ``thin`` kept; ``posterior_draws`` = walkers x
+    (n_steps - burn) / thin.  pilot : steps of the ensemble-move pilot (default
+    ``n_steps // 4``; 0: no fitted proposal, the ensemble moves for the whole run).  adapt :
+    rounds of ``pilot // 2`` steps that refit the proposal.  independence : the share of
+    steps that are independence proposals once a mixture is fitted.  max_components : of
+    the mixture (chosen by BIC).  progress : called as ``progress(step, total)`` every
+    :data:`PROGRESS_EVERY` steps over all stages (a script's progress line; nothing here
+    prints).  The diagnostics are the main stage's.
     """
     k = len(problem.free)
     nw = n_walkers if n_walkers is not None else max(32, 2 * k + 2)
@@ -115,20 +196,52 @@ def sample_posterior(
         raise InputError(
             "n_steps", f"keep at least 4 steps (n_steps={n_steps}, burn={b}, thin={thin})"
         )
-    s_mode, s_init, s_emcee, s_summary = seed_sequence(seed).spawn(4)
+    n_pilot = n_steps // 4 if pilot is None else pilot
+    if n_pilot < 0 or adapt < 0 or not 0.0 <= independence <= 1.0:
+        raise InputError(
+            "pilot",
+            f"pilot >= 0, adapt >= 0 and 0 <= independence <= 1, got "
+            f"{n_pilot}, {adapt}, {independence}",
+        )
+    rounds = [n_pilot // 2] * adapt if n_pilot >= 4 else []
+    total = n_pilot + sum(rounds) + n_steps
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
+
+    s_mode, s_init, s_emcee, s_summary, s_mix = seed_sequence(seed).spawn(5)
     mode = find_mode(problem, n_starts=n_starts, seed=s_mode)
     cov = laplace_covariance(problem, mode.z)
     p0 = _initial_ensemble(problem, mode.z, cov, nw, np.random.default_rng(s_init))
-    moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.StretchMove(), 0.2)]
-    sampler = emcee.EnsembleSampler(nw, k, problem.log_posterior, vectorize=True, moves=moves)
-    sampler.random_state = np.random.RandomState(s_emcee.generate_state(1)[0]).get_state()
-    for step, _ in enumerate(sampler.sample(p0, iterations=n_steps, progress=False), 1):
-        if progress is not None and (step % PROGRESS_EVERY == 0 or step == n_steps):
-            progress(step, n_steps)
+    state = emcee.State(p0, log_prob=problem.log_posterior(p0))
+    state.random_state = np.random.RandomState(s_emcee.generate_state(1)[0]).get_state()
+    rng_mix = np.random.default_rng(s_mix)
+    moves = _ensemble_moves()
+    q: Mixture | None = None
+    for n in [n_pilot, *rounds]:
+        if n == 0:
+            continue
+        sampler = _stage(problem, state, moves, n, tick)
+        state = sampler.get_last_sample()
+        q = _fit_proposal(np.asarray(sampler.get_chain()), rng_mix, max_components)
+        if q is not None:
+            moves = [(independence_move(q), independence), (emcee.moves.DEMove(), 1 - independence)]
+    sampler = _stage(problem, state, moves, n_steps, tick)
     zchain = np.asarray(sampler.get_chain(discard=b, thin=thin))  # (steps, walkers, k)
     chain = problem.constrain(zchain.reshape(-1, k)).reshape(zchain.shape)
     diagnostics = diagnose(
-        chain, problem.names, np.asarray(sampler.acceptance_fraction), n_steps, b, thin
+        chain,
+        problem.names,
+        np.asarray(sampler.acceptance_fraction),
+        n_steps,
+        b,
+        thin,
+        warmup=total - n_steps,
+        components=0 if q is None else q.weights.size,
     )
     draws = chain.reshape(-1, k)
     lp = np.asarray(sampler.get_log_prob(discard=b, thin=thin)).reshape(-1)
