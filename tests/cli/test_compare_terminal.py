@@ -77,7 +77,7 @@ def test_figures_carry_windows_and_the_winner_is_explained(narrow: tuple[int, st
     for needle in (
         "(a) winner: by the outcome rule, the same for every command",
         "(b) combat power destroyed per day at the start",
-        "What carries it: the kill rates fitted on 22 June",
+        "What carries it: the kill rates fitted on the 1941 record",
         f"strike-12june-strip: {_winner('strike-12june-strip')} wins",
     ):
         assert needle in flat, needle

@@ -281,11 +281,13 @@ def _carried_by(
 
     lines = []
     rates = {(r.get("german_rate"), r.get("soviet_rate")) for r in rows if r.get("calibrated")}
+    fitted_on = {str(r.get("calibrated_on") or "the record") for r in rows if r.get("calibrated")}
     if len(rates) == 1:
         g, s = rates.pop()
         if g and s:
             lines.append(
-                f"What carries it: the kill rates fitted on 22 June, German {g:.4f} v Soviet "
+                f"What carries it: the kill rates fitted on {' and '.join(sorted(fitted_on))}, "
+                f"German {g:.4f} v Soviet "
                 f"{s:.4f} a day: a German unit of combat power destroys {g / s:.1f} times what "
                 "a Soviet one does. One declared assumption at a time, moved to the ends of "
                 "its range (margin = attacker's share kept minus the defender's):"
