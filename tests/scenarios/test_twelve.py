@@ -141,13 +141,18 @@ def test_capture_is_one_process_for_both_sides(name: str) -> None:
     assert rates is not None
     values = sweepable(prep, rates)
     assert "operations.capture.rate.Germany" not in values
-    assert values["operations.capture.factor.Germany"] == 1.0
-    lo, hi = prep.scenario.uncertainty["operations.capture.factor.Germany"]
-    assert lo < 1.0 <= hi
+    # the factor goes by role: the defender 1, the attacker under the record's bound
+    attacker = prep.scenario.attacker
+    defender = "Germany" if attacker == "USSR" else "USSR"
+    assert values[f"operations.capture.factor.{defender}"] == 1.0
+    assert values[f"operations.capture.factor.{attacker}"] <= 0.0055
+    lo, hi = prep.scenario.uncertainty[f"operations.capture.factor.{attacker}"]
+    assert lo < values[f"operations.capture.factor.{attacker}"] <= hi <= 0.0089
     calibrated = rates["operations.capture.rate.USSR"]
     swept = {
         "operations.capture.rate.USSR": [calibrated, 0.01, 0.05, 0.05],
-        "operations.capture.factor.Germany": [1.0, 1.0, 1.0, 0.5],
+        "operations.capture.factor.Germany": [1.0, 1.0, 0.003, 0.5],
+        "operations.capture.factor.USSR": [1.0, 0.002, 1.0, 0.7],
     }
     b = build(prep, swept, rates)
     s = len(prep.sectors)
@@ -156,7 +161,7 @@ def test_capture_is_one_process_for_both_sides(name: str) -> None:
     for side, enemy in (("USSR", "Germany"), ("Germany", "USSR")):
         f = flows[side]
         assert f is not None
-        factor = np.asarray(swept["operations.capture.factor.Germany"]) if side == "Germany" else 1
+        factor = np.asarray(swept[f"operations.capture.factor.{side}"])
         want = np.asarray(swept["operations.capture.rate.USSR"]) * factor
         want = want * values[f"operations.capture.capacity.{enemy}"]
         np.testing.assert_allclose(f.capture_rate, np.repeat(want, s), rtol=1e-12)
@@ -189,10 +194,10 @@ def test_each_new_parameter_has_its_source_and_a_swept_range(name: str) -> None:
     assert new
     for p in new:
         text = src[p]
-        if p in ("operations.capture.capacity.Germany", "operations.capture.factor.USSR"):
+        if p == "operations.capture.capacity.Germany" or "1 by definition" in text:
             assert "by definition" in text
             continue
-        assert "table" in text or "ASSUMPTION" in text, (p, text)
+        assert "table" in text or "ASSUMPTION" in text or "DERIVED" in text, (p, text)
         assert "default" not in text, (p, text)
         if p == "operations.capture.rate.USSR":  # calibrated: its range is the posterior's
             assert p not in prep.scenario.uncertainty
@@ -222,11 +227,30 @@ def test_show_lists_the_new_parameters_with_their_sources() -> None:
 def test_the_22_june_counterpart_has_the_same_mechanisms_roles_reversed() -> None:
     a, b = scenarios.load("strike-12june-strip"), scenarios.load("barbarossa-22june-strip")
     sa, sb = a.scenario, b.scenario
-    assert sa.operations == sb.operations
+    # the capture factor goes by role (attacker, defender), so it is the one difference
+    factor = sa.operations.capture.factor
+    assert sb.operations.capture.factor == {"USSR": factor["Germany"], "Germany": factor["USSR"]}
+    swapped = sb.operations.capture.model_copy(update={"factor": dict(factor)})
+    assert sa.operations == sb.operations.model_copy(update={"capture": swapped})
+
     # the same sources, but for the day the Germans form their groupings (12 June only:
     # the Soviets of 22 June stay unprepared through the record's weeks, as calibrated)
-    assert {k: v for k, v in sa.sources.items() if "unprepared_until" not in k} == sb.sources
-    for p in ("operations.capture.factor.Germany", "operations.capture.capacity.USSR",
+    # and the factors' notes, which follow the roles
+    def same(k: str) -> bool:
+        return "unprepared_until" not in k and "capture.factor" not in k
+
+    assert {k: v for k, v in sa.sources.items() if same(k)} == {
+        k: v for k, v in sb.sources.items() if same(k)
+    }
+    assert (
+        sa.sources["operations.capture.factor.USSR"]
+        == (sb.sources["operations.capture.factor.Germany"])
+    )
+    assert (
+        sa.uncertainty["operations.capture.factor.USSR"]
+        == sb.uncertainty["operations.capture.factor.Germany"]
+    )
+    for p in ("operations.capture.capacity.USSR",
               "operations.readiness.USSR.tanks", "operations.readiness.Germany.tanks"):  # fmt: skip
         assert sa.uncertainty[p] == sb.uncertainty[p]
     assert (sa.modifiers.posture.Germany, sb.modifiers.posture.USSR) == ("unprepared",) * 2
