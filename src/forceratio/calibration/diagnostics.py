@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special, stats
+from scipy import special
 
 FloatArray = NDArray[np.float64]
 
@@ -85,6 +85,8 @@ def _split(c: FloatArray) -> FloatArray:
 
 
 def _rank_normalise(c: FloatArray) -> FloatArray:
+    from scipy import stats  # here only: scipy.stats is slow to import, and rarely needed
+
     r = stats.rankdata(c, axis=None).reshape(c.shape)
     return np.asarray(special.ndtri((r - 0.375) / (c.size + 0.25)))
 

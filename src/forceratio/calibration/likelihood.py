@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
 
 from forceratio.calibration.parameters import Parameter
 from forceratio.calibration.priors import HalfNormal, LogNormal
@@ -162,6 +162,8 @@ class NegativeBinomialLikelihood(Likelihood):
             )
             if lower.any():
                 p = phi / (phi + mu[:, lower])
+                from scipy import stats  # here only: scipy.stats takes ~0.3 s to import
+
                 bound = stats.nbinom.logsf(y[lower] - 1.0, phi, p)
                 point[:, lower] = bound
         return np.asarray(point.sum(axis=1))

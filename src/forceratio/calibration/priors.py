@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special, stats
+from scipy import special
 
 from forceratio.errors import InputError
 
@@ -39,10 +39,18 @@ _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _LOG_SQRT_2_OVER_PI = 0.5 * math.log(2.0 / math.pi)
 
 
+def _stats() -> Any:
+    """scipy.stats, imported on first use: it takes a large part of a second to import, and
+    every sweep and comparison imports this module without drawing from a prior."""
+    from scipy import stats
+
+    return stats
+
+
 def _z_of_mass(mass: float) -> float:
     if not 0.0 < mass < 1.0:
         raise InputError("mass", f"must be in (0, 1), got {mass}")
-    return float(stats.norm.ppf(0.5 + mass / 2.0))
+    return float(special.ndtri(0.5 + mass / 2.0))
 
 
 def _check_range(low: float, high: float, *, positive: bool = False) -> None:
@@ -157,7 +165,7 @@ class Uniform(Prior):
         return (self.low, self.high)
 
     def _dist(self) -> Any:
-        return stats.uniform(loc=self.low, scale=self.high - self.low)
+        return _stats().uniform(loc=self.low, scale=self.high - self.low)
 
     def _logpdf_inside(self, a: FloatArray) -> FloatArray:
         return np.full_like(a, -math.log(self.high - self.low))
@@ -179,7 +187,7 @@ class LogUniform(Prior):
         return (self.low, self.high)
 
     def _dist(self) -> Any:
-        return stats.loguniform(self.low, self.high)
+        return _stats().loguniform(self.low, self.high)
 
     def _logpdf_inside(self, a: FloatArray) -> FloatArray:
         return np.asarray(-np.log(a) - math.log(math.log(self.high / self.low)))
@@ -208,7 +216,7 @@ class Normal(Prior):
         return (-math.inf, math.inf)
 
     def _dist(self) -> Any:
-        return stats.norm(self.mu, self.sd)
+        return _stats().norm(self.mu, self.sd)
 
     def _logpdf_inside(self, a: FloatArray) -> FloatArray:
         return np.asarray(-0.5 * ((a - self.mu) / self.sd) ** 2 - math.log(self.sd) - _LOG_SQRT_2PI)
@@ -241,7 +249,7 @@ class LogNormal(Prior):
         return (0.0, math.inf)
 
     def _dist(self) -> Any:
-        return stats.lognorm(self.sigma, scale=self.median_value)
+        return _stats().lognorm(self.sigma, scale=self.median_value)
 
     def _logpdf_inside(self, a: FloatArray) -> FloatArray:
         la = np.log(a)
@@ -265,7 +273,7 @@ class HalfNormal(Prior):
         return (0.0, math.inf)
 
     def _dist(self) -> Any:
-        return stats.halfnorm(scale=self.scale)
+        return _stats().halfnorm(scale=self.scale)
 
     def _logpdf_inside(self, a: FloatArray) -> FloatArray:
         return np.asarray(-0.5 * (a / self.scale) ** 2 - math.log(self.scale) + _LOG_SQRT_2_OVER_PI)

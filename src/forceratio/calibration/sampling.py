@@ -43,7 +43,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import emcee
 import numpy as np
 from numpy.typing import NDArray
 
@@ -58,6 +57,14 @@ FloatArray = NDArray[np.float64]
 RHAT_MAX = 1.01  # Vehtari et al. (2021): above this the chains have not mixed
 PROGRESS_EVERY = 100
 TAU_RUNS = 50  # emcee's guidance: keep a chain longer than ~50 autocorrelation times
+
+
+def _emcee() -> Any:
+    """emcee, imported on first use: it imports scipy.stats (a large part of a second), and
+    every sweep and comparison imports this package without sampling."""
+    import emcee
+
+    return emcee
 
 
 def _initial_ensemble(
@@ -120,7 +127,7 @@ def diagnose(
 
 
 def _ensemble_moves() -> list[tuple[Any, float]]:
-    return [(emcee.moves.DEMove(), 0.8), (emcee.moves.StretchMove(), 0.2)]
+    return [(_emcee().moves.DEMove(), 0.8), (_emcee().moves.StretchMove(), 0.2)]
 
 
 def independence_move(q: Mixture) -> Any:
@@ -131,7 +138,7 @@ def independence_move(q: Mixture) -> Any:
         y = q.sample(random, coords.shape[0])
         return y, q.logpdf(coords) - q.logpdf(y)
 
-    return emcee.moves.MHMove(propose)
+    return _emcee().moves.MHMove(propose)
 
 
 def _stage(
@@ -140,7 +147,7 @@ def _stage(
     """``n`` steps of emcee from ``start`` (an ``emcee.State`` carrying its log posterior
     and random state); returns the sampler."""
     nw, k = start.coords.shape
-    sampler = emcee.EnsembleSampler(nw, k, problem.log_posterior, vectorize=True, moves=moves)
+    sampler = _emcee().EnsembleSampler(nw, k, problem.log_posterior, vectorize=True, moves=moves)
     for _ in sampler.sample(start, iterations=n, progress=False):
         tick()
     return sampler
@@ -217,7 +224,7 @@ def sample_posterior(
     mode = find_mode(problem, n_starts=n_starts, seed=s_mode)
     cov = laplace_covariance(problem, mode.z)
     p0 = _initial_ensemble(problem, mode.z, cov, nw, np.random.default_rng(s_init))
-    state = emcee.State(p0, log_prob=problem.log_posterior(p0))
+    state = _emcee().State(p0, log_prob=problem.log_posterior(p0))
     state.random_state = np.random.RandomState(s_emcee.generate_state(1)[0]).get_state()
     rng_mix = np.random.default_rng(s_mix)
     moves = _ensemble_moves()
@@ -229,7 +236,10 @@ def sample_posterior(
         state = sampler.get_last_sample()
         q = _fit_proposal(np.asarray(sampler.get_chain()), rng_mix, max_components)
         if q is not None:
-            moves = [(independence_move(q), independence), (emcee.moves.DEMove(), 1 - independence)]
+            moves = [
+                (independence_move(q), independence),
+                (_emcee().moves.DEMove(), 1 - independence),
+            ]
     sampler = _stage(problem, state, moves, n_steps, tick)
     zchain = np.asarray(sampler.get_chain(discard=b, thin=thin))  # (steps, walkers, k)
     chain = problem.constrain(zchain.reshape(-1, k)).reshape(zchain.shape)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize
 
 from forceratio.calibration import CalibrationResult
 from forceratio.errors import InputError
@@ -143,6 +142,8 @@ def calibrate(
     def model_at(theta: FloatArray) -> FloatArray:
         cal = {nm: float(np.exp(t)) for nm, t in zip(names, theta, strict=True)}
         return np.asarray(run(prep, calibration=cal).record_model[0, 0], dtype=float)
+
+    from scipy import optimize  # here only: every sweep and compare imports this module
 
     def fit(use: NDArray[np.bool_]) -> optimize.OptimizeResult:
         def fun(theta: FloatArray) -> FloatArray:
