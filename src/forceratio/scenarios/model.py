@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -81,25 +81,26 @@ class ForcePart(_Strict):
         return self
 
 
-def _days_in_order(start_day: float, end_day: float) -> None:
-    """An arrival window (of an :class:`Arrival` or a :class:`Presence`) must not be empty."""
-    if end_day <= start_day:
-        raise ValueError(f"end_day {end_day:g} must be after start_day {start_day:g}")
-
-
-class Arrival(_Strict):
-    """Strength that arrives evenly between two days (for instance German divisions still in
-    transit on 12 June); the amount is the sum of ``parts`` and must be >= 0."""
+class _Window(_Strict):
+    """An arrival window, from ``start_day`` to ``end_day`` (days from the scenario's date),
+    which must not be empty: the base of :class:`Arrival` and :class:`Presence`."""
 
     start_day: Days = 0.0
     end_day: Annotated[float, Field(gt=0, le=3650, allow_inf_nan=False)]
-    parts: list[ForcePart]
-    note: str = ""
 
     @model_validator(mode="after")
-    def _order(self) -> Arrival:
-        _days_in_order(self.start_day, self.end_day)
+    def _order(self) -> Self:
+        if self.end_day <= self.start_day:
+            raise ValueError(f"end_day {self.end_day:g} must be after start_day {self.start_day:g}")
         return self
+
+
+class Arrival(_Window):
+    """Strength that arrives evenly between two days (for instance German divisions still in
+    transit on 12 June); the amount is the sum of ``parts`` and must be >= 0."""
+
+    parts: list[ForcePart]
+    note: str = ""
 
 
 class RecordPart(_Strict):
@@ -328,7 +329,7 @@ PRESENCE_KEYS = ("strip", "north")
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
-class Presence(_Strict):
+class Presence(_Window):
     """The share of ``side``'s forces in ``sector`` (the sector's own forces, its full
     strength) that is there on the scenario's date, per category; the rest arrives evenly
     from ``start_day`` to ``end_day`` (for instance German forces still in transit on 12
@@ -337,18 +338,11 @@ class Presence(_Strict):
 
     side: Side
     sector: str
-    start_day: Days = 0.0
-    end_day: Annotated[float, Field(gt=0, le=3650, allow_inf_nan=False)]
     personnel: Share | None = None
     guns_mortars: Share | None = None
     tanks: Share | None = None
     aircraft: Share | None = None
     note: str = ""
-
-    @model_validator(mode="after")
-    def _order(self) -> Presence:
-        _days_in_order(self.start_day, self.end_day)
-        return self
 
 
 class TableValue(_Strict):
