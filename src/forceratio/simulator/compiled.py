@@ -39,7 +39,7 @@ def _names(module: str, names: str) -> tuple[tuple[str, str], ...]:
 KERNELS = _names(
     "kernel",
     "fire row store layout flows rates dopri_step side_sum locate cross_time dense_state end_rule",
-) + _names("integrator", "start_run step_inputs at_stop finish run_chunk")
+) + _names("integrator", "start_run step_inputs at_stop record finish run_chunk")
 STOCHASTIC_KERNELS = _names("stochastic", "seed_run leap event run_chunk")
 SQUARE_KERNELS = _names("closed_form", "square_level_time square_survivor square_chunk")
 ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})

@@ -1,11 +1,11 @@
 """The deterministic engine: each run advanced to its end by adaptive Dormand-Prince steps.
 
-Stops (output times, arrivals, arrival-rate changes and ``t_max``) are shared by the batch
-and a run's own multiplier knots are its own; no step crosses either, so piecewise inputs
-are integrated to full order and trajectories are sampled exactly.  When a side's weighted
-strength reaches its level (the end rule of :mod:`.result`) within a step, the crossing
-is found on the step's dense output, so the end time is as accurate as the step.  The
-scalar pieces are those of :mod:`.kernel`; :func:`run_chunk` is what gets compiled.
+Stops (arrivals, arrival-rate changes and ``t_max``) are shared by the batch and a run's
+own multiplier knots are its own; no step crosses either, so piecewise inputs are
+integrated to full order.  The states at the output times, and the time a side reaches
+its level (the end rule of :mod:`.result`) within a step, come from the step's dense
+output, as accurate as the step.  The scalar pieces are those of :mod:`.kernel`;
+:func:`run_chunk` is what gets compiled.
 """
 
 from __future__ import annotations
@@ -127,6 +127,24 @@ def finish(
             store(traj[m], ti, y)
 
 
+def record(
+    k: FloatArray, y: FloatArray, y_new: FloatArray, t: float, h: float, t_new: float,
+    reach: bool, times: FloatArray, oi: int, traj: FloatArray, buf: FloatArray, tab: FloatArray,
+) -> int:  # fmt: skip
+    """Record a run's state at the output times ``times[oi:]`` before ``t_new`` (and at it
+    when the step of length ``h`` from (t, y) reached a stop: ``y_new``, clipped at 0) by
+    the step's dense output; returns the index of the next output time."""
+    while oi < times.shape[0] and (times[oi] < t_new or (reach and times[oi] == t_new)):
+        if times[oi] < t_new:
+            dense_state(k, y, h, (times[oi] - t) / h, buf, tab)
+        else:
+            for i in range(y.shape[0]):
+                buf[i] = y_new[i] if y_new[i] > 0.0 else 0.0
+        store(traj, oi, buf)
+        oi += 1
+    return oi
+
+
 def run_chunk(
     lo: int, hi: int, par: FloatArray, work: FloatArray, t_max: float, rtol: float, max_steps: int,
     tab: FloatArray, y0: FloatArray, ptab: FloatArray, level: FloatArray,
@@ -153,6 +171,9 @@ def run_chunk(
         lev_r, lev_b = level[n, 0], level[n, 1]
         t = 0.0
         sp = 0
+        oi = 0  # the next output time not recorded yet (those at 0: by start_run)
+        while oi < times.shape[0] and times[oi] <= 0.0:
+            oi += 1
         h = -1.0  # not chosen yet
         nxt = np.inf
         steps = 0
@@ -202,12 +223,16 @@ def run_chunk(
                 th = th_b if th_b < th_r else th_r
                 draw = abs(th_r - th_b) <= DRAW_FRACTION
                 out_r, out_b = th_r <= th_b or draw, th_b <= th_r or draw
+                t_new = t + th * hh
+                oi = record(k, y, y_new, t, hh, t_new, False, times, oi, traj[n], y_stage, tab)
                 dense_state(k, y, hh, th, y_new, tab)
-                t = t + th * hh
+                t = t_new
                 for i in range(d):
                     y[i] = y_new[i]
                 break
-            t = t_stop if reach else t + hh
+            t_new = t_stop if reach else t + hh
+            oi = record(k, y, y_new, t, hh, t_new, reach, times, oi, traj[n], y_stage, tab)
+            t = t_new
             for i in range(d):
                 y[i] = y_new[i] if y_new[i] > 0.0 else 0.0
                 k[0, i] = k[last, i]

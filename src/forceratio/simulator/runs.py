@@ -125,19 +125,22 @@ class RunTable:
         times: FloatArray,
         rtol: float = 1e-7,
         whole_units: bool = False,
+        dense_output: bool = False,
     ) -> RunTable:
         """The table of ``eng``'s runs; ``whole_units`` rounds the initial strengths (the
-        stochastic engine's units) before the levels are set from them."""
+        stochastic engine's units) before the levels are set from them; with
+        ``dense_output`` the output times are not stops (the deterministic engine records
+        them from its steps' dense output)."""
         red, blue = eng.red, eng.blue
         n, kr, kb = eng.n, red.k, blue.k
-        pieces = [times, np.array([t_max])]
+        pieces = [np.zeros(0) if dense_output else times, np.array([t_max])]
         for side in (red, blue):
             if side.reinforcements is not None:
                 pieces += [side.reinforcements.times, side.reinforcements.rate_knots]
         allstops = np.unique(np.concatenate(pieces))
         stops = allstops[(allstops > 0) & (allstops <= t_max)]
         out_of_stop = np.full(stops.size, -1, dtype=np.int64)
-        for k, tk in enumerate(times):
+        for k, tk in enumerate(() if dense_output else times):
             if 0 < tk <= t_max:
                 out_of_stop[np.searchsorted(stops, tk)] = k
         y0 = np.concatenate([red.strength, blue.strength], axis=1).astype(float)
