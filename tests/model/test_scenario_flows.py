@@ -63,7 +63,9 @@ def test_neutral_values_reproduce_the_first_version(session: Session, name: str)
     forces = {side: np.asarray(v, dtype=float)[None] for side, v in V1_FORCES.get(name, {}).items()}
     out = run(prep, calibration=V1_RATES, forces=forces or None)
     assert out.operations is None
-    np.testing.assert_array_equal(out.record_model[0, 0], BEFORE[name])
+    # the engine since records its output days from its steps' dense output, not from steps
+    # ending there (issue 11, defect 7): the same numbers to its tolerance (9e-8 seen)
+    np.testing.assert_allclose(out.record_model[0, 0], BEFORE[name], rtol=1e-6, atol=0)
 
 
 def test_the_new_parameters_are_registered_and_sweepable(session: Session) -> None:

@@ -158,35 +158,24 @@ def flows(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, o:
       rho the enemy's weighted strength times its fire multiplier over the side's own.
       ASSUMPTION: no published capture form was found (docs/design/issue13-mechanisms.md,
       section 2); c, rho_star, width are swept and calibrated.  Par at ``o``: red's c,
-      rho_star, width, then blue's.
+      ln rho_star, width, then blue's (:meth:`.operational.Flows.packed`).
     * Non-combat losses (breakdown, abandonment in movement): category i loses
       ``b_i * y_i`` a day while the run lasts (par at ``o + 6 + i``).
     """
     d = y.shape[0]
-    kb = d - kr
-    o_w_r, o_w_b = layout(kr, kb)[2:4]
-    m_r = par[6] + par[7] * (t - par[8])
-    m_b = par[9] + par[10] * (t - par[11])
+    o_w_r, o_w_b = layout(kr, d - kr)[2:4]
+    s_r = side_sum(y, par, o_w_r, 0, kr) * (par[6] + par[7] * (t - par[8]))
+    s_b = side_sum(y, par, o_w_b, kr, d - kr) * (par[9] + par[10] * (t - par[11]))
     for side in range(2):
-        c = par[o + 3 * side]
-        if c <= 0.0:
+        c, own, enemy = par[o + 3 * side], s_b if side else s_r, s_r if side else s_b
+        if c <= 0.0 or own <= 0.0 or enemy <= 0.0:
             continue
-        if side == 0:
-            own = side_sum(y, par, o_w_r, 0, kr) * m_r
-            enemy = side_sum(y, par, o_w_b, kr, kb) * m_b
-            lo, k = 0, kr
-        else:
-            own = side_sum(y, par, o_w_b, kr, kb) * m_b
-            enemy = side_sum(y, par, o_w_r, 0, kr) * m_r
-            lo, k = kr, kb
-        if own <= 0.0 or enemy <= 0.0:
-            continue
-        star, width = par[o + 3 * side + 1], par[o + 3 * side + 2]
-        z = np.log(enemy / own) - np.log(star)
+        z = np.log(enemy / own) - par[o + 3 * side + 1]
+        width = par[o + 3 * side + 2]
         eps = c / (1.0 + np.exp(-z / width)) if width > 0.0 else c if z >= 0.0 else 0.0
-        for j in range(k):
-            if y[lo + j] > 0.0:
-                out[lo + j] += eps * y[lo + j]
+        for j in range(kr * side, kr if side == 0 else d):
+            if y[j] > 0.0:
+                out[j] += eps * y[j]
     for i in range(d):
         b = par[o + FLOW_SLOTS + i]
         if b > 0.0 and y[i] > 0.0:

@@ -60,8 +60,8 @@ class Flows:
         return bool(np.any(self.capture_rate > 0) or np.any(self.noncombat > 0))
 
     def packed(self) -> FloatArray:
-        """(N, 3) of capture rate, ratio and width, as :func:`.kernel.flows` reads them."""
-        return np.stack([self.capture_rate, self.capture_ratio, self.capture_width], axis=1)
+        """(N, 3) of capture rate, log ratio and width, as :func:`.kernel.flows` reads them."""
+        return np.stack([self.capture_rate, np.log(self.capture_ratio), self.capture_width], 1)
 
 
 def make_flows(

@@ -254,7 +254,7 @@ def _flow_table(eng: Engagement) -> FloatArray:
     cap, nc = [], []
     for side in (red, blue):
         f = side.flows
-        cap.append(np.tile([0.0, 1.0, 0.0], (n, 1)) if f is None else f.packed())
+        cap.append(np.zeros((n, 3)) if f is None else f.packed())
         nc.append(np.zeros((n, side.k)) if f is None else f.noncombat)
     return np.concatenate([cap[0], cap[1], nc[0], nc[1]], axis=1)
 
