@@ -116,6 +116,10 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
             **options,
         )
         fast = jit(orig)
+        if entry and cache and hasattr(fast, "_cache"):
+            # numba checks the entry point's own file only: an edited helper would be
+            # served stale from the cache; stamp the entry with every simulator module
+            fast._cache._cache_file._source_stamp = _sources_stamp()
         if not entry and hasattr(fast, "get_call_template"):  # not under NUMBA_DISABLE_JIT
             _one_variant(fast)
         # every module that imported this function by name calls the compiled one
@@ -123,6 +127,11 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
             if mod.__dict__.get(name) is orig:
                 setattr(mod, name, fast)
     _done.add(key)
+
+
+def _sources_stamp() -> tuple[tuple[str, float, int], ...]:
+    files = sorted(Path(__file__).parent.glob("*.py"))
+    return tuple((f.name, f.stat().st_mtime, f.stat().st_size) for f in files)
 
 
 @functools.cache
