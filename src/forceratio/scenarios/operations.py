@@ -42,7 +42,9 @@ from forceratio.simulator.operational import (
     capture_share,
     cumulative,
     depth,
+    spans,
     split_losses,
+    trapezoid_weights,
 )
 from forceratio.simulator.result import BLUE, RED, T_MAX
 
@@ -74,15 +76,14 @@ class Operational:
 
 
 def _multiplier_at(knots: FloatArray, values: FloatArray, times: FloatArray) -> FloatArray:
-    """The piecewise-linear fire multiplier (N, M) with knots (M,) or (N, M) (increasing)
-    at ``times``, shape (N, T) (held at its end values outside the knots)."""
+    """The piecewise-linear fire multipliers (..., N, M) with knots (M,) or (N, M)
+    (increasing) at ``times``, shape (..., N, T) (held at their end values outside)."""
     kn = np.atleast_2d(knots)
-    out = np.repeat(values[:, :1], times.size, axis=1)
+    out = np.repeat(values[..., :1], times.size, axis=-1)
     for j in range(kn.shape[1] - 1):  # each segment adds its rise, clipped to [0, 1] of it
         lo, hi = kn[:, j : j + 1], kn[:, j + 1 : j + 2]
-        out += (values[:, j + 1 : j + 2] - values[:, j : j + 1]) * np.clip(
-            (times - lo) / (hi - lo), 0.0, 1.0
-        )
+        ramp = np.clip((times - lo) / (hi - lo), 0.0, 1.0)
+        out += (values[..., j + 1 : j + 2] - values[..., j : j + 1]) * ramp
     return out
 
 
@@ -152,10 +153,12 @@ def operational(
     m = n * r * s
     te = t_end.reshape(m)
     eff: dict[str, FloatArray] = {}
-    for side in SIDES:
+    mult = _multiplier_at(b.knots, np.stack([b.multipliers[sd] for sd in SIDES]), days)
+    span = spans(days, te)
+    w = trapezoid_weights(days, te, span)
+    for i, side in enumerate(SIDES):
         power = fine(np.einsum("nrstk,nk->nrst", traj[side], b.weights))
-        mult = _multiplier_at(b.knots, b.multipliers[side], days)  # (N, T)
-        eff[side] = (power * mult[:, None, None, :]).reshape(m, t)
+        eff[side] = (power * mult[i][:, None, None, :]).reshape(m, t)
     eng_sides = {"USSR": b.engagement.red, "Germany": b.engagement.blue}
     pk = CATEGORIES.index("personnel")
     captured, noncombat, fire, first_capture, cap_men_s = {}, {}, {}, {}, {}
@@ -166,9 +169,9 @@ def operational(
         if flows.active:
             eps = capture_share(eff[side], eff[enemy], flows)
             cap, nc = split_losses(
-                days, te, own, eff[side], eff[enemy], flows, project=to_fine, eps=eps
+                days, te, own, eff[side], eff[enemy], flows, project=to_fine, eps=eps, w=w
             )  # fmt: skip
-            by_day = cumulative(eps * fine(own[:, :, pk]), days, te).reshape(n, r, s, t)
+            by_day = cumulative(eps * fine(own[:, :, pk]), days, te, span).reshape(n, r, s, t)
         else:  # no flow: nothing captured or lost without combat (and nothing to sum)
             cap = nc = np.zeros((m, k))
             by_day = np.zeros((n, r, s, t))
@@ -187,7 +190,7 @@ def operational(
     x = depth(
         days, te, eff[attacker], eff[defender],
         par["operations.advance.scale"][rep], par["operations.advance.exponent"][rep],
-        par["operations.advance.cap"][rep], running=True,
+        par["operations.advance.cap"][rep], running=True, span=span,
     ).reshape(n, r, s, t)  # fmt: skip
     over_depth: NDArray[np.bool_] = x > par["operations.outcome.depth_km"][:, None, None, None]
     beyond = np.any(over_depth, axis=2)

@@ -98,22 +98,28 @@ def capture_rate(rho: FloatArray, c: FloatArray, star: FloatArray, width: FloatA
     return np.asarray(np.where(np.isfinite(rho) & (rho > 0), out, 0.0), dtype=float)
 
 
-def _span(times: FloatArray, t_end: FloatArray) -> FloatArray:
+def spans(times: FloatArray, t_end: FloatArray) -> FloatArray:
+    """(N, T - 1) lengths of the intervals of ``times`` cut at each run's end."""
     return np.clip(np.minimum(times[None, 1:], t_end[:, None]) - times[None, :-1], 0.0, None)
 
 
-def cumulative(f: FloatArray, times: FloatArray, t_end: FloatArray) -> FloatArray:
+def cumulative(
+    f: FloatArray, times: FloatArray, t_end: FloatArray, span: FloatArray | None = None
+) -> FloatArray:
     """Integral from 0 to each of ``times`` (and never past the run's end ``t_end``, after
-    which trajectories are held) of f (N, T) sampled at ``times``, by the trapezoid rule."""
-    span = _span(times, t_end)
+    which trajectories are held) of f (N, T) sampled at ``times``, by the trapezoid rule
+    (``span``: :func:`spans`, when known)."""
+    span = spans(times, t_end) if span is None else span
     out = np.zeros_like(f, dtype=float)
     np.cumsum(span * 0.5 * (f[:, :-1] + f[:, 1:]), axis=1, out=out[:, 1:])
     return out
 
 
-def trapezoid_weights(times: FloatArray, t_end: FloatArray) -> FloatArray:
+def trapezoid_weights(
+    times: FloatArray, t_end: FloatArray, span: FloatArray | None = None
+) -> FloatArray:
     """(N, T) weights w with ``(w * f).sum(axis=1)`` the last of :func:`cumulative` (f)."""
-    span = _span(times, t_end)
+    span = spans(times, t_end) if span is None else span
     w = np.zeros((t_end.size, times.size))
     w[:, :-1] = 0.5 * span
     w[:, 1:] += 0.5 * span
@@ -123,13 +129,17 @@ def trapezoid_weights(times: FloatArray, t_end: FloatArray) -> FloatArray:
 def capture_share(own_power: FloatArray, enemy_power: FloatArray, flows: Flows) -> FloatArray:
     """The capture rate per day (N, T) at the effective strengths (N, T) of the side and
     its enemy (weighted strength times fire multiplier): 0 where the side has none."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rho = np.where(own_power > 0, enemy_power / own_power, np.inf)
-    eps = capture_rate(
-        rho, flows.capture_rate[:, None], flows.capture_ratio[:, None],
-        flows.capture_width[:, None],
-    )  # fmt: skip
-    return np.where(own_power > 0, eps, 0.0)
+    c, star, width = (a[:, None] for a in (flows.capture_rate, flows.capture_ratio,
+                                           flows.capture_width))  # fmt: skip
+    has = own_power > 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rho = np.where(has, enemy_power / own_power, np.inf)
+        if np.all(width > 0):  # capture_rate's logistic everywhere, fewer passes (rho 0: 0)
+            eps = np.power(np.divide(star, rho), 1.0 / width)
+            eps = np.divide(c, np.add(eps, 1.0, out=eps), out=eps)
+        else:
+            eps = capture_rate(rho, c, star, width)
+    return np.where(has, eps, 0.0)
 
 
 def split_losses(
@@ -142,14 +152,16 @@ def split_losses(
     *,
     project: Callable[..., FloatArray] | None = None,
     eps: FloatArray | None = None,
+    w: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """(captured, non-combat) losses (N, K) of one side by each run's end, by the trapezoid
     rule over ``times`` (the rest of its losses is fire).  ``own`` (N, T0, K): its strength
     at ``times``, or at coarser times that ``project`` interpolates (``project(f,
     back=True)`` sums weights f (..., T) back onto them: (N, T) work, not (N, T, K));
     ``own_power``/``enemy_power`` (N, T): the effective strengths the capture switch
-    compares (:func:`capture_share`; ``eps``)."""
-    w = trapezoid_weights(times, t_end)
+    compares (:func:`capture_share`; ``eps``); ``w`` (N, T) the trapezoid weights, when
+    known."""
+    w = trapezoid_weights(times, t_end) if w is None else w
     if eps is None:
         eps = capture_share(own_power, enemy_power, flows)
     both = np.stack([w * eps, w])
@@ -179,12 +191,13 @@ def depth(
     cap: FloatArray,
     *,
     running: bool = False,
+    span: FloatArray | None = None,
 ) -> FloatArray:
     """Depth of the attacker's advance (km) by each run's end, shape (N,) (or (N, T) by
     each of ``times`` with ``running``): the advance rate at the recorded combat-power
-    ratio (N, T), integrated by the trapezoid rule."""
+    ratio (N, T), integrated by the trapezoid rule (``span``: :func:`spans`)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         rho = np.where(defender_power > 0, attacker_power / defender_power, np.inf)
     v = advance_rate(rho, scale[:, None], exponent[:, None], cap[:, None])
-    x = cumulative(v, times, t_end)
+    x = cumulative(v, times, t_end, span)
     return x if running else x[:, -1]
