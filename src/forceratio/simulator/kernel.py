@@ -14,6 +14,8 @@ kill rates and arrivals; the method is the Dormand-Prince 5(4) pair of :mod:`.ta
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -170,9 +172,9 @@ def flows(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, o:
         c, own, enemy = par[o + 3 * side], s_b if side else s_r, s_r if side else s_b
         if c <= 0.0 or own <= 0.0 or enemy <= 0.0:
             continue
-        z = np.log(enemy / own) - par[o + 3 * side + 1]
+        z = math.log(enemy / own) - par[o + 3 * side + 1]
         width = par[o + 3 * side + 2]
-        eps = c / (1.0 + np.exp(-z / width)) if width > 0.0 else c if z >= 0.0 else 0.0
+        eps = c / (1.0 + math.exp(-z / width)) if width > 0.0 else c if z >= 0.0 else 0.0
         for j in range(kr * side, kr if side == 0 else d):
             if y[j] > 0.0:
                 out[j] += eps * y[j]
@@ -208,7 +210,7 @@ def dopri_step(
         a, b = abs(y[i]), abs(y_new[i])
         sc = atol[i] + rtol * (b if b > a else a)  # no max(): it compiles slowly
         norm += (h * err / sc) ** 2
-    return float(np.sqrt(norm / d))
+    return math.sqrt(norm / d)
 
 
 def side_sum(y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int) -> float:
