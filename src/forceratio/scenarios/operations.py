@@ -155,7 +155,7 @@ def operational(
     eff: dict[str, FloatArray] = {}
     mult = _multiplier_at(b.knots, np.stack([b.multipliers[sd] for sd in SIDES]), days)
     span = spans(days, te)
-    w = trapezoid_weights(days, te, span)
+    w = trapezoid_weights(span)
     for i, side in enumerate(SIDES):
         power = fine(np.einsum("nrstk,nk->nrst", traj[side], b.weights))
         eff[side] = (power * mult[i][:, None, None, :]).reshape(m, t)
@@ -171,7 +171,7 @@ def operational(
             cap, nc = split_losses(
                 days, te, own, eff[side], eff[enemy], flows, project=to_fine, eps=eps, w=w
             )  # fmt: skip
-            by_day = cumulative(eps * fine(own[:, :, pk]), days, te, span).reshape(n, r, s, t)
+            by_day = cumulative(eps * fine(own[:, :, pk]), span).reshape(n, r, s, t)
         else:  # no flow: nothing captured or lost without combat (and nothing to sum)
             cap = nc = np.zeros((m, k))
             by_day = np.zeros((n, r, s, t))

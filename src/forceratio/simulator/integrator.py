@@ -128,18 +128,13 @@ def finish(
 
 
 def record(
-    k: FloatArray, y: FloatArray, y_new: FloatArray, t: float, h: float, t_new: float,
-    reach: bool, times: FloatArray, oi: int, traj: FloatArray, buf: FloatArray, tab: FloatArray,
+    k: FloatArray, y: FloatArray, t: float, h: float, t_new: float, times: FloatArray, oi: int,
+    traj: FloatArray, buf: FloatArray, tab: FloatArray,
 ) -> int:  # fmt: skip
-    """Record a run's state at the output times ``times[oi:]`` before ``t_new`` (and at it
-    when the step of length ``h`` from (t, y) reached a stop: ``y_new``, clipped at 0) by
-    the step's dense output; returns the index of the next output time."""
-    while oi < times.shape[0] and (times[oi] < t_new or (reach and times[oi] == t_new)):
-        if times[oi] < t_new:
-            dense_state(k, y, h, (times[oi] - t) / h, buf, tab)
-        else:
-            for i in range(y.shape[0]):
-                buf[i] = y_new[i] if y_new[i] > 0.0 else 0.0
+    """Record a run's state at the output times ``times[oi:]`` up to ``t_new`` from the
+    dense output of its step of length ``h`` from (t, y); returns the next time's index."""
+    while oi < times.shape[0] and times[oi] <= t_new:
+        dense_state(k, y, h, (times[oi] - t) / h, buf, tab)
         store(traj, oi, buf)
         oi += 1
     return oi
@@ -171,9 +166,7 @@ def run_chunk(
         lev_r, lev_b = level[n, 0], level[n, 1]
         t = 0.0
         sp = 0
-        oi = 0  # the next output time not recorded yet (those at 0: by start_run)
-        while oi < times.shape[0] and times[oi] <= 0.0:
-            oi += 1
+        oi = 0  # the next output time not recorded yet
         h = -1.0  # not chosen yet
         nxt = np.inf
         steps = 0
@@ -188,17 +181,11 @@ def run_chunk(
                 rates(t, y, k[0], par, kr, scratch, True)
                 fresh = False
                 if h < 0.0:  # first step: a fraction of the time a side takes to lose all
-                    tau = np.inf
-                    rate_r = -side_sum(k[0], par, o_w_r, 0, kr)
-                    rate_b = -side_sum(k[0], par, o_w_b, kr, kb)
-                    # no min()/max() in the kernels: numba's builtin ones compile slowly
-                    if rate_r > 0.0:
-                        x = side_sum(y, par, o_w_r, 0, kr) / rate_r
-                        tau = x if x < tau else tau
-                    if rate_b > 0.0:
-                        x = side_sum(y, par, o_w_b, kr, kb) / rate_b
-                        tau = x if x < tau else tau
-                    h = t_max if t_max < FIRST_STEP_FRACTION * tau else FIRST_STEP_FRACTION * tau
+                    h = t_max  # (no min()/max() in the kernels: numba compiles them slowly)
+                    for lo_s, m_s, o_w in ((0, kr, o_w_r), (kr, kb, o_w_b)):
+                        rate = -side_sum(k[0], par, o_w, lo_s, m_s)
+                        x = FIRST_STEP_FRACTION * (side_sum(y, par, o_w, lo_s, m_s) / rate)
+                        h = x if rate > 0.0 and x < h else h
             steps += 1
             t_stop = nxt if nxt < stops[sp] else stops[sp]
             gap = t_stop - t
@@ -224,14 +211,12 @@ def run_chunk(
                 draw = abs(th_r - th_b) <= DRAW_FRACTION
                 out_r, out_b = th_r <= th_b or draw, th_b <= th_r or draw
                 t_new = t + th * hh
-                oi = record(k, y, y_new, t, hh, t_new, False, times, oi, traj[n], y_stage, tab)
-                dense_state(k, y, hh, th, y_new, tab)
+                oi = record(k, y, t, hh, t_new, times, oi, traj[n], y_stage, tab)
+                dense_state(k, y, hh, th, y, tab)  # in place: element by element
                 t = t_new
-                for i in range(d):
-                    y[i] = y_new[i]
                 break
             t_new = t_stop if reach else t + hh
-            oi = record(k, y, y_new, t, hh, t_new, reach, times, oi, traj[n], y_stage, tab)
+            oi = record(k, y, t, hh, t_new, times, oi, traj[n], y_stage, tab)
             t = t_new
             for i in range(d):
                 y[i] = y_new[i] if y_new[i] > 0.0 else 0.0

@@ -99,28 +99,22 @@ def capture_rate(rho: FloatArray, c: FloatArray, star: FloatArray, width: FloatA
 
 
 def spans(times: FloatArray, t_end: FloatArray) -> FloatArray:
-    """(N, T - 1) lengths of the intervals of ``times`` cut at each run's end."""
+    """(N, T - 1) lengths of the intervals of ``times`` cut at each run's end (after
+    which trajectories are held)."""
     return np.clip(np.minimum(times[None, 1:], t_end[:, None]) - times[None, :-1], 0.0, None)
 
 
-def cumulative(
-    f: FloatArray, times: FloatArray, t_end: FloatArray, span: FloatArray | None = None
-) -> FloatArray:
-    """Integral from 0 to each of ``times`` (and never past the run's end ``t_end``, after
-    which trajectories are held) of f (N, T) sampled at ``times``, by the trapezoid rule
-    (``span``: :func:`spans`, when known)."""
-    span = spans(times, t_end) if span is None else span
+def cumulative(f: FloatArray, span: FloatArray) -> FloatArray:
+    """Integral from the first recorded time to each of f (N, T), by the trapezoid rule
+    over the intervals ``span`` (:func:`spans`)."""
     out = np.zeros_like(f, dtype=float)
     np.cumsum(span * 0.5 * (f[:, :-1] + f[:, 1:]), axis=1, out=out[:, 1:])
     return out
 
 
-def trapezoid_weights(
-    times: FloatArray, t_end: FloatArray, span: FloatArray | None = None
-) -> FloatArray:
-    """(N, T) weights w with ``(w * f).sum(axis=1)`` the last of :func:`cumulative` (f)."""
-    span = spans(times, t_end) if span is None else span
-    w = np.zeros((t_end.size, times.size))
+def trapezoid_weights(span: FloatArray) -> FloatArray:
+    """(N, T) weights w with ``(w * f).sum(axis=1)`` the last of :func:`cumulative`."""
+    w = np.zeros((span.shape[0], span.shape[1] + 1))
     w[:, :-1] = 0.5 * span
     w[:, 1:] += 0.5 * span
     return w
@@ -161,7 +155,7 @@ def split_losses(
     ``own_power``/``enemy_power`` (N, T): the effective strengths the capture switch
     compares (:func:`capture_share`; ``eps``); ``w`` (N, T) the trapezoid weights, when
     known."""
-    w = trapezoid_weights(times, t_end) if w is None else w
+    w = trapezoid_weights(spans(times, t_end)) if w is None else w
     if eps is None:
         eps = capture_share(own_power, enemy_power, flows)
     both = np.stack([w * eps, w])
@@ -199,5 +193,5 @@ def depth(
     with np.errstate(divide="ignore", invalid="ignore"):
         rho = np.where(defender_power > 0, attacker_power / defender_power, np.inf)
     v = advance_rate(rho, scale[:, None], exponent[:, None], cap[:, None])
-    x = cumulative(v, times, t_end, span)
+    x = cumulative(v, spans(times, t_end) if span is None else span)
     return x if running else x[:, -1]
