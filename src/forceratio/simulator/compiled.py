@@ -91,12 +91,7 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
 
     if folder:
         numba.config.CACHE_DIR = folder  # type: ignore[attr-defined]
-    modules: dict[str, types.ModuleType] = {
-        "kernel": kernel,
-        "integrator": integrator,
-        "stochastic": stochastic,
-        "closed_form": closed_form,
-    }
+    modules = {m.__name__.split(".")[-1]: m for m in (kernel, integrator, stochastic, closed_form)}
     cache = folder != ""
     for mod_name, name in which:
         orig = getattr(modules[mod_name], name)
@@ -117,9 +112,10 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         )
         fast = jit(orig)
         if entry and cache and hasattr(fast, "_cache"):
-            # numba checks the entry point's own file only: an edited helper would be
-            # served stale from the cache; stamp the entry with every simulator module
-            fast._cache._cache_file._source_stamp = _sources_stamp()
+            # numba stamps the entry's own file only: every module's (no stale helpers)
+            files = sorted(Path(__file__).parent.glob("*.py"))
+            stamp = [(f.name, f.stat().st_mtime, f.stat().st_size) for f in files]
+            fast._cache._cache_file._source_stamp = stamp
         if not entry and hasattr(fast, "get_call_template"):  # not under NUMBA_DISABLE_JIT
             _one_variant(fast)
         # every module that imported this function by name calls the compiled one
@@ -127,11 +123,6 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
             if mod.__dict__.get(name) is orig:
                 setattr(mod, name, fast)
     _done.add(key)
-
-
-def _sources_stamp() -> tuple[tuple[str, float, int], ...]:
-    files = sorted(Path(__file__).parent.glob("*.py"))
-    return tuple((f.name, f.stat().st_mtime, f.stat().st_size) for f in files)
 
 
 @functools.cache

@@ -75,9 +75,7 @@ def step_inputs(
             else:
                 nxt = m[0, i] if m[0, i] < nxt else nxt
                 break
-        par[6 + 3 * side] = m[1, s]
-        par[7 + 3 * side] = m[2, s]
-        par[8 + 3 * side] = m[0, s]
+        par[6 + 3 * side], par[7 + 3 * side], par[8 + 3 * side] = m[1, s], m[2, s], m[0, s]
     o_inflow = layout(kr, arr_rates_b.shape[2])[6]
     for side in range(2):
         knots = arr_knots_r if side == 0 else arr_knots_b
@@ -106,8 +104,7 @@ def at_stop(
         j = imp_r[sp] if side == 0 else imp_b[sp]
         if j < 0:
             continue
-        amt = amt_r if side == 0 else amt_b
-        lo = 0 if side == 0 else kr
+        amt, lo = (amt_r, 0) if side == 0 else (amt_b, kr)
         a = row(amt.shape[0], n)
         for i in range(amt.shape[2]):
             y[lo + i] += np.rint(amt[a, j, i]) if whole else amt[a, j, i]
@@ -210,10 +207,9 @@ def run_chunk(
                 th = th_b if th_b < th_r else th_r
                 draw = abs(th_r - th_b) <= DRAW_FRACTION
                 out_r, out_b = th_r <= th_b or draw, th_b <= th_r or draw
-                t_new = t + th * hh
-                oi = record(k, y, t, hh, t_new, times, oi, traj[n], y_stage, tab)
+                oi = record(k, y, t, hh, t + th * hh, times, oi, traj[n], y_stage, tab)
                 dense_state(k, y, hh, th, y, tab)  # in place: element by element
-                t = t_new
+                t += th * hh
                 break
             t_new = t_stop if reach else t + hh
             oi = record(k, y, t, hh, t_new, times, oi, traj[n], y_stage, tab)

@@ -290,13 +290,11 @@ def end_rule(
     winner = NONE if (out_r and out_b) else (BLUE if out_r else RED)
     code = ANNIHILATION
     for side in range(2):
-        lost = out_r if side == 0 else out_b
-        if not lost:
+        if not (out_r if side == 0 else out_b):
             continue
         if (bp_r if side == 0 else bp_b) > 0.0:
             code = BREAKPOINT
         else:
-            lo, hi = (0, kr) if side == 0 else (kr, y.shape[0])
-            for i in range(lo, hi):
+            for i in range(0 if side == 0 else kr, kr if side == 0 else y.shape[0]):
                 y[i] = 0.0
     return winner, code

@@ -92,15 +92,16 @@ def capture_rate(rho: FloatArray, c: FloatArray, star: FloatArray, width: FloatA
     """The capture rate per day at effective strength ratio ``rho`` (enemy over own):
     ``c / (1 + exp(-(ln rho - ln star) / width))`` = ``c / (1 + (star / rho)**(1 / width))``,
     a step at ``star`` when width is 0."""
+    smooth = width > 0
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        smooth = c / (1.0 + np.power(star / rho, 1.0 / np.where(width > 0, width, 1.0)))
-        out = np.where(width > 0, smooth, np.where(rho >= star, c, 0.0))
+        out = c / (1.0 + np.power(star / rho, 1.0 / np.where(smooth, width, 1.0)))
+        if not np.all(smooth):  # steps too (a pass over the batch fewer when not)
+            out = np.where(smooth, out, np.where(rho >= star, c, 0.0))
     return np.asarray(np.where(np.isfinite(rho) & (rho > 0), out, 0.0), dtype=float)
 
 
 def spans(times: FloatArray, t_end: FloatArray) -> FloatArray:
-    """(N, T - 1) lengths of the intervals of ``times`` cut at each run's end (after
-    which trajectories are held)."""
+    """(N, T - 1) lengths of the intervals of ``times``, cut at each run's end."""
     return np.clip(np.minimum(times[None, 1:], t_end[:, None]) - times[None, :-1], 0.0, None)
 
 
@@ -123,17 +124,13 @@ def trapezoid_weights(span: FloatArray) -> FloatArray:
 def capture_share(own_power: FloatArray, enemy_power: FloatArray, flows: Flows) -> FloatArray:
     """The capture rate per day (N, T) at the effective strengths (N, T) of the side and
     its enemy (weighted strength times fire multiplier): 0 where the side has none."""
-    c, star, width = (a[:, None] for a in (flows.capture_rate, flows.capture_ratio,
-                                           flows.capture_width))  # fmt: skip
-    has = own_power > 0
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rho = np.where(has, enemy_power / own_power, np.inf)
-        if np.all(width > 0):  # capture_rate's logistic everywhere, fewer passes (rho 0: 0)
-            eps = np.power(np.divide(star, rho), 1.0 / width)
-            eps = np.divide(c, np.add(eps, 1.0, out=eps), out=eps)
-        else:
-            eps = capture_rate(rho, c, star, width)
-    return np.where(has, eps, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = np.where(own_power > 0, enemy_power / own_power, np.inf)
+    eps = capture_rate(
+        rho, flows.capture_rate[:, None], flows.capture_ratio[:, None],
+        flows.capture_width[:, None],
+    )  # fmt: skip
+    return np.where(own_power > 0, eps, 0.0)
 
 
 def split_losses(
@@ -153,8 +150,7 @@ def split_losses(
     at ``times``, or at coarser times that ``project`` interpolates (``project(f,
     back=True)`` sums weights f (..., T) back onto them: (N, T) work, not (N, T, K));
     ``own_power``/``enemy_power`` (N, T): the effective strengths the capture switch
-    compares (:func:`capture_share`; ``eps``); ``w`` (N, T) the trapezoid weights, when
-    known."""
+    compares (:func:`capture_share`; ``eps``); ``w``: :func:`trapezoid_weights`."""
     w = trapezoid_weights(spans(times, t_end)) if w is None else w
     if eps is None:
         eps = capture_share(own_power, enemy_power, flows)

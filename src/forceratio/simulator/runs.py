@@ -128,9 +128,8 @@ class RunTable:
         dense_output: bool = False,
     ) -> RunTable:
         """The table of ``eng``'s runs; ``whole_units`` rounds the initial strengths (the
-        stochastic engine's units) before the levels are set from them; with
-        ``dense_output`` the output times are not stops (the deterministic engine records
-        them from its steps' dense output)."""
+        stochastic engine's units) before the levels are set from them; ``dense_output``:
+        the output times are not stops (the deterministic engine's dense output)."""
         red, blue = eng.red, eng.blue
         n, kr, kb = eng.n, red.k, blue.k
         pieces = [np.zeros(0) if dense_output else times, np.array([t_max])]

@@ -4,7 +4,9 @@ the only writer.  The numbers do not depend on how the chunks are run."""
 
 from __future__ import annotations
 
+import ctypes
 import math
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -52,6 +54,7 @@ def run_sweep(
 ) -> SweepRun:
     """Evaluate every missing chunk of ``spec`` into ``out``.  ``max_chunks`` stops after
     that many new chunks (to test interruption and resumption)."""
+    _keep_freed_memory()
     if chunk_size < 1:
         raise InputError("--chunk-size", "must be >= 1")
     if workers < 1:
@@ -93,6 +96,22 @@ def run_sweep(
         if i in done or i in todo
     )
     return SweepRun(store.path, len(bounds), len(todo), rows)
+
+
+def _keep_freed_memory() -> None:
+    """Have glibc's malloc keep freed memory for the next chunk's arrays instead of
+    returning it to the system: a chunk allocates and frees arrays of tens of MB many
+    times, and each fresh mapping's pages fault in again (3 of the 17 s of CPU of a
+    100,000-sample sweep were system time; 1.4 s with this).  Arrays up to 32 MB (glibc's
+    largest threshold) come from the heap, whose top is trimmed above 1 GiB only."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD
+        libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):  # not glibc: its own defaults
+        pass
 
 
 def _run_pool(
@@ -138,6 +157,7 @@ def _one_thread() -> None:
     import os
 
     os.environ["NUMBA_NUM_THREADS"] = "1"
+    _keep_freed_memory()
 
 
 def _run_dask(
