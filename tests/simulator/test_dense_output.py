@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 
 from forceratio import Engagement, Multiplier, Reinforcements, battle, get_law, make_side, simulate
@@ -56,3 +60,15 @@ def test_output_at_a_stop_is_before_its_arrivals() -> None:
     r = res.red_trajectory[0, :, 0]
     assert abs(r[2] - r[1]) < 1e-3  # at 5.0: before the 300 arrive
     assert abs(r[3] - r[2] - 300.0) < 1e-3  # just after: with them
+
+
+def test_uncompiled_engine_runs_a_side_that_loses_nothing_without_warnings() -> None:
+    """With the JIT disabled (plain Python, the coverage run) a side firing nothing at the
+    start gives no division by zero in the first step's choice."""
+    code = (
+        "from forceratio import battle; "
+        "r = battle('square', 1000.0, 800.0, 0.0, 0.01, t_max=5.0, times=[1.0, 2.5], "
+        "method='integrator'); assert r.blue_final[0] == 800.0 and r.red_final[0] < 1000.0"
+    )
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
+    subprocess.run([sys.executable, "-W", "error", "-c", code], env=env, check=True)

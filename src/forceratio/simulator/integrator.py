@@ -181,8 +181,9 @@ def run_chunk(
                     h = t_max  # (no min()/max() in the kernels: numba compiles them slowly)
                     for lo_s, m_s, o_w in ((0, kr, o_w_r), (kr, kb, o_w_b)):
                         rate = -side_sum(k[0], par, o_w, lo_s, m_s)
-                        x = FIRST_STEP_FRACTION * (side_sum(y, par, o_w, lo_s, m_s) / rate)
-                        h = x if rate > 0.0 and x < h else h
+                        if rate > 0.0:  # (no division by 0: a warning in plain Python)
+                            x = FIRST_STEP_FRACTION * (side_sum(y, par, o_w, lo_s, m_s) / rate)
+                            h = x if x < h else h
             steps += 1
             t_stop = nxt if nxt < stops[sp] else stops[sp]
             gap = t_stop - t
@@ -211,9 +212,8 @@ def run_chunk(
                 dense_state(k, y, hh, th, y, tab)  # in place: element by element
                 t += th * hh
                 break
-            t_new = t_stop if reach else t + hh
-            oi = record(k, y, t, hh, t_new, times, oi, traj[n], y_stage, tab)
-            t = t_new
+            oi = record(k, y, t, hh, t_stop if reach else t + hh, times, oi, traj[n], y_stage, tab)
+            t = t_stop if reach else t + hh
             for i in range(d):
                 y[i] = y_new[i] if y_new[i] > 0.0 else 0.0
                 k[0, i] = k[last, i]
