@@ -112,10 +112,7 @@ class BattleResult:
     @property
     def winner(self) -> NDArray[np.object_]:
         """ "red", "blue" or None per run."""
-        out = np.full(self.n, None, dtype=object)
-        out[self.winner_code == RED] = "red"
-        out[self.winner_code == BLUE] = "blue"
-        return out
+        return np.array(["blue", None, "red"], dtype=object)[self.winner_code + 1]  # BLUE -1, RED 1
 
     @property
     def end_reason(self) -> NDArray[np.object_]:
@@ -141,11 +138,8 @@ class BattleResult:
 
     def side_trajectory(self, side: str) -> FloatArray:
         """Weighted strength of ``side`` at :attr:`times`, shape (N, T)."""
-        traj = self.red_trajectory if side == "red" else self.blue_trajectory
-        w = self.red_weights if side == "red" else self.blue_weights
-        if traj is None:
-            return np.zeros((self.n, 0))
-        return np.asarray(np.einsum("ntk,nk->nt", traj, w))
+        traj, w = getattr(self, f"{side}_trajectory"), getattr(self, f"{side}_weights")
+        return np.zeros((self.n, 0)) if traj is None else np.einsum("ntk,nk->nt", traj, w)
 
     def to_xarray(self) -> Any:
         """The result as an ``xarray.Dataset`` (see :func:`forceratio.report.to_xarray`)."""
