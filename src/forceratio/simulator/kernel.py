@@ -86,16 +86,58 @@ def layout(kr: int, kb: int) -> tuple[int, int, int, int, int, int, int, int]:
 def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
           scratch: FloatArray, net: bool) -> None:  # fmt: skip
     """The right-hand side: dy/dt = arrivals - losses (``net``), or the loss rates alone
-    (units/day, >= 0), of every category of one run at (t, y), into ``out``.
+    (units/day, >= 0), of every category of one run at (t, y), into ``out``: the general
+    law of :mod:`.laws` (:func:`categories` beyond one category a side), then the flows.
 
-    A side's fire ``kill[f, j] * fire(y_f, p)`` from each of its categories f goes to the
-    enemy's categories j in proportion to their weighted strength (or by a fixed allocation
-    renormalised over surviving targets), times ``fire(target, q)`` as in the general law
-    of :mod:`.laws`, times the firing side's multiplier (linear within a step).
+    Kept small so that the compiler inlines it into the step; the general law with one
+    category a side and proportional fire takes one exp a side (two logs serve both).
     """
     d = y.shape[0]
+    o_kill_r, _, o_w_r, _, _, _, o_inflow, _ = layout(kr, d - kr)
+    if d == 2 and par[4] == 0.0 and par[5] == 0.0:
+        logs = False  # ln R and ln B taken
+        ln_r = ln_b = 0.0
+        for s in range(2):  # s 0: red's losses under blue's fire; 1: blue's under red's
+            f = 1 - s  # the firing side
+            x, w, p, q = y[f], par[o_w_r + s], par[2 * s], par[2 * s + 1]
+            wt = y[s] * w
+            if x <= 0.0 or wt <= 0.0:  # nothing left to fire, or to fire at
+                val = 0.0
+            elif p == q:  # x**p * wt**p as one power (Helmbold, linear, ancient)
+                val = fire(x * wt, p)
+            elif (p == 0.0 or p == 1.0) and (q == 0.0 or q == 1.0):
+                val = fire(x, p) * fire(wt, q)
+            else:  # exp(p ln x + q ln wt)
+                if not logs:
+                    ln_r, ln_b, logs = np.log(y[0]), np.log(y[1]), True
+                ln_x, ln_t = (ln_b, ln_r) if s == 0 else (ln_r, ln_b)
+                val = np.exp(p * ln_x + q * (ln_t if w == 1.0 else ln_t + np.log(w)))
+            m = par[6 + 3 * f] + par[7 + 3 * f] * (t - par[8 + 3 * f])
+            out[s] = par[o_kill_r + f] * val * m
+    else:
+        categories(t, y, out, par, kr, scratch)
+    o = o_inflow + d  # the operational flows, each off at 0 (:func:`flows`)
+    on = par[o] > 0.0 or par[o + 3] > 0.0
+    for i in range(d):
+        on = on or par[o + FLOW_SLOTS + i] > 0.0
+    if on:
+        flows(t, y, out, par, kr, o)
+    if net:
+        for i in range(d):
+            out[i] = par[o_inflow + i] - out[i]
+
+
+def categories(
+    t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, scratch: FloatArray
+) -> None:
+    """The loss rates of the general law, into ``out``: a side's fire ``kill[f, j] *
+    fire(y_f, p)`` from each of its categories f goes to the enemy's categories j in
+    proportion to their weighted strength (or by a fixed allocation renormalised over
+    surviving targets), times ``fire(target, q)``, times the firing side's multiplier
+    (linear within a step)."""
+    d = y.shape[0]
     kb = d - kr
-    o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, o_inflow, _ = layout(kr, kb)
+    o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b = layout(kr, kb)[:6]
     for side in range(2):  # side 0: red's losses under blue's fire; 1: blue's under red's
         if side == 0:
             off_t, kt, off_f, kf = 0, kr, kr, kb
@@ -107,9 +149,6 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
             o_kill, o_w, o_alloc = o_kill_r, o_w_b, o_alloc_r
             p, q, fixed = par[2], par[3], par[4]
             m = par[6] + par[7] * (t - par[8])
-        if kf == 1 and kt == 1 and fixed == 0.0:  # one category a side: the law itself
-            out[off_t] = par[o_kill] * fire(y[off_f], p) * fire(y[off_t] * par[o_w], q) * m
-            continue
         for f in range(kf):
             scratch[f] = fire(y[off_f + f], p)
         total = 0.0
@@ -124,9 +163,7 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
             if fixed == 0.0:
                 for f in range(kf):
                     inc += scratch[f] * par[o_kill + f * kt + j]
-                if kt == 1:
-                    val = inc * fire(wt, q)
-                elif q == 1.0:
+                if q == 1.0:
                     val = inc * wt
                 else:
                     share = wt / total if total > 0.0 else 0.0
@@ -143,10 +180,6 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
                             inc += scratch[f] * par[o_kill + f * kt + j] * share
                 val = inc * fire(wt, q)
             out[off_t + j] = val * m
-    flows(t, y, out, par, kr, o_inflow + d)
-    if net:
-        for i in range(d):
-            out[i] = par[o_inflow + i] - out[i]
 
 
 def flows(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, o: int) -> None:
