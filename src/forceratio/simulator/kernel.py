@@ -14,6 +14,8 @@ kill rates and arrivals; the method is the Dormand-Prince 5(4) pair of :mod:`.ta
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -49,8 +51,8 @@ def fire(x: float, p: float) -> float:
     if p == 2.0:
         return x * x
     if p == 0.5:
-        return float(np.sqrt(x))
-    return float(np.exp(p * np.log(x)))
+        return math.sqrt(x)
+    return math.exp(p * math.log(x))
 
 
 def row(rows: int, n: int) -> int:
@@ -109,9 +111,9 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
                 val = fire(x, p) * fire(wt, q)
             else:  # exp(p ln x + q ln wt)
                 if not logs:
-                    ln_r, ln_b, logs = np.log(y[0]), np.log(y[1]), True
+                    ln_r, ln_b, logs = math.log(y[0]), math.log(y[1]), True
                 ln_x, ln_t = (ln_b, ln_r) if s == 0 else (ln_r, ln_b)
-                val = np.exp(p * ln_x + q * (ln_t if w == 1.0 else ln_t + np.log(w)))
+                val = math.exp(p * ln_x + q * (ln_t if w == 1.0 else ln_t + math.log(w)))
             m = par[6 + 3 * f] + par[7 + 3 * f] * (t - par[8 + 3 * f])
             out[s] = par[o_kill_r + f] * val * m
     else:
