@@ -198,10 +198,8 @@ class Engagement:
     def __post_init__(self) -> None:
         if self.red.n != self.blue.n:
             raise InputError("blue", f"batch sizes differ: red {self.red.n}, blue {self.blue.n}")
-        if (
-            self.red.kill_rates.shape[2] != self.blue.k
-            or self.blue.kill_rates.shape[2] != self.red.k
-        ):
+        red, blue = self.red, self.blue
+        if (red.kill_rates.shape[2], blue.kill_rates.shape[2]) != (blue.k, red.k):
             raise InputError("kill_rates", "kill-rate matrices do not match the categories")
         from forceratio.simulator.magnitudes import check_engagement
 

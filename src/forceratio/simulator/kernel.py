@@ -48,8 +48,6 @@ def fire(x: float, p: float) -> float:
         return x
     if p == 0.0:
         return 1.0
-    if p == 2.0:
-        return x * x
     if p == 0.5:
         return math.sqrt(x)
     return math.exp(p * math.log(x))
@@ -88,12 +86,9 @@ def layout(kr: int, kb: int) -> tuple[int, int, int, int, int, int, int, int]:
 def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
           scratch: FloatArray, net: bool) -> None:  # fmt: skip
     """The right-hand side: dy/dt = arrivals - losses (``net``), or the loss rates alone
-    (units/day, >= 0), of every category of one run at (t, y), into ``out``: the general
-    law of :mod:`.laws` (:func:`categories` beyond one category a side), then the flows.
-
-    Kept small so that the compiler inlines it into the step; the general law with one
-    category a side and proportional fire takes one exp a side (two logs serve both).
-    """
+    (units/day, >= 0), of every category of one run at (t, y), into ``out``.  Small, so
+    that it is inlined into the step: one category a side under proportional fire is the
+    law of :mod:`.laws` itself (one exp a side); more go to :func:`categories`."""
     d = y.shape[0]
     o_kill_r, _, o_w_r, _, _, _, o_inflow, _ = layout(kr, d - kr)
     if d == 2 and par[4] == 0.0 and par[5] == 0.0:
@@ -139,18 +134,13 @@ def categories(
     (linear within a step)."""
     d = y.shape[0]
     kb = d - kr
-    o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b = layout(kr, kb)[:6]
-    for side in range(2):  # side 0: red's losses under blue's fire; 1: blue's under red's
-        if side == 0:
-            off_t, kt, off_f, kf = 0, kr, kr, kb
-            o_kill, o_w, o_alloc = o_kill_b, o_w_r, o_alloc_b
-            p, q, fixed = par[0], par[1], par[5]
-            m = par[9] + par[10] * (t - par[11])
-        else:
-            off_t, kt, off_f, kf = kr, kb, 0, kr
-            o_kill, o_w, o_alloc = o_kill_r, o_w_b, o_alloc_r
-            p, q, fixed = par[2], par[3], par[4]
-            m = par[6] + par[7] * (t - par[8])
+    o_kill_r, _, o_w_r, _, o_alloc_r = layout(kr, kb)[:5]
+    for s in range(2):  # s 0: red's losses under blue's fire; 1: blue's under red's
+        f = 1 - s  # the firing side; each block of the layout has red's part, then blue's
+        off_t, kt, off_f, kf = (0, kr, kr, kb) if s == 0 else (kr, kb, 0, kr)
+        o_kill, o_w, o_alloc = o_kill_r + f * kr * kb, o_w_r + s * kr, o_alloc_r + f * kr * kb
+        p, q, fixed = par[2 * s], par[2 * s + 1], par[4 + f]
+        m = par[6 + 3 * f] + par[7 + 3 * f] * (t - par[8 + 3 * f])
         for f in range(kf):
             scratch[f] = fire(y[off_f + f], p)
         total = 0.0

@@ -120,17 +120,9 @@ class BattleResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per run: scenario, replication, winner, end reason, duration, finals."""
-        data: dict[str, object] = {
-            "scenario": self.scenario,
-            "replication": self.replication,
-            "winner": self.winner,
-            "end_reason": self.end_reason,
-            "duration": self.duration,
-            "red_final": self.red_final,
-            "blue_final": self.blue_final,
-            "red_losses": self.red_losses,
-            "blue_losses": self.blue_losses,
-        }
+        cols = "scenario replication winner end_reason duration red_final blue_final"
+        cols += " red_losses blue_losses"
+        data: dict[str, object] = {c: getattr(self, c) for c in cols.split()}
         for side, cats in (("red", self.red_categories), ("blue", self.blue_categories)):
             for k, name in enumerate(cats if len(cats) > 1 else ()):
                 data[f"{side}_{name}"] = getattr(self, f"{side}_final_by_category")[:, k]

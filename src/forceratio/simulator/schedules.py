@@ -52,9 +52,7 @@ class Multiplier:
     def __post_init__(self) -> None:
         knots = _knots("multiplier.knots", self.knots, ndim=(1, 2))
         m = knots.shape[-1]
-        values = np.asarray(self.values, dtype=float)
-        if values.ndim == 1:
-            values = values[None, :]
+        values = np.atleast_2d(np.asarray(self.values, dtype=float))
         if values.ndim != 2 or values.shape[1] != m:
             raise InputError("multiplier.values", f"expected shape (M,) or (N, M) with M={m}")
         if knots.ndim == 2 and knots.shape[0] not in (1, values.shape[0]) and values.shape[0] != 1:

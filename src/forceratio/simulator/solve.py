@@ -195,8 +195,7 @@ def integrate(
             f"below the smallest step, the rest after {max_steps} steps): a stiff or "
             "degenerate scenario?"
         )
-    n = table.n
-    return out.result(eng, times, "integrator", np.arange(n), np.zeros(n, dtype=np.int64))
+    return out.result(eng, times, "integrator", np.arange(table.n), np.zeros(table.n, np.int64))
 
 
 def simulate(

@@ -152,8 +152,7 @@ def run_chunk(
     d = y0.shape[1]
     kr = arr_rates_r.shape[2]
     kb = d - kr
-    lay = layout(kr, kb)
-    o_w_r, o_w_b, o_inflow = lay[2], lay[3], lay[6]
+    _, _, o_w_r, o_w_b, _, _, o_inflow, _ = layout(kr, kb)
     k, y, y_new, y_stage, scratch = work[:-4], work[-4], work[-3], work[-2], work[-1]
     n_stops = stops.shape[0]
     for m in range(lo, hi):
