@@ -95,8 +95,8 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
         logs = False  # ln R and ln B taken
         ln_r = ln_b = 0.0
         for s in range(2):  # s 0: red's losses under blue's fire; 1: blue's under red's
-            f = 1 - s  # the firing side
-            x, w, p, q = y[f], par[o_w_r + s], par[2 * s], par[2 * s + 1]
+            e = 1 - s  # the enemy, who fires
+            x, w, p, q = y[e], par[o_w_r + s], par[2 * s], par[2 * s + 1]
             wt = y[s] * w
             if x <= 0.0 or wt <= 0.0:  # nothing left to fire, or to fire at
                 val = 0.0
@@ -109,8 +109,8 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
                     ln_r, ln_b, logs = math.log(y[0]), math.log(y[1]), True
                 ln_x, ln_t = (ln_b, ln_r) if s == 0 else (ln_r, ln_b)
                 val = math.exp(p * ln_x + q * (ln_t if w == 1.0 else ln_t + math.log(w)))
-            m = par[6 + 3 * f] + par[7 + 3 * f] * (t - par[8 + 3 * f])
-            out[s] = par[o_kill_r + f] * val * m
+            m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
+            out[s] = par[o_kill_r + e] * val * m
     else:
         categories(t, y, out, par, kr, scratch)
     o = o_inflow + d  # the operational flows, each off at 0 (:func:`flows`)
@@ -136,11 +136,11 @@ def categories(
     kb = d - kr
     o_kill_r, _, o_w_r, _, o_alloc_r = layout(kr, kb)[:5]
     for s in range(2):  # s 0: red's losses under blue's fire; 1: blue's under red's
-        f = 1 - s  # the firing side; each block of the layout has red's part, then blue's
+        e = 1 - s  # the enemy, who fires; each block of the layout has red's part, then blue's
         off_t, kt, off_f, kf = (0, kr, kr, kb) if s == 0 else (kr, kb, 0, kr)
-        o_kill, o_w, o_alloc = o_kill_r + f * kr * kb, o_w_r + s * kr, o_alloc_r + f * kr * kb
-        p, q, fixed = par[2 * s], par[2 * s + 1], par[4 + f]
-        m = par[6 + 3 * f] + par[7 + 3 * f] * (t - par[8 + 3 * f])
+        o_kill, o_w, o_alloc = o_kill_r + e * kr * kb, o_w_r + s * kr, o_alloc_r + e * kr * kb
+        p, q, fixed = par[2 * s], par[2 * s + 1], par[4 + e]
+        m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
         for f in range(kf):
             scratch[f] = fire(y[off_f + f], p)
         total = 0.0
