@@ -43,7 +43,7 @@ from forceratio.calibration.api import calibrate
 from forceratio.calibration.cache import ResultCache, cache_key, read_entry
 from forceratio.calibration.report import clean
 from forceratio.scenarios.build import Prepared, prepare
-from forceratio.scenarios.record1941 import SCENARIOS, Target, problem, summary
+from forceratio.scenarios.record1941 import SCENARIOS, Target, problem, record_tables, summary
 
 SHIPPED = Path(__file__).resolve().parent.parent / "calibration" / "shipped" / "record1941.npz"
 SHIPPED_VERSION = "record1941-1"  # stands for the code in the shipped key; bump on a new layout
@@ -90,7 +90,7 @@ def inputs(load: Callable[[str], pd.DataFrame], sets: Sequence[str] = ()) -> Rec
         return read[name]
 
     prepared = {name: prepare(load_scenario(name, list(sets)), noting) for name in SCENARIOS}
-    prob, targets = problem(prepared, noting("operations_1941"))
+    prob, targets = problem(prepared, record_tables(noting))
     description = {
         "scenarios": {
             n: p.scenario.model_dump(mode="json", exclude_defaults=True)
