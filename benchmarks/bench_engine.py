@@ -15,11 +15,18 @@ and one BLAS thread).  ``--cold`` also times, in fresh processes with an empty c
 cache, the first 100,000-sample sweep of strike-12june-strip and the first mixed, power and
 Helmbold battles.  Timings are medians of repeats; the machine is shared, so read the
 ratios, not the absolute times, and note the load printed at the top.
+
+``--against SRC`` (the ``src`` folder of another checkout, e.g. main 495487d, the engine
+before issue 11) also times table (e) for that checkout's engines (``method="integrator"``
+and ``"compiled"``) and this one, each law in fresh processes on one thread
+(``NUMBA_NUM_THREADS=1``, ``FORCERATIO_THREADS=1``), interleaved, in CPU time, and prints
+the ratio of the faster old engine to this one (> 1: this one is faster).
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -31,6 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -156,6 +164,60 @@ def law_inputs(law: str, n: int) -> tuple[FloatArray, ...]:
     return R, B, k[1] * B / (R**p * B**q), k[0] * R / (B**p * R**q)
 
 
+# one law at every size in a fresh process: argv method, law, repeats, sizes; prints the
+# CPU microseconds per battle (median of the repeats) at each size
+_CELL = """
+import sys, time
+from forceratio import battle
+method, law, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+kw = {"helmbold": {"w": 0.5}, "power": {"p": 1.7, "q": 0.3}}.get(law, {})
+for n in map(int, sys.argv[4:]):
+    R, B, a, b = law_inputs(law, n)
+    def run():
+        battle(law, R, B, a, b, t_max=100.0, red_breakpoint=0.3, blue_breakpoint=0.3,
+               method=method, **kw)
+    run()
+    ts = []
+    for _ in range(reps):
+        t0 = time.process_time()
+        run()
+        ts.append(time.process_time() - t0)
+    print(sorted(ts)[len(ts) // 2] / n * 1e6)
+"""
+
+
+def law_cells(
+    src: str, cache: str, method: str, law: str, sizes: tuple[int, ...], reps: int
+) -> list[float]:
+    """Table (e)'s cells for ``law`` with the engine of the checkout ``src`` (its ``method``,
+    compile cache ``cache``), in a fresh process on one thread: CPU microseconds per battle
+    at each size."""
+    head = "from __future__ import annotations\nimport numpy as np\n"
+    code = head + inspect.getsource(law_inputs) + _CELL
+    env = dict(os.environ, PYTHONPATH=src, NUMBA_NUM_THREADS="1", FORCERATIO_THREADS="1",
+               NUMBA_CACHE_DIR=cache)  # fmt: skip
+    argv = [sys.executable, "-c", code, method, law, str(reps), *map(str, sizes)]
+    out = subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout
+    return [float(x) for x in out.split()]
+
+
+def against(old_src: str, sizes: tuple[int, ...], reps: int) -> None:
+    """Table (e) for the engines of ``old_src`` and this checkout, interleaved law by law."""
+    here = str(Path(__file__).resolve().parents[1] / "src")
+    print(f"(e) against {old_src}: CPU microseconds per battle, one thread each, medians of "
+          f"{reps}; ratio: the faster old engine / now")  # fmt: skip
+    print("    law           size   old integrator   old compiled       now   ratio")
+    with tempfile.TemporaryDirectory() as old_cache, tempfile.TemporaryDirectory() as cache:
+        for law in LAWS:  # fresh compile caches: numba's would not see an edited helper
+            old_i = law_cells(old_src, old_cache, "integrator", law, sizes, reps)
+            old_c = law_cells(old_src, old_cache, "compiled", law, sizes, reps)
+            now = law_cells(here, cache, "integrator", law, sizes, reps)
+            for n, oi, oc, nw in zip(sizes, old_i, old_c, now, strict=True):
+                ratio = min(oi, oc) / nw
+                print(f"    {law:<12}{n:>7,}{oi:>17.2f}{oc:>15.2f}{nw:>10.2f}{ratio:>8.2f}")
+    print(f"    load average at the end: {os.getloadavg()[0]:.1f}")
+
+
 def cold_start() -> None:
     """First calls in fresh processes with an empty compile cache."""
     sweep = (
@@ -194,6 +256,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     ap.add_argument("--cold", action="store_true", help="also time cold starts")
+    ap.add_argument("--against", metavar="SRC", help="also table (e) for another checkout's src")
     args = ap.parse_args()
     n_a, n_b, n_c, n_d = (
         (10**6, 100_000, 10_000, 300) if not args.quick else (10**5, 10_000, 1_000, 50)
@@ -287,6 +350,8 @@ def main() -> None:
             cells.append(median_time(run, 3 if n <= 20_000 else 2) / n * 1e6)
         print(f"    {law:<14}" + "".join(f"{c:>12.2f}" for c in cells))
     threads(None)
+    if args.against:
+        against(args.against, sizes, 5)
     if args.cold:
         print("(f) cold start, empty compile cache, fresh processes")
         cold_start()

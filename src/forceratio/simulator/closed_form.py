@@ -45,7 +45,6 @@ Trajectory = Callable[..., tuple[FloatArray, FloatArray]]
 # weaker than the other still gets its end time to full precision.  The survivor follows
 # from the invariant a R^2 - b B^2, its difference of squares factored.
 # These two are scalar kernels, compiled with the engine (:mod:`.compiled`).
-# --------------------------------------------------------------------------------------
 
 
 def square_level_time(
@@ -171,7 +170,6 @@ def square_trajectory(
 # which is exact, tends to (1/b)(1/L - 1/B0) at C = 0 without cancellation, and requires
 # C + b L > 0 (otherwise blue never falls that low).  B(t) = B0 / (1 + a R0 t G(C t)),
 # G(x) = expm1(x)/x.  Neither side ever reaches 0 in finite time.
-# --------------------------------------------------------------------------------------
 
 
 def _over_x(fn: Callable[[FloatArray], FloatArray], x: FloatArray, slope: float) -> FloatArray:
@@ -186,8 +184,7 @@ def linear_level_time(
 ) -> FloatArray:
     # This side loses at other_k * own * other; C is the other side's "advantage".
     C = other_k * other0 - own_k * own0
-    bl = own_k * level
-    b0 = own_k * own0
+    bl, b0 = own_k * level, own_k * own0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         t = _over_x(np.log1p, C / bl, -0.5) / bl - _over_x(np.log1p, C / b0, -0.5) / b0
         # own_k == 0: the other side is frozen, this side decays exponentially.
@@ -210,7 +207,6 @@ def linear_trajectory(
 
 # --------------------------------------------------------------------------------------
 # Logarithmic law: R' = -b R, B' = -a B (decoupled exponentials, never annihilated).
-# --------------------------------------------------------------------------------------
 
 
 def logarithmic_level_time(
@@ -229,7 +225,6 @@ def logarithmic_trajectory(
 
 # --------------------------------------------------------------------------------------
 # Ancient (constant-rate) law: R' = -b, B' = -a while both sides stand.
-# --------------------------------------------------------------------------------------
 
 
 def ancient_level_time(

@@ -36,16 +36,10 @@ def _shaped(field: str, x: ArrayLike, shape: tuple[int, ...]) -> FloatArray:
 
 def batch_size(*values: ArrayLike) -> int:
     """The common leading length of scalar-or-array inputs (1 if all scalars)."""
-    n = 1
-    for v in values:
-        a = np.asarray(v)
-        if a.ndim == 0:
-            continue
-        m = a.shape[0]
-        if m != 1 and n != 1 and m != n:
-            raise InputError("batch", f"inputs have different lengths ({n} and {m})")
-        n = max(n, m)
-    return n
+    lengths = sorted({np.shape(v)[0] for v in values if np.ndim(v)} - {0, 1})  # 0: refused later
+    if len(lengths) > 1:
+        raise InputError("batch", f"inputs have different lengths ({lengths[0]} and {lengths[1]})")
+    return lengths[0] if lengths else 1
 
 
 @dataclass(frozen=True)
@@ -204,10 +198,8 @@ class Engagement:
     def __post_init__(self) -> None:
         if self.red.n != self.blue.n:
             raise InputError("blue", f"batch sizes differ: red {self.red.n}, blue {self.blue.n}")
-        if (
-            self.red.kill_rates.shape[2] != self.blue.k
-            or self.blue.kill_rates.shape[2] != self.red.k
-        ):
+        red, blue = self.red, self.blue
+        if (red.kill_rates.shape[2], blue.kill_rates.shape[2]) != (blue.k, red.k):
             raise InputError("kill_rates", "kill-rate matrices do not match the categories")
         from forceratio.simulator.magnitudes import check_engagement
 

@@ -48,11 +48,9 @@ def fire(x: float, p: float) -> float:
         return x
     if p == 0.0:
         return 1.0
-    if p == 2.0:
-        return x * x
     if p == 0.5:
-        return float(np.sqrt(x))
-    return float(np.exp(p * np.log(x)))
+        return math.sqrt(x)
+    return math.exp(p * math.log(x))
 
 
 def row(rows: int, n: int) -> int:
@@ -88,30 +86,61 @@ def layout(kr: int, kb: int) -> tuple[int, int, int, int, int, int, int, int]:
 def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
           scratch: FloatArray, net: bool) -> None:  # fmt: skip
     """The right-hand side: dy/dt = arrivals - losses (``net``), or the loss rates alone
-    (units/day, >= 0), of every category of one run at (t, y), into ``out``.
+    (units/day, >= 0), of every category of one run at (t, y), into ``out``.  Small, so
+    that it is inlined into the step: one category a side under proportional fire is the
+    law of :mod:`.laws` itself (one exp a side); more go to :func:`categories`."""
+    d = y.shape[0]
+    o_kill_r, _, o_w_r, _, _, _, o_inflow, _ = layout(kr, d - kr)
+    if d == 2 and par[4] == 0.0 and par[5] == 0.0:
+        logs = False  # ln R and ln B taken
+        ln_r = ln_b = 0.0
+        for s in range(2):  # s 0: red's losses under blue's fire; 1: blue's under red's
+            e = 1 - s  # the enemy, who fires
+            x, w, p, q = y[e], par[o_w_r + s], par[2 * s], par[2 * s + 1]
+            wt = y[s] * w
+            if x <= 0.0 or wt <= 0.0:  # nothing left to fire, or to fire at
+                val = 0.0
+            elif p == q:  # x**p * wt**p as one power (Helmbold, linear, ancient)
+                val = fire(x * wt, p)
+            elif (p == 0.0 or p == 1.0) and (q == 0.0 or q == 1.0):
+                val = fire(x, p) * fire(wt, q)
+            else:  # exp(p ln x + q ln wt)
+                if not logs:
+                    ln_r, ln_b, logs = math.log(y[0]), math.log(y[1]), True
+                ln_x, ln_t = (ln_b, ln_r) if s == 0 else (ln_r, ln_b)
+                val = math.exp(p * ln_x + q * (ln_t if w == 1.0 else ln_t + math.log(w)))
+            m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
+            out[s] = par[o_kill_r + e] * val * m
+    else:
+        categories(t, y, out, par, kr, scratch)
+    o = o_inflow + d  # the operational flows, each off at 0 (:func:`flows`)
+    on = par[o] > 0.0 or par[o + 3] > 0.0
+    for i in range(d):
+        on = on or par[o + FLOW_SLOTS + i] > 0.0
+    if on:
+        flows(t, y, out, par, kr, o)
+    if net:
+        for i in range(d):
+            out[i] = par[o_inflow + i] - out[i]
 
-    A side's fire ``kill[f, j] * fire(y_f, p)`` from each of its categories f goes to the
-    enemy's categories j in proportion to their weighted strength (or by a fixed allocation
-    renormalised over surviving targets), times ``fire(target, q)`` as in the general law
-    of :mod:`.laws`, times the firing side's multiplier (linear within a step).
-    """
+
+def categories(
+    t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, scratch: FloatArray
+) -> None:
+    """The loss rates of the general law, into ``out``: a side's fire ``kill[f, j] *
+    fire(y_f, p)`` from each of its categories f goes to the enemy's categories j in
+    proportion to their weighted strength (or by a fixed allocation renormalised over
+    surviving targets), times ``fire(target, q)``, times the firing side's multiplier
+    (linear within a step)."""
     d = y.shape[0]
     kb = d - kr
-    o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, o_inflow, _ = layout(kr, kb)
-    for side in range(2):  # side 0: red's losses under blue's fire; 1: blue's under red's
-        if side == 0:
-            off_t, kt, off_f, kf = 0, kr, kr, kb
-            o_kill, o_w, o_alloc = o_kill_b, o_w_r, o_alloc_b
-            p, q, fixed = par[0], par[1], par[5]
-            m = par[9] + par[10] * (t - par[11])
-        else:
-            off_t, kt, off_f, kf = kr, kb, 0, kr
-            o_kill, o_w, o_alloc = o_kill_r, o_w_b, o_alloc_r
-            p, q, fixed = par[2], par[3], par[4]
-            m = par[6] + par[7] * (t - par[8])
-        if kf == 1 and kt == 1 and fixed == 0.0:  # one category a side: the law itself
-            out[off_t] = par[o_kill] * fire(y[off_f], p) * fire(y[off_t] * par[o_w], q) * m
-            continue
+    o_kill_r, _, o_w_r, _, o_alloc_r = layout(kr, kb)[:5]
+    for s in range(2):  # s 0: red's losses under blue's fire; 1: blue's under red's
+        e = 1 - s  # the enemy, who fires; each block of the layout has red's part, then blue's
+        off_t, kt, off_f, kf = (0, kr, kr, kb) if s == 0 else (kr, kb, 0, kr)
+        o_kill, o_w, o_alloc = o_kill_r + e * kr * kb, o_w_r + s * kr, o_alloc_r + e * kr * kb
+        p, q, fixed = par[2 * s], par[2 * s + 1], par[4 + e]
+        m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
         for f in range(kf):
             scratch[f] = fire(y[off_f + f], p)
         total = 0.0
@@ -126,9 +155,7 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
             if fixed == 0.0:
                 for f in range(kf):
                     inc += scratch[f] * par[o_kill + f * kt + j]
-                if kt == 1:
-                    val = inc * fire(wt, q)
-                elif q == 1.0:
+                if q == 1.0:
                     val = inc * wt
                 else:
                     share = wt / total if total > 0.0 else 0.0
@@ -145,10 +172,6 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
                             inc += scratch[f] * par[o_kill + f * kt + j] * share
                 val = inc * fire(wt, q)
             out[off_t + j] = val * m
-    flows(t, y, out, par, kr, o_inflow + d)
-    if net:
-        for i in range(d):
-            out[i] = par[o_inflow + i] - out[i]
 
 
 def flows(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, o: int) -> None:

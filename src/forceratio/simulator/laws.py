@@ -32,15 +32,8 @@ from forceratio.errors import InputError
 
 @dataclass(frozen=True)
 class Exponents:
-    """Exponents of the general law for each side's *losses*.
-
-    Attributes
-    ----------
-    red_p, red_q : float
-        Exponents in red's loss rate ``b * B**red_p * R**red_q``.
-    blue_p, blue_q : float
-        Exponents in blue's loss rate ``a * R**blue_p * B**blue_q``.
-    """
+    """Exponents of the general law for each side's *losses*: red loses
+    ``b * B**red_p * R**red_q`` a day, blue ``a * R**blue_p * B**blue_q``."""
 
     red_p: float
     red_q: float
@@ -111,7 +104,6 @@ class MixedLaw(Law):
     name = "mixed"
 
     def exponents(self) -> Exponents:
-        # red is under area fire (p=1, q=1); blue is under aimed fire (p=1, q=0)
         return Exponents(red_p=1.0, red_q=1.0, blue_p=1.0, blue_q=0.0)
 
 

@@ -59,10 +59,9 @@ def check_battle_inputs(
     red: ArrayLike, blue: ArrayLike, red_rate: ArrayLike, blue_rate: ArrayLike, seed: int | None
 ) -> None:
     """The checks of :func:`~forceratio.simulator.battle.battle`'s own arguments."""
-    check_magnitude("red", red, STRENGTH_RANGE, "units")
-    check_magnitude("blue", blue, STRENGTH_RANGE, "units")
-    check_magnitude("red_rate", red_rate, RATE_RANGE, "(the law's rate unit)")
-    check_magnitude("blue_rate", blue_rate, RATE_RANGE, "(the law's rate unit)")
+    for side, strength, rate in (("red", red, red_rate), ("blue", blue, blue_rate)):
+        check_magnitude(side, strength, STRENGTH_RANGE, "units")
+        check_magnitude(f"{side}_rate", rate, RATE_RANGE, "(the law's rate unit)")
     if seed is not None and seed < 0:
         raise InputError("seed", f"must be >= 0, got {seed}")
 

@@ -112,10 +112,7 @@ class BattleResult:
     @property
     def winner(self) -> NDArray[np.object_]:
         """ "red", "blue" or None per run."""
-        out = np.full(self.n, None, dtype=object)
-        out[self.winner_code == RED] = "red"
-        out[self.winner_code == BLUE] = "blue"
-        return out
+        return np.array(["blue", None, "red"], dtype=object)[self.winner_code + 1]  # BLUE -1, RED 1
 
     @property
     def end_reason(self) -> NDArray[np.object_]:
@@ -123,17 +120,9 @@ class BattleResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per run: scenario, replication, winner, end reason, duration, finals."""
-        data: dict[str, object] = {
-            "scenario": self.scenario,
-            "replication": self.replication,
-            "winner": self.winner,
-            "end_reason": self.end_reason,
-            "duration": self.duration,
-            "red_final": self.red_final,
-            "blue_final": self.blue_final,
-            "red_losses": self.red_losses,
-            "blue_losses": self.blue_losses,
-        }
+        cols = "scenario replication winner end_reason duration red_final blue_final"
+        cols += " red_losses blue_losses"
+        data: dict[str, object] = {c: getattr(self, c) for c in cols.split()}
         for side, cats in (("red", self.red_categories), ("blue", self.blue_categories)):
             for k, name in enumerate(cats if len(cats) > 1 else ()):
                 data[f"{side}_{name}"] = getattr(self, f"{side}_final_by_category")[:, k]
@@ -141,11 +130,8 @@ class BattleResult:
 
     def side_trajectory(self, side: str) -> FloatArray:
         """Weighted strength of ``side`` at :attr:`times`, shape (N, T)."""
-        traj = self.red_trajectory if side == "red" else self.blue_trajectory
-        w = self.red_weights if side == "red" else self.blue_weights
-        if traj is None:
-            return np.zeros((self.n, 0))
-        return np.asarray(np.einsum("ntk,nk->nt", traj, w))
+        traj, w = getattr(self, f"{side}_trajectory"), getattr(self, f"{side}_weights")
+        return np.zeros((self.n, 0)) if traj is None else np.einsum("ntk,nk->nt", traj, w)
 
     def to_xarray(self) -> Any:
         """The result as an ``xarray.Dataset`` (see :func:`forceratio.report.to_xarray`)."""

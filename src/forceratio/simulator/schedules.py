@@ -52,9 +52,7 @@ class Multiplier:
     def __post_init__(self) -> None:
         knots = _knots("multiplier.knots", self.knots, ndim=(1, 2))
         m = knots.shape[-1]
-        values = np.asarray(self.values, dtype=float)
-        if values.ndim == 1:
-            values = values[None, :]
+        values = np.atleast_2d(np.asarray(self.values, dtype=float))
         if values.ndim != 2 or values.shape[1] != m:
             raise InputError("multiplier.values", f"expected shape (M,) or (N, M) with M={m}")
         if knots.ndim == 2 and knots.shape[0] not in (1, values.shape[0]) and values.shape[0] != 1:
@@ -82,12 +80,7 @@ class Multiplier:
 
     @property
     def n(self) -> int:
-        return int(max(self.values.shape[0], self.knots.shape[0] if self.per_scenario else 1))
-
-    @property
-    def per_scenario(self) -> bool:
-        """Whether each scenario has its own knots."""
-        return bool(self.knots.ndim == 2)
+        return int(max(self.values.shape[0], self.knots.shape[0] if self.knots.ndim == 2 else 1))
 
     def segments(self) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Segment tables for fast evaluation between knots.
@@ -97,10 +90,11 @@ class Multiplier:
         ``base[:, s] + slope[:, s] * (t - starts[s])``.  Shapes (M+1,) (or (N, M+1) with
         per-scenario knots), (N, M+1), (N, M+1).
         """
-        k2 = self.knots if self.per_scenario else self.knots[None, :]
+        per_scenario = self.knots.ndim == 2  # each scenario has its own knots
+        k2 = self.knots if per_scenario else self.knots[None, :]
         v = self.values
         rows = max(k2.shape[0], v.shape[0])
-        k2 = np.broadcast_to(k2, (rows if self.per_scenario else 1, k2.shape[1]))
+        k2 = np.broadcast_to(k2, (rows if per_scenario else 1, k2.shape[1]))
         v = np.broadcast_to(v, (rows, v.shape[1]))
         # segment 0, before the first knot, starts at 0 with the first value
         starts = np.concatenate([np.zeros((k2.shape[0], 1)), k2], axis=1)
@@ -108,7 +102,7 @@ class Multiplier:
         slope = np.zeros_like(base)
         if k2.shape[1] > 1:
             slope[:, 1:-1] = np.diff(v, axis=1) / np.diff(k2, axis=1)
-        return (starts if self.per_scenario else starts[0]), base, slope
+        return (starts if per_scenario else starts[0]), base, slope
 
 
 @dataclass(frozen=True)
@@ -168,31 +162,10 @@ class Reinforcements:
         """Constant arrivals of ``per_day`` (per category, optionally per scenario) from
         ``start`` to ``stop``."""
         if not stop > start:
-            raise InputError(
-                "reinforcements.daily", f"stop must be after start, got {start}..{stop}"
-            )
-        r = np.asarray(per_day, dtype=float)
-        if r.ndim == 0:
-            r = r.reshape(1, 1)
-        elif r.ndim == 1:
-            r = r[None, :]
-        rates = r[None] if r.ndim == 2 and r.shape[0] == 1 else r[:, None, :]
-        k = rates.shape[-1]
-        return cls(np.zeros(0), np.zeros((0, k)), np.array([start, stop]), rates)
+            raise InputError("reinforcements.daily", f"stop must follow start: {start}..{stop}")
+        rates = np.atleast_2d(np.asarray(per_day, dtype=float))[:, None, :]
+        return cls(np.zeros(0), np.zeros((0, rates.shape[-1])), np.array([start, stop]), rates)
 
     @property
     def n_categories(self) -> int:
         return int(max(self.amounts.shape[-1], self.rates.shape[-1]))
-
-    def total(self, t_end: float = np.inf) -> FloatArray:
-        """Total arrivals up to ``t_end`` per scenario and category, shape (N or 1, K)."""
-        k = self.n_categories
-        out = np.zeros((max(self.amounts.shape[0], self.rates.shape[0], 1), k))
-        if self.times.size:
-            out = out + self.amounts[:, self.times <= t_end, :].sum(axis=1)
-        if self.rate_knots.size:
-            lo = self.rate_knots[:-1]
-            hi = np.minimum(self.rate_knots[1:], t_end)
-            span = np.clip(hi - lo, 0.0, None)
-            out = out + np.einsum("nlk,l->nk", self.rates, span)
-        return out

@@ -48,12 +48,8 @@ def check_times(t_max: float, times: ArrayLike | None) -> tuple[float, FloatArra
 def closed_form_applies(eng: Engagement) -> bool:
     """Whether :func:`solve_closed_form` is exact for ``eng``: a law with a closed form,
     one category a side, no time-dependent inputs."""
-    return (
-        eng.law.name in CLOSED_FORMS
-        and eng.single_category
-        and not eng.time_dependent
-        and not eng.has_flows
-    )
+    constant = not (eng.time_dependent or eng.has_flows)
+    return eng.law.name in CLOSED_FORMS and eng.single_category and constant
 
 
 ClosedOutcome = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray,
@@ -199,8 +195,7 @@ def integrate(
             f"below the smallest step, the rest after {max_steps} steps): a stiff or "
             "degenerate scenario?"
         )
-    n = table.n
-    return out.result(eng, times, "integrator", np.arange(n), np.zeros(n, dtype=np.int64))
+    return out.result(eng, times, "integrator", np.arange(table.n), np.zeros(table.n, np.int64))
 
 
 def simulate(

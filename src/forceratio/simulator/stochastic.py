@@ -34,12 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 from forceratio.errors import ForceratioError, InputError
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.engagement import Engagement
-from forceratio.simulator.integrator import (
-    at_stop,
-    finish,
-    start_run,
-    step_inputs,
-)
+from forceratio.simulator.integrator import at_stop, finish, start_run, step_inputs
 from forceratio.simulator.kernel import (
     OK,
     TOO_MANY_STEPS,
@@ -106,10 +101,10 @@ def event(
     par: FloatArray, kr: int, scratch: FloatArray,
 ) -> float:  # fmt: skip
     """The next event of the exact simulation before ``t_stop``, applied to ``y``, ``loss``
-    holding the loss rates at (t, y); returns
-    its time (``t_stop`` when none comes first).  Thinning against the larger of the loss
-    rates at the two ends of the interval (the rates are linear in t there), none when
-    the multipliers are flat (the rates then hold until the next event)."""
+    holding the loss rates at (t, y); returns its time (``t_stop`` when none comes first).
+    Thinning against the larger of the loss rates at the two ends of the interval (the
+    rates are linear in t there), none when the multipliers are flat (the rates then hold
+    until the next event)."""
     d = y.shape[0]
     o_inflow = layout(kr, d - kr)[6]
     flat = par[7] == 0.0 and par[10] == 0.0  # the multipliers' slopes (.kernel.layout)
@@ -157,8 +152,7 @@ def run_chunk(
     d = y0.shape[1]
     kr = arr_rates_r.shape[2]
     kb = d - kr
-    lay = layout(kr, kb)
-    o_w_r, o_w_b, o_inflow = lay[2], lay[3], lay[6]
+    _, _, o_w_r, o_w_b, _, _, o_inflow, _ = layout(kr, kb)
     k, y, y_new, y_stage, scratch = work[:-4], work[-4], work[-3], work[-2], work[-1]
     n_stops = stops.shape[0]
     for m in range(lo, hi):
@@ -261,10 +255,8 @@ def simulate_stochastic(
         raise InputError("keys", f"need {N} non-negative integer keys")
     table = RunTable.build(eng, t_max=t_max, times=times, rtol=LEAP_RTOL, whole_units=True)
     units = table.y0.sum(axis=1)
-    if method == "auto":
-        exact = (units <= EXACT_LIMIT).astype(np.int8)
-    else:
-        exact = np.full(N, method == "gillespie", dtype=np.int8)
+    auto = method == "auto"
+    exact = (units <= EXACT_LIMIT if auto else np.full(N, method == "gillespie")).astype(np.int8)
     seeds = np.array(
         [np.random.SeedSequence(int(seed), spawn_key=(int(k),)).generate_state(replications)
          for k in key_arr], dtype=np.int64,
