@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from scipy import optimize
 
 from forceratio.errors import InputError
+from forceratio.fitting.data import number
 
 FloatArray = NDArray[np.float64]
 ERAS: tuple[tuple[str, int, int], ...] = (
@@ -67,16 +68,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def _number(text: str, path: Path, row: int, col: str) -> float:
     """A number, or NaN for an empty cell; anything else is an error."""
-    t = (text or "").strip()
-    if not t:
-        return math.nan
-    try:
-        x = float(t)
-    except ValueError:
-        raise InputError(f"{path}: row {row}, column {col}", f"not a number: {t!r}") from None
-    if not math.isfinite(x):
-        raise InputError(f"{path}: row {row}, column {col}", f"not finite: {t!r}")
-    return x
+    return number(text, f"{path}: row {row}, column {col}")
 
 
 def _engaged(n0: float, rerp: float, total: float, code: float) -> tuple[float, str]:

@@ -85,7 +85,9 @@ class Battle:
         return int(np.isfinite(self.red[1:]).sum() + np.isfinite(self.blue[1:]).sum())
 
 
-def _cell(value: Any, row: int, col: str, where: str) -> float:
+def number(value: Any, where: str) -> float:
+    """A cell as a finite number, or NaN when it is empty; anything else is an error naming
+    ``where`` (the file, row and column)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return math.nan
     text = str(value).strip()
@@ -94,9 +96,14 @@ def _cell(value: Any, row: int, col: str, where: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        raise InputError(f"{where}: row {row}, column {col}", f"not a number: {text!r}") from None
+        raise InputError(where, f"not a number: {text!r}") from None
     if not math.isfinite(x):
-        raise InputError(f"{where}: row {row}, column {col}", f"not a finite number: {text!r}")
+        raise InputError(where, f"not a finite number: {text!r}")
+    return x
+
+
+def _cell(value: Any, row: int, col: str, where: str) -> float:
+    x = number(value, f"{where}: row {row}, column {col}")
     if x < 0:
         raise InputError(f"{where}: row {row}, column {col}", f"must be >= 0, got {x:g}")
     return x
