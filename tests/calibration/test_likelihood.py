@@ -75,3 +75,55 @@ def test_simulated_noise_has_the_stated_spread() -> None:
     counts = NegativeBinomialLikelihood().simulate(pred, ["men"], np.full((20_000, 1), 25.0), rng)
     assert counts.mean() == pytest.approx(1000.0, rel=0.02)
     assert counts.var() == pytest.approx(1000.0 + 1000.0**2 / 25.0, rel=0.05)
+
+
+def test_upper_bound_is_free_below_and_a_tail_above() -> None:
+    """An upper bound (German missing bounding German captured) costs nothing while the
+    model is well below it, is the log-normal's upper-tail probability above it (oracle:
+    scipy's lognorm survival function of the record at the model), grows with the
+    excess, and mirrors a lower bound missed by the same factor; the count likelihood's
+    is the negative binomial's cdf at the record."""
+    lik = LogNormalLikelihood()
+    obs = np.array([1000.0])
+    no, yes = np.array([False]), np.array([True])
+    low = np.array([[1.0], [100.0], [400.0]])
+    s3 = np.full((3, 1), 0.2)
+    np.testing.assert_allclose(lik.loglik(low, obs, no, ["men"], s3, upper=yes), 0.0, atol=1e-4)
+    above = np.array([[1000.0], [1100.0], [2000.0], [5000.0]])
+    s4 = np.full((4, 1), 0.2)
+    got = lik.loglik(above, obs, no, ["men"], s4, upper=yes)
+    # P(record >= model's draw) with log(draw) ~ N(log model, s): lognorm.cdf at the record
+    want = stats.lognorm.logcdf(1000.0, 0.2, scale=above[:, 0])
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+    assert got[0] == pytest.approx(np.log(0.5))
+    assert np.all(np.diff(got) < 0)  # the further above, the larger the penalty
+    mirror = lik.loglik(1e6 / above, obs, yes, ["men"], s4)
+    np.testing.assert_allclose(got, mirror, rtol=1e-10)
+    # mixed: a point, a lower and an upper record in one row add up
+    obs3 = np.array([1000.0, 1000.0, 1000.0])
+    pred = np.array([[1200.0, 900.0, 1300.0]])
+    lower = np.array([False, True, False])
+    upper = np.array([False, False, True])
+    got3 = lik.loglik(pred, obs3, lower, ["men"] * 3, np.array([[0.3]]), upper=upper)[0]
+    want3 = (
+        stats.lognorm.logpdf(1000.0, 0.3, scale=1200.0)
+        + stats.norm.logcdf(np.log(900.0 / 1000.0) / 0.3)
+        + stats.norm.logcdf(np.log(1000.0 / 1300.0) / 0.3)
+    )
+    assert got3 == pytest.approx(want3, rel=1e-12)
+    nb = NegativeBinomialLikelihood()
+    phi = np.array([[20.0], [20.0]])
+    got_nb = nb.loglik(np.array([[100.0], [5000.0]]), obs, no, ["men"], phi, upper=yes)
+    assert got_nb[0] == pytest.approx(0.0, abs=1e-6)
+    assert got_nb[1] == pytest.approx(stats.nbinom.logcdf(1000, 20.0, 20.0 / 5020.0), rel=1e-10)
+
+
+def test_a_record_cannot_be_both_bounds() -> None:
+    from forceratio.calibration import Record
+    from forceratio.errors import InputError
+
+    with pytest.raises(InputError, match="both a lower and an upper bound"):
+        Record("x", 1.0, lower_bound=True, upper_bound=True)
+    r = Record("y", 2.0, upper_bound=True)
+    assert Record.from_dict(r.to_dict()) == r
+    assert "upper_bound" not in Record("z", 2.0).to_dict()  # old cache keys unchanged

@@ -138,17 +138,20 @@ def test_readiness_scales_only_the_ready_categorys_fire(session: Session) -> Non
 
 def test_scenario_capture_quadrature_matches_solve_ivp(session: Session) -> None:
     """The operational split on a real scenario (Uman: men only, one sector, constant
-    multipliers) against solve_ivp of the same equations, with the captured men as a state:
-    the engine records a 1-day grid and the quadrature runs on the refined grid."""
+    multipliers, one capture process) against solve_ivp of the same equations, with each
+    side's captured men as a state (the Germans, attacking, at the attacker's factor times
+    the rate): the engine records a 1-day grid and the quadrature runs on the refined grid."""
     from scipy.integrate import solve_ivp
 
     prep = session.prepare("uman-1941")
-    g, so, c, star = 0.02, 0.004, 0.05, 1.5
+    assert prep.scenario.operations.capture.process == "one"
+    g, so, c, star, fa = 0.02, 0.004, 0.05, 1.5, 0.05
     samples = {
         "attrition.german_rate": [g],
         "attrition.soviet_rate": [so],
         "operations.capture.rate.USSR": [c],
         "operations.capture.ratio": [star],
+        "operations.capture.factor.attacker": [fa],
     }
     out = run(prep, samples=samples, operational=True, rtol=1e-10)
     b = out.built
@@ -157,17 +160,25 @@ def test_scenario_capture_quadrature_matches_solve_ivp(session: Session) -> None
     v = float(b.par["attrition.vulnerability.personnel"][0])
     s0, g0 = prep.forces["USSR"][0].value[0], prep.forces["Germany"][0].value[0]
 
+    def switch(enemy: float, own: float) -> float:
+        return float(1.0 / (1.0 + np.exp(-(np.log(enemy / own) - np.log(star)) / width)))
+
     def rhs(_t: float, y: np.ndarray) -> list[float]:
-        s, gg, _p = y
-        eps = c / (1.0 + np.exp(-(np.log(gg * m_g / (s * m_u)) - np.log(star)) / width))
-        return [-g * v * m_g * gg - eps * s, -so * v * m_u * s, eps * s]
+        s, gg, _p, _q = y
+        eps_s = c * switch(gg * m_g, s * m_u)
+        eps_g = fa * c * switch(s * m_u, gg * m_g)
+        return [-g * v * m_g * gg - eps_s * s, -so * v * m_u * s - eps_g * gg, eps_s * s,
+                eps_g * gg]  # fmt: skip
 
     t_end = prep.scenario.duration_days
-    sol = solve_ivp(rhs, (0.0, t_end), [s0, g0, 0.0], rtol=1e-11, atol=1e-6, dense_output=True)
+    y0 = [s0, g0, 0.0, 0.0]
+    sol = solve_ivp(rhs, (0.0, t_end), y0, rtol=1e-11, atol=1e-6, dense_output=True)
     ops = out.operations
     assert ops is not None
     for day in (5.0, 12.0, t_end):
         ti = int(np.argmin(np.abs(out.days - day)))
         want = sol.sol(out.days[ti])
         assert ops.captured_men["USSR"][0, 0, 0, ti] == pytest.approx(want[2], rel=1e-3)
+        assert ops.captured_men["Germany"][0, 0, 0, ti] == pytest.approx(want[3], rel=1e-3)
+    assert ops.captured_men["Germany"][0, 0, 0, -1] > 0
     assert out.record_model[0, 0, 0] == pytest.approx(s0 - sol.sol(t_end)[0], rel=1e-6)

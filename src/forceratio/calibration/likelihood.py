@@ -9,7 +9,10 @@ treats a record as a count with mean ``model`` and variance ``model + model^2/ph
 A lower-bound record contributes the probability that the truth is at least the record
 (a censored term, as in Tobin 1958): ``log Phi((log m - log y) / sigma)`` for the
 log-normal, ``log P(N >= y)`` for the count.  Both tend to 0 when the model exceeds the
-record (no penalty) and fall like the two-sided term when it falls below.
+record (no penalty) and fall like the two-sided term when it falls below.  An upper-bound
+record (the figure counts more than the modelled quantity: "missing" bounds "captured") is
+the mirror: ``log Phi((log y - log m) / sigma)``, ``log P(N <= y)``, no penalty while the
+model stays below the record.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ TINY = 1e-12  # predictions are floored here before taking logs (a model may pre
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
+def _flags(upper: NDArray[np.bool_] | None, like: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The upper-bound flags, all False when none are given."""
+    return np.zeros_like(like, dtype=bool) if upper is None else np.asarray(upper, dtype=bool)
+
+
 class Likelihood(ABC):
     """The observation model: log p(records | predictions, nuisance parameters)."""
 
@@ -48,11 +56,13 @@ class Likelihood(ABC):
         lower: NDArray[np.bool_],
         kinds: Sequence[str],
         nuis: FloatArray,
+        upper: NDArray[np.bool_] | None = None,
     ) -> FloatArray:
         """Log-likelihood per row.
 
         pred : shape (n, m), the model's predictions; obs, lower, kinds : per record (m,);
-        nuis : shape (n, len(self.nuisance)).  Returns shape (n,).
+        nuis : shape (n, len(self.nuisance)); upper : per record (m,), an upper bound
+        (default: none).  Returns shape (n,).
         """
 
     @abstractmethod
@@ -99,13 +109,14 @@ class LogNormalLikelihood(Likelihood):
         lower: NDArray[np.bool_],
         kinds: Sequence[str],
         nuis: FloatArray,
+        upper: NDArray[np.bool_] | None = None,
     ) -> FloatArray:
         s = nuis[:, self._scale_index(kinds)]  # (n, m)
         with np.errstate(divide="ignore", invalid="ignore"):
             u = (np.log(np.maximum(pred, TINY)) - np.log(obs)) / s
             point = -0.5 * u**2 - np.log(s) - _LOG_SQRT_2PI - np.log(obs)
-            bound = special.log_ndtr(u)
-        terms = np.where(lower, bound, point)
+            bound = np.where(lower, special.log_ndtr(u), special.log_ndtr(-u))
+        terms = np.where(lower | _flags(upper, lower), bound, point)
         return np.asarray(terms.sum(axis=1))
 
     def simulate(
@@ -148,8 +159,10 @@ class NegativeBinomialLikelihood(Likelihood):
         lower: NDArray[np.bool_],
         kinds: Sequence[str],
         nuis: FloatArray,
+        upper: NDArray[np.bool_] | None = None,
     ) -> FloatArray:
         phi = nuis[:, :1]  # (n, 1)
+        up = _flags(upper, lower)
         mu = np.maximum(pred, TINY)
         y = np.round(obs)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -160,12 +173,12 @@ class NegativeBinomialLikelihood(Likelihood):
                 + phi * np.log(phi / (phi + mu))
                 + y * np.log(mu / (phi + mu))
             )
-            if lower.any():
-                p = phi / (phi + mu[:, lower])
+            if lower.any() or up.any():
                 from scipy import stats  # here only: scipy.stats takes ~0.3 s to import
 
-                bound = stats.nbinom.logsf(y[lower] - 1.0, phi, p)
-                point[:, lower] = bound
+                p = phi / (phi + mu)
+                point[:, lower] = stats.nbinom.logsf(y[lower] - 1.0, phi, p[:, lower])
+                point[:, up] = stats.nbinom.logcdf(y[up], phi, p[:, up])
         return np.asarray(point.sum(axis=1))
 
     def simulate(

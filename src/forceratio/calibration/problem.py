@@ -102,8 +102,9 @@ class Problem:
     def log_likelihood(self, theta: FloatArray) -> FloatArray:
         batch, nuis = self.full(theta)
         pred = self.predict(batch)
+        rec = self.records
         ll = self.likelihood.loglik(
-            pred, self.records.values, self.records.lower_bound, self.records.kinds, nuis
+            pred, rec.values, rec.lower_bound, rec.kinds, nuis, upper=rec.upper_bound
         )
         ok = np.all(np.isfinite(pred), axis=1) & np.isfinite(ll)
         return np.where(ok, ll, -np.inf)

@@ -32,8 +32,11 @@ class Record:
     group: str = ""
     lower_bound: bool = False
     source: str = ""
+    upper_bound: bool = False
 
     def __post_init__(self) -> None:
+        if self.lower_bound and self.upper_bound:
+            raise InputError(f"record {self.name}", "cannot be both a lower and an upper bound")
         if not self.name:
             raise InputError("record.name", "must not be empty")
         if not (math.isfinite(self.value) and self.value > 0):
@@ -42,7 +45,7 @@ class Record:
             )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "value": self.value,
             "kind": self.kind,
@@ -50,6 +53,9 @@ class Record:
             "lower_bound": self.lower_bound,
             "source": self.source,
         }
+        # only when set, so that the description (a cache key) of a problem without upper
+        # bounds is what it was before they existed
+        return out | {"upper_bound": True} if self.upper_bound else out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Record:
@@ -60,6 +66,7 @@ class Record:
             str(d.get("group", "")),
             bool(d.get("lower_bound", False)),
             str(d.get("source", "")),
+            bool(d.get("upper_bound", False)),
         )
 
 
@@ -97,6 +104,10 @@ class Records:
     @cached_property
     def lower_bound(self) -> NDArray[np.bool_]:
         return np.array([r.lower_bound for r in self.items], dtype=bool)
+
+    @cached_property
+    def upper_bound(self) -> NDArray[np.bool_]:
+        return np.array([r.upper_bound for r in self.items], dtype=bool)
 
     @cached_property
     def kinds(self) -> list[str]:

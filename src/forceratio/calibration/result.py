@@ -159,6 +159,7 @@ def residual_table(problem: Problem, point: FloatArray) -> pd.DataFrame:
             "model": model,
             "relative_error": model / hist - 1.0,
             "lower_bound": problem.records.lower_bound,
+            "upper_bound": problem.records.upper_bound,
         }
     )
 

@@ -94,6 +94,7 @@ def leave_one_group_out(
                     "model": float(pred[j]),
                     "relative_error": float(pred[j] / hist[j] - 1.0),
                     "lower_bound": bool(lower[j]),
+                    "upper_bound": r.upper_bound,
                 }
             )
         summary.append(

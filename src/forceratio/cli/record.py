@@ -138,6 +138,7 @@ def _print_record(data: dict[str, Any], fmt: Format) -> None:
     print_frame(params[[c for c in cols if c in params]], fmt, title=title, digits=4)
     res = pd.DataFrame(data["residuals"])
     keep = ["record", "kind", "group", "historical", "model", "relative_error", "lower_bound"]
+    keep += ["upper_bound"] if "upper_bound" in res else []
     print_frame(res[keep], fmt, title="Residuals (model v record)", digits=3)
     if data.get("out_of_sample_groups"):
         print_frame(

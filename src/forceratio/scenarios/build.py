@@ -394,7 +394,7 @@ def build(
             multiplier=multiplier,
             reinforcements=reinf,
             categories=CATEGORIES,
-            flows=side_flows(par, side, n, s, scn.operations.capture.process == "one"),
+            flows=side_flows(par, side, n, s, _factor_path(scn, side)),
         )
     law = get_law(
         scn.law,
@@ -406,15 +406,22 @@ def build(
     return Built(eng, n, s, w, initial, struck, arr_info, mult, knots, par)
 
 
+def _factor_path(scn: Scenario, side: str) -> str | None:
+    """The path of ``side``'s capture factor under one capture process (None: per side)."""
+    if scn.operations.capture.process != "one":
+        return None
+    return f"operations.capture.factor.{'attacker' if side == scn.attacker else 'defender'}"
+
+
 def side_flows(
-    par: Mapping[str, FloatArray], side: str, n: int, s: int, one_process: bool = False
+    par: Mapping[str, FloatArray], side: str, n: int, s: int, factor: str | None = None
 ) -> Flows:
     """One side's operational flows (issue 13) over the N*S rows, from the parameters.
-    ``one_process``: the side is captured at the (calibrated) Soviet rate times its own
-    factor, one capture process for both sides."""
+    ``factor``: the path of the side's factor (its role's) under one capture process for
+    both sides, the side then captured at the (calibrated) Soviet rate times it."""
     enemy = "Germany" if side == "USSR" else "USSR"
-    if one_process:
-        own = par["operations.capture.rate.USSR"] * par[f"operations.capture.factor.{side}"]
+    if factor is not None:
+        own = par["operations.capture.rate.USSR"] * par[factor]
     else:
         own = par[f"operations.capture.rate.{side}"]
     rate = own * par[f"operations.capture.capacity.{enemy}"]

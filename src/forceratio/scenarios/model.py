@@ -20,6 +20,7 @@ from forceratio.errors import InputError
 SIDES: tuple[str, ...] = ("USSR", "Germany")
 CATEGORIES = ("personnel", "guns_mortars", "tanks", "aircraft")
 Side = Literal["USSR", "Germany"]
+ROLES: tuple[str, ...] = ("attacker", "defender")
 Posture = Literal["attack", "hasty", "prepared", "fortified", "delay", "withdrawal", "unprepared"]
 SurpriseLevel = Literal["none", "minor", "substantial", "complete"]
 
@@ -250,9 +251,11 @@ class Capture(_Strict):
     enemy's capacity.  1 and 1 leave the rates as they are."""
     process: Literal["per side", "one"] = "per side"
     """``one``: one capture process for both sides, each captured at ``rate["USSR"]`` (the
-    rate the whole-record fit calibrates) times its own ``factor`` (and the enemy's
+    rate the whole-record fit calibrates) times the ``factor`` of its role (and the enemy's
     capacity); ``rate["Germany"]`` is then unused, ``factor`` used only then."""
-    factor: dict[str, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
+    factor: dict[str, Positive] = Field(default_factory=lambda: dict.fromkeys(ROLES, 1.0))
+    """By role, not nationality (``attacker``, ``defender``): the attacker's factor is fitted
+    on the 1941 record (the Germans attacked there), the defender's is 1 by definition."""
 
     @field_validator("rate")
     @classmethod
@@ -260,11 +263,19 @@ class Capture(_Strict):
         _sides_only(v)
         return {s: v.get(s, 0.0) for s in SIDES}
 
-    @field_validator("capacity", "factor")
+    @field_validator("capacity")
     @classmethod
     def _capacity_sides(cls, v: dict[str, float]) -> dict[str, float]:
         _sides_only(v)
         return {s: v.get(s, 1.0) for s in SIDES}
+
+    @field_validator("factor")
+    @classmethod
+    def _factor_roles(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = set(v) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown role {sorted(unknown)[0]!r} (use {' or '.join(ROLES)})")
+        return {r: v.get(r, 1.0) for r in ROLES}
 
 
 class Advance(_Strict):

@@ -1,7 +1,7 @@
 """The registry's entries for the rebuilt 12 June scenarios (issue 13): the share of each
 category present on the scenario's date per sector (:class:`~.model.Presence`), each
-side's capacity to encircle the other, and with one capture process for both sides each
-side's factor on its rate (:class:`~.model.Capture`).
+side's capacity to encircle the other, and with one capture process for both sides the
+factor on its rate of each role, attacker and defender (:class:`~.model.Capture`).
 
 Kept apart from :mod:`.registry`, which imports this module while it builds
 :data:`~forceratio.scenarios.registry.PARAMETERS`.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS, SIDES, Scenario
+from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS, ROLES, SIDES, Scenario
 from forceratio.scenarios.registry import (
     CATEGORY_LABEL,
     POSITIVE,
@@ -51,13 +51,13 @@ def strike_parameters() -> list[Parameter]:
     ]
     out += [
         Parameter(
-            f"operations.capture.factor.{side}",
-            f"{SIDE_ADJECTIVE[side]} capture rate (× the one capture process)",
+            f"operations.capture.factor.{role}",
+            f"The {role}'s capture rate (× the one capture process)",
             "× (the calibrated capture rate)",
             POSITIVE,
             1.0,
             applies=lambda scn: scn.operations.capture.process == "one",
         )
-        for side in SIDES
+        for role in ROLES
     ]
     return out
