@@ -1,8 +1,11 @@
 """The posterior by MCMC: emcee's ensemble sampler, vectorised, with a fitted proposal.
 
 ``emcee.EnsembleSampler(..., vectorize=True)`` hands the log posterior a whole batch of
-walkers, so the batch engine evaluates them in one call.  The run has three stages, all
-in the unconstrained space (the kept draws are mapped back):
+walkers, so the batch engine evaluates them in one call.  The walkers move in
+:class:`Coordinates`: the problem's unconstrained space, except that a parameter with a
+bounded prior is on the probit rather than the logit scale of its range (a posterior
+piled against a bound then has a Gaussian, not an exponential, tail; the density carries
+the Jacobian).  The run has three stages (the kept draws are mapped back):
 
 1. **pilot** (``pilot`` steps): the walkers start from the Laplace approximation at the
    mode and move by differential evolution (80 %, ter Braak 2006) and emcee's stretch move
@@ -28,6 +31,11 @@ proposes anywhere the mixture has mass, a second mode the pilot visited is cross
 step, where the ensemble moves would need a walker to wander across.  ``pilot=0`` gives
 the ensemble moves alone (stage 1's moves for the whole run), the sampler before.
 
+On the 1941 record (9 parameters, 48 walkers, pilot 600, two adaptation rounds, 1,250
+kept-run steps, seed 0) the logit coordinates left the capture ratio and width at split
+R-hat 1.056 and 1.055 (walkers stuck for 240-400 steps in the exponential tails where the
+proposal has too little mass); the probit coordinates gave 1.002-1.009 on every parameter.
+
 emcee 3.1.6's ``DESnookerMove`` is NOT used: it divides the snooker direction by the
 square root of its norm instead of the norm (``emcee/moves/de_snooker.py``), so the move is
 not reversible; with it sigma's 97.5 % quantile came out 9 % short of an independent
@@ -40,11 +48,14 @@ draws and the mixture fits, so the same seed gives the same draws.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import special
 
 from forceratio.calibration.diagnostics import effective_sample_size, integrated_time, split_rhat
 from forceratio.calibration.mixture import Mixture, fit_mixture, proposal
@@ -65,6 +76,55 @@ def _emcee() -> Any:
     import emcee
 
     return emcee
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """The sampler's coordinates y: the problem's unconstrained z, except that every
+    coordinate of a bounded prior moves from the logit to the probit scale,
+    ``y = ndtri(expit(z))`` (the same fraction of the prior's range).
+
+    A posterior piled against a bound of its prior has, in the logit z, an exponential tail
+    (density ~ e^-|z|); in the probit y that tail is Gaussian, which the fitted mixture and
+    the differential-evolution moves follow far better (on the 1941 record the worst
+    importance ratio posterior / proposal fell fivefold).  The density in y carries the
+    Jacobian ``log |dz/dy| = log phi(y) - log Phi(y) - log Phi(-y)``.
+    """
+
+    problem: Problem
+    probit: NDArray[np.bool_]  # (k,): the coordinates moved to the probit scale
+
+    @classmethod
+    def of(cls, problem: Problem, probit: bool = True) -> Coordinates:
+        bounded = [all(math.isfinite(b) for b in p.prior.support) for p in problem.free]
+        return cls(problem, np.array(bounded, dtype=bool) & probit)
+
+    def to_z(self, y: FloatArray) -> FloatArray:
+        z = np.array(y, dtype=float, ndmin=2)
+        b = z[:, self.probit]
+        z[:, self.probit] = special.log_ndtr(b) - special.log_ndtr(-b)
+        return z
+
+    def from_z(self, z: FloatArray) -> FloatArray:
+        y = np.array(z, dtype=float, ndmin=2)
+        b = y[:, self.probit]
+        with np.errstate(divide="ignore"):  # ndtri(expit(-z)) keeps large z finite
+            y[:, self.probit] = np.where(
+                b < 0, special.ndtri(special.expit(b)), -special.ndtri(special.expit(-b))
+            )
+        return y
+
+    def log_jacobian(self, y: FloatArray) -> FloatArray:
+        """``log |dz/dy|`` summed over the coordinates, (n, k) -> (n,)."""
+        b = np.atleast_2d(np.asarray(y, dtype=float))[:, self.probit]
+        log_phi = -0.5 * b**2 - 0.5 * math.log(2.0 * math.pi)
+        return np.asarray(np.sum(log_phi - special.log_ndtr(b) - special.log_ndtr(-b), axis=1))
+
+    def log_posterior(self, y: FloatArray) -> FloatArray:
+        """The log posterior density of y (emcee's target)."""
+        y2 = np.atleast_2d(np.asarray(y, dtype=float))
+        lp = self.problem.log_posterior(self.to_z(y2)) + self.log_jacobian(y2)
+        return np.where(np.isnan(lp), -np.inf, lp)
 
 
 def _initial_ensemble(
@@ -142,12 +202,16 @@ def independence_move(q: Mixture) -> Any:
 
 
 def _stage(
-    problem: Problem, start: Any, moves: list[tuple[Any, float]], n: int, tick: Callable[[], None]
+    coords: Coordinates,
+    start: Any,
+    moves: list[tuple[Any, float]],
+    n: int,
+    tick: Callable[[], None],
 ) -> Any:
     """``n`` steps of emcee from ``start`` (an ``emcee.State`` carrying its log posterior
     and random state); returns the sampler."""
     nw, k = start.coords.shape
-    sampler = _emcee().EnsembleSampler(nw, k, problem.log_posterior, vectorize=True, moves=moves)
+    sampler = _emcee().EnsembleSampler(nw, k, coords.log_posterior, vectorize=True, moves=moves)
     for _ in sampler.sample(start, iterations=n, progress=False):
         tick()
     return sampler
@@ -179,6 +243,7 @@ def sample_posterior(
     adapt: int = 1,
     independence: float = 0.8,
     max_components: int = 8,
+    probit: bool = True,
 ) -> CalibrationResult:
     """Sample the posterior; the residuals are taken at the marginal posterior medians.
 
@@ -189,7 +254,9 @@ def sample_posterior(
     ``n_steps // 4``; 0: no fitted proposal, the ensemble moves for the whole run).  adapt :
     rounds of ``pilot // 2`` steps that refit the proposal.  independence : the share of
     steps that are independence proposals once a mixture is fitted.  max_components : of
-    the mixture (chosen by BIC).  progress : called as ``progress(step, total)`` every
+    the mixture (chosen by BIC).  probit : the walkers move bounded parameters on the
+    probit scale (:class:`Coordinates`; False: the logit scale of the priors' own
+    transforms).  progress : called as ``progress(step, total)`` every
     :data:`PROGRESS_EVERY` steps over all stages (a script's progress line; nothing here
     prints).  The diagnostics are the main stage's.
     """
@@ -223,8 +290,9 @@ def sample_posterior(
     s_mode, s_init, s_emcee, s_summary, s_mix = seed_sequence(seed).spawn(5)
     mode = find_mode(problem, n_starts=n_starts, seed=s_mode)
     cov = laplace_covariance(problem, mode.z)
-    p0 = _initial_ensemble(problem, mode.z, cov, nw, np.random.default_rng(s_init))
-    state = _emcee().State(p0, log_prob=problem.log_posterior(p0))
+    coords = Coordinates.of(problem, probit)
+    p0 = coords.from_z(_initial_ensemble(problem, mode.z, cov, nw, np.random.default_rng(s_init)))
+    state = _emcee().State(p0, log_prob=coords.log_posterior(p0))
     state.random_state = np.random.RandomState(s_emcee.generate_state(1)[0]).get_state()
     rng_mix = np.random.default_rng(s_mix)
     moves = _ensemble_moves()
@@ -232,7 +300,7 @@ def sample_posterior(
     for n in [n_pilot, *rounds]:
         if n == 0:
             continue
-        sampler = _stage(problem, state, moves, n, tick)
+        sampler = _stage(coords, state, moves, n, tick)
         state = sampler.get_last_sample()
         q = _fit_proposal(np.asarray(sampler.get_chain()), rng_mix, max_components)
         if q is not None:
@@ -240,9 +308,9 @@ def sample_posterior(
                 (independence_move(q), independence),
                 (_emcee().moves.DEMove(), 1 - independence),
             ]
-    sampler = _stage(problem, state, moves, n_steps, tick)
-    zchain = np.asarray(sampler.get_chain(discard=b, thin=thin))  # (steps, walkers, k)
-    chain = problem.constrain(zchain.reshape(-1, k)).reshape(zchain.shape)
+    sampler = _stage(coords, state, moves, n_steps, tick)
+    ychain = np.asarray(sampler.get_chain(discard=b, thin=thin))  # (steps, walkers, k)
+    chain = problem.constrain(coords.to_z(ychain.reshape(-1, k))).reshape(ychain.shape)
     diagnostics = diagnose(
         chain,
         problem.names,
@@ -255,6 +323,7 @@ def sample_posterior(
     )
     draws = chain.reshape(-1, k)
     lp = np.asarray(sampler.get_log_prob(discard=b, thin=thin)).reshape(-1)
+    lp = lp - coords.log_jacobian(ychain.reshape(-1, k))  # the density of z, not of y
     best = max(float(lp.max()), mode.log_posterior)
     return summarise(
         problem,
