@@ -230,10 +230,7 @@ class Attrition(_Strict):
     @field_validator("vulnerability")
     @classmethod
     def _known(cls, v: dict[str, float]) -> dict[str, float]:
-        unknown = set(v) - set(CATEGORIES)
-        if unknown:
-            raise ValueError(f"unknown category {sorted(unknown)[0]!r}")
-        return {c: v.get(c, 1.0) for c in CATEGORIES}
+        return _filled(v, CATEGORIES, 1.0, "category")
 
 
 class Capture(_Strict):
@@ -272,10 +269,7 @@ class Capture(_Strict):
     @field_validator("factor")
     @classmethod
     def _factor_roles(cls, v: dict[str, float]) -> dict[str, float]:
-        unknown = set(v) - set(ROLES)
-        if unknown:
-            raise ValueError(f"unknown role {sorted(unknown)[0]!r} (use {' or '.join(ROLES)})")
-        return {r: v.get(r, 1.0) for r in ROLES}
+        return _filled(v, ROLES, 1.0, "role")
 
 
 class Advance(_Strict):
@@ -317,21 +311,13 @@ class Operations(_Strict):
     @classmethod
     def _noncombat(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
         _sides_only(v)
-        for cats in v.values():
-            unknown = set(cats) - set(CATEGORIES)
-            if unknown:
-                raise ValueError(f"unknown category {sorted(unknown)[0]!r}")
-        return {s: {c: v.get(s, {}).get(c, 0.0) for c in CATEGORIES} for s in SIDES}
+        return {s: _filled(v.get(s, {}), CATEGORIES, 0.0, "category") for s in SIDES}
 
     @field_validator("readiness")
     @classmethod
     def _readiness(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
         _sides_only(v)
-        for cats in v.values():
-            unknown = set(cats) - set(CATEGORIES)
-            if unknown:
-                raise ValueError(f"unknown category {sorted(unknown)[0]!r}")
-        return {s: {c: v.get(s, {}).get(c, 1.0) for c in CATEGORIES} for s in SIDES}
+        return {s: _filled(v.get(s, {}), CATEGORIES, 1.0, "category") for s in SIDES}
 
 
 #: The keys a ``[presence.<key>]`` table may take (each is a set of sweep parameters
@@ -459,6 +445,17 @@ class Scenario(_Strict):
                 raise ValueError(f"presence {key!r}: {pr.side} in {pr.sector!r} twice")
             seen.add((pr.side, pr.sector))
         return self
+
+
+def _filled(
+    v: dict[str, float], keys: tuple[str, ...], default: float, what: str
+) -> dict[str, float]:
+    """``v`` with every one of ``keys`` (``default`` where missing); an unknown key is an
+    error naming it."""
+    unknown = sorted(set(v) - set(keys))
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown[0]!r}; use {', '.join(keys)}")
+    return {k: v.get(k, default) for k in keys}
 
 
 def _sides_only(v: dict[str, Any]) -> None:
