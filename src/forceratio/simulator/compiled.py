@@ -112,11 +112,13 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
             **options,
         )
         fast = jit(orig)
-        if entry and cache and hasattr(fast, "_cache"):
+        cache_file: Any = getattr(getattr(fast, "_cache", None), "_cache_file", None)
+        if entry and cache and hasattr(cache_file, "_source_stamp"):
             # numba stamps the entry's own file only: every module's (no stale helpers)
             files = sorted(Path(__file__).parent.glob("*.py"))
-            stamp = [(f.name, f.stat().st_mtime, f.stat().st_size) for f in files]
-            fast._cache._cache_file._source_stamp = stamp
+            cache_file._source_stamp = [
+                (f.name, f.stat().st_mtime, f.stat().st_size) for f in files
+            ]
         if not entry and hasattr(fast, "get_call_template"):  # not under NUMBA_DISABLE_JIT
             _one_variant(fast)
         # every module that imported this function by name calls the compiled one

@@ -54,7 +54,6 @@ def run_sweep(
 ) -> SweepRun:
     """Evaluate every missing chunk of ``spec`` into ``out``.  ``max_chunks`` stops after
     that many new chunks (to test interruption and resumption)."""
-    _keep_freed_memory()
     if chunk_size < 1:
         raise InputError("--chunk-size", "must be >= 1")
     if workers < 1:
@@ -86,6 +85,7 @@ def run_sweep(
     if scheduler:
         _run_dask(spec, todo, bounds, scheduler, landed)
     elif workers == 1:
+        _keep_freed_memory()  # this process evaluates the chunks (workers do it themselves)
         for i, a, b in _jobs(todo, bounds):
             landed(i, evaluate_chunk(spec, a, b))
     else:
