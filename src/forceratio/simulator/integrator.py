@@ -2,18 +2,21 @@
 
 Stops (arrivals, arrival-rate changes and ``t_max``) are shared by the batch and a run's
 own multiplier knots are its own; no step crosses either, so piecewise inputs are
-integrated to full order.  The states at the output times, and the time a side reaches
-its level (the end rule of :mod:`.result`) within a step, come from the step's dense
-output, as accurate as the step.  The scalar pieces are those of :mod:`.kernel`;
-:func:`run_chunk` is what gets compiled.
+integrated to full order; the non-combat losses exactly (:func:`.kernel.dopri_step`).
+The states at the output times, and the time a side reaches its level (the end rule of
+:mod:`.result`) within a step, come from the step's dense output (fourth order).  The
+scalar pieces are those of :mod:`.kernel`; :func:`run_chunk` is what gets compiled.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.simulator.kernel import (
+    FLOW_SLOTS,
     OK,
     STEP_TOO_SMALL,
     TOO_MANY_STEPS,
@@ -22,6 +25,7 @@ from forceratio.simulator.kernel import (
     dopri_step,
     end_rule,
     layout,
+    linear_rate,
     rates,
     row,
     side_sum,
@@ -126,12 +130,12 @@ def finish(
 
 def record(
     k: FloatArray, y: FloatArray, t: float, h: float, t_new: float, times: FloatArray, oi: int,
-    traj: FloatArray, buf: FloatArray, tab: FloatArray,
+    traj: FloatArray, buf: FloatArray, tab: FloatArray, par: FloatArray, o_b: int,
 ) -> int:  # fmt: skip
     """Record a run's state at the output times ``times[oi:]`` up to ``t_new`` from the
     dense output of its step of length ``h`` from (t, y); returns the next time's index."""
     while oi < times.shape[0] and times[oi] <= t_new:
-        dense_state(k, y, h, (times[oi] - t) / h, buf, tab)
+        dense_state(k, y, h, (times[oi] - t) / h, buf, tab, par, o_b)
         store(traj, oi, buf)
         oi += 1
     return oi
@@ -154,7 +158,8 @@ def run_chunk(
     d = y0.shape[1]
     kr = arr_rates_r.shape[2]
     kb = d - kr
-    o_w_r, o_w_b = layout(kr, kb)[2:4]
+    _, _, o_w_r, o_w_b, _, _, o_inflow, _ = layout(kr, kb)
+    o_b = o_inflow + d + FLOW_SLOTS  # the non-combat loss rates (kernel.flows)
     k, y, y_new, y_stage, scratch = work[:-4], work[-4], work[-3], work[-2], work[-1]
     n_stops = stops.shape[0]
     last = tab.shape[0] - 1
@@ -176,6 +181,7 @@ def run_chunk(
                 nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
                                   arr_rates_b, par, kr)  # fmt: skip
                 rates(t, y, k[0], par, kr, scratch, True)
+                linear_rate(y, k[0], par, o_b, 0.0)  # as du/dt (kernel.dopri_step)
                 fresh = False
                 if h < 0.0:  # first step: a fraction of the time a side takes to lose all
                     h = t_max  # (no min()/max() in the kernels: numba compiles them slowly)
@@ -192,7 +198,8 @@ def run_chunk(
             if steps > max_steps or hh <= MIN_STEP * t:
                 status[n] = TOO_MANY_STEPS if steps > max_steps else STEP_TOO_SMALL
                 break
-            err = dopri_step(t, hh, y, k, y_new, y_stage, atol[n], rtol, par, kr, scratch, tab)
+            err = dopri_step(t, hh, y, k, y_new, y_stage, atol[n], rtol, par, kr, scratch, tab,
+                             True)  # fmt: skip
             if err > 1.0:
                 x = SAFETY * err**ERROR_EXPONENT
                 h = hh * (x if x > MIN_FACTOR else MIN_FACTOR)
@@ -203,20 +210,24 @@ def run_chunk(
             out_r = side_sum(y_new, par, o_w_r, 0, kr) <= lev_r
             out_b = side_sum(y_new, par, o_w_b, kr, kb) <= lev_b
             if out_r or out_b:  # a side reached its level within the step: when?
-                th_r = cross_time(k, y, par, o_w_r, 0, kr, hh, lev_r, tab) if out_r else np.inf
-                th_b = cross_time(k, y, par, o_w_b, kr, kb, hh, lev_b, tab) if out_b else np.inf
+                th_r = cross_time(k, y, par, o_w_r, 0, kr, hh, lev_r, tab, o_b) if out_r else np.inf
+                th_b = (
+                    cross_time(k, y, par, o_w_b, kr, kb, hh, lev_b, tab, o_b) if out_b else np.inf
+                )
                 th = th_b if th_b < th_r else th_r
                 draw = abs(th_r - th_b) <= DRAW_FRACTION
                 out_r, out_b = th_r <= th_b or draw, th_b <= th_r or draw
-                oi = record(k, y, t, hh, t + th * hh, times, oi, traj[n], y_stage, tab)
-                dense_state(k, y, hh, th, y, tab)  # in place: element by element
+                oi = record(k, y, t, hh, t + th * hh, times, oi, traj[n], y_stage, tab, par, o_b)
+                dense_state(k, y, hh, th, y, tab, par, o_b)  # in place: element by element
                 t += th * hh
                 break
-            oi = record(k, y, t, hh, t_stop if reach else t + hh, times, oi, traj[n], y_stage, tab)
-            t = t_stop if reach else t + hh
-            for i in range(d):
+            t_new = t_stop if reach else t + hh
+            oi = record(k, y, t, hh, t_new, times, oi, traj[n], y_stage, tab, par, o_b)
+            t = t_new
+            for i in range(d):  # the last stage is the next first (as du/dt there)
                 y[i] = y_new[i] if y_new[i] > 0.0 else 0.0
-                k[0, i] = k[last, i]
+                b = par[o_b + i]
+                k[0, i] = k[last, i] * (math.exp(-b * hh) if b > 0.0 else 1.0)
             h = h_next
             if not reach:
                 continue

@@ -210,30 +210,48 @@ def flows(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, o:
 def dopri_step(
     t: float, h: float, y: FloatArray, k: FloatArray, y_new: FloatArray, y_stage: FloatArray,
     atol: FloatArray, rtol: float, par: FloatArray, kr: int, scratch: FloatArray,
-    tab: FloatArray,
+    tab: FloatArray, exact: bool,
 ) -> float:  # fmt: skip
     """One step of length ``h`` from (t, y) of the Runge-Kutta pair in ``tab``
-    (:data:`.tableau.STEP_TABLE`), ``k[0]`` = f(t, y) given: fills the stages ``k[1..]``
-    and ``y_new``, returns the RMS error norm (<= 1: accept)."""
+    (:data:`.tableau.STEP_TABLE`), ``k[0]`` given: fills the stages ``k[1..]`` and ``y_new``,
+    returns the RMS error norm (<= 1: accept).  With ``exact`` the non-combat losses b_i y_i
+    (:func:`flows`) are integrated exactly, so that their decay does not set the step: the
+    pair runs on u_i = exp(b_i s) y_i, s the time into the step, and ``k`` holds du/dt (an
+    integrating factor: Lawson 1967, *SIAM J. Numer. Anal.* 4:372-380)."""
     d = y.shape[0]
     n_st = tab.shape[0]
+    o_b = layout(kr, d - kr)[6] + d + FLOW_SLOTS
     for s in range(1, n_st):
         stage = y_new if s == n_st - 1 else y_stage
         for i in range(d):
             acc = 0.0
             for j in range(s):
                 acc += tab[s, j] * k[j, i]
-            stage[i] = y[i] + h * acc
+            b = par[o_b + i] if exact else 0.0
+            stage[i] = (y[i] + h * acc) * (math.exp(-b * tab[s, COL_C] * h) if b > 0.0 else 1.0)
         rates(t + tab[s, COL_C] * h, stage, k[s], par, kr, scratch, True)
+        if exact:
+            linear_rate(stage, k[s], par, o_b, tab[s, COL_C] * h)
     norm = 0.0
     for i in range(d):
         err = 0.0
         for j in range(n_st):
             err += tab[j, COL_E] * k[j, i]
+        b = par[o_b + i] if exact else 0.0
+        err *= math.exp(-b * h) if b > 0.0 else 1.0  # u's error as y's
         a, b = abs(y[i]), abs(y_new[i])
         sc = atol[i] + rtol * (b if b > a else a)  # no max(): it compiles slowly
         norm += (h * err / sc) ** 2
     return math.sqrt(norm / d)
+
+
+def linear_rate(y: FloatArray, k: FloatArray, par: FloatArray, o_b: int, s: float) -> None:
+    """dy/dt in ``k``, at (t, y) ``s`` days into a step, to du/dt of :func:`dopri_step`'s
+    ``u_i = exp(b_i s) y_i``: ``(dy_i/dt + b_i y_i) exp(b_i s)`` (where ``b_i`` > 0)."""
+    for i in range(y.shape[0]):
+        b = par[o_b + i]
+        if b > 0.0:
+            k[i] = (k[i] + b * y[i]) * math.exp(b * s)
 
 
 def side_sum(y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int) -> float:
@@ -246,62 +264,71 @@ def side_sum(y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int) -> float
 
 def cross_time(
     k: FloatArray, y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int, h: float,
-    level: float, tab: FloatArray,
+    level: float, tab: FloatArray, o_b: int,
 ) -> float:  # fmt: skip
-    """Fraction theta of the step at which the weighted strength of categories lo..lo+m
-    first falls to ``level`` on the step's dense output (quartic in theta)."""
-    c0 = c1 = c2 = c3 = 0.0
-    s0 = side_sum(y, par, o_w, lo, m)
-    for i in range(m):
-        for j in range(tab.shape[0]):
-            wk = h * k[j, lo + i] * par[o_w + i]
-            c0 += wk * tab[j, COL_P]
-            c1 += wk * tab[j, COL_P + 1]
-            c2 += wk * tab[j, COL_P + 2]
-            c3 += wk * tab[j, COL_P + 3]
-    return locate(c0, c1, c2, c3, s0, level)
-
-
-def dense_state(
-    k: FloatArray, y: FloatArray, h: float, th: float, out: FloatArray, tab: FloatArray
-) -> None:
-    """The state at fraction ``th`` of the step (dense output), clipped at 0, into out."""
-    for i in range(y.shape[0]):
-        acc = 0.0
-        for j in range(tab.shape[0]):
-            q = tab[j, COL_P + 3]
-            for c in range(2, -1, -1):
-                q = q * th + tab[j, COL_P + c]
-            acc += q * th * k[j, i]
-        v = y[i] + h * acc
-        out[i] = v if v > 0.0 else 0.0
-
-
-def locate(c0: float, c1: float, c2: float, c3: float, s0: float, level: float) -> float:
-    """Smallest theta in (0, 1] where s0 + c0 theta + c1 theta^2 + c2 theta^3 + c3 theta^4
-    falls to ``level``: Newton's method safeguarded by bisection on [0, 1] (1 if it never
-    gets there)."""
-    f_lo = s0 - level
-    f_hi = f_lo + c0 + c1 + c2 + c3
+    """Smallest fraction theta in (0, 1] of the step at which the weighted strength of
+    categories lo..lo+m falls to ``level`` on the step's dense output (1 if it never gets
+    there): Newton's method safeguarded by bisection on [0, 1]."""
+    f_lo = side_sum(y, par, o_w, lo, m) - level
+    f_hi = dense_sum(k, y, par, o_w, lo, m, h, 1.0, tab, o_b)[0] - level
     if f_hi > 0.0:
         return 1.0
-    lo, hi = 0.0, 1.0
+    a, z = 0.0, 1.0
     th = f_lo / (f_lo - f_hi) if f_lo - f_hi > 0.0 else 1.0
     th = 0.0 if th < 0.0 else 1.0 if th > 1.0 else th
     for _ in range(ROOT_ITERATIONS):
-        val = f_lo + th * (c0 + th * (c1 + th * (c2 + th * c3)))
-        der = c0 + th * (2.0 * c1 + th * (3.0 * c2 + th * 4.0 * c3))
-        if val > 0.0:
-            lo = th
+        val, der = dense_sum(k, y, par, o_w, lo, m, h, th, tab, o_b)
+        if val > level:
+            a = th
         else:
-            hi = th
-        nt = th - val / der if der != 0.0 else -1.0
-        if not (lo < nt < hi):
-            nt = 0.5 * (lo + hi)
+            z = th
+        nt = th - (val - level) / der if der != 0.0 else -1.0
+        if not (a < nt < z):
+            nt = 0.5 * (a + z)
         if abs(nt - th) <= ROOT_TOLERANCE:
             return nt
         th = nt
     return th
+
+
+def dense_sum(
+    k: FloatArray, y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int, h: float,
+    th: float, tab: FloatArray, o_b: int,
+) -> tuple[float, float]:  # fmt: skip
+    """The weighted strength of categories lo..lo+m at fraction ``th`` of the step on its
+    dense output (unclipped), and its derivative in ``th``."""
+    val = der = 0.0
+    for i in range(m):
+        v, dv = dense_at(k, y, h, th, tab, par[o_b + lo + i], lo + i)
+        val += par[o_w + i] * v
+        der += par[o_w + i] * dv
+    return val, der
+
+
+def dense_at(
+    k: FloatArray, y: FloatArray, h: float, th: float, tab: FloatArray, b: float, i: int
+) -> tuple[float, float]:
+    """Category i's state at fraction ``th`` of the step on its dense output (Shampine's
+    quartic; times exp(-b th h) where :func:`dopri_step` integrated the non-combat rate b
+    exactly), unclipped, and its derivative in ``th``."""
+    u = du = 0.0
+    for j in range(tab.shape[0]):
+        p1, p2, p3, p4 = tab[j, COL_P], tab[j, COL_P + 1], tab[j, COL_P + 2], tab[j, COL_P + 3]
+        u += (((p4 * th + p3) * th + p2) * th + p1) * th * k[j, i]
+        du += (((4.0 * p4 * th + 3.0 * p3) * th + 2.0 * p2) * th + p1) * k[j, i]
+    u, du = y[i] + h * u, h * du
+    e = math.exp(-b * th * h) if b > 0.0 else 1.0
+    return u * e, (du - b * h * u) * e
+
+
+def dense_state(
+    k: FloatArray, y: FloatArray, h: float, th: float, out: FloatArray, tab: FloatArray,
+    par: FloatArray, o_b: int,
+) -> None:  # fmt: skip
+    """The state at fraction ``th`` of the step (:func:`dense_at`), clipped at 0, into out."""
+    for i in range(y.shape[0]):
+        v = dense_at(k, y, h, th, tab, par[o_b + i], i)[0]
+        out[i] = v if v > 0.0 else 0.0
 
 
 def end_rule(

@@ -118,15 +118,9 @@ class RunTable:
 
     @classmethod
     def build(
-        cls,
-        eng: Engagement,
-        *,
-        t_max: float,
-        times: FloatArray,
-        rtol: float = 1e-7,
-        whole_units: bool = False,
-        dense_output: bool = False,
-    ) -> RunTable:
+        cls, eng: Engagement, *, t_max: float, times: FloatArray, rtol: float = 1e-7,
+        whole_units: bool = False, dense_output: bool = False,
+    ) -> RunTable:  # fmt: skip
         """The table of ``eng``'s runs; ``whole_units`` rounds the initial strengths (the
         stochastic engine's units) before the levels are set from them; ``dense_output``:
         the output times are not stops (the deterministic engine's dense output)."""
@@ -271,25 +265,15 @@ class Outcome:
 
     @classmethod
     def empty(cls, m: int, d: int, t: int) -> Outcome:
-        return cls(
-            final=np.zeros((m, d)),
-            t_end=np.zeros(m),
-            end_code=np.zeros(m, dtype=np.int8),
-            winner=np.zeros(m, dtype=np.int8),
-            traj=np.zeros((m, t, d)),
-            status=np.zeros(m, dtype=np.int8),
-        )
+        i8 = np.int8
+        return cls(np.zeros((m, d)), np.zeros(m), np.zeros(m, i8), np.zeros(m, i8),
+                   np.zeros((m, t, d)), np.zeros(m, i8))  # fmt: skip
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (self.final, self.t_end, self.end_code, self.winner, self.traj, self.status)
 
     def result(
-        self,
-        eng: Engagement,
-        times: FloatArray,
-        method: str,
-        rows: IntArray,
-        replication: IntArray,
+        self, eng: Engagement, times: FloatArray, method: str, rows: IntArray, replication: IntArray
     ) -> BattleResult:
         red, blue = eng.red, eng.blue
         kr = red.k
