@@ -104,13 +104,9 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         entry = name in ENTRY_POINTS
         options = {} if entry else {"pipeline_class": _link_only_compiler()}
         jit = numba.njit(  # type: ignore[call-overload]
-            cache=cache and entry,
-            nogil=True,
-            error_model="numpy",
-            no_cpython_wrapper=not entry,
-            no_cfunc_wrapper=not entry,
-            **options,
-        )
+            cache=cache and entry, nogil=True, error_model="numpy",
+            no_cpython_wrapper=not entry, no_cfunc_wrapper=not entry, **options,
+        )  # fmt: skip
         fast = jit(orig)
         cache_file: Any = getattr(getattr(fast, "_cache", None), "_cache_file", None)
         if entry and cache and hasattr(cache_file, "_source_stamp"):

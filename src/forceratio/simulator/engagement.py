@@ -174,17 +174,10 @@ def make_side(
     if flows is not None and (flows.capture_rate.shape[0] != n or flows.noncombat.shape != (n, k)):
         raise InputError(f"{name}_flows", f"expected {n} scenarios x {k} categories")
     return Side(
-        strength=s,
-        kill_rates=r,
-        weights=w,
-        breakpoint=bp,
-        allocation=alloc,
-        multiplier=multiplier,
-        reinforcements=reinforcements,
-        categories=tuple(categories),
-        annihilation=ann,
-        flows=flows,
-    )
+        strength=s, kill_rates=r, weights=w, breakpoint=bp, allocation=alloc,
+        multiplier=multiplier, reinforcements=reinforcements, categories=tuple(categories),
+        annihilation=ann, flows=flows,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

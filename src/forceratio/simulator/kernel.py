@@ -246,8 +246,7 @@ def dopri_step(
 
 
 def linear_rate(y: FloatArray, k: FloatArray, par: FloatArray, o_b: int, s: float) -> None:
-    """dy/dt in ``k``, at (t, y) ``s`` days into a step, to du/dt of :func:`dopri_step`'s
-    ``u_i = exp(b_i s) y_i``: ``(dy_i/dt + b_i y_i) exp(b_i s)`` (where ``b_i`` > 0)."""
+    """dy/dt in ``k``, at (t, y) ``s`` days into a step, to :func:`dopri_step`'s du/dt."""
     for i in range(y.shape[0]):
         b = par[o_b + i]
         if b > 0.0:
@@ -295,8 +294,7 @@ def dense_sum(
     k: FloatArray, y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int, h: float,
     th: float, tab: FloatArray, o_b: int,
 ) -> tuple[float, float]:  # fmt: skip
-    """The weighted strength of categories lo..lo+m at fraction ``th`` of the step on its
-    dense output (unclipped), and its derivative in ``th``."""
+    """Weighted strength of categories lo..lo+m at ``th`` (:func:`dense_at`), d/d(th)."""
     val = der = 0.0
     for i in range(m):
         v, dv = dense_at(k, y, h, th, tab, par[o_b + lo + i], lo + i)

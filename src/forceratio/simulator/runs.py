@@ -184,25 +184,14 @@ class RunTable:
         per_unit = np.where(per_unit > 0, per_unit, np.inf)
         atol = rtol * np.maximum(np.minimum(scale, per_unit), 1e-300)
         return cls(
-            y0=_c(y0, 2),
-            par=_c(_param_table(eng), 2),
-            level=_c(level, 2),
-            by_breakpoint=_c(by_bp, 2),
-            atol=_c(atol, 2),
-            mult_r=_c(_multiplier_table(red, n), 3),
-            mult_b=_c(_multiplier_table(blue, n), 3),
-            arr_knots_r=_c(knots[0], 1),
-            arr_knots_b=_c(knots[1], 1),
-            arr_rates_r=_c(rates[0], 3),
-            arr_rates_b=_c(rates[1], 3),
-            stops=_c(stops, 1),
-            out_of_stop=out_of_stop,
-            imp_r=imp[0],
-            imp_b=imp[1],
-            amt_r=_c(amt[0], 3),
-            amt_b=_c(amt[1], 3),
-            times=_c(times, 1),
-        )
+            y0=_c(y0, 2), par=_c(_param_table(eng), 2), level=_c(level, 2),
+            by_breakpoint=_c(by_bp, 2), atol=_c(atol, 2),
+            mult_r=_c(_multiplier_table(red, n), 3), mult_b=_c(_multiplier_table(blue, n), 3),
+            arr_knots_r=_c(knots[0], 1), arr_knots_b=_c(knots[1], 1),
+            arr_rates_r=_c(rates[0], 3), arr_rates_b=_c(rates[1], 3),
+            stops=_c(stops, 1), out_of_stop=out_of_stop, imp_r=imp[0], imp_b=imp[1],
+            amt_r=_c(amt[0], 3), amt_b=_c(amt[1], 3), times=_c(times, 1),
+        )  # fmt: skip
 
 
 def _param_table(eng: Engagement) -> FloatArray:
