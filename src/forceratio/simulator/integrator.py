@@ -165,6 +165,9 @@ def run_chunk(
     last = tab.shape[0] - 1
     for n in range(lo, hi):
         start_run(n, n, ptab, y0, times, traj, par, y)
+        exact = False  # non-combat losses to integrate exactly (kernel.dopri_step)
+        for i in range(d):
+            exact = exact or par[o_b + i] > 0.0
         lev_r, lev_b = level[n, 0], level[n, 1]
         t = 0.0
         sp = 0
@@ -181,7 +184,8 @@ def run_chunk(
                 nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
                                   arr_rates_b, par, kr)  # fmt: skip
                 rates(t, y, k[0], par, kr, scratch, True)
-                linear_rate(y, k[0], par, o_b, 0.0)  # as du/dt (kernel.dopri_step)
+                if exact:
+                    linear_rate(y, k[0], par, o_b, 0.0)  # as du/dt (kernel.dopri_step)
                 fresh = False
                 if h < 0.0:  # first step: a fraction of the time a side takes to lose all
                     h = t_max  # (no min()/max() in the kernels: numba compiles them slowly)
@@ -199,7 +203,7 @@ def run_chunk(
                 status[n] = TOO_MANY_STEPS if steps > max_steps else STEP_TOO_SMALL
                 break
             err = dopri_step(t, hh, y, k, y_new, y_stage, atol[n], rtol, par, kr, scratch, tab,
-                             True)  # fmt: skip
+                             exact)  # fmt: skip
             if err > 1.0:
                 x = SAFETY * err**ERROR_EXPONENT
                 h = hh * (x if x > MIN_FACTOR else MIN_FACTOR)
@@ -226,8 +230,9 @@ def run_chunk(
             t = t_new
             for i in range(d):  # the last stage is the next first (as du/dt there)
                 y[i] = y_new[i] if y_new[i] > 0.0 else 0.0
-                b = par[o_b + i]
-                k[0, i] = k[last, i] * (math.exp(-b * hh) if b > 0.0 else 1.0)
+                k[0, i] = k[last, i]
+                if exact and par[o_b + i] > 0.0:
+                    k[0, i] *= math.exp(-par[o_b + i] * hh)
             h = h_next
             if not reach:
                 continue

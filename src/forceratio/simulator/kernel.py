@@ -227,8 +227,11 @@ def dopri_step(
             acc = 0.0
             for j in range(s):
                 acc += tab[s, j] * k[j, i]
-            b = par[o_b + i] if exact else 0.0
-            stage[i] = (y[i] + h * acc) * (math.exp(-b * tab[s, COL_C] * h) if b > 0.0 else 1.0)
+            stage[i] = y[i] + h * acc
+        if exact:  # u to y
+            for i in range(d):
+                b = par[o_b + i]
+                stage[i] *= math.exp(-b * tab[s, COL_C] * h) if b > 0.0 else 1.0
         rates(t + tab[s, COL_C] * h, stage, k[s], par, kr, scratch, True)
         if exact:
             linear_rate(stage, k[s], par, o_b, tab[s, COL_C] * h)
@@ -237,8 +240,8 @@ def dopri_step(
         err = 0.0
         for j in range(n_st):
             err += tab[j, COL_E] * k[j, i]
-        b = par[o_b + i] if exact else 0.0
-        err *= math.exp(-b * h) if b > 0.0 else 1.0  # u's error as y's
+        if exact and par[o_b + i] > 0.0:
+            err *= math.exp(-par[o_b + i] * h)  # u's error as y's
         a, b = abs(y[i]), abs(y_new[i])
         sc = atol[i] + rtol * (b if b > a else a)  # no max(): it compiles slowly
         norm += (h * err / sc) ** 2
@@ -267,21 +270,38 @@ def cross_time(
 ) -> float:  # fmt: skip
     """Smallest fraction theta in (0, 1] of the step at which the weighted strength of
     categories lo..lo+m falls to ``level`` on the step's dense output (1 if it never gets
-    there): Newton's method safeguarded by bisection on [0, 1]."""
+    there): Newton's method safeguarded by bisection on [0, 1].  The categories without
+    non-combat losses make a quartic in theta; the others add :func:`dense_at`'s values."""
+    s0 = c0 = c1 = c2 = c3 = 0.0
+    exact = False
+    for i in range(m):
+        if par[o_b + lo + i] > 0.0:
+            exact = True
+            continue
+        s0 += y[lo + i] * par[o_w + i]
+        for j in range(tab.shape[0]):
+            wk = h * k[j, lo + i] * par[o_w + i]
+            c0, c1 = c0 + wk * tab[j, COL_P], c1 + wk * tab[j, COL_P + 1]
+            c2, c3 = c2 + wk * tab[j, COL_P + 2], c3 + wk * tab[j, COL_P + 3]
     f_lo = side_sum(y, par, o_w, lo, m) - level
-    f_hi = dense_sum(k, y, par, o_w, lo, m, h, 1.0, tab, o_b)[0] - level
+    f_hi = s0 - level + c0 + c1 + c2 + c3
+    f_hi += dense_sum(k, y, par, o_w, lo, m, h, 1.0, tab, o_b)[0] if exact else 0.0
     if f_hi > 0.0:
         return 1.0
     a, z = 0.0, 1.0
     th = f_lo / (f_lo - f_hi) if f_lo - f_hi > 0.0 else 1.0
     th = 0.0 if th < 0.0 else 1.0 if th > 1.0 else th
     for _ in range(ROOT_ITERATIONS):
-        val, der = dense_sum(k, y, par, o_w, lo, m, h, th, tab, o_b)
-        if val > level:
+        val = s0 - level + th * (c0 + th * (c1 + th * (c2 + th * c3)))
+        der = c0 + th * (2.0 * c1 + th * (3.0 * c2 + th * 4.0 * c3))
+        if exact:
+            v, dv = dense_sum(k, y, par, o_w, lo, m, h, th, tab, o_b)
+            val, der = val + v, der + dv
+        if val > 0.0:
             a = th
         else:
             z = th
-        nt = th - (val - level) / der if der != 0.0 else -1.0
+        nt = th - val / der if der != 0.0 else -1.0
         if not (a < nt < z):
             nt = 0.5 * (a + z)
         if abs(nt - th) <= ROOT_TOLERANCE:
@@ -294,12 +314,13 @@ def dense_sum(
     k: FloatArray, y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int, h: float,
     th: float, tab: FloatArray, o_b: int,
 ) -> tuple[float, float]:  # fmt: skip
-    """Weighted strength of categories lo..lo+m at ``th`` (:func:`dense_at`), d/d(th)."""
+    """Weighted strength at ``th`` (:func:`dense_at`) of the categories lo..lo+m with
+    non-combat losses, and its derivative in ``th``."""
     val = der = 0.0
     for i in range(m):
-        v, dv = dense_at(k, y, h, th, tab, par[o_b + lo + i], lo + i)
-        val += par[o_w + i] * v
-        der += par[o_w + i] * dv
+        if par[o_b + lo + i] > 0.0:
+            v, dv = dense_at(k, y, h, th, tab, par[o_b + lo + i], lo + i)
+            val, der = val + par[o_w + i] * v, der + par[o_w + i] * dv
     return val, der
 
 

@@ -269,28 +269,17 @@ class Outcome:
         decided = self.end_code != T_MAX
         traj = self.traj if times.size else None
         return BattleResult(
-            law=eng.law.name,
-            method=method,
-            winner_code=self.winner,
-            end_code=self.end_code,
-            duration=np.where(decided, self.t_end, np.nan),
-            end_time=self.t_end,
-            red_final_by_category=self.final[:, :kr],
-            blue_final_by_category=self.final[:, kr:],
-            red_initial=red.initial[rows],
-            blue_initial=blue.initial[rows],
-            red_weights=red.weights[rows],
-            blue_weights=blue.weights[rows],
-            times=times,
+            law=eng.law.name, method=method, winner_code=self.winner, end_code=self.end_code,
+            duration=np.where(decided, self.t_end, np.nan), end_time=self.t_end,
+            red_final_by_category=self.final[:, :kr], blue_final_by_category=self.final[:, kr:],
+            red_initial=red.initial[rows], blue_initial=blue.initial[rows],
+            red_weights=red.weights[rows], blue_weights=blue.weights[rows], times=times,
             red_trajectory=None if traj is None else traj[:, :, :kr],
             blue_trajectory=None if traj is None else traj[:, :, kr:],
-            scenario=rows,
-            replication=replication,
-            red_categories=red.categories,
-            blue_categories=blue.categories,
-            red_arrived=arrived(red, self.t_end, rows),
+            scenario=rows, replication=replication, red_categories=red.categories,
+            blue_categories=blue.categories, red_arrived=arrived(red, self.t_end, rows),
             blue_arrived=arrived(blue, self.t_end, rows),
-        )
+        )  # fmt: skip
 
 
 def arrived(side: Side, t_end: FloatArray, rows: IntArray) -> FloatArray | None:

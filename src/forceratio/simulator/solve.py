@@ -145,26 +145,15 @@ def closed_form_result(
             x = np.where(after, xf[:, None], x)
             traj[i] = np.where(times[None, :] == 0.0, x0[:, None], x)[:, :, None]
     return BattleResult(
-        law=law,
-        method="closed_form",
-        winner_code=winner,
-        end_code=code,
-        duration=duration,
-        end_time=t_end,
-        red_final_by_category=Rf[:, None],
-        blue_final_by_category=Bf[:, None],
+        law=law, method="closed_form", winner_code=winner, end_code=code, duration=duration,
+        end_time=t_end, red_final_by_category=Rf[:, None], blue_final_by_category=Bf[:, None],
         red_initial=R0 if w_r is None else R0 * w_r[:, 0],
         blue_initial=B0 if w_b is None else B0 * w_b[:, 0],
-        red_weights=ones if w_r is None else w_r,
-        blue_weights=ones if w_b is None else w_b,
-        times=times,
-        red_trajectory=traj[0],
-        blue_trajectory=traj[1],
-        scenario=np.arange(n),
-        replication=np.zeros(n, dtype=np.int64),
-        red_categories=red_categories,
+        red_weights=ones if w_r is None else w_r, blue_weights=ones if w_b is None else w_b,
+        times=times, red_trajectory=traj[0], blue_trajectory=traj[1], scenario=np.arange(n),
+        replication=np.zeros(n, dtype=np.int64), red_categories=red_categories,
         blue_categories=blue_categories,
-    )
+    )  # fmt: skip
 
 
 def integrate(
@@ -199,13 +188,9 @@ def integrate(
 
 
 def simulate(
-    eng: Engagement,
-    *,
-    t_max: float = 365.0,
-    times: ArrayLike | None = None,
-    method: Method = "auto",
-    rtol: float = 1e-7,
-) -> BattleResult:
+    eng: Engagement, *, t_max: float = 365.0, times: ArrayLike | None = None,
+    method: Method = "auto", rtol: float = 1e-7,
+) -> BattleResult:  # fmt: skip
     """Run every battle of ``eng`` deterministically.
 
     ``method="auto"`` takes the closed form when it is exact (see
