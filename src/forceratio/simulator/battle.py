@@ -27,26 +27,13 @@ Method = Literal["auto", "closed_form", "integrator", "compiled", "gillespie", "
 
 
 def battle(
-    law: str | Law,
-    red: ArrayLike,
-    blue: ArrayLike,
-    red_rate: ArrayLike,
-    blue_rate: ArrayLike,
-    *,
-    t_max: float = 365.0,
-    times: ArrayLike | None = None,
-    p: float | None = None,
-    q: float | None = None,
-    w: float | None = None,
-    red_breakpoint: ArrayLike = 0.0,
-    blue_breakpoint: ArrayLike = 0.0,
-    replications: int | None = None,
-    seed: int | None = None,
-    method: Method = "auto",
-    rtol: float = 1e-7,
-    keys: ArrayLike | None = None,
+    law: str | Law, red: ArrayLike, blue: ArrayLike, red_rate: ArrayLike, blue_rate: ArrayLike,
+    *, t_max: float = 365.0, times: ArrayLike | None = None, p: float | None = None,
+    q: float | None = None, w: float | None = None, red_breakpoint: ArrayLike = 0.0,
+    blue_breakpoint: ArrayLike = 0.0, replications: int | None = None, seed: int | None = None,
+    method: Method = "auto", rtol: float = 1e-7, keys: ArrayLike | None = None,
     annihilation: ArrayLike = ANNIHILATION_UNITS,
-) -> BattleResult:
+) -> BattleResult:  # fmt: skip
     """Fight N one-category battles at once.
 
     Every numeric input is a scalar or an array of length N; one call evaluates all N.

@@ -38,8 +38,8 @@ def _names(module: str, names: str) -> tuple[tuple[str, str], ...]:
 #: (module, function name) of every compiled function; the entry points are the last.
 KERNELS = _names(
     "kernel",
-    "fire row store layout flows categories rates linear_rate dopri_step side_sum dense_at "
-    "dense_sum cross_time dense_state end_rule",
+    "fire row store layout flows categories rates linear_rate dopri_step side_sum dense_sum "
+    "cross_exact locate cross_time dense_state end_rule",
 ) + _names("integrator", "start_run step_inputs at_stop record finish run_chunk")
 STOCHASTIC_KERNELS = _names("stochastic", "seed_run leap event run_chunk")
 SQUARE_KERNELS = _names("closed_form", "square_level_time square_survivor square_chunk")

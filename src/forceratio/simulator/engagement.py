@@ -112,21 +112,12 @@ class Side:
 
 
 def make_side(
-    name: str,
-    strength: ArrayLike,
-    kill_rates: ArrayLike,
-    *,
-    n: int,
-    k_enemy: int,
-    weights: ArrayLike | None = None,
-    breakpoint: ArrayLike = 0.0,
-    allocation: ArrayLike | None = None,
-    multiplier: Multiplier | None = None,
-    reinforcements: Reinforcements | None = None,
-    categories: tuple[str, ...] | None = None,
-    annihilation: ArrayLike | None = None,
-    flows: Flows | None = None,
-) -> Side:
+    name: str, strength: ArrayLike, kill_rates: ArrayLike, *, n: int, k_enemy: int,
+    weights: ArrayLike | None = None, breakpoint: ArrayLike = 0.0,
+    allocation: ArrayLike | None = None, multiplier: Multiplier | None = None,
+    reinforcements: Reinforcements | None = None, categories: tuple[str, ...] | None = None,
+    annihilation: ArrayLike | None = None, flows: Flows | None = None,
+) -> Side:  # fmt: skip
     """Broadcast and validate one side's inputs to a batch of ``n`` battles.
 
     ``strength`` may be a scalar, shape (N,) for one category, or (N, K) / (K,) with

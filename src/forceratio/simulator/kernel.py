@@ -268,42 +268,40 @@ def cross_time(
     k: FloatArray, y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int, h: float,
     level: float, tab: FloatArray, o_b: int,
 ) -> float:  # fmt: skip
-    """Smallest fraction theta in (0, 1] of the step at which the weighted strength of
-    categories lo..lo+m falls to ``level`` on the step's dense output (1 if it never gets
-    there): Newton's method safeguarded by bisection on [0, 1].  The categories without
-    non-combat losses make a quartic in theta; the others add :func:`dense_at`'s values."""
-    s0 = c0 = c1 = c2 = c3 = 0.0
-    exact = False
+    """Fraction theta of the step at which the weighted strength of categories lo..lo+m first
+    falls to ``level`` on the dense output: a quartic's root (:func:`locate`), or cross_exact."""
+    c0 = c1 = c2 = c3 = 0.0
+    s0 = side_sum(y, par, o_w, lo, m)
     for i in range(m):
         if par[o_b + lo + i] > 0.0:
-            exact = True
-            continue
-        s0 += y[lo + i] * par[o_w + i]
+            return cross_exact(k, y, par, o_w, lo, m, h, level, tab, o_b)
         for j in range(tab.shape[0]):
             wk = h * k[j, lo + i] * par[o_w + i]
-            c0, c1 = c0 + wk * tab[j, COL_P], c1 + wk * tab[j, COL_P + 1]
-            c2, c3 = c2 + wk * tab[j, COL_P + 2], c3 + wk * tab[j, COL_P + 3]
+            c0 += wk * tab[j, COL_P]
+            c1 += wk * tab[j, COL_P + 1]
+            c2 += wk * tab[j, COL_P + 2]
+            c3 += wk * tab[j, COL_P + 3]
+    return locate(c0, c1, c2, c3, s0, level)
+
+
+def cross_exact(
+    k: FloatArray, y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int, h: float,
+    level: float, tab: FloatArray, o_b: int,
+) -> float:  # fmt: skip
+    """:func:`cross_time` on the dense output with the exact decay (:func:`dense_sum`):
+    Newton's method safeguarded by bisection on [0, 1] (1 if it never gets there)."""
     f_lo = side_sum(y, par, o_w, lo, m) - level
-    f_hi = s0 - level + c0 + c1 + c2 + c3
-    f_hi += dense_sum(k, y, par, o_w, lo, m, h, 1.0, tab, o_b)[0] if exact else 0.0
+    f_hi = dense_sum(k, y, par, o_w, lo, m, h, 1.0, tab, o_b)[0] - level
     if f_hi > 0.0:
         return 1.0
     a, z = 0.0, 1.0
     th = f_lo / (f_lo - f_hi) if f_lo - f_hi > 0.0 else 1.0
     th = 0.0 if th < 0.0 else 1.0 if th > 1.0 else th
     for _ in range(ROOT_ITERATIONS):
-        val = s0 - level + th * (c0 + th * (c1 + th * (c2 + th * c3)))
-        der = c0 + th * (2.0 * c1 + th * (3.0 * c2 + th * 4.0 * c3))
-        if exact:
-            v, dv = dense_sum(k, y, par, o_w, lo, m, h, th, tab, o_b)
-            val, der = val + v, der + dv
-        if val > 0.0:
-            a = th
-        else:
-            z = th
-        nt = th - val / der if der != 0.0 else -1.0
-        if not (a < nt < z):
-            nt = 0.5 * (a + z)
+        val, der = dense_sum(k, y, par, o_w, lo, m, h, th, tab, o_b)
+        a, z = (th, z) if val > level else (a, th)
+        nt = th - (val - level) / der if der != 0.0 else -1.0
+        nt = nt if a < nt < z else 0.5 * (a + z)
         if abs(nt - th) <= ROOT_TOLERANCE:
             return nt
         th = nt
@@ -314,40 +312,64 @@ def dense_sum(
     k: FloatArray, y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int, h: float,
     th: float, tab: FloatArray, o_b: int,
 ) -> tuple[float, float]:  # fmt: skip
-    """Weighted strength at ``th`` (:func:`dense_at`) of the categories lo..lo+m with
-    non-combat losses, and its derivative in ``th``."""
+    """Weighted strength of lo..lo+m at ``th`` on the dense output (unclipped), d/d(th)."""
     val = der = 0.0
     for i in range(m):
-        if par[o_b + lo + i] > 0.0:
-            v, dv = dense_at(k, y, h, th, tab, par[o_b + lo + i], lo + i)
-            val, der = val + par[o_w + i] * v, der + par[o_w + i] * dv
+        u = du = 0.0
+        for j in range(tab.shape[0]):
+            p1, p2, p3, p4 = tab[j, COL_P], tab[j, COL_P + 1], tab[j, COL_P + 2], tab[j, COL_P + 3]
+            u += (((p4 * th + p3) * th + p2) * th + p1) * th * k[j, lo + i]
+            du += (((4.0 * p4 * th + 3.0 * p3) * th + 2.0 * p2) * th + p1) * k[j, lo + i]
+        u, du, b = y[lo + i] + h * u, h * du, par[o_b + lo + i]
+        e = par[o_w + i] * (math.exp(-b * th * h) if b > 0.0 else 1.0)
+        val, der = val + e * u, der + e * (du - b * h * u)
     return val, der
-
-
-def dense_at(
-    k: FloatArray, y: FloatArray, h: float, th: float, tab: FloatArray, b: float, i: int
-) -> tuple[float, float]:
-    """Category i's state at fraction ``th`` of the step on its dense output (Shampine's
-    quartic; times exp(-b th h) where :func:`dopri_step` integrated the non-combat rate b
-    exactly), unclipped, and its derivative in ``th``."""
-    u = du = 0.0
-    for j in range(tab.shape[0]):
-        p1, p2, p3, p4 = tab[j, COL_P], tab[j, COL_P + 1], tab[j, COL_P + 2], tab[j, COL_P + 3]
-        u += (((p4 * th + p3) * th + p2) * th + p1) * th * k[j, i]
-        du += (((4.0 * p4 * th + 3.0 * p3) * th + 2.0 * p2) * th + p1) * k[j, i]
-    u, du = y[i] + h * u, h * du
-    e = math.exp(-b * th * h) if b > 0.0 else 1.0
-    return u * e, (du - b * h * u) * e
 
 
 def dense_state(
     k: FloatArray, y: FloatArray, h: float, th: float, out: FloatArray, tab: FloatArray,
     par: FloatArray, o_b: int,
 ) -> None:  # fmt: skip
-    """The state at fraction ``th`` of the step (:func:`dense_at`), clipped at 0, into out."""
+    """The state at fraction ``th`` of the step (dense output; y from u where
+    :func:`dopri_step` integrated the non-combat losses exactly), clipped at 0, into out."""
     for i in range(y.shape[0]):
-        v = dense_at(k, y, h, th, tab, par[o_b + i], i)[0]
+        acc = 0.0
+        for j in range(tab.shape[0]):
+            q = tab[j, COL_P + 3]
+            for c in range(2, -1, -1):
+                q = q * th + tab[j, COL_P + c]
+            acc += q * th * k[j, i]
+        v = y[i] + h * acc
+        if par[o_b + i] > 0.0:
+            v *= math.exp(-par[o_b + i] * th * h)
         out[i] = v if v > 0.0 else 0.0
+
+
+def locate(c0: float, c1: float, c2: float, c3: float, s0: float, level: float) -> float:
+    """Smallest theta in (0, 1] where s0 + c0 theta + c1 theta^2 + c2 theta^3 + c3 theta^4
+    falls to ``level``: Newton's method safeguarded by bisection on [0, 1] (1 if it never
+    gets there)."""
+    f_lo = s0 - level
+    f_hi = f_lo + c0 + c1 + c2 + c3
+    if f_hi > 0.0:
+        return 1.0
+    lo, hi = 0.0, 1.0
+    th = f_lo / (f_lo - f_hi) if f_lo - f_hi > 0.0 else 1.0
+    th = 0.0 if th < 0.0 else 1.0 if th > 1.0 else th
+    for _ in range(ROOT_ITERATIONS):
+        val = f_lo + th * (c0 + th * (c1 + th * (c2 + th * c3)))
+        der = c0 + th * (2.0 * c1 + th * (3.0 * c2 + th * 4.0 * c3))
+        if val > 0.0:
+            lo = th
+        else:
+            hi = th
+        nt = th - val / der if der != 0.0 else -1.0
+        if not (lo < nt < hi):
+            nt = 0.5 * (lo + hi)
+        if abs(nt - th) <= ROOT_TOLERANCE:
+            return nt
+        th = nt
+    return th
 
 
 def end_rule(
