@@ -82,7 +82,10 @@ def test_without_counts_or_at_exponent_0_the_rows_are_the_old_ones_bit_for_bit()
     load = scenarios.table_loader()
     plain = prepare(_without_counts(scn), load)
     counted = prepare(scn, load)
-    samples = {"operations.capture.rate.USSR": [0.05, 0.011], "operations.capture.ratio": [2, 1]}
+    samples = {
+        "operations.capture.rate.USSR": [0.05, 0.011],
+        "operations.capture.ratio": [2.0, 1.0],
+    }
     old, n = _flows(plain, samples)
     assert sector_capacity(plain.scenario, {}, "USSR", n) is None
     np.testing.assert_array_equal(old, np.repeat(old[:, :1], 3, axis=1))
