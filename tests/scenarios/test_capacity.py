@@ -161,3 +161,35 @@ def test_a_count_without_a_reference_is_refused(tmp_path: Path) -> None:
     assert res.exit_code == 2, res.output
     assert len(res.stderr.strip().splitlines()) == 1
     assert "needs a mobile_reference" in res.stderr
+
+
+def test_the_22_june_records_identify_the_exponent() -> None:
+    """Synthetic 22 June records made by the model at a known exponent (0.6, the other
+    shared parameters at fixed values): their log misfit over a grid of exponents, the rest
+    held, is least at the truth and grows away from it on both sides; at exponent 0 (one
+    capacity everywhere) the North-West's loss is higher and the West's the same."""
+    from forceratio.scenarios.record1941 import SHARED, problem, record_tables
+    from forceratio.scenarios.session import Session
+
+    session = Session()
+    prep = session.prepare(NAME)
+    prob, tg = problem({NAME: prep}, record_tables(session.table))
+    names = [p for p, _, _ in SHARED]
+    truth = np.array([0.004, 0.0035, 0.06, 2.0, 1.0, 0.2, 22.0, 0.3, 0.0007, 0.6])
+    assert len(truth) == len(names)
+    j = names.index("operations.capture.mobile_exponent")
+    grid = np.array([0.0, 0.3, 0.45, 0.6, 0.75, 0.9, 1.2])
+    batch = np.tile(truth, (grid.size, 1))
+    batch[:, j] = grid
+    got = prob.model(batch)
+    want = got[grid == 0.6][0]
+    misfit = np.sum(np.log(got / want) ** 2, axis=1)
+    best = int(np.argmin(misfit))
+    assert grid[best] == 0.6
+    assert misfit[best] == 0.0
+    assert np.all(np.diff(misfit[: best + 1]) < 0)
+    assert np.all(np.diff(misfit[best:]) > 0)
+    nw = next(i for i, t in enumerate(tg) if t.kind == "losses" and t.index == 0)
+    west = next(i for i, t in enumerate(tg) if t.kind == "losses" and t.index == 1)
+    assert got[0, nw] > 1.3 * want[nw]
+    np.testing.assert_allclose(got[:, west], want[west], rtol=1e-6)  # the reference sector
