@@ -444,7 +444,7 @@ class Scenario(_Strict):
                 if s not in names:
                     raise ValueError(f"transfer {key!r}: unknown sector {s!r}")
                 if tr.mobile and (s, tr.side) not in counted:
-                    raise ValueError(f"transfer {key!r}: mobile needs {s!r}'s mobile.{tr.side}")
+                    raise ValueError(f"transfer {key!r}: mobile needs {s!r} to count {tr.side}")
         seen = set()
         for key, pr in self.presence.items():
             if key not in PRESENCE_KEYS:
