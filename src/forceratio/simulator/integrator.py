@@ -35,6 +35,7 @@ from forceratio.simulator.result import NONE, T_MAX
 from forceratio.simulator.tableau import (
     DRAW_FRACTION,
     ERROR_EXPONENT,
+    EXACT_RTOL,
     FIRST_STEP_FRACTION,
     MAX_FACTOR,
     MIN_FACTOR,
@@ -168,6 +169,7 @@ def run_chunk(
         exact = False  # non-combat losses to integrate exactly (kernel.dopri_step)
         for i in range(d):
             exact = exact or par[o_b + i] > 0.0
+        rtol_n = rtol * EXACT_RTOL if exact else rtol  # its dense output is less accurate
         lev_r, lev_b = level[n, 0], level[n, 1]
         t = 0.0
         sp = 0
@@ -202,7 +204,7 @@ def run_chunk(
             if steps > max_steps or hh <= MIN_STEP * t:
                 status[n] = TOO_MANY_STEPS if steps > max_steps else STEP_TOO_SMALL
                 break
-            err = dopri_step(t, hh, y, k, y_new, y_stage, atol[n], rtol, par, kr, scratch, tab,
+            err = dopri_step(t, hh, y, k, y_new, y_stage, atol[n], rtol_n, par, kr, scratch, tab,
                              exact)  # fmt: skip
             if err > 1.0:
                 x = SAFETY * err**ERROR_EXPONENT

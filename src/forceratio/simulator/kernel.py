@@ -288,8 +288,7 @@ def cross_exact(
     k: FloatArray, y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int, h: float,
     level: float, tab: FloatArray, o_b: int,
 ) -> float:  # fmt: skip
-    """:func:`cross_time` on the dense output with the exact decay (:func:`dense_sum`):
-    Newton's method safeguarded by bisection on [0, 1] (1 if it never gets there)."""
+    """:func:`cross_time` by Newton's method on :func:`dense_sum`, with bisection on [0, 1]."""
     f_lo = side_sum(y, par, o_w, lo, m) - level
     f_hi = dense_sum(k, y, par, o_w, lo, m, h, 1.0, tab, o_b)[0] - level
     if f_hi > 0.0:
@@ -330,8 +329,7 @@ def dense_state(
     k: FloatArray, y: FloatArray, h: float, th: float, out: FloatArray, tab: FloatArray,
     par: FloatArray, o_b: int,
 ) -> None:  # fmt: skip
-    """The state at fraction ``th`` of the step (dense output; y from u where
-    :func:`dopri_step` integrated the non-combat losses exactly), clipped at 0, into out."""
+    """The state at ``th`` of the step (dense output; y from dopri_step's u), clipped at 0."""
     for i in range(y.shape[0]):
         acc = 0.0
         for j in range(tab.shape[0]):
