@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios.compare import compare
-from forceratio.sweeps.design import BLOCK, Design, Vary
+from forceratio.sweeps.design import BLOCK, Design, Vary, sobol_points
 from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
 from forceratio.sweeps.runner import run_sweep
 from forceratio.sweeps.sensitivity import sobol, threshold
@@ -53,6 +54,29 @@ def test_design_points_do_not_depend_on_chunking(method: str) -> None:
     if method == "grid":
         assert d.samples == 49
         assert len({tuple(r) for r in whole}) == 49
+
+
+@pytest.mark.parametrize(
+    ("d", "seed", "start", "stop"),
+    [
+        (1, 0, 0, 5),
+        (2, 11, 0, 1),
+        (3, 7, 5, 1000),
+        (19, 1, 20_000, 40_000),
+        (40, 123, 99_991, 100_017),
+    ],
+)
+def test_sobol_points_are_scipys(d: int, seed: int, start: int, stop: int) -> None:
+    """The design's own Sobol' generator (no scipy.stats import) gives scipy's points."""
+    from scipy.stats import qmc
+
+    eng = qmc.Sobol(d, scramble=True, seed=seed)
+    if start:
+        eng.fast_forward(start)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # n not a power of 2
+        want = eng.random(stop - start)
+    np.testing.assert_array_equal(sobol_points(d, seed, start, stop), want)
 
 
 def test_vary_parsing_errors() -> None:
