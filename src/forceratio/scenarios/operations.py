@@ -63,8 +63,9 @@ RULES = ("break", "captured", "depth", "attrition margin")
 @dataclass(frozen=True)
 class Operational:
     """Per sample and replication (N, R): ``captured``/``noncombat``/``fire`` per side
-    (N, R, K) summed over sectors; ``depth`` (N, R, S) km by the end; ``winner`` and
-    ``decided_by`` (one of :data:`RULES`) under the outcome rule; ``margin`` (N, R): the
+    (N, R, K) summed over sectors (empty when not asked for); ``depth`` (N, R, S) km by
+    the end; ``winner`` and ``decided_by`` (one of :data:`RULES`) under the outcome rule;
+    ``margin`` (N, R): the
     attacker's surviving share of combat power minus the defender's; ``captured_men`` side
     -> (N, R, S, T) men captured by each recorded day and ``depth_by_day`` (N, R, S, T)."""
 
@@ -104,8 +105,12 @@ def refine(days: FloatArray, factor: int) -> tuple[FloatArray, Callable[..., Flo
 
     def to_fine(a: FloatArray, back: bool = False) -> FloatArray:
         if not back:  # each interval's start and end, weighted by the sub-interval's place
-            inner = a[..., :-1, None] * (1.0 - frac) + a[..., 1:, None] * frac
-            return np.concatenate([inner.reshape(*a.shape[:-1], -1), a[..., -1:]], axis=-1)
+            out = np.empty((*a.shape[:-1], fine.size))
+            inner = out[..., :-1].reshape(*a.shape[:-1], days.size - 1, factor)
+            np.multiply(a[..., :-1, None], 1.0 - frac, out=inner)
+            inner += a[..., 1:, None] * frac
+            out[..., -1] = a[..., -1]
+            return out
         f = a[..., :-1].reshape(*a.shape[:-1], days.size - 1, factor)
         out = np.zeros((*a.shape[:-1], days.size))
         out[..., :-1] = np.einsum("...tj,j->...t", f, 1.0 - frac)
@@ -144,11 +149,15 @@ def operational(
     end_power: dict[str, FloatArray],
     men: dict[str, FloatArray],
     margin_winner: NDArray[np.object_],
+    *,
+    split: bool = True,
 ) -> Operational:
     """The operational outputs of one run of a scenario.  ``traj`` side -> (N, R, S, T, K);
     ``t_end``, ``end_code``, ``win_code`` (N, R, S); ``losses`` side -> (N, R, K);
     ``start_power``/``end_power`` side -> (N, R); ``men`` side -> (N, R) the men the
     side had (start and arrivals); ``margin_winner`` the attrition-margin winner.
+    ``split=False`` leaves ``captured``, ``noncombat`` and ``fire`` empty (a sweep reports
+    none of them: a sixth of the work).
 
     Every output of a sample depends on that sample's rows alone: the samples are taken
     :data:`BLOCK` at a time (a block's arrays on the fine grid stay in a core's cache)
@@ -166,7 +175,7 @@ def operational(
     }  # fmt: skip
     flows = {"USSR": b.engagement.red.flows, "Germany": b.engagement.blue.flows}
     flows = {sd: f if f is not None and f.active else None for sd, f in flows.items()}
-    common = (scn.attacker, days, b.knots if b.knots.ndim == 1 else None, flows, b.s)
+    common = (scn.attacker, days, b.knots if b.knots.ndim == 1 else None, flows, b.s, split)
     bounds = [(lo, min(lo + BLOCK, n)) for lo in range(0, n, BLOCK)]
     nt = min(threads(), len(bounds))
     if nt <= 1:
@@ -207,14 +216,14 @@ def _joined(parts: list[Operational]) -> Operational:
 
 
 def _block(
-    common: tuple[str, FloatArray, FloatArray | None, dict[str, Flows | None], int],
+    common: tuple[str, FloatArray, FloatArray | None, dict[str, Flows | None], int, bool],
     x: dict[str, Any],
     lo: int,
     hi: int,
 ) -> Operational:
     """The operational outputs of samples ``lo..hi-1`` (their inputs ``x``, cut by
     :func:`_cut`)."""
-    attacker, coarse, shared_knots, side_flows, s = common
+    attacker, coarse, shared_knots, side_flows, s, split = common
     traj = x["traj"]
     n, r, _, t0, k = traj["USSR"].shape
     par = x["par"]
@@ -241,9 +250,10 @@ def _block(
         if f is not None:
             flows = _flows_rows(f, n, r, s, lo)
             eps = capture_share(eff[side], eff[enemy], flows)
-            cap, nc = split_losses(
-                days, te, own, eff[side], eff[enemy], flows, project=to_fine, eps=eps, w=w
-            )  # fmt: skip
+            if split:
+                cap, nc = split_losses(
+                    days, te, own, eff[side], eff[enemy], flows, project=to_fine, eps=eps, w=w
+                )  # fmt: skip
             by_day = cumulative(eps * fine(own[:, :, pk]), span).reshape(n, r, s, t)
         else:  # no flow: nothing captured or lost without combat (and nothing to sum)
             cap = nc = np.zeros((m, k))
@@ -253,9 +263,10 @@ def _block(
         share = par["operations.outcome.captured_share"][:, None, None]
         over = cap_men > share * x["men"][side][:, :, None]
         first_capture[side] = np.where(over.any(axis=2), days[np.argmax(over, axis=2)], np.inf)
-        captured[side] = cap.reshape(n, r, s, k).sum(axis=2)
-        noncombat[side] = nc.reshape(n, r, s, k).sum(axis=2)
-        fire[side] = np.maximum(x["losses"][side] - captured[side] - noncombat[side], 0.0)
+        if split:
+            captured[side] = cap.reshape(n, r, s, k).sum(axis=2)
+            noncombat[side] = nc.reshape(n, r, s, k).sum(axis=2)
+            fire[side] = np.maximum(x["losses"][side] - captured[side] - noncombat[side], 0.0)
     defender = "Germany" if attacker == "USSR" else "USSR"
     rep = np.repeat(np.arange(n), r * s)
     dx = depth(

@@ -86,12 +86,15 @@ def run(
     method: Literal["auto", "integrator", "compiled"] = "auto",
     operational: bool | None = None,
     rtol: float = 1e-7,
+    split: bool = True,
 ) -> Outcome:
     """Run every sample (deterministic, or ``replications`` stochastic runs each).
     ``times`` adds days at which the trajectories are recorded (``Outcome.result``);
     ``method`` picks the deterministic integrator (sweeps fix it so that the numbers do not
     depend on the chunk size); ``rtol`` is the integrator's relative tolerance (a fit's
-    finite differences want a tighter one than the default)."""
+    finite differences want a tighter one than the default); ``split=False`` skips the
+    split of the losses into fire, captured and non-combat (``operations.captured``,
+    ``noncombat``, ``fire`` left empty; the outcome rule does not need it)."""
     scn = prep.scenario
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s
@@ -199,6 +202,7 @@ def run(
             scn, b, np.asarray(days), traj, per(res.end_time), end_code, win_code, out_loss,
             start, power_end,
             {sd: out_initial[sd][..., pk] + out_arr[sd][..., pk] for sd in SIDES}, winner,
+            split=split,
         )  # fmt: skip
     return Outcome(
         prep,

@@ -200,6 +200,7 @@ def evaluate(
         forces=forces,
         keys=np.arange(start, stop),
         operational=True if spec.posterior is not None else None,
+        split=False,  # no fire/captured/non-combat column in a sweep's rows
     )
     return out, pts
 
