@@ -41,9 +41,9 @@ from forceratio.scenarios.build import Built
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
 from forceratio.simulator.operational import (
     Flows,
-    capture_share,
+    advance_rate,
+    capture_rate,
     cumulative,
-    depth,
     spans,
     split_losses,
     trapezoid_weights,
@@ -237,29 +237,46 @@ def _block(
     knots = shared_knots if shared_knots is not None else x["knots"]
     mult = _multiplier_at(knots, np.swapaxes(x["values"], 0, 1), days)
     span = spans(days, te)
-    w = trapezoid_weights(span)
+    w = trapezoid_weights(span) if split else None
     for i, side in enumerate(SIDES):
         power = fine(np.einsum("nrstk,nk->nrst", traj[side], x["weights"]))
         eff[side] = (power * mult[i][:, None, None, :]).reshape(m, t)
+    defender = "Germany" if attacker == "USSR" else "USSR"
+    other = {"USSR": "Germany", "Germany": "USSR"}
+    rho: dict[str, FloatArray] = {}
+
+    def ratio(side: str) -> FloatArray:
+        """The enemy's effective strength over the side's (inf where the side has none),
+        which its capture switch compares; the defender's is what the advance reads."""
+        if side not in rho:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                own_eff, enemy_eff = eff[side], eff[other[side]]
+                rho[side] = np.where(own_eff > 0, enemy_eff / own_eff, np.inf)
+        return rho[side]
+
     pk = CATEGORIES.index("personnel")
     captured, noncombat, fire, first_capture, cap_men_s = {}, {}, {}, {}, {}
     for side in SIDES:
-        enemy = "Germany" if side == "USSR" else "USSR"
         f = side_flows[side]
         own = traj[side].reshape(m, t0, k)
         if f is not None:
             flows = _flows_rows(f, n, r, s, lo)
-            eps = capture_share(eff[side], eff[enemy], flows)
+            # capture_share without its last pass: the rate is 0 where rho is inf
+            eps = capture_rate(
+                ratio(side), flows.capture_rate[:, None], flows.capture_ratio[:, None],
+                flows.capture_width[:, None],
+            )  # fmt: skip
             if split:
                 cap, nc = split_losses(
-                    days, te, own, eff[side], eff[enemy], flows, project=to_fine, eps=eps, w=w
+                    days, te, own, eff[side], eff[other[side]], flows, project=to_fine, eps=eps,
+                    w=w,
                 )  # fmt: skip
             by_day = cumulative(eps * fine(own[:, :, pk]), span).reshape(n, r, s, t)
         else:  # no flow: nothing captured or lost without combat (and nothing to sum)
             cap = nc = np.zeros((m, k))
             by_day = np.zeros((n, r, s, t))
         cap_men_s[side] = by_day[..., keep_t]
-        cap_men = by_day.sum(axis=2)  # (N, R, T)
+        cap_men = by_day[:, :, 0] if s == 1 else by_day.sum(axis=2)  # (N, R, T)
         share = par["operations.outcome.captured_share"][:, None, None]
         over = cap_men > share * x["men"][side][:, :, None]
         first_capture[side] = np.where(over.any(axis=2), days[np.argmax(over, axis=2)], np.inf)
@@ -267,13 +284,10 @@ def _block(
             captured[side] = cap.reshape(n, r, s, k).sum(axis=2)
             noncombat[side] = nc.reshape(n, r, s, k).sum(axis=2)
             fire[side] = np.maximum(x["losses"][side] - captured[side] - noncombat[side], 0.0)
-    defender = "Germany" if attacker == "USSR" else "USSR"
     rep = np.repeat(np.arange(n), r * s)
-    dx = depth(
-        days, te, eff[attacker], eff[defender],
-        par["operations.advance.scale"][rep], par["operations.advance.exponent"][rep],
-        par["operations.advance.cap"][rep], running=True, span=span,
-    ).reshape(n, r, s, t)  # fmt: skip
+    law = [par[f"operations.advance.{p}"][rep][:, None] for p in ("scale", "exponent", "cap")]
+    speed = advance_rate(ratio(defender), *law)  # depth() on the defender's ratio, at hand
+    dx = cumulative(speed, span).reshape(n, r, s, t)
     over_depth: NDArray[np.bool_] = dx > par["operations.outcome.depth_km"][:, None, None, None]
     beyond = np.any(over_depth, axis=2)
     t_depth = np.where(np.any(beyond, axis=2), days[np.argmax(beyond, axis=2)], np.inf)
@@ -295,8 +309,8 @@ def _block(
                 np.full_like(first, "Germany", dtype=object),
                 np.full_like(first, defender, dtype=object)],
     )  # fmt: skip
-    other = {"USSR": "Germany", "Germany": "USSR", "draw": "draw"}
-    winner = np.where(none, x["margin_winner"], np.vectorize(other.get, otypes=[object])(loser))
+    beaten = {"USSR": "Germany", "Germany": "USSR", "draw": "draw"}
+    winner = np.where(none, x["margin_winner"], np.vectorize(beaten.get, otypes=[object])(loser))
     rule = np.array(["break", "captured", "captured", "depth"], dtype=object)[first]
     decided_by = np.where(none, "attrition margin", rule).astype(object)
     start_power, end_power = x["start_power"], x["end_power"]
