@@ -4,6 +4,7 @@ value of each historical record."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,7 +39,6 @@ class Outcome:
 
     prepared: Prepared
     days: FloatArray  # the recorded times
-    trajectory: dict[str, FloatArray]  # side -> (N, R, T, K) strengths summed over sectors
     built: Built
     initial: dict[str, FloatArray]
     arrived: dict[str, FloatArray]
@@ -53,6 +53,18 @@ class Outcome:
     record_model: FloatArray
     result: BattleResult
     operations: Operational | None = None  # issue 13: fire/captured split, depth, outcome
+
+    @functools.cached_property
+    def trajectory(self) -> dict[str, FloatArray]:
+        """Side -> (N, R, T, K) strengths at :attr:`days` summed over the sectors (on first
+        use: a sweep reads none)."""
+        n, s = self.built.n, self.built.s
+        raw = {RED: self.result.red_trajectory, BLUE: self.result.blue_trajectory}
+        out = {}
+        for side, a in raw.items():
+            a = np.asarray(a)  # engine rows: sample-major, then sector, then replication
+            out[side] = a.reshape(n, s, a.shape[0] // (n * s), *a.shape[1:]).sum(axis=1)
+        return out
 
     @property
     def winner(self) -> NDArray[np.object_]:
@@ -135,8 +147,7 @@ def run(
         out = a.reshape(n, s, r, *a.shape[1:])
         return np.swapaxes(out, 1, 2)
 
-    raw = {RED: np.asarray(res.red_trajectory), BLUE: np.asarray(res.blue_trajectory)}
-    traj = {sd: per(raw[sd]) for sd in SIDES}
+    traj = {RED: per(np.asarray(res.red_trajectory)), BLUE: per(np.asarray(res.blue_trajectory))}
     w = b.weights  # (N, K)
     end = len(days) - 1
     out_initial, out_arr, out_final, out_loss = {}, {}, {}, {}
@@ -207,8 +218,6 @@ def run(
     return Outcome(
         prep,
         np.asarray(days),
-        # summed over the sectors in the engine's own order (faster than over per()'s view)
-        {sd: raw[sd].reshape(n, s, r, *raw[sd].shape[1:]).sum(axis=1) for sd in SIDES},
         b,
         out_initial,
         out_arr,
