@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -378,3 +380,19 @@ def test_compare_point_winner_is_the_sweep_winner() -> None:
         assert row["attacker_margin"] == pytest.approx(run["attacker_margin"], abs=1e-9)
         disagree += row["margin_winner"] != row["winner"]
     assert disagree > 0
+
+
+def test_a_sweep_imports_neither_the_optimiser_nor_scipy_stats(tmp_path: Path) -> None:
+    """What a sweep does not use it does not import (scipy.stats and scipy.optimize took
+    about a second of a first sweep's start): checked in a fresh process."""
+    code = (
+        "import sys; from forceratio.cli.app import app; "
+        "app(['sweep', 'strike-12june-strip', '--samples', '64', '--seed', '1', '--no-progress', "
+        "'--format', 'json', '--out', sys.argv[1]], standalone_mode=False); "
+        "print('LOADED', [m for m in ('scipy.stats', 'scipy.optimize') if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "s")], capture_output=True, text=True,
+        check=True, timeout=600,
+    )  # fmt: skip
+    assert "LOADED []" in done.stdout
