@@ -85,10 +85,13 @@ def _multiplier_at(knots: FloatArray, values: FloatArray, times: FloatArray) -> 
     (increasing) at ``times``, shape (..., N, T) (held at their end values outside)."""
     kn = np.atleast_2d(knots)
     out = np.repeat(values[..., :1], times.size, axis=-1)
+    ramp = np.empty((kn.shape[0], times.size))
+    rise = np.empty(out.shape)
     for j in range(kn.shape[1] - 1):  # each segment adds its rise, clipped to [0, 1] of it
         lo, hi = kn[:, j : j + 1], kn[:, j + 1 : j + 2]
-        ramp = np.clip((times - lo) / (hi - lo), 0.0, 1.0)
-        out += (values[..., j + 1 : j + 2] - values[..., j : j + 1]) * ramp
+        np.subtract(times, lo, out=ramp)
+        np.clip(np.divide(ramp, hi - lo, out=ramp), 0.0, 1.0, out=ramp)
+        out += np.multiply(values[..., j + 1 : j + 2] - values[..., j : j + 1], ramp, out=rise)
     return out
 
 
