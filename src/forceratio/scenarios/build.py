@@ -34,7 +34,7 @@ from forceratio.scenarios.forces import (
     side_rows,
     table_value,
 )
-from forceratio.scenarios.model import CATEGORIES, SIDES, Record, Scenario
+from forceratio.scenarios.model import CATEGORIES, SIDES, Record, Scenario, Side
 from forceratio.scenarios.multipliers import fire_multipliers
 from forceratio.scenarios.registry import PARAMETERS, Source, check_uncertainty, lookup
 from forceratio.scenarios.registry import parameter_sources as parameter_sources
@@ -401,7 +401,9 @@ def build(
             multiplier=multiplier,
             reinforcements=reinf,
             categories=CATEGORIES,
-            flows=side_flows(par, side, n, s, _factor_path(scn, side)),
+            flows=side_flows(
+                par, side, n, s, _factor_path(scn, side), sector_capacity(scn, par, side, n)
+            ),
         )
     law = get_law(
         scn.law,
@@ -420,22 +422,53 @@ def _factor_path(scn: Scenario, side: str) -> str | None:
     return f"operations.capture.factor.{'attacker' if side == scn.attacker else 'defender'}"
 
 
+def sector_capacity(
+    scn: Scenario, par: Mapping[str, FloatArray], side: str, n: int
+) -> FloatArray | None:
+    """The factor on the enemy's capacity to encircle ``side`` in each sector, shape (N, S):
+    (the enemy's mobile divisions there / its ``mobile_reference``) ** ``mobile_exponent``
+    where the sector counts them (``sectors[i].mobile``, plus or minus a transfer's share of
+    its ``mobile``), else exactly 1; None when no sector counts them."""
+    enemy: Side = "Germany" if side == "USSR" else "USSR"
+    got = [sec.mobile.get(enemy) for sec in scn.sectors]
+    if all(c is None for c in got):
+        return None
+    names = [sec.name for sec in scn.sectors]
+    counts = np.tile(np.array([0.0 if c is None else c for c in got]), (n, 1))
+    for key, tr in scn.transfers.items():
+        if tr.side == enemy and tr.mobile > 0:
+            moved = par.get(f"transfers.{key}.share", np.full(n, tr.share)) * tr.mobile
+            counts[:, names.index(tr.from_sector)] -= moved
+            counts[:, names.index(tr.to)] += moved
+    ref = scn.operations.capture.mobile_reference[enemy]
+    power = np.maximum(counts / ref, 0.0) ** par["operations.capture.mobile_exponent"][:, None]
+    return np.where(np.array([c is None for c in got])[None, :], 1.0, power)
+
+
 def side_flows(
-    par: Mapping[str, FloatArray], side: str, n: int, s: int, factor: str | None = None
+    par: Mapping[str, FloatArray],
+    side: str,
+    n: int,
+    s: int,
+    factor: str | None = None,
+    sectors: FloatArray | None = None,
 ) -> Flows:
     """One side's operational flows (issue 13) over the N*S rows, from the parameters.
     ``factor``: the path of the side's factor (its role's) under one capture process for
-    both sides, the side then captured at the (calibrated) Soviet rate times it."""
+    both sides, the side then captured at the (calibrated) Soviet rate times it;
+    ``sectors``: the factor on the enemy's capacity per sector, (N, S)
+    (:func:`sector_capacity`; None: 1 in every sector)."""
     enemy = "Germany" if side == "USSR" else "USSR"
     if factor is not None:
         own = par["operations.capture.rate.USSR"] * par[factor]
     else:
         own = par[f"operations.capture.rate.{side}"]
     rate = own * par[f"operations.capture.capacity.{enemy}"]
+    rows = np.repeat(rate, s) if sectors is None else (rate[:, None] * sectors).reshape(n * s)
     return make_flows(
         n * s,
         K,
-        capture_rate=np.repeat(rate, s),
+        capture_rate=rows,
         capture_ratio=np.repeat(par["operations.capture.ratio"], s),
         capture_width=np.repeat(par["operations.capture.width"], s),
         noncombat=np.repeat(

@@ -45,18 +45,15 @@ class ForcePart(_Strict):
 
     Table parts select the rows with ``formation`` (exact) and ``as_of`` (exact, default
     the scenario date) and take every category of CATEGORIES they hold.  With
-    ``divisions_via``, the part's ``divisions`` row is multiplied by the side's
-    all-arms division slice from that table (``division_equivalents``).  ``categories``
-    limits a table part to those categories (the others count as 0), for instance to leave
-    out a figure the table marks NOT FOUND.  A negative
-    ``scale`` subtracts (for "Army Group Centre minus the 3rd Panzer Group").
-    """
+    ``divisions_via``, the part's ``divisions`` row is multiplied by the side's all-arms
+    division slice from that table (``division_equivalents``).  ``categories`` limits a
+    table part to those (the others 0: to leave out a figure marked NOT FOUND)."""
 
     table: str | None = None
     formation: str | None = None
     as_of: str | None = None
     inline: dict[str, Count] | None = None
-    scale: Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False)] = 1.0
+    scale: Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False)] = 1.0  # < 0 subtracts
     divisions_via: str | None = None
     categories: list[str] | None = None
     note: str = ""
@@ -128,11 +125,13 @@ class Record(_Strict):
 
 
 class Sector(_Strict):
-    """One front: the forces of each side in it (sums of parts) and arrivals."""
+    """One front: the forces of each side in it (sums of parts), arrivals, and a side's
+    mobile (tank, panzer) divisions here, its capacity to encircle (:class:`Capture`)."""
 
     name: str
     forces: dict[str, list[ForcePart]]
     arrivals: dict[str, list[Arrival]] = Field(default_factory=dict)
+    mobile: dict[Side, NonNeg] = Field(default_factory=dict)
 
     @field_validator("forces")
     @classmethod
@@ -163,6 +162,7 @@ class Transfer(_Strict):
     to: str
     share: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.0
     note: str = ""
+    mobile: NonNeg = 0.0  # the part's mobile divisions: they move with the share (Sector)
 
 
 class Surprise(_Strict):
@@ -245,7 +245,10 @@ class Capture(_Strict):
     capacity: dict[str, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
     """Each side's capacity to encircle the other (mobile forces, their readiness), relative
     to the Wehrmacht of 22 June 1941 (1): a side is captured at its ``rate`` times the
-    enemy's capacity.  1 and 1 leave the rates as they are."""
+    enemy's capacity, in a sector counting the enemy's mobile divisions (``Sector.mobile``)
+    times (that count / ``mobile_reference``) ** ``mobile_exponent``."""
+    mobile_reference: dict[Side, Positive] = Field(default_factory=dict)
+    mobile_exponent: NonNeg = 1.0
     process: Literal["per side", "one"] = "per side"
     """``one``: one capture process for both sides, each captured at ``rate["USSR"]`` (the
     rate the whole-record fit calibrates) times the ``factor`` of its role (and the enemy's
@@ -431,10 +434,17 @@ class Scenario(_Strict):
             for s in rec.sectors or []:
                 if s not in names:
                     raise ValueError(f"record {rec.label!r}: unknown sector {s!r}")
+        counted = {(sec.name, side) for sec in self.sectors for side in sec.mobile}
+        for name, side in sorted(
+            counted - {(n, s) for n in names for s in self.operations.capture.mobile_reference}
+        ):
+            raise ValueError(f"sector {name!r}: mobile.{side} needs a mobile_reference")
         for key, tr in self.transfers.items():
             for s in (tr.from_sector, tr.to):
                 if s not in names:
                     raise ValueError(f"transfer {key!r}: unknown sector {s!r}")
+                if tr.mobile and (s, tr.side) not in counted:
+                    raise ValueError(f"transfer {key!r}: mobile needs {s!r} to count {tr.side}")
         seen = set()
         for key, pr in self.presence.items():
             if key not in PRESENCE_KEYS:

@@ -28,6 +28,7 @@ from forceratio.calibration import (
     Parameter,
     Parameters,
     Problem,
+    Uniform,
 )
 from forceratio.calibration import Record as CalRecord
 from forceratio.calibration import Records as CalRecords
@@ -130,6 +131,9 @@ SHARED: tuple[tuple[str, Callable[[], object], str], ...] = (
      " missing; 1 = as readily as the defender, the process at face value; 1e-4 an"
      " ASSUMPTION, 1/50 of the bound derived at factor 1 (0.005, issue13-mechanisms 8.6);"
      " log-uniform 1e-4-1)"),
+    ("operations.capture.mobile_exponent", lambda: Uniform(0.0, 2.0),
+     "capacity to encircle's power of a sector's panzer divisions over the reference's 9"
+     " (ASSUMPTION: uniform 0-2; 0 = one capacity in every sector, 1 = proportional)"),
 )  # fmt: skip
 
 
@@ -157,6 +161,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "operations.advance.scale": (0.0, 100.0),
     "operations.advance.exponent": (0.0, 5.0),
     "operations.capture.factor.attacker": (1e-6, 10.0),
+    "operations.capture.mobile_exponent": (0.0, 5.0),
 }
 
 

@@ -52,15 +52,17 @@ Source = Literal["shipped", "cache", "computed"]
 
 #: The shipped posterior's settings: emcee, 48 walkers; a 600-step ensemble pilot and two
 #: 300-step adaptation rounds fit the independence proposal (calibration/sampling.py), then
-#: 2500 steps of which the first 250 are burn-in, every 10th step kept (10,800 draws).
+#: 8000 steps of which the first 500 are burn-in, every 20th step kept (18,000 draws).  With
+#: the eleventh parameter (the capacity's exponent) 3500 steps gave R-hat up to 1.022 (the
+#: capture ratio; docs/design/issue13-mechanisms.md 8.9); 2500 had given 1.0099 with ten.
 POSTERIOR: dict[str, Any] = {
     "method": "mcmc",
     "seed": 0,
     "options": {
         "n_walkers": 48,
-        "n_steps": 2500,
-        "burn": 250,
-        "thin": 10,
+        "n_steps": 8000,
+        "burn": 500,
+        "thin": 20,
         "pilot": 600,
         "adapt": 2,
     },

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS, ROLES, SIDES, Scenario
 from forceratio.scenarios.registry import (
     CATEGORY_LABEL,
+    NON_NEGATIVE,
     POSITIVE,
     SIDE_ADJECTIVE,
     Domain,
@@ -49,6 +50,17 @@ def strike_parameters() -> list[Parameter]:
         )
         for side in SIDES
     ]
+    out.append(
+        Parameter(
+            "operations.capture.mobile_exponent",
+            "Capacity to encircle's power of a sector's mobile divisions (× the reference's)",
+            "exponent",
+            NON_NEGATIVE,
+            1.0,
+            assumption="no published rule: 0 = every sector at the side's capacity, 1 ="
+            " proportional to the panzer divisions (issue13-mechanisms 8.9)",
+        )
+    )
     out += [
         Parameter(
             f"operations.capture.factor.{role}",
