@@ -7,7 +7,6 @@ import itertools
 import json
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,7 @@ from typer.testing import CliRunner
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios.compare import compare
-from forceratio.sweeps.design import BLOCK, Design, Vary, sobol_points
+from forceratio.sweeps.design import BLOCK, Design, Vary
 from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
 from forceratio.sweeps.runner import run_sweep
 from forceratio.sweeps.sensitivity import sobol, threshold
@@ -56,29 +55,6 @@ def test_design_points_do_not_depend_on_chunking(method: str) -> None:
     if method == "grid":
         assert d.samples == 49
         assert len({tuple(r) for r in whole}) == 49
-
-
-@pytest.mark.parametrize(
-    ("d", "seed", "start", "stop"),
-    [
-        (1, 0, 0, 5),
-        (2, 11, 0, 1),
-        (3, 7, 5, 1000),
-        (19, 1, 20_000, 40_000),
-        (40, 123, 99_991, 100_017),
-    ],
-)
-def test_sobol_points_are_scipys(d: int, seed: int, start: int, stop: int) -> None:
-    """The design's own Sobol' generator (no scipy.stats import) gives scipy's points."""
-    from scipy.stats import qmc
-
-    eng = qmc.Sobol(d, scramble=True, seed=seed)
-    if start:
-        eng.fast_forward(start)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # n not a power of 2
-        want = eng.random(stop - start)
-    np.testing.assert_array_equal(sobol_points(d, seed, start, stop), want)
 
 
 def test_vary_parsing_errors() -> None:
@@ -382,14 +358,14 @@ def test_compare_point_winner_is_the_sweep_winner() -> None:
     assert disagree > 0
 
 
-def test_a_sweep_imports_neither_the_optimiser_nor_scipy_stats(tmp_path: Path) -> None:
-    """What a sweep does not use it does not import (scipy.stats and scipy.optimize took
-    about a second of a first sweep's start): checked in a fresh process."""
+def test_a_sweep_imports_neither_the_sampler_nor_the_plotting(tmp_path: Path) -> None:
+    """What a sweep does not use it does not import (emcee and matplotlib are slow to
+    import and a sweep needs neither): checked in a fresh process."""
     code = (
         "import sys; from forceratio.cli.app import app; "
         "app(['sweep', 'strike-12june-strip', '--samples', '64', '--seed', '1', '--no-progress', "
         "'--format', 'json', '--out', sys.argv[1]], standalone_mode=False); "
-        "print('LOADED', [m for m in ('scipy.stats', 'scipy.optimize') if m in sys.modules])"
+        "print('LOADED', [m for m in ('emcee', 'matplotlib') if m in sys.modules])"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "s")], capture_output=True, text=True,

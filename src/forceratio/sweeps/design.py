@@ -1,8 +1,7 @@
 """Sampling designs over the varied parameters, addressable by sample number.
 
 Sample ``i`` of a design has the same values however the sweep is cut into chunks or
-spread over workers: Sobol points come from one scrambled sequence (scipy's, generated
-here: :func:`sobol_points`);
+spread over workers: Sobol points come from one scrambled sequence (``fast_forward``);
 random and Latin-hypercube points are generated in fixed blocks of ``BLOCK`` samples, each
 from its own ``SeedSequence(seed, spawn_key=(block,))``; grid points are a mixed-radix
 count.  (The Latin hypercube is therefore stratified within each block of ``BLOCK``
@@ -12,9 +11,8 @@ samples, not over the whole sweep.)
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Literal
 
 import numpy as np
@@ -110,10 +108,16 @@ class Design:
         n = stop - start
         if self.d == 0:
             return np.zeros((n, 0))
+        if self.method in ("sobol", "lhs"):
+            from scipy.stats import qmc  # imported here: scipy.stats takes 1-3 s to import
         if self.method == "sobol":
-            return sobol_points(self.d, self.seed, start, stop)
-        if self.method == "lhs":
-            from scipy.stats import qmc  # imported here: scipy.stats takes 0.3-3 s to import
+            eng = qmc.Sobol(self.d, scramble=True, seed=self.seed)
+            if start:
+                eng.fast_forward(start)
+            with warnings.catch_warnings():
+                # a chunk is a slice of one long sequence: its own length need not be 2^m
+                warnings.filterwarnings("ignore", "The balance properties", UserWarning)
+                return np.asarray(eng.random(n))
         if self.method == "grid":
             sizes = [v.n or 1 for v in self.vary]
             idx = np.arange(start, stop)
@@ -155,77 +159,3 @@ def data_uniforms(seed: int, start: int, stop: int, width: int) -> FloatArray:
     allpts = np.concatenate(parts)
     off = start - blocks[0] * BLOCK
     return allpts[off : off + (stop - start)]
-
-
-#: Bits of the scrambled Sobol' points (scipy's default: points are multiples of 2^-30).
-SOBOL_BITS = 30
-
-
-def sobol_points(d: int, seed: int, start: int, stop: int) -> FloatArray:
-    """Points ``start..stop-1`` of the scrambled Sobol' sequence in ``d`` dimensions that
-    ``scipy.stats.qmc.Sobol(d, scramble=True, seed=seed)`` gives (fast-forwarded to
-    ``start``), without importing scipy.stats (0.3 s or more; a sweep needs nothing else
-    from it).  The same numbers: integers in both, times 2^-30 (the tests compare them).
-
-    The generator (Bratley & Fox 1988, Joe & Kuo 2003 direction numbers, read from scipy's
-    own table): point i is ``shift ^ XOR of v[:, j] over the set bits j of gray(i)``, with
-    ``v`` the direction numbers after a random lower-triangular binary matrix scrambles
-    each dimension's bits (Owen's linear matrix scramble) and ``shift`` a random digital
-    shift; both drawn from ``numpy.random.default_rng(seed)`` in scipy's order."""
-    if stop > 2**SOBOL_BITS:
-        raise InputError("--samples", f"a Sobol' design has at most 2^{SOBOL_BITS} points")
-    v, shift = _sobol_state(d, seed)
-    i = np.arange(start, stop, dtype=np.uint64)
-    gray = i ^ (i >> np.uint64(1))
-    quasi = np.broadcast_to(shift, (stop - start, d)).copy()
-    for j in range(int(gray.max(initial=0)).bit_length()):
-        on = ((gray >> np.uint64(j)) & np.uint64(1)).astype(bool)
-        quasi[on] ^= v[:, j]
-    return np.asarray(quasi * (1.0 / 2**SOBOL_BITS), dtype=float)
-
-
-@cache
-def _sobol_state(d: int, seed: int) -> tuple[NDArray[np.uint32], NDArray[np.uint32]]:
-    """The scrambled direction numbers (d, bits) and the digital shift (d,) of a seed."""
-    bits, u32 = SOBOL_BITS, np.uint32
-    v = _direction_numbers(d, bits)
-    rng = np.random.default_rng(seed)
-    shift = (rng.integers(2, size=(d, bits), dtype=u32) << np.arange(bits, dtype=u32)).sum(
-        axis=1, dtype=u32
-    )
-    lower = np.tril(rng.integers(2, size=(d, bits, bits), dtype=u32))
-    lower[:, np.arange(bits), np.arange(bits)] = 1
-    # row p of a dimension's matrix as an integer (column c is bit bits-1-c); bit
-    # bits-1-p of a scrambled number is the parity of row p AND the number
-    weight = np.arange(bits - 1, -1, -1, dtype=u32)
-    rows = (lower << weight).sum(axis=2, dtype=u32)  # (d, p)
-    both = rows[:, None, :] & v[:, :, None]  # (d, j, p)
-    for k in (16, 8, 4, 2, 1):
-        both ^= both >> u32(k)
-    scrambled = ((both & u32(1)) << weight).sum(axis=2, dtype=u32)
-    return scrambled, shift
-
-
-def _direction_numbers(d: int, bits: int) -> NDArray[np.uint32]:
-    """Sobol's direction numbers v (d, bits), v[i, j] with its leading bit at bits-1-j:
-    the first dimension the van der Corput sequence, the others by the recurrence of
-    each dimension's primitive polynomial (Bratley & Fox 1988, section 2) from Joe & Kuo's
-    initial numbers (search criterion D(6), the table scipy ships)."""
-    table = resources.files("scipy").joinpath("stats", "_sobol_direction_numbers.npz")
-    with resources.as_file(table) as path, np.load(path) as npz:
-        if d > npz["poly"].size:
-            raise InputError("--vary", f"a Sobol' design has at most {npz['poly'].size} dimensions")
-        poly = npz["poly"][:d].astype(np.int64)
-        start = npz["vinit"][:d].astype(np.int64)
-    m = np.zeros((d, bits), dtype=np.int64)
-    m[0] = 1
-    for i in range(1, d):
-        deg = int(poly[i]).bit_length() - 1
-        m[i, :deg] = start[i, :deg]
-        for j in range(deg, bits):
-            new = m[i, j - deg]
-            for k in range(1, deg + 1):  # the polynomial's coefficient of x^(deg-k)
-                if (int(poly[i]) >> (deg - k)) & 1:
-                    new ^= m[i, j - k] << k
-            m[i, j] = new
-    return (m << np.arange(bits - 1, -1, -1)).astype(np.uint32)
