@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -354,3 +356,19 @@ def test_compare_point_winner_is_the_sweep_winner() -> None:
         assert row["attacker_margin"] == pytest.approx(run["attacker_margin"], abs=1e-9)
         disagree += row["margin_winner"] != row["winner"]
     assert disagree > 0
+
+
+def test_a_sweep_imports_neither_the_sampler_nor_the_plotting(tmp_path: Path) -> None:
+    """What a sweep does not use it does not import (emcee and matplotlib are slow to
+    import and a sweep needs neither): checked in a fresh process."""
+    code = (
+        "import sys; from forceratio.cli.app import app; "
+        "app(['sweep', 'strike-12june-strip', '--samples', '64', '--seed', '1', '--no-progress', "
+        "'--format', 'json', '--out', sys.argv[1]], standalone_mode=False); "
+        "print('LOADED', [m for m in ('emcee', 'matplotlib') if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "s")], capture_output=True, text=True,
+        check=True, timeout=600,
+    )  # fmt: skip
+    assert "LOADED []" in done.stdout

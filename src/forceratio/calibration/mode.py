@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize
 
 from forceratio.calibration.problem import Problem
 from forceratio.calibration.result import CalibrationResult, summarise
@@ -135,6 +134,8 @@ def find_mode(problem: Problem, *, n_starts: int = 4, seed: Seed = 0) -> Mode:
             if not np.isfinite(f):
                 return BARRIER, np.zeros_like(z)
             return -f, -g
+
+        from scipy import optimize  # here: what reads a result needs no optimiser
 
         # a line search that gives up is reported through res.success / res.message
         res = optimize.minimize(neg, z0, jac=True, method="BFGS", options={"maxiter": 1000})

@@ -50,8 +50,8 @@ def _setup(
     import numpy as np
 
     from forceratio.errors import InputError
-    from forceratio.scenarios.compare import Session
     from forceratio.scenarios.registry import lookup, sweepable
+    from forceratio.scenarios.session import Session
     from forceratio.sweeps.design import Vary
 
     tables = _overrides(table)
@@ -156,7 +156,7 @@ def sweep_command(
         raise InputError("--out", "give the result directory, e.g. --out results.parquet")
     from forceratio.files import check_writable
     from forceratio.sweeps.design import Design
-    from forceratio.sweeps.evaluate import SweepSpec
+    from forceratio.sweeps.evaluate import SweepSpec, use_prepared
     from forceratio.sweeps.runner import run_sweep, summarize_store
 
     check_writable(out, "--out", create=True)
@@ -179,6 +179,7 @@ def sweep_command(
         posterior=draws,
         paired=paired,
     )
+    use_prepared(spec, prep)
     bar = None if no_progress else _progress_bar()
     if bar is not None:
         with bar:
@@ -283,8 +284,8 @@ def _list(
     included unless --uncalibrated)."""
     import pandas as pd
 
-    from forceratio.scenarios.compare import Session
     from forceratio.scenarios.registry import parameter_rows
+    from forceratio.scenarios.session import Session
 
     session = Session(_overrides(table), uncalibrated)
     prep = session.prepare(scenario, sets)

@@ -24,7 +24,16 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
-from forceratio.scenarios.forces import Figures, Loader, division_slice, resolve, table_value
+from forceratio.scenarios.forces import (
+    Figures,
+    Loader,
+    column,
+    division_slice,
+    resolve,
+    select,
+    side_rows,
+    table_value,
+)
 from forceratio.scenarios.model import CATEGORIES, SIDES, Record, Scenario, Side
 from forceratio.scenarios.multipliers import fire_multipliers
 from forceratio.scenarios.registry import PARAMETERS, Source, check_uncertainty, lookup
@@ -92,10 +101,10 @@ class Prepared:
 
 def _modifier(df: pd.DataFrame, formation: str, category: str) -> tuple[float, Source]:
     """A modifiers-table value and its source (citation key, locator, verified)."""
-    row = df[(df["formation"] == formation) & (df["category"] == category)]
-    if row.empty or np.isnan(float(row["value"].iloc[0])):
+    pos = select(df, formation=formation, category=category)
+    if not pos.size or np.isnan(float(column(df, "value")[pos[0]])):
         raise InputError("modifiers", f"no {category} for {formation!r} in the modifiers table")
-    r = row.iloc[0]
+    r = df.iloc[pos[0]]
     key, locator = str(r.get("source", "")), str(r.get("locator", ""))
     verified = str(r.get("verified", "")).strip().lower() in ("yes", "true")
     text = f"{key}, {locator} (modifiers table; {'verified' if verified else 'unverified'})"
@@ -122,9 +131,7 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
         total = 0.0
         for j, part in enumerate(rec.parts):
             df = load(part.table)
-            rows = df[(df["formation"] == part.formation) & (df["category"] == part.category)]
-            if (rows["side"] == rec.side).any():  # an operation's rows hold both sides
-                rows = rows[rows["side"] == rec.side]
+            rows = df.iloc[side_rows(df, part.formation, part.category, rec.side)]
             if len(rows) != 1:
                 raise InputError(
                     f"records.{i}.parts.{j}",

@@ -5,6 +5,8 @@ can sample the data's own uncertainty."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +22,54 @@ from forceratio.scenarios.registry import PARAMETERS, Source, lookup
 FloatArray = NDArray[np.float64]
 Loader = Callable[[str], pd.DataFrame]
 SLICE_FORMATION = "division slice: all arms per division, western border (direction tables)"
+
+
+#: numpy copies of the columns of the tables looked up here, per table (by id, with a weak
+#: reference that tells a table from a later one at the same address).
+_COLUMNS: dict[int, tuple[weakref.ref[pd.DataFrame], dict[str, NDArray[np.object_]]]] = {}
+
+
+def column(df: pd.DataFrame, name: str) -> NDArray[np.object_]:
+    """``df[name]`` as a numpy object array (a text column's missing values None), kept
+    per table: a pandas comparison and boolean selection cost about half a millisecond
+    each, and preparing the record scenarios makes hundreds.  The tables are not modified
+    after loading."""
+    key = id(df)
+    ref, cols = _COLUMNS.get(key, (None, {}))
+    if ref is None or ref() is not df:
+        cols = {}
+        _COLUMNS[key] = (weakref.ref(df, functools.partial(_forget, key)), cols)
+    if name not in cols:
+        col = df[name]
+        arr: NDArray[np.object_] = col.to_numpy(dtype=object)
+        if col.dtype.kind not in "fiub":
+            arr[pd.isna(arr)] = None
+        cols[name] = arr
+    return cols[name]
+
+
+def _forget(key: int, _: object) -> None:
+    _COLUMNS.pop(key, None)
+
+
+def select(
+    df: pd.DataFrame, rows: NDArray[np.intp] | None = None, **equal: str | None
+) -> NDArray[np.intp]:
+    """Positions of the rows of ``df`` (among ``rows``, default all) whose columns equal
+    ``equal`` (column=value), in table order: ``df[(df[c] == v) & ...]`` is
+    ``df.iloc[select(df, c=v, ...)]`` (a value None matches no row)."""
+    pos = np.arange(len(df)) if rows is None else rows
+    for name, value in equal.items():
+        pos = pos[column(df, name)[pos] == value] if value is not None else pos[:0]
+    return pos
+
+
+def side_rows(df: pd.DataFrame, formation: str, category: str, side: str) -> NDArray[np.intp]:
+    """Positions of the rows of ``formation`` and ``category``, only ``side``'s when there
+    are some (an operation's rows hold both sides)."""
+    pos = select(df, formation=formation, category=category)
+    own = select(df, pos, side=side) if side else pos[:0]
+    return own if own.size else pos
 
 
 @dataclass(frozen=True)
@@ -52,43 +102,49 @@ def _on_date(as_of: str, date: dt.date) -> bool:
     return start <= date <= end
 
 
-def _rows(df: pd.DataFrame, part: ForcePart, side: str, date: str, where: str) -> pd.DataFrame:
+def _rows(df: pd.DataFrame, part: ForcePart, side: str, date: str, where: str) -> NDArray[np.intp]:
+    """Positions of the rows of ``part``'s formation for ``side`` on its date."""
     want = part.as_of or date
     day = dt.date.fromisoformat(want)
-    sel = df[(df["formation"] == part.formation)]
-    if sel.empty:
+    sel = select(df, formation=part.formation)
+    if not sel.size:
         raise InputError(f"{where}.formation", f"no rows for {part.formation!r} in {part.table}")
     # a formation holding both sides (an operation in operations_1941) gives each its own rows
-    own = sel[sel["side"] == side]
-    if not own.empty:
+    own = select(df, sel, side=side)
+    if own.size:
         sel = own
-    exact = sel[sel["as_of"] == want]
-    sel = exact if not exact.empty else sel[[_on_date(str(a), day) for a in sel["as_of"]]]
-    if sel.empty:
+    exact = select(df, sel, as_of=want)
+    dated = [_on_date(str(a), day) for a in column(df, "as_of")[sel]]
+    sel = exact if exact.size else sel[np.asarray(dated, dtype=bool)]
+    if not sel.size:
         raise InputError(
             f"{where}.as_of", f"{part.table} has no {part.formation!r} rows dated {want}"
         )
     return sel
 
 
-def _figure(row: pd.DataFrame, where: str, what: str) -> tuple[float, float, float]:
-    v = float(row["value"].iloc[0])
+def _figure(
+    df: pd.DataFrame, rows: NDArray[np.intp], where: str, what: str
+) -> tuple[float, float, float]:
+    """Value, low and high of the first of ``rows`` (low and high default to the value)."""
+    i = rows[0]
+    v = float(column(df, "value")[i])
     if np.isnan(v):
         raise InputError(where, f"{what} is empty in the table (a figure not found)")
-    lo, hi = float(row["low"].iloc[0]), float(row["high"].iloc[0])
+    lo, hi = float(column(df, "low")[i]), float(column(df, "high")[i])
     return v, (v if np.isnan(lo) else lo), (v if np.isnan(hi) else hi)
 
 
 def division_slice(load: Loader, side: str, table: str) -> Figures:
     """The side's all-arms per-division slice (men, guns, tanks, aircraft per division)."""
     df = load(table)
-    sel = df[(df["formation"] == SLICE_FORMATION) & (df["side"] == side)]
+    sel = select(df, formation=SLICE_FORMATION, side=side)
     out = Figures.zeros()
     for k, cat in enumerate(CATEGORIES):
-        row = sel[sel["category"] == cat]
-        if row.empty:
+        row = select(df, sel, category=cat)
+        if not row.size:
             raise InputError(f"{table}", f"no {side} division slice for {cat}")
-        out.value[k], out.low[k], out.high[k] = _figure(row, table, f"{side} {cat} slice")
+        out.value[k], out.low[k], out.high[k] = _figure(df, row, table, f"{side} {cat} slice")
     return out
 
 
@@ -108,19 +164,19 @@ def resolve_part(part: ForcePart, side: str, date: str, load: Loader, where: str
         raise InputError(f"{where}.table", problem) from None
     rows = _rows(df, part, side, date, where)
     if part.divisions_via:
-        div = rows[rows["category"] == "divisions"]
-        if div.empty:
+        div = select(df, rows, category="divisions")
+        if not div.size:
             raise InputError(f"{where}.divisions_via", f"{part.formation!r} has no divisions row")
-        d, dlo, dhi = _figure(div, where, "divisions")
+        d, dlo, dhi = _figure(df, div, where, "divisions")
         sl = division_slice(load, side, part.divisions_via)
         return Figures(d * sl.value, dlo * sl.low, dhi * sl.high)
     found = False
     for k, cat in enumerate(CATEGORIES):
-        row = rows[rows["category"] == cat]
-        if row.empty or (part.categories is not None and cat not in part.categories):
+        row = select(df, rows, category=cat)
+        if not row.size or (part.categories is not None and cat not in part.categories):
             continue
         found = True
-        out.value[k], out.low[k], out.high[k] = _figure(row, where, f"{part.formation} {cat}")
+        out.value[k], out.low[k], out.high[k] = _figure(df, row, where, f"{part.formation} {cat}")
     if not found:
         raise InputError(
             f"{where}.formation", f"{part.formation!r} has none of {', '.join(CATEGORIES)}"
@@ -144,9 +200,10 @@ def table_value(load: Loader, path: str, ref: TableValue) -> tuple[float, Source
     where = f"table_values.{path}"
     lookup(path, where)
     df = load(ref.table)
-    rows = df[(df["formation"] == ref.formation) & (df["category"] == ref.category)]
+    pos = select(df, formation=ref.formation, category=ref.category)
     if ref.side is not None:
-        rows = rows[rows["side"] == ref.side]
+        pos = select(df, pos, side=ref.side)
+    rows = df.iloc[pos]
     if len(rows) != 1:
         raise InputError(where, f"expected one {ref.category} row for {ref.formation!r} in "
                          f"{ref.table}, found {len(rows)}")  # fmt: skip

@@ -30,7 +30,9 @@ h^2 |y''| / 8, below 0.1% at 1941's loss rates).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,9 +41,9 @@ from forceratio.scenarios.build import Built
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
 from forceratio.simulator.operational import (
     Flows,
-    capture_share,
+    advance_rate,
+    capture_rate,
     cumulative,
-    depth,
     spans,
     split_losses,
     trapezoid_weights,
@@ -53,14 +55,17 @@ FloatArray = NDArray[np.float64]
 GRID = 1.0
 #: Quadrature points per recorded interval.
 REFINE = 4
+#: Samples per block of the quadratures (:func:`operational`).
+BLOCK = 512
 RULES = ("break", "captured", "depth", "attrition margin")
 
 
 @dataclass(frozen=True)
 class Operational:
     """Per sample and replication (N, R): ``captured``/``noncombat``/``fire`` per side
-    (N, R, K) summed over sectors; ``depth`` (N, R, S) km by the end; ``winner`` and
-    ``decided_by`` (one of :data:`RULES`) under the outcome rule; ``margin`` (N, R): the
+    (N, R, K) summed over sectors (empty when not asked for); ``depth`` (N, R, S) km by
+    the end; ``winner`` and ``decided_by`` (one of :data:`RULES`) under the outcome rule;
+    ``margin`` (N, R): the
     attacker's surviving share of combat power minus the defender's; ``captured_men`` side
     -> (N, R, S, T) men captured by each recorded day and ``depth_by_day`` (N, R, S, T)."""
 
@@ -80,10 +85,13 @@ def _multiplier_at(knots: FloatArray, values: FloatArray, times: FloatArray) -> 
     (increasing) at ``times``, shape (..., N, T) (held at their end values outside)."""
     kn = np.atleast_2d(knots)
     out = np.repeat(values[..., :1], times.size, axis=-1)
+    ramp = np.empty((kn.shape[0], times.size))
+    rise = np.empty(out.shape)
     for j in range(kn.shape[1] - 1):  # each segment adds its rise, clipped to [0, 1] of it
         lo, hi = kn[:, j : j + 1], kn[:, j + 1 : j + 2]
-        ramp = np.clip((times - lo) / (hi - lo), 0.0, 1.0)
-        out += (values[..., j + 1 : j + 2] - values[..., j : j + 1]) * ramp
+        np.subtract(times, lo, out=ramp)
+        np.clip(np.divide(ramp, hi - lo, out=ramp), 0.0, 1.0, out=ramp)
+        out += np.multiply(values[..., j + 1 : j + 2] - values[..., j : j + 1], ramp, out=rise)
     return out
 
 
@@ -100,8 +108,12 @@ def refine(days: FloatArray, factor: int) -> tuple[FloatArray, Callable[..., Flo
 
     def to_fine(a: FloatArray, back: bool = False) -> FloatArray:
         if not back:  # each interval's start and end, weighted by the sub-interval's place
-            inner = a[..., :-1, None] * (1.0 - frac) + a[..., 1:, None] * frac
-            return np.concatenate([inner.reshape(*a.shape[:-1], -1), a[..., -1:]], axis=-1)
+            out = np.empty((*a.shape[:-1], fine.size))
+            inner = out[..., :-1].reshape(*a.shape[:-1], days.size - 1, factor)
+            np.multiply(a[..., :-1, None], 1.0 - frac, out=inner)
+            inner += a[..., 1:, None] * frac
+            out[..., -1] = a[..., -1]
+            return out
         f = a[..., :-1].reshape(*a.shape[:-1], days.size - 1, factor)
         out = np.zeros((*a.shape[:-1], days.size))
         out[..., :-1] = np.einsum("...tj,j->...t", f, 1.0 - frac)
@@ -112,15 +124,16 @@ def refine(days: FloatArray, factor: int) -> tuple[FloatArray, Callable[..., Flo
     return fine, to_fine
 
 
-def _flows_rows(f: Flows | None, n: int, r: int, s: int) -> Flows:
-    """A side's flows (N*S rows) repeated to the (N, R, S) run order, flattened."""
+def _flows_rows(f: Flows | None, n: int, r: int, s: int, first: int = 0) -> Flows:
+    """A side's flows (S rows a sample) of samples ``first..first+n-1``, repeated to the
+    (N, R, S) run order, flattened."""
     k = len(CATEGORIES)
     if f is None:
         z = np.zeros(n * r * s)
         return Flows(z, np.ones_like(z), z, np.zeros((n * r * s, k)))
 
     def rep(a: FloatArray) -> FloatArray:
-        a = a.reshape(n, 1, s, *a.shape[1:])
+        a = a[first * s : (first + n) * s].reshape(n, 1, s, *a.shape[1:])
         return np.broadcast_to(a, (n, r, s, *a.shape[3:])).reshape(n * r * s, *a.shape[3:])
 
     return Flows(rep(f.capture_rate), rep(f.capture_ratio), rep(f.capture_width), rep(f.noncombat))
@@ -139,65 +152,152 @@ def operational(
     end_power: dict[str, FloatArray],
     men: dict[str, FloatArray],
     margin_winner: NDArray[np.object_],
+    *,
+    split: bool = True,
 ) -> Operational:
     """The operational outputs of one run of a scenario.  ``traj`` side -> (N, R, S, T, K);
     ``t_end``, ``end_code``, ``win_code`` (N, R, S); ``losses`` side -> (N, R, K);
     ``start_power``/``end_power`` side -> (N, R); ``men`` side -> (N, R) the men the
-    side had (start and arrivals); ``margin_winner`` the attrition-margin winner."""
-    n, r, s, t0, k = traj["USSR"].shape
-    coarse = days
+    side had (start and arrivals); ``margin_winner`` the attrition-margin winner.
+    ``split=False`` leaves ``captured``, ``noncombat`` and ``fire`` empty (a sweep reports
+    none of them: a sixth of the work).
+
+    Every output of a sample depends on that sample's rows alone: the samples are taken
+    :data:`BLOCK` at a time (a block's arrays on the fine grid stay in a core's cache)
+    on :func:`~forceratio.simulator.compiled.threads` threads (numpy releases the GIL in
+    its loops), with the same numbers however the batch is cut."""
+    from forceratio.simulator.compiled import threads
+
+    n = traj["USSR"].shape[0]
+    per_sample = {
+        "traj": traj, "t_end": t_end, "end_code": end_code, "win_code": win_code,
+        "losses": losses, "start_power": start_power, "end_power": end_power, "men": men,
+        "margin_winner": margin_winner, "weights": b.weights,
+        "values": np.stack([b.multipliers[sd] for sd in SIDES], axis=1),
+        "knots": b.knots if b.knots.ndim == 2 else None, "par": {p: b.par[p] for p in _PAR},
+    }  # fmt: skip
+    flows = {"USSR": b.engagement.red.flows, "Germany": b.engagement.blue.flows}
+    flows = {sd: f if f is not None and f.active else None for sd, f in flows.items()}
+    common = (scn.attacker, days, b.knots if b.knots.ndim == 1 else None, flows, b.s, split)
+    bounds = [(lo, min(lo + BLOCK, n)) for lo in range(0, n, BLOCK)]
+    nt = min(threads(), len(bounds))
+    if nt <= 1:
+        parts = [_block(common, _cut(per_sample, lo, hi), lo, hi) for lo, hi in bounds]
+    else:
+        with ThreadPoolExecutor(nt, thread_name_prefix="forceratio-ops") as pool:
+            parts = list(pool.map(lambda ab: _block(common, _cut(per_sample, *ab), *ab), bounds))
+    return parts[0] if len(parts) == 1 else _joined(parts)
+
+
+#: The scenario parameters the operational outputs read, per sample (N,).
+_PAR = (
+    "operations.outcome.captured_share",
+    "operations.outcome.depth_km",
+    "operations.advance.scale",
+    "operations.advance.exponent",
+    "operations.advance.cap",
+)
+
+
+def _cut(a: Any, lo: int, hi: int) -> Any:
+    """Samples ``lo..hi-1`` of every array in ``a`` (nested dicts; ``None`` kept)."""
+    if isinstance(a, dict):
+        return {k: _cut(v, lo, hi) for k, v in a.items()}
+    return None if a is None else a[lo:hi]
+
+
+def _joined(parts: list[Operational]) -> Operational:
+    """The blocks' outputs as one, in sample order."""
+
+    def cat(field: str) -> Any:
+        got = [getattr(p, field) for p in parts]
+        if isinstance(got[0], dict):
+            return {k: np.concatenate([g[k] for g in got]) for k in got[0]}
+        return np.concatenate(got)
+
+    return Operational(*(cat(f.name) for f in fields(Operational)))
+
+
+def _block(
+    common: tuple[str, FloatArray, FloatArray | None, dict[str, Flows | None], int, bool],
+    x: dict[str, Any],
+    lo: int,
+    hi: int,
+) -> Operational:
+    """The operational outputs of samples ``lo..hi-1`` (their inputs ``x``, cut by
+    :func:`_cut`)."""
+    attacker, coarse, shared_knots, side_flows, s, split = common
+    traj = x["traj"]
+    n, r, _, t0, k = traj["USSR"].shape
+    par = x["par"]
     days, to_fine = refine(coarse, REFINE)
     fine = to_fine or (lambda a, back=False: a)
     keep_t = np.arange(t0) * (days.size - 1) // max(t0 - 1, 1)
     t = days.size
     m = n * r * s
-    te = t_end.reshape(m)
+    te = x["t_end"].reshape(m)
     eff: dict[str, FloatArray] = {}
-    mult = _multiplier_at(b.knots, np.stack([b.multipliers[sd] for sd in SIDES]), days)
+    knots = shared_knots if shared_knots is not None else x["knots"]
+    mult = _multiplier_at(knots, np.swapaxes(x["values"], 0, 1), days)
     span = spans(days, te)
-    w = trapezoid_weights(span)
+    w = trapezoid_weights(span) if split else None
     for i, side in enumerate(SIDES):
-        power = fine(np.einsum("nrstk,nk->nrst", traj[side], b.weights))
+        power = fine(np.einsum("nrstk,nk->nrst", traj[side], x["weights"]))
         eff[side] = (power * mult[i][:, None, None, :]).reshape(m, t)
-    eng_sides = {"USSR": b.engagement.red, "Germany": b.engagement.blue}
+    defender = "Germany" if attacker == "USSR" else "USSR"
+    other = {"USSR": "Germany", "Germany": "USSR"}
+    rho: dict[str, FloatArray] = {}
+
+    def ratio(side: str) -> FloatArray:
+        """The enemy's effective strength over the side's (inf where the side has none),
+        which its capture switch compares; the defender's is what the advance reads."""
+        if side not in rho:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                own_eff, enemy_eff = eff[side], eff[other[side]]
+                rho[side] = np.where(own_eff > 0, enemy_eff / own_eff, np.inf)
+        return rho[side]
+
     pk = CATEGORIES.index("personnel")
     captured, noncombat, fire, first_capture, cap_men_s = {}, {}, {}, {}, {}
     for side in SIDES:
-        enemy = "Germany" if side == "USSR" else "USSR"
-        flows = _flows_rows(eng_sides[side].flows, n, r, s)
+        f = side_flows[side]
         own = traj[side].reshape(m, t0, k)
-        if flows.active:
-            eps = capture_share(eff[side], eff[enemy], flows)
-            cap, nc = split_losses(
-                days, te, own, eff[side], eff[enemy], flows, project=to_fine, eps=eps, w=w
+        if f is not None:
+            flows = _flows_rows(f, n, r, s, lo)
+            # capture_share without its last pass: the rate is 0 where rho is inf
+            eps = capture_rate(
+                ratio(side), flows.capture_rate[:, None], flows.capture_ratio[:, None],
+                flows.capture_width[:, None],
             )  # fmt: skip
+            if split:
+                cap, nc = split_losses(
+                    days, te, own, eff[side], eff[other[side]], flows, project=to_fine, eps=eps,
+                    w=w,
+                )  # fmt: skip
             by_day = cumulative(eps * fine(own[:, :, pk]), span).reshape(n, r, s, t)
         else:  # no flow: nothing captured or lost without combat (and nothing to sum)
             cap = nc = np.zeros((m, k))
             by_day = np.zeros((n, r, s, t))
         cap_men_s[side] = by_day[..., keep_t]
-        cap_men = by_day.sum(axis=2)  # (N, R, T)
-        share = b.par["operations.outcome.captured_share"][:, None, None]
-        over = cap_men > share * men[side][:, :, None]
+        cap_men = by_day[:, :, 0] if s == 1 else by_day.sum(axis=2)  # (N, R, T)
+        share = par["operations.outcome.captured_share"][:, None, None]
+        over = cap_men > share * x["men"][side][:, :, None]
         first_capture[side] = np.where(over.any(axis=2), days[np.argmax(over, axis=2)], np.inf)
-        captured[side] = cap.reshape(n, r, s, k).sum(axis=2)
-        noncombat[side] = nc.reshape(n, r, s, k).sum(axis=2)
-        fire[side] = np.maximum(losses[side] - captured[side] - noncombat[side], 0.0)
-    attacker = scn.attacker
-    defender = "Germany" if attacker == "USSR" else "USSR"
-    par = b.par
+        if split:
+            captured[side] = cap.reshape(n, r, s, k).sum(axis=2)
+            noncombat[side] = nc.reshape(n, r, s, k).sum(axis=2)
+            fire[side] = np.maximum(x["losses"][side] - captured[side] - noncombat[side], 0.0)
     rep = np.repeat(np.arange(n), r * s)
-    x = depth(
-        days, te, eff[attacker], eff[defender],
-        par["operations.advance.scale"][rep], par["operations.advance.exponent"][rep],
-        par["operations.advance.cap"][rep], running=True, span=span,
-    ).reshape(n, r, s, t)  # fmt: skip
-    over_depth: NDArray[np.bool_] = x > par["operations.outcome.depth_km"][:, None, None, None]
+    law = [par[f"operations.advance.{p}"][rep][:, None] for p in ("scale", "exponent", "cap")]
+    speed = advance_rate(ratio(defender), *law)  # depth() on the defender's ratio, at hand
+    dx = cumulative(speed, span).reshape(n, r, s, t)
+    over_depth: NDArray[np.bool_] = dx > par["operations.outcome.depth_km"][:, None, None, None]
     beyond = np.any(over_depth, axis=2)
     t_depth = np.where(np.any(beyond, axis=2), days[np.argmax(beyond, axis=2)], np.inf)
     # the engine's end rule, per sector: the earliest sector decided by a break or an
     # annihilation (its loser; both when drawn)
-    decided = end_code != T_MAX
+    t_end, win_code = x["t_end"], x["win_code"]
+    decided = x["end_code"] != T_MAX
     t_break_s = np.where(decided, t_end, np.inf)
     first_s = np.argmin(t_break_s, axis=2)
     t_break = np.take_along_axis(t_break_s, first_s[..., None], axis=2)[..., 0]
@@ -212,15 +312,16 @@ def operational(
                 np.full_like(first, "Germany", dtype=object),
                 np.full_like(first, defender, dtype=object)],
     )  # fmt: skip
-    other = {"USSR": "Germany", "Germany": "USSR", "draw": "draw"}
-    winner = np.where(none, margin_winner, np.vectorize(other.get, otypes=[object])(loser))
+    beaten = {"USSR": "Germany", "Germany": "USSR", "draw": "draw"}
+    winner = np.where(none, x["margin_winner"], np.vectorize(beaten.get, otypes=[object])(loser))
     rule = np.array(["break", "captured", "captured", "depth"], dtype=object)[first]
     decided_by = np.where(none, "attrition margin", rule).astype(object)
+    start_power, end_power = x["start_power"], x["end_power"]
     with np.errstate(divide="ignore", invalid="ignore"):
         keep = {
             sd: np.where(start_power[sd] > 0, end_power[sd] / start_power[sd], 0.0) for sd in SIDES
         }
     return Operational(
-        captured, noncombat, fire, x[:, :, :, -1], winner.astype(object), decided_by,
-        keep[attacker] - keep[defender], cap_men_s, x[..., keep_t],
+        captured, noncombat, fire, dx[:, :, :, -1], winner.astype(object), decided_by,
+        keep[attacker] - keep[defender], cap_men_s, dx[..., keep_t],
     )  # fmt: skip

@@ -33,6 +33,7 @@ from forceratio.calibration import (
 from forceratio.calibration import Record as CalRecord
 from forceratio.calibration import Records as CalRecords
 from forceratio.scenarios.build import Prepared, arrived_by
+from forceratio.scenarios.forces import side_rows
 from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.run import Outcome, run
 
@@ -183,10 +184,8 @@ def record_tables(load: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
 
 
 def _row(table: pd.DataFrame, formation: str, category: str, side: str) -> pd.Series | None:
-    rows = table[(table["formation"] == formation) & (table["category"] == category)]
-    if side and (rows["side"] == side).any():
-        rows = rows[rows["side"] == side]
-    return rows.iloc[0] if len(rows) else None
+    rows = side_rows(table, formation, category, side)
+    return table.iloc[rows[0]] if len(rows) else None
 
 
 def _has(prep: Prepared, side: str, sector: int, category: str) -> bool:

@@ -4,6 +4,7 @@ value of each historical record."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,7 +39,6 @@ class Outcome:
 
     prepared: Prepared
     days: FloatArray  # the recorded times
-    trajectory: dict[str, FloatArray]  # side -> (N, R, T, K) strengths summed over sectors
     built: Built
     initial: dict[str, FloatArray]
     arrived: dict[str, FloatArray]
@@ -53,6 +53,18 @@ class Outcome:
     record_model: FloatArray
     result: BattleResult
     operations: Operational | None = None  # issue 13: fire/captured split, depth, outcome
+
+    @functools.cached_property
+    def trajectory(self) -> dict[str, FloatArray]:
+        """Side -> (N, R, T, K) strengths at :attr:`days` summed over the sectors (on first
+        use: a sweep reads none)."""
+        n, s = self.built.n, self.built.s
+        raw = {RED: self.result.red_trajectory, BLUE: self.result.blue_trajectory}
+        out = {}
+        for side, a in raw.items():
+            a = np.asarray(a)  # engine rows: sample-major, then sector, then replication
+            out[side] = a.reshape(n, s, a.shape[0] // (n * s), *a.shape[1:]).sum(axis=1)
+        return out
 
     @property
     def winner(self) -> NDArray[np.object_]:
@@ -86,12 +98,15 @@ def run(
     method: Literal["auto", "integrator", "compiled"] = "auto",
     operational: bool | None = None,
     rtol: float = 1e-7,
+    split: bool = True,
 ) -> Outcome:
     """Run every sample (deterministic, or ``replications`` stochastic runs each).
     ``times`` adds days at which the trajectories are recorded (``Outcome.result``);
     ``method`` picks the deterministic integrator (sweeps fix it so that the numbers do not
     depend on the chunk size); ``rtol`` is the integrator's relative tolerance (a fit's
-    finite differences want a tighter one than the default)."""
+    finite differences want a tighter one than the default); ``split=False`` skips the
+    split of the losses into fire, captured and non-combat (``operations.captured``,
+    ``noncombat``, ``fire`` left empty; the outcome rule does not need it)."""
     scn = prep.scenario
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s
@@ -198,11 +213,11 @@ def run(
             scn, b, np.asarray(days), traj, per(res.end_time), end_code, win_code, out_loss,
             start, power_end,
             {sd: out_initial[sd][..., pk] + out_arr[sd][..., pk] for sd in SIDES}, winner,
+            split=split,
         )  # fmt: skip
     return Outcome(
         prep,
         np.asarray(days),
-        {sd: traj[sd].sum(axis=2) for sd in SIDES},
         b,
         out_initial,
         out_arr,

@@ -7,7 +7,6 @@ workers; each process prepares the scenario once (cached).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -119,11 +118,26 @@ class SweepSpec:
         )
 
 
-@functools.lru_cache(maxsize=8)
-def _prepared(scenario: str, sets: tuple[str, ...], tables: tuple[tuple[str, str], ...]) -> Any:
-    from forceratio.scenarios import load
+#: The scenarios this process has prepared, by (scenario, sets, tables) of a spec.
+_PREPARED: dict[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], Any] = {}
 
-    return load(scenario, list(sets), dict(tables))
+
+def _prepared(scenario: str, sets: tuple[str, ...], tables: tuple[tuple[str, str], ...]) -> Any:
+    key = (scenario, sets, tables)
+    if key not in _PREPARED:
+        from forceratio.scenarios import load
+
+        if len(_PREPARED) >= 8:
+            _PREPARED.clear()
+        _PREPARED[key] = load(scenario, list(sets), dict(tables))
+    return _PREPARED[key]
+
+
+def use_prepared(spec: SweepSpec, prep: Any) -> None:
+    """Have this process's chunks of ``spec`` run ``prep``: the scenario ``spec`` names,
+    already prepared with its sets and tables (the command line prepares it to check the
+    options; preparing it again would read and check every table again)."""
+    _PREPARED[(spec.scenario, spec.sets, spec.tables)] = prep
 
 
 def outcome_columns(out: Outcome) -> dict[str, NDArray[Any]]:
@@ -186,6 +200,7 @@ def evaluate(
         forces=forces,
         keys=np.arange(start, stop),
         operational=True if spec.posterior is not None else None,
+        split=False,  # no fire/captured/non-combat column in a sweep's rows
     )
     return out, pts
 
