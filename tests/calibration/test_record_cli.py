@@ -60,6 +60,11 @@ def test_the_single_scenario_fit_stays_reachable() -> None:
         (["calibrate", "barbarossa-22june"], "--single"),
         (["calibrate", "--mode", "map", "--steps", "500"], "--mode"),
         (["calibrate", "--single", "--steps", "500"], "--single"),
+        # the records share their kill rates over scenarios counted in different units
+        # (men, division slices): a firer's exponent other than 1 would make that one rate
+        # mean a different thing in each (issue13-mechanisms 8.10)
+        (["calibrate", "--set", "law=helmbold", "--set", "law_params.w=0.9"], "law"),
+        (["calibrate", "--mode", "map", "--set", "law=logarithmic"], "firer's exponent 1"),
     ],
 )
 def test_bad_combinations_are_one_line_errors(args: list[str], message: str) -> None:
