@@ -129,3 +129,23 @@ def test_compare_runs_a_record_scenario_as_the_record_fit_does() -> None:
     assert float(row["model_soviet_losses_as_recorded"]) == pytest.approx(
         float(kiev["model"]), rel=0.02
     )
+
+
+@pytest.mark.parametrize("law", [["law=helmbold", "law_params.w=0.5"], ["law=logarithmic"]])
+def test_calibrated_rates_are_refused_under_a_law_not_proportional_to_the_firer(
+    law: list[str],
+) -> None:
+    """The calibrated rates are square-law rates shared over scenarios counted in men and in
+    division slices: under a firer's exponent other than 1 they would mean a different thing
+    in each (issue13-mechanisms 8.10), so a run with them is one line and exit 2; given rates
+    or --uncalibrated run."""
+    sets = [a for s in law for a in ("--set", s)]
+    for cmd in (["run"], ["compare"]):
+        res = runner.invoke(app, [*cmd, "strike-12june-strip", *sets])
+        assert res.exit_code == 2, res.output
+        assert "firer's exponent 1" in res.output
+        assert "Traceback" not in res.output
+    res = runner.invoke(app, ["run", "strike-12june-strip", *sets, "--uncalibrated"])
+    assert res.exit_code == 0, res.output
+    with pytest.raises(InputError, match="law"):
+        Session().rates(Session().prepare("strike-12june-strip", law))

@@ -25,6 +25,7 @@ from forceratio.calibration import CalibrationResult
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared
 from forceratio.scenarios.run import run
+from forceratio.simulator.laws import get_law
 
 FloatArray = NDArray[np.float64]
 BOUNDS = (1e-4, 2.0)  # per-day rates
@@ -108,6 +109,23 @@ def from_record(result: CalibrationResult, label: str = "the 1941 record") -> Ca
 def free_parameters(prep: Prepared) -> list[str]:
     a = prep.scenario.attrition
     return [k for k in ("german_rate", "soviet_rate") if getattr(a, k) == "calibrated"]
+
+
+def check_shared_rates(prep: Prepared, what: str, hint: str = "") -> None:
+    """Refuse a law whose fire is not proportional to the firer's strength where kill rates
+    are shared over scenarios (``what`` says who shares them): the engine applies the
+    firer's exponent to each category's own count (men, guns, tanks, aircraft or division
+    slices), so under such a law one rate means a different thing in each scenario
+    (docs/design/issue13-mechanisms.md 8.10).  ``hint`` ends the message."""
+    scn = prep.scenario
+    law = get_law(scn.law, **scn.law_params)
+    ex = law.exponents()
+    if ex.red_p != 1.0 or ex.blue_p != 1.0:
+        raise InputError(
+            "law",
+            f"{scn.name}: {what} scenarios counted in different units, which needs the "
+            f"firer's exponent 1 (square or linear law); got {law!r}{hint}",
+        )
 
 
 def _residuals(model: FloatArray, record: FloatArray, lower: NDArray[np.bool_]) -> FloatArray:

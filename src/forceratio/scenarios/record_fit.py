@@ -43,11 +43,9 @@ from forceratio.calibration import (
 from forceratio.calibration.api import calibrate
 from forceratio.calibration.cache import ResultCache, cache_key, read_entry
 from forceratio.calibration.report import clean
-from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared, prepare
-from forceratio.scenarios.model import Scenario
+from forceratio.scenarios.calibrate import check_shared_rates
 from forceratio.scenarios.record1941 import SCENARIOS, Target, problem, record_tables, summary
-from forceratio.simulator.laws import get_law
 
 SHIPPED = Path(__file__).resolve().parent.parent / "calibration" / "shipped" / "record1941.npz"
 SHIPPED_VERSION = "record1941-1"  # stands for the code in the shipped key; bump on a new layout
@@ -96,8 +94,8 @@ def inputs(load: Callable[[str], pd.DataFrame], sets: Sequence[str] = ()) -> Rec
         return read[name]
 
     prepared = {name: prepare(load_scenario(name, list(sets)), noting) for name in SCENARIOS}
-    for name, prep in prepared.items():
-        _shared_rates_hold(name, prep.scenario)
+    for prep in prepared.values():
+        check_shared_rates(prep, "the whole-record calibration shares its kill rates over")
     prob, targets = problem(prepared, record_tables(noting))
     description = {
         "scenarios": {
@@ -107,22 +105,6 @@ def inputs(load: Callable[[str], pd.DataFrame], sets: Sequence[str] = ()) -> Rec
         "tables": {n: _digest(df) for n, df in sorted(read.items())},
     }
     return RecordInputs(prepared, prob, targets, description)
-
-
-def _shared_rates_hold(name: str, scn: Scenario) -> None:
-    """Refuse a law whose fire is not proportional to the firer's strength: the engine
-    applies the firer's exponent to each category's own count (men, guns, tanks, aircraft
-    or division slices), so under such a law one shared kill rate means a different thing
-    in each record scenario (docs/design/issue13-mechanisms.md 8.10)."""
-    law = get_law(scn.law, **scn.law_params)
-    ex = law.exponents()
-    if ex.red_p != 1.0 or ex.blue_p != 1.0:
-        raise InputError(
-            "law",
-            f"{name}: the whole-record calibration shares its kill rates over scenarios "
-            f"counted in different units, which needs the firer's exponent 1 (square or "
-            f"linear law); got {law!r}",
-        )
 
 
 def _digest(df: pd.DataFrame) -> str:

@@ -22,7 +22,13 @@ from numpy.typing import ArrayLike
 
 from forceratio.calibration import CalibrationResult
 from forceratio.scenarios.build import Prepared, prepare
-from forceratio.scenarios.calibrate import RATES, Calibration, free_parameters, from_record
+from forceratio.scenarios.calibrate import (
+    RATES,
+    Calibration,
+    check_shared_rates,
+    free_parameters,
+    from_record,
+)
 from forceratio.scenarios.run import Outcome, run
 
 
@@ -84,6 +90,11 @@ class Session:
         the two kill rates of :meth:`record_posterior`."""
         if self.uncalibrated or not free_parameters(prep):
             return None
+        check_shared_rates(
+            prep,
+            "the calibrated rates are the whole 1941 record's, fitted on",
+            ": give the rates (attrition.german_rate, attrition.soviet_rate) or --uncalibrated",
+        )
         if self._cal is None:
             self._cal = from_record(self.record_posterior())
         return self._cal
