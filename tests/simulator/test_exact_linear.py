@@ -46,7 +46,7 @@ def test_pure_decay_is_exact() -> None:
     np.testing.assert_allclose(res.red_trajectory[0, :, 0], 1000.0, rtol=0)
 
 
-def _reference(kill: float, b_tank: float, level: float, t_max: float) -> Any:
+def _reference(kill: float, b_tank: float, level: float, t_max: float, method: str = "RK45") -> Any:
     def rhs(_t: float, y: np.ndarray) -> np.ndarray:
         # proportional fire: a side's fire sum_f kill * y_f goes to the enemy's categories
         # in proportion to their weighted strength, each unit of weight w_j costing 1/w_j
@@ -66,7 +66,7 @@ def _reference(kill: float, b_tank: float, level: float, t_max: float) -> Any:
 
     out.terminal = True  # type: ignore[attr-defined]
     return solve_ivp(rhs, (0.0, t_max), [1000.0, 50.0, 1400.0, 40.0], rtol=1e-11, atol=1e-9,
-                     dense_output=True, events=out)  # fmt: skip
+                     dense_output=True, events=out, method=method)  # fmt: skip
 
 
 def test_fire_and_decay_match_solve_ivp_and_the_end_time() -> None:
@@ -86,3 +86,25 @@ def test_fire_and_decay_match_solve_ivp_and_the_end_time() -> None:
     expect = ref.sol(times[before])
     np.testing.assert_allclose(res.red_trajectory[0, before, :], expect[:2].T, rtol=1e-6)
     assert t_end < 20.0
+
+
+def test_fast_decay_neither_overflows_nor_loses_accuracy() -> None:
+    """A fast non-combat loss (b = 1e3 a day on the tanks): the step is held to b h <= 1
+    (``tableau.EXACT_REACH``), so exp(b h) cannot overflow into a NaN step taken as good
+    (before: every state 0 from t = 0 once b h passed about 709, no end), and the end time
+    keeps its accuracy (before: 2.6e-6 off solve_ivp).  Oracle: solve_ivp (LSODA, stiff)."""
+    kill, b_tank, bp = 0.01, 1e3, 0.6
+    times = np.linspace(0.0, 0.0015, 16)
+    res = simulate(_battle(kill, b_tank, bp), t_max=60.0, times=times, method="integrator")
+    level = bp * float(W @ [1000.0, 50.0])
+    ref = _reference(kill, b_tank, level, 60.0, method="LSODA")
+    np.testing.assert_allclose(res.end_time[0], ref.t_events[0][0], rtol=1e-7)
+    assert res.winner_code[0] == BLUE
+    assert res.red_trajectory is not None
+    np.testing.assert_allclose(res.red_trajectory[0], ref.sol(times)[:2].T, rtol=1e-6)
+    # no fire, a long run: the men stay, the tanks decay (no NaN step turned into zeros)
+    long = np.array([0.0, 0.5, 0.7, 5.0])
+    res = simulate(_battle(0.0, b_tank), t_max=6.0, times=long, method="integrator")
+    assert res.red_trajectory is not None
+    np.testing.assert_allclose(res.red_trajectory[0, :, 0], 1000.0, rtol=0)
+    assert np.all(np.isfinite(res.red_trajectory))

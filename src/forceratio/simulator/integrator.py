@@ -35,6 +35,7 @@ from forceratio.simulator.result import NONE, T_MAX
 from forceratio.simulator.tableau import (
     DRAW_FRACTION,
     ERROR_EXPONENT,
+    EXACT_REACH,
     EXACT_RTOL,
     FIRST_STEP_FRACTION,
     MAX_FACTOR,
@@ -166,9 +167,10 @@ def run_chunk(
     last = tab.shape[0] - 1
     for n in range(lo, hi):
         start_run(n, n, ptab, y0, times, traj, par, y)
-        exact = False  # non-combat losses to integrate exactly (kernel.dopri_step)
+        b_max = 0.0  # the fastest non-combat loss: they are integrated exactly (dopri_step)
         for i in range(d):
-            exact = exact or par[o_b + i] > 0.0
+            b_max = par[o_b + i] if par[o_b + i] > b_max else b_max
+        exact, h_cap = b_max > 0.0, EXACT_REACH / b_max if b_max > 0.0 else np.inf
         rtol_n = rtol * EXACT_RTOL if exact else rtol  # its dense output is less accurate
         lev_r, lev_b = level[n, 0], level[n, 1]
         t = 0.0
@@ -186,8 +188,7 @@ def run_chunk(
                 nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
                                   arr_rates_b, par, kr)  # fmt: skip
                 rates(t, y, k[0], par, kr, scratch, True)
-                if exact:
-                    linear_rate(y, k[0], par, o_b, 0.0)  # as du/dt (kernel.dopri_step)
+                linear_rate(y, k[0], par, o_b, 0.0)  # as du/dt (kernel.dopri_step; b 0: dy/dt)
                 fresh = False
                 if h < 0.0:  # first step: a fraction of the time a side takes to lose all
                     h = t_max  # (no min()/max() in the kernels: numba compiles them slowly)
@@ -199,6 +200,7 @@ def run_chunk(
             steps += 1
             t_stop = nxt if nxt < stops[sp] else stops[sp]
             gap = t_stop - t
+            h = h if h < h_cap else h_cap
             reach = h >= gap
             hh = gap if reach else h
             if steps > max_steps or hh <= MIN_STEP * t:
@@ -206,7 +208,7 @@ def run_chunk(
                 break
             err = dopri_step(t, hh, y, k, y_new, y_stage, atol[n], rtol_n, par, kr, scratch, tab,
                              exact)  # fmt: skip
-            if err > 1.0:
+            if not err <= 1.0:  # (a NaN error is a rejection too)
                 x = SAFETY * err**ERROR_EXPONENT
                 h = hh * (x if x > MIN_FACTOR else MIN_FACTOR)
                 continue

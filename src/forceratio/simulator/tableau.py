@@ -70,6 +70,7 @@ FIRST_STEP_FRACTION = 0.02
 #: may be decided in 1e-14 days under the power law with large exponents).
 MIN_STEP = 10 * np.finfo(float).eps
 EXACT_RTOL = 0.1  #: rtol's factor where non-combat losses are exact (longer steps)
+EXACT_REACH = 1.0  #: b h at most, b the fastest exact loss: exp(b h) stays finite and smooth
 #: Absolute tolerance per category, relative to rtol times the run's largest category.
 ATOL_FRACTION = 1e-3
 #: Newton iterations and tolerance of the dense-output root search.
