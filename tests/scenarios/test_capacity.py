@@ -128,6 +128,8 @@ def test_the_exponent_is_a_fitted_shared_parameter_of_the_record() -> None:
         (["operations.capture.mobile_reference.Germany=0"], "mobile_reference.Germany"),
         (["operations.capture.mobile_exponent=-0.5"], "mobile_exponent"),
         (["transfers.pz3_north.mobile=-4"], "transfers.pz3_north.mobile"),
+        # more panzer divisions moved than the sector has (was clipped: the West's capacity 0)
+        (["transfers.pz3_north.mobile=20"], "more mobile than"),
     ],
 )
 def test_bad_counts_are_one_line_exit_2(sets: list[str], needle: str) -> None:

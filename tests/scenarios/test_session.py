@@ -149,3 +149,25 @@ def test_calibrated_rates_are_refused_under_a_law_not_proportional_to_the_firer(
     assert res.exit_code == 0, res.output
     with pytest.raises(InputError, match="law"):
         Session().rates(Session().prepare("strike-12june-strip", law))
+
+
+def test_posterior_draws_are_refused_under_a_law_not_proportional_to_the_firer(
+    tmp_path: Path,
+) -> None:
+    """Given rates run under any law, but the posterior's draws would replace them with the
+    record's square-law rates: compare's posterior rows, sweep --posterior and sensitivity
+    --posterior refuse in one line (exit 2); compare without the draws runs."""
+    sets = ["--set", "law=logarithmic", "--set", "attrition.german_rate=0.01"]
+    sets += ["--set", "attrition.soviet_rate=0.01"]
+    out = str(tmp_path / "s")
+    for args in (
+        ["compare", "strike-12june-strip", *sets],
+        ["sweep", "strike-12june-strip", *sets, "--posterior", "4", "--samples", "8",
+         "--seed", "1", "--out", out],
+        ["sensitivity", "strike-12june-strip", *sets, "--posterior", "64", "--seed", "1"],
+    ):  # fmt: skip
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert "posterior's draws" in res.output
+    res = runner.invoke(app, ["compare", "strike-12june-strip", *sets, "--posterior", "0"])
+    assert res.exit_code == 0, res.output

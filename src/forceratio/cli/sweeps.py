@@ -164,6 +164,10 @@ def sweep_command(
     design = Design.make(method, specs, samples, seed)
     if paired and not posterior:
         raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
+    if posterior:
+        from forceratio.scenarios.calibrate import check_draws
+
+        check_draws(prep)
     draws = posterior_draws(tables, posterior, seed, uncalibrated) if posterior else None
     d = len(specs) + (len(draws.names) + 2 if draws else 0)
     runs = design.samples * (draws.n if draws and not paired else 1)

@@ -440,6 +440,13 @@ def sector_capacity(
             moved = par.get(f"transfers.{key}.share", np.full(n, tr.share)) * tr.mobile
             counts[:, names.index(tr.from_sector)] -= moved
             counts[:, names.index(tr.to)] += moved
+    short = (counts < -1e-9).any(axis=0)
+    if short.any():
+        raise InputError(
+            "transfers",
+            f"more {enemy} mobile divisions move out of {names[int(np.argmax(short))]!r}"
+            " than it counts (sectors.mobile)",
+        )
     ref = scn.operations.capture.mobile_reference[enemy]
     power = np.maximum(counts / ref, 0.0) ** par["operations.capture.mobile_exponent"][:, None]
     return np.where(np.array([c is None for c in got])[None, :], 1.0, power)

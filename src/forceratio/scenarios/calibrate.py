@@ -128,6 +128,15 @@ def check_shared_rates(prep: Prepared, what: str, hint: str = "") -> None:
         )
 
 
+def check_draws(prep: Prepared) -> None:
+    """:func:`check_shared_rates` before ``prep`` runs on the posterior's draws."""
+    check_shared_rates(
+        prep,
+        "the posterior's draws are the whole 1941 record's rates, fitted on",
+        ": run without the draws (--posterior 0)",
+    )
+
+
 def _residuals(model: FloatArray, record: FloatArray, lower: NDArray[np.bool_]) -> FloatArray:
     with np.errstate(divide="ignore"):
         r = np.log(np.maximum(model, 1e-9) / record)

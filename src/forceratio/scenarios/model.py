@@ -434,17 +434,19 @@ class Scenario(_Strict):
             for s in rec.sectors or []:
                 if s not in names:
                     raise ValueError(f"record {rec.label!r}: unknown sector {s!r}")
-        counted = {(sec.name, side) for sec in self.sectors for side in sec.mobile}
+        have = {(sec.name, side): c for sec in self.sectors for side, c in sec.mobile.items()}
         for name, side in sorted(
-            counted - {(n, s) for n in names for s in self.operations.capture.mobile_reference}
+            have.keys() - {(n, s) for n in names for s in self.operations.capture.mobile_reference}
         ):
             raise ValueError(f"sector {name!r}: mobile.{side} needs a mobile_reference")
         for key, tr in self.transfers.items():
             for s in (tr.from_sector, tr.to):
                 if s not in names:
                     raise ValueError(f"transfer {key!r}: unknown sector {s!r}")
-                if tr.mobile and (s, tr.side) not in counted:
+                if tr.mobile and (s, tr.side) not in have:
                     raise ValueError(f"transfer {key!r}: mobile needs {s!r} to count {tr.side}")
+            if tr.mobile > have.get((tr.from_sector, tr.side), tr.mobile):
+                raise ValueError(f"transfer {key!r}: more mobile than {tr.from_sector!r} counts")
         seen = set()
         for key, pr in self.presence.items():
             if key not in PRESENCE_KEYS:

@@ -11,6 +11,7 @@ import numpy as np
 
 from forceratio.calibration import CalibrationResult, posterior_batch, probability_interval
 from forceratio.scenarios.build import Prepared
+from forceratio.scenarios.calibrate import check_draws
 from forceratio.scenarios.model import CATEGORIES, SIDES
 from forceratio.scenarios.run import run
 
@@ -24,6 +25,7 @@ def posterior_outcome(
     ``p_attacker_wins``, ``p_attacker_wins_ci`` [low, high], ``decided_by`` (rule ->
     share of draws) and each side's losses at :data:`QUANTILES`
     (``soviet_losses_posterior_q05``...)."""
+    check_draws(prep)
     batch = posterior_batch(result, draws, seed=seed)
     samples = {name: batch[name].to_numpy() for name in result.model_names}
     out = run(prep, samples=samples, operational=True)

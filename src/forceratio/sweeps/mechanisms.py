@@ -270,7 +270,10 @@ def posterior_mechanisms(
     m, n = crossed
     if runs < 16 or m < 2 or n < 2:
         raise InputError("--posterior", "need >= 16 joint runs and a crossing of >= 2 x 2")
+    from forceratio.scenarios.calibrate import check_draws
+
     prep = session.prepare(scenario, sets)
+    check_draws(prep)
     result = record_posterior(session)
     names = PosteriorDraws.from_result(result, 1, seed).names
     vary = [
