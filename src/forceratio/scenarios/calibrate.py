@@ -124,7 +124,7 @@ def check_shared_rates(prep: Prepared, what: str, hint: str = "") -> None:
         raise InputError(
             "law",
             f"{scn.name}: {what} scenarios counted in different units, which needs the "
-            f"firer's exponent 1 (square or linear law); got {law!r}{hint}",
+            f"firer's exponent 1 (square, linear or mixed law); got {law!r}{hint}",
         )
 
 
