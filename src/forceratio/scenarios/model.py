@@ -178,18 +178,39 @@ class Surprise(_Strict):
     surprised_fire: FactorOrZero | None = None
 
 
+class PostureChange(_Strict):
+    """From ``day``, over one day, a side named here takes its new posture (a dated,
+    sourced change of who attacks: ``note`` says where it comes from)."""
+
+    day: Days
+    USSR: Posture | None = None
+    Germany: Posture | None = None
+    note: str = ""
+
+
 class PostureMods(_Strict):
     """Posture of each side; a defending side's fire is multiplied by its posture factor
     (modifiers table), ``attack`` by 1 and ``unprepared`` (in transit, no groupings) by
     ``unprepared_factor``, an ASSUMPTION (no published value was found).  An unprepared
     side stays so until day ``unprepared_until`` (unset: throughout), then over one day
-    takes ``ready_posture``."""
+    takes ``ready_posture``.  ``changes`` (days increasing, none ``unprepared``) then
+    change a side's posture at a date."""
 
     USSR: Posture = "attack"
     Germany: Posture = "attack"
     unprepared_factor: Annotated[float, Field(gt=0, le=2, allow_inf_nan=False)] = 0.7
     unprepared_until: Days | None = None
     ready_posture: Posture = "hasty"
+    changes: list[PostureChange] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _changes_ok(self) -> Self:
+        days = [c.day for c in self.changes]
+        if any(b <= a for a, b in zip(days, days[1:], strict=False)):
+            raise ValueError(f"changes: days must increase, got {days}")
+        if any("unprepared" in (c.USSR, c.Germany) for c in self.changes):
+            raise ValueError("changes: a side cannot change to 'unprepared'")
+        return self
 
 
 class AirStrike(_Strict):
