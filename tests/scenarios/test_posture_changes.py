@@ -86,6 +86,18 @@ def test_no_change_or_a_change_after_the_end_leaves_the_run_unchanged(tmp_path: 
         np.testing.assert_array_equal(plain.losses[side], late.losses[side])
 
 
+def test_changes_apply_in_order_of_day(tmp_path: Path) -> None:
+    ordered = run(_scenario(tmp_path, CHANGES))
+    shuffled = CHANGES.replace(
+        '  { day = 3.0, USSR = "attack" },\n  { day = 6.0, Germany = "prepared" },',
+        '  { day = 6.0, Germany = "prepared" },\n  { day = 3.0, USSR = "attack" },',
+    )
+    assert shuffled != CHANGES
+    out = run(_scenario(tmp_path, shuffled))
+    for side in ("USSR", "Germany"):
+        np.testing.assert_array_equal(ordered.losses[side], out.losses[side])
+
+
 def test_smolensk_dates_its_changes() -> None:
     """The built-in Smolensk scenario: the Soviets attack from 23 July (day 13), Army Group
     Centre defends from 30 July (day 20); each change names its source."""
@@ -100,8 +112,7 @@ def test_smolensk_dates_its_changes() -> None:
 @pytest.mark.parametrize(
     ("changes", "needle"),
     [
-        ('[{ day = 5.0, USSR = "attack" }, { day = 4.0, USSR = "hasty" }]', "days must increase"),
-        ('[{ day = 5.0, USSR = "unprepared" }]', "cannot change to 'unprepared'"),
+        ('[{ day = 5.0, USSR = "unprepared" }]', "USSR"),
         ('[{ day = -1.0, USSR = "attack" }]', "day"),
         ('[{ day = 5.0, USSR = "charge" }]', "USSR"),
         ('[{ day = 5.0, France = "attack" }]', "France"),

@@ -58,7 +58,7 @@ def fire_multipliers(
     until = par.get("modifiers.posture.unprepared_until", np.full(n, np.inf))
     until = np.where(until < scn.duration_days, until, np.inf)
     changes = np.isfinite(until)
-    dated = [c for c in pos.changes if c.day < scn.duration_days]
+    dated = sorted((c for c in pos.changes if c.day < scn.duration_days), key=lambda c: c.day)
     corners = np.stack(
         [
             np.zeros(n),
