@@ -339,3 +339,30 @@ def test_leave_one_out_refits_start_from_the_given_mode() -> None:
     refit = _refit({"a": float(np.exp(4.0))})
     warm = [np.log(refit(prob, s).values["a"]) for s in range(6)]
     np.testing.assert_allclose(warm, 4.0, atol=0.05)
+
+
+def test_smolensk_prisoners_are_compared_on_5_august(session: Session) -> None:
+    """The German count of 300,000 was made when the pocket's resistance ended, 5 August
+    (day 27 from 10 July; the table row's note dates it): the target reads the model's
+    captured on that day, the Soviet loss record on the last day (63)."""
+    prepared = {n: session.prepare(n) for n in SCENARIOS}
+    _, tg = problem(prepared, session.table("operations_1941"))
+    smolensk = {t.kind: t for t in tg if t.record.group == "Smolensk" and t.side == "USSR"}
+    assert smolensk["prisoners"].day == 27.0
+    assert smolensk["prisoners"].record.value == 300_000
+    assert smolensk["losses"].day == 63.0
+    ops = session.table("operations_1941")
+    row = ops[(ops["formation"] == "Smolensk strategic defensive operation")
+              & (ops["category"] == "prisoners")].iloc[0]  # fmt: skip
+    assert "5 August" in row["note"]
+    assert "verified" in row["note"]
+
+
+def test_leningrad_dated_arrivals_sum_to_the_joining_men(session: Session) -> None:
+    """The 453,000 joining after 10 July come in three blocks: the militia divisions 1-3
+    (31,200, days 0-10), the 34th Army (54,474, days 28-34) and the rest (367,326, evenly
+    over the 83 days); their sum is the joining men, the whole still 725,000."""
+    p = session.prepare("leningrad-1941")
+    blocks = sorted((a.start, a.end, _personnel(a.amount)) for a in p.arrivals["USSR"][0])
+    assert blocks == [(0.0, 10.0, 31_200.0), (0.0, 83.0, 367_326.0), (28.0, 34.0, 54_474.0)]
+    assert sum(b[2] for b in blocks) == 725_000 - 272_000
