@@ -413,3 +413,25 @@ def test_the_fitted_attacker_factor_keeps_the_germans_within_their_missing() -> 
     strip = scenarios.load("strike-12june-strip").scenario.uncertainty
     high = strip["operations.capture.factor.attacker"][1]
     assert tuple(strip["operations.capture.factor.defender"]) == (high, 1.0)
+
+
+def test_nothing_joins_a_battle_after_it_ended() -> None:
+    """A run whose Germans break on day ~9 while Soviet forces in transit keep arriving to
+    day 28: the men due after the break never join that battle, so the Soviet losses and
+    arrivals stop growing with the scenario's length (they used to count every later
+    arrival as lost), and the arrivals are the even schedule's share at the break day."""
+    got = []
+    for days in (20, 25, 30):
+        prep = scenarios.load(
+            "strike-12june-strip", [f"duration_days={days}", "breakpoints.Germany=0.5"]
+        )
+        o = run(prep)
+        got.append((float(o.duration[0, 0]), o.losses["USSR"][0, 0], o.arrived["USSR"][0, 0]))
+    end = got[0][0]
+    assert end < 20.0  # the battle is over before the shortest scenario's last day
+    for _, losses, arrived in got[1:]:
+        np.testing.assert_array_equal(losses, got[0][1])
+        np.testing.assert_array_equal(arrived, got[0][2])
+    b = build(scenarios.load("strike-12june-strip"))
+    due = arrived_by(b.arrivals["USSR"], b.n, b.s, 28.0).sum(axis=0)  # all of it, by 10 July
+    np.testing.assert_allclose(got[0][2], due * end / 28.0, rtol=1e-12)

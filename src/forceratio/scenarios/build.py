@@ -488,8 +488,15 @@ def side_flows(
 
 def arrived_by(flat: list[tuple[int, Arrive]], n: int, s: int, t: float) -> FloatArray:
     """Arrivals per category by day ``t``, shape (N*S, K)."""
-    out = np.zeros((n, s, K))
+    return arrived_until(flat, n, s, np.full((n, 1, s), float(t)))[:, 0].reshape(n * s, K)
+
+
+def arrived_until(flat: list[tuple[int, Arrive]], n: int, s: int, t: FloatArray) -> FloatArray:
+    """Arrivals per category by day ``t[n, r, sector]`` (a run's own day: its record's day,
+    or the day its battle ended if that came first, after which nothing joins it), shape
+    (N, R, S, K)."""
+    out = np.zeros((*t.shape, K))
     for i, a in flat:
-        frac = min(max((t - a.start) / (a.end - a.start), 0.0), 1.0)
-        out[:, i] += frac * a.values(n)
-    return out.reshape(n * s, K)
+        frac = np.clip((t[:, :, i] - a.start) / (a.end - a.start), 0.0, 1.0)
+        out[:, :, i] += frac[:, :, None] * a.values(n)[:, None, :]
+    return out

@@ -32,7 +32,7 @@ from forceratio.calibration import (
 )
 from forceratio.calibration import Record as CalRecord
 from forceratio.calibration import Records as CalRecords
-from forceratio.scenarios.build import Prepared, arrived_by
+from forceratio.scenarios.build import Prepared, arrived_until
 from forceratio.scenarios.forces import side_rows
 from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.run import Outcome, run
@@ -239,7 +239,8 @@ def _lost(o: Outcome, side: str, sector: int, day: float, category: str) -> Floa
     traj = raw.reshape(n, s, -1, raw.shape[1], raw.shape[2])[:, sector, 0]  # (N, T, K)
     ti = int(np.argmin(np.abs(o.days - day)))
     init = b.initial[side].reshape(n, s, -1)[:, sector, k]
-    arr = arrived_by(b.arrivals[side], n, s, day).reshape(n, s, -1)[:, sector, k]
+    t_end = o.result.end_time.reshape(n, 1, s, -1)[:, :, :, 0]  # replication 0, as traj
+    arr = arrived_until(b.arrivals[side], n, s, np.minimum(t_end, day))[:, 0, sector, k]
     return np.asarray(init + arr - traj[:, ti, k], dtype=float)
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forceratio.scenarios.build import Built, Prepared, arrived_by, build
+from forceratio.scenarios.build import Built, Prepared, arrived_until, build
 from forceratio.scenarios.model import CATEGORIES, SIDES
 from forceratio.scenarios.operations import GRID, Operational
 from forceratio.scenarios.operations import operational as operational_outputs
@@ -150,15 +150,17 @@ def run(
     traj = {RED: per(np.asarray(res.red_trajectory)), BLUE: per(np.asarray(res.blue_trajectory))}
     w = b.weights  # (N, K)
     end = len(days) - 1
+    t_end = per(res.end_time)  # (N, R, S): a run's battle is over then, and nothing joins it after
+    until = np.minimum(t_end, scn.duration_days)
     out_initial, out_arr, out_final, out_loss = {}, {}, {}, {}
     power0, power_end, eff0 = {}, {}, {}
     for side in SIDES:
         init = b.initial[side].reshape(n, 1, s, -1)
-        arr_end = arrived_by(b.arrivals[side], n, s, scn.duration_days).reshape(n, 1, s, -1)
+        arr_end = arrived_until(b.arrivals[side], n, s, until)  # (N, R, S, K)
         fin = traj[side][:, :, :, end, :]
         loss = init + b.struck[side].reshape(n, 1, s, -1) + arr_end - fin
         out_initial[side] = np.broadcast_to(init.sum(axis=2), (n, r, len(CATEGORIES)))
-        out_arr[side] = np.broadcast_to(arr_end.sum(axis=2), (n, r, len(CATEGORIES)))
+        out_arr[side] = arr_end.sum(axis=2)
         out_final[side] = fin.sum(axis=2)
         out_loss[side] = np.maximum(loss.sum(axis=2), 0.0)
         power0[side] = np.einsum("nrk,nk->nr", out_initial[side], w)
@@ -172,7 +174,7 @@ def run(
         ti = days.index(float(rec.day))
         sel = [names.index(x) for x in rec.sectors] if rec.sectors else list(range(s))
         init = b.initial[rec.side].reshape(n, 1, s, -1)[:, :, sel, pk]
-        arr = arrived_by(b.arrivals[rec.side], n, s, rec.day).reshape(n, 1, s, -1)[:, :, sel, pk]
+        arr = arrived_until(b.arrivals[rec.side], n, s, np.minimum(t_end, rec.day))[:, :, sel, pk]
         now = traj[rec.side][:, :, sel, ti, pk]
         rec_model[:, :, j] = (init + arr - now).sum(axis=2)
     # scenario winner: the side that keeps the larger share of its starting combat power
@@ -186,7 +188,7 @@ def run(
     ).astype(object)
     end_code = per(res.end_code.astype(np.int64))
     win_code = per(res.winner_code.astype(np.int64))
-    duration = per(res.end_time).max(axis=2)
+    duration = t_end.max(axis=2)
     # one text per (end code, winner code) pair, looked up for every run and sector
     texts = np.empty((len(END_REASONS), 3), dtype=object)
     for e in range(len(END_REASONS)):
@@ -210,7 +212,7 @@ def run(
     ops = None
     if operational:
         ops = operational_outputs(
-            scn, b, np.asarray(days), traj, per(res.end_time), end_code, win_code, out_loss,
+            scn, b, np.asarray(days), traj, t_end, end_code, win_code, out_loss,
             start, power_end,
             {sd: out_initial[sd][..., pk] + out_arr[sd][..., pk] for sd in SIDES}, winner,
             split=split,
