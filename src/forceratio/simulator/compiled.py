@@ -115,7 +115,11 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
             cache_file._source_stamp = [
                 (f.name, f.stat().st_mtime, f.stat().st_size) for f in files
             ]
-        if not entry and hasattr(fast, "get_call_template"):  # not under NUMBA_DISABLE_JIT
+        if not hasattr(fast, "get_call_template"):
+            pass  # NUMBA_DISABLE_JIT
+        elif entry:
+            _memo_typing(fast)
+        else:
             _one_variant(fast)
         # every module that imported this function by name calls the compiled one
         for mod in modules.values():
@@ -194,6 +198,57 @@ def _one_variant(dispatcher: Any) -> None:
         return plain(tuple(unliteral(a) for a in args), kws)
 
     dispatcher.get_call_template = call_template
+
+
+_memo: dict[Any, Any] = {}  # while an entry point compiles: types of builtin calls
+_flags: dict[int, tuple[Any, int]] = {}  # id of the compile flags: (flags, first id equal)
+_memo_on = False
+
+
+def _memo_typing(dispatcher: Any) -> None:
+    """While the entry point compiles, remember the type of each call of a builtin (an
+    operator, a math function) by its argument types and compile flags: numba's type
+    inference resolves the same 120-odd some 2,800 times, each time trying every template
+    registered for the function (a fifth of the compile).  The memo lives for one compile."""
+    from numba.core.compiler_lock import global_compiler_lock
+    from numba.core.targetconfig import ConfigStack
+    from numba.core.types import functions
+
+    resolve = functions.BaseFunction.get_call_type
+    if not getattr(resolve, "forceratio_memo", False):
+
+        def get_call_type(self: Any, context: Any, args: Any, kws: Any) -> Any:
+            if not _memo_on:
+                return resolve(self, context, args, kws)
+            flags = ConfigStack.top_or_none()
+            if id(flags) not in _flags:  # (flags hash by their names, compare by values)
+                same = [fk for f, fk in _flags.values() if f == flags]
+                _flags[id(flags)] = flags, same[0] if same else id(flags)
+            try:
+                key = (self, context, tuple(args), tuple(kws.items()), _flags[id(flags)][1])
+                return _memo[key]
+            except TypeError:  # an unhashable argument type
+                return resolve(self, context, args, kws)
+            except KeyError:
+                _memo[key] = sig = resolve(self, context, args, kws)
+                return sig
+
+        get_call_type.forceratio_memo = True  # type: ignore[attr-defined]
+        functions.BaseFunction.get_call_type = get_call_type
+    compile_one = dispatcher.compile
+
+    def compile_memo(sig: Any) -> Any:
+        global _memo_on
+        with global_compiler_lock:
+            _memo_on = True
+            try:
+                return compile_one(sig)
+            finally:
+                _memo_on = False
+                _memo.clear()
+                _flags.clear()
+
+    dispatcher.compile = compile_memo
 
 
 def warm_up() -> None:
