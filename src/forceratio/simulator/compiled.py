@@ -20,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import signal
+import sys
 import tempfile
 import threading
 import types
@@ -47,6 +49,8 @@ ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})
 _done: set[str] = set()
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
+_child: int | None = None  # a process compiling the engine into the disk cache (warm_up)
+_child_done = threading.Event()
 
 
 def _writable(folder: Path) -> bool:
@@ -80,6 +84,8 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
     with _lock:
         if key not in _done:
             _compile(which, key)
+            if key == "integrator.run_chunk":
+                _wait_child()
 
 
 def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
@@ -220,7 +226,7 @@ def _memo_typing(dispatcher: Any) -> None:
         def get_call_type(self: Any, context: Any, args: Any, kws: Any) -> Any:
             if not _memo_on:
                 return resolve(self, context, args, kws)
-            flags = ConfigStack.top_or_none()
+            flags = ConfigStack.top_or_none()  # type: ignore[no-untyped-call]
             if id(flags) not in _flags:  # (flags hash by their names, compare by values)
                 same = [fk for f, fk in _flags.values() if f == flags]
                 _flags[id(flags)] = flags, same[0] if same else id(flags)
@@ -234,7 +240,7 @@ def _memo_typing(dispatcher: Any) -> None:
                 return sig
 
         get_call_type.forceratio_memo = True  # type: ignore[attr-defined]
-        functions.BaseFunction.get_call_type = get_call_type
+        functions.BaseFunction.get_call_type = get_call_type  # type: ignore[method-assign]
     compile_one = dispatcher.compile
 
     def compile_memo(sig: Any) -> Any:
@@ -252,26 +258,65 @@ def _memo_typing(dispatcher: Any) -> None:
 
 
 def warm_up() -> None:
-    """Start compiling the deterministic engine on a background thread, so that a command
-    that will run it overlaps the compile with its own start (imports, tables, scenario);
-    the engine's first real call then waits for this compile instead of starting its own.
-    Best effort: a failure here is left for that real call to report."""
-    if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0") or "integrator.run_chunk" in _done:
+    """Start compiling the deterministic engine while a command that will run it does its
+    own start (imports, tables, scenario): in a child process that fills the disk cache
+    (Linux, with a cache folder: it shares no lock with this process, so it gets a core of
+    its own), then a thread here loads that cache; else on a thread.  The engine's first
+    real call waits for them instead of compiling.  Best effort: a failure here is left
+    for that real call to report (it compiles itself)."""
+    global _child
+    if _jit_off() or "integrator.run_chunk" in _done or _child is not None:
         return
+    if sys.platform.startswith("linux") and cache_folder() != "":
+        _child = os.fork()
+        if _child == 0:  # the child: compile into the cache, then leave at once
+            code = 1
+            try:
+                _first_battle()
+                code = 0
+            finally:
+                os._exit(code)
+    threading.Thread(target=_load, args=(_child,), name="forceratio-compile", daemon=True).start()
 
-    def first_battle() -> None:
-        from forceratio.simulator.battle import battle
 
-        with contextlib.suppress(Exception):  # the real call reports any failure
-            battle("power", 1000.0, 800.0, 0.01, 0.012, p=1.5, q=0.5, method="integrator")
+def _first_battle() -> None:
+    from forceratio.simulator.battle import battle
 
-    threading.Thread(target=first_battle, name="forceratio-compile", daemon=True).start()
+    battle("power", 1000.0, 800.0, 0.01, 0.012, p=1.5, q=0.5, method="integrator")
+
+
+def _load(child: int | None) -> None:
+    if child:
+        threading.Thread(target=_reap, args=(child,), daemon=True).start()
+    with contextlib.suppress(Exception):  # the real call reports any failure
+        _first_battle()
+
+
+def _reap(child: int) -> None:
+    os.waitpid(child, 0)  # (releases the GIL)
+    _child_done.set()
+
+
+def _wait_child(timeout: float = 300.0) -> None:
+    """Wait for :func:`warm_up`'s child (its compile is in the disk cache then), unless
+    the cache held the engine already; stop it after ``timeout`` seconds, and compile here."""
+    from forceratio.simulator import integrator
+
+    cache = getattr(getattr(integrator.run_chunk, "_cache", None), "_cache_file", None)
+    if not _child or os.path.exists(getattr(cache, "_index_path", "")):
+        return
+    if not _child_done.wait(timeout):
+        os.kill(_child, signal.SIGKILL)
+
+
+def _jit_off() -> bool:
+    return os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
 
 
 def threads() -> int:
     """Threads the kernels run on: ``FORCERATIO_THREADS``, else the cores available (one
     when numba's JIT is disabled: the plain-Python kernels share numpy's global generator)."""
-    if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
+    if _jit_off():
         return 1
     env = os.environ.get("FORCERATIO_THREADS", "")
     if env.strip().isdigit() and int(env) > 0:
