@@ -40,8 +40,8 @@ def _names(module: str, names: str) -> tuple[tuple[str, str], ...]:
 #: (module, function name) of every compiled function; the entry points are the last.
 KERNELS = _names(
     "kernel",
-    "fire row store layout flows categories rates linear_rate dopri_step side_sum dense_sum "
-    "cross_exact locate cross_time dense_state end_rule",
+    "fire row store layout flows categories rates linear_rate dopri_step side_sum dense_point "
+    "dense_sum cross_time dense_state end_rule",
 ) + _names("integrator", "start_run step_inputs at_stop record finish run_chunk")
 STOCHASTIC_KERNELS = _names("stochastic", "seed_run leap event run_chunk")
 SQUARE_KERNELS = _names("closed_form", "square_level_time square_survivor square_chunk")
@@ -96,6 +96,8 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         os.environ["NUMBA_CACHE_DIR"] = folder
     import numba
 
+    from forceratio import jit as jit_plumbing
+
     if folder:
         numba.config.CACHE_DIR = folder  # type: ignore[attr-defined]
     modules = {m.__name__.split(".")[-1]: m for m in (kernel, integrator, stochastic, closed_form)}
@@ -108,7 +110,7 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         # code is only linked into the entry points (cached with them), where LLVM inlines
         # the small ones (numba's own inlining, per call site, compiled slower)
         entry = name in ENTRY_POINTS
-        options = {} if entry else {"pipeline_class": _link_only_compiler()}
+        options = {} if entry else {"pipeline_class": jit_plumbing.link_only_compiler()}
         jit = numba.njit(  # type: ignore[call-overload]
             cache=cache and entry, nogil=True, error_model="numpy",
             no_cpython_wrapper=not entry, no_cfunc_wrapper=not entry, **options,
@@ -124,137 +126,14 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         if not hasattr(fast, "get_call_template"):
             pass  # NUMBA_DISABLE_JIT
         elif entry:
-            _memo_typing(fast)
+            jit_plumbing.memo_typing(fast)
         else:
-            _one_variant(fast)
+            jit_plumbing.one_variant(fast)
         # every module that imported this function by name calls the compiled one
         for mod in modules.values():
             if mod.__dict__.get(name) is orig:
                 setattr(mod, name, fast)
     _done.add(key)
-
-
-@functools.cache
-def _link_only_compiler() -> Any:
-    """numba's compiler for the helpers, whose code is only linked into the entry points:
-    numba optimises and makes machine code of each library with every helper it calls
-    linked in (a helper three calls deep, four times).  Here a helper's library stays LLVM
-    IR after the function-level passes; the entry point's library is optimised once."""
-    from numba.core import codegen, compiler, compiler_machinery, typed_passes
-
-    class LinkOnlyLibrary(codegen.JITCodeLibrary):
-        def _optimize_final_module(self) -> None:
-            pass  # done once, in the library of the entry point that links this
-
-        def _finalize_final_module(self) -> None:
-            self._finalize_dynamic_globals()  # type: ignore[no-untyped-call]
-            self._verify_declare_only_symbols()  # type: ignore[no-untyped-call]
-            self._finalized = True  # no machine code: nothing calls this library's own
-
-        @property
-        def codegen(self) -> Any:
-            return _NoEnvCodegen(self._codegen)
-
-    @compiler_machinery.register_pass(mutates_CFG=True, analysis_only=False)  # type: ignore[no-untyped-call]
-    class LinkOnlyLowering(typed_passes.NativeLowering):
-        _name = "forceratio_link_only_lowering"
-
-        def run_pass(self, state: Any) -> bool:
-            gen = state.targetctx.codegen()
-            state.library = LinkOnlyLibrary(gen, state.func_id.func_qualname)  # type: ignore[no-untyped-call]
-            return bool(super().run_pass(state))  # type: ignore[no-untyped-call]
-
-    class LinkOnlyCompiler(compiler.CompilerBase):
-        def define_pipelines(self) -> list[Any]:
-            pm = compiler.DefaultPassBuilder.define_nopython_pipeline(self.state)  # type: ignore[no-untyped-call]
-            pm.passes = [
-                (LinkOnlyLowering if cls is typed_passes.NativeLowering else cls, desc)
-                for cls, desc in pm.passes
-            ]
-            pm.finalize()
-            return [pm]
-
-    return LinkOnlyCompiler
-
-
-class _NoEnvCodegen:
-    """numba's code generator, for a library without machine code of its own: there is no
-    environment pointer of its own to set (the helpers use none)."""
-
-    def __init__(self, codegen: Any) -> None:
-        self._codegen = codegen
-
-    def set_env(self, env_name: str, env: Any) -> None:
-        pass
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._codegen, name)
-
-
-def _one_variant(dispatcher: Any) -> None:
-    """Compile a helper for the plain types of its arguments only: a constant argument
-    (``0``, ``True``) would otherwise get a variant of its own (numba types constants as
-    literals), and each variant costs a full compilation."""
-    from numba.core import types as nb_types
-
-    plain = dispatcher.get_call_template
-    unliteral: Callable[[Any], Any] = nb_types.unliteral
-
-    def call_template(args: tuple[Any, ...], kws: dict[str, Any]) -> Any:
-        return plain(tuple(unliteral(a) for a in args), kws)
-
-    dispatcher.get_call_template = call_template
-
-
-_memo: dict[Any, Any] = {}  # while an entry point compiles: types of builtin calls
-_flags: dict[int, tuple[Any, int]] = {}  # id of the compile flags: (flags, first id equal)
-_memo_on = False
-
-
-def _memo_typing(dispatcher: Any) -> None:
-    """While the entry point compiles, remember the type of each call of a builtin (an
-    operator, a math function) by its argument types and compile flags: numba's type
-    inference resolves the same 120-odd some 2,800 times, each time trying every template
-    registered for the function (a fifth of the compile).  The memo lives for one compile."""
-    from numba.core.compiler_lock import global_compiler_lock
-    from numba.core.targetconfig import ConfigStack
-    from numba.core.types import functions
-
-    resolve = functions.BaseFunction.get_call_type
-    if not getattr(resolve, "forceratio_memo", False):
-
-        def get_call_type(self: Any, context: Any, args: Any, kws: Any) -> Any:
-            if not _memo_on:
-                return resolve(self, context, args, kws)
-            flags = ConfigStack.top_or_none()  # type: ignore[no-untyped-call]
-            if id(flags) not in _flags:  # (flags hash by their names, compare by values)
-                same = [fk for f, fk in _flags.values() if f == flags]
-                _flags[id(flags)] = flags, same[0] if same else id(flags)
-            try:
-                key = (self, context, tuple(args), tuple(kws.items()), _flags[id(flags)][1])
-                return _memo[key]
-            except TypeError:  # an unhashable argument type
-                return resolve(self, context, args, kws)
-            except KeyError:
-                _memo[key] = sig = resolve(self, context, args, kws)
-                return sig
-
-        get_call_type.forceratio_memo = True  # type: ignore[attr-defined]
-        functions.BaseFunction.get_call_type = get_call_type  # type: ignore[method-assign]
-    compile_one = dispatcher.compile
-
-    def compile_memo(sig: Any) -> Any:
-        global _memo_on
-        with global_compiler_lock:
-            _memo_on = True
-            try:
-                return compile_one(sig)
-            finally:
-                _memo_on = False
-                _memo.clear()
-                _flags.clear()
-
-    dispatcher.compile = compile_memo
 
 
 def warm_up() -> None:
