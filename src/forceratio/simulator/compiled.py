@@ -79,13 +79,12 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
     """Replace the listed plain functions by their compiled versions (once); numba compiles
     each on its first call."""
     key = which[-1][0] + "." + which[-1][1]
-    if key in _done:
-        return
-    with _lock:
-        if key not in _done:
-            _compile(which, key)
-            if key == "integrator.run_chunk":
-                _wait_child()
+    if key not in _done:
+        with _lock:
+            if key not in _done:
+                _compile(which, key)
+    if key == "integrator.run_chunk" and _child and not _child_done.is_set():
+        _wait_child()
 
 
 def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
@@ -182,10 +181,12 @@ def _wait_child(timeout: float = 300.0) -> None:
     from forceratio.simulator import integrator
 
     cache = getattr(getattr(integrator.run_chunk, "_cache", None), "_cache_file", None)
-    if not _child or os.path.exists(getattr(cache, "_index_path", "")):
-        return
-    if not _child_done.wait(timeout):
-        os.kill(_child, signal.SIGKILL)
+    if os.path.exists(getattr(cache, "_index_path", "")):
+        _child_done.set()  # the child loads only what was in the cache: no need to wait
+    elif not _child_done.wait(timeout):
+        if _child:
+            os.kill(_child, signal.SIGKILL)
+        _child_done.set()
 
 
 def _jit_off() -> bool:
