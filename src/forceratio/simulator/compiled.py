@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import signal
 import sys
@@ -145,7 +146,8 @@ def warm_up() -> None:
     global _child
     if _jit_off() or "integrator.run_chunk" in _done or _child is not None:
         return
-    if sys.platform.startswith("linux") and cache_folder() != "":
+    folder = cache_folder()
+    if sys.platform.startswith("linux") and folder != "" and not _cache_filled(folder):
         _child = os.fork()
         if _child == 0:  # the child: compile into the cache, then leave at once
             code = 1
@@ -155,6 +157,20 @@ def warm_up() -> None:
             finally:
                 os._exit(code)
     threading.Thread(target=_load, args=(_child,), name="forceratio-compile", daemon=True).start()
+
+
+def _cache_filled(folder: str | None) -> bool:
+    """Whether the engine's disk cache looks filled (an index newer than every simulator
+    module, where numba puts it): then a thread loads it, no child is needed."""
+    here = Path(__file__).parent
+    sub = here.name + "_" + hashlib.sha1(os.path.abspath(here).encode()).hexdigest()
+    env, xdg = os.environ.get("NUMBA_CACHE_DIR"), os.environ.get("XDG_CACHE_HOME")
+    home = Path(xdg or Path(os.path.expanduser("~")) / ".cache") / "numba" / sub
+    places = [Path(folder or env or "") / sub] if folder or env else [here / "__pycache__", home]
+    newest = max(f.stat().st_mtime for f in here.glob("*.py"))
+    return any(
+        f.stat().st_mtime >= newest for d in places for f in d.glob("integrator.run_chunk-*.nbi")
+    )
 
 
 def _first_battle() -> None:
