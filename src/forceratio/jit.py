@@ -107,14 +107,14 @@ def memo_typing(dispatcher: Any) -> None:
             if id(flags) not in _flags:  # (flags hash by their names, compare by values)
                 same = [fk for f, fk in _flags.values() if f == flags]
                 _flags[id(flags)] = flags, same[0] if same else id(flags)
+            key = (self, context, tuple(args), tuple(kws.items()), _flags[id(flags)][1])
             try:
-                key = (self, context, tuple(args), tuple(kws.items()), _flags[id(flags)][1])
-                return _memo[key]
+                sig = _memo.get(key, _memo)
             except TypeError:  # an unhashable argument type
                 return resolve(self, context, args, kws)
-            except KeyError:
+            if sig is _memo:  # (resolved outside the except: no chained errors)
                 _memo[key] = sig = resolve(self, context, args, kws)
-                return sig
+            return sig
 
         get_call_type.forceratio_memo = True  # type: ignore[attr-defined]
         functions.BaseFunction.get_call_type = get_call_type  # type: ignore[method-assign]

@@ -148,6 +148,8 @@ def warm_up() -> None:
         return
     folder = cache_folder()
     if sys.platform.startswith("linux") and folder != "" and not _cache_filled(folder):
+        with contextlib.suppress(Exception):  # numba imported once, here, not in the child
+            compile_kernels(KERNELS)
         _child = os.fork()
         if _child == 0:  # the child: compile into the cache, then leave at once
             code = 1
