@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
+import signal
+import sys
 import tempfile
 import threading
 import types
@@ -38,8 +41,8 @@ def _names(module: str, names: str) -> tuple[tuple[str, str], ...]:
 #: (module, function name) of every compiled function; the entry points are the last.
 KERNELS = _names(
     "kernel",
-    "fire row store layout flows categories rates linear_rate dopri_step side_sum dense_sum "
-    "cross_exact locate cross_time dense_state end_rule",
+    "fire row store layout flows categories rates linear_rate dopri_step side_sum dense_point "
+    "dense_sum cross_time dense_state end_rule",
 ) + _names("integrator", "start_run step_inputs at_stop record finish run_chunk")
 STOCHASTIC_KERNELS = _names("stochastic", "seed_run leap event run_chunk")
 SQUARE_KERNELS = _names("closed_form", "square_level_time square_survivor square_chunk")
@@ -47,6 +50,8 @@ ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})
 _done: set[str] = set()
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
+_child: int | None = None  # a process compiling the engine into the disk cache (warm_up)
+_child_done = threading.Event()
 
 
 def _writable(folder: Path) -> bool:
@@ -75,11 +80,12 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
     """Replace the listed plain functions by their compiled versions (once); numba compiles
     each on its first call."""
     key = which[-1][0] + "." + which[-1][1]
-    if key in _done:
-        return
-    with _lock:
-        if key not in _done:
-            _compile(which, key)
+    if key not in _done:
+        with _lock:
+            if key not in _done:
+                _compile(which, key)
+    if key == "integrator.run_chunk" and _child and not _child_done.is_set():
+        _wait_child()
 
 
 def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
@@ -89,6 +95,8 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
     if folder:
         os.environ["NUMBA_CACHE_DIR"] = folder
     import numba
+
+    from forceratio import jit as jit_plumbing
 
     if folder:
         numba.config.CACHE_DIR = folder  # type: ignore[attr-defined]
@@ -102,7 +110,7 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         # code is only linked into the entry points (cached with them), where LLVM inlines
         # the small ones (numba's own inlining, per call site, compiled slower)
         entry = name in ENTRY_POINTS
-        options = {} if entry else {"pipeline_class": _link_only_compiler()}
+        options = {} if entry else {"pipeline_class": jit_plumbing.link_only_compiler()}
         jit = numba.njit(  # type: ignore[call-overload]
             cache=cache and entry, nogil=True, error_model="numpy",
             no_cpython_wrapper=not entry, no_cfunc_wrapper=not entry, **options,
@@ -115,8 +123,12 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
             cache_file._source_stamp = [
                 (f.name, f.stat().st_mtime, f.stat().st_size) for f in files
             ]
-        if not entry and hasattr(fast, "get_call_template"):  # not under NUMBA_DISABLE_JIT
-            _one_variant(fast)
+        if not hasattr(fast, "get_call_template"):
+            pass  # NUMBA_DISABLE_JIT
+        elif entry:
+            jit_plumbing.memo_typing(fast)
+        else:
+            jit_plumbing.one_variant(fast)
         # every module that imported this function by name calls the compiled one
         for mod in modules.values():
             if mod.__dict__.get(name) is orig:
@@ -124,99 +136,85 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
     _done.add(key)
 
 
-@functools.cache
-def _link_only_compiler() -> Any:
-    """numba's compiler for the helpers, whose code is only linked into the entry points:
-    numba optimises and makes machine code of each library with every helper it calls
-    linked in (a helper three calls deep, four times).  Here a helper's library stays LLVM
-    IR after the function-level passes; the entry point's library is optimised once."""
-    from numba.core import codegen, compiler, compiler_machinery, typed_passes
-
-    class LinkOnlyLibrary(codegen.JITCodeLibrary):
-        def _optimize_final_module(self) -> None:
-            pass  # done once, in the library of the entry point that links this
-
-        def _finalize_final_module(self) -> None:
-            self._finalize_dynamic_globals()  # type: ignore[no-untyped-call]
-            self._verify_declare_only_symbols()  # type: ignore[no-untyped-call]
-            self._finalized = True  # no machine code: nothing calls this library's own
-
-        @property
-        def codegen(self) -> Any:
-            return _NoEnvCodegen(self._codegen)
-
-    @compiler_machinery.register_pass(mutates_CFG=True, analysis_only=False)  # type: ignore[no-untyped-call]
-    class LinkOnlyLowering(typed_passes.NativeLowering):
-        _name = "forceratio_link_only_lowering"
-
-        def run_pass(self, state: Any) -> bool:
-            gen = state.targetctx.codegen()
-            state.library = LinkOnlyLibrary(gen, state.func_id.func_qualname)  # type: ignore[no-untyped-call]
-            return bool(super().run_pass(state))  # type: ignore[no-untyped-call]
-
-    class LinkOnlyCompiler(compiler.CompilerBase):
-        def define_pipelines(self) -> list[Any]:
-            pm = compiler.DefaultPassBuilder.define_nopython_pipeline(self.state)  # type: ignore[no-untyped-call]
-            pm.passes = [
-                (LinkOnlyLowering if cls is typed_passes.NativeLowering else cls, desc)
-                for cls, desc in pm.passes
-            ]
-            pm.finalize()
-            return [pm]
-
-    return LinkOnlyCompiler
-
-
-class _NoEnvCodegen:
-    """numba's code generator, for a library without machine code of its own: there is no
-    environment pointer of its own to set (the helpers use none)."""
-
-    def __init__(self, codegen: Any) -> None:
-        self._codegen = codegen
-
-    def set_env(self, env_name: str, env: Any) -> None:
-        pass
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._codegen, name)
-
-
-def _one_variant(dispatcher: Any) -> None:
-    """Compile a helper for the plain types of its arguments only: a constant argument
-    (``0``, ``True``) would otherwise get a variant of its own (numba types constants as
-    literals), and each variant costs a full compilation."""
-    from numba.core import types as nb_types
-
-    plain = dispatcher.get_call_template
-    unliteral: Callable[[Any], Any] = nb_types.unliteral
-
-    def call_template(args: tuple[Any, ...], kws: dict[str, Any]) -> Any:
-        return plain(tuple(unliteral(a) for a in args), kws)
-
-    dispatcher.get_call_template = call_template
-
-
 def warm_up() -> None:
-    """Start compiling the deterministic engine on a background thread, so that a command
-    that will run it overlaps the compile with its own start (imports, tables, scenario);
-    the engine's first real call then waits for this compile instead of starting its own.
-    Best effort: a failure here is left for that real call to report."""
-    if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0") or "integrator.run_chunk" in _done:
+    """Start compiling the deterministic engine while a command that will run it does its
+    own start (imports, tables, scenario): in a child process that fills the disk cache
+    (Linux, with a cache folder: it shares no lock with this process, so it gets a core of
+    its own), then a thread here loads that cache; else on a thread.  The engine's first
+    real call waits for them instead of compiling.  Best effort: a failure here is left
+    for that real call to report (it compiles itself)."""
+    global _child
+    if _jit_off() or "integrator.run_chunk" in _done or _child is not None:
         return
+    folder = cache_folder()
+    if sys.platform.startswith("linux") and folder != "" and not _cache_filled(folder):
+        with contextlib.suppress(Exception):  # numba imported once, here, not in the child
+            compile_kernels(KERNELS)
+        _child = os.fork()
+        if _child == 0:  # the child: compile into the cache, then leave at once
+            code = 1
+            try:
+                _first_battle()
+                code = 0
+            finally:
+                os._exit(code)
+    threading.Thread(target=_load, args=(_child,), name="forceratio-compile", daemon=True).start()
 
-    def first_battle() -> None:
-        from forceratio.simulator.battle import battle
 
-        with contextlib.suppress(Exception):  # the real call reports any failure
-            battle("power", 1000.0, 800.0, 0.01, 0.012, p=1.5, q=0.5, method="integrator")
+def _cache_filled(folder: str | None) -> bool:
+    """Whether the engine's disk cache looks filled (an index newer than every simulator
+    module, where numba puts it): then a thread loads it, no child is needed."""
+    here = Path(__file__).parent
+    sub = here.name + "_" + hashlib.sha1(os.path.abspath(here).encode()).hexdigest()
+    env, xdg = os.environ.get("NUMBA_CACHE_DIR"), os.environ.get("XDG_CACHE_HOME")
+    home = Path(xdg or Path(os.path.expanduser("~")) / ".cache") / "numba" / sub
+    places = [Path(folder or env or "") / sub] if folder or env else [here / "__pycache__", home]
+    newest = max(f.stat().st_mtime for f in here.glob("*.py"))
+    return any(
+        f.stat().st_mtime >= newest for d in places for f in d.glob("integrator.run_chunk-*.nbi")
+    )
 
-    threading.Thread(target=first_battle, name="forceratio-compile", daemon=True).start()
+
+def _first_battle() -> None:
+    from forceratio.simulator.battle import battle
+
+    battle("power", 1000.0, 800.0, 0.01, 0.012, p=1.5, q=0.5, method="integrator")
+
+
+def _load(child: int | None) -> None:
+    if child:
+        threading.Thread(target=_reap, args=(child,), daemon=True).start()
+    with contextlib.suppress(Exception):  # the real call reports any failure
+        _first_battle()
+
+
+def _reap(child: int) -> None:
+    os.waitpid(child, 0)  # (releases the GIL)
+    _child_done.set()
+
+
+def _wait_child(timeout: float = 300.0) -> None:
+    """Wait for :func:`warm_up`'s child (its compile is in the disk cache then), unless
+    the cache held the engine already; stop it after ``timeout`` seconds, and compile here."""
+    from forceratio.simulator import integrator
+
+    cache = getattr(getattr(integrator.run_chunk, "_cache", None), "_cache_file", None)
+    if os.path.exists(getattr(cache, "_index_path", "")):
+        _child_done.set()  # the child loads only what was in the cache: no need to wait
+    elif not _child_done.wait(timeout):
+        if _child:
+            os.kill(_child, signal.SIGKILL)
+        _child_done.set()
+
+
+def _jit_off() -> bool:
+    return os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
 
 
 def threads() -> int:
     """Threads the kernels run on: ``FORCERATIO_THREADS``, else the cores available (one
     when numba's JIT is disabled: the plain-Python kernels share numpy's global generator)."""
-    if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
+    if _jit_off():
         return 1
     env = os.environ.get("FORCERATIO_THREADS", "")
     if env.strip().isdigit() and int(env) > 0:

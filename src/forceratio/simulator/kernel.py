@@ -268,43 +268,57 @@ def cross_time(
     k: FloatArray, y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int, h: float,
     level: float, tab: FloatArray, o_b: int,
 ) -> float:  # fmt: skip
-    """Fraction theta of the step at which the weighted strength of categories lo..lo+m first
-    falls to ``level`` on the dense output: a quartic's root (:func:`locate`), or cross_exact."""
+    """Smallest fraction theta in (0, 1] of the step at which the weighted strength of
+    categories lo..lo+m falls to ``level`` on the dense output (1 if it never gets there):
+    Newton's method safeguarded by bisection on [0, 1], on the quartic s0 + c0 theta + ...
+    + c3 theta^4, or on :func:`dense_sum` where a category has exact non-combat losses."""
     c0 = c1 = c2 = c3 = 0.0
-    s0 = side_sum(y, par, o_w, lo, m)
+    exact = False
     for i in range(m):
-        if par[o_b + lo + i] > 0.0:
-            return cross_exact(k, y, par, o_w, lo, m, h, level, tab, o_b)
+        exact = exact or par[o_b + lo + i] > 0.0
         for j in range(tab.shape[0]):
             wk = h * k[j, lo + i] * par[o_w + i]
             c0 += wk * tab[j, COL_P]
             c1 += wk * tab[j, COL_P + 1]
             c2 += wk * tab[j, COL_P + 2]
             c3 += wk * tab[j, COL_P + 3]
-    return locate(c0, c1, c2, c3, s0, level)
-
-
-def cross_exact(
-    k: FloatArray, y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int, h: float,
-    level: float, tab: FloatArray, o_b: int,
-) -> float:  # fmt: skip
-    """:func:`cross_time` by Newton's method on :func:`dense_sum`, with bisection on [0, 1]."""
     f_lo = side_sum(y, par, o_w, lo, m) - level
-    f_hi = dense_sum(k, y, par, o_w, lo, m, h, 1.0, tab, o_b)[0] - level
+    if exact:
+        f_hi = dense_sum(k, y, par, o_w, lo, m, h, 1.0, tab, o_b)[0] - level
+    else:
+        f_hi = f_lo + c0 + c1 + c2 + c3
     if f_hi > 0.0:
         return 1.0
     a, z = 0.0, 1.0
     th = f_lo / (f_lo - f_hi) if f_lo - f_hi > 0.0 else 1.0
     th = 0.0 if th < 0.0 else 1.0 if th > 1.0 else th
     for _ in range(ROOT_ITERATIONS):
-        val, der = dense_sum(k, y, par, o_w, lo, m, h, th, tab, o_b)
-        a, z = (th, z) if val > level else (a, th)
-        nt = th - (val - level) / der if der != 0.0 else -1.0
+        if exact:
+            val, der = dense_sum(k, y, par, o_w, lo, m, h, th, tab, o_b)
+            val -= level
+        else:
+            val = f_lo + th * (c0 + th * (c1 + th * (c2 + th * c3)))
+            der = c0 + th * (2.0 * c1 + th * (3.0 * c2 + th * 4.0 * c3))
+        a, z = (th, z) if val > 0.0 else (a, th)
+        nt = th - val / der if der != 0.0 else -1.0
         nt = nt if a < nt < z else 0.5 * (a + z)
         if abs(nt - th) <= ROOT_TOLERANCE:
             return nt
         th = nt
     return th
+
+
+def dense_point(
+    k: FloatArray, y: FloatArray, h: float, th: float, tab: FloatArray, i: int
+) -> tuple[float, float]:
+    """Category i at ``th`` of the step on the dense output (unclipped; u where its
+    non-combat losses are exact, :func:`dopri_step`) and its derivative in ``th``."""
+    u = du = 0.0
+    for j in range(tab.shape[0]):
+        p1, p2, p3, p4 = tab[j, COL_P], tab[j, COL_P + 1], tab[j, COL_P + 2], tab[j, COL_P + 3]
+        u += (((p4 * th + p3) * th + p2) * th + p1) * th * k[j, i]
+        du += (((4.0 * p4 * th + 3.0 * p3) * th + 2.0 * p2) * th + p1) * k[j, i]
+    return y[i] + h * u, h * du
 
 
 def dense_sum(
@@ -314,12 +328,8 @@ def dense_sum(
     """Weighted strength of lo..lo+m at ``th`` on the dense output (unclipped), d/d(th)."""
     val = der = 0.0
     for i in range(m):
-        u = du = 0.0
-        for j in range(tab.shape[0]):
-            p1, p2, p3, p4 = tab[j, COL_P], tab[j, COL_P + 1], tab[j, COL_P + 2], tab[j, COL_P + 3]
-            u += (((p4 * th + p3) * th + p2) * th + p1) * th * k[j, lo + i]
-            du += (((4.0 * p4 * th + 3.0 * p3) * th + 2.0 * p2) * th + p1) * k[j, lo + i]
-        u, du, b = y[lo + i] + h * u, h * du, par[o_b + lo + i]
+        u, du = dense_point(k, y, h, th, tab, lo + i)
+        b = par[o_b + lo + i]
         e = par[o_w + i] * (math.exp(-b * th * h) if b > 0.0 else 1.0)
         val, der = val + e * u, der + e * (du - b * h * u)
     return val, der
@@ -331,43 +341,10 @@ def dense_state(
 ) -> None:  # fmt: skip
     """The state at ``th`` of the step (dense output; y from dopri_step's u), clipped at 0."""
     for i in range(y.shape[0]):
-        acc = 0.0
-        for j in range(tab.shape[0]):
-            q = tab[j, COL_P + 3]
-            for c in range(2, -1, -1):
-                q = q * th + tab[j, COL_P + c]
-            acc += q * th * k[j, i]
-        v = y[i] + h * acc
+        v = dense_point(k, y, h, th, tab, i)[0]
         if par[o_b + i] > 0.0:
             v *= math.exp(-par[o_b + i] * th * h)
         out[i] = v if v > 0.0 else 0.0
-
-
-def locate(c0: float, c1: float, c2: float, c3: float, s0: float, level: float) -> float:
-    """Smallest theta in (0, 1] where s0 + c0 theta + c1 theta^2 + c2 theta^3 + c3 theta^4
-    falls to ``level``: Newton's method safeguarded by bisection on [0, 1] (1 if it never
-    gets there)."""
-    f_lo = s0 - level
-    f_hi = f_lo + c0 + c1 + c2 + c3
-    if f_hi > 0.0:
-        return 1.0
-    lo, hi = 0.0, 1.0
-    th = f_lo / (f_lo - f_hi) if f_lo - f_hi > 0.0 else 1.0
-    th = 0.0 if th < 0.0 else 1.0 if th > 1.0 else th
-    for _ in range(ROOT_ITERATIONS):
-        val = f_lo + th * (c0 + th * (c1 + th * (c2 + th * c3)))
-        der = c0 + th * (2.0 * c1 + th * (3.0 * c2 + th * 4.0 * c3))
-        if val > 0.0:
-            lo = th
-        else:
-            hi = th
-        nt = th - val / der if der != 0.0 else -1.0
-        if not (lo < nt < hi):
-            nt = 0.5 * (lo + hi)
-        if abs(nt - th) <= ROOT_TOLERANCE:
-            return nt
-        th = nt
-    return th
 
 
 def end_rule(

@@ -1,0 +1,134 @@
+"""numba plumbing that knows nothing of battles: a compiler for helper functions whose
+code is only linked into an entry point, one compiled variant per helper, and a memo of
+numba's typing of builtin calls during a compile.  Used by :mod:`.simulator.compiled`;
+numba is imported only when these are called.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+
+@functools.cache
+def link_only_compiler() -> Any:
+    """numba's compiler for the helpers, whose code is only linked into the entry points:
+    numba optimises and makes machine code of each library with every helper it calls
+    linked in (a helper three calls deep, four times).  Here a helper's library stays LLVM
+    IR after the function-level passes; the entry point's library is optimised once."""
+    from numba.core import codegen, compiler, compiler_machinery, typed_passes
+
+    class LinkOnlyLibrary(codegen.JITCodeLibrary):
+        def _optimize_final_module(self) -> None:
+            pass  # done once, in the library of the entry point that links this
+
+        def _finalize_final_module(self) -> None:
+            self._finalize_dynamic_globals()  # type: ignore[no-untyped-call]
+            self._verify_declare_only_symbols()  # type: ignore[no-untyped-call]
+            self._finalized = True  # no machine code: nothing calls this library's own
+
+        @property
+        def codegen(self) -> Any:
+            return _NoEnvCodegen(self._codegen)
+
+    @compiler_machinery.register_pass(mutates_CFG=True, analysis_only=False)  # type: ignore[no-untyped-call]
+    class LinkOnlyLowering(typed_passes.NativeLowering):
+        _name = "forceratio_link_only_lowering"
+
+        def run_pass(self, state: Any) -> bool:
+            gen = state.targetctx.codegen()
+            state.library = LinkOnlyLibrary(gen, state.func_id.func_qualname)  # type: ignore[no-untyped-call]
+            return bool(super().run_pass(state))  # type: ignore[no-untyped-call]
+
+    class LinkOnlyCompiler(compiler.CompilerBase):
+        def define_pipelines(self) -> list[Any]:
+            pm = compiler.DefaultPassBuilder.define_nopython_pipeline(self.state)  # type: ignore[no-untyped-call]
+            pm.passes = [
+                (LinkOnlyLowering if cls is typed_passes.NativeLowering else cls, desc)
+                for cls, desc in pm.passes
+            ]
+            pm.finalize()
+            return [pm]
+
+    return LinkOnlyCompiler
+
+
+class _NoEnvCodegen:
+    """numba's code generator, for a library without machine code of its own: there is no
+    environment pointer of its own to set (the helpers use none)."""
+
+    def __init__(self, codegen: Any) -> None:
+        self._codegen = codegen
+
+    def set_env(self, env_name: str, env: Any) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._codegen, name)
+
+
+def one_variant(dispatcher: Any) -> None:
+    """Compile a helper for the plain types of its arguments only: a constant argument
+    (``0``, ``True``) would otherwise get a variant of its own (numba types constants as
+    literals), and each variant costs a full compilation."""
+    from numba.core import types as nb_types
+
+    plain = dispatcher.get_call_template
+    unliteral: Callable[[Any], Any] = nb_types.unliteral
+
+    def call_template(args: tuple[Any, ...], kws: dict[str, Any]) -> Any:
+        return plain(tuple(unliteral(a) for a in args), kws)
+
+    dispatcher.get_call_template = call_template
+
+
+_memo: dict[Any, Any] = {}  # while an entry point compiles: types of builtin calls
+_flags: dict[int, tuple[Any, int]] = {}  # id of the compile flags: (flags, first id equal)
+_memo_on = False
+
+
+def memo_typing(dispatcher: Any) -> None:
+    """While the entry point compiles, remember the type of each call of a builtin (an
+    operator, a math function) by its argument types and compile flags: numba's type
+    inference resolves the same 120-odd some 2,800 times, each time trying every template
+    registered for the function (a fifth of the compile).  The memo lives for one compile."""
+    from numba.core.compiler_lock import global_compiler_lock
+    from numba.core.targetconfig import ConfigStack
+    from numba.core.types import functions
+
+    resolve = functions.BaseFunction.get_call_type
+    if not getattr(resolve, "forceratio_memo", False):
+
+        def get_call_type(self: Any, context: Any, args: Any, kws: Any) -> Any:
+            if not _memo_on:
+                return resolve(self, context, args, kws)
+            flags = ConfigStack.top_or_none()  # type: ignore[no-untyped-call]
+            if id(flags) not in _flags:  # (flags hash by their names, compare by values)
+                same = [fk for f, fk in _flags.values() if f == flags]
+                _flags[id(flags)] = flags, same[0] if same else id(flags)
+            key = (self, context, tuple(args), tuple(kws.items()), _flags[id(flags)][1])
+            try:
+                sig = _memo.get(key, _memo)
+            except TypeError:  # an unhashable argument type
+                return resolve(self, context, args, kws)
+            if sig is _memo:  # (resolved outside the except: no chained errors)
+                _memo[key] = sig = resolve(self, context, args, kws)
+            return sig
+
+        get_call_type.forceratio_memo = True  # type: ignore[attr-defined]
+        functions.BaseFunction.get_call_type = get_call_type  # type: ignore[method-assign]
+    compile_one = dispatcher.compile
+
+    def compile_memo(sig: Any) -> Any:
+        global _memo_on
+        with global_compiler_lock:
+            _memo_on = True
+            try:
+                return compile_one(sig)
+            finally:
+                _memo_on = False
+                _memo.clear()
+                _flags.clear()
+
+    dispatcher.compile = compile_memo
