@@ -7,8 +7,15 @@ from __future__ import annotations
 import ctypes
 import math
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,8 +93,7 @@ def run_sweep(
         _run_dask(spec, todo, bounds, scheduler, landed)
     elif workers == 1:
         _keep_freed_memory()  # this process evaluates the chunks (workers do it themselves)
-        for i, a, b in _jobs(todo, bounds):
-            landed(i, evaluate_chunk(spec, a, b))
+        _run_here(spec, todo, bounds, landed)
     else:
         _run_pool(spec, todo, bounds, workers, store.path, written)
     rows = sum(
@@ -96,6 +102,40 @@ def run_sweep(
         if i in done or i in todo
     )
     return SweepRun(store.path, len(bounds), len(todo), rows)
+
+
+def _run_here(
+    spec: SweepSpec,
+    todo: list[int],
+    bounds: list[tuple[int, int]],
+    landed: Callable[[int, pd.DataFrame], None],
+) -> None:
+    """Evaluate the chunks in this process, two at a time on threads when the engine runs
+    on several: the engine releases the GIL, so one chunk's engine keeps the cores busy
+    while the other's inputs, post-processing and Parquet part are made (alone, each of
+    those phases leaves cores idle).  Chunks land in order; each chunk's numbers are its
+    own, so the overlap cannot change them."""
+    from forceratio.simulator.compiled import threads
+
+    jobs = _jobs(todo, bounds)
+    if threads() == 1 or len(todo) < 2:  # nothing to overlap (or plain-Python kernels)
+        for i, a, b in jobs:
+            landed(i, evaluate_chunk(spec, a, b))
+        return
+    with ThreadPoolExecutor(2, thread_name_prefix="forceratio-chunk") as pool:
+        inflight: deque[tuple[int, Future[pd.DataFrame]]] = deque()
+        try:
+            for i, a, b in jobs:
+                inflight.append((i, pool.submit(evaluate_chunk, spec, a, b)))
+                if len(inflight) == 2:
+                    j, fut = inflight.popleft()
+                    landed(j, fut.result())
+            while inflight:
+                j, fut = inflight.popleft()
+                landed(j, fut.result())
+        finally:  # an error or an interruption: the chunk still queued does not start
+            for _, fut in inflight:
+                fut.cancel()
 
 
 def _keep_freed_memory() -> None:
