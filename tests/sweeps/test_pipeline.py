@@ -48,7 +48,7 @@ def test_overlapped_chunks_land_the_rows_of_one_at_a_time(
     monkeypatch.setenv("FORCERATIO_THREADS", "2")
     started: list[int] = []
     both = threading.Barrier(2, timeout=60)
-    plain = runner.evaluate_chunk
+    plain = runner.evaluate_chunk  # type: ignore[attr-defined]
 
     def watched(spec: SweepSpec, a: int, b: int) -> pd.DataFrame:
         started.append(a)
@@ -76,7 +76,7 @@ def test_a_failing_chunk_stops_the_overlap_and_resume_completes_it(
     s = _spec(400)
     monkeypatch.setenv("FORCERATIO_THREADS", "2")
     runner.run_sweep(s, tmp_path / "whole", chunk_size=100)
-    plain = runner.evaluate_chunk
+    plain = runner.evaluate_chunk  # type: ignore[attr-defined]
 
     def failing(spec: SweepSpec, a: int, b: int) -> pd.DataFrame:
         if a == 100:

@@ -118,7 +118,8 @@ def _run_here(
     from forceratio.simulator.compiled import threads
 
     jobs = _jobs(todo, bounds)
-    if threads() == 1 or len(todo) < 2:  # nothing to overlap (or plain-Python kernels)
+    if threads() == 1 or len(todo) < 2 or not _fit_twice(spec, bounds):
+        # nothing to overlap (or plain-Python kernels, or no memory for two chunks)
         for i, a, b in jobs:
             landed(i, evaluate_chunk(spec, a, b))
         return
@@ -136,6 +137,19 @@ def _run_here(
         finally:  # an error or an interruption: the chunk still queued does not start
             for _, fut in inflight:
                 fut.cancel()
+
+
+def _fit_twice(spec: SweepSpec, bounds: list[tuple[int, int]]) -> bool:
+    """Whether two of the largest chunks fit in memory at once (the command line checked
+    one)."""
+    from forceratio.limits import check_runs
+
+    runs = max(b - a for a, b in bounds) * max(spec.replications, 1)
+    try:
+        check_runs("--chunk-size", 2 * runs, "two chunks")
+    except InputError:
+        return False
+    return True
 
 
 def _keep_freed_memory() -> None:
