@@ -1,6 +1,6 @@
 """The first sweep's pipeline (issue 11, defect 7): chunks evaluated two at a time on
 threads land the same rows as one at a time, and the outcome-only operational outputs a
-sweep asks for (``split=False``) decide every run as the full ones do."""
+sweep asks for (``outcome_only``) decide every run as the full ones do."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def test_a_failing_chunk_stops_the_overlap_and_resume_completes_it(
 def test_outcome_only_decides_every_run_as_the_full_outputs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """``split=False`` leaves out a side's capture quadrature where its captured men cannot
+    """``outcome_only`` leaves out a side's capture quadrature where its captured men cannot
     reach the captured share; the winner, the deciding rule, the depth and the margin stay
     bit for bit those of the full outputs, whose captured men (the oracle) indeed stay
     below the share wherever the quadrature was left out."""
@@ -121,7 +121,7 @@ def test_outcome_only_decides_every_run_as_the_full_outputs(
 
     monkeypatch.setattr(operations, "_may_capture", spy)
     full = run(prep, samples=pts, calibration=rates, keys=np.arange(1500))
-    part = run(prep, samples=pts, calibration=rates, keys=np.arange(1500), split=False)
+    part = run(prep, samples=pts, calibration=rates, keys=np.arange(1500), outcome_only=True)
     assert full.operations is not None
     assert part.operations is not None
     assert skipped, "no block was left out: the test would not test the bound"

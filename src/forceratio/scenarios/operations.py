@@ -165,15 +165,17 @@ def operational(
     margin_winner: NDArray[np.object_],
     *,
     split: bool = True,
+    outcome_only: bool = False,
 ) -> Operational:
     """The operational outputs of one run of a scenario.  ``traj`` side -> (N, R, S, T, K);
     ``t_end``, ``end_code``, ``win_code`` (N, R, S); ``losses`` side -> (N, R, K);
     ``start_power``/``end_power`` side -> (N, R); ``men`` side -> (N, R) the men the
     side had (start and arrivals); ``margin_winner`` the attrition-margin winner.
-    ``split=False`` computes the outcome only: ``captured``, ``noncombat``, ``fire`` and
-    ``captured_men`` are left empty (a sweep reports none of them), and a side whose
-    captured men cannot reach the captured share in a block of runs (its capture rate
-    times its most men over the days, :func:`_may_capture`) is not integrated there.
+    ``split=False`` leaves ``captured``, ``noncombat`` and ``fire`` empty (a sixth of the
+    work); ``outcome_only`` computes only what the outcome rule reads (a sweep's rows):
+    no split, ``captured_men`` left empty too, and a side whose captured men cannot reach
+    the captured share in a block of runs (its capture rate times its most men over the
+    days, :func:`_may_capture`) is not integrated there.
 
     Every output of a sample depends on that sample's rows alone: the samples are taken
     :data:`BLOCK` at a time (a block's arrays on the fine grid stay in a core's cache)
@@ -191,7 +193,10 @@ def operational(
     }  # fmt: skip
     flows = {"USSR": b.engagement.red.flows, "Germany": b.engagement.blue.flows}
     flows = {sd: f if f is not None and f.active else None for sd, f in flows.items()}
-    common = (scn.attacker, days, b.knots if b.knots.ndim == 1 else None, flows, b.s, split)
+    common = (
+        scn.attacker, days, b.knots if b.knots.ndim == 1 else None, flows, b.s,
+        split and not outcome_only, outcome_only,
+    )  # fmt: skip
     bounds = [(lo, min(lo + BLOCK, n)) for lo in range(0, n, BLOCK)]
     nt = min(threads(), len(bounds))
     if nt <= 1:
@@ -244,7 +249,7 @@ def _joined(parts: list[Operational]) -> Operational:
 
 
 def _block(
-    common: tuple[str, FloatArray, FloatArray | None, dict[str, Flows | None], int, bool],
+    common: tuple[str, FloatArray, FloatArray | None, dict[str, Flows | None], int, bool, bool],
     x: dict[str, Any],
     lo: int,
     hi: int,
@@ -252,7 +257,7 @@ def _block(
     """The operational outputs of samples ``lo..hi-1`` (their inputs ``x``, cut by
     :func:`_cut`).  The quadratures run time-major, (T, runs): every step along the fine
     grid is then one pass over whole rows of runs."""
-    attacker, coarse, shared_knots, side_flows, s, split = common
+    attacker, coarse, shared_knots, side_flows, s, split, outcome_only = common
     traj = x["traj"]
     n, r, _, t0, k = traj["USSR"].shape
     par = x["par"]
@@ -297,7 +302,7 @@ def _block(
         by_day = None
         if f is not None:
             flows = _flows_rows(f, n, r, s, lo)
-            if split or _may_capture(flows.capture_rate, own[:, :, pk], days, threshold):
+            if not outcome_only or _may_capture(flows.capture_rate, own[:, :, pk], days, threshold):
                 # capture_share without its last pass: the rate is 0 where rho is inf
                 eps = capture_rate(
                     ratio(side), flows.capture_rate[None], flows.capture_ratio[None],
@@ -318,10 +323,11 @@ def _block(
             cap_men = by_day[..., 0] if s == 1 else by_day.sum(axis=3)  # (T, N, R)
             over = cap_men > threshold
             first_capture[side] = np.where(over.any(axis=0), days[np.argmax(over, axis=0)], np.inf)
-        if split:
+        if not outcome_only:
             cap_men_s[side] = (
                 np.zeros((n, r, s, t0)) if by_day is None else np.moveaxis(by_day[keep_t], 0, -1)
             )
+        if split:
             captured[side] = cap.reshape(n, r, s, k).sum(axis=2)
             noncombat[side] = nc.reshape(n, r, s, k).sum(axis=2)
             fire[side] = np.maximum(x["losses"][side] - captured[side] - noncombat[side], 0.0)

@@ -115,10 +115,10 @@ def _run_here(
     while the other's inputs, post-processing and Parquet part are made (alone, each of
     those phases leaves cores idle).  Chunks land in order; each chunk's numbers are its
     own, so the overlap cannot change them."""
-    from forceratio.simulator.compiled import threads
+    from forceratio.scenarios.run import engine_threads
 
     jobs = _jobs(todo, bounds)
-    if threads() == 1 or len(todo) < 2 or not _fit_twice(spec, bounds):
+    if engine_threads() == 1 or len(todo) < 2 or not _fit_twice(spec, bounds):
         # nothing to overlap (or plain-Python kernels, or no memory for two chunks)
         for i, a, b in jobs:
             landed(i, evaluate_chunk(spec, a, b))
