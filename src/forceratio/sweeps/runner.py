@@ -5,9 +5,9 @@ the only writer.  The numbers do not depend on how the chunks are run."""
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 import sys
-from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -113,8 +113,8 @@ def _run_here(
     """Evaluate the chunks in this process, two at a time on threads when the engine runs
     on several: the engine releases the GIL, so one chunk's engine keeps the cores busy
     while the other's inputs, post-processing and Parquet part are made (alone, each of
-    those phases leaves cores idle).  Chunks land in order; each chunk's numbers are its
-    own, so the overlap cannot change them."""
+    those phases leaves cores idle).  Chunks land as they finish (the store takes parts
+    in any order); each chunk's numbers are its own, so the overlap cannot change them."""
     from forceratio.scenarios.run import engine_threads
 
     jobs = _jobs(todo, bounds)
@@ -124,19 +124,38 @@ def _run_here(
             landed(i, evaluate_chunk(spec, a, b))
         return
     with ThreadPoolExecutor(2, thread_name_prefix="forceratio-chunk") as pool:
-        inflight: deque[tuple[int, Future[pd.DataFrame]]] = deque()
+        inflight: dict[Future[pd.DataFrame], int] = {}
         try:
-            for i, a, b in jobs:
-                inflight.append((i, pool.submit(evaluate_chunk, spec, a, b)))
-                if len(inflight) == 2:
-                    j, fut = inflight.popleft()
-                    landed(j, fut.result())
+            for i, a, b in itertools.islice(jobs, 2):
+                inflight[pool.submit(evaluate_chunk, spec, a, b)] = i
             while inflight:
-                j, fut = inflight.popleft()
-                landed(j, fut.result())
-        finally:  # an error or an interruption: the chunk still queued does not start
-            for _, fut in inflight:
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=inflight.__getitem__):
+                    i = inflight.pop(fut)
+                    try:
+                        df = fut.result()
+                    except Exception:
+                        _land_rest(inflight, landed)
+                        raise
+                    nxt = next(jobs, None)
+                    if nxt is not None:  # the next chunk's engine first, then this part
+                        inflight[pool.submit(evaluate_chunk, spec, nxt[1], nxt[2])] = nxt[0]
+                    landed(i, df)
+        finally:  # an error or an interruption: a chunk not started does not start
+            for fut in inflight:
                 fut.cancel()
+
+
+def _land_rest(
+    inflight: dict[Future[pd.DataFrame], int], landed: Callable[[int, pd.DataFrame], None]
+) -> None:
+    """After a chunk failed: the other chunk in flight still lands if it succeeds (its
+    work is done; the serial loop would have landed it before), then the failure is
+    reported."""
+    for fut, i in sorted(inflight.items(), key=lambda item: item[1]):
+        if not fut.cancel() and fut.exception() is None:
+            landed(i, fut.result())
+    inflight.clear()
 
 
 def _fit_twice(spec: SweepSpec, bounds: list[tuple[int, int]]) -> bool:
