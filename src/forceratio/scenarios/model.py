@@ -21,7 +21,8 @@ SIDES: tuple[str, ...] = ("USSR", "Germany")
 CATEGORIES = ("personnel", "guns_mortars", "tanks", "aircraft")
 Side = Literal["USSR", "Germany"]
 ROLES: tuple[str, ...] = ("attacker", "defender")
-Posture = Literal["attack", "hasty", "prepared", "fortified", "delay", "withdrawal", "unprepared"]
+ReadyPosture = Literal["attack", "hasty", "prepared", "fortified", "delay", "withdrawal"]
+Posture = ReadyPosture | Literal["unprepared"]
 SurpriseLevel = Literal["none", "minor", "substantial", "complete"]
 
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -178,18 +179,29 @@ class Surprise(_Strict):
     surprised_fire: FactorOrZero | None = None
 
 
+class PostureChange(_Strict):
+    """From ``day``, over one day, a side named here takes its new posture (not
+    ``unprepared``); ``note`` says where the date comes from.  Applied in order of day."""
+
+    day: Days
+    USSR: ReadyPosture | None = None
+    Germany: ReadyPosture | None = None
+    note: str = ""
+
+
 class PostureMods(_Strict):
     """Posture of each side; a defending side's fire is multiplied by its posture factor
     (modifiers table), ``attack`` by 1 and ``unprepared`` (in transit, no groupings) by
     ``unprepared_factor``, an ASSUMPTION (no published value was found).  An unprepared
     side stays so until day ``unprepared_until`` (unset: throughout), then over one day
-    takes ``ready_posture``."""
+    takes ``ready_posture``; ``changes`` change a side's posture at a date."""
 
     USSR: Posture = "attack"
     Germany: Posture = "attack"
     unprepared_factor: Annotated[float, Field(gt=0, le=2, allow_inf_nan=False)] = 0.7
     unprepared_until: Days | None = None
     ready_posture: Posture = "hasty"
+    changes: list[PostureChange] = Field(default_factory=list)
 
 
 class AirStrike(_Strict):
@@ -423,39 +435,9 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        if self.combat_power == "custom":
-            missing = [c for c in CATEGORIES if c not in self.weights]
-            if missing:
-                raise ValueError(f"custom combat power needs weights for {', '.join(missing)}")
-        names = [s.name for s in self.sectors]
-        if len(set(names)) != len(names):
-            raise ValueError("sector names must be unique")
-        for rec in self.records:
-            for s in rec.sectors or []:
-                if s not in names:
-                    raise ValueError(f"record {rec.label!r}: unknown sector {s!r}")
-        have = {(sec.name, side): c for sec in self.sectors for side, c in sec.mobile.items()}
-        for name, side in sorted(
-            have.keys() - {(n, s) for n in names for s in self.operations.capture.mobile_reference}
-        ):
-            raise ValueError(f"sector {name!r}: mobile.{side} needs a mobile_reference")
-        for key, tr in self.transfers.items():
-            for s in (tr.from_sector, tr.to):
-                if s not in names:
-                    raise ValueError(f"transfer {key!r}: unknown sector {s!r}")
-                if tr.mobile and (s, tr.side) not in have:
-                    raise ValueError(f"transfer {key!r}: mobile needs {s!r} to count {tr.side}")
-            if tr.mobile > have.get((tr.from_sector, tr.side), tr.mobile):
-                raise ValueError(f"transfer {key!r}: more mobile than {tr.from_sector!r} counts")
-        seen = set()
-        for key, pr in self.presence.items():
-            if key not in PRESENCE_KEYS:
-                raise ValueError(f"presence {key!r}: use one of {', '.join(PRESENCE_KEYS)}")
-            if pr.sector not in names:
-                raise ValueError(f"presence {key!r}: unknown sector {pr.sector!r}")
-            if (pr.side, pr.sector) in seen:
-                raise ValueError(f"presence {key!r}: {pr.side} in {pr.sector!r} twice")
-            seen.add((pr.side, pr.sector))
+        from forceratio.scenarios.consistency import check_consistent
+
+        check_consistent(self)
         return self
 
 

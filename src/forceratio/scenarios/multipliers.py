@@ -58,13 +58,15 @@ def fire_multipliers(
     until = par.get("modifiers.posture.unprepared_until", np.full(n, np.inf))
     until = np.where(until < scn.duration_days, until, np.inf)
     changes = np.isfinite(until)
+    dated = sorted((c for c in pos.changes if c.day < scn.duration_days), key=lambda c: c.day)
     corners = np.stack(
         [
             np.zeros(n),
             np.where(decay > 0, decay, np.nan),
             np.where(changes, until, np.nan),
             np.where(changes, until + 1.0, np.nan),
-        ],
+        ]
+        + [np.full(n, c.day + e) for c in dated for e in (0.0, 1.0)],
         axis=1,
     )
     knots = _knots(corners)
@@ -84,6 +86,10 @@ def fire_multipliers(
         pf = np.broadcast_to(factor(posture)[:, None], t.shape)
         if posture == "unprepared":
             pf = pf + (factor(pos.ready_posture)[:, None] - pf) * ready
+        for c in dated:  # the dated changes, each over one day from its day
+            new = getattr(c, side)
+            if new is not None:
+                pf = pf + (factor(new)[:, None] - pf) * np.clip(t - c.day, 0.0, 1.0)
         value = par[f"modifiers.quality.{side}"][:, None] * pf
         if mods.air_strike.by == side:
             value = value * par["modifiers.air_strike.superiority_factor"][:, None]

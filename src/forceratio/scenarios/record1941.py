@@ -65,7 +65,9 @@ EXTRA: tuple[tuple[str, int | None, float | None, str, str, str, str, str], ...]
      "depth", "", "depth", ""),
     ("barbarossa-22june", 2, 15, "Lvov-Chernovtsy strategic defensive operation", "depth", "",
      "depth", ""),
-    ("smolensk-1941", 0, None, "Smolensk strategic defensive operation", "prisoners", "USSR",
+    # the German count of 300,000 was made when the pocket's resistance ended, 5 August
+    # (day 27; operations_1941 row note): the model's captured to that day, not to 10 September
+    ("smolensk-1941", 0, 27, "Smolensk strategic defensive operation", "prisoners", "USSR",
      "prisoners", ""),
     ("smolensk-1941", 0, None, "Smolensk strategic defensive operation", "tanks_lost", "USSR",
      "tanks", ""),

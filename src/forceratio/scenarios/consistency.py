@@ -1,0 +1,49 @@
+"""Whole-scenario checks that cross fields (sectors named by records, transfers and
+presence; mobile counts and their reference), run when a scenario file is validated
+(:class:`forceratio.scenarios.model.Scenario`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS
+
+if TYPE_CHECKING:
+    from forceratio.scenarios.model import Scenario
+
+
+def check_consistent(scn: Scenario) -> None:
+    """Raise ValueError naming the first inconsistency of ``scn``."""
+    if scn.combat_power == "custom":
+        missing = [c for c in CATEGORIES if c not in scn.weights]
+        if missing:
+            raise ValueError(f"custom combat power needs weights for {', '.join(missing)}")
+    names = [s.name for s in scn.sectors]
+    if len(set(names)) != len(names):
+        raise ValueError("sector names must be unique")
+    for rec in scn.records:
+        for s in rec.sectors or []:
+            if s not in names:
+                raise ValueError(f"record {rec.label!r}: unknown sector {s!r}")
+    have = {(sec.name, side): c for sec in scn.sectors for side, c in sec.mobile.items()}
+    for name, side in sorted(
+        have.keys() - {(n, s) for n in names for s in scn.operations.capture.mobile_reference}
+    ):
+        raise ValueError(f"sector {name!r}: mobile.{side} needs a mobile_reference")
+    for key, tr in scn.transfers.items():
+        for s in (tr.from_sector, tr.to):
+            if s not in names:
+                raise ValueError(f"transfer {key!r}: unknown sector {s!r}")
+            if tr.mobile and (s, tr.side) not in have:
+                raise ValueError(f"transfer {key!r}: mobile needs {s!r} to count {tr.side}")
+        if tr.mobile > have.get((tr.from_sector, tr.side), tr.mobile):
+            raise ValueError(f"transfer {key!r}: more mobile than {tr.from_sector!r} counts")
+    seen = set()
+    for key, pr in scn.presence.items():
+        if key not in PRESENCE_KEYS:
+            raise ValueError(f"presence {key!r}: use one of {', '.join(PRESENCE_KEYS)}")
+        if pr.sector not in names:
+            raise ValueError(f"presence {key!r}: unknown sector {pr.sector!r}")
+        if (pr.side, pr.sector) in seen:
+            raise ValueError(f"presence {key!r}: {pr.side} in {pr.sector!r} twice")
+        seen.add((pr.side, pr.sector))
