@@ -67,7 +67,8 @@ class Operational:
     the end; ``winner`` and ``decided_by`` (one of :data:`RULES`) under the outcome rule;
     ``margin`` (N, R): the
     attacker's surviving share of combat power minus the defender's; ``captured_men`` side
-    -> (N, R, S, T) men captured by each recorded day and ``depth_by_day`` (N, R, S, T)."""
+    -> (N, R, S, T) men captured by each recorded day (empty when not asked for) and
+    ``depth_by_day`` (N, R, S, T)."""
 
     captured: dict[str, FloatArray]
     noncombat: dict[str, FloatArray]
@@ -80,39 +81,49 @@ class Operational:
     depth_by_day: FloatArray
 
 
-def _multiplier_at(knots: FloatArray, values: FloatArray, times: FloatArray) -> FloatArray:
+def _multiplier_at(
+    knots: FloatArray, values: FloatArray, times: FloatArray, *, time_major: bool = False
+) -> FloatArray:
     """The piecewise-linear fire multipliers (..., N, M) with knots (M,) or (N, M)
-    (increasing) at ``times``, shape (..., N, T) (held at their end values outside)."""
+    (increasing) at ``times``, shape (..., N, T) (held at their end values outside), or
+    (..., T, N) with ``time_major``."""
     kn = np.atleast_2d(knots)
-    out = np.repeat(values[..., :1], times.size, axis=-1)
-    ramp = np.empty((kn.shape[0], times.size))
+    out = np.repeat(values[..., None, :, 0], times.size, axis=-2)  # (..., T, N)
+    ramp = np.empty((times.size, kn.shape[0]))
     rise = np.empty(out.shape)
     for j in range(kn.shape[1] - 1):  # each segment adds its rise, clipped to [0, 1] of it
-        lo, hi = kn[:, j : j + 1], kn[:, j + 1 : j + 2]
-        np.subtract(times, lo, out=ramp)
+        lo, hi = kn[:, j], kn[:, j + 1]
+        np.subtract(times[:, None], lo, out=ramp)
         np.clip(np.divide(ramp, hi - lo, out=ramp), 0.0, 1.0, out=ramp)
-        out += np.multiply(values[..., j + 1 : j + 2] - values[..., j : j + 1], ramp, out=rise)
-    return out
+        out += np.multiply((values[..., j + 1] - values[..., j])[..., None, :], ramp, out=rise)
+    return out if time_major else np.swapaxes(out, -1, -2)
 
 
 def refine(days: FloatArray, factor: int) -> tuple[FloatArray, Callable[..., FloatArray] | None]:
     """``factor`` equal sub-intervals in each interval of ``days``: the fine grid, and
     ``to_fine(a)``, ``a`` (..., T0) at ``days`` linearly interpolated to it (``None`` when
-    the grid is not refined); ``to_fine(f, back=True)`` is its transpose, weights (..., T)
-    on the fine grid summed back onto ``days`` (no matrix product: BLAS threads would
-    compete with the engine's)."""
+    the grid is not refined); ``to_fine(a, time_major=True)`` does the same along the first
+    axis of ``a`` (T0, ...), the layout the quadratures use (whole rows of samples at a
+    time); ``to_fine(f, back=True)`` is its transpose, weights (..., T) on the fine grid
+    summed back onto ``days`` (no matrix product: BLAS threads would compete with the
+    engine's)."""
     if days.size < 2 or factor <= 1:
         return days, None
     frac = np.arange(factor) / factor
     fine = np.append(days[:-1, None] + np.diff(days)[:, None] * frac, days[-1])
 
-    def to_fine(a: FloatArray, back: bool = False) -> FloatArray:
-        if not back:  # each interval's start and end, weighted by the sub-interval's place
-            out = np.empty((*a.shape[:-1], fine.size))
-            inner = out[..., :-1].reshape(*a.shape[:-1], days.size - 1, factor)
-            np.multiply(a[..., :-1, None], 1.0 - frac, out=inner)
-            inner += a[..., 1:, None] * frac
-            out[..., -1] = a[..., -1]
+    def to_fine(a: FloatArray, back: bool = False, time_major: bool = False) -> FloatArray:
+        if not back:
+            if not time_major:
+                return np.moveaxis(to_fine(np.moveaxis(a, -1, 0), time_major=True), 0, -1)
+            # each interval's start and end, weighted by the sub-interval's place
+            out = np.empty((fine.size, *a.shape[1:]))
+            inner = out[:-1].reshape(days.size - 1, factor, *a.shape[1:])
+            tmp = np.empty(a[1:].shape)
+            for j in range(factor):
+                np.multiply(a[:-1], 1.0 - frac[j], out=inner[:, j])
+                inner[:, j] += np.multiply(a[1:], frac[j], out=tmp)
+            out[-1] = a[-1]
             return out
         f = a[..., :-1].reshape(*a.shape[:-1], days.size - 1, factor)
         out = np.zeros((*a.shape[:-1], days.size))
@@ -154,13 +165,17 @@ def operational(
     margin_winner: NDArray[np.object_],
     *,
     split: bool = True,
+    outcome_only: bool = False,
 ) -> Operational:
     """The operational outputs of one run of a scenario.  ``traj`` side -> (N, R, S, T, K);
     ``t_end``, ``end_code``, ``win_code`` (N, R, S); ``losses`` side -> (N, R, K);
     ``start_power``/``end_power`` side -> (N, R); ``men`` side -> (N, R) the men the
     side had (start and arrivals); ``margin_winner`` the attrition-margin winner.
-    ``split=False`` leaves ``captured``, ``noncombat`` and ``fire`` empty (a sweep reports
-    none of them: a sixth of the work).
+    ``split=False`` leaves ``captured``, ``noncombat`` and ``fire`` empty (a sixth of the
+    work); ``outcome_only`` computes only what the outcome rule reads (a sweep's rows):
+    no split, ``captured_men`` left empty too, and a side whose captured men cannot reach
+    the captured share in a block of runs (its capture rate times its most men over the
+    days, :func:`_may_capture`) is not integrated there.
 
     Every output of a sample depends on that sample's rows alone: the samples are taken
     :data:`BLOCK` at a time (a block's arrays on the fine grid stay in a core's cache)
@@ -178,7 +193,10 @@ def operational(
     }  # fmt: skip
     flows = {"USSR": b.engagement.red.flows, "Germany": b.engagement.blue.flows}
     flows = {sd: f if f is not None and f.active else None for sd, f in flows.items()}
-    common = (scn.attacker, days, b.knots if b.knots.ndim == 1 else None, flows, b.s, split)
+    common = (
+        scn.attacker, days, b.knots if b.knots.ndim == 1 else None, flows, b.s,
+        split and not outcome_only, outcome_only,
+    )  # fmt: skip
     bounds = [(lo, min(lo + BLOCK, n)) for lo in range(0, n, BLOCK)]
     nt = min(threads(), len(bounds))
     if nt <= 1:
@@ -197,6 +215,18 @@ _PAR = (
     "operations.advance.exponent",
     "operations.advance.cap",
 )
+
+
+def _may_capture(
+    rate: FloatArray, men: FloatArray, days: FloatArray, threshold: FloatArray
+) -> bool:
+    """Whether a side's captured men could pass ``threshold`` (N, R) in some run of a
+    block: its rows' capture rate is at most ``rate`` (N*R*S,) a day, of at most the
+    most men ``men`` (N*R*S, T0) it had on a recorded day, over at most the recorded days
+    (with a margin far above the quadrature's rounding)."""
+    n, r = threshold.shape
+    most = rate * np.abs(men).max(axis=1) * ((days[-1] - days[0]) * (1.0 + 1e-9))
+    return bool(np.any(most.reshape(n, r, -1).sum(axis=2) >= threshold))
 
 
 def _cut(a: Any, lo: int, hi: int) -> Any:
@@ -219,31 +249,37 @@ def _joined(parts: list[Operational]) -> Operational:
 
 
 def _block(
-    common: tuple[str, FloatArray, FloatArray | None, dict[str, Flows | None], int, bool],
+    common: tuple[str, FloatArray, FloatArray | None, dict[str, Flows | None], int, bool, bool],
     x: dict[str, Any],
     lo: int,
     hi: int,
 ) -> Operational:
     """The operational outputs of samples ``lo..hi-1`` (their inputs ``x``, cut by
-    :func:`_cut`)."""
-    attacker, coarse, shared_knots, side_flows, s, split = common
+    :func:`_cut`).  The quadratures run time-major, (T, runs): every step along the fine
+    grid is then one pass over whole rows of runs."""
+    attacker, coarse, shared_knots, side_flows, s, split, outcome_only = common
     traj = x["traj"]
     n, r, _, t0, k = traj["USSR"].shape
     par = x["par"]
     days, to_fine = refine(coarse, REFINE)
-    fine = to_fine or (lambda a, back=False: a)
+
+    def fine(a: FloatArray) -> FloatArray:
+        """(T0, ...) at the recorded days -> (T, ...) on the fine grid."""
+        return a if to_fine is None else to_fine(a, time_major=True)
+
     keep_t = np.arange(t0) * (days.size - 1) // max(t0 - 1, 1)
     t = days.size
     m = n * r * s
     te = x["t_end"].reshape(m)
-    eff: dict[str, FloatArray] = {}
     knots = shared_knots if shared_knots is not None else x["knots"]
-    mult = _multiplier_at(knots, np.swapaxes(x["values"], 0, 1), days)
-    span = spans(days, te)
-    w = trapezoid_weights(span) if split else None
+    mult = _multiplier_at(knots, np.swapaxes(x["values"], 0, 1), days, time_major=True)
+    span = spans(days, te)  # (T - 1, M)
+    half = span * 0.5  # of every quadrature below
+    w = trapezoid_weights(span.T) if split else None
+    eff: dict[str, FloatArray] = {}  # side -> (T, M) effective strength
     for i, side in enumerate(SIDES):
-        power = fine(np.einsum("nrstk,nk->nrst", traj[side], x["weights"]))
-        eff[side] = (power * mult[i][:, None, None, :]).reshape(m, t)
+        power = np.einsum("nrstk,nk->nrst", traj[side], x["weights"]).reshape(m, t0)
+        eff[side] = (fine(power.T).reshape(t, n, r * s) * mult[i][:, :, None]).reshape(t, m)
     defender = "Germany" if attacker == "USSR" else "USSR"
     other = {"USSR": "Germany", "Germany": "USSR"}
     rho: dict[str, FloatArray] = {}
@@ -262,38 +298,46 @@ def _block(
     for side in SIDES:
         f = side_flows[side]
         own = traj[side].reshape(m, t0, k)
+        threshold = par["operations.outcome.captured_share"][:, None] * x["men"][side]  # (N, R)
+        by_day = None
         if f is not None:
             flows = _flows_rows(f, n, r, s, lo)
-            # capture_share without its last pass: the rate is 0 where rho is inf
-            eps = capture_rate(
-                ratio(side), flows.capture_rate[:, None], flows.capture_ratio[:, None],
-                flows.capture_width[:, None],
-            )  # fmt: skip
-            if split:
-                cap, nc = split_losses(
-                    days, te, own, eff[side], eff[other[side]], flows, project=to_fine, eps=eps,
-                    w=w,
+            if not outcome_only or _may_capture(flows.capture_rate, own[:, :, pk], days, threshold):
+                # capture_share without its last pass: the rate is 0 where rho is inf
+                eps = capture_rate(
+                    ratio(side), flows.capture_rate[None], flows.capture_ratio[None],
+                    flows.capture_width[None],
                 )  # fmt: skip
-            by_day = cumulative(eps * fine(own[:, :, pk]), span).reshape(n, r, s, t)
-        else:  # no flow: nothing captured or lost without combat (and nothing to sum)
+                if split:
+                    cap, nc = split_losses(
+                        days, te, own, eff[side].T, eff[other[side]].T, flows,
+                        project=to_fine, eps=eps.T, w=w,
+                    )  # fmt: skip
+                by_day = cumulative(eps * fine(own[:, :, pk].T), span, half)
+                by_day = by_day.reshape(t, n, r, s)
+        elif split:  # no flow: nothing captured or lost without combat (and nothing to sum)
             cap = nc = np.zeros((m, k))
-            by_day = np.zeros((n, r, s, t))
-        cap_men_s[side] = by_day[..., keep_t]
-        cap_men = by_day[:, :, 0] if s == 1 else by_day.sum(axis=2)  # (N, R, T)
-        share = par["operations.outcome.captured_share"][:, None, None]
-        over = cap_men > share * x["men"][side][:, :, None]
-        first_capture[side] = np.where(over.any(axis=2), days[np.argmax(over, axis=2)], np.inf)
+        if by_day is None:  # nothing captured, or (outcome only) never enough to decide
+            first_capture[side] = np.full((n, r), np.inf)
+        else:
+            cap_men = by_day[..., 0] if s == 1 else by_day.sum(axis=3)  # (T, N, R)
+            over = cap_men > threshold
+            first_capture[side] = np.where(over.any(axis=0), days[np.argmax(over, axis=0)], np.inf)
+        if not outcome_only:
+            cap_men_s[side] = (
+                np.zeros((n, r, s, t0)) if by_day is None else np.moveaxis(by_day[keep_t], 0, -1)
+            )
         if split:
             captured[side] = cap.reshape(n, r, s, k).sum(axis=2)
             noncombat[side] = nc.reshape(n, r, s, k).sum(axis=2)
             fire[side] = np.maximum(x["losses"][side] - captured[side] - noncombat[side], 0.0)
     rep = np.repeat(np.arange(n), r * s)
-    law = [par[f"operations.advance.{p}"][rep][:, None] for p in ("scale", "exponent", "cap")]
+    law = [par[f"operations.advance.{p}"][rep][None] for p in ("scale", "exponent", "cap")]
     speed = advance_rate(ratio(defender), *law)  # depth() on the defender's ratio, at hand
-    dx = cumulative(speed, span).reshape(n, r, s, t)
-    over_depth: NDArray[np.bool_] = dx > par["operations.outcome.depth_km"][:, None, None, None]
-    beyond = np.any(over_depth, axis=2)
-    t_depth = np.where(np.any(beyond, axis=2), days[np.argmax(beyond, axis=2)], np.inf)
+    dx = cumulative(speed, span, half).reshape(t, n, r, s)
+    over_depth: NDArray[np.bool_] = dx > par["operations.outcome.depth_km"][:, None, None]
+    beyond = np.any(over_depth, axis=3)
+    t_depth = np.where(np.any(beyond, axis=0), days[np.argmax(beyond, axis=0)], np.inf)
     # the engine's end rule, per sector: the earliest sector decided by a break or an
     # annihilation (its loser; both when drawn)
     t_end, win_code = x["t_end"], x["win_code"]
@@ -322,6 +366,6 @@ def _block(
             sd: np.where(start_power[sd] > 0, end_power[sd] / start_power[sd], 0.0) for sd in SIDES
         }
     return Operational(
-        captured, noncombat, fire, dx[:, :, :, -1], winner.astype(object), decided_by,
-        keep[attacker] - keep[defender], cap_men_s, dx[..., keep_t],
+        captured, noncombat, fire, dx[-1], winner.astype(object), decided_by,
+        keep[attacker] - keep[defender], cap_men_s, np.moveaxis(dx[keep_t], 0, -1),
     )  # fmt: skip

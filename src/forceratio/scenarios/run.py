@@ -99,6 +99,7 @@ def run(
     operational: bool | None = None,
     rtol: float = 1e-7,
     split: bool = True,
+    outcome_only: bool = False,
 ) -> Outcome:
     """Run every sample (deterministic, or ``replications`` stochastic runs each).
     ``times`` adds days at which the trajectories are recorded (``Outcome.result``);
@@ -106,7 +107,9 @@ def run(
     depend on the chunk size); ``rtol`` is the integrator's relative tolerance (a fit's
     finite differences want a tighter one than the default); ``split=False`` skips the
     split of the losses into fire, captured and non-combat (``operations.captured``,
-    ``noncombat``, ``fire`` left empty; the outcome rule does not need it)."""
+    ``noncombat``, ``fire`` left empty; the outcome rule does not need it);
+    ``outcome_only`` computes of the operational outputs only what the outcome rule reads
+    (:func:`.operations.operational`)."""
     scn = prep.scenario
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s
@@ -215,7 +218,7 @@ def run(
             scn, b, np.asarray(days), traj, t_end, end_code, win_code, out_loss,
             start, power_end,
             {sd: out_initial[sd][..., pk] + out_arr[sd][..., pk] for sd in SIDES}, winner,
-            split=split,
+            split=split, outcome_only=outcome_only,
         )  # fmt: skip
     return Outcome(
         prep,
@@ -235,6 +238,14 @@ def run(
         res,
         ops,
     )
+
+
+def engine_threads() -> int:
+    """The threads one batch of runs is computed on (the engine's and the operational
+    outputs'; :func:`~forceratio.simulator.compiled.threads`)."""
+    from forceratio.simulator.compiled import threads
+
+    return threads()
 
 
 def _describe(end_code: int, winner_code: int) -> str:

@@ -65,14 +65,9 @@ class Flows:
 
 
 def make_flows(
-    n: int,
-    k: int,
-    *,
-    capture_rate: ArrayLike = 0.0,
-    capture_ratio: ArrayLike = 1.0,
-    capture_width: ArrayLike = 0.0,
-    noncombat: ArrayLike = 0.0,
-) -> Flows:
+    n: int, k: int, *, capture_rate: ArrayLike = 0.0, capture_ratio: ArrayLike = 1.0,
+    capture_width: ArrayLike = 0.0, noncombat: ArrayLike = 0.0,
+) -> Flows:  # fmt: skip
     """Broadcast and check one side's flows to ``n`` runs of ``k`` categories."""
     ratio = _per_run("capture_ratio", capture_ratio, n)
     if np.any(ratio <= 0):
@@ -80,12 +75,8 @@ def make_flows(
     nc = np.broadcast_to(np.asarray(noncombat, dtype=float), (n, k)).astype(float)
     if not np.all(np.isfinite(nc)) or np.any(nc < 0):
         raise InputError("noncombat", "must be finite and >= 0")
-    return Flows(
-        _per_run("capture_rate", capture_rate, n),
-        ratio,
-        _per_run("capture_width", capture_width, n),
-        nc,
-    )
+    rate = _per_run("capture_rate", capture_rate, n)
+    return Flows(rate, ratio, _per_run("capture_width", capture_width, n), nc)
 
 
 def capture_rate(rho: FloatArray, c: FloatArray, star: FloatArray, width: FloatArray) -> FloatArray:
@@ -93,28 +84,38 @@ def capture_rate(rho: FloatArray, c: FloatArray, star: FloatArray, width: FloatA
     ``c / (1 + exp(-(ln rho - ln star) / width))`` = ``c / (1 + (star / rho)**(1 / width))``,
     a step at ``star`` when width is 0."""
     smooth = width > 0
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        out = c / (1.0 + np.power(star / rho, 1.0 / np.where(smooth, width, 1.0)))
+    out = np.empty(np.broadcast_shapes(*(np.shape(a) for a in (rho, c, star, width))))
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # in place
+        np.divide(star, rho, out=out)
+        np.power(out, 1.0 / np.where(smooth, width, 1.0), out=out)
+        np.divide(c, np.add(1.0, out, out=out), out=out)
         if not np.all(smooth):  # steps too (a pass over the batch fewer when not)
             out = np.where(smooth, out, np.where(rho >= star, c, 0.0))
-    return np.asarray(np.where(np.isfinite(rho) & (rho > 0), out, 0.0), dtype=float)
+    np.copyto(out, 0.0, where=~((rho > 0) & (rho < np.inf)))  # 0 where rho is 0, inf or nan
+    return out
 
 
 def spans(times: FloatArray, t_end: FloatArray) -> FloatArray:
-    """(N, T - 1) lengths of the intervals of ``times``, cut at each run's end."""
-    return np.clip(np.minimum(times[None, 1:], t_end[:, None]) - times[None, :-1], 0.0, None)
+    """(T - 1, N) lengths of the intervals of ``times``, cut at each run's end (time-major,
+    as :func:`cumulative` runs)."""
+    return np.clip(np.minimum(times[1:, None], t_end) - times[:-1, None], 0.0, None)
 
 
-def cumulative(f: FloatArray, span: FloatArray) -> FloatArray:
-    """Integral from the first recorded time to each of f (N, T), by the trapezoid rule
-    over the intervals ``span`` (:func:`spans`)."""
-    out = np.zeros_like(f, dtype=float)
-    np.cumsum(span * 0.5 * (f[:, :-1] + f[:, 1:]), axis=1, out=out[:, 1:])
+def cumulative(f: FloatArray, span: FloatArray, half: FloatArray | None = None) -> FloatArray:
+    """Integral from the first recorded time to each of f (T, ...), by the trapezoid rule
+    over the intervals ``span`` (:func:`spans`; ``half`` its half if at hand), a row of
+    runs at a time (the order np.cumsum adds in, faster along the first axis)."""
+    out = np.empty_like(f, dtype=float)
+    step = (span * 0.5 if half is None else half) * (f[:-1] + f[1:])
+    out[0] = 0.0
+    for i in range(step.shape[0]):
+        np.add(out[i], step[i], out=out[i + 1])
     return out
 
 
 def trapezoid_weights(span: FloatArray) -> FloatArray:
-    """(N, T) weights w with ``(w * f).sum(axis=1)`` the last of :func:`cumulative`."""
+    """(N, T) weights w with ``(w * f).sum(axis=1)`` the last of :func:`cumulative` of f.T;
+    ``span`` (N, T - 1)."""
     w = np.zeros((span.shape[0], span.shape[1] + 1))
     w[:, :-1] = 0.5 * span
     w[:, 1:] += 0.5 * span
@@ -151,7 +152,7 @@ def split_losses(
     back=True)`` sums weights f (..., T) back onto them: (N, T) work, not (N, T, K));
     ``own_power``/``enemy_power`` (N, T): the effective strengths the capture switch
     compares (:func:`capture_share`; ``eps``); ``w``: :func:`trapezoid_weights`."""
-    w = trapezoid_weights(spans(times, t_end)) if w is None else w
+    w = trapezoid_weights(spans(times, t_end).T) if w is None else w
     if eps is None:
         eps = capture_share(own_power, enemy_power, flows)
     both = np.stack([w * eps, w])
@@ -166,28 +167,24 @@ def advance_rate(
 ) -> FloatArray:
     """Dupuy's opposed advance rate as a power law, km/day: ``scale * rho**exponent`` for
     an attacker-to-defender combat-power ratio rho >= 1, 0 below, at most ``cap``."""
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        v = scale * np.power(np.maximum(rho, 1e-300), exponent)
-    return np.asarray(np.where(rho >= 1.0, np.minimum(v, cap), 0.0), dtype=float)
+    v = np.empty(np.broadcast_shapes(*(np.shape(a) for a in (rho, scale, exponent, cap))))
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # in place
+        np.power(np.maximum(rho, 1e-300, out=v), exponent, out=v)
+        np.minimum(np.multiply(scale, v, out=v), cap, out=v)
+    np.copyto(v, 0.0, where=~(np.asarray(rho) >= 1.0))
+    return v
 
 
 def depth(
-    times: FloatArray,
-    t_end: FloatArray,
-    attacker_power: FloatArray,
-    defender_power: FloatArray,
-    scale: FloatArray,
-    exponent: FloatArray,
-    cap: FloatArray,
-    *,
-    running: bool = False,
-    span: FloatArray | None = None,
-) -> FloatArray:
+    times: FloatArray, t_end: FloatArray, attacker_power: FloatArray,
+    defender_power: FloatArray, scale: FloatArray, exponent: FloatArray, cap: FloatArray,
+    *, running: bool = False, span: FloatArray | None = None,
+) -> FloatArray:  # fmt: skip
     """Depth of the attacker's advance (km) by each run's end, shape (N,) (or (N, T) by
     each of ``times`` with ``running``): the advance rate at the recorded combat-power
     ratio (N, T), integrated by the trapezoid rule (``span``: :func:`spans`)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         rho = np.where(defender_power > 0, attacker_power / defender_power, np.inf)
-    v = advance_rate(rho, scale[:, None], exponent[:, None], cap[:, None])
-    x = cumulative(v, spans(times, t_end) if span is None else span)
+    v = advance_rate(rho.T, scale, exponent, cap)
+    x = cumulative(v, spans(times, t_end) if span is None else span).T
     return x if running else x[:, -1]

@@ -201,6 +201,7 @@ def evaluate(
         keys=np.arange(start, stop),
         operational=True if spec.posterior is not None else None,
         split=False,  # no fire/captured/non-combat column in a sweep's rows
+        outcome_only=True,  # nor any other operational output than the outcome
     )
     return out, pts
 

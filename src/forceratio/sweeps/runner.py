@@ -5,10 +5,17 @@ the only writer.  The numbers do not depend on how the chunks are run."""
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,8 +93,7 @@ def run_sweep(
         _run_dask(spec, todo, bounds, scheduler, landed)
     elif workers == 1:
         _keep_freed_memory()  # this process evaluates the chunks (workers do it themselves)
-        for i, a, b in _jobs(todo, bounds):
-            landed(i, evaluate_chunk(spec, a, b))
+        _run_here(spec, todo, bounds, landed)
     else:
         _run_pool(spec, todo, bounds, workers, store.path, written)
     rows = sum(
@@ -96,6 +102,73 @@ def run_sweep(
         if i in done or i in todo
     )
     return SweepRun(store.path, len(bounds), len(todo), rows)
+
+
+def _run_here(
+    spec: SweepSpec,
+    todo: list[int],
+    bounds: list[tuple[int, int]],
+    landed: Callable[[int, pd.DataFrame], None],
+) -> None:
+    """Evaluate the chunks in this process, two at a time on threads when the engine runs
+    on several: the engine releases the GIL, so one chunk's engine keeps the cores busy
+    while the other's inputs, post-processing and Parquet part are made (alone, each of
+    those phases leaves cores idle).  Chunks land as they finish (the store takes parts
+    in any order); each chunk's numbers are its own, so the overlap cannot change them."""
+    from forceratio.scenarios.run import engine_threads
+
+    jobs = _jobs(todo, bounds)
+    if engine_threads() == 1 or len(todo) < 2 or not _fit_twice(spec, bounds):
+        # nothing to overlap (or plain-Python kernels, or no memory for two chunks)
+        for i, a, b in jobs:
+            landed(i, evaluate_chunk(spec, a, b))
+        return
+    with ThreadPoolExecutor(2, thread_name_prefix="forceratio-chunk") as pool:
+        inflight: dict[Future[pd.DataFrame], int] = {}
+        try:
+            for i, a, b in itertools.islice(jobs, 2):
+                inflight[pool.submit(evaluate_chunk, spec, a, b)] = i
+            while inflight:
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=inflight.__getitem__):
+                    i = inflight.pop(fut)
+                    try:
+                        df = fut.result()
+                    except Exception:
+                        _land_rest(inflight, landed)
+                        raise
+                    nxt = next(jobs, None)
+                    if nxt is not None:  # the next chunk's engine first, then this part
+                        inflight[pool.submit(evaluate_chunk, spec, nxt[1], nxt[2])] = nxt[0]
+                    landed(i, df)
+        finally:  # an error or an interruption: a chunk not started does not start
+            for fut in inflight:
+                fut.cancel()
+
+
+def _land_rest(
+    inflight: dict[Future[pd.DataFrame], int], landed: Callable[[int, pd.DataFrame], None]
+) -> None:
+    """After a chunk failed: the other chunk in flight still lands if it succeeds (its
+    work is done; the serial loop would have landed it before), then the failure is
+    reported."""
+    for fut, i in sorted(inflight.items(), key=lambda item: item[1]):
+        if not fut.cancel() and fut.exception() is None:
+            landed(i, fut.result())
+    inflight.clear()
+
+
+def _fit_twice(spec: SweepSpec, bounds: list[tuple[int, int]]) -> bool:
+    """Whether two of the largest chunks fit in memory at once (the command line checked
+    one)."""
+    from forceratio.limits import check_runs
+
+    runs = max(b - a for a, b in bounds) * max(spec.replications, 1)
+    try:
+        check_runs("--chunk-size", 2 * runs, "two chunks")
+    except InputError:
+        return False
+    return True
 
 
 def _keep_freed_memory() -> None:
