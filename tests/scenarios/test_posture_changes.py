@@ -87,15 +87,37 @@ def test_no_change_or_a_change_after_the_end_leaves_the_run_unchanged(tmp_path: 
 
 
 def test_changes_apply_in_order_of_day(tmp_path: Path) -> None:
-    ordered = run(_scenario(tmp_path, CHANGES))
-    shuffled = CHANGES.replace(
-        '  { day = 3.0, USSR = "attack" },\n  { day = 6.0, Germany = "prepared" },',
-        '  { day = 6.0, Germany = "prepared" },\n  { day = 3.0, USSR = "attack" },',
+    """Two changes of the same side, listed out of order: the later day wins after it
+    (hasty, to prepared over day 3 to 4, to attack over day 6 to 7), whatever the order."""
+    two = """
+[modifiers.posture]
+USSR = "hasty"
+changes = [
+  { day = 6.0, USSR = "attack" },
+  { day = 3.0, USSR = "prepared" },
+]
+"""
+    prep = _scenario(tmp_path, two)
+    b = build(prep)
+    knots = np.asarray(b.knots)
+    for t, want in (
+        (2.0, HASTY),
+        (3.5, (HASTY + PREPARED) / 2),
+        (5.0, PREPARED),
+        (6.5, (PREPARED + 1.0) / 2),
+        (9.0, 1.0),
+    ):
+        assert np.interp(t, knots, np.asarray(b.multipliers["USSR"])[0]) == pytest.approx(
+            want, rel=1e-14
+        )
+    ordered = two.replace(
+        '  { day = 6.0, USSR = "attack" },\n  { day = 3.0, USSR = "prepared" },',
+        '  { day = 3.0, USSR = "prepared" },\n  { day = 6.0, USSR = "attack" },',
     )
-    assert shuffled != CHANGES
-    out = run(_scenario(tmp_path, shuffled))
+    assert ordered != two
+    a, c = run(prep), run(_scenario(tmp_path, ordered))
     for side in ("USSR", "Germany"):
-        np.testing.assert_array_equal(ordered.losses[side], out.losses[side])
+        np.testing.assert_array_equal(a.losses[side], c.losses[side])
 
 
 def test_smolensk_dates_its_changes() -> None:
@@ -116,6 +138,8 @@ def test_smolensk_dates_its_changes() -> None:
         ('[{ day = -1.0, USSR = "attack" }]', "day"),
         ('[{ day = 5.0, USSR = "charge" }]', "USSR"),
         ('[{ day = 5.0, France = "attack" }]', "France"),
+        ("[{ day = 5.0 }]", "names no side"),
+        ('[{ day = 5.0, USSR = "attack" }, { day = 5.5, USSR = "prepared" }]', "less than a day"),
     ],
 )
 def test_bad_changes_are_one_line_exit_2(tmp_path: Path, changes: str, needle: str) -> None:

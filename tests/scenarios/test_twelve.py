@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from forceratio import data, scenarios
 from forceratio.cli.app import app
-from forceratio.scenarios.build import arrived_by, build
+from forceratio.scenarios.build import Arrive, arrived_until, build
 from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.registry import parameter_sources
 from forceratio.scenarios.run import run
@@ -26,6 +26,11 @@ FORMATION = {
 NEW = ("presence.", "operations.capture.capacity.", "operations.capture.rate.",
        "operations.capture.factor.",
        "operations.readiness.USSR.tanks", "operations.readiness.Germany.tanks")  # fmt: skip
+
+
+def arrived_by(flat: list[tuple[int, Arrive]], n: int, s: int, t: float) -> np.ndarray:
+    """Arrivals per category by day ``t`` in every run, shape (N*S, K)."""
+    return arrived_until(flat, n, s, np.full((n, 1, s), float(t)))[:, 0].reshape(n * s, -1)
 
 
 def _fig(table: str, formation: str, cat: str, as_of: str) -> float:

@@ -486,11 +486,6 @@ def side_flows(
     )
 
 
-def arrived_by(flat: list[tuple[int, Arrive]], n: int, s: int, t: float) -> FloatArray:
-    """Arrivals per category by day ``t``, shape (N*S, K)."""
-    return arrived_until(flat, n, s, np.full((n, 1, s), float(t)))[:, 0].reshape(n * s, K)
-
-
 def arrived_until(flat: list[tuple[int, Arrive]], n: int, s: int, t: FloatArray) -> FloatArray:
     """Arrivals per category by day ``t[n, r, sector]`` (a run's own day: its record's day,
     or the day its battle ended if that came first, after which nothing joins it), shape

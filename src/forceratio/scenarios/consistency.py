@@ -4,6 +4,7 @@ presence; mobile counts and their reference), run when a scenario file is valida
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS
@@ -38,6 +39,23 @@ def check_consistent(scn: Scenario) -> None:
                 raise ValueError(f"transfer {key!r}: mobile needs {s!r} to count {tr.side}")
         if tr.mobile > have.get((tr.from_sector, tr.side), tr.mobile):
             raise ValueError(f"transfer {key!r}: more mobile than {tr.from_sector!r} counts")
+    days: dict[str, list[float]] = {"USSR": [], "Germany": []}
+    for ch in scn.modifiers.posture.changes:
+        named = [sd for sd in days if getattr(ch, sd) is not None]
+        if not named:
+            raise ValueError(
+                f"modifiers.posture.changes: the change on day {ch.day:g} names no side"
+            )
+        for sd in named:
+            days[sd].append(ch.day)
+    for sd, ds in days.items():
+        ds.sort()
+        for d0, d1 in itertools.pairwise(ds):
+            if d1 - d0 < 1.0:  # each change takes one day: two would blend
+                raise ValueError(
+                    f"modifiers.posture.changes: {sd} changes on days {d0:g} and {d1:g}, "
+                    "less than a day apart"
+                )
     seen = set()
     for key, pr in scn.presence.items():
         if key not in PRESENCE_KEYS:

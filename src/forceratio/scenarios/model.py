@@ -181,7 +181,10 @@ class Surprise(_Strict):
 
 class PostureChange(_Strict):
     """From ``day``, over one day, a side named here takes its new posture (not
-    ``unprepared``); ``note`` says where the date comes from.  Applied in order of day."""
+    ``unprepared``); ``note`` says where the date comes from.  Applied in order of day, at
+    least a day apart per side, after an unprepared side's move to ``ready_posture`` (a
+    change replaces that move from its day on).  The advance law's Dupuy row keeps the
+    defender's first posture."""
 
     day: Days
     USSR: ReadyPosture | None = None

@@ -22,7 +22,9 @@ from forceratio.scenarios.registry import (
 
 def _defender_posture(scn: Scenario) -> str:
     """The defender's posture as a row of Dupuy's advance table (a defender in attack,
-    delay, withdrawal or unprepared counts as in hasty defence: an ASSUMPTION)."""
+    delay, withdrawal or unprepared counts as in hasty defence: an ASSUMPTION).  The
+    scenario's first posture: a dated change (``modifiers.posture.changes``) does not move
+    the row."""
     side = "USSR" if scn.attacker == "Germany" else "Germany"
     posture = getattr(scn.modifiers.posture, side)
     return posture if posture in ("prepared", "fortified") else "hasty"
