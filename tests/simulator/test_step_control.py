@@ -15,12 +15,13 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from forceratio import battle
+from forceratio import Engagement, Reinforcements, battle, get_law, make_side, simulate
 
 # (law, R0, B0, a, b, t_max, law parameters, exponents red_p, red_q, blue_p, blue_q)
+MIXED = (1.0, 1.0, 1.0, 0.0)  # dR/dt = -b B R, dB/dt = -a R (Deitchman 1962)
 Case = tuple[str, float, float, float, float, float, dict[str, float], tuple[float, ...]]
 CASES: list[Case] = [
-    ("mixed", 69.0, 65586.0, 0.0625, 1e-4 / 65586, 200.0, {}, (1.0, 1.0, 1.0, 0.0)),
+    ("mixed", 69.0, 65586.0, 0.0625, 1e-4 / 65586, 200.0, {}, MIXED),
     (  # found by the scan of the helper's report: b set so that 0.02 * red's scale = t_max
         "power", 12577.0, 23231.0, 0.00011823945761746351, 4.039626295846801e-05, 115.0,
         {"p": 1.001157873092876, "q": 0.08841028303989351},
@@ -63,3 +64,19 @@ def test_a_first_step_one_rounding_short_of_t_max_finishes(case: Case) -> None:
     if law == "mixed":  # Deitchman: b B^2 - 2 a R is constant while both stand
         inv0, inv = b * B0**2 - 2 * a * R0, b * got[1] ** 2 - 2 * a * got[0]
         assert abs(inv - inv0) <= 1e-6 * max(b * B0**2, 2 * a * R0)
+
+
+def test_a_first_step_one_rounding_short_of_an_arrival_finishes() -> None:
+    # the same sliver before a stop inside the run: 10 blue units arrive on day 200
+    a, b = 0.0625, 1e-4 / 65586
+    reinf = Reinforcements(np.array([200.0]), np.array([[10.0]]), np.zeros(0), np.zeros((0, 1)))
+    eng = Engagement(
+        get_law("mixed"),
+        make_side("red", 69.0, a, n=1, k_enemy=1),
+        make_side("blue", 65586.0, b, n=1, k_enemy=1, reinforcements=reinf),
+    )
+    r = simulate(eng, t_max=365.0)
+    mid = _oracle(69.0, 65586.0, a, b, 200.0, MIXED)
+    want = _oracle(mid[0], mid[1] + 10.0, a, b, 165.0, MIXED)  # autonomous: restart at 0
+    assert np.isnan(r.duration[0])
+    np.testing.assert_allclose([r.red_final[0], r.blue_final[0]], want, rtol=1e-6)
