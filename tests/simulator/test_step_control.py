@@ -17,12 +17,12 @@ from scipy.integrate import solve_ivp
 
 from forceratio import Engagement, Reinforcements, battle, get_law, make_side, simulate
 
-# (law, R0, B0, a, b, t_max, law parameters, exponents red_p, red_q, blue_p, blue_q)
 MIXED = (1.0, 1.0, 1.0, 0.0)  # dR/dt = -b B R, dB/dt = -a R (Deitchman 1962)
+# (law, R0, B0, a, b, t_max, law parameters, exponents red_p, red_q, blue_p, blue_q)
 Case = tuple[str, float, float, float, float, float, dict[str, float], tuple[float, ...]]
 CASES: list[Case] = [
     ("mixed", 69.0, 65586.0, 0.0625, 1e-4 / 65586, 200.0, {}, MIXED),
-    (  # found by the scan of the helper's report: b set so that 0.02 * red's scale = t_max
+    (  # from a random scan with b set so that 0.02 * red's scale = t_max
         "power", 12577.0, 23231.0, 0.00011823945761746351, 4.039626295846801e-05, 115.0,
         {"p": 1.001157873092876, "q": 0.08841028303989351},
         (1.001157873092876, 0.08841028303989351, 1.001157873092876, 0.08841028303989351),
