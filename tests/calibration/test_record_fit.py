@@ -78,6 +78,30 @@ def test_the_key_follows_the_tables_and_the_sets(
     assert record_fit.key(rec, record_fit.POSTERIOR) != base  # the code version is in it
 
 
+def test_prose_and_provenance_do_not_stale_the_key(
+    session: Session, rec: record_fit.RecordInputs
+) -> None:
+    """A corrected note or source keeps the key (no twelve-minute regeneration for prose);
+    a changed figure, even a low or high bound, changes it."""
+    base = record_fit.key(rec, record_fit.POSTERIOR, code=False)
+
+    def edited(column: str, value: str | float) -> record_fit.RecordInputs:
+        def load(name: str) -> pd.DataFrame:
+            df = session.table(name).copy()
+            if name == "operations_1941":
+                df.loc[0, column] = value
+            return df
+
+        return record_fit.inputs(load)
+
+    for column in ("note", "source", "locator", "verified", "derivation"):
+        assert record_fit.key(edited(column, "changed"), record_fit.POSTERIOR, code=False) == base
+    for column, value in (("value", 1.0), ("high", 1e9), ("as_of", "1941-01-01")):
+        assert record_fit.key(edited(column, value), record_fit.POSTERIOR, code=False) != base
+    noted = record_fit.inputs(session.table, ['notes=["changed"]', 'description="changed"'])
+    assert record_fit.key(noted, record_fit.POSTERIOR, code=False) == base
+
+
 @pytest.mark.parametrize("garbage", [b"", b"PK\x03\x04broken", b"not a zip at all"])
 def test_a_bad_shipped_file_is_a_miss(
     tmp_path: Path, rec: record_fit.RecordInputs, garbage: bytes

@@ -99,7 +99,7 @@ def inputs(load: Callable[[str], pd.DataFrame], sets: Sequence[str] = ()) -> Rec
     prob, targets = problem(prepared, record_tables(noting))
     description = {
         "scenarios": {
-            n: p.scenario.model_dump(mode="json", exclude_defaults=True)
+            n: _no_prose(p.scenario.model_dump(mode="json", exclude_defaults=True))
             for n, p in prepared.items()
         },
         "tables": {n: _digest(df) for n, df in sorted(read.items())},
@@ -107,8 +107,23 @@ def inputs(load: Callable[[str], pd.DataFrame], sets: Sequence[str] = ()) -> Rec
     return RecordInputs(prepared, prob, targets, description)
 
 
+#: What a result does not depend on: the scenarios' prose and the tables' provenance
+#: columns (a corrected note or source must not stale a twelve-minute posterior).
+PROSE = frozenset({"note", "notes", "description"})
+PROVENANCE = ["source", "locator", "verified", "derivation", "note"]
+
+
+def _no_prose(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _no_prose(v) for k, v in obj.items() if k not in PROSE}
+    if isinstance(obj, list):
+        return [_no_prose(v) for v in obj]
+    return obj
+
+
 def _digest(df: pd.DataFrame) -> str:
-    return hashlib.sha256(df.to_csv(index=False).encode()).hexdigest()
+    kept = df.drop(columns=[c for c in PROVENANCE if c in df.columns])
+    return hashlib.sha256(kept.to_csv(index=False).encode()).hexdigest()
 
 
 def key(rec: RecordInputs, settings: dict[str, Any], *, code: bool = True) -> str:
