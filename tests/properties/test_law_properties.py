@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from forceratio import BattleResult, battle
@@ -42,6 +42,8 @@ def _run(
 
 @settings(max_examples=60, deadline=None)
 @given(laws, strength, strength, rate, rate, bp, bp)
+# b B0 = 1e-4: red's first step, 0.02 / (b B0) = 200 days, rounds to 1 ulp short of t_max
+@example("mixed", 69.0, 65586.0, 0.0625, 1e-4, 0.0, 0.0)
 def test_strengths_never_negative_never_rising(
     law: str, R0: float, B0: float, a: float, b: float, bpr: float, bpb: float
 ) -> None:

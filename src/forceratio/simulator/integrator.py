@@ -203,7 +203,9 @@ def run_chunk(
             h = h if h < h_cap else h_cap
             reach = h >= gap
             hh = gap if reach else h
-            if steps > max_steps or hh <= MIN_STEP * t:
+            # the floor is on the step the error control asks for, not on hh: a step cut
+            # short to land on a stop may be a sliver (h0 = t_max - 1 ulp leaves 1 ulp)
+            if steps > max_steps or h <= MIN_STEP * t:
                 status[n] = TOO_MANY_STEPS if steps > max_steps else STEP_TOO_SMALL
                 break
             err = dopri_step(t, hh, y, k, y_new, y_stage, atol[n], rtol_n, par, kr, scratch, tab,

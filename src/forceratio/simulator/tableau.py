@@ -66,8 +66,9 @@ MAX_FACTOR = 10.0
 ERROR_EXPONENT = -1 / 5
 #: First step, as a fraction of the battle's initial time scale (strength / loss rate).
 FIRST_STEP_FRACTION = 0.02
-#: Smallest step, relative to t: ten units in the last place, as scipy's rk.py (a battle
-#: may be decided in 1e-14 days under the power law with large exponents).
+#: Smallest step the error control may ask for, relative to t: ten units in the last
+#: place, as scipy's rk.py (a battle may be decided in 1e-14 days under the power law with
+#: large exponents).  A step cut short to land on a stop may be shorter.
 MIN_STEP = 10 * np.finfo(float).eps
 EXACT_RTOL = 0.1  #: rtol's factor where non-combat losses are exact (longer steps)
 EXACT_REACH = 1.0  #: b h at most, b the fastest exact loss: exp(b h) stays finite and smooth
