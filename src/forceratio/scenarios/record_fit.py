@@ -61,7 +61,7 @@ POSTERIOR: dict[str, Any] = {
     "seed": 0,
     "options": {
         "n_walkers": 48,
-        "n_steps": 8000,
+        "n_steps": 12000,
         "burn": 500,
         "thin": 20,
         "pilot": 600,
