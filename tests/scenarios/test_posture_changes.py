@@ -11,10 +11,9 @@ from scipy.integrate import solve_ivp
 from typer.testing import CliRunner
 
 from forceratio import scenarios
-from forceratio.cli.app import app
 from forceratio.scenarios.build import build
 from forceratio.scenarios.run import run
-from tests.scenarios.test_scenarios import inline_toml, write
+from tests.scenarios.test_scenarios import inline_toml, run_fails_in_one_line, write
 
 runner = CliRunner()
 HASTY, PREPARED = 1.3, 1.5  # Dupuy's posture factors (modifiers table, hasty and prepared)
@@ -144,9 +143,4 @@ def test_smolensk_dates_its_changes() -> None:
 )
 def test_bad_changes_are_one_line_exit_2(tmp_path: Path, changes: str, needle: str) -> None:
     path = write(tmp_path, inline_toml(extra=f"[modifiers.posture]\nchanges = {changes}\n"))
-    res = runner.invoke(app, ["run", str(path)])
-    assert res.exit_code == 2, res.output
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1, res.stderr
-    assert needle in lines[0]
-    assert "Traceback" not in res.output
+    run_fails_in_one_line(path, needle)

@@ -327,7 +327,11 @@ def test_scenarios_list_and_show() -> None:
 def test_bad_scenario_file_is_one_line_exit_2(
     tmp_path: Path, over: dict[str, str], needle: str
 ) -> None:
-    path = write(tmp_path, inline_toml(**over))
+    run_fails_in_one_line(write(tmp_path, inline_toml(**over)), needle)
+
+
+def run_fails_in_one_line(path: Path, needle: str) -> None:
+    """``forceratio run PATH`` exits 2 with one line on stderr naming ``needle``."""
     res = runner.invoke(app, ["run", str(path)])
     assert res.exit_code == 2, res.output
     lines = res.stderr.strip().splitlines()
