@@ -19,10 +19,11 @@ import sys
 import tempfile
 import time
 
+#: As the console script ``forceratio sweep ...`` runs it (``forceratio.cli:main``).
 SWEEP = (
-    "from forceratio.cli.app import app; import sys; "
-    "app(['sweep', 'strike-12june-strip', '--samples', sys.argv[2], '--seed', '1', "
-    "'--no-progress', '--out', sys.argv[1]])"
+    "import sys; from forceratio.cli import main; "
+    "sys.argv = ['forceratio', 'sweep', 'strike-12june-strip', '--samples', sys.argv[2], "
+    "'--seed', '1', '--no-progress', '--out', sys.argv[1]]; main()"
 )
 
 

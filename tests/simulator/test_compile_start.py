@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,3 +92,104 @@ def test_warm_up_compiles_in_a_child_and_the_parent_loads_its_cache(tmp_path: Pa
     assert warm["hits"] == 1
     assert warm["misses"] == 0
     assert warm["nums"] == plain["nums"]  # bit for bit (JSON keeps every digit)
+
+
+SWEEP = (
+    "import json, os, sys\n"
+    "from forceratio.simulator import compiled\n"
+    "seen = {}\n"
+    "fork = os.fork\n"
+    "def noting_fork():\n"
+    "    seen.update(typer='typer' in sys.modules, pandas='pandas' in sys.modules)\n"
+    "    return fork()\n"
+    "os.fork = noting_fork\n"
+    "if sys.argv[2] == 'here':\n"
+    "    compiled.warm_up = lambda: None  # compiled by the sweep's own first call\n"
+    "from forceratio.cli import run\n"
+    "rc = run(['sweep', 'strike-12june-strip', '--samples', '3000', '--seed', '1',\n"
+    "          '--no-progress', '--out', sys.argv[1]])\n"
+    "from forceratio.simulator import integrator\n"
+    "stats = integrator.run_chunk.stats\n"
+    "import pandas as pd\n"
+    "df = pd.read_parquet(sys.argv[1]).sort_values('sample')\n"
+    "print(json.dumps({'rc': rc, 'seen': seen, 'hits': sum(stats.cache_hits.values()),\n"
+    "    'misses': sum(stats.cache_misses.values()),\n"
+    "    'rows': {c: df[c].astype(str).tolist() if df[c].dtype == object else\n"
+    "             df[c].tolist() for c in df.columns}}))\n"
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is for Linux only")
+def test_the_command_line_starts_the_compile_first_and_loads_it(tmp_path: Path) -> None:
+    """``forceratio sweep`` forks the compiling child before typer and pandas are imported;
+    the sweep then loads the child's compile (a cache hit, no compile of its own) and gives
+    the same rows, bit for bit, as a sweep that compiled the engine itself."""
+
+    def sweep(kind: str) -> dict[str, Any]:
+        env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / f"cache-{kind}"))
+        res = subprocess.run(
+            [sys.executable, "-c", SWEEP, str(tmp_path / f"out-{kind}"), kind],
+            env=env, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert res.returncode == 0, res.stderr[-2000:]
+        out: dict[str, Any] = json.loads(res.stdout.splitlines()[-1])
+        assert out["rc"] == 0
+        return out
+
+    early, here = sweep("early"), sweep("here")
+    assert early["seen"] == {"typer": False, "pandas": False}
+    assert (early["hits"], early["misses"]) == (1, 0)
+    assert here["seen"] == {}  # no child: the engine compiled in the sweep's process
+    assert (here["hits"], here["misses"]) == (0, 1)
+    assert early["rows"] == here["rows"]
+
+
+FAILING = (
+    "import json, os, sys\n"
+    "from forceratio.cli import run\n"
+    "from forceratio.simulator import compiled\n"
+    "rc = run(['sweep', 'strike-12june-strip', '--samples', '100', '--out', 'never-written'])\n"
+    "child = compiled._child\n"
+    "try:\n"
+    "    os.kill(child, 0)\n"
+    "    alive = True\n"
+    "except (ProcessLookupError, TypeError):\n"
+    "    alive = False\n"
+    "print(json.dumps({'rc': rc, 'child': child, 'alive': alive}))\n"
+)
+
+ORPHANS = (
+    "import ctypes, json, os, subprocess, sys, time\n"
+    "ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans come here\n"
+    "res = subprocess.run([sys.executable, '-m', 'forceratio', 'sweep', 'strike-12june-strip',\n"
+    "                      '--samples', 'many', '--seed', '1', '--out', sys.argv[1]])\n"
+    "time.sleep(0.3)\n"
+    "left = []\n"
+    "for pid in filter(str.isdigit, os.listdir('/proc')):\n"
+    "    try:\n"
+    "        stat = open(f'/proc/{pid}/stat').read()\n"
+    "    except OSError:\n"
+    "        continue\n"
+    "    if int(stat.rsplit(')', 1)[1].split()[1]) == os.getpid():\n"
+    "        left.append(int(pid))\n"
+    "print(json.dumps({'rc': res.returncode, 'left': left}))\n"
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is for Linux only")
+def test_a_sweep_with_bad_input_leaves_no_compile_behind(tmp_path: Path) -> None:
+    """Bad input ends the command with exit status 2 before the engine runs: the child
+    compiling the engine is stopped and reaped, not left compiling for seconds."""
+    failing = _run(FAILING, tmp_path / "cache-a")  # no --seed: refused in the command
+    assert failing["rc"] == 2
+    assert isinstance(failing["child"], int)  # the compile had started...
+    assert failing["alive"] is False  # ...and is gone
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache-b"))
+    res = subprocess.run(  # a usage error (typer's), through the console entry point
+        [sys.executable, "-c", ORPHANS, str(tmp_path / "out")],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    orphans = json.loads(res.stdout.splitlines()[-1])
+    assert orphans["rc"] == 2
+    assert orphans["left"] == []

@@ -8,16 +8,44 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
+
+#: The commands that run the engine: its compile starts before the rest of the command
+#: line is imported (:func:`start_engine`).
+ENGINE_COMMANDS = frozenset({"sweep", "compare"})
+
+
+def start_engine(args: Sequence[str]) -> None:
+    """Start compiling the engine (:func:`forceratio.simulator.compiled.warm_up`) first
+    thing when the command will run it: typer, pandas, the tables and the scenario load
+    meanwhile (about 0.6 s earlier than from inside the command).  Not for ``--help`` or
+    ``--list``; a command that then fails stops the compile (:mod:`.errors`)."""
+    if not args or args[0] not in ENGINE_COMMANDS or {"--help", "--list"} & set(args):
+        return
+    from forceratio.simulator.compiled import warm_up
+
+    warm_up()
 
 
 def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int:
     """Run the CLI with ``argv`` and return its exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    start_engine(args)
+    from forceratio.cli.app import app
+
+    try:
+        return _run(app, args, prog_name)
+    finally:
+        compiled = sys.modules.get("forceratio.simulator.compiled")
+        if compiled is not None:  # a failed command leaves no compile behind it
+            compiled.stop_warm_up()
+
+
+def _run(app: Any, args: list[str], prog_name: str) -> int:
     import typer
 
-    from forceratio.cli.app import app
     from forceratio.errors import ForceratioError
 
-    args = list(sys.argv[1:] if argv is None else argv)
     try:
         result = app(args=args, prog_name=prog_name, standalone_mode=False)
     except typer.TyperException as exc:  # usage errors: bad option, bad choice, bad number

@@ -17,6 +17,7 @@ itself, so the chunking cannot change any number.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -52,6 +53,8 @@ _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 _child: int | None = None  # a process compiling the engine into the disk cache (warm_up)
 _child_done = threading.Event()
+_stopped = False  # stop_warm_up stopped the child: nothing to load
+_warming = False  # warm_up was called
 
 
 def _writable(folder: Path) -> bool:
@@ -142,10 +145,12 @@ def warm_up() -> None:
     (Linux, with a cache folder: it shares no lock with this process, so it gets a core of
     its own), then a thread here loads that cache; else on a thread.  The engine's first
     real call waits for them instead of compiling.  Best effort: a failure here is left
-    for that real call to report (it compiles itself)."""
-    global _child
-    if _jit_off() or "integrator.run_chunk" in _done or _child is not None:
+    for that real call to report (it compiles itself).  A child still compiling when the
+    command ends (bad input) is stopped (:func:`stop_warm_up`)."""
+    global _child, _warming
+    if _jit_off() or "integrator.run_chunk" in _done or _warming:
         return
+    _warming = True
     folder = cache_folder()
     if sys.platform.startswith("linux") and folder != "" and not _cache_filled(folder):
         with contextlib.suppress(Exception):  # numba imported once, here, not in the child
@@ -158,7 +163,19 @@ def warm_up() -> None:
                 code = 0
             finally:
                 os._exit(code)
+        atexit.register(stop_warm_up)
     threading.Thread(target=_load, args=(_child,), name="forceratio-compile", daemon=True).start()
+
+
+def stop_warm_up() -> None:
+    """Stop :func:`warm_up`'s child if it is still compiling (the command ends without
+    running the engine, e.g. on bad input) and reap it; nothing is left behind."""
+    global _stopped
+    if _child and not _child_done.is_set():
+        _stopped = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(_child, signal.SIGKILL)
+        _child_done.wait(5.0)  # reaped by the loading thread
 
 
 def _cache_filled(folder: str | None) -> bool:
@@ -182,15 +199,15 @@ def _first_battle() -> None:
 
 
 def _load(child: int | None) -> None:
+    """Load the engine here: after the child filled the cache (reaped here; nothing when
+    it was stopped), or compiled on this thread."""
     if child:
-        threading.Thread(target=_reap, args=(child,), daemon=True).start()
+        os.waitpid(child, 0)  # (releases the GIL)
+        _child_done.set()
+        if _stopped:
+            return
     with contextlib.suppress(Exception):  # the real call reports any failure
         _first_battle()
-
-
-def _reap(child: int) -> None:
-    os.waitpid(child, 0)  # (releases the GIL)
-    _child_done.set()
 
 
 def _wait_child(timeout: float = 300.0) -> None:
@@ -201,10 +218,9 @@ def _wait_child(timeout: float = 300.0) -> None:
     cache = getattr(getattr(integrator.run_chunk, "_cache", None), "_cache_file", None)
     if os.path.exists(getattr(cache, "_index_path", "")):
         _child_done.set()  # the child loads only what was in the cache: no need to wait
-    elif not _child_done.wait(timeout):
-        if _child:
-            os.kill(_child, signal.SIGKILL)
-        _child_done.set()
+    elif not _child_done.wait(timeout) and _child:
+        os.kill(_child, signal.SIGKILL)
+        _child_done.wait(5.0)
 
 
 def _jit_off() -> bool:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:  # pandas only for to_frame: the compile child never imports it
+    import pandas as pd
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -126,6 +128,8 @@ class BattleResult:
         for side, cats in (("red", self.red_categories), ("blue", self.blue_categories)):
             for k, name in enumerate(cats if len(cats) > 1 else ()):
                 data[f"{side}_{name}"] = getattr(self, f"{side}_final_by_category")[:, k]
+        import pandas as pd
+
         return pd.DataFrame(data)
 
     def side_trajectory(self, side: str) -> FloatArray:
