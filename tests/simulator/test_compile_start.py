@@ -104,7 +104,7 @@ SWEEP = (
     "    return fork()\n"
     "os.fork = noting_fork\n"
     "if sys.argv[2] == 'here':\n"
-    "    compiled.warm_up = lambda: None  # compiled by the sweep's own first call\n"
+    "    compiled.warm_up = lambda *engines: None  # compiled by the sweep's own call\n"
     "from forceratio.cli import run\n"
     "rc = run(['sweep', 'strike-12june-strip', '--samples', '3000', '--seed', '1',\n"
     "          '--no-progress', '--out', sys.argv[1]])\n"
@@ -193,3 +193,40 @@ def test_a_sweep_with_bad_input_leaves_no_compile_behind(tmp_path: Path) -> None
     orphans = json.loads(res.stdout.splitlines()[-1])
     assert orphans["rc"] == 2
     assert orphans["left"] == []
+
+
+STOCHASTIC = (
+    "import sys, json, time, forceratio as f\n"
+    "from forceratio.simulator import compiled, integrator\n"
+    "if sys.argv[1:] == ['warm']:\n"
+    "    compiled.warm_up('stochastic')\n"
+    "    time.sleep(0.5)\n"
+    "r = f.battle('power', [1000.0, 5000.0], [800.0, 9e3], 0.01, 0.012, p=1.5, q=0.5,\n"
+    "             times=[0.0, 1.0, 7.0], replications=40, seed=3)\n"
+    "from forceratio.simulator import stochastic\n"
+    "stats = stochastic.run_chunk.stats\n"
+    "print(json.dumps({'child': compiled._child, 'hits': sum(stats.cache_hits.values()),\n"
+    "    'misses': sum(stats.cache_misses.values()),\n"
+    "    'deterministic': len(getattr(integrator.run_chunk, 'overloads', {})),\n"
+    "    'nums': [*r.red_final.ravel(), *r.blue_final.ravel(), *r.end_time.ravel()]}))\n"
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is for Linux only")
+def test_the_stochastic_engine_is_warmed_up_alone(tmp_path: Path) -> None:
+    """``warm_up('stochastic')`` compiles the stochastic engine in the child and its first
+    call loads it (a cache hit) with the same numbers as a process that compiled it; the
+    deterministic engine, which it does not run, is neither compiled nor waited for."""
+    plain = _run(STOCHASTIC, tmp_path / "plain")
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "warm"))
+    res = subprocess.run(
+        [sys.executable, "-c", STOCHASTIC, "warm"], env=env, capture_output=True, text=True,
+        timeout=600,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    warm = json.loads(res.stdout.splitlines()[-1])
+    assert (plain["hits"], plain["misses"]) == (0, 1)
+    assert isinstance(warm["child"], int)
+    assert (warm["hits"], warm["misses"]) == (1, 0)
+    assert warm["deterministic"] == 0
+    assert warm["nums"] == plain["nums"]

@@ -24,7 +24,21 @@ def start_engine(args: Sequence[str]) -> None:
         return
     from forceratio.simulator.compiled import warm_up
 
-    warm_up()
+    warm_up(*engines(args[0], _option(args, "--replications")))
+
+
+def engines(command: str, replications: object) -> tuple[str, ...]:
+    """The engines ``command`` runs: a sweep with replications only the stochastic one."""
+    if replications in (None, 0, "0"):
+        return ("deterministic",)
+    return ("stochastic",) if command == "sweep" else ("deterministic", "stochastic")
+
+
+def _option(args: Sequence[str], name: str) -> str | None:
+    for i, a in enumerate(args[:-1]):
+        if a == name:
+            return args[i + 1]
+    return next((a.partition("=")[2] for a in args if a.startswith(name + "=")), None)
 
 
 def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int:

@@ -259,9 +259,10 @@ def compare_command(
     ] = None,
 ) -> None:
     """The 12 June strike against the historical 22 June strike: one row per scenario."""
+    from forceratio.cli import engines
     from forceratio.simulator.compiled import warm_up
 
-    warm_up()  # the engine compiles while the tables and scenarios load
+    warm_up(*engines("compare", replications))  # compiles while the tables etc. load
     rows = _rows(names or None, sets, table, uncalibrated, replications, seed, posterior)
     explain = None
     if fmt is TableFormat.table:

@@ -139,10 +139,11 @@ def sweep_command(
     """Sample the scenario's parameters, run every sample, stream tidy rows to Parquet.
     With --posterior N every design point is run with each of N draws of the whole-record
     posterior (rows carry point, draw and the drawn values)."""
+    from forceratio.cli import engines
     from forceratio.simulator.compiled import warm_up
 
     if not list_:
-        warm_up()  # the engine compiles while the tables, scenario and design load
+        warm_up(*engines("sweep", replications))  # compiles while the tables etc. load
     import pandas as pd
 
     from forceratio.errors import InputError

@@ -264,7 +264,6 @@ def simulate_stochastic(
     ).reshape(-1)  # fmt: skip
     M = N * replications
     out = Outcome.empty(M, table.y0.shape[1], times.size)
-    compiled.compile_kernels(compiled.KERNELS)
     compiled.compile_kernels(compiled.STOCHASTIC_KERNELS)
     from forceratio.simulator import stochastic
 
