@@ -2,7 +2,7 @@
 
 * The memo of numba's typing of builtin calls (:func:`forceratio.jit.memo_typing`) gives
   the very same machine code as numba's own typing.
-* :func:`.compiled.warm_up` compiles in a child process into the disk cache; the engine's
+* :func:`.warmup.warm_up` compiles in a child process into the disk cache; the engine's
   first call in the parent then loads that cache (it compiles nothing) and gives the same
   numbers as a process that compiled the engine itself.
 """
@@ -31,13 +31,13 @@ BATTLE = (
 )
 
 
-def _run(code: str, cache: Path) -> dict[str, object]:
+def _run(code: str, cache: Path, *argv: str) -> dict[str, Any]:
     env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
     res = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", code, *argv], env=env, capture_output=True, text=True, timeout=600
     )
     assert res.returncode == 0, res.stderr[-2000:]
-    out: dict[str, object] = json.loads(res.stdout.splitlines()[-1])
+    out: dict[str, Any] = json.loads(res.stdout.splitlines()[-1])
     return out
 
 
@@ -52,13 +52,7 @@ def test_the_typing_memo_gives_the_same_machine_code(tmp_path: Path) -> None:
         "asm = ''.join(integrator.run_chunk.inspect_asm().values())\n"
         "print(json.dumps({'asm': hashlib.sha256(asm.encode()).hexdigest(), 'n': len(asm)}))\n"
     )
-    on = _run(code, tmp_path / "on")
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "off"))
-    res = subprocess.run(
-        [sys.executable, "-c", code, "off"], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert res.returncode == 0, res.stderr[-2000:]
-    off = json.loads(res.stdout.splitlines()[-1])
+    on, off = _run(code, tmp_path / "on"), _run(code, tmp_path / "off", "off")
     assert int(str(on["n"])) > 10_000
     assert on == off
 
@@ -66,12 +60,13 @@ def test_the_typing_memo_gives_the_same_machine_code(tmp_path: Path) -> None:
 def test_warm_up_compiles_in_a_child_and_the_parent_loads_its_cache(tmp_path: Path) -> None:
     code = (
         "import sys, json, time, forceratio as f\n"
-        "from forceratio.simulator import compiled, integrator\n"
+        "from forceratio import warmup\n"
+        "from forceratio.simulator import integrator\n"
         "warm = sys.argv[1:] == ['warm']\n"
         "if warm:\n"
-        "    compiled.warm_up()\n"
+        "    warmup.warm_up()\n"
         "    time.sleep(1.0)  # the loading thread waits first: this call must wait too\n"
-        "child = compiled._child\n" + BATTLE + "stats = integrator.run_chunk.stats\n"
+        "child = warmup._child\n" + BATTLE + "stats = integrator.run_chunk.stats\n"
         "print(json.dumps({'child': child, 'hits': sum(stats.cache_hits.values()), "
         "'misses': sum(stats.cache_misses.values()), 'nums': nums}))\n"
     )
@@ -79,12 +74,7 @@ def test_warm_up_compiles_in_a_child_and_the_parent_loads_its_cache(tmp_path: Pa
     assert plain["child"] is None
     assert plain["misses"] == 1
     assert plain["hits"] == 0
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "warm"))
-    res = subprocess.run(
-        [sys.executable, "-c", code, "warm"], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert res.returncode == 0, res.stderr[-2000:]
-    warm = json.loads(res.stdout.splitlines()[-1])
+    warm = _run(code, tmp_path / "warm", "warm")
     if not sys.platform.startswith("linux"):
         pytest.skip("the child process is for Linux only")
     assert isinstance(warm["child"], int)
@@ -96,7 +86,7 @@ def test_warm_up_compiles_in_a_child_and_the_parent_loads_its_cache(tmp_path: Pa
 
 SWEEP = (
     "import json, os, sys\n"
-    "from forceratio.simulator import compiled\n"
+    "from forceratio import warmup\n"
     "seen = {}\n"
     "fork = os.fork\n"
     "def noting_fork():\n"
@@ -104,7 +94,7 @@ SWEEP = (
     "    return fork()\n"
     "os.fork = noting_fork\n"
     "if sys.argv[2] == 'here':\n"
-    "    compiled.warm_up = lambda *engines: None  # compiled by the sweep's own call\n"
+    "    warmup.warm_up = lambda *engines: None  # compiled by the sweep's own call\n"
     "from forceratio.cli import run\n"
     "rc = run(['sweep', 'strike-12june-strip', '--samples', '3000', '--seed', '1',\n"
     "          '--no-progress', '--out', sys.argv[1]])\n"
@@ -125,18 +115,10 @@ def test_the_command_line_starts_the_compile_first_and_loads_it(tmp_path: Path) 
     the sweep then loads the child's compile (a cache hit, no compile of its own) and gives
     the same rows, bit for bit, as a sweep that compiled the engine itself."""
 
-    def sweep(kind: str) -> dict[str, Any]:
-        env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / f"cache-{kind}"))
-        res = subprocess.run(
-            [sys.executable, "-c", SWEEP, str(tmp_path / f"out-{kind}"), kind],
-            env=env, capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
-        assert res.returncode == 0, res.stderr[-2000:]
-        out: dict[str, Any] = json.loads(res.stdout.splitlines()[-1])
-        assert out["rc"] == 0
-        return out
-
-    early, here = sweep("early"), sweep("here")
+    early, here = (
+        _run(SWEEP, tmp_path / f"cache-{k}", str(tmp_path / k), k) for k in ("early", "here")
+    )
+    assert early["rc"] == here["rc"] == 0
     assert early["seen"] == {"typer": False, "pandas": False}
     assert (early["hits"], early["misses"]) == (1, 0)
     assert here["seen"] == {}  # no child: the engine compiled in the sweep's process
@@ -147,9 +129,9 @@ def test_the_command_line_starts_the_compile_first_and_loads_it(tmp_path: Path) 
 FAILING = (
     "import json, os, sys\n"
     "from forceratio.cli import run\n"
-    "from forceratio.simulator import compiled\n"
+    "from forceratio import warmup\n"
     "rc = run(['sweep', 'strike-12june-strip', '--samples', '100', '--out', 'never-written'])\n"
-    "child = compiled._child\n"
+    "child = warmup._child\n"
     "try:\n"
     "    os.kill(child, 0)\n"
     "    alive = True\n"
@@ -184,28 +166,24 @@ def test_a_sweep_with_bad_input_leaves_no_compile_behind(tmp_path: Path) -> None
     assert failing["rc"] == 2
     assert isinstance(failing["child"], int)  # the compile had started...
     assert failing["alive"] is False  # ...and is gone
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache-b"))
-    res = subprocess.run(  # a usage error (typer's), through the console entry point
-        [sys.executable, "-c", ORPHANS, str(tmp_path / "out")],
-        env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert res.returncode == 0, res.stderr[-2000:]
-    orphans = json.loads(res.stdout.splitlines()[-1])
+    # a usage error (typer's), through the console entry point
+    orphans = _run(ORPHANS, tmp_path / "cache-b", str(tmp_path / "out"))
     assert orphans["rc"] == 2
     assert orphans["left"] == []
 
 
 STOCHASTIC = (
     "import sys, json, time, forceratio as f\n"
-    "from forceratio.simulator import compiled, integrator\n"
+    "from forceratio import warmup\n"
+    "from forceratio.simulator import integrator\n"
     "if sys.argv[1:] == ['warm']:\n"
-    "    compiled.warm_up('stochastic')\n"
+    "    warmup.warm_up('stochastic')\n"
     "    time.sleep(0.5)\n"
     "r = f.battle('power', [1000.0, 5000.0], [800.0, 9e3], 0.01, 0.012, p=1.5, q=0.5,\n"
     "             times=[0.0, 1.0, 7.0], replications=40, seed=3)\n"
     "from forceratio.simulator import stochastic\n"
     "stats = stochastic.run_chunk.stats\n"
-    "print(json.dumps({'child': compiled._child, 'hits': sum(stats.cache_hits.values()),\n"
+    "print(json.dumps({'child': warmup._child, 'hits': sum(stats.cache_hits.values()),\n"
     "    'misses': sum(stats.cache_misses.values()),\n"
     "    'deterministic': len(getattr(integrator.run_chunk, 'overloads', {})),\n"
     "    'nums': [*r.red_final.ravel(), *r.blue_final.ravel(), *r.end_time.ravel()]}))\n"
@@ -218,13 +196,7 @@ def test_the_stochastic_engine_is_warmed_up_alone(tmp_path: Path) -> None:
     call loads it (a cache hit) with the same numbers as a process that compiled it; the
     deterministic engine, which it does not run, is neither compiled nor waited for."""
     plain = _run(STOCHASTIC, tmp_path / "plain")
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "warm"))
-    res = subprocess.run(
-        [sys.executable, "-c", STOCHASTIC, "warm"], env=env, capture_output=True, text=True,
-        timeout=600,
-    )  # fmt: skip
-    assert res.returncode == 0, res.stderr[-2000:]
-    warm = json.loads(res.stdout.splitlines()[-1])
+    warm = _run(STOCHASTIC, tmp_path / "warm", "warm")
     assert (plain["hits"], plain["misses"]) == (0, 1)
     assert isinstance(warm["child"], int)
     assert (warm["hits"], warm["misses"]) == (1, 0)

@@ -16,13 +16,13 @@ ENGINE_COMMANDS = frozenset({"sweep", "compare"})
 
 
 def start_engine(args: Sequence[str]) -> None:
-    """Start compiling the engine (:func:`forceratio.simulator.compiled.warm_up`) first
+    """Start compiling the engine (:func:`forceratio.warmup.warm_up`) first
     thing when the command will run it: typer, pandas, the tables and the scenario load
     meanwhile (about 0.6 s earlier than from inside the command).  Not for ``--help`` or
     ``--list``; a command that then fails stops the compile (:mod:`.errors`)."""
     if not args or args[0] not in ENGINE_COMMANDS or {"--help", "--list"} & set(args):
         return
-    from forceratio.simulator.compiled import warm_up
+    from forceratio.warmup import warm_up
 
     warm_up(*engines(args[0], _option(args, "--replications")))
 
@@ -50,9 +50,9 @@ def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int
     try:
         return _run(app, args, prog_name)
     finally:
-        compiled = sys.modules.get("forceratio.simulator.compiled")
-        if compiled is not None:  # a failed command leaves no compile behind it
-            compiled.stop_warm_up()
+        warm = sys.modules.get("forceratio.warmup")
+        if warm is not None:  # a failed command leaves no compile behind it
+            warm.stop_warm_up()
 
 
 def _run(app: Any, args: list[str], prog_name: str) -> int:

@@ -30,9 +30,9 @@ def _one_line_warning(
 
 def _stop_compile() -> None:
     """A command that fails leaves no engine compiling behind it (warm_up's child)."""
-    compiled = sys.modules.get("forceratio.simulator.compiled")
-    if compiled is not None:
-        compiled.stop_warm_up()
+    warm = sys.modules.get("forceratio.warmup")
+    if warm is not None:
+        warm.stop_warm_up()
 
 
 def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -260,7 +260,7 @@ def compare_command(
 ) -> None:
     """The 12 June strike against the historical 22 June strike: one row per scenario."""
     from forceratio.cli import engines
-    from forceratio.simulator.compiled import warm_up
+    from forceratio.warmup import warm_up
 
     warm_up(*engines("compare", replications))  # compiles while the tables etc. load
     rows = _rows(names or None, sets, table, uncalibrated, replications, seed, posterior)

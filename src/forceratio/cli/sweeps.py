@@ -140,7 +140,7 @@ def sweep_command(
     With --posterior N every design point is run with each of N draws of the whole-record
     posterior (rows carry point, draw and the drawn values)."""
     from forceratio.cli import engines
-    from forceratio.simulator.compiled import warm_up
+    from forceratio.warmup import warm_up
 
     if not list_:
         warm_up(*engines("sweep", replications))  # compiles while the tables etc. load
