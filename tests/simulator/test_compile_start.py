@@ -172,31 +172,37 @@ def test_a_sweep_with_bad_input_leaves_no_compile_behind(tmp_path: Path) -> None
     assert orphans["left"] == []
 
 
-STOCHASTIC = (
+ALONE = (
     "import sys, json, time, forceratio as f\n"
     "from forceratio import warmup\n"
     "from forceratio.simulator import integrator\n"
-    "if sys.argv[1:] == ['warm']:\n"
-    "    warmup.warm_up('stochastic')\n"
+    "engine, warm = sys.argv[1], sys.argv[2:] == ['warm']\n"
+    "if warm:\n"
+    "    warmup.warm_up(engine)\n"
     "    time.sleep(0.5)\n"
-    "r = f.battle('power', [1000.0, 5000.0], [800.0, 9e3], 0.01, 0.012, p=1.5, q=0.5,\n"
-    "             times=[0.0, 1.0, 7.0], replications=40, seed=3)\n"
-    "from forceratio.simulator import stochastic\n"
-    "stats = stochastic.run_chunk.stats\n"
-    "print(json.dumps({'child': warmup._child, 'hits': sum(stats.cache_hits.values()),\n"
-    "    'misses': sum(stats.cache_misses.values()),\n"
+    "if engine == 'stochastic':\n"
+    "    r = f.battle('power', [1000.0, 5000.0], [800.0, 9e3], 0.01, 0.012, p=1.5, q=0.5,\n"
+    "                 times=[0.0, 1.0, 7.0], replications=40, seed=3)\n"
+    "    from forceratio.simulator.stochastic import run_chunk as entry\n"
+    "else:\n"
+    "    r = f.battle('square', [1e4, 5e5, 3.0], [8e3, 9e5, 2.0], 0.01, [0.012, 0.2, 1.0])\n"
+    "    from forceratio.simulator.closed_form import square_chunk as entry\n"
+    "print(json.dumps({'child': warmup._child, 'hits': sum(entry.stats.cache_hits.values()),\n"
+    "    'misses': sum(entry.stats.cache_misses.values()),\n"
     "    'deterministic': len(getattr(integrator.run_chunk, 'overloads', {})),\n"
     "    'nums': [*r.red_final.ravel(), *r.blue_final.ravel(), *r.end_time.ravel()]}))\n"
 )
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is for Linux only")
-def test_the_stochastic_engine_is_warmed_up_alone(tmp_path: Path) -> None:
-    """``warm_up('stochastic')`` compiles the stochastic engine in the child and its first
-    call loads it (a cache hit) with the same numbers as a process that compiled it; the
-    deterministic engine, which it does not run, is neither compiled nor waited for."""
-    plain = _run(STOCHASTIC, tmp_path / "plain")
-    warm = _run(STOCHASTIC, tmp_path / "warm", "warm")
+@pytest.mark.parametrize("engine", ["stochastic", "square"])
+def test_an_engine_is_warmed_up_alone(tmp_path: Path, engine: str) -> None:
+    """``warm_up('stochastic')`` (``'square'``) compiles that engine in the child and its
+    first call loads it (a cache hit) with the same numbers as a process that compiled
+    it; the deterministic engine, which it does not run, is neither compiled nor waited
+    for."""
+    plain = _run(ALONE, tmp_path / "plain", engine)
+    warm = _run(ALONE, tmp_path / "warm", engine, "warm")
     assert (plain["hits"], plain["misses"]) == (0, 1)
     assert isinstance(warm["child"], int)
     assert (warm["hits"], warm["misses"]) == (1, 0)
