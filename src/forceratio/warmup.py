@@ -31,21 +31,24 @@ _stopped = False  # stop_warm_up stopped the child: nothing to load
 _warming = False  # warm_up was called
 
 
-def warm_up(*engines: str) -> None:
+def warm_up(*engines: str, child_only: bool = False) -> None:
     """Start compiling the ``engines`` (:data:`.compiled.ENGINES`; default the
     deterministic one): in a child process that fills the disk cache (Linux, with a cache
-    folder), then a thread here loads that cache; else on a thread.  Best effort: a
-    failure is left for the engine's real first call to report (it compiles itself).  A
-    child still compiling when the command ends (bad input) is stopped at exit, or
-    earlier by :func:`stop_warm_up`."""
+    folder), then a thread here loads that cache; else on a thread (``child_only``: then
+    nothing yet).  Best effort: a failure is left for the engine's real first call to
+    report (it compiles itself).  A child still compiling when the command ends (bad
+    input) is stopped at exit, or earlier by :func:`stop_warm_up`."""
     global _child, _child_keys, _child_start, _warming
     kernels = [compiled.ENGINES[e] for e in engines or ("deterministic",)]
     keys = frozenset(k[-1][0] + "." + k[-1][1] for k in kernels) - compiled._done  # not in use
     if compiled._jit_off() or _warming or not keys:
         return
-    _warming = True
     folder = compiled.cache_folder()
-    if sys.platform.startswith("linux") and folder != "" and not _cache_filled(folder, keys):
+    child = sys.platform.startswith("linux") and folder != "" and not _cache_filled(folder, keys)
+    if child_only and not child:
+        return
+    _warming = True
+    if child:
         with contextlib.suppress(Exception):  # numba imported once, here, not in the child
             for k in kernels:
                 compiled.compile_kernels(k)

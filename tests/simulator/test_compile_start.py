@@ -94,7 +94,7 @@ SWEEP = (
     "    return fork()\n"
     "os.fork = noting_fork\n"
     "if sys.argv[2] == 'here':\n"
-    "    warmup.warm_up = lambda *engines: None  # compiled by the sweep's own call\n"
+    "    warmup.warm_up = lambda *engines, **kw: None  # compiled by the sweep itself\n"
     "from forceratio.cli import run\n"
     "rc = run(['sweep', 'strike-12june-strip', '--samples', '3000', '--seed', '1',\n"
     "          '--no-progress', '--out', sys.argv[1]])\n"
@@ -113,7 +113,8 @@ SWEEP = (
 def test_the_command_line_starts_the_compile_first_and_loads_it(tmp_path: Path) -> None:
     """``forceratio sweep`` forks the compiling child before typer and pandas are imported;
     the sweep then loads the child's compile (a cache hit, no compile of its own) and gives
-    the same rows, bit for bit, as a sweep that compiled the engine itself."""
+    the same rows, bit for bit, as a sweep that compiled the engine itself; a second sweep
+    on the filled cache starts no child."""
 
     early, here = (
         _run(SWEEP, tmp_path / f"cache-{k}", str(tmp_path / k), k) for k in ("early", "here")
@@ -124,6 +125,10 @@ def test_the_command_line_starts_the_compile_first_and_loads_it(tmp_path: Path) 
     assert here["seen"] == {}  # no child: the engine compiled in the sweep's process
     assert (here["hits"], here["misses"]) == (0, 1)
     assert early["rows"] == here["rows"]
+    again = _run(SWEEP, tmp_path / "cache-early", str(tmp_path / "again"), "early")
+    assert again["seen"] == {}  # the cache is filled: no child
+    assert (again["hits"], again["misses"]) == (1, 0)
+    assert again["rows"] == early["rows"]
 
 
 FAILING = (
