@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from forceratio import scenarios
 from forceratio.cli.app import app
 from forceratio.errors import InputError
-from forceratio.scenarios.build import build, prepare, sector_capacity
+from forceratio.scenarios.build import build, prepare
+from forceratio.scenarios.capacity import sector_capacity
 from forceratio.scenarios.model import Scenario, validate_scenario
 
 runner = CliRunner()

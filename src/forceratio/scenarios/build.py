@@ -24,6 +24,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
+from forceratio.scenarios.capacity import _factor_path, sector_capacity, side_flows
 from forceratio.scenarios.forces import (
     Figures,
     Loader,
@@ -34,14 +35,14 @@ from forceratio.scenarios.forces import (
     side_rows,
     table_value,
 )
-from forceratio.scenarios.model import CATEGORIES, SIDES, Record, Scenario, Side
+from forceratio.scenarios.model import CATEGORIES, SIDES, Record, Scenario
 from forceratio.scenarios.multipliers import fire_multipliers
 from forceratio.scenarios.registry import PARAMETERS, Source, check_uncertainty, lookup
 from forceratio.scenarios.registry import parameter_sources as parameter_sources
 from forceratio.scenarios.registry import sweepable as sweepable
 from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import get_law
-from forceratio.simulator.operational import ADVANCE_FIT, Flows, make_flows
+from forceratio.simulator.operational import ADVANCE_FIT
 from forceratio.simulator.schedules import Multiplier, Reinforcements
 
 FloatArray = NDArray[np.float64]
@@ -413,77 +414,6 @@ def build(
     )
     eng = Engagement(law, sides["USSR"], sides["Germany"])
     return Built(eng, n, s, w, initial, struck, arr_info, mult, knots, par)
-
-
-def _factor_path(scn: Scenario, side: str) -> str | None:
-    """The path of ``side``'s capture factor under one capture process (None: per side)."""
-    if scn.operations.capture.process != "one":
-        return None
-    return f"operations.capture.factor.{'attacker' if side == scn.attacker else 'defender'}"
-
-
-def sector_capacity(
-    scn: Scenario, par: Mapping[str, FloatArray], side: str, n: int
-) -> FloatArray | None:
-    """The factor on the enemy's capacity to encircle ``side`` in each sector, shape (N, S):
-    (the enemy's mobile divisions there / its ``mobile_reference``) ** ``mobile_exponent``
-    where the sector counts them (``sectors[i].mobile``, plus or minus a transfer's share of
-    its ``mobile``), else exactly 1; None when no sector counts them."""
-    enemy: Side = "Germany" if side == "USSR" else "USSR"
-    got = [sec.mobile.get(enemy) for sec in scn.sectors]
-    if all(c is None for c in got):
-        return None
-    names = [sec.name for sec in scn.sectors]
-    counts = np.tile(np.array([0.0 if c is None else c for c in got]), (n, 1))
-    for key, tr in scn.transfers.items():
-        if tr.side == enemy and tr.mobile > 0:
-            moved = par.get(f"transfers.{key}.share", np.full(n, tr.share)) * tr.mobile
-            counts[:, names.index(tr.from_sector)] -= moved
-            counts[:, names.index(tr.to)] += moved
-    short = (counts < -1e-9).any(axis=0)
-    if short.any():
-        raise InputError(
-            "transfers",
-            f"more {enemy} mobile divisions move out of {names[int(np.argmax(short))]!r}"
-            " than it counts (sectors.mobile)",
-        )
-    ref = scn.operations.capture.mobile_reference[enemy]
-    power = np.maximum(counts / ref, 0.0) ** par["operations.capture.mobile_exponent"][:, None]
-    return np.where(np.array([c is None for c in got])[None, :], 1.0, power)
-
-
-def side_flows(
-    par: Mapping[str, FloatArray],
-    side: str,
-    n: int,
-    s: int,
-    factor: str | None = None,
-    sectors: FloatArray | None = None,
-) -> Flows:
-    """One side's operational flows (issue 13) over the N*S rows, from the parameters.
-    ``factor``: the path of the side's factor (its role's) under one capture process for
-    both sides, the side then captured at the (calibrated) Soviet rate times it;
-    ``sectors``: the factor on the enemy's capacity per sector, (N, S)
-    (:func:`sector_capacity`; None: 1 in every sector)."""
-    enemy = "Germany" if side == "USSR" else "USSR"
-    if factor is not None:
-        own = par["operations.capture.rate.USSR"] * par[factor]
-    else:
-        own = par[f"operations.capture.rate.{side}"]
-    rate = own * par[f"operations.capture.capacity.{enemy}"]
-    rows = np.repeat(rate, s) if sectors is None else (rate[:, None] * sectors).reshape(n * s)
-    return make_flows(
-        n * s,
-        K,
-        capture_rate=rows,
-        capture_ratio=np.repeat(par["operations.capture.ratio"], s),
-        capture_width=np.repeat(par["operations.capture.width"], s),
-        noncombat=np.repeat(
-            np.stack([par[f"operations.noncombat.{side}.{c}"] for c in CATEGORIES], axis=1),
-            s,
-            axis=0,
-        ),
-    )
 
 
 def arrived_until(flat: list[tuple[int, Arrive]], n: int, s: int, t: FloatArray) -> FloatArray:

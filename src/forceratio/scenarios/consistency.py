@@ -31,6 +31,25 @@ def check_consistent(scn: Scenario) -> None:
         have.keys() - {(n, s) for n in names for s in scn.operations.capture.mobile_reference}
     ):
         raise ValueError(f"sector {name!r}: mobile.{side} needs a mobile_reference")
+    for sec in scn.sectors:
+        seen_days: set[tuple[str, float]] = set()
+        for mc in sec.mobile_changes:
+            named = [sd for sd in ("USSR", "Germany") if getattr(mc, sd) is not None]
+            if not named:
+                raise ValueError(
+                    f"sector {sec.name!r}: mobile_changes on day {mc.day:g} names no side"
+                )
+            for sd in named:
+                if sd not in sec.mobile:
+                    raise ValueError(
+                        f"sector {sec.name!r}: mobile_changes on day {mc.day:g} changes "
+                        f"{sd}, which mobile does not count"
+                    )
+                if (sd, mc.day) in seen_days:
+                    raise ValueError(
+                        f"sector {sec.name!r}: mobile_changes change {sd} twice on day {mc.day:g}"
+                    )
+                seen_days.add((sd, mc.day))
     for key, tr in scn.transfers.items():
         for s in (tr.from_sector, tr.to):
             if s not in names:

@@ -125,14 +125,28 @@ class Record(_Strict):
     headline: bool = True
 
 
+class MobileChange(_Strict):
+    """From ``day`` on (a step), the sector counts a side named here at its new number of
+    mobile divisions, and that side's capacity to encircle there follows (:class:`Capture`);
+    ``note`` says where the date and count come from.  The run is integrated in stages
+    between the changes (:mod:`forceratio.scenarios.stages`)."""
+
+    day: Annotated[float, Field(gt=0, le=3650, allow_inf_nan=False)]
+    USSR: NonNeg | None = None
+    Germany: NonNeg | None = None
+    note: str = ""
+
+
 class Sector(_Strict):
     """One front: the forces of each side in it (sums of parts), arrivals, and a side's
-    mobile (tank, panzer) divisions here, its capacity to encircle (:class:`Capture`)."""
+    mobile (tank, panzer) divisions here, its capacity to encircle (:class:`Capture`),
+    changed at dates by ``mobile_changes``."""
 
     name: str
     forces: dict[str, list[ForcePart]]
     arrivals: dict[str, list[Arrival]] = Field(default_factory=dict)
     mobile: dict[Side, NonNeg] = Field(default_factory=dict)
+    mobile_changes: list[MobileChange] = Field(default_factory=list)
 
     @field_validator("forces")
     @classmethod

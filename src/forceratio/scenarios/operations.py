@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 
 from forceratio.scenarios.build import Built
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
+from forceratio.scenarios.stages import capture_schedule
 from forceratio.simulator.operational import (
     Flows,
     advance_rate,
@@ -195,7 +196,7 @@ def operational(
     flows = {sd: f if f is not None and f.active else None for sd, f in flows.items()}
     common = (
         scn.attacker, days, b.knots if b.knots.ndim == 1 else None, flows, b.s,
-        split and not outcome_only, outcome_only,
+        split and not outcome_only, outcome_only, capture_schedule(scn, b.par, b.n),
     )  # fmt: skip
     bounds = [(lo, min(lo + BLOCK, n)) for lo in range(0, n, BLOCK)]
     nt = min(threads(), len(bounds))
@@ -215,6 +216,38 @@ _PAR = (
     "operations.advance.exponent",
     "operations.advance.cap",
 )
+
+
+def _staged_rate(
+    schedule: tuple[FloatArray, list[dict[str, Flows]]],
+    side: str,
+    days: FloatArray,
+    n: int,
+    r: int,
+    s: int,
+    lo: int,
+) -> tuple[FloatArray, FloatArray]:
+    """The capture rates (T, runs) of ``side`` on the fine ``days`` when a mobile count
+    changes at dates (:func:`.stages.capture_schedule`): the rate in force just before
+    each day and just after it (the two differ on a change day, a node of the grid)."""
+    cuts, stages = schedule
+    rates = np.stack([_flows_rows(st[side], n, r, s, lo).capture_rate for st in stages])
+    before = np.searchsorted(cuts, days, side="left")
+    after = np.searchsorted(cuts, days, side="right")
+    return rates[before], rates[after]
+
+
+def _one_sided(before: FloatArray, after: FloatArray, span: FloatArray) -> FloatArray:
+    """The node values (T, runs) that give the trapezoid weights' sum of each interval
+    with the rate after its start and before its end: at a node, the two half-weights'
+    mean of ``after`` (for the interval it starts) and ``before`` (the one it ends)."""
+    left = np.zeros(before.shape)
+    right = np.zeros(before.shape)
+    left[:-1] = 0.5 * span  # the node starts the interval: it takes the rate after it
+    right[1:] = 0.5 * span
+    both = left + right
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(both > 0, (left * after + right * before) / both, before)
 
 
 def _may_capture(
@@ -249,7 +282,16 @@ def _joined(parts: list[Operational]) -> Operational:
 
 
 def _block(
-    common: tuple[str, FloatArray, FloatArray | None, dict[str, Flows | None], int, bool, bool],
+    common: tuple[
+        str,
+        FloatArray,
+        FloatArray | None,
+        dict[str, Flows | None],
+        int,
+        bool,
+        bool,
+        tuple[FloatArray, list[dict[str, Flows]]] | None,
+    ],
     x: dict[str, Any],
     lo: int,
     hi: int,
@@ -257,7 +299,7 @@ def _block(
     """The operational outputs of samples ``lo..hi-1`` (their inputs ``x``, cut by
     :func:`_cut`).  The quadratures run time-major, (T, runs): every step along the fine
     grid is then one pass over whole rows of runs."""
-    attacker, coarse, shared_knots, side_flows, s, split, outcome_only = common
+    attacker, coarse, shared_knots, side_flows, s, split, outcome_only, schedule = common
     traj = x["traj"]
     n, r, _, t0, k = traj["USSR"].shape
     par = x["par"]
@@ -302,18 +344,33 @@ def _block(
         by_day = None
         if f is not None:
             flows = _flows_rows(f, n, r, s, lo)
-            if not outcome_only or _may_capture(flows.capture_rate, own[:, :, pk], days, threshold):
+            c, c_next = flows.capture_rate[None], None
+            if schedule is not None:  # the rates in force (dated mobile counts), both limits
+                c, c_next = _staged_rate(schedule, side, days, n, r, s, lo)
+            most = c.max(axis=0) if c_next is None else np.maximum(c, c_next).max(axis=0)
+            if not outcome_only or _may_capture(most, own[:, :, pk], days, threshold):
                 # capture_share without its last pass: the rate is 0 where rho is inf
                 eps = capture_rate(
-                    ratio(side), flows.capture_rate[None], flows.capture_ratio[None],
-                    flows.capture_width[None],
-                )  # fmt: skip
+                    ratio(side), c, flows.capture_ratio[None], flows.capture_width[None]
+                )
+                eps_next = eps
+                if c_next is not None:
+                    eps_next = capture_rate(
+                        ratio(side), c_next, flows.capture_ratio[None], flows.capture_width[None]
+                    )
                 if split:
+                    e = eps if c_next is None else _one_sided(eps, eps_next, span)
                     cap, nc = split_losses(
                         days, te, own, eff[side].T, eff[other[side]].T, flows,
-                        project=to_fine, eps=eps.T, w=w,
+                        project=to_fine, eps=e.T, w=w,
                     )  # fmt: skip
-                by_day = cumulative(eps * fine(own[:, :, pk].T), span, half)
+                men_t = fine(own[:, :, pk].T)
+                if c_next is None:
+                    by_day = cumulative(eps * men_t, span, half)
+                else:  # each interval from the rate after its start to the one before its end
+                    by_day = np.zeros((t, m))
+                    step = half * (eps_next[:-1] * men_t[:-1] + eps[1:] * men_t[1:])
+                    by_day[1:] = np.cumsum(step, axis=0)
                 by_day = by_day.reshape(t, n, r, s)
         elif split:  # no flow: nothing captured or lost without combat (and nothing to sum)
             cap = nc = np.zeros((m, k))

@@ -13,12 +13,14 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from forceratio.errors import InputError
 from forceratio.scenarios.build import Built, Prepared, arrived_until, build
+from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES, SIDES
 from forceratio.scenarios.operations import GRID, Operational
 from forceratio.scenarios.operations import operational as operational_outputs
+from forceratio.scenarios.stages import simulate_staged
 from forceratio.simulator.result import END_REASONS, BattleResult
-from forceratio.simulator.solve import simulate
 from forceratio.simulator.stochastic import simulate_stochastic
 
 FloatArray = NDArray[np.float64]
@@ -122,10 +124,16 @@ def run(
         operational = b.engagement.has_flows
     if operational:
         extra |= {float(t) for t in np.arange(0.0, scn.duration_days, GRID)}
+    staged = change_days(scn)  # the days a mobile count changes: quadrature nodes too
+    extra |= set(staged)
     extra = {t for t in extra if 0.0 <= t <= scn.duration_days}
     days = sorted({float(r.day) for r, _ in prep.records} | {scn.duration_days} | extra)
     times = np.asarray(days)
     reps = replications if replications else 0
+    if reps and staged:
+        raise InputError(
+            "sectors.mobile_changes", "dated mobile counts run deterministically (no replications)"
+        )
     if reps:
         row_keys = None
         if keys is not None:
@@ -141,7 +149,7 @@ def run(
         )
         r = reps
     else:
-        res = simulate(b.engagement, t_max=scn.duration_days, times=times, method=method, rtol=rtol)
+        res = simulate_staged(scn, b.engagement, b.par, n, times, method=method, rtol=rtol)
         r = 1
 
     # engine runs are scenario-major: row (i*S + sector) then replication
