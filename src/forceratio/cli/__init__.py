@@ -52,9 +52,9 @@ def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int
     try:
         return _run(app, args, prog_name)
     finally:
-        warm = sys.modules.get("forceratio.warmup")
-        if warm is not None:  # a failed command leaves no compile behind it
-            warm.stop_warm_up()
+        from forceratio.cli.errors import stop_compile
+
+        stop_compile()  # a failed command leaves no compile behind it
 
 
 def _run(app: Any, args: list[str], prog_name: str) -> int:

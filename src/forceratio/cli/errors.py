@@ -28,7 +28,7 @@ def _one_line_warning(
     sys.stderr.write(f"forceratio: warning: numerical trouble ({text}); check the result\n")
 
 
-def _stop_compile() -> None:
+def stop_compile() -> None:
     """A command that fails leaves no engine compiling behind it (warm_up's child)."""
     warm = sys.modules.get("forceratio.warmup")
     if warm is not None:
@@ -53,11 +53,11 @@ def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
             if field in kwargs:  # name the option as the user typed it
                 field = "--" + field.replace("_", "-")
             sys.stderr.write(f"forceratio: error: {field}: {exc.problem}\n")
-            _stop_compile()
+            stop_compile()
             raise typer.Exit(2) from None
         except ForceratioError as exc:
             sys.stderr.write(f"forceratio: error: {exc}\n")
-            _stop_compile()
+            stop_compile()
             raise typer.Exit(2) from None
 
     return wrapper
