@@ -228,3 +228,17 @@ def test_a_break_in_a_later_stage_keeps_the_day_0_level(tmp_path: Path) -> None:
     assert out.duration[0, 0] == pytest.approx(t_break, rel=1e-6)
     assert out.final["USSR"][0, 0, 0] == pytest.approx(750.0, rel=1e-6)
     assert out.final["Germany"][0, 0, 0] == pytest.approx(sol.y[1, -1], rel=1e-6)
+
+
+def test_the_record_scenarios_date_their_counts() -> None:
+    """Army Group North's panzer divisions at Leningrad (8.12): 3 on 10 July, 4 from 21
+    August (the XXXIX Motorised Corps' 12th Panzer), 2 from 16 September (the XLI Panzer
+    Corps to Army Group Centre); Army Group Centre's 14 for Typhoon.  Each change names
+    its source."""
+    sec = scenarios.load_scenario("leningrad-1941").sectors[0]
+    assert sec.mobile == {"Germany": 3.0}
+    assert [(c.day, c.Germany) for c in sec.mobile_changes] == [(42.0, 4.0), (68.0, 2.0)]
+    assert all("verified" in c.note for c in sec.mobile_changes)
+    assert scenarios.load_scenario("vyazma-1941").sectors[0].mobile == {"Germany": 14.0}
+    for name in ("leningrad-1941", "vyazma-1941"):
+        assert scenarios.load_scenario(name).operations.capture.mobile_reference == {"Germany": REF}
