@@ -249,8 +249,8 @@ MODE = {
 def test_whole_record_fit_is_no_worse_than_measured(session: Session) -> None:
     """Refit every record from the measured mode: at least 27 of the 29 records within 35%
     (a met bound counts; the four German missing are upper bounds, all met), both 22 June
-    German totals within 15%, in-sample median |error| at most 0.14 (measured by the CLI,
-    docs section 8.11: 27, 2 and 0.123)."""
+    German totals within 15%, in-sample median |error| at most 0.15 (measured by the CLI,
+    docs section 8.12, with Leningrad's dated panzer counts: 27, 2 and 0.145; 8.11: 0.123)."""
     from dataclasses import replace
 
     from forceratio.calibration import Parameters
@@ -264,7 +264,7 @@ def test_whole_record_fit_is_no_worse_than_measured(session: Session) -> None:
     assert s["records"] == 29
     assert s["within_35pct"] >= 27
     assert s["june22_within_15pct"] == s["june22_totals"] == 2
-    assert s["median_abs_error_in_sample"] <= 0.14
+    assert s["median_abs_error_in_sample"] <= 0.15
     up = prob.records.upper_bound
     assert up.sum() == 4
     assert np.all(res.residuals["relative_error"].to_numpy()[up] <= 0)
