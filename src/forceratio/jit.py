@@ -1,41 +1,14 @@
-"""numba plumbing that knows nothing of battles: where the disk cache goes, a compiler for
-helper functions whose code is only linked into an entry point, one compiled variant per
-helper, a memo of numba's typing of builtin calls during a compile, and first-class
-functions.  Used by :mod:`.simulator.compiled`; numba is imported only when these are
-called.
+"""numba plumbing that knows nothing of battles: a compiler for helper functions whose
+code is only linked into an entry point, one compiled variant per helper, and a memo of
+numba's typing of builtin calls during a compile.  Used by :mod:`.simulator.compiled`;
+numba is imported only when these are called.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
-
-
-def _writable(folder: Path) -> bool:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            return True
-    except OSError:
-        return False
-
-
-def cache_folder(package: Path) -> str | None:
-    """Where the compiled functions of ``package`` are cached: ``None`` for numba's own
-    choice (beside the package, else the user's cache folder) when one is writable, else a
-    folder under the system's temporary directory, else ``""``: nowhere (compiled in memory
-    for this process).  A read-only install works without an error (issue 11, defect 6)."""
-    if os.environ.get("NUMBA_CACHE_DIR"):
-        return None
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path(os.path.expanduser("~")) / ".cache")
-    if _writable(package / "__pycache__") or _writable(Path(xdg) / "numba"):
-        return None
-    tmp = Path(tempfile.gettempdir()) / f"forceratio-numba-{os.getuid()}"
-    return str(tmp) if _writable(tmp) else ""
 
 
 @functools.cache
@@ -150,39 +123,12 @@ def memo_typing(dispatcher: Any) -> None:
     def compile_memo(sig: Any) -> Any:
         global _memo_on
         with global_compiler_lock:
-            outer, _memo_on = _memo_on, True  # (an entry point compiled inside another's)
+            _memo_on = True
             try:
                 return compile_one(sig)
             finally:
-                _memo_on = outer
-                if not outer:
-                    _memo.clear()
-                    _flags.clear()
+                _memo_on = False
+                _memo.clear()
+                _flags.clear()
 
     dispatcher.compile = compile_memo
-
-
-def first_class(dispatcher: Callable[[], Any], sig: Any) -> Any:
-    """A first-class function (numba's ``FunctionType``) of the signature ``sig``: passed
-    to a compiled function, it is typed by ``sig`` alone, so that the caller's compile does
-    not compile it; ``dispatcher()`` gives the function (compiled with its C wrapper) on
-    the first call that passes it."""
-    import numba.experimental.function_type  # noqa: F401 - registers the type
-    from numba.core import types as nb_types
-
-    class FirstClass(nb_types.WrapperAddressProtocol):
-        address = 0
-
-        def __wrapper_address__(self) -> int:
-            if not self.address:
-                fn = dispatcher()
-                fn.compile(sig.args)
-                res = fn.overloads[sig.args]
-                name = res.fndesc.llvm_cfunc_wrapper_name
-                self.address = int(res.library.get_pointer_to_function(name))
-            return self.address
-
-        def signature(self) -> Any:
-            return sig
-
-    return FirstClass()

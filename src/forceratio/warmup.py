@@ -19,14 +19,11 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from forceratio.simulator import compiled
 
 _child: int | None = None  # a process compiling engines into the disk cache
-_step_child = 0  # a process compiling the step (compiled.step_function) beside it
-_STEP = "kernel.dopri_step"  # the step's entry point (compiled.STEP_KERNELS)
 _child_done = threading.Event()
 _child_keys: frozenset[str] = frozenset()  # its engines' entry points
 _child_start = 0.0  # (time.time()) a cache index older than this is not the child's
@@ -42,8 +39,7 @@ def warm_up(*engines: str, child_only: bool = False) -> None:
     report (it compiles itself).  A child still compiling when the command ends (bad
     input) is stopped at exit, or earlier by :func:`stop_warm_up`."""
     global _child, _child_keys, _child_start, _warming
-    global _step_child
-    kernels = [k for e in engines or ("deterministic",) for k in compiled.ENGINES[e]]
+    kernels = [compiled.ENGINES[e] for e in engines or ("deterministic",)]
     keys = frozenset(k[-1][0] + "." + k[-1][1] for k in kernels) - compiled._done  # not in use
     if compiled._jit_off() or _warming or not keys:
         return
@@ -56,14 +52,13 @@ def warm_up(*engines: str, child_only: bool = False) -> None:
         with contextlib.suppress(Exception):  # numba imported once, here, not in the child
             for k in kernels:
                 compiled.compile_kernels(k)
-        _child_keys, _child_start = keys, time.time()
-        if {_STEP, "integrator.run_chunk"} <= keys:  # the step compiles beside the engine
-            _step_child = os.fork()
-            if _step_child == 0:
-                _exit_after(lambda: int(compiled.step_function().__wrapper_address__() == 0))
-        _child = os.fork()
+        _child_keys, _child_start, _child = keys, time.time(), os.fork()
         if _child == 0:  # the child: compile into the cache, then leave at once
-            _exit_after(lambda: _first_calls(keys))
+            code = 1
+            try:
+                code = _first_calls(keys)
+            finally:
+                os._exit(code)
         atexit.register(stop_warm_up)
     threading.Thread(target=_load, args=(keys,), name="forceratio-compile", daemon=True).start()
 
@@ -73,19 +68,15 @@ def stop_warm_up() -> None:
     global _stopped
     if _child and not _child_done.is_set():
         _stopped = True
-        for pid in (_child, _step_child):
-            with contextlib.suppress(ProcessLookupError):
-                if pid:
-                    os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(_child, signal.SIGKILL)
         _child_done.wait(5.0)  # reaped by the loading thread
 
 
 def wait_for(key: str, which: tuple[tuple[str, str], ...], timeout: float = 300.0) -> None:
     """Wait until the child has the entry point ``key`` (of the kernels ``which``) in the
-    disk cache (numba writes the index last), or has ended; stop it after ``timeout`` s.
-    In the child, the step's process is waited for so (no stop: the child compiles it)."""
-    sibling = _child == 0 and key == _STEP and _step_child
-    if not (_child and key in _child_keys) and not sibling:
+    disk cache (numba writes the index last), or has ended; stop it after ``timeout`` s."""
+    if not _child or key not in _child_keys:
         return
     entry = getattr(sys.modules[f"forceratio.simulator.{which[-1][0]}"], which[-1][1])
     index = getattr(getattr(getattr(entry, "_cache", None), "_cache_file", None), "_index_path", "")
@@ -94,8 +85,6 @@ def wait_for(key: str, which: tuple[tuple[str, str], ...], timeout: float = 300.
         with contextlib.suppress(OSError):
             if index and os.path.getmtime(index) >= _child_start:
                 return
-        if sibling and (not _running(_step_child) or time.monotonic() > end):
-            return
         if time.monotonic() > end:
             stop_warm_up()
 
@@ -129,29 +118,9 @@ def _first_calls(keys: frozenset[str]) -> int:
     return 0
 
 
-def _exit_after(first_calls: Callable[[], int]) -> None:
-    """In a child: run ``first_calls`` and leave at once with its status (1 on error)."""
-    code = 1
-    try:
-        code = first_calls()
-    finally:
-        os._exit(code)
-
-
-def _running(pid: int) -> bool:
-    """Whether the process ``pid`` (not this one's child) runs: neither gone nor a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except (OSError, IndexError):
-        return False
-
-
 def _load(keys: frozenset[str]) -> None:
-    if _child:  # reap the children first, then load what they compiled (unless stopped)
-        for pid in (_step_child, _child):
-            if pid:
-                os.waitpid(pid, 0)  # (releases the GIL)
+    if _child:  # reap the child first, then load what it compiled (unless it was stopped)
+        os.waitpid(_child, 0)  # (releases the GIL)
         _child_done.set()
     with contextlib.suppress(Exception):  # the real call reports any failure
         if not _stopped:

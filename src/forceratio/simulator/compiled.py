@@ -3,8 +3,12 @@
 The kernels of :mod:`.kernel`, :mod:`.integrator`, :mod:`.stochastic` and
 :mod:`.closed_form` are plain Python functions until :func:`compile_kernels` first needs
 them; numba is imported only then (it costs a few tenths of a second).  Each kernel is
-compiled once, for C-contiguous float64/int64 arrays, ``nogil``, and cached on disk
-(where: :func:`forceratio.jit.cache_folder`).
+compiled once, for C-contiguous float64/int64 arrays, ``nogil``, and cached on disk.
+
+Where the cache goes: numba's own choice (beside the package, else the user's cache
+folder) when one is writable, else a folder under the system's temporary directory, else
+nowhere (compiled in memory for this process).  A read-only install therefore works
+without an error (issue 11, defect 6).
 
 :func:`run_chunked` cuts the runs into chunks and hands them to a pool of threads (one per
 available core by default, ``FORCERATIO_THREADS`` to change it); each run is computed by
@@ -16,6 +20,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import tempfile
 import threading
 import types
 from collections.abc import Callable
@@ -25,36 +30,48 @@ from typing import Any
 
 import numpy as np
 
-from forceratio import jit as jit_plumbing
-
 
 def _names(module: str, names: str) -> tuple[tuple[str, str], ...]:
     return tuple((module, name) for name in names.split())
 
 
-#: (module, function name) of the compiled functions, the entry point last: the step and
-#: the engine that calls it as a first-class function (:func:`step_function`).
-STEP_KERNELS = _names("kernel", "fire layout flows categories rates linear_rate side_sum "
-                      "dopri_step")  # fmt: skip
+#: (module, function name) of every compiled function; the entry points are the last.
 KERNELS = _names(
-    "kernel", "row store layout side_sum dense_point dense_sum cross_time dense_state end_rule"
+    "kernel",
+    "fire row store layout flows categories rates linear_rate dopri_step side_sum dense_point "
+    "dense_sum cross_time dense_state end_rule",
 ) + _names("integrator", "start_run step_inputs at_stop record finish run_chunk")
-#: The stochastic engine calls the step, its helpers and some of the deterministic engine's.
-STOCHASTIC_KERNELS = (
-    STEP_KERNELS + KERNELS[:-1] + _names("stochastic", "seed_run leap event run_chunk")
-)
+#: The stochastic engine calls the deterministic one's helpers (not its entry point).
+STOCHASTIC_KERNELS = KERNELS[:-1] + _names("stochastic", "seed_run leap event run_chunk")
 SQUARE_KERNELS = _names("closed_form", "square_level_time square_survivor square_chunk")
-ENTRY_POINTS = frozenset({"run_chunk", "square_chunk", "dopri_step"})
-#: The kernels of each engine :mod:`forceratio.warmup` can compile ahead of a command.
-ENGINES = {"deterministic": (STEP_KERNELS, KERNELS), "stochastic": (STOCHASTIC_KERNELS,),
-           "square": (SQUARE_KERNELS,)}  # fmt: skip
+ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})
+#: The engines :mod:`forceratio.warmup` can compile ahead of a command.
+ENGINES = {"deterministic": KERNELS, "stochastic": STOCHASTIC_KERNELS, "square": SQUARE_KERNELS}
 _done: set[str] = set()
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 
 
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
 def cache_folder() -> str | None:
-    return jit_plumbing.cache_folder(Path(__file__).parent)
+    """Where compiled kernels are cached: ``None`` for numba's default place (it is
+    writable), a temporary folder when it is not, ``""`` when nothing is writable."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return None
+    here = Path(__file__).parent / "__pycache__"
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path(os.path.expanduser("~")) / ".cache")
+    if _writable(here) or _writable(Path(xdg) / "numba"):
+        return None
+    tmp = Path(tempfile.gettempdir()) / f"forceratio-numba-{os.getuid()}"
+    return str(tmp) if _writable(tmp) else ""
 
 
 def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
@@ -70,27 +87,6 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
         warm.wait_for(key, which)
 
 
-@functools.cache
-def step_function() -> Any:
-    """:func:`.kernel.dopri_step` as the engine's argument ``step``, typed by its signature:
-    the engine's compile does not compile it (:func:`.jit.first_class`), so the two can
-    compile in two processes at once (:mod:`forceratio.warmup`)."""
-    from forceratio.simulator import kernel
-
-    if _jit_off():
-        return kernel.dopri_step
-    from numba.core import types as nb
-
-    v, m, f = nb.float64[::1], nb.float64[:, ::1], nb.float64
-    sig = f(f, f, v, m, v, v, v, f, v, nb.int64, v, m, nb.boolean, nb.boolean)
-
-    def compiled() -> Any:
-        compile_kernels(STEP_KERNELS)
-        return kernel.dopri_step
-
-    return jit_plumbing.first_class(compiled, sig)
-
-
 def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
     from forceratio.simulator import closed_form, integrator, kernel, stochastic
 
@@ -98,6 +94,8 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
     if folder:
         os.environ["NUMBA_CACHE_DIR"] = folder
     import numba
+
+    from forceratio import jit as jit_plumbing
 
     if folder:
         numba.config.CACHE_DIR = folder  # type: ignore[attr-defined]
@@ -107,14 +105,14 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         orig = getattr(modules[mod_name], name)
         if not isinstance(orig, types.FunctionType):
             continue  # compiled already
-        # only the entry points are called from Python (the step through its C wrapper): a
-        # helper has no wrappers, and its code is only linked into the entry points (cached
-        # with them), where LLVM inlines the small ones (numba's own inlining compiles slower)
+        # only the entry points are called from Python: a helper has no wrappers, and its
+        # code is only linked into the entry points (cached with them), where LLVM inlines
+        # the small ones (numba's own inlining, per call site, compiled slower)
         entry = name in ENTRY_POINTS
         options = {} if entry else {"pipeline_class": jit_plumbing.link_only_compiler()}
         jit = numba.njit(  # type: ignore[call-overload]
             cache=cache and entry, nogil=True, error_model="numpy",
-            no_cpython_wrapper=not entry, no_cfunc_wrapper=name != "dopri_step", **options,
+            no_cpython_wrapper=not entry, no_cfunc_wrapper=not entry, **options,
         )  # fmt: skip
         fast = jit(orig)
         cache_file: Any = getattr(getattr(fast, "_cache", None), "_cache_file", None)
@@ -124,11 +122,12 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
             cache_file._source_stamp = [
                 (f.name, f.stat().st_mtime, f.stat().st_size) for f in files
             ]
-        if hasattr(fast, "get_call_template"):  # (not with NUMBA_DISABLE_JIT)
-            if entry:
-                jit_plumbing.memo_typing(fast)
-            if name != "run_chunk" and name != "square_chunk":  # called by compiled code
-                jit_plumbing.one_variant(fast)
+        if not hasattr(fast, "get_call_template"):
+            pass  # NUMBA_DISABLE_JIT
+        elif entry:
+            jit_plumbing.memo_typing(fast)
+        else:
+            jit_plumbing.one_variant(fast)
         # every module that imported this function by name calls the compiled one
         for mod in modules.values():
             if mod.__dict__.get(name) is orig:

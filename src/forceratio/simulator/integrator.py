@@ -11,7 +11,6 @@ scalar pieces are those of :mod:`.kernel`; :func:`run_chunk` is what gets compil
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,8 +22,11 @@ from forceratio.simulator.kernel import (
     TOO_MANY_STEPS,
     cross_time,
     dense_state,
+    dopri_step,
     end_rule,
     layout,
+    linear_rate,
+    rates,
     row,
     side_sum,
     store,
@@ -44,7 +46,6 @@ from forceratio.simulator.tableau import (
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-Step = Callable[..., float]
 
 
 def start_run(
@@ -143,8 +144,7 @@ def record(
 
 
 def run_chunk(
-    lo: int, hi: int, par: FloatArray, work: FloatArray, step: Step, t_max: float, rtol: float,
-    max_steps: int,
+    lo: int, hi: int, par: FloatArray, work: FloatArray, t_max: float, rtol: float, max_steps: int,
     tab: FloatArray, y0: FloatArray, ptab: FloatArray, level: FloatArray,
     by_breakpoint: FloatArray, atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray,
     arr_knots_r: FloatArray, arr_knots_b: FloatArray, arr_rates_r: FloatArray,
@@ -154,8 +154,7 @@ def run_chunk(
     winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
 ) -> None:  # fmt: skip
     """Run the battles ``lo..hi-1`` to their ends with the method in ``tab``
-    (:data:`.tableau.STEP_TABLE`) and the step ``step`` (:func:`.kernel.dopri_step`, compiled
-    by itself: :func:`.compiled.step_function`), in a chunk's own ``par`` and ``work`` arrays
+    (:data:`.tableau.STEP_TABLE`), in a chunk's own ``par`` and ``work`` arrays
     (:meth:`.runs.RunTable.work`); then the arguments of :class:`.runs.RunTable` and of
     :class:`.runs.Outcome`, in their order."""
     d = y0.shape[1]
@@ -188,8 +187,8 @@ def run_chunk(
             if fresh:
                 nxt = step_inputs(t, n, mult_r, mult_b, arr_knots_r, arr_knots_b, arr_rates_r,
                                   arr_rates_b, par, kr)  # fmt: skip
-                step(t, 0.0, y, k, y_new, y_stage, atol[n], rtol_n, par, kr, scratch, tab, exact,
-                     True)  # fmt: skip
+                rates(t, y, k[0], par, kr, scratch, True)
+                linear_rate(y, k[0], par, o_b, 0.0)  # as du/dt (kernel.dopri_step; b 0: dy/dt)
                 fresh = False
                 if h < 0.0:  # first step: a fraction of the time a side takes to lose all
                     h = t_max  # (no min()/max() in the kernels: numba compiles them slowly)
@@ -209,8 +208,8 @@ def run_chunk(
             if steps > max_steps or h <= MIN_STEP * t:
                 status[n] = TOO_MANY_STEPS if steps > max_steps else STEP_TOO_SMALL
                 break
-            err = step(t, hh, y, k, y_new, y_stage, atol[n], rtol_n, par, kr, scratch, tab, exact,
-                       False)  # fmt: skip
+            err = dopri_step(t, hh, y, k, y_new, y_stage, atol[n], rtol_n, par, kr, scratch, tab,
+                             exact)  # fmt: skip
             if not err <= 1.0:  # (a NaN error is a rejection too)
                 x = SAFETY * err**ERROR_EXPONENT
                 h = hh * (x if x > MIN_FACTOR else MIN_FACTOR)

@@ -210,23 +210,17 @@ def flows(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, o:
 def dopri_step(
     t: float, h: float, y: FloatArray, k: FloatArray, y_new: FloatArray, y_stage: FloatArray,
     atol: FloatArray, rtol: float, par: FloatArray, kr: int, scratch: FloatArray,
-    tab: FloatArray, exact: bool, first: bool,
+    tab: FloatArray, exact: bool,
 ) -> float:  # fmt: skip
     """One step of length ``h`` from (t, y) of the Runge-Kutta pair in ``tab``
     (:data:`.tableau.STEP_TABLE`), ``k[0]`` given: fills the stages ``k[1..]`` and ``y_new``,
-    returns the RMS error norm (<= 1: accept); with ``first`` only ``k[0]``.  With ``exact``
-    the non-combat losses b_i y_i (:func:`flows`) are integrated exactly, so that their decay
-    does not set the step: the pair runs on u_i = exp(b_i s) y_i, s the time into the step,
-    and ``k`` holds du/dt (an integrating factor: Lawson 1967, *SIAM J. Numer. Anal.*
-    4:372-380).  All the right-hand side's code is reached through this function, which the
-    deterministic engine calls as a first-class function (:mod:`.compiled`)."""
+    returns the RMS error norm (<= 1: accept).  With ``exact`` the non-combat losses b_i y_i
+    (:func:`flows`) are integrated exactly, so that their decay does not set the step: the
+    pair runs on u_i = exp(b_i s) y_i, s the time into the step, and ``k`` holds du/dt (an
+    integrating factor: Lawson 1967, *SIAM J. Numer. Anal.* 4:372-380)."""
     d = y.shape[0]
     n_st = tab.shape[0]
     o_b = layout(kr, d - kr)[6] + d + FLOW_SLOTS
-    if first:  # dy/dt at (t, y), as du/dt (b 0: dy/dt)
-        rates(t, y, k[0], par, kr, scratch, True)
-        linear_rate(y, k[0], par, o_b, 0.0)
-        return 0.0
     for s in range(1, n_st):
         stage = y_new if s == n_st - 1 else y_stage
         for i in range(d):

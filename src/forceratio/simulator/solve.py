@@ -173,8 +173,7 @@ def integrate(
     from forceratio.simulator import integrator
 
     compiled.run_chunked(
-        integrator.run_chunk, table.n, compiled.step_function(), float(t_max), float(rtol),
-        int(max_steps),
+        integrator.run_chunk, table.n, float(t_max), float(rtol), int(max_steps),
         tableau.STEP_TABLE, *table.arrays(), *out.arrays(), chunk=256, work=table.work(),
     )  # fmt: skip
     failed = out.status != OK

@@ -82,7 +82,7 @@ def leap(
         k[0, i] = par[o_inflow + i] - k[0, i]
     for _ in range(60):
         err = dopri_step(t, tau, y, k, y_new, y_stage, atol, LEAP_RTOL, par, kr, scratch, tab,
-                         False, False)  # fmt: skip
+                         False)  # fmt: skip
         if err <= 1.0:
             break
         tau *= max(0.2, 0.9 * err**-0.2)
