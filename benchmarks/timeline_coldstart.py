@@ -115,7 +115,7 @@ def _child(out: str, samples: str) -> None:
         return pid
 
     def marked_exit(code: int) -> None:
-        mark("child exits")
+        mark("os._exit")
         _dump()
         exit_(code)
 
