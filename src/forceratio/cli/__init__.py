@@ -6,6 +6,9 @@ on stderr and exit status 2, with no traceback.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -81,5 +84,12 @@ def _run(app: Any, args: list[str], prog_name: str) -> int:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    sys.exit(run())
+    """Console-script entry point: runs the command, then ends the process without
+    Python's teardown of the interpreter (freeing every module and object: 0.4-0.7 s after
+    a sweep, measured); the exit handlers run and the output is flushed first."""
+    code = run()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # (a closed pipe)
+            stream.flush()
+    os._exit(code)

@@ -1,0 +1,48 @@
+"""The console entry point ends the process without the interpreter's teardown (issue 11,
+defect 7: freeing every module and object took 0.4-0.7 s after a sweep), once the exit
+handlers have run and the output is flushed, with the command's exit status."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+PROBE = (
+    "import atexit, sys\n"
+    "class Teardown:\n"
+    "    def __del__(self):\n"
+    "        sys.stderr.write('torn down\\n')\n"
+    "keep = Teardown()  # freed by the interpreter's teardown, if there is one\n"
+    "atexit.register(lambda: sys.stderr.write('exit handler\\n'))\n"
+)
+ENTRY = PROBE + "sys.argv[0] = 'forceratio'\nfrom forceratio.cli import main\nmain()\n"
+PLAIN = PROBE + "from forceratio.cli import run\nsys.exit(run(sys.argv[1:]))\n"
+
+
+def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_the_console_entry_skips_the_teardown_but_not_the_exit_handlers(tmp_path: Path) -> None:
+    plain = _run(PLAIN, "scenarios", "list")  # the oracle: a normal exit tears down
+    assert plain.returncode == 0
+    assert "torn down" in plain.stderr
+    entry = _run(ENTRY, "scenarios", "list")
+    assert entry.returncode == 0
+    assert entry.stdout == plain.stdout  # all of it, flushed
+    assert "strike-12june-strip" in entry.stdout
+    assert "exit handler" in entry.stderr
+    assert "torn down" not in entry.stderr
+
+
+def test_the_console_entry_keeps_a_failing_commands_status_and_message(tmp_path: Path) -> None:
+    # no --seed: refused with exit status 2 and one line on stderr
+    args = ("sweep", "strike-12june-strip", "--samples", "10", "--out", str(tmp_path / "out"))
+    entry = _run(ENTRY, *args)
+    assert entry.returncode == 2
+    assert "error: --seed" in entry.stderr
+    assert "exit handler" in entry.stderr
+    assert "torn down" not in entry.stderr
