@@ -1,6 +1,7 @@
 """numba plumbing that knows nothing of battles: a compiler for helper functions whose
 code is only linked into an entry point, one compiled variant per helper, and a memo of
-numba's typing of builtin calls during a compile.  Used by :mod:`.simulator.compiled`;
+numba's typing of builtin calls during a compile, and an entry point's compile without
+LLVM's loop vectoriser.  Used by :mod:`.simulator.compiled`;
 numba is imported only when these are called.
 """
 
@@ -132,3 +133,31 @@ def memo_typing(dispatcher: Any) -> None:
                 _flags.clear()
 
     dispatcher.compile = compile_memo
+
+
+def scalar_loops(dispatcher: Any) -> None:
+    """Compile the entry point without LLVM's loop vectoriser: the kernels step one
+    scenario at a time through short loops over a handful of categories, where vector code
+    buys nothing, and the vectoriser was a sixth of the compile (measured: the first sweep
+    0.7 s quicker, warm sweeps no slower; benchmarks/RESULTS.md).  Floating-point results
+    are unchanged (without fast-math LLVM does not reorder arithmetic in either case).  A
+    ``NUMBA_LOOP_VECTORIZE`` set by the user is left as it is."""
+    import os
+
+    from numba.core import config
+    from numba.core.compiler_lock import global_compiler_lock
+
+    if "NUMBA_LOOP_VECTORIZE" in os.environ:
+        return
+    compile_one = dispatcher.compile
+
+    def compile_scalar(sig: Any) -> Any:
+        with global_compiler_lock:  # (numba's own compiles wait for the lock)
+            before = getattr(config, "LOOP_VECTORIZE", 1)
+            setattr(config, "LOOP_VECTORIZE", 0)  # noqa: B010 (numba's config is untyped)
+            try:
+                return compile_one(sig)
+            finally:
+                setattr(config, "LOOP_VECTORIZE", before)  # noqa: B010
+
+    dispatcher.compile = compile_scalar

@@ -213,3 +213,28 @@ def test_an_engine_is_warmed_up_alone(tmp_path: Path, engine: str) -> None:
     assert (warm["hits"], warm["misses"]) == (1, 0)
     assert warm["deterministic"] == 0
     assert warm["nums"] == plain["nums"]
+
+
+def test_the_entry_points_compile_without_the_loop_vectoriser(tmp_path: Path) -> None:
+    """:func:`forceratio.jit.scalar_loops`: the machine code changes (the switch acts), the
+    numbers do not (no fast-math: LLVM reorders no arithmetic either way), numba's global
+    setting is put back after the compile, and a ``NUMBA_LOOP_VECTORIZE`` the user set wins."""
+    code = (
+        "import sys, json, hashlib, forceratio as f\n"
+        "from numba.core import config\n"
+        "before = config.LOOP_VECTORIZE\n"
+        + BATTLE
+        + "from forceratio.simulator import integrator\n"
+        "asm = ''.join(integrator.run_chunk.inspect_asm().values())\n"
+        "print(json.dumps({'asm': hashlib.sha256(asm.encode()).hexdigest(), 'nums': nums,\n"
+        "                  'kept': config.LOOP_VECTORIZE == before}))\n"
+    )
+    scalar = _run(code, tmp_path / "scalar")
+    os.environ["NUMBA_LOOP_VECTORIZE"] = "1"
+    try:
+        vector = _run(code, tmp_path / "vector")
+    finally:
+        del os.environ["NUMBA_LOOP_VECTORIZE"]
+    assert scalar["kept"] and vector["kept"]
+    assert scalar["asm"] != vector["asm"]
+    assert scalar["nums"] == vector["nums"]

@@ -126,6 +126,7 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
             pass  # NUMBA_DISABLE_JIT
         elif entry:
             jit_plumbing.memo_typing(fast)
+            jit_plumbing.scalar_loops(fast)
         else:
             jit_plumbing.one_variant(fast)
         # every module that imported this function by name calls the compiled one
