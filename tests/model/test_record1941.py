@@ -52,9 +52,9 @@ def test_german_missing_enter_as_upper_bounds_with_their_sources(session: Sessio
     assert all(p.scenario.attacker == "Germany" for p in prepared.values())
     prob, tg = problem(prepared, record_tables(session.table))
     ger = {t.record.group: t for t in tg if t.kind == "prisoners" and t.side == "Germany"}
-    want = {"22 June": 3961.0, "Uman": 785.0, "Kiev": 5008.0, "Smolensk": 5682.0}
+    want = {"22 June": 3961.0, "Uman": 785.0, "Kiev": 5018.0, "Smolensk": 5682.0}
     assert {g: t.record.value for g, t in ger.items()} == want
-    srcs = {"22 June": "halder", "Uman": "enwiki_uman", "Kiev": "wikimili_kiev",
+    srcs = {"22 June": "halder", "Uman": "enwiki_uman", "Kiev": "enwiki_kiev",
             "Smolensk": "enwiki_smolensk"}  # fmt: skip
     for g, t in ger.items():
         r = t.record

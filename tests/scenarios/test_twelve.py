@@ -392,7 +392,7 @@ def test_knots_hold_every_corner_in_order() -> None:
 
 def test_the_fitted_attacker_factor_keeps_the_germans_within_their_missing() -> None:
     """The one capture process taken as it is (the attacker's factor 1) captures Germans in
-    the 1941 record operations far beyond their recorded missing (Uman 785, Kiev 5,008,
+    the 1941 record operations far beyond their recorded missing (Uman 785, Kiev 5,018,
     Smolensk 5,682: operations_1941); at the whole-record posterior's factor (fitted on
     those upper bounds) the Germans captured stay under them, and the 12 June defender's
     declared low end is the attacker's credible upper end."""
