@@ -215,7 +215,9 @@ def test_an_engine_is_warmed_up_alone(tmp_path: Path, engine: str) -> None:
     assert warm["nums"] == plain["nums"]
 
 
-def test_the_entry_points_compile_without_the_loop_vectoriser(tmp_path: Path) -> None:
+def test_the_entry_points_compile_without_the_loop_vectoriser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """:func:`forceratio.jit.scalar_loops`: the machine code changes (the switch acts), the
     numbers do not (no fast-math: LLVM reorders no arithmetic either way), numba's global
     setting is put back after the compile, and a ``NUMBA_LOOP_VECTORIZE`` the user set wins."""
@@ -230,11 +232,9 @@ def test_the_entry_points_compile_without_the_loop_vectoriser(tmp_path: Path) ->
         "                  'kept': config.LOOP_VECTORIZE == before}))\n"
     )
     scalar = _run(code, tmp_path / "scalar")
-    os.environ["NUMBA_LOOP_VECTORIZE"] = "1"
-    try:
-        vector = _run(code, tmp_path / "vector")
-    finally:
-        del os.environ["NUMBA_LOOP_VECTORIZE"]
-    assert scalar["kept"] and vector["kept"]
+    monkeypatch.setenv("NUMBA_LOOP_VECTORIZE", "1")
+    vector = _run(code, tmp_path / "vector")
+    assert scalar["kept"]
+    assert vector["kept"]
     assert scalar["asm"] != vector["asm"]
     assert scalar["nums"] == vector["nums"]
