@@ -48,11 +48,39 @@ def link_only_compiler() -> Any:
             pm.passes = [
                 (LinkOnlyLowering if cls is typed_passes.NativeLowering else cls, desc)
                 for cls, desc in pm.passes
+                if cls.__name__ not in UNUSED_PASSES
             ]
             pm.finalize()
             return [pm]
 
     return LinkOnlyCompiler
+
+
+#: numba passes with nothing to do in the engine's kernels, skipped in their compiles: no
+#: ``with`` blocks, closures or comprehensions, no branch that folds on a constant argument,
+#: no overload inlined by request, no array expressions (the kernels loop over scalars),
+#: and the check for unsupported features only words errors.  Together about a tenth of
+#: a compile; the machine code of every entry point is byte-identical without them
+#: (tests/simulator/test_compile_start.py), which fails as soon as a kernel needs one.
+UNUSED_PASSES = frozenset({
+    "WithLifting", "InlineClosureLikes", "DeadBranchPrune", "InlineOverloads",
+    "NopythonRewrites", "NoPythonSupportedFeatureValidation",
+})  # fmt: skip
+
+
+@functools.cache
+def entry_compiler() -> Any:
+    """numba's compiler for the entry points: its own pipeline less :data:`UNUSED_PASSES`."""
+    from numba.core import compiler
+
+    class EntryCompiler(compiler.CompilerBase):
+        def define_pipelines(self) -> list[Any]:
+            pm = compiler.DefaultPassBuilder.define_nopython_pipeline(self.state)  # type: ignore[no-untyped-call]
+            pm.passes = [(c, d) for c, d in pm.passes if c.__name__ not in UNUSED_PASSES]
+            pm.finalize()
+            return [pm]
+
+    return EntryCompiler
 
 
 class _NoEnvCodegen:

@@ -238,3 +238,27 @@ def test_the_entry_points_compile_without_the_loop_vectoriser(
     assert vector["kept"]
     assert scalar["asm"] != vector["asm"]
     assert scalar["nums"] == vector["nums"]
+
+
+def test_the_skipped_passes_leave_every_entry_points_machine_code_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """:data:`forceratio.jit.UNUSED_PASSES`: the three entry points compiled with numba's
+    whole pipeline and with those passes skipped give byte-identical machine code."""
+    code = (
+        "import sys, json, hashlib\n"
+        "from forceratio import jit\n"
+        "if sys.argv[1:] == ['all']:\n"
+        "    jit.UNUSED_PASSES = frozenset()\n"
+        "from forceratio.warmup import _first_calls\n"
+        "from forceratio.simulator import closed_form, integrator, stochastic\n"
+        "_first_calls(frozenset(['integrator.run_chunk', 'stochastic.run_chunk',\n"
+        "                        'closed_form.square_chunk']))\n"
+        "fs = [integrator.run_chunk, stochastic.run_chunk, closed_form.square_chunk]\n"
+        "asm = [''.join(f.inspect_asm().values()) for f in fs]\n"
+        "print(json.dumps({'asm': [hashlib.sha256(a.encode()).hexdigest() for a in asm],\n"
+        "                  'n': [len(a) for a in asm]}))\n"
+    )
+    lean, whole = _run(code, tmp_path / "lean"), _run(code, tmp_path / "whole", "all")
+    assert min(lean["n"]) > 1_000
+    assert lean == whole

@@ -109,7 +109,8 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         # code is only linked into the entry points (cached with them), where LLVM inlines
         # the small ones (numba's own inlining, per call site, compiled slower)
         entry = name in ENTRY_POINTS
-        options = {} if entry else {"pipeline_class": jit_plumbing.link_only_compiler()}
+        pipeline = jit_plumbing.entry_compiler if entry else jit_plumbing.link_only_compiler
+        options = {"pipeline_class": pipeline()}
         jit = numba.njit(  # type: ignore[call-overload]
             cache=cache and entry, nogil=True, error_model="numpy",
             no_cpython_wrapper=not entry, no_cfunc_wrapper=not entry, **options,
