@@ -44,14 +44,7 @@ def link_only_compiler() -> Any:
 
     class LinkOnlyCompiler(compiler.CompilerBase):
         def define_pipelines(self) -> list[Any]:
-            pm = compiler.DefaultPassBuilder.define_nopython_pipeline(self.state)  # type: ignore[no-untyped-call]
-            pm.passes = [
-                (LinkOnlyLowering if cls is typed_passes.NativeLowering else cls, desc)
-                for cls, desc in pm.passes
-                if cls.__name__ not in UNUSED_PASSES
-            ]
-            pm.finalize()
-            return [pm]
+            return [_pipeline(self.state, {typed_passes.NativeLowering: LinkOnlyLowering})]
 
     return LinkOnlyCompiler
 
@@ -75,12 +68,20 @@ def entry_compiler() -> Any:
 
     class EntryCompiler(compiler.CompilerBase):
         def define_pipelines(self) -> list[Any]:
-            pm = compiler.DefaultPassBuilder.define_nopython_pipeline(self.state)  # type: ignore[no-untyped-call]
-            pm.passes = [(c, d) for c, d in pm.passes if c.__name__ not in UNUSED_PASSES]
-            pm.finalize()
-            return [pm]
+            return [_pipeline(self.state, {})]
 
     return EntryCompiler
+
+
+def _pipeline(state: Any, swap: dict[Any, Any]) -> Any:
+    """numba's nopython pipeline less :data:`UNUSED_PASSES`, a pass class replaced by
+    its value in ``swap``."""
+    from numba.core import compiler
+
+    pm = compiler.DefaultPassBuilder.define_nopython_pipeline(state)  # type: ignore[no-untyped-call]
+    pm.passes = [(swap.get(c, c), d) for c, d in pm.passes if c.__name__ not in UNUSED_PASSES]
+    pm.finalize()
+    return pm
 
 
 class _NoEnvCodegen:
