@@ -110,10 +110,10 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         # the small ones (numba's own inlining, per call site, compiled slower)
         entry = name in ENTRY_POINTS
         pipeline = jit_plumbing.entry_compiler if entry else jit_plumbing.link_only_compiler
-        options = {"pipeline_class": pipeline()}
         jit = numba.njit(  # type: ignore[call-overload]
             cache=cache and entry, nogil=True, error_model="numpy",
-            no_cpython_wrapper=not entry, no_cfunc_wrapper=not entry, **options,
+            no_cpython_wrapper=not entry, no_cfunc_wrapper=not entry,
+            pipeline_class=pipeline(),
         )  # fmt: skip
         fast = jit(orig)
         cache_file: Any = getattr(getattr(fast, "_cache", None), "_cache_file", None)
