@@ -280,10 +280,10 @@ def test_records_and_scenarios_count_the_same_forces(session: Session) -> None:
     """The basis audit (docs section 8.4): each record is compared with the forces it counts.
     The Baltic sector's tanks with the North-Western Front's reinforcements come to the
     record's 2,523 lost within 0.5% (the 1,514 of 22 June alone are 60% of it); Smolensk
-    holds the 1,991,000 men committed, Leningrad the operation's 725,000 (272,000 at the
-    start); Kiev's prisoner record is the OKW's 665,000 scaled to the South-Western Front,
-    whose losses it is fitted beside; the Baltic loss record is Krivosheev's unscaled
-    total."""
+    holds the 1,991,000 men committed, Leningrad the 517,000 of 10 July (272,000 at the
+    start) and the 34th Army's 54,474; Kiev's prisoner record is the OKW's 665,000 scaled
+    to the South-Western Front, whose losses it is fitted beside; the Baltic loss record is
+    Krivosheev's unscaled total."""
     from forceratio.scenarios.model import CATEGORIES
 
     k = CATEGORIES.index("tanks")
@@ -302,7 +302,7 @@ def test_records_and_scenarios_count_the_same_forces(session: Session) -> None:
         )
 
     assert committed("smolensk-1941") == 1_991_000
-    assert committed("leningrad-1941") == 725_000
+    assert committed("leningrad-1941") == 517_000 + 54_474
     assert _personnel(session.prepare("leningrad-1941").forces["USSR"][0]) == 272_000
     prepared = {n: session.prepare(n) for n in SCENARIOS}
     _, tg = problem(prepared, session.table("operations_1941"))
@@ -359,10 +359,11 @@ def test_smolensk_prisoners_are_compared_on_5_august(session: Session) -> None:
 
 
 def test_leningrad_dated_arrivals_sum_to_the_joining_men(session: Session) -> None:
-    """The 453,000 joining after 10 July come in three blocks: the militia divisions 1-3
-    (31,200, days 0-10), the 34th Army (54,474, days 28-34) and the rest (367,326, evenly
-    over the 83 days); their sum is the joining men, the whole still 725,000."""
+    """The 245,000 of 10 July outside the North-Western Front join in two blocks, the militia
+    divisions 1-3 (31,200, days 0-10) and the rest (213,800, evenly over the 83 days); the
+    34th Army (54,474, days 28-34) comes on top: with the start, 517,000 + 54,474."""
     p = session.prepare("leningrad-1941")
     blocks = sorted((a.start, a.end, _personnel(a.amount)) for a in p.arrivals["USSR"][0])
-    assert blocks == [(0.0, 10.0, 31_200.0), (0.0, 83.0, 367_326.0), (28.0, 34.0, 54_474.0)]
-    assert sum(b[2] for b in blocks) == 725_000 - 272_000
+    assert blocks == [(0.0, 10.0, 31_200.0), (0.0, 83.0, 213_800.0), (28.0, 34.0, 54_474.0)]
+    assert blocks[0][2] + blocks[1][2] == 517_000 - 272_000
+    assert _personnel(p.forces["USSR"][0]) == 272_000
