@@ -379,7 +379,7 @@ def test_data_show_lists_the_operations() -> None:
 def test_operation_scenarios_take_each_side_from_its_own_rows(name: str) -> None:
     prep = scenarios.load(name)
     df = data.load("operations_1941")
-    op = prep.scenario.sectors[0].forces["USSR"][0].formation
+    op = str(prep.scenario.sectors[0].forces["USSR"][0].formation)
     if name == "leningrad-1941":  # starts from the North-Western Front's row, the rest join
         op = "Leningrad strategic defensive operation"
     k = CATEGORIES.index("personnel")
