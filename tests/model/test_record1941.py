@@ -358,7 +358,7 @@ def test_smolensk_prisoners_are_compared_on_5_august(session: Session) -> None:
     assert "verified" in row["note"]
 
 
-def test_leningrad_dated_arrivals_sum_to_the_joining_men(session: Session) -> None:
+def test_leningrad_arrivals_are_the_joining_men_and_the_34th_army(session: Session) -> None:
     """The 245,000 of 10 July outside the North-Western Front join in two blocks, the militia
     divisions 1-3 (31,200, days 0-10) and the rest (213,800, evenly over the 83 days); the
     34th Army (54,474, days 28-34) comes on top: with the start, 517,000 + 54,474."""
