@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from forceratio import data, scenarios
 from forceratio.cli.app import app
 from forceratio.errors import InputError
+from forceratio.scenarios.forces import side_rows
 from forceratio.scenarios.model import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -379,15 +380,13 @@ def test_data_show_lists_the_operations() -> None:
 def test_operation_scenarios_take_each_side_from_its_own_rows(name: str) -> None:
     prep = scenarios.load(name)
     df = data.load("operations_1941")
-    op = str(prep.scenario.sectors[0].forces["USSR"][0].formation)
-    if name == "leningrad-1941":  # starts from the North-Western Front's row, the rest join
-        op = "Leningrad strategic defensive operation"
+    # the operation's own rows: every scenario takes the Germans from them (Leningrad's
+    # Soviets start from the North-Western Front's row, the rest joining)
+    op = str(prep.scenario.sectors[0].forces["Germany"][0].formation)
     k = CATEGORIES.index("personnel")
 
     def personnel(formation: str, side: str) -> float:
-        rows = df[(df["formation"] == formation) & (df["side"] == side)
-                  & (df["category"] == "personnel")]  # fmt: skip
-        return float(rows["value"].iloc[0])
+        return float(df["value"].iloc[side_rows(df, formation, "personnel", side)[0]])
 
     for side in ("USSR", "Germany"):
         got = float(prep.forces[side][0].value[k])
