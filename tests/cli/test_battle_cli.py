@@ -138,3 +138,12 @@ def test_real_subprocess() -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == ["forceratio: error: --red: must be >= 0, got -3"]
+
+
+def test_the_command_list_joins_each_wrapped_help_text() -> None:
+    """The docstrings are wrapped at 100 characters; ``--help`` must not keep those breaks
+    (in typer's rich mode the battle entry stopped at "plus stochastic")."""
+    res = runner.invoke(app, ["--help"], env={"COLUMNS": "200"}, terminal_width=200)
+    assert res.exit_code == 0, res.output
+    battle = next(line for line in res.stdout.splitlines() if "battle " in line)
+    assert "plus stochastic replications when asked" in battle, res.stdout

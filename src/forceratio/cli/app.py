@@ -22,6 +22,9 @@ app = typer.Typer(
         "1941 force tables, and the 12 June vs 22 June 1941 comparison."
     ),
     no_args_is_help=True,
+    # help texts are wrapped docstrings: markdown joins their lines (rich mode would keep
+    # each break, cutting the command list's entries mid-sentence)
+    rich_markup_mode="markdown",
     add_completion=False,
     pretty_exceptions_enable=False,
 )
