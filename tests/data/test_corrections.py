@@ -430,3 +430,29 @@ def test_a_record_takes_its_own_side_rows_of_an_operation() -> None:
     prep = scenarios.load("kiev-1941", sets=sets)
     got = {r.side: float(f.value[0]) for r, f in prep.records}
     assert got == {"USSR": 700544.0, "Germany": 128670.0}
+
+
+def test_leningrad_german_record_carries_the_sources_range_and_its_contradicting_floor() -> None:
+    """The en-wiki 60,000 is the only figure for exactly the operation; a chronology's Army
+    Group North 80,000 to 22 August less the Baltic operation, plus Sinyavino, is a floor
+    above it (research of 2026-12-03): the row must say it is contested, with its range."""
+    df = data.load("operations_1941")
+    ger = df[(df["side"] == "Germany") & (df["category"] == "casualties")].set_index("formation")
+    row = ger.loc["Leningrad strategic defensive operation"]
+    assert (row["value"], row["low"], row["high"]) == (60000, 60000, 190000)
+    assert "CONTESTED" in row["note"]
+    baltic = df[
+        (df["side"] == "Germany") & (df["formation"] == "Baltic strategic defensive operation")
+    ].set_index("category")["value"]
+    to_22_august = ger.loc["Army Group North from 22 June (cumulative)", "value"]
+    part = ger.loc["Leningrad strategic defensive operation: Army Group North 10 July-22 August"]
+    assert part["value"] == to_22_august - baltic["killed"] - baltic["wounded"]
+    sinyavino = ger.loc[
+        "Leningrad strategic defensive operation: part of the 16th Army at Sinyavino", "value"
+    ]
+    floor = ger.loc["Leningrad strategic defensive operation: Army Group North, a floor", "value"]
+    assert floor == part["value"] + sinyavino > row["value"]
+    # the siege article's "1941: 85,371" does not claim 22 June as its start
+    agn = df[df["formation"] == "Army Group North, 1941"].iloc[0]
+    assert agn["as_of"] == "1941-12-31"
+    assert "NOT stated" in agn["note"]
