@@ -22,3 +22,8 @@ class InputError(ForceratioError, ValueError):
         self.field = field
         self.problem = problem
         super().__init__(f"{field}: {problem}")
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # rebuilt from both fields: raised in a sweep's worker process, it must unpickle in
+        # the parent (the default rebuilds from ``args``, the one message)
+        return (type(self), (self.field, self.problem))

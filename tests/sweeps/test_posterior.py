@@ -135,3 +135,55 @@ def test_from_result_is_seeded() -> None:
     np.testing.assert_array_equal(arr[:, :2], fake.draws[list(a.index)])
     assert (arr[:, 2] == 3.0).all()
     assert len(set(a.index)) == 20  # without replacement when n <= the draws kept
+
+
+def _raise_input_error(field: str) -> None:
+    raise InputError(field, "a bad value")
+
+
+def test_an_input_error_raised_in_a_worker_process_reaches_the_parent_whole() -> None:
+    """A sweep's workers are processes: the error must unpickle in the parent (it did not,
+    and the pool broke with a 69-line traceback instead of the one-line exit 2)."""
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    with cf.ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
+        fut = pool.submit(_raise_input_error, "--vary")
+        with pytest.raises(InputError, match="a bad value") as err:
+            fut.result(timeout=120)
+    assert (err.value.field, err.value.problem) == ("--vary", "a bad value")
+    assert str(err.value) == "--vary: a bad value"
+
+
+def test_a_posterior_sweep_of_the_declared_ranges_leaves_the_drawn_ones_to_the_draws(
+    tmp_path: Path,
+) -> None:
+    """README's `sweep strike-12june-strip --posterior N` with no --vary: the scenario
+    declares a range for a parameter the posterior draws (the attacker's capture factor);
+    it is left to the draws, not refused; a --vary of it is refused before any run."""
+    from typer.testing import CliRunner
+
+    from forceratio.cli.app import app
+    from forceratio.scenarios.session import Session
+
+    drawn = "operations.capture.factor.attacker"
+    assert drawn in Session().prepare("strike-12june-strip").scenario.uncertainty
+    out = tmp_path / "post.parquet"
+    res = CliRunner().invoke(
+        app,
+        ["sweep", "strike-12june-strip", "--samples", "8", "--posterior", "3", "--seed", "1",
+         "--out", str(out), "--no-progress", "--format", "json"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    df = pd.read_parquet(out)
+    assert len(df) == 24
+    assert df.groupby("point")[drawn].nunique().max() == 3  # a value per draw, not per point
+    assert "modifiers.quality.Germany" in df.columns  # the other declared ranges are swept
+    refused = CliRunner().invoke(
+        app,
+        ["sweep", "strike-12june-strip", "--samples", "8", "--posterior", "3", "--seed", "1",
+         "--vary", f"{drawn}=0.001:0.002", "--out", str(tmp_path / "x"), "--no-progress"],
+    )  # fmt: skip
+    assert refused.exit_code == 2
+    assert "drawn from the posterior" in refused.output
+    assert not (tmp_path / "x" / "_sweep.json").exists()

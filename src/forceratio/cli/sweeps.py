@@ -138,7 +138,8 @@ def sweep_command(
 ) -> None:
     """Sample the scenario's parameters, run every sample, stream tidy rows to Parquet.
     With --posterior N every design point is run with each of N draws of the whole-record
-    posterior (rows carry point, draw and the drawn values)."""
+    posterior (rows carry point, draw and the drawn values); the declared ranges of the
+    parameters the posterior draws are then left to the draws."""
     from forceratio.cli import engines
     from forceratio.warmup import warm_up
 
@@ -162,7 +163,6 @@ def sweep_command(
 
     check_writable(out, "--out", create=True)
     prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
-    design = Design.make(method, specs, samples, seed)
     if paired and not posterior:
         raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
     if posterior:
@@ -170,6 +170,9 @@ def sweep_command(
 
         check_draws(prep)
     draws = posterior_draws(tables, posterior, seed, uncalibrated) if posterior else None
+    if draws is not None:
+        specs = _without_drawn(specs, draws.names, given=bool(vary), scenario=scenario)
+    design = Design.make(method, specs, samples, seed)
     d = len(specs) + (len(draws.names) + 2 if draws else 0)
     runs = design.samples * (draws.n if draws and not paired else 1)
     _check_sweep_size(runs, d, replications, chunk_size, workers, out)
@@ -248,6 +251,24 @@ def sweep_command(
         fmt,
         digits=3,
     )
+
+
+def _without_drawn(
+    specs: list[Any], drawn: tuple[str, ...], *, given: bool, scenario: str
+) -> list[Any]:
+    """The design's parameters less those the posterior draws: the scenario's declared ranges
+    drop them (the draws carry them); a ``--vary`` of one is refused before any work."""
+    from forceratio.errors import InputError
+
+    clash = [v.path for v in specs if v.path in drawn]
+    if clash and given:
+        raise InputError("--vary", f"{clash[0]} is drawn from the posterior; do not vary it")
+    kept = [v for v in specs if v.path not in drawn]
+    if not kept:
+        raise InputError(
+            "--vary", f"every range {scenario} declares is drawn from the posterior; give --vary"
+        )
+    return kept
 
 
 def posterior_draws(tables: dict[str, str], n: int, seed: int, uncalibrated: bool) -> Any:
