@@ -186,13 +186,12 @@ def test_a_row_with_a_derivation_cannot_be_verified(tmp_path: Path) -> None:
     header = ",".join(data.COLUMNS)
     p = tmp_path / "t.csv"
     p.write_text(
-        f"{header}\nboth,x,rate,2,1,3,percent,1941-06-22,article,p. 1,yes,midpoint = (1 + 3) / 2,\n"
+        f"{header}\nboth,x,cev,2,1,3,percent,1941-06-22,article,p. 1,yes,midpoint = (1 + 3) / 2,\n"
     )
     with pytest.raises(InputError, match="column verified"):
         data.load("modifiers", p)
     p.write_text(
-        f"{header}\nboth,x,rate,2.5,1,3,percent,1941-06-22,article,p. 1,no,"
-        "midpoint = (1 + 3) / 2,\n"
+        f"{header}\nboth,x,cev,2.5,1,3,percent,1941-06-22,article,p. 1,no,midpoint = (1 + 3) / 2,\n"
     )
     with pytest.raises(InputError, match="derivation gives 2"):
         data.load("modifiers", p)
@@ -444,14 +443,14 @@ def test_leningrad_german_record_carries_the_sources_range_and_its_contradicting
     baltic = df[
         (df["side"] == "Germany") & (df["formation"] == "Baltic strategic defensive operation")
     ].set_index("category")["value"]
-    to_22_august = ger.loc["Army Group North from 22 June (cumulative)", "value"]
-    part = ger.loc["Leningrad strategic defensive operation: Army Group North 10 July-22 August"]
-    assert part["value"] == to_22_august - baltic["killed"] - baltic["wounded"]
-    sinyavino = ger.loc[
-        "Leningrad strategic defensive operation: part of the 16th Army at Sinyavino", "value"
-    ]
-    floor = ger.loc["Leningrad strategic defensive operation: Army Group North, a floor", "value"]
-    assert floor == part["value"] + sinyavino > row["value"]
+    value = ger["value"].astype(float)
+    to_22_august = value["Army Group North from 22 June (cumulative)"]
+    part = value["Leningrad strategic defensive operation: Army Group North 10 July-22 August"]
+    assert part == to_22_august - float(baltic["killed"]) - float(baltic["wounded"])
+    sinyavino = value["Leningrad strategic defensive operation: part of the 16th Army at Sinyavino"]
+    floor = value["Leningrad strategic defensive operation: Army Group North, a floor"]
+    assert floor == part + sinyavino
+    assert floor > value["Leningrad strategic defensive operation"]
     # the siege article's "1941: 85,371" does not claim 22 June as its start
     agn = df[df["formation"] == "Army Group North, 1941"].iloc[0]
     assert agn["as_of"] == "1941-12-31"

@@ -90,6 +90,14 @@ GOOD = "USSR,x,divisions,10,,,count,1941-06-12,article,p. 1,yes,,"
         ("USSR,x,divisions,10,,,count,1941-06-12,article,,yes,,", "locator"),
         ("USSR,x,divisions,10,,,count,1941-06-12,derived,,no,,", "derivation"),
         ("USSR,x,divisions,10,,,count,1941-06-12,article,p. 1,maybe,,", "verified"),
+        ("France,x,divisions,10,,,count,1941-06-12,article,p. 1,yes,,", "side"),
+        ("USSR,x,horses,10,,,count,1941-06-12,article,p. 1,yes,,", "category"),
+        ("USSR,x,division,10,,,count,1941-06-12,article,p. 1,yes,,", "category"),
+        (GOOD, "formation"),  # the same row twice
+        (
+            "USSR,x,divisions,11,,,count,1941-06-12,article,p. 2,yes,,",
+            "formation",
+        ),  # one figure, two values
     ],
 )
 def test_malformed_user_table_names_file_row_and_column(
@@ -102,6 +110,12 @@ def test_malformed_user_table_names_file_row_and_column(
     assert str(p) in msg
     assert "row 3" in msg
     assert f"column {column}" in msg
+
+
+def test_a_misspelt_category_is_named_with_the_nearest_known_one(tmp_path: Path) -> None:
+    p = _write(tmp_path, f"{HEADER}\nUSSR,x,tank,10,,,count,1941-06-12,article,p. 1,yes,,\n")
+    with pytest.raises(InputError, match="unknown category 'tank'; did you mean 'tanks'"):
+        data.load("sokolov", p)
 
 
 def test_cli_bad_user_table_is_one_line_exit_2(

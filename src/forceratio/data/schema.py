@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import difflib
 import math
 import operator
 import re
@@ -36,6 +37,26 @@ COLUMNS: tuple[str, ...] = (
 )
 NUMERIC = ("value", "low", "high")
 SIDES = ("USSR", "Germany", "Romania", "Hungary", "Finland", "Axis", "both")
+#: What a row can count: a category outside this list is refused (a misspelt "tank" would
+#: otherwise be read by nothing, silently).
+CATEGORIES = frozenset(
+    {
+        "aircraft", "aircraft_destroyed_on_ground", "aircraft_lost", "aircraft_lost_in_air",
+        "attack_not_before", "attacker_vulnerability", "casualties", "cev",
+        "concentration_complete", "coverage", "daily_casualty_rate", "decay_days",
+        "defender_vulnerability", "deployment_deadline", "depth", "destroyed_fraction",
+        "divisions", "divisions_moved", "duration", "effectiveness_ratio", "exchange_ratio",
+        "frontage", "guns_mortars", "guns_mortars_lost", "initial_strength",
+        "irrecoverable_losses", "killed", "killed_and_wounded", "losses_month", "missing",
+        "mobility_factor", "move_begins", "offensive_duration", "personnel",
+        "personnel_total", "planned_attack_day", "posture_factor", "prisoners", "readiness",
+        "sanitary_losses", "share", "share_arrived", "share_new_types", "share_present",
+        "tanks", "tanks_lost", "total_losses", "trains_arrived", "trains_en_route",
+        "trains_not_loaded", "trains_total", "wounded",
+    }
+)  # fmt: skip
+#: The columns that name one figure: two rows with the same are refused.
+FIGURE = ("side", "formation", "category", "as_of")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$")
 
 
@@ -93,9 +114,20 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     records = [{str(k): v for k, v in r.items()} for r in out.to_dict(orient="records")]
     for i, rec in enumerate(records):
         _check_row(where, i, rec, source_keys)
+    _check_repeats(out, where)
     check_derivations(out, where)
     check_totals(out, where)
     return out
+
+
+def _check_repeats(df: pd.DataFrame, where: str) -> None:
+    """Refuse a second row for one figure (same side, formation, category and date)."""
+    seen: dict[tuple[str, ...], int] = {}
+    for i, key in enumerate(df.loc[:, list(FIGURE)].itertuples(index=False, name=None)):
+        first = seen.setdefault(tuple(map(str, key)), i)
+        if first != i:
+            problem = f"repeats row {first + 2}'s figure ({', '.join(FIGURE)} all equal)"
+            raise _fail(where, i, "formation", problem)
 
 
 def _check_row(where: str, i: int, rec: dict[str, Any], source_keys: set[str] | None) -> None:
@@ -104,6 +136,12 @@ def _check_row(where: str, i: int, rec: dict[str, Any], source_keys: set[str] | 
     for col in ("side", "category"):
         if not text[col]:
             raise _fail(where, i, col, "empty")
+    if text["side"] not in SIDES:
+        raise _fail(where, i, "side", f"unknown side {text['side']!r}; use {', '.join(SIDES)}")
+    if text["category"] not in CATEGORIES:
+        near = difflib.get_close_matches(text["category"], sorted(CATEGORIES), n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise _fail(where, i, "category", f"unknown category {text['category']!r}{hint}")
     source = text["source"]
     if not source:
         raise _fail(where, i, "source", "every row needs a source key")
