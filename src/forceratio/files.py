@@ -82,6 +82,7 @@ def read_user_csv(path: Path | str, field: str | None = None) -> pd.DataFrame:
     text = read_user_text(path, field)
     if "\x00" in text:
         raise InputError(where, "malformed CSV: contains NUL bytes")
+    _check_header(text, where)
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
@@ -89,6 +90,31 @@ def read_user_csv(path: Path | str, field: str | None = None) -> pd.DataFrame:
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         raise InputError(where, f"malformed CSV: {lines[-1]}") from None
+
+
+def _check_header(text: str, where: str) -> None:
+    """Refuse a header pandas would silently mangle or misread: a repeated column (read as
+    ``red.1``) and another delimiter (the whole header one column)."""
+    try:
+        header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    except csv.Error:
+        return  # pandas' own error follows
+    names = [h.strip() for h in header]
+    repeated = sorted({h for h in names if h and names.count(h) > 1})
+    if repeated:
+        raise InputError(where, f"malformed CSV: repeated column(s): {', '.join(repeated)}")
+    if len(names) == 1:
+        seps = [name for sep, name in SEPARATORS if sep in names[0]]
+        if seps:
+            raise InputError(
+                where,
+                f"malformed CSV: the header is one column holding {seps[0]}: "
+                "separate the columns with commas",
+            )
+
+
+#: Delimiters a spreadsheet may export instead of commas.
+SEPARATORS = ((";", "semicolons"), ("\t", "tabs"), ("|", "bars"))
 
 
 # ----------------------------------------------------------------------------- writing

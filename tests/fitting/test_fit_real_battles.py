@@ -370,3 +370,29 @@ def test_cli_fits_several_files_at_once(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["fit", *paths, "--law", "square", "--shared", "w"])
     assert bad.exit_code == 2
     assert "not a parameter of the square law" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("day,red,blue\n0,100,90\n1,95,85\n1e308,90,80\n", "row 4, column day: 1e\\+308 is"),
+        ("day,red,blue\n0,100,90\n1e6,90,80\n", "row 3, column day: .* at most 36,525"),
+        ("day,red,blue\n0,100,90\n1e-300,90,80\n", "row 3, column day: .* at least 1e-06"),
+        ("day;red;blue\n0;100;90\n1;90;80\n", "one column holding semicolons"),
+        ("day\tred\tblue\n0\t100\t90\n1\t90\t80\n", "one column holding tabs"),
+        ("day,red,red,blue\n0,1,1,2\n1,1,1,2\n", "repeated column\\(s\\): red"),
+    ],
+)
+def test_what_a_real_spreadsheet_can_hold_is_refused_in_one_line(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    """An absurd day (a typo's 1e308, or 1e-300 days apart) gave a "converged" fit of
+    nonsense; another delimiter and a repeated column were reported as missing columns or
+    as pandas' mangled 'red.1' (review13)."""
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    with pytest.raises(InputError, match=message):
+        read_battle(path)
+    res = runner.invoke(app, ["fit", str(path)])
+    assert res.exit_code == 2
+    assert len(res.output.strip().splitlines()) == 1

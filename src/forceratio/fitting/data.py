@@ -132,6 +132,29 @@ def _attack(df: pd.DataFrame, where: str) -> FloatArray:
     return out[1:]
 
 
+#: The longest series and the closest observations a fit resolves (days): a century of
+#: daily data, and about a tenth of a second (a 1e308 or 1e-300 day made the fit's clock
+#: overflow or its steps vanish, and a fit came back "converged" on nonsense).
+DAY_SPAN, DAY_STEP = 36_525.0, 1e-6
+
+
+def _check_span(day: FloatArray, where: str) -> None:
+    span = float(day[-1] - day[0])
+    if span > DAY_SPAN:
+        i = int(np.argmax(day - day[0] > DAY_SPAN))
+        raise InputError(
+            f"{where}: row {i + 2}, column day",
+            f"{day[i]:.6g} is {span:.3g} days after the first day; at most {DAY_SPAN:,.0f}",
+        )
+    steps = np.diff(day)
+    if steps.size and float(steps.min()) < DAY_STEP:
+        i = int(np.argmin(steps)) + 1
+        raise InputError(
+            f"{where}: row {i + 2}, column day",
+            f"{day[i]:.6g} is {steps[i - 1]:.3g} days after the row above; at least {DAY_STEP:g}",
+        )
+
+
 def read_battle(
     data: pd.DataFrame | Path | str,
     where: str | None = None,
@@ -171,6 +194,7 @@ def read_battle(
             f"{where}: row {i + 2}, column day",
             f"days out of order ({day[i]:g} after {day[i - 1]:g})",
         )
+    _check_span(day, where)
     for c in ("red", "blue", *NUMERIC):  # no strength the model cannot resolve
         check_magnitude(f"{where}: column {c}", vals[c], STRENGTH_RANGE, "units")
     red, blue = np.array(vals["red"]), np.array(vals["blue"])
