@@ -171,3 +171,22 @@ def test_posterior_draws_are_refused_under_a_law_not_proportional_to_the_firer(
         assert "posterior's draws" in res.output
     res = runner.invoke(app, ["compare", "strike-12june-strip", *sets, "--posterior", "0"])
     assert res.exit_code == 0, res.output
+
+
+def test_rates_from_the_quick_mode_say_they_are_the_mode_not_the_shipped_medians() -> None:
+    """A --table variant is fitted in the quick mode, whose point is the posterior mode: it
+    differs from the shipped medians by itself (review13: an edit of no consequence moved
+    the combat-power ratio by 17%), so the rows must not call it the same calibration."""
+    import dataclasses
+
+    from forceratio.scenarios.calibrate import QUICK_LABEL, from_record
+
+    shipped = Session().record_posterior()
+    assert shipped.method == "mcmc"
+    assert from_record(shipped).scenario == "the 1941 record"
+    quick = dataclasses.replace(shipped, method="map")
+    cal = from_record(quick)
+    assert cal.scenario == QUICK_LABEL
+    assert "mode" in cal.method
+    row = compare(["strike-12june-strip"], posterior=0)[0]
+    assert row["calibrated_on"] == "the 1941 record"

@@ -133,7 +133,10 @@ COMPARISON_NOTES: tuple[str, ...] = (
     "Germans destroy 57 times as much a day.",
     "(c) combat power of the enemy put out of action per day per unit of one's own; "
     "'calibrated' rates are the whole-record posterior's medians (calibrate), run with the",
-    "other shared parameters of that fit (capture, non-combat losses, advance).",
+    "other shared parameters of that fit (capture, non-combat losses, advance); with a --table "
+    "or --set that changes the record's problem they are the quick mode's posterior mode, "
+    "which differs from the shipped medians by itself (compare --uncalibrated or given rates "
+    "to isolate an edit).",
     "(d) the 12 June scenarios run once per draw of the shared parameters' posterior, fitted to "
     "every 1941 operation (calibrate --record), under the outcome rule (a).",
 )
