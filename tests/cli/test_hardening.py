@@ -364,6 +364,22 @@ def test_huge_surpriser_fire_refused_at_load_at_once(capsys: pytest.CaptureFixtu
     assert "modifiers.surprise.surpriser_fire" in line
 
 
+@pytest.mark.parametrize(
+    "path", ["operations.capture.rate.USSR", "operations.noncombat.USSR.tanks"]
+)
+def test_huge_daily_shares_refused_at_load_naming_the_field(
+    path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A capture or non-combat share of 1e308 a day stalled the integrator, whose error named
+    no field (review13); 1000 a day, the bound, still runs."""
+    line = refused(
+        capsys, ["run", "strike-12june-strip", "--uncalibrated", "--set", f"{path}=1e308"]
+    )
+    assert path in line
+    assert "1000" in line
+    assert run(["run", "strike-12june-strip", "--uncalibrated", "--set", f"{path}=1000"]) == 0
+
+
 def test_fit_with_a_huge_initial_strength_refused_naming_the_column(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -35,6 +35,7 @@ Factor = Annotated[float, Field(gt=0, le=1e3, allow_inf_nan=False)]  # a fire mu
 FactorOrZero = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]
 Days = Annotated[float, Field(ge=0, le=3650, allow_inf_nan=False)]
 Rate = Annotated[float, Field(ge=1e-12, le=1e3, allow_inf_nan=False)]  # per day
+ShareRate = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]  # a share lost per day
 
 
 class _Strict(BaseModel):
@@ -268,7 +269,7 @@ class Capture(_Strict):
     ``rate[side]`` per day times a logistic switch in the log of the enemy-to-own effective
     strength ratio, half on at ``ratio``, ``width`` wide (0: a step).  Rates 0: off."""
 
-    rate: dict[str, NonNeg] = Field(default_factory=lambda: {"USSR": 0.0, "Germany": 0.0})
+    rate: dict[str, ShareRate] = Field(default_factory=lambda: {"USSR": 0.0, "Germany": 0.0})
     ratio: Positive = 2.0
     width: NonNeg = 0.25
     capacity: dict[str, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
@@ -330,7 +331,7 @@ class Operations(_Strict):
     target)."""
 
     capture: Capture = Field(default_factory=Capture)
-    noncombat: dict[str, dict[str, NonNeg]] = Field(
+    noncombat: dict[str, dict[str, ShareRate]] = Field(
         default_factory=lambda: {s: dict.fromkeys(CATEGORIES, 0.0) for s in SIDES}
     )
     advance: Advance = Field(default_factory=Advance)

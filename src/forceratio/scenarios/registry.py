@@ -66,6 +66,7 @@ FRACTION = Domain(0.0, 1.0, high_open=True)
 # Magnitude bounds (issue 15), the same as the scenario model's fields: past them the
 # engine would under- or overflow (simulator/magnitudes.py).
 RATE = Domain(1e-12, 1e3)
+SHARE_RATE = Domain(0.0, 1e3)  # a share lost per day (capture, non-combat losses)
 FACTOR = Domain(0.0, 1e3, low_open=True)
 FACTOR_OR_ZERO = Domain(0.0, 1e3)
 DAYS = Domain(0.0, 3650.0)
