@@ -445,3 +445,17 @@ def test_json_output_of_a_sound_battle_still_parses(capsys: pytest.CaptureFixtur
     assert run([*BATTLE, "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["winner"] == "red"
+
+
+@pytest.mark.parametrize(("side", "value"), [("Germany", "1e-7"), ("USSR", "1e-9")])
+def test_a_vanishing_fire_multiplier_is_named_in_the_scenarios_terms(
+    side: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review13: the line named the engine's 'blue.multiplier' and advised rescaling units."""
+    line = refused(
+        capsys, ["run", "strike-12june-strip", "--set", f"modifiers.quality.{side}={value}"]
+    )
+    assert f"error: {side} fire multiplier (modifiers: quality" in line
+    assert "red." not in line
+    assert "blue." not in line
+    assert "rescale" not in line
