@@ -459,3 +459,18 @@ def test_a_vanishing_fire_multiplier_is_named_in_the_scenarios_terms(
     assert "red." not in line
     assert "blue." not in line
     assert "rescale" not in line
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "1.5"])
+def test_a_malformed_thread_count_is_refused_not_ignored(
+    value: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review13: FORCERATIO_THREADS=abc was silently ignored (every core was used)."""
+    monkeypatch.setenv("FORCERATIO_THREADS", value)
+    line = refused(capsys, ["scenarios", "list"])
+    assert line == (
+        "forceratio: error: FORCERATIO_THREADS: expected a whole number of threads >= 1, "
+        f"got {value!r}"
+    )
+    monkeypatch.setenv("FORCERATIO_THREADS", "2")
+    assert run(["scenarios", "list"]) == 0

@@ -50,6 +50,14 @@ def _option(args: Sequence[str], name: str) -> str | None:
 def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int:
     """Run the CLI with ``argv`` and return its exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    from forceratio.errors import InputError
+    from forceratio.limits import check_threads_env
+
+    try:
+        check_threads_env()
+    except InputError as exc:
+        sys.stderr.write(f"{prog_name}: error: {exc}\n")
+        return 2
     start_engine(args)
     from forceratio.cli.app import app
 
