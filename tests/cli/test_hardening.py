@@ -474,3 +474,15 @@ def test_a_malformed_thread_count_is_refused_not_ignored(
     )
     monkeypatch.setenv("FORCERATIO_THREADS", "2")
     assert run(["scenarios", "list"]) == 0
+
+
+def test_a_compare_set_some_scenarios_lack_names_those_that_have_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """review13: the 22 June run complained about 'presence.strip.end_day: Field required',
+    a field the user never touched."""
+    line = refused(capsys, ["compare", "--set", "presence.strip.tanks=0.5"])
+    assert "--set: presence.strip.tanks is not a parameter of barbarossa-22june-strip" in line
+    assert "forceratio compare strike-12june-strip strike-12june-north --set" in line
+    args = ["compare", "strike-12june-strip", "strike-12june-north", "--posterior", "0"]
+    assert run([*args, "--set", "presence.strip.tanks=0.5"]) == 0
