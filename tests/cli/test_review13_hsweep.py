@@ -1,0 +1,60 @@
+"""Refusals found by the review of 2026-12-03 (review13) in sensitivity, threshold, sweep
+--resume and discover: each is one line on stderr naming the field, exit status 2."""
+
+from __future__ import annotations
+
+import pytest
+
+from forceratio.cli import run
+
+SCN = "strike-12june-strip"
+TWO = ["--vary", "modifiers.quality.Germany=0.3:20", "--vary", "modifiers.quality.USSR=0.5:1"]
+
+
+def refused(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
+    """Run the CLI; assert exit 2 and exactly one ``forceratio: error:`` line on stderr."""
+    code = run(args)
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert code == 2, captured.err
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("forceratio: error: "), lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("outcome", ["winner", "end_reason", "decided_by"])
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_sensitivity_of_a_text_outcome_is_one_line(
+    outcome: str, method: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = refused(
+        capsys,
+        ["sensitivity", SCN, *TWO, "--samples", "8", "--method", method, "--trajectories", "2",
+         "--outcome", outcome],
+    )  # fmt: skip
+    assert f"--outcome: {outcome!r} is not numeric; choose one of " in line
+    assert "attacker_margin" in line
+
+
+@pytest.mark.parametrize("outcome", ["end_reason", "decided_by"])
+def test_threshold_of_a_text_outcome_is_one_line(
+    outcome: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = refused(
+        capsys,
+        ["threshold", SCN, "--vary", "modifiers.quality.Germany=0.3:20", "--outcome", outcome,
+         "--level", "1"],
+    )  # fmt: skip
+    assert f"--outcome: {outcome!r} is not numeric; choose winner or one of " in line
+
+
+def test_threshold_of_the_winner_still_works(capsys: pytest.CaptureFixture[str]) -> None:
+    # the documented usage; the value was checked by hand in review13 (7.9 -> USSR, 7.98 ->
+    # Germany): the flip lies between
+    code = run(["threshold", SCN, "--vary", "modifiers.quality.Germany=0.3:20",
+                "--outcome", "winner", "--format", "json"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    import json
+
+    assert 7.9 < json.loads(out)["value"] < 7.98
