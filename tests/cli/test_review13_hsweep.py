@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from forceratio.cli import run
@@ -55,6 +59,40 @@ def test_threshold_of_the_winner_still_works(capsys: pytest.CaptureFixture[str])
                 "--outcome", "winner", "--format", "json"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
-    import json
-
     assert 7.9 < json.loads(out)["value"] < 7.98
+
+
+SWEEP = ["sweep", SCN, "--seed", "7", "--samples", "32", "--chunk-size", "8", "--no-progress"]
+
+
+def _broken_sweep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
+    out = tmp_path / "sw"
+    assert run([*SWEEP, "--out", str(out)]) == 0
+    capsys.readouterr()
+    part = out / "part-0000001.parquet"
+    part.write_bytes(part.read_bytes()[:500])  # truncated, as a copy cut short leaves it
+    return out, part
+
+
+def test_discover_from_a_corrupt_part_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, part = _broken_sweep(tmp_path, capsys)
+    line = refused(capsys, ["discover", SCN, "--from", str(out)])
+    assert f"--from: {part} is unreadable" in line
+
+
+def test_resume_over_a_corrupt_part_is_one_line_and_keeps_every_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, part = _broken_sweep(tmp_path, capsys)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    line = refused(capsys, [*SWEEP, "--out", str(out), "--resume"])
+    assert f"--resume: {part} is unreadable" in line
+    assert "delete it" in line
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing dropped
+    # as the line says: without the part, --resume recomputes it and the sweep reads whole
+    part.unlink()
+    assert run([*SWEEP, "--out", str(out), "--resume", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["computed_chunks"] == 1
+    assert len(pd.read_parquet(out)) == 32

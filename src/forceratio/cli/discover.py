@@ -59,7 +59,7 @@ def _read(source: Path) -> tuple[Any, list[str]]:
 
     if not source.is_dir():
         raise InputError("--from", f"{source} is not a sweep directory")
-    df = ChunkStore(source).read()
+    df = ChunkStore(source, "--from").read()
     return df, [c for c in df.columns if "." in c]
 
 
