@@ -96,3 +96,11 @@ def test_resume_over_a_corrupt_part_is_one_line_and_keeps_every_file(
     assert run([*SWEEP, "--out", str(out), "--resume", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["computed_chunks"] == 1
     assert len(pd.read_parquet(out)) == 32
+
+
+@pytest.mark.parametrize("samples", ["0", "63", "-8"])
+def test_sensitivity_samples_out_of_range_refused(
+    samples: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = refused(capsys, ["sensitivity", SCN, *TWO, "--samples", samples])
+    assert f"--samples: must be a power of 2 >= 8 (Sobol), got {samples}" in line
