@@ -104,3 +104,17 @@ def test_sensitivity_samples_out_of_range_refused(
 ) -> None:
     line = refused(capsys, ["sensitivity", SCN, *TWO, "--samples", samples])
     assert f"--samples: must be a power of 2 >= 8 (Sobol), got {samples}" in line
+
+
+def test_threshold_refuses_a_second_vary(capsys: pytest.CaptureFixture[str]) -> None:
+    line = refused(capsys, ["threshold", SCN, *TWO])
+    assert line.startswith("forceratio: error: --vary: ")
+    assert "one parameter" in line
+
+
+def test_threshold_needs_a_vary(capsys: pytest.CaptureFixture[str]) -> None:
+    code = run(["threshold", SCN])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--vary" in err
+    assert "Traceback" not in err

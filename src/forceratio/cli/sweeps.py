@@ -438,7 +438,7 @@ def _morris(
 
 def threshold_command(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
-    vary: Annotated[str, typer.Option("--vary", help="dotted.path=lo:hi")],
+    vary: Annotated[list[str], typer.Option("--vary", help="dotted.path=lo:hi (one).")],
     outcome: Annotated[
         str, typer.Option("--outcome", help="winner (default) or an outcome column with --level.")
     ] = "winner",
@@ -458,13 +458,15 @@ def threshold_command(
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.sensitivity import GRID_POINTS, threshold
 
+    if len(vary) > 1:
+        raise InputError("--vary", f"a threshold varies one parameter; got {len(vary)} --vary")
     if level is not None and not math.isfinite(level):
         raise InputError("--level", f"must be a finite number, got {level}")
     if replications and seed is None:
         raise InputError("--seed", "stochastic thresholds (--replications) need an explicit --seed")
     runs = GRID_POINTS * max(replications, 1)
     check_runs("--replications", runs, f"{runs:,} runs ({GRID_POINTS} grid points)")
-    _, specs, calibration, tables = _setup(scenario, [vary], sets, table, uncalibrated)
+    _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     spec = SweepSpec(
         scenario,
         Design("random", (), 1, seed or 0),
