@@ -118,3 +118,36 @@ def test_threshold_needs_a_vary(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2
     assert "--vary" in err
     assert "Traceback" not in err
+
+
+@pytest.fixture(scope="module")
+def strike_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("strike") / "sw"
+    assert run([*SWEEP, "--out", str(out)]) == 0
+    return out
+
+
+def test_discover_refuses_another_scenario_than_the_sweeps(
+    strike_sweep: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    line = refused(capsys, ["discover", "barbarossa-22june", "--from", str(strike_sweep)])
+    assert "is a sweep of strike-12june-strip, not of barbarossa-22june" in line
+
+
+@pytest.mark.parametrize(
+    ("extra", "name"),
+    [
+        (["--samples", "64"], "--samples"),
+        (["--seed", "3"], "--seed"),
+        (["--set", "modifiers.quality.Germany=2"], "--set"),
+        (["--uncalibrated"], "--uncalibrated"),
+    ],
+)
+def test_discover_from_refuses_the_options_of_a_fresh_sweep(
+    extra: list[str], name: str, strike_sweep: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    line = refused(capsys, ["discover", SCN, "--from", str(strike_sweep), *extra])
+    assert line.startswith(f"forceratio: error: {name}: ")
+    assert "--from" in line

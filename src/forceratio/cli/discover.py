@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -53,22 +54,45 @@ def _sweep(
     return pd.concat(parts, ignore_index=True), [v.path for v in specs]
 
 
-def _read(source: Path) -> tuple[Any, list[str]]:
+def _read(source: Path, scenario: str, fresh: Mapping[str, object]) -> tuple[Any, list[str]]:
+    """A finished sweep's table and varied parameters; refused: ``fresh`` options given
+    (they only shape a new sweep) and a scenario other than the one the sweep ran."""
     from forceratio.errors import InputError
     from forceratio.sweeps.store import ChunkStore
 
+    for name, value in fresh.items():
+        if value:
+            raise InputError(name, "makes a fresh sweep; --from reads a finished one as it is")
     if not source.is_dir():
         raise InputError("--from", f"{source} is not a sweep directory")
-    df = ChunkStore(source, "--from").read()
+    store = ChunkStore(source, "--from")
+    swept = store.manifest().get("spec", {}).get("scenario")
+    if isinstance(swept, str) and not _same_scenario(scenario, swept):
+        raise InputError("--from", f"{source} is a sweep of {swept}, not of {scenario}")
+    df = store.read()
     return df, [c for c in df.columns if "." in c]
+
+
+def _same_scenario(given: str, swept: str) -> bool:
+    """The same name, or two files (or a file and a built-in) of the same scenario name."""
+    if given == swept:
+        return True
+    from forceratio.errors import ForceratioError
+    from forceratio.scenarios import load_scenario
+
+    try:
+        return load_scenario(given).name == load_scenario(swept).name
+    except ForceratioError:
+        return False
 
 
 def discover_command(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
     vary: VaryOpt = None,
     samples: Annotated[
-        int, typer.Option("--samples", min=16, max=500_000, help="Samples of the sweep.")
-    ] = 2048,
+        int | None,
+        typer.Option("--samples", min=16, max=500_000, help="Samples of the sweep (2048)."),
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the sweep.")] = None,
     outcome: Annotated[
         str,
@@ -105,13 +129,12 @@ def discover_command(
     if source is None:
         if seed is None:
             raise InputError("--seed", "discover runs a sweep: give an explicit --seed")
-        df, params = _sweep(
-            scenario, vary, samples, seed, sets, table, uncalibrated, not no_progress
-        )
+        n = 2048 if samples is None else samples
+        df, params = _sweep(scenario, vary, n, seed, sets, table, uncalibrated, not no_progress)
     else:
-        if vary:
-            raise InputError("--vary", "--from reads a finished sweep; its ranges are fixed")
-        df, params = _read(source)
+        fresh = {"--vary": vary, "--samples": samples is not None, "--seed": seed is not None}
+        fresh |= {"--set": sets, "--table": table, "--uncalibrated": uncalibrated}
+        df, params = _read(source, scenario, fresh)
     boxes, words, n = discover(
         df, params, outcome, threshold=threshold, alpha=alpha, min_mass=min_mass,
         max_boxes=max_boxes,

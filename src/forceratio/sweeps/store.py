@@ -54,10 +54,7 @@ class ChunkStore:
             make_dirs(self.path, "--out")
             if self._claim(m, manifest):
                 return set()
-        try:
-            old = json.loads(m.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise InputError("--out", f"unreadable manifest {m}: {exc}") from None
+        old = self.manifest()
         if not resume:
             raise InputError(
                 "--out", f"{self.path} already holds a sweep; add --resume or choose another"
@@ -75,6 +72,19 @@ class ChunkStore:
         for index in sorted(done):  # a part damaged since (a copy cut short): refuse now,
             self._read(self.part(index), footer=True)  # not after the work
         return done
+
+    def manifest(self) -> dict[str, Any]:
+        """The sweep's manifest (its spec and chunk size); ``{}`` if there is none."""
+        m = self.path / MANIFEST
+        if not m.exists():
+            return {}
+        try:
+            found = json.loads(m.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InputError(self.field, f"unreadable manifest {m}: {exc}") from None
+        if not isinstance(found, dict):
+            raise InputError(self.field, f"unreadable manifest {m}: not a JSON object")
+        return found
 
     def _claim(self, m: Path, manifest: dict[str, Any]) -> bool:
         """Create the manifest atomically; False if another sweep's manifest is there."""
