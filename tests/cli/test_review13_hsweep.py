@@ -151,3 +151,47 @@ def test_discover_from_refuses_the_options_of_a_fresh_sweep(
     line = refused(capsys, ["discover", SCN, "--from", str(strike_sweep), *extra])
     assert line.startswith(f"forceratio: error: {name}: ")
     assert "--from" in line
+
+
+@pytest.mark.parametrize("outcome", ["defender", "winner"])
+def test_discover_csv_is_one_table_even_for_a_box_without_condition(
+    outcome: str, strike_sweep: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    args = [
+        "discover",
+        SCN,
+        "--from",
+        str(strike_sweep),
+        "--outcome",
+        outcome,
+        "--threshold",
+        "0.5",
+    ]
+    capsys.readouterr()
+    assert run([*args, "--format", "json"]) == 0
+    boxes = json.loads(capsys.readouterr().out)
+    assert run([*args, "--format", "csv"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert {"box", "parameter", "from", "to", "density", "coverage", "mass"} <= set(table.columns)
+    assert sorted(set(table["box"])) == list(range(1, len(boxes) + 1))
+    for i, box in enumerate(boxes, 1):
+        rows = table[table["box"] == i]
+        assert len(rows) == max(1, len(box["conditions"]))  # a box without condition: 1 row
+        assert rows["density"].tolist() == pytest.approx([box["density"]] * len(rows))
+        if not box["conditions"]:
+            assert rows["parameter"].isna().all()
+    if outcome == "defender":  # the whole space: its density is the share the defender wins
+        assert not boxes[0]["conditions"]
+        wins = pd.read_parquet(strike_sweep)["attacker_wins"]
+        assert table["density"].iloc[0] == pytest.approx(1 - wins.mean())
+
+
+def test_discover_csv_with_trajectory_is_refused(
+    strike_sweep: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    args = ["discover", SCN, "--from", str(strike_sweep), "--format", "csv", "--trajectory"]
+    line = refused(capsys, args)
+    assert "--trajectory" in line

@@ -14,6 +14,18 @@ from forceratio.cli.scenarios import SetOpt, UncalOpt
 from forceratio.cli.sweeps import NoProgressOpt, VaryOpt, _progress_bar, _setup
 
 CHUNK = 8192
+#: The columns of ``discover --format csv``: one row per condition of a box.
+CSV_COLUMNS = [
+    "box",
+    "parameter",
+    "from",
+    "to",
+    "swept_from",
+    "swept_to",
+    "density",
+    "coverage",
+    "mass",
+]
 
 
 def _sweep(
@@ -126,6 +138,8 @@ def discover_command(
     from forceratio.errors import InputError
     from forceratio.sweeps.discover import discover
 
+    if trajectory and fmt is Format.csv:
+        raise InputError("--trajectory", "a CSV holds one table (the boxes); use --format json")
     if source is None:
         if seed is None:
             raise InputError("--seed", "discover runs a sweep: give an explicit --seed")
@@ -142,7 +156,26 @@ def discover_command(
     if fmt is Format.json:
         print_json([b.to_json(trajectory) for b in boxes])
         return
+    if fmt is Format.csv:
+        print_frame(box_rows(boxes), fmt)
+        return
     print_boxes(boxes, words, n, fmt, trajectory)
+
+
+def box_rows(boxes: list[Any]) -> Any:
+    """Every box as CSV rows: one per condition, or one with no parameter for a box that
+    no condition narrows (the whole swept space), each with the box's figures."""
+    import pandas as pd
+
+    rows = []
+    for i, box in enumerate(boxes, 1):
+        figures = {"density": box.density, "coverage": box.coverage, "mass": box.mass}
+        for c in box.conditions() or [{"parameter": None, "low": None, "high": None}]:
+            swept = box.bounds[box.names.index(c["parameter"])] if c["parameter"] else (None,) * 2
+            rows.append({"box": i, "parameter": c["parameter"], "from": c["low"],
+                         "to": c["high"], "swept_from": swept[0], "swept_to": swept[1],
+                         **figures})  # fmt: skip
+    return pd.DataFrame(rows, columns=CSV_COLUMNS)
 
 
 def print_boxes(boxes: list[Any], words: str, n: int, fmt: Format, trajectory: bool) -> None:
