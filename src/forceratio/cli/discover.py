@@ -68,34 +68,16 @@ def _sweep(
 
 def _read(source: Path, scenario: str, fresh: Mapping[str, object]) -> tuple[Any, list[str]]:
     """A finished sweep's table and varied parameters; refused: ``fresh`` options given
-    (they only shape a new sweep) and a scenario other than the one the sweep ran."""
+    (they only shape a new sweep), and what :func:`~forceratio.sweeps.store.read_sweep`
+    refuses."""
     from forceratio.errors import InputError
-    from forceratio.sweeps.store import ChunkStore
+    from forceratio.sweeps.store import read_sweep
 
     for name, value in fresh.items():
         if value:
             raise InputError(name, "makes a fresh sweep; --from reads a finished one as it is")
-    if not source.is_dir():
-        raise InputError("--from", f"{source} is not a sweep directory")
-    store = ChunkStore(source, "--from")
-    swept = store.manifest().get("spec", {}).get("scenario")
-    if isinstance(swept, str) and not _same_scenario(scenario, swept):
-        raise InputError("--from", f"{source} is a sweep of {swept}, not of {scenario}")
-    df = store.read()
+    df = read_sweep(source, scenario)
     return df, [c for c in df.columns if "." in c]
-
-
-def _same_scenario(given: str, swept: str) -> bool:
-    """The same name, or two files (or a file and a built-in) of the same scenario name."""
-    if given == swept:
-        return True
-    from forceratio.errors import ForceratioError
-    from forceratio.scenarios import load_scenario
-
-    try:
-        return load_scenario(given).name == load_scenario(swept).name
-    except ForceratioError:
-        return False
 
 
 def discover_command(

@@ -168,3 +168,31 @@ class ChunkStore:
         frames = [self._read(p, [name]).column(name).to_pandas() for p in parts]
         series: pd.Series = pd.concat(frames, ignore_index=True) if frames else pd.Series()
         return series
+
+
+def read_sweep(
+    source: Path | str, scenario: str | None = None, field: str = "--from"
+) -> pd.DataFrame:
+    """The rows of the finished sweep in directory ``source``, for a reader of it (discover,
+    a figure).  Refused in one line naming ``field``: not a sweep directory, an unreadable
+    part or manifest, or (given ``scenario``) the sweep of another scenario than it."""
+    store = ChunkStore(source, field)
+    if not store.path.is_dir():
+        raise InputError(field, f"{source} is not a sweep directory")
+    swept = store.manifest().get("spec", {}).get("scenario")
+    if scenario is not None and isinstance(swept, str) and not same_scenario(scenario, swept):
+        raise InputError(field, f"{source} is a sweep of {swept}, not of {scenario}")
+    return store.read()
+
+
+def same_scenario(given: str, swept: str) -> bool:
+    """The same name, or two files (or a file and a built-in) of the same scenario name."""
+    if given == swept:
+        return True
+    from forceratio.errors import ForceratioError
+    from forceratio.scenarios import load_scenario
+
+    try:
+        return load_scenario(given).name == load_scenario(swept).name
+    except ForceratioError:
+        return False
