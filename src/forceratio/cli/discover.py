@@ -138,9 +138,6 @@ def discover_command(
     if fmt is Format.json:
         print_json([b.to_json(trajectory) for b in boxes])
         return
-    if fmt is Format.csv:
-        print_frame(box_rows(boxes), fmt)
-        return
     print_boxes(boxes, words, n, fmt, trajectory)
 
 
@@ -161,10 +158,14 @@ def box_rows(boxes: list[Any]) -> Any:
 
 
 def print_boxes(boxes: list[Any], words: str, n: int, fmt: Format, trajectory: bool) -> None:
+    """The boxes as a table and words each, or as one CSV table (:func:`box_rows`)."""
     import pandas as pd
 
     from forceratio.plots.labels import parameter_label
 
+    if fmt is Format.csv:
+        print_frame(box_rows(boxes), fmt)
+        return
     for i, box in enumerate(boxes, 1):
         cond = box.conditions()
         head = (
