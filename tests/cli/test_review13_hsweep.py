@@ -31,11 +31,10 @@ def refused(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
 def test_sensitivity_of_a_text_outcome_is_one_line(
     outcome: str, method: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    size = ["--samples", "8"] if method == "sobol" else ["--trajectories", "2"]
     line = refused(
-        capsys,
-        ["sensitivity", SCN, *TWO, "--samples", "8", "--method", method, "--trajectories", "2",
-         "--outcome", outcome],
-    )  # fmt: skip
+        capsys, ["sensitivity", SCN, *TWO, "--method", method, *size, "--outcome", outcome]
+    )
     assert f"--outcome: {outcome!r} is not numeric; choose one of " in line
     assert "attacker_margin" in line
 
@@ -195,3 +194,18 @@ def test_discover_csv_with_trajectory_is_refused(
     args = ["discover", SCN, "--from", str(strike_sweep), "--format", "csv", "--trajectory"]
     line = refused(capsys, args)
     assert "--trajectory" in line
+
+
+@pytest.mark.parametrize(
+    ("extra", "name"),
+    [
+        (["--method", "morris", "--samples", "64"], "--samples"),
+        (["--posterior", "64", "--samples", "64"], "--samples"),
+        (["--posterior", "64", "--method", "morris"], "--method"),
+    ],
+)
+def test_sensitivity_refuses_an_option_its_analysis_ignores(
+    extra: list[str], name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = refused(capsys, ["sensitivity", SCN, *extra])
+    assert line.startswith(f"forceratio: error: {name}: ")

@@ -364,6 +364,11 @@ def sensitivity_command(
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.sensitivity import sobol
 
+    if samples is not None and (posterior or method == "morris"):
+        what = "--posterior RUNS" if posterior else "Morris screening (--trajectories)"
+        raise InputError("--samples", f"sets Sobol's base samples; {what} sets its own runs")
+    if posterior and method != "sobol":
+        raise InputError("--method", "--posterior runs its own analysis (first-order, PRIM)")
     if posterior:
         from forceratio.cli.mechanisms import mechanisms
 
