@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +14,18 @@ from forceratio.cli.scenarios import SetOpt, UncalOpt
 from forceratio.cli.sweeps import NoProgressOpt, VaryOpt, _progress_bar, _setup
 
 CHUNK = 8192
+#: The columns of ``discover --format csv``: one row per condition of a box.
+CSV_COLUMNS = [
+    "box",
+    "parameter",
+    "from",
+    "to",
+    "swept_from",
+    "swept_to",
+    "density",
+    "coverage",
+    "mass",
+]
 
 
 def _sweep(
@@ -53,13 +66,17 @@ def _sweep(
     return pd.concat(parts, ignore_index=True), [v.path for v in specs]
 
 
-def _read(source: Path) -> tuple[Any, list[str]]:
+def _read(source: Path, scenario: str, fresh: Mapping[str, object]) -> tuple[Any, list[str]]:
+    """A finished sweep's table and varied parameters; refused: ``fresh`` options given
+    (they only shape a new sweep), and what :func:`~forceratio.sweeps.store.read_sweep`
+    refuses."""
     from forceratio.errors import InputError
-    from forceratio.sweeps.store import ChunkStore
+    from forceratio.sweeps.store import read_sweep
 
-    if not source.is_dir():
-        raise InputError("--from", f"{source} is not a sweep directory")
-    df = ChunkStore(source).read()
+    for name, value in fresh.items():
+        if value:
+            raise InputError(name, "makes a fresh sweep; --from reads a finished one as it is")
+    df = read_sweep(source, scenario)
     return df, [c for c in df.columns if "." in c]
 
 
@@ -67,8 +84,9 @@ def discover_command(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
     vary: VaryOpt = None,
     samples: Annotated[
-        int, typer.Option("--samples", min=16, max=500_000, help="Samples of the sweep.")
-    ] = 2048,
+        int | None,
+        typer.Option("--samples", min=16, max=500_000, help="Samples of the sweep (2048)."),
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the sweep.")] = None,
     outcome: Annotated[
         str,
@@ -102,16 +120,17 @@ def discover_command(
     from forceratio.errors import InputError
     from forceratio.sweeps.discover import discover
 
+    if trajectory and fmt is Format.csv:
+        raise InputError("--trajectory", "a CSV holds one table (the boxes); use --format json")
     if source is None:
         if seed is None:
             raise InputError("--seed", "discover runs a sweep: give an explicit --seed")
-        df, params = _sweep(
-            scenario, vary, samples, seed, sets, table, uncalibrated, not no_progress
-        )
+        n = 2048 if samples is None else samples
+        df, params = _sweep(scenario, vary, n, seed, sets, table, uncalibrated, not no_progress)
     else:
-        if vary:
-            raise InputError("--vary", "--from reads a finished sweep; its ranges are fixed")
-        df, params = _read(source)
+        fresh = {"--vary": vary, "--samples": samples is not None, "--seed": seed is not None}
+        fresh |= {"--set": sets, "--table": table, "--uncalibrated": uncalibrated}
+        df, params = _read(source, scenario, fresh)
     boxes, words, n = discover(
         df, params, outcome, threshold=threshold, alpha=alpha, min_mass=min_mass,
         max_boxes=max_boxes,
@@ -122,11 +141,31 @@ def discover_command(
     print_boxes(boxes, words, n, fmt, trajectory)
 
 
+def box_rows(boxes: list[Any]) -> Any:
+    """Every box as CSV rows: one per condition, or one with no parameter for a box that
+    no condition narrows (the whole swept space), each with the box's figures."""
+    import pandas as pd
+
+    rows = []
+    for i, box in enumerate(boxes, 1):
+        figures = {"density": box.density, "coverage": box.coverage, "mass": box.mass}
+        for c in box.conditions() or [{"parameter": None, "low": None, "high": None}]:
+            swept = box.bounds[box.names.index(c["parameter"])] if c["parameter"] else (None,) * 2
+            rows.append({"box": i, "parameter": c["parameter"], "from": c["low"],
+                         "to": c["high"], "swept_from": swept[0], "swept_to": swept[1],
+                         **figures})  # fmt: skip
+    return pd.DataFrame(rows, columns=CSV_COLUMNS)
+
+
 def print_boxes(boxes: list[Any], words: str, n: int, fmt: Format, trajectory: bool) -> None:
+    """The boxes as a table and words each, or as one CSV table (:func:`box_rows`)."""
     import pandas as pd
 
     from forceratio.plots.labels import parameter_label
 
+    if fmt is Format.csv:
+        print_frame(box_rows(boxes), fmt)
+        return
     for i, box in enumerate(boxes, 1):
         cond = box.conditions()
         head = (

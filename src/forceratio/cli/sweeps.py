@@ -12,6 +12,7 @@ import typer
 from forceratio.cli.data import TableOpt, _overrides
 from forceratio.cli.output import Format, print_frame, print_json
 from forceratio.cli.scenarios import SetOpt, UncalOpt
+from forceratio.errors import InputError
 
 VaryOpt = Annotated[
     list[str] | None,
@@ -49,7 +50,6 @@ def _setup(
     (known paths, lo <= hi inside the parameter's domain) and the calibration."""
     import numpy as np
 
-    from forceratio.errors import InputError
     from forceratio.scenarios.registry import lookup, sweepable
     from forceratio.scenarios.session import Session
     from forceratio.sweeps.design import Vary
@@ -146,8 +146,6 @@ def sweep_command(
     if not list_:
         warm_up(*engines("sweep", replications))  # compiles while the tables etc. load
     import pandas as pd
-
-    from forceratio.errors import InputError
 
     if list_:
         _list(scenario, sets, table, fmt, uncalibrated)
@@ -258,8 +256,6 @@ def _without_drawn(
 ) -> list[Any]:
     """The design's parameters less those the posterior draws: the scenario's declared ranges
     drop them (the draws carry them); a ``--vary`` of one is refused before any work."""
-    from forceratio.errors import InputError
-
     clash = [v.path for v in specs if v.path in drawn]
     if clash and given:
         raise InputError("--vary", f"{clash[0]} is drawn from the posterior; do not vary it")
@@ -274,7 +270,6 @@ def _without_drawn(
 def posterior_draws(tables: dict[str, str], n: int, seed: int, uncalibrated: bool) -> Any:
     """``n`` seeded draws of the whole-record posterior (a
     :class:`~forceratio.sweeps.posterior.PosteriorDraws`)."""
-    from forceratio.errors import InputError
     from forceratio.scenarios.session import Session
     from forceratio.sweeps.posterior import PosteriorDraws, record_posterior
 
@@ -369,12 +364,17 @@ def sensitivity_command(
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.sensitivity import sobol
 
+    if samples is not None and (posterior or method == "morris"):
+        what = "--posterior RUNS" if posterior else "Morris screening (--trajectories)"
+        raise InputError("--samples", f"sets Sobol's base samples; {what} sets its own runs")
+    if posterior and method != "sobol":
+        raise InputError("--method", "--posterior runs its own analysis (first-order, PRIM)")
     if posterior:
         from forceratio.cli.mechanisms import mechanisms
 
         mechanisms(scenario, posterior, seed, sets, table, uncalibrated, vary, fmt)
         return
-    samples = samples or 1024
+    samples = 1024 if samples is None else samples  # 0 is refused (not a power of 2)
     _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     check_runs("--samples", samples * (len(specs) + 2), f"{samples * (len(specs) + 2):,} runs")
     spec = SweepSpec(
@@ -388,8 +388,6 @@ def sensitivity_command(
         _morris(spec, specs, trajectories, outcome, seed, scenario, fmt)
         return
     if method != "sobol":
-        from forceratio.errors import InputError
-
         raise InputError("--method", f"unknown method {method!r}; choose sobol or morris")
     rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed)
     if fmt is Format.json:
@@ -445,7 +443,7 @@ def _morris(
 
 def threshold_command(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
-    vary: Annotated[str, typer.Option("--vary", help="dotted.path=lo:hi")],
+    vary: Annotated[list[str], typer.Option("--vary", help="dotted.path=lo:hi (one).")],
     outcome: Annotated[
         str, typer.Option("--outcome", help="winner (default) or an outcome column with --level.")
     ] = "winner",
@@ -460,19 +458,20 @@ def threshold_command(
     """The value at which the outcome flips (bracketing, then Brent or bisection)."""
     import pandas as pd
 
-    from forceratio.errors import InputError
     from forceratio.limits import check_runs
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.sensitivity import GRID_POINTS, threshold
 
+    if len(vary) > 1:
+        raise InputError("--vary", f"a threshold varies one parameter; got {len(vary)} --vary")
     if level is not None and not math.isfinite(level):
         raise InputError("--level", f"must be a finite number, got {level}")
     if replications and seed is None:
         raise InputError("--seed", "stochastic thresholds (--replications) need an explicit --seed")
     runs = GRID_POINTS * max(replications, 1)
     check_runs("--replications", runs, f"{runs:,} runs ({GRID_POINTS} grid points)")
-    _, specs, calibration, tables = _setup(scenario, [vary], sets, table, uncalibrated)
+    _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     spec = SweepSpec(
         scenario,
         Design("random", (), 1, seed or 0),

@@ -34,6 +34,8 @@ OUTCOMES: tuple[str, ...] = (
     "attacker_margin",
     "duration_days",
 )
+#: The outcome columns that hold text (the outcome rule's verdict), not numbers.
+LABELS: tuple[str, ...] = ("winner", "decided_by", "end_reason")
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,6 @@ def evaluate_chunk(spec: SweepSpec, start: int, stop: int) -> pd.DataFrame:
         data[name] = np.asarray(cols[name], dtype=float).reshape(-1)
     data["winner"] = np.asarray(cols["winner"]).reshape(-1).astype(str)
     data["attacker_wins"] = np.asarray(cols["attacker_wins"]).reshape(-1).astype(bool)
-    data["decided_by"] = np.asarray(cols["decided_by"]).reshape(-1).astype(str)
-    data["end_reason"] = np.asarray(cols["end_reason"]).reshape(-1).astype(str)
+    for name in LABELS[1:]:
+        data[name] = np.asarray(cols[name]).reshape(-1).astype(str)
     return pd.DataFrame(data)

@@ -27,7 +27,7 @@ from scipy import optimize, stats
 
 from forceratio.errors import InputError
 from forceratio.sweeps.design import Design, Vary
-from forceratio.sweeps.evaluate import OUTCOMES, SweepSpec, evaluate, outcome_columns
+from forceratio.sweeps.evaluate import LABELS, OUTCOMES, SweepSpec, evaluate, outcome_columns
 
 if TYPE_CHECKING:
     from forceratio.scenarios.session import Session
@@ -37,19 +37,35 @@ FloatArray = NDArray[np.float64]
 GRID_POINTS = 33
 
 
+#: The outcomes a sensitivity or threshold analysis can average: the numeric columns.
+NUMERIC_OUTCOMES: tuple[str, ...] = (*OUTCOMES, "attacker_win_probability")
+
+
+def check_outcome(outcome: str, *, also: tuple[str, ...] = ()) -> None:
+    """Refuse, before any run, an ``outcome`` that is not a numeric outcome column (nor
+    one of ``also``): a text column (the winner, the deciding rule) has no mean."""
+    if outcome in NUMERIC_OUTCOMES or outcome in also:
+        return
+    choices = (f"{' or '.join(also)} or one of " if also else "one of ") + ", ".join(
+        NUMERIC_OUTCOMES
+    )
+    if outcome in LABELS:
+        raise InputError("--outcome", f"{outcome!r} is not numeric; choose {choices}")
+    raise InputError("--outcome", f"unknown outcome {outcome!r}; choose {choices}")
+
+
 def outcome_values(spec: SweepSpec, values: Mapping[str, FloatArray], outcome: str) -> FloatArray:
     """One value of ``outcome`` per sample of ``values`` (path -> (n,)), run in one batch:
     an outcome column averaged over the replications, or ``attacker_win_probability``
     (the share of runs the attacker wins).  Used by the Sobol, Morris and threshold
-    analyses."""
+    analyses; an outcome that is not numeric is refused before the run."""
+    check_outcome(outcome)
     n = len(next(iter(values.values())))
     out, _ = evaluate(spec, 0, n, samples=values)
     cols = outcome_columns(out)
     if outcome == "attacker_win_probability":
         wins: FloatArray = np.asarray(cols["attacker_wins"], dtype=float).mean(axis=1)
         return wins
-    if outcome not in cols:
-        raise InputError("--outcome", f"unknown outcome {outcome!r}; choose {', '.join(OUTCOMES)}")
     mean: FloatArray = np.asarray(cols[outcome], dtype=float).mean(axis=1)
     return mean
 
@@ -172,6 +188,7 @@ def threshold(
         raise InputError("--vary", f"{vary.path}: needs lo < hi")
     if level is not None and not np.isfinite(level):
         raise InputError("--level", f"must be a finite number, got {level}")
+    check_outcome(outcome, also=("winner",))
     stochastic = spec.replications > 0
     if outcome == "winner":  # the outcome rule's winner (deterministic: a 0/1 step)
         name, lev = "attacker_win_probability", 0.5

@@ -24,8 +24,12 @@ _PART = re.compile(r"^part-(\d{7})\.parquet$")
 
 
 class ChunkStore:
-    def __init__(self, path: Path | str) -> None:
+    """The sweep directory ``path``; ``field`` is the option a refusal names (``--out`` for
+    a sweep being written, ``--from`` for one being read)."""
+
+    def __init__(self, path: Path | str, field: str = "--out") -> None:
         self.path = Path(path)
+        self.field = field
 
     def part(self, index: int) -> Path:
         return self.path / f"part-{index:07d}.parquet"
@@ -50,10 +54,7 @@ class ChunkStore:
             make_dirs(self.path, "--out")
             if self._claim(m, manifest):
                 return set()
-        try:
-            old = json.loads(m.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise InputError("--out", f"unreadable manifest {m}: {exc}") from None
+        old = self.manifest()
         if not resume:
             raise InputError(
                 "--out", f"{self.path} already holds a sweep; add --resume or choose another"
@@ -66,7 +67,24 @@ class ChunkStore:
             )
         for stale in self.path.glob(".part-*.tmp"):  # writes cut short by an interruption
             stale.unlink(missing_ok=True)
-        return self.done()
+        done = self.done()
+        self.field = "--resume"
+        for index in sorted(done):  # a part damaged since (a copy cut short): refuse now,
+            self._read(self.part(index), footer=True)  # not after the work
+        return done
+
+    def manifest(self) -> dict[str, Any]:
+        """The sweep's manifest (its spec and chunk size); ``{}`` if there is none."""
+        m = self.path / MANIFEST
+        if not m.exists():
+            return {}
+        try:
+            found = json.loads(m.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InputError(self.field, f"unreadable manifest {m}: {exc}") from None
+        if not isinstance(found, dict):
+            raise InputError(self.field, f"unreadable manifest {m}: not a JSON object")
+        return found
 
     def _claim(self, m: Path, manifest: dict[str, Any]) -> bool:
         """Create the manifest atomically; False if another sweep's manifest is there."""
@@ -112,26 +130,69 @@ class ChunkStore:
                 "--out", f"cannot write {final.name}: {exc.strerror}; --resume continues"
             ) from None
 
+    def parts(self) -> list[Path]:
+        """The finished parts, in chunk order."""
+        return sorted(p for p in self.path.iterdir() if _PART.match(p.name))
+
+    def _read(self, part: Path, columns: list[str] | None = None, *, footer: bool = False) -> Any:
+        """One part as a ``pyarrow.Table`` (with ``footer``: only its metadata, which a
+        truncated file lacks); an unreadable part is refused naming it, and kept: the
+        sweep recomputes it once it is deleted."""
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.read_metadata(part) if footer else pq.read_table(part, columns=columns)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            reason = " ".join(str(exc).split()).rsplit("': ", 1)[-1].split(". ")[0].strip(". ")
+            raise InputError(
+                self.field,
+                f"{part} is unreadable ({reason}); delete it and run the sweep again with "
+                "--resume to recompute it",
+            ) from None
+
     def read(self, columns: list[str] | None = None) -> pd.DataFrame:
-        parts = sorted(p for p in self.path.iterdir() if _PART.match(p.name))
+        parts = self.parts()
         if not parts:
             return pd.DataFrame()
-        frames = [pd.read_parquet(p, columns=columns) for p in parts]
+        frames: list[pd.DataFrame] = [self._read(p, columns).to_pandas() for p in parts]
         return pd.concat(frames, ignore_index=True)
 
     def read_schema(self) -> list[str]:
         """The column names of the stored parts (of the first part; all parts agree)."""
-        import pyarrow.parquet as pq
-
-        parts = sorted(p for p in self.path.iterdir() if _PART.match(p.name))
-        return list(pq.read_schema(parts[0]).names) if parts else []
+        parts = self.parts()
+        return list(self._read(parts[0], footer=True).schema.names) if parts else []
 
     def column(self, name: str) -> pd.Series:
         """One column over every part (bounded memory: one column at a time)."""
-        import pyarrow.dataset as ds
-
-        dataset = ds.dataset(
-            [str(p) for p in sorted(self.path.iterdir()) if _PART.match(p.name)], format="parquet"
-        )
-        series: pd.Series = dataset.to_table(columns=[name]).column(name).to_pandas()
+        parts = self.parts()
+        frames = [self._read(p, [name]).column(name).to_pandas() for p in parts]
+        series: pd.Series = pd.concat(frames, ignore_index=True) if frames else pd.Series()
         return series
+
+
+def read_sweep(
+    source: Path | str, scenario: str | None = None, field: str = "--from"
+) -> pd.DataFrame:
+    """The rows of the finished sweep in directory ``source``, for a reader of it (discover,
+    a figure).  Refused in one line naming ``field``: not a sweep directory, an unreadable
+    part or manifest, or (given ``scenario``) the sweep of another scenario than it."""
+    store = ChunkStore(source, field)
+    if not store.path.is_dir():
+        raise InputError(field, f"{source} is not a sweep directory")
+    swept = store.manifest().get("spec", {}).get("scenario")
+    if scenario is not None and isinstance(swept, str) and not same_scenario(scenario, swept):
+        raise InputError(field, f"{source} is a sweep of {swept}, not of {scenario}")
+    return store.read()
+
+
+def same_scenario(given: str, swept: str) -> bool:
+    """The same name, or two files (or a file and a built-in) of the same scenario name."""
+    if given == swept:
+        return True
+    from forceratio.errors import ForceratioError
+    from forceratio.scenarios import load_scenario
+
+    try:
+        return load_scenario(given).name == load_scenario(swept).name
+    except ForceratioError:
+        return False
