@@ -83,6 +83,8 @@ def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name
             "n": f.n_obs,
             "k": f.k,
             "converged": "yes" if f.converged else "NO",
+            "at a bound": ", ".join(f.at_bound) or "—",
+            "not identifiable": ", ".join(f.not_identifiable) or "—",
         }
         for f in fits
     ]
