@@ -61,6 +61,39 @@ def test_text_in_a_strength_fails_loudly(tmp_path: Path) -> None:
     assert "column intst" in res.stderr
 
 
+def _copy(tmp_path: Path) -> Path:
+    assert ROOT is not None
+    copy = tmp_path / "cdb90"
+    shutil.copytree(ROOT, copy)
+    for f in copy.rglob("*"):
+        f.chmod(0o755 if f.is_dir() else 0o644)
+    return copy
+
+
+def _one_line(res: object) -> str:
+    err = str(getattr(res, "stderr", ""))
+    assert getattr(res, "exit_code", None) == 2, err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    return err
+
+
+@needs_data
+def test_a_file_as_path_or_a_folder_as_a_table_is_one_line(tmp_path: Path) -> None:
+    """review13 D-validate-path: NotADirectoryError / IsADirectoryError tracebacks."""
+    a_file = tmp_path / "good.csv"
+    a_file.write_text("day,red,blue\n")
+    err = _one_line(runner.invoke(app, ["validate", "cdb90", "--path", str(a_file)]))
+    assert "--path" in err
+    copy = _copy(tmp_path)
+    bell = copy / "data" / "belligerents.csv"
+    bell.unlink()
+    bell.mkdir()
+    err = _one_line(runner.invoke(app, ["validate", "cdb90", "--path", str(copy)]))
+    assert "belligerents.csv" in err
+    assert "directory" in err
+
+
 @needs_data
 def test_validation_tables_and_the_carried_ratio(tmp_path: Path) -> None:
     assert ROOT is not None

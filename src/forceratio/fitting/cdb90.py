@@ -19,6 +19,7 @@ ratio of German to Soviet per-capita kill rates, (S0^2 - Sf^2) / (G0^2 - Gf^2).
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from pathlib import Path
@@ -30,6 +31,7 @@ from numpy.typing import NDArray
 from scipy import optimize
 
 from forceratio.errors import InputError
+from forceratio.files import read_user_text
 from forceratio.fitting.data import number
 
 FloatArray = NDArray[np.float64]
@@ -57,12 +59,14 @@ def default_path() -> Path | None:
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
+    """A CDB90 table's rows, read as every user file is (:func:`read_user_text`: a regular
+    file within the size limit, UTF-8)."""
+    if not path.exists():
+        raise InputError(str(path), "file not found (is --path the CDB90 folder?)")
+    text = read_user_text(path)
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            return list(csv.DictReader(fh))
-    except FileNotFoundError:
-        raise InputError(str(path), "file not found (is --path the CDB90 folder?)") from None
-    except (csv.Error, UnicodeDecodeError) as exc:
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
         raise InputError(str(path), f"malformed CSV: {exc}") from None
 
 
