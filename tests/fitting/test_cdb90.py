@@ -95,6 +95,28 @@ def test_a_file_as_path_or_a_folder_as_a_table_is_one_line(tmp_path: Path) -> No
 
 
 @needs_data
+def test_a_strength_beyond_the_engines_range_is_refused_and_nothing_written(
+    tmp_path: Path,
+) -> None:
+    """review13 D-validate-huge: 1e308 men overflowed the square law (a NaN log loss, rc 0,
+    and --write wrote it)."""
+    copy = _copy(tmp_path)
+    bell = copy / "data" / "belligerents.csv"
+    lines = bell.read_text().splitlines()
+    assert lines[1].startswith('1,0,"DU ARMY')  # battle 1's defender, file line 2
+    lines[1] = lines[1].replace('"11300",1,"11300"', '"1e308",1,"1e308"')
+    bell.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError, match=r"belligerents.csv: row 2, column intst: 1e\+308"):
+        cdb90.load(copy)
+    out = tmp_path / "V.md"
+    err = _one_line(
+        runner.invoke(app, ["validate", "cdb90", "--path", str(copy), "--write", str(out)])
+    )
+    assert "row 2, column intst" in err
+    assert not out.exists()
+
+
+@needs_data
 def test_validation_tables_and_the_carried_ratio(tmp_path: Path) -> None:
     assert ROOT is not None
     v = cdb90_report.validate(ROOT)

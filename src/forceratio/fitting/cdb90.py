@@ -33,6 +33,7 @@ from scipy import optimize
 from forceratio.errors import InputError
 from forceratio.files import read_user_text
 from forceratio.fitting.data import number
+from forceratio.simulator.magnitudes import STRENGTH_RANGE
 
 FloatArray = NDArray[np.float64]
 ERAS: tuple[tuple[str, int, int], ...] = (
@@ -73,6 +74,20 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def _number(text: str, path: Path, row: int, col: str) -> float:
     """A number, or NaN for an empty cell; anything else is an error."""
     return number(text, f"{path}: row {row}, column {col}")
+
+
+def _men(text: str, path: Path, row: int, col: str) -> float:
+    """A strength or casualty count (see :func:`_number`), refused beyond the magnitudes the
+    engine resolves (:data:`STRENGTH_RANGE`): 1e308 men overflows the square law's
+    strength**2 into a NaN score."""
+    x = _number(text, path, row, col)
+    lo, hi = STRENGTH_RANGE
+    if math.isfinite(x) and x != 0 and not lo <= abs(x) <= hi:
+        raise InputError(
+            f"{path}: row {row}, column {col}",
+            f"{x:g} men is outside the range the engine resolves: 0 or {lo:g} to {hi:g}",
+        )
+    return x
 
 
 def _engaged(n0: float, rerp: float, total: float, code: float) -> tuple[float, str]:
@@ -124,9 +139,9 @@ def load(path: Path | str) -> pd.DataFrame:
     for i, r in enumerate(_rows(bell)):
         k = int(_number(r["isqno"], bell, i + 2, "isqno"))
         att = int(_number(r["attacker"], bell, i + 2, "attacker"))
-        n0 = _number(r["intst"], bell, i + 2, "intst")
-        rerp = _number(r["rerp"], bell, i + 2, "rerp")
-        total = _number(r["str"], bell, i + 2, "str")
+        n0 = _men(r["intst"], bell, i + 2, "intst")
+        rerp = _men(r["rerp"], bell, i + 2, "rerp")
+        total = _men(r["str"], bell, i + 2, "str")
         code = _number(r["code"], bell, i + 2, "code")
         engaged, how = _engaged(n0, rerp, total, code)
         sides[(k, att)] = {
@@ -134,7 +149,7 @@ def load(path: Path | str) -> pd.DataFrame:
             "how": how,
             "initial": n0,
             "rerp": rerp,
-            "cas": _number(r["cas"], bell, i + 2, "cas"),
+            "cas": _men(r["cas"], bell, i + 2, "cas"),
             "name": r.get("nam", ""),
         }
     out = []
