@@ -58,6 +58,11 @@ CATEGORIES = frozenset(
 )  # fmt: skip
 #: The columns that name one figure: two rows with the same are refused.
 FIGURE = ("side", "formation", "category", "as_of")
+#: The largest figure a table may hold: the engine's largest strength (the upper end of
+#: forceratio.simulator.magnitudes.STRENGTH_RANGE; data does not import the simulator).  The
+#: shipped tables' largest figure is about 2e6 men.
+MAX_FIGURE = 1e12
+HUGE = "beyond any count of men or weapons (and the range the engine resolves)"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$")
 
 
@@ -112,6 +117,8 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
                 raise _fail(where, lines[i], col, f"not a finite number: {v!r}")
             if x < 0:
                 raise _fail(where, lines[i], col, f"must be >= 0, got {x:g}")
+            if x > MAX_FIGURE:
+                raise _fail(where, lines[i], col, f"{x:g} is above {MAX_FIGURE:g}: {HUGE}")
             vals.append(x)
         out[col] = pd.Series(vals, index=out.index, dtype=float)
     records = [{str(k): v for k, v in r.items()} for r in out.to_dict(orient="records")]
