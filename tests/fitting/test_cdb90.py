@@ -117,6 +117,19 @@ def test_a_strength_beyond_the_engines_range_is_refused_and_nothing_written(
 
 
 @needs_data
+def test_cdb90_rows_are_the_files_lines(tmp_path: Path) -> None:
+    """As in every user CSV (review13 D-fit-row): two blank lines above the bad cell move
+    its row from 2 to 4, the file's line."""
+    copy = _copy(tmp_path)
+    bell = copy / "data" / "belligerents.csv"
+    lines = bell.read_text().splitlines()
+    lines[1] = lines[1].replace('"11300",1,"11300"', '"11300",1,"11,300 men"')
+    bell.write_text("\n".join([lines[0], "", "", *lines[1:]]) + "\n")
+    with pytest.raises(InputError, match=r"row 4, column intst: not a number"):
+        cdb90.load(copy)
+
+
+@needs_data
 def test_validation_tables_and_the_carried_ratio(tmp_path: Path) -> None:
     assert ROOT is not None
     v = cdb90_report.validate(ROOT)
