@@ -38,6 +38,17 @@ _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
 
 
+THREADS_ENV = "FORCERATIO_THREADS"
+
+
+def check_threads_env() -> None:
+    """Refuse a ``FORCERATIO_THREADS`` that is not a whole number >= 1 (the engine, which
+    reads it, would otherwise fall back to every core without a word)."""
+    text = os.environ.get(THREADS_ENV, "").strip()
+    if text and (not text.isdigit() or int(text) < 1):
+        raise InputError(THREADS_ENV, f"expected a whole number of threads >= 1, got {text!r}")
+
+
 def parse_size(text: str, field: str) -> float:
     """``"40G"`` -> bytes; ``"unlimited"`` -> infinity."""
     if text.strip().lower() in ("unlimited", "inf", "none"):

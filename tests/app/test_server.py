@@ -191,3 +191,21 @@ def test_a_busy_port_is_one_clear_line() -> None:
     assert res.returncode == 2
     assert res.stderr.startswith(f"forceratio: error: --port: cannot listen on 127.0.0.1:{port}")
     assert "Traceback" not in res.stderr
+    assert res.stdout == ""  # nothing claims to serve there
+
+
+def test_an_address_no_name_lookup_finds_is_the_hosts_fault() -> None:
+    """review13: '--host 999.999.1.1' blamed --port, after printing that it served there."""
+    import subprocess
+    import sys
+
+    res = subprocess.run(
+        [sys.executable, "-m", "forceratio", "app", "--no-browser", "--host", "999.999.1.1"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("forceratio: error: --host: cannot listen on 999.999.1.1:8050")
+    assert "while attempting" not in lines[0]
+    assert res.stdout == ""

@@ -157,3 +157,20 @@ def test_a_variant_is_computed_once_then_cached(session: Session, tmp_path: Path
     again, source = record_fit.fit(varied, record_fit.QUICK, cache=store)
     assert source == "cache"
     np.testing.assert_array_equal(first.draws, again.draws)
+
+
+def test_the_csv_of_calibrate_carries_the_convergence_verdict() -> None:
+    """review13: the table and JSON said NOT CONVERGED when so; the CSV had no such flag."""
+    import csv
+    import io
+
+    from typer.testing import CliRunner
+
+    from forceratio.cli.app import app
+
+    res = CliRunner().invoke(app, ["calibrate", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    first = res.stdout.split("\nrecord,kind,")[0]  # the parameters, before the residuals
+    rows = list(csv.DictReader(io.StringIO(first)))
+    assert rows
+    assert {r["converged"] for r in rows} == {"True"}  # the shipped run converged

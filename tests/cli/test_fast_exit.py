@@ -46,3 +46,39 @@ def test_the_console_entry_keeps_a_failing_commands_status_and_message(tmp_path:
     assert "error: --seed" in entry.stderr
     assert "exit handler" in entry.stderr
     assert "torn down" not in entry.stderr
+
+
+ENTRY_PLAIN = "import sys\nsys.argv[0] = 'forceratio'\nfrom forceratio.cli import main\nmain()\n"
+
+
+def test_output_to_a_full_disk_is_one_line_and_exit_2() -> None:
+    """`scenarios export NAME > my.toml` on a full disk (/dev/full): the write error was a
+    59-line traceback with exit 1 (review13)."""
+    for args in (("scenarios", "export", "strike-12june-strip"), ("data", "show", "strip")):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [sys.executable, "-c", ENTRY_PLAIN, *args],
+                stdout=full, stderr=subprocess.PIPE, text=True, timeout=300,
+            )  # fmt: skip
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 2, done.stderr
+        assert lines == ["forceratio: error: writing the output: No space left on device"]
+
+
+def test_a_closed_pipe_ends_every_command_the_same_way() -> None:
+    """`| head -c 10`: exit 0 with nothing on stderr, whether the pipe closes while the
+    command prints (click then exits 1) or at the final flush (review13: calibrate's JSON
+    exited 1 where the other commands exited 0)."""
+    for args in (("calibrate", "--format", "json"), ("scenarios", "list")):
+        with subprocess.Popen(
+            [sys.executable, "-c", ENTRY_PLAIN, *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        ) as proc:  # fmt: skip
+            assert proc.stdout is not None
+            assert proc.stderr is not None
+            proc.stdout.read(10)
+            proc.stdout.close()
+            err = proc.stderr.read().decode()
+            code = proc.wait(timeout=300)
+        assert code == 0, err
+        assert err == ""

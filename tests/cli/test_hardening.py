@@ -445,3 +445,44 @@ def test_json_output_of_a_sound_battle_still_parses(capsys: pytest.CaptureFixtur
     assert run([*BATTLE, "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["winner"] == "red"
+
+
+@pytest.mark.parametrize(("side", "value"), [("Germany", "1e-7"), ("USSR", "1e-9")])
+def test_a_vanishing_fire_multiplier_is_named_in_the_scenarios_terms(
+    side: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review13: the line named the engine's 'blue.multiplier' and advised rescaling units."""
+    line = refused(
+        capsys, ["run", "strike-12june-strip", "--set", f"modifiers.quality.{side}={value}"]
+    )
+    assert f"error: {side} fire multiplier (modifiers: quality" in line
+    assert "red." not in line
+    assert "blue." not in line
+    assert "rescale" not in line
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "1.5"])
+def test_a_malformed_thread_count_is_refused_not_ignored(
+    value: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review13: FORCERATIO_THREADS=abc was silently ignored (every core was used)."""
+    monkeypatch.setenv("FORCERATIO_THREADS", value)
+    line = refused(capsys, ["scenarios", "list"])
+    assert line == (
+        "forceratio: error: FORCERATIO_THREADS: expected a whole number of threads >= 1, "
+        f"got {value!r}"
+    )
+    monkeypatch.setenv("FORCERATIO_THREADS", "2")
+    assert run(["scenarios", "list"]) == 0
+
+
+def test_a_compare_set_some_scenarios_lack_names_those_that_have_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """review13: the 22 June run complained about 'presence.strip.end_day: Field required',
+    a field the user never touched."""
+    line = refused(capsys, ["compare", "--set", "presence.strip.tanks=0.5"])
+    assert "--set: presence.strip.tanks is not a parameter of barbarossa-22june-strip" in line
+    assert "forceratio compare strike-12june-strip strike-12june-north --set" in line
+    args = ["compare", "strike-12june-strip", "strike-12june-north", "--posterior", "0"]
+    assert run([*args, "--set", "presence.strip.tanks=0.5"]) == 0

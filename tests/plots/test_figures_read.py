@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
+from forceratio.errors import InputError
 from forceratio.plots import figure, figures
 from forceratio.plots.labels import parameter_label
 
@@ -192,3 +193,29 @@ def test_ratio_ticks_cover_the_largest_edge() -> None:
     assert labels[0] == "1:16"
     assert labels[-1] == "16:1"
     assert ticks[labels.index("1:1")] == 0.0
+
+
+def test_sweep_heatmap_refuses_a_text_column_and_averages_a_bool_as_a_share() -> None:
+    """review13: '--outcome winner' or '--x winner' ended in a pandas traceback."""
+    rng = np.random.default_rng(1)
+    q = rng.uniform(0.2, 1.1, 400)
+    df = pd.DataFrame(
+        {
+            "modifiers.quality.Germany": q,
+            "modifiers.posture.unprepared_factor": rng.uniform(0.5, 1.0, 400),
+            "winner": np.where(q < 0.5, "USSR", "Germany"),
+            "attacker_wins": q < 0.5,
+        }
+    )
+    x, y = "modifiers.quality.Germany", "modifiers.posture.unprepared_factor"
+    with pytest.raises(InputError, match="--outcome: 'winner' is not numeric; choose one of"):
+        figures.sweep_heatmap(df, x, y, "winner", "s", "1941-06-12")
+    with pytest.raises(InputError, match="--x: 'winner' is not numeric; choose one of modif"):
+        figures.sweep_heatmap(df, "winner", y, "attacker_wins", "s", "1941-06-12")
+    fig = figures.sweep_heatmap(df, x, y, "attacker_wins", "s", "1941-06-12")
+    try:  # the share of wins per cell: 1 at low German quality, 0 at high
+        z = np.asarray(fig.axes[0].collections[0].get_array(), dtype=float)
+        assert np.nanmax(z) == 1.0
+        assert np.nanmin(z) == 0.0
+    finally:
+        plt.close(fig)

@@ -70,13 +70,11 @@ def create_app(explorer: Explorer | None = None) -> Starlette:
     )
 
 
-def serve(host: str = "127.0.0.1", port: int = 8050, open_browser: bool = True) -> None:
-    """Warm the caches (the calibration), then serve until interrupted."""
+def check_listen(host: str, port: int) -> None:
+    """Refuse an address this machine cannot listen on, naming the option at fault: an
+    unknown or foreign host is ``--host``'s, a port in use (or forbidden) ``--port``'s."""
+    import errno
     import socket
-    import threading
-    import webbrowser
-
-    import uvicorn
 
     from forceratio.errors import InputError
 
@@ -84,7 +82,24 @@ def serve(host: str = "127.0.0.1", port: int = 8050, open_browser: bool = True) 
         with socket.create_server((host, port)):
             pass
     except OSError as exc:
-        raise InputError("--port", f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        # create_server re-raises a failed name lookup (getaddrinfo's negative codes) as
+        # an OSError of that code, its text ending "(while attempting to bind ...)"
+        code = exc.errno or 0
+        host_fault = isinstance(exc, socket.gaierror) or code < 0 or code == errno.EADDRNOTAVAIL
+        reason = str(exc.strerror or exc).split(" (while attempting")[0]
+        raise InputError(
+            "--host" if host_fault else "--port", f"cannot listen on {host}:{port}: {reason}"
+        ) from None
+
+
+def serve(host: str = "127.0.0.1", port: int = 8050, open_browser: bool = True) -> None:
+    """Warm the caches (the calibration), then serve until interrupted."""
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    check_listen(host, port)
     explorer = Explorer()
     for s in explorer.scenarios()[:1]:
         explorer.scenario(s["name"])

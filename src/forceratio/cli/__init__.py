@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -49,6 +50,14 @@ def _option(args: Sequence[str], name: str) -> str | None:
 def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int:
     """Run the CLI with ``argv`` and return its exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    from forceratio.errors import InputError
+    from forceratio.limits import check_threads_env
+
+    try:
+        check_threads_env()
+    except InputError as exc:
+        sys.stderr.write(f"{prog_name}: error: {exc}\n")
+        return 2
     start_engine(args)
     from forceratio.cli.app import app
 
@@ -78,9 +87,21 @@ def _run(app: Any, args: list[str], prog_name: str) -> int:
     except typer.Abort:
         sys.stderr.write(f"{prog_name}: aborted\n")
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader closed the pipe (| head): not an error
         return 0
+    except SystemExit as exc:  # click ends a command whose output pipe closed with exit 1
+        if _closed_pipe(exc.__context__):
+            return 0
+        raise
+    except OSError as exc:  # the output could not be written (a full disk)
+        where = exc.filename or "writing the output"
+        sys.stderr.write(f"{prog_name}: error: {where}: {exc.strerror or exc}\n")
+        return 2
     return int(result) if isinstance(result, int) else 0
+
+
+def _closed_pipe(exc: BaseException | None) -> bool:
+    return isinstance(exc, OSError) and exc.errno == errno.EPIPE
 
 
 def main() -> None:

@@ -20,10 +20,11 @@ def app_command(
     from forceratio.errors import InputError
 
     try:
-        from forceratio.app.server import serve
+        from forceratio.app.server import check_listen, serve
     except ImportError:
         raise InputError(
             "app", "the explorer needs its extra: python -m pip install -e '.[app]'"
         ) from None
+    check_listen(host, port)  # before saying where it serves
     print(f"forceratio explorer on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
     serve(host, port, open_browser=not no_browser)

@@ -132,8 +132,10 @@ def _print_record(data: dict[str, Any], fmt: Format) -> None:
     if diag is not None:
         for col in ("ess", "rhat", "tau"):
             params[col] = [diag[col].get(p) for p in params["parameter"]]
+        if fmt is not Format.table:  # the table says it in a line below
+            params["converged"] = bool(diag["converged"])  # the run's verdict, every row
     cols = ["parameter", "value", "ci95_low", "ci95_high", "prior_low", "prior_high"]
-    cols += ["ess", "rhat", "tau"]
+    cols += ["ess", "rhat", "tau", "converged"]
     title = f"Shared parameters ({data['point']}; 95% credible intervals; {data['source']})"
     print_frame(params[[c for c in cols if c in params]], fmt, title=title, digits=4)
     res = pd.DataFrame(data["residuals"])

@@ -131,13 +131,22 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
     return fig
 
 
+def _numeric(col: pd.Series, bool_ok: bool) -> bool:
+    is_bool = pd.api.types.is_bool_dtype(col)
+    return bool(pd.api.types.is_numeric_dtype(col) and (bool_ok or not is_bool))
+
+
 def sweep_heatmap(
     df: pd.DataFrame, x: str, y: str, outcome: str, scenario: str, date: str, bins: int = 20
 ) -> Figure:
     """Mean of ``outcome`` over a grid of two swept parameters."""
-    for col in (x, y, outcome):
+    for opt, col in (("--x", x), ("--y", y), ("--outcome", outcome)):
         if col not in df.columns:
             raise InputError("--from", f"the sweep has no column {col!r}")
+        axis = opt != "--outcome"  # an axis is binned; an outcome averaged (a bool: a share)
+        if not _numeric(df[col], bool_ok=not axis):
+            fit = [c for c in df.columns if ("." in c) == axis and _numeric(df[c], not axis)]
+            raise InputError(opt, f"{col!r} is not numeric; choose one of {', '.join(fit)}")
     xb = pd.cut(df[x], bins=min(bins, df[x].nunique()))
     yb = pd.cut(df[y], bins=min(bins, df[y].nunique()))
     grid = df.groupby([yb, xb], observed=False)[outcome].mean().unstack()

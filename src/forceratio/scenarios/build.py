@@ -412,8 +412,25 @@ def build(
         q=scn.law_params.get("q"),
         w=scn.law_params.get("w"),
     )
-    eng = Engagement(law, sides["USSR"], sides["Germany"])
+    try:
+        eng = Engagement(law, sides["USSR"], sides["Germany"])
+    except InputError as exc:  # the engine's red/blue arrays, said in the scenario's terms
+        side, _, what = exc.field.partition(".")
+        if side not in ENGINE_NAMES or what not in ENGINE_NAMES:
+            raise
+        raise InputError(f"{ENGINE_NAMES[side]} {ENGINE_NAMES[what]}", exc.problem) from None
     return Built(eng, n, s, w, initial, struck, arr_info, mult, knots, par)
+
+
+#: The engine's names for a side's arrays, and what they come from in a scenario.
+ENGINE_NAMES = {
+    "red": "USSR",
+    "blue": "Germany",
+    "strength": "strength (forces, presence, transfers)",
+    "reinforcements": "arrivals (forces' arrival dates and shares)",
+    "kill_rates": "kill rates (attrition rates x vulnerability x weapon weights)",
+    "multiplier": "fire multiplier (modifiers: quality x surprise x posture x air x stages)",
+}
 
 
 def arrived_until(flat: list[tuple[int, Arrive]], n: int, s: int, t: FloatArray) -> FloatArray:

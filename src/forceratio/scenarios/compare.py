@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from forceratio.data.ratios import format_ratio
+from forceratio.errors import InputError
 from forceratio.scenarios import builtins, load
 from forceratio.scenarios.calibrate import Calibration
 from forceratio.scenarios.model import CATEGORIES
@@ -109,6 +110,25 @@ def scenario_row(
     return row
 
 
+def _check_sets_apply(session: Session, names: list[str], sets: Sequence[str]) -> None:
+    """Refuse a ``--set`` of a parameter that some compared scenarios have and others lack
+    (``presence.strip.tanks`` on the 22 June run): naming those that have it, instead of
+    the error the others' files give about a section the user never touched."""
+    from forceratio.scenarios.registry import sweepable
+
+    known = {n: set(sweepable(session.prepare(n))) for n in names}
+    for item in sets:
+        path = item.partition("=")[0].strip()
+        having = [n for n in names if path in known[n]]
+        if having and len(having) < len(names):
+            lacking = next(n for n in names if path not in known[n])
+            raise InputError(
+                "--set",
+                f"{path} is not a parameter of {lacking}; name the scenarios that have it: "
+                f"forceratio compare {' '.join(having)} --set {item}",
+            )
+
+
 def compare(
     names: Sequence[str] | None = None,
     *,
@@ -131,7 +151,10 @@ def compare(
         posterior = POSTERIOR_DRAWS
     rows = []
     result = None
-    for name in names or builtins():
+    names = list(names or builtins())
+    if sets and len(names) > 1:
+        _check_sets_apply(session, names, sets)
+    for name in names:
         prep = session.prepare(name, sets)
         out = session.run(prep)
         sto = None

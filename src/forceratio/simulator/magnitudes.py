@@ -48,11 +48,11 @@ def check_magnitude(field: str, values: ArrayLike, bounds: tuple[float, float], 
     small, big = float(a.min()), float(a.max())
     if small < lo or big > hi:
         bad = small if small < lo else big
+        hint = " (rescale the units, e.g. thousands of men)" if unit == "units" else ""
         raise InputError(
-            field,
-            f"{bad:.3g} is outside the range the engine resolves reliably: 0 or "
-            f"{lo:g} to {hi:g} {unit} (rescale the units, e.g. thousands of men)",
-        )
+            field, f"{bad:.3g} is outside the range the engine resolves reliably: 0 or "
+            f"{lo:g} to {hi:g} {unit}{hint}",
+        )  # fmt: skip
 
 
 def check_battle_inputs(
