@@ -130,3 +130,18 @@ def test_one_side_without_losses_is_bounded_by_the_other_sides_exposure(tmp_path
     half = float(stats.chi2.ppf(0.95, 1)) / 2
     assert f.red_rate_ci[1] == pytest.approx(half / (1000 + 990 + 980), rel=1e-4)
     assert f.blue_rate_ci[0] < f.blue_rate < f.blue_rate_ci[1]
+
+
+def test_exponent_intervals_stay_in_their_range_and_flag_the_whole_range(tmp_path: Path) -> None:
+    """An exponent's Wald interval was reported beyond its range (Helmbold's w, in [0, 1],
+    as -24 .. 24); the strengths' fit ends it at the range and flags an interval spanning
+    the whole range as not identifiable: the same here."""
+    path = tmp_path / "onesided.csv"
+    path.write_text("day,red,blue\n0,1000,800\n1,990,800\n2,980,800\n3,975,800\n")
+    for law, names in (("helmbold", ("w",)), ("power", ("p", "q"))):
+        f = fit_casualties(read_battle(path), law, "negbin")
+        for name in names:
+            lo, hi = f.exponents_ci[name]
+            bound = (0.0, 1.0) if name == "w" else (0.0, 3.0)
+            assert bound[0] <= lo <= f.exponents[name] <= hi <= bound[1]
+    assert "w" in fit_casualties(read_battle(path), "helmbold", "negbin").not_identifiable

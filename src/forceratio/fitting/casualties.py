@@ -171,14 +171,18 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
             out.exponents["attack_factor"] = f
             out.exponents_ci["attack_factor"] = (f * _exp(-z * se[i]), f * _exp(z * se[i]))
         else:
+            # an exponent's interval ends at its range, as the strengths' fit reports it;
+            # an interval spanning the whole range says the data do not bound it
+            lo, hi = float(x[i] - z * se[i]), float(x[i] + z * se[i])
             out.exponents[name] = float(x[i])
-            out.exponents_ci[name] = (float(x[i] - z * se[i]), float(x[i] + z * se[i]))
-    # as the strengths' fit: a rate (or factor) the data do not bound above, an exponent
-    # they bound on neither side
-    for name, (lo, hi) in [("red_rate", rate_ci[0]), ("blue_rate", rate_ci[1]),
-                           *out.exponents_ci.items()]:  # fmt: skip
-        if not math.isfinite(hi) and (name.endswith(("rate", "factor")) or not math.isfinite(lo)):
-            out.not_identifiable.append(name)
+            out.exponents_ci[name] = (max(lo, lower[i]), min(hi, upper[i]))
+            if lo <= lower[i] and hi >= upper[i]:
+                out.not_identifiable.append(name)
+    # as the strengths' fit: a rate (or factor) the data do not bound above
+    ends = {"red_rate": rate_ci[0][1], "blue_rate": rate_ci[1][1]}
+    if "attack_factor" in out.exponents_ci:
+        ends["attack_factor"] = out.exponents_ci["attack_factor"][1]
+    out.not_identifiable += [name for name, hi in ends.items() if not math.isfinite(hi)]
     if likelihood == "negbin":
         out.dispersion = math.exp(x[-1])
     return out
