@@ -84,12 +84,48 @@ def read_user_csv(path: Path | str, field: str | None = None) -> pd.DataFrame:
         raise InputError(where, "malformed CSV: contains NUL bytes")
     _check_header(text, where)
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
         raise InputError(where, "malformed CSV: the file is empty") from None
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         raise InputError(where, f"malformed CSV: {lines[-1]}") from None
+    starts = _record_starts(text)
+    if len(starts) == len(df) + 1:  # the header, then one per row read
+        df.attrs[LINES] = starts[1:]
+    return df
+
+
+#: ``DataFrame.attrs`` key of the file line on which each row of :func:`read_user_csv` starts.
+LINES = "forceratio_file_lines"
+
+
+def row_lines(df: pd.DataFrame) -> list[int]:
+    """The row number of each row of ``df`` for error messages, as a spreadsheet shows it
+    (the header being row 1): the file's line where :func:`read_user_csv` recorded it (blank
+    lines counted), else the row's position plus 2 (a table given as a DataFrame)."""
+    lines = df.attrs.get(LINES)
+    if isinstance(lines, list) and len(lines) == len(df):
+        return [int(x) for x in lines]
+    return list(range(2, len(df) + 2))
+
+
+def _record_starts(text: str) -> list[int]:
+    """The line on which each CSV record starts, skipping the blank (whitespace-only) lines
+    pandas skips; a quoted cell may span lines.  Empty when the csv module cannot read it
+    (the caller then numbers rows by position)."""
+    raw = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(raw)
+    out: list[int] = []
+    end = 0
+    try:
+        for _ in reader:
+            start, end = end + 1, reader.line_num
+            if "".join(raw[start - 1 : end]).strip():
+                out.append(start)
+    except csv.Error:
+        return []
+    return out
 
 
 def _check_header(text: str, where: str) -> None:

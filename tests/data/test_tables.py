@@ -112,6 +112,46 @@ def test_malformed_user_table_names_file_row_and_column(
     assert f"column {column}" in msg
 
 
+@pytest.mark.parametrize(
+    ("row", "needle"),
+    [
+        ("USSR,x,divisions,ten,,,count,1941-06-12,article,p. 1,yes,,", "column value"),
+        ("USSR,y,divisions,1e,,,count,1941-06-12,article,p. 1,yes,,", "column value"),
+        (GOOD, "column formation: repeats row 4's figure"),
+    ],
+)
+def test_rows_are_the_files_lines_with_blank_lines_and_a_two_line_note(
+    tmp_path: Path, row: str, needle: str
+) -> None:
+    """review13 D-fit-row: blank lines shifted the row numbers.  The expected row is the
+    line the bad row is on (found in the text itself); the good row's note spans lines 4-5
+    (a quoted cell), so the bad row's line is not its position + 2 either way."""
+    good = GOOD.removesuffix(",") + ',"a note\nover two lines"'
+    text = f"{HEADER}\n\n\n{good}\n\n{row}\n"
+    line = text.splitlines().index(row) + 1
+    assert line == 7
+    p = _write(tmp_path, text)
+    with pytest.raises(InputError) as exc:
+        data.load("sokolov", p)
+    assert f"row {line}, {needle}" in str(exc.value)
+
+
+def test_a_huge_figure_is_named_itself_not_the_derivation_using_it(tmp_path: Path) -> None:
+    """review13 t_huge: 1e308 in strip.csv's line 22 (461680, an input of line 67's
+    derivation) was blamed on line 67 ("461680 is not a figure of this table")."""
+    shipped = Path(data.__file__).parent / "tables" / "strip.csv"
+    lines = shipped.read_text().splitlines()
+    assert ",personnel,461680," in lines[21]
+    lines[21] = lines[21].replace(",personnel,461680,", ",personnel,1e308,")
+    p = _write(tmp_path, "\n".join(lines) + "\n")
+    with pytest.raises(InputError, match=r"row 22, column value: 1e\+308 is above"):
+        data.load("strip", p)
+    from forceratio.data.schema import MAX_FIGURE
+    from forceratio.simulator.magnitudes import STRENGTH_RANGE
+
+    assert STRENGTH_RANGE[1] == MAX_FIGURE
+
+
 def test_a_misspelt_category_is_named_with_the_nearest_known_one(tmp_path: Path) -> None:
     p = _write(tmp_path, f"{HEADER}\nUSSR,x,tank,10,,,count,1941-06-12,article,p. 1,yes,,\n")
     with pytest.raises(InputError, match="unknown category 'tank'; did you mean 'tanks'"):

@@ -70,3 +70,78 @@ def test_cli_likelihood_option(tmp_path: Path) -> None:
     res = runner.invoke(app, ["fit", str(path), "--likelihood", "poisson", "--law", "all"])
     assert res.exit_code == 0, res.output
     assert "Daily losses (poisson)" in res.stdout
+
+
+QUIET = "day,red,blue\n0,1000,800\n1,1000,800\n2,1000,800\n3,1000,800\n"
+
+
+@pytest.mark.parametrize("likelihood", ["poisson", "negbin"])
+def test_a_quiet_front_gives_rates_at_zero_and_the_rule_of_three_bound(
+    tmp_path: Path, likelihood: str
+) -> None:
+    """No losses at all (review13 D-fit-counts-zero: an OverflowError): the rates sit at
+    their lower bound, flagged, with the interval 0 .. the profile-likelihood bound.  Oracle:
+    with no losses the Poisson log-likelihood is -rate * exposure, so the 95% bound solves
+    rate * exposure = chi2_1(0.95) / 2, exposure = the enemy's strength times the days
+    (square law).  The negative binomial explains zeros at any mean by a dispersion k -> 0
+    (its log-likelihood -k log(1 + mean / k) -> 0), so its upper end is open."""
+    from scipy import stats
+
+    path = tmp_path / "const.csv"
+    path.write_text(QUIET)
+    half = float(stats.chi2.ppf(0.95, 1)) / 2
+    res = runner.invoke(
+        app, ["fit", str(path), "--likelihood", likelihood, "--law", "all", "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "NaN" not in res.stdout
+    assert "Infinity" not in res.stdout
+    fits = json.loads(res.stdout)
+    square = fits[0]
+    assert square["law"] == "square"
+    assert square["red_rate"] < 1e-6
+    assert square["blue_rate"] < 1e-6
+    assert {"red_rate", "blue_rate"} <= set(square["at_bound"])
+    assert square["red_rate_ci"][0] == 0.0
+    if likelihood == "poisson":
+        assert square["red_rate_ci"][1] == pytest.approx(half / (1000 * 3), rel=1e-3)
+        assert square["blue_rate_ci"][1] == pytest.approx(half / (800 * 3), rel=1e-3)
+    else:
+        assert square["red_rate_ci"][1] is None
+        assert square["blue_rate_ci"][1] is None
+        assert {"red_rate", "blue_rate"} <= set(square["not_identifiable"])
+    table = runner.invoke(app, ["fit", str(path), "--likelihood", likelihood, "--law", "all"])
+    assert table.exit_code == 0, table.output
+    assert "at a bound" in table.stdout
+
+
+def test_one_side_without_losses_is_bounded_by_the_other_sides_exposure(tmp_path: Path) -> None:
+    """Blue loses nothing, red does: red's rate is at zero (the optimiser used to stop short
+    of it, with a Wald interval of 1e-99 .. 1e83) and bounded by the Poisson profile,
+    rate * sum of red's starting strengths = chi2_1(0.95) / 2; blue's rate keeps its Wald
+    interval."""
+    from scipy import stats
+
+    path = tmp_path / "onesided.csv"
+    path.write_text("day,red,blue\n0,1000,800\n1,990,800\n2,980,800\n3,975,800\n")
+    f = fit_casualties(read_battle(path), "square", "poisson")
+    assert f.at_bound == ["red_rate"]
+    assert f.red_rate_ci[0] == 0.0
+    half = float(stats.chi2.ppf(0.95, 1)) / 2
+    assert f.red_rate_ci[1] == pytest.approx(half / (1000 + 990 + 980), rel=1e-4)
+    assert f.blue_rate_ci[0] < f.blue_rate < f.blue_rate_ci[1]
+
+
+def test_exponent_intervals_stay_in_their_range_and_flag_the_whole_range(tmp_path: Path) -> None:
+    """An exponent's Wald interval was reported beyond its range (Helmbold's w, in [0, 1],
+    as -24 .. 24); the strengths' fit ends it at the range and flags an interval spanning
+    the whole range as not identifiable: the same here."""
+    path = tmp_path / "onesided.csv"
+    path.write_text("day,red,blue\n0,1000,800\n1,990,800\n2,980,800\n3,975,800\n")
+    for law, names in (("helmbold", ("w",)), ("power", ("p", "q"))):
+        f = fit_casualties(read_battle(path), law, "negbin")
+        for name in names:
+            lo, hi = f.exponents_ci[name]
+            bound = (0.0, 1.0) if name == "w" else (0.0, 3.0)
+            assert bound[0] <= lo <= f.exponents[name] <= hi <= bound[1]
+    assert "w" in fit_casualties(read_battle(path), "helmbold", "negbin").not_identifiable

@@ -61,6 +61,74 @@ def test_text_in_a_strength_fails_loudly(tmp_path: Path) -> None:
     assert "column intst" in res.stderr
 
 
+def _copy(tmp_path: Path) -> Path:
+    assert ROOT is not None
+    copy = tmp_path / "cdb90"
+    shutil.copytree(ROOT, copy)
+    for f in copy.rglob("*"):
+        f.chmod(0o755 if f.is_dir() else 0o644)
+    return copy
+
+
+def _one_line(res: object) -> str:
+    err = str(getattr(res, "stderr", ""))
+    assert getattr(res, "exit_code", None) == 2, err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    return err
+
+
+@needs_data
+def test_a_file_as_path_or_a_folder_as_a_table_is_one_line(tmp_path: Path) -> None:
+    """review13 D-validate-path: NotADirectoryError / IsADirectoryError tracebacks."""
+    a_file = tmp_path / "good.csv"
+    a_file.write_text("day,red,blue\n")
+    err = _one_line(runner.invoke(app, ["validate", "cdb90", "--path", str(a_file)]))
+    assert "--path" in err
+    copy = _copy(tmp_path)
+    bell = copy / "data" / "belligerents.csv"
+    bell.unlink()
+    bell.mkdir()
+    err = _one_line(runner.invoke(app, ["validate", "cdb90", "--path", str(copy)]))
+    assert "belligerents.csv" in err
+    assert "directory" in err
+
+
+@needs_data
+def test_a_strength_beyond_the_engines_range_is_refused_and_nothing_written(
+    tmp_path: Path,
+) -> None:
+    """review13 D-validate-huge: 1e308 men overflowed the square law (a NaN log loss, rc 0,
+    and --write wrote it)."""
+    copy = _copy(tmp_path)
+    bell = copy / "data" / "belligerents.csv"
+    lines = bell.read_text().splitlines()
+    assert lines[1].startswith('1,0,"DU ARMY')  # battle 1's defender, file line 2
+    lines[1] = lines[1].replace('"11300",1,"11300"', '"1e308",1,"1e308"')
+    bell.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError, match=r"belligerents.csv: row 2, column intst: 1e\+308"):
+        cdb90.load(copy)
+    out = tmp_path / "V.md"
+    err = _one_line(
+        runner.invoke(app, ["validate", "cdb90", "--path", str(copy), "--write", str(out)])
+    )
+    assert "row 2, column intst" in err
+    assert not out.exists()
+
+
+@needs_data
+def test_cdb90_rows_are_the_files_lines(tmp_path: Path) -> None:
+    """As in every user CSV (review13 D-fit-row): two blank lines above the bad cell move
+    its row from 2 to 4, the file's line."""
+    copy = _copy(tmp_path)
+    bell = copy / "data" / "belligerents.csv"
+    lines = bell.read_text().splitlines()
+    lines[1] = lines[1].replace('"11300",1,"11300"', '"11300",1,"11,300 men"')
+    bell.write_text("\n".join([lines[0], "", "", *lines[1:]]) + "\n")
+    with pytest.raises(InputError, match=r"row 4, column intst: not a number"):
+        cdb90.load(copy)
+
+
 @needs_data
 def test_validation_tables_and_the_carried_ratio(tmp_path: Path) -> None:
     assert ROOT is not None

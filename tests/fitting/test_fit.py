@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from forceratio.cli.app import app
 from forceratio.errors import InputError
-from forceratio.fitting import FitResult, fit
+from forceratio.fitting import FitResult, fit, read_battle
 
 runner = CliRunner()
 
@@ -154,6 +154,29 @@ def test_bad_csv_is_one_line_exit_2(tmp_path: Path, text: str, needle: str) -> N
     assert res.exit_code == 2
     assert needle in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "marker", "column"),
+    [
+        ("day,red,blue\n0,1000,800\n1,990,790\n\n2,980,780\n3,970,770\n  \n4,960,760\n"
+         "5,950,750\n6,x8663,740\n", "x8663", "red"),
+        ('day,red,blue,attacker\n0,1000,800,"red\n"\n\n1,990,790,blue\n2,980,780,green\n',
+         "green", "attacker"),
+        ("day,red,blue\n\n0,1000,800\n\n\n1,990,\n2,980,780\n1,970,770\n", "1,970", "day"),
+    ],
+)  # fmt: skip
+def test_error_rows_are_the_files_lines(
+    tmp_path: Path, text: str, marker: str, column: str
+) -> None:
+    """review13 D-fit-row: two blank lines above 'x8663' on line 10 gave "row 8".  The
+    expected row is the bad cell's own line, found in the text (blank, whitespace-only and
+    a quoted cell's second line all count)."""
+    bad = next(i for i, line in enumerate(text.splitlines(), 1) if marker in line)
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    with pytest.raises(InputError, match=rf"row {bad}, column {column}\b"):
+        read_battle(path)
 
 
 def test_cli_json_keys(tmp_path: Path) -> None:

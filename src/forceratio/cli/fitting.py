@@ -83,6 +83,8 @@ def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name
             "n": f.n_obs,
             "k": f.k,
             "converged": "yes" if f.converged else "NO",
+            "at a bound": ", ".join(f.at_bound) or "—",
+            "not identifiable": ", ".join(f.not_identifiable) or "—",
         }
         for f in fits
     ]
@@ -228,6 +230,8 @@ def cdb90_command(
     root = path or cdb90.default_path()
     if root is None:
         raise InputError("--path", "no CDB90 folder found at ../shared/data/cdb90; give --path")
+    if root.exists() and not root.is_dir():
+        raise InputError("--path", f"{root} is a file; give the CDB90 folder (holding data/)")
     if write is not None:
         check_writable(write.absolute().parent, "--write")  # before the work, not after it
     v = cdb90_report.validate(root)

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from forceratio.errors import InputError
+from forceratio.files import row_lines
 
 COLUMNS: tuple[str, ...] = (
     "side",
@@ -57,12 +58,18 @@ CATEGORIES = frozenset(
 )  # fmt: skip
 #: The columns that name one figure: two rows with the same are refused.
 FIGURE = ("side", "formation", "category", "as_of")
+#: The largest figure a table may hold: the engine's largest strength (the upper end of
+#: forceratio.simulator.magnitudes.STRENGTH_RANGE; data does not import the simulator).  The
+#: shipped tables' largest figure is about 2e6 men.
+MAX_FIGURE = 1e12
+HUGE = "beyond any count of men or weapons (and the range the engine resolves)"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$")
 
 
 def _fail(where: str, row: int, column: str, problem: str) -> InputError:
-    # rows are numbered as in a spreadsheet: the header is line 1
-    return InputError(f"{where}: row {row + 2}, column {column}", problem)
+    """``row``: as a spreadsheet numbers it, the header being row 1 (the file's line, see
+    :func:`forceratio.files.row_lines`)."""
+    return InputError(f"{where}: row {row}, column {column}", problem)
 
 
 def parse_dates(text: str) -> tuple[dt.date, dt.date]:
@@ -87,6 +94,7 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     extra = [c for c in df.columns if c not in COLUMNS]
     if extra:
         raise InputError(where, f"unknown column(s): {', '.join(map(str, extra))}")
+    lines = row_lines(df)
     out = df.loc[:, list(COLUMNS)].copy()
     for col in COLUMNS:
         if col not in NUMERIC:
@@ -104,33 +112,36 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
             try:
                 x = float(v)
             except (TypeError, ValueError):
-                raise _fail(where, i, col, f"not a number: {v!r}") from None
+                raise _fail(where, lines[i], col, f"not a number: {v!r}") from None
             if x != x or x in (float("inf"), float("-inf")):
-                raise _fail(where, i, col, f"not a finite number: {v!r}")
+                raise _fail(where, lines[i], col, f"not a finite number: {v!r}")
             if x < 0:
-                raise _fail(where, i, col, f"must be >= 0, got {x:g}")
+                raise _fail(where, lines[i], col, f"must be >= 0, got {x:g}")
+            if x > MAX_FIGURE:
+                raise _fail(where, lines[i], col, f"{x:g} is above {MAX_FIGURE:g}: {HUGE}")
             vals.append(x)
         out[col] = pd.Series(vals, index=out.index, dtype=float)
     records = [{str(k): v for k, v in r.items()} for r in out.to_dict(orient="records")]
     for i, rec in enumerate(records):
-        _check_row(where, i, rec, source_keys)
-    _check_repeats(out, where)
-    check_derivations(out, where)
-    check_totals(out, where)
+        _check_row(where, lines[i], rec, source_keys)
+    _check_repeats(out, where, lines)
+    check_derivations(out, where, lines)
+    check_totals(out, where, lines)
     return out
 
 
-def _check_repeats(df: pd.DataFrame, where: str) -> None:
+def _check_repeats(df: pd.DataFrame, where: str, lines: list[int]) -> None:
     """Refuse a second row for one figure (same side, formation, category and date)."""
     seen: dict[tuple[str, ...], int] = {}
     for i, key in enumerate(df.loc[:, list(FIGURE)].itertuples(index=False, name=None)):
         first = seen.setdefault(tuple(map(str, key)), i)
         if first != i:
-            problem = f"repeats row {first + 2}'s figure ({', '.join(FIGURE)} all equal)"
-            raise _fail(where, i, "formation", problem)
+            problem = f"repeats row {lines[first]}'s figure ({', '.join(FIGURE)} all equal)"
+            raise _fail(where, lines[i], "formation", problem)
 
 
 def _check_row(where: str, i: int, rec: dict[str, Any], source_keys: set[str] | None) -> None:
+    """Row ``i`` (numbered as in the file) alone."""
     text = {k: str(rec[k]) for k in COLUMNS if k not in NUMERIC}
     v, lo, hi = (float(rec[k]) for k in NUMERIC)
     for col in ("side", "category"):
@@ -221,13 +232,14 @@ def evaluate(expr: str) -> tuple[float, list[float]]:
         raise ValueError("division by zero") from None
 
 
-def check_derivations(df: pd.DataFrame, where: str) -> None:
+def check_derivations(df: pd.DataFrame, where: str, lines: list[int] | None = None) -> None:
     """Every row with a derivation (derived rows, and midpoints of a printed range kept under
     their source) uses figures of the table (values, lows, highs) and recomputes to its value.
 
     Derived values are rounded when stored: to whole units from 100 up, to 0.001 below.
     """
     known = set(pd.concat([df[c] for c in NUMERIC]).dropna().astype(float)) | STRUCTURAL
+    row = lines or row_lines(df)
     for i, rec in enumerate(df.to_dict(orient="records")):
         if rec["source"] != "derived" and not str(rec["derivation"]).strip():
             continue
@@ -235,14 +247,16 @@ def check_derivations(df: pd.DataFrame, where: str) -> None:
         try:
             result, literals = evaluate(expr)
         except ValueError as exc:
-            raise _fail(where, i, "derivation", str(exc)) from None
+            raise _fail(where, row[i], "derivation", str(exc)) from None
         strays = [x for x in literals if x not in known]
         if strays:
-            raise _fail(where, i, "derivation", f"{strays[0]:g} is not a figure of this table")
+            raise _fail(where, row[i], "derivation", f"{strays[0]:g} is not a figure of this table")
         value = float(rec["value"])
         tol = (0.5 if abs(value) >= 100 else 5e-4) + 1e-9 * abs(value)
         if math.isnan(value) or abs(result - value) > tol:
-            raise _fail(where, i, "value", f"derivation gives {result:.6g}, the row says {value:g}")
+            raise _fail(
+                where, row[i], "value", f"derivation gives {result:.6g}, the row says {value:g}"
+            )
 
 
 #: Components that add up to a printed ``total_losses`` of the same side and formation.
@@ -254,12 +268,13 @@ COMPONENTS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def check_totals(df: pd.DataFrame, where: str) -> None:
+def check_totals(df: pd.DataFrame, where: str, lines: list[int] | None = None) -> None:
     """A total the source prints equals the sum of its components in the table (to 0.5),
     unless its note flags the source's own DISCREPANCY.  Components are the rows of one
     set of :data:`COMPONENTS` with the same side and formation, dated inside the total's
     span; a set counts only when every member is there and filled."""
     recs = df.to_dict(orient="records")
+    row = lines or row_lines(df)
     for i, rec in enumerate(recs):
         if rec["category"] != "total_losses" or rec["source"] == "derived":
             continue
@@ -283,7 +298,7 @@ def check_totals(df: pd.DataFrame, where: str) -> None:
             if abs(got - total) > 0.5:
                 raise _fail(
                     where,
-                    i,
+                    row[i],
                     "value",
                     f"the printed total {total:g} is not the sum of its "
                     f"{' + '.join(names)} ({got:g}); flag a source's own DISCREPANCY in the "

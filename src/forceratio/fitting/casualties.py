@@ -12,7 +12,10 @@ the usual model when days differ more than chance alone allows.  Rates are fitte
 scale in the normalised units of :mod:`.model` and reported in the engine's; intervals are
 Wald intervals on the fitted (log) scale from the numerical Hessian of the log-likelihood.
 Only the days where a side's losses and both strengths at the start of the day are known
-enter.
+enter.  A rate at the lower end of its range (a side that lost nothing) has no Wald
+interval (the curvature vanishes there): its interval runs from 0 to the profile-likelihood
+bound, where the log-likelihood falls chi2_1(0.95) / 2 below its best (for a Poisson count
+with no losses, rate * exposure = 1.92, the "rule of three"'s likelihood-ratio form).
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ class CasualtyFit:
     n_obs: int = 0
     k: int = 0
     converged: bool = True
+    at_bound: list[str] = field(default_factory=list)
+    not_identifiable: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = json_safe({**self.__dict__, "interval_method": "Wald, log scale"})
@@ -123,30 +128,95 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
         x0[2:4] = 0.5
     lower = list(spec.lower) + ([-10.0] if likelihood == "negbin" else [])
     upper = list(spec.upper) + ([15.0] if likelihood == "negbin" else [])
-    res = optimize.minimize(nll, x0, method="L-BFGS-B", bounds=list(zip(lower, upper, strict=True)))
-    x = res.x
+    res = optimize.minimize(
+        nll, x0, method="L-BFGS-B", bounds=list(zip(lower, upper, strict=True)),
+        options={"gtol": 1e-10},
+    )  # fmt: skip
+    x, best = res.x.copy(), float(res.fun)
+    for i in range(2):
+        # a side that lost (almost) nothing: the likelihood is flat towards a zero rate and
+        # the optimiser stops short of the floor (its gradient ~ the expected losses)
+        floor = x.copy()
+        floor[i] = lower[i]
+        if nll(floor) <= best + 1e-9:
+            x, best = floor, nll(floor)
     se = _wald(nll, x)
     z = float(stats.norm.ppf(0.975))
     red, blue = physical_rates(b, spec, x[: spec.k])
-    ll = -float(res.fun)
+    ll = -best
     aic, aicc, bic = information_criteria(ll, n, k)
+    span = np.asarray(upper) - np.asarray(lower)
+    low_end = [bool(x[i] - lower[i] <= 1e-6 * span[i]) for i in range(k)]
+    names = [*spec.names, *(["log_dispersion"] if likelihood == "negbin" else [])]
+    rate_ci = []
+    for i, rate in enumerate((red, blue)):
+        if low_end[i]:
+            hi = _profile_upper(nll, x, i, lower, upper, -best)
+            rate_ci.append((0.0, rate * _exp(hi - x[i])))
+        else:
+            rate_ci.append((rate * _exp(-z * se[i]), rate * _exp(z * se[i])))
     out = CasualtyFit(
         law=law, likelihood=likelihood, red_rate=red, blue_rate=blue,
-        red_rate_ci=(red * math.exp(-z * se[0]), red * math.exp(z * se[0])),
-        blue_rate_ci=(blue * math.exp(-z * se[1]), blue * math.exp(z * se[1])),
+        red_rate_ci=rate_ci[0], blue_rate_ci=rate_ci[1],
         log_likelihood=ll, aic=aic, aicc=aicc, bic=bic, n_obs=n, k=k, converged=bool(res.success),
+        at_bound=[
+            names[i].removeprefix("log_")
+            for i in range(k)
+            if low_end[i] or upper[i] - x[i] <= 1e-6 * span[i]
+        ],
     )  # fmt: skip
     for i, name in enumerate(spec.names[2:], start=2):
         if name == "log_attack_factor":
             f = math.exp(x[i])
             out.exponents["attack_factor"] = f
-            out.exponents_ci["attack_factor"] = (f * math.exp(-z * se[i]), f * math.exp(z * se[i]))
+            out.exponents_ci["attack_factor"] = (f * _exp(-z * se[i]), f * _exp(z * se[i]))
         else:
+            # an exponent's interval ends at its range, as the strengths' fit reports it;
+            # an interval spanning the whole range says the data do not bound it
+            lo, hi = float(x[i] - z * se[i]), float(x[i] + z * se[i])
             out.exponents[name] = float(x[i])
-            out.exponents_ci[name] = (float(x[i] - z * se[i]), float(x[i] + z * se[i]))
+            out.exponents_ci[name] = (max(lo, lower[i]), min(hi, upper[i]))
+            if lo <= lower[i] and hi >= upper[i]:
+                out.not_identifiable.append(name)
+    # as the strengths' fit: a rate (or factor) the data do not bound above
+    ends = {"red_rate": rate_ci[0][1], "blue_rate": rate_ci[1][1]}
+    if "attack_factor" in out.exponents_ci:
+        ends["attack_factor"] = out.exponents_ci["attack_factor"][1]
+    out.not_identifiable += [name for name, hi in ends.items() if not math.isfinite(hi)]
     if likelihood == "negbin":
         out.dispersion = math.exp(x[-1])
     return out
+
+
+def _exp(v: float) -> float:
+    """exp(v), infinite (an open interval end) rather than an OverflowError."""
+    return math.exp(v) if v < 709.0 else math.inf
+
+
+def _profile_upper(
+    nll: Any, x: FloatArray, i: int, lower: list[float], upper: list[float], ll: float
+) -> float:
+    """The value of parameter ``i`` above ``x[i]`` where the profile log-likelihood (the
+    other parameters refitted) falls chi2_1(0.95) / 2 below ``ll``; +inf if it does not
+    within the parameter's range."""
+    target = float(stats.chi2.ppf(0.95, 1)) / 2.0 - ll
+    others = [j for j in range(x.size) if j != i]
+    bounds = [(lower[j], upper[j]) for j in others]
+
+    def gap(v: float) -> float:
+        def inner(y: FloatArray) -> float:
+            full = x.copy()
+            full[i], full[others] = v, y
+            return float(nll(full))
+
+        if not others:
+            return inner(np.zeros(0)) - target
+        fit = optimize.minimize(inner, x[others], method="L-BFGS-B", bounds=bounds)
+        return float(fit.fun) - target
+
+    if gap(upper[i]) < 0:
+        return math.inf
+    return float(optimize.brentq(gap, x[i], upper[i], xtol=1e-10, rtol=1e-10))
 
 
 def _wald(nll: Any, x: FloatArray) -> FloatArray:

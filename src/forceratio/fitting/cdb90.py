@@ -19,6 +19,7 @@ ratio of German to Soviet per-capita kill rates, (S0^2 - Sf^2) / (G0^2 - Gf^2).
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from pathlib import Path
@@ -30,7 +31,9 @@ from numpy.typing import NDArray
 from scipy import optimize
 
 from forceratio.errors import InputError
+from forceratio.files import read_user_text
 from forceratio.fitting.data import number
+from forceratio.simulator.magnitudes import STRENGTH_RANGE
 
 FloatArray = NDArray[np.float64]
 ERAS: tuple[tuple[str, int, int], ...] = (
@@ -56,19 +59,45 @@ def default_path() -> Path | None:
     return None
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
+def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """A CDB90 table's rows with the file line each starts on (the header being line 1, as
+    the user-CSV errors number rows), read as every user file is (:func:`read_user_text`: a
+    regular file within the size limit, UTF-8)."""
+    if not path.exists():
+        raise InputError(str(path), "file not found (is --path the CDB90 folder?)")
+    raw = io.StringIO(read_user_text(path), newline="").readlines()
+    reader = csv.DictReader(raw)
+    out = []
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            return list(csv.DictReader(fh))
-    except FileNotFoundError:
-        raise InputError(str(path), "file not found (is --path the CDB90 folder?)") from None
-    except (csv.Error, UnicodeDecodeError) as exc:
+        end = reader.line_num if reader.fieldnames is not None else 0
+        for row in reader:
+            start = end + 1
+            while raw[start - 1] in ("\n", "\r\n", "\r"):  # blank lines, skipped
+                start += 1
+            end = reader.line_num
+            out.append((start, row))
+    except csv.Error as exc:
         raise InputError(str(path), f"malformed CSV: {exc}") from None
+    return out
 
 
 def _number(text: str, path: Path, row: int, col: str) -> float:
     """A number, or NaN for an empty cell; anything else is an error."""
     return number(text, f"{path}: row {row}, column {col}")
+
+
+def _men(text: str, path: Path, row: int, col: str) -> float:
+    """A strength or casualty count (see :func:`_number`), refused beyond the magnitudes the
+    engine resolves (:data:`STRENGTH_RANGE`): 1e308 men overflows the square law's
+    strength**2 into a NaN score."""
+    x = _number(text, path, row, col)
+    lo, hi = STRENGTH_RANGE
+    if math.isfinite(x) and x != 0 and not lo <= abs(x) <= hi:
+        raise InputError(
+            f"{path}: row {row}, column {col}",
+            f"{x:g} men is outside the range the engine resolves: 0 or {lo:g} to {hi:g}",
+        )
+    return x
 
 
 def _engaged(n0: float, rerp: float, total: float, code: float) -> tuple[float, str]:
@@ -98,13 +127,13 @@ def load(path: Path | str) -> pd.DataFrame:
     battles = root / "data" / "battles.csv"
     wina: dict[int, float] = {}
     year_patched: dict[int, float] = {}
-    for i, r in enumerate(_rows(patched)):
-        k = int(_number(r.get("ISQNO", ""), patched, i + 2, "ISQNO"))
-        wina[k] = _number(r.get("WINA", ""), patched, i + 2, "WINA")
-        year_patched[k] = _number(r.get("YR1", ""), patched, i + 2, "YR1")
+    for line, r in _rows(patched):
+        k = int(_number(r.get("ISQNO", ""), patched, line, "ISQNO"))
+        wina[k] = _number(r.get("WINA", ""), patched, line, "WINA")
+        year_patched[k] = _number(r.get("YR1", ""), patched, line, "YR1")
     year: dict[int, int] = {}
-    for i, r in enumerate(_rows(periods)):
-        k = int(_number(r["isqno"], periods, i + 2, "isqno"))
+    for line, r in _rows(periods):
+        k = int(_number(r["isqno"], periods, line, "isqno"))
         # the start's year; the end's when the start is not recorded (429 Aprilia II)
         for col in ("start_time_min", "end_time_min"):
             when = (r.get(col) or "").strip()
@@ -114,28 +143,28 @@ def load(path: Path | str) -> pd.DataFrame:
                 year[k] = int(when[:4])
             except ValueError:
                 raise InputError(
-                    f"{periods}: row {i + 2}, column {col}", f"no year in {when!r}"
+                    f"{periods}: row {line}, column {col}", f"no year in {when!r}"
                 ) from None
     sides: dict[tuple[int, int], dict[str, Any]] = {}
-    for i, r in enumerate(_rows(bell)):
-        k = int(_number(r["isqno"], bell, i + 2, "isqno"))
-        att = int(_number(r["attacker"], bell, i + 2, "attacker"))
-        n0 = _number(r["intst"], bell, i + 2, "intst")
-        rerp = _number(r["rerp"], bell, i + 2, "rerp")
-        total = _number(r["str"], bell, i + 2, "str")
-        code = _number(r["code"], bell, i + 2, "code")
+    for line, r in _rows(bell):
+        k = int(_number(r["isqno"], bell, line, "isqno"))
+        att = int(_number(r["attacker"], bell, line, "attacker"))
+        n0 = _men(r["intst"], bell, line, "intst")
+        rerp = _men(r["rerp"], bell, line, "rerp")
+        total = _men(r["str"], bell, line, "str")
+        code = _number(r["code"], bell, line, "code")
         engaged, how = _engaged(n0, rerp, total, code)
         sides[(k, att)] = {
             "n0": engaged,
             "how": how,
             "initial": n0,
             "rerp": rerp,
-            "cas": _number(r["cas"], bell, i + 2, "cas"),
+            "cas": _men(r["cas"], bell, line, "cas"),
             "name": r.get("nam", ""),
         }
     out = []
-    for i, r in enumerate(_rows(battles)):
-        k = int(_number(r["isqno"], battles, i + 2, "isqno"))
+    for line, r in _rows(battles):
+        k = int(_number(r["isqno"], battles, line, "isqno"))
         if (k, 1) not in sides or (k, 0) not in sides:
             raise InputError(f"{bell}", f"battle {k} lacks an attacker or a defender row")
         if k not in wina:

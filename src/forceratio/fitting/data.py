@@ -33,6 +33,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
+from forceratio.files import row_lines
 from forceratio.simulator.magnitudes import STRENGTH_RANGE, check_magnitude
 
 FloatArray = NDArray[np.float64]
@@ -118,7 +119,7 @@ def _frame(data: pd.DataFrame | Path | str, where: str | None) -> tuple[pd.DataF
     return read_user_csv(data, where), where
 
 
-def _attack(df: pd.DataFrame, where: str) -> FloatArray:
+def _attack(df: pd.DataFrame, where: str, lines: list[int]) -> FloatArray:
     out = np.zeros(len(df))
     for i, v in enumerate(df["attacker"].tolist()):
         text = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
@@ -126,7 +127,7 @@ def _attack(df: pd.DataFrame, where: str) -> FloatArray:
             continue
         if text.lower() not in ("red", "blue"):
             raise InputError(
-                f"{where}: row {i + 2}, column attacker", f"must be red, blue or empty: {text!r}"
+                f"{where}: row {lines[i]}, column attacker", f"must be red, blue or empty: {text!r}"
             )
         out[i] = 1.0 if text.lower() == "red" else -1.0
     return out[1:]
@@ -138,19 +139,19 @@ def _attack(df: pd.DataFrame, where: str) -> FloatArray:
 DAY_SPAN, DAY_STEP = 36_525.0, 1e-6
 
 
-def _check_span(day: FloatArray, where: str) -> None:
+def _check_span(day: FloatArray, where: str, lines: list[int]) -> None:
     span = float(day[-1] - day[0])
     if span > DAY_SPAN:
         i = int(np.argmax(day - day[0] > DAY_SPAN))
         raise InputError(
-            f"{where}: row {i + 2}, column day",
+            f"{where}: row {lines[i]}, column day",
             f"{day[i]:.6g} is {span:.3g} days after the first day; at most {DAY_SPAN:,.0f}",
         )
     steps = np.diff(day)
     if steps.size and float(steps.min()) < DAY_STEP:
         i = int(np.argmin(steps)) + 1
         raise InputError(
-            f"{where}: row {i + 2}, column day",
+            f"{where}: row {lines[i]}, column day",
             f"{day[i]:.6g} is {steps[i - 1]:.3g} days after the row above; at least {DAY_STEP:g}",
         )
 
@@ -162,7 +163,8 @@ def read_battle(
     arrivals: str = "after-observation",
 ) -> Battle:
     """Validate daily data (a CSV path or a DataFrame); errors name the row and column
-    (rows numbered as in a spreadsheet, the header being row 1)."""
+    (rows numbered as in a spreadsheet, the header being row 1: a file's line, see
+    :func:`forceratio.files.row_lines`)."""
     if arrivals not in ARRIVALS:
         raise InputError("--arrivals", f"must be one of {', '.join(ARRIVALS)}, got {arrivals!r}")
     df, where = _frame(data, where)
@@ -179,22 +181,23 @@ def read_battle(
         raise InputError(where, f"unknown column(s): {', '.join(unknown)}")
     if len(df) < 2:
         raise InputError(where, "need at least two days of observations")
+    lines = row_lines(df)
     vals: dict[str, list[float]] = {c: [] for c in REQUIRED + NUMERIC}
     for i, rec in enumerate(df.to_dict(orient="records")):
         for c in REQUIRED + NUMERIC:
-            vals[c].append(_cell(rec.get(c), i + 2, c, where))
+            vals[c].append(_cell(rec.get(c), lines[i], c, where))
     day = np.array(vals["day"])
     if np.isnan(day).any():
         i = int(np.flatnonzero(np.isnan(day))[0])
-        raise InputError(f"{where}: row {i + 2}, column day", "empty")
+        raise InputError(f"{where}: row {lines[i]}, column day", "empty")
     bad = np.flatnonzero(np.diff(day) <= 0)
     if bad.size:
         i = int(bad[0]) + 1
         raise InputError(
-            f"{where}: row {i + 2}, column day",
+            f"{where}: row {lines[i]}, column day",
             f"days out of order ({day[i]:g} after {day[i - 1]:g})",
         )
-    _check_span(day, where)
+    _check_span(day, where, lines)
     for c in ("red", "blue", *NUMERIC):  # no strength the model cannot resolve
         check_magnitude(f"{where}: column {c}", vals[c], STRENGTH_RANGE, "units")
     red, blue = np.array(vals["red"]), np.array(vals["blue"])
@@ -207,7 +210,7 @@ def read_battle(
     for name, obs, arr in (("red", red, red_in), ("blue", blue, blue_in)):
         if np.isnan(obs[0]):
             raise InputError(
-                f"{where}: row 2, column {name}", "the first day must give both strengths"
+                f"{where}: row {lines[0]}, column {name}", "the first day must give both strengths"
             )
         if obs[0] + arr.sum() <= 0:
             raise InputError(
@@ -225,7 +228,7 @@ def read_battle(
                 obs[i] = max(level, 0.0)
             elif np.isfinite(obs[i]):
                 level = obs[i]
-    attack = _attack(df, where) if "attacker" in cols else None
+    attack = _attack(df, where, lines) if "attacker" in cols else None
     name = Path(str(where)).stem if not isinstance(data, pd.DataFrame) else str(where)
     battle = Battle(day - day[0], red, blue, red_in, blue_in, attack, name)
     if battle.n_obs == 0:
