@@ -81,3 +81,18 @@ def test_bad_plot_options(args: list[str], needle: str, tmp_path: Path) -> None:
     assert r.exit_code == 2
     assert needle in r.stderr
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_a_sweep_of_another_scenario_is_not_drawn_as_this_ones(
+    sweep_dir: Path, tmp_path: Path
+) -> None:
+    """review13: 'plot barbarossa-22june --kind sweep --from <a strike sweep>' drew it under
+    the wrong title; the sweep's manifest names its scenario."""
+    out = tmp_path / "x.png"
+    r = runner.invoke(
+        app, ["plot", "barbarossa-22june", "--kind", "sweep", "--from", str(sweep_dir),
+              "--out", str(out)],
+    )  # fmt: skip
+    assert r.exit_code == 2
+    assert "is a sweep of strike-12june-strip, not of barbarossa-22june" in r.stderr
+    assert not out.exists()

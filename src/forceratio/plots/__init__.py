@@ -85,10 +85,15 @@ def figure(
         raise InputError("--from", "a sweep heatmap needs --from results.parquet")
     import pandas as pd
 
-    try:
-        df = pd.read_parquet(source)
-    except (OSError, ValueError) as exc:
-        raise InputError("--from", f"cannot read {source}: {exc}") from None
+    if Path(source).is_dir():  # a sweep's directory: one reading path (sweeps.store)
+        from forceratio.sweeps.store import read_sweep
+
+        df = read_sweep(source, scenario, "--from")
+    else:
+        try:
+            df = pd.read_parquet(source)
+        except (OSError, ValueError) as exc:
+            raise InputError("--from", f"cannot read {source}: {exc}") from None
     params = [c for c in df.columns if "." in c]
     x = x or (params[0] if params else None)
     y = y or (params[1] if len(params) > 1 else None)
