@@ -83,8 +83,13 @@ def plot_command(
                 session, scenario, sets=tuple(sets or ()), samples=samples,
                 outcome=outcome or "attacker_margin", seed=seed,
             )  # fmt: skip
+        rows: Any = source
+        if kind == "sweep" and source is not None and source.is_dir():
+            from forceratio.sweeps.store import read_sweep  # one reading path of a sweep
+
+            rows = read_sweep(source, scenario, "--from")
         fig = figure(
-            kind, scenario, sets=sets, session=session, source=source, x=x, y=y, outcome=outcome,
+            kind, scenario, sets=sets, session=session, source=rows, x=x, y=y, outcome=outcome,
             replications=replications, seed=seed, indices=indices,
         )  # fmt: skip
     import matplotlib.pyplot as plt

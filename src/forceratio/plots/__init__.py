@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forceratio.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KINDS = ("trajectory", "ratios", "sweep", "tornado", "distribution")
 
@@ -40,7 +43,7 @@ def figure(
     sets: Sequence[str] | None = None,
     tables: dict[str, str] | None = None,
     uncalibrated: bool = False,
-    source: Path | None = None,
+    source: Path | pd.DataFrame | None = None,
     x: str | None = None,
     y: str | None = None,
     outcome: str | None = None,
@@ -85,10 +88,8 @@ def figure(
         raise InputError("--from", "a sweep heatmap needs --from results.parquet")
     import pandas as pd
 
-    if Path(source).is_dir():  # a sweep's directory: one reading path (sweeps.store)
-        from forceratio.sweeps.store import read_sweep
-
-        df = read_sweep(source, scenario, "--from")
+    if isinstance(source, pd.DataFrame):  # rows the caller read (a sweep's directory)
+        df = source
     else:
         try:
             df = pd.read_parquet(source)
