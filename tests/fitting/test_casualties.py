@@ -145,3 +145,27 @@ def test_exponent_intervals_stay_in_their_range_and_flag_the_whole_range(tmp_pat
             bound = (0.0, 1.0) if name == "w" else (0.0, 3.0)
             assert bound[0] <= lo <= f.exponents[name] <= hi <= bound[1]
     assert "w" in fit_casualties(read_battle(path), "helmbold", "negbin").not_identifiable
+
+
+@pytest.mark.parametrize("likelihood", ["poisson", "negbin"])
+def test_a_rate_at_its_floor_with_the_rest_at_an_optimum_is_converged(
+    tmp_path: Path, likelihood: str
+) -> None:
+    """review13b: one side without losses, the other losing steadily: the rate is at its
+    floor and bounded as above (Poisson: 1.92 / the sum of red's strengths, 4,530), but the
+    fit said converged: false, because the optimiser's line search had failed on the flat
+    side before the floor was set.  The rest is now checked at the floor."""
+    from scipy import stats
+
+    path = tmp_path / "zero.csv"
+    path.write_text(
+        "day,red,blue\n0,1000,900\n1,950,900\n2,900,900\n3,860,900\n4,820,900\n5,790,900\n"
+    )
+    f = fit_casualties(read_battle(path), "square", likelihood)
+    assert f.converged
+    assert f.at_bound == ["red_rate"]
+    half = float(stats.chi2.ppf(0.95, 1)) / 2
+    if likelihood == "poisson":
+        assert f.red_rate_ci[1] == pytest.approx(half / 4530, rel=1e-3)
+    # blue's rate: red's losses over the days over blue's strength (square law), about 0.0467
+    assert f.blue_rate == pytest.approx(210 / (5 * 900), rel=1e-3)

@@ -133,6 +133,7 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
         options={"gtol": 1e-10},
     )  # fmt: skip
     x, best = res.x.copy(), float(res.fun)
+    floored = []
     for i in range(2):
         # a side that lost (almost) nothing: the likelihood is flat towards a zero rate and
         # the optimiser stops short of the floor (its gradient ~ the expected losses)
@@ -140,6 +141,24 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
         floor[i] = lower[i]
         if nll(floor) <= best + 1e-9:
             x, best = floor, nll(floor)
+            floored.append(i)
+    converged = bool(res.success)
+    if floored and not converged:  # its line search failed on the flat side: polish the rest
+        free = [j for j in range(k) if j not in floored]
+
+        def rest(z: FloatArray) -> float:
+            y = x.copy()
+            y[free] = z
+            return nll(y)
+
+        converged = not free
+        if free:
+            polish = optimize.minimize(  # scipy's own tolerance: a check more than a search
+                rest, x[free], method="L-BFGS-B", bounds=[(lower[j], upper[j]) for j in free]
+            )  # fmt: skip
+            if float(polish.fun) <= best + 1e-9:
+                x[free], best = polish.x, float(polish.fun)
+            converged = bool(polish.success)
     se = _wald(nll, x)
     z = float(stats.norm.ppf(0.975))
     red, blue = physical_rates(b, spec, x[: spec.k])
@@ -158,7 +177,7 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     out = CasualtyFit(
         law=law, likelihood=likelihood, red_rate=red, blue_rate=blue,
         red_rate_ci=rate_ci[0], blue_rate_ci=rate_ci[1],
-        log_likelihood=ll, aic=aic, aicc=aicc, bic=bic, n_obs=n, k=k, converged=bool(res.success),
+        log_likelihood=ll, aic=aic, aicc=aicc, bic=bic, n_obs=n, k=k, converged=converged,
         at_bound=[
             names[i].removeprefix("log_")
             for i in range(k)
