@@ -158,6 +158,14 @@ def test_a_misspelt_category_is_named_with_the_nearest_known_one(tmp_path: Path)
         data.load("sokolov", p)
 
 
+def test_a_misspelt_source_key_is_named_with_the_nearest_known_one(tmp_path: Path) -> None:
+    p = _write(tmp_path, f"{HEADER}\nUSSR,x,tanks,10,,,count,1941-06-12,krivoshev,p. 1,yes,,\n")
+    with pytest.raises(
+        InputError, match="unknown source key 'krivoshev'; did you mean 'krivosheev'"
+    ):
+        data.load("sokolov", p)
+
+
 def test_cli_bad_user_table_is_one_line_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

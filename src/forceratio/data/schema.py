@@ -157,7 +157,9 @@ def _check_row(where: str, i: int, rec: dict[str, Any], source_keys: set[str] | 
     if not source:
         raise _fail(where, i, "source", "every row needs a source key")
     if source_keys is not None and source not in source_keys:
-        raise _fail(where, i, "source", f"unknown source key {source!r}")
+        near = difflib.get_close_matches(source, sorted(source_keys), n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise _fail(where, i, "source", f"unknown source key {source!r}{hint}")
     verified = text["verified"]
     if verified not in ("yes", "no"):
         raise _fail(where, i, "verified", f"must be yes or no, got {verified!r}")
