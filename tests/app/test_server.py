@@ -106,6 +106,28 @@ def test_the_json_api(server: str) -> None:
     assert _get(server + "api/scenario/nope")[0] == 400
 
 
+def test_hostile_requests_get_a_bounded_400_or_an_answer(server: str) -> None:
+    """review13c: a typed value outside the declared range made the nearby sweep fail (500,
+    the page a JSON parse error); JSON nested past the recursion limit was a 500; an error
+    echoed a 50 MB value whole."""
+    outside = {"modifiers.quality.Germany": 20, "modifiers.posture.unprepared_until": 1,
+               "operations.capture.factor.attacker": 1e3}  # fmt: skip
+    for path, value in outside.items():
+        body = json.dumps({"scenario": SCN, "values": {path: value}}).encode()
+        status, res, _ = _get(server + "api/run", body)
+        assert status == 200, res
+        assert 0.0 <= res["nearby"]["attacker_win_probability"] <= 1.0
+    nested = b'{"scenario": "x", "values": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    status, res, _ = _get(server + "api/run", nested)
+    assert (status, res) == (400, {"error": "request: not JSON"})
+    huge = json.dumps({"scenario": SCN, "values": {"modifiers.quality.Germany": "1" * 10**6}})
+    status, res, _ = _get(server + "api/run", huge.encode())
+    assert status == 400
+    assert len(res["error"]) <= 500
+    assert res["error"].startswith("modifiers.quality.Germany")
+    assert _get(server + "api/scenarios")[0] == 200  # still up
+
+
 def _ready(page: object, runs: int) -> None:
     page.wait_for_function(  # type: ignore[attr-defined]
         f"document.body.dataset.state === 'ready' && Number(document.body.dataset.runs) > {runs}",

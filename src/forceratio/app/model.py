@@ -167,6 +167,7 @@ class Explorer:
     ) -> dict[str, Any]:
         """P(attacker wins) over a quick random sweep of +-QUICK_SPAN of each declared range
         around the point (seeded: the same point gives the same answer)."""
+        from forceratio.scenarios.registry import lookup
         from forceratio.sweeps.design import Design
         from forceratio.sweeps.evaluate import SweepSpec, evaluate, outcome_columns
 
@@ -178,8 +179,12 @@ class Explorer:
                 continue
             x = point.get(path, (lo + hi) / 2)
             half = QUICK_SPAN * (hi - lo)
-            a, b = max(lo, x - half), min(hi, x + half)
-            samples[path] = rng.uniform(a, b, QUICK_SAMPLES)
+            # within the declared range, or (a typed value outside it) within the domain
+            dom = lookup(path).domain
+            floor, top = (lo, hi) if lo <= x <= hi else (dom.low, dom.high)
+            a, b = max(floor, x - half), min(top, x + half)
+            u = rng.uniform(a, b, QUICK_SAMPLES)
+            samples[path] = np.where(dom.contains(u), u, x)  # never an open end itself
         for path, x in point.items():
             samples.setdefault(path, np.full(QUICK_SAMPLES, x))
         spec = SweepSpec(

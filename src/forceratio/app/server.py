@@ -24,8 +24,16 @@ def _page(name: str) -> str:
     return resources.files("forceratio.app").joinpath(f"static/{name}").read_text("utf-8")
 
 
+#: The longest error a request gets back: a message echoes the value or key at fault, which
+#: a hostile request can make megabytes long.
+MAX_ERROR = 500
+
+
 def _refuse(exc: Exception) -> JSONResponse:
-    return JSONResponse({"error": str(exc)}, status_code=400)
+    text = str(exc)
+    if len(text) > MAX_ERROR:
+        text = text[: MAX_ERROR - 30] + f"... ({len(text):,} characters)"
+    return JSONResponse({"error": text}, status_code=400)
 
 
 def create_app(explorer: Explorer | None = None) -> Starlette:
@@ -50,7 +58,7 @@ def create_app(explorer: Explorer | None = None) -> Starlette:
     async def run(request: Request) -> Response:
         try:
             body: Any = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # (nested past the limit)
             return JSONResponse({"error": "request: not JSON"}, status_code=400)
         if not isinstance(body, dict) or not isinstance(body.get("values", {}), dict):
             return JSONResponse({"error": "request: expected {scenario, values}"}, 400)
