@@ -190,3 +190,27 @@ def test_rates_from_the_quick_mode_say_they_are_the_mode_not_the_shipped_medians
     assert "mode" in cal.method
     row = compare(["strike-12june-strip"], posterior=0)[0]
     assert row["calibrated_on"] == "the 1941 record"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"posterior": 10**9}, "posterior"),  # it exhausted the machine (review13c)
+        ({"posterior": 2.5}, "posterior"),
+        ({"posterior": "5"}, "posterior"),
+        ({"replications": 5, "seed": -3}, "seed"),
+        ({"posterior": 3, "posterior_seed": -1}, "posterior_seed"),
+        ({"replications": -1}, "replications"),
+    ],
+)
+def test_compare_from_python_refuses_counts_as_the_cli_does(
+    kwargs: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InputError) as err:
+        compare(["strike-12june-strip"], **kwargs)
+    assert err.value.field == field
+
+
+def test_compare_takes_one_name_as_a_string() -> None:
+    row = compare("barbarossa-22june", posterior=0)[0]  # not its characters, one by one
+    assert row["scenario"] == "barbarossa-22june"

@@ -110,6 +110,24 @@ def scenario_row(
     return row
 
 
+#: The most posterior draws one call evaluates (the CLI's --posterior bound): each draw is a
+#: batch of runs held in memory at once.
+MAX_POSTERIOR = 100_000
+
+
+def _check_counts(**counts: object) -> None:
+    """The Python API's counts as the CLI's options: whole numbers >= 0 (None: the default),
+    ``posterior`` at most :data:`MAX_POSTERIOR` (10^9 draws exhausted the machine)."""
+    for name, v in counts.items():
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
+            raise InputError(name, f"must be a whole number >= 0, got {v!r}")
+    top = counts.get("posterior")
+    if isinstance(top, (int, np.integer)) and top > MAX_POSTERIOR:
+        raise InputError("posterior", f"at most {MAX_POSTERIOR:,} draws in one call, got {top:,}")
+
+
 def _check_sets_apply(session: Session, names: list[str], sets: Sequence[str]) -> None:
     """Refuse a ``--set`` of a parameter that some compared scenarios have and others lack
     (``presence.strip.tanks`` on the 22 June run): naming those that have it, instead of
@@ -146,12 +164,14 @@ def compare(
     from it).  The 12 June rows (:data:`STRIKE_DATES`) also carry the outcome over
     ``posterior`` draws of the whole-record posterior (:func:`posterior_fields`; None:
     :data:`POSTERIOR_DRAWS`; 0 or an uncalibrated session: none)."""
+    _check_counts(posterior=posterior, replications=replications, seed=seed,
+                  posterior_seed=posterior_seed)  # fmt: skip
     session = session or Session(tables, uncalibrated)
     if posterior is None:
         posterior = POSTERIOR_DRAWS
     rows = []
     result = None
-    names = list(names or builtins())
+    names = [names] if isinstance(names, str) else list(names or builtins())
     if sets and len(names) > 1:
         _check_sets_apply(session, names, sets)
     for name in names:
