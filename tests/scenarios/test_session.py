@@ -214,3 +214,26 @@ def test_compare_from_python_refuses_counts_as_the_cli_does(
 def test_compare_takes_one_name_as_a_string() -> None:
     row = compare("barbarossa-22june", posterior=0)[0]  # not its characters, one by one
     assert row["scenario"] == "barbarossa-22june"
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "field"),
+    [
+        (("strike-12june-strip",), {}, "prep"),  # a name, not scenarios.load(name)
+        ((None,), {"replications": 3, "seed": -1}, "seed"),
+        ((None,), {"replications": 2.5, "seed": 1}, "replications"),
+        ((None,), {"times": [float("nan")]}, "times"),
+        ((None,), {"times": "1,2"}, "times"),
+    ],
+)
+def test_run_from_python_names_the_argument_at_fault(
+    args: tuple[Any, ...], kwargs: dict[str, Any], field: str
+) -> None:
+    """review13c: these reached numpy (ValueError, AttributeError) or ran silently (NaN days)."""
+    from forceratio.scenarios import load
+    from forceratio.scenarios.run import run
+
+    prep = load("barbarossa-22june")
+    with pytest.raises(InputError) as err:
+        run(*(prep if a is None else a for a in args), **kwargs)
+    assert err.value.field == field

@@ -87,6 +87,25 @@ class Outcome:
         return np.asarray(self.winner == self.prepared.scenario.attacker)
 
 
+def _check_call(prep: object, replications: object, seed: object, times: object) -> None:
+    """What a notebook may pass wrongly, refused naming the argument (not a numpy error
+    from deep inside): a name for the prepared scenario, a negative or fractional count or
+    seed, a day that is not a finite number >= 0."""
+    if not isinstance(prep, Prepared):
+        got = type(prep).__name__
+        raise InputError("prep", f"expected scenarios.load(name) (a prepared scenario), got {got}")
+    for name, v in (("replications", replications), ("seed", seed)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0):
+            raise InputError(name, f"must be a whole number >= 0, got {v!r}")
+    if times is not None:
+        try:
+            t = np.asarray(times, dtype=float)
+        except (TypeError, ValueError):
+            raise InputError("times", f"expected days (numbers), got {times!r}") from None
+        if not np.all(np.isfinite(t)) or np.any(t < 0):
+            raise InputError("times", "days must be finite and >= 0")
+
+
 def run(
     prep: Prepared,
     *,
@@ -112,6 +131,7 @@ def run(
     ``noncombat``, ``fire`` left empty; the outcome rule does not need it);
     ``outcome_only`` computes of the operational outputs only what the outcome rule reads
     (:func:`.operations.operational`)."""
+    _check_call(prep, replications, seed, times)
     scn = prep.scenario
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s
