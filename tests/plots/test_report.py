@@ -113,3 +113,27 @@ def test_report_reads_like_the_cli(report: Path) -> None:
                 "<td>-0.1", "<th>relative_error</th>"):  # fmt: skip
         assert raw not in body, raw
     assert "Quality Germany" in body or "German quality" in body  # parameters in words
+
+
+def test_a_scenario_with_dated_mobile_counts_reports_and_compares_with_replications(
+    tmp_path: Path,
+) -> None:
+    """review13c: 'report leningrad-1941' and 'compare --replications N --seed S' (every
+    built-in, Leningrad among them) failed: dated mobile counts run deterministically only.
+    The report says so in place of the distribution; compare leaves that row deterministic
+    and says so."""
+    import json
+
+    r = runner.invoke(app, ["report", "leningrad-1941", "--out", str(tmp_path / "rep")])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "rep" / "report.html").read_text()
+    assert "No distribution of outcomes: dated mobile counts run deterministically" in page
+    c = runner.invoke(
+        app, ["compare", "leningrad-1941", "strike-12june-strip", "--replications", "5",
+              "--seed", "3", "--posterior", "0", "--format", "json"],
+    )  # fmt: skip
+    assert c.exit_code == 0, c.output
+    rows = {row["scenario"]: row for row in json.loads(c.stdout)}
+    assert rows["leningrad-1941"]["replications"] == 0
+    assert "deterministically" in rows["leningrad-1941"]["replications_note"]
+    assert rows["strike-12june-strip"]["replications"] == 5

@@ -200,13 +200,18 @@ def build(
         for kind in ("trajectory", "ratios"):
             fig = figure(kind, name, session=session)
             parts.append(_img(to_png_bytes(fig), f"{kind} of {scn.name}"))
-        if i == 0:
+        if i == 0 and any(sec.mobile_changes for sec in scn.sectors):
+            parts.append(
+                '<p class="note">No distribution of outcomes: dated mobile counts run '
+                "deterministically (no replications).</p>"
+            )
+        elif i == 0:
             fig = figure("distribution", name, session=session,
                          replications=replications, seed=seed)  # fmt: skip
             parts.append(_img(to_png_bytes(fig), f"distribution of {scn.name}"))
-            if tornado is not None:
-                fig = figure("tornado", name, session=session, indices=tornado)
-                parts.append(_img(to_png_bytes(fig), f"tornado of {scn.name}"))
+        if i == 0 and tornado is not None:
+            fig = figure("tornado", name, session=session, indices=tornado)
+            parts.append(_img(to_png_bytes(fig), f"tornado of {scn.name}"))
         forces = pd.DataFrame(
             [
                 {

@@ -6,7 +6,9 @@ table reference resolved); ``builtins()`` lists the shipped ones; ``export(name)
 a built-in's TOML text.  ``sets`` applies ``dotted.path=value`` overrides before
 validation; ``tables`` replaces data tables with user CSVs (``{"strip": "my.csv"}``).
 The sweepable parameters are data in :mod:`.registry` (``parameter_label(path)`` words one);
-a :class:`~.session.Session` shares tables and the calibration across a command.
+a :class:`~.session.Session` shares tables and the calibration across a command
+(``Session().run(prep)`` runs ``"calibrated"`` rates at the whole-record posterior;
+``run.run(prep)`` alone runs the raw table defaults, as ``--uncalibrated``).
 """
 
 from __future__ import annotations

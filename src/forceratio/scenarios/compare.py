@@ -12,6 +12,7 @@ from forceratio.data.ratios import format_ratio
 from forceratio.errors import InputError
 from forceratio.scenarios import builtins, load
 from forceratio.scenarios.calibrate import Calibration
+from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.run import Outcome
 from forceratio.scenarios.session import Session
@@ -179,11 +180,17 @@ def compare(
         out = session.run(prep)
         sto = None
         reps = replications if replications is not None else prep.scenario.replications
+        staged = bool(reps and change_days(prep.scenario))
+        if staged:  # dated mobile counts run deterministically only: said in the row
+            reps = 0
         if reps:
             sto = session.run(
                 prep, replications=reps, seed=seed if seed is not None else prep.scenario.seed
             )
         row = scenario_row(out, session.calibration_for(prep), sto)
+        if staged:
+            row["replications"] = 0
+            row["replications_note"] = "not run: dated mobile counts run deterministically"
         if posterior and not session.uncalibrated and row["date"] in STRIKE_DATES:
             from forceratio.sweeps.posterior import record_posterior
 

@@ -130,7 +130,9 @@ def run(
     split of the losses into fire, captured and non-combat (``operations.captured``,
     ``noncombat``, ``fire`` left empty; the outcome rule does not need it);
     ``outcome_only`` computes of the operational outputs only what the outcome rule reads
-    (:func:`.operations.operational`)."""
+    (:func:`.operations.operational`).  ``calibration`` holds the values of the scenario's
+    ``"calibrated"`` rates (``Session().rates(prep)``, as ``compare`` and ``Session.run``
+    pass them); None runs the raw table defaults, as ``--uncalibrated`` does."""
     _check_call(prep, replications, seed, times)
     scn = prep.scenario
     b = build(prep, samples, calibration, forces)
@@ -152,7 +154,8 @@ def run(
     reps = replications if replications else 0
     if reps and staged:
         raise InputError(
-            "sectors.mobile_changes", "dated mobile counts run deterministically (no replications)"
+            "sectors.mobile_changes",
+            f"{scn.name}: dated mobile counts run deterministically (no replications)",
         )
     if reps:
         row_keys = None
