@@ -231,3 +231,12 @@ def test_an_address_no_name_lookup_finds_is_the_hosts_fault() -> None:
     assert lines[0].startswith("forceratio: error: --host: cannot listen on 999.999.1.1:8050")
     assert "while attempting" not in lines[0]
     assert res.stdout == ""
+
+
+def test_the_nearby_sweep_centres_on_the_scenarios_own_values(explorer: Explorer) -> None:
+    """review13c: with no values sent, 'nearby' was centred on each declared range's midpoint
+    (P 0.0 where the scenario's own point gives 1.0)."""
+    own = {p["path"]: p["value"] for p in explorer.scenario(SCN)["parameters"]}
+    unsent = explorer.run(SCN, {})["nearby"]["attacker_win_probability"]
+    sent = explorer.run(SCN, own)["nearby"]["attacker_win_probability"]
+    assert unsent == sent

@@ -167,17 +167,20 @@ class Explorer:
     ) -> dict[str, Any]:
         """P(attacker wins) over a quick random sweep of +-QUICK_SPAN of each declared range
         around the point (seeded: the same point gives the same answer)."""
+        from forceratio.scenarios.build import sweepable
         from forceratio.scenarios.registry import lookup
         from forceratio.sweeps.design import Design
         from forceratio.sweeps.evaluate import SweepSpec, evaluate, outcome_columns
 
-        scn = self._prep(name).scenario
+        prep = self._prep(name)
+        scn = prep.scenario
+        value = {**sweepable(prep), **(cal or {})}  # a value not sent: the scenario's own
         rng = np.random.default_rng(20260612)
         samples = {}
         for path, (lo, hi) in scn.uncertainty.items():
             if hi <= lo:
                 continue
-            x = point.get(path, (lo + hi) / 2)
+            x = point.get(path, value.get(path, (lo + hi) / 2))
             half = QUICK_SPAN * (hi - lo)
             # within the declared range, or (a typed value outside it) within the domain
             dom = lookup(path).domain

@@ -112,7 +112,7 @@ class LogNormalLikelihood(Likelihood):
         upper: NDArray[np.bool_] | None = None,
     ) -> FloatArray:
         s = nuis[:, self._scale_index(kinds)]  # (n, m)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # -> -inf: impossible
             u = (np.log(np.maximum(pred, TINY)) - np.log(obs)) / s
             point = -0.5 * u**2 - np.log(s) - _LOG_SQRT_2PI - np.log(obs)
             bound = np.where(lower, special.log_ndtr(u), special.log_ndtr(-u))
