@@ -180,8 +180,10 @@ def compare(
         out = session.run(prep)
         sto = None
         reps = replications if replications is not None else prep.scenario.replications
-        staged = bool(reps and change_days(prep.scenario))
-        if staged:  # dated mobile counts run deterministically only: said in the row
+        # dated mobile counts run deterministically only: among several scenarios that row
+        # stays deterministic and says so; asked of it alone, run() refuses in one line
+        staged = bool(reps and len(names) > 1 and change_days(prep.scenario))
+        if staged:
             reps = 0
         if reps:
             sto = session.run(
