@@ -11,19 +11,10 @@ import pytest
 
 from forceratio.cli import run
 
+from .test_hardening import refused
+
 SCN = "strike-12june-strip"
 TWO = ["--vary", "modifiers.quality.Germany=0.3:20", "--vary", "modifiers.quality.USSR=0.5:1"]
-
-
-def refused(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
-    """Run the CLI; assert exit 2 and exactly one ``forceratio: error:`` line on stderr."""
-    code = run(args)
-    captured = capsys.readouterr()
-    lines = captured.err.strip().splitlines()
-    assert code == 2, captured.err
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith("forceratio: error: "), lines[0]
-    return lines[0]
 
 
 @pytest.mark.parametrize("outcome", ["winner", "end_reason", "decided_by"])
