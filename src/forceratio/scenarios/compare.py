@@ -14,7 +14,7 @@ from forceratio.scenarios import builtins, load
 from forceratio.scenarios.calibrate import Calibration
 from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES
-from forceratio.scenarios.run import Outcome
+from forceratio.scenarios.run import Outcome, check_counts
 from forceratio.scenarios.session import Session
 from forceratio.sweeps.evaluate import outcome_columns
 
@@ -119,11 +119,7 @@ MAX_POSTERIOR = 100_000
 def _check_counts(**counts: object) -> None:
     """The Python API's counts as the CLI's options: whole numbers >= 0 (None: the default),
     ``posterior`` at most :data:`MAX_POSTERIOR` (10^9 draws exhausted the machine)."""
-    for name, v in counts.items():
-        if v is None:
-            continue
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
-            raise InputError(name, f"must be a whole number >= 0, got {v!r}")
+    check_counts(**counts)
     top = counts.get("posterior")
     if isinstance(top, (int, np.integer)) and top > MAX_POSTERIOR:
         raise InputError("posterior", f"at most {MAX_POSTERIOR:,} draws in one call, got {top:,}")

@@ -87,6 +87,13 @@ class Outcome:
         return np.asarray(self.winner == self.prepared.scenario.attacker)
 
 
+def check_counts(**counts: object) -> None:
+    """Counts and seeds from Python as the CLI's options: whole numbers >= 0 (None: unset)."""
+    for name, v in counts.items():
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0):
+            raise InputError(name, f"must be a whole number >= 0, got {v!r}")
+
+
 def _check_call(prep: object, replications: object, seed: object, times: object) -> None:
     """What a notebook may pass wrongly, refused naming the argument (not a numpy error
     from deep inside): a name for the prepared scenario, a negative or fractional count or
@@ -94,9 +101,7 @@ def _check_call(prep: object, replications: object, seed: object, times: object)
     if not isinstance(prep, Prepared):
         got = type(prep).__name__
         raise InputError("prep", f"expected scenarios.load(name) (a prepared scenario), got {got}")
-    for name, v in (("replications", replications), ("seed", seed)):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0):
-            raise InputError(name, f"must be a whole number >= 0, got {v!r}")
+    check_counts(replications=replications, seed=seed)
     if times is not None:
         try:
             t = np.asarray(times, dtype=float)
