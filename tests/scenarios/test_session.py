@@ -237,3 +237,27 @@ def test_run_from_python_names_the_argument_at_fault(
     with pytest.raises(InputError) as err:
         run(*(prep if a is None else a for a in args), **kwargs)
     assert err.value.field == field
+
+
+def test_run_refuses_calibrated_rates_without_a_calibration() -> None:
+    """``run.run(load(name))`` used to run a scenario's "calibrated" rates at the raw table
+    defaults without a word (numbers unlike ``forceratio run``'s); now the caller says which:
+    the session's rates (what the CLI uses) or ``{}`` for the raw defaults."""
+    from forceratio import scenarios
+    from forceratio.scenarios.run import run
+
+    prep = scenarios.load("strike-12june-strip")
+    with pytest.raises(InputError, match=r"calibration: strike-12june-strip has attrition\."):
+        run(prep)
+    with pytest.raises(InputError, match="calibration: expected a mapping"):
+        run(prep, calibration=0.003)  # type: ignore[arg-type]
+    rates = Session().rates(prep)
+    cli = compare(["strike-12june-strip"])[0]
+    men = 0  # personnel, the first category
+    ours = run(prep, calibration=rates)
+    assert float(ours.losses["USSR"][0, 0, men]) == pytest.approx(cli["soviet_losses"], rel=1e-9)
+    raw = run(prep, calibration={})
+    assert float(raw.losses["USSR"][0, 0, men]) != pytest.approx(cli["soviet_losses"], rel=1e-3)
+    # samples that give both rates need no calibration
+    given = {"attrition.german_rate": [0.003], "attrition.soviet_rate": [0.003]}
+    assert run(prep, samples=given).losses["USSR"].shape[:2] == (1, 1)

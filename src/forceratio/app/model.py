@@ -55,8 +55,8 @@ class Explorer:
             self._prepared[name] = self._session.prepare(name)
         return self._prepared[name]
 
-    def _calibration(self, prep: Any) -> dict[str, float] | None:
-        rates: dict[str, float] | None = self._session.rates(prep)
+    def _calibration(self, prep: Any) -> dict[str, float]:
+        rates: dict[str, float] = self._session.rates(prep)
         return rates
 
     def scenario(self, name: str) -> dict[str, Any]:

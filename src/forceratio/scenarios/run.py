@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
-from forceratio.scenarios.build import Built, Prepared, arrived_until, build
+from forceratio.scenarios.build import Built, Prepared, arrived_until, build, free_parameters
 from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES, SIDES
 from forceratio.scenarios.operations import GRID, Operational
@@ -111,6 +111,29 @@ def _check_call(prep: object, replications: object, seed: object, times: object)
             raise InputError("times", "days must be finite and >= 0")
 
 
+def _check_calibration(
+    prep: Prepared, samples: Mapping[str, ArrayLike] | None, calibration: object
+) -> None:
+    """A scenario whose rates are ``"calibrated"`` runs at the rates the caller names: no
+    silent fall-back to the raw table defaults (which differ from what ``forceratio run``
+    prints)."""
+    if calibration is not None and not isinstance(calibration, Mapping):
+        got = type(calibration).__name__
+        raise InputError("calibration", f"expected a mapping of values, got {got}")
+    given = set(samples or ()) | set(calibration or ())
+    missing = [
+        p for p in free_parameters(prep) if p not in given and p.rsplit(".")[-1] not in given
+    ]
+    if calibration is None and missing:
+        raise InputError(
+            "calibration",
+            f'{prep.scenario.name} has {" and ".join(missing)} "calibrated": pass '
+            "calibration=Session().rates(prep) for the whole-record posterior (what "
+            "`forceratio run` uses), or calibration={} for the raw table defaults "
+            "(as --uncalibrated)",
+        )
+
+
 def run(
     prep: Prepared,
     *,
@@ -137,8 +160,11 @@ def run(
     ``outcome_only`` computes of the operational outputs only what the outcome rule reads
     (:func:`.operations.operational`).  ``calibration`` holds the values of the scenario's
     ``"calibrated"`` rates (``Session().rates(prep)``, as ``compare`` and ``Session.run``
-    pass them); None runs the raw table defaults, as ``--uncalibrated`` does."""
+    pass them); ``{}`` runs the raw table defaults, as ``--uncalibrated`` does.  A scenario
+    with ``"calibrated"`` rates is refused without one (unless ``samples`` gives the rates):
+    raw rates are not what ``forceratio run`` reports."""
     _check_call(prep, replications, seed, times)
+    _check_calibration(prep, samples, calibration)
     scn = prep.scenario
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s
