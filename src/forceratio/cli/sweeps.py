@@ -335,7 +335,8 @@ def sensitivity_command(
         typer.Option(
             "--outcome",
             help="An outcome column (default: attacker_margin). With --posterior also "
-            "attacker_wins, log10_loss_exchange_ratio or decided_by=RULE (default: those).",
+            "attacker_wins, log10_loss_exchange_ratio or decided_by=RULE; there the default "
+            "is those three.",
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
