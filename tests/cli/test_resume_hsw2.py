@@ -1,7 +1,8 @@
 """``forceratio sweep --resume`` refuses, in one line naming it and before any work, a
 finished part that is not its sweep's chunk (outside review, 2026-12-03): another sweep's
 part, other columns, another row count, another chunk's rows, a chunk number beyond the
-sweep.  Every file stays as it was; deleting the named part lets --resume recompute it."""
+sweep (a part written before parts carried their sweep's fingerprint: its first run's
+outcomes).  Every file stays as it was; deleting the named part lets --resume recompute it."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def sweeps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     made = {
         "mine": [*SWEEP],
         "seed": [*BASE, "--seed", "2"],
-        "set": [*SWEEP, "--set", "breakpoints.Germany=0.5"],
+        "set": [*SWEEP, "--set", "modifiers.quality.USSR=0.8"],
     }
     for name, args in made.items():
         assert run([*args, "--out", str(root / name)]) == 0
@@ -66,6 +67,12 @@ def _other_seed_unmarked(out: Path, sw: dict[str, Path]) -> str:
     return "part-0000001.parquet holds other rows than its chunk's (modifiers.quality.Germany"
 
 
+def _other_set_unmarked(out: Path, sw: dict[str, Path]) -> str:
+    shutil.copy(sw["set"] / "part-0000001.parquet", out / "part-0000001.parquet")
+    _strip_fingerprint(out / "part-0000001.parquet")  # same design: its first run tells
+    return "part-0000001.parquet holds other outcomes than this sweep's ("
+
+
 def _another_chunk(out: Path, sw: dict[str, Path]) -> str:
     shutil.copy(out / "part-0000001.parquet", out / "part-0000002.parquet")
     return "part-0000002.parquet holds other rows than its chunk's (runs 8..11)"
@@ -91,8 +98,8 @@ def _other_columns(out: Path, sw: dict[str, Path]) -> str:
 
 @pytest.mark.parametrize(
     "damage",
-    [_other_seed, _other_set, _other_seed_unmarked, _another_chunk, _beyond, _fewer_rows,
-     _other_columns],
+    [_other_seed, _other_set, _other_seed_unmarked, _other_set_unmarked, _another_chunk,
+     _beyond, _fewer_rows, _other_columns],
 )  # fmt: skip
 def test_resume_refuses_a_part_that_is_not_its_chunk(
     damage: Callable[[Path, dict[str, Path]], str],

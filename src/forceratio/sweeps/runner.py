@@ -131,8 +131,9 @@ def check_done(
 ) -> None:
     """Refuse, before any work, a finished part that is not this sweep's chunk: a chunk
     number beyond the sweep, other columns, another number of rows, another sweep's
-    fingerprint, or rows other than its chunk's runs at its design's values (one line
-    naming the part, which is kept)."""
+    fingerprint, or rows other than its chunk's runs at its design's values, or (a part
+    written without a fingerprint) other outcomes of its first run than this sweep's (one
+    line naming the part, which is kept)."""
     reps = max(spec.replications, 1)
     columns = part_columns(spec)
     mark = fingerprint(spec)
@@ -169,6 +170,19 @@ def check_done(
             if have.shape != want.shape or not np.array_equal(have, want):
                 rows = f"runs {a}..{b - 1}" if name == "sample" else f"{name} values"
                 raise store.refuse(part, f"holds other rows than its chunk's ({rows})")
+        if not found:  # written before parts carried a fingerprint: rerun its first run
+            _check_first_run(store, part, spec, a, reps)
+
+
+def _check_first_run(store: ChunkStore, part: Path, spec: SweepSpec, a: int, reps: int) -> None:
+    """Refuse ``part`` (chunk starting at run ``a``) if its first run's outcomes are not
+    the ones this sweep computes for it (chunks are invariant: the same numbers)."""
+    fresh = evaluate_chunk(spec, a, a + 1)
+    held = store._read(part, list(OUTCOMES)).slice(0, reps).to_pandas()
+    for name in OUTCOMES:
+        want, have = fresh[name].to_numpy(dtype=float), held[name].to_numpy(dtype=float)
+        if not np.allclose(have, want, rtol=1e-9, atol=0.0, equal_nan=True):
+            raise store.refuse(part, f"holds other outcomes than this sweep's ({name})")
 
 
 def _run_here(
