@@ -27,13 +27,13 @@ def test_posterior_decomposes_the_outcome_asked(
     from forceratio.scenarios.run import run
     from forceratio.scenarios.session import Session
     from forceratio.sweeps import mechanisms
-    from forceratio.sweeps.mechanisms import first_order
+    from forceratio.sweeps.mechanisms import crossed_groups, first_order
 
     seen: dict[str, Any] = {}
     original = mechanisms.decompose
 
     def spy(crossed: Any, joint: Any, *args: Any, **kwargs: Any) -> Any:
-        seen["joint"] = joint
+        seen["joint"], seen["crossed"] = joint, crossed
         return original(crossed, joint, *args, **kwargs)
 
     monkeypatch.setattr(mechanisms, "decompose", spy)
@@ -45,21 +45,31 @@ def test_posterior_decomposes_the_outcome_asked(
     params = [r["parameter"] for r in got["indices"]]
 
     # the oracle: the same 64 joint runs' inputs through run() directly, the Soviet men lost
-    joint = seen["joint"]
     session = Session()
     prep = session.prepare(SCN)
-    out = run(
-        prep,
-        samples={p: joint[p].to_numpy(dtype=float) for p in params},
-        calibration=session.rates(prep) or {},
-        operational=True,
-    )
-    y = out.losses["USSR"][:, 0, CATEGORIES.index("personnel")]
-    np.testing.assert_allclose(joint["soviet_losses"].to_numpy(), y, rtol=1e-9)
+
+    def soviet_losses(runs: Any) -> Any:
+        out = run(
+            prep,
+            samples={p: runs[p].to_numpy(dtype=float) for p in params},
+            calibration=session.rates(prep) or {},
+            operational=True,
+        )
+        y = out.losses["USSR"][:, 0, CATEGORIES.index("personnel")]
+        np.testing.assert_allclose(runs["soviet_losses"].to_numpy(), y, rtol=1e-9)
+        return y
+
+    joint = seen["joint"]
+    y = soviet_losses(joint)
     expected = first_order(joint[params].to_numpy(dtype=float), y)
     reported = np.array([r["S1"] for r in got["indices"]])
     np.testing.assert_allclose(reported, expected, rtol=1e-9, atol=1e-12)
     assert params[int(np.argmax(reported))] == params[int(np.argmax(expected))]
+    # the group shares: the crossed runs (32 assumption points x 32 draws) the same way
+    crossed = seen["crossed"].sort_values("sample", kind="stable")
+    shares = crossed_groups(soviet_losses(crossed).reshape(crossed["point"].nunique(), -1))
+    for group, share in shares.items():
+        assert got["groups"][0][group] == pytest.approx(share, rel=1e-9, abs=1e-12)
 
     # and it is not the default decomposition (whether the attacker wins, ...)
     assert cli(args) == 0
