@@ -3,8 +3,10 @@
 Each part is written to a temporary name and renamed into place (``os.replace``), so a part
 either exists whole or not at all: an interrupted sweep loses at most the chunks in
 flight, and ``--resume`` recomputes exactly the missing ones.  The manifest records the
-sweep's spec and chunk size; resuming with a different spec is refused, so a directory
-never mixes two sweeps.  ``pandas.read_parquet(DIR)`` reads the whole result.
+sweep's spec and chunk size; resuming with a different spec is refused, and each part
+carries its sweep's fingerprint, so that a resumption refuses a part that is not its
+chunk (:func:`~forceratio.sweeps.runner.check_done`): a directory never mixes two sweeps.
+``pandas.read_parquet(DIR)`` reads the whole result.
 """
 
 from __future__ import annotations
