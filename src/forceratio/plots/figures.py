@@ -1,5 +1,9 @@
-"""Figures as matplotlib ``Figure`` objects (headless, the Agg backend): data in, figure out.
-Saving and printing are the callers' business.
+"""Figures as matplotlib ``Figure`` objects: data in, figure out. Saving and printing are
+the callers' business.
+
+No pyplot: a figure is a bare :class:`~matplotlib.figure.Figure` with an Agg canvas of its
+own, so importing or drawing never switches the caller's backend (a notebook's inline one)
+and nothing is kept in pyplot's registry of open figures.
 
 Every figure carries a title with the scenario's name and date, axis labels with units
 and a legend.
@@ -8,16 +12,13 @@ and a legend.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib
 import matplotlib.ticker
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from forceratio.errors import InputError
@@ -37,6 +38,13 @@ COLOURS = {"USSR": "#b2182b", "Germany": "#4d4d4d"}
 _THOUSANDS = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 
+def _new(layout: Literal["constrained"] | None = "constrained") -> Figure:
+    """An empty figure of the standard size on its own Agg canvas (outside pyplot)."""
+    fig = Figure(figsize=SIZE, dpi=DPI, layout=layout)
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def _title(fig: Figure, what: str, scenario: str, date: str) -> None:
     fig.suptitle(f"{what}\n{scenario} ({date})", fontsize=12)
 
@@ -46,7 +54,8 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
     losses ``(side, day, loss, label)`` marked as the strength they imply (initial - loss)."""
     scn = out.prepared.scenario
     days = out.days
-    fig, axes = plt.subplots(2, 2, figsize=SIZE, dpi=DPI, sharex=True, layout="constrained")
+    fig = _new()
+    axes = fig.subplots(2, 2, sharex=True)
     for k, (cat, ax) in enumerate(zip(CATEGORIES, axes.ravel(), strict=True)):
         for side in ("USSR", "Germany"):
             y = out.trajectory[side][0, 0, :, k]
@@ -88,7 +97,8 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
     either side, and every label sits inside the frame."""
     from forceratio.data.ratios import format_ratio
 
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
+    fig = _new()
+    ax = fig.subplots()
     su, de = forces["USSR"], forces["Germany"]
     ok = (su > 0) & (de > 0)
     logs = np.where(ok, np.log2(np.where(ok, su, 1.0) / np.where(ok, de, 1.0)), np.nan)
@@ -150,7 +160,8 @@ def sweep_heatmap(
     xb = pd.cut(df[x], bins=min(bins, df[x].nunique()))
     yb = pd.cut(df[y], bins=min(bins, df[y].nunique()))
     grid = df.groupby([yb, xb], observed=False)[outcome].mean().unstack()
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
+    fig = _new()
+    ax = fig.subplots()
     xs = [float(getattr(iv, "mid", np.nan)) for iv in grid.columns]
     ys = [float(getattr(iv, "mid", np.nan)) for iv in grid.index]
     z = grid.to_numpy(dtype=float)
@@ -178,7 +189,8 @@ def tornado(rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: s
     s1 = np.array([r["S1"] for r in rows])
     st_err = np.abs(np.array([r["ST_ci"] for r in rows]).T - st)
     s1_err = np.abs(np.array([r["S1_ci"] for r in rows]).T - s1)
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
+    fig = _new()
+    ax = fig.subplots()
     pos = np.arange(len(rows))
     ax.barh(pos + 0.2, st, height=0.4, xerr=st_err, color="#2166ac", label="total order (ST)")
     ax.barh(pos - 0.2, s1, height=0.4, xerr=s1_err, color="#92c5de", label="first order (S1)")
@@ -203,7 +215,8 @@ def prior_posterior(
     names = list(draws)
     cols = min(3, len(names)) or 1
     rows = (len(names) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=SIZE, dpi=DPI, layout="constrained", squeeze=False)
+    fig = _new()
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax, name in zip(axes.ravel(), names, strict=False):
         x = np.asarray(draws[name], dtype=float)
         prior = priors[name]
@@ -236,7 +249,8 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
     the same scenario's deterministic :class:`Outcome`)."""
     scn = out.prepared.scenario
     pk = CATEGORIES.index("personnel")
-    fig, axes = plt.subplots(1, 3, figsize=SIZE, dpi=DPI, layout="constrained")
+    fig = _new()
+    axes = fig.subplots(1, 3)
     for ax, side in zip(axes[:2], ("USSR", "Germany"), strict=True):
         v = out.losses[side][0, :, pk]
         ax.hist(v, bins=30, color=COLOURS[side], alpha=0.8, label=f"{v.size} stochastic runs")
@@ -282,7 +296,8 @@ def fit(rows: Sequence[dict[str, Any]], law: str, source: str) -> Figure:
     """A fitted law against a battle's daily strengths (top) and the residuals (bottom).
 
     ``rows``: ``FitResult.residuals`` (day, side, observed, fitted, residual; men)."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=SIZE, sharex=True, height_ratios=[2, 1])
+    fig = _new(layout=None)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1])
     for side, colour in (("red", "#b2182b"), ("blue", "#2166ac")):
         mine = [r for r in rows if r["side"] == side]
         day = [r["day"] for r in mine]
@@ -308,9 +323,8 @@ def fit(rows: Sequence[dict[str, Any]], law: str, source: str) -> Figure:
 
 
 def save(fig: Figure, path: str | Any) -> None:
-    """Write PNG or SVG (by the suffix) and close the figure."""
+    """Write PNG or SVG (by the suffix)."""
     fig.savefig(path, dpi=DPI)
-    plt.close(fig)
 
 
 def to_png_bytes(fig: Figure) -> bytes:
@@ -318,5 +332,4 @@ def to_png_bytes(fig: Figure) -> bytes:
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI)
-    plt.close(fig)
     return buf.getvalue()
