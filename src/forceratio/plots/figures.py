@@ -11,6 +11,7 @@ and a legend.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -19,7 +20,10 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
 
 from forceratio.errors import InputError
 from forceratio.plots.labels import outcome_label, parameter_label
@@ -124,8 +128,6 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
     ax.set_xlabel("Soviet : German strength (log scale, bars start at parity 1:1)")
     ax.set_ylabel("category")
     ax.invert_yaxis()
-    from matplotlib.patches import Patch
-
     fig.legend(
         handles=[
             Patch(color=COLOURS["USSR"], label="Soviet superiority"),
@@ -146,10 +148,35 @@ def _numeric(col: pd.Series, bool_ok: bool) -> bool:
     return bool(pd.api.types.is_numeric_dtype(col) and (bool_ok or not is_bool))
 
 
+EMPTY = "#bdbdbd"  # a bin no run fell in: grey, never a colour of the scale
+WINNER = "attacker_wins"  # the sweep's winner column (the outcome rule, as every command)
+
+
+def _binned(df: pd.DataFrame, col: str, bins: int) -> tuple[pd.Series, np.ndarray]:
+    """The column cut into at most ``bins`` equal bins, and the bins' edges."""
+    cut, edges = pd.cut(df[col], bins=min(bins, df[col].nunique()), retbins=True)
+    return cut, np.asarray(edges, dtype=float)
+
+
+def _colours(z: np.ndarray, outcome: str) -> tuple[Any, Any]:
+    """Colour map and norm: a signed outcome on a diverging scale with white at 0 (symmetric
+    limits), the share of attacker wins with white at one half, anything else sequential."""
+    finite = z[np.isfinite(z)]
+    if outcome == WINNER:
+        return matplotlib.colormaps["RdBu_r"], TwoSlopeNorm(0.5, 0.0, 1.0)
+    if finite.size and finite.min() < 0:
+        top = float(np.abs(finite).max())
+        return matplotlib.colormaps["RdBu_r"], TwoSlopeNorm(0.0, -top, top)
+    return matplotlib.colormaps["viridis"], None
+
+
 def sweep_heatmap(
     df: pd.DataFrame, x: str, y: str, outcome: str, scenario: str, date: str, bins: int = 20
 ) -> Figure:
-    """Mean of ``outcome`` over a grid of two swept parameters."""
+    """Mean of ``outcome`` over a grid of two swept parameters, with the line where the
+    winner flips: where the attacker wins half the runs of a bin, by the sweep's winner
+    column (the outcome rule: break, captured share, depth, else the attrition margin), so
+    the line names the same winner as every command. Bins no run fell in are grey."""
     for opt, col in (("--x", x), ("--y", y), ("--outcome", outcome)):
         if col not in df.columns:
             raise InputError("--from", f"the sweep has no column {col!r}")
@@ -157,28 +184,66 @@ def sweep_heatmap(
         if not _numeric(df[col], bool_ok=not axis):
             fit = [c for c in df.columns if ("." in c) == axis and _numeric(df[c], not axis)]
             raise InputError(opt, f"{col!r} is not numeric; choose one of {', '.join(fit)}")
-    xb = pd.cut(df[x], bins=min(bins, df[x].nunique()))
-    yb = pd.cut(df[y], bins=min(bins, df[y].nunique()))
-    grid = df.groupby([yb, xb], observed=False)[outcome].mean().unstack()
+    (xb, xe), (yb, ye) = _binned(df, x, bins), _binned(df, y, bins)
+
+    def per_bin(col: str) -> np.ndarray:
+        grid = df.groupby([yb, xb], observed=False)[col].mean().unstack()
+        return np.asarray(grid.to_numpy(dtype=float))  # rows: y bins, columns: x bins
+
+    z = per_bin(outcome)
+    cmap, norm = _colours(z, outcome)
     fig = _new()
     ax = fig.subplots()
-    xs = [float(getattr(iv, "mid", np.nan)) for iv in grid.columns]
-    ys = [float(getattr(iv, "mid", np.nan)) for iv in grid.index]
-    z = grid.to_numpy(dtype=float)
-    mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap="RdBu_r")
+    mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(z), shading="flat",
+                         cmap=cmap.with_extremes(bad=EMPTY), norm=norm)  # fmt: skip
     cbar = fig.colorbar(mesh, ax=ax)
-    cbar.set_label(f"mean {outcome_label(outcome)}")
-    finite = z[np.isfinite(z)]
-    if outcome == "attacker_margin" and finite.size and finite.min() < 0 < finite.max():
-        ax.contour(xs, ys, z, levels=[0.0], colors="black")
-        ax.plot([], [], color="black", label="margin 0: the winner flips")
-    else:
-        ax.plot([], [], ls="none", label=f"from {finite.min():.3g} to {finite.max():.3g}")
-    ax.legend(loc="upper right")
-    ax.set_xlabel(str(parameter_label(x)))
-    ax.set_ylabel(str(parameter_label(y)))
+    what = f"mean {outcome_label(outcome)}"
+    if outcome == WINNER:
+        what = "share of runs the attacker wins (outcome rule)"
+    elif outcome == "attacker_margin":
+        what = "mean attrition margin (share kept, attacker minus defender): not the winner"
+    cbar.set_label(textwrap.fill(what, 45))
+    handles = _flip_line(ax, df, per_bin, xe, ye, outcome)
+    if np.isnan(z).any():
+        handles.append(
+            Patch(facecolor=EMPTY, edgecolor="black", lw=0.5, label="no run in this bin")
+        )
+    ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
+    ax.set_xlabel(textwrap.fill(str(parameter_label(x)), 70))
+    ax.set_ylabel(textwrap.fill(str(parameter_label(y)), 45))
     _title(fig, f"Sweep: {outcome_label(outcome)}", scenario, date)
     return fig
+
+
+def _flip_line(
+    ax: Any, df: pd.DataFrame, per_bin: Any, xe: np.ndarray, ye: np.ndarray, outcome: str
+) -> list[Any]:
+    """Draw the winner's flip (share of attacker wins = 1/2) and return the legend handles;
+    a sweep without the winner column gets no line, and says so."""
+    if WINNER not in df.columns:
+        return [Line2D([], [], ls="none", label="no winner column: no flip line")]
+    wins = per_bin(WINNER)
+    xs, ys = (xe[:-1] + xe[1:]) / 2, (ye[:-1] + ye[1:]) / 2
+    seen = wins[np.isfinite(wins)]
+    handles: list[Any] = []
+    if seen.size and seen.min() < 0.5 < seen.max() and min(wins.shape) >= 2:
+        ax.contour(xs, ys, np.ma.masked_invalid(wins), levels=[0.5], colors="black")
+        handles.append(Line2D([], [], color="black",
+                              label="the winner flips (attacker wins half the runs)"))  # fmt: skip
+    elif seen.size:
+        side = "the attacker" if seen.min() >= 0.5 else "the defender"
+        handles.append(Line2D([], [], ls="none", label=f"no flip: {side} wins in every bin"))
+    if outcome == "attacker_margin":  # where the margin's sign and the winner disagree
+        margin = per_bin("attacker_margin")
+        odd = np.isfinite(wins) & np.isfinite(margin) & ((wins >= 0.5) != (margin > 0))
+        hatch: dict[str, Any] = {"fill": False, "hatch": "//", "lw": 0, "color": "black"}
+        for i, j in zip(*np.nonzero(odd), strict=True):
+            ax.add_patch(
+                Rectangle((xe[j], ye[i]), xe[j + 1] - xe[j], ye[i + 1] - ye[i], **hatch, alpha=0.5)
+            )
+        if odd.any():
+            handles.append(Patch(label="winner and margin's sign differ", **hatch, alpha=0.5))
+    return handles
 
 
 def tornado(rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: str) -> Figure:
