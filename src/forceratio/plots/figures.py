@@ -26,7 +26,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from forceratio.errors import InputError
-from forceratio.plots.labels import outcome_label, parameter_label
+from forceratio.plots.labels import outcome_label, parameter_label, short
 from forceratio.scenarios.model import CATEGORIES
 
 KINDS = ("trajectory", "ratios", "sweep", "tornado", "distribution")
@@ -120,8 +120,8 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
     ax.axvline(0.0, color="black", lw=1.2, label="parity (1:1)")
     for i, (v, s, g) in enumerate(zip(logs, su, de, strict=True)):
         text = format_ratio(float(s), float(g)).replace(" ", "")
-        if not np.isfinite(v):
-            ax.text(0.05, i, " no figure", va="center", fontsize=10)
+        if not np.isfinite(v):  # no bar: a side without a figure, or with none at all (0)
+            ax.text(0.05, i, _no_ratio(float(s), float(g), names[i]), va="center", fontsize=10)
             continue
         ha, gap = ("left", 0.08) if v >= 0 else ("right", -0.08)
         ax.text(v + gap, i, text, va="center", ha=ha, fontsize=10, fontweight="bold")
@@ -141,6 +141,18 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
     ax.grid(alpha=0.3, axis="x")
     _title(fig, "Force ratios at the start (USSR : Germany)", scenario, date)
     return fig
+
+
+def _no_ratio(soviet: float, german: float, what: str) -> str:
+    """The label of a category with no ratio to draw: a missing figure (NaN) is 'no figure';
+    an explicit 0 is a figure, written out ('5,300 : 0, no German tanks')."""
+    if np.isnan(soviet) or np.isnan(german):
+        side = " and ".join(n for n, v in (("Soviet", soviet), ("German", german)) if np.isnan(v))
+        return f" no {side} figure"
+    if soviet == german == 0:
+        return f" 0 : 0, no {what} on either side"
+    side = "Soviet" if soviet == 0 else "German"
+    return f" {soviet:,.0f} : {german:,.0f}, no {side} {what}"
 
 
 def _numeric(col: pd.Series, bool_ok: bool) -> bool:
@@ -325,7 +337,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
             ax.axvline(d0, color="#1b7837", lw=2, label=f"deterministic: {d0:,.0f}")
         ax.margins(x=0.08)
         ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)  # room for the legend above the bars
-        ax.set_xlabel(f"{side} men lost, days 0-{scn.duration_days:g}")
+        ax.set_xlabel(f"{side} men lost, days 0-{short(scn.duration_days)}")
         ax.set_ylabel("runs")
         ax.xaxis.set_major_formatter(_THOUSANDS)
         ax.tick_params(axis="x", labelrotation=30)
@@ -345,11 +357,11 @@ def _durations(ax: Any, out: Any, deterministic: Any | None, limit: float) -> No
     if (~at_limit).any():
         ax.hist(d[~at_limit], bins=edges, color="#5e3c99", label="ended earlier: a side broke")
     ax.bar(limit, int(at_limit.sum()), width=1.0, align="edge", color="#b2abd2",
-           label=f"reached the {limit:g}-day limit: {int(at_limit.sum())}")  # fmt: skip
+           label=f"reached the {short(limit)}-day limit: {int(at_limit.sum())}")  # fmt: skip
     if deterministic is not None:
         d0 = float(deterministic.duration[0, 0])
         ax.axvline(d0 + (0.5 if d0 >= limit else 0.0), color="#1b7837", lw=2,
-                   label=f"deterministic: {d0:g} days")  # fmt: skip
+                   label=f"deterministic: {short(d0)} days")  # fmt: skip
     ax.set_xlim(0.0, limit + 1.5)
     ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)
     ax.set_xlabel("days the run lasted")
