@@ -164,9 +164,17 @@ EMPTY = "#bdbdbd"  # a bin no run fell in: grey, never a colour of the scale
 WINNER = "attacker_wins"  # the sweep's winner column (the outcome rule, as every command)
 
 
-def _binned(df: pd.DataFrame, col: str, bins: int) -> tuple[pd.Series, np.ndarray]:
-    """The column cut into at most ``bins`` equal bins, and the bins' edges."""
-    cut, edges = pd.cut(df[col], bins=min(bins, df[col].nunique()), retbins=True)
+PER_BIN = 3  # scattered samples (Sobol, LHS): about this many per bin, so few bins are empty
+
+
+def _binned(df: pd.DataFrame, col: str, bins: int, points: int) -> tuple[pd.Series, np.ndarray]:
+    """The column cut into equal bins, and the bins' edges: one bin per value of a grid
+    axis (up to ``bins``); for scattered ``points`` (distinct x, y pairs) as many as keep
+    about :data:`PER_BIN` of them in each of the square's bins."""
+    values = df[col].nunique()
+    if values > bins:  # not a grid axis
+        bins = min(bins, max(2, int(np.sqrt(points / PER_BIN))))
+    cut, edges = pd.cut(df[col], bins=min(bins, values), retbins=True)
     return cut, np.asarray(edges, dtype=float)
 
 
@@ -196,7 +204,8 @@ def sweep_heatmap(
         if not _numeric(df[col], bool_ok=not axis):
             fit = [c for c in df.columns if ("." in c) == axis and _numeric(df[c], not axis)]
             raise InputError(opt, f"{col!r} is not numeric; choose one of {', '.join(fit)}")
-    (xb, xe), (yb, ye) = _binned(df, x, bins), _binned(df, y, bins)
+    points = len(df[[x, y]].drop_duplicates())
+    (xb, xe), (yb, ye) = _binned(df, x, bins, points), _binned(df, y, bins, points)
 
     def per_bin(col: str) -> np.ndarray:
         grid = df.groupby([yb, xb], observed=False)[col].mean().unstack()
@@ -220,7 +229,7 @@ def sweep_heatmap(
         handles.append(
             Patch(facecolor=EMPTY, edgecolor="black", lw=0.5, label="no run in this bin")
         )
-    ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8)
     ax.set_xlabel(textwrap.fill(str(parameter_label(x)), 70))
     ax.set_ylabel(textwrap.fill(str(parameter_label(y)), 45))
     _title(fig, f"Sweep: {outcome_label(outcome)}", scenario, date)
