@@ -261,3 +261,28 @@ def test_run_refuses_calibrated_rates_without_a_calibration() -> None:
     # samples that give both rates need no calibration
     given = {"attrition.german_rate": [0.003], "attrition.soviet_rate": [0.003]}
     assert run(prep, samples=given).losses["USSR"].shape[:2] == (1, 1)
+
+
+def test_a_user_12_june_scenario_without_capture_gets_its_posterior_rows(tmp_path: Path) -> None:
+    """A scenario of one's own dated 12 June with "calibrated" rates but no capture factor:
+    compare's posterior rows ran every drawn parameter, the capture factor among them, and
+    stopped on "--vary: operations.capture.factor.attacker is not a parameter"."""
+    text = forceratio.scenarios.export("strike-12june-strip")
+    assert 'date = "1941-06-12"' in text
+    toml = tmp_path / "mine.toml"
+    toml.write_text(
+        'name = "mine"\ndescription = "two inline sectors"\ndate = "1941-06-12"\n'
+        'attacker = "Germany"\nduration_days = 20\nlaw = "square"\n'
+        '[attrition]\ngerman_rate = "calibrated"\nsoviet_rate = "calibrated"\n'
+        '[[sectors]]\nname = "a"\n[[sectors.forces.USSR]]\n'
+        "inline = { personnel = 150000, guns_mortars = 3000, tanks = 500, aircraft = 300 }\n"
+        "[[sectors.forces.Germany]]\n"
+        "inline = { personnel = 180000, guns_mortars = 2500, tanks = 0, aircraft = 400 }\n",
+        encoding="utf-8",
+    )
+    row = compare([str(toml)], posterior=20)[0]
+    assert row["posterior_draws_used"] == 20
+    assert row["soviet_losses_posterior_q05"] <= row["soviet_losses_posterior_q95"]
+    assert 0.0 <= row["p_attacker_wins"] <= 1.0
+    lo, hi = row["p_attacker_wins_ci"]
+    assert lo <= row["p_attacker_wins"] <= hi
