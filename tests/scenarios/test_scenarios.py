@@ -19,6 +19,8 @@ from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios.calibrate import calibrate
 from forceratio.scenarios.compare import compare, scenario_row
+from forceratio.scenarios.keys import allowed_keys
+from forceratio.scenarios.model import ForcePart, Scenario
 from forceratio.scenarios.run import run
 
 runner = CliRunner()
@@ -328,6 +330,26 @@ def test_bad_scenario_file_is_one_line_exit_2(
     tmp_path: Path, over: dict[str, str], needle: str
 ) -> None:
     run_fails_in_one_line(write(tmp_path, inline_toml(**over)), needle)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("duration_days", "duration", "did you mean 'duration_days'? allowed here: attacker,"),
+        ("inline = { personnel = 1000.0, tanks = 10.0 }", "personnel = 1000.0",
+         "forces.USSR.0.personnel: unknown key; numbers go in inline = { personnel = ..."),
+    ],
+)  # fmt: skip
+def test_an_unknown_key_names_the_keys_allowed_there(
+    tmp_path: Path, old: str, new: str, needle: str
+) -> None:
+    """A wargamer's natural guesses, from the README alone: the message says what is
+    allowed at that place (it said only "unknown key")."""
+    text = inline_toml()
+    assert old in text
+    run_fails_in_one_line(write(tmp_path, text.replace(old, new, 1)), needle)
+    keys = allowed_keys(Scenario, ["sectors", 0, "forces", "USSR", 0, "x"])
+    assert keys == sorted(ForcePart.model_fields)  # the model's own fields, found by walking
 
 
 def run_fails_in_one_line(path: Path, needle: str) -> None:

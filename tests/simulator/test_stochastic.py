@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pytest
 
@@ -146,7 +148,9 @@ def test_gillespie_thinning_follows_a_changing_multiplier() -> None:
 
 
 @pytest.mark.parametrize("method", ["gillespie", "tau_leap"])
-def test_thinning_under_a_steep_multiplier_is_an_exact_poisson_process(method: str) -> None:
+def test_thinning_under_a_steep_multiplier_is_an_exact_poisson_process(
+    method: Literal["gillespie", "tau_leap"],
+) -> None:
     """Oracle: blue does not fire, so red (100 units, rate 0.05) keeps its strength and
     blue's losses form a Poisson process of intensity 5 m(t); m falls from 10 to 0.01 over
     the first day and stays there: losses by day 2 are Poisson with mean
