@@ -314,6 +314,27 @@ def test_scenarios_list_and_show() -> None:
     }
 
 
+def test_show_lists_the_arrivals(tmp_path: Path) -> None:
+    """``scenarios show`` listed only the day-0 forces: a reinforcement window was nowhere."""
+    text = inline_toml() + (
+        "[[sectors.arrivals.Germany]]\nstart_day = 3.0\nend_day = 10.0\n"
+        "[[sectors.arrivals.Germany.parts]]\ninline = { personnel = 600.0 }\n"
+    )
+    path = write(tmp_path, text)
+    res = runner.invoke(app, ["scenarios", "show", str(path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    (arr,) = json.loads(res.stdout)["arrivals"]
+    assert (arr["side"], arr["from_day"], arr["to_day"], arr["personnel"]) == (
+        "Germany",
+        3.0,
+        10.0,
+        600.0,
+    )
+    res = runner.invoke(app, ["scenarios", "show", str(path)])
+    assert "Arriving" in res.stdout
+    assert "600" in res.stdout
+
+
 @pytest.mark.parametrize(
     ("over", "needle"),
     [
