@@ -286,3 +286,25 @@ def test_a_user_12_june_scenario_without_capture_gets_its_posterior_rows(tmp_pat
     assert 0.0 <= row["p_attacker_wins"] <= 1.0
     lo, hi = row["p_attacker_wins_ci"]
     assert lo <= row["p_attacker_wins"] <= hi
+
+
+def test_an_outcome_reads_in_a_notebook() -> None:
+    """Its repr was 34,000 characters (the whole prepared scenario); now one line, and
+    ``to_frame()`` is one labelled row per sample and run."""
+    from forceratio import scenarios
+
+    prep = scenarios.load("strike-12june-strip")
+    out = Session().run(prep, replications=3, seed=2)
+    assert repr(out) == "<Outcome strike-12june-strip: 1 sample(s) x 3 run(s); won: " + ", ".join(
+        f"{w} {c}" for w, c in sorted(
+            {str(w): int((out.winner == w).sum()) for w in set(out.winner.ravel())}.items(),
+            key=lambda kv: -kv[1],
+        )
+    ) + ">"  # fmt: skip
+    df = out.to_frame()
+    assert list(df["replication"]) == [0, 1, 2]
+    assert df["USSR_personnel_lost"].tolist() == out.losses["USSR"][0, :, 0].tolist()
+    assert df["Germany_tanks_lost"].tolist() == out.losses["Germany"][0, :, 2].tolist()
+    assert df["winner"].tolist() == out.winner[0].tolist()
+    row = compare(["strike-12june-strip"], replications=3, seed=2, posterior=0)[0]
+    assert df["USSR_personnel_lost"].median() == pytest.approx(row["soviet_losses_q50"], rel=1e-9)
