@@ -308,3 +308,20 @@ def test_an_outcome_reads_in_a_notebook() -> None:
     assert df["winner"].tolist() == out.winner[0].tolist()
     row = compare(["strike-12june-strip"], replications=3, seed=2, posterior=0)[0]
     assert df["USSR_personnel_lost"].median() == pytest.approx(row["soviet_losses_q50"], rel=1e-9)
+
+
+def test_compare_takes_sets_as_load_does() -> None:
+    """``compare(sets={path: value})`` or one text failed on "--set: expected
+    dotted.path=value, got 'm'" (it iterated the characters); ``load`` takes both."""
+    from forceratio import scenarios
+    from forceratio.scenarios.run import run
+
+    path, value = "modifiers.quality.Germany", 2.0
+    want = run(p := scenarios.load("strike-12june-strip", {path: str(value)}),
+               calibration=Session().rates(p)).losses["USSR"][0, 0, 0]  # fmt: skip
+    for sets in ({path: value}, f"{path}={value}", [f"{path}={value}"]):
+        row = compare(["strike-12june-strip"], sets=sets, posterior=0)[0]
+        assert row["soviet_losses"] == pytest.approx(float(want), rel=1e-12)
+    assert compare(["strike-12june-strip"], posterior=0)[0]["soviet_losses"] != pytest.approx(
+        float(want), rel=1e-3
+    )
