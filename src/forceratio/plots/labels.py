@@ -21,7 +21,7 @@ class Label:
     unit: str = ""
 
     def __str__(self) -> str:
-        if not self.unit or self.unit in self.text:  # 'German quality (× calibrated)'
+        if not self.unit or self.unit in self.text:  # 'German quality (× its kill rate)'
             return self.text
         return f"{self.text} ({self.unit})"
 
