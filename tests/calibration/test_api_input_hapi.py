@@ -95,3 +95,27 @@ def test_records_are_made_of_records(items: Any) -> None:
     """These were an AttributeError or a TypeError."""
     with pytest.raises(InputError, match=r"^records: expected Record items"):
         Records(items)
+
+
+def test_calibrate_checks_its_cache_arguments(problem: Problem, tmp_path: Any) -> None:
+    """A scenarios description that is not JSON was the cache's TypeError, a text cache an
+    AttributeError."""
+    from forceratio.calibration.cache import ResultCache
+
+    cache = ResultCache(tmp_path)
+    with pytest.raises(InputError, match=r"^scenarios: must be JSON-serialisable"):
+        calibrate(problem, method="map", scenarios=object(), cache=cache)
+    with pytest.raises(InputError, match=r"^cache: expected a ResultCache, got str 'x'"):
+        calibrate(problem, method="map", cache="x")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"^use_cache: expected True or False, got str 'no'"):
+        calibrate(problem, method="map", use_cache="no")  # type: ignore[arg-type]
+    assert not list(tmp_path.iterdir())  # refused before any work
+
+
+@pytest.mark.parametrize(
+    "d", [{"name": "r", "value": "abc"}, {"value": 1.0}, {"name": "r", "value": None}]
+)
+def test_a_record_from_a_dict_names_the_record(d: dict[str, Any]) -> None:
+    """A ValueError, a KeyError and a TypeError before."""
+    with pytest.raises(InputError, match=r"^record: expected a name and a numeric value"):
+        Record.from_dict(d)

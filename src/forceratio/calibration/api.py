@@ -47,6 +47,11 @@ def calibrate(
         raise InputError("method", f"unknown method {method!r}; choose from {sorted(METHODS)}")
     fit = METHODS[method]
     whole("seed", seed, 0)
+    if cache is not None:
+        instance("cache", cache, ResultCache, "a ResultCache")
+    instance("use_cache", use_cache, bool, "True or False")
+    if progress is not None and not callable(progress):
+        raise InputError("progress", f"expected a function progress(step, total), got {progress!r}")
     known = set(inspect.signature(fit).parameters) - {"problem", "seed", "progress"}
     for name in options:
         if name not in known:
@@ -62,9 +67,14 @@ def calibrate(
 
     if not use_cache:
         return compute(), False
-    key = cache_key(
-        data=problem.describe(),
-        scenarios=scenarios,
-        settings={"method": method, "seed": seed, "options": options},
-    )
+    try:
+        key = cache_key(
+            data=problem.describe(),
+            scenarios=scenarios,
+            settings={"method": method, "seed": seed, "options": options},
+        )
+    except TypeError as exc:  # the only thing of the key's parts the caller may get wrong
+        raise InputError(
+            "scenarios", f"must be JSON-serialisable (text, numbers, lists, dicts, arrays): {exc}"
+        ) from None
     return cached(key, compute, cache)

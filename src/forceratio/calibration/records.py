@@ -69,9 +69,15 @@ class Record:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Record:
+        try:
+            name, value = str(d["name"]), float(d["value"])
+        except (KeyError, TypeError, ValueError):
+            raise InputError(
+                "record", f"expected a name and a numeric value, got {shown(d)}"
+            ) from None
         return cls(
-            str(d["name"]),
-            float(d["value"]),
+            name,
+            value,
             str(d.get("kind", "value")),
             str(d.get("group", "")),
             bool(d.get("lower_bound", False)),
