@@ -121,3 +121,27 @@ def test_a_chunk_outside_the_sweep_is_refused(
 ) -> None:
     with pytest.raises(InputError, match=f"^{field}: {problem}"):
         evaluate_chunk(SweepSpec("strike-12june-strip", design()), start, stop)
+
+
+@pytest.mark.parametrize(
+    ("start", "stop", "field", "problem"),
+    [
+        (5, 2, "stop", r"must be > start \(5\), got 2"),
+        (0, 0, "stop", r"must be > start \(0\), got 0"),
+        (0.5, 2, "start", "must be a whole number >= 0, got 0.5"),
+        (-3, 2, "start", "must be a whole number >= 0, got -3"),
+    ],
+)
+def test_design_points_check_their_range(start: Any, stop: Any, field: str, problem: str) -> None:
+    """(5, 2) gave no points without a word; the others were numpy's ValueError or a
+    TypeError."""
+    with pytest.raises(InputError, match=f"^{field}: {problem}"):
+        design().points(start, stop)
+
+
+def test_design_points_beyond_memory_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "1M")
+    assert design().points(0, 8)[Q].shape == (8,)
+    est = human(16.0 * (10**6 + 4096))
+    with pytest.raises(InputError, match=f"^stop: 1,000,000 design points need about {est}"):
+        design(10**6).points(0, 10**6)

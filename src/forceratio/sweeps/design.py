@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from forceratio.arguments import choice, instance, shown, whole
 from forceratio.errors import InputError
+from forceratio.limits import check_memory
 
 FloatArray = NDArray[np.float64]
 Method = Literal["grid", "sobol", "lhs", "random"]
@@ -135,7 +136,12 @@ class Design:
 
     def unit(self, start: int, stop: int) -> FloatArray:
         """Points ``start..stop-1`` in the unit cube, shape (stop - start, d)."""
+        start, stop = whole("start", start, 0), whole("stop", stop, 0)
+        if stop <= start:
+            raise InputError("stop", f"must be > start ({start}), got {stop}")
         n = stop - start
+        # the points and, for random and Latin-hypercube designs, their blocks: 16 B a value
+        check_memory("stop", 16.0 * (n + BLOCK) * max(self.d, 1), f"{n:,} design points")
         if self.d == 0:
             return np.zeros((n, 0))
         if self.method in ("sobol", "lhs"):
