@@ -81,7 +81,7 @@ def battle(
     --------
     >>> r = battle("square", 1000, 800, 0.01, 0.012)
     >>> r.winner[0], round(float(r.red_final[0]), 2), round(float(r.duration[0]), 2)
-    ('red', 481.66, 124.04)
+    ('red', 481.66, 124.03)
     """
     instance("law", law, (str, Law), f"a law name ({', '.join(LAWS)}) or a Law")
     ex = {k: None if v is None else real(k, v) for k, v in zip("pqw", (p, q, w), strict=True)}
