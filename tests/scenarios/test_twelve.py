@@ -107,7 +107,7 @@ def test_arrivals_happen_on_their_dates() -> None:
 
 def _captured(sets: dict[str, list[float]]) -> np.ndarray:
     prep = scenarios.load("strike-12june-strip")
-    out = run(prep, samples=sets, operational=True)
+    out = run(prep, samples=sets, calibration={}, operational=True)
     assert out.operations is not None
     return np.asarray(out.operations.captured["Germany"][:, 0, CATEGORIES.index("personnel")])
 
@@ -361,12 +361,18 @@ def test_a_swept_grouping_day_is_its_own_run_and_moves_capture() -> None:
     day set; the later the groupings form, the more Germans are captured."""
     days = [4.0, 6.0, 9.0, 30.0]
     prep = scenarios.load("strike-12june-strip")
-    out = run(prep, samples={"modifiers.posture.unprepared_until": days}, operational=True)
+    out = run(
+        prep,
+        samples={"modifiers.posture.unprepared_until": days},
+        calibration={},
+        operational=True,
+    )
     assert out.built.knots.ndim == 2
     pk = CATEGORIES.index("personnel")
     for i, d in enumerate(days):
         one = run(
-            scenarios.load("strike-12june-strip", [f"modifiers.posture.unprepared_until={d}"])
+            scenarios.load("strike-12june-strip", [f"modifiers.posture.unprepared_until={d}"]),
+            calibration={},
         )
         np.testing.assert_allclose(out.losses["Germany"][i, 0], one.losses["Germany"][0, 0],
                                    rtol=1e-6)  # fmt: skip
@@ -430,7 +436,7 @@ def test_nothing_joins_a_battle_after_it_ended() -> None:
         prep = scenarios.load(
             "strike-12june-strip", [f"duration_days={days}", "breakpoints.Germany=0.5"]
         )
-        o = run(prep)
+        o = run(prep, calibration={})
         got.append((float(o.duration[0, 0]), o.losses["USSR"][0, 0], o.arrived["USSR"][0, 0]))
     end = got[0][0]
     assert end < 20.0  # the battle is over before the shortest scenario's last day

@@ -55,12 +55,13 @@ class Explorer:
             self._prepared[name] = self._session.prepare(name)
         return self._prepared[name]
 
-    def _calibration(self, prep: Any) -> dict[str, float] | None:
-        rates: dict[str, float] | None = self._session.rates(prep)
+    def _calibration(self, prep: Any) -> dict[str, float]:
+        rates: dict[str, float] = self._session.rates(prep)
         return rates
 
     def scenario(self, name: str) -> dict[str, Any]:
-        """The scenario's declared uncertain parameters, with their values and sources."""
+        """The scenario's declared uncertain parameters, with their values (exactly those
+        ``forceratio compare`` runs the scenario at) and sources."""
         from forceratio.plots.labels import parameter_label
         from forceratio.scenarios.registry import parameter_sources, sweepable
 
@@ -81,7 +82,9 @@ class Explorer:
                     "unit": lab.unit,
                     "low": lo,
                     "high": hi,
-                    "value": min(max(base[path], lo), hi),
+                    # exactly the value compare runs, even outside the declared range
+                    # (the page's slider then sits at its nearer end)
+                    "value": base[path],
                     "source": sources.get(path, ""),
                 }
             )

@@ -7,7 +7,6 @@ from typing import Any
 
 import pandas as pd
 
-from forceratio.cli.data import _overrides
 from forceratio.cli.output import Format, print_frame, print_json
 
 
@@ -77,29 +76,3 @@ def print_mechanisms(dec: Any, scenario: str, fmt: Format) -> None:
             "the boxes (PRIM) where it does:"
         )
     print_boxes(dec.flips, dec.flip_words, dec.runs, fmt, False)
-
-
-def mechanisms(
-    scenario: str,
-    runs: int,
-    seed: int,
-    sets: list[str] | None,
-    table: list[str] | None,
-    uncalibrated: bool,
-    vary: list[str] | None,
-    fmt: Format,
-) -> None:
-    """Run and print :func:`~forceratio.sweeps.mechanisms.posterior_mechanisms`."""
-    from forceratio.errors import InputError
-    from forceratio.limits import check_runs
-    from forceratio.scenarios.session import Session
-    from forceratio.sweeps.mechanisms import CROSSED, posterior_mechanisms
-
-    if uncalibrated:
-        raise InputError("--posterior", "posterior draws are a calibration; drop --uncalibrated")
-    if vary:
-        raise InputError("--vary", "--posterior varies the declared assumption ranges")
-    check_runs("--posterior", runs + CROSSED[0] * CROSSED[1], f"{runs:,} joint runs")
-    session = Session(_overrides(table))
-    dec = posterior_mechanisms(session, scenario, runs=runs, seed=seed, sets=tuple(sets or ()))
-    print_mechanisms(dec, scenario, fmt)

@@ -325,19 +325,33 @@ def sensitivity_command(
     samples: Annotated[
         int | None,
         typer.Option(
-            "--samples", help="Base Sobol samples (a power of 2; default 1024); runs N*(d+2)."
+            "--samples",
+            help="Sobol only (--method sobol): base samples, a power of 2 (default 1024); "
+            "runs N*(d+2).",
         ),
     ] = None,
     outcome: Annotated[
-        str, typer.Option("--outcome", help="An outcome column (default: the attacker's margin).")
-    ] = "attacker_margin",
+        str | None,
+        typer.Option(
+            "--outcome",
+            help="An outcome column (default: attacker_margin). With --posterior also "
+            "attacker_wins, log10_loss_exchange_ratio or decided_by=RULE; there the default "
+            "is those three.",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
     method: Annotated[
         str, typer.Option("--method", help="sobol, or morris (a cheap first screening).")
     ] = "sobol",
     trajectories: Annotated[
-        int, typer.Option("--trajectories", min=2, max=10_000, help="Morris trajectories.")
-    ] = 32,
+        int | None,
+        typer.Option(
+            "--trajectories",
+            min=2,
+            max=10_000,
+            help="Morris only (--method morris): trajectories r (default 32); runs r*(d+1).",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     sets: SetOpt = None,
     table: TableOpt = None,
@@ -350,95 +364,21 @@ def sensitivity_command(
             max=200_000,
             help="Over the whole-record posterior and the declared assumptions together: "
             "RUNS joint draws (first-order indices valid for the dependent posterior, and "
-            "the PRIM boxes where the answer flips) and a 32 x 32 crossing (group shares).",
+            "the PRIM boxes where the answer flips) and a 32 x 32 crossing (group shares); "
+            "takes neither --samples, --trajectories nor --method morris.",
         ),
     ] = 0,
 ) -> None:
-    """Sobol first- and total-order indices with 95% bootstrap intervals, or Morris
-    elementary effects (--method morris: r (d + 1) runs), or with --posterior RUNS which
-    mechanism carries the answer over the posterior and what would flip it."""
-    import pandas as pd
+    """Sobol first- and total-order indices with 95% bootstrap intervals (--samples), or
+    Morris elementary effects (--method morris --trajectories r: r (d + 1) runs), or with
+    --posterior RUNS which mechanism carries the answer over the posterior and what would
+    flip it."""
+    from forceratio.cli.sensitivity import sensitivity
 
-    from forceratio.limits import check_runs
-    from forceratio.sweeps.design import Design
-    from forceratio.sweeps.evaluate import SweepSpec
-    from forceratio.sweeps.sensitivity import sobol
-
-    if samples is not None and (posterior or method == "morris"):
-        what = "--posterior RUNS" if posterior else "Morris screening (--trajectories)"
-        raise InputError("--samples", f"sets Sobol's base samples; {what} sets its own runs")
-    if posterior and method != "sobol":
-        raise InputError("--method", "--posterior runs its own analysis (first-order, PRIM)")
-    if posterior:
-        from forceratio.cli.mechanisms import mechanisms
-
-        mechanisms(scenario, posterior, seed, sets, table, uncalibrated, vary, fmt)
-        return
-    samples = 1024 if samples is None else samples  # 0 is refused (not a power of 2)
-    _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
-    check_runs("--samples", samples * (len(specs) + 2), f"{samples * (len(specs) + 2):,} runs")
-    spec = SweepSpec(
-        scenario,
-        Design("random", (), 1, seed),
-        tuple(sets or ()),
-        tuple(sorted(tables.items())),
-        calibration,
-    )
-    if method == "morris":
-        _morris(spec, specs, trajectories, outcome, seed, scenario, fmt)
-        return
-    if method != "sobol":
-        raise InputError("--method", f"unknown method {method!r}; choose sobol or morris")
-    rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed)
-    if fmt is Format.json:
-        print_json(rows)
-        return
-    view = pd.DataFrame(
-        [
-            {
-                "parameter": r["parameter"],
-                "S1": r["S1"],
-                "S1 95% CI": f"{r['S1_ci'][0]:.3f} .. {r['S1_ci'][1]:.3f}",
-                "ST": r["ST"],
-                "ST 95% CI": f"{r['ST_ci'][0]:.3f} .. {r['ST_ci'][1]:.3f}",
-            }
-            for r in rows
-        ]
-    )
-    print_frame(view, fmt, title=f"Sobol indices of {outcome} ({scenario})", digits=3)
-
-
-def _morris(
-    spec: Any, specs: list[Any], r: int, outcome: str, seed: int, scenario: str, fmt: Format
-) -> None:
-    import pandas as pd
-
-    from forceratio.plots.labels import parameter_label
-    from forceratio.sweeps.morris import screen
-
-    rows = screen(spec, specs, r=r, outcome=outcome, seed=seed)
-    if fmt is Format.json:
-        print_json(rows)
-        return
-    view = pd.DataFrame(
-        [
-            {
-                "parameter": f"{parameter_label(r['parameter'])} ({r['parameter']})",
-                "mu*": r["mu_star"],
-                "mu* 95% CI": f"{r['mu_star_ci'][0]:.3f} .. {r['mu_star_ci'][1]:.3f}",
-                "mu": r["mu"],
-                "sigma": r["sigma"],
-            }
-            for r in rows
-        ]
-    )
-    print_frame(
-        view,
-        fmt,
-        title=f"Morris elementary effects of {outcome} per whole range ({scenario}, "
-        f"{r} trajectories)",
-        digits=3,
-    )
+    sensitivity(
+        scenario, vary, samples, outcome, seed, method, trajectories, fmt, sets, table,
+        uncalibrated, posterior,
+    )  # fmt: skip
 
 
 def threshold_command(

@@ -8,7 +8,8 @@ validation; ``tables`` replaces data tables with user CSVs (``{"strip": "my.csv"
 The sweepable parameters are data in :mod:`.registry` (``parameter_label(path)`` words one);
 a :class:`~.session.Session` shares tables and the calibration across a command
 (``Session().run(prep)`` runs ``"calibrated"`` rates at the whole-record posterior;
-``run.run(prep)`` alone runs the raw table defaults, as ``--uncalibrated``).
+``run.run(prep, calibration=Session().rates(prep))`` the same; ``calibration={}`` runs the
+raw table defaults, as ``--uncalibrated``; ``run.run(prep)`` on such a scenario is refused).
 """
 
 from __future__ import annotations

@@ -218,6 +218,13 @@ def _times(f: Figures, share: FloatArray) -> Figures:
 
 
 # ------------------------------------------------------------------ parameters
+def free_parameters(prep: Prepared) -> list[str]:
+    """The paths of the kill rates the scenario marks ``"calibrated"``."""
+    a = prep.scenario.attrition
+    rates = ("german_rate", "soviet_rate")
+    return [f"attrition.{k}" for k in rates if getattr(a, k) == "calibrated"]
+
+
 def parameters(
     prep: Prepared,
     samples: Mapping[str, ArrayLike] | None = None,

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from forceratio.calibration import CalibrationResult
 from forceratio.errors import InputError
-from forceratio.scenarios.build import Prepared
+from forceratio.scenarios.build import Prepared, free_parameters
 from forceratio.scenarios.run import run
 from forceratio.simulator.laws import get_law
 
@@ -114,11 +114,6 @@ def from_record(result: CalibrationResult, label: str | None = None) -> Calibrat
     )
 
 
-def free_parameters(prep: Prepared) -> list[str]:
-    a = prep.scenario.attrition
-    return [k for k in ("german_rate", "soviet_rate") if getattr(a, k) == "calibrated"]
-
-
 def check_shared_rates(prep: Prepared, what: str, hint: str = "") -> None:
     """Refuse a law whose fire is not proportional to the firer's strength where kill rates
     are shared over scenarios (``what`` says who shares them): the engine applies the
@@ -159,7 +154,7 @@ def calibrate(
 ) -> Calibration:
     """Fit the free rates to the records (``targets`` may replace record values by label,
     which is how the tests feed synthetic data)."""
-    names = free_parameters(prep)
+    names = [p.rsplit(".", 1)[-1] for p in free_parameters(prep)]
     if not names:
         raise InputError("attrition", f"{prep.scenario.name} has no rate marked 'calibrated'")
     if not prep.records:

@@ -8,13 +8,16 @@ import functools
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 from forceratio.errors import InputError
-from forceratio.scenarios.build import Built, Prepared, arrived_until, build
+from forceratio.scenarios.build import Built, Prepared, arrived_until, build, free_parameters
 from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES, SIDES
 from forceratio.scenarios.operations import GRID, Operational
@@ -27,7 +30,7 @@ FloatArray = NDArray[np.float64]
 RED, BLUE = "USSR", "Germany"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Outcome:
     """Arrays over (N samples, R replications[, ...]); R = 1 when deterministic.
 
@@ -86,6 +89,32 @@ class Outcome:
     def attacker_wins(self) -> NDArray[np.bool_]:
         return np.asarray(self.winner == self.prepared.scenario.attacker)
 
+    def __repr__(self) -> str:
+        n, r = self.duration.shape
+        wins = Counter(str(w) for w in self.winner.ravel())
+        won = ", ".join(f"{w} {c}" for w, c in wins.most_common())
+        return f"<Outcome {self.prepared.scenario.name}: {n} sample(s) x {r} run(s); won: {won}>"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per sample and run: ``sample``, ``replication``, the losses of each side
+        in each category (``USSR_personnel_lost``...; men, guns, tanks, aircraft), the
+        ``winner``, ``decided_by``, ``end_reason`` and ``duration_days``."""
+        import pandas as pd
+
+        n, r = self.duration.shape
+        cols: dict[str, Any] = {
+            "sample": np.repeat(np.arange(n), r),
+            "replication": np.tile(np.arange(r), n),
+        }
+        for side in SIDES:
+            for k, cat in enumerate(CATEGORIES):
+                cols[f"{side}_{cat}_lost"] = self.losses[side][..., k].ravel()
+        cols["winner"] = self.winner.ravel()
+        cols["decided_by"] = self.decided_by.ravel()
+        cols["end_reason"] = self.end_reason.ravel()
+        cols["duration_days"] = self.duration.ravel()
+        return pd.DataFrame(cols)
+
 
 def check_counts(**counts: object) -> None:
     """Counts and seeds from Python as the CLI's options: whole numbers >= 0 (None: unset)."""
@@ -109,6 +138,29 @@ def _check_call(prep: object, replications: object, seed: object, times: object)
             raise InputError("times", f"expected days (numbers), got {times!r}") from None
         if not np.all(np.isfinite(t)) or np.any(t < 0):
             raise InputError("times", "days must be finite and >= 0")
+
+
+def _check_calibration(
+    prep: Prepared, samples: Mapping[str, ArrayLike] | None, calibration: object
+) -> None:
+    """A scenario whose rates are ``"calibrated"`` runs at the rates the caller names: no
+    silent fall-back to the raw table defaults (which differ from what ``forceratio run``
+    prints)."""
+    if calibration is not None and not isinstance(calibration, Mapping):
+        got = type(calibration).__name__
+        raise InputError("calibration", f"expected a mapping of values, got {got}")
+    given = set(samples or ()) | set(calibration or ())
+    missing = [
+        p for p in free_parameters(prep) if p not in given and p.rsplit(".")[-1] not in given
+    ]
+    if calibration is None and missing:
+        raise InputError(
+            "calibration",
+            f'{prep.scenario.name} has {" and ".join(missing)} "calibrated": pass '
+            "calibration=Session().rates(prep) for the whole-record posterior (what "
+            "`forceratio run` uses), or calibration={} for the raw table defaults "
+            "(as --uncalibrated)",
+        )
 
 
 def run(
@@ -137,8 +189,11 @@ def run(
     ``outcome_only`` computes of the operational outputs only what the outcome rule reads
     (:func:`.operations.operational`).  ``calibration`` holds the values of the scenario's
     ``"calibrated"`` rates (``Session().rates(prep)``, as ``compare`` and ``Session.run``
-    pass them); None runs the raw table defaults, as ``--uncalibrated`` does."""
+    pass them); ``{}`` runs the raw table defaults, as ``--uncalibrated`` does.  A scenario
+    with ``"calibrated"`` rates is refused without one (unless ``samples`` gives the rates):
+    raw rates are not what ``forceratio run`` reports."""
     _check_call(prep, replications, seed, times)
+    _check_calibration(prep, samples, calibration)
     scn = prep.scenario
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s

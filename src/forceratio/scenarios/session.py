@@ -21,12 +21,11 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from forceratio.calibration import CalibrationResult
-from forceratio.scenarios.build import Prepared, prepare
+from forceratio.scenarios.build import Prepared, free_parameters, prepare
 from forceratio.scenarios.calibrate import (
     RATES,
     Calibration,
     check_shared_rates,
-    free_parameters,
     from_record,
 )
 from forceratio.scenarios.run import Outcome, run
@@ -99,14 +98,14 @@ class Session:
             self._cal = from_record(self.record_posterior())
         return self._cal
 
-    def rates(self, prep: Prepared) -> dict[str, float] | None:
-        """The calibrated values to run ``prep`` with (None: the raw defaults): the two kill
+    def rates(self, prep: Prepared) -> dict[str, float]:
+        """The calibrated values to run ``prep`` with (``{}``: the raw defaults): the two kill
         rates, and by dotted path the other shared parameters the whole-record fit gave them
         with (capture, non-combat losses, advance), since the rates only hold together with
         those; a parameter the user ``--set`` keeps the user's value."""
         cal = self.calibration_for(prep)
         if cal is None:
-            return None
+            return {}
         result = self.record_posterior()
         rates = set(RATES.values())
         user = self._set_paths.get(id(prep), set())

@@ -234,7 +234,7 @@ def evaluate(
     out = run(
         prep,
         samples=pts,
-        calibration=dict(spec.calibration) or None,
+        calibration=dict(spec.calibration),
         replications=spec.replications or None,
         seed=spec.design.seed,
         forces=forces,

@@ -87,8 +87,8 @@ def scenario_swings(
 
     session = Session(dict(tables))
     prep = session.prepare(name, list(sets))
-    rates = session.rates(prep) if row.get("calibrated") else None
-    calibration = tuple(sorted((rates or {}).items()))
+    rates = session.rates(prep) if row.get("calibrated") else {}
+    calibration = tuple(sorted(rates.items()))
     spec = SweepSpec(name, Design("random", (), 1, 0), sets, tables, calibration)
     base = sweepable(prep, dict(calibration))
     return swings(spec, base, prep.scenario.uncertainty)

@@ -23,9 +23,10 @@ inputs:
   the indices need not sum to at most 1.  No total-order indices are given per posterior
   parameter: the Saltelli/Jansen estimators assume independent inputs.
 
-The outcomes decomposed: whether the attacker wins (an indicator: its mean is P(attacker
-wins)), log10 of the loss exchange ratio, and an indicator per outcome rule that decided
-some runs but not all.  *What would flip the answer*: PRIM boxes
+The outcomes decomposed: by default whether the attacker wins (an indicator: its mean is
+P(attacker wins)), log10 of the loss exchange ratio, and an indicator per outcome rule that
+decided some runs but not all; or the one outcome asked (any numeric outcome column, or one
+of those three: :func:`outcome_of`).  *What would flip the answer*: PRIM boxes
 (:func:`~forceratio.sweeps.discover.prim`) over the joint runs for the opposite of the
 majority answer, the smallest box's mass at most half the share of flipped runs.
 """
@@ -151,6 +152,45 @@ def outcomes(df: pd.DataFrame) -> dict[str, FloatArray]:
     return out
 
 
+#: The per-run outcomes :func:`outcome_of` derives beyond the numeric columns.
+DERIVED = ("attacker_wins", "log10_loss_exchange_ratio", "decided_by=RULE")
+
+
+def check_outcome(outcome: str) -> None:
+    """Refuse, before any run, an ``outcome`` :func:`outcome_of` cannot compute: a numeric
+    outcome column, one of :data:`DERIVED` (RULE one of the outcome rules) is needed."""
+    from forceratio.scenarios.operations import RULES
+    from forceratio.sweeps.sensitivity import check_outcome as check_numeric
+
+    if outcome.startswith("decided_by="):
+        if outcome.partition("=")[2] not in RULES:
+            raise InputError(
+                "--outcome", f"unknown rule in {outcome!r}; choose one of {', '.join(RULES)}"
+            )
+        return
+    check_numeric(outcome, also=DERIVED)
+
+
+def outcome_of(df: pd.DataFrame, outcome: str) -> FloatArray:
+    """The values of ``outcome`` (see :func:`check_outcome`), one per run of the run table
+    ``df``; an outcome that is not finite in some run is refused in one line."""
+    check_outcome(outcome)
+    if outcome in ("attacker_wins", "attacker_win_probability"):  # one run: 0 or 1
+        y = df["attacker_wins"].to_numpy(dtype=float)
+    elif outcome == "log10_loss_exchange_ratio":
+        ler = df["loss_exchange_ratio"].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.where(ler > 0, np.log10(np.where(ler > 0, ler, 1.0)), np.nan)
+    elif outcome.startswith("decided_by="):
+        y = (df["decided_by"].astype(str).to_numpy() == outcome.partition("=")[2]).astype(float)
+    else:
+        y = df[outcome].to_numpy(dtype=float)
+    bad = int((~np.isfinite(y)).sum())
+    if bad:
+        raise InputError("--outcome", f"{outcome} is not finite in {bad:,} of {y.size:,} runs")
+    return y
+
+
 @dataclass(frozen=True)
 class Decomposition:
     """The analysis of one crossed table (see the module docstring)."""
@@ -203,11 +243,13 @@ def decompose(
     seed: int = 0,
     n_resamples: int = 100,
     prim_options: dict[str, Any] | None = None,
+    outcome: str | None = None,
 ) -> Decomposition:
     """The group shares from the ``crossed`` run table (columns ``point``, ``sample`` and
     the outcomes), the per-parameter indices, P(attacker wins) and the boxes where the
     answer flips from the ``joint`` one (one run per independent draw of the assumptions
-    and the posterior)."""
+    and the posterior).  The shares and indices are those of ``outcome``
+    (:func:`outcome_of`), or by default of :func:`outcomes`."""
     from forceratio.calibration import probability_interval
     from forceratio.sweeps.discover import discover
 
@@ -215,11 +257,16 @@ def decompose(
     kinds = ("assumption",) * len(assumptions) + ("posterior",) * (len(params) - len(assumptions))
     labels = bin_labels(joint[params].to_numpy(dtype=float))
     rng = np.random.default_rng(seed)
-    outs = outcomes(joint)
+    by_sample = crossed.sort_values("sample", kind="stable")
+    if outcome is None:
+        outs, tables = outcomes(joint), outcomes(by_sample)
+    else:
+        outs = {outcome: outcome_of(joint, outcome)}
+        tables = {outcome: outcome_of(by_sample, outcome)}
     groups: dict[str, dict[str, float]] = {}
     indices: list[dict[str, Any]] = []
     for name, y in outs.items():
-        table = outcomes(crossed.sort_values("sample", kind="stable")).get(name)
+        table = tables.get(name)
         if table is not None:
             m = int(crossed["point"].nunique())
             groups[name] = crossed_groups(table.reshape(m, -1))
@@ -259,15 +306,19 @@ def posterior_mechanisms(
     sets: Sequence[str] = (),
     n_resamples: int = 100,
     prim_options: dict[str, Any] | None = None,
+    outcome: str | None = None,
 ) -> Decomposition:
-    """Run ``scenario`` twice in batches and :func:`decompose` the result: ``runs`` joint
-    draws (a Latin hypercube over the declared assumptions paired with as many posterior
-    draws) and the crossing of ``crossed`` = (assumption points, posterior draws)."""
+    """Run ``scenario`` twice in batches and :func:`decompose` the result (of ``outcome``,
+    by default of :func:`outcomes`): ``runs`` joint draws (a Latin hypercube over the
+    declared assumptions paired with as many posterior draws) and the crossing of
+    ``crossed`` = (assumption points, posterior draws)."""
     from forceratio.sweeps.design import Design, Vary
     from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
     from forceratio.sweeps.posterior import PosteriorDraws, record_posterior
 
     m, n = crossed
+    if outcome is not None:
+        check_outcome(outcome)  # before any run
     if runs < 16 or m < 2 or n < 2:
         raise InputError("--posterior", "need >= 16 joint runs and a crossing of >= 2 x 2")
     from forceratio.scenarios.calibrate import check_draws
@@ -296,5 +347,5 @@ def posterior_mechanisms(
     return decompose(
         evaluate_chunk(cross, 0, cross.runs), evaluate_chunk(joint, 0, joint.runs),
         [v.path for v in vary], names, seed=seed, n_resamples=n_resamples,
-        prim_options=prim_options,
+        prim_options=prim_options, outcome=outcome,
     )  # fmt: skip

@@ -5,7 +5,9 @@ the only writer.  The numbers do not depend on how the chunks are run."""
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import itertools
+import json
 import math
 import sys
 from collections.abc import Callable, Iterator
@@ -24,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from forceratio.errors import InputError
-from forceratio.sweeps.evaluate import OUTCOMES, SweepSpec, evaluate_chunk
+from forceratio.sweeps.evaluate import LABELS, OUTCOMES, SweepSpec, evaluate_chunk
 from forceratio.sweeps.store import ChunkStore
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
@@ -69,6 +71,8 @@ def run_sweep(
     manifest = {"spec": spec.to_json(), "chunk_size": chunk_size, "format": 1}
     done = store.open(manifest, resume=resume)
     bounds = chunk_bounds(spec.runs, chunk_size)
+    check_done(store, spec, done, bounds)
+    mark = fingerprint(spec)
     todo = [i for i in range(len(bounds)) if i not in done]
     if max_chunks is not None:
         todo = todo[:max_chunks]
@@ -78,7 +82,7 @@ def run_sweep(
 
     def landed(i: int, df: pd.DataFrame) -> None:
         nonlocal finished
-        store.write(i, df)
+        store.write(i, df, mark)
         finished += 1
         if progress:
             progress(finished, len(bounds))
@@ -102,6 +106,83 @@ def run_sweep(
         if i in done or i in todo
     )
     return SweepRun(store.path, len(bounds), len(todo), rows)
+
+
+def fingerprint(spec: SweepSpec) -> str:
+    """The sweep's fingerprint, written into each of its parts: a hash of everything that
+    determines its numbers (the spec, as in the manifest)."""
+    text = json.dumps(spec.to_json(), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def part_columns(spec: SweepSpec) -> list[str]:
+    """The columns of each of ``spec``'s parts, in order
+    (:func:`~forceratio.sweeps.evaluate.evaluate_chunk`'s)."""
+    where = ["point", "draw"] if spec.posterior is not None else []
+    drawn = list(spec.posterior.names) if spec.posterior is not None else []
+    return [
+        "sample", "replication", *where, *[v.path for v in spec.design.vary], *drawn,
+        *OUTCOMES, "winner", "attacker_wins", *LABELS[1:],
+    ]  # fmt: skip
+
+
+def check_done(
+    store: ChunkStore, spec: SweepSpec, done: set[int], bounds: list[tuple[int, int]]
+) -> None:
+    """Refuse, before any work, a finished part that is not this sweep's chunk: a chunk
+    number beyond the sweep, other columns, another number of rows, another sweep's
+    fingerprint, or rows other than its chunk's runs at its design's values, or (a part
+    written without a fingerprint) other outcomes of its first run than this sweep's (one
+    line naming the part, which is kept)."""
+    reps = max(spec.replications, 1)
+    columns = part_columns(spec)
+    mark = fingerprint(spec)
+    for i in sorted(done):
+        part = store.part(i)
+        if i >= len(bounds):
+            raise store.refuse(part, f"is chunk {i}, but this sweep has {len(bounds)} chunks")
+        a, b = bounds[i]
+        meta = store._read(part, footer=True)
+        names = list(meta.schema.names)
+        if names != columns:
+            odd = [c for c in names if c not in columns] or [c for c in columns if c not in names]
+            what = f"e.g. {odd[0]!r}" if odd else "in another order"
+            raise store.refuse(part, f"has other columns than this sweep's ({what})")
+        if meta.num_rows != (b - a) * reps:
+            raise store.refuse(
+                part, f"has {meta.num_rows:,} rows, not its chunk's {(b - a) * reps:,}"
+            )
+        found = store.fingerprint(part)
+        if found and found != mark:
+            raise store.refuse(part, "was written by another sweep (its spec differs)")
+        pts, where = spec.points(a, b)
+        expected = {
+            "sample": np.repeat(np.arange(a, b, dtype=np.int64), reps),
+            "replication": np.tile(np.arange(reps, dtype=np.int64), b - a),
+            **{k: np.repeat(np.asarray(v), reps) for k, v in where.items()},
+            **{k: np.repeat(np.asarray(v, dtype=float), reps) for k, v in pts.items()},
+        }
+        got = store._read(part, [c for c in columns if c in expected])
+        for name, want in expected.items():
+            if name not in got.column_names:
+                continue
+            have = got.column(name).to_numpy()
+            if have.shape != want.shape or not np.array_equal(have, want):
+                rows = f"runs {a}..{b - 1}" if name == "sample" else f"{name} values"
+                raise store.refuse(part, f"holds other rows than its chunk's ({rows})")
+        if not found:  # written before parts carried a fingerprint: rerun its first run
+            _check_first_run(store, part, spec, a, reps)
+
+
+def _check_first_run(store: ChunkStore, part: Path, spec: SweepSpec, a: int, reps: int) -> None:
+    """Refuse ``part`` (chunk starting at run ``a``) if its first run's outcomes are not
+    the ones this sweep computes for it (chunks are invariant: the same numbers)."""
+    fresh = evaluate_chunk(spec, a, a + 1)
+    held = store._read(part, list(OUTCOMES)).slice(0, reps).to_pandas()
+    for name in OUTCOMES:
+        want, have = fresh[name].to_numpy(dtype=float), held[name].to_numpy(dtype=float)
+        if not np.allclose(have, want, rtol=1e-9, atol=0.0, equal_nan=True):
+            raise store.refuse(part, f"holds other outcomes than this sweep's ({name})")
 
 
 def _run_here(
@@ -221,7 +302,7 @@ def _run_pool(
 
 def _evaluate_and_write(spec: SweepSpec, start: int, stop: int, path: str, index: int) -> int:
     df = evaluate_chunk(spec, start, stop)
-    ChunkStore(path).write(index, df)
+    ChunkStore(path).write(index, df, fingerprint(spec))
     return len(df)
 
 

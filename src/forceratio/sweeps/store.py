@@ -3,8 +3,10 @@
 Each part is written to a temporary name and renamed into place (``os.replace``), so a part
 either exists whole or not at all: an interrupted sweep loses at most the chunks in
 flight, and ``--resume`` recomputes exactly the missing ones.  The manifest records the
-sweep's spec and chunk size; resuming with a different spec is refused, so a directory
-never mixes two sweeps.  ``pandas.read_parquet(DIR)`` reads the whole result.
+sweep's spec and chunk size; resuming with a different spec is refused, and each part
+carries its sweep's fingerprint, so that a resumption refuses a part that is not its
+chunk (:func:`~forceratio.sweeps.runner.check_done`): a directory never mixes two sweeps.
+``pandas.read_parquet(DIR)`` reads the whole result.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import pandas as pd
 from forceratio.errors import InputError
 
 MANIFEST = "_sweep.json"
+#: The key of a part's Parquet metadata holding its sweep's fingerprint.
+FINGERPRINT = b"forceratio.sweep"
 _PART = re.compile(r"^part-(\d{7})\.parquet$")
 
 
@@ -117,12 +121,22 @@ class ChunkStore:
                 out.add(int(hit.group(1)))
         return out
 
-    def write(self, index: int, df: pd.DataFrame) -> None:
+    def write(self, index: int, df: pd.DataFrame, fingerprint: str = "") -> None:
+        """Write chunk ``index`` atomically; ``fingerprint`` (the sweep's,
+        :func:`~forceratio.sweeps.runner.fingerprint`) goes into the part's metadata, so
+        that a resumption can tell a part of another sweep."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         final = self.part(index)
         # a dot name: pyarrow and pandas skip it when reading the directory
         tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        if fingerprint:
+            meta = {**(table.schema.metadata or {}), FINGERPRINT: fingerprint.encode()}
+            table = table.replace_schema_metadata(meta)
         try:
-            df.to_parquet(tmp, index=False, engine="pyarrow")
+            pq.write_table(table, tmp)
             os.replace(tmp, final)
         except OSError as exc:  # a full disk mid-sweep: the finished parts stay valid
             tmp.unlink(missing_ok=True)
@@ -149,6 +163,18 @@ class ChunkStore:
                 f"{part} is unreadable ({reason}); delete it and run the sweep again with "
                 "--resume to recompute it",
             ) from None
+
+    def refuse(self, part: Path, why: str) -> InputError:
+        """The one-line refusal of a finished ``part`` that is not this sweep's (kept)."""
+        return InputError(
+            self.field,
+            f"{part} {why}; delete it and run the sweep again with --resume to recompute it",
+        )
+
+    def fingerprint(self, part: Path) -> str:
+        """The sweep fingerprint in ``part``'s metadata ('' for a part written without)."""
+        meta = self._read(part, footer=True).metadata or {}
+        return bytes(meta.get(FINGERPRINT, b"")).decode(errors="replace")
 
     def read(self, columns: list[str] | None = None) -> pd.DataFrame:
         parts = self.parts()

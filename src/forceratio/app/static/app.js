@@ -19,7 +19,8 @@ async function getJSON(url, options) {
 function values() {
   const out = {};
   for (const box of document.querySelectorAll(".param input[type=number]")) {
-    out[box.dataset.path] = box.value;
+    // the scenario's own value exactly until the user moves it (the box shows it rounded)
+    out[box.dataset.path] = box.dataset.exact ?? box.value;
   }
   return out;
 }
@@ -71,15 +72,21 @@ function paramRow(p) {
   const range = div.querySelector("input[type=range]");
   const box = div.querySelector("input[type=number]");
   for (const el of [range, box]) { el.dataset.path = p.path; el.step = String(step); }
+  // the step is for the user's moves; the start is the scenario's value, not a step's
   range.min = String(p.low); range.max = String(p.high); range.value = String(p.value);
   range.setAttribute("aria-label", p.label);
-  box.value = String(+p.value.toFixed(4));
+  box.value = String(+p.value.toPrecision(4));
+  box.dataset.exact = String(p.value);  // JavaScript's shortest exact form of the number
   box.setAttribute("aria-label", p.label + " value");
   div.querySelector(".range").textContent =
     "declared range " + p.low + " to " + p.high + " (" + p.path + ")";
   div.querySelector("details span").textContent = p.source || "no source recorded";
-  range.addEventListener("input", () => { box.value = range.value; update(); });
+  range.addEventListener("input", () => {
+    delete box.dataset.exact; box.value = range.value; update();
+  });
+  box.addEventListener("input", () => { delete box.dataset.exact; });
   box.addEventListener("change", () => {
+    delete box.dataset.exact;
     if (Number.isFinite(Number(box.value))) { range.value = box.value; }
     update();
   });

@@ -1,0 +1,167 @@
+"""``forceratio sensitivity``: Sobol indices, Morris screening, or (``--posterior``) which
+mechanism carries the answer over the whole-record posterior.  Each analysis takes the
+size option meant for it and refuses the others': ``--samples`` (Sobol's base samples),
+``--trajectories`` (Morris's), ``--posterior RUNS`` (its own joint runs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forceratio.cli.output import Format, print_frame, print_json
+from forceratio.errors import InputError
+
+#: Morris trajectories when ``--trajectories`` is not given.
+TRAJECTORIES = 32
+#: Sobol base samples when ``--samples`` is not given.
+SAMPLES = 1024
+
+
+def check_sizes(method: str, samples: int | None, trajectories: int | None, posterior: int) -> str:
+    """The analysis asked (``sobol``, ``morris`` or ``posterior``), after refusing in one
+    line an unknown method or a size option that does not apply to it."""
+    if method not in ("sobol", "morris"):
+        raise InputError("--method", f"unknown method {method!r}; choose sobol or morris")
+    if posterior and method != "sobol":
+        raise InputError("--method", "--posterior runs its own analysis (first-order, PRIM)")
+    analysis = "posterior" if posterior else method
+    own = {
+        "sobol": "--samples sets Sobol's base samples",
+        "morris": "--trajectories sets Morris's trajectories",
+        "posterior": "--posterior RUNS sets its own runs",
+    }[analysis]
+    if samples is not None and analysis != "sobol":
+        raise InputError("--samples", f"applies to Sobol (--method sobol) only; {own}")
+    if trajectories is not None and analysis != "morris":
+        raise InputError("--trajectories", f"applies to --method morris only; {own}")
+    return analysis
+
+
+def sensitivity(
+    scenario: str,
+    vary: list[str] | None,
+    samples: int | None,
+    outcome: str | None,
+    seed: int,
+    method: str,
+    trajectories: int | None,
+    fmt: Format,
+    sets: list[str] | None,
+    table: list[str] | None,
+    uncalibrated: bool,
+    posterior: int,
+) -> None:
+    """The body of ``forceratio sensitivity`` (its options: :mod:`forceratio.cli.sweeps`)."""
+    import pandas as pd
+
+    from forceratio.cli.sweeps import _setup
+    from forceratio.limits import check_runs
+    from forceratio.sweeps.design import Design
+    from forceratio.sweeps.evaluate import SweepSpec
+    from forceratio.sweeps.sensitivity import check_outcome, sobol
+
+    analysis = check_sizes(method, samples, trajectories, posterior)
+    if analysis == "posterior":
+        _posterior(scenario, posterior, seed, sets, table, uncalibrated, vary, fmt, outcome)
+        return
+    outcome = outcome or "attacker_margin"
+    check_outcome(outcome)
+    _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    spec = SweepSpec(
+        scenario,
+        Design("random", (), 1, seed),
+        tuple(sets or ()),
+        tuple(sorted(tables.items())),
+        calibration,
+    )
+    if analysis == "morris":
+        r = TRAJECTORIES if trajectories is None else trajectories
+        runs = r * (len(specs) + 1)
+        check_runs("--trajectories", runs, f"{runs:,} runs")
+        _morris(spec, specs, r, outcome, seed, scenario, fmt)
+        return
+    samples = SAMPLES if samples is None else samples  # 0 is refused (not a power of 2)
+    check_runs("--samples", samples * (len(specs) + 2), f"{samples * (len(specs) + 2):,} runs")
+    rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed)
+    if fmt is Format.json:
+        print_json(rows)
+        return
+    view = pd.DataFrame(
+        [
+            {
+                "parameter": r["parameter"],
+                "S1": r["S1"],
+                "S1 95% CI": f"{r['S1_ci'][0]:.3f} .. {r['S1_ci'][1]:.3f}",
+                "ST": r["ST"],
+                "ST 95% CI": f"{r['ST_ci'][0]:.3f} .. {r['ST_ci'][1]:.3f}",
+            }
+            for r in rows
+        ]
+    )
+    print_frame(view, fmt, title=f"Sobol indices of {outcome} ({scenario})", digits=3)
+
+
+def _posterior(
+    scenario: str,
+    runs: int,
+    seed: int,
+    sets: list[str] | None,
+    table: list[str] | None,
+    uncalibrated: bool,
+    vary: list[str] | None,
+    fmt: Format,
+    outcome: str | None,
+) -> None:
+    """Run and print :func:`~forceratio.sweeps.mechanisms.posterior_mechanisms` of
+    ``outcome`` (default: whether the attacker wins, log10 of the loss exchange ratio and
+    the deciding rules)."""
+    from forceratio.cli.data import _overrides
+    from forceratio.cli.mechanisms import print_mechanisms
+    from forceratio.limits import check_runs
+    from forceratio.scenarios.session import Session
+    from forceratio.sweeps.mechanisms import CROSSED, check_outcome, posterior_mechanisms
+
+    if outcome is not None:
+        check_outcome(outcome)
+    if uncalibrated:
+        raise InputError("--posterior", "posterior draws are a calibration; drop --uncalibrated")
+    if vary:
+        raise InputError("--vary", "--posterior varies the declared assumption ranges")
+    check_runs("--posterior", runs + CROSSED[0] * CROSSED[1], f"{runs:,} joint runs")
+    session = Session(_overrides(table))
+    dec = posterior_mechanisms(
+        session, scenario, runs=runs, seed=seed, sets=tuple(sets or ()), outcome=outcome
+    )
+    print_mechanisms(dec, scenario, fmt)
+
+
+def _morris(
+    spec: Any, specs: list[Any], r: int, outcome: str, seed: int, scenario: str, fmt: Format
+) -> None:
+    import pandas as pd
+
+    from forceratio.plots.labels import parameter_label
+    from forceratio.sweeps.morris import screen
+
+    rows = screen(spec, specs, r=r, outcome=outcome, seed=seed)
+    if fmt is Format.json:
+        print_json(rows)
+        return
+    view = pd.DataFrame(
+        [
+            {
+                "parameter": f"{parameter_label(r['parameter'])} ({r['parameter']})",
+                "mu*": r["mu_star"],
+                "mu* 95% CI": f"{r['mu_star_ci'][0]:.3f} .. {r['mu_star_ci'][1]:.3f}",
+                "mu": r["mu"],
+                "sigma": r["sigma"],
+            }
+            for r in rows
+        ]
+    )
+    print_frame(
+        view,
+        fmt,
+        title=f"Morris elementary effects of {outcome} per whole range ({scenario}, "
+        f"{r} trajectories)",
+        digits=3,
+    )
