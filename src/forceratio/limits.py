@@ -6,8 +6,9 @@ can be lifted by one environment variable (the single scheme of the package, lis
 the README):
 
 ``FORCERATIO_MAX_MEMORY``
-    Largest estimated working memory of one command (default: half of the memory the
-    kernel reports available, ``MemAvailable`` in ``/proc/meminfo``).
+    Largest estimated working memory of one command, or of one call from Python
+    (``battle`` with replications, ``evaluate_chunk``, ``fit_map``; default: half of the
+    memory the kernel reports available, ``MemAvailable`` in ``/proc/meminfo``).
 ``FORCERATIO_MAX_DISK``
     Largest estimated output of one sweep (default: 90% of the free space of the target
     file system).

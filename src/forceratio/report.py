@@ -8,9 +8,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forceratio.arguments import instance, whole
+from forceratio.errors import InputError
 from forceratio.simulator.result import BLUE, RED, BattleResult
 
 QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def _check_result(result: object) -> None:
+    instance("result", result, BattleResult, "a BattleResult (what forceratio.battle returns)")
 
 
 def _stats(x: np.ndarray) -> dict[str, float | None]:
@@ -28,8 +34,12 @@ def _stats(x: np.ndarray) -> dict[str, float | None]:
 def outcome_stats(result: BattleResult, scenario: int = 0) -> dict[str, Any]:
     """Mean, standard deviation and quantiles of the outcomes of one scenario's runs,
     and the probability that each side wins (a JSON-ready dict)."""
-    sel = result.scenario == scenario
+    _check_result(result)
+    sel = result.scenario == whole("scenario", scenario)
     n = int(sel.sum())
+    if n == 0:
+        last = int(result.scenario.max()) if result.n else -1
+        raise InputError("scenario", f"no runs of scenario {scenario}; the result has 0..{last}")
     decided = np.isfinite(result.duration[sel])
     return {
         "replications": n,
@@ -46,6 +56,7 @@ def outcome_stats(result: BattleResult, scenario: int = 0) -> dict[str, Any]:
 
 def summarize(result: BattleResult) -> pd.DataFrame:
     """One row per scenario: win probabilities and outcome quantiles over replications."""
+    _check_result(result)
     rows = []
     for s in np.unique(result.scenario):
         st = outcome_stats(result, int(s))
@@ -66,6 +77,11 @@ def json_number(x: float) -> float | None:
 def battle_record(result: BattleResult, index: int = 0) -> dict[str, Any]:
     """The JSON object of one deterministic run: law, winner, finals, duration, end
     reason and trajectory."""
+    _check_result(result)
+    if whole("index", index) >= result.n:
+        raise InputError(
+            "index", f"the result has {result.n} runs (0..{result.n - 1}), got {index}"
+        )
     traj = []
     if result.red_trajectory is not None and result.blue_trajectory is not None:
         rt = result.side_trajectory("red")[index]
@@ -94,6 +110,7 @@ def to_xarray(result: BattleResult) -> Any:
     ``replication`` as coordinates), and, when trajectories were recorded, ``strength``
     over (``run``, ``side``, ``time``) and each side's categories over (``run``, ``time``,
     ``<side>_category``)."""
+    _check_result(result)
     try:
         import xarray as xr
     except ImportError:  # pragma: no cover - exercised without the extra

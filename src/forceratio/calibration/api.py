@@ -8,9 +8,11 @@ the method, its options and the seed, and the code version.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
+from forceratio.arguments import instance, whole
 from forceratio.calibration.cache import ResultCache, cache_key, cached
 from forceratio.calibration.mode import fit_map
 from forceratio.calibration.problem import Problem
@@ -40,9 +42,23 @@ def calibrate(
     whether it came from the cache.  ``scenarios`` is anything JSON-serialisable that
     identifies the model (scenario files' contents, data versions).  ``progress`` goes to
     the sampler (``"mcmc"``) and is not part of the key."""
-    if method not in METHODS:
+    instance("problem", problem, Problem, "a Problem(parameters, records, model)")
+    if not isinstance(method, str) or method not in METHODS:
         raise InputError("method", f"unknown method {method!r}; choose from {sorted(METHODS)}")
     fit = METHODS[method]
+    whole("seed", seed, 0)
+    if cache is not None:
+        instance("cache", cache, ResultCache, "a ResultCache")
+    instance("use_cache", use_cache, bool, "True or False")
+    if progress is not None and not callable(progress):
+        raise InputError("progress", f"expected a function progress(step, total), got {progress!r}")
+    known = set(inspect.signature(fit).parameters) - {"problem", "seed", "progress"}
+    for name in options:
+        if name not in known:
+            raise InputError(
+                name,
+                f"not an option of the {method} method; its options: {', '.join(sorted(known))}",
+            )
 
     def compute() -> CalibrationResult:
         if progress is not None and method == "mcmc":
@@ -51,9 +67,14 @@ def calibrate(
 
     if not use_cache:
         return compute(), False
-    key = cache_key(
-        data=problem.describe(),
-        scenarios=scenarios,
-        settings={"method": method, "seed": seed, "options": options},
-    )
+    try:
+        key = cache_key(
+            data=problem.describe(),
+            scenarios=scenarios,
+            settings={"method": method, "seed": seed, "options": options},
+        )
+    except TypeError as exc:  # the only thing of the key's parts the caller may get wrong
+        raise InputError(
+            "scenarios", f"must be JSON-serialisable (text, numbers, lists, dicts, arrays): {exc}"
+        ) from None
     return cached(key, compute, cache)

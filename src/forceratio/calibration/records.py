@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from forceratio.arguments import instance, real, shown
 from forceratio.errors import InputError
 
 FloatArray = NDArray[np.float64]
@@ -35,10 +36,19 @@ class Record:
     upper_bound: bool = False
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise InputError("record.name", f"must be a non-empty text, got {shown(self.name)}")
+        for name in ("kind", "group", "source"):
+            if not isinstance(getattr(self, name), str):
+                got = shown(getattr(self, name))
+                raise InputError(f"record {self.name}.{name}", f"must be a text, got {got}")
+        for name in ("lower_bound", "upper_bound"):
+            if not isinstance(getattr(self, name), bool | np.bool_):
+                got = shown(getattr(self, name))
+                raise InputError(f"record {self.name}.{name}", f"must be True or False, got {got}")
         if self.lower_bound and self.upper_bound:
             raise InputError(f"record {self.name}", "cannot be both a lower and an upper bound")
-        if not self.name:
-            raise InputError("record.name", "must not be empty")
+        real(f"record {self.name}.value", self.value)
         if not (math.isfinite(self.value) and self.value > 0):
             raise InputError(
                 f"record {self.name}.value", f"must be finite and > 0, got {self.value}"
@@ -59,9 +69,15 @@ class Record:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Record:
+        try:
+            name, value = str(d["name"]), float(d["value"])
+        except (KeyError, TypeError, ValueError):
+            raise InputError(
+                "record", f"expected a name and a numeric value, got {shown(d)}"
+            ) from None
         return cls(
-            str(d["name"]),
-            float(d["value"]),
+            name,
+            value,
             str(d.get("kind", "value")),
             str(d.get("group", "")),
             bool(d.get("lower_bound", False)),
@@ -78,7 +94,11 @@ class Records:
     items: tuple[Record, ...]
 
     def __init__(self, items: Iterable[Record]) -> None:
+        if isinstance(items, str | Record) or not isinstance(items, Iterable):
+            raise InputError("records", f"expected Record items, got {shown(items)}")
         its = tuple(items)
+        for r in its:
+            instance("records", r, Record, "Record items")
         if not its:
             raise InputError("records", "at least one record is needed")
         names = [r.name for r in its]

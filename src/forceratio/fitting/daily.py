@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from forceratio.arguments import choice, instance, shown
 from forceratio.errors import InputError
 from forceratio.fitting import noise as noise_mod
-from forceratio.fitting.data import OPTIONAL, REQUIRED, Battle, read_battle
+from forceratio.fitting.data import ARRIVALS, OPTIONAL, REQUIRED, Battle, read_battle
 from forceratio.fitting.estimate import (
     Interval,
     Objective,
@@ -261,7 +262,7 @@ def _solve(
     if not any(law in allowed for law in laws):
         k = min(all_specs[law].k for law in laws)
         raise InputError(
-            "--law",
+            "law",
             f"{'/'.join(laws)} needs more observations than its {k} parameters; the data give {n}",
         )
     laws = [law for law in laws if law in allowed]
@@ -277,6 +278,23 @@ def _solve(
     return gls, nz, n, laws
 
 
+def _check_law(law: object, everything: bool) -> None:
+    """A law of :data:`FIT_LAWS` (or ``"all"``), named ``law`` as the command's option."""
+    if not isinstance(law, str) or law not in (*FIT_LAWS, *(("all",) if everything else ())):
+        raise InputError("law", f"unknown law {shown(law)}; choose {', '.join(FIT_LAWS)} or all")
+
+
+def _check_call(
+    data: object, law: object, arrivals: object, everything: bool, battle: bool = True
+) -> None:
+    """The arguments of :func:`fit` and :func:`fit_battle`, named as in Python (the command
+    line prints ``law`` and ``arrivals`` as its options)."""
+    kinds = (pd.DataFrame, Path, str, *((Battle,) if battle else ()))
+    instance("data", data, kinds, "a DataFrame or a CSV path" + (" or a Battle" if battle else ""))
+    _check_law(law, everything)
+    choice("arrivals", arrivals, ARRIVALS)
+
+
 def fit_laws_state(b: Battle, law: str) -> tuple[LawSpec, Solution, noise_mod.Noise, int]:
     """One law's fitted state (for the joint fit of several battles)."""
     gls, nz, n, _ = _solve(b, [law])
@@ -289,7 +307,13 @@ def fit_laws(
 ) -> tuple[list[FitResult], list[dict[str, object]]]:
     """Fit each law in ``laws`` to ``b``; also the likelihood-ratio tests of the nested pairs
     among them.  Laws with at least as many parameters as observations are refused."""
-    gls, nz, n, laws = _solve(b, laws)
+    instance("b", b, Battle, "a Battle (read_battle(data))")
+    if isinstance(laws, str) or not isinstance(laws, list | tuple) or not laws:
+        raise InputError("laws", f"expected a list of laws, got {shown(laws)}")
+    for law in laws:
+        _check_law(law, everything=False)
+    choice("arrivals", arrivals, ARRIVALS)
+    gls, nz, n, laws = _solve(b, list(laws))
     results = [
         _result(b, Objective(b, gls[law][0], nz.whiten), gls[law][1], nz, n, arrivals)
         for law in laws
@@ -305,6 +329,7 @@ def fit_battle(
     arrivals: str = "after-observation",
 ) -> FitResult:
     """Fit one law; see the module docstring."""
+    _check_call(data, law, arrivals, everything=False)
     b = data if isinstance(data, Battle) else read_battle(data, arrivals=arrivals)
     return fit_laws(b, [law], arrivals)[0][0]
 
@@ -316,6 +341,7 @@ def fit(
     arrivals: str = "after-observation",
 ) -> FitResult | list[FitResult]:
     """Fit ``law`` (or every law with ``law="all"``) to daily battle data."""
+    _check_call(data, law, arrivals, everything=True, battle=False)
     b = read_battle(data, arrivals=arrivals)
     if law == "all":
         return fit_laws(b, list(FIT_LAWS), arrivals)[0]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 from typing import Literal, cast
 
-import numpy as np
 from numpy.typing import ArrayLike
 
+from forceratio.arguments import battle_counts, instance, numbers, per_scenario, real
 from forceratio.errors import InputError
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
-from forceratio.simulator.laws import Law, get_law
+from forceratio.simulator.laws import LAWS, Law, get_law
 from forceratio.simulator.magnitudes import check_battle_inputs
 from forceratio.simulator.result import ANNIHILATION_UNITS, BattleResult
 from forceratio.simulator.solve import METHODS as DET_METHODS
@@ -24,6 +24,8 @@ from forceratio.simulator.solve import (
 from forceratio.simulator.stochastic import StochasticMethod, simulate_stochastic
 
 Method = Literal["auto", "closed_form", "integrator", "compiled", "gillespie", "tau_leap"]
+INPUTS = ("red", "blue", "red_rate", "blue_rate", "red_breakpoint", "blue_breakpoint",
+          "annihilation")  # fmt: skip
 
 
 def battle(
@@ -79,21 +81,20 @@ def battle(
     --------
     >>> r = battle("square", 1000, 800, 0.01, 0.012)
     >>> r.winner[0], round(float(r.red_final[0]), 2), round(float(r.duration[0]), 2)
-    ('red', 481.66, 124.04)
+    ('red', 481.66, 124.03)
     """
-    lw = get_law(law, p=p, q=q, w=w)
-    t_max_f, tt = check_times(t_max, times)
-    if method not in (*DET_METHODS, "gillespie", "tau_leap"):
+    instance("law", law, (str, Law), f"a law name ({', '.join(LAWS)}) or a Law")
+    ex = {k: None if v is None else real(k, v) for k, v in zip("pqw", (p, q, w), strict=True)}
+    lw = get_law(law, **ex)
+    snaps = None if times is None else numbers("times", times)
+    t_max_f, tt = check_times(real("t_max", t_max), snaps)
+    if not isinstance(method, str) or method not in (*DET_METHODS, "gillespie", "tau_leap"):
         raise InputError("method", f"unknown method {method!r}")
-    n = batch_size(red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint, annihilation)
-    named = {"red": red, "blue": blue, "red_rate": red_rate, "blue_rate": blue_rate,
-             "red_breakpoint": red_breakpoint, "blue_breakpoint": blue_breakpoint,
-             "annihilation": annihilation}  # fmt: skip
-    for name, val in named.items():
-        if np.ndim(val) > 1:
-            raise InputError(name, "must be a scalar or a 1-D array over scenarios")
-    if replications is None and seed is not None:
-        raise InputError("seed", "a seed applies only with replications")
+    red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint, annihilation = arrays = (
+        per_scenario(INPUTS, red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint,
+                     annihilation))  # fmt: skip
+    n, rtol = batch_size(*arrays), real("rtol", rtol)
+    replications = battle_counts(n, tt.size, replications, seed, keys)
     if replications is None and lw.name == "square" and method in ("auto", "closed_form"):
         # one compiled pass that also checks the inputs; a bad value is named below
         with contextlib.suppress(InputError):
@@ -113,11 +114,9 @@ def battle(
         if method in ("gillespie", "tau_leap"):
             raise InputError("method", f"{method} needs replications")
         return simulate(eng, t_max=t_max_f, times=tt, method=cast(DetMethod, method), rtol=rtol)
-    if seed is None:
-        raise InputError("seed", "stochastic runs need an explicit seed")
     if method in DET_METHODS[1:]:
         raise InputError("method", f"{method} is deterministic; drop replications")
     return simulate_stochastic(
-        eng, replications=replications, seed=seed, t_max=t_max_f, times=tt, keys=keys,
-        method=cast(StochasticMethod, method),
+        eng, replications=replications, seed=cast(int, seed), t_max=t_max_f, times=tt,
+        keys=keys, method=cast(StochasticMethod, method),
     )  # fmt: skip

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
+from forceratio.arguments import whole
 from forceratio.errors import InputError
 
 if TYPE_CHECKING:
@@ -62,8 +63,8 @@ def check_battle_inputs(
     for side, strength, rate in (("red", red, red_rate), ("blue", blue, blue_rate)):
         check_magnitude(side, strength, STRENGTH_RANGE, "units")
         check_magnitude(f"{side}_rate", rate, RATE_RANGE, "(the law's rate unit)")
-    if seed is not None and seed < 0:
-        raise InputError("seed", f"must be >= 0, got {seed}")
+    if seed is not None:
+        whole("seed", seed, 0)
 
 
 def check_engagement(eng: Engagement) -> None:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from forceratio.arguments import choice, instance, shown, whole
 from forceratio.errors import InputError
+from forceratio.limits import check_memory
 
 FloatArray = NDArray[np.float64]
 Method = Literal["grid", "sobol", "lhs", "random"]
@@ -35,33 +38,46 @@ class Vary:
     high: float
     n: int | None = None
 
+    def __post_init__(self) -> None:
+        """A dotted path, a finite range with ``low <= high``, ``n`` a whole number >= 1."""
+        if not isinstance(self.path, str) or not self.path.strip():
+            raise InputError("vary", f"expected a dotted parameter path, got {shown(self.path)}")
+        for name, x in (("lo", self.low), ("hi", self.high)):
+            if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
+                raise InputError("vary", f"{self.path}: lo and hi must be numbers, got {x!r}")
+            if not math.isfinite(x):
+                raise InputError("vary", f"{self.path}: lo and hi must be finite, {name} is {x}")
+        if self.low > self.high:
+            raise InputError("vary", f"{self.path}: lo {self.low:g} > hi {self.high:g}")
+        if self.n is not None and (
+            isinstance(self.n, bool) or not isinstance(self.n, int | np.integer) or self.n < 1
+        ):
+            raise InputError("vary", f"{self.path}: n must be >= 1, got {shown(self.n)}")
+
     @classmethod
     def parse(cls, text: str) -> Vary:
+        """``path=lo:hi[:n]`` (the command line's ``--vary``)."""
+        if not isinstance(text, str):
+            raise InputError("vary", f"expected dotted.path=lo:hi[:n], got {shown(text)}")
         path, sep, rng = text.partition("=")
         path = path.strip()
         if not sep or not path:
-            raise InputError("--vary", f"expected dotted.path=lo:hi[:n], got {text!r}")
+            raise InputError("vary", f"expected dotted.path=lo:hi[:n], got {text!r}")
         parts = rng.split(":")
         if len(parts) not in (2, 3):
-            raise InputError("--vary", f"{path}: expected lo:hi or lo:hi:n, got {rng!r}")
+            raise InputError("vary", f"{path}: expected lo:hi or lo:hi:n, got {rng!r}")
         try:
             lo, hi = float(parts[0]), float(parts[1])
         except ValueError:
-            raise InputError("--vary", f"{path}: lo and hi must be numbers, got {rng!r}") from None
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            raise InputError("--vary", f"{path}: lo and hi must be finite")
-        if lo > hi:
-            raise InputError("--vary", f"{path}: lo {lo:g} > hi {hi:g}")
+            raise InputError("vary", f"{path}: lo and hi must be numbers, got {rng!r}") from None
         n = None
         if len(parts) == 3:
             try:
                 n = int(parts[2])
             except ValueError:
                 raise InputError(
-                    "--vary", f"{path}: n must be an integer, got {parts[2]!r}"
+                    "vary", f"{path}: n must be an integer, got {parts[2]!r}"
                 ) from None
-            if n < 1:
-                raise InputError("--vary", f"{path}: n must be >= 1")
         return cls(path, lo, hi, n)
 
     def __str__(self) -> str:
@@ -78,25 +94,40 @@ class Design:
     samples: int
     seed: int
 
+    def __post_init__(self) -> None:
+        choice("method", self.method, METHODS)
+        if not isinstance(self.vary, tuple):
+            raise InputError("vary", f"expected a tuple of Vary, got {shown(self.vary)}")
+        for v in self.vary:
+            instance("vary", v, Vary, "Vary(path, low, high) items")
+        whole("samples", self.samples, 1)
+        whole("seed", self.seed, 0)
+
     @classmethod
-    def make(cls, method: str, vary: list[Vary], samples: int | None, seed: int) -> Design:
-        if method not in METHODS:
-            raise InputError("--method", f"unknown method {method!r}; choose {', '.join(METHODS)}")
-        if seed < 0:
-            raise InputError("--seed", "must be >= 0")
+    def make(cls, method: str, vary: Sequence[Vary], samples: int | None, seed: int) -> Design:
+        """A design by name; ``samples`` is the grid's size when None (grid designs)."""
+        if not isinstance(method, str) or method not in METHODS:
+            raise InputError("method", f"unknown method {method!r}; choose {', '.join(METHODS)}")
+        if isinstance(vary, str) or not isinstance(vary, Sequence):
+            raise InputError("vary", f"expected a list of Vary, got {shown(vary)}")
+        for v in vary:
+            instance("vary", v, Vary, "Vary(path, low, high) items")
+        whole("seed", seed, 0)
+        if samples is not None:
+            whole("samples", samples, 0)
         if method == "grid":
             sizes = [v.n if v.n is not None else 5 for v in vary]
             total = math.prod(sizes) if vary else 1
             if samples is not None and samples != total:
                 raise InputError(
-                    "--samples", f"a grid of {'x'.join(map(str, sizes))} has {total} points"
+                    "samples", f"a grid of {'x'.join(map(str, sizes))} has {total} points"
                 )
             vary = [Vary(v.path, v.low, v.high, s) for v, s in zip(vary, sizes, strict=True)]
             return cls("grid", tuple(vary), total, seed)
         if samples is None or samples < 1:
-            raise InputError("--samples", f"{method} designs need --samples N >= 1")
+            raise InputError("samples", f"{method} designs need at least one sample, got {samples}")
         if any(v.n is not None for v in vary):
-            raise InputError("--vary", "lo:hi:n gives grid points; use --method grid")
+            raise InputError("vary", "lo:hi:n gives grid points; use the grid method")
         return cls(method, tuple(vary), int(samples), seed)  # type: ignore[arg-type]
 
     @property
@@ -105,7 +136,12 @@ class Design:
 
     def unit(self, start: int, stop: int) -> FloatArray:
         """Points ``start..stop-1`` in the unit cube, shape (stop - start, d)."""
+        start, stop = whole("start", start, 0), whole("stop", stop, 0)
+        if stop <= start:
+            raise InputError("stop", f"must be > start ({start}), got {stop}")
         n = stop - start
+        # the points and, for random and Latin-hypercube designs, their blocks: 16 B a value
+        check_memory("stop", 16.0 * (n + BLOCK) * max(self.d, 1), f"{n:,} design points")
         if self.d == 0:
             return np.zeros((n, 0))
         if self.method in ("sobol", "lhs"):

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from forceratio.arguments import instance, real, shown, whole
+from forceratio.errors import InputError
 from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.run import Outcome, run
 from forceratio.sweeps.design import Design, Vary, data_uniforms
@@ -52,6 +54,26 @@ class SweepSpec:
     extra: Mapping[str, Any] = field(default_factory=dict)
     posterior: PosteriorDraws | None = None  # crossed with the design (module posterior)
     paired: bool = False  # the posterior draws paired with the design points, not crossed
+
+    def __post_init__(self) -> None:
+        """Plain values of the right kinds (a list would not travel as a cache key)."""
+        if not isinstance(self.scenario, str) or not self.scenario:
+            raise InputError("scenario", f"expected a scenario name, got {shown(self.scenario)}")
+        instance("design", self.design, Design, "a Design (Design.make(...))")
+        for name, items in (("sets", self.sets), ("tables", self.tables)):
+            if not isinstance(items, tuple):
+                raise InputError(name, f"expected a tuple, got {shown(items)}")
+        if not isinstance(self.calibration, tuple) or not all(
+            isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], str) for c in self.calibration
+        ):
+            raise InputError(
+                "calibration", f"expected (path, value) pairs, got {shown(self.calibration)}"
+            )
+        for path, value in self.calibration:
+            real(f"calibration {path}", value)
+        whole("replications", self.replications, 0)
+        if self.posterior is not None:
+            instance("posterior", self.posterior, PosteriorDraws, "PosteriorDraws")
 
     @property
     def runs(self) -> int:
@@ -174,11 +196,27 @@ def outcome_columns(out: Outcome) -> dict[str, NDArray[Any]]:
     return cols
 
 
+def check_chunk(spec: SweepSpec, start: object, stop: object) -> None:
+    """A chunk ``start..stop-1`` of whole numbers, whose runs (times the replications) fit
+    in memory (:mod:`forceratio.limits`, as the command line checks its chunks)."""
+    from forceratio.limits import check_runs
+
+    instance("spec", spec, SweepSpec, "a SweepSpec")
+    a, b = whole("start", start, 0), whole("stop", stop, 0)
+    if b <= a:
+        raise InputError("stop", f"must be > start ({a}), got {b}")
+    n, reps = b - a, max(spec.replications, 1)
+    check_runs("stop", n, f"{n:,} samples")
+    if reps > 1:
+        check_runs("replications", n * reps, f"{n:,} samples x {reps:,} replications")
+
+
 def evaluate(
     spec: SweepSpec, start: int, stop: int, samples: Mapping[str, FloatArray] | None = None
 ) -> tuple[Outcome, dict[str, FloatArray]]:
     """Run samples ``start..stop-1`` (or the given ``samples``); returns the outcome and the
     parameter values used."""
+    check_chunk(spec, start, stop)
     prep = _prepared(spec.scenario, spec.sets, spec.tables)
     pts = dict(samples) if samples is not None else spec.points(start, stop)[0]
     n = stop - start
@@ -215,7 +253,10 @@ def _base_quality(prep: Any) -> float:
 
 
 def evaluate_chunk(spec: SweepSpec, start: int, stop: int) -> pd.DataFrame:
-    """The tidy rows of samples ``start..stop-1``."""
+    """The tidy rows of samples ``start..stop-1`` (runs, with posterior draws crossed)."""
+    check_chunk(spec, start, stop)
+    if stop > spec.runs:
+        raise InputError("stop", f"the sweep has {spec.runs:,} runs, got stop {stop:,}")
     pts, where = spec.points(start, stop)
     out, _ = evaluate(spec, start, stop, samples=pts)
     cols = outcome_columns(out)

@@ -1,0 +1,115 @@
+"""Arguments given from Python, checked as the command line checks its options.
+
+The command line's options arrive converted and bounded (typer); a notebook's arguments
+arrive as anything.  These checks refuse a wrong type or range with one
+:class:`~forceratio.errors.InputError` naming the Python argument (``replications``) and
+the problem, before numpy, pathlib or the engine meet the value.  A field that is also an
+option of the command being run is printed as the option (``--replications``, see
+:func:`forceratio.cli.errors.one_line_errors`), so one check serves both.  Each check is
+O(1), or one vectorised pass over an array.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from forceratio.errors import InputError
+
+FloatArray = NDArray[np.float64]
+
+
+def shown(value: object, width: int = 60) -> str:
+    """``repr(value)`` on one line, cut to ``width`` characters (an array may be long)."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def whole(field: str, value: object, minimum: int = 0) -> int:
+    """A whole number ``>= minimum`` (a Python or numpy integer; not a bool, a float or
+    text) as an ``int``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise InputError(field, f"must be a whole number >= {minimum}, got {shown(value)}")
+    return int(value)
+
+
+def real(field: str, value: object) -> float:
+    """A finite real number (a Python or numpy number; not a bool or text) as a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise InputError(field, f"expected a number, got {shown(value)}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise InputError(field, f"must be finite, got {x}")
+    return x
+
+
+def numbers(field: str, value: Any) -> FloatArray:
+    """A number or an array of numbers as floats (no copy of a float array); text, None,
+    booleans and ragged lists are refused.  NaN and infinities pass: ranges are the
+    caller's."""
+    try:
+        a = np.asarray(value)
+    except (TypeError, ValueError):  # ragged nesting
+        raise InputError(field, f"expected numbers, got {shown(value)}") from None
+    if a.dtype.kind not in "iuf":
+        raise InputError(field, f"expected numbers, got {shown(value)}")
+    return a.astype(float, copy=False)
+
+
+def choice(field: str, value: object, options: Iterable[str]) -> str:
+    """One of ``options`` (exact text)."""
+    opts = tuple(options)
+    if not isinstance(value, str) or value not in opts:
+        raise InputError(field, f"must be one of {', '.join(opts)}, got {shown(value)}")
+    return value
+
+
+def instance(field: str, value: object, kind: type | tuple[type, ...], what: str) -> None:
+    """``value`` is a ``kind``; ``what`` says what was expected (``a BattleResult``)."""
+    if not isinstance(value, kind):
+        raise InputError(field, f"expected {what}, got {type(value).__name__} {shown(value)}")
+
+
+def battle_counts(
+    n: int, n_times: int, replications: object, seed: object, keys: object
+) -> int | None:
+    """:func:`~forceratio.simulator.battle.battle`'s counts, as ``forceratio battle``
+    checks its options: ``replications`` a whole number >= 1 with an explicit ``seed`` (a
+    whole number >= 0), neither ``seed`` nor ``keys`` without replications, and the memory
+    of the ``n`` scenarios' runs (and their ``n_times`` trajectory points) within
+    :mod:`forceratio.limits`.  Returns the replications (None: deterministic)."""
+    from forceratio.limits import BYTES_PER_BATTLE_RUN, check_runs
+
+    if replications is None:
+        if seed is not None:
+            raise InputError("seed", "a seed applies only with replications")
+        if keys is not None:
+            raise InputError("keys", "keys apply only with replications")
+        if n_times:  # the trajectories: two floats a scenario and time
+            what = f"trajectories of {n:,} scenarios at {n_times:,} times"
+            check_runs("times", n, what, 16 * n_times)
+        return None
+    reps = whole("replications", replications, 1)
+    if seed is None:
+        raise InputError("seed", "stochastic runs need an explicit seed")
+    whole("seed", seed, 0)
+    if keys is not None:
+        k = numbers("keys", keys)
+        if not np.all(k == np.floor(k)):
+            raise InputError("keys", f"must be whole numbers, got {shown(keys)}")
+    what = f"{reps:,} replications" + (f" of each of {n:,} scenarios" if n > 1 else "")
+    check_runs("replications", n * reps, what, BYTES_PER_BATTLE_RUN + 16 * n_times)
+    return reps
+
+
+def per_scenario(names: Sequence[str], *values: Any) -> list[FloatArray]:
+    """Inputs that are a scalar or one value a scenario (a 1-D array), as floats."""
+    out = [numbers(name, v) for name, v in zip(names, values, strict=True)]
+    for name, a in zip(names, out, strict=True):
+        if a.ndim > 1:
+            raise InputError(name, "must be a scalar or a 1-D array over scenarios")
+    return out
