@@ -42,13 +42,16 @@ LABELS: tuple[str, ...] = ("winner", "decided_by", "end_reason")
 
 @dataclass(frozen=True)
 class SweepSpec:
-    """Everything that determines a sweep's numbers (and nothing about how it is run)."""
+    """Everything that determines a sweep's numbers (and nothing about how it is run).
+    ``calibration``: the values of the scenario's ``"calibrated"`` rates as (path, value)
+    pairs; None (the default) takes the whole-record calibration's, as the CLI does
+    (:func:`resolved`); ``()`` runs the raw table defaults (``--uncalibrated``)."""
 
     scenario: str
     design: Design
     sets: tuple[str, ...] = ()
     tables: tuple[tuple[str, str], ...] = ()
-    calibration: tuple[tuple[str, float], ...] = ()
+    calibration: tuple[tuple[str, float], ...] | None = None
     replications: int = 0
     data_uncertainty: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -63,13 +66,13 @@ class SweepSpec:
         for name, items in (("sets", self.sets), ("tables", self.tables)):
             if not isinstance(items, tuple):
                 raise InputError(name, f"expected a tuple, got {shown(items)}")
-        if not isinstance(self.calibration, tuple) or not all(
-            isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], str) for c in self.calibration
+        cal = self.calibration
+        if cal is not None and (
+            not isinstance(cal, tuple)
+            or not all(isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], str) for c in cal)
         ):
-            raise InputError(
-                "calibration", f"expected (path, value) pairs, got {shown(self.calibration)}"
-            )
-        for path, value in self.calibration:
+            raise InputError("calibration", f"expected (path, value) pairs, got {shown(cal)}")
+        for path, value in cal or ():
             real(f"calibration {path}", value)
         whole("replications", self.replications, 0)
         if self.posterior is not None:
@@ -110,7 +113,8 @@ class SweepSpec:
         }
         d["sets"] = list(self.sets)
         d["tables"] = [list(t) for t in self.tables]
-        d["calibration"] = [list(c) for c in self.calibration]
+        cal = self.calibration
+        d["calibration"] = None if cal is None else [list(c) for c in cal]
         d["extra"] = dict(self.extra)
         if self.posterior is None:
             d.pop("posterior", None)  # manifests of sweeps without draws stay as they were
@@ -133,13 +137,27 @@ class SweepSpec:
             design,
             tuple(d["sets"]),
             tuple((a, b) for a, b in d["tables"]),
-            tuple((a, float(b)) for a, b in d["calibration"]),
+            None if d["calibration"] is None else tuple((a, float(b)) for a, b in d["calibration"]),
             int(d["replications"]),
             bool(d["data_uncertainty"]),
             dict(d.get("extra", {})),
             PosteriorDraws.from_json(d["posterior"]) if d.get("posterior") else None,
             bool(d.get("paired", False)),
         )
+
+
+def resolved(spec: SweepSpec) -> SweepSpec:
+    """``spec`` with ``calibration=None`` replaced by the session's calibrated values (what
+    the CLI passes; a scenario without "calibrated" rates gets ``()``)."""
+    if spec.calibration is not None:
+        return spec
+    from dataclasses import replace
+
+    from forceratio.scenarios.session import Session
+
+    session = Session(dict(spec.tables))
+    rates = session.rates(session.prepare(spec.scenario, list(spec.sets)))
+    return replace(spec, calibration=tuple(sorted(rates.items())))
 
 
 #: The scenarios this process has prepared, by (scenario, sets, tables) of a spec.
@@ -217,6 +235,7 @@ def evaluate(
     """Run samples ``start..stop-1`` (or the given ``samples``); returns the outcome and the
     parameter values used."""
     check_chunk(spec, start, stop)
+    spec = resolved(spec)
     prep = _prepared(spec.scenario, spec.sets, spec.tables)
     pts = dict(samples) if samples is not None else spec.points(start, stop)[0]
     n = stop - start
@@ -234,7 +253,7 @@ def evaluate(
     out = run(
         prep,
         samples=pts,
-        calibration=dict(spec.calibration),
+        calibration=dict(spec.calibration or ()),
         replications=spec.replications or None,
         seed=spec.design.seed,
         forces=forces,

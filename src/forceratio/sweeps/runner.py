@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from forceratio.errors import InputError
-from forceratio.sweeps.evaluate import LABELS, OUTCOMES, SweepSpec, evaluate_chunk
+from forceratio.sweeps.evaluate import LABELS, OUTCOMES, SweepSpec, evaluate_chunk, resolved
 from forceratio.sweeps.store import ChunkStore
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
@@ -67,6 +67,14 @@ def run_sweep(
         raise InputError("--chunk-size", "must be >= 1")
     if workers < 1:
         raise InputError("--workers", "must be >= 1")
+    if not spec.design.vary and not (spec.replications or spec.data_uncertainty or spec.posterior):
+        raise InputError(
+            "vary",
+            f"nothing varies in this sweep of {spec.scenario}: every run would be the same; "
+            "vary a parameter (its declared ranges: `forceratio sweep NAME --list`), or add "
+            "replications, data uncertainty or posterior draws",
+        )
+    spec = resolved(spec)  # the calibration named before the manifest and workers
     store = ChunkStore(out)
     manifest = {"spec": spec.to_json(), "chunk_size": chunk_size, "format": 1}
     done = store.open(manifest, resume=resume)
