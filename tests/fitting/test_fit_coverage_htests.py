@@ -1,0 +1,64 @@
+"""``fit()``'s 95% profile intervals: two-sided coverage and width over 100 synthetic square-law
+battles with known rates (``synth.series``, solve_ivp), under measurement noise, the kind
+of error the fit's noise model (``fitting/noise.py``) assumes.
+
+The existing checks (test_fit_real_battles.py, ``0.85 <= coverage <= 1``; several single
+draws with ``covers()``, which counts an open end as covering) pass with intervals of any
+width above the truth's.  Here:
+
+* coverage of the 200 intervals (both rates of 100 battles) inside the central 99.8% of
+  Binom(200, 0.95), [179, 198] (the two rates of one battle are nearly independent); an
+  open interval counts as a miss (none is expected with 2% noise over 20 days);
+* width: the median half-width of the log-interval over 1.96 times the spread (sd) of the
+  log-estimates over the battles, in [0.8, 1.25] (about 38 degrees of freedom: the t and
+  chi factors are within 3% of 1).  Intervals 1.5x too wide or 1.3x too narrow fail.
+
+Measured (these seeds): 188 hits, width ratios 0.97 (red), 0.92 (blue).  Profile intervals
+1.5x wider (``estimate.py``, ``delta = 2.25 * s2 * ...``): 197 hits, inside the band, but
+ratios 1.45, 1.39: the width check is what catches them.  Not tested, measured only: with
+day-to-day loss variation instead (``loss_noise=0.3``, which ``fitting/noise.py`` models),
+177 hits (89 + 88 of 100; P(<= 177 | 0.95) = 2e-4 if the 200 were independent) with width
+ratios 0.98, 0.91: the widths follow the spread, so the shortfall looks like a bias of the
+estimates, not yet examined.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forceratio import fit
+from forceratio.fitting.result import FitResult
+from tests.fitting.synth import series
+
+TRUTH = (0.02, 0.03)
+BATTLES = 100
+BAND = (179, 198)  # central 99.8% of Binom(200, 0.95)
+
+
+def coverage_and_width(noise: float) -> tuple[int, list[float]]:
+    hits = 0
+    est: list[list[float]] = []
+    half: list[list[float]] = []
+    for seed in range(BATTLES):
+        f = fit(series(*TRUTH, seed=900 + seed, noise=noise), "square")
+        assert isinstance(f, FitResult)
+        e, h = [], []
+        for (lo, hi), value, truth in zip(
+            (f.red_rate_ci, f.blue_rate_ci), (f.red_rate, f.blue_rate), TRUTH, strict=True
+        ):
+            hits += int(lo is not None and hi is not None and lo < truth < hi)
+            e.append(float(np.log(value)))
+            h.append(0.5 * float(np.log(hi / lo)) if lo and hi else np.nan)
+        est.append(e)
+        half.append(h)
+    ratio = np.nanmedian(np.array(half), axis=0) / (1.96 * np.std(np.array(est), axis=0, ddof=1))
+    return hits, [float(r) for r in ratio]
+
+
+@pytest.mark.slow
+def test_fit_intervals_cover_at_their_rate_under_measurement_noise() -> None:
+    hits, ratio = coverage_and_width(0.02)
+    assert BAND[0] <= hits <= BAND[1], (hits, ratio)
+    for r in ratio:
+        assert 0.8 <= r <= 1.25, (hits, ratio)
