@@ -52,6 +52,19 @@ def test_threshold_of_the_winner_still_works(capsys: pytest.CaptureFixture[str])
     assert 7.9 < json.loads(out)["value"] < 7.98
 
 
+def test_threshold_table_shows_its_bracket_without_float_noise(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The table printed '[7.454999999999999, 7.999999999999999]'; JSON keeps the floats."""
+    args = ["threshold", SCN, "--vary", "modifiers.quality.Germany=0.37:17.81"]
+    assert run([*args, "--format", "json"]) == 0
+    lo, hi = json.loads(capsys.readouterr().out)["bracket"]
+    assert run([*args, "--format", "csv"]) == 0
+    text = capsys.readouterr().out
+    assert f"[{float(f'{lo:.4g}'):g}, {float(f'{hi:.4g}'):g}]" in text
+    assert "9999" not in text
+
+
 SWEEP = ["sweep", SCN, "--seed", "7", "--samples", "32", "--chunk-size", "8", "--no-progress"]
 
 

@@ -159,7 +159,7 @@ def test_samples_outside_the_domain_are_refused_naming_the_path() -> None:
 
 
 def test_labels_are_a_public_lookup() -> None:
-    assert label("modifiers.quality.Germany") == "German quality (× calibrated)"
+    assert label("modifiers.quality.Germany") == "German quality (× its kill rate)"
     assert unit("modifiers.surprise.decay_days") == "days"
     assert LABELS["breakpoints.USSR"] == (label("breakpoints.USSR"), unit("breakpoints.USSR"))
     assert set(LABELS) == set(PARAMETERS)
@@ -167,7 +167,7 @@ def test_labels_are_a_public_lookup() -> None:
     assert len({lab for lab, _ in LABELS.values()}) == len(LABELS)  # no two read the same
     with pytest.raises(InputError, match=r"unknown parameter 'no\.such'"):
         label("no.such")
-    assert scenarios.parameter_label("modifiers.quality.USSR") == "Soviet quality (× calibrated)"
+    assert scenarios.parameter_label("modifiers.quality.USSR") == "Soviet quality (× its kill rate)"
 
 
 def test_calibrated_rates_resolve_from_the_calibration_and_say_so() -> None:
@@ -199,7 +199,7 @@ def test_sweep_list_shows_the_calibrated_rates() -> None:
         assert rows[f"attrition.{key}"]["value"] == pytest.approx(cal.values[key], rel=1e-12)
         assert rows[f"attrition.{key}"]["value"] != pytest.approx(0.02)
         assert rows[f"attrition.{key}"]["source"].startswith("calibrated on")
-    assert rows["modifiers.quality.Germany"]["label"] == "German quality (× calibrated)"
+    assert rows["modifiers.quality.Germany"]["label"] == "German quality (× its kill rate)"
     res = runner.invoke(
         app, ["sweep", "strike-12june-strip", "--list", "--uncalibrated", "--format", "json"]
     )

@@ -19,6 +19,8 @@ from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios.calibrate import calibrate
 from forceratio.scenarios.compare import compare, scenario_row
+from forceratio.scenarios.keys import allowed_keys
+from forceratio.scenarios.model import ForcePart, Scenario
 from forceratio.scenarios.run import run
 
 runner = CliRunner()
@@ -312,6 +314,27 @@ def test_scenarios_list_and_show() -> None:
     }
 
 
+def test_show_lists_the_arrivals(tmp_path: Path) -> None:
+    """``scenarios show`` listed only the day-0 forces: a reinforcement window was nowhere."""
+    text = inline_toml() + (
+        "[[sectors.arrivals.Germany]]\nstart_day = 3.0\nend_day = 10.0\n"
+        "[[sectors.arrivals.Germany.parts]]\ninline = { personnel = 600.0 }\n"
+    )
+    path = write(tmp_path, text)
+    res = runner.invoke(app, ["scenarios", "show", str(path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    (arr,) = json.loads(res.stdout)["arrivals"]
+    assert (arr["side"], arr["from_day"], arr["to_day"], arr["personnel"]) == (
+        "Germany",
+        3.0,
+        10.0,
+        600.0,
+    )
+    res = runner.invoke(app, ["scenarios", "show", str(path)])
+    assert "Arriving" in res.stdout
+    assert "600" in res.stdout
+
+
 @pytest.mark.parametrize(
     ("over", "needle"),
     [
@@ -328,6 +351,26 @@ def test_bad_scenario_file_is_one_line_exit_2(
     tmp_path: Path, over: dict[str, str], needle: str
 ) -> None:
     run_fails_in_one_line(write(tmp_path, inline_toml(**over)), needle)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("duration_days", "duration", "did you mean 'duration_days'? allowed here: attacker,"),
+        ("inline = { personnel = 1000.0, tanks = 10.0 }", "personnel = 1000.0",
+         "forces.USSR.0.personnel: unknown key; numbers go in inline = { personnel = ..."),
+    ],
+)  # fmt: skip
+def test_an_unknown_key_names_the_keys_allowed_there(
+    tmp_path: Path, old: str, new: str, needle: str
+) -> None:
+    """A wargamer's natural guesses, from the README alone: the message says what is
+    allowed at that place (it said only "unknown key")."""
+    text = inline_toml()
+    assert old in text
+    run_fails_in_one_line(write(tmp_path, text.replace(old, new, 1)), needle)
+    keys = allowed_keys(Scenario, ["sectors", 0, "forces", "USSR", 0, "x"])
+    assert keys == sorted(ForcePart.model_fields)  # the model's own fields, found by walking
 
 
 def run_fails_in_one_line(path: Path, needle: str) -> None:

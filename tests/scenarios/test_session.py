@@ -261,3 +261,67 @@ def test_run_refuses_calibrated_rates_without_a_calibration() -> None:
     # samples that give both rates need no calibration
     given = {"attrition.german_rate": [0.003], "attrition.soviet_rate": [0.003]}
     assert run(prep, samples=given).losses["USSR"].shape[:2] == (1, 1)
+
+
+def test_a_user_12_june_scenario_without_capture_gets_its_posterior_rows(tmp_path: Path) -> None:
+    """A scenario of one's own dated 12 June with "calibrated" rates but no capture factor:
+    compare's posterior rows ran every drawn parameter, the capture factor among them, and
+    stopped on "--vary: operations.capture.factor.attacker is not a parameter"."""
+    text = forceratio.scenarios.export("strike-12june-strip")
+    assert 'date = "1941-06-12"' in text
+    toml = tmp_path / "mine.toml"
+    toml.write_text(
+        'name = "mine"\ndescription = "two inline sectors"\ndate = "1941-06-12"\n'
+        'attacker = "Germany"\nduration_days = 20\nlaw = "square"\n'
+        '[attrition]\ngerman_rate = "calibrated"\nsoviet_rate = "calibrated"\n'
+        '[[sectors]]\nname = "a"\n[[sectors.forces.USSR]]\n'
+        "inline = { personnel = 150000, guns_mortars = 3000, tanks = 500, aircraft = 300 }\n"
+        "[[sectors.forces.Germany]]\n"
+        "inline = { personnel = 180000, guns_mortars = 2500, tanks = 0, aircraft = 400 }\n",
+        encoding="utf-8",
+    )
+    row = compare([str(toml)], posterior=20)[0]
+    assert row["posterior_draws_used"] == 20
+    assert row["soviet_losses_posterior_q05"] <= row["soviet_losses_posterior_q95"]
+    assert 0.0 <= row["p_attacker_wins"] <= 1.0
+    lo, hi = row["p_attacker_wins_ci"]
+    assert lo <= row["p_attacker_wins"] <= hi
+
+
+def test_an_outcome_reads_in_a_notebook() -> None:
+    """Its repr was 34,000 characters (the whole prepared scenario); now one line, and
+    ``to_frame()`` is one labelled row per sample and run."""
+    from forceratio import scenarios
+
+    prep = scenarios.load("strike-12june-strip")
+    out = Session().run(prep, replications=3, seed=2)
+    assert repr(out) == "<Outcome strike-12june-strip: 1 sample(s) x 3 run(s); won: " + ", ".join(
+        f"{w} {c}" for w, c in sorted(
+            {str(w): int((out.winner == w).sum()) for w in set(out.winner.ravel())}.items(),
+            key=lambda kv: -kv[1],
+        )
+    ) + ">"  # fmt: skip
+    df = out.to_frame()
+    assert list(df["replication"]) == [0, 1, 2]
+    assert df["USSR_personnel_lost"].tolist() == out.losses["USSR"][0, :, 0].tolist()
+    assert df["Germany_tanks_lost"].tolist() == out.losses["Germany"][0, :, 2].tolist()
+    assert df["winner"].tolist() == out.winner[0].tolist()
+    row = compare(["strike-12june-strip"], replications=3, seed=2, posterior=0)[0]
+    assert df["USSR_personnel_lost"].median() == pytest.approx(row["soviet_losses_q50"], rel=1e-9)
+
+
+def test_compare_takes_sets_as_load_does() -> None:
+    """``compare(sets={path: value})`` or one text failed on "--set: expected
+    dotted.path=value, got 'm'" (it iterated the characters); ``load`` takes both."""
+    from forceratio import scenarios
+    from forceratio.scenarios.run import run
+
+    path, value = "modifiers.quality.Germany", 2.0
+    want = run(p := scenarios.load("strike-12june-strip", {path: str(value)}),
+               calibration=Session().rates(p)).losses["USSR"][0, 0, 0]  # fmt: skip
+    for sets in ({path: value}, f"{path}={value}", [f"{path}={value}"]):
+        row = compare(["strike-12june-strip"], sets=sets, posterior=0)[0]
+        assert row["soviet_losses"] == pytest.approx(float(want), rel=1e-12)
+    assert compare(["strike-12june-strip"], posterior=0)[0]["soviet_losses"] != pytest.approx(
+        float(want), rel=1e-3
+    )

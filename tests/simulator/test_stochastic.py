@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pytest
 
@@ -143,6 +145,38 @@ def test_gillespie_thinning_follows_a_changing_multiplier() -> None:
         losses = getattr(st, f"{side}_losses")
         se = losses.std(ddof=1) / np.sqrt(losses.size)
         assert abs(losses.mean() - getattr(det, f"{side}_losses")[0]) < 3 * se
+
+
+@pytest.mark.parametrize("method", ["gillespie", "tau_leap"])
+def test_thinning_under_a_steep_multiplier_is_an_exact_poisson_process(
+    method: Literal["gillespie", "tau_leap"],
+) -> None:
+    """Oracle: blue does not fire, so red (100 units, rate 0.05) keeps its strength and
+    blue's losses form a Poisson process of intensity 5 m(t); m falls from 10 to 0.01 over
+    the first day and stays there: losses by day 2 are Poisson with mean
+    5 (10.01 / 2 + 0.01) = 25.075 (closed form).  Before, a thinned candidate event was
+    taken as an arrival (+1 unit from nowhere): mean 24.53 here, -15 standard errors (both
+    methods: tau-leaping runs its last events one by one), and blue rose without
+    reinforcements."""
+    from forceratio import Multiplier
+
+    mult = Multiplier(np.array([0.0, 1.0]), np.array([[10.0, 0.01]]))
+    eng = Engagement(
+        get_law("square"),
+        make_side("red", 100.0, 0.05, n=1, k_enemy=1, multiplier=mult),
+        make_side("blue", 10000.0, 0.0, n=1, k_enemy=1),
+    )
+    reps = 20000
+    st = simulate_stochastic(
+        eng, replications=reps, seed=9, t_max=2.0, times=np.linspace(0.0, 2.0, 81), method=method
+    )
+    lost = st.blue_losses
+    mean = 5.0 * (10.01 / 2 + 0.01)
+    assert abs(lost.mean() - mean) < 4 * np.sqrt(mean / reps)  # 4 SE = 0.14
+    assert lost.var(ddof=1) / mean == pytest.approx(1.0, abs=0.06)  # Poisson: var = mean
+    traj = np.asarray(st.blue_trajectory)[:, :, 0]
+    assert not np.any(np.diff(traj, axis=1) > 0)  # no reinforcements: strength never rises
+    assert np.all(st.red_losses == 0)
 
 
 @pytest.mark.slow

@@ -92,11 +92,8 @@ def plot_command(
             kind, scenario, sets=sets, session=session, source=rows, x=x, y=y, outcome=outcome,
             replications=replications, seed=seed, indices=indices,
         )  # fmt: skip
-    import matplotlib.pyplot as plt
-
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=100)
-    plt.close(fig)
+    fig.savefig(buf, format=fmt, dpi=100)  # the figure's own canvas: no pyplot, no display
     write_atomic(out, buf.getvalue(), "--out")
     print(f"wrote {out} ({kind})")
 

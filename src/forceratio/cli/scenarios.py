@@ -99,6 +99,13 @@ def show(
         for side in ("USSR", "Germany")
         for sec, f in zip(prep.sectors, prep.forces[side], strict=True)
     ]
+    arrivals = [
+        {"sector": sec, "side": side, "from_day": a.start, "to_day": a.end,
+         **dict(zip(CATEGORIES, a.amount.value.tolist(), strict=True))}
+        for side in ("USSR", "Germany")
+        for sec, per in zip(prep.sectors, prep.arrivals[side], strict=True)
+        for a in per
+    ]  # fmt: skip
     params = [
         {
             "parameter": r["path"],
@@ -115,6 +122,7 @@ def show(
             {
                 "scenario": scn.model_dump(mode="json"),
                 "forces": forces,
+                "arrivals": arrivals,
                 "parameters": params,
                 "records": [
                     {"label": r.label, "side": r.side, "day": r.day, "value": float(f.value[0])}
@@ -141,6 +149,9 @@ def show(
     print_frame(
         pd.DataFrame(forces), fmt, title="Forces at the start (before the air strike)", digits=0
     )
+    if arrivals:
+        title = "Arriving (evenly from_day to to_day; central values)"
+        print_frame(pd.DataFrame(arrivals), fmt, title=title, digits=0)
     print_frame(
         pd.DataFrame(params),
         fmt,

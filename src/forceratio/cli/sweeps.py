@@ -432,8 +432,8 @@ def threshold_command(
     if fmt is Format.json:
         print_json({**record, "grid": [list(g) for g in res.grid]})
         return
-    print_frame(
-        pd.DataFrame([{k: (str(v) if isinstance(v, list) else v) for k, v in record.items()}]),
-        fmt,
-        digits=4,
-    )
+    from forceratio.plots.labels import short
+
+    shown = {k: (f"[{', '.join(short(x, 4) for x in v)}]" if isinstance(v, list) else v)
+             for k, v in record.items()}  # fmt: skip
+    print_frame(pd.DataFrame([shown]), fmt, digits=4)

@@ -1,5 +1,9 @@
-"""Figures as matplotlib ``Figure`` objects (headless, the Agg backend): data in, figure out.
-Saving and printing are the callers' business.
+"""Figures as matplotlib ``Figure`` objects: data in, figure out. Saving and printing are
+the callers' business.
+
+No pyplot: a figure is a bare :class:`~matplotlib.figure.Figure` with an Agg canvas of its
+own, so importing or drawing never switches the caller's backend (a notebook's inline one)
+and nothing is kept in pyplot's registry of open figures.
 
 Every figure carries a title with the scenario's name and date, axis labels with units
 and a legend.
@@ -7,21 +11,22 @@ and a legend.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib
 import matplotlib.ticker
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
 
 from forceratio.errors import InputError
-from forceratio.plots.labels import outcome_label, parameter_label
+from forceratio.plots.labels import outcome_label, parameter_label, short
 from forceratio.scenarios.model import CATEGORIES
 
 KINDS = ("trajectory", "ratios", "sweep", "tornado", "distribution")
@@ -37,6 +42,13 @@ COLOURS = {"USSR": "#b2182b", "Germany": "#4d4d4d"}
 _THOUSANDS = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 
+def _new(layout: Literal["constrained"] | None = "constrained") -> Figure:
+    """An empty figure of the standard size on its own Agg canvas (outside pyplot)."""
+    fig = Figure(figsize=SIZE, dpi=DPI, layout=layout)
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def _title(fig: Figure, what: str, scenario: str, date: str) -> None:
     fig.suptitle(f"{what}\n{scenario} ({date})", fontsize=12)
 
@@ -46,7 +58,8 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
     losses ``(side, day, loss, label)`` marked as the strength they imply (initial - loss)."""
     scn = out.prepared.scenario
     days = out.days
-    fig, axes = plt.subplots(2, 2, figsize=SIZE, dpi=DPI, sharex=True, layout="constrained")
+    fig = _new()
+    axes = fig.subplots(2, 2, sharex=True)
     for k, (cat, ax) in enumerate(zip(CATEGORIES, axes.ravel(), strict=True)):
         for side in ("USSR", "Germany"):
             y = out.trajectory[side][0, 0, :, k]
@@ -88,7 +101,8 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
     either side, and every label sits inside the frame."""
     from forceratio.data.ratios import format_ratio
 
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
+    fig = _new()
+    ax = fig.subplots()
     su, de = forces["USSR"], forces["Germany"]
     ok = (su > 0) & (de > 0)
     logs = np.where(ok, np.log2(np.where(ok, su, 1.0) / np.where(ok, de, 1.0)), np.nan)
@@ -106,16 +120,14 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
     ax.axvline(0.0, color="black", lw=1.2, label="parity (1:1)")
     for i, (v, s, g) in enumerate(zip(logs, su, de, strict=True)):
         text = format_ratio(float(s), float(g)).replace(" ", "")
-        if not np.isfinite(v):
-            ax.text(0.05, i, " no figure", va="center", fontsize=10)
+        if not np.isfinite(v):  # no bar: a side without a figure, or with none at all (0)
+            ax.text(0.05, i, _no_ratio(float(s), float(g), names[i]), va="center", fontsize=10)
             continue
         ha, gap = ("left", 0.08) if v >= 0 else ("right", -0.08)
         ax.text(v + gap, i, text, va="center", ha=ha, fontsize=10, fontweight="bold")
     ax.set_xlabel("Soviet : German strength (log scale, bars start at parity 1:1)")
     ax.set_ylabel("category")
     ax.invert_yaxis()
-    from matplotlib.patches import Patch
-
     fig.legend(
         handles=[
             Patch(color=COLOURS["USSR"], label="Soviet superiority"),
@@ -131,15 +143,60 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
     return fig
 
 
+def _no_ratio(soviet: float, german: float, what: str) -> str:
+    """The label of a category with no ratio to draw: a missing figure (NaN) is 'no figure';
+    an explicit 0 is a figure, written out ('5,300 : 0, no German tanks')."""
+    if np.isnan(soviet) or np.isnan(german):
+        side = " and ".join(n for n, v in (("Soviet", soviet), ("German", german)) if np.isnan(v))
+        return f" no {side} figure"
+    if soviet == german == 0:
+        return f" 0 : 0, no {what} on either side"
+    side = "Soviet" if soviet == 0 else "German"
+    return f" {soviet:,.0f} : {german:,.0f}, no {side} {what}"
+
+
 def _numeric(col: pd.Series, bool_ok: bool) -> bool:
     is_bool = pd.api.types.is_bool_dtype(col)
     return bool(pd.api.types.is_numeric_dtype(col) and (bool_ok or not is_bool))
 
 
+EMPTY = "#bdbdbd"  # a bin no run fell in: grey, never a colour of the scale
+WINNER = "attacker_wins"  # the sweep's winner column (the outcome rule, as every command)
+
+
+PER_BIN = 3  # scattered samples (Sobol, LHS): about this many per bin, so few bins are empty
+
+
+def _binned(df: pd.DataFrame, col: str, bins: int, points: int) -> tuple[pd.Series, np.ndarray]:
+    """The column cut into equal bins, and the bins' edges: one bin per value of a grid
+    axis (up to ``bins``); for scattered ``points`` (distinct x, y pairs) as many as keep
+    about :data:`PER_BIN` of them in each of the square's bins."""
+    values = df[col].nunique()
+    if values > bins:  # not a grid axis
+        bins = min(bins, max(2, int(np.sqrt(points / PER_BIN))))
+    cut, edges = pd.cut(df[col], bins=min(bins, values), retbins=True)
+    return cut, np.asarray(edges, dtype=float)
+
+
+def _colours(z: np.ndarray, outcome: str) -> tuple[Any, Any]:
+    """Colour map and norm: a signed outcome on a diverging scale with white at 0 (symmetric
+    limits), the share of attacker wins with white at one half, anything else sequential."""
+    finite = z[np.isfinite(z)]
+    if outcome == WINNER:
+        return matplotlib.colormaps["RdBu_r"], TwoSlopeNorm(0.5, 0.0, 1.0)
+    if finite.size and finite.min() < 0:
+        top = float(np.abs(finite).max())
+        return matplotlib.colormaps["RdBu_r"], TwoSlopeNorm(0.0, -top, top)
+    return matplotlib.colormaps["viridis"], None
+
+
 def sweep_heatmap(
     df: pd.DataFrame, x: str, y: str, outcome: str, scenario: str, date: str, bins: int = 20
 ) -> Figure:
-    """Mean of ``outcome`` over a grid of two swept parameters."""
+    """Mean of ``outcome`` over a grid of two swept parameters, with the line where the
+    winner flips: where the attacker wins half the runs of a bin, by the sweep's winner
+    column (the outcome rule: break, captured share, depth, else the attrition margin), so
+    the line names the same winner as every command. Bins no run fell in are grey."""
     for opt, col in (("--x", x), ("--y", y), ("--outcome", outcome)):
         if col not in df.columns:
             raise InputError("--from", f"the sweep has no column {col!r}")
@@ -147,27 +204,67 @@ def sweep_heatmap(
         if not _numeric(df[col], bool_ok=not axis):
             fit = [c for c in df.columns if ("." in c) == axis and _numeric(df[c], not axis)]
             raise InputError(opt, f"{col!r} is not numeric; choose one of {', '.join(fit)}")
-    xb = pd.cut(df[x], bins=min(bins, df[x].nunique()))
-    yb = pd.cut(df[y], bins=min(bins, df[y].nunique()))
-    grid = df.groupby([yb, xb], observed=False)[outcome].mean().unstack()
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
-    xs = [float(getattr(iv, "mid", np.nan)) for iv in grid.columns]
-    ys = [float(getattr(iv, "mid", np.nan)) for iv in grid.index]
-    z = grid.to_numpy(dtype=float)
-    mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap="RdBu_r")
+    points = len(df[[x, y]].drop_duplicates())
+    (xb, xe), (yb, ye) = _binned(df, x, bins, points), _binned(df, y, bins, points)
+
+    def per_bin(col: str) -> np.ndarray:
+        grid = df.groupby([yb, xb], observed=False)[col].mean().unstack()
+        return np.asarray(grid.to_numpy(dtype=float))  # rows: y bins, columns: x bins
+
+    z = per_bin(outcome)
+    cmap, norm = _colours(z, outcome)
+    fig = _new()
+    ax = fig.subplots()
+    mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(z), shading="flat",
+                         cmap=cmap.with_extremes(bad=EMPTY), norm=norm)  # fmt: skip
     cbar = fig.colorbar(mesh, ax=ax)
-    cbar.set_label(f"mean {outcome_label(outcome)}")
-    finite = z[np.isfinite(z)]
-    if outcome == "attacker_margin" and finite.size and finite.min() < 0 < finite.max():
-        ax.contour(xs, ys, z, levels=[0.0], colors="black")
-        ax.plot([], [], color="black", label="margin 0: the winner flips")
-    else:
-        ax.plot([], [], ls="none", label=f"from {finite.min():.3g} to {finite.max():.3g}")
-    ax.legend(loc="upper right")
-    ax.set_xlabel(str(parameter_label(x)))
-    ax.set_ylabel(str(parameter_label(y)))
+    what = f"mean {outcome_label(outcome)}"
+    if outcome == WINNER:
+        what = "share of runs the attacker wins (outcome rule)"
+    elif outcome == "attacker_margin":
+        what = "mean attrition margin (share kept, attacker minus defender): not the winner"
+    cbar.set_label(textwrap.fill(what, 45))
+    handles = _flip_line(ax, df, per_bin, xe, ye, outcome)
+    if np.isnan(z).any():
+        handles.append(
+            Patch(facecolor=EMPTY, edgecolor="black", lw=0.5, label="no run in this bin")
+        )
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8)
+    ax.set_xlabel(textwrap.fill(str(parameter_label(x)), 70))
+    ax.set_ylabel(textwrap.fill(str(parameter_label(y)), 45))
     _title(fig, f"Sweep: {outcome_label(outcome)}", scenario, date)
     return fig
+
+
+def _flip_line(
+    ax: Any, df: pd.DataFrame, per_bin: Any, xe: np.ndarray, ye: np.ndarray, outcome: str
+) -> list[Any]:
+    """Draw the winner's flip (share of attacker wins = 1/2) and return the legend handles;
+    a sweep without the winner column gets no line, and says so."""
+    if WINNER not in df.columns:
+        return [Line2D([], [], ls="none", label="no winner column: no flip line")]
+    wins = per_bin(WINNER)
+    xs, ys = (xe[:-1] + xe[1:]) / 2, (ye[:-1] + ye[1:]) / 2
+    seen = wins[np.isfinite(wins)]
+    handles: list[Any] = []
+    if seen.size and seen.min() < 0.5 < seen.max() and min(wins.shape) >= 2:
+        ax.contour(xs, ys, np.ma.masked_invalid(wins), levels=[0.5], colors="black")
+        handles.append(Line2D([], [], color="black",
+                              label="the winner flips (attacker wins half the runs)"))  # fmt: skip
+    elif seen.size:
+        side = "the attacker" if seen.min() >= 0.5 else "the defender"
+        handles.append(Line2D([], [], ls="none", label=f"no flip: {side} wins in every bin"))
+    if outcome == "attacker_margin":  # where the margin's sign and the winner disagree
+        margin = per_bin("attacker_margin")
+        odd = np.isfinite(wins) & np.isfinite(margin) & ((wins >= 0.5) != (margin > 0))
+        hatch: dict[str, Any] = {"fill": False, "hatch": "//", "lw": 0, "color": "black"}
+        for i, j in zip(*np.nonzero(odd), strict=True):
+            ax.add_patch(
+                Rectangle((xe[j], ye[i]), xe[j + 1] - xe[j], ye[i + 1] - ye[i], **hatch, alpha=0.5)
+            )
+        if odd.any():
+            handles.append(Patch(label="winner and margin's sign differ", **hatch, alpha=0.5))
+    return handles
 
 
 def tornado(rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: str) -> Figure:
@@ -178,7 +275,8 @@ def tornado(rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: s
     s1 = np.array([r["S1"] for r in rows])
     st_err = np.abs(np.array([r["ST_ci"] for r in rows]).T - st)
     s1_err = np.abs(np.array([r["S1_ci"] for r in rows]).T - s1)
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
+    fig = _new()
+    ax = fig.subplots()
     pos = np.arange(len(rows))
     ax.barh(pos + 0.2, st, height=0.4, xerr=st_err, color="#2166ac", label="total order (ST)")
     ax.barh(pos - 0.2, s1, height=0.4, xerr=s1_err, color="#92c5de", label="first order (S1)")
@@ -203,7 +301,8 @@ def prior_posterior(
     names = list(draws)
     cols = min(3, len(names)) or 1
     rows = (len(names) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=SIZE, dpi=DPI, layout="constrained", squeeze=False)
+    fig = _new()
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax, name in zip(axes.ravel(), names, strict=False):
         x = np.asarray(draws[name], dtype=float)
         prior = priors[name]
@@ -236,7 +335,8 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
     the same scenario's deterministic :class:`Outcome`)."""
     scn = out.prepared.scenario
     pk = CATEGORIES.index("personnel")
-    fig, axes = plt.subplots(1, 3, figsize=SIZE, dpi=DPI, layout="constrained")
+    fig = _new()
+    axes = fig.subplots(1, 3)
     for ax, side in zip(axes[:2], ("USSR", "Germany"), strict=True):
         v = out.losses[side][0, :, pk]
         ax.hist(v, bins=30, color=COLOURS[side], alpha=0.8, label=f"{v.size} stochastic runs")
@@ -246,7 +346,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
             ax.axvline(d0, color="#1b7837", lw=2, label=f"deterministic: {d0:,.0f}")
         ax.margins(x=0.08)
         ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)  # room for the legend above the bars
-        ax.set_xlabel(f"{side} men lost, days 0-{scn.duration_days:g}")
+        ax.set_xlabel(f"{side} men lost, days 0-{short(scn.duration_days)}")
         ax.set_ylabel("runs")
         ax.xaxis.set_major_formatter(_THOUSANDS)
         ax.tick_params(axis="x", labelrotation=30)
@@ -266,11 +366,11 @@ def _durations(ax: Any, out: Any, deterministic: Any | None, limit: float) -> No
     if (~at_limit).any():
         ax.hist(d[~at_limit], bins=edges, color="#5e3c99", label="ended earlier: a side broke")
     ax.bar(limit, int(at_limit.sum()), width=1.0, align="edge", color="#b2abd2",
-           label=f"reached the {limit:g}-day limit: {int(at_limit.sum())}")  # fmt: skip
+           label=f"reached the {short(limit)}-day limit: {int(at_limit.sum())}")  # fmt: skip
     if deterministic is not None:
         d0 = float(deterministic.duration[0, 0])
         ax.axvline(d0 + (0.5 if d0 >= limit else 0.0), color="#1b7837", lw=2,
-                   label=f"deterministic: {d0:g} days")  # fmt: skip
+                   label=f"deterministic: {short(d0)} days")  # fmt: skip
     ax.set_xlim(0.0, limit + 1.5)
     ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)
     ax.set_xlabel("days the run lasted")
@@ -282,7 +382,8 @@ def fit(rows: Sequence[dict[str, Any]], law: str, source: str) -> Figure:
     """A fitted law against a battle's daily strengths (top) and the residuals (bottom).
 
     ``rows``: ``FitResult.residuals`` (day, side, observed, fitted, residual; men)."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=SIZE, sharex=True, height_ratios=[2, 1])
+    fig = _new(layout=None)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1])
     for side, colour in (("red", "#b2182b"), ("blue", "#2166ac")):
         mine = [r for r in rows if r["side"] == side]
         day = [r["day"] for r in mine]
@@ -308,9 +409,8 @@ def fit(rows: Sequence[dict[str, Any]], law: str, source: str) -> Figure:
 
 
 def save(fig: Figure, path: str | Any) -> None:
-    """Write PNG or SVG (by the suffix) and close the figure."""
+    """Write PNG or SVG (by the suffix)."""
     fig.savefig(path, dpi=DPI)
-    plt.close(fig)
 
 
 def to_png_bytes(fig: Figure) -> bytes:
@@ -318,5 +418,4 @@ def to_png_bytes(fig: Figure) -> bytes:
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI)
-    plt.close(fig)
     return buf.getvalue()

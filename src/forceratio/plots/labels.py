@@ -21,7 +21,7 @@ class Label:
     unit: str = ""
 
     def __str__(self) -> str:
-        if not self.unit or self.unit in self.text:  # 'German quality (× calibrated)'
+        if not self.unit or self.unit in self.text:  # 'German quality (× its kill rate)'
             return self.text
         return f"{self.text} ({self.unit})"
 
@@ -40,6 +40,21 @@ def percent(x: float, signed: bool = True) -> str:
     if x is None or not math.isfinite(x):
         return "—"
     return f"{x:+.0%}" if signed else f"{x:.0%}"
+
+
+def short(x: float, digits: int = 3) -> str:
+    """A number for display at ``digits`` significant digits, without float noise or an
+    exponent: ``23.4137`` -> ``23.4``, ``7.454999999999999`` -> ``7.45``, ``30.0`` -> ``30``,
+    ``0.0044`` -> ``0.0044``, ``1234567.8`` -> ``1,234,568`` (whole digits are never cut)."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    if x == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    text = f"{x:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def whole(x: float) -> str:
@@ -66,7 +81,7 @@ def cell(key: str, v: Any) -> str:
     if key in ("attacker_win_probability", "p_attacker_wins") or key.endswith("_share"):
         return percent(float(v), signed=False)
     if key == "duration_days":
-        return f"{float(v):g}"
+        return short(float(v))
     if isinstance(v, float):
         return whole(v)
     return str(v)
@@ -147,7 +162,7 @@ def _days_text(days: Any) -> str:
     if not vals:
         return "?"
     lo, hi = vals[0], vals[-1]
-    return f"{hi:g}" if lo == hi else f"{lo:g}-{hi:g}"
+    return short(hi) if lo == hi else f"{short(lo)}-{short(hi)}"
 
 
 def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
@@ -155,7 +170,9 @@ def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     A window shared by every scenario goes in the label ("days 0-30", "to day 15-18");
     windows that differ get a row of their own ("record's day", "days run")."""
     ends = {float(r["duration_days"]) for r in rows if r.get("duration_days") is not None}
-    windows = {"window": f"days 0-{ends.pop():g}" if len(ends) == 1 else "to the end of the run"}
+    windows = {
+        "window": f"days 0-{short(ends.pop())}" if len(ends) == 1 else "to the end of the run"
+    }
     per_row: dict[str, list[str]] = {}
     for side in ("soviet", "german"):
         days = [_days_text(r.get(f"historical_{side}_days", [])) for r in rows]

@@ -147,7 +147,7 @@ def _check_sets_apply(session: Session, names: list[str], sets: Sequence[str]) -
 def compare(
     names: Sequence[str] | None = None,
     *,
-    sets: Sequence[str] | None = None,
+    sets: Sequence[str] | Mapping[str, object] | None = None,
     tables: Mapping[str, str] | None = None,
     uncalibrated: bool = False,
     replications: int | None = None,
@@ -160,9 +160,14 @@ def compare(
     its tables and calibration with the caller (``tables`` and ``uncalibrated`` then come
     from it).  The 12 June rows (:data:`STRIKE_DATES`) also carry the outcome over
     ``posterior`` draws of the whole-record posterior (:func:`posterior_fields`; None:
-    :data:`POSTERIOR_DRAWS`; 0 or an uncalibrated session: none)."""
+    :data:`POSTERIOR_DRAWS`; 0 or an uncalibrated session: none).  ``sets`` are
+    ``"dotted.path=value"`` texts, one text, or a mapping path -> value (as ``load``)."""
     _check_counts(posterior=posterior, replications=replications, seed=seed,
                   posterior_seed=posterior_seed)  # fmt: skip
+    if isinstance(sets, str):
+        sets = [sets]
+    elif isinstance(sets, Mapping):
+        sets = [f"{k}={v}" for k, v in sets.items()]
     session = session or Session(tables, uncalibrated)
     if posterior is None:
         posterior = POSTERIOR_DRAWS

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from forceratio.errors import InputError
+from forceratio.scenarios.keys import unknown_key_message
 
 SIDES: tuple[str, ...] = ("USSR", "Germany")
 CATEGORIES = ("personnel", "guns_mortars", "tanks", "aircraft")
@@ -494,7 +495,6 @@ def validate_scenario(raw: dict[str, Any], where: str) -> Scenario:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-after"))
         loc = ".".join(p for p in loc.split(".") if p not in ("literal[", "")) or "scenario"
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        raise InputError(f"{where}: {loc}", msg) from None
+        extra = err["type"] == "extra_forbidden"
+        msg = unknown_key_message(Scenario, err["loc"]) if extra else err["msg"]
+        raise InputError(f"{where}: {loc}", str(msg).removeprefix("Value error, ")) from None

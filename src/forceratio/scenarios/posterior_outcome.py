@@ -13,6 +13,7 @@ from forceratio.calibration import CalibrationResult, posterior_batch, probabili
 from forceratio.scenarios.build import Prepared
 from forceratio.scenarios.calibrate import check_draws
 from forceratio.scenarios.model import CATEGORIES, SIDES
+from forceratio.scenarios.registry import sweepable
 from forceratio.scenarios.run import run
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -27,7 +28,8 @@ def posterior_outcome(
     (``soviet_losses_posterior_q05``...)."""
     check_draws(prep)
     batch = posterior_batch(result, draws, seed=seed)
-    samples = {name: batch[name].to_numpy() for name in result.model_names}
+    own = sweepable(prep)  # a drawn parameter the scenario lacks (no capture) has no effect
+    samples = {name: batch[name].to_numpy() for name in result.model_names if name in own}
     out = run(prep, samples=samples, operational=True)
     ops = out.operations
     assert ops is not None

@@ -292,11 +292,11 @@ def _registry() -> tuple[Parameter, ...]:
         out.append(
             Parameter(
                 f"modifiers.quality.{side}",
-                f"{SIDE_ADJECTIVE[side]} quality (× calibrated)",
+                f"{SIDE_ADJECTIVE[side]} quality (× its kill rate)",
                 "×",
                 FACTOR,
                 1.0,
-                assumption="1 = as calibrated on the 1941 record",
+                assumption="1 = the kill rate as run (calibrated on the 1941 record, or given)",
             )
         )
         out.append(
@@ -369,7 +369,7 @@ def lookup(path: str, field: str = "--vary") -> Parameter:
 
 
 def label(path: str) -> str:
-    """The human label of a parameter path, e.g. ``German quality (× calibrated)``."""
+    """The human label of a parameter path, e.g. ``German quality (× its kill rate)``."""
     return lookup(path, "parameter").label
 
 

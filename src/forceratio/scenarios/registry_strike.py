@@ -64,8 +64,8 @@ def strike_parameters() -> list[Parameter]:
     out += [
         Parameter(
             f"operations.capture.factor.{role}",
-            f"The {role}'s capture rate (× the one capture process)",
-            "× (the calibrated capture rate)",
+            f"The {role}'s capture rate",
+            "× the capture process's rate",
             POSITIVE,
             1.0,
             applies=lambda scn: scn.operations.capture.process == "one",

@@ -8,10 +8,13 @@ import functools
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Built, Prepared, arrived_until, build, free_parameters
@@ -27,7 +30,7 @@ FloatArray = NDArray[np.float64]
 RED, BLUE = "USSR", "Germany"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Outcome:
     """Arrays over (N samples, R replications[, ...]); R = 1 when deterministic.
 
@@ -85,6 +88,32 @@ class Outcome:
     @property
     def attacker_wins(self) -> NDArray[np.bool_]:
         return np.asarray(self.winner == self.prepared.scenario.attacker)
+
+    def __repr__(self) -> str:
+        n, r = self.duration.shape
+        wins = Counter(str(w) for w in self.winner.ravel())
+        won = ", ".join(f"{w} {c}" for w, c in wins.most_common())
+        return f"<Outcome {self.prepared.scenario.name}: {n} sample(s) x {r} run(s); won: {won}>"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per sample and run: ``sample``, ``replication``, the losses of each side
+        in each category (``USSR_personnel_lost``...; men, guns, tanks, aircraft), the
+        ``winner``, ``decided_by``, ``end_reason`` and ``duration_days``."""
+        import pandas as pd
+
+        n, r = self.duration.shape
+        cols: dict[str, Any] = {
+            "sample": np.repeat(np.arange(n), r),
+            "replication": np.tile(np.arange(r), n),
+        }
+        for side in SIDES:
+            for k, cat in enumerate(CATEGORIES):
+                cols[f"{side}_{cat}_lost"] = self.losses[side][..., k].ravel()
+        cols["winner"] = self.winner.ravel()
+        cols["decided_by"] = self.decided_by.ravel()
+        cols["end_reason"] = self.end_reason.ravel()
+        cols["duration_days"] = self.duration.ravel()
+        return pd.DataFrame(cols)
 
 
 def check_counts(**counts: object) -> None:

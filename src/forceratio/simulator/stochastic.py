@@ -129,12 +129,13 @@ def event(
             if u < r:
                 y[i] -= 1.0
                 return t
+            if u < bound[i]:
+                break  # a thinned candidate (rate r below its bound): no event
             u -= bound[i]
             if u < par[o_inflow + i]:
                 y[i] += 1.0
                 return t
             u -= par[o_inflow + i]
-        # a thinned candidate: no event, draw the next one
 
 
 def run_chunk(

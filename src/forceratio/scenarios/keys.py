@@ -1,0 +1,51 @@
+"""The keys a scenario file may hold at a place, for the message of an unknown key."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+
+def _models(tp: Any) -> list[type[BaseModel]]:
+    """The pydantic models inside an annotation (``list[X]``, ``dict[str, X]``, ``X | None``)."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [tp]
+    origin = typing.get_origin(tp)
+    if origin is None and not isinstance(tp, types.UnionType):
+        return []
+    return [m for a in typing.get_args(tp) for m in _models(a)]
+
+
+def allowed_keys(root: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
+    """The keys the model reached along ``loc`` (the unknown key last) accepts; [] when the
+    path leads to no model."""
+    model: type[BaseModel] | None = root
+    for part in loc[:-1]:
+        if model is None:
+            return []
+        field = model.model_fields.get(str(part))
+        if field is None:
+            continue  # a list index, a side or another mapping key: the same model
+        found = _models(field.annotation)
+        model = found[0] if found else None
+    return sorted(model.model_fields) if model is not None else []
+
+
+def unknown_key_message(root: type[BaseModel], loc: Sequence[int | str]) -> str:
+    """``unknown key; did you mean 'x'? allowed: a, b, c`` for the last key of ``loc``."""
+    from forceratio.scenarios.model import CATEGORIES
+
+    keys = allowed_keys(root, loc)
+    if not keys:
+        return "unknown key"
+    near = difflib.get_close_matches(str(loc[-1]), keys, n=1)
+    hint = f"did you mean {near[0]!r}? " if near else ""
+    if "inline" in keys and str(loc[-1]) in CATEGORIES:
+        numbers = ", ".join(f"{c} = ..." for c in CATEGORIES)
+        hint = f"numbers go in inline = {{ {numbers} }}; "
+    return f"unknown key; {hint}allowed here: {', '.join(keys)}"

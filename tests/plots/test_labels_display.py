@@ -1,0 +1,69 @@
+"""review14 item 8, the label parts: an explicit 0 is a figure (only a missing value is
+"no figure"), and numbers are rounded for display ("days 0-23.4", not "days 0-23.4137")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forceratio.plots import figures
+from forceratio.plots.labels import comparison_rows, short
+from tests.plots.test_figures_read import _texts_inside
+
+
+def test_zero_tanks_is_a_figure_and_a_missing_value_is_not() -> None:
+    forces = {  # men, guns & mortars, tanks, aircraft
+        "USSR": np.array([1.0e6, 1.1e4, 5.3e3, 3.0e3]),
+        "Germany": np.array([1.5e6, 1.0e4, 0.0, np.nan]),
+    }
+    fig = figures.ratios(forces, "a-scenario", "1941-06-12")
+    fig.canvas.draw()
+    texts = [t.get_text().strip() for t in fig.axes[0].texts]
+    assert "5,300 : 0, no German tanks" in texts
+    assert "no German figure" in texts  # the aircraft: NaN, no figure given
+    assert sum("no figure" in t or "no German figure" in t for t in texts) == 1
+    assert not _texts_inside(fig)
+
+
+def test_no_tanks_on_either_side() -> None:
+    forces = {
+        "USSR": np.array([1.0e6, 1.1e4, 0.0, 3.0e3]),
+        "Germany": np.array([1.5e6, 1.0e4, 0.0, 1.0e3]),
+    }
+    texts = [t.get_text().strip() for t in figures.ratios(forces, "s", "d").axes[0].texts]
+    assert "0 : 0, no tanks on either side" in texts
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (23.4137, "23.4"),
+        (7.454999999999999, "7.45"),
+        (7.999999999999999, "8"),
+        (30.0, "30"),
+        (1.5063, "1.51"),
+        (0.0044, "0.0044"),
+        (1234567.8, "1,234,568"),
+        (-0.25, "-0.25"),
+        (0.0, "0"),
+        (float("nan"), "—"),
+    ],
+)
+def test_short_rounds_for_display(value: float, text: str) -> None:
+    assert short(value) == text
+
+
+def test_comparison_windows_and_days_are_rounded() -> None:
+    """A run that ends at a break mid-day (compare ... --set breakpoints.Germany=0.9 gave
+    'days 0-1.5063')."""
+    row = {
+        "duration_days": 23.4137,
+        "soviet_losses": 917.0,
+        "historical_soviet_losses": 1000.0,
+        "historical_soviet_days": [12.5, 23.4137],
+    }
+    rows = dict(comparison_rows([row]))
+    assert "Soviet men lost, days 0-23.4 (model)" in rows
+    assert rows["days run"] == ["23.4"]
+    assert "Soviet men lost to day 12.5-23.4 (history)" in rows
+    assert not any("23.4137" in label for label in rows)
