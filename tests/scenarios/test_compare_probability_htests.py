@@ -144,15 +144,11 @@ def test_far_ends_of_german_quality_decide_the_strike(
         assert p <= 0.05, row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: compare() adds the whole-record posterior outcome to every row dated "
-    "1941-06-12, also to a user's scenario without the posterior's parameters, and fails "
-    "with '--vary: operations.capture.factor.attacker is not a parameter of duel'",
-)
 def test_a_user_scenario_dated_12_june_compares(tmp_path: Path) -> None:
     """A scenario file of the user's own, dated 12 June (the date of the built-in strike),
-    with its rates given: compare must give its row, as for any other date."""
+    with its rates given: compare must give its row, as for any other date (it failed with
+    '--vary: operations.capture.factor.attacker is not a parameter of duel' until main's
+    posterior_outcome drew only the scenario's own parameters)."""
     path = duel_file(tmp_path, attacker="USSR", days=365.0, german_rate=0.15,
                      soviet_rate=0.05, ussr=10.0, germany=8.0)  # fmt: skip
     text = Path(path).read_text(encoding="utf-8").replace("1941-07-01", "1941-06-12")
