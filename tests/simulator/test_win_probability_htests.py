@@ -15,7 +15,7 @@ enough to solve exactly here, independently of the engine:
 Each probability is checked within a two-sided band of 4 binomial standard errors over the
 replications (a false alarm about once in 16,000 per check).  With 20,000 replications and
 p near 0.11 the band is +-0.0089: a bias of 0.015 or more fails with probability about
-0.99, a 5-point bias by 22 standard errors, and swapped red/blue (0.89 for 0.11) by 180.
+0.99, a 5-point bias by 22 standard errors, and swapped red/blue (0.89 for 0.11) by 350.
 """
 
 from __future__ import annotations
