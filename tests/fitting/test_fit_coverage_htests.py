@@ -13,6 +13,11 @@ width above the truth's.  Here:
   log-estimates over the battles, in [0.8, 1.25] (about 38 degrees of freedom: the t and
   chi factors are within 3% of 1).  Intervals 1.5x too wide or 1.3x too narrow fail.
 
+Also measured, not tested (the fit claims nothing about them): t3 measurement noise of the
+same sd, 194 hits, ratios 0.86, 1.11; measurement sd growing from 0.5% to 6% over the
+battle (the noise model takes it constant), 182 hits, ratios 0.62, 0.58 (inside the band,
+but the width check fails: the intervals are narrower than the estimates' spread).
+
 Measured (these seeds): 188 hits, width ratios 0.97 (red), 0.92 (blue).  Profile intervals
 1.5x wider (``estimate.py``, ``delta = 2.25 * s2 * ...``): 197 hits, inside the band, but
 ratios 1.45, 1.39: the width check is what catches them.  Not tested, measured only: with
@@ -37,12 +42,20 @@ BATTLES = 100
 BAND = (179, 198)  # central 99.8% of Binom(200, 0.95)
 
 
-def coverage_and_width(noise: float) -> tuple[int, list[float]]:
+def coverage_and_width(noise: float, missing: float = 0.0) -> tuple[int, list[float]]:
+    """Hits of the truth among the 200 intervals, and per rate the median half-width of
+    the log-interval over 1.96 sd(log estimate); ``missing``: the share of days (not the
+    first or last) dropped from each series."""
     hits = 0
     est: list[list[float]] = []
     half: list[list[float]] = []
     for seed in range(BATTLES):
-        f = fit(series(*TRUTH, seed=900 + seed, noise=noise), "square")
+        df = series(*TRUTH, seed=900 + seed, noise=noise)
+        if missing:
+            rng = np.random.default_rng(seed)
+            keep = np.r_[True, rng.random(len(df) - 2) > missing, True]
+            df = df[keep].reset_index(drop=True)
+        f = fit(df, "square")
         assert isinstance(f, FitResult)
         e, h = [], []
         for (lo, hi), value, truth in zip(
@@ -59,6 +72,10 @@ def coverage_and_width(noise: float) -> tuple[int, list[float]]:
 
 @pytest.mark.slow
 def test_fit_intervals_cover_at_their_rate_under_measurement_noise() -> None:
+    """Measured: 188 hits, ratios 0.97, 0.92.  With 40% of the days missing
+    (``coverage_and_width(0.02, 0.4)``: the ``day`` column then has gaps, which the reader
+    accepts) 189 hits, ratios 0.99, 1.02: passes too, left out of the default run for its
+    time (about 55 s more)."""
     hits, ratio = coverage_and_width(0.02)
     assert BAND[0] <= hits <= BAND[1], (hits, ratio)
     for r in ratio:
