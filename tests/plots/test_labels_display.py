@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from forceratio.plots import figures
-from forceratio.plots.labels import comparison_rows, short
+from forceratio.plots.labels import cell, comparison_rows, short
 from tests.plots.test_figures_read import _texts_inside
 
 
@@ -67,3 +67,30 @@ def test_comparison_windows_and_days_are_rounded() -> None:
     assert rows["days run"] == ["23.4"]
     assert "Soviet men lost to day 12.5-23.4 (history)" in rows
     assert not any("23.4137" in label for label in rows)
+
+
+def test_the_comparison_names_its_records_and_their_bounds() -> None:
+    """The table showed Vyazma's +59% over a lower bound as an error, named no source and
+    dropped the note of a row left deterministic (review14); JSON had them all."""
+    from forceratio.scenarios.compare import compare
+
+    got = compare(["vyazma-1941", "barbarossa-22june"], posterior=0)
+    rows = dict(comparison_rows(got))
+    vyazma, june = rows["model v history, Soviet men"]
+    assert got[0]["historical_soviet_lower_bound"] is True
+    assert got[0]["error_soviet_losses"] > 0  # the model is over the undercount: met
+    assert vyazma.endswith("(over a lower bound: met)")
+    assert got[1]["error_soviet_losses"] < 0
+    assert june.endswith("(under a lower bound)")  # its Lvov-Chernovtsy part lacks sanitary
+    assert rows["model v history, German men"][1] == cell(
+        "error_german_losses", got[1]["error_german_losses"]
+    )
+    sources = rows["  the Soviet record (source)"]
+    assert "Krivosheev" in sources[1]
+    assert "Budnitsky" in rows["  the German record (source)"][1]
+    note = "not run: dated mobile counts run deterministically"
+    fake = [
+        dict(got[0], replications_note=note, attacker_win_probability=None),
+        dict(got[1], attacker_win_probability=1.0),
+    ]
+    assert dict(comparison_rows(fake))["  stochastic runs"] == [fake[0]["replications_note"], "run"]

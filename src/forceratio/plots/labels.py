@@ -187,11 +187,29 @@ def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
         if not any(key in r for r in rows):
             continue
         text = label.format(**windows).replace("to day the record's day", "to the record's day")
-        out.append((text, [cell(key, r.get(key)) for r in rows]))
+        out.append((text, [_error_cell(key, r) for r in rows]))
         if key in per_row:
             side = key.split("_")[1].capitalize()
             out.append((f"{side} record's day (days from the start)", per_row[key]))
+        if key.startswith("historical_"):
+            side = key.split("_")[1]
+            notes = [str(r.get(f"historical_{side}_note") or "—") for r in rows]
+            out.append((f"  the {side.capitalize()} record (source)", notes))
+        if key == "attacker_win_probability" and any("replications_note" in r for r in rows):
+            notes = [str(r.get("replications_note", "")) or "run" for r in rows]
+            out.append(("  stochastic runs", notes))
     return out
+
+
+def _error_cell(key: str, row: dict[str, Any]) -> str:
+    """:func:`cell`, and for the model's error against a lower bound whether it is met (a
+    model value over an undercount is no error: calibrate counts it as met)."""
+    text = cell(key, row.get(key))
+    side = key.removeprefix("error_").removesuffix("_losses")
+    if key.startswith("error_") and row.get(f"historical_{side}_lower_bound"):
+        met = float(row[key]) >= 0
+        text += " (over a lower bound: met)" if met else " (under a lower bound)"
+    return text
 
 
 #: Sweep outcomes (columns of a sweep's result) in words.

@@ -98,7 +98,8 @@ def scenario_row(
         row[f"error_{key}_losses"] = model / hist - 1.0
         row[f"historical_{key}_note"] = "; ".join(prep.records[j][0].label for j in js)
         row[f"historical_{key}_days"] = sorted({float(prep.records[j][0].day) for j in js})
-        if any(prep.records[j][0].lower_bound for j in js):
+        row[f"historical_{key}_lower_bound"] = any(prep.records[j][0].lower_bound for j in js)
+        if row[f"historical_{key}_lower_bound"]:  # a sum with an undercount is one
             row[f"historical_{key}_note"] += " (includes a lower bound)"
     if stochastic is not None:
         wins = stochastic.attacker_wins[0]
