@@ -65,16 +65,11 @@ def coverage_and_width(undercount: float, seed: int) -> dict[str, tuple[int, flo
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: calibrate() counts a lower-bound record whose residual is clipped to 0 as a "
-    "degree of freedom (dof = m - p): s^2 is divided by 3 instead of 2 and the t quantile "
-    "is t(3), so the intervals are too narrow (measured coverage 0.83-0.89)",
-)
 def test_calibration_intervals_cover_at_their_rate() -> None:
     """Lower bound at 70% of the truth (never reached).  Measured hits (german, soviet) and
-    width ratios: 166, 169 and 0.75, 0.72 (band 179-198, [0.8, 1.25]).  With the fix (count
-    only the records whose residual is not clipped): 183, 186 and 0.97, 0.94; intervals
+    width ratios before the fix (a met lower bound counted as a degree of freedom): 166, 169
+    and 0.75, 0.72 (band 179-198, [0.8, 1.25]).  With the fix (count only the records whose
+    residual is not clipped): 183, 186 and 0.97, 0.94; intervals
     1.5x wider on top of the fix: 190, 191 hits (inside the band) but ratios 1.46, 1.41.
     (The lower bound at the truth, test_scenarios.py's set-up, reached in about half the
     draws: 183, 177 and 0.81, 0.76 now; 191, 189 and 0.94, 0.85 with the fix.)"""

@@ -193,7 +193,8 @@ def calibrate(
     everything = np.ones(record.size, dtype=bool)
     res = fit(everything)
     model = model_at(res.x)
-    m, p = int(everything.sum()), len(names)
+    met = lower & (res.fun == 0.0)  # a met lower bound: residual clipped to 0, no information
+    m, p = int((everything & ~met).sum()), len(names)  # (as from_record's ``used``)
     dof = m - p
     ci: dict[str, tuple[float, float]] = {}
     jac = np.asarray(res.jac)
