@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from forceratio.arguments import numbers
 from forceratio.errors import InputError
 from forceratio.simulator.laws import Exponents, Law
 from forceratio.simulator.operational import Flows
@@ -124,13 +125,13 @@ def make_side(
     ``categories`` given; ``kill_rates`` a scalar, (N,), (K, K_enemy) or (N, K, K_enemy).
     Every problem raises :class:`InputError` naming the field.
     """
-    s = np.asarray(strength, dtype=float)
+    s = numbers("strength", strength)
     if categories is None:
         k = s.shape[1] if s.ndim > 1 else 1
         categories = tuple(f"c{i}" for i in range(k)) if k > 1 else ("strength",)
     k = len(categories)
     s = _shaped(name, s[:, None] if s.ndim == 1 and k == 1 else s, (n, k))
-    r = np.asarray(kill_rates, dtype=float)
+    r = numbers("kill_rates", kill_rates)
     if r.ndim == 1 and (k, k_enemy) != (1, 1):
         raise InputError(f"{name}_rate", "a 1-D kill-rate array needs one category per side")
     r = _shaped(f"{name}_rate", r.reshape(-1, 1, 1) if r.ndim == 1 else r, (n, k, k_enemy))

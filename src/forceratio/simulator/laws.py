@@ -145,7 +145,7 @@ def get_law(
     for the others."""
     if isinstance(name, Law):
         return name
-    key = name.strip().lower()
+    key = name.strip().lower() if isinstance(name, str) else repr(name)
     if key not in LAWS:
         raise InputError("law", f"unknown law {name!r}; choose one of {', '.join(LAWS)}")
     given = {k: v for k, v in (("p", p), ("q", q), ("w", w)) if v is not None}

@@ -31,6 +31,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from forceratio.arguments import battle_counts
 from forceratio.errors import ForceratioError, InputError
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.engagement import Engagement
@@ -245,8 +246,7 @@ def simulate_stochastic(
     epsilon : float
         Tau-leaping: the largest expected loss per leap, as a fraction of a side.
     """
-    if not isinstance(replications, int | np.integer) or replications < 1:
-        raise InputError("replications", f"must be a whole number >= 1, got {replications}")
+    battle_counts(eng.n, np.size(times), replications, seed, keys)  # + seed, keys, memory
     if not 0 < epsilon <= 0.2:
         raise InputError("epsilon", f"must be in (0, 0.2], got {epsilon}")
     if method not in ("auto", "gillespie", "tau_leap"):
