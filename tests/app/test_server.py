@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import threading
@@ -161,6 +162,25 @@ def test_moving_a_slider_changes_the_outcome(server: str, browser: object) -> No
     assert page.inner_text("#p-attacker").endswith("%")
     assert page.locator("#chart polyline").count() == 2
     assert not errors
+
+
+@pytest.mark.slow
+def test_the_page_says_which_rule_decided_and_rounds_its_days(server: str, browser: object) -> None:
+    """The page explained every winner as the attrition margin's ('the side keeping the larger
+    share...') though the strip is decided by captured men, and printed '23.41367435541179
+    days'."""
+    from forceratio.scenarios.compare import compare
+
+    row = compare([SCN], posterior=0)[0]
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server)
+    _ready(page, 0)
+    assert row["winner_decided_by"] != "attrition margin"  # the case the old text got wrong
+    assert page.inner_text("#rule").startswith(f"decided by {row['winner_decided_by']} (")
+    end = page.inner_text("#end")
+    shown = float(f"{row['duration_days']:.3g}")
+    assert end.endswith(f"({shown:g} days)")
+    assert not re.search(r"\d\.\d{4,}", page.inner_text("#record"))
 
 
 @pytest.mark.slow

@@ -150,6 +150,7 @@ class Explorer:
             "values": point,
             "attacker": scn.attacker,
             "winner": str(out.winner[0, 0]),
+            "decided_by": str(out.decided_by[0, 0]),
             "end_reason": str(out.end_reason[0, 0]),
             "duration_days": float(out.duration[0, 0]),
             "attacker_margin": float(cols["attacker_margin"][0, 0]),

@@ -102,11 +102,17 @@ async function choose(name) {
   await update();
 }
 
+// a day count for display: three significant digits (23.41367435541179 -> 23.4)
+function days(x) { return String(Number(Number(x).toPrecision(3))); }
+
 function show(res) {
   $("winner").textContent = res.winner;
   $("winner").className = "big " + res.winner;
   $("margin").textContent = (res.attacker_margin >= 0 ? "+" : "") + res.attacker_margin.toFixed(3);
-  $("end").textContent = res.end_reason + " (" + res.duration_days + " days)";
+  $("rule").textContent = "decided by " + res.decided_by + " (the outcome rule: a side loses " +
+    "when it breaks, when its captured men pass a share, or when the attacker's advance passes " +
+    "a depth; with none of these, the side keeping the larger share of its combat power wins)";
+  $("end").textContent = res.end_reason + " (" + days(res.duration_days) + " days)";
   const rows = [["", "USSR", "Germany"]];
   for (const [k, name] of [["personnel", "men lost"], ["tanks", "tanks lost"], ["aircraft", "aircraft lost"]]) {
     rows.push([name, fmt(res.losses.USSR[k]), fmt(res.losses.Germany[k])]);
@@ -160,13 +166,13 @@ function record(res) {
     return;
   }
   let h = '<p class="note">This scenario never happened; what did happen from 22 June 1941 ' +
-          "(men lost, with their sources) beside this run's losses over " + res.duration_days +
+          "(men lost, with their sources) beside this run's losses over " + days(res.duration_days) +
           " days:</p><table><tr><th>22 June 1941: record (source)</th><th>to day</th><th>men</th></tr>";
   for (const r of res.history) {
     h += `<tr><td>${r.side}: ${esc(r.label)}</td><td>${r.day}</td><td>${fmt(r.value)}</td></tr>`;
   }
-  h += `<tr><th>this run: Soviet men lost</th><td>${res.duration_days}</td><td>${fmt(res.losses.USSR.personnel)}</td></tr>`;
-  h += `<tr><th>this run: German men lost</th><td>${res.duration_days}</td><td>${fmt(res.losses.Germany.personnel)}</td></tr>`;
+  h += `<tr><th>this run: Soviet men lost</th><td>${days(res.duration_days)}</td><td>${fmt(res.losses.USSR.personnel)}</td></tr>`;
+  h += `<tr><th>this run: German men lost</th><td>${days(res.duration_days)}</td><td>${fmt(res.losses.Germany.personnel)}</td></tr>`;
   box.innerHTML = h + "</table>";
 }
 
