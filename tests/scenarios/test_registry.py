@@ -242,3 +242,22 @@ def test_uncertainty_range_outside_the_domain_is_one_line(tmp_path: Path) -> Non
     assert res.exit_code == 2
     assert len(res.stderr.strip().splitlines()) == 1
     assert "uncertainty.breakpoints.USSR: range [0.5, 1] must be in [0, 1)" in res.stderr
+
+
+@pytest.mark.parametrize("name", scenarios.builtins())
+def test_every_declared_range_holds_the_scenarios_own_value(name: str) -> None:
+    """barbarossa-22june-strip ran its air strike at 0.093 with a declared range of
+    [0.1, 0.35]: sweeps over the declared ranges never met the scenario itself, and the
+    explorer's slider could not show it."""
+    from forceratio.scenarios.registry import sweepable
+    from forceratio.scenarios.session import Session
+
+    session = Session()
+    prep = session.prepare(name)
+    base = sweepable(prep, session.rates(prep))
+    outside = {
+        path: (base[path], lo, hi)
+        for path, (lo, hi) in prep.scenario.uncertainty.items()
+        if path in base and not lo <= base[path] <= hi
+    }
+    assert not outside
