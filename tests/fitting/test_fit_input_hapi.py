@@ -68,3 +68,12 @@ def test_fit_laws_and_fit_battle_check_their_arguments() -> None:
     with pytest.raises(InputError, match=r"^law: unknown law 'all'"):
         fit_battle(b, "all")
     assert fit_battle(b, "square").law == "square"
+
+
+def test_all_is_offered_only_where_it_is_taken() -> None:
+    """fit_battle refuses "all" but its message offered it (review14c)."""
+    data = synthetic(0.02, 0.03, days=6)
+    with pytest.raises(InputError, match=r"choose square, linear, logarithmic, helmbold, power$"):
+        fit_battle(data, law="nonsense")
+    with pytest.raises(InputError, match=r"helmbold, power or all$"):
+        fit(data, law="nonsense")

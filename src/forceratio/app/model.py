@@ -55,10 +55,6 @@ class Explorer:
             self._prepared[name] = self._session.prepare(name)
         return self._prepared[name]
 
-    def _calibration(self, prep: Any) -> dict[str, float]:
-        rates: dict[str, float] = self._session.rates(prep)
-        return rates
-
     def scenario(self, name: str) -> dict[str, Any]:
         """The scenario's declared uncertain parameters, with their values (exactly those
         ``forceratio compare`` runs the scenario at) and sources."""
@@ -67,7 +63,7 @@ class Explorer:
 
         prep = self._prep(name)
         scn = prep.scenario
-        cal = self._calibration(prep)
+        cal = self._session.rates(prep)
         base = sweepable(prep, cal)
         sources = parameter_sources(prep, cal)
         params = []
@@ -126,7 +122,7 @@ class Explorer:
         prep = self._prep(name)
         scn = prep.scenario
         point = self._values(name, values)
-        cal = self._calibration(prep)
+        cal = self._session.rates(prep)
         days = np.arange(0.0, scn.duration_days + 0.25, 0.5)
         out = run(
             prep, samples={p: np.array([x]) for p, x in point.items()}, calibration=cal, times=days
@@ -167,7 +163,7 @@ class Explorer:
         }
 
     def _nearby(
-        self, name: str, point: Mapping[str, float], cal: Mapping[str, float] | None
+        self, name: str, point: Mapping[str, float], cal: Mapping[str, float]
     ) -> dict[str, Any]:
         """P(attacker wins) over a quick random sweep of +-QUICK_SPAN of each declared range
         around the point (seeded: the same point gives the same answer)."""
@@ -194,9 +190,7 @@ class Explorer:
             samples[path] = np.where(dom.contains(u), u, x)  # never an open end itself
         for path, x in point.items():
             samples.setdefault(path, np.full(QUICK_SAMPLES, x))
-        spec = SweepSpec(
-            name, Design("random", (), 1, 0), calibration=tuple(sorted((cal or {}).items()))
-        )
+        spec = SweepSpec(name, Design("random", (), 1, 0), calibration=tuple(sorted(cal.items())))
         out, _ = evaluate(spec, 0, QUICK_SAMPLES, samples=samples)
         wins = np.asarray(outcome_columns(out)["attacker_wins"], dtype=bool)
         return {

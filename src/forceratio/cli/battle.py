@@ -42,14 +42,13 @@ def _check_size(
     replications: int | None,
     snap: list[float] | None,
 ) -> None:
-    """Magnitudes the engine resolves, and memory for the replications, before any work."""
-    from forceratio.limits import BYTES_PER_BATTLE_RUN, check_runs
+    """Magnitudes the engine resolves, the counts (replications with a seed, a seed only
+    with them) and memory for the replications, before any work: battle()'s own checks."""
+    from forceratio.arguments import battle_counts
     from forceratio.simulator.magnitudes import check_battle_inputs
 
     check_battle_inputs(red, blue, red_rate, blue_rate, seed)
-    if replications is not None:
-        per_run = BYTES_PER_BATTLE_RUN + 16 * len(snap or ())
-        check_runs("--replications", replications, f"{replications:,} replications", per_run)
+    battle_counts(1, len(snap or ()), replications, seed, None)
 
 
 def battle(
@@ -93,16 +92,9 @@ def battle(
     """
     import pandas as pd
 
-    from forceratio.errors import InputError
     from forceratio.report import battle_record, outcome_stats
     from forceratio.simulator.battle import battle as run_battle
 
-    if replications is not None and replications < 1:
-        raise InputError("--replications", f"must be >= 1, got {replications}")
-    if replications is not None and seed is None:
-        raise InputError("--seed", "stochastic runs (--replications) need an explicit --seed")
-    if replications is None and seed is not None:
-        raise InputError("--seed", "applies only with --replications")
     snap = _parse_times(times)
     _check_size(red, blue, red_rate, blue_rate, seed, replications, snap)
     kwargs = dict(

@@ -147,8 +147,10 @@ def fit_command(
     import pandas as pd
 
     from forceratio.fitting import FIT_LAWS, fit_laws, read_battle
+    from forceratio.fitting.daily import check_law
     from forceratio.fitting.result import INTERVAL_METHOD
 
+    check_law(law, everything=True)  # before reading any file: "all" is a choice here
     if len(data) > 1:
         _joint(data, law, arrivals.value, shared, fmt)
         return

@@ -73,7 +73,7 @@ def _setup(
             raise InputError("--vary", f"{v.path} given twice")
         seen.add(v.path)
     rates = session.rates(prep)
-    calibration = tuple(sorted(rates.items())) if rates else ()
+    calibration = tuple(sorted(rates.items()))
     return prep, specs, calibration, tables
 
 

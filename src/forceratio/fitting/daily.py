@@ -278,10 +278,11 @@ def _solve(
     return gls, nz, n, laws
 
 
-def _check_law(law: object, everything: bool) -> None:
+def check_law(law: object, everything: bool) -> None:
     """A law of :data:`FIT_LAWS` (or ``"all"``), named ``law`` as the command's option."""
     if not isinstance(law, str) or law not in (*FIT_LAWS, *(("all",) if everything else ())):
-        raise InputError("law", f"unknown law {shown(law)}; choose {', '.join(FIT_LAWS)} or all")
+        laws = ", ".join(FIT_LAWS) + (" or all" if everything else "")
+        raise InputError("law", f"unknown law {shown(law)}; choose {laws}")
 
 
 def _check_call(
@@ -291,7 +292,7 @@ def _check_call(
     line prints ``law`` and ``arrivals`` as its options)."""
     kinds = (pd.DataFrame, Path, str, *((Battle,) if battle else ()))
     instance("data", data, kinds, "a DataFrame or a CSV path" + (" or a Battle" if battle else ""))
-    _check_law(law, everything)
+    check_law(law, everything)
     choice("arrivals", arrivals, ARRIVALS)
 
 
@@ -311,7 +312,7 @@ def fit_laws(
     if isinstance(laws, str) or not isinstance(laws, list | tuple) or not laws:
         raise InputError("laws", f"expected a list of laws, got {shown(laws)}")
     for law in laws:
-        _check_law(law, everything=False)
+        check_law(law, everything=False)
     choice("arrivals", arrivals, ARRIVALS)
     gls, nz, n, laws = _solve(b, list(laws))
     results = [

@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 if TYPE_CHECKING:
     import pandas as pd
 
+from forceratio.arguments import whole
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Built, Prepared, arrived_until, build, free_parameters
 from forceratio.scenarios.capacity import change_days
@@ -119,8 +120,8 @@ class Outcome:
 def check_counts(**counts: object) -> None:
     """Counts and seeds from Python as the CLI's options: whole numbers >= 0 (None: unset)."""
     for name, v in counts.items():
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0):
-            raise InputError(name, f"must be a whole number >= 0, got {v!r}")
+        if v is not None:
+            whole(name, v, 0)
 
 
 def _check_call(prep: object, replications: object, seed: object, times: object) -> None:

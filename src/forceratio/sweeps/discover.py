@@ -260,16 +260,16 @@ def outcome_holds(df: Any, outcome: str) -> tuple[BoolArray, str]:
         if not sep:
             continue
         if name not in OUTCOMES:
-            raise InputError("--outcome", f"unknown outcome {name!r}; choose {', '.join(OUTCOMES)}")
+            raise InputError("outcome", f"unknown outcome {name!r}; choose {', '.join(OUTCOMES)}")
         try:
             level = float(value)
         except ValueError:
-            raise InputError("--outcome", f"{value!r} is not a number") from None
+            raise InputError("outcome", f"{value!r} is not a number") from None
         col = np.asarray(df[name], dtype=float)
         held = {"<=": col <= level, ">=": col >= level, "<": col < level, ">": col > level}[op]
         return np.asarray(held & np.isfinite(col)), f"{outcome_label(name)} {op} {level:g}"
     raise InputError(
-        "--outcome", f"expected winner, defender or COLUMN<VALUE / COLUMN>VALUE, got {outcome!r}"
+        "outcome", f"expected winner, defender or COLUMN<VALUE / COLUMN>VALUE, got {outcome!r}"
     )
 
 
@@ -296,5 +296,5 @@ def discover(
         x = df[list(params)].to_numpy(dtype=float)
         y = held
     if not y.any():
-        raise InputError("--outcome", f"{words}: in none of the {y.size} samples")
+        raise InputError("outcome", f"{words}: in none of the {y.size} samples")
     return prim(x, y, list(params), **options), words, int(y.size)

@@ -165,7 +165,7 @@ def check_outcome(outcome: str) -> None:
     if outcome.startswith("decided_by="):
         if outcome.partition("=")[2] not in RULES:
             raise InputError(
-                "--outcome", f"unknown rule in {outcome!r}; choose one of {', '.join(RULES)}"
+                "outcome", f"unknown rule in {outcome!r}; choose one of {', '.join(RULES)}"
             )
         return
     check_numeric(outcome, also=DERIVED)
@@ -187,7 +187,7 @@ def outcome_of(df: pd.DataFrame, outcome: str) -> FloatArray:
         y = df[outcome].to_numpy(dtype=float)
     bad = int((~np.isfinite(y)).sum())
     if bad:
-        raise InputError("--outcome", f"{outcome} is not finite in {bad:,} of {y.size:,} runs")
+        raise InputError("outcome", f"{outcome} is not finite in {bad:,} of {y.size:,} runs")
     return y
 
 
@@ -337,7 +337,7 @@ def posterior_mechanisms(
     def spec(design: Design, draws: int, paired: bool, s: int) -> SweepSpec:
         return SweepSpec(
             scenario, design, tuple(sets), tuple(sorted(session.tables.items())),
-            tuple(sorted(rates.items())) if rates else (),
+            tuple(sorted(rates.items())),
             posterior=PosteriorDraws.from_result(result, draws, s), paired=paired,
         )  # fmt: skip
 

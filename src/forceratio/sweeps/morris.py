@@ -65,7 +65,7 @@ def morris(
     pts = trajectories(d, r, levels, rng)
     y = np.asarray(func(pts.reshape(-1, d)), dtype=float).reshape(r, d + 1)
     if not np.all(np.isfinite(y)):
-        raise InputError("--outcome", "the outcome is not finite for some runs")
+        raise InputError("outcome", "the outcome is not finite for some runs")
     step = np.diff(pts, axis=1)  # (r, d, d): one non-zero entry per move
     moved = np.argmax(np.abs(step), axis=2)  # (r, d): which parameter each move changed
     signed = np.take_along_axis(step, moved[:, :, None], axis=2)[:, :, 0]

@@ -50,8 +50,8 @@ def check_outcome(outcome: str, *, also: tuple[str, ...] = ()) -> None:
         NUMERIC_OUTCOMES
     )
     if outcome in LABELS:
-        raise InputError("--outcome", f"{outcome!r} is not numeric; choose {choices}")
-    raise InputError("--outcome", f"unknown outcome {outcome!r}; choose {choices}")
+        raise InputError("outcome", f"{outcome!r} is not numeric; choose {choices}")
+    raise InputError("outcome", f"unknown outcome {outcome!r}; choose {choices}")
 
 
 def outcome_values(spec: SweepSpec, values: Mapping[str, FloatArray], outcome: str) -> FloatArray:
@@ -93,7 +93,7 @@ def sobol(
         values = {v.path: x[j] for j, v in enumerate(vary)}
         y = outcome_values(spec, values, outcome)
         if not np.all(np.isfinite(y)):
-            raise InputError("--outcome", f"{outcome} is not finite for some samples")
+            raise InputError("outcome", f"{outcome} is not finite for some samples")
         return y[None, :]
 
     res = stats.sobol_indices(func=func, n=samples, dists=dists, rng=np.random.default_rng(seed))
@@ -158,7 +158,7 @@ def declared_sobol(
         Design("random", (), 1, seed),
         tuple(sets),
         tuple(sorted(session.tables.items())),
-        tuple(sorted(rates.items())) if rates else (),
+        tuple(sorted(rates.items())),
     )
     return sobol(spec, vary, samples=samples, outcome=outcome, seed=seed, n_resamples=n_resamples)
 
