@@ -71,7 +71,9 @@ def test_json_rows_carry_the_posterior_outcome_by_default(posterior: Any) -> Non
     assert q == sorted(q)
     # the same 200 draws (seed 0) through the sweep runner, paired with one design point
     draws = PosteriorDraws.from_result(posterior, 200, 0)
-    spec = SweepSpec(NAMES[0], Design.make("random", [], 200, 0), posterior=draws, paired=True)
+    # (compare runs the draws alone: what they do not draw at the raw defaults, calibration=())
+    design = Design.make("random", [], 200, 0)
+    spec = SweepSpec(NAMES[0], design, calibration=(), posterior=draws, paired=True)
     df = evaluate_chunk(spec, 0, 200)
     assert strike["p_attacker_wins"] == df["attacker_wins"].sum() / 200
     shares = df["decided_by"].value_counts(normalize=True).to_dict()
