@@ -213,3 +213,23 @@ def test_sensitivity_refuses_an_option_its_analysis_ignores(
 ) -> None:
     line = refused(capsys, ["sensitivity", SCN, *extra])
     assert line.startswith(f"forceratio: error: {name}: ")
+
+
+def test_a_declared_range_with_nothing_in_it_is_no_dimension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A range with low == high (a value held fixed) made `sensitivity NAME` fail ("needs
+    lo < hi") while the tornado skipped it (review14c): one rule now, in design.declared."""
+    from forceratio import scenarios
+
+    text = scenarios.export(SCN).replace(
+        '"breakpoints.USSR" = [0.1, 0.5]', '"breakpoints.USSR" = [0.3, 0.3]'
+    )
+    assert '"breakpoints.USSR" = [0.3, 0.3]' in text
+    path = tmp_path / "fixed.toml"
+    path.write_text(text, encoding="utf-8")
+    args = ["sensitivity", str(path), "--samples", "8", "--seed", "1", "--format", "json"]
+    assert run(args) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows
+    assert "breakpoints.USSR" not in {r["parameter"] for r in rows}

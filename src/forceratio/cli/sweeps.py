@@ -52,7 +52,7 @@ def _setup(
 
     from forceratio.scenarios.registry import lookup, sweepable
     from forceratio.scenarios.session import Session
-    from forceratio.sweeps.design import Vary
+    from forceratio.sweeps.design import Vary, declared
 
     tables = _overrides(table)
     session = Session(tables, uncalibrated)
@@ -60,7 +60,7 @@ def _setup(
     known = sweepable(prep)
     specs = [Vary.parse(v) for v in vary or []]
     if not specs:
-        specs = [Vary(p, lo, hi) for p, (lo, hi) in prep.scenario.uncertainty.items()]
+        specs = declared(prep.scenario.uncertainty)
         if not specs:
             raise InputError("--vary", f"{scenario} declares no uncertainty ranges; give --vary")
     seen = set()

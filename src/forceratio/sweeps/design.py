@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -83,6 +83,15 @@ class Vary:
     def __str__(self) -> str:
         tail = f":{self.n}" if self.n is not None else ""
         return f"{self.path}={self.low:g}:{self.high:g}{tail}"
+
+
+def declared(
+    uncertainty: Mapping[str, tuple[float, float]], exclude: Collection[str] = ()
+) -> list[Vary]:
+    """The ranges a scenario declares in ``[uncertainty]`` as sweep dimensions, leaving out
+    a range with nothing in it (low == high: a fixed value) and the paths in ``exclude``
+    (drawn from a posterior)."""
+    return [Vary(p, lo, hi) for p, (lo, hi) in uncertainty.items() if hi > lo and p not in exclude]
 
 
 @dataclass(frozen=True)

@@ -312,7 +312,7 @@ def posterior_mechanisms(
     by default of :func:`outcomes`): ``runs`` joint draws (a Latin hypercube over the
     declared assumptions paired with as many posterior draws) and the crossing of
     ``crossed`` = (assumption points, posterior draws)."""
-    from forceratio.sweeps.design import Design, Vary
+    from forceratio.sweeps.design import Design, declared
     from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
     from forceratio.sweeps.posterior import PosteriorDraws, record_posterior
 
@@ -327,11 +327,7 @@ def posterior_mechanisms(
     check_draws(prep)
     result = record_posterior(session)
     names = PosteriorDraws.from_result(result, 1, seed).names
-    vary = [
-        Vary(p, lo, hi)
-        for p, (lo, hi) in prep.scenario.uncertainty.items()
-        if hi > lo and p not in names
-    ]
+    vary = declared(prep.scenario.uncertainty, names)
     rates = session.rates(prep)
 
     def spec(design: Design, draws: int, paired: bool, s: int) -> SweepSpec:

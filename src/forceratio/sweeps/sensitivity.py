@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from forceratio.errors import InputError
-from forceratio.sweeps.design import Design, Vary
+from forceratio.sweeps.design import Design, Vary, declared
 from forceratio.sweeps.evaluate import LABELS, OUTCOMES, SweepSpec, evaluate, outcome_columns
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ def declared_sobol(
     """:func:`sobol` over every range the scenario declares in ``[uncertainty]``, with the
     session's tables and calibration (the data of the tornado figure)."""
     prep = session.prepare(scenario, sets)
-    vary = [Vary(p, lo, hi) for p, (lo, hi) in prep.scenario.uncertainty.items() if hi > lo]
+    vary = declared(prep.scenario.uncertainty)
     rates = session.rates(prep)
     spec = SweepSpec(
         scenario,
