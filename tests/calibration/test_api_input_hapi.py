@@ -119,3 +119,39 @@ def test_a_record_from_a_dict_names_the_record(d: dict[str, Any]) -> None:
     """A ValueError, a KeyError and a TypeError before."""
     with pytest.raises(InputError, match=r"^record: expected a name and a numeric value"):
         Record.from_dict(d)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"n_walkers": "a"}, "n_walkers: must be a whole number >= 2"),
+        ({"n_steps": 2.5}, "n_steps: must be a whole number"),
+        ({"problem": 5}, "problem: expected a Problem"),
+    ],
+)
+def test_sample_posterior_names_its_arguments(
+    problem: Problem, kwargs: dict[str, Any], needle: str
+) -> None:
+    from forceratio.calibration import sample_posterior
+
+    args = {"problem": problem, **kwargs}
+    with pytest.raises(InputError, match=needle):
+        sample_posterior(**args)
+
+
+def test_the_building_blocks_refuse_wrong_kinds(problem: Problem) -> None:
+    """Raw AttributeError/TypeError before, or silence (hapi's list, fixed by the lead)."""
+    from forceratio.calibration import LogNormal, Parameter, Parameters, posterior_batch
+
+    with pytest.raises(InputError, match=r"parameter x\.prior: expected a Prior"):
+        Parameter("x", 5)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="parameters: expected Parameter"):
+        Parameters([1])  # type: ignore[list-item]
+    with pytest.raises(InputError, match="median_value: expected a number"):
+        LogNormal("a", 1)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="parameters: expected Parameters"):
+        Problem(5, problem.records, problem.model)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="model: expected a callable model"):
+        Problem(problem.parameters, problem.records, 5)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"n: must be a whole number >= 1, got 2\.5"):
+        posterior_batch(None, 2.5)  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaincinv  # the beta quantile, without importing scipy.stats
 
+from forceratio.arguments import whole
 from forceratio.calibration.mode import Seed, seed_sequence
 from forceratio.calibration.result import CalibrationResult
 from forceratio.errors import InputError
@@ -30,8 +31,7 @@ def posterior_batch(result: CalibrationResult, n: int, *, seed: Seed = 0) -> pd.
     model parameter in the model's order (``.to_numpy()`` is the engine's (n, p) batch)
     and ``draw``, the index of the draw used.  Draws are taken without replacement when
     ``n`` <= ``posterior_draws``, with replacement otherwise."""
-    if n < 1:
-        raise InputError("n", f"must be >= 1, got {n}")
+    whole("n", n, 1)
     total = result.posterior_draws
     rng = np.random.default_rng(seed_sequence(seed))
     idx = rng.choice(total, size=n, replace=n > total)

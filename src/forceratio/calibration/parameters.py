@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from forceratio.arguments import instance, real, shown
 from forceratio.calibration.priors import Prior, prior_from_dict
 from forceratio.errors import InputError
 
@@ -43,9 +44,11 @@ class Parameter:
     source: str = ""
 
     def __post_init__(self) -> None:
-        if not self.name:
-            raise InputError("parameter.name", "must not be empty")
+        if not isinstance(self.name, str) or not self.name:
+            raise InputError("parameter.name", f"expected a non-empty name, got {shown(self.name)}")
+        instance(f"parameter {self.name}.prior", self.prior, Prior, "a Prior (LogNormal(...))")
         if self.value is not None:
+            real(f"parameter {self.name}.value", self.value)
             low, high = self.prior.support
             if not low < self.value < high:
                 raise InputError(
@@ -89,6 +92,7 @@ class Parameters:
         its = tuple(items)
         seen: set[str] = set()
         for p in its:
+            instance("parameters", p, Parameter, "Parameter(...) items")
             if p.name in seen:
                 raise InputError("parameters", f"duplicate name {p.name!r}")
             seen.add(p.name)

@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from forceratio.arguments import real
 from forceratio.errors import InputError
 
 FloatArray = NDArray[np.float64]
@@ -231,6 +232,8 @@ class LogNormal(Prior):
     kind: ClassVar[str] = "lognormal"
 
     def __post_init__(self) -> None:
+        real("median_value", self.median_value)
+        real("sigma", self.sigma)
         ok = math.isfinite(self.median_value) and self.median_value > 0
         if not (ok and math.isfinite(self.sigma) and self.sigma > 0):
             raise InputError(

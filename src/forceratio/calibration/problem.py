@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from forceratio.arguments import instance
 from forceratio.calibration.likelihood import Likelihood, LogNormalLikelihood
 from forceratio.calibration.parameters import Parameter, Parameters
 from forceratio.calibration.records import Records
@@ -39,6 +40,11 @@ class Problem:
     likelihood: Likelihood = field(default_factory=LogNormalLikelihood)
 
     def __post_init__(self) -> None:
+        instance("parameters", self.parameters, Parameters, "Parameters([...])")
+        instance("records", self.records, Records, "Records([...])")
+        instance("likelihood", self.likelihood, Likelihood, "a Likelihood")
+        if not callable(self.model):
+            raise InputError("model", f"expected a callable model, got {type(self.model).__name__}")
         clash = set(self.parameters.names) & {p.name for p in self.likelihood.nuisance}
         if clash:
             raise InputError("parameters", f"names {sorted(clash)} are also likelihood parameters")

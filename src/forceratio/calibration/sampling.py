@@ -58,6 +58,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
+from forceratio.arguments import instance, whole
 from forceratio.calibration.diagnostics import effective_sample_size, integrated_time, split_rhat
 from forceratio.calibration.mixture import Mixture, fit_mixture, proposal
 from forceratio.calibration.mode import Seed, find_mode, laplace_covariance, seed_sequence
@@ -271,8 +272,12 @@ def sample_posterior(
     :data:`PROGRESS_EVERY` steps over all stages (a script's progress line; nothing here
     prints).  The diagnostics are the main stage's.
     """
+    instance("problem", problem, Problem, "a Problem(parameters, records, model)")
+    for name, v in (("n_steps", n_steps), ("thin", thin), ("burn", burn), ("pilot", pilot)):
+        if v is not None:
+            whole(name, v, 0)
     k = len(problem.free)
-    nw = n_walkers if n_walkers is not None else max(32, 2 * k + 2)
+    nw = whole("n_walkers", n_walkers, 2) if n_walkers is not None else max(32, 2 * k + 2)
     nw += nw % 2
     if nw < 2 * k + 2:
         raise InputError("n_walkers", f"needs at least 2k + 2 = {2 * k + 2} walkers, got {nw}")
