@@ -23,12 +23,11 @@ import numpy as np
 import pytest
 
 from forceratio.sweeps import sensitivity
-from forceratio.sweeps.design import Design, Vary
-from forceratio.sweeps.evaluate import SweepSpec
+from forceratio.sweeps.design import Vary
+from tests.sweeps.test_sweeps import no_air_strike
 
 ISHIGAMI_S1 = (0.3139, 0.4424, 0.0)
 ISHIGAMI_ST = (0.5576, 0.4424, 0.2437)
-CAL = (("german_rate", 0.0193), ("soviet_rate", 0.002))
 
 
 def ishigami(spec: Any, values: Mapping[str, np.ndarray], outcome: str) -> np.ndarray:
@@ -81,17 +80,7 @@ def test_scenario_indices_keep_the_sobol_invariants(outcome: str) -> None:
     """On the strike scenario (two live parameters and one without effect when nobody
     strikes from the air): S1 <= ST (+0.05 for the estimators' noise) per parameter,
     sum S1 <= 1 + 0.05, sum ST >= 1 - 0.05, each estimate inside its own interval."""
-    spec = SweepSpec(
-        "strike-12june-strip",
-        Design("random", (), 1, 0),
-        sets=('modifiers.air_strike.by="none"',),
-        calibration=CAL,
-    )
-    vary = [
-        Vary("modifiers.quality.Germany", 0.67, 1.5),
-        Vary("modifiers.air_strike.superiority_factor", 1.0, 1.5),
-        Vary("modifiers.posture.unprepared_factor", 0.5, 1.0),
-    ]
+    spec, vary = no_air_strike()
     rows = sensitivity.sobol(spec, vary, samples=256, seed=1, n_resamples=50, outcome=outcome)
     for r in rows:
         assert r["S1"] <= r["ST"] + 0.05, r

@@ -140,9 +140,9 @@ def test_data_uncertainty_moves_the_forces_within_their_ranges() -> None:
     )
 
 
-def test_sobol_indices_rank_a_dead_parameter_last() -> None:
-    """The air strike's superiority factor has no effect when nobody strikes from the air;
-    German quality drives the margin."""
+def no_air_strike() -> tuple[SweepSpec, list[Vary]]:
+    """The strike scenario with nobody striking from the air (so the air superiority factor
+    has no effect) at fixed rates, and three ranges to decompose: two live, one dead."""
     s = SweepSpec(
         "strike-12june-strip",
         Design("random", (), 1, 0),
@@ -154,6 +154,13 @@ def test_sobol_indices_rank_a_dead_parameter_last() -> None:
         Vary("modifiers.air_strike.superiority_factor", 1.0, 1.5),
         Vary("modifiers.posture.unprepared_factor", 0.5, 1.0),
     ]
+    return s, vary
+
+
+def test_sobol_indices_rank_a_dead_parameter_last() -> None:
+    """The air strike's superiority factor has no effect when nobody strikes from the air;
+    German quality drives the margin."""
+    s, vary = no_air_strike()
     rows = {r["parameter"]: r for r in sobol(s, vary, samples=256, seed=1, n_resamples=50)}
     dead = rows["modifiers.air_strike.superiority_factor"]
     assert abs(dead["S1"]) < 1e-9

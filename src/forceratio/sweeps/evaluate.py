@@ -155,9 +155,18 @@ def resolved(spec: SweepSpec) -> SweepSpec:
 
     from forceratio.scenarios.session import Session
 
-    session = Session(dict(spec.tables))
-    rates = session.rates(session.prepare(spec.scenario, list(spec.sets)))
-    return replace(spec, calibration=tuple(sorted(rates.items())))
+    key = (spec.scenario, spec.sets, spec.tables)
+    if key not in _RATES:  # once per process: a threshold's bisection evaluates many times
+        session = Session(dict(spec.tables))
+        rates = session.rates(session.prepare(spec.scenario, list(spec.sets)))
+        _RATES[key] = tuple(sorted(rates.items()))
+    return replace(spec, calibration=_RATES[key])
+
+
+#: The calibrated values :func:`resolved` found, by (scenario, sets, tables) of a spec.
+_RATES: dict[
+    tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], tuple[tuple[str, float], ...]
+] = {}
 
 
 #: The scenarios this process has prepared, by (scenario, sets, tables) of a spec.
