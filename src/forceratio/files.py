@@ -47,14 +47,24 @@ def read_user_bytes(path: Path | str, field: str | None = None) -> bytes:
     limit = max_file_size()
     if st.st_size > limit:
         raise InputError(where, _too_big(st.st_size, limit))
+    chunks: list[bytes] = []
+    total = 0
     try:
-        with p.open("rb") as fh:
-            data = fh.read(int(min(limit, 2**62)) + 1)
+        with p.open("rb") as fh:  # in chunks: a file may grow after stat, the limit be lifted
+            while chunk := fh.read(_CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    raise InputError(where, _too_big(limit, limit, at_least=True))
+                chunks.append(chunk)
+        return b"".join(chunks)
     except OSError as exc:
         raise InputError(where, f"cannot read: {_reason(exc)}") from None
-    if len(data) > limit:
-        raise InputError(where, _too_big(limit, limit, at_least=True))
-    return data
+    except MemoryError:
+        raise InputError(where, f"file of {human(total)} does not fit in memory") from None
+
+
+#: How much of a user file is read at a time.
+_CHUNK = 1 << 20
 
 
 def _too_big(size: float, limit: float, at_least: bool = False) -> str:

@@ -219,6 +219,20 @@ def test_file_limit_bounds_the_read_of_a_file_that_reports_no_size(
     assert "more than 100 B" in line
 
 
+@pytest.mark.parametrize("limit", ["unlimited", "2T"])
+def test_a_lifted_file_limit_reads_the_file(
+    limit: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README's FORCERATIO_MAX_FILE=unlimited: the read was sized by the limit (2**62 bytes
+    allocated up front: MemoryError); the file must be read as it is."""
+    scenario = tmp_path / "s.toml"
+    assert run(["scenarios", "export", "strike-12june-strip"]) == 0
+    scenario.write_text(capsys.readouterr().out)
+    monkeypatch.setenv("FORCERATIO_MAX_FILE", limit)
+    assert run(["scenarios", "show", str(scenario), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["scenario"]["name"] == "strike-12june-strip"
+
+
 def test_trillion_sample_sweep_refused_against_free_disk(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
