@@ -60,6 +60,7 @@ def test_the_single_scenario_fit_stays_reachable() -> None:
         (["calibrate", "barbarossa-22june"], "--single"),
         (["calibrate", "--mode", "map", "--steps", "500"], "--mode"),
         (["calibrate", "--single", "--steps", "500"], "--single"),
+        (["calibrate", "--single", "--mode", "map"], "--mode"),
         # the records share their kill rates over scenarios counted in different units
         # (men, division slices): a firer's exponent other than 1 would make that one rate
         # mean a different thing in each (issue13-mechanisms 8.10)
@@ -72,3 +73,21 @@ def test_bad_combinations_are_one_line_errors(args: list[str], message: str) -> 
     assert res.exit_code == 2
     assert message in res.output
     assert "Traceback" not in res.output
+
+
+def test_the_help_states_the_sampler_defaults_it_runs() -> None:
+    """``--steps``/``--walkers`` said 2500 and 24 while the fit ran 16,000 and 48: a user
+    asking for the defaults on their own tables expected a short run (review15fresh)."""
+    import re
+
+    from forceratio.scenarios.record_fit import POSTERIOR
+
+    res = runner.invoke(app, ["calibrate", "--help"], env={"COLUMNS": "300"}, terminal_width=300)
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    steps = re.search(r"Sampler steps \(default (\d+)", text)
+    walkers = re.search(r"Sampler walkers \(default (\d+)", text)
+    assert steps, text
+    assert walkers, text
+    assert int(steps.group(1)) == POSTERIOR["options"]["n_steps"]
+    assert int(walkers.group(1)) == POSTERIOR["options"]["n_walkers"]

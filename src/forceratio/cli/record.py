@@ -53,10 +53,12 @@ def calibrate_command(
         ),
     ] = Mode.posterior,
     steps: Annotated[
-        int | None, typer.Option("--steps", min=100, help="Sampler steps (default 2500).")
+        int | None,
+        typer.Option("--steps", min=100, help="Sampler steps (default 16000, the shipped fit's)."),
     ] = None,
     walkers: Annotated[
-        int | None, typer.Option("--walkers", min=2, help="Sampler walkers (default 24).")
+        int | None,
+        typer.Option("--walkers", min=2, help="Sampler walkers (default 48, the shipped fit's)."),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the fit.")] = 0,
     loo: Annotated[
@@ -73,8 +75,8 @@ def calibrate_command(
     from forceratio.errors import InputError
 
     if single:
-        if record or posterior or steps or walkers:
-            raise InputError("--single", "takes none of --record, --posterior, --steps, --walkers")
+        if record or posterior or steps or walkers or mode is Mode.map:
+            raise InputError("--single", "takes none of --mode, --steps, --walkers")
         single_calibration(name or "barbarossa-22june", fmt, table, sets)
         return
     if name is not None:

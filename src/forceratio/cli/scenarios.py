@@ -263,7 +263,7 @@ def compare_command(
             "--posterior",
             min=0,
             max=100_000,
-            help="Draws of the whole-record posterior (calibrate --record) behind the 12 June"
+            help="Draws of the whole-record posterior (forceratio calibrate) behind the 12 June"
             " rows' P(attacker wins), its 95% interval, the deciding rule and the loss"
             " quantiles (default 200, seeded by --seed, else 0; 0: none).",
         ),

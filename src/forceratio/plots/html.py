@@ -287,7 +287,7 @@ def posterior_section(result: Any, priors: dict[str, Any], mechanisms: dict[str,
     parts = [
         "<h2>The posterior on the whole 1941 record</h2>",
         f'<p class="note">Shared parameters fitted to every 1941 operation with a scenario '
-        f"(<code>calibrate --record</code>; method {html.escape(str(result.method))}, "
+        f"(<code>forceratio calibrate</code>; method {html.escape(str(result.method))}, "
         f"{result.posterior_draws:,} draws).</p>",
         _table(prior_posterior_table(result), digits=4),
     ]

@@ -153,7 +153,7 @@ COMPARISON_NOTES: tuple[str, ...] = (
     "which differs from the shipped medians by itself (compare --uncalibrated or given rates "
     "to isolate an edit).",
     "(d) the 12 June scenarios run once per draw of the shared parameters' posterior, fitted to "
-    "every 1941 operation (calibrate --record), under the outcome rule (a).",
+    "every 1941 operation (forceratio calibrate), under the outcome rule (a).",
 )
 
 
