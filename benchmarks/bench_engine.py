@@ -301,6 +301,7 @@ def main() -> None:
     print(f"    simulate(), one thread:      {t_b1:.2f} s, {n_b / t_b1:,.0f} scenarios/s")
 
     # (c) stochastic
+    battle("square", 5000, 4000, 0.01, 0.012, replications=10, seed=1)  # compile first
     t_c = median_time(
         lambda: battle("square", 5000, 4000, 0.01, 0.012, replications=n_c, seed=1), rep
     )
