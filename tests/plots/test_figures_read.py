@@ -148,6 +148,33 @@ def test_trajectory_has_no_empty_band_under_the_title() -> None:
         plt.close(fig)
 
 
+def test_trajectory_marks_the_record_on_the_strength_with_arrivals() -> None:
+    """barbarossa-22june brings 150,000 Soviet men in over days 0-18 (``scenarios show``);
+    the Soviet mark (three operations summed, 678,599 lost by day 18) must sit at initial +
+    150,000 - 678,599, as the model line counts them, not at initial - 678,599 (the figure
+    then showed the model some 150,000 men above a record compare says it is within 6%
+    of; review15fresh)."""
+    from forceratio.scenarios.run import run
+    from forceratio.scenarios.session import Session
+
+    session = Session()
+    prep = session.prepare("barbarossa-22june", [])
+    initial = float(run(prep, calibration=session.rates(prep)).initial["USSR"][0, 0, 0])
+    fig = figure("trajectory", "barbarossa-22june", session=session)
+    try:
+        men = fig.axes[0]
+        marks = [c for c in men.collections if "USSR, sum of 3" in str(c.get_label())]
+        assert len(marks) == 1
+        day, y = marks[0].get_offsets()[0]
+        assert day == 18
+        assert y == pytest.approx(initial + 150_000 - 678_599, rel=1e-9)
+        line = next(ln for ln in men.get_lines() if ln.get_label() == "USSR (model)")
+        model = float(np.interp(18.0, *line.get_data()))
+        assert abs(model - y) / (initial + 150_000 - y) < 0.15  # compare: 635,704 v 678,599
+    finally:
+        plt.close(fig)
+
+
 def test_distribution_marks_the_deterministic_value_and_the_day_limit() -> None:
     fig = figure("distribution", "sokolov-152v100", replications=20, seed=3)
     try:

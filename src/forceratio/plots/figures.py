@@ -55,7 +55,8 @@ def _title(fig: Figure, what: str, scenario: str, date: str) -> None:
 
 def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) -> Figure:
     """Each side's strength by category over the days (sample 0), with the historical
-    losses ``(side, day, loss, label)`` marked as the strength they imply (initial - loss)."""
+    losses ``(side, day, loss, label)`` marked as the strength they imply (initial + the
+    arrivals joined by that day - loss), as compare measures the model against them."""
     scn = out.prepared.scenario
     days = out.days
     fig = _new()
@@ -71,9 +72,8 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
                     color=COLOURS[side], label=f"{side} (model)")  # fmt: skip
         if cat == "personnel":
             for side, day, value, label in records:
-                init = float(out.initial[side][0, 0, k])
-                ax.scatter([day], [init - value], marker="x", s=60, color=COLOURS[side],
-                           zorder=5, label=f"history: {label}")  # fmt: skip
+                ax.scatter([day], [_implied(out, side, day, k) - value], marker="x", s=60,
+                           color=COLOURS[side], zorder=5, label=f"history: {label}")  # fmt: skip
         ax.set_title(LABELS[cat][0])
         ax.set_ylabel(LABELS[cat][1])
         ax.yaxis.set_major_formatter(_THOUSANDS)  # 1,400,000 rather than 1.4 under a 1e6
@@ -84,6 +84,17 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
     fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=8)
     _title(fig, "Strength by category", scn.name, scn.date)
     return fig
+
+
+def _implied(out: Any, side: str, day: float, k: int) -> float:
+    """Sample 0's strength of category ``k`` before any loss by ``day``: initial plus the
+    arrivals joined by then (the base the model's record values take; compare's rows)."""
+    from forceratio.scenarios.build import arrived_until
+
+    b = out.built
+    until = np.minimum(np.full((b.n, 1, b.s), day), out.duration[:, :1, None])
+    arrived = arrived_until(b.arrivals[side], b.n, b.s, until)[0, 0, :, k].sum()
+    return float(out.initial[side][0, 0, k] + arrived)
 
 
 def ratio_ticks(extent: float) -> tuple[list[float], list[str]]:
