@@ -94,3 +94,25 @@ def test_the_comparison_names_its_records_and_their_bounds() -> None:
         dict(got[1], attacker_win_probability=1.0),
     ]
     assert dict(comparison_rows(fake))["  stochastic runs"] == [fake[0]["replications_note"], "run"]
+
+
+def test_the_notes_printed_are_those_whose_letter_is_shown() -> None:
+    """review15fresh: ``run`` of a 22 June scenario printed note (d) with no (d) row; note (c)
+    was cut in two at a hard line break; (d) did not say that the declared assumptions stay
+    at their central values (a teacher read "100%, 0.99-1.00" as near-certainty)."""
+    from typer.testing import CliRunner
+
+    from forceratio.cli.app import app
+    from forceratio.plots.labels import COMPARISON_NOTES
+
+    assert all(n[0] == "(" and n[2] == ")" and n.endswith(".") for n in COMPARISON_NOTES)
+    res = CliRunner().invoke(app, ["run", "barbarossa-22june"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    out = " ".join(res.output.split())
+    assert "(a) winner" in out
+    assert "(d) the 12 June" not in out
+    res = CliRunner().invoke(app, ["compare", "strike-12june-strip"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    out = " ".join(res.output.split())
+    assert "(d) the 12 June" in out
+    assert "at its central value" in out

@@ -192,13 +192,11 @@ def _print_rows(
     if fmt is TableFormat.latex:
         print(to_latex(df, digits=3), end="")
     elif fmt is TableFormat.table:
-        from forceratio.plots.labels import COMPARISON_NOTES, comparison_rows
+        from forceratio.plots.labels import comparison_notes, comparison_rows
 
+        shown = comparison_rows(rows)
         print_comparison(
-            [r["scenario"] for r in rows],
-            comparison_rows(rows),
-            title,
-            [*COMPARISON_NOTES, *(explain or [])],
+            [r["scenario"] for r in rows], shown, title, comparison_notes(shown, explain)
         )
     else:
         print_frame(df, Format(fmt.value), title=title, digits=3)

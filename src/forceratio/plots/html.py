@@ -111,7 +111,7 @@ def build(
     from forceratio import __version__
     from forceratio import data as data_mod
     from forceratio.plots import figure
-    from forceratio.plots.labels import COMPARISON_NOTES, parameter_label
+    from forceratio.plots.labels import comparison_notes, comparison_rows, parameter_label
     from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.scenarios.compare import Session, compare
 
@@ -130,7 +130,7 @@ def build(
         '<p class="note">One column per scenario; ratios are USSR : Germany; losses in men, '
         "tanks and aircraft; 'model v history' is model / record - 1.</p>",
         _table(_comparison(rows)),
-        *(f'<p class="note">{html.escape(n)}</p>' for n in COMPARISON_NOTES),
+        *(f'<p class="note">{html.escape(n)}</p>' for n in comparison_notes(comparison_rows(rows))),
     ]
     # calibration
     cal = None

@@ -144,17 +144,30 @@ COMPARISON_NOTES: tuple[str, ...] = (
     "depth; with none of these the attrition margin decides (the side that keeps the larger "
     "share of its starting combat power), reported beside it.",
     "(b) combat power destroyed per day at the start: each side's combat power (division "
-    "slices) x its surprise, posture and air modifiers x its kill rate; 1 : 57 means the "
-    "Germans destroy 57 times as much a day.",
+    "slices) x its surprise, posture and air modifiers x its kill rate; 1 : 5 means the "
+    "Germans destroy five times as much a day.",
     "(c) combat power of the enemy put out of action per day per unit of one's own; "
-    "'calibrated' rates are the whole-record posterior's medians (calibrate), run with the",
+    "'calibrated' rates are the whole-record posterior's medians (calibrate), run with the "
     "other shared parameters of that fit (capture, non-combat losses, advance); with a --table "
     "or --set that changes the record's problem they are the quick mode's posterior mode, "
     "which differs from the shipped medians by itself (compare --uncalibrated or given rates "
     "to isolate an edit).",
     "(d) the 12 June scenarios run once per draw of the shared parameters' posterior, fitted to "
-    "every 1941 operation (forceratio calibrate), under the outcome rule (a).",
+    "every 1941 operation (forceratio calibrate), under the outcome rule (a), with every "
+    "assumption the scenario declares uncertain ('scenarios show NAME') at its central value: "
+    "P is the posterior's uncertainty alone. 'forceratio sensitivity NAME --posterior 2048 "
+    "--seed 1' draws those assumptions too, and P then falls a long way (README, the 12 June "
+    "strike).",
 )
+
+
+def comparison_notes(
+    rows: list[tuple[str, list[str]]], extra: list[str] | None = None
+) -> list[str]:
+    """The lettered notes of :data:`COMPARISON_NOTES` whose letter a shown label carries
+    (``run`` of a 22 June scenario has no (d) row), then ``extra``."""
+    shown = " ".join(label for label, _ in rows)
+    return [n for n in COMPARISON_NOTES if n[:3] in shown] + list(extra or [])
 
 
 def _days_text(days: Any) -> str:
