@@ -131,3 +131,27 @@ def test_decompose_credits_dependent_posterior_inputs() -> None:
     assert s1["t2"] == pytest.approx(0.64, abs=0.04)
     assert s1["u"] == pytest.approx(0.0, abs=0.02)
     assert dec.groups["log10_loss_exchange_ratio"]["posterior"] == pytest.approx(1.0, abs=0.01)
+
+
+def test_first_order_intervals_cover_and_hold_their_estimate() -> None:
+    """Repeated draws with known indices: y = x1 + 0.03 x2 + N(0, 0.3^2), x ~ U(0,1)^3, so
+    S1 = (1/12, 0.0009/12, 0) / (0.0009/12 + 1/12 + 0.09) (closed form for an additive
+    model). The plain bootstrap percentiles covered the small index in 60% of draws and
+    missed their own estimate in 7-10% (review15fresh); 100 draws, binomial band for 95%."""
+    from forceratio.sweeps.mechanisms import _bootstrap, bin_labels, first_order_binned
+
+    var = np.array([1 / 12, 0.03**2 / 12, 0.0])
+    truth = var / (var.sum() + 0.3**2)
+    hits = np.zeros(3)
+    for r in range(100):
+        rng = np.random.default_rng(r)
+        x = rng.uniform(size=(1024, 3))
+        y = x[:, 0] + 0.03 * x[:, 1] + 0.3 * rng.normal(size=1024)
+        labels = bin_labels(x)
+        s1 = first_order_binned(labels, y)
+        ci = _bootstrap(labels, y, np.random.default_rng(1000 + r), 200)
+        assert np.all((ci[0] <= s1) & (s1 <= ci[1])), (r, s1, ci)
+        hits += (ci[0] <= truth) & (truth <= ci[1])
+    assert hits[0] >= 88, hits  # P(Binomial(100, 0.95) < 88) < 0.005
+    assert hits[1] >= 88, hits
+    assert hits[2] >= 88, hits

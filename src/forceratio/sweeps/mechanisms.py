@@ -33,6 +33,7 @@ majority answer, the smallest box's mass at most half the share of flipped runs.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -128,12 +129,19 @@ def crossed_groups(y: FloatArray) -> dict[str, float]:
 def _bootstrap(
     labels: NDArray[np.intp], y: FloatArray, rng: np.random.Generator, n_resamples: int
 ) -> FloatArray:
-    """95% bootstrap intervals (over runs, the bins held) of the indices, shape (2, d)."""
+    """95% bootstrap intervals (over runs, the bins held) of the indices, shape (2, d),
+    shifted by the bootstrap's bias: a resample repeats runs, which fills the bins less
+    evenly and raises every index, so the plain percentiles of a small index lay above its
+    own estimate (covering a true 0.0004 in 60% of draws); shifted and clipped to [0, 1]
+    they hold the estimate and cover at about the nominal rate (tests/sweeps)."""
     n = y.size
     idx = rng.integers(0, n, (n_resamples, n))
     boot = np.array([first_order_binned(labels[i], y[i]) for i in idx])
-    with np.errstate(invalid="ignore"):
-        return np.asarray(np.nanquantile(boot, [0.025, 0.975], axis=0))
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an index NaN in every resample
+        q = np.nanquantile(boot, [0.025, 0.975], axis=0)
+        bias = np.nanmean(boot, axis=0) - first_order_binned(labels, y)
+    return np.asarray(np.clip(q - bias, 0.0, 1.0))
 
 
 def outcomes(df: pd.DataFrame) -> dict[str, FloatArray]:
