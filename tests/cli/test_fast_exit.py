@@ -82,3 +82,20 @@ def test_a_closed_pipe_ends_every_command_the_same_way() -> None:
             code = proc.wait(timeout=300)
         assert code == 0, err
         assert err == ""
+
+
+def test_help_and_version_import_no_heavy_library() -> None:
+    """``forceratio --help`` and ``--version`` took ~1 s importing pandas for nothing (a
+    module-level import in cli/record.py; review15fresh): the command modules import their
+    libraries when a command runs."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from forceratio.cli import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert run(['--help']) == 0 and run(['--version']) == 0\n"
+        "heavy = [m for m in ('pandas', 'scipy', 'matplotlib', 'numba', 'pyarrow') "
+        "if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "", proc.stdout

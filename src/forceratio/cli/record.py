@@ -8,7 +8,6 @@ import sys
 import time
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 
 from forceratio.cli.data import TableOpt, _overrides
@@ -129,6 +128,8 @@ def record_calibration(
 
 
 def _print_record(data: dict[str, Any], fmt: Format) -> None:
+    import pandas as pd
+
     params = pd.DataFrame(data["parameters"])
     diag = data["diagnostics"]
     if diag is not None:
@@ -185,6 +186,8 @@ def single_calibration(
 ) -> None:
     """One scenario's two kill rates by least squares, with confidence intervals and the
     leave-one-sector-out check."""
+    import pandas as pd
+
     from forceratio.scenarios import load
     from forceratio.scenarios.calibrate import calibrate
 
