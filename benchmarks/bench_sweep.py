@@ -7,16 +7,20 @@ Prints samples/s for 10^5 and 10^6 Sobol samples (--quick: 10^4 and 10^5): in on
 with the compiled kernel on every core, in one process on one thread, and with two worker
 processes of one thread each, (i) over the scenario's declared uncertainty ranges (which
 include the surprise's decay: every sample then has its own multiplier knots) and (ii) over the
-same ranges without the decay; and the naive per-sample loop on 200 samples.  The machine is
-shared and noisy: read the ratios.
+same ranges without the decay; and the naive per-sample loop on 200 samples.  Every figure is
+the median of ``--repeat`` timings (default 3), after one small untimed sweep that compiles the
+kernel (or loads it from numba's cache).  The machine is shared and noisy: read the ratios.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +73,11 @@ def naive(cal: dict[str, float], n: int = 200) -> float:
     return n / (time.perf_counter() - t0)
 
 
+def median_rate(measure: Callable[[], float], repeat: int) -> float:
+    """The median of ``repeat`` rates (one timing is the machine's noise as much as ours)."""
+    return statistics.median(measure() for _ in range(repeat))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -78,21 +87,21 @@ def main() -> None:
         action="store_true",
         help="only 10^7 samples (decay fixed): one process on one thread v two workers",
     )
+    ap.add_argument("--repeat", type=int, default=3, help="timings per figure (the median)")
     args = ap.parse_args()
     sizes = (10_000, 100_000) if args.quick else (100_000, 1_000_000)
-    prep = Session().prepare(NAME)
-    c = Session().calibration_for(prep)
-    assert c is not None
-    cal = tuple(sorted(c.values.items()))
+    session = Session()
+    cal = tuple(sorted(session.rates(session.prepare(NAME)).items()))
     root = args.out or Path(tempfile.mkdtemp(prefix="bench-sweep-"))
+    timed_sweep(spec(1_000, True, cal), 1, root)  # compile (or load) before any timing
     if args.scale:
         big = spec(10_000_000, False, cal)
-        one = timed_sweep(big, 1, root, 1)
-        two = timed_sweep(big, 2, root)
+        one = median_rate(lambda: timed_sweep(big, 1, root, 1), args.repeat)
+        two = median_rate(lambda: timed_sweep(big, 2, root), args.repeat)
         print(f"10^7 samples, decay fixed: 1 process 1 thread {one:,.0f}/s; 2 workers {two:,.0f}/s")
         print(f"two workers / one thread: {two / one:.2f}x")
         return
-    base = naive(dict(cal))
+    base = median_rate(lambda: naive(dict(cal)), args.repeat)
     print(f"naive loop, one sample per engine call: {base:,.0f} samples/s")
     for with_decay in (True, False):
         label = (
@@ -104,7 +113,8 @@ def main() -> None:
                 (1, 1, "1 process, 1 thread"),
                 (2, None, "2 worker processes, 1 thread each"),
             ):
-                rate = timed_sweep(spec(n, with_decay, cal), workers, root, threads)
+                one_sweep = partial(timed_sweep, spec(n, with_decay, cal), workers, root, threads)
+                rate = median_rate(one_sweep, args.repeat)
                 print(
                     f"{label}, {n:>9,} samples, {how}: {rate:>9,.0f} samples/s "
                     f"({rate / base:,.0f}x the naive loop)"
