@@ -38,6 +38,11 @@ def test_a_vary_range_is_checked_when_built(args: tuple[Any, ...], problem: str)
     [
         (("foo", [], 10, 0), "method", "unknown method 'foo'; choose grid, sobol, lhs, random"),
         (("sobol", [], 0, 0), "samples", "sobol designs need at least one sample, got 0"),
+        (
+            ("sobol", [], None, 0),
+            "samples",
+            r"a sobol design needs a number of samples \(--samples\)",
+        ),
         (("sobol", [], -3, 0), "samples", "must be a whole number >= 0, got -3"),
         (("lhs", [], 2.5, 0), "samples", "must be a whole number >= 0, got 2.5"),
         (("sobol", [], 10, -1), "seed", "must be a whole number >= 0, got -1"),

@@ -50,7 +50,9 @@ def plot_command(
     replications: Annotated[
         int, typer.Option("--replications", min=1, help="Runs (distribution).")
     ] = 200,
-    seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of the runs (distribution, tornado).")
+    ] = 0,
     sets: SetOpt = None,
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
@@ -139,7 +141,12 @@ def report_command(
     out: Annotated[Path, typer.Option("--out", help="Directory for report.html.")] = Path("report"),
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
-    seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", min=0, help="Seed of the report's sampled runs and posterior draws."
+        ),
+    ] = 0,
 ) -> None:
     """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
     from forceratio.files import check_writable, make_dirs, write_atomic

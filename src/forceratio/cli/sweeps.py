@@ -98,7 +98,14 @@ def sweep_command(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
     vary: VaryOpt = None,
     method: Annotated[str, typer.Option("--method", help="grid, sobol, lhs or random.")] = "sobol",
-    samples: Annotated[int | None, typer.Option("--samples", help="Number of samples.")] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            help="Number of samples: required, except for --method grid (its points are the "
+            "product of each --vary's steps).",
+        ),
+    ] = None,
     replications: Annotated[
         int, typer.Option("--replications", min=0, max=10_000, help="Stochastic runs per sample.")
     ] = 0,
@@ -339,7 +346,9 @@ def sensitivity_command(
             "is those three.",
         ),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of the design and the bootstrap.")
+    ] = 0,
     method: Annotated[
         str, typer.Option("--method", help="sobol, or morris (a cheap first screening).")
     ] = "sobol",
@@ -388,8 +397,19 @@ def threshold_command(
         str, typer.Option("--outcome", help="winner (default) or an outcome column with --level.")
     ] = "winner",
     level: Annotated[float | None, typer.Option("--level", help="The level to cross.")] = None,
-    replications: Annotated[int, typer.Option("--replications", min=0, max=100_000)] = 0,
-    seed: Annotated[int | None, typer.Option("--seed", min=0)] = None,
+    replications: Annotated[
+        int,
+        typer.Option(
+            "--replications",
+            min=0,
+            max=100_000,
+            help="Stochastic runs per point (0: deterministic).",
+        ),
+    ] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", min=0, help="Seed of the stochastic runs (with --replications)."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     sets: SetOpt = None,
     table: TableOpt = None,

@@ -133,7 +133,9 @@ class Design:
                 )
             vary = [Vary(v.path, v.low, v.high, s) for v, s in zip(vary, sizes, strict=True)]
             return cls("grid", tuple(vary), total, seed)
-        if samples is None or samples < 1:
+        if samples is None:
+            raise InputError("samples", f"a {method} design needs a number of samples (--samples)")
+        if samples < 1:
             raise InputError("samples", f"{method} designs need at least one sample, got {samples}")
         if any(v.n is not None for v in vary):
             raise InputError("vary", "lo:hi:n gives grid points; use the grid method")
