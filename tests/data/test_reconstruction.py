@@ -224,7 +224,8 @@ def test_ratios_cli_json_and_bad_input() -> None:
     tanks = rows[3]
     assert tanks["ratio"] == format_ratio(tanks["soviet"], tanks["german"])
     for args, needle in (
-        (["data", "ratios", "strip", "--date", "1941-06-31"], "--date"),
+        (["data", "ratios", "strip", "--date", "1941-06-31"], "--date: impossible date"),
+        (["data", "ratios", "strip", "--date", "1941-6-3"], "--date: expected YYYY-MM-DD"),
         (["data", "ratios", "timeline"], "no force totals"),
         (["data", "ratios", "strip", "--table", "nosuch=x.csv"], "unknown table"),
     ):
