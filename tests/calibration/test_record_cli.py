@@ -66,7 +66,10 @@ def test_the_single_scenario_fit_stays_reachable() -> None:
         # the records share their kill rates over scenarios counted in different units
         # (men, division slices): a firer's exponent other than 1 would make that one rate
         # mean a different thing in each (issue13-mechanisms 8.10)
-        (["calibrate", "--set", "law=helmbold", "--set", "law_params.w=0.9"], "law"),
+        (
+            ["calibrate", "--set", "law=helmbold", "--set", "law_params.w=0.9"],
+            "got helmbold, w = 0.9",
+        ),
         (["calibrate", "--mode", "map", "--set", "law=logarithmic"], "firer's exponent 1"),
     ],
 )
