@@ -116,15 +116,25 @@ def _engaged(n0: float, rerp: float, total: float, code: float) -> tuple[float, 
     return math.nan, "none"
 
 
+#: The tables :func:`load` reads, under the CDB90 folder (no other file of it is read).
+TABLES = (
+    "src-data/CDB90/CDB90-patched.csv",
+    "data/belligerents.csv",
+    "data/active_periods.csv",
+    "data/battles.csv",
+)
+
+
+def tables(path: Path | str) -> list[Path]:
+    """The paths of :data:`TABLES` in the CDB90 folder ``path``."""
+    return [Path(path) / t for t in TABLES]
+
+
 def load(path: Path | str) -> pd.DataFrame:
     """One row per battle: isqno, name, war, year, wina, a0, ac, d0, dc (strength engaged
     and casualties, see :func:`_engaged`), where each strength comes from, the
     reinforcements, and the attacker's and defender's names."""
-    root = Path(path)
-    patched = root / "src-data" / "CDB90" / "CDB90-patched.csv"
-    bell = root / "data" / "belligerents.csv"
-    periods = root / "data" / "active_periods.csv"
-    battles = root / "data" / "battles.csv"
+    patched, bell, periods, battles = tables(path)
     wina: dict[int, float] = {}
     year_patched: dict[int, float] = {}
     for line, r in _rows(patched):

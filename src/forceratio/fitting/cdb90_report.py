@@ -4,6 +4,7 @@ supports, and VALIDATION.md."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forceratio.errors import InputError
+from forceratio.files import output_path
 from forceratio.fitting import cdb90
 
 PAIRS: tuple[tuple[str, str], ...] = (
@@ -120,6 +123,26 @@ def validate(path: Path | str) -> Validation:
         edge=summary,
         carried=cdb90.carried_range(summary),
     )
+
+
+def check_write(root: Path, write: Path) -> Path:
+    """Refuse a ``--write`` that would replace the data it reads: a path inside the CDB90
+    folder, or one of its tables under another name (a hard or symbolic link); and, as for
+    every output, a path that exists and is not a regular file.  Returns the target."""
+    target = output_path(write, "--write")
+    folder = Path(os.path.realpath(root))
+    if target == folder or folder in target.parents:
+        raise InputError(
+            "--write",
+            f"{write} is inside the CDB90 folder {root}, the report's input: write it elsewhere",
+        )
+    for table in cdb90.tables(root):
+        if table.exists() and target.exists() and os.path.samefile(table, target):
+            raise InputError(
+                "--write",
+                f"{write} is the CDB90 table {table}, the report's input: write it elsewhere",
+            )
+    return target
 
 
 def _verdict(v: Validation) -> list[str]:
