@@ -259,6 +259,7 @@ def cdb90_command(
     if fmt is Format.table:
         c = v.carried
         print(f"carried in modifiers: {c['value']:.3f} ({c['low']:.3f} .. {c['high']:.3f})")
+        print(f"tables read (no other file of {root}): {', '.join(cdb90.TABLES)}")
 
 
 validate_app.command("cdb90")(one_line_errors(cdb90_command))
