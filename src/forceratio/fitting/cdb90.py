@@ -374,24 +374,44 @@ def edge(s0: float, sc: float, g0: float, gc: float) -> dict[str, float]:
     return out
 
 
+#: How the sides' names begin in CDB90 for the Soviet Union ("SOV 2ND AG", "USSR ARMY").
+SOVIET = ("SOV", "USSR")
+#: The reason German-Soviet battles whose war label is not the Eastern Front's are left out
+#: (empty: they are used).  They are 512 East Prussia, 513/514 Ciechanow I/II and 515 Seelow
+#: Heights (1945), labelled "WORLD WAR II (OKINAWA)" in battles.csv and the patched table
+#: (battles.csv's own war2 column says EASTERN FRONT).  Kept out for now: the modifiers table
+#: and the 12 June ranges of modifiers.quality.Germany were derived without them.
+RELABELLED = "though German v Soviet; not yet in the carried figures"
+
+
 def eastern_front(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """German v Soviet battles of 1941-45 with both sides' strengths and casualties and the
     German edge under each law; and the battles left out (a side mixing Germans with
-    allies, such as "GER & ROM", or unusable numbers), with the reason."""
-    ef = df[
-        df["war"].str.contains("EASTERN FRONT", na=False) & df["war"].str.contains("II", na=False)
-    ]
+    allies, such as "GER & ROM", unusable numbers, or a war label other than the Eastern
+    Front's, see :data:`RELABELLED`), with the reason.
+
+    Selected by the sides (a German and a Soviet one) among the World War II battles, not by
+    the war label: CDB90 labels four German-Soviet battles of 1945 "WORLD WAR II (OKINAWA)"."""
+    ww2 = df[df["war"].str.contains("WORLD WAR II", na=False)]
     rows, out = [], []
-    for r in ef.to_dict(orient="records"):
+    for r in ww2.to_dict(orient="records"):
         att, dfn = str(r["attacker"]).upper(), str(r["defender"]).upper()
-        if att.startswith("GER") and dfn.startswith("SOV"):
+        eastern = "EASTERN FRONT" in str(r["war"])
+        if att.startswith("GER") and dfn.startswith(SOVIET):
             g0, gc, s0, sc = r["a0"], r["ac"], r["d0"], r["dc"]
             german, gname = "attacker", att
-        elif att.startswith("SOV") and dfn.startswith("GER"):
+        elif att.startswith(SOVIET) and dfn.startswith("GER"):
             s0, sc, g0, gc = r["a0"], r["ac"], r["d0"], r["dc"]
             german, gname = "defender", dfn
         else:
-            out.append({"isqno": r["isqno"], "name": r["name"], "reason": "not German v Soviet"})
+            if eastern:
+                out.append(
+                    {"isqno": r["isqno"], "name": r["name"], "reason": "not German v Soviet"}
+                )
+            continue
+        if not eastern and RELABELLED:
+            reason = f"war labelled {r['war']!r} in CDB90 {RELABELLED}"
+            out.append({"isqno": r["isqno"], "name": r["name"], "reason": reason})
             continue
         ally = re.search(r"&\s*([A-Z]{3})\b", gname)
         if ally and ally.group(1) not in ("GER", "SOV"):
@@ -462,26 +482,3 @@ def carried_range(summary: pd.DataFrame) -> dict[str, float]:
 
 def _int_or_none(x: Any) -> int | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else int(x)
-
-
-def exclusions(df: pd.DataFrame) -> dict[str, int]:
-    """Battles left out of the winner prediction, each counted once, in this order."""
-    left = df
-    out: dict[str, int] = {}
-    for label in ("missing or impossible strengths/casualties", "outcome unknown", "draws"):
-        if label == "draws":
-            mask = left["wina"] == 0
-        elif label == "outcome unknown":
-            mask = ~left["wina"].isin([0.0, 1.0, -1.0])
-        else:
-            mask = ~(left["usable"] & np.isfinite(left["log_force_ratio"]))
-        out[label] = int(mask.sum())
-        left = left[~mask]
-    return out
-
-
-def strength_sources(df: pd.DataFrame) -> dict[str, int]:
-    """How many sides of the usable battles take their strength from where."""
-    u = df[df["usable"]]
-    counts = pd.concat([u["a_strength_from"], u["d_strength_from"]]).value_counts()
-    return {str(k): int(v) for k, v in counts.items()}

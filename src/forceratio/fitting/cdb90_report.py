@@ -73,6 +73,29 @@ def comparisons(pred: pd.DataFrame, seed: int = 1990) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def exclusions(df: pd.DataFrame) -> dict[str, int]:
+    """Battles left out of the winner prediction, each counted once, in this order."""
+    left = df
+    out: dict[str, int] = {}
+    for label in ("missing or impossible strengths/casualties", "outcome unknown", "draws"):
+        if label == "draws":
+            mask = left["wina"] == 0
+        elif label == "outcome unknown":
+            mask = ~left["wina"].isin([0.0, 1.0, -1.0])
+        else:
+            mask = ~(left["usable"] & np.isfinite(left["log_force_ratio"]))
+        out[label] = int(mask.sum())
+        left = left[~mask]
+    return out
+
+
+def strength_sources(df: pd.DataFrame) -> dict[str, int]:
+    """How many sides of the usable battles take their strength from where."""
+    u = df[df["usable"]]
+    counts = pd.concat([u["a_strength_from"], u["d_strength_from"]]).value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
 @dataclass(frozen=True)
 class Validation:
     battles: int
@@ -115,8 +138,8 @@ def validate(path: Path | str) -> Validation:
     return Validation(
         battles=len(df),
         usable=int(df["usable"].sum()),
-        excluded=cdb90.exclusions(df),
-        strength_sources=cdb90.strength_sources(df),
+        excluded=exclusions(df),
+        strength_sources=strength_sources(df),
         scores=cdb90.score_table(pred),
         comparisons=comparisons(pred),
         eastern=ef,
@@ -225,7 +248,10 @@ def markdown(v: Validation, path: str) -> str:
         "The ratio of German to Soviet per-capita kill rates implied by each battle, under",
         "each law: square (S0^2 - Sf^2)/(G0^2 - Gf^2); linear (area fire) the casualty",
         "exchange cas_S/cas_G; logarithmic ln(S0/Sf)/ln(G0/Gf). Strengths are those engaged",
-        "(initial + reinforcements), Sf = S0 - cas_S.",
+        "(initial + reinforcements), Sf = S0 - cas_S. The battles are selected by their sides (a",
+        'German one and a Soviet one, "SOV ..." or "USSR ...") among the World War II battles,',
+        "not by the war label: CDB90 labels four German-Soviet battles of 1945",
+        '"WORLD WAR II (OKINAWA)" (docs/cdb90.md).',
         "",
         v.eastern.to_markdown(index=False, floatfmt=".3f") if len(v.eastern) else "(none)",
         "",
