@@ -130,8 +130,8 @@ def test_hostile_requests_get_a_bounded_400_or_an_answer(server: str) -> None:
     assert res["error"].startswith("modifiers.quality.Germany")
     # beyond it: refused whole, over the wire too
     for size in (70_000, 100_000):  # (a larger body: the server closes while it is sent)
-        body = json.dumps({"scenario": SCN, "values": {"modifiers.quality.Germany": "1" * size}})
-        status, res, _ = _get(server + "api/run", body.encode())
+        big = json.dumps({"scenario": SCN, "values": {"modifiers.quality.Germany": "1" * size}})
+        status, res, _ = _get(server + "api/run", big.encode())
         assert (status, res) == (413, {"error": "request: body larger than 65,536 bytes"})
     assert _get(server + "api/scenarios")[0] == 200  # still up
 
