@@ -34,6 +34,7 @@ FRAME = pd.DataFrame(
 
 
 def test_german_soviet_by_the_sides_whatever_the_label(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cdb90, "RELABELLED", "not yet used")  # the relabelled battles listed
     ef, left = cdb90.eastern_front(FRAME)
     assert list(ef["isqno"]) == [1]
     why = left.set_index("isqno")["reason"]
