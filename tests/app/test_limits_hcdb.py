@@ -111,3 +111,27 @@ def test_numbers_and_the_pages_strings_still_run(explorer: Explorer) -> None:
         assert explorer._values(SCN, {FIELD: v}) == {FIELD: 2.0}
     with pytest.raises(InputError, match="got true"):
         explorer._values(SCN, {FIELD: np.bool_(True)})
+
+
+@pytest.mark.parametrize("host", ["", " "])
+def test_an_empty_host_is_refused_not_every_interface(
+    host: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review15hostile D9: --host '' (e.g. "$HOST" unset) listened on 0.0.0.0 and [::]."""
+    from typer.testing import CliRunner
+
+    from forceratio.app import server
+    from forceratio.cli.app import app
+
+    def served(*args: object, **kwargs: object) -> None:
+        raise AssertionError("served")  # (before the fix: serving on every interface)
+
+    monkeypatch.setattr(server, "serve", served)
+
+    res = CliRunner().invoke(app, ["app", "--host", host, "--port", "28159", "--no-browser"])
+    assert res.exit_code == 2, res.output
+    assert res.stdout == ""  # refused before saying where it serves
+    assert res.stderr.strip() == (
+        "forceratio: error: --host: empty; give an address: 127.0.0.1, or 0.0.0.0 for every "
+        "interface"
+    )

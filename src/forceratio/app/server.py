@@ -114,6 +114,10 @@ def check_listen(host: str, port: int) -> None:
 
     from forceratio.errors import InputError
 
+    if not host.strip():  # the empty address is every interface, IPv4 and IPv6
+        raise InputError(
+            "--host", "empty; give an address: 127.0.0.1, or 0.0.0.0 for every interface"
+        )
     try:
         with socket.create_server((host, port)):
             pass
