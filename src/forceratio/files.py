@@ -49,6 +49,7 @@ def read_user_bytes(path: Path | str, field: str | None = None) -> bytes:
     limit = max_file_size()
     if st.st_size > limit:
         raise InputError(where, _too_big(st.st_size, limit))
+    _INPUTS[_identity(st)] = str(p)
     chunks: list[bytes] = []
     total = 0
     try:
@@ -67,6 +68,16 @@ def read_user_bytes(path: Path | str, field: str | None = None) -> bytes:
 
 #: How much of a user file is read at a time.
 _CHUNK = 1 << 20
+
+#: Every file read by :func:`read_user_bytes` in this process, by identity: an output never
+#: replaces one (``plot s.svg --out s.svg`` wrote the figure over its scenario file).
+_INPUTS: dict[tuple[int, int, int], str] = {}
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int]:
+    """A file's device, inode and change time: the same file, even under another name (a
+    link), and not a later file that happens to reuse the inode."""
+    return st.st_dev, st.st_ino, st.st_ctime_ns
 
 
 def _too_big(size: float, limit: float, at_least: bool = False) -> str:
@@ -208,7 +219,8 @@ def output_path(path: Path | str, field: str) -> Path:
     A device, a pipe, a socket or a folder is refused (writing a file in its place would
     replace ``/dev/null`` itself when run as root).  A symbolic link is followed, as a
     shell's ``>`` follows it: the link stays and its target is written (refused in turn if
-    that is not a regular file).  Call it before the work, so a refusal costs nothing."""
+    that is not a regular file).  A file this process has read as an input (any name of
+    it) is refused too.  Call it before the work, so a refusal costs nothing."""
     p = Path(path)
     target = Path(os.path.realpath(p))
     try:
@@ -225,6 +237,10 @@ def output_path(path: Path | str, field: str) -> Path:
             field,
             f"{p}{via} exists and is not a regular file (a device, pipe or socket): not replaced",
         )
+    read = _INPUTS.get(_identity(st))
+    if read is not None:
+        other = "" if read == str(p) else f" (read as {read})"
+        raise InputError(field, f"{p} is an input of this command{other}: not replaced")
     return target
 
 

@@ -158,3 +158,46 @@ def test_validate_writes_through_a_link_to_a_regular_file(tmp_path: Path) -> Non
     assert res.exit_code == 0, res.output
     assert link.is_symlink()
     assert real.read_text().startswith("# Validation on CDB90")
+
+
+# ------------------------------------------------------- an output never replaces an input
+def test_a_file_read_as_input_is_never_an_output(tmp_path: Path) -> None:
+    """review15hostile 15: `plot --kind fit --from sq.svg --out sq.svg` wrote the figure over
+    its data (and `plot s.svg --out s.svg` over its scenario)."""
+    from forceratio.files import read_user_bytes
+
+    data = tmp_path / "in.svg"
+    data.write_text("day,red,blue\n0,1,1\n")
+    other = tmp_path / "other.svg"
+    other.write_text("x")
+    alias = tmp_path / "alias.svg"
+    os.link(data, alias)  # the same file under another name (made before: a link changes ctime)
+    read_user_bytes(data)
+    with pytest.raises(InputError, match=r"in\.svg is an input of this command: not replaced"):
+        write_atomic(data, "figure", "--out")
+    with pytest.raises(InputError, match=r"alias\.svg is an input of this command \(read as"):
+        write_atomic(alias, "figure", "--out")
+    assert data.read_text() == "day,red,blue\n0,1,1\n"
+    write_atomic(other, "figure", "--out")  # a file not read is an output as before
+    assert other.read_text() == "figure"
+    data.unlink()  # a new file by that name was never read
+    alias.unlink()
+    data.write_text("new")
+    write_atomic(data, "figure", "--out")
+    assert data.read_text() == "figure"
+
+
+def test_plot_fit_refuses_to_draw_over_its_data(tmp_path: Path) -> None:
+    from tests.fitting.synth import series
+
+    src = tmp_path / "sq.svg"  # a CSV under a figure's name
+    series(0.02, 0.03, days=8)[["day", "red", "blue"]].to_csv(src, index=False)
+    before = _md5(src)
+    res = runner.invoke(app, ["plot", "--kind", "fit", "--from", str(src), "--out", str(src)])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip().endswith("sq.svg is an input of this command: not replaced")
+    assert _md5(src) == before
+    out = tmp_path / "fit.svg"  # and to another file it draws
+    res = runner.invoke(app, ["plot", "--kind", "fit", "--from", str(src), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_text().lstrip().startswith("<?xml")
