@@ -146,8 +146,8 @@ def fit_command(
     tests of the nested laws."""
     import pandas as pd
 
-    from forceratio.fitting import FIT_LAWS, fit_laws, read_battle
-    from forceratio.fitting.daily import check_law
+    from forceratio.fitting import FIT_LAWS, read_battle
+    from forceratio.fitting.daily import check_law, fit_laws_report
     from forceratio.fitting.result import INTERVAL_METHOD
 
     check_law(law, everything=True)  # before reading any file: "all" is a choice here
@@ -159,7 +159,7 @@ def fit_command(
     if likelihood is not Likelihood.gaussian:
         _casualties(battle, laws, likelihood.value, fmt, str(data[0]))
         return
-    results, tests = fit_laws(battle, laws, arrivals.value)
+    results, tests, failed = fit_laws_report(battle, laws, arrivals.value)
     records = [r.to_dict() for r in results]
     if fmt is Format.json:
         if law == "all":
@@ -168,6 +168,7 @@ def fit_command(
                     "fits": records,
                     "likelihood_ratio_tests": tests,
                     "skipped": [x for x in laws if x not in {r.law for r in results}],
+                    "skipped_reasons": failed,
                 }
             )
         else:
@@ -210,6 +211,8 @@ def fit_command(
         for r in results:
             if not r.converged:
                 print(f"{r.law}: the fit did not converge ({r.message}); do not use it.")
+        for why in failed.values():
+            print(f"Skipped: {why}.")
 
 
 def cdb90_command(

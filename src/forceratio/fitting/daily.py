@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from forceratio.arguments import choice, instance, shown
-from forceratio.errors import InputError
+from forceratio.errors import ForceratioError, InputError
 from forceratio.fitting import noise as noise_mod
 from forceratio.fitting.data import ARRIVALS, OPTIONAL, REQUIRED, Battle, read_battle
 from forceratio.fitting.estimate import (
@@ -48,6 +48,7 @@ __all__ = [
     "fit",
     "fit_battle",
     "fit_laws",
+    "fit_laws_report",
     "read_battle",
 ]
 MIN_DOF_FOR_NOISE = 6  # residual degrees of freedom needed to estimate two noise scales
@@ -93,13 +94,28 @@ def _starts(
     return starts
 
 
+def _failure(law: str, err: ForceratioError) -> str:
+    """Why a law could not be fitted (the engine could not follow it on these data)."""
+    return (
+        f"{law} could not be fitted: the engine could not follow its path on these data "
+        f"({err}); fit another law"
+    )
+
+
 def _fit_all(
-    b: Battle, specs: dict[str, LawSpec], whiten: np.ndarray | None
+    b: Battle, specs: dict[str, LawSpec], whiten: np.ndarray | None, failed: dict[str, str]
 ) -> dict[str, tuple[LawSpec, Solution]]:
+    """Plain least squares for every law of ``specs``; a law the engine cannot follow on
+    these data is left out and its reason put in ``failed`` (it never stops the others)."""
     done: dict[str, tuple[LawSpec, Solution]] = {}
     for law, spec in specs.items():
         obj = Objective(b, spec, whiten)
-        done[law] = (spec, best_of(obj, _starts(spec, _guess(b, spec), done)))
+        try:
+            done[law] = (spec, best_of(obj, _starts(spec, _guess(b, spec), done)))
+        except InputError:
+            raise
+        except ForceratioError as err:
+            failed[law] = _failure(law, err)
     return done
 
 
@@ -247,9 +263,10 @@ def _result(
 
 def _solve(
     b: Battle, laws: list[str]
-) -> tuple[dict[str, tuple[LawSpec, Solution]], noise_mod.Noise, int, list[str]]:
+) -> tuple[dict[str, tuple[LawSpec, Solution]], noise_mod.Noise, int, list[str], dict[str, str]]:
     """The generalised least-squares fits of ``laws`` (and the laws they contain), the error
-    model, the number of observations and the laws the data allow."""
+    model, the number of observations, the requested laws fitted and why each other
+    requested law was not (too few observations, or the engine could not follow it)."""
     attack = b.attack is not None
     for law in laws:
         law_spec(law)
@@ -259,23 +276,39 @@ def _solve(
     n_e = int(mr.sum() + mb.sum())
     n = n_e + int(cr.sum() + cb.sum())
     allowed = {k: s for k, s in all_specs.items() if s.k < n}
-    if not any(law in allowed for law in laws):
-        k = min(all_specs[law].k for law in laws)
-        raise InputError(
-            "law",
-            f"{'/'.join(laws)} needs more observations than its {k} parameters; the data give {n}",
-        )
-    laws = [law for law in laws if law in allowed]
-    ols = _fit_all(b, allowed, None)
+    failed: dict[str, str] = {
+        law: f"{law} needs more observations than its {all_specs[law].k} parameters; "
+        f"the data give {n}"
+        for law in laws
+        if law not in allowed
+    }
+    if len(failed) == len(laws):
+        raise InputError("law", "; ".join(failed.values()))
+    # every allowed law by plain least squares, for the error model's reference; a law the
+    # engine cannot follow is left out (named only if it was asked for)
+    broken: dict[str, str] = {}
+    ols = _fit_all(b, allowed, None, broken)
+    failed.update({law: why for law, why in broken.items() if law in laws})
+    if not ols:
+        raise InputError("law", "; ".join(broken.values()))
     ref = _reference(ols, n)
     nz = _noise(b, Objective(b, allowed[ref], None), ols[ref][1], n_e, n)
-    need = {c for law in laws for c in (law, *CONTAINS.get(law, ()))}
+    need = {c for law in laws for c in (law, *CONTAINS.get(law, ())) if c in ols}
     gls: dict[str, tuple[LawSpec, Solution]] = {}
     for law, spec in allowed.items():
         if law in need:
             obj = Objective(b, spec, nz.whiten)
-            gls[law] = (spec, best_of(obj, _starts(spec, ols[law][1].theta, gls)))
-    return gls, nz, n, laws
+            try:
+                gls[law] = (spec, best_of(obj, _starts(spec, ols[law][1].theta, gls)))
+            except InputError:
+                raise
+            except ForceratioError as err:
+                if law in laws:
+                    failed[law] = _failure(law, err)
+    laws = [law for law in laws if law in gls]
+    if not laws:
+        raise InputError("law", "; ".join(failed.values()))
+    return gls, nz, n, laws, failed
 
 
 def check_law(law: object, everything: bool) -> None:
@@ -298,29 +331,49 @@ def _check_call(
 
 def fit_laws_state(b: Battle, law: str) -> tuple[LawSpec, Solution, noise_mod.Noise, int]:
     """One law's fitted state (for the joint fit of several battles)."""
-    gls, nz, n, _ = _solve(b, [law])
+    gls, nz, n, _, _ = _solve(b, [law])
     spec, sol = gls[law]
     return spec, sol, nz, n
 
 
-def fit_laws(
+def fit_laws_report(
     b: Battle, laws: list[str], arrivals: str = "after-observation"
-) -> tuple[list[FitResult], list[dict[str, object]]]:
-    """Fit each law in ``laws`` to ``b``; also the likelihood-ratio tests of the nested pairs
-    among them.  Laws with at least as many parameters as observations are refused."""
+) -> tuple[list[FitResult], list[dict[str, object]], dict[str, str]]:
+    """:func:`fit_laws`, and why each requested law left out was not fitted (``{law:
+    reason}``): too few observations, or the engine could not follow the law on these data
+    (a stiff path).  A law that fails never stops the others; only when no requested law
+    can be fitted is that an error."""
     instance("b", b, Battle, "a Battle (read_battle(data))")
     if isinstance(laws, str) or not isinstance(laws, list | tuple) or not laws:
         raise InputError("laws", f"expected a list of laws, got {shown(laws)}")
     for law in laws:
         check_law(law, everything=False)
     choice("arrivals", arrivals, ARRIVALS)
-    gls, nz, n, laws = _solve(b, list(laws))
-    results = [
-        _result(b, Objective(b, gls[law][0], nz.whiten), gls[law][1], nz, n, arrivals)
-        for law in laws
-    ]
+    gls, nz, n, fitted, failed = _solve(b, list(laws))
+    results = []
+    for law in fitted:
+        try:
+            results.append(
+                _result(b, Objective(b, gls[law][0], nz.whiten), gls[law][1], nz, n, arrivals)
+            )
+        except InputError:
+            raise
+        except ForceratioError as err:
+            failed[law] = _failure(law, err)
+    if not results:
+        raise InputError("law", "; ".join(failed.values()))
     akaike_weights(results)
-    return results, likelihood_ratio_tests(results)
+    return results, likelihood_ratio_tests(results), failed
+
+
+def fit_laws(
+    b: Battle, laws: list[str], arrivals: str = "after-observation"
+) -> tuple[list[FitResult], list[dict[str, object]]]:
+    """Fit each law in ``laws`` to ``b``; also the likelihood-ratio tests of the nested pairs
+    among them.  A law with at least as many parameters as observations, or one the engine
+    cannot follow on these data, is left out (:func:`fit_laws_report` says why)."""
+    results, tests, _ = fit_laws_report(b, laws, arrivals)
+    return results, tests
 
 
 def fit_battle(
