@@ -50,6 +50,11 @@ def _joint(paths: list[Path], law: str, arrivals: str, shared: str | None, fmt: 
     print_frame(pd.DataFrame(rows), fmt, title=title, digits=4)
 
 
+class Rises(enum.StrEnum):
+    note = "note"
+    arrivals = "arrivals"
+
+
 class Likelihood(enum.StrEnum):
     gaussian = "gaussian"
     poisson = "poisson"
@@ -123,6 +128,15 @@ def fit_command(
             "counted; in-observation: the day's strength already includes them.",
         ),
     ] = ArrivalsConvention.after_observation,
+    rises: Annotated[
+        Rises,
+        typer.Option(
+            "--rises",
+            help="A strength that rises beyond the arrivals recorded (by more than 5%): note "
+            "(say so; the fit takes it as noise) or arrivals (take each rise as arrivals, an "
+            "estimate: the rise plus the neighbouring days' losses).",
+        ),
+    ] = Rises.note,
     likelihood: Annotated[
         Likelihood,
         typer.Option(
@@ -154,10 +168,13 @@ def fit_command(
     if len(data) > 1:
         _joint(data, law, arrivals.value, shared, fmt)
         return
-    battle = read_battle(data[0], arrivals=arrivals.value)
+    battle = read_battle(data[0], arrivals=arrivals.value, rises=rises.value)
     laws = list(FIT_LAWS) if law == "all" else [law]
     if likelihood is not Likelihood.gaussian:
         _casualties(battle, laws, likelihood.value, fmt, str(data[0]))
+        if fmt is Format.table:
+            for note in battle.notes:
+                print(f"Note: {note}.")
         return
     results, tests, failed = fit_laws_report(battle, laws, arrivals.value)
     records = [r.to_dict() for r in results]
@@ -190,7 +207,8 @@ def fit_command(
                 or "—",
                 "R²": r.r2,
                 "AICc": r.aicc,
-                "weight": r.akaike_weight,
+                "weight": f"{r.akaike_weight:.4f}"
+                + (" (not meaningful)" if r.comparison_caveat else ""),
                 "n": r.n_obs,
                 "k": r.k,
                 "converged": "yes" if r.converged else "NO",
@@ -213,6 +231,8 @@ def fit_command(
                 print(f"{r.law}: the fit did not converge ({r.message}); do not use it.")
         for why in failed.values():
             print(f"Skipped: {why}.")
+        for note in dict.fromkeys(x for r in results for x in r.notes):
+            print(f"Note: {note}.")
 
 
 def cdb90_command(

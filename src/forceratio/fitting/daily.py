@@ -20,7 +20,7 @@ import pandas as pd
 from forceratio.arguments import choice, instance, shown
 from forceratio.errors import ForceratioError, InputError
 from forceratio.fitting import noise as noise_mod
-from forceratio.fitting.data import ARRIVALS, OPTIONAL, REQUIRED, Battle, read_battle
+from forceratio.fitting.data import ARRIVALS, OPTIONAL, REQUIRED, RISES, Battle, read_battle
 from forceratio.fitting.estimate import (
     Interval,
     Objective,
@@ -149,13 +149,15 @@ def _reference(ols: dict[str, tuple[LawSpec, Solution]], n: int) -> str:
     return min(ols, key=aicc)
 
 
-def _ci(iv: Interval, lo: float, hi: float, rate: bool) -> tuple[float | None, float | None]:
-    """An interval on the fitted scale mapped to the reported one."""
+def _ci(iv: Interval, rate: bool) -> tuple[float | None, float | None]:
+    """An interval on the fitted scale mapped to the reported one.  An end the profile does
+    not reach before the parameter's box bound is open (``None``), except a rate's lower
+    end, which is then 0 (a rate cannot be negative; the box's floor is 1e-9)."""
     if rate:
         low = math.exp(iv.low) if iv.low is not None else 0.0
         high = math.exp(iv.high) if iv.high is not None else None
         return low, high
-    return (iv.low if iv.low is not None else lo, iv.high if iv.high is not None else hi)
+    return iv.low, iv.high
 
 
 def _result(
@@ -173,14 +175,15 @@ def _result(
         )
         if min(x - lo, hi - x) <= 1e-6 * s
     ]
-    not_ident = []
-    for name, iv in zip(spec.names, ivs, strict=True):
-        if name.startswith("log_") and iv.high is None:
-            not_ident.append(name.removeprefix("log_"))
-        elif not name.startswith("log_") and iv.low is None and iv.high is None:
-            not_ident.append(name)
-    nred = _ci(ivs[0], 0, 0, True)
-    nblue = _ci(ivs[1], 0, 0, True)
+    # not identifiable: an interval end the data do not reach (open), but for a rate's
+    # lower end (0: the rate may be indistinguishable from none, a bound all the same)
+    not_ident = [
+        name.removeprefix("log_")
+        for name, iv in zip(spec.names, ivs, strict=True)
+        if iv.high is None or (iv.low is None and name not in ("log_red_rate", "log_blue_rate"))
+    ]
+    nred = _ci(ivs[0], True)
+    nblue = _ci(ivs[1], True)
     fixed = spec.law in ("square", "linear", "logarithmic")
     to_red, to_blue = red / math.exp(sol.theta[0]), blue / math.exp(sol.theta[1])
 
@@ -210,13 +213,31 @@ def _result(
             o = float(obs[j])
             rows.append(
                 {
-                    "day": float(b.t[j]),
+                    "day": float(b.t[j] + b.day0),
                     "side": side,
                     "observed": o if math.isfinite(o) else None,
                     "fitted": float(path[j] * s),
                     "residual": o - float(path[j] * s) if math.isfinite(o) and j > 0 else None,
                 }
             )
+    # an estimate at an end of a range that is the code's choice, not the law's (p, q = 3; an
+    # attack factor of 1e-3 or 1e3): the optimum may lie beyond it, so comparing this law
+    # with the others by its likelihood is not meaningful
+    edge = [
+        name.removeprefix("log_")
+        for name, x, lo, hi, s in zip(
+            spec.names, sol.theta, spec.lower, spec.upper, span, strict=True
+        )
+        if (name in ("p", "q") and hi - x <= 1e-6 * s)
+        or (name == "log_attack_factor" and min(x - lo, hi - x) <= 1e-6 * s)
+    ]
+    caveat = (
+        f"{', '.join(edge)} at the end of the range the fit searches, so the optimum may lie "
+        "beyond it: this law's Akaike weight and the likelihood-ratio tests involving it are "
+        "not meaningful"
+        if edge
+        else ""
+    )
     message = "" if sol.converged else f"did not converge: {sol.message}"
     if at_bound:
         message = (message + "; " if message else "") + f"at a bound: {', '.join(at_bound)}"
@@ -246,6 +267,8 @@ def _result(
         sigma_process=nz.sigma_process,
         arrivals=arrivals,
         residuals=rows,
+        notes=[*b.notes, *([f"{spec.law}: {caveat}"] if caveat else [])],
+        comparison_caveat=caveat,
     )
     for i, name in enumerate(spec.names[2:], start=2):
         if name == "log_attack_factor":
@@ -257,7 +280,7 @@ def _result(
             )
         else:
             out.exponents[name] = float(sol.theta[i])
-            out.exponents_ci[name] = _ci(ivs[i], spec.lower[i], spec.upper[i], False)
+            out.exponents_ci[name] = _ci(ivs[i], False)
     return out
 
 
@@ -319,7 +342,12 @@ def check_law(law: object, everything: bool) -> None:
 
 
 def _check_call(
-    data: object, law: object, arrivals: object, everything: bool, battle: bool = True
+    data: object,
+    law: object,
+    arrivals: object,
+    everything: bool,
+    battle: bool = True,
+    rises: object = "note",
 ) -> None:
     """The arguments of :func:`fit` and :func:`fit_battle`, named as in Python (the command
     line prints ``law`` and ``arrivals`` as its options)."""
@@ -327,6 +355,7 @@ def _check_call(
     instance("data", data, kinds, "a DataFrame or a CSV path" + (" or a Battle" if battle else ""))
     check_law(law, everything)
     choice("arrivals", arrivals, ARRIVALS)
+    choice("rises", rises, RISES)
 
 
 def fit_laws_state(b: Battle, law: str) -> tuple[LawSpec, Solution, noise_mod.Noise, int]:
@@ -381,10 +410,11 @@ def fit_battle(
     law: str = "square",
     *,
     arrivals: str = "after-observation",
+    rises: str = "note",
 ) -> FitResult:
-    """Fit one law; see the module docstring."""
-    _check_call(data, law, arrivals, everything=False)
-    b = data if isinstance(data, Battle) else read_battle(data, arrivals=arrivals)
+    """Fit one law; see the module docstring (``rises``: :func:`read_battle`)."""
+    _check_call(data, law, arrivals, everything=False, rises=rises)
+    b = data if isinstance(data, Battle) else read_battle(data, arrivals=arrivals, rises=rises)
     return fit_laws(b, [law], arrivals)[0][0]
 
 
@@ -393,10 +423,12 @@ def fit(
     law: str = "square",
     *,
     arrivals: str = "after-observation",
+    rises: str = "note",
 ) -> FitResult | list[FitResult]:
-    """Fit ``law`` (or every law with ``law="all"``) to daily battle data."""
-    _check_call(data, law, arrivals, everything=True, battle=False)
-    b = read_battle(data, arrivals=arrivals)
+    """Fit ``law`` (or every law with ``law="all"``) to daily battle data; ``rises``: what
+    to do with a strength that rises beyond the arrivals recorded (:func:`read_battle`)."""
+    _check_call(data, law, arrivals, everything=True, battle=False, rises=rises)
+    b = read_battle(data, arrivals=arrivals, rises=rises)
     if law == "all":
         return fit_laws(b, list(FIT_LAWS), arrivals)[0]
     return fit_laws(b, [law], arrivals)[0][0]

@@ -79,6 +79,8 @@ class FitResult:
     sigma_process: float = math.nan
     arrivals: str = "after-observation"
     residuals: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader must know (see daily)
+    comparison_caveat: str = ""  # why the Akaike weight and LR tests are not meaningful
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -103,10 +105,12 @@ class FitResult:
                 "aicc": self.aicc,
                 "bic": self.bic,
                 "akaike_weight": self.akaike_weight,
+                "comparison_caveat": self.comparison_caveat,
                 "n_obs": self.n_obs,
                 "k": self.k,
                 "converged": self.converged,
                 "message": self.message,
+                "notes": self.notes,
                 "at_bound": self.at_bound,
                 "not_identifiable": self.not_identifiable,
                 "interval_method": INTERVAL_METHOD,
@@ -145,7 +149,9 @@ def likelihood_ratio_tests(results: list[FitResult]) -> list[dict[str, Any]]:
     """Each nested pair (a law inside a law that contains it): the statistic
     2 (ll_big - ll_small), its degrees of freedom and chi-squared p-value.  The small law's
     exponents on the boundary of the larger law's space (w = 1, q = 0...) make the
-    chi-squared reference conservative (Self & Liang 1987)."""
+    chi-squared reference conservative (Self & Liang 1987).  ``caveat`` names a law of the
+    pair whose estimate sits at an end of the range the fit searches (the test is then not
+    meaningful, see :attr:`FitResult.comparison_caveat`)."""
     by = {r.law: r for r in results}
     rows = []
     for big, smalls in CONTAINS.items():
@@ -163,6 +169,11 @@ def likelihood_ratio_tests(results: list[FitResult]) -> list[dict[str, Any]]:
                     "statistic": d,
                     "df": df,
                     "p_value": float(stats.chi2.sf(d, df)),
+                    "caveat": "; ".join(
+                        f"{r.law}: not meaningful"
+                        for r in (by[small], by[big])
+                        if r.comparison_caveat
+                    ),
                 }
             )
     out: list[dict[str, Any]] = json_safe(rows)
