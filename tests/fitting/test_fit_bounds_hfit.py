@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from forceratio.cli.app import app
-from forceratio.fitting import read_battle
+from forceratio.fitting import fit_battle, read_battle
 from forceratio.fitting.daily import fit_laws_report
 from forceratio.fitting.model import EXPONENT_BOUNDS
 from tests.fitting.test_fit import synthetic
@@ -71,3 +72,39 @@ def test_table_shows_open_and_the_weight_caveat(tmp_path: Path) -> None:
     assert "Note: power: p at the end of the range" in res.stdout
     res = runner.invoke(app, ["fit", str(path), "--law", "power", "--format", "json"])
     assert json.loads(res.stdout)["p_ci"][1] is None
+
+
+def test_a_side_seen_only_at_start_and_annihilation_carries_the_coverage_caveat() -> None:
+    """review15fit D5: on such series the 95% intervals covered the truth ~70% of the time;
+    the fit says so where it applies (blue hidden between day 0 and its annihilation), and
+    not where both sides are seen (or the hidden side is not annihilated)."""
+    # the closed-form square-law battle of test_fit (blue annihilated at t*)
+    r0, b0, a, b = 1000.0, 800.0, 0.01, 0.012
+    tstar = np.arctanh(np.sqrt(b / a) * b0 / r0) / np.sqrt(a * b)
+    t = np.concatenate([np.arange(0.0, tstar, 10.0), [tstar]])
+    om = np.sqrt(a * b)
+    red = r0 * np.cosh(om * t) - np.sqrt(b / a) * b0 * np.sinh(om * t)
+    blue = b0 * np.cosh(om * t) - np.sqrt(a / b) * r0 * np.sinh(om * t)
+    blue[-1] = 0.0
+    df = pd.DataFrame({"day": t, "red": red, "blue": blue})
+    assert not any("seen only at the start" in n for n in fit_battle(df, "square").notes)
+    hidden = df.assign(blue=[b0, *([np.nan] * (t.size - 2)), 0.0])
+    notes = fit_battle(hidden, "square").notes
+    (note,) = [n for n in notes if "seen only" in n]
+    assert note.startswith("blue is seen only at the start and at its annihilation")
+    assert "covered the true rates" in note
+    red_hidden = df.assign(red=[r0, *([np.nan] * (t.size - 1))])
+    assert not any("seen only" in n for n in fit_battle(red_hidden, "square").notes)
+
+
+def test_a_law_without_aicc_gets_no_akaike_weight() -> None:
+    """review15fit D13: 3 rows (n = 4): Helmbold (k = 3) has no AICc; its AIC, without the
+    small-sample penalty, took 0.986 of the weight though it is the square law plus w."""
+    df = pd.DataFrame({"day": [0, 1, 2], "red": [10000, 9620, 9250], "blue": [8000, 7700, 7420]})
+    res, _, _ = fit_laws_report(read_battle(df), ["square", "linear", "logarithmic", "helmbold"])
+    by = {r.law: r for r in res}
+    assert np.isnan(by["helmbold"].aicc)
+    assert np.isnan(by["helmbold"].akaike_weight)
+    assert by["helmbold"].to_dict()["akaike_weight"] is None
+    total = sum(by[law].akaike_weight for law in ("square", "linear", "logarithmic"))
+    assert total == pytest.approx(1.0)

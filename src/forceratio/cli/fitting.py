@@ -207,7 +207,9 @@ def fit_command(
                 or "—",
                 "R²": r.r2,
                 "AICc": r.aicc,
-                "weight": f"{r.akaike_weight:.4f}"
+                "weight": (
+                    f"{r.akaike_weight:.4f}" if math.isfinite(r.akaike_weight) else "— (no AICc)"
+                )
                 + (" (not meaningful)" if r.comparison_caveat else ""),
                 "n": r.n_obs,
                 "k": r.k,

@@ -133,14 +133,19 @@ def information_criteria(ll: float, n: int, k: int) -> tuple[float, float, float
 
 
 def akaike_weights(results: list[FitResult]) -> None:
-    """Akaike weights from AICc (AIC where AICc does not exist), in place."""
-    crit = [r.aicc if math.isfinite(r.aicc) else r.aic for r in results]
+    """Akaike weights from AICc, in place.  A law whose AICc does not exist (n <= k + 1) gets
+    no weight (NaN, ``null``): its AIC lacks the small-sample penalty every other law pays,
+    so mixing the two criteria handed it the weight (review15fit D13).  When no law has an
+    AICc, the weights come from AIC for all."""
+    crit = [r.aicc for r in results]
+    if not any(math.isfinite(c) for c in crit):
+        crit = [r.aic for r in results]
     finite = [c for c in crit if math.isfinite(c)]
     if not finite:
         return
     lo = min(finite)
-    w = [math.exp(-0.5 * (c - lo)) if math.isfinite(c) else 0.0 for c in crit]
-    tot = sum(w)
+    w = [math.exp(-0.5 * (c - lo)) if math.isfinite(c) else math.nan for c in crit]
+    tot = sum(x for x in w if math.isfinite(x))
     for r, x in zip(results, w, strict=True):
         r.akaike_weight = x / tot
 
