@@ -186,3 +186,27 @@ def test_residuals_keep_the_files_own_days() -> None:
     r = fit_battle(df, "square")
     days = sorted({row["day"] for row in r.residuals})
     assert days == [float(d) for d in range(2, 11)]
+
+
+def test_count_likelihood_takes_a_noise_size_rise_as_no_losses_and_names_a_large_one(
+    tmp_path: Path,
+) -> None:
+    """review15fit D12: a rise of 300 in 796,500 (reporting noise) was refused with
+    "--data: a side's strength rises without arrivals", naming no side or row."""
+    from forceratio.fitting.casualties import fit_casualties
+
+    df = series(RED, BLUE, days=10).drop(columns="red_reinforcements").round()
+    red = df["red"].to_numpy().copy()
+    red[4] = red[3] + 30  # +0.4%: noise
+    f = fit_casualties(read_battle(df.assign(red=red)), "square", "negbin")
+    assert f.red_rate == pytest.approx(RED, rel=0.1)
+    red[4] = red[3] + 1500  # +20%: not noise
+    df = df.assign(red=red)
+    path = tmp_path / "up.csv"
+    df.to_csv(path, index=False)
+    res = runner.invoke(app, ["fit", str(path), "--likelihood", "poisson"])
+    assert res.exit_code == 2
+    assert "column red: rises by 1,500 from day 3 to day 4 beyond the arrivals" in res.stderr
+    res = runner.invoke(app, ["fit", str(path), "--likelihood", "poisson", "--rises", "arrivals"])
+    assert res.exit_code == 0, res.output
+    assert "Note: red rises beyond the arrivals recorded" in res.stdout

@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from scipy import optimize, special, stats
 
 from forceratio.errors import InputError
-from forceratio.fitting.data import Battle
+from forceratio.fitting.data import RISE_TOLERANCE, Battle
 from forceratio.fitting.model import law_spec, physical_rates
 from forceratio.fitting.result import Pair, information_criteria, json_safe
 
@@ -84,13 +84,22 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     sr, sb = b.scale
     dt = np.diff(b.t)
     sides = []
-    for loss, own, enemy, s_own, s_enemy, sign in (
-        (lr, r0, b0, sr, sb, 1.0),
-        (lb, b0, r0, sb, sr, -1.0),
+    for side, loss, own, enemy, s_own, s_enemy, sign in (
+        ("red", lr, r0, b0, sr, sb, 1.0),
+        ("blue", lb, b0, r0, sb, sr, -1.0),
     ):
         ok = np.isfinite(loss) & np.isfinite(own) & np.isfinite(enemy) & (own > 0) & (enemy > 0)
-        if np.any(loss[ok] < -0.5):
-            raise InputError("data", "a side's strength rises without arrivals: losses < 0")
+        # a rise of reporting-noise size is a day without losses (the strengths' fit takes
+        # it as noise too); a larger one cannot be a count of losses
+        big = np.flatnonzero(ok & (-loss > RISE_TOLERANCE * np.where(ok, own, 0.0)))
+        if big.size:
+            j = int(big[0])
+            raise InputError(
+                f"column {side}",
+                f"rises by {-loss[j]:,.0f} from day {b.t[j] + b.day0:g} to day "
+                f"{b.t[j + 1] + b.day0:g} beyond the arrivals recorded: a count of losses "
+                f"cannot be negative; give {side}_reinforcements or use --rises arrivals",
+            )
         att = (b.attack == sign) if b.attack is not None else np.zeros(dt.size, dtype=bool)
         sides.append(
             (np.maximum(loss[ok], 0.0), (own / s_own)[ok], (enemy / s_enemy)[ok], dt[ok] * s_own,
