@@ -82,6 +82,12 @@ class FitResult:
     notes: list[str] = field(default_factory=list)  # what the reader must know (see daily)
     comparison_caveat: str = ""  # why the Akaike weight and LR tests are not meaningful
 
+    def caveats(self) -> list[str]:
+        """Short flags for a figure's title: parameters at a bound, not identifiable."""
+        out = [f"{name} at a bound" for name in self.at_bound]
+        out += [f"{name} not identifiable" for name in self.not_identifiable]
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "law": self.law,
