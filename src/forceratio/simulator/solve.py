@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forceratio.arguments import real
+from forceratio.arguments import days, real
 from forceratio.errors import ForceratioError, InputError
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.closed_form import CLOSED_FORMS
@@ -38,12 +38,7 @@ def check_times(t_max: float, times: ArrayLike | None) -> tuple[float, FloatArra
     """Validate ``t_max`` and the trajectory times (days)."""
     if real("t_max", t_max) <= 0:
         raise InputError("t_max", f"must be finite and > 0, got {t_max}")
-    tt = np.zeros(0) if times is None else np.atleast_1d(np.asarray(times, dtype=float))
-    if tt.ndim != 1 or not np.all(np.isfinite(tt)) or np.any(tt < 0):
-        raise InputError("times", "must be finite, >= 0 days")
-    if np.any(np.diff(tt) <= 0):
-        raise InputError("times", "must be strictly increasing")
-    return float(t_max), tt
+    return float(t_max), np.zeros(0) if times is None else days("times", times)
 
 
 def closed_form_applies(eng: Engagement) -> bool:
