@@ -163,7 +163,7 @@ def integrate(
     """Integrate every battle of ``eng`` until it is decided or ``t_max`` days pass
     (:mod:`.integrator`; relative tolerance ``rtol``, absolute tolerance ``rtol`` times
     1e-3 of each category's initial strength)."""
-    table = RunTable.build(eng, t_max=t_max, times=times, rtol=rtol, dense_output=True)
+    table = RunTable.build(eng, t_max=t_max, times=times, rtol=rtol)
     out = Outcome.empty(table.n, table.y0.shape[1], times.size)
     compiled.compile_kernels(compiled.KERNELS)
     from forceratio.simulator import integrator
