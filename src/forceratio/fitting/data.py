@@ -407,4 +407,17 @@ def read_battle(
     battle = Battle(day - day[0], red, blue, red_in, blue_in, attack, name, day0, notes)
     if battle.n_obs == 0:
         raise InputError(where, "no observation after the first day")
+    if battle.n_obs > MAX_OBSERVATIONS:
+        raise InputError(
+            where,
+            f"{battle.n_obs:,} observations (both sides, after the first row), above the "
+            f"{MAX_OBSERVATIONS:,} the fits take: their error model is a dense covariance "
+            "(memory n^2, time n^3); aggregate the series, for instance to one row a day",
+        )
     return battle
+
+
+#: The most observations a series may hold (both sides): the fit's time grows as n^3, so
+#: 4,000 (2,000 rows) took 266 s and 0.8 GB at load 3, and 20,000 took 9.7 GB and had not
+#: finished in 200 s (review15hostile); 2,000 takes about half a minute.
+MAX_OBSERVATIONS = 2_000
