@@ -314,7 +314,8 @@ def _manifest_spec(store: ChunkStore, manifest: dict[str, Any]) -> tuple[Any, in
     except KeyError as exc:
         why = f"its spec has no {exc}"
     except (TypeError, ValueError, AttributeError, ForceratioError) as exc:
-        why = str(exc)
+        mine = str(exc).startswith(("'spec'", "'chunk_size'"))
+        why = str(exc) if mine else f"its spec is not one forceratio writes ({exc})"
     raise InputError(store.field, f"malformed manifest {store.path / MANIFEST}: {why}")
 
 
