@@ -68,6 +68,7 @@ def plot_command(
     if fmt not in ("png", "svg"):
         raise InputError("--out", f"expected a .png or .svg file, got {out.name!r}")
     check_writable(out.parent, "--out")  # before the work, not after it
+    _not_an_input(out, {"SCENARIO": scenario, "--from": source, **_tables(table)})
     if kind == "fit":
         fig = _fit_figure(source)
     elif scenario is None:
@@ -98,6 +99,30 @@ def plot_command(
     fig.savefig(buf, format=fmt, dpi=100)  # the figure's own canvas: no pyplot, no display
     write_atomic(out, buf.getvalue(), "--out")
     print(f"wrote {out} ({kind})")
+
+
+def _tables(table: list[str] | None) -> dict[str, str]:
+    return {f"--table {name}": path for name, path in _overrides(table).items()}
+
+
+def _not_an_input(out: Path, inputs: dict[str, str | Path | None]) -> None:
+    """Refuse ``--out`` naming one of the command's input files (the figure would replace
+    it: ``plot s.svg --kind trajectory --out s.svg`` overwrote the scenario file)."""
+    import os
+
+    from forceratio.errors import InputError
+
+    for name, given in inputs.items():
+        if given is None:
+            continue
+        try:
+            same = os.path.samefile(out, given)
+        except (OSError, ValueError):  # one of them does not exist (a built-in's name)
+            same = out.resolve() == Path(given).resolve()
+        if same:
+            raise InputError(
+                "--out", f"{out} is the command's input ({name}); write the figure elsewhere"
+            )
 
 
 def _fit_figure(source: Path | None) -> Figure:
@@ -138,7 +163,7 @@ def report_command(
     names: Annotated[
         list[str] | None, typer.Argument(help="Scenarios (default: every built-in).")
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Directory for report.html.")] = Path("report"),
+    out: Annotated[str, typer.Option("--out", help="Directory for report.html.")] = "report",
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
     seed: Annotated[
@@ -149,15 +174,17 @@ def report_command(
     ] = 0,
 ) -> None:
     """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
+    from forceratio.errors import InputError
     from forceratio.files import check_writable, make_dirs, write_atomic
     from forceratio.plots.html import build
     from forceratio.scenarios import builtins
 
-    if out.exists() and not out.is_dir():
-        from forceratio.errors import InputError
-
+    if not out.strip():  # Path("") is ".": it wrote ./report.html
+        raise InputError("--out", "empty; give the report's directory, e.g. --out report")
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
         raise InputError("--out", f"{out} exists and is not a directory")
-    check_writable(out, "--out", create=True)  # before the work, not after it
+    check_writable(folder, "--out", create=True)  # before the work, not after it
     from forceratio.scenarios.session import Session
     from forceratio.sweeps.sensitivity import declared_sobol
 
@@ -171,6 +198,6 @@ def report_command(
     if not uncalibrated:
         posterior = _posterior_analysis(session, names, seed)
     text = build(names, session=session, tornado=tornado, seed=seed, **posterior)
-    target = make_dirs(out, "--out") / "report.html"
+    target = make_dirs(folder, "--out") / "report.html"
     write_atomic(target, text, "--out")
     print(f"wrote {target} ({len(text) / 1e6:.1f} MB)")
