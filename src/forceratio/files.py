@@ -7,7 +7,9 @@ still cannot make it read without end).  Writing: :func:`check_writable` proves 
 output's folder accepts files before any work is done (by creating and removing a probe
 file: permission bits say nothing to root, a read-only mount only answers a write), and
 :func:`write_atomic` writes through a temporary file renamed into place, so an existing
-output is replaced whole or left untouched.  Every failure is one :class:`InputError`
+output is replaced whole or left untouched; :func:`output_path` refuses an output that
+exists and is not a regular file (``/dev/null``, a pipe) and follows a symbolic link to its
+target.  Every failure is one :class:`InputError`
 naming the option or file.
 """
 
@@ -47,6 +49,7 @@ def read_user_bytes(path: Path | str, field: str | None = None) -> bytes:
     limit = max_file_size()
     if st.st_size > limit:
         raise InputError(where, _too_big(st.st_size, limit))
+    _INPUTS[_identity(st)] = str(p)
     chunks: list[bytes] = []
     total = 0
     try:
@@ -65,6 +68,16 @@ def read_user_bytes(path: Path | str, field: str | None = None) -> bytes:
 
 #: How much of a user file is read at a time.
 _CHUNK = 1 << 20
+
+#: Every file read by :func:`read_user_bytes` in this process, by identity: an output never
+#: replaces one (``plot s.svg --out s.svg`` wrote the figure over its scenario file).
+_INPUTS: dict[tuple[int, int, int], str] = {}
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int]:
+    """A file's device, inode and change time: the same file, even under another name (a
+    link), and not a later file that happens to reuse the inode."""
+    return st.st_dev, st.st_ino, st.st_ctime_ns
 
 
 def _too_big(size: float, limit: float, at_least: bool = False) -> str:
@@ -200,24 +213,63 @@ def make_dirs(folder: Path | str, field: str) -> Path:
     return d
 
 
+def output_path(path: Path | str, field: str) -> Path:
+    """The file an output named ``path`` goes to, refused unless it is new or a regular file.
+
+    A device, a pipe, a socket or a folder is refused (writing a file in its place would
+    replace ``/dev/null`` itself when run as root).  A symbolic link is followed, as a
+    shell's ``>`` follows it: the link stays and its target is written (refused in turn if
+    that is not a regular file).  A file this process has read as an input (any name of
+    it) is refused too.  Call it before the work, so a refusal costs nothing."""
+    p = Path(path)
+    target = Path(os.path.realpath(p))
+    try:
+        st = target.stat()
+    except FileNotFoundError:
+        return target  # a new file (a dangling link's target is made, as ``>`` makes it)
+    except OSError as exc:
+        raise InputError(field, f"cannot write {p}: {_reason(exc)}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(field, f"{p} is a folder, expected a file name")
+    if not stat.S_ISREG(st.st_mode):
+        via = f" (a link to {target})" if p.is_symlink() else ""
+        raise InputError(
+            field,
+            f"{p}{via} exists and is not a regular file (a device, pipe or socket): not replaced",
+        )
+    read = _INPUTS.get(_identity(st))
+    if read is not None:
+        other = "" if read == str(p) else f" (read as {read})"
+        raise InputError(field, f"{p} is an input of this command{other}: not replaced")
+    return target
+
+
 def write_atomic(path: Path | str, data: bytes | str, field: str) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder renamed
-    into place: readers see the old file or the new one, never a part."""
+    into place: readers see the old file or the new one, never a part.  ``path`` must be
+    new or a regular file, a link is written through (see :func:`output_path`); an existing
+    file keeps its permission bits."""
     p = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if p.is_dir():
-        raise InputError(field, f"{p} is a folder, expected a file name")
+    target = output_path(p, field)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()  # mkstemp makes 0600; give the usual mode
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise InputError(field, f"cannot write in {p.parent}: {_reason(exc)}") from None
+        raise InputError(field, f"cannot write in {target.parent}: {_reason(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        os.replace(tmp, p)
-    except OSError as exc:
+        os.chmod(tmp, mode)
+        output_path(p, field)  # still a regular file or nothing, just before the rename
+        os.replace(tmp, target)
+    except (OSError, InputError) as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, InputError):
+            raise
         raise InputError(field, f"cannot write {p}: {_reason(exc)}") from None
 
 

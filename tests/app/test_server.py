@@ -118,14 +118,21 @@ def test_hostile_requests_get_a_bounded_400_or_an_answer(server: str) -> None:
         status, res, _ = _get(server + "api/run", body)
         assert status == 200, res
         assert 0.0 <= res["nearby"]["attacker_win_probability"] <= 1.0
-    nested = b'{"scenario": "x", "values": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    # within the 64 kB body limit (review15hostile D3; 100,000 and 10**6 before it): nesting
+    # far past the recursion limit, and a value 120 times longer than an error may be
+    nested = b'{"scenario": "x", "values": ' + b"[" * 30_000 + b"]" * 30_000 + b"}"
     status, res, _ = _get(server + "api/run", nested)
     assert (status, res) == (400, {"error": "request: not JSON"})
-    huge = json.dumps({"scenario": SCN, "values": {"modifiers.quality.Germany": "1" * 10**6}})
+    huge = json.dumps({"scenario": SCN, "values": {"modifiers.quality.Germany": "1" * 60_000}})
     status, res, _ = _get(server + "api/run", huge.encode())
     assert status == 400
     assert len(res["error"]) <= 500
     assert res["error"].startswith("modifiers.quality.Germany")
+    # beyond it: refused whole, over the wire too
+    for size in (70_000, 100_000):  # (a larger body: the server closes while it is sent)
+        big = json.dumps({"scenario": SCN, "values": {"modifiers.quality.Germany": "1" * size}})
+        status, res, _ = _get(server + "api/run", big.encode())
+        assert (status, res) == (413, {"error": "request: body larger than 65,536 bytes"})
     assert _get(server + "api/scenarios")[0] == 200  # still up
 
 

@@ -4,6 +4,8 @@ the JSON keys the issue fixes, the single-scenario fit behind ``--single``, one-
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -64,7 +66,10 @@ def test_the_single_scenario_fit_stays_reachable() -> None:
         # the records share their kill rates over scenarios counted in different units
         # (men, division slices): a firer's exponent other than 1 would make that one rate
         # mean a different thing in each (issue13-mechanisms 8.10)
-        (["calibrate", "--set", "law=helmbold", "--set", "law_params.w=0.9"], "law"),
+        (
+            ["calibrate", "--set", "law=helmbold", "--set", "law_params.w=0.9"],
+            "got helmbold, w = 0.9",
+        ),
         (["calibrate", "--mode", "map", "--set", "law=logarithmic"], "firer's exponent 1"),
     ],
 )
@@ -91,3 +96,26 @@ def test_the_help_states_the_sampler_defaults_it_runs() -> None:
     assert walkers, text
     assert int(steps.group(1)) == POSTERIOR["options"]["n_steps"]
     assert int(walkers.group(1)) == POSTERIOR["options"]["n_walkers"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--walkers", "100000000"], "--walkers x --steps: 100,000,000 walkers x"),
+        (["--steps", "1000000000"], "--walkers x --steps: 48 walkers x 1,000,001,500 steps"),
+        (["--walkers", "3", "--steps", "100"], "--walkers: needs at least 2k + 2 = 24 walkers"),
+    ],
+)
+def test_sampler_sizes_beyond_memory_are_refused_before_any_work(
+    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review15hostile D6: 10^8 walkers died in numpy's allocation (a traceback, after the
+    mode's minute) and 10^9 steps ran on silently; 3 walkers were reported as 4."""
+    monkeypatch.setenv("FORCERATIO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "8G")
+    start = time.perf_counter()
+    res = runner.invoke(app, ["calibrate", "--no-loo", "--format", "json", *args])
+    assert res.exit_code == 2, res.output
+    assert message in " ".join(res.output.split())
+    assert "above the limit FORCERATIO_MAX_MEMORY=8G" in res.output or "walkers for" in res.output
+    assert time.perf_counter() - start < 30

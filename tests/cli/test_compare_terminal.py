@@ -81,3 +81,14 @@ def test_figures_carry_windows_and_the_winner_is_explained(narrow: tuple[int, st
         f"strike-12june-strip: {_winner('strike-12june-strip')} wins",
     ):
         assert needle in flat, needle
+
+
+def test_table_cells_show_large_numbers_whole_and_small_ones_with_their_digits() -> None:
+    """review15fresh: calibrate printed ESS as 26,122.5895 and men as 88,486.000."""
+    from forceratio.cli.output import _cell
+
+    assert _cell(88486.0, 3) == "88,486"
+    assert _cell(26122.5895, 4) == "26,123"
+    assert _cell(1.0045, 4) == "1.0045"  # R-hat keeps its digits
+    assert _cell(0.00259, 5) == "0.00259"
+    assert _cell(float("nan"), 2) == "—"

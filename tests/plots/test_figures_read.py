@@ -246,3 +246,21 @@ def test_sweep_heatmap_refuses_a_text_column_and_averages_a_bool_as_a_share() ->
         assert np.nanmin(z) == 0.0
     finally:
         plt.close(fig)
+
+
+def test_tornado_keeps_its_labels_inside_with_long_parameter_names() -> None:
+    """review15fresh: the x-axis label ran off the right edge beside the long labels of
+    strike-12june-strip's parameters ("Soviet capacity to encircle (x the Wehrmacht ...")."""
+    from forceratio.scenarios import load
+
+    paths = list(load("strike-12june-strip").scenario.uncertainty)
+    rows = [
+        {"parameter": p, "ST": 0.5 / (i + 1), "ST_ci": [0.4 / (i + 1), 0.6 / (i + 1)],
+         "S1": 0.3 / (i + 1), "S1_ci": [0.2 / (i + 1), 0.4 / (i + 1)]}
+        for i, p in enumerate(paths)
+    ]  # fmt: skip
+    fig = figures.tornado(rows, "attacker_wins", "strike-12june-strip", "1941-06-12")
+    try:
+        assert not _texts_inside(fig)
+    finally:
+        plt.close(fig)

@@ -345,6 +345,9 @@ def test_show_lists_the_arrivals(tmp_path: Path) -> None:
         ({"duration_days": '"long"'}, "duration_days"),
         ({"ussr": "{ horses = 5.0 }"}, "unknown category horses"),
         ({"attacker": '"France"'}, "attacker"),
+        # pydantic's lax mode took true as 1 (a one-day battle) and "30" as 30 (review15hostile)
+        ({"duration_days": "true"}, "duration_days: Input should be a valid number, got true"),
+        ({"duration_days": '"30"'}, "duration_days: Input should be a valid number, got '30'"),
     ],
 )
 def test_bad_scenario_file_is_one_line_exit_2(
@@ -398,6 +401,12 @@ def test_unknown_table_malformed_toml_and_bad_set(tmp_path: Path) -> None:
     )
     assert res.exit_code == 2
     assert "modifiers.quality.Germany" in res.stderr
+    for value in ("true", "false"):  # taken as 1 and 0 before
+        res = runner.invoke(
+            app, ["run", "strike-12june-strip", "--set", f"breakpoints.USSR={value}"]
+        )
+        assert res.exit_code == 2
+        assert f"breakpoints.USSR: Input should be a valid number, got {value}" in res.stderr
     res = runner.invoke(app, ["run", "strike-12june-strip", "--replications", "5"])
     assert res.exit_code == 2
     assert "--seed" in res.stderr

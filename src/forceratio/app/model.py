@@ -8,6 +8,7 @@ No web framework here: :class:`Explorer` is plain Python, tested without a serve
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,10 +105,15 @@ class Explorer:
         for path, v in values.items():
             if path not in known:
                 raise InputError(path, "not a parameter of this scenario")
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, str)):
+                # JSON true is not 1.0, nor a list or an object a number
+                raise InputError(path, f"expected a number, got {json_name(v)}")
             try:
                 x = float(v)
-            except (TypeError, ValueError):
+            except ValueError:
                 raise InputError(path, f"expected a number, got {v!r}") from None
+            except OverflowError:  # an integer of hundreds of digits
+                raise InputError(path, "out of range: an integer too large for a number") from None
             if not math.isfinite(x):
                 raise InputError(path, f"must be finite, got {v!r}")
             out[path] = x
@@ -226,3 +232,14 @@ class Explorer:
             }
             for rec, fig in prep.records
         ]
+
+
+def json_name(v: Any) -> str:
+    """What a JSON value is, for an error (never the value itself, which may be huge)."""
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    if isinstance(v, list):
+        return "a list"
+    return "an object" if isinstance(v, dict) else type(v).__name__

@@ -29,6 +29,30 @@ def _page(name: str) -> str:
 MAX_ERROR = 500
 
 
+#: The largest request body read (bytes): the page's requests are under 2 kB; a larger body
+#: is refused (413) from its Content-Length, or once that many bytes of a chunked body have
+#: arrived, before the rest is read.
+MAX_BODY = 64 * 1024
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, at most :data:`MAX_BODY` bytes (:class:`_TooLargeError` beyond)."""
+    length = request.headers.get("content-length", "")
+    if length.strip().isdigit() and int(length) > MAX_BODY:
+        raise _TooLargeError
+    chunks, total = [], 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > MAX_BODY:
+            raise _TooLargeError
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _refuse(exc: Exception) -> JSONResponse:
     text = str(exc)
     if len(text) > MAX_ERROR:
@@ -57,7 +81,11 @@ def create_app(explorer: Explorer | None = None) -> Starlette:
 
     async def run(request: Request) -> Response:
         try:
-            body: Any = json.loads(await request.body())
+            body: Any = json.loads(await _body(request))
+        except _TooLargeError:
+            return JSONResponse(
+                {"error": f"request: body larger than {MAX_BODY:,} bytes"}, status_code=413
+            )
         except (ValueError, UnicodeDecodeError, RecursionError):  # (nested past the limit)
             return JSONResponse({"error": "request: not JSON"}, status_code=400)
         if not isinstance(body, dict) or not isinstance(body.get("values", {}), dict):
@@ -86,6 +114,10 @@ def check_listen(host: str, port: int) -> None:
 
     from forceratio.errors import InputError
 
+    if not host.strip():  # the empty address is every interface, IPv4 and IPv6
+        raise InputError(
+            "--host", "empty; give an address: 127.0.0.1, or 0.0.0.0 for every interface"
+        )
     try:
         with socket.create_server((host, port)):
             pass

@@ -65,6 +65,7 @@ from forceratio.calibration.mode import Seed, find_mode, laplace_covariance, see
 from forceratio.calibration.problem import Problem
 from forceratio.calibration.result import CalibrationResult, Diagnostics, summarise
 from forceratio.errors import InputError
+from forceratio.limits import BYTES_PER_SCENARIO_RUN, check_memory
 
 FloatArray = NDArray[np.float64]
 RHAT_MAX = 1.01  # Vehtari et al. (2021): above this the chains have not mixed
@@ -277,10 +278,13 @@ def sample_posterior(
         if v is not None:
             whole(name, v, 0)
     k = len(problem.free)
-    nw = whole("n_walkers", n_walkers, 2) if n_walkers is not None else max(32, 2 * k + 2)
-    nw += nw % 2
+    asked = whole("n_walkers", n_walkers, 2) if n_walkers is not None else max(32, 2 * k + 2)
+    nw = asked + asked % 2
     if nw < 2 * k + 2:
-        raise InputError("n_walkers", f"needs at least 2k + 2 = {2 * k + 2} walkers, got {nw}")
+        raise InputError(
+            "n_walkers",
+            f"needs at least 2k + 2 = {2 * k + 2} walkers for {k} free parameters, got {asked}",
+        )
     b = n_steps // 2 if burn is None else burn
     if not 0 <= b < n_steps or thin < 1 or (n_steps - b) // thin < 4:
         raise InputError(
@@ -295,6 +299,13 @@ def sample_posterior(
         )
     rounds = [n_pilot // 2] * adapt if n_pilot >= 4 else []
     total = n_pilot + sum(rounds) + n_steps
+    # the chains kept (emcee's and the warm-up's, each step x walker x parameter, with its
+    # log-probability) and one batch of the model's runs
+    check_memory(
+        "n_walkers x n_steps",
+        8.0 * nw * (total * (2 * k + 2) + k * k) + nw * BYTES_PER_SCENARIO_RUN,
+        f"{nw:,} walkers x {total:,} steps",
+    )
     done = 0
 
     def tick() -> None:

@@ -234,8 +234,8 @@ def cdb90_command(
         raise InputError("--path", "no CDB90 folder found at ../shared/data/cdb90; give --path")
     if root.exists() and not root.is_dir():
         raise InputError("--path", f"{root} is a file; give the CDB90 folder (holding data/)")
-    if write is not None:
-        check_writable(write.absolute().parent, "--write")  # before the work, not after it
+    if write is not None:  # before the work, not after it; never into its own input
+        check_writable(cdb90_report.check_write(root, write).parent, "--write")
     v = cdb90_report.validate(root)
     if write is not None:
         text = cdb90_report.markdown(v, os.path.relpath(root, write.resolve().parent))
@@ -259,6 +259,7 @@ def cdb90_command(
     if fmt is Format.table:
         c = v.carried
         print(f"carried in modifiers: {c['value']:.3f} ({c['low']:.3f} .. {c['high']:.3f})")
+        print(f"tables read (no other file of {root}): {', '.join(cdb90.TABLES)}")
 
 
 validate_app.command("cdb90")(one_line_errors(cdb90_command))

@@ -69,8 +69,8 @@ def print_json(obj: Any) -> None:
 def _cell(v: Any, digits: int) -> str:
     if v is None or (isinstance(v, float) and v != v):
         return "—"
-    if isinstance(v, float):
-        return f"{v:,.{digits}f}"
+    if isinstance(v, float):  # men, tanks, ESS: whole numbers (88,486, not 88,486.000)
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.{digits}f}"
     return str(v)
 
 

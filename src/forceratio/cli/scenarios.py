@@ -269,7 +269,12 @@ def compare_command(
 ) -> None:
     """The 12 June strike against the historical 22 June strike: one row per scenario."""
     from forceratio.cli import engines
+    from forceratio.errors import InputError
     from forceratio.warmup import warm_up
+
+    twice = sorted({n for n in names or [] if (names or []).count(n) > 1})
+    if twice:
+        raise InputError("NAMES", f"{', '.join(twice)} given twice")
 
     warm_up(*engines("compare", replications))  # compiles while the tables etc. load
     rows = _rows(names or None, sets, table, uncalibrated, replications, seed, posterior)

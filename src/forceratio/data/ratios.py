@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import pandas as pd
 
@@ -84,7 +85,9 @@ def force_ratios(df: pd.DataFrame, name: str, date: str | None = None) -> pd.Dat
         try:
             wanted: list[dt.date] = [dt.date.fromisoformat(date)]
         except ValueError:
-            raise InputError("--date", f"expected YYYY-MM-DD, got {date!r}") from None
+            shape = re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
+            what = "impossible date" if shape else "expected YYYY-MM-DD, got"
+            raise InputError("--date", f"{what} {date!r}") from None
     else:
         wanted = []
     rows: list[dict[str, object]] = []

@@ -281,19 +281,20 @@ def _flip_line(
 def tornado(rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: str) -> Figure:
     """Sobol total- and first-order indices, largest first, with their intervals."""
     rows = sorted(rows, key=lambda r: r["ST"])
-    names = [str(parameter_label(r["parameter"])) for r in rows]
+    names = [textwrap.fill(str(parameter_label(r["parameter"])), 48) for r in rows]
     st = np.array([r["ST"] for r in rows])
     s1 = np.array([r["S1"] for r in rows])
     st_err = np.abs(np.array([r["ST_ci"] for r in rows]).T - st)
     s1_err = np.abs(np.array([r["S1_ci"] for r in rows]).T - s1)
     fig = _new()
+    fig.set_size_inches(SIZE[0], max(SIZE[1], 1.8 + 0.42 * len(rows)))  # two-line labels
     ax = fig.subplots()
     pos = np.arange(len(rows))
     ax.barh(pos + 0.2, st, height=0.4, xerr=st_err, color="#2166ac", label="total order (ST)")
     ax.barh(pos - 0.2, s1, height=0.4, xerr=s1_err, color="#92c5de", label="first order (S1)")
     ax.set_yticks(pos, names, fontsize=8)
     ax.set_xlabel(
-        f"Sobol index of {outcome_label(outcome)} (share of variance, 95% bootstrap interval)"
+        f"Sobol index of {outcome_label(outcome)}\n(share of variance, 95% bootstrap interval)"
     )
     ax.set_ylabel("parameter")
     ax.axvline(0, color="black", lw=0.8)
@@ -357,14 +358,18 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
             ax.axvline(d0, color="#1b7837", lw=2, label=f"deterministic: {d0:,.0f}")
         ax.margins(x=0.08)
         ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)  # room for the legend above the bars
-        ax.set_xlabel(f"{side} men lost, days 0-{short(scn.duration_days)}")
+        ax.set_xlabel(f"{side} men lost by each run's end (at most day {short(scn.duration_days)})")
         ax.set_ylabel("runs")
         ax.xaxis.set_major_formatter(_THOUSANDS)
         ax.tick_params(axis="x", labelrotation=30)
         ax.legend(fontsize=8)
     _durations(axes[2], out, deterministic, scn.duration_days)
-    p = float(out.attacker_wins[0].mean())
-    _title(fig, f"Stochastic replications: P({scn.attacker} wins) = {p:.0%}", scn.name, scn.date)
+    from forceratio.calibration.draws import probability_interval
+
+    wins = np.asarray(out.attacker_wins[0], dtype=bool)
+    p, lo, hi = probability_interval(int(wins.sum()), wins.size)
+    what = f"P({scn.attacker} wins) = {p:.0%} (95% {lo:.0%}-{hi:.0%}, Jeffreys)"
+    _title(fig, f"Stochastic replications: {what}", scn.name, scn.date)
     return fig
 
 
@@ -375,7 +380,7 @@ def _durations(ax: Any, out: Any, deterministic: Any | None, limit: float) -> No
     at_limit = d >= limit - 1e-9
     edges = np.arange(0.0, np.ceil(limit) + 1.0, 1.0)
     if (~at_limit).any():
-        ax.hist(d[~at_limit], bins=edges, color="#5e3c99", label="ended earlier: a side broke")
+        ax.hist(d[~at_limit], bins=edges, color="#5e3c99", label="ended earlier: a side lost")
     ax.bar(limit, int(at_limit.sum()), width=1.0, align="edge", color="#b2abd2",
            label=f"reached the {short(limit)}-day limit: {int(at_limit.sum())}")  # fmt: skip
     if deterministic is not None:

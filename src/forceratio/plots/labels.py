@@ -140,8 +140,10 @@ COMPARISON: tuple[tuple[str, str], ...] = (
 #: What the lettered labels mean (printed under the comparison).
 COMPARISON_NOTES: tuple[str, ...] = (
     "(a) winner: by the outcome rule, the same for every command: a side loses when it "
-    "breaks, when its captured men pass a share, or when the attacker's advance passes a "
-    "depth; with none of these the attrition margin decides (the side that keeps the larger "
+    "breaks (its breakpoint), when its captured men pass a share of its men (25% unless the "
+    "scenario's operations.outcome.captured_share says otherwise), or when the attacker's "
+    "advance passes a depth (300 km, operations.outcome.depth_km); with none of these the "
+    "attrition margin decides (the side that keeps the larger "
     "share of its starting combat power), reported beside it.",
     "(b) combat power destroyed per day at the start: each side's combat power (division "
     "slices) x its surprise, posture and air modifiers x its kill rate; 1 : 5 means the "

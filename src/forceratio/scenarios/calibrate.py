@@ -127,7 +127,9 @@ def check_shared_rates(prep: Prepared, what: str, hint: str = "") -> None:
         raise InputError(
             "law",
             f"{scn.name}: {what} scenarios counted in different units, which needs the "
-            f"firer's exponent 1 (square, linear or mixed law); got {law!r}{hint}",
+            f"firer's exponent 1 (square, linear or mixed law); got {scn.law}"
+            + "".join(f", {k} = {v:g}" for k, v in sorted(scn.law_params.items()))
+            + hint,
         )
 
 

@@ -1,4 +1,4 @@
-"""The keys a scenario file may hold at a place, for the message of an unknown key."""
+"""The keys a scenario file may hold at a place, and the one line a validation error becomes."""
 
 from __future__ import annotations
 
@@ -49,3 +49,18 @@ def unknown_key_message(root: type[BaseModel], loc: Sequence[int | str]) -> str:
         numbers = ", ".join(f"{c} = ..." for c in CATEGORIES)
         hint = f"numbers go in inline = {{ {numbers} }}; "
     return f"unknown key; {hint}allowed here: {', '.join(keys)}"
+
+
+def error_field_and_message(root: type[BaseModel], err: Any) -> tuple[str, str]:
+    """One pydantic error of ``root`` as (dotted field, problem): an unknown key lists the
+    allowed ones, a value of the wrong kind says what it got (``true``, ``"30"``)."""
+    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-after"))
+    loc = ".".join(p for p in loc.split(".") if p not in ("literal[", "")) or "scenario"
+    if err["type"] == "extra_forbidden":
+        return loc, unknown_key_message(root, err["loc"])
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if str(err["type"]).endswith("_type"):  # the value's kind: a number given as text, ...
+        got = err.get("input")
+        shown = str(got).lower() if isinstance(got, bool) else repr(got)
+        msg = f"{msg}, got {shown[:60]}"
+    return loc, msg

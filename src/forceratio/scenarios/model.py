@@ -13,10 +13,10 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from forceratio.errors import InputError
-from forceratio.scenarios.keys import unknown_key_message
+from forceratio.scenarios.keys import error_field_and_message
 
 SIDES: tuple[str, ...] = ("USSR", "Germany")
 CATEGORIES = ("personnel", "guns_mortars", "tanks", "aircraft")
@@ -26,6 +26,7 @@ ReadyPosture = Literal["attack", "hasty", "prepared", "fortified", "delay", "wit
 Posture = ReadyPosture | Literal["unprepared"]
 SurpriseLevel = Literal["none", "minor", "substantial", "complete"]
 
+Num = Annotated[float, Strict()]  # a number: no true or "30" (the models are strict)
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
@@ -40,7 +41,7 @@ ShareRate = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]  # a shar
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ForcePart(_Strict):
@@ -412,7 +413,7 @@ class Scenario(_Strict):
     records: list[Record] = Field(default_factory=list)
     replications: Annotated[int, Field(ge=0, le=100_000)] = 0
     seed: Annotated[int, Field(ge=0)] = 1941
-    uncertainty: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    uncertainty: dict[str, Annotated[tuple[Num, Num], Strict(False)]] = Field(default_factory=dict)
     transfers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")], Transfer] = Field(
         default_factory=dict
     )
@@ -492,9 +493,5 @@ def validate_scenario(raw: dict[str, Any], where: str) -> Scenario:
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-after"))
-        loc = ".".join(p for p in loc.split(".") if p not in ("literal[", "")) or "scenario"
-        extra = err["type"] == "extra_forbidden"
-        msg = unknown_key_message(Scenario, err["loc"]) if extra else err["msg"]
-        raise InputError(f"{where}: {loc}", str(msg).removeprefix("Value error, ")) from None
+        loc, msg = error_field_and_message(Scenario, exc.errors()[0])
+        raise InputError(f"{where}: {loc}", msg) from None
