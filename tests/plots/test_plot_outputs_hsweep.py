@@ -28,14 +28,16 @@ def test_plot_out_equal_to_the_scenario_file_is_refused(
     before = scenario_svg.read_bytes()
     line = refused(capsys, ["plot", str(scenario_svg), "--kind", "trajectory", "--out",
                             str(scenario_svg)])  # fmt: skip
-    assert line == (
-        f"forceratio: error: --out: {scenario_svg} is the command's input (SCENARIO); write "
-        "the figure elsewhere"
+    assert (
+        line
+        == f"forceratio: error: --out: {scenario_svg} is an input of this command: not replaced"
     )
     link = tmp_path / "link.svg"  # another name of the same file
     link.symlink_to(scenario_svg)
     line = refused(capsys, ["plot", str(scenario_svg), "--kind", "ratios", "--out", str(link)])
-    assert "is the command's input (SCENARIO)" in line
+    assert line.endswith(
+        f"link.svg is an input of this command (read as SCENARIO {scenario_svg}): not replaced"
+    )
     assert scenario_svg.read_bytes() == before
     # another file is written as before
     assert (
@@ -49,13 +51,13 @@ def test_plot_out_equal_to_the_from_file_or_a_table_is_refused(
     series = tmp_path / "sq.svg"
     series.write_text("day,red,blue\n0,100,80\n1,90,75\n")
     line = refused(capsys, ["plot", "--kind", "fit", "--from", str(series), "--out", str(series)])
-    assert "is the command's input (--from)" in line
+    assert line.endswith("sq.svg is an input of this command: not replaced")
     assert series.read_text() == "day,red,blue\n0,100,80\n1,90,75\n"
     table = tmp_path / "t.png"
     table.write_text("not read: refused before")
     line = refused(capsys, ["plot", SCN, "--kind", "ratios", "--table", f"strip={table}",
                             "--out", str(table)])  # fmt: skip
-    assert "is the command's input (--table strip)" in line
+    assert line.endswith("t.png is an input of this command: not replaced")
     assert table.read_text() == "not read: refused before"
 
 

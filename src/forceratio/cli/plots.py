@@ -162,10 +162,9 @@ def _not_an_input(out: Path, inputs: dict[str, str | Path | None]) -> None:
             same = os.path.samefile(out, given)
         except (OSError, ValueError):  # one of them does not exist (a built-in's name)
             same = out.resolve() == Path(given).resolve()
-        if same:
-            raise InputError(
-                "--out", f"{out} is the command's input ({name}); write the figure elsewhere"
-            )
+        if same:  # (files.output_path's words, which refuses it after the work)
+            other = "" if str(given) == str(out) else f" (read as {name} {given})"
+            raise InputError("--out", f"{out} is an input of this command{other}: not replaced")
 
 
 def _fit_figure(source: Path | None) -> Figure:
