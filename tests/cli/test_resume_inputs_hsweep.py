@@ -119,8 +119,8 @@ def test_another_forceratio_version_or_a_manifest_without_inputs_is_refused(
     assert "the forceratio version (0.1.0 then, 99.0 now) changed since" in line
     monkeypatch.undo()
     m = json.loads((out / MANIFEST).read_text())
-    del m["inputs"]  # as written before manifests recorded their inputs
-    m["format"] = 2
+    del m["inputs"]  # as written before manifests recorded their inputs (format 1)
+    m["format"] = 1
     (out / MANIFEST).write_text(json.dumps(m))
     line = refused(capsys, [*args, "--resume"])
     assert "was written by an older forceratio, which did not record the sweep's inputs" in line

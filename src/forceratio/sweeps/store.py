@@ -248,10 +248,11 @@ def _alive(tmp: Path) -> bool:
 
 def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     """How the manifest ``old`` of a store differs from this sweep's ``new`` (one clause)."""
-    diff = sorted(k for k in set(old) | set(new) if k != "inputs" and old.get(k) != new.get(k))
+    was, now = old.get("inputs"), new.get("inputs") or {}
+    skip = {"inputs"} if isinstance(was, dict) else {"inputs", "format"}  # (format 1: none)
+    diff = sorted(k for k in set(old) | set(new) if k not in skip and old.get(k) != new.get(k))
     if diff:
         return f"holds a different sweep (differs in {', '.join(diff)})"
-    was, now = old.get("inputs"), new.get("inputs") or {}
     if not isinstance(was, dict):
         return (
             "was written by an older forceratio, which did not record the sweep's inputs (the "
