@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import stat
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.files import output_path, write_atomic
 from forceratio.fitting import cdb90
+from tests.fitting.test_cdb90 import copy_cdb90
 
 runner = CliRunner()
 ROOT = cdb90.default_path()
@@ -87,13 +87,6 @@ def test_a_new_file_and_a_regular_file_are_accepted(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ validate cdb90 --write
-def _copy(tmp_path: Path) -> Path:
-    assert ROOT is not None
-    copy = tmp_path / "cdb"
-    shutil.copytree(ROOT, copy)
-    for f in copy.rglob("*"):
-        f.chmod(0o755 if f.is_dir() else 0o644)
-    return copy
 
 
 def _md5(path: Path) -> str:
@@ -111,7 +104,7 @@ def _refused(args: list[str]) -> str:
 
 @needs_data
 def test_validate_never_writes_over_its_input(tmp_path: Path) -> None:
-    copy = _copy(tmp_path)
+    copy = copy_cdb90(tmp_path)
     battles = copy / "data" / "battles.csv"
     before = {t: _md5(t) for t in cdb90.tables(copy)}
     hard = tmp_path / "hard.csv"
@@ -133,7 +126,7 @@ def test_validate_never_writes_over_its_input(tmp_path: Path) -> None:
 
 @needs_data
 def test_validate_refuses_a_pipe_or_a_device_before_the_work(tmp_path: Path) -> None:
-    copy = _copy(tmp_path)
+    copy = copy_cdb90(tmp_path)
     fifo = tmp_path / "fifo.md"
     os.mkfifo(fifo)
     nodes = [fifo]
@@ -149,7 +142,7 @@ def test_validate_refuses_a_pipe_or_a_device_before_the_work(tmp_path: Path) -> 
 
 @needs_data
 def test_validate_writes_through_a_link_to_a_regular_file(tmp_path: Path) -> None:
-    copy = _copy(tmp_path)
+    copy = copy_cdb90(tmp_path)
     real = tmp_path / "real.md"
     real.write_text("old")
     link = tmp_path / "V.md"

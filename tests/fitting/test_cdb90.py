@@ -61,7 +61,8 @@ def test_text_in_a_strength_fails_loudly(tmp_path: Path) -> None:
     assert "column intst" in res.stderr
 
 
-def _copy(tmp_path: Path) -> Path:
+def copy_cdb90(tmp_path: Path) -> Path:
+    """A writable copy of the CDB90 folder under ``tmp_path`` (the shared one is read-only)."""
     assert ROOT is not None
     copy = tmp_path / "cdb90"
     shutil.copytree(ROOT, copy)
@@ -85,7 +86,7 @@ def test_a_file_as_path_or_a_folder_as_a_table_is_one_line(tmp_path: Path) -> No
     a_file.write_text("day,red,blue\n")
     err = _one_line(runner.invoke(app, ["validate", "cdb90", "--path", str(a_file)]))
     assert "--path" in err
-    copy = _copy(tmp_path)
+    copy = copy_cdb90(tmp_path)
     bell = copy / "data" / "belligerents.csv"
     bell.unlink()
     bell.mkdir()
@@ -100,7 +101,7 @@ def test_a_strength_beyond_the_engines_range_is_refused_and_nothing_written(
 ) -> None:
     """review13 D-validate-huge: 1e308 men overflowed the square law (a NaN log loss, rc 0,
     and --write wrote it)."""
-    copy = _copy(tmp_path)
+    copy = copy_cdb90(tmp_path)
     bell = copy / "data" / "belligerents.csv"
     lines = bell.read_text().splitlines()
     assert lines[1].startswith('1,0,"DU ARMY')  # battle 1's defender, file line 2
@@ -120,7 +121,7 @@ def test_a_strength_beyond_the_engines_range_is_refused_and_nothing_written(
 def test_cdb90_rows_are_the_files_lines(tmp_path: Path) -> None:
     """As in every user CSV (review13 D-fit-row): two blank lines above the bad cell move
     its row from 2 to 4, the file's line."""
-    copy = _copy(tmp_path)
+    copy = copy_cdb90(tmp_path)
     bell = copy / "data" / "belligerents.csv"
     lines = bell.read_text().splitlines()
     lines[1] = lines[1].replace('"11300",1,"11300"', '"11300",1,"11,300 men"')

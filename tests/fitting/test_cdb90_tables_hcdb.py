@@ -5,7 +5,6 @@ Every case edits a copy of the folder; the shared data are only read."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,19 +13,11 @@ from typer.testing import CliRunner
 
 from forceratio.cli.app import app
 from forceratio.fitting import cdb90
+from tests.fitting.test_cdb90 import copy_cdb90
 
 runner = CliRunner()
 ROOT = cdb90.default_path()
 pytestmark = pytest.mark.skipif(ROOT is None, reason="../shared/data/cdb90 not present")
-
-
-def _copy(tmp_path: Path) -> Path:
-    assert ROOT is not None
-    copy = tmp_path / "cdb"
-    shutil.copytree(ROOT, copy)
-    for f in copy.rglob("*"):
-        f.chmod(0o755 if f.is_dir() else 0o644)
-    return copy
 
 
 def _lines(path: Path) -> list[str]:
@@ -97,7 +88,7 @@ CASES: list[tuple[str, Callable[[Path], None], str | None]] = [
 def test_a_malformed_table_is_one_line_naming_it(
     tmp_path: Path, table: str, damage: Callable[[Path], None], said: str | None
 ) -> None:
-    copy = _copy(tmp_path)
+    copy = copy_cdb90(tmp_path)
     damage(copy / table)
     res = runner.invoke(app, ["validate", "cdb90", "--path", str(copy)])
     err = res.stderr
@@ -112,7 +103,7 @@ def test_a_malformed_table_is_one_line_naming_it(
 def test_the_tables_read_are_named_and_the_others_may_be_absent(tmp_path: Path) -> None:
     """The reviewer deleted battle_actors.csv, battle_durations.csv and front_widths.csv: none
     is read, and the output now says which tables are."""
-    copy = _copy(tmp_path)
+    copy = copy_cdb90(tmp_path)
     for t in cdb90.TABLES:
         assert (copy / t).is_file()
     keep = {copy / t for t in cdb90.TABLES}

@@ -346,9 +346,14 @@ def test_several_battles_share_their_exponents() -> None:
     assert out["shared"] == ["w"]
     lo, hi = out["w_ci"]
     assert lo < 0.7 < hi
-    slo, shi = fit_battle(battles[0], "helmbold").exponents_ci["w"]
-    assert slo is not None
-    assert shi is not None
+    single = fit_battle(battles[0], "helmbold")
+    slo, shi = single.exponents_ci["w"]
+    # one battle alone does not bound w on these draws: an end its profile does not reach
+    # before the range's end is open now (review15fit D3; it printed the range, 0 .. 1), and
+    # w is not identifiable; for the width, an open end counts as the range's end
+    assert (None in (slo, shi)) == ("w" in single.not_identifiable)
+    slo = 0.0 if slo is None else slo
+    shi = 1.0 if shi is None else shi
     assert hi - lo < shi - slo
     assert [b["battle"] for b in out["battles"]] == ["b0", "b1", "b2"]
     assert out["battles"][1]["red_rate"] == pytest.approx(0.03, rel=0.05)

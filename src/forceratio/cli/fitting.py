@@ -50,6 +50,11 @@ def _joint(paths: list[Path], law: str, arrivals: str, shared: str | None, fmt: 
     print_frame(pd.DataFrame(rows), fmt, title=title, digits=4)
 
 
+class Rises(enum.StrEnum):
+    note = "note"
+    arrivals = "arrivals"
+
+
 class Likelihood(enum.StrEnum):
     gaussian = "gaussian"
     poisson = "poisson"
@@ -123,6 +128,15 @@ def fit_command(
             "counted; in-observation: the day's strength already includes them.",
         ),
     ] = ArrivalsConvention.after_observation,
+    rises: Annotated[
+        Rises,
+        typer.Option(
+            "--rises",
+            help="A strength that rises beyond the arrivals recorded (by more than 5%): note "
+            "(say so; the fit takes it as noise) or arrivals (take each rise as arrivals, an "
+            "estimate: the rise plus the neighbouring days' losses).",
+        ),
+    ] = Rises.note,
     likelihood: Annotated[
         Likelihood,
         typer.Option(
@@ -146,20 +160,23 @@ def fit_command(
     tests of the nested laws."""
     import pandas as pd
 
-    from forceratio.fitting import FIT_LAWS, fit_laws, read_battle
-    from forceratio.fitting.daily import check_law
+    from forceratio.fitting import FIT_LAWS, read_battle
+    from forceratio.fitting.daily import check_law, fit_laws_report
     from forceratio.fitting.result import INTERVAL_METHOD
 
     check_law(law, everything=True)  # before reading any file: "all" is a choice here
     if len(data) > 1:
         _joint(data, law, arrivals.value, shared, fmt)
         return
-    battle = read_battle(data[0], arrivals=arrivals.value)
+    battle = read_battle(data[0], arrivals=arrivals.value, rises=rises.value)
     laws = list(FIT_LAWS) if law == "all" else [law]
     if likelihood is not Likelihood.gaussian:
         _casualties(battle, laws, likelihood.value, fmt, str(data[0]))
+        if fmt is Format.table:
+            for note in battle.notes:
+                print(f"Note: {note}.")
         return
-    results, tests = fit_laws(battle, laws, arrivals.value)
+    results, tests, failed = fit_laws_report(battle, laws, arrivals.value)
     records = [r.to_dict() for r in results]
     if fmt is Format.json:
         if law == "all":
@@ -168,6 +185,7 @@ def fit_command(
                     "fits": records,
                     "likelihood_ratio_tests": tests,
                     "skipped": [x for x in laws if x not in {r.law for r in results}],
+                    "skipped_reasons": failed,
                 }
             )
         else:
@@ -189,7 +207,10 @@ def fit_command(
                 or "—",
                 "R²": r.r2,
                 "AICc": r.aicc,
-                "weight": r.akaike_weight,
+                "weight": (
+                    f"{r.akaike_weight:.4f}" if math.isfinite(r.akaike_weight) else "— (no AICc)"
+                )
+                + (" (not meaningful)" if r.comparison_caveat else ""),
                 "n": r.n_obs,
                 "k": r.k,
                 "converged": "yes" if r.converged else "NO",
@@ -210,6 +231,10 @@ def fit_command(
         for r in results:
             if not r.converged:
                 print(f"{r.law}: the fit did not converge ({r.message}); do not use it.")
+        for why in failed.values():
+            print(f"Skipped: {why}.")
+        for note in dict.fromkeys(x for r in results for x in r.notes):
+            print(f"Note: {note}.")
 
 
 def cdb90_command(

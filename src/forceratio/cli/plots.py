@@ -177,7 +177,7 @@ def _fit_figure(source: Path | None) -> Figure:
         raise InputError("--from", "--kind fit needs the daily series: --from DATA.csv")
     results, _ = fit_laws(read_battle(source), list(FIT_LAWS))
     best = max(results, key=lambda r: r.akaike_weight)
-    return fit(best.residuals, best.law, source.name)
+    return fit(best.residuals, best.law, source.name, best.caveats())
 
 
 def _posterior_analysis(session: Any, names: list[str], seed: int) -> dict[str, Any]:

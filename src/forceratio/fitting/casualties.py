@@ -29,9 +29,9 @@ from numpy.typing import NDArray
 from scipy import optimize, special, stats
 
 from forceratio.errors import InputError
-from forceratio.fitting.data import Battle
+from forceratio.fitting.data import RISE_TOLERANCE, Battle
 from forceratio.fitting.model import law_spec, physical_rates
-from forceratio.fitting.result import information_criteria, json_safe
+from forceratio.fitting.result import Pair, information_criteria, json_safe
 
 FloatArray = NDArray[np.float64]
 LIKELIHOODS: tuple[str, ...] = ("poisson", "negbin")
@@ -43,10 +43,10 @@ class CasualtyFit:
     likelihood: str
     red_rate: float
     blue_rate: float
-    red_rate_ci: tuple[float, float]
-    blue_rate_ci: tuple[float, float]
+    red_rate_ci: Pair  # engine units; (None, None) where the exponents are fitted
+    blue_rate_ci: Pair
     exponents: dict[str, float] = field(default_factory=dict)
-    exponents_ci: dict[str, tuple[float, float]] = field(default_factory=dict)
+    exponents_ci: dict[str, Pair] = field(default_factory=dict)  # None: beyond the range
     dispersion: float | None = None
     log_likelihood: float = math.nan
     aic: float = math.nan
@@ -57,6 +57,10 @@ class CasualtyFit:
     converged: bool = True
     at_bound: list[str] = field(default_factory=list)
     not_identifiable: list[str] = field(default_factory=list)
+    red_rate_normalised: float = math.nan
+    blue_rate_normalised: float = math.nan
+    red_rate_normalised_ci: Pair = (None, None)
+    blue_rate_normalised_ci: Pair = (None, None)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = json_safe({**self.__dict__, "interval_method": "Wald, log scale"})
@@ -80,13 +84,22 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     sr, sb = b.scale
     dt = np.diff(b.t)
     sides = []
-    for loss, own, enemy, s_own, s_enemy, sign in (
-        (lr, r0, b0, sr, sb, 1.0),
-        (lb, b0, r0, sb, sr, -1.0),
+    for side, loss, own, enemy, s_own, s_enemy, sign in (
+        ("red", lr, r0, b0, sr, sb, 1.0),
+        ("blue", lb, b0, r0, sb, sr, -1.0),
     ):
         ok = np.isfinite(loss) & np.isfinite(own) & np.isfinite(enemy) & (own > 0) & (enemy > 0)
-        if np.any(loss[ok] < -0.5):
-            raise InputError("data", "a side's strength rises without arrivals: losses < 0")
+        # a rise of reporting-noise size is a day without losses (the strengths' fit takes
+        # it as noise too); a larger one cannot be a count of losses
+        big = np.flatnonzero(ok & (-loss > RISE_TOLERANCE * np.where(ok, own, 0.0)))
+        if big.size:
+            j = int(big[0])
+            raise InputError(
+                f"column {side}",
+                f"rises by {-loss[j]:,.0f} from day {b.t[j] + b.day0:g} to day "
+                f"{b.t[j + 1] + b.day0:g} beyond the arrivals recorded: a count of losses "
+                f"cannot be negative; give {side}_reinforcements or use --rises arrivals",
+            )
         att = (b.attack == sign) if b.attack is not None else np.zeros(dt.size, dtype=bool)
         sides.append(
             (np.maximum(loss[ok], 0.0), (own / s_own)[ok], (enemy / s_enemy)[ok], dt[ok] * s_own,
@@ -167,16 +180,26 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     span = np.asarray(upper) - np.asarray(lower)
     low_end = [bool(x[i] - lower[i] <= 1e-6 * span[i]) for i in range(k)]
     names = [*spec.names, *(["log_dispersion"] if likelihood == "negbin" else [])]
-    rate_ci = []
-    for i, rate in enumerate((red, blue)):
+    norm_ci: list[tuple[float, float]] = []
+    for i in range(2):
+        rate = math.exp(x[i])
         if low_end[i]:
             hi = _profile_upper(nll, x, i, lower, upper, -best)
-            rate_ci.append((0.0, rate * _exp(hi - x[i])))
+            norm_ci.append((0.0, rate * _exp(hi - x[i])))
         else:
-            rate_ci.append((rate * _exp(-z * se[i]), rate * _exp(z * se[i])))
+            norm_ci.append((rate * _exp(-z * se[i]), rate * _exp(z * se[i])))
+    # engine units: only where the exponents are fixed, as the strengths' fit (otherwise the
+    # factor between the two scales moves with the exponents, which the interval ignores)
+    fixed = spec.law in ("square", "linear", "logarithmic")
+    rate_ci: list[Pair] = [
+        (ci[0] * f, ci[1] * f) if fixed else (None, None)
+        for ci, f in zip(norm_ci, (red / math.exp(x[0]), blue / math.exp(x[1])), strict=True)
+    ]
     out = CasualtyFit(
         law=law, likelihood=likelihood, red_rate=red, blue_rate=blue,
         red_rate_ci=rate_ci[0], blue_rate_ci=rate_ci[1],
+        red_rate_normalised=math.exp(x[0]), blue_rate_normalised=math.exp(x[1]),
+        red_rate_normalised_ci=norm_ci[0], blue_rate_normalised_ci=norm_ci[1],
         log_likelihood=ll, aic=aic, aicc=aicc, bic=bic, n_obs=n, k=k, converged=converged,
         at_bound=[
             names[i].removeprefix("log_")
@@ -190,18 +213,23 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
             out.exponents["attack_factor"] = f
             out.exponents_ci["attack_factor"] = (f * _exp(-z * se[i]), f * _exp(z * se[i]))
         else:
-            # an exponent's interval ends at its range, as the strengths' fit reports it;
-            # an interval spanning the whole range says the data do not bound it
+            # as the strengths' fit: an end beyond the exponent's range is open (None) and
+            # the exponent not identifiable (the data do not bound it on that side)
             lo, hi = float(x[i] - z * se[i]), float(x[i] + z * se[i])
             out.exponents[name] = float(x[i])
-            out.exponents_ci[name] = (max(lo, lower[i]), min(hi, upper[i]))
-            if lo <= lower[i] and hi >= upper[i]:
+            out.exponents_ci[name] = (
+                lo if lo > lower[i] else None,
+                hi if hi < upper[i] else None,
+            )
+            if None in out.exponents_ci[name]:
                 out.not_identifiable.append(name)
     # as the strengths' fit: a rate (or factor) the data do not bound above
-    ends = {"red_rate": rate_ci[0][1], "blue_rate": rate_ci[1][1]}
+    ends: dict[str, float | None] = {"red_rate": norm_ci[0][1], "blue_rate": norm_ci[1][1]}
     if "attack_factor" in out.exponents_ci:
         ends["attack_factor"] = out.exponents_ci["attack_factor"][1]
-    out.not_identifiable += [name for name, hi in ends.items() if not math.isfinite(hi)]
+    out.not_identifiable += [
+        name for name, hi in ends.items() if hi is None or not math.isfinite(hi)
+    ]
     if likelihood == "negbin":
         out.dispersion = math.exp(x[-1])
     return out

@@ -22,7 +22,10 @@ must do so (the zero is a constraint, not one more noisy point).
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import math
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -60,6 +63,8 @@ class Battle:
     blue_in: FloatArray
     attack: FloatArray | None = None  # (T - 1,)
     name: str = "battle"
+    day0: float = 0.0  # the first row's own day value (0 when the day column holds dates)
+    notes: tuple[str, ...] = ()  # what the reading found that the user should know
 
     @cached_property
     def scale(self) -> tuple[float, float]:
@@ -86,6 +91,11 @@ class Battle:
         return int(np.isfinite(self.red[1:]).sum() + np.isfinite(self.blue[1:]).sum())
 
 
+#: A number written with thousands separators: commas between groups of exactly three digits
+#: (10,000; 1,234,567.5).  Anything else with a comma (52,5) is refused, not guessed.
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
 def number(value: Any, where: str) -> float:
     """A cell as a finite number, or NaN when it is empty; anything else is an error naming
     ``where`` (the file, row and column)."""
@@ -94,10 +104,13 @@ def number(value: Any, where: str) -> float:
     text = str(value).strip()
     if not text:
         return math.nan
+    if THOUSANDS.fullmatch(text):  # 10,000 or 1,234,567.5: commas between groups of three
+        text = text.replace(",", "")
     try:
         x = float(text)
     except ValueError:
-        raise InputError(where, f"not a number: {text!r}") from None
+        hint = " (a decimal comma? write 52.5, not 52,5)" if "," in text else ""
+        raise InputError(where, f"not a number: {text!r}{hint}") from None
     if not math.isfinite(x):
         raise InputError(where, f"not a finite number: {text!r}")
     return x
@@ -156,37 +169,194 @@ def _check_span(day: FloatArray, where: str, lines: list[int]) -> None:
         )
 
 
+def _header(df: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Columns named as the fit knows them: case, surrounding spaces and inner spaces or
+    hyphens do not matter (``Day``, ``Red Reinforcements``); a column without a name that
+    holds nothing (a trailing comma, pandas' ``Unnamed: 3``) is dropped."""
+    keep, names = [], []
+    for i, c in enumerate(df.columns):
+        raw = str(c).strip()
+        if not raw or re.fullmatch(r"Unnamed: \d+", raw):
+            cells = df.iloc[:, i].tolist()
+            if all(_blank(v) for v in cells):
+                continue
+            raise InputError(where, f"column {i + 1} has no name but holds values: name it")
+        keep.append(i)
+        names.append(re.sub(r"[\s-]+", "_", raw.lower()))
+    df = df.iloc[:, keep]
+    repeated = sorted({c for c in names if names.count(c) > 1})
+    if repeated:
+        raise InputError(where, f"repeated column(s): {', '.join(repeated)}")
+    df.columns = pd.Index(names)
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise InputError(where, f"missing column(s): {', '.join(missing)}")
+    unknown = [c for c in names if c not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise InputError(
+            where,
+            f"unknown column(s): {', '.join(unknown)}; the fit reads only "
+            f"{', '.join(REQUIRED + OPTIONAL)}: remove the others (or pass the table with "
+            "only those columns)",
+        )
+    return df
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip()
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+
+
+def _date(value: Any) -> pd.Timestamp | None:
+    """A cell as a date when it is one (a datetime, or ISO text such as 1944-12-16)."""
+    if isinstance(value, dt.date | np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+        try:
+            return pd.Timestamp(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _days(values: list[Any], where: str, lines: list[int]) -> tuple[FloatArray, str]:
+    """The day column as numbers, or its dates as days since the first row (with a note)."""
+    dates = [_date(v) for v in values]
+    if all(d is None for d in dates):
+        return np.array([_cell(v, lines[i], "day", where) for i, v in enumerate(values)]), ""
+    for i, d in enumerate(dates):
+        if d is None:
+            raise InputError(
+                f"{where}: row {lines[i]}, column day",
+                f"{values[i]!r} among dates: give every day as a date (YYYY-MM-DD) or a number",
+            )
+    first = dates[0]
+    assert first is not None
+    out = np.array([(d - first).total_seconds() / 86400.0 for d in dates if d is not None])
+    return out, f"day: read as dates, in days since the first row ({first:%Y-%m-%d})"
+
+
+#: A rise in a side's strength beyond the arrivals recorded that is larger than this share
+#: of its strength cannot be reporting noise (ASSUMPTION: reports good to about 1-1.5%, so
+#: two reports differ by more than 5% about once in a thousand); smaller rises are noise.
+RISE_TOLERANCE = 0.05
+RISES: tuple[str, ...] = ("note", "arrivals")
+#: A step between rows more than this many times the median step, and over a week, is noted.
+GAP_FACTOR, GAP_DAYS = 10.0, 7.0
+
+
+def _rises(obs: FloatArray, arr: FloatArray) -> list[tuple[int, int, float]]:
+    """(i, j, men) for consecutive observations i < j between which the strength rises by
+    more than :data:`RISE_TOLERANCE` beyond the arrivals recorded (after-observation form)."""
+    idx = np.flatnonzero(np.isfinite(obs))
+    out = []
+    for i, j in itertools.pairwise(idx):
+        came = float(arr[i:j].sum())
+        rise = float(obs[j] - obs[i] - came)
+        if rise > RISE_TOLERANCE * max(float(obs[i]) + came, float(obs[j])):
+            out.append((int(i), int(j), rise))
+    return out
+
+
+def _neighbour_loss(obs: FloatArray, arr: FloatArray, t: FloatArray, i: int, j: int) -> float:
+    """The side's losses over t[i]..t[j] at the median daily loss of up to two intervals on
+    each side (intervals that are themselves rises left out): what an arrival inferred from
+    a rise must add to it."""
+    idx = np.flatnonzero(np.isfinite(obs))
+    pos = int(np.searchsorted(idx, i))
+    per_day = []
+    for a, b in itertools.pairwise(idx):
+        k = int(np.searchsorted(idx, a))
+        if a == i or abs(k - pos) > 2:
+            continue
+        drop = float(obs[a] + arr[a:b].sum() - obs[b])
+        if drop >= -RISE_TOLERANCE * float(obs[a] + arr[a:b].sum()):
+            per_day.append(max(drop, 0.0) / float(t[b] - t[a]))
+    return float(np.median(per_day)) * float(t[j] - t[i]) if per_day else 0.0
+
+
+def _check_rises(
+    side: str, obs: FloatArray, arr: FloatArray, day: FloatArray, rises: str
+) -> tuple[FloatArray, str]:
+    """The arrivals (with each unexplained rise added when ``rises == "arrivals"``) and the
+    note naming the rises."""
+    found = _rises(obs, arr)
+    if not found:
+        return arr, ""
+    shown = "; ".join(
+        f"{men:,.0f} from day {day[i]:g} to day {day[j]:g}" for i, j, men in found[:3]
+    )
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    total = sum(m for _, _, m in found)
+    what = f"{side} rises beyond the arrivals recorded: {shown}{more} ({total:,.0f} men in all)"
+    if rises == "note":
+        return arr, (
+            f"{what}. Attrition cannot produce a rise: the fit takes it as noise, which biases "
+            f"the rate at which {side} is hit low. Give {side}_reinforcements (or check "
+            "--arrivals), or take the rises as arrivals (rises='arrivals', --rises arrivals)"
+        )
+    arr = arr.copy()
+    t = day - day[0]
+    added = 0.0
+    for i, j, men in found:
+        extra = men + _neighbour_loss(obs, arr, t, i, j)
+        arr[j - 1] += extra
+        added += extra
+    return arr, (
+        f"{what}; taken as {added:,.0f} men of arrivals, each joining just before the "
+        "observation that shows it: the rise plus the losses of the neighbouring days over the "
+        "interval (an estimate, low when the arrivals joined early in a longer interval; the "
+        "intervals leave out its error)"
+    )
+
+
+def _gap_note(day: FloatArray) -> str:
+    steps = np.diff(day)
+    if steps.size < 2:
+        return ""
+    median = float(np.median(steps))
+    i = int(np.argmax(steps))
+    if steps[i] > max(GAP_FACTOR * median, GAP_DAYS):
+        return (
+            f"day: {steps[i]:g} days between day {day[i]:g} and day {day[i + 1]:g} (the median "
+            f"step is {median:g}): the fit takes the battle as fought all that time; check the "
+            "day column"
+        )
+    return ""
+
+
 def read_battle(
     data: pd.DataFrame | Path | str,
     where: str | None = None,
     *,
     arrivals: str = "after-observation",
+    rises: str = "note",
 ) -> Battle:
     """Validate daily data (a CSV path or a DataFrame); errors name the row and column
     (rows numbered as in a spreadsheet, the header being row 1: a file's line, see
-    :func:`forceratio.files.row_lines`)."""
+    :func:`forceratio.files.row_lines`).
+
+    ``rises``: a side's strength rising between observations by more than
+    :data:`RISE_TOLERANCE` of it beyond the arrivals recorded is noted (``"note"``), or
+    taken as arrivals (``"arrivals"``, see :func:`_check_rises`)."""
     if arrivals not in ARRIVALS:
         raise InputError("--arrivals", f"must be one of {', '.join(ARRIVALS)}, got {arrivals!r}")
+    if rises not in RISES:
+        raise InputError("--rises", f"must be one of {', '.join(RISES)}, got {rises!r}")
     df, where = _frame(data, where)
-    cols = [str(c).strip() for c in df.columns]
-    repeated = sorted({c for c in cols if cols.count(c) > 1})
-    if repeated:
-        raise InputError(where, f"repeated column(s): {', '.join(repeated)}")
-    df.columns = pd.Index(cols)
-    missing = [c for c in REQUIRED if c not in cols]
-    if missing:
-        raise InputError(where, f"missing column(s): {', '.join(missing)}")
-    unknown = [c for c in cols if c not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise InputError(where, f"unknown column(s): {', '.join(unknown)}")
+    df = _header(df, where)
+    cols = list(df.columns)
     if len(df) < 2:
         raise InputError(where, "need at least two days of observations")
     lines = row_lines(df)
     vals: dict[str, list[float]] = {c: [] for c in REQUIRED + NUMERIC}
-    for i, rec in enumerate(df.to_dict(orient="records")):
-        for c in REQUIRED + NUMERIC:
+    records = df.to_dict(orient="records")
+    for i, rec in enumerate(records):
+        for c in (*REQUIRED[1:], *NUMERIC):
             vals[c].append(_cell(rec.get(c), lines[i], c, where))
-    day = np.array(vals["day"])
+    day, date_note = _days([rec.get("day") for rec in records], where, lines)
     if np.isnan(day).any():
         i = int(np.flatnonzero(np.isnan(day))[0])
         raise InputError(f"{where}: row {lines[i]}, column day", "empty")
@@ -228,9 +398,13 @@ def read_battle(
                 obs[i] = max(level, 0.0)
             elif np.isfinite(obs[i]):
                 level = obs[i]
+    red_in, red_note = _check_rises("red", red, red_in, day, rises)
+    blue_in, blue_note = _check_rises("blue", blue, blue_in, day, rises)
+    notes = tuple(x for x in (date_note, _gap_note(day), red_note, blue_note) if x)
     attack = _attack(df, where, lines) if "attacker" in cols else None
     name = Path(str(where)).stem if not isinstance(data, pd.DataFrame) else str(where)
-    battle = Battle(day - day[0], red, blue, red_in, blue_in, attack, name)
+    day0 = 0.0 if date_note else float(day[0])
+    battle = Battle(day - day[0], red, blue, red_in, blue_in, attack, name, day0, notes)
     if battle.n_obs == 0:
         raise InputError(where, "no observation after the first day")
     return battle

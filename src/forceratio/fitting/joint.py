@@ -11,7 +11,8 @@ value.  Intervals: profile likelihood on the joint objective (:mod:`.estimate`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,13 @@ from numpy.typing import NDArray
 
 from forceratio.errors import InputError
 from forceratio.fitting.data import Battle
-from forceratio.fitting.estimate import Objective, Solution, best_of, profile_intervals
+from forceratio.fitting.estimate import (
+    ANNIHILATION_SD,
+    Objective,
+    Solution,
+    best_of,
+    profile_intervals,
+)
 from forceratio.fitting.model import LawSpec, law_spec, physical_rates
 from forceratio.fitting.result import json_safe
 
@@ -45,11 +52,22 @@ class JointObjective:
     parts: tuple[Objective, ...]
     spec: JointSpec  # duck-types LawSpec for :func:`minimise` and the profile
 
+    #: every part's annihilation constraints at this sd: :func:`minimise` loosens it first
+    #: and then tightens it, as for one battle (at a fixed 1.0 it skipped that, stalled in the
+    #: constraint's narrow valley and the profile intervals came out wrong: review15fit D11)
+    annihilation_sd: float = ANNIHILATION_SD
+
     @property
     def has_constraints(self) -> bool:
         return any(p.has_constraints for p in self.parts)
 
-    annihilation_sd: float = 1.0  # the parts carry their own constraints
+    @cached_property
+    def _parts(self) -> tuple[Objective, ...]:
+        return tuple(
+            p if p.annihilation_sd == self.annihilation_sd
+            else replace(p, annihilation_sd=self.annihilation_sd)
+            for p in self.parts
+        )  # fmt: skip
 
     def split(self, theta: FloatArray) -> list[FloatArray]:
         theta = np.atleast_2d(theta)
@@ -57,7 +75,7 @@ class JointObjective:
 
     def residuals(self, theta: FloatArray) -> FloatArray:
         out: FloatArray = np.concatenate(
-            [p.residuals(t) for p, t in zip(self.parts, self.split(theta), strict=True)], axis=1
+            [p.residuals(t) for p, t in zip(self._parts, self.split(theta), strict=True)], axis=1
         )
         return out
 

@@ -79,6 +79,14 @@ class FitResult:
     sigma_process: float = math.nan
     arrivals: str = "after-observation"
     residuals: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader must know (see daily)
+    comparison_caveat: str = ""  # why the Akaike weight and LR tests are not meaningful
+
+    def caveats(self) -> list[str]:
+        """Short flags for a figure's title: parameters at a bound, not identifiable."""
+        out = [f"{name} at a bound" for name in self.at_bound]
+        out += [f"{name} not identifiable" for name in self.not_identifiable]
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -103,10 +111,12 @@ class FitResult:
                 "aicc": self.aicc,
                 "bic": self.bic,
                 "akaike_weight": self.akaike_weight,
+                "comparison_caveat": self.comparison_caveat,
                 "n_obs": self.n_obs,
                 "k": self.k,
                 "converged": self.converged,
                 "message": self.message,
+                "notes": self.notes,
                 "at_bound": self.at_bound,
                 "not_identifiable": self.not_identifiable,
                 "interval_method": INTERVAL_METHOD,
@@ -129,14 +139,19 @@ def information_criteria(ll: float, n: int, k: int) -> tuple[float, float, float
 
 
 def akaike_weights(results: list[FitResult]) -> None:
-    """Akaike weights from AICc (AIC where AICc does not exist), in place."""
-    crit = [r.aicc if math.isfinite(r.aicc) else r.aic for r in results]
+    """Akaike weights from AICc, in place.  A law whose AICc does not exist (n <= k + 1) gets
+    no weight (NaN, ``null``): its AIC lacks the small-sample penalty every other law pays,
+    so mixing the two criteria handed it the weight (review15fit D13).  When no law has an
+    AICc, the weights come from AIC for all."""
+    crit = [r.aicc for r in results]
+    if not any(math.isfinite(c) for c in crit):
+        crit = [r.aic for r in results]
     finite = [c for c in crit if math.isfinite(c)]
     if not finite:
         return
     lo = min(finite)
-    w = [math.exp(-0.5 * (c - lo)) if math.isfinite(c) else 0.0 for c in crit]
-    tot = sum(w)
+    w = [math.exp(-0.5 * (c - lo)) if math.isfinite(c) else math.nan for c in crit]
+    tot = sum(x for x in w if math.isfinite(x))
     for r, x in zip(results, w, strict=True):
         r.akaike_weight = x / tot
 
@@ -145,7 +160,9 @@ def likelihood_ratio_tests(results: list[FitResult]) -> list[dict[str, Any]]:
     """Each nested pair (a law inside a law that contains it): the statistic
     2 (ll_big - ll_small), its degrees of freedom and chi-squared p-value.  The small law's
     exponents on the boundary of the larger law's space (w = 1, q = 0...) make the
-    chi-squared reference conservative (Self & Liang 1987)."""
+    chi-squared reference conservative (Self & Liang 1987).  ``caveat`` names a law of the
+    pair whose estimate sits at an end of the range the fit searches (the test is then not
+    meaningful, see :attr:`FitResult.comparison_caveat`)."""
     by = {r.law: r for r in results}
     rows = []
     for big, smalls in CONTAINS.items():
@@ -163,6 +180,11 @@ def likelihood_ratio_tests(results: list[FitResult]) -> list[dict[str, Any]]:
                     "statistic": d,
                     "df": df,
                     "p_value": float(stats.chi2.sf(d, df)),
+                    "caveat": "; ".join(
+                        f"{r.law}: not meaningful"
+                        for r in (by[small], by[big])
+                        if r.comparison_caveat
+                    ),
                 }
             )
     out: list[dict[str, Any]] = json_safe(rows)

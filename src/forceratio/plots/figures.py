@@ -394,10 +394,14 @@ def _durations(ax: Any, out: Any, deterministic: Any | None, limit: float) -> No
     ax.legend(fontsize=8, loc="upper left")
 
 
-def fit(rows: Sequence[dict[str, Any]], law: str, source: str) -> Figure:
+def fit(
+    rows: Sequence[dict[str, Any]], law: str, source: str, caveats: Sequence[str] = ()
+) -> Figure:
     """A fitted law against a battle's daily strengths (top) and the residuals (bottom).
 
-    ``rows``: ``FitResult.residuals`` (day, side, observed, fitted, residual; men)."""
+    ``rows``: ``FitResult.residuals`` (day, side, observed, fitted, residual; men);
+    ``caveats``: ``FitResult.caveats()`` (a parameter at a bound or not identifiable), shown
+    under the title."""
     fig = _new(layout=None)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1])
     for side, colour in (("red", "#b2182b"), ("blue", "#2166ac")):
@@ -420,7 +424,10 @@ def fit(rows: Sequence[dict[str, Any]], law: str, source: str) -> Figure:
     bottom.set_xlabel("day")
     top.legend()
     bottom.legend()
-    fig.suptitle(f"{law} law fitted to {source}", fontsize=12)
+    title = f"{law} law fitted to {source}"
+    if caveats:
+        title += "\n" + "; ".join(caveats)
+    fig.suptitle(title, fontsize=12)
     return fig
 
 
