@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
 
@@ -41,7 +41,10 @@ def real(field: str, value: object) -> float:
     """A finite real number (a Python or numpy number; not a bool or text) as a float."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise InputError(field, f"expected a number, got {shown(value)}")
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:  # an int beyond 1.8e308
+        raise InputError(field, f"too large for a float, got {shown(value)}") from None
     if not math.isfinite(x):
         raise InputError(field, f"must be finite, got {x}")
     return x
@@ -55,9 +58,45 @@ def numbers(field: str, value: Any) -> FloatArray:
         a = np.asarray(value)
     except (TypeError, ValueError):  # ragged nesting
         raise InputError(field, f"expected numbers, got {shown(value)}") from None
+    if a.dtype.kind == "O" and a.size and all(type(x) in (int, float) for x in a.flat):
+        try:  # integers beyond int64 (numpy keeps them as objects)
+            a = a.astype(float)
+        except OverflowError:
+            raise InputError(field, f"too large for a float, got {shown(value)}") from None
     if a.dtype.kind not in "iuf":
         raise InputError(field, f"expected numbers, got {shown(value)}")
     return a.astype(float, copy=False)
+
+
+def nonnegative(field: str, a: FloatArray) -> None:
+    """Every value of ``a`` finite and >= 0."""
+    if not np.all(np.isfinite(a)):
+        raise InputError(field, "must be finite (no NaN or infinity)")
+    if np.any(a < 0):
+        raise InputError(field, f"must be >= 0, got {float(a.min()):g}")
+
+
+def shaped(field: str, value: ArrayLike, shape: tuple[int, ...]) -> FloatArray:
+    """``value`` (numbers) broadcast to ``shape`` (C-contiguous), finite and >= 0."""
+    a = numbers(field, value)
+    try:
+        out = np.ascontiguousarray(np.broadcast_to(a, shape))
+    except ValueError:
+        raise InputError(field, f"expected shape {shape}, got {a.shape}") from None
+    nonnegative(field, out)
+    return out
+
+
+def days(field: str, value: ArrayLike) -> FloatArray:
+    """Output times: a number or a 1-D sequence of days, finite, >= 0, strictly increasing."""
+    a = np.atleast_1d(numbers(field, value))
+    if a.ndim != 1:
+        raise InputError(field, f"must be a number or a 1-D sequence of days, got shape {a.shape}")
+    if not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise InputError(field, f"must be finite, >= 0 days, got {shown(value)}")
+    if np.any(np.diff(a) <= 0):
+        raise InputError(field, f"must be strictly increasing, got {shown(value)}")
+    return a
 
 
 def choice(field: str, value: object, options: Iterable[str]) -> str:
@@ -94,13 +133,15 @@ def battle_counts(
             check_runs("times", n, what, 16 * n_times)
         return None
     reps = whole("replications", replications, 1)
+    if reps > 10**18:  # far beyond any memory (and float() of it may overflow)
+        raise InputError("replications", f"must be at most 10^18, got {shown(replications)}")
     if seed is None:
         raise InputError("seed", "stochastic runs need an explicit seed")
     whole("seed", seed, 0)
     if keys is not None:
         k = numbers("keys", keys)
-        if not np.all(k == np.floor(k)):
-            raise InputError("keys", f"must be whole numbers, got {shown(keys)}")
+        if not np.all((k == np.floor(k)) & (k >= 0) & (k < 2.0**63)):  # int64
+            raise InputError("keys", f"must be whole numbers in [0, 2^63), got {shown(keys)}")
     what = f"{reps:,} replications" + (f" of each of {n:,} scenarios" if n > 1 else "")
     check_runs("replications", n * reps, what, BYTES_PER_BATTLE_RUN + 16 * n_times)
     return reps
@@ -110,6 +151,7 @@ def per_scenario(names: Sequence[str], *values: Any) -> list[FloatArray]:
     """Inputs that are a scalar or one value a scenario (a 1-D array), as floats."""
     out = [numbers(name, v) for name, v in zip(names, values, strict=True)]
     for name, a in zip(names, out, strict=True):
-        if a.ndim > 1:
-            raise InputError(name, "must be a scalar or a 1-D array over scenarios")
+        if a.ndim > 1 or a.size == 0:
+            what = "an empty array" if a.size == 0 else f"shape {a.shape}"
+            raise InputError(name, f"must be a scalar or a 1-D array over scenarios, got {what}")
     return out

@@ -358,7 +358,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
             ax.axvline(d0, color="#1b7837", lw=2, label=f"deterministic: {d0:,.0f}")
         ax.margins(x=0.08)
         ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)  # room for the legend above the bars
-        ax.set_xlabel(f"{side} men lost by each run's end (at most day {short(scn.duration_days)})")
+        ax.set_xlabel(f"{side} men lost by the run's end")  # runs end by day duration_days
         ax.set_ylabel("runs")
         ax.xaxis.set_major_formatter(_THOUSANDS)
         ax.tick_params(axis="x", labelrotation=30)

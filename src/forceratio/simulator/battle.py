@@ -52,7 +52,8 @@ def battle(
     t_max : float
         Longest battle (days); undecided battles stop there.
     times : sequence of float, optional
-        Days at which to record the trajectory.
+        Days at which to record the trajectory (with replications: read off each run's
+        path, without changing the runs of a seed).
     red_breakpoint, blue_breakpoint : float or ndarray
         Fraction of initial strength at which a side quits, in [0, 1).
     replications, seed : int, optional

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forceratio.arguments import numbers
+from forceratio.arguments import instance, nonnegative, numbers, shaped
 from forceratio.errors import InputError
 from forceratio.simulator.laws import Exponents, Law
 from forceratio.simulator.operational import Flows
@@ -15,24 +15,6 @@ from forceratio.simulator.result import ANNIHILATION_UNITS
 from forceratio.simulator.schedules import Multiplier, Reinforcements
 
 FloatArray = NDArray[np.float64]
-
-
-def _finite_nonneg(field: str, arr: FloatArray) -> None:
-    if not np.all(np.isfinite(arr)):
-        raise InputError(field, "must be finite (no NaN or infinity)")
-    if np.any(arr < 0):
-        raise InputError(field, f"must be >= 0, got {float(arr.min()):g}")
-
-
-def _shaped(field: str, x: ArrayLike, shape: tuple[int, ...]) -> FloatArray:
-    """``x`` broadcast to ``shape`` (C-contiguous), checked finite and >= 0."""
-    a = np.asarray(x, dtype=float)
-    try:
-        out = np.ascontiguousarray(np.broadcast_to(a, shape))
-    except ValueError:
-        raise InputError(field, f"expected shape {shape}, got {a.shape}") from None
-    _finite_nonneg(field, out)
-    return out
 
 
 def batch_size(*values: ArrayLike) -> int:
@@ -130,18 +112,17 @@ def make_side(
         k = s.shape[1] if s.ndim > 1 else 1
         categories = tuple(f"c{i}" for i in range(k)) if k > 1 else ("strength",)
     k = len(categories)
-    s = _shaped(name, s[:, None] if s.ndim == 1 and k == 1 else s, (n, k))
+    s = shaped(name, s[:, None] if s.ndim == 1 and k == 1 else s, (n, k))
     r = numbers("kill_rates", kill_rates)
     if r.ndim == 1 and (k, k_enemy) != (1, 1):
         raise InputError(f"{name}_rate", "a 1-D kill-rate array needs one category per side")
-    r = _shaped(f"{name}_rate", r.reshape(-1, 1, 1) if r.ndim == 1 else r, (n, k, k_enemy))
-    w = _shaped(f"{name}_weights", 1.0 if weights is None else weights, (n, k))
+    r = shaped(f"{name}_rate", r.reshape(-1, 1, 1) if r.ndim == 1 else r, (n, k, k_enemy))
+    w = shaped(f"{name}_weights", 1.0 if weights is None else weights, (n, k))
     if np.any(w.sum(axis=1) <= 0):
         raise InputError(f"{name}_weights", "at least one category weight must be > 0")
-    bp = np.broadcast_to(np.asarray(breakpoint, dtype=float), (n,)).copy()
-    if not np.all(np.isfinite(bp)) or np.any((bp < 0) | (bp >= 1)):
-        bad = bp[~(np.isfinite(bp) & (bp >= 0) & (bp < 1))][0]
-        raise InputError(f"{name}_breakpoint", f"must be in [0, 1), got {bad}")
+    bp = shaped(f"{name}_breakpoint", breakpoint, (n,))
+    if np.any(bp >= 1):
+        raise InputError(f"{name}_breakpoint", f"must be in [0, 1), got {bp.max():g}")
     alloc: FloatArray | None = None
     if allocation is not None:
         alloc = np.asarray(allocation, dtype=float)
@@ -149,10 +130,10 @@ def make_side(
             alloc = alloc[None]
         if alloc.shape[1:] != (k, k_enemy) or alloc.shape[0] not in (1, n):
             raise InputError(f"{name}_allocation", f"expected shape (N or 1, {k}, {k_enemy})")
-        _finite_nonneg(f"{name}_allocation", alloc)
+        nonnegative(f"{name}_allocation", alloc)
         if not np.allclose(alloc.sum(axis=2), 1.0, atol=1e-9):
             raise InputError(f"{name}_allocation", "each category's shares must sum to 1")
-    ann = None if annihilation is None else _shaped(f"{name}_annihilation", annihilation, (n,))
+    ann = None if annihilation is None else shaped(f"{name}_annihilation", annihilation, (n,))
     if multiplier is not None and multiplier.n not in (1, n):
         raise InputError(f"{name}_multiplier", f"values for {multiplier.n} scenarios, batch is {n}")
     if reinforcements is not None:
@@ -181,6 +162,9 @@ class Engagement:
     blue: Side
 
     def __post_init__(self) -> None:
+        for field, kind, make in (("law", Law, "get_law"), ("red", Side, "make_side"),
+                                  ("blue", Side, "make_side")):  # fmt: skip
+            instance(field, getattr(self, field), kind, f"a {kind.__name__} ({make}(...))")
         if self.red.n != self.blue.n:
             raise InputError("blue", f"batch sizes differ: red {self.red.n}, blue {self.blue.n}")
         red, blue = self.red, self.blue

@@ -98,14 +98,11 @@ def step_inputs(
 
 
 def at_stop(
-    sp: int, n: int, m: int, y: FloatArray, kr: int, out_of_stop: IntArray, imp_r: IntArray,
-    imp_b: IntArray, amt_r: FloatArray, amt_b: FloatArray, traj: FloatArray, whole: bool,
+    sp: int, n: int, y: FloatArray, kr: int, imp_r: IntArray, imp_b: IntArray,
+    amt_r: FloatArray, amt_b: FloatArray, whole: bool,
 ) -> None:  # fmt: skip
-    """On stop ``sp``: run ``m``'s output, then scenario ``n``'s discrete arrivals (rounded
+    """Scenario ``n``'s discrete arrivals at stop ``sp`` (after the outputs up to it; rounded
     to whole units when ``whole``)."""
-    o = out_of_stop[sp]
-    if o >= 0:
-        store(traj[m], o, y)
     for side in range(2):
         j = imp_r[sp] if side == 0 else imp_b[sp]
         if j < 0:
@@ -148,10 +145,10 @@ def run_chunk(
     tab: FloatArray, y0: FloatArray, ptab: FloatArray, level: FloatArray,
     by_breakpoint: FloatArray, atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray,
     arr_knots_r: FloatArray, arr_knots_b: FloatArray, arr_rates_r: FloatArray,
-    arr_rates_b: FloatArray, stops: FloatArray, out_of_stop: IntArray, imp_r: IntArray,
-    imp_b: IntArray, amt_r: FloatArray, amt_b: FloatArray, times: FloatArray,
-    final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
-    winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
+    arr_rates_b: FloatArray, stops: FloatArray, imp_r: IntArray, imp_b: IntArray,
+    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray, final: FloatArray,
+    t_end: FloatArray, end_code: NDArray[np.int8], winner: NDArray[np.int8], traj: FloatArray,
+    status: NDArray[np.int8],
 ) -> None:  # fmt: skip
     """Run the battles ``lo..hi-1`` to their ends with the method in ``tab``
     (:data:`.tableau.STEP_TABLE`), in a chunk's own ``par`` and ``work`` arrays
@@ -246,7 +243,7 @@ def run_chunk(
             if t < stops[sp]:  # a corner of this run's multipliers: new pieces only
                 continue
             # on a stop: outputs, discrete arrivals, new rates, next stop
-            at_stop(sp, n, n, y, kr, out_of_stop, imp_r, imp_b, amt_r, amt_b, traj, False)
+            at_stop(sp, n, y, kr, imp_r, imp_b, amt_r, amt_b, False)
             sp += 1
             running = sp < n_stops
         if status[n] != OK:

@@ -76,9 +76,9 @@ class RunTable:
     * ``arr_knots_r``, ``arr_knots_b`` (L+1,): boundaries of the constant arrival-rate
       intervals (days; may be empty); ``arr_rates_r``, ``arr_rates_b`` (N or 1, L, K):
       arrivals per day in each.
-    * ``stops`` (P,): times (days) no step crosses: output times, arrivals, rate changes
-      and t_max (last); ``out_of_stop`` (P,) int: index into ``times`` of each, or -1;
-      ``imp_r``, ``imp_b`` (P,) int: index of the discrete arrival at each, or -1.
+    * ``stops`` (P,): times (days) no step crosses: arrivals, rate changes and t_max
+      (last), not the output times (read off each run's path); ``imp_r``, ``imp_b`` (P,)
+      int: index of the discrete arrival at each, or -1.
     * ``amt_r``, ``amt_b`` (N or 1, M, K): strength arriving with each discrete arrival;
       ``times`` (T,): output times (days).
     """
@@ -95,7 +95,6 @@ class RunTable:
     arr_rates_r: FloatArray
     arr_rates_b: FloatArray
     stops: FloatArray
-    out_of_stop: IntArray
     imp_r: IntArray
     imp_b: IntArray
     amt_r: FloatArray
@@ -119,23 +118,18 @@ class RunTable:
     @classmethod
     def build(
         cls, eng: Engagement, *, t_max: float, times: FloatArray, rtol: float = 1e-7,
-        whole_units: bool = False, dense_output: bool = False,
+        whole_units: bool = False,
     ) -> RunTable:  # fmt: skip
         """The table of ``eng``'s runs; ``whole_units`` rounds the initial strengths (the
-        stochastic engine's units) before the levels are set from them; ``dense_output``:
-        the output times are not stops (the deterministic engine's dense output)."""
+        stochastic engine's units) before the levels are set from them."""
         red, blue = eng.red, eng.blue
         n, kr, kb = eng.n, red.k, blue.k
-        pieces = [np.zeros(0) if dense_output else times, np.array([t_max])]
+        pieces = [np.array([t_max])]
         for side in (red, blue):
             if side.reinforcements is not None:
                 pieces += [side.reinforcements.times, side.reinforcements.rate_knots]
         allstops = np.unique(np.concatenate(pieces))
         stops = allstops[(allstops > 0) & (allstops <= t_max)]
-        out_of_stop = np.full(stops.size, -1, dtype=np.int64)
-        for k, tk in enumerate(() if dense_output else times):
-            if 0 < tk <= t_max:
-                out_of_stop[np.searchsorted(stops, tk)] = k
         y0 = np.concatenate([red.strength, blue.strength], axis=1).astype(float)
         imp: list[IntArray] = []
         amt: list[FloatArray] = []
@@ -189,7 +183,7 @@ class RunTable:
             mult_r=_c(_multiplier_table(red, n), 3), mult_b=_c(_multiplier_table(blue, n), 3),
             arr_knots_r=_c(knots[0], 1), arr_knots_b=_c(knots[1], 1),
             arr_rates_r=_c(rates[0], 3), arr_rates_b=_c(rates[1], 3),
-            stops=_c(stops, 1), out_of_stop=out_of_stop, imp_r=imp[0], imp_b=imp[1],
+            stops=_c(stops, 1), imp_r=imp[0], imp_b=imp[1],
             amt_r=_c(amt[0], 3), amt_b=_c(amt[1], 3), times=_c(times, 1),
         )  # fmt: skip
 

@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forceratio.arguments import real
+from forceratio.arguments import days, real
 from forceratio.errors import ForceratioError, InputError
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.closed_form import CLOSED_FORMS
@@ -38,12 +38,7 @@ def check_times(t_max: float, times: ArrayLike | None) -> tuple[float, FloatArra
     """Validate ``t_max`` and the trajectory times (days)."""
     if real("t_max", t_max) <= 0:
         raise InputError("t_max", f"must be finite and > 0, got {t_max}")
-    tt = np.zeros(0) if times is None else np.atleast_1d(np.asarray(times, dtype=float))
-    if tt.ndim != 1 or not np.all(np.isfinite(tt)) or np.any(tt < 0):
-        raise InputError("times", "must be finite, >= 0 days")
-    if np.any(np.diff(tt) <= 0):
-        raise InputError("times", "must be strictly increasing")
-    return float(t_max), tt
+    return float(t_max), np.zeros(0) if times is None else days("times", times)
 
 
 def closed_form_applies(eng: Engagement) -> bool:
@@ -168,7 +163,7 @@ def integrate(
     """Integrate every battle of ``eng`` until it is decided or ``t_max`` days pass
     (:mod:`.integrator`; relative tolerance ``rtol``, absolute tolerance ``rtol`` times
     1e-3 of each category's initial strength)."""
-    table = RunTable.build(eng, t_max=t_max, times=times, rtol=rtol, dense_output=True)
+    table = RunTable.build(eng, t_max=t_max, times=times, rtol=rtol)
     out = Outcome.empty(table.n, table.y0.shape[1], times.size)
     compiled.compile_kernels(compiled.KERNELS)
     from forceratio.simulator import integrator

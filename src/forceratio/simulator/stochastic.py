@@ -21,7 +21,8 @@ right-hand side (:func:`.kernel.rates`).  Two simulators, chosen per scenario:
 
 Runs are scenario-major (run ``m`` is replication ``m % R`` of scenario ``m // R``) and
 each run is seeded by itself from ``SeedSequence(seed, spawn_key=(keys[s],))``: the numbers
-depend on the seed and the scenario's key only, not on the batch, its order or chunking.
+depend on the seed and the scenario's key only, not on the batch, its order or chunking,
+nor on the output times, which are read off the path (:func:`snap`) and cut no step.
 """
 
 from __future__ import annotations
@@ -101,9 +102,9 @@ def leap(
 def event(
     t: float, t_stop: float, y: FloatArray, loss: FloatArray, bound: FloatArray,
     par: FloatArray, kr: int, scratch: FloatArray,
-) -> float:  # fmt: skip
-    """The next event of the exact simulation before ``t_stop``, applied to ``y``, ``loss``
-    holding the loss rates at (t, y); returns its time (``t_stop`` when none comes first).
+) -> tuple[float, int]:  # fmt: skip
+    """The next event of the exact simulation before ``t_stop``, ``loss`` holding the loss
+    rates at (t, y): its time and category i (d + i: an arrival), or (``t_stop``, -1).
     Thinning against the larger of the loss rates at the two ends of the interval (the
     rates are linear in t there), none when the multipliers are flat (the rates then hold
     until the next event)."""
@@ -118,25 +119,40 @@ def event(
         total += bound[i] + par[o_inflow + i]
     while True:
         if total <= 0.0:
-            return t_stop
+            return t_stop, -1
         t += np.random.exponential(1.0 / total)  # noqa: NPY002
         if t >= t_stop:
-            return t_stop
+            return t_stop, -1
         if not flat:
             rates(t, y, loss, par, kr, scratch, False)
         u = np.random.random() * total  # noqa: NPY002
         for i in range(d):
             r = loss[i] if y[i] > 0.0 else 0.0
             if u < r:
-                y[i] -= 1.0
-                return t
+                return t, i
             if u < bound[i]:
                 break  # a thinned candidate (rate r below its bound): no event
             u -= bound[i]
             if u < par[o_inflow + i]:
-                y[i] += 1.0
-                return t
+                return t, d + i
             u -= par[o_inflow + i]
+
+
+def snap(
+    traj: FloatArray, times: FloatArray, oi: int, until: float, t: float, y: FloatArray,
+    y_new: FloatArray, tau: float,
+) -> int:  # fmt: skip
+    """A run's state at the output times ``times[oi:]`` up to ``until`` into ``traj``, read
+    off its path from (t, y) without drawing: constant until the next event (``tau`` 0), or
+    over a leap of ``tau`` days to ``y_new`` linear, rounded to whole units (ASSUMPTION: a
+    leap's losses spread evenly over it, as its deterministic mean nearly is).  Returns the
+    next output time's index."""
+    while oi < times.shape[0] and times[oi] <= until:
+        th = (times[oi] - t) / tau if tau > 0.0 else 0.0
+        for i in range(y.shape[0]):
+            traj[oi, i] = np.rint(y[i] + th * (y_new[i] - y[i])) if tau > 0.0 else y[i]
+        oi += 1
+    return oi
 
 
 def run_chunk(
@@ -145,9 +161,8 @@ def run_chunk(
     y0: FloatArray, ptab: FloatArray, level: FloatArray, by_breakpoint: FloatArray,
     atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray,
     arr_knots_b: FloatArray, arr_rates_r: FloatArray, arr_rates_b: FloatArray,
-    stops: FloatArray, out_of_stop: IntArray, imp_r: IntArray, imp_b: IntArray,
-    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray,
-    final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
+    stops: FloatArray, imp_r: IntArray, imp_b: IntArray, amt_r: FloatArray, amt_b: FloatArray,
+    times: FloatArray, final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
     winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
 ) -> None:  # fmt: skip
     """Simulate runs ``lo..hi-1`` (run m: replication m % reps of scenario m // reps), in
@@ -163,7 +178,7 @@ def run_chunk(
         seed_run(seeds[m])
         start_run(n, m, ptab, y0, times, traj, par, y)
         lev_r, lev_b = level[n, 0], level[n, 1]
-        t, sp, steps, t_stop = 0.0, 0, 0, -np.inf
+        t, sp, steps, t_stop, oi = 0.0, 0, 0, -np.inf, 0
         while True:
             s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
             if s_r <= lev_r or s_b <= lev_b:
@@ -173,7 +188,7 @@ def run_chunk(
                 break
             if t >= t_stop:  # the start, a stop, or a corner of this run's multipliers
                 if t_stop == stops[sp]:
-                    at_stop(sp, n, m, y, kr, out_of_stop, imp_r, imp_b, amt_r, amt_b, traj, True)
+                    at_stop(sp, n, y, kr, imp_r, imp_b, amt_r, amt_b, True)
                     sp += 1
                     if sp >= n_stops:
                         finish(m, t, T_MAX, NONE, y, final, t_end, end_code, winner, traj, times)
@@ -202,7 +217,11 @@ def run_chunk(
                 for i in range(d):
                     events += tau * (k[0, i] + par[o_inflow + i])
             if events < MIN_LEAP_EVENTS:
-                t = event(t, t_stop, y, k[0], y_stage, par, kr, scratch)
+                t_new, j = event(t, t_stop, y, k[0], y_stage, par, kr, scratch)
+                oi = snap(traj[m], times, oi, t_new, t, y, y, 0.0)
+                if j >= 0:
+                    y[j % d] += 1.0 if j >= d else -1.0
+                t = t_new
                 continue
             tau = leap(t, tau, y, k, y_new, y_stage, atol[n], par, kr, scratch, tab)
             s1_r = side_sum(y_new, par, o_w_r, 0, kr)
@@ -213,7 +232,9 @@ def run_chunk(
                 frac = min(frac, (s_r - lev_r) / (s_r - s1_r))
             if s1_b <= lev_b < s_b:
                 frac = min(frac, (s_b - lev_b) / (s_b - s1_b))
-            t = t_stop if tau >= gap and frac == 1.0 else t + frac * tau
+            t_new = t_stop if tau >= gap and frac == 1.0 else t + frac * tau
+            oi = snap(traj[m], times, oi, t_new, t, y, y_new, tau)
+            t = t_new
             for i in range(d):
                 y[i] = y_new[i]
 
