@@ -53,12 +53,12 @@ def _strip_fingerprint(part: Path) -> None:
 
 def _other_seed(out: Path, sw: dict[str, Path]) -> str:
     shutil.copy(sw["seed"] / "part-0000001.parquet", out / "part-0000001.parquet")
-    return "part-0000001.parquet was written by another sweep (its spec differs)"
+    return "part-0000001.parquet was written by another sweep (its spec or inputs differ)"
 
 
 def _other_set(out: Path, sw: dict[str, Path]) -> str:
     shutil.copy(sw["set"] / "part-0000001.parquet", out / "part-0000001.parquet")
-    return "part-0000001.parquet was written by another sweep (its spec differs)"
+    return "part-0000001.parquet was written by another sweep (its spec or inputs differ)"
 
 
 def _other_seed_unmarked(out: Path, sw: dict[str, Path]) -> str:

@@ -46,13 +46,17 @@ def plot_command(
     x: Annotated[str | None, typer.Option("--x", help="Swept parameter on the x axis.")] = None,
     y: Annotated[str | None, typer.Option("--y", help="Swept parameter on the y axis.")] = None,
     outcome: Annotated[str | None, typer.Option("--outcome", help="Outcome column.")] = None,
-    samples: Annotated[int, typer.Option("--samples", help="Sobol base samples (tornado).")] = 256,
+    samples: Annotated[
+        int | None, typer.Option("--samples", help="Sobol base samples (tornado; default 256).")
+    ] = None,
     replications: Annotated[
-        int, typer.Option("--replications", min=1, help="Runs (distribution).")
-    ] = 200,
+        int | None,
+        typer.Option("--replications", min=1, help="Runs (distribution; default 200)."),
+    ] = None,
     seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Seed of the runs (distribution, tornado).")
-    ] = 0,
+        int | None,
+        typer.Option("--seed", min=0, help="Seed of the runs (distribution, tornado; default 0)."),
+    ] = None,
     sets: SetOpt = None,
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
@@ -68,6 +72,16 @@ def plot_command(
     if fmt not in ("png", "svg"):
         raise InputError("--out", f"expected a .png or .svg file, got {out.name!r}")
     check_writable(out.parent, "--out")  # before the work, not after it
+    _not_an_input(out, {"SCENARIO": scenario, "--from": source, **_tables(table)})
+    given = {"SCENARIO": scenario is not None, "--from": source is not None, "--x": x is not None,
+             "--y": y is not None, "--outcome": outcome is not None,
+             "--samples": samples is not None, "--replications": replications is not None,
+             "--seed": seed is not None, "--set": bool(sets), "--table": bool(table),
+             "--uncalibrated": uncalibrated}  # fmt: skip
+    _only_what_applies(kind, [name for name, on in given.items() if on])
+    samples = 256 if samples is None else samples
+    replications = 200 if replications is None else replications
+    seed = 0 if seed is None else seed
     if kind == "fit":
         fig = _fit_figure(source)
     elif scenario is None:
@@ -98,6 +112,59 @@ def plot_command(
     fig.savefig(buf, format=fmt, dpi=100)  # the figure's own canvas: no pyplot, no display
     write_atomic(out, buf.getvalue(), "--out")
     print(f"wrote {out} ({kind})")
+
+
+_SCENARIO = ("SCENARIO", "--set", "--table", "--uncalibrated")
+#: The options each kind of figure takes (any other given is refused, not ignored).
+APPLIES = {
+    "trajectory": _SCENARIO,
+    "ratios": _SCENARIO,
+    "distribution": (*_SCENARIO, "--replications", "--seed"),
+    "tornado": (*_SCENARIO, "--samples", "--outcome", "--seed"),
+    "sweep": (*_SCENARIO, "--from", "--x", "--y", "--outcome"),
+    "fit": ("--from",),
+}
+
+
+def _only_what_applies(kind: str, given: list[str]) -> None:
+    """Refuse options the figure ``kind`` would ignore (``plot --kind ratios --x foo``,
+    ``--kind fit --replications 5`` or a scenario ran with rc 0), naming them."""
+    from forceratio.errors import InputError
+
+    if kind not in APPLIES:  # an unknown kind: the figure names the kinds
+        return
+    odd = [name for name in given if name not in APPLIES[kind]]
+    if odd:
+        users = sorted(k for k, takes in APPLIES.items() if odd[0] in takes)
+        where = f" (only to --kind {', '.join(users)})" if len(odd) == 1 and users else ""
+        raise InputError(
+            ", ".join(odd),
+            f"{'does' if len(odd) == 1 else 'do'} not apply to --kind {kind}{where}; "
+            f"drop {'it' if len(odd) == 1 else 'them'}",
+        )
+
+
+def _tables(table: list[str] | None) -> dict[str, str]:
+    return {f"--table {name}": path for name, path in _overrides(table).items()}
+
+
+def _not_an_input(out: Path, inputs: dict[str, str | Path | None]) -> None:
+    """Refuse ``--out`` naming one of the command's input files (the figure would replace
+    it: ``plot s.svg --kind trajectory --out s.svg`` overwrote the scenario file)."""
+    import os
+
+    from forceratio.errors import InputError
+
+    for name, given in inputs.items():
+        if given is None:
+            continue
+        try:
+            same = os.path.samefile(out, given)
+        except (OSError, ValueError):  # one of them does not exist (a built-in's name)
+            same = out.resolve() == Path(given).resolve()
+        if same:  # (files.output_path's words, which refuses it after the work)
+            other = "" if str(given) == str(out) else f" (read as {name} {given})"
+            raise InputError("--out", f"{out} is an input of this command{other}: not replaced")
 
 
 def _fit_figure(source: Path | None) -> Figure:
@@ -138,7 +205,7 @@ def report_command(
     names: Annotated[
         list[str] | None, typer.Argument(help="Scenarios (default: every built-in).")
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Directory for report.html.")] = Path("report"),
+    out: Annotated[str, typer.Option("--out", help="Directory for report.html.")] = "report",
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
     seed: Annotated[
@@ -149,15 +216,17 @@ def report_command(
     ] = 0,
 ) -> None:
     """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
+    from forceratio.errors import InputError
     from forceratio.files import check_writable, make_dirs, write_atomic
     from forceratio.plots.html import build
     from forceratio.scenarios import builtins
 
-    if out.exists() and not out.is_dir():
-        from forceratio.errors import InputError
-
+    if not out.strip():  # Path("") is ".": it wrote ./report.html
+        raise InputError("--out", "empty; give the report's directory, e.g. --out report")
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
         raise InputError("--out", f"{out} exists and is not a directory")
-    check_writable(out, "--out", create=True)  # before the work, not after it
+    check_writable(folder, "--out", create=True)  # before the work, not after it
     from forceratio.scenarios.session import Session
     from forceratio.sweeps.sensitivity import declared_sobol
 
@@ -171,6 +240,6 @@ def report_command(
     if not uncalibrated:
         posterior = _posterior_analysis(session, names, seed)
     text = build(names, session=session, tornado=tornado, seed=seed, **posterior)
-    target = make_dirs(out, "--out") / "report.html"
+    target = make_dirs(folder, "--out") / "report.html"
     write_atomic(target, text, "--out")
     print(f"wrote {target} ({len(text) / 1e6:.1f} MB)")

@@ -432,6 +432,12 @@ def threshold_command(
     runs = GRID_POINTS * max(replications, 1)
     check_runs("--replications", runs, f"{runs:,} runs ({GRID_POINTS} grid points)")
     _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    if specs[0].n is not None:  # (a grid's number of points: the search picks its own)
+        raise InputError(
+            "--vary",
+            f"{specs[0].path}: a threshold takes lo:hi, not lo:hi:n (it searches the range "
+            f"with {GRID_POINTS} grid points, then Brent or bisection); drop ':{specs[0].n}'",
+        )
     spec = SweepSpec(
         scenario,
         Design("random", (), 1, seed or 0),

@@ -5,9 +5,7 @@ the only writer.  The numbers do not depend on how the chunks are run."""
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import itertools
-import json
 import math
 import sys
 from collections.abc import Callable, Iterator
@@ -27,6 +25,7 @@ import pandas as pd
 
 from forceratio.errors import InputError
 from forceratio.sweeps.evaluate import LABELS, OUTCOMES, SweepSpec, evaluate_chunk, resolved
+from forceratio.sweeps.inputs import fingerprint, input_digest
 from forceratio.sweeps.store import ChunkStore
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
@@ -75,12 +74,34 @@ def run_sweep(
             "replications, data uncertainty or posterior draws",
         )
     spec = resolved(spec)  # the calibration named before the manifest and workers
+    inputs = input_digest(spec)
     store = ChunkStore(out)
-    manifest = {"spec": spec.to_json(), "chunk_size": chunk_size, "format": 1}
-    done = store.open(manifest, resume=resume)
+    manifest = {"spec": spec.to_json(), "chunk_size": chunk_size, "format": 2, "inputs": inputs}
+    try:
+        done = store.open(manifest, resume=resume)  # holds the directory until closed
+        return _run_open(
+            spec, store, done, fingerprint(spec, inputs), chunk_size, workers, scheduler,
+            progress, max_chunks,
+        )  # fmt: skip
+    finally:
+        store.close()
+
+
+def _run_open(
+    spec: SweepSpec,
+    store: ChunkStore,
+    done: set[int],
+    mark: str,
+    chunk_size: int,
+    workers: int,
+    scheduler: str | None,
+    progress: Progress | None,
+    max_chunks: int | None,
+) -> SweepRun:
+    """:func:`run_sweep` once the store is open: the missing chunks, each part marked with
+    the sweep's fingerprint ``mark``."""
     bounds = chunk_bounds(spec.runs, chunk_size)
-    check_done(store, spec, done, bounds)
-    mark = fingerprint(spec)
+    check_done(store, spec, done, bounds, mark)
     todo = [i for i in range(len(bounds)) if i not in done]
     if max_chunks is not None:
         todo = todo[:max_chunks]
@@ -107,20 +128,13 @@ def run_sweep(
         _keep_freed_memory()  # this process evaluates the chunks (workers do it themselves)
         _run_here(spec, todo, bounds, landed)
     else:
-        _run_pool(spec, todo, bounds, workers, store.path, written)
+        _run_pool(spec, todo, bounds, workers, store.path, mark, written)
     rows = sum(
         (b - a) * max(spec.replications, 1)
         for i, (a, b) in enumerate(bounds)
         if i in done or i in todo
     )
     return SweepRun(store.path, len(bounds), len(todo), rows)
-
-
-def fingerprint(spec: SweepSpec) -> str:
-    """The sweep's fingerprint, written into each of its parts: a hash of everything that
-    determines its numbers (the spec, as in the manifest)."""
-    text = json.dumps(spec.to_json(), sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def part_columns(spec: SweepSpec) -> list[str]:
@@ -135,7 +149,11 @@ def part_columns(spec: SweepSpec) -> list[str]:
 
 
 def check_done(
-    store: ChunkStore, spec: SweepSpec, done: set[int], bounds: list[tuple[int, int]]
+    store: ChunkStore,
+    spec: SweepSpec,
+    done: set[int],
+    bounds: list[tuple[int, int]],
+    mark: str | None = None,
 ) -> None:
     """Refuse, before any work, a finished part that is not this sweep's chunk: a chunk
     number beyond the sweep, other columns, another number of rows, another sweep's
@@ -144,7 +162,7 @@ def check_done(
     line naming the part, which is kept)."""
     reps = max(spec.replications, 1)
     columns = part_columns(spec)
-    mark = fingerprint(spec)
+    mark = fingerprint(spec) if mark is None else mark
     for i in sorted(done):
         part = store.part(i)
         if i >= len(bounds):
@@ -162,7 +180,7 @@ def check_done(
             )
         found = store.fingerprint(part)
         if found and found != mark:
-            raise store.refuse(part, "was written by another sweep (its spec differs)")
+            raise store.refuse(part, "was written by another sweep (its spec or inputs differ)")
         pts, where = spec.points(a, b)
         expected = {
             "sample": np.repeat(np.arange(a, b, dtype=np.int64), reps),
@@ -282,6 +300,7 @@ def _run_pool(
     bounds: list[tuple[int, int]],
     workers: int,
     path: Path,
+    mark: str,
     written: Callable[[int], None],
 ) -> None:
     """Local worker processes evaluate and write their own parts (atomically, into the
@@ -293,7 +312,7 @@ def _run_pool(
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_one_thread) as pool:
         inflight: dict[Future[int], int] = {}
         for i, a, b in jobs:
-            inflight[pool.submit(_evaluate_and_write, spec, a, b, str(path), i)] = i
+            inflight[pool.submit(_evaluate_and_write, spec, a, b, str(path), i, mark)] = i
             if len(inflight) >= 2 * workers:
                 break
         while inflight:
@@ -304,13 +323,17 @@ def _run_pool(
                 written(i)
                 nxt = next(jobs, None)
                 if nxt is not None:
-                    fut2 = pool.submit(_evaluate_and_write, spec, nxt[1], nxt[2], str(path), nxt[0])
+                    fut2 = pool.submit(
+                        _evaluate_and_write, spec, nxt[1], nxt[2], str(path), nxt[0], mark
+                    )
                     inflight[fut2] = nxt[0]
 
 
-def _evaluate_and_write(spec: SweepSpec, start: int, stop: int, path: str, index: int) -> int:
+def _evaluate_and_write(
+    spec: SweepSpec, start: int, stop: int, path: str, index: int, mark: str
+) -> int:
     df = evaluate_chunk(spec, start, stop)
-    ChunkStore(path).write(index, df, fingerprint(spec))
+    ChunkStore(path).write(index, df, mark)
     return len(df)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ class ChunkStore:
     def __init__(self, path: Path | str, field: str = "--out") -> None:
         self.path = Path(path)
         self.field = field
+        self._lock: int | None = None  # the directory, locked while this sweep writes it
 
     def part(self, index: int) -> Path:
         return self.path / f"part-{index:07d}.parquet"
@@ -44,8 +46,11 @@ class ChunkStore:
 
         The claim is atomic: the manifest is written whole to a private temporary file and
         hard-linked to its name, which fails if another sweep got there first, so of two
-        sweeps started together into one directory exactly one wins (two resumptions of
-        the same sweep may run together: they write the same parts, each atomically).
+        sweeps started together into one directory exactly one wins.  The open store then
+        holds an exclusive lock on the directory until :meth:`close`, so a second
+        resumption while one runs is refused (it would delete the temporary part files
+        the first is writing); where the file system has no locks, only the temporary
+        files of processes no longer alive are deleted.
         """
         from forceratio.files import make_dirs
 
@@ -57,6 +62,7 @@ class ChunkStore:
                 raise InputError("--out", f"{self.path} is a non-empty directory without a sweep")
             make_dirs(self.path, "--out")
             if self._claim(m, manifest):
+                self._hold("--out")
                 return set()
         old = self.manifest()
         if not resume:
@@ -64,18 +70,47 @@ class ChunkStore:
                 "--out", f"{self.path} already holds a sweep; add --resume or choose another"
             )
         if old != manifest:
-            diff = sorted(k for k in set(old) | set(manifest) if old.get(k) != manifest.get(k))
-            raise InputError(
-                "--resume",
-                f"{self.path} holds a different sweep (differs in {', '.join(diff)})",
-            )
+            raise InputError("--resume", f"{self.path} {_difference(old, manifest)}")
+        self._hold("--resume")
         for stale in self.path.glob(".part-*.tmp"):  # writes cut short by an interruption
-            stale.unlink(missing_ok=True)
+            if not _alive(stale):
+                stale.unlink(missing_ok=True)
         done = self.done()
         self.field = "--resume"
         for index in sorted(done):  # a part damaged since (a copy cut short): refuse now,
             self._read(self.part(index), footer=True)  # not after the work
         return done
+
+    def _hold(self, field: str) -> None:
+        """Lock the directory for this sweep (``flock``, released by :meth:`close` or when
+        the process ends); refused in one line while another sweep holds it."""
+        if sys.platform == "win32":  # pragma: no cover - no flock; the pid check remains
+            return
+        import errno
+        import fcntl
+
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:  # (a directory that cannot be opened: no lock, the pid check)
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise InputError(
+                    field,
+                    f"{self.path} is being written by another sweep now; let it finish (or "
+                    "stop it), then --resume",
+                ) from None
+            return  # no locks on this file system: the pid check of temporary parts
+        self._lock = fd
+
+    def close(self) -> None:
+        """Release the directory (a store opened for writing)."""
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the flock
+            self._lock = None
 
     def manifest(self) -> dict[str, Any]:
         """The sweep's manifest (its spec and chunk size); ``{}`` if there is none."""
@@ -196,19 +231,128 @@ class ChunkStore:
         return series
 
 
+def _alive(tmp: Path) -> bool:
+    """Whether the process that writes the temporary part ``tmp`` (``.NAME.PID.tmp``) is
+    alive (and not this one, whose earlier writes were cut short)."""
+    pid = tmp.name.rsplit(".", 2)[-2]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (another user's process: alive)
+        return True
+    return True
+
+
+def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """How the manifest ``old`` of a store differs from this sweep's ``new`` (one clause)."""
+    was, now = old.get("inputs"), new.get("inputs") or {}
+    skip = {"inputs"} if isinstance(was, dict) else {"inputs", "format"}  # (format 1: none)
+    diff = sorted(k for k in set(old) | set(new) if k not in skip and old.get(k) != new.get(k))
+    if diff:
+        return f"holds a different sweep (differs in {', '.join(diff)})"
+    if not isinstance(was, dict):
+        return (
+            "was written by an older forceratio, which did not record the sweep's inputs (the "
+            "content of its scenario and tables), so a resumption cannot check them; sweep "
+            "again into another --out"
+        )
+    changed = []
+    for key in sorted(set(was) | set(now), key=lambda k: (k == "forceratio", k)):
+        if was.get(key) == now.get(key):
+            continue
+        if key == "forceratio":
+            changed.append(f"the forceratio version ({was.get(key)} then, {now.get(key)} now)")
+        elif key == "scenario":
+            changed.append("the scenario's content (its file, with the --set values)")
+        elif key == "figures":
+            changed.append("the figures the scenario takes from its tables")
+        else:
+            changed.append(f"the content of {key}")
+    return (
+        f"was swept from other inputs: {', '.join(changed)} changed since; resume with "
+        "the inputs it was started with, or sweep into another --out"
+    )
+
+
 def read_sweep(
     source: Path | str, scenario: str | None = None, field: str = "--from"
 ) -> pd.DataFrame:
     """The rows of the finished sweep in directory ``source``, for a reader of it (discover,
     a figure).  Refused in one line naming ``field``: not a sweep directory, an unreadable
-    part or manifest, or (given ``scenario``) the sweep of another scenario than it."""
+    or malformed manifest, (given ``scenario``) the sweep of another scenario than it, an
+    unfinished sweep (fewer parts than its chunks: ``--resume`` finishes it), an unreadable
+    part or a part that is not one of its chunks (another sweep's, by its fingerprint;
+    other columns or another number of rows)."""
     store = ChunkStore(source, field)
     if not store.path.is_dir():
         raise InputError(field, f"{source} is not a sweep directory")
-    swept = store.manifest().get("spec", {}).get("scenario")
-    if scenario is not None and isinstance(swept, str) and not same_scenario(scenario, swept):
-        raise InputError(field, f"{source} is a sweep of {swept}, not of {scenario}")
+    manifest = store.manifest()
+    if not manifest:
+        raise InputError(field, f"{source} is not a sweep directory (it has no {MANIFEST})")
+    spec, chunk_size = _manifest_spec(store, manifest)
+    if scenario is not None and not same_scenario(scenario, spec.scenario):
+        raise InputError(field, f"{source} is a sweep of {spec.scenario}, not of {scenario}")
+    _check_finished(store, manifest, spec, chunk_size)
     return store.read()
+
+
+def _manifest_spec(store: ChunkStore, manifest: dict[str, Any]) -> tuple[Any, int]:
+    """The sweep's spec and chunk size from its ``manifest``; a malformed one is refused in
+    one line naming it."""
+    from forceratio.errors import ForceratioError
+    from forceratio.sweeps.evaluate import SweepSpec
+
+    raw, size = manifest.get("spec"), manifest.get("chunk_size")
+    try:
+        if not isinstance(raw, dict):
+            raise TypeError(f"'spec' is not an object but {json.dumps(raw)[:40]}")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise TypeError(f"'chunk_size' is not a whole number >= 1 but {json.dumps(size)[:40]}")
+        return SweepSpec.from_json(raw), size
+    except KeyError as exc:
+        why = f"its spec has no {exc}"
+    except (TypeError, ValueError, AttributeError, ForceratioError) as exc:
+        mine = str(exc).startswith(("'spec'", "'chunk_size'"))
+        why = str(exc) if mine else f"its spec is not one forceratio writes ({exc})"
+    raise InputError(store.field, f"malformed manifest {store.path / MANIFEST}: {why}")
+
+
+def _check_finished(store: ChunkStore, manifest: dict[str, Any], spec: Any, size: int) -> None:
+    """Refuse an unfinished sweep, and a part that is not one of its chunks (the footers
+    only: bounded work)."""
+    from forceratio.sweeps.inputs import manifest_fingerprint
+    from forceratio.sweeps.runner import chunk_bounds, part_columns
+
+    bounds = chunk_bounds(spec.runs, size)
+    done = store.done()
+    beyond = sorted(i for i in done if i >= len(bounds))
+    if beyond:
+        i = beyond[0]
+        raise store.refuse(store.part(i), f"is chunk {i}, but this sweep has {len(bounds)} chunks")
+    if len(done) < len(bounds):
+        raise InputError(
+            store.field,
+            f"{store.path}: {len(done)} of {len(bounds)} chunks (an unfinished sweep); finish "
+            "it with sweep --resume",
+        )
+    mark, columns = manifest_fingerprint(manifest), part_columns(spec)
+    reps = max(spec.replications, 1)
+    for i in sorted(done):
+        part = store.part(i)
+        meta = store._read(part, footer=True)
+        if list(meta.schema.names) != columns:
+            raise store.refuse(part, "has other columns than this sweep's")
+        a, b = bounds[i]
+        if meta.num_rows != (b - a) * reps:
+            raise store.refuse(
+                part, f"has {meta.num_rows:,} rows, not its chunk's {(b - a) * reps:,}"
+            )
+        found = bytes((meta.metadata or {}).get(FINGERPRINT, b"")).decode(errors="replace")
+        if found and found != mark:
+            raise store.refuse(part, "was written by another sweep (its spec or inputs differ)")
 
 
 def same_scenario(given: str, swept: str) -> bool:
