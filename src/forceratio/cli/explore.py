@@ -19,11 +19,6 @@ def app_command(
     """Serve the explorer: pick a scenario, move its assumptions, see the outcome."""
     from forceratio.errors import InputError
 
-    if not host.strip():  # the empty address binds every interface, IPv4 and IPv6
-        raise InputError(
-            "--host",
-            "empty; give an address: 127.0.0.1 (this machine) or 0.0.0.0 (every interface)",
-        )
     try:
         from forceratio.app.server import check_listen, serve
     except ImportError:
