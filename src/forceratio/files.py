@@ -20,6 +20,7 @@ import io
 import os
 import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -239,9 +240,29 @@ def output_path(path: Path | str, field: str) -> Path:
         )
     read = _INPUTS.get(_identity(st))
     if read is not None:
-        other = "" if read == str(p) else f" (read as {read})"
-        raise InputError(field, f"{p} is an input of this command{other}: not replaced")
+        raise InputError(field, _is_an_input(p, read, read))
     return target
+
+
+def refuse_inputs(path: Path | str, field: str, inputs: Mapping[str, Path | str | None]) -> None:
+    """Refuse an output ``path`` naming one of the files a command is about to read
+    (``inputs``: option -> path; :func:`output_path` knows only the files already read), so
+    the refusal comes before the work."""
+    p = Path(path)
+    for name, given in inputs.items():
+        if given is None:
+            continue
+        try:
+            same = os.path.samefile(p, given)
+        except (OSError, ValueError):  # one of them does not exist (a built-in's name)
+            same = p.resolve() == Path(given).resolve()
+        if same:
+            raise InputError(field, _is_an_input(p, str(given), f"{name} {given}"))
+
+
+def _is_an_input(p: Path, read: str, shown: str) -> str:
+    other = "" if read == str(p) else f" (read as {shown})"
+    return f"{p} is an input of this command{other}: not replaced"
 
 
 def write_atomic(path: Path | str, data: bytes | str, field: str) -> None:

@@ -65,14 +65,14 @@ def plot_command(
     import io
 
     from forceratio.errors import InputError
-    from forceratio.files import check_writable, write_atomic
+    from forceratio.files import check_writable, refuse_inputs, write_atomic
     from forceratio.plots import figure
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         raise InputError("--out", f"expected a .png or .svg file, got {out.name!r}")
     check_writable(out.parent, "--out")  # before the work, not after it
-    _not_an_input(out, {"SCENARIO": scenario, "--from": source, **_tables(table)})
+    refuse_inputs(out, "--out", {"SCENARIO": scenario, "--from": source, **_tables(table)})
     given = {"SCENARIO": scenario is not None, "--from": source is not None, "--x": x is not None,
              "--y": y is not None, "--outcome": outcome is not None,
              "--samples": samples is not None, "--replications": replications is not None,
@@ -146,25 +146,6 @@ def _only_what_applies(kind: str, given: list[str]) -> None:
 
 def _tables(table: list[str] | None) -> dict[str, str]:
     return {f"--table {name}": path for name, path in _overrides(table).items()}
-
-
-def _not_an_input(out: Path, inputs: dict[str, str | Path | None]) -> None:
-    """Refuse ``--out`` naming one of the command's input files (the figure would replace
-    it: ``plot s.svg --kind trajectory --out s.svg`` overwrote the scenario file)."""
-    import os
-
-    from forceratio.errors import InputError
-
-    for name, given in inputs.items():
-        if given is None:
-            continue
-        try:
-            same = os.path.samefile(out, given)
-        except (OSError, ValueError):  # one of them does not exist (a built-in's name)
-            same = out.resolve() == Path(given).resolve()
-        if same:  # (files.output_path's words, which refuses it after the work)
-            other = "" if str(given) == str(out) else f" (read as {name} {given})"
-            raise InputError("--out", f"{out} is an input of this command{other}: not replaced")
 
 
 def _fit_figure(source: Path | None) -> Figure:
