@@ -163,24 +163,28 @@ class Explorer:
             "losses": losses,
             "days": out.days.tolist(),
             "trajectories": trajectories,
-            "nearby": self._nearby(name, point, cal),
+            "nearby": self._nearby(name, point),
             "records": self._records(prep, out),
             "history": self.history(),
         }
 
-    def _nearby(
-        self, name: str, point: Mapping[str, float], cal: Mapping[str, float]
-    ) -> dict[str, Any]:
+    def _nearby(self, name: str, point: Mapping[str, float]) -> dict[str, Any]:
         """P(attacker wins) over a quick random sweep of +-QUICK_SPAN of each declared range
         around the point (seeded: the same point gives the same answer)."""
         from forceratio.scenarios.build import sweepable
         from forceratio.scenarios.registry import lookup
         from forceratio.sweeps.design import Design
-        from forceratio.sweeps.evaluate import SweepSpec, evaluate, outcome_columns
+        from forceratio.sweeps.evaluate import (
+            SweepSpec,
+            calibration_pairs,
+            evaluate,
+            outcome_columns,
+        )
 
         prep = self._prep(name)
         scn = prep.scenario
-        value = {**sweepable(prep), **(cal or {})}  # a value not sent: the scenario's own
+        calibration = calibration_pairs(self._session, prep)
+        value = {**sweepable(prep), **dict(calibration)}  # a value not sent: the scenario's own
         rng = np.random.default_rng(20260612)
         samples = {}
         for path, (lo, hi) in scn.uncertainty.items():
@@ -196,7 +200,7 @@ class Explorer:
             samples[path] = np.where(dom.contains(u), u, x)  # never an open end itself
         for path, x in point.items():
             samples.setdefault(path, np.full(QUICK_SAMPLES, x))
-        spec = SweepSpec(name, Design("random", (), 1, 0), calibration=tuple(sorted(cal.items())))
+        spec = SweepSpec(name, Design("random", (), 1, 0), calibration=calibration)
         out, _ = evaluate(spec, 0, QUICK_SAMPLES, samples=samples)
         wins = np.asarray(outcome_columns(out)["attacker_wins"], dtype=bool)
         return {

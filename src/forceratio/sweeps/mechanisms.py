@@ -327,7 +327,7 @@ def posterior_mechanisms(
     declared assumptions paired with as many posterior draws) and the crossing of
     ``crossed`` = (assumption points, posterior draws)."""
     from forceratio.sweeps.design import Design, declared
-    from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
+    from forceratio.sweeps.evaluate import SweepSpec, calibration_pairs, evaluate_chunk
     from forceratio.sweeps.posterior import PosteriorDraws, record_posterior
 
     m, n = crossed
@@ -342,12 +342,11 @@ def posterior_mechanisms(
     result = record_posterior(session)
     names = PosteriorDraws.from_result(result, 1, seed).names
     vary = declared(prep.scenario.uncertainty, names)
-    rates = session.rates(prep)
+    calibration = calibration_pairs(session, prep)
 
     def spec(design: Design, draws: int, paired: bool, s: int) -> SweepSpec:
         return SweepSpec(
-            scenario, design, tuple(sets), tuple(sorted(session.tables.items())),
-            tuple(sorted(rates.items())),
+            scenario, design, tuple(sets), tuple(sorted(session.tables.items())), calibration,
             posterior=PosteriorDraws.from_result(result, draws, s), paired=paired,
         )  # fmt: skip
 

@@ -27,7 +27,14 @@ from scipy import optimize, stats
 
 from forceratio.errors import InputError
 from forceratio.sweeps.design import Design, Vary, declared
-from forceratio.sweeps.evaluate import LABELS, OUTCOMES, SweepSpec, evaluate, outcome_columns
+from forceratio.sweeps.evaluate import (
+    LABELS,
+    OUTCOMES,
+    SweepSpec,
+    calibration_pairs,
+    evaluate,
+    outcome_columns,
+)
 
 if TYPE_CHECKING:
     from forceratio.scenarios.session import Session
@@ -152,13 +159,12 @@ def declared_sobol(
     session's tables and calibration (the data of the tornado figure)."""
     prep = session.prepare(scenario, sets)
     vary = declared(prep.scenario.uncertainty)
-    rates = session.rates(prep)
     spec = SweepSpec(
         scenario,
         Design("random", (), 1, seed),
         tuple(sets),
         tuple(sorted(session.tables.items())),
-        tuple(sorted(rates.items())),
+        calibration_pairs(session, prep),
     )
     return sobol(spec, vary, samples=samples, outcome=outcome, seed=seed, n_resamples=n_resamples)
 
