@@ -315,4 +315,15 @@ def evaluate_chunk(spec: SweepSpec, start: int, stop: int) -> pd.DataFrame:
     data["attacker_wins"] = np.asarray(cols["attacker_wins"]).reshape(-1).astype(bool)
     for name in LABELS[1:]:
         data[name] = np.asarray(cols[name]).reshape(-1).astype(str)
-    return pd.DataFrame(data)
+    return pd.DataFrame(data)[part_columns(spec)]
+
+
+def part_columns(spec: SweepSpec) -> list[str]:
+    """The columns of each of ``spec``'s parts, in order: what :func:`evaluate_chunk`
+    returns and a resumption expects of a finished part."""
+    where = ["point", "draw"] if spec.posterior is not None else []
+    drawn = list(spec.posterior.names) if spec.posterior is not None else []
+    return [
+        "sample", "replication", *where, *[v.path for v in spec.design.vary], *drawn,
+        *OUTCOMES, "winner", "attacker_wins", *LABELS[1:],
+    ]  # fmt: skip
