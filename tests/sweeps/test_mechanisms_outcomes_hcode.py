@@ -53,3 +53,15 @@ def test_a_ratio_not_finite_in_log_is_left_out_or_refused(bad: float) -> None:
 def test_a_rule_deciding_every_run_is_no_outcome() -> None:
     df = runs([0.5, 2.0, 10.0, 1.0]).assign(decided_by="captured")
     assert not any(k.startswith("decided_by=") for k in outcomes(df))
+
+
+def test_morris_refuses_a_value_not_finite_naming_how_many_runs() -> None:
+    from forceratio.sweeps.morris import morris
+
+    def one_nan(u: np.ndarray) -> np.ndarray:
+        y: np.ndarray = np.asarray(u.sum(axis=1), dtype=float)
+        y[3] = np.nan
+        return y
+
+    with pytest.raises(InputError, match=r"the outcome is not finite in 1 of 12 runs"):
+        morris(one_nan, ["a", "b"], r=4, levels=4, seed=0)

@@ -197,12 +197,10 @@ def check_outcome(outcome: str) -> None:
 def outcome_of(df: pd.DataFrame, outcome: str) -> FloatArray:
     """The values of ``outcome`` (see :func:`check_outcome`), one per run of the run table
     ``df``; an outcome that is not finite in some run is refused in one line."""
+    from forceratio.sweeps.sensitivity import check_finite
+
     check_outcome(outcome)
-    y = _values(df, outcome)
-    bad = int((~np.isfinite(y)).sum())
-    if bad:
-        raise InputError("outcome", f"{outcome} is not finite in {bad:,} of {y.size:,} runs")
-    return y
+    return check_finite(_values(df, outcome), outcome)
 
 
 @dataclass(frozen=True)
