@@ -61,6 +61,7 @@ class Explorer:
         ``forceratio compare`` runs the scenario at) and sources."""
         from forceratio.plots.labels import parameter_label
         from forceratio.scenarios.registry import parameter_sources, sweepable
+        from forceratio.sweeps.design import declared
 
         prep = self._prep(name)
         scn = prep.scenario
@@ -68,9 +69,8 @@ class Explorer:
         base = sweepable(prep, cal)
         sources = parameter_sources(prep, cal)
         params = []
-        for path, (lo, hi) in scn.uncertainty.items():
-            if hi <= lo:
-                continue
+        for v in declared(scn.uncertainty):
+            path, lo, hi = v.path, v.low, v.high
             lab = parameter_label(path)
             params.append(
                 {
@@ -173,7 +173,7 @@ class Explorer:
         around the point (seeded: the same point gives the same answer)."""
         from forceratio.scenarios.build import sweepable
         from forceratio.scenarios.registry import lookup
-        from forceratio.sweeps.design import Design
+        from forceratio.sweeps.design import Design, declared
         from forceratio.sweeps.evaluate import (
             SweepSpec,
             calibration_pairs,
@@ -187,9 +187,8 @@ class Explorer:
         value = {**sweepable(prep), **dict(calibration)}  # a value not sent: the scenario's own
         rng = np.random.default_rng(20260612)
         samples = {}
-        for path, (lo, hi) in scn.uncertainty.items():
-            if hi <= lo:
-                continue
+        for v in declared(scn.uncertainty):
+            path, lo, hi = v.path, v.low, v.high
             x = point.get(path, value.get(path, (lo + hi) / 2))
             half = QUICK_SPAN * (hi - lo)
             # within the declared range, or (a typed value outside it) within the domain
