@@ -6,7 +6,7 @@ import functools
 import sys
 import warnings
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 
@@ -61,3 +61,45 @@ def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def refuse_repeated(command: Any, ctx: Any, args: list[str]) -> None:
+    """Refuse, in one line naming it, an option that takes one value (or a flag) given
+    more than once anywhere on the command line: click keeps the last without a word
+    (``sweep NAME --seed 1 --seed 2`` ran with seed 2).  Options declared repeatable
+    (``--set``, ``--vary``, ``--table``) stay repeatable.  ``command`` and each subcommand
+    on the line are read with their own option parsers, so the long and short forms and
+    ``--opt=value`` count alike; a line a parser cannot read is left to click's own
+    error, raised by the real parse that follows."""
+    from collections import Counter
+
+    here = ctx
+    while True:
+        try:
+            _, rest, order = command.make_parser(here).parse_args(args=list(args))
+        except Exception:
+            return
+        counts = Counter(p for p in order if _single_valued(p))
+        twice = [p for p, n in counts.items() if n > 1]
+        if twice:
+            p = twice[0]
+            name = "/".join([max(p.opts, key=len), *p.secondary_opts])
+            ctx.fail(f"{name}: given {counts[p]} times; give it once (the last would win)")
+        if not rest or not hasattr(command, "get_command"):
+            return  # a command's own arguments, or nothing after a group
+        sub = command.get_command(here, rest[0])
+        if sub is None:
+            return
+        here = type(ctx)(sub, parent=here, info_name=rest[0])
+        command, args = sub, rest[1:]
+
+
+def _single_valued(param: Any) -> bool:
+    """An option that takes one value or is a flag (not repeatable, not a counter, not
+    ``--help``)."""
+    return (
+        getattr(param, "param_type_name", None) == "option"
+        and not param.multiple
+        and not getattr(param, "count", False)
+        and param.expose_value
+    )
