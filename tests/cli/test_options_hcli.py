@@ -264,3 +264,15 @@ def test_replications_have_one_range() -> None:
     assert found.pop("battle") == (1, None)
     assert set(found) == {"run", "compare", "sweep", "threshold", "plot"}
     assert set(found.values()) == {(1, 100_000)}
+
+
+@pytest.mark.parametrize("args", [[], ["data"], ["scenarios"]])
+def test_a_bare_group_prints_its_help_and_no_empty_error_line(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It printed the help, then "forceratio: error: " with nothing after it."""
+    code = run(args)
+    captured = capsys.readouterr()
+    assert code == 2  # (click's status for a group called without a command)
+    assert "Usage: forceratio" in captured.out
+    assert "error" not in captured.err

@@ -77,7 +77,9 @@ def _run(app: Any, args: list[str], prog_name: str) -> int:
     try:
         result = app(args=args, prog_name=prog_name, standalone_mode=False)
     except typer.TyperException as exc:  # usage errors: bad option, bad choice, bad number
-        sys.stderr.write(f"{prog_name}: error: {_usage_message(exc)}\n")
+        text = _usage_message(exc)
+        if text:  # (a group called bare has printed its help: no empty error line after it)
+            sys.stderr.write(f"{prog_name}: error: {text}\n")
         return int(getattr(exc, "exit_code", 2))
     except ForceratioError as exc:
         sys.stderr.write(f"{prog_name}: error: {exc}\n")
