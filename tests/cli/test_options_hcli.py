@@ -276,3 +276,22 @@ def test_a_bare_group_prints_its_help_and_no_empty_error_line(
     assert code == 2  # (click's status for a group called without a command)
     assert "Usage: forceratio" in captured.out
     assert "error" not in captured.err
+
+
+def test_resuming_without_the_seed_names_the_sweeps_seed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With seed 0 the default, ``--resume`` without ``--seed`` of a seed-1 sweep is
+    another sweep: the line names the seed to give (the store says only "differs in
+    spec")."""
+    out = tmp_path / "s"
+    sweep = ["sweep", SCN, "--samples", "8", "--out", str(out), "--no-progress"]
+    assert run([*sweep, "--seed", "1", "--format", "json"]) == 0
+    capsys.readouterr()
+    line = refused(capsys, [*sweep, "--resume"])
+    assert line == (
+        f"forceratio: error: --seed: {out} was swept with --seed 1; give it to resume "
+        "(without --seed the seed is 0)"
+    )
+    assert run([*sweep, "--resume", "--seed", "1", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["computed_chunks"] == 0

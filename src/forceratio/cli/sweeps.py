@@ -193,6 +193,8 @@ def sweep_command(
     check_writable(out, "--out", create=True)
     random = method is not DesignMethod.grid or bool(replications or data_uncertainty or posterior)
     applies = "a sampled design, --replications, --data-uncertainty or --posterior"
+    if resume and seed is None:
+        _resumed_seed(out, seed_for(None, random, applies))
     seed = seed_for(seed, random, applies)
     prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     if paired and not posterior:
@@ -284,6 +286,26 @@ def sweep_command(
         fmt,
         digits=3,
     )
+
+
+def _resumed_seed(out: Path, used: int | None) -> None:
+    """``--resume`` without ``--seed`` of a sweep made with another seed: name that seed
+    (the store would only say its spec differs)."""
+    from forceratio.cli.scenarios import DEFAULT_SEED
+    from forceratio.sweeps.store import ChunkStore
+
+    try:
+        spec = ChunkStore(out, "--out").manifest().get("spec")
+    except InputError:  # (an unreadable manifest: the resumption reports it)
+        return
+    design = spec.get("design") if isinstance(spec, dict) else None
+    old = design.get("seed") if isinstance(design, dict) else None
+    if isinstance(old, int) and old != (used or 0):
+        raise InputError(
+            "--seed",
+            f"{out} was swept with --seed {old}; give it to resume (without --seed the seed "
+            f"is {DEFAULT_SEED})",
+        )
 
 
 def _without_drawn(
