@@ -295,3 +295,17 @@ def test_resuming_without_the_seed_names_the_sweeps_seed(
     )
     assert run([*sweep, "--resume", "--seed", "1", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["computed_chunks"] == 0
+
+
+@pytest.mark.parametrize("path", [[], ["sweep"], ["calibrate"], ["data", "show"]])
+def test_help_shows_no_value_type_for_a_flag(
+    path: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review15fresh 7: every flag showed ``<bool>`` (``--help <bool>``), as if a value were
+    expected; the options that take one keep their type."""
+    assert run([*path, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--help" in out
+    assert "<bool>" not in out
+    if path == ["sweep"]:
+        assert "<int>" in out  # (--samples)

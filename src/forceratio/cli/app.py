@@ -17,16 +17,18 @@ from forceratio.cli import record as record_cli
 from forceratio.cli import scenarios as scenarios_cli
 from forceratio.cli import sensitivity as sensitivity_cli
 from forceratio.cli import sweeps as sweeps_cli
-from forceratio.cli.errors import one_line_errors, refuse_repeated
+from forceratio.cli.errors import on_the_line, one_line_errors, plain_flags, refuse_repeated
 
 
 class OnceGroup(TyperGroup):
     """The root of the command line: before anything is parsed, an option that takes one
     value given twice anywhere on the line is refused (:func:`refuse_repeated`), for every
-    command and subcommand at once."""
+    command and subcommand at once; their flags show no ``<bool>`` in ``--help``."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        refuse_repeated(self, ctx, args)
+        for command, here, order in on_the_line(self, ctx, args):
+            refuse_repeated(order, ctx)
+            plain_flags(command, here)
         return super().parse_args(ctx, args)
 
 
