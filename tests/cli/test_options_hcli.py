@@ -309,3 +309,16 @@ def test_help_shows_no_value_type_for_a_flag(
     assert "<bool>" not in out
     if path == ["sweep"]:
         assert "<int>" in out  # (--samples)
+
+
+@pytest.mark.parametrize(
+    ("extra", "name"),
+    [(["--seed", "1"], "--seed"), (["--samples", "64"], "--samples"), (["--resume"], "--resume")],
+)
+def test_sweep_list_refuses_the_options_of_a_run(
+    extra: list[str], name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``sweep NAME --list`` lists the parameters and runs nothing: a seed (or any option of
+    a run) was ignored with exit status 0."""
+    line = refused(capsys, ["sweep", SCN, "--list", *extra])
+    assert line.endswith(f"error: {name}: does not apply to --list, which runs nothing; drop it")

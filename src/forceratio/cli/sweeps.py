@@ -179,7 +179,15 @@ def sweep_command(
         warm_up(*engines("sweep", replications))  # compiles while the tables etc. load
     import pandas as pd
 
-    if list_:
+    if list_:  # it runs nothing: an option of the run is refused, not ignored
+        run_opts = {"--vary": vary, "--samples": samples, "--replications": replications,
+                    "--seed": seed, "--out": out, "--resume": resume or None,
+                    "--data-uncertainty": data_uncertainty or None,
+                    "--posterior": posterior or None, "--paired": paired or None,
+                    "--scheduler": scheduler}  # fmt: skip
+        odd = [name for name, value in run_opts.items() if value is not None]
+        if odd:
+            raise InputError(odd[0], "does not apply to --list, which runs nothing; drop it")
         _list(scenario, sets, table, fmt, uncalibrated)
         return
     check_workers(workers, scheduler)
