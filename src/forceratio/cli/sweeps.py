@@ -70,6 +70,7 @@ def _setup(
     from forceratio.scenarios.registry import lookup, sweepable
     from forceratio.scenarios.session import Session
     from forceratio.sweeps.design import Vary, declared
+    from forceratio.sweeps.evaluate import calibration_pairs
 
     tables = _overrides(table)
     session = Session(tables, uncalibrated)
@@ -89,8 +90,7 @@ def _setup(
         if v.path in seen:
             raise InputError("--vary", f"{v.path} given twice")
         seen.add(v.path)
-    rates = session.rates(prep)
-    calibration = tuple(sorted(rates.items()))
+    calibration = calibration_pairs(session, prep)
     return prep, specs, calibration, tables
 
 
