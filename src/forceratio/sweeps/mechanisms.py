@@ -333,7 +333,8 @@ def posterior_mechanisms(
         check_outcome(outcome)  # before any run
     if runs < 16 or m < 2 or n < 2:
         raise InputError("--posterior", "need >= 16 joint runs and a crossing of >= 2 x 2")
-    from forceratio.scenarios.calibrate import check_draws, free_parameters
+    from forceratio.scenarios.build import free_parameters
+    from forceratio.scenarios.calibrate import check_draws
 
     prep = session.prepare(scenario, sets)
     if not free_parameters(prep):
