@@ -246,8 +246,10 @@ def test_trillion_sample_sweep_refused_against_free_disk(
 
 
 def test_sweep_chunks_too_big_for_memory_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the disk check (200 million rows, ~54 GB) must not answer first on a fuller disk
+    monkeypatch.setenv("FORCERATIO_MAX_DISK", "unlimited")
     args = ["sweep", "strike-12june-strip", "--seed", "1", "--samples", "20000"]
     line = refused(capsys, [*args, "--replications", "10000", "--out", str(tmp_path / "o")])
     assert "--chunk-size" in line
