@@ -20,7 +20,9 @@ class ArrivalsConvention(enum.StrEnum):
     in_observation = "in-observation"
 
 
-def _joint(paths: list[Path], law: str, arrivals: str, shared: str | None, fmt: Format) -> None:
+def _joint(
+    paths: list[Path], law: str, arrivals: str, rises: str, shared: str | None, fmt: Format
+) -> None:
     import pandas as pd
 
     from forceratio.errors import InputError
@@ -29,7 +31,7 @@ def _joint(paths: list[Path], law: str, arrivals: str, shared: str | None, fmt: 
 
     if law == "all":
         raise InputError("--law", "a joint fit takes one law, not all")
-    battles = [read_battle(p, arrivals=arrivals) for p in paths]
+    battles = [read_battle(p, arrivals=arrivals, rises=rises) for p in paths]
     names = None if shared is None else tuple(x.strip() for x in shared.split(",") if x.strip())
     out = fit_battles(battles, law, names)
     if fmt is Format.json:
@@ -48,6 +50,10 @@ def _joint(paths: list[Path], law: str, arrivals: str, shared: str | None, fmt: 
     ]
     title = f"{law} law fitted to {len(paths)} battles; shared: {head or 'nothing'}"
     print_frame(pd.DataFrame(rows), fmt, title=title, digits=4)
+    if fmt is Format.table:
+        for r in out["battles"]:
+            for note in r["notes"]:
+                print(f"Note: {r['battle']}: {note}.")
 
 
 class Rises(enum.StrEnum):
@@ -166,7 +172,7 @@ def fit_command(
 
     check_law(law, everything=True)  # before reading any file: "all" is a choice here
     if len(data) > 1:
-        _joint(data, law, arrivals.value, shared, fmt)
+        _joint(data, law, arrivals.value, rises.value, shared, fmt)
         return
     battle = read_battle(data[0], arrivals=arrivals.value, rises=rises.value)
     laws = list(FIT_LAWS) if law == "all" else [law]
