@@ -102,6 +102,14 @@ def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name
     print_frame(pd.DataFrame(rows), fmt, title=f"Daily losses ({likelihood}) in {name}", digits=4)
 
 
+def _methods(results: list[Any]) -> str:
+    """The interval method, once when every law shares it, else law by law."""
+    methods = dict.fromkeys(r.interval_method for r in results)
+    if len(methods) == 1:
+        return str(next(iter(methods)))
+    return "; ".join(f"{r.law}: {r.interval_method}" for r in results)
+
+
 def _interval(ci: tuple[float | None, float | None] | list[float | None]) -> str:
     lo, hi = ci
     if lo is not None and not math.isfinite(lo):
@@ -159,6 +167,16 @@ def fit_command(
             "log_attack_factor; default all but the rates).",
         ),
     ] = None,
+    refits: Annotated[
+        int,
+        typer.Option(
+            "--bootstrap",
+            help="For a side seen only at the start and at its annihilation: the rates' 95% "
+            "intervals from this many parametric-bootstrap refits (square, linear, "
+            "logarithmic; 0: profile likelihood, too narrow there).",
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="The bootstrap's seed.")] = 0,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Fit attrition laws (arrivals, annihilation and attack days included) to daily
@@ -168,7 +186,6 @@ def fit_command(
 
     from forceratio.fitting import FIT_LAWS, read_battle
     from forceratio.fitting.daily import check_law, fit_laws_report
-    from forceratio.fitting.result import INTERVAL_METHOD
 
     check_law(law, everything=True)  # before reading any file: "all" is a choice here
     if len(data) > 1:
@@ -182,7 +199,7 @@ def fit_command(
             for note in battle.notes:
                 print(f"Note: {note}.")
         return
-    results, tests, failed = fit_laws_report(battle, laws, arrivals.value)
+    results, tests, failed = fit_laws_report(battle, laws, arrivals.value, refits=refits, seed=seed)
     records = [r.to_dict() for r in results]
     if fmt is Format.json:
         if law == "all":
@@ -230,7 +247,7 @@ def fit_command(
     if fmt is Format.table:
         first = results[0]
         print(
-            f"Intervals: {INTERVAL_METHOD}. Noise: measurement sd "
+            f"Intervals: {_methods(results)}. Noise: measurement sd "
             f"{first.sigma_measurement:.3g}, day-to-day loss sd {first.sigma_process:.3g}. "
             f"Arrivals: {arrivals.value}."
         )
