@@ -337,13 +337,13 @@ def posterior_mechanisms(
     from forceratio.scenarios.calibrate import check_draws
 
     prep = session.prepare(scenario, sets)
+    check_draws(prep)
     if not free_parameters(prep):
         raise InputError(
             "--posterior",
             f"{prep.scenario.name} gives its own rates (none is 'calibrated'), so the 1941"
             " posterior does not apply to it: run without --posterior",
         )
-    check_draws(prep)
     result = record_posterior(session)
     names = PosteriorDraws.from_result(result, 1, seed).names
     vary = declared(prep.scenario.uncertainty, names)
