@@ -238,11 +238,14 @@ def _times(f: Figures, share: FloatArray) -> Figures:
 
 
 # ------------------------------------------------------------------ parameters
+#: The kill rates a scenario may mark ``"calibrated"``: short name -> registry path.
+RATES = {"german_rate": "attrition.german_rate", "soviet_rate": "attrition.soviet_rate"}
+
+
 def free_parameters(prep: Prepared) -> list[str]:
     """The paths of the kill rates the scenario marks ``"calibrated"``."""
     a = prep.scenario.attrition
-    rates = ("german_rate", "soviet_rate")
-    return [f"attrition.{k}" for k in rates if getattr(a, k) == "calibrated"]
+    return [path for k, path in RATES.items() if getattr(a, k) == "calibrated"]
 
 
 def parameters(

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from forceratio.calibration import CalibrationResult
 from forceratio.errors import InputError
-from forceratio.scenarios.build import Prepared, free_parameters
+from forceratio.scenarios.build import RATES, Prepared, free_parameters
 from forceratio.scenarios.run import run
 from forceratio.simulator.laws import get_law
 
@@ -64,9 +64,6 @@ class Calibration:
         )
         e = self.relative_error[used]
         return float(np.sqrt(np.mean(e**2))) if e.size else 0.0
-
-
-RATES = {"german_rate": "attrition.german_rate", "soviet_rate": "attrition.soviet_rate"}
 
 
 #: What the rates were fitted on when the tables are a variant and the quick mode fitted them:

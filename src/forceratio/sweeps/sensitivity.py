@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,14 @@ from scipy import optimize, stats
 
 from forceratio.errors import InputError
 from forceratio.sweeps.design import Design, Vary, declared
-from forceratio.sweeps.evaluate import LABELS, OUTCOMES, SweepSpec, evaluate, outcome_columns
+from forceratio.sweeps.evaluate import (
+    LABELS,
+    OUTCOMES,
+    SweepSpec,
+    calibration_pairs,
+    evaluate,
+    outcome_columns,
+)
 
 if TYPE_CHECKING:
     from forceratio.scenarios.session import Session
@@ -70,6 +77,22 @@ def outcome_values(spec: SweepSpec, values: Mapping[str, FloatArray], outcome: s
     return mean
 
 
+def check_open(vary: Sequence[Vary]) -> None:
+    """Refuse a range with nothing in it (lo == hi): an analysis varies every parameter."""
+    for v in vary:
+        if v.high <= v.low:
+            raise InputError("--vary", f"{v.path}: needs lo < hi")
+
+
+def check_finite(y: FloatArray, outcome: str = "the outcome") -> FloatArray:
+    """``y`` (an outcome's values over runs) when every value is finite; else refused in
+    one line saying in how many runs it is not."""
+    bad = int((~np.isfinite(y)).sum())
+    if bad:
+        raise InputError("outcome", f"{outcome} is not finite in {bad:,} of {y.size:,} runs")
+    return y
+
+
 def sobol(
     spec: SweepSpec,
     vary: list[Vary],
@@ -84,17 +107,12 @@ def sobol(
         raise InputError("--vary", "sensitivity needs at least two varied parameters")
     if samples < 8 or samples & (samples - 1):
         raise InputError("--samples", f"must be a power of 2 >= 8 (Sobol), got {samples}")
+    check_open(vary)
     dists = [stats.uniform(loc=v.low, scale=v.high - v.low) for v in vary]
-    for v in vary:
-        if v.high <= v.low:
-            raise InputError("--vary", f"{v.path}: needs lo < hi")
 
     def func(x: FloatArray) -> FloatArray:
         values = {v.path: x[j] for j, v in enumerate(vary)}
-        y = outcome_values(spec, values, outcome)
-        if not np.all(np.isfinite(y)):
-            raise InputError("outcome", f"{outcome} is not finite for some samples")
-        return y[None, :]
+        return check_finite(outcome_values(spec, values, outcome), outcome)[None, :]
 
     res = stats.sobol_indices(func=func, n=samples, dists=dists, rng=np.random.default_rng(seed))
     with (
@@ -152,13 +170,12 @@ def declared_sobol(
     session's tables and calibration (the data of the tornado figure)."""
     prep = session.prepare(scenario, sets)
     vary = declared(prep.scenario.uncertainty)
-    rates = session.rates(prep)
     spec = SweepSpec(
         scenario,
         Design("random", (), 1, seed),
         tuple(sets),
         tuple(sorted(session.tables.items())),
-        tuple(sorted(rates.items())),
+        calibration_pairs(session, prep),
     )
     return sobol(spec, vary, samples=samples, outcome=outcome, seed=seed, n_resamples=n_resamples)
 
