@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from forceratio import scenarios
-from forceratio.plots.html import build, rates_line, titles
+from forceratio.plots.html import build, rates_line, tables_used, titles
 from forceratio.scenarios.session import Session
 
 OWN = """
@@ -73,3 +73,17 @@ def test_a_report_on_user_files_is_theirs(files: list[str]) -> None:
     assert "<h2>Kill rates</h2>" in text
     assert "0.1111 (scenario file)" in text
     assert "The posterior on the whole 1941 record" not in text
+
+
+def test_the_tables_and_sources_are_the_scenarios(files: list[str]) -> None:
+    """Files with inline men: the modifiers table (their defaults) only, and its sources;
+    the 12 June strike reads its strip tables, the slices and the timeline."""
+    own = [scenarios.load_scenario(f) for f in files]
+    assert tables_used(own) == {"modifiers"}
+    strike = tables_used([scenarios.load_scenario("strike-12june-strip")])
+    assert {"modifiers", "division_equivalents", "timeline"} < strike
+    text = build(files, session=Session(), replications=4, seed=1)
+    sources = text.split("<h2>Sources</h2>")[1]
+    cited = set(Session().table("modifiers")["source"].astype(str))
+    rows = sources.count("<tr>") - 1  # less the header
+    assert rows == len(cited)

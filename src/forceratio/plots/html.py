@@ -185,14 +185,10 @@ def build(
     if posterior is not None and cal is not None:  # none of the scenarios uses it: left out
         parts += posterior_section(posterior, priors or {}, mechanisms or {})
     # scenarios
-    used: set[str] = {"modifiers", "division_equivalents", "timeline"}
+    used = tables_used([p.scenario for p in preps.values()])
     for i, (name, prep) in enumerate(preps.items()):
         scn = prep.scenario
         own = cals[name]
-        for sec in scn.sectors:
-            for plist in sec.forces.values():
-                used |= {p.table for p in plist if p.table}
-        used |= {p.table for r in scn.records for p in r.parts}
         parts.append(f"<h2>{html.escape(scn.name)} ({html.escape(scn.date)})</h2>")
         parts.append(f"<p>{html.escape(scn.description)}</p>")
         for note in scn.notes:
@@ -246,9 +242,34 @@ def build(
         df = session.table(t)
         parts.append(f"<h3>{html.escape(t)}</h3><p>{html.escape(data_mod.DESCRIPTIONS[t])}</p>")
         parts.append(_table(df, digits=3))
-    parts.append("<h2>Sources</h2>" + _table(data_mod.sources()))
+    cited = {str(k) for t in used for k in session.table(t).get("source", pd.Series(dtype=str))}
+    every = data_mod.sources()
+    parts.append("<h2>Sources</h2>" + _table(every[every["key"].astype(str).isin(cited)]))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def tables_used(scenarios: Sequence[Any]) -> set[str]:
+    """The data tables the ``scenarios`` read: the modifiers (every scenario's defaults),
+    the division slices under that combat power, the 1941 timeline in a report on the 12
+    June strike, and every table a force, an arrival, a transfer, a record or a table value
+    names."""
+    from forceratio.scenarios.compare import STRIKE_DATES
+
+    used = {"modifiers"}
+    for scn in scenarios:
+        if scn.combat_power == "division_slices":
+            used.add("division_equivalents")
+        if scn.date in STRIKE_DATES:
+            used.add("timeline")
+        for sec in scn.sectors:
+            parts = [p for plist in sec.forces.values() for p in plist]
+            parts += [p for arr in sec.arrivals.values() for a in arr for p in a.parts]
+            used |= {p.table for p in parts if p.table}
+        used |= {tr.part.table for tr in scn.transfers.values() if tr.part.table}
+        used |= {p.table for r in scn.records for p in r.parts}
+        used |= {ref.table for ref in scn.table_values.values()}
+    return used
 
 
 def titles(scenarios: Sequence[Any]) -> tuple[str, str]:
