@@ -140,3 +140,12 @@ def test_a_rate_out_of_range_names_the_file_key(tmp_path: Path) -> None:
         scenarios.load_scenario(path)
     assert err.value.field.endswith(": attrition.german_rate")
     assert "constrained" not in str(err.value)
+
+
+def test_calibrate_on_must_name_a_scenario_of_the_record(tmp_path: Path) -> None:
+    """A file cannot ask to be calibrated on itself: the rates would be 1941's anyway."""
+    prep = scenarios.load(_file(tmp_path, '[attrition]\ncalibrate_on = "no-rates"'))
+    with pytest.raises(InputError) as err:
+        Session().rates(prep)
+    assert err.value.field == "attrition.calibrate_on"
+    assert "smolensk-1941" in err.value.problem

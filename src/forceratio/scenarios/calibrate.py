@@ -155,9 +155,20 @@ def check_shared_rates(prep: Prepared, what: str, hint: str = "", *, borrowed: b
 def check_asked(prep: Prepared) -> None:
     """Refuse running the whole 1941 record's rates in a scenario that did not ask for
     them: a kill rate ``"calibrated"`` only because the file left it out (the schema's
-    default), with no ``calibrate_on`` either.  The built-in scenarios state theirs."""
+    default), with no ``calibrate_on`` either; or a ``calibrate_on`` that is not a
+    scenario of the record (the rates would not be fitted on it).  The built-in scenarios
+    state theirs."""
+    from forceratio.scenarios.record1941 import SCENARIOS
+
     a = prep.scenario.attrition
     given = a.model_fields_set
+    if "calibrate_on" in given and a.calibrate_on not in SCENARIOS and free_parameters(prep):
+        raise InputError(
+            "attrition.calibrate_on",
+            f"{a.calibrate_on!r}: the calibrated rates come only from the whole 1941 record, "
+            f"whose scenarios are {', '.join(SCENARIOS)}; name one of them to borrow its "
+            "rates, or give the rates (per day)",
+        )
     left_out = [p for p in free_parameters(prep) if p.rsplit(".", 1)[-1] not in given]
     if not left_out or "calibrate_on" in given:
         return
