@@ -263,9 +263,12 @@ def run(
     until = np.minimum(t_end, scn.duration_days)
     out_initial, out_arr, out_final, out_loss = {}, {}, {}, {}
     power0, power_end, eff0 = {}, {}, {}
+    # a stochastic run's own arrivals as drawn (review16gen D2), else the schedule's
+    drawn = {RED: res.red_arrived_by_category, BLUE: res.blue_arrived_by_category}
     for side in SIDES:
         init = b.initial[side].reshape(n, 1, s, -1)
-        arr_end = arrived_until(b.arrivals[side], n, s, until)  # (N, R, S, K)
+        got = drawn[side]
+        arr_end = arrived_until(b.arrivals[side], n, s, until) if got is None else per(got)
         fin = traj[side][:, :, :, end, :]
         loss = init + b.struck[side].reshape(n, 1, s, -1) + arr_end - fin
         out_initial[side] = np.broadcast_to(init.sum(axis=2), (n, r, len(CATEGORIES)))
