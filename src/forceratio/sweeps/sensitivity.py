@@ -8,9 +8,12 @@ A threshold is the value of one parameter at which an outcome crosses a level: b
 where the winner flips, the winner under the outcome rule (the same as every other
 consumer's: :attr:`~forceratio.scenarios.run.Outcome.winner`), as the attacker's win
 probability against 0.5 (0 or 1 per deterministic run; with replications estimated with
-common random numbers, the same streams at every value).  It is bracketed on a grid
-evaluated in one batch, then refined by bisection on the grid's bracket (Brent's method
-for a continuous outcome column).
+common random numbers: every value, on the grid and in the bisection, runs the same
+streams, those of a sweep's first sample).  It is bracketed on a grid, then refined by
+bisection on the grid's bracket (Brent's method for a continuous outcome column).  A
+deterministic grid is evaluated in one batch; with replications each grid value is a
+batch of its own (a batch's sample i runs the streams of key i: one batch would give
+every value other streams).
 """
 
 from __future__ import annotations
@@ -75,6 +78,18 @@ def outcome_values(spec: SweepSpec, values: Mapping[str, FloatArray], outcome: s
         return wins
     mean: FloatArray = np.asarray(cols[outcome], dtype=float).mean(axis=1)
     return mean
+
+
+def common_values(spec: SweepSpec, path: str, xs: FloatArray, outcome: str) -> FloatArray:
+    """:func:`outcome_values` at each value ``xs`` (n,) of ``path``, every value on the
+    same random streams (common random numbers): those of sample 0, which a batch gives
+    its first sample only (sample i runs key i), so with replications each value is run
+    as a batch of one; a deterministic run has no streams and takes one batch."""
+    if spec.replications == 0:
+        return outcome_values(spec, {path: xs}, outcome)
+    return np.array(
+        [outcome_values(spec, {path: xs[i : i + 1]}, outcome)[0] for i in range(xs.size)]
+    )
 
 
 def check_open(vary: Sequence[Vary]) -> None:
@@ -216,7 +231,7 @@ def threshold(
     if level is not None and outcome == "winner":
         lev = float(level)
     xs = np.linspace(vary.low, vary.high, grid_points)
-    ys = outcome_values(spec, {vary.path: xs}, name) - lev
+    ys = common_values(spec, vary.path, xs, name) - lev
     grid = [(float(x), float(y + lev)) for x, y in zip(xs, ys, strict=True)]
     sign = np.sign(ys)
     idx = np.flatnonzero(sign[:-1] * sign[1:] <= 0)
@@ -228,7 +243,7 @@ def threshold(
         return Threshold(vary.path, name, lev, a, (a, a), grid, "exact grid point")
 
     def f(x: float) -> float:
-        return float(outcome_values(spec, {vary.path: np.array([x])}, name)[0] - lev)
+        return float(common_values(spec, vary.path, np.array([x]), name)[0] - lev)
 
     if name == "attacker_win_probability":  # a step (or a noisy share): bisect
         fa = float(ys[i])
