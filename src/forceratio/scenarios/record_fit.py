@@ -99,7 +99,9 @@ def inputs(load: Callable[[str], pd.DataFrame], sets: Sequence[str] = ()) -> Rec
 
     prepared = {name: prepare(load_scenario(name, list(sets)), noting) for name in SCENARIOS}
     for prep in prepared.values():
-        check_shared_rates(prep, "the whole-record calibration shares its kill rates over")
+        check_shared_rates(
+            prep, "the whole-record calibration shares its kill rates over", borrowed=False
+        )
     prob, targets = problem(prepared, record_tables(noting))
     description = {
         "scenarios": {
