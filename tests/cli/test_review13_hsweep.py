@@ -157,7 +157,7 @@ def test_discover_from_refuses_the_options_of_a_fresh_sweep(
     assert "--from" in line
 
 
-@pytest.mark.parametrize("outcome", ["defender", "winner"])
+@pytest.mark.parametrize("outcome", ["soviet_losses>=0", "winner"])
 def test_discover_csv_is_one_table_even_for_a_box_without_condition(
     outcome: str, strike_sweep: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -186,10 +186,9 @@ def test_discover_csv_is_one_table_even_for_a_box_without_condition(
         assert rows["density"].tolist() == pytest.approx([box["density"]] * len(rows))
         if not box["conditions"]:
             assert rows["parameter"].isna().all()
-    if outcome == "defender":  # the whole space: its density is the share the defender wins
+    if outcome == "soviet_losses>=0":  # holds everywhere: the whole space, no condition
         assert not boxes[0]["conditions"]
-        wins = pd.read_parquet(strike_sweep)["attacker_wins"]
-        assert table["density"].iloc[0] == pytest.approx(1 - wins.mean())
+        assert table["density"].iloc[0] == 1.0
 
 
 def test_discover_csv_with_trajectory_is_refused(

@@ -236,8 +236,8 @@ def report_command(
     if first is not None and len(first.scenario.uncertainty) >= 2:
         tornado = declared_sobol(session, names[0], samples=64, seed=seed)
     posterior: dict[str, Any] = {}
-    if not uncalibrated:
-        posterior = _posterior_analysis(session, names, seed)
+    if not uncalibrated and any(session.calibration_for(session.prepare(n)) for n in names):
+        posterior = _posterior_analysis(session, names, seed)  # only where a scenario uses it
     text = build(names, session=session, tornado=tornado, seed=seed, **posterior)
     target = make_dirs(folder, "--out") / "report.html"
     write_atomic(target, text, "--out")
