@@ -23,19 +23,10 @@ from forceratio.cli import run
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 
+from .test_hardening import refused
+
 SCN = "strike-12june-strip"
 QUALITY = "modifiers.quality.Germany"
-
-
-def refused(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
-    """Run the CLI; assert exit 2 and exactly one ``forceratio: error:`` line on stderr."""
-    code = run(args)
-    captured = capsys.readouterr()
-    lines = captured.err.strip().splitlines()
-    assert code == 2, captured.err
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith("forceratio: error: "), lines[0]
-    return lines[0]
 
 
 def commands(
