@@ -93,11 +93,8 @@ def leap(
         units = int(y[i])
         inflow = par[o_inflow + i]
         expected = tau * inflow - (y_new[i] - y[i])  # losses over the leap, >= 0
-        # the share of them lost by theta of the leap: the cubic Hermite of the expected
-        # loss from the loss rates at both ends (k[3]: the FSAL stage), into k[4..6]
-        l0, l1 = tau * (inflow - k[0, i]), tau * (inflow - k[3, i])
-        e = expected if expected > 0.0 else 1.0
-        k[4, i], k[5, i], k[6, i] = l0 / e, (3.0 * e - 2.0 * l0 - l1) / e, (l0 + l1 - 2.0 * e) / e
+        # for lost_share: the loss rates at both ends (k[3]: the FSAL stage), in leaps
+        k[4, i], k[5, i], k[6, i] = tau * (inflow - k[0, i]), tau * (inflow - k[3, i]), expected
         p = min(max(expected / y[i], 0.0), 1.0) if units > 0 else 0.0
         lost = np.random.binomial(units, p) if p > 0.0 else 0  # noqa: NPY002
         gained = np.random.poisson(tau * inflow) if inflow > 0.0 else 0  # noqa: NPY002
@@ -107,8 +104,12 @@ def leap(
 
 
 def lost_share(k: FloatArray, i: int, th: float) -> float:
-    """The share of category i's losses in a leap (:func:`leap`) lost by ``th`` of it."""
-    f = th * (k[4, i] + th * (k[5, i] + th * k[6, i]))
+    """The share of category i's losses in a leap (:func:`leap`) lost by ``th`` of it: the
+    cubic Hermite of the expected loss from its rates at both ends, in [0, 1]."""
+    l0, l1, e = k[4, i], k[5, i], k[6, i]
+    if e <= 0.0:
+        return th
+    f = th * (l0 + th * (3.0 * e - 2.0 * l0 - l1 + th * (l0 + l1 - 2.0 * e))) / e
     return 0.0 if f < 0.0 else 1.0 if f > 1.0 else f
 
 
