@@ -100,24 +100,66 @@ def read_user_text(path: Path | str, field: str | None = None) -> str:
         ) from None
 
 
-def read_user_csv(path: Path | str, field: str | None = None) -> pd.DataFrame:
-    """A user CSV with every cell as text (empty cells as ``""``), errors as one line."""
+def read_user_csv(
+    path: Path | str, field: str | None = None, *, separators: str = ","
+) -> pd.DataFrame:
+    """A user CSV with every cell as text (empty cells as ``""``), errors as one line.
+
+    ``separators``: the delimiters accepted; with more than one, the file's is the one that
+    splits its header into the most columns (:func:`separator`), recorded in
+    ``df.attrs[SEPARATOR]``."""
     where = field or str(path)
     text = read_user_text(path, field)
     if "\x00" in text:
         raise InputError(where, "malformed CSV: contains NUL bytes")
-    _check_header(text, where)
+    sep = separator(text, where, separators)
+    _check_header(text, where, sep, separators)
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
     except pd.errors.EmptyDataError:
         raise InputError(where, "malformed CSV: the file is empty") from None
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         raise InputError(where, f"malformed CSV: {lines[-1]}") from None
-    starts = _record_starts(text)
+    starts = _record_starts(text, sep)
     if len(starts) == len(df) + 1:  # the header, then one per row read
         df.attrs[LINES] = starts[1:]
+    df.attrs[SEPARATOR] = sep
     return df
+
+
+#: ``DataFrame.attrs`` key of the delimiter :func:`read_user_csv` read the file with.
+SEPARATOR = "forceratio_separator"
+
+
+def _header_cells(text: str, sep: str) -> list[str]:
+    """The first non-blank line's cells split at ``sep`` (quotes respected)."""
+    for line in io.StringIO(text.lstrip("\ufeff")):
+        if line.strip():
+            try:
+                return next(csv.reader([line], delimiter=sep), [])
+            except csv.Error:
+                return [line]
+    return []
+
+
+def separator(text: str, where: str, separators: str = ",") -> str:
+    """The delimiter among ``separators`` that splits the header into the most columns
+    (a header holds names, never numbers, so no decimal comma can mislead it); the first
+    of ``separators`` when none splits it.  A header that two delimiters split into as many
+    columns is refused: which one the rows use cannot be told."""
+    if len(separators) == 1:
+        return separators
+    counts = {sep: len(_header_cells(text, sep)) for sep in separators}
+    most = max(counts.values())
+    best = [sep for sep, c in counts.items() if c == most]
+    if most > 1 and len(best) > 1:
+        names = " and ".join(_SEPARATOR_NAMES.get(s, repr(s)) for s in best)
+        raise InputError(
+            where, f"malformed CSV: the header splits into {most} columns at {names} alike: "
+            "separate the columns with one of them",
+        )  # fmt: skip
+    return best[0] if most > 1 else separators[0]
 
 
 #: ``DataFrame.attrs`` key of the file line on which each row of :func:`read_user_csv` starts.
@@ -134,12 +176,12 @@ def row_lines(df: pd.DataFrame) -> list[int]:
     return list(range(2, len(df) + 2))
 
 
-def _record_starts(text: str) -> list[int]:
+def _record_starts(text: str, sep: str = ",") -> list[int]:
     """The line on which each CSV record starts, skipping the blank (whitespace-only) lines
     pandas skips; a quoted cell may span lines.  Empty when the csv module cannot read it
     (the caller then numbers rows by position)."""
     raw = io.StringIO(text, newline="").readlines()
-    reader = csv.reader(raw)
+    reader = csv.reader(raw, delimiter=sep)
     out: list[int] = []
     end = 0
     try:
@@ -152,29 +194,29 @@ def _record_starts(text: str) -> list[int]:
     return out
 
 
-def _check_header(text: str, where: str) -> None:
+def _check_header(text: str, where: str, sep: str = ",", separators: str = ",") -> None:
     """Refuse a header pandas would silently mangle or misread: a repeated column (read as
     ``red.1``) and another delimiter (the whole header one column)."""
-    try:
-        header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
-    except csv.Error:
-        return  # pandas' own error follows
-    names = [h.strip() for h in header]
+    names = [h.strip() for h in _header_cells(text, sep)]
     repeated = sorted({h for h in names if h and names.count(h) > 1})
     if repeated:
         raise InputError(where, f"malformed CSV: repeated column(s): {', '.join(repeated)}")
     if len(names) == 1:
-        seps = [name for sep, name in SEPARATORS if sep in names[0]]
+        seps = [name for s, name in _SEPARATOR_NAMES.items() if s != sep and s in names[0]]
         if seps:
+            allowed = [_SEPARATOR_NAMES.get(s, repr(s)) for s in separators]
+            ways = (
+                ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
+            )
             raise InputError(
                 where,
                 f"malformed CSV: the header is one column holding {seps[0]}: "
-                "separate the columns with commas",
+                f"separate the columns with {ways}",
             )
 
 
-#: Delimiters a spreadsheet may export instead of commas.
-SEPARATORS = ((";", "semicolons"), ("\t", "tabs"), ("|", "bars"))
+#: Delimiters a spreadsheet may export, by name.
+_SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
 
 
 # ----------------------------------------------------------------------------- writing

@@ -99,7 +99,7 @@ def test_other_formats(fmt: str) -> None:
         (["--blue-breakpoint", "-0.1"], "--blue-breakpoint"),
         (["--red-rate", "abc"], "--red-rate"),
         (["--law", "power", "--p", "1"], "law"),
-        (["--replications", "10"], "--seed"),
+        (["--seed", "10"], "--seed"),  # (replications without a seed run with seed 0)
         (["--times", "2,1"], "--times"),
         (["--t-max", "0"], "--t-max"),
     ],

@@ -65,7 +65,7 @@ def test_from_a_sweep_directory_and_the_table(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--samples", "64"], "--seed"),
+        (["--samples", "64", "--seed", "-1"], "--seed"),
         (["--samples", "64", "--seed", "1", "--outcome", "nonsense<3"], "unknown outcome"),
         (["--samples", "64", "--seed", "1", "--outcome", "soviet_losses<"], "not a number"),
         (["--samples", "64", "--seed", "1", "--alpha", "0.7"], "--alpha"),

@@ -39,11 +39,11 @@ def test_the_console_entry_skips_the_teardown_but_not_the_exit_handlers(tmp_path
 
 
 def test_the_console_entry_keeps_a_failing_commands_status_and_message(tmp_path: Path) -> None:
-    # no --seed: refused with exit status 2 and one line on stderr
-    args = ("sweep", "strike-12june-strip", "--samples", "10", "--out", str(tmp_path / "out"))
+    # no --out: refused with exit status 2 and one line on stderr
+    args = ("sweep", "strike-12june-strip", "--samples", "10", "--seed", "1")
     entry = _run(ENTRY, *args)
     assert entry.returncode == 2
-    assert "error: --seed" in entry.stderr
+    assert "error: --out" in entry.stderr
     assert "exit handler" in entry.stderr
     assert "torn down" not in entry.stderr
 

@@ -246,8 +246,10 @@ def test_trillion_sample_sweep_refused_against_free_disk(
 
 
 def test_sweep_chunks_too_big_for_memory_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the disk check (200 million rows, ~54 GB) must not answer first on a fuller disk
+    monkeypatch.setenv("FORCERATIO_MAX_DISK", "unlimited")
     args = ["sweep", "strike-12june-strip", "--seed", "1", "--samples", "20000"]
     line = refused(capsys, [*args, "--replications", "10000", "--out", str(tmp_path / "o")])
     assert "--chunk-size" in line
@@ -256,11 +258,19 @@ def test_sweep_chunks_too_big_for_memory_refused(
 
 @pytest.mark.parametrize(
     ("kind", "option", "value"),
-    [("distribution", "--replications", "1000000000"), ("tornado", "--samples", "1073741824")],
+    [("distribution", "--replications", "100000"), ("tornado", "--samples", "1073741824")],
 )
 def test_figures_too_big_for_memory_refused(
-    kind: str, option: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    kind: str,
+    option: str,
+    value: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # 100,000 replications, the most --replications takes anywhere (10^9 before: now refused
+    # by the range), need 400 MB: above this limit
+    monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "100M")
     out = str(tmp_path / "x.png")
     line = refused(
         capsys, ["plot", "strike-12june-strip", "--kind", kind, option, value, "--out", out]

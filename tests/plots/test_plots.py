@@ -75,7 +75,7 @@ def test_svg_output(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--kind", "pie", "--out", "x.png"], "unknown kind"),
+        (["--kind", "pie", "--out", "x.png"], "'pie' is not one of"),
         (["--kind", "ratios", "--out", "x.jpg"], ".png or .svg"),
         (["--kind", "sweep", "--out", "x.png"], "--from"),
     ],

@@ -135,7 +135,7 @@ FAILING = (
     "import json, os, sys\n"
     "from forceratio.cli import run\n"
     "from forceratio import warmup\n"
-    "rc = run(['sweep', 'strike-12june-strip', '--samples', '100', '--out', 'never-written'])\n"
+    "rc = run(['sweep', 'strike-12june-strip', '--samples', '100', '--seed', '1'])  # no --out\n"
     "child = warmup._child\n"
     "try:\n"
     "    os.kill(child, 0)\n"
@@ -167,7 +167,7 @@ ORPHANS = (
 def test_a_sweep_with_bad_input_leaves_no_compile_behind(tmp_path: Path) -> None:
     """Bad input ends the command with exit status 2 before the engine runs: the child
     compiling the engine is stopped and reaped, not left compiling for seconds."""
-    failing = _run(FAILING, tmp_path / "cache-a")  # no --seed: refused in the command
+    failing = _run(FAILING, tmp_path / "cache-a")  # no --out: refused in the command
     assert failing["rc"] == 2
     assert isinstance(failing["child"], int)  # the compile had started...
     assert failing["alive"] is False  # ...and is gone

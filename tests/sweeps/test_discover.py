@@ -64,7 +64,12 @@ def test_the_peeling_trajectory_trades_coverage_for_density() -> None:
     assert traj[-1].mass >= 0.05 - 1e-9  # never below min_mass
     assert max(s.density for s in traj) > 0.95
     assert traj[box.chosen].density >= 0.8
-    assert all(s.density < 0.8 for s in traj[: box.chosen])  # the first to reach it
+    # the largest coverage over the threshold, the densest of a tie (review16gen D7: the
+    # first to reach the threshold, the rule before, is the least dense of a tie)
+    good = [s for s in traj if s.density >= 0.8]
+    top = max(s.coverage for s in good)
+    assert traj[box.chosen].coverage == top
+    assert traj[box.chosen].density == max(s.density for s in good if s.coverage == top)
 
 
 def test_two_separate_boxes_are_both_found_by_covering() -> None:

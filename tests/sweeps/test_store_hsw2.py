@@ -1,4 +1,4 @@
-"""A resumption's check of the finished parts knows each part's columns: the runner's
+"""A resumption's check of the finished parts knows each part's columns:
 :func:`part_columns` are the columns :func:`evaluate_chunk` writes, for every kind of sweep
 (so the check cannot refuse a sweep's own parts), and a resumed posterior sweep keeps its
 own parts and refuses another's."""
@@ -14,8 +14,8 @@ import pytest
 
 from forceratio.errors import InputError
 from forceratio.sweeps.design import Design
-from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
-from forceratio.sweeps.runner import part_columns, run_sweep
+from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk, part_columns
+from forceratio.sweeps.runner import run_sweep
 
 from .test_posterior import VARY, draws, spec
 

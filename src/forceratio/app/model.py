@@ -61,6 +61,7 @@ class Explorer:
         ``forceratio compare`` runs the scenario at) and sources."""
         from forceratio.plots.labels import parameter_label
         from forceratio.scenarios.registry import parameter_sources, sweepable
+        from forceratio.sweeps.design import declared
 
         prep = self._prep(name)
         scn = prep.scenario
@@ -68,9 +69,8 @@ class Explorer:
         base = sweepable(prep, cal)
         sources = parameter_sources(prep, cal)
         params = []
-        for path, (lo, hi) in scn.uncertainty.items():
-            if hi <= lo:
-                continue
+        for v in declared(scn.uncertainty):
+            path, lo, hi = v.path, v.low, v.high
             lab = parameter_label(path)
             params.append(
                 {
@@ -163,29 +163,32 @@ class Explorer:
             "losses": losses,
             "days": out.days.tolist(),
             "trajectories": trajectories,
-            "nearby": self._nearby(name, point, cal),
+            "nearby": self._nearby(name, point),
             "records": self._records(prep, out),
             "history": self.history(),
         }
 
-    def _nearby(
-        self, name: str, point: Mapping[str, float], cal: Mapping[str, float]
-    ) -> dict[str, Any]:
+    def _nearby(self, name: str, point: Mapping[str, float]) -> dict[str, Any]:
         """P(attacker wins) over a quick random sweep of +-QUICK_SPAN of each declared range
         around the point (seeded: the same point gives the same answer)."""
         from forceratio.scenarios.build import sweepable
         from forceratio.scenarios.registry import lookup
-        from forceratio.sweeps.design import Design
-        from forceratio.sweeps.evaluate import SweepSpec, evaluate, outcome_columns
+        from forceratio.sweeps.design import Design, declared
+        from forceratio.sweeps.evaluate import (
+            SweepSpec,
+            calibration_pairs,
+            evaluate,
+            outcome_columns,
+        )
 
         prep = self._prep(name)
         scn = prep.scenario
-        value = {**sweepable(prep), **(cal or {})}  # a value not sent: the scenario's own
+        calibration = calibration_pairs(self._session, prep)
+        value = {**sweepable(prep), **dict(calibration)}  # a value not sent: the scenario's own
         rng = np.random.default_rng(20260612)
         samples = {}
-        for path, (lo, hi) in scn.uncertainty.items():
-            if hi <= lo:
-                continue
+        for v in declared(scn.uncertainty):
+            path, lo, hi = v.path, v.low, v.high
             x = point.get(path, value.get(path, (lo + hi) / 2))
             half = QUICK_SPAN * (hi - lo)
             # within the declared range, or (a typed value outside it) within the domain
@@ -196,7 +199,7 @@ class Explorer:
             samples[path] = np.where(dom.contains(u), u, x)  # never an open end itself
         for path, x in point.items():
             samples.setdefault(path, np.full(QUICK_SAMPLES, x))
-        spec = SweepSpec(name, Design("random", (), 1, 0), calibration=tuple(sorted(cal.items())))
+        spec = SweepSpec(name, Design("random", (), 1, 0), calibration=calibration)
         out, _ = evaluate(spec, 0, QUICK_SAMPLES, samples=samples)
         wins = np.asarray(outcome_columns(out)["attacker_wins"], dtype=bool)
         return {

@@ -1,11 +1,11 @@
 """A disk cache of calibration results, keyed by what they depend on.
 
-The key is a SHA-256 over canonical JSON of the data (the problem as data: parameters,
-priors, records, likelihood), the scenario definitions the model is built from, the
-sampler settings and the code version (the package version and a hash of its sources,
-so that any code change invalidates every entry).  The folder is
-``platformdirs.user_cache_dir("forceratio")/calibration`` unless the environment variable
-``FORCERATIO_CACHE_DIR`` names another.
+The key is a SHA-256 over canonical JSON (:func:`forceratio.digest.json_digest`) of the
+data (the problem as data: parameters, priors, records, likelihood), the scenario
+definitions the model is built from, the sampler settings and the code version (the
+package version and a hash of its sources, so that any code change invalidates every
+entry).  The folder is ``platformdirs.user_cache_dir("forceratio")/calibration`` unless the
+environment variable ``FORCERATIO_CACHE_DIR`` names another.
 
 Entries are ``.npz`` files (arrays, plus the tables as JSON text; read with
 ``allow_pickle=False``, so a planted file cannot run code), written to a temporary file
@@ -18,7 +18,6 @@ and nothing is printed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import tempfile
@@ -34,6 +33,7 @@ import platformdirs
 
 import forceratio
 from forceratio.calibration.result import CalibrationResult, Diagnostics
+from forceratio.digest import json_digest, jsonable, sha256_hex
 
 ENV_VAR = "FORCERATIO_CACHE_DIR"
 FORMAT = 1  # bump when the entry layout changes
@@ -51,21 +51,9 @@ def cache_dir() -> Path:
 def code_version() -> str:
     """The package version and a hash of every ``.py`` file of the installed package."""
     root = Path(forceratio.__file__).parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        h.update(str(path.relative_to(root)).encode())
-        h.update(path.read_bytes())
-    return f"{forceratio.__version__}+{h.hexdigest()[:16]}"
-
-
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, Path):
-        return str(obj)
-    raise TypeError(f"cannot key a {type(obj).__name__}")
+    files = sorted(root.rglob("*.py"))
+    parts = [b for p in files for b in (str(p.relative_to(root)).encode(), p.read_bytes())]
+    return f"{forceratio.__version__}+{sha256_hex(*parts)[:16]}"
 
 
 def cache_key(
@@ -84,8 +72,7 @@ def cache_key(
         "settings": settings,
         "code": code_version() if version is None else version,
     }
-    text = json.dumps(payload, sort_keys=True, default=_plain, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return json_digest(payload)
 
 
 def _frame_json(df: pd.DataFrame) -> dict[str, Any]:
@@ -112,7 +99,7 @@ def _meta(key: str, r: CalibrationResult) -> str:
         "diagnostics": None if r.diagnostics is None else r.diagnostics.to_dict(),
         "extra": r.extra,
     }
-    return json.dumps(meta, default=_plain)
+    return json.dumps(meta, default=jsonable)
 
 
 def _decode(key: str, z: Any) -> CalibrationResult | None:

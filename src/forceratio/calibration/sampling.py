@@ -154,12 +154,18 @@ def diagnose(
     warmup: int = 0,
     components: int = 0,
 ) -> Diagnostics:
-    """Diagnostics of a kept chain, shape (steps, walkers, k), walkers as chains;
-    ``warmup`` and ``components`` (of the fitted proposal) are reported as given."""
+    """Diagnostics of the kept run's chain, shape (steps, walkers, k), walkers as chains,
+    every step after the burn-in (not thinned); ``warmup`` and ``components`` (of the
+    fitted proposal) are reported as given.  The autocorrelation time ``tau`` is estimated
+    on every step: on the thinned chain times ``thin`` it could not come out below about
+    ``thin`` (AR(1) walkers of true time 5, thinned by 20, read 19.9).  ESS and R-hat are
+    those of the kept draws, one step in ``thin`` (emcee's ``get_chain(thin=...)``: steps
+    ``thin - 1, 2 thin - 1, ...``)."""
     tau, ess, rhat = {}, {}, {}
+    drawn = chain[thin - 1 :: thin]
     for j, name in enumerate(names):
-        c = chain[:, :, j].T
-        tau[name] = integrated_time(c) * thin
+        tau[name] = integrated_time(chain[:, :, j].T)
+        c = drawn[:, :, j].T
         ess[name] = effective_sample_size(c)
         rhat[name] = split_rhat(c)
     notes = []
@@ -338,10 +344,11 @@ def sample_posterior(
                 (_emcee().moves.DEMove(), 1 - independence),
             ]
     sampler = _stage(coords, state, moves, n_steps, tick)
-    ychain = np.asarray(sampler.get_chain(discard=b, thin=thin))  # (steps, walkers, k)
-    chain = problem.constrain(coords.to_z(ychain.reshape(-1, k))).reshape(ychain.shape)
+    every = np.asarray(sampler.get_chain(discard=b))  # (steps, walkers, k), not thinned
+    full = problem.constrain(coords.to_z(every.reshape(-1, k))).reshape(every.shape)
+    ychain, chain = every[thin - 1 :: thin], full[thin - 1 :: thin]  # = get_chain(thin=thin)
     diagnostics = diagnose(
-        chain,
+        full,
         problem.names,
         np.asarray(sampler.acceptance_fraction),
         n_steps,

@@ -77,7 +77,9 @@ def _run(app: Any, args: list[str], prog_name: str) -> int:
     try:
         result = app(args=args, prog_name=prog_name, standalone_mode=False)
     except typer.TyperException as exc:  # usage errors: bad option, bad choice, bad number
-        sys.stderr.write(f"{prog_name}: error: {exc.format_message()}\n")
+        text = _usage_message(exc)
+        if text:  # (a group called bare has printed its help: no empty error line after it)
+            sys.stderr.write(f"{prog_name}: error: {text}\n")
         return int(getattr(exc, "exit_code", 2))
     except ForceratioError as exc:
         sys.stderr.write(f"{prog_name}: error: {exc}\n")
@@ -98,6 +100,19 @@ def _run(app: Any, args: list[str], prog_name: str) -> int:
         sys.stderr.write(f"{prog_name}: error: {where}: {exc.strerror or exc}\n")
         return 2
     return int(result) if isinstance(result, int) else 0
+
+
+def _usage_message(exc: Any) -> str:
+    """typer's message for a bad value as ``--option: problem``, the shape of every other
+    error line (``Invalid value for '--kind': Value error, 'pie' is not one of ...``
+    becomes ``--kind: 'pie' is not one of ...``)."""
+    param = getattr(exc, "param", None)
+    opts = getattr(param, "opts", None)
+    bad_value = type(exc).__name__ == "BadParameter" and bool(getattr(exc, "message", None))
+    if not bad_value or getattr(param, "param_type_name", None) != "option" or not opts:
+        return str(exc.format_message())
+    problem = str(exc.message).removeprefix("Value error, ")
+    return f"{max(opts, key=len)}: {problem}"
 
 
 def _closed_pipe(exc: BaseException | None) -> bool:

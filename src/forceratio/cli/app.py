@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
 
 from forceratio.cli import battle
 from forceratio.cli import data as data_cli
@@ -12,10 +15,25 @@ from forceratio.cli import fitting as fitting_cli
 from forceratio.cli import plots as plots_cli
 from forceratio.cli import record as record_cli
 from forceratio.cli import scenarios as scenarios_cli
+from forceratio.cli import sensitivity as sensitivity_cli
 from forceratio.cli import sweeps as sweeps_cli
-from forceratio.cli.errors import one_line_errors
+from forceratio.cli.errors import on_the_line, one_line_errors, plain_flags, refuse_repeated
+
+
+class OnceGroup(TyperGroup):
+    """The root of the command line: before anything is parsed, an option that takes one
+    value given twice anywhere on the line is refused (:func:`refuse_repeated`), for every
+    command and subcommand at once; their flags show no ``<bool>`` in ``--help``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        for command, here, order in on_the_line(self, ctx, args):
+            refuse_repeated(order, ctx)
+            plain_flags(command, here)
+        return super().parse_args(ctx, args)
+
 
 app = typer.Typer(
+    cls=OnceGroup,
     name="forceratio",
     help=(
         "Counterfactual force-ratio simulator: Lanchester-type battles, the sourced "
@@ -40,7 +58,7 @@ app.command("plot")(one_line_errors(plots_cli.plot_command))
 app.command("report")(one_line_errors(plots_cli.report_command))
 app.command("sweep")(one_line_errors(sweeps_cli.sweep_command))
 app.command("sensitivity")(one_line_errors(sweeps_cli.sensitivity_command))
-app.command("threshold")(one_line_errors(sweeps_cli.threshold_command))
+app.command("threshold")(one_line_errors(sensitivity_cli.threshold_command))
 app.command("discover")(one_line_errors(discover_cli.discover_command))
 app.command("app")(one_line_errors(explore_cli.app_command))
 

@@ -79,9 +79,17 @@ def battle(
         str | None, typer.Option(help="Trajectory snapshots, e.g. 0.5,1,2 (days).")
     ] = None,
     replications: Annotated[
-        int | None, typer.Option(help="Stochastic replications (with --seed).")
+        int | None,
+        typer.Option(
+            min=1,
+            help="Stochastic replications, seeded by --seed (without: deterministic). No upper "
+            "bound but memory (FORCERATIO_MAX_MEMORY): a lone battle's replication costs 600 B, "
+            "where the scenario commands' runs are whole campaigns and stop at 100,000.",
+        ),
     ] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Seed of the stochastic engine.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Seed of the stochastic engine (default 0).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Run one battle under a Lanchester-type law (deterministic, plus stochastic
@@ -92,10 +100,12 @@ def battle(
     """
     import pandas as pd
 
+    from forceratio.cli.scenarios import seed_for
     from forceratio.report import battle_record, outcome_stats
     from forceratio.simulator.battle import battle as run_battle
 
     snap = _parse_times(times)
+    seed = seed_for(seed, replications is not None, "--replications")
     _check_size(red, blue, red_rate, blue_rate, seed, replications, snap)
     kwargs = dict(
         t_max=t_max,

@@ -147,6 +147,7 @@ def ratios(
                 "USSR": [fig(v) for v in df["soviet"]],
                 "Germany": [fig(v) for v in df["german"]],
                 "USSR : Germany": df["ratio"],
+                "range (the figures' low/high)": df["ratio_range"],
                 "basis": df["basis"],
             }
         )

@@ -10,7 +10,7 @@ import typer
 
 from forceratio.cli.data import TableOpt
 from forceratio.cli.output import Format, print_frame, print_json
-from forceratio.cli.scenarios import SetOpt, UncalOpt
+from forceratio.cli.scenarios import SetOpt, UncalOpt, seed_for
 from forceratio.cli.sweeps import NoProgressOpt, VaryOpt, _progress_bar, _setup
 
 CHUNK = 8192
@@ -87,7 +87,9 @@ def discover_command(
         int | None,
         typer.Option("--samples", min=16, max=500_000, help="Samples of the sweep (2048)."),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the sweep.")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Seed of the sweep (default 0).")
+    ] = None,
     outcome: Annotated[
         str,
         typer.Option(
@@ -123,10 +125,9 @@ def discover_command(
     if trajectory and fmt is Format.csv:
         raise InputError("--trajectory", "a CSV holds one table (the boxes); use --format json")
     if source is None:
-        if seed is None:
-            raise InputError("--seed", "discover runs a sweep: give an explicit --seed")
         n = 2048 if samples is None else samples
-        df, params = _sweep(scenario, vary, n, seed, sets, table, uncalibrated, not no_progress)
+        used = seed_for(seed, True)
+        df, params = _sweep(scenario, vary, n, used, sets, table, uncalibrated, not no_progress)
     else:
         fresh = {"--vary": vary, "--samples": samples is not None, "--seed": seed is not None}
         fresh |= {"--set": sets, "--table": table, "--uncalibrated": uncalibrated}

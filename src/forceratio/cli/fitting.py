@@ -20,7 +20,9 @@ class ArrivalsConvention(enum.StrEnum):
     in_observation = "in-observation"
 
 
-def _joint(paths: list[Path], law: str, arrivals: str, shared: str | None, fmt: Format) -> None:
+def _joint(
+    paths: list[Path], law: str, arrivals: str, rises: str, shared: str | None, fmt: Format
+) -> None:
     import pandas as pd
 
     from forceratio.errors import InputError
@@ -29,7 +31,7 @@ def _joint(paths: list[Path], law: str, arrivals: str, shared: str | None, fmt: 
 
     if law == "all":
         raise InputError("--law", "a joint fit takes one law, not all")
-    battles = [read_battle(p, arrivals=arrivals) for p in paths]
+    battles = [read_battle(p, arrivals=arrivals, rises=rises) for p in paths]
     names = None if shared is None else tuple(x.strip() for x in shared.split(",") if x.strip())
     out = fit_battles(battles, law, names)
     if fmt is Format.json:
@@ -48,6 +50,10 @@ def _joint(paths: list[Path], law: str, arrivals: str, shared: str | None, fmt: 
     ]
     title = f"{law} law fitted to {len(paths)} battles; shared: {head or 'nothing'}"
     print_frame(pd.DataFrame(rows), fmt, title=title, digits=4)
+    if fmt is Format.table:
+        for r in out["battles"]:
+            for note in r["notes"]:
+                print(f"Note: {r['battle']}: {note}.")
 
 
 class Rises(enum.StrEnum):
@@ -94,6 +100,14 @@ def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name
         for f in fits
     ]
     print_frame(pd.DataFrame(rows), fmt, title=f"Daily losses ({likelihood}) in {name}", digits=4)
+
+
+def _methods(results: list[Any]) -> str:
+    """The interval method, once when every law shares it, else law by law."""
+    methods = dict.fromkeys(r.interval_method for r in results)
+    if len(methods) == 1:
+        return str(next(iter(methods)))
+    return "; ".join(f"{r.law}: {r.interval_method}" for r in results)
 
 
 def _interval(ci: tuple[float | None, float | None] | list[float | None]) -> str:
@@ -153,6 +167,16 @@ def fit_command(
             "log_attack_factor; default all but the rates).",
         ),
     ] = None,
+    refits: Annotated[
+        int,
+        typer.Option(
+            "--bootstrap",
+            help="For a side seen only at the start and at its annihilation: the rates' 95% "
+            "intervals from this many parametric-bootstrap refits (square, linear, "
+            "logarithmic; 0: profile likelihood, too narrow there).",
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="The bootstrap's seed.")] = 0,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Fit attrition laws (arrivals, annihilation and attack days included) to daily
@@ -162,11 +186,10 @@ def fit_command(
 
     from forceratio.fitting import FIT_LAWS, read_battle
     from forceratio.fitting.daily import check_law, fit_laws_report
-    from forceratio.fitting.result import INTERVAL_METHOD
 
     check_law(law, everything=True)  # before reading any file: "all" is a choice here
     if len(data) > 1:
-        _joint(data, law, arrivals.value, shared, fmt)
+        _joint(data, law, arrivals.value, rises.value, shared, fmt)
         return
     battle = read_battle(data[0], arrivals=arrivals.value, rises=rises.value)
     laws = list(FIT_LAWS) if law == "all" else [law]
@@ -176,7 +199,7 @@ def fit_command(
             for note in battle.notes:
                 print(f"Note: {note}.")
         return
-    results, tests, failed = fit_laws_report(battle, laws, arrivals.value)
+    results, tests, failed = fit_laws_report(battle, laws, arrivals.value, refits=refits, seed=seed)
     records = [r.to_dict() for r in results]
     if fmt is Format.json:
         if law == "all":
@@ -224,7 +247,7 @@ def fit_command(
     if fmt is Format.table:
         first = results[0]
         print(
-            f"Intervals: {INTERVAL_METHOD}. Noise: measurement sd "
+            f"Intervals: {_methods(results)}. Noise: measurement sd "
             f"{first.sigma_measurement:.3g}, day-to-day loss sd {first.sigma_process:.3g}. "
             f"Arrivals: {arrivals.value}."
         )

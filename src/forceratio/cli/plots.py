@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,7 +12,18 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 from forceratio.cli.data import TableOpt, _overrides
-from forceratio.cli.scenarios import SetOpt, UncalOpt
+from forceratio.cli.scenarios import MAX_REPLICATIONS, SetOpt, UncalOpt, seed_for
+
+
+class Kind(enum.StrEnum):
+    """The figures ``forceratio plot`` draws (:data:`forceratio.plots.KINDS` and ``fit``)."""
+
+    trajectory = "trajectory"
+    ratios = "ratios"
+    sweep = "sweep"
+    tornado = "tornado"
+    distribution = "distribution"
+    fit = "fit"
 
 
 def _check_plot_size(
@@ -28,9 +40,7 @@ def _check_plot_size(
 
 
 def plot_command(
-    kind: Annotated[
-        str, typer.Option("--kind", help="trajectory, ratios, sweep, tornado, distribution or fit.")
-    ],
+    kind: Annotated[Kind, typer.Option("--kind", help="The figure to draw.")],
     out: Annotated[Path, typer.Option("--out", help="FILE.png or FILE.svg")],
     scenario: Annotated[
         str | None,
@@ -51,11 +61,18 @@ def plot_command(
     ] = None,
     replications: Annotated[
         int | None,
-        typer.Option("--replications", min=1, help="Runs (distribution; default 200)."),
+        typer.Option(
+            "--replications",
+            min=1,
+            max=MAX_REPLICATIONS,
+            help="Stochastic runs (distribution; default 200), seeded by --seed.",
+        ),
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option("--seed", min=0, help="Seed of the runs (distribution, tornado; default 0)."),
+        typer.Option(
+            "--seed", min=0, help="Seed of the runs (distribution) or design (tornado; default 0)."
+        ),
     ] = None,
     sets: SetOpt = None,
     table: TableOpt = None,
@@ -81,8 +98,8 @@ def plot_command(
     _only_what_applies(kind, [name for name, on in given.items() if on])
     samples = 256 if samples is None else samples
     replications = 200 if replications is None else replications
-    seed = 0 if seed is None else seed
-    if kind == "fit":
+    seed = seed_for(seed, True)  # (the kinds that draw nothing refused it above)
+    if kind is Kind.fit:
         fig = _fit_figure(source)
     elif scenario is None:
         raise InputError("SCENARIO", f"--kind {kind} needs a scenario")
@@ -105,13 +122,13 @@ def plot_command(
 
             rows = read_sweep(source, scenario, "--from")
         fig = figure(
-            kind, scenario, sets=sets, session=session, source=rows, x=x, y=y, outcome=outcome,
-            replications=replications, seed=seed, indices=indices,
+            kind.value, scenario, sets=sets, session=session, source=rows, x=x, y=y,
+            outcome=outcome, replications=replications, seed=seed, indices=indices,
         )  # fmt: skip
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=100)  # the figure's own canvas: no pyplot, no display
     write_atomic(out, buf.getvalue(), "--out")
-    print(f"wrote {out} ({kind})")
+    print(f"wrote {out} ({kind.value})")
 
 
 _SCENARIO = ("SCENARIO", "--set", "--table", "--uncalibrated")
@@ -131,8 +148,6 @@ def _only_what_applies(kind: str, given: list[str]) -> None:
     ``--kind fit --replications 5`` or a scenario ran with rc 0), naming them."""
     from forceratio.errors import InputError
 
-    if kind not in APPLIES:  # an unknown kind: the figure names the kinds
-        return
     odd = [name for name in given if name not in APPLIES[kind]]
     if odd:
         users = sorted(k for k, takes in APPLIES.items() if odd[0] in takes)
@@ -190,11 +205,13 @@ def report_command(
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
     seed: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--seed", min=0, help="Seed of the report's sampled runs and posterior draws."
+            "--seed",
+            min=0,
+            help="Seed of the report's stochastic runs, designs and posterior draws (default 0).",
         ),
-    ] = 0,
+    ] = None,
 ) -> None:
     """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
     from forceratio.errors import InputError
@@ -212,14 +229,15 @@ def report_command(
     from forceratio.sweeps.sensitivity import declared_sobol
 
     names = list(names or builtins())
+    seed = seed_for(seed, True)  # (its first scenario's distribution, at least, draws)
     session = Session(_overrides(table), uncalibrated)  # one calibration for the whole report
     first = session.prepare(names[0]) if names else None
     tornado = None
     if first is not None and len(first.scenario.uncertainty) >= 2:
         tornado = declared_sobol(session, names[0], samples=64, seed=seed)
     posterior: dict[str, Any] = {}
-    if not uncalibrated:
-        posterior = _posterior_analysis(session, names, seed)
+    if not uncalibrated and any(session.calibration_for(session.prepare(n)) for n in names):
+        posterior = _posterior_analysis(session, names, seed)  # only where a scenario uses it
     text = build(names, session=session, tornado=tornado, seed=seed, **posterior)
     target = make_dirs(folder, "--out") / "report.html"
     write_atomic(target, text, "--out")

@@ -59,7 +59,15 @@ def calibrate_command(
         int | None,
         typer.Option("--walkers", min=2, help="Sampler walkers (default 48, the shipped fit's)."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the fit.")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            min=0,
+            help="Seed of the whole-record fit (default 0, the shipped posterior's; not with "
+            "--single, a least-squares fit that draws nothing).",
+        ),
+    ] = None,
     loo: Annotated[
         bool,
         typer.Option(
@@ -71,8 +79,10 @@ def calibrate_command(
 ) -> None:
     """Fit the shared parameters to every 1941 operation with a scenario: credible
     intervals, residuals, leave-one-operation-out errors and the sampler's diagnostics."""
+    from forceratio.cli.scenarios import seed_for
     from forceratio.errors import InputError
 
+    used = seed_for(seed, not single, "the whole-record calibration (not --single)")
     if single:
         if record or posterior or steps or walkers or mode is Mode.map:
             raise InputError("--single", "takes none of --mode, --steps, --walkers")
@@ -85,7 +95,7 @@ def calibrate_command(
         )
     if mode is Mode.map and (steps or walkers):
         raise InputError("--mode", "--steps and --walkers apply to --mode posterior")
-    record_calibration(fmt, table, sets or [], mode, steps, walkers, seed, loo)
+    record_calibration(fmt, table, sets or [], mode, steps, walkers, used or 0, loo)
 
 
 def record_calibration(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, overload
 
 import typer
 
@@ -30,20 +30,48 @@ UncalOpt = Annotated[
         help="Use the raw default rates instead of the whole-record calibration.",
     ),
 ]
+#: Most runs one stochastic option asks for at once (run, compare, sweep, threshold, plot):
+#: each is a whole scenario's campaign (about 4 kB and a day's engine steps); ``battle``'s
+#: lone battles, 600 B each, are bounded by memory alone.
+MAX_REPLICATIONS = 100_000
 RepsOpt = Annotated[
     int | None,
-    typer.Option("--replications", min=1, max=100_000, help="Stochastic runs per scenario."),
+    typer.Option(
+        "--replications",
+        min=1,
+        max=MAX_REPLICATIONS,
+        help="Stochastic runs of each scenario or point, seeded by --seed (without: "
+        "deterministic).",
+    ),
 ]
-SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the stochastic runs.")]
+SeedOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--seed", min=0, help="Seed of the stochastic runs and posterior draws (default 0)."
+    ),
+]
+#: The seed of a command's random draws when no --seed is given (README, "Seeds").
+DEFAULT_SEED = 0
 
 
-def _check_seed(replications: int | None, seed: int | None, posterior: int | None = 0) -> None:
+@overload
+def seed_for(seed: int | None, random: Literal[True], applies: str = "") -> int: ...
+@overload
+def seed_for(seed: int | None, random: bool, applies: str) -> int | None: ...
+def seed_for(seed: int | None, random: bool, applies: str = "") -> int | None:
+    """The one rule for every ``--seed``: a command's random work (replications, designs,
+    posterior draws, bootstraps) is seeded by ``--seed``, by :data:`DEFAULT_SEED` when it
+    is not given (the same command line gives the same numbers); a seed given where
+    nothing is random is refused, as it would be ignored.
+    ``applies`` names what would make the work random (``--replications``).  Returns the
+    seed to use, None when nothing is random."""
     from forceratio.errors import InputError
 
-    if replications and seed is None:
-        raise InputError("--seed", "stochastic runs (--replications) need an explicit --seed")
-    if seed is not None and not replications and posterior == 0:
-        raise InputError("--seed", "a seed applies only with --replications or --posterior")
+    if not random:
+        if seed is not None:
+            raise InputError("--seed", f"nothing here is random: it applies only with {applies}")
+        return None
+    return DEFAULT_SEED if seed is None else seed
 
 
 @app.command("list")
@@ -210,21 +238,23 @@ def _rows(
     replications: int | None,
     seed: int | None,
     posterior: int | None = 0,
+    seeded: str = "--replications",
 ) -> list[dict[str, Any]]:
     """The comparison rows the run and compare commands print (the 12 June rows with
-    ``posterior`` draws of the whole-record posterior, seeded by ``seed`` or 0)."""
+    ``posterior`` draws of the whole-record posterior, None: the default 200)."""
     from forceratio.scenarios.compare import compare
 
-    _check_seed(replications, seed, posterior)
+    draws = posterior is None or posterior > 0
+    seed = seed_for(seed, bool(replications) or draws, seeded)
     return compare(
         names,
         sets=sets,
         tables=_overrides(table),
         uncalibrated=uncalibrated,
         replications=replications,
-        seed=seed,
+        seed=seed if replications else None,
         posterior=posterior,
-        posterior_seed=seed or 0,
+        posterior_seed=DEFAULT_SEED if seed is None else seed,
     )
 
 
@@ -263,7 +293,7 @@ def compare_command(
             max=100_000,
             help="Draws of the whole-record posterior (forceratio calibrate) behind the 12 June"
             " rows' P(attacker wins), its 95% interval, the deciding rule and the loss"
-            " quantiles (default 200, seeded by --seed, else 0; 0: none).",
+            " quantiles (default 200, seeded by --seed; 0: none).",
         ),
     ] = None,
 ) -> None:
@@ -277,7 +307,8 @@ def compare_command(
         raise InputError("NAMES", f"{', '.join(twice)} given twice")
 
     warm_up(*engines("compare", replications))  # compiles while the tables etc. load
-    rows = _rows(names or None, sets, table, uncalibrated, replications, seed, posterior)
+    seeded = "--replications or --posterior"
+    rows = _rows(names or None, sets, table, uncalibrated, replications, seed, posterior, seeded)
     explain = None
     if fmt is TableFormat.table:
         from forceratio.scenarios import builtins

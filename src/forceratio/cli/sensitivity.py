@@ -1,13 +1,19 @@
 """``forceratio sensitivity``: Sobol indices, Morris screening, or (``--posterior``) which
 mechanism carries the answer over the whole-record posterior.  Each analysis takes the
 size option meant for it and refuses the others': ``--samples`` (Sobol's base samples),
-``--trajectories`` (Morris's), ``--posterior RUNS`` (its own joint runs)."""
+``--trajectories`` (Morris's), ``--posterior RUNS`` (its own joint runs).  And
+``forceratio threshold``: the value at which the outcome flips."""
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Annotated, Any
 
+import typer
+
+from forceratio.cli.data import TableOpt
 from forceratio.cli.output import Format, print_frame, print_json
+from forceratio.cli.scenarios import RepsOpt, SetOpt, UncalOpt, seed_for
 from forceratio.errors import InputError
 
 #: Morris trajectories when ``--trajectories`` is not given.
@@ -165,3 +171,74 @@ def _morris(
         f"{r} trajectories)",
         digits=3,
     )
+
+
+def threshold_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
+    vary: Annotated[list[str], typer.Option("--vary", help="dotted.path=lo:hi (one).")],
+    outcome: Annotated[
+        str, typer.Option("--outcome", help="winner (default) or an outcome column with --level.")
+    ] = "winner",
+    level: Annotated[float | None, typer.Option("--level", help="The level to cross.")] = None,
+    replications: RepsOpt = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", min=0, help="Seed of the stochastic runs (with --replications; default 0)."
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    sets: SetOpt = None,
+    table: TableOpt = None,
+    uncalibrated: UncalOpt = False,
+) -> None:
+    """The value at which the outcome flips (bracketing, then Brent or bisection)."""
+    import pandas as pd
+
+    from forceratio.limits import check_runs
+    from forceratio.sweeps.design import Design
+    from forceratio.sweeps.evaluate import SweepSpec
+    from forceratio.sweeps.sensitivity import GRID_POINTS, threshold
+
+    if len(vary) > 1:
+        raise InputError("--vary", f"a threshold varies one parameter; got {len(vary)} --vary")
+    if level is not None and not math.isfinite(level):
+        raise InputError("--level", f"must be a finite number, got {level}")
+    seed = seed_for(seed, replications is not None, "--replications")
+    replications = replications or 0
+    runs = GRID_POINTS * max(replications, 1)
+    check_runs("--replications", runs, f"{runs:,} runs ({GRID_POINTS} grid points)")
+    from forceratio.cli.sweeps import _setup
+
+    _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    if specs[0].n is not None:  # (a grid's number of points: the search picks its own)
+        raise InputError(
+            "--vary",
+            f"{specs[0].path}: a threshold takes lo:hi, not lo:hi:n (it searches the range "
+            f"with {GRID_POINTS} grid points, then Brent or bisection); drop ':{specs[0].n}'",
+        )
+    spec = SweepSpec(
+        scenario,
+        Design("random", (), 1, seed or 0),
+        tuple(sets or ()),
+        tuple(sorted(tables.items())),
+        calibration,
+        replications,
+    )
+    res = threshold(spec, specs[0], outcome=outcome, level=level)
+    record = {
+        "parameter": res.parameter,
+        "outcome": res.outcome,
+        "level": res.level,
+        "value": res.value,
+        "bracket": list(res.bracket) if res.bracket else None,
+        "note": res.note,
+    }
+    if fmt is Format.json:
+        print_json({**record, "grid": [list(g) for g in res.grid]})
+        return
+    from forceratio.plots.labels import short
+
+    shown = {k: (f"[{', '.join(short(x, 4) for x in v)}]" if isinstance(v, list) else v)
+             for k, v in record.items()}  # fmt: skip
+    print_frame(pd.DataFrame([shown]), fmt, digits=4)

@@ -3,7 +3,7 @@ assumption, and what it would take to flip it."""
 
 from __future__ import annotations
 
-import math
+import enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,8 +11,25 @@ import typer
 
 from forceratio.cli.data import TableOpt, _overrides
 from forceratio.cli.output import Format, print_frame, print_json
-from forceratio.cli.scenarios import SetOpt, UncalOpt
+from forceratio.cli.scenarios import RepsOpt, SetOpt, UncalOpt, seed_for
 from forceratio.errors import InputError
+
+
+class DesignMethod(enum.StrEnum):
+    """A sweep's design (:data:`forceratio.sweeps.design.METHODS`)."""
+
+    grid = "grid"
+    sobol = "sobol"
+    lhs = "lhs"
+    random = "random"
+
+
+class ScreenMethod(enum.StrEnum):
+    """A sensitivity analysis: Sobol indices, or Morris's cheap screening."""
+
+    sobol = "sobol"
+    morris = "morris"
+
 
 VaryOpt = Annotated[
     list[str] | None,
@@ -53,6 +70,7 @@ def _setup(
     from forceratio.scenarios.registry import lookup, sweepable
     from forceratio.scenarios.session import Session
     from forceratio.sweeps.design import Vary, declared
+    from forceratio.sweeps.evaluate import calibration_pairs
 
     tables = _overrides(table)
     session = Session(tables, uncalibrated)
@@ -72,8 +90,7 @@ def _setup(
         if v.path in seen:
             raise InputError("--vary", f"{v.path} given twice")
         seen.add(v.path)
-    rates = session.rates(prep)
-    calibration = tuple(sorted(rates.items()))
+    calibration = calibration_pairs(session, prep)
     return prep, specs, calibration, tables
 
 
@@ -97,7 +114,9 @@ def _progress_bar() -> Any:
 def sweep_command(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
     vary: VaryOpt = None,
-    method: Annotated[str, typer.Option("--method", help="grid, sobol, lhs or random.")] = "sobol",
+    method: Annotated[
+        DesignMethod, typer.Option("--method", help="The design.")
+    ] = DesignMethod.sobol,
     samples: Annotated[
         int | None,
         typer.Option(
@@ -106,13 +125,19 @@ def sweep_command(
             "product of each --vary's steps).",
         ),
     ] = None,
-    replications: Annotated[
-        int, typer.Option("--replications", min=0, max=10_000, help="Stochastic runs per sample.")
-    ] = 0,
+    replications: RepsOpt = None,
     data_uncertainty: Annotated[
         bool, typer.Option("--data-uncertainty", help="Also sample table figures in low..high.")
     ] = False,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the design.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            min=0,
+            help="Seed of the design, the replications, the table figures and the posterior "
+            "draws (default 0).",
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Result directory (Parquet parts).")
     ] = None,
@@ -154,11 +179,18 @@ def sweep_command(
         warm_up(*engines("sweep", replications))  # compiles while the tables etc. load
     import pandas as pd
 
-    if list_:
+    if list_:  # it runs nothing: an option of the run is refused, not ignored
+        run_opts = {"--vary": vary, "--samples": samples, "--replications": replications,
+                    "--seed": seed, "--out": out, "--resume": resume or None,
+                    "--data-uncertainty": data_uncertainty or None,
+                    "--posterior": posterior or None, "--paired": paired or None,
+                    "--scheduler": scheduler}  # fmt: skip
+        odd = [name for name, value in run_opts.items() if value is not None]
+        if odd:
+            raise InputError(odd[0], "does not apply to --list, which runs nothing; drop it")
         _list(scenario, sets, table, fmt, uncalibrated)
         return
-    if seed is None:
-        raise InputError("--seed", "sweeps need an explicit --seed (reproducibility)")
+    check_workers(workers, scheduler)
     if out is None:
         raise InputError("--out", "give the result directory, e.g. --out results.parquet")
     from forceratio.files import check_writable
@@ -167,6 +199,11 @@ def sweep_command(
     from forceratio.sweeps.runner import run_sweep, summarize_store
 
     check_writable(out, "--out", create=True)
+    random = method is not DesignMethod.grid or bool(replications or data_uncertainty or posterior)
+    applies = "a sampled design, --replications, --data-uncertainty or --posterior"
+    if resume and seed is None:
+        _resumed_seed(out, seed_for(None, random, applies))
+    seed = seed_for(seed, random, applies)
     prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     if paired and not posterior:
         raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
@@ -174,20 +211,21 @@ def sweep_command(
         from forceratio.scenarios.calibrate import check_draws
 
         check_draws(prep)
+    seed = seed or 0  # (a grid without replications: nothing drawn)
     draws = posterior_draws(tables, posterior, seed, uncalibrated) if posterior else None
     if draws is not None:
         specs = _without_drawn(specs, draws.names, given=bool(vary), scenario=scenario)
-    design = Design.make(method, specs, samples, seed)
+    design = Design.make(method.value, specs, samples, seed)
     d = len(specs) + (len(draws.names) + 2 if draws else 0)
     runs = design.samples * (draws.n if draws and not paired else 1)
-    _check_sweep_size(runs, d, replications, chunk_size, workers, out)
+    _check_sweep_size(runs, d, replications or 0, chunk_size, workers, out)
     spec = SweepSpec(
         scenario=scenario,
         design=design,
         sets=tuple(sets or ()),
         tables=tuple(sorted(tables.items())),
         calibration=calibration,
-        replications=replications,
+        replications=replications or 0,
         data_uncertainty=data_uncertainty,
         posterior=draws,
         paired=paired,
@@ -258,6 +296,26 @@ def sweep_command(
     )
 
 
+def _resumed_seed(out: Path, used: int | None) -> None:
+    """``--resume`` without ``--seed`` of a sweep made with another seed: name that seed
+    (the store would only say its spec differs)."""
+    from forceratio.cli.scenarios import DEFAULT_SEED
+    from forceratio.sweeps.store import ChunkStore
+
+    try:
+        spec = ChunkStore(out, "--out").manifest().get("spec")
+    except InputError:  # (an unreadable manifest: the resumption reports it)
+        return
+    design = spec.get("design") if isinstance(spec, dict) else None
+    old = design.get("seed") if isinstance(design, dict) else None
+    if isinstance(old, int) and old != (used or 0):
+        raise InputError(
+            "--seed",
+            f"{out} was swept with --seed {old}; give it to resume (without --seed the seed "
+            f"is {DEFAULT_SEED})",
+        )
+
+
 def _without_drawn(
     specs: list[Any], drawn: tuple[str, ...], *, given: bool, scenario: str
 ) -> list[Any]:
@@ -285,24 +343,66 @@ def posterior_draws(tables: dict[str, str], n: int, seed: int, uncalibrated: boo
     return PosteriorDraws.from_result(record_posterior(Session(tables)), n, seed)
 
 
+#: Memory of one local worker process (``--workers``): an interpreter with numpy, pandas,
+#: pyarrow, the compiled engine and a chunk's arrays: 300 MB RSS measured (each of two
+#: workers at the end of a 64-chunk sweep, 2026-12-03; review15hostile saw 177-181 MB
+#: earlier in a sweep), rounded up.
+BYTES_PER_WORKER = 320 * 1024**2
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity where the system says, else all)."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def check_workers(workers: int, scheduler: str | None) -> None:
+    """Refuse more local worker processes than cores (``--workers 1000``, or a typo for
+    10, would start 1000 interpreters), and local workers beside a Dask scheduler."""
+    from forceratio.limits import human
+
+    if scheduler and workers > 1:
+        raise InputError(
+            "--workers", "sets local processes; a --scheduler's cluster has its own workers"
+        )
+    cores = usable_cores()
+    if workers > cores:
+        raise InputError(
+            "--workers",
+            f"{workers:,} worker processes on {cores} core(s): the chunks are CPU-bound, so "
+            f"workers beyond the cores only add memory (~{human(BYTES_PER_WORKER)} each); "
+            f"use at most {cores}",
+        )
+
+
 def _check_sweep_size(
     samples: int, d: int, replications: int, chunk_size: int, workers: int, out: Path
 ) -> None:
-    """Refuse a sweep whose output would not fit on disk, or whose chunks in flight would
-    not fit in memory, before it starts."""
-    from forceratio.limits import BYTES_PER_STORED_VALUE, check_disk, check_runs
+    """Refuse a sweep whose output would not fit on disk, or whose worker processes and
+    chunks in flight would not fit in memory, before it starts."""
+    from forceratio.limits import (
+        BYTES_PER_SCENARIO_RUN,
+        BYTES_PER_STORED_VALUE,
+        check_disk,
+        check_memory,
+        check_runs,
+    )
 
     reps = max(replications, 1)
     rows = samples * reps
     columns = d + 17  # sample, replication, the varied parameters, 15 outcomes
     check_disk("--samples", out, float(rows) * columns * BYTES_PER_STORED_VALUE, f"{rows:,} rows")
-    in_flight = min(chunk_size, samples) * reps * (workers if workers > 1 else 1)
-    check_runs(
-        "--chunk-size",
-        in_flight,
-        f"{min(workers, 1 + (samples - 1) // chunk_size)} chunk(s) of "
-        f"{min(chunk_size, samples):,} samples x {reps:,} run(s) in flight",
-    )
+    local = min(workers, 1 + (samples - 1) // chunk_size)  # no more processes than chunks
+    in_flight = min(chunk_size, samples) * reps * local
+    chunks = f"{local} chunk(s) of {min(chunk_size, samples):,} samples x {reps:,} run(s)"
+    check_runs("--chunk-size", in_flight, f"{chunks} in flight")
+    if local > 1:  # the processes themselves, beside their chunks
+        estimate = local * BYTES_PER_WORKER + in_flight * BYTES_PER_SCENARIO_RUN
+        check_memory("--workers", estimate, f"{local} worker processes with {chunks}")
 
 
 def _list(
@@ -347,11 +447,12 @@ def sensitivity_command(
         ),
     ] = None,
     seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Seed of the design and the bootstrap.")
-    ] = 0,
+        int | None,
+        typer.Option("--seed", min=0, help="Seed of the design and the bootstrap (default 0)."),
+    ] = None,
     method: Annotated[
-        str, typer.Option("--method", help="sobol, or morris (a cheap first screening).")
-    ] = "sobol",
+        ScreenMethod, typer.Option("--method", help="Sobol indices, or a cheap Morris screening.")
+    ] = ScreenMethod.sobol,
     trajectories: Annotated[
         int | None,
         typer.Option(
@@ -385,81 +486,6 @@ def sensitivity_command(
     from forceratio.cli.sensitivity import sensitivity
 
     sensitivity(
-        scenario, vary, samples, outcome, seed, method, trajectories, fmt, sets, table,
-        uncalibrated, posterior,
+        scenario, vary, samples, outcome, seed_for(seed, True), method.value, trajectories,
+        fmt, sets, table, uncalibrated, posterior,
     )  # fmt: skip
-
-
-def threshold_command(
-    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
-    vary: Annotated[list[str], typer.Option("--vary", help="dotted.path=lo:hi (one).")],
-    outcome: Annotated[
-        str, typer.Option("--outcome", help="winner (default) or an outcome column with --level.")
-    ] = "winner",
-    level: Annotated[float | None, typer.Option("--level", help="The level to cross.")] = None,
-    replications: Annotated[
-        int,
-        typer.Option(
-            "--replications",
-            min=0,
-            max=100_000,
-            help="Stochastic runs per point (0: deterministic).",
-        ),
-    ] = 0,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", min=0, help="Seed of the stochastic runs (with --replications)."),
-    ] = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
-    sets: SetOpt = None,
-    table: TableOpt = None,
-    uncalibrated: UncalOpt = False,
-) -> None:
-    """The value at which the outcome flips (bracketing, then Brent or bisection)."""
-    import pandas as pd
-
-    from forceratio.limits import check_runs
-    from forceratio.sweeps.design import Design
-    from forceratio.sweeps.evaluate import SweepSpec
-    from forceratio.sweeps.sensitivity import GRID_POINTS, threshold
-
-    if len(vary) > 1:
-        raise InputError("--vary", f"a threshold varies one parameter; got {len(vary)} --vary")
-    if level is not None and not math.isfinite(level):
-        raise InputError("--level", f"must be a finite number, got {level}")
-    if replications and seed is None:
-        raise InputError("--seed", "stochastic thresholds (--replications) need an explicit --seed")
-    runs = GRID_POINTS * max(replications, 1)
-    check_runs("--replications", runs, f"{runs:,} runs ({GRID_POINTS} grid points)")
-    _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
-    if specs[0].n is not None:  # (a grid's number of points: the search picks its own)
-        raise InputError(
-            "--vary",
-            f"{specs[0].path}: a threshold takes lo:hi, not lo:hi:n (it searches the range "
-            f"with {GRID_POINTS} grid points, then Brent or bisection); drop ':{specs[0].n}'",
-        )
-    spec = SweepSpec(
-        scenario,
-        Design("random", (), 1, seed or 0),
-        tuple(sets or ()),
-        tuple(sorted(tables.items())),
-        calibration,
-        replications,
-    )
-    res = threshold(spec, specs[0], outcome=outcome, level=level)
-    record = {
-        "parameter": res.parameter,
-        "outcome": res.outcome,
-        "level": res.level,
-        "value": res.value,
-        "bracket": list(res.bracket) if res.bracket else None,
-        "note": res.note,
-    }
-    if fmt is Format.json:
-        print_json({**record, "grid": [list(g) for g in res.grid]})
-        return
-    from forceratio.plots.labels import short
-
-    shown = {k: (f"[{', '.join(short(x, 4) for x in v)}]" if isinstance(v, list) else v)
-             for k, v in record.items()}  # fmt: skip
-    print_frame(pd.DataFrame([shown]), fmt, digits=4)

@@ -58,6 +58,20 @@ def format_ratio(soviet: float, german: float) -> str:
     return f"{soviet / german:.1f} : 1"
 
 
+def ratio_range(s_low: float, s_high: float, g_low: float, g_high: float) -> str:
+    """The ratio's range over the figures' own ranges (Soviet low over German high to
+    Soviet high over German low), in the layout of :func:`format_ratio`; the same ratio
+    twice when neither figure has a range."""
+    lo, hi = format_ratio(s_low, g_high), format_ratio(s_high, g_low)
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
+def _bound(row: pd.DataFrame, col: str) -> float:
+    """A figure's low or high, its value where the table gives none."""
+    v = float(row[col].iloc[0])
+    return float(row["value"].iloc[0]) if math.isnan(v) else v
+
+
 def _dates(df: pd.DataFrame) -> list[str]:
     return sorted({str(d) for d in df["as_of"] if d})
 
@@ -75,7 +89,8 @@ def _on(df: pd.DataFrame, date: dt.date) -> pd.DataFrame:
 
 
 def force_ratios(df: pd.DataFrame, name: str, date: str | None = None) -> pd.DataFrame:
-    """One row per (date, category): soviet, german (with low/high), ratio, basis."""
+    """One row per (date, category): soviet, german (with low/high), ratio, the ratio's range
+    over the figures' ranges, basis."""
     if name not in HEADLINES:
         raise InputError(
             "NAME",
@@ -107,6 +122,7 @@ def force_ratios(df: pd.DataFrame, name: str, date: str | None = None) -> pd.Dat
                 if s.empty or g.empty:
                     continue
                 sv, gv = float(s["value"].iloc[0]), float(g["value"].iloc[0])
+                bounds = [_bound(s, "low"), _bound(s, "high"), _bound(g, "low"), _bound(g, "high")]
                 rows.append(
                     {
                         "date": day.isoformat(),
@@ -114,6 +130,7 @@ def force_ratios(df: pd.DataFrame, name: str, date: str | None = None) -> pd.Dat
                         "soviet": sv,
                         "german": gv,
                         "ratio": format_ratio(sv, gv),
+                        "ratio_range": ratio_range(*bounds),
                         "soviet_low": float(s["low"].iloc[0]),
                         "soviet_high": float(s["high"].iloc[0]),
                         "german_low": float(g["low"].iloc[0]),

@@ -376,12 +376,12 @@ def edge(s0: float, sc: float, g0: float, gc: float) -> dict[str, float]:
 
 #: How the sides' names begin in CDB90 for the Soviet Union ("SOV 2ND AG", "USSR ARMY").
 SOVIET = ("SOV", "USSR")
-#: The reason German-Soviet battles whose war label is not the Eastern Front's are left out
-#: (empty: they are used).  They are 512 East Prussia, 513/514 Ciechanow I/II and 515 Seelow
+#: The reason German-Soviet battles whose war label is not the Eastern Front's are left out;
+#: empty: they are used.  They are 512 East Prussia, 513/514 Ciechanow I/II and 515 Seelow
 #: Heights (1945), labelled "WORLD WAR II (OKINAWA)" in battles.csv and the patched table
-#: (battles.csv's own war2 column says EASTERN FRONT).  Kept out for now: the modifiers table
-#: and the 12 June ranges of modifiers.quality.Germany were derived without them.
-RELABELLED = "though German v Soviet; not yet in the carried figures"
+#: (battles.csv's own war2 column says EASTERN FRONT), and 637 Targul Frumos ("WORLD WAR II",
+#: no casualties, so left out for its numbers).
+RELABELLED = ""
 
 
 def eastern_front(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -250,7 +250,7 @@ def markdown(v: Validation, path: str) -> str:
         "exchange cas_S/cas_G; logarithmic ln(S0/Sf)/ln(G0/Gf). Strengths are those engaged",
         "(initial + reinforcements), Sf = S0 - cas_S. The battles are selected by their sides (a",
         'German one and a Soviet one, "SOV ..." or "USSR ...") among the World War II battles,',
-        "not by the war label: CDB90 labels four German-Soviet battles of 1945",
+        "not by the war label: CDB90 labels four German-Soviet battles of 1945 (512-515)",
         '"WORLD WAR II (OKINAWA)" (docs/cdb90.md).',
         "",
         v.eastern.to_markdown(index=False, floatfmt=".3f") if len(v.eastern) else "(none)",

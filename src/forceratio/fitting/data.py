@@ -36,7 +36,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
-from forceratio.files import row_lines
+from forceratio.files import SEPARATOR, row_lines
 from forceratio.simulator.magnitudes import STRENGTH_RANGE, check_magnitude
 
 FloatArray = NDArray[np.float64]
@@ -94,17 +94,27 @@ class Battle:
 #: A number written with thousands separators: commas between groups of exactly three digits
 #: (10,000; 1,234,567.5).  Anything else with a comma (52,5) is refused, not guessed.
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+#: The same with a decimal comma (European): dots between groups of three (1.234.567,5).
+THOUSANDS_DOT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
 
 
-def number(value: Any, where: str) -> float:
+def number(value: Any, where: str, mark: str = ".") -> float:
     """A cell as a finite number, or NaN when it is empty; anything else is an error naming
-    ``where`` (the file, row and column)."""
+    ``where`` (the file, row and column).  ``mark``: the decimal mark, ``"."`` (commas only
+    between groups of three digits) or ``","`` (a decimal comma; dots only between groups
+    of three digits), see :func:`decimal_mark`."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return math.nan
     text = str(value).strip()
     if not text:
         return math.nan
-    if THOUSANDS.fullmatch(text):  # 10,000 or 1,234,567.5: commas between groups of three
+    if mark == ",":
+        if "." in text and not THOUSANDS_DOT.fullmatch(text):
+            raise InputError(
+                where, f"not a number: {text!r} (a dot in a file whose numbers use decimal commas)"
+            )
+        text = text.replace(".", "").replace(",", ".")
+    elif THOUSANDS.fullmatch(text):  # 10,000 or 1,234,567.5: commas between groups of three
         text = text.replace(",", "")
     try:
         x = float(text)
@@ -116,8 +126,63 @@ def number(value: Any, where: str) -> float:
     return x
 
 
-def _cell(value: Any, row: int, col: str, where: str) -> float:
-    x = number(value, f"{where}: row {row}, column {col}")
+#: How a cell writes its decimals: "." (1,234.5; 12.5; 1,234,567), "," (1.234,5; 12,5;
+#: 1.234.567) or "?" (10,000 or 12.000: a thousands group or three decimals).
+_MARKS = (
+    (re.compile(r"[+-]?\d{1,3}(,\d{3})+\.\d+|[+-]?\d{1,3}(,\d{3}){2,}|[+-]?\d*\.\d+"), "."),
+    (re.compile(r"[+-]?\d{1,3}(\.\d{3})+,\d+|[+-]?\d{1,3}(\.\d{3}){2,}|[+-]?\d*,\d+"), ","),
+)
+_AMBIGUOUS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")
+_SEP_NAMES = {";": "semicolon", "\t": "tab"}
+
+
+def decimal_mark(df: pd.DataFrame, columns: list[str], where: str, lines: list[int]) -> str:
+    """The decimal mark of a semicolon- or tab-separated file's numbers (a comma-separated
+    file or a DataFrame: "."): the one its cells show (52,5 or 1.234,5: a comma; 52.5 or
+    1,234.5: a dot).  A file that shows both is refused naming the first cell against the
+    first; one that shows neither while a cell could be read either way (10,000: ten
+    thousand or ten; 12.000) is refused naming that cell."""
+    sep = df.attrs.get(SEPARATOR, ",")
+    if sep not in _SEP_NAMES:
+        return "."
+    first: tuple[str, str] | None = None  # (mark, where)
+    unclear = ""
+    for i, rec in enumerate(df[columns].to_dict(orient="records")):
+        for c in columns:
+            text = str(rec[c]).strip()
+            cell = f"{where}: row {lines[i]}, column {c}"
+            if _AMBIGUOUS.fullmatch(text):
+                unclear = unclear or f"{cell}|{text}"
+                continue
+            mark = next((m for rx, m in _MARKS if rx.fullmatch(text)), None)
+            if mark is None:
+                continue
+            if first is None:
+                first = (mark, f"{text!r} (row {lines[i]}, column {c})")
+            elif mark != first[0]:
+                what = {".": "a decimal point", ",": "a decimal comma"}
+                raise InputError(
+                    cell,
+                    f"{text!r} writes {what[mark]} where {first[1]} writes {what[first[0]]}: "
+                    "write every number the same way",
+                )
+    if first is not None:
+        return first[0]
+    if unclear:
+        cell, text = unclear.split("|", 1)
+        whole = text.replace(",", "").replace(".", "")
+        part = text.replace(",", ".") if "," in text else text
+        raise InputError(
+            cell,
+            f"{text!r} in a {_SEP_NAMES[sep]}-separated file may be {int(whole)} or "
+            f"{float(part):g} and no other number says which: write {int(whole)} (no "
+            "thousands separator) or drop the trailing zeros",
+        )
+    return "."
+
+
+def _cell(value: Any, row: int, col: str, where: str, mark: str = ".") -> float:
+    x = number(value, f"{where}: row {row}, column {col}", mark)
     if x < 0:
         raise InputError(f"{where}: row {row}, column {col}", f"must be >= 0, got {x:g}")
     return x
@@ -129,7 +194,7 @@ def _frame(data: pd.DataFrame | Path | str, where: str | None) -> tuple[pd.DataF
     where = where or str(data)
     from forceratio.files import read_user_csv  # a regular file within the size limit
 
-    return read_user_csv(data, where), where
+    return read_user_csv(data, where, separators=",;\t"), where
 
 
 def _attack(df: pd.DataFrame, where: str, lines: list[int]) -> FloatArray:
@@ -221,11 +286,14 @@ def _date(value: Any) -> pd.Timestamp | None:
     return None
 
 
-def _days(values: list[Any], where: str, lines: list[int]) -> tuple[FloatArray, str]:
+def _days(
+    values: list[Any], where: str, lines: list[int], mark: str = "."
+) -> tuple[FloatArray, str]:
     """The day column as numbers, or its dates as days since the first row (with a note)."""
     dates = [_date(v) for v in values]
     if all(d is None for d in dates):
-        return np.array([_cell(v, lines[i], "day", where) for i, v in enumerate(values)]), ""
+        days = [_cell(v, lines[i], "day", where, mark) for i, v in enumerate(values)]
+        return np.array(days), ""
     for i, d in enumerate(dates):
         if d is None:
             raise InputError(
@@ -351,12 +419,13 @@ def read_battle(
     if len(df) < 2:
         raise InputError(where, "need at least two days of observations")
     lines = row_lines(df)
+    mark = decimal_mark(df, [c for c in REQUIRED + NUMERIC if c in cols], where, lines)
     vals: dict[str, list[float]] = {c: [] for c in REQUIRED + NUMERIC}
     records = df.to_dict(orient="records")
     for i, rec in enumerate(records):
         for c in (*REQUIRED[1:], *NUMERIC):
-            vals[c].append(_cell(rec.get(c), lines[i], c, where))
-    day, date_note = _days([rec.get("day") for rec in records], where, lines)
+            vals[c].append(_cell(rec.get(c), lines[i], c, where, mark))
+    day, date_note = _days([rec.get("day") for rec in records], where, lines, mark)
     if np.isnan(day).any():
         i = int(np.flatnonzero(np.isnan(day))[0])
         raise InputError(f"{where}: row {lines[i]}, column day", "empty")
@@ -400,7 +469,8 @@ def read_battle(
                 level = obs[i]
     red_in, red_note = _check_rises("red", red, red_in, day, rises)
     blue_in, blue_note = _check_rises("blue", blue, blue_in, day, rises)
-    notes = tuple(x for x in (date_note, _gap_note(day), red_note, blue_note) if x)
+    comma = "numbers: read with decimal commas (52,5 = 52.5)" if mark == "," else ""
+    notes = tuple(x for x in (date_note, comma, _gap_note(day), red_note, blue_note) if x)
     attack = _attack(df, where, lines) if "attacker" in cols else None
     name = Path(str(where)).stem if not isinstance(data, pd.DataFrame) else str(where)
     day0 = 0.0 if date_note else float(day[0])

@@ -161,6 +161,7 @@ def fit_battles(
         theta = sol.theta[list(ix)]
         red, blue = physical_rates(b, specs[b_i], theta)
         row: dict[str, Any] = {"battle": b.name, "red_rate": red, "blue_rate": blue}
+        row["notes"] = list(b.notes)  # what reading the series found (rises, dates, gaps)
         if law in ("square", "linear", "logarithmic"):  # units do not move with exponents
             for name, rate, pos in (("red_rate", red, ix[0]), ("blue_rate", blue, ix[1])):
                 lo, hi = ivs[pos].low, ivs[pos].high

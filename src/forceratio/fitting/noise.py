@@ -24,6 +24,7 @@ better and the fit twice as slow.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,8 @@ from scipy import linalg, optimize
 
 FloatArray = NDArray[np.float64]
 LEVEL_FLOOR = 0.02  # measurement sd never below 2% of the reference strength's share
+#: :func:`estimate`'s inputs: residuals, levels, arrivals, times, observed rows, Jacobian.
+Inputs = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
 
 
 @dataclass(frozen=True)
@@ -73,20 +76,10 @@ def _sigma(meas: FloatArray, k_obs: FloatArray, sm: float, sp: float) -> FloatAr
     return out
 
 
-def estimate(
-    resid: FloatArray,
-    levels: FloatArray,
-    arrivals: FloatArray,
-    t: FloatArray,
-    observed: FloatArray,
-    jac: FloatArray,
-) -> Noise:
-    """Restricted maximum-likelihood (REML) ``sigma_m`` and ``sigma_p`` from one law's
-    residuals (red's observed rows then blue's) and Jacobian ``jac`` (n, k) of its fitted
-    path: REML counts the parameters fitted, which plain maximum likelihood would not (and
-    a fitted path absorbs much of a random walk)."""
-    meas, k_obs = _shapes(levels, arrivals, t, observed)
-    n = resid.size
+def _reml(
+    resid: FloatArray, meas: FloatArray, k_obs: FloatArray, jac: FloatArray
+) -> Callable[[FloatArray], float]:
+    """The negative restricted log-likelihood of (log sigma_m, log sigma_p), constants off."""
 
     def nll(z: FloatArray) -> float:
         try:
@@ -102,7 +95,10 @@ def estimate(
             return math.inf
         return float(np.sum(np.log(np.diag(c)))) + 0.5 * (float(resid @ w) + float(logdet_info))
 
-    s0 = max(float(np.sqrt(np.mean(resid**2 / meas))), 1e-9)
+    return nll
+
+
+def _fit_reml(nll: Callable[[FloatArray], float], s0: float) -> optimize.OptimizeResult:
     # a coarse grid first (the likelihood has a local optimum on each axis), then polish
     grid = [
         (math.log(s0) + dm, dp)
@@ -110,12 +106,65 @@ def estimate(
         for dp in np.log([1e-3, 0.03, 0.1, 0.2, 0.4, 0.8, 1.5])
     ]
     start = np.clip(min(grid, key=lambda z: nll(np.array(z))), -25.0, 3.0)
-    best = optimize.minimize(
+    return optimize.minimize(
         nll, start, method="Nelder-Mead", bounds=[(-25.0, 3.0), (-25.0, 3.0)],
         options={"xatol": 1e-3, "fatol": 1e-6},
     )  # fmt: skip
+
+
+def estimate(
+    resid: FloatArray,
+    levels: FloatArray,
+    arrivals: FloatArray,
+    t: FloatArray,
+    observed: FloatArray,
+    jac: FloatArray,
+) -> Noise:
+    """Restricted maximum-likelihood (REML) ``sigma_m`` and ``sigma_p`` from one law's
+    residuals (red's observed rows then blue's) and Jacobian ``jac`` (n, k) of its fitted
+    path: REML counts the parameters fitted, which plain maximum likelihood would not (and
+    a fitted path absorbs much of a random walk)."""
+    meas, k_obs = _shapes(levels, arrivals, t, observed)
+    n = resid.size
+    nll = _reml(resid, meas, k_obs, jac)
+    s0 = max(float(np.sqrt(np.mean(resid**2 / meas))), 1e-9)
+    best = _fit_reml(nll, s0)
     sm, sp = math.exp(best.x[0]), math.exp(best.x[1])
     chol = linalg.cholesky(_sigma(meas, k_obs, sm, sp), lower=True)
     whiten = linalg.solve_triangular(chol, np.eye(n), lower=True)
     log_det = 2.0 * float(np.sum(np.log(np.diag(chol))))
     return Noise(sm, sp, whiten, log_det)
+
+
+#: The grid of sigma_p over which :func:`process_sample` spreads its draws.
+PROCESS_GRID = np.linspace(0.0, 2.0, 81)
+
+
+def process_sample(
+    inputs: Inputs, n: int, rng: np.random.Generator
+) -> tuple[FloatArray, FloatArray]:
+    """``n`` draws of (sigma_m, sigma_p) that carry the uncertainty of the day-to-day
+    variation's size: sigma_p from its restricted likelihood (profiled over sigma_m) under a
+    flat prior on 0 .. 2 (:data:`PROCESS_GRID`, each draw spread uniformly within its grid
+    cell), sigma_m at its profile optimum there.  Where the residuals cannot tell loss
+    variation from measurement noise (Engel's configuration: REML often puts sigma_p at 0),
+    a point estimate understates the variation the unseen side carried."""
+    resid, levels, arrivals, t, observed, jac = inputs
+    meas, k_obs = _shapes(levels, arrivals, t, observed)
+    nll = _reml(resid, meas, k_obs, jac)
+    values, ms = [], []
+    for sp in PROCESS_GRID:
+        z = math.log(max(float(sp), 1e-9))
+        r = optimize.minimize_scalar(
+            lambda m, z=z: nll(np.array([m, z])), bounds=(-25.0, 3.0), method="bounded",
+            options={"xatol": 1e-4},
+        )  # fmt: skip
+        values.append(float(r.fun))
+        ms.append(float(r.x))
+    v = np.array(values)
+    w = np.exp(-(v - v[np.isfinite(v)].min()))
+    w[~np.isfinite(w)] = 0.0
+    pick = rng.choice(PROCESS_GRID.size, size=n, p=w / w.sum())
+    step = float(PROCESS_GRID[1] - PROCESS_GRID[0])
+    sp_draw = np.clip(PROCESS_GRID[pick] + rng.uniform(-step / 2, step / 2, n), 0.0, None)
+    return np.exp(np.array(ms))[pick], sp_draw

@@ -81,6 +81,7 @@ class FitResult:
     residuals: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader must know (see daily)
     comparison_caveat: str = ""  # why the Akaike weight and LR tests are not meaningful
+    interval_method: str = INTERVAL_METHOD  # or the rates' parametric bootstrap (.bootstrap)
 
     def caveats(self) -> list[str]:
         """Short flags for a figure's title: parameters at a bound, not identifiable."""
@@ -119,7 +120,7 @@ class FitResult:
                 "notes": self.notes,
                 "at_bound": self.at_bound,
                 "not_identifiable": self.not_identifiable,
-                "interval_method": INTERVAL_METHOD,
+                "interval_method": self.interval_method,
                 "sigma_measurement": self.sigma_measurement,
                 "sigma_process": self.sigma_process,
                 "arrivals": self.arrivals,

@@ -117,12 +117,15 @@ def build(
 
     session = session or Session(tables, uncalibrated)
     rows = compare(list(names), session=session)
+    preps = {name: session.prepare(name) for name in names}
+    cals = {name: session.calibration_for(prep) for name, prep in preps.items()}
+    title, heading = titles([p.scenario for p in preps.values()])
     parts: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        "<title>forceratio report: 12 June v 22 June 1941</title>",
+        f"<title>{html.escape(title)}</title>",
         f"<style>{CSS}</style><script>{CHECK}</script></head><body>",
-        "<h1>forceratio: a Soviet strike on 12 June 1941 against the German strike of 22 June</h1>",
+        f"<h1>{html.escape(heading)}</h1>",
         f'<p class="note">forceratio {html.escape(__version__)}, generated '
         f"{dt.date.today().isoformat()}. Every figure below comes from the package's sourced "
         "tables; reconstructed numbers and assumptions are marked as such.</p>",
@@ -132,16 +135,13 @@ def build(
         _table(_comparison(rows)),
         *(f'<p class="note">{html.escape(n)}</p>' for n in comparison_notes(comparison_rows(rows))),
     ]
-    # calibration
-    cal = None
-    for name in names:
-        cal = session.calibration_for(session.prepare(name))
-        if cal is not None:
-            break
-    parts.append("<h2>Calibration on the 1941 record</h2>")
-    if cal is None:
-        parts.append("<p>Uncalibrated run: Dupuy's 2% a day for both sides.</p>")
-    else:
+    # the kill rates each scenario ran, and the calibration when one of them used it
+    cal = next((c for c in cals.values() if c is not None), None)
+    parts.append("<h2>Calibration on the 1941 record</h2>" if cal else "<h2>Kill rates</h2>")
+    for name, prep in preps.items():
+        c = cals[name]
+        parts.append(f"<p>{html.escape(rates_line(prep, c.values if c else None))}</p>")
+    if cal is not None:
         parts.append(
             f"<p>Fitted on <code>{html.escape(cal.scenario)}</code> by bounded least squares on "
             f"log-ratios; RMS relative error of the fit {cal.fit_error:.3f} (RMS log error "
@@ -182,17 +182,13 @@ def build(
             '<p class="note">The German records cover every sector, so a held-out sector is not '
             "wholly unseen.</p>"
         )
-    if posterior is not None:
+    if posterior is not None and cal is not None:  # none of the scenarios uses it: left out
         parts += posterior_section(posterior, priors or {}, mechanisms or {})
     # scenarios
-    used: set[str] = {"modifiers", "division_equivalents", "timeline"}
-    for i, name in enumerate(names):
-        prep = session.prepare(name)
+    used = tables_used([p.scenario for p in preps.values()])
+    for i, (name, prep) in enumerate(preps.items()):
         scn = prep.scenario
-        for sec in scn.sectors:
-            for plist in sec.forces.values():
-                used |= {p.table for p in plist if p.table}
-        used |= {p.table for r in scn.records for p in r.parts}
+        own = cals[name]
         parts.append(f"<h2>{html.escape(scn.name)} ({html.escape(scn.date)})</h2>")
         parts.append(f"<p>{html.escape(scn.description)}</p>")
         for note in scn.notes:
@@ -224,7 +220,7 @@ def build(
             ]
         )
         parts.append("<h3>Forces at the start</h3>" + _table(forces, digits=0))
-        src = parameter_sources(prep, cal.values if cal else None)
+        src = parameter_sources(prep, own.values if own else None)
         params = pd.DataFrame(
             [
                 {
@@ -236,7 +232,7 @@ def build(
                     ),
                     "source": src.get(k, ""),
                 }
-                for k, v in sweepable(prep, cal.values if cal else None).items()
+                for k, v in sweepable(prep, own.values if own else None).items()
             ]
         )
         parts.append("<h3>Assumptions and their sources</h3>" + _table(params, digits=4))
@@ -246,9 +242,64 @@ def build(
         df = session.table(t)
         parts.append(f"<h3>{html.escape(t)}</h3><p>{html.escape(data_mod.DESCRIPTIONS[t])}</p>")
         parts.append(_table(df, digits=3))
-    parts.append("<h2>Sources</h2>" + _table(data_mod.sources()))
+    cited = {str(k) for t in used for k in session.table(t).get("source", pd.Series(dtype=str))}
+    every = data_mod.sources()
+    parts.append("<h2>Sources</h2>" + _table(every[every["key"].astype(str).isin(cited)]))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def tables_used(scenarios: Sequence[Any]) -> set[str]:
+    """The data tables the ``scenarios`` read: the modifiers (every scenario's defaults),
+    the division slices under that combat power, the 1941 timeline in a report on the 12
+    June strike, and every table a force, an arrival, a transfer, a record or a table value
+    names."""
+    from forceratio.scenarios.compare import STRIKE_DATES
+
+    used = {"modifiers"}
+    for scn in scenarios:
+        if scn.combat_power == "division_slices":
+            used.add("division_equivalents")
+        if scn.date in STRIKE_DATES:
+            used.add("timeline")
+        for sec in scn.sectors:
+            parts = [p for plist in sec.forces.values() for p in plist]
+            parts += [p for arr in sec.arrivals.values() for a in arr for p in a.parts]
+            used |= {p.table for p in parts if p.table}
+        used |= {tr.part.table for tr in scn.transfers.values() if tr.part.table}
+        used |= {p.table for r in scn.records for p in r.parts}
+        used |= {ref.table for ref in scn.table_values.values()}
+    return used
+
+
+def titles(scenarios: Sequence[Any]) -> tuple[str, str]:
+    """The report's title and heading: the 1941 comparison's when a 12 June strike is among
+    the ``scenarios`` (:data:`~forceratio.scenarios.compare.STRIKE_DATES`), else the
+    scenarios' own names and dates."""
+    from forceratio.scenarios.compare import STRIKE_DATES
+
+    if any(s.date in STRIKE_DATES for s in scenarios):
+        return (
+            "forceratio report: 12 June v 22 June 1941",
+            "forceratio: a Soviet strike on 12 June 1941 against the German strike of 22 June",
+        )
+    named = ", ".join(f"{s.name} ({s.date})" for s in scenarios)
+    return f"forceratio report: {', '.join(s.name for s in scenarios)}", f"forceratio: {named}"
+
+
+def rates_line(prep: Any, calibration: dict[str, float] | None) -> str:
+    """The kill rates ``prep`` runs with (``calibration``: the session's values for its
+    ``"calibrated"`` rates, None: none) and where each comes from."""
+    from forceratio.plots.labels import parameter_label
+    from forceratio.scenarios.build import parameter_sources, sweepable
+
+    values = sweepable(prep, calibration)
+    sources = parameter_sources(prep, calibration)
+    rates = "; ".join(
+        f"{parameter_label(p)} {values[p]:.4g} ({sources[p]})"
+        for p in ("attrition.german_rate", "attrition.soviet_rate")
+    )
+    return f"{prep.scenario.name}: {rates}."
 
 
 def prior_posterior_table(result: Any) -> pd.DataFrame:

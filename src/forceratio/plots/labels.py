@@ -145,9 +145,10 @@ COMPARISON_NOTES: tuple[str, ...] = (
     "advance passes a depth (300 km, operations.outcome.depth_km); with none of these the "
     "attrition margin decides (the side that keeps the larger "
     "share of its starting combat power), reported beside it.",
-    "(b) combat power destroyed per day at the start: each side's combat power (division "
-    "slices) x its surprise, posture and air modifiers x its kill rate; 1 : 5 means the "
-    "Germans destroy five times as much a day.",
+    "(b) combat power destroyed per day at the start: each side's combat power (weighted "
+    "as the scenario's combat_power says: division slices unless personnel or custom) x its "
+    "surprise, posture and air modifiers x its kill rate; 1 : 5 means the Germans destroy "
+    "five times as much a day.",
     "(c) combat power of the enemy put out of action per day per unit of one's own; "
     "'calibrated' rates are the whole-record posterior's medians (calibrate), run with the "
     "other shared parameters of that fit (capture, non-combat losses, advance); with a --table "

@@ -193,7 +193,27 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
     prep = Prepared(scn, forces, arrivals, records, slices, factors, factor_sources, moves)
     _apply_presence(prep)
     check_uncertainty(scn)
+    check_weights(prep)
     return prep
+
+
+def check_weights(prep: Prepared) -> None:
+    """Custom combat power: every category the scenario has (at the start or arriving, in
+    some sector, for some side) needs its weight; one it has none of needs none."""
+    scn = prep.scenario
+    if scn.combat_power != "custom":
+        return
+    counts = [f.value for side in SIDES for f in prep.forces[side]]
+    counts += [a.amount.value for side in SIDES for per in prep.arrivals[side] for a in per]
+    counts += [part.value for _, _, _, part in prep.transfers]
+    held = np.any(np.asarray(counts) > 0, axis=0) if counts else np.zeros(K, dtype=bool)
+    missing = [c for c, h in zip(CATEGORIES, held, strict=True) if h and c not in scn.weights]
+    if missing:
+        raise InputError(
+            f"weights.{missing[0]}",
+            f"custom combat power needs a weight for each category the scenario has: "
+            f"{', '.join(missing)} (weights.<category> = {{ value = ..., source = ... }})",
+        )
 
 
 def _apply_presence(prep: Prepared) -> None:
@@ -218,11 +238,14 @@ def _times(f: Figures, share: FloatArray) -> Figures:
 
 
 # ------------------------------------------------------------------ parameters
+#: The kill rates a scenario may mark ``"calibrated"``: short name -> registry path.
+RATES = {"german_rate": "attrition.german_rate", "soviet_rate": "attrition.soviet_rate"}
+
+
 def free_parameters(prep: Prepared) -> list[str]:
     """The paths of the kill rates the scenario marks ``"calibrated"``."""
     a = prep.scenario.attrition
-    rates = ("german_rate", "soviet_rate")
-    return [f"attrition.{k}" for k in rates if getattr(a, k) == "calibrated"]
+    return [path for k, path in RATES.items() if getattr(a, k) == "calibrated"]
 
 
 def parameters(
@@ -261,8 +284,9 @@ def weights(prep: Prepared, par: Mapping[str, FloatArray], n: int) -> FloatArray
     scn = prep.scenario
     if scn.combat_power == "personnel":
         return np.tile(np.array([1.0, 0.0, 0.0, 0.0]), (n, 1))
-    if scn.combat_power == "custom":
-        return np.stack([par[f"weights.{c}.value"] for c in CATEGORIES], axis=1)
+    if scn.combat_power == "custom":  # a category without a weight has none (check_weights)
+        none = np.zeros(n)
+        return np.stack([par.get(f"weights.{c}.value", none) for c in CATEGORIES], axis=1)
     # one average division slice (the mean of the two sides') of each category = 1/K
     mean = (prep.slices["USSR"].value + prep.slices["Germany"].value) / 2.0
     return np.tile(1.0 / (K * mean), (n, 1))

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from forceratio.calibration import CalibrationResult
 from forceratio.errors import InputError
-from forceratio.scenarios.build import Prepared, free_parameters
+from forceratio.scenarios.build import RATES, Prepared, free_parameters
 from forceratio.scenarios.run import run
 from forceratio.simulator.laws import get_law
 
@@ -64,9 +64,6 @@ class Calibration:
         )
         e = self.relative_error[used]
         return float(np.sqrt(np.mean(e**2))) if e.size else 0.0
-
-
-RATES = {"german_rate": "attrition.german_rate", "soviet_rate": "attrition.soviet_rate"}
 
 
 #: What the rates were fitted on when the tables are a variant and the quick mode fitted them:
@@ -114,23 +111,75 @@ def from_record(result: CalibrationResult, label: str | None = None) -> Calibrat
     )
 
 
-def check_shared_rates(prep: Prepared, what: str, hint: str = "") -> None:
-    """Refuse a law whose fire is not proportional to the firer's strength where kill rates
-    are shared over scenarios (``what`` says who shares them): the engine applies the
-    firer's exponent to each category's own count (men, guns, tanks, aircraft or division
-    slices), so under such a law one rate means a different thing in each scenario
-    (docs/design/issue13-mechanisms.md 8.10).  ``hint`` ends the message."""
+#: The law the whole-record calibration fits its kill rates under: the record scenarios'
+#: (:data:`.record1941.SCENARIOS`, a test holds them to it).  A rate is a unit of the
+#: enemy's combat power put out of action a day per unit of one's own (per day).
+RECORD_LAW = "square"
+
+
+def check_shared_rates(prep: Prepared, what: str, hint: str = "", *, borrowed: bool = True) -> None:
+    """Refuse a scenario that would run rates it does not share a meaning with.
+
+    Always: a law whose fire is not proportional to the firer's strength (kill rates shared
+    over scenarios counted in different units, men or division slices, mean a different
+    thing in each: the engine applies the firer's exponent to each category's own count;
+    docs/design/issue13-mechanisms.md 8.10).  When the rates are ``borrowed`` from the
+    whole-record calibration into ``prep`` (a run's calibrated rates, the posterior's
+    draws; not the record scenarios' own fit): ``prep`` must ask for them (a rate left out
+    of a file is not a request for the 1941 record's) and run :data:`RECORD_LAW`, the law
+    they were fitted under (under the linear or mixed law a rate is also per unit of the
+    target: the same number is another quantity).  ``what`` says who shares the rates,
+    ``hint`` ends the message."""
     scn = prep.scenario
+    if borrowed:
+        check_asked(prep)
     law = get_law(scn.law, **scn.law_params)
     ex = law.exponents()
+    params = "".join(f", {k} = {v:g}" for k, v in sorted(scn.law_params.items()))
     if ex.red_p != 1.0 or ex.blue_p != 1.0:
         raise InputError(
             "law",
             f"{scn.name}: {what} scenarios counted in different units, which needs the "
-            f"firer's exponent 1 (square, linear or mixed law); got {scn.law}"
-            + "".join(f", {k} = {v:g}" for k, v in sorted(scn.law_params.items()))
-            + hint,
+            f"firer's exponent 1 (square, linear or mixed law); got {scn.law}{params}{hint}",
         )
+    if borrowed and ex != get_law(RECORD_LAW).exponents():
+        raise InputError(
+            "law",
+            f"{scn.name}: {what} scenarios under the {RECORD_LAW} law, a rate per day (the "
+            f"enemy's combat power put out of action per unit of one's own); under the "
+            f"{scn.law} law{params} a rate is also per unit of the target, another "
+            f"quantity{hint}",
+        )
+
+
+def check_asked(prep: Prepared) -> None:
+    """Refuse running the whole 1941 record's rates in a scenario that did not ask for
+    them: a kill rate ``"calibrated"`` only because the file left it out (the schema's
+    default), with no ``calibrate_on`` either; or a ``calibrate_on`` that is not a
+    scenario of the record (the rates would not be fitted on it).  The built-in scenarios
+    state theirs."""
+    from forceratio.scenarios.record1941 import SCENARIOS
+
+    a = prep.scenario.attrition
+    given = a.model_fields_set
+    if "calibrate_on" in given and a.calibrate_on not in SCENARIOS and free_parameters(prep):
+        raise InputError(
+            "attrition.calibrate_on",
+            f"{a.calibrate_on!r}: the calibrated rates come only from the whole 1941 record, "
+            f"whose scenarios are {', '.join(SCENARIOS)}; name one of them to borrow its "
+            "rates, or give the rates (per day)",
+        )
+    left_out = [p for p in free_parameters(prep) if p.rsplit(".", 1)[-1] not in given]
+    if not left_out or "calibrate_on" in given:
+        return
+    raise InputError(
+        " and ".join(left_out),
+        f'not given in {prep.scenario.name}, so "calibrated" by default: the whole 1941 '
+        "Eastern-Front record's rates, with its Soviet capture rate and advance law; give "
+        "the rates (per day, e.g. german_rate = 0.02 under [attrition]), or write "
+        'calibrate_on = "barbarossa-22june" under [attrition] to borrow the 1941 rates '
+        "knowingly, or run --uncalibrated for Dupuy's 2% a day",
+    )
 
 
 def check_draws(prep: Prepared) -> None:

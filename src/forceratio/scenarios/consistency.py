@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS
+from forceratio.scenarios.model import PRESENCE_KEYS
 
 if TYPE_CHECKING:
     from forceratio.scenarios.model import Scenario
@@ -15,10 +15,8 @@ if TYPE_CHECKING:
 
 def check_consistent(scn: Scenario) -> None:
     """Raise ValueError naming the first inconsistency of ``scn``."""
-    if scn.combat_power == "custom":
-        missing = [c for c in CATEGORIES if c not in scn.weights]
-        if missing:
-            raise ValueError(f"custom combat power needs weights for {', '.join(missing)}")
+    # custom combat power: a category without a weight is refused where the scenario has
+    # some of it, once the tables are read (build.prepare: check_weights)
     names = [s.name for s in scn.sectors]
     if len(set(names)) != len(names):
         raise ValueError("sector names must be unique")

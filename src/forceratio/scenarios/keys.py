@@ -51,10 +51,15 @@ def unknown_key_message(root: type[BaseModel], loc: Sequence[int | str]) -> str:
     return f"unknown key; {hint}allowed here: {', '.join(keys)}"
 
 
+#: How pydantic names a member of a union or a validator in an error's location (the float
+#: of ``Rate | Literal["calibrated"]`` is ``constrained-float``): not a key of the file.
+UNION_TAGS = ("function-", "constrained-", "literal[", "lax-or-strict", "json-or-python")
+
+
 def error_field_and_message(root: type[BaseModel], err: Any) -> tuple[str, str]:
     """One pydantic error of ``root`` as (dotted field, problem): an unknown key lists the
     allowed ones, a value of the wrong kind says what it got (``true``, ``"30"``)."""
-    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-after"))
+    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith(UNION_TAGS))
     loc = ".".join(p for p in loc.split(".") if p not in ("literal[", "")) or "scenario"
     if err["type"] == "extra_forbidden":
         return loc, unknown_key_message(root, err["loc"])

@@ -39,6 +39,8 @@ from numpy.typing import NDArray
 
 from forceratio.scenarios.build import Built
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
+from forceratio.scenarios.outcome import BEATEN, first_break
+from forceratio.scenarios.outcome import RULES as RULES  # re-exported: the rules' names
 from forceratio.scenarios.stages import capture_schedule
 from forceratio.simulator.operational import (
     Flows,
@@ -49,7 +51,6 @@ from forceratio.simulator.operational import (
     split_losses,
     trapezoid_weights,
 )
-from forceratio.simulator.result import BLUE, RED, T_MAX
 
 FloatArray = NDArray[np.float64]
 #: Days between the recorded states the operational quadratures use.
@@ -58,7 +59,6 @@ GRID = 1.0
 REFINE = 4
 #: Samples per block of the quadratures (:func:`operational`).
 BLOCK = 512
-RULES = ("break", "captured", "depth", "attrition margin")
 
 
 @dataclass(frozen=True)
@@ -395,16 +395,9 @@ def _block(
     over_depth: NDArray[np.bool_] = dx > par["operations.outcome.depth_km"][:, None, None]
     beyond = np.any(over_depth, axis=3)
     t_depth = np.where(np.any(beyond, axis=0), days[np.argmax(beyond, axis=0)], np.inf)
-    # the engine's end rule, per sector: the earliest sector decided by a break or an
-    # annihilation (its loser; both when drawn)
-    t_end, win_code = x["t_end"], x["win_code"]
-    decided = x["end_code"] != T_MAX
-    t_break_s = np.where(decided, t_end, np.inf)
-    first_s = np.argmin(t_break_s, axis=2)
-    t_break = np.take_along_axis(t_break_s, first_s[..., None], axis=2)[..., 0]
-    w_break = np.take_along_axis(win_code, first_s[..., None], axis=2)[..., 0]
+    # the engine's end rule: the earliest sector decided by a break or an annihilation
+    t_break, loser_break = first_break(x["t_end"], x["end_code"], x["win_code"])
     # the first rule to fire decides (ties: break, captured, depth)
-    loser_break = np.where(w_break == RED, "Germany", np.where(w_break == BLUE, "USSR", "draw"))
     when = np.stack([t_break, first_capture["USSR"], first_capture["Germany"], t_depth])
     first = np.argmin(when, axis=0)
     none = ~np.isfinite(when.min(axis=0))
@@ -413,8 +406,7 @@ def _block(
                 np.full_like(first, "Germany", dtype=object),
                 np.full_like(first, defender, dtype=object)],
     )  # fmt: skip
-    beaten = {"USSR": "Germany", "Germany": "USSR", "draw": "draw"}
-    winner = np.where(none, x["margin_winner"], np.vectorize(beaten.get, otypes=[object])(loser))
+    winner = np.where(none, x["margin_winner"], np.vectorize(BEATEN.get, otypes=[object])(loser))
     rule = np.array(["break", "captured", "captured", "depth"], dtype=object)[first]
     decided_by = np.where(none, "attrition margin", rule).astype(object)
     start_power, end_power = x["start_power"], x["end_power"]

@@ -23,7 +23,6 @@ not used and the variant is computed and cached.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from forceratio.calibration import (
 from forceratio.calibration.api import calibrate
 from forceratio.calibration.cache import ResultCache, cache_key, read_entry
 from forceratio.calibration.report import clean
+from forceratio.digest import sha256_hex
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.calibrate import check_shared_rates
 from forceratio.scenarios.record1941 import SCENARIOS, Target, problem, record_tables, summary
@@ -99,7 +99,9 @@ def inputs(load: Callable[[str], pd.DataFrame], sets: Sequence[str] = ()) -> Rec
 
     prepared = {name: prepare(load_scenario(name, list(sets)), noting) for name in SCENARIOS}
     for prep in prepared.values():
-        check_shared_rates(prep, "the whole-record calibration shares its kill rates over")
+        check_shared_rates(
+            prep, "the whole-record calibration shares its kill rates over", borrowed=False
+        )
     prob, targets = problem(prepared, record_tables(noting))
     description = {
         "scenarios": {
@@ -127,7 +129,7 @@ def _no_prose(obj: Any) -> Any:
 
 def _digest(df: pd.DataFrame) -> str:
     kept = df.drop(columns=[c for c in PROVENANCE if c in df.columns])
-    return hashlib.sha256(kept.to_csv(index=False).encode()).hexdigest()
+    return sha256_hex(kept.to_csv(index=False).encode())
 
 
 def key(rec: RecordInputs, settings: dict[str, Any], *, code: bool = True) -> str:

@@ -222,6 +222,16 @@ def _weight_source(cat: str) -> Callable[[Scenario], str]:
     return note
 
 
+def _weighted(cat: str) -> Callable[[Scenario], bool]:
+    """Custom combat power with a weight for ``cat`` (a category the scenario has none of
+    needs none: build.check_weights)."""
+
+    def applies(scn: Scenario) -> bool:
+        return scn.combat_power == "custom" and cat in scn.weights
+
+    return applies
+
+
 def _registry() -> tuple[Parameter, ...]:
     out: list[Parameter] = []
     for side, key in (("Germany", "german_rate"), ("USSR", "soviet_rate")):
@@ -347,7 +357,7 @@ def _registry() -> tuple[Parameter, ...]:
                 WEIGHT,
                 0.0,
                 note=_weight_source(cat),
-                applies=lambda scn: scn.combat_power == "custom",
+                applies=_weighted(cat),
             )
         )
     from forceratio.scenarios.registry_operations import operations_parameters

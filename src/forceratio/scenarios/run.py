@@ -23,6 +23,7 @@ from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES, SIDES
 from forceratio.scenarios.operations import GRID, Operational
 from forceratio.scenarios.operations import operational as operational_outputs
+from forceratio.scenarios.outcome import break_or_margin
 from forceratio.scenarios.stages import simulate_staged
 from forceratio.simulator.result import END_REASONS, BattleResult
 from forceratio.simulator.stochastic import simulate_stochastic
@@ -72,19 +73,32 @@ class Outcome:
             out[side] = a.reshape(n, s, a.shape[0] // (n * s), *a.shape[1:]).sum(axis=1)
         return out
 
+    @functools.cached_property
+    def _rule(self) -> tuple[NDArray[np.object_], NDArray[np.object_]]:
+        if self.operations is not None:
+            return self.operations.winner, self.operations.decided_by
+        res, n, s = self.result, self.built.n, self.built.s
+        r = self.duration.shape[1]
+
+        def per(a: ArrayLike) -> NDArray[Any]:  # engine rows -> (N, R, S)
+            return np.swapaxes(np.asarray(a).reshape(n, s, r), 1, 2)
+
+        return break_or_margin(
+            per(res.end_time), per(res.end_code), per(res.winner_code), self.margin_winner
+        )
+
     @property
     def winner(self) -> NDArray[np.object_]:
-        """The winner (N, R) under the outcome rule (:mod:`.operations`: break, captured
-        share, depth, else the attrition margin); without operational outputs (no flow on
-        and none asked for) only the attrition margin is known, and it decides."""
-        return self.operations.winner if self.operations is not None else self.margin_winner
+        """The winner (N, R) under the outcome rule (:mod:`.outcome`, :mod:`.operations`:
+        break, captured share, depth, else the attrition margin); without operational
+        outputs (no flow on and none asked for) the break still decides first, the
+        attrition margin only when no sector broke."""
+        return self._rule[0]
 
     @property
     def decided_by(self) -> NDArray[np.object_]:
-        """Which rule decided :attr:`winner` (one of ``operations.RULES``), per run."""
-        if self.operations is not None:
-            return self.operations.decided_by
-        return np.full(self.margin_winner.shape, "attrition margin", dtype=object)
+        """Which rule decided :attr:`winner` (one of ``outcome.RULES``), per run."""
+        return self._rule[1]
 
     @property
     def attacker_wins(self) -> NDArray[np.bool_]:
@@ -249,9 +263,12 @@ def run(
     until = np.minimum(t_end, scn.duration_days)
     out_initial, out_arr, out_final, out_loss = {}, {}, {}, {}
     power0, power_end, eff0 = {}, {}, {}
+    # a stochastic run's own arrivals as drawn (review16gen D2), else the schedule's
+    drawn = {RED: res.red_arrived_by_category, BLUE: res.blue_arrived_by_category}
     for side in SIDES:
         init = b.initial[side].reshape(n, 1, s, -1)
-        arr_end = arrived_until(b.arrivals[side], n, s, until)  # (N, R, S, K)
+        got = drawn[side]
+        arr_end = arrived_until(b.arrivals[side], n, s, until) if got is None else per(got)
         fin = traj[side][:, :, :, end, :]
         loss = init + b.struck[side].reshape(n, 1, s, -1) + arr_end - fin
         out_initial[side] = np.broadcast_to(init.sum(axis=2), (n, r, len(CATEGORIES)))

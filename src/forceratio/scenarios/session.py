@@ -21,13 +21,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from forceratio.calibration import CalibrationResult
-from forceratio.scenarios.build import Prepared, free_parameters, prepare
-from forceratio.scenarios.calibrate import (
-    RATES,
-    Calibration,
-    check_shared_rates,
-    from_record,
-)
+from forceratio.scenarios.build import RATES, Prepared, free_parameters, prepare
+from forceratio.scenarios.calibrate import Calibration, check_shared_rates, from_record
 from forceratio.scenarios.run import Outcome, run
 
 

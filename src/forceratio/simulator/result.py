@@ -63,6 +63,9 @@ class BattleResult:
         Strength per category at ``times`` (held at the final value after the end).
     scenario, replication : ndarray, shape (N,), int
         Which scenario each run belongs to and its replication number (0 if deterministic).
+    red_arrived, blue_arrived, red_arrived_by_category, ... : ndarray, (N,) / (N, K), optional
+        Weighted / unweighted arrivals by ``end_time`` (t = 0 included): the schedule's, or a
+        stochastic run's own as drawn, with its start's rounding (losses: the units lost).
     """
 
     law: str
@@ -86,6 +89,8 @@ class BattleResult:
     blue_categories: tuple[str, ...] = ("strength",)
     red_arrived: FloatArray | None = field(default=None)
     blue_arrived: FloatArray | None = field(default=None)
+    red_arrived_by_category: FloatArray | None = field(default=None)
+    blue_arrived_by_category: FloatArray | None = field(default=None)
 
     @property
     def n(self) -> int:

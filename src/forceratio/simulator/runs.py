@@ -256,10 +256,17 @@ class Outcome:
         return (self.final, self.t_end, self.end_code, self.winner, self.traj, self.status)
 
     def result(
-        self, eng: Engagement, times: FloatArray, method: str, rows: IntArray, replication: IntArray
-    ) -> BattleResult:
+        self, eng: Engagement, times: FloatArray, method: str, rows: IntArray,
+        replication: IntArray, got: FloatArray | None = None,
+    ) -> BattleResult:  # fmt: skip
+        """The runs' result; ``got`` (M, D): their own arrivals, else the schedule's."""
         red, blue = eng.red, eng.blue
         kr = red.k
+        if got is None:
+            arr_r, arr_b = arrived(red, self.t_end, rows), arrived(blue, self.t_end, rows)
+        else:
+            arr_r = (got[:, :kr] * red.weights[rows]).sum(axis=1)
+            arr_b = (got[:, kr:] * blue.weights[rows]).sum(axis=1)
         decided = self.end_code != T_MAX
         traj = self.traj if times.size else None
         return BattleResult(
@@ -271,8 +278,9 @@ class Outcome:
             red_trajectory=None if traj is None else traj[:, :, :kr],
             blue_trajectory=None if traj is None else traj[:, :, kr:],
             scenario=rows, replication=replication, red_categories=red.categories,
-            blue_categories=blue.categories, red_arrived=arrived(red, self.t_end, rows),
-            blue_arrived=arrived(blue, self.t_end, rows),
+            blue_categories=blue.categories, red_arrived=arr_r, blue_arrived=arr_b,
+            red_arrived_by_category=None if got is None else got[:, :kr],
+            blue_arrived_by_category=None if got is None else got[:, kr:],
         )  # fmt: skip
 
 

@@ -219,10 +219,10 @@ def run_chunk(
     arr_knots_b: FloatArray, arr_rates_r: FloatArray, arr_rates_b: FloatArray,
     stops: FloatArray, imp_r: IntArray, imp_b: IntArray, amt_r: FloatArray, amt_b: FloatArray,
     times: FloatArray, final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
-    winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8],
+    winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8], got: FloatArray,
 ) -> None:  # fmt: skip
     """Simulate runs ``lo..hi-1`` (run m: replication m % reps of scenario m // reps), in
-    a chunk's own ``par`` and ``work`` arrays (:meth:`.runs.RunTable.work`)."""
+    a chunk's own ``par`` and ``work`` arrays (:meth:`.runs.RunTable.work`); ``got``: arrivals."""
     d = y0.shape[1]
     kr = arr_rates_r.shape[2]
     kb = d - kr
@@ -244,7 +244,11 @@ def run_chunk(
                 break
             if t >= t_stop:  # the start, a stop, or a corner of this run's multipliers
                 if t_stop == stops[sp]:
+                    for i in range(d):
+                        got[m, i] -= y[i]  # + y[i] after: the discrete arrivals, rounded
                     at_stop(sp, n, y, kr, imp_r, imp_b, amt_r, amt_b, True)
+                    for i in range(d):
+                        got[m, i] += y[i]
                     sp += 1
                     if sp >= n_stops:
                         finish(m, t, T_MAX, NONE, y, final, t_end, end_code, winner, traj, times)
@@ -277,6 +281,7 @@ def run_chunk(
                 oi = snap(traj[m], times, oi, t_new, t, y, k, 0.0)
                 if j >= 0:
                     y[j % d] += 1.0 if j >= d else -1.0
+                    got[m, j % d] += 1.0 if j >= d else 0.0
                 t = t_new
                 continue
             tau = leap(t, tau, y, k, y_new, y_stage, atol[n], par, kr, scratch, tab)
@@ -287,6 +292,7 @@ def run_chunk(
                 t_new = t + tau * cross(y, k, y_new, y_stage, scratch, par, kr, lev_r, lev_b)
             t = t_new
             for i in range(d):
+                got[m, i] += k[2, i]  # the leap's arrivals (leap)
                 y[i] = y_new[i]
 
 
@@ -337,13 +343,14 @@ def simulate_stochastic(
     ).reshape(-1)  # fmt: skip
     M = N * replications
     out = Outcome.empty(M, table.y0.shape[1], times.size)
+    got = np.zeros((M, table.y0.shape[1]))
     compiled.compile_kernels(compiled.STOCHASTIC_KERNELS)
     from forceratio.simulator import stochastic
 
     compiled.run_chunked(
         stochastic.run_chunk, M, int(replications), float(t_max), float(epsilon),
         int(max_iterations), tableau.LEAP_TABLE, exact, seeds, *table.arrays(),
-        *out.arrays(), chunk=64, work=table.work(),
+        *out.arrays(), got, chunk=64, work=table.work(),
     )  # fmt: skip
     if np.any(out.status != OK):
         raise ForceratioError(
@@ -354,4 +361,6 @@ def simulate_stochastic(
     name = used.pop() if len(used) == 1 else "gillespie+tau_leap"
     rows = np.repeat(np.arange(N), replications)
     rep = np.tile(np.arange(replications, dtype=np.int64), N)
-    return out.result(eng, times, name, rows, rep)
+    # the start's rounding and arrivals at t = 0 (in y0) count with those drawn after it
+    start = np.concatenate([eng.red.strength, eng.blue.strength], axis=1)[rows]
+    return out.result(eng, times, name, rows, rep, got=got + table.y0[rows] - start)

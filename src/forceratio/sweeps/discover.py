@@ -13,11 +13,14 @@ Peeling (F&F section 3): from the box holding every point, repeatedly cut off th
 ``alpha`` share of the box's points at the low or the high end of one parameter, whichever
 of the 2d candidate cuts leaves the highest density, until the box would hold less than
 ``min_mass`` of the points.  Each step is a point of the *peeling trajectory*; the box
-chosen is the one with the largest coverage whose density reaches ``threshold`` (the
-densest one when none does).  Pasting (F&F section 4) then widens the chosen box again,
-``alpha`` at a time, while that raises its density.  Covering (F&F section 5): the points
-of a box found are set aside and the search repeats on the rest, for up to ``max_boxes``
-boxes, stopping when a box's density falls below ``threshold``.
+chosen is the one with the largest coverage whose density reaches ``threshold``, the
+densest of those on a tie in coverage (the densest box when none reaches ``threshold``).
+Pasting (F&F section 4) then widens the chosen box again, ``alpha`` at a time, while that
+raises its density; last, each edge the box restricts moves in to the last point where the
+outcome holds (the same coverage, no lower density: a sharp flip is found where the data
+put it, not up to one peel beyond it).  Covering (F&F section 5): the points of a box
+found are set aside and the search repeats on the rest, for up to ``max_boxes`` boxes,
+stopping when a box's density falls below ``threshold``.
 
 Written here rather than taken from the EMA Workbench (``ema_workbench.analysis.prim``):
 see README, "Scenario discovery".
@@ -161,6 +164,32 @@ def _paste(
         _, low, high = best
 
 
+def _tighten(
+    x: FloatArray, y: BoolArray, lo: FloatArray, hi: FloatArray, low: FloatArray, high: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Each edge the box restricts (not at the sweep's own ``low``/``high``) moved in to the
+    last point inside where the outcome holds: the same coverage, the density no lower, and
+    the edge at the data's flip rather than up to one peel (``alpha`` of the points)
+    beyond it."""
+    sel = _inside(x, lo, hi) & y
+    if not sel.any():
+        return lo, hi
+    inner_lo, inner_hi = x[sel].min(axis=0), x[sel].max(axis=0)
+    return np.where(lo > low, inner_lo, lo), np.where(hi < high, inner_hi, hi)
+
+
+def _choose(steps: Sequence[Step], threshold: float) -> int:
+    """The step of the trajectory to keep: the largest coverage among the boxes whose
+    density reaches ``threshold``, a tie on coverage going to the densest (then the
+    smallest: peeling on past the last point where the outcome fails loses no coverage,
+    and the box that stops at the flip is the answer, not the first box over the
+    threshold); the densest box when none reaches it."""
+    good = [i for i, s in enumerate(steps) if s.density >= threshold]
+    if not good:
+        return int(np.argmax([s.density for s in steps]))
+    return max(good, key=lambda i: (steps[i].coverage, steps[i].density, -steps[i].n))
+
+
 def prim(
     x: FloatArray,
     y: Any,
@@ -209,11 +238,11 @@ def prim(
             steps.append(
                 Step(float(yr[sel].sum() / total), float(yr[sel].mean()), n / n_all, n, restricted)
             )
-        good = [i for i, s in enumerate(steps) if s.density >= threshold]
-        chosen = good[0] if good else int(np.argmax([s.density for s in steps]))
+        chosen = _choose(steps, threshold)
         lo, hi = path[chosen]
         if paste:
             lo, hi = _paste(xr, yr, lo, hi, alpha)
+        lo, hi = _tighten(xr, yr, lo, hi, low, high)
         sel = _inside(xr, lo, hi)
         dens = float(yr[sel].mean())
         if boxes and dens < threshold:

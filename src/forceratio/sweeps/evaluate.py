@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,10 @@ from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.run import Outcome, run
 from forceratio.sweeps.design import Design, Vary, data_uniforms
 from forceratio.sweeps.posterior import PosteriorDraws
+
+if TYPE_CHECKING:
+    from forceratio.scenarios.build import Prepared
+    from forceratio.scenarios.session import Session
 
 FloatArray = NDArray[np.float64]
 OUTCOMES: tuple[str, ...] = (
@@ -158,9 +162,16 @@ def resolved(spec: SweepSpec) -> SweepSpec:
     key = (spec.scenario, spec.sets, spec.tables)
     if key not in _RATES:  # once per process: a threshold's bisection evaluates many times
         session = Session(dict(spec.tables))
-        rates = session.rates(session.prepare(spec.scenario, list(spec.sets)))
-        _RATES[key] = tuple(sorted(rates.items()))
+        _RATES[key] = calibration_pairs(session, session.prepare(spec.scenario, list(spec.sets)))
     return replace(spec, calibration=_RATES[key])
+
+
+def calibration_pairs(session: Session, prep: Prepared) -> tuple[tuple[str, float], ...]:
+    """What a :class:`SweepSpec` of ``prep`` run in ``session`` holds as ``calibration``:
+    the session's calibrated values for it (:meth:`~forceratio.scenarios.session.Session.rates`:
+    the kill rates and the shared parameters fitted with them) as (path, value) pairs
+    sorted by path; ``()`` when it has no "calibrated" rates or the session is uncalibrated."""
+    return tuple(sorted(session.rates(prep).items()))
 
 
 #: The calibrated values :func:`resolved` found, by (scenario, sets, tables) of a spec.
@@ -304,4 +315,15 @@ def evaluate_chunk(spec: SweepSpec, start: int, stop: int) -> pd.DataFrame:
     data["attacker_wins"] = np.asarray(cols["attacker_wins"]).reshape(-1).astype(bool)
     for name in LABELS[1:]:
         data[name] = np.asarray(cols[name]).reshape(-1).astype(str)
-    return pd.DataFrame(data)
+    return pd.DataFrame(data)[part_columns(spec)]
+
+
+def part_columns(spec: SweepSpec) -> list[str]:
+    """The columns of each of ``spec``'s parts, in order: what :func:`evaluate_chunk`
+    returns and a resumption expects of a finished part."""
+    where = ["point", "draw"] if spec.posterior is not None else []
+    drawn = list(spec.posterior.names) if spec.posterior is not None else []
+    return [
+        "sample", "replication", *where, *[v.path for v in spec.design.vary], *drawn,
+        *OUTCOMES, "winner", "attacker_wins", *LABELS[1:],
+    ]  # fmt: skip

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forceratio.sweeps.evaluate import SweepSpec, evaluate, outcome_columns
+from forceratio.sweeps.evaluate import SweepSpec, calibration_pairs, evaluate, outcome_columns
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,7 @@ def scenario_swings(
 
     session = Session(dict(tables))
     prep = session.prepare(name, list(sets))
-    rates = session.rates(prep) if row.get("calibrated") else {}
-    calibration = tuple(sorted(rates.items()))
+    calibration = calibration_pairs(session, prep) if row.get("calibrated") else ()
     spec = SweepSpec(name, Design("random", (), 1, 0), sets, tables, calibration)
     base = sweepable(prep, dict(calibration))
     return swings(spec, base, prep.scenario.uncertainty)

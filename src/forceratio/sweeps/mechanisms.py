@@ -146,18 +146,33 @@ def _bootstrap(
 
 def outcomes(df: pd.DataFrame) -> dict[str, FloatArray]:
     """The decomposed outcomes of a run table: ``attacker_wins`` (0/1),
-    ``log10_loss_exchange_ratio`` and ``decided_by=RULE`` (0/1) for each rule that
-    decided some runs but not all."""
-    out = {"attacker_wins": df["attacker_wins"].to_numpy(dtype=float)}
-    ler = df["loss_exchange_ratio"].to_numpy(dtype=float)
-    if np.all(np.isfinite(ler) & (ler > 0)):
-        out["log10_loss_exchange_ratio"] = np.log10(ler)
-    rules = df["decided_by"].astype(str).to_numpy()
-    for rule in sorted(set(rules)):
-        hit = (rules == rule).astype(float)
+    ``log10_loss_exchange_ratio`` (left out when it is not finite in every run) and
+    ``decided_by=RULE`` (0/1) for each rule that decided some runs but not all."""
+    out = {"attacker_wins": _values(df, "attacker_wins")}
+    ler = _values(df, "log10_loss_exchange_ratio")
+    if np.all(np.isfinite(ler)):
+        out["log10_loss_exchange_ratio"] = ler
+    for rule in sorted(set(df["decided_by"].astype(str))):
+        hit = _values(df, f"decided_by={rule}")
         if 0.0 < hit.mean() < 1.0:
             out[f"decided_by={rule}"] = hit
     return out
+
+
+def _values(df: pd.DataFrame, outcome: str) -> FloatArray:
+    """The values of ``outcome`` per run of the run table ``df``, unchecked: NaN where the
+    log10 of a loss exchange ratio that is not positive is asked."""
+    if outcome in ("attacker_wins", "attacker_win_probability"):  # one run: 0 or 1
+        y = df["attacker_wins"].to_numpy(dtype=float)
+    elif outcome == "log10_loss_exchange_ratio":
+        ler = df["loss_exchange_ratio"].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.where(ler > 0, np.log10(np.where(ler > 0, ler, 1.0)), np.nan)
+    elif outcome.startswith("decided_by="):
+        y = (df["decided_by"].astype(str).to_numpy() == outcome.partition("=")[2]).astype(float)
+    else:
+        y = df[outcome].to_numpy(dtype=float)
+    return y
 
 
 #: The per-run outcomes :func:`outcome_of` derives beyond the numeric columns.
@@ -182,21 +197,10 @@ def check_outcome(outcome: str) -> None:
 def outcome_of(df: pd.DataFrame, outcome: str) -> FloatArray:
     """The values of ``outcome`` (see :func:`check_outcome`), one per run of the run table
     ``df``; an outcome that is not finite in some run is refused in one line."""
+    from forceratio.sweeps.sensitivity import check_finite
+
     check_outcome(outcome)
-    if outcome in ("attacker_wins", "attacker_win_probability"):  # one run: 0 or 1
-        y = df["attacker_wins"].to_numpy(dtype=float)
-    elif outcome == "log10_loss_exchange_ratio":
-        ler = df["loss_exchange_ratio"].to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            y = np.where(ler > 0, np.log10(np.where(ler > 0, ler, 1.0)), np.nan)
-    elif outcome.startswith("decided_by="):
-        y = (df["decided_by"].astype(str).to_numpy() == outcome.partition("=")[2]).astype(float)
-    else:
-        y = df[outcome].to_numpy(dtype=float)
-    bad = int((~np.isfinite(y)).sum())
-    if bad:
-        raise InputError("outcome", f"{outcome} is not finite in {bad:,} of {y.size:,} runs")
-    return y
+    return check_finite(_values(df, outcome), outcome)
 
 
 @dataclass(frozen=True)
@@ -321,7 +325,7 @@ def posterior_mechanisms(
     declared assumptions paired with as many posterior draws) and the crossing of
     ``crossed`` = (assumption points, posterior draws)."""
     from forceratio.sweeps.design import Design, declared
-    from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
+    from forceratio.sweeps.evaluate import SweepSpec, calibration_pairs, evaluate_chunk
     from forceratio.sweeps.posterior import PosteriorDraws, record_posterior
 
     m, n = crossed
@@ -329,19 +333,25 @@ def posterior_mechanisms(
         check_outcome(outcome)  # before any run
     if runs < 16 or m < 2 or n < 2:
         raise InputError("--posterior", "need >= 16 joint runs and a crossing of >= 2 x 2")
+    from forceratio.scenarios.build import free_parameters
     from forceratio.scenarios.calibrate import check_draws
 
     prep = session.prepare(scenario, sets)
     check_draws(prep)
+    if not free_parameters(prep):
+        raise InputError(
+            "--posterior",
+            f"{prep.scenario.name} gives its own rates (none is 'calibrated'), so the 1941"
+            " posterior does not apply to it: run without --posterior",
+        )
     result = record_posterior(session)
     names = PosteriorDraws.from_result(result, 1, seed).names
     vary = declared(prep.scenario.uncertainty, names)
-    rates = session.rates(prep)
+    calibration = calibration_pairs(session, prep)
 
     def spec(design: Design, draws: int, paired: bool, s: int) -> SweepSpec:
         return SweepSpec(
-            scenario, design, tuple(sets), tuple(sorted(session.tables.items())),
-            tuple(sorted(rates.items())),
+            scenario, design, tuple(sets), tuple(sorted(session.tables.items())), calibration,
             posterior=PosteriorDraws.from_result(result, draws, s), paired=paired,
         )  # fmt: skip
 

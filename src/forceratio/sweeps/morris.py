@@ -54,6 +54,8 @@ def morris(
 ) -> list[dict[str, Any]]:
     """Screen ``func`` (unit-cube points (n, d) -> outcomes (n,)) over ``names``; one dict
     per parameter, largest ``mu_star`` first."""
+    from forceratio.sweeps.sensitivity import check_finite
+
     d = len(names)
     if d < 1:
         raise InputError("--vary", "Morris screening needs at least one varied parameter")
@@ -64,8 +66,7 @@ def morris(
     rng = np.random.default_rng(seed)
     pts = trajectories(d, r, levels, rng)
     y = np.asarray(func(pts.reshape(-1, d)), dtype=float).reshape(r, d + 1)
-    if not np.all(np.isfinite(y)):
-        raise InputError("outcome", "the outcome is not finite for some runs")
+    check_finite(y)
     step = np.diff(pts, axis=1)  # (r, d, d): one non-zero entry per move
     moved = np.argmax(np.abs(step), axis=2)  # (r, d): which parameter each move changed
     signed = np.take_along_axis(step, moved[:, :, None], axis=2)[:, :, 0]
@@ -101,11 +102,9 @@ def screen(
     """Morris screening of a scenario's ``outcome`` over the ``vary`` ranges (a
     :class:`~forceratio.sweeps.evaluate.SweepSpec` and :class:`~forceratio.sweeps.design.Vary`
     list); the effects are per whole range of each parameter."""
-    from forceratio.sweeps.sensitivity import outcome_values
+    from forceratio.sweeps.sensitivity import check_open, outcome_values
 
-    for v in vary:
-        if v.high <= v.low:
-            raise InputError("--vary", f"{v.path}: needs lo < hi")
+    check_open(vary)
 
     def func(u: FloatArray) -> FloatArray:
         values = {v.path: v.low + (v.high - v.low) * u[:, j] for j, v in enumerate(vary)}

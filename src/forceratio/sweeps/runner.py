@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from forceratio.errors import InputError
-from forceratio.sweeps.evaluate import LABELS, OUTCOMES, SweepSpec, evaluate_chunk, resolved
+from forceratio.sweeps.evaluate import OUTCOMES, SweepSpec, evaluate_chunk, part_columns, resolved
 from forceratio.sweeps.inputs import fingerprint, input_digest
 from forceratio.sweeps.store import ChunkStore
 
@@ -135,17 +135,6 @@ def _run_open(
         if i in done or i in todo
     )
     return SweepRun(store.path, len(bounds), len(todo), rows)
-
-
-def part_columns(spec: SweepSpec) -> list[str]:
-    """The columns of each of ``spec``'s parts, in order
-    (:func:`~forceratio.sweeps.evaluate.evaluate_chunk`'s)."""
-    where = ["point", "draw"] if spec.posterior is not None else []
-    drawn = list(spec.posterior.names) if spec.posterior is not None else []
-    return [
-        "sample", "replication", *where, *[v.path for v in spec.design.vary], *drawn,
-        *OUTCOMES, "winner", "attacker_wins", *LABELS[1:],
-    ]  # fmt: skip
 
 
 def check_done(

@@ -8,16 +8,19 @@ A threshold is the value of one parameter at which an outcome crosses a level: b
 where the winner flips, the winner under the outcome rule (the same as every other
 consumer's: :attr:`~forceratio.scenarios.run.Outcome.winner`), as the attacker's win
 probability against 0.5 (0 or 1 per deterministic run; with replications estimated with
-common random numbers, the same streams at every value).  It is bracketed on a grid
-evaluated in one batch, then refined by bisection on the grid's bracket (Brent's method
-for a continuous outcome column).
+common random numbers: every value, on the grid and in the bisection, runs the same
+streams, those of a sweep's first sample).  It is bracketed on a grid, then refined by
+bisection on the grid's bracket (Brent's method for a continuous outcome column).  A
+deterministic grid is evaluated in one batch; with replications each grid value is a
+batch of its own (a batch's sample i runs the streams of key i: one batch would give
+every value other streams).
 """
 
 from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +30,14 @@ from scipy import optimize, stats
 
 from forceratio.errors import InputError
 from forceratio.sweeps.design import Design, Vary, declared
-from forceratio.sweeps.evaluate import LABELS, OUTCOMES, SweepSpec, evaluate, outcome_columns
+from forceratio.sweeps.evaluate import (
+    LABELS,
+    OUTCOMES,
+    SweepSpec,
+    calibration_pairs,
+    evaluate,
+    outcome_columns,
+)
 
 if TYPE_CHECKING:
     from forceratio.scenarios.session import Session
@@ -70,6 +80,34 @@ def outcome_values(spec: SweepSpec, values: Mapping[str, FloatArray], outcome: s
     return mean
 
 
+def common_values(spec: SweepSpec, path: str, xs: FloatArray, outcome: str) -> FloatArray:
+    """:func:`outcome_values` at each value ``xs`` (n,) of ``path``, every value on the
+    same random streams (common random numbers): those of sample 0, which a batch gives
+    its first sample only (sample i runs key i), so with replications each value is run
+    as a batch of one; a deterministic run has no streams and takes one batch."""
+    if spec.replications == 0:
+        return outcome_values(spec, {path: xs}, outcome)
+    return np.array(
+        [outcome_values(spec, {path: xs[i : i + 1]}, outcome)[0] for i in range(xs.size)]
+    )
+
+
+def check_open(vary: Sequence[Vary]) -> None:
+    """Refuse a range with nothing in it (lo == hi): an analysis varies every parameter."""
+    for v in vary:
+        if v.high <= v.low:
+            raise InputError("--vary", f"{v.path}: needs lo < hi")
+
+
+def check_finite(y: FloatArray, outcome: str = "the outcome") -> FloatArray:
+    """``y`` (an outcome's values over runs) when every value is finite; else refused in
+    one line saying in how many runs it is not."""
+    bad = int((~np.isfinite(y)).sum())
+    if bad:
+        raise InputError("outcome", f"{outcome} is not finite in {bad:,} of {y.size:,} runs")
+    return y
+
+
 def sobol(
     spec: SweepSpec,
     vary: list[Vary],
@@ -84,17 +122,12 @@ def sobol(
         raise InputError("--vary", "sensitivity needs at least two varied parameters")
     if samples < 8 or samples & (samples - 1):
         raise InputError("--samples", f"must be a power of 2 >= 8 (Sobol), got {samples}")
+    check_open(vary)
     dists = [stats.uniform(loc=v.low, scale=v.high - v.low) for v in vary]
-    for v in vary:
-        if v.high <= v.low:
-            raise InputError("--vary", f"{v.path}: needs lo < hi")
 
     def func(x: FloatArray) -> FloatArray:
         values = {v.path: x[j] for j, v in enumerate(vary)}
-        y = outcome_values(spec, values, outcome)
-        if not np.all(np.isfinite(y)):
-            raise InputError("outcome", f"{outcome} is not finite for some samples")
-        return y[None, :]
+        return check_finite(outcome_values(spec, values, outcome), outcome)[None, :]
 
     res = stats.sobol_indices(func=func, n=samples, dists=dists, rng=np.random.default_rng(seed))
     with (
@@ -152,13 +185,12 @@ def declared_sobol(
     session's tables and calibration (the data of the tornado figure)."""
     prep = session.prepare(scenario, sets)
     vary = declared(prep.scenario.uncertainty)
-    rates = session.rates(prep)
     spec = SweepSpec(
         scenario,
         Design("random", (), 1, seed),
         tuple(sets),
         tuple(sorted(session.tables.items())),
-        tuple(sorted(rates.items())),
+        calibration_pairs(session, prep),
     )
     return sobol(spec, vary, samples=samples, outcome=outcome, seed=seed, n_resamples=n_resamples)
 
@@ -199,7 +231,7 @@ def threshold(
     if level is not None and outcome == "winner":
         lev = float(level)
     xs = np.linspace(vary.low, vary.high, grid_points)
-    ys = outcome_values(spec, {vary.path: xs}, name) - lev
+    ys = common_values(spec, vary.path, xs, name) - lev
     grid = [(float(x), float(y + lev)) for x, y in zip(xs, ys, strict=True)]
     sign = np.sign(ys)
     idx = np.flatnonzero(sign[:-1] * sign[1:] <= 0)
@@ -211,7 +243,7 @@ def threshold(
         return Threshold(vary.path, name, lev, a, (a, a), grid, "exact grid point")
 
     def f(x: float) -> float:
-        return float(outcome_values(spec, {vary.path: np.array([x])}, name)[0] - lev)
+        return float(common_values(spec, vary.path, np.array([x]), name)[0] - lev)
 
     if name == "attacker_win_probability":  # a step (or a noisy share): bisect
         fa = float(ys[i])

@@ -323,8 +323,9 @@ def _manifest_spec(store: ChunkStore, manifest: dict[str, Any]) -> tuple[Any, in
 def _check_finished(store: ChunkStore, manifest: dict[str, Any], spec: Any, size: int) -> None:
     """Refuse an unfinished sweep, and a part that is not one of its chunks (the footers
     only: bounded work)."""
+    from forceratio.sweeps.evaluate import part_columns
     from forceratio.sweeps.inputs import manifest_fingerprint
-    from forceratio.sweeps.runner import chunk_bounds, part_columns
+    from forceratio.sweeps.runner import chunk_bounds
 
     bounds = chunk_bounds(spec.runs, size)
     done = store.done()

@@ -1,0 +1,227 @@
+"""Parametric-bootstrap intervals for a side seen only at the start and at its annihilation
+(Engel's Iwo Jima configuration, review15fit D5).
+
+There the profile intervals are too narrow: the annihilation enters as an exact constraint,
+while that side's unseen day-to-day loss variation moves the day it is wiped out (and the
+other side's losses).  The bootstrap puts that variation back: from the fitted law and rates
+it simulates ``n`` new battles day by day (each day's losses of each side multiplied by
+``exp(N(0, sigma_p**2) - sigma_p**2 / 2)``, each report off by ``N(0, sigma_m**2)`` times
+its level as in :mod:`.noise`), each ending at the first row at which the unseen side is at
+0 (its new annihilation day; the series extended at the last step when it outlives the
+original), and refits each as the fit itself does (plain least squares, the noise sizes by
+REML, generalised least squares).  The interval is the percentile interval of the refitted
+rates (Efron & Tibshirani 1993, ch. 13), seeded.
+
+The noise sizes of each simulated battle are drawn from their restricted likelihood
+(:func:`forceratio.fitting.noise.process_sample`), not fixed at the estimate: on Engel-type
+series REML puts sigma_p at 0 on about a third of the draws, and a bootstrap with the
+fitted noise was then as narrow as the profile (``process="fitted"`` keeps that variant).
+
+ASSUMPTION: a flat prior on sigma_p over 0 .. 2; the law's exponents fixed (square,
+linear, logarithmic); the error model's reference law the fitted law itself.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from forceratio.errors import ForceratioError, InputError
+from forceratio.fitting.data import Battle
+from forceratio.fitting.estimate import Objective, Solution, minimise
+from forceratio.fitting.model import LawSpec
+from forceratio.fitting.noise import LEVEL_FLOOR, Noise, process_sample
+
+FloatArray = NDArray[np.float64]
+#: The number of refits by default, and RK4 steps a day of the simulated paths.
+REFITS, SUBSTEPS = 199, 40
+LEVEL = 0.95
+
+
+def unseen_sides(obj: Objective) -> list[str]:
+    """The sides seen only at the start and at their annihilation."""
+    mr, mb, cr, cb = obj.observed()
+    return [s for s, m, c in (("red", mr, cr), ("blue", mb, cb)) if not m.any() and c.any()]
+
+
+def _day(
+    x: FloatArray, y: FloatArray, dt: float, rates: FloatArray, pq: tuple[float, float],
+    f: tuple[float, float],
+) -> tuple[FloatArray, FloatArray]:  # fmt: skip
+    """Scaled strengths after ``dt`` days of the law (RK4; a side at 0 neither fires nor
+    loses).  ``rates`` (2,): normalised alpha (blue's losses), beta (red's)."""
+    p, q = pq
+    h = dt / SUBSTEPS
+
+    def rhs(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
+        a, b = np.maximum(a, 0.0), np.maximum(b, 0.0)
+        live = (a > 0) & (b > 0)
+        da = np.where(live, -rates[1] * f[0] * b**p * np.where(a > 0, a, 1.0) ** q, 0.0)
+        db = np.where(live, -rates[0] * f[1] * a**p * np.where(b > 0, b, 1.0) ** q, 0.0)
+        return da, db
+
+    for _ in range(SUBSTEPS):
+        k1 = rhs(x, y)
+        k2 = rhs(x + h / 2 * k1[0], y + h / 2 * k1[1])
+        k3 = rhs(x + h / 2 * k2[0], y + h / 2 * k2[1])
+        k4 = rhs(x + h * k3[0], y + h * k3[1])
+        x = np.maximum(x + h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]), 0.0)
+        y = np.maximum(y + h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]), 0.0)
+    return x, y
+
+
+def simulate(
+    obj: Objective, theta: FloatArray, sigmas: tuple[FloatArray, FloatArray],
+    rng: np.random.Generator,
+) -> list[Battle]:  # fmt: skip
+    """Battles drawn from the fitted model, one per (sigma_m, sigma_p) of ``sigmas`` (see
+    the module docstring)."""
+    b, spec = obj.battle, obj.spec
+    sr, sb = b.scale
+    p, q = (float(v[0]) for v in spec.exponents(theta[None, :]))
+    rates = np.exp(theta[:2])
+    factor = math.exp(theta[-1]) if "log_attack_factor" in spec.names else 1.0
+    sm, sp = sigmas
+    n = sm.size
+    dead = [s == "red" for s in unseen_sides(obj)] or [False]
+    mr, mb, _, _ = obj.observed()
+    steps = np.diff(b.t)
+    rows = b.t.size
+    extra = 3 * rows  # rows added at the last step when the unseen side outlives the series
+    t = np.concatenate([b.t, b.t[-1] + steps[-1] * np.arange(1, extra + 1)])
+    rin = np.concatenate([b.red_in, np.zeros(extra)]) / sr
+    bin_ = np.concatenate([b.blue_in, np.zeros(extra)]) / sb
+    x = np.full(n, b.red[0] / sr)
+    y = np.full(n, b.blue[0] / sb)
+    xs, ys = [x], [y]
+    for j in range(t.size - 1):
+        x0, y0 = x + rin[j], y + bin_[j]
+        att = 0.0 if b.attack is None or j >= b.attack.size else float(b.attack[j])
+        f = (factor if att < 0 else 1.0, factor if att > 0 else 1.0)
+        x1, y1 = _day(x0, y0, float(t[j + 1] - t[j]), rates, (p, q), f)
+        z = rng.normal(0.0, 1.0, (2, n)) * sp - 0.5 * sp**2
+        x = np.maximum(x0 - (x0 - x1) * np.exp(z[0]), 0.0)
+        y = np.maximum(y0 - (y0 - y1) * np.exp(z[1]), 0.0)
+        xs.append(x)
+        ys.append(y)
+    paths = np.stack([np.array(xs), np.array(ys)])  # (2, rows + extra, n)
+    seen = np.stack([np.append(mr, [mr[-1]] * extra), np.append(mb, [mb[-1]] * extra)])
+    out = []
+    hidden = 0 if dead[0] else 1
+    for i in range(n):
+        gone = np.flatnonzero(paths[hidden, 1:, i] <= 0.0)
+        end = int(gone[0]) + 1 if gone.size else t.size - 1
+        obs = paths[:, : end + 1, i].copy()
+        noisy = obs + sm[i] * np.maximum(obs, LEVEL_FLOOR) * rng.normal(size=obs.shape)
+        noisy = np.maximum(noisy, 0.0)
+        mask = seen[:, : end + 1].copy()
+        mask[:, 0] = True
+        noisy[:, 0] = obs[:, 0]
+        noisy[hidden, end] = 0.0
+        mask[hidden, end] = True
+        noisy[~mask] = np.nan
+        out.append(
+            Battle(
+                t[: end + 1],
+                noisy[0] * sr,
+                noisy[1] * sb,
+                rin[: end + 1] * sr,
+                bin_[: end + 1] * sb,
+                None if b.attack is None else np.resize(b.attack, end),
+                b.name,
+                b.day0,
+            )
+        )
+    return out
+
+
+def refit(b: Battle, spec: LawSpec, start: FloatArray) -> FloatArray | None:
+    """The fit's estimator on one simulated battle (plain least squares, REML noise sizes,
+    generalised least squares); ``None`` when the engine cannot follow it."""
+    from forceratio.fitting.daily import _noise
+
+    try:
+        plain = Objective(b, spec, None)
+        ols = minimise(plain, start)
+        e, _ = plain.raw(ols.theta[None, :])
+        n = e.shape[1] + int(sum(c.sum() for c in plain.observed()[2:]))
+        nz = _noise(b, plain, ols, e.shape[1], n)
+        gls: Solution = minimise(Objective(b, spec, nz.whiten), ols.theta)
+    except InputError:
+        raise
+    except (ForceratioError, np.linalg.LinAlgError, ValueError):
+        return None
+    return gls.theta if math.isfinite(gls.cost) else None
+
+
+def sigmas(
+    obj: Objective, theta: FloatArray, noise: Noise, n: int, rng: np.random.Generator,
+    process: str = "sample",
+) -> tuple[FloatArray, FloatArray]:  # fmt: skip
+    """The noise sizes of ``n`` simulated battles: drawn from their likelihood
+    (``"sample"``, :func:`forceratio.fitting.noise.process_sample`) or the fitted ones."""
+    if process == "fitted":
+        return np.full(n, noise.sigma_measurement), np.full(n, noise.sigma_process)
+    from forceratio.fitting.daily import noise_inputs
+
+    b = obj.battle
+    return process_sample(noise_inputs(b, Objective(b, obj.spec, None), theta), n, rng)
+
+
+def intervals(
+    obj: Objective, theta: FloatArray, noise: Noise, refits: int = REFITS, seed: int = 0,
+    process: str = "sample",
+) -> tuple[list[tuple[float, float]], int]:  # fmt: skip
+    """Percentile intervals of the normalised rates (alpha, beta) from ``refits`` simulated
+    battles, and the number of refits that succeeded."""
+    rng = np.random.default_rng(seed)
+    draws = []
+    for sim in simulate(obj, theta, sigmas(obj, theta, noise, refits, rng, process), rng):
+        fitted = refit(sim, obj.spec, theta)
+        if fitted is not None:
+            draws.append(np.exp(fitted[:2]))
+    if len(draws) < max(10, refits // 2):
+        raise InputError("--bootstrap", f"only {len(draws)} of {refits} bootstrap refits succeeded")
+    arr = np.array(draws)
+    tail = (1.0 - LEVEL) / 2.0
+    lo, hi = np.quantile(arr, [tail, 1.0 - tail], axis=0, method="linear")
+    return [(float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))], len(draws)
+
+
+#: The most refits a fit takes (each about 0.2-0.5 s on a 40-row series).
+MAX_REFITS = 10_000
+
+
+def check(refits: object, seed: object) -> None:
+    """``refits``: 0 (off) or 10 .. :data:`MAX_REFITS`; ``seed``: an integer >= 0."""
+    if (
+        isinstance(refits, bool)
+        or not isinstance(refits, int)
+        or not (refits == 0 or 10 <= refits <= MAX_REFITS)
+    ):
+        raise InputError(
+            "--bootstrap", f"must be 0 (off) or 10 .. {MAX_REFITS:,} refits, got {refits!r}"
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError("--seed", f"must be an integer >= 0, got {seed!r}")
+
+
+def method(done: int, refits: int, seed: int) -> str:
+    """The interval method named in a result whose rates were bootstrapped."""
+    return (
+        f"rates: parametric bootstrap, percentile 95% ({done} of {refits} refits, seed {seed}); "
+        "other parameters: profile likelihood"
+    )
+
+
+def note(done: int, refits: int, seed: int) -> str:
+    """The note of a result whose rates were bootstrapped (replacing the profile's caveat)."""
+    return (
+        "a side is seen only at the start and at its annihilation: the rates' intervals are "
+        f"parametric-bootstrap percentile intervals ({done} of {refits} refits, seed {seed}), "
+        "the day-to-day variation's size drawn from its likelihood; on 12 synthetic Iwo "
+        "Jima-like series they covered the true rates 11 and 10 times (the profile's 6 and 7): "
+        "still somewhat narrow, read them as about 85% intervals"
+    )

@@ -1,0 +1,56 @@
+"""review16gen D5: custom combat power asks for a weight only for the categories the
+scenario has."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from forceratio import scenarios
+from forceratio.errors import InputError
+from forceratio.scenarios.run import run
+
+FILE = """
+name = "arms"
+description = "test"
+date = "1973-10-14"
+attacker = "USSR"
+duration_days = 2
+law = "square"
+combat_power = "{power}"
+{weights}
+[attrition]
+soviet_rate = 0.0134
+german_rate = 0.111
+[[sectors]]
+name = "A"
+[[sectors.forces.USSR]]
+inline = {{ personnel = 81160{tanks} }}
+[[sectors.forces.Germany]]
+inline = {{ personnel = 43400 }}
+"""
+MEN = '[weights]\npersonnel = { value = 1, source = "test" }'
+
+
+def _load(tmp_path: Path, power: str, weights: str = "", tanks: str = "") -> scenarios.Prepared:
+    path = tmp_path / "arms.toml"
+    path.write_text(FILE.format(power=power, weights=weights, tanks=tanks), encoding="utf-8")
+    return scenarios.load(str(path))
+
+
+def test_a_weight_only_for_what_the_scenario_has(tmp_path: Path) -> None:
+    """Men only, weighted 1, no other weight given: the same battle as combat_power
+    'personnel' (the other way of saying it)."""
+    custom = run(_load(tmp_path, "custom", MEN))
+    men = run(_load(tmp_path, "personnel"))
+    for side in ("USSR", "Germany"):
+        np.testing.assert_allclose(custom.losses[side], men.losses[side], rtol=1e-9)
+
+
+def test_a_category_the_scenario_has_still_needs_its_weight(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        _load(tmp_path, "custom", MEN, tanks=", tanks = 1002")
+    assert err.value.field == "weights.tanks"
+    assert "tanks" in err.value.problem
