@@ -292,7 +292,7 @@ def run_chunk(
                 t_new = t + tau * cross(y, k, y_new, y_stage, scratch, par, kr, lev_r, lev_b)
             t = t_new
             for i in range(d):
-                got[m, i] += k[2, i]  # the leap's arrivals (leap)
+                got[m, i] += k[2, i]  # the leap's arrivals (leap; cross: to its end)
                 y[i] = y_new[i]
 
 
