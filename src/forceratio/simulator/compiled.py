@@ -42,7 +42,9 @@ KERNELS = _names(
     "dense_sum cross_time dense_state end_rule",
 ) + _names("integrator", "start_run step_inputs at_stop record finish run_chunk")
 #: The stochastic engine calls the deterministic one's helpers (not its entry point).
-STOCHASTIC_KERNELS = KERNELS[:-1] + _names("stochastic", "seed_run leap event snap run_chunk")
+STOCHASTIC_KERNELS = KERNELS[:-1] + _names(
+    "stochastic", "seed_run leap lost_share cross event snap run_chunk"
+)
 SQUARE_KERNELS = _names("closed_form", "square_level_time square_survivor square_chunk")
 ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})
 #: The engines :mod:`forceratio.warmup` can compile ahead of a command.

@@ -18,6 +18,7 @@ right-hand side (:func:`.kernel.rates`).  Two simulators, chosen per scenario:
   (the square law) the mean of the runs follows the deterministic solution, without the
   bias of rates held over a leap.  A leap loses at most ``epsilon`` of a side; one
   expected to hold fewer than :data:`MIN_LEAP_EVENTS` events is taken event by event.
+  A leap that takes a side to its level ends the run at the event that does (:func:`cross`).
 
 Runs are scenario-major (run ``m`` is replication ``m % R`` of scenario ``m // R``) and
 each run is seeded by itself from ``SeedSequence(seed, spawn_key=(keys[s],))``: the numbers
@@ -92,12 +93,65 @@ def leap(
         units = int(y[i])
         inflow = par[o_inflow + i]
         expected = tau * inflow - (y_new[i] - y[i])  # losses over the leap, >= 0
+        # for lost_share: the loss rates at both ends (k[3]: the FSAL stage), in leaps
+        k[4, i], k[5, i], k[6, i] = tau * (inflow - k[0, i]), tau * (inflow - k[3, i]), expected
         p = min(max(expected / y[i], 0.0), 1.0) if units > 0 else 0.0
         lost = np.random.binomial(units, p) if p > 0.0 else 0  # noqa: NPY002
         gained = np.random.poisson(tau * inflow) if inflow > 0.0 else 0  # noqa: NPY002
         k[1, i], k[2, i] = lost, gained
         y_new[i] = y[i] - lost + gained
     return tau
+
+
+def lost_share(k: FloatArray, i: int, th: float) -> float:
+    """The share of category i's losses in a leap (:func:`leap`) lost by ``th`` of it: the
+    cubic Hermite of the expected loss from its rates at both ends, in [0, 1]."""
+    l0, l1, e = k[4, i], k[5, i], k[6, i]
+    if e <= 0.0:
+        return th
+    f = th * (l0 + th * (3.0 * e - 2.0 * l0 - l1 + th * (l0 + l1 - 2.0 * e))) / e
+    return 0.0 if f < 0.0 else 1.0 if f > 1.0 else f
+
+
+def cross(
+    y: FloatArray, k: FloatArray, y_new: FloatArray, lost: FloatArray, gained: FloatArray,
+    par: FloatArray, kr: int, lev_r: float, lev_b: float,
+) -> float:  # fmt: skip
+    """The state in a leap from ``y`` (:func:`leap`) at which a side reaches its level (the
+    first, without arrivals) into ``y_new``, and its fraction of the leap: bisection, the
+    units lost (arrived) by the midpoint drawn given those by the bracket's ends (a binomial
+    bridge: given the leap's draws, each loss falls at a share :func:`lost_share` of it,
+    each arrival uniformly), until one event is left.  One event moves one side: no draw."""
+    d = y.shape[0]
+    o_w_r, o_w_b = layout(kr, d - kr)[2:4]
+    lo, hi = 0.0, 1.0
+    for i in range(d):  # the counts by lo in k[0] (lost) and k[3] (arrived), by hi in k[1..2]
+        k[0, i], k[3, i] = 0.0, 0.0
+    for _ in range(200):
+        events = 0.0
+        for i in range(d):
+            events += k[1, i] - k[0, i] + k[2, i] - k[3, i]
+        if events <= 1.0:
+            break
+        mid = 0.5 * (lo + hi)
+        for i in range(d):
+            f_lo, f_hi = lost_share(k, i, lo), lost_share(k, i, hi)
+            p = (lost_share(k, i, mid) - f_lo) / (f_hi - f_lo) if f_hi > f_lo else 0.5
+            n_l, n_g = int(k[1, i] - k[0, i]), int(k[2, i] - k[3, i])
+            lost[i] = k[0, i] + (np.random.binomial(n_l, p) if n_l > 0 else 0)  # noqa: NPY002
+            gained[i] = k[3, i] + (np.random.binomial(n_g, 0.5) if n_g > 0 else 0)  # noqa: NPY002
+            y_new[i] = y[i] - lost[i] + gained[i]
+        out = side_sum(y_new, par, o_w_r, 0, kr) <= lev_r
+        out = out or side_sum(y_new, par, o_w_b, kr, d - kr) <= lev_b
+        lo, hi = (lo, mid) if out else (mid, hi)
+        for i in range(d):
+            if out:
+                k[1, i], k[2, i] = lost[i], gained[i]
+            else:
+                k[0, i], k[3, i] = lost[i], gained[i]
+    for i in range(d):
+        y_new[i] = y[i] - k[1, i] + k[2, i]
+    return 0.5 * (lo + hi)
 
 
 def event(
@@ -141,17 +195,18 @@ def event(
 
 def snap(
     traj: FloatArray, times: FloatArray, oi: int, until: float, t: float, y: FloatArray,
-    y_new: FloatArray, tau: float,
+    k: FloatArray, tau: float,
 ) -> int:  # fmt: skip
     """A run's state at the output times ``times[oi:]`` up to ``until`` into ``traj``, read
     off its path from (t, y) without drawing: constant until the next event (``tau`` 0), or
-    over a leap of ``tau`` days to ``y_new`` linear, rounded to whole units (ASSUMPTION: a
-    leap's losses spread evenly over it, as its deterministic mean nearly is).  Returns the
-    next output time's index."""
+    within a leap of ``tau`` days its mean given the leap's draws (:func:`leap`: the losses
+    along the deterministic path, :func:`lost_share`; arrivals evenly), rounded to whole
+    units.  Returns the next output time's index."""
     while oi < times.shape[0] and times[oi] <= until:
         th = (times[oi] - t) / tau if tau > 0.0 else 0.0
         for i in range(y.shape[0]):
-            traj[oi, i] = np.rint(y[i] + th * (y_new[i] - y[i])) if tau > 0.0 else y[i]
+            v = y[i] - k[1, i] * lost_share(k, i, th) + k[2, i] * th if tau > 0.0 else y[i]
+            traj[oi, i] = np.rint(v)
         oi += 1
     return oi
 
@@ -223,26 +278,21 @@ def run_chunk(
                     events += tau * (k[0, i] + par[o_inflow + i])
             if events < MIN_LEAP_EVENTS:
                 t_new, j = event(t, t_stop, y, k[0], y_stage, par, kr, scratch)
-                oi = snap(traj[m], times, oi, t_new, t, y, y, 0.0)
+                oi = snap(traj[m], times, oi, t_new, t, y, k, 0.0)
                 if j >= 0:
                     y[j % d] += 1.0 if j >= d else -1.0
                     got[m, j % d] += 1.0 if j >= d else 0.0
                 t = t_new
                 continue
             tau = leap(t, tau, y, k, y_new, y_stage, atol[n], par, kr, scratch, tab)
-            s1_r = side_sum(y_new, par, o_w_r, 0, kr)
-            s1_b = side_sum(y_new, par, o_w_b, kr, kb)
-            # a side that reaches its level ends the run within the leap (linearly)
-            frac = 1.0
-            if s1_r <= lev_r < s_r:
-                frac = min(frac, (s_r - lev_r) / (s_r - s1_r))
-            if s1_b <= lev_b < s_b:
-                frac = min(frac, (s_b - lev_b) / (s_b - s1_b))
-            t_new = t_stop if tau >= gap and frac == 1.0 else t + frac * tau
-            oi = snap(traj[m], times, oi, t_new, t, y, y_new, tau)
+            t_new = t_stop if tau >= gap else t + tau
+            oi = snap(traj[m], times, oi, t_new, t, y, k, tau)  # finish() rewrites the rest
+            out = side_sum(y_new, par, o_w_r, 0, kr) <= lev_r
+            if out or side_sum(y_new, par, o_w_b, kr, kb) <= lev_b:  # the run ends in the leap
+                t_new = t + tau * cross(y, k, y_new, y_stage, scratch, par, kr, lev_r, lev_b)
             t = t_new
             for i in range(d):
-                got[m, i] += k[2, i]  # the leap's arrivals (leap)
+                got[m, i] += k[2, i]  # the leap's arrivals (leap; cross: to its end)
                 y[i] = y_new[i]
 
 

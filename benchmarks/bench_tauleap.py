@@ -1,0 +1,60 @@
+"""Tau-leaping (square law), one run: CPU seconds, medians of 5 seeds.
+
+Run:  FORCERATIO_THREADS=1 NUMBA_NUM_THREADS=1 python benchmarks/bench_tauleap.py
+(with ``PYTHONPATH=OTHER/src`` for another checkout, interleaved, to compare two engines).
+Cases: 10,000 replications of 5,000 v 4,000 to annihilation, without and with 366 daily
+output times; 10,000 of 3,000 v 2,950 with breakpoints at 0.3 (every run ends in a leap
+that crosses a level); 2,000 of 10^5 v 0.97 10^5 with breakpoints at 0.3.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+from forceratio import Engagement, get_law, make_side, simulate_stochastic
+
+
+def _engagement(r0: float, b0: float, a: float, b: float, bp: float) -> Engagement:
+    return Engagement(
+        get_law("square"),
+        make_side("red", r0, a, n=1, k_enemy=1, breakpoint=bp),
+        make_side("blue", b0, b, n=1, k_enemy=1, breakpoint=bp),
+    )
+
+
+def _median(eng: Engagement, reps: int, times: np.ndarray) -> float:
+    out = []
+    for seed in range(5):
+        t = time.process_time()
+        simulate_stochastic(
+            eng, replications=reps, seed=seed, t_max=1e4, times=times, method="tau_leap"
+        )
+        out.append(time.process_time() - t)
+    return statistics.median(out)
+
+
+def main() -> None:
+    none, daily = np.zeros(0), np.arange(366.0)
+    annihilation = _engagement(5e3, 4e3, 0.01, 0.012, 0.0)
+    cases = [
+        ("5,000 v 4,000, no times", annihilation, 10_000, none),
+        ("5,000 v 4,000, 366 times", annihilation, 10_000, daily),
+        (
+            "3,000 v 2,950, breakpoints 0.3",
+            _engagement(3e3, 2950, 1e-3, 1.04e-3, 0.3),
+            10_000,
+            none,
+        ),
+        ("1e5 v 0.97e5, breakpoints 0.3", _engagement(1e5, 9.7e4, 1e-3, 1.1e-3, 0.3), 2_000, none),
+    ]
+    for _, eng, _, times in cases:  # compile and warm up
+        simulate_stochastic(eng, replications=10, seed=1, t_max=1e4, times=times)
+    for name, eng, reps, times in cases:
+        print(f"{name}: {_median(eng, reps, times):.4f} s")
+
+
+if __name__ == "__main__":
+    main()
