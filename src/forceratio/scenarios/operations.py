@@ -45,10 +45,13 @@ from forceratio.scenarios.stages import capture_schedule
 from forceratio.simulator.operational import (
     Flows,
     advance_rate,
+    advance_steps,
     capture_rate,
-    cumulative,
+    passed,
     spans,
     split_losses,
+    stepped,
+    summed,
     trapezoid_weights,
 )
 
@@ -69,7 +72,8 @@ class Operational:
     ``margin`` (N, R): the
     attacker's surviving share of combat power minus the defender's; ``captured_men`` side
     -> (N, R, S, T) men captured by each recorded day (empty when not asked for) and
-    ``depth_by_day`` (N, R, S, T)."""
+    ``depth_by_day`` (N, R, S, T); ``decided_at`` (N, R) the day the outcome rule's first
+    rule fired (inf: none did), where the quadrature passes its level."""
 
     captured: dict[str, FloatArray]
     noncombat: dict[str, FloatArray]
@@ -80,6 +84,7 @@ class Operational:
     margin: FloatArray
     captured_men: dict[str, FloatArray]
     depth_by_day: FloatArray
+    decided_at: FloatArray
 
 
 def _multiplier_at(
@@ -237,19 +242,6 @@ def _staged_rate(
     return rates[before], rates[after]
 
 
-def _one_sided(before: FloatArray, after: FloatArray, span: FloatArray) -> FloatArray:
-    """The node values (T, runs) that give the trapezoid weights' sum of each interval
-    with the rate after its start and before its end: at a node, the two half-weights'
-    mean of ``after`` (for the interval it starts) and ``before`` (the one it ends)."""
-    left = np.zeros(before.shape)
-    right = np.zeros(before.shape)
-    left[:-1] = 0.5 * span  # the node starts the interval: it takes the rate after it
-    right[1:] = 0.5 * span
-    both = left + right
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(both > 0, (left * after + right * before) / both, before)
-
-
 def _may_capture(
     rate: FloatArray, men: FloatArray, days: FloatArray, threshold: FloatArray
 ) -> bool:
@@ -358,19 +350,25 @@ def _block(
                     eps_next = capture_rate(
                         ratio(side), c_next, flows.capture_ratio[None], flows.capture_width[None]
                     )
+                # each interval's node weights: the rate after its start and before its
+                # end (the two differ on a change day), exact across a step switch
+                left, right = half * eps_next[:-1], half * eps[1:]
+                step0 = flows.capture_width == 0.0
+                if step0.any():
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        z = np.log(ratio(side) / flows.capture_ratio)
+                    z[:, ~step0] = np.nan  # (a smooth switch needs no cut)
+                    stepped(left, right, z, c if c_next is None else c_next[:-1], span)
                 if split:
-                    e = eps if c_next is None else _one_sided(eps, eps_next, span)
+                    cw = np.zeros((t, m))
+                    cw[:-1] = left
+                    cw[1:] += right
                     cap, nc = split_losses(
                         days, te, own, eff[side].T, eff[other[side]].T, flows,
-                        project=to_fine, eps=e.T, w=w,
+                        project=to_fine, w=w, cw=cw.T,
                     )  # fmt: skip
                 men_t = fine(own[:, :, pk].T)
-                if c_next is None:
-                    by_day = cumulative(eps * men_t, span, half)
-                else:  # each interval from the rate after its start to the one before its end
-                    by_day = np.zeros((t, m))
-                    step = half * (eps_next[:-1] * men_t[:-1] + eps[1:] * men_t[1:])
-                    by_day[1:] = np.cumsum(step, axis=0)
+                by_day = summed(left * men_t[:-1] + right * men_t[1:])
                 by_day = by_day.reshape(t, n, r, s)
         elif split:  # no flow: nothing captured or lost without combat (and nothing to sum)
             cap = nc = np.zeros((m, k))
@@ -378,8 +376,11 @@ def _block(
             first_capture[side] = np.full((n, r), np.inf)
         else:
             cap_men = by_day[..., 0] if s == 1 else by_day.sum(axis=3)  # (T, N, R)
-            over = cap_men > threshold
-            first_capture[side] = np.where(over.any(axis=0), days[np.argmax(over, axis=0)], np.inf)
+            # the sectors' intervals (clipped at each one's end) when there is one
+            lengths = span if s == 1 else np.broadcast_to(np.diff(days)[:, None], (t - 1, n * r))
+            first_capture[side] = passed(
+                cap_men.reshape(t, n * r), threshold.reshape(-1), days, lengths
+            ).reshape(n, r)
         if not outcome_only:
             cap_men_s[side] = (
                 np.zeros((n, r, s, t0)) if by_day is None else np.moveaxis(by_day[keep_t], 0, -1)
@@ -391,10 +392,11 @@ def _block(
     rep = np.repeat(np.arange(n), r * s)
     law = [par[f"operations.advance.{p}"][rep][None] for p in ("scale", "exponent", "cap")]
     speed = advance_rate(ratio(defender), *law)  # depth() on the defender's ratio, at hand
-    dx = cumulative(speed, span, half).reshape(t, n, r, s)
-    over_depth: NDArray[np.bool_] = dx > par["operations.outcome.depth_km"][:, None, None]
-    beyond = np.any(over_depth, axis=3)
-    t_depth = np.where(np.any(beyond, axis=0), days[np.argmax(beyond, axis=0)], np.inf)
+    at_one = np.minimum(law[0], law[2])[0]  # the rate at parity
+    dx = summed(advance_steps(ratio(defender), speed, span, at_one))
+    level = par["operations.outcome.depth_km"][rep]
+    t_depth = passed(dx, level, days, span).reshape(n, r, s).min(axis=2)
+    dx = dx.reshape(t, n, r, s)
     # the engine's end rule: the earliest sector decided by a break or an annihilation
     t_break, loser_break = first_break(x["t_end"], x["end_code"], x["win_code"])
     # the first rule to fire decides (ties: break, captured, depth)
@@ -408,6 +410,7 @@ def _block(
     )  # fmt: skip
     winner = np.where(none, x["margin_winner"], np.vectorize(BEATEN.get, otypes=[object])(loser))
     rule = np.array(["break", "captured", "captured", "depth"], dtype=object)[first]
+    decided_at = when.min(axis=0)
     decided_by = np.where(none, "attrition margin", rule).astype(object)
     start_power, end_power = x["start_power"], x["end_power"]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -416,5 +419,5 @@ def _block(
         }
     return Operational(
         captured, noncombat, fire, dx[-1], winner.astype(object), decided_by,
-        keep[attacker] - keep[defender], cap_men_s, np.moveaxis(dx[keep_t], 0, -1),
+        keep[attacker] - keep[defender], cap_men_s, np.moveaxis(dx[keep_t], 0, -1), decided_at,
     )  # fmt: skip

@@ -103,14 +103,31 @@ def spans(times: FloatArray, t_end: FloatArray) -> FloatArray:
 
 def cumulative(f: FloatArray, span: FloatArray, half: FloatArray | None = None) -> FloatArray:
     """Integral from the first recorded time to each of f (T, ...), by the trapezoid rule
-    over the intervals ``span`` (:func:`spans`; ``half`` its half if at hand), a row of
-    runs at a time (the order np.cumsum adds in, faster along the first axis)."""
-    out = np.empty_like(f, dtype=float)
-    step = (span * 0.5 if half is None else half) * (f[:-1] + f[1:])
+    over the intervals ``span`` (:func:`spans`; ``half`` its half if at hand)."""
+    return summed((span * 0.5 if half is None else half) * (f[:-1] + f[1:]))
+
+
+def summed(step: FloatArray) -> FloatArray:
+    """(T, ...) sums of the intervals' integrals ``step`` (T - 1, ...) from the first time,
+    a row of runs at a time (the order np.cumsum adds in, faster along the first axis)."""
+    out = np.empty((step.shape[0] + 1, *step.shape[1:]))
     out[0] = 0.0
     for i in range(step.shape[0]):
         np.add(out[i], step[i], out=out[i + 1])
     return out
+
+
+def passed(x: FloatArray, level: FloatArray, times: FloatArray, span: FloatArray) -> FloatArray:
+    """When a running integral ``x`` (T, M) first exceeds ``level`` (M,): linearly within the
+    interval (T - 1, M) ``span`` where it does (inf: never)."""
+    over = x > level
+    hit = over.any(axis=0)
+    j = np.maximum(np.argmax(over, axis=0), 1)[None]
+    x0, x1 = np.take_along_axis(x, j - 1, 0)[0], np.take_along_axis(x, j, 0)[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.clip(np.where(x1 > x0, (level - x0) / (x1 - x0), 1.0), 0.0, 1.0)
+    at = times[j[0] - 1] + frac * np.take_along_axis(span, j - 1, 0)[0]
+    return np.where(hit, np.where(over[0], times[0], at), np.inf)
 
 
 def trapezoid_weights(span: FloatArray) -> FloatArray:
@@ -120,6 +137,45 @@ def trapezoid_weights(span: FloatArray) -> FloatArray:
     w[:, :-1] = 0.5 * span
     w[:, 1:] += 0.5 * span
     return w
+
+
+def switches(
+    z: FloatArray, extrapolate: bool = False
+) -> tuple[tuple[NDArray[np.intp], ...], FloatArray, FloatArray]:
+    """Where a step ``z >= 0`` (T, M) (nodes equally spaced) turns on or off within an
+    interval: its (interval, run) indices and the part [a, b] of it (fractions) that is on.
+    With ``extrapolate`` the crossing is taken from the interval's start and the node
+    before it: a capture switch bends the strengths from where it flips, so that the nodes past it would
+    put the crossing early (linear between the interval's nodes where no node is before, or
+    the extrapolation leaves the interval).  A trapezoid over such an interval is off by
+    up to half its length times the step; the quadratures below take the on part alone
+    (intervals with a node at +-inf or nan: kept)."""
+    on = z >= 0.0
+    where = np.nonzero((on[:-1] != on[1:]) & np.isfinite(z[:-1]) & np.isfinite(z[1:]))
+    z0, z1 = z[:-1][where], z[1:][where]
+    th = z0 / (z0 - z1)
+    back = np.maximum(where[0] - 1, 0)
+    zb = z[back, where[1]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ext = z0 / (zb - z0)
+    use = extrapolate & (where[0] > 0) & np.isfinite(zb) & (ext >= 0.0) & (ext <= 1.0)
+    th = np.clip(np.where(use, ext, th), 0.0, 1.0)
+    first = on[:-1][where]
+    return where, np.where(first, 0.0, th), np.where(first, th, 1.0)
+
+
+def stepped(
+    left: FloatArray, right: FloatArray, z: FloatArray, c: FloatArray, span: FloatArray
+) -> None:
+    """Node weights (T - 1, M) of each interval, ``left`` on its start and ``right`` on its
+    end (the trapezoid's ``span / 2`` times the rate at the node), in place made exact for
+    a step rate ``c`` (T - 1 or 1, M) times ``[z >= 0]`` (:func:`switches`) of a
+    linearly varying integrand: the on part [a, b] weighs its ends (1 - m) and m, m its
+    midpoint."""
+    where, a, b = switches(z, extrapolate=True)
+    c = np.broadcast_to(c, span.shape)[where] * span[where] * (b - a)
+    m = 0.5 * (a + b)
+    left[where], right[where] = c * (1.0 - m), c * m
 
 
 def capture_share(own_power: FloatArray, enemy_power: FloatArray, flows: Flows) -> FloatArray:
@@ -145,17 +201,19 @@ def split_losses(
     project: Callable[..., FloatArray] | None = None,
     eps: FloatArray | None = None,
     w: FloatArray | None = None,
+    cw: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """(captured, non-combat) losses (N, K) of one side by each run's end, by the trapezoid
     rule over ``times`` (the rest of its losses is fire).  ``own`` (N, T0, K): its strength
     at ``times``, or at coarser times that ``project`` interpolates (``project(f,
     back=True)`` sums weights f (..., T) back onto them: (N, T) work, not (N, T, K));
     ``own_power``/``enemy_power`` (N, T): the effective strengths the capture switch
-    compares (:func:`capture_share`; ``eps``); ``w``: :func:`trapezoid_weights`."""
+    compares (:func:`capture_share`; ``eps``); ``w``: :func:`trapezoid_weights`; ``cw``
+    (N, T): the capture's own node weights instead of ``w * eps`` (:func:`stepped`)."""
     w = trapezoid_weights(spans(times, t_end).T) if w is None else w
-    if eps is None:
-        eps = capture_share(own_power, enemy_power, flows)
-    both = np.stack([w * eps, w])
+    if cw is None:
+        cw = w * (capture_share(own_power, enemy_power, flows) if eps is None else eps)
+    both = np.stack([cw, w])
     if project is not None:
         both = project(both, back=True)
     captured, kept = np.einsum("snt,ntk->snk", both, own)
@@ -175,6 +233,23 @@ def advance_rate(
     return v
 
 
+def advance_steps(
+    rho: FloatArray, v: FloatArray, span: FloatArray, at_one: FloatArray
+) -> FloatArray:
+    """The depth gained in each interval (T - 1, M) from the advance rate ``v`` (T, M) at
+    the ratios ``rho``: trapezoids, but where rho passes 1 within an interval (the rate
+    steps from 0 to ``at_one``, :func:`advance_rate` at 1) only its part above 1, between
+    ``at_one`` and the rate at its node (:func:`switches`)."""
+    step = 0.5 * span * (v[:-1] + v[1:])
+    with np.errstate(divide="ignore"):
+        where, a, b = switches(np.log(rho))
+    on_end = np.where(a > 0.0, v[1:][where], v[:-1][where])
+    step[where] = (
+        0.5 * span[where] * (b - a) * (np.broadcast_to(at_one, v.shape[1:])[where[1]] + on_end)
+    )
+    return step
+
+
 def depth(
     times: FloatArray, t_end: FloatArray, attacker_power: FloatArray,
     defender_power: FloatArray, scale: FloatArray, exponent: FloatArray, cap: FloatArray,
@@ -182,9 +257,11 @@ def depth(
 ) -> FloatArray:  # fmt: skip
     """Depth of the attacker's advance (km) by each run's end, shape (N,) (or (N, T) by
     each of ``times`` with ``running``): the advance rate at the recorded combat-power
-    ratio (N, T), integrated by the trapezoid rule (``span``: :func:`spans`)."""
+    ratio (N, T), integrated by the trapezoid rule (``span``: :func:`spans`), exactly
+    across the step at parity (:func:`advance_steps`)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        rho = np.where(defender_power > 0, attacker_power / defender_power, np.inf)
-    v = advance_rate(rho.T, scale, exponent, cap)
-    x = cumulative(v, spans(times, t_end) if span is None else span).T
+        rho = np.where(defender_power > 0, attacker_power / defender_power, np.inf).T
+    v = advance_rate(rho, scale, exponent, cap)
+    span = spans(times, t_end) if span is None else span
+    x = summed(advance_steps(rho, v, span, np.minimum(scale, cap))).T
     return x if running else x[:, -1]
