@@ -145,10 +145,10 @@ def switches(
     """Where a step ``z >= 0`` (T, M) (nodes equally spaced) turns on or off within an
     interval: its (interval, run) indices and the part [a, b] of it (fractions) that is on.
     With ``extrapolate`` the crossing is taken from the interval's start and the node
-    before it: a capture switch bends the strengths from where it flips, so that the nodes past it would
-    put the crossing early (linear between the interval's nodes where no node is before, or
-    the extrapolation leaves the interval).  A trapezoid over such an interval is off by
-    up to half its length times the step; the quadratures below take the on part alone
+    before it (a capture switch bends the strengths where it flips: the nodes past it put
+    the crossing early); else, or where that leaves the interval, linearly between its
+    nodes.  A trapezoid over such an interval is off by up to half its length times the
+    step; the quadratures below take the on part alone
     (intervals with a node at +-inf or nan: kept)."""
     on = z >= 0.0
     where = np.nonzero((on[:-1] != on[1:]) & np.isfinite(z[:-1]) & np.isfinite(z[1:]))
