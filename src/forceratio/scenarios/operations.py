@@ -242,6 +242,19 @@ def _staged_rate(
     return rates[before], rates[after]
 
 
+def _one_sided(before: FloatArray, after: FloatArray, span: FloatArray) -> FloatArray:
+    """The node values (T, runs) that give the trapezoid weights' sum of each interval
+    with the rate after its start and before its end: at a node, the two half-weights'
+    mean of ``after`` (for the interval it starts) and ``before`` (the one it ends)."""
+    left = np.zeros(before.shape)
+    right = np.zeros(before.shape)
+    left[:-1] = 0.5 * span  # the node starts the interval: it takes the rate after it
+    right[1:] = 0.5 * span
+    both = left + right
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(both > 0, (left * after + right * before) / both, before)
+
+
 def _may_capture(
     rate: FloatArray, men: FloatArray, days: FloatArray, threshold: FloatArray
 ) -> bool:
@@ -350,26 +363,27 @@ def _block(
                     eps_next = capture_rate(
                         ratio(side), c_next, flows.capture_ratio[None], flows.capture_width[None]
                     )
-                # each interval's node weights: the rate after its start and before its
-                # end (the two differ on a change day), exact across a step switch
-                left, right = half * eps_next[:-1], half * eps[1:]
-                step0 = flows.capture_width == 0.0
+                fix = None
+                step0 = flows.capture_width == 0.0  # a step switch: cut at its crossing
                 if step0.any():
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        z = np.log(ratio(side) / flows.capture_ratio)
-                    z[:, ~step0] = np.nan  # (a smooth switch needs no cut)
-                    stepped(left, right, z, c if c_next is None else c_next[:-1], span)
+                    star = np.where(step0, flows.capture_ratio, np.inf)  # (smooth: never)
+                    fix = stepped(ratio(side), star, c if c_next is None else c_next[:-1], span)
                 if split:
-                    cw = np.zeros((t, m))
-                    cw[:-1] = left
-                    cw[1:] += right
+                    e = eps if c_next is None else _one_sided(eps, eps_next, span)
                     cap, nc = split_losses(
                         days, te, own, eff[side].T, eff[other[side]].T, flows,
-                        project=to_fine, w=w, cw=cw.T,
+                        project=to_fine, eps=e.T, w=w, fix=fix,
                     )  # fmt: skip
                 men_t = fine(own[:, :, pk].T)
-                by_day = summed(left * men_t[:-1] + right * men_t[1:])
-                by_day = by_day.reshape(t, n, r, s)
+                if c_next is None:
+                    f_t = eps * men_t
+                    step = half * (f_t[:-1] + f_t[1:])
+                else:  # each interval from the rate after its start to the one before its end
+                    step = half * (eps_next[:-1] * men_t[:-1] + eps[1:] * men_t[1:])
+                if fix is not None:
+                    (i, j), d0, d1 = fix
+                    step[i, j] += d0 * men_t[i, j] + d1 * men_t[i + 1, j]
+                by_day = summed(step).reshape(t, n, r, s)
         elif split:  # no flow: nothing captured or lost without combat (and nothing to sum)
             cap = nc = np.zeros((m, k))
         if by_day is None:  # nothing captured, or (outcome only) never enough to decide

@@ -120,14 +120,15 @@ def summed(step: FloatArray) -> FloatArray:
 def passed(x: FloatArray, level: FloatArray, times: FloatArray, span: FloatArray) -> FloatArray:
     """When a running integral ``x`` (T, M) first exceeds ``level`` (M,): linearly within the
     interval (T - 1, M) ``span`` where it does (inf: never)."""
-    over = x > level
-    hit = over.any(axis=0)
-    j = np.maximum(np.argmax(over, axis=0), 1)[None]
-    x0, x1 = np.take_along_axis(x, j - 1, 0)[0], np.take_along_axis(x, j, 0)[0]
+    cols = np.arange(x.shape[1])
+    j = np.argmax(x > level, axis=0)
+    x1 = x[j, cols]
+    i = np.maximum(j - 1, 0)
+    x0 = x[i, cols]
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.clip(np.where(x1 > x0, (level - x0) / (x1 - x0), 1.0), 0.0, 1.0)
-    at = times[j[0] - 1] + frac * np.take_along_axis(span, j - 1, 0)[0]
-    return np.where(hit, np.where(over[0], times[0], at), np.inf)
+    at = np.where(j > 0, times[i] + frac * span[i, cols], times[0])
+    return np.where(x1 > level, at, np.inf)
 
 
 def trapezoid_weights(span: FloatArray) -> FloatArray:
@@ -140,42 +141,44 @@ def trapezoid_weights(span: FloatArray) -> FloatArray:
 
 
 def switches(
-    z: FloatArray, extrapolate: bool = False
+    x: FloatArray, level: FloatArray | float, extrapolate: bool = False
 ) -> tuple[tuple[NDArray[np.intp], ...], FloatArray, FloatArray]:
-    """Where a step ``z >= 0`` (T, M) (nodes equally spaced) turns on or off within an
-    interval: its (interval, run) indices and the part [a, b] of it (fractions) that is on.
-    With ``extrapolate`` the crossing is taken from the interval's start and the node
-    before it (a capture switch bends the strengths where it flips: the nodes past it put
-    the crossing early); else, or where that leaves the interval, linearly between its
-    nodes.  A trapezoid over such an interval is off by up to half its length times the
-    step; the quadratures below take the on part alone
-    (intervals with a node at +-inf or nan: kept)."""
-    on = z >= 0.0
-    where = np.nonzero((on[:-1] != on[1:]) & np.isfinite(z[:-1]) & np.isfinite(z[1:]))
-    z0, z1 = z[:-1][where], z[1:][where]
-    th = z0 / (z0 - z1)
-    back = np.maximum(where[0] - 1, 0)
-    zb = z[back, where[1]]
+    """Where a step ``x >= level`` (x (T, M) at equally spaced nodes, ``level`` (M,) or a
+    number) turns on or off within an interval: its (interval, run) indices and the part
+    [a, b] of it (fractions) that is on, ln x linear in time.  With ``extrapolate`` the
+    crossing is taken from the interval's start and the node before it (a capture switch
+    bends the strengths where it flips: the nodes past it put the crossing early); else,
+    or where that leaves the interval, linearly between its nodes.  A trapezoid over such
+    an interval is off by up to half its length times the step (intervals with a node at
+    0, inf or nan are left out)."""
+    on = x >= level
+    where = np.nonzero(on[:-1] != on[1:])
+    lv = np.broadcast_to(level, x.shape[1:])[where[1]]
     with np.errstate(divide="ignore", invalid="ignore"):
+        z0, z1 = np.log(x[:-1][where] / lv), np.log(x[1:][where] / lv)
+        zb = np.log(x[np.maximum(where[0] - 1, 0), where[1]] / lv)
         ext = z0 / (zb - z0)
+    ok = np.isfinite(z0) & np.isfinite(z1)
+    where, z0, z1, zb, ext = (where[0][ok], where[1][ok]), z0[ok], z1[ok], zb[ok], ext[ok]
     use = extrapolate & (where[0] > 0) & np.isfinite(zb) & (ext >= 0.0) & (ext <= 1.0)
-    th = np.clip(np.where(use, ext, th), 0.0, 1.0)
+    th = np.clip(np.where(use, ext, z0 / (z0 - z1)), 0.0, 1.0)
     first = on[:-1][where]
     return where, np.where(first, 0.0, th), np.where(first, th, 1.0)
 
 
 def stepped(
-    left: FloatArray, right: FloatArray, z: FloatArray, c: FloatArray, span: FloatArray
-) -> None:
-    """Node weights (T - 1, M) of each interval, ``left`` on its start and ``right`` on its
-    end (the trapezoid's ``span / 2`` times the rate at the node), in place made exact for
-    a step rate ``c`` (T - 1 or 1, M) times ``[z >= 0]`` (:func:`switches`) of a
-    linearly varying integrand: the on part [a, b] weighs its ends (1 - m) and m, m its
-    midpoint."""
-    where, a, b = switches(z, extrapolate=True)
-    c = np.broadcast_to(c, span.shape)[where] * span[where] * (b - a)
+    rho: FloatArray, star: FloatArray, c: FloatArray, span: FloatArray
+) -> tuple[tuple[NDArray[np.intp], ...], FloatArray, FloatArray]:
+    """What to add to the trapezoid's node weights (``span / 2`` times the rate at a node)
+    of the intervals where a step capture rate ``c`` (T - 1 or 1, M) times ``[rho >=
+    star]`` switches (:func:`switches`): their indices and the additions on each one's
+    start and end, so that a linearly varying integrand is integrated over the on part
+    [a, b] alone (its ends weighing 1 - m and m, m its midpoint)."""
+    where, a, b = switches(rho, star, extrapolate=True)
+    on0, on1 = rho[:-1][where] >= star[where[1]], rho[1:][where] >= star[where[1]]
+    cs = np.broadcast_to(c, span.shape)[where] * span[where]
     m = 0.5 * (a + b)
-    left[where], right[where] = c * (1.0 - m), c * m
+    return where, cs * ((b - a) * (1.0 - m) - 0.5 * on0), cs * ((b - a) * m - 0.5 * on1)
 
 
 def capture_share(own_power: FloatArray, enemy_power: FloatArray, flows: Flows) -> FloatArray:
@@ -201,19 +204,23 @@ def split_losses(
     project: Callable[..., FloatArray] | None = None,
     eps: FloatArray | None = None,
     w: FloatArray | None = None,
-    cw: FloatArray | None = None,
+    fix: tuple[tuple[NDArray[np.intp], ...], FloatArray, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """(captured, non-combat) losses (N, K) of one side by each run's end, by the trapezoid
     rule over ``times`` (the rest of its losses is fire).  ``own`` (N, T0, K): its strength
     at ``times``, or at coarser times that ``project`` interpolates (``project(f,
     back=True)`` sums weights f (..., T) back onto them: (N, T) work, not (N, T, K));
     ``own_power``/``enemy_power`` (N, T): the effective strengths the capture switch
-    compares (:func:`capture_share`; ``eps``); ``w``: :func:`trapezoid_weights`; ``cw``
-    (N, T): the capture's own node weights instead of ``w * eps`` (:func:`stepped`)."""
+    compares (:func:`capture_share`; ``eps``); ``w``: :func:`trapezoid_weights`; ``fix``:
+    :func:`stepped`'s additions to the capture's weights across a step switch."""
     w = trapezoid_weights(spans(times, t_end).T) if w is None else w
-    if cw is None:
-        cw = w * (capture_share(own_power, enemy_power, flows) if eps is None else eps)
-    both = np.stack([cw, w])
+    if eps is None:
+        eps = capture_share(own_power, enemy_power, flows)
+    both = np.stack([w * eps, w])
+    if fix is not None:
+        (i, j), d0, d1 = fix
+        both[0, j, i] += d0
+        both[0, j, i + 1] += d1
     if project is not None:
         both = project(both, back=True)
     captured, kept = np.einsum("snt,ntk->snk", both, own)
@@ -238,15 +245,13 @@ def advance_steps(
 ) -> FloatArray:
     """The depth gained in each interval (T - 1, M) from the advance rate ``v`` (T, M) at
     the ratios ``rho``: trapezoids, but where rho passes 1 within an interval (the rate
-    steps from 0 to ``at_one``, :func:`advance_rate` at 1) only its part above 1, between
-    ``at_one`` and the rate at its node (:func:`switches`)."""
+    steps from 0 to ``at_one`` (M,), :func:`advance_rate` at 1) only its part above 1,
+    between ``at_one`` and the rate at its node (:func:`switches`)."""
     step = 0.5 * span * (v[:-1] + v[1:])
-    with np.errstate(divide="ignore"):
-        where, a, b = switches(np.log(rho))
+    where, a, b = switches(rho, 1.0)
     on_end = np.where(a > 0.0, v[1:][where], v[:-1][where])
-    step[where] = (
-        0.5 * span[where] * (b - a) * (np.broadcast_to(at_one, v.shape[1:])[where[1]] + on_end)
-    )
+    jump = np.broadcast_to(at_one, v.shape[1:])[where[1]]
+    step[where] = 0.5 * span[where] * (b - a) * (jump + on_end)
     return step
 
 
