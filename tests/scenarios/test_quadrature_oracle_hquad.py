@@ -4,6 +4,7 @@ capture switch and the advance's step at parity, with arrivals and without."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,7 @@ def _toml(arrivals: bool, width: float, share: float = 0.9, depth: float = 5000.
     return text
 
 
-def _oracle(arrivals: bool, width: float) -> tuple[np.ndarray, object]:
+def _oracle(arrivals: bool, width: float) -> tuple[np.ndarray, Callable[[float], np.ndarray]]:
     """Soviet and German men, then captured, non-combat (each side) and depth at day 20;
     and the solution's dense output."""
 

@@ -381,8 +381,8 @@ def _block(
                 else:  # each interval from the rate after its start to the one before its end
                     step = half * (eps_next[:-1] * men_t[:-1] + eps[1:] * men_t[1:])
                 if fix is not None:
-                    (i, j), d0, d1 = fix
-                    step[i, j] += d0 * men_t[i, j] + d1 * men_t[i + 1, j]
+                    (fi, fj), d0, d1 = fix
+                    step[fi, fj] += d0 * men_t[fi, fj] + d1 * men_t[fi + 1, fj]
                 by_day = summed(step).reshape(t, n, r, s)
         elif split:  # no flow: nothing captured or lost without combat (and nothing to sum)
             cap = nc = np.zeros((m, k))

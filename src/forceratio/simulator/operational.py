@@ -120,11 +120,9 @@ def summed(step: FloatArray) -> FloatArray:
 def passed(x: FloatArray, level: FloatArray, times: FloatArray, span: FloatArray) -> FloatArray:
     """When a running integral ``x`` (T, M) first exceeds ``level`` (M,): linearly within the
     interval (T - 1, M) ``span`` where it does (inf: never)."""
-    cols = np.arange(x.shape[1])
-    j = np.argmax(x > level, axis=0)
-    x1 = x[j, cols]
+    cols, j = np.arange(x.shape[1]), np.argmax(x > level, axis=0)
     i = np.maximum(j - 1, 0)
-    x0 = x[i, cols]
+    x0, x1 = x[i, cols], x[j, cols]
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.clip(np.where(x1 > x0, (level - x0) / (x1 - x0), 1.0), 0.0, 1.0)
     at = np.where(j > 0, times[i] + frac * span[i, cols], times[0])
@@ -143,42 +141,34 @@ def trapezoid_weights(span: FloatArray) -> FloatArray:
 def switches(
     x: FloatArray, level: FloatArray | float, extrapolate: bool = False
 ) -> tuple[tuple[NDArray[np.intp], ...], FloatArray, FloatArray]:
-    """Where a step ``x >= level`` (x (T, M) at equally spaced nodes, ``level`` (M,) or a
-    number) turns on or off within an interval: its (interval, run) indices and the part
-    [a, b] of it (fractions) that is on, ln x linear in time.  With ``extrapolate`` the
-    crossing is taken from the interval's start and the node before it (a capture switch
-    bends the strengths where it flips: the nodes past it put the crossing early); else,
-    or where that leaves the interval, linearly between its nodes.  A trapezoid over such
-    an interval is off by up to half its length times the step (intervals with a node at
-    0, inf or nan are left out)."""
+    """Where ``x >= level`` (x (T, M) at equally spaced nodes, level (M,) or a number) flips
+    within an interval (no node at 0, inf or nan): its (interval, run) indices and the part
+    [a, b] of it that is on, ln x linear between the nodes or, with ``extrapolate`` (a
+    capture switch bends the strengths where it flips), through the start and the node
+    before it where that crossing falls in the interval."""
     on = x >= level
     where = np.nonzero(on[:-1] != on[1:])
-    lv = np.broadcast_to(level, x.shape[1:])[where[1]]
+    i, j = where
+    lv = np.broadcast_to(level, x.shape[1:])[j]
     with np.errstate(divide="ignore", invalid="ignore"):
-        z0, z1 = np.log(x[:-1][where] / lv), np.log(x[1:][where] / lv)
-        zb = np.log(x[np.maximum(where[0] - 1, 0), where[1]] / lv)
-        ext = z0 / (zb - z0)
+        z0, z1, zb = (np.log(x[k, j] / lv) for k in (i, i + 1, np.maximum(i - 1, 0)))
+        ext = np.where(extrapolate & (i > 0), z0 / (zb - z0), np.nan)
+        th = np.clip(np.where((ext >= 0.0) & (ext <= 1.0), ext, z0 / (z0 - z1)), 0.0, 1.0)
     ok = np.isfinite(z0) & np.isfinite(z1)
-    where, z0, z1, zb, ext = (where[0][ok], where[1][ok]), z0[ok], z1[ok], zb[ok], ext[ok]
-    use = extrapolate & (where[0] > 0) & np.isfinite(zb) & (ext >= 0.0) & (ext <= 1.0)
-    th = np.clip(np.where(use, ext, z0 / (z0 - z1)), 0.0, 1.0)
-    first = on[:-1][where]
+    where, th, first = (i[ok], j[ok]), th[ok], on[:-1][where][ok]
     return where, np.where(first, 0.0, th), np.where(first, th, 1.0)
 
 
 def stepped(
     rho: FloatArray, star: FloatArray, c: FloatArray, span: FloatArray
 ) -> tuple[tuple[NDArray[np.intp], ...], FloatArray, FloatArray]:
-    """What to add to the trapezoid's node weights (``span / 2`` times the rate at a node)
-    of the intervals where a step capture rate ``c`` (T - 1 or 1, M) times ``[rho >=
-    star]`` switches (:func:`switches`): their indices and the additions on each one's
-    start and end, so that a linearly varying integrand is integrated over the on part
-    [a, b] alone (its ends weighing 1 - m and m, m its midpoint)."""
+    """Where a step capture rate ``c`` (T - 1 or 1, M) times ``[rho >= star]`` flips
+    (:func:`switches`): the intervals and what to add to the trapezoid's weights on their
+    start and end, to integrate a linear integrand over the on part [a, b] alone."""
     where, a, b = switches(rho, star, extrapolate=True)
-    on0, on1 = rho[:-1][where] >= star[where[1]], rho[1:][where] >= star[where[1]]
     cs = np.broadcast_to(c, span.shape)[where] * span[where]
-    m = 0.5 * (a + b)
-    return where, cs * ((b - a) * (1.0 - m) - 0.5 * on0), cs * ((b - a) * m - 0.5 * on1)
+    m, on0 = 0.5 * (a + b), rho[:-1][where] >= star[where[1]]
+    return where, cs * ((b - a) * (1.0 - m) - 0.5 * on0), cs * ((b - a) * m - 0.5 * ~on0)
 
 
 def capture_share(own_power: FloatArray, enemy_power: FloatArray, flows: Flows) -> FloatArray:
@@ -250,8 +240,9 @@ def advance_steps(
     step = 0.5 * span * (v[:-1] + v[1:])
     where, a, b = switches(rho, 1.0)
     on_end = np.where(a > 0.0, v[1:][where], v[:-1][where])
-    jump = np.broadcast_to(at_one, v.shape[1:])[where[1]]
-    step[where] = 0.5 * span[where] * (b - a) * (jump + on_end)
+    step[where] = (
+        0.5 * span[where] * (b - a) * (np.broadcast_to(at_one, v.shape[1:])[where[1]] + on_end)
+    )
     return step
 
 
