@@ -24,7 +24,10 @@ the recorded days: the fine grid costs (N, T) work, not (N, T, K)) and the fire
 multipliers taken exactly there (the rates' kinks, at the surprise's end, the capture
 switch, the advance threshold and cap, are what needs the fine grid; the strengths
 themselves are smooth: their linear interpolation over a day is off by about
-h^2 |y''| / 8, below 0.1% at 1941's loss rates).
+h^2 |y''| / 8, below 0.1% at 1941's loss rates).  Where a step (the capture switch at
+width 0, the advance at parity) flips within an interval, only its on part is integrated
+(:func:`~forceratio.simulator.operational.switches`), and a rule fires where the running
+integral passes its level, linearly within its interval (``decided_at``).
 """
 
 from __future__ import annotations
