@@ -5,10 +5,11 @@ The first two are loss flows of the engine's right-hand side (:func:`.kernel.flo
 per side by a :class:`Flows`; neutral values (all 0) leave the engine's numbers unchanged.
 :func:`capture_rate` is the same capture rate written in numpy, for the split of a run's
 losses into fire, captured and non-combat (:func:`split_losses`, a quadrature over the
-recorded trajectory, exact across a step switch: :func:`stepped`).  :func:`advance_rate` is Dupuy's opposed advance-rate table as a
-power law (docs/design/issue13-mechanisms.md, section 1.2: v = a * rho**b above rho = 1,
-the fit to the OPORD-QJM transcription of Dupuy's table, marked transcribed/derived), and
-:func:`depth` integrates it over a trajectory.
+recorded trajectory, exact across a step switch: :func:`stepped`).  :func:`advance_rate`
+is Dupuy's opposed advance-rate table as a power law (docs/design/issue13-mechanisms.md,
+section 1.2: v = a * rho**b above rho = 1, the fit to the OPORD-QJM transcription of
+Dupuy's table, marked transcribed/derived), and :func:`depth` integrates it over a
+trajectory.
 """
 
 from __future__ import annotations
