@@ -108,15 +108,19 @@ class Table:
         note: str = "",
         as_of: str = "1941-06-22",
         unit: str = "",
+        hold: tuple[str, ...] = (),
     ) -> Row:
-        """``template`` is arithmetic over ``{key}`` names of earlier rows."""
+        """``template`` is arithmetic over ``{key}`` names of earlier rows.  low/high are the
+        extremes over every input's low, value and high, except for the inputs in ``hold``,
+        kept at their value: a range that is another source's basis (a ``_basis`` range)
+        must not be mixed with terms on the value's basis (audit 2026-12-04, M2)."""
         names = sorted(set(_names(template)))
         rows = [self.by_key[n] for n in names]
         literal = _sub(template, {n: _fmt(r.value) for n, r in zip(names, rows, strict=True)})
         value = _rounded(_eval(literal), [])
         corners = []
         ranges = [
-            (n, [x for x in (r.low, r.value, r.high) if x is not None])
+            (n, [r.value] if n in hold else [x for x in (r.low, r.value, r.high) if x is not None])
             for n, r in zip(names, rows, strict=True)
         ]
         for combo in itertools.product(*(vals for _, vals in ranges)):
@@ -321,8 +325,8 @@ def _basis(row: Row, other: float, text: str, unit: str = "") -> None:
 
 def _german_personnel_bases(t: Table, which: str) -> None:
     """Donets' German personnel are whole army groups at about 28,000 (AGC) and 27,000
-    (AGN) a division; other sources count 750,000-820,000 for AGC and 655,000 for AG North
-    with the 3rd Panzer Group (sources-notes-3.md A4). Both readings as the range."""
+    (AGN) a division; other sources count 750,000-820,000 for AGC, and 700,000-800,000
+    for AG North alone (sources-notes-3.md A4; audit H1): the range."""
     if which in ("west", "all") and "agc.personnel" in t.by_key:
         _basis(
             t.by_key["agc.personnel"],
@@ -332,12 +336,18 @@ def _german_personnel_bases(t: Table, which: str) -> None:
             "section 3): low = 750,000.",
         )
     if which in ("north", "all") and "agn.personnel" in t.by_key:
-        _basis(
-            t.by_key["agn.personnel"],
-            390000,
-            "Donets' count, about 27,155 men a division, exceeds the 655,000 the Baltic "
-            "operation essay gives AG North with the 3rd Panzer Group; low = 655,000 - 265,000 "
-            "(Table 54's 3rd Panzer Group) = 390,000 (computed).",
+        row = t.by_key["agn.personnel"]
+        row.low, row.high = 700000, 800000
+        row.note += (
+            " RANGE (German-only counts of Army Group North on 22 June, operations_1941 "
+            "Leningrad personnel row, verified there): low = 'over 700 thousand' for the 29 "
+            "divisions with the 1st Air Fleet ('Blokadnyi pasyans', litfond.net/r/194569?p_=5; "
+            "printed as a lower bound), high = 'about 800,000 (June 1941)' (ru-wiki 'Gruppa "
+            "armii Sever' infobox); Donets' 787,500 (about 27,155 men a division) lies between."
+            " The 655,000 of the Baltic operation essay, said to include the 3rd Panzer Group, "
+            "is on another basis: less Table 54's 265,000 it would leave 390,000, 13,448 a "
+            "division, below a panzer division's own ~16,000 men (itogi_diskussii p. 84) and "
+            "every count above; it is not a bound here (audit 2026-12-04, H1)."
         )
 
 
@@ -592,6 +602,18 @@ _PRESENT_NOTE = (
 )
 
 
+#: Why some derivations hold an input at its value (audit 2026-12-04, M2).
+_AGC_HOLD = (
+    "low/high: AGC held at Donets' value, the basis of Tables 54 and 55 subtracted from it; "
+    "its other-basis low (750,000 men, en-wiki) less them gave an impossible 6,996 men."
+)
+_ZAP_HOLD = (
+    "low/high: ZapOVO held at Donets' 54-division count, since the share present (44/54 "
+    "to 1) already carries the 44-division reading; its 44-division low times 44/54 "
+    "counted the 10 divisions out twice."
+)
+
+
 def _zapovo_present(t: Table) -> None:
     """The share of ZapOVO's count present on 12 June: 44 of 54 divisions if the larger
     reading includes the arriving 21st Army, all of it if not (sources-notes-3.md A5)."""
@@ -702,7 +724,9 @@ def build_strip() -> Table:
             f"{{t55_de.{cat}}} + ({{agc.{cat}}} - {{t54_de.{cat}}} - {{t55_de.{cat}}}) * "
             f"(1 - {{a_agc_north}})",
             "Table 55 + (AGC - Table 54 3rd PzGr - Table 55) x (1 - share north)",
-            note="RECONSTRUCTED: AGC's remainder split by the assumption row.",
+            note="RECONSTRUCTED: AGC's remainder split by the assumption row. " + _AGC_HOLD,
+
+            hold=(f"agc.{cat}",),
         )
     t.derive(
         "Germany",
@@ -756,11 +780,12 @@ def build_strip() -> Table:
             "Red Army forces in the Ostroleka-Carpathians strip",
             cat,
             f"su_strip12.{cat}",
-            f"{{su_wf_strip.{cat}}} * {{zap_present}} + {{swf.{cat}}}",
-            "Western Front in the strip x the ZapOVO share present on 12 June + South-Western "
-            "Front",
+            f"{{zapovo.{cat}}} * (1 - {{a_zapovo_north}}) * {{zap_present}} + {{swf.{cat}}}",
+            "ZapOVO x (1 - share in 3rd Army's sector) x the ZapOVO share present on 12 June "
+            "+ South-Western Front",
             as_of="1941-06-12",
-            note="RECONSTRUCTED: present on 12 June. The border districts' own forces are "
+            hold=(f"zapovo.{cat}",),
+            note="RECONSTRUCTED: present on 12 June. " + _ZAP_HOLD + " The border districts' own forces are "
             "taken as in place; Donets' larger ZapOVO count may include the arriving 21st "
             "Army, so the part in transit is its own row. CHECKED: the claim that the "
             "internal-district armies are in neither count holds for the 44-division reading "
@@ -774,9 +799,11 @@ def build_strip() -> Table:
             "Red Army forces in transit to the strip on 12 June (ZapOVO's larger count)",
             cat,
             f"su_transit12.{cat}",
-            f"{{su_wf_strip.{cat}}} * (1 - {{zap_present}})",
-            "Western Front in the strip x (1 - the ZapOVO share present on 12 June)",
+            f"{{zapovo.{cat}}} * (1 - {{a_zapovo_north}}) * (1 - {{zap_present}})",
+            "ZapOVO x (1 - share in 3rd Army's sector) x (1 - the ZapOVO share present on 12 "
+            "June)",
             as_of="1941-06-12",
+            hold=(f"zapovo.{cat}",),
             note="RECONSTRUCTED: in transit on 12 June if Donets' 54 divisions include the "
             "arriving 21st Army (deadline 10 July: day 28 after 12 June); zero at the range's "
             "other end.",
@@ -862,7 +889,9 @@ def build_north() -> Table:
             f"de_9a.{cat}",
             f"({{agc.{cat}}} - {{t54_de.{cat}}} - {{t55_de.{cat}}}) * {{a_agc_north}}",
             "(AGC - Table 54 3rd PzGr - Table 55) x share north",
-            note="RECONSTRUCTED from the assumption row; the strip table uses the complement.",
+            note="RECONSTRUCTED from the assumption row; the strip table uses the complement. " + _AGC_HOLD,
+
+            hold=(f"agc.{cat}",),
         )
     t.derive(
         "Germany",
@@ -915,19 +944,22 @@ def build_north() -> Table:
             "Red Army forces facing the Germans north of Ostroleka",
             cat,
             f"su_north12.{cat}",
-            f"{{pribovo.{cat}}} + {{su_wf_north.{cat}}} * {{zap_present}}",
-            "PribOVO + Western Front north of the strip x the ZapOVO share present on 12 June",
+            f"{{pribovo.{cat}}} + {{zapovo.{cat}}} * {{a_zapovo_north}} * {{zap_present}}",
+            "PribOVO + ZapOVO x share in 3rd Army's sector x the ZapOVO share present on 12 "
+            "June",
             as_of="1941-06-12",
-            note="RECONSTRUCTED; present on 12 June, same caveat as the strip table.",
+            hold=(f"zapovo.{cat}",),
+            note="RECONSTRUCTED; present on 12 June, same caveat as the strip table. " + _ZAP_HOLD,
         )
         t.derive(
             "USSR",
             "Red Army forces in transit to the north on 12 June (ZapOVO's larger count)",
             cat,
             f"su_transit_north12.{cat}",
-            f"{{su_wf_north.{cat}}} * (1 - {{zap_present}})",
-            "Western Front north of the strip x (1 - the ZapOVO share present on 12 June)",
+            f"{{zapovo.{cat}}} * {{a_zapovo_north}} * (1 - {{zap_present}})",
+            "ZapOVO x share in 3rd Army's sector x (1 - the ZapOVO share present on 12 June)",
             as_of="1941-06-12",
+            hold=(f"zapovo.{cat}",),
             note="RECONSTRUCTED; in transit, same caveat as the strip table.",
         )
     return t
