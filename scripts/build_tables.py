@@ -482,19 +482,23 @@ def _share_816(t: Table) -> None:
             "21 June (Baltic to Black Sea)",
             "share_present",
             81.6,
-            low=81.6,
-            high=81.9,
+            low=28.1,
+            high=100.0,
             unit="percent",
             as_of="1941-06-12",
             source="article",
             locator="section 'Had the Soviet assault taken place'",
             verified="no",
-            note="Per the article, summarising Meltyukhov 2000; NOT VERIFIED in the book. RANGE "
-            "81.6-81.9: a Meltyukhov-style text gives 81.9% (127 of 155 divisions) for a "
-            "different quantity, the divisions with combat experience, of which 81.6 may be a "
-            "misreading (sources-notes-2.md section 1(a)). Applied here to divisions only; each "
-            "category (men, guns, tanks, aircraft) has its own share-present row in this table, "
-            "with these bounds for men and guns.",
+            note="Per the article, summarising Meltyukhov 2000; NOT VERIFIED in the book. The "
+            "value is the article's central figure; the 81.9% of a Meltyukhov-style text is "
+            "another quantity (127 of 155 divisions with combat experience, sources-notes-2.md "
+            "section 1(a)), not a second reading, so it is no bound. SWEEP RANGE 28.1-100 "
+            "(audit 2026-12-04, M1): low = the sourced floor, the 43 divisions moved in rail "
+            "echelons 1-3 by 21 May (timeline table) / the 153 German divisions of 22 June "
+            "(Soviet official history, Table 2; sources-notes-2.md section 4) = 28.1% "
+            "(computed); high = 100, all present (by definition). Applied here to divisions "
+            "only; each category (men, guns, tanks, aircraft) has its own share-present row "
+            "in this table, with this value and range for men and guns.",
         ),
         "share_816",
     )
@@ -503,10 +507,19 @@ def _share_816(t: Table) -> None:
 #: The bounds (percent) of each category's share present on 12 June; no dated figure was
 #: found for any of them (sources-notes-3.md A12; issue 13).
 SHARE_BOUNDS = {
-    "personnel": (81.6, 81.9),
-    "guns_mortars": (81.6, 81.9),
+    "personnel": (28.1, 100.0),
+    "guns_mortars": (28.1, 100.0),
     "tanks": (5.9, 81.6),
     "aircraft": (81.6, 100.0),
+}
+#: The central value (percent) where one was printed: the article's 81.6 (unverified) for the
+#: men and guns, which moved with their divisions; None = not found, the run takes the
+#: midpoint of the bounds.
+SHARE_CENTRAL: dict[str, float | None] = {
+    "personnel": 81.6,
+    "guns_mortars": 81.6,
+    "tanks": None,
+    "aircraft": None,
 }
 _ARTICLE = ("article", "section 'Had the Soviet assault taken place' (bounds)")
 SHARE_SOURCE = {
@@ -518,19 +531,21 @@ SHARE_SOURCE = {
 SHARE_NOTES = {
     "personnel": (
         "NOT FOUND: no dated count of German men in the East on 12 June (sources-notes-2.md "
-        "section 4). BOUNDS = the article's division share, 81.6 (Baltic to Black Sea, "
-        "unverified), to the 81.9 of a Meltyukhov-style text that may be its source (sources-"
-        "notes-2.md 1(a)): men are taken to have come with their divisions (a panzer division"
+        "section 4). VALUE = the article's division share, 81.6 (Baltic to Black Sea, "
+        "unverified): men are taken to have come with their divisions (a panzer division"
         " had about 16,000 men, itogi_diskussii p. 84), which the low tank share below would "
-        "lower only if the missing divisions were larger than the rest. Swept over the "
-        "bounds; the run uses their midpoint."
+        "lower only if the missing divisions were larger than the rest. SWEEP RANGE 28.1-100 "
+        "(not a disagreement between sources): low = the sourced floor, 43 of 153 divisions "
+        "moved by 21 May (timeline table; Soviet official history), high = all present. The "
+        "81.9 once given as the high is another quantity (sources-notes-2.md 1(a)). The run "
+        "uses the value."
     ),
     "guns_mortars": (
-        "NOT FOUND: no dated count of German guns in the East on 12 June. BOUNDS = the "
-        "division share 81.6-81.9 (article; sources-notes-2.md 1(a)), the guns being the "
-        "divisions' and corps' artillery that moved with them; army-level artillery moving "
-        "later would lower it (no dated figure found). Swept over the bounds; the run uses "
-        "their midpoint."
+        "NOT FOUND: no dated count of German guns in the East on 12 June. VALUE = the "
+        "division share 81.6 (article, unverified), the guns being the divisions' and corps' "
+        "artillery that moved with them; army-level artillery moving later would lower it "
+        "(no dated figure found). SWEEP RANGE 28.1-100 as for the men (43 of 153 divisions "
+        "moved by 21 May, to all present). The run uses the value."
     ),
     "tanks": (
         "NOT FOUND: no dated count of panzer divisions present on 12 June. BOUNDS: low = 1 of"
@@ -550,8 +565,9 @@ SHARE_NOTES = {
 
 
 def _category_shares(t: Table, formation: str, sector: str) -> None:
-    """Each category's share present on 12 June in one sector: not found, so an empty value
-    with its sourced bounds (the scenarios run the midpoint and sweep the bounds)."""
+    """Each category's share present on 12 June in one sector: not found as a dated figure;
+    men and guns carry the article's division share as the value, tanks and aircraft an empty
+    value (the scenarios run the midpoint); the scenarios sweep the sourced range."""
     for cat, (lo, hi) in SHARE_BOUNDS.items():
         note = SHARE_NOTES[cat]
         if sector == "north" and cat == "tanks":
@@ -563,7 +579,8 @@ def _category_shares(t: Table, formation: str, sector: str) -> None:
         elif sector == "north":
             note += " No per-sector figure was found: the bounds are the strip's."
         source, locator = SHARE_SOURCE[cat]
-        row = Row("Germany", f"{formation}: share present on 12 June", cat, None, unit="percent",
+        central = SHARE_CENTRAL[cat]
+        row = Row("Germany", f"{formation}: share present on 12 June", cat, central, unit="percent",
                   as_of="1941-06-12", source=source, locator=locator, verified="no", note=note,
                   low=lo, high=hi)  # fmt: skip
         t.add(row, f"share12_{sector}.{cat}")
@@ -583,19 +600,25 @@ def _present12(t: Table, formation: str, cat: str, full_key: str, what: str, not
     assert full.value is not None
     assert full.low is not None
     assert full.high is not None
-    literal = f"{_fmt(full.value)} * ({_fmt(lo)} + {_fmt(hi)}) / 2 / 100"
+    central = SHARE_CENTRAL[cat]
+    if central is None:
+        literal = f"{_fmt(full.value)} * ({_fmt(lo)} + {_fmt(hi)}) / 2 / 100"
+        which = f"the midpoint of the bounds of the {cat} share present on 12 June (not found)"
+    else:
+        literal = f"{_fmt(full.value)} * {_fmt(central)} / 100"
+        which = f"the {cat} share present on 12 June (the article's division share)"
     row = Row("Germany", formation, cat, _rounded(_eval(literal), []), as_of="1941-06-12",
               source="derived", locator="", verified="no", note=note,
               low=_rounded(full.low * lo / 100, []), high=_rounded(full.high * hi / 100, []),
-              derivation=f"{what} x the midpoint of the bounds of the {cat} share present on "
-              f"12 June (not found) = {literal}")  # fmt: skip
+              derivation=f"{what} x {which} = {literal}")  # fmt: skip
     t.add(row, f"{full_key}_12")
 
 
 _PRESENT_NOTE = (
     "RECONSTRUCTED: each category has its own share present on 12 June in this sector "
-    "('{share}: share present on 12 June' rows, not found: the run takes the midpoint of their "
-    "bounds and sweeps them); the panzer and motorized divisions came in the last rail "
+    "('{share}: share present on 12 June' rows, not found as dated figures: the run takes the "
+    "article's 81.6 for men and guns, the midpoint of the bounds for tanks and aircraft, and "
+    "sweeps the ranges); the panzer and motorized divisions came in the last rail "
     "echelons, so tanks are lower. low/high = the 22 June low/high x the share's low/high. "
     "The remainder arrives evenly by 21 June (day 9) in the scenarios; the OKH reserve "
     "(timeline table) is in neither count."
