@@ -748,7 +748,6 @@ def build_strip() -> Table:
             f"(1 - {{a_agc_north}})",
             "Table 55 + (AGC - Table 54 3rd PzGr - Table 55) x (1 - share north)",
             note="RECONSTRUCTED: AGC's remainder split by the assumption row. " + _AGC_HOLD,
-
             hold=(f"agc.{cat}",),
         )
     t.derive(
@@ -808,7 +807,9 @@ def build_strip() -> Table:
             "+ South-Western Front",
             as_of="1941-06-12",
             hold=(f"zapovo.{cat}",),
-            note="RECONSTRUCTED: present on 12 June. " + _ZAP_HOLD + " The border districts' own forces are "
+            note="RECONSTRUCTED: present on 12 June. "
+            + _ZAP_HOLD
+            + " The border districts' own forces are "
             "taken as in place; Donets' larger ZapOVO count may include the arriving 21st "
             "Army, so the part in transit is its own row. CHECKED: the claim that the "
             "internal-district armies are in neither count holds for the 44-division reading "
@@ -823,8 +824,7 @@ def build_strip() -> Table:
             cat,
             f"su_transit12.{cat}",
             f"{{zapovo.{cat}}} * (1 - {{a_zapovo_north}}) * (1 - {{zap_present}})",
-            "ZapOVO x (1 - share in 3rd Army's sector) x (1 - the ZapOVO share present on 12 "
-            "June)",
+            "ZapOVO x (1 - share in 3rd Army's sector) x (1 - the ZapOVO share present on 12 June)",
             as_of="1941-06-12",
             hold=(f"zapovo.{cat}",),
             note="RECONSTRUCTED: in transit on 12 June if Donets' 54 divisions include the "
@@ -912,8 +912,8 @@ def build_north() -> Table:
             f"de_9a.{cat}",
             f"({{agc.{cat}}} - {{t54_de.{cat}}} - {{t55_de.{cat}}}) * {{a_agc_north}}",
             "(AGC - Table 54 3rd PzGr - Table 55) x share north",
-            note="RECONSTRUCTED from the assumption row; the strip table uses the complement. " + _AGC_HOLD,
-
+            note="RECONSTRUCTED from the assumption row; the strip table uses the complement. "
+            + _AGC_HOLD,
             hold=(f"agc.{cat}",),
         )
     t.derive(
@@ -968,8 +968,7 @@ def build_north() -> Table:
             cat,
             f"su_north12.{cat}",
             f"{{pribovo.{cat}}} + {{zapovo.{cat}}} * {{a_zapovo_north}} * {{zap_present}}",
-            "PribOVO + ZapOVO x share in 3rd Army's sector x the ZapOVO share present on 12 "
-            "June",
+            "PribOVO + ZapOVO x share in 3rd Army's sector x the ZapOVO share present on 12 June",
             as_of="1941-06-12",
             hold=(f"zapovo.{cat}",),
             note="RECONSTRUCTED; present on 12 June, same caveat as the strip table. " + _ZAP_HOLD,
