@@ -108,15 +108,19 @@ class Table:
         note: str = "",
         as_of: str = "1941-06-22",
         unit: str = "",
+        hold: tuple[str, ...] = (),
     ) -> Row:
-        """``template`` is arithmetic over ``{key}`` names of earlier rows."""
+        """``template`` is arithmetic over ``{key}`` names of earlier rows.  low/high are the
+        extremes over every input's low, value and high, except for the inputs in ``hold``,
+        kept at their value: a range that is another source's basis (a ``_basis`` range)
+        must not be mixed with terms on the value's basis (audit 2026-12-04, M2)."""
         names = sorted(set(_names(template)))
         rows = [self.by_key[n] for n in names]
         literal = _sub(template, {n: _fmt(r.value) for n, r in zip(names, rows, strict=True)})
         value = _rounded(_eval(literal), [])
         corners = []
         ranges = [
-            (n, [x for x in (r.low, r.value, r.high) if x is not None])
+            (n, [r.value] if n in hold else [x for x in (r.low, r.value, r.high) if x is not None])
             for n, r in zip(names, rows, strict=True)
         ]
         for combo in itertools.product(*(vals for _, vals in ranges)):
@@ -321,8 +325,8 @@ def _basis(row: Row, other: float, text: str, unit: str = "") -> None:
 
 def _german_personnel_bases(t: Table, which: str) -> None:
     """Donets' German personnel are whole army groups at about 28,000 (AGC) and 27,000
-    (AGN) a division; other sources count 750,000-820,000 for AGC and 655,000 for AG North
-    with the 3rd Panzer Group (sources-notes-3.md A4). Both readings as the range."""
+    (AGN) a division; other sources count 750,000-820,000 for AGC, and 700,000-800,000
+    for AG North alone (sources-notes-3.md A4; audit H1): the range."""
     if which in ("west", "all") and "agc.personnel" in t.by_key:
         _basis(
             t.by_key["agc.personnel"],
@@ -332,12 +336,18 @@ def _german_personnel_bases(t: Table, which: str) -> None:
             "section 3): low = 750,000.",
         )
     if which in ("north", "all") and "agn.personnel" in t.by_key:
-        _basis(
-            t.by_key["agn.personnel"],
-            390000,
-            "Donets' count, about 27,155 men a division, exceeds the 655,000 the Baltic "
-            "operation essay gives AG North with the 3rd Panzer Group; low = 655,000 - 265,000 "
-            "(Table 54's 3rd Panzer Group) = 390,000 (computed).",
+        row = t.by_key["agn.personnel"]
+        row.low, row.high = 700000, 800000
+        row.note += (
+            " RANGE (German-only counts of Army Group North on 22 June, operations_1941 "
+            "Leningrad personnel row, verified there): low = 'over 700 thousand' for the 29 "
+            "divisions with the 1st Air Fleet ('Blokadnyi pasyans', litfond.net/r/194569?p_=5; "
+            "printed as a lower bound), high = 'about 800,000 (June 1941)' (ru-wiki 'Gruppa "
+            "armii Sever' infobox); Donets' 787,500 (about 27,155 men a division) lies between."
+            " The 655,000 of the Baltic operation essay, said to include the 3rd Panzer Group, "
+            "is on another basis: less Table 54's 265,000 it would leave 390,000, 13,448 a "
+            "division, below a panzer division's own ~16,000 men (itogi_diskussii p. 84) and "
+            "every count above; it is not a bound here (audit 2026-12-04, H1)."
         )
 
 
@@ -472,19 +482,23 @@ def _share_816(t: Table) -> None:
             "21 June (Baltic to Black Sea)",
             "share_present",
             81.6,
-            low=81.6,
-            high=81.9,
+            low=28.1,
+            high=100.0,
             unit="percent",
             as_of="1941-06-12",
             source="article",
             locator="section 'Had the Soviet assault taken place'",
             verified="no",
-            note="Per the article, summarising Meltyukhov 2000; NOT VERIFIED in the book. RANGE "
-            "81.6-81.9: a Meltyukhov-style text gives 81.9% (127 of 155 divisions) for a "
-            "different quantity, the divisions with combat experience, of which 81.6 may be a "
-            "misreading (sources-notes-2.md section 1(a)). Applied here to divisions only; each "
-            "category (men, guns, tanks, aircraft) has its own share-present row in this table, "
-            "with these bounds for men and guns.",
+            note="Per the article, summarising Meltyukhov 2000; NOT VERIFIED in the book. The "
+            "value is the article's central figure; the 81.9% of a Meltyukhov-style text is "
+            "another quantity (127 of 155 divisions with combat experience, sources-notes-2.md "
+            "section 1(a)), not a second reading, so it is no bound. SWEEP RANGE 28.1-100 "
+            "(audit 2026-12-04, M1): low = the sourced floor, the 43 divisions moved in rail "
+            "echelons 1-3 by 21 May (timeline table) / the 153 German divisions of 22 June "
+            "(Soviet official history, Table 2; sources-notes-2.md section 4) = 28.1% "
+            "(computed); high = 100, all present (by definition). Applied here to divisions "
+            "only; each category (men, guns, tanks, aircraft) has its own share-present row "
+            "in this table, with this value and range for men and guns.",
         ),
         "share_816",
     )
@@ -493,10 +507,19 @@ def _share_816(t: Table) -> None:
 #: The bounds (percent) of each category's share present on 12 June; no dated figure was
 #: found for any of them (sources-notes-3.md A12; issue 13).
 SHARE_BOUNDS = {
-    "personnel": (81.6, 81.9),
-    "guns_mortars": (81.6, 81.9),
+    "personnel": (28.1, 100.0),
+    "guns_mortars": (28.1, 100.0),
     "tanks": (5.9, 81.6),
     "aircraft": (81.6, 100.0),
+}
+#: The central value (percent) where one was printed: the article's 81.6 (unverified) for the
+#: men and guns, which moved with their divisions; None = not found, the run takes the
+#: midpoint of the bounds.
+SHARE_CENTRAL: dict[str, float | None] = {
+    "personnel": 81.6,
+    "guns_mortars": 81.6,
+    "tanks": None,
+    "aircraft": None,
 }
 _ARTICLE = ("article", "section 'Had the Soviet assault taken place' (bounds)")
 SHARE_SOURCE = {
@@ -508,19 +531,21 @@ SHARE_SOURCE = {
 SHARE_NOTES = {
     "personnel": (
         "NOT FOUND: no dated count of German men in the East on 12 June (sources-notes-2.md "
-        "section 4). BOUNDS = the article's division share, 81.6 (Baltic to Black Sea, "
-        "unverified), to the 81.9 of a Meltyukhov-style text that may be its source (sources-"
-        "notes-2.md 1(a)): men are taken to have come with their divisions (a panzer division"
+        "section 4). VALUE = the article's division share, 81.6 (Baltic to Black Sea, "
+        "unverified): men are taken to have come with their divisions (a panzer division"
         " had about 16,000 men, itogi_diskussii p. 84), which the low tank share below would "
-        "lower only if the missing divisions were larger than the rest. Swept over the "
-        "bounds; the run uses their midpoint."
+        "lower only if the missing divisions were larger than the rest. SWEEP RANGE 28.1-100 "
+        "(not a disagreement between sources): low = the sourced floor, 43 of 153 divisions "
+        "moved by 21 May (timeline table; Soviet official history), high = all present. The "
+        "81.9 once given as the high is another quantity (sources-notes-2.md 1(a)). The run "
+        "uses the value."
     ),
     "guns_mortars": (
-        "NOT FOUND: no dated count of German guns in the East on 12 June. BOUNDS = the "
-        "division share 81.6-81.9 (article; sources-notes-2.md 1(a)), the guns being the "
-        "divisions' and corps' artillery that moved with them; army-level artillery moving "
-        "later would lower it (no dated figure found). Swept over the bounds; the run uses "
-        "their midpoint."
+        "NOT FOUND: no dated count of German guns in the East on 12 June. VALUE = the "
+        "division share 81.6 (article, unverified), the guns being the divisions' and corps' "
+        "artillery that moved with them; army-level artillery moving later would lower it "
+        "(no dated figure found). SWEEP RANGE 28.1-100 as for the men (43 of 153 divisions "
+        "moved by 21 May, to all present). The run uses the value."
     ),
     "tanks": (
         "NOT FOUND: no dated count of panzer divisions present on 12 June. BOUNDS: low = 1 of"
@@ -540,8 +565,9 @@ SHARE_NOTES = {
 
 
 def _category_shares(t: Table, formation: str, sector: str) -> None:
-    """Each category's share present on 12 June in one sector: not found, so an empty value
-    with its sourced bounds (the scenarios run the midpoint and sweep the bounds)."""
+    """Each category's share present on 12 June in one sector: not found as a dated figure;
+    men and guns carry the article's division share as the value, tanks and aircraft an empty
+    value (the scenarios run the midpoint); the scenarios sweep the sourced range."""
     for cat, (lo, hi) in SHARE_BOUNDS.items():
         note = SHARE_NOTES[cat]
         if sector == "north" and cat == "tanks":
@@ -553,7 +579,8 @@ def _category_shares(t: Table, formation: str, sector: str) -> None:
         elif sector == "north":
             note += " No per-sector figure was found: the bounds are the strip's."
         source, locator = SHARE_SOURCE[cat]
-        row = Row("Germany", f"{formation}: share present on 12 June", cat, None, unit="percent",
+        central = SHARE_CENTRAL[cat]
+        row = Row("Germany", f"{formation}: share present on 12 June", cat, central, unit="percent",
                   as_of="1941-06-12", source=source, locator=locator, verified="no", note=note,
                   low=lo, high=hi)  # fmt: skip
         t.add(row, f"share12_{sector}.{cat}")
@@ -573,22 +600,40 @@ def _present12(t: Table, formation: str, cat: str, full_key: str, what: str, not
     assert full.value is not None
     assert full.low is not None
     assert full.high is not None
-    literal = f"{_fmt(full.value)} * ({_fmt(lo)} + {_fmt(hi)}) / 2 / 100"
+    central = SHARE_CENTRAL[cat]
+    if central is None:
+        literal = f"{_fmt(full.value)} * ({_fmt(lo)} + {_fmt(hi)}) / 2 / 100"
+        which = f"the midpoint of the bounds of the {cat} share present on 12 June (not found)"
+    else:
+        literal = f"{_fmt(full.value)} * {_fmt(central)} / 100"
+        which = f"the {cat} share present on 12 June (the article's division share)"
     row = Row("Germany", formation, cat, _rounded(_eval(literal), []), as_of="1941-06-12",
               source="derived", locator="", verified="no", note=note,
               low=_rounded(full.low * lo / 100, []), high=_rounded(full.high * hi / 100, []),
-              derivation=f"{what} x the midpoint of the bounds of the {cat} share present on "
-              f"12 June (not found) = {literal}")  # fmt: skip
+              derivation=f"{what} x {which} = {literal}")  # fmt: skip
     t.add(row, f"{full_key}_12")
 
 
 _PRESENT_NOTE = (
     "RECONSTRUCTED: each category has its own share present on 12 June in this sector "
-    "('{share}: share present on 12 June' rows, not found: the run takes the midpoint of their "
-    "bounds and sweeps them); the panzer and motorized divisions came in the last rail "
+    "('{share}: share present on 12 June' rows, not found as dated figures: the run takes the "
+    "article's 81.6 for men and guns, the midpoint of the bounds for tanks and aircraft, and "
+    "sweeps the ranges); the panzer and motorized divisions came in the last rail "
     "echelons, so tanks are lower. low/high = the 22 June low/high x the share's low/high. "
     "The remainder arrives evenly by 21 June (day 9) in the scenarios; the OKH reserve "
     "(timeline table) is in neither count."
+)
+
+
+#: Why some derivations hold an input at its value (audit 2026-12-04, M2).
+_AGC_HOLD = (
+    "low/high: AGC held at Donets' value, the basis of Tables 54 and 55 subtracted from it; "
+    "its other-basis low (750,000 men, en-wiki) less them gave an impossible 6,996 men."
+)
+_ZAP_HOLD = (
+    "low/high: ZapOVO held at Donets' 54-division count, since the share present (44/54 "
+    "to 1) already carries the 44-division reading; its 44-division low times 44/54 "
+    "counted the 10 divisions out twice."
 )
 
 
@@ -702,7 +747,8 @@ def build_strip() -> Table:
             f"{{t55_de.{cat}}} + ({{agc.{cat}}} - {{t54_de.{cat}}} - {{t55_de.{cat}}}) * "
             f"(1 - {{a_agc_north}})",
             "Table 55 + (AGC - Table 54 3rd PzGr - Table 55) x (1 - share north)",
-            note="RECONSTRUCTED: AGC's remainder split by the assumption row.",
+            note="RECONSTRUCTED: AGC's remainder split by the assumption row. " + _AGC_HOLD,
+            hold=(f"agc.{cat}",),
         )
     t.derive(
         "Germany",
@@ -756,11 +802,14 @@ def build_strip() -> Table:
             "Red Army forces in the Ostroleka-Carpathians strip",
             cat,
             f"su_strip12.{cat}",
-            f"{{su_wf_strip.{cat}}} * {{zap_present}} + {{swf.{cat}}}",
-            "Western Front in the strip x the ZapOVO share present on 12 June + South-Western "
-            "Front",
+            f"{{zapovo.{cat}}} * (1 - {{a_zapovo_north}}) * {{zap_present}} + {{swf.{cat}}}",
+            "ZapOVO x (1 - share in 3rd Army's sector) x the ZapOVO share present on 12 June "
+            "+ South-Western Front",
             as_of="1941-06-12",
-            note="RECONSTRUCTED: present on 12 June. The border districts' own forces are "
+            hold=(f"zapovo.{cat}",),
+            note="RECONSTRUCTED: present on 12 June. "
+            + _ZAP_HOLD
+            + " The border districts' own forces are "
             "taken as in place; Donets' larger ZapOVO count may include the arriving 21st "
             "Army, so the part in transit is its own row. CHECKED: the claim that the "
             "internal-district armies are in neither count holds for the 44-division reading "
@@ -774,9 +823,10 @@ def build_strip() -> Table:
             "Red Army forces in transit to the strip on 12 June (ZapOVO's larger count)",
             cat,
             f"su_transit12.{cat}",
-            f"{{su_wf_strip.{cat}}} * (1 - {{zap_present}})",
-            "Western Front in the strip x (1 - the ZapOVO share present on 12 June)",
+            f"{{zapovo.{cat}}} * (1 - {{a_zapovo_north}}) * (1 - {{zap_present}})",
+            "ZapOVO x (1 - share in 3rd Army's sector) x (1 - the ZapOVO share present on 12 June)",
             as_of="1941-06-12",
+            hold=(f"zapovo.{cat}",),
             note="RECONSTRUCTED: in transit on 12 June if Donets' 54 divisions include the "
             "arriving 21st Army (deadline 10 July: day 28 after 12 June); zero at the range's "
             "other end.",
@@ -862,7 +912,9 @@ def build_north() -> Table:
             f"de_9a.{cat}",
             f"({{agc.{cat}}} - {{t54_de.{cat}}} - {{t55_de.{cat}}}) * {{a_agc_north}}",
             "(AGC - Table 54 3rd PzGr - Table 55) x share north",
-            note="RECONSTRUCTED from the assumption row; the strip table uses the complement.",
+            note="RECONSTRUCTED from the assumption row; the strip table uses the complement. "
+            + _AGC_HOLD,
+            hold=(f"agc.{cat}",),
         )
     t.derive(
         "Germany",
@@ -915,19 +967,21 @@ def build_north() -> Table:
             "Red Army forces facing the Germans north of Ostroleka",
             cat,
             f"su_north12.{cat}",
-            f"{{pribovo.{cat}}} + {{su_wf_north.{cat}}} * {{zap_present}}",
-            "PribOVO + Western Front north of the strip x the ZapOVO share present on 12 June",
+            f"{{pribovo.{cat}}} + {{zapovo.{cat}}} * {{a_zapovo_north}} * {{zap_present}}",
+            "PribOVO + ZapOVO x share in 3rd Army's sector x the ZapOVO share present on 12 June",
             as_of="1941-06-12",
-            note="RECONSTRUCTED; present on 12 June, same caveat as the strip table.",
+            hold=(f"zapovo.{cat}",),
+            note="RECONSTRUCTED; present on 12 June, same caveat as the strip table. " + _ZAP_HOLD,
         )
         t.derive(
             "USSR",
             "Red Army forces in transit to the north on 12 June (ZapOVO's larger count)",
             cat,
             f"su_transit_north12.{cat}",
-            f"{{su_wf_north.{cat}}} * (1 - {{zap_present}})",
-            "Western Front north of the strip x (1 - the ZapOVO share present on 12 June)",
+            f"{{zapovo.{cat}}} * {{a_zapovo_north}} * (1 - {{zap_present}})",
+            "ZapOVO x share in 3rd Army's sector x (1 - the ZapOVO share present on 12 June)",
             as_of="1941-06-12",
+            hold=(f"zapovo.{cat}",),
             note="RECONSTRUCTED; in transit, same caveat as the strip table.",
         )
     return t

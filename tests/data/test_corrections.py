@@ -35,9 +35,9 @@ def _sector(prep: scenarios.Prepared, name: str, side: str) -> np.ndarray:
 # ------------------------------------------------------------------ A1: 3rd Panzer Group
 def test_third_panzer_group_fights_in_the_west_sector() -> None:
     """The West sector is Army Group Centre whole (the Bialystok-Minsk infobox's men, tanks
-    and aircraft, Donets' guns); the North-West is Army Group North alone: its men are the
-    655,000 facing the North-Western Front less the 3rd Panzer Group's 265,000 (the 3rd
-    Panzer Group enters the sector only as that subtraction), its equipment Donets'."""
+    and aircraft, Donets' guns); the North-West is Army Group North alone, every category
+    from Donets' direction table (audit 2026-12-04 H1: no more 655,000 - 265,000), and the
+    3rd Panzer Group is in no North-West part (only the swept transfer moves it)."""
     prep = scenarios.load("barbarossa-22june")
     strip, north = data.load("strip"), data.load("north")
     ops = data.load("operations_1941")
@@ -53,22 +53,15 @@ def test_third_panzer_group_fights_in_the_west_sector() -> None:
         else:
             want = float(infobox[infobox["category"] == cat]["value"].iloc[0])
         assert west[k] == pytest.approx(want)  # Army Group Centre whole
-        if cat == "personnel":
-            both = "Army Group North + 3rd Panzer Group (all forces facing the North-Western Front)"
-            agn = float(_row(north, both, cat)["value"]) - float(
-                _row(north, "3rd Panzer Group (Army Group Centre)", cat)["value"]
-            )
-        else:
-            agn = float(
-                _row(north, "Army Group North (16th, 18th Armies, 4th Panzer Group)", cat)["value"]
-            )
+        agn = float(
+            _row(north, "Army Group North (16th, 18th Armies, 4th Panzer Group)", cat)["value"]
+        )
         assert nw[k] == pytest.approx(agn)  # Army Group North alone
     scn = scenarios.load_scenario("barbarossa-22june")
     for sector in scn.sectors:
         for part in sector.forces["Germany"]:
-            if part.formation == "3rd Panzer Group (Army Group Centre)":
-                assert sector.name.startswith("North-West")
-                assert part.scale == -1
+            assert part.formation != "3rd Panzer Group (Army Group Centre)"
+            assert part.scale == 1
 
 
 def test_third_panzer_group_share_is_sweepable_and_moves_it_between_sectors() -> None:
@@ -132,7 +125,7 @@ def test_guns_carry_their_basis_and_the_other_basis_as_a_range() -> None:
     agn = _row(
         data.load("north"), "Army Group North (16th, 18th Armies, 4th Panzer Group)", "personnel"
     )
-    assert agn["low"] == 655000 - 265000
+    assert (agn["low"], agn["value"], agn["high"]) == (700000, 787500, 800000)
 
 
 def test_unlike_bases_widen_the_strip_totals() -> None:
@@ -273,7 +266,7 @@ def test_baltic_record_is_on_the_sector_basis_with_its_reinforcements() -> None:
     assert float(baltic.value[0]) == pytest.approx((irr + san) * min(1.0, men_in_all / op))
     scaled = _row(
         df,
-        "Baltic strategic defensive operation, ground forces of the North-West sector",
+        "Baltic strategic defensive operation, North-Western Front and Baltic Fleet (unscaled)",
         "total_losses",
     )
     assert scaled["high"] == irr + san

@@ -17,8 +17,10 @@ from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.registry import parameter_sources
 from forceratio.scenarios.run import run
 
-SHARES = {"personnel": (81.6, 81.9), "guns_mortars": (81.6, 81.9), "tanks": (5.9, 81.6),
+SHARES = {"personnel": (28.1, 100.0), "guns_mortars": (28.1, 100.0), "tanks": (5.9, 81.6),
           "aircraft": (81.6, 100.0)}  # fmt: skip
+#: the value run where one was printed (the article's division share), else the midpoint
+CENTRAL = {"personnel": 81.6, "guns_mortars": 81.6, "tanks": 43.75, "aircraft": 90.8}
 FORMATION = {
     "strip": "German forces in the Ostroleka-Carpathians strip",
     "north": "German forces north of Ostroleka",
@@ -49,7 +51,7 @@ def test_presence_is_per_category_and_sector_not_one_factor(name: str) -> None:
     assert keys == ({"strip"} if name.endswith("strip") else {"strip", "north"})
     for p in prep.presence:
         assert p.side == "Germany"
-        want = np.array([sum(SHARES[c]) / 200 for c in CATEGORIES])
+        want = np.array([CENTRAL[c] / 100 for c in CATEGORIES])
         np.testing.assert_allclose(p.central, want)
         assert len(set(np.round(p.central, 9))) == 3  # not a single factor
         present = prep.forces["Germany"][p.sector].value
@@ -214,7 +216,12 @@ def test_each_new_parameter_has_its_source_and_a_swept_range(name: str) -> None:
             continue
         assert p in prep.scenario.uncertainty, p
     if name.startswith("strike"):
-        assert all("NOT FOUND" in src[p] for p in src if p.startswith("presence."))
+        # men and guns run at the article's unverified 81.6 (audit 2026-12-04 M1), tanks and
+        # aircraft at the midpoint of bounds (not found)
+        for p in src:
+            if p.startswith("presence."):
+                assert ("NOT FOUND" in src[p]) == p.endswith((".tanks", ".aircraft")), p
+                assert "unverified" in src[p], p
 
 
 def test_show_lists_the_new_parameters_with_their_sources() -> None:
