@@ -43,7 +43,9 @@ KERNELS = _names(
 ) + _names("integrator", "start_run step_inputs at_stop record finish run_chunk")
 #: The stochastic engine calls the deterministic one's helpers (not its entry point).
 STOCHASTIC_KERNELS = KERNELS[:-1] + _names(
-    "stochastic", "seed_run leap lost_share cross event snap run_chunk"
+    "stochastic",
+    "seed_run poisson_at_most leap lost_share stage_share on_path below cross event snap "
+    "finish_arrived run_chunk",
 )
 SQUARE_KERNELS = _names("closed_form", "square_level_time square_survivor square_chunk")
 ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})
