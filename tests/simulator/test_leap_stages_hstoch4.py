@@ -131,3 +131,63 @@ def test_record_values_before_the_end_count_the_arrivals_drawn() -> None:
               seed=1)  # fmt: skip
     assert out.arrived["USSR"][0, :, 0].std() > 10  # the arrivals do vary
     np.testing.assert_allclose(out.record_model[0], 0.0, atol=1e-6)
+
+
+def absorption(
+    r0: int, b0: int, a: float, b: float, r_min: int, b_min: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exact distribution of the square law's duel at its end: P(red wins with R left)
+    by R, P(blue wins with B left) by B, the battle over when R = r_min or B = b_min.  The
+    forward equation of its jump chain (red loses the next unit with probability
+    b B / (b B + a R)), mass carried down the anti-diagonals R + B = n."""
+    mass = np.zeros((r0 + 1, b0 + 1))
+    mass[r0, b0] = 1.0
+    red_wins, blue_wins = np.zeros(r0 + 1), np.zeros(b0 + 1)
+    for n in range(r0 + b0, r_min + b_min + 1, -1):
+        for r in range(max(r_min + 1, n - b0), min(r0, n - b_min - 1) + 1):
+            q, m = n - r, mass[r, n - r]
+            red_loses = b * q / (b * q + a * r)
+            if r - 1 == r_min:
+                blue_wins[q] += m * red_loses
+            else:
+                mass[r - 1, q] += m * red_loses
+            if q - 1 == b_min:
+                red_wins[r] += m * (1 - red_loses)
+            else:
+                mass[r, q - 1] += m * (1 - red_loses)
+    return red_wins, blue_wins
+
+
+def test_the_end_of_a_small_duel_in_long_leaps_has_the_chains_distribution() -> None:
+    # 300 v 295, breakpoints 0.3 (levels 90 and 88.5: out at 90 and 88), epsilon 0.2: the
+    # winner's final strength binned in 40 classes of equal exact probability.  Before:
+    # chi-square 120 on 39 degrees of freedom (p 3e-10), E[R + B] z -8.8
+    from scipy.stats import chisquare
+
+    r0, b0, a, b = 300, 295, 0.001, 0.00104
+    red_wins, blue_wins = absorption(r0, b0, a, b, 90, 88)
+    assert abs(red_wins.sum() + blue_wins.sum() - 1.0) < 1e-12
+    n = 40_000
+    eng = Engagement(get_law("square"), make_side("red", r0, a, n=1, k_enemy=1, breakpoint=0.3),
+                     make_side("blue", b0, b, n=1, k_enemy=1, breakpoint=0.3))  # fmt: skip
+    r = simulate_stochastic(eng, replications=n, seed=2, t_max=1e7, times=np.array([]),
+                            method="tau_leap", epsilon=0.2)  # fmt: skip
+    red = r.winner == "red"
+    assert np.all(r.blue_final[red] == 88)
+    assert np.all(r.red_final[~red] == 90)
+    # outcomes as one signed label: +R left (red won), -B left (blue won)
+    label = np.concatenate([np.arange(r0 + 1), -np.arange(b0 + 1)])
+    prob = np.concatenate([red_wins, blue_wins])
+    order = np.argsort(label[prob > 0])
+    label, prob = label[prob > 0][order], prob[prob > 0][order]
+    classes = np.split(
+        np.arange(label.size), np.searchsorted(np.cumsum(prob), np.arange(1, 40) / 40)
+    )
+    drawn = np.where(red, r.red_final, -r.blue_final)
+    observed = [np.isin(drawn, label[c]).sum() for c in classes]
+    expected = np.array([prob[c].sum() for c in classes]) * n
+    assert chisquare(observed, expected * sum(observed) / expected.sum()).pvalue > 1e-4
+    mean = (np.arange(r0 + 1) * red_wins).sum() + 90 * blue_wins.sum()
+    mean += (np.arange(b0 + 1) * blue_wins).sum() + 88 * red_wins.sum()
+    both = r.red_final + r.blue_final
+    assert abs(both.mean() - mean) < 4 * both.std(ddof=1) / np.sqrt(n)
