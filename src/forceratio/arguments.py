@@ -143,7 +143,8 @@ def battle_counts(
         if not np.all((k == np.floor(k)) & (k >= 0) & (k < 2.0**63)):  # int64
             raise InputError("keys", f"must be whole numbers in [0, 2^63), got {shown(keys)}")
     what = f"{reps:,} replications" + (f" of each of {n:,} scenarios" if n > 1 else "")
-    check_runs("replications", n * reps, what, BYTES_PER_BATTLE_RUN + 16 * n_times)
+    # a run's trajectory and its arrivals by each time (BattleResult.*_arrived_trajectory)
+    check_runs("replications", n * reps, what, BYTES_PER_BATTLE_RUN + 32 * n_times)
     return reps
 
 

@@ -56,12 +56,13 @@ def test_replications_beyond_memory_are_refused_up_front_with_the_estimate() -> 
 
 
 def test_the_memory_limit_is_the_clis_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Scenarios x replications x (a run + two floats a recorded time), against
-    FORCERATIO_MAX_MEMORY; the same call runs under a higher limit."""
+    """Scenarios x replications x (a run + four floats a recorded time: the state and the
+    arrivals by then), against FORCERATIO_MAX_MEMORY; the same call runs under a higher
+    limit."""
     monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "1M")
     red = np.full(100, 50.0)
     runs = 100 * 1000
-    est = human(runs * (BYTES_PER_BATTLE_RUN + 16 * 3))
+    est = human(runs * (BYTES_PER_BATTLE_RUN + 32 * 3))
     with pytest.raises(InputError, match=f"replications: .*about {est} .*FORCERATIO_MAX_MEMORY=1M"):
         call("square", red, 40.0, 0.01, 0.012, replications=1000, seed=1, times=[1, 2, 3])
     monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "1G")

@@ -122,7 +122,7 @@ def test_tau_leap_mean_is_unbiased_for_large_forces(seed: int) -> None:
     for side in ("red", "blue"):
         losses = getattr(st, f"{side}_losses")
         se = losses.std(ddof=1) / np.sqrt(losses.size)
-        assert abs(losses.mean() - getattr(det, f"{side}_losses")[0]) < 3 * se
+        assert abs(losses.mean() - getattr(det, f"{side}_losses")[0]) < 4 * se
 
 
 def test_gillespie_thinning_follows_a_changing_multiplier() -> None:
@@ -144,7 +144,7 @@ def test_gillespie_thinning_follows_a_changing_multiplier() -> None:
     for side in ("red", "blue"):
         losses = getattr(st, f"{side}_losses")
         se = losses.std(ddof=1) / np.sqrt(losses.size)
-        assert abs(losses.mean() - getattr(det, f"{side}_losses")[0]) < 3 * se
+        assert abs(losses.mean() - getattr(det, f"{side}_losses")[0]) < 4 * se
 
 
 @pytest.mark.parametrize("method", ["gillespie", "tau_leap"])

@@ -58,9 +58,15 @@ def test_threshold_grid_and_bisection_share_their_streams() -> None:
     a, b = res.bracket
     pa, pb = (float(grid[grid[:, 0] == e, 1][0]) for e in (a, b))
     assert np.sign(pa - 0.5) != np.sign(pb - 0.5)
+    # the bisection's last bracket, value -+ half its width (the grid bracket halved until
+    # within xtol): on the same stream its low end keeps pa's side, its high end is at the
+    # level or on pb's (8 runs: the share is a step function, not monotone within 1e-3)
+    width = b - a
+    while width > 1e-3:
+        width /= 2
     lo, hi = (
         outcome_values(s, {PATH: np.array([x])}, res.outcome)[0]
-        for x in (res.value - 1e-3, res.value + 1e-3)
+        for x in (res.value - width / 2, res.value + width / 2)
     )
     assert np.sign(lo - 0.5) == np.sign(pa - 0.5)
-    assert np.sign(hi - 0.5) == np.sign(pb - 0.5)
+    assert np.sign(hi - 0.5) in (0.0, np.sign(pb - 0.5))

@@ -282,11 +282,17 @@ def run(
     pk = CATEGORIES.index("personnel")
     names = prep.sectors
     rec_model = np.zeros((n, r, len(prep.records)))
+    by_time = {RED: res.red_arrived_trajectory, BLUE: res.blue_arrived_trajectory}
     for j, (rec, _) in enumerate(prep.records):
         ti = days.index(float(rec.day))
         sel = [names.index(x) for x in rec.sectors] if rec.sectors else list(range(s))
         init = b.initial[rec.side].reshape(n, 1, s, -1)[:, :, sel, pk]
-        arr = arrived_until(b.arrivals[rec.side], n, s, np.minimum(t_end, rec.day))[:, :, sel, pk]
+        drawn_by = by_time[rec.side]
+        if drawn_by is None:
+            arr = arrived_until(b.arrivals[rec.side], n, s, np.minimum(t_end, rec.day))
+            arr = arr[:, :, sel, pk]
+        else:  # a stochastic run's own arrivals by the record's day, as drawn
+            arr = per(drawn_by)[:, :, sel, ti, pk]
         now = traj[rec.side][:, :, sel, ti, pk]
         rec_model[:, :, j] = (init + arr - now).sum(axis=2)
     # scenario winner: the side that keeps the larger share of its starting combat power

@@ -40,10 +40,12 @@ KERNELS = _names(
     "kernel",
     "fire row store layout flows categories rates linear_rate dopri_step side_sum dense_point "
     "dense_sum cross_time dense_state end_rule",
-) + _names("integrator", "start_run step_inputs at_stop record finish run_chunk")
+) + _names("integrator", "start_run step_inputs at_stop record finish unresolved run_chunk")
 #: The stochastic engine calls the deterministic one's helpers (not its entry point).
 STOCHASTIC_KERNELS = KERNELS[:-1] + _names(
-    "stochastic", "seed_run leap lost_share cross event snap run_chunk"
+    "stochastic",
+    "seed_run poisson_at_most leap lost_share stage_share on_path below cross event snap "
+    "finish_arrived run_chunk",
 )
 SQUARE_KERNELS = _names("closed_form", "square_level_time square_survivor square_chunk")
 ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})

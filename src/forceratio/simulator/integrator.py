@@ -6,9 +6,11 @@ integrated to full order; the non-combat losses exactly (:func:`.kernel.dopri_st
 The states at the output times, and the time a side reaches its level (the end rule of
 :mod:`.result`) within a step, come from the step's dense output (fourth order).  The
 scalar pieces are those of :mod:`.kernel`; :func:`run_chunk` is what gets compiled.
-A level of 0 (``annihilation=0``) is reached within the absolute tolerance: an exact draw
-fought to zero, both sides decaying together, ends here by annihilation (1000 v 1000 at
-0.01: t = 2701.8, at 1.8e-9 left), where the closed form says undecided at t_max.
+A level of 0 (``annihilation=0``) counts as reached only where the path crosses it: a
+side that begins and ends a step within its absolute tolerance of 0 has not reached it
+(:func:`unresolved`), so an exact draw fought to zero, both sides decaying together, is
+undecided at t_max as in the closed form (it ended by annihilation at t = 2701.8, 1000 v
+1000 at 0.01, with 1.8e-9 left).
 """
 
 from __future__ import annotations
@@ -143,6 +145,17 @@ def record(
     return oi
 
 
+def unresolved(
+    y: FloatArray, y_new: FloatArray, par: FloatArray, atol: FloatArray, o_w: int, lo: int,
+    m: int,
+) -> bool:  # fmt: skip
+    """Whether a side's weighted strength was within its absolute tolerance of 0 at both
+    ends of a step (``y``, ``y_new``): a crossing of 0 there is the tolerance's, not the
+    path's."""
+    tol = side_sum(atol, par, o_w, lo, m)
+    return side_sum(y, par, o_w, lo, m) <= tol and side_sum(y_new, par, o_w, lo, m) >= -tol
+
+
 def run_chunk(
     lo: int, hi: int, par: FloatArray, work: FloatArray, t_max: float, rtol: float, max_steps: int,
     tab: FloatArray, y0: FloatArray, ptab: FloatArray, level: FloatArray,
@@ -219,6 +232,15 @@ def run_chunk(
             h_next = (g if g > h else h) if reach else g
             out_r = side_sum(y_new, par, o_w_r, 0, kr) <= lev_r
             out_b = side_sum(y_new, par, o_w_b, kr, kb) <= lev_b
+            # a level of 0 reached only within the absolute tolerance (the side began the
+            # step and ended it within atol of 0) is not reached: decay towards 0 (an exact
+            # draw) never gets there, and the closed form says undecided
+            out_r = out_r and not (
+                lev_r <= 0.0 and unresolved(y, y_new, par, atol[n], o_w_r, 0, kr)
+            )
+            out_b = out_b and not (
+                lev_b <= 0.0 and unresolved(y, y_new, par, atol[n], o_w_b, kr, kb)
+            )
             if out_r or out_b:  # a side reached its level within the step: when?
                 th_r = cross_time(k, y, par, o_w_r, 0, kr, hh, lev_r, tab, o_b) if out_r else np.inf
                 th_b = (

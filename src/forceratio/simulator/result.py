@@ -66,6 +66,9 @@ class BattleResult:
     red_arrived, blue_arrived, red_arrived_by_category, ... : ndarray, (N,) / (N, K), optional
         Weighted / unweighted arrivals by ``end_time`` (t = 0 included): the schedule's, or a
         stochastic run's own as drawn, with its start's rounding (losses: the units lost).
+    red_arrived_trajectory, blue_arrived_trajectory : ndarray, shape (N, T, K), optional
+        A stochastic run's own arrivals by each of ``times`` (as ``*_arrived_by_category``;
+        held after the end), so that initial + arrived - trajectory are its losses by then.
     """
 
     law: str
@@ -91,6 +94,8 @@ class BattleResult:
     blue_arrived: FloatArray | None = field(default=None)
     red_arrived_by_category: FloatArray | None = field(default=None)
     blue_arrived_by_category: FloatArray | None = field(default=None)
+    red_arrived_trajectory: FloatArray | None = field(default=None)
+    blue_arrived_trajectory: FloatArray | None = field(default=None)
 
     @property
     def n(self) -> int:

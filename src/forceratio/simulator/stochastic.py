@@ -9,16 +9,25 @@ right-hand side (:func:`.kernel.rates`).  Two simulators, chosen per scenario:
   81:2340); rates that change within a multiplier's linear piece by thinning (Lewis &
   Shedler 1979): candidates at the piece's largest rate, each kept with probability
   rate / bound.
-* ``tau_leap``: binomial tau-leaping (Chatterjee, Vlachos & Katsoulakis 2005, *J. Chem.
-  Phys.* 122:024112) whose leap means are the deterministic flow over the leap: one
-  error-controlled Runge-Kutta step (:func:`.kernel.dopri_step`, the third-order pair of
-  :data:`.tableau.LEAP_TABLE`) from the leap's start gives each category's expected loss,
-  multipliers integrated within the leap; each unit is then lost with probability
-  expected loss / units and arrivals are Poisson.  For losses linear in the strengths
-  (the square law) the mean of the runs follows the deterministic solution, without the
-  bias of rates held over a leap.  A leap loses at most ``epsilon`` of a side; one
-  expected to hold fewer than :data:`MIN_LEAP_EVENTS` events is taken event by event.
-  A leap that takes a side to its level ends the run at the event that does (:func:`cross`).
+* ``tau_leap``: tau-leaping whose leap means are the deterministic flow over the leap:
+  one error-controlled Runge-Kutta step (:func:`.kernel.dopri_step`, the third-order pair
+  of :data:`.tableau.LEAP_TABLE`) from the leap's start gives each category's expected
+  loss, multipliers integrated within the leap.  A leap is drawn in two stages of half a
+  leap, Poisson counts (at most the units present): the first stage's mean is the
+  expected loss by the leap's midpoint; the second's is the expected loss of the leap's
+  second half moved by twice what the loss rates at the drawn midpoint depart from those
+  at the deterministic midpoint (times the stage's length).
+  These are the weights of Anderson & Mattingly's weak trapezoidal method (2011, *Commun.
+  Math. Sci.* 9:301-318, theta 1/2; second order for jump processes: Anderson & Koyama,
+  "Weak error analysis of tau-leaping methods for multi-scale stochastic chemical kinetic
+  systems", 2011 preprint), here with the deterministic flow in place of the rates: the
+  leap's losses then have the chain's covariance to second order in the leap (within a
+  leap a side's losses move the enemy's; one category's drawn alone, binomially, had its
+  spread short by the leap's share), and for losses linear in the strengths (the square
+  law) the mean of the runs follows the deterministic solution, without the bias of rates
+  held over a leap.  A leap loses at most ``epsilon`` of a side; one expected to hold
+  fewer than :data:`MIN_LEAP_EVENTS` events is taken event by event.  A leap whose path
+  may reach a side's level ends the run at the first event that does (:func:`cross`).
 
 Runs are scenario-major (run ``m`` is replication ``m % R`` of scenario ``m // R``) and
 each run is seeded by itself from ``SeedSequence(seed, spawn_key=(keys[s],))``: the numbers
@@ -28,6 +37,7 @@ nor on the output times, which are read off the path (:func:`snap`) and cut no s
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Literal
 
 import numpy as np
@@ -64,6 +74,19 @@ LEAP_RTOL = 1e-6
 #: simulated event by event instead: as quick, and exact (Cao, Gillespie & Petzold 2006,
 #: *J. Chem. Phys.* 124:044109, take exact steps where a leap would be a few events).
 MIN_LEAP_EVENTS = 3.0
+#: A leap's first stage, as a fraction of it (:func:`leap`; Anderson & Mattingly's theta).
+STAGE = 0.5
+#: Rows of a chunk's work array (:func:`work_shapes`): the step's stages and a leap's draws
+#: (:func:`leap`) up to STACK_ROW, then :func:`cross`'s stack of STACK_DEPTH brackets.
+STACK_ROW = 10
+STACK_DEPTH = 64
+
+
+def work_shapes(table: RunTable) -> tuple[tuple[int, ...], ...]:
+    """The shapes of a chunk's work arrays (:meth:`.runs.RunTable.work`, with the rows
+    :func:`leap` and :func:`cross` need), the four states last."""
+    par, _ = table.work()
+    return par, (STACK_ROW + 3 * STACK_DEPTH + 4, table.y0.shape[1])
 
 
 def seed_run(seed: int) -> None:
@@ -72,13 +95,21 @@ def seed_run(seed: int) -> None:
     np.random.seed(seed)  # noqa: NPY002
 
 
+def poisson_at_most(mean: float, units: float) -> float:
+    """A Poisson count of the given mean, at most ``units`` (a category cannot lose more
+    than it holds; the cap matters only where a leap would take most of a category)."""
+    if mean <= 0.0 or units <= 0.0:
+        return 0.0
+    return float(min(np.random.poisson(mean), int(units)))  # noqa: NPY002
+
+
 def leap(
     t: float, tau: float, y: FloatArray, k: FloatArray, y_new: FloatArray, y_stage: FloatArray,
     atol: FloatArray, par: FloatArray, kr: int, scratch: FloatArray, tab: FloatArray,
 ) -> float:  # fmt: skip
     """One tau-leap of at most ``tau`` days from (t, y), drawn into ``y_new``, ``k[0]``
     holding the loss rates at (t, y); returns the leap's length (shortened until the
-    deterministic step is accurate)."""
+    deterministic step is accurate).  Two stages of half a leap each (:data:`STAGE`)."""
     d = y.shape[0]
     o_inflow = layout(kr, d - kr)[6]
     for i in range(d):  # the net rates, as rates(..., net=True) gives them
@@ -89,23 +120,35 @@ def leap(
         if err <= 1.0:
             break
         tau *= max(0.2, 0.9 * err**-0.2)
-    for i in range(d):
-        units = int(y[i])
+    half = STAGE * tau
+    y_mid = k[9]
+    for i in range(d):  # the first stage: its expected losses along the deterministic path
         inflow = par[o_inflow + i]
         expected = tau * inflow - (y_new[i] - y[i])  # losses over the leap, >= 0
         # for lost_share: the loss rates at both ends (k[3]: the FSAL stage), in leaps
         k[4, i], k[5, i], k[6, i] = tau * (inflow - k[0, i]), tau * (inflow - k[3, i]), expected
-        p = min(max(expected / y[i], 0.0), 1.0) if units > 0 else 0.0
-        lost = np.random.binomial(units, p) if p > 0.0 else 0  # noqa: NPY002
-        gained = np.random.poisson(tau * inflow) if inflow > 0.0 else 0  # noqa: NPY002
-        k[1, i], k[2, i] = lost, gained
-        y_new[i] = y[i] - lost + gained
+        k[7, i] = poisson_at_most(expected * lost_share(k, i, STAGE), y[i])
+        k[8, i] = np.random.poisson(half * inflow) if inflow > 0.0 else 0  # noqa: NPY002
+        y_mid[i] = y[i] - k[7, i] + k[8, i]
+    # the second stage: its deterministic losses moved by twice what the drawn midpoint's
+    # loss rates depart from those at the deterministic midpoint (Anderson & Mattingly's
+    # weights; the latter rate from the loss profile: its derivative at STAGE)
+    rates(t + half, y_mid, k[0], par, kr, scratch, False)
+    for i in range(d):
+        inflow = par[o_inflow + i]
+        l0, l1, e = k[4, i], k[5, i], k[6, i]
+        rest = e * (1.0 - lost_share(k, i, STAGE))
+        slope = 1.5 * e - 0.25 * (l0 + l1)  # tau x the loss rate at the midpoint (STAGE 1/2)
+        mean = rest + 2.0 * (tau - half) * k[0, i] - 2.0 * (1.0 - STAGE) * slope
+        k[1, i] = k[7, i] + poisson_at_most(mean, y_mid[i])
+        k[2, i] = k[8, i] + (np.random.poisson((tau - half) * inflow) if inflow > 0.0 else 0)  # noqa: NPY002
+        y_new[i] = y[i] - k[1, i] + k[2, i]
     return tau
 
 
 def lost_share(k: FloatArray, i: int, th: float) -> float:
-    """The share of category i's losses in a leap (:func:`leap`) lost by ``th`` of it: the
-    cubic Hermite of the expected loss from its rates at both ends, in [0, 1]."""
+    """The share of category i's expected losses in a leap (:func:`leap`) lost by ``th`` of
+    it: the cubic Hermite of the expected loss from its rates at both ends, in [0, 1]."""
     l0, l1, e = k[4, i], k[5, i], k[6, i]
     if e <= 0.0:
         return th
@@ -113,45 +156,93 @@ def lost_share(k: FloatArray, i: int, th: float) -> float:
     return 0.0 if f < 0.0 else 1.0 if f > 1.0 else f
 
 
+def stage_share(k: FloatArray, i: int, th: float) -> float:
+    """The share of category i's losses drawn in a leap's stage that are lost by ``th`` of
+    the leap: the expected-loss profile (:func:`lost_share`) within that stage."""
+    h = lost_share(k, i, STAGE)
+    if th <= STAGE:
+        return lost_share(k, i, th) / h if h > 0.0 else th / STAGE
+    return (lost_share(k, i, th) - h) / (1.0 - h) if h < 1.0 else (th - STAGE) / (1.0 - STAGE)
+
+
+def on_path(k: FloatArray, i: int, th: float) -> tuple[float, float]:
+    """Category i's mean losses and arrivals by ``th`` of a leap given the leap's draws
+    (``k[7..8]`` by its midpoint, ``k[1..2]`` by its end), each rounded to whole units: the
+    losses of each stage along :func:`stage_share`, its arrivals evenly."""
+    if th <= STAGE:
+        return np.rint(k[7, i] * stage_share(k, i, th)), np.rint(k[8, i] * th / STAGE)
+    g = (th - STAGE) / (1.0 - STAGE)
+    lost = k[7, i] + (k[1, i] - k[7, i]) * stage_share(k, i, th)
+    return np.rint(lost), np.rint(k[8, i] + (k[2, i] - k[8, i]) * g)
+
+
+def below(
+    y: FloatArray, par: FloatArray, kr: int, lev_r: float, lev_b: float
+) -> bool:  # fmt: skip
+    """Whether either side of state ``y`` is at or below its level."""
+    d = y.shape[0]
+    o_w_r, o_w_b = layout(kr, d - kr)[2:4]
+    if side_sum(y, par, o_w_r, 0, kr) <= lev_r:
+        return True
+    return side_sum(y, par, o_w_b, kr, d - kr) <= lev_b
+
+
 def cross(
     y: FloatArray, k: FloatArray, y_new: FloatArray, lost: FloatArray, gained: FloatArray,
     par: FloatArray, kr: int, lev_r: float, lev_b: float,
 ) -> float:  # fmt: skip
-    """The state in a leap from ``y`` (:func:`leap`) at which a side reaches its level (the
-    first, without arrivals) into ``y_new``, and its fraction of the leap: bisection, the
-    units lost (arrived) by the midpoint drawn given those by the bracket's ends (a binomial
-    bridge: given the leap's draws, each loss falls at a share :func:`lost_share` of it,
-    each arrival uniformly), until one event is left.  One event moves one side: no draw."""
+    """The first state in a leap from ``y`` (:func:`leap`) at which a side is at its level,
+    into ``y_new``, and its fraction of the leap; -1 (``y_new`` and ``k[1..2]`` as they
+    were) when the path stays above both levels.  A depth-first search over the leap's
+    brackets, its two stages first: a bracket from ``lo`` to ``hi`` can hold a crossing only
+    if the state with every loss by ``hi`` and no arrival after ``lo`` is at a level; such
+    a bracket of more than one event is halved, the units lost (arrived) by its midpoint
+    drawn given those by its ends (a binomial bridge: each loss falls at a share
+    :func:`stage_share` of its stage, each arrival uniformly), its first half searched
+    first.  One event moves one side: no draw.  Counts by ``lo`` in ``k[0]`` (lost) and
+    ``k[3]`` (arrived), by ``hi`` in ``k[1..2]``, the brackets still to search on a stack
+    from ``k[STACK_ROW]`` (three rows each: lost, arrived, end)."""
     d = y.shape[0]
-    o_w_r, o_w_b = layout(kr, d - kr)[2:4]
-    lo, hi = 0.0, 1.0
-    for i in range(d):  # the counts by lo in k[0] (lost) and k[3] (arrived), by hi in k[1..2]
-        k[0, i], k[3, i] = 0.0, 0.0
-    for _ in range(200):
+    top = 0
+    for i in range(d):  # the stack's bottom: the second stage (to the leap's end)
+        k[STACK_ROW, i], k[STACK_ROW + 1, i] = k[1, i], k[2, i]
+        k[0, i], k[3, i], k[1, i], k[2, i] = 0.0, 0.0, k[7, i], k[8, i]
+    k[STACK_ROW + 2, 0] = 1.0
+    top, lo, hi = 1, 0.0, STAGE
+    while True:
         events = 0.0
         for i in range(d):
+            lost[i] = y[i] - k[1, i] + k[3, i]  # the lowest the path can be in [lo, hi]
             events += k[1, i] - k[0, i] + k[2, i] - k[3, i]
-        if events <= 1.0:
-            break
-        mid = 0.5 * (lo + hi)
+        if below(lost, par, kr, lev_r, lev_b):
+            if events > 1.0 and top < STACK_DEPTH:
+                mid = 0.5 * (lo + hi)
+                row = STACK_ROW + 3 * top
+                for i in range(d):
+                    f_lo, f_hi = stage_share(k, i, lo), stage_share(k, i, hi)
+                    p = (stage_share(k, i, mid) - f_lo) / (f_hi - f_lo) if f_hi > f_lo else 0.5
+                    n_l, n_g = int(k[1, i] - k[0, i]), int(k[2, i] - k[3, i])
+                    k[row, i], k[row + 1, i] = k[1, i], k[2, i]  # push [mid, hi]
+                    k[1, i] = k[0, i] + (np.random.binomial(n_l, p) if n_l > 0 else 0)  # noqa: NPY002
+                    k[2, i] = k[3, i] + (np.random.binomial(n_g, 0.5) if n_g > 0 else 0)  # noqa: NPY002
+                k[row + 2, 0] = hi
+                top += 1
+                hi = mid
+                continue
+            for i in range(d):  # one event (or the stack is full): the state at hi
+                lost[i] = y[i] - k[1, i] + k[2, i]
+            if below(lost, par, kr, lev_r, lev_b):
+                for i in range(d):
+                    y_new[i] = lost[i]
+                return 0.5 * (lo + hi)
+        top -= 1  # no crossing in [lo, hi]: on to the next bracket
+        if top < 0:
+            return -1.0
+        row = STACK_ROW + 3 * top
         for i in range(d):
-            f_lo, f_hi = lost_share(k, i, lo), lost_share(k, i, hi)
-            p = (lost_share(k, i, mid) - f_lo) / (f_hi - f_lo) if f_hi > f_lo else 0.5
-            n_l, n_g = int(k[1, i] - k[0, i]), int(k[2, i] - k[3, i])
-            lost[i] = k[0, i] + (np.random.binomial(n_l, p) if n_l > 0 else 0)  # noqa: NPY002
-            gained[i] = k[3, i] + (np.random.binomial(n_g, 0.5) if n_g > 0 else 0)  # noqa: NPY002
-            y_new[i] = y[i] - lost[i] + gained[i]
-        out = side_sum(y_new, par, o_w_r, 0, kr) <= lev_r
-        out = out or side_sum(y_new, par, o_w_b, kr, d - kr) <= lev_b
-        lo, hi = (lo, mid) if out else (mid, hi)
-        for i in range(d):
-            if out:
-                k[1, i], k[2, i] = lost[i], gained[i]
-            else:
-                k[0, i], k[3, i] = lost[i], gained[i]
-    for i in range(d):
-        y_new[i] = y[i] - k[1, i] + k[2, i]
-    return 0.5 * (lo + hi)
+            k[0, i], k[3, i] = k[1, i], k[2, i]
+            k[1, i], k[2, i] = k[row, i], k[row + 1, i]
+        lo, hi = hi, k[row + 2, 0]
 
 
 def event(
@@ -194,21 +285,31 @@ def event(
 
 
 def snap(
-    traj: FloatArray, times: FloatArray, oi: int, until: float, t: float, y: FloatArray,
-    k: FloatArray, tau: float,
+    traj: FloatArray, arrived: FloatArray, times: FloatArray, oi: int, until: float, t: float,
+    y: FloatArray, got: FloatArray, k: FloatArray, tau: float,
 ) -> int:  # fmt: skip
-    """A run's state at the output times ``times[oi:]`` up to ``until`` into ``traj``, read
-    off its path from (t, y) without drawing: constant until the next event (``tau`` 0), or
-    within a leap of ``tau`` days its mean given the leap's draws (:func:`leap`: the losses
-    along the deterministic path, :func:`lost_share`; arrivals evenly), rounded to whole
-    units.  Returns the next output time's index."""
+    """A run's state at the output times ``times[oi:]`` up to ``until`` into ``traj``, and
+    its arrivals by then (``got`` by t) into ``arrived``, read off its path from (t, y)
+    without drawing: constant until the next event (``tau`` 0), or within a leap of ``tau``
+    days its mean given the leap's draws (:func:`on_path`), in whole units.  Returns the
+    next output time's index."""
     while oi < times.shape[0] and times[oi] <= until:
         th = (times[oi] - t) / tau if tau > 0.0 else 0.0
         for i in range(y.shape[0]):
-            v = y[i] - k[1, i] * lost_share(k, i, th) + k[2, i] * th if tau > 0.0 else y[i]
-            traj[oi, i] = np.rint(v)
+            lost, gained = on_path(k, i, th) if tau > 0.0 else (0.0, 0.0)
+            traj[oi, i] = y[i] - lost + gained
+            arrived[oi, i] = got[i] + gained
         oi += 1
     return oi
+
+
+def finish_arrived(arrived: FloatArray, times: FloatArray, t: float, got: FloatArray) -> None:
+    """A run's arrivals ``got`` at its end (time ``t``) at every output time from ``t`` on,
+    as :func:`.integrator.finish` does for its state: nothing joins a battle that is over."""
+    for ti in range(times.shape[0]):
+        if times[ti] >= t:
+            for i in range(got.shape[0]):
+                arrived[ti, i] = got[i]
 
 
 def run_chunk(
@@ -220,9 +321,11 @@ def run_chunk(
     stops: FloatArray, imp_r: IntArray, imp_b: IntArray, amt_r: FloatArray, amt_b: FloatArray,
     times: FloatArray, final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
     winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8], got: FloatArray,
+    arrived: FloatArray,
 ) -> None:  # fmt: skip
     """Simulate runs ``lo..hi-1`` (run m: replication m % reps of scenario m // reps), in
-    a chunk's own ``par`` and ``work`` arrays (:meth:`.runs.RunTable.work`); ``got``: arrivals."""
+    a chunk's own ``par`` and ``work`` arrays (:func:`work_shapes`); ``got``: arrivals,
+    ``arrived``: arrivals by each output time."""
     d = y0.shape[1]
     kr = arr_rates_r.shape[2]
     kb = d - kr
@@ -241,6 +344,7 @@ def run_chunk(
                 win, code = end_rule(s_r <= lev_r, s_b <= lev_b, by_breakpoint[n, 0],
                                      by_breakpoint[n, 1], y, kr)  # fmt: skip
                 finish(m, t, code, win, y, final, t_end, end_code, winner, traj, times)
+                finish_arrived(arrived[m], times, t, got[m])
                 break
             if t >= t_stop:  # the start, a stop, or a corner of this run's multipliers
                 if t_stop == stops[sp]:
@@ -252,6 +356,7 @@ def run_chunk(
                     sp += 1
                     if sp >= n_stops:
                         finish(m, t, T_MAX, NONE, y, final, t_end, end_code, winner, traj, times)
+                        finish_arrived(arrived[m], times, t, got[m])
                         break
                     t_stop = -np.inf
                     continue  # the arrivals: the end rule again
@@ -278,7 +383,7 @@ def run_chunk(
                     events += tau * (k[0, i] + par[o_inflow + i])
             if events < MIN_LEAP_EVENTS:
                 t_new, j = event(t, t_stop, y, k[0], y_stage, par, kr, scratch)
-                oi = snap(traj[m], times, oi, t_new, t, y, k, 0.0)
+                oi = snap(traj[m], arrived[m], times, oi, t_new, t, y, got[m], k, 0.0)
                 if j >= 0:
                     y[j % d] += 1.0 if j >= d else -1.0
                     got[m, j % d] += 1.0 if j >= d else 0.0
@@ -286,10 +391,13 @@ def run_chunk(
                 continue
             tau = leap(t, tau, y, k, y_new, y_stage, atol[n], par, kr, scratch, tab)
             t_new = t_stop if tau >= gap else t + tau
-            oi = snap(traj[m], times, oi, t_new, t, y, k, tau)  # finish() rewrites the rest
-            out = side_sum(y_new, par, o_w_r, 0, kr) <= lev_r
-            if out or side_sum(y_new, par, o_w_b, kr, kb) <= lev_b:  # the run ends in the leap
-                t_new = t + tau * cross(y, k, y_new, y_stage, scratch, par, kr, lev_r, lev_b)
+            # snapshots after the end: finish() rewrites them
+            oi = snap(traj[m], arrived[m], times, oi, t_new, t, y, got[m], k, tau)
+            for i in range(d):
+                y_stage[i] = y[i] - k[1, i]  # the lowest the leap's path can go
+            if below(y_stage, par, kr, lev_r, lev_b):  # the run may end in the leap
+                f = cross(y, k, y_new, y_stage, scratch, par, kr, lev_r, lev_b)
+                t_new = t + tau * f if f >= 0.0 else t_new
             t = t_new
             for i in range(d):
                 got[m, i] += k[2, i]  # the leap's arrivals (leap; cross: to its end)
@@ -344,13 +452,14 @@ def simulate_stochastic(
     M = N * replications
     out = Outcome.empty(M, table.y0.shape[1], times.size)
     got = np.zeros((M, table.y0.shape[1]))
+    arrived = np.zeros((M, times.size, table.y0.shape[1]))
     compiled.compile_kernels(compiled.STOCHASTIC_KERNELS)
     from forceratio.simulator import stochastic
 
     compiled.run_chunked(
         stochastic.run_chunk, M, int(replications), float(t_max), float(epsilon),
         int(max_iterations), tableau.LEAP_TABLE, exact, seeds, *table.arrays(),
-        *out.arrays(), got, chunk=64, work=table.work(),
+        *out.arrays(), got, arrived, chunk=64, work=work_shapes(table),
     )  # fmt: skip
     if np.any(out.status != OK):
         raise ForceratioError(
@@ -362,5 +471,11 @@ def simulate_stochastic(
     rows = np.repeat(np.arange(N), replications)
     rep = np.tile(np.arange(replications, dtype=np.int64), N)
     # the start's rounding and arrivals at t = 0 (in y0) count with those drawn after it
-    start = np.concatenate([eng.red.strength, eng.blue.strength], axis=1)[rows]
-    return out.result(eng, times, name, rows, rep, got=got + table.y0[rows] - start)
+    start = table.y0[rows] - np.concatenate([eng.red.strength, eng.blue.strength], axis=1)[rows]
+    res = out.result(eng, times, name, rows, rep, got=got + start)
+    if not times.size:
+        return res
+    arrived += start[:, None, :]
+    kr = eng.red.k
+    return dataclasses.replace(res, red_arrived_trajectory=arrived[:, :, :kr],
+                               blue_arrived_trajectory=arrived[:, :, kr:])  # fmt: skip
