@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, mode
 
 from forceratio.errors import InputError
 from forceratio.scenarios.keys import error_field_and_message
+from forceratio.simulator.magnitudes import RATE_RANGE
 
 SIDES: tuple[str, ...] = ("USSR", "Germany")
 CATEGORIES = ("personnel", "guns_mortars", "tanks", "aircraft")
@@ -36,7 +37,12 @@ Count = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]  # men, weap
 Factor = Annotated[float, Field(gt=0, le=1e3, allow_inf_nan=False)]  # a fire multiplier
 FactorOrZero = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]
 Days = Annotated[float, Field(ge=0, le=3650, allow_inf_nan=False)]
-Rate = Annotated[float, Field(ge=1e-12, le=1e3, allow_inf_nan=False)]  # per day
+# A kill rate's unit is the law's (per day under the square law, men per day under the
+# ancient law, per man per day under the linear law, ...): a 1941 front's 0.003 a day and a
+# one-day ancient battle's 100,000 men a day are both real.  Its bounds are therefore what
+# the engine resolves under every law (RATE_RANGE, simulator/magnitudes.py), not a per-day
+# guess; the product with the modifiers is checked again where the engine gets it (D9).
+Rate = Annotated[float, Field(ge=RATE_RANGE[0], le=RATE_RANGE[1], allow_inf_nan=False)]
 ShareRate = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]  # a share lost per day
 
 

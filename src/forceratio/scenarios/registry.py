@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from forceratio.errors import InputError
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
+from forceratio.simulator.magnitudes import RATE_RANGE
 
 if TYPE_CHECKING:
     from forceratio.scenarios.build import Prepared
@@ -65,7 +66,7 @@ NON_NEGATIVE = Domain()
 FRACTION = Domain(0.0, 1.0, high_open=True)
 # Magnitude bounds (issue 15), the same as the scenario model's fields: past them the
 # engine would under- or overflow (simulator/magnitudes.py).
-RATE = Domain(1e-12, 1e3)
+RATE = Domain(*RATE_RANGE)  # a kill rate, in its law's unit (model.Rate)
 SHARE_RATE = Domain(0.0, 1e3)  # a share lost per day (capture, non-combat losses)
 FACTOR = Domain(0.0, 1e3, low_open=True)
 FACTOR_OR_ZERO = Domain(0.0, 1e3)
