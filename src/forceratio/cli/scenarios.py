@@ -11,6 +11,7 @@ from forceratio.cli.errors import one_line_errors
 from forceratio.cli.output import (
     Format,
     TableFormat,
+    exact,
     print_comparison,
     print_frame,
     print_json,
@@ -168,23 +169,24 @@ def show(
                 {"field": "attacker", "value": scn.attacker},
                 {"field": "law", "value": scn.law},
                 {"field": "combat power", "value": scn.combat_power},
-                {"field": "duration (days)", "value": f"{scn.duration_days:g}"},
+                {"field": "duration (days)", "value": exact(scn.duration_days)},
             ]
         ),
         fmt,
         title=scn.name,
     )
-    print_frame(
-        pd.DataFrame(forces), fmt, title="Forces at the start (before the air strike)", digits=0
-    )
+    # every number as the file, the tables or the calibration give it (digits=None): a
+    # window ending on day 5.3125 is not shown as 5, nor a kill rate of 1e-7 as 0.0000
+    title = "Forces at the start (before the air strike)"
+    print_frame(pd.DataFrame(forces), fmt, title=title, digits=None)
     if arrivals:
         title = "Arriving (evenly from_day to to_day; central values)"
-        print_frame(pd.DataFrame(arrivals), fmt, title=title, digits=0)
+        print_frame(pd.DataFrame(arrivals), fmt, title=title, digits=None)
     print_frame(
         pd.DataFrame(params),
         fmt,
         title="Parameters" + (f" (rates calibrated on {cal.scenario})" if cal else ""),
-        digits=4,
+        digits=None,
     )
     for note in scn.notes:
         print(f"note: {note}")

@@ -427,7 +427,7 @@ def parameter_rows(
             {
                 "path": p.path,
                 "label": p.label,
-                "unit": p.unit,
+                "unit": rate_unit(prep.scenario, p.path) or p.unit,
                 "value": p.value(prep, calibration),
                 "low": unc[p.path][0] if p.path in unc else None,
                 "high": unc[p.path][1] if p.path in unc else None,
@@ -437,6 +437,25 @@ def parameter_rows(
             }
         )
     return rows
+
+
+def rate_unit(scn: Scenario, path: str) -> str:
+    """The unit of a kill rate under the scenario's law ("" for another parameter): the
+    target's losses a day are the rate x firer**p x target**q (:mod:`.simulator.laws`), so
+    the square law's rate is per unit of the firer, the linear law's also per unit of the
+    target, the ancient law's neither."""
+    from forceratio.simulator.laws import get_law
+
+    firer = {"attrition.german_rate": "red", "attrition.soviet_rate": "blue"}.get(path)
+    if firer is None:
+        return ""
+    ex = get_law(scn.law, **scn.law_params).exponents()  # the losses of red come from blue
+    p, q = (ex.red_p, ex.red_q) if firer == "red" else (ex.blue_p, ex.blue_q)
+
+    def per(what: str, power: float) -> str:
+        return "" if power == 0 else f" per {what}" if power == 1 else f" per {what}^{power:g}"
+
+    return f"enemy combat power{per('unit', p)}{per('enemy unit', q)} per day"
 
 
 def check_uncertainty(scn: Scenario) -> None:
