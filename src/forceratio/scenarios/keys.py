@@ -56,6 +56,22 @@ def unknown_key_message(root: type[BaseModel], loc: Sequence[int | str]) -> str:
 UNION_TAGS = ("function-", "constrained-", "literal[", "lax-or-strict", "json-or-python")
 
 
+#: Why a scenario file's ``seed`` is refused (model.Scenario.seed).
+NO_SEED = (
+    "a scenario file does not choose the seed: remove it and give --seed (seed= from "
+    "Python); without one the seed is 0"
+)
+
+
+def filled(v: dict[str, float], keys: Sequence[str], default: float, what: str) -> dict[str, float]:
+    """``v`` with every one of ``keys`` (``default`` where missing); an unknown key is an
+    error naming it."""
+    unknown = sorted(set(v) - set(keys))
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown[0]!r}; use {', '.join(keys)}")
+    return {k: v.get(k, default) for k in keys}
+
+
 #: pydantic's bound constraints, as the one line says them.
 _BOUNDS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
 

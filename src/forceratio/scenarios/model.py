@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from forceratio.errors import InputError
-from forceratio.scenarios.keys import error_field_and_message
+from forceratio.scenarios.keys import NO_SEED, error_field_and_message
+from forceratio.scenarios.keys import filled as _filled
 from forceratio.simulator.magnitudes import RATE_RANGE
 
 SIDES: tuple[str, ...] = ("USSR", "Germany")
@@ -37,11 +38,8 @@ Count = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]  # men, weap
 Factor = Annotated[float, Field(gt=0, le=1e3, allow_inf_nan=False)]  # a fire multiplier
 FactorOrZero = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]
 Days = Annotated[float, Field(ge=0, le=3650, allow_inf_nan=False)]
-# A kill rate's unit is the law's (per day under the square law, men per day under the
-# ancient law, per man per day under the linear law, ...): a 1941 front's 0.003 a day and a
-# one-day ancient battle's 100,000 men a day are both real.  Its bounds are therefore what
-# the engine resolves under every law (RATE_RANGE, simulator/magnitudes.py), not a per-day
-# guess; the product with the modifiers is checked again where the engine gets it (D9).
+# A kill rate is in its law's unit (square: per day; ancient: men a day, 1e5 for a one-day
+# battle): bounded by what the engine resolves under every law (simulator/magnitudes.py).
 Rate = Annotated[float, Field(ge=RATE_RANGE[0], le=RATE_RANGE[1], allow_inf_nan=False)]
 ShareRate = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]  # a share lost per day
 
@@ -419,6 +417,8 @@ class Scenario(_Strict):
     records: list[Record] = Field(default_factory=list)
     replications: Annotated[int, Field(ge=0, le=100_000)] = 0
     seed: Annotated[int, Field(ge=0)] = 1941
+    """Refused in a file (a run's seed is ``--seed`` or ``seed=``, else 0: README, "Seeds");
+    kept with its default so that the digests of scenario content stay as they were."""
     uncertainty: dict[str, Annotated[tuple[Num, Num], Strict(False)]] = Field(default_factory=dict)
     transfers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")], Transfer] = Field(
         default_factory=dict
@@ -435,6 +435,11 @@ class Scenario(_Strict):
     def _date(cls, v: str) -> str:
         _check_date(v)
         return v
+
+    @field_validator("seed")
+    @classmethod
+    def _no_seed(cls, v: int) -> int:
+        raise ValueError(NO_SEED)
 
     @field_validator("breakpoints")
     @classmethod
@@ -465,17 +470,6 @@ class Scenario(_Strict):
 
         check_consistent(self)
         return self
-
-
-def _filled(
-    v: dict[str, float], keys: tuple[str, ...], default: float, what: str
-) -> dict[str, float]:
-    """``v`` with every one of ``keys`` (``default`` where missing); an unknown key is an
-    error naming it."""
-    unknown = sorted(set(v) - set(keys))
-    if unknown:
-        raise ValueError(f"unknown {what} {unknown[0]!r}; use {', '.join(keys)}")
-    return {k: v.get(k, default) for k in keys}
 
 
 def _sides_only(v: dict[str, Any]) -> None:
