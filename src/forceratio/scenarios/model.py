@@ -253,8 +253,8 @@ class Modifiers(_Strict):
 
 
 class Attrition(_Strict):
-    """Per-day kill rates: combat power of the enemy put out of action per day per unit of
-    a side's combat power (square law).  ``"calibrated"`` takes the value fitted on the 22
+    """Kill rates in the law's unit (square: enemy combat power a day per unit of a side's;
+    ``scenarios show`` gives each law's).  ``"calibrated"`` takes the value fitted on the 22
     June record (``calibrate_on``); the raw default, used with ``--uncalibrated``, is
     Dupuy's 2% a day (modifiers table)."""
 

@@ -53,7 +53,8 @@ def battle(
     red, blue : float or ndarray, shape (N,)
         Initial strengths (units, >= 0).
     red_rate, blue_rate : float or ndarray, shape (N,)
-        Per-unit kill rate per day: ``red_rate`` is red's rate against blue.
+        Kill rates in the law's unit (per unit per day under the square law; :mod:`.laws`):
+        ``red_rate`` is red's rate against blue.
     t_max : float
         Longest battle (days); undecided battles stop there.
     times : sequence of float, optional
