@@ -248,9 +248,12 @@ def _rows(
     from forceratio.scenarios.compare import compare
 
     draws = posterior is None or posterior > 0
-    # a file's own replications make its run random too (and --seed then applies)
-    own = replications is None and any(
-        load_scenario(n, sets).replications for n in (names or builtins())
+    # a file's own replications make its run random too (and --seed then applies); read
+    # only when that decides (a --set some scenarios lack is compare's to name)
+    own = (
+        seed is not None
+        and not (replications or draws)
+        and any(load_scenario(n, sets).replications for n in (names or builtins()))
     )
     seed = seed_for(seed, bool(replications) or draws or own, seeded)
     return compare(

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from forceratio.errors import InputError
-from forceratio.scenarios.keys import NO_SEED, error_field_and_message
+from forceratio.scenarios.keys import error_field_and_message
 from forceratio.scenarios.keys import filled as _filled
 from forceratio.simulator.magnitudes import RATE_RANGE
 
@@ -417,8 +417,8 @@ class Scenario(_Strict):
     records: list[Record] = Field(default_factory=list)
     replications: Annotated[int, Field(ge=0, le=100_000)] = 0
     seed: Annotated[int, Field(ge=0)] = 1941
-    """Refused in a file (a run's seed is ``--seed`` or ``seed=``, else 0: README, "Seeds");
-    kept with its default so that the digests of scenario content stay as they were."""
+    """Unused, refused in a file (``load_scenario``: a run's seed is ``--seed`` or ``seed=``,
+    else 0; README, "Seeds"); kept so that the digests of scenario content stay as they were."""
     uncertainty: dict[str, Annotated[tuple[Num, Num], Strict(False)]] = Field(default_factory=dict)
     transfers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")], Transfer] = Field(
         default_factory=dict
@@ -435,11 +435,6 @@ class Scenario(_Strict):
     def _date(cls, v: str) -> str:
         _check_date(v)
         return v
-
-    @field_validator("seed")
-    @classmethod
-    def _no_seed(cls, v: int) -> int:
-        raise ValueError(NO_SEED)
 
     @field_validator("breakpoints")
     @classmethod
