@@ -25,7 +25,8 @@ def test_json_boxes_from_a_fresh_sweep() -> None:
     boxes = json.loads(r.stdout)
     assert boxes
     for b in boxes:
-        assert set(b) == {"conditions", "coverage", "density", "mass"}
+        assert set(b) == {"conditions", "coverage", "density", "mass", "seed"}
+        assert b["seed"] == 4  # the fresh sweep's seed (hgen)
         assert 0 < b["mass"] <= 1
         assert 0 < b["coverage"] <= 1
         assert 0 <= b["density"] <= 1

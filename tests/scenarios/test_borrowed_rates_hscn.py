@@ -135,7 +135,7 @@ def test_the_cli_refuses_linear_with_calibrated_rates() -> None:
 
 def test_a_rate_out_of_range_names_the_file_key(tmp_path: Path) -> None:
     """review16gen D9/D10: not pydantic's internal name of the union member."""
-    path = _file(tmp_path, "[attrition]\ngerman_rate = 5000\nsoviet_rate = 0.02")
+    path = _file(tmp_path, "[attrition]\ngerman_rate = 1e150\nsoviet_rate = 0.02")
     with pytest.raises(InputError) as err:
         scenarios.load_scenario(path)
     assert err.value.field.endswith(": attrition.german_rate")

@@ -62,7 +62,7 @@ def test_an_int_beyond_int64_that_a_float_holds_is_a_number() -> None:
 
 
 def test_make_side_refuses_an_empty_breakpoint() -> None:
-    with pytest.raises(InputError, match=r"^red_breakpoint: expected shape \(2,\), got \(0,\)"):
+    with pytest.raises(InputError, match=r"^red\.breakpoint: expected shape \(2,\), got \(0,\)"):
         make_side("red", [1.0, 2.0], 0.1, n=2, k_enemy=1, breakpoint=[])
 
 

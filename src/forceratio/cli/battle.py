@@ -56,10 +56,16 @@ def battle(
     red: Annotated[float, typer.Option(help="Red's initial strength (units).")] = 1000.0,
     blue: Annotated[float, typer.Option(help="Blue's initial strength (units).")] = 800.0,
     red_rate: Annotated[
-        float, typer.Option(help="Red's per-unit kill rate against blue, per day.")
+        float,
+        typer.Option(
+            help="Red's kill rate against blue, in the law's unit (square: per unit per day)."
+        ),
     ] = 0.01,
     blue_rate: Annotated[
-        float, typer.Option(help="Blue's per-unit kill rate against red, per day.")
+        float,
+        typer.Option(
+            help="Blue's kill rate against red, in the law's unit (square: per unit per day)."
+        ),
     ] = 0.012,
     p: Annotated[
         float | None, typer.Option("--p", help="Power law: exponent on the firing side.")

@@ -124,6 +124,7 @@ def discover_command(
 
     if trajectory and fmt is Format.csv:
         raise InputError("--trajectory", "a CSV holds one table (the boxes); use --format json")
+    used = None  # the seed of the fresh sweep (--from: that sweep's, in its manifest)
     if source is None:
         n = 2048 if samples is None else samples
         used = seed_for(seed, True)
@@ -136,9 +137,12 @@ def discover_command(
         df, params, outcome, threshold=threshold, alpha=alpha, min_mass=min_mass,
         max_boxes=max_boxes,
     )  # fmt: skip
+    seeded = {} if used is None else {"seed": used}
     if fmt is Format.json:
-        print_json([b.to_json(trajectory) for b in boxes])
+        print_json([{**b.to_json(trajectory), **seeded} for b in boxes])
         return
+    if used is not None and fmt is not Format.csv:  # (a CSV holds the boxes' table alone)
+        print(f"{n:,} samples of a Latin hypercube, seed {used}")
     print_boxes(boxes, words, n, fmt, trajectory)
 
 

@@ -28,12 +28,14 @@ def mechanism_rows(dec: Any, outcome: str = "attacker_wins") -> pd.DataFrame:
     return df.sort_values("S1", ascending=False, kind="stable") if len(df) else df
 
 
-def print_mechanisms(dec: Any, scenario: str, fmt: Format) -> None:
-    """Print a :class:`~forceratio.sweeps.mechanisms.Decomposition`."""
+def print_mechanisms(dec: Any, scenario: str, fmt: Format, seed: int | None = None) -> None:
+    """Print a :class:`~forceratio.sweeps.mechanisms.Decomposition` (with the ``seed`` of
+    its draws, when given)."""
     from forceratio.cli.discover import print_boxes
 
+    seeded = {} if seed is None else {"seed": seed}
     if fmt is Format.json:
-        print_json({"scenario": scenario, **dec.to_json()})
+        print_json({"scenario": scenario, **seeded, **dec.to_json()})
         return
     lo, hi = dec.p_attacker_wins_ci
     rules = ", ".join(f"{k} {v:.0%}" for k, v in dec.decided_by.items())
@@ -44,6 +46,7 @@ def print_mechanisms(dec: Any, scenario: str, fmt: Format) -> None:
                 "P(attacker wins)": dec.p_attacker_wins,
                 "95% interval": f"{lo:.3f} .. {hi:.3f}",
                 "decided by": rules,
+                **seeded,
             }
         ]
     )

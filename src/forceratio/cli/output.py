@@ -66,18 +66,58 @@ def print_json(obj: Any) -> None:
     print(json.dumps(obj, indent=2, allow_nan=False))
 
 
-def _cell(v: Any, digits: int) -> str:
+#: Significant digits of a number shown exactly: every decimal of up to 15 digits (DBL_DIG)
+#: survives the trip to a double and back, so a value a file or table gave is shown as
+#: written (5.3125, 0.0026374, 1e-07), and a computed one without its last bits' noise.
+EXACT_FORMAT = ",.15g"
+
+
+def exact(v: float) -> str:
+    """A number as written, to 15 significant digits (:data:`EXACT_FORMAT`): 5.3125 days
+    is not 5."""
+    return format(v, EXACT_FORMAT)
+
+
+def _cell(v: Any, digits: int | None) -> str:
     if v is None or (isinstance(v, float) and v != v):
         return "—"
+    if isinstance(v, float) and digits is None:
+        return exact(v)
     if isinstance(v, float):  # men, tanks, ESS: whole numbers (88,486, not 88,486.000)
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.{digits}f}"
     return str(v)
 
 
+def _plain(v: Any) -> Any:
+    """A cell as JSON: numbers whole (``DataFrame.to_json`` keeps 10 decimals, so a rate of
+    0.0026374123456789 became 0.0026374123), NaN and infinities null, others as text."""
+    import math
+
+    import pandas as pd
+
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if hasattr(v, "item") and getattr(v, "ndim", 1) == 0:  # a numpy scalar
+        v = v.item()
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if v is None or isinstance(v, str | int | bool):
+        return v
+    try:
+        missing = bool(pd.isna(v))  # pandas' NA, NaT
+    except (TypeError, ValueError):
+        missing = False
+    return None if missing else str(v)  # a date as its text
+
+
 def print_frame(
-    df: pd.DataFrame, fmt: Format, *, title: str | None = None, digits: int = 2
+    df: pd.DataFrame, fmt: Format, *, title: str | None = None, digits: int | None = 2
 ) -> None:
-    """Print a DataFrame as a rich table, CSV or markdown (JSON is the caller's)."""
+    """Print a DataFrame as a rich table, CSV or markdown (JSON is the caller's).
+    ``digits``: decimals of the numbers in a table or markdown; None shows each number
+    as written (:func:`exact`)."""
     from rich.table import Table
 
     if fmt is Format.csv:
@@ -85,9 +125,10 @@ def print_frame(
     elif fmt is Format.markdown:
         if title:
             print(f"**{title}**\n")
-        print(df.to_markdown(index=False, floatfmt=f".{digits}f"))
+        floatfmt = EXACT_FORMAT if digits is None else f".{digits}f"
+        print(df.to_markdown(index=False, floatfmt=floatfmt))
     elif fmt is Format.json:
-        print_json(json.loads(df.to_json(orient="records")))
+        print_json([{str(k): _plain(v) for k, v in r.items()} for r in df.to_dict("records")])
     elif len(df) == 1 and len(df.columns) > 4:
         table = Table(title=title)
         table.add_column("field")

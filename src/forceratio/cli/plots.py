@@ -128,7 +128,8 @@ def plot_command(
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=100)  # the figure's own canvas: no pyplot, no display
     write_atomic(out, buf.getvalue(), "--out")
-    print(f"wrote {out} ({kind.value})")
+    drawn = f", seed {seed}" if "--seed" in APPLIES[kind.value] else ""  # (kinds that draw)
+    print(f"wrote {out} ({kind.value}{drawn})")
 
 
 _SCENARIO = ("SCENARIO", "--set", "--table", "--uncalibrated")
@@ -241,4 +242,4 @@ def report_command(
     text = build(names, session=session, tornado=tornado, seed=seed, **posterior)
     target = make_dirs(folder, "--out") / "report.html"
     write_atomic(target, text, "--out")
-    print(f"wrote {target} ({len(text) / 1e6:.1f} MB)")
+    print(f"wrote {target} ({len(text) / 1e6:.1f} MB, seed {seed})")

@@ -141,6 +141,7 @@ def record_calibration(
             raise
         raise InputError(flag, exc.problem) from None
     data = record_fit.to_data(result, source)
+    data["seed"] = seed  # the seed of the sampler or the mode's Laplace draws
     if fmt is Format.json:
         print_json(data)
         return
@@ -159,7 +160,10 @@ def _print_record(data: dict[str, Any], fmt: Format) -> None:
             params["converged"] = bool(diag["converged"])  # the run's verdict, every row
     cols = ["parameter", "value", "ci95_low", "ci95_high", "prior_low", "prior_high"]
     cols += ["ess", "rhat", "tau", "converged"]
-    title = f"Shared parameters ({data['point']}; 95% credible intervals; {data['source']})"
+    title = (
+        f"Shared parameters ({data['point']}; 95% credible intervals; {data['source']}; "
+        f"seed {data['seed']})"
+    )
     print_frame(params[[c for c in cols if c in params]], fmt, title=title, digits=4)
     res = pd.DataFrame(data["residuals"])
     keep = ["record", "kind", "group", "historical", "model", "relative_error", "lower_bound"]

@@ -11,6 +11,7 @@ from forceratio.cli.errors import one_line_errors
 from forceratio.cli.output import (
     Format,
     TableFormat,
+    exact,
     print_comparison,
     print_frame,
     print_json,
@@ -51,7 +52,7 @@ SeedOpt = Annotated[
     ),
 ]
 #: The seed of a command's random draws when no --seed is given (README, "Seeds").
-DEFAULT_SEED = 0
+DEFAULT_SEED = 0  # = forceratio.scenarios.run.DEFAULT_SEED (not imported: --help stays light)
 
 
 @overload
@@ -148,7 +149,7 @@ def show(
     if fmt is Format.json:
         print_json(
             {
-                "scenario": scn.model_dump(mode="json"),
+                "scenario": scn.model_dump(mode="json", exclude={"seed"}),  # (not settable)
                 "forces": forces,
                 "arrivals": arrivals,
                 "parameters": params,
@@ -168,23 +169,24 @@ def show(
                 {"field": "attacker", "value": scn.attacker},
                 {"field": "law", "value": scn.law},
                 {"field": "combat power", "value": scn.combat_power},
-                {"field": "duration (days)", "value": f"{scn.duration_days:g}"},
+                {"field": "duration (days)", "value": exact(scn.duration_days)},
             ]
         ),
         fmt,
         title=scn.name,
     )
-    print_frame(
-        pd.DataFrame(forces), fmt, title="Forces at the start (before the air strike)", digits=0
-    )
+    # every number as the file, the tables or the calibration give it (digits=None): a
+    # window ending on day 5.3125 is not shown as 5, nor a kill rate of 1e-7 as 0.0000
+    title = "Forces at the start (before the air strike)"
+    print_frame(pd.DataFrame(forces), fmt, title=title, digits=None)
     if arrivals:
         title = "Arriving (evenly from_day to to_day; central values)"
-        print_frame(pd.DataFrame(arrivals), fmt, title=title, digits=0)
+        print_frame(pd.DataFrame(arrivals), fmt, title=title, digits=None)
     print_frame(
         pd.DataFrame(params),
         fmt,
         title="Parameters" + (f" (rates calibrated on {cal.scenario})" if cal else ""),
-        digits=4,
+        digits=None,
     )
     for note in scn.notes:
         print(f"note: {note}")
@@ -242,20 +244,35 @@ def _rows(
 ) -> list[dict[str, Any]]:
     """The comparison rows the run and compare commands print (the 12 June rows with
     ``posterior`` draws of the whole-record posterior, None: the default 200)."""
+    from forceratio.scenarios import builtins, load_scenario
     from forceratio.scenarios.compare import compare
 
     draws = posterior is None or posterior > 0
-    seed = seed_for(seed, bool(replications) or draws, seeded)
+    # a file's own replications make its run random too (and --seed then applies); read
+    # only when that decides (a --set some scenarios lack is compare's to name)
+    own = (
+        seed is not None
+        and not (replications or draws)
+        and any(load_scenario(n, sets).replications for n in (names or builtins()))
+    )
+    seed = seed_for(seed, bool(replications) or draws or own, seeded)
     return compare(
         names,
         sets=sets,
         tables=_overrides(table),
         uncalibrated=uncalibrated,
         replications=replications,
-        seed=seed if replications else None,
+        seed=seed,
         posterior=posterior,
-        posterior_seed=DEFAULT_SEED if seed is None else seed,
+        posterior_seed=seed,
     )
+
+
+def seed_note(rows: list[dict[str, Any]]) -> str:
+    """`` (seed N)`` for a title when the rows' random work used seed N (the seed of the
+    replications and of the posterior draws, one on the command line), else ``""``."""
+    used = sorted({r[k] for r in rows for k in ("seed", "posterior_seed") if k in r})
+    return f" (seed {', '.join(map(str, used))})" if used else ""
 
 
 def run_command(
@@ -272,7 +289,7 @@ def run_command(
     if fmt is TableFormat.json:
         print_json(_jsonable(rows[0]))
     else:
-        _print_rows(rows, fmt, title=scenario)
+        _print_rows(rows, fmt, title=scenario + seed_note(rows))
 
 
 def compare_command(
@@ -314,7 +331,8 @@ def compare_command(
         from forceratio.scenarios import builtins
 
         explain = _carried_by(list(names or builtins()), rows, sets, table)
-    _print_rows(rows, fmt, "12 June 1941 strike v 22 June 1941 (USSR : Germany)", explain)
+    title = "12 June 1941 strike v 22 June 1941 (USSR : Germany)" + seed_note(rows)
+    _print_rows(rows, fmt, title, explain)
 
 
 def _carried_by(

@@ -89,7 +89,7 @@ def sensitivity(
     check_runs("--samples", samples * (len(specs) + 2), f"{samples * (len(specs) + 2):,} runs")
     rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed)
     if fmt is Format.json:
-        print_json(rows)
+        print_json([{**r, "seed": seed} for r in rows])  # (the design's and bootstrap's)
         return
     view = pd.DataFrame(
         [
@@ -103,7 +103,8 @@ def sensitivity(
             for r in rows
         ]
     )
-    print_frame(view, fmt, title=f"Sobol indices of {outcome} ({scenario})", digits=3)
+    title = f"Sobol indices of {outcome} ({scenario}, seed {seed})"
+    print_frame(view, fmt, title=title, digits=3)
 
 
 def _posterior(
@@ -137,7 +138,7 @@ def _posterior(
     dec = posterior_mechanisms(
         session, scenario, runs=runs, seed=seed, sets=tuple(sets or ()), outcome=outcome
     )
-    print_mechanisms(dec, scenario, fmt)
+    print_mechanisms(dec, scenario, fmt, seed)
 
 
 def _morris(
@@ -150,7 +151,7 @@ def _morris(
 
     rows = screen(spec, specs, r=r, outcome=outcome, seed=seed)
     if fmt is Format.json:
-        print_json(rows)
+        print_json([{**row, "seed": seed} for row in rows])
         return
     view = pd.DataFrame(
         [
@@ -168,7 +169,7 @@ def _morris(
         view,
         fmt,
         title=f"Morris elementary effects of {outcome} per whole range ({scenario}, "
-        f"{r} trajectories)",
+        f"{r} trajectories, seed {seed})",
         digits=3,
     )
 
@@ -233,6 +234,7 @@ def threshold_command(
         "value": res.value,
         "bracket": list(res.bracket) if res.bracket else None,
         "note": res.note,
+        **({"seed": seed} if seed is not None else {}),  # (the replications' seed)
     }
     if fmt is Format.json:
         print_json({**record, "grid": [list(g) for g in res.grid]})

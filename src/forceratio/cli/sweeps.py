@@ -11,7 +11,7 @@ import typer
 
 from forceratio.cli.data import TableOpt, _overrides
 from forceratio.cli.output import Format, print_frame, print_json
-from forceratio.cli.scenarios import RepsOpt, SetOpt, UncalOpt, seed_for
+from forceratio.cli.scenarios import DEFAULT_SEED, RepsOpt, SetOpt, UncalOpt, seed_for
 from forceratio.errors import InputError
 
 
@@ -201,9 +201,9 @@ def sweep_command(
     check_writable(out, "--out", create=True)
     random = method is not DesignMethod.grid or bool(replications or data_uncertainty or posterior)
     applies = "a sampled design, --replications, --data-uncertainty or --posterior"
-    if resume and seed is None:
+    if resume and seed is None and random:
         _resumed_seed(out, seed_for(None, random, applies))
-    seed = seed_for(seed, random, applies)
+    used = seed = seed_for(seed, random, applies)  # used: None when nothing is drawn
     prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     if paired and not posterior:
         raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
@@ -211,7 +211,8 @@ def sweep_command(
         from forceratio.scenarios.calibrate import check_draws
 
         check_draws(prep)
-    seed = seed or 0  # (a grid without replications: nothing drawn)
+    # a grid draws nothing: an old grid store made with --seed resumes at it (same numbers)
+    seed = (_store_seed(out) if resume and not random else seed) or 0
     draws = posterior_draws(tables, posterior, seed, uncalibrated) if posterior else None
     if draws is not None:
         specs = _without_drawn(specs, draws.names, given=bool(vary), scenario=scenario)
@@ -255,6 +256,7 @@ def sweep_command(
                 "rows": int(extra["rows"]),
                 "chunks": result.chunks,
                 "computed_chunks": result.computed,
+                **({} if used is None else {"seed": used}),
                 **{k: v for k, v in extra.items() if k != "rows"},
                 "outcomes": summary.to_dict(orient="records"),
             }
@@ -268,6 +270,7 @@ def sweep_command(
                     "out": str(result.path),
                     "chunks": result.chunks,
                     "computed now": result.computed,
+                    **({} if used is None else {"seed": used}),
                     "P(attacker wins)": extra["attacker_win_probability"],
                     "95% interval": "{:.3f} .. {:.3f}".format(
                         *extra["attacker_win_probability_ci"]
@@ -296,19 +299,24 @@ def sweep_command(
     )
 
 
-def _resumed_seed(out: Path, used: int | None) -> None:
-    """``--resume`` without ``--seed`` of a sweep made with another seed: name that seed
-    (the store would only say its spec differs)."""
-    from forceratio.cli.scenarios import DEFAULT_SEED
+def _store_seed(out: Path) -> int | None:
+    """The seed a store's manifest records (None: none readable)."""
     from forceratio.sweeps.store import ChunkStore
 
     try:
         spec = ChunkStore(out, "--out").manifest().get("spec")
     except InputError:  # (an unreadable manifest: the resumption reports it)
-        return
+        return None
     design = spec.get("design") if isinstance(spec, dict) else None
     old = design.get("seed") if isinstance(design, dict) else None
-    if isinstance(old, int) and old != (used or 0):
+    return old if isinstance(old, int) and not isinstance(old, bool) and old >= 0 else None
+
+
+def _resumed_seed(out: Path, used: int | None) -> None:
+    """``--resume`` without ``--seed`` of a sweep made with another seed: name that seed
+    (the store would only say its spec differs)."""
+    old = _store_seed(out)
+    if old is not None and old != (used or 0):
         raise InputError(
             "--seed",
             f"{out} was swept with --seed {old}; give it to resume (without --seed the seed "

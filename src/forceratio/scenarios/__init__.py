@@ -144,8 +144,13 @@ def table_loader(tables: Mapping[str, str] | None = None) -> Callable[[str], pd.
 
 def load_scenario(name_or_path: str, sets: Mapping[str, str] | list[str] | None = None) -> Scenario:
     """Parse and validate (without resolving tables)."""
+    from forceratio.scenarios.keys import NO_SEED
+
     raw, where = read(name_or_path)
-    return validate_scenario(apply_sets(raw, sets), where)
+    raw = apply_sets(raw, sets)
+    if "seed" in raw:  # (the model keeps the field, unused, for the digests of its dumps)
+        raise InputError(f"{where}: seed", NO_SEED)
+    return validate_scenario(raw, where)
 
 
 def load(

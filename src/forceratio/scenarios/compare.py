@@ -14,7 +14,7 @@ from forceratio.scenarios import builtins, load
 from forceratio.scenarios.calibrate import Calibration
 from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES
-from forceratio.scenarios.run import Outcome, check_counts
+from forceratio.scenarios.run import DEFAULT_SEED, Outcome, check_counts
 from forceratio.scenarios.session import Session
 from forceratio.sweeps.evaluate import outcome_columns
 
@@ -155,14 +155,21 @@ def compare(
     seed: int | None = None,
     session: Session | None = None,
     posterior: int | None = None,
-    posterior_seed: int = 0,
+    posterior_seed: int | None = None,
 ) -> list[dict[str, Any]]:
     """Rows for ``names`` (default: every built-in), in that order.  A ``session`` shares
     its tables and calibration with the caller (``tables`` and ``uncalibrated`` then come
     from it).  The 12 June rows (:data:`STRIKE_DATES`) also carry the outcome over
     ``posterior`` draws of the whole-record posterior (:func:`posterior_fields`; None:
     :data:`POSTERIOR_DRAWS`; 0 or an uncalibrated session: none).  ``sets`` are
-    ``"dotted.path=value"`` texts, one text, or a mapping path -> value (as ``load``)."""
+    ``"dotted.path=value"`` texts, one text, or a mapping path -> value (as ``load``).
+
+    Seeds, the rule of the command line (``forceratio compare --seed``; README, "Seeds"):
+    ``seed`` seeds the replications, ``posterior_seed`` the posterior draws (unset: ``seed``);
+    unset, both are :data:`~forceratio.scenarios.run.DEFAULT_SEED` (0), so ``compare(names,
+    replications=50)`` gives the numbers of ``forceratio compare NAMES --replications 50``.
+    A row says the seed its random work used: ``seed`` (with replications) and
+    ``posterior_seed`` (with posterior draws)."""
     _check_counts(posterior=posterior, replications=replications, seed=seed,
                   posterior_seed=posterior_seed)  # fmt: skip
     if isinstance(sets, str):
@@ -172,6 +179,8 @@ def compare(
     session = session or Session(tables, uncalibrated)
     if posterior is None:
         posterior = POSTERIOR_DRAWS
+    seed = DEFAULT_SEED if seed is None else seed
+    posterior_seed = seed if posterior_seed is None else posterior_seed
     rows = []
     result = None
     names = [names] if isinstance(names, str) else list(names or builtins())
@@ -188,9 +197,7 @@ def compare(
         if staged:
             reps = 0
         if reps:
-            sto = session.run(
-                prep, replications=reps, seed=seed if seed is not None else prep.scenario.seed
-            )
+            sto = session.run(prep, replications=reps, seed=seed)
         row = scenario_row(out, session.calibration_for(prep), sto)
         if staged:
             row["replications"] = 0
@@ -200,6 +207,9 @@ def compare(
 
             result = result or record_posterior(session)
             row.update(posterior_fields(prep, result, posterior, posterior_seed))
+            row["posterior_seed"] = posterior_seed
+        if sto is not None:
+            row["seed"] = seed
         rows.append(row)
     return rows
 

@@ -56,6 +56,26 @@ def unknown_key_message(root: type[BaseModel], loc: Sequence[int | str]) -> str:
 UNION_TAGS = ("function-", "constrained-", "literal[", "lax-or-strict", "json-or-python")
 
 
+#: Why a scenario file's ``seed`` is refused (model.Scenario.seed).
+NO_SEED = (
+    "a scenario file does not choose the seed: remove it and give --seed (seed= from "
+    "Python); without one the seed is 0"
+)
+
+
+def filled(v: dict[str, float], keys: Sequence[str], default: float, what: str) -> dict[str, float]:
+    """``v`` with every one of ``keys`` (``default`` where missing); an unknown key is an
+    error naming it."""
+    unknown = sorted(set(v) - set(keys))
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown[0]!r}; use {', '.join(keys)}")
+    return {k: v.get(k, default) for k in keys}
+
+
+#: pydantic's bound constraints, as the one line says them.
+_BOUNDS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+
+
 def error_field_and_message(root: type[BaseModel], err: Any) -> tuple[str, str]:
     """One pydantic error of ``root`` as (dotted field, problem): an unknown key lists the
     allowed ones, a value of the wrong kind says what it got (``true``, ``"30"``)."""
@@ -64,6 +84,11 @@ def error_field_and_message(root: type[BaseModel], err: Any) -> tuple[str, str]:
     if err["type"] == "extra_forbidden":
         return loc, unknown_key_message(root, err["loc"])
     msg = str(err["msg"]).removeprefix("Value error, ")
+    bound = next((v for k, v in (err.get("ctx") or {}).items() if k in _BOUNDS), None)
+    if isinstance(bound, int | float) and isinstance(err.get("input"), int | float):
+        # pydantic writes a bound in full (1e100 as 101 digits); the value given beside it
+        kind = next(k for k in err["ctx"] if k in _BOUNDS)
+        msg = f"must be {_BOUNDS[kind]} {bound:g}, got {err['input']:g}"
     if str(err["type"]).endswith("_type"):  # the value's kind: a number given as text, ...
         got = err.get("input")
         shown = str(got).lower() if isinstance(got, bool) else repr(got)

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, mode
 
 from forceratio.errors import InputError
 from forceratio.scenarios.keys import error_field_and_message
+from forceratio.scenarios.keys import filled as _filled
+from forceratio.simulator.magnitudes import RATE_RANGE
 
 SIDES: tuple[str, ...] = ("USSR", "Germany")
 CATEGORIES = ("personnel", "guns_mortars", "tanks", "aircraft")
@@ -36,7 +38,9 @@ Count = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]  # men, weap
 Factor = Annotated[float, Field(gt=0, le=1e3, allow_inf_nan=False)]  # a fire multiplier
 FactorOrZero = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]
 Days = Annotated[float, Field(ge=0, le=3650, allow_inf_nan=False)]
-Rate = Annotated[float, Field(ge=1e-12, le=1e3, allow_inf_nan=False)]  # per day
+# A kill rate is in its law's unit (square: per day; ancient: men a day, 1e5 for a one-day
+# battle): bounded by what the engine resolves under every law (simulator/magnitudes.py).
+Rate = Annotated[float, Field(ge=RATE_RANGE[0], le=RATE_RANGE[1], allow_inf_nan=False)]
 ShareRate = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]  # a share lost per day
 
 
@@ -249,8 +253,8 @@ class Modifiers(_Strict):
 
 
 class Attrition(_Strict):
-    """Per-day kill rates: combat power of the enemy put out of action per day per unit of
-    a side's combat power (square law).  ``"calibrated"`` takes the value fitted on the 22
+    """Kill rates in the law's unit (square: enemy combat power a day per unit of a side's;
+    ``scenarios show`` gives each law's).  ``"calibrated"`` takes the value fitted on the 22
     June record (``calibrate_on``); the raw default, used with ``--uncalibrated``, is
     Dupuy's 2% a day (modifiers table)."""
 
@@ -413,6 +417,8 @@ class Scenario(_Strict):
     records: list[Record] = Field(default_factory=list)
     replications: Annotated[int, Field(ge=0, le=100_000)] = 0
     seed: Annotated[int, Field(ge=0)] = 1941
+    """Unused, refused in a file (``load_scenario``: a run's seed is ``--seed`` or ``seed=``,
+    else 0; README, "Seeds"); kept so that the digests of scenario content stay as they were."""
     uncertainty: dict[str, Annotated[tuple[Num, Num], Strict(False)]] = Field(default_factory=dict)
     transfers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")], Transfer] = Field(
         default_factory=dict
@@ -459,17 +465,6 @@ class Scenario(_Strict):
 
         check_consistent(self)
         return self
-
-
-def _filled(
-    v: dict[str, float], keys: tuple[str, ...], default: float, what: str
-) -> dict[str, float]:
-    """``v`` with every one of ``keys`` (``default`` where missing); an unknown key is an
-    error naming it."""
-    unknown = sorted(set(v) - set(keys))
-    if unknown:
-        raise ValueError(f"unknown {what} {unknown[0]!r}; use {', '.join(keys)}")
-    return {k: v.get(k, default) for k in keys}
 
 
 def _sides_only(v: dict[str, Any]) -> None:

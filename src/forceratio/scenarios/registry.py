@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from forceratio.errors import InputError
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
+from forceratio.simulator.magnitudes import RATE_RANGE
 
 if TYPE_CHECKING:
     from forceratio.scenarios.build import Prepared
@@ -65,7 +66,7 @@ NON_NEGATIVE = Domain()
 FRACTION = Domain(0.0, 1.0, high_open=True)
 # Magnitude bounds (issue 15), the same as the scenario model's fields: past them the
 # engine would under- or overflow (simulator/magnitudes.py).
-RATE = Domain(1e-12, 1e3)
+RATE = Domain(*RATE_RANGE)  # a kill rate, in its law's unit (model.Rate)
 SHARE_RATE = Domain(0.0, 1e3)  # a share lost per day (capture, non-combat losses)
 FACTOR = Domain(0.0, 1e3, low_open=True)
 FACTOR_OR_ZERO = Domain(0.0, 1e3)
@@ -426,7 +427,7 @@ def parameter_rows(
             {
                 "path": p.path,
                 "label": p.label,
-                "unit": p.unit,
+                "unit": rate_unit(prep.scenario, p.path) or p.unit,
                 "value": p.value(prep, calibration),
                 "low": unc[p.path][0] if p.path in unc else None,
                 "high": unc[p.path][1] if p.path in unc else None,
@@ -436,6 +437,25 @@ def parameter_rows(
             }
         )
     return rows
+
+
+def rate_unit(scn: Scenario, path: str) -> str:
+    """The unit of a kill rate under the scenario's law ("" for another parameter): the
+    target's losses a day are the rate x firer**p x target**q (:mod:`.simulator.laws`), so
+    the square law's rate is per unit of the firer, the linear law's also per unit of the
+    target, the ancient law's neither."""
+    from forceratio.simulator.laws import get_law
+
+    firer = {"attrition.german_rate": "red", "attrition.soviet_rate": "blue"}.get(path)
+    if firer is None:
+        return ""
+    ex = get_law(scn.law, **scn.law_params).exponents()  # the losses of red come from blue
+    p, q = (ex.red_p, ex.red_q) if firer == "red" else (ex.blue_p, ex.blue_q)
+
+    def per(what: str, power: float) -> str:
+        return "" if power == 0 else f" per {what}" if power == 1 else f" per {what}^{power:g}"
+
+    return f"enemy combat power{per('unit', p)}{per('enemy unit', q)} per day"
 
 
 def check_uncertainty(scn: Scenario) -> None:

@@ -131,6 +131,11 @@ class Outcome:
         return pd.DataFrame(cols)
 
 
+#: The seed of random work (replications, designs, posterior draws) when none is given, from
+#: Python as from the command line (README, "Seeds"): the same call gives the same numbers.
+DEFAULT_SEED = 0
+
+
 def check_counts(**counts: object) -> None:
     """Counts and seeds from Python as the CLI's options: whole numbers >= 0 (None: unset)."""
     for name, v in counts.items():
@@ -194,7 +199,8 @@ def run(
     split: bool = True,
     outcome_only: bool = False,
 ) -> Outcome:
-    """Run every sample (deterministic, or ``replications`` stochastic runs each).
+    """Run every sample (deterministic, or ``replications`` stochastic runs each, seeded by
+    ``seed``: unset, :data:`DEFAULT_SEED` as on the command line).
     ``times`` adds days at which the trajectories are recorded (``Outcome.result``);
     ``method`` picks the deterministic integrator (sweeps fix it so that the numbers do not
     depend on the chunk size); ``rtol`` is the integrator's relative tolerance (a fit's
@@ -240,7 +246,7 @@ def run(
         res = simulate_stochastic(
             b.engagement,
             replications=reps,
-            seed=int(seed if seed is not None else scn.seed),
+            seed=int(DEFAULT_SEED if seed is None else seed),
             t_max=scn.duration_days,
             times=times,
             keys=row_keys,

@@ -28,6 +28,11 @@ INPUTS = ("red", "blue", "red_rate", "blue_rate", "red_breakpoint", "blue_breakp
           "annihilation")  # fmt: skip
 
 
+#: make_side's arguments as battle's: ``red.kill_rates`` is ``red_rate``.
+_ARGUMENT = {"strength": "{side}", "kill_rates": "{side}_rate", "breakpoint": "{side}_breakpoint",
+             "annihilation": "annihilation"}  # fmt: skip
+
+
 def battle(
     law: str | Law, red: ArrayLike, blue: ArrayLike, red_rate: ArrayLike, blue_rate: ArrayLike,
     *, t_max: float = 365.0, times: ArrayLike | None = None, p: float | None = None,
@@ -48,7 +53,8 @@ def battle(
     red, blue : float or ndarray, shape (N,)
         Initial strengths (units, >= 0).
     red_rate, blue_rate : float or ndarray, shape (N,)
-        Per-unit kill rate per day: ``red_rate`` is red's rate against blue.
+        Kill rates in the law's unit (per unit per day under the square law; :mod:`.laws`):
+        ``red_rate`` is red's rate against blue.
     t_max : float
         Longest battle (days); undecided battles stop there.
     times : sequence of float, optional
@@ -105,11 +111,15 @@ def battle(
             )  # fmt: skip
             return closed_form_result("square", out, red_rate, blue_rate, tt)
     check_battle_inputs(red, blue, red_rate, blue_rate, seed)  # no silent under/overflow
-    red_side, blue_side = (
-        make_side(name, x, rate, n=n, k_enemy=1, breakpoint=bp, annihilation=annihilation)
-        for name, x, rate, bp in (("red", red, red_rate, red_breakpoint),
-                                  ("blue", blue, blue_rate, blue_breakpoint))
-    )  # fmt: skip
+    try:
+        red_side, blue_side = (
+            make_side(name, x, rate, n=n, k_enemy=1, breakpoint=bp, annihilation=annihilation)
+            for name, x, rate, bp in (("red", red, red_rate, red_breakpoint),
+                                      ("blue", blue, blue_rate, blue_breakpoint))
+        )  # fmt: skip
+    except InputError as exc:  # make_side's side.argument, said as this function's argument
+        side, _, arg = exc.field.partition(".")
+        raise InputError(_ARGUMENT.get(arg, "{side}").format(side=side), exc.problem) from None
     eng = Engagement(lw, red_side, blue_side)
     if replications is None:
         if method in ("gillespie", "tau_leap"):

@@ -55,6 +55,9 @@ class Side:
     annihilation : ndarray, shape (N,), optional
         Weighted strength at or below which the side is annihilated (see
         :data:`.result.ANNIHILATION_UNITS`); ``None``: half a unit of its lightest category.
+    name : str
+        The caller's name of the side (``make_side``'s first argument), which errors about
+        it carry (``USSR.kill_rates``); empty: its role in the engagement (red, blue).
     """
 
     strength: FloatArray
@@ -67,6 +70,7 @@ class Side:
     categories: tuple[str, ...] = ("strength",)
     annihilation: FloatArray | None = None
     flows: Flows | None = None
+    name: str = ""
 
     @property
     def n(self) -> int:
@@ -105,51 +109,56 @@ def make_side(
 
     ``strength`` may be a scalar, shape (N,) for one category, or (N, K) / (K,) with
     ``categories`` given; ``kill_rates`` a scalar, (N,), (K, K_enemy) or (N, K, K_enemy).
-    Every problem raises :class:`InputError` naming the field.
+    Every problem raises :class:`InputError` naming the field as ``name.argument``
+    (``USSR.kill_rates``: the caller's side and this function's argument).
     """
-    s = numbers("strength", strength)
+
+    def field(argument: str) -> str:
+        return f"{name}.{argument}"
+
+    s = numbers(field("strength"), strength)
     if categories is None:
         k = s.shape[1] if s.ndim > 1 else 1
         categories = tuple(f"c{i}" for i in range(k)) if k > 1 else ("strength",)
     k = len(categories)
-    s = shaped(name, s[:, None] if s.ndim == 1 and k == 1 else s, (n, k))
-    r = numbers("kill_rates", kill_rates)
+    s = shaped(field("strength"), s[:, None] if s.ndim == 1 and k == 1 else s, (n, k))
+    r = numbers(field("kill_rates"), kill_rates)
     if r.ndim == 1 and (k, k_enemy) != (1, 1):
-        raise InputError(f"{name}_rate", "a 1-D kill-rate array needs one category per side")
-    r = shaped(f"{name}_rate", r.reshape(-1, 1, 1) if r.ndim == 1 else r, (n, k, k_enemy))
-    w = shaped(f"{name}_weights", 1.0 if weights is None else weights, (n, k))
+        raise InputError(field("kill_rates"), "a 1-D kill-rate array needs one category per side")
+    r = shaped(field("kill_rates"), r.reshape(-1, 1, 1) if r.ndim == 1 else r, (n, k, k_enemy))
+    w = shaped(field("weights"), 1.0 if weights is None else weights, (n, k))
     if np.any(w.sum(axis=1) <= 0):
-        raise InputError(f"{name}_weights", "at least one category weight must be > 0")
-    bp = shaped(f"{name}_breakpoint", breakpoint, (n,))
+        raise InputError(field("weights"), "at least one category weight must be > 0")
+    bp = shaped(field("breakpoint"), breakpoint, (n,))
     if np.any(bp >= 1):
-        raise InputError(f"{name}_breakpoint", f"must be in [0, 1), got {bp.max():g}")
+        raise InputError(field("breakpoint"), f"must be in [0, 1), got {bp.max():g}")
     alloc: FloatArray | None = None
     if allocation is not None:
         alloc = np.asarray(allocation, dtype=float)
         if alloc.ndim == 2:
             alloc = alloc[None]
         if alloc.shape[1:] != (k, k_enemy) or alloc.shape[0] not in (1, n):
-            raise InputError(f"{name}_allocation", f"expected shape (N or 1, {k}, {k_enemy})")
-        nonnegative(f"{name}_allocation", alloc)
+            raise InputError(field("allocation"), f"expected shape (N or 1, {k}, {k_enemy})")
+        nonnegative(field("allocation"), alloc)
         if not np.allclose(alloc.sum(axis=2), 1.0, atol=1e-9):
-            raise InputError(f"{name}_allocation", "each category's shares must sum to 1")
-    ann = None if annihilation is None else shaped(f"{name}_annihilation", annihilation, (n,))
+            raise InputError(field("allocation"), "each category's shares must sum to 1")
+    ann = None if annihilation is None else shaped(field("annihilation"), annihilation, (n,))
     if multiplier is not None and multiplier.n not in (1, n):
-        raise InputError(f"{name}_multiplier", f"values for {multiplier.n} scenarios, batch is {n}")
+        raise InputError(field("multiplier"), f"values for {multiplier.n} scenarios, batch is {n}")
     if reinforcements is not None:
         if reinforcements.n_categories not in (0, k):
-            raise InputError(f"{name}_reinforcements", f"expected {k} categories")
+            raise InputError(field("reinforcements"), f"expected {k} categories")
         for arr in (reinforcements.amounts, reinforcements.rates):
             if arr.shape[0] not in (1, n):
                 raise InputError(
-                    f"{name}_reinforcements", f"values for {arr.shape[0]} scenarios, batch is {n}"
+                    field("reinforcements"), f"values for {arr.shape[0]} scenarios, batch is {n}"
                 )
     if flows is not None and (flows.capture_rate.shape[0] != n or flows.noncombat.shape != (n, k)):
-        raise InputError(f"{name}_flows", f"expected {n} scenarios x {k} categories")
+        raise InputError(field("flows"), f"expected {n} scenarios x {k} categories")
     return Side(
         strength=s, kill_rates=r, weights=w, breakpoint=bp, allocation=alloc,
         multiplier=multiplier, reinforcements=reinforcements, categories=tuple(categories),
-        annihilation=ann, flows=flows,
+        annihilation=ann, flows=flows, name=str(name),
     )  # fmt: skip
 
 
@@ -165,11 +174,17 @@ class Engagement:
         for field, kind, make in (("law", Law, "get_law"), ("red", Side, "make_side"),
                                   ("blue", Side, "make_side")):  # fmt: skip
             instance(field, getattr(self, field), kind, f"a {kind.__name__} ({make}(...))")
-        if self.red.n != self.blue.n:
-            raise InputError("blue", f"batch sizes differ: red {self.red.n}, blue {self.blue.n}")
         red, blue = self.red, self.blue
-        if (red.kill_rates.shape[2], blue.kill_rates.shape[2]) != (blue.k, red.k):
-            raise InputError("kill_rates", "kill-rate matrices do not match the categories")
+        rn, bn = red.name or "red", blue.name or "blue"
+        if red.n != blue.n:
+            raise InputError(bn, f"batch sizes differ: {rn} {red.n}, {bn} {blue.n}")
+        for side, enemy, sn, en in ((red, blue, rn, bn), (blue, red, bn, rn)):
+            if side.kill_rates.shape[2] != enemy.k:
+                raise InputError(
+                    f"{sn}.kill_rates",
+                    f"a column per enemy category: {side.kill_rates.shape[2]} (k_enemy), "
+                    f"but {en} has {enemy.k} categories",
+                )
         from forceratio.simulator.magnitudes import check_engagement
 
         check_engagement(self)  # magnitudes the engine resolves (no silent under/overflow)
