@@ -9,38 +9,16 @@ Var[T] = n (l + m) / (l - m)^3), and invariants (no fire: no losses at any date)
 from __future__ import annotations
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from forceratio import Engagement, Reinforcements, get_law, make_side, simulate_stochastic
 from tests.simulator.test_leap_ends_hstoch2 import square_chain
-from tests.simulator.test_stochastic_losses_hstoch3 import AB, AR, B0, R0, A, B, T, _engagement
+from tests.simulator.test_stochastic_losses_hstoch3 import A, B, T, _engagement, chain_moments
 
 
 def _chain_covariance() -> np.ndarray:
     """Covariance of (R, B, red losses, blue losses) at T of the exact chain of
     test_stochastic_losses_hstoch3 (its moment ODE, with the cross moments kept)."""
-    zero = np.zeros(4)
-    react = [  # (v, c, g): jump v at rate c + g.X
-        (np.array([-1.0, 0, 1, 0]), 0.0, np.array([0.0, B, 0, 0])),
-        (np.array([0.0, -1, 0, 1]), 0.0, np.array([A, 0.0, 0, 0])),
-        (np.array([1.0, 0, 0, 0]), AR / T, zero),
-        (np.array([0.0, 1, 0, 0]), AB / T, zero),
-    ]
-
-    def rhs(_: float, z: np.ndarray) -> np.ndarray:
-        m, mm = z[:4], z[4:].reshape(4, 4)
-        dm, dmm = np.zeros(4), np.zeros((4, 4))
-        for v, c, g in react:
-            ax = c * m + mm @ g
-            dm += v * (c + g @ m)
-            dmm += np.outer(v, ax) + np.outer(ax, v) + np.outer(v, v) * (c + g @ m)
-        return np.concatenate([dm, dmm.ravel()])
-
-    m0 = np.array([R0, B0, 0.0, 0.0])
-    sol = solve_ivp(rhs, (0.0, T), np.concatenate([m0, np.outer(m0, m0).ravel()]),
-                    rtol=1e-11, atol=1e-9)  # fmt: skip
-    m, mm = sol.y[:4, -1], sol.y[4:, -1].reshape(4, 4)
-    return np.asarray(mm - np.outer(m, m))
+    return chain_moments()[1]
 
 
 def test_long_leaps_keep_the_chains_spread_and_correlation() -> None:
