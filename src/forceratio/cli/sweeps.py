@@ -208,9 +208,9 @@ def sweep_command(
     if paired and not posterior:
         raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
     if posterior:
-        from forceratio.scenarios.calibrate import check_draws
+        from forceratio.sweeps.posterior import check_applies
 
-        check_draws(prep)
+        check_applies(prep)
     seed = seed or 0  # (a grid without replications: nothing drawn)
     draws = posterior_draws(tables, posterior, seed, uncalibrated) if posterior else None
     if draws is not None:
