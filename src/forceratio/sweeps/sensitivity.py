@@ -229,6 +229,15 @@ def threshold(
             raise InputError("--level", f"give the level {outcome} should cross")
         name, lev = outcome, float(level)
     if level is not None and outcome == "winner":
+        if not stochastic:  # a 0/1 step crosses every level at one value: 0.9 would be 0.5's
+            raise InputError(
+                "--level",
+                "without --replications the winner is a 0/1 step, crossed at the same value "
+                "at every level; add --replications N to find where P(attacker wins) "
+                f"crosses {level:g}, or drop --level",
+            )
+        if not 0 < level < 1:
+            raise InputError("--level", f"a win probability's level is in (0, 1), got {level:g}")
         lev = float(level)
     xs = np.linspace(vary.low, vary.high, grid_points)
     ys = common_values(spec, vary.path, xs, name) - lev
