@@ -51,6 +51,9 @@ def _check_size(
     from forceratio.simulator.magnitudes import check_battle_inputs
 
     check_battle_inputs(red, blue, red_rate, blue_rate, seed)
+    for name, x in (("--red", red), ("--blue", blue)):
+        if x == 0:  # (the engine takes 0 in a batch; one battle of it is no battle)
+            raise InputError(name, "a side with no strength has no battle; give a strength > 0")
     if not (math.isfinite(annihilation) and annihilation >= 0):
         raise InputError("--annihilation", f"must be a finite strength >= 0, got {annihilation}")
     battle_counts(1, len(snap or ()), replications, seed, None)

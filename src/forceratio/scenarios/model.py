@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
@@ -479,6 +480,8 @@ def _sides_only(v: dict[str, Any]) -> None:
 
 
 def _check_date(text: str) -> None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # fromisoformat takes 1973-W41-7
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
     try:
         dt.date.fromisoformat(text)
     except ValueError:
