@@ -184,7 +184,8 @@ def sweep_command(
                     "--seed": seed, "--out": out, "--resume": resume or None,
                     "--data-uncertainty": data_uncertainty or None,
                     "--posterior": posterior or None, "--paired": paired or None,
-                    "--scheduler": scheduler}  # fmt: skip
+                    "--scheduler": scheduler, "--workers": workers if workers != 1 else None,
+                    "--chunk-size": chunk_size if chunk_size != 20_000 else None}  # fmt: skip
         odd = [name for name, value in run_opts.items() if value is not None]
         if odd:
             raise InputError(odd[0], "does not apply to --list, which runs nothing; drop it")

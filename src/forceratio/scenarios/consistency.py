@@ -17,6 +17,11 @@ def check_consistent(scn: Scenario) -> None:
     """Raise ValueError naming the first inconsistency of ``scn``."""
     # custom combat power: a category without a weight is refused where the scenario has
     # some of it, once the tables are read (build.prepare: check_weights)
+    if scn.weights and scn.combat_power != "custom":  # they would be ignored
+        raise ValueError(
+            f"[weights] apply only with combat_power = \"custom\"; this file's is "
+            f"{scn.combat_power!r}: drop [weights] or set combat_power = \"custom\""
+        )
     names = [s.name for s in scn.sectors]
     if len(set(names)) != len(names):
         raise ValueError("sector names must be unique")

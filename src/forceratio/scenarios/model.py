@@ -339,8 +339,8 @@ class Operations(_Strict):
     )
     advance: Advance = Field(default_factory=Advance)
     outcome: OutcomeRule = Field(default_factory=OutcomeRule)
-    readiness: dict[str, dict[str, Annotated[float, Field(gt=0, le=1)]]] = Field(
-        default_factory=lambda: {s: dict.fromkeys(CATEGORIES, 1.0) for s in SIDES}
+    readiness: dict[str, dict[str, Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]]] = (
+        Field(default_factory=lambda: {s: dict.fromkeys(CATEGORIES, 1.0) for s in SIDES})
     )
 
     @field_validator("noncombat")

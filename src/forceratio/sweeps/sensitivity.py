@@ -125,11 +125,21 @@ def sobol(
     check_open(vary)
     dists = [stats.uniform(loc=v.low, scale=v.high - v.low) for v in vary]
 
+    seen: list[FloatArray] = []
+
     def func(x: FloatArray) -> FloatArray:
         values = {v.path: x[j] for j, v in enumerate(vary)}
-        return check_finite(outcome_values(spec, values, outcome), outcome)[None, :]
+        seen.append(check_finite(outcome_values(spec, values, outcome), outcome))
+        return seen[-1][None, :]
 
     res = stats.sobol_indices(func=func, n=samples, dists=dists, rng=np.random.default_rng(seed))
+    y = np.concatenate(seen)
+    if np.ptp(y) == 0:  # no variance to apportion: every index is 0/0, not 0
+        raise InputError(
+            "--outcome",
+            f"{outcome} is {y[0]:g} in every one of the {y.size:,} runs: it does not vary over "
+            "these ranges, so its Sobol indices are undefined; choose an outcome that varies",
+        )
     with (
         np.errstate(invalid="ignore", divide="ignore"),
         warnings.catch_warnings(),

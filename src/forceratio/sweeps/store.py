@@ -252,7 +252,8 @@ def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     skip = {"inputs"} if isinstance(was, dict) else {"inputs", "format"}  # (format 1: none)
     diff = sorted(k for k in set(old) | set(new) if k not in skip and old.get(k) != new.get(k))
     if diff:
-        return f"holds a different sweep (differs in {', '.join(diff)})"
+        leaves = [leaf for k in diff for leaf in _leaves(old.get(k), new.get(k), k)]
+        return f"holds a different sweep (differs in {', '.join(leaves[:3])})"
     if not isinstance(was, dict):
         return (
             "was written by an older forceratio, which did not record the sweep's inputs (the "
@@ -263,6 +264,16 @@ def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
         f"was swept from other inputs: {', '.join(_changed(was, now))} changed since; resume "
         "with the inputs it was started with, or sweep into another --out"
     )
+
+
+def _leaves(was: Any, now: Any, path: str) -> list[str]:
+    """The dotted paths where two manifest values differ, each with its two values when
+    they are short (``spec.design.seed (0 then, 5 now)``)."""
+    if isinstance(was, dict) and isinstance(now, dict):
+        keys = sorted(k for k in set(was) | set(now) if was.get(k) != now.get(k))
+        return [leaf for k in keys for leaf in _leaves(was.get(k), now.get(k), f"{path}.{k}")]
+    then, here = json.dumps(was), json.dumps(now)
+    return [f"{path} ({then} then, {here} now)" if len(then + here) <= 60 else path]
 
 
 def _changed(was: dict[str, Any], now: dict[str, Any]) -> list[str]:
