@@ -57,20 +57,27 @@ def test_fought_to_zero_is_scale_free() -> None:
 
 def test_default_level_on_a_small_force_is_noted() -> None:
     out, _ = _battle("--red", "1", "--blue", "0.8")
-    (note,) = out["notes"]  # type: ignore[misc]
-    assert "blue at 0.8" in note and "--annihilation" in note
+    notes = out["notes"]
+    assert isinstance(notes, list)
+    (note,) = notes
+    assert "blue at 0.8" in note
+    assert "--annihilation" in note
     # and the number it warns about is the closed form's at level 0.5, not the scaled one
-    r_f, t_end = _oracle(1.0, 0.8, 0.5)
+    _r_f, t_end = _oracle(1.0, 0.8, 0.5)
     assert out["duration"] == pytest.approx(t_end, rel=1e-6)
     res = runner.invoke(app, ["battle", "--red", "12", "--blue", "9.6", "--format", "csv"])
-    assert res.exit_code == 0 and "and blue at 9.6 start under 100 times" in res.stderr
+    assert res.exit_code == 0
+    assert "and blue at 9.6 start under 100 times" in res.stderr
     assert "note" not in res.stdout  # the csv stays parseable
 
 
 def test_bad_level_and_the_rescale_hint() -> None:
     res = runner.invoke(app, ["battle", "--annihilation", "nan"])
-    assert res.exit_code == 2 and "--annihilation" in res.output
+    assert res.exit_code == 2
+    assert "--annihilation" in res.output
     res = runner.invoke(app, ["battle", "--red", "1e13"])
-    assert res.exit_code == 2 and "annihilation level in that unit" in res.output
+    assert res.exit_code == 2
+    assert "annihilation level in that unit" in res.output
     res = runner.invoke(app, ["battle", "--red", "1e-7"])
-    assert res.exit_code == 2 and "smaller unit" in res.output
+    assert res.exit_code == 2
+    assert "smaller unit" in res.output

@@ -32,4 +32,5 @@ def test_from_refuses_a_sweep_of_an_edited_file(
     path.write_text(text.replace("soviet_rate = 0.003", "soviet_rate = 0.5"))
     line = refused(capsys, discover)
     assert line.startswith("forceratio: error: --from:")
-    assert "swept from other inputs" in line and "scenario's content" in line
+    assert "swept from other inputs" in line
+    assert "scenario's content" in line

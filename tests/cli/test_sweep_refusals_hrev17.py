@@ -34,7 +34,8 @@ def test_posterior_refusal_names_the_cause_and_claims_nothing(
 ) -> None:
     out = tmp_path / "p1new"
     line = refused(capsys, ["sweep", str(own_rates), *VARY, "--posterior", "4", "--out", str(out)])
-    assert line.startswith("forceratio: error: --posterior:") and "gives its own rates" in line
+    assert line.startswith("forceratio: error: --posterior:")
+    assert "gives its own rates" in line
     assert not out.exists()
     assert run(["sweep", str(own_rates), *VARY, "--out", str(out), "--no-progress"]) == 0
 

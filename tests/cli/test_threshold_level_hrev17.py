@@ -14,10 +14,12 @@ ARGS = ["threshold", "smolensk-1941", "--vary", "breakpoints.USSR=0.1:0.5"]
 
 def test_level_without_replications_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     line = refused(capsys, [*ARGS, "--level", "0.9"])
-    assert line.startswith("forceratio: error: --level:") and "--replications" in line
+    assert line.startswith("forceratio: error: --level:")
+    assert "--replications" in line
 
 
 @pytest.mark.parametrize("level", ["0", "1", "1.5"])
 def test_win_probability_level_outside_0_1(level: str, capsys: pytest.CaptureFixture[str]) -> None:
     line = refused(capsys, [*ARGS, "--level", level, "--replications", "2", "--seed", "1"])
-    assert line.startswith("forceratio: error: --level:") and "(0, 1)" in line
+    assert line.startswith("forceratio: error: --level:")
+    assert "(0, 1)" in line

@@ -19,8 +19,8 @@ def check_consistent(scn: Scenario) -> None:
     # some of it, once the tables are read (build.prepare: check_weights)
     if scn.weights and scn.combat_power != "custom":  # they would be ignored
         raise ValueError(
-            f"[weights] apply only with combat_power = \"custom\"; this file's is "
-            f"{scn.combat_power!r}: drop [weights] or set combat_power = \"custom\""
+            f'[weights] apply only with combat_power = "custom"; this file\'s is '
+            f'{scn.combat_power!r}: drop [weights] or set combat_power = "custom"'
         )
     names = [s.name for s in scn.sectors]
     if len(set(names)) != len(names):
@@ -79,11 +79,11 @@ def check_consistent(scn: Scenario) -> None:
                     "less than a day apart"
                 )
     for sec in scn.sectors:  # a window the run never reaches changes nothing: refused
-        for side, arrivals in sec.arrivals.items():
+        for who, arrivals in sec.arrivals.items():
             for j, a in enumerate(arrivals):
                 if a.start_day >= scn.duration_days:
                     raise ValueError(
-                        f"sector {sec.name!r}: arrivals.{side}.{j} starts on day "
+                        f"sector {sec.name!r}: arrivals.{who}.{j} starts on day "
                         f"{a.start_day:g}, not before the run ends (duration_days "
                         f"{scn.duration_days:g})"
                     )
