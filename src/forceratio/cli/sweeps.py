@@ -206,12 +206,16 @@ def sweep_command(
         _resumed_seed(out, seed_for(None, random, applies))
     seed = seed_for(seed, random, applies)
     prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
-    if paired and not posterior:
-        raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
-    if posterior:
+    if posterior:  # a file with its own rates: named here, not as a --vary never given
         from forceratio.sweeps.posterior import check_applies
 
         check_applies(prep)
+    if paired and not posterior:
+        raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
+    if posterior:
+        from forceratio.scenarios.calibrate import check_draws
+
+        check_draws(prep)
     seed = seed or 0  # (a grid without replications: nothing drawn)
     draws = posterior_draws(tables, posterior, seed, uncalibrated) if posterior else None
     if draws is not None:
