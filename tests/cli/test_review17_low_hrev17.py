@@ -71,10 +71,16 @@ def test_percent_sign_is_a_percent(tmp_path: Path) -> None:
     from forceratio.scenarios import load
     from forceratio.scenarios.registry import PARAMETERS
 
-    prep = load("strike-12june-strip", [], {"strip": str(_strip(tmp_path, "%"))})
-    # the personnel share present: not found, the midpoint of its sourced 81.6..81.9 %
+    path = _strip(tmp_path, "%")
+    prep = load("strike-12june-strip", [], {"strip": str(path)})
+    # the oracle: the table's own personnel share present, its value or (not found) the
+    # midpoint of its sourced bounds, as a percent
+    df = pd.read_csv(path)
+    row = df[(df["unit"] == "%") & (df["category"] == "personnel")].iloc[0]
+    pct = row["value"] if np.isfinite(row["value"]) else (row["low"] + row["high"]) / 2
     got = PARAMETERS["presence.strip.personnel"].value(prep)
-    assert got == pytest.approx((81.6 + 81.9) / 2 / 100, rel=1e-12)
+    assert got == pytest.approx(pct / 100, rel=1e-12)
+    assert 0 < got < 1
 
 
 def test_other_percent_unit_is_named(tmp_path: Path) -> None:
