@@ -25,6 +25,8 @@ FloatArray = NDArray[np.float64]
 
 def shown(value: object, width: int = 60) -> str:
     """``repr(value)`` on one line, cut to ``width`` characters (an array may be long)."""
+    if isinstance(value, np.ndarray):  # as the numbers, not numpy's repr
+        value = value.tolist()
     text = " ".join(repr(value).split())
     return text if len(text) <= width else text[: width - 3] + "..."
 

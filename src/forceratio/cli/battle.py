@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 from typing import Annotated
 
 import typer
@@ -41,13 +42,20 @@ def _check_size(
     seed: int | None,
     replications: int | None,
     snap: list[float] | None,
+    annihilation: float,
 ) -> None:
     """Magnitudes the engine resolves, the counts (replications with a seed, a seed only
     with them) and memory for the replications, before any work: battle()'s own checks."""
     from forceratio.arguments import battle_counts
+    from forceratio.errors import InputError
     from forceratio.simulator.magnitudes import check_battle_inputs
 
     check_battle_inputs(red, blue, red_rate, blue_rate, seed)
+    for name, x in (("--red", red), ("--blue", blue)):
+        if x == 0:  # (the engine takes 0 in a batch; one battle of it is no battle)
+            raise InputError(name, "a side with no strength has no battle; give a strength > 0")
+    if not (math.isfinite(annihilation) and annihilation >= 0):
+        raise InputError("--annihilation", f"must be a finite strength >= 0, got {annihilation}")
     battle_counts(1, len(snap or ()), replications, seed, None)
 
 
@@ -80,6 +88,14 @@ def battle(
     blue_breakpoint: Annotated[
         float, typer.Option(help="Fraction of initial strength at which blue quits, [0, 1).")
     ] = 0.0,
+    annihilation: Annotated[
+        float,
+        typer.Option(
+            help="Strength at or below which a side is annihilated, in the strengths' unit: "
+            "the default 0.5 is half a man when counting men; in thousands of men give "
+            "0.0005; 0 fights to zero. A note says when a side starts below 100 times it.",
+        ),
+    ] = 0.5,
     t_max: Annotated[float, typer.Option(help="Longest battle, days.")] = 365.0,
     times: Annotated[
         str | None, typer.Option(help="Trajectory snapshots, e.g. 0.5,1,2 (days).")
@@ -102,17 +118,20 @@ def battle(
     replications when asked).
 
     Example: the square law, red 1000 at 0.01 against blue 800 at 0.012: red wins with
-    481.66 left at t = 124.03 days (blue is out at half a man).
+    481.66 left at t = 124.03 days (blue is out at half a man, --annihilation 0.5).
+    The same battle in thousands of men (--red 1 --blue 0.8) needs --annihilation 0.0005
+    to give the same answer in that unit.
     """
     import pandas as pd
 
     from forceratio.cli.scenarios import seed_for
     from forceratio.report import battle_record, outcome_stats
     from forceratio.simulator.battle import battle as run_battle
+    from forceratio.simulator.magnitudes import annihilation_note
 
     snap = _parse_times(times)
     seed = seed_for(seed, replications is not None, "--replications")
-    _check_size(red, blue, red_rate, blue_rate, seed, replications, snap)
+    _check_size(red, blue, red_rate, blue_rate, seed, replications, snap, annihilation)
     kwargs = dict(
         t_max=t_max,
         times=snap,
@@ -121,6 +140,13 @@ def battle(
         w=w,
         red_breakpoint=red_breakpoint,
         blue_breakpoint=blue_breakpoint,
+        annihilation=annihilation,
+    )
+    note = annihilation_note(
+        {"red": red, "blue": blue},
+        annihilation,
+        {"red": red_breakpoint, "blue": blue_breakpoint},
+        "--annihilation",
     )
     det = run_battle(law.value, red, blue, red_rate, blue_rate, **kwargs)  # type: ignore[arg-type]
     record = battle_record(det)
@@ -131,6 +157,7 @@ def battle(
         "blue_rate": blue_rate,
         "red_breakpoint": red_breakpoint,
         "blue_breakpoint": blue_breakpoint,
+        "annihilation": annihilation,
         "t_max": t_max,
         **{k: v for k, v in (("p", p), ("q", q), ("w", w)) if v is not None},
     }
@@ -152,8 +179,10 @@ def battle(
         record["stochastic"] = stoch
         record["p_red_wins"] = stoch["p_red_wins"]
     if fmt is Format.json:
-        print_json(record)
+        print_json({**record, "notes": [note] if note else []})
         return
+    if note:  # on stderr: a csv stays parseable
+        typer.echo(f"note: {note}.", err=True)
     summary = pd.DataFrame(
         [
             {

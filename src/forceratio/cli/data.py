@@ -35,6 +35,8 @@ def _overrides(items: list[str] | None) -> dict[str, str]:
                 "--table",
                 f"unknown table {name.strip()!r}; choose one of {', '.join(data.tables())}",
             )
+        if name.strip() in out:  # the last would win silently
+            raise InputError("--table", f"{name.strip()} given twice; give each table once")
         out[name.strip()] = path.strip()
     return out
 

@@ -57,7 +57,11 @@ def calibrate_command(
     ] = None,
     walkers: Annotated[
         int | None,
-        typer.Option("--walkers", min=2, help="Sampler walkers (default 48, the shipped fit's)."),
+        typer.Option(
+            "--walkers",
+            help="Sampler walkers (default 48, the shipped fit's; an odd number is rounded up; "
+            "at least 2k + 2 for k free parameters: 24 for the whole record's 11).",
+        ),
     ] = None,
     seed: Annotated[
         int | None,

@@ -180,7 +180,14 @@ def threshold_command(
     outcome: Annotated[
         str, typer.Option("--outcome", help="winner (default) or an outcome column with --level.")
     ] = "winner",
-    level: Annotated[float | None, typer.Option("--level", help="The level to cross.")] = None,
+    level: Annotated[
+        float | None,
+        typer.Option(
+            "--level",
+            help="The level to cross: an outcome column's, or (with --replications) "
+            "P(attacker wins)'s in (0, 1), default 0.5.",
+        ),
+    ] = None,
     replications: RepsOpt = None,
     seed: Annotated[
         int | None,

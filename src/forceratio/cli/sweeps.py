@@ -184,7 +184,8 @@ def sweep_command(
                     "--seed": seed, "--out": out, "--resume": resume or None,
                     "--data-uncertainty": data_uncertainty or None,
                     "--posterior": posterior or None, "--paired": paired or None,
-                    "--scheduler": scheduler}  # fmt: skip
+                    "--scheduler": scheduler, "--workers": workers if workers != 1 else None,
+                    "--chunk-size": chunk_size if chunk_size != 20_000 else None}  # fmt: skip
         odd = [name for name, value in run_opts.items() if value is not None]
         if odd:
             raise InputError(odd[0], "does not apply to --list, which runs nothing; drop it")
@@ -205,6 +206,10 @@ def sweep_command(
         _resumed_seed(out, seed_for(None, random, applies))
     used = seed = seed_for(seed, random, applies)  # used: None when nothing is drawn
     prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    if posterior:  # a file with its own rates: named here, not as a --vary never given
+        from forceratio.sweeps.posterior import check_applies
+
+        check_applies(prep)
     if paired and not posterior:
         raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
     if posterior:

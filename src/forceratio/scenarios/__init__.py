@@ -78,6 +78,8 @@ def apply_sets(raw: dict[str, Any], sets: Mapping[str, str] | list[str] | None) 
                 raise InputError("--set", f"expected dotted.path=value, got {item!r}")
             items.append((path.strip(), value.strip()))
     for path, value in items:
+        if "\n" in value or "\r" in value:  # TOML after a line break would be dropped
+            raise InputError("--set", f"{path}: the value holds a line break; give one value")
         tv = raw.get("table_values")
         if isinstance(tv, dict):  # a value set replaces the table row it was read from
             tv.pop(path, None)

@@ -194,7 +194,26 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
     _apply_presence(prep)
     check_uncertainty(scn)
     check_weights(prep)
+    check_strength(prep)
     return prep
+
+
+def check_strength(prep: Prepared) -> None:
+    """Each side has some combat power somewhere (at the start or arriving, in some sector,
+    at the high end of its figures): without it there is no battle, and a run would report
+    a draw or a break on day 0."""
+    scn = prep.scenario
+    counted = [CATEGORIES.index("personnel")] if scn.combat_power == "personnel" else slice(None)
+    for side in SIDES:
+        held = [f.high for f in prep.forces[side]]
+        held += [a.amount.high for per in prep.arrivals[side] for a in per]
+        if not np.any(np.asarray(held)[:, counted] > 0):
+            what = "personnel" if scn.combat_power == "personnel" else "forces"
+            raise InputError(
+                f"sectors.0.forces.{side}",
+                f"{side} has no {what} in any sector, at the start or arriving: a battle needs "
+                "both sides",
+            )
 
 
 def check_weights(prep: Prepared) -> None:

@@ -17,6 +17,11 @@ def check_consistent(scn: Scenario) -> None:
     """Raise ValueError naming the first inconsistency of ``scn``."""
     # custom combat power: a category without a weight is refused where the scenario has
     # some of it, once the tables are read (build.prepare: check_weights)
+    if scn.weights and scn.combat_power != "custom":  # they would be ignored
+        raise ValueError(
+            f'[weights] apply only with combat_power = "custom"; this file\'s is '
+            f'{scn.combat_power!r}: drop [weights] or set combat_power = "custom"'
+        )
     names = [s.name for s in scn.sectors]
     if len(set(names)) != len(names):
         raise ValueError("sector names must be unique")
@@ -73,8 +78,22 @@ def check_consistent(scn: Scenario) -> None:
                     f"modifiers.posture.changes: {sd} changes on days {d0:g} and {d1:g}, "
                     "less than a day apart"
                 )
+    for sec in scn.sectors:  # a window the run never reaches changes nothing: refused
+        for who, arrivals in sec.arrivals.items():
+            for j, a in enumerate(arrivals):
+                if a.start_day >= scn.duration_days:
+                    raise ValueError(
+                        f"sector {sec.name!r}: arrivals.{who}.{j} starts on day "
+                        f"{a.start_day:g}, not before the run ends (duration_days "
+                        f"{scn.duration_days:g})"
+                    )
     seen = set()
     for key, pr in scn.presence.items():
+        if pr.start_day >= scn.duration_days:
+            raise ValueError(
+                f"presence {key!r}: starts on day {pr.start_day:g}, not before the run ends "
+                f"(duration_days {scn.duration_days:g})"
+            )
         if key not in PRESENCE_KEYS:
             raise ValueError(f"presence {key!r}: use one of {', '.join(PRESENCE_KEYS)}")
         if pr.sector not in names:

@@ -159,9 +159,9 @@ def resolve_part(part: ForcePart, side: str, date: str, load: Loader, where: str
     try:
         df = load(part.table)
     except InputError as exc:
-        # keep a user file's own location (path, row, column) in the message
-        problem = exc.problem if exc.field == "table" else str(exc)
-        raise InputError(f"{where}.table", problem) from None
+        if exc.field != "table":  # a user file's own location (--table, path, row, column)
+            raise
+        raise InputError(f"{where}.table", exc.problem) from None
     rows = _rows(df, part, side, date, where)
     if part.divisions_via:
         div = select(df, rows, category="divisions")
@@ -195,6 +195,10 @@ def resolve(parts: list[ForcePart], side: str, date: str, load: Loader, where: s
     return Figures(np.maximum(total.value, 0), np.maximum(total.low, 0), np.maximum(total.high, 0))
 
 
+#: The units (case aside) of a table row read as a percent of its parameter's value.
+PERCENT_UNITS = ("percent", "%")
+
+
 def table_value(load: Loader, path: str, ref: TableValue) -> tuple[float, Source]:
     """A parameter's value from one table row (see :class:`~.model.TableValue`)."""
     where = f"table_values.{path}"
@@ -214,9 +218,17 @@ def table_value(load: Loader, path: str, ref: TableValue) -> tuple[float, Source
         if np.isnan(lo) or np.isnan(hi):
             raise InputError(where, "the figure is empty (not found) and has no bounds")
         v = (lo + hi) / 2.0
-    if str(r["unit"]).strip() == "percent":
+    unit = str(r["unit"]).strip()
+    if unit.lower() in PERCENT_UNITS:
         v /= 100.0
-    PARAMETERS[path].check(np.asarray([v]))
+    try:
+        PARAMETERS[path].check(np.asarray([v]))
+    except InputError as exc:  # name the row and its unit: a percent written otherwise
+        raise InputError(
+            exc.field,
+            f"{exc.problem}, from {ref.table}'s {ref.formation!r} {ref.category} row (unit "
+            f"{unit!r}; a percent is read as one when the unit is {' or '.join(PERCENT_UNITS)})",
+        ) from None
     key, locator = str(r["source"]), str(r["locator"])
     verified = str(r["verified"]).strip().lower() in ("yes", "true")
     what = "" if found else "NOT FOUND, the midpoint of its bounds; "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
@@ -342,8 +343,8 @@ class Operations(_Strict):
     )
     advance: Advance = Field(default_factory=Advance)
     outcome: OutcomeRule = Field(default_factory=OutcomeRule)
-    readiness: dict[str, dict[str, Annotated[float, Field(gt=0, le=1)]]] = Field(
-        default_factory=lambda: {s: dict.fromkeys(CATEGORIES, 1.0) for s in SIDES}
+    readiness: dict[str, dict[str, Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]]] = (
+        Field(default_factory=lambda: {s: dict.fromkeys(CATEGORIES, 1.0) for s in SIDES})
     )
 
     @field_validator("noncombat")
@@ -474,6 +475,8 @@ def _sides_only(v: dict[str, Any]) -> None:
 
 
 def _check_date(text: str) -> None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # fromisoformat takes 1973-W41-7
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
     try:
         dt.date.fromisoformat(text)
     except ValueError:

@@ -75,7 +75,10 @@ def battle(
         Give stable keys (sample numbers) to get the same numbers for a scenario however a
         batch is split, reordered or combined.
     annihilation : float or ndarray, shape (N,)
-        Strength (units) at or below which a side is annihilated, 0.5 by default: a side
+        Strength (the strengths' unit) at or below which a side is annihilated, 0.5 by
+        default: half a man when the strengths count men.  In another unit give the level
+        in it (thousands of men: 0.0005), or the result changes with the unit (1 v 0.8
+        thousand at the default 0.5 is over on day 35, not 124); 0 fights to zero.  A side
         is out at the larger of this and its breakpoint, by every method.
 
     Returns

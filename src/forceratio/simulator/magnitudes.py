@@ -8,6 +8,13 @@ outside these ranges is refused with an :class:`~forceratio.errors.InputError` n
 field and the range.  The ranges are wide for any battle in men, weapons or combat-power
 units (the world's population is below 1e10) and keep every product the laws form
 (``rate * strength**2``, ``strength**p`` with ``p <= 3``) far from under- and overflow.
+
+Being resolved is not being independent of the unit: a side is out at its annihilation
+level, by default half a unit (:data:`.result.ANNIHILATION_UNITS`), which is half a man
+only when strengths are counted in men.  Given in another unit (thousands of men), the
+level must be given in it too (``annihilation=0.0005``), or the battle ends early:
+:func:`annihilation_notes` says when a side starts close enough to its level for the level
+to shape the result.
 """
 
 from __future__ import annotations
@@ -49,11 +56,48 @@ def check_magnitude(field: str, values: ArrayLike, bounds: tuple[float, float], 
     small, big = float(a.min()), float(a.max())
     if small < lo or big > hi:
         bad = small if small < lo else big
-        hint = " (rescale the units, e.g. thousands of men)" if unit == "units" else ""
+        hint = ""
+        if unit == "units" and small < lo:
+            hint = " (give the strengths in a smaller unit, e.g. men rather than thousands)"
+        elif unit == "units":
+            hint = (
+                " (give the strengths in a larger unit, e.g. thousands of men, and the "
+                "annihilation level in that unit too: 0.0005 for half a man)"
+            )
         raise InputError(
             field, f"{bad:.3g} is outside the range the engine resolves reliably: 0 or "
             f"{lo:g} to {hi:g} {unit}{hint}",
         )  # fmt: skip
+
+
+#: A side starting below this many times its annihilation level gets a note: there the level
+#: moves the result by more than about 1% (the square law's loser is out at ``L`` rather
+#: than 0: the winner keeps ``sqrt(R0**2 - (b/a) (B0**2 - L**2))``, the time is short by
+#: about ``L / (a R_f)``).
+ANNIHILATION_MARGIN = 100.0
+
+
+def annihilation_note(
+    strengths: dict[str, float], level: float, breakpoints: dict[str, float], option: str
+) -> str | None:
+    """A note naming the sides that start below :data:`ANNIHILATION_MARGIN` times their
+    annihilation ``level`` (strengths' unit) while the level, not the breakpoint, ends
+    them: there the result depends on the unit the strengths are given in.  ``option``
+    names where the level is set (``--annihilation``, ``annihilation=``)."""
+    near = [
+        f"{side} at {x:.6g}"
+        for side, x in strengths.items()
+        if 0 < x < ANNIHILATION_MARGIN * level and level > breakpoints[side] * x
+    ]
+    if not near:
+        return None
+    return (
+        f"{' and '.join(near)} start{'s' if len(near) == 1 else ''} under "
+        f"{ANNIHILATION_MARGIN:g} times the annihilation level {level:g} (the strength at "
+        "which a side is out, in the strengths' unit; the default 0.5 is half a man when "
+        f"counting men): the level shapes this result; give it in your unit with {option} "
+        "(0 fights to zero)"
+    )
 
 
 def check_battle_inputs(

@@ -294,6 +294,8 @@ def outcome_holds(df: Any, outcome: str) -> tuple[BoolArray, str]:
             level = float(value)
         except ValueError:
             raise InputError("outcome", f"{value!r} is not a number") from None
+        if not np.isfinite(level):  # every comparison with NaN is false
+            raise InputError("outcome", f"{name}{op}{value}: the level must be finite")
         col = np.asarray(df[name], dtype=float)
         held = {"<=": col <= level, ">=": col >= level, "<": col < level, ">": col > level}[op]
         return np.asarray(held & np.isfinite(col)), f"{outcome_label(name)} {op} {level:g}"

@@ -27,19 +27,22 @@ def manifest_fingerprint(manifest: dict[str, Any]) -> str:
     return json_digest(held, compact=False)  # the spacing the first fingerprints had
 
 
-def input_digest(spec: SweepSpec) -> dict[str, str]:
+def input_digest(spec: SweepSpec, prep: Any = None) -> dict[str, str]:
     """What a sweep's numbers rest on besides its spec, as digests the manifest keeps (a
     resumption refuses other inputs, naming them): the scenario as read (its file's
     content, with the ``--set`` values applied), the figures it resolves to from its tables
     (built-in tables included), the bytes of each ``--table`` file and the forceratio
-    version.  A relative path read from another directory gives other digests."""
+    version.  A relative path read from another directory gives other digests.  ``prep``:
+    the scenario as prepared now (default: this process's prepared copy, which a file
+    edited since it was read does not change)."""
     from dataclasses import fields
 
     from forceratio import __version__
     from forceratio.files import read_user_bytes
     from forceratio.sweeps.evaluate import _prepared
 
-    prep = _prepared(spec.scenario, spec.sets, spec.tables)
+    if prep is None:
+        prep = _prepared(spec.scenario, spec.sets, spec.tables)
     figures = {f.name: getattr(prep, f.name) for f in fields(prep) if f.name != "scenario"}
     out = {"scenario": value_digest(prep.scenario), "figures": value_digest(figures)}
     for name, path in spec.tables:

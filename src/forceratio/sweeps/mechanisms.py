@@ -333,17 +333,10 @@ def posterior_mechanisms(
         check_outcome(outcome)  # before any run
     if runs < 16 or m < 2 or n < 2:
         raise InputError("--posterior", "need >= 16 joint runs and a crossing of >= 2 x 2")
-    from forceratio.scenarios.build import free_parameters
-    from forceratio.scenarios.calibrate import check_draws
+    from forceratio.sweeps.posterior import check_applies
 
     prep = session.prepare(scenario, sets)
-    check_draws(prep)
-    if not free_parameters(prep):
-        raise InputError(
-            "--posterior",
-            f"{prep.scenario.name} gives its own rates (none is 'calibrated'), so the 1941"
-            " posterior does not apply to it: run without --posterior",
-        )
+    check_applies(prep)
     result = record_posterior(session)
     names = PosteriorDraws.from_result(result, 1, seed).names
     vary = declared(prep.scenario.uncertainty, names)

@@ -27,10 +27,26 @@ from forceratio.errors import InputError
 
 if TYPE_CHECKING:
     from forceratio.calibration import CalibrationResult
+    from forceratio.scenarios.build import Prepared
     from forceratio.scenarios.session import Session
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+
+
+def check_applies(prep: Prepared) -> None:
+    """Refuse the posterior's draws for a scenario they do not apply to: one whose rates
+    are not fitted on the 1941 record, or that gives its own rates (none 'calibrated')."""
+    from forceratio.scenarios.build import free_parameters
+    from forceratio.scenarios.calibrate import check_draws
+
+    check_draws(prep)
+    if not free_parameters(prep):
+        raise InputError(
+            "--posterior",
+            f"{prep.scenario.name} gives its own rates (none is 'calibrated'), so the 1941"
+            " posterior does not apply to it: run without --posterior",
+        )
 
 
 def record_posterior(session: Session) -> CalibrationResult:

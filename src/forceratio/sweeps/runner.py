@@ -4,6 +4,7 @@ the only writer.  The numbers do not depend on how the chunks are run."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import math
@@ -26,7 +27,7 @@ import pandas as pd
 from forceratio.errors import InputError
 from forceratio.sweeps.evaluate import OUTCOMES, SweepSpec, evaluate_chunk, part_columns, resolved
 from forceratio.sweeps.inputs import fingerprint, input_digest
-from forceratio.sweeps.store import ChunkStore
+from forceratio.sweeps.store import MANIFEST, ChunkStore
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -77,14 +78,48 @@ def run_sweep(
     inputs = input_digest(spec)
     store = ChunkStore(out)
     manifest = {"spec": spec.to_json(), "chunk_size": chunk_size, "format": 2, "inputs": inputs}
+    client = _connect(scheduler) if scheduler else None  # a bad scheduler claims no --out
+    fresh = not (store.path / MANIFEST).exists()
+    made = not store.path.exists()
     try:
         done = store.open(manifest, resume=resume)  # holds the directory until closed
         return _run_open(
-            spec, store, done, fingerprint(spec, inputs), chunk_size, workers, scheduler,
+            spec, store, done, fingerprint(spec, inputs), chunk_size, workers, client,
             progress, max_chunks,
         )  # fmt: skip
+    except InputError:
+        if fresh and store._lock is not None:  # this run's claim: a refusal leaves no trace
+            _unclaim(store.path, made)
+        raise
     finally:
         store.close()
+        if client is not None:
+            client.close()
+
+
+def _unclaim(path: Path, made: bool) -> None:
+    """Remove the manifest a refused sweep wrote (and the folder it made), so the
+    corrected command runs without --resume; kept when a part already landed."""
+    if any(p.suffix == ".parquet" for p in path.iterdir()):
+        return
+    (path / MANIFEST).unlink(missing_ok=True)
+    if made:
+        with contextlib.suppress(OSError):  # not empty: someone else's files stay
+            path.rmdir()
+
+
+def _connect(scheduler: str) -> Any:
+    """A client of the Dask scheduler at ``scheduler``, or one line naming it."""
+    try:
+        from dask.distributed import Client
+    except ImportError:  # pragma: no cover - the extra is part of the test install
+        raise InputError(
+            "--scheduler", "dask.distributed is not installed (pip install 'forceratio[dask]')"
+        ) from None
+    try:
+        return Client(scheduler, timeout=10)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError("--scheduler", f"cannot connect to {scheduler!r}: {exc}") from None
 
 
 def _run_open(
@@ -94,7 +129,7 @@ def _run_open(
     mark: str,
     chunk_size: int,
     workers: int,
-    scheduler: str | None,
+    client: Any,
     progress: Progress | None,
     max_chunks: int | None,
 ) -> SweepRun:
@@ -122,8 +157,8 @@ def _run_open(
         if progress:
             progress(finished, len(bounds))
 
-    if scheduler:
-        _run_dask(spec, todo, bounds, scheduler, landed)
+    if client is not None:
+        _run_dask(spec, todo, bounds, client, landed)
     elif workers == 1:
         _keep_freed_memory()  # this process evaluates the chunks (workers do it themselves)
         _run_here(spec, todo, bounds, landed)
@@ -338,40 +373,29 @@ def _run_dask(
     spec: SweepSpec,
     todo: list[int],
     bounds: list[tuple[int, int]],
-    scheduler: str | Any,
+    client: Any,
     landed: Callable[[int, pd.DataFrame], None],
 ) -> None:
-    try:
-        from dask.distributed import Client, as_completed
-    except ImportError:  # pragma: no cover - the extra is part of the test install
-        raise InputError(
-            "--scheduler", "dask.distributed is not installed (pip install 'forceratio[dask]')"
-        ) from None
-    try:
-        client = scheduler if isinstance(scheduler, Client) else Client(scheduler, timeout=10)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError("--scheduler", f"cannot connect to {scheduler!r}: {exc}") from None
-    try:
-        nworkers = max(1, len(client.scheduler_info().get("workers", {})))
-        jobs = _jobs(todo, bounds)
-        futures = {}
-        for i, a, b in jobs:
-            futures[client.submit(evaluate_chunk, spec, a, b, pure=False)] = i
-            if len(futures) >= 2 * nworkers:
-                break
-        ac = as_completed(list(futures))
-        for fut in ac:
-            i = futures.pop(fut)
-            landed(i, fut.result())
-            fut.release()
-            nxt = next(jobs, None)
-            if nxt is not None:
-                f2 = client.submit(evaluate_chunk, spec, nxt[1], nxt[2], pure=False)
-                futures[f2] = nxt[0]
-                ac.add(f2)
-    finally:
-        if not isinstance(scheduler, Client):
-            client.close()
+    """The chunks on the Dask cluster of ``client`` (connected by :func:`_connect`)."""
+    from dask.distributed import as_completed
+
+    nworkers = max(1, len(client.scheduler_info().get("workers", {})))
+    jobs = _jobs(todo, bounds)
+    futures = {}
+    for i, a, b in jobs:
+        futures[client.submit(evaluate_chunk, spec, a, b, pure=False)] = i
+        if len(futures) >= 2 * nworkers:
+            break
+    ac = as_completed(list(futures))
+    for fut in ac:
+        i = futures.pop(fut)
+        landed(i, fut.result())
+        fut.release()
+        nxt = next(jobs, None)
+        if nxt is not None:
+            f2 = client.submit(evaluate_chunk, spec, nxt[1], nxt[2], pure=False)
+            futures[f2] = nxt[0]
+            ac.add(f2)
 
 
 def summarize_store(path: Path | str) -> tuple[pd.DataFrame, dict[str, Any]]:

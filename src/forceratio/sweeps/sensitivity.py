@@ -125,11 +125,21 @@ def sobol(
     check_open(vary)
     dists = [stats.uniform(loc=v.low, scale=v.high - v.low) for v in vary]
 
+    seen: list[FloatArray] = []
+
     def func(x: FloatArray) -> FloatArray:
         values = {v.path: x[j] for j, v in enumerate(vary)}
-        return check_finite(outcome_values(spec, values, outcome), outcome)[None, :]
+        seen.append(check_finite(outcome_values(spec, values, outcome), outcome))
+        return seen[-1][None, :]
 
     res = stats.sobol_indices(func=func, n=samples, dists=dists, rng=np.random.default_rng(seed))
+    y = np.concatenate(seen)
+    if np.ptp(y) == 0:  # no variance to apportion: every index is 0/0, not 0
+        raise InputError(
+            "--outcome",
+            f"{outcome} is {y[0]:g} in every one of the {y.size:,} runs: it does not vary over "
+            "these ranges, so its Sobol indices are undefined; choose an outcome that varies",
+        )
     with (
         np.errstate(invalid="ignore", divide="ignore"),
         warnings.catch_warnings(),
@@ -229,6 +239,15 @@ def threshold(
             raise InputError("--level", f"give the level {outcome} should cross")
         name, lev = outcome, float(level)
     if level is not None and outcome == "winner":
+        if not stochastic:  # a 0/1 step crosses every level at one value: 0.9 would be 0.5's
+            raise InputError(
+                "--level",
+                "without --replications the winner is a 0/1 step, crossed at the same value "
+                "at every level; add --replications N to find where P(attacker wins) "
+                f"crosses {level:g}, or drop --level",
+            )
+        if not 0 < level < 1:
+            raise InputError("--level", f"a win probability's level is in (0, 1), got {level:g}")
         lev = float(level)
     xs = np.linspace(vary.low, vary.high, grid_points)
     ys = common_values(spec, vary.path, xs, name) - lev

@@ -252,13 +252,33 @@ def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     skip = {"inputs"} if isinstance(was, dict) else {"inputs", "format"}  # (format 1: none)
     diff = sorted(k for k in set(old) | set(new) if k not in skip and old.get(k) != new.get(k))
     if diff:
-        return f"holds a different sweep (differs in {', '.join(diff)})"
+        leaves = [leaf for k in diff for leaf in _leaves(old.get(k), new.get(k), k)]
+        return f"holds a different sweep (differs in {', '.join(leaves[:3])})"
     if not isinstance(was, dict):
         return (
             "was written by an older forceratio, which did not record the sweep's inputs (the "
             "content of its scenario and tables), so a resumption cannot check them; sweep "
             "again into another --out"
         )
+    return (
+        f"was swept from other inputs: {', '.join(_changed(was, now))} changed since; resume "
+        "with the inputs it was started with, or sweep into another --out"
+    )
+
+
+def _leaves(was: Any, now: Any, path: str) -> list[str]:
+    """The dotted paths where two manifest values differ, each with its two values when
+    they are short (``spec.design.seed (0 then, 5 now)``)."""
+    if isinstance(was, dict) and isinstance(now, dict):
+        keys = sorted(k for k in set(was) | set(now) if was.get(k) != now.get(k))
+        return [leaf for k in keys for leaf in _leaves(was.get(k), now.get(k), f"{path}.{k}")]
+    then, here = json.dumps(was), json.dumps(now)
+    return [f"{path} ({then} then, {here} now)" if len(then + here) <= 60 else path]
+
+
+def _changed(was: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """The inputs (digests of :func:`~forceratio.sweeps.inputs.input_digest`) that differ,
+    in words."""
     changed = []
     for key in sorted(set(was) | set(now), key=lambda k: (k == "forceratio", k)):
         if was.get(key) == now.get(key):
@@ -271,10 +291,29 @@ def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
             changed.append("the figures the scenario takes from its tables")
         else:
             changed.append(f"the content of {key}")
-    return (
-        f"was swept from other inputs: {', '.join(changed)} changed since; resume with "
-        "the inputs it was started with, or sweep into another --out"
-    )
+    return changed
+
+
+def _check_inputs(store: ChunkStore, manifest: dict[str, Any], spec: Any) -> None:
+    """Refuse a sweep whose scenario, table figures or --table files changed since it ran
+    (a reader would label its rows with the current file); another forceratio version is
+    accepted (the rows are that version's numbers, still of these inputs), and so is a
+    sweep written before manifests recorded their inputs (nothing to check)."""
+    was = manifest.get("inputs")
+    if not isinstance(was, dict):
+        return
+    from forceratio.scenarios import load
+    from forceratio.sweeps.inputs import input_digest
+
+    now = input_digest(spec, load(spec.scenario, list(spec.sets), dict(spec.tables)))
+    now["forceratio"] = was.get("forceratio", now["forceratio"])
+    changed = _changed(was, now)
+    if changed:
+        raise InputError(
+            store.field,
+            f"{store.path} was swept from other inputs: {', '.join(changed)} changed since; "
+            "sweep the current inputs again (into another --out) to read them",
+        )
 
 
 def read_sweep(
@@ -295,6 +334,8 @@ def read_sweep(
     spec, chunk_size = _manifest_spec(store, manifest)
     if scenario is not None and not same_scenario(scenario, spec.scenario):
         raise InputError(field, f"{source} is a sweep of {spec.scenario}, not of {scenario}")
+    if scenario is not None:
+        _check_inputs(store, manifest, spec)
     _check_finished(store, manifest, spec, chunk_size)
     return store.read()
 
