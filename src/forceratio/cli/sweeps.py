@@ -209,13 +209,9 @@ def sweep_command(
     if posterior:  # a file with its own rates: named here, not as a --vary never given
         from forceratio.sweeps.posterior import check_applies
 
-        check_applies(prep)
+        check_applies(prep)  # with the law check (scenarios.calibrate.check_draws)
     if paired and not posterior:
         raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
-    if posterior:
-        from forceratio.scenarios.calibrate import check_draws
-
-        check_draws(prep)
     # a grid draws nothing: an old grid store made with --seed resumes at it (same numbers)
     seed = (_store_seed(out) if resume and not random else seed) or 0
     draws = posterior_draws(tables, posterior, seed, uncalibrated) if posterior else None
