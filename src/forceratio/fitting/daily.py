@@ -32,7 +32,16 @@ from forceratio.fitting.estimate import (
 from forceratio.fitting.estimate import (
     jacobian as _jacobian,
 )
-from forceratio.fitting.model import CONTAINS, FIT_LAWS, LawSpec, law_spec, physical_rates, predict
+from forceratio.fitting.model import (
+    CONTAINS,
+    FIT_LAWS,
+    INITIAL_NAMES,
+    LawSpec,
+    free_initial,
+    law_spec,
+    physical_rates,
+    predict,
+)
 from forceratio.fitting.result import (
     INTERVAL_METHOD,
     FitResult,
@@ -75,6 +84,8 @@ def _guess(b: Battle, spec: LawSpec) -> np.ndarray:
         x += [1.0, 0.0]
     if "log_attack_factor" in spec.names:
         x.append(0.0)
+    first = (b.red[0] / sr, b.blue[0] / sb)
+    x += [v for v, name in zip(first, INITIAL_NAMES, strict=True) if name in spec.names]
     out: np.ndarray = np.clip(np.array(x), spec.lower, spec.upper)
     return out
 
@@ -168,29 +179,6 @@ def _ci(iv: Interval, rate: bool) -> tuple[float | None, float | None]:
     return iv.low, iv.high
 
 
-#: The measured coverage of the square law's 95% intervals on review15fit's 30 synthetic Iwo
-#: Jima-like draws (the defender seen only at the start and at its annihilation; day-to-day
-#: loss variation sd 0.2, 1% measurement noise): red's rate, blue's rate, draws.
-ENGEL_COVERAGE = (21, 22, 30)
-
-
-def _unseen(b: Battle, obj: Objective) -> list[str]:
-    """A note for each side seen only at the start and at its annihilation (Engel's
-    configuration), whose intervals are known to be too narrow (README, Intervals)."""
-    mr, mb, cr, cb = obj.observed()
-    red, blue, draws = ENGEL_COVERAGE
-    return [
-        f"{side} is seen only at the start and at its annihilation: the intervals are too "
-        f"narrow here (the error model cannot see {side}'s day-to-day loss variation, which "
-        "moves the day it is wiped out and the other side's losses); on synthetic Iwo "
-        f"Jima-like series the 95% intervals covered the true rates {red} and {blue} times in "
-        f"{draws} (about 70%): widen them, read them as about 70% intervals, or take the "
-        "rates' intervals from a parametric bootstrap (--bootstrap 199, refits=199)"
-        for side, m, c in (("red", mr, cr), ("blue", mb, cb))
-        if not m.any() and c.any()
-    ]
-
-
 def _result(
     b: Battle, obj: Objective, sol: Solution, nz: noise_mod.Noise, n: int, arrivals: str,
     refits: int = 0, seed: int = 0,
@@ -198,7 +186,7 @@ def _result(
     spec = obj.spec
     sr, sb = b.scale
     ivs = profile_intervals(obj, sol, n)
-    method, unseen = INTERVAL_METHOD, _unseen(b, obj)
+    method, unseen = INTERVAL_METHOD, bootstrap.profile_notes(obj)
     if refits and unseen and spec.law in ("square", "linear", "logarithmic"):
         (alpha, beta), done = bootstrap.intervals(obj, sol.theta, nz, refits, seed)
         ivs[:2] = [Interval(math.log(lo), math.log(hi)) for lo, hi in (alpha, beta)]
@@ -218,7 +206,8 @@ def _result(
     not_ident = [
         name.removeprefix("log_")
         for name, iv in zip(spec.names, ivs, strict=True)
-        if iv.high is None or (iv.low is None and name not in ("log_red_rate", "log_blue_rate"))
+        if name not in INITIAL_NAMES
+        and (iv.high is None or (iv.low is None and name not in ("log_red_rate", "log_blue_rate")))
     ]
     nred = _ci(ivs[0], True)
     nblue = _ci(ivs[1], True)
@@ -255,7 +244,7 @@ def _result(
                     "side": side,
                     "observed": o if math.isfinite(o) else None,
                     "fitted": float(path[j] * s),
-                    "residual": o - float(path[j] * s) if math.isfinite(o) and j > 0 else None,
+                    "residual": o - float(path[j] * s) if math.isfinite(o) else None,
                 }
             )
     # an estimate at an end of a range that is the code's choice, not the law's (p, q = 3; an
@@ -310,6 +299,8 @@ def _result(
         interval_method=method,
     )
     for i, name in enumerate(spec.names[2:], start=2):
+        if name in INITIAL_NAMES:
+            continue
         if name == "log_attack_factor":
             out.exponents["attack_factor"] = math.exp(sol.theta[i])
             lo, hi = ivs[i].low, ivs[i].high
@@ -332,7 +323,7 @@ def _solve(
     attack = b.attack is not None
     for law in laws:
         law_spec(law)
-    all_specs = {law: law_spec(law, attack) for law in FIT_LAWS}
+    all_specs = {law: law_spec(law, attack, free_initial(b)) for law in FIT_LAWS}
     probe = Objective(b, all_specs["square"], None)
     mr, mb, cr, cb = probe.observed()
     n_e = int(mr.sum() + mb.sum())
