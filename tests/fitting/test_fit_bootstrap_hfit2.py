@@ -26,7 +26,7 @@ from forceratio.errors import InputError
 from forceratio.fitting import bootstrap, fit_battle, read_battle
 from forceratio.fitting.daily import _guess, _noise
 from forceratio.fitting.estimate import Objective, best_of
-from forceratio.fitting.model import law_spec, physical_rates, predict
+from forceratio.fitting.model import free_initial, law_spec, physical_rates, predict
 from forceratio.fitting.noise import Noise
 from tests.fitting.synth import series
 
@@ -65,7 +65,7 @@ def _fitted(df: pd.DataFrame) -> tuple[Objective, np.ndarray, Noise, int]:
     """The square law's generalised least-squares fit with its own error model (as the
     fit does, the reference law being the square law itself)."""
     b = read_battle(df)
-    spec = law_spec("square")
+    spec = law_spec("square", initial=free_initial(b))  # as the fit: blue's start estimated
     plain = Objective(b, spec, None)
     ols = best_of(plain, [_guess(b, spec)])
     e, _ = plain.raw(ols.theta[None, :])
