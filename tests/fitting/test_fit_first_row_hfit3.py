@@ -1,7 +1,7 @@
 """A noisy first row (review17 D11): the initial strengths are reports like any other, so
 the fit estimates them (``red_initial``, ``blue_initial``) instead of pinning the path to
 them.  Before, a path pinned to the first row carried its error into every later day and
-the rates' 95% intervals covered the truth 64-79% of the time.
+the rates' 95% intervals covered the truth 79-86% of the time here (the review: 64-69%).
 
 Oracle: synthetic square-law battles from ``solve_ivp`` (``synth.series``) with known rates
 and initial strengths; coverage over repeated draws against a binomial band around 0.95.
@@ -63,13 +63,16 @@ def test_a_side_starting_at_zero_keeps_its_start() -> None:
 DRAWS, BAND = 200, (365, 392)
 
 
-@pytest.mark.slow  # 200 fits: about 3-10 min (load)
-def test_intervals_cover_with_a_noisy_first_row_and_autocorrelated_reports() -> None:
-    """Every row, the first too, reported with log-normal noise of sd 2%, the log errors
-    an AR(1) series with lag-one correlation 0.5 (over 20 days).  Measured: see the README's
-    fit section (main: far below the band)."""
+@pytest.mark.slow  # 200 fits: about 3 min idle, 10 at load 8
+def test_intervals_cover_with_a_noisy_first_row() -> None:
+    """Every row, the first too, reported with independent log-normal noise of sd 2% (20
+    days).  Measured (2026-12-04): 383 hits (191 red, 192 blue); on main 342 (171, 171),
+    below the band.  With the log errors an AR(1) series of lag-one correlation 0.5 instead
+    (``noise_ar=0.5``, first 40 seeds) 76 of 80, and main 80 of 80: there the old error
+    model took the shifted path for day-to-day variation and widened its intervals, so that
+    variant cannot tell the two apart and is not the test."""
     hits = 0
     for seed in range(DRAWS):
-        df = series(*TRUTH, seed=5000 + seed, noise=0.02, noisy_first=True, noise_ar=0.5)
+        df = series(*TRUTH, seed=5000 + seed, noise=0.02, noisy_first=True)
         hits += _hits(_square(df))
     assert BAND[0] <= hits <= BAND[1], hits
