@@ -330,8 +330,9 @@ def _solve(
     n = n_e + int(cr.sum() + cb.sum())
     allowed = {k: s for k, s in all_specs.items() if s.k < n}
     failed: dict[str, str] = {
-        law: f"{law} needs more observations than its {all_specs[law].k} parameters; "
-        f"the data give {n}"
+        law: f"{law} needs more observations than its {all_specs[law].k} parameters"
+        f"{' (the initial strengths included)' if any(free_initial(b)) else ''}; "
+        f"the data give {n}{' (the first row included)' if any(free_initial(b)) else ''}"
         for law in laws
         if law not in allowed
     }
