@@ -315,7 +315,7 @@ def _result(
 
 
 def _solve(
-    b: Battle, laws: list[str]
+    b: Battle, laws: list[str], initial: bool = True
 ) -> tuple[dict[str, tuple[LawSpec, Solution]], noise_mod.Noise, int, list[str], dict[str, str]]:
     """The generalised least-squares fits of ``laws`` (and the laws they contain), the error
     model, the number of observations, the requested laws fitted and why each other
@@ -323,7 +323,8 @@ def _solve(
     attack = b.attack is not None
     for law in laws:
         law_spec(law)
-    all_specs = {law: law_spec(law, attack, free_initial(b)) for law in FIT_LAWS}
+    free = free_initial(b) if initial else (False, False)
+    all_specs = {law: law_spec(law, attack, free) for law in FIT_LAWS}
     probe = Objective(b, all_specs["square"], None)
     mr, mb, cr, cb = probe.observed()
     n_e = int(mr.sum() + mb.sum())
@@ -331,8 +332,8 @@ def _solve(
     allowed = {k: s for k, s in all_specs.items() if s.k < n}
     failed: dict[str, str] = {
         law: f"{law} needs more observations than its {all_specs[law].k} parameters"
-        f"{' (the initial strengths included)' if any(free_initial(b)) else ''}; "
-        f"the data give {n}{' (the first row included)' if any(free_initial(b)) else ''}"
+        f"{' (the initial strengths included)' if any(free) else ''}; "
+        f"the data give {n}{' (the first row included)' if any(free) else ''}"
         for law in laws
         if law not in allowed
     }
@@ -389,9 +390,12 @@ def _check_call(
     choice("rises", rises, RISES)
 
 
-def fit_laws_state(b: Battle, law: str) -> tuple[LawSpec, Solution, noise_mod.Noise, int]:
-    """One law's fitted state (for the joint fit of several battles)."""
-    gls, nz, n, _, _ = _solve(b, [law])
+def fit_laws_state(
+    b: Battle, law: str, initial: bool = True
+) -> tuple[LawSpec, Solution, noise_mod.Noise, int]:
+    """One law's fitted state (for the joint fit of several battles); ``initial``: estimate
+    the initial strengths (else the path starts at the first row)."""
+    gls, nz, n, _, _ = _solve(b, [law], initial)
     spec, sol = gls[law]
     return spec, sol, nz, n
 
