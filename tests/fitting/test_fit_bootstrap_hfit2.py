@@ -24,7 +24,8 @@ from typer.testing import CliRunner
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.fitting import bootstrap, fit_battle, read_battle
-from forceratio.fitting.daily import _guess, _noise
+from forceratio.fitting.daily import _guess
+from forceratio.fitting.error_model import _noise
 from forceratio.fitting.estimate import Objective, best_of
 from forceratio.fitting.model import free_initial, law_spec, physical_rates, predict
 from forceratio.fitting.noise import Noise

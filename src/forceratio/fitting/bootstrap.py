@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from forceratio.errors import ForceratioError, InputError
 from forceratio.fitting.data import Battle
 from forceratio.fitting.estimate import Objective, Solution, minimise
-from forceratio.fitting.model import INITIAL_NAMES, LawSpec
+from forceratio.fitting.model import INITIAL_NAMES, LawSpec, law_spec
 from forceratio.fitting.noise import LEVEL_FLOOR, Noise, process_sample
 
 FloatArray = NDArray[np.float64]
@@ -166,15 +166,13 @@ def simulate(
 def refit(b: Battle, spec: LawSpec, start: FloatArray) -> FloatArray | None:
     """The fit's estimator on one simulated battle (plain least squares, REML noise sizes,
     generalised least squares); ``None`` when the engine cannot follow it."""
-    from forceratio.fitting.daily import _noise
+    from forceratio.fitting.error_model import free_noise, started
 
     try:
-        plain = Objective(b, spec, None)
-        ols = minimise(plain, start)
-        e, _ = plain.raw(ols.theta[None, :])
-        n = e.shape[1] + int(sum(c.sum() for c in plain.observed()[2:]))
-        nz = _noise(b, plain, ols, e.shape[1], n)
-        gls: Solution = minimise(Objective(b, spec, nz.whiten), ols.theta)
+        pinned = law_spec(spec.law, "log_attack_factor" in spec.names)
+        ols = minimise(Objective(b, pinned, None), start[: pinned.k])
+        nz = free_noise(b, pinned, ols, spec)
+        gls: Solution = minimise(Objective(b, spec, nz.whiten), started(b, spec, ols.theta))
     except InputError:
         raise
     except (ForceratioError, np.linalg.LinAlgError, ValueError):
@@ -190,7 +188,7 @@ def sigmas(
     (``"sample"``, :func:`forceratio.fitting.noise.process_sample`) or the fitted ones."""
     if process == "fitted":
         return np.full(n, noise.sigma_measurement), np.full(n, noise.sigma_process)
-    from forceratio.fitting.daily import noise_inputs
+    from forceratio.fitting.error_model import noise_inputs
 
     b = obj.battle
     return process_sample(noise_inputs(b, Objective(b, obj.spec, None), theta), n, rng)

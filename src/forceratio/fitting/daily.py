@@ -22,15 +22,16 @@ from forceratio.errors import ForceratioError, InputError
 from forceratio.fitting import bootstrap
 from forceratio.fitting import noise as noise_mod
 from forceratio.fitting.data import ARRIVALS, OPTIONAL, REQUIRED, RISES, Battle, read_battle
+from forceratio.fitting.error_model import (
+    free_noise,
+    started,
+)
 from forceratio.fitting.estimate import (
     Interval,
     Objective,
     Solution,
     best_of,
     profile_intervals,
-)
-from forceratio.fitting.estimate import (
-    jacobian as _jacobian,
 )
 from forceratio.fitting.model import (
     CONTAINS,
@@ -62,7 +63,6 @@ __all__ = [
     "fit_laws_report",
     "read_battle",
 ]
-MIN_DOF_FOR_NOISE = 6  # residual degrees of freedom needed to estimate two noise scales
 
 
 def _guess(b: Battle, spec: LawSpec) -> np.ndarray:
@@ -130,28 +130,6 @@ def _fit_all(
         except ForceratioError as err:
             failed[law] = _failure(law, err)
     return done
-
-
-def _noise(b: Battle, obj: Objective, sol: Solution, n_e: int, n: int) -> noise_mod.Noise:
-    e, _ = obj.raw(sol.theta[None, :])
-    if n - obj.spec.k < MIN_DOF_FOR_NOISE:
-        sd = math.sqrt(float(np.sum(e**2)) / max(n - obj.spec.k, 1))
-        return noise_mod.Noise.identity(n_e, sd)
-    return noise_mod.estimate(*noise_inputs(b, obj, sol.theta))
-
-
-def noise_inputs(b: Battle, obj: Objective, theta: np.ndarray) -> noise_mod.Inputs:
-    """What the error model is estimated from: ``obj``'s plain residuals at ``theta``, the
-    fitted path, the arrivals, the times, the observed rows and the path's Jacobian."""
-    e, _ = obj.raw(theta[None, :])
-    sr, sb = b.scale
-    spec = obj.spec
-    xs, ys = predict(b, spec, theta)
-    mr, mb, _, _ = obj.observed()
-    levels = np.vstack([xs[0], ys[0]])
-    arrivals = np.vstack([b.red_in / sr, b.blue_in / sb])
-    jac = _jacobian(obj, theta, np.ones(spec.k, dtype=bool))(theta)[: e.shape[1]]
-    return e[0], levels, arrivals, b.t, np.vstack([mr, mb]).astype(float), jac
 
 
 def _reference(ols: dict[str, tuple[LawSpec, Solution]], n: int) -> str:
@@ -325,6 +303,7 @@ def _solve(
         law_spec(law)
     free = free_initial(b) if initial else (False, False)
     all_specs = {law: law_spec(law, attack, free) for law in FIT_LAWS}
+    pinned = {law: law_spec(law, attack) for law in FIT_LAWS}
     probe = Objective(b, all_specs["square"], None)
     mr, mb, cr, cb = probe.observed()
     n_e = int(mr.sum() + mb.sum())
@@ -342,19 +321,20 @@ def _solve(
     # every allowed law by plain least squares, for the error model's reference; a law the
     # engine cannot follow is left out (named only if it was asked for)
     broken: dict[str, str] = {}
-    ols = _fit_all(b, allowed, None, broken)
+    ols = _fit_all(b, {law: pinned[law] for law in allowed}, None, broken)
     failed.update({law: why for law, why in broken.items() if law in laws})
     if not ols:
         raise InputError("law", "; ".join(broken.values()))
     ref = _reference(ols, n)
-    nz = _noise(b, Objective(b, allowed[ref], None), ols[ref][1], n_e, n)
+    nz = free_noise(b, pinned[ref], ols[ref][1], allowed[ref])
     need = {c for law in laws for c in (law, *CONTAINS.get(law, ())) if c in ols}
     gls: dict[str, tuple[LawSpec, Solution]] = {}
     for law, spec in allowed.items():
         if law in need:
             obj = Objective(b, spec, nz.whiten)
             try:
-                gls[law] = (spec, best_of(obj, _starts(spec, ols[law][1].theta, gls)))
+                start = started(b, spec, ols[law][1].theta)
+                gls[law] = (spec, best_of(obj, _starts(spec, start, gls)))
             except InputError:
                 raise
             except ForceratioError as err:

@@ -120,9 +120,7 @@ def fit_battles(
         raise InputError("data", "a joint fit needs at least two battles")
     parts, own, n = [], [], 0
     for b in battles:
-        # ASSUMPTION: each path starts at its first row, as before review17 D11 (with the
-        # starts estimated, the README's three-battle example left w's interval open at 1)
-        spec, single, nz, n_b = fit_laws_state(b, law, initial=False)
+        spec, single, nz, n_b = fit_laws_state(b, law)  # each battle's starts estimated
         parts.append(Objective(b, spec, nz.whiten))
         own.append(single.theta)
         n += n_b
