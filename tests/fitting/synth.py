@@ -24,12 +24,17 @@ def series(
     seed: int = 0,
     attack: list[int] | None = None,
     attack_factor: float = 1.0,
+    noisy_first: bool = False,
+    noise_ar: float = 0.0,
 ) -> pd.DataFrame:
     """Strengths at days 0..days.  ``red_arrivals[d]`` men join right after day d's
     observation (the after-observation convention).  ``noise``: multiplicative measurement
     error exp(N(0, noise**2)); ``loss_noise``: each day's losses of each side multiplied by
     exp(N(0, loss_noise**2) - loss_noise**2 / 2) (mean one).  ``attack[d]`` (+1 red,
-    -1 blue) for the day ending at d + 1 multiplies the attacker's losses by ``attack_factor``."""
+    -1 blue) for the day ending at d + 1 multiplies the attacker's losses by ``attack_factor``.
+    ``noisy_first``: the first row reported with the same noise as the others (else exact);
+    ``noise_ar``: the log measurement errors an AR(1) series with that lag-one correlation
+    (stationary, sd ``noise``) instead of independent."""
     rng = np.random.default_rng(seed)
     arrivals = red_arrivals or {}
     y = np.array([red0, blue0], dtype=float)
@@ -57,7 +62,11 @@ def series(
         out.append(y.copy())
     arr = np.array(out)
     if noise:
-        arr[1:] *= np.exp(rng.normal(0.0, noise, arr[1:].shape))
+        first = 0 if noisy_first else 1  # the draws of the exact-first-row series unchanged
+        z = rng.normal(0.0, noise, arr[first:].shape)
+        for i in range(1, len(z)):
+            z[i] = noise_ar * z[i - 1] + np.sqrt(1.0 - noise_ar**2) * z[i]
+        arr[first:] *= np.exp(z)
     df = pd.DataFrame({"day": np.arange(days + 1.0), "red": arr[:, 0], "blue": arr[:, 1]})
     df["red_reinforcements"] = [arrivals.get(d, 0.0) for d in range(days + 1)]
     if attack is not None:

@@ -84,7 +84,7 @@ def test_side_seen_only_at_start_and_end() -> None:
     df = synthetic(0.02, 0.03, noise=0.005, seed=4)
     df.loc[1 : len(df) - 2, "blue"] = np.nan
     f = _one(fit(df, "square"))
-    assert f.n_obs == 20 + 1
+    assert f.n_obs == 20 + 1 + 2  # red's 20 later rows, blue's last, both first rows
     assert covers(f.red_rate_ci, 0.02)
     assert covers(f.blue_rate_ci, 0.03)
 

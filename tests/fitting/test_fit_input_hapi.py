@@ -44,13 +44,13 @@ def test_too_few_observations_name_law_in_python_and_the_option_on_the_command_l
     tmp_path: Path,
 ) -> None:
     few = synthetic(0.02, 0.03, days=2, arrival=None)
-    with pytest.raises(InputError, match=r"^law: power needs more observations than its 4"):
+    with pytest.raises(InputError, match=r"^law: power needs more observations than its 6"):
         fit(few, law="power")
     path = tmp_path / "few.csv"
     few.to_csv(path, index=False)
     res = runner.invoke(app, ["fit", str(path), "--law", "power"])
     assert res.exit_code == 2
-    assert "forceratio: error: --law: power needs more observations than its 4" in res.stderr
+    assert "forceratio: error: --law: power needs more observations than its 6" in res.stderr
     res = runner.invoke(app, ["fit", str(path), "--law", "nonsense"])
     assert res.exit_code == 2
     want = (

@@ -254,7 +254,8 @@ def test_more_parameters_than_observations_is_refused(tmp_path: Path) -> None:
     res = runner.invoke(app, ["fit", str(path)])
     assert res.exit_code == 2
     assert len(res.stderr.strip().splitlines()) == 1
-    assert "needs more observations than its 2 parameters; the data give 2" in res.stderr
+    want = "than its 4 parameters (the initial strengths included); the data give 4"
+    assert want in res.stderr
 
 
 def test_no_raw_warning_on_extreme_data() -> None:

@@ -22,6 +22,10 @@ from forceratio.errors import ForceratioError, InputError
 from forceratio.fitting import bootstrap
 from forceratio.fitting import noise as noise_mod
 from forceratio.fitting.data import ARRIVALS, OPTIONAL, REQUIRED, RISES, Battle, read_battle
+from forceratio.fitting.error_model import (
+    free_noise,
+    started,
+)
 from forceratio.fitting.estimate import (
     Interval,
     Objective,
@@ -29,10 +33,16 @@ from forceratio.fitting.estimate import (
     best_of,
     profile_intervals,
 )
-from forceratio.fitting.estimate import (
-    jacobian as _jacobian,
+from forceratio.fitting.model import (
+    CONTAINS,
+    FIT_LAWS,
+    INITIAL_NAMES,
+    LawSpec,
+    free_initial,
+    law_spec,
+    physical_rates,
+    predict,
 )
-from forceratio.fitting.model import CONTAINS, FIT_LAWS, LawSpec, law_spec, physical_rates, predict
 from forceratio.fitting.result import (
     INTERVAL_METHOD,
     FitResult,
@@ -53,7 +63,6 @@ __all__ = [
     "fit_laws_report",
     "read_battle",
 ]
-MIN_DOF_FOR_NOISE = 6  # residual degrees of freedom needed to estimate two noise scales
 
 
 def _guess(b: Battle, spec: LawSpec) -> np.ndarray:
@@ -75,6 +84,8 @@ def _guess(b: Battle, spec: LawSpec) -> np.ndarray:
         x += [1.0, 0.0]
     if "log_attack_factor" in spec.names:
         x.append(0.0)
+    first = (b.red[0] / sr, b.blue[0] / sb)
+    x += [v for v, name in zip(first, INITIAL_NAMES, strict=True) if name in spec.names]
     out: np.ndarray = np.clip(np.array(x), spec.lower, spec.upper)
     return out
 
@@ -121,28 +132,6 @@ def _fit_all(
     return done
 
 
-def _noise(b: Battle, obj: Objective, sol: Solution, n_e: int, n: int) -> noise_mod.Noise:
-    e, _ = obj.raw(sol.theta[None, :])
-    if n - obj.spec.k < MIN_DOF_FOR_NOISE:
-        sd = math.sqrt(float(np.sum(e**2)) / max(n - obj.spec.k, 1))
-        return noise_mod.Noise.identity(n_e, sd)
-    return noise_mod.estimate(*noise_inputs(b, obj, sol.theta))
-
-
-def noise_inputs(b: Battle, obj: Objective, theta: np.ndarray) -> noise_mod.Inputs:
-    """What the error model is estimated from: ``obj``'s plain residuals at ``theta``, the
-    fitted path, the arrivals, the times, the observed rows and the path's Jacobian."""
-    e, _ = obj.raw(theta[None, :])
-    sr, sb = b.scale
-    spec = obj.spec
-    xs, ys = predict(b, spec, theta)
-    mr, mb, _, _ = obj.observed()
-    levels = np.vstack([xs[0], ys[0]])
-    arrivals = np.vstack([b.red_in / sr, b.blue_in / sb])
-    jac = _jacobian(obj, theta, np.ones(spec.k, dtype=bool))(theta)[: e.shape[1]]
-    return e[0], levels, arrivals, b.t, np.vstack([mr, mb]).astype(float), jac
-
-
 def _reference(ols: dict[str, tuple[LawSpec, Solution]], n: int) -> str:
     """The law whose plain least-squares fit has the lowest AICc: its path and residuals
     shape the error model (the most general law would let weakly identified exponents
@@ -168,29 +157,6 @@ def _ci(iv: Interval, rate: bool) -> tuple[float | None, float | None]:
     return iv.low, iv.high
 
 
-#: The measured coverage of the square law's 95% intervals on review15fit's 30 synthetic Iwo
-#: Jima-like draws (the defender seen only at the start and at its annihilation; day-to-day
-#: loss variation sd 0.2, 1% measurement noise): red's rate, blue's rate, draws.
-ENGEL_COVERAGE = (21, 22, 30)
-
-
-def _unseen(b: Battle, obj: Objective) -> list[str]:
-    """A note for each side seen only at the start and at its annihilation (Engel's
-    configuration), whose intervals are known to be too narrow (README, Intervals)."""
-    mr, mb, cr, cb = obj.observed()
-    red, blue, draws = ENGEL_COVERAGE
-    return [
-        f"{side} is seen only at the start and at its annihilation: the intervals are too "
-        f"narrow here (the error model cannot see {side}'s day-to-day loss variation, which "
-        "moves the day it is wiped out and the other side's losses); on synthetic Iwo "
-        f"Jima-like series the 95% intervals covered the true rates {red} and {blue} times in "
-        f"{draws} (about 70%): widen them, read them as about 70% intervals, or take the "
-        "rates' intervals from a parametric bootstrap (--bootstrap 199, refits=199)"
-        for side, m, c in (("red", mr, cr), ("blue", mb, cb))
-        if not m.any() and c.any()
-    ]
-
-
 def _result(
     b: Battle, obj: Objective, sol: Solution, nz: noise_mod.Noise, n: int, arrivals: str,
     refits: int = 0, seed: int = 0,
@@ -198,7 +164,7 @@ def _result(
     spec = obj.spec
     sr, sb = b.scale
     ivs = profile_intervals(obj, sol, n)
-    method, unseen = INTERVAL_METHOD, _unseen(b, obj)
+    method, unseen = INTERVAL_METHOD, bootstrap.profile_notes(obj)
     if refits and unseen and spec.law in ("square", "linear", "logarithmic"):
         (alpha, beta), done = bootstrap.intervals(obj, sol.theta, nz, refits, seed)
         ivs[:2] = [Interval(math.log(lo), math.log(hi)) for lo, hi in (alpha, beta)]
@@ -218,7 +184,8 @@ def _result(
     not_ident = [
         name.removeprefix("log_")
         for name, iv in zip(spec.names, ivs, strict=True)
-        if iv.high is None or (iv.low is None and name not in ("log_red_rate", "log_blue_rate"))
+        if name not in INITIAL_NAMES
+        and (iv.high is None or (iv.low is None and name not in ("log_red_rate", "log_blue_rate")))
     ]
     nred = _ci(ivs[0], True)
     nblue = _ci(ivs[1], True)
@@ -255,7 +222,7 @@ def _result(
                     "side": side,
                     "observed": o if math.isfinite(o) else None,
                     "fitted": float(path[j] * s),
-                    "residual": o - float(path[j] * s) if math.isfinite(o) and j > 0 else None,
+                    "residual": o - float(path[j] * s) if math.isfinite(o) else None,
                 }
             )
     # an estimate at an end of a range that is the code's choice, not the law's (p, q = 3; an
@@ -310,6 +277,8 @@ def _result(
         interval_method=method,
     )
     for i, name in enumerate(spec.names[2:], start=2):
+        if name in INITIAL_NAMES:
+            continue
         if name == "log_attack_factor":
             out.exponents["attack_factor"] = math.exp(sol.theta[i])
             lo, hi = ivs[i].low, ivs[i].high
@@ -324,7 +293,7 @@ def _result(
 
 
 def _solve(
-    b: Battle, laws: list[str]
+    b: Battle, laws: list[str], initial: bool = True
 ) -> tuple[dict[str, tuple[LawSpec, Solution]], noise_mod.Noise, int, list[str], dict[str, str]]:
     """The generalised least-squares fits of ``laws`` (and the laws they contain), the error
     model, the number of observations, the requested laws fitted and why each other
@@ -332,15 +301,18 @@ def _solve(
     attack = b.attack is not None
     for law in laws:
         law_spec(law)
-    all_specs = {law: law_spec(law, attack) for law in FIT_LAWS}
+    free = free_initial(b) if initial else (False, False)
+    all_specs = {law: law_spec(law, attack, free) for law in FIT_LAWS}
+    pinned = {law: law_spec(law, attack) for law in FIT_LAWS}
     probe = Objective(b, all_specs["square"], None)
     mr, mb, cr, cb = probe.observed()
     n_e = int(mr.sum() + mb.sum())
     n = n_e + int(cr.sum() + cb.sum())
     allowed = {k: s for k, s in all_specs.items() if s.k < n}
     failed: dict[str, str] = {
-        law: f"{law} needs more observations than its {all_specs[law].k} parameters; "
-        f"the data give {n}"
+        law: f"{law} needs more observations than its {all_specs[law].k} parameters"
+        f"{' (the initial strengths included)' if any(free) else ''}; "
+        f"the data give {n}{' (the first row included)' if any(free) else ''}"
         for law in laws
         if law not in allowed
     }
@@ -349,19 +321,20 @@ def _solve(
     # every allowed law by plain least squares, for the error model's reference; a law the
     # engine cannot follow is left out (named only if it was asked for)
     broken: dict[str, str] = {}
-    ols = _fit_all(b, allowed, None, broken)
+    ols = _fit_all(b, {law: pinned[law] for law in allowed}, None, broken)
     failed.update({law: why for law, why in broken.items() if law in laws})
     if not ols:
         raise InputError("law", "; ".join(broken.values()))
     ref = _reference(ols, n)
-    nz = _noise(b, Objective(b, allowed[ref], None), ols[ref][1], n_e, n)
+    nz = free_noise(b, pinned[ref], ols[ref][1], allowed[ref])
     need = {c for law in laws for c in (law, *CONTAINS.get(law, ())) if c in ols}
     gls: dict[str, tuple[LawSpec, Solution]] = {}
     for law, spec in allowed.items():
         if law in need:
             obj = Objective(b, spec, nz.whiten)
             try:
-                gls[law] = (spec, best_of(obj, _starts(spec, ols[law][1].theta, gls)))
+                start = started(b, spec, ols[law][1].theta)
+                gls[law] = (spec, best_of(obj, _starts(spec, start, gls)))
             except InputError:
                 raise
             except ForceratioError as err:
@@ -397,9 +370,12 @@ def _check_call(
     choice("rises", rises, RISES)
 
 
-def fit_laws_state(b: Battle, law: str) -> tuple[LawSpec, Solution, noise_mod.Noise, int]:
-    """One law's fitted state (for the joint fit of several battles)."""
-    gls, nz, n, _, _ = _solve(b, [law])
+def fit_laws_state(
+    b: Battle, law: str, initial: bool = True
+) -> tuple[LawSpec, Solution, noise_mod.Noise, int]:
+    """One law's fitted state (for the joint fit of several battles); ``initial``: estimate
+    the initial strengths (else the path starts at the first row)."""
+    gls, nz, n, _, _ = _solve(b, [law], initial)
     spec, sol = gls[law]
     return spec, sol, nz, n
 

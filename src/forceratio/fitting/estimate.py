@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from forceratio.fitting.data import Battle
-from forceratio.fitting.model import LawSpec, predict
+from forceratio.fitting.model import INITIAL_NAMES, LawSpec, predict
 
 FloatArray = NDArray[np.float64]
 ANNIHILATION_SD = 1e-4  # scaled units: the fitted side must be at 0 within 0.01%
@@ -52,9 +52,9 @@ class Objective:
         b = self.battle
         ann = b.annihilated()
         masks, cons = [], []
-        for obs, dead in zip((b.red, b.blue), ann, strict=True):
+        for obs, dead, name in zip((b.red, b.blue), ann, INITIAL_NAMES, strict=True):
             m = np.isfinite(obs)
-            m[0] = False
+            m[0] = name in self.spec.names  # an observation when the path starts free
             c = np.zeros_like(m)
             if dead:
                 last = int(np.flatnonzero(np.isfinite(obs))[-1])
@@ -185,7 +185,8 @@ def _crossing(prof: Callable[[float], float], inside: float, outside: float) -> 
 
 
 def profile_intervals(obj: Objective, sol: Solution, n: int, level: float = 0.95) -> list[Interval]:
-    """Profile-likelihood intervals for every parameter (on the fitted scale)."""
+    """Profile-likelihood intervals for every parameter (on the fitted scale) but the
+    initial strengths (nuisance parameters, profiled over: ``Interval(None, None)``)."""
     spec = obj.spec
     k = spec.k
     dof = max(n - k, 1)
@@ -193,6 +194,9 @@ def profile_intervals(obj: Objective, sol: Solution, n: int, level: float = 0.95
     delta = s2 * float(stats.f.ppf(level, 1, dof))
     out = []
     for i in range(k):
+        if spec.names[i].split("[")[0] in INITIAL_NAMES:
+            out.append(Interval(None, None))
+            continue
         free = np.ones(k, dtype=bool)
         free[i] = False
         warm = [sol.theta.copy()]

@@ -85,7 +85,7 @@ class JointObjective:
 
 def joint_spec(specs: list[LawSpec], shared: tuple[str, ...]) -> JointSpec:
     first = specs[0]
-    unknown = [s for s in shared if s not in first.names]
+    unknown = [s for s in shared if s not in first.law_names]
     if unknown:
         raise InputError(
             "--shared", f"{', '.join(unknown)} is not a parameter of the {first.law} law"
@@ -113,19 +113,19 @@ def fit_battles(
 ) -> dict[str, Any]:
     """Fit ``law`` to every battle at once, ``shared`` parameters common to all (names as
     in :func:`law_spec`: ``w``, ``p``, ``q``, ``log_attack_factor``, even a rate; by
-    default every parameter but the rates)."""
+    default every parameter but the rates; each battle's initial strengths are its own)."""
     from forceratio.fitting.daily import fit_laws_state
 
     if len(battles) < 2:
         raise InputError("data", "a joint fit needs at least two battles")
     parts, own, n = [], [], 0
     for b in battles:
-        spec, single, nz, n_b = fit_laws_state(b, law)
+        spec, single, nz, n_b = fit_laws_state(b, law)  # each battle's starts estimated
         parts.append(Objective(b, spec, nz.whiten))
         own.append(single.theta)
         n += n_b
     specs = [p.spec for p in parts]
-    shared = specs[0].names[2:] if shared is None else shared
+    shared = specs[0].law_names[2:] if shared is None else shared
     js = joint_spec(specs, shared)
     obj = JointObjective(tuple(parts), js)
     if js.k >= n:

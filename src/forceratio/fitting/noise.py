@@ -136,6 +136,18 @@ def estimate(
     return Noise(sm, sp, whiten, log_det)
 
 
+def laid_over(
+    noise: Noise, levels: FloatArray, arrivals: FloatArray, t: FloatArray, observed: FloatArray
+) -> Noise:
+    """``noise``'s sizes over another set of observed rows (a first row is measurement
+    noise only: no loss has happened yet)."""
+    meas, k_obs = _shapes(levels, arrivals, t, observed)
+    sm, sp = noise.sigma_measurement, noise.sigma_process
+    chol = linalg.cholesky(_sigma(meas, k_obs, sm, sp), lower=True)
+    whiten = linalg.solve_triangular(chol, np.eye(meas.size), lower=True)
+    return Noise(sm, sp, whiten, 2.0 * float(np.sum(np.log(np.diag(chol)))))
+
+
 #: The grid of sigma_p over which :func:`process_sample` spreads its draws.
 PROCESS_GRID = np.linspace(0.0, 2.0, 81)
 

@@ -17,7 +17,7 @@ from forceratio.fitting.model import CONTAINS
 
 INTERVAL_METHOD = (
     "profile likelihood (F threshold, 95%) on the generalised least squares objective "
-    "(measurement noise + day-to-day loss variation)"
+    "(measurement noise + day-to-day loss variation), over the initial strengths estimated"
 )
 
 

@@ -1,0 +1,66 @@
+"""The error model of a fit (:mod:`.noise`) from a plain least-squares fit, and where the
+initial strengths are estimated (review17 D11), how it is laid over the first rows."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from forceratio.fitting import noise as noise_mod
+from forceratio.fitting.data import Battle
+from forceratio.fitting.estimate import Objective, Solution
+from forceratio.fitting.estimate import jacobian as _jacobian
+from forceratio.fitting.model import INITIAL_NAMES, LawSpec, predict
+
+MIN_DOF_FOR_NOISE = 6  # residual degrees of freedom needed to estimate two noise scales
+
+
+def _noise(b: Battle, obj: Objective, sol: Solution, n_e: int, n: int) -> noise_mod.Noise:
+    e, _ = obj.raw(sol.theta[None, :])
+    if n - obj.spec.k < MIN_DOF_FOR_NOISE:
+        sd = math.sqrt(float(np.sum(e**2)) / max(n - obj.spec.k, 1))
+        return noise_mod.Noise.identity(n_e, sd)
+    return noise_mod.estimate(*noise_inputs(b, obj, sol.theta))
+
+
+def free_noise(b: Battle, pinned: LawSpec, sol: Solution, free: LawSpec) -> noise_mod.Noise:
+    """The error model estimated from ``pinned``'s plain fit ``sol`` (the path at the first
+    row: a free start would soak up the first days' variation, and REML would take it for
+    measurement noise), laid over ``free``'s observations (the first rows too)."""
+    pobj = Objective(b, pinned, None)
+    e, c = pobj.raw(sol.theta[None, :])
+    nz = _noise(b, pobj, sol, e.shape[1], e.shape[1] + c.shape[1])
+    mr, mb, _, _ = Objective(b, free, None).observed()
+    if free.k == pinned.k:
+        return nz
+    if e.shape[1] + c.shape[1] - pinned.k < MIN_DOF_FOR_NOISE:
+        return noise_mod.Noise.identity(int(mr.sum() + mb.sum()), nz.sigma_measurement)
+    sr, sb = b.scale
+    xs, ys = predict(b, pinned, sol.theta)
+    return noise_mod.laid_over(
+        nz, np.vstack([xs[0], ys[0]]), np.vstack([b.red_in / sr, b.blue_in / sb]), b.t,
+        np.vstack([mr, mb]).astype(float),
+    )  # fmt: skip
+
+
+def started(b: Battle, spec: LawSpec, theta: np.ndarray) -> np.ndarray:
+    """A pinned law's ``theta`` with ``spec``'s initial strengths appended (the first row)."""
+    sr, sb = b.scale
+    first = (b.red[0] / sr, b.blue[0] / sb)
+    tail = [v for v, name in zip(first, INITIAL_NAMES, strict=True) if name in spec.names]
+    return np.concatenate([theta, tail])
+
+
+def noise_inputs(b: Battle, obj: Objective, theta: np.ndarray) -> noise_mod.Inputs:
+    """What the error model is estimated from: ``obj``'s plain residuals at ``theta``, the
+    fitted path, the arrivals, the times, the observed rows and the path's Jacobian."""
+    e, _ = obj.raw(theta[None, :])
+    sr, sb = b.scale
+    spec = obj.spec
+    xs, ys = predict(b, spec, theta)
+    mr, mb, _, _ = obj.observed()
+    levels = np.vstack([xs[0], ys[0]])
+    arrivals = np.vstack([b.red_in / sr, b.blue_in / sb])
+    jac = _jacobian(obj, theta, np.ones(spec.k, dtype=bool))(theta)[: e.shape[1]]
+    return e[0], levels, arrivals, b.t, np.vstack([mr, mb]).astype(float), jac
