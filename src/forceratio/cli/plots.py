@@ -227,15 +227,18 @@ def report_command(
         raise InputError("--out", f"{out} exists and is not a directory")
     check_writable(folder, "--out", create=True)  # before the work, not after it
     from forceratio.scenarios.session import Session
-    from forceratio.sweeps.sensitivity import declared_sobol
+    from forceratio.sweeps.sensitivity import ConstantOutcomeError, declared_sobol
 
     names = list(names or builtins())
     seed = seed_for(seed, True)  # (its first scenario's distribution, at least, draws)
     session = Session(_overrides(table), uncalibrated)  # one calibration for the whole report
     first = session.prepare(names[0]) if names else None
-    tornado = None
+    tornado: list[dict[str, Any]] | str | None = None
     if first is not None and len(first.scenario.uncertainty) >= 2:
-        tornado = declared_sobol(session, names[0], samples=64, seed=seed)
+        try:
+            tornado = declared_sobol(session, names[0], samples=64, seed=seed)
+        except ConstantOutcomeError as e:  # said in the report in place of the figure
+            tornado = f"No sensitivity tornado for {names[0]}: {e.problem}."
     posterior: dict[str, Any] = {}
     if not uncalibrated and any(session.calibration_for(session.prepare(n)) for n in names):
         posterior = _posterior_analysis(session, names, seed)  # only where a scenario uses it

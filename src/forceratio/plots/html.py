@@ -96,7 +96,7 @@ def build(
     replications: int = 100,
     seed: int = 0,
     session: Any = None,
-    tornado: list[dict[str, Any]] | None = None,
+    tornado: list[dict[str, Any]] | str | None = None,
     posterior: Any = None,
     priors: dict[str, Any] | None = None,
     mechanisms: dict[str, Any] | None = None,
@@ -104,7 +104,8 @@ def build(
     """The report for ``names`` as one HTML string.  ``session`` (a
     :class:`~forceratio.scenarios.session.Session`, else one from ``tables`` and
     ``uncalibrated``) is shared by every table and figure, so the calibration runs once;
-    ``tornado`` holds the first scenario's Sobol indices (computed by the caller);
+    ``tornado`` holds the first scenario's Sobol indices (computed by the caller), or the
+    note said in their place when they are undefined;
     ``posterior`` the whole-record calibration with the ``priors`` of its shared parameters,
     and ``mechanisms`` scenario -> :class:`~forceratio.sweeps.mechanisms.Decomposition`
     (what carries the answer over the posterior and what would flip it)."""
@@ -205,7 +206,9 @@ def build(
             fig = figure("distribution", name, session=session,
                          replications=replications, seed=seed)  # fmt: skip
             parts.append(_img(to_png_bytes(fig), f"distribution of {scn.name}"))
-        if i == 0 and tornado is not None:
+        if i == 0 and isinstance(tornado, str):  # the indices undefined: why, in their place
+            parts.append(f'<p class="note">{html.escape(tornado)}</p>')
+        elif i == 0 and isinstance(tornado, list):
             fig = figure("tornado", name, session=session, indices=tornado)
             parts.append(_img(to_png_bytes(fig), f"tornado of {scn.name}"))
         forces = pd.DataFrame(

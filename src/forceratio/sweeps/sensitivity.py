@@ -51,6 +51,10 @@ GRID_POINTS = 33
 NUMERIC_OUTCOMES: tuple[str, ...] = (*OUTCOMES, "attacker_win_probability")
 
 
+class ConstantOutcomeError(InputError):
+    """The outcome takes one value in every run: its Sobol indices are undefined (0/0)."""
+
+
 def check_outcome(outcome: str, *, also: tuple[str, ...] = ()) -> None:
     """Refuse, before any run, an ``outcome`` that is not a numeric outcome column (nor
     one of ``also``): a text column (the winner, the deciding rule) has no mean."""
@@ -135,7 +139,7 @@ def sobol(
     res = stats.sobol_indices(func=func, n=samples, dists=dists, rng=np.random.default_rng(seed))
     y = np.concatenate(seen)
     if np.ptp(y) == 0:  # no variance to apportion: every index is 0/0, not 0
-        raise InputError(
+        raise ConstantOutcomeError(
             "--outcome",
             f"{outcome} is {y[0]:g} in every one of the {y.size:,} runs: it does not vary over "
             "these ranges, so its Sobol indices are undefined; choose an outcome that varies",
