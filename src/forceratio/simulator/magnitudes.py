@@ -13,7 +13,7 @@ Being resolved is not being independent of the unit: a side is out at its annihi
 level, by default half a unit (:data:`.result.ANNIHILATION_UNITS`), which is half a man
 only when strengths are counted in men.  Given in another unit (thousands of men), the
 level must be given in it too (``annihilation=0.0005``), or the battle ends early:
-:func:`annihilation_notes` says when a side starts close enough to its level for the level
+:func:`annihilation_note` says when a side starts close enough to its level for the level
 to shape the result.
 """
 
