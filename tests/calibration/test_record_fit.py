@@ -38,6 +38,30 @@ def test_the_shipped_posterior_matches_the_current_inputs(rec: record_fit.Record
     ), STALE
 
 
+def test_the_shipped_groups_are_measured_as_the_summary_says(
+    rec: record_fit.RecordInputs,
+) -> None:
+    """``calibrate --format json``'s ``out_of_sample_groups`` use the measure its summary's
+    median uses (exp(mean |ln(model / record)|) - 1, a met bound exact; computed here from
+    the per-record rows by hand), whatever measure the stored posterior was written with;
+    the signed geometric mean sits beside it."""
+    ship = record_fit.shipped(rec)
+    assert ship is not None, STALE
+    data = record_fit.to_data(ship, "shipped")
+    rows = pd.DataFrame(data["out_of_sample"])
+    ratio = rows["model"] / rows["historical"]
+    met = (rows["lower_bound"] & (ratio >= 1)) | (rows["upper_bound"].fillna(False) & (ratio <= 1))
+    logs = np.where(met, 0.0, np.log(ratio))
+    want = pd.Series(logs, index=rows.index).abs().groupby(rows["held_out"], sort=False).mean()
+    signed = pd.Series(logs, index=rows.index).groupby(rows["held_out"], sort=False).mean()
+    got = pd.DataFrame(data["out_of_sample_groups"]).set_index("held_out")
+    np.testing.assert_allclose(got.loc[want.index, "relative_error"], np.expm1(want), rtol=1e-12)
+    np.testing.assert_allclose(
+        got.loc[signed.index, "geometric_mean_error"], np.expm1(signed), rtol=1e-12
+    )
+    assert data["summary"]["loo_median_abs_error"] == pytest.approx(np.median(np.expm1(want)))
+
+
 def test_the_shipped_posterior_matches_the_current_model(rec: record_fit.RecordInputs) -> None:
     ship = record_fit.shipped(rec)
     assert ship is not None, STALE

@@ -13,7 +13,7 @@ from forceratio.calibration.draws import (
     probability_interval,
     summarise_over_draws,
 )
-from forceratio.calibration.validation import group_error, leave_one_group_out
+from forceratio.calibration.validation import group_bias, group_error, leave_one_group_out
 from forceratio.errors import InputError
 from tests.calibration import synthetic as syn
 
@@ -35,8 +35,11 @@ def test_one_error_per_group_and_a_bad_group_stands_out() -> None:
     assert len(loo.records) == 12
     assert set(loo.fits) == set(groups)
     err = loo.groups.set_index("held_out")["relative_error"]
-    # predicted from the others, the tripled group is off by about 1/3 - 1 = -67 %
-    assert err["flank"] == pytest.approx(-2 / 3, abs=0.1)
+    # predicted from the others, the tripled group is off by about a factor 3: the
+    # non-cancelling error exp(|ln 1/3|) - 1 = 2, the signed one 1/3 - 1 = -2/3
+    assert err["flank"] == pytest.approx(2.0, abs=0.3)
+    bias = loo.groups.set_index("held_out")["geometric_mean_error"]
+    assert bias["flank"] == pytest.approx(-2 / 3, abs=0.1)
     # it stands out (the others are predicted from fits that include the bad group)
     assert err.abs().idxmax() == "flank"
     assert err.drop("flank").abs().max() < 0.4
@@ -48,12 +51,23 @@ def test_one_error_per_group_and_a_bad_group_stands_out() -> None:
     assert loo.median_absolute_error == pytest.approx(np.median(np.abs(err)))
 
 
-def test_group_error_treats_satisfied_lower_bounds_as_exact() -> None:
+def test_group_error_treats_met_bounds_as_exact_and_cannot_cancel() -> None:
     hist = np.array([100.0, 100.0])
+    no = np.array([False, False])
     assert group_error(np.array([150.0, 100.0]), hist, np.array([True, False])) == 0.0
+    # an unmet lower bound (50 v 100) counts: exp(mean(|ln 0.5|, 0)) - 1 = sqrt(2) - 1
     assert group_error(np.array([50.0, 100.0]), hist, np.array([True, False])) == pytest.approx(
-        np.sqrt(0.5) - 1
+        np.sqrt(2.0) - 1
     )
+    assert group_bias(np.array([50.0, 100.0]), hist, no) == pytest.approx(np.sqrt(0.5) - 1)
+    # +50% and -33% cancel in the signed mean (ln 1.5 + ln 2/3 = 0), not in the error
+    both = np.array([150.0, 200.0 / 3.0])
+    assert group_bias(both, hist, no) == pytest.approx(0.0, abs=1e-12)
+    assert group_error(both, hist, no) == pytest.approx(0.5)
+    # an upper bound the model stays under is met; one it exceeds counts
+    up = np.array([True, False])
+    assert group_error(np.array([20.0, 100.0]), hist, no, up) == 0.0
+    assert group_error(np.array([400.0, 100.0]), hist, no, up) == pytest.approx(1.0)
 
 
 def test_leave_one_out_refuses_unknown_or_single_groups() -> None:

@@ -5,7 +5,8 @@ intervals, prior_low/high); ``residuals`` (record, kind, group, historical, mode
 relative_error, lower_bound); ``predictive`` (quantiles per record); ``posterior_draws``;
 ``diagnostics`` (None for the MAP mode); and, when a leave-one-group-out is given,
 ``out_of_sample`` (held_out, record, historical, model, relative_error, lower_bound per
-record) and ``out_of_sample_groups`` (held_out, relative_error, n_records).  Non-finite
+record) and ``out_of_sample_groups`` (held_out; relative_error, exp(mean |ln(model /
+historical)|) - 1, which cannot cancel; the signed geometric_mean_error; n_records).  Non-finite
 numbers become None, which JSON can hold.
 """
 

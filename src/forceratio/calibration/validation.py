@@ -5,9 +5,11 @@ the honest test of whether the shared parameters carry over.  Records with an em
 are never left out.  Each refit is a full calibration (``fit_map`` by default, or the
 sampler); the held-out records are predicted at the refit's point estimate.
 
-The per-group error is the geometric-mean ratio minus one over the group's records, a
-lower-bound record counting as exact when the model reaches it (it only says "at least"):
-``exp(mean(log(model / historical))) - 1``.
+The per-group error is ``exp(mean |log(model / historical)|) - 1`` over the group's records,
+so that an over- and an under-prediction within one operation cannot cancel; a bound the
+model meets counts as exact (a lower bound reached, an upper bound not exceeded: each only
+says "at least" or "at most").  Beside it, the signed geometric-mean error
+``exp(mean log(model / historical)) - 1`` says in which direction the group is missed.
 """
 
 from __future__ import annotations
@@ -17,11 +19,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
 from forceratio.calibration.mode import Seed, fit_map, seed_sequence
 from forceratio.calibration.problem import Problem
 from forceratio.calibration.result import CalibrationResult
 from forceratio.errors import InputError
+
+FloatArray = NDArray[np.float64]
+#: The columns of :attr:`LeaveOneOut.groups`.
+GROUP_COLUMNS = ["held_out", "relative_error", "geometric_mean_error", "n_records"]
 
 Fit = Callable[[Problem, np.random.SeedSequence], CalibrationResult]
 
@@ -33,8 +40,9 @@ def _map_fit(problem: Problem, seed: np.random.SeedSequence) -> CalibrationResul
 @dataclass(frozen=True)
 class LeaveOneOut:
     """records : one row per held-out record (held_out, record, kind, historical, model,
-    relative_error, lower_bound); groups : one row per group (held_out, relative_error,
-    n_records); fits : the refits by group."""
+    relative_error, lower_bound, upper_bound); groups : one row per group
+    (:func:`groups_of`: held_out, relative_error, geometric_mean_error, n_records); fits :
+    the refits by group."""
 
     records: pd.DataFrame
     groups: pd.DataFrame
@@ -45,12 +53,51 @@ class LeaveOneOut:
         return float(np.median(np.abs(self.groups["relative_error"])))
 
 
-def group_error(model: np.ndarray, historical: np.ndarray, lower: np.ndarray) -> float:
-    """Geometric-mean relative error, a satisfied lower bound counting as exact."""
-    ratio = np.asarray(model, dtype=float) / np.asarray(historical, dtype=float)
-    ratio = np.where(np.asarray(lower, dtype=bool) & (ratio >= 1.0), 1.0, ratio)
-    with np.errstate(divide="ignore"):
-        return float(np.exp(np.mean(np.log(ratio))) - 1.0)
+def _log_ratios(
+    model: ArrayLike, historical: ArrayLike, lower: ArrayLike, upper: ArrayLike | None
+) -> FloatArray:
+    """ln(model / historical) per record, 0 for a bound the model meets."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(np.asarray(model, dtype=float) / np.asarray(historical, dtype=float))
+    met = np.asarray(lower, dtype=bool) & (logs >= 0.0)
+    if upper is not None:
+        met |= np.asarray(upper, dtype=bool) & (logs <= 0.0)
+    return np.where(met, 0.0, logs)
+
+
+def group_error(
+    model: ArrayLike, historical: ArrayLike, lower: ArrayLike, upper: ArrayLike | None = None
+) -> float:
+    """``exp(mean |ln(model / historical)|) - 1`` (>= 0): errors of opposite sign do not
+    cancel; a met bound counts as exact."""
+    return float(np.expm1(np.mean(np.abs(_log_ratios(model, historical, lower, upper)))))
+
+
+def group_bias(
+    model: ArrayLike, historical: ArrayLike, lower: ArrayLike, upper: ArrayLike | None = None
+) -> float:
+    """The signed ``exp(mean ln(model / historical)) - 1``: over- and under-predictions
+    cancel; a met bound counts as exact."""
+    return float(np.expm1(np.mean(_log_ratios(model, historical, lower, upper))))
+
+
+def groups_of(records: pd.DataFrame) -> pd.DataFrame:
+    """Per held-out group of ``records`` (rows with held_out, model, historical,
+    lower_bound and optionally upper_bound): ``relative_error`` (:func:`group_error`),
+    ``geometric_mean_error`` (:func:`group_bias`) and ``n_records``, in first-seen order."""
+    rows = []
+    for g, mine in records.groupby("held_out", sort=False):
+        upper = mine["upper_bound"].fillna(False) if "upper_bound" in mine else None
+        args = (mine["model"], mine["historical"], mine["lower_bound"], upper)
+        rows.append(
+            {
+                "held_out": str(g),
+                "relative_error": group_error(*args),
+                "geometric_mean_error": group_bias(*args),
+                "n_records": len(mine),
+            }
+        )
+    return pd.DataFrame(rows, columns=GROUP_COLUMNS)
 
 
 def leave_one_group_out(
@@ -73,7 +120,6 @@ def leave_one_group_out(
         raise InputError("groups", "leave-one-group-out needs at least two groups")
     seeds = seed_sequence(seed).spawn(len(todo))
     rows: list[dict[str, object]] = []
-    summary: list[dict[str, object]] = []
     fits: dict[str, CalibrationResult] = {}
     hist = problem.records.values
     lower = problem.records.lower_bound
@@ -97,11 +143,5 @@ def leave_one_group_out(
                     "upper_bound": r.upper_bound,
                 }
             )
-        summary.append(
-            {
-                "held_out": g,
-                "relative_error": group_error(pred[held], hist[held], lower[held]),
-                "n_records": int(held.sum()),
-            }
-        )
-    return LeaveOneOut(pd.DataFrame(rows), pd.DataFrame(summary), fits)
+    records = pd.DataFrame(rows)
+    return LeaveOneOut(records, groups_of(records), fits)

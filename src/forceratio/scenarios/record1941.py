@@ -32,6 +32,7 @@ from forceratio.calibration import (
 )
 from forceratio.calibration import Record as CalRecord
 from forceratio.calibration import Records as CalRecords
+from forceratio.calibration.validation import groups_of
 from forceratio.scenarios.build import Prepared, arrived_until
 from forceratio.scenarios.forces import side_rows
 from forceratio.scenarios.model import CATEGORIES
@@ -360,8 +361,6 @@ def calibrate_record(
         for nm, row in table.drop(columns=["label"], errors="ignore").iterrows()
     ]
     data["cached"] = hit
-    if data.get("out_of_sample"):
-        data["out_of_sample_groups"] = group_errors(data["out_of_sample"])
     data["summary"] = summary(data)
     return dict(data)
 
@@ -372,35 +371,14 @@ def _met(r: dict[str, Any]) -> bool:
     return (bool(r["lower_bound"]) and err >= 0) or (bool(r.get("upper_bound")) and err <= 0)
 
 
-def _abs_log_error(r: dict[str, Any]) -> float:
-    """|ln(model / historical)| of one record; 0 for a bound the model meets."""
-    ratio = float(r["model"]) / float(r["historical"])
-    if _met(r):
-        return 0.0
-    return abs(float(np.log(ratio))) if ratio > 0 else float("inf")
-
-
 def group_errors(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per held-out operation, an error that cannot cancel: ``exp(mean |ln(model /
-    historical)|) - 1`` over its records (>= 0; a met bound counts as exact), beside
-    the signed geometric-mean error ``exp(mean ln(model / historical)) - 1`` (where an
-    over- and an under-prediction cancel)."""
-    out = []
-    for g in dict.fromkeys(str(r["held_out"]) for r in rows):
-        mine = [r for r in rows if r["held_out"] == g]
-        logs = [
-            0.0 if _met(r) else float(np.log(float(r["model"]) / float(r["historical"])))
-            for r in mine
-        ]
-        out.append(
-            {
-                "held_out": g,
-                "relative_error": float(np.expm1(np.mean([_abs_log_error(r) for r in mine]))),
-                "geometric_mean_error": float(np.expm1(np.mean(logs))),
-                "n_records": len(mine),
-            }
-        )
-    return out
+    """Per held-out operation of the ``out_of_sample`` rows,
+    :func:`forceratio.calibration.validation.groups_of`: ``relative_error`` =
+    ``exp(mean |ln(model / historical)|) - 1`` (cannot cancel; a met bound counts as
+    exact) and the signed ``geometric_mean_error``."""
+    return [
+        {str(k): v for k, v in g.items()} for g in groups_of(pd.DataFrame(rows)).to_dict("records")
+    ]
 
 
 def summary(data: dict[str, Any]) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from forceratio.calibration import (
 from forceratio.calibration.api import calibrate
 from forceratio.calibration.cache import ResultCache, cache_key, read_entry
 from forceratio.calibration.report import clean
+from forceratio.calibration.validation import groups_of
 from forceratio.digest import sha256_hex
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.calibrate import check_shared_rates
@@ -228,14 +229,13 @@ def with_loo(rec: RecordInputs, result: CalibrationResult, seed: int = 0) -> Cal
 
 
 def loo_of(result: CalibrationResult) -> LeaveOneOut | None:
-    """The leave-one-operation-out stored in a result's ``extra`` (None: not computed)."""
+    """The leave-one-operation-out stored in a result's ``extra`` (None: not computed);
+    its groups measured afresh from the stored records (:func:`groups_of`), so that a
+    posterior stored before a change of measure reports the current one."""
     if "out_of_sample" not in result.extra:
         return None
-    return LeaveOneOut(
-        pd.DataFrame(result.extra["out_of_sample"]),
-        pd.DataFrame(result.extra["out_of_sample_groups"]),
-        {},
-    )
+    records = pd.DataFrame(result.extra["out_of_sample"])
+    return LeaveOneOut(records, groups_of(records), {})
 
 
 def to_data(result: CalibrationResult, source: Source) -> dict[str, Any]:
