@@ -6,6 +6,7 @@ size option meant for it and refuses the others': ``--samples`` (Sobol's base sa
 
 from __future__ import annotations
 
+import enum
 import math
 from typing import Annotated, Any
 
@@ -14,7 +15,16 @@ import typer
 from forceratio.cli.data import TableOpt
 from forceratio.cli.output import Format, print_frame, print_json
 from forceratio.cli.scenarios import RepsOpt, SetOpt, UncalOpt, seed_for
+from forceratio.cli.sweeps import VaryOpt
 from forceratio.errors import InputError
+
+
+class ScreenMethod(enum.StrEnum):
+    """A sensitivity analysis: Sobol indices, or Morris's cheap screening."""
+
+    sobol = "sobol"
+    morris = "morris"
+
 
 #: Morris trajectories when ``--trajectories`` is not given.
 TRAJECTORIES = 32
@@ -56,7 +66,7 @@ def sensitivity(
     uncalibrated: bool,
     posterior: int,
 ) -> None:
-    """The body of ``forceratio sensitivity`` (its options: :mod:`forceratio.cli.sweeps`)."""
+    """The body of ``forceratio sensitivity`` (its options: :func:`sensitivity_command`)."""
     import pandas as pd
 
     from forceratio.cli.sweeps import _setup
@@ -251,3 +261,66 @@ def threshold_command(
     shown = {k: (f"[{', '.join(short(x, 4) for x in v)}]" if isinstance(v, list) else v)
              for k, v in record.items()}  # fmt: skip
     print_frame(pd.DataFrame([shown]), fmt, digits=4)
+
+
+def sensitivity_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
+    vary: VaryOpt = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            help="Sobol only (--method sobol): base samples, a power of 2 (default 1024); "
+            "runs N*(d+2).",
+        ),
+    ] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            "--outcome",
+            help="An outcome column (default: attacker_margin). With --posterior also "
+            "attacker_wins, log10_loss_exchange_ratio or decided_by=RULE; there the default "
+            "is those three.",
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", min=0, help="Seed of the design and the bootstrap (default 0)."),
+    ] = None,
+    method: Annotated[
+        ScreenMethod, typer.Option("--method", help="Sobol indices, or a cheap Morris screening.")
+    ] = ScreenMethod.sobol,
+    trajectories: Annotated[
+        int | None,
+        typer.Option(
+            "--trajectories",
+            min=2,
+            max=10_000,
+            help="Morris only (--method morris): trajectories r (default 32); runs r*(d+1).",
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    sets: SetOpt = None,
+    table: TableOpt = None,
+    uncalibrated: UncalOpt = False,
+    posterior: Annotated[
+        int,
+        typer.Option(
+            "--posterior",
+            min=0,
+            max=200_000,
+            help="Over the whole-record posterior and the declared assumptions together: "
+            "RUNS joint draws (first-order indices valid for the dependent posterior, and "
+            "the PRIM boxes where the answer flips) and a 32 x 32 crossing (group shares); "
+            "takes neither --samples, --trajectories nor --method morris.",
+        ),
+    ] = 0,
+) -> None:
+    """Sobol first- and total-order indices with 95% bootstrap intervals (--samples), or
+    Morris elementary effects (--method morris --trajectories r: r (d + 1) runs), or with
+    --posterior RUNS which mechanism carries the answer over the posterior and what would
+    flip it."""
+    sensitivity(
+        scenario, vary, samples, outcome, seed_for(seed, True), method.value, trajectories,
+        fmt, sets, table, uncalibrated, posterior,
+    )  # fmt: skip
