@@ -105,6 +105,7 @@ def _progress_bar() -> Any:
 
 
 def sweep_command(
+    ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
     vary: VaryOpt = None,
     method: Annotated[
@@ -173,15 +174,7 @@ def sweep_command(
     import pandas as pd
 
     if list_:  # it runs nothing: an option of the run is refused, not ignored
-        run_opts = {"--vary": vary, "--samples": samples, "--replications": replications,
-                    "--seed": seed, "--out": out, "--resume": resume or None,
-                    "--data-uncertainty": data_uncertainty or None,
-                    "--posterior": posterior or None, "--paired": paired or None,
-                    "--scheduler": scheduler, "--workers": workers if workers != 1 else None,
-                    "--chunk-size": chunk_size if chunk_size != 20_000 else None}  # fmt: skip
-        odd = [name for name, value in run_opts.items() if value is not None]
-        if odd:
-            raise InputError(odd[0], "does not apply to --list, which runs nothing; drop it")
+        _refuse_run_options(ctx)
         _list(scenario, sets, table, fmt, uncalibrated)
         return
     check_workers(workers, scheduler)
@@ -291,6 +284,23 @@ def sweep_command(
         fmt,
         digits=3,
     )
+
+
+#: The options ``sweep --list`` reads; every other option belongs to a run.
+LIST_OPTIONS = frozenset({"scenario", "list_", "fmt", "sets", "table", "uncalibrated"})
+
+
+def _refuse_run_options(ctx: typer.Context) -> None:
+    """Refuse, in one line naming it, any option of a run given with ``--list`` (which runs
+    nothing), even one given at its default value (``--workers 1``).  (The source is
+    compared by name: typer carries its own copy of click's ``ParameterSource``.)"""
+    for param in ctx.command.params:
+        if param.name in LIST_OPTIONS or not param.expose_value:
+            continue
+        source = ctx.get_parameter_source(param.name or "")
+        if source is not None and source.name == "COMMANDLINE":
+            name = max(param.opts, key=len)
+            raise InputError(name, "does not apply to --list, which runs nothing; drop it")
 
 
 def _store_seed(out: Path) -> int | None:
