@@ -26,7 +26,7 @@ def output(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
     return capsys.readouterr().out
 
 
-def common(row: dict[str, Any], split: bool) -> list[str]:
+def common(row: dict[Any, Any], split: bool) -> list[str]:
     """The options every analysis shares, rebuilt from one row (``split``: lists are CSV
     cells joined by ``"; "``)."""
 
@@ -40,7 +40,7 @@ def common(row: dict[str, Any], split: bool) -> list[str]:
     return args + (["--uncalibrated"] if bool(row["uncalibrated"]) else [])
 
 
-def sensitivity_args(rows: list[dict[str, Any]], split: bool) -> list[str]:
+def sensitivity_args(rows: list[dict[Any, Any]], split: bool) -> list[str]:
     """The ``sensitivity`` command line a file's rows record."""
     first = rows[0]
     for key in ("scenario", "outcome", "method", "seed", "set", "table", "uncalibrated"):
