@@ -108,13 +108,37 @@ def show_sources(fmt: Annotated[Format, typer.Option("--format")] = Format.table
 @app.command("check")
 @one_line_errors
 def check(table: TableOpt = None) -> None:
-    """Validate every table (schema, sources, ranges, dates); exit 2 on any problem."""
+    """Validate every table (schema, sources, ranges, dates) and, in a replaced table, the
+    figures the built-in scenarios read from it, read as a run reads them (a percent by its
+    unit, within the parameter's range); exit 2 on any problem."""
     from forceratio import data
 
     ov = _overrides(table)
     for name in data.tables():
         df = _load(name, ov)
+        if name in ov:
+            _check_read(name, ov)
         print(f"{name}: {len(df)} rows ok")
+
+
+def _check_read(name: str, overrides: dict[str, str]) -> None:
+    """Each figure a built-in scenario takes from table ``name`` (its ``table_values``), read
+    from ``overrides[name]`` by the run's own reader: a row a run would refuse (a percent in
+    another unit, a missing row) is refused here, naming the scenario and the parameter."""
+    from forceratio.errors import InputError
+    from forceratio.scenarios import builtins, load_scenario, table_loader
+    from forceratio.scenarios.forces import table_value
+
+    load = table_loader(overrides)
+    for scenario in builtins():
+        for path, ref in load_scenario(scenario).table_values.items():
+            if ref.table != name:
+                continue
+            try:
+                table_value(load, path, ref)
+            except InputError as exc:
+                where = f"{overrides[name]} (read by {scenario})"
+                raise InputError(where, f"{exc.field}: {exc.problem}") from None
 
 
 @app.command("ratios")

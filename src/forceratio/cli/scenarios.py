@@ -346,15 +346,17 @@ def _carried_by(
     lines = []
     rates = {(r.get("german_rate"), r.get("soviet_rate")) for r in rows if r.get("calibrated")}
     fitted_on = {str(r.get("calibrated_on") or "the record") for r in rows if r.get("calibrated")}
-    if len(rates) == 1:
+    units = {(r.get("german_rate_unit"), r.get("soviet_rate_unit")) for r in rows}
+    if len(rates) == 1 and len(units) == 1:
         g, s = rates.pop()
-        if g and s:
+        unit, same = units.pop()
+        if g and s and unit and unit == same:  # (a ratio of rates in one unit)
             lines.append(
                 f"What carries it: the kill rates fitted on {' and '.join(sorted(fitted_on))}, "
-                f"German {g:.4f} v Soviet "
-                f"{s:.4f} a day: a German unit of combat power destroys {g / s:.1f} times what "
-                "a Soviet one does. One declared assumption at a time, moved to the ends of "
-                "its range (margin = attacker's share kept minus the defender's):"
+                f"German {g:.4f} v Soviet {s:.4f} ({unit}): a German unit of combat power "
+                f"destroys {g / s:.1f} times what a Soviet one does. One declared assumption at "
+                "a time, moved to the ends of its range (margin = attacker's share kept minus "
+                "the defender's):"
             )
     tables = tuple(sorted(_overrides(table).items()))
     for name, row in zip(names, rows, strict=True):

@@ -6,6 +6,7 @@ size option meant for it and refuses the others': ``--samples`` (Sobol's base sa
 
 from __future__ import annotations
 
+import enum
 import math
 from typing import Annotated, Any
 
@@ -14,12 +15,56 @@ import typer
 from forceratio.cli.data import TableOpt
 from forceratio.cli.output import Format, print_frame, print_json
 from forceratio.cli.scenarios import RepsOpt, SetOpt, UncalOpt, seed_for
+from forceratio.cli.sweeps import VaryOpt
 from forceratio.errors import InputError
+
+
+class ScreenMethod(enum.StrEnum):
+    """A sensitivity analysis: Sobol indices, or Morris's cheap screening."""
+
+    sobol = "sobol"
+    morris = "morris"
+
 
 #: Morris trajectories when ``--trajectories`` is not given.
 TRAJECTORIES = 32
 #: Sobol base samples when ``--samples`` is not given.
 SAMPLES = 1024
+
+
+def provenance(
+    scenario: str,
+    analysis: dict[str, Any],
+    sets: list[str] | None,
+    tables: dict[str, str],
+    uncalibrated: bool,
+) -> dict[str, Any]:
+    """What a result file needs to be run again, as fields of each of its rows: the scenario,
+    the analysis (``analysis``: its outcome, method, size, runs and seed), the ``--set``
+    values, the ``--table`` files and whether the rates were uncalibrated."""
+    return {
+        "scenario": scenario,
+        **analysis,
+        "set": list(sets or ()),
+        "table": [f"{k}={v}" for k, v in sorted(tables.items())],
+        "uncalibrated": uncalibrated,
+    }
+
+
+def vary_text(v: Any) -> str:
+    """A varied parameter as its ``--vary`` (``path=lo:hi``, each bound as it round-trips)."""
+    return f"{v.path}={float(v.low)!r}:{float(v.high)!r}"
+
+
+def cells(given: dict[str, Any]) -> dict[str, Any]:
+    """:func:`provenance` as CSV cells: a list as one cell, its items joined by ``"; "``."""
+    return {k: "; ".join(v) if isinstance(v, list) else v for k, v in given.items()}
+
+
+def with_provenance(view: Any, varied: list[str], given: dict[str, Any]) -> Any:
+    """``view`` (a DataFrame) with each row's ``vary`` and the columns of ``given``
+    (:func:`cells`), for a CSV that can be run again from itself alone."""
+    return view.assign(vary=varied, **cells(given))
 
 
 def check_sizes(method: str, samples: int | None, trajectories: int | None, posterior: int) -> str:
@@ -56,7 +101,7 @@ def sensitivity(
     uncalibrated: bool,
     posterior: int,
 ) -> None:
-    """The body of ``forceratio sensitivity`` (its options: :mod:`forceratio.cli.sweeps`)."""
+    """The body of ``forceratio sensitivity`` (its options: :func:`sensitivity_command`)."""
     import pandas as pd
 
     from forceratio.cli.sweeps import _setup
@@ -79,17 +124,23 @@ def sensitivity(
         tuple(sorted(tables.items())),
         calibration,
     )
+    varied = {v.path: vary_text(v) for v in specs}
     if analysis == "morris":
         r = TRAJECTORIES if trajectories is None else trajectories
         runs = r * (len(specs) + 1)
         check_runs("--trajectories", runs, f"{runs:,} runs")
-        _morris(spec, specs, r, outcome, seed, scenario, fmt)
+        size = {"outcome": outcome, "method": "morris", "trajectories": r, "runs": runs}
+        given = provenance(scenario, {**size, "seed": seed}, sets, tables, uncalibrated)
+        _morris(spec, specs, r, outcome, seed, scenario, fmt, varied, given)
         return
     samples = SAMPLES if samples is None else samples  # 0 is refused (not a power of 2)
-    check_runs("--samples", samples * (len(specs) + 2), f"{samples * (len(specs) + 2):,} runs")
+    runs = samples * (len(specs) + 2)
+    check_runs("--samples", runs, f"{runs:,} runs")
     rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed)
+    size = {"outcome": outcome, "method": "sobol", "samples": samples, "runs": runs}
+    given = provenance(scenario, {**size, "seed": seed}, sets, tables, uncalibrated)
     if fmt is Format.json:
-        print_json([{**r, "seed": seed} for r in rows])  # (the design's and bootstrap's)
+        print_json([{**r, "vary": varied[r["parameter"]], **given} for r in rows])
         return
     view = pd.DataFrame(
         [
@@ -103,7 +154,9 @@ def sensitivity(
             for r in rows
         ]
     )
-    title = f"Sobol indices of {outcome} ({scenario}, seed {seed})"
+    if fmt is Format.csv:
+        view = with_provenance(view, [varied[r["parameter"]] for r in rows], given)
+    title = f"Sobol indices of {outcome} ({scenario}, {samples} samples, seed {seed})"
     print_frame(view, fmt, title=title, digits=3)
 
 
@@ -142,7 +195,15 @@ def _posterior(
 
 
 def _morris(
-    spec: Any, specs: list[Any], r: int, outcome: str, seed: int, scenario: str, fmt: Format
+    spec: Any,
+    specs: list[Any],
+    r: int,
+    outcome: str,
+    seed: int,
+    scenario: str,
+    fmt: Format,
+    varied: dict[str, str],
+    given: dict[str, Any],
 ) -> None:
     import pandas as pd
 
@@ -151,7 +212,7 @@ def _morris(
 
     rows = screen(spec, specs, r=r, outcome=outcome, seed=seed)
     if fmt is Format.json:
-        print_json([{**row, "seed": seed} for row in rows])
+        print_json([{**row, "vary": varied[row["parameter"]], **given} for row in rows])
         return
     view = pd.DataFrame(
         [
@@ -165,6 +226,8 @@ def _morris(
             for r in rows
         ]
     )
+    if fmt is Format.csv:
+        view = with_provenance(view, [varied[r["parameter"]] for r in rows], given)
     print_frame(
         view,
         fmt,
@@ -243,6 +306,11 @@ def threshold_command(
         "note": res.note,
         **({"seed": seed} if seed is not None else {}),  # (the replications' seed)
     }
+    if fmt in (Format.json, Format.csv):  # files: with what runs them again
+        asked = {"outcome_given": outcome, "level_given": level}  # (outcome: the one crossed)
+        analysis = {**asked, "vary": vary_text(specs[0]), "replications": replications}
+        given = provenance(scenario, analysis, sets, tables, uncalibrated)
+        record = {**record, **(given if fmt is Format.json else cells(given))}
     if fmt is Format.json:
         print_json({**record, "grid": [list(g) for g in res.grid]})
         return
@@ -251,3 +319,66 @@ def threshold_command(
     shown = {k: (f"[{', '.join(short(x, 4) for x in v)}]" if isinstance(v, list) else v)
              for k, v in record.items()}  # fmt: skip
     print_frame(pd.DataFrame([shown]), fmt, digits=4)
+
+
+def sensitivity_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
+    vary: VaryOpt = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            help="Sobol only (--method sobol): base samples, a power of 2 (default 1024); "
+            "runs N*(d+2).",
+        ),
+    ] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            "--outcome",
+            help="An outcome column (default: attacker_margin). With --posterior also "
+            "attacker_wins, log10_loss_exchange_ratio or decided_by=RULE; there the default "
+            "is those three.",
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", min=0, help="Seed of the design and the bootstrap (default 0)."),
+    ] = None,
+    method: Annotated[
+        ScreenMethod, typer.Option("--method", help="Sobol indices, or a cheap Morris screening.")
+    ] = ScreenMethod.sobol,
+    trajectories: Annotated[
+        int | None,
+        typer.Option(
+            "--trajectories",
+            min=2,
+            max=10_000,
+            help="Morris only (--method morris): trajectories r (default 32); runs r*(d+1).",
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    sets: SetOpt = None,
+    table: TableOpt = None,
+    uncalibrated: UncalOpt = False,
+    posterior: Annotated[
+        int,
+        typer.Option(
+            "--posterior",
+            min=0,
+            max=200_000,
+            help="Over the whole-record posterior and the declared assumptions together: "
+            "RUNS joint draws (first-order indices valid for the dependent posterior, and "
+            "the PRIM boxes where the answer flips) and a 32 x 32 crossing (group shares); "
+            "takes neither --samples, --trajectories nor --method morris.",
+        ),
+    ] = 0,
+) -> None:
+    """Sobol first- and total-order indices with 95% bootstrap intervals (--samples), or
+    Morris elementary effects (--method morris --trajectories r: r (d + 1) runs), or with
+    --posterior RUNS which mechanism carries the answer over the posterior and what would
+    flip it."""
+    sensitivity(
+        scenario, vary, samples, outcome, seed_for(seed, True), method.value, trajectories,
+        fmt, sets, table, uncalibrated, posterior,
+    )  # fmt: skip

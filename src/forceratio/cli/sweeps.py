@@ -1,5 +1,5 @@
-"""``forceratio sweep|sensitivity|threshold``: how much of an answer rests on each
-assumption, and what it would take to flip it."""
+"""``forceratio sweep``: sample a scenario's parameters and run every sample (its setup,
+``_setup``, serves ``sensitivity``, ``threshold`` and ``discover`` too)."""
 
 from __future__ import annotations
 
@@ -22,13 +22,6 @@ class DesignMethod(enum.StrEnum):
     sobol = "sobol"
     lhs = "lhs"
     random = "random"
-
-
-class ScreenMethod(enum.StrEnum):
-    """A sensitivity analysis: Sobol indices, or Morris's cheap screening."""
-
-    sobol = "sobol"
-    morris = "morris"
 
 
 VaryOpt = Annotated[
@@ -112,6 +105,7 @@ def _progress_bar() -> Any:
 
 
 def sweep_command(
+    ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
     vary: VaryOpt = None,
     method: Annotated[
@@ -180,15 +174,7 @@ def sweep_command(
     import pandas as pd
 
     if list_:  # it runs nothing: an option of the run is refused, not ignored
-        run_opts = {"--vary": vary, "--samples": samples, "--replications": replications,
-                    "--seed": seed, "--out": out, "--resume": resume or None,
-                    "--data-uncertainty": data_uncertainty or None,
-                    "--posterior": posterior or None, "--paired": paired or None,
-                    "--scheduler": scheduler, "--workers": workers if workers != 1 else None,
-                    "--chunk-size": chunk_size if chunk_size != 20_000 else None}  # fmt: skip
-        odd = [name for name, value in run_opts.items() if value is not None]
-        if odd:
-            raise InputError(odd[0], "does not apply to --list, which runs nothing; drop it")
+        _refuse_run_options(ctx)
         _list(scenario, sets, table, fmt, uncalibrated)
         return
     check_workers(workers, scheduler)
@@ -298,6 +284,23 @@ def sweep_command(
         fmt,
         digits=3,
     )
+
+
+#: The options ``sweep --list`` reads; every other option belongs to a run.
+LIST_OPTIONS = frozenset({"scenario", "list_", "fmt", "sets", "table", "uncalibrated"})
+
+
+def _refuse_run_options(ctx: typer.Context) -> None:
+    """Refuse, in one line naming it, any option of a run given with ``--list`` (which runs
+    nothing), even one given at its default value (``--workers 1``).  (The source is
+    compared by name: typer carries its own copy of click's ``ParameterSource``.)"""
+    for param in ctx.command.params:
+        if param.name in LIST_OPTIONS or not param.expose_value:
+            continue
+        source = ctx.get_parameter_source(param.name or "")
+        if source is not None and source.name == "COMMANDLINE":
+            name = max(param.opts, key=len)
+            raise InputError(name, "does not apply to --list, which runs nothing; drop it")
 
 
 def _store_seed(out: Path) -> int | None:
@@ -433,68 +436,3 @@ def _list(
         view = pd.DataFrame(rows)[["path", "label", "unit", "low", "high", "value", "source"]]
         title = f"{prep.scenario.name}: sweepable parameters"
         print_frame(view, fmt, title=title, digits=4)
-
-
-def sensitivity_command(
-    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario TOML file.")],
-    vary: VaryOpt = None,
-    samples: Annotated[
-        int | None,
-        typer.Option(
-            "--samples",
-            help="Sobol only (--method sobol): base samples, a power of 2 (default 1024); "
-            "runs N*(d+2).",
-        ),
-    ] = None,
-    outcome: Annotated[
-        str | None,
-        typer.Option(
-            "--outcome",
-            help="An outcome column (default: attacker_margin). With --posterior also "
-            "attacker_wins, log10_loss_exchange_ratio or decided_by=RULE; there the default "
-            "is those three.",
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", min=0, help="Seed of the design and the bootstrap (default 0)."),
-    ] = None,
-    method: Annotated[
-        ScreenMethod, typer.Option("--method", help="Sobol indices, or a cheap Morris screening.")
-    ] = ScreenMethod.sobol,
-    trajectories: Annotated[
-        int | None,
-        typer.Option(
-            "--trajectories",
-            min=2,
-            max=10_000,
-            help="Morris only (--method morris): trajectories r (default 32); runs r*(d+1).",
-        ),
-    ] = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
-    sets: SetOpt = None,
-    table: TableOpt = None,
-    uncalibrated: UncalOpt = False,
-    posterior: Annotated[
-        int,
-        typer.Option(
-            "--posterior",
-            min=0,
-            max=200_000,
-            help="Over the whole-record posterior and the declared assumptions together: "
-            "RUNS joint draws (first-order indices valid for the dependent posterior, and "
-            "the PRIM boxes where the answer flips) and a 32 x 32 crossing (group shares); "
-            "takes neither --samples, --trajectories nor --method morris.",
-        ),
-    ] = 0,
-) -> None:
-    """Sobol first- and total-order indices with 95% bootstrap intervals (--samples), or
-    Morris elementary effects (--method morris --trajectories r: r (d + 1) runs), or with
-    --posterior RUNS which mechanism carries the answer over the posterior and what would
-    flip it."""
-    from forceratio.cli.sensitivity import sensitivity
-
-    sensitivity(
-        scenario, vary, samples, outcome, seed_for(seed, True), method.value, trajectories,
-        fmt, sets, table, uncalibrated, posterior,
-    )  # fmt: skip

@@ -138,6 +138,7 @@ def build(
     ]
     # the kill rates each scenario ran, and the calibration when one of them used it
     cal = next((c for c in cals.values() if c is not None), None)
+    cal_scn = next((preps[n].scenario for n, c in cals.items() if c is not None), None)
     parts.append("<h2>Calibration on the 1941 record</h2>" if cal else "<h2>Kill rates</h2>")
     for name, prep in preps.items():
         c = cals[name]
@@ -153,8 +154,8 @@ def build(
                 pd.DataFrame(
                     [
                         {
-                            "parameter": str(parameter_label(f"attrition.{k}")),
-                            "value (per day)": v,
+                            "parameter": str(parameter_label(f"attrition.{k}", cal_scn)),
+                            "value": v,
                             "95% CI low": cal.ci[k][0],
                             "95% CI high": cal.ci[k][1],
                         }
@@ -299,7 +300,7 @@ def rates_line(prep: Any, calibration: dict[str, float] | None) -> str:
     values = sweepable(prep, calibration)
     sources = parameter_sources(prep, calibration)
     rates = "; ".join(
-        f"{parameter_label(p)} {values[p]:.4g} ({sources[p]})"
+        f"{parameter_label(p, prep.scenario)} {values[p]:.4g} ({sources[p]})"
         for p in ("attrition.german_rate", "attrition.soviet_rate")
     )
     return f"{prep.scenario.name}: {rates}."

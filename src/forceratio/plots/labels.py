@@ -26,13 +26,15 @@ class Label:
         return f"{self.text} ({self.unit})"
 
 
-def parameter_label(path: str) -> Label:
+def parameter_label(path: str, scenario: Any = None) -> Label:
     """The label and unit of a sweepable parameter (``modifiers.quality.Germany``), from
-    the parameter registry; a path the registry does not know stays as written."""
-    from forceratio.scenarios.registry import LABELS
+    the parameter registry; a path the registry does not know stays as written.  A kill
+    rate's unit is its law's: ``scenario``'s (a :class:`~forceratio.scenarios.model.Scenario`)
+    when given, else the square law's, every built-in scenario's."""
+    from forceratio.scenarios.registry import LABELS, rate_unit
 
     text, unit = LABELS.get(path, (path, ""))
-    return Label(text, unit)
+    return Label(text, (scenario is not None and rate_unit(scenario, path)) or unit)
 
 
 def percent(x: float, signed: bool = True) -> str:
@@ -122,8 +124,8 @@ COMPARISON: tuple[tuple[str, str], ...] = (
     ("soviet_losses_q95", "Soviet men lost, {window}, 95% quantile"),
     ("german_losses_q05", "German men lost, {window}, 5% quantile"),
     ("german_losses_q95", "German men lost, {window}, 95% quantile"),
-    ("german_rate", "German kill rate (per day) (c)"),
-    ("soviet_rate", "Soviet kill rate (per day) (c)"),
+    ("german_rate", "German kill rate{german_rate_unit} (c)"),
+    ("soviet_rate", "Soviet kill rate{soviet_rate_unit} (c)"),
     ("p_attacker_wins", "P(attacker wins) over the whole-record posterior (d)"),
     ("p_attacker_wins_ci_text", "  its 95% interval (Jeffreys, over the draws)"),
     ("decided_by_text", "  decided by (outcome rule, share of draws)"),
@@ -149,7 +151,8 @@ COMPARISON_NOTES: tuple[str, ...] = (
     "as the scenario's combat_power says: division slices unless personnel or custom) x its "
     "surprise, posture and air modifiers x its kill rate; 1 : 5 means the Germans destroy "
     "five times as much a day.",
-    "(c) combat power of the enemy put out of action per day per unit of one's own; "
+    "(c) a kill rate, in its law's unit (in the label; under the square law, the enemy "
+    "combat power put out of action a day per unit of one's own); "
     "'calibrated' rates are the whole-record posterior's medians (calibrate), run with the "
     "other shared parameters of that fit (capture, non-combat losses, advance); with a --table "
     "or --set that changes the record's problem they are the quick mode's posterior mode, "
@@ -190,6 +193,13 @@ def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
         "window": f"days 0-{short(ends.pop())}" if len(ends) == 1 else "to the end of the run"
     }
     per_row: dict[str, list[str]] = {}
+    for key in ("german_rate", "soviet_rate"):  # each rate in its law's unit (rate_unit)
+        units = [str(r.get(f"{key}_unit") or "its law's unit") for r in rows]
+        if len(set(units)) == 1:
+            windows[f"{key}_unit"] = f" ({units[0]})"
+        else:
+            windows[f"{key}_unit"] = ", in its law's unit"
+            per_row[key] = units
     for side in ("soviet", "german"):
         days = [_days_text(r.get(f"historical_{side}_days", [])) for r in rows]
         shown = {d for d, r in zip(days, rows, strict=True) if f"historical_{side}_days" in r}
@@ -204,7 +214,9 @@ def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
             continue
         text = label.format(**windows).replace("to day the record's day", "to the record's day")
         out.append((text, [_error_cell(key, r) for r in rows]))
-        if key in per_row:
+        if key in per_row and key.endswith("_rate"):
+            out.append(("  its unit", per_row[key]))
+        elif key in per_row:
             side = key.split("_")[1].capitalize()
             out.append((f"{side} record's day (days from the start)", per_row[key]))
         if key.startswith("historical_"):

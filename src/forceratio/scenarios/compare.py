@@ -14,6 +14,7 @@ from forceratio.scenarios import builtins, load
 from forceratio.scenarios.calibrate import Calibration
 from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.registry import rate_unit
 from forceratio.scenarios.run import DEFAULT_SEED, Outcome, check_counts
 from forceratio.scenarios.session import Session
 from forceratio.sweeps.evaluate import outcome_columns
@@ -83,6 +84,8 @@ def scenario_row(
         row[f"{key}_surviving_share"] = _num(cols[f"{key}_surviving_share"][0, 0])
     row["german_rate"] = _num(par["attrition.german_rate"][0])
     row["soviet_rate"] = _num(par["attrition.soviet_rate"][0])
+    for key in ("german_rate", "soviet_rate"):  # in the scenario's law's unit
+        row[f"{key}_unit"] = rate_unit(scn, f"attrition.{key}")
     row["calibrated"] = cal is not None
     if cal is not None:
         row["calibrated_on"] = cal.scenario

@@ -233,6 +233,16 @@ def _weighted(cat: str) -> Callable[[Scenario], bool]:
     return applies
 
 
+def rate_unit_of(p: float, q: float) -> str:
+    """The unit of a kill rate whose target loses rate x firer**p x target**q a day
+    (:mod:`.simulator.laws`): the one place the unit is written."""
+
+    def per(what: str, power: float) -> str:
+        return "" if power == 0 else f" per {what}" if power == 1 else f" per {what}^{power:g}"
+
+    return f"enemy combat power{per('unit', p)}{per('enemy unit', q)} per day"
+
+
 def _registry() -> tuple[Parameter, ...]:
     out: list[Parameter] = []
     for side, key in (("Germany", "german_rate"), ("USSR", "soviet_rate")):
@@ -240,7 +250,7 @@ def _registry() -> tuple[Parameter, ...]:
             Parameter(
                 f"attrition.{key}",
                 f"{SIDE_ADJECTIVE[side]} kill rate",
-                "enemy combat power per unit per day",
+                rate_unit_of(1.0, 0.0),  # the square law's (every built-in's); per law: rate_unit
                 RATE,
                 0.02,
                 factor=lambda _scn: "personnel_rate",
@@ -441,21 +451,15 @@ def parameter_rows(
 
 def rate_unit(scn: Scenario, path: str) -> str:
     """The unit of a kill rate under the scenario's law ("" for another parameter): the
-    target's losses a day are the rate x firer**p x target**q (:mod:`.simulator.laws`), so
-    the square law's rate is per unit of the firer, the linear law's also per unit of the
-    target, the ancient law's neither."""
+    square law's rate is per unit of the firer, the linear law's also per unit of the
+    target, the ancient law's neither (:func:`rate_unit_of`)."""
     from forceratio.simulator.laws import get_law
 
-    firer = {"attrition.german_rate": "red", "attrition.soviet_rate": "blue"}.get(path)
-    if firer is None:
+    target = {"attrition.german_rate": "red", "attrition.soviet_rate": "blue"}.get(path)
+    if target is None:  # (the USSR is red: German fire's target)
         return ""
-    ex = get_law(scn.law, **scn.law_params).exponents()  # the losses of red come from blue
-    p, q = (ex.red_p, ex.red_q) if firer == "red" else (ex.blue_p, ex.blue_q)
-
-    def per(what: str, power: float) -> str:
-        return "" if power == 0 else f" per {what}" if power == 1 else f" per {what}^{power:g}"
-
-    return f"enemy combat power{per('unit', p)}{per('enemy unit', q)} per day"
+    ex = get_law(scn.law, **scn.law_params).exponents()  # each side's losses' exponents
+    return rate_unit_of(*((ex.red_p, ex.red_q) if target == "red" else (ex.blue_p, ex.blue_q)))
 
 
 def check_uncertainty(scn: Scenario) -> None:
@@ -482,6 +486,8 @@ __all__ = [
     "lookup",
     "parameter_rows",
     "parameter_sources",
+    "rate_unit",
+    "rate_unit_of",
     "sweepable",
     "unit",
 ]
