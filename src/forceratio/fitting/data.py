@@ -274,15 +274,20 @@ def _blank(v: Any) -> bool:
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
 
 
-def _date(value: Any) -> pd.Timestamp | None:
-    """A cell as a date when it is one (a datetime, or ISO text such as 1944-12-16)."""
+def _date(value: Any, where: str) -> pd.Timestamp | None:
+    """A cell as a date when it is one (a datetime, or ISO text such as 1944-12-16); ISO
+    text naming no real day or time (1941-02-29, 1944-12-16 25:00) is an error."""
     if isinstance(value, dt.date | np.datetime64):
         return pd.Timestamp(value)
-    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+    if isinstance(value, str) and ISO_DATE.fullmatch(text := value.strip()):
         try:
-            return pd.Timestamp(value.strip())
+            return pd.Timestamp(text)
         except ValueError:
-            return None
+            try:
+                dt.date.fromisoformat(text[:10])
+            except ValueError:
+                raise InputError(where, f"{text}: no such date") from None
+            raise InputError(where, f"{text}: no such time of day") from None
     return None
 
 
@@ -290,7 +295,7 @@ def _days(
     values: list[Any], where: str, lines: list[int], mark: str = "."
 ) -> tuple[FloatArray, str]:
     """The day column as numbers, or its dates as days since the first row (with a note)."""
-    dates = [_date(v) for v in values]
+    dates = [_date(v, f"{where}: row {lines[i]}, column day") for i, v in enumerate(values)]
     if all(d is None for d in dates):
         days = [_cell(v, lines[i], "day", where, mark) for i, v in enumerate(values)]
         return np.array(days), ""
