@@ -200,7 +200,7 @@ def fit_command(
         ),
     ] = 0,
     seed: Annotated[
-        int | None, typer.Option("--seed", min=0, help="The bootstrap's seed (default 0).")
+        int | None, typer.Option("--seed", help="The bootstrap's seed (default 0).")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
