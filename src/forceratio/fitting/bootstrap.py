@@ -62,8 +62,7 @@ def profile_notes(obj: Objective) -> list[str]:
     law the bootstrap takes (:data:`LAWS`) is advised to ask for it."""
     red, blue, draws = ENGEL_COVERAGE
     way = (
-        "or take the rates' intervals from a parametric bootstrap (--bootstrap 199, "
-        "refits=199)"
+        "or take the rates' intervals from a parametric bootstrap (--bootstrap 199, refits=199)"
         if obj.spec.law in LAWS
         else f"the parametric bootstrap (--bootstrap) takes only {', '.join(LAWS)}, not "
         "helmbold or power"
