@@ -19,6 +19,7 @@ from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.fitting import FIT_LAWS, bootstrap, fit_battle, read_battle
 from forceratio.fitting.estimate import Objective
+from forceratio.fitting.joint import fit_battles
 from forceratio.fitting.model import law_spec
 from tests.fitting.synth import series
 
@@ -167,3 +168,39 @@ def test_a_loss_column_beside_the_strengths_is_said_to_be_unused() -> None:
     )
     r = fit_battle(df, "square")  # the strengths alone: the fit of the file without the column
     assert r.red_rate == fit_battle(df.drop(columns="red_losses"), "square").red_rate
+
+
+def test_the_same_file_given_twice_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: `fit g5.csv g5.csv --law helmbold` counted the data twice and printed
+    w = 1 (0.3928 .. open) against one copy's 0.001663 .. open, exit 0."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "good.csv").write_text(GOOD.read_text())
+    (tmp_path / "link.csv").symlink_to(tmp_path / "good.csv")
+    for second in ("good.csv", "./good.csv", str(tmp_path / "good.csv"), "link.csv"):
+        _refused(
+            ["fit", "good.csv", second, "--law", "helmbold"],
+            "file 2 (",
+            "the same file as file 1 (good.csv): a battle given twice would be counted twice",
+        )
+
+
+def test_the_same_series_in_two_files_is_refused(tmp_path: Path) -> None:
+    """A copy, even re-written (semicolons, thousands separators, days shifted), is the same
+    battle: identical daily series from two real battles do not happen (README)."""
+    df = pd.read_csv(GOOD)
+    copy = tmp_path / "copy.csv"
+    copy.write_text(
+        "day;red;blue\n"
+        + "".join(f"{d + 10};{r};{b}\n" for d, r, b in df[["day", "red", "blue"]].to_numpy())
+    )
+    _refused(
+        ["fit", str(GOOD), str(copy), "--law", "helmbold"],
+        "data: battle 2 (copy): the same series as battle 1 (battle)",
+    )
+    with pytest.raises(InputError, match="the same series as battle 1"):
+        fit_battles([read_battle(GOOD), read_battle(copy)], "square")
+    other = df.copy()
+    other.loc[3, "red"] += 1  # one man apart: another series, fitted
+    assert len(fit_battles([read_battle(df), read_battle(other)], "square")["battles"]) == 2

@@ -32,6 +32,19 @@ def _joint(
 
     if law == "all":
         raise InputError("--law", "a joint fit takes one law, not all")
+    seen: dict[tuple[int, int], int] = {}
+    for k, p in enumerate(paths):  # one file under two names (./a.csv, a.csv, a link)
+        try:
+            st = p.stat()
+        except OSError:
+            continue  # reading it names the problem
+        i = seen.setdefault((st.st_dev, st.st_ino), k)
+        if i != k:
+            raise InputError(
+                f"file {k + 1} ({p})",
+                f"the same file as file {i + 1} ({paths[i]}): a battle given twice would be "
+                "counted twice and its intervals come out too narrow",
+            )
     battles = [read_battle(p, arrivals=arrivals, rises=rises) for p in paths]
     names = None if shared is None else tuple(x.strip() for x in shared.split(",") if x.strip())
     out = fit_battles(battles, law, names)
