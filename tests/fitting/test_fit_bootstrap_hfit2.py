@@ -102,8 +102,8 @@ def test_the_bootstrap_is_seeded_and_named(tmp_path: Path) -> None:
     assert hi is not None
     assert lo < a.red_rate < hi
     plain = series(0.02, 0.03, days=8, noise=0.01, seed=1)  # both sides seen: no bootstrap
-    r = fit_battle(plain, "square", refits=10)
-    assert r.interval_method.startswith("profile likelihood")
+    with pytest.raises(InputError, match="--bootstrap: applies only to a side seen only"):
+        fit_battle(plain, "square", refits=10)  # refused, not ignored (hfit5)
     for bad, needle in (
         (["--bootstrap", "5"], "--bootstrap: must be 0"),
         (["--seed", "-1"], "--seed"),

@@ -11,6 +11,7 @@ import typer
 
 from forceratio.cli.errors import one_line_errors
 from forceratio.cli.output import Format, print_frame, print_json
+from forceratio.cli.scenarios import seed_for
 
 validate_app = typer.Typer(help="Validate the models on real battles.", no_args_is_help=True)
 
@@ -31,6 +32,19 @@ def _joint(
 
     if law == "all":
         raise InputError("--law", "a joint fit takes one law, not all")
+    seen: dict[tuple[int, int], int] = {}
+    for k, p in enumerate(paths):  # one file under two names (./a.csv, a.csv, a link)
+        try:
+            st = p.stat()
+        except OSError:
+            continue  # reading it names the problem
+        i = seen.setdefault((st.st_dev, st.st_ino), k)
+        if i != k:
+            raise InputError(
+                f"file {k + 1} ({p})",
+                f"the same file as file {i + 1} ({paths[i]}): a battle given twice would be "
+                "counted twice and its intervals come out too narrow",
+            )
     battles = [read_battle(p, arrivals=arrivals, rises=rises) for p in paths]
     names = None if shared is None else tuple(x.strip() for x in shared.split(",") if x.strip())
     out = fit_battles(battles, law, names)
@@ -123,6 +137,27 @@ def _interval(ci: tuple[float | None, float | None] | list[float | None]) -> str
     return f"{left} .. {right}"
 
 
+def _check_options(files: int, shared: str | None, refits: int, likelihood: Likelihood) -> None:
+    """Refuse an option the fit asked for would ignore (README, "Options that do not apply")."""
+    from forceratio.errors import InputError
+
+    counts = likelihood is not Likelihood.gaussian
+    if files == 1 and shared is not None:
+        raise InputError("--shared", "applies only to several files fitted at once; one was given")
+    if files > 1 and counts:
+        raise InputError(
+            "--likelihood",
+            f"{likelihood.value} fits one file; several are fitted by their strengths",
+        )
+    if refits and (files > 1 or counts):
+        why = "a joint fit of several files" if files > 1 else f"--likelihood {likelihood.value}"
+        raise InputError(
+            "--bootstrap",
+            f"{why} takes no bootstrap (its intervals are "
+            f"{'profile likelihood' if files > 1 else 'Wald'}): drop --bootstrap",
+        )
+
+
 def fit_command(
     data: Annotated[
         list[Path],
@@ -173,10 +208,13 @@ def fit_command(
             "--bootstrap",
             help="For a side seen only at the start and at its annihilation: the rates' 95% "
             "intervals from this many parametric-bootstrap refits (square, linear, "
-            "logarithmic; 0: profile likelihood, too narrow there).",
+            "logarithmic; 0: profile likelihood, too narrow there). Refused where no fit "
+            "would use it.",
         ),
     ] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="The bootstrap's seed.")] = 0,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="The bootstrap's seed (default 0).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Fit attrition laws (arrivals, annihilation and attack days included) to daily
@@ -188,6 +226,8 @@ def fit_command(
     from forceratio.fitting.daily import check_law, fit_laws_report
 
     check_law(law, everything=True)  # before reading any file: "all" is a choice here
+    _check_options(len(data), shared, refits, likelihood)
+    seed = seed_for(seed, refits > 0, "--bootstrap N")
     if len(data) > 1:
         _joint(data, law, arrivals.value, rises.value, shared, fmt)
         return
@@ -199,7 +239,9 @@ def fit_command(
             for note in battle.notes:
                 print(f"Note: {note}.")
         return
-    results, tests, failed = fit_laws_report(battle, laws, arrivals.value, refits=refits, seed=seed)
+    results, tests, failed = fit_laws_report(
+        battle, laws, arrivals.value, refits=refits, seed=seed or 0
+    )
     records = [r.to_dict() for r in results]
     if fmt is Format.json:
         if law == "all":

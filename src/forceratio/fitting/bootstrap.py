@@ -52,21 +52,50 @@ def unseen_sides(obj: Objective) -> list[str]:
 ENGEL_COVERAGE = (21, 22, 30)
 
 
+#: The laws the bootstrap refits: those with fixed exponents.
+LAWS = ("square", "linear", "logarithmic")
+
+
 def profile_notes(obj: Objective) -> list[str]:
     """A note for each side seen only at the start and at its annihilation (Engel's
-    configuration), whose intervals are known to be too narrow (README, Intervals)."""
-    mr, mb, cr, cb = obj.observed()
+    configuration), whose intervals are known to be too narrow (README, Intervals).  Only a
+    law the bootstrap takes (:data:`LAWS`) is advised to ask for it."""
     red, blue, draws = ENGEL_COVERAGE
+    way = (
+        "or take the rates' intervals from a parametric bootstrap (--bootstrap 199, refits=199)"
+        if obj.spec.law in LAWS
+        else f"the parametric bootstrap (--bootstrap) takes only {', '.join(LAWS)}, not "
+        "helmbold or power"
+    )
     return [
         f"{side} is seen only at the start and at its annihilation: the intervals are too "
         f"narrow here (the error model cannot see {side}'s day-to-day loss variation, which "
         "moves the day it is wiped out and the other side's losses); on synthetic Iwo "
         f"Jima-like series the 95% intervals covered the true rates {red} and {blue} times in "
-        f"{draws} (about 70%): widen them, read them as about 70% intervals, or take the "
-        "rates' intervals from a parametric bootstrap (--bootstrap 199, refits=199)"
-        for side, m, c in (("red", mr, cr), ("blue", mb, cb))
-        if not m[1:].any() and c.any()
+        f"{draws} (about 70%): widen them, read them as about 70% intervals; {way}"
+        for side in unseen_sides(obj)
     ]
+
+
+def check_applies(b: Battle, laws: list[str], refits: int) -> None:
+    """Refuse ``refits`` where no fit would use them: no law of :data:`LAWS` among ``laws``,
+    or no side seen only at the start and at its annihilation (the profile intervals then
+    hold, README Intervals)."""
+    if not refits:
+        return
+    if not set(laws) & set(LAWS):
+        raise InputError(
+            "--bootstrap",
+            f"the bootstrap refits only {', '.join(LAWS)} (fixed exponents), not "
+            f"{', '.join(laws)}: drop --bootstrap, or fit one of those laws",
+        )
+    if not unseen_sides(Objective(b, law_spec("square"), None)):
+        raise InputError(
+            "--bootstrap",
+            "applies only to a side seen only at the start and at its annihilation (Engel's "
+            "Iwo Jima configuration); here every side is observed between, or neither is "
+            "annihilated, so the profile intervals hold: drop --bootstrap",
+        )
 
 
 def _day(

@@ -165,7 +165,7 @@ def _result(
     sr, sb = b.scale
     ivs = profile_intervals(obj, sol, n)
     method, unseen = INTERVAL_METHOD, bootstrap.profile_notes(obj)
-    if refits and unseen and spec.law in ("square", "linear", "logarithmic"):
+    if refits and unseen and spec.law in bootstrap.LAWS:
         (alpha, beta), done = bootstrap.intervals(obj, sol.theta, nz, refits, seed)
         ivs[:2] = [Interval(math.log(lo), math.log(hi)) for lo, hi in (alpha, beta)]
         method = bootstrap.method(done, refits, seed)
@@ -390,7 +390,8 @@ def fit_laws_report(
     can be fitted is that an error.  ``refits``: for a side seen only at the start and at
     its annihilation, the rates' intervals from that many parametric-bootstrap refits
     (:mod:`.bootstrap`, seeded by ``seed``; laws with fixed exponents) instead of the
-    profile (0: the profile, with a note that it is too narrow there)."""
+    profile (0: the profile, with a note that it is too narrow there); refused where no
+    fit would use them (:func:`.bootstrap.check_applies`)."""
     instance("b", b, Battle, "a Battle (read_battle(data))")
     bootstrap.check(refits, seed)
     if isinstance(laws, str) or not isinstance(laws, list | tuple) or not laws:
@@ -398,6 +399,7 @@ def fit_laws_report(
     for law in laws:
         check_law(law, everything=False)
     choice("arrivals", arrivals, ARRIVALS)
+    bootstrap.check_applies(b, list(laws), refits)
     gls, nz, n, fitted, failed = _solve(b, list(laws))
     results = []
     for law in fitted:

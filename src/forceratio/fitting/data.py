@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 
 from forceratio.errors import InputError
 from forceratio.files import SEPARATOR, row_lines
+from forceratio.fitting.losses import implied_strengths
 from forceratio.simulator.magnitudes import STRENGTH_RANGE, check_magnitude
 
 FloatArray = NDArray[np.float64]
@@ -274,15 +275,20 @@ def _blank(v: Any) -> bool:
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
 
 
-def _date(value: Any) -> pd.Timestamp | None:
-    """A cell as a date when it is one (a datetime, or ISO text such as 1944-12-16)."""
+def _date(value: Any, where: str) -> pd.Timestamp | None:
+    """A cell as a date when it is one (a datetime, or ISO text such as 1944-12-16); ISO
+    text naming no real day or time (1941-02-29, 1944-12-16 25:00) is an error."""
     if isinstance(value, dt.date | np.datetime64):
         return pd.Timestamp(value)
-    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+    if isinstance(value, str) and ISO_DATE.fullmatch(text := value.strip()):
         try:
-            return pd.Timestamp(value.strip())
+            return pd.Timestamp(text)
         except ValueError:
-            return None
+            try:
+                dt.date.fromisoformat(text[:10])
+            except ValueError:
+                raise InputError(where, f"{text}: no such date") from None
+            raise InputError(where, f"{text}: no such time of day") from None
     return None
 
 
@@ -290,7 +296,7 @@ def _days(
     values: list[Any], where: str, lines: list[int], mark: str = "."
 ) -> tuple[FloatArray, str]:
     """The day column as numbers, or its dates as days since the first row (with a note)."""
-    dates = [_date(v) for v in values]
+    dates = [_date(v, f"{where}: row {lines[i]}, column day") for i, v in enumerate(values)]
     if all(d is None for d in dates):
         days = [_cell(v, lines[i], "day", where, mark) for i, v in enumerate(values)]
         return np.array(days), ""
@@ -455,22 +461,16 @@ def read_battle(
             raise InputError(
                 f"{where}: column {name}", "the side never has any strength (0 and no arrivals)"
             )
-    for obs, loss, arr in (
-        (red, np.array(vals["red_losses"]), red_in),
-        (blue, np.array(vals["blue_losses"]), blue_in),
-    ):
-        # strengths implied by complete loss records where the strength itself is missing
-        level = obs[0]
-        for i in range(1, len(obs)):
-            level = math.nan if np.isnan(loss[i]) else level + arr[i - 1] - loss[i]
-            if np.isnan(obs[i]) and np.isfinite(level):
-                obs[i] = max(level, 0.0)
-            elif np.isfinite(obs[i]):
-                level = obs[i]
+    loss_notes = [  # strengths the losses imply where missing; impossible losses refused
+        implied_strengths(n, obs, np.array(vals[f"{n}_losses"]), arr, where, lines, RISE_TOLERANCE)
+        for n, obs, arr in (("red", red, red_in), ("blue", blue, blue_in))
+    ]
     red_in, red_note = _check_rises("red", red, red_in, day, rises)
     blue_in, blue_note = _check_rises("blue", blue, blue_in, day, rises)
     comma = "numbers: read with decimal commas (52,5 = 52.5)" if mark == "," else ""
-    notes = tuple(x for x in (date_note, comma, _gap_note(day), red_note, blue_note) if x)
+    notes = tuple(
+        x for x in (date_note, comma, _gap_note(day), *loss_notes, red_note, blue_note) if x
+    )
     attack = _attack(df, where, lines) if "attacker" in cols else None
     name = Path(str(where)).stem if not isinstance(data, pd.DataFrame) else str(where)
     day0 = 0.0 if date_note else float(day[0])

@@ -108,6 +108,34 @@ def joint_spec(specs: list[LawSpec], shared: tuple[str, ...]) -> JointSpec:
     return JointSpec(tuple(names), np.array(lower), np.array(upper), tuple(index))
 
 
+def _same(a: Battle, b: Battle) -> bool:
+    """Whether two series are the same battle: every day (from the first), strength,
+    arrival and attacker equal, however the files wrote them (the first day's own value may
+    differ: a copy with its days shifted is still that battle)."""
+    arrays = [(a.t, b.t), (a.red, b.red), (a.blue, b.blue), (a.red_in, b.red_in)]
+    arrays.append((a.blue_in, b.blue_in))
+    if (a.attack is None) != (b.attack is None):
+        return False
+    if a.attack is not None and b.attack is not None:
+        arrays.append((a.attack, b.attack))
+    return all(x.shape == y.shape and np.array_equal(x, y, equal_nan=True) for x, y in arrays)
+
+
+def check_distinct(battles: list[Battle]) -> None:
+    """Refuse the same battle given twice: its data would count twice and every interval
+    come out too narrow (review of hfit5; a copy of a file, or one file under two names, is
+    caught by content; two real battles never share a whole daily series)."""
+    for j, b in enumerate(battles):
+        for i, a in enumerate(battles[:j]):
+            if _same(a, b):
+                raise InputError(
+                    f"data: battle {j + 1} ({b.name})",
+                    f"the same series as battle {i + 1} ({a.name}): a battle given twice "
+                    "would be counted twice and its intervals come out too narrow; give each "
+                    "battle once",
+                )
+
+
 def fit_battles(
     battles: list[Battle], law: str, shared: tuple[str, ...] | None = None
 ) -> dict[str, Any]:
@@ -118,6 +146,7 @@ def fit_battles(
 
     if len(battles) < 2:
         raise InputError("data", "a joint fit needs at least two battles")
+    check_distinct(battles)
     parts, own, n = [], [], 0
     for b in battles:
         spec, single, nz, n_b = fit_laws_state(b, law)  # each battle's starts estimated
