@@ -62,7 +62,7 @@ def reinforcements(
         inside = (knots[:-1] >= a.start) & (knots[1:] <= a.end)
         rates[:, i, inside, :] += (a.values(n) / (a.end - a.start))[:, None, :]
         if a.exposed:
-            transit[:, i] = a.transit  # type: ignore[assignment]  # (exposed: not None)
+            transit[:, i] = a.transit
     rates_n = rates.reshape(n * s, knots.size - 1, K)
     k = transit.reshape(n * s) if np.any(transit > 0) else np.zeros(1)
     reinf = Reinforcements(np.zeros(0), np.zeros((0, K)), knots, rates_n, k)
@@ -79,7 +79,8 @@ def _delivered(flat: list[tuple[int, Arrive]], n: int, t: FloatArray, lost: bool
                 out[:, :, i] += frac[:, :, None] * a.values(n)[:, None, :]
             continue
         k = np.broadcast_to(np.asarray(a.transit), (n,))[:, None]  # (N, 1)
-        got = transit_window(np.float64(a.start), np.float64(a.end), t[:, :, i], k)
+        lo, hi = np.full(1, a.start), np.full(1, a.end)
+        got = transit_window(lo, hi, t[:, :, i], k)
         out[:, :, i] += (got[1 if lost else 0] / span)[:, :, None] * a.values(n)[:, None, :]
     return out
 

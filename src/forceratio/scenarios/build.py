@@ -25,8 +25,9 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
-from forceratio.scenarios.arrivals import Arrive, reinforcements
+from forceratio.scenarios.arrivals import Arrive as Arrive
 from forceratio.scenarios.arrivals import arrived_until as arrived_until
+from forceratio.scenarios.arrivals import reinforcements
 from forceratio.scenarios.capacity import _factor_path, sector_capacity, side_flows
 from forceratio.scenarios.forces import (
     Figures,

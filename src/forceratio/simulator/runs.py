@@ -301,7 +301,8 @@ def arrived(side: Side, t_end: FloatArray, rows: IntArray) -> FloatArray | None:
     if r is None:
         return None
     if r.exposed:
-        return np.einsum("nk,nk->n", delivered(side, t_end, rows)[0], side.weights[rows])
+        came = delivered(side, t_end, rows)[0]
+        return np.asarray((came * side.weights[rows]).sum(axis=1), dtype=float)
     out = np.zeros(rows.size)
     w = side.weights[rows]
     if r.times.size:
