@@ -101,7 +101,8 @@ def test_no_loss_in_transit_is_the_scenario_of_before_bit_for_bit(tmp_path: Path
     a = run(scenarios.load(str(write(tmp_path, _toml(True, 0.0)))), operational=True)
     text = _toml(True, 0.0).replace("transit_loss = 0.0\n", "")
     b = run(scenarios.load(str(write(tmp_path, text, "b.toml"))), operational=True)
-    assert a.operations is not None and b.operations is not None
+    assert a.operations is not None
+    assert b.operations is not None
     for side in ("USSR", "Germany"):
         assert np.array_equal(a.losses[side], b.losses[side])
         assert np.array_equal(a.operations.fire[side], b.operations.fire[side])
@@ -148,7 +149,8 @@ def test_the_transit_loss_is_swept_over_its_declared_range(
         assert "ASSUMPTION" in row["source"]
     out = session.run(prep, samples={f"presence.{keys[0]}.transit_loss": [0.0, 0.05]})
     lost = out.transit["Germany"][:, 0, 0]
-    assert lost[0] == 0.0 and lost[1] > 1000.0
+    assert lost[0] == 0.0
+    assert lost[1] > 1000.0
     assert out.losses["Germany"][1, 0, 0] > lost[1]
 
 
@@ -161,13 +163,15 @@ def test_a_bad_transit_loss_is_refused_naming_it(
 ) -> None:
     line = refused(capsys, ["run", "strike-12june-strip", "--set",
                             f"presence.strip.transit_loss={value}"])  # fmt: skip
-    assert "presence.strip.transit_loss" in line and problem in line
+    assert "presence.strip.transit_loss" in line
+    assert problem in line
 
 
 def test_a_transit_loss_where_nothing_is_in_transit_is_refused(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    line = refused(capsys, ["run", "barbarossa-22june", "--set", "presence.strip.transit_loss=0.01"])
+    args = ["run", "barbarossa-22june", "--set", "presence.strip.transit_loss=0.01"]
+    line = refused(capsys, args)
     assert "presence.strip.transit_loss: the scenario has no [presence.strip]" in line
     with pytest.raises(InputError, match=r"presence\.north\.transit_loss"):
         scenarios.load("strike-12june-strip", ["presence.north.transit_loss=0.01"])

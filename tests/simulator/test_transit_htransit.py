@@ -134,11 +134,13 @@ def test_a_battle_with_arrivals_in_transit_matches_solve_ivp(breakpoint: float) 
     t_end, want = _oracle(15.0, breakpoint * 900.0 if breakpoint else 0.5)
     assert res.end_time[0] == pytest.approx(t_end, rel=1e-7)
     if not breakpoint:  # annihilated on day 13.8 (the engine sets the loser to 0)
-        assert res.end_reason[0] == "annihilation" and t_end < 15.0
+        assert res.end_reason[0] == "annihilation"
+        assert t_end < 15.0
         want[2] = 0.0
     got = [*res.red_final_by_category[0], res.blue_final_by_category[0, 0]]
     np.testing.assert_allclose(got, want[0:3], rtol=1e-6)
-    assert res.red_transit_by_category is not None and res.blue_transit_by_category is not None
+    assert res.red_transit_by_category is not None
+    assert res.blue_transit_by_category is not None
     np.testing.assert_allclose(res.red_transit_by_category[0], want[6:8], rtol=1e-6)
     assert res.blue_transit_by_category[0, 0] == pytest.approx(want[10], rel=1e-6)
     # what is not in transit any more came through or was lost: the side's accounts close
@@ -153,39 +155,30 @@ def test_a_battle_with_arrivals_in_transit_matches_solve_ivp(breakpoint: float) 
         assert res.end_time[0] < 6.0  # ended with arrivals still due: the exposure stops
 
 
+def _with(reds: Reinforcements, blues: Reinforcements) -> Engagement:
+    red = make_side(
+        "red", np.array([[800.0, 30.0]]), KR, n=1, k_enemy=1, weights=W_R,
+        categories=("men", "tanks"), reinforcements=reds,
+    )  # fmt: skip
+    blue = make_side("blue", [900.0], KB, n=1, k_enemy=2, breakpoint=0.75, reinforcements=blues)
+    return Engagement(SQUARE, red, blue)
+
+
 def test_no_exposure_is_the_schedule_bit_for_bit() -> None:
     """transit_loss 0 given explicitly: the same numbers as arrivals without it."""
-    common = dict(t_max=15.0, times=np.linspace(0.0, 15.0, 16))
-    eng = _battle(0.6)
-    plain = [
-        Reinforcements.daily(1.0, 6.0, RED_RATE),
-        Reinforcements(
-            np.array([3.0]), np.array([[100.0]]), np.array([0.0, 4.0]), np.array([[BLUE_RATE]])
-        ),
-    ]
-    zero = [
+    drop = (np.array([3.0]), np.array([[100.0]]), np.array([0.0, 4.0]), np.array([[BLUE_RATE]]))
+    plain = _with(Reinforcements.daily(1.0, 6.0, RED_RATE), Reinforcements(*drop))
+    zero = _with(
         Reinforcements.daily(1.0, 6.0, RED_RATE, transit_loss=0.0),
-        Reinforcements(
-            np.array([3.0]), np.array([[100.0]]), np.array([0.0, 4.0]),
-            np.array([[BLUE_RATE]]), np.zeros(1),
-        ),
-    ]  # fmt: skip
-    a, b = (
-        simulate(
-            Engagement(
-                SQUARE,
-                make_side("red", eng.red.strength, KR, n=1, k_enemy=1, weights=W_R,
-                          categories=("men", "tanks"), reinforcements=r[0]),
-                make_side("blue", [900.0], KB, n=1, k_enemy=2, breakpoint=0.6,
-                          reinforcements=r[1]),
-            ),
-            **common,  # type: ignore[arg-type]
-        )  # fmt: skip
-        for r in (plain, zero)
+        Reinforcements(*drop, np.zeros(1)),
     )
-    assert np.array_equal(a.red_trajectory, b.red_trajectory)
-    assert np.array_equal(a.blue_trajectory, b.blue_trajectory)
-    assert a.end_time[0] == b.end_time[0] and a.red_losses[0] == b.red_losses[0]
+    times = np.linspace(0.0, 15.0, 16)
+    a, b = (simulate(e, t_max=15.0, times=times) for e in (plain, zero))
+    for side in ("red", "blue"):
+        assert np.array_equal(a.side_trajectory(side), b.side_trajectory(side))
+    assert np.array_equal(a.red_final_by_category, b.red_final_by_category)
+    assert a.end_time[0] == b.end_time[0]
+    assert a.red_losses[0] == b.red_losses[0]
     assert b.red_transit_by_category is None
 
 
