@@ -315,10 +315,8 @@ def run(
             arr = per(drawn_by)[:, :, sel, ti, pk]
         now = traj[rec.side][:, :, sel, ti, pk]
         if any(a.exposed for _, a in b.arrivals[rec.side]):  # lost in transit by then
-            arr = (
-                arr
-                + lost_until(b.arrivals[rec.side], n, s, np.minimum(t_end, rec.day))[:, :, sel, pk]
-            )
+            by_day = lost_until(b.arrivals[rec.side], n, s, np.minimum(t_end, rec.day))
+            arr = arr + by_day[:, :, sel, pk]
         rec_model[:, :, j] = (init + arr - now).sum(axis=2)
     # scenario winner: the side that keeps the larger share of its starting combat power,
     # what it had at the start, what came in, and what was lost on the way (ASSUMPTION,
