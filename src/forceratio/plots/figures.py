@@ -88,12 +88,15 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
 
 def _implied(out: Any, side: str, day: float, k: int) -> float:
     """Sample 0's strength of category ``k`` before any loss by ``day``: initial plus the
-    arrivals joined by then (the base the model's record values take; compare's rows)."""
-    from forceratio.scenarios.build import arrived_until
+    arrivals joined by then and those lost on the way (the base the model's record values
+    take; compare's rows)."""
+    from forceratio.scenarios.arrivals import arrived_until, lost_until
 
     b = out.built
     until = np.minimum(np.full((b.n, 1, b.s), day), out.duration[:, :1, None])
     arrived = arrived_until(b.arrivals[side], b.n, b.s, until)[0, 0, :, k].sum()
+    if any(a.exposed for _, a in b.arrivals[side]):
+        arrived += lost_until(b.arrivals[side], b.n, b.s, until)[0, 0, :, k].sum()
     return float(out.initial[side][0, 0, k] + arrived)
 
 

@@ -80,6 +80,12 @@ def apply_sets(raw: dict[str, Any], sets: Mapping[str, str] | list[str] | None) 
     for path, value in items:
         if "\n" in value or "\r" in value:  # TOML after a line break would be dropped
             raise InputError("--set", f"{path}: the value holds a line break; give one value")
+        head, _, rest = path.partition(".")
+        known = raw.get("presence")
+        if head == "presence" and "." in rest and rest.split(".")[0] not in (known or {}):
+            raise InputError(  # not a new, empty presence table: there is nothing in transit
+                path, f"the scenario has no [presence.{rest.split('.')[0]}] (no forces in transit)"
+            )
         tv = raw.get("table_values")
         if isinstance(tv, dict):  # a value set replaces the table row it was read from
             tv.pop(path, None)

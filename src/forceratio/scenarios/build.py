@@ -16,6 +16,7 @@ is how sweeps run.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -24,6 +25,9 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
+from forceratio.scenarios.arrivals import Arrive as Arrive
+from forceratio.scenarios.arrivals import arrived_until as arrived_until
+from forceratio.scenarios.arrivals import reinforcements
 from forceratio.scenarios.capacity import _factor_path, sector_capacity, side_flows
 from forceratio.scenarios.forces import (
     Figures,
@@ -43,27 +47,10 @@ from forceratio.scenarios.registry import sweepable as sweepable
 from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import get_law
 from forceratio.simulator.operational import ADVANCE_FIT
-from forceratio.simulator.schedules import Multiplier, Reinforcements
+from forceratio.simulator.schedules import Multiplier
 
 FloatArray = NDArray[np.float64]
 K = len(CATEGORIES)
-
-
-@dataclass(frozen=True)
-class Arrive:
-    """Strength arriving evenly from ``start`` to ``end``; ``per_sample`` (N, K) replaces
-    ``amount.value`` when it varies with the samples (a swept presence share)."""
-
-    start: float
-    end: float
-    amount: Figures
-    per_sample: FloatArray | None = None
-
-    def values(self, n: int) -> FloatArray:
-        """The amount per sample, shape (N, K)."""
-        if self.per_sample is not None:
-            return self.per_sample
-        return np.tile(self.amount.value, (n, 1))
 
 
 @dataclass(frozen=True)
@@ -312,28 +299,13 @@ def weights(prep: Prepared, par: Mapping[str, FloatArray], n: int) -> FloatArray
 
 
 # ------------------------------------------------------------------ engagement
-def _reinforcements(
-    arrivals: list[list[Arrive]], n: int, s: int
-) -> tuple[Reinforcements | None, FloatArray, list[tuple[int, Arrive]]]:
-    flat = [(i, a) for i, arr in enumerate(arrivals) for a in arr]
-    if not flat:
-        return None, np.zeros(0), []
-    knots = np.unique([x for _, a in flat for x in (a.start, a.end)])
-    rates = np.zeros((n, s, knots.size - 1, K))
-    for i, a in flat:
-        inside = (knots[:-1] >= a.start) & (knots[1:] <= a.end)
-        rates[:, i, inside, :] += (a.values(n) / (a.end - a.start))[:, None, :]
-    rates_n = rates.reshape(n * s, knots.size - 1, K)
-    reinf = Reinforcements(np.zeros(0), np.zeros((0, K)), knots, rates_n)
-    return reinf, knots, flat
-
-
 def _present(
     prep: Prepared, par: Mapping[str, FloatArray], side: str, strength: FloatArray, n: int, s: int
 ) -> tuple[FloatArray, list[list[Arrive]]]:
     """Each ``[presence]`` sector of ``side`` at the sampled shares: the strength present
     (the central one times share / central share, so that a data draw keeps its place) and
-    the rest arriving, per sample."""
+    the rest arriving, per sample; with a ``transit_loss``, every arrival of the side in
+    the sector exposed in transit at it (:mod:`.arrivals`)."""
     arrivals = [list(a) for a in prep.arrivals[side]]
     mine = [p for p in prep.presence if p.side == side]
     if not mine:
@@ -350,6 +322,9 @@ def _present(
         arrivals[p.sector][p.arrival] = Arrive(
             old.start, old.end, old.amount, (1.0 - share) * p.full.value
         )
+        k = par[f"presence.{p.key}.transit_loss"]  # (N,)
+        if np.any(k > 0):
+            arrivals[p.sector] = [dataclasses.replace(a, transit=k) for a in arrivals[p.sector]]
     return out.reshape(n * s, K), arrivals
 
 
@@ -435,7 +410,7 @@ def build(
             [par[f"operations.readiness.{side}.{c}"] for c in CATEGORIES], axis=1
         )
         kill = np.repeat(par[rate_key][:, None, None] * base * ready[:, :, None], s, axis=0)
-        reinf, _, flat = _reinforcements(side_arrivals, n, s)
+        reinf, _, flat = reinforcements(side_arrivals, n, s)
         arr_info[side] = flat
         multiplier = Multiplier(
             np.repeat(knots, s, axis=0) if knots.ndim == 2 else knots,
@@ -481,14 +456,3 @@ ENGINE_NAMES = {
     "kill_rates": "kill rates (attrition rates x vulnerability x weapon weights)",
     "multiplier": "fire multiplier (modifiers: quality x surprise x posture x air x stages)",
 }
-
-
-def arrived_until(flat: list[tuple[int, Arrive]], n: int, s: int, t: FloatArray) -> FloatArray:
-    """Arrivals per category by day ``t[n, r, sector]`` (a run's own day: its record's day,
-    or the day its battle ended if that came first, after which nothing joins it), shape
-    (N, R, S, K)."""
-    out = np.zeros((*t.shape, K))
-    for i, a in flat:
-        frac = np.clip((t[:, :, i] - a.start) / (a.end - a.start), 0.0, 1.0)
-        out[:, :, i] += frac[:, :, None] * a.values(n)[:, None, :]
-    return out

@@ -80,6 +80,10 @@ def scenario_row(
     row["soviet_aircraft_lost"] = _num(loss[su][ak])
     row["german_aircraft_lost"] = _num(loss[de][ak])
     row["loss_exchange_ratio"] = _num(loss[su][pk] / loss[de][pk]) if loss[de][pk] > 0 else None
+    for sd, key in ((su, "soviet"), (de, "german")):  # part of the losses (issue13 8.21)
+        if sd in out.transit and np.any(out.transit[sd] > 0):
+            row[f"{key}_lost_in_transit"] = _num(out.transit[sd][0, 0, pk])
+            row[f"{key}_tanks_lost_in_transit"] = _num(out.transit[sd][0, 0, tk])
     for key in ("soviet", "german"):
         row[f"{key}_surviving_share"] = _num(cols[f"{key}_surviving_share"][0, 0])
     row["german_rate"] = _num(par["attrition.german_rate"][0])

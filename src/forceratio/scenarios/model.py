@@ -371,7 +371,9 @@ class Presence(_Window):
     strength) that is there on the scenario's date, per category; the rest arrives evenly
     from ``start_day`` to ``end_day`` (for instance German forces still in transit on 12
     June, due by 21 June).  A share left unset comes from ``table_values`` (a row of a data
-    table, with its source and bounds) or is 1 (all present)."""
+    table, with its source and bounds) or is 1 (all present).  ``transit_loss``: the share
+    of the side's strength in transit to the sector lost a day from the run's start (0:
+    none; :mod:`.arrivals`)."""
 
     side: Side
     sector: str
@@ -379,6 +381,7 @@ class Presence(_Window):
     guns_mortars: Share | None = None
     tanks: Share | None = None
     aircraft: Share | None = None
+    transit_loss: ShareRate = 0.0
     note: str = ""
 
 

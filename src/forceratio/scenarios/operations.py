@@ -69,8 +69,9 @@ BLOCK = 512
 
 @dataclass(frozen=True)
 class Operational:
-    """Per sample and replication (N, R): ``captured``/``noncombat``/``fire`` per side
-    (N, R, K) summed over sectors (empty when not asked for); ``depth`` (N, R, S) km by
+    """Per sample and replication (N, R): ``captured``/``noncombat``/``fire``/``transit``
+    per side (N, R, K) summed over sectors (empty when not asked for; ``transit``: lost on
+    the way, :mod:`.arrivals`, in closed form); ``depth`` (N, R, S) km by
     the end; ``winner`` and ``decided_by`` (one of :data:`RULES`) under the outcome rule;
     ``margin`` (N, R): the
     attacker's surviving share of combat power minus the defender's; ``captured_men`` side
@@ -88,6 +89,7 @@ class Operational:
     captured_men: dict[str, FloatArray]
     depth_by_day: FloatArray
     decided_at: FloatArray
+    transit: dict[str, FloatArray]
 
 
 def _multiplier_at(
@@ -175,11 +177,13 @@ def operational(
     *,
     split: bool = True,
     outcome_only: bool = False,
+    transit: dict[str, FloatArray] | None = None,
 ) -> Operational:
     """The operational outputs of one run of a scenario.  ``traj`` side -> (N, R, S, T, K);
     ``t_end``, ``end_code``, ``win_code`` (N, R, S); ``losses`` side -> (N, R, K);
     ``start_power``/``end_power`` side -> (N, R); ``men`` side -> (N, R) the men the
-    side had (start and arrivals); ``margin_winner`` the attrition-margin winner.
+    side had (start, arrivals, lost in transit); ``margin_winner`` the attrition-margin
+    winner; ``transit`` side -> (N, R, K) the losses in transit (None: none).
     ``split=False`` leaves ``captured``, ``noncombat`` and ``fire`` empty (a sixth of the
     work); ``outcome_only`` computes only what the outcome rule reads (a sweep's rows):
     no split, ``captured_men`` left empty too, and a side whose captured men cannot reach
@@ -197,6 +201,7 @@ def operational(
         "traj": traj, "t_end": t_end, "end_code": end_code, "win_code": win_code,
         "losses": losses, "start_power": start_power, "end_power": end_power, "men": men,
         "margin_winner": margin_winner, "weights": b.weights,
+        "transit": transit or {sd: np.zeros_like(losses[sd]) for sd in SIDES},
         "values": np.stack([b.multipliers[sd] for sd in SIDES], axis=1),
         "knots": b.knots if b.knots.ndim == 2 else None, "par": {p: b.par[p] for p in _PAR},
     }  # fmt: skip
@@ -344,7 +349,7 @@ def _block(
         return rho[side]
 
     pk = CATEGORIES.index("personnel")
-    captured, noncombat, fire, first_capture, cap_men_s = {}, {}, {}, {}, {}
+    captured, noncombat, fire, first_capture, cap_men_s, transit = {}, {}, {}, {}, {}, {}
     for side in SIDES:
         f = side_flows[side]
         own = traj[side].reshape(m, t0, k)
@@ -405,7 +410,9 @@ def _block(
         if split:
             captured[side] = cap.reshape(n, r, s, k).sum(axis=2)
             noncombat[side] = nc.reshape(n, r, s, k).sum(axis=2)
-            fire[side] = np.maximum(x["losses"][side] - captured[side] - noncombat[side], 0.0)
+            transit[side] = x["transit"][side]
+            rest = x["losses"][side] - captured[side] - noncombat[side] - transit[side]
+            fire[side] = np.maximum(rest, 0.0)
     rep = np.repeat(np.arange(n), r * s)
     law = [par[f"operations.advance.{p}"][rep][None] for p in ("scale", "exponent", "cap")]
     speed = advance_rate(ratio(defender), *law)  # depth() on the defender's ratio, at hand
@@ -437,4 +444,5 @@ def _block(
     return Operational(
         captured, noncombat, fire, dx[-1], winner.astype(object), decided_by,
         keep[attacker] - keep[defender], cap_men_s, np.moveaxis(dx[keep_t], 0, -1), decided_at,
+        transit,
     )  # fmt: skip

@@ -33,7 +33,8 @@ from forceratio.calibration import (
 from forceratio.calibration import Record as CalRecord
 from forceratio.calibration import Records as CalRecords
 from forceratio.calibration.validation import groups_of
-from forceratio.scenarios.build import Prepared, arrived_until
+from forceratio.scenarios.arrivals import arrived_until, lost_until
+from forceratio.scenarios.build import Prepared
 from forceratio.scenarios.forces import side_rows
 from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.run import Outcome, run
@@ -242,6 +243,8 @@ def _lost(o: Outcome, side: str, sector: int, day: float, category: str) -> Floa
     init = b.initial[side].reshape(n, s, -1)[:, sector, k]
     t_end = o.result.end_time.reshape(n, 1, s, -1)[:, :, :, 0]  # replication 0, as traj
     arr = arrived_until(b.arrivals[side], n, s, np.minimum(t_end, day))[:, 0, sector, k]
+    if any(a.exposed for _, a in b.arrivals[side]):  # lost in transit by then (8.21)
+        arr = arr + lost_until(b.arrivals[side], n, s, np.minimum(t_end, day))[:, 0, sector, k]
     return np.asarray(init + arr - traj[:, ti, k], dtype=float)
 
 

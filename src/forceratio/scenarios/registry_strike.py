@@ -16,6 +16,7 @@ from forceratio.scenarios.registry import (
     CATEGORY_LABEL,
     NON_NEGATIVE,
     POSITIVE,
+    SHARE_RATE,
     SIDE_ADJECTIVE,
     Domain,
     Parameter,
@@ -39,6 +40,19 @@ def strike_parameters() -> list[Parameter]:
         )
         for key in PRESENCE_KEYS
         for cat in CATEGORIES
+    ]
+    out += [
+        Parameter(
+            f"presence.{key}.transit_loss",
+            f"Share of the forces in transit lost a day ({key})",
+            "share a day",
+            SHARE_RATE,
+            0.0,
+            assumption="no source gives a figure: interdiction by air and rail strikes and"
+            " capture at detraining, from the run's start (issue13-mechanisms 8.21)",
+            applies=_has(key),
+        )
+        for key in PRESENCE_KEYS
     ]
     out += [
         Parameter(

@@ -4,6 +4,7 @@ value of each historical record."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Mapping
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 
 from forceratio.arguments import whole
 from forceratio.errors import InputError
-from forceratio.scenarios.build import Built, Prepared, arrived_until, build, free_parameters
+from forceratio.scenarios.arrivals import arrived_until, lost_until
+from forceratio.scenarios.build import Built, Prepared, build, free_parameters
 from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES, SIDES
 from forceratio.scenarios.operations import GRID, Operational
@@ -38,6 +40,8 @@ class Outcome:
 
     ``initial``/``losses``/``final`` are per side (N, R, K) summed over the sectors;
     ``initial`` is after the opening air strike, whose destroyed aircraft count as losses;
+    ``arrived`` what came in, ``transit`` per side (N, R, K) what was lost in transit on
+    the way (:mod:`.arrivals`; zeros unless exposed), part of ``losses``;
     ``power0``, ``power_end`` per side (N, R) in combat-power units; ``record_model``
     (N, R, n_records) the model's value of each record.  ``margin_winner`` is the side
     keeping the larger share of its starting combat power (the attrition margin);
@@ -60,6 +64,7 @@ class Outcome:
     record_model: FloatArray
     result: BattleResult
     operations: Operational | None = None  # issue 13: fire/captured split, depth, outcome
+    transit: dict[str, FloatArray] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def trajectory(self) -> dict[str, FloatArray]:
@@ -239,6 +244,10 @@ def run(
             f"{scn.name}: dated mobile counts run deterministically (no replications)",
         )
     if reps:
+        for path in (f"presence.{key}.transit_loss" for key in scn.presence):
+            if np.any(b.par[path] > 0):  # the stochastic engine has no transit losses
+                raise InputError(path, "forces lost in transit run deterministically only "
+                                 "(no --replications): set it to 0")  # fmt: skip
         row_keys = None
         if keys is not None:
             kk = np.asarray(keys, dtype=np.int64)
@@ -271,14 +280,19 @@ def run(
     power0, power_end, eff0 = {}, {}, {}
     # a stochastic run's own arrivals as drawn (review16gen D2), else the schedule's
     drawn = {RED: res.red_arrived_by_category, BLUE: res.blue_arrived_by_category}
+    out_transit = {}
     for side in SIDES:
         init = b.initial[side].reshape(n, 1, s, -1)
         got = drawn[side]
         arr_end = arrived_until(b.arrivals[side], n, s, until) if got is None else per(got)
+        lost = lost_until(b.arrivals[side], n, s, until)  # in transit (zeros: not exposed)
         fin = traj[side][:, :, :, end, :]
         loss = init + b.struck[side].reshape(n, 1, s, -1) + arr_end - fin
+        if any(a.exposed for _, a in b.arrivals[side]):
+            loss = loss + lost
         out_initial[side] = np.broadcast_to(init.sum(axis=2), (n, r, len(CATEGORIES)))
         out_arr[side] = arr_end.sum(axis=2)
+        out_transit[side] = lost.sum(axis=2)
         out_final[side] = fin.sum(axis=2)
         out_loss[side] = np.maximum(loss.sum(axis=2), 0.0)
         power0[side] = np.einsum("nrk,nk->nr", out_initial[side], w)
@@ -300,9 +314,15 @@ def run(
         else:  # a stochastic run's own arrivals by the record's day, as drawn
             arr = per(drawn_by)[:, :, sel, ti, pk]
         now = traj[rec.side][:, :, sel, ti, pk]
+        if any(a.exposed for _, a in b.arrivals[rec.side]):  # lost in transit by then
+            by_day = lost_until(b.arrivals[rec.side], n, s, np.minimum(t_end, rec.day))
+            arr = arr + by_day[:, :, sel, pk]
         rec_model[:, :, j] = (init + arr - now).sum(axis=2)
-    # scenario winner: the side that keeps the larger share of its starting combat power
-    start = {sd: power0[sd] + np.einsum("nrk,nk->nr", out_arr[sd], w) for sd in SIDES}
+    # scenario winner: the side that keeps the larger share of its starting combat power,
+    # what it had at the start, what came in, and what was lost on the way (ASSUMPTION,
+    # issue13-mechanisms 8.21: losses in transit are losses of the side)
+    had = {sd: out_arr[sd] + out_transit[sd] for sd in SIDES}
+    start = {sd: power0[sd] + np.einsum("nrk,nk->nr", had[sd], w) for sd in SIDES}
     with np.errstate(divide="ignore", invalid="ignore"):
         keep = {sd: np.where(start[sd] > 0, power_end[sd] / start[sd], 0.0) for sd in SIDES}
     winner = np.where(
@@ -338,8 +358,8 @@ def run(
         ops = operational_outputs(
             scn, b, np.asarray(days), traj, t_end, end_code, win_code, out_loss,
             start, power_end,
-            {sd: out_initial[sd][..., pk] + out_arr[sd][..., pk] for sd in SIDES}, winner,
-            split=split, outcome_only=outcome_only,
+            {sd: out_initial[sd][..., pk] + had[sd][..., pk] for sd in SIDES}, winner,
+            split=split, outcome_only=outcome_only, transit=out_transit,
         )  # fmt: skip
     return Outcome(
         prep,
@@ -358,6 +378,7 @@ def run(
         rec_model,
         res,
         ops,
+        out_transit,
     )
 
 

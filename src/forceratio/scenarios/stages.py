@@ -57,12 +57,16 @@ def _shift_multiplier(m: Multiplier | None, start: float, n: int) -> Multiplier 
 
 def _shift_reinforcements(r: Reinforcements | None, start: float) -> Reinforcements | None:
     """The arrivals after day ``start``, with ``start`` as day 0 (those on ``start`` came in
-    the stage before, on its last stop)."""
+    the stage before, on its last stop); exposed in transit, the schedule from then on is
+    what is left of it, exp(-k start) (the exposure still runs from the first day)."""
     if r is None:
         return None
     late = r.times > start
     times, amounts = r.times[late] - start, r.amounts[..., late, :]
     knots, rates = r.rate_knots, r.rates
+    if r.exposed:
+        left = np.exp(-r.transit_loss * start)[:, None, None]
+        amounts, rates = amounts * left, rates * left
     if knots.size:
         after = knots > start
         if not after.any():
@@ -76,7 +80,7 @@ def _shift_reinforcements(r: Reinforcements | None, start: float) -> Reinforceme
                 rates = rates[..., j0 - 1 :, :]
     if times.size == 0 and knots.size == 0:
         return None
-    return Reinforcements(times, amounts, knots, rates)
+    return Reinforcements(times, amounts, knots, rates, r.transit_loss)
 
 
 def _levels(eng: Engagement) -> tuple[FloatArray, FloatArray]:
@@ -129,6 +133,7 @@ def simulate_staged(
     winner = np.zeros(rows, dtype=np.int8)
     done = np.zeros(rows, dtype=bool)
     arrived = {"red": np.zeros(rows), "blue": np.zeros(rows)}
+    transit = {"red": np.zeros((rows, kr)), "blue": np.zeros((rows, kb))}  # lost on the way
     cur = eng
     first: BattleResult | None = None
     for k, (a, z) in enumerate(itertools.pairwise(bounds)):
@@ -151,6 +156,12 @@ def simulate_staged(
         for key, got_arr in (("red", res.red_arrived), ("blue", res.blue_arrived)):
             if got_arr is not None:
                 arrived[key] = arrived[key] + np.where(live, got_arr, 0.0)
+        for key, lost in (
+            ("red", res.red_transit_by_category),
+            ("blue", res.blue_transit_by_category),
+        ):
+            if lost is not None:
+                transit[key] = transit[key] + np.where(live[:, None], lost, 0.0)
         ended = live & (res.end_code != T_MAX)
         t_end = np.where(ended, a + res.end_time, t_end)
         end_code = np.where(ended, res.end_code, end_code).astype(np.int8)
@@ -172,6 +183,12 @@ def simulate_staged(
         blue_trajectory=traj[:, :, kr:],
         red_arrived=arrived["red"] if first.red_arrived is not None else None,
         blue_arrived=arrived["blue"] if first.blue_arrived is not None else None,
+        red_transit_by_category=transit["red"]
+        if first.red_transit_by_category is not None
+        else None,
+        blue_transit_by_category=(
+            transit["blue"] if first.blue_transit_by_category is not None else None
+        ),
     )
 
 

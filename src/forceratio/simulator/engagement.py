@@ -148,7 +148,7 @@ def make_side(
     if reinforcements is not None:
         if reinforcements.n_categories not in (0, k):
             raise InputError(field("reinforcements"), f"expected {k} categories")
-        for arr in (reinforcements.amounts, reinforcements.rates):
+        for arr in (reinforcements.amounts, reinforcements.rates, reinforcements.transit_loss):
             if arr.shape[0] not in (1, n):
                 raise InputError(
                     field("reinforcements"), f"values for {arr.shape[0]} scenarios, batch is {n}"

@@ -32,8 +32,9 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 #: Packed operational flows (:func:`flows`) after the arrival rates: red's capture rate,
-#: threshold ratio and width, blue's, then the non-combat loss rate of each category.
-FLOW_SLOTS = 6
+#: threshold ratio and width, blue's, red's and blue's transit loss rates (:func:`rates`),
+#: then the non-combat loss rate of each category.
+FLOW_SLOTS = 8
 
 #: Kernel status of a run: finished, or stopped because its step fell below the smallest
 #: step or it took more than the allowed number of steps.
@@ -88,7 +89,9 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
     """The right-hand side: dy/dt = arrivals - losses (``net``), or the loss rates alone
     (units/day, >= 0), of every category of one run at (t, y), into ``out``.  Small, so
     that it is inlined into the step: one category a side under proportional fire is the
-    law of :mod:`.laws` itself (one exp a side); more go to :func:`categories`."""
+    law of :mod:`.laws` itself (one exp a side); more go to :func:`categories`.  A side's
+    arrivals exposed in transit at a rate k (``.schedules.Reinforcements.transit_loss``)
+    come in at the schedule's rate times exp(-k t), t the time since the run's start."""
     d = y.shape[0]
     o_kill_r, _, o_w_r, _, _, _, o_inflow, _ = layout(kr, d - kr)
     if d == 2 and par[4] == 0.0 and par[5] == 0.0:
@@ -120,8 +123,14 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
     if on:
         flows(t, y, out, par, kr, o)
     if net:
-        for i in range(d):
-            out[i] = par[o_inflow + i] - out[i]
+        k_r, k_b = par[o + 6], par[o + 7]  # the transit loss rates, off at 0
+        if k_r > 0.0 or k_b > 0.0:
+            g_r, g_b = math.exp(-k_r * t), math.exp(-k_b * t)
+            for i in range(d):
+                out[i] = par[o_inflow + i] * (g_r if i < kr else g_b) - out[i]
+        else:
+            for i in range(d):
+                out[i] = par[o_inflow + i] - out[i]
 
 
 def categories(
@@ -185,7 +194,7 @@ def flows(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, o:
       section 2); c, rho_star, width are swept and calibrated.  Par at ``o``: red's c,
       ln rho_star, width, then blue's (:meth:`.operational.Flows.packed`).
     * Non-combat losses (breakdown, abandonment in movement): category i loses
-      ``b_i * y_i`` a day while the run lasts (par at ``o + 6 + i``).
+      ``b_i * y_i`` a day while the run lasts (par at ``o + FLOW_SLOTS + i``).
     """
     d = y.shape[0]
     o_w_r, o_w_b = layout(kr, d - kr)[2:4]

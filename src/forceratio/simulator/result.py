@@ -69,6 +69,10 @@ class BattleResult:
     red_arrived_trajectory, blue_arrived_trajectory : ndarray, shape (N, T, K), optional
         A stochastic run's own arrivals by each of ``times`` (as ``*_arrived_by_category``;
         held after the end), so that initial + arrived - trajectory are its losses by then.
+    red_transit_by_category, blue_transit_by_category : ndarray, shape (N, K), optional
+        Strength lost in transit by ``end_time`` where the side's arrivals are exposed
+        (``Reinforcements.transit_loss``; the arrivals are then what came through): part
+        of the side's losses.
     """
 
     law: str
@@ -96,6 +100,8 @@ class BattleResult:
     blue_arrived_by_category: FloatArray | None = field(default=None)
     red_arrived_trajectory: FloatArray | None = field(default=None)
     blue_arrived_trajectory: FloatArray | None = field(default=None)
+    red_transit_by_category: FloatArray | None = field(default=None)
+    blue_transit_by_category: FloatArray | None = field(default=None)
 
     @property
     def n(self) -> int:
@@ -112,14 +118,20 @@ class BattleResult:
 
     @property
     def red_losses(self) -> FloatArray:
-        """Red's weighted losses (initial + arrivals - final), shape (N,)."""
+        """Red's weighted losses (initial + arrivals + lost in transit - final), shape (N,)."""
         arrived = 0.0 if self.red_arrived is None else self.red_arrived
-        return np.asarray(self.red_initial + arrived - self.red_final)
+        return np.asarray(self.red_initial + arrived + self.transit("red") - self.red_final)
 
     @property
     def blue_losses(self) -> FloatArray:
         arrived = 0.0 if self.blue_arrived is None else self.blue_arrived
-        return np.asarray(self.blue_initial + arrived - self.blue_final)
+        return np.asarray(self.blue_initial + arrived + self.transit("blue") - self.blue_final)
+
+    def transit(self, side: str) -> FloatArray | float:
+        """``side``'s weighted strength lost in transit, shape (N,) (0 when not exposed)."""
+        lost = getattr(self, f"{side}_transit_by_category")
+        w = getattr(self, f"{side}_weights")
+        return 0.0 if lost is None else np.asarray((lost * w).sum(axis=1))
 
     @property
     def winner(self) -> NDArray[np.object_]:

@@ -18,6 +18,7 @@ from forceratio.simulator import tableau
 from forceratio.simulator.engagement import Engagement, Side
 from forceratio.simulator.kernel import FLOW_SLOTS, layout
 from forceratio.simulator.result import T_MAX, BattleResult
+from forceratio.simulator.schedules import transit_point, transit_window
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -144,7 +145,9 @@ class RunTable:
                 for m, tm in enumerate(r.times):
                     if 0 < tm <= t_max:
                         idx[np.searchsorted(stops, tm)] = m
-                amt.append(_shared(r.amounts, n))
+                # exposed in transit: what arrives on day t is exp(-k t) of what was due
+                fade = np.exp(-r.transit_loss[:, None, None] * r.times[None, :, None])
+                amt.append(_shared(r.amounts * fade if r.exposed else r.amounts, n))
             else:
                 amt.append(np.zeros((1, 0, side.k)))
             imp.append(idx)
@@ -221,18 +224,23 @@ def _param_table(eng: Engagement) -> FloatArray:
 
 
 def _flow_table(eng: Engagement) -> FloatArray:
-    """The packed operational flows of :func:`.kernel.flows`, (1, 6 + D) of zeros when
-    neither side has any."""
+    """The packed operational flows of :func:`.kernel.flows` and the transit loss rates of
+    :func:`.kernel.rates`, (1, FLOW_SLOTS + D) of zeros when neither side has any."""
     red, blue = eng.red, eng.blue
-    if not eng.has_flows:
+    exposed = [s.reinforcements is not None and s.reinforcements.exposed for s in (red, blue)]
+    if not (eng.has_flows or any(exposed)):
         return np.zeros((1, FLOW_SLOTS + red.k + blue.k))
     n = eng.n
-    cap, nc = [], []
-    for side in (red, blue):
-        f = side.flows
+    cap, nc, transit = [], [], []
+    for side, on in zip((red, blue), exposed, strict=True):
+        f = side.flows if eng.has_flows else None
         cap.append(np.zeros((n, 3)) if f is None else f.packed())
         nc.append(np.zeros((n, side.k)) if f is None else f.noncombat)
-    return np.concatenate([cap[0], cap[1], nc[0], nc[1]], axis=1)
+        r = side.reinforcements
+        transit.append(
+            np.broadcast_to(r.transit_loss, (n,))[:, None] if on and r else np.zeros((n, 1))
+        )
+    return np.concatenate([cap[0], cap[1], *transit, nc[0], nc[1]], axis=1)
 
 
 @dataclass(frozen=True)
@@ -267,6 +275,7 @@ class Outcome:
         else:
             arr_r = (got[:, :kr] * red.weights[rows]).sum(axis=1)
             arr_b = (got[:, kr:] * blue.weights[rows]).sum(axis=1)
+        lost_r, lost_b = (lost_in_transit(s, self.t_end, rows) for s in (red, blue))
         decided = self.end_code != T_MAX
         traj = self.traj if times.size else None
         return BattleResult(
@@ -281,14 +290,19 @@ class Outcome:
             blue_categories=blue.categories, red_arrived=arr_r, blue_arrived=arr_b,
             red_arrived_by_category=None if got is None else got[:, :kr],
             blue_arrived_by_category=None if got is None else got[:, kr:],
+            red_transit_by_category=lost_r, blue_transit_by_category=lost_b,
         )  # fmt: skip
 
 
 def arrived(side: Side, t_end: FloatArray, rows: IntArray) -> FloatArray | None:
-    """Weighted arrivals up to each run's end, shape (M,)."""
+    """Weighted arrivals up to each run's end, shape (M,) (what came through, where they
+    were exposed in transit)."""
     r = side.reinforcements
     if r is None:
         return None
+    if r.exposed:
+        came = delivered(side, t_end, rows)[0]
+        return np.asarray((came * side.weights[rows]).sum(axis=1), dtype=float)
     out = np.zeros(rows.size)
     w = side.weights[rows]
     if r.times.size:
@@ -301,3 +315,32 @@ def arrived(side: Side, t_end: FloatArray, rows: IntArray) -> FloatArray | None:
         span = np.clip(np.minimum(hi[None, :], t_end[:, None]) - lo[None, :], 0.0, None)
         out += np.einsum("nl,nlk,nk->n", span, rates, w)
     return out
+
+
+def delivered(side: Side, t_end: FloatArray, rows: IntArray) -> tuple[FloatArray, FloatArray]:
+    """Arrivals and losses in transit per category up to each run's end, (M, K) each
+    (:func:`.schedules.transit_window`, :func:`.schedules.transit_point`)."""
+    r = side.reinforcements
+    got, lost = np.zeros((rows.size, side.k)), np.zeros((rows.size, side.k))
+    if r is None:
+        return got, lost
+    k = np.broadcast_to(r.transit_loss, (side.n,))[rows][:, None]  # (M, 1)
+    t = t_end[:, None]
+    if r.times.size:
+        amt = np.broadcast_to(r.amounts, (side.n, *r.amounts.shape[1:]))[rows]
+        a, x = transit_point(r.times[None, :], t, k)  # (M, J)
+        got += np.einsum("nm,nmk->nk", a, amt)
+        lost += np.einsum("nm,nmk->nk", x, amt)
+    if r.rate_knots.size:
+        rates = np.broadcast_to(r.rates, (side.n, *r.rates.shape[1:]))[rows]
+        a, x = transit_window(r.rate_knots[None, :-1], r.rate_knots[None, 1:], t, k)  # (M, L)
+        got += np.einsum("nl,nlk->nk", a, rates)
+        lost += np.einsum("nl,nlk->nk", x, rates)
+    return got, lost
+
+
+def lost_in_transit(side: Side, t_end: FloatArray, rows: IntArray) -> FloatArray | None:
+    """Losses in transit per category up to each run's end, (M, K); None where the side's
+    arrivals are not exposed."""
+    r = side.reinforcements
+    return delivered(side, t_end, rows)[1] if r is not None and r.exposed else None

@@ -8,7 +8,7 @@ scenario.  Times are in days (the package's unit of time) from the start of the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -105,12 +105,20 @@ class Multiplier:
         return (starts if per_scenario else starts[0]), base, slope
 
 
+#: The largest transit loss rate (a share a day), the bound of the other shares lost a day
+#: (capture, non-combat losses: ``scenarios.model.ShareRate``).
+TRANSIT_MAX = 1e3
+
+
 @dataclass(frozen=True)
 class Reinforcements:
     """Arrivals of fresh strength for one side.
 
     Two forms, which may be combined: discrete arrivals at given times and constant daily
-    arrival rates between knots.
+    arrival rates between knots.  Strength due to arrive is *in transit* until it is due;
+    with a ``transit_loss`` k > 0 it is exposed from day 0 (the run's start) and a unit due
+    on day t arrives only with probability exp(-k t): the inflow is the schedule times
+    exp(-k t), and the rest is lost in transit (:func:`transit_window`).
 
     Parameters
     ----------
@@ -122,12 +130,16 @@ class Reinforcements:
         Boundaries of the constant-rate intervals (days); may be empty.
     rates : ndarray, shape (L, K) or (N, L, K)
         Arrivals per day in each interval, per category.
+    transit_loss : ndarray, shape (N,) or (1,)
+        The share of the strength in transit lost a day (0: none, the default), in
+        [0, :data:`TRANSIT_MAX`].
     """
 
     times: FloatArray
     amounts: FloatArray
     rate_knots: FloatArray
     rates: FloatArray
+    transit_loss: FloatArray = field(default_factory=lambda: np.zeros(1))
 
     def __post_init__(self) -> None:
         # discrete arrivals: M times, M amounts; daily rates: L + 1 knots, L rates
@@ -148,24 +160,74 @@ class Reinforcements:
                 raise InputError(f"reinforcements.{a_name}", "arrivals must be finite and >= 0")
             object.__setattr__(self, t_name, times)
             object.__setattr__(self, a_name, values)
+        k = np.atleast_1d(np.asarray(self.transit_loss, dtype=float))
+        if k.ndim != 1 or not k.size:
+            raise InputError("reinforcements.transit_loss", "expected shape (N,) or (1,)")
+        if not np.all(np.isfinite(k)) or np.any(k < 0) or np.any(k > TRANSIT_MAX):
+            bad = k[~(np.isfinite(k) & (k >= 0) & (k <= TRANSIT_MAX))][0]
+            raise InputError(
+                "reinforcements.transit_loss",
+                f"must be a share a day in [0, {TRANSIT_MAX:g}], got {bad:g}",
+            )
+        object.__setattr__(self, "transit_loss", k)
 
     @classmethod
-    def arrivals(cls, times: Sequence[float] | FloatArray, amounts: ArrayLike) -> Reinforcements:
+    def arrivals(
+        cls, times: Sequence[float] | FloatArray, amounts: ArrayLike, transit_loss: ArrayLike = 0.0
+    ) -> Reinforcements:
         """Discrete arrivals: ``amounts[..., m, k]`` of category ``k`` at ``times[m]``."""
         a = np.asarray(amounts, dtype=float)
         if a.ndim == 1:
             a = a[:, None]
-        return cls(np.asarray(times, dtype=float), a, np.zeros(0), np.zeros((0, a.shape[-1])))
+        empty = (np.zeros(0), np.zeros((0, a.shape[-1])))
+        return cls(np.asarray(times, dtype=float), a, *empty, np.asarray(transit_loss, float))
 
     @classmethod
-    def daily(cls, start: float, stop: float, per_day: ArrayLike) -> Reinforcements:
+    def daily(
+        cls, start: float, stop: float, per_day: ArrayLike, transit_loss: ArrayLike = 0.0
+    ) -> Reinforcements:
         """Constant arrivals of ``per_day`` (per category, optionally per scenario) from
         ``start`` to ``stop``."""
         if not stop > start:
             raise InputError("reinforcements.daily", f"stop must follow start: {start}..{stop}")
         rates = np.atleast_2d(np.asarray(per_day, dtype=float))[:, None, :]
-        return cls(np.zeros(0), np.zeros((0, rates.shape[-1])), np.array([start, stop]), rates)
+        return cls(np.zeros(0), np.zeros((0, rates.shape[-1])), np.array([start, stop]), rates,
+                   np.asarray(transit_loss, dtype=float))  # fmt: skip
+
+    @property
+    def exposed(self) -> bool:
+        """Whether any strength in transit is lost on the way (a ``transit_loss`` > 0)."""
+        return bool(np.any(self.transit_loss > 0))
 
     @property
     def n_categories(self) -> int:
         return int(max(self.amounts.shape[-1], self.rates.shape[-1]))
+
+
+def transit_window(
+    lo: FloatArray, hi: FloatArray, t: FloatArray, k: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Per unit of a constant daily rate due from ``lo`` to ``hi``, exposed from day 0 at the
+    transit loss rate ``k``: what has arrived by day ``t`` and what was lost in transit by
+    then (both in days of the rate; broadcast).  A unit due on day u arrives with
+    probability exp(-k u), so with m = clip(t, lo, hi)::
+
+        arrived = int_lo^m exp(-k u) du = exp(-k lo) (1 - exp(-k (m - lo))) / k
+        lost    = int_lo^m (1 - exp(-k u)) du + (hi - m) (1 - exp(-k t))
+
+    (the second term: the units not yet due, each exposed for t days).  k = 0 gives
+    m - lo and 0.  Discrete arrivals are the limit hi -> lo (:func:`transit_point`)."""
+    m = np.clip(t, lo, hi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        got = np.exp(-k * lo) * -np.expm1(-k * (m - lo)) / k
+    arrived = np.where(k > 0, got, m - lo)
+    lost = np.where(k > 0, (m - lo) - arrived + (hi - m) * -np.expm1(-k * np.maximum(t, 0.0)), 0.0)
+    return arrived, lost
+
+
+def transit_point(at: FloatArray, t: FloatArray, k: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Per unit due on day ``at`` (a discrete arrival), exposed from day 0 at rate ``k``: the
+    share arrived by day ``t`` (exp(-k at) once due) and the share lost by then (1 -
+    exp(-k min(t, at)))."""
+    arrived = np.where(at <= t, np.exp(-k * at), 0.0)
+    return arrived, -np.expm1(-k * np.clip(np.minimum(t, at), 0.0, None))

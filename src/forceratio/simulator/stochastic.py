@@ -437,6 +437,13 @@ def simulate_stochastic(
         raise InputError("epsilon", f"must be in (0, 0.2], got {epsilon}")
     if method not in ("auto", "gillespie", "tau_leap"):
         raise InputError("method", f"unknown stochastic method {method!r}")
+    for role, side in (("red", eng.red), ("blue", eng.blue)):
+        if side.reinforcements is not None and side.reinforcements.exposed:
+            raise InputError(
+                f"{side.name or role}.reinforcements.transit_loss",
+                "arrivals lost in transit are simulated deterministically only: set it to 0 "
+                "for stochastic runs",
+            )
     N = eng.n
     key_arr = np.arange(N, dtype=np.int64) if keys is None else np.asarray(keys, dtype=np.int64)
     if key_arr.shape != (N,) or np.any(key_arr < 0):

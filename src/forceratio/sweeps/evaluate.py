@@ -213,7 +213,8 @@ def outcome_columns(out: Outcome) -> dict[str, NDArray[Any]]:
         cols[f"{key}_losses"] = loss[:, :, pk]
         cols[f"{key}_tanks_lost"] = loss[:, :, tk]
         cols[f"{key}_aircraft_lost"] = loss[:, :, ak]
-        start = out.power0[side] + np.einsum("nrk,nk->nr", out.arrived[side], w)
+        had = out.arrived[side] + out.transit[side] if out.transit else out.arrived[side]
+        start = out.power0[side] + np.einsum("nrk,nk->nr", had, w)  # + lost in transit
         with np.errstate(divide="ignore", invalid="ignore"):
             cols[f"{key}_surviving_share"] = np.where(
                 start > 0, out.power_end[side] / start, np.nan
