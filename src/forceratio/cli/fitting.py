@@ -102,6 +102,7 @@ def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name
                 f"{k} = {v:.3f} ({_interval(f.exponents_ci[k])})" for k, v in f.exponents.items()
             )
             or "—",
+            "losses from": ", ".join(f"{k}: {v}" for k, v in f.losses_from.items()),
             "dispersion k": f.dispersion,
             "log-likelihood": f.log_likelihood,
             "AICc": f.aicc,
@@ -114,6 +115,9 @@ def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name
         for f in fits
     ]
     print_frame(pd.DataFrame(rows), fmt, title=f"Daily losses ({likelihood}) in {name}", digits=4)
+    if fmt is Format.table:
+        for note in dict.fromkeys(x for f in fits for x in f.notes):
+            print(f"Note: {note}.")
 
 
 def _methods(results: list[Any]) -> str:
@@ -235,9 +239,6 @@ def fit_command(
     laws = list(FIT_LAWS) if law == "all" else [law]
     if likelihood is not Likelihood.gaussian:
         _casualties(battle, laws, likelihood.value, fmt, str(data[0]))
-        if fmt is Format.table:
-            for note in battle.notes:
-                print(f"Note: {note}.")
         return
     results, tests, failed = fit_laws_report(
         battle, laws, arrivals.value, refits=refits, seed=seed or 0

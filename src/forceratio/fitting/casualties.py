@@ -12,7 +12,13 @@ the usual model when days differ more than chance alone allows.  Rates are fitte
 scale in the normalised units of :mod:`.model` and reported in the engine's; intervals are
 Wald intervals on the fitted (log) scale from the numerical Hessian of the log-likelihood.
 Only the days where a side's losses and both strengths at the start of the day are known
-enter.  A rate at the lower end of its range (a side that lost nothing) has no Wald
+enter.
+
+**Which losses.** A side's ``{side}_losses`` column, when the series has one, is its daily
+count (what a user giving it means; days left empty there do not enter); only a side without
+that column has its losses taken as the day-to-day drops in its strength after arrivals, with
+a note: where the strengths include returns to duty or unrecorded replacements, a drop is
+not a count of casualties.  ``losses_from`` says which each side used.  A rate at the lower end of its range (a side that lost nothing) has no Wald
 interval (the curvature vanishes there): its interval runs from 0 to the profile-likelihood
 bound, where the log-likelihood falls chi2_1(0.95) / 2 below its best (for a Poisson count
 with no losses, rate * exposure = 1.92, the "rule of three"'s likelihood-ratio form).
@@ -61,6 +67,8 @@ class CasualtyFit:
     blue_rate_normalised: float = math.nan
     red_rate_normalised_ci: Pair = (None, None)
     blue_rate_normalised_ci: Pair = (None, None)
+    losses_from: dict[str, str] = field(default_factory=dict)  # side: column or "strength drops"
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = json_safe({**self.__dict__, "interval_method": "Wald, log scale"})
@@ -69,10 +77,36 @@ class CasualtyFit:
 
 def daily_losses(b: Battle) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Per interval j: red's and blue's losses (NaN where unknown) and the strengths at its
-    start (after arrivals): (T-1,) each."""
+    start (after arrivals): (T-1,) each.  A side's losses are its loss column where the
+    series has one (the row ending the interval), else the drop in its strength."""
     r0 = b.red[:-1] + b.red_in[:-1]
     b0 = b.blue[:-1] + b.blue_in[:-1]
-    return r0 - b.red[1:], b0 - b.blue[1:], r0, b0
+    lr = r0 - b.red[1:] if b.red_loss is None else b.red_loss[1:]
+    lb = b0 - b.blue[1:] if b.blue_loss is None else b.blue_loss[1:]
+    return lr, lb, r0, b0
+
+
+#: The start of the read-time note that the strengths' fit does not use a loss column (the
+#: count likelihoods do, so it is left out of their notes).
+_UNUSED_LOSSES = ("red_losses: not used", "blue_losses: not used")
+
+
+def _sources(b: Battle, used: list[int]) -> tuple[dict[str, str], list[str]]:
+    """Which losses each side's count used, and the notes saying so."""
+    src, notes = {}, [n for n in b.notes if not n.startswith(_UNUSED_LOSSES)]
+    for side, col, n in (("red", b.red_loss, used[0]), ("blue", b.blue_loss, used[1])):
+        if col is not None:
+            src[side] = f"{side}_losses"
+            notes.append(f"{side}: its daily losses are the {side}_losses column ({n} days)")
+        else:
+            src[side] = "strength drops"
+            notes.append(
+                f"{side}: no {side}_losses column, so its daily losses are the drops in its "
+                f"strength after arrivals ({n} days); where the strengths include returns to "
+                f"duty or replacements not listed as arrivals, a drop is not a count of "
+                f"casualties: give {side}_losses"
+            )
+    return src, notes
 
 
 def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") -> CasualtyFit:
@@ -92,13 +126,14 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
         # a rise of reporting-noise size is a day without losses (the strengths' fit takes
         # it as noise too); a larger one cannot be a count of losses
         big = np.flatnonzero(ok & (-loss > RISE_TOLERANCE * np.where(ok, own, 0.0)))
-        if big.size:
+        if big.size and getattr(b, f"{side}_loss") is None:  # a loss column is never < 0
             j = int(big[0])
             raise InputError(
                 f"column {side}",
                 f"rises by {-loss[j]:,.0f} from day {b.t[j] + b.day0:g} to day "
                 f"{b.t[j + 1] + b.day0:g} beyond the arrivals recorded: a count of losses "
-                f"cannot be negative; give {side}_reinforcements or use --rises arrivals",
+                f"cannot be negative; give {side}_losses (the count used then), "
+                f"{side}_reinforcements or use --rises arrivals",
             )
         att = (b.attack == sign) if b.attack is not None else np.zeros(dt.size, dtype=bool)
         sides.append(
@@ -207,6 +242,7 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
             if low_end[i] or upper[i] - x[i] <= 1e-6 * span[i]
         ],
     )  # fmt: skip
+    out.losses_from, out.notes = _sources(b, [s[0].size for s in sides])
     for i, name in enumerate(spec.names[2:], start=2):
         if name == "log_attack_factor":
             f = math.exp(x[i])

@@ -66,6 +66,11 @@ class Battle:
     name: str = "battle"
     day0: float = 0.0  # the first row's own day value (0 when the day column holds dates)
     notes: tuple[str, ...] = ()  # what the reading found that the user should know
+    #: (T,) each side's losses over the day ending at row j (NaN where not given, and the
+    #: first row's); None when the series has no such column.  The count likelihoods
+    #: (:mod:`.casualties`) use them; the strengths' fit does not.
+    red_loss: FloatArray | None = None
+    blue_loss: FloatArray | None = None
 
     @cached_property
     def scale(self) -> tuple[float, float]:
@@ -474,7 +479,12 @@ def read_battle(
     attack = _attack(df, where, lines) if "attacker" in cols else None
     name = Path(str(where)).stem if not isinstance(data, pd.DataFrame) else str(where)
     day0 = 0.0 if date_note else float(day[0])
-    battle = Battle(day - day[0], red, blue, red_in, blue_in, attack, name, day0, notes)
+    red_loss, blue_loss = (
+        np.array(vals[f"{n}_losses"]) if f"{n}_losses" in cols else None for n in ("red", "blue")
+    )
+    battle = Battle(
+        day - day[0], red, blue, red_in, blue_in, attack, name, day0, notes, red_loss, blue_loss
+    )
     if battle.n_obs == 0:
         raise InputError(where, "no observation after the first day")
     if battle.n_obs > MAX_OBSERVATIONS:
