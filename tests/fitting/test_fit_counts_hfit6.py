@@ -45,7 +45,8 @@ def test_loss_columns_are_the_counts(likelihood: str) -> None:
         assert f.blue_rate == pytest.approx(BLUE_RATE, rel=0.05)
         assert f.red_rate == pytest.approx(RED_RATE, rel=0.05)
         lo, hi = f.blue_rate_ci
-        assert lo is not None and hi is not None
+        assert lo is not None
+        assert hi is not None
         hits += int(lo < BLUE_RATE < hi)
         assert f.losses_from == {"red": "red_losses", "blue": "blue_losses"}
     assert hits >= 8
@@ -79,4 +80,43 @@ def test_without_columns_the_drops_with_a_note(tmp_path: Path) -> None:
     assert out["blue_rate"] < 0.8 * BLUE_RATE
     res = runner.invoke(app, ["fit", str(path), "--likelihood", "negbin"])
     assert res.exit_code == 0, res.output
-    assert "losses from" in res.stdout and "Note: red: no red_losses column" in res.stdout
+    assert "losses from" in res.stdout
+    assert "Note: red: no red_losses column" in res.stdout
+
+
+def count_series(seed: int, k: float | None, days: int = 20) -> pd.DataFrame:
+    """Square-law daily casualties, Poisson (k None) or negative binomial (dispersion k)."""
+    rng = np.random.default_rng(seed)
+    r, b = [20000.0], [15000.0]
+    for _ in range(days):
+        mean_r, mean_b = BLUE_RATE * b[-1], RED_RATE * r[-1]
+        if k is None:
+            cr, cb = rng.poisson(mean_r), rng.poisson(mean_b)
+        else:
+            cr = rng.negative_binomial(k, k / (k + mean_r))
+            cb = rng.negative_binomial(k, k / (k + mean_b))
+        r.append(r[-1] - cr)
+        b.append(b[-1] - cb)
+    return pd.DataFrame({"day": np.arange(days + 1.0), "red": r, "blue": b})
+
+
+def test_poisson_counts_raise_no_overdispersion_note() -> None:
+    phis = []
+    for seed in range(20):
+        f = fit_casualties(read_battle(count_series(seed, None)), "square", "poisson")
+        assert f.pearson_dispersion is not None
+        phis.append(f.pearson_dispersion)
+        assert not any("overdispersed" in n for n in f.notes)
+    assert 0.7 < float(np.mean(phis)) < 1.3  # E[X2 / df] = 1 for Poisson counts
+
+
+def test_overdispersed_counts_recommend_negbin() -> None:
+    """Negative binomial counts, k = 10, means of 300-450 a day: the variance is
+    mu (1 + mu / k), so Pearson's chi2 / df is about 1 + mu / k, some 30-45."""
+    for seed in range(5):
+        df = count_series(100 + seed, 10.0)
+        f = fit_casualties(read_battle(df), "square", "poisson")
+        assert f.pearson_dispersion is not None
+        assert 15 < f.pearson_dispersion < 90
+        assert any("overdispersed" in n and "negbin" in n for n in f.notes)
+        assert fit_casualties(read_battle(df), "square", "negbin").pearson_dispersion is None

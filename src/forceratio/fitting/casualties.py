@@ -18,10 +18,12 @@ enter.
 count (what a user giving it means; days left empty there do not enter); only a side without
 that column has its losses taken as the day-to-day drops in its strength after arrivals, with
 a note: where the strengths include returns to duty or unrecorded replacements, a drop is
-not a count of casualties.  ``losses_from`` says which each side used.  A rate at the lower end of its range (a side that lost nothing) has no Wald
-interval (the curvature vanishes there): its interval runs from 0 to the profile-likelihood
-bound, where the log-likelihood falls chi2_1(0.95) / 2 below its best (for a Poisson count
-with no losses, rate * exposure = 1.92, the "rule of three"'s likelihood-ratio form).
+not a count of casualties.  ``losses_from`` says which each side used.
+
+A rate at the lower end of its range (a side that lost nothing) has no Wald interval (the
+curvature vanishes there): its interval runs from 0 to the profile-likelihood bound, where
+the log-likelihood falls chi2_1(0.95) / 2 below its best (for a Poisson count with no
+losses, rate * exposure = 1.92, the "rule of three"'s likelihood-ratio form).
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class CasualtyFit:
     blue_rate_normalised: float = math.nan
     red_rate_normalised_ci: Pair = (None, None)
     blue_rate_normalised_ci: Pair = (None, None)
+    pearson_dispersion: float | None = None  # Poisson only: Pearson chi2 / (n - k)
     losses_from: dict[str, str] = field(default_factory=dict)  # side: column or "strength drops"
     notes: list[str] = field(default_factory=list)
 
@@ -145,15 +148,20 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     if n <= k:
         raise InputError("data", f"{n} days of known losses for {k} parameters")
 
-    def nll(x: FloatArray) -> float:
+    def means(x: FloatArray) -> list[FloatArray]:
         p, q = (float(v[0]) for v in spec.exponents(x[None, : spec.k]))
-        tot = 0.0
-        for i, (y, own, enemy, scale, att) in enumerate(sides):
+        out = []
+        for i, (_y, own, enemy, scale, att) in enumerate(sides):
             # red's losses come from blue's rate (x[1]), blue's from red's (x[0])
             log_mu = x[1 - i] + p * np.log(enemy) + q * np.log(own) + np.log(scale)
             if "log_attack_factor" in spec.names:
                 log_mu = log_mu + np.where(att, x[spec.k - 1], 0.0)
-            mu = np.exp(np.clip(log_mu, -700.0, 700.0))
+            out.append(np.exp(np.clip(log_mu, -700.0, 700.0)))
+        return out
+
+    def nll(x: FloatArray) -> float:
+        tot = 0.0
+        for (y, *_), mu in zip(sides, means(x), strict=True):
             if likelihood == "poisson":
                 tot -= float(np.sum(special.xlogy(y, mu) - mu - special.gammaln(y + 1)))
             else:
@@ -243,6 +251,12 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
         ],
     )  # fmt: skip
     out.losses_from, out.notes = _sources(b, [s[0].size for s in sides])
+    if likelihood == "poisson":
+        y_all = np.concatenate([s[0] for s in sides])
+        mu_all = np.concatenate(means(x))
+        out.pearson_dispersion, note = overdispersion(y_all, mu_all, n - k)
+        if note:
+            out.notes.append(note)
     for i, name in enumerate(spec.names[2:], start=2):
         if name == "log_attack_factor":
             f = math.exp(x[i])
@@ -269,6 +283,32 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     if likelihood == "negbin":
         out.dispersion = math.exp(x[-1])
     return out
+
+
+#: A Poisson fit whose Pearson chi2 / df is above this, and above chi2_df's 99th percentile,
+#: gets a note recommending the negative binomial (ASSUMPTION: 1.5, a common rule of thumb;
+#: the percentile keeps short series from tripping it by chance).
+OVERDISPERSION = 1.5
+
+
+def overdispersion(y: FloatArray, mu: FloatArray, df: int) -> tuple[float | None, str]:
+    """Pearson's dispersion X2 / df, X2 = sum (y - mu)**2 / mu over the fitted Poisson means
+    (McCullagh & Nelder 1989, *Generalized Linear Models*, 2nd ed., section 4.5.2: about 1 for
+    Poisson counts; the Poisson's standard errors are too small by about its square root
+    when it is above), and the note recommending ``negbin`` when it is far above 1."""
+    keep = mu > 0
+    if df <= 0 or not keep.any():
+        return None, ""
+    x2 = float(np.sum((y[keep] - mu[keep]) ** 2 / mu[keep]))
+    phi = x2 / df
+    if phi <= OVERDISPERSION or x2 <= float(stats.chi2.ppf(0.99, df)):
+        return phi, ""
+    return phi, (
+        f"overdispersed: Pearson chi2 / df = {phi:.3g} ({df} df; about 1 for Poisson counts, "
+        f"McCullagh & Nelder 1989, 4.5.2): the days vary more than a Poisson count allows and "
+        f"its intervals are too narrow, by about {math.sqrt(phi):.2g} times; use --likelihood "
+        "negbin"
+    )
 
 
 def _exp(v: float) -> float:
