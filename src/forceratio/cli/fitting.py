@@ -274,9 +274,12 @@ def fit_command(
                 "R²": r.r2,
                 "AICc": r.aicc,
                 "weight": (
-                    f"{r.akaike_weight:.4f}" if math.isfinite(r.akaike_weight) else "— (no AICc)"
-                )
-                + (" (not meaningful)" if r.comparison_caveat else ""),
+                    "— (not meaningful)"
+                    if r.comparison_caveat
+                    else f"{r.akaike_weight:.4f}"
+                    if math.isfinite(r.akaike_weight)
+                    else "— (no AICc)"
+                ),
                 "n": r.n_obs,
                 "k": r.k,
                 "converged": "yes" if r.converged else "NO",
