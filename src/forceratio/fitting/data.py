@@ -23,7 +23,6 @@ must do so (the zero is a constraint, not one more noisy point).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from numpy.typing import NDArray
 from forceratio.errors import InputError
 from forceratio.files import SEPARATOR, row_lines
 from forceratio.fitting.losses import implied_strengths
+from forceratio.fitting.rises import RISE_TOLERANCE, RISES, check_rises
 from forceratio.simulator.magnitudes import STRENGTH_RANGE, check_magnitude
 
 FloatArray = NDArray[np.float64]
@@ -317,78 +317,8 @@ def _days(
     return out, f"day: read as dates, in days since the first row ({first:%Y-%m-%d})"
 
 
-#: A rise in a side's strength beyond the arrivals recorded that is larger than this share
-#: of its strength cannot be reporting noise (ASSUMPTION: reports good to about 1-1.5%, so
-#: two reports differ by more than 5% about once in a thousand); smaller rises are noise.
-RISE_TOLERANCE = 0.05
-RISES: tuple[str, ...] = ("note", "arrivals")
 #: A step between rows more than this many times the median step, and over a week, is noted.
 GAP_FACTOR, GAP_DAYS = 10.0, 7.0
-
-
-def _rises(obs: FloatArray, arr: FloatArray) -> list[tuple[int, int, float]]:
-    """(i, j, men) for consecutive observations i < j between which the strength rises by
-    more than :data:`RISE_TOLERANCE` beyond the arrivals recorded (after-observation form)."""
-    idx = np.flatnonzero(np.isfinite(obs))
-    out = []
-    for i, j in itertools.pairwise(idx):
-        came = float(arr[i:j].sum())
-        rise = float(obs[j] - obs[i] - came)
-        if rise > RISE_TOLERANCE * max(float(obs[i]) + came, float(obs[j])):
-            out.append((int(i), int(j), rise))
-    return out
-
-
-def _neighbour_loss(obs: FloatArray, arr: FloatArray, t: FloatArray, i: int, j: int) -> float:
-    """The side's losses over t[i]..t[j] at the median daily loss of up to two intervals on
-    each side (intervals that are themselves rises left out): what an arrival inferred from
-    a rise must add to it."""
-    idx = np.flatnonzero(np.isfinite(obs))
-    pos = int(np.searchsorted(idx, i))
-    per_day = []
-    for a, b in itertools.pairwise(idx):
-        k = int(np.searchsorted(idx, a))
-        if a == i or abs(k - pos) > 2:
-            continue
-        drop = float(obs[a] + arr[a:b].sum() - obs[b])
-        if drop >= -RISE_TOLERANCE * float(obs[a] + arr[a:b].sum()):
-            per_day.append(max(drop, 0.0) / float(t[b] - t[a]))
-    return float(np.median(per_day)) * float(t[j] - t[i]) if per_day else 0.0
-
-
-def _check_rises(
-    side: str, obs: FloatArray, arr: FloatArray, day: FloatArray, rises: str
-) -> tuple[FloatArray, str]:
-    """The arrivals (with each unexplained rise added when ``rises == "arrivals"``) and the
-    note naming the rises."""
-    found = _rises(obs, arr)
-    if not found:
-        return arr, ""
-    shown = "; ".join(
-        f"{men:,.0f} from day {day[i]:g} to day {day[j]:g}" for i, j, men in found[:3]
-    )
-    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
-    total = sum(m for _, _, m in found)
-    what = f"{side} rises beyond the arrivals recorded: {shown}{more} ({total:,.0f} men in all)"
-    if rises == "note":
-        return arr, (
-            f"{what}. Attrition cannot produce a rise: the fit takes it as noise, which biases "
-            f"the rate at which {side} is hit low. Give {side}_reinforcements (or check "
-            "--arrivals), or take the rises as arrivals (rises='arrivals', --rises arrivals)"
-        )
-    arr = arr.copy()
-    t = day - day[0]
-    added = 0.0
-    for i, j, men in found:
-        extra = men + _neighbour_loss(obs, arr, t, i, j)
-        arr[j - 1] += extra
-        added += extra
-    return arr, (
-        f"{what}; taken as {added:,.0f} men of arrivals, each joining just before the "
-        "observation that shows it: the rise plus the losses of the neighbouring days over the "
-        "interval (an estimate, low when the arrivals joined early in a longer interval; the "
-        "intervals leave out its error)"
-    )
 
 
 def _gap_note(day: FloatArray) -> str:
@@ -419,7 +349,7 @@ def read_battle(
 
     ``rises``: a side's strength rising between observations by more than
     :data:`RISE_TOLERANCE` of it beyond the arrivals recorded is noted (``"note"``), or
-    taken as arrivals (``"arrivals"``, see :func:`_check_rises`)."""
+    taken as arrivals (``"arrivals"``, see :func:`.rises.check_rises`)."""
     if arrivals not in ARRIVALS:
         raise InputError("--arrivals", f"must be one of {', '.join(ARRIVALS)}, got {arrivals!r}")
     if rises not in RISES:
@@ -470,8 +400,8 @@ def read_battle(
         implied_strengths(n, obs, np.array(vals[f"{n}_losses"]), arr, where, lines, RISE_TOLERANCE)
         for n, obs, arr in (("red", red, red_in), ("blue", blue, blue_in))
     ]
-    red_in, red_note = _check_rises("red", red, red_in, day, rises)
-    blue_in, blue_note = _check_rises("blue", blue, blue_in, day, rises)
+    red_in, red_note = check_rises("red", red, red_in, day, rises)
+    blue_in, blue_note = check_rises("blue", blue, blue_in, day, rises)
     comma = "numbers: read with decimal commas (52,5 = 52.5)" if mark == "," else ""
     notes = tuple(
         x for x in (date_note, comma, _gap_note(day), *loss_notes, red_note, blue_note) if x
