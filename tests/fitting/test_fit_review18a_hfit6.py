@@ -7,9 +7,15 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from forceratio.errors import InputError
+from forceratio.fitting import read_battle
+from forceratio.fitting.data import RISE_TOLERANCE
 from forceratio.fitting.result import FitResult, akaike_weights
+from tests.fitting import synth
 
 
 def _result(law: str, aicc: float, caveat: str = "") -> FitResult:
@@ -38,3 +44,39 @@ def test_akaike_weights_leave_out_a_law_that_is_not_meaningful() -> None:
     assert math.isnan(res[3].akaike_weight)
     assert res[3].to_dict()["akaike_weight"] is None
     assert sum(r.akaike_weight for r in res[:3]) == pytest.approx(1.0)
+
+
+def _steady(seed: int, per_day: float, noise: float = 0.01) -> pd.DataFrame:
+    """review18a's base battle (square law, red_rate 0.03, blue_rate 0.04, 20,000 v
+    16,000, 30 days; solve_ivp) with ``per_day`` men joining red every day."""
+    return synth.series(
+        0.03, 0.04, red0=20000.0, blue0=16000.0, days=30, noise=noise, seed=seed,
+        red_arrivals=dict.fromkeys(range(30), per_day),
+    )  # fmt: skip
+
+
+def test_a_steady_rise_is_named_though_no_step_is_above_five_percent() -> None:
+    """Red gains 500 men a day and loses 640 falling to 200: it rises 31% in 30 days, no day
+    by 5%.  Before, nothing said so (the fit put blue's rate at ~1e-9, truth 0.04)."""
+    df = _steady(1, 500.0)
+    steps = np.diff(df.red.to_numpy()) / df.red.to_numpy()[:-1]
+    assert steps.max() < RISE_TOLERANCE  # no single step is flagged
+    hidden = df.drop(columns=["red_reinforcements"])
+    b = read_battle(hidden)
+    (note,) = [n for n in b.notes if n.startswith("red rises by")]
+    assert "none of which is above 5%" in note
+    assert "red_reinforcements" in note
+    assert not any(n.startswith("blue rises") for n in b.notes)
+    with pytest.raises(InputError, match="a steady flow cannot be placed"):
+        read_battle(hidden, rises="arrivals")
+    # with the arrivals given, nothing is left to explain
+    assert not any("rises" in n for n in read_battle(df).notes)
+
+
+def test_no_cumulative_rise_in_noise_alone() -> None:
+    """2% reporting noise and no hidden arrivals: no side is flagged over 40 draws (the
+    check compares any two reports, so it must not fire on noise)."""
+    for seed in range(40):
+        b = read_battle(_steady(seed, 0.0, 0.02).drop(columns=["red_reinforcements"]))
+        assert not any("none of which is above" in n for n in b.notes), seed
+

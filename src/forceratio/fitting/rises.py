@@ -12,6 +12,8 @@ import itertools
 import numpy as np
 from numpy.typing import NDArray
 
+from forceratio.errors import InputError
+
 FloatArray = NDArray[np.float64]
 
 #: A rise in a side's strength beyond the arrivals recorded that is larger than this share
@@ -19,6 +21,11 @@ FloatArray = NDArray[np.float64]
 #: two reports differ by more than 5% about once in a thousand); smaller rises are noise.
 RISE_TOLERANCE = 0.05
 RISES: tuple[str, ...] = ("note", "arrivals")
+#: A rise from one report to a later one (not the next) larger than this share of the
+#: strength is named (:func:`_drift`): twice :data:`RISE_TOLERANCE`, since the largest of
+#: the many differences between two reports is larger than one step's (ASSUMPTION: 10% is
+#: 3.5 sd of the difference of two reports off by 2%; no note over 200 draws of 2% noise).
+DRIFT_TOLERANCE = 2 * RISE_TOLERANCE
 
 
 def _rises(obs: FloatArray, arr: FloatArray) -> list[tuple[int, int, float]]:
@@ -51,11 +58,71 @@ def _neighbour_loss(obs: FloatArray, arr: FloatArray, t: FloatArray, i: int, j: 
     return float(np.median(per_day)) * float(t[j] - t[i]) if per_day else 0.0
 
 
+def _drift(obs: FloatArray, arr: FloatArray) -> tuple[int, int, float] | None:
+    """The largest rise beyond the arrivals recorded from an observation to a later one that
+    is not the next, as (i, j, men), when it is above :data:`DRIFT_TOLERANCE` of the strength
+    (the larger of the two, arrivals included); None otherwise.  With ``L = obs - the
+    arrivals so far``, the rise from i to j is ``L[j] - L[i]``: a running minimum."""
+    idx = np.flatnonzero(np.isfinite(obs))
+    before = np.concatenate([[0.0], np.cumsum(arr)])  # before[j]: the arrivals before row j
+    level = obs[idx] - before[idx]
+    best: tuple[int, int, float] | None = None
+    share = DRIFT_TOLERANCE
+    low = 0  # position (in idx) of the lowest level up to two observations back
+    for pos in range(2, idx.size):
+        if level[pos - 2] < level[low]:
+            low = pos - 2
+        i, j = int(idx[low]), int(idx[pos])
+        rise = float(level[pos] - level[low])
+        base = max(float(obs[i] + before[j] - before[i]), float(obs[j]))
+        if base > 0 and rise > share * base:
+            best, share = (i, j, rise), rise / base
+    return best
+
+
 def check_rises(
     side: str, obs: FloatArray, arr: FloatArray, day: FloatArray, rises: str
 ) -> tuple[FloatArray, str]:
-    """The arrivals (with each unexplained rise added when ``rises == "arrivals"``) and the
-    note naming the rises."""
+    """The arrivals (with each unexplained single rise added when ``rises == "arrivals"``)
+    and the note naming the rises; a cumulative rise (:func:`_drift`, on the arrivals with
+    the single rises counted as such) is named in the note, and refused with
+    ``"arrivals"``: it cannot be placed at one step."""
+    new, note = _single(side, obs, arr, day, rises)
+    found = _rises(obs, arr)
+    explained = new.copy()
+    if rises == "note":
+        for _, j, men in found:
+            explained[j - 1] += men
+    drift = _drift(obs, explained)
+    if drift is None:
+        return new, note
+    i, j, men = drift
+    share = men / max(float(obs[i] + explained[i:j].sum()), float(obs[j]))
+    what = (
+        f"{side} rises by {men:,.0f} men ({share:.0%} of its strength) from day {day[i]:g} to "
+        f"day {day[j]:g} beyond the arrivals recorded, in steps none of which is above "
+        f"{RISE_TOLERANCE:.0%}"
+    )
+    if rises == "arrivals":
+        raise InputError(
+            f"column {side}",
+            f"{what}: --rises arrivals takes only a single rise as arrivals, and a steady flow "
+            f"cannot be placed at one step; give {side}_reinforcements (or {side}_losses with "
+            "--likelihood poisson or negbin)",
+        )
+    drift_note = (
+        f"{what}: a steady flow of replacements or returns folded into the strength? Attrition "
+        f"cannot produce it: the fit takes it as noise, which biases the rate at which {side} "
+        f"is hit low (to 0 when the rise outweighs the losses). Give {side}_reinforcements, or "
+        f"{side}_losses with --likelihood poisson or negbin"
+    )
+    return new, "; ".join(x for x in (note, drift_note) if x)
+
+
+def _single(
+    side: str, obs: FloatArray, arr: FloatArray, day: FloatArray, rises: str
+) -> tuple[FloatArray, str]:
+    """:func:`check_rises` for the single rises above :data:`RISE_TOLERANCE`."""
     found = _rises(obs, arr)
     if not found:
         return arr, ""
