@@ -80,3 +80,24 @@ def test_no_cumulative_rise_in_noise_alone() -> None:
         b = read_battle(_steady(seed, 0.0, 0.02).drop(columns=["red_reinforcements"]))
         assert not any("none of which is above" in n for n in b.notes), seed
 
+
+def test_a_last_zero_far_above_the_daily_losses_is_noted() -> None:
+    """review18a's base battle with blue's last report (about 4,300 after ~300 a day) set to
+    0: a surrender or a side no longer reported, not attrition; before, no note."""
+    df = _steady(2, 0.0).drop(columns=["red_reinforcements"])
+    df.loc[df.index[-1], "blue"] = 0.0
+    (note,) = read_battle(df).notes
+    assert note.startswith("blue falls from")
+    assert "leave that cell empty" in note
+
+
+def test_a_true_annihilation_is_not_noted() -> None:
+    """Square law, solve_ivp: blue (6,000) under red's 0.05 x 20,000 a day is wiped out
+    within its last day; the series ends at its first 0 (1% noise on the other rows)."""
+    df = synth.series(0.05, 0.01, red0=20000.0, blue0=6000.0, days=10, noise=0.01, seed=4)
+    first_zero = int(np.flatnonzero(df.blue.to_numpy() == 0.0)[0])
+    df = df.iloc[: first_zero + 1].drop(columns=["red_reinforcements"])
+    assert first_zero >= 4
+    b = read_battle(df)
+    assert b.annihilated() == (False, True)
+    assert not any("falls from" in n for n in b.notes)

@@ -23,6 +23,7 @@ must do so (the zero is a constraint, not one more noisy point).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -321,6 +322,38 @@ def _days(
 GAP_FACTOR, GAP_DAYS = 10.0, 7.0
 
 
+#: A last 0 reached by a fall this many times the side's median daily loss before it is
+#: noted as implausible for attrition (ASSUMPTION: a side's losses a day, b E^p O^q, do not
+#: grow as it shrinks (q >= 0), so its last day's fall is about the days' before, reporting
+#: noise aside).  Over the up to :data:`ZERO_DAYS` intervals before the last positive report.
+ZERO_FACTOR, ZERO_DAYS = 3.0, 5
+
+
+def _zero_note(side: str, obs: FloatArray, arr: FloatArray, day: FloatArray) -> str:
+    """A note when ``side``'s last report is 0 reached by a fall far above its daily losses
+    before (a surrender, or the side no longer reported), which the fit would take as an
+    annihilation it must reach; "" otherwise, or with fewer than two intervals before."""
+    idx = np.flatnonzero(np.isfinite(obs))
+    if idx.size < 4 or obs[idx[-1]] != 0.0 or obs[idx[-2]] <= 0.0:
+        return ""
+    per_day = []
+    for a, b in itertools.pairwise(idx[-2 - ZERO_DAYS : -1]):
+        per_day.append(max(float(obs[a] + arr[a:b].sum() - obs[b]), 0.0) / float(day[b] - day[a]))
+    i, j = int(idx[-2]), int(idx[-1])
+    fall = float(obs[i] + arr[i:j].sum()) / float(day[j] - day[i])
+    usual = float(np.median(per_day))
+    if fall <= ZERO_FACTOR * usual:
+        return ""
+    times = f"{fall / usual:.0f} times" if usual > 0 else "while it lost nothing on the days before"
+    return (
+        f"{side} falls from {obs[i]:,.0f} to 0 from day {day[i]:g} to day {day[j]:g}, {fall:,.0f} "
+        f"a day, {times} its median daily loss over the {len(per_day)} intervals before "
+        f"({usual:,.0f}): the fit takes the 0 as an annihilation its path must reach, which "
+        f"pulls the rates; if {side} surrendered, broke or was no longer reported, leave that "
+        "cell empty"
+    )
+
+
 def _gap_note(day: FloatArray) -> str:
     steps = np.diff(day)
     if steps.size < 2:
@@ -404,7 +437,18 @@ def read_battle(
     blue_in, blue_note = check_rises("blue", blue, blue_in, day, rises)
     comma = "numbers: read with decimal commas (52,5 = 52.5)" if mark == "," else ""
     notes = tuple(
-        x for x in (date_note, comma, _gap_note(day), *loss_notes, red_note, blue_note) if x
+        x
+        for x in (
+            date_note,
+            comma,
+            _gap_note(day),
+            *loss_notes,
+            red_note,
+            blue_note,
+            _zero_note("red", red, red_in, day),
+            _zero_note("blue", blue, blue_in, day),
+        )
+        if x
     )
     attack = _attack(df, where, lines) if "attacker" in cols else None
     name = Path(str(where)).stem if not isinstance(data, pd.DataFrame) else str(where)
