@@ -6,16 +6,21 @@ known truth."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.fitting import read_battle
 from forceratio.fitting.data import RISE_TOLERANCE
 from forceratio.fitting.result import FitResult, akaike_weights
 from tests.fitting import synth
+
+runner = CliRunner()
 
 
 def _result(law: str, aicc: float, caveat: str = "") -> FitResult:
@@ -101,3 +106,69 @@ def test_a_true_annihilation_is_not_noted() -> None:
     b = read_battle(df)
     assert b.annihilated() == (False, True)
     assert not any("falls from" in n for n in b.notes)
+
+
+BASE = "day,red,blue\n0,20025,15967\n1,19346,15385\n2,18888,14918\n3,18204,14314\n"
+
+
+def _refusal(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "s.csv"
+    path.write_text(text)
+    res = runner.invoke(app, ["fit", str(path)])
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    return " ".join(res.output.split())
+
+
+def test_a_trailing_comma_on_every_row_is_read(tmp_path: Path) -> None:
+    """Before: 'days out of order (19346 after 20025)', pandas having made the day column an
+    index.  The same series read either way."""
+    rows = BASE.splitlines()
+    trailing = "\n".join([rows[0]] + [r + "," for r in rows[1:]]) + "\n"
+    a = read_battle(_write(tmp_path, "a.csv", BASE))
+    b = read_battle(_write(tmp_path, "b.csv", trailing))
+    assert np.array_equal(a.red, b.red)
+    assert np.array_equal(a.t, b.t)
+
+
+def test_unquoted_thousands_separators_are_named(tmp_path: Path) -> None:
+    text = "day,red,blue\n0,20,025,15,967\n1,19,346,15,385\n2,18,888,14,918\n"
+    out = _refusal(tmp_path, text)
+    assert "row 2" in out
+    assert "5 cells where the header names 3 columns" in out
+    assert "thousands separators" in out
+
+
+def test_a_day_given_twice_and_rows_out_of_order(tmp_path: Path) -> None:
+    out = _refusal(tmp_path, BASE + "3,18000,14000\n")
+    assert "day 3 twice (rows 5 and 6)" in out
+    out = _refusal(tmp_path, "day,red,blue\n0,100,90\n5,90,80\n2,95,85\n")
+    assert "days out of order: day 2 after day 5; sort them" in out
+
+
+def test_losses_every_third_day_with_empty_rows_between(tmp_path: Path) -> None:
+    """Before: 'no observation after the first day'.  Rows with neither strength nor losses
+    break the losses' chain: say so and name them."""
+    text = "day,red,blue,red_losses,blue_losses\n0,20000,15000,,\n1,,,,\n2,,,,\n3,,,1800,1600\n"
+    out = _refusal(tmp_path, text)
+    assert "2 rows give neither a strength nor losses (rows 3, 4)" in out
+    assert "drop the empty rows" in out
+
+
+def test_a_too_long_series_is_told_how_far_to_thin(tmp_path: Path) -> None:
+    """10,000 days: 'aggregate ... to one row a day' was no help for a daily series; keep
+    every 10th row (1,001 rows, 2,000 observations: within the 2,000)."""
+    days = np.arange(10001)
+    df = pd.DataFrame({"day": days, "red": 2e6 - 10.0 * days, "blue": 1.6e6 - 10.0 * days})
+    path = tmp_path / "long.csv"
+    df.to_csv(path, index=False)
+    out = _refusal(tmp_path, path.read_text())
+    assert "keep every 10th row (1,001 rows of the 10,001)" in out
+    thin = df.iloc[::10]
+    assert 2 * (len(thin) - 1) <= 2000
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path

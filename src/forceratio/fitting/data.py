@@ -23,7 +23,6 @@ must do so (the zero is a constraint, not one more noisy point).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -38,7 +37,9 @@ from numpy.typing import NDArray
 from forceratio.errors import InputError
 from forceratio.files import SEPARATOR, row_lines
 from forceratio.fitting.losses import implied_strengths
-from forceratio.fitting.rises import RISE_TOLERANCE, RISES, check_rises
+from forceratio.fitting.rises import RISE_TOLERANCE as RISE_TOLERANCE  # re-exported
+from forceratio.fitting.rises import RISES as RISES
+from forceratio.fitting.rises import check_rises, zero_note
 from forceratio.simulator.magnitudes import STRENGTH_RANGE, check_magnitude
 
 FloatArray = NDArray[np.float64]
@@ -322,38 +323,6 @@ def _days(
 GAP_FACTOR, GAP_DAYS = 10.0, 7.0
 
 
-#: A last 0 reached by a fall this many times the side's median daily loss before it is
-#: noted as implausible for attrition (ASSUMPTION: a side's losses a day, b E^p O^q, do not
-#: grow as it shrinks (q >= 0), so its last day's fall is about the days' before, reporting
-#: noise aside).  Over the up to :data:`ZERO_DAYS` intervals before the last positive report.
-ZERO_FACTOR, ZERO_DAYS = 3.0, 5
-
-
-def _zero_note(side: str, obs: FloatArray, arr: FloatArray, day: FloatArray) -> str:
-    """A note when ``side``'s last report is 0 reached by a fall far above its daily losses
-    before (a surrender, or the side no longer reported), which the fit would take as an
-    annihilation it must reach; "" otherwise, or with fewer than two intervals before."""
-    idx = np.flatnonzero(np.isfinite(obs))
-    if idx.size < 4 or obs[idx[-1]] != 0.0 or obs[idx[-2]] <= 0.0:
-        return ""
-    per_day = []
-    for a, b in itertools.pairwise(idx[-2 - ZERO_DAYS : -1]):
-        per_day.append(max(float(obs[a] + arr[a:b].sum() - obs[b]), 0.0) / float(day[b] - day[a]))
-    i, j = int(idx[-2]), int(idx[-1])
-    fall = float(obs[i] + arr[i:j].sum()) / float(day[j] - day[i])
-    usual = float(np.median(per_day))
-    if fall <= ZERO_FACTOR * usual:
-        return ""
-    times = f"{fall / usual:.0f} times" if usual > 0 else "while it lost nothing on the days before"
-    return (
-        f"{side} falls from {obs[i]:,.0f} to 0 from day {day[i]:g} to day {day[j]:g}, {fall:,.0f} "
-        f"a day, {times} its median daily loss over the {len(per_day)} intervals before "
-        f"({usual:,.0f}): the fit takes the 0 as an annihilation its path must reach, which "
-        f"pulls the rates; if {side} surrendered, broke or was no longer reported, leave that "
-        "cell empty"
-    )
-
-
 def _gap_note(day: FloatArray) -> str:
     steps = np.diff(day)
     if steps.size < 2:
@@ -406,9 +375,12 @@ def read_battle(
     bad = np.flatnonzero(np.diff(day) <= 0)
     if bad.size:
         i = int(bad[0]) + 1
+        same = np.flatnonzero(day[:i] == day[i])
         raise InputError(
             f"{where}: row {lines[i]}, column day",
-            f"days out of order ({day[i]:g} after {day[i - 1]:g})",
+            f"day {day[i]:g} twice (rows {lines[int(same[0])]} and {lines[i]}): give each day once"
+            if same.size
+            else f"days out of order: day {day[i]:g} after day {day[i - 1]:g}; sort them",
         )
     _check_span(day, where, lines)
     for c in ("red", "blue", *NUMERIC):  # no strength the model cannot resolve
@@ -445,8 +417,8 @@ def read_battle(
             *loss_notes,
             red_note,
             blue_note,
-            _zero_note("red", red, red_in, day),
-            _zero_note("blue", blue, blue_in, day),
+            zero_note("red", red, red_in, day),
+            zero_note("blue", blue, blue_in, day),
         )
         if x
     )
@@ -460,15 +432,39 @@ def read_battle(
         day - day[0], red, blue, red_in, blue_in, attack, name, day0, notes, red_loss, blue_loss
     )
     if battle.n_obs == 0:
-        raise InputError(where, "no observation after the first day")
+        raise InputError(where, _nothing_after(vals, cols, lines))
+    step = math.ceil(battle.n_obs / MAX_OBSERVATIONS)  # rows to merge into one
     if battle.n_obs > MAX_OBSERVATIONS:
         raise InputError(
             where,
             f"{battle.n_obs:,} observations (both sides, after the first row), above the "
             f"{MAX_OBSERVATIONS:,} the fits take: their error model is a dense covariance "
-            "(memory n^2, time n^3); aggregate the series, for instance to one row a day",
+            f"(memory n^2, time n^3); keep every {step}th row ({math.ceil(len(day) / step):,} "
+            f"rows of the {len(day):,}) or aggregate the series to as few",
         )
     return battle
+
+
+def _nothing_after(vals: dict[str, list[float]], cols: list[str], lines: list[int]) -> str:
+    """Why no strength after the first row is known: none given, and (with loss columns)
+    the rows with neither strength nor losses that break the losses' chain."""
+    losses = [c for c in ("red_losses", "blue_losses") if c in cols]
+    if not losses:
+        return "no strength after the first row"
+    empty = [
+        lines[i]
+        for i in range(1, len(lines))
+        if all(math.isnan(vals[c][i]) for c in ("red", "blue", *losses))
+    ]
+    if not empty:
+        return "no strength after the first row, and the losses imply none"
+    shown = ", ".join(str(r) for r in empty[:4]) + (" ..." if len(empty) > 4 else "")
+    return (
+        f"no strength after the first row: {len(empty)} rows give neither a strength nor losses "
+        f"(rows {shown}), and a loss column implies a strength only while every day's losses "
+        "are given; drop the empty rows if the losses on a row cover the days since the one "
+        "before, or fill them"
+    )
 
 
 #: The most observations a series may hold (both sides): the fit's time grows as n^3, so

@@ -3,7 +3,9 @@ cannot produce a rise, so one larger than reporting noise is named in a note, or
 arrivals (``--rises arrivals``).  Two kinds are found: a single step above
 :data:`RISE_TOLERANCE` of the strength, and a cumulative rise over several steps, none of
 them above it (a steady flow of replacements folded into the strength, review18a), which
-cannot be placed at one step and is never taken as arrivals."""
+cannot be placed at one step and is never taken as arrivals.  Also here: a last 0 reached by
+a fall far above the side's daily losses (:func:`zero_note`), which the fit would take as an
+annihilation."""
 
 from __future__ import annotations
 
@@ -150,4 +152,36 @@ def _single(
         "observation that shows it: the rise plus the losses of the neighbouring days over the "
         "interval (an estimate, low when the arrivals joined early in a longer interval; the "
         "intervals leave out its error)"
+    )
+
+
+#: A last 0 reached by a fall this many times the side's median daily loss before it is
+#: noted as implausible for attrition (ASSUMPTION: a side's losses a day, b E^p O^q, do not
+#: grow as it shrinks (q >= 0), so its last day's fall is about the days' before, reporting
+#: noise aside).  Over the up to :data:`ZERO_DAYS` intervals before the last positive report.
+ZERO_FACTOR, ZERO_DAYS = 3.0, 5
+
+
+def zero_note(side: str, obs: FloatArray, arr: FloatArray, day: FloatArray) -> str:
+    """A note when ``side``'s last report is 0 reached by a fall far above its daily losses
+    before (a surrender, or the side no longer reported), which the fit would take as an
+    annihilation it must reach; "" otherwise, or with fewer than two intervals before."""
+    idx = np.flatnonzero(np.isfinite(obs))
+    if idx.size < 4 or obs[idx[-1]] != 0.0 or obs[idx[-2]] <= 0.0:
+        return ""
+    per_day = []
+    for a, b in itertools.pairwise(idx[-2 - ZERO_DAYS : -1]):
+        per_day.append(max(float(obs[a] + arr[a:b].sum() - obs[b]), 0.0) / float(day[b] - day[a]))
+    i, j = int(idx[-2]), int(idx[-1])
+    fall = float(obs[i] + arr[i:j].sum()) / float(day[j] - day[i])
+    usual = float(np.median(per_day))
+    if fall <= ZERO_FACTOR * usual:
+        return ""
+    times = f"{fall / usual:.0f} times" if usual > 0 else "while it lost nothing on the days before"
+    return (
+        f"{side} falls from {obs[i]:,.0f} to 0 from day {day[i]:g} to day {day[j]:g}, {fall:,.0f} "
+        f"a day, {times} its median daily loss over the {len(per_day)} intervals before "
+        f"({usual:,.0f}): the fit takes the 0 as an annihilation its path must reach, which "
+        f"pulls the rates; if {side} surrendered, broke or was no longer reported, leave that "
+        "cell empty"
     )
