@@ -5,6 +5,7 @@ known truth."""
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
@@ -172,3 +173,36 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text)
     return path
+
+
+def test_fit_csv_has_numeric_interval_columns(tmp_path: Path) -> None:
+    """Before: intervals as text "a .. b" and missing values as "—" in the CSV.  Square law
+    on review18a's base battle (truth 0.03, 0.04): numbers, each interval around its
+    estimate; an open end (Helmbold's w at 1) an empty cell."""
+    path = tmp_path / "base.csv"
+    _steady(0, 0.0).drop(columns=["red_reinforcements"]).to_csv(path, index=False)
+    res = runner.invoke(app, ["fit", str(path), "--law", "helmbold", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert "—" not in res.stdout
+    assert " .. " not in res.stdout
+    df = pd.read_csv(io.StringIO(res.stdout))
+    for side, truth in (("red_rate", 0.03), ("blue_rate", 0.04)):
+        assert df[side].dtype.kind == "f"
+        assert df[side].iloc[0] == pytest.approx(truth, rel=0.1)
+    assert df["w_low"].dtype.kind == "f"
+    assert df["w_low"].iloc[0] < df["w"].iloc[0]
+    assert math.isnan(df["w_high"].iloc[0])  # open at w = 1
+    res = runner.invoke(app, ["fit", str(path), "--likelihood", "negbin", "--format", "csv"])
+    df = pd.read_csv(io.StringIO(res.stdout))
+    row = df.iloc[0]
+    assert row["red_rate_low"] < row["red_rate"] < row["red_rate_high"]
+
+
+def test_data_show_prints_the_values_as_written() -> None:
+    """The CDB90 effectiveness ratio's range is 0.478-14.197 (modifiers.csv); the table
+    showed "0 .. 14"."""
+    res = runner.invoke(app, ["data", "show", "modifiers", "--format", "markdown"])
+    assert res.exit_code == 0, res.output
+    row = next(line for line in res.stdout.splitlines() if "effectiveness_ratio" in line)
+    cells = [c.strip() for c in row.split("|")]
+    assert cells[4:7] == ["6.186", "0.478", "14.197"]
