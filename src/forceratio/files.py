@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
+import re
 import stat
 import tempfile
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -114,8 +117,13 @@ def read_user_csv(
         raise InputError(where, "malformed CSV: contains NUL bytes")
     sep = separator(text, where, separators)
     _check_header(text, where, sep, separators)
+    _check_widths(text, where, sep)
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+        with warnings.catch_warnings():  # extra cells checked empty above: a trailing comma
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            df = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, index_col=False
+            )
     except pd.errors.EmptyDataError:
         raise InputError(where, "malformed CSV: the file is empty") from None
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
@@ -192,6 +200,46 @@ def _record_starts(text: str, sep: str = ",") -> list[int]:
     except csv.Error:
         return []
     return out
+
+
+#: Two cells that are one number split at an unquoted thousands separator (20,025 -> 20 | 025).
+_SPLIT_THOUSANDS = re.compile(r"[+-]?\d{1,3}")
+
+
+def _check_widths(text: str, where: str, sep: str) -> None:
+    """Refuse a row with more cells than the header unless the extra ones are empty (a
+    trailing separator, read as nothing; pandas took the first column for an index when
+    every row had one, review18a), naming the row; unquoted thousands separators (20,025 in
+    a comma-separated file) are named as such."""
+    raw = io.StringIO(text.lstrip("\ufeff"), newline="").readlines()
+    reader = csv.reader(raw, delimiter=sep)
+    width, end = 0, 0
+    try:
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if not "".join(raw[start - 1 : end]).strip():
+                continue
+            if not width:
+                width = len(row)
+                continue
+            if len(row) <= width or not any(c.strip() for c in row[width:]):
+                continue
+            split = sep == "," and any(
+                _SPLIT_THOUSANDS.fullmatch(a.strip()) and re.fullmatch(r"\d{3}", b.strip())
+                for a, b in itertools.pairwise(row)
+            )
+            hint = (
+                ': numbers written with thousands separators (20,025) must be quoted ("20,025") '
+                "or written without them (20025)"
+                if split
+                else ": remove the extra cells or name their column"
+            )
+            raise InputError(
+                f"{where}: row {start}",
+                f"malformed CSV: {len(row)} cells where the header names {width} columns{hint}",
+            )
+    except csv.Error:
+        return  # pandas names the problem
 
 
 def _check_header(text: str, where: str, sep: str = ",", separators: str = ",") -> None:

@@ -159,7 +159,13 @@ def test_reinforcements_and_total_strength_are_used() -> None:
     from 16.2 (reinforcements ignored) to 6.2."""
     assert ROOT is not None
     df = cdb90.advantage(cdb90.load(ROOT))
-    assert int(df["usable"].sum()) == 650  # 512 from the initial strengths alone
+    assert int(df["usable"].sum()) == 650
+    # README's split (review18a: "512 from the initial strengths alone" matched no count;
+    # 512 was the usable count before rerp and str were used)
+    u = df[df["usable"]]
+    a, d = u["a_strength_from"], u["d_strength_from"]
+    assert int(((a == "intst") & (d == "intst")).sum()) == 457
+    assert int((a.str.startswith("intst") & d.str.startswith("intst")).sum()) == 518
     src = cdb90_report.strength_sources(df)
     assert src["str (code 3)"] == 237
     assert src["intst + rerp"] == 85

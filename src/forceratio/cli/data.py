@@ -89,7 +89,7 @@ def show(
 
         print_json(json.loads(df.to_json(orient="records")))
     else:
-        print_frame(df, fmt, title=name, digits=0)
+        print_frame(df, fmt, title=name, digits=None)  # as written: 0.478, not 0
 
 
 @app.command("sources")

@@ -52,13 +52,12 @@ def _joint(
         print_json(out)
         return
     head = ", ".join(f"{k} = {out[k]:.4g} ({_interval(out[f'{k}_ci'])})" for k in out["shared"])
+    csv = fmt is Format.csv
     rows = [
         {
             "battle": r["battle"],
-            "red_rate": f"{r['red_rate']:.4g}",
-            "red_rate 95% CI": _interval(r.get("red_rate_ci", (None, None))),
-            "blue_rate": f"{r['blue_rate']:.4g}",
-            "blue_rate 95% CI": _interval(r.get("blue_rate_ci", (None, None))),
+            **_estimate("red_rate", r["red_rate"], r.get("red_rate_ci", (None, None)), csv),
+            **_estimate("blue_rate", r["blue_rate"], r.get("blue_rate_ci", (None, None)), csv),
         }
         for r in out["battles"]
     ]
@@ -91,29 +90,29 @@ def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name
         records = [f.to_dict() for f in fits]
         print_json(records if len(laws) > 1 else records[0])
         return
+    csv = fmt is Format.csv
     rows = [
         {
             "law": f.law,
-            "red_rate": f"{f.red_rate:.4g}",
-            "red_rate 95% CI": _interval(f.red_rate_ci),
-            "blue_rate": f"{f.blue_rate:.4g}",
-            "blue_rate 95% CI": _interval(f.blue_rate_ci),
-            "other parameters": ", ".join(
-                f"{k} = {v:.3f} ({_interval(f.exponents_ci[k])})" for k, v in f.exponents.items()
-            )
-            or "—",
+            **_estimate("red_rate", f.red_rate, f.red_rate_ci, csv),
+            **_estimate("blue_rate", f.blue_rate, f.blue_rate_ci, csv),
+            **_others(f.exponents, f.exponents_ci, csv),
+            "losses from": ", ".join(f"{k}: {v}" for k, v in f.losses_from.items()),
             "dispersion k": f.dispersion,
             "log-likelihood": f.log_likelihood,
             "AICc": f.aicc,
             "n": f.n_obs,
             "k": f.k,
             "converged": "yes" if f.converged else "NO",
-            "at a bound": ", ".join(f.at_bound) or "—",
-            "not identifiable": ", ".join(f.not_identifiable) or "—",
+            "at a bound": _names(f.at_bound, csv),
+            "not identifiable": _names(f.not_identifiable, csv),
         }
         for f in fits
     ]
     print_frame(pd.DataFrame(rows), fmt, title=f"Daily losses ({likelihood}) in {name}", digits=4)
+    if fmt is Format.table:
+        for note in dict.fromkeys(x for f in fits for x in f.notes):
+            print(f"Note: {note}.")
 
 
 def _methods(results: list[Any]) -> str:
@@ -124,7 +123,36 @@ def _methods(results: list[Any]) -> str:
     return "; ".join(f"{r.law}: {r.interval_method}" for r in results)
 
 
-def _interval(ci: tuple[float | None, float | None] | list[float | None]) -> str:
+Interval = tuple[float | None, float | None] | list[float | None]
+
+
+def _estimate(name: str, value: float, ci: Interval, csv: bool) -> dict[str, Any]:
+    """A table's estimate and its interval as text ("a .. b"); in CSV the number and
+    numeric ``_low`` / ``_high`` columns, empty where an end is open or missing."""
+    if csv:
+        lo, hi = (None if x is None or not math.isfinite(x) else x for x in ci)
+        return {name: value, f"{name}_low": lo, f"{name}_high": hi}
+    return {name: f"{value:.4g}", f"{name} 95% CI": _interval(ci)}
+
+
+def _others(values: dict[str, float], cis: dict[str, Any], csv: bool) -> dict[str, Any]:
+    """The exponents and attack factor: one text column in a table, three numeric columns
+    each in CSV."""
+    if csv:
+        return {
+            k: v
+            for name, x in values.items()
+            for k, v in _estimate(name, x, cis[name], True).items()
+        }
+    text = ", ".join(f"{k} = {v:.3f} ({_interval(cis[k])})" for k, v in values.items())
+    return {"other parameters": text or "—"}
+
+
+def _names(items: list[str], csv: bool) -> str:
+    return ", ".join(items) or ("" if csv else "—")
+
+
+def _interval(ci: Interval) -> str:
     lo, hi = ci
     if lo is not None and not math.isfinite(lo):
         lo = None
@@ -235,9 +263,6 @@ def fit_command(
     laws = list(FIT_LAWS) if law == "all" else [law]
     if likelihood is not Likelihood.gaussian:
         _casualties(battle, laws, likelihood.value, fmt, str(data[0]))
-        if fmt is Format.table:
-            for note in battle.notes:
-                print(f"Note: {note}.")
         return
     results, tests, failed = fit_laws_report(
         battle, laws, arrivals.value, refits=refits, seed=seed or 0
@@ -257,30 +282,31 @@ def fit_command(
             print_json(records[0])
         return
     rows = []
+    csv = fmt is Format.csv
     for r in results:
+        weight: float | str | None = (
+            (r.akaike_weight if math.isfinite(r.akaike_weight) else None)
+            if csv
+            else "— (not meaningful)"
+            if r.comparison_caveat
+            else f"{r.akaike_weight:.4f}"
+            if math.isfinite(r.akaike_weight)
+            else "— (no AICc)"
+        )
         rows.append(
             {
                 "law": r.law,
-                "red_rate": f"{r.red_rate:.4g}",
-                "red_rate 95% CI": _interval(r.red_rate_ci),
-                "blue_rate": f"{r.blue_rate:.4g}",
-                "blue_rate 95% CI": _interval(r.blue_rate_ci),
-                "other parameters": ", ".join(
-                    f"{k} = {v:.3f} ({_interval(r.exponents_ci[k])})"
-                    for k, v in r.exponents.items()
-                )
-                or "—",
+                **_estimate("red_rate", r.red_rate, r.red_rate_ci, csv),
+                **_estimate("blue_rate", r.blue_rate, r.blue_rate_ci, csv),
+                **_others(r.exponents, r.exponents_ci, csv),
                 "R²": r.r2,
                 "AICc": r.aicc,
-                "weight": (
-                    f"{r.akaike_weight:.4f}" if math.isfinite(r.akaike_weight) else "— (no AICc)"
-                )
-                + (" (not meaningful)" if r.comparison_caveat else ""),
+                "weight": weight,
                 "n": r.n_obs,
                 "k": r.k,
                 "converged": "yes" if r.converged else "NO",
-                "at a bound": ", ".join(r.at_bound) or "—",
-                "not identifiable": ", ".join(r.not_identifiable) or "—",
+                "at a bound": _names(r.at_bound, csv),
+                "not identifiable": _names(r.not_identifiable, csv),
             }
         )
     print_frame(pd.DataFrame(rows), fmt, title=f"Fit to {data[0]}", digits=4)

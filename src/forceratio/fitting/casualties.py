@@ -12,10 +12,18 @@ the usual model when days differ more than chance alone allows.  Rates are fitte
 scale in the normalised units of :mod:`.model` and reported in the engine's; intervals are
 Wald intervals on the fitted (log) scale from the numerical Hessian of the log-likelihood.
 Only the days where a side's losses and both strengths at the start of the day are known
-enter.  A rate at the lower end of its range (a side that lost nothing) has no Wald
-interval (the curvature vanishes there): its interval runs from 0 to the profile-likelihood
-bound, where the log-likelihood falls chi2_1(0.95) / 2 below its best (for a Poisson count
-with no losses, rate * exposure = 1.92, the "rule of three"'s likelihood-ratio form).
+enter.
+
+**Which losses.** A side's ``{side}_losses`` column, when the series has one, is its daily
+count (what a user giving it means; days left empty there do not enter); only a side without
+that column has its losses taken as the day-to-day drops in its strength after arrivals, with
+a note: where the strengths include returns to duty or unrecorded replacements, a drop is
+not a count of casualties.  ``losses_from`` says which each side used.
+
+A rate at the lower end of its range (a side that lost nothing) has no Wald interval (the
+curvature vanishes there): its interval runs from 0 to the profile-likelihood bound, where
+the log-likelihood falls chi2_1(0.95) / 2 below its best (for a Poisson count with no
+losses, rate * exposure = 1.92, the "rule of three"'s likelihood-ratio form).
 """
 
 from __future__ import annotations
@@ -61,6 +69,9 @@ class CasualtyFit:
     blue_rate_normalised: float = math.nan
     red_rate_normalised_ci: Pair = (None, None)
     blue_rate_normalised_ci: Pair = (None, None)
+    pearson_dispersion: float | None = None  # Poisson only: Pearson chi2 / (n - k)
+    losses_from: dict[str, str] = field(default_factory=dict)  # side: column or "strength drops"
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = json_safe({**self.__dict__, "interval_method": "Wald, log scale"})
@@ -69,10 +80,36 @@ class CasualtyFit:
 
 def daily_losses(b: Battle) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Per interval j: red's and blue's losses (NaN where unknown) and the strengths at its
-    start (after arrivals): (T-1,) each."""
+    start (after arrivals): (T-1,) each.  A side's losses are its loss column where the
+    series has one (the row ending the interval), else the drop in its strength."""
     r0 = b.red[:-1] + b.red_in[:-1]
     b0 = b.blue[:-1] + b.blue_in[:-1]
-    return r0 - b.red[1:], b0 - b.blue[1:], r0, b0
+    lr = r0 - b.red[1:] if b.red_loss is None else b.red_loss[1:]
+    lb = b0 - b.blue[1:] if b.blue_loss is None else b.blue_loss[1:]
+    return lr, lb, r0, b0
+
+
+#: The start of the read-time note that the strengths' fit does not use a loss column (the
+#: count likelihoods do, so it is left out of their notes).
+_UNUSED_LOSSES = ("red_losses: not used", "blue_losses: not used")
+
+
+def _sources(b: Battle, used: list[int]) -> tuple[dict[str, str], list[str]]:
+    """Which losses each side's count used, and the notes saying so."""
+    src, notes = {}, [n for n in b.notes if not n.startswith(_UNUSED_LOSSES)]
+    for side, col, n in (("red", b.red_loss, used[0]), ("blue", b.blue_loss, used[1])):
+        if col is not None:
+            src[side] = f"{side}_losses"
+            notes.append(f"{side}: its daily losses are the {side}_losses column ({n} days)")
+        else:
+            src[side] = "strength drops"
+            notes.append(
+                f"{side}: no {side}_losses column, so its daily losses are the drops in its "
+                f"strength after arrivals ({n} days); where the strengths include returns to "
+                f"duty or replacements not listed as arrivals, a drop is not a count of "
+                f"casualties: give {side}_losses"
+            )
+    return src, notes
 
 
 def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") -> CasualtyFit:
@@ -92,13 +129,14 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
         # a rise of reporting-noise size is a day without losses (the strengths' fit takes
         # it as noise too); a larger one cannot be a count of losses
         big = np.flatnonzero(ok & (-loss > RISE_TOLERANCE * np.where(ok, own, 0.0)))
-        if big.size:
+        if big.size and getattr(b, f"{side}_loss") is None:  # a loss column is never < 0
             j = int(big[0])
             raise InputError(
                 f"column {side}",
                 f"rises by {-loss[j]:,.0f} from day {b.t[j] + b.day0:g} to day "
                 f"{b.t[j + 1] + b.day0:g} beyond the arrivals recorded: a count of losses "
-                f"cannot be negative; give {side}_reinforcements or use --rises arrivals",
+                f"cannot be negative; give {side}_losses (the count used then), "
+                f"{side}_reinforcements or use --rises arrivals",
             )
         att = (b.attack == sign) if b.attack is not None else np.zeros(dt.size, dtype=bool)
         sides.append(
@@ -110,15 +148,20 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     if n <= k:
         raise InputError("data", f"{n} days of known losses for {k} parameters")
 
-    def nll(x: FloatArray) -> float:
+    def means(x: FloatArray) -> list[FloatArray]:
         p, q = (float(v[0]) for v in spec.exponents(x[None, : spec.k]))
-        tot = 0.0
-        for i, (y, own, enemy, scale, att) in enumerate(sides):
+        out = []
+        for i, (_y, own, enemy, scale, att) in enumerate(sides):
             # red's losses come from blue's rate (x[1]), blue's from red's (x[0])
             log_mu = x[1 - i] + p * np.log(enemy) + q * np.log(own) + np.log(scale)
             if "log_attack_factor" in spec.names:
                 log_mu = log_mu + np.where(att, x[spec.k - 1], 0.0)
-            mu = np.exp(np.clip(log_mu, -700.0, 700.0))
+            out.append(np.exp(np.clip(log_mu, -700.0, 700.0)))
+        return out
+
+    def nll(x: FloatArray) -> float:
+        tot = 0.0
+        for (y, *_), mu in zip(sides, means(x), strict=True):
             if likelihood == "poisson":
                 tot -= float(np.sum(special.xlogy(y, mu) - mu - special.gammaln(y + 1)))
             else:
@@ -207,6 +250,13 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
             if low_end[i] or upper[i] - x[i] <= 1e-6 * span[i]
         ],
     )  # fmt: skip
+    out.losses_from, out.notes = _sources(b, [s[0].size for s in sides])
+    if likelihood == "poisson":
+        y_all = np.concatenate([s[0] for s in sides])
+        mu_all = np.concatenate(means(x))
+        out.pearson_dispersion, note = overdispersion(y_all, mu_all, n - k)
+        if note:
+            out.notes.append(note)
     for i, name in enumerate(spec.names[2:], start=2):
         if name == "log_attack_factor":
             f = math.exp(x[i])
@@ -233,6 +283,32 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     if likelihood == "negbin":
         out.dispersion = math.exp(x[-1])
     return out
+
+
+#: A Poisson fit whose Pearson chi2 / df is above this, and above chi2_df's 99th percentile,
+#: gets a note recommending the negative binomial (ASSUMPTION: 1.5, a common rule of thumb;
+#: the percentile keeps short series from tripping it by chance).
+OVERDISPERSION = 1.5
+
+
+def overdispersion(y: FloatArray, mu: FloatArray, df: int) -> tuple[float | None, str]:
+    """Pearson's dispersion X2 / df, X2 = sum (y - mu)**2 / mu over the fitted Poisson means
+    (McCullagh & Nelder 1989, *Generalized Linear Models*, 2nd ed., section 4.5.2: about 1 for
+    Poisson counts; the Poisson's standard errors are too small by about its square root
+    when it is above), and the note recommending ``negbin`` when it is far above 1."""
+    keep = mu > 0
+    if df <= 0 or not keep.any():
+        return None, ""
+    x2 = float(np.sum((y[keep] - mu[keep]) ** 2 / mu[keep]))
+    phi = x2 / df
+    if phi <= OVERDISPERSION or x2 <= float(stats.chi2.ppf(0.99, df)):
+        return phi, ""
+    return phi, (
+        f"overdispersed: Pearson chi2 / df = {phi:.3g} ({df} df; about 1 for Poisson counts, "
+        f"McCullagh & Nelder 1989, 4.5.2): the days vary more than a Poisson count allows and "
+        f"its intervals are too narrow, by about {math.sqrt(phi):.2g} times; use --likelihood "
+        "negbin"
+    )
 
 
 def _exp(v: float) -> float:

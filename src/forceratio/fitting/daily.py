@@ -238,8 +238,8 @@ def _result(
     ]
     caveat = (
         f"{', '.join(edge)} at the end of the range the fit searches, so the optimum may lie "
-        "beyond it: this law's Akaike weight and the likelihood-ratio tests involving it are "
-        "not meaningful"
+        "beyond it: this law's Akaike weight (none given; the others' are over the meaningful "
+        "laws) and the likelihood-ratio tests involving it are not meaningful"
         if edge
         else ""
     )

@@ -23,7 +23,6 @@ must do so (the zero is a constraint, not one more noisy point).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -38,6 +37,9 @@ from numpy.typing import NDArray
 from forceratio.errors import InputError
 from forceratio.files import SEPARATOR, row_lines
 from forceratio.fitting.losses import implied_strengths
+from forceratio.fitting.rises import RISE_TOLERANCE as RISE_TOLERANCE  # re-exported
+from forceratio.fitting.rises import RISES as RISES
+from forceratio.fitting.rises import check_rises, zero_note
 from forceratio.simulator.magnitudes import STRENGTH_RANGE, check_magnitude
 
 FloatArray = NDArray[np.float64]
@@ -66,6 +68,11 @@ class Battle:
     name: str = "battle"
     day0: float = 0.0  # the first row's own day value (0 when the day column holds dates)
     notes: tuple[str, ...] = ()  # what the reading found that the user should know
+    #: (T,) each side's losses over the day ending at row j (NaN where not given, and the
+    #: first row's); None when the series has no such column.  The count likelihoods
+    #: (:mod:`.casualties`) use them; the strengths' fit does not.
+    red_loss: FloatArray | None = None
+    blue_loss: FloatArray | None = None
 
     @cached_property
     def scale(self) -> tuple[float, float]:
@@ -312,78 +319,8 @@ def _days(
     return out, f"day: read as dates, in days since the first row ({first:%Y-%m-%d})"
 
 
-#: A rise in a side's strength beyond the arrivals recorded that is larger than this share
-#: of its strength cannot be reporting noise (ASSUMPTION: reports good to about 1-1.5%, so
-#: two reports differ by more than 5% about once in a thousand); smaller rises are noise.
-RISE_TOLERANCE = 0.05
-RISES: tuple[str, ...] = ("note", "arrivals")
 #: A step between rows more than this many times the median step, and over a week, is noted.
 GAP_FACTOR, GAP_DAYS = 10.0, 7.0
-
-
-def _rises(obs: FloatArray, arr: FloatArray) -> list[tuple[int, int, float]]:
-    """(i, j, men) for consecutive observations i < j between which the strength rises by
-    more than :data:`RISE_TOLERANCE` beyond the arrivals recorded (after-observation form)."""
-    idx = np.flatnonzero(np.isfinite(obs))
-    out = []
-    for i, j in itertools.pairwise(idx):
-        came = float(arr[i:j].sum())
-        rise = float(obs[j] - obs[i] - came)
-        if rise > RISE_TOLERANCE * max(float(obs[i]) + came, float(obs[j])):
-            out.append((int(i), int(j), rise))
-    return out
-
-
-def _neighbour_loss(obs: FloatArray, arr: FloatArray, t: FloatArray, i: int, j: int) -> float:
-    """The side's losses over t[i]..t[j] at the median daily loss of up to two intervals on
-    each side (intervals that are themselves rises left out): what an arrival inferred from
-    a rise must add to it."""
-    idx = np.flatnonzero(np.isfinite(obs))
-    pos = int(np.searchsorted(idx, i))
-    per_day = []
-    for a, b in itertools.pairwise(idx):
-        k = int(np.searchsorted(idx, a))
-        if a == i or abs(k - pos) > 2:
-            continue
-        drop = float(obs[a] + arr[a:b].sum() - obs[b])
-        if drop >= -RISE_TOLERANCE * float(obs[a] + arr[a:b].sum()):
-            per_day.append(max(drop, 0.0) / float(t[b] - t[a]))
-    return float(np.median(per_day)) * float(t[j] - t[i]) if per_day else 0.0
-
-
-def _check_rises(
-    side: str, obs: FloatArray, arr: FloatArray, day: FloatArray, rises: str
-) -> tuple[FloatArray, str]:
-    """The arrivals (with each unexplained rise added when ``rises == "arrivals"``) and the
-    note naming the rises."""
-    found = _rises(obs, arr)
-    if not found:
-        return arr, ""
-    shown = "; ".join(
-        f"{men:,.0f} from day {day[i]:g} to day {day[j]:g}" for i, j, men in found[:3]
-    )
-    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
-    total = sum(m for _, _, m in found)
-    what = f"{side} rises beyond the arrivals recorded: {shown}{more} ({total:,.0f} men in all)"
-    if rises == "note":
-        return arr, (
-            f"{what}. Attrition cannot produce a rise: the fit takes it as noise, which biases "
-            f"the rate at which {side} is hit low. Give {side}_reinforcements (or check "
-            "--arrivals), or take the rises as arrivals (rises='arrivals', --rises arrivals)"
-        )
-    arr = arr.copy()
-    t = day - day[0]
-    added = 0.0
-    for i, j, men in found:
-        extra = men + _neighbour_loss(obs, arr, t, i, j)
-        arr[j - 1] += extra
-        added += extra
-    return arr, (
-        f"{what}; taken as {added:,.0f} men of arrivals, each joining just before the "
-        "observation that shows it: the rise plus the losses of the neighbouring days over the "
-        "interval (an estimate, low when the arrivals joined early in a longer interval; the "
-        "intervals leave out its error)"
-    )
 
 
 def _gap_note(day: FloatArray) -> str:
@@ -414,7 +351,7 @@ def read_battle(
 
     ``rises``: a side's strength rising between observations by more than
     :data:`RISE_TOLERANCE` of it beyond the arrivals recorded is noted (``"note"``), or
-    taken as arrivals (``"arrivals"``, see :func:`_check_rises`)."""
+    taken as arrivals (``"arrivals"``, see :func:`.rises.check_rises`)."""
     if arrivals not in ARRIVALS:
         raise InputError("--arrivals", f"must be one of {', '.join(ARRIVALS)}, got {arrivals!r}")
     if rises not in RISES:
@@ -438,9 +375,12 @@ def read_battle(
     bad = np.flatnonzero(np.diff(day) <= 0)
     if bad.size:
         i = int(bad[0]) + 1
+        same = np.flatnonzero(day[:i] == day[i])
         raise InputError(
             f"{where}: row {lines[i]}, column day",
-            f"days out of order ({day[i]:g} after {day[i - 1]:g})",
+            f"day {day[i]:g} twice (rows {lines[int(same[0])]} and {lines[i]}): give each day once"
+            if same.size
+            else f"days out of order: day {day[i]:g} after day {day[i - 1]:g}; sort them",
         )
     _check_span(day, where, lines)
     for c in ("red", "blue", *NUMERIC):  # no strength the model cannot resolve
@@ -465,26 +405,66 @@ def read_battle(
         implied_strengths(n, obs, np.array(vals[f"{n}_losses"]), arr, where, lines, RISE_TOLERANCE)
         for n, obs, arr in (("red", red, red_in), ("blue", blue, blue_in))
     ]
-    red_in, red_note = _check_rises("red", red, red_in, day, rises)
-    blue_in, blue_note = _check_rises("blue", blue, blue_in, day, rises)
+    red_in, red_note = check_rises("red", red, red_in, day, rises)
+    blue_in, blue_note = check_rises("blue", blue, blue_in, day, rises)
     comma = "numbers: read with decimal commas (52,5 = 52.5)" if mark == "," else ""
     notes = tuple(
-        x for x in (date_note, comma, _gap_note(day), *loss_notes, red_note, blue_note) if x
+        x
+        for x in (
+            date_note,
+            comma,
+            _gap_note(day),
+            *loss_notes,
+            red_note,
+            blue_note,
+            zero_note("red", red, red_in, day),
+            zero_note("blue", blue, blue_in, day),
+        )
+        if x
     )
     attack = _attack(df, where, lines) if "attacker" in cols else None
     name = Path(str(where)).stem if not isinstance(data, pd.DataFrame) else str(where)
     day0 = 0.0 if date_note else float(day[0])
-    battle = Battle(day - day[0], red, blue, red_in, blue_in, attack, name, day0, notes)
+    red_loss, blue_loss = (
+        np.array(vals[f"{n}_losses"]) if f"{n}_losses" in cols else None for n in ("red", "blue")
+    )
+    battle = Battle(
+        day - day[0], red, blue, red_in, blue_in, attack, name, day0, notes, red_loss, blue_loss
+    )
     if battle.n_obs == 0:
-        raise InputError(where, "no observation after the first day")
+        raise InputError(where, _nothing_after(vals, cols, lines))
+    step = math.ceil(battle.n_obs / MAX_OBSERVATIONS)  # rows to merge into one
     if battle.n_obs > MAX_OBSERVATIONS:
         raise InputError(
             where,
             f"{battle.n_obs:,} observations (both sides, after the first row), above the "
             f"{MAX_OBSERVATIONS:,} the fits take: their error model is a dense covariance "
-            "(memory n^2, time n^3); aggregate the series, for instance to one row a day",
+            f"(memory n^2, time n^3); keep every {step}th row ({math.ceil(len(day) / step):,} "
+            f"rows of the {len(day):,}) or aggregate the series to as few",
         )
     return battle
+
+
+def _nothing_after(vals: dict[str, list[float]], cols: list[str], lines: list[int]) -> str:
+    """Why no strength after the first row is known: none given, and (with loss columns)
+    the rows with neither strength nor losses that break the losses' chain."""
+    losses = [c for c in ("red_losses", "blue_losses") if c in cols]
+    if not losses:
+        return "no strength after the first row"
+    empty = [
+        lines[i]
+        for i in range(1, len(lines))
+        if all(math.isnan(vals[c][i]) for c in ("red", "blue", *losses))
+    ]
+    if not empty:
+        return "no strength after the first row, and the losses imply none"
+    shown = ", ".join(str(r) for r in empty[:4]) + (" ..." if len(empty) > 4 else "")
+    return (
+        f"no strength after the first row: {len(empty)} rows give neither a strength nor losses "
+        f"(rows {shown}), and a loss column implies a strength only while every day's losses "
+        "are given; drop the empty rows if the losses on a row cover the days since the one "
+        "before, or fill them"
+    )
 
 
 #: The most observations a series may hold (both sides): the fit's time grows as n^3, so

@@ -3,11 +3,12 @@
 A loss column fills the strength of a side on the days it is missing: its last strength
 (observed, or so implied) plus the arrivals since, less each day's losses since; a day whose
 losses are missing too breaks the chain until the next strength given.  Where a strength is
-given, the fit uses it and the loss column is **not** used (the error model is of reported
-strengths; losses and strengths of real tables rarely reconcile, since returns to duty,
-unreported replacements and non-battle losses move one and not the other): a note says so,
-and names the first row where they disagree by more than :data:`~.data.RISE_TOLERANCE` of
-the strength.  The first row's losses (before the series starts) are not used either.
+given, the strengths' fit uses it and the loss column is **not** used (the error model is
+of reported strengths; losses and strengths of real tables rarely reconcile, since returns to
+duty, unreported replacements and non-battle losses move one and not the other): a note says
+so, and names the first row where they disagree by more than :data:`~.data.RISE_TOLERANCE`
+of the strength (the count likelihoods of :mod:`.casualties` use the column, without that
+note).  The first row's losses (before the series starts) are not used either.
 
 A loss column must still be possible (review of hfit5): a day's losses larger than what the
 side had at the start of that day (its last strength, given or implied, plus the arrivals

@@ -143,10 +143,13 @@ def akaike_weights(results: list[FitResult]) -> None:
     """Akaike weights from AICc, in place.  A law whose AICc does not exist (n <= k + 1) gets
     no weight (NaN, ``null``): its AIC lacks the small-sample penalty every other law pays,
     so mixing the two criteria handed it the weight (review15fit D13).  When no law has an
-    AICc, the weights come from AIC for all."""
-    crit = [r.aicc for r in results]
+    AICc, the weights come from AIC for all.  A law whose comparison is not meaningful (its
+    :attr:`FitResult.comparison_caveat`: an estimate at the end of the range searched, so its
+    optimum may lie beyond) gets no weight either and is left out of the others' sum: the
+    weights are over the meaningful laws only (review18a)."""
+    crit = [math.nan if r.comparison_caveat else r.aicc for r in results]
     if not any(math.isfinite(c) for c in crit):
-        crit = [r.aic for r in results]
+        crit = [math.nan if r.comparison_caveat else r.aic for r in results]
     finite = [c for c in crit if math.isfinite(c)]
     if not finite:
         return

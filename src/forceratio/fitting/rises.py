@@ -1,0 +1,187 @@
+"""A side's strength that rises beyond the arrivals recorded (:mod:`.data`): attrition
+cannot produce a rise, so one larger than reporting noise is named in a note, or taken as
+arrivals (``--rises arrivals``).  Two kinds are found: a single step above
+:data:`RISE_TOLERANCE` of the strength, and a cumulative rise over several steps, none of
+them above it (a steady flow of replacements folded into the strength, review18a), which
+cannot be placed at one step and is never taken as arrivals.  Also here: a last 0 reached by
+a fall far above the side's daily losses (:func:`zero_note`), which the fit would take as an
+annihilation."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from numpy.typing import NDArray
+
+from forceratio.errors import InputError
+
+FloatArray = NDArray[np.float64]
+
+#: A rise in a side's strength beyond the arrivals recorded that is larger than this share
+#: of its strength cannot be reporting noise (ASSUMPTION: reports good to about 1-1.5%, so
+#: two reports differ by more than 5% about once in a thousand); smaller rises are noise.
+RISE_TOLERANCE = 0.05
+RISES: tuple[str, ...] = ("note", "arrivals")
+#: A rise from one report to a later one (not the next) larger than this share of the
+#: strength is named (:func:`_drift`): twice :data:`RISE_TOLERANCE`, since the largest of
+#: the many differences between two reports is larger than one step's (ASSUMPTION: 10% is
+#: 3.5 sd of the difference of two reports off by 2%; no note over 200 draws of 2% noise).
+DRIFT_TOLERANCE = 2 * RISE_TOLERANCE
+
+
+def _rises(obs: FloatArray, arr: FloatArray) -> list[tuple[int, int, float]]:
+    """(i, j, men) for consecutive observations i < j between which the strength rises by
+    more than :data:`RISE_TOLERANCE` beyond the arrivals recorded (after-observation form)."""
+    idx = np.flatnonzero(np.isfinite(obs))
+    out = []
+    for i, j in itertools.pairwise(idx):
+        came = float(arr[i:j].sum())
+        rise = float(obs[j] - obs[i] - came)
+        if rise > RISE_TOLERANCE * max(float(obs[i]) + came, float(obs[j])):
+            out.append((int(i), int(j), rise))
+    return out
+
+
+def _neighbour_loss(obs: FloatArray, arr: FloatArray, t: FloatArray, i: int, j: int) -> float:
+    """The side's losses over t[i]..t[j] at the median daily loss of up to two intervals on
+    each side (intervals that are themselves rises left out): what an arrival inferred from
+    a rise must add to it."""
+    idx = np.flatnonzero(np.isfinite(obs))
+    pos = int(np.searchsorted(idx, i))
+    per_day = []
+    for a, b in itertools.pairwise(idx):
+        k = int(np.searchsorted(idx, a))
+        if a == i or abs(k - pos) > 2:
+            continue
+        drop = float(obs[a] + arr[a:b].sum() - obs[b])
+        if drop >= -RISE_TOLERANCE * float(obs[a] + arr[a:b].sum()):
+            per_day.append(max(drop, 0.0) / float(t[b] - t[a]))
+    return float(np.median(per_day)) * float(t[j] - t[i]) if per_day else 0.0
+
+
+def _drift(obs: FloatArray, arr: FloatArray) -> tuple[int, int, float] | None:
+    """The largest rise beyond the arrivals recorded from an observation to a later one that
+    is not the next, as (i, j, men), when it is above :data:`DRIFT_TOLERANCE` of the strength
+    (the larger of the two, arrivals included); None otherwise.  With ``L = obs - the
+    arrivals so far``, the rise from i to j is ``L[j] - L[i]``: a running minimum."""
+    idx = np.flatnonzero(np.isfinite(obs))
+    before = np.concatenate([[0.0], np.cumsum(arr)])  # before[j]: the arrivals before row j
+    level = obs[idx] - before[idx]
+    best: tuple[int, int, float] | None = None
+    share = DRIFT_TOLERANCE
+    low = 0  # position (in idx) of the lowest level up to two observations back
+    for pos in range(2, idx.size):
+        if level[pos - 2] < level[low]:
+            low = pos - 2
+        i, j = int(idx[low]), int(idx[pos])
+        rise = float(level[pos] - level[low])
+        base = max(float(obs[i] + before[j] - before[i]), float(obs[j]))
+        if base > 0 and rise > share * base:
+            best, share = (i, j, rise), rise / base
+    return best
+
+
+def check_rises(
+    side: str, obs: FloatArray, arr: FloatArray, day: FloatArray, rises: str
+) -> tuple[FloatArray, str]:
+    """The arrivals (with each unexplained single rise added when ``rises == "arrivals"``)
+    and the note naming the rises; a cumulative rise (:func:`_drift`, on the arrivals with
+    the single rises counted as such) is named in the note, and refused with
+    ``"arrivals"``: it cannot be placed at one step."""
+    new, note = _single(side, obs, arr, day, rises)
+    found = _rises(obs, arr)
+    explained = new.copy()
+    if rises == "note":
+        for _, j, men in found:
+            explained[j - 1] += men
+    drift = _drift(obs, explained)
+    if drift is None:
+        return new, note
+    i, j, men = drift
+    share = men / max(float(obs[i] + explained[i:j].sum()), float(obs[j]))
+    what = (
+        f"{side} rises by {men:,.0f} men ({share:.0%} of its strength) from day {day[i]:g} to "
+        f"day {day[j]:g} beyond the arrivals recorded, in steps none of which is above "
+        f"{RISE_TOLERANCE:.0%}"
+    )
+    if rises == "arrivals":
+        raise InputError(
+            f"column {side}",
+            f"{what}: --rises arrivals takes only a single rise as arrivals, and a steady flow "
+            f"cannot be placed at one step; give {side}_reinforcements (or {side}_losses with "
+            "--likelihood poisson or negbin)",
+        )
+    drift_note = (
+        f"{what}: a steady flow of replacements or returns folded into the strength? Attrition "
+        f"cannot produce it: the fit takes it as noise, which biases the rate at which {side} "
+        f"is hit low (to 0 when the rise outweighs the losses). Give {side}_reinforcements, or "
+        f"{side}_losses with --likelihood poisson or negbin"
+    )
+    return new, "; ".join(x for x in (note, drift_note) if x)
+
+
+def _single(
+    side: str, obs: FloatArray, arr: FloatArray, day: FloatArray, rises: str
+) -> tuple[FloatArray, str]:
+    """:func:`check_rises` for the single rises above :data:`RISE_TOLERANCE`."""
+    found = _rises(obs, arr)
+    if not found:
+        return arr, ""
+    shown = "; ".join(
+        f"{men:,.0f} from day {day[i]:g} to day {day[j]:g}" for i, j, men in found[:3]
+    )
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    total = sum(m for _, _, m in found)
+    what = f"{side} rises beyond the arrivals recorded: {shown}{more} ({total:,.0f} men in all)"
+    if rises == "note":
+        return arr, (
+            f"{what}. Attrition cannot produce a rise: the fit takes it as noise, which biases "
+            f"the rate at which {side} is hit low. Give {side}_reinforcements (or check "
+            "--arrivals), or take the rises as arrivals (rises='arrivals', --rises arrivals)"
+        )
+    arr = arr.copy()
+    t = day - day[0]
+    added = 0.0
+    for i, j, men in found:
+        extra = men + _neighbour_loss(obs, arr, t, i, j)
+        arr[j - 1] += extra
+        added += extra
+    return arr, (
+        f"{what}; taken as {added:,.0f} men of arrivals, each joining just before the "
+        "observation that shows it: the rise plus the losses of the neighbouring days over the "
+        "interval (an estimate, low when the arrivals joined early in a longer interval; the "
+        "intervals leave out its error)"
+    )
+
+
+#: A last 0 reached by a fall this many times the side's median daily loss before it is
+#: noted as implausible for attrition (ASSUMPTION: a side's losses a day, b E^p O^q, do not
+#: grow as it shrinks (q >= 0), so its last day's fall is about the days' before, reporting
+#: noise aside).  Over the up to :data:`ZERO_DAYS` intervals before the last positive report.
+ZERO_FACTOR, ZERO_DAYS = 3.0, 5
+
+
+def zero_note(side: str, obs: FloatArray, arr: FloatArray, day: FloatArray) -> str:
+    """A note when ``side``'s last report is 0 reached by a fall far above its daily losses
+    before (a surrender, or the side no longer reported), which the fit would take as an
+    annihilation it must reach; "" otherwise, or with fewer than two intervals before."""
+    idx = np.flatnonzero(np.isfinite(obs))
+    if idx.size < 4 or obs[idx[-1]] != 0.0 or obs[idx[-2]] <= 0.0:
+        return ""
+    per_day = []
+    for a, b in itertools.pairwise(idx[-2 - ZERO_DAYS : -1]):
+        per_day.append(max(float(obs[a] + arr[a:b].sum() - obs[b]), 0.0) / float(day[b] - day[a]))
+    i, j = int(idx[-2]), int(idx[-1])
+    fall = float(obs[i] + arr[i:j].sum()) / float(day[j] - day[i])
+    usual = float(np.median(per_day))
+    if fall <= ZERO_FACTOR * usual:
+        return ""
+    times = f"{fall / usual:.0f} times" if usual > 0 else "while it lost nothing on the days before"
+    return (
+        f"{side} falls from {obs[i]:,.0f} to 0 from day {day[i]:g} to day {day[j]:g}, {fall:,.0f} "
+        f"a day, {times} its median daily loss over the {len(per_day)} intervals before "
+        f"({usual:,.0f}): the fit takes the 0 as an annihilation its path must reach, which "
+        f"pulls the rates; if {side} surrendered, broke or was no longer reported, leave that "
+        "cell empty"
+    )
