@@ -15,7 +15,7 @@ from forceratio import InputError, battle
 
 def _peak(law: str, n: int, times: np.ndarray, method: str = "auto") -> float:
     rates = (1e-5, 1.2e-5) if law == "linear" else (0.01, 0.012)
-    battle(law, 1000.0, 800.0, *rates, times=[1.0], method=method)  # compiled, warm
+    battle(law, 1000.0, 800.0, *rates, times=[1.0], method=method)  # type: ignore[arg-type]
     tracemalloc.start()
     try:
         battle(law, np.full(n, 1000.0), 800.0, *rates, times=times, method=method)  # type: ignore[arg-type]
