@@ -207,10 +207,11 @@ def battle(
     if stoch is not None:
         rows = [
             {"outcome": key, **{k: v for k, v in stoch[key].items()}}
-            for key in ("red_final", "blue_final", "duration")
+            for key in ("red_final", "blue_final", "duration_decided")  # decided runs only
         ]
         title = (
             f"Stochastic ({stoch['method']}, {replications} replications, seed {seed}): "
             f"P(red wins) = {stoch['p_red_wins']:.3f}, P(blue wins) = {stoch['p_blue_wins']:.3f}"
+            + (f", P(undecided) = {stoch['p_undecided']:.3f}" if stoch["p_undecided"] else "")
         )
         print_frame(pd.DataFrame(rows), fmt, title=title)
