@@ -123,7 +123,7 @@ def battle_counts(
     whole number >= 0), neither ``seed`` nor ``keys`` without replications, and the memory
     of the ``n`` scenarios' runs (and their ``n_times`` trajectory points) within
     :mod:`forceratio.limits`.  Returns the replications (None: deterministic)."""
-    from forceratio.limits import BYTES_PER_BATTLE_RUN, check_runs
+    from forceratio.limits import BYTES_PER_BATTLE_RUN, check_memory, check_runs, trajectory_bytes
 
     if replications is None:
         if seed is not None:
@@ -132,7 +132,7 @@ def battle_counts(
             raise InputError("keys", "keys apply only with replications")
         if n_times:  # the trajectories: two floats a scenario and time
             what = f"trajectories of {n:,} scenarios at {n_times:,} times"
-            check_runs("times", n, what, 16 * n_times)
+            check_memory("times", trajectory_bytes(n, n_times), what)
         return None
     reps = whole("replications", replications, 1)
     if reps > 10**18:  # far beyond any memory (and float() of it may overflow)

@@ -143,6 +143,21 @@ BYTES_PER_SCENARIO_RUN = 4096
 #: Working memory of one stochastic replication of ``battle``: 541 B measured (peak RSS at
 #: 10^6 replications less 10^5), rounded up; each trajectory time adds two floats.
 BYTES_PER_BATTLE_RUN = 600
+#: Scenario-times of a closed form's trajectory evaluated at once
+#: (:func:`.simulator.solve.closed_form_result` works block by block).
+TRAJECTORY_BLOCK = 1 << 18
+#: Working memory of a block: the closed forms' temporaries, at most 16 arrays of it (33.5
+#: MB; measured with tracemalloc 27 MB above the two trajectories, 2026-12-04).
+BYTES_TRAJECTORY_WORK = 16 * 8 * TRAJECTORY_BLOCK
+
+
+def trajectory_bytes(n: int, n_times: int) -> float:
+    """Working memory of ``battle(times=...)``'s deterministic trajectories: two floats a
+    scenario and time (red's, blue's) and two a time (the times, checked), plus a closed
+    form's block of temporaries."""
+    return 16.0 * (n + 1) * n_times + BYTES_TRAJECTORY_WORK
+
+
 #: Stored size of one value of a sweep row (Parquet, 7.2 B measured on random floats).
 BYTES_PER_STORED_VALUE = 8
 

@@ -33,7 +33,9 @@ def _stats(x: np.ndarray) -> dict[str, float | None]:
 
 def outcome_stats(result: BattleResult, scenario: int = 0) -> dict[str, Any]:
     """Mean, standard deviation and quantiles of the outcomes of one scenario's runs,
-    and the probability that each side wins (a JSON-ready dict)."""
+    and the probability that each side wins (a JSON-ready dict).  ``duration_decided`` is
+    over the runs decided by t_max only (an undecided run has no duration; ``p_undecided``
+    says how many): with many undecided, its q95 stays below t_max."""
     _check_result(result)
     sel = result.scenario == whole("scenario", scenario)
     n = int(sel.sum())
@@ -50,19 +52,22 @@ def outcome_stats(result: BattleResult, scenario: int = 0) -> dict[str, Any]:
         "blue_final": _stats(result.blue_final[sel]),
         "red_losses": _stats(result.red_losses[sel]),
         "blue_losses": _stats(result.blue_losses[sel]),
-        "duration": _stats(result.duration[sel]),
+        "duration_decided": _stats(result.duration[sel]),
     }
 
 
 def summarize(result: BattleResult) -> pd.DataFrame:
-    """One row per scenario: win probabilities and outcome quantiles over replications."""
+    """One row per scenario: win probabilities and outcome quantiles over replications
+    (``red_final_*``, ``blue_final_*`` over every run; ``duration_decided_*`` over the runs
+    decided by t_max only, ``p_undecided`` saying how many were not: before session 18
+    named ``duration_*``)."""
     _check_result(result)
     rows = []
     for s in np.unique(result.scenario):
         st = outcome_stats(result, int(s))
         row: dict[str, Any] = {"scenario": int(s), "replications": st["replications"]}
         row.update({k: st[k] for k in ("p_red_wins", "p_blue_wins", "p_undecided")})
-        for key in ("red_final", "blue_final", "duration"):
+        for key in ("red_final", "blue_final", "duration_decided"):
             for stat, val in st[key].items():
                 row[f"{key}_{stat}"] = val
         rows.append(row)

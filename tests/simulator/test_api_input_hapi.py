@@ -74,7 +74,8 @@ def test_long_deterministic_trajectories_are_refused_up_front(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "1M")
-    est = human(1000 * 16 * 10_000)
+    # two floats a scenario and time, two a time, and the closed forms' block (review18b 3)
+    est = human(16 * 1001 * 10_000 + 16 * 8 * 2**18)
     with pytest.raises(InputError, match=f"^times: trajectories of 1,000 scenarios .*about {est}"):
         call("square", np.full(1000, 50.0), 40.0, 0.01, 0.012, times=np.arange(10_000.0))
 

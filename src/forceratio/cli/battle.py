@@ -48,12 +48,14 @@ def _check_size(
     with them) and memory for the replications, before any work: battle()'s own checks."""
     from forceratio.arguments import battle_counts
     from forceratio.errors import InputError
-    from forceratio.simulator.magnitudes import check_battle_inputs
+    from forceratio.simulator.magnitudes import check_battle_inputs, check_whole_units
 
     check_battle_inputs(red, blue, red_rate, blue_rate, seed)
     for name, x in (("--red", red), ("--blue", blue)):
         if x == 0:  # (the engine takes 0 in a batch; one battle of it is no battle)
             raise InputError(name, "a side with no strength has no battle; give a strength > 0")
+        if replications is not None:  # the stochastic chain counts whole units
+            check_whole_units(name, x)
     if not (math.isfinite(annihilation) and annihilation >= 0):
         raise InputError("--annihilation", f"must be a finite strength >= 0, got {annihilation}")
     battle_counts(1, len(snap or ()), replications, seed, None)
@@ -106,7 +108,9 @@ def battle(
             min=1,
             help="Stochastic replications, seeded by --seed (without: deterministic). No upper "
             "bound but memory (FORCERATIO_MAX_MEMORY): a lone battle's replication costs 600 B, "
-            "where the scenario commands' runs are whole campaigns and stop at 100,000.",
+            "where the scenario commands' runs are whole campaigns and stop at 100,000. The "
+            "stochastic model counts whole units: --red and --blue must be counts (1400, not "
+            "1.4 thousand; from 500 up any fraction is rounded).",
         ),
     ] = None,
     seed: Annotated[
@@ -203,10 +207,11 @@ def battle(
     if stoch is not None:
         rows = [
             {"outcome": key, **{k: v for k, v in stoch[key].items()}}
-            for key in ("red_final", "blue_final", "duration")
+            for key in ("red_final", "blue_final", "duration_decided")  # decided runs only
         ]
         title = (
             f"Stochastic ({stoch['method']}, {replications} replications, seed {seed}): "
             f"P(red wins) = {stoch['p_red_wins']:.3f}, P(blue wins) = {stoch['p_blue_wins']:.3f}"
+            + (f", P(undecided) = {stoch['p_undecided']:.3f}" if stoch["p_undecided"] else "")
         )
         print_frame(pd.DataFrame(rows), fmt, title=title)

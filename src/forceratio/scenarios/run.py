@@ -259,6 +259,7 @@ def run(
             t_max=scn.duration_days,
             times=times,
             keys=row_keys,
+            round_strengths=True,  # counts of men, guns...: to the nearest whole one
         )
         r = reps
     else:

@@ -11,7 +11,7 @@ from forceratio.arguments import battle_counts, instance, numbers, per_scenario,
 from forceratio.errors import InputError
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
 from forceratio.simulator.laws import LAWS, Law, get_law
-from forceratio.simulator.magnitudes import check_battle_inputs
+from forceratio.simulator.magnitudes import check_battle_inputs, check_whole_units
 from forceratio.simulator.result import ANNIHILATION_UNITS, BattleResult
 from forceratio.simulator.solve import METHODS as DET_METHODS
 from forceratio.simulator.solve import Method as DetMethod
@@ -51,7 +51,11 @@ def battle(
         ``square``, ``linear``, ``logarithmic``, ``ancient``, ``mixed``, ``helmbold``
         (needs ``w``) or ``power`` (needs ``p`` and ``q``); see :mod:`.laws`.
     red, blue : float or ndarray, shape (N,)
-        Initial strengths (units, >= 0).
+        Initial strengths (units, >= 0).  With ``replications`` they are counts of units
+        (the stochastic model is a chain on whole units): a strength that rounding to a
+        whole unit would change by more than 0.1% of it is refused (1.4 v 0.6 thousand men:
+        give 1400 v 600 men and ``annihilation`` in men); from 500 units up any fraction
+        is rounded to the nearest whole unit.
     red_rate, blue_rate : float or ndarray, shape (N,)
         Kill rates in the law's unit (per unit per day under the square law; :mod:`.laws`):
         ``red_rate`` is red's rate against blue.
@@ -114,6 +118,9 @@ def battle(
             )  # fmt: skip
             return closed_form_result("square", out, red_rate, blue_rate, tt)
     check_battle_inputs(red, blue, red_rate, blue_rate, seed)  # no silent under/overflow
+    if replications is not None:  # the chain counts whole units
+        check_whole_units("red", red)
+        check_whole_units("blue", blue)
     try:
         red_side, blue_side = (
             make_side(name, x, rate, n=n, k_enemy=1, breakpoint=bp, annihilation=annihilation)

@@ -147,11 +147,16 @@ def _jit_off() -> bool:
 
 def threads() -> int:
     """Threads the kernels run on: ``FORCERATIO_THREADS``, else the cores available (one
-    when numba's JIT is disabled: the plain-Python kernels share numpy's global generator)."""
+    when numba's JIT is disabled: the plain-Python kernels share numpy's global generator).
+    A ``FORCERATIO_THREADS`` that is not a whole number >= 1 is refused (InputError), from
+    Python as from the CLI, rather than ignored."""
+    from forceratio.limits import check_threads_env
+
+    check_threads_env()
     if _jit_off():
         return 1
     env = os.environ.get("FORCERATIO_THREADS", "")
-    if env.strip().isdigit() and int(env) > 0:
+    if env.strip():
         return int(env)
     try:
         return max(1, len(os.sched_getaffinity(0)))

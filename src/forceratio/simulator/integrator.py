@@ -6,11 +6,16 @@ integrated to full order; the non-combat losses exactly (:func:`.kernel.dopri_st
 The states at the output times, and the time a side reaches its level (the end rule of
 :mod:`.result`) within a step, come from the step's dense output (fourth order).  The
 scalar pieces are those of :mod:`.kernel`; :func:`run_chunk` is what gets compiled.
-A level of 0 (``annihilation=0``) counts as reached only where the path crosses it: a
-side that begins and ends a step within its absolute tolerance of 0 has not reached it
-(:func:`unresolved`), so an exact draw fought to zero, both sides decaying together, is
-undecided at t_max as in the closed form (it ended by annihilation at t = 2701.8, 1000 v
-1000 at 0.01, with 1.8e-9 left).
+A level of 0 (``annihilation=0``) counts as reached only where the equations reach it in
+finite time (:func:`unresolved`): never by a side whose losses are at least linear in its
+own strength (``q >= 1``: the linear, logarithmic laws, the mixed law's red; it decays
+exponentially, as the closed forms say); by any other side whose enemy is still above its
+tolerance (Helmbold and power laws with ``q < 1`` flatten as (T - t)**(1/(1-q)) near 0 and
+may spend whole steps within the tolerance before they cross); and not by a side that
+begins and ends a step within its tolerance of 0 while the enemy is within its own, with
+``p + q >= 1``: an exact draw fought to zero, both sides decaying together exponentially,
+is undecided at t_max as in the closed form (it ended by annihilation at t = 2701.8, 1000
+v 1000 at 0.01, with 1.8e-9 left).
 """
 
 from __future__ import annotations
@@ -146,14 +151,26 @@ def record(
 
 
 def unresolved(
-    y: FloatArray, y_new: FloatArray, par: FloatArray, atol: FloatArray, o_w: int, lo: int,
-    m: int,
+    y: FloatArray, y_new: FloatArray, par: FloatArray, atol: FloatArray, s: int, kr: int,
+    kb: int,
 ) -> bool:  # fmt: skip
-    """Whether a side's weighted strength was within its absolute tolerance of 0 at both
-    ends of a step (``y``, ``y_new``): a crossing of 0 there is the tolerance's, not the
-    path's."""
+    """Whether side ``s`` (0 red, 1 blue), its weighted strength at or below 0 at the end of
+    a step from ``y`` to ``y_new``, has not reached a level of 0: its losses are at least
+    linear in its own strength (``q >= 1``: it only decays), or it was within its absolute
+    tolerance of 0 at both ends of the step while the enemy ends it within its own and the
+    pair decays together no faster than exponentially (``p + q >= 1``: an exact draw).  A
+    side under a living enemy's fire with ``q < 1`` reaches 0 in finite time, however
+    flatly (Helmbold: (T - t)**(1/w)), so its crossing counts even within the tolerance."""
+    p, q = par[2 * s], par[2 * s + 1]
+    if q >= 1.0:
+        return True
+    o_w_r, o_w_b = layout(kr, kb)[2:4]
+    o_w, lo, m = (o_w_r, 0, kr) if s == 0 else (o_w_b, kr, kb)
+    o_e, lo_e, m_e = (o_w_b, kr, kb) if s == 0 else (o_w_r, 0, kr)
     tol = side_sum(atol, par, o_w, lo, m)
-    return side_sum(y, par, o_w, lo, m) <= tol and side_sum(y_new, par, o_w, lo, m) >= -tol
+    within = side_sum(y, par, o_w, lo, m) <= tol and side_sum(y_new, par, o_w, lo, m) >= -tol
+    enemy_near_0 = side_sum(y_new, par, o_e, lo_e, m_e) <= side_sum(atol, par, o_e, lo_e, m_e)
+    return within and enemy_near_0 and p + q >= 1.0
 
 
 def run_chunk(
@@ -232,15 +249,10 @@ def run_chunk(
             h_next = (g if g > h else h) if reach else g
             out_r = side_sum(y_new, par, o_w_r, 0, kr) <= lev_r
             out_b = side_sum(y_new, par, o_w_b, kr, kb) <= lev_b
-            # a level of 0 reached only within the absolute tolerance (the side began the
-            # step and ended it within atol of 0) is not reached: decay towards 0 (an exact
-            # draw) never gets there, and the closed form says undecided
-            out_r = out_r and not (
-                lev_r <= 0.0 and unresolved(y, y_new, par, atol[n], o_w_r, 0, kr)
-            )
-            out_b = out_b and not (
-                lev_b <= 0.0 and unresolved(y, y_new, par, atol[n], o_w_b, kr, kb)
-            )
+            # a level of 0 met where the equations never reach it (exponential decay, an
+            # exact draw) is the tolerance's crossing, not the path's (module docstring)
+            out_r = out_r and not (lev_r <= 0.0 and unresolved(y, y_new, par, atol[n], 0, kr, kb))
+            out_b = out_b and not (lev_b <= 0.0 and unresolved(y, y_new, par, atol[n], 1, kr, kb))
             if out_r or out_b:  # a side reached its level within the step: when?
                 th_r = cross_time(k, y, par, o_w_r, 0, kr, hh, lev_r, tab, o_b) if out_r else np.inf
                 th_b = (

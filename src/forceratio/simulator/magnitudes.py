@@ -125,3 +125,36 @@ def check_engagement(eng: Engagement) -> None:
             reinf = side.reinforcements
             check_magnitude(f"{name}.reinforcements", reinf.amounts, STRENGTH_RANGE, "units")
             check_magnitude(f"{name}.reinforcements", reinf.rates, STRENGTH_RANGE, "units/day")
+
+
+#: The stochastic model is a chain on whole units: a strength given to it must be a whole
+#: number of units up to this relative part (rounded to the nearest whole unit there).
+#: From 500 units up any fraction passes (half a unit is at most 0.1%, a twentieth of the
+#: run-to-run spread sqrt(x) at 500 units and less above); a smaller strength must be whole.
+WHOLE_TOLERANCE = 1e-3
+
+
+def check_whole_units(field: str, values: ArrayLike) -> None:
+    """Refuse strengths that rounding to whole units (the stochastic engine's state) would
+    change by more than :data:`WHOLE_TOLERANCE` of themselves: 1.4 (thousand men) is not
+    1 unit, nor 2.6 v 0.4 a battle of 3 v 0."""
+    x = np.asarray(values, dtype=float).reshape(-1)
+    off = np.abs(np.rint(x) - x)
+    bad = np.flatnonzero(off > WHOLE_TOLERANCE * np.abs(x))
+    if bad.size:
+        v = float(x[bad[0]])
+        raise InputError(
+            field, f"the stochastic model counts whole units, and {v:.6g} is not one (it would "
+            f"run as {np.rint(v):g}): give counts of units (1400 men, not 1.4 thousand) or run "
+            "deterministically (no replications)",
+        )  # fmt: skip
+
+
+def check_engagement_whole(eng: Engagement) -> None:
+    """Every initial strength and discrete arrival of a batch a whole number of units
+    (:func:`check_whole_units`): the stochastic engine's input check."""
+    for role, side in (("red", eng.red), ("blue", eng.blue)):
+        name = side.name or role
+        check_whole_units(f"{name}.strength", side.strength)
+        if side.reinforcements is not None:
+            check_whole_units(f"{name}.reinforcements", side.reinforcements.amounts)

@@ -30,12 +30,15 @@ T_MAX, ANNIHILATION, BREAKPOINT = 0, 1, 2
 ANNIHILATION_UNITS = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BattleResult:
     """Outcomes of N runs (scenarios, or scenarios x replications).
 
     Strength units are whatever the caller used (men, weighted combat power...), time is in
     days.  A side's *strength* is the weighted sum of its categories (weights default 1).
+    Frozen through and through: its arrays are read-only views (copy one to change it), and
+    results compare and hash by identity (``==`` of two results is ``is``; compare their
+    arrays with numpy).
 
     Attributes
     ----------
@@ -102,6 +105,14 @@ class BattleResult:
     blue_arrived_trajectory: FloatArray | None = field(default=None)
     red_transit_by_category: FloatArray | None = field(default=None)
     blue_transit_by_category: FloatArray | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        # read-only views (a view, not the array given: a caller's own array stays writable)
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray):
+                view = value.view()
+                view.flags.writeable = False
+                object.__setattr__(self, name, view)
 
     @property
     def n(self) -> int:

@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from forceratio.arguments import days, real
 from forceratio.errors import ForceratioError, InputError
+from forceratio.limits import TRAJECTORY_BLOCK
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.closed_form import CLOSED_FORMS
 from forceratio.simulator.engagement import Engagement
@@ -133,13 +134,25 @@ def closed_form_result(
     ones = np.ones((n, 1))
     traj: list[FloatArray | None] = [None, None]
     if times.size:
-        a, b = (np.broadcast_to(np.asarray(x, dtype=float), (n,))[:, None] for x in (a, b))
-        tt = np.minimum(times[None, :], t_end[:, None])
-        after = times[None, :] >= t_end[:, None]
-        states = CLOSED_FORMS[law][1](R0[:, None], B0[:, None], a, b, tt)
-        for i, (x0, xf, x) in enumerate(((R0, Rf, states[0]), (B0, Bf, states[1]))):
-            x = np.where(after, xf[:, None], x)
-            traj[i] = np.where(times[None, :] == 0.0, x0[:, None], x)[:, :, None]
+        out_r, out_b = np.empty((n, times.size, 1)), np.empty((n, times.size, 1))
+        traj = [out_r, out_b]
+        a, b = (np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in (a, b))
+        # block by block: the closed forms' temporaries (a dozen arrays of a block) stay
+        # small beside the two trajectories (limits.trajectory_bytes; whole, they were 5
+        # times the trajectories: review18b 3)
+        cols = min(times.size, TRAJECTORY_BLOCK)
+        rows = max(1, TRAJECTORY_BLOCK // cols)
+        for i in range(0, n, rows):
+            r = slice(i, i + rows)
+            for j in range(0, times.size, cols):
+                c = slice(j, j + cols)
+                t, end = times[None, c], t_end[r, None]
+                states = CLOSED_FORMS[law][1](
+                    R0[r, None], B0[r, None], a[r, None], b[r, None], np.minimum(t, end)
+                )
+                for dest, x0, xf, x in ((out_r, R0, Rf, states[0]), (out_b, B0, Bf, states[1])):
+                    x = np.where(t >= end, xf[r, None], x)
+                    dest[r, c, 0] = np.where(t == 0.0, x0[r, None], x)
     return BattleResult(
         law=law, method="closed_form", winner_code=winner, end_code=code, duration=duration,
         end_time=t_end, red_final_by_category=Rf[:, None], blue_final_by_category=Bf[:, None],

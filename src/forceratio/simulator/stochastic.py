@@ -57,6 +57,7 @@ from forceratio.simulator.kernel import (
     rates,
     side_sum,
 )
+from forceratio.simulator.magnitudes import check_engagement_whole
 from forceratio.simulator.result import NONE, T_MAX, BattleResult
 from forceratio.simulator.runs import Outcome, RunTable
 
@@ -415,11 +416,15 @@ def simulate_stochastic(
     method: StochasticMethod = "auto",
     epsilon: float = 0.01,
     max_iterations: int = 50_000_000,
+    round_strengths: bool = False,
 ) -> BattleResult:
     """Run ``replications`` stochastic battles for each of the N scenarios of ``eng``.
 
-    Strengths are rounded to whole units.  Returns N * replications runs, scenario-major
-    (``result.scenario`` and ``result.replication`` say which is which).
+    The chain counts whole units: initial strengths and discrete arrivals are rounded to
+    the nearest whole unit, and (unless ``round_strengths``) refused where that changes
+    one by more than :data:`.magnitudes.WHOLE_TOLERANCE` of it (1.4 v 0.6 thousand men is
+    not a battle of 1 v 1: give 1400 v 600 men).  Returns N * replications runs,
+    scenario-major (``result.scenario`` and ``result.replication`` say which is which).
 
     Parameters
     ----------
@@ -431,8 +436,14 @@ def simulate_stochastic(
         for larger ones, scenario by scenario), ``gillespie`` or ``tau_leap``.
     epsilon : float
         Tau-leaping: the largest expected loss per leap, as a fraction of a side.
+    round_strengths : bool
+        Round every strength to whole units whatever its fraction: the scenario runs, whose
+        strengths count men, guns, tanks and aircraft, fractional where a share of a count
+        is present (782.25 tanks; the built-ins' largest rounding is 0.056%).
     """
     battle_counts(eng.n, np.size(times), replications, seed, keys)  # + seed, keys, memory
+    if not round_strengths:
+        check_engagement_whole(eng)
     if not 0 < epsilon <= 0.2:
         raise InputError("epsilon", f"must be in (0, 0.2], got {epsilon}")
     if method not in ("auto", "gillespie", "tau_leap"):
