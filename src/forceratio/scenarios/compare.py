@@ -10,6 +10,7 @@ import numpy as np
 
 from forceratio.data.ratios import format_ratio
 from forceratio.errors import InputError
+from forceratio.limits import check_replications
 from forceratio.scenarios import builtins, load
 from forceratio.scenarios.calibrate import Calibration
 from forceratio.scenarios.capacity import change_days
@@ -126,7 +127,10 @@ MAX_POSTERIOR = 100_000
 
 def _check_counts(**counts: object) -> None:
     """The Python API's counts as the CLI's options: whole numbers >= 0 (None: the default),
-    ``posterior`` at most :data:`MAX_POSTERIOR` (10^9 draws exhausted the machine)."""
+    ``replications`` 1 to 100,000 (:func:`~forceratio.limits.check_replications`, the rule
+    of ``--replications``), ``posterior`` at most :data:`MAX_POSTERIOR` (10^9 draws exhausted
+    the machine)."""
+    check_replications(counts.pop("replications", None))
     check_counts(**counts)
     top = counts.get("posterior")
     if isinstance(top, (int, np.integer)) and top > MAX_POSTERIOR:
