@@ -11,7 +11,7 @@ import numpy as np
 from forceratio.data.ratios import format_ratio
 from forceratio.errors import InputError
 from forceratio.limits import check_replications
-from forceratio.scenarios import builtins, load
+from forceratio.scenarios import builtins, load, set_texts
 from forceratio.scenarios.calibrate import Calibration
 from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES
@@ -150,7 +150,7 @@ def _check_sets_apply(session: Session, names: list[str], sets: Sequence[str]) -
         if having and len(having) < len(names):
             lacking = next(n for n in names if path not in known[n])
             raise InputError(
-                "--set",
+                "sets",
                 f"{path} is not a parameter of {lacking}; name the scenarios that have it: "
                 f"forceratio compare {' '.join(having)} --set {item}",
             )
@@ -183,10 +183,7 @@ def compare(
     ``posterior_seed`` (with posterior draws)."""
     _check_counts(posterior=posterior, replications=replications, seed=seed,
                   posterior_seed=posterior_seed)  # fmt: skip
-    if isinstance(sets, str):
-        sets = [sets]
-    elif isinstance(sets, Mapping):
-        sets = [f"{k}={v}" for k, v in sets.items()]
+    sets = set_texts(sets)  # one text is one set; a mapping one per item
     session = session or Session(tables, uncalibrated)
     if posterior is None:
         posterior = POSTERIOR_DRAWS
