@@ -63,6 +63,13 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    """The public API, imported on first use (``forceratio.battle``)."""
     if name in _API:
         return getattr(importlib.import_module(_API[name]), name)
     raise AttributeError(f"module 'forceratio' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API (``__all__``) and the package's own names, as ``dir(forceratio)``,
+    tab completion and ``help(forceratio)`` show them; nothing is imported to list them."""
+    return sorted({*__all__, "__version__", *globals()})
