@@ -14,7 +14,7 @@ import forceratio
 def test_dir_lists_every_public_name() -> None:
     names = dir(forceratio)
     assert set(forceratio.__all__) <= set(names)
-    assert "battle" in names and "compare" in names and "fit" in names
+    assert {"battle", "compare", "fit"} <= set(names)
     assert names == sorted(names)
 
 
