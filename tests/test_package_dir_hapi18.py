@@ -19,7 +19,7 @@ def test_dir_lists_every_public_name() -> None:
 
 
 def test_help_shows_the_functions() -> None:
-    text = pydoc.render_doc(forceratio, renderer=pydoc.plaintext)
+    text = pydoc.plain(pydoc.render_doc(forceratio))
     functions = text.split("\nFUNCTIONS\n", 1)[1]
     for name in ("battle", "compare", "fit", "summarize", "simulate"):
         assert f"\n    {name}(" in functions, name

@@ -23,7 +23,7 @@ _API = {
     "LAWS": "forceratio.simulator.laws",
     "get_law": "forceratio.simulator.laws",
     "summarize": "forceratio.report",
-    "fit": "forceratio.fitting.daily",
+    "fit": "forceratio.fitting.api",
     "compare": "forceratio.scenarios.compare",
     "InputError": "forceratio.errors",
     "ForceratioError": "forceratio.errors",
@@ -50,7 +50,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from forceratio.errors import ForceratioError, InputError
-    from forceratio.fitting.daily import fit
+    from forceratio.fitting.api import fit
     from forceratio.report import summarize
     from forceratio.scenarios.compare import compare
     from forceratio.simulator.battle import battle
