@@ -23,7 +23,7 @@ _API = {
     "LAWS": "forceratio.simulator.laws",
     "get_law": "forceratio.simulator.laws",
     "summarize": "forceratio.report",
-    "fit": "forceratio.fitting.daily",
+    "fit": "forceratio.fitting.api",
     "compare": "forceratio.scenarios.compare",
     "InputError": "forceratio.errors",
     "ForceratioError": "forceratio.errors",
@@ -50,7 +50,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from forceratio.errors import ForceratioError, InputError
-    from forceratio.fitting.daily import fit
+    from forceratio.fitting.api import fit
     from forceratio.report import summarize
     from forceratio.scenarios.compare import compare
     from forceratio.simulator.battle import battle
@@ -63,6 +63,13 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    """The public API, imported on first use (``forceratio.battle``)."""
     if name in _API:
         return getattr(importlib.import_module(_API[name]), name)
     raise AttributeError(f"module 'forceratio' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API (``__all__``) and the package's own names, as ``dir(forceratio)``,
+    tab completion and ``help(forceratio)`` show them; nothing is imported to list them."""
+    return sorted({*__all__, "__version__", *globals()})

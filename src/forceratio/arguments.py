@@ -40,7 +40,10 @@ def whole(field: str, value: object, minimum: int = 0) -> int:
 
 
 def real(field: str, value: object) -> float:
-    """A finite real number (a Python or numpy number; not a bool or text) as a float."""
+    """A finite real number (a Python or numpy number; not a bool, text or an array) as a
+    float."""
+    if isinstance(value, list | tuple) or (isinstance(value, np.ndarray) and value.ndim):
+        raise InputError(field, f"expected a number, not an array, got {shown(value)}")
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise InputError(field, f"expected a number, got {shown(value)}")
     try:
@@ -151,10 +154,22 @@ def battle_counts(
 
 
 def per_scenario(names: Sequence[str], *values: Any) -> list[FloatArray]:
-    """Inputs that are a scalar or one value a scenario (a 1-D array), as floats."""
+    """Inputs that are a scalar or one value a scenario (a 1-D array), as floats; arrays of
+    more than one value must all have one length (the number of scenarios), and one of
+    another length is refused naming both arguments."""
     out = [numbers(name, v) for name, v in zip(names, values, strict=True)]
+    first: tuple[str, int] | None = None
     for name, a in zip(names, out, strict=True):
         if a.ndim > 1 or a.size == 0:
             what = "an empty array" if a.size == 0 else f"shape {a.shape}"
             raise InputError(name, f"must be a scalar or a 1-D array over scenarios, got {what}")
+        if a.size > 1:  # (one value applies to every scenario)
+            if first is None:
+                first = (name, a.size)
+            elif a.size != first[1]:
+                raise InputError(
+                    name,
+                    f"{a.size} values, but {first[0]} has {first[1]}: give each input a "
+                    "scalar or one value a scenario (arrays of one length)",
+                )
     return out

@@ -240,10 +240,11 @@ def test_random_work_without_a_seed_uses_seed_0(capsys: pytest.CaptureFixture[st
     assert outputs["1"] != outputs["0"]  # (the seed matters)
 
 
-def test_replications_have_one_range() -> None:
+def test_replications_have_one_range(capsys: pytest.CaptureFixture[str]) -> None:
     """Every --replications is a whole number >= 1 (without it: deterministic), at most
-    100,000 for the scenario commands; battle's lone battles are bounded by memory alone
-    and its help says why."""
+    100,000 for the scenario commands (one rule, ``limits.check_replications``, which
+    Python's ``compare()`` and ``run()`` call too: each command's refusal is tried);
+    battle's lone battles are bounded by memory alone and its help says why."""
     found = {}
     for path, cmd in commands():
         for p in options(cmd):
@@ -254,7 +255,14 @@ def test_replications_have_one_range() -> None:
                     assert "100,000" in p.help
     assert found.pop("battle") == (1, None)
     assert set(found) == {"run", "compare", "sweep", "threshold", "plot"}
-    assert set(found.values()) == {(1, 100_000)}
+    for command in found:
+        for value, problem in (
+            ("0", "greater than or equal to 1"),
+            ("100001", "less than or equal to 100000"),
+        ):
+            assert run([command, "strike-12june-strip", "--replications", value]) == 2
+            err = capsys.readouterr().err.strip()
+            assert err == f"forceratio: error: --replications: Input should be {problem}"
 
 
 @pytest.mark.parametrize("args", [[], ["data"], ["scenarios"]])

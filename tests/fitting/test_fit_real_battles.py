@@ -249,12 +249,13 @@ def test_json_never_fails_on_non_finite_values() -> None:
 def test_more_parameters_than_observations_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "two.csv"
     path.write_text("day,red,blue\n0,1000,800\n1,950,760\n")
-    with pytest.raises(InputError, match="needs more observations"):
+    with pytest.raises(InputError, match=r"^data: too few observations to fit any law"):
         fit(path)
     res = runner.invoke(app, ["fit", str(path)])
     assert res.exit_code == 2
     assert len(res.stderr.strip().splitlines()) == 1
-    want = "than its 4 parameters (the initial strengths included); the data give 4"
+    want = "DATA: too few observations to fit any law: 4 (the first row included), and the "
+    want += "smallest laws (square, linear or logarithmic) have 4 parameters (the initial"
     assert want in res.stderr
 
 

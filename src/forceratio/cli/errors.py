@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ParamSpec, TypeVar
 
 import typer
@@ -49,9 +50,7 @@ def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
                 warnings.showwarning = _one_line_warning
                 return func(*args, **kwargs)
         except InputError as exc:
-            field = exc.field
-            if field in kwargs:  # name the option as the user typed it
-                field = "--" + field.replace("_", "-")
+            field = cli_field(exc.field, func, kwargs)  # the option as the user typed it
             sys.stderr.write(f"forceratio: error: {field}: {exc.problem}\n")
             stop_compile()
             raise typer.Exit(2) from None
@@ -61,6 +60,55 @@ def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+#: Python arguments the command line gives under another name: the library's argument ->
+#: the command's parameter (``scenarios.load(name_or_path)`` is every command's SCENARIO;
+#: ``tables`` the repeatable ``--table``).
+PYTHON_NAMES = {"name_or_path": "scenario", "tables": "table"}
+_HEAD = re.compile(r"([a-z_][a-z0-9_]*)(\s.*)?", re.DOTALL)
+
+
+def cli_field(field: str, command: Callable[..., Any], kwargs: Mapping[str, object]) -> str:
+    """The field of an :class:`~forceratio.errors.InputError`, raised under the Python
+    argument's name (``sets``, ``tables strip=my.csv``), as the command line spells it
+    (``--set``, ``--table strip=my.csv``): the one translation between the two, so that a
+    check names the argument from Python and the option from the command line.  The
+    argument's name (the field's first word) is looked up among the running command's
+    parameters (``kwargs`` of ``command``, through :data:`PYTHON_NAMES`): an option is
+    printed as its longest flag, an argument in capitals (``SCENARIO``, :func:`spellings`).
+    Any other field (a scenario file's, ``--vary`` from the CLI's own checks) is printed
+    as it is."""
+    hit = _HEAD.fullmatch(field)
+    if hit is None:
+        return field
+    head, rest = hit.group(1), hit.group(2) or ""
+    name = head if head in kwargs else PYTHON_NAMES.get(head, head)
+    if name not in kwargs:  # (compare's NAMES, show's NAME: a scenario, as ever)
+        return "SCENARIO" + rest if head == "name_or_path" else field
+    return spellings(command).get(name, "--" + name.replace("_", "-")) + rest
+
+
+def spellings(func: Callable[..., Any]) -> dict[str, str]:
+    """A command's parameters as its command line spells them, read from the typer
+    declarations of ``func`` (as typer reads them): an option as its longest flag
+    (``sets`` -> ``--set``, ``fmt`` -> ``--format``), an argument in capitals."""
+    import typing
+
+    from typer.models import ArgumentInfo, OptionInfo
+
+    out = {}
+    for name, hint in typing.get_type_hints(func, include_extras=True).items():
+        for meta in getattr(hint, "__metadata__", ()):
+            if isinstance(meta, OptionInfo):
+                # (inside Annotated, typer reads a text ``default`` as the first flag)
+                decls = [meta.default] if isinstance(meta.default, str) else []
+                flags = [f for d in [*decls, *(meta.param_decls or ())] for f in d.split("/")]
+                flags = [f for f in flags if f.startswith("--")]
+                out[name] = max(flags, key=len) if flags else "--" + name.replace("_", "-")
+            elif isinstance(meta, ArgumentInfo):
+                out[name] = name.upper()
+    return out
 
 
 def on_the_line(command: Any, ctx: Any, args: list[str]) -> Iterator[tuple[Any, Any, list[Any]]]:

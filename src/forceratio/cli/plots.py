@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 from forceratio.cli.data import TableOpt, _overrides
-from forceratio.cli.scenarios import MAX_REPLICATIONS, SetOpt, UncalOpt, seed_for
+from forceratio.cli.scenarios import SetOpt, UncalOpt, replications_rule, seed_for
+from forceratio.limits import MAX_REPLICATIONS
 
 
 class Kind(enum.StrEnum):
@@ -63,9 +64,9 @@ def plot_command(
         int | None,
         typer.Option(
             "--replications",
-            min=1,
-            max=MAX_REPLICATIONS,
-            help="Stochastic runs (distribution; default 200), seeded by --seed.",
+            callback=replications_rule,
+            help=f"Stochastic runs (distribution; default 200; 1 to {MAX_REPLICATIONS:,}), "
+            "seeded by --seed.",
         ),
     ] = None,
     seed: Annotated[

@@ -17,6 +17,7 @@ from forceratio.cli.output import (
     print_json,
     to_latex,
 )
+from forceratio.limits import MAX_REPLICATIONS, check_replications
 
 app = typer.Typer(help="The built-in scenarios: list, show, export.", no_args_is_help=True)
 
@@ -31,18 +32,27 @@ UncalOpt = Annotated[
         help="Use the raw default rates instead of the whole-record calibration.",
     ),
 ]
-#: Most runs one stochastic option asks for at once (run, compare, sweep, threshold, plot):
-#: each is a whole scenario's campaign (about 4 kB and a day's engine steps); ``battle``'s
-#: lone battles, 600 B each, are bounded by memory alone.
-MAX_REPLICATIONS = 100_000
+
+
+def replications_rule(value: int | None) -> int | None:
+    """Every scenario command's ``--replications`` callback: the rule Python's ``compare()``
+    and ``run()`` apply (:func:`forceratio.limits.check_replications`), its problem printed
+    as ``--replications: ...``."""
+    from forceratio.errors import InputError
+
+    try:
+        return check_replications(value)
+    except InputError as exc:
+        raise typer.BadParameter(exc.problem) from None
+
+
 RepsOpt = Annotated[
     int | None,
     typer.Option(
         "--replications",
-        min=1,
-        max=MAX_REPLICATIONS,
-        help="Stochastic runs of each scenario or point, seeded by --seed (without: "
-        "deterministic).",
+        callback=replications_rule,
+        help=f"Stochastic runs of each scenario or point, 1 to {MAX_REPLICATIONS:,}, seeded by "
+        "--seed (without: deterministic).",
     ),
 ]
 SeedOpt = Annotated[

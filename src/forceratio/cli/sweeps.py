@@ -77,9 +77,9 @@ def _setup(
     seen = set()
     for v in specs:
         if v.path not in known:
-            lookup(v.path)  # an unknown path: one line naming it
+            lookup(v.path, "--vary")  # an unknown path: one line naming it
             raise InputError("--vary", f"{v.path} is not a parameter of {prep.scenario.name}")
-        lookup(v.path).check(np.array([v.low, v.high]))
+        lookup(v.path, "--vary").check(np.array([v.low, v.high]))
         if v.path in seen:
             raise InputError("--vary", f"{v.path} given twice")
         seen.add(v.path)

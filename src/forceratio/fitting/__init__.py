@@ -4,6 +4,7 @@ CDB90 database (:mod:`.cdb90`)."""
 
 from __future__ import annotations
 
-from forceratio.fitting.daily import FIT_LAWS, FitResult, fit, fit_battle, fit_laws, read_battle
+from forceratio.fitting.api import fit
+from forceratio.fitting.daily import FIT_LAWS, FitResult, fit_battle, fit_laws, read_battle
 
 __all__ = ["FIT_LAWS", "FitResult", "fit", "fit_battle", "fit_laws", "read_battle"]

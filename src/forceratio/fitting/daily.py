@@ -57,7 +57,6 @@ __all__ = [
     "REQUIRED",
     "Battle",
     "FitResult",
-    "fit",
     "fit_battle",
     "fit_laws",
     "fit_laws_report",
@@ -316,6 +315,17 @@ def _solve(
         for law in laws
         if law not in allowed
     }
+    if not allowed:  # the data, not the law: no law has so few parameters
+        k = min(s.k for s in all_specs.values())
+        smallest = [law for law, s in all_specs.items() if s.k == k]
+        least = " or ".join([", ".join(smallest[:-1]), smallest[-1]] if smallest[:-1] else smallest)
+        raise InputError(
+            "data",
+            f"too few observations to fit any law: {n}"
+            f"{' (the first row included)' if any(free) else ''}, and the smallest laws "
+            f"({least}) have {k} parameters"
+            f"{' (the initial strengths included)' if any(free) else ''}; give more days",
+        )
     if len(failed) == len(laws):
         raise InputError("law", "; ".join(failed.values()))
     # every allowed law by plain least squares, for the error model's reference; a law the
@@ -451,21 +461,3 @@ def fit_battle(
     _check_call(data, law, arrivals, everything=False, rises=rises)
     b = data if isinstance(data, Battle) else read_battle(data, arrivals=arrivals, rises=rises)
     return fit_laws(b, [law], arrivals, refits=refits, seed=seed)[0][0]
-
-
-def fit(
-    data: pd.DataFrame | Path | str,
-    law: str = "square",
-    *,
-    arrivals: str = "after-observation",
-    rises: str = "note",
-    refits: int = 0,
-    seed: int = 0,
-) -> FitResult | list[FitResult]:
-    """Fit ``law`` (or every law with ``law="all"``) to daily battle data; ``rises``: what
-    to do with a strength that rises beyond the arrivals recorded (:func:`read_battle`)."""
-    _check_call(data, law, arrivals, everything=True, battle=False, rises=rises)
-    b = read_battle(data, arrivals=arrivals, rises=rises)
-    laws = list(FIT_LAWS) if law == "all" else [law]
-    results = fit_laws(b, laws, arrivals, refits=refits, seed=seed)[0]
-    return results if law == "all" else results[0]

@@ -3,7 +3,6 @@ HTML report (:mod:`.html`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +10,8 @@ from forceratio.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from forceratio.scenarios import Sets
 
 KINDS = ("trajectory", "ratios", "sweep", "tornado", "distribution")
 
@@ -40,7 +41,7 @@ def figure(
     kind: str,
     scenario: str,
     *,
-    sets: Sequence[str] | None = None,
+    sets: Sets = None,
     tables: dict[str, str] | None = None,
     uncalibrated: bool = False,
     source: Path | pd.DataFrame | None = None,
@@ -64,7 +65,7 @@ def figure(
     from forceratio.scenarios.session import Session
 
     if kind not in KINDS:
-        raise InputError("--kind", f"unknown kind {kind!r}; choose {', '.join(KINDS)}")
+        raise InputError("kind", f"unknown kind {kind!r}; choose {', '.join(KINDS)}")
     session = session or Session(tables, uncalibrated)
     prep = session.prepare(scenario, sets)
     scn = prep.scenario
@@ -81,11 +82,11 @@ def figure(
         return figures.distribution(out, run(prep, calibration=values))
     if kind == "tornado":
         if indices is None:
-            raise InputError("--kind", "a tornado needs the Sobol indices (declared_sobol)")
+            raise InputError("kind", "a tornado needs the Sobol indices (declared_sobol)")
         return figures.tornado(indices, outcome or "attacker_margin", scn.name, scn.date)
     # sweep
     if source is None:
-        raise InputError("--from", "a sweep heatmap needs --from results.parquet")
+        raise InputError("source", "a sweep heatmap needs --from results.parquet")
     import pandas as pd
 
     if isinstance(source, pd.DataFrame):  # rows the caller read (a sweep's directory)
@@ -94,10 +95,10 @@ def figure(
         try:
             df = pd.read_parquet(source)
         except (OSError, ValueError) as exc:
-            raise InputError("--from", f"cannot read {source}: {exc}") from None
+            raise InputError("source", f"cannot read {source}: {exc}") from None
     params = [c for c in df.columns if "." in c]
     x = x or (params[0] if params else None)
     y = y or (params[1] if len(params) > 1 else None)
     if x is None or y is None:
-        raise InputError("--x", "the sweep needs two varied parameters (give --x and --y)")
+        raise InputError("x", "the sweep needs two varied parameters (give --x and --y)")
     return figures.sweep_heatmap(df, x, y, outcome or "attacker_margin", scn.name, scn.date)

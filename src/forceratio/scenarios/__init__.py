@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ def export(name: str) -> str:
     """The TOML text of a built-in scenario."""
     if name not in builtins():
         raise InputError(
-            "NAME", f"unknown scenario {name!r}; choose one of {', '.join(builtins())}"
+            "name", f"unknown scenario {name!r}; choose one of {', '.join(builtins())}"
         )
     return (
         resources.files("forceratio.scenarios")
@@ -66,20 +66,39 @@ def _parse_value(text: str) -> Any:
         return text
 
 
-def apply_sets(raw: dict[str, Any], sets: Mapping[str, str] | list[str] | None) -> dict[str, Any]:
+#: What ``sets`` may be, from Python: ``"dotted.path=value"`` texts, one text, or a mapping
+#: path -> value (the command line's repeatable ``--set``).
+Sets = str | Sequence[str] | Mapping[str, object] | None
+
+
+def set_texts(sets: Sets) -> list[str]:
+    """``sets`` as ``dotted.path=value`` texts, the one reading of them (``load``,
+    ``compare``, ``Session.prepare``, ``plots.figure``): one text is one override (not one
+    per character), a mapping gives one text per item."""
+    if sets is None:
+        return []
+    if isinstance(sets, str):
+        return [sets]
+    if isinstance(sets, Mapping):
+        return [f"{k}={v}" for k, v in sets.items()]
+    texts = list(sets)
+    bad = next((x for x in texts if not isinstance(x, str)), None)
+    if bad is not None:
+        raise InputError("sets", f"expected dotted.path=value texts, got {bad!r}")
+    return texts
+
+
+def apply_sets(raw: dict[str, Any], sets: Sets) -> dict[str, Any]:
     """Apply ``dotted.path=value`` overrides (TOML values; bare words are strings)."""
     items: list[tuple[str, str]] = []
-    if isinstance(sets, Mapping):
-        items = [(k, str(v)) for k, v in sets.items()]
-    else:
-        for item in sets or []:
-            path, sep, value = item.partition("=")
-            if not sep or not path.strip():
-                raise InputError("--set", f"expected dotted.path=value, got {item!r}")
-            items.append((path.strip(), value.strip()))
+    for item in set_texts(sets):
+        path, sep, value = item.partition("=")
+        if not sep or not path.strip():
+            raise InputError("sets", f"expected dotted.path=value, got {item!r}")
+        items.append((path.strip(), value.strip()))
     for path, value in items:
         if "\n" in value or "\r" in value:  # TOML after a line break would be dropped
-            raise InputError("--set", f"{path}: the value holds a line break; give one value")
+            raise InputError("sets", f"{path}: the value holds a line break; give one value")
         head, _, rest = path.partition(".")
         known = raw.get("presence")
         if head == "presence" and "." in rest and rest.split(".")[0] not in (known or {}):
@@ -98,7 +117,7 @@ def apply_sets(raw: dict[str, Any], sets: Mapping[str, str] | list[str] | None) 
                     idx = int(key)
                     node[idx]
                 except (ValueError, IndexError):
-                    raise InputError("--set", f"{path}: no list item {key!r}") from None
+                    raise InputError("sets", f"{path}: no list item {key!r}") from None
                 if last:
                     node[idx] = _parse_value(value)
                 else:
@@ -109,7 +128,7 @@ def apply_sets(raw: dict[str, Any], sets: Mapping[str, str] | list[str] | None) 
                 else:
                     node = node.setdefault(key, {})
             else:
-                raise InputError("--set", f"{path}: {key!r} is inside a value, not a table")
+                raise InputError("sets", f"{path}: {key!r} is inside a value, not a table")
     return raw
 
 
@@ -122,7 +141,7 @@ def read(name_or_path: str) -> tuple[dict[str, Any], str]:
     path = Path(name_or_path)
     if not os.path.lexists(path):
         raise InputError(
-            "SCENARIO",
+            "name_or_path",
             f"no built-in scenario or file {name_or_path!r}; built-ins: {', '.join(builtins())}",
         )
     text = read_user_text(path)  # a regular file within the size limit, or one line
@@ -150,7 +169,7 @@ def table_loader(tables: Mapping[str, str] | None = None) -> Callable[[str], pd.
     return load
 
 
-def load_scenario(name_or_path: str, sets: Mapping[str, str] | list[str] | None = None) -> Scenario:
+def load_scenario(name_or_path: str, sets: Sets = None) -> Scenario:
     """Parse and validate (without resolving tables)."""
     from forceratio.scenarios.keys import NO_SEED
 
@@ -163,10 +182,11 @@ def load_scenario(name_or_path: str, sets: Mapping[str, str] | list[str] | None 
 
 def load(
     name_or_path: str,
-    sets: Mapping[str, str] | list[str] | None = None,
+    sets: Sets = None,
     tables: Mapping[str, str] | None = None,
 ) -> Prepared:
-    """Parse, validate and resolve a scenario."""
+    """Parse, validate and resolve a scenario.  ``sets`` are ``"dotted.path=value"``
+    overrides: a list of texts, one text, or a mapping path -> value."""
     return prepare(load_scenario(name_or_path, sets), table_loader(tables))
 
 
@@ -181,5 +201,6 @@ __all__ = [
     "load_scenario",
     "parameter_label",
     "parameter_unit",
+    "set_texts",
     "table_loader",
 ]

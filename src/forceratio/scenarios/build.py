@@ -266,7 +266,7 @@ def parameters(
     for path, vals in (samples or {}).items():
         if path not in base:
             lookup(path)  # an unknown path is named as one
-            raise InputError("--vary", f"{path} is not a parameter of {prep.scenario.name}")
+            raise InputError("samples", f"{path} is not a parameter of {prep.scenario.name}")
         a = np.atleast_1d(np.asarray(vals, dtype=float))
         if a.ndim != 1:
             raise InputError(path, "sample values must be 1-D")

@@ -10,7 +10,8 @@ import numpy as np
 
 from forceratio.data.ratios import format_ratio
 from forceratio.errors import InputError
-from forceratio.scenarios import builtins, load
+from forceratio.limits import check_replications
+from forceratio.scenarios import builtins, load, set_texts
 from forceratio.scenarios.calibrate import Calibration
 from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES
@@ -126,7 +127,10 @@ MAX_POSTERIOR = 100_000
 
 def _check_counts(**counts: object) -> None:
     """The Python API's counts as the CLI's options: whole numbers >= 0 (None: the default),
-    ``posterior`` at most :data:`MAX_POSTERIOR` (10^9 draws exhausted the machine)."""
+    ``replications`` 1 to 100,000 (:func:`~forceratio.limits.check_replications`, the rule
+    of ``--replications``), ``posterior`` at most :data:`MAX_POSTERIOR` (10^9 draws exhausted
+    the machine)."""
+    check_replications(counts.pop("replications", None))
     check_counts(**counts)
     top = counts.get("posterior")
     if isinstance(top, (int, np.integer)) and top > MAX_POSTERIOR:
@@ -146,7 +150,7 @@ def _check_sets_apply(session: Session, names: list[str], sets: Sequence[str]) -
         if having and len(having) < len(names):
             lacking = next(n for n in names if path not in known[n])
             raise InputError(
-                "--set",
+                "sets",
                 f"{path} is not a parameter of {lacking}; name the scenarios that have it: "
                 f"forceratio compare {' '.join(having)} --set {item}",
             )
@@ -179,10 +183,7 @@ def compare(
     ``posterior_seed`` (with posterior draws)."""
     _check_counts(posterior=posterior, replications=replications, seed=seed,
                   posterior_seed=posterior_seed)  # fmt: skip
-    if isinstance(sets, str):
-        sets = [sets]
-    elif isinstance(sets, Mapping):
-        sets = [f"{k}={v}" for k, v in sets.items()]
+    sets = set_texts(sets)  # one text is one set; a mapping one per item
     session = session or Session(tables, uncalibrated)
     if posterior is None:
         posterior = POSTERIOR_DRAWS

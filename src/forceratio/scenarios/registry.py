@@ -381,8 +381,9 @@ PARAMETERS: dict[str, Parameter] = {p.path: p for p in _registry()}
 LABELS: dict[str, tuple[str, str]] = {p.path: (p.label, p.unit) for p in PARAMETERS.values()}
 
 
-def lookup(path: str, field: str = "--vary") -> Parameter:
-    """The registry entry of ``path`` (raises one :class:`InputError` naming it)."""
+def lookup(path: str, field: str = "samples") -> Parameter:
+    """The registry entry of ``path`` (raises one :class:`InputError` naming it under
+    ``field``: by default ``run``'s ``samples``; the CLI passes ``--vary``)."""
     try:
         return PARAMETERS[path]
     except KeyError:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 from forceratio.arguments import whole
 from forceratio.errors import InputError
+from forceratio.limits import check_replications
 from forceratio.scenarios.arrivals import arrived_until, lost_until
 from forceratio.scenarios.build import Built, Prepared, build, free_parameters
 from forceratio.scenarios.capacity import change_days
@@ -150,12 +151,16 @@ def check_counts(**counts: object) -> None:
 
 def _check_call(prep: object, replications: object, seed: object, times: object) -> None:
     """What a notebook may pass wrongly, refused naming the argument (not a numpy error
-    from deep inside): a name for the prepared scenario, a negative or fractional count or
-    seed, a day that is not a finite number >= 0."""
+    from deep inside): a name for the prepared scenario, replications outside 1 to 100,000
+    (as ``--replications``), a negative or fractional seed or one without replications, a
+    day that is not a finite number >= 0."""
     if not isinstance(prep, Prepared):
         got = type(prep).__name__
         raise InputError("prep", f"expected scenarios.load(name) (a prepared scenario), got {got}")
-    check_counts(replications=replications, seed=seed)
+    check_replications(replications)  # 1 to 100,000, the rule of --replications
+    check_counts(seed=seed)
+    if seed is not None and replications is None:  # as battle(): it would be ignored
+        raise InputError("seed", "a seed applies only with replications")
     if times is not None:
         try:
             t = np.asarray(times, dtype=float)
@@ -204,8 +209,9 @@ def run(
     split: bool = True,
     outcome_only: bool = False,
 ) -> Outcome:
-    """Run every sample (deterministic, or ``replications`` stochastic runs each, seeded by
-    ``seed``: unset, :data:`DEFAULT_SEED` as on the command line).
+    """Run every sample (deterministic, or ``replications`` stochastic runs each, 1 to
+    100,000 as ``--replications``, seeded by ``seed``: unset, :data:`DEFAULT_SEED` as on the
+    command line; a ``seed`` without replications is refused, as by ``battle``).
     ``times`` adds days at which the trajectories are recorded (``Outcome.result``);
     ``method`` picks the deterministic integrator (sweeps fix it so that the numbers do not
     depend on the chunk size); ``rtol`` is the integrator's relative tolerance (a fit's

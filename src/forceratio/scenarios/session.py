@@ -14,13 +14,14 @@ disk, else the quick mode (posterior mode and Laplace draws) computed and cached
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 from numpy.typing import ArrayLike
 
 from forceratio.calibration import CalibrationResult
+from forceratio.scenarios import Sets
 from forceratio.scenarios.build import RATES, Prepared, free_parameters, prepare
 from forceratio.scenarios.calibrate import Calibration, check_shared_rates, from_record
 from forceratio.scenarios.run import Outcome, run
@@ -52,11 +53,12 @@ class Session:
         """A data table as this session sees it (user replacements included)."""
         return self._load(name)
 
-    def prepare(self, name_or_path: str, sets: Sequence[str] | None = None) -> Prepared:
-        """The scenario with its tables resolved (cached by name and ``--set`` overrides)."""
-        from forceratio.scenarios import load_scenario
+    def prepare(self, name_or_path: str, sets: Sets = None) -> Prepared:
+        """The scenario with its tables resolved (cached by name and ``--set`` overrides;
+        ``sets`` as :func:`~forceratio.scenarios.load` takes them)."""
+        from forceratio.scenarios import load_scenario, set_texts
 
-        key = (name_or_path, tuple(sets or ()))
+        key = (name_or_path, tuple(set_texts(sets)))
         if key not in self._prepared:
             prep = prepare(load_scenario(name_or_path, list(key[1])), self._load)
             self._prepared[key] = prep

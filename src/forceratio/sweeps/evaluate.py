@@ -276,7 +276,7 @@ def evaluate(
         samples=pts,
         calibration=dict(spec.calibration or ()),
         replications=spec.replications or None,
-        seed=spec.design.seed,
+        seed=spec.design.seed if spec.replications else None,  # (the design's, else none)
         forces=forces,
         keys=np.arange(start, stop),
         operational=True if spec.posterior is not None else None,
