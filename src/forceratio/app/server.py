@@ -8,11 +8,14 @@ nothing is fetched from the network.
 from __future__ import annotations
 
 import json
+import logging
+import math
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
@@ -53,11 +56,41 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+LOG = logging.getLogger("forceratio.app")
+
+
+def finite(x: Any) -> Any:
+    """``x`` with every non-finite float (NaN, +-inf) as None: JSON has no such numbers, and
+    the command line's JSON writes them as null too."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: finite(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [finite(v) for v in x]
+    return x
+
+
+class _JSON(JSONResponse):
+    """A JSON answer with NaN and infinities as null (strict JSON, never a 500)."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(
+            finite(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        ).encode("utf-8")
+
+
 def _refuse(exc: Exception) -> JSONResponse:
     text = str(exc)
     if len(text) > MAX_ERROR:
         text = text[: MAX_ERROR - 30] + f"... ({len(text):,} characters)"
-    return JSONResponse({"error": text}, status_code=400)
+    return _JSON({"error": text}, status_code=400)
+
+
+def _line(exc: BaseException) -> str:
+    """One line naming an unexpected error (its type and the start of its text)."""
+    text = " ".join(str(exc).split())[: MAX_ERROR - 80]
+    return f"server: unexpected error ({type(exc).__name__}{': ' + text if text else ''})"
 
 
 def create_app(explorer: Explorer | None = None) -> Starlette:
@@ -71,11 +104,11 @@ def create_app(explorer: Explorer | None = None) -> Starlette:
         return Response(_page("app.js"), media_type="text/javascript")
 
     async def scenarios(request: Request) -> Response:
-        return JSONResponse(ex.scenarios())
+        return _JSON(ex.scenarios())
 
     async def scenario(request: Request) -> Response:
         try:
-            return JSONResponse(ex.scenario(request.path_params["name"]))
+            return _JSON(ex.scenario(request.path_params["name"]))
         except ForceratioError as exc:
             return _refuse(exc)
 
@@ -91,19 +124,39 @@ def create_app(explorer: Explorer | None = None) -> Starlette:
         if not isinstance(body, dict) or not isinstance(body.get("values", {}), dict):
             return JSONResponse({"error": "request: expected {scenario, values}"}, 400)
         try:
-            return JSONResponse(ex.run(str(body.get("scenario")), body.get("values", {})))
+            return _JSON(ex.run(str(body.get("scenario")), body.get("values", {})))
         except ForceratioError as exc:
             return _refuse(exc)
 
     return Starlette(
         routes=[
-            Route("/", index),
-            Route("/app.js", script),
-            Route("/api/scenarios", scenarios),
-            Route("/api/scenario/{name}", scenario),
-            Route("/api/run", run, methods=["POST"]),
+            Route("/", _guard(index)),
+            Route("/app.js", _guard(script)),
+            Route("/api/scenarios", _guard(scenarios)),
+            Route("/api/scenario/{name}", _guard(scenario)),
+            Route("/api/run", _guard(run), methods=["POST"]),
         ]
     )
+
+
+def _guard(
+    handler: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """``handler`` answering every error it did not foresee with a one-line JSON 500 (the
+    page shows it as it shows a 400) and one line in the log, never plain text or a
+    traceback; a client gone before its answer is one line in the log too."""
+
+    async def guarded(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ClientDisconnect:
+            LOG.warning("%s %s: the client closed the connection", request.method, request.url.path)
+            return Response(status_code=499)
+        except Exception as exc:
+            LOG.error("%s %s: %s", request.method, request.url.path, _line(exc))
+            return _JSON({"error": _line(exc)}, status_code=500)
+
+    return guarded
 
 
 def check_listen(host: str, port: int) -> None:

@@ -11,8 +11,13 @@ function setState(s) { document.body.dataset.state = s; }
 
 async function getJSON(url, options) {
   const r = await fetch(url, options);
-  const body = await r.json();
-  if (!r.ok) { throw new Error(body.error || r.statusText); }
+  const text = await r.text();
+  let body;
+  try { body = JSON.parse(text); } catch (e) {
+    // never "Unexpected token ..." on the page: the status and the reply's first line
+    throw new Error("server: HTTP " + r.status + " " + (text.split("\n")[0].slice(0, 200) || r.statusText));
+  }
+  if (!r.ok) { throw new Error((body && body.error) || ("server: HTTP " + r.status)); }
   return body;
 }
 
