@@ -19,7 +19,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from forceratio.app.model import Explorer
+from forceratio.app.model import Explorer, json_name
 from forceratio.errors import ForceratioError
 
 
@@ -93,8 +93,36 @@ def _line(exc: BaseException) -> str:
     return f"server: unexpected error ({type(exc).__name__}{': ' + text if text else ''})"
 
 
-def create_app(explorer: Explorer | None = None) -> Starlette:
-    """The ASGI application (``explorer`` shared by every request)."""
+#: The names a request's Host header may give besides the bound address: a page on another
+#: site that a rebinding DNS name points here says its own name, and is refused.
+LOCAL = frozenset({"127.0.0.1", "localhost", "::1"})
+ANY = frozenset({"0.0.0.0", "::"})  # every interface: the user chose to serve other machines
+
+
+def _hostname(header: str) -> str:
+    """The name in a Host header, without its port (``[::1]:8050`` -> ``::1``)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]")[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def _foreign(request: Request, host: str) -> Response | None:
+    """A one-line 4xx for a request the page never makes: a Host that is neither this server's
+    address nor localhost (DNS rebinding), or a POST not of JSON (a cross-site form)."""
+    given = request.headers.get("host")
+    if given is not None and host not in ANY and _hostname(given) not in LOCAL | {host.lower()}:
+        return JSONResponse({"error": "request: Host header not this server's address"}, 421)
+    if request.method == "POST":
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/json":
+            return JSONResponse({"error": "request: Content-Type must be application/json"}, 415)
+    return None
+
+
+def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Starlette:
+    """The ASGI application (``explorer`` shared by every request), answering requests for
+    ``host`` (the address served) or localhost only."""
     ex = explorer or Explorer()
 
     async def index(request: Request) -> Response:
@@ -123,24 +151,29 @@ def create_app(explorer: Explorer | None = None) -> Starlette:
             return JSONResponse({"error": "request: not JSON"}, status_code=400)
         if not isinstance(body, dict) or not isinstance(body.get("values", {}), dict):
             return JSONResponse({"error": "request: expected {scenario, values}"}, 400)
+        name = body.get("scenario")
+        if name is None:
+            return JSONResponse({"error": "scenario: missing"}, 400)
+        if not isinstance(name, str):
+            return JSONResponse({"error": f"scenario: expected a name, got {json_name(name)}"}, 400)
         try:
-            return _JSON(ex.run(str(body.get("scenario")), body.get("values", {})))
+            return _JSON(ex.run(name, body.get("values", {})))
         except ForceratioError as exc:
             return _refuse(exc)
 
     return Starlette(
         routes=[
-            Route("/", _guard(index)),
-            Route("/app.js", _guard(script)),
-            Route("/api/scenarios", _guard(scenarios)),
-            Route("/api/scenario/{name}", _guard(scenario)),
-            Route("/api/run", _guard(run), methods=["POST"]),
+            Route("/", _guard(index, host)),
+            Route("/app.js", _guard(script, host)),
+            Route("/api/scenarios", _guard(scenarios, host)),
+            Route("/api/scenario/{name}", _guard(scenario, host)),
+            Route("/api/run", _guard(run, host), methods=["POST"]),
         ]
     )
 
 
 def _guard(
-    handler: Callable[[Request], Awaitable[Response]],
+    handler: Callable[[Request], Awaitable[Response]], host: str
 ) -> Callable[[Request], Awaitable[Response]]:
     """``handler`` answering every error it did not foresee with a one-line JSON 500 (the
     page shows it as it shows a 400) and one line in the log, never plain text or a
@@ -148,7 +181,7 @@ def _guard(
 
     async def guarded(request: Request) -> Response:
         try:
-            return await handler(request)
+            return _foreign(request, host) or await handler(request)
         except ClientDisconnect:
             LOG.warning("%s %s: the client closed the connection", request.method, request.url.path)
             return Response(status_code=499)
@@ -198,4 +231,4 @@ def serve(host: str = "127.0.0.1", port: int = 8050, open_browser: bool = True) 
         explorer.scenario(s["name"])
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(f"http://{host}:{port}/",)).start()
-    uvicorn.run(create_app(explorer), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(explorer, host), host=host, port=port, log_level="warning")
