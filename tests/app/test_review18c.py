@@ -191,10 +191,9 @@ def test_stale_figures_are_marked_while_an_error_shows(server: str, browser: obj
         assert page.is_visible("#stale")
         assert "not" in page.inner_text("#stale")
         assert float(page.eval_on_selector("#results", "e => getComputedStyle(e).opacity")) < 1
-    assert (
-        page.inner_text("#error")
-        == "breakpoints.USSR: missing (the box is empty); expected a number"
-    )
+    empty = "breakpoints.USSR: missing (the box is empty); expected a number"
+    assert page.inner_text("#error") == empty
+    assert page.inner_text("#stale").endswith(empty)  # said where the figures are
     box.fill("0.3")
     box.press("Enter")
     page.wait_for_function("document.body.dataset.state === 'ready'", timeout=60_000)
@@ -232,7 +231,10 @@ def test_notes_and_lower_bounds_and_the_header(server: str, browser: object) -> 
     """review18c 4, 5, 7: the notes (ASSUMPTION lines) never shown; kiev's model under a
     lower bound unflagged and 'lower bound' said twice; the header 12 June v 22 June."""
     page = _page(browser, server, "kiev-1941")
-    assert page.is_visible("#notes-list")
+    assert page.inner_text("#notes summary").startswith("Notes and assumptions: ")
+    assert page.get_attribute("#notes", "open") is None  # collapsed, one click away
+    page.click("#notes summary")
+    page.wait_for_selector("#notes-list", state="visible")
     assert "ASSUMPTION" in page.inner_text("#notes-list")
     assert page.inner_text("#title") == "forceratio explorer: kiev-1941 (1941-07-07)"
     rows = page.locator("#record-body tr").all_inner_texts()

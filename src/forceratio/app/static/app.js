@@ -60,7 +60,10 @@ function stale(on) {
   $("stale").hidden = !on;
 }
 
-function fail(message) { $("error").textContent = message; stale(true); setState("error"); }
+function fail(message) {
+  $("error").textContent = message; $("stale-why").textContent = message;
+  stale(true); setState("error");
+}
 
 async function update() {
   const problem = check();
