@@ -48,8 +48,8 @@ def _post(
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
         "scheme": "http", "path": "/api/run", "raw_path": b"/api/run", "root_path": "",
-        "query_string": b"", "headers": headers, "server": ("127.0.0.1", 80),
-        "client": ("127.0.0.1", 5000),
+        "query_string": b"", "headers": [*headers, (b"content-type", b"application/json")],
+        "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 5000),
     }  # fmt: skip
     asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")

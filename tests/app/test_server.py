@@ -77,6 +77,8 @@ def browser() -> Iterator[object]:
 
 def _get(url: str, body: bytes | None = None) -> tuple[int, Any, str]:
     req = urllib.request.Request(url, data=body, method="POST" if body is not None else "GET")
+    if body is not None:
+        req.add_header("Content-Type", "application/json")  # as the page sends it
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
             status, text, kind = r.status, r.read().decode(), r.headers["content-type"]

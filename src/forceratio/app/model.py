@@ -202,8 +202,12 @@ class Explorer:
         spec = SweepSpec(name, Design("random", (), 1, 0), calibration=calibration)
         out, _ = evaluate(spec, 0, QUICK_SAMPLES, samples=samples)
         wins = np.asarray(outcome_columns(out)["attacker_wins"], dtype=bool)
+        k = int(wins.sum())
         return {
             "attacker_win_probability": float(wins.mean()),
+            "wins": k,
+            "interval": wilson(k, QUICK_SAMPLES),
+            "interval_method": "Wilson score",
             "samples": QUICK_SAMPLES,
             "span": QUICK_SPAN,
         }
@@ -235,6 +239,15 @@ class Explorer:
             }
             for rec, fig in prep.records
         ]
+
+
+def wilson(k: int, n: int, z: float = 1.959963984540054) -> list[float]:
+    """The Wilson score interval (95% by default) of a share of ``k`` successes in ``n``
+    draws: unlike the share +- 2 standard errors, never [1, 1] at 64 of 64."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return [max(0.0, centre - half), min(1.0, centre + half)]
 
 
 def json_name(v: Any) -> str:

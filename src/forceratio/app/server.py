@@ -8,15 +8,18 @@ nothing is fetched from the network.
 from __future__ import annotations
 
 import json
+import logging
+import math
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from forceratio.app.model import Explorer
+from forceratio.app.model import Explorer, json_name
 from forceratio.errors import ForceratioError
 
 
@@ -53,15 +56,73 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+LOG = logging.getLogger("forceratio.app")
+
+
+def finite(x: Any) -> Any:
+    """``x`` with every non-finite float (NaN, +-inf) as None: JSON has no such numbers, and
+    the command line's JSON writes them as null too."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: finite(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [finite(v) for v in x]
+    return x
+
+
+class _JSON(JSONResponse):
+    """A JSON answer with NaN and infinities as null (strict JSON, never a 500)."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(
+            finite(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        ).encode("utf-8")
+
+
 def _refuse(exc: Exception) -> JSONResponse:
     text = str(exc)
     if len(text) > MAX_ERROR:
         text = text[: MAX_ERROR - 30] + f"... ({len(text):,} characters)"
-    return JSONResponse({"error": text}, status_code=400)
+    return _JSON({"error": text}, status_code=400)
 
 
-def create_app(explorer: Explorer | None = None) -> Starlette:
-    """The ASGI application (``explorer`` shared by every request)."""
+def _line(exc: BaseException) -> str:
+    """One line naming an unexpected error (its type and the start of its text)."""
+    text = " ".join(str(exc).split())[: MAX_ERROR - 80]
+    return f"server: unexpected error ({type(exc).__name__}{': ' + text if text else ''})"
+
+
+#: The names a request's Host header may give besides the bound address: a page on another
+#: site that a rebinding DNS name points here says its own name, and is refused.
+LOCAL = frozenset({"127.0.0.1", "localhost", "::1"})
+ANY = frozenset({"0.0.0.0", "::"})  # every interface: the user chose to serve other machines
+
+
+def _hostname(header: str) -> str:
+    """The name in a Host header, without its port (``[::1]:8050`` -> ``::1``)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]")[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def _foreign(request: Request, host: str) -> Response | None:
+    """A one-line 4xx for a request the page never makes: a Host that is neither this server's
+    address nor localhost (DNS rebinding), or a POST not of JSON (a cross-site form)."""
+    given = request.headers.get("host")
+    if given is not None and host not in ANY and _hostname(given) not in LOCAL | {host.lower()}:
+        return JSONResponse({"error": "request: Host header not this server's address"}, 421)
+    if request.method == "POST":
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/json":
+            return JSONResponse({"error": "request: Content-Type must be application/json"}, 415)
+    return None
+
+
+def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Starlette:
+    """The ASGI application (``explorer`` shared by every request), answering requests for
+    ``host`` (the address served) or localhost only."""
     ex = explorer or Explorer()
 
     async def index(request: Request) -> Response:
@@ -71,11 +132,11 @@ def create_app(explorer: Explorer | None = None) -> Starlette:
         return Response(_page("app.js"), media_type="text/javascript")
 
     async def scenarios(request: Request) -> Response:
-        return JSONResponse(ex.scenarios())
+        return _JSON(ex.scenarios())
 
     async def scenario(request: Request) -> Response:
         try:
-            return JSONResponse(ex.scenario(request.path_params["name"]))
+            return _JSON(ex.scenario(request.path_params["name"]))
         except ForceratioError as exc:
             return _refuse(exc)
 
@@ -90,20 +151,45 @@ def create_app(explorer: Explorer | None = None) -> Starlette:
             return JSONResponse({"error": "request: not JSON"}, status_code=400)
         if not isinstance(body, dict) or not isinstance(body.get("values", {}), dict):
             return JSONResponse({"error": "request: expected {scenario, values}"}, 400)
+        name = body.get("scenario")
+        if name is None:
+            return JSONResponse({"error": "scenario: missing"}, 400)
+        if not isinstance(name, str):
+            return JSONResponse({"error": f"scenario: expected a name, got {json_name(name)}"}, 400)
         try:
-            return JSONResponse(ex.run(str(body.get("scenario")), body.get("values", {})))
+            return _JSON(ex.run(name, body.get("values", {})))
         except ForceratioError as exc:
             return _refuse(exc)
 
     return Starlette(
         routes=[
-            Route("/", index),
-            Route("/app.js", script),
-            Route("/api/scenarios", scenarios),
-            Route("/api/scenario/{name}", scenario),
-            Route("/api/run", run, methods=["POST"]),
+            Route("/", _guard(index, host)),
+            Route("/app.js", _guard(script, host)),
+            Route("/api/scenarios", _guard(scenarios, host)),
+            Route("/api/scenario/{name}", _guard(scenario, host)),
+            Route("/api/run", _guard(run, host), methods=["POST"]),
         ]
     )
+
+
+def _guard(
+    handler: Callable[[Request], Awaitable[Response]], host: str
+) -> Callable[[Request], Awaitable[Response]]:
+    """``handler`` answering every error it did not foresee with a one-line JSON 500 (the
+    page shows it as it shows a 400) and one line in the log, never plain text or a
+    traceback; a client gone before its answer is one line in the log too."""
+
+    async def guarded(request: Request) -> Response:
+        try:
+            return _foreign(request, host) or await handler(request)
+        except ClientDisconnect:
+            LOG.warning("%s %s: the client closed the connection", request.method, request.url.path)
+            return Response(status_code=499)
+        except Exception as exc:
+            LOG.error("%s %s: %s", request.method, request.url.path, _line(exc))
+            return _JSON({"error": _line(exc)}, status_code=500)
+
+    return guarded
 
 
 def check_listen(host: str, port: int) -> None:
@@ -145,4 +231,4 @@ def serve(host: str = "127.0.0.1", port: int = 8050, open_browser: bool = True) 
         explorer.scenario(s["name"])
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(f"http://{host}:{port}/",)).start()
-    uvicorn.run(create_app(explorer), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(explorer, host), host=host, port=port, log_level="warning")

@@ -1,8 +1,10 @@
 // The explorer page: no libraries, no network beyond this server.
 "use strict";
 const $ = (id) => document.getElementById(id);
-const fmt = (x) => Math.round(x).toLocaleString("en-US");
-const pct = (x) => (100 * x).toFixed(0) + "%";
+// a number the server could not give (NaN, an infinity: null in JSON) shows as "n/a"
+const NA = "n/a";
+const fmt = (x) => (x === null || x === undefined ? NA : Math.round(x).toLocaleString("en-US"));
+const pct = (x) => (x === null || x === undefined ? NA : (100 * x).toFixed(0) + "%");
 let current = null;     // the scenario shown
 let pending = false;    // a run is in flight
 let again = false;      // the values changed while it was
@@ -11,8 +13,13 @@ function setState(s) { document.body.dataset.state = s; }
 
 async function getJSON(url, options) {
   const r = await fetch(url, options);
-  const body = await r.json();
-  if (!r.ok) { throw new Error(body.error || r.statusText); }
+  const text = await r.text();
+  let body;
+  try { body = JSON.parse(text); } catch (e) {
+    // never "Unexpected token ..." on the page: the status and the reply's first line
+    throw new Error("server: HTTP " + r.status + " " + (text.split("\n")[0].slice(0, 200) || r.statusText));
+  }
+  if (!r.ok) { throw new Error((body && body.error) || ("server: HTTP " + r.status)); }
   return body;
 }
 
@@ -29,18 +36,38 @@ function check() {
   // refused here as the command line refuses them: a number, finite
   for (const box of document.querySelectorAll(".param input[type=number]")) {
     const v = box.value.trim();
-    if (v === "" || !Number.isFinite(Number(v))) {
+    // a number box holds '' for text that is no number: say which it was
+    if (box.validity && box.validity.badInput) {
       box.classList.add("bad");
-      return box.dataset.path + ": expected a number, got '" + v + "'";
+      return box.dataset.path + ": expected a number, got text that is not one";
+    }
+    if (v === "") {
+      box.classList.add("bad");
+      return box.dataset.path + ": missing (the box is empty); expected a number";
+    }
+    if (!Number.isFinite(Number(v))) {
+      box.classList.add("bad");
+      return box.dataset.path + ": expected a finite number, got '" + v + "'";
     }
     box.classList.remove("bad");
   }
   return null;
 }
 
+// while an error shows, the last result is for other inputs: greyed out, and said so
+function stale(on) {
+  $("results").classList.toggle("stale", on);
+  $("stale").hidden = !on;
+}
+
+function fail(message) {
+  $("error").textContent = message; $("stale-why").textContent = message;
+  stale(true); setState("error");
+}
+
 async function update() {
   const problem = check();
-  if (problem) { $("error").textContent = problem; setState("error"); return; }
+  if (problem) { fail(problem); return; }
   if (pending) { again = true; return; }
   pending = true; setState("busy");
   try {
@@ -50,11 +77,11 @@ async function update() {
     });
     show(res);
     $("error").textContent = "";
+    stale(false);
     document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
     setState("ready");
   } catch (e) {
-    $("error").textContent = e.message;
-    setState("error");
+    fail(e.message);
   } finally {
     pending = false;
     if (again) { again = false; update(); }
@@ -65,12 +92,18 @@ function paramRow(p) {
   const div = document.createElement("div");
   div.className = "param";
   const step = (p.high - p.low) / 100;
+  const id = "p-" + p.path.replace(/[^A-Za-z0-9_-]/g, "-");
   div.innerHTML =
     '<label></label><div class="row"><input type="range"><input type="number"></div>' +
-    '<div class="range"></div><details><summary>source</summary><span></span></details>';
+    '<div class="range"></div><details><summary></summary><span></span></details>';
   div.querySelector("label").textContent = p.label;
+  div.querySelector("label").htmlFor = id;
+  // the disclosure named by what it discloses, for a screen reader's list of buttons
+  div.querySelector("summary").textContent = "source";
+  div.querySelector("summary").setAttribute("aria-label", "source of " + p.label);
   const range = div.querySelector("input[type=range]");
   const box = div.querySelector("input[type=number]");
+  box.id = id;
   for (const el of [range, box]) { el.dataset.path = p.path; el.step = String(step); }
   // the step is for the user's moves; the start is the scenario's value, not a step's
   range.min = String(p.low); range.max = String(p.high); range.value = String(p.value);
@@ -97,6 +130,9 @@ async function choose(name) {
   setState("busy");
   current = await getJSON("/api/scenario/" + encodeURIComponent(name));
   $("description").textContent = current.description;
+  $("title").textContent = "forceratio explorer: " + current.name + " (" + current.date + ")";
+  document.title = "forceratio explorer: " + current.name;
+  notes(current.notes || []);
   const params = $("params");
   params.replaceChildren(...current.parameters.map(paramRow));
   await update();
@@ -108,7 +144,8 @@ function days(x) { return String(Number(Number(x).toPrecision(3))); }
 function show(res) {
   $("winner").textContent = res.winner;
   $("winner").className = "big " + res.winner;
-  $("margin").textContent = (res.attacker_margin >= 0 ? "+" : "") + res.attacker_margin.toFixed(3);
+  $("margin").textContent = res.attacker_margin === null ? NA + " (a side had no combat power to keep)"
+    : (res.attacker_margin >= 0 ? "+" : "") + res.attacker_margin.toFixed(3);
   $("rule").textContent = "decided by " + res.decided_by + " (the outcome rule: a side loses " +
     "when it breaks, when its captured men pass a share, or when the attacker's advance passes " +
     "a depth; with none of these, the side keeping the larger share of its combat power wins)";
@@ -120,9 +157,14 @@ function show(res) {
   rows.push(["combat power kept", pct(res.kept.USSR), pct(res.kept.Germany)]);
   $("losses").innerHTML = rows.map((r, i) =>
     "<tr>" + r.map((c) => (i ? "<td>" : "<th>") + c + (i ? "</td>" : "</th>")).join("") + "</tr>").join("");
-  $("p-attacker").textContent = pct(res.nearby.attacker_win_probability);
-  $("nearby-note").textContent = res.nearby.samples + " runs with every assumption drawn within ±" +
-    pct(res.nearby.span) + " of its range around this point; attacker: " + res.attacker + ".";
+  const nb = res.nearby;
+  $("p-attacker").textContent = pct(nb.attacker_win_probability);
+  $("p-interval").textContent = "95% interval " + pct(nb.interval[0]) + " to " + pct(nb.interval[1]) +
+    " (" + nb.interval_method + ", " + nb.wins + " of " + nb.samples + " runs)";
+  $("nearby-note").textContent = nb.samples + " runs with every assumption drawn within ±" +
+    pct(nb.span) + " of its range around this point (one-sided at a range's end); attacker: " +
+    res.attacker + ". It holds the calibrated attrition rates fixed and varies only these " +
+    "nearby inputs, unlike compare's posterior P, which also draws the rates.";
   chart(res);
   record(res);
 }
@@ -132,7 +174,7 @@ function chart(res) {
   const days = res.days, sides = ["USSR", "Germany"];
   const all = sides.flatMap((s) => res.trajectories[s].men);
   const peak = Math.max(...all), step = 10 ** Math.floor(Math.log10(peak)) / 2;
-  const top = Math.ceil(peak * 1.02 / step) * step, x1 = days[days.length - 1];
+  const top = Math.ceil(peak * 1.02 / step) * step || 1, x1 = days[days.length - 1] || 1;
   const X = (d) => L + (W - L - R) * d / x1, Y = (v) => T + (H - T - B) * (1 - v / top);
   let s = "";
   for (let k = 0; k <= 4; k++) {
@@ -144,6 +186,7 @@ function chart(res) {
     s += `<text x="${X(d)}" y="${H - B + 16}" text-anchor="middle">${d}</text>`;
   }
   s += `<text x="${(L + W - R) / 2}" y="${H - 4}" text-anchor="middle">days from the start</text>`;
+  s += `<text x="12" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 12 ${(T + H - B) / 2})">men under arms</text>`;
   const colour = {USSR: "#b2182b", Germany: "#4d4d4d"};
   for (const side of sides) {
     const men = res.trajectories[side].men;
@@ -157,23 +200,48 @@ function chart(res) {
 function record(res) {
   const box = $("record-body");
   if (res.records.length) {
-    let h = "<table><tr><th>record (source)</th><th>day</th><th>history</th><th>model</th></tr>";
+    let h = "<table><tr><th>record (source)</th><th>day</th><th>history</th><th>model</th>" +
+            "<th>model v record</th></tr>";
     for (const r of res.records) {
-      h += `<tr><td>${r.side}: ${esc(r.label)}${r.lower_bound ? " (lower bound)" : ""}</td>` +
-           `<td>${r.day}</td><td>${fmt(r.history)}</td><td>${fmt(r.model)}</td></tr>`;
+      const said = /lower bound/i.test(r.label);  // the label says so already: not twice
+      h += `<tr><td>${r.side}: ${esc(r.label)}${r.lower_bound && !said ? " (a lower bound)" : ""}</td>` +
+           `<td>${r.day}</td><td>${fmt(r.history)}</td><td>${fmt(r.model)}</td>` +
+           `<td>${versus(r)}</td></tr>`;
     }
     box.innerHTML = h + "</table>";
     return;
   }
   let h = '<p class="note">This scenario never happened; what did happen from 22 June 1941 ' +
           "(men lost, with their sources) beside this run's losses over " + days(res.duration_days) +
-          " days:</p><table><tr><th>22 June 1941: record (source)</th><th>to day</th><th>men</th></tr>";
+          " days. <strong>Not figure for figure:</strong> each record covers a whole Front (or " +
+          "all the German armies) on a different, far wider front; this run covers " +
+          esc(res.scenario) + "'s own sector(s) only.</p>" +
+          "<table><tr><th>22 June 1941, whole Fronts: record (source)</th><th>to day</th><th>men</th></tr>";
   for (const r of res.history) {
     h += `<tr><td>${r.side}: ${esc(r.label)}</td><td>${r.day}</td><td>${fmt(r.value)}</td></tr>`;
   }
-  h += `<tr><th>this run: Soviet men lost</th><td>${days(res.duration_days)}</td><td>${fmt(res.losses.USSR.personnel)}</td></tr>`;
-  h += `<tr><th>this run: German men lost</th><td>${days(res.duration_days)}</td><td>${fmt(res.losses.Germany.personnel)}</td></tr>`;
+  h += `<tr><th>this run (its sector(s) only): Soviet men lost</th><td>${days(res.duration_days)}</td><td>${fmt(res.losses.USSR.personnel)}</td></tr>`;
+  h += `<tr><th>this run (its sector(s) only): German men lost</th><td>${days(res.duration_days)}</td><td>${fmt(res.losses.Germany.personnel)}</td></tr>`;
   box.innerHTML = h + "</table>";
+}
+
+// the model against a record, as the command line says it: -29% (under a lower bound)
+function versus(r) {
+  if (r.model === null || !r.history) { return NA; }
+  const e = r.model / r.history - 1;
+  let t = (e < 0 ? "\u2212" : "+") + Math.abs(100 * e).toFixed(0) + "%";
+  if (r.lower_bound) { t += e >= 0 ? " (over a lower bound: met)" : " (under a lower bound)"; }
+  return t;
+}
+
+function notes(list) {
+  const box = $("notes");
+  box.hidden = !list.length;
+  $("notes-count").textContent = list.length + " (" +
+    list.filter((n) => n.includes("ASSUMPTION")).length + " marked ASSUMPTION)";
+  $("notes-list").replaceChildren(...list.map((n) => {
+    const li = document.createElement("li"); li.textContent = n; return li;
+  }));
 }
 
 function esc(t) {
@@ -189,12 +257,10 @@ async function start() {
       o.value = s.name; o.textContent = s.name + " (" + s.date + ")";
       sel.appendChild(o);
     }
-    sel.addEventListener("change", () => choose(sel.value).catch((e) => {
-      $("error").textContent = e.message; setState("error");
-    }));
+    sel.addEventListener("change", () => choose(sel.value).catch((e) => fail(e.message)));
     await choose(list[0].name);
   } catch (e) {
-    $("error").textContent = e.message; setState("error");
+    fail(e.message);
   }
 }
 start();
