@@ -176,8 +176,8 @@ def unresolved(
 def run_chunk(
     lo: int, hi: int, par: FloatArray, work: FloatArray, t_max: float, rtol: float, max_steps: int,
     tab: FloatArray, y0: FloatArray, ptab: FloatArray, level: FloatArray,
-    by_breakpoint: FloatArray, hold: FloatArray, atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray,
-    arr_knots_r: FloatArray, arr_knots_b: FloatArray, arr_rates_r: FloatArray,
+    by_breakpoint: FloatArray, hold: FloatArray, atol: FloatArray, mult_r: FloatArray,
+    mult_b: FloatArray, arr_knots_r: FloatArray, arr_knots_b: FloatArray, arr_rates_r: FloatArray,
     arr_rates_b: FloatArray, stops: FloatArray, imp_r: IntArray, imp_b: IntArray,
     amt_r: FloatArray, amt_b: FloatArray, times: FloatArray, final: FloatArray,
     t_end: FloatArray, end_code: NDArray[np.int8], winner: NDArray[np.int8], traj: FloatArray,

@@ -166,12 +166,10 @@ class RunTable:
         s_r0 = (y0[:, :kr] * red.weights).sum(axis=1)
         s_b0 = (y0[:, kr:] * blue.weights).sum(axis=1)
         hold = np.stack([hold_until(red, s_r0), hold_until(blue, s_b0)], axis=1)
-        # a side held until its arrivals are in: its breakpoint against what it had and
-        # what came in by then (ASSUMPTION, :func:`hold_until`)
-        ref_r, ref_b = (
-            np.where(h > 0.0, s0 + (delivered(side, h, np.arange(n))[0] * side.weights).sum(1), s0)
-            for side, s0, h in ((red, s_r0, hold[:, 0]), (blue, s_b0, hold[:, 1]))
-        )
+        # a side held until its arrivals are in: its breakpoint against what it had, what
+        # came in by then and what was lost on the way (ASSUMPTION, :func:`hold_until`)
+        ref_r, ref_b = (reference(side, s0, h) for side, s0, h in
+                        ((red, s_r0, hold[:, 0]), (blue, s_b0, hold[:, 1])))  # fmt: skip
         level = np.stack([red.level(ref_r), blue.level(ref_b)], axis=1)
         by_bp = np.stack(
             [red.breakpoint * ref_r > red.annihilation_level,
@@ -210,10 +208,11 @@ def hold_until(side: Side, start: FloatArray) -> FloatArray:
     ASSUMPTION (a side starting with nothing, its forces still arriving): it is not out
     before that day, since an arrival that restores it is still due: it is annihilated
     only at or below its level once no arrival remains.  Its breakpoint is measured against
-    what it had and what came in by that day (the schedule's, net of losses in transit):
-    a fraction of a day-0 strength of 0 means nothing.  From that day on the end rule is
-    the usual one.  Every side that starts above its level, or has nothing due, is as
-    before (0: never held)."""
+    what it had, what came in by that day and what was lost on the way (the whole schedule,
+    the start the scenarios' attrition margin takes: :func:`reference`): a fraction of a
+    day-0 strength of 0 means nothing.  From that day on the end rule is the usual one.
+    Every side that starts above its level, or has nothing due, is as before (0: never
+    held)."""
     n = side.n
     last = np.zeros(n)
     r = side.reinforcements
@@ -229,6 +228,16 @@ def hold_until(side: Side, start: FloatArray) -> FloatArray:
         due = np.einsum("nlk,nk->nl", rates, w) > 0
         last = np.maximum(last, np.where(due, r.rate_knots[None, 1:], 0.0).max(axis=1))
     return np.where(start <= side.annihilation_level, last, 0.0)
+
+
+def reference(side: Side, start: FloatArray, hold: FloatArray) -> FloatArray:
+    """The weighted strength a side's breakpoint is a fraction of, shape (N,): its ``start``,
+    plus, where it is held (``hold`` > 0, :func:`hold_until`), what came in by then and what
+    was lost on the way."""
+    if not np.any(hold > 0.0):
+        return start
+    got, lost = delivered(side, hold, np.arange(side.n))
+    return np.where(hold > 0.0, start + ((got + lost) * side.weights).sum(axis=1), start)
 
 
 def _param_table(eng: Engagement) -> FloatArray:
