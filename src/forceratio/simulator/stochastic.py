@@ -383,7 +383,7 @@ def run_chunk(
                     tau = min(tau, epsilon * s_b / lb)
                 for i in range(d):
                     events += tau * (k[0, i] + par[o_inflow + i])
-            if events < MIN_LEAP_EVENTS:
+            if events < MIN_LEAP_EVENTS or s_r <= 0.0 or s_b <= 0.0:  # (a held side at 0)
                 t_new, j = event(t, t_stop, y, k[0], y_stage, par, kr, scratch)
                 oi = snap(traj[m], arrived[m], times, oi, t_new, t, y, got[m], k, 0.0)
                 if j >= 0:
