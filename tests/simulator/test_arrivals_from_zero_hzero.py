@@ -53,7 +53,8 @@ def test_the_path_from_zero_follows_solve_ivp_and_ends_at_its_event() -> None:
     assert res.winner[0] == "blue"
     assert res.duration[0] == pytest.approx(t_event, rel=1e-6)
     want = sol.sol(times)  # type: ignore[attr-defined]
-    assert res.red_trajectory is not None and res.blue_trajectory is not None
+    assert res.red_trajectory is not None
+    assert res.blue_trajectory is not None
     np.testing.assert_allclose(res.red_trajectory[0, :, 0], want[0], rtol=1e-6)
     np.testing.assert_allclose(res.blue_trajectory[0, :, 0], want[1], rtol=1e-6, atol=1e-6)
     # losses: what it had (0) + what came in - what is left, finite
