@@ -9,6 +9,8 @@ of what it had plus its whole schedule.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
@@ -91,7 +93,9 @@ def test_a_side_with_nothing_and_nothing_due_is_annihilated_at_once() -> None:
 
 
 @pytest.mark.parametrize("method", ["gillespie", "tau_leap"])
-def test_a_seeded_stochastic_run_from_zero_does_not_end_on_day_0(method: str) -> None:
+def test_a_seeded_stochastic_run_from_zero_does_not_end_on_day_0(
+    method: Literal["gillespie", "tau_leap"],
+) -> None:
     a, due = 50.0, 10.0
     res = simulate_stochastic(_eng(a, due), replications=40, seed=3, t_max=60.0,
                               times=np.zeros(0), method=method)  # fmt: skip
