@@ -35,7 +35,7 @@ def _duel(
 def _eps(rho: float, c: float, star: float, width: float, gate: float, gw: float) -> float:
     """The documented rate, written from its formula (not the engine's code)."""
     switch = c / (1.0 + (star / rho) ** (1.0 / width))
-    return switch / (1.0 + (gate / rho) ** (1.0 / gw))
+    return float(switch / (1.0 + (gate / rho) ** (1.0 / gw)))
 
 
 def test_capture_alone_under_a_gate_follows_its_closed_form() -> None:
