@@ -108,6 +108,8 @@ def side_flows(
         capture_rate=rows,
         capture_ratio=np.repeat(par["operations.capture.ratio"], s),
         capture_width=np.repeat(par["operations.capture.width"], s),
+        capture_gate=np.repeat(par["operations.capture.gate"], s),
+        gate_width=np.repeat(par["operations.capture.gate_width"], s),
         noncombat=np.repeat(
             np.stack([par[f"operations.noncombat.{side}.{c}"] for c in CATEGORIES], axis=1),
             s,

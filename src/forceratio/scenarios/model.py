@@ -274,11 +274,13 @@ class Capture(_Strict):
     """Encirclement and capture (issue 13; ASSUMPTION: no published form was found,
     docs/design/issue13-mechanisms.md section 2): each category of a side is captured at
     ``rate[side]`` per day times a logistic switch in the log of the enemy-to-own effective
-    strength ratio, half on at ``ratio``, ``width`` wide (0: a step).  Rates 0: off."""
+    strength ratio, half on at ``ratio``, ``width`` wide (0: a step), times a gate (0: off)."""
 
     rate: dict[str, ShareRate] = Field(default_factory=lambda: {"USSR": 0.0, "Germany": 0.0})
     ratio: Positive = 2.0
     width: NonNeg = 0.25
+    gate: NonNeg = 0.0  # times 1 / (1 + (gate / rho)**(1 / gate_width)): issue13 8.22
+    gate_width: NonNeg = 0.1
     capacity: dict[str, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
     """Each side's capacity to encircle the other (mobile forces, their readiness), relative
     to the Wehrmacht of 22 June 1941 (1): a side is captured at its ``rate`` times the

@@ -50,6 +50,7 @@ from forceratio.simulator.operational import (
     advance_rate,
     advance_steps,
     capture_rate,
+    gate_factor,
     passed,
     spans,
     split_losses,
@@ -152,13 +153,16 @@ def _flows_rows(f: Flows | None, n: int, r: int, s: int, first: int = 0) -> Flow
     k = len(CATEGORIES)
     if f is None:
         z = np.zeros(n * r * s)
-        return Flows(z, np.ones_like(z), z, np.zeros((n * r * s, k)))
+        return Flows(z, np.ones_like(z), z, np.zeros((n * r * s, k)), z, z)
 
     def rep(a: FloatArray) -> FloatArray:
         a = a[first * s : (first + n) * s].reshape(n, 1, s, *a.shape[1:])
         return np.broadcast_to(a, (n, r, s, *a.shape[3:])).reshape(n * r * s, *a.shape[3:])
 
-    return Flows(rep(f.capture_rate), rep(f.capture_ratio), rep(f.capture_width), rep(f.noncombat))
+    return Flows(
+        rep(f.capture_rate), rep(f.capture_ratio), rep(f.capture_width), rep(f.noncombat),
+        rep(f.capture_gate), rep(f.gate_width),
+    )  # fmt: skip
 
 
 def operational(
@@ -363,19 +367,20 @@ def _block(
             most = c.max(axis=0) if c_next is None else np.maximum(c, c_next).max(axis=0)
             if not outcome_only or _may_capture(most, own[:, :, pk], days, threshold):
                 # capture_share without its last pass: the rate is 0 where rho is inf
-                eps = capture_rate(
-                    ratio(side), c, flows.capture_ratio[None], flows.capture_width[None]
-                )
+                switch = (flows.capture_ratio[None], flows.capture_width[None])
+                gated = (flows.capture_gate[None], flows.gate_width[None])
+                eps = capture_rate(ratio(side), c, *switch, *gated)
                 eps_next = eps
                 if c_next is not None:
-                    eps_next = capture_rate(
-                        ratio(side), c_next, flows.capture_ratio[None], flows.capture_width[None]
-                    )
+                    eps_next = capture_rate(ratio(side), c_next, *switch, *gated)
                 fix = None
                 step0 = flows.capture_width == 0.0  # a step switch: cut at its crossing
                 if step0.any():
                     star = np.where(step0, flows.capture_ratio, np.inf)  # (smooth: never)
-                    fix = stepped(ratio(side), star, c if c_next is None else c_next[:-1], span)
+                    c_on = c if c_next is None else c_next[:-1]
+                    if np.any(flows.capture_gate > 0):  # the gate taken at each interval's start
+                        c_on = c_on * gate_factor(ratio(side)[:-1], *gated)
+                    fix = stepped(ratio(side), star, c_on, span)
                 if split:
                     e = eps if c_next is None else _one_sided(eps, eps_next, span)
                     cap, nc = split_losses(

@@ -33,6 +33,7 @@ from forceratio.calibration import (
 from forceratio.calibration import Record as CalRecord
 from forceratio.calibration import Records as CalRecords
 from forceratio.calibration.validation import groups_of
+from forceratio.errors import InputError
 from forceratio.scenarios.arrivals import arrived_until, lost_until
 from forceratio.scenarios.build import Prepared
 from forceratio.scenarios.forces import side_rows
@@ -141,6 +142,17 @@ SHARED: tuple[tuple[str, Callable[[], object], str], ...] = (
 )  # fmt: skip
 
 
+#: Shared parameters fitted only when asked for (:func:`problem`'s ``optional``; otherwise
+#: each record scenario's own value, 0 = off, and the shipped key is unchanged).
+OPTIONAL: dict[str, tuple[Callable[[], object], str]] = {
+    "operations.capture.gate": (
+        lambda: LogUniform(0.05, 2.0),
+        "ratio below which a side is hardly captured (ASSUMPTION: log-uniform 0.05-2;"
+        " docs/design/issue13-mechanisms.md 8.22)",
+    ),
+}
+
+
 #: The error scale of the log records: log-uniform on a bounded range, so that its
 #: unconstrained transform is a logit and no Laplace draw can overflow (an unbounded
 #: half-normal let a weakly identified refit draw scales of e^700).  ASSUMPTION: a typical
@@ -166,6 +178,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "operations.advance.exponent": (0.0, 5.0),
     "operations.capture.factor.attacker": (1e-6, 10.0),
     "operations.capture.mobile_exponent": (0.0, 5.0),
+    "operations.capture.gate": (0.0, 50.0),
 }
 
 
@@ -267,15 +280,21 @@ def model_values(o: Outcome, tg: list[Target]) -> FloatArray:
     return np.stack(cols, axis=1)
 
 
-def problem(prepared: dict[str, Prepared], ops: pd.DataFrame) -> tuple[Problem, list[Target]]:
+def problem(
+    prepared: dict[str, Prepared], ops: pd.DataFrame, optional: tuple[str, ...] = ()
+) -> tuple[Problem, list[Target]]:
     """The calibration problem over every scenario in ``prepared`` (name -> scenario);
     ``ops`` holds the rows :data:`EXTRA` reads (:func:`record_tables`; a row it lacks is
-    not a record)."""
+    not a record); ``optional``: paths of :data:`OPTIONAL` fitted too."""
     tg = targets(prepared, ops)
-    names = [p for p, _, _ in SHARED]
+    unknown = [p for p in optional if p not in OPTIONAL]
+    if unknown:
+        raise InputError("optional", f"{unknown[0]!r} is not one of {sorted(OPTIONAL)}")
+    shared = [*SHARED, *((p, *OPTIONAL[p]) for p in optional)]
+    names = [p for p, _, _ in shared]
     params = Parameters(
         Parameter(p, prior(), label=label, source="issue 13 prior")  # type: ignore[arg-type]
-        for p, prior, label in SHARED
+        for p, prior, label in shared
     )
     by_scn = {nm: [i for i, t in enumerate(tg) if t.scenario == nm] for nm in prepared}
 

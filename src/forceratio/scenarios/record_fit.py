@@ -87,9 +87,12 @@ class RecordInputs:
     description: dict[str, Any]  # scenario definitions and the tables' content hashes
 
 
-def inputs(load: Callable[[str], pd.DataFrame], sets: Sequence[str] = ()) -> RecordInputs:
+def inputs(
+    load: Callable[[str], pd.DataFrame], sets: Sequence[str] = (), optional: Sequence[str] = ()
+) -> RecordInputs:
     """Prepare every record scenario with ``load`` (a table loader, e.g. a session's
-    ``table``) and ``sets`` overrides, noting every table read, and build the problem."""
+    ``table``) and ``sets`` overrides, noting every table read, and build the problem
+    (``optional``: parameters of :data:`.record1941.OPTIONAL` fitted too)."""
     from forceratio.scenarios import load_scenario
 
     read: dict[str, pd.DataFrame] = {}
@@ -103,7 +106,7 @@ def inputs(load: Callable[[str], pd.DataFrame], sets: Sequence[str] = ()) -> Rec
         check_shared_rates(
             prep, "the whole-record calibration shares its kill rates over", borrowed=False
         )
-    prob, targets = problem(prepared, record_tables(noting))
+    prob, targets = problem(prepared, record_tables(noting), tuple(optional))
     description = {
         "scenarios": {
             n: _no_prose(p.scenario.model_dump(mode="json", exclude_defaults=True))

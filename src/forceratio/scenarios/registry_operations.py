@@ -69,6 +69,23 @@ def operations_parameters() -> list[Parameter]:
             0.25,
             assumption="a smooth switch (no published value found)",
         ),
+        Parameter(
+            "operations.capture.gate",
+            "Strength ratio below which a side is hardly captured",
+            "enemy : own effective strength",
+            NON_NEGATIVE,
+            0.0,
+            assumption="0 = no gate (the switch alone); capture only when outmatched"
+            " (docs/design/issue13-mechanisms.md 8.22)",
+        ),
+        Parameter(
+            "operations.capture.gate_width",
+            "Width of the capture gate",
+            "in ln(ratio)",
+            NON_NEGATIVE,
+            0.1,
+            assumption="0 = a step at the gate; used only with a gate",
+        ),
     ]
     for side in SIDES:
         for cat in CATEGORIES:

@@ -33,8 +33,8 @@ IntArray = NDArray[np.int64]
 
 #: Packed operational flows (:func:`flows`) after the arrival rates: red's capture rate,
 #: threshold ratio and width, blue's, red's and blue's transit loss rates (:func:`rates`),
-#: then the non-combat loss rate of each category.
-FLOW_SLOTS = 8
+#: red's capture gate and its width, blue's, then the non-combat loss rate of each category.
+FLOW_SLOTS = 12
 
 #: Kernel status of a run: finished, or stopped because its step fell below the smallest
 #: step or it took more than the allowed number of steps.
@@ -192,7 +192,10 @@ def flows(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, o:
       rho the enemy's weighted strength times its fire multiplier over the side's own.
       ASSUMPTION: no published capture form was found (docs/design/issue13-mechanisms.md,
       section 2); c, rho_star, width are swept and calibrated.  Par at ``o``: red's c,
-      ln rho_star, width, then blue's (:meth:`.operational.Flows.packed`).
+      ln rho_star, width, then blue's (:meth:`.operational.Flows.packed`).  A gate
+      ``g > 0`` (par at ``o + 8 + 2 * side``, its width ``gw`` next; 0: none, the rate
+      untouched) multiplies eps by ``1 / (1 + exp(-(ln rho - ln g) / gw))`` (``gw`` 0: a
+      step, nothing captured below ``g``; docs/design/issue13-mechanisms.md 8.22).
     * Non-combat losses (breakdown, abandonment in movement): category i loses
       ``b_i * y_i`` a day while the run lasts (par at ``o + FLOW_SLOTS + i``).
     """
@@ -207,6 +210,14 @@ def flows(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, o:
         z = math.log(enemy / own) - par[o + 3 * side + 1]
         width = par[o + 3 * side + 2]
         eps = c / (1.0 + math.exp(-z / width)) if width > 0.0 else c if z >= 0.0 else 0.0
+        gate = par[o + 8 + 2 * side]
+        if gate > 0.0:  # the logistic in its stable halves (no overflow at a narrow gate)
+            zg, gw = math.log(enemy / own) - math.log(gate), par[o + 9 + 2 * side]
+            if gw > 0.0:
+                e = math.exp(-abs(zg) / gw)
+                eps *= 1.0 / (1.0 + e) if zg >= 0.0 else e / (1.0 + e)
+            elif zg < 0.0:
+                eps = 0.0
         for j in range(kr * side, kr if side == 0 else d):
             if y[j] > 0.0:
                 out[j] += eps * y[j]

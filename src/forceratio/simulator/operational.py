@@ -49,12 +49,17 @@ class Flows:
     exceeds ``capture_ratio`` (N,) rho_star times its own (0: off; at rho_star, half of
     c); ``capture_width`` (N,) the width of the logistic switch in ln rho (0: a step at
     rho_star); ``noncombat`` (N, K) each category's non-combat loss rate per day
-    (breakdown, abandonment)."""
+    (breakdown, abandonment); ``capture_gate`` (N,) the ratio below which the side can
+    hardly be captured (0: no gate, the switch alone), ``gate_width`` (N,) the width of the
+    gate's logistic in ln rho (0: a step, none captured below the gate): the rate is the
+    switch's times ``1 / (1 + (gate / rho)**(1 / gate_width))`` (:func:`gate_factor`)."""
 
     capture_rate: FloatArray
     capture_ratio: FloatArray
     capture_width: FloatArray
     noncombat: FloatArray
+    capture_gate: FloatArray
+    gate_width: FloatArray
 
     @property
     def active(self) -> bool:
@@ -64,10 +69,15 @@ class Flows:
         """(N, 3) of capture rate, log ratio and width, as :func:`.kernel.flows` reads them."""
         return np.stack([self.capture_rate, np.log(self.capture_ratio), self.capture_width], 1)
 
+    def packed_gate(self) -> FloatArray:
+        """(N, 2) of the capture gate and its width, as :func:`.kernel.flows` reads them."""
+        return np.stack([self.capture_gate, self.gate_width], 1)
+
 
 def make_flows(
     n: int, k: int, *, capture_rate: ArrayLike = 0.0, capture_ratio: ArrayLike = 1.0,
-    capture_width: ArrayLike = 0.0, noncombat: ArrayLike = 0.0,
+    capture_width: ArrayLike = 0.0, noncombat: ArrayLike = 0.0, capture_gate: ArrayLike = 0.0,
+    gate_width: ArrayLike = 0.0,
 ) -> Flows:  # fmt: skip
     """Broadcast and check one side's flows to ``n`` runs of ``k`` categories."""
     ratio = _per_run("capture_ratio", capture_ratio, n)
@@ -77,13 +87,41 @@ def make_flows(
     if not np.all(np.isfinite(nc)) or np.any(nc < 0):
         raise InputError("noncombat", "must be finite and >= 0")
     rate = _per_run("capture_rate", capture_rate, n)
-    return Flows(rate, ratio, _per_run("capture_width", capture_width, n), nc)
+    width = _per_run("capture_width", capture_width, n)
+    gate, gw = _per_run("capture_gate", capture_gate, n), _per_run("gate_width", gate_width, n)
+    return Flows(rate, ratio, width, nc, gate, gw)
 
 
-def capture_rate(rho: FloatArray, c: FloatArray, star: FloatArray, width: FloatArray) -> FloatArray:
+def gate_factor(rho: FloatArray, gate: FloatArray, width: FloatArray) -> FloatArray:
+    """The capture gate's factor at ratio ``rho``: ``1 / (1 + (gate / rho)**(1 / width))``,
+    a step at ``gate`` (0 below, 1 from it) when width is 0, exactly 1 where gate is 0;
+    written as the logistic of z = (ln rho - ln gate) / width in its stable halves."""
+    shape = np.broadcast_shapes(*(np.shape(a) for a in (rho, gate, width)))
+    rho, gate, width = (np.broadcast_to(a, shape) for a in (rho, gate, width))
+    out = np.ones(shape)
+    on = gate > 0
+    if not on.any():
+        return out
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        z = np.log(rho / gate)
+        step = np.where(z >= 0, 1.0, 0.0)
+        x = z / np.where(width > 0, width, 1.0)
+        e = np.exp(-np.abs(x))
+        smooth = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        g = np.where(width > 0, smooth, step)
+    g = np.where(np.isnan(z), 0.0, g)
+    np.copyto(out, g, where=on)
+    return out
+
+
+def capture_rate(
+    rho: FloatArray, c: FloatArray, star: FloatArray, width: FloatArray,
+    gate: FloatArray | None = None, gate_width: FloatArray | None = None,
+) -> FloatArray:  # fmt: skip
     """The capture rate per day at effective strength ratio ``rho`` (enemy over own):
     ``c / (1 + exp(-(ln rho - ln star) / width))`` = ``c / (1 + (star / rho)**(1 / width))``,
-    a step at ``star`` when width is 0."""
+    a step at ``star`` when width is 0; times :func:`gate_factor` where a ``gate`` > 0 is
+    given (``gate_width``: its width)."""
     smooth = width > 0
     out = np.empty(np.broadcast_shapes(*(np.shape(a) for a in (rho, c, star, width))))
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # in place
@@ -93,6 +131,8 @@ def capture_rate(rho: FloatArray, c: FloatArray, star: FloatArray, width: FloatA
         if not np.all(smooth):  # steps too (a pass over the batch fewer when not)
             out = np.where(smooth, out, np.where(rho >= star, c, 0.0))
     np.copyto(out, 0.0, where=~((rho > 0) & (rho < np.inf)))  # 0 where rho is 0, inf or nan
+    if gate is not None and np.any(gate > 0):
+        out = out * gate_factor(rho, gate, np.zeros(1) if gate_width is None else gate_width)
     return out
 
 
@@ -179,7 +219,7 @@ def capture_share(own_power: FloatArray, enemy_power: FloatArray, flows: Flows) 
         rho = np.where(own_power > 0, enemy_power / own_power, np.inf)
     eps = capture_rate(
         rho, flows.capture_rate[:, None], flows.capture_ratio[:, None],
-        flows.capture_width[:, None],
+        flows.capture_width[:, None], flows.capture_gate[:, None], flows.gate_width[:, None],
     )  # fmt: skip
     return np.where(own_power > 0, eps, 0.0)
 

@@ -231,16 +231,17 @@ def _flow_table(eng: Engagement) -> FloatArray:
     if not (eng.has_flows or any(exposed)):
         return np.zeros((1, FLOW_SLOTS + red.k + blue.k))
     n = eng.n
-    cap, nc, transit = [], [], []
+    cap, nc, transit, gate = [], [], [], []
     for side, on in zip((red, blue), exposed, strict=True):
         f = side.flows if eng.has_flows else None
         cap.append(np.zeros((n, 3)) if f is None else f.packed())
+        gate.append(np.zeros((n, 2)) if f is None else f.packed_gate())
         nc.append(np.zeros((n, side.k)) if f is None else f.noncombat)
         r = side.reinforcements
         transit.append(
             np.broadcast_to(r.transit_loss, (n,))[:, None] if on and r else np.zeros((n, 1))
         )
-    return np.concatenate([cap[0], cap[1], *transit, nc[0], nc[1]], axis=1)
+    return np.concatenate([cap[0], cap[1], *transit, gate[0], gate[1], nc[0], nc[1]], axis=1)
 
 
 @dataclass(frozen=True)
