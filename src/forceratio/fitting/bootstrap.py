@@ -85,16 +85,16 @@ def check_applies(b: Battle, laws: list[str], refits: int) -> None:
         return
     if not set(laws) & set(LAWS):
         raise InputError(
-            "--bootstrap",
+            "refits",
             f"the bootstrap refits only {', '.join(LAWS)} (fixed exponents), not "
-            f"{', '.join(laws)}: drop --bootstrap, or fit one of those laws",
+            f"{', '.join(laws)}: ask for no bootstrap, or fit one of those laws",
         )
     if not unseen_sides(Objective(b, law_spec("square"), None)):
         raise InputError(
-            "--bootstrap",
+            "refits",
             "applies only to a side seen only at the start and at its annihilation (Engel's "
             "Iwo Jima configuration); here every side is observed between, or neither is "
-            "annihilated, so the profile intervals hold: drop --bootstrap",
+            "annihilated, so the profile intervals hold: ask for no bootstrap",
         )
 
 
@@ -236,7 +236,7 @@ def intervals(
         if fitted is not None:
             draws.append(np.exp(fitted[:2]))
     if len(draws) < max(10, refits // 2):
-        raise InputError("--bootstrap", f"only {len(draws)} of {refits} bootstrap refits succeeded")
+        raise InputError("refits", f"only {len(draws)} of {refits} bootstrap refits succeeded")
     arr = np.array(draws)
     tail = (1.0 - LEVEL) / 2.0
     lo, hi = np.quantile(arr, [tail, 1.0 - tail], axis=0, method="linear")
@@ -255,10 +255,10 @@ def check(refits: object, seed: object) -> None:
         or not (refits == 0 or 10 <= refits <= MAX_REFITS)
     ):
         raise InputError(
-            "--bootstrap", f"must be 0 (off) or 10 .. {MAX_REFITS:,} refits, got {refits!r}"
+            "refits", f"must be 0 (off) or 10 .. {MAX_REFITS:,} refits, got {refits!r}"
         )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError("--seed", f"must be an integer >= 0, got {seed!r}")
+        raise InputError("seed", f"must be an integer >= 0, got {seed!r}")
 
 
 def method(done: int, refits: int, seed: int) -> str:

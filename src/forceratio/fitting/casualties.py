@@ -115,7 +115,7 @@ def _sources(b: Battle, used: list[int]) -> tuple[dict[str, str], list[str]]:
 def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") -> CasualtyFit:
     """Fit ``law`` to the daily losses of ``b`` by maximum likelihood (see the module)."""
     if likelihood not in LIKELIHOODS:
-        raise InputError("--likelihood", f"must be gaussian, poisson or negbin: {likelihood!r}")
+        raise InputError("likelihood", f"must be gaussian, poisson or negbin: {likelihood!r}")
     spec = law_spec(law, b.attack is not None)
     lr, lb, r0, b0 = daily_losses(b)
     sr, sb = b.scale

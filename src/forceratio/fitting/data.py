@@ -353,9 +353,9 @@ def read_battle(
     :data:`RISE_TOLERANCE` of it beyond the arrivals recorded is noted (``"note"``), or
     taken as arrivals (``"arrivals"``, see :func:`.rises.check_rises`)."""
     if arrivals not in ARRIVALS:
-        raise InputError("--arrivals", f"must be one of {', '.join(ARRIVALS)}, got {arrivals!r}")
+        raise InputError("arrivals", f"must be one of {', '.join(ARRIVALS)}, got {arrivals!r}")
     if rises not in RISES:
-        raise InputError("--rises", f"must be one of {', '.join(RISES)}, got {rises!r}")
+        raise InputError("rises", f"must be one of {', '.join(RISES)}, got {rises!r}")
     df, where = _frame(data, where)
     df = _header(df, where)
     cols = list(df.columns)

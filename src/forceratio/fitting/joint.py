@@ -88,7 +88,7 @@ def joint_spec(specs: list[LawSpec], shared: tuple[str, ...]) -> JointSpec:
     unknown = [s for s in shared if s not in first.law_names]
     if unknown:
         raise InputError(
-            "--shared", f"{', '.join(unknown)} is not a parameter of the {first.law} law"
+            "shared", f"{', '.join(unknown)} is not a parameter of the {first.law} law"
         )
     names = list(shared)
     lower = [first.lower[first.names.index(s)] for s in shared]

@@ -138,7 +138,7 @@ def law_spec(
     """The parameters of ``law``; ``attack``: with the attack factor; ``initial``: which
     sides' initial strengths are estimated (:func:`free_initial`)."""
     if law not in FIT_LAWS:
-        raise InputError("--law", f"unknown law {law!r}; choose {', '.join(FIT_LAWS)} or all")
+        raise InputError("law", f"unknown law {law!r}; choose {', '.join(FIT_LAWS)} or all")
     names = ["log_red_rate", "log_blue_rate"]
     lo = [math.log(RATE_BOUNDS[0])] * 2
     hi = [math.log(RATE_BOUNDS[1])] * 2

@@ -1,7 +1,8 @@
 """A side's strength that rises beyond the arrivals recorded (:mod:`.data`): attrition
 cannot produce a rise, so one larger than reporting noise is named in a note, or taken as
 arrivals (``--rises arrivals``).  Two kinds are found: a single step above
-:data:`RISE_TOLERANCE` of the strength, and a cumulative rise over several steps, none of
+:data:`RISE_TOLERANCE` of the strength and above the series' own noise (:data:`RISE_SDS`),
+and a cumulative rise over several steps, none of
 them above it (a steady flow of replacements folded into the strength, review18a), which
 cannot be placed at one step and is never taken as arrivals.  Also here: a last 0 reached by
 a fall far above the side's daily losses (:func:`zero_note`), which the fit would take as an
@@ -10,6 +11,7 @@ annihilation."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,19 +30,48 @@ RISES: tuple[str, ...] = ("note", "arrivals")
 #: the many differences between two reports is larger than one step's (ASSUMPTION: 10% is
 #: 3.5 sd of the difference of two reports off by 2%; no note over 200 draws of 2% noise).
 DRIFT_TOLERANCE = 2 * RISE_TOLERANCE
+#: A single rise above :data:`RISE_TOLERANCE` is named only when, net of the side's usual
+#: change over up to :data:`RISE_NEAR` steps on each side, it is also above this many times
+#: the spread of the series' other steps (:func:`_rises`): 5% is 1.8 sd of a step between
+#: two reports off by 2% each, 1.2 sd at 3% (ASSUMPTION, set from the rates measured in
+#: tests/fitting/test_fit_rises_hfit7.py).
+RISE_SDS, RISE_NEAR = 3.5, 3
 
 
-def _rises(obs: FloatArray, arr: FloatArray) -> list[tuple[int, int, float]]:
+def _rises(obs: FloatArray, arr: FloatArray, t: FloatArray) -> list[tuple[int, int, float]]:
     """(i, j, men) for consecutive observations i < j between which the strength rises by
-    more than :data:`RISE_TOLERANCE` beyond the arrivals recorded (after-observation form)."""
+    more than :data:`RISE_TOLERANCE` beyond the arrivals recorded (after-observation form)
+    and by more than the reports' own noise explains: the step, net of the side's usual
+    change over its neighbouring steps, above :data:`RISE_SDS` times the spread of the
+    series' steps that share no report with it (:func:`_spread`)."""
     idx = np.flatnonzero(np.isfinite(obs))
     out = []
-    for i, j in itertools.pairwise(idx):
-        came = float(arr[i:j].sum())
-        rise = float(obs[j] - obs[i] - came)
-        if rise > RISE_TOLERANCE * max(float(obs[i]) + came, float(obs[j])):
-            out.append((int(i), int(j), rise))
+    i, j = idx[:-1], idx[1:]
+    came = np.array([float(arr[a:b].sum()) for a, b in zip(i, j, strict=True)])
+    rise = obs[j] - obs[i] - came
+    base = np.maximum(np.maximum(obs[i] + came, obs[j]), 1e-300)
+    dt = t[j] - t[i]
+    step = rise / base / dt  # each step's change a day, as a share of the strength
+    for k in range(rise.size):
+        if rise[k] <= RISE_TOLERANCE * base[k]:
+            continue
+        # the side's usual change from the steps that share no report with this one
+        near = np.r_[
+            step[max(k - 1 - RISE_NEAR, 0) : max(k - 1, 0)], step[k + 2 : k + 2 + RISE_NEAR]
+        ]
+        excess = (step - (np.median(near) if near.size else 0.0)) * dt
+        # the yardstick leaves out the steps that share a report with this one (a single
+        # report far off makes two steps, up then down)
+        shared = range(max(k - 1, 0), min(k + 2, rise.size))
+        if excess[k] > RISE_SDS * _spread(np.delete(excess, shared)):
+            out.append((int(i[k]), int(j[k]), float(rise[k])))
     return out
+
+
+def _spread(excess: FloatArray) -> float:
+    """The root-mean-square of the other steps' excess (0 with fewer than three): what
+    reporting noise and day-to-day variation make of a step in this series."""
+    return math.sqrt(float(np.mean(excess**2))) if excess.size >= 3 else 0.0
 
 
 def _neighbour_loss(obs: FloatArray, arr: FloatArray, t: FloatArray, i: int, j: int) -> float:
@@ -90,7 +121,7 @@ def check_rises(
     the single rises counted as such) is named in the note, and refused with
     ``"arrivals"``: it cannot be placed at one step."""
     new, note = _single(side, obs, arr, day, rises)
-    found = _rises(obs, arr)
+    found = _rises(obs, arr, day - day[0])
     explained = new.copy()
     if rises == "note":
         for _, j, men in found:
@@ -125,7 +156,7 @@ def _single(
     side: str, obs: FloatArray, arr: FloatArray, day: FloatArray, rises: str
 ) -> tuple[FloatArray, str]:
     """:func:`check_rises` for the single rises above :data:`RISE_TOLERANCE`."""
-    found = _rises(obs, arr)
+    found = _rises(obs, arr, day - day[0])
     if not found:
         return arr, ""
     shown = "; ".join(
