@@ -165,6 +165,12 @@ BYTES_PER_SCENARIO_RUN = 4096
 #: Working memory of one stochastic replication of ``battle``: 541 B measured (peak RSS at
 #: 10^6 replications less 10^5), rounded up; each trajectory time adds two floats.
 BYTES_PER_BATTLE_RUN = 600
+#: Working memory of one deterministic battle of :func:`~forceratio.battle` (one category a
+#: side, its outputs and the engine's per-battle state) by the path it takes: peak RSS of
+#: 2*10^5 and 2*10^6 battles less a warm 10-battle call (2026-12-04, ru_maxrss and VmHWM:
+#: square's compiled closed form 66-70 B, the linear, logarithmic and ancient closed forms
+#: 192-211 B, the integrator 696-714 B), rounded up by about a tenth.
+BYTES_PER_DETERMINISTIC_RUN = {"square": 80, "closed_form": 224, "integrator": 768}
 #: Scenario-times of a closed form's trajectory evaluated at once
 #: (:func:`.simulator.solve.closed_form_result` works block by block).
 TRAJECTORY_BLOCK = 1 << 18
