@@ -119,14 +119,30 @@ def instance(field: str, value: object, kind: type | tuple[type, ...], what: str
 
 
 def battle_counts(
-    n: int, n_times: int, replications: object, seed: object, keys: object
+    n: int,
+    n_times: int,
+    replications: object,
+    seed: object,
+    keys: object,
+    *,
+    path: str | None = None,
+    batch: str = "red",
 ) -> int | None:
     """:func:`~forceratio.simulator.battle.battle`'s counts, as ``forceratio battle``
     checks its options: ``replications`` a whole number >= 1 with an explicit ``seed`` (a
     whole number >= 0), neither ``seed`` nor ``keys`` without replications, and the memory
     of the ``n`` scenarios' runs (and their ``n_times`` trajectory points) within
-    :mod:`forceratio.limits`.  Returns the replications (None: deterministic)."""
-    from forceratio.limits import BYTES_PER_BATTLE_RUN, check_memory, check_runs, trajectory_bytes
+    :mod:`forceratio.limits`; deterministic runs by the engine's ``path`` (``square``,
+    ``closed_form``, ``integrator``: :data:`~forceratio.limits.BYTES_PER_DETERMINISTIC_RUN`),
+    refused naming ``batch``, the argument that gives the ``n`` values.  Returns the
+    replications (None: deterministic)."""
+    from forceratio.limits import (
+        BYTES_PER_BATTLE_RUN,
+        BYTES_PER_DETERMINISTIC_RUN,
+        check_memory,
+        check_runs,
+        trajectory_bytes,
+    )
 
     if replications is None:
         if seed is not None:
@@ -136,6 +152,9 @@ def battle_counts(
         if n_times:  # the trajectories: two floats a scenario and time
             what = f"trajectories of {n:,} scenarios at {n_times:,} times"
             check_memory("times", trajectory_bytes(n, n_times), what)
+        if path is not None:  # the battles' outputs and the engine's state for each
+            what = f"{n:,} deterministic battles ({path.replace('_', ' ')})"
+            check_runs(batch, n, what, BYTES_PER_DETERMINISTIC_RUN[path])
         return None
     reps = whole("replications", replications, 1)
     if reps > 10**18:  # far beyond any memory (and float() of it may overflow)

@@ -165,6 +165,18 @@ BYTES_PER_SCENARIO_RUN = 4096
 #: Working memory of one stochastic replication of ``battle``: 541 B measured (peak RSS at
 #: 10^6 replications less 10^5), rounded up; each trajectory time adds two floats.
 BYTES_PER_BATTLE_RUN = 600
+#: Working memory of one deterministic battle of :func:`~forceratio.battle` (one category a
+#: side, its outputs and the engine's per-battle state) by the path it takes: peak RSS of
+#: 2*10^5 and 2*10^6 battles less a warm 10-battle call (2026-12-04, ru_maxrss and VmHWM:
+#: square's compiled closed form 66-70 B, the linear, logarithmic and ancient closed forms
+#: 192-211 B, the integrator 696-714 B), rounded up by about a tenth.
+BYTES_PER_DETERMINISTIC_RUN = {"square": 80, "closed_form": 224, "integrator": 768}
+#: Working memory of one deterministic scenario run (:func:`.scenarios.run.run`) per sample
+#: and sector, and per recorded day: VmHWM of 10,000 samples less a warm run (2026-12-04:
+#: 8.9 kB at 31 days, 15.7 kB at 64, 19.3 kB at 83, one sector; 22.9 kB for three at 31),
+#: about 2.6 kB + 204 B a day, rounded up.
+BYTES_PER_SECTOR_RUN = 2800
+BYTES_PER_SECTOR_DAY = 256
 #: Scenario-times of a closed form's trajectory evaluated at once
 #: (:func:`.simulator.solve.closed_form_result` works block by block).
 TRAJECTORY_BLOCK = 1 << 18

@@ -144,21 +144,27 @@ def test_a_foreign_host_or_a_post_not_of_json_is_refused(explorer: Explorer) -> 
         assert _asgi(app, "POST", "/api/run", body, headers=ok)[0] == 400  # (unknown scenario)
 
 
-def test_the_nearby_share_has_its_wilson_interval() -> None:
-    """review18c 6: 'P(attacker wins): 100%' from 64 draws, no interval. Closed forms: at k = n
-    the Wilson lower end is n / (n + z^2); at k = 0 the upper end is z^2 / (n + z^2)."""
-    from forceratio.app.model import wilson
+def test_the_nearby_share_has_the_jeffreys_interval(explorer: Explorer) -> None:  # noqa: F811
+    """review18c 6 asked for an interval; hdup: the page's interval is the one compare and
+    sweeps give (calibration.probability_interval), no second binomial interval. Oracle:
+    the Jeffreys bounds, the 2.5% and 97.5% quantiles of Beta(k + 1/2, n - k + 1/2) (an end
+    at 0 or 1 when k is 0 or n), from scipy.stats."""
+    from scipy import stats
 
-    z2 = 1.959963984540054**2
-    assert wilson(64, 64) == pytest.approx([64 / (64 + z2), 1.0])
-    assert wilson(0, 64) == pytest.approx([0.0, z2 / (64 + z2)])
-    lo, hi = wilson(32, 64)  # symmetric about 1/2
-    assert lo + hi == pytest.approx(1.0)
+    nb = explorer.run("strike-12june-strip", {})["nearby"]
+    k, n = nb["wins"], nb["samples"]
+    lo = 0.0 if k == 0 else stats.beta.ppf(0.025, k + 0.5, n - k + 0.5)
+    hi = 1.0 if k == n else stats.beta.ppf(0.975, k + 0.5, n - k + 0.5)
+    assert nb["interval"] == pytest.approx([lo, hi], rel=1e-9, abs=1e-12)
+    assert nb["interval_method"] == "Jeffreys"
+    import forceratio.app.model as model
+
+    assert not hasattr(model, "wilson")  # one binomial interval in the package
 
 
 def test_the_run_carries_the_interval(explorer: Explorer) -> None:  # noqa: F811
     nb = explorer.run("strike-12june-strip", {})["nearby"]
-    assert nb["interval_method"] == "Wilson score"
+    assert nb["interval_method"] == "Jeffreys"
     assert nb["interval"][0] <= nb["attacker_win_probability"] <= nb["interval"][1]
     assert nb["wins"] == round(nb["attacker_win_probability"] * nb["samples"])
 
@@ -244,6 +250,7 @@ def test_notes_and_lower_bounds_and_the_header(server: str, browser: object) -> 
     assert "\u221229%" in german  # 90,983 v 128,670, as the CLI prints it
     assert "12 June" not in page.inner_text("header")
     assert page.inner_text("#p-interval").startswith("95% interval")
+    assert "(Jeffreys, " in page.inner_text("#p-interval")  # labelled as what it is (hdup)
     assert "holds the calibrated attrition rates fixed" in page.inner_text("#nearby-note")
     assert not page.errors  # (a favicon: no 404 in the console)
 

@@ -15,7 +15,7 @@ ARGS = ["threshold", "smolensk-1941", "--vary", "breakpoints.USSR=0.1:0.5"]
 def test_level_without_replications_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     line = refused(capsys, [*ARGS, "--level", "0.9"])
     assert line.startswith("forceratio: error: --level:")
-    assert "--replications" in line
+    assert "add replications" in line
 
 
 @pytest.mark.parametrize("level", ["0", "1", "1.5"])

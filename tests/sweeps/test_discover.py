@@ -97,9 +97,9 @@ def test_json_shape() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"alpha": 0.6}, "--alpha"),
-        ({"min_mass": 0.0}, "--min-mass"),
-        ({"threshold": 2}, "--threshold"),
+        ({"alpha": 0.6}, "alpha"),
+        ({"min_mass": 0.0}, "min_mass"),
+        ({"threshold": 2}, "threshold"),
     ],
 )
 def test_bad_options(kwargs: dict[str, float], field: str) -> None:

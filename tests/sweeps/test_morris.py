@@ -50,9 +50,7 @@ def test_seeded() -> None:
     assert morris(f, ["a", "b"], seed=5) == morris(f, ["a", "b"], seed=5)
 
 
-@pytest.mark.parametrize(
-    ("kw", "field"), [({"r": 1}, "--trajectories"), ({"levels": 3}, "--levels")]
-)
+@pytest.mark.parametrize(("kw", "field"), [({"r": 1}, "r"), ({"levels": 3}, "levels")])
 def test_bad_options(kw: dict[str, int], field: str) -> None:
     with pytest.raises(InputError) as err:
         morris(lambda u: u[:, 0], ["a"], **kw)

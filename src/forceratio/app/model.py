@@ -171,6 +171,7 @@ class Explorer:
     def _nearby(self, name: str, point: Mapping[str, float]) -> dict[str, Any]:
         """P(attacker wins) over a quick random sweep of +-QUICK_SPAN of each declared range
         around the point (seeded: the same point gives the same answer)."""
+        from forceratio.calibration import probability_interval
         from forceratio.scenarios.build import sweepable
         from forceratio.scenarios.registry import lookup
         from forceratio.sweeps.design import Design, declared
@@ -203,11 +204,13 @@ class Explorer:
         out, _ = evaluate(spec, 0, QUICK_SAMPLES, samples=samples)
         wins = np.asarray(outcome_columns(out)["attacker_wins"], dtype=bool)
         k = int(wins.sum())
+        # the interval compare and sweeps give a share of wins (one function)
+        _, lo, hi = probability_interval(k, QUICK_SAMPLES)
         return {
             "attacker_win_probability": float(wins.mean()),
             "wins": k,
-            "interval": wilson(k, QUICK_SAMPLES),
-            "interval_method": "Wilson score",
+            "interval": [lo, hi],
+            "interval_method": "Jeffreys",
             "samples": QUICK_SAMPLES,
             "span": QUICK_SPAN,
         }
@@ -239,15 +242,6 @@ class Explorer:
             }
             for rec, fig in prep.records
         ]
-
-
-def wilson(k: int, n: int, z: float = 1.959963984540054) -> list[float]:
-    """The Wilson score interval (95% by default) of a share of ``k`` successes in ``n``
-    draws: unlike the share +- 2 standard errors, never [1, 1] at 64 of 64."""
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return [max(0.0, centre - half), min(1.0, centre + half)]
 
 
 def json_name(v: Any) -> str:

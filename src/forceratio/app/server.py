@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -122,8 +123,16 @@ def _foreign(request: Request, host: str) -> Response | None:
 
 def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Starlette:
     """The ASGI application (``explorer`` shared by every request), answering requests for
-    ``host`` (the address served) or localhost only."""
+    ``host`` (the address served) or localhost only.
+
+    The model's work runs on a worker thread (``run_in_threadpool``), never on the event
+    loop, so a slow run does not hold up the page, its script or the scenario list; runs
+    take turns (one at a time, the rest waiting on an asyncio lock, not holding a thread),
+    as they did on the loop."""
+    import asyncio
+
     ex = explorer or Explorer()
+    one_run = asyncio.Lock()
 
     async def index(request: Request) -> Response:
         return HTMLResponse(_page("index.html"))
@@ -132,11 +141,11 @@ def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Sta
         return Response(_page("app.js"), media_type="text/javascript")
 
     async def scenarios(request: Request) -> Response:
-        return _JSON(ex.scenarios())
+        return _JSON(await run_in_threadpool(ex.scenarios))
 
     async def scenario(request: Request) -> Response:
         try:
-            return _JSON(ex.scenario(request.path_params["name"]))
+            return _JSON(await run_in_threadpool(ex.scenario, request.path_params["name"]))
         except ForceratioError as exc:
             return _refuse(exc)
 
@@ -157,7 +166,9 @@ def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Sta
         if not isinstance(name, str):
             return JSONResponse({"error": f"scenario: expected a name, got {json_name(name)}"}, 400)
         try:
-            return _JSON(ex.run(name, body.get("values", {})))
+            async with one_run:
+                answer = await run_in_threadpool(ex.run, name, body.get("values", {}))
+            return _JSON(answer)
         except ForceratioError as exc:
             return _refuse(exc)
 

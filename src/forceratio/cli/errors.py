@@ -78,7 +78,12 @@ def cli_field(field: str, command: Callable[..., Any], kwargs: Mapping[str, obje
     parameters (``kwargs`` of ``command``, through :data:`PYTHON_NAMES`): an option is
     printed as its longest flag, an argument in capitals (``SCENARIO``, :func:`spellings`).
     Any other field (a scenario file's, ``--vary`` from the CLI's own checks) is printed
-    as it is."""
+    as it is.  A check of several arguments together names them joined by `` x ``
+    (``n_walkers x n_steps``, the sampler's memory): each is translated (``--walkers x
+    --steps``)."""
+    parts = field.split(" x ")
+    if len(parts) > 1 and all(_NAME.fullmatch(p) for p in parts):
+        return " x ".join(cli_field(p, command, kwargs) for p in parts)
     hit = _HEAD.fullmatch(field)
     if hit is None:
         return field
@@ -87,6 +92,12 @@ def cli_field(field: str, command: Callable[..., Any], kwargs: Mapping[str, obje
     if name not in kwargs:  # (compare's NAMES, show's NAME: a scenario, as ever)
         return "SCENARIO" + rest if head == "name_or_path" else field
     return spellings(command).get(name, "--" + name.replace("_", "-")) + rest
+
+
+_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+#: (hdup) calibrate's --walkers and --steps are the sampler's ``n_walkers`` and ``n_steps``
+#: (``record_fit`` options); sensitivity's --posterior RUNS is ``posterior_mechanisms(runs)``.
+PYTHON_NAMES.update(n_walkers="walkers", n_steps="steps", runs="posterior")
 
 
 def spellings(func: Callable[..., Any]) -> dict[str, str]:

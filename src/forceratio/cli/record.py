@@ -133,17 +133,8 @@ def record_calibration(
         if fmt is Format.table:
             print(f"step {step}/{total}, {time.perf_counter() - start:.0f} s", file=sys.stderr)
 
-    from forceratio.errors import InputError
-
-    try:
-        result, source = record_fit.fit(rec, settings, loo=loo, progress=progress)
-    except InputError as exc:  # the sampler's arguments under the options' names
-        names = {"n_walkers": "--walkers", "n_steps": "--steps"}
-        names["n_walkers x n_steps"] = "--walkers x --steps"
-        flag = names.get(exc.field)
-        if flag is None:
-            raise
-        raise InputError(flag, exc.problem) from None
+    # the sampler's n_walkers, n_steps are printed as --walkers, --steps (cli_field)
+    result, source = record_fit.fit(rec, settings, loo=loo, progress=progress)
     data = record_fit.to_data(result, source)
     data["seed"] = seed  # the seed of the sampler or the mode's Laplace draws
     if fmt is Format.json:

@@ -93,7 +93,7 @@ def force_ratios(df: pd.DataFrame, name: str, date: str | None = None) -> pd.Dat
     over the figures' ranges, basis."""
     if name not in HEADLINES:
         raise InputError(
-            "NAME",
+            "name",
             f"table {name!r} has no force totals; choose one of {', '.join(HEADLINES)}",
         )
     if date is not None:
@@ -102,7 +102,7 @@ def force_ratios(df: pd.DataFrame, name: str, date: str | None = None) -> pd.Dat
         except ValueError:
             shape = re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
             what = "impossible date" if shape else "expected YYYY-MM-DD, got"
-            raise InputError("--date", f"{what} {date!r}") from None
+            raise InputError("date", f"{what} {date!r}") from None
     else:
         wanted = []
     rows: list[dict[str, object]] = []

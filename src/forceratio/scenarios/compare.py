@@ -187,30 +187,26 @@ def compare(
     session = session or Session(tables, uncalibrated)
     if posterior is None:
         posterior = POSTERIOR_DRAWS
-    seed = DEFAULT_SEED if seed is None else seed
-    posterior_seed = seed if posterior_seed is None else posterior_seed
     rows = []
     result = None
     names = [names] if isinstance(names, str) else list(names or builtins())
     if sets and len(names) > 1:
         _check_sets_apply(session, names, sets)
-    for name in names:
-        prep = session.prepare(name, sets)
+    preps = [session.prepare(name, sets) for name in names]
+    plan = [_random_work(prep, replications, len(names), posterior, session) for prep in preps]
+    _check_seeds(names, plan, seed, posterior_seed)
+    seed = DEFAULT_SEED if seed is None else seed
+    posterior_seed = seed if posterior_seed is None else posterior_seed
+    for prep, (reps, staged, draws) in zip(preps, plan, strict=True):
         out = session.run(prep)
         sto = None
-        reps = replications if replications is not None else prep.scenario.replications
-        # dated mobile counts run deterministically only: among several scenarios that row
-        # stays deterministic and says so; asked of it alone, run() refuses in one line
-        staged = bool(reps and len(names) > 1 and change_days(prep.scenario))
-        if staged:
-            reps = 0
         if reps:
             sto = session.run(prep, replications=reps, seed=seed)
         row = scenario_row(out, session.calibration_for(prep), sto)
         if staged:
             row["replications"] = 0
             row["replications_note"] = "not run: dated mobile counts run deterministically"
-        if posterior and not session.uncalibrated and row["date"] in STRIKE_DATES:
+        if draws:
             from forceratio.sweeps.posterior import record_posterior
 
             result = result or record_posterior(session)
@@ -220,6 +216,42 @@ def compare(
             row["seed"] = seed
         rows.append(row)
     return rows
+
+
+def _random_work(
+    prep: Any, replications: int | None, n_names: int, posterior: int, session: Session
+) -> tuple[int, bool, bool]:
+    """What a row runs at random: its replications (the call's, else the scenario file's;
+    0 for dated mobile counts among several scenarios, ``staged``: that row stays
+    deterministic and says so; asked of it alone, run() refuses in one line), and whether
+    it draws from the posterior (a 12 June row of a calibrated session)."""
+    reps = replications if replications is not None else prep.scenario.replications
+    staged = bool(reps and n_names > 1 and change_days(prep.scenario))
+    draws = bool(posterior) and not session.uncalibrated and prep.scenario.date in STRIKE_DATES
+    return (0 if staged else int(reps or 0)), staged, draws
+
+
+def _check_seeds(
+    names: list[str], plan: list[tuple[int, bool, bool]], seed: object, posterior_seed: object
+) -> None:
+    """Refuse a seed nothing random uses (as ``run()`` refuses a seed without replications):
+    ``seed`` seeds the replications, and the posterior draws unless ``posterior_seed`` is
+    given; ``posterior_seed`` the posterior draws."""
+    reps = any(r for r, _, _ in plan)
+    draws = any(d for _, _, d in plan)
+    which = ", ".join(names)
+    if posterior_seed is not None and not draws:
+        raise InputError(
+            "posterior_seed",
+            f"no posterior draws to seed: {which} has no 12 June row of a calibrated "
+            "comparison with posterior draws",
+        )
+    if seed is not None and not (reps or (draws and posterior_seed is None)):
+        why = "no replications" + ("" if draws else " and no posterior draws (12 June rows)")
+        raise InputError(
+            "seed",
+            f"nothing random uses it: {which} runs {why}; add replications or drop the seed",
+        )
 
 
 def posterior_fields(prep: Any, result: Any, draws: int, seed: int) -> dict[str, Any]:

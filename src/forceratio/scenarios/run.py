@@ -193,6 +193,32 @@ def _check_calibration(
         )
 
 
+def batch_bytes(prep: Prepared, n: int, times: object = None) -> tuple[float, str]:
+    """The estimated working memory of ``n`` deterministic samples of ``prep`` and what it
+    is for: samples x sectors x (a run's state + its trajectories over at most every
+    recorded day: the records', the end, ``times``, the operational grid, the dated
+    counts)."""
+    from forceratio.limits import BYTES_PER_SECTOR_DAY, BYTES_PER_SECTOR_RUN
+
+    scn = prep.scenario
+    extra = np.atleast_1d(np.asarray(times, dtype=float)) if times is not None else ()
+    days = {float(r.day) for r, _ in prep.records} | {scn.duration_days} | set(change_days(scn))
+    days |= {float(t) for t in np.arange(0.0, scn.duration_days, GRID)}
+    days |= {float(t) for t in extra if 0.0 <= t <= scn.duration_days}
+    s = len(scn.sectors)
+    what = f"{n:,} samples of {scn.name} ({s} sector(s), up to {len(days):,} recorded days)"
+    return float(n) * s * (BYTES_PER_SECTOR_RUN + BYTES_PER_SECTOR_DAY * len(days)), what
+
+
+def _check_batch(prep: Prepared, samples: Mapping[str, ArrayLike] | None, times: object) -> None:
+    """Refuse a deterministic batch whose runs would not fit in memory, before anything is
+    built (:func:`batch_bytes`), naming ``samples``."""
+    from forceratio.limits import check_memory
+
+    n = max((int(np.size(v)) for v in (samples or {}).values()), default=1)
+    check_memory("samples", *batch_bytes(prep, n, times))
+
+
 def run(
     prep: Prepared,
     *,
@@ -227,6 +253,8 @@ def run(
     _check_call(prep, replications, seed, times)
     _check_calibration(prep, samples, calibration)
     scn = prep.scenario
+    if not replications:  # (the stochastic engine checks its own runs)
+        _check_batch(prep, samples, times)
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s
     extra = (

@@ -9,6 +9,7 @@ from numpy.typing import ArrayLike
 
 from forceratio.arguments import battle_counts, instance, numbers, per_scenario, real
 from forceratio.errors import InputError
+from forceratio.simulator.closed_form import CLOSED_FORMS
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
 from forceratio.simulator.laws import LAWS, Law, get_law
 from forceratio.simulator.magnitudes import check_battle_inputs, check_whole_units
@@ -108,7 +109,10 @@ def battle(
         per_scenario(INPUTS, red, blue, red_rate, blue_rate, red_breakpoint, blue_breakpoint,
                      annihilation))  # fmt: skip
     n, rtol = batch_size(*arrays), real("rtol", rtol)
-    replications = battle_counts(n, tt.size, replications, seed, keys)
+    closed = method == "closed_form" or (method == "auto" and lw.name in CLOSED_FORMS)
+    path = ("square" if lw.name == "square" else "closed_form") if closed else "integrator"
+    batch = next((f for f, a in zip(INPUTS, arrays, strict=True) if a.size == n), "red")
+    replications = battle_counts(n, tt.size, replications, seed, keys, path=path, batch=batch)
     if replications is None and lw.name == "square" and method in ("auto", "closed_form"):
         # one compiled pass that also checks the inputs; a bad value is named below
         with contextlib.suppress(InputError):

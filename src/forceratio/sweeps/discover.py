@@ -205,15 +205,15 @@ def prim(
     x = np.asarray(x, dtype=float)
     yy = np.asarray(y, dtype=bool)
     if x.ndim != 2 or x.shape[0] != yy.size or x.shape[1] != len(names):
-        raise InputError("--vary", "need one value per sample for every parameter")
+        raise InputError("x", "need one value per sample for every parameter")
     if not 0.0 < alpha < 0.5:
-        raise InputError("--alpha", f"must be in (0, 0.5), got {alpha:g}")
+        raise InputError("alpha", f"must be in (0, 0.5), got {alpha:g}")
     if not 0.0 < min_mass < 1.0:
-        raise InputError("--min-mass", f"must be in (0, 1), got {min_mass:g}")
+        raise InputError("min_mass", f"must be in (0, 1), got {min_mass:g}")
     if not 0.0 <= threshold <= 1.0:
-        raise InputError("--threshold", f"must be in [0, 1], got {threshold:g}")
+        raise InputError("threshold", f"must be in [0, 1], got {threshold:g}")
     if not np.all(np.isfinite(x)):
-        raise InputError("--from", "parameter values must be finite")
+        raise InputError("x", "parameter values must be finite")
     n_all = yy.size
     total = int(yy.sum())
     bounds = tuple((float(c.min()), float(c.max())) for c in x.T) if n_all else ()
@@ -311,10 +311,10 @@ def discover(
     replications, the outcome of a sample is whether it holds in at least half of its runs.
     Returns the boxes, the outcome in words and the number of samples."""
     if df.empty:
-        raise InputError("--from", "the sweep holds no rows")
+        raise InputError("df", "the sweep holds no rows")
     missing = [p for p in params if p not in df.columns]
     if missing:
-        raise InputError("--vary", f"the sweep did not vary {missing[0]!r}")
+        raise InputError("params", f"the sweep did not vary {missing[0]!r}")
     held, words = outcome_holds(df, outcome)
     if "sample" in df.columns and df["sample"].duplicated().any():
         frame = df[["sample", *params]].assign(_held=held)

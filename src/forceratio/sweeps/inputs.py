@@ -46,6 +46,6 @@ def input_digest(spec: SweepSpec, prep: Any = None) -> dict[str, str]:
     figures = {f.name: getattr(prep, f.name) for f in fields(prep) if f.name != "scenario"}
     out = {"scenario": value_digest(prep.scenario), "figures": value_digest(figures)}
     for name, path in spec.tables:
-        out[f"--table {name}"] = sha256_hex(read_user_bytes(path, "--table"))
+        out[f"--table {name}"] = sha256_hex(read_user_bytes(path, f"tables {name}"))
     out["forceratio"] = __version__
     return out

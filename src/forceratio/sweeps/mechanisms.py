@@ -97,7 +97,7 @@ def first_order(x: FloatArray, y: FloatArray, n_bins: int | None = None) -> Floa
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.ndim != 2 or x.shape[0] != y.size or y.size < 16:
-        raise InputError("--samples", "need at least 16 runs, one value per column of x")
+        raise InputError("x", "need at least 16 runs, one value per column of x")
     return first_order_binned(bin_labels(x, n_bins), y)
 
 
@@ -108,7 +108,7 @@ def crossed_groups(y: FloatArray) -> dict[str, float]:
     y = np.asarray(y, dtype=float)
     m, n = y.shape
     if m < 2 or n < 2:
-        raise InputError("--posterior", "the crossed table needs at least 2 x 2 runs")
+        raise InputError("y", "the crossed table needs at least 2 x 2 runs")
     grand = y.mean()
     rows, cols = y.mean(axis=1), y.mean(axis=0)
     ms_a = n * float(((rows - grand) ** 2).sum()) / (m - 1)
@@ -242,7 +242,7 @@ def crossed_table(df: pd.DataFrame, column: str) -> FloatArray:
     df = df.sort_values("sample", kind="stable")
     per_point = df.groupby("point", sort=True).size()
     if per_point.nunique() != 1:
-        raise InputError("--posterior", "the run table is not a full crossing")
+        raise InputError("df", "the run table is not a full crossing")
     return df[column].to_numpy(dtype=float).reshape(int(per_point.size), int(per_point.iloc[0]))
 
 
@@ -331,8 +331,10 @@ def posterior_mechanisms(
     m, n = crossed
     if outcome is not None:
         check_outcome(outcome)  # before any run
-    if runs < 16 or m < 2 or n < 2:
-        raise InputError("--posterior", "need >= 16 joint runs and a crossing of >= 2 x 2")
+    if runs < 16:
+        raise InputError("runs", f"need >= 16 joint runs, got {runs}")
+    if m < 2 or n < 2:
+        raise InputError("crossed", f"need a crossing of >= 2 x 2, got {m} x {n}")
     from forceratio.sweeps.posterior import check_applies
 
     prep = session.prepare(scenario, sets)

@@ -58,11 +58,11 @@ def morris(
 
     d = len(names)
     if d < 1:
-        raise InputError("--vary", "Morris screening needs at least one varied parameter")
+        raise InputError("names", "Morris screening needs at least one varied parameter")
     if r < 2:
-        raise InputError("--trajectories", f"must be >= 2, got {r}")
+        raise InputError("r", f"must be >= 2, got {r}")
     if levels < 2 or levels % 2:
-        raise InputError("--levels", f"must be an even number >= 2, got {levels}")
+        raise InputError("levels", f"must be an even number >= 2, got {levels}")
     rng = np.random.default_rng(seed)
     pts = trajectories(d, r, levels, rng)
     y = np.asarray(func(pts.reshape(-1, d)), dtype=float).reshape(r, d + 1)

@@ -43,9 +43,9 @@ def check_applies(prep: Prepared) -> None:
     check_draws(prep)
     if not free_parameters(prep):
         raise InputError(
-            "--posterior",
+            "posterior",
             f"{prep.scenario.name} gives its own rates (none is 'calibrated'), so the 1941"
-            " posterior does not apply to it: run without --posterior",
+            " posterior does not apply to it: run without posterior draws",
         )
 
 
@@ -124,7 +124,7 @@ class PosteriorDraws:
     def _check(self, points: Mapping[str, FloatArray]) -> None:
         clash = [p for p in points if p in self.names]
         if clash:
-            raise InputError("--vary", f"{clash[0]} is drawn from the posterior; do not vary it")
+            raise InputError("vary", f"{clash[0]} is drawn from the posterior; do not vary it")
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -64,9 +64,9 @@ def run_sweep(
     """Evaluate every missing chunk of ``spec`` into ``out``.  ``max_chunks`` stops after
     that many new chunks (to test interruption and resumption)."""
     if chunk_size < 1:
-        raise InputError("--chunk-size", "must be >= 1")
+        raise InputError("chunk_size", "must be >= 1")
     if workers < 1:
-        raise InputError("--workers", "must be >= 1")
+        raise InputError("workers", "must be >= 1")
     if not spec.design.vary and not (spec.replications or spec.data_uncertainty or spec.posterior):
         raise InputError(
             "vary",
@@ -114,12 +114,12 @@ def _connect(scheduler: str) -> Any:
         from dask.distributed import Client
     except ImportError:  # pragma: no cover - the extra is part of the test install
         raise InputError(
-            "--scheduler", "dask.distributed is not installed (pip install 'forceratio[dask]')"
+            "scheduler", "dask.distributed is not installed (pip install 'forceratio[dask]')"
         ) from None
     try:
         return Client(scheduler, timeout=10)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError("--scheduler", f"cannot connect to {scheduler!r}: {exc}") from None
+        raise InputError("scheduler", f"cannot connect to {scheduler!r}: {exc}") from None
 
 
 def _run_open(
@@ -296,7 +296,7 @@ def _fit_twice(spec: SweepSpec, bounds: list[tuple[int, int]]) -> bool:
 
     runs = max(b - a for a, b in bounds) * max(spec.replications, 1)
     try:
-        check_runs("--chunk-size", 2 * runs, "two chunks")
+        check_runs("chunk_size", 2 * runs, "two chunks")
     except InputError:
         return False
     return True
@@ -357,7 +357,7 @@ def _evaluate_and_write(
     spec: SweepSpec, start: int, stop: int, path: str, index: int, mark: str
 ) -> int:
     df = evaluate_chunk(spec, start, stop)
-    ChunkStore(path).write(index, df, mark)
+    ChunkStore(path, "out").write(index, df, mark)
     return len(df)
 
 
@@ -402,7 +402,7 @@ def summarize_store(path: Path | str) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Quantiles of every outcome (read one column at a time), P(attacker wins) with its
     95% Jeffreys interval over the runs (for a posterior sweep: over the draws crossed
     with the design) and the share of runs each outcome rule decided."""
-    store = ChunkStore(path)
+    store = ChunkStore(path, "path")
     rows = []
     for name in OUTCOMES:
         col = store.column(name).to_numpy(dtype=float)

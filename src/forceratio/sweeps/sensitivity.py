@@ -100,7 +100,7 @@ def check_open(vary: Sequence[Vary]) -> None:
     """Refuse a range with nothing in it (lo == hi): an analysis varies every parameter."""
     for v in vary:
         if v.high <= v.low:
-            raise InputError("--vary", f"{v.path}: needs lo < hi")
+            raise InputError("vary", f"{v.path}: needs lo < hi")
 
 
 def check_finite(y: FloatArray, outcome: str = "the outcome") -> FloatArray:
@@ -123,9 +123,9 @@ def sobol(
 ) -> list[dict[str, Any]]:
     """First- and total-order indices with 95% bootstrap intervals, one dict per parameter."""
     if len(vary) < 2:
-        raise InputError("--vary", "sensitivity needs at least two varied parameters")
+        raise InputError("vary", "sensitivity needs at least two varied parameters")
     if samples < 8 or samples & (samples - 1):
-        raise InputError("--samples", f"must be a power of 2 >= 8 (Sobol), got {samples}")
+        raise InputError("samples", f"must be a power of 2 >= 8 (Sobol), got {samples}")
     check_open(vary)
     dists = [stats.uniform(loc=v.low, scale=v.high - v.low) for v in vary]
 
@@ -140,7 +140,7 @@ def sobol(
     y = np.concatenate(seen)
     if np.ptp(y) == 0:  # no variance to apportion: every index is 0/0, not 0
         raise ConstantOutcomeError(
-            "--outcome",
+            "outcome",
             f"{outcome} is {y[0]:g} in every one of the {y.size:,} runs: it does not vary over "
             "these ranges, so its Sobol indices are undefined; choose an outcome that varies",
         )
@@ -231,27 +231,27 @@ def threshold(
 ) -> Threshold:
     """The value of ``vary.path`` in [lo, hi] at which the outcome crosses ``level``."""
     if vary.high <= vary.low:
-        raise InputError("--vary", f"{vary.path}: needs lo < hi")
+        raise InputError("vary", f"{vary.path}: needs lo < hi")
     if level is not None and not np.isfinite(level):
-        raise InputError("--level", f"must be a finite number, got {level}")
+        raise InputError("level", f"must be a finite number, got {level}")
     check_outcome(outcome, also=("winner",))
     stochastic = spec.replications > 0
     if outcome == "winner":  # the outcome rule's winner (deterministic: a 0/1 step)
         name, lev = "attacker_win_probability", 0.5
     else:
         if level is None:
-            raise InputError("--level", f"give the level {outcome} should cross")
+            raise InputError("level", f"give the level {outcome} should cross")
         name, lev = outcome, float(level)
     if level is not None and outcome == "winner":
         if not stochastic:  # a 0/1 step crosses every level at one value: 0.9 would be 0.5's
             raise InputError(
-                "--level",
-                "without --replications the winner is a 0/1 step, crossed at the same value "
-                "at every level; add --replications N to find where P(attacker wins) "
-                f"crosses {level:g}, or drop --level",
+                "level",
+                "without replications the winner is a 0/1 step, crossed at the same value "
+                "at every level; add replications to find where P(attacker wins) "
+                f"crosses {level:g}, or drop the level",
             )
         if not 0 < level < 1:
-            raise InputError("--level", f"a win probability's level is in (0, 1), got {level:g}")
+            raise InputError("level", f"a win probability's level is in (0, 1), got {level:g}")
         lev = float(level)
     xs = np.linspace(vary.low, vary.high, grid_points)
     ys = common_values(spec, vary.path, xs, name) - lev

@@ -29,10 +29,11 @@ _PART = re.compile(r"^part-(\d{7})\.parquet$")
 
 
 class ChunkStore:
-    """The sweep directory ``path``; ``field`` is the option a refusal names (``--out`` for
-    a sweep being written, ``--from`` for one being read)."""
+    """The sweep directory ``path``; ``field`` is the argument a refusal names (``out`` for
+    a sweep being written, :func:`run_sweep`'s, ``source`` for one being read; the command
+    line prints its option, ``--out``, ``--from``, through ``cli_field``)."""
 
-    def __init__(self, path: Path | str, field: str = "--out") -> None:
+    def __init__(self, path: Path | str, field: str = "out") -> None:
         self.path = Path(path)
         self.field = field
         self._lock: int | None = None  # the directory, locked while this sweep writes it
@@ -56,27 +57,27 @@ class ChunkStore:
 
         m = self.path / MANIFEST
         if self.path.exists() and not self.path.is_dir():
-            raise InputError("--out", f"{self.path} exists and is not a sweep directory")
+            raise InputError("out", f"{self.path} exists and is not a sweep directory")
         if not m.exists():
             if self.path.exists() and any(not p.name.startswith(".") for p in self.path.iterdir()):
-                raise InputError("--out", f"{self.path} is a non-empty directory without a sweep")
-            make_dirs(self.path, "--out")
+                raise InputError("out", f"{self.path} is a non-empty directory without a sweep")
+            make_dirs(self.path, "out")
             if self._claim(m, manifest):
-                self._hold("--out")
+                self._hold("out")
                 return set()
         old = self.manifest()
         if not resume:
             raise InputError(
-                "--out", f"{self.path} already holds a sweep; add --resume or choose another"
+                "out", f"{self.path} already holds a sweep; add --resume or choose another"
             )
         if old != manifest:
-            raise InputError("--resume", f"{self.path} {_difference(old, manifest)}")
-        self._hold("--resume")
+            raise InputError("resume", f"{self.path} {_difference(old, manifest)}")
+        self._hold("resume")
         for stale in self.path.glob(".part-*.tmp"):  # writes cut short by an interruption
             if not _alive(stale):
                 stale.unlink(missing_ok=True)
         done = self.done()
-        self.field = "--resume"
+        self.field = "resume"
         for index in sorted(done):  # a part damaged since (a copy cut short): refuse now,
             self._read(self.part(index), footer=True)  # not after the work
         return done
@@ -145,7 +146,7 @@ class ChunkStore:
             finally:
                 tmp.unlink(missing_ok=True)
         except OSError as exc:
-            raise InputError("--out", f"cannot write in {self.path}: {exc.strerror}") from None
+            raise InputError("out", f"cannot write in {self.path}: {exc.strerror}") from None
         return True
 
     def done(self) -> set[int]:
@@ -176,7 +177,7 @@ class ChunkStore:
         except OSError as exc:  # a full disk mid-sweep: the finished parts stay valid
             tmp.unlink(missing_ok=True)
             raise InputError(
-                "--out", f"cannot write {final.name}: {exc.strerror}; --resume continues"
+                "out", f"cannot write {final.name}: {exc.strerror}; --resume continues"
             ) from None
 
     def parts(self) -> list[Path]:
@@ -317,7 +318,7 @@ def _check_inputs(store: ChunkStore, manifest: dict[str, Any], spec: Any) -> Non
 
 
 def read_sweep(
-    source: Path | str, scenario: str | None = None, field: str = "--from"
+    source: Path | str, scenario: str | None = None, field: str = "source"
 ) -> pd.DataFrame:
     """The rows of the finished sweep in directory ``source``, for a reader of it (discover,
     a figure).  Refused in one line naming ``field``: not a sweep directory, an unreadable
