@@ -67,7 +67,9 @@ def _decaying_fire(a: float, t_max: float) -> tuple[float, object]:
     to 0 over 20 days: B = 0 (its losses a a day) until the event a = KR m R, then the
     square law; the state is (R, B, blue's losses).  Returns the event's time and the path
     from it."""
-    m = lambda t: 1.0 - t / 20.0  # noqa: E731
+
+    def m(t: float) -> float:
+        return 1.0 - t / 20.0
 
     def held(t: float, y: np.ndarray) -> list[float]:  # B = 0: red is not hit
         return [0.0, 0.0, a]

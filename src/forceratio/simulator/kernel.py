@@ -131,12 +131,13 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
         else:
             for i in range(d):
                 out[i] = par[o_inflow + i] - out[i]
-        for s in range(2):  # a side at 0 whose losses do not vanish with it (q = 0)
-            if par[2 * s + 1] == 0.0:
-                empty = True
+        for s in range(2):  # a side at 0 with arrivals in force whose losses do not
+            if par[2 * s + 1] == 0.0:  # vanish with it (q = 0): from_zero
+                empty, coming = True, False
                 for i in range(0 if s == 0 else kr, kr if s == 0 else d):
                     empty = empty and y[i] <= 0.0
-                if empty:
+                    coming = coming or par[o_inflow + i] > 0.0
+                if empty and coming:
                     from_zero(t, y, out, par, kr, scratch, s)
 
 
