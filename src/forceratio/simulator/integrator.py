@@ -176,8 +176,8 @@ def unresolved(
 def run_chunk(
     lo: int, hi: int, par: FloatArray, work: FloatArray, t_max: float, rtol: float, max_steps: int,
     tab: FloatArray, y0: FloatArray, ptab: FloatArray, level: FloatArray,
-    by_breakpoint: FloatArray, atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray,
-    arr_knots_r: FloatArray, arr_knots_b: FloatArray, arr_rates_r: FloatArray,
+    by_breakpoint: FloatArray, hold: FloatArray, atol: FloatArray, mult_r: FloatArray,
+    mult_b: FloatArray, arr_knots_r: FloatArray, arr_knots_b: FloatArray, arr_rates_r: FloatArray,
     arr_rates_b: FloatArray, stops: FloatArray, imp_r: IntArray, imp_b: IntArray,
     amt_r: FloatArray, amt_b: FloatArray, times: FloatArray, final: FloatArray,
     t_end: FloatArray, end_code: NDArray[np.int8], winner: NDArray[np.int8], traj: FloatArray,
@@ -203,14 +203,15 @@ def run_chunk(
         exact, h_cap = b_max > 0.0, EXACT_REACH / b_max if b_max > 0.0 else np.inf
         rtol_n = rtol * EXACT_RTOL if exact else rtol  # its dense output is less accurate
         lev_r, lev_b = level[n, 0], level[n, 1]
+        hold_r, hold_b = hold[n, 0], hold[n, 1]  # not out before (arrivals still due)
         t = 0.0
         sp = 0
         oi = 0  # the next output time not recorded yet
         h = -1.0  # not chosen yet
         nxt = np.inf
         steps = 0
-        out_r = side_sum(y, par, o_w_r, 0, kr) <= lev_r
-        out_b = side_sum(y, par, o_w_b, kr, kb) <= lev_b
+        out_r = side_sum(y, par, o_w_r, 0, kr) <= lev_r and hold_r <= 0.0
+        out_b = side_sum(y, par, o_w_b, kr, kb) <= lev_b and hold_b <= 0.0
         running = not (out_r or out_b)
         fresh = True  # the step's inputs and first stage need computing
         while running:
@@ -247,17 +248,18 @@ def run_chunk(
             x = MAX_FACTOR if err == 0.0 else SAFETY * err**ERROR_EXPONENT
             g = hh * (x if x < MAX_FACTOR else MAX_FACTOR)
             h_next = (g if g > h else h) if reach else g
-            out_r = side_sum(y_new, par, o_w_r, 0, kr) <= lev_r
-            out_b = side_sum(y_new, par, o_w_b, kr, kb) <= lev_b
+            # a held side is not out within a step before its last arrival (a stop)
+            lr = lev_r if t >= hold_r else -np.inf
+            lb = lev_b if t >= hold_b else -np.inf
+            out_r = side_sum(y_new, par, o_w_r, 0, kr) <= lr
+            out_b = side_sum(y_new, par, o_w_b, kr, kb) <= lb
             # a level of 0 met where the equations never reach it (exponential decay, an
             # exact draw) is the tolerance's crossing, not the path's (module docstring)
-            out_r = out_r and not (lev_r <= 0.0 and unresolved(y, y_new, par, atol[n], 0, kr, kb))
-            out_b = out_b and not (lev_b <= 0.0 and unresolved(y, y_new, par, atol[n], 1, kr, kb))
+            out_r = out_r and not (lr <= 0.0 and unresolved(y, y_new, par, atol[n], 0, kr, kb))
+            out_b = out_b and not (lb <= 0.0 and unresolved(y, y_new, par, atol[n], 1, kr, kb))
             if out_r or out_b:  # a side reached its level within the step: when?
-                th_r = cross_time(k, y, par, o_w_r, 0, kr, hh, lev_r, tab, o_b) if out_r else np.inf
-                th_b = (
-                    cross_time(k, y, par, o_w_b, kr, kb, hh, lev_b, tab, o_b) if out_b else np.inf
-                )
+                th_r = cross_time(k, y, par, o_w_r, 0, kr, hh, lr, tab, o_b) if out_r else np.inf
+                th_b = cross_time(k, y, par, o_w_b, kr, kb, hh, lb, tab, o_b) if out_b else np.inf
                 th = th_b if th_b < th_r else th_r
                 draw = abs(th_r - th_b) <= DRAW_FRACTION
                 out_r, out_b = th_r <= th_b or draw, th_b <= th_r or draw
@@ -282,7 +284,10 @@ def run_chunk(
             # on a stop: outputs, discrete arrivals, new rates, next stop
             at_stop(sp, n, y, kr, imp_r, imp_b, amt_r, amt_b, False)
             sp += 1
-            running = sp < n_stops
+            # a held side's last arrival is in: out now if at or below its level
+            out_r = t == hold_r and side_sum(y, par, o_w_r, 0, kr) <= lev_r
+            out_b = t == hold_b and side_sum(y, par, o_w_b, kr, kb) <= lev_b
+            running = sp < n_stops and not (out_r or out_b)
         if status[n] != OK:
             continue
         if out_r or out_b:

@@ -131,6 +131,68 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
         else:
             for i in range(d):
                 out[i] = par[o_inflow + i] - out[i]
+        for s in range(2):  # a side at 0 with arrivals in force whose losses do not
+            if par[2 * s + 1] == 0.0:  # vanish with it (q = 0): from_zero
+                empty, coming = True, False
+                for i in range(0 if s == 0 else kr, kr if s == 0 else d):
+                    empty = empty and y[i] <= 0.0
+                    coming = coming or par[o_inflow + i] > 0.0
+                if empty and coming:
+                    from_zero(t, y, out, par, kr, scratch, s)
+
+
+def from_zero(
+    t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, scratch: FloatArray,
+    s: int,
+) -> None:  # fmt: skip
+    """The rates of side ``s`` (0 red, 1 blue) while its every category is at 0, under a law
+    whose losses do not vanish with the target's strength (``q = 0``: the square and
+    ancient laws): its sliding mode at 0 (Filippov 1988, *Differential Equations with
+    Discontinuous Righthand Sides*, ch. 2, section 4).  ``out`` holds its net rates at 0,
+    which are its arrivals in force (a side with nothing takes no fire), and gets the ones
+    at 0+: its losses there are the limit of :func:`categories` as its strength comes in
+    along its arrivals (they do not depend on how much came: ``q = 0``).  Where the side's
+    weighted arrivals are no more than those losses it stays at 0 (rate 0: what arrives is
+    lost on arrival, so its losses are its arrivals); otherwise it rises at the rates at
+    0+, none below 0.  Without this a held side out-fired at 0 (:func:`.runs.hold_until`)
+    went up at its arrival rate and down at its losses without end, each step a bounce."""
+    d = y.shape[0]
+    kb = d - kr
+    o_kill_r, _, o_w_r, _, o_alloc_r = layout(kr, kb)[:5]
+    e = 1 - s  # the enemy, who fires
+    off_t, kt, off_f, kf = (0, kr, kr, kb) if s == 0 else (kr, kb, 0, kr)
+    o_kill, o_w, o_alloc = o_kill_r + e * kr * kb, o_w_r + s * kr, o_alloc_r + e * kr * kb
+    p, fixed = par[2 * s], par[4 + e]
+    m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
+    total = 0.0  # the weighted arrivals: the direction the side comes in along
+    for j in range(kt):
+        if out[off_t + j] > 0.0:
+            total += out[off_t + j] * par[o_w + j]
+    if total <= 0.0:
+        return
+    for f in range(kf):
+        scratch[f] = fire(y[off_f + f], p)
+    net = 0.0  # the side's weighted rate at 0+
+    for j in range(kt):
+        a = out[off_t + j]
+        loss = 0.0
+        if a > 0.0:
+            for f in range(kf):
+                if fixed == 0.0:  # proportional fire: its share of what comes in
+                    loss += scratch[f] * par[o_kill + f * kt + j] * a * par[o_w + j] / total
+                else:  # a fixed allocation renormalised over the categories coming in
+                    norm = 0.0
+                    for jj in range(kt):
+                        if out[off_t + jj] > 0.0:
+                            norm += par[o_alloc + f * kt + jj]
+                    if norm > 0.0:
+                        share = par[o_alloc + f * kt + j] / norm
+                        loss += scratch[f] * par[o_kill + f * kt + j] * share
+        scratch[kf + j] = loss * m
+        net += (a - loss * m) * par[o_w + j]
+    for j in range(kt):
+        v = out[off_t + j] - scratch[kf + j]
+        out[off_t + j] = v if net > 0.0 and v > 0.0 else 0.0
 
 
 def categories(

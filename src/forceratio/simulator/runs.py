@@ -72,7 +72,10 @@ class RunTable:
       there are none).
     * ``level`` (N, 2): weighted strength at which red (column 0) and blue (1) are out;
       ``by_breakpoint`` (N, 2): 1 where that is the side's breakpoint, 0 where it is its
-      annihilation level; ``atol`` (N, D): absolute tolerance per category.
+      annihilation level; ``hold`` (N, 2): the day before which the side cannot be out (0
+      but for a side that starts at or below its annihilation level with arrivals still
+      due: the day of its last arrival, :func:`hold_until`); ``atol`` (N, D): absolute
+      tolerance per category.
     * ``mult_r``, ``mult_b`` (N or 1, 3, S): multiplier segments (starts, base, slope).
     * ``arr_knots_r``, ``arr_knots_b`` (L+1,): boundaries of the constant arrival-rate
       intervals (days; may be empty); ``arr_rates_r``, ``arr_rates_b`` (N or 1, L, K):
@@ -88,6 +91,7 @@ class RunTable:
     par: FloatArray
     level: FloatArray
     by_breakpoint: FloatArray
+    hold: FloatArray
     atol: FloatArray
     mult_r: FloatArray
     mult_b: FloatArray
@@ -161,10 +165,15 @@ class RunTable:
             y0 = np.rint(y0)
         s_r0 = (y0[:, :kr] * red.weights).sum(axis=1)
         s_b0 = (y0[:, kr:] * blue.weights).sum(axis=1)
-        level = np.stack([red.level(s_r0), blue.level(s_b0)], axis=1)
+        hold = np.stack([hold_until(red, s_r0), hold_until(blue, s_b0)], axis=1)
+        # a side held until its arrivals are in: its breakpoint against what it had, what
+        # came in by then and what was lost on the way (ASSUMPTION, :func:`hold_until`)
+        ref_r, ref_b = (reference(side, s0, h) for side, s0, h in
+                        ((red, s_r0, hold[:, 0]), (blue, s_b0, hold[:, 1])))  # fmt: skip
+        level = np.stack([red.level(ref_r), blue.level(ref_b)], axis=1)
         by_bp = np.stack(
-            [red.breakpoint * s_r0 > red.annihilation_level,
-             blue.breakpoint * s_b0 > blue.annihilation_level],
+            [red.breakpoint * ref_r > red.annihilation_level,
+             blue.breakpoint * ref_b > blue.annihilation_level],
             axis=1,
         )  # fmt: skip
         # absolute tolerance per category: a small part of its own scale, and no more than
@@ -182,13 +191,53 @@ class RunTable:
         atol = rtol * np.maximum(np.minimum(scale, per_unit), 1e-300)
         return cls(
             y0=_c(y0, 2), par=_c(_param_table(eng), 2), level=_c(level, 2),
-            by_breakpoint=_c(by_bp, 2), atol=_c(atol, 2),
+            by_breakpoint=_c(by_bp, 2), hold=_c(hold, 2), atol=_c(atol, 2),
             mult_r=_c(_multiplier_table(red, n), 3), mult_b=_c(_multiplier_table(blue, n), 3),
             arr_knots_r=_c(knots[0], 1), arr_knots_b=_c(knots[1], 1),
             arr_rates_r=_c(rates[0], 3), arr_rates_b=_c(rates[1], 3),
             stops=_c(stops, 1), imp_r=imp[0], imp_b=imp[1],
             amt_r=_c(amt[0], 3), amt_b=_c(amt[1], 3), times=_c(times, 1),
         )  # fmt: skip
+
+
+def hold_until(side: Side, start: FloatArray) -> FloatArray:
+    """Per run, shape (N,): the day of the last arrival still due (after day 0, of positive
+    weighted strength) to a side whose weighted strength at the start (``start``, after the
+    arrivals of day 0) is at or below its annihilation level; 0 for any other side.
+
+    ASSUMPTION (a side starting with nothing, its forces still arriving): it is not out
+    before that day, since an arrival that restores it is still due: it is annihilated
+    only at or below its level once no arrival remains.  Its breakpoint is measured against
+    what it had, what came in by that day and what was lost on the way (the whole schedule,
+    the start the scenarios' attrition margin takes: :func:`reference`): a fraction of a
+    day-0 strength of 0 means nothing.  From that day on the end rule is the usual one.
+    Every side that starts above its level, or has nothing due, is as before (0: never
+    held)."""
+    n = side.n
+    last = np.zeros(n)
+    r = side.reinforcements
+    if r is None:
+        return last
+    w = side.weights
+    if r.times.size:
+        amt = np.broadcast_to(r.amounts, (n, *r.amounts.shape[1:]))
+        due = (np.einsum("nmk,nk->nm", amt, w) > 0) & (r.times[None, :] > 0)
+        last = np.maximum(last, np.where(due, r.times[None, :], 0.0).max(axis=1))
+    if r.rate_knots.size:
+        rates = np.broadcast_to(r.rates, (n, *r.rates.shape[1:]))
+        due = np.einsum("nlk,nk->nl", rates, w) > 0
+        last = np.maximum(last, np.where(due, r.rate_knots[None, 1:], 0.0).max(axis=1))
+    return np.where(start <= side.annihilation_level, last, 0.0)
+
+
+def reference(side: Side, start: FloatArray, hold: FloatArray) -> FloatArray:
+    """The weighted strength a side's breakpoint is a fraction of, shape (N,): its ``start``,
+    plus, where it is held (``hold`` > 0, :func:`hold_until`), what came in by then and what
+    was lost on the way."""
+    if not np.any(hold > 0.0):
+        return start
+    got, lost = delivered(side, hold, np.arange(side.n))
+    return np.where(hold > 0.0, start + ((got + lost) * side.weights).sum(axis=1), start)
 
 
 def _param_table(eng: Engagement) -> FloatArray:

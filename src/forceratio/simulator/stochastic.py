@@ -317,12 +317,12 @@ def run_chunk(
     lo: int, hi: int, par: FloatArray, work: FloatArray, reps: int, t_max: float, epsilon: float,
     max_steps: int, tab: FloatArray, exact: NDArray[np.int8], seeds: IntArray,
     y0: FloatArray, ptab: FloatArray, level: FloatArray, by_breakpoint: FloatArray,
-    atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray, arr_knots_r: FloatArray,
-    arr_knots_b: FloatArray, arr_rates_r: FloatArray, arr_rates_b: FloatArray,
-    stops: FloatArray, imp_r: IntArray, imp_b: IntArray, amt_r: FloatArray, amt_b: FloatArray,
-    times: FloatArray, final: FloatArray, t_end: FloatArray, end_code: NDArray[np.int8],
-    winner: NDArray[np.int8], traj: FloatArray, status: NDArray[np.int8], got: FloatArray,
-    arrived: FloatArray,
+    hold: FloatArray, atol: FloatArray, mult_r: FloatArray, mult_b: FloatArray,
+    arr_knots_r: FloatArray, arr_knots_b: FloatArray, arr_rates_r: FloatArray,
+    arr_rates_b: FloatArray, stops: FloatArray, imp_r: IntArray, imp_b: IntArray,
+    amt_r: FloatArray, amt_b: FloatArray, times: FloatArray, final: FloatArray,
+    t_end: FloatArray, end_code: NDArray[np.int8], winner: NDArray[np.int8], traj: FloatArray,
+    status: NDArray[np.int8], got: FloatArray, arrived: FloatArray,
 ) -> None:  # fmt: skip
     """Simulate runs ``lo..hi-1`` (run m: replication m % reps of scenario m // reps), in
     a chunk's own ``par`` and ``work`` arrays (:func:`work_shapes`); ``got``: arrivals,
@@ -337,9 +337,10 @@ def run_chunk(
         n = m // reps
         seed_run(seeds[m])
         start_run(n, m, ptab, y0, times, traj, par, y)
-        lev_r, lev_b = level[n, 0], level[n, 1]
         t, sp, steps, t_stop, oi = 0.0, 0, 0, -np.inf, 0
         while True:
+            lev_r = level[n, 0] if t >= hold[n, 0] else -np.inf  # held: .runs.hold_until
+            lev_b = level[n, 1] if t >= hold[n, 1] else -np.inf
             s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
             if s_r <= lev_r or s_b <= lev_b:
                 win, code = end_rule(s_r <= lev_r, s_b <= lev_b, by_breakpoint[n, 0],
@@ -382,7 +383,7 @@ def run_chunk(
                     tau = min(tau, epsilon * s_b / lb)
                 for i in range(d):
                     events += tau * (k[0, i] + par[o_inflow + i])
-            if events < MIN_LEAP_EVENTS:
+            if events < MIN_LEAP_EVENTS or s_r <= 0.0 or s_b <= 0.0:  # (a held side at 0)
                 t_new, j = event(t, t_stop, y, k[0], y_stage, par, kr, scratch)
                 oi = snap(traj[m], arrived[m], times, oi, t_new, t, y, got[m], k, 0.0)
                 if j >= 0:
