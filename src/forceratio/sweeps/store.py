@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from forceratio.errors import InputError
+from forceratio.files import removed_if_stopped
 
 MANIFEST = "_sweep.json"
 #: The key of a part's Parquet metadata holding its sweep's fingerprint.
@@ -171,10 +172,13 @@ class ChunkStore:
             meta = {**(table.schema.metadata or {}), FINGERPRINT: fingerprint.encode()}
             table = table.replace_schema_metadata(meta)
         try:
-            pq.write_table(table, tmp)
-            os.replace(tmp, final)
+            with removed_if_stopped(tmp):
+                with open(tmp, "wb") as fh:
+                    pq.write_table(table, fh)
+                    fh.flush()
+                    os.fsync(fh.fileno())  # on disk before the rename, as write_atomic
+                os.replace(tmp, final)
         except OSError as exc:  # a full disk mid-sweep: the finished parts stay valid
-            tmp.unlink(missing_ok=True)
             raise InputError(
                 "--out", f"cannot write {final.name}: {exc.strerror}; --resume continues"
             ) from None
