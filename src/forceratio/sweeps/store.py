@@ -23,6 +23,10 @@ import pandas as pd
 from forceratio.errors import InputError
 from forceratio.files import removed_if_stopped
 
+#: The end of a failed part's message while the sweep's folder is kept (the runner says
+#: otherwise when it removes the folder: review19b, LOW 4).
+RESUME_HINT = "; --resume continues"
+
 MANIFEST = "_sweep.json"
 #: The key of a part's Parquet metadata holding its sweep's fingerprint.
 FINGERPRINT = b"forceratio.sweep"
@@ -180,7 +184,7 @@ class ChunkStore:
                 os.replace(tmp, final)
         except OSError as exc:  # a full disk mid-sweep: the finished parts stay valid
             raise InputError(
-                "--out", f"cannot write {final.name}: {exc.strerror}; --resume continues"
+                "--out", f"cannot write {final.name}: {exc.strerror}{RESUME_HINT}"
             ) from None
 
     def parts(self) -> list[Path]:
