@@ -15,15 +15,18 @@ naming the option or file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
 import os
 import re
+import signal
 import stat
 import tempfile
+import threading
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -372,16 +375,54 @@ def write_atomic(path: Path | str, data: bytes | str, field: str) -> None:
     except OSError as exc:
         raise InputError(field, f"cannot write in {target.parent}: {_reason(exc)}") from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-        os.chmod(tmp, mode)
-        output_path(p, field)  # still a regular file or nothing, just before the rename
-        os.replace(tmp, target)
+        with removed_if_stopped(Path(tmp)):
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+                fh.flush()
+                os.fsync(fh.fileno())  # on disk before the rename: a crash leaves old or new
+            os.chmod(tmp, mode)
+            output_path(p, field)  # still a regular file or nothing, just before the rename
+            os.replace(tmp, target)
     except (OSError, InputError) as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, InputError):
             raise
         raise InputError(field, f"cannot write {p}: {_reason(exc)}") from None
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived while a temporary file was open (see :func:`removed_if_stopped`)."""
+
+
+@contextlib.contextmanager
+def removed_if_stopped(tmp: Path) -> Iterator[None]:
+    """Remove the temporary file ``tmp`` if the block is stopped: by any exception
+    (Ctrl-C included), or by SIGTERM, whose default action would end the process with no
+    cleanup (review19b, LOW 3); the process then ends by the signal as it would have.  A
+    SIGTERM handler of someone else's, or a thread other than the main one, is left as it
+    is (only the exception cleanup applies)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    old: object = None
+    main = threading.current_thread() is threading.main_thread()
+    if main and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except _Terminated:
+        tmp.unlink(missing_ok=True)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        old = None
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise SystemExit(128 + signal.SIGTERM) from None  # (not reached)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _umask() -> int:

@@ -1,8 +1,8 @@
 """numba plumbing that knows nothing of battles: a compiler for helper functions whose
 code is only linked into an entry point, one compiled variant per helper, and a memo of
-numba's typing of builtin calls during a compile, and an entry point's compile without
-LLVM's loop vectoriser.  Used by :mod:`.simulator.compiled`;
-numba is imported only when these are called.
+numba's typing of builtin calls during a compile, an entry point's compile without
+LLVM's loop vectoriser, and a damaged disk-cache entry read as a miss.  Used by
+:mod:`.simulator.compiled`; numba is imported only when these are called.
 """
 
 from __future__ import annotations
@@ -190,3 +190,56 @@ def scalar_loops(dispatcher: Any) -> None:
                 setattr(config, "LOOP_VECTORIZE", before)  # noqa: B010
 
     dispatcher.compile = compile_scalar
+
+
+_noted: set[str] = set()  # damaged cache files already reported by this process
+
+
+def mend_damaged_cache(dispatcher: Any) -> None:
+    """Read a damaged disk-cache entry of the entry point ``dispatcher`` (an index or data
+    file that is empty, truncated or overwritten, so that it does not unpickle or rebuild)
+    as a miss, with a one-line notice on stderr: numba then compiles again and its save
+    replaces the files.  numba's own loading lets the unpickling error through (and click
+    reads its bare ``EOFError`` as a Ctrl-C), so every command failed until the files
+    were deleted by hand (review19b, HIGH 1).  An interrupt still interrupts."""
+    cache: Any = getattr(dispatcher, "_cache", None)
+    cache_file: Any = getattr(cache, "_cache_file", None)
+    if cache is None or not hasattr(cache_file, "_load_index"):
+        return
+    load_index, load_data = cache_file._load_index, cache_file._load_data
+    load_overload = cache.load_overload
+
+    def index() -> Any:
+        try:
+            return load_index()
+        except Exception as exc:
+            _note(cache_file._index_path, exc)
+            return {}
+
+    def data(name: str) -> Any:
+        try:
+            return load_data(name)
+        except Exception as exc:
+            _note(cache_file._data_path(name), exc)
+            return None
+
+    def overload(sig: Any, target_context: Any) -> Any:
+        try:
+            return load_overload(sig, target_context)
+        except Exception as exc:  # unpickled, but not a compiled function
+            _note(cache_file._index_path, exc)
+            return None
+
+    cache_file._load_index, cache_file._load_data = index, data
+    cache.load_overload = overload
+
+
+def _note(path: str, exc: BaseException) -> None:
+    import sys
+
+    if path not in _noted:
+        _noted.add(path)
+        kind = type(exc).__name__
+        sys.stderr.write(
+            f"forceratio: note: compile cache file {path} is damaged ({kind}); compiling again\n"
+        )

@@ -192,6 +192,28 @@ def trajectory_bytes(n: int, n_times: int) -> float:
     return 16.0 * (n + 1) * n_times + BYTES_TRAJECTORY_WORK
 
 
+#: Runs a sensitivity analysis evaluates at once (:func:`.sweeps.sensitivity.outcome_values`).
+ANALYSIS_BLOCK = 16384
+#: A sensitivity analysis's memory (review19b, MED 2; peak RSS above the imported command
+#: line, 18 MB, Sobol on strike-12june-strip, 2026-12-04: 309, 355, 409, 482 and 560 MB at
+#: 2,816, 11,264, 22,528, 45,056 and 180,224 runs): numpy, scipy, pandas, the engine, the
+#: tables and the calibration (300 MB), a block's working memory (5 kB a run: 4.8 kB
+#: measured between 11,264 and 22,528 runs) and what every run keeps (its sample, outcome
+#: and scipy's copies: 1 kB, rounded up from the 0.6 kB between 45,056 and 180,224 runs).
+BYTES_ANALYSIS_BASE = 300 * 1024**2
+BYTES_PER_BLOCK_RUN = 5120
+BYTES_PER_KEPT_RUN = 1024
+
+
+def analysis_bytes(runs: int) -> float:
+    """Estimated memory of a sensitivity analysis of ``runs`` runs, evaluated in blocks of
+    :data:`ANALYSIS_BLOCK` (its bootstrap is batched to stay within the block's share)."""
+    block = min(runs, ANALYSIS_BLOCK)
+    return (
+        BYTES_ANALYSIS_BASE + float(block) * BYTES_PER_BLOCK_RUN + float(runs) * BYTES_PER_KEPT_RUN
+    )
+
+
 #: Stored size of one value of a sweep row (Parquet, 7.2 B measured on random floats).
 BYTES_PER_STORED_VALUE = 8
 

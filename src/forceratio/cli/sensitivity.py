@@ -105,7 +105,7 @@ def sensitivity(
     import pandas as pd
 
     from forceratio.cli.sweeps import _setup
-    from forceratio.limits import check_runs
+    from forceratio.limits import analysis_bytes, check_memory
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.sensitivity import check_outcome, sobol
@@ -128,14 +128,14 @@ def sensitivity(
     if analysis == "morris":
         r = TRAJECTORIES if trajectories is None else trajectories
         runs = r * (len(specs) + 1)
-        check_runs("--trajectories", runs, f"{runs:,} runs")
+        check_memory("--trajectories", analysis_bytes(runs), f"{runs:,} runs")
         size = {"outcome": outcome, "method": "morris", "trajectories": r, "runs": runs}
         given = provenance(scenario, {**size, "seed": seed}, sets, tables, uncalibrated)
         _morris(spec, specs, r, outcome, seed, scenario, fmt, varied, given)
         return
     samples = SAMPLES if samples is None else samples  # 0 is refused (not a power of 2)
     runs = samples * (len(specs) + 2)
-    check_runs("--samples", runs, f"{runs:,} runs")
+    check_memory("--samples", analysis_bytes(runs), f"{runs:,} runs")
     rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed)
     size = {"outcome": outcome, "method": "sobol", "samples": samples, "runs": runs}
     given = provenance(scenario, {**size, "seed": seed}, sets, tables, uncalibrated)

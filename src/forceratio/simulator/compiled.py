@@ -130,6 +130,7 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         if not hasattr(fast, "get_call_template"):
             pass  # NUMBA_DISABLE_JIT
         elif entry:
+            jit_plumbing.mend_damaged_cache(fast)
             jit_plumbing.memo_typing(fast)
             jit_plumbing.scalar_loops(fast)
         else:

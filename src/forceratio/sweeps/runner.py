@@ -27,7 +27,7 @@ import pandas as pd
 from forceratio.errors import InputError
 from forceratio.sweeps.evaluate import OUTCOMES, SweepSpec, evaluate_chunk, part_columns, resolved
 from forceratio.sweeps.inputs import fingerprint, input_digest
-from forceratio.sweeps.store import MANIFEST, ChunkStore
+from forceratio.sweeps.store import MANIFEST, RESUME_HINT, ChunkStore
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -87,9 +87,12 @@ def run_sweep(
             spec, store, done, fingerprint(spec, inputs), chunk_size, workers, client,
             progress, max_chunks,
         )  # fmt: skip
-    except InputError:
+    except InputError as exc:
         if fresh and store._lock is not None:  # this run's claim: a refusal leaves no trace
-            _unclaim(store.path, made)
+            removed = _unclaim(store.path, made)
+            if removed and exc.problem.endswith(RESUME_HINT):  # nothing left to resume
+                problem = exc.problem.removesuffix(RESUME_HINT)
+                raise InputError(exc.field, problem + NOTHING_KEPT) from None
         raise
     finally:
         store.close()
@@ -97,15 +100,21 @@ def run_sweep(
             client.close()
 
 
-def _unclaim(path: Path, made: bool) -> None:
+def _unclaim(path: Path, made: bool) -> bool:
     """Remove the manifest a refused sweep wrote (and the folder it made), so the
-    corrected command runs without --resume; kept when a part already landed."""
+    corrected command runs without --resume; kept when a part already landed.  Whether
+    it was removed."""
     if any(p.suffix == ".parquet" for p in path.iterdir()):
-        return
+        return False
     (path / MANIFEST).unlink(missing_ok=True)
     if made:
         with contextlib.suppress(OSError):  # not empty: someone else's files stay
             path.rmdir()
+    return True
+
+
+#: A failed part's message when no part had landed and the sweep's claim was removed.
+NOTHING_KEPT = "; no part was finished, so nothing was kept: run the sweep again once there is room"
 
 
 def _connect(scheduler: str) -> Any:

@@ -19,6 +19,7 @@ every value other streams).
 from __future__ import annotations
 
 import contextlib
+import functools
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from forceratio.errors import InputError
+from forceratio.limits import ANALYSIS_BLOCK
 from forceratio.sweeps.design import Design, Vary, declared
 from forceratio.sweeps.evaluate import (
     LABELS,
@@ -45,6 +47,14 @@ if TYPE_CHECKING:
 FloatArray = NDArray[np.float64]
 #: Points of the grid a threshold is first bracketed on (evaluated in one batch).
 GRID_POINTS = 33
+#: Runs an analysis evaluates at once (samples times replications): a Sobol analysis asks
+#: for all its d x n cross samples in one call, whose working memory (about 5.4 kB a run,
+#: measured) is bounded by running them in blocks (review19b, MED 2); a run's numbers do
+#: not depend on its block (sample i runs key i whichever block it is in).
+OUTCOME_BLOCK = ANALYSIS_BLOCK
+#: Outcome values a batch of bootstrap resamples of Sobol indices holds (resamples times
+#: runs): about 40 B each with the statistic's temporaries, 170 MB a batch.
+BOOTSTRAP_VALUES = 1 << 22
 
 
 #: The outcomes a sensitivity or threshold analysis can average: the numeric columns.
@@ -75,12 +85,15 @@ def outcome_values(spec: SweepSpec, values: Mapping[str, FloatArray], outcome: s
     analyses; an outcome that is not numeric is refused before the run."""
     check_outcome(outcome)
     n = len(next(iter(values.values())))
-    out, _ = evaluate(spec, 0, n, samples=values)
-    cols = outcome_columns(out)
-    if outcome == "attacker_win_probability":
-        wins: FloatArray = np.asarray(cols["attacker_wins"], dtype=float).mean(axis=1)
-        return wins
-    mean: FloatArray = np.asarray(cols[outcome], dtype=float).mean(axis=1)
+    step = max(1, OUTCOME_BLOCK // max(spec.replications, 1))
+    parts = []
+    for lo in range(0, n, step):  # in blocks, each its own keys (lo..hi-1): as one batch
+        hi = min(n, lo + step)
+        out, _ = evaluate(spec, lo, hi, samples={k: v[lo:hi] for k, v in values.items()})
+        cols = outcome_columns(out)
+        name = "attacker_wins" if outcome == "attacker_win_probability" else outcome
+        parts.append(np.asarray(cols[name], dtype=float).mean(axis=1))
+    mean: FloatArray = np.concatenate(parts)
     return mean
 
 
@@ -151,7 +164,8 @@ def sobol(
     ):
         # a parameter with no effect has a degenerate bootstrap distribution (0/0 in BCa)
         warnings.simplefilter("ignore", RuntimeWarning)
-        boot = res.bootstrap(confidence_level=0.95, n_resamples=n_resamples)
+        with _bootstrap_batch(max(1, BOOTSTRAP_VALUES // y.size)):
+            boot = res.bootstrap(confidence_level=0.95, n_resamples=n_resamples)
 
     def bound(x: Any, est: float) -> float:
         v = float(x)
@@ -171,6 +185,22 @@ def sobol(
             }
         )
     return out
+
+
+@contextlib.contextmanager
+def _bootstrap_batch(batch: int) -> Iterator[None]:
+    """Run scipy's bootstrap of the Sobol indices ``batch`` resamples at a time: all at
+    once, each resample copies every run's outcome some six times (1.5 GB at 180,224 runs:
+    review19b, MED 2).  ``SobolResult.bootstrap`` (scipy 1.17) takes no ``batch``; the
+    resamples are drawn in order from the same generator, so the intervals do not change."""
+    from scipy.stats import _sensitivity_analysis as sa
+
+    plain = sa.bootstrap
+    sa.bootstrap = functools.partial(plain, batch=batch)
+    try:
+        yield
+    finally:
+        sa.bootstrap = plain
 
 
 @contextlib.contextmanager

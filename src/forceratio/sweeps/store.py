@@ -21,6 +21,11 @@ from typing import Any
 import pandas as pd
 
 from forceratio.errors import InputError
+from forceratio.files import removed_if_stopped
+
+#: The end of a failed part's message while the sweep's folder is kept (the runner says
+#: otherwise when it removes the folder: review19b, LOW 4).
+RESUME_HINT = "; --resume continues"
 
 MANIFEST = "_sweep.json"
 #: The key of a part's Parquet metadata holding its sweep's fingerprint.
@@ -172,12 +177,15 @@ class ChunkStore:
             meta = {**(table.schema.metadata or {}), FINGERPRINT: fingerprint.encode()}
             table = table.replace_schema_metadata(meta)
         try:
-            pq.write_table(table, tmp)
-            os.replace(tmp, final)
+            with removed_if_stopped(tmp):
+                with open(tmp, "wb") as fh:
+                    pq.write_table(table, fh)
+                    fh.flush()
+                    os.fsync(fh.fileno())  # on disk before the rename, as write_atomic
+                os.replace(tmp, final)
         except OSError as exc:  # a full disk mid-sweep: the finished parts stay valid
-            tmp.unlink(missing_ok=True)
             raise InputError(
-                "out", f"cannot write {final.name}: {exc.strerror}; --resume continues"
+                "out", f"cannot write {final.name}: {exc.strerror}{RESUME_HINT}"
             ) from None
 
     def parts(self) -> list[Path]:

@@ -1,0 +1,62 @@
+"""review19b, LOW 4: a sweep stopped by a full disk says ``--resume continues`` only when
+a part landed and the folder is kept; when none had, the folder is removed, and the
+message says that nothing was kept (it used to promise a resume of nothing)."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+import forceratio.sweeps.runner as runner
+from forceratio.errors import InputError
+from forceratio.sweeps.design import Design, Vary
+from forceratio.sweeps.evaluate import SweepSpec
+
+CAL = (("german_rate", 0.0193), ("soviet_rate", 0.002))
+SPEC = SweepSpec(
+    "strike-12june-strip",
+    Design.make("sobol", [Vary("modifiers.quality.Germany", 0.67, 1.5)], 40, 5),
+    calibration=CAL,
+)
+
+
+def _full_after(parts: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts after the first ``parts`` fail as on a full disk."""
+    plain = pq.write_table
+    written = [0]
+
+    def write_table(*args: Any, **kwargs: Any) -> None:
+        if written[0] >= parts:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written[0] += 1
+        plain(*args, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", write_table)
+
+
+def test_no_part_landed_says_nothing_was_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _full_after(0, monkeypatch)
+    out = tmp_path / "sw4"
+    with pytest.raises(InputError) as err:
+        runner.run_sweep(SPEC, out, chunk_size=10)
+    assert not out.exists()  # the claim was removed: nothing to resume
+    assert "No space left on device" in err.value.problem
+    assert "--resume" not in err.value.problem
+    assert "nothing was kept" in err.value.problem
+
+
+def test_a_landed_part_is_kept_and_resumed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _full_after(1, monkeypatch)
+    out = tmp_path / "sw5"
+    with pytest.raises(InputError, match=r"No space left on device; --resume continues$"):
+        runner.run_sweep(SPEC, out, chunk_size=10)
+    assert [p.name for p in out.glob("part-*.parquet")] == ["part-0000000.parquet"]
+    monkeypatch.undo()
+    res = runner.run_sweep(SPEC, out, chunk_size=10, resume=True)
+    assert res.computed == 3  # the other three chunks: the promise held
