@@ -24,16 +24,18 @@ SPEC = SweepSpec(
 )
 
 
-def _full_after(parts: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Parts after the first ``parts`` fail as on a full disk."""
+def _full_after(parts: int, monkeypatch: pytest.MonkeyPatch, out: Path) -> None:
+    """Parts under ``out`` after the first ``parts`` fail as on a full disk; every other
+    parquet write (a cold cache's, say) goes through untouched and is not counted."""
     plain = pq.write_table
     written = [0]
 
-    def write_table(*args: Any, **kwargs: Any) -> None:
-        if written[0] >= parts:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        written[0] += 1
-        plain(*args, **kwargs)
+    def write_table(table: Any, where: Any, *args: Any, **kwargs: Any) -> None:
+        if str(out) in str(getattr(where, "name", where)):
+            if written[0] >= parts:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            written[0] += 1
+        plain(table, where, *args, **kwargs)
 
     monkeypatch.setattr(pq, "write_table", write_table)
 
@@ -41,8 +43,8 @@ def _full_after(parts: int, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_no_part_landed_says_nothing_was_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _full_after(0, monkeypatch)
     out = tmp_path / "sw4"
+    _full_after(0, monkeypatch, out)
     with pytest.raises(InputError) as err:
         runner.run_sweep(SPEC, out, chunk_size=10)
     assert not out.exists()  # the claim was removed: nothing to resume
@@ -52,8 +54,8 @@ def test_no_part_landed_says_nothing_was_kept(
 
 
 def test_a_landed_part_is_kept_and_resumed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _full_after(1, monkeypatch)
     out = tmp_path / "sw5"
+    _full_after(1, monkeypatch, out)
     with pytest.raises(InputError, match=r"No space left on device; --resume continues$"):
         runner.run_sweep(SPEC, out, chunk_size=10)
     assert [p.name for p in out.glob("part-*.parquet")] == ["part-0000000.parquet"]
