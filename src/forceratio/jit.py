@@ -198,7 +198,7 @@ _noted: set[str] = set()  # damaged cache files already reported by this process
 def mend_damaged_cache(dispatcher: Any) -> None:
     """Read a damaged disk-cache entry of the entry point ``dispatcher`` (an index or data
     file that is empty, truncated or overwritten, so that it does not unpickle or rebuild)
-    as a miss, with a one-line notice on stderr: numba then compiles again and its save
+    as a miss, with a one-line notice (:func:`_note`): numba then compiles again and its save
     replaces the files.  numba's own loading lets the unpickling error through (and click
     reads its bare ``EOFError`` as a Ctrl-C), so every command failed until the files
     were deleted by hand (review19b, HIGH 1).  An interrupt still interrupts."""
@@ -235,11 +235,13 @@ def mend_damaged_cache(dispatcher: Any) -> None:
 
 
 def _note(path: str, exc: BaseException) -> None:
-    import sys
+    """Report a damaged cache file once, through the ``forceratio`` logger: the command line
+    prints it as one ``forceratio: note:`` line; a library user sees it as a logged warning."""
+    import logging
 
     if path not in _noted:
         _noted.add(path)
         kind = type(exc).__name__
-        sys.stderr.write(
-            f"forceratio: note: compile cache file {path} is damaged ({kind}); compiling again\n"
+        logging.getLogger("forceratio.jit").warning(
+            "compile cache file %s is damaged (%s); compiling again", path, kind
         )

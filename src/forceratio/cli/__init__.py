@@ -58,6 +58,7 @@ def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int
     except InputError as exc:
         sys.stderr.write(f"{prog_name}: error: {exc}\n")
         return 2
+    _notes_as_lines(prog_name)
     start_engine(args)
     from forceratio.cli.app import app
 
@@ -67,6 +68,18 @@ def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int
         from forceratio.cli.errors import stop_compile
 
         stop_compile()  # a failed command leaves no compile behind it
+
+
+def _notes_as_lines(prog_name: str) -> None:
+    """The library's logged notices (a damaged compile cache: ``forceratio.jit``) as one
+    ``PROG: note: ...`` line each on stderr; nothing else is logged to the user."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"{prog_name}: note: %(message)s"))
+    logger = logging.getLogger("forceratio.jit")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
 
 
 def _run(app: Any, args: list[str], prog_name: str) -> int:
