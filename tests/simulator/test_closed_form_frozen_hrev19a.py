@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from forceratio.errors import InputError
 from forceratio.simulator.battle import battle
+from forceratio.simulator.solve import closed_form_outcome
 from tests import oracle
 
 LAW_PQ = {"square": (1.0, 0.0), "linear": (1.0, 1.0), "logarithmic": (0.0, 1.0)}
@@ -51,3 +53,18 @@ def test_a_side_that_does_not_fire_matches_solve_ivp(law: str, silent: str, bp: 
             if t in samples:
                 assert res.red_trajectory[i, k, 0] == pytest.approx(samples[t][0], rel=1e-7)
                 assert res.blue_trajectory[i, k, 0] == pytest.approx(samples[t][1], rel=1e-7)
+
+
+@pytest.mark.parametrize("side", ["red", "blue"])
+def test_the_compiled_square_pass_refuses_a_breakpoint_of_one(side: str) -> None:
+    """A breakpoint fraction must be in [0, 1) (Side docstring); the square law's compiled
+    pass checks its inputs itself (solve.closed_form_outcome), so 1 is refused there too,
+    and 0.999 runs (review19a's surviving mutant C8: fr < 1 -> fr <= 1)."""
+    for fr, ok in ((0.999, True), (1.0, False)):
+        f_r, f_b = (fr, 0.0) if side == "red" else (0.0, fr)
+        args = ("square", 1, 1000.0, 800.0, 0.01, 0.012, f_r, f_b, 0.5, 0.5, 100.0)
+        if ok:
+            assert closed_form_outcome(*args)[7][0] >= 0
+        else:
+            with pytest.raises(InputError, match="out of range"):
+                closed_form_outcome(*args)
