@@ -25,8 +25,11 @@ def test_helmbold_at_one_half_keeps_its_invariant_and_its_quadrature_time(law: s
     dB / (a sqrt(B (C + (b/a) B))) (quad), with no integrator in the oracle."""
     r0, b0, a, b = 1000.0, 800.0, 0.01, 0.012
     times = np.array([5.0, 20.0, 50.0, 90.0])
-    kw = {"w": 0.5} if law == "helmbold" else {"p": 0.5, "q": 0.5}
-    res = battle(law, r0, b0, a, b, t_max=100.0, times=times, **kw)
+    helmbold = law == "helmbold"
+    res = battle(
+        law, r0, b0, a, b, t_max=100.0, times=times, w=0.5 if helmbold else None,
+        p=None if helmbold else 0.5, q=None if helmbold else 0.5,
+    )  # fmt: skip
     assert res.red_trajectory is not None
     assert res.blue_trajectory is not None
     red, blue = res.red_trajectory[0, :, 0], res.blue_trajectory[0, :, 0]
