@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy.integrate import solve_ivp
 
-from forceratio.fitting import fit
+from forceratio.fitting import FitResult, fit
 from forceratio.fitting.estimate import ANNIHILATION_SD
 
 
@@ -24,7 +24,7 @@ def test_the_fitted_path_reaches_zero_on_the_annihilation_day() -> None:
     blue = np.full(days.size, np.nan)
     blue[0], blue[-1] = b0, 0.0
     f = fit(pd.DataFrame({"day": days, "red": red, "blue": blue}), "square")
-    f = f[0] if isinstance(f, list) else f
+    assert isinstance(f, FitResult)
     start = {d["side"]: d["fitted"] for d in f.residuals if d["day"] == 0.0}
 
     def rhs(_t: float, y: np.ndarray) -> list[float]:
