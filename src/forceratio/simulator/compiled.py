@@ -38,8 +38,8 @@ def _names(module: str, names: str) -> tuple[tuple[str, str], ...]:
 #: (module, function name) of every compiled function; the entry points are the last.
 KERNELS = _names(
     "kernel",
-    "fire row store layout flows categories from_zero rates linear_rate dopri_step side_sum "
-    "dense_point dense_sum cross_time dense_state end_rule",
+    "fire row store layout flows fixed_share categories from_zero rates linear_rate dopri_step "
+    "side_sum dense_point dense_sum cross_time dense_state end_rule",
 ) + _names("integrator", "start_run step_inputs at_stop record finish unresolved run_chunk")
 #: The stochastic engine calls the deterministic one's helpers (not its entry point).
 STOCHASTIC_KERNELS = KERNELS[:-1] + _names(

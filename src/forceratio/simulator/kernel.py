@@ -181,18 +181,23 @@ def from_zero(
                 if fixed == 0.0:  # proportional fire: its share of what comes in
                     loss += scratch[f] * par[o_kill + f * kt + j] * a * par[o_w + j] / total
                 else:  # a fixed allocation renormalised over the categories coming in
-                    norm = 0.0
-                    for jj in range(kt):
-                        if out[off_t + jj] > 0.0:
-                            norm += par[o_alloc + f * kt + jj]
-                    if norm > 0.0:
-                        share = par[o_alloc + f * kt + j] / norm
-                        loss += scratch[f] * par[o_kill + f * kt + j] * share
+                    share = fixed_share(par, o_alloc + f * kt, kt, j, out, off_t)
+                    loss += scratch[f] * par[o_kill + f * kt + j] * share
         scratch[kf + j] = loss * m
         net += (a - loss * m) * par[o_w + j]
     for j in range(kt):
         v = out[off_t + j] - scratch[kf + j]
         out[off_t + j] = v if net > 0.0 and v > 0.0 else 0.0
+
+
+def fixed_share(par: FloatArray, o: int, kt: int, j: int, present: FloatArray, off: int) -> float:
+    """Target category j's share of one firer's fixed allocation ``par[o:o + kt]``,
+    renormalised over the categories jj with ``present[off + jj] > 0`` (0 if none is)."""
+    norm = 0.0
+    for jj in range(kt):
+        if present[off + jj] > 0.0:
+            norm += par[o + jj]
+    return par[o + j] / norm if norm > 0.0 else 0.0
 
 
 def categories(
@@ -234,13 +239,8 @@ def categories(
             else:
                 if x > 0.0:
                     for f in range(kf):
-                        norm = 0.0
-                        for jj in range(kt):
-                            if y[off_t + jj] > 0.0:
-                                norm += par[o_alloc + f * kt + jj]
-                        if norm > 0.0:
-                            share = par[o_alloc + f * kt + j] / norm
-                            inc += scratch[f] * par[o_kill + f * kt + j] * share
+                        share = fixed_share(par, o_alloc + f * kt, kt, j, y, off_t)
+                        inc += scratch[f] * par[o_kill + f * kt + j] * share
                 val = inc * fire(wt, q)
             out[off_t + j] = val * m
 
