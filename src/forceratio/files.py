@@ -402,8 +402,13 @@ def removed_if_stopped(tmp: Path) -> Iterator[None]:
     SIGTERM handler of someone else's, or a thread other than the main one, is left as it
     is (only the exception cleanup applies)."""
 
+    inside = [True]
+
     def stop(signum: int, frame: object) -> None:
-        raise _Terminated
+        if inside[0]:
+            raise _Terminated
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # after the block: end as by default
+        os.kill(os.getpid(), signal.SIGTERM)
 
     old: object = None
     main = threading.current_thread() is threading.main_thread()
@@ -411,6 +416,7 @@ def removed_if_stopped(tmp: Path) -> Iterator[None]:
         old = signal.signal(signal.SIGTERM, stop)
     try:
         yield
+        inside[0] = False  # a SIGTERM from here on finds the block done (review19c)
     except _Terminated:
         tmp.unlink(missing_ok=True)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
