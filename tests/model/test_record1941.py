@@ -13,6 +13,7 @@ from forceratio.calibration.problem import Problem
 from forceratio.scenarios.record1941 import (
     SCENARIOS,
     SHARED,
+    predictive_residuals,
     problem,
     record_tables,
     summary,
@@ -367,3 +368,43 @@ def test_leningrad_arrivals_are_the_joining_men_and_the_34th_army(session: Sessi
     assert blocks == [(0.0, 10.0, 31_200.0), (0.0, 83.0, 213_800.0), (28.0, 34.0, 54_474.0)]
     assert blocks[0][2] + blocks[1][2] == 517_000 - 272_000
     assert _personnel(p.forces["USSR"][0]) == 272_000
+
+
+def test_summary_counts_at_the_posterior_predictive_medians_too() -> None:
+    """The in-sample count is also taken at each record's posterior predictive median
+    (``predictive``'s ``model_q50``): a record missed at the point (+40%) but met by its
+    predictive median (+30%) counts there, and a met lower bound counts in both."""
+    data = {
+        "residuals": [
+            {"record": "a", "historical": 100.0, "model": 140.0, "relative_error": 0.4,
+             "lower_bound": False},
+            {"record": "b", "historical": 100.0, "model": 90.0, "relative_error": -0.1,
+             "lower_bound": False},
+            {"record": "c", "historical": 100.0, "model": 200.0, "relative_error": 1.0,
+             "lower_bound": True},
+        ],
+        "predictive": [
+            {"record": "a", "model_q50": 130.0}, {"record": "b", "model_q50": 50.0},
+            {"record": "c", "model_q50": 300.0},
+        ],
+    }  # fmt: skip
+    s = summary(data)
+    assert s["within_35pct"] == 2  # a misses at the point
+    assert s["within_35pct_predictive"] == 2  # a met, b (-50%) missed, c a met bound
+    assert s["median_abs_error_predictive"] == pytest.approx(0.4)  # |0.3| and |-0.5|
+    rows = predictive_residuals(data)
+    assert [r["relative_error"] for r in rows] == pytest.approx([0.3, -0.5, 2.0])
+    assert [r["model"] for r in rows] == [130.0, 50.0, 300.0]
+
+
+def test_summary_without_predictive_quantiles_says_none() -> None:
+    """No predictive quantiles, or one record without them: no predictive count (None),
+    never a count over a subset of the records."""
+    res = [{"record": "a", "historical": 10.0, "model": 11.0, "relative_error": 0.1,
+            "lower_bound": False},
+           {"record": "b", "historical": 10.0, "model": 9.0, "relative_error": -0.1,
+            "lower_bound": False}]  # fmt: skip
+    assert summary({"residuals": res})["within_35pct_predictive"] is None
+    partial = {"residuals": res, "predictive": [{"record": "a", "model_q50": 10.0}]}
+    assert summary(partial)["within_35pct_predictive"] is None
+    assert predictive_residuals(partial) == []

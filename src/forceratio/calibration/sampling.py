@@ -72,6 +72,10 @@ RHAT_MAX = 1.01  # Vehtari et al. (2021): above this the chains have not mixed
 PROGRESS_EVERY = 100
 TAU_RUNS = 50  # emcee's guidance: keep a chain longer than ~50 autocorrelation times
 
+#: The index of the summary's stream among the five a seed spawns in :func:`sample_posterior`
+#: (mode, initial walkers, emcee, summary, mixture): the predictive noise is drawn from it.
+SUMMARY_STREAM = 3
+
 
 def _emcee() -> Any:
     """emcee, imported on first use: it imports scipy.stats (a large part of a second), and

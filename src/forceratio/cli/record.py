@@ -178,9 +178,12 @@ def _print_record(data: dict[str, Any], fmt: Format) -> None:
     def num(v: float | None) -> str:
         return "n/a" if v is None else f"{v:.3f}"
 
+    wp = s.get("within_35pct_predictive")
+    pred = "n/a" if wp is None else f"{wp} of {s['records']}"
     print(
-        f"{s['within_35pct']} of {s['records']} records within 35% (lower bounds met "
-        f"count); in-sample median |error| {num(s['median_abs_error_in_sample'])}; "
+        f"{s['within_35pct']} of {s['records']} records within 35% at the {data['point']} "
+        f"(bounds met count), {pred} at the posterior predictive medians; in-sample median "
+        f"|error| {num(s['median_abs_error_in_sample'])}; "
         f"leave-one-operation-out median |error| {num(s['loo_median_abs_error'])} over "
         f"{s['loo_operations']} operations (exp of the mean |log error| per operation, - 1), "
         f"{num(s['loo_median_abs_error_per_record'])} over {s['loo_records']} records; "
