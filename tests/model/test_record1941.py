@@ -176,12 +176,12 @@ def test_a_met_upper_bound_counts_as_within_and_a_missed_one_as_its_error() -> N
 def test_calibrate_record_keeps_the_json_keys(session: Session) -> None:
     """The calibrate --format json shape: parameters with ci95_low/high, residuals and
     out_of_sample rows with their keys, posterior_draws, diagnostics, the summary."""
-    from forceratio.scenarios.record1941 import calibrate_record
+    from forceratio.scenarios import record_fit
 
-    prepared = {n: session.prepare(n) for n in ("uman-1941", "smolensk-1941")}
-    data = calibrate_record(
-        prepared, session.table("operations_1941"), use_cache=False, n_starts=1, n_draws=50
-    )
+    rec = record_fit.inputs(session.table, names=("uman-1941", "smolensk-1941"))
+    settings = {"method": "map", "seed": 0, "options": {"n_starts": 1, "n_draws": 50}}
+    result, source = record_fit.fit(rec, settings, loo=True, use_cache=False)
+    data = record_fit.to_data(result, source)
     assert {"parameters", "residuals", "out_of_sample", "posterior_draws", "diagnostics"} <= set(
         data
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,6 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from forceratio.calibration import (
-    CalibrationResult,
     LogNormalLikelihood,
     LogUniform,
     Parameter,
@@ -320,72 +319,6 @@ def problem(
 
     like = LogNormalLikelihood(sigma=SIGMA)
     return Problem(params, CalRecords(t.record for t in tg), model, like), tg
-
-
-def fit_record(
-    prepared: dict[str, Prepared],
-    ops: pd.DataFrame,
-    *,
-    posterior: bool = False,
-    seed: int = 0,
-    use_cache: bool = True,
-    **options: Any,
-) -> tuple[Problem, CalibrationResult, bool]:
-    """Fit :data:`SHARED` to the whole record: the posterior mode with Laplace draws (or
-    emcee's posterior with ``posterior``; ``options`` such as ``n_steps`` go to the
-    sampler), disk-cached by the records, the scenario files and the settings.  Returns
-    the problem, the result and whether it came from the cache."""
-    from forceratio.calibration import calibrate
-
-    prob, _ = problem(prepared, ops)
-    described = {nm: p.scenario.model_dump(mode="json") for nm, p in prepared.items()}
-    method = "mcmc" if posterior else "map"
-    result, hit = calibrate(
-        prob, method=method, seed=seed, scenarios=described, use_cache=use_cache, **options
-    )
-    return prob, result, hit
-
-
-def calibrate_record(
-    prepared: dict[str, Prepared],
-    ops: pd.DataFrame,
-    *,
-    posterior: bool = False,
-    leave_one_out: bool = True,
-    seed: int = 0,
-    use_cache: bool = True,
-    **options: Any,
-) -> dict[str, Any]:
-    """:func:`fit_record`, and the leave-one-operation-out refits (by the mode), as the
-    ``calibrate --format json`` data: ``parameters`` (list, with ``ci95_low``/
-    ``ci95_high``), ``residuals``, ``out_of_sample``, ``posterior_draws``, ``diagnostics``
-    and the measured targets (``summary``)."""
-    from forceratio.calibration import fit_map, leave_one_group_out, to_json
-
-    prob, result, hit = fit_record(
-        prepared, ops, posterior=posterior, seed=seed, use_cache=use_cache, **options
-    )
-
-    def refit(p: Problem, s: Any) -> CalibrationResult:
-        """The refit's mode, sought from the whole-record fit's point (a warm start: one
-        BFGS run of a few iterations instead of several from the prior); only the mode
-        predicts the held-out operation, so few Laplace draws."""
-        warm = Parameters(
-            replace(q, value=result.values[q.name]) if q.name in result.values else q
-            for q in p.parameters.items
-        )
-        return fit_map(replace(p, parameters=warm), n_starts=1, n_draws=100, seed=s)
-
-    loo = leave_one_group_out(prob, fit=refit, seed=seed) if leave_one_out else None
-    data = to_json(result, loo)
-    table = result.parameters
-    data["parameters"] = [
-        {"parameter": str(nm), "value": float(result.values[str(nm)]), **dict(row)}
-        for nm, row in table.drop(columns=["label"], errors="ignore").iterrows()
-    ]
-    data["cached"] = hit
-    data["summary"] = summary(data)
-    return dict(data)
 
 
 def _met(r: dict[str, Any]) -> bool:

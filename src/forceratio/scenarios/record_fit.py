@@ -88,11 +88,15 @@ class RecordInputs:
 
 
 def inputs(
-    load: Callable[[str], pd.DataFrame], sets: Sequence[str] = (), optional: Sequence[str] = ()
+    load: Callable[[str], pd.DataFrame],
+    sets: Sequence[str] = (),
+    optional: Sequence[str] = (),
+    names: Sequence[str] = SCENARIOS,
 ) -> RecordInputs:
-    """Prepare every record scenario with ``load`` (a table loader, e.g. a session's
-    ``table``) and ``sets`` overrides, noting every table read, and build the problem
-    (``optional``: parameters of :data:`.record1941.OPTIONAL` fitted too)."""
+    """Prepare the record scenarios ``names`` (all of them by default) with ``load`` (a
+    table loader, e.g. a session's ``table``) and ``sets`` overrides, noting every table
+    read, and build the problem (``optional``: parameters of :data:`.record1941.OPTIONAL`
+    fitted too)."""
     from forceratio.scenarios import load_scenario
 
     read: dict[str, pd.DataFrame] = {}
@@ -101,7 +105,7 @@ def inputs(
         read[name] = load(name)
         return read[name]
 
-    prepared = {name: prepare(load_scenario(name, list(sets)), noting) for name in SCENARIOS}
+    prepared = {name: prepare(load_scenario(name, list(sets)), noting) for name in names}
     for prep in prepared.values():
         check_shared_rates(
             prep, "the whole-record calibration shares its kill rates over", borrowed=False
