@@ -91,7 +91,7 @@ def inputs(
     load: Callable[[str], pd.DataFrame],
     sets: Sequence[str] = (),
     optional: Sequence[str] = (),
-    names: Sequence[str] = SCENARIOS,
+    names: Sequence[str] = tuple(SCENARIOS),
 ) -> RecordInputs:
     """Prepare the record scenarios ``names`` (all of them by default) with ``load`` (a
     table loader, e.g. a session's ``table``) and ``sets`` overrides, noting every table
