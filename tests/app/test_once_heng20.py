@@ -23,7 +23,8 @@ import uvicorn
 
 from forceratio.app.model import Explorer
 from forceratio.app.server import create_app
-from forceratio.scenarios import session as session_module
+from forceratio.scenarios.build import prepare
+from forceratio.scenarios.calibrate import from_record
 
 from .test_server import _free_port
 
@@ -47,15 +48,14 @@ def _counted(fn: Callable[..., Any], key: Callable[..., str], seen: Counter[str]
 @pytest.fixture
 def counted_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Counter[str]]]:
     seen: Counter[str] = Counter()
+    # what Session.prepare and Session.calibration_for call to compute, where they look it up
     monkeypatch.setattr(
-        session_module,
-        "prepare",
-        _counted(session_module.prepare, lambda scn, *_: f"prepare {scn.name}", seen),
+        "forceratio.scenarios.session.prepare",
+        _counted(prepare, lambda scn, *_: f"prepare {scn.name}", seen),
     )
     monkeypatch.setattr(
-        session_module,
-        "from_record",
-        _counted(session_module.from_record, lambda *_: "calibration", seen),
+        "forceratio.scenarios.session.from_record",
+        _counted(from_record, lambda *_: "calibration", seen),
     )
     config = uvicorn.Config(
         create_app(Explorer()), host="127.0.0.1", port=_free_port(), log_level="warning",

@@ -24,7 +24,7 @@ STAR, WIDTH, GATE_WIDTH = 2.0, 0.25, 0.1
 
 def _rate(rho: np.ndarray, c: float, gate: float) -> np.ndarray:
     switch = c / (1.0 + (STAR / rho) ** (1.0 / WIDTH))
-    return switch / (1.0 + (gate / rho) ** (1.0 / GATE_WIDTH))
+    return np.asarray(switch / (1.0 + (gate / rho) ** (1.0 / GATE_WIDTH)))
 
 
 def test_the_scenario_schema_has_the_documented_defaults() -> None:
@@ -51,7 +51,7 @@ def test_a_duel_built_on_make_flows_defaults_follows_solve_ivp_of_the_scenarios_
     res = simulate(Engagement(get_law("square"), red, blue), t_max=40.0, times=times)
 
     def rhs(t: float, y: np.ndarray) -> np.ndarray:
-        return -_rate(e / y, c, gate) * y
+        return np.asarray(-_rate(e / y, c, gate) * y, dtype=float)
 
     want = solve_ivp(rhs, (0.0, 40.0), [y0], t_eval=times, rtol=1e-11, atol=1e-9).y[0]
     assert res.red_trajectory is not None

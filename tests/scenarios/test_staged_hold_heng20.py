@@ -5,10 +5,11 @@ The Germans start with nothing in the sector, their 900 men arriving evenly by d
 break at half of what came in (450 men; the Soviets fight on); a mobile count changes on
 day 4, so the run is integrated in two stages (:mod:`forceratio.scenarios.stages`), with
 capture off (the stages' equations are the same).  Before the fix the stage from day 4
-restarted the Germans at about 330 men, no longer held and below their level, with a
-breakpoint clipped to just under 1 of that: they broke at about 330 men, not 450.  Oracle: solve_ivp of the scenario's equations (inline_toml's rates, the side with
-nothing left taking no fire) and the end rule from its definition: not out before the last
-arrival, then out where the German men fall to half of the 900.
+restarted the Germans at about 320 men, no longer held and below their level, with a
+breakpoint clipped to just under 1 of that: their level fell to about 320 men, and they had
+not broken by day 30.  Oracle: solve_ivp of the scenario's equations (inline_toml's rates,
+the side with nothing left taking no fire) and the end rule from its definition: not out
+before the last arrival, then out where the German men fall to half of the 900.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def test_a_held_side_rises_to_its_balance_point_as_solve_ivp_says(q: float, bala
     assert np.all(res.blue_trajectory[0, 1:, 0] > 0.0)  # off 0 from the first day: not held there
     if q < 0.5:  # at its balance by day 2.5 (fast relaxation), near B* to the end
         np.testing.assert_allclose(res.blue_trajectory[0, 2:, 0], b_star, rtol=0.2)
-    # the end: blue at or below its level at its last arrival, or (q = 0.5) fighting on
+    assert res.blue_arrived is not None
     assert res.blue_initial[0] + res.blue_arrived[0] - res.blue_losses[0] == pytest.approx(
         res.blue_final[0], rel=1e-9, abs=1e-9
     )

@@ -84,14 +84,14 @@ def _shift_reinforcements(r: Reinforcements | None, start: float) -> Reinforceme
     return Reinforcements(times, amounts, knots, rates, r.transit_loss)
 
 
-def _levels(eng: Engagement) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _levels(eng: Engagement) -> tuple[FloatArray, NDArray[np.bool_], FloatArray]:
     """Each side's level (N, 2) at which it is out, whether that is its breakpoint, and the
     day before which it cannot be out (:func:`~forceratio.simulator.runs.hold_until`)."""
     tab = RunTable.build(eng, t_max=1.0, times=np.zeros(0))
     return tab.level, tab.by_breakpoint.astype(bool), tab.hold
 
 
-def _restart(side: Side, state: FloatArray, level: FloatArray, by_bp: FloatArray,
+def _restart(side: Side, state: FloatArray, level: FloatArray, by_bp: NDArray[np.bool_],
              hold: FloatArray, start: float, flows: Flows) -> Side:  # fmt: skip
     """``side`` from day ``start``: its state then, its schedules shifted, the stage's
     flows, its hold (N,) kept (a side held until its last arrival on day ``hold`` stays
