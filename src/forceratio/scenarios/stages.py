@@ -5,11 +5,11 @@ The engine's capture rate is one number per run, so a capacity to encircle that 
 at dates is integrated stage by stage: each stage starts from the previous one's state,
 with the schedules (fire multipliers, arrivals) shifted to its start, the levels at which
 each side is out kept as they were on day 0 (and a side held until its last arrival still
-held), and the flows of the counts in force.  Runs
-that end in a stage keep their end; the stages' outputs are joined into one
-:class:`~forceratio.simulator.result.BattleResult` on the scenario's days.  The same
-equations as one run with a rate that steps at the change days: a scenario without
-changes (or with changes after its end) runs exactly as before, in one call.
+held), and the flows of the counts in force.  Runs that end in a stage keep their end; the
+stages' outputs are joined into one :class:`~forceratio.simulator.result.BattleResult` on
+the scenario's days.  The same equations as one run with a rate that steps at the change
+days: a scenario without changes (or with changes after its end) runs exactly as before,
+in one call.
 """
 
 from __future__ import annotations

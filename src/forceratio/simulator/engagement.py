@@ -61,7 +61,8 @@ class Side:
     hold : ndarray, shape (N,), optional
         Days before which the side cannot be out, whatever its strength: a run restarted
         part-way through a side's arrivals (:mod:`forceratio.scenarios.stages`) keeps the
-        hold it had; ``None``: from its strength and arrivals alone (:func:`.runs.hold_until`).
+        hold it had until its last arrival; ``None``: from its strength and arrivals alone
+        (:func:`.runs.hold_until`).
     """
 
     strength: FloatArray
