@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,16 +28,34 @@ HISTORY = "barbarossa-22june"
 
 @dataclass
 class Explorer:
-    """Caches the scenarios and calibrations of one server (one per process)."""
+    """Caches the scenarios and calibrations of one server (one per process).
+
+    The server calls it from several worker threads at once: each cache is filled under a
+    lock of its own (a scenario's preparation under its name's, the session's calibration
+    under one), so that concurrent requests for the same thing compute it once, the rest
+    waiting for it, while other scenarios go on."""
 
     uncalibrated: bool = False
     _session: Any = field(default=None, init=False, repr=False)
     _prepared: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False)
+    _locks_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         from forceratio.scenarios.session import Session
 
         self._session = Session(None, self.uncalibrated)
+
+    def _lock(self, key: str) -> threading.Lock:
+        """The lock that the cache fill called ``key`` is computed under."""
+        with self._locks_lock:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def _rates(self, prep: Any) -> dict[str, float]:
+        """The session's calibrated values for ``prep``, the calibration built once."""
+        with self._lock("calibration"):
+            rates: dict[str, float] = self._session.rates(prep)
+            return rates
 
     def scenarios(self) -> list[dict[str, str]]:
         from forceratio.scenarios import builtins
@@ -53,7 +72,9 @@ class Explorer:
         if name not in builtins():
             raise InputError("scenario", f"unknown scenario {name!r}")
         if name not in self._prepared:
-            self._prepared[name] = self._session.prepare(name)
+            with self._lock(f"scenario {name}"):
+                if name not in self._prepared:  # not filled while this request waited
+                    self._prepared[name] = self._session.prepare(name)
         return self._prepared[name]
 
     def scenario(self, name: str) -> dict[str, Any]:
@@ -65,7 +86,7 @@ class Explorer:
 
         prep = self._prep(name)
         scn = prep.scenario
-        cal = self._session.rates(prep)
+        cal = self._rates(prep)
         base = sweepable(prep, cal)
         sources = parameter_sources(prep, cal)
         params = []
@@ -128,7 +149,7 @@ class Explorer:
         prep = self._prep(name)
         scn = prep.scenario
         point = self._values(name, values)
-        cal = self._session.rates(prep)
+        cal = self._rates(prep)
         days = np.arange(0.0, scn.duration_days + 0.25, 0.5)
         out = run(
             prep, samples={p: np.array([x]) for p, x in point.items()}, calibration=cal, times=days
@@ -184,7 +205,8 @@ class Explorer:
 
         prep = self._prep(name)
         scn = prep.scenario
-        calibration = calibration_pairs(self._session, prep)
+        with self._lock("calibration"):
+            calibration = calibration_pairs(self._session, prep)
         value = {**sweepable(prep), **dict(calibration)}  # a value not sent: the scenario's own
         rng = np.random.default_rng(20260612)
         samples = {}

@@ -20,6 +20,7 @@ from forceratio.errors import InputError
 from forceratio.scenarios.keys import error_field_and_message
 from forceratio.scenarios.keys import filled as _filled
 from forceratio.simulator.magnitudes import RATE_RANGE
+from forceratio.simulator.operational import CAPTURE_RATIO, CAPTURE_WIDTH, GATE_WIDTH
 
 SIDES: tuple[str, ...] = ("USSR", "Germany")
 CATEGORIES = ("personnel", "guns_mortars", "tanks", "aircraft")
@@ -277,10 +278,10 @@ class Capture(_Strict):
     strength ratio, half on at ``ratio``, ``width`` wide (0: a step), times a gate (0: off)."""
 
     rate: dict[str, ShareRate] = Field(default_factory=lambda: {"USSR": 0.0, "Germany": 0.0})
-    ratio: Positive = 2.0
-    width: NonNeg = 0.25
+    ratio: Positive = CAPTURE_RATIO  # the defaults: simulator.operational, written once
+    width: NonNeg = CAPTURE_WIDTH
     gate: NonNeg = 0.0  # times 1 / (1 + (gate / rho)**(1 / gate_width)): issue13 8.22
-    gate_width: NonNeg = 0.1
+    gate_width: NonNeg = GATE_WIDTH
     capacity: dict[str, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
     """Each side's capacity to encircle the other (mobile forces, their readiness), relative
     to the Wehrmacht of 22 June 1941 (1): a side is captured at its ``rate`` times the
@@ -336,8 +337,7 @@ class OutcomeRule(_Strict):
 class Operations(_Strict):
     """The operational mechanisms of issue 13: capture, non-combat losses of each side's
     categories (per day, breakdown and abandonment), advance, the outcome rule, and the
-    readiness of each side's categories (the share that fires; the rest is still a
-    target)."""
+    readiness of each side's categories (the share that fires; the rest still a target)."""
 
     capture: Capture = Field(default_factory=Capture)
     noncombat: dict[str, dict[str, ShareRate]] = Field(

@@ -19,6 +19,7 @@ from forceratio.scenarios.registry import (
     Domain,
     Parameter,
 )
+from forceratio.simulator.operational import CAPTURE_RATIO, CAPTURE_WIDTH, GATE_WIDTH
 
 
 def _defender_posture(scn: Scenario) -> str:
@@ -58,7 +59,7 @@ def operations_parameters() -> list[Parameter]:
             "Strength ratio at which capture runs at half rate",
             "enemy : own effective strength",
             POSITIVE,
-            2.0,
+            CAPTURE_RATIO,
             assumption="a threshold of local superiority (no published value found)",
         ),
         Parameter(
@@ -66,7 +67,7 @@ def operations_parameters() -> list[Parameter]:
             "Width of the capture switch",
             "in ln(ratio)",
             NON_NEGATIVE,
-            0.25,
+            CAPTURE_WIDTH,
             assumption="a smooth switch (no published value found)",
         ),
         Parameter(
@@ -83,7 +84,7 @@ def operations_parameters() -> list[Parameter]:
             "Width of the capture gate",
             "in ln(ratio)",
             NON_NEGATIVE,
-            0.1,
+            GATE_WIDTH,
             assumption="0 = a step at the gate; used only with a gate",
         ),
     ]

@@ -4,11 +4,12 @@ docs/design/issue13-mechanisms.md 8.12).
 The engine's capture rate is one number per run, so a capacity to encircle that changes
 at dates is integrated stage by stage: each stage starts from the previous one's state,
 with the schedules (fire multipliers, arrivals) shifted to its start, the levels at which
-each side is out kept as they were on day 0, and the flows of the counts in force.  Runs
-that end in a stage keep their end; the stages' outputs are joined into one
-:class:`~forceratio.simulator.result.BattleResult` on the scenario's days.  The same
-equations as one run with a rate that steps at the change days: a scenario without
-changes (or with changes after its end) runs exactly as before, in one call.
+each side is out kept as they were on day 0 (and a side held until its last arrival still
+held), and the flows of the counts in force.  Runs that end in a stage keep their end; the
+stages' outputs are joined into one :class:`~forceratio.simulator.result.BattleResult` on
+the scenario's days.  The same equations as one run with a rate that steps at the change
+days: a scenario without changes (or with changes after its end) runs exactly as before,
+in one call.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from forceratio.scenarios.multipliers import _knots
 from forceratio.simulator.engagement import Engagement, Side
 from forceratio.simulator.operational import Flows
 from forceratio.simulator.result import END_REASONS, BattleResult
-from forceratio.simulator.runs import RunTable
+from forceratio.simulator.runs import RunTable, reference
 from forceratio.simulator.schedules import Multiplier, Reinforcements
 from forceratio.simulator.solve import simulate
 
@@ -83,27 +84,38 @@ def _shift_reinforcements(r: Reinforcements | None, start: float) -> Reinforceme
     return Reinforcements(times, amounts, knots, rates, r.transit_loss)
 
 
-def _levels(eng: Engagement) -> tuple[FloatArray, FloatArray]:
-    """Each side's level (N, 2) at which it is out, and whether that is its breakpoint."""
+def _levels(eng: Engagement) -> tuple[FloatArray, NDArray[np.bool_], FloatArray]:
+    """Each side's level (N, 2) at which it is out, whether that is its breakpoint, and the
+    day before which it cannot be out (:func:`~forceratio.simulator.runs.hold_until`)."""
     tab = RunTable.build(eng, t_max=1.0, times=np.zeros(0))
-    return tab.level, tab.by_breakpoint.astype(bool)
+    return tab.level, tab.by_breakpoint.astype(bool), tab.hold
 
 
-def _restart(side: Side, state: FloatArray, level: FloatArray, by_bp: FloatArray,
-             start: float, flows: Flows) -> Side:  # fmt: skip
-    """``side`` from day ``start``: its state then, the breakpoint that keeps its level, its
-    schedules shifted, and the stage's flows."""
-    power = (state * side.weights).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bp = np.where(by_bp & (power > 0), level / power, 0.0)
-    return dataclasses.replace(
+def _restart(side: Side, state: FloatArray, level: FloatArray, by_bp: NDArray[np.bool_],
+             hold: FloatArray, start: float, flows: Flows) -> Side:  # fmt: skip
+    """``side`` from day ``start``: its state then, its schedules shifted, the stage's
+    flows, its hold (N,) kept (a side held until its last arrival on day ``hold`` stays
+    held until then, whatever its strength on ``start``) and the breakpoint that keeps its
+    level: a fraction of its strength on ``start``, or where it is still held of what it
+    will measure against (:func:`~forceratio.simulator.runs.reference`: that strength plus
+    what is still due by then; above 1 where it lost more on the way than its breakpoint
+    allows, then out at its last arrival)."""
+    left = np.where(hold > start, hold - start, 0.0)
+    moved = dataclasses.replace(
         side,
         strength=np.ascontiguousarray(state),
-        breakpoint=np.clip(bp, 0.0, np.nextafter(1.0, 0.0)),
         multiplier=_shift_multiplier(side.multiplier, start, side.n),
         reinforcements=_shift_reinforcements(side.reinforcements, start),
         flows=flows,
+        hold=left if np.any(left > 0.0) else None,
     )
+    power = (state * side.weights).sum(axis=1)
+    held = left > 0.0
+    ref = reference(moved, power, left) if held.any() else power
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bp = np.where(by_bp & (ref > 0), level / ref, 0.0)
+    bp = np.where(held, bp, np.clip(bp, 0.0, np.nextafter(1.0, 0.0)))
+    return dataclasses.replace(moved, breakpoint=bp)
 
 
 def simulate_staged(
@@ -124,7 +136,7 @@ def simulate_staged(
         return simulate(eng, t_max=t_max, times=times, method=method, rtol=rtol)  # type: ignore[arg-type]
     bounds = [0.0, *cuts, t_max]
     rows, kr, kb = eng.n, eng.red.k, eng.blue.k
-    level, by_bp = _levels(eng)
+    level, by_bp, hold = _levels(eng)
     traj = np.zeros((rows, times.size, kr + kb))
     filled = np.zeros((rows, times.size), dtype=bool)
     final = np.zeros((rows, kr + kb))
@@ -139,8 +151,10 @@ def simulate_staged(
     for k, (a, z) in enumerate(itertools.pairwise(bounds)):
         if k > 0:
             fl = stage_flows(scn, par, n, a)
-            red = _restart(eng.red, final[:, :kr], level[:, 0], by_bp[:, 0], a, fl["USSR"])
-            blue = _restart(eng.blue, final[:, kr:], level[:, 1], by_bp[:, 1], a, fl["Germany"])
+            red = _restart(eng.red, final[:, :kr], level[:, 0], by_bp[:, 0], hold[:, 0], a,
+                           fl["USSR"])  # fmt: skip
+            blue = _restart(eng.blue, final[:, kr:], level[:, 1], by_bp[:, 1], hold[:, 1], a,
+                            fl["Germany"])  # fmt: skip
             cur = dataclasses.replace(eng, red=red, blue=blue)
         inside = (times >= a) & (times <= z)
         res = simulate(cur, t_max=z - a, times=times[inside] - a, method=method, rtol=rtol)  # type: ignore[arg-type]

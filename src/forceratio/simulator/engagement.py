@@ -58,6 +58,11 @@ class Side:
     name : str
         The caller's name of the side (``make_side``'s first argument), which errors about
         it carry (``USSR.kill_rates``); empty: its role in the engagement (red, blue).
+    hold : ndarray, shape (N,), optional
+        Days before which the side cannot be out, whatever its strength: a run restarted
+        part-way through a side's arrivals (:mod:`forceratio.scenarios.stages`) keeps the
+        hold it had until its last arrival; ``None``: from its strength and arrivals alone
+        (:func:`.runs.hold_until`).
     """
 
     strength: FloatArray
@@ -71,6 +76,7 @@ class Side:
     annihilation: FloatArray | None = None
     flows: Flows | None = None
     name: str = ""
+    hold: FloatArray | None = None
 
     @property
     def n(self) -> int:

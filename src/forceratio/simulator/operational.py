@@ -34,6 +34,14 @@ ADVANCE_FIT: dict[str, tuple[float, float]] = {
     "fortified": (1.21, 1.42),
 }
 
+#: The capture mechanism's defaults, written once: the scenario schema
+#: (:class:`forceratio.scenarios.model.Capture`), the parameter registry and
+#: :func:`make_flows` / :func:`capture_rate` all take them from here.  ASSUMPTION (no
+#: published capture form was found, docs/design/issue13-mechanisms.md section 2 and 8.22):
+#: half the rate at an enemy-to-own ratio of 2, a smooth switch 0.25 wide in ln rho, and a
+#: gate (off unless given) 0.1 wide in ln rho.
+CAPTURE_RATIO, CAPTURE_WIDTH, GATE_WIDTH = 2.0, 0.25, 0.1
+
 
 def _per_run(name: str, v: ArrayLike, n: int) -> FloatArray:
     a = np.broadcast_to(np.asarray(v, dtype=float), (n,)).astype(float)
@@ -75,11 +83,13 @@ class Flows:
 
 
 def make_flows(
-    n: int, k: int, *, capture_rate: ArrayLike = 0.0, capture_ratio: ArrayLike = 1.0,
-    capture_width: ArrayLike = 0.0, noncombat: ArrayLike = 0.0, capture_gate: ArrayLike = 0.0,
-    gate_width: ArrayLike = 0.0,
+    n: int, k: int, *, capture_rate: ArrayLike = 0.0, capture_ratio: ArrayLike = CAPTURE_RATIO,
+    capture_width: ArrayLike = CAPTURE_WIDTH, noncombat: ArrayLike = 0.0,
+    capture_gate: ArrayLike = 0.0, gate_width: ArrayLike = GATE_WIDTH,
 ) -> Flows:  # fmt: skip
-    """Broadcast and check one side's flows to ``n`` runs of ``k`` categories."""
+    """Broadcast and check one side's flows to ``n`` runs of ``k`` categories; what is not
+    given takes the scenarios' default (:data:`CAPTURE_RATIO`, :data:`CAPTURE_WIDTH`,
+    :data:`GATE_WIDTH`; capture, the gate and non-combat losses off)."""
     ratio = _per_run("capture_ratio", capture_ratio, n)
     if np.any(ratio <= 0):
         raise InputError("capture_ratio", "must be > 0")
@@ -121,7 +131,7 @@ def capture_rate(
     """The capture rate per day at effective strength ratio ``rho`` (enemy over own):
     ``c / (1 + exp(-(ln rho - ln star) / width))`` = ``c / (1 + (star / rho)**(1 / width))``,
     a step at ``star`` when width is 0; times :func:`gate_factor` where a ``gate`` > 0 is
-    given (``gate_width``: its width)."""
+    given (``gate_width``: its width, :data:`GATE_WIDTH` unless given)."""
     smooth = width > 0
     out = np.empty(np.broadcast_shapes(*(np.shape(a) for a in (rho, c, star, width))))
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # in place
@@ -132,7 +142,9 @@ def capture_rate(
             out = np.where(smooth, out, np.where(rho >= star, c, 0.0))
     np.copyto(out, 0.0, where=~((rho > 0) & (rho < np.inf)))  # 0 where rho is 0, inf or nan
     if gate is not None and np.any(gate > 0):
-        out = out * gate_factor(rho, gate, np.zeros(1) if gate_width is None else gate_width)
+        out = out * gate_factor(
+            rho, gate, np.full(1, GATE_WIDTH) if gate_width is None else gate_width
+        )
     return out
 
 

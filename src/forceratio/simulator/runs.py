@@ -212,12 +212,13 @@ def hold_until(side: Side, start: FloatArray) -> FloatArray:
     the start the scenarios' attrition margin takes: :func:`reference`): a fraction of a
     day-0 strength of 0 means nothing.  From that day on the end rule is the usual one.
     Every side that starts above its level, or has nothing due, is as before (0: never
-    held)."""
+    held); at least the side's own :attr:`~.engagement.Side.hold` where it has one."""
     n = side.n
+    given = np.zeros(n) if side.hold is None else np.broadcast_to(side.hold, (n,))
     last = np.zeros(n)
     r = side.reinforcements
     if r is None:
-        return last
+        return given.copy()
     w = side.weights
     if r.times.size:
         amt = np.broadcast_to(r.amounts, (n, *r.amounts.shape[1:]))
@@ -227,7 +228,7 @@ def hold_until(side: Side, start: FloatArray) -> FloatArray:
         rates = np.broadcast_to(r.rates, (n, *r.rates.shape[1:]))
         due = np.einsum("nlk,nk->nl", rates, w) > 0
         last = np.maximum(last, np.where(due, r.rate_knots[None, 1:], 0.0).max(axis=1))
-    return np.where(start <= side.annihilation_level, last, 0.0)
+    return np.maximum(np.where(start <= side.annihilation_level, last, 0.0), given)
 
 
 def reference(side: Side, start: FloatArray, hold: FloatArray) -> FloatArray:
