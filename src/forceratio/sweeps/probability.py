@@ -26,10 +26,19 @@ The variance becomes an interval through an *effective number of runs*
 24, 193-201, with their Clopper-Pearson interval replaced by the Jeffreys one, as Franco
 et al. 2019, J. Survey Statist. Methodol. 7, 334-364, compare): the Jeffreys interval of
 ``p n_eff`` wins in ``n_eff`` runs, so it stays inside [0, 1] and is not symmetric near the
-ends.  ``n_eff`` is kept between the independent units (runs for clustered rows, the
+ends.  ``n_eff`` is kept between the independent units (the groups for clustered rows, the
 smaller of points and draws for crossed ones: the variance of a mean of 0/1 values over
-``K`` independent groups is at most ``p (1 - p) / K``) and the rows; when every row agrees
-(P 0 or 1) nothing says how the wins cluster, and it is the units.
+``K`` independent groups is at most ``p (1 - p) / K``) and the rows, then scaled by
+``(t_{rows-1} / t_df)^2`` for the degrees of freedom of the variance (Korn and Graubard's
+adjustment: ``K - 1`` for groups, Satterthwaite's for the crossed mean squares), which
+matters with few groups (8 draws: 0.69); when every row agrees (P 0 or 1) nothing says
+how the wins cluster, and ``n_eff`` is the units.
+
+Measured (tests/sweeps/test_win_interval_hsweepci.py and 2,000 synthetic sweeps per case
+by hand): coverage 0.945-0.964 for crossed tables from 8 x 8 to 64 x 8 and 32 x 64, with
+replications, clustered and paired rows, median width 0.97-1.08 of 3.92 standard
+deviations of the estimate.  Weaker when the wins come from a handful of design points:
+P about 0.05 from 32 points, or 0.2 from 8, covered 91-92%; 128 points, 94%.
 
 Design points from a Sobol or Latin hypercube design are more even than independent
 draws, so the interval over them errs wide; a grid is treated the same way.
