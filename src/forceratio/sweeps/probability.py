@@ -94,20 +94,28 @@ def effective_interval(
     return n, low, high
 
 
-def crossed_variance(table: FloatArray) -> tuple[float, float]:
-    """Variance of the mean of a crossed table (M points, N draws) of independent points
-    and draws, ``s_A^2/M + s_B^2/N + s_E^2/(M N)`` from the two-way random-effects mean
-    squares (the components clipped at 0), and its Satterthwaite degrees of freedom."""
+def mean_squares(table: FloatArray) -> tuple[float, float, float]:
+    """The two-way analysis of variance of a crossed table (M rows, N columns, one value
+    per cell): the mean squares between rows, between columns and of the residual
+    (``MS_A``, ``MS_B``, ``MS_E``, on M-1, N-1 and (M-1)(N-1) degrees of freedom)."""
     t = np.asarray(table, dtype=float)
     m, n = t.shape
     if m < 2 or n < 2:
-        raise InputError("table", f"a crossed table needs at least 2 x 2 runs, got {m} x {n}")
+        raise InputError("y", f"the crossed table needs at least 2 x 2 runs, got {m} x {n}")
     grand = t.mean()
     rows, cols = t.mean(axis=1), t.mean(axis=0)
     ms_a = n * float(((rows - grand) ** 2).sum()) / (m - 1)
     ms_b = m * float(((cols - grand) ** 2).sum()) / (n - 1)
     resid = t - rows[:, None] - cols[None, :] + grand
-    ms_e = float((resid**2).sum()) / ((m - 1) * (n - 1))
+    return ms_a, ms_b, float((resid**2).sum()) / ((m - 1) * (n - 1))
+
+
+def crossed_variance(table: FloatArray) -> tuple[float, float]:
+    """Variance of the mean of a crossed table (M points, N draws) of independent points
+    and draws, ``s_A^2/M + s_B^2/N + s_E^2/(M N)`` from the two-way random-effects mean
+    squares (the components clipped at 0), and its Satterthwaite degrees of freedom."""
+    ms_a, ms_b, ms_e = mean_squares(table)
+    m, n = np.shape(table)
     # the variance as a combination of mean squares: MS_A + MS_B - MS_E over M N, a
     # component clipped at 0 dropping its terms
     use_a, use_b = ms_a > ms_e, ms_b > ms_e
