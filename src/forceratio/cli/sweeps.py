@@ -262,6 +262,7 @@ def sweep_command(
                     "95% interval": "{:.3f} .. {:.3f}".format(
                         *extra["attacker_win_probability_ci"]
                     ),
+                    "interval over": extra["attacker_win_probability_ci_over"],
                     "decided by": ", ".join(
                         f"{k} {v:.0%}" for k, v in extra.get("decided_by", {}).items()
                     ),

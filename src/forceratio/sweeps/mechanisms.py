@@ -105,16 +105,10 @@ def crossed_groups(y: FloatArray) -> dict[str, float]:
     """The variance shares of a crossed table ``y`` (M points, N draws): ``assumptions``
     (rows), ``posterior`` (columns) and ``interaction`` (the rest), from the two-way
     random-effects analysis of variance; NaN when ``y`` does not vary."""
-    y = np.asarray(y, dtype=float)
-    m, n = y.shape
-    if m < 2 or n < 2:
-        raise InputError("y", "the crossed table needs at least 2 x 2 runs")
-    grand = y.mean()
-    rows, cols = y.mean(axis=1), y.mean(axis=0)
-    ms_a = n * float(((rows - grand) ** 2).sum()) / (m - 1)
-    ms_b = m * float(((cols - grand) ** 2).sum()) / (n - 1)
-    resid = y - rows[:, None] - cols[None, :] + grand
-    ms_ab = float((resid**2).sum()) / ((m - 1) * (n - 1))
+    from forceratio.sweeps.probability import mean_squares
+
+    ms_a, ms_b, ms_ab = mean_squares(y)
+    m, n = np.shape(y)
     v = {
         "assumptions": max(0.0, (ms_a - ms_ab) / n),
         "posterior": max(0.0, (ms_b - ms_ab) / m),

@@ -409,8 +409,9 @@ def _run_dask(
 
 def summarize_store(path: Path | str) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Quantiles of every outcome (read one column at a time), P(attacker wins) with its
-    95% Jeffreys interval over the runs (for a posterior sweep: over the draws crossed
-    with the design) and the share of runs each outcome rule decided."""
+    95% interval over the design points, posterior draws and replications the rows sample
+    (grouped as the sweep made them: :mod:`forceratio.sweeps.probability`) and the share
+    of runs each outcome rule decided."""
     store = ChunkStore(path, "path")
     rows = []
     for name in OUTCOMES:
@@ -424,14 +425,22 @@ def summarize_store(path: Path | str) -> tuple[pd.DataFrame, dict[str, Any]]:
                 **{f"q{round(p * 100):02d}": float(v) for p, v in zip(QUANTILES, q, strict=True)},
             }
         )
-    from forceratio.calibration import probability_interval
+    from forceratio.sweeps.probability import win_probability
 
     wins = store.column("attacker_wins").to_numpy(dtype=bool)
-    _, lo, hi = probability_interval(int(wins.sum()), int(wins.size))
+    spec = store.manifest().get("spec", {})  # the draws and how they meet the points
+    p = win_probability(
+        wins,
+        store.column("sample").to_numpy(dtype=np.int64),
+        len((spec.get("posterior") or {}).get("index", ())) or None,
+        paired=bool(spec.get("paired", False)),
+    )
     extra: dict[str, Any] = {
         "rows": float(wins.size),
-        "attacker_win_probability": float(wins.mean()),
-        "attacker_win_probability_ci": [lo, hi],
+        "attacker_win_probability": p.estimate,
+        "attacker_win_probability_ci": [p.low, p.high],
+        "attacker_win_probability_ci_over": p.over,
+        "attacker_win_probability_effective_runs": p.effective_runs,
     }
     if "decided_by" in store.read_schema():
         rules = store.column("decided_by").astype(str).value_counts(normalize=True)
