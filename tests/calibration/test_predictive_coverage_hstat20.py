@@ -17,8 +17,14 @@ import math
 import numpy as np
 from scipy import stats
 
-from forceratio.calibration import LogNormalLikelihood, Parameter, Parameters, Problem, Record
-from forceratio.calibration import Records
+from forceratio.calibration import (
+    LogNormalLikelihood,
+    Parameter,
+    Parameters,
+    Problem,
+    Record,
+    Records,
+)
 from forceratio.calibration.priors import LogNormal, Normal
 from forceratio.calibration.result import predictive_table
 

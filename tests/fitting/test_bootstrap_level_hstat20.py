@@ -43,5 +43,5 @@ def test_bootstrap_interval_ends_are_the_refits_2_5_and_97_5_percent_quantiles(
         )
     ):
         want = np.quantile(draws[:, j], [0.025, 0.975])
-        np.testing.assert_allclose(norm_ci, want, rtol=1e-9)
-        np.testing.assert_allclose(ci, want * (rate / rate_n), rtol=1e-9)
+        np.testing.assert_allclose(np.array(norm_ci, dtype=float), want, rtol=1e-9)
+        np.testing.assert_allclose(np.array(ci, dtype=float), want * (rate / rate_n), rtol=1e-9)

@@ -37,7 +37,9 @@ def test_poisson_intervals_cover_at_95_percent_both_ends_and_width() -> None:
             ((f.red_rate_ci, f.red_rate, RATES[0]), (f.blue_rate_ci, f.blue_rate, RATES[1]))
         ):
             lo, hi = ci
-            assert lo is not None and hi is not None and 0 < lo < v < hi
+            assert lo is not None
+            assert hi is not None
+            assert 0 < lo < v < hi
             hits += int(lo < truth < hi)
             est[s, j] = np.log(v)
             half[s, j] = 0.5 * np.log(hi / lo)

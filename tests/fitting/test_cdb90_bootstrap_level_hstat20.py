@@ -12,6 +12,8 @@ exactly 0 in every resample): 50% intervals labelled 95% passed (review20c, muta
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import special, stats
@@ -50,10 +52,11 @@ def test_paired_bootstrap_level_on_a_noisy_null_and_a_known_gain() -> None:
              "p_square": noisy[1], "p_linear": noisy[2]}
         )  # fmt: skip
         c = cdb90_report.comparisons(pred, seed=i).set_index(["battles", "comparison"])
-        null = c.loc[("all", "square v linear")]
+        rows: dict[Any, dict[str, Any]] = c.to_dict("index")  # type: ignore[assignment]
+        null = rows[("all", "square v linear")]
         null95 += int(null["significant_95"])
         null_bonf += int(null["significant_bonferroni"])
-        alt = c.loc[("all", "force_ratio v base")]
+        alt = rows[("all", "force_ratio v base")]
         covered += int(alt["gain_lo95"] < truth < alt["gain_hi95"])
         gains[i] = alt["log_loss_gain"]
         widths[i] = alt["gain_hi95"] - alt["gain_lo95"]
