@@ -58,7 +58,8 @@ def test_a_landed_part_is_kept_and_resumed(tmp_path: Path, monkeypatch: pytest.M
     _full_after(1, monkeypatch, out)
     with pytest.raises(InputError, match=r"No space left on device; --resume continues$"):
         runner.run_sweep(SPEC, out, chunk_size=10)
-    assert [p.name for p in out.glob("part-*.parquet")] == ["part-0000000.parquet"]
+    # one part landed: chunks run two at a time on threads and land in either order
+    assert len(list(out.glob("part-*.parquet"))) == 1
     monkeypatch.undo()
     res = runner.run_sweep(SPEC, out, chunk_size=10, resume=True)
     assert res.computed == 3  # the other three chunks: the promise held
