@@ -1,8 +1,9 @@
-"""hmem20: the memory estimate of a deterministic batch of scenario samples
-(``scenarios.run.batch_bytes``, which ``run(prep, samples=...)`` checks) is within
-0.8-1.3 of the peak it really adds, for every built-in scenario: leningrad-1941's staged
-run (dated mobile counts) was estimated at 0.49 of its peak at 2,000 samples, kiev-1941
-at 0.66 (the operational quadratures' blocks in flight were not counted)."""
+"""hmem20: the memory estimate of a batch of scenario samples
+(``scenarios.run.batch_bytes``, which ``run(prep, samples=..., replications=...)``
+checks) is within 0.8-1.3 of the peak it really adds, for every built-in scenario and with
+replications: leningrad-1941's staged run (dated mobile counts) was estimated at 0.49 of
+its peak at 2,000 samples, kiev-1941 at 0.66, the others 0.65-0.79 (the operational
+quadratures' blocks in flight were not counted)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,58 @@ def test_the_estimate_is_close_to_the_real_peak(name: str, tmp_path: Path) -> No
     }  # fmt: skip
     out = subprocess.run(
         [sys.executable, "-c", MEASURE, "2000", name],
+        capture_output=True, text=True, env=env, check=True, timeout=600,
+    )  # fmt: skip
+    real, estimate = map(float, out.stdout.split()[-2:])
+    assert 0.8 <= estimate / real <= 1.3, (name, estimate, real)
+
+
+# replications: the estimate the memory checks were asked about on the way (the largest);
+# it was the engine's alone (600 B a battle and 32 B a recorded time), about a twelfth of
+# a scenario run's peak (the operational quadratures hold every replication of a block)
+STOCHASTIC = """
+import sys
+import forceratio.limits as limits
+from forceratio.scenarios.run import run
+from forceratio.scenarios.session import Session
+
+asked = []
+plain = limits.check_memory
+
+def spy(field, estimate, what):
+    asked.append(estimate)
+    plain(field, estimate, what)
+
+limits.check_memory = spy
+
+def kb(key):
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith(key))
+
+reps, name = int(sys.argv[1]), sys.argv[2]
+s = Session()
+prep = s.prepare(name)
+cal = s.rates(prep)
+run(prep, calibration=cal, replications=2, seed=1)
+asked.clear()
+with open("/proc/self/clear_refs", "w") as fh:
+    fh.write("5")
+base = kb("VmRSS:")
+run(prep, calibration=cal, replications=reps, seed=1)
+print((kb("VmHWM:") - base) * 1024, max(asked))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/status")
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["strike-12june-strip", "kiev-1941"])
+def test_the_estimate_of_replications_is_close_to_the_real_peak(name: str, tmp_path: Path) -> None:
+    env = {
+        **os.environ, "PYTHONPATH": SRC, "FORCERATIO_MAX_MEMORY": "unlimited",
+        "FORCERATIO_CACHE_DIR": os.environ.get("FORCERATIO_CACHE_DIR", str(tmp_path)),
+    }  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", STOCHASTIC, "3000", name],
         capture_output=True, text=True, env=env, check=True, timeout=600,
     )  # fmt: skip
     real, estimate = map(float, out.stdout.split()[-2:])

@@ -230,13 +230,16 @@ def batch_bytes(
     return total, what
 
 
-def _check_batch(prep: Prepared, samples: Mapping[str, ArrayLike] | None, times: object) -> None:
-    """Refuse a deterministic batch whose runs would not fit in memory, before anything is
-    built (:func:`batch_bytes`), naming ``samples``."""
+def _check_batch(
+    prep: Prepared, samples: Mapping[str, ArrayLike] | None, times: object, replications: int
+) -> None:
+    """Refuse a batch whose runs would not fit in memory, before anything is built
+    (:func:`batch_bytes`), naming ``samples`` (or ``replications``, when there are some)."""
     from forceratio.limits import check_memory
 
     n = max((int(np.size(v)) for v in (samples or {}).values()), default=1)
-    check_memory("samples", *batch_bytes(prep, n, times))
+    estimate, what = batch_bytes(prep, n, times, replications)
+    check_memory("replications" if replications else "samples", estimate, what)
 
 
 def run(
@@ -273,8 +276,7 @@ def run(
     _check_call(prep, replications, seed, times)
     _check_calibration(prep, samples, calibration)
     scn = prep.scenario
-    if not replications:  # (the stochastic engine checks its own runs)
-        _check_batch(prep, samples, times)
+    _check_batch(prep, samples, times, replications or 0)
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s
     extra = (
