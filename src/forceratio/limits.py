@@ -41,8 +41,9 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
 
 
 THREADS_ENV = "FORCERATIO_THREADS"
-#: Most stochastic runs of a scenario one call asks for: each is a whole campaign (about 4 kB
-#: and a day's engine steps; 10^6 ran for more than 12 minutes at 3.2 GB, review18b).
+#: Most stochastic runs of a scenario one call asks for: each is a whole campaign (about
+#: 20 kB at 31 days, :func:`.scenarios.run.batch_bytes`, and a day's engine steps; 10^6 ran
+#: for more than 12 minutes at 3.2 GB, review18b).
 #: ``battle``'s lone battles, 600 B each, are bounded by memory alone.
 MAX_REPLICATIONS = 100_000
 
@@ -158,9 +159,12 @@ def check_disk(field: str, target: Path, estimate: float, what: str) -> None:
         )
 
 
-#: Working memory of one scenario run in a batch (sweep, sensitivity, threshold): 2.8 kB
+#: A first bound on one scenario run in a batch, before the scenario is read
+#: (``evaluate_chunk``'s chunk, the in-process sweep's second chunk, ``plot``): 2.8 kB
 #: measured (peak RSS of a 40,000-sample sweep chunk less a 1,000-sample one, 2026-12-01),
-#: rounded up.
+#: rounded up.  It is low (a sweep's run adds 6.4 kB at 31 days to 17.5 kB for
+#: leningrad-1941, hmem20): the commands and ``run()`` check the scenario's
+#: :func:`.scenarios.run.batch_bytes` instead.
 BYTES_PER_SCENARIO_RUN = 4096
 #: Working memory of one stochastic replication of ``battle``: 541 B measured (peak RSS at
 #: 10^6 replications less 10^5), rounded up; each trajectory time adds two floats.
