@@ -123,3 +123,16 @@ def test_a_sweep_above_the_limit_is_refused_before_its_runs(tmp_path: Path) -> N
     assert asked["--samples"] > 500 * 1024**2
     assert added < 0.6 * asked["--samples"], (added, asked)
     assert not list(out.glob("part-*"))
+
+
+def test_two_chunks_overlap_only_when_both_fit(tmp_path: Path) -> None:
+    """40,000 samples in two chunks of 20,000: one chunk and the command fit a 480 MB
+    limit (about 430 MB), two at once on threads do not (about 580 MB; 516 MB measured
+    unlimited), so the sweep runs them one after the other and stays under the limit.  The
+    old check counted 156 MB for the two and overlapped them, to a peak of 514-517 MB."""
+    out = tmp_path / "out"
+    args = ["sweep", "strike-12june-strip", "--samples", "40000", "--chunk-size", "20000"]
+    ran = _run([*args, "--no-progress", "--out", str(out)], tmp_path, limit="480M")
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    added, _ = _measured(ran)
+    assert added <= 480 * 1024**2, added
