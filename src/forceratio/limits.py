@@ -41,8 +41,9 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
 
 
 THREADS_ENV = "FORCERATIO_THREADS"
-#: Most stochastic runs of a scenario one call asks for: each is a whole campaign (about 4 kB
-#: and a day's engine steps; 10^6 ran for more than 12 minutes at 3.2 GB, review18b).
+#: Most stochastic runs of a scenario one call asks for: each is a whole campaign (about
+#: 20 kB at 31 days, :func:`.scenarios.run.batch_bytes`, and a day's engine steps; 10^6 ran
+#: for more than 12 minutes at 3.2 GB, review18b).
 #: ``battle``'s lone battles, 600 B each, are bounded by memory alone.
 MAX_REPLICATIONS = 100_000
 
@@ -158,9 +159,12 @@ def check_disk(field: str, target: Path, estimate: float, what: str) -> None:
         )
 
 
-#: Working memory of one scenario run in a batch (sweep, sensitivity, threshold): 2.8 kB
+#: A first bound on one scenario run in a batch, before the scenario is read
+#: (``evaluate_chunk``'s chunk, the in-process sweep's second chunk, ``plot``): 2.8 kB
 #: measured (peak RSS of a 40,000-sample sweep chunk less a 1,000-sample one, 2026-12-01),
-#: rounded up.
+#: rounded up.  It is low (a sweep's run adds 6.4 kB at 31 days to 17.5 kB for
+#: leningrad-1941, hmem20): the commands and ``run()`` check the scenario's
+#: :func:`.scenarios.run.batch_bytes` instead.
 BYTES_PER_SCENARIO_RUN = 4096
 #: Working memory of one stochastic replication of ``battle``: 541 B measured (peak RSS at
 #: 10^6 replications less 10^5), rounded up; each trajectory time adds two floats.
@@ -171,12 +175,25 @@ BYTES_PER_BATTLE_RUN = 600
 #: square's compiled closed form 66-70 B, the linear, logarithmic and ancient closed forms
 #: 192-211 B, the integrator 696-714 B), rounded up by about a tenth.
 BYTES_PER_DETERMINISTIC_RUN = {"square": 80, "closed_form": 224, "integrator": 768}
-#: Working memory of one deterministic scenario run (:func:`.scenarios.run.run`) per sample
-#: and sector, and per recorded day: VmHWM of 10,000 samples less a warm run (2026-12-04:
-#: 8.9 kB at 31 days, 15.7 kB at 64, 19.3 kB at 83, one sector; 22.9 kB for three at 31),
-#: about 2.6 kB + 204 B a day, rounded up.
-BYTES_PER_SECTOR_RUN = 2800
-BYTES_PER_SECTOR_DAY = 256
+#: Working memory of the runs of a scenario (:func:`.scenarios.run.batch_bytes`, which
+#: :func:`.scenarios.run.run` checks and the commands' estimates build on): per run and
+#: sector, a state and the trajectories over the recorded days; a block of the operational
+#: quadratures per thread (:data:`.scenarios.operations.BLOCK` samples, each with its
+#: replications, on the fine grid of every recorded day); a staged run's (dated mobile
+#: counts) stitched trajectories and a closed form's block of temporaries.  Fitted to VmHWM
+#: (reset through /proc/self/clear_refs) of run(samples) after a warm run, 100 to 50,000
+#: samples, 2 threads, 2026-12-05 (hmem20): strike-12june-strip (31 days) 7.0 kB a sample
+#: + 15 MB, kiev-1941 (83) 14.3 kB + 42 MB, leningrad-1941 (84, staged) 16.3 kB + 75 MB;
+#: 5,000 and 40,000 replications of the strike 102 and 802 MB.
+BYTES_PER_SECTOR_RUN = 2700
+BYTES_PER_SECTOR_DAY = 144
+BYTES_PER_BLOCK_DAY = 480
+BYTES_PER_STAGED_DAY = 24
+#: What a batch command (sweep, threshold, sensitivity --posterior) adds above the imported
+#: command line before its runs: numpy, pandas, scipy, the loaded engine, the tables and the
+#: calibration (VmHWM less the resident memory after importing the CLI, 2026-12-05: 276 MB
+#: for a deterministic threshold's 33 runs; sweeps' intercepts 275-295 MB), rounded.
+BYTES_COMMAND_BASE = 280 * 1024**2
 #: Scenario-times of a closed form's trajectory evaluated at once
 #: (:func:`.simulator.solve.closed_form_result` works block by block).
 TRAJECTORY_BLOCK = 1 << 18

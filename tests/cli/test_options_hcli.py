@@ -182,23 +182,26 @@ def test_more_workers_than_cores_is_refused_before_any_work(
 def test_the_workers_memory_counts_against_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two workers of a 64-sample sweep in chunks of 8: 8 x 2 runs in flight (64 kB) pass
+    """Two workers of a 64-sample sweep in chunks of 8: 8 x 2 runs in flight (0.3 MB) pass
     any limit, the two processes (2 x 320 MB) do not pass 500M; one process (no workers)
     does."""
     from forceratio.cli.sweeps import BYTES_PER_WORKER, _check_sweep_size
+    from forceratio.scenarios.session import Session
+
+    prep = Session().prepare(SCN)
 
     monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "500M")
-    _check_sweep_size(64, 19, 0, 8, 1, tmp_path)
+    _check_sweep_size(prep, 64, 19, 0, 8, 1, tmp_path)
     with pytest.raises(InputError) as err:
-        _check_sweep_size(64, 19, 0, 8, 2, tmp_path)
+        _check_sweep_size(prep, 64, 19, 0, 8, 2, tmp_path)
     assert err.value.field == "--workers"
     assert "2 worker processes with 2 chunk(s) of 8 samples" in err.value.problem
     assert 2 * BYTES_PER_WORKER > 500 * 1024**2 > BYTES_PER_WORKER
     monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "700M")
-    _check_sweep_size(64, 19, 0, 8, 2, tmp_path)
+    _check_sweep_size(prep, 64, 19, 0, 8, 2, tmp_path)
     # no more processes than chunks: 64 samples in one chunk start one worker
     monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "500M")
-    _check_sweep_size(64, 19, 0, 64, 2, tmp_path)
+    _check_sweep_size(prep, 64, 19, 0, 64, 2, tmp_path)
 
 
 # --- seeds and replications --------------------------------------------------------------

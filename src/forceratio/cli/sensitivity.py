@@ -176,7 +176,8 @@ def _posterior(
     the deciding rules)."""
     from forceratio.cli.data import _overrides
     from forceratio.cli.mechanisms import print_mechanisms
-    from forceratio.limits import check_runs
+    from forceratio.limits import BYTES_COMMAND_BASE, check_memory
+    from forceratio.scenarios.run import batch_bytes
     from forceratio.scenarios.session import Session
     from forceratio.sweeps.mechanisms import CROSSED, check_outcome, posterior_mechanisms
 
@@ -186,8 +187,11 @@ def _posterior(
         raise InputError("--posterior", "posterior draws are a calibration; drop --uncalibrated")
     if vary:
         raise InputError("--vary", "--posterior varies the declared assumption ranges")
-    check_runs("--posterior", runs + CROSSED[0] * CROSSED[1], f"{runs:,} joint runs")
     session = Session(_overrides(table))
+    # the command, then its two batches (the crossing's and the joint runs), both kept
+    prep = session.prepare(scenario, tuple(sets or ()))
+    work, _ = batch_bytes(prep, runs + CROSSED[0] * CROSSED[1])
+    check_memory("--posterior", BYTES_COMMAND_BASE + work, f"{runs:,} joint runs")
     dec = posterior_mechanisms(
         session, scenario, runs=runs, seed=seed, sets=tuple(sets or ()), outcome=outcome
     )
@@ -266,7 +270,8 @@ def threshold_command(
     """The value at which the outcome flips (bracketing, then Brent or bisection)."""
     import pandas as pd
 
-    from forceratio.limits import check_runs
+    from forceratio.limits import BYTES_COMMAND_BASE, check_memory
+    from forceratio.scenarios.run import batch_bytes
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.sensitivity import GRID_POINTS, threshold
@@ -277,17 +282,21 @@ def threshold_command(
         raise InputError("--level", f"must be a finite number, got {level}")
     seed = seed_for(seed, replications is not None, "--replications")
     replications = replications or 0
-    runs = GRID_POINTS * max(replications, 1)
-    check_runs("--replications", runs, f"{runs:,} runs ({GRID_POINTS} grid points)")
     from forceratio.cli.sweeps import _setup
 
-    _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     if specs[0].n is not None:  # (a grid's number of points: the search picks its own)
         raise InputError(
             "--vary",
             f"{specs[0].path}: a threshold takes lo:hi, not lo:hi:n (it searches the range "
             f"with {GRID_POINTS} grid points, then Brent or bisection); drop ':{specs[0].n}'",
         )
+    # the grid's points run as one batch, or (replications) one point's runs at a time
+    if replications:
+        work, what = batch_bytes(prep, 1, replications=replications)[0], "a grid point's runs"
+    else:
+        work, what = batch_bytes(prep, GRID_POINTS)[0], f"the {GRID_POINTS} grid points"
+    check_memory("--replications", BYTES_COMMAND_BASE + work, f"the threshold and {what}")
     spec = SweepSpec(
         scenario,
         Design("random", (), 1, seed or 0),

@@ -206,7 +206,7 @@ def sweep_command(
     design = Design.make(method.value, specs, samples, seed)
     d = len(specs) + (len(draws.names) + 2 if draws else 0)
     runs = design.samples * (draws.n if draws and not paired else 1)
-    _check_sweep_size(runs, d, replications or 0, chunk_size, workers, out)
+    _check_sweep_size(prep, runs, d, replications or 0, chunk_size, workers, out)
     spec = SweepSpec(
         scenario=scenario,
         design=design,
@@ -393,28 +393,32 @@ def check_workers(workers: int, scheduler: str | None) -> None:
 
 
 def _check_sweep_size(
-    samples: int, d: int, replications: int, chunk_size: int, workers: int, out: Path
+    prep: Any, samples: int, d: int, replications: int, chunk_size: int, workers: int, out: Path
 ) -> None:
-    """Refuse a sweep whose output would not fit on disk, or whose worker processes and
-    chunks in flight would not fit in memory, before it starts."""
+    """Refuse a sweep whose output would not fit on disk, or whose chunks in flight (beside
+    the command itself, or in worker processes) would not fit in memory, before it starts:
+    named ``--samples`` when one chunk holds them all (without replications), else
+    ``--chunk-size`` (a smaller chunk helps)."""
     from forceratio.limits import (
-        BYTES_PER_SCENARIO_RUN,
+        BYTES_COMMAND_BASE,
         BYTES_PER_STORED_VALUE,
         check_disk,
         check_memory,
-        check_runs,
     )
+    from forceratio.scenarios.run import batch_bytes
 
     reps = max(replications, 1)
     rows = samples * reps
     columns = d + 17  # sample, replication, the varied parameters, 15 outcomes
     check_disk("--samples", out, float(rows) * columns * BYTES_PER_STORED_VALUE, f"{rows:,} rows")
     local = min(workers, 1 + (samples - 1) // chunk_size)  # no more processes than chunks
-    in_flight = min(chunk_size, samples) * reps * local
-    chunks = f"{local} chunk(s) of {min(chunk_size, samples):,} samples x {reps:,} run(s)"
-    check_runs("--chunk-size", in_flight, f"{chunks} in flight")
+    chunk = min(chunk_size, samples)
+    work, _ = batch_bytes(prep, chunk * local, replications=replications)
+    chunks = f"{local} chunk(s) of {chunk:,} samples x {reps:,} run(s)"
+    field = "--samples" if samples <= chunk_size and not replications else "--chunk-size"
+    check_memory(field, BYTES_COMMAND_BASE + work, f"the sweep and its {chunks} in flight")
     if local > 1:  # the processes themselves, beside their chunks
-        estimate = local * BYTES_PER_WORKER + in_flight * BYTES_PER_SCENARIO_RUN
+        estimate = local * BYTES_PER_WORKER + work
         check_memory("--workers", estimate, f"{local} worker processes with {chunks}")
 
 

@@ -193,30 +193,53 @@ def _check_calibration(
         )
 
 
-def batch_bytes(prep: Prepared, n: int, times: object = None) -> tuple[float, str]:
-    """The estimated working memory of ``n`` deterministic samples of ``prep`` and what it
-    is for: samples x sectors x (a run's state + its trajectories over at most every
-    recorded day: the records', the end, ``times``, the operational grid, the dated
-    counts)."""
-    from forceratio.limits import BYTES_PER_SECTOR_DAY, BYTES_PER_SECTOR_RUN
+def batch_bytes(
+    prep: Prepared, n: int, times: object = None, replications: int = 0
+) -> tuple[float, str]:
+    """The estimated working memory of ``n`` samples of ``prep`` (each ``replications``
+    times, 0: deterministic) run at once, and what it is for: per run and sector a state and
+    its trajectories over at most every recorded day (the records', the end, ``times``, the
+    operational grid, the dated counts); the operational quadratures' blocks in flight
+    (:data:`.operations.BLOCK` samples with their replications on each of
+    :func:`engine_threads`); a staged run's stitched trajectories and closed-form block
+    (:mod:`forceratio.limits` gives the measured constants)."""
+    from forceratio.limits import (
+        BYTES_PER_BLOCK_DAY,
+        BYTES_PER_SECTOR_DAY,
+        BYTES_PER_SECTOR_RUN,
+        BYTES_PER_STAGED_DAY,
+        BYTES_TRAJECTORY_WORK,
+        TRAJECTORY_BLOCK,
+    )
+    from forceratio.scenarios.operations import BLOCK
 
     scn = prep.scenario
     extra = np.atleast_1d(np.asarray(times, dtype=float)) if times is not None else ()
     days = {float(r.day) for r, _ in prep.records} | {scn.duration_days} | set(change_days(scn))
     days |= {float(t) for t in np.arange(0.0, scn.duration_days, GRID)}
     days |= {float(t) for t in extra if 0.0 <= t <= scn.duration_days}
-    s = len(scn.sectors)
-    what = f"{n:,} samples of {scn.name} ({s} sector(s), up to {len(days):,} recorded days)"
-    return float(n) * s * (BYTES_PER_SECTOR_RUN + BYTES_PER_SECTOR_DAY * len(days)), what
+    s, d, r = len(scn.sectors), len(days), max(replications, 1)
+    runs = float(n) * r * s
+    total = runs * (BYTES_PER_SECTOR_RUN + BYTES_PER_SECTOR_DAY * d)
+    total += float(min(n, BLOCK * engine_threads())) * r * s * d * BYTES_PER_BLOCK_DAY
+    if change_days(scn):  # staged
+        work = min(runs * d, TRAJECTORY_BLOCK) * (BYTES_TRAJECTORY_WORK / TRAJECTORY_BLOCK)
+        total += runs * d * BYTES_PER_STAGED_DAY + work
+    runs_text = f"{n:,} samples" if not replications else f"{n:,} x {r:,} replications"
+    what = f"{runs_text} of {scn.name} ({s} sector(s), up to {d:,} recorded days)"
+    return total, what
 
 
-def _check_batch(prep: Prepared, samples: Mapping[str, ArrayLike] | None, times: object) -> None:
-    """Refuse a deterministic batch whose runs would not fit in memory, before anything is
-    built (:func:`batch_bytes`), naming ``samples``."""
+def _check_batch(
+    prep: Prepared, samples: Mapping[str, ArrayLike] | None, times: object, replications: int
+) -> None:
+    """Refuse a batch whose runs would not fit in memory, before anything is built
+    (:func:`batch_bytes`), naming ``samples`` (or ``replications``, when there are some)."""
     from forceratio.limits import check_memory
 
     n = max((int(np.size(v)) for v in (samples or {}).values()), default=1)
-    check_memory("samples", *batch_bytes(prep, n, times))
+    estimate, what = batch_bytes(prep, n, times, replications)
+    check_memory("replications" if replications else "samples", estimate, what)
 
 
 def run(
@@ -253,8 +276,7 @@ def run(
     _check_call(prep, replications, seed, times)
     _check_calibration(prep, samples, calibration)
     scn = prep.scenario
-    if not replications:  # (the stochastic engine checks its own runs)
-        _check_batch(prep, samples, times)
+    _check_batch(prep, samples, times, replications or 0)
     b = build(prep, samples, calibration, forces)
     n, s = b.n, b.s
     extra = (

@@ -299,13 +299,20 @@ def _land_rest(
 
 
 def _fit_twice(spec: SweepSpec, bounds: list[tuple[int, int]]) -> bool:
-    """Whether two of the largest chunks fit in memory at once (the command line checked
-    one)."""
-    from forceratio.limits import check_runs
+    """Whether two of the largest chunks fit in memory at once beside the command (the
+    command line checked one): the scenario's :func:`~forceratio.scenarios.run.batch_bytes`
+    of each (a flat 4 kB a run let two chunks of 20,000 samples take 300 MB where 156 MB
+    were counted)."""
+    from forceratio.limits import BYTES_COMMAND_BASE, check_memory
+    from forceratio.scenarios.run import batch_bytes
+    from forceratio.sweeps.evaluate import _prepared
 
-    runs = max(b - a for a, b in bounds) * max(spec.replications, 1)
+    n = max(b - a for a, b in bounds)
+    one, _ = batch_bytes(
+        _prepared(spec.scenario, spec.sets, spec.tables), n, None, spec.replications
+    )
     try:
-        check_runs("chunk_size", 2 * runs, "two chunks")
+        check_memory("chunk_size", BYTES_COMMAND_BASE + 2 * one, "two chunks")
     except InputError:
         return False
     return True
