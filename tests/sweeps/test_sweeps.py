@@ -123,7 +123,7 @@ def test_dask_local_cluster_gives_the_single_process_result(tmp_path: Path) -> N
     s = spec(method="lhs", samples=300, data=True)
     run_sweep(s, tmp_path / "one", chunk_size=300)
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         run_sweep(s, tmp_path / "dask", chunk_size=70, scheduler=cluster.scheduler_address)
     a = pd.read_parquet(tmp_path / "one").sort_values("sample", ignore_index=True)
