@@ -19,7 +19,7 @@ import pandas as pd
 
 from forceratio.arguments import choice, instance, shown
 from forceratio.errors import ForceratioError, InputError
-from forceratio.fitting import bootstrap, mixture
+from forceratio.fitting import bootstrap
 from forceratio.fitting import noise as noise_mod
 from forceratio.fitting.data import ARRIVALS, OPTIONAL, REQUIRED, RISES, Battle, read_battle
 from forceratio.fitting.error_model import (
@@ -162,7 +162,7 @@ def _result(
 ) -> FitResult:  # fmt: skip
     spec = obj.spec
     sr, sb = b.scale
-    ivs = mixture.widened(profile_intervals(obj, sol, n), obj, sol.theta, nz)
+    ivs = profile_intervals(obj, sol, n)
     method, unseen = INTERVAL_METHOD, bootstrap.profile_notes(obj)
     if refits and unseen and spec.law in bootstrap.LAWS:
         (alpha, beta), done = bootstrap.intervals(obj, sol.theta, nz, refits, seed)

@@ -32,9 +32,6 @@ from numpy.typing import NDArray
 from scipy import linalg, optimize
 
 FloatArray = NDArray[np.float64]
-#: The grid of sigma_p over which its restricted likelihood is read (:func:`estimate`'s
-#: median, :func:`process_sample`'s draws).
-PROCESS_GRID = np.linspace(0.0, 2.0, 81)
 LEVEL_FLOOR = 0.02  # measurement sd never below 2% of the reference strength's share
 #: :func:`estimate`'s inputs: residuals, levels, arrivals, times, observed rows, Jacobian.
 Inputs = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
@@ -48,10 +45,6 @@ class Noise:
     sigma_process: float
     whiten: FloatArray  # (n, n) lower-triangular inverse Cholesky factor
     log_det: float  # log det Sigma
-    #: sigma_p's restricted likelihood over :data:`PROCESS_GRID` (weights summing to 1, a
-    #: flat prior) and sigma_m at its optimum at each grid point; None: sizes not estimated
-    process_weights: FloatArray | None = None
-    measurement_grid: FloatArray | None = None
 
     @classmethod
     def identity(cls, n: int, sigma: float) -> Noise:
@@ -59,7 +52,7 @@ class Noise:
         return cls(s, 0.0, np.eye(n) / s, 2.0 * n * math.log(s))
 
 
-def shapes(
+def _shapes(
     levels: FloatArray, arrivals: FloatArray, t: FloatArray, observed: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Measurement variances of the observed entries and the process covariance shape.
@@ -77,7 +70,7 @@ def shapes(
     return np.concatenate(meas), linalg.block_diag(*blocks)
 
 
-def covariance(meas: FloatArray, k_obs: FloatArray, sm: float, sp: float) -> FloatArray:
+def _sigma(meas: FloatArray, k_obs: FloatArray, sm: float, sp: float) -> FloatArray:
     out: FloatArray = np.diag(sm**2 * meas) + sp**2 * k_obs
     out[np.diag_indices_from(out)] += 1e-14
     return out
@@ -91,7 +84,7 @@ def _reml(
     def nll(z: FloatArray) -> float:
         try:
             c, low = linalg.cho_factor(
-                covariance(meas, k_obs, math.exp(z[0]), math.exp(z[1])), lower=True
+                _sigma(meas, k_obs, math.exp(z[0]), math.exp(z[1])), lower=True
             )
         except linalg.LinAlgError:
             return math.inf
@@ -100,10 +93,7 @@ def _reml(
         sign, logdet_info = np.linalg.slogdet(info)
         if sign <= 0:
             return math.inf
-        # the restricted likelihood's quadratic form r'(S^-1 - S^-1 J (J' S^-1 J)^-1 J' S^-1)r
-        g = jac.T @ w
-        quad = float(resid @ w) - float(g @ np.linalg.solve(info, g))
-        return float(np.sum(np.log(np.diag(c)))) + 0.5 * (quad + float(logdet_info))
+        return float(np.sum(np.log(np.diag(c)))) + 0.5 * (float(resid @ w) + float(logdet_info))
 
     return nll
 
@@ -133,19 +123,17 @@ def estimate(
     """Restricted maximum-likelihood (REML) ``sigma_m`` and ``sigma_p`` from one law's
     residuals (red's observed rows then blue's) and Jacobian ``jac`` (n, k) of its fitted
     path: REML counts the parameters fitted, which plain maximum likelihood would not (and
-    a fitted path absorbs much of a random walk).  The result also carries sigma_p's
-    restricted likelihood over :data:`PROCESS_GRID` (for :mod:`.mixture`)."""
-    meas, k_obs = shapes(levels, arrivals, t, observed)
+    a fitted path absorbs much of a random walk)."""
+    meas, k_obs = _shapes(levels, arrivals, t, observed)
     n = resid.size
     nll = _reml(resid, meas, k_obs, jac)
     s0 = max(float(np.sqrt(np.mean(resid**2 / meas))), 1e-9)
     best = _fit_reml(nll, s0)
     sm, sp = math.exp(best.x[0]), math.exp(best.x[1])
-    weights, ms = _process_profile(nll)
-    chol = linalg.cholesky(covariance(meas, k_obs, sm, sp), lower=True)
+    chol = linalg.cholesky(_sigma(meas, k_obs, sm, sp), lower=True)
     whiten = linalg.solve_triangular(chol, np.eye(n), lower=True)
     log_det = 2.0 * float(np.sum(np.log(np.diag(chol))))
-    return Noise(sm, sp, whiten, log_det, weights, ms)
+    return Noise(sm, sp, whiten, log_det)
 
 
 def laid_over(
@@ -153,30 +141,15 @@ def laid_over(
 ) -> Noise:
     """``noise``'s sizes over another set of observed rows (a first row is measurement
     noise only: no loss has happened yet)."""
-    meas, k_obs = shapes(levels, arrivals, t, observed)
+    meas, k_obs = _shapes(levels, arrivals, t, observed)
     sm, sp = noise.sigma_measurement, noise.sigma_process
-    chol = linalg.cholesky(covariance(meas, k_obs, sm, sp), lower=True)
+    chol = linalg.cholesky(_sigma(meas, k_obs, sm, sp), lower=True)
     whiten = linalg.solve_triangular(chol, np.eye(meas.size), lower=True)
-    log_det = 2.0 * float(np.sum(np.log(np.diag(chol))))
-    return Noise(sm, sp, whiten, log_det, noise.process_weights, noise.measurement_grid)
+    return Noise(sm, sp, whiten, 2.0 * float(np.sum(np.log(np.diag(chol)))))
 
 
-def _process_profile(nll: Callable[[FloatArray], float]) -> tuple[FloatArray, FloatArray]:
-    """The restricted likelihood's weights over :data:`PROCESS_GRID` (profiled over
-    sigma_m, summing to 1) and sigma_m at each grid point's optimum."""
-    values, ms = [], []
-    for sp in PROCESS_GRID:
-        z = math.log(max(float(sp), 1e-9))
-        r = optimize.minimize_scalar(
-            lambda m, z=z: nll(np.array([m, z])), bounds=(-25.0, 3.0), method="bounded",
-            options={"xatol": 1e-4},
-        )  # fmt: skip
-        values.append(float(r.fun))
-        ms.append(float(r.x))
-    v = np.array(values)
-    w = np.exp(-(v - v[np.isfinite(v)].min()))
-    w[~np.isfinite(w)] = 0.0
-    return w / w.sum(), np.exp(np.array(ms))
+#: The grid of sigma_p over which :func:`process_sample` spreads its draws.
+PROCESS_GRID = np.linspace(0.0, 2.0, 81)
 
 
 def process_sample(
@@ -189,9 +162,21 @@ def process_sample(
     variation from measurement noise (Engel's configuration: REML often puts sigma_p at 0),
     a point estimate understates the variation the unseen side carried."""
     resid, levels, arrivals, t, observed, jac = inputs
-    meas, k_obs = shapes(levels, arrivals, t, observed)
-    w, ms = _process_profile(_reml(resid, meas, k_obs, jac))
-    pick = rng.choice(PROCESS_GRID.size, size=n, p=w)
+    meas, k_obs = _shapes(levels, arrivals, t, observed)
+    nll = _reml(resid, meas, k_obs, jac)
+    values, ms = [], []
+    for sp in PROCESS_GRID:
+        z = math.log(max(float(sp), 1e-9))
+        r = optimize.minimize_scalar(
+            lambda m, z=z: nll(np.array([m, z])), bounds=(-25.0, 3.0), method="bounded",
+            options={"xatol": 1e-4},
+        )  # fmt: skip
+        values.append(float(r.fun))
+        ms.append(float(r.x))
+    v = np.array(values)
+    w = np.exp(-(v - v[np.isfinite(v)].min()))
+    w[~np.isfinite(w)] = 0.0
+    pick = rng.choice(PROCESS_GRID.size, size=n, p=w / w.sum())
     step = float(PROCESS_GRID[1] - PROCESS_GRID[0])
     sp_draw = np.clip(PROCESS_GRID[pick] + rng.uniform(-step / 2, step / 2, n), 0.0, None)
-    return ms[pick], sp_draw
+    return np.exp(np.array(ms))[pick], sp_draw
