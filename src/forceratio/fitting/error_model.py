@@ -9,7 +9,7 @@ import numpy as np
 
 from forceratio.fitting import noise as noise_mod
 from forceratio.fitting.data import Battle
-from forceratio.fitting.estimate import Objective, Solution
+from forceratio.fitting.estimate import Objective, Solution, best_of
 from forceratio.fitting.estimate import jacobian as _jacobian
 from forceratio.fitting.model import INITIAL_NAMES, LawSpec, predict
 
@@ -28,6 +28,11 @@ def free_noise(b: Battle, pinned: LawSpec, sol: Solution, free: LawSpec) -> nois
     """The error model estimated from ``pinned``'s plain fit ``sol`` (the path at the first
     row: a free start would soak up the first days' variation, and REML would take it for
     measurement noise), laid over ``free``'s observations (the first rows too)."""
+    if free.k != pinned.k:  # the start estimated: REML on the free-start fit, first rows in
+        fobj = Objective(b, free, None)
+        fsol = best_of(fobj, [started(b, free, sol.theta)])
+        e, c = fobj.raw(fsol.theta[None, :])
+        return _noise(b, fobj, fsol, e.shape[1], e.shape[1] + c.shape[1])
     pobj = Objective(b, pinned, None)
     e, c = pobj.raw(sol.theta[None, :])
     nz = _noise(b, pobj, sol, e.shape[1], e.shape[1] + c.shape[1])
