@@ -14,7 +14,8 @@ interval j of length dt_j days, the covariance of the deviations at observed row
 (losses varying by a factor exp(N(0, sigma_p**2)) a day, to first order; the sides taken as
 independent, and the knock-on effect of one side's extra losses on the other's ignored).
 ``sigma_m`` and ``sigma_p`` are estimated by restricted maximum likelihood (REML) from the
-residuals of a reference fit (the law with the lowest AICc by plain least squares), and
+residuals of a reference fit (the law with the lowest AICc by plain least squares; sigma_p
+at the median of its restricted likelihood, :func:`estimate`), and
 every law is then fitted by generalised least squares under that one covariance: the
 whitened residuals ``W e`` with ``W = chol(Sigma)**-1``.  Tried on synthetic square-law
 battles (tests/fitting), linearising the knock-on effect as well made the intervals no
@@ -146,18 +147,6 @@ def estimate(
     whiten = linalg.solve_triangular(chol, np.eye(n), lower=True)
     log_det = 2.0 * float(np.sum(np.log(np.diag(chol))))
     return Noise(sm, sp, whiten, log_det)
-
-
-def laid_over(
-    noise: Noise, levels: FloatArray, arrivals: FloatArray, t: FloatArray, observed: FloatArray
-) -> Noise:
-    """``noise``'s sizes over another set of observed rows (a first row is measurement
-    noise only: no loss has happened yet)."""
-    meas, k_obs = _shapes(levels, arrivals, t, observed)
-    sm, sp = noise.sigma_measurement, noise.sigma_process
-    chol = linalg.cholesky(_sigma(meas, k_obs, sm, sp), lower=True)
-    whiten = linalg.solve_triangular(chol, np.eye(meas.size), lower=True)
-    return Noise(sm, sp, whiten, 2.0 * float(np.sum(np.log(np.diag(chol)))))
 
 
 def _measurement_at(nll: Callable[[FloatArray], float], sp: float, guess: float) -> float:
