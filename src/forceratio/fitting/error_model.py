@@ -9,7 +9,7 @@ import numpy as np
 
 from forceratio.fitting import noise as noise_mod
 from forceratio.fitting.data import Battle
-from forceratio.fitting.estimate import Objective, Solution
+from forceratio.fitting.estimate import Objective, Solution, best_of
 from forceratio.fitting.estimate import jacobian as _jacobian
 from forceratio.fitting.model import INITIAL_NAMES, LawSpec, predict
 
@@ -25,23 +25,21 @@ def _noise(b: Battle, obj: Objective, sol: Solution, n_e: int, n: int) -> noise_
 
 
 def free_noise(b: Battle, pinned: LawSpec, sol: Solution, free: LawSpec) -> noise_mod.Noise:
-    """The error model estimated from ``pinned``'s plain fit ``sol`` (the path at the first
-    row: a free start would soak up the first days' variation, and REML would take it for
-    measurement noise), laid over ``free``'s observations (the first rows too)."""
+    """The error model of ``free`` (the law with its initial strengths estimated where the
+    data allow) from ``pinned``'s plain fit ``sol``: when the start is estimated, REML runs on
+    the plain fit with the start free, the first rows among the observations (measurement
+    noise only: no loss has happened yet) and the initial strengths among the parameters it
+    counts (hfit7; the earlier estimate from the pinned fit read a noisy first row as
+    day-to-day variation and widened the intervals about twice under reporting noise alone,
+    README: the first row is a report too)."""
+    if free.k != pinned.k:
+        fobj = Objective(b, free, None)
+        fsol = best_of(fobj, [started(b, free, sol.theta)])
+        e, c = fobj.raw(fsol.theta[None, :])
+        return _noise(b, fobj, fsol, e.shape[1], e.shape[1] + c.shape[1])
     pobj = Objective(b, pinned, None)
     e, c = pobj.raw(sol.theta[None, :])
-    nz = _noise(b, pobj, sol, e.shape[1], e.shape[1] + c.shape[1])
-    mr, mb, _, _ = Objective(b, free, None).observed()
-    if free.k == pinned.k:
-        return nz
-    if e.shape[1] + c.shape[1] - pinned.k < MIN_DOF_FOR_NOISE:
-        return noise_mod.Noise.identity(int(mr.sum() + mb.sum()), nz.sigma_measurement)
-    sr, sb = b.scale
-    xs, ys = predict(b, pinned, sol.theta)
-    return noise_mod.laid_over(
-        nz, np.vstack([xs[0], ys[0]]), np.vstack([b.red_in / sr, b.blue_in / sb]), b.t,
-        np.vstack([mr, mb]).astype(float),
-    )  # fmt: skip
+    return _noise(b, pobj, sol, e.shape[1], e.shape[1] + c.shape[1])
 
 
 def started(b: Battle, spec: LawSpec, theta: np.ndarray) -> np.ndarray:

@@ -14,7 +14,8 @@ interval j of length dt_j days, the covariance of the deviations at observed row
 (losses varying by a factor exp(N(0, sigma_p**2)) a day, to first order; the sides taken as
 independent, and the knock-on effect of one side's extra losses on the other's ignored).
 ``sigma_m`` and ``sigma_p`` are estimated by restricted maximum likelihood (REML) from the
-residuals of a reference fit (the law with the lowest AICc by plain least squares), and
+residuals of a reference fit (the law with the lowest AICc by plain least squares; sigma_p
+at the median of its restricted likelihood, :func:`estimate`), and
 every law is then fitted by generalised least squares under that one covariance: the
 whitened residuals ``W e`` with ``W = chol(Sigma)**-1``.  Tried on synthetic square-law
 battles (tests/fitting), linearising the knock-on effect as well made the intervals no
@@ -32,6 +33,9 @@ from numpy.typing import NDArray
 from scipy import linalg, optimize
 
 FloatArray = NDArray[np.float64]
+#: The grid of sigma_p over which its restricted likelihood is read (:func:`estimate`'s
+#: median, :func:`process_sample`'s draws).
+PROCESS_GRID = np.linspace(0.0, 2.0, 81)
 LEVEL_FLOOR = 0.02  # measurement sd never below 2% of the reference strength's share
 #: :func:`estimate`'s inputs: residuals, levels, arrivals, times, observed rows, Jacobian.
 Inputs = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
@@ -93,7 +97,10 @@ def _reml(
         sign, logdet_info = np.linalg.slogdet(info)
         if sign <= 0:
             return math.inf
-        return float(np.sum(np.log(np.diag(c)))) + 0.5 * (float(resid @ w) + float(logdet_info))
+        # the restricted likelihood's quadratic form r'(S^-1 - S^-1 J (J' S^-1 J)^-1 J' S^-1)r
+        g = jac.T @ w
+        quad = float(resid @ w) - float(g @ np.linalg.solve(info, g))
+        return float(np.sum(np.log(np.diag(c)))) + 0.5 * (quad + float(logdet_info))
 
     return nll
 
@@ -120,36 +127,64 @@ def estimate(
     observed: FloatArray,
     jac: FloatArray,
 ) -> Noise:
-    """Restricted maximum-likelihood (REML) ``sigma_m`` and ``sigma_p`` from one law's
-    residuals (red's observed rows then blue's) and Jacobian ``jac`` (n, k) of its fitted
-    path: REML counts the parameters fitted, which plain maximum likelihood would not (and
-    a fitted path absorbs much of a random walk)."""
+    """``sigma_m`` and ``sigma_p`` from one law's residuals (red's observed rows then
+    blue's) and Jacobian ``jac`` (n, k) of its fitted path, by restricted likelihood (REML
+    counts the parameters fitted, which plain maximum likelihood would not, and a fitted path
+    absorbs much of a random walk).  ``sigma_p`` is the median of its restricted likelihood
+    (profiled over ``sigma_m``) under a flat prior on 0 .. 2 (:data:`PROCESS_GRID`), not its
+    optimum: from a few weeks of reports the optimum is often 0 when the truth is not, and
+    every interval built on it then misses (README, fit: the first row is a report too);
+    ``sigma_m`` is its profile optimum there."""
     meas, k_obs = _shapes(levels, arrivals, t, observed)
     n = resid.size
     nll = _reml(resid, meas, k_obs, jac)
     s0 = max(float(np.sqrt(np.mean(resid**2 / meas))), 1e-9)
     best = _fit_reml(nll, s0)
-    sm, sp = math.exp(best.x[0]), math.exp(best.x[1])
+    values, _ = _process_profile(nll)
+    sp = _median(values)
+    sm = math.exp(_measurement_at(nll, sp, float(best.x[0])))
     chol = linalg.cholesky(_sigma(meas, k_obs, sm, sp), lower=True)
     whiten = linalg.solve_triangular(chol, np.eye(n), lower=True)
     log_det = 2.0 * float(np.sum(np.log(np.diag(chol))))
     return Noise(sm, sp, whiten, log_det)
 
 
-def laid_over(
-    noise: Noise, levels: FloatArray, arrivals: FloatArray, t: FloatArray, observed: FloatArray
-) -> Noise:
-    """``noise``'s sizes over another set of observed rows (a first row is measurement
-    noise only: no loss has happened yet)."""
-    meas, k_obs = _shapes(levels, arrivals, t, observed)
-    sm, sp = noise.sigma_measurement, noise.sigma_process
-    chol = linalg.cholesky(_sigma(meas, k_obs, sm, sp), lower=True)
-    whiten = linalg.solve_triangular(chol, np.eye(meas.size), lower=True)
-    return Noise(sm, sp, whiten, 2.0 * float(np.sum(np.log(np.diag(chol)))))
+def _measurement_at(nll: Callable[[FloatArray], float], sp: float, guess: float) -> float:
+    """log sigma_m at the restricted likelihood's optimum for this ``sp`` (the better of a
+    bounded search and ``guess``: the likelihood may have a second optimum on that axis)."""
+    z = math.log(max(sp, 1e-9))
+    r = optimize.minimize_scalar(
+        lambda m: nll(np.array([m, z])), bounds=(-25.0, 3.0), method="bounded",
+        options={"xatol": 1e-4},
+    )  # fmt: skip
+    return float(r.x) if float(r.fun) <= nll(np.array([guess, z])) else guess
 
 
-#: The grid of sigma_p over which :func:`process_sample` spreads its draws.
-PROCESS_GRID = np.linspace(0.0, 2.0, 81)
+def _process_profile(nll: Callable[[FloatArray], float]) -> tuple[FloatArray, FloatArray]:
+    """The restricted likelihood's weights over :data:`PROCESS_GRID` (profiled over
+    sigma_m, summing to 1) and sigma_m at each grid point's optimum."""
+    values, ms = [], []
+    for sp in PROCESS_GRID:
+        z = math.log(max(float(sp), 1e-9))
+        r = optimize.minimize_scalar(
+            lambda m, z=z: nll(np.array([m, z])), bounds=(-25.0, 3.0), method="bounded",
+            options={"xatol": 1e-4},
+        )  # fmt: skip
+        values.append(float(r.fun))
+        ms.append(float(r.x))
+    v = np.array(values)
+    w = np.exp(-(v - v[np.isfinite(v)].min()))
+    w[~np.isfinite(w)] = 0.0
+    return w / w.sum(), np.exp(np.array(ms))
+
+
+def _median(weights: FloatArray) -> float:
+    """The median of sigma_p with ``weights`` spread uniformly over each grid point's cell
+    (the first cell cut at 0)."""
+    step = float(PROCESS_GRID[1] - PROCESS_GRID[0])
+    edges = np.concatenate([[0.0], PROCESS_GRID[:-1] + step / 2, [PROCESS_GRID[-1] + step / 2]])
+    cum = np.concatenate([[0.0], np.cumsum(weights)])
+    return float(np.interp(0.5, cum, edges))
 
 
 def process_sample(
@@ -163,20 +198,8 @@ def process_sample(
     a point estimate understates the variation the unseen side carried."""
     resid, levels, arrivals, t, observed, jac = inputs
     meas, k_obs = _shapes(levels, arrivals, t, observed)
-    nll = _reml(resid, meas, k_obs, jac)
-    values, ms = [], []
-    for sp in PROCESS_GRID:
-        z = math.log(max(float(sp), 1e-9))
-        r = optimize.minimize_scalar(
-            lambda m, z=z: nll(np.array([m, z])), bounds=(-25.0, 3.0), method="bounded",
-            options={"xatol": 1e-4},
-        )  # fmt: skip
-        values.append(float(r.fun))
-        ms.append(float(r.x))
-    v = np.array(values)
-    w = np.exp(-(v - v[np.isfinite(v)].min()))
-    w[~np.isfinite(w)] = 0.0
-    pick = rng.choice(PROCESS_GRID.size, size=n, p=w / w.sum())
+    w, ms = _process_profile(_reml(resid, meas, k_obs, jac))
+    pick = rng.choice(PROCESS_GRID.size, size=n, p=w)
     step = float(PROCESS_GRID[1] - PROCESS_GRID[0])
     sp_draw = np.clip(PROCESS_GRID[pick] + rng.uniform(-step / 2, step / 2, n), 0.0, None)
-    return np.exp(np.array(ms))[pick], sp_draw
+    return ms[pick], sp_draw
