@@ -4,6 +4,7 @@ pyproject.toml are the ones ci/constraints-min.txt pins."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -43,3 +44,33 @@ def test_floor_stack_installs_and_runs(tmp_path: Path) -> None:
     """The floor stack (pip install -c ci/constraints-min.txt) installs, passes pip check and
     runs the CLI commands that broke below the old floors (about two minutes: downloads)."""
     assert _script("check_min_deps").run_floor_stack(tmp_path / "venv") == []
+
+
+def _hint_of(extra: str, text: str) -> None:
+    """The hint installs the extra from the package index, so it works from a wheel (not
+    ``-e '.[extra]'``, which needs a checkout in the working directory)."""
+    assert f"pip install 'forceratio[{extra}]'" in text, text
+    assert "-e " not in text, text
+
+
+def test_extra_hints_work_without_a_checkout(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from forceratio import battle
+    from forceratio.cli import run
+    from forceratio.errors import InputError
+    from forceratio.report import to_xarray
+    from forceratio.sweeps import runner
+
+    # an import of a module set to None in sys.modules raises ImportError: the extra is missing
+    monkeypatch.delitem(sys.modules, "forceratio.app.server", raising=False)
+    for name in ("starlette", "uvicorn", "xarray", "dask.distributed"):
+        monkeypatch.setitem(sys.modules, name, None)
+    assert run(["app", "--no-browser"]) == 2
+    _hint_of("app", capsys.readouterr().err)
+    with pytest.raises(InputError) as err:
+        to_xarray(battle("square", 1000.0, 800.0, 0.01, 0.012))
+    _hint_of("xarray", str(err.value))
+    with pytest.raises(InputError) as err:
+        runner._connect("tcp://127.0.0.1:1")
+    _hint_of("dask", str(err.value))
