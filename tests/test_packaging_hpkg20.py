@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
@@ -74,3 +75,18 @@ def test_extra_hints_work_without_a_checkout(
     with pytest.raises(InputError) as err:
         runner._connect("tcp://127.0.0.1:1")
     _hint_of("dask", str(err.value))
+
+
+def test_linters_pinned_to_the_installed_versions() -> None:
+    """ruff and mypy are pinned exactly in the test extra (a release that stabilises a rule or
+    changes the format style must not fail CI on an unchanged commit), and the pins are the
+    versions this environment runs."""
+    from importlib.metadata import version
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = dict(
+        spec.split("==", 1) for spec in project["optional-dependencies"]["test"] if "==" in spec
+    )
+    assert set(pins) >= {"ruff", "mypy"}
+    for tool in ("ruff", "mypy"):
+        assert version(tool) == pins[tool]
