@@ -4,8 +4,11 @@ pyproject.toml are the ones ci/constraints-min.txt pins."""
 from __future__ import annotations
 
 import importlib.util
+import shutil
+import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 from types import ModuleType
 
@@ -90,3 +93,40 @@ def test_linters_pinned_to_the_installed_versions() -> None:
     assert set(pins) >= {"ruff", "mypy"}
     for tool in ("ruff", "mypy"):
         assert version(tool) == pins[tool]
+
+
+def _tracked(prefix: str = "") -> list[str]:
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout")
+    out = subprocess.run(
+        [git, "ls-files", "-z", "--", prefix or "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [p for p in out.stdout.split("\0") if p]
+
+
+def test_wheel_ships_every_tracked_file_under_src(tmp_path: Path) -> None:
+    """The wheel built from the tracked files holds every file git tracks under src/ (a data
+    file of a new kind, not matched by [tool.setuptools.package-data], would be missing from
+    an install while the editable-install tests stay green). Built from a copy of the tracked
+    files, so a stale build/ folder cannot fill a gap."""
+    tree = tmp_path / "tree"
+    for name in _tracked():
+        if (ROOT / name).is_file():
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, tree / name)
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(tree)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = dist.glob("forceratio-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        shipped = {n for n in zf.namelist() if not n.startswith("forceratio-")}
+    wanted = {name.removeprefix("src/") for name in _tracked("src")}
+    assert wanted - shipped == set()
