@@ -130,3 +130,20 @@ def test_wheel_ships_every_tracked_file_under_src(tmp_path: Path) -> None:
         shipped = {n for n in zf.namelist() if not n.startswith("forceratio-")}
     wanted = {name.removeprefix("src/") for name in _tracked("src")}
     assert wanted - shipped == set()
+
+
+def test_validate_cdb90_says_where_the_data_comes_from(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without ../shared, `validate cdb90` names the data set's source (it is not shipped),
+    on one line, exit 2."""
+    from forceratio.cli import run
+    from forceratio.fitting import cdb90
+
+    monkeypatch.setattr(cdb90, "default_path", lambda: None)
+    assert run(["validate", "cdb90"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("forceratio: error: --path: no CDB90 folder found")
+    assert "jrnold/CDB90" in err
+    assert "data/battles.csv" in err
