@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tomllib
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -109,27 +110,52 @@ def _tracked(prefix: str = "") -> list[str]:
     return [p for p in out.stdout.split("\0") if p]
 
 
-def test_wheel_ships_every_tracked_file_under_src(tmp_path: Path) -> None:
-    """The wheel built from the tracked files holds every file git tracks under src/ (a data
-    file of a new kind, not matched by [tool.setuptools.package-data], would be missing from
-    an install while the editable-install tests stay green). Built from a copy of the tracked
-    files, so a stale build/ folder cannot fill a gap."""
-    tree = tmp_path / "tree"
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zipfile.ZipFile]:
+    """The wheel built (pip wheel, about 2 s) from a copy of the tracked files, so a stale
+    build/ folder cannot fill a gap."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    tree = tmp / "tree"
     for name in _tracked():
         if (ROOT / name).is_file():
             (tree / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, tree / name)
-    dist = tmp_path / "dist"
+    dist = tmp / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(tree)],
         check=True,
         capture_output=True,
     )
-    (wheel,) = dist.glob("forceratio-*.whl")
-    with zipfile.ZipFile(wheel) as zf:
-        shipped = {n for n in zf.namelist() if not n.startswith("forceratio-")}
+    (path,) = dist.glob("forceratio-*.whl")
+    with zipfile.ZipFile(path) as zf:
+        yield zf
+
+
+def _metadata(wheel: zipfile.ZipFile) -> str:
+    (name,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    return wheel.read(name).decode()
+
+
+def test_wheel_ships_every_tracked_file_under_src(wheel: zipfile.ZipFile) -> None:
+    """The wheel holds every file git tracks under src/ (a data file of a new kind, not
+    matched by [tool.setuptools.package-data], would be missing from an install while the
+    editable-install tests stay green)."""
+    shipped = {n for n in wheel.namelist() if not n.startswith("forceratio-")}
     wanted = {name.removeprefix("src/") for name in _tracked("src")}
     assert wanted - shipped == set()
+
+
+def test_wheel_carries_the_licence(wheel: zipfile.ZipFile) -> None:
+    """MIT requires its notice with every copy: LICENSE is in the repository and the wheel,
+    and it is the MIT text naming pyproject's authors."""
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License")
+    assert "Permission is hereby granted, free of charge" in text
+    authors = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert f"Copyright (c) 2026 {authors['authors'][0]['name']}" in text
+    assert "License-File: LICENSE" in _metadata(wheel).splitlines()
+    (name,) = [n for n in wheel.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+    assert wheel.read(name).decode() == text
 
 
 def test_validate_cdb90_says_where_the_data_comes_from(
