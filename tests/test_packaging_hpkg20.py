@@ -173,3 +173,14 @@ def test_validate_cdb90_says_where_the_data_comes_from(
     assert err.startswith("forceratio: error: --path: no CDB90 folder found")
     assert "jrnold/CDB90" in err
     assert "data/battles.csv" in err
+
+
+def test_version_written_once(wheel: zipfile.ZipFile) -> None:
+    """pyproject.toml takes the version from forceratio.__version__ (dynamic), so the
+    wheel's metadata and ``forceratio --version`` cannot disagree."""
+    import forceratio
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project
+    assert "version" in project["dynamic"]
+    assert f"Version: {forceratio.__version__}" in _metadata(wheel).splitlines()
