@@ -184,3 +184,20 @@ def test_version_written_once(wheel: zipfile.ZipFile) -> None:
     assert "version" not in project
     assert "version" in project["dynamic"]
     assert f"Version: {forceratio.__version__}" in _metadata(wheel).splitlines()
+
+
+def test_classifiers_say_what_is_tested(wheel: zipfile.ZipFile) -> None:
+    """The wheel's classifiers: the Python CI runs (3.11, the floor of requires-python), Linux
+    (the only system CI runs; the engine's warm-up forks), typed (py.typed is shipped); no
+    licence classifier beside License-Expression (PEP 639 forbids both)."""
+    lines = _metadata(wheel).splitlines()
+    classifiers = {line.removeprefix("Classifier: ") for line in lines if "Classifier: " in line}
+    assert {
+        "Programming Language :: Python :: 3.11",
+        "Operating System :: POSIX :: Linux",
+        "Typing :: Typed",
+    } <= classifiers
+    assert "Requires-Python: >=3.11" in lines
+    assert not [c for c in classifiers if c.startswith("License ::")]
+    assert "License-Expression: MIT" in lines
+    assert "forceratio/py.typed" in wheel.namelist()
