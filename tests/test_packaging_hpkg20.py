@@ -7,6 +7,7 @@ import importlib.util
 import shutil
 import subprocess
 import sys
+import tarfile
 import tomllib
 import zipfile
 from collections.abc import Iterator
@@ -110,16 +111,21 @@ def _tracked(prefix: str = "") -> list[str]:
     return [p for p in out.stdout.split("\0") if p]
 
 
+def _copy_tracked(tree: Path) -> Path:
+    """A copy of the files git tracks (as they are in the work tree) at ``tree``."""
+    for name in _tracked():
+        if (ROOT / name).is_file():
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, tree / name)
+    return tree
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zipfile.ZipFile]:
     """The wheel built (pip wheel, about 2 s) from a copy of the tracked files, so a stale
     build/ folder cannot fill a gap."""
     tmp = tmp_path_factory.mktemp("wheel")
-    tree = tmp / "tree"
-    for name in _tracked():
-        if (ROOT / name).is_file():
-            (tree / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, tree / name)
+    tree = _copy_tracked(tmp / "tree")
     dist = tmp / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(tree)],
@@ -201,3 +207,23 @@ def test_classifiers_say_what_is_tested(wheel: zipfile.ZipFile) -> None:
     assert not [c for c in classifiers if c.startswith("License ::")]
     assert "License-Expression: MIT" in lines
     assert "forceratio/py.typed" in wheel.namelist()
+
+
+def test_sdist_carries_the_tests_and_scripts(tmp_path: Path) -> None:
+    """The sdist holds every tracked file of tests/, examples/, scripts/, benchmarks/, docs/
+    and ci/, the LICENSE and VALIDATION.md (setuptools' default took five top-level test
+    files only: an sdist that could neither run its tests nor rebuild its tables)."""
+    pytest.importorskip("build")
+    tree = _copy_tracked(tmp_path / "tree")
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--outdir", str(dist), str(tree)],
+        check=True,
+        capture_output=True,
+    )
+    (path,) = dist.glob("forceratio-*.tar.gz")
+    with tarfile.open(path) as tar:
+        shipped = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    dirs = ("tests/", "examples/", "scripts/", "benchmarks/", "docs/", "ci/")
+    wanted = {n for n in _tracked() if n.startswith(dirs)} | {"LICENSE", "VALIDATION.md"}
+    assert wanted - shipped == set()
