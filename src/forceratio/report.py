@@ -122,7 +122,7 @@ def to_xarray(result: BattleResult) -> Any:
         from forceratio.errors import InputError
 
         raise InputError(
-            "to_xarray", "needs xarray: python -m pip install -e '.[xarray]'"
+            "to_xarray", "needs xarray: python -m pip install 'forceratio[xarray]'"
         ) from None
     frame = result.to_frame()
     run = np.arange(result.n)

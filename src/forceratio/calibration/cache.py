@@ -11,14 +11,15 @@ Entries are ``.npz`` files (arrays, plus the tables as JSON text; read with
 ``allow_pickle=False``, so a planted file cannot run code), written to a temporary file
 in the same folder and moved into place with ``os.replace`` (atomic: a reader sees the old
 entry or the new one, never half).  The cache is only an accelerator: a missing, corrupt,
-foreign or unwritable entry is a miss, and the result is recomputed -- nothing is raised
-and nothing is printed.
+foreign or unwritable entry is a miss, and the result is recomputed -- nothing is raised; an
+unwritable folder is logged once (``forceratio.cache``; the command line prints it as a note).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import tempfile
 import zipfile
@@ -37,6 +38,7 @@ from forceratio.digest import json_digest, jsonable, sha256_hex
 
 ENV_VAR = "FORCERATIO_CACHE_DIR"
 FORMAT = 1  # bump when the entry layout changes
+_unwritable: set[str] = set()  # folders whose note was logged
 
 
 def cache_dir() -> Path:
@@ -138,8 +140,18 @@ class ResultCache:
         return read_entry(self.path(key), key)
 
     def put(self, key: str, result: CalibrationResult) -> bool:
-        """Write atomically; False (and nothing left behind) when the folder is unwritable."""
-        return write_entry(self.path(key), key, result)
+        """Write atomically; False (and nothing left behind) when the folder is unwritable,
+        then one logged note per folder (the command line prints it: minutes lost each run)."""
+        stored = write_entry(self.path(key), key, result)
+        if not stored and str(self.folder) not in _unwritable:
+            _unwritable.add(str(self.folder))
+            logging.getLogger("forceratio.cache").warning(
+                "calibration cache %s is not writable: results are not kept between runs "
+                "(set %s to a writable folder)",
+                self.folder,
+                ENV_VAR,
+            )
+        return stored
 
 
 def read_entry(path: Path, key: str) -> CalibrationResult | None:

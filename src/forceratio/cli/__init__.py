@@ -71,15 +71,17 @@ def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int
 
 
 def _notes_as_lines(prog_name: str) -> None:
-    """The library's logged notices (a damaged compile cache: ``forceratio.jit``) as one
+    """The library's logged notices (a damaged or unusable compile cache: ``forceratio.jit``;
+    an unwritable calibration cache: ``forceratio.cache``) as one
     ``PROG: note: ...`` line each on stderr; nothing else is logged to the user."""
     import logging
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(f"{prog_name}: note: %(message)s"))
-    logger = logging.getLogger("forceratio.jit")
-    logger.handlers[:] = [handler]
-    logger.propagate = False
+    for name in ("forceratio.jit", "forceratio.cache"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.propagate = False
 
 
 def _run(app: Any, args: list[str], prog_name: str) -> int:

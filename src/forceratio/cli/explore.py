@@ -23,7 +23,7 @@ def app_command(
         from forceratio.app.server import check_listen, serve
     except ImportError:
         raise InputError(
-            "app", "the explorer needs its extra: python -m pip install -e '.[app]'"
+            "app", "the explorer needs its extra: python -m pip install 'forceratio[app]'"
         ) from None
     check_listen(host, port)  # before saying where it serves
     print(f"forceratio explorer on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)

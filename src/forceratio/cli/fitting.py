@@ -347,7 +347,12 @@ def cdb90_command(
 
     root = path or cdb90.default_path()
     if root is None:
-        raise InputError("--path", "no CDB90 folder found at ../shared/data/cdb90; give --path")
+        raise InputError(
+            "--path",
+            "no CDB90 folder found (shared/data/cdb90 in or beside the working folder or a"
+            " folder above the install); give --path: the tidy CDB90 (US Army CAA) of the"
+            " jrnold/CDB90 repository on GitHub, ODC-BY, the folder holding data/battles.csv",
+        )
     if root.exists() and not root.is_dir():
         raise InputError("--path", f"{root} is a file; give the CDB90 folder (holding data/)")
     if write is not None:  # before the work, not after it; never into its own input

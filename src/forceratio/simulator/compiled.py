@@ -18,7 +18,9 @@ itself, so the chunking cannot change any number.
 from __future__ import annotations
 
 import functools
+import logging
 import os
+import stat
 import sys
 import tempfile
 import threading
@@ -54,6 +56,7 @@ ENGINES = {"deterministic": KERNELS, "stochastic": STOCHASTIC_KERNELS, "square":
 _done: set[str] = set()
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
+_cache_noted = False  # _no_cache has logged its note
 
 
 def _writable(folder: Path) -> bool:
@@ -74,8 +77,37 @@ def cache_folder() -> str | None:
     xdg = os.environ.get("XDG_CACHE_HOME") or str(Path(os.path.expanduser("~")) / ".cache")
     if _writable(here) or _writable(Path(xdg) / "numba"):
         return None
-    tmp = Path(tempfile.gettempdir()) / f"forceratio-numba-{os.getuid()}"
-    return str(tmp) if _writable(tmp) else ""
+    try:
+        tmp = Path(tempfile.gettempdir()) / f"forceratio-numba-{os.getuid()}"
+    except OSError:  # no usable temporary folder at all
+        return _no_cache("no writable folder for it")
+    if not _private(tmp):
+        # numba unpickles its cache index: a folder another user owns or can write is refused
+        return _no_cache(f"{tmp} is not a private folder of this user")
+    return str(tmp) if _writable(tmp) else _no_cache(f"{tmp} is not writable")
+
+
+def _private(folder: Path) -> bool:
+    """``folder`` is (made) a directory, not a link, owned by this user and writable by
+    nobody else: nobody else can plant a cache index there."""
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        st = folder.lstat()
+    except OSError:
+        return False
+    mine = st.st_uid == os.getuid()
+    return stat.S_ISDIR(st.st_mode) and mine and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _no_cache(why: str) -> str:
+    """``""`` (compile in memory), with one logged note per process saying why."""
+    global _cache_noted
+    if not _cache_noted:
+        _cache_noted = True
+        logging.getLogger("forceratio.jit").warning(
+            "compile cache not used (%s); compiling in memory, each run starts slower", why
+        )
+    return ""
 
 
 def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:

@@ -123,7 +123,8 @@ def _connect(scheduler: str) -> Any:
         from dask.distributed import Client
     except ImportError:  # pragma: no cover - the extra is part of the test install
         raise InputError(
-            "scheduler", "dask.distributed is not installed (pip install 'forceratio[dask]')"
+            "scheduler",
+            "dask.distributed is not installed (python -m pip install 'forceratio[dask]')",
         ) from None
     try:
         return Client(scheduler, timeout=10)
