@@ -152,7 +152,8 @@ def test_calibrate_on_must_name_a_scenario_of_the_record(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    "law", [["law=power", "law_params.p=0.9", "law_params.q=0"], ["law=helmbold", "law_params.w=0.5"]]
+    "law",
+    [["law=power", "law_params.p=0.9", "law_params.q=0"], ["law=helmbold", "law_params.w=0.5"]],
 )
 def test_the_refusal_names_only_laws_that_run(law: list[str]) -> None:
     """review20a H2: the refusal of borrowed rates under a firer's exponent other than 1
@@ -162,7 +163,8 @@ def test_the_refusal_names_only_laws_that_run(law: list[str]) -> None:
     with pytest.raises(InputError) as err:
         Session().rates(prep)
     problem = err.value.problem
-    assert "linear" not in problem and "mixed" not in problem
+    assert "linear" not in problem
+    assert "mixed" not in problem
     named = {
         "square law": ["law=square"],
         "power p = 1, q = 0": ["law=power", "law_params.p=1", "law_params.q=0"],
