@@ -149,3 +149,30 @@ def test_calibrate_on_must_name_a_scenario_of_the_record(tmp_path: Path) -> None
         Session().rates(prep)
     assert err.value.field == "attrition.calibrate_on"
     assert "smolensk-1941" in err.value.problem
+
+
+@pytest.mark.parametrize(
+    "law",
+    [["law=power", "law_params.p=0.9", "law_params.q=0"], ["law=helmbold", "law_params.w=0.5"]],
+)
+def test_the_refusal_names_only_laws_that_run(law: list[str]) -> None:
+    """review20a H2: the refusal of borrowed rates under a firer's exponent other than 1
+    sent the user to the linear and mixed laws, both refused in turn; every law it names
+    now runs the calibrated rates (and linear, mixed are still refused)."""
+    prep = scenarios.load("smolensk-1941", law)
+    with pytest.raises(InputError) as err:
+        Session().rates(prep)
+    problem = err.value.problem
+    assert "linear" not in problem
+    assert "mixed" not in problem
+    named = {
+        "square law": ["law=square"],
+        "power p = 1, q = 0": ["law=power", "law_params.p=1", "law_params.q=0"],
+        "Helmbold w = 1": ["law=helmbold", "law_params.w=1"],
+    }
+    for words, sets in named.items():
+        assert words in problem
+        assert Session().rates(scenarios.load("smolensk-1941", sets))["german_rate"] > 0
+    for refused in ("law=linear", "law=mixed"):
+        with pytest.raises(InputError, match="square law"):
+            Session().rates(scenarios.load("smolensk-1941", [refused]))

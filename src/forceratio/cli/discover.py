@@ -166,7 +166,7 @@ def print_boxes(boxes: list[Any], words: str, n: int, fmt: Format, trajectory: b
     """The boxes as a table and words each, or as one CSV table (:func:`box_rows`)."""
     import pandas as pd
 
-    from forceratio.plots.labels import parameter_label
+    from forceratio.plots.labels import in_sentence, parameter_label
 
     if fmt is Format.csv:
         print_frame(box_rows(boxes), fmt)
@@ -195,7 +195,8 @@ def print_boxes(boxes: list[Any], words: str, n: int, fmt: Format, trajectory: b
             print(
                 f"In words: {words} when "
                 + " and ".join(
-                    f"{parameter_label(c['parameter'])} is {c['low']:.3g} to {c['high']:.3g}"
+                    f"{in_sentence(str(parameter_label(c['parameter'])))} is "
+                    f"{c['low']:.3g} to {c['high']:.3g}"
                     for c in cond
                 )
                 + f" ({box.density:.0%} of such samples)."

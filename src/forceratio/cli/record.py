@@ -48,7 +48,7 @@ def calibrate_command(
             "--mode",
             help="posterior: emcee's posterior (shipped with the package for the built-in "
             "tables, else computed, minutes, and cached); map: the posterior mode with "
-            "Laplace draws (about a minute, cached).",
+            "Laplace draws (several minutes, cached).",
         ),
     ] = Mode.posterior,
     steps: Annotated[
@@ -156,7 +156,8 @@ def _print_record(data: dict[str, Any], fmt: Format) -> None:
     cols = ["parameter", "value", "ci95_low", "ci95_high", "prior_low", "prior_high"]
     cols += ["ess", "rhat", "tau", "converged"]
     title = (
-        f"Shared parameters ({data['point']}; 95% credible intervals; {data['source']}; "
+        f"Shared parameters ({data['point']}; 95% credible intervals; prior_low/high: the "
+        f"prior's central 95%, which the posterior may pass; {data['source']}; "
         f"seed {data['seed']})"
     )
     print_frame(params[[c for c in cols if c in params]], fmt, title=title, digits=4)

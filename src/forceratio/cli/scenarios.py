@@ -61,6 +61,12 @@ SeedOpt = Annotated[
         "--seed", min=0, help="Seed of the stochastic runs and posterior draws (default 0)."
     ),
 ]
+RunSeedOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--seed", min=0, help="Seed of the stochastic runs (with --replications; default 0)."
+    ),
+]
 #: The seed of a command's random draws when no --seed is given (README, "Seeds").
 DEFAULT_SEED = 0  # = forceratio.scenarios.run.DEFAULT_SEED (not imported: --help stays light)
 
@@ -293,7 +299,7 @@ def run_command(
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
     replications: RepsOpt = None,
-    seed: SeedOpt = None,
+    seed: RunSeedOpt = None,
 ) -> None:
     """Run one scenario and print its outcome."""
     rows = _rows([scenario], sets, table, uncalibrated, replications, seed)

@@ -37,6 +37,19 @@ def parameter_label(path: str, scenario: Any = None) -> Label:
     return Label(text, (scenario is not None and rate_unit(scenario, path)) or unit)
 
 
+#: First words of a label that keep their capital inside a sentence (proper adjectives).
+PROPER = frozenset({"Soviet", "German", "Germany", "USSR", "Wehrmacht", "Luftwaffe", "CDB90"})
+
+
+def in_sentence(text: str) -> str:
+    """A label as it reads inside a sentence: 'The defender's capture rate' -> 'the
+    defender's ...', 'Share of ...' -> 'share of ...'; 'German quality' keeps its capital."""
+    first = text.split(" ", 1)[0]
+    if not text or first in PROPER or first.isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
 def percent(x: float, signed: bool = True) -> str:
     """``-0.156`` -> ``-16%`` (the CLI's way)."""
     if x is None or not math.isfinite(x):

@@ -115,6 +115,9 @@ def from_record(result: CalibrationResult, label: str | None = None) -> Calibrat
 #: (:data:`.record1941.SCENARIOS`, a test holds them to it).  A rate is a unit of the
 #: enemy's combat power put out of action a day per unit of one's own (per day).
 RECORD_LAW = "square"
+#: The laws with :data:`RECORD_LAW`'s exponents (firer's 1, target's 0 on both sides), the
+#: only ones borrowed rates run under.
+SAME_AS_SQUARE = "square law, or power p = 1, q = 0, or Helmbold w = 1, the same law"
 
 
 def check_shared_rates(prep: Prepared, what: str, hint: str = "", *, borrowed: bool = True) -> None:
@@ -137,17 +140,18 @@ def check_shared_rates(prep: Prepared, what: str, hint: str = "", *, borrowed: b
     ex = law.exponents()
     params = "".join(f", {k} = {v:g}" for k, v in sorted(scn.law_params.items()))
     if ex.red_p != 1.0 or ex.blue_p != 1.0:
+        laws = SAME_AS_SQUARE if borrowed else "square, linear, mixed, power p = 1, Helmbold w = 1"
         raise InputError(
             "law",
             f"{scn.name}: {what} scenarios counted in different units, which needs the "
-            f"firer's exponent 1 (square, linear or mixed law); got {scn.law}{params}{hint}",
+            f"firer's exponent 1 ({laws}); got {scn.law}{params}{hint}",
         )
     if borrowed and ex != get_law(RECORD_LAW).exponents():
         raise InputError(
             "law",
             f"{scn.name}: {what} scenarios under the {RECORD_LAW} law, a rate per day (the "
-            f"enemy's combat power put out of action per unit of one's own); under the "
-            f"{scn.law} law{params} a rate is also per unit of the target, another "
+            f"enemy's combat power put out of action per unit of one's own; {SAME_AS_SQUARE}); "
+            f"under the {scn.law} law{params} a rate is also per unit of the target, another "
             f"quantity{hint}",
         )
 

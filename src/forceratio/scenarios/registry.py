@@ -261,7 +261,7 @@ def _registry() -> tuple[Parameter, ...]:
             Parameter(
                 f"attrition.vulnerability.{cat}",
                 f"Vulnerability of {CATEGORY_LABEL[cat]}",
-                "× (1 = as exposed as the rest)",
+                "×, 1 = as exposed as the rest",
                 FACTOR,
                 1.0,
                 assumption="1 (every category equally exposed)",

@@ -57,8 +57,8 @@ def strike_parameters() -> list[Parameter]:
     out += [
         Parameter(
             f"operations.capture.capacity.{side}",
-            f"{SIDE_ADJECTIVE[side]} capacity to encircle (× the Wehrmacht of 22 June)",
-            "× (the enemy's capture rate)",
+            f"{SIDE_ADJECTIVE[side]} capacity to encircle, relative to the Wehrmacht of 22 June",
+            "× the enemy's capture rate",
             POSITIVE,
             1.0,
         )
