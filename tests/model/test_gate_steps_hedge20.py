@@ -32,7 +32,7 @@ def _oracle(star: float, width: float, gate: float, gate_width: float, t_end: fl
 
     def capture(rho: float) -> float:
         e = CAPTURE / (1.0 + (star / rho) ** (1.0 / width))
-        return e / (1.0 + (gate / rho) ** (1.0 / gate_width)) if gate > 0 else e
+        return float(e / (1.0 + (gate / rho) ** (1.0 / gate_width)) if gate > 0 else e)
 
     def f(t: float, y: np.ndarray) -> list[float]:
         r, b = y
