@@ -20,7 +20,10 @@ w = 0.05, 1000 v 500 at 0.01, exactly red's on day 4,055 with 1.8e-9 left, was u
 at t_max with blue at 0 (review20b MED-3).  The time such a side reaches 0 is as sharp as
 the time it spends within its tolerance of 0 (there a polynomial step cannot follow (T -
 t)**(1/(1 - q))): 1e-3 of it (median, random Helmbold w = 0.1 and 0.2), up to 0.2 at w =
-0.05, 1.4e-4 at w = 0.45; a smaller ``rtol`` narrows it.
+0.05, 1.4e-4 at w = 0.45; a smaller ``rtol`` narrows it.  At t_max a side within its
+tolerance of a level above 0 (atol + rtol x the level) is out there, as a closed form that
+reaches the level at t <= t_max says (review20b LOW-5: ancient 100 v 50 at rates 1 and
+t_max 49.5 was undecided).
 """
 
 from __future__ import annotations
@@ -349,6 +352,13 @@ def run_chunk(
             out_r = t == hold_r and side_sum(y, par, o_w_r, 0, kr) <= lev_r
             out_b = t == hold_b and side_sum(y, par, o_w_b, kr, kb) <= lev_b
             running = sp < n_stops and not (out_r or out_b)
+            if not (running or out_r or out_b):  # t_max: a side within its tolerance of a
+                # level > 0 reached it by then (the closed forms' t <= t_max; review20b LOW-5)
+                x_r, x_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
+                tol_r = side_sum(atol[n], par, o_w_r, 0, kr) + rtol_n * lev_r
+                tol_b = side_sum(atol[n], par, o_w_b, kr, kb) + rtol_n * lev_b
+                out_r = lev_r > 0.0 and t >= hold_r and x_r <= lev_r + tol_r
+                out_b = lev_b > 0.0 and t >= hold_b and x_b <= lev_b + tol_b
         if status[n] != OK:
             continue
         if out_r or out_b:
