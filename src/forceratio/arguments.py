@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -102,6 +102,33 @@ def days(field: str, value: ArrayLike) -> FloatArray:
     if np.any(np.diff(a) <= 0):
         raise InputError(field, f"must be strictly increasing, got {shown(value)}")
     return a
+
+
+def check_times(t_max: object, times: object) -> tuple[float, FloatArray]:
+    """``t_max`` (days, finite and > 0) and the trajectory times (:func:`days`; None: no
+    trajectory) as the engines take them."""
+    if real("t_max", t_max) <= 0:
+        raise InputError("t_max", f"must be finite and > 0, got {t_max}")
+    return float(cast(float, t_max)), np.zeros(0) if times is None else days(
+        "times", cast(ArrayLike, times)
+    )
+
+
+def stochastic_inputs(
+    n: int, t_max: object, times: object, replications: object, seed: object, keys: object,
+    epsilon: object, max_iterations: object, method: object,
+) -> tuple[float, FloatArray]:  # fmt: skip
+    """:func:`~forceratio.simulator.stochastic.simulate_stochastic`'s arguments, checked as
+    :func:`~forceratio.simulator.battle.battle` checks its own (the compiled runs read no
+    bounds: a ``t_max`` <= 0 or NaN crashed the interpreter); returns ``t_max`` and the
+    times."""
+    t, tt = check_times(t_max, times)
+    battle_counts(n, tt.size, replications, seed, keys)  # + seed, keys, memory
+    if not 0 < real("epsilon", epsilon) <= 0.2:
+        raise InputError("epsilon", f"must be in (0, 0.2], got {epsilon}")
+    whole("max_iterations", max_iterations, 1)
+    choice("method", method, ("auto", "gillespie", "tau_leap"))
+    return t, tt
 
 
 def choice(field: str, value: object, options: Iterable[str]) -> str:

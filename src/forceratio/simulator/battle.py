@@ -7,7 +7,7 @@ from typing import Literal, cast
 
 from numpy.typing import ArrayLike
 
-from forceratio.arguments import battle_counts, instance, numbers, per_scenario, real
+from forceratio.arguments import battle_counts, check_times, instance, numbers, per_scenario, real
 from forceratio.errors import InputError
 from forceratio.simulator.closed_form import CLOSED_FORMS
 from forceratio.simulator.engagement import Engagement, batch_size, make_side
@@ -17,7 +17,6 @@ from forceratio.simulator.result import ANNIHILATION_UNITS, BattleResult
 from forceratio.simulator.solve import METHODS as DET_METHODS
 from forceratio.simulator.solve import Method as DetMethod
 from forceratio.simulator.solve import (
-    check_times,
     closed_form_outcome,
     closed_form_result,
     simulate,

@@ -42,7 +42,9 @@ KERNELS = _names(
     "kernel",
     "fire row store layout flows fixed_share categories from_zero rates linear_rate dopri_step "
     "side_sum dense_point dense_sum cross_time dense_state end_rule",
-) + _names("integrator", "start_run step_inputs at_stop record finish unresolved run_chunk")
+) + _names(
+    "integrator", "start_run step_inputs at_stop record finish unresolved gate_step run_chunk"
+)
 #: The stochastic engine calls the deterministic one's helpers (not its entry point).
 STOCHASTIC_KERNELS = KERNELS[:-1] + _names(
     "stochastic",

@@ -12,10 +12,18 @@ own strength (``q >= 1``: the linear, logarithmic laws, the mixed law's red; it 
 exponentially, as the closed forms say); by any other side whose enemy is still above its
 tolerance (Helmbold and power laws with ``q < 1`` flatten as (T - t)**(1/(1-q)) near 0 and
 may spend whole steps within the tolerance before they cross); and not by a side that
-begins and ends a step within its tolerance of 0 while the enemy is within its own, with
+begins and ends a step within its tolerance of 0 while the enemy ends it at 0 too, with
 ``p + q >= 1``: an exact draw fought to zero, both sides decaying together exponentially,
 is undecided at t_max as in the closed form (it ended by annihilation at t = 2701.8, 1000
-v 1000 at 0.01, with 1.8e-9 left).
+v 1000 at 0.01, with 1.8e-9 left).  An enemy within its tolerance but above 0 wins: Helmbold
+w = 0.05, 1000 v 500 at 0.01, exactly red's on day 4,055 with 1.8e-9 left, was undecided
+at t_max with blue at 0 (review20b MED-3).  The time such a side reaches 0 is as sharp as
+the time it spends within its tolerance of 0 (there a polynomial step cannot follow (T -
+t)**(1/(1 - q))): 1e-3 of it (median, random Helmbold w = 0.1 and 0.2), up to 0.2 at w =
+0.05, 1.4e-4 at w = 0.45; a smaller ``rtol`` narrows it.  At t_max a side within its
+tolerance of a level above 0 (atol + rtol x the level) is out there, as a closed form that
+reaches the level at t <= t_max says (review20b LOW-5: ancient 100 v 50 at rates 1 and
+t_max 49.5 was undecided).
 """
 
 from __future__ import annotations
@@ -48,6 +56,8 @@ from forceratio.simulator.tableau import (
     EXACT_REACH,
     EXACT_RTOL,
     FIRST_STEP_FRACTION,
+    GATE_BAND,
+    GATE_RESOLVE,
     MAX_FACTOR,
     MIN_FACTOR,
     MIN_STEP,
@@ -157,10 +167,13 @@ def unresolved(
     """Whether side ``s`` (0 red, 1 blue), its weighted strength at or below 0 at the end of
     a step from ``y`` to ``y_new``, has not reached a level of 0: its losses are at least
     linear in its own strength (``q >= 1``: it only decays), or it was within its absolute
-    tolerance of 0 at both ends of the step while the enemy ends it within its own and the
+    tolerance of 0 at both ends of the step while the enemy ends it at 0 too and the
     pair decays together no faster than exponentially (``p + q >= 1``: an exact draw).  A
     side under a living enemy's fire with ``q < 1`` reaches 0 in finite time, however
-    flatly (Helmbold: (T - t)**(1/w)), so its crossing counts even within the tolerance."""
+    flatly (Helmbold: (T - t)**(1/w)), so its crossing counts even within the tolerance,
+    and so does one whose enemy ends the step within its own tolerance but above 0 (the
+    engine's own path says the side lost: it was held at 0, undecided, beside a living
+    enemy)."""
     p, q = par[2 * s], par[2 * s + 1]
     if q >= 1.0:
         return True
@@ -169,8 +182,55 @@ def unresolved(
     o_e, lo_e, m_e = (o_w_b, kr, kb) if s == 0 else (o_w_r, 0, kr)
     tol = side_sum(atol, par, o_w, lo, m)
     within = side_sum(y, par, o_w, lo, m) <= tol and side_sum(y_new, par, o_w, lo, m) >= -tol
-    enemy_near_0 = side_sum(y_new, par, o_e, lo_e, m_e) <= side_sum(atol, par, o_e, lo_e, m_e)
-    return within and enemy_near_0 and p + q >= 1.0
+    enemy_at_0 = side_sum(y_new, par, o_e, lo_e, m_e) <= 0.0
+    return within and enemy_at_0 and p + q >= 1.0
+
+
+def gate_step(
+    t: float, y: FloatArray, k0: FloatArray, par: FloatArray, kr: int, o: int, o_b: int
+) -> float:  # fmt: skip
+    """The longest step from (t, y) that resolves the capture flows' logistics (the switch
+    at rho* and the gate at g, :func:`.kernel.flows`): a step may reach within
+    :data:`GATE_BAND` widths of either's centre in ln rho, and there moves ln rho by at most
+    :data:`GATE_RESOLVE` widths, ln rho's rate from the rates ``k0`` at (t, y) (du/dt where
+    a non-combat loss is exact) and the multipliers' slopes.  The error estimate alone let a
+    step of 2.1 days sweep through a gate of width 0.1 (ln rho falling by 3.2 in 3 days)
+    with 2 units of 11,513 wrong, 3,000 times rtol (review20b MED-2): the stages sampled
+    the gate's flanks only."""
+    d = y.shape[0]
+    o_w_r, o_w_b = layout(kr, d - kr)[2:4]
+    m_r, m_b = par[6] + par[7] * (t - par[8]), par[9] + par[10] * (t - par[11])
+    s_r, s_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, d - kr)
+    if s_r <= 0.0 or s_b <= 0.0 or m_r <= 0.0 or m_b <= 0.0:
+        return np.inf
+    ds_r = ds_b = 0.0  # the sides' weighted rates of change
+    for i in range(d):
+        v = k0[i] - par[o_b + i] * y[i] if par[o_b + i] > 0.0 else k0[i]
+        if i < kr:
+            ds_r += v * par[o_w_r + i]
+        else:
+            ds_b += v * par[o_w_b + i - kr]
+    x = math.log((s_b * m_b) / (s_r * m_r))  # ln rho of red's capture; blue's is -x
+    dx = ds_b / s_b + par[10] / m_b - ds_r / s_r - par[7] / m_r
+    cap = np.inf
+    for side in range(2):
+        if par[o + 3 * side] <= 0.0 or dx == 0.0:
+            continue
+        z0, speed = (x, dx) if side == 0 else (-x, -dx)
+        for j in range(2):
+            gate = par[o + 8 + 2 * side]
+            if j == 1 and gate <= 0.0:
+                continue
+            centre = par[o + 3 * side + 1] if j == 0 else math.log(gate)
+            width = par[o + 3 * side + 2] if j == 0 else par[o + 9 + 2 * side]
+            if width <= 0.0:
+                continue
+            z, v = z0 - centre, abs(speed)
+            lim = GATE_RESOLVE * width / v
+            if abs(z) > GATE_BAND * width:  # outside the band: free until it, if bound there
+                lim = (abs(z) - GATE_BAND * width) / v + lim if z * speed < 0.0 else np.inf
+            cap = lim if lim < cap else cap
+    return cap
 
 
 def run_chunk(
@@ -202,6 +262,7 @@ def run_chunk(
             b_max = par[o_b + i] if par[o_b + i] > b_max else b_max
         exact, h_cap = b_max > 0.0, EXACT_REACH / b_max if b_max > 0.0 else np.inf
         rtol_n = rtol * EXACT_RTOL if exact else rtol  # its dense output is less accurate
+        capture = par[o_inflow + d] > 0.0 or par[o_inflow + d + 3] > 0.0
         lev_r, lev_b = level[n, 0], level[n, 1]
         hold_r, hold_b = hold[n, 0], hold[n, 1]  # not out before (arrivals still due)
         t = 0.0
@@ -232,6 +293,9 @@ def run_chunk(
             t_stop = nxt if nxt < stops[sp] else stops[sp]
             gap = t_stop - t
             h = h if h < h_cap else h_cap
+            if capture:  # steps that resolve the capture's logistics
+                g = gate_step(t, y, k[0], par, kr, o_inflow + d, o_b)
+                h = h if h < g else g
             reach = h >= gap
             hh = gap if reach else h
             # the floor is on the step the error control asks for, not on hh: a step cut
@@ -288,6 +352,13 @@ def run_chunk(
             out_r = t == hold_r and side_sum(y, par, o_w_r, 0, kr) <= lev_r
             out_b = t == hold_b and side_sum(y, par, o_w_b, kr, kb) <= lev_b
             running = sp < n_stops and not (out_r or out_b)
+            if not (running or out_r or out_b):  # t_max: a side within its tolerance of a
+                # level > 0 reached it by then (the closed forms' t <= t_max; review20b LOW-5)
+                x_r, x_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
+                tol_r = side_sum(atol[n], par, o_w_r, 0, kr) + rtol_n * lev_r
+                tol_b = side_sum(atol[n], par, o_w_b, kr, kb) + rtol_n * lev_b
+                out_r = lev_r > 0.0 and t >= hold_r and x_r <= lev_r + tol_r
+                out_b = lev_b > 0.0 and t >= hold_b and x_b <= lev_b + tol_b
         if status[n] != OK:
             continue
         if out_r or out_b:

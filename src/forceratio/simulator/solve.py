@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forceratio.arguments import days, real
+from forceratio.arguments import check_times
 from forceratio.errors import ForceratioError, InputError
 from forceratio.limits import TRAJECTORY_BLOCK
 from forceratio.simulator import compiled, tableau
@@ -33,13 +33,6 @@ FloatArray = NDArray[np.float64]
 #: ``compiled`` is the old name of ``integrator`` (there is one engine now), still accepted.
 Method = Literal["auto", "closed_form", "integrator", "compiled"]
 METHODS = ("auto", "closed_form", "integrator", "compiled")
-
-
-def check_times(t_max: float, times: ArrayLike | None) -> tuple[float, FloatArray]:
-    """Validate ``t_max`` and the trajectory times (days)."""
-    if real("t_max", t_max) <= 0:
-        raise InputError("t_max", f"must be finite and > 0, got {t_max}")
-    return float(t_max), np.zeros(0) if times is None else days("times", times)
 
 
 def closed_form_applies(eng: Engagement) -> bool:

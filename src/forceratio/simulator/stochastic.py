@@ -43,7 +43,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forceratio.arguments import battle_counts
+from forceratio.arguments import stochastic_inputs
 from forceratio.errors import ForceratioError, InputError
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.engagement import Engagement
@@ -411,8 +411,8 @@ def simulate_stochastic(
     *,
     replications: int,
     seed: int,
-    t_max: float,
-    times: FloatArray,
+    t_max: float = 365.0,
+    times: ArrayLike | None = None,
     keys: ArrayLike | None = None,
     method: StochasticMethod = "auto",
     epsilon: float = 0.01,
@@ -429,6 +429,8 @@ def simulate_stochastic(
 
     Parameters
     ----------
+    t_max, times : float, sequence of float, optional
+        Longest battle (days, > 0) and the days of the trajectory, as in :func:`.solve.simulate`.
     keys : array of int, shape (N,), optional
         Stable identifiers of the scenarios for their random streams (default
         ``0..N-1``).  Give global sample numbers when a sweep is split into chunks.
@@ -442,13 +444,10 @@ def simulate_stochastic(
         strengths count men, guns, tanks and aircraft, fractional where a share of a count
         is present (782.25 tanks; the built-ins' largest rounding is 0.056%).
     """
-    battle_counts(eng.n, np.size(times), replications, seed, keys)  # + seed, keys, memory
+    t_max, times = stochastic_inputs(eng.n, t_max, times, replications, seed, keys, epsilon,
+                                     max_iterations, method)  # fmt: skip
     if not round_strengths:
         check_engagement_whole(eng)
-    if not 0 < epsilon <= 0.2:
-        raise InputError("epsilon", f"must be in (0, 0.2], got {epsilon}")
-    if method not in ("auto", "gillespie", "tau_leap"):
-        raise InputError("method", f"unknown stochastic method {method!r}")
     for role, side in (("red", eng.red), ("blue", eng.blue)):
         if side.reinforcements is not None and side.reinforcements.exposed:
             raise InputError(

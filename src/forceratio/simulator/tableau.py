@@ -79,3 +79,7 @@ ROOT_ITERATIONS = 40
 ROOT_TOLERANCE = 1e-15
 #: Two sides whose levels are crossed within this fraction of one step end in a draw.
 DRAW_FRACTION = 1e-9
+#: Capture logistics (:func:`.integrator.gate_step`): within GATE_BAND widths of a centre in
+#: ln rho a step moves ln rho by at most GATE_RESOLVE widths (review20b MED-2: 1.7e-4 off with
+#: no band, 5.8e-6 with a band of 1 width, 6e-8 with 3).
+GATE_BAND, GATE_RESOLVE = 3.0, 1.0
