@@ -55,12 +55,17 @@ def _setup(
     sets: list[str] | None,
     table: list[str] | None,
     uncalibrated: bool,
+    replications: int = 0,
 ) -> tuple[Any, list[Any], tuple[tuple[str, float], ...], dict[str, str]]:
     """Validate everything a sweep needs before any work: the scenario, the --vary specs
-    (known paths, lo <= hi inside the parameter's domain) and the calibration."""
+    (known paths, lo <= hi inside the parameter's domain) and the calibration.  With
+    ``replications`` and no --vary the declared ranges leave out those only a deterministic
+    run takes (the losses in transit: left at their value, one note on stderr); a --vary
+    of one is refused."""
     import numpy as np
 
     from forceratio.scenarios.registry import lookup, sweepable
+    from forceratio.scenarios.run import deterministic_only
     from forceratio.scenarios.session import Session
     from forceratio.sweeps.design import Vary, declared
     from forceratio.sweeps.evaluate import calibration_pairs
@@ -70,10 +75,28 @@ def _setup(
     prep = session.prepare(scenario, sets)
     known = sweepable(prep)
     specs = [Vary.parse(v) for v in vary or []]
+    fixed = deterministic_only(prep.scenario) if replications else []
     if not specs:
         specs = declared(prep.scenario.uncertainty)
+        left = [v for v in specs if v.path in fixed]
+        specs = [v for v in specs if v.path not in fixed]
         if not specs:
             raise InputError("--vary", f"{scenario} declares no uncertainty ranges; give --vary")
+        if left:
+            import typer
+
+            value = ", ".join(f"{v.path}={lookup(v.path, '--vary').value(prep):g}" for v in left)
+            typer.echo(
+                f"note: not varied under --replications (the stochastic runs have no losses "
+                f"in transit): {value}",
+                err=True,
+            )
+    for v in specs:
+        if v.path in fixed:
+            raise InputError(
+                "--vary", f"{v.path}: forces lost in transit run deterministically only; "
+                "leave it out of --vary under --replications",
+            )  # fmt: skip
     seen = set()
     for v in specs:
         if v.path not in known:
@@ -191,7 +214,9 @@ def sweep_command(
     if resume and seed is None and random:
         _resumed_seed(out, seed_for(None, random, applies))
     used = seed = seed_for(seed, random, applies)  # used: None when nothing is drawn
-    prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    prep, specs, calibration, tables = _setup(
+        scenario, vary, sets, table, uncalibrated, replications or 0
+    )
     if posterior:  # a file with its own rates: named here, not as a --vary never given
         from forceratio.sweeps.posterior import check_applies
 
