@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from forceratio.cli.data import TableOpt, _overrides
-from forceratio.cli.output import Format, print_frame, print_json
+from forceratio.cli.output import Format, count_rows, print_frame, print_json
 from forceratio.cli.scenarios import DEFAULT_SEED, RepsOpt, SetOpt, UncalOpt, seed_for
 from forceratio.errors import InputError
 
@@ -274,7 +274,11 @@ def sweep_command(
             }
         )
         return
-    print_frame(summary, fmt, title=f"{prep.scenario.name}: {int(extra['rows']):,} rows", digits=3)
+    whole = count_rows(  # men, tanks, aircraft: whole numbers (the JSON keeps them exact)
+        summary, summary["outcome"].str.endswith(("_losses", "_lost")), list(summary.columns)
+    )
+    title = f"{prep.scenario.name}: {int(extra['rows']):,} rows"
+    print_frame(summary, fmt, title=title, digits=3, counts=whole)
     print_frame(
         pd.DataFrame(
             [
