@@ -195,7 +195,8 @@ def _posterior(
     dec = posterior_mechanisms(
         session, scenario, runs=runs, seed=seed, sets=tuple(sets or ()), outcome=outcome
     )
-    print_mechanisms(dec, scenario, fmt, seed)
+    ranges = {p: lohi for p, lohi in prep.scenario.uncertainty.items() if p in dec.parameters}
+    print_mechanisms(dec, scenario, fmt, seed, ranges)  # the declared ranges swept
 
 
 def _morris(
