@@ -4,6 +4,7 @@ their decimals, and the JSON and CSV keep every number exact."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pandas as pd
@@ -48,8 +49,10 @@ def test_csv_and_json_keep_the_numbers_exact(
 ) -> None:
     print_frame(FRAME, fmt, digits=3, counts=MASK)
     out = capsys.readouterr().out
-    rows = json.loads(out) if fmt is Format.json else pd.read_csv(pd.io.common.StringIO(out))
-    model = [r["model"] for r in rows] if fmt is Format.json else list(rows["model"])
+    if fmt is Format.json:
+        model = [r["model"] for r in json.loads(out)]
+    else:
+        model = list(pd.read_csv(io.StringIO(out))["model"])
     assert model == [316.624, 463.801, 262.978]
 
 

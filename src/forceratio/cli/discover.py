@@ -158,6 +158,10 @@ def _swept(box: Any, path: str, ranges: Mapping[str, tuple[float, float]]) -> tu
     return (*box.bounds[box.names.index(path)], "sampled")
 
 
+def _swept_text(low: float, high: float, kind: str) -> str:
+    return f"{low:.3g} to {high:.3g}" + ("" if kind == "declared" else f" ({kind})")
+
+
 def box_rows(boxes: list[Any], ranges: Mapping[str, tuple[float, float]] | None = None) -> Any:
     """Every box as CSV rows: one per condition, or one with no parameter for a box that
     no condition narrows (the whole swept space), each with the box's figures;
@@ -206,10 +210,7 @@ def print_boxes(
                 "parameter": f"{parameter_label(c['parameter'])} ({c['parameter']})",
                 "from": c["low"],
                 "to": c["high"],
-                "swept": "{:.3g} to {:.3g}{}".format(
-                    *_swept(box, c["parameter"], ranges or {})[:2],
-                    "" if c["parameter"] in (ranges or {}) else " (sampled)",
-                ),
+                "swept": _swept_text(*_swept(box, c["parameter"], ranges or {})),
             }
             for c in cond
         ]

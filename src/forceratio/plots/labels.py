@@ -237,10 +237,10 @@ def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
         if key == "attacker_win_probability" and any("replications_note" in r for r in rows):
             notes = [str(r.get("replications_note", "")) or "run" for r in rows]
             out.append(("  stochastic runs", notes))
-        ends = {"attacker_win_probability": "replications", "decided_by_text": "posterior"}
-        if f"{ends.get(key)}_duration_days" in per_row:
+        kind = {"attacker_win_probability": "replications", "decided_by_text": "posterior"}
+        if f"{kind.get(key)}_duration_days" in per_row:
             each = "runs" if key == "attacker_win_probability" else "draws"
-            out.append((f"  days the {each} ended", per_row[f"{ends[key]}_duration_days"]))
+            out.append((f"  days the {each} ended", per_row[f"{kind[key]}_duration_days"]))
     return out
 
 
