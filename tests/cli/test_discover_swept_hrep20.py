@@ -66,3 +66,17 @@ def test_a_parameter_with_no_design_range_is_marked_sampled() -> None:
     assert (rows[1]["swept_from"], rows[1]["swept_to"], rows[1]["swept_range"]) == (
         2.0, 3.0, "sampled",
     )  # fmt: skip
+
+
+def test_sensitivity_posterior_boxes_show_declared_and_sampled(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The flip boxes of ``sensitivity --posterior``: an assumption at its declared range,
+    a posterior-drawn parameter (the attacker's capture factor) at its samples', marked."""
+    assert run(["sensitivity", NAME, "--posterior", "256", "--seed", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    box = [x for x in lines if " to " in x]  # the boxes' rows (after the indices' tables)
+    defender = next(x for x in box if "(operations.capture.factor.defender)" in x)
+    attacker = next(x for x in box if "(operations.capture.factor.attacker)" in x)
+    assert defender.split("│")[-2].strip() == "0.0044 to 1"
+    assert attacker.split("│")[-2].strip().endswith("(sampled)")

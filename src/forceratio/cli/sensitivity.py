@@ -195,8 +195,10 @@ def _posterior(
     dec = posterior_mechanisms(
         session, scenario, runs=runs, seed=seed, sets=tuple(sets or ()), outcome=outcome
     )
-    ranges = {p: lohi for p, lohi in prep.scenario.uncertainty.items() if p in dec.parameters}
-    print_mechanisms(dec, scenario, fmt, seed, ranges)  # the declared ranges swept
+    unc = prep.scenario.uncertainty  # the declared ranges the assumptions were swept over
+    kinds = dict(zip(dec.parameters, dec.kinds, strict=True))
+    ranges = {p: lohi for p, lohi in unc.items() if kinds.get(p) == "assumption"}
+    print_mechanisms(dec, scenario, fmt, seed, ranges)  # (a posterior draw's: "sampled")
 
 
 def _morris(
