@@ -57,8 +57,19 @@ def test_varying_it_with_replications_is_refused_naming_vary(
 def test_a_set_value_above_zero_gives_advice_that_works(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["sweep", "strike-12june-strip", *ARGS, "--out", str(tmp_path / "s")]
-    code = run([*args, "--set", f"{PATH}=0.01"])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert f"--set {PATH}=0" in err.splitlines()[-1]
+    out = tmp_path / "s"
+    args = ["sweep", "strike-12june-strip", *ARGS, "--out", str(out)]
+    line = refused(capsys, [*args, "--set", f"{PATH}=0.01"])  # one line, before any work
+    assert line.startswith(f"forceratio: error: {PATH}:")
+    assert f"--set {PATH}=0" in line
+    assert not out.exists()
+
+
+def test_the_note_comes_only_with_an_accepted_sweep(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sweep refused for its size says one line, without the note (test_hardening)."""
+    monkeypatch.setenv("FORCERATIO_MAX_DISK", "unlimited")
+    args = ["sweep", "strike-12june-strip", "--seed", "1", "--samples", "20000"]
+    line = refused(capsys, [*args, "--replications", "10000", "--out", str(tmp_path / "o")])
+    assert "of memory" in line

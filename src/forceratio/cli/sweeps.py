@@ -60,7 +60,7 @@ def _setup(
     """Validate everything a sweep needs before any work: the scenario, the --vary specs
     (known paths, lo <= hi inside the parameter's domain) and the calibration.  With
     ``replications`` and no --vary the declared ranges leave out those only a deterministic
-    run takes (the losses in transit: left at their value, one note on stderr); a --vary
+    run takes (the losses in transit: left at their value, :func:`_fixed_note`); a --vary
     of one is refused."""
     import numpy as np
 
@@ -78,19 +78,13 @@ def _setup(
     fixed = deterministic_only(prep.scenario) if replications else []
     if not specs:
         specs = declared(prep.scenario.uncertainty)
-        left = [v for v in specs if v.path in fixed]
-        specs = [v for v in specs if v.path not in fixed]
+        specs = [v for v in specs if v.path not in fixed]  # (said by _fixed_note)
         if not specs:
             raise InputError("--vary", f"{scenario} declares no uncertainty ranges; give --vary")
-        if left:
-            import typer
-
-            value = ", ".join(f"{v.path}={lookup(v.path, '--vary').value(prep):g}" for v in left)
-            typer.echo(
-                f"note: not varied under --replications (the stochastic runs have no losses "
-                f"in transit): {value}",
-                err=True,
-            )
+    for path in fixed:  # refused before any work (the engine refuses it too: run.py)
+        if lookup(path, "--set").value(prep) > 0:
+            raise InputError(path, "forces lost in transit run deterministically only (no "
+                             f"--replications): set it to 0 (--set {path}=0)")  # fmt: skip
     for v in specs:
         if v.path in fixed:
             raise InputError(
@@ -108,6 +102,26 @@ def _setup(
         seen.add(v.path)
     calibration = calibration_pairs(session, prep)
     return prep, specs, calibration, tables
+
+
+def _fixed_note(prep: Any, vary: list[str] | None, replications: int) -> None:
+    """One note on stderr, once the sweep is accepted: the declared ranges a replicated
+    sweep without --vary leaves at their value (:func:`_setup`)."""
+    from forceratio.scenarios.registry import lookup
+    from forceratio.scenarios.run import deterministic_only
+    from forceratio.sweeps.design import declared
+
+    if vary or not replications:
+        return
+    fixed = deterministic_only(prep.scenario)
+    left = [v.path for v in declared(prep.scenario.uncertainty) if v.path in fixed]
+    if left:
+        value = ", ".join(f"{p}={lookup(p, '--vary').value(prep):g}" for p in left)
+        typer.echo(
+            "note: not varied under --replications (the stochastic runs have no losses in "
+            f"transit): {value}",
+            err=True,
+        )
 
 
 def _progress_bar() -> Any:
@@ -244,6 +258,7 @@ def sweep_command(
         paired=paired,
     )
     use_prepared(spec, prep)
+    _fixed_note(prep, vary, replications or 0)
     bar = None if no_progress else _progress_bar()
     if bar is not None:
         with bar:
