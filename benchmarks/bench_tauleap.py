@@ -9,6 +9,7 @@ that crosses a level); 2,000 of 10^5 v 0.97 10^5 with breakpoints at 0.3.
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 
@@ -37,6 +38,9 @@ def _median(eng: Engagement, reps: int, times: np.ndarray) -> float:
 
 
 def main() -> None:
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()  # no options: --help prints the above and exits, anything else is refused
     none, daily = np.zeros(0), np.arange(366.0)
     annihilation = _engagement(5e3, 4e3, 0.01, 0.012, 0.0)
     cases = [

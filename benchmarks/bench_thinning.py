@@ -8,6 +8,7 @@ red's fire falling from 3x to 1x over 10 days, and the same with constant fire.
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 
@@ -28,6 +29,9 @@ def _median(eng: Engagement) -> float:
 
 
 def main() -> None:
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()  # no options: --help prints the above and exits, anything else is refused
     mult = Multiplier(np.array([0.0, 10.0]), np.array([[3.0, 1.0]]))
     varying = Engagement(
         get_law("square"),

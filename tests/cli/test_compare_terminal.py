@@ -63,7 +63,13 @@ def labels(text: str) -> list[str]:
 def test_figures_carry_windows_and_the_winner_is_explained(narrow: tuple[int, str]) -> None:
     _, text = narrow
     found = labels(text)
-    windows = ("days 0-", "to the end of the run", "to day ", "to the record's day")
+    windows = (
+        "days 0-",
+        "to the end of the run",
+        "to day ",
+        "to the record's day",
+        "to the end of each",
+    )
     lost = [lab for lab in found if " lost" in lab]
     assert len(lost) >= 8
     for lab in lost:  # every loss figure says over which days it counts

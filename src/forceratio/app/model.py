@@ -157,10 +157,16 @@ class Explorer:
         cols = outcome_columns(out)
         pk = CATEGORIES.index("personnel")
         w = out.built.weights[0]
+        # the run's own days (review20a L10): to its end, the state frozen there drawn at
+        # the end day itself, not a flat tail to the scenario's last day
+        end = float(out.duration[0, 0])
+        upto = int(np.searchsorted(out.days, end, side="left"))  # days before the end
+        shown = [*out.days[:upto].tolist(), end]
+        rows = [*range(upto), min(upto, len(out.days) - 1)]
         trajectories = {
             side: {
-                "men": out.trajectory[side][0, 0, :, pk].tolist(),
-                "power": (out.trajectory[side][0, 0] @ w).tolist(),
+                "men": out.trajectory[side][0, 0, rows, pk].tolist(),
+                "power": (out.trajectory[side][0, 0, rows] @ w).tolist(),
             }
             for side in SIDES
         }
@@ -182,7 +188,7 @@ class Explorer:
                 "Germany": float(cols["german_surviving_share"][0, 0]),
             },
             "losses": losses,
-            "days": out.days.tolist(),
+            "days": shown,
             "trajectories": trajectories,
             "nearby": self._nearby(name, point),
             "records": self._records(prep, out),

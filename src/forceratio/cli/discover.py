@@ -22,6 +22,7 @@ CSV_COLUMNS = [
     "to",
     "swept_from",
     "swept_to",
+    "swept_range",
     "density",
     "coverage",
     "mass",
@@ -37,8 +38,8 @@ def _sweep(
     table: list[str] | None,
     uncalibrated: bool,
     progress: bool,
-) -> tuple[Any, list[str]]:
-    """A Latin-hypercube sweep in memory: its table and the varied parameters."""
+) -> tuple[Any, dict[str, tuple[float, float]]]:
+    """A Latin-hypercube sweep in memory: its table and the varied parameters' ranges."""
     import pandas as pd
 
     from forceratio.sweeps.design import Design
@@ -63,21 +64,23 @@ def _sweep(
     finally:
         if bar is not None:
             bar.stop()
-    return pd.concat(parts, ignore_index=True), [v.path for v in specs]
+    return pd.concat(parts, ignore_index=True), {v.path: (v.low, v.high) for v in specs}
 
 
-def _read(source: Path, scenario: str, fresh: Mapping[str, object]) -> tuple[Any, list[str]]:
-    """A finished sweep's table and varied parameters; refused: ``fresh`` options given
-    (they only shape a new sweep), and what :func:`~forceratio.sweeps.store.read_sweep`
-    refuses."""
+def _read(
+    source: Path, scenario: str, fresh: Mapping[str, object]
+) -> tuple[Any, list[str], dict[str, tuple[float, float]]]:
+    """A finished sweep's table, varied parameters and the ranges its design swept (a
+    posterior draw's parameter has none); refused: ``fresh`` options given (they only shape
+    a new sweep), and what :func:`~forceratio.sweeps.store.read_sweep` refuses."""
     from forceratio.errors import InputError
-    from forceratio.sweeps.store import read_sweep
+    from forceratio.sweeps.store import read_sweep, swept_ranges
 
     for name, value in fresh.items():
         if value:
             raise InputError(name, "makes a fresh sweep; --from reads a finished one as it is")
     df = read_sweep(source, scenario)
-    return df, [c for c in df.columns if "." in c]
+    return df, [c for c in df.columns if "." in c], swept_ranges(source)
 
 
 def discover_command(
@@ -128,11 +131,12 @@ def discover_command(
     if source is None:
         n = 2048 if samples is None else samples
         used = seed_for(seed, True)
-        df, params = _sweep(scenario, vary, n, used, sets, table, uncalibrated, not no_progress)
+        df, ranges = _sweep(scenario, vary, n, used, sets, table, uncalibrated, not no_progress)
+        params = list(ranges)
     else:
         fresh = {"--vary": vary, "--samples": samples is not None, "--seed": seed is not None}
         fresh |= {"--set": sets, "--table": table, "--uncalibrated": uncalibrated}
-        df, params = _read(source, scenario, fresh)
+        df, params, ranges = _read(source, scenario, fresh)
     boxes, words, n = discover(
         df, params, outcome, threshold=threshold, alpha=alpha, min_mass=min_mass,
         max_boxes=max_boxes,
@@ -143,33 +147,56 @@ def discover_command(
         return
     if used is not None and fmt is not Format.csv:  # (a CSV holds the boxes' table alone)
         print(f"{n:,} samples of a Latin hypercube, seed {used}")
-    print_boxes(boxes, words, n, fmt, trajectory)
+    print_boxes(boxes, words, n, fmt, trajectory, ranges)
 
 
-def box_rows(boxes: list[Any]) -> Any:
+def _swept(box: Any, path: str, ranges: Mapping[str, tuple[float, float]]) -> tuple[Any, ...]:
+    """The range ``path`` was swept over: the design's (declared or --vary), else (a
+    posterior draw) the samples' least and greatest, with which of the two it is."""
+    if path in ranges:
+        return (*ranges[path], "declared")
+    return (*box.bounds[box.names.index(path)], "sampled")
+
+
+def _swept_text(low: float, high: float, kind: str) -> str:
+    return f"{low:.3g} to {high:.3g}" + ("" if kind == "declared" else f" ({kind})")
+
+
+def box_rows(boxes: list[Any], ranges: Mapping[str, tuple[float, float]] | None = None) -> Any:
     """Every box as CSV rows: one per condition, or one with no parameter for a box that
-    no condition narrows (the whole swept space), each with the box's figures."""
+    no condition narrows (the whole swept space), each with the box's figures;
+    ``swept_from``/``swept_to`` the design's range (``swept_range`` "declared") or, for a
+    parameter the design did not range over (a posterior draw), the samples' ("sampled")."""
     import pandas as pd
 
     rows = []
     for i, box in enumerate(boxes, 1):
         figures = {"density": box.density, "coverage": box.coverage, "mass": box.mass}
         for c in box.conditions() or [{"parameter": None, "low": None, "high": None}]:
-            swept = box.bounds[box.names.index(c["parameter"])] if c["parameter"] else (None,) * 2
+            swept = _swept(box, c["parameter"], ranges or {}) if c["parameter"] else (None,) * 3
             rows.append({"box": i, "parameter": c["parameter"], "from": c["low"],
                          "to": c["high"], "swept_from": swept[0], "swept_to": swept[1],
-                         **figures})  # fmt: skip
+                         "swept_range": swept[2], **figures})  # fmt: skip
     return pd.DataFrame(rows, columns=CSV_COLUMNS)
 
 
-def print_boxes(boxes: list[Any], words: str, n: int, fmt: Format, trajectory: bool) -> None:
-    """The boxes as a table and words each, or as one CSV table (:func:`box_rows`)."""
+def print_boxes(
+    boxes: list[Any],
+    words: str,
+    n: int,
+    fmt: Format,
+    trajectory: bool,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+) -> None:
+    """The boxes as a table and words each, or as one CSV table (:func:`box_rows`);
+    ``ranges``: the design's range of each parameter (the "swept" column; a parameter
+    without one shows the samples' range, marked "sampled")."""
     import pandas as pd
 
     from forceratio.plots.labels import in_sentence, parameter_label
 
     if fmt is Format.csv:
-        print_frame(box_rows(boxes), fmt)
+        print_frame(box_rows(boxes, ranges), fmt)
         return
     for i, box in enumerate(boxes, 1):
         cond = box.conditions()
@@ -183,7 +210,7 @@ def print_boxes(boxes: list[Any], words: str, n: int, fmt: Format, trajectory: b
                 "parameter": f"{parameter_label(c['parameter'])} ({c['parameter']})",
                 "from": c["low"],
                 "to": c["high"],
-                "swept": "{:.3g} to {:.3g}".format(*box.bounds[box.names.index(c["parameter"])]),
+                "swept": _swept_text(*_swept(box, c["parameter"], ranges or {})),
             }
             for c in cond
         ]

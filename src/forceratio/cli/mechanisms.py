@@ -3,6 +3,7 @@ answer over the whole-record posterior, and what would have to be true for it to
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -28,9 +29,16 @@ def mechanism_rows(dec: Any, outcome: str = "attacker_wins") -> pd.DataFrame:
     return df.sort_values("S1", ascending=False, kind="stable") if len(df) else df
 
 
-def print_mechanisms(dec: Any, scenario: str, fmt: Format, seed: int | None = None) -> None:
+def print_mechanisms(
+    dec: Any,
+    scenario: str,
+    fmt: Format,
+    seed: int | None = None,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+) -> None:
     """Print a :class:`~forceratio.sweeps.mechanisms.Decomposition` (with the ``seed`` of
-    its draws, when given)."""
+    its draws, when given; ``ranges``: the declared ranges its assumptions were swept over,
+    shown beside the boxes' conditions)."""
     from forceratio.cli.discover import print_boxes
 
     seeded = {} if seed is None else {"seed": seed}
@@ -78,4 +86,4 @@ def print_mechanisms(dec: Any, scenario: str, fmt: Format, seed: int | None = No
             f"What would flip it: {dec.flip_words} in {dec.flip_runs:,} of {dec.runs:,} runs; "
             "the boxes (PRIM) where it does:"
         )
-    print_boxes(dec.flips, dec.flip_words, dec.runs, fmt, False)
+    print_boxes(dec.flips, dec.flip_words, dec.runs, fmt, False, ranges)

@@ -112,36 +112,73 @@ def _plain(v: Any) -> Any:
     return None if missing else str(v)  # a date as its text
 
 
+def count_rows(df: pd.DataFrame, rows: Any, columns: list[str]) -> pd.DataFrame:
+    """The mask :func:`print_frame` takes as ``counts``: the cells of ``columns`` in the
+    rows where ``rows`` (a boolean sequence) holds, e.g. the residuals of men or tanks."""
+    import numpy as np
+    import pandas as pd
+
+    on = np.asarray(rows, dtype=bool)
+    return pd.DataFrame({c: on if c in columns else np.zeros(len(df), bool) for c in df})
+
+
 def print_frame(
-    df: pd.DataFrame, fmt: Format, *, title: str | None = None, digits: int | None = 2
+    df: pd.DataFrame,
+    fmt: Format,
+    *,
+    title: str | None = None,
+    digits: int | None = 2,
+    counts: pd.DataFrame | None = None,
 ) -> None:
     """Print a DataFrame as a rich table, CSV or markdown (JSON is the caller's).
     ``digits``: decimals of the numbers in a table or markdown; None shows each number
-    as written (:func:`exact`)."""
+    as written (:func:`exact`).  ``counts``: a boolean mask of the cells that count whole
+    things (men, tanks, prisoners), shown in a table or markdown rounded to a whole number
+    (317, not 317.000; a mean of counts 463.012 as 463); CSV and JSON keep them exact."""
+    import numpy as np
     from rich.table import Table
 
+    if counts is not None and fmt in (Format.table, Format.markdown):
+        mask = counts.reindex(columns=df.columns, fill_value=False).to_numpy(dtype=bool)
+    else:
+        mask = None
     if fmt is Format.csv:
         print(df.to_csv(index=False), end="")
     elif fmt is Format.markdown:
         if title:
             print(f"**{title}**\n")
         floatfmt = EXACT_FORMAT if digits is None else f".{digits}f"
-        print(df.to_markdown(index=False, floatfmt=floatfmt))
+        if mask is not None:  # rounded counts beside the other numbers' decimals
+            text = df.astype(object).copy()
+            for (i, j), whole in np.ndenumerate(mask):
+                v = df.iat[i, j]
+                if isinstance(v, float) and v == v:
+                    text.iat[i, j] = f"{v:.0f}" if whole else format(v, floatfmt)
+            align = ["right" if df[c].dtype.kind in "fiu" else "left" for c in df.columns]
+            print(text.to_markdown(index=False, disable_numparse=True, colalign=align))
+        else:
+            print(df.to_markdown(index=False, floatfmt=floatfmt))
     elif fmt is Format.json:
         print_json([{str(k): _plain(v) for k, v in r.items()} for r in df.to_dict("records")])
     elif len(df) == 1 and len(df.columns) > 4:
         table = Table(title=title)
         table.add_column("field")
         table.add_column("value", justify="right")
-        for col in df.columns:
-            table.add_row(str(col), _cell(df[col].iloc[0], digits))
+        for j, col in enumerate(df.columns):
+            whole = mask is not None and bool(mask[0, j])
+            table.add_row(str(col), _cell(df[col].iloc[0], 0 if whole else digits))
         console().print(table)
     else:
         table = Table(title=title)
         for col in df.columns:
             table.add_column(str(col), justify="right" if df[col].dtype.kind in "fiu" else "left")
-        for row in df.itertuples(index=False):
-            table.add_row(*(_cell(v, digits) for v in row))
+        for i, row in enumerate(df.itertuples(index=False)):
+            table.add_row(
+                *(
+                    _cell(v, 0 if mask is not None and mask[i, j] else digits)
+                    for j, v in enumerate(row)
+                )
+            )
         console().print(table)
 
 

@@ -11,7 +11,11 @@ from typing import Annotated, Any
 import typer
 
 from forceratio.cli.data import TableOpt, _overrides
-from forceratio.cli.output import Format, print_frame, print_json
+from forceratio.cli.output import Format, count_rows, print_frame, print_json
+
+#: The residuals' kinds that count whole things (men, tanks, prisoners): shown rounded
+#: in a table (a depth, in km, keeps its decimals).
+COUNT_KINDS = ("losses", "tanks", "prisoners")
 
 
 class Mode(enum.StrEnum):
@@ -164,7 +168,9 @@ def _print_record(data: dict[str, Any], fmt: Format) -> None:
     res = pd.DataFrame(data["residuals"])
     keep = ["record", "kind", "group", "historical", "model", "relative_error", "lower_bound"]
     keep += ["upper_bound"] if "upper_bound" in res else []
-    print_frame(res[keep], fmt, title="Residuals (model v record)", digits=3)
+    whole = count_rows(res, res["kind"].isin(COUNT_KINDS), ["historical", "model"])
+    title = "Residuals (model v record" + ("; counts rounded)" if fmt is not Format.csv else ")")
+    print_frame(res[keep], fmt, title=title, digits=3, counts=whole)
     if data.get("out_of_sample_groups"):
         print_frame(
             pd.DataFrame(data["out_of_sample_groups"]),

@@ -226,6 +226,30 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: Row fields that are a [low, high] pair: flat as ``<field>_low`` and ``<field>_high``.
+PAIRS = ("_ci", "_duration_days")
+
+
+def flat(row: dict[str, Any]) -> dict[str, Any]:
+    """A row for a CSV, markdown or LaTeX cell each: a [low, high] pair (:data:`PAIRS`,
+    ``p_attacker_wins_ci``) as numeric ``_low`` and ``_high`` columns, a mapping
+    (``decided_by``) as one numeric column per key (``decided_by_captured``), any other
+    list (``historical_soviet_days``) as a JSON text; the JSON output keeps the nesting."""
+    import json
+
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        if isinstance(v, list | tuple) and len(v) == 2 and k.endswith(PAIRS):
+            out[f"{k}_low"], out[f"{k}_high"] = v
+        elif isinstance(v, dict):
+            out.update({f"{k}_{name}": x for name, x in sorted(v.items())})
+        elif isinstance(v, list | tuple):
+            out[k] = json.dumps(list(v))
+        else:
+            out[k] = v
+    return out
+
+
 def _print_rows(
     rows: list[dict[str, Any]], fmt: TableFormat, title: str, explain: list[str] | None = None
 ) -> None:
@@ -234,7 +258,7 @@ def _print_rows(
     if fmt is TableFormat.json:
         print_json([_jsonable(r) for r in rows])
         return
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame([flat(r) for r in rows])
     if fmt is TableFormat.latex:
         print(to_latex(df, digits=3), end="")
     elif fmt is TableFormat.table:

@@ -195,7 +195,10 @@ def _posterior(
     dec = posterior_mechanisms(
         session, scenario, runs=runs, seed=seed, sets=tuple(sets or ()), outcome=outcome
     )
-    print_mechanisms(dec, scenario, fmt, seed)
+    unc = prep.scenario.uncertainty  # the declared ranges the assumptions were swept over
+    kinds = dict(zip(dec.parameters, dec.kinds, strict=True))
+    ranges = {p: lohi for p, lohi in unc.items() if kinds.get(p) == "assumption"}
+    print_mechanisms(dec, scenario, fmt, seed, ranges)  # (a posterior draw's: "sampled")
 
 
 def _morris(

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from forceratio.cli.data import TableOpt, _overrides
-from forceratio.cli.output import Format, print_frame, print_json
+from forceratio.cli.output import Format, count_rows, print_frame, print_json
 from forceratio.cli.scenarios import DEFAULT_SEED, RepsOpt, SetOpt, UncalOpt, seed_for
 from forceratio.errors import InputError
 
@@ -55,12 +55,17 @@ def _setup(
     sets: list[str] | None,
     table: list[str] | None,
     uncalibrated: bool,
+    replications: int = 0,
 ) -> tuple[Any, list[Any], tuple[tuple[str, float], ...], dict[str, str]]:
     """Validate everything a sweep needs before any work: the scenario, the --vary specs
-    (known paths, lo <= hi inside the parameter's domain) and the calibration."""
+    (known paths, lo <= hi inside the parameter's domain) and the calibration.  With
+    ``replications`` and no --vary the declared ranges leave out those only a deterministic
+    run takes (the losses in transit: left at their value, :func:`_fixed_note`); a --vary
+    of one is refused."""
     import numpy as np
 
     from forceratio.scenarios.registry import lookup, sweepable
+    from forceratio.scenarios.run import deterministic_only
     from forceratio.scenarios.session import Session
     from forceratio.sweeps.design import Vary, declared
     from forceratio.sweeps.evaluate import calibration_pairs
@@ -70,10 +75,22 @@ def _setup(
     prep = session.prepare(scenario, sets)
     known = sweepable(prep)
     specs = [Vary.parse(v) for v in vary or []]
+    fixed = deterministic_only(prep.scenario) if replications else []
     if not specs:
         specs = declared(prep.scenario.uncertainty)
+        specs = [v for v in specs if v.path not in fixed]  # (said by _fixed_note)
         if not specs:
             raise InputError("--vary", f"{scenario} declares no uncertainty ranges; give --vary")
+    for path in fixed:  # refused before any work (the engine refuses it too: run.py)
+        if lookup(path, "--set").value(prep) > 0:
+            raise InputError(path, "forces lost in transit run deterministically only (no "
+                             f"--replications): set it to 0 (--set {path}=0)")  # fmt: skip
+    for v in specs:
+        if v.path in fixed:
+            raise InputError(
+                "--vary", f"{v.path}: forces lost in transit run deterministically only; "
+                "leave it out of --vary under --replications",
+            )  # fmt: skip
     seen = set()
     for v in specs:
         if v.path not in known:
@@ -85,6 +102,26 @@ def _setup(
         seen.add(v.path)
     calibration = calibration_pairs(session, prep)
     return prep, specs, calibration, tables
+
+
+def _fixed_note(prep: Any, vary: list[str] | None, replications: int) -> None:
+    """One note on stderr, once the sweep is accepted: the declared ranges a replicated
+    sweep without --vary leaves at their value (:func:`_setup`)."""
+    from forceratio.scenarios.registry import lookup
+    from forceratio.scenarios.run import deterministic_only
+    from forceratio.sweeps.design import declared
+
+    if vary or not replications:
+        return
+    fixed = deterministic_only(prep.scenario)
+    left = [v.path for v in declared(prep.scenario.uncertainty) if v.path in fixed]
+    if left:
+        value = ", ".join(f"{p}={lookup(p, '--vary').value(prep):g}" for p in left)
+        typer.echo(
+            "note: not varied under --replications (the stochastic runs have no losses in "
+            f"transit): {value}",
+            err=True,
+        )
 
 
 def _progress_bar() -> Any:
@@ -191,7 +228,9 @@ def sweep_command(
     if resume and seed is None and random:
         _resumed_seed(out, seed_for(None, random, applies))
     used = seed = seed_for(seed, random, applies)  # used: None when nothing is drawn
-    prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    prep, specs, calibration, tables = _setup(
+        scenario, vary, sets, table, uncalibrated, replications or 0
+    )
     if posterior:  # a file with its own rates: named here, not as a --vary never given
         from forceratio.sweeps.posterior import check_applies
 
@@ -219,6 +258,7 @@ def sweep_command(
         paired=paired,
     )
     use_prepared(spec, prep)
+    _fixed_note(prep, vary, replications or 0)
     bar = None if no_progress else _progress_bar()
     if bar is not None:
         with bar:
@@ -249,7 +289,11 @@ def sweep_command(
             }
         )
         return
-    print_frame(summary, fmt, title=f"{prep.scenario.name}: {int(extra['rows']):,} rows", digits=3)
+    whole = count_rows(  # men, tanks, aircraft: whole numbers (the JSON keeps them exact)
+        summary, summary["outcome"].str.endswith(("_losses", "_lost")), list(summary.columns)
+    )
+    title = f"{prep.scenario.name}: {int(extra['rows']):,} rows"
+    print_frame(summary, fmt, title=title, digits=3, counts=whole)
     print_frame(
         pd.DataFrame(
             [

@@ -133,22 +133,22 @@ COMPARISON: tuple[tuple[str, str], ...] = (
     ("model_german_losses_as_recorded", "German men lost to day {rec_german} (model)"),
     ("error_german_losses", "model v history, German men"),
     ("attacker_win_probability", "P(attacker wins), stochastic runs"),
-    ("soviet_losses_q05", "Soviet men lost, {window}, 5% quantile"),
-    ("soviet_losses_q95", "Soviet men lost, {window}, 95% quantile"),
-    ("german_losses_q05", "German men lost, {window}, 5% quantile"),
-    ("german_losses_q95", "German men lost, {window}, 95% quantile"),
+    ("soviet_losses_q05", "Soviet men lost, {rep_window}, 5% quantile"),
+    ("soviet_losses_q95", "Soviet men lost, {rep_window}, 95% quantile"),
+    ("german_losses_q05", "German men lost, {rep_window}, 5% quantile"),
+    ("german_losses_q95", "German men lost, {rep_window}, 95% quantile"),
     ("german_rate", "German kill rate{german_rate_unit} (c)"),
     ("soviet_rate", "Soviet kill rate{soviet_rate_unit} (c)"),
     ("p_attacker_wins", "P(attacker wins) over the whole-record posterior (d)"),
     ("p_attacker_wins_ci_text", "  its 95% interval (Jeffreys, over the draws)"),
     ("decided_by_text", "  decided by (outcome rule, share of draws)"),
-    ("soviet_losses_posterior_q05", "Soviet men lost, {window}, posterior 5% quantile"),
-    ("soviet_losses_posterior_q50", "Soviet men lost, {window}, posterior median"),
-    ("soviet_losses_posterior_q95", "Soviet men lost, {window}, posterior 95% quantile"),
-    ("german_losses_posterior_q05", "German men lost, {window}, posterior 5% quantile"),
-    ("german_losses_posterior_q50", "German men lost, {window}, posterior median"),
-    ("german_losses_posterior_q95", "German men lost, {window}, posterior 95% quantile"),
-    ("soviet_captured_q50", "Soviet men captured, {window}, posterior median"),
+    ("soviet_losses_posterior_q05", "Soviet men lost, {post_window}, posterior 5% quantile"),
+    ("soviet_losses_posterior_q50", "Soviet men lost, {post_window}, posterior median"),
+    ("soviet_losses_posterior_q95", "Soviet men lost, {post_window}, posterior 95% quantile"),
+    ("german_losses_posterior_q05", "German men lost, {post_window}, posterior 5% quantile"),
+    ("german_losses_posterior_q50", "German men lost, {post_window}, posterior median"),
+    ("german_losses_posterior_q95", "German men lost, {post_window}, posterior 95% quantile"),
+    ("soviet_captured_q50", "Soviet men captured, {post_window}, posterior median"),
     ("posterior_draws_used", "posterior draws"),
 )
 
@@ -206,6 +206,17 @@ def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
         "window": f"days 0-{short(ends.pop())}" if len(ends) == 1 else "to the end of the run"
     }
     per_row: dict[str, list[str]] = {}
+    for key, name, each in (
+        ("replications_duration_days", "rep_window", "run"),
+        ("posterior_duration_days", "post_window", "draw"),
+    ):  # the stochastic runs and the posterior draws end on their own days (review20a M2)
+        spans = [_days_text(r[key]) for r in rows if r.get(key) is not None]
+        one = spans[0] if len(set(spans)) == 1 else None
+        windows[name] = f"days 0 to the end of each {each}" + (f" ({one})" if one else "")
+        if one is not None and "-" not in one:  # every one ended on the same day
+            windows[name] = f"days 0-{one}"
+        elif one is None:  # each scenario's range on a row of its own
+            per_row[key] = [_days_text(r[key]) if r.get(key) is not None else "—" for r in rows]
     for key in ("german_rate", "soviet_rate"):  # each rate in its law's unit (rate_unit)
         units = [str(r.get(f"{key}_unit") or "its law's unit") for r in rows]
         if len(set(units)) == 1:
@@ -239,6 +250,10 @@ def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
         if key == "attacker_win_probability" and any("replications_note" in r for r in rows):
             notes = [str(r.get("replications_note", "")) or "run" for r in rows]
             out.append(("  stochastic runs", notes))
+        kind = {"attacker_win_probability": "replications", "decided_by_text": "posterior"}
+        if f"{kind.get(key)}_duration_days" in per_row:
+            each = "runs" if key == "attacker_win_probability" else "draws"
+            out.append((f"  days the {each} ended", per_row[f"{kind[key]}_duration_days"]))
     return out
 
 

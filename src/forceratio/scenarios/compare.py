@@ -113,6 +113,8 @@ def scenario_row(
         wins = stochastic.attacker_wins[0]
         row["replications"] = int(wins.size)
         row["attacker_win_probability"] = float(wins.mean())
+        ends = stochastic.duration[0]  # each run's own window (review20a M2)
+        row["replications_duration_days"] = [float(ends.min()), float(ends.max())]
         for s, key in ((su, "soviet"), (de, "german")):
             q = np.quantile(stochastic.losses[s][0, :, pk], QUANTILES)
             for qq, v in zip(QUANTILES, q, strict=True):

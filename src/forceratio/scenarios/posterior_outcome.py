@@ -24,8 +24,9 @@ def posterior_outcome(
 ) -> dict[str, Any]:
     """Run ``prep`` once per posterior draw (one batch) and summarise the outcome:
     ``p_attacker_wins``, ``p_attacker_wins_ci`` [low, high], ``decided_by`` (rule ->
-    share of draws) and each side's losses at :data:`QUANTILES`
-    (``soviet_losses_posterior_q05``...)."""
+    share of draws), each side's losses at :data:`QUANTILES`
+    (``soviet_losses_posterior_q05``...) and ``posterior_duration_days`` [first, last] of
+    the days the draws ended on (the quantiles' window)."""
     check_draws(prep)
     batch = posterior_batch(result, draws, seed=seed)
     own = sweepable(prep)  # a drawn parameter the scenario lacks (no capture) has no effect
@@ -40,6 +41,11 @@ def posterior_outcome(
         "p_attacker_wins": p,
         "p_attacker_wins_ci": [lo, hi],
         "decided_by": {k: v / wins.size for k, v in Counter(out.decided_by[:, 0]).items()},
+        # the draws end on their own days: the quantiles' window (review20a M2)
+        "posterior_duration_days": [
+            float(out.duration[:, 0].min()),
+            float(out.duration[:, 0].max()),
+        ],
     }
     pk = CATEGORIES.index("personnel")
     for side, key in zip(SIDES, ("soviet", "german"), strict=True):

@@ -242,6 +242,12 @@ def _check_batch(
     check_memory("replications" if replications else "samples", estimate, what)
 
 
+def deterministic_only(scn: Any) -> list[str]:
+    """The parameter paths of ``scn`` that only a deterministic run can take above 0 (the
+    stochastic engine has no losses in transit): ``presence.<key>.transit_loss``."""
+    return [f"presence.{key}.transit_loss" for key in scn.presence]
+
+
 def run(
     prep: Prepared,
     *,
@@ -300,10 +306,11 @@ def run(
             f"{scn.name}: dated mobile counts run deterministically (no replications)",
         )
     if reps:
-        for path in (f"presence.{key}.transit_loss" for key in scn.presence):
+        for path in deterministic_only(scn):
             if np.any(b.par[path] > 0):  # the stochastic engine has no transit losses
                 raise InputError(path, "forces lost in transit run deterministically only "
-                                 "(no --replications): set it to 0")  # fmt: skip
+                                 "(no --replications): set it to 0 (--set "
+                                 f"{path}=0; a sweep: leave it out of --vary)")  # fmt: skip
         row_keys = None
         if keys is not None:
             kk = np.asarray(keys, dtype=np.int64)

@@ -349,6 +349,14 @@ def read_sweep(
     return store.read()
 
 
+def swept_ranges(source: Path | str) -> dict[str, tuple[float, float]]:
+    """The range the design of the finished sweep in ``source`` (read by
+    :func:`read_sweep` first) gave each parameter it varied."""
+    store = ChunkStore(source, "source")
+    spec, _ = _manifest_spec(store, store.manifest())
+    return {v.path: (v.low, v.high) for v in spec.design.vary}
+
+
 def _manifest_spec(store: ChunkStore, manifest: dict[str, Any]) -> tuple[Any, int]:
     """The sweep's spec and chunk size from its ``manifest``; a malformed one is refused in
     one line naming it."""

@@ -1,0 +1,82 @@
+"""discover's "swept" column is the range the design swept (review20a L7: it showed the
+samples' least and greatest, "0.00627 to 1" for a factor declared 0.0044-1); a parameter
+with no declared range (a posterior draw) shows the samples' range marked "sampled"."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from forceratio import scenarios
+from forceratio.cli import run
+from forceratio.cli.discover import box_rows
+
+NAME = "strike-12june-strip"
+
+
+def _csv(capsys: pytest.CaptureFixture[str], args: list[str]) -> list[dict[str, str]]:
+    assert run(["discover", NAME, *args, "--no-progress", "--format", "csv"]) == 0
+    return list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+
+
+def test_a_fresh_sweep_shows_the_declared_ranges(capsys: pytest.CaptureFixture[str]) -> None:
+    declared = scenarios.load(NAME).scenario.uncertainty  # the scenario file's [uncertainty]
+    rows = _csv(capsys, ["--samples", "2048", "--seed", "1"])
+    assert rows
+    for r in rows:
+        lo, hi = declared[r["parameter"]]
+        assert (float(r["swept_from"]), float(r["swept_to"])) == (lo, hi)
+        assert r["swept_range"] == "declared"
+    assert run(["discover", NAME, "--samples", "2048", "--seed", "1", "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "0.0044 to 1 " in text  # the defender's factor, as declared (not 0.00627 to 1)
+    assert "sampled" not in text
+
+
+def test_from_a_sweep_shows_its_designs_ranges(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "joint"
+    args = ["--samples", "256", "--posterior", "256", "--paired", "--seed", "1"]
+    assert run(["sweep", NAME, *args, "--out", str(out), "--no-progress"]) == 0
+    capsys.readouterr()
+    rows = _csv(capsys, ["--from", str(out), "--outcome", "defender"])
+    declared = scenarios.load(NAME).scenario.uncertainty
+    assert [r for r in rows if r["parameter"]]
+    for r in rows:
+        assert (float(r["swept_from"]), float(r["swept_to"])) == declared[r["parameter"]]
+
+
+def test_a_parameter_with_no_design_range_is_marked_sampled() -> None:
+    box = SimpleNamespace(
+        names=["a.b", "c.d"],
+        bounds=((0.0063, 1.0), (2.0, 3.0)),  # the samples' least and greatest
+        density=0.9, coverage=0.5, mass=0.1,
+        conditions=lambda: [{"parameter": "a.b", "low": 0.1, "high": 1.0},
+                            {"parameter": "c.d", "low": 2.5, "high": 3.0}],
+    )  # fmt: skip
+    rows = box_rows([box], {"a.b": (0.0044, 1.0)}).to_dict("records")
+    assert (rows[0]["swept_from"], rows[0]["swept_to"], rows[0]["swept_range"]) == (
+        0.0044, 1.0, "declared",
+    )  # fmt: skip
+    assert (rows[1]["swept_from"], rows[1]["swept_to"], rows[1]["swept_range"]) == (
+        2.0, 3.0, "sampled",
+    )  # fmt: skip
+
+
+def test_sensitivity_posterior_boxes_show_declared_and_sampled(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The flip boxes of ``sensitivity --posterior``: an assumption at its declared range,
+    a posterior-drawn parameter (the attacker's capture factor) at its samples', marked."""
+    assert run(["sensitivity", NAME, "--posterior", "256", "--seed", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    box = [x for x in lines if " to " in x]  # the boxes' rows (after the indices' tables)
+    defender = next(x for x in box if "(operations.capture.factor.defender)" in x)
+    attacker = next(x for x in box if "(operations.capture.factor.attacker)" in x)
+    assert defender.split("│")[-2].strip() == "0.0044 to 1"
+    assert attacker.split("│")[-2].strip().endswith("(sampled)")
