@@ -189,11 +189,15 @@ BYTES_PER_SECTOR_RUN = 2700
 BYTES_PER_SECTOR_DAY = 144
 BYTES_PER_BLOCK_DAY = 480
 BYTES_PER_STAGED_DAY = 24
-#: What a batch command (sweep, threshold, sensitivity --posterior) adds above the imported
-#: command line before its runs: numpy, pandas, scipy, the loaded engine, the tables and the
-#: calibration (VmHWM less the resident memory after importing the CLI, 2026-12-05: 276 MB
-#: for a deterministic threshold's 33 runs; sweeps' intercepts 275-295 MB), rounded.
-BYTES_COMMAND_BASE = 280 * 1024**2
+#: What a batch command (sweep, threshold, sensitivity --posterior) allocates above the
+#: imported command line before its runs: numpy, pandas, scipy, the loaded engine, the tables
+#: and the calibration.  Anonymous memory only: the libraries' mapped files (file-backed,
+#: reclaimable) took 146-158 MB more on a warm page cache and 222-234 MB more in a freshly
+#: installed environment (the same versions), which no constant can track.  Measured as
+#: VmHWM less the resident memory after importing the CLI, less the growth of RssFile,
+#: 2026-12-05: a deterministic threshold's 33 runs 134 MB; sweeps 162-393 MB with their runs;
+#: set so that every command case sits at 0.85-1.26 of its measured peak.
+BYTES_COMMAND_BASE = 120 * 1024**2
 #: Scenario-times of a closed form's trajectory evaluated at once
 #: (:func:`.simulator.solve.closed_form_result` works block by block).
 TRAJECTORY_BLOCK = 1 << 18
