@@ -89,7 +89,11 @@ def set_texts(sets: Sets) -> list[str]:
 
 
 def apply_sets(raw: dict[str, Any], sets: Sets) -> dict[str, Any]:
-    """Apply ``dotted.path=value`` overrides (TOML values; bare words are strings)."""
+    """Apply ``dotted.path=value`` overrides (TOML values; bare words are strings).  A number
+    set on a path the scenario declares uncertain fixes it there: its ``[uncertainty]``
+    range becomes that value alone, so the commands that draw or sweep the declared ranges
+    (sweep and sensitivity without --vary, compare's one-at-a-time lines, discover) leave it
+    where it was set instead of moving it over the range again."""
     items: list[tuple[str, str]] = []
     for item in set_texts(sets):
         path, sep, value = item.partition("=")
@@ -129,7 +133,18 @@ def apply_sets(raw: dict[str, Any], sets: Sets) -> dict[str, Any]:
                     node = node.setdefault(key, {})
             else:
                 raise InputError("sets", f"{path}: {key!r} is inside a value, not a table")
+        _fix_declared(raw, path, value)
     return raw
+
+
+def _fix_declared(raw: dict[str, Any], path: str, value: str) -> None:
+    """A declared range of ``path`` becomes the number set on it (:func:`apply_sets`)."""
+    unc = raw.get("uncertainty")
+    if not isinstance(unc, dict) or path not in unc:
+        return
+    v = _parse_value(value)
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        unc[path] = [float(v), float(v)]
 
 
 def read(name_or_path: str) -> tuple[dict[str, Any], str]:
