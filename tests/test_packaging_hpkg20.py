@@ -68,9 +68,13 @@ def test_extra_hints_work_without_a_checkout(
     from forceratio.report import to_xarray
     from forceratio.sweeps import runner
 
-    # an import of a module set to None in sys.modules raises ImportError: the extra is missing
+    # an import of a module set to None in sys.modules raises ImportError: the extra is
+    # missing; its submodules too, since one already imported (an earlier test served the
+    # app) is found in sys.modules without its package being consulted
     monkeypatch.delitem(sys.modules, "forceratio.app.server", raising=False)
     for name in ("starlette", "uvicorn", "xarray", "dask.distributed"):
+        for loaded in [m for m in list(sys.modules) if m.startswith(name + ".")]:
+            monkeypatch.setitem(sys.modules, loaded, None)
         monkeypatch.setitem(sys.modules, name, None)
     assert run(["app", "--no-browser"]) == 2
     _hint_of("app", capsys.readouterr().err)
