@@ -17,44 +17,32 @@ import pytest
 import forceratio
 from forceratio.scenarios import builtins
 
+from .test_run_memory_hdup import MEASURE
+
 SRC = str(Path(forceratio.__file__).parents[1])
 # the oracle: the peak resident memory (VmHWM, reset through /proc/self/clear_refs after a
-# warm run) a fresh process adds running the samples
-MEASURE = """
-import sys, numpy as np
-from forceratio.scenarios.run import batch_bytes, run
-from forceratio.scenarios.session import Session
+# warm run) a fresh process adds running the samples (the child script of test_run_memory_hdup)
 
-def kb(key):
-    with open("/proc/self/status") as fh:
-        return next(int(line.split()[1]) for line in fh if line.startswith(key))
 
-n, name = int(sys.argv[1]), sys.argv[2]
-s = Session()
-prep = s.prepare(name)
-cal = s.rates(prep)
-run(prep, calibration=cal)
-x = np.linspace(0.2, 0.6, n)
-with open("/proc/self/clear_refs", "w") as fh:
-    fh.write("5")
-base = kb("VmRSS:")
-run(prep, samples={"breakpoints.USSR": x}, calibration=cal)
-print((kb("VmHWM:") - base) * 1024, batch_bytes(prep, n)[0])
-"""
+def _measured(script: str, n: str, name: str, tmp: Path) -> tuple[float, float]:
+    """``script`` run on ``n`` samples (or replications) of ``name`` in a fresh process:
+    the peak it added and the estimate it printed."""
+    env = {
+        **os.environ, "PYTHONPATH": SRC, "FORCERATIO_MAX_MEMORY": "unlimited",
+        "FORCERATIO_CACHE_DIR": os.environ.get("FORCERATIO_CACHE_DIR", str(tmp)),
+    }  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", script, n, name],
+        capture_output=True, text=True, env=env, check=True, timeout=600,
+    )  # fmt: skip
+    real, estimate = map(float, out.stdout.split()[-2:])
+    return real, estimate
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/status")
 @pytest.mark.parametrize("name", builtins())
 def test_the_estimate_is_close_to_the_real_peak(name: str, tmp_path: Path) -> None:
-    env = {
-        **os.environ, "PYTHONPATH": SRC, "FORCERATIO_MAX_MEMORY": "unlimited",
-        "FORCERATIO_CACHE_DIR": os.environ.get("FORCERATIO_CACHE_DIR", str(tmp_path)),
-    }  # fmt: skip
-    out = subprocess.run(
-        [sys.executable, "-c", MEASURE, "2000", name],
-        capture_output=True, text=True, env=env, check=True, timeout=600,
-    )  # fmt: skip
-    real, estimate = map(float, out.stdout.split()[-2:])
+    real, estimate = _measured(MEASURE, "2000", name, tmp_path)
     assert 0.8 <= estimate / real <= 1.3, (name, estimate, real)
 
 
@@ -98,13 +86,5 @@ print((kb("VmHWM:") - base) * 1024, max(asked))
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["strike-12june-strip", "kiev-1941"])
 def test_the_estimate_of_replications_is_close_to_the_real_peak(name: str, tmp_path: Path) -> None:
-    env = {
-        **os.environ, "PYTHONPATH": SRC, "FORCERATIO_MAX_MEMORY": "unlimited",
-        "FORCERATIO_CACHE_DIR": os.environ.get("FORCERATIO_CACHE_DIR", str(tmp_path)),
-    }  # fmt: skip
-    out = subprocess.run(
-        [sys.executable, "-c", STOCHASTIC, "3000", name],
-        capture_output=True, text=True, env=env, check=True, timeout=600,
-    )  # fmt: skip
-    real, estimate = map(float, out.stdout.split()[-2:])
+    real, estimate = _measured(STOCHASTIC, "3000", name, tmp_path)
     assert 0.8 <= estimate / real <= 1.3, (name, estimate, real)
