@@ -182,6 +182,16 @@ def print_frame(
         console().print(table)
 
 
+def print_rows(rows: list[dict[str, Any]], fmt: Format, *, title: str) -> None:
+    """Print records (a dict a row): JSON as they are, any other format as a frame."""
+    if fmt is Format.json:
+        print_json(rows)
+        return
+    import pandas as pd
+
+    print_frame(pd.DataFrame(rows), fmt, title=title)
+
+
 def column_blocks(
     names: list[str], widths: list[int], label_width: int, total: int
 ) -> list[list[int]]:

@@ -15,6 +15,7 @@ from forceratio.cli.output import (
     print_comparison,
     print_frame,
     print_json,
+    print_rows,
     to_latex,
 )
 from forceratio.limits import MAX_REPLICATIONS, check_replications
@@ -95,8 +96,6 @@ def seed_for(seed: int | None, random: bool, applies: str = "") -> int | None:
 @one_line_errors
 def list_scenarios(fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """The built-in scenarios."""
-    import pandas as pd
-
     from forceratio.scenarios import builtins, load_scenario
 
     rows = []
@@ -111,10 +110,7 @@ def list_scenarios(fmt: Annotated[Format, typer.Option("--format")] = Format.tab
                 "description": s.description,
             }
         )
-    if fmt is Format.json:
-        print_json(rows)
-    else:
-        print_frame(pd.DataFrame(rows), fmt, title="Scenarios")
+    print_rows(rows, fmt, title="Scenarios")
 
 
 @app.command("show")
