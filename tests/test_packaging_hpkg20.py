@@ -88,17 +88,21 @@ def test_extra_hints_work_without_a_checkout(
 
 def test_linters_pinned_to_the_installed_versions() -> None:
     """ruff and mypy are pinned exactly in the test extra (a release that stabilises a rule or
-    changes the format style must not fail CI on an unchanged commit), and the pins are the
-    versions this environment runs."""
+    changes the format style must not fail CI on an unchanged commit), and so is every stub
+    package mypy reads (``*-stubs``, ``types-*``: hdup21, a new pandas-stubs could fail mypy
+    on an unchanged commit); the pins are the versions this environment runs."""
+    import re
     from importlib.metadata import version
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    pins = dict(
-        spec.split("==", 1) for spec in project["optional-dependencies"]["test"] if "==" in spec
-    )
-    assert set(pins) >= {"ruff", "mypy"}
-    for tool in ("ruff", "mypy"):
-        assert version(tool) == pins[tool]
+    test = project["optional-dependencies"]["test"]
+    names = [re.split(r"[\[<>=!~; ]", spec, maxsplit=1)[0] for spec in test]
+    stubs = {n for n in names if n.endswith("-stubs") or n.startswith("types-")}
+    assert "pandas-stubs" in stubs
+    pins = dict(spec.split("==", 1) for spec in test if "==" in spec)
+    assert set(pins) >= {"ruff", "mypy", *stubs}, f"not pinned: {stubs - set(pins)}"
+    for tool in ("ruff", "mypy", *sorted(stubs)):
+        assert version(tool) == pins[tool], tool
 
 
 def _tracked(prefix: str = "") -> list[str]:
