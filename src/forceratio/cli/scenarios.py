@@ -11,12 +11,12 @@ from forceratio.cli.errors import one_line_errors
 from forceratio.cli.output import (
     Format,
     TableFormat,
+    comparison_latex,
     exact,
     print_comparison,
     print_frame,
     print_json,
     print_rows,
-    to_latex,
 )
 from forceratio.limits import MAX_REPLICATIONS, check_replications
 
@@ -249,14 +249,11 @@ def flat(row: dict[str, Any]) -> dict[str, Any]:
 def _print_rows(
     rows: list[dict[str, Any]], fmt: TableFormat, title: str, explain: list[str] | None = None
 ) -> None:
-    import pandas as pd
-
     if fmt is TableFormat.json:
         print_json([_jsonable(r) for r in rows])
         return
-    df = pd.DataFrame([flat(r) for r in rows])
     if fmt is TableFormat.latex:
-        print(to_latex(df, digits=3), end="")
+        print(comparison_latex([flat(r) for r in rows], digits=3), end="")
     elif fmt is TableFormat.table:
         from forceratio.plots.labels import comparison_notes, comparison_rows
 
@@ -265,6 +262,9 @@ def _print_rows(
             [r["scenario"] for r in rows], shown, title, comparison_notes(shown, explain)
         )
     else:
+        import pandas as pd
+
+        df = pd.DataFrame([flat(r) for r in rows])
         print_frame(df, Format(fmt.value), title=title, digits=3)
 
 
