@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -88,17 +89,21 @@ def test_extra_hints_work_without_a_checkout(
 
 def test_linters_pinned_to_the_installed_versions() -> None:
     """ruff and mypy are pinned exactly in the test extra (a release that stabilises a rule or
-    changes the format style must not fail CI on an unchanged commit), and the pins are the
-    versions this environment runs."""
+    changes the format style must not fail CI on an unchanged commit), and so is every stub
+    package mypy reads (``*-stubs``, ``types-*``: hdup21, a new pandas-stubs could fail mypy
+    on an unchanged commit); the pins are the versions this environment runs."""
+    import re
     from importlib.metadata import version
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    pins = dict(
-        spec.split("==", 1) for spec in project["optional-dependencies"]["test"] if "==" in spec
-    )
-    assert set(pins) >= {"ruff", "mypy"}
-    for tool in ("ruff", "mypy"):
-        assert version(tool) == pins[tool]
+    test = project["optional-dependencies"]["test"]
+    names = [re.split(r"[\[<>=!~; ]", spec, maxsplit=1)[0] for spec in test]
+    stubs = {n for n in names if n.endswith("-stubs") or n.startswith("types-")}
+    assert "pandas-stubs" in stubs
+    pins = dict(spec.split("==", 1) for spec in test if "==" in spec)
+    assert set(pins) >= {"ruff", "mypy", *stubs}, f"not pinned: {stubs - set(pins)}"
+    for tool in ("ruff", "mypy", *sorted(stubs)):
+        assert version(tool) == pins[tool], tool
 
 
 def _tracked(prefix: str = "") -> list[str]:
@@ -231,3 +236,66 @@ def test_sdist_carries_the_tests_and_scripts(tmp_path: Path) -> None:
     dirs = ("tests/", "examples/", "scripts/", "benchmarks/", "docs/", "ci/")
     wanted = {n for n in _tracked() if n.startswith(dirs)} | {"LICENSE", "VALIDATION.md"}
     assert wanted - shipped == set()
+
+
+def _link_targets(markdown: str) -> list[str]:
+    """Every link's and image's target, as a CommonMark parser (markdown-it, rich's own
+    dependency) reads them."""
+    from markdown_it import MarkdownIt
+
+    found: list[str] = []
+
+    def walk(tokens: list[Any]) -> None:
+        for t in tokens:
+            if t.type in ("link_open", "image"):
+                found.append(str(t.attrGet("href" if t.type == "link_open" else "src")))
+            walk(t.children or [])
+
+    walk(MarkdownIt().parse(markdown))
+    return found
+
+
+def _relative(targets: list[str]) -> list[str]:
+    return [t for t in targets if not t.startswith(("https://", "http://", "mailto:", "#"))]
+
+
+def test_packaged_description_has_no_relative_links(wheel: zipfile.ZipFile) -> None:
+    """hdup21: README.md's relative links (docs/..., benchmarks/..., its figures) led nowhere
+    in the wheel's description on a package index.  There, each is the file's path in the
+    source distribution (no repository URL is declared); README.md keeps them, each a tracked
+    file, so they still work in the repository."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    relative = _relative(_link_targets(readme))
+    assert {"docs/history-1941.md", "docs/ratios.png", "benchmarks/RESULTS.md"} <= set(relative)
+    assert set(relative) <= set(_tracked())
+    description = _metadata(wheel).split("\n\n", 1)[1]
+    assert "Description-Content-Type: text/markdown" in _metadata(wheel).splitlines()
+    assert _relative(_link_targets(description)) == []
+    for target in relative:
+        assert f"`{target}`" in description, target
+    # the rest is README.md as written: its absolute links and anchors all there
+    assert [t for t in _link_targets(readme) if t not in relative] == _link_targets(description)
+    assert len(description.splitlines()) == len(readme.splitlines())
+
+
+def test_packaged_description_points_into_a_declared_repository(tmp_path: Path) -> None:
+    """With a Repository URL in [project.urls], the links point into it (GitHub's blob and
+    raw paths); anchors, absolute links and code blocks are left alone."""
+    script = _script("packaged_readme")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n[project.urls]\nRepository = "https://github.com/o/r/"\n'
+    )
+    (tmp_path / "README.md").write_text(
+        "See [the notes](docs/a.md), ![a figure](./docs/b.png), [c](#c), [d](https://e.org/f).\n"
+        "```\n[not a link](docs/g.md)\n```\n"
+    )
+    assert script.long_description(tmp_path) == (
+        "See [the notes](https://github.com/o/r/blob/main/docs/a.md), "
+        "![a figure](https://github.com/o/r/raw/main/docs/b.png), [c](#c), [d](https://e.org/f).\n"
+        "```\n[not a link](docs/g.md)\n```\n"
+    )
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert script.long_description(tmp_path).startswith(
+        "See the notes (`docs/a.md` in the source distribution), "
+        "*Figure: a figure (`docs/b.png` in the source distribution).*, [c](#c),"
+    )

@@ -6,7 +6,6 @@ Called in-process through ASGI, so the test counts how much of a body the server
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -16,6 +15,8 @@ import pytest
 from forceratio.app.model import Explorer
 from forceratio.app.server import MAX_BODY, create_app
 from forceratio.errors import InputError
+
+from .conftest import call_asgi, http_scope, response
 
 SCN = "strike-12june-strip"
 FIELD = "modifiers.quality.Germany"
@@ -31,9 +32,7 @@ def _post(
     explorer: Explorer, chunks: int, chunk: bytes, headers: list[tuple[bytes, bytes]]
 ) -> tuple[int, Any, int]:
     """POST /api/run with a body of ``chunks`` pieces; (status, JSON answer, pieces pulled)."""
-    app = create_app(explorer)
     pulled = 0
-    sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
         nonlocal pulled
@@ -42,18 +41,9 @@ def _post(
             return {"type": "http.request", "body": chunk, "more_body": pulled < chunks}
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": "/api/run", "raw_path": b"/api/run", "root_path": "",
-        "query_string": b"", "headers": [*headers, (b"content-type", b"application/json")],
-        "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 5000),
-    }  # fmt: skip
-    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
-    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    headers = [*headers, (b"content-type", b"application/json")]
+    scope = http_scope("POST", "/api/run", headers, server=("127.0.0.1", 80))
+    status, _, body = response(call_asgi(create_app(explorer), scope, receive))
     return status, json.loads(body), pulled
 
 

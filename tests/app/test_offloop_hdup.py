@@ -14,12 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-import uvicorn
 
 from forceratio.app.model import Explorer
-from forceratio.app.server import create_app
 
-from .test_server import _free_port
+from .conftest import Serve
 
 SLOW = 3.0  # seconds a run takes here
 
@@ -36,22 +34,11 @@ class SlowExplorer(Explorer):
 
 
 @pytest.fixture(scope="module")
-def slow_server() -> Iterator[str]:
+def slow_server(serve: Serve) -> Iterator[str]:
     ex = SlowExplorer()
     ex.scenarios()  # warm, as serve() does
-    config = uvicorn.Config(
-        create_app(ex), host="127.0.0.1", port=_free_port(), log_level="warning", lifespan="off"
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{config.port}/"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(ex) as url:
+        yield url
 
 
 def _timed(url: str, body: bytes | None = None) -> tuple[float, int]:

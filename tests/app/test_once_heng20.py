@@ -19,14 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-import uvicorn
 
 from forceratio.app.model import Explorer
-from forceratio.app.server import create_app
 from forceratio.scenarios.build import prepare
 from forceratio.scenarios.calibrate import from_record
 
-from .test_server import _free_port
+from .conftest import Serve
 
 SCN = "smolensk-1941"
 REQUESTS = 8
@@ -46,7 +44,9 @@ def _counted(fn: Callable[..., Any], key: Callable[..., str], seen: Counter[str]
 
 
 @pytest.fixture
-def counted_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Counter[str]]]:
+def counted_server(
+    monkeypatch: pytest.MonkeyPatch, serve: Serve
+) -> Iterator[tuple[str, Counter[str]]]:
     seen: Counter[str] = Counter()
     # what Session.prepare and Session.calibration_for call to compute, where they look it up
     monkeypatch.setattr(
@@ -57,20 +57,8 @@ def counted_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Count
         "forceratio.scenarios.session.from_record",
         _counted(from_record, lambda *_: "calibration", seen),
     )
-    config = uvicorn.Config(
-        create_app(Explorer()), host="127.0.0.1", port=_free_port(), log_level="warning",
-        lifespan="off",
-    )  # fmt: skip
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{config.port}/", seen
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(Explorer()) as url:
+        yield url, seen
 
 
 def _get(url: str) -> dict[str, Any]:

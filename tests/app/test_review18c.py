@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import json
 import math
 from typing import Any
@@ -13,6 +11,7 @@ import pytest
 from forceratio.app.model import Explorer
 from forceratio.app.server import create_app
 
+from .conftest import call_asgi, http_scope, response
 from .test_server import _get, _ready, browser, explorer, server  # noqa: F401 (fixtures)
 
 STRIP = {f"presence.strip.{c}": 0 for c in ("personnel", "guns_mortars", "tanks", "aircraft")}
@@ -26,7 +25,6 @@ def _asgi(
     headers: list[tuple[bytes, bytes]] | None = None,
 ) -> tuple[int, bytes, str]:
     """One request to ``app`` in-process: (status, body, content type)."""
-    sent: list[dict[str, Any]] = []
     done = False
 
     async def receive() -> dict[str, Any]:
@@ -36,27 +34,13 @@ def _asgi(
             return {"type": "http.request", "body": body, "more_body": False}
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
     hdrs = (
         headers
         if headers is not None
         else [(b"host", b"127.0.0.1:8050"), (b"content-type", b"application/json")]
     )
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-        "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
-        "query_string": b"", "headers": hdrs, "server": ("127.0.0.1", 8050),
-        "client": ("127.0.0.1", 5000),
-    }  # fmt: skip
-    # in a thread of its own: Playwright's sync API keeps a loop running in this one
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, app(scope, receive, send)).result()
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    kind = dict(start["headers"]).get(b"content-type", b"").decode()
-    out = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], out, kind
+    status, got, out = response(call_asgi(app, http_scope(method, path, hdrs), receive))
+    return status, out, got.get(b"content-type", b"").decode()
 
 
 def test_every_share_present_at_zero_is_an_answer_not_a_500(server: str) -> None:  # noqa: F811
@@ -304,22 +288,11 @@ def test_a_client_gone_mid_body_is_one_log_line(
 ) -> None:
     """review18c 7: a client closing while its body was read left a ClientDisconnect
     traceback in the log."""
-    app = create_app(explorer)
-    sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": "/api/run", "raw_path": b"/api/run", "root_path": "",
-        "query_string": b"", "server": ("127.0.0.1", 8050), "client": ("127.0.0.1", 5000),
-        "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")],
-    }  # fmt: skip
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, app(scope, receive, send)).result()  # type: ignore[arg-type]
+    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
+    call_asgi(create_app(explorer), http_scope("POST", "/api/run", headers), receive)
     lines = [r.getMessage() for r in caplog.records if r.name == "forceratio.app"]
     assert lines == ["POST /api/run: the client closed the connection"]

@@ -9,18 +9,16 @@ import os
 import re
 import shutil
 import socket
-import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 
 from forceratio.app.model import Explorer
-from forceratio.app.server import create_app
+
+from .conftest import Serve
 
 SCN = "strike-12june-strip"
 
@@ -30,29 +28,10 @@ def explorer() -> Explorer:
     return Explorer()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(explorer: Explorer) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(explorer), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise AssertionError("the server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    srv.should_exit = True
-    thread.join(timeout=10)
+def server(explorer: Explorer, serve: Serve) -> Iterator[str]:
+    with serve(explorer) as url:
+        yield url
 
 
 # the browser talks to the test server only: no background updates, sync or metrics

@@ -18,7 +18,8 @@ from numpy.typing import NDArray
 
 from forceratio.calibration import LogNormal, Parameter, Parameters, Problem, Record, Records
 from forceratio.calibration.likelihood import LogNormalLikelihood
-from forceratio.calibration.priors import HalfNormal
+from forceratio.calibration.priors import HalfNormal, Normal, Prior
+from forceratio.calibration.problem import Model
 
 FloatArray = NDArray[np.float64]
 
@@ -51,6 +52,19 @@ def parameters() -> Parameters:
 
 def likelihood(sigma_scale: float = 0.3) -> LogNormalLikelihood:
     return LogNormalLikelihood(Parameter("sigma", HalfNormal(sigma_scale)))
+
+
+def known_sigma(value: float, prior: Prior | None = None) -> LogNormalLikelihood:
+    """The log-normal likelihood with its error scale known: fixed at ``value`` (not
+    sampled; ``prior``, by default Normal(value, 1), only holds it)."""
+    held = Normal(value, 1.0) if prior is None else prior
+    return LogNormalLikelihood(Parameter("sigma", held, value=value, vary=False))
+
+
+def one_record(params: Parameters, model: Model, sigma: float) -> Problem:
+    """One record, 1.0, that ``model`` predicts from ``params``, with log error ``sigma``
+    known (:func:`known_sigma`)."""
+    return Problem(params, Records([Record("r", 1.0)]), model, known_sigma(sigma))
 
 
 def losses(batch: FloatArray) -> FloatArray:

@@ -12,17 +12,15 @@ import pytest
 from scipy import stats
 
 from forceratio.calibration import (
-    LogNormalLikelihood,
     Normal,
     Parameter,
     Parameters,
     Problem,
-    Record,
-    Records,
     sample_posterior,
 )
 from forceratio.calibration.priors import HalfNormal, Uniform
 from forceratio.calibration.sampling import Coordinates
+from tests.calibration import synthetic as syn
 
 S = 0.3  # the record's log-scale error
 
@@ -43,8 +41,7 @@ def piled() -> Problem:
     def model(batch: np.ndarray) -> np.ndarray:
         return np.asarray(batch[:, :1])
 
-    sigma = Parameter("sigma", Normal(S, 1.0), value=S, vary=False)
-    return Problem(params, Records([Record("r", 1.0)]), model, LogNormalLikelihood(sigma))
+    return syn.one_record(params, model, S)
 
 
 def test_only_bounded_coordinates_move_to_the_probit_scale() -> None:

@@ -29,7 +29,6 @@ from scipy import stats
 
 from forceratio.calibration import (
     LogNormal,
-    LogNormalLikelihood,
     Parameter,
     Parameters,
     Problem,
@@ -40,6 +39,7 @@ from forceratio.calibration import (
 from forceratio.calibration.priors import HalfNormal
 from forceratio.scenarios import record1941
 from forceratio.scenarios.session import Session
+from tests.calibration import synthetic as syn
 
 SIGMA = 0.2
 SCENARIO = "uman-1941"
@@ -78,8 +78,7 @@ def synthetic(base: Problem, truth: dict[str, float], sigma: float, seed: int) -
     records = Records(
         Record(r.name, float(v), r.kind, r.group) for r, v in zip(base.records, noisy, strict=True)
     )
-    lik = LogNormalLikelihood(Parameter("sigma", HalfNormal(0.5), value=sigma, vary=False))
-    return Problem(params, records, base.model, lik)
+    return Problem(params, records, base.model, syn.known_sigma(sigma, HalfNormal(0.5)))
 
 
 def hits(

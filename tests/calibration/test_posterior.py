@@ -10,7 +10,6 @@ import pytest
 from forceratio.calibration import (
     CalibrationResult,
     LogNormal,
-    LogNormalLikelihood,
     NegativeBinomialLikelihood,
     Parameter,
     Parameters,
@@ -41,8 +40,7 @@ def conjugate_problem() -> Problem:
     def model(batch: np.ndarray) -> np.ndarray:
         return np.repeat(batch, [Y_A.size, Y_B.size], axis=1)
 
-    fixed = Parameter("sigma", HalfNormal(1.0), value=SIGMA, vary=False)
-    return Problem(params, recs, model, LogNormalLikelihood(fixed))
+    return Problem(params, recs, model, syn.known_sigma(SIGMA, HalfNormal(1.0)))
 
 
 def normal_posterior(prior: LogNormal, y: np.ndarray) -> tuple[float, float]:

@@ -10,16 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from forceratio.calibration import (
-    LogNormalLikelihood,
-    Parameter,
-    Parameters,
-    Problem,
-    Record,
-    Records,
-)
-from forceratio.calibration.priors import Normal, Uniform
+from forceratio.calibration import Parameter, Parameters
+from forceratio.calibration.priors import Uniform
 from forceratio.calibration.result import PREDICTIVE_CHUNK, predictive_table
+from tests.calibration import synthetic as syn
 
 
 def test_the_predictive_median_is_every_draw_median() -> None:
@@ -29,13 +23,7 @@ def test_the_predictive_median_is_every_draw_median() -> None:
         seen.append(batch.shape[0])
         return np.asarray(batch[:, :1])
 
-    sigma = Parameter("sigma", Normal(0.2, 1.0), value=0.2, vary=False)
-    prob = Problem(
-        Parameters([Parameter("x", Uniform(0.0, 100.0))]),
-        Records([Record("r", 1.0)]),
-        model,
-        LogNormalLikelihood(sigma),
-    )
+    prob = syn.one_record(Parameters([Parameter("x", Uniform(0.0, 100.0))]), model, 0.2)
     draws = np.random.default_rng(1).lognormal(0.0, 1.5, size=(5_001, 1))
     table = predictive_table(prob, draws, np.random.default_rng(2))
     assert float(table["model_q50"].iloc[0]) == float(np.median(draws[:, 0]))

@@ -18,15 +18,15 @@ import numpy as np
 from scipy import stats
 
 from forceratio.calibration import (
-    LogNormalLikelihood,
     Parameter,
     Parameters,
     Problem,
     Record,
     Records,
 )
-from forceratio.calibration.priors import LogNormal, Normal
+from forceratio.calibration.priors import LogNormal
 from forceratio.calibration.result import predictive_table
+from tests.calibration import synthetic as syn
 
 M0, S0, S = 0.0, 1.0, 0.3  # prior of log x; the records' log error
 N_OBS, N_SETS, N_DRAWS = 3, 400, 4_000
@@ -40,14 +40,13 @@ def _problem(values: np.ndarray) -> Problem:
     def model(batch: np.ndarray) -> np.ndarray:
         return np.repeat(np.asarray(batch[:, :1]), len(values), axis=1)
 
-    sigma = Parameter("sigma", Normal(S, 1.0), value=S, vary=False)
     recs = [Record(f"r{i}", float(v)) for i, v in enumerate(values[:-1])]
     recs.append(Record("replicate", float(values[-1])))
     return Problem(
         Parameters([Parameter("x", LogNormal(math.exp(M0), S0))]),
         Records(recs),
         model,
-        LogNormalLikelihood(sigma),
+        syn.known_sigma(S),
     )
 
 

@@ -15,18 +15,16 @@ import pytest
 from scipy import integrate, stats
 
 from forceratio.calibration import (
-    LogNormalLikelihood,
     Normal,
     Parameter,
     Parameters,
     Problem,
-    Record,
-    Records,
     sample_posterior,
 )
 from forceratio.calibration.diagnostics import split_rhat
 from forceratio.calibration.mixture import Mixture, fit_mixture, proposal
 from forceratio.calibration.sampling import independence_move
+from tests.calibration import synthetic as syn
 
 
 def two_components() -> Mixture:
@@ -124,8 +122,7 @@ def banana() -> Problem:
         x1, x2 = batch[:, :1], batch[:, 1:2]
         return np.asarray(np.exp(x2 - B * (x1**2 - 1.0)))
 
-    sigma = Parameter("sigma", Normal(S, 1.0), value=S, vary=False)
-    return Problem(params, Records([Record("r", 1.0)]), model, LogNormalLikelihood(sigma))
+    return syn.one_record(params, model, S)
 
 
 def banana_moments() -> dict[str, float]:

@@ -125,7 +125,7 @@ def test_compare_formats(fmt: str) -> None:
     assert res.exit_code == 0, res.output
     assert "sokolov-152v100" in res.stdout
     if fmt == "latex":
-        assert res.stdout.startswith("\\begin{tabular}")
+        assert "\\begin{longtable}" in res.stdout
 
 
 # ------------------------------------------------------------------ oracles

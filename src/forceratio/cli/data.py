@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from forceratio.cli.errors import one_line_errors
-from forceratio.cli.output import Format, print_frame, print_json
+from forceratio.cli.output import Format, print_frame, print_json, print_rows
 
 app = typer.Typer(
     help="The sourced 1941 force tables shipped with the package.", no_args_is_help=True
@@ -60,8 +60,6 @@ def list_tables(
     table: TableOpt = None,
 ) -> None:
     """List the tables with their row counts."""
-    import pandas as pd
-
     from forceratio import data
 
     ov = _overrides(table)
@@ -69,10 +67,7 @@ def list_tables(
         {"name": n, "rows": len(_load(n, ov)), "description": d}
         for n, d in data.DESCRIPTIONS.items()
     ]
-    if fmt is Format.json:
-        print_json(rows)
-    else:
-        print_frame(pd.DataFrame(rows), fmt, title="Tables")
+    print_rows(rows, fmt, title="Tables")
 
 
 @app.command("show")

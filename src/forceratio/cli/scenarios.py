@@ -11,11 +11,12 @@ from forceratio.cli.errors import one_line_errors
 from forceratio.cli.output import (
     Format,
     TableFormat,
+    comparison_latex,
     exact,
     print_comparison,
     print_frame,
     print_json,
-    to_latex,
+    print_rows,
 )
 from forceratio.limits import MAX_REPLICATIONS, check_replications
 
@@ -95,8 +96,6 @@ def seed_for(seed: int | None, random: bool, applies: str = "") -> int | None:
 @one_line_errors
 def list_scenarios(fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """The built-in scenarios."""
-    import pandas as pd
-
     from forceratio.scenarios import builtins, load_scenario
 
     rows = []
@@ -111,10 +110,7 @@ def list_scenarios(fmt: Annotated[Format, typer.Option("--format")] = Format.tab
                 "description": s.description,
             }
         )
-    if fmt is Format.json:
-        print_json(rows)
-    else:
-        print_frame(pd.DataFrame(rows), fmt, title="Scenarios")
+    print_rows(rows, fmt, title="Scenarios")
 
 
 @app.command("show")
@@ -253,14 +249,11 @@ def flat(row: dict[str, Any]) -> dict[str, Any]:
 def _print_rows(
     rows: list[dict[str, Any]], fmt: TableFormat, title: str, explain: list[str] | None = None
 ) -> None:
-    import pandas as pd
-
     if fmt is TableFormat.json:
         print_json([_jsonable(r) for r in rows])
         return
-    df = pd.DataFrame([flat(r) for r in rows])
     if fmt is TableFormat.latex:
-        print(to_latex(df, digits=3), end="")
+        print(comparison_latex([flat(r) for r in rows], digits=3), end="")
     elif fmt is TableFormat.table:
         from forceratio.plots.labels import comparison_notes, comparison_rows
 
@@ -269,6 +262,9 @@ def _print_rows(
             [r["scenario"] for r in rows], shown, title, comparison_notes(shown, explain)
         )
     else:
+        import pandas as pd
+
+        df = pd.DataFrame([flat(r) for r in rows])
         print_frame(df, Format(fmt.value), title=title, digits=3)
 
 

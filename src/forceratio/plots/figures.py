@@ -15,6 +15,10 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any, Literal
 
+# first: where matplotlib cannot write its folders, MPLCONFIGDIR is set before it is imported
+from forceratio.plots import mplconfig  # noqa: F401
+
+# isort: split
 import matplotlib
 import matplotlib.ticker
 import numpy as np
