@@ -182,7 +182,8 @@ def check_asked(prep: Prepared) -> None:
         "Eastern-Front record's rates, with its Soviet capture rate and advance law; give "
         "the rates (per day, e.g. german_rate = 0.02 under [attrition]), or write "
         'calibrate_on = "barbarossa-22june" under [attrition] to borrow the 1941 rates '
-        "knowingly, or run --uncalibrated for Dupuy's 2% a day",
+        "knowingly, or run --uncalibrated for a kill rate of 0.02 a day (Dupuy's casualty rate, "
+        "equal to it at parity)",
     )
 
 

@@ -258,7 +258,7 @@ class Attrition(_Strict):
     """Kill rates in the law's unit (square: enemy combat power a day per unit of a side's;
     ``scenarios show`` gives each law's).  ``"calibrated"`` takes the value fitted on the 22
     June record (``calibrate_on``); the raw default, used with ``--uncalibrated``, is
-    Dupuy's 2% a day (modifiers table)."""
+    0.02 a day (modifiers table: Dupuy's casualty rate as a kill rate, equal at parity)."""
 
     german_rate: Rate | Literal["calibrated"] = "calibrated"
     soviet_rate: Rate | Literal["calibrated"] = "calibrated"
