@@ -159,11 +159,11 @@ def check_disk(field: str, target: Path, estimate: float, what: str) -> None:
         )
 
 
-#: A first bound on one scenario run in a batch, before the scenario is read
-#: (``evaluate_chunk``'s chunk, the in-process sweep's second chunk, ``plot``): 2.8 kB
-#: measured (peak RSS of a 40,000-sample sweep chunk less a 1,000-sample one, 2026-12-01),
-#: rounded up.  It is low (a sweep's run adds 6.4 kB at 31 days to 17.5 kB for
-#: leningrad-1941, hmem20): the commands and ``run()`` check the scenario's
+#: A flat bound on one scenario run, for what has no scenario to size its runs by
+#: (:func:`check_runs`' default: the calibration's walkers): 2.8 kB measured (peak RSS of a
+#: 40,000-sample sweep chunk less a 1,000-sample one, 2026-12-01), rounded up.  It is low
+#: (a sweep's run adds 6.4 kB at 31 days to 17.5 kB for leningrad-1941, hmem20): whatever
+#: has the scenario (the commands, ``run()``, ``evaluate_chunk``, ``plot``) checks its
 #: :func:`.scenarios.run.batch_bytes` instead.
 BYTES_PER_SCENARIO_RUN = 4096
 #: Working memory of one stochastic replication of ``battle``: 541 B measured (peak RSS at
@@ -198,6 +198,29 @@ BYTES_PER_STAGED_DAY = 24
 #: 2026-12-05: a deterministic threshold's 33 runs 134 MB; sweeps 162-393 MB with their runs;
 #: set so that every command case sits at 0.85-1.26 of its measured peak.
 BYTES_COMMAND_BASE = 120 * 1024**2
+#: Anonymous memory of one local worker process of ``sweep --workers`` before its chunk:
+#: an interpreter with numpy, pandas, pyarrow, the compiled engine and the prepared
+#: scenario.  Measured as each worker's VmHWM less its RssFile (polled from the command
+#: while it ran; the workers are its children), less the chunk's
+#: :func:`.scenarios.run.batch_bytes`, strike-12june-strip, 2 workers, chunks of 2,000,
+#: 10,000 and 20,000 samples, 2026-12-05 (hmem21): 127-147 MB; the command itself (which
+#: runs no chunk) 144-163 MB.  Set so that the command and its workers sit at 0.94-1.0 of
+#: their summed peaks (the 320 MB counted before, the workers' whole RSS with the
+#: libraries' shared, reclaimable file pages, and 320 MB more for the chunks of all of
+#: them, was 1.28-1.38).
+BYTES_PER_WORKER = 150 * 1024**2
+#: What drawing a figure adds to a command (matplotlib, the canvas, the PNG): ``plot --kind
+#: distribution``'s peak (as :data:`BYTES_COMMAND_BASE`) less the command's own and its
+#: runs' :func:`.scenarios.run.batch_bytes`, 200 to 20,000 replications of
+#: strike-12june-strip and kiev-1941, 2026-12-05 (hmem21): 0-22 MB, 14 MB at the median.
+BYTES_FIGURE = 16 * 1024**2
+#: A Sobol bootstrap's working memory per resampled outcome value (scipy's
+#: ``SobolResult.bootstrap``, batched to :data:`.sweeps.sensitivity.BOOTSTRAP_VALUES` values
+#: at once): ``plot --kind tornado``'s peak grew 72 MB between 22,528 and 45,056 runs of
+#: strike-12june-strip whose runs' blocks were the same, 22 MB of it the runs kept
+#: (:data:`BYTES_PER_KEPT_RUN`) for 1.9 million more resampled values (hmem21): 26 B each;
+#: set lower (16 B) since the runs' block is counted at its largest.
+BYTES_PER_BOOTSTRAP_VALUE = 16
 #: Scenario-times of a closed form's trajectory evaluated at once
 #: (:func:`.simulator.solve.closed_form_result` works block by block).
 TRAJECTORY_BLOCK = 1 << 18

@@ -183,24 +183,27 @@ def test_the_workers_memory_counts_against_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two workers of a 64-sample sweep in chunks of 8: 8 x 2 runs in flight (0.3 MB) pass
-    any limit, the two processes (2 x 320 MB) do not pass 500M; one process (no workers)
-    does."""
-    from forceratio.cli.sweeps import BYTES_PER_WORKER, _check_sweep_size
+    any limit, the command (120 MB) and two worker processes (2 x 150 MB, hmem21's measured
+    anonymous memory) do not pass 350M; one process (no workers) does, and so does the
+    command with one worker."""
+    from forceratio.cli.sweeps import _check_sweep_size
+    from forceratio.limits import BYTES_COMMAND_BASE, BYTES_PER_WORKER
     from forceratio.scenarios.session import Session
 
     prep = Session().prepare(SCN)
 
-    monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "500M")
+    monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "350M")
     _check_sweep_size(prep, 64, 19, 0, 8, 1, tmp_path)
     with pytest.raises(InputError) as err:
         _check_sweep_size(prep, 64, 19, 0, 8, 2, tmp_path)
     assert err.value.field == "--workers"
     assert "2 worker processes with 2 chunk(s) of 8 samples" in err.value.problem
-    assert 2 * BYTES_PER_WORKER > 500 * 1024**2 > BYTES_PER_WORKER
-    monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "700M")
+    one, two = BYTES_COMMAND_BASE + BYTES_PER_WORKER, BYTES_COMMAND_BASE + 2 * BYTES_PER_WORKER
+    assert two > 350 * 1024**2 > one
+    monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "450M")
     _check_sweep_size(prep, 64, 19, 0, 8, 2, tmp_path)
     # no more processes than chunks: 64 samples in one chunk start one worker
-    monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "500M")
+    monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "350M")
     _check_sweep_size(prep, 64, 19, 0, 64, 2, tmp_path)
 
 

@@ -4,12 +4,15 @@ as the command line refuses its options (review of the Python API)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from forceratio import InputError
-from forceratio.limits import BYTES_PER_SCENARIO_RUN, human
+from forceratio.limits import human
+from forceratio.scenarios.run import batch_bytes
+from forceratio.scenarios.session import Session
 from forceratio.sweeps import Design, SweepSpec, Vary, evaluate_chunk
 
 Q = "modifiers.quality.USSR"
@@ -93,14 +96,18 @@ def test_a_sweep_spec_is_checked_when_built(
 
 
 def test_a_chunk_beyond_memory_is_refused_with_the_estimate() -> None:
-    """evaluate_chunk(spec, 0, 10**9) and 10^9 replications had no memory bound."""
+    """evaluate_chunk(spec, 0, 10**9) and 10^9 replications had no memory bound; they are
+    refused with the scenario's estimate of its runs (``batch_bytes``, hmem21)."""
+    prep = Session().prepare("strike-12june-strip")
     spec = SweepSpec("strike-12june-strip", design(10**9))
-    est = human(1e9 * BYTES_PER_SCENARIO_RUN)
-    with pytest.raises(InputError, match=f"^stop: 1,000,000,000 samples need about {est}"):
+    est, what = batch_bytes(prep, 10**9)
+    assert what.startswith("1,000,000,000 samples of strike-12june-strip")
+    with pytest.raises(InputError, match=f"^stop: {re.escape(what)} need about {human(est)}"):
         evaluate_chunk(spec, 0, 10**9)
     many = SweepSpec("strike-12june-strip", design(), replications=10**9)
-    est = human(2e9 * BYTES_PER_SCENARIO_RUN)
-    need = f"^replications: 2 samples x 1,000,000,000 replications need about {est}"
+    est, what = batch_bytes(prep, 2, replications=10**9)
+    assert what.startswith("2 x 1,000,000,000 replications")
+    need = f"^replications: {re.escape(what)} need about {human(est)}"
     with pytest.raises(InputError, match=need):
         evaluate_chunk(many, 0, 2)
 

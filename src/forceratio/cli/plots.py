@@ -15,6 +15,9 @@ from forceratio.cli.data import TableOpt, _overrides
 from forceratio.cli.scenarios import SetOpt, UncalOpt, replications_rule, seed_for
 from forceratio.limits import MAX_REPLICATIONS
 
+#: Bootstrap resamples of the tornado's Sobol intervals.
+TORNADO_RESAMPLES = 100
+
 
 class Kind(enum.StrEnum):
     """The figures ``forceratio plot`` draws (:data:`forceratio.plots.KINDS` and ``fit``)."""
@@ -30,14 +33,36 @@ class Kind(enum.StrEnum):
 def _check_plot_size(
     session: Any, scenario: str, sets: list[str] | None, kind: str, samples: int, reps: int
 ) -> None:
-    """Refuse a figure whose runs would not fit in memory, before computing it."""
-    from forceratio.limits import check_runs
+    """Refuse a figure whose runs would not fit in memory, before computing it: the
+    command's own memory and the figure's (:data:`~forceratio.limits.BYTES_COMMAND_BASE`,
+    :data:`~forceratio.limits.BYTES_FIGURE`) and the scenario's runs
+    (:func:`~forceratio.scenarios.run.batch_bytes`): the distribution's replications, or
+    the tornado's Sobol analysis (a block of runs, every run's outcome kept and the
+    bootstrap's resampled values).  A flat 4 kB a run was 0.005-0.03 of the peak."""
+    from forceratio.limits import (
+        BYTES_COMMAND_BASE,
+        BYTES_FIGURE,
+        BYTES_PER_BOOTSTRAP_VALUE,
+        BYTES_PER_KEPT_RUN,
+        check_memory,
+    )
+    from forceratio.scenarios.run import batch_bytes
 
+    if kind not in ("distribution", "tornado"):
+        return
+    prep = session.prepare(scenario, tuple(sets or ()))
+    base = BYTES_COMMAND_BASE + BYTES_FIGURE
     if kind == "distribution":
-        check_runs("--replications", reps, f"{reps:,} replications")
-    elif kind == "tornado":
-        d = len(session.prepare(scenario, tuple(sets or ())).scenario.uncertainty)
-        check_runs("--samples", samples * (d + 2), f"{samples * (d + 2):,} runs")
+        work, what = batch_bytes(prep, 1, replications=reps)
+        check_memory("--replications", base + work, f"the figure and its {what}")
+        return
+    from forceratio.sweeps.sensitivity import BOOTSTRAP_VALUES, OUTCOME_BLOCK
+
+    runs = samples * (len(prep.scenario.uncertainty) + 2)
+    block, _ = batch_bytes(prep, min(runs, OUTCOME_BLOCK))
+    resampled = min(TORNADO_RESAMPLES, max(1, BOOTSTRAP_VALUES // runs)) * float(runs)
+    work = block + runs * BYTES_PER_KEPT_RUN + resampled * BYTES_PER_BOOTSTRAP_VALUE
+    check_memory("--samples", base + work, f"the figure and its {runs:,} runs")
 
 
 def plot_command(
@@ -115,7 +140,7 @@ def plot_command(
 
             indices = declared_sobol(
                 session, scenario, sets=tuple(sets or ()), samples=samples,
-                outcome=outcome or "attacker_margin", seed=seed,
+                outcome=outcome or "attacker_margin", seed=seed, n_resamples=TORNADO_RESAMPLES,
             )  # fmt: skip
         rows: Any = source
         if kind == "sweep" and source is not None and source.is_dir():

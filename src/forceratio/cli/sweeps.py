@@ -400,13 +400,6 @@ def posterior_draws(tables: dict[str, str], n: int, seed: int, uncalibrated: boo
     return PosteriorDraws.from_result(record_posterior(Session(tables)), n, seed)
 
 
-#: Memory of one local worker process (``--workers``): an interpreter with numpy, pandas,
-#: pyarrow, the compiled engine and a chunk's arrays: 300 MB RSS measured (each of two
-#: workers at the end of a 64-chunk sweep, 2026-12-03; review15hostile saw 177-181 MB
-#: earlier in a sweep), rounded up.
-BYTES_PER_WORKER = 320 * 1024**2
-
-
 def usable_cores() -> int:
     """The cores this process may run on (its affinity where the system says, else all)."""
     import os
@@ -420,7 +413,7 @@ def usable_cores() -> int:
 def check_workers(workers: int, scheduler: str | None) -> None:
     """Refuse more local worker processes than cores (``--workers 1000``, or a typo for
     10, would start 1000 interpreters), and local workers beside a Dask scheduler."""
-    from forceratio.limits import human
+    from forceratio.limits import BYTES_PER_WORKER, human
 
     if scheduler and workers > 1:
         raise InputError(
@@ -442,10 +435,12 @@ def _check_sweep_size(
     """Refuse a sweep whose output would not fit on disk, or whose chunks in flight (beside
     the command itself, or in worker processes) would not fit in memory, before it starts:
     named ``--samples`` when one chunk holds them all (without replications), else
-    ``--chunk-size`` (a smaller chunk helps)."""
+    ``--chunk-size`` (a smaller chunk helps), and ``--workers`` when one worker and its
+    chunk fit but not all of them (each runs its own chunk, the command none)."""
     from forceratio.limits import (
         BYTES_COMMAND_BASE,
         BYTES_PER_STORED_VALUE,
+        BYTES_PER_WORKER,
         check_disk,
         check_memory,
     )
@@ -457,13 +452,20 @@ def _check_sweep_size(
     check_disk("--samples", out, float(rows) * columns * BYTES_PER_STORED_VALUE, f"{rows:,} rows")
     local = min(workers, 1 + (samples - 1) // chunk_size)  # no more processes than chunks
     chunk = min(chunk_size, samples)
-    work, _ = batch_bytes(prep, chunk * local, replications=replications)
-    chunks = f"{local} chunk(s) of {chunk:,} samples x {reps:,} run(s)"
+    work, _ = batch_bytes(prep, chunk, replications=replications)
+    chunks = f"{chunk:,} samples x {reps:,} run(s)"
     field = "--samples" if samples <= chunk_size and not replications else "--chunk-size"
-    check_memory(field, BYTES_COMMAND_BASE + work, f"the sweep and its {chunks} in flight")
-    if local > 1:  # the processes themselves, beside their chunks
-        estimate = local * BYTES_PER_WORKER + work
-        check_memory("--workers", estimate, f"{local} worker processes with {chunks}")
+    if workers == 1:  # the chunks run in this process
+        check_memory(field, BYTES_COMMAND_BASE + work, f"the sweep and a chunk of {chunks}")
+        return
+    one = BYTES_PER_WORKER + work  # a worker process and its chunk (each its own blocks)
+    check_memory(
+        field, BYTES_COMMAND_BASE + one, f"the sweep and a worker with a chunk of {chunks}"
+    )
+    estimate = BYTES_COMMAND_BASE + local * one
+    check_memory(
+        "--workers", estimate, f"{local} worker processes with {local} chunk(s) of {chunks}"
+    )
 
 
 def _list(

@@ -237,17 +237,21 @@ def outcome_columns(out: Outcome) -> dict[str, NDArray[Any]]:
 
 def check_chunk(spec: SweepSpec, start: object, stop: object) -> None:
     """A chunk ``start..stop-1`` of whole numbers, whose runs (times the replications) fit
-    in memory (:mod:`forceratio.limits`, as the command line checks its chunks)."""
-    from forceratio.limits import check_runs
+    in memory: the scenario's :func:`~forceratio.scenarios.run.batch_bytes` (what ``run()``
+    checks again, naming its own ``samples``), against :mod:`forceratio.limits` as the
+    command line checks its chunks.  Refused naming ``stop`` (or ``replications``) before
+    the design's points or any run are made; a flat 4 kB a run was 0.14-0.6 of the peak
+    (0.004 with replications) and left the refusal to ``run()``, naming ``samples``."""
+    from forceratio.limits import check_memory
+    from forceratio.scenarios.run import batch_bytes
 
     instance("spec", spec, SweepSpec, "a SweepSpec")
     a, b = whole("start", start, 0), whole("stop", stop, 0)
     if b <= a:
         raise InputError("stop", f"must be > start ({a}), got {b}")
-    n, reps = b - a, max(spec.replications, 1)
-    check_runs("stop", n, f"{n:,} samples")
-    if reps > 1:
-        check_runs("replications", n * reps, f"{n:,} samples x {reps:,} replications")
+    prep = _prepared(spec.scenario, spec.sets, spec.tables)
+    estimate, what = batch_bytes(prep, b - a, replications=spec.replications)
+    check_memory("replications" if spec.replications > 1 else "stop", estimate, what)
 
 
 def evaluate(
