@@ -70,6 +70,11 @@ def scenario_row(
     cols = outcome_columns(out)
     row["winner"] = str(cols["winner"][0, 0])
     row["winner_decided_by"] = str(cols["decided_by"][0, 0])
+    # when the rule fired (none: the margin, at the end) and the attacker's deepest advance
+    # (none: the scenario declares no operations, so no depth rule; review21d H1)
+    row["winner_decided_on_day"] = _num(out.decided_at[0, 0])
+    ops = out.operations
+    row["attacker_depth_km"] = None if ops is None else _num(ops.depth[0, 0].max())
     row["attacker_margin"] = _num(cols["attacker_margin"][0, 0])
     row["margin_winner"] = str(out.margin_winner[0, 0])
     pk, tk, ak = (CATEGORIES.index(c) for c in ("personnel", "tanks", "aircraft"))

@@ -182,6 +182,7 @@ def operational(
     split: bool = True,
     outcome_only: bool = False,
     transit: dict[str, FloatArray] | None = None,
+    rules: bool = True,
 ) -> Operational:
     """The operational outputs of one run of a scenario.  ``traj`` side -> (N, R, S, T, K);
     ``t_end``, ``end_code``, ``win_code`` (N, R, S); ``losses`` side -> (N, R, K);
@@ -192,7 +193,9 @@ def operational(
     work); ``outcome_only`` computes only what the outcome rule reads (a sweep's rows):
     no split, ``captured_men`` left empty too, and a side whose captured men cannot reach
     the captured share in a block of runs (its capture rate times its most men over the
-    days, :func:`_may_capture`) is not integrated there.
+    days, :func:`_may_capture`) is not integrated there.  ``rules=False`` (a scenario that
+    declares no operations, :func:`.outcome.declares_operations`) keeps the captured and
+    depth rules out of the outcome (the depth is still reported).
 
     Every output of a sample depends on that sample's rows alone: the samples are taken
     :data:`BLOCK` at a time (a block's arrays on the fine grid stay in a core's cache)
@@ -213,7 +216,7 @@ def operational(
     flows = {sd: f if f is not None and f.active else None for sd, f in flows.items()}
     common = (
         scn.attacker, days, b.knots if b.knots.ndim == 1 else None, flows, b.s,
-        split and not outcome_only, outcome_only, capture_schedule(scn, b.par, b.n),
+        split and not outcome_only, outcome_only, capture_schedule(scn, b.par, b.n), rules,
     )  # fmt: skip
     bounds = [(lo, min(lo + BLOCK, n)) for lo in range(0, n, BLOCK)]
     nt = min(threads(), len(bounds))
@@ -308,6 +311,7 @@ def _block(
         bool,
         bool,
         tuple[FloatArray, list[dict[str, Flows]]] | None,
+        bool,
     ],
     x: dict[str, Any],
     lo: int,
@@ -316,7 +320,7 @@ def _block(
     """The operational outputs of samples ``lo..hi-1`` (their inputs ``x``, cut by
     :func:`_cut`).  The quadratures run time-major, (T, runs): every step along the fine
     grid is then one pass over whole rows of runs."""
-    attacker, coarse, shared_knots, side_flows, s, split, outcome_only, schedule = common
+    attacker, coarse, shared_knots, side_flows, s, split, outcome_only, schedule, rules = common
     traj = x["traj"]
     n, r, _, t0, k = traj["USSR"].shape
     par = x["par"]
@@ -430,6 +434,8 @@ def _block(
     t_break, loser_break = first_break(x["t_end"], x["end_code"], x["win_code"])
     # the first rule to fire decides (ties: break, captured, depth)
     when = np.stack([t_break, first_capture["USSR"], first_capture["Germany"], t_depth])
+    if not rules:  # no operations declared: the break, else the margin
+        when[1:] = np.inf
     first = np.argmin(when, axis=0)
     none = ~np.isfinite(when.min(axis=0))
     loser = np.choose(

@@ -26,7 +26,7 @@ from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES, SIDES
 from forceratio.scenarios.operations import GRID, Operational
 from forceratio.scenarios.operations import operational as operational_outputs
-from forceratio.scenarios.outcome import break_or_margin
+from forceratio.scenarios.outcome import break_or_margin, declares_operations
 from forceratio.scenarios.stages import simulate_staged
 from forceratio.simulator.result import END_REASONS, BattleResult
 from forceratio.simulator.stochastic import simulate_stochastic
@@ -80,9 +80,10 @@ class Outcome:
         return out
 
     @functools.cached_property
-    def _rule(self) -> tuple[NDArray[np.object_], NDArray[np.object_]]:
+    def _rule(self) -> tuple[NDArray[np.object_], NDArray[np.object_], FloatArray]:
         if self.operations is not None:
-            return self.operations.winner, self.operations.decided_by
+            ops = self.operations
+            return ops.winner, ops.decided_by, ops.decided_at
         res, n, s = self.result, self.built.n, self.built.s
         r = self.duration.shape[1]
 
@@ -105,6 +106,11 @@ class Outcome:
     def decided_by(self) -> NDArray[np.object_]:
         """Which rule decided :attr:`winner` (one of ``outcome.RULES``), per run."""
         return self._rule[1]
+
+    @property
+    def decided_at(self) -> FloatArray:
+        """The day (N, R) the rule of :attr:`decided_by` fired (inf: the attrition margin)."""
+        return self._rule[2]
 
     @property
     def attacker_wins(self) -> NDArray[np.bool_]:
@@ -290,8 +296,11 @@ def run(
         if times is not None
         else set()
     )
+    # the captured and depth rules: on when the scenario declares operations, whatever
+    # their values (never when a flow happens to be non-zero: review21d H1)
+    declared = declares_operations(scn, samples or {}, calibration or {})
     if operational is None:
-        operational = b.engagement.has_flows
+        operational = declared
     if operational:
         extra |= {float(t) for t in np.arange(0.0, scn.duration_days, GRID)}
     staged = change_days(scn)  # the days a mobile count changes: quadrature nodes too
@@ -423,7 +432,7 @@ def run(
             scn, b, np.asarray(days), traj, t_end, end_code, win_code, out_loss,
             start, power_end,
             {sd: out_initial[sd][..., pk] + had[sd][..., pk] for sd in SIDES}, winner,
-            split=split, outcome_only=outcome_only, transit=out_transit,
+            split=split, outcome_only=outcome_only, transit=out_transit, rules=declared,
         )  # fmt: skip
     return Outcome(
         prep,
