@@ -168,10 +168,12 @@ COMPARISON_NOTES: tuple[str, ...] = (
     "the attrition margin decides at the end (the side that keeps the larger share of its "
     "combat power at the start plus its arrivals), reported beside it. The deepest advance "
     "is shown when operations are declared.",
-    "(b) combat power destroyed per day at the start: each side's combat power (weighted "
-    "as the scenario's combat_power says: division slices unless personnel or custom) x its "
-    "surprise, posture and air modifiers x its kill rate; 1 : 5 means the Germans destroy "
-    "five times as much a day.",
+    "(b) combat power destroyed per day at the start: the enemy's loss rate on day 0 under "
+    "the scenario's law, summed over the sectors: each side's combat power (weighted as the "
+    "scenario's combat_power says: division slices unless personnel or custom) x its "
+    "surprise, posture and air modifiers x its kill rate, and under the linear law (and the "
+    "mixed law's area fire) x the target's combat power too; 1 : 5 means the Germans "
+    "destroy five times as much a day.",
     "(c) a kill rate, in its law's unit (in the label; under the square law, the enemy "
     "combat power put out of action a day per unit of one's own); "
     "'calibrated' rates are the whole-record posterior's medians (calibrate), run with the "
