@@ -3,21 +3,22 @@ and non-combat, the depth of the attacker's advance per sector, and the outcome 
 
 **The outcome rule.**  A side has lost at the first of:
 
-1. ``break``: it reached its breakpoint (or was annihilated) in a sector, the engine's end
-   rule (:mod:`forceratio.simulator.result`);
+1. ``break`` (``annihilation``): it reached its breakpoint (was annihilated) in a sector,
+   the engine's end rule (:mod:`forceratio.simulator.result`);
 2. ``captured``: its captured men exceed ``operations.outcome.captured_share`` of its men
    (summed over the sectors);
 3. ``depth``: the attacker has advanced ``operations.outcome.depth_km`` in some sector
    (the defender has lost).
 
 Ties go in that order.  If none happens within the scenario's days, the ``attrition
-margin`` decides: the side keeping the larger share of its starting combat power (the
-rule of the first version, kept beside the others as :attr:`Operational.margin`).
+margin`` decides: the side keeping the larger share of its combat power at the start plus
+its arrivals (the rule of the first version, kept beside as :attr:`Operational.margin`).
 
 The captured and non-combat losses and the depth are quadratures over the trajectory
 recorded every :data:`GRID` days (:mod:`forceratio.simulator.operational`); a run
-records that grid when a flow is on or ``operational=True`` is asked for, so that a
-scenario at the neutral values runs exactly as before.  The engine stops at every
+records that grid when the scenario declares operations
+(:func:`.outcome.declares_operations`) or ``operational=True`` is asked for, so that a
+scenario without them runs exactly as before.  The engine stops at every
 recorded day, so the grid is coarse (a day); the quadratures run on a grid :data:`REFINE`
 times finer, the strengths interpolated linearly between the recorded days (as weights on
 the recorded days: the fine grid costs (N, T) work, not (N, T, K)) and the fire
@@ -431,7 +432,7 @@ def _block(
     t_depth = passed(dx, level, days, span).reshape(n, r, s).min(axis=2)
     dx = dx.reshape(t, n, r, s)
     # the engine's end rule: the earliest sector decided by a break or an annihilation
-    t_break, loser_break = first_break(x["t_end"], x["end_code"], x["win_code"])
+    t_break, loser_break, how_break = first_break(x["t_end"], x["end_code"], x["win_code"])
     # the first rule to fire decides (ties: break, captured, depth)
     when = np.stack([t_break, first_capture["USSR"], first_capture["Germany"], t_depth])
     if not rules:  # no operations declared: the break, else the margin
@@ -445,6 +446,7 @@ def _block(
     )  # fmt: skip
     winner = np.where(none, x["margin_winner"], np.vectorize(BEATEN.get, otypes=[object])(loser))
     rule = np.array(["break", "captured", "captured", "depth"], dtype=object)[first]
+    rule = np.where(first == 0, how_break, rule)  # a break or an annihilation
     decided_at = when.min(axis=0)
     decided_by = np.where(none, "attrition margin", rule).astype(object)
     start_power, end_power = x["start_power"], x["end_power"]

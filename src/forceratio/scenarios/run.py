@@ -45,7 +45,8 @@ class Outcome:
     the way (:mod:`.arrivals`; zeros unless exposed), part of ``losses``;
     ``power0``, ``power_end`` per side (N, R) in combat-power units; ``record_model``
     (N, R, n_records) the model's value of each record.  ``margin_winner`` is the side
-    keeping the larger share of its starting combat power (the attrition margin);
+    keeping the larger share of its combat power at the start plus its arrivals (the
+    attrition margin);
     :attr:`winner` is THE outcome, the one every consumer reports.
     """
 
@@ -391,8 +392,8 @@ def run(
             by_day = lost_until(b.arrivals[rec.side], n, s, np.minimum(t_end, rec.day))
             arr = arr + by_day[:, :, sel, pk]
         rec_model[:, :, j] = (init + arr - now).sum(axis=2)
-    # scenario winner: the side that keeps the larger share of its starting combat power,
-    # what it had at the start, what came in, and what was lost on the way (ASSUMPTION,
+    # scenario winner: the side that keeps the larger share of its combat power: what it
+    # had at the start, what came in, and what was lost on the way (ASSUMPTION,
     # issue13-mechanisms 8.21: losses in transit are losses of the side)
     had = {sd: out_arr[sd] + out_transit[sd] for sd in SIDES}
     start = {sd: power0[sd] + np.einsum("nrk,nk->nr", had[sd], w) for sd in SIDES}
