@@ -77,3 +77,25 @@ def test_the_margin_share_is_over_start_plus_arrivals(tmp_path: Path) -> None:
     note = COMPARISON_NOTES[0]
     assert "at the start plus its arrivals" in note
     assert "share of its starting combat power" not in note
+
+
+def test_the_row_shows_the_rules_day_and_the_depth(tmp_path: Path) -> None:
+    """review21d H1: the row says when the rule fired and how deep the attacker went. With
+    advance.scale 40 the advance runs at its cap, 60 km a day, while the attacker outnumbers
+    the defender (rho = G/U > 1 to the end, the square law's solution): 300 km on day 5,
+    7,200 km by day 60 x 2 = 120."""
+    path = _write(tmp_path, 0.006, 0.001, 50000, 100000).read_text(encoding="utf-8")
+    path_120 = tmp_path / "long.toml"
+    path_120.write_text(path.replace("duration_days = 60", "duration_days = 120"), "utf-8")
+    (plain,) = compare([str(path_120)])
+    assert (plain["winner_decided_by"], plain["winner_decided_on_day"]) == (
+        "attrition margin",
+        None,
+    )
+    assert plain["attacker_depth_km"] is None  # no operations declared: no depth rule
+    (fast,) = compare([str(path_120)], sets=["operations.advance.scale=40"])
+    assert fast["winner_decided_by"] == "depth"
+    assert fast["winner_decided_on_day"] == pytest.approx(5.0, rel=1e-9)
+    assert fast["attacker_depth_km"] == pytest.approx(60.0 * 120, rel=1e-9)
+    sol = solve_ivp(lambda _t, v: [-0.001 * v[1], -0.006 * v[0]], (0, 120), [5e4, 1e5], rtol=1e-10)
+    assert np.all(sol.y[1] > sol.y[0])  # rho > 1 throughout: the cap holds every day

@@ -95,7 +95,7 @@ def cell(key: str, v: Any) -> str:
         return f"{float(v):.2f}"
     if key in ("attacker_win_probability", "p_attacker_wins") or key.endswith("_share"):
         return percent(float(v), signed=False)
-    if key == "duration_days":
+    if key in ("duration_days", "winner_decided_on_day"):
         return short(float(v))
     if isinstance(v, float):
         return whole(v)
