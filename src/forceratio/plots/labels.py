@@ -95,7 +95,7 @@ def cell(key: str, v: Any) -> str:
         return f"{float(v):.2f}"
     if key in ("attacker_win_probability", "p_attacker_wins") or key.endswith("_share"):
         return percent(float(v), signed=False)
-    if key == "duration_days":
+    if key in ("duration_days", "winner_decided_on_day"):
         return short(float(v))
     if isinstance(v, float):
         return whole(v)
@@ -117,6 +117,8 @@ COMPARISON: tuple[tuple[str, str], ...] = (
     ("end_reason", "how the run ended"),
     ("winner", "winner (a)"),
     ("winner_decided_by", "  decided by (a)"),
+    ("winner_decided_on_day", "  on day (a)"),
+    ("attacker_depth_km", "  attacker's deepest advance, km (a)"),
     ("attacker_margin", "attrition margin: share kept, attacker minus defender (a)"),
     ("margin_winner", "  the side keeping the larger share (a)"),
     ("soviet_losses", "Soviet men lost, {window} (model)"),
@@ -154,16 +156,24 @@ COMPARISON: tuple[tuple[str, str], ...] = (
 
 #: What the lettered labels mean (printed under the comparison).
 COMPARISON_NOTES: tuple[str, ...] = (
-    "(a) winner: by the outcome rule, the same for every command: a side loses when it "
-    "breaks (its breakpoint), when its captured men pass a share of its men (25% unless the "
-    "scenario's operations.outcome.captured_share says otherwise), or when the attacker's "
-    "advance passes a depth (300 km, operations.outcome.depth_km); with none of these the "
-    "attrition margin decides (the side that keeps the larger "
-    "share of its starting combat power), reported beside it.",
-    "(b) combat power destroyed per day at the start: each side's combat power (weighted "
-    "as the scenario's combat_power says: division slices unless personnel or custom) x its "
-    "surprise, posture and air modifiers x its kill rate; 1 : 5 means the Germans destroy "
-    "five times as much a day.",
+    "(a) winner: by the outcome rule, the same for every command (run, compare, sweep, "
+    "threshold, Python): a side loses when it breaks (its breakpoint) or is annihilated; "
+    "when the scenario declares operations (an [operations] table, a --set or --vary of an "
+    "operations.* parameter, or 'calibrated' rates, which come with the whole-record fit's "
+    "capture, non-combat and advance), also when its captured men pass a share of its men "
+    "(25% unless operations.outcome.captured_share says otherwise) or, for the defender, "
+    "when the attacker's advance passes a depth (300 km, operations.outcome.depth_km; the "
+    "advance Dupuy's armoured fit unless operations.advance says otherwise); whatever the "
+    "rates' values, 0 included. The first rule to fire decides, on the day shown; with none "
+    "the attrition margin decides at the end (the side that keeps the larger share of its "
+    "combat power at the start plus its arrivals), reported beside it. The deepest advance "
+    "is shown when operations are declared.",
+    "(b) combat power destroyed per day at the start: the enemy's loss rate on day 0 under "
+    "the scenario's law, summed over the sectors: each side's combat power (weighted as the "
+    "scenario's combat_power says: division slices unless personnel or custom) x its "
+    "surprise, posture and air modifiers x its kill rate, and under the linear law (and the "
+    "mixed law's area fire) x the target's combat power too; 1 : 5 means the Germans "
+    "destroy five times as much a day.",
     "(c) a kill rate, in its law's unit (in the label; under the square law, the enemy "
     "combat power put out of action a day per unit of one's own); "
     "'calibrated' rates are the whole-record posterior's medians (calibrate), run with the "

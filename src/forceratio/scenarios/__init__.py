@@ -192,7 +192,14 @@ def load_scenario(name_or_path: str, sets: Sets = None) -> Scenario:
     raw = apply_sets(raw, sets)
     if "seed" in raw:  # (the model keeps the field, unused, for the digests of its dumps)
         raise InputError(f"{where}: seed", NO_SEED)
-    return validate_scenario(raw, where)
+    try:
+        return validate_scenario(raw, where)
+    except InputError as exc:  # a --set's own path (or a table it wrote) named as the --set
+        loc = exc.field.removeprefix(f"{where}: ")
+        for path in reversed([t.partition("=")[0].strip() for t in set_texts(sets)]):
+            if loc == path or path.startswith(f"{loc}.") or loc.startswith(f"{path}."):
+                raise InputError(f"--set {path}", f"{exc.problem} (scenario {where})") from None
+        raise
 
 
 def load(

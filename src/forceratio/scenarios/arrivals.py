@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from forceratio.scenarios.forces import Figures
 from forceratio.scenarios.model import CATEGORIES
-from forceratio.simulator.schedules import Reinforcements, transit_window
+from forceratio.simulator.schedules import Reinforcements, transit_point, transit_window
 
 FloatArray = NDArray[np.float64]
 K = len(CATEGORIES)
@@ -55,24 +55,36 @@ def reinforcements(
     flat = [(i, a) for i, arr in enumerate(arrivals) for a in arr]
     if not flat:
         return None, np.zeros(0), []
-    knots = np.unique([x for _, a in flat for x in (a.start, a.end)])
-    rates = np.zeros((n, s, knots.size - 1, K))
+    # a window of no days (end == start) is a discrete arrival, all of it on that day
+    spread = [(i, a) for i, a in flat if a.end > a.start]
+    knots = np.unique([x for _, a in spread for x in (a.start, a.end)])
+    times = np.unique([a.start for _, a in flat if a.end <= a.start])
+    rates = np.zeros((n, s, max(knots.size - 1, 0), K))
+    amounts = np.zeros((n, s, times.size, K))
     transit = np.zeros((n, s))
     for i, a in flat:
-        inside = (knots[:-1] >= a.start) & (knots[1:] <= a.end)
-        rates[:, i, inside, :] += (a.values(n) / (a.end - a.start))[:, None, :]
+        if a.end > a.start:
+            inside = (knots[:-1] >= a.start) & (knots[1:] <= a.end)
+            rates[:, i, inside, :] += (a.values(n) / (a.end - a.start))[:, None, :]
+        else:
+            amounts[:, i, int(np.searchsorted(times, a.start)), :] += a.values(n)
         if a.exposed:
             transit[:, i] = a.transit
-    rates_n = rates.reshape(n * s, knots.size - 1, K)
+    rates_n = rates.reshape(n * s, -1, K)
     k = transit.reshape(n * s) if np.any(transit > 0) else np.zeros(1)
-    reinf = Reinforcements(np.zeros(0), np.zeros((0, K)), knots, rates_n, k)
-    return reinf, knots, flat
+    reinf = Reinforcements(times, amounts.reshape(n * s, -1, K), knots, rates_n, k)
+    return reinf, np.union1d(knots, times), flat
 
 
 def _delivered(flat: list[tuple[int, Arrive]], n: int, t: FloatArray, lost: bool) -> FloatArray:
     out = np.zeros((*t.shape, K))
     for i, a in flat:
         span = a.end - a.start
+        if span <= 0.0:  # a discrete arrival: all of it on its day (exposed: what is left)
+            k0 = np.broadcast_to(np.asarray(a.transit if a.exposed else 0.0), (n,))[:, None]
+            got = transit_point(np.full(1, a.start), t[:, :, i], k0)
+            out[:, :, i] += got[1 if lost else 0][:, :, None] * a.values(n)[:, None, :]
+            continue
         if not a.exposed:
             if not lost:
                 frac = np.clip((t[:, :, i] - a.start) / span, 0.0, 1.0)

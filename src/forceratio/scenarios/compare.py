@@ -32,6 +32,39 @@ def _num(x: Any) -> float | None:
     return v if np.isfinite(v) else None
 
 
+def destroying_power(out: Outcome) -> dict[str, float]:
+    """Each side's combat power destroyed a day at the start (sample 0): the enemy's loss
+    rate on day 0 under the scenario's law (:attr:`.laws.Law.exponents`: the firer's
+    power to its ``p``, the target's to its ``q``, times the firer's rate and day-0 fire
+    multipliers), summed over the sectors (review21d H2: under the linear and mixed laws
+    the target's strength counts too).  A side with nothing fires nothing (``0**0`` is 0,
+    as in the engine)."""
+    b = out.built
+    ex = b.engagement.exps
+    su, de = "USSR", "Germany"
+    rate = {
+        su: float(b.par["attrition.soviet_rate"][0]),
+        de: float(b.par["attrition.german_rate"][0]),
+    }
+    # combat power per sector at the start, after the air strike (sample 0)
+    power = {sd: b.initial[sd].reshape(b.n, b.s, -1)[0] @ b.weights[0] for sd in (su, de)}
+    # USSR is red: Germany's losses are a R**blue_p B**blue_q, the USSR's b B**red_p R**red_q
+    law = {su: (ex.blue_p, ex.blue_q), de: (ex.red_p, ex.red_q)}
+    out_e: dict[str, float] = {}
+    for firer, target in ((su, de), (de, su)):
+        p, q = law[firer]
+        x, y = power[firer], power[target]
+        live = (x > 0) & (y > 0)
+        if (p, q) == (1.0, 0.0) and live.all():  # square: the firer's whole effective power
+            out_e[firer] = float(out.effective_power0[firer][0, 0]) * rate[firer]
+            continue  # (summed as before, to the last bit)
+        xp = np.power(np.where(live, x, 1.0), p)
+        yq = np.power(np.where(live, y, 1.0), q)
+        val = float(np.where(live, xp * yq, 0.0).sum())
+        out_e[firer] = rate[firer] * float(b.multipliers[firer][0, 0]) * val
+    return out_e
+
+
 def scenario_row(
     out: Outcome,
     cal: Calibration | None,
@@ -58,8 +91,7 @@ def scenario_row(
     # combat power x modifiers on day 0 x the side's rate: the QJM-style P/P, with the
     # calibrated rates standing in for the quality (CEV) difference
     par = out.built.par
-    rate = {su: float(par["attrition.soviet_rate"][0]), de: float(par["attrition.german_rate"][0])}
-    e0 = {s: float(out.effective_power0[s][0, 0]) * rate[s] for s in (su, de)}
+    e0 = destroying_power(out)
     row["combat_power_ratio"] = _num(e0[su] / e0[de]) if e0[de] > 0 else None
     row["combat_power_ratio_text"] = format_ratio(e0[su], e0[de])
     row["combat_power_ratio_unmodified"] = _num(p0[su] / p0[de]) if p0[de] > 0 else None
@@ -70,6 +102,11 @@ def scenario_row(
     cols = outcome_columns(out)
     row["winner"] = str(cols["winner"][0, 0])
     row["winner_decided_by"] = str(cols["decided_by"][0, 0])
+    # when the rule fired (none: the margin, at the end) and the attacker's deepest advance
+    # (none: the scenario declares no operations, so no depth rule; review21d H1)
+    row["winner_decided_on_day"] = _num(out.decided_at[0, 0])
+    ops = out.operations
+    row["attacker_depth_km"] = None if ops is None else _num(ops.depth[0, 0].max())
     row["attacker_margin"] = _num(cols["attacker_margin"][0, 0])
     row["margin_winner"] = str(out.margin_winner[0, 0])
     pk, tk, ak = (CATEGORIES.index(c) for c in ("personnel", "tanks", "aircraft"))

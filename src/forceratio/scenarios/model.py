@@ -90,16 +90,16 @@ class ForcePart(_Strict):
 
 
 class _Window(_Strict):
-    """An arrival window, from ``start_day`` to ``end_day`` (days from the scenario's date),
-    which must not be empty: the base of :class:`Arrival` and :class:`Presence`."""
+    """An arrival window, ``start_day`` to ``end_day`` (days from the scenario's date; equal:
+    a discrete arrival, all on that day): the base of :class:`Arrival` and :class:`Presence`."""
 
     start_day: Days = 0.0
     end_day: Annotated[float, Field(gt=0, le=3650, allow_inf_nan=False)]
 
     @model_validator(mode="after")
     def _order(self) -> Self:
-        if self.end_day <= self.start_day:
-            raise ValueError(f"end_day {self.end_day:g} must be after start_day {self.start_day:g}")
+        if self.end_day < self.start_day:
+            raise ValueError(f"end_day {self.end_day:g} is before start_day {self.start_day:g}")
         return self
 
 

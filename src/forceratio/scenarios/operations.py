@@ -3,21 +3,22 @@ and non-combat, the depth of the attacker's advance per sector, and the outcome 
 
 **The outcome rule.**  A side has lost at the first of:
 
-1. ``break``: it reached its breakpoint (or was annihilated) in a sector, the engine's end
-   rule (:mod:`forceratio.simulator.result`);
+1. ``break`` (``annihilation``): it reached its breakpoint (was annihilated) in a sector,
+   the engine's end rule (:mod:`forceratio.simulator.result`);
 2. ``captured``: its captured men exceed ``operations.outcome.captured_share`` of its men
    (summed over the sectors);
 3. ``depth``: the attacker has advanced ``operations.outcome.depth_km`` in some sector
    (the defender has lost).
 
 Ties go in that order.  If none happens within the scenario's days, the ``attrition
-margin`` decides: the side keeping the larger share of its starting combat power (the
-rule of the first version, kept beside the others as :attr:`Operational.margin`).
+margin`` decides: the side keeping the larger share of its combat power at the start plus
+its arrivals (the rule of the first version, kept beside as :attr:`Operational.margin`).
 
 The captured and non-combat losses and the depth are quadratures over the trajectory
 recorded every :data:`GRID` days (:mod:`forceratio.simulator.operational`); a run
-records that grid when a flow is on or ``operational=True`` is asked for, so that a
-scenario at the neutral values runs exactly as before.  The engine stops at every
+records that grid when the scenario declares operations
+(:func:`.outcome.declares_operations`) or ``operational=True`` is asked for, so that a
+scenario without them runs exactly as before.  The engine stops at every
 recorded day, so the grid is coarse (a day); the quadratures run on a grid :data:`REFINE`
 times finer, the strengths interpolated linearly between the recorded days (as weights on
 the recorded days: the fine grid costs (N, T) work, not (N, T, K)) and the fire
@@ -182,6 +183,7 @@ def operational(
     split: bool = True,
     outcome_only: bool = False,
     transit: dict[str, FloatArray] | None = None,
+    rules: bool = True,
 ) -> Operational:
     """The operational outputs of one run of a scenario.  ``traj`` side -> (N, R, S, T, K);
     ``t_end``, ``end_code``, ``win_code`` (N, R, S); ``losses`` side -> (N, R, K);
@@ -192,7 +194,9 @@ def operational(
     work); ``outcome_only`` computes only what the outcome rule reads (a sweep's rows):
     no split, ``captured_men`` left empty too, and a side whose captured men cannot reach
     the captured share in a block of runs (its capture rate times its most men over the
-    days, :func:`_may_capture`) is not integrated there.
+    days, :func:`_may_capture`) is not integrated there.  ``rules=False`` (a scenario that
+    declares no operations, :func:`.outcome.declares_operations`) keeps the captured and
+    depth rules out of the outcome (the depth is still reported).
 
     Every output of a sample depends on that sample's rows alone: the samples are taken
     :data:`BLOCK` at a time (a block's arrays on the fine grid stay in a core's cache)
@@ -213,7 +217,7 @@ def operational(
     flows = {sd: f if f is not None and f.active else None for sd, f in flows.items()}
     common = (
         scn.attacker, days, b.knots if b.knots.ndim == 1 else None, flows, b.s,
-        split and not outcome_only, outcome_only, capture_schedule(scn, b.par, b.n),
+        split and not outcome_only, outcome_only, capture_schedule(scn, b.par, b.n), rules,
     )  # fmt: skip
     bounds = [(lo, min(lo + BLOCK, n)) for lo in range(0, n, BLOCK)]
     nt = min(threads(), len(bounds))
@@ -308,6 +312,7 @@ def _block(
         bool,
         bool,
         tuple[FloatArray, list[dict[str, Flows]]] | None,
+        bool,
     ],
     x: dict[str, Any],
     lo: int,
@@ -316,7 +321,7 @@ def _block(
     """The operational outputs of samples ``lo..hi-1`` (their inputs ``x``, cut by
     :func:`_cut`).  The quadratures run time-major, (T, runs): every step along the fine
     grid is then one pass over whole rows of runs."""
-    attacker, coarse, shared_knots, side_flows, s, split, outcome_only, schedule = common
+    attacker, coarse, shared_knots, side_flows, s, split, outcome_only, schedule, rules = common
     traj = x["traj"]
     n, r, _, t0, k = traj["USSR"].shape
     par = x["par"]
@@ -427,9 +432,11 @@ def _block(
     t_depth = passed(dx, level, days, span).reshape(n, r, s).min(axis=2)
     dx = dx.reshape(t, n, r, s)
     # the engine's end rule: the earliest sector decided by a break or an annihilation
-    t_break, loser_break = first_break(x["t_end"], x["end_code"], x["win_code"])
+    t_break, loser_break, how_break = first_break(x["t_end"], x["end_code"], x["win_code"])
     # the first rule to fire decides (ties: break, captured, depth)
     when = np.stack([t_break, first_capture["USSR"], first_capture["Germany"], t_depth])
+    if not rules:  # no operations declared: the break, else the margin
+        when[1:] = np.inf
     first = np.argmin(when, axis=0)
     none = ~np.isfinite(when.min(axis=0))
     loser = np.choose(
@@ -439,6 +446,7 @@ def _block(
     )  # fmt: skip
     winner = np.where(none, x["margin_winner"], np.vectorize(BEATEN.get, otypes=[object])(loser))
     rule = np.array(["break", "captured", "captured", "depth"], dtype=object)[first]
+    rule = np.where(first == 0, how_break, rule)  # a break or an annihilation
     decided_at = when.min(axis=0)
     decided_by = np.where(none, "attrition margin", rule).astype(object)
     start_power, end_power = x["start_power"], x["end_power"]

@@ -26,7 +26,7 @@ from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES, SIDES
 from forceratio.scenarios.operations import GRID, Operational
 from forceratio.scenarios.operations import operational as operational_outputs
-from forceratio.scenarios.outcome import break_or_margin
+from forceratio.scenarios.outcome import break_or_margin, declares_operations
 from forceratio.scenarios.stages import simulate_staged
 from forceratio.simulator.result import END_REASONS, BattleResult
 from forceratio.simulator.stochastic import simulate_stochastic
@@ -45,7 +45,8 @@ class Outcome:
     the way (:mod:`.arrivals`; zeros unless exposed), part of ``losses``;
     ``power0``, ``power_end`` per side (N, R) in combat-power units; ``record_model``
     (N, R, n_records) the model's value of each record.  ``margin_winner`` is the side
-    keeping the larger share of its starting combat power (the attrition margin);
+    keeping the larger share of its combat power at the start plus its arrivals (the
+    attrition margin);
     :attr:`winner` is THE outcome, the one every consumer reports.
     """
 
@@ -80,9 +81,10 @@ class Outcome:
         return out
 
     @functools.cached_property
-    def _rule(self) -> tuple[NDArray[np.object_], NDArray[np.object_]]:
+    def _rule(self) -> tuple[NDArray[np.object_], NDArray[np.object_], FloatArray]:
         if self.operations is not None:
-            return self.operations.winner, self.operations.decided_by
+            ops = self.operations
+            return ops.winner, ops.decided_by, ops.decided_at
         res, n, s = self.result, self.built.n, self.built.s
         r = self.duration.shape[1]
 
@@ -105,6 +107,11 @@ class Outcome:
     def decided_by(self) -> NDArray[np.object_]:
         """Which rule decided :attr:`winner` (one of ``outcome.RULES``), per run."""
         return self._rule[1]
+
+    @property
+    def decided_at(self) -> FloatArray:
+        """The day (N, R) the rule of :attr:`decided_by` fired (inf: the attrition margin)."""
+        return self._rule[2]
 
     @property
     def attacker_wins(self) -> NDArray[np.bool_]:
@@ -290,8 +297,11 @@ def run(
         if times is not None
         else set()
     )
+    # the captured and depth rules: on when the scenario declares operations, whatever
+    # their values (never when a flow happens to be non-zero: review21d H1)
+    declared = declares_operations(scn, samples or {}, calibration or {})
     if operational is None:
-        operational = b.engagement.has_flows
+        operational = declared
     if operational:
         extra |= {float(t) for t in np.arange(0.0, scn.duration_days, GRID)}
     staged = change_days(scn)  # the days a mobile count changes: quadrature nodes too
@@ -382,8 +392,8 @@ def run(
             by_day = lost_until(b.arrivals[rec.side], n, s, np.minimum(t_end, rec.day))
             arr = arr + by_day[:, :, sel, pk]
         rec_model[:, :, j] = (init + arr - now).sum(axis=2)
-    # scenario winner: the side that keeps the larger share of its starting combat power,
-    # what it had at the start, what came in, and what was lost on the way (ASSUMPTION,
+    # scenario winner: the side that keeps the larger share of its combat power: what it
+    # had at the start, what came in, and what was lost on the way (ASSUMPTION,
     # issue13-mechanisms 8.21: losses in transit are losses of the side)
     had = {sd: out_arr[sd] + out_transit[sd] for sd in SIDES}
     start = {sd: power0[sd] + np.einsum("nrk,nk->nr", had[sd], w) for sd in SIDES}
@@ -423,7 +433,7 @@ def run(
             scn, b, np.asarray(days), traj, t_end, end_code, win_code, out_loss,
             start, power_end,
             {sd: out_initial[sd][..., pk] + had[sd][..., pk] for sd in SIDES}, winner,
-            split=split, outcome_only=outcome_only, transit=out_transit,
+            split=split, outcome_only=outcome_only, transit=out_transit, rules=declared,
         )  # fmt: skip
     return Outcome(
         prep,
