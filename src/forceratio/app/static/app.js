@@ -148,7 +148,7 @@ function show(res) {
     : (res.attacker_margin >= 0 ? "+" : "") + res.attacker_margin.toFixed(3);
   $("rule").textContent = "decided by " + res.decided_by + " (the outcome rule: a side loses " +
     "when it breaks, when its captured men pass a share, or when the attacker's advance passes " +
-    "a depth; with none of these, the side keeping the larger share of its combat power wins)";
+    "a depth; with none of these, the side keeping the larger share of its combat power at the start plus its arrivals wins)";
   $("end").textContent = res.end_reason + " (" + days(res.duration_days) + " days)";
   const rows = [["", "USSR", "Germany"]];
   for (const [k, name] of [["personnel", "men lost"], ["tanks", "tanks lost"], ["aircraft", "aircraft lost"]]) {
