@@ -13,11 +13,12 @@ scale in the normalised units of :mod:`.model` and reported in the engine's; int
 Wald intervals on the fitted (log) scale from the numerical Hessian of the log-likelihood,
 but the negative binomial's rates have profile-likelihood intervals (the other rate and the
 dispersion refitted at each value: {rate : loglik drop <= chi2_1(0.95) / 2}, Venzon and
-Moolgavkar 1988, as SAS/IML's profile-likelihood example cites them; what a rate at its floor already had): with the dispersion
-estimated from a short series the Wald interval ignores how the dispersion moves with the
-rate.  Measured on 300 synthetic series per case (tests/fitting/
-test_negbin_profile_hstat21.py): 1,676 of 1,800 intervals covered (93.1%; Wald 1,664,
-92.4%): still a little short of 95% on series of 8-15 days.
+Moolgavkar 1988, as SAS/IML's profile-likelihood example cites them; what a rate at its
+floor already had): with the dispersion estimated from a short series the Wald interval
+ignores how the dispersion moves with the rate.  Measured on 300 synthetic series per case
+(tests/fitting/test_negbin_profile_hstat21.py): 1,676 of 1,800 intervals covered (93.1%;
+Wald 1,664, 92.4%): still a little short of 95% on series of 8-15 days.
+
 Only the days where a side's losses and both strengths at the start of the day are known
 enter.
 
