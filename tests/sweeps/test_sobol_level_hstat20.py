@@ -23,7 +23,7 @@ runs a little under 95%, x3's no more than the others: on the same 600 designs s
 (200 resamples) 560, 564, 552 (x1, x2, x3); BCa 999 558, 571, 556; percentile 563, 571, 560;
 at 1,024 samples 568, 558, 562.  Saltelli's first-order terms f(B) (f(AB_i) - f(A)) are
 products, heavy-tailed, so a bootstrap over 256 rows is about a 93-94% interval; the 548 was
-that plus chance (z = -1.2 against 93%).
+that plus chance (z = -1.6 against 93%).
 """
 
 from __future__ import annotations
