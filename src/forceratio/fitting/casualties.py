@@ -10,7 +10,15 @@ and likewise for blue.  ``poisson``: the losses are Poisson; ``negbin``: negativ
 with the same mean and variance mean + mean**2 / k (one dispersion k for both sides, fitted),
 the usual model when days differ more than chance alone allows.  Rates are fitted on a log
 scale in the normalised units of :mod:`.model` and reported in the engine's; intervals are
-Wald intervals on the fitted (log) scale from the numerical Hessian of the log-likelihood.
+Wald intervals on the fitted (log) scale from the numerical Hessian of the log-likelihood,
+but the negative binomial's rates have profile-likelihood intervals (the other rate and the
+dispersion refitted at each value: {rate : loglik drop <= chi2_1(0.95) / 2}, Venzon and
+Moolgavkar 1988, as SAS/IML's profile-likelihood example cites them; what a rate at its
+floor already had): with the dispersion estimated from a short series the Wald interval
+ignores how the dispersion moves with the rate.  Measured on 300 synthetic series per case
+(tests/fitting/test_negbin_profile_hstat21.py): 1,676 of 1,800 intervals covered (93.1%;
+Wald 1,664, 92.4%): still a little short of 95% on series of 8-15 days.
+
 Only the days where a side's losses and both strengths at the start of the day are known
 enter.
 
@@ -74,7 +82,8 @@ class CasualtyFit:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = json_safe({**self.__dict__, "interval_method": "Wald, log scale"})
+        how = "Wald, log scale" if self.likelihood == "poisson" else "profile likelihood"
+        out: dict[str, Any] = json_safe({**self.__dict__, "interval_method": how})
         return out
 
 
@@ -229,6 +238,11 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
         if low_end[i]:
             hi = _profile_upper(nll, x, i, lower, upper, -best)
             norm_ci.append((0.0, rate * _exp(hi - x[i])))
+        elif likelihood == "negbin":  # the dispersion refitted at each rate (see the module)
+            reach = 5.0 * se[i] if math.isfinite(se[i]) else None  # a first bracket
+            lo = _profile_upper(nll, x, i, lower, upper, -best, down=True, reach=reach)
+            hi = _profile_upper(nll, x, i, lower, upper, -best, reach=reach)
+            norm_ci.append((rate * _exp(lo - x[i]), rate * _exp(hi - x[i])))
         else:
             norm_ci.append((rate * _exp(-z * se[i]), rate * _exp(z * se[i])))
     # engine units: only where the exponents are fixed, as the strengths' fit (otherwise the
@@ -317,11 +331,19 @@ def _exp(v: float) -> float:
 
 
 def _profile_upper(
-    nll: Any, x: FloatArray, i: int, lower: list[float], upper: list[float], ll: float
+    nll: Any,
+    x: FloatArray,
+    i: int,
+    lower: list[float],
+    upper: list[float],
+    ll: float,
+    *,
+    down: bool = False,
+    reach: float | None = None,
 ) -> float:
-    """The value of parameter ``i`` above ``x[i]`` where the profile log-likelihood (the
-    other parameters refitted) falls chi2_1(0.95) / 2 below ``ll``; +inf if it does not
-    within the parameter's range."""
+    """The value of parameter ``i`` above ``x[i]`` (below it with ``down``) where the
+    profile log-likelihood (the other parameters refitted) falls chi2_1(0.95) / 2 below
+    ``ll``; +inf (-inf) if it does not within the parameter's range."""
     target = float(stats.chi2.ppf(0.95, 1)) / 2.0 - ll
     others = [j for j in range(x.size) if j != i]
     bounds = [(lower[j], upper[j]) for j in others]
@@ -337,9 +359,15 @@ def _profile_upper(
         fit = optimize.minimize(inner, x[others], method="L-BFGS-B", bounds=bounds)
         return float(fit.fun) - target
 
-    if gap(upper[i]) < 0:
-        return math.inf
-    return float(optimize.brentq(gap, x[i], upper[i], xtol=1e-10, rtol=1e-10))
+    end = lower[i] if down else upper[i]
+    xtol = 1e-10
+    if reach is not None:
+        near = max(x[i] - reach, end) if down else min(x[i] + reach, end)
+        if gap(near) >= 0:
+            end, xtol = near, 1e-6
+    if xtol == 1e-10 and gap(end) < 0:
+        return -math.inf if down else math.inf
+    return float(optimize.brentq(gap, x[i], end, xtol=xtol, rtol=1e-10))
 
 
 def _wald(nll: Any, x: FloatArray) -> FloatArray:

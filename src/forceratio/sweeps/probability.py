@@ -22,23 +22,27 @@ interval over rows is far too narrow (review20c HIGH-1: 27% coverage, 5.5x too n
   table as in :func:`~forceratio.sweeps.mechanisms.crossed_groups` (clipped at 0).
 
 The variance becomes an interval through an *effective number of runs*
-``n_eff = p (1 - p) / var`` (the design effect; Korn and Graubard 1998, Survey Methodology
-24, 193-201, with their Clopper-Pearson interval replaced by the Jeffreys one, as Franco
-et al. 2019, J. Survey Statist. Methodol. 7, 334-364, compare): the Jeffreys interval of
-``p n_eff`` wins in ``n_eff`` runs, so it stays inside [0, 1] and is not symmetric near the
-ends.  ``n_eff`` is kept between the independent units (the groups for clustered rows, the
-smaller of points and draws for crossed ones: the variance of a mean of 0/1 values over
-``K`` independent groups is at most ``p (1 - p) / K``) and the rows, then scaled by
-``(t_{rows-1} / t_df)^2`` for the degrees of freedom of the variance (Korn and Graubard's
-adjustment: ``K - 1`` for groups, Satterthwaite's for the crossed mean squares), which
-matters with few groups (8 draws: 0.69); when every row agrees (P 0 or 1) nothing says
-how the wins cluster, and ``n_eff`` is the units.
+``n_eff = p (1 - p) / var`` (the design effect) and the Clopper-Pearson interval of
+``p n_eff`` wins in ``n_eff`` runs (Korn and Graubard 1998, Survey Methodology 24,
+193-201), so it stays inside [0, 1] and is not symmetric near the ends.  ``n_eff`` is kept
+between the independent units (the groups for clustered rows, the smaller of points and
+draws for crossed ones: the variance of a mean of 0/1 values over ``K`` independent groups
+is at most ``p (1 - p) / K``) and the rows, then scaled by ``(t_{rows-1} / t_df)^2`` for
+the degrees of freedom of the variance (Korn and Graubard's adjustment: ``K - 1`` for
+groups, Satterthwaite's for the crossed mean squares), each cut for the tails of the
+deviations it is estimated from (:func:`kurtosis_df`): when a handful of groups carry the
+wins, the variance rests on those few, not on all ``K``.  When every row agrees (P 0 or 1)
+nothing says how the wins cluster, and ``n_eff`` is the units.
 
-Measured (tests/sweeps/test_win_interval_hsweepci.py and 2,000 synthetic sweeps per case
-by hand): coverage 0.945-0.964 for crossed tables from 8 x 8 to 64 x 8 and 32 x 64, with
-replications, clustered and paired rows, median width 0.97-1.08 of 3.92 standard
-deviations of the estimate.  Weaker when the wins come from a handful of design points:
-P about 0.05 from 32 points, or 0.2 from 8, covered 91-92%; 128 points, 94%.
+Measured (tests/sweeps/test_win_interval_hsweepci.py, test_win_interval_rare_hstat21.py;
+2,000 synthetic sweeps per case): coverage 0.957-0.966 for crossed tables 16 x 16 to
+32 x 64 with replications, clustered and paired rows, median width 1.05-1.10 of 3.92
+standard deviations of the estimate; when the wins come from a handful of design points (P
+0.035 from 32 points x 64 draws, 0.05 from 32 points x 10 replications, 0.2 from 8 points)
+0.946-0.969, width 1.4-1.7 (hstat21; with the Jeffreys interval and ``K - 1`` degrees of
+freedom before: 0.878, 0.876, 0.920).  Clopper-Pearson covers at least its level, so on
+some structures more (0.977 for P 0.2 from 8 points x 8 draws; 0.996 for paired draws
+carrying rare wins).
 
 Design points from a Sobol or Latin hypercube design are more even than independent
 draws, so the interval over them errs wide; a grid is treated the same way.
@@ -76,7 +80,7 @@ class WinProbability:
 def effective_interval(
     p: float, variance: float, units: int, rows: int, df: float, level: float = 0.95
 ) -> tuple[float, float, float]:
-    """The Jeffreys interval of ``p`` with the effective number of runs
+    """The Clopper-Pearson interval of ``p`` with the effective number of runs
     ``p (1 - p) / variance``, kept within ``units``..``rows`` (``units`` when p is 0 or 1)
     and scaled by ``(t_{rows-1} / t_df)^2`` for the ``df`` degrees of freedom of the
     variance (Korn and Graubard 1998); returns (n_eff, low, high)."""
@@ -88,9 +92,9 @@ def effective_interval(
         n = float(rows) if variance <= 0.0 else np.clip(p * (1.0 - p) / variance, units, rows)
         q = 0.5 + level / 2
         n = float(n * (stats.t.ppf(q, max(rows - 1, 1)) / stats.t.ppf(q, df)) ** 2)
-    a, b = p * n + 0.5, (1.0 - p) * n + 0.5
-    low = 0.0 if p == 0.0 else float(betaincinv(a, b, 0.5 - level / 2))
-    high = 1.0 if p == 1.0 else float(betaincinv(a, b, 0.5 + level / 2))
+    x = p * n  # Clopper-Pearson's beta quantiles, continuous in the effective wins
+    low = 0.0 if p == 0.0 else float(betaincinv(x, n - x + 1.0, 0.5 - level / 2))
+    high = 1.0 if p == 1.0 else float(betaincinv(x + 1.0, n - x, 0.5 + level / 2))
     return n, low, high
 
 
@@ -110,17 +114,39 @@ def mean_squares(table: FloatArray) -> tuple[float, float, float]:
     return ms_a, ms_b, float((resid**2).sum()) / ((m - 1) * (n - 1))
 
 
+def kurtosis_df(z: ArrayLike, df: float) -> float:
+    """The degrees of freedom of a variance estimated from the deviations ``z`` (nominally
+    ``df``), cut for their tails: ``Var(s^2) = sigma^4 (2/df + g2/K)`` for ``K`` values of
+    excess kurtosis ``g2``, matched to a scaled chi-square's ``2 sigma^4 / d`` (the moment
+    matching of Satterthwaite 1946): ``d = 2 / (2/df + g2/K)``, kept within 1..``df``.  Wins
+    carried by one group of ``K`` have ``g2`` near ``K``, so about 2 degrees of freedom, not
+    ``K - 1``; normal deviations keep ``df``."""
+    x = np.asarray(z, dtype=float)
+    k, s2 = x.size, float((x**2).sum())
+    if s2 <= 0.0:
+        return float(df)
+    g2 = max(k * float((x**4).sum()) / s2**2 - 3.0, 0.0)
+    return float(np.clip(2.0 / (2.0 / df + g2 / k), 1.0, df))
+
+
 def crossed_variance(table: FloatArray) -> tuple[float, float]:
     """Variance of the mean of a crossed table (M points, N draws) of independent points
     and draws, ``s_A^2/M + s_B^2/N + s_E^2/(M N)`` from the two-way random-effects mean
-    squares (the components clipped at 0), and its Satterthwaite degrees of freedom."""
-    ms_a, ms_b, ms_e = mean_squares(table)
-    m, n = np.shape(table)
+    squares (the components clipped at 0), and its Satterthwaite degrees of freedom, each
+    mean square's own cut for the tails of its deviations (:func:`kurtosis_df`)."""
+    t = np.asarray(table, dtype=float)
+    ms_a, ms_b, ms_e = mean_squares(t)
+    m, n = t.shape
+    rows, cols, grand = t.mean(axis=1), t.mean(axis=0), t.mean()
+    resid = t - rows[:, None] - cols[None, :] + grand
+    df_a = kurtosis_df(rows - grand, m - 1)
+    df_b = kurtosis_df(cols - grand, n - 1)
+    df_e = kurtosis_df(resid, (m - 1) * (n - 1))
     # the variance as a combination of mean squares: MS_A + MS_B - MS_E over M N, a
     # component clipped at 0 dropping its terms
     use_a, use_b = ms_a > ms_e, ms_b > ms_e
-    terms = [(float(use_a), ms_a, m - 1), (float(use_b), ms_b, n - 1)]
-    terms.append((1.0 - use_a - use_b, ms_e, (m - 1) * (n - 1)))
+    terms = [(float(use_a), ms_a, df_a), (float(use_b), ms_b, df_b)]
+    terms.append((1.0 - use_a - use_b, ms_e, df_e))
     total = sum(c * ms for c, ms, _ in terms)
     spread = sum((c * ms) ** 2 / d for c, ms, d in terms)
     df = total**2 / spread if spread > 0 else float(m * n - 1)
@@ -183,5 +209,6 @@ def win_probability(
         over = f"{runs:,} design points{reps}"
     k = int(used.sum())
     var = clustered_variance(won[used], size[used])
-    n, lo, hi = effective_interval(p, var, k, rows, k - 1)
+    df = kurtosis_df(won[used] - p * size[used], k - 1)
+    n, lo, hi = effective_interval(p, var, k, rows, df)
     return WinProbability(p, lo, hi, over, n)
