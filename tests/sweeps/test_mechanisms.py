@@ -4,6 +4,8 @@ known in closed form, including dependent inputs, through the same code path
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -143,11 +145,15 @@ def _estimate_and_interval(x: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.
     return first_order_fitted(bases, y), ci[0], ci[1]
 
 
-def _repeated(draw, n: int, draws: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+Draw = Callable[[np.random.Generator, int], tuple[np.ndarray, np.ndarray]]
+
+
+def _repeated(draw: Draw, n: int, draws: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(estimates, lows, highs), each (draws, d), over independent seeded samples of n runs."""
-    out = [
-        _estimate_and_interval(*draw(np.random.default_rng(1000 + r), n), r) for r in range(draws)
-    ]
+    out = []
+    for r in range(draws):
+        x, y = draw(np.random.default_rng(1000 + r), n)
+        out.append(_estimate_and_interval(x, y, r))
     est, lo, hi = (np.array(v) for v in zip(*out, strict=True))
     return est, lo, hi
 
@@ -209,7 +215,8 @@ def _win_lose_truth(s: float, c: float) -> np.ndarray:
 def test_first_order_of_win_lose_unbiased_and_covering(n: int, draws: int) -> None:
     """A win/lose outcome like the strike's (P about 0.20, one input carrying most of it):
     y = 1{x1 + 0.2 x2 > 0.85}, so S = 0.8065, 0.0192 and 0 (x3, a true zero); the binned
-    estimate of S1 was low by 0.024 at 512 runs and 0.005 at 2,048 (0.18 of a half-width)."""
+    estimate of S1 was low by 0.026 at 512 runs (covering in 176 of 200 draws) and by
+    0.005 at 2,048 (0.18 of a half-width)."""
     truth = _win_lose_truth(0.2, 0.85)
     assert truth == pytest.approx([0.8065, 0.0192, 0.0], abs=1e-4)
 
