@@ -92,9 +92,9 @@ def explained(basis: FloatArray, y: FloatArray, weights: FloatArray) -> FloatArr
     """The first-order index of each outcome column of ``y`` (n, m) on the input whose
     ``basis`` (n, p) is given, once per row of ``weights`` (r, n: how often each run counts,
     ones for the sample itself, counts for a bootstrap resample), shape (r, m), unclipped:
-    ``(SSR - (q - 1) MSE) / SST`` of the least-squares fit of ``y`` on the basis (rank
-    ``q``), the adjusted R^2 that removes the noise a fit of ``q`` terms absorbs; NaN where
-    ``y`` does not vary."""
+    ``(SSR - noise) / SST`` of the least-squares fit of ``y`` on the basis, ``noise`` the
+    noise variance the fit absorbs (``(q - 1) MSE`` for a constant noise, q the rank: the
+    adjusted R^2), here from each run's residual; NaN where ``y`` does not vary."""
     y = np.asarray(y, dtype=float)
     y = y - y.mean(axis=0)  # a constant column is then exactly 0
     p = basis.shape[1]
@@ -107,7 +107,6 @@ def explained(basis: FloatArray, y: FloatArray, weights: FloatArray) -> FloatArr
     ev, vec = np.linalg.eigh(gram)
     keep = ev > ev[:, -1:] * 1e-9
     inv = np.where(keep, 1.0 / np.where(keep, ev, 1.0), 0.0)
-    rank = keep.sum(axis=1)[:, None]
     n = weights.sum(axis=1)[:, None]
     sy = weights @ y
     sst = weights @ (y * y) - sy**2 / n
@@ -116,9 +115,17 @@ def explained(basis: FloatArray, y: FloatArray, weights: FloatArray) -> FloatArr
     )
     c = np.einsum("rpq,rpm->rqm", vec, by)
     ssr = np.einsum("rqm,rq->rm", c * c, inv) - sy**2 / n  # the constant is in the span
-    msw = (sst - ssr) / np.maximum(n - rank, 1)
+    # the noise the fit absorbs, sum_i (h_i - 1/n) sigma_i^2, with each run's own residual
+    # e_i^2 / (1 - h_i) for sigma_i^2 (h_i its leverage): (q - 1) sigma^2 for a constant
+    # sigma, and still right when it varies with x (the splines are local)
+    pinv = np.einsum("rpq,rq,rsq->rps", vec, inv, vec)
+    twice = np.where(rows == cols, 1.0, 2.0)
+    lev = np.einsum("nk,rk->rn", basis[:, rows] * basis[:, cols] * twice, pinv[:, rows, cols])
+    fit = np.einsum("np,rpm->rnm", basis, np.einsum("rps,rsm->rpm", pinv, by))
+    share = weights * (lev - 1.0 / n) / np.maximum(1.0 - lev, 1e-12)
+    noise = np.einsum("rn,rnm->rm", share, (y[None] - fit) ** 2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(sst > 0.0, (ssr - (rank - 1) * msw) / np.where(sst > 0, sst, 1.0), np.nan)
+        return np.where(sst > 0.0, (ssr - noise) / np.where(sst > 0, sst, 1.0), np.nan)
 
 
 def first_order_fitted(bases: Sequence[FloatArray], y: FloatArray) -> FloatArray:
@@ -176,7 +183,7 @@ def _bootstrap(
     ones = np.ones((1, n))
     est = np.stack([explained(b, y, ones)[0] for b in bases])
     boot = np.empty((n_resamples, len(bases), y.shape[1]))
-    step = max(1, 4_000_000 // n)  # resamples per batch: the weights at most 32 MB
+    step = max(1, 500_000 // n)  # resamples per batch: their weights at most 4 MB
     for start in range(0, n_resamples, step):
         k = min(step, n_resamples - start)
         rows = np.repeat(np.arange(k) * n, n) + rng.integers(0, n, k * n)
