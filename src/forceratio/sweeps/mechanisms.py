@@ -95,35 +95,39 @@ def explained(basis: FloatArray, y: FloatArray, weights: FloatArray) -> FloatArr
     ``(SSR - noise) / SST`` of the least-squares fit of ``y`` on the basis, ``noise`` the
     noise variance the fit absorbs (``(q - 1) MSE`` for a constant noise, q the rank: the
     adjusted R^2), here from each run's residual; NaN where ``y`` does not vary."""
+    from scipy import sparse
+
     y = np.asarray(y, dtype=float)
     y = y - y.mean(axis=0)  # a constant column is then exactly 0
-    p = basis.shape[1]
-    nz = basis != 0
-    rows, cols = np.nonzero(np.triu((nz.T.astype(float) @ nz) > 0))  # the Gram's pattern
-    gram = np.zeros((weights.shape[0], p, p))
-    g = weights @ (basis[:, rows] * basis[:, cols])
+    (n_runs, p), r, m = basis.shape, weights.shape[0], y.shape[1]
+    # a spline basis has 4 terms per run: sparse products, and no small dense BLAS calls
+    # (slow when their threads compete with other work)
+    splines = sparse.csr_array(basis)
+    nz = sparse.csr_array((basis != 0).astype(float))
+    rows, cols = np.nonzero(np.triu((nz.T @ nz).toarray() > 0))  # the Gram's pattern
+    pairs = sparse.csr_array(basis[:, rows] * basis[:, cols])
+    gram = np.zeros((r, p, p))
+    g = (pairs.T @ weights.T).T
     gram[:, rows, cols] = g
     gram[:, cols, rows] = g
     ev, vec = np.linalg.eigh(gram)
     keep = ev > ev[:, -1:] * 1e-9
     inv = np.where(keep, 1.0 / np.where(keep, ev, 1.0), 0.0)
     n = weights.sum(axis=1)[:, None]
-    sy = weights @ y
-    sst = weights @ (y * y) - sy**2 / n
-    by = (weights @ (basis[:, :, None] * y[:, None, :]).reshape(y.shape[0], -1)).reshape(
-        weights.shape[0], p, y.shape[1]
-    )
-    c = np.einsum("rpq,rpm->rqm", vec, by)
-    ssr = np.einsum("rqm,rq->rm", c * c, inv) - sy**2 / n  # the constant is in the span
+    sy = np.einsum("rn,nm->rm", weights, y)
+    sst = np.einsum("rn,nm->rm", weights, y * y) - sy**2 / n
+    wy = (weights.T[:, :, None] * y[:, None, :]).reshape(n_runs, r * m)
+    by = (splines.T @ wy).reshape(p, r, m).transpose(1, 0, 2)
+    pinv = np.einsum("rpq,rsq->rps", vec * inv[:, None, :], vec)
+    beta = np.einsum("rps,rsm->rpm", pinv, by)
+    ssr = (by * beta).sum(axis=1) - sy**2 / n  # the constant is in the span
     # the noise the fit absorbs, sum_i (h_i - 1/n) sigma_i^2, with each run's own residual
     # e_i^2 / (1 - h_i) for sigma_i^2 (h_i its leverage): (q - 1) sigma^2 for a constant
     # sigma, and still right when it varies with x (the splines are local)
-    pinv = np.einsum("rpq,rq,rsq->rps", vec, inv, vec)
-    twice = np.where(rows == cols, 1.0, 2.0)
-    lev = np.einsum("nk,rk->rn", basis[:, rows] * basis[:, cols] * twice, pinv[:, rows, cols])
-    fit = np.einsum("np,rpm->rnm", basis, np.einsum("rps,rsm->rpm", pinv, by))
+    lev = (pairs @ (pinv[:, rows, cols] * np.where(rows == cols, 1.0, 2.0)).T).T
     share = weights * (lev - 1.0 / n) / np.maximum(1.0 - lev, 1e-12)
-    noise = np.einsum("rn,rnm->rm", share, (y[None] - fit) ** 2)
+    fit = (splines @ beta.transpose(1, 0, 2).reshape(p, r * m)).reshape(n_runs, r, m)
+    noise = np.einsum("rn,nrm->rm", share, (y[:, None, :] - fit) ** 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(sst > 0.0, (ssr - noise) / np.where(sst > 0, sst, 1.0), np.nan)
 
