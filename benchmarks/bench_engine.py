@@ -15,8 +15,9 @@ Prints
 and the per-core ratios (b)/(d): both sides run on one thread (``FORCERATIO_THREADS=1``
 and one BLAS thread), timed in CPU time (``time.process_time``), medians of 3.  ``--cold``
 also times, in fresh processes with an empty compile cache, the first 100,000-sample sweep
-of strike-12june-strip and the first mixed, power and Helmbold battles.  Timings are medians of repeats; the machine is shared, so read the
-ratios, not the absolute times, and note the load printed at the top.
+of strike-12june-strip and the first mixed, power and Helmbold battles.  Timings are
+medians of repeats; the machine is shared, so read the ratios, not the absolute times, and
+note the load printed at the top.
 
 ``--against SRC`` (the ``src`` folder of another checkout, e.g. main 495487d, the engine
 before issue 11) also times table (e) for that checkout's engines (``method="integrator"``
