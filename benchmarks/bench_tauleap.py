@@ -95,7 +95,7 @@ def main() -> None:
         print(f"{name}: {cpu:.4f} s")
     naive, left = naive_median(200)
     print(f"naive Python tau-leap loop, 5,000 v 4,000, no times: {naive * 1e3:.3f} ms CPU per "
-          f"replication (mean red left {left:,.0f}); the engine {naive / first:,.0f}x it per "
+          f"replication (mean red left {left:,.0f}); the engine {naive / first:.1f}x it per "
           f"replication")  # fmt: skip
 
 

@@ -82,8 +82,8 @@ def main() -> None:
     print(f"varying {vary:.4f} s  flat {fl:.4f} s (CPU)")
     nv, nf = naive_median(3.0), naive_median(1.0)
     print(f"naive Python loop, CPU per replication: varying {nv * 1e3:.3f} ms, flat "
-          f"{nf * 1e3:.3f} ms; the engine {nv / (vary / 4000):,.0f}x and "
-          f"{nf / (fl / 4000):,.0f}x it")  # fmt: skip
+          f"{nf * 1e3:.3f} ms; the engine {nv / (vary / 4000):.1f}x and "
+          f"{nf / (fl / 4000):.1f}x it")  # fmt: skip
 
 
 if __name__ == "__main__":
