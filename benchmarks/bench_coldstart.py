@@ -3,9 +3,11 @@
 Run:  python benchmarks/bench_coldstart.py [--repeats 3] [--samples 100000] [--src PATH ...]
 
 Each round runs, for each source tree (``--src``, default: the installed package), one
-fresh process with an empty compile cache (a new ``NUMBA_CACHE_DIR``: the cold start),
-then one more with that cache filled (warm); the trees alternate within a round so that
-they see the same load.  Prints wall and CPU time (user + system, all threads) of every
+fresh process in a new user's state (the cold start): an empty compile cache (a new
+``NUMBA_CACHE_DIR``), an empty forceratio cache (a new ``FORCERATIO_CACHE_DIR``: no cached
+calibration or sweep inputs) and an empty ``XDG_CACHE_HOME``; then one more with those
+caches as the first left them (warm).  The trees alternate within a round so that they see
+the same load.  Prints wall and CPU time (user + system, all threads) of every
 run, the load average, and the medians.
 """
 
@@ -27,9 +29,15 @@ SWEEP = (
 )
 
 
+#: The cache folders a new user has empty, each a fresh folder for the cold run.
+CACHES = ("NUMBA_CACHE_DIR", "FORCERATIO_CACHE_DIR", "XDG_CACHE_HOME")
+
+
 def one(src: str, cache: str, samples: int) -> tuple[float, float]:
-    """Wall and CPU seconds of one sweep in a fresh process."""
-    env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+    """Wall and CPU seconds of one sweep in a fresh process whose caches (compiled code,
+    forceratio's, XDG's) are folders in ``cache`` (empty: a new user's state)."""
+    dirs = {k: os.path.join(cache, k.lower()) for k in CACHES}
+    env = dict(os.environ, **dirs)
     env.pop("FORCERATIO_THREADS", None)
     if src:
         env["PYTHONPATH"] = src

@@ -4,17 +4,21 @@ Run:  python benchmarks/bench_engine.py [--quick] [--cold]
 
 Prints
   (a) the closed-form square law over 10^6 scenarios (the compiled pass, and ``battle()``),
+      against the same closed form written in numpy (CPU time, one thread),
   (b) the integrator (``forceratio.simulate``) on 100,000 two-side, four-category scenarios
       over 30 days with time-varying multipliers and breakpoints, on one thread and on all,
   (c) 10,000 stochastic replications of a 5,000 vs 4,000 square-law battle,
   (d) a Python loop over ``scipy.integrate.solve_ivp`` on the same model as (b) for a few
-      hundred scenarios (one thread), at its default tolerances and at rtol = 1e-8,
+      hundred scenarios (one thread), at rtol 1e-3 (its default) to 1e-8; the baseline "of
+      like accuracy" is the rtol whose end times' error is nearest the engine's (on a log
+      scale), both measured in this run against solve_ivp at rtol 1e-10,
   (e) every law at 1,000, 20,000 and 100,000 battles (one thread, breakpoints at 0.3),
 and the per-core ratios (b)/(d): both sides run on one thread (``FORCERATIO_THREADS=1``
-and one BLAS thread).  ``--cold`` also times, in fresh processes with an empty compile
-cache, the first 100,000-sample sweep of strike-12june-strip and the first mixed, power and
-Helmbold battles.  Timings are medians of repeats; the machine is shared, so read the
-ratios, not the absolute times, and note the load printed at the top.
+and one BLAS thread), timed in CPU time (``time.process_time``), medians of 3.  ``--cold``
+also times, in fresh processes with an empty compile cache, the first 100,000-sample sweep
+of strike-12june-strip and the first mixed, power and Helmbold battles.  Timings are
+medians of repeats; the machine is shared, so read the ratios, not the absolute times, and
+note the load printed at the top.
 
 ``--against SRC`` (the ``src`` folder of another checkout, e.g. main 495487d, the engine
 before issue 11) also times table (e) for that checkout's engines (``method="integrator"``
@@ -38,6 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +54,8 @@ from forceratio import Engagement, Multiplier, battle, get_law, make_side, simul
 from forceratio.simulator import compiled, solve
 
 FloatArray = NDArray[np.float64]
+#: solve_ivp tolerances tried for the baseline of like accuracy (1e-3: its default)
+RTOLS = (1e-3, 1e-5, 1e-6, 1e-7, 1e-8)
 K = 4  # personnel, guns, tanks, aircraft
 LAWS: dict[str, dict[str, Any]] = {
     "square": {},
@@ -61,13 +68,28 @@ LAWS: dict[str, dict[str, Any]] = {
 }
 
 
-def median_time(fn: Callable[[], object], repeats: int) -> float:
+def median_time(
+    fn: Callable[[], object], repeats: int, clock: Callable[[], float] = time.perf_counter
+) -> float:
+    """The median of ``repeats`` timings of ``fn`` on ``clock`` (wall by default;
+    ``time.process_time`` for the per-core ratios: a loaded machine stretches wall time)."""
     times = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        times.append(time.perf_counter() - t0)
+        times.append(clock() - t0)
     return statistics.median(times)
+
+
+def loop_ends(d: dict[str, FloatArray], n: int, rtol: float) -> FloatArray:
+    """The solve_ivp loop's end times (NaN: undecided in 30 days)."""
+    return np.array([np.nan if (x := naive_one(d, i, rtol)) is None else x for i in range(n)])
+
+
+def end_error(ends: FloatArray, ref: FloatArray) -> float:
+    """Largest relative difference of two sets of end times where both decided."""
+    both = np.isfinite(ends) & np.isfinite(ref)
+    return float(np.max(np.abs(ends[both] - ref[both]) / ref[both])) if both.any() else np.nan
 
 
 def threads(n: int | None) -> None:
@@ -76,6 +98,25 @@ def threads(n: int | None) -> None:
         os.environ.pop("FORCERATIO_THREADS", None)
     else:
         os.environ["FORCERATIO_THREADS"] = str(n)
+
+
+def numpy_square(
+    R0: FloatArray, B0: FloatArray, a: FloatArray, b: FloatArray, level: float, t_max: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Model (a) written the obvious way in numpy, the baseline of the compiled pass: the
+    square law dR/dt = -b B, dB/dt = -a R (Lanchester 1916) solved in closed form,
+    R(t) = R0 cosh(ct) - B0 sqrt(b/a) sinh(ct) with c = sqrt(ab) (B likewise), to the
+    loser's ``level`` (units) or ``t_max``.  Returns (duration, red final, blue final) in days
+    and units."""
+    c, k = np.sqrt(a * b), np.sqrt(a / b)
+    red_wins = a * R0**2 > b * B0**2
+    # the loser's strength x cosh - y sinh = level, with x = e^(ct): a quadratic in x
+    lose, win = np.where(red_wins, B0, R0), np.where(red_wins, k * R0, B0 / k)
+    gap = win - lose
+    x = (-level + np.sqrt(level**2 + gap * (lose + win))) / gap
+    t = np.minimum(np.log(x) / c, t_max)
+    ch, sh = np.cosh(c * t), np.sinh(c * t)
+    return t, R0 * ch - B0 / k * sh, B0 * ch - k * R0 * sh
 
 
 def hetero_inputs(n: int, seed: int = 0) -> dict[str, FloatArray]:
@@ -262,7 +303,7 @@ def main() -> None:
         (10**6, 100_000, 10_000, 300) if not args.quick else (10**5, 10_000, 1_000, 50)
     )
     sizes = (1_000, 20_000, 100_000) if not args.quick else (1_000, 10_000)
-    rep = 3 if not args.quick else 1
+    rep = 3  # medians of 3, --quick too (one timing is the machine's noise)
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
           f"kernel threads: {compiled.threads()}")  # fmt: skip
 
@@ -276,11 +317,26 @@ def main() -> None:
     t_api = median_time(lambda: battle("square", R0, B0, a_rate, b_rate), rep)
     threads(1)
     t_api1 = median_time(lambda: battle("square", R0, B0, a_rate, b_rate), rep)
+    c_api1 = median_time(lambda: battle("square", R0, B0, a_rate, b_rate), 3, time.process_time)
+    c_np = median_time(
+        lambda: numpy_square(R0, B0, a_rate, b_rate, 0.5, 365.0), 3, time.process_time
+    )
     threads(None)
+    got = battle("square", R0, B0, a_rate, b_rate)
+    t_np, r_np, b_np = numpy_square(R0, B0, a_rate, b_rate, 0.5, 365.0)
+    final = np.where(a_rate * R0**2 > b_rate * B0**2, r_np, b_np)  # the winner's
+    won = np.where(a_rate * R0**2 > b_rate * B0**2, got.red_final, got.blue_final)
+    # (duration is NaN where undecided by t_max: the finals are compared there too)
+    diff = max(np.nanmax(np.abs(got.duration / t_np - 1)), np.max(np.abs(won / final - 1)))
     print(f"(a) closed-form square law, {n_a:,} scenarios")
     print(f"    compiled pass (the whole outcome): {n_a / t_kernel:,.0f} scenarios/s")
     print(f"    public API battle():            {n_a / t_api:,.0f} scenarios/s")
-    print(f"    battle(), one thread:           {n_a / t_api1:,.0f} scenarios/s")
+    print(f"    battle(), one thread:           {n_a / t_api1:,.0f} scenarios/s; "
+          f"{n_a / c_api1:,.0f} per CPU s")  # fmt: skip
+    print(
+        f"    numpy closed form (baseline):   {n_a / c_np:,.0f} per CPU s; battle() "
+        f"{c_np / c_api1:.1f}x it per core (duration, winner's final agree to {diff:.0e})"
+    )
 
     # (b) the integrator on the heterogeneous model
     d = hetero_inputs(n_b)
@@ -290,6 +346,7 @@ def main() -> None:
     t_b_api = median_time(lambda: simulate(hetero_engagement(d), t_max=30.0), rep)
     threads(1)
     t_b1 = median_time(lambda: simulate(eng, t_max=30.0), rep)
+    t_b1c = median_time(lambda: simulate(eng, t_max=30.0), rep, time.process_time)
     threads(None)
     decided = np.isfinite(res.duration).mean()
     print(
@@ -298,7 +355,8 @@ def main() -> None:
     )
     print(f"    simulate(), all threads:     {t_b:.2f} s, {n_b / t_b:,.0f} scenarios/s")
     print(f"    incl. building the inputs:   {t_b_api:.2f} s, {n_b / t_b_api:,.0f} scenarios/s")
-    print(f"    simulate(), one thread:      {t_b1:.2f} s, {n_b / t_b1:,.0f} scenarios/s")
+    print(f"    simulate(), one thread:      {t_b1:.2f} s, {n_b / t_b1:,.0f} scenarios/s; "
+          f"{t_b1c:.2f} s CPU, {n_b / t_b1c:,.0f} per CPU s")  # fmt: skip
 
     # (c) stochastic
     battle("square", 5000, 4000, 0.01, 0.012, replications=10, seed=1)  # compile first
@@ -310,25 +368,34 @@ def main() -> None:
         f"({n_c / t_c:,.0f} replications/s, tau-leaping, all threads)"
     )
 
-    # (d) naive solve_ivp loop on the same model as (b), and accuracy of (b) against it
+    # (d) naive solve_ivp loop on the same model as (b): its tolerance chosen in this run to
+    # match the engine's accuracy (both against solve_ivp at rtol 1e-10), timed in CPU time
     dd = hetero_inputs(n_d, seed=0)
-    t_d = median_time(lambda: [naive_one(dd, i, 1e-3) for i in range(n_d)], 1)
-    t_d8 = median_time(lambda: [naive_one(dd, i, 1e-8) for i in range(n_d)], 1)
-    ends = np.array([np.nan if (x := naive_one(dd, i, 1e-10)) is None else x for i in range(n_d)])
+    ref = loop_ends(dd, n_d, 1e-10)
     ours = simulate(hetero_engagement(dd), t_max=30.0).duration
-    both = np.isfinite(ends) & np.isfinite(ours)
-    err = np.max(np.abs(ours[both] - ends[both]) / ends[both]) if both.any() else float("nan")
-    print(f"(d) Python loop over solve_ivp, {n_d} scenarios of model (b), one thread")
-    print(f"    default tolerances (rtol 1e-3): {n_d / t_d:,.0f} scenarios/s")
-    print(f"    rtol 1e-8:                      {n_d / t_d8:,.0f} scenarios/s")
-    print(
-        f"    engine vs solve_ivp(rtol 1e-10) end time: max relative difference {err:.1e}, "
-        f"same decided set: {bool(np.array_equal(np.isfinite(ends), np.isfinite(ours)))}"
-    )
-    per_b1, per_d, per_d8 = t_b1 / n_b, t_d / n_d, t_d8 / n_d
-    print("ratios per scenario, per core (both on one thread)")
-    print(f"    (b)/(d) speed-up vs default solve_ivp:   {per_d / per_b1:,.0f}x")
-    print(f"    (b)/(d) speed-up vs solve_ivp rtol 1e-8: {per_d8 / per_b1:,.0f}x")
+    err = end_error(ours, ref)
+    same = bool(np.array_equal(np.isfinite(ref), np.isfinite(ours)))
+    errs = {rtol: end_error(loop_ends(dd, n_d, rtol), ref) for rtol in RTOLS}
+    # like accuracy: the tolerance whose error is nearest the engine's (on a log scale)
+    like = min(RTOLS, key=lambda r: abs(np.log(errs[r] / err)))
+    t_d = {
+        rtol: median_time(partial(loop_ends, dd, n_d, rtol), rep, time.process_time)
+        for rtol in RTOLS
+    }
+    per_b1 = t_b1c / n_b
+    print(f"(d) Python loop over solve_ivp, {n_d} scenarios of model (b), one thread, CPU time")
+    print(f"    engine end times v solve_ivp rtol 1e-10: max relative difference {err:.1e}, "
+          f"same decided set: {same}")  # fmt: skip
+    print("    solve_ivp rtol: max relative difference, scenarios per CPU s, (b)/(d) per core")
+    for rtol in RTOLS:
+        note = " (its default)" if rtol == 1e-3 else " (like accuracy)" if rtol == like else ""
+        print(f"    {rtol:g}: {errs[rtol]:.1e}, {n_d / t_d[rtol]:,.0f}/s, "
+              f"{t_d[rtol] / n_d / per_b1:,.0f}x{note}")  # fmt: skip
+    print("ratios per scenario, per core (both on one thread, CPU time)")
+    print(f"    (b)/(d) speed-up vs solve_ivp at its default rtol 1e-3: "
+          f"{t_d[1e-3] / n_d / per_b1:,.0f}x")  # fmt: skip
+    print(f"    (b)/(d) speed-up vs solve_ivp of like accuracy (rtol {like:g}): "
+          f"{t_d[like] / n_d / per_b1:,.0f}x")  # fmt: skip
 
     # (e) every law, every batch size, one thread
     threads(1)

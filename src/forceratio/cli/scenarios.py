@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, overload
+from typing import TYPE_CHECKING, Annotated, Any, Literal, overload
 
 import typer
 
@@ -19,6 +19,9 @@ from forceratio.cli.output import (
     print_rows,
 )
 from forceratio.limits import MAX_REPLICATIONS, check_replications
+
+if TYPE_CHECKING:
+    from forceratio.scenarios.session import Session
 
 app = typer.Typer(help="The built-in scenarios: list, show, export.", no_args_is_help=True)
 
@@ -277,11 +280,14 @@ def _rows(
     seed: int | None,
     posterior: int | None = 0,
     seeded: str = "--replications",
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], Session]:
     """The comparison rows the run and compare commands print (the 12 June rows with
-    ``posterior`` draws of the whole-record posterior, None: the default 200)."""
+    ``posterior`` draws of the whole-record posterior, None: the default 200), and the
+    session they were computed in (its tables and prepared scenarios, for the lines under
+    the table)."""
     from forceratio.scenarios import builtins, load_scenario
     from forceratio.scenarios.compare import compare
+    from forceratio.scenarios.session import Session
 
     draws = posterior is None or posterior > 0
     # a file's own replications make its run random too (and --seed then applies); read
@@ -294,15 +300,11 @@ def _rows(
     seed_for(seed, bool(replications) or draws or own, seeded)  # nothing random at all
     # compare() refuses a --seed that none of these rows uses (e.g. no replications and
     # no 12 June row for the posterior draws) and seeds both with DEFAULT_SEED when unset
-    return compare(
-        names,
-        sets=sets,
-        tables=_overrides(table),
-        uncalibrated=uncalibrated,
-        replications=replications,
-        seed=seed,
-        posterior=posterior,
+    session = Session(_overrides(table), uncalibrated)
+    rows = compare(
+        names, sets=sets, replications=replications, seed=seed, posterior=posterior, session=session
     )
+    return rows, session
 
 
 def seed_note(rows: list[dict[str, Any]]) -> str:
@@ -322,7 +324,7 @@ def run_command(
     seed: RunSeedOpt = None,
 ) -> None:
     """Run one scenario and print its outcome."""
-    rows = _rows([scenario], sets, table, uncalibrated, replications, seed)
+    rows, _ = _rows([scenario], sets, table, uncalibrated, replications, seed)
     if fmt is TableFormat.json:
         print_json(_jsonable(rows[0]))
     else:
@@ -362,21 +364,24 @@ def compare_command(
 
     warm_up(*engines("compare", replications))  # compiles while the tables etc. load
     seeded = "--replications or --posterior"
-    rows = _rows(names or None, sets, table, uncalibrated, replications, seed, posterior, seeded)
+    rows, session = _rows(
+        names or None, sets, table, uncalibrated, replications, seed, posterior, seeded
+    )
     explain = None
     if fmt is TableFormat.table:
         from forceratio.scenarios import builtins
 
-        explain = _carried_by(list(names or builtins()), rows, sets, table)
+        explain = _carried_by(list(names or builtins()), rows, sets, session)
     title = "12 June 1941 strike v 22 June 1941 (USSR : Germany)" + seed_note(rows)
     _print_rows(rows, fmt, title, explain)
 
 
 def _carried_by(
-    names: list[str], rows: list[dict[str, Any]], sets: list[str] | None, table: list[str] | None
+    names: list[str], rows: list[dict[str, Any]], sets: list[str] | None, session: Session
 ) -> list[str]:
     """The lines under the comparison: what carries each winner (one assumption at a time
-    to the ends of its declared range)."""
+    to the ends of its declared range), run in the ``session`` the rows came from (its
+    tables read once, not again per scenario)."""
     from forceratio.plots.labels import parameter_label
     from forceratio.sweeps.explain import scenario_swings
 
@@ -395,9 +400,8 @@ def _carried_by(
                 "a time, moved to the ends of its range (margin = attacker's share kept minus "
                 "the defender's):"
             )
-    tables = tuple(sorted(_overrides(table).items()))
     for name, row in zip(names, rows, strict=True):
-        base, sw = scenario_swings(name, row, tuple(sets or ()), tables)
+        base, sw = scenario_swings(name, row, tuple(sets or ()), session=session)
         rule = row.get("winner_decided_by", "attrition margin")
         head = f"  {row['scenario']}: {row['winner']} wins (by {rule}; margin {base:+.2f})"
         if not sw:

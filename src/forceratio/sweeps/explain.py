@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from forceratio.sweeps.evaluate import SweepSpec, calibration_pairs, evaluate, outcome_columns
+
+if TYPE_CHECKING:
+    from forceratio.scenarios.session import Session
 
 
 @dataclass(frozen=True)
@@ -77,17 +81,26 @@ def scenario_swings(
     row: Mapping[str, object],
     sets: tuple[str, ...] = (),
     tables: tuple[tuple[str, str], ...] = (),
+    session: Session | None = None,
 ) -> tuple[float, list[Swing]]:
     """:func:`swings` of a comparison row's scenario over its declared uncertainty ranges,
     with the calibrated values the row was run with (the whole-record fit's shared
-    parameters, from the shipped or cached calibration: no second calibration)."""
+    parameters, from the shipped or cached calibration: no second calibration).  Pass the
+    ``session`` the row was computed in (its tables then replace ``tables``) to reuse its
+    prepared scenario and loaded tables; without one, a new session reads them again."""
     from forceratio.scenarios.build import sweepable
-    from forceratio.scenarios.session import Session
     from forceratio.sweeps.design import Design
+    from forceratio.sweeps.evaluate import use_prepared
 
-    session = Session(dict(tables))
+    if session is None:
+        from forceratio.scenarios.session import Session
+
+        session = Session(dict(tables))
+    else:
+        tables = tuple(sorted(session.tables.items()))
     prep = session.prepare(name, list(sets))
     calibration = calibration_pairs(session, prep) if row.get("calibrated") else ()
     spec = SweepSpec(name, Design("random", (), 1, 0), sets, tables, calibration)
+    use_prepared(spec, prep)  # (evaluate would load the scenario and its tables again)
     base = sweepable(prep, dict(calibration))
     return swings(spec, base, prep.scenario.uncertainty)
