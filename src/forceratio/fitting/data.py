@@ -175,6 +175,8 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip()
 
 
+#: A date as a locale writes it (16.12.1944, 12/16/1944, 16-12-44): which day is not guessed.
+LOCAL_DATE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
 
 
@@ -201,6 +203,12 @@ def _days(
     """The day column as numbers, or its dates as days since the first row (with a note)."""
     dates = [_date(v, f"{where}: row {lines[i]}, column day") for i, v in enumerate(values)]
     if all(d is None for d in dates):
+        for i, v in enumerate(values):
+            if isinstance(v, str) and LOCAL_DATE.fullmatch(v.strip()):
+                raise InputError(
+                    f"{where}: row {lines[i]}, column day",
+                    f"{v.strip()!r}: write dates as YYYY-MM-DD (1944-12-16), or days as numbers",
+                )
         days = [_cell(v, lines[i], "day", where, mark) for i, v in enumerate(values)]
         return np.array(days), ""
     for i, d in enumerate(dates):

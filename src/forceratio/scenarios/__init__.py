@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from forceratio.arguments import bare_point
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.model import Scenario, validate_scenario
@@ -63,7 +64,8 @@ def _parse_value(text: str) -> Any:
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
-        return text
+        x = bare_point(text)  # .5 as --vary reads it
+        return text if x is None else x
 
 
 #: What ``sets`` may be, from Python: ``"dotted.path=value"`` texts, one text, or a mapping
