@@ -153,7 +153,7 @@ def test_utf16_with_a_bom_is_read_and_other_encodings_are_named(tmp_path: Path) 
     _refused(tmp_path, CLEAN.encode("utf-16-le"), "UTF-16 text without a byte-order mark")
     _refused(tmp_path, gzip.compress(CLEAN.encode()), "gzip-compressed")
     cp1252 = "day,red,blue,attacker\n0,100,80,\n1,90,75,ré\n".encode("cp1252")
-    _refused(tmp_path, cp1252, "line 3, column 10", "CSV UTF-8")
+    _refused(tmp_path, cp1252, "line 3, column 10", "save it as UTF-8")
 
 
 def test_empty_rows_and_an_excel_sep_line_read_as_the_clean_file(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from forceratio.errors import InputError
 
 #: What to do with a file that is not UTF-8 text.
-SAVE_AS = 'save it as "CSV UTF-8" (Excel: Save As, CSV UTF-8) or convert it to UTF-8'
+SAVE_AS = 'save it as UTF-8 (from Excel: Save As, "CSV UTF-8")'
 #: File signatures that are not text.
 _SIGNATURES = (
     (b"\x1f\x8b", "a gzip-compressed file, not text: decompress it first (gunzip)"),

@@ -126,7 +126,8 @@ def read_user_csv(
     starts = _record_starts(text, sep)
     if len(starts) == len(df) + 1:  # the header, then one per row read
         df.attrs[LINES] = starts[1:]
-    empty = [i for i, row in enumerate(df.itertuples(index=False)) if not "".join(row).strip()]
+    rows = df.itertuples(index=False)
+    empty = [i for i, row in enumerate(rows) if not any(str(c).strip() for c in row)]
     if empty:  # ",,": a row a spreadsheet keeps after its cells were cleared, a blank line
         numbers = row_lines(df)
         skip = set(empty)
