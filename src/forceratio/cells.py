@@ -172,7 +172,7 @@ def named_columns(df: pd.DataFrame, where: str, known: Sequence[str]) -> pd.Data
             if all(_blank(v) for v in df.iloc[:, i].tolist()):
                 continue
             hint = " (R's row names? write.csv(..., row.names = FALSE))" if i == 0 else ""
-            raise InputError(where, f"column {i + 1} has no name but holds values{hint}: name it")
+            raise InputError(where, f"column {i + 1} has no name but holds values{hint}: remove it")
         keep.append(i)
         names.append(re.sub(r"[\s-]+", "_", raw.lower()))
     df = df.iloc[:, keep]
