@@ -218,3 +218,15 @@ def test_a_local_date_names_the_iso_form(tmp_path: Path, day: str) -> None:
     """Before: "not a number: '16.12.1944'"."""
     text = f"day,red,blue\n{day},100,80\n{day},90,70\n"
     _refused(tmp_path, text.encode(), "row 2, column day", "YYYY-MM-DD")
+
+
+def test_a_scenario_file_is_named_as_given(tmp_path: Path) -> None:
+    """L4, before: 'misspelt_key.toml: duraton_days: ...' (the basename alone)."""
+    from forceratio.scenarios import export
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    p = folder / "misspelt_key.toml"
+    p.write_text(export("strike-12june-strip").replace("duration_days", "duraton_days", 1))
+    with pytest.raises(InputError, match=rf"^{p}: duraton_days: unknown key"):
+        load_scenario(str(p))

@@ -163,7 +163,7 @@ def read(name_or_path: str) -> tuple[dict[str, Any], str]:
         )
     text = read_user_text(path)  # a regular file within the size limit, or one line
     try:
-        return tomllib.loads(text), path.name
+        return tomllib.loads(text), str(path)  # as given: two folders may hold a same name
     except tomllib.TOMLDecodeError as exc:
         raise InputError(str(path), f"malformed TOML: {exc}") from None
 
