@@ -12,6 +12,7 @@ O(1), or one vectorised pass over an array.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -29,6 +30,17 @@ def shown(value: object, width: int = 60) -> str:
         value = value.tolist()
     text = " ".join(repr(value).split())
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+#: A decimal that TOML refuses and Python and the ``--vary`` ranges accept: ``.5``, ``5.``,
+#: ``-.25`` (TOML wants a digit on both sides of the point).
+_BARE_POINT = re.compile(r"[+-]?(\d+\.|\.\d+)([eE][+-]?\d+)?")
+
+
+def bare_point(text: str) -> float | None:
+    """``text`` as a number when it is a decimal with nothing on one side of its point
+    (``.5``), else None."""
+    return float(text) if _BARE_POINT.fullmatch(text.strip()) else None
 
 
 def whole(field: str, value: object, minimum: int = 0) -> int:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from forceratio.decoding import decode
 from forceratio.errors import InputError
 from forceratio.limits import MAX_FILE_ENV, human, max_file_size
 
@@ -96,14 +97,9 @@ def _too_big(size: float, limit: float, at_least: bool = False) -> str:
 
 
 def read_user_text(path: Path | str, field: str | None = None) -> str:
-    """A user file as UTF-8 text (see :func:`read_user_bytes`)."""
-    data = read_user_bytes(path, field)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            field or str(path), f"not UTF-8 text (byte {exc.start}: {exc.reason})"
-        ) from None
+    """A user file as text (see :func:`read_user_bytes`): UTF-8, or UTF-16 with its
+    byte-order mark; anything else refused saying what it is (:func:`.decoding.decode`)."""
+    return decode(read_user_bytes(path, field), field or str(path))
 
 
 def read_user_csv(
@@ -115,12 +111,7 @@ def read_user_csv(
     splits its header into the most columns (:func:`separator`), recorded in
     ``df.attrs[SEPARATOR]``."""
     where = field or str(path)
-    text = read_user_text(path, field)
-    if "\x00" in text:
-        raise InputError(where, "malformed CSV: contains NUL bytes")
-    sep = separator(text, where, separators)
-    _check_header(text, where, sep, separators)
-    _check_widths(text, where, sep)
+    text, sep = csv_text(path, where, separators)
     try:
         with warnings.catch_warnings():  # extra cells checked empty above: a trailing comma
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
@@ -135,8 +126,45 @@ def read_user_csv(
     starts = _record_starts(text, sep)
     if len(starts) == len(df) + 1:  # the header, then one per row read
         df.attrs[LINES] = starts[1:]
+    rows = df.itertuples(index=False)
+    empty = [i for i, row in enumerate(rows) if not any(str(c).strip() for c in row)]
+    if empty:  # ",,": a row a spreadsheet keeps after its cells were cleared, a blank line
+        numbers = row_lines(df)
+        skip = set(empty)
+        df = df.drop(index=df.index[empty]).reset_index(drop=True)
+        df.attrs[LINES] = [n for i, n in enumerate(numbers) if i not in skip]
     df.attrs[SEPARATOR] = sep
     return df
+
+
+#: Excel's first line naming the delimiter (``sep=;``), written by its "CSV" in some locales.
+_SEP_LINE = re.compile(r"\ufeff*sep=(.)[ \t]*(?=\r?\n|$)", re.IGNORECASE)
+
+
+def csv_text(path: Path | str, where: str, separators: str = ",") -> tuple[str, str]:
+    """A user CSV's text and its delimiter, one way for every reader (daily series, tables,
+    CDB90): decoded (:func:`read_user_text`), line ends made ``\\n`` where a line ends in a
+    bare ``\\r`` (Excel for Mac's "CSV (Macintosh)"), an Excel ``sep=;`` first line obeyed
+    and blanked (the rows keep their line numbers), the delimiter chosen among
+    ``separators`` (:func:`separator`), the header and the rows' widths checked."""
+    text = read_user_text(path, where)
+    if "\x00" in text:
+        raise InputError(where, "malformed CSV: contains NUL bytes (a binary file?)")
+    text = re.sub(r"\r(?!\n)", "\n", text)
+    if m := _SEP_LINE.match(text):
+        if m.group(1) not in separators:
+            allowed = " or ".join(repr(s) for s in separators)
+            raise InputError(
+                where, f"the first line {m.group(0)!r} names the delimiter {m.group(1)!r}; "
+                f"this file's columns must be separated by {allowed}",
+            )  # fmt: skip
+        sep = m.group(1)
+        text = text[m.end() :]
+    else:
+        sep = separator(text, where, separators)
+    _check_header(text, where, sep, separators)
+    _check_widths(text, where, sep)
+    return text, sep
 
 
 #: ``DataFrame.attrs`` key of the delimiter :func:`read_user_csv` read the file with.

@@ -70,7 +70,7 @@ def _twice(p: Path) -> None:
 CASES: list[tuple[str, Callable[[Path], None], str | None]] = [
     ("data/battles.csv", _empty, "the file is empty"),
     ("data/battles.csv", _header_only, "no rows below the header"),
-    ("data/battles.csv", _repeat_isqno, "repeated column(s) in the header: isqno"),
+    ("data/battles.csv", _repeat_isqno, "repeated column(s): isqno"),
     ("data/battles.csv", _markdown, "missing column(s): isqno, name, war"),
     ("data/battles.csv", _no_war, "missing column(s): war"),
     ("data/battles.csv", _twice, "row 4: battle 2 appears twice"),

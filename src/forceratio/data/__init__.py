@@ -93,9 +93,10 @@ def load(name: str, path: Path | str | None = None) -> pd.DataFrame:
     if path is not None:
         from forceratio.files import read_user_csv  # a regular file within the size limit
 
-        # a file that cannot be read is named as the argument that gave it (``tables``,
-        # printed by the command line as its --table)
-        return validate(read_user_csv(path, f"tables {name}={path}"), str(path), keys)
+        # the file is named as the argument that gave it (``tables``, printed by the command
+        # line as its --table), whether it cannot be read or a row is wrong
+        where = f"tables {name}={path}"
+        return validate(read_user_csv(path, where, separators=",;\t"), where, keys)
     ref = resources.files("forceratio.data").joinpath(f"tables/{name}.csv")
     with resources.as_file(ref) as p:
         return validate(_read_csv(p, f"{name}.csv"), f"{name}.csv", keys)

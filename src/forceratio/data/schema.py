@@ -18,8 +18,9 @@ from typing import Any
 
 import pandas as pd
 
+from forceratio.cells import DOT_GROUPS, decimal_mark, named_columns, number
 from forceratio.errors import InputError
-from forceratio.files import row_lines
+from forceratio.files import SEPARATOR, row_lines
 
 COLUMNS: tuple[str, ...] = (
     "side",
@@ -88,6 +89,7 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     that does not parse or is impossible, an unknown source key, a verified row without a
     locator, a derived row whose formula does not recompute from the table's own figures.
     """
+    df = named_columns(df, where, COLUMNS)
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise InputError(where, f"missing column(s): {', '.join(missing)}")
@@ -99,26 +101,17 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     for col in COLUMNS:
         if col not in NUMERIC:
             out[col] = out[col].fillna("").astype(str).str.strip()
+    mark = decimal_mark(out, NUMERIC, where, lines, df.attrs.get(SEPARATOR))
     for col in NUMERIC:
         vals = []
         for i, v in enumerate(out[col]):
-            if (
-                v is None
-                or (isinstance(v, float) and pd.isna(v))
-                or (isinstance(v, str) and not v.strip())
-            ):
-                vals.append(float("nan"))
-                continue
-            try:
-                x = float(v)
-            except (TypeError, ValueError):
-                raise _fail(where, lines[i], col, f"not a number: {v!r}") from None
-            if x != x or x in (float("inf"), float("-inf")):
-                raise _fail(where, lines[i], col, f"not a finite number: {v!r}")
+            x = number(v, f"{where}: row {lines[i]}, column {col}", mark)
             if x < 0:
                 raise _fail(where, lines[i], col, f"must be >= 0, got {x:g}")
             if x > MAX_FIGURE:
                 raise _fail(where, lines[i], col, f"{x:g} is above {MAX_FIGURE:g}: {HUGE}")
+            if math.isfinite(x) and x % 1 and _whole(out.iloc[i]):
+                raise _fail(where, lines[i], col, _fraction(x, str(v), out.iloc[i]["unit"]))
             vals.append(x)
         out[col] = pd.Series(vals, index=out.index, dtype=float)
     records = [{str(k): v for k, v in r.items()} for r in out.to_dict(orient="records")]
@@ -128,6 +121,25 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     check_derivations(out, where, lines)
     check_totals(out, where, lines)
     return out
+
+
+def _whole(row: pd.Series) -> bool:
+    """Whether a row's figures must be whole numbers: a count of persons or things read
+    from a source (a derived figure, a share of a count, may have a fraction; a division
+    count may be half, as sources print 20.5)."""
+    if str(row["derivation"]).strip():
+        return False
+    unit, category = str(row["unit"]), str(row["category"])
+    return unit == "persons" or (unit == "count" and category != "divisions")
+
+
+def _fraction(x: float, text: str, unit: str) -> str:
+    hint = (
+        f" (a dot between thousands? write {text.replace('.', '')})"
+        if DOT_GROUPS.fullmatch(text.strip())
+        else ""
+    )
+    return f"{x:g} {unit}: a count read from a source is a whole number{hint}"
 
 
 def _check_repeats(df: pd.DataFrame, where: str, lines: list[int]) -> None:

@@ -30,9 +30,9 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize
 
+from forceratio.cells import dot_groups, number
 from forceratio.errors import InputError
-from forceratio.files import read_user_text
-from forceratio.fitting.data import number
+from forceratio.files import csv_text
 from forceratio.simulator.magnitudes import STRENGTH_RANGE
 
 FloatArray = NDArray[np.float64]
@@ -61,20 +61,21 @@ def default_path() -> Path | None:
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """A CDB90 table's rows with the file line each starts on (the header being line 1, as
-    the user-CSV errors number rows), read as every user file is (:func:`read_user_text`: a
-    regular file within the size limit, UTF-8).  Refused, naming the file: an empty file, a
-    header that repeats a column or lacks one of ``columns``, a table without rows, and a row
-    with more or fewer cells than the header."""
+    the user-CSV errors number rows), read as every user CSV is (:func:`.files.csv_text`: a
+    regular file within the size limit, UTF-8; rows with no cell filled skipped).  Refused,
+    naming the file: an empty file, a header that repeats a column or lacks one of
+    ``columns``, a table without rows, and a row with more or fewer cells than the header."""
     if not path.exists():
         raise InputError(str(path), "file not found (is --path the CDB90 folder?)")
-    reader = csv.reader(io.StringIO(read_user_text(path), newline=""))
+    text, _ = csv_text(path, str(path))  # as every user CSV is read
+    reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     out = []
     end = 0
     try:
         for cells in reader:
             start, end = end + 1, reader.line_num
-            if not cells:  # a blank line, skipped
+            if not "".join(cells).strip():  # a blank line or only empty cells, skipped
                 continue
             if header is None:
                 header = _header(cells, path, columns)
@@ -191,7 +192,11 @@ def load(path: Path | str) -> pd.DataFrame:
                     f"{periods}: row {line}, column {col}", f"no year in {when!r}"
                 ) from None
     sides: dict[tuple[int, int], dict[str, Any]] = {}
-    for line, r in _rows(bell, ("isqno", "attacker", "nam", "intst", "rerp", "str", "code", "cas")):
+    men = ("intst", "rerp", "str", "cas")
+    rows = _rows(bell, ("isqno", "attacker", "nam", *men, "code"))
+    # 11.300 men: eleven thousand three hundred, or eleven (a German export's dots)?
+    dot_groups(((r[c], f"{bell}: row {line}, column {c}") for line, r in rows for c in men), "CSV")
+    for line, r in rows:
         k = _key(r["isqno"], bell, line, "isqno")
         att = _key(r["attacker"], bell, line, "attacker")
         if att not in (0, 1) or (k, att) in sides:

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from forceratio.cells import decimal_mark, named_columns, number
 from forceratio.errors import InputError
 from forceratio.files import SEPARATOR, row_lines
 from forceratio.fitting.losses import implied_strengths
@@ -99,96 +100,6 @@ class Battle:
         return int(np.isfinite(self.red[1:]).sum() + np.isfinite(self.blue[1:]).sum())
 
 
-#: A number written with thousands separators: commas between groups of exactly three digits
-#: (10,000; 1,234,567.5).  Anything else with a comma (52,5) is refused, not guessed.
-THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-#: The same with a decimal comma (European): dots between groups of three (1.234.567,5).
-THOUSANDS_DOT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
-
-
-def number(value: Any, where: str, mark: str = ".") -> float:
-    """A cell as a finite number, or NaN when it is empty; anything else is an error naming
-    ``where`` (the file, row and column).  ``mark``: the decimal mark, ``"."`` (commas only
-    between groups of three digits) or ``","`` (a decimal comma; dots only between groups
-    of three digits), see :func:`decimal_mark`."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return math.nan
-    text = str(value).strip()
-    if not text:
-        return math.nan
-    if mark == ",":
-        if "." in text and not THOUSANDS_DOT.fullmatch(text):
-            raise InputError(
-                where, f"not a number: {text!r} (a dot in a file whose numbers use decimal commas)"
-            )
-        text = text.replace(".", "").replace(",", ".")
-    elif THOUSANDS.fullmatch(text):  # 10,000 or 1,234,567.5: commas between groups of three
-        text = text.replace(",", "")
-    try:
-        x = float(text)
-    except ValueError:
-        hint = " (a decimal comma? write 52.5, not 52,5)" if "," in text else ""
-        raise InputError(where, f"not a number: {text!r}{hint}") from None
-    if not math.isfinite(x):
-        raise InputError(where, f"not a finite number: {text!r}")
-    return x
-
-
-#: How a cell writes its decimals: "." (1,234.5; 12.5; 1,234,567), "," (1.234,5; 12,5;
-#: 1.234.567) or "?" (10,000 or 12.000: a thousands group or three decimals).
-_MARKS = (
-    (re.compile(r"[+-]?\d{1,3}(,\d{3})+\.\d+|[+-]?\d{1,3}(,\d{3}){2,}|[+-]?\d*\.\d+"), "."),
-    (re.compile(r"[+-]?\d{1,3}(\.\d{3})+,\d+|[+-]?\d{1,3}(\.\d{3}){2,}|[+-]?\d*,\d+"), ","),
-)
-_AMBIGUOUS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")
-_SEP_NAMES = {";": "semicolon", "\t": "tab"}
-
-
-def decimal_mark(df: pd.DataFrame, columns: list[str], where: str, lines: list[int]) -> str:
-    """The decimal mark of a semicolon- or tab-separated file's numbers (a comma-separated
-    file or a DataFrame: "."): the one its cells show (52,5 or 1.234,5: a comma; 52.5 or
-    1,234.5: a dot).  A file that shows both is refused naming the first cell against the
-    first; one that shows neither while a cell could be read either way (10,000: ten
-    thousand or ten; 12.000) is refused naming that cell."""
-    sep = df.attrs.get(SEPARATOR, ",")
-    if sep not in _SEP_NAMES:
-        return "."
-    first: tuple[str, str] | None = None  # (mark, where)
-    unclear = ""
-    for i, rec in enumerate(df[columns].to_dict(orient="records")):
-        for c in columns:
-            text = str(rec[c]).strip()
-            cell = f"{where}: row {lines[i]}, column {c}"
-            if _AMBIGUOUS.fullmatch(text):
-                unclear = unclear or f"{cell}|{text}"
-                continue
-            mark = next((m for rx, m in _MARKS if rx.fullmatch(text)), None)
-            if mark is None:
-                continue
-            if first is None:
-                first = (mark, f"{text!r} (row {lines[i]}, column {c})")
-            elif mark != first[0]:
-                what = {".": "a decimal point", ",": "a decimal comma"}
-                raise InputError(
-                    cell,
-                    f"{text!r} writes {what[mark]} where {first[1]} writes {what[first[0]]}: "
-                    "write every number the same way",
-                )
-    if first is not None:
-        return first[0]
-    if unclear:
-        cell, text = unclear.split("|", 1)
-        whole = text.replace(",", "").replace(".", "")
-        part = text.replace(",", ".") if "," in text else text
-        raise InputError(
-            cell,
-            f"{text!r} in a {_SEP_NAMES[sep]}-separated file may be {int(whole)} or "
-            f"{float(part):g} and no other number says which: write {int(whole)} (no "
-            "thousands separator) or drop the trailing zeros",
-        )
-    return "."
-
-
 def _cell(value: Any, row: int, col: str, where: str, mark: str = ".") -> float:
     x = number(value, f"{where}: row {row}, column {col}", mark)
     if x < 0:
@@ -243,24 +154,9 @@ def _check_span(day: FloatArray, where: str, lines: list[int]) -> None:
 
 
 def _header(df: pd.DataFrame, where: str) -> pd.DataFrame:
-    """Columns named as the fit knows them: case, surrounding spaces and inner spaces or
-    hyphens do not matter (``Day``, ``Red Reinforcements``); a column without a name that
-    holds nothing (a trailing comma, pandas' ``Unnamed: 3``) is dropped."""
-    keep, names = [], []
-    for i, c in enumerate(df.columns):
-        raw = str(c).strip()
-        if not raw or re.fullmatch(r"Unnamed: \d+", raw):
-            cells = df.iloc[:, i].tolist()
-            if all(_blank(v) for v in cells):
-                continue
-            raise InputError(where, f"column {i + 1} has no name but holds values: name it")
-        keep.append(i)
-        names.append(re.sub(r"[\s-]+", "_", raw.lower()))
-    df = df.iloc[:, keep]
-    repeated = sorted({c for c in names if names.count(c) > 1})
-    if repeated:
-        raise InputError(where, f"repeated column(s): {', '.join(repeated)}")
-    df.columns = pd.Index(names)
+    """Columns named as the fit knows them (:func:`forceratio.cells.named_columns`)."""
+    df = named_columns(df, where, REQUIRED + OPTIONAL)
+    names = list(df.columns)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise InputError(where, f"missing column(s): {', '.join(missing)}")
@@ -279,6 +175,8 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip()
 
 
+#: A date as a locale writes it (16.12.1944, 12/16/1944, 16-12-44): which day is not guessed.
+LOCAL_DATE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
 
 
@@ -305,6 +203,12 @@ def _days(
     """The day column as numbers, or its dates as days since the first row (with a note)."""
     dates = [_date(v, f"{where}: row {lines[i]}, column day") for i, v in enumerate(values)]
     if all(d is None for d in dates):
+        for i, v in enumerate(values):
+            if isinstance(v, str) and LOCAL_DATE.fullmatch(v.strip()):
+                raise InputError(
+                    f"{where}: row {lines[i]}, column day",
+                    f"{v.strip()!r}: write dates as YYYY-MM-DD (1944-12-16), or days as numbers",
+                )
         days = [_cell(v, lines[i], "day", where, mark) for i, v in enumerate(values)]
         return np.array(days), ""
     for i, d in enumerate(dates):
@@ -362,7 +266,8 @@ def read_battle(
     if len(df) < 2:
         raise InputError(where, "need at least two days of observations")
     lines = row_lines(df)
-    mark = decimal_mark(df, [c for c in REQUIRED + NUMERIC if c in cols], where, lines)
+    numeric = [c for c in REQUIRED + NUMERIC if c in cols]
+    mark = decimal_mark(df, numeric, where, lines, df.attrs.get(SEPARATOR))
     vals: dict[str, list[float]] = {c: [] for c in REQUIRED + NUMERIC}
     records = df.to_dict(orient="records")
     for i, rec in enumerate(records):

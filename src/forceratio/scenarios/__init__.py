@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from forceratio.arguments import bare_point
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.model import Scenario, validate_scenario
@@ -63,7 +64,8 @@ def _parse_value(text: str) -> Any:
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
-        return text
+        x = bare_point(text)  # .5 as --vary reads it
+        return text if x is None else x
 
 
 #: What ``sets`` may be, from Python: ``"dotted.path=value"`` texts, one text, or a mapping
@@ -161,7 +163,7 @@ def read(name_or_path: str) -> tuple[dict[str, Any], str]:
         )
     text = read_user_text(path)  # a regular file within the size limit, or one line
     try:
-        return tomllib.loads(text), path.name
+        return tomllib.loads(text), str(path)  # as given: two folders may hold a same name
     except tomllib.TOMLDecodeError as exc:
         raise InputError(str(path), f"malformed TOML: {exc}") from None
 

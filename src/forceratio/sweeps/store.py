@@ -123,10 +123,15 @@ class ChunkStore:
         m = self.path / MANIFEST
         if not m.exists():
             return {}
-        try:
-            found = json.loads(m.read_text(encoding="utf-8"))
+        try:  # a byte-order mark accepted, as by every other reader
+            found = json.loads(m.read_bytes().decode("utf-8-sig"))
         except (OSError, json.JSONDecodeError) as exc:
             raise InputError(self.field, f"unreadable manifest {m}: {exc}") from None
+        except UnicodeDecodeError as exc:  # saved by an editor in another encoding
+            raise InputError(
+                self.field,
+                f"unreadable manifest {m}: not UTF-8 JSON (byte {exc.start}: {exc.reason})",
+            ) from None
         if not isinstance(found, dict):
             raise InputError(self.field, f"unreadable manifest {m}: not a JSON object")
         return found

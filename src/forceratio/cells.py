@@ -1,0 +1,191 @@
+"""Numbers and column names in user tables, read one way by every reader (the fit's daily
+series, the historical tables, CDB90).
+
+A spreadsheet writes ``10.000`` for ten thousand in a German locale and for ten to three
+decimals in an English one; ``10,000`` likewise.  Such a cell is read only when another cell
+of the same file says which mark is the decimal one (:func:`decimal_mark`); otherwise it is
+refused naming both readings, never guessed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from forceratio.errors import InputError
+
+#: A number written with thousands separators: commas between groups of exactly three digits
+#: (10,000; 1,234,567.5).  Anything else with a comma (52,5) is refused, not guessed.
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+#: The same with a decimal comma (European): dots between groups of three (1.234.567,5).
+THOUSANDS_DOT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
+
+
+def number(value: Any, where: str, mark: str = ".") -> float:
+    """A cell as a finite number, or NaN when it is empty; anything else is an error naming
+    ``where`` (the file, row and column).  ``mark``: the decimal mark, ``"."`` (commas only
+    between groups of three digits) or ``","`` (a decimal comma; dots only between groups
+    of three digits), see :func:`decimal_mark`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return math.nan
+    text = str(value).strip()
+    if not text:
+        return math.nan
+    if mark == ",":
+        if "." in text and not THOUSANDS_DOT.fullmatch(text):
+            raise InputError(
+                where, f"not a number: {text!r} (a dot in a file whose numbers use decimal commas)"
+            )
+        text = text.replace(".", "").replace(",", ".")
+    elif THOUSANDS.fullmatch(text):  # 10,000 or 1,234,567.5: commas between groups of three
+        text = text.replace(",", "")
+    try:
+        x = float(text)
+    except ValueError:
+        if THOUSANDS_DOT.fullmatch(text):
+            hint = f" (dots between thousands? write {re.sub(r'[.,]', '', text)})"
+        else:
+            hint = " (a decimal comma? write 52.5, not 52,5)" if "," in text else ""
+        raise InputError(where, f"not a number: {text!r}{hint}") from None
+    if not math.isfinite(x):
+        raise InputError(where, f"not a finite number: {text!r}")
+    return x
+
+
+#: How a cell writes its decimals: "." (1,234.5; 12.5; 1,234,567), "," (1.234,5; 12,5;
+#: 1.234.567) or "?" (10,000 or 12.000: a thousands group or three decimals).
+_MARKS = (
+    (re.compile(r"[+-]?\d{1,3}(,\d{3})+\.\d+|[+-]?\d{1,3}(,\d{3}){2,}|[+-]?\d*\.\d+"), "."),
+    (re.compile(r"[+-]?\d{1,3}(\.\d{3})+,\d+|[+-]?\d{1,3}(\.\d{3}){2,}|[+-]?\d*,\d+"), ","),
+)
+_AMBIGUOUS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")
+#: In a comma-separated file: a cell a dot may split at a thousand (71.349, 2.000) ...
+DOT_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
+#: ... and a cell whose dot can only be a decimal point: other than three digits after it,
+#: or nothing but a zero before it (12.5, 0.125, .5, 1,234.5, 2.0000).
+DOT_DECIMAL = re.compile(
+    r"[+-]?(\d{1,3}(,\d{3})+|\d*)\.(\d{1,2}|\d{4,})([eE][+-]?\d+)?|[+-]?0?\.\d+"
+)
+SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+
+
+def decimal_mark(
+    df: pd.DataFrame,
+    columns: Sequence[str],
+    where: str,
+    lines: Sequence[int],
+    sep: str | None = None,
+) -> str:
+    """The decimal mark of the numbers in ``columns``: ``","`` or ``"."``.
+
+    A semicolon- or tab-separated file (``sep``; None: a DataFrame) uses the one its cells
+    show (52,5 or 1.234,5: a comma; 52.5 or 1,234.5: a dot); a file that shows both is
+    refused naming the first cell against the first, one that shows neither while a cell
+    could be read either way (10,000: ten thousand or ten; 12.000) is refused naming it.
+    A comma-separated file or a DataFrame uses a dot, and a text cell that a dot may split
+    at a thousand (2.000, 71.349) is refused unless another shows a decimal point
+    (:func:`dot_groups`)."""
+    cells = [
+        (rec[c], f"{where}: row {lines[i]}, column {c}")
+        for i, rec in enumerate(df[list(columns)].to_dict(orient="records"))
+        for c in columns
+    ]
+    if sep not in (";", "\t"):
+        dot_groups(cells, f"{SEP_NAMES.get(sep, repr(sep))}-separated file" if sep else "table")
+        return "."
+    first: tuple[str, str] | None = None  # (mark, where)
+    unclear = ""
+    for value, cell in cells:
+        text = str(value).strip()
+        if _AMBIGUOUS.fullmatch(text):
+            unclear = unclear or f"{cell}|{text}"
+            continue
+        mark = next((m for rx, m in _MARKS if rx.fullmatch(text)), None)
+        if mark is None:
+            continue
+        if first is None:
+            first = (mark, f"{text!r} ({cell.rsplit(': ', 1)[-1]})")
+        elif mark != first[0]:
+            what = {".": "a decimal point", ",": "a decimal comma"}
+            raise InputError(
+                cell,
+                f"{text!r} writes {what[mark]} where {first[1]} writes {what[first[0]]}: "
+                "write every number the same way",
+            )
+    if first is not None:
+        return first[0]
+    if unclear:
+        cell, text = unclear.split("|", 1)
+        whole = text.replace(",", "").replace(".", "")
+        part = text.replace(",", ".") if "," in text else text
+        raise InputError(
+            cell,
+            f"{text!r} in a {SEP_NAMES[sep]}-separated file may be {int(whole)} or "
+            f"{float(part):g} and no other number says which: write {int(whole)} (no "
+            "thousands separator) or drop the trailing zeros",
+        )
+    return "."
+
+
+def dot_groups(cells: Iterable[tuple[Any, str]], what: str) -> None:
+    """Refuse a text cell a dot splits into groups of three digits (2.000, 71.349: a dot as
+    German spreadsheets write thousands, or three decimals) when no cell of ``cells``
+    (value, where) shows a decimal point (12.5, 0.125), naming the first such cell and
+    both readings.  Cells that are numbers already (a DataFrame's floats) are not text."""
+    unclear: tuple[str, str] | None = None
+    for value, where in cells:
+        if not isinstance(value, str):
+            continue
+        text = value.strip()
+        if DOT_DECIMAL.fullmatch(text):
+            return
+        if unclear is None and DOT_GROUPS.fullmatch(text):
+            unclear = (text, where)
+    if unclear is None:
+        return
+    text, where = unclear
+    whole, part = int(text.replace(".", "")), float(text)
+    decimal = f"{part:g}" if set(text.split(".", 1)[1]) == {"0"} else text + "0"
+    raise InputError(
+        where,
+        f"{text!r} in a {what} may be {whole} (a dot between thousands) or {part:g}, and no "
+        f"other number shows a decimal point: write {whole} (no thousands separator) or "
+        f"{decimal} (not three decimals)",
+    )
+
+
+def named_columns(df: pd.DataFrame, where: str, known: Sequence[str]) -> pd.DataFrame:
+    """``df`` with its columns named as a reader knows them: case, surrounding spaces and
+    inner spaces or hyphens do not matter (``Day``, ``Red Reinforcements``, ``As of``); a
+    column without a name that holds nothing (a trailing comma, pandas' ``Unnamed: 3``) is
+    dropped, one that holds values (R's row names) refused.  A name outside ``known`` is
+    refused with the nearest known one."""
+    keep, names = [], []
+    for i, c in enumerate(df.columns):
+        raw = str(c).strip()
+        if not raw or re.fullmatch(r"Unnamed: \d+", raw):
+            if all(_blank(v) for v in df.iloc[:, i].tolist()):
+                continue
+            hint = " (R's row names? write.csv(..., row.names = FALSE))" if i == 0 else ""
+            raise InputError(where, f"column {i + 1} has no name but holds values{hint}: remove it")
+        keep.append(i)
+        names.append(re.sub(r"[\s-]+", "_", raw.lower()))
+    df = df.iloc[:, keep]
+    repeated = sorted({c for c in names if names.count(c) > 1})
+    if repeated:
+        raise InputError(where, f"repeated column(s): {', '.join(repeated)}")
+    df.columns = pd.Index(names)
+    for c in names:
+        near = [] if c in known else difflib.get_close_matches(c, known, n=1)
+        if near:
+            raise InputError(where, f"unknown column {c!r}; did you mean {near[0]!r}?")
+    return df
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip()
