@@ -256,13 +256,18 @@ def run_chunk(
     d = y0.shape[1]
     kr = arr_rates_r.shape[2]
     kb = d - kr
-    _, _, o_w_r, o_w_b, _, _, o_inflow, _ = layout(kr, kb)
+    _, _, o_w_r, o_w_b, _, _, o_inflow, n_par = layout(kr, kb)
     o_b = o_inflow + d + FLOW_SLOTS  # the non-combat loss rates (kernel.flows)
     k, y, y_new, y_stage, scratch = work[:-4], work[-4], work[-3], work[-2], work[-1]
     n_stops = stops.shape[0]
     last = tab.shape[0] - 1
     for n in range(lo, hi):
         start_run(n, n, ptab, y0, times, traj, par, y)
+        zero = 0.0  # the weighted strength the run resolves: its coarsest tolerance
+        for i in range(d):  # (kernel.from_zero: a side held within it of 0)
+            x = atol[n, i] * par[o_w_r + i]
+            zero = x if x > zero else zero
+        par[n_par - 1] = zero
         b_max = 0.0  # the fastest non-combat loss: they are integrated exactly (dopri_step)
         for i in range(d):
             b_max = par[o_b + i] if par[o_b + i] > b_max else b_max

@@ -285,6 +285,7 @@ def _param_table(eng: Engagement) -> FloatArray:
         flat(blue.allocation, kb * kr),
         np.zeros((1, kr + kb)),  # the arrival rates in force (step_inputs)
         _flow_table(eng),
+        np.zeros((1, 1)),  # the strength a run resolves (kernel.from_zero; run_chunk sets it)
     ]
     rows = max(p.shape[0] for p in pieces)
     out = np.concatenate([np.broadcast_to(p, (rows, p.shape[1])) for p in pieces], axis=1)
