@@ -72,6 +72,7 @@ def test_an_exact_draw_fought_to_zero_stays_undecided(law: str, extra: dict[str,
     """A guard, not a defect of main: the tighter tolerance let a draw's last step overshoot
     0 by 3.2 tolerances (w 0.7), which then ended it by annihilation on day 4,087."""
     r = battle(law, [1000.0, 5e5], [1000.0, 5e5], [0.01, 0.001], [0.01, 0.001],
-               annihilation=0.0, t_max=1e5, **extra)  # fmt: skip
+               annihilation=0.0, t_max=1e5, w=extra.get("w"), p=extra.get("p"),
+               q=extra.get("q"))  # fmt: skip
     assert list(r.winner) == [None, None]
     assert list(r.end_reason) == ["t_max", "t_max"]
