@@ -264,9 +264,10 @@ def run_chunk(
     for n in range(lo, hi):
         start_run(n, n, ptab, y0, times, traj, par, y)
         zero = 0.0  # the weighted strength the run resolves: its coarsest tolerance
-        for i in range(d):  # (kernel.from_zero: a side held within it of 0)
-            x = atol[n, i] * par[o_w_r + i]
-            zero = x if x > zero else zero
+        if arr_knots_r.shape[0] > 0 or arr_knots_b.shape[0] > 0:  # (kernel.from_zero: a
+            for i in range(d):  # side held within it of 0, its daily arrivals in force)
+                x = atol[n, i] * par[o_w_r + i]
+                zero = x if x > zero else zero
         par[n_par - 1] = zero
         b_max = 0.0  # the fastest non-combat loss: they are integrated exactly (dopri_step)
         for i in range(d):

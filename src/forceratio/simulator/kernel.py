@@ -136,12 +136,13 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
         for s in range(2):  # a side at 0 with arrivals in force: from_zero
             q = par[2 * s + 1]
             if q == 0.0 or (q < 1.0 and zero > 0.0):
-                x, empty, coming = 0.0, True, False
-                for i in range(0 if s == 0 else kr, kr if s == 0 else d):
-                    if y[i] > 0.0:
-                        x, empty = x + y[i] * par[o_w_r + i], False
+                lo, m = (0, kr) if s == 0 else (kr, d - kr)
+                lim = 0.0 if q == 0.0 else np.inf  # q > 0: its weighted sum within zero
+                empty, coming = True, False
+                for i in range(lo, lo + m):
+                    empty = empty and y[i] <= lim
                     coming = coming or par[o_inflow + i] > 0.0
-                if coming and (empty if q == 0.0 else x <= zero):
+                if coming and empty and (q == 0.0 or side_sum(y, par, o_w_r + lo, lo, m) <= zero):
                     from_zero(t, y, out, par, kr, scratch, s, zero)
 
 
