@@ -68,8 +68,8 @@ class RunTable:
       fixed-allocation flags, six slots for a step's multiplier pieces, the kill rates per
       unit and day (``Side.kill_rates``, red's Kr x Kb then blue's Kb x Kr), the category
       weights, the fixed allocations (zeros under proportional fire), Kr + Kb slots for the
-      arrival rates in force and the operational flows (:func:`.kernel.flows`; zeros when
-      there are none).
+      arrival rates in force, the operational flows (:func:`.kernel.flows`; zeros when
+      there are none) and one slot the run sets (:func:`.kernel.from_zero`'s ``zero``).
     * ``level`` (N, 2): weighted strength at which red (column 0) and blue (1) are out;
       ``by_breakpoint`` (N, 2): 1 where that is the side's breakpoint, 0 where it is its
       annihilation level; ``hold`` (N, 2): the day before which the side cannot be out (0
