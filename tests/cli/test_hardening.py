@@ -337,13 +337,13 @@ def test_engine_refuses_out_of_range_magnitudes_in_an_engagement() -> None:
     from forceratio.simulator.engagement import Engagement, make_side
     from forceratio.simulator.laws import get_law
 
-    red = make_side("red", [1e-300], [0.01], n=1, k_enemy=1)
-    blue = make_side("blue", [1.0], [0.01], n=1, k_enemy=1)
+    # since session 21 the side refuses them itself (Side.__post_init__), before an Engagement
     with pytest.raises(InputError, match=r"red.strength: 1e-300 is outside"):
-        Engagement(get_law("square"), red, blue)
-    hot = make_side("blue", [1.0], [1e300], n=1, k_enemy=1)
+        make_side("red", [1e-300], [0.01], n=1, k_enemy=1)
     with pytest.raises(InputError, match=r"blue.kill_rates"):
-        Engagement(get_law("square"), make_side("red", [1.0], [0.01], n=1, k_enemy=1), hot)
+        make_side("blue", [1.0], [1e300], n=1, k_enemy=1)
+    red, blue = (make_side(s, [1.0], [0.01], n=1, k_enemy=1) for s in ("red", "blue"))
+    Engagement(get_law("square"), red, blue)  # in range: accepted
 
 
 @pytest.mark.parametrize("level", ["nan", "inf", "-inf"])

@@ -78,6 +78,84 @@ class Side:
     name: str = ""
     hold: FloatArray | None = None
 
+    def __post_init__(self) -> None:
+        """Every value checked once, here, whoever builds the side (:func:`make_side`, a
+        notebook, ``dataclasses.replace``): an :class:`InputError` naming ``name.field``.
+        Arrays given as lists are stored as float arrays."""
+        instance("side.name", self.name, str, "a str")
+        side = self.name or "side"
+        s = self._array("strength", 2, "(N, K)")
+        n, k = s.shape
+        r = self._array("kill_rates", 3, "(N, K, K_enemy)", (n, k))
+        w = self._array("weights", 2, "(N, K)", (n, k))
+        if np.any(w.sum(axis=1) <= 0):
+            raise InputError(f"{side}.weights", "at least one category weight must be > 0")
+        hold = None if self.hold is None else self._array("hold", 1, "(N,)", (n,), True)
+        bp = self._array("breakpoint", 1, "(N,)", (n,))
+        free = bp if hold is None else bp[np.broadcast_to(hold, (n,)) <= 0.0]
+        if np.any(free >= 1):  # a side held until its arrivals may be over 1 (stages)
+            raise InputError(f"{side}.breakpoint", f"must be in [0, 1), got {free.max():g}")
+        if self.annihilation is not None:
+            self._array("annihilation", 1, "(N,)", (n,), True)
+        if self.allocation is not None:
+            alloc = self._array("allocation", 3, f"(N or 1, {k}, {r.shape[2]})", (n, k, r.shape[2]))
+            if not np.allclose(alloc.sum(axis=2), 1.0, atol=1e-9):
+                raise InputError(f"{side}.allocation", "each category's shares must sum to 1")
+        self._schedules(n, k)
+        cats = self.categories
+        if not (
+            isinstance(cats, tuple) and len(cats) == k and all(isinstance(c, str) for c in cats)
+        ):
+            raise InputError(f"{side}.categories", f"expected a tuple of {k} names, got {cats!r}")
+        from forceratio.simulator.magnitudes import RATE_RANGE, STRENGTH_RANGE, check_magnitude
+
+        check_magnitude(f"{side}.strength", s, STRENGTH_RANGE, "units")
+        check_magnitude(f"{side}.kill_rates", r, RATE_RANGE, "(the law's rate unit)")
+
+    def _schedules(self, n: int, k: int) -> None:
+        """The multiplier, arrivals and flows: of their kind, for this batch of ``n`` runs
+        (or shared) and ``k`` categories."""
+        side, mult, reinf, flows = self.name or "side", *self._objects()
+        if mult is not None and mult.n not in (1, n):
+            raise InputError(f"{side}.multiplier", f"values for {mult.n} scenarios, batch is {n}")
+        if reinf is not None:
+            if reinf.n_categories not in (0, k):
+                raise InputError(f"{side}.reinforcements", f"expected {k} categories")
+            for arr in (reinf.amounts, reinf.rates, reinf.transit_loss):
+                if arr.shape[0] not in (1, n):
+                    got = f"values for {arr.shape[0]} scenarios, batch is {n}"
+                    raise InputError(f"{side}.reinforcements", got)
+        if flows is not None and (
+            flows.capture_rate.shape[0] != n or flows.noncombat.shape != (n, k)
+        ):
+            raise InputError(f"{side}.flows", f"expected {n} scenarios x {k} categories")
+
+    def _objects(self) -> tuple[Multiplier | None, Reinforcements | None, Flows | None]:
+        side = self.name or "side"
+        for field, kind in (("multiplier", Multiplier), ("reinforcements", Reinforcements),
+                            ("flows", Flows)):  # fmt: skip
+            if getattr(self, field) is not None:
+                instance(f"{side}.{field}", getattr(self, field), kind, f"a {kind.__name__}")
+        return self.multiplier, self.reinforcements, self.flows
+
+    def _array(
+        self, field: str, ndim: int, what: str, shape: tuple[int, ...] | None = None,
+        shared: bool = False,
+    ) -> FloatArray:  # fmt: skip
+        """Field ``field`` as a C-contiguous float array of ``ndim`` dimensions and ``shape``
+        (its first dimension 1 too where ``shared`` or ``allocation``), finite and >= 0."""
+        label = f"{self.name or 'side'}.{field}"
+        a = np.ascontiguousarray(numbers(label, getattr(self, field)))
+        if shared and a.ndim == 0:
+            a = a.reshape(1)
+        ok = a.ndim == ndim and (shape is None or a.shape[1 : len(shape)] == shape[1:])
+        if not (ok and (shape is None or a.shape[0] == shape[0] or (
+                a.shape[0] == 1 and (shared or field == "allocation")))):  # fmt: skip
+            raise InputError(label, f"expected shape {what}, got {a.shape}")
+        nonnegative(label, a)
+        object.__setattr__(self, field, a)
+        return a
+
     @property
     def n(self) -> int:
         return int(self.strength.shape[0])
@@ -133,35 +211,13 @@ def make_side(
         raise InputError(field("kill_rates"), "a 1-D kill-rate array needs one category per side")
     r = shaped(field("kill_rates"), r.reshape(-1, 1, 1) if r.ndim == 1 else r, (n, k, k_enemy))
     w = shaped(field("weights"), 1.0 if weights is None else weights, (n, k))
-    if np.any(w.sum(axis=1) <= 0):
-        raise InputError(field("weights"), "at least one category weight must be > 0")
     bp = shaped(field("breakpoint"), breakpoint, (n,))
-    if np.any(bp >= 1):
-        raise InputError(field("breakpoint"), f"must be in [0, 1), got {bp.max():g}")
     alloc: FloatArray | None = None
     if allocation is not None:
-        alloc = np.asarray(allocation, dtype=float)
-        if alloc.ndim == 2:
-            alloc = alloc[None]
-        if alloc.shape[1:] != (k, k_enemy) or alloc.shape[0] not in (1, n):
-            raise InputError(field("allocation"), f"expected shape (N or 1, {k}, {k_enemy})")
-        nonnegative(field("allocation"), alloc)
-        if not np.allclose(alloc.sum(axis=2), 1.0, atol=1e-9):
-            raise InputError(field("allocation"), "each category's shares must sum to 1")
+        alloc = numbers(field("allocation"), allocation)
+        alloc = alloc[None] if alloc.ndim == 2 else alloc
     ann = None if annihilation is None else shaped(field("annihilation"), annihilation, (n,))
-    if multiplier is not None and multiplier.n not in (1, n):
-        raise InputError(field("multiplier"), f"values for {multiplier.n} scenarios, batch is {n}")
-    if reinforcements is not None:
-        if reinforcements.n_categories not in (0, k):
-            raise InputError(field("reinforcements"), f"expected {k} categories")
-        for arr in (reinforcements.amounts, reinforcements.rates, reinforcements.transit_loss):
-            if arr.shape[0] not in (1, n):
-                raise InputError(
-                    field("reinforcements"), f"values for {arr.shape[0]} scenarios, batch is {n}"
-                )
-    if flows is not None and (flows.capture_rate.shape[0] != n or flows.noncombat.shape != (n, k)):
-        raise InputError(field("flows"), f"expected {n} scenarios x {k} categories")
-    return Side(
+    return Side(  # which checks the rest (Side.__post_init__)
         strength=s, kill_rates=r, weights=w, breakpoint=bp, allocation=alloc,
         multiplier=multiplier, reinforcements=reinforcements, categories=tuple(categories),
         annihilation=ann, flows=flows, name=str(name),

@@ -19,11 +19,15 @@ v 1000 at 0.01, with 1.8e-9 left).  An enemy within its tolerance but above 0 wi
 w = 0.05, 1000 v 500 at 0.01, exactly red's on day 4,055 with 1.8e-9 left, was undecided
 at t_max with blue at 0 (review20b MED-3).  The time such a side reaches 0 is as sharp as
 the time it spends within its tolerance of 0 (there a polynomial step cannot follow (T -
-t)**(1/(1 - q))): 1e-3 of it (median, random Helmbold w = 0.1 and 0.2), up to 0.2 at w =
-0.05, 1.4e-4 at w = 0.45; a smaller ``rtol`` narrows it.  At t_max a side within its
-tolerance of a level above 0 (atol + rtol x the level) is out there, as a closed form that
-reaches the level at t <= t_max says (review20b LOW-5: ancient 100 v 50 at rates 1 and
-t_max 49.5 was undecided).
+t)**(1/(1 - q))): its absolute tolerance is cut so that this is a tenth of ``rtol``
+(:data:`.tableau.ZERO_TIME`; :meth:`.runs.RunTable.build`), 5e-7 of the time or better at
+the default rtol against Helmbold's exact solution for w = 0.05 to 1, where before session
+21 it was 1e-3 (median, w = 0.1 and 0.2), up to 0.6 at w = 0.05, and a winner left with
+1e-37 (w = 0.02) was lost within its tolerance.  Its floor (``ZERO_ATOL``, 1e-300) binds
+for q > 0.98: there the time is as sharp as (1e-300 / X0)**(1 - q), 1e-3 at w = 0.01.
+At t_max a side within its tolerance of a level above 0 (atol + rtol x the level) is out
+there, as a closed form that reaches the level at t <= t_max says (review20b LOW-5: ancient
+100 v 50 at rates 1 and t_max 49.5 was undecided).
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ from forceratio.simulator.tableau import (
     MIN_FACTOR,
     MIN_STEP,
     SAFETY,
+    ZERO_BAND,
 )
 
 FloatArray = NDArray[np.float64]
@@ -173,14 +178,15 @@ def unresolved(
     flatly (Helmbold: (T - t)**(1/w)), so its crossing counts even within the tolerance,
     and so does one whose enemy ends the step within its own tolerance but above 0 (the
     engine's own path says the side lost: it was held at 0, undecided, beside a living
-    enemy)."""
+    enemy).  "Within" is :data:`.tableau.ZERO_BAND` tolerances: a draw's last step may
+    overshoot 0 by a few."""
     p, q = par[2 * s], par[2 * s + 1]
     if q >= 1.0:
         return True
     o_w_r, o_w_b = layout(kr, kb)[2:4]
     o_w, lo, m = (o_w_r, 0, kr) if s == 0 else (o_w_b, kr, kb)
     o_e, lo_e, m_e = (o_w_b, kr, kb) if s == 0 else (o_w_r, 0, kr)
-    tol = side_sum(atol, par, o_w, lo, m)
+    tol = ZERO_BAND * side_sum(atol, par, o_w, lo, m)
     within = side_sum(y, par, o_w, lo, m) <= tol and side_sum(y_new, par, o_w, lo, m) >= -tol
     enemy_at_0 = side_sum(y_new, par, o_e, lo_e, m_e) <= 0.0
     return within and enemy_at_0 and p + q >= 1.0
@@ -250,13 +256,19 @@ def run_chunk(
     d = y0.shape[1]
     kr = arr_rates_r.shape[2]
     kb = d - kr
-    _, _, o_w_r, o_w_b, _, _, o_inflow, _ = layout(kr, kb)
+    _, _, o_w_r, o_w_b, _, _, o_inflow, n_par = layout(kr, kb)
     o_b = o_inflow + d + FLOW_SLOTS  # the non-combat loss rates (kernel.flows)
     k, y, y_new, y_stage, scratch = work[:-4], work[-4], work[-3], work[-2], work[-1]
     n_stops = stops.shape[0]
     last = tab.shape[0] - 1
     for n in range(lo, hi):
         start_run(n, n, ptab, y0, times, traj, par, y)
+        zero = 0.0  # the weighted strength the run resolves: its coarsest tolerance
+        if arr_knots_r.shape[0] > 0 or arr_knots_b.shape[0] > 0:  # (kernel.from_zero: a
+            for i in range(d):  # side held within it of 0, its daily arrivals in force)
+                x = atol[n, i] * par[o_w_r + i]
+                zero = x if x > zero else zero
+        par[n_par - 1] = zero
         b_max = 0.0  # the fastest non-combat loss: they are integrated exactly (dopri_step)
         for i in range(d):
             b_max = par[o_b + i] if par[o_b + i] > b_max else b_max

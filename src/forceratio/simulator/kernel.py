@@ -72,7 +72,8 @@ def layout(kr: int, kb: int) -> tuple[int, int, int, int, int, int, int, int]:
     (kr x kb), kill_b (kb x kr), w_r, w_b, alloc_r, alloc_b (empty unless fixed), the
     arrival rates in force (kr + kb), and the total length.  Before them: the law's four
     exponents at 0..3, the allocation flags at 4 and 5, and this step's multiplier pieces
-    at 6..11 (red's base, slope and start, then blue's)."""
+    at 6..11 (red's base, slope and start, then blue's).  After them all, one slot: the
+    weighted strength the run resolves (:func:`from_zero`; 0: none)."""
     o_kill_r = 12
     o_kill_b = o_kill_r + kr * kb
     o_w_r = o_kill_b + kb * kr
@@ -80,7 +81,7 @@ def layout(kr: int, kb: int) -> tuple[int, int, int, int, int, int, int, int]:
     o_alloc_r = o_w_b + kb
     o_alloc_b = o_alloc_r + kr * kb
     o_inflow = o_alloc_b + kb * kr
-    total = o_inflow + kr + kb + FLOW_SLOTS + kr + kb  # the operational flows after the arrivals
+    total = o_inflow + kr + kb + FLOW_SLOTS + kr + kb + 1  # the flows after the arrivals
     return o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, o_inflow, total
 
 
@@ -93,7 +94,7 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
     arrivals exposed in transit at a rate k (``.schedules.Reinforcements.transit_loss``)
     come in at the schedule's rate times exp(-k t), t the time since the run's start."""
     d = y.shape[0]
-    o_kill_r, _, o_w_r, _, _, _, o_inflow, _ = layout(kr, d - kr)
+    o_kill_r, _, o_w_r, _, _, _, o_inflow, total = layout(kr, d - kr)
     if d == 2 and par[4] == 0.0 and par[5] == 0.0:
         logs = False  # ln R and ln B taken
         ln_r = ln_b = 0.0
@@ -131,62 +132,82 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
         else:
             for i in range(d):
                 out[i] = par[o_inflow + i] - out[i]
-        for s in range(2):  # a side at 0 with arrivals in force whose losses do not
-            if par[2 * s + 1] == 0.0:  # vanish with it (q = 0): from_zero
+        zero = par[total - 1]  # the strength the run resolves (:func:`from_zero`)
+        for s in range(2):  # a side at 0 with arrivals in force: from_zero
+            q = par[2 * s + 1]
+            if q == 0.0 or (q < 1.0 and zero > 0.0):
+                lo, m = (0, kr) if s == 0 else (kr, d - kr)
+                lim = 0.0 if q == 0.0 else np.inf  # q > 0: its weighted sum within zero
                 empty, coming = True, False
-                for i in range(0 if s == 0 else kr, kr if s == 0 else d):
-                    empty = empty and y[i] <= 0.0
+                for i in range(lo, lo + m):
+                    empty = empty and y[i] <= lim
                     coming = coming or par[o_inflow + i] > 0.0
-                if empty and coming:
-                    from_zero(t, y, out, par, kr, scratch, s)
+                if coming and empty and (q == 0.0 or side_sum(y, par, o_w_r + lo, lo, m) <= zero):
+                    from_zero(t, y, out, par, kr, scratch, s, zero)
 
 
 def from_zero(
     t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, scratch: FloatArray,
-    s: int,
+    s: int, zero: float,
 ) -> None:  # fmt: skip
-    """The rates of side ``s`` (0 red, 1 blue) while its every category is at 0, under a law
-    whose losses do not vanish with the target's strength (``q = 0``: the square and
-    ancient laws): its sliding mode at 0 (Filippov 1988, *Differential Equations with
-    Discontinuous Righthand Sides*, ch. 2, section 4).  ``out`` holds its net rates at 0,
-    which are its arrivals in force (a side with nothing takes no fire), and gets the ones
-    at 0+: its losses there are the limit of :func:`categories` as its strength comes in
-    along its arrivals (they do not depend on how much came: ``q = 0``).  Where the side's
+    """The rates of side ``s`` (0 red, 1 blue) at 0 with arrivals in force: its sliding mode
+    there (Filippov 1988, *Differential Equations with Discontinuous Righthand Sides*, ch.
+    2, section 4).  ``out`` holds its net rates.  Under a law whose losses do not vanish
+    with the target's strength (``q = 0``: the square and ancient laws), with its every
+    category at 0, these are its arrivals (a side with nothing takes no fire), and it gets
+    the ones at 0+: its losses there are the limit of :func:`categories` as its strength
+    comes in along its arrivals (they do not depend on how much came).  Where the side's
     weighted arrivals are no more than those losses it stays at 0 (rate 0: what arrives is
     lost on arrival, so its losses are its arrivals); otherwise it rises at the rates at
     0+, none below 0.  Without this a held side out-fired at 0 (:func:`.runs.hold_until`)
-    went up at its arrival rate and down at its losses without end, each step a bounce."""
+    went up at its arrival rate and down at its losses without end, each step a bounce.
+
+    Under a law whose losses fall with the side (0 < q < 1) it rises from 0 to its balance
+    B* = (a / c)**(1/q) (its arrivals a, its losses c B**q), relaxing at q a / B* a day:
+    beyond an explicit step where B* is far below the tolerance (q 0.01: B* 6e-21, 1e19 a
+    day; session 21, heng21).  A side within ``zero`` of 0 (the strength the run resolves:
+    :func:`layout`'s last slot, set by :func:`.integrator.run_chunk`) whose losses at
+    ``zero`` along its arrivals are at least its arrivals (so B* <= ``zero``) stays where it
+    is, as at q = 0: 0 within the tolerance, what arrives lost on arrival; a side whose
+    balance is above ``zero`` keeps the law's own rates."""
     d = y.shape[0]
     kb = d - kr
-    o_kill_r, _, o_w_r, _, o_alloc_r = layout(kr, kb)[:5]
+    o_kill_r, _, o_w_r, _, o_alloc_r, _, o_inflow = layout(kr, kb)[:7]
     e = 1 - s  # the enemy, who fires
     off_t, kt, off_f, kf = (0, kr, kr, kb) if s == 0 else (kr, kb, 0, kr)
     o_kill, o_w, o_alloc = o_kill_r + e * kr * kb, o_w_r + s * kr, o_alloc_r + e * kr * kb
-    p, fixed = par[2 * s], par[4 + e]
+    p, q, fixed = par[2 * s], par[2 * s + 1], par[4 + e]
     m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
+    k_t = par[o_inflow + d + 6 + s]  # arrivals exposed in transit come in at exp(-k t)
+    g = math.exp(-k_t * t) if k_t > 0.0 else 1.0
+    o_a = o_inflow + off_t  # the side's arrival rates in force (times g)
     total = 0.0  # the weighted arrivals: the direction the side comes in along
     for j in range(kt):
-        if out[off_t + j] > 0.0:
-            total += out[off_t + j] * par[o_w + j]
+        if par[o_a + j] > 0.0:
+            total += par[o_a + j] * g * par[o_w + j]
     if total <= 0.0:
         return
     for f in range(kf):
         scratch[f] = fire(y[off_f + f], p)
-    net = 0.0  # the side's weighted rate at 0+
+    net = 0.0  # the side's weighted rate at 0+ (q = 0), at ``zero`` (q > 0)
     for j in range(kt):
-        a = out[off_t + j]
+        a = par[o_a + j] * g
         loss = 0.0
         if a > 0.0:
             for f in range(kf):
                 if fixed == 0.0:  # proportional fire: its share of what comes in
-                    loss += scratch[f] * par[o_kill + f * kt + j] * a * par[o_w + j] / total
+                    size = 1.0 if q == 0.0 else fire(zero, q)
+                    share = a * par[o_w + j] / total
                 else:  # a fixed allocation renormalised over the categories coming in
-                    share = fixed_share(par, o_alloc + f * kt, kt, j, out, off_t)
-                    loss += scratch[f] * par[o_kill + f * kt + j] * share
+                    size = 1.0 if q == 0.0 else fire(zero * a * par[o_w + j] / total, q)
+                    share = fixed_share(par, o_alloc + f * kt, kt, j, par, o_a)
+                loss += scratch[f] * par[o_kill + f * kt + j] * share * size
         scratch[kf + j] = loss * m
         net += (a - loss * m) * par[o_w + j]
+    if q > 0.0 and net > 0.0:
+        return  # its balance is above ``zero``: the law's own rates
     for j in range(kt):
-        v = out[off_t + j] - scratch[kf + j]
+        v = par[o_a + j] * g - scratch[kf + j]
         out[off_t + j] = v if net > 0.0 and v > 0.0 else 0.0
 
 

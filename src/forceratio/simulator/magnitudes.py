@@ -112,11 +112,10 @@ def check_battle_inputs(
 
 
 def check_engagement(eng: Engagement) -> None:
-    """Every strength, arrival, kill rate and multiplier of a batch within range."""
+    """Every arrival and multiplier of a batch within range (strengths and kill rates:
+    :class:`~.engagement.Side` checks its own)."""
     for role, side in (("red", eng.red), ("blue", eng.blue)):
         name = side.name or role  # the caller's name of the side (make_side)
-        check_magnitude(f"{name}.strength", side.strength, STRENGTH_RANGE, "units")
-        check_magnitude(f"{name}.kill_rates", side.kill_rates, RATE_RANGE, "(the law's rate unit)")
         if side.multiplier is not None:
             check_magnitude(
                 f"{name}.multiplier", side.multiplier.values, MULTIPLIER_RANGE, "(a factor)"

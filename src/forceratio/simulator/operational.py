@@ -69,6 +69,23 @@ class Flows:
     capture_gate: FloatArray
     gate_width: FloatArray
 
+    def __post_init__(self) -> None:
+        """Every value checked once, here (a Flows built by hand as :func:`make_flows`'s):
+        finite and >= 0, the ratio > 0, one value a run (N,), noncombat (N, K)."""
+        nc = np.asarray(self.noncombat, dtype=float)
+        if nc.ndim != 2:
+            raise InputError("flows.noncombat", f"expected shape (N, K), got {nc.shape}")
+        for name in ("capture_rate", "capture_ratio", "capture_width", "noncombat",
+                     "capture_gate", "gate_width"):  # fmt: skip
+            a = np.asarray(getattr(self, name), dtype=float)
+            if a.shape != ((nc.shape[0],) if name != "noncombat" else nc.shape):
+                raise InputError(f"flows.{name}", f"expected shape ({nc.shape[0]},), got {a.shape}")
+            if not np.all(np.isfinite(a)) or np.any(a < 0):
+                raise InputError(f"flows.{name}", "must be finite and >= 0")
+            object.__setattr__(self, name, a)
+        if np.any(self.capture_ratio <= 0):
+            raise InputError("flows.capture_ratio", "must be > 0")
+
     @property
     def active(self) -> bool:
         return bool(np.any(self.capture_rate > 0) or np.any(self.noncombat > 0))

@@ -68,8 +68,8 @@ class RunTable:
       fixed-allocation flags, six slots for a step's multiplier pieces, the kill rates per
       unit and day (``Side.kill_rates``, red's Kr x Kb then blue's Kb x Kr), the category
       weights, the fixed allocations (zeros under proportional fire), Kr + Kb slots for the
-      arrival rates in force and the operational flows (:func:`.kernel.flows`; zeros when
-      there are none).
+      arrival rates in force, the operational flows (:func:`.kernel.flows`; zeros when
+      there are none) and one slot the run sets (:func:`.kernel.from_zero`'s ``zero``).
     * ``level`` (N, 2): weighted strength at which red (column 0) and blue (1) are out;
       ``by_breakpoint`` (N, 2): 1 where that is the side's breakpoint, 0 where it is its
       annihilation level; ``hold`` (N, 2): the day before which the side cannot be out (0
@@ -189,6 +189,8 @@ class RunTable:
             per_unit = np.where(w_all > 0, lev_all / w_all, np.inf)
         per_unit = np.where(per_unit > 0, per_unit, np.inf)
         atol = rtol * np.maximum(np.minimum(scale, per_unit), 1e-300)
+        if not whole_units:  # a level of 0 reached as (T - t)**(1/(1 - q)) (tableau.ZERO_TIME)
+            atol = _to_zero(atol, scale / tableau.ATOL_FRACTION, level, eng, rtol)
         return cls(
             y0=_c(y0, 2), par=_c(_param_table(eng), 2), level=_c(level, 2),
             by_breakpoint=_c(by_bp, 2), hold=_c(hold, 2), atol=_c(atol, 2),
@@ -241,6 +243,24 @@ def reference(side: Side, start: FloatArray, hold: FloatArray) -> FloatArray:
     return np.where(hold > 0.0, start + ((got + lost) * side.weights).sum(axis=1), start)
 
 
+def _to_zero(
+    atol: FloatArray, size: FloatArray, level: FloatArray, eng: Engagement, rtol: float
+) -> FloatArray:  # fmt: skip
+    """``atol`` (N, D) with the categories of a side fought to a level of 0 under a law whose
+    losses fall with it (0 < q < 1) cut to ``size`` x (ZERO_TIME x rtol)**(1/(1 - q)), not
+    below ZERO_ATOL, where that is smaller (:data:`.tableau.ZERO_TIME`): the time it spends
+    within its tolerance of 0, where no step follows it, is then ZERO_TIME x rtol of its
+    battle (it was up to a tenth at Helmbold w = 0.05)."""
+    e, kr = eng.exps, eng.red.k
+    out = atol.copy()
+    for sl, q, s in ((slice(0, kr), e.red_q, 0), (slice(kr, None), e.blue_q, 1)):
+        if 0.0 < q < 1.0:
+            cut = (tableau.ZERO_TIME * rtol) ** (1.0 / (1.0 - q))
+            tight = np.minimum(np.maximum(size[:, sl] * cut, tableau.ZERO_ATOL), atol[:, sl])
+            out[:, sl] = np.where(level[:, s : s + 1] <= 0.0, tight, atol[:, sl])
+    return out
+
+
 def _param_table(eng: Engagement) -> FloatArray:
     """The runs' parameters in the layout of :func:`.kernel.layout`, (N or 1, P)."""
     red, blue = eng.red, eng.blue
@@ -265,6 +285,7 @@ def _param_table(eng: Engagement) -> FloatArray:
         flat(blue.allocation, kb * kr),
         np.zeros((1, kr + kb)),  # the arrival rates in force (step_inputs)
         _flow_table(eng),
+        np.zeros((1, 1)),  # the strength a run resolves (kernel.from_zero; run_chunk sets it)
     ]
     rows = max(p.shape[0] for p in pieces)
     out = np.concatenate([np.broadcast_to(p, (rows, p.shape[1])) for p in pieces], axis=1)

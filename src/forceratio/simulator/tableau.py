@@ -74,6 +74,18 @@ EXACT_RTOL = 0.1  #: rtol's factor where non-combat losses are exact (longer ste
 EXACT_REACH = 1.0  #: b h at most, b the fastest exact loss: exp(b h) stays finite and smooth
 #: Absolute tolerance per category, relative to rtol times the run's largest category.
 ATOL_FRACTION = 1e-3
+#: A side fought to a level of 0 under a law whose losses fall with it (0 < q < 1: Helmbold,
+#: power) flattens as (T - t)**(1/(1 - q)) near 0 and spends (atol / X0)**(1 - q) of its
+#: battle within its absolute tolerance of 0, where no step follows it (1e-3 of the end
+#: time at Helmbold w = 0.1 with the usual atol; session 21): its atol becomes X0 x
+#: (ZERO_TIME * rtol)**(1 / (1 - q)) where that is smaller (so that this is ZERO_TIME x rtol),
+#: not below ZERO_ATOL (near the smallest normal double: q > 0.98 reaches it, and its end
+#: time is then as sharp as (ZERO_ATOL / X0)**(1 - q)).  Deterministic runs only.
+ZERO_TIME, ZERO_ATOL = 0.1, 1e-300
+#: A side that begins and ends a step within ZERO_BAND x its absolute tolerance of 0 beside
+#: an enemy at 0 too is an exact draw decaying together (:func:`.integrator.unresolved`): a
+#: step may overshoot 0 by a few tolerances (Helmbold w = 0.7, 1000 v 1000: 3.2).
+ZERO_BAND = 1e3
 #: Newton iterations and tolerance of the dense-output root search.
 ROOT_ITERATIONS = 40
 ROOT_TOLERANCE = 1e-15
