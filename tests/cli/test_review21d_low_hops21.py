@@ -48,8 +48,10 @@ def test_an_annihilation_is_reported_as_one(tmp_path: Path) -> None:
     (row,) = compare([str(path)])
     assert row["end_reason"] == "USSR annihilated"
     assert (row["winner"], row["winner_decided_by"]) == ("Germany", "annihilation")
-    # the closed form: U^2 - (b/a) G^2 falls to 0 (Lanchester's square law): U out first
-    assert 0.05 * 30**2 < 0.15 * 20**2
+    # the closed form (Lanchester's square law): the USSR is out first exactly when
+    # a_G * G0^2 > a_U * U0^2 for the kill rates a written into the scenario
+    a_u, a_g, u0, g0 = 0.05, 0.15, 30.0, 20.0
+    assert (a_g * g0**2 > a_u * u0**2) == (row["winner"] == "Germany")
 
 
 def test_a_set_typo_names_the_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
