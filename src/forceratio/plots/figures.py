@@ -53,8 +53,8 @@ def _new(layout: Literal["constrained"] | None = "constrained") -> Figure:
     return fig
 
 
-def _title(fig: Figure, what: str, scenario: str, date: str) -> None:
-    fig.suptitle(f"{what}\n{scenario} ({date})", fontsize=12)
+def _title(fig: Figure, what: str, scenario: str, date: str | None) -> None:
+    fig.suptitle(f"{what}\n{scenario}" + (f" ({date})" if date else ""), fontsize=12)
 
 
 def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) -> Figure:
@@ -113,7 +113,7 @@ def ratio_ticks(extent: float) -> tuple[list[float], list[str]]:
     return [float(k) for k in pos], labels
 
 
-def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
+def ratios(forces: dict[str, np.ndarray], scenario: str, date: str | None) -> Figure:
     """Force ratios per category, Soviet : German, drawn from parity (1:1) on a log2 scale
     that is symmetric about it: a 2:1 edge and a 1:2 edge are bars of the same length on
     either side, and every label sits inside the frame."""
@@ -209,7 +209,7 @@ def _colours(z: np.ndarray, outcome: str) -> tuple[Any, Any]:
 
 
 def sweep_heatmap(
-    df: pd.DataFrame, x: str, y: str, outcome: str, scenario: str, date: str, bins: int = 20
+    df: pd.DataFrame, x: str, y: str, outcome: str, scenario: str, date: str | None, bins: int = 20
 ) -> Figure:
     """Mean of ``outcome`` over a grid of two swept parameters, with the line where the
     winner flips: where the attacker wins half the runs of a bin, by the sweep's winner
@@ -285,7 +285,9 @@ def _flip_line(
     return handles
 
 
-def tornado(rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: str) -> Figure:
+def tornado(
+    rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: str | None
+) -> Figure:
     """Sobol total- and first-order indices, largest first, with their intervals."""
     rows = sorted(rows, key=lambda r: r["ST"])
     names = [textwrap.fill(str(parameter_label(r["parameter"])), 48) for r in rows]

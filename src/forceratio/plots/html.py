@@ -191,7 +191,8 @@ def build(
     for i, (name, prep) in enumerate(preps.items()):
         scn = prep.scenario
         own = cals[name]
-        parts.append(f"<h2>{html.escape(scn.name)} ({html.escape(scn.date)})</h2>")
+        dated = f" ({html.escape(scn.date)})" if scn.date else ""
+        parts.append(f"<h2>{html.escape(scn.name)}{dated}</h2>")
         parts.append(f"<p>{html.escape(scn.description)}</p>")
         for note in scn.notes:
             parts.append(f'<p class="note">{html.escape(note)}</p>')
@@ -287,7 +288,7 @@ def titles(scenarios: Sequence[Any]) -> tuple[str, str]:
             "forceratio report: 12 June v 22 June 1941",
             "forceratio: a Soviet strike on 12 June 1941 against the German strike of 22 June",
         )
-    named = ", ".join(f"{s.name} ({s.date})" for s in scenarios)
+    named = ", ".join(s.name + (f" ({s.date})" if s.date else "") for s in scenarios)
     return f"forceratio report: {', '.join(s.name for s in scenarios)}", f"forceratio: {named}"
 
 
