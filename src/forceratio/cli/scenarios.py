@@ -256,11 +256,11 @@ def _print_rows(
         print(comparison_latex([flat(r) for r in rows], digits=3), end="")
     elif fmt is TableFormat.table:
         from forceratio.plots.labels import comparison_notes, comparison_rows
+        from forceratio.scenarios.sides import common_names
 
         shown = comparison_rows(rows)
-        print_comparison(
-            [r["scenario"] for r in rows], shown, title, comparison_notes(shown, explain)
-        )
+        notes = comparison_notes(shown, explain, common_names(rows))
+        print_comparison([r["scenario"] for r in rows], shown, title, notes)
     else:
         import pandas as pd
 
@@ -368,7 +368,9 @@ def compare_command(
         from forceratio.scenarios import builtins
 
         explain = _carried_by(list(names or builtins()), rows, sets, table)
-    title = "12 June 1941 strike v 22 June 1941 (USSR : Germany)" + seed_note(rows)
+    from forceratio.scenarios.sides import comparison_title
+
+    title = comparison_title(rows) + seed_note(rows)
     _print_rows(rows, fmt, title, explain)
 
 
@@ -416,4 +418,6 @@ def _carried_by(
         ]
         text += "; flips the winner: " + ", ".join(flips) if flips else "; none flips the winner"
         lines.append(text + ".")
-    return lines
+    from forceratio.scenarios.sides import common_names, rename
+
+    return [rename(line, common_names(rows)) for line in lines]

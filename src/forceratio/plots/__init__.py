@@ -76,7 +76,9 @@ def figure(
         return figures.trajectory(out, history_marks(prep))
     if kind == "ratios":
         forces = {s: np.sum([f.value for f in prep.forces[s]], axis=0) for s in ("USSR", "Germany")}
-        return figures.ratios(forces, scn.name, scn.date)
+        from forceratio.scenarios.sides import display_names
+
+        return figures.ratios(forces, scn.name, scn.date, display_names(scn))
     if kind == "distribution":
         out = run(prep, calibration=values, replications=replications, seed=seed)
         return figures.distribution(out, run(prep, calibration=values))

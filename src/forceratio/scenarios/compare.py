@@ -18,6 +18,7 @@ from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.registry import rate_unit
 from forceratio.scenarios.run import DEFAULT_SEED, Outcome, check_counts
 from forceratio.scenarios.session import Session
+from forceratio.scenarios.sides import display_names
 from forceratio.sweeps.evaluate import outcome_columns
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -52,6 +53,9 @@ def scenario_row(
         "surprised": scn.modifiers.surprise.surprised,
         "sectors": len(scn.sectors),
     }
+    names = display_names(scn)
+    if names is not None:  # (a 1941 built-in keeps its wording and its rows as they were)
+        row["side_names"] = names
     for k, cat in enumerate(CATEGORIES):
         row[f"ratio_{cat}"] = format_ratio(float(ini[su][k]), float(ini[de][k]))
     p0 = {s: float(out.power0[s][0, 0]) for s in (su, de)}

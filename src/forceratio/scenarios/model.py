@@ -430,6 +430,10 @@ class Scenario(_Strict):
     operations: Operations = Field(default_factory=Operations)
     presence: dict[str, Presence] = Field(default_factory=dict)
     table_values: dict[str, TableValue] = Field(default_factory=dict)
+    side_names: dict[Side, Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        default_factory=dict, exclude=True
+    )
+    """Display names of the side slots (labels only; left out of dumps and digests)."""
     sources: dict[str, str] = Field(default_factory=dict)
     """Where a value this file sets comes from (parameter path -> text), shown as its source."""
     notes: list[str] = Field(default_factory=list)
