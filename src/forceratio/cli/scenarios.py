@@ -129,6 +129,7 @@ def show(
     from forceratio.scenarios.compare import Session
     from forceratio.scenarios.model import CATEGORIES
     from forceratio.scenarios.registry import parameter_rows
+    from forceratio.scenarios.sides import display_names, rename
 
     session = Session(_overrides(table), uncalibrated)
     prep = session.prepare(name, sets)
@@ -150,7 +151,7 @@ def show(
     params = [
         {
             "parameter": r["path"],
-            "label": r["label"],
+            "label": rename(r["label"], display_names(scn)),  # (the source cites its own)
             "unit": r["unit"],
             "value": r["value"],
             "uncertainty": str(scn.uncertainty.get(r["path"], "")),
@@ -172,6 +173,7 @@ def show(
             }
         )
         return
+    default = "" if "combat_power" in scn.model_fields_set else " (the default: not in the file)"
     print_frame(
         pd.DataFrame(
             [
@@ -180,7 +182,7 @@ def show(
                 {"field": "date", "value": scn.date},
                 {"field": "attacker", "value": scn.attacker},
                 {"field": "law", "value": scn.law},
-                {"field": "combat power", "value": scn.combat_power},
+                {"field": "combat power", "value": scn.combat_power + default},
                 {"field": "duration (days)", "value": exact(scn.duration_days)},
             ]
         ),
@@ -260,6 +262,8 @@ def _print_rows(
 
         shown = comparison_rows(rows)
         notes = comparison_notes(shown, explain, common_names(rows))
+        notes += [f"{r['scenario']}: {r['combat_power_default']}." for r in rows if r.get(
+            "combat_power_default")]  # fmt: skip
         print_comparison([r["scenario"] for r in rows], shown, title, notes)
     else:
         import pandas as pd

@@ -28,6 +28,15 @@ POSTERIOR_DRAWS = 200
 STRIKE_DATES = ("1941-06-12",)
 
 
+#: The note of a run whose file leaves out combat_power (review21d M2).
+COMBAT_POWER_DEFAULT = (
+    'combat_power not given: the default "division_slices" counts each category in June '
+    "1941 all-arms division slices (the division_equivalents table: an average division of "
+    'either side is one unit); write combat_power = "personnel" to fight with men alone, or '
+    '"custom" with a [weights] table (tanks = { value = 4, source = "..." })'
+)
+
+
 def _num(x: Any) -> float | None:
     v = float(x)
     return v if np.isfinite(v) else None
@@ -56,6 +65,8 @@ def scenario_row(
     names = display_names(scn)
     if names is not None:  # (a 1941 built-in keeps its wording and its rows as they were)
         row["side_names"] = names
+    if "combat_power" not in scn.model_fields_set:  # (every built-in says which it uses)
+        row["combat_power_default"] = COMBAT_POWER_DEFAULT
     for k, cat in enumerate(CATEGORIES):
         row[f"ratio_{cat}"] = format_ratio(float(ini[su][k]), float(ini[de][k]))
     p0 = {s: float(out.power0[s][0, 0]) for s in (su, de)}

@@ -397,8 +397,20 @@ class TableValue(_Strict):
 
 
 class Weight(_Strict):
+    """A category's weight in custom combat power: ``tanks = { value = 4, source = "..." }``."""
+
     value: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
     source: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_table(cls, v: Any) -> Any:
+        if not isinstance(v, dict | Weight):
+            shown = str(v).lower() if isinstance(v, bool) else repr(v)
+            raise ValueError(
+                f'expected {{ value = 1, source = "where it comes from" }}, got {shown}'
+            )
+        return v
 
 
 class Scenario(_Strict):
