@@ -355,7 +355,8 @@ def compare_command(
         ),
     ] = None,
 ) -> None:
-    """The 12 June strike against the historical 22 June strike: one row per scenario."""
+    """One row per scenario, side by side; by default the built-ins: the 12 June strike
+    against the historical 22 June strike."""
     from forceratio.cli import engines
     from forceratio.errors import InputError
     from forceratio.warmup import warm_up

@@ -115,9 +115,11 @@ def build(
     from forceratio.plots.labels import comparison_notes, comparison_rows, parameter_label
     from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.scenarios.compare import Session, compare
+    from forceratio.scenarios.sides import common_names, rename
 
     session = session or Session(tables, uncalibrated)
     rows = compare(list(names), session=session)
+    sides = common_names(rows)  # (None: the 1941 wording)
     preps = {name: session.prepare(name) for name in names}
     cals = {name: session.calibration_for(prep) for name, prep in preps.items()}
     title, heading = titles([p.scenario for p in preps.values()])
@@ -131,10 +133,14 @@ def build(
         f"{dt.date.today().isoformat()}. Every figure below comes from the package's sourced "
         "tables; reconstructed numbers and assumptions are marked as such.</p>",
         "<h2>Comparison</h2>",
-        '<p class="note">One column per scenario; ratios are USSR : Germany; losses in men, '
+        '<p class="note">One column per scenario; ratios are '
+        f"{html.escape(rename('USSR : Germany', sides))}; losses in men, "
         "tanks and aircraft; 'model v history' is model / record - 1.</p>",
         _table(_comparison(rows)),
-        *(f'<p class="note">{html.escape(n)}</p>' for n in comparison_notes(comparison_rows(rows))),
+        *(
+            f'<p class="note">{html.escape(n)}</p>'
+            for n in comparison_notes(comparison_rows(rows), None, sides)
+        ),
     ]
     # the kill rates each scenario ran, and the calibration when one of them used it
     cal = next((c for c in cals.values() if c is not None), None)
