@@ -98,3 +98,23 @@ def test_the_trajectory_legend_and_empty_panels(tmp_path: Path, names: str) -> N
     for ax in (guns, tanks, air):  # nobody has guns, tanks or aircraft: no 0, -0 ticks
         assert list(ax.get_yticks()) == []
         assert "none on either side" in [t.get_text() for t in ax.texts]
+
+
+def test_the_tornado_calls_the_sides_by_their_names(tmp_path: Path) -> None:
+    """Indices given (the figure draws, it does not analyse): every text of the drawn
+    figure, tick labels included, names the sides as the file does."""
+    from forceratio.plots import figure
+
+    rows = [
+        {"parameter": p, "ST": st, "S1": st / 2, "ST_ci": [st - 0.1, st + 0.1],
+         "S1_ci": [st / 2 - 0.1, st / 2 + 0.1]}
+        for p, st in (("attrition.german_rate", 0.6), ("modifiers.quality.USSR", 0.3))
+    ]  # fmt: skip
+    fig = figure("tornado", _file(tmp_path, NAMES), indices=rows)
+    fig.canvas.draw()
+    texts = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+    assert any("Red kill rate" in t for t in texts)
+    assert any("Blue quality" in t for t in texts)
+    every = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+    for never in ("German", "Soviet", "USSR", "Germany"):
+        assert never not in every
