@@ -118,3 +118,11 @@ def test_the_tornado_calls_the_sides_by_their_names(tmp_path: Path) -> None:
     every = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
     for never in ("German", "Soviet", "USSR", "Germany"):
         assert never not in every
+
+
+def test_two_sides_need_two_names(tmp_path: Path) -> None:
+    res = runner.invoke(
+        app, ["run", _file(tmp_path, 'side_names = { USSR = "Red", Germany = "red" }')]
+    )
+    assert res.exit_code == 2
+    assert "side_names: the two sides need two names" in " ".join(res.output.split())

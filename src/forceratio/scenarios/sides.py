@@ -26,8 +26,9 @@ def display_names(scn: Scenario) -> dict[str, str] | None:
     names no sides)."""
     from forceratio.scenarios import builtins
 
-    if scn.side_names:
-        return {s: scn.side_names.get(s, s) for s in SIDES}  # type: ignore[call-overload]
+    given: dict[str, str] = {str(k): v for k, v in scn.side_names.items()}
+    if given:
+        return {s: given.get(s, s) for s in SIDES}
     if scn.name in builtins():
         return None
     return {s: s for s in SIDES}
