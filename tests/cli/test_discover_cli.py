@@ -25,7 +25,9 @@ def test_json_boxes_from_a_fresh_sweep() -> None:
     boxes = json.loads(r.stdout)
     assert boxes
     for b in boxes:
-        assert set(b) == {"conditions", "coverage", "density", "mass", "seed"}
+        assert set(b) == {"conditions", "coverage", "density", "mass", "seed", "threshold",
+                          "reaches_threshold"}  # fmt: skip
+        assert b["reaches_threshold"] is (b["density"] >= b["threshold"] == 0.8)
         assert b["seed"] == 4  # the fresh sweep's seed (hgen)
         assert 0 < b["mass"] <= 1
         assert 0 < b["coverage"] <= 1

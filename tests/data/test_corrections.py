@@ -391,7 +391,7 @@ def test_operation_scenarios_take_each_side_from_its_own_rows(name: str) -> None
     sides = {r.side for r, _ in prep.records}
     # Vyazma-Bryansk: German losses NOT FOUND, the Soviet record a lower bound (prisoners)
     assert sides == ({"USSR"} if name == "vyazma-1941" else {"USSR", "Germany"})
-    start, end = (dt.date.fromisoformat(d) for d in (prep.scenario.date, "1941-12-31"))
+    start, end = (dt.date.fromisoformat(d) for d in (prep.scenario.date or "", "1941-12-31"))
     assert prep.scenario.duration_days <= (end - start).days
 
 

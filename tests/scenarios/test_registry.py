@@ -104,7 +104,7 @@ def test_weights_exist_only_for_custom_combat_power(tmp_path: Path) -> None:
 
 
 def _model_accepts(raw: dict[str, object], path: str, value: float) -> bool:
-    doc = scenarios.apply_sets(json.loads(json.dumps(raw)), {path: repr(value)})
+    doc = scenarios.apply_sets(json.loads(json.dumps(raw)), {path: value})
     try:
         validate_scenario(doc, "test")
     except InputError:

@@ -317,7 +317,7 @@ def test_compare_takes_sets_as_load_does() -> None:
     from forceratio.scenarios.run import run
 
     path, value = "modifiers.quality.Germany", 2.0
-    want = run(p := scenarios.load("strike-12june-strip", {path: str(value)}),
+    want = run(p := scenarios.load("strike-12june-strip", {path: value}),
                calibration=Session().rates(p)).losses["USSR"][0, 0, 0]  # fmt: skip
     for sets in ({path: value}, f"{path}={value}", [f"{path}={value}"]):
         row = compare(["strike-12june-strip"], sets=sets, posterior=0)[0]

@@ -95,7 +95,8 @@ def battle(
         typer.Option(
             help="Strength at or below which a side is annihilated, in the strengths' unit: "
             "the default 0.5 is half a man when counting men; in thousands of men give "
-            "0.0005; 0 fights to zero. A note says when a side starts below 100 times it.",
+            "0.0005; 0 fights to zero. A note says when a side starts below 100 times it "
+            "(not for whole counts at the default 0.5: half a unit is a count's own end).",
         ),
     ] = 0.5,
     t_max: Annotated[float, typer.Option(help="Longest battle, days.")] = 365.0,
@@ -207,7 +208,7 @@ def battle(
     if stoch is not None:
         rows = [
             {"outcome": key, **{k: v for k, v in stoch[key].items()}}
-            for key in ("red_final", "blue_final", "duration_decided")  # decided runs only
+            for key in ("red_final", "blue_final", "red_losses", "blue_losses", "duration_decided")
         ]
         title = (
             f"Stochastic ({stoch['method']}, {replications} replications, seed {seed}): "

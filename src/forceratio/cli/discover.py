@@ -143,11 +143,15 @@ def discover_command(
     )  # fmt: skip
     seeded = {} if used is None else {"seed": used}
     if fmt is Format.json:
-        print_json([{**b.to_json(trajectory), **seeded} for b in boxes])
+        reached = {"threshold": threshold}  # (and whether the box's density reaches it)
+        print_json(
+            [{**b.to_json(trajectory), **reached, "reaches_threshold": b.density >= threshold,
+              **seeded} for b in boxes]
+        )  # fmt: skip
         return
     if used is not None and fmt is not Format.csv:  # (a CSV holds the boxes' table alone)
         print(f"{n:,} samples of a Latin hypercube, seed {used}")
-    print_boxes(boxes, words, n, fmt, trajectory, ranges)
+    print_boxes(boxes, words, n, fmt, trajectory, ranges, threshold)
 
 
 def _swept(box: Any, path: str, ranges: Mapping[str, tuple[float, float]]) -> tuple[Any, ...]:
@@ -187,10 +191,12 @@ def print_boxes(
     fmt: Format,
     trajectory: bool,
     ranges: Mapping[str, tuple[float, float]] | None = None,
+    threshold: float | None = None,
 ) -> None:
     """The boxes as a table and words each, or as one CSV table (:func:`box_rows`);
     ``ranges``: the design's range of each parameter (the "swept" column; a parameter
-    without one shows the samples' range, marked "sampled")."""
+    without one shows the samples' range, marked "sampled"); a box below the density
+    ``threshold`` (the first, when none reached it) is said to be one."""
     import pandas as pd
 
     from forceratio.plots.labels import in_sentence, parameter_label
@@ -199,6 +205,11 @@ def print_boxes(
         print_frame(box_rows(boxes, ranges), fmt)
         return
     for i, box in enumerate(boxes, 1):
+        if threshold is not None and box.density < threshold:
+            print(
+                f"No box reaches the density threshold {threshold:.0%}: box {i} is the densest "
+                f"found ({box.density:.0%}); a lower --threshold, or more samples, may find one."
+            )
         cond = box.conditions()
         head = (
             f"Box {i}: {words} in {box.density:.0%} of its samples (density); it holds "

@@ -132,6 +132,7 @@ def show(
     from forceratio.scenarios.compare import Session
     from forceratio.scenarios.model import CATEGORIES
     from forceratio.scenarios.registry import parameter_rows
+    from forceratio.scenarios.sides import display_names, rename
 
     session = Session(_overrides(table), uncalibrated)
     prep = session.prepare(name, sets)
@@ -153,7 +154,7 @@ def show(
     params = [
         {
             "parameter": r["path"],
-            "label": r["label"],
+            "label": rename(r["label"], display_names(scn)),  # (the source cites its own)
             "unit": r["unit"],
             "value": r["value"],
             "uncertainty": str(scn.uncertainty.get(r["path"], "")),
@@ -175,6 +176,7 @@ def show(
             }
         )
         return
+    default = "" if "combat_power" in scn.model_fields_set else " (the default: not in the file)"
     print_frame(
         pd.DataFrame(
             [
@@ -183,7 +185,7 @@ def show(
                 {"field": "date", "value": scn.date},
                 {"field": "attacker", "value": scn.attacker},
                 {"field": "law", "value": scn.law},
-                {"field": "combat power", "value": scn.combat_power},
+                {"field": "combat power", "value": scn.combat_power + default},
                 {"field": "duration (days)", "value": exact(scn.duration_days)},
             ]
         ),
@@ -259,11 +261,13 @@ def _print_rows(
         print(comparison_latex([flat(r) for r in rows], digits=3), end="")
     elif fmt is TableFormat.table:
         from forceratio.plots.labels import comparison_notes, comparison_rows
+        from forceratio.scenarios.sides import common_names
 
         shown = comparison_rows(rows)
-        print_comparison(
-            [r["scenario"] for r in rows], shown, title, comparison_notes(shown, explain)
-        )
+        notes = comparison_notes(shown, explain, common_names(rows))
+        notes += [f"{r['scenario']}: {r['combat_power_default']}." for r in rows if r.get(
+            "combat_power_default")]  # fmt: skip
+        print_comparison([r["scenario"] for r in rows], shown, title, notes)
     else:
         import pandas as pd
 
@@ -353,7 +357,8 @@ def compare_command(
         ),
     ] = None,
 ) -> None:
-    """The 12 June strike against the historical 22 June strike: one row per scenario."""
+    """One row per scenario, side by side; by default the built-ins: the 12 June strike
+    against the historical 22 June strike."""
     from forceratio.cli import engines
     from forceratio.errors import InputError
     from forceratio.warmup import warm_up
@@ -372,7 +377,9 @@ def compare_command(
         from forceratio.scenarios import builtins
 
         explain = _carried_by(list(names or builtins()), rows, sets, session)
-    title = "12 June 1941 strike v 22 June 1941 (USSR : Germany)" + seed_note(rows)
+    from forceratio.scenarios.sides import comparison_title
+
+    title = comparison_title(rows) + seed_note(rows)
     _print_rows(rows, fmt, title, explain)
 
 
@@ -420,4 +427,6 @@ def _carried_by(
         ]
         text += "; flips the winner: " + ", ".join(flips) if flips else "; none flips the winner"
         lines.append(text + ".")
-    return lines
+    from forceratio.scenarios.sides import common_names, rename
+
+    return [rename(line, common_names(rows)) for line in lines]

@@ -314,6 +314,7 @@ def threshold_command(
         "outcome": res.outcome,
         "level": res.level,
         "value": res.value,
+        **({"value_se": res.value_se} if replications else {}),  # (Monte Carlo error)
         "bracket": list(res.bracket) if res.bracket else None,
         "note": res.note,
         **({"seed": seed} if seed is not None else {}),  # (the replications' seed)

@@ -76,14 +76,17 @@ def figure(
         return figures.trajectory(out, history_marks(prep))
     if kind == "ratios":
         forces = {s: np.sum([f.value for f in prep.forces[s]], axis=0) for s in ("USSR", "Germany")}
-        return figures.ratios(forces, scn.name, scn.date)
+        from forceratio.scenarios.sides import display_names
+
+        return figures.ratios(forces, scn.name, scn.date, display_names(scn))
     if kind == "distribution":
         out = run(prep, calibration=values, replications=replications, seed=seed)
         return figures.distribution(out, run(prep, calibration=values))
     if kind == "tornado":
         if indices is None:
             raise InputError("kind", "a tornado needs the Sobol indices (declared_sobol)")
-        return figures.tornado(indices, outcome or "attacker_margin", scn.name, scn.date)
+        fig = figures.tornado(indices, outcome or "attacker_margin", scn.name, scn.date)
+        return _sides_named(fig, scn)
     # sweep
     if source is None:
         raise InputError("source", "a sweep heatmap needs --from results.parquet")
@@ -101,4 +104,29 @@ def figure(
     y = y or (params[1] if len(params) > 1 else None)
     if x is None or y is None:
         raise InputError("x", "the sweep needs two varied parameters (give --x and --y)")
-    return figures.sweep_heatmap(df, x, y, outcome or "attacker_margin", scn.name, scn.date)
+    fig = figures.sweep_heatmap(df, x, y, outcome or "attacker_margin", scn.name, scn.date)
+    return _sides_named(fig, scn)
+
+
+def _sides_named(fig: Any, scn: Any) -> Any:
+    """``fig`` with its texts (titles, labels, ticks, legends) calling the sides by the
+    scenario's names (:func:`forceratio.scenarios.sides.display_names`): the parameter and
+    outcome labels it draws are written in the 1941 wording."""
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    from forceratio.scenarios.sides import display_names, rename
+
+    names = display_names(scn)
+    if names is None:
+        return fig
+    for text in fig.findobj(Text):
+        text.set_text(rename(text.get_text(), names))
+    for ax in fig.axes:  # tick labels given as texts are drawn again from their formatter
+        for axis in (ax.xaxis, ax.yaxis):
+            given = axis.get_major_formatter()
+            if isinstance(given, FixedFormatter | FuncFormatter):
+                axis.set_major_formatter(
+                    FuncFormatter(lambda x, pos, f=given: rename(f(x, pos), names))
+                )
+    return fig

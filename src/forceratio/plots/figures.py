@@ -12,7 +12,7 @@ and a legend.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 # first: where matplotlib cannot write its folders, MPLCONFIGDIR is set before it is imported
@@ -53,19 +53,34 @@ def _new(layout: Literal["constrained"] | None = "constrained") -> Figure:
     return fig
 
 
-def _title(fig: Figure, what: str, scenario: str, date: str) -> None:
-    fig.suptitle(f"{what}\n{scenario} ({date})", fontsize=12)
+def _title(fig: Figure, what: str, scenario: str, date: str | None) -> None:
+    fig.suptitle(f"{what}\n{scenario}" + (f" ({date})" if date else ""), fontsize=12)
 
 
 def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) -> Figure:
     """Each side's strength by category over the days (sample 0), with the historical
     losses ``(side, day, loss, label)`` marked as the strength they imply (initial + the
     arrivals joined by that day - loss), as compare measures the model against them."""
+    from forceratio.scenarios.sides import display_names
+
     scn = out.prepared.scenario
+    names = display_names(scn) or {s: s for s in COLOURS}
     days = out.days
     fig = _new()
     axes = fig.subplots(2, 2, sharex=True)
+    legend_from = None
     for k, (cat, ax) in enumerate(zip(CATEGORIES, axes.ravel(), strict=True)):
+        if k >= 2:
+            ax.set_xlabel("days from the start")
+        ax.set_title(LABELS[cat][0])
+        if not any(np.any(out.trajectory[s][0, 0, :, k] != 0) for s in COLOURS) and not any(
+            out.initial[s][0, 0, k] for s in COLOURS
+        ):  # no such weapon on either side: say so, not a flat line on ticks 0, -0
+            ax.set_yticks([])
+            ax.text(0.5, 0.5, "none on either side", ha="center", va="center",
+                    transform=ax.transAxes, color="0.4")  # fmt: skip
+            continue
+        legend_from = legend_from if legend_from is not None else ax
         for side in ("USSR", "Germany"):
             y = out.trajectory[side][0, 0, :, k]
             start = (
@@ -73,18 +88,15 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
                 + out.built.struck[side].reshape(out.built.n, out.built.s, -1)[0, :, k].sum()
             )
             ax.plot(np.concatenate([[0.0], days]), np.concatenate([[start], y]),
-                    color=COLOURS[side], label=f"{side} (model)")  # fmt: skip
+                    color=COLOURS[side], label=f"{names[side]} (model)")  # fmt: skip
         if cat == "personnel":
             for side, day, value, label in records:
                 ax.scatter([day], [_implied(out, side, day, k) - value], marker="x", s=60,
                            color=COLOURS[side], zorder=5, label=f"history: {label}")  # fmt: skip
-        ax.set_title(LABELS[cat][0])
         ax.set_ylabel(LABELS[cat][1])
         ax.yaxis.set_major_formatter(_THOUSANDS)  # 1,400,000 rather than 1.4 under a 1e6
         ax.grid(alpha=0.3)
-        if k >= 2:
-            ax.set_xlabel("days from the start")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
+    handles, labels = (legend_from or axes[0, 0]).get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=8)
     _title(fig, "Strength by category", scn.name, scn.date)
     return fig
@@ -113,20 +125,27 @@ def ratio_ticks(extent: float) -> tuple[list[float], list[str]]:
     return [float(k) for k in pos], labels
 
 
-def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
+def ratios(
+    forces: dict[str, np.ndarray],
+    scenario: str,
+    date: str | None,
+    names: Mapping[str, str] | None = None,
+) -> Figure:
     """Force ratios per category, Soviet : German, drawn from parity (1:1) on a log2 scale
     that is symmetric about it: a 2:1 edge and a 1:2 edge are bars of the same length on
-    either side, and every label sits inside the frame."""
+    either side, and every label sits inside the frame.  ``names`` call the sides by
+    other names (:func:`forceratio.scenarios.sides.display_names`; None: the 1941 ones)."""
     from forceratio.data.ratios import format_ratio
+    from forceratio.scenarios.sides import rename
 
     fig = _new()
     ax = fig.subplots()
     su, de = forces["USSR"], forces["Germany"]
     ok = (su > 0) & (de > 0)
     logs = np.where(ok, np.log2(np.where(ok, su, 1.0) / np.where(ok, de, 1.0)), np.nan)
-    names = [LABELS[c][0] for c in CATEGORIES]
+    cats = [LABELS[c][0] for c in CATEGORIES]
     colours = [COLOURS["USSR"] if v >= 0 else COLOURS["Germany"] for v in logs]
-    pos = np.arange(len(names))
+    pos = np.arange(len(cats))
     ax.barh(pos, np.nan_to_num(logs), left=0.0, color=colours, height=0.6)
     extent = float(np.nanmax(np.abs(logs))) if np.any(ok) else 1.0
     ticks, tick_labels = ratio_ticks(extent)
@@ -134,22 +153,23 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
     reach = max(ticks[-1], extent + 0.45 * max(1.0, extent / 2))
     ax.set_xlim(-reach, reach)
     ax.set_xticks(ticks, tick_labels)
-    ax.set_yticks(pos, names)
+    ax.set_yticks(pos, cats)
     ax.axvline(0.0, color="black", lw=1.2, label="parity (1:1)")
     for i, (v, s, g) in enumerate(zip(logs, su, de, strict=True)):
         text = format_ratio(float(s), float(g)).replace(" ", "")
         if not np.isfinite(v):  # no bar: a side without a figure, or with none at all (0)
-            ax.text(0.05, i, _no_ratio(float(s), float(g), names[i]), va="center", fontsize=10)
+            no = rename(_no_ratio(float(s), float(g), cats[i]), names)
+            ax.text(0.05, i, no, va="center", fontsize=10)
             continue
         ha, gap = ("left", 0.08) if v >= 0 else ("right", -0.08)
         ax.text(v + gap, i, text, va="center", ha=ha, fontsize=10, fontweight="bold")
-    ax.set_xlabel("Soviet : German strength (log scale, bars start at parity 1:1)")
+    ax.set_xlabel(rename("Soviet : German strength (log scale, bars start at parity 1:1)", names))
     ax.set_ylabel("category")
     ax.invert_yaxis()
     fig.legend(
         handles=[
-            Patch(color=COLOURS["USSR"], label="Soviet superiority"),
-            Patch(color=COLOURS["Germany"], label="German superiority"),
+            Patch(color=COLOURS["USSR"], label=rename("Soviet superiority", names)),
+            Patch(color=COLOURS["Germany"], label=rename("German superiority", names)),
             ax.get_lines()[0],
         ],
         loc="outside lower center",
@@ -157,7 +177,7 @@ def ratios(forces: dict[str, np.ndarray], scenario: str, date: str) -> Figure:
         fontsize=9,
     )
     ax.grid(alpha=0.3, axis="x")
-    _title(fig, "Force ratios at the start (USSR : Germany)", scenario, date)
+    _title(fig, rename("Force ratios at the start (USSR : Germany)", names), scenario, date)
     return fig
 
 
@@ -209,7 +229,7 @@ def _colours(z: np.ndarray, outcome: str) -> tuple[Any, Any]:
 
 
 def sweep_heatmap(
-    df: pd.DataFrame, x: str, y: str, outcome: str, scenario: str, date: str, bins: int = 20
+    df: pd.DataFrame, x: str, y: str, outcome: str, scenario: str, date: str | None, bins: int = 20
 ) -> Figure:
     """Mean of ``outcome`` over a grid of two swept parameters, with the line where the
     winner flips: where the attacker wins half the runs of a bin, by the sweep's winner
@@ -285,7 +305,9 @@ def _flip_line(
     return handles
 
 
-def tornado(rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: str) -> Figure:
+def tornado(
+    rows: Sequence[dict[str, Any]], outcome: str, scenario: str, date: str | None
+) -> Figure:
     """Sobol total- and first-order indices, largest first, with their intervals."""
     rows = sorted(rows, key=lambda r: r["ST"])
     names = [textwrap.fill(str(parameter_label(r["parameter"])), 48) for r in rows]
@@ -352,7 +374,10 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
     """Men lost on each side and the days each run lasted, over the stochastic
     replications of sample 0, with the deterministic run's value marked (``deterministic``:
     the same scenario's deterministic :class:`Outcome`)."""
+    from forceratio.scenarios.sides import display_names
+
     scn = out.prepared.scenario
+    names = display_names(scn) or {s: s for s in COLOURS}
     pk = CATEGORIES.index("personnel")
     fig = _new()
     axes = fig.subplots(1, 3)
@@ -365,7 +390,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
             ax.axvline(d0, color="#1b7837", lw=2, label=f"deterministic: {d0:,.0f}")
         ax.margins(x=0.08)
         ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)  # room for the legend above the bars
-        ax.set_xlabel(f"{side} men lost by the run's end")  # runs end by day duration_days
+        ax.set_xlabel(f"{names[side]} men lost by the run's end")  # runs end by day duration_days
         ax.set_ylabel("runs")
         ax.xaxis.set_major_formatter(_THOUSANDS)
         ax.tick_params(axis="x", labelrotation=30)
@@ -375,7 +400,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
 
     wins = np.asarray(out.attacker_wins[0], dtype=bool)
     p, lo, hi = probability_interval(int(wins.sum()), wins.size)
-    what = f"P({scn.attacker} wins) = {p:.0%} (95% {lo:.0%}-{hi:.0%}, Jeffreys)"
+    what = f"P({names[scn.attacker]} wins) = {p:.0%} (95% {lo:.0%}-{hi:.0%}, Jeffreys)"
     _title(fig, f"Stochastic replications: {what}", scn.name, scn.date)
     return fig
 

@@ -115,9 +115,11 @@ def build(
     from forceratio.plots.labels import comparison_notes, comparison_rows, parameter_label
     from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.scenarios.compare import Session, compare
+    from forceratio.scenarios.sides import common_names, rename
 
     session = session or Session(tables, uncalibrated)
     rows = compare(list(names), session=session)
+    sides = common_names(rows)  # (None: the 1941 wording)
     preps = {name: session.prepare(name) for name in names}
     cals = {name: session.calibration_for(prep) for name, prep in preps.items()}
     title, heading = titles([p.scenario for p in preps.values()])
@@ -131,10 +133,14 @@ def build(
         f"{dt.date.today().isoformat()}. Every figure below comes from the package's sourced "
         "tables; reconstructed numbers and assumptions are marked as such.</p>",
         "<h2>Comparison</h2>",
-        '<p class="note">One column per scenario; ratios are USSR : Germany; losses in men, '
+        '<p class="note">One column per scenario; ratios are '
+        f"{html.escape(rename('USSR : Germany', sides))}; losses in men, "
         "tanks and aircraft; 'model v history' is model / record - 1.</p>",
         _table(_comparison(rows)),
-        *(f'<p class="note">{html.escape(n)}</p>' for n in comparison_notes(comparison_rows(rows))),
+        *(
+            f'<p class="note">{html.escape(n)}</p>'
+            for n in comparison_notes(comparison_rows(rows), None, sides)
+        ),
     ]
     # the kill rates each scenario ran, and the calibration when one of them used it
     cal = next((c for c in cals.values() if c is not None), None)
@@ -191,7 +197,8 @@ def build(
     for i, (name, prep) in enumerate(preps.items()):
         scn = prep.scenario
         own = cals[name]
-        parts.append(f"<h2>{html.escape(scn.name)} ({html.escape(scn.date)})</h2>")
+        dated = f" ({html.escape(scn.date)})" if scn.date else ""
+        parts.append(f"<h2>{html.escape(scn.name)}{dated}</h2>")
         parts.append(f"<p>{html.escape(scn.description)}</p>")
         for note in scn.notes:
             parts.append(f'<p class="note">{html.escape(note)}</p>')
@@ -287,7 +294,7 @@ def titles(scenarios: Sequence[Any]) -> tuple[str, str]:
             "forceratio report: 12 June v 22 June 1941",
             "forceratio: a Soviet strike on 12 June 1941 against the German strike of 22 June",
         )
-    named = ", ".join(f"{s.name} ({s.date})" for s in scenarios)
+    named = ", ".join(s.name + (f" ({s.date})" if s.date else "") for s in scenarios)
     return f"forceratio report: {', '.join(s.name for s in scenarios)}", f"forceratio: {named}"
 
 

@@ -9,6 +9,7 @@ parameters is kept here.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,6 +155,9 @@ COMPARISON: tuple[tuple[str, str], ...] = (
     ("posterior_draws_used", "posterior draws"),
 )
 
+#: The comparison's fields whose value is a side.
+SIDE_VALUED = frozenset({"attacker", "surprised", "winner", "margin_winner"})
+
 #: What the lettered labels mean (printed under the comparison).
 COMPARISON_NOTES: tuple[str, ...] = (
     "(a) winner: by the outcome rule, the same for every command (run, compare, sweep, "
@@ -191,12 +195,18 @@ COMPARISON_NOTES: tuple[str, ...] = (
 
 
 def comparison_notes(
-    rows: list[tuple[str, list[str]]], extra: list[str] | None = None
+    rows: list[tuple[str, list[str]]],
+    extra: list[str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The lettered notes of :data:`COMPARISON_NOTES` whose letter a shown label carries
-    (``run`` of a 22 June scenario has no (d) row), then ``extra``."""
+    (``run`` of a 22 June scenario has no (d) row), then ``extra``; the sides called by
+    ``names`` (:func:`forceratio.scenarios.sides.common_names`; None: the 1941 wording)."""
+    from forceratio.scenarios.sides import rename
+
     shown = " ".join(label for label, _ in rows)
-    return [n for n in COMPARISON_NOTES if n[:3] in shown] + list(extra or [])
+    notes = [rename(n, names) for n in COMPARISON_NOTES if n[:3] in shown]
+    return notes + list(extra or [])
 
 
 def _days_text(days: Any) -> str:
@@ -210,7 +220,15 @@ def _days_text(days: Any) -> str:
 def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     """The comparison as (label, one text per scenario) rows, for terminals and pages.
     A window shared by every scenario goes in the label ("days 0-30", "to day 15-18");
-    windows that differ get a row of their own ("record's day", "days run")."""
+    windows that differ get a row of their own ("record's day", "days run").  The sides
+    are called by the rows' ``side_names`` (:func:`forceratio.scenarios.sides.common_names`)."""
+    from forceratio.scenarios.sides import common_names, rename
+
+    names = common_names(rows)
+    return [(rename(label, names), cells) for label, cells in _comparison_rows(rows)]
+
+
+def _comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     ends = {float(r["duration_days"]) for r in rows if r.get("duration_days") is not None}
     windows = {
         "window": f"days 0-{short(ends.pop())}" if len(ends) == 1 else "to the end of the run"
@@ -247,7 +265,12 @@ def comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
         if not any(key in r for r in rows):
             continue
         text = label.format(**windows).replace("to day the record's day", "to the record's day")
-        out.append((text, [_error_cell(key, r) for r in rows]))
+        cells = [_error_cell(key, r) for r in rows]
+        if key in SIDE_VALUED:  # a side named by its row's names (a slot's key otherwise)
+            cells = [
+                str((r.get("side_names") or {}).get(c, c)) for c, r in zip(cells, rows, strict=True)
+            ]
+        out.append((text, cells))
         if key in per_row and key.endswith("_rate"):
             out.append(("  its unit", per_row[key]))
         elif key in per_row:

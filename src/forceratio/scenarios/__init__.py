@@ -14,6 +14,7 @@ raw table defaults, as ``--uncalibrated``; ``run.run(prep)`` on such a scenario 
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -68,6 +69,12 @@ def _parse_value(text: str) -> Any:
         return text if x is None else x
 
 
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML basic string: JSON's escapes are TOML's; DEL, which JSON leaves
+    bare and TOML refuses bare, escaped too."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 #: What ``sets`` may be, from Python: ``"dotted.path=value"`` texts, one text, or a mapping
 #: path -> value (the command line's repeatable ``--set``).
 Sets = str | Sequence[str] | Mapping[str, object] | None
@@ -81,8 +88,8 @@ def set_texts(sets: Sets) -> list[str]:
         return []
     if isinstance(sets, str):
         return [sets]
-    if isinstance(sets, Mapping):
-        return [f"{k}={v}" for k, v in sets.items()]
+    if isinstance(sets, Mapping):  # a Python str is the string itself, not TOML to parse
+        return [f"{k}={_toml_string(v) if isinstance(v, str) else v}" for k, v in sets.items()]
     texts = list(sets)
     bad = next((x for x in texts if not isinstance(x, str)), None)
     if bad is not None:

@@ -18,6 +18,7 @@ from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.registry import rate_unit
 from forceratio.scenarios.run import DEFAULT_SEED, Outcome, check_counts
 from forceratio.scenarios.session import Session
+from forceratio.scenarios.sides import display_names
 from forceratio.sweeps.evaluate import outcome_columns
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -25,6 +26,15 @@ QUANTILES = (0.05, 0.5, 0.95)
 POSTERIOR_DRAWS = 200
 #: The dates whose rows carry the posterior outcome: the 12 June strike scenarios.
 STRIKE_DATES = ("1941-06-12",)
+
+
+#: The note of a run whose file leaves out combat_power (review21d M2).
+COMBAT_POWER_DEFAULT = (
+    'combat_power not given: the default "division_slices" counts each category in June '
+    "1941 all-arms division slices (the division_equivalents table: an average division of "
+    'either side is one unit); write combat_power = "personnel" to fight with men alone, or '
+    '"custom" with a [weights] table (tanks = { value = 4, source = "..." })'
+)
 
 
 def _num(x: Any) -> float | None:
@@ -85,6 +95,11 @@ def scenario_row(
         "surprised": scn.modifiers.surprise.surprised,
         "sectors": len(scn.sectors),
     }
+    names = display_names(scn)
+    if names is not None:  # (a 1941 built-in keeps its wording and its rows as they were)
+        row["side_names"] = names
+    if "combat_power" not in scn.model_fields_set:  # (every built-in says which it uses)
+        row["combat_power_default"] = COMBAT_POWER_DEFAULT
     for k, cat in enumerate(CATEGORIES):
         row[f"ratio_{cat}"] = format_ratio(float(ini[su][k]), float(ini[de][k]))
     p0 = {s: float(out.power0[s][0, 0]) for s in (su, de)}

@@ -22,6 +22,9 @@ def check_consistent(scn: Scenario) -> None:
             f'[weights] apply only with combat_power = "custom"; this file\'s is '
             f'{scn.combat_power!r}: drop [weights] or set combat_power = "custom"'
         )
+    shown = [n.strip().casefold() for n in scn.side_names.values()]
+    if len(set(shown)) != len(shown):  # the outputs would not say which side is which
+        raise ValueError(f"side_names: the two sides need two names, got {scn.side_names}")
     names = [s.name for s in scn.sectors]
     if len(set(names)) != len(names):
         raise ValueError("sector names must be unique")

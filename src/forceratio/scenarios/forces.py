@@ -102,9 +102,16 @@ def _on_date(as_of: str, date: dt.date) -> bool:
     return start <= date <= end
 
 
-def _rows(df: pd.DataFrame, part: ForcePart, side: str, date: str, where: str) -> NDArray[np.intp]:
+def _rows(
+    df: pd.DataFrame, part: ForcePart, side: str, date: str | None, where: str
+) -> NDArray[np.intp]:
     """Positions of the rows of ``part``'s formation for ``side`` on its date."""
     want = part.as_of or date
+    if want is None:
+        raise InputError(
+            f"{where}.as_of",
+            "a table part needs a date to select its rows: give as_of or the scenario's date",
+        )
     day = dt.date.fromisoformat(want)
     sel = select(df, formation=part.formation)
     if not sel.size:
@@ -148,7 +155,7 @@ def division_slice(load: Loader, side: str, table: str) -> Figures:
     return out
 
 
-def resolve_part(part: ForcePart, side: str, date: str, load: Loader, where: str) -> Figures:
+def resolve_part(part: ForcePart, side: str, date: str | None, load: Loader, where: str) -> Figures:
     """One part's figures per category (before ``scale``)."""
     out = Figures.zeros()
     if part.inline is not None:
@@ -184,7 +191,9 @@ def resolve_part(part: ForcePart, side: str, date: str, load: Loader, where: str
     return out
 
 
-def resolve(parts: list[ForcePart], side: str, date: str, load: Loader, where: str) -> Figures:
+def resolve(
+    parts: list[ForcePart], side: str, date: str | None, load: Loader, where: str
+) -> Figures:
     """The sum of ``scale * part``; a negative total in any category is an error."""
     total = Figures.zeros()
     for j, part in enumerate(parts):

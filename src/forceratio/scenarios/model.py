@@ -9,14 +9,13 @@ description; :func:`forceratio.scenarios.assumptions` lists them.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import re
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from forceratio.errors import InputError
+from forceratio.scenarios.dates import IsoDate
 from forceratio.scenarios.keys import error_field_and_message
 from forceratio.scenarios.keys import filled as _filled
 from forceratio.simulator.magnitudes import RATE_RANGE
@@ -61,7 +60,7 @@ class ForcePart(_Strict):
 
     table: str | None = None
     formation: str | None = None
-    as_of: str | None = None
+    as_of: IsoDate | None = None
     inline: dict[str, Count] | None = None
     scale: Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False)] = 1.0  # < 0 subtracts
     divisions_via: str | None = None
@@ -81,8 +80,6 @@ class ForcePart(_Strict):
                     f"unknown categor{'ies' if len(unknown) > 1 else 'y'} "
                     f"{', '.join(sorted(unknown))}; use {', '.join(CATEGORIES)}"
                 )
-        if self.as_of is not None:
-            _check_date(self.as_of)
         unknown_cats = set(self.categories or []) - set(CATEGORIES)
         if unknown_cats:
             raise ValueError(f"unknown category {sorted(unknown_cats)[0]!r} in categories")
@@ -400,8 +397,20 @@ class TableValue(_Strict):
 
 
 class Weight(_Strict):
+    """A category's weight in custom combat power: ``tanks = { value = 4, source = "..." }``."""
+
     value: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
     source: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_table(cls, v: Any) -> Any:
+        if not isinstance(v, dict | Weight):
+            shown = str(v).lower() if isinstance(v, bool) else repr(v)
+            raise ValueError(
+                f'expected {{ value = 1, source = "where it comes from" }}, got {shown}'
+            )
+        return v
 
 
 class Scenario(_Strict):
@@ -409,7 +418,8 @@ class Scenario(_Strict):
 
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
     description: str
-    date: str
+    date: IsoDate | None = None
+    """The scenario's day 0, when it has one: the default ``as_of`` of its table parts."""
     attacker: Side
     sectors: Annotated[list[Sector], Field(min_length=1)]
     duration_days: Annotated[float, Field(gt=0, le=3650, allow_inf_nan=False)] = 30.0
@@ -432,15 +442,13 @@ class Scenario(_Strict):
     operations: Operations = Field(default_factory=Operations)
     presence: dict[str, Presence] = Field(default_factory=dict)
     table_values: dict[str, TableValue] = Field(default_factory=dict)
+    side_names: dict[Side, Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        default_factory=dict, exclude=True
+    )
+    """Display names of the side slots (labels only; left out of dumps and digests)."""
     sources: dict[str, str] = Field(default_factory=dict)
     """Where a value this file sets comes from (parameter path -> text), shown as its source."""
     notes: list[str] = Field(default_factory=list)
-
-    @field_validator("date")
-    @classmethod
-    def _date(cls, v: str) -> str:
-        _check_date(v)
-        return v
 
     @field_validator("breakpoints")
     @classmethod
@@ -477,15 +485,6 @@ def _sides_only(v: dict[str, Any]) -> None:
     unknown = [k for k in v if k not in SIDES]
     if unknown:
         raise ValueError(f"unknown side {unknown[0]!r}; use {' or '.join(SIDES)}")
-
-
-def _check_date(text: str) -> None:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # fromisoformat takes 1973-W41-7
-        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"impossible date {text!r} (expected YYYY-MM-DD)") from None
 
 
 def validate_scenario(raw: dict[str, Any], where: str) -> Scenario:

@@ -75,6 +75,7 @@ def check_magnitude(field: str, values: ArrayLike, bounds: tuple[float, float], 
 #: than 0: the winner keeps ``sqrt(R0**2 - (b/a) (B0**2 - L**2))``, the time is short by
 #: about ``L / (a R_f)``).
 ANNIHILATION_MARGIN = 100.0
+HALF_A_UNIT = 0.5  # the default annihilation level
 
 
 def annihilation_note(
@@ -83,7 +84,11 @@ def annihilation_note(
     """A note naming the sides that start below :data:`ANNIHILATION_MARGIN` times their
     annihilation ``level`` (strengths' unit) while the level, not the breakpoint, ends
     them: there the result depends on the unit the strengths are given in.  ``option``
-    names where the level is set (``--annihilation``, ``annihilation=``)."""
+    names where the level is set (``--annihilation``, ``annihilation=``).  Whole counts on
+    both sides at the default level (half a unit) say nothing: there the level is the
+    count's own end (the last unit lost), right for that scale whatever it counts."""
+    if level == HALF_A_UNIT and all(float(x).is_integer() for x in strengths.values()):
+        return None
     near = [
         f"{side} at {x:.6g}"
         for side, x in strengths.items()

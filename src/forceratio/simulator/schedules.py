@@ -123,22 +123,22 @@ class Reinforcements:
     Parameters
     ----------
     times : ndarray, shape (M,)
-        Times of discrete arrivals (days, strictly increasing); may be empty.
+        Times of discrete arrivals (days, strictly increasing); empty (the default) for none.
     amounts : ndarray, shape (M, K) or (N, M, K)
-        Strength arriving at each time, per category.
+        Strength arriving at each time, per category (empty by default).
     rate_knots : ndarray, shape (L+1,)
-        Boundaries of the constant-rate intervals (days); may be empty.
+        Boundaries of the constant-rate intervals (days); empty (the default) for none.
     rates : ndarray, shape (L, K) or (N, L, K)
-        Arrivals per day in each interval, per category.
+        Arrivals per day in each interval, per category (empty by default).
     transit_loss : ndarray, shape (N,) or (1,)
         The share of the strength in transit lost a day (0: none, the default), in
         [0, :data:`TRANSIT_MAX`].
     """
 
-    times: FloatArray
-    amounts: FloatArray
-    rate_knots: FloatArray
-    rates: FloatArray
+    times: FloatArray = field(default_factory=lambda: np.zeros(0))
+    amounts: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    rate_knots: FloatArray = field(default_factory=lambda: np.zeros(0))
+    rates: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     transit_loss: FloatArray = field(default_factory=lambda: np.zeros(1))
 
     def __post_init__(self) -> None:
@@ -160,6 +160,10 @@ class Reinforcements:
                 raise InputError(f"reinforcements.{a_name}", "arrivals must be finite and >= 0")
             object.__setattr__(self, t_name, times)
             object.__setattr__(self, a_name, values)
+        cats = max(self.amounts.shape[-1], self.rates.shape[-1])
+        for name in ("amounts", "rates"):  # a form left empty takes the other's categories
+            if getattr(self, name).shape[1] == 0:
+                object.__setattr__(self, name, np.zeros((1, 0, cats)))
         k = np.atleast_1d(np.asarray(self.transit_loss, dtype=float))
         if k.ndim != 1 or not k.size:
             raise InputError("reinforcements.transit_loss", "expected shape (N,) or (1,)")

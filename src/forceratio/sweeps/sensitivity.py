@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -255,6 +256,10 @@ class Threshold:
     bracket: tuple[float, float] | None
     grid: list[tuple[float, float]]
     note: str
+    value_se: float | None = None
+    """Monte Carlo standard error of ``value`` (stochastic runs only): the binomial error
+    of the win share at the level, sqrt(level (1 - level) / replications), over the share's
+    slope across the grid bracket (the delta method)."""
 
 
 def threshold(
@@ -279,6 +284,8 @@ def threshold(
         if level is None:
             raise InputError("level", f"give the level {outcome} should cross")
         name, lev = outcome, float(level)
+    # what is crossed, as reported: without replications a 0/1 win indicator
+    said = "attacker_wins" if outcome == "winner" and not stochastic else name
     if level is not None and outcome == "winner":
         if not stochastic:  # a 0/1 step crosses every level at one value: 0.9 would be 0.5's
             raise InputError(
@@ -296,11 +303,11 @@ def threshold(
     sign = np.sign(ys)
     idx = np.flatnonzero(sign[:-1] * sign[1:] <= 0)
     if idx.size == 0:
-        return Threshold(vary.path, name, lev, None, None, grid, "no crossing in the range")
+        return Threshold(vary.path, said, lev, None, None, grid, "no crossing in the range")
     i = int(idx[0])
     a, b = float(xs[i]), float(xs[i + 1])
     if ys[i] == 0:
-        return Threshold(vary.path, name, lev, a, (a, a), grid, "exact grid point")
+        return Threshold(vary.path, said, lev, a, (a, a), grid, "exact grid point")
 
     def f(x: float) -> float:
         return float(common_values(spec, vary.path, np.array([x]), name)[0] - lev)
@@ -325,7 +332,12 @@ def threshold(
     else:
         value = float(optimize.brentq(f, a, b, xtol=xtol))
         note = "Brent's method on the first grid bracket"
+    se = None
+    slope = abs(float(ys[i + 1] - ys[i])) / (b - a)
+    if stochastic and name == "attacker_win_probability" and slope > 0:
+        se = math.sqrt(lev * (1.0 - lev) / spec.replications) / slope
+        note += f"; Monte Carlo standard error {se:.2g} (binomial error / the bracket's slope)"
     more = idx.size - 1
     if more:
         note += f"; {more} more crossing(s) on the grid"
-    return Threshold(vary.path, name, lev, value, (a, b), grid, note)
+    return Threshold(vary.path, said, lev, value, (a, b), grid, note, se)

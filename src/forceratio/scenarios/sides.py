@@ -1,0 +1,63 @@
+"""The names a scenario's two sides are shown by.
+
+A scenario file has two side slots, ``USSR`` and ``Germany`` (its tables are keyed by them);
+``side_names = { USSR = "Blue", Germany = "Red" }`` names them for every label, title and
+legend.  Without it a built-in 1941 scenario keeps the 1941 wording (USSR/Soviet,
+Germany/German) and any other scenario is shown by its slots' names (``USSR men lost``), so
+nothing printed says "Soviet" or "German" of a battle that is neither.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from forceratio.scenarios.model import SIDES, Scenario
+
+#: The title of the 1941 comparison (every row in the 1941 wording).
+TITLE_1941 = "12 June 1941 strike v 22 June 1941 (USSR : Germany)"
+
+_WORD = re.compile(r"\b(USSR|Soviet|Germany|Germans|German)\b")
+
+
+def display_names(scn: Scenario) -> dict[str, str] | None:
+    """Slot -> the name it is shown by; None for the 1941 wording (a built-in scenario that
+    names no sides)."""
+    from forceratio.scenarios import builtins
+
+    given: dict[str, str] = {str(k): v for k, v in scn.side_names.items()}
+    if given:
+        return {s: given.get(s, s) for s in SIDES}
+    if scn.name in builtins():
+        return None
+    return {s: s for s in SIDES}
+
+
+def common_names(rows: Iterable[Mapping[str, Any]]) -> dict[str, str] | None:
+    """The names of comparison rows (their ``side_names``; None on a 1941 row): None when
+    every row is in the 1941 wording, the rows' names when they agree, else the slots'."""
+    seen = {tuple(sorted(n.items())) if (n := r.get("side_names")) else None for r in rows}
+    if seen <= {None}:
+        return None
+    if len(seen) == 1:
+        return dict(seen.pop() or ())
+    return {s: s for s in SIDES}
+
+
+def rename(text: str, names: Mapping[str, str] | None) -> str:
+    """``text`` (written in the 1941 wording) with the sides called by ``names``."""
+    if names is None:
+        return text
+    su, de = names["USSR"], names["Germany"]
+    text = text.replace("the Germans destroy", f"{de} destroys")
+    words = {"USSR": su, "Soviet": su, "Germany": de, "German": de, "Germans": de}
+    return _WORD.sub(lambda m: words[m[1]], text)
+
+
+def comparison_title(rows: Iterable[Mapping[str, Any]]) -> str:
+    """The comparison's title: the 1941 one for the 1941 rows, else the sides' names."""
+    names = common_names(list(rows))
+    if names is None:
+        return TITLE_1941
+    return f"Scenario comparison ({names['USSR']} : {names['Germany']})"
