@@ -32,10 +32,6 @@ CHILD = """
 import json, sys
 import numpy as np
 import forceratio.limits as limits
-from forceratio.calibration import sampling
-from forceratio.calibration.mode import Mode
-from forceratio.scenarios import record_fit
-from forceratio.scenarios.session import Session
 
 asked = []
 plain = limits.check_memory
@@ -44,7 +40,11 @@ def spy(field, estimate, what):
     asked.append((field, estimate))
     plain(field, estimate, what)
 
-limits.check_memory = spy
+limits.check_memory = spy  # before the sampler imports it
+from forceratio.calibration import sampling
+from forceratio.calibration.mode import Mode
+from forceratio.scenarios import record_fit
+from forceratio.scenarios.session import Session
 
 def kb(key):
     with open("/proc/self/status") as fh:
@@ -60,6 +60,7 @@ sampling.find_mode = lambda *a, **k: mode
 sampling.laplace_covariance = lambda *a, **k: np.cov(z.T)
 p.predict(p.full(draws[:2])[0])
 sampling._emcee()
+asked.clear()
 with open("/proc/self/clear_refs", "w") as fh:
     fh.write("5")
 base, files = kb("VmRSS:"), kb("RssFile:")
