@@ -259,11 +259,12 @@ def analysis_bytes(block: float, runs: int, extra: float = 0.0) -> float:
     at most :data:`ANALYSIS_BLOCK` runs), what each of the ``runs`` keeps
     (:data:`BYTES_PER_KEPT_RUN`) and the analysis's own arrays (``extra``, bytes: Sobol's
     bootstrap, :data:`BYTES_PER_BOOTSTRAP_VALUE` a resampled value; Morris's).  Measured
-    (hmem21b, as hmem20: VmHWM less RssFile's growth, 2026-12-05), Sobol at 256 to 16,384
-    samples: strike-12june-strip (20 ranges) 184, 312 and 395 MB at 256, 1,024 and 4,096,
-    kiev-1941 (2 ranges) 160, 203, 278 and 485 MB at 256 to 16,384, each 0.94-1.22 of this
-    estimate (the 300 MB base counted before, with the libraries' file pages and a block
-    of every run, read 1.18-1.91)."""
+    (hmem21b, as hmem20: VmHWM less RssFile's growth, 2026-12-05), Sobol: strike-12june-strip
+    (20 ranges) 184, 271-312 and 395 MB at 256, 1,024 and 4,096 samples, kiev-1941 (2
+    ranges) 160, 203, 278 and 486 MB at 256 to 16,384; Morris on the strike 152 and 552 MB
+    at 32 and 4,000 trajectories.  This estimate is 0.90-1.23 of each (the 300 MB base
+    counted before, with the libraries' file pages and a full block of runs, read 1.18-2.0;
+    0.84 at 4,000 trajectories, whose bootstrap it did not count)."""
     return BYTES_COMMAND_BASE + block + float(runs) * BYTES_PER_KEPT_RUN + extra
 
 

@@ -261,16 +261,17 @@ def sampling_bytes(
 ) -> float:
     """Estimated memory of :func:`sample_posterior` with ``nw`` walkers, ``warmup`` steps
     (pilot and adaptation) then ``n_steps``, the first ``burn`` dropped, one in ``thin``
-    drawn: every stage's
-    chain and log-probability (emcee's), the warm-up's chains joined for the proposal's
-    fit, the kept run three times unthinned (emcee's copy, the z and the constrained
-    values), the predictive table's model values (four arrays of draws x records), and
+    drawn: every stage's chain and log-probability (emcee's), the warm-up's chains joined
+    for the proposal's fit, the kept run three times unthinned (emcee's copy, the z and
+    the constrained values), the predictive table's model values (four arrays of draws x records), and
     the largest call of the model (the ensemble, or a :data:`.result.PREDICTIVE_CHUNK` of
     the draws) at :data:`~forceratio.limits.BYTES_PER_MODEL_RUN` a run.  Measured
-    (hmem21b; VmHWM less RssFile's growth after a warm call, 2026-12-05): the whole record's
-    problem, 24 and 48 walkers, 2,016 to 9,600 draws: 126-133 MB, this estimate 1.0-1.05 of
-    it (0.9 at 240 draws, 21 MB); the synthetic square-law problem (4 parameters, 32
-    walkers, 17,200 steps): 36-76 MB, 0.9-1.15 of it."""
+    (hmem21b; VmHWM less RssFile's growth after a warm call, 2026-12-05): the whole
+    record's problem, 24 and 48 walkers, 2,016 and 4,800 draws, 126-133 MB, this estimate
+    0.99-1.02 of it (0.71 at 240 draws, 21.5 MB: a small batch's runs cost more); the
+    synthetic square-law problem (4 parameters, 32 walkers, 5,200 and 17,200 steps, thin 1
+    and 20), 29-76 MB, the estimate less its model batch 1.01-1.16 of it.  The flat
+    estimate before (the chains twice, 4 kB a walker) read 0.004-0.014 of the record's."""
     k, kept = len(problem.free), n_steps - burn
     predicted = min(N_PREDICTIVE, nw * (kept // thin))
     floats = nw * ((warmup + n_steps) * (k + 1) + warmup * k + 3 * kept * k + k * k)
