@@ -263,8 +263,9 @@ def sampling_bytes(
     (pilot and adaptation) then ``n_steps``, the first ``burn`` dropped, one in ``thin``
     drawn: every stage's chain and log-probability (emcee's), the warm-up's chains joined
     for the proposal's fit, the kept run three times unthinned (emcee's copy, the z and
-    the constrained values), the predictive table's model values (four arrays of draws x records), and
-    the largest call of the model (the ensemble, or a :data:`.result.PREDICTIVE_CHUNK` of
+    the constrained values), the predictive table's model values (four arrays of draws x
+    records), and the largest call of the model (the ensemble, or a
+    :data:`.result.PREDICTIVE_CHUNK` of
     the draws) at :data:`~forceratio.limits.BYTES_PER_MODEL_RUN` a run.  Measured
     (hmem21b; VmHWM less RssFile's growth after a warm call, 2026-12-05): the whole
     record's problem, 24 and 48 walkers, 2,016 and 4,800 draws, 126-133 MB, this estimate
