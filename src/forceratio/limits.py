@@ -160,12 +160,20 @@ def check_disk(field: str, target: Path, estimate: float, what: str) -> None:
 
 
 #: A flat bound on one scenario run, for what has no scenario to size its runs by
-#: (:func:`check_runs`' default: the calibration's walkers): 2.8 kB measured (peak RSS of a
-#: 40,000-sample sweep chunk less a 1,000-sample one, 2026-12-01), rounded up.  It is low
-#: (a sweep's run adds 6.4 kB at 31 days to 17.5 kB for leningrad-1941, hmem20): whatever
-#: has the scenario (the commands, ``run()``, ``evaluate_chunk``, ``plot``) checks its
+#: (:func:`check_runs`' default): 2.8 kB measured (peak RSS of a 40,000-sample sweep chunk
+#: less a 1,000-sample one, 2026-12-01), rounded up.  It is low (a sweep's run adds 6.4 kB
+#: at 31 days to 17.5 kB for leningrad-1941, hmem20): whatever has the scenario (the
+#: commands, ``run()``, ``evaluate_chunk``, ``plot``) checks its
 #: :func:`.scenarios.run.batch_bytes` instead.
 BYTES_PER_SCENARIO_RUN = 4096
+#: One evaluation of a calibration's model, for the sampler's memory check
+#: (:func:`.calibration.sampling.sample_posterior`, which knows the model only as a
+#: callable): the whole 1941 record's model (six scenarios, 29 records, the integrator),
+#: peak anonymous memory (VmHWM less RssFile's growth, after a warm call) of one batch of
+#: 2,000 posterior draws, the predictive table's batch: 124 MB, 62 kB a draw (hmem21b,
+#: 2026-12-05; 3.6 MB at 48 draws, 44 MB at 500, 194 MB at 4,000), rounded up.  The flat
+#: 4 kB counted before was 0.004-0.014 of a sampling run's peak.
+BYTES_PER_MODEL_RUN = 64 * 1024
 #: Working memory of one stochastic replication of ``battle``: 541 B measured (peak RSS at
 #: 10^6 replications less 10^5), rounded up; each trajectory time adds two floats.
 BYTES_PER_BATTLE_RUN = 600
@@ -238,24 +246,26 @@ def trajectory_bytes(n: int, n_times: int) -> float:
 
 #: Runs a sensitivity analysis evaluates at once (:func:`.sweeps.sensitivity.outcome_values`).
 ANALYSIS_BLOCK = 16384
-#: A sensitivity analysis's memory (review19b, MED 2; peak RSS above the imported command
-#: line, 18 MB, Sobol on strike-12june-strip, 2026-12-04: 309, 355, 409, 482 and 560 MB at
-#: 2,816, 11,264, 22,528, 45,056 and 180,224 runs): numpy, scipy, pandas, the engine, the
-#: tables and the calibration (300 MB), a block's working memory (5 kB a run: 4.8 kB
-#: measured between 11,264 and 22,528 runs) and what every run keeps (its sample, outcome
-#: and scipy's copies: 1 kB, rounded up from the 0.6 kB between 45,056 and 180,224 runs).
-BYTES_ANALYSIS_BASE = 300 * 1024**2
-BYTES_PER_BLOCK_RUN = 5120
+#: What every run of a sensitivity analysis keeps to its end (its sample, its outcome and
+#: scipy's copies): 0.6 kB measured between 45,056 and 180,224 Sobol runs of
+#: strike-12june-strip (review19b, MED 2), rounded up.
 BYTES_PER_KEPT_RUN = 1024
 
 
-def analysis_bytes(runs: int) -> float:
-    """Estimated memory of a sensitivity analysis of ``runs`` runs, evaluated in blocks of
-    :data:`ANALYSIS_BLOCK` (its bootstrap is batched to stay within the block's share)."""
-    block = min(runs, ANALYSIS_BLOCK)
-    return (
-        BYTES_ANALYSIS_BASE + float(block) * BYTES_PER_BLOCK_RUN + float(runs) * BYTES_PER_KEPT_RUN
-    )
+def analysis_bytes(block: float, runs: int, extra: float = 0.0) -> float:
+    """Estimated anonymous memory of a command's sensitivity analysis (``sensitivity
+    --samples`` and ``--trajectories``): the command's own (:data:`BYTES_COMMAND_BASE`), the
+    largest call's block of runs (``block``, bytes: its :func:`.scenarios.run.batch_bytes`,
+    at most :data:`ANALYSIS_BLOCK` runs), what each of the ``runs`` keeps
+    (:data:`BYTES_PER_KEPT_RUN`) and the analysis's own arrays (``extra``, bytes: Sobol's
+    bootstrap, :data:`BYTES_PER_BOOTSTRAP_VALUE` a resampled value; Morris's).  Measured
+    (hmem21b, as hmem20: VmHWM less RssFile's growth, 2026-12-05), Sobol: strike-12june-strip
+    (20 ranges) 184, 271-312 and 395 MB at 256, 1,024 and 4,096 samples, kiev-1941 (2
+    ranges) 160, 203, 278 and 486 MB at 256 to 16,384; Morris on the strike 152 and 552 MB
+    at 32 and 4,000 trajectories.  This estimate is 0.90-1.23 of each (the 300 MB base
+    counted before, with the libraries' file pages and a full block of runs, read 1.18-2.0;
+    0.84 at 4,000 trajectories, whose bootstrap it did not count)."""
+    return BYTES_COMMAND_BASE + block + float(runs) * BYTES_PER_KEPT_RUN + extra
 
 
 #: Stored size of one value of a sweep row (Parquet, 7.2 B measured on random floats).

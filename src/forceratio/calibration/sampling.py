@@ -63,9 +63,15 @@ from forceratio.calibration.diagnostics import effective_sample_size, integrated
 from forceratio.calibration.mixture import Mixture, fit_mixture, proposal
 from forceratio.calibration.mode import Seed, find_mode, laplace_covariance, seed_sequence
 from forceratio.calibration.problem import Problem
-from forceratio.calibration.result import CalibrationResult, Diagnostics, summarise
+from forceratio.calibration.result import (
+    N_PREDICTIVE,
+    PREDICTIVE_CHUNK,
+    CalibrationResult,
+    Diagnostics,
+    summarise,
+)
 from forceratio.errors import InputError
-from forceratio.limits import BYTES_PER_SCENARIO_RUN, check_memory
+from forceratio.limits import BYTES_PER_MODEL_RUN, check_memory
 
 FloatArray = NDArray[np.float64]
 RHAT_MAX = 1.01  # Vehtari et al. (2021): above this the chains have not mixed
@@ -250,6 +256,31 @@ def _fit_proposal(
         return None
 
 
+def sampling_bytes(
+    problem: Problem, nw: int, warmup: int, n_steps: int, burn: int, thin: int
+) -> float:
+    """Estimated memory of :func:`sample_posterior` with ``nw`` walkers, ``warmup`` steps
+    (pilot and adaptation) then ``n_steps``, the first ``burn`` dropped, one in ``thin``
+    drawn: every stage's chain and log-probability (emcee's), the warm-up's chains joined
+    for the proposal's fit, the kept run three times unthinned (emcee's copy, the z and
+    the constrained values), the predictive table's model values (four arrays of draws x
+    records), and the largest call of the model (the ensemble, or a
+    :data:`.result.PREDICTIVE_CHUNK` of
+    the draws) at :data:`~forceratio.limits.BYTES_PER_MODEL_RUN` a run.  Measured
+    (hmem21b; VmHWM less RssFile's growth after a warm call, 2026-12-05): the whole
+    record's problem, 24 and 48 walkers, 2,016 and 4,800 draws, 126-133 MB, this estimate
+    0.99-1.02 of it (0.71 at 240 draws, 21.5 MB: a small batch's runs cost more); the
+    synthetic square-law problem (4 parameters, 32 walkers, 5,200 and 17,200 steps, thin 1
+    and 20), 29-76 MB, the estimate less its model batch 1.01-1.16 of it.  The flat
+    estimate before (the chains twice, 4 kB a walker) read 0.004-0.014 of the record's."""
+    k, kept = len(problem.free), n_steps - burn
+    predicted = min(N_PREDICTIVE, nw * (kept // thin))
+    floats = nw * ((warmup + n_steps) * (k + 1) + warmup * k + 3 * kept * k + k * k)
+    floats += 4 * predicted * len(problem.records)
+    batch = max(nw, min(predicted, PREDICTIVE_CHUNK))
+    return 8.0 * floats + float(batch) * BYTES_PER_MODEL_RUN
+
+
 def sample_posterior(
     problem: Problem,
     *,
@@ -309,11 +340,9 @@ def sample_posterior(
         )
     rounds = [n_pilot // 2] * adapt if n_pilot >= 4 else []
     total = n_pilot + sum(rounds) + n_steps
-    # the chains kept (emcee's and the warm-up's, each step x walker x parameter, with its
-    # log-probability) and one batch of the model's runs
     check_memory(
         "n_walkers x n_steps",
-        8.0 * nw * (total * (2 * k + 2) + k * k) + nw * BYTES_PER_SCENARIO_RUN,
+        sampling_bytes(problem, nw, total - n_steps, n_steps, b, thin),
         f"{nw:,} walkers x {total:,} steps",
     )
     done = 0

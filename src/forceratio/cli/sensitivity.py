@@ -30,6 +30,40 @@ class ScreenMethod(enum.StrEnum):
 TRAJECTORIES = 32
 #: Sobol base samples when ``--samples`` is not given.
 SAMPLES = 1024
+#: Bootstrap resamples of the Sobol intervals.
+RESAMPLES = 200
+
+
+def _sobol_bytes(prep: Any, samples: int, d: int) -> float:
+    """Estimated memory of :func:`~forceratio.sweeps.sensitivity.sobol` of ``samples`` base
+    samples over ``d`` ranges (:func:`~forceratio.limits.analysis_bytes`): scipy asks for
+    the runs in three calls (A and B, ``samples`` each, then the d x ``samples`` cross
+    samples), each run in blocks of :data:`~forceratio.limits.ANALYSIS_BLOCK`; then it
+    bootstraps :data:`RESAMPLES` resamples, batched to
+    :data:`~forceratio.sweeps.sensitivity.BOOTSTRAP_VALUES` values, after the runs."""
+    from forceratio.limits import ANALYSIS_BLOCK, BYTES_PER_BOOTSTRAP_VALUE, analysis_bytes
+    from forceratio.scenarios.run import batch_bytes
+    from forceratio.sweeps.sensitivity import BOOTSTRAP_VALUES
+
+    runs = samples * (d + 2)
+    block, _ = batch_bytes(prep, min(samples * max(d, 1), ANALYSIS_BLOCK))
+    resampled = min(RESAMPLES, max(1, BOOTSTRAP_VALUES // runs)) * float(runs)
+    return analysis_bytes(block, runs, resampled * BYTES_PER_BOOTSTRAP_VALUE)
+
+
+def _morris_bytes(prep: Any, r: int, d: int) -> float:
+    """Estimated memory of :func:`~forceratio.sweeps.morris.screen` of ``r`` trajectories
+    over ``d`` ranges (:func:`~forceratio.limits.analysis_bytes`): its r (d + 1) runs in one
+    call (in blocks of :data:`~forceratio.limits.ANALYSIS_BLOCK`), then its bootstrap, which
+    gathers every resample's r x d elementary effects at once (and their r indices)."""
+    from forceratio.limits import ANALYSIS_BLOCK, analysis_bytes
+    from forceratio.scenarios.run import batch_bytes
+    from forceratio.sweeps.morris import morris
+
+    runs = r * (d + 1)
+    block, _ = batch_bytes(prep, min(runs, ANALYSIS_BLOCK))
+    resamples = int((morris.__kwdefaults__ or {}).get("n_resamples", 500))
+    return analysis_bytes(block, runs, 8.0 * resamples * r * (d + 1))
 
 
 def provenance(
@@ -105,7 +139,7 @@ def sensitivity(
     import pandas as pd
 
     from forceratio.cli.sweeps import _setup
-    from forceratio.limits import analysis_bytes, check_memory
+    from forceratio.limits import check_memory
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.sensitivity import check_outcome, sobol
@@ -116,7 +150,7 @@ def sensitivity(
         return
     outcome = outcome or "attacker_margin"
     check_outcome(outcome)
-    _, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
     spec = SweepSpec(
         scenario,
         Design("random", (), 1, seed),
@@ -128,15 +162,15 @@ def sensitivity(
     if analysis == "morris":
         r = TRAJECTORIES if trajectories is None else trajectories
         runs = r * (len(specs) + 1)
-        check_memory("--trajectories", analysis_bytes(runs), f"{runs:,} runs")
+        check_memory("--trajectories", _morris_bytes(prep, r, len(specs)), f"{runs:,} runs")
         size = {"outcome": outcome, "method": "morris", "trajectories": r, "runs": runs}
         given = provenance(scenario, {**size, "seed": seed}, sets, tables, uncalibrated)
         _morris(spec, specs, r, outcome, seed, scenario, fmt, varied, given)
         return
     samples = SAMPLES if samples is None else samples  # 0 is refused (not a power of 2)
     runs = samples * (len(specs) + 2)
-    check_memory("--samples", analysis_bytes(runs), f"{runs:,} runs")
-    rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed)
+    check_memory("--samples", _sobol_bytes(prep, samples, len(specs)), f"{runs:,} runs")
+    rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed, n_resamples=RESAMPLES)
     size = {"outcome": outcome, "method": "sobol", "samples": samples, "runs": runs}
     given = provenance(scenario, {**size, "seed": seed}, sets, tables, uncalibrated)
     if fmt is Format.json:
