@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -198,7 +198,7 @@ def _walk(
     inner fit can land in another optimum of the other parameters (a higher one), and the
     profile seems to jump there (hjoint21: three synthetic Helmbold battles, the shared w's
     upper end cut at w + 0.06 where the profile, followed in small steps, crosses at
-    w + 0.075); the step is halved down to ``MIN_STEP`` instead.  The crossing is then
+    w + 0.074); the step is halved down to ``MIN_STEP`` instead.  The crossing is then
     found by Brent's method with every inner fit started from that same inside point, so
     the root finder sees one function of the parameter, not one that depends on the order
     of its evaluations."""
@@ -226,16 +226,9 @@ def _walk(
         step *= 2.0
 
 
-def profile_intervals(
-    obj: Objective,
-    sol: Solution,
-    n: int,
-    level: float = 0.95,
-    which: Collection[int] | None = None,
-) -> list[Interval]:
+def profile_intervals(obj: Objective, sol: Solution, n: int, level: float = 0.95) -> list[Interval]:
     """Profile-likelihood intervals for every parameter (on the fitted scale) but the
-    initial strengths (nuisance parameters, profiled over: ``Interval(None, None)``);
-    ``which``: only these parameters' (the others ``Interval(None, None)`` too)."""
+    initial strengths (nuisance parameters, profiled over: ``Interval(None, None)``)."""
     spec = obj.spec
     k = spec.k
     dof = max(n - k, 1)
@@ -243,7 +236,7 @@ def profile_intervals(
     delta = s2 * float(stats.f.ppf(level, 1, dof))
     out = []
     for i in range(k):
-        if spec.names[i].split("[")[0] in INITIAL_NAMES or (which is not None and i not in which):
+        if spec.names[i].split("[")[0] in INITIAL_NAMES:
             out.append(Interval(None, None))
             continue
         free = np.ones(k, dtype=bool)
