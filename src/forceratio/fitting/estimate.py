@@ -176,12 +176,54 @@ class Interval:
     high: float | None
 
 
-def _crossing(prof: Callable[[float], float], inside: float, outside: float) -> float:
-    """Where the profile crosses its threshold between a point inside and one outside (the
-    inner fits are warm-started, so a re-evaluation may land on either side)."""
-    if prof(inside) >= 0:
-        return inside
-    return float(optimize.brentq(prof, inside, outside, xtol=1e-4))
+#: the shortest step the profile walk halves to before it takes a steep rise as real
+MIN_STEP = 1e-3
+
+
+def _walk(
+    prof: Callable[[float, FloatArray], tuple[float, FloatArray]],
+    sol: Solution,
+    i: int,
+    bound: float,
+    step: float,
+    delta: float,
+) -> float | None:
+    """Walk the profile of parameter ``i`` from the optimum towards ``bound`` (``step``
+    signed) and return where it crosses 0 (``prof`` is the profile minus its level), None if
+    it stays below up to the bound.
+
+    Each point's inner fit starts from the last point inside (a continuation), the step
+    doubling while the profile stays below its level.  A step over which the profile climbs
+    by more than the whole level ``delta`` is not trusted: from a start that far away the
+    inner fit can land in another optimum of the other parameters (a higher one), and the
+    profile seems to jump there (hjoint21: three synthetic Helmbold battles, the shared w's
+    upper end cut at w + 0.06 where the profile, followed in small steps, crosses at
+    w + 0.074); the step is halved down to ``MIN_STEP`` instead.  The crossing is then
+    found by Brent's method with every inner fit started from that same inside point, so
+    the root finder sees one function of the parameter, not one that depends on the order
+    of its evaluations."""
+    x, fx, tx = float(sol.theta[i]), -delta, sol.theta.copy()
+    sign = 1.0 if step > 0 else -1.0
+    step = abs(step)
+    while True:
+        trial = x + sign * step
+        at_bound = (trial - bound) * sign >= 0
+        trial = float(bound) if at_bound else trial
+        ft, tt = prof(trial, tx)
+        if ft > 0 and ft - fx > delta and abs(trial - x) > MIN_STEP:
+            step = abs(trial - x) / 2.0
+            continue
+        if ft > 0:
+            inside = tx
+
+            def crossing(v: float, inside: FloatArray = inside) -> float:
+                return prof(v, inside)[0]
+
+            return float(optimize.brentq(crossing, x, trial, xtol=1e-5))
+        if at_bound:
+            return None
+        x, fx, tx = trial, ft, tt
+        step *= 2.0
 
 
 def profile_intervals(obj: Objective, sol: Solution, n: int, level: float = 0.95) -> list[Interval]:
@@ -199,37 +241,20 @@ def profile_intervals(obj: Objective, sol: Solution, n: int, level: float = 0.95
             continue
         free = np.ones(k, dtype=bool)
         free[i] = False
-        warm = [sol.theta.copy()]
 
         def prof(
-            v: float, i: int = i, free: FloatArray = free, warm: list[FloatArray] = warm
-        ) -> float:
-            start = warm[0].copy()
+            v: float, start_from: FloatArray, i: int = i, free: FloatArray = free
+        ) -> tuple[float, FloatArray]:
+            start = start_from.copy()
             start[i] = v
             r = minimise(obj, start, free)
             c0 = obj.cost(start)
             if c0 < r.cost:
                 r = Solution(start, c0, r.converged, r.message)
-            warm[0] = r.theta
-            return r.cost - sol.cost - delta
+            return r.cost - sol.cost - delta, r.theta
 
-        ends: list[float | None] = []
-        for sign in (-1.0, 1.0):
-            bound = spec.lower[i] if sign < 0 else spec.upper[i]
-            step = 0.05 if spec.names[i].startswith("log_") else 0.02
-            inside = float(sol.theta[i])
-            warm[0] = sol.theta.copy()
-            end: float | None = None
-            while True:
-                trial = inside + sign * step
-                if (trial - bound) * sign >= 0:
-                    if prof(float(bound)) > 0:
-                        end = _crossing(prof, inside, float(bound))
-                    break
-                if prof(trial) > 0:
-                    end = _crossing(prof, inside, trial)
-                    break
-                inside, step = trial, step * 2.0
-            ends.append(end)
-        out.append(Interval(ends[0], ends[1]))
+        step = 0.05 if spec.names[i].startswith("log_") else 0.02
+        low = _walk(prof, sol, i, float(spec.lower[i]), -step, delta)
+        high = _walk(prof, sol, i, float(spec.upper[i]), step, delta)
+        out.append(Interval(low, high))
     return out
