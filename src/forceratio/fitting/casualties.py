@@ -47,7 +47,7 @@ from scipy import optimize, special, stats
 from forceratio.errors import InputError
 from forceratio.fitting.data import RISE_TOLERANCE, Battle
 from forceratio.fitting.model import law_spec, physical_rates
-from forceratio.fitting.result import Pair, information_criteria, json_safe
+from forceratio.fitting.result import Pair, edge_caveat, information_criteria, json_safe
 
 FloatArray = NDArray[np.float64]
 LIKELIHOODS: tuple[str, ...] = ("poisson", "negbin")
@@ -79,6 +79,7 @@ class CasualtyFit:
     blue_rate_normalised_ci: Pair = (None, None)
     pearson_dispersion: float | None = None  # Poisson only: Pearson chi2 / (n - k)
     losses_from: dict[str, str] = field(default_factory=dict)  # side: column or "strength drops"
+    comparison_caveat: str = ""  # as FitResult's: an exponent at the end of its range
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -294,6 +295,9 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     out.not_identifiable += [
         name for name, hi in ends.items() if hi is None or not math.isfinite(hi)
     ]
+    out.comparison_caveat = edge_caveat(names, x, lower, upper)
+    if out.comparison_caveat:
+        out.notes.append(f"{law}: {out.comparison_caveat}")
     if likelihood == "negbin":
         out.dispersion = math.exp(x[-1])
         fewest = min(s[0].size for s in sides)
