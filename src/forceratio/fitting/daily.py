@@ -124,7 +124,9 @@ def _fit_all(
     for law, spec in specs.items():
         obj = Objective(b, spec, whiten)
         try:
-            done[law] = (spec, best_of(obj, _starts(spec, _guess(b, spec), done)))
+            sol = best_of(obj, _starts(spec, _guess(b, spec), done))
+            predict(b, spec, sol.theta, strict=True)  # the optimum itself must be followed
+            done[law] = (spec, sol)
         except InputError:
             raise
         except ForceratioError as err:
