@@ -104,18 +104,24 @@ def daily_losses(b: Battle) -> tuple[FloatArray, FloatArray, FloatArray, FloatAr
 _UNUSED_LOSSES = ("red_losses: not used", "blue_losses: not used")
 
 
+def _rows(b: Battle) -> str:
+    """What a count covers, for the notes: "days" when every row is one day after the last,
+    else "rows" (review21e: multi-day rows were called days)."""
+    return "days" if np.all(np.diff(b.t) == 1.0) else "rows"
+
+
 def _sources(b: Battle, used: list[int]) -> tuple[dict[str, str], list[str]]:
     """Which losses each side's count used, and the notes saying so."""
     src, notes = {}, [n for n in b.notes if not n.startswith(_UNUSED_LOSSES)]
     for side, col, n in (("red", b.red_loss, used[0]), ("blue", b.blue_loss, used[1])):
         if col is not None:
             src[side] = f"{side}_losses"
-            notes.append(f"{side}: its daily losses are the {side}_losses column ({n} days)")
+            notes.append(f"{side}: its daily losses are the {side}_losses column ({n} {_rows(b)})")
         else:
             src[side] = "strength drops"
             notes.append(
                 f"{side}: no {side}_losses column, so its daily losses are the drops in its "
-                f"strength after arrivals ({n} days); where the strengths include returns to "
+                f"strength after arrivals ({n} {_rows(b)}); where the strengths include returns to "
                 f"duty or replacements not listed as arrivals, a drop is not a count of "
                 f"casualties: give {side}_losses"
             )
@@ -303,8 +309,9 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
         fewest = min(s[0].size for s in sides)
         if fewest < NEGBIN_MIN_DAYS:
             out.notes.append(
-                f"negbin on {fewest} days of counts for a side (under {NEGBIN_MIN_DAYS}): too "
-                f"few to estimate the dispersion k ({out.dispersion:.3g}), so the rates' 95% "
+                f"negbin on {fewest} {_rows(b)} of counts for a side (under "
+                f"{NEGBIN_MIN_DAYS}): too few to estimate the dispersion k "
+                f"({out.dispersion:.3g}), so the rates' 95% "
                 "intervals are too narrow (measured coverage about 84-93% at 3-5 days, "
                 "README); read them as rough"
             )
