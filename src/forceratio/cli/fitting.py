@@ -218,8 +218,7 @@ def fit_command(
         Rises,
         typer.Option(
             "--rises",
-            help="A strength that rises beyond the arrivals recorded (more than its own noise "
-            "explains, and over 1%): note "
+            help="A strength that rises beyond the arrivals recorded (by more than 5%): note "
             "(say so; the fit takes it as noise) or arrivals (take each rise as arrivals, an "
             "estimate: the rise plus the neighbouring days' losses).",
         ),

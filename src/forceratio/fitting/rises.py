@@ -1,7 +1,7 @@
 """A side's strength that rises beyond the arrivals recorded (:mod:`.data`): attrition
 cannot produce a rise, so one larger than reporting noise is named in a note, or taken as
 arrivals (``--rises arrivals``).  Two kinds are found: a single step above
-:data:`RISE_FLOOR` of the strength and above the series' own noise (:data:`RISE_SDS`),
+:data:`RISE_TOLERANCE` of the strength and above the series' own noise (:data:`RISE_SDS`),
 and a cumulative rise over several steps, none of
 them above it (a steady flow of replacements folded into the strength, review18a), which
 cannot be placed at one step and is never taken as arrivals.  Also here: a last 0 reached by
@@ -22,24 +22,15 @@ FloatArray = NDArray[np.float64]
 
 #: A rise in a side's strength beyond the arrivals recorded that is larger than this share
 #: of its strength cannot be reporting noise (ASSUMPTION: reports good to about 1-1.5%, so
-#: two reports differ by more than 5% about once in a thousand): refused as a negative count
-#: of losses (:mod:`.casualties`) and the base of :data:`DRIFT_TOLERANCE`; a single rise is
-#: named above :data:`RISE_FLOOR` and the series' own noise.
+#: two reports differ by more than 5% about once in a thousand); smaller rises are noise.
 RISE_TOLERANCE = 0.05
-#: A single rise is named (:func:`_rises`) when above this share of the strength and above
-#: the series' own noise (:data:`RISE_SDS`): the noise half decides for noisy reports, this
-#: floor only keeps rounding in near-exact series out (ASSUMPTION).  It was
-#: :data:`RISE_TOLERANCE` until review21e: a hidden 2.5% or 4.95% rise in the Ardennes
-#: series (day-to-day noise far below 1%) then got no note and moved the other side's rate
-#: 1.5-5x; a 3% one in synthetic series of 0.2% noise was named in 0 of 30.
-RISE_FLOOR = 0.01
 RISES: tuple[str, ...] = ("note", "arrivals")
 #: A rise from one report to a later one (not the next) larger than this share of the
 #: strength is named (:func:`_drift`): twice :data:`RISE_TOLERANCE`, since the largest of
 #: the many differences between two reports is larger than one step's (ASSUMPTION: 10% is
 #: 3.5 sd of the difference of two reports off by 2%; no note over 200 draws of 2% noise).
 DRIFT_TOLERANCE = 2 * RISE_TOLERANCE
-#: A single rise above :data:`RISE_FLOOR` is named only when, net of the side's usual
+#: A single rise above :data:`RISE_TOLERANCE` is named only when, net of the side's usual
 #: change over up to :data:`RISE_NEAR` steps on each side, it is also above this many times
 #: the spread of the series' other steps (:func:`_rises`): 5% is 1.8 sd of a step between
 #: two reports off by 2% each, 1.2 sd at 3% (ASSUMPTION, set from the rates measured in
@@ -57,7 +48,7 @@ CHI2_1_MEDIAN = 0.454936  # scipy.stats.chi2(1).median()
 
 def _rises(obs: FloatArray, arr: FloatArray, t: FloatArray) -> list[tuple[int, int, float]]:
     """(i, j, men) for consecutive observations i < j between which the strength rises by
-    more than :data:`RISE_FLOOR` beyond the arrivals recorded (after-observation form)
+    more than :data:`RISE_TOLERANCE` beyond the arrivals recorded (after-observation form)
     and by more than the reports' own noise explains: the step, net of the side's usual
     change over its neighbouring steps, above :data:`RISE_SDS` times the spread of the
     series' steps that share no report with it (:func:`_spread`)."""
@@ -70,7 +61,7 @@ def _rises(obs: FloatArray, arr: FloatArray, t: FloatArray) -> list[tuple[int, i
     dt = t[j] - t[i]
     step = rise / base / dt  # each step's change a day, as a share of the strength
     for k in range(rise.size):
-        if rise[k] <= RISE_FLOOR * base[k]:
+        if rise[k] <= RISE_TOLERANCE * base[k]:
             continue
         # the side's usual change from the steps that share no report with this one
         near = np.r_[
