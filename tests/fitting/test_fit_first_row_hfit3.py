@@ -20,7 +20,7 @@ START = (10000.0, 8000.0)  # synth.series' initial strengths
 
 
 def _square(df: object) -> FitResult:
-    f = fit(df, "square")  # type: ignore[arg-type]
+    f = fit(df, "square")  # type: ignore[call-overload]
     assert isinstance(f, FitResult)
     return f
 

@@ -99,8 +99,8 @@ def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name
             **_others(f.exponents, f.exponents_ci, csv),
             "losses from": ", ".join(f"{k}: {v}" for k, v in f.losses_from.items()),
             "dispersion k": f.dispersion,
-            "log-likelihood": f.log_likelihood,
-            "AICc": f.aicc,
+            "log-likelihood": _criterion(f.log_likelihood, csv),
+            "AICc": _criterion(f.aicc, csv),
             "n": f.n_obs,
             "k": f.k,
             "converged": "yes" if f.converged else "NO",
@@ -113,6 +113,15 @@ def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name
     if fmt is Format.table:
         for note in dict.fromkeys(x for f in fits for x in f.notes):
             print(f"Note: {note}.")
+
+
+def _criterion(v: float, csv: bool) -> float | str:
+    """A log-likelihood or AICc for a table: two decimals whatever its size, so a column
+    compares at a glance (the table's own rule wrote 1,008 beside 998.9929, review21e);
+    CSV keeps the number."""
+    if csv:
+        return v
+    return f"{v:,.2f}" if math.isfinite(v) else "—"
 
 
 def _methods(results: list[Any]) -> str:
@@ -300,7 +309,7 @@ def fit_command(
                 **_estimate("blue_rate", r.blue_rate, r.blue_rate_ci, csv),
                 **_others(r.exponents, r.exponents_ci, csv),
                 "R²": r.r2,
-                "AICc": r.aicc,
+                "AICc": _criterion(r.aicc, csv),
                 "weight": weight,
                 "n": r.n_obs,
                 "k": r.k,

@@ -5,6 +5,16 @@ CDB90 database (:mod:`.cdb90`)."""
 from __future__ import annotations
 
 from forceratio.fitting.api import fit
+from forceratio.fitting.casualties import CasualtyFit, fit_casualties
 from forceratio.fitting.daily import FIT_LAWS, FitResult, fit_battle, fit_laws, read_battle
 
-__all__ = ["FIT_LAWS", "FitResult", "fit", "fit_battle", "fit_laws", "read_battle"]
+__all__ = [
+    "FIT_LAWS",
+    "CasualtyFit",
+    "FitResult",
+    "fit",
+    "fit_battle",
+    "fit_casualties",
+    "fit_laws",
+    "read_battle",
+]

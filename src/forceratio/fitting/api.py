@@ -4,15 +4,41 @@ steps in :mod:`.daily`."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, overload
 
 import pandas as pd
 
+from forceratio.arguments import choice
+from forceratio.errors import InputError
+from forceratio.fitting.casualties import LIKELIHOODS, CasualtyFit, fit_casualties
 from forceratio.fitting.daily import FIT_LAWS, _check_call, fit_laws, read_battle
 from forceratio.fitting.result import FitResult
 
 __all__ = ["fit"]
 
 
+@overload
+def fit(
+    data: pd.DataFrame | Path | str,
+    law: str = ...,
+    *,
+    arrivals: str = ...,
+    rises: str = ...,
+    refits: int = ...,
+    seed: int = ...,
+    likelihood: Literal["gaussian"] = ...,
+) -> FitResult | list[FitResult]: ...
+@overload
+def fit(
+    data: pd.DataFrame | Path | str,
+    law: str = ...,
+    *,
+    arrivals: str = ...,
+    rises: str = ...,
+    refits: int = ...,
+    seed: int = ...,
+    likelihood: Literal["poisson", "negbin"],
+) -> CasualtyFit | list[CasualtyFit]: ...
 def fit(
     data: pd.DataFrame | Path | str,
     law: str = "square",
@@ -21,7 +47,8 @@ def fit(
     rises: str = "note",
     refits: int = 0,
     seed: int = 0,
-) -> FitResult | list[FitResult]:
+    likelihood: str = "gaussian",
+) -> FitResult | list[FitResult] | CasualtyFit | list[CasualtyFit]:
     """Fit an attrition law to a battle's daily strengths.
 
     Parameters
@@ -52,6 +79,11 @@ def fit(
     seed : int
         Seed of the bootstrap refits (an integer >= 0; the same seed gives the same
         intervals).  Nothing else is random.
+    likelihood : str
+        As the command's ``--likelihood``: ``gaussian`` (the default: the strengths, with
+        their noise model), or the daily losses as counts, ``poisson`` or ``negbin``
+        (:func:`~forceratio.fitting.casualties.fit_casualties`; a side's ``_losses`` column,
+        else its day-to-day drops; no ``refits``).
 
     Returns
     -------
@@ -62,7 +94,9 @@ def fit(
         with 95% intervals ``red_rate_ci``/``blue_rate_ci`` (an end of ``None`` is open),
         ``exponents`` for helmbold/power, ``r2``, ``aic``/``aicc``/``bic`` and
         ``akaike_weight``, the fitted path in ``residuals`` and what the reader must know
-        in ``notes`` (:meth:`~forceratio.fitting.result.FitResult.caveats`).
+        in ``notes`` (:meth:`~forceratio.fitting.result.FitResult.caveats`).  With
+        ``likelihood`` ``poisson`` or ``negbin``, a
+        :class:`~forceratio.fitting.casualties.CasualtyFit` (or a list of them).
 
     Raises
     ------
@@ -86,7 +120,15 @@ def fit(
     (0.03, 0.04)
     """
     _check_call(data, law, arrivals, everything=True, battle=False, rises=rises)
+    choice("likelihood", likelihood, ("gaussian", *LIKELIHOODS))
+    if likelihood != "gaussian" and refits:
+        raise InputError(
+            "refits", f"likelihood={likelihood!r} takes no bootstrap (its intervals are its own)"
+        )
     b = read_battle(data, arrivals=arrivals, rises=rises)
     laws = list(FIT_LAWS) if law == "all" else [law]
+    if likelihood != "gaussian":
+        counts = [fit_casualties(b, x, likelihood) for x in laws]
+        return counts if law == "all" else counts[0]
     results = fit_laws(b, laws, arrivals, refits=refits, seed=seed)[0]
     return results if law == "all" else results[0]

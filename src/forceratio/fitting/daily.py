@@ -47,6 +47,7 @@ from forceratio.fitting.result import (
     INTERVAL_METHOD,
     FitResult,
     akaike_weights,
+    edge_caveat,
     information_criteria,
     likelihood_ratio_tests,
 )
@@ -123,7 +124,9 @@ def _fit_all(
     for law, spec in specs.items():
         obj = Objective(b, spec, whiten)
         try:
-            done[law] = (spec, best_of(obj, _starts(spec, _guess(b, spec), done)))
+            sol = best_of(obj, _starts(spec, _guess(b, spec), done))
+            predict(b, spec, sol.theta, strict=True)  # the optimum itself must be followed
+            done[law] = (spec, sol)
         except InputError:
             raise
         except ForceratioError as err:
@@ -224,24 +227,7 @@ def _result(
                     "residual": o - float(path[j] * s) if math.isfinite(o) else None,
                 }
             )
-    # an estimate at an end of a range that is the code's choice, not the law's (p, q = 3; an
-    # attack factor of 1e-3 or 1e3): the optimum may lie beyond it, so comparing this law
-    # with the others by its likelihood is not meaningful
-    edge = [
-        name.removeprefix("log_")
-        for name, x, lo, hi, s in zip(
-            spec.names, sol.theta, spec.lower, spec.upper, span, strict=True
-        )
-        if (name in ("p", "q") and hi - x <= 1e-6 * s)
-        or (name == "log_attack_factor" and min(x - lo, hi - x) <= 1e-6 * s)
-    ]
-    caveat = (
-        f"{', '.join(edge)} at the end of the range the fit searches, so the optimum may lie "
-        "beyond it: this law's Akaike weight (none given; the others' are over the meaningful "
-        "laws) and the likelihood-ratio tests involving it are not meaningful"
-        if edge
-        else ""
-    )
+    caveat = edge_caveat(spec.names, sol.theta, spec.lower, spec.upper)
     message = "" if sol.converged else f"did not converge: {sol.message}"
     if at_bound:
         message = (message + "; " if message else "") + f"at a bound: {', '.join(at_bound)}"

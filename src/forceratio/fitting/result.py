@@ -7,10 +7,12 @@ exist such as AICc with n <= k + 1); nothing is written as ``NaN`` or ``Infinity
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from forceratio.fitting.model import CONTAINS
@@ -137,6 +139,30 @@ def information_criteria(ll: float, n: int, k: int) -> tuple[float, float, float
     aicc = aic + 2.0 * k * (k + 1) / (n - k - 1) if n > k + 1 else math.nan
     bic = -2.0 * ll + k * math.log(n)
     return aic, aicc, bic
+
+
+def edge_caveat(names: Sequence[str], x: ArrayLike, lower: ArrayLike, upper: ArrayLike) -> str:
+    """:attr:`FitResult.comparison_caveat` for a fit at ``x`` over the box lower..upper: an
+    estimate at an end of a range that is the code's choice, not the law's (p, q = 3; an
+    attack factor of 1e-3 or 1e3) may have its optimum beyond, so comparing the law with the
+    others by its likelihood is not meaningful; "" otherwise.  Shared by the strengths' and
+    the counts' fits."""
+    edge = []
+    for name, v, lo, hi in zip(
+        names, *(np.asarray(a, dtype=float).tolist() for a in (x, lower, upper)), strict=True
+    ):
+        s = hi - lo
+        if (name in ("p", "q") and hi - v <= 1e-6 * s) or (
+            name == "log_attack_factor" and min(v - lo, hi - v) <= 1e-6 * s
+        ):
+            edge.append(name.removeprefix("log_"))
+    if not edge:
+        return ""
+    return (
+        f"{', '.join(edge)} at the end of the range the fit searches, so the optimum may lie "
+        "beyond it: this law's Akaike weight (none given; the others' are over the meaningful "
+        "laws) and the likelihood-ratio tests involving it are not meaningful"
+    )
 
 
 def akaike_weights(results: list[FitResult]) -> None:
