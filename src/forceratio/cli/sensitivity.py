@@ -213,7 +213,12 @@ def _posterior(
     from forceratio.limits import BYTES_COMMAND_BASE, check_memory
     from forceratio.scenarios.run import batch_bytes
     from forceratio.scenarios.session import Session
-    from forceratio.sweeps.mechanisms import CROSSED, check_outcome, posterior_mechanisms
+    from forceratio.sweeps.mechanisms import (
+        CROSSED,
+        bootstrap_bytes,
+        check_outcome,
+        posterior_mechanisms,
+    )
 
     if outcome is not None:
         check_outcome(outcome)
@@ -222,9 +227,11 @@ def _posterior(
     if vary:
         raise InputError("--vary", "--posterior varies the declared assumption ranges")
     session = Session(_overrides(table))
-    # the command, then its two batches (the crossing's and the joint runs), both kept
+    # the command, its two batches (the crossing's and the joint runs), both kept, and the
+    # first-order indices' bootstrap over the joint runs
     prep = session.prepare(scenario, tuple(sets or ()))
     work, _ = batch_bytes(prep, runs + CROSSED[0] * CROSSED[1])
+    work += bootstrap_bytes(runs) if outcome is None else bootstrap_bytes(runs, 1)
     check_memory("--posterior", BYTES_COMMAND_BASE + work, f"{runs:,} joint runs")
     dec = posterior_mechanisms(
         session, scenario, runs=runs, seed=seed, sets=tuple(sets or ()), outcome=outcome

@@ -174,6 +174,24 @@ def crossed_groups(y: FloatArray) -> dict[str, float]:
     return {k: val / total for k, val in v.items()}
 
 
+#: Resample weights per bootstrap batch (resamples x runs): 4 MB of weights.
+BOOT_BATCH = 500_000
+#: Outcome columns at most in a default decomposition (:func:`outcomes`): the win, the
+#: loss-exchange ratio and one per deciding rule (break, annihilation, captured, depth,
+#: attrition margin).
+MAX_OUTCOMES = 7
+
+
+def bootstrap_bytes(n_runs: int, n_outcomes: int = MAX_OUTCOMES) -> int:
+    """Working memory of :func:`_bootstrap`'s batch: a batch's weights times the outcome
+    columns, 8 B a value, in about five arrays of :func:`explained` live at once (the
+    weighted outcomes, the fit, its residuals and their squares) plus three of the weights'
+    size (weights, leverages, shares).  Measured: 113 MB of a default --posterior 4,096 run
+    of strike-12june-strip's peak beyond its runs (session 21), estimated 152 MB with 7
+    outcome columns, 115 MB with its 5."""
+    return 8 * max(BOOT_BATCH, n_runs) * (5 * n_outcomes + 3)
+
+
 def _bootstrap(
     bases: Sequence[FloatArray], y: FloatArray, rng: np.random.Generator, n_resamples: int
 ) -> FloatArray:
@@ -187,7 +205,7 @@ def _bootstrap(
     ones = np.ones((1, n))
     est = np.stack([explained(b, y, ones)[0] for b in bases])
     boot = np.empty((n_resamples, len(bases), y.shape[1]))
-    step = max(1, 500_000 // n)  # resamples per batch: their weights at most 4 MB
+    step = max(1, BOOT_BATCH // n)  # resamples per batch: their weights at most 4 MB
     for start in range(0, n_resamples, step):
         k = min(step, n_resamples - start)
         rows = np.repeat(np.arange(k) * n, n) + rng.integers(0, n, k * n)
