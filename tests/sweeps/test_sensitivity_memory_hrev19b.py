@@ -21,7 +21,10 @@ UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 # the peak resident memory the command adds to the imported CLI: VmHWM, reset through
 # /proc/self/clear_refs to the resident memory after the import (a child's ru_maxrss starts
 # from its parent's peak, which Linux keeps across exec: inside the whole suite the pytest
-# process's own peak hid the command's, and the fresh-clone CI read 0)
+# process's own peak hid the command's, and the fresh-clone CI read 0); less the growth of
+# the mapped files (RssFile), as the estimates count anonymous memory since session 21
+# (hmem20, hmem21b: the libraries' pages differ by 80 MB between a fresh install and a warm
+# page cache)
 CHILD = """
 import sys
 from forceratio.cli.app import app
@@ -32,9 +35,9 @@ def kb(key):
 
 with open("/proc/self/clear_refs", "w") as fh:
     fh.write("5")
-base = kb("VmRSS:")
+base, files = kb("VmRSS:"), kb("RssFile:")
 app(sys.argv[1:], standalone_mode=False)
-print("ADDED", (kb("VmHWM:") - base) * 1024, file=sys.stderr)
+print("ADDED", (kb("VmHWM:") - base - (kb("RssFile:") - files)) * 1024, file=sys.stderr)
 """
 
 

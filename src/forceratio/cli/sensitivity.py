@@ -47,7 +47,7 @@ def _sobol_bytes(prep: Any, samples: int, d: int) -> float:
 
     runs = samples * (d + 2)
     block, _ = batch_bytes(prep, min(samples * max(d, 1), ANALYSIS_BLOCK))
-    resampled = min(RESAMPLES, max(1, BOOTSTRAP_VALUES // runs)) * float(runs)
+    resampled = min(RESAMPLES, max(1, BOOTSTRAP_VALUES // max(runs, 1))) * float(runs)
     return analysis_bytes(block, runs, resampled * BYTES_PER_BOOTSTRAP_VALUE)
 
 
