@@ -8,82 +8,52 @@ warm call, reset through /proc/self/clear_refs)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-import forceratio
 from forceratio.errors import InputError
+from tests.memory_child import child, measure
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/status"),
 ]
-SRC = str(Path(forceratio.__file__).parents[1])
 
 # The record's problem, sampled with the mode and its covariance stood in by the shipped
 # posterior's (BFGS on the record takes minutes; a mode is a few single runs, not what is
 # measured): the peak sample_posterior adds after a warm model call, and its estimate.
-CHILD = """
-import json, sys
-import numpy as np
-import forceratio.limits as limits
+SAMPLING = child(
+    """
+    import numpy as np
+    from forceratio.calibration import sampling
+    from forceratio.calibration.mode import Mode
+    from forceratio.scenarios import record_fit
+    from forceratio.scenarios.session import Session
 
-asked = []
-plain = limits.check_memory
-
-def spy(field, estimate, what):
-    asked.append((field, estimate))
-    plain(field, estimate, what)
-
-limits.check_memory = spy  # before the sampler imports it
-from forceratio.calibration import sampling
-from forceratio.calibration.mode import Mode
-from forceratio.scenarios import record_fit
-from forceratio.scenarios.session import Session
-
-def kb(key):
-    with open("/proc/self/status") as fh:
-        return next(int(line.split()[1]) for line in fh if line.startswith(key))
-
-rec = record_fit.inputs(Session().table)
-p = rec.problem
-draws = record_fit.shipped(rec).draws
-z = p.unconstrain(draws)
-z0 = np.median(z, axis=0)
-mode = Mode(z0, p.constrain(z0[None])[0], float(p.log_posterior(z0[None])[0]), True, "", 1, 1)
-sampling.find_mode = lambda *a, **k: mode
-sampling.laplace_covariance = lambda *a, **k: np.cov(z.T)
-p.predict(p.full(draws[:2])[0])
-sampling._emcee()
-asked.clear()
-with open("/proc/self/clear_refs", "w") as fh:
-    fh.write("5")
-base, files = kb("VmRSS:"), kb("RssFile:")
-nw, steps = int(sys.argv[1]), int(sys.argv[2])
-sampling.sample_posterior(p, n_walkers=nw, n_steps=steps, burn=0, pilot=0, n_starts=1)
-added = kb("VmHWM:") - base - (kb("RssFile:") - files)
-print("MEASURED", json.dumps([added * 1024, asked]))
-"""
+    rec = record_fit.inputs(Session().table)
+    p = rec.problem
+    draws = record_fit.shipped(rec).draws
+    z = p.unconstrain(draws)
+    z0 = np.median(z, axis=0)
+    mode = Mode(z0, p.constrain(z0[None])[0], float(p.log_posterior(z0[None])[0]), True, "", 1, 1)
+    sampling.find_mode = lambda *a, **k: mode
+    sampling.laplace_covariance = lambda *a, **k: np.cov(z.T)
+    p.predict(p.full(draws[:2])[0])
+    sampling._emcee()
+    """,
+    """
+    nw, steps = int(sys.argv[1]), int(sys.argv[2])
+    sampling.sample_posterior(p, n_walkers=nw, n_steps=steps, burn=0, pilot=0, n_starts=1)
+    """,
+)
 
 
 def test_a_sampling_runs_estimate_is_close_to_the_peak(tmp_path: Path) -> None:
     """48 walkers x 42 steps, 2,016 draws: about 126 MB measured, 127.5 MB estimated (the
     flat 4 kB a walker: 0.6 MB)."""
-    env = {
-        **os.environ, "PYTHONPATH": SRC, "FORCERATIO_MAX_MEMORY": "unlimited",
-        "FORCERATIO_CACHE_DIR": os.environ.get("FORCERATIO_CACHE_DIR", str(tmp_path)),
-    }  # fmt: skip
-    ran = subprocess.run(
-        [sys.executable, "-c", CHILD, "48", "42"],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
-    )  # fmt: skip
-    assert ran.returncode == 0, ran.stderr[-2000:]
-    added, asked = json.loads(ran.stdout.split("MEASURED")[-1])
+    added, asked = measure(SAMPLING, ["48", "42"], tmp_path)
     assert [field for field, _ in asked][:1] == ["n_walkers x n_steps"], asked
     assert 0.8 <= asked[0][1] / added <= 1.3, (asked, added)
 

@@ -10,32 +10,21 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from forceratio.cli.app import app
+from tests.scenario_files import ScenarioFile
 
 runner = CliRunner()
 
-FILE = """
-name = "tank-clash"
-description = "synthetic"
-attacker = "Germany"
-duration_days = 5
-law = "square"
-{power}
-[attrition]
-german_rate = 0.3
-soviet_rate = 0.3
-[[sectors]]
-name = "plain"
-[[sectors.forces.USSR]]
-inline = {{ personnel = 8000, tanks = 200 }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = 6000, tanks = 300 }}
-"""
-
 
 def _file(tmp_path: Path, power: str) -> str:
-    path = tmp_path / "t.toml"
-    path.write_text(FILE.format(power=power), encoding="utf-8")
-    return str(path)
+    """Two tank forces under the square law, ``power`` (TOML lines) choosing the combat
+    power or not."""
+    scenario = ScenarioFile(
+        name="tank-clash", description="synthetic", date=None, duration_days=5,
+        combat_power=None, head=power, german_rate=0.3, soviet_rate=0.3, sector="plain",
+        ussr_part="inline = { personnel = 8000, tanks = 200 }",
+        germany_part="inline = { personnel = 6000, tanks = 300 }",
+    )  # fmt: skip
+    return str(scenario.write(tmp_path / "t.toml"))
 
 
 def test_a_weight_given_as_a_bare_number_shows_the_form(tmp_path: Path) -> None:

@@ -12,34 +12,20 @@ from scipy.integrate import solve_ivp
 
 from forceratio.plots.labels import COMPARISON_NOTES
 from forceratio.scenarios.compare import compare
+from tests.scenario_files import ScenarioFile, arrival
 
 from .test_hardening import refused
 
-BASE = """
-name = "low"
-description = "test"
-date = "2000-01-01"
-attacker = "Germany"
-duration_days = 60
-law = "square"
-combat_power = "personnel"
-[attrition]
-german_rate = {b}
-soviet_rate = {a}
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = {{ personnel = {u} }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = {g} }}
-{extra}
-"""
 
-
-def _write(tmp_path: Path, a: float, b: float, u: float, g: float, extra: str = "") -> Path:
-    path = tmp_path / "low.toml"
-    path.write_text(BASE.format(a=a, b=b, u=u, g=g, extra=extra), encoding="utf-8")
-    return path
+def _write(
+    tmp_path: Path, a: float, b: float, u: float, g: float, extra: str = "", days: float = 60
+) -> Path:
+    """The square law, USSR ``u`` men killing at ``a``, Germany ``g`` at ``b``, for ``days``."""
+    scenario = ScenarioFile(
+        name="low", duration_days=days, soviet_rate=a, german_rate=b, ussr=u, germany=g,
+        tail=extra,
+    )  # fmt: skip
+    return scenario.write(tmp_path / "low.toml")
 
 
 def test_an_annihilation_is_reported_as_one(tmp_path: Path) -> None:
@@ -63,11 +49,8 @@ def test_a_set_typo_names_the_set(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_the_margin_share_is_over_start_plus_arrivals(tmp_path: Path) -> None:
-    arrival = (
-        "[[sectors.arrivals.Germany]]\nstart_day = 3\nend_day = 3.001\n"
-        "[[sectors.arrivals.Germany.parts]]\ninline = { personnel = 20000 }\n"
-    )
-    (row,) = compare([str(_write(tmp_path, 0.010, 0.012, 50000, 40000, arrival))])
+    extra = arrival("Germany", 3, 3.001, 20000)
+    (row,) = compare([str(_write(tmp_path, 0.010, 0.012, 50000, 40000, extra))])
 
     y = np.array([50000.0, 40000.0])
     for lo, hi, inflow in ((0, 3, 0.0), (3, 3.001, 20000 / 0.001), (3.001, 60, 0.0)):
@@ -86,9 +69,7 @@ def test_the_row_shows_the_rules_day_and_the_depth(tmp_path: Path) -> None:
     advance.scale 40 the advance runs at its cap, 60 km a day, while the attacker outnumbers
     the defender (rho = G/U > 1 to the end, the square law's solution): 300 km on day 5,
     7,200 km by day 60 x 2 = 120."""
-    path = _write(tmp_path, 0.006, 0.001, 50000, 100000).read_text(encoding="utf-8")
-    path_120 = tmp_path / "long.toml"
-    path_120.write_text(path.replace("duration_days = 60", "duration_days = 120"), "utf-8")
+    path_120 = _write(tmp_path, 0.006, 0.001, 50000, 100000, days=120)
     (plain,) = compare([str(path_120)])
     assert (plain["winner_decided_by"], plain["winner_decided_on_day"]) == (
         "attrition margin",

@@ -17,36 +17,19 @@ from forceratio.cli.app import app
 from forceratio.plots import figures
 from forceratio.plots.labels import comparison_notes, comparison_rows
 from forceratio.scenarios.run import run
+from tests.scenario_files import ScenarioFile
 
 matplotlib.use("Agg")
 runner = CliRunner()
 
-FILE = """
-name = "sq-reinf"
-description = "square law, Blue reinforced on day 3"
-date = "2000-01-01"
-attacker = "Germany"
-duration_days = 60
-law = "square"
-combat_power = "personnel"
-{names}
-[attrition]
-german_rate = 0.012
-soviet_rate = 0.010
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = {{ personnel = 50000 }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = 40000 }}
-"""
 NAMES = 'side_names = { USSR = "Blue", Germany = "Red" }'
 
 
 def _file(tmp_path: Path, names: str = "") -> str:
-    path = tmp_path / "s1.toml"
-    path.write_text(FILE.format(names=names), encoding="utf-8")
-    return str(path)
+    scenario = ScenarioFile(
+        name="sq-reinf", description="square law, Blue reinforced on day 3", head=names
+    )
+    return str(scenario.write(tmp_path / "s1.toml"))
 
 
 def test_a_general_scenario_is_not_titled_or_labelled_1941(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ not call its runs uncalibrated, and shows no 1941 posterior they do not use."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -11,34 +12,20 @@ import pytest
 from forceratio import scenarios
 from forceratio.plots.html import build, rates_line, tables_used, titles
 from forceratio.scenarios.session import Session
+from tests.scenario_files import ScenarioFile
 
-OWN = """
-name = "{name}"
-description = "a battle with its own rates"
-date = "1944-10-02"
-attacker = "USSR"
-duration_days = 5
-law = "square"
-combat_power = "personnel"
-[attrition]
-german_rate = {g}
-soviet_rate = {s}
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = {{ personnel = 25345 }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = 10844 }}
-"""
+OWN = ScenarioFile(
+    description="a battle with its own rates", date="1944-10-02", attacker="USSR",
+    duration_days=5, ussr=25345, germany=10844,
+)  # fmt: skip
 
 
 @pytest.fixture
 def files(tmp_path: Path) -> list[str]:
     out = []
     for name, g, s in (("ww", 0.0161, 0.0222), ("eg", 0.1111, 0.0134)):
-        path = tmp_path / f"{name}.toml"
-        path.write_text(OWN.format(name=name, g=g, s=s), encoding="utf-8")
-        out.append(str(path))
+        own = dataclasses.replace(OWN, name=name, german_rate=g, soviet_rate=s)
+        out.append(str(own.write(tmp_path / f"{name}.toml")))
     return out
 
 

@@ -24,31 +24,16 @@ import pytest
 from scipy.linalg import expm
 
 from forceratio.scenarios.compare import compare
+from tests.scenario_files import ScenarioFile
 
 REPS = 20_000
 
-DUEL = """
-name = "duel"
-description = "a 10 v 8 duel with the square law's Markov chain as oracle"
-date = "1941-07-01"
-attacker = "{attacker}"
-duration_days = {days}
-combat_power = "custom"
-[weights]
-personnel = {{ value = 1.0, source = "test" }}
-guns_mortars = {{ value = 1.0, source = "test" }}
-tanks = {{ value = 1.0, source = "test" }}
-aircraft = {{ value = 1.0, source = "test" }}
-[attrition]
-german_rate = {german_rate}
-soviet_rate = {soviet_rate}
-[[sectors]]
-name = "one"
-[[sectors.forces.USSR]]
-inline = {{ personnel = {ussr} }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = {germany} }}
-"""
+# the engine's default law (square), every category weighted 1
+WEIGHTS = """[weights]
+personnel = { value = 1.0, source = "test" }
+guns_mortars = { value = 1.0, source = "test" }
+tanks = { value = 1.0, source = "test" }
+aircraft = { value = 1.0, source = "test" }"""
 
 
 def chain_outcome(
@@ -71,10 +56,17 @@ def chain_outcome(
     return float(su), float(ge), float(1.0 - su - ge)
 
 
-def duel_file(tmp_path: Path, **kw: object) -> str:
-    path = tmp_path / "duel.toml"
-    path.write_text(DUEL.format(**kw), encoding="utf-8")
-    return str(path)
+def duel_file(
+    tmp_path: Path, attacker: str, days: float, german_rate: float, soviet_rate: float,
+    ussr: float, germany: float,
+) -> str:  # fmt: skip
+    duel = ScenarioFile(
+        name="duel", description="a 10 v 8 duel with the square law's Markov chain as oracle",
+        date="1941-07-01", attacker=attacker, duration_days=days, law=None,
+        combat_power="custom", head=WEIGHTS, german_rate=german_rate, soviet_rate=soviet_rate,
+        sector="one", ussr=ussr, germany=germany,
+    )  # fmt: skip
+    return str(duel.write(tmp_path / "duel.toml"))
 
 
 def within(observed: float, p: float, n: int, k: float = 4.0) -> bool:

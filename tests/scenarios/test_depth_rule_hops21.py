@@ -14,25 +14,8 @@ from scipy.integrate import solve_ivp
 
 from forceratio import scenarios
 from forceratio.scenarios.run import run
+from tests.scenario_files import ScenarioFile
 
-PLAIN = """
-name = "sq-depth"
-description = "test"
-date = "2000-01-01"
-attacker = "Germany"
-duration_days = 120
-law = "square"
-combat_power = "personnel"
-[attrition]
-german_rate = 0.001
-soviet_rate = 0.006
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = { personnel = 50000 }
-[[sectors.forces.Germany]]
-inline = { personnel = 100000 }
-"""
 U0, G0, KG, KU, DEPTH = 50_000.0, 100_000.0, 0.001, 0.006, 300.0
 
 
@@ -56,9 +39,12 @@ def _oracle_day(scale: float, exponent: float, cap: float = 60.0) -> float:
 
 @pytest.fixture
 def plain(tmp_path: Path) -> Path:
-    path = tmp_path / "plain.toml"
-    path.write_text(PLAIN, encoding="utf-8")
-    return path
+    """The square law, no [operations]: USSR U0 men killing at KU, Germany G0 at KG."""
+    scenario = ScenarioFile(
+        name="sq-depth", duration_days=120, german_rate=KG, soviet_rate=KU, ussr=50000,
+        germany=100000,
+    )  # fmt: skip
+    return scenario.write(tmp_path / "plain.toml")
 
 
 @pytest.mark.parametrize(

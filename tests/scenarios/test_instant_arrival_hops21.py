@@ -13,31 +13,15 @@ from scipy.integrate import solve_ivp
 from forceratio import scenarios
 from forceratio.errors import InputError
 from forceratio.scenarios.run import run
+from tests.scenario_files import ScenarioFile, arrival
 
-SCENARIO = """
-name = "instant"
-description = "test"
-date = "2000-01-01"
-attacker = "Germany"
-duration_days = 60
-law = "square"
-combat_power = "personnel"
-[attrition]
-german_rate = 0.012
-soviet_rate = 0.010
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = {{ personnel = 50000 }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = 40000 }}
-[[sectors.arrivals.Germany]]
-start_day = {start}
-end_day = {end}
-[[sectors.arrivals.Germany.parts]]
-inline = {{ personnel = 20000 }}
-"""
 U0, G0, KU, KG, EXTRA, T = 50_000.0, 40_000.0, 0.010, 0.012, 20_000.0, 60.0
+
+
+def _write(path: Path, start: float, end: float) -> Path:
+    """The square-law file (USSR 50,000 v Germany 40,000) with EXTRA Germans arriving
+    from ``start`` to ``end``."""
+    return ScenarioFile(name="instant", tail=arrival("Germany", start, end, 20000)).write(path)
 
 
 def _oracle(day: float) -> tuple[float, float]:
@@ -54,8 +38,7 @@ def _oracle(day: float) -> tuple[float, float]:
 
 @pytest.mark.parametrize("day", [3.0, 2.5])
 def test_an_arrival_on_one_day_is_a_jump(tmp_path: Path, day: float) -> None:
-    path = tmp_path / "instant.toml"
-    path.write_text(SCENARIO.format(start=day, end=day), encoding="utf-8")
+    path = _write(tmp_path / "instant.toml", day, day)
     out = run(scenarios.load(str(path)))
     u, g = _oracle(day)
     assert out.losses["USSR"][0, 0, 0] == pytest.approx(U0 - u, rel=1e-6)
@@ -64,7 +47,6 @@ def test_an_arrival_on_one_day_is_a_jump(tmp_path: Path, day: float) -> None:
 
 
 def test_an_end_before_the_start_is_still_refused(tmp_path: Path) -> None:
-    path = tmp_path / "back.toml"
-    path.write_text(SCENARIO.format(start=3.0, end=2.0), encoding="utf-8")
+    path = _write(tmp_path / "back.toml", 3.0, 2.0)
     with pytest.raises(InputError, match="end_day 2 is before start_day 3"):
         scenarios.load(str(path))

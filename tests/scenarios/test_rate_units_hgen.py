@@ -12,33 +12,20 @@ from scipy.integrate import solve_ivp
 from forceratio import scenarios
 from forceratio.errors import InputError
 from forceratio.scenarios.compare import compare
-
-FILE = """
-name = "{name}"
-description = "synthetic: one field, personnel only"
-date = "1900-01-01"
-attacker = "USSR"
-duration_days = {days}
-law = "{law}"
-{params}
-combat_power = "personnel"
-[attrition]
-german_rate = {german}
-soviet_rate = {soviet}
-[[sectors]]
-name = "field"
-[[sectors.forces.USSR]]
-inline = {{ personnel = {ussr} }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = {germany} }}
-"""
+from tests.scenario_files import ScenarioFile
 
 
-def _file(tmp_path: Path, **kw: object) -> str:
-    fields = {"params": "", "days": 5, **kw}
-    path = tmp_path / f"{fields['name']}.toml"
-    path.write_text(FILE.format(**fields), encoding="utf-8")
-    return str(path)
+def _file(
+    tmp_path: Path, name: str, law: str, german: float, soviet: float, ussr: float,
+    germany: float, days: float = 5, params: str = "",
+) -> str:  # fmt: skip
+    """One field of men a side under ``law`` (``params``: its law_params line)."""
+    scenario = ScenarioFile(
+        name=name, description="synthetic: one field, personnel only", date="1900-01-01",
+        attacker="USSR", duration_days=days, law=law, head=params, german_rate=german,
+        soviet_rate=soviet, sector="field", ussr=ussr, germany=germany,
+    )  # fmt: skip
+    return str(scenario.write(tmp_path / f"{name}.toml"))
 
 
 def test_a_one_day_ancient_battle_in_men_runs(tmp_path: Path) -> None:
@@ -98,7 +85,13 @@ def test_a_rate_past_what_the_engine_resolves_is_refused_naming_it(
     tmp_path: Path, value: str, bound: str
 ) -> None:
     path = _file(
-        tmp_path, name="past", law="ancient", german=value, soviet=1.0, ussr=10, germany=10
+        tmp_path,
+        name="past",
+        law="ancient",
+        german=float(value),
+        soviet=1.0,
+        ussr=10,
+        germany=10,
     )
     with pytest.raises(InputError) as err:
         scenarios.load(path)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-import forceratio
 from forceratio.errors import InputError
 from forceratio.sweeps import Design, SweepSpec, Vary, evaluate_chunk
+from tests.memory_child import SRC, child, measure
 
 from .test_batch_memory_hmem20 import CHILD, _measured, _run
 
@@ -28,41 +28,21 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/status"),
 ]
-SRC = str(Path(forceratio.__file__).parents[1])
 VARY = [Vary("breakpoints.USSR", 0.2, 0.6), Vary("breakpoints.Germany", 0.2, 0.6)]
 
 # evaluate_chunk from Python, after a warm chunk of two samples: the peak it adds and the
 # first estimate a memory check was asked about on the way (evaluate_chunk's own)
-CHUNK = """
-import json, sys
-import forceratio.limits as limits
-from forceratio.sweeps import Design, SweepSpec, Vary, evaluate_chunk
+CHUNK = child(
+    """
+    from forceratio.sweeps import Design, SweepSpec, Vary, evaluate_chunk
 
-asked = []
-plain = limits.check_memory
-
-def spy(field, estimate, what):
-    asked.append((field, estimate))
-    plain(field, estimate, what)
-
-limits.check_memory = spy
-
-def kb(key):
-    with open("/proc/self/status") as fh:
-        return next(int(line.split()[1]) for line in fh if line.startswith(key))
-
-name, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-vary = [Vary("breakpoints.USSR", 0.2, 0.6), Vary("breakpoints.Germany", 0.2, 0.6)]
-spec = SweepSpec(name, Design.make("random", vary, n, 1), replications=reps)
-evaluate_chunk(spec, 0, 2)
-asked.clear()
-with open("/proc/self/clear_refs", "w") as fh:
-    fh.write("5")
-base, files = kb("VmRSS:"), kb("RssFile:")
-evaluate_chunk(spec, 0, n)
-added = kb("VmHWM:") - base - (kb("RssFile:") - files)
-print("MEASURED", json.dumps([added * 1024, asked[0]]))
-"""
+    name, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    vary = [Vary("breakpoints.USSR", 0.2, 0.6), Vary("breakpoints.Germany", 0.2, 0.6)]
+    spec = SweepSpec(name, Design.make("random", vary, n, 1), replications=reps)
+    evaluate_chunk(spec, 0, 2)
+    """,
+    "evaluate_chunk(spec, 0, n)",
+)
 
 # the command's children (sweep --workers' processes and multiprocessing's resource
 # tracker), polled while it runs: each one's peak anonymous memory, VmHWM less RssFile and
@@ -96,17 +76,9 @@ atexit.register(lambda: print("CHILDREN", json.dumps(peaks), file=sys.stderr))
 
 
 def _chunk(name: str, n: int, reps: int, tmp: Path) -> tuple[float, str, float]:
-    env = {
-        **os.environ, "PYTHONPATH": SRC, "FORCERATIO_MAX_MEMORY": "unlimited",
-        "FORCERATIO_CACHE_DIR": os.environ.get("FORCERATIO_CACHE_DIR", str(tmp)),
-    }  # fmt: skip
-    ran = subprocess.run(
-        [sys.executable, "-c", CHUNK, name, str(n), str(reps)],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
-    )  # fmt: skip
-    assert ran.returncode == 0, ran.stderr[-2000:]
-    added, (field, estimate) = json.loads(ran.stdout.split("MEASURED")[-1])
-    return float(added), field, float(estimate)
+    added, asked = measure(CHUNK, [name, str(n), str(reps)], tmp)
+    field, estimate = asked[0]
+    return added, field, estimate
 
 
 @pytest.mark.parametrize(

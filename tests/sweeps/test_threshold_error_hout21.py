@@ -11,32 +11,19 @@ import pytest
 from typer.testing import CliRunner
 
 from forceratio.cli.app import app
+from tests.scenario_files import ScenarioFile
 
 runner = CliRunner()
 
-FILE = """
-name = "squad"
-description = "20 attackers v 30 defenders"
-attacker = "Germany"
-duration_days = 30
-law = "square"
-combat_power = "personnel"
-[attrition]
-german_rate = 0.15
-soviet_rate = 0.05
-[[sectors]]
-name = "hill"
-[[sectors.forces.USSR]]
-inline = { personnel = 30 }
-[[sectors.forces.Germany]]
-inline = { personnel = 20 }
-"""
+SQUAD = ScenarioFile(
+    name="squad", description="20 attackers v 30 defenders", date=None, duration_days=30,
+    german_rate=0.15, soviet_rate=0.05, sector="hill", ussr=30, germany=20,
+)  # fmt: skip
 VARY = ["--vary", "attrition.german_rate=0.05:0.3"]
 
 
 def _threshold(tmp_path: Path, *extra: str) -> dict[str, object]:
-    path = tmp_path / "squad.toml"
-    path.write_text(FILE, encoding="utf-8")
+    path = SQUAD.write(tmp_path / "squad.toml")
     res = runner.invoke(app, ["threshold", str(path), *VARY, *extra, "--format", "json"])
     assert res.exit_code == 0, res.output
     out: dict[str, object] = json.loads(res.stdout)
