@@ -145,8 +145,11 @@ class Parameter:
 
     # -------------------------------------------------------------- resolved values
     def value(self, prep: Prepared, calibration: Mapping[str, float] | None = None) -> float:
-        """The value a run uses: the scenario's number, else the calibrated or published
-        value, else the default."""
+        """The value a run uses: a shared parameter of the whole-record calibration
+        (``calibration`` by dotted path: it overrides the file, as :func:`sweepable` does),
+        else the scenario's number, else the calibrated or published value, else the default."""
+        if calibration is not None and self.path in calibration:
+            return float(calibration[self.path])
         raw = self.get(prep.scenario)
         if self.path in prep.scenario.table_values:  # a row of a data table (issue 13)
             return prep.factors[self.path]
@@ -161,6 +164,13 @@ class Parameter:
 
     def source(self, prep: Prepared, calibration: Mapping[str, float] | None = None) -> Source:
         """Where :meth:`value` (with the same ``calibration``) comes from."""
+        if calibration is not None and self.path in calibration:
+            raw_src = self.source(prep)  # what the file or table gives, the run overrides
+            text = (
+                "calibrated on the 1941 record: the posterior median a run uses (without it, "
+                f"{self.value(prep):g}: {raw_src.text})"
+            )
+            return Source("calibrated", text, raw_src.key, raw_src.locator, raw_src.verified)
         scn = prep.scenario
         raw = self.get(scn)
         key = self.factor(scn) if self.factor else None
