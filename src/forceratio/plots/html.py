@@ -196,7 +196,7 @@ def build(
     used = tables_used([p.scenario for p in preps.values()])
     for i, (name, prep) in enumerate(preps.items()):
         scn = prep.scenario
-        own = cals[name]
+        own = session.rates(prep)  # the values a run uses (all ten shared parameters)
         dated = f" ({html.escape(scn.date)})" if scn.date else ""
         parts.append(f"<h2>{html.escape(scn.name)}{dated}</h2>")
         parts.append(f"<p>{html.escape(scn.description)}</p>")
@@ -231,7 +231,7 @@ def build(
             ]
         )
         parts.append("<h3>Forces at the start</h3>" + _table(forces, digits=0))
-        src = parameter_sources(prep, own.values if own else None)
+        src = parameter_sources(prep, own)
         params = pd.DataFrame(
             [
                 {
@@ -243,7 +243,7 @@ def build(
                     ),
                     "source": src.get(k, ""),
                 }
-                for k, v in sweepable(prep, own.values if own else None).items()
+                for k, v in sweepable(prep, own).items()
             ]
         )
         parts.append("<h3>Assumptions and their sources</h3>" + _table(params, digits=4))

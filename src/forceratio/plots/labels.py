@@ -189,8 +189,8 @@ COMPARISON_NOTES: tuple[str, ...] = (
     "every 1941 operation (forceratio calibrate), under the outcome rule (a), with every "
     "assumption the scenario declares uncertain ('scenarios show NAME') at its central value: "
     "P is the posterior's uncertainty alone. 'forceratio sensitivity NAME --posterior 2048 "
-    "--seed 1' draws those assumptions too, and P then falls a long way (README, the 12 June "
-    "strike).",
+    "--seed 1' draws those assumptions too, and P then falls a long way (README.md#how-sure: "
+    "Which mechanism carries it).",
 )
 
 

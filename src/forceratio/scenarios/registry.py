@@ -145,8 +145,10 @@ class Parameter:
 
     # -------------------------------------------------------------- resolved values
     def value(self, prep: Prepared, calibration: Mapping[str, float] | None = None) -> float:
-        """The value a run uses: the scenario's number, else the calibrated or published
-        value, else the default."""
+        """The value a run uses: a shared parameter of the whole-record fit (``calibration``
+        by dotted path), else the scenario's number, the calibrated or published value, default."""
+        if calibration is not None and self.path in calibration:
+            return float(calibration[self.path])
         raw = self.get(prep.scenario)
         if self.path in prep.scenario.table_values:  # a row of a data table (issue 13)
             return prep.factors[self.path]
@@ -161,6 +163,11 @@ class Parameter:
 
     def source(self, prep: Prepared, calibration: Mapping[str, float] | None = None) -> Source:
         """Where :meth:`value` (with the same ``calibration``) comes from."""
+        if calibration is not None and self.path in calibration:
+            raw_src = self.source(prep)  # what the file or table gives, the run overrides
+            own = f"without it, {self.value(prep):g}: {raw_src.text}"
+            text = f"calibrated on the 1941 record: the posterior median a run uses ({own})"
+            return Source("calibrated", text, raw_src.key, raw_src.locator, raw_src.verified)
         scn = prep.scenario
         raw = self.get(scn)
         key = self.factor(scn) if self.factor else None
@@ -410,11 +417,7 @@ def sweepable(prep: Prepared, calibration: Mapping[str, float] | None = None) ->
     """Every numeric parameter a sweep may vary, with its value in this scenario
     (``calibration`` supplies the rates marked ``"calibrated"`` and, by dotted path, the
     other shared parameters a whole-record calibration fitted)."""
-    out = {p.path: p.value(prep, calibration) for p in applicable(prep.scenario)}
-    for path, value in (calibration or {}).items():
-        if path in out:
-            out[path] = float(value)
-    return out
+    return {p.path: p.value(prep, calibration) for p in applicable(prep.scenario)}
 
 
 def parameter_sources(
