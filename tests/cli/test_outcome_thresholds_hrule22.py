@@ -72,10 +72,12 @@ def test_the_thresholds_are_declared_with_their_anchors(name: str) -> None:
     men = float(_row("operations_1941", "USSR", west, "personnel")["value"])  # type: ignore[arg-type]
     assert unc[SHARE] == (0.15, round(prisoners / men, 2))  # 338,500 / 671,165 = 0.504
     north = _row("outcome_22june", "Germany", "advance on the North-West axis", "depth")
-    south = _row("outcome_22june", "Germany", "advance on the South-West axis (Soviet withdrawal)", "depth")
+    sw = "advance on the South-West axis (Soviet withdrawal)"
+    south = _row("outcome_22june", "Germany", sw, "depth")
     assert unc[DEPTH] == (200.0, float(north["high"]))  # type: ignore[arg-type]
     assert float(south["low"]) == 300.0  # type: ignore[arg-type]  # the central value
-    assert unc[SHARE][0] < 0.25 < unc[SHARE][1] and unc[DEPTH][0] < 300.0 < unc[DEPTH][1]
+    assert unc[SHARE][0] < 0.25 < unc[SHARE][1]
+    assert unc[DEPTH][0] < 300.0 < unc[DEPTH][1]
 
 
 def test_the_list_shows_their_ranges() -> None:
@@ -148,7 +150,9 @@ def test_a_value_outside_the_domain_is_refused_naming_the_set(text: str, problem
     ran = CliRunner().invoke(app, ["run", "strike-12june-strip", "--set", text])
     assert ran.exit_code == 2, ran.output
     lines = ran.output.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in ran.output
+    assert len(lines) == 1
+    assert "Traceback" not in ran.output
     path = text.partition("=")[0]
-    assert f"--set {path}" in lines[0] and problem in lines[0]
+    assert f"--set {path}" in lines[0]
+    assert problem in lines[0]
     assert "uncertainty" not in lines[0]  # not the declared range's check
