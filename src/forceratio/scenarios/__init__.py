@@ -15,6 +15,7 @@ raw table defaults, as ``--uncalibrated``; ``run.run(prep)`` on such a scenario 
 from __future__ import annotations
 
 import json
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -152,7 +153,9 @@ def _fix_declared(raw: dict[str, Any], path: str, value: str) -> None:
     if not isinstance(unc, dict) or path not in unc:
         return
     v = _parse_value(value)
-    if isinstance(v, int | float) and not isinstance(v, bool):
+    # a non-finite number is left to the field's own check, which names the --set (the
+    # range's check would name [uncertainty], which the user did not write)
+    if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
         unc[path] = [float(v), float(v)]
 
 

@@ -146,7 +146,10 @@ def operations_parameters() -> list[Parameter]:
             "share of its men",
             Domain(0.0, 1.0, low_open=True),
             0.25,
-            assumption="no published threshold found",
+            assumption="no published threshold found; the 12 June files sweep 0.15-0.5: 0.5 the"
+            " Western Front destroyed, 338,500 prisoners of 671,165 men = 0.504 (operations_1941,"
+            " verified; 287,704 by 8 July: 0.429), 0.15 near the Baltic operation's 15% lost all"
+            " told (75,202 of 498,000) by a front beaten by depth, not capture",
         ),
         Parameter(
             "operations.outcome.depth_km",
@@ -154,7 +157,10 @@ def operations_parameters() -> list[Parameter]:
             "km",
             POSITIVE,
             300.0,
-            assumption="no published threshold found",
+            assumption="no published threshold found; 300 the shallowest 1941 front withdrawal"
+            " (South-Western, printed 300-350 km, outcome_22june); the 12 June files sweep 200-500:"
+            " 500 the North-Western Front's (printed 450-500 km, outcome_22june; the West 460), 200"
+            " no source",
         ),
     ]
     return out
