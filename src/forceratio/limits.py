@@ -159,15 +159,9 @@ def check_disk(field: str, target: Path, estimate: float, what: str) -> None:
         )
 
 
-#: A flat bound on one scenario run, for what has no scenario to size its runs by
-#: (:func:`check_runs`' default): 2.8 kB measured (peak RSS of a 40,000-sample sweep chunk
-#: less a 1,000-sample one, 2026-12-01), rounded up.  It is low (a sweep's run adds 6.4 kB
-#: at 31 days to 17.5 kB for leningrad-1941, hmem20): whatever has the scenario (the
-#: commands, ``run()``, ``evaluate_chunk``, ``plot``) checks its
-#: :func:`.scenarios.run.batch_bytes` instead.
-BYTES_PER_SCENARIO_RUN = 4096
-#: One evaluation of a calibration's model, for the sampler's memory check
-#: (:func:`.calibration.sampling.sample_posterior`, which knows the model only as a
+#: One evaluation of a calibration's model, for the sampler's and the mode's memory checks
+#: (:func:`.calibration.sampling.sample_posterior`, :func:`.calibration.mode.fit_map`,
+#: through :func:`.calibration.result.predictive_bytes`: they know the model only as a
 #: callable): the whole 1941 record's model (six scenarios, 29 records, the integrator),
 #: peak anonymous memory (VmHWM less RssFile's growth, after a warm call) of one batch of
 #: 2,000 posterior draws, the predictive table's batch: 124 MB, 62 kB a draw (hmem21b,
@@ -272,6 +266,10 @@ def analysis_bytes(block: float, runs: int, extra: float = 0.0) -> float:
 BYTES_PER_STORED_VALUE = 8
 
 
-def check_runs(field: str, runs: int, what: str, per_run: float = BYTES_PER_SCENARIO_RUN) -> None:
-    """Refuse a batch of ``runs`` scenario runs evaluated at once if it would not fit."""
+def check_runs(field: str, runs: int, what: str, per_run: float) -> None:
+    """Refuse a batch of ``runs`` lone battles of ``per_run`` bytes each (``battle``'s
+    :data:`BYTES_PER_DETERMINISTIC_RUN`, :data:`BYTES_PER_BATTLE_RUN`) evaluated at once if
+    it would not fit.  A scenario's runs are sized by :func:`.scenarios.run.batch_bytes`:
+    the flat 4 kB a scenario run counted before (``BYTES_PER_SCENARIO_RUN``, 0.004-0.6 of
+    the peaks, hmem20/hmem21) is gone, with its last user (hsim22)."""
     check_memory(field, float(runs) * per_run, what)

@@ -42,12 +42,17 @@ def test_fit_map_names_the_argument(
 
 
 def test_draws_beyond_memory_are_refused_with_the_estimate(problem: Problem) -> None:
-    """A raw MemoryError before."""
+    """A raw MemoryError before.  The estimate: the draws, and their predictive table (at
+    most N_PREDICTIVE draws' four values a record, a chunk of model runs; hsim22)."""
     from forceratio.calibration.mode import BYTES_PER_DRAW_VALUE
+    from forceratio.calibration.result import N_PREDICTIVE, PREDICTIVE_CHUNK
+    from forceratio.limits import BYTES_PER_MODEL_RUN
 
-    est = human(1e12 * 4 * BYTES_PER_DRAW_VALUE)
+    table = 32.0 * N_PREDICTIVE * len(problem.records) + PREDICTIVE_CHUNK * BYTES_PER_MODEL_RUN
+    est = human(1e12 * 4 * BYTES_PER_DRAW_VALUE + table)
     with pytest.raises(
-        InputError, match=f"^n_draws: 1,000,000,000,000 draws of 4 need about {est}"
+        InputError,
+        match=f"^n_draws: 1,000,000,000,000 draws of 4 and their predictive table need about {est}",
     ):
         fit_map(problem, n_draws=10**12)
 

@@ -64,14 +64,13 @@ from forceratio.calibration.mixture import Mixture, fit_mixture, proposal
 from forceratio.calibration.mode import Seed, find_mode, laplace_covariance, seed_sequence
 from forceratio.calibration.problem import Problem
 from forceratio.calibration.result import (
-    N_PREDICTIVE,
-    PREDICTIVE_CHUNK,
     CalibrationResult,
     Diagnostics,
+    predictive_bytes,
     summarise,
 )
 from forceratio.errors import InputError
-from forceratio.limits import BYTES_PER_MODEL_RUN, check_memory
+from forceratio.limits import check_memory
 
 FloatArray = NDArray[np.float64]
 RHAT_MAX = 1.01  # Vehtari et al. (2021): above this the chains have not mixed
@@ -263,10 +262,10 @@ def sampling_bytes(
     (pilot and adaptation) then ``n_steps``, the first ``burn`` dropped, one in ``thin``
     drawn: every stage's chain and log-probability (emcee's), the warm-up's chains joined
     for the proposal's fit, the kept run three times unthinned (emcee's copy, the z and
-    the constrained values), the predictive table's model values (four arrays of draws x
-    records), and the largest call of the model (the ensemble, or a
-    :data:`.result.PREDICTIVE_CHUNK` of
-    the draws) at :data:`~forceratio.limits.BYTES_PER_MODEL_RUN` a run.  Measured
+    the constrained values), and the predictive table's (:func:`.result.predictive_bytes`:
+    its model values, four arrays of draws x records, and the largest call of the model,
+    the ensemble or a :data:`.result.PREDICTIVE_CHUNK` of the draws, at
+    :data:`~forceratio.limits.BYTES_PER_MODEL_RUN` a run).  Measured
     (hmem21b; VmHWM less RssFile's growth after a warm call, 2026-12-05): the whole
     record's problem, 24 and 48 walkers, 2,016 and 4,800 draws, 126-133 MB, this estimate
     0.99-1.02 of it (0.71 at 240 draws, 21.5 MB: a small batch's runs cost more); the
@@ -274,11 +273,60 @@ def sampling_bytes(
     and 20), 29-76 MB, the estimate less its model batch 1.01-1.16 of it.  The flat
     estimate before (the chains twice, 4 kB a walker) read 0.004-0.014 of the record's."""
     k, kept = len(problem.free), n_steps - burn
-    predicted = min(N_PREDICTIVE, nw * (kept // thin))
     floats = nw * ((warmup + n_steps) * (k + 1) + warmup * k + 3 * kept * k + k * k)
-    floats += 4 * predicted * len(problem.records)
-    batch = max(nw, min(predicted, PREDICTIVE_CHUNK))
-    return 8.0 * floats + float(batch) * BYTES_PER_MODEL_RUN
+    return 8.0 * floats + predictive_bytes(problem, nw * (kept // thin), batch=nw)
+
+
+def _plan(
+    problem: Problem, n_walkers: int | None, n_steps: int, burn: int | None, thin: int,
+    pilot: int | None, adapt: int, independence: float,
+) -> tuple[int, int, int, list[int]]:  # fmt: skip
+    """:func:`sample_posterior`'s arguments checked: the walkers (even), the burn-in, the
+    pilot's steps and the adaptation rounds' steps."""
+    instance("problem", problem, Problem, "a Problem(parameters, records, model)")
+    for name, v in (("n_steps", n_steps), ("thin", thin), ("burn", burn), ("pilot", pilot)):
+        if v is not None:
+            whole(name, v, 0)
+    k = len(problem.free)
+    asked = whole("n_walkers", n_walkers, 2) if n_walkers is not None else max(32, 2 * k + 2)
+    nw = asked + asked % 2
+    if nw < 2 * k + 2:
+        raise InputError(
+            "n_walkers",
+            f"needs at least 2k + 2 = {2 * k + 2} walkers for {k} free parameters, got {asked}",
+        )
+    b = n_steps // 2 if burn is None else burn
+    if not 0 <= b < n_steps or thin < 1 or (n_steps - b) // thin < 4:
+        raise InputError(
+            "n_steps", f"keep at least 4 steps (n_steps={n_steps}, burn={b}, thin={thin})"
+        )
+    n_pilot = n_steps // 4 if pilot is None else pilot
+    if n_pilot < 0 or adapt < 0 or not 0.0 <= independence <= 1.0:
+        raise InputError(
+            "pilot",
+            f"pilot >= 0, adapt >= 0 and 0 <= independence <= 1, got "
+            f"{n_pilot}, {adapt}, {independence}",
+        )
+    rounds = [n_pilot // 2] * adapt if n_pilot >= 4 else []
+    return nw, b, n_pilot, rounds
+
+
+def planned_bytes(problem: Problem, **options: Any) -> tuple[float, str]:
+    """The estimate :func:`sample_posterior` checks before any work with these
+    ``options`` (its keyword arguments, its defaults for the others) and what it is for:
+    a command adds its own memory to it (``forceratio calibrate``)."""
+    import inspect
+
+    args = inspect.signature(sample_posterior).bind(problem, **options)
+    args.apply_defaults()
+    a = args.arguments
+    nw, b, n_pilot, rounds = _plan(
+        problem, a["n_walkers"], a["n_steps"], a["burn"], a["thin"], a["pilot"], a["adapt"],
+        a["independence"],
+    )  # fmt: skip
+    n_steps, total = a["n_steps"], n_pilot + sum(rounds) + a["n_steps"]
+    estimate = sampling_bytes(problem, nw, total - n_steps, n_steps, b, a["thin"])
+    return estimate, f"{nw:,} walkers x {total:,} steps"
 
 
 def sample_posterior(
@@ -314,32 +362,10 @@ def sample_posterior(
     :data:`PROGRESS_EVERY` steps over all stages (a script's progress line; nothing here
     prints).  The diagnostics are the main stage's.
     """
-    instance("problem", problem, Problem, "a Problem(parameters, records, model)")
-    for name, v in (("n_steps", n_steps), ("thin", thin), ("burn", burn), ("pilot", pilot)):
-        if v is not None:
-            whole(name, v, 0)
-    k = len(problem.free)
-    asked = whole("n_walkers", n_walkers, 2) if n_walkers is not None else max(32, 2 * k + 2)
-    nw = asked + asked % 2
-    if nw < 2 * k + 2:
-        raise InputError(
-            "n_walkers",
-            f"needs at least 2k + 2 = {2 * k + 2} walkers for {k} free parameters, got {asked}",
-        )
-    b = n_steps // 2 if burn is None else burn
-    if not 0 <= b < n_steps or thin < 1 or (n_steps - b) // thin < 4:
-        raise InputError(
-            "n_steps", f"keep at least 4 steps (n_steps={n_steps}, burn={b}, thin={thin})"
-        )
-    n_pilot = n_steps // 4 if pilot is None else pilot
-    if n_pilot < 0 or adapt < 0 or not 0.0 <= independence <= 1.0:
-        raise InputError(
-            "pilot",
-            f"pilot >= 0, adapt >= 0 and 0 <= independence <= 1, got "
-            f"{n_pilot}, {adapt}, {independence}",
-        )
-    rounds = [n_pilot // 2] * adapt if n_pilot >= 4 else []
-    total = n_pilot + sum(rounds) + n_steps
+    nw, b, n_pilot, rounds = _plan(
+        problem, n_walkers, n_steps, burn, thin, pilot, adapt, independence
+    )  # fmt: skip
+    k, total = len(problem.free), n_pilot + sum(rounds) + n_steps
     check_memory(
         "n_walkers x n_steps",
         sampling_bytes(problem, nw, total - n_steps, n_steps, b, thin),

@@ -96,8 +96,9 @@ def cli_field(field: str, command: Callable[..., Any], kwargs: Mapping[str, obje
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 #: (hdup) calibrate's --walkers and --steps are the sampler's ``n_walkers`` and ``n_steps``
-#: (``record_fit`` options); sensitivity's --posterior RUNS is ``posterior_mechanisms(runs)``.
-PYTHON_NAMES.update(n_walkers="walkers", n_steps="steps", runs="posterior")
+#: (``record_fit`` options), its --mode map's draws ``fit_map(n_draws)`` (hsim22);
+#: sensitivity's --posterior RUNS is ``posterior_mechanisms(runs)``.
+PYTHON_NAMES.update(n_walkers="walkers", n_steps="steps", n_draws="mode", runs="posterior")
 
 
 def spellings(func: Callable[..., Any]) -> dict[str, str]:

@@ -34,35 +34,28 @@ def _check_plot_size(
     session: Any, scenario: str, sets: list[str] | None, kind: str, samples: int, reps: int
 ) -> None:
     """Refuse a figure whose runs would not fit in memory, before computing it: the
-    command's own memory and the figure's (:data:`~forceratio.limits.BYTES_COMMAND_BASE`,
-    :data:`~forceratio.limits.BYTES_FIGURE`) and the scenario's runs
-    (:func:`~forceratio.scenarios.run.batch_bytes`): the distribution's replications, or
-    the tornado's Sobol analysis (a block of runs, every run's outcome kept and the
-    bootstrap's resampled values).  A flat 4 kB a run was 0.005-0.03 of the peak."""
-    from forceratio.limits import (
-        BYTES_COMMAND_BASE,
-        BYTES_FIGURE,
-        BYTES_PER_BOOTSTRAP_VALUE,
-        BYTES_PER_KEPT_RUN,
-        check_memory,
-    )
+    figure's own memory (:data:`~forceratio.limits.BYTES_FIGURE`) beside the distribution's
+    replications (the command's :data:`~forceratio.limits.BYTES_COMMAND_BASE` and the
+    scenario's :func:`~forceratio.scenarios.run.batch_bytes`), or beside the tornado's Sobol
+    analysis of ``samples`` over the d declared ranges, estimated as ``sensitivity
+    --samples`` estimates its own (:func:`.sensitivity.sobol_bytes`,
+    :func:`~forceratio.limits.analysis_bytes`)."""
+    from forceratio.cli.sensitivity import sobol_bytes
+    from forceratio.limits import BYTES_COMMAND_BASE, BYTES_FIGURE, check_memory
     from forceratio.scenarios.run import batch_bytes
+    from forceratio.sweeps.design import declared
 
     if kind not in ("distribution", "tornado"):
         return
     prep = session.prepare(scenario, tuple(sets or ()))
-    base = BYTES_COMMAND_BASE + BYTES_FIGURE
     if kind == "distribution":
         work, what = batch_bytes(prep, 1, replications=reps)
-        check_memory("--replications", base + work, f"the figure and its {what}")
+        check_memory("--replications", BYTES_COMMAND_BASE + BYTES_FIGURE + work,
+                     f"the figure and its {what}")  # fmt: skip
         return
-    from forceratio.sweeps.sensitivity import BOOTSTRAP_VALUES, OUTCOME_BLOCK
-
-    runs = samples * (len(prep.scenario.uncertainty) + 2)
-    block, _ = batch_bytes(prep, min(runs, OUTCOME_BLOCK))
-    resampled = min(TORNADO_RESAMPLES, max(1, BOOTSTRAP_VALUES // runs)) * float(runs)
-    work = block + runs * BYTES_PER_KEPT_RUN + resampled * BYTES_PER_BOOTSTRAP_VALUE
-    check_memory("--samples", base + work, f"the figure and its {runs:,} runs")
+    d = len(declared(prep.scenario.uncertainty))  # the ranges declared_sobol varies
+    work = sobol_bytes(prep, samples, d, TORNADO_RESAMPLES)
+    check_memory("--samples", BYTES_FIGURE + work, f"the figure and its {samples * (d + 2):,} runs")
 
 
 def plot_command(

@@ -119,6 +119,7 @@ def record_calibration(
     """Fit (or find the shipped or cached fit), then print the parameters, the residuals,
     the leave-one-operation-out errors, the diagnostics and the issue's targets
     (``--format json``: one document)."""
+    from forceratio.limits import BYTES_COMMAND_BASE
     from forceratio.scenarios import record_fit
     from forceratio.scenarios.session import Session
 
@@ -137,8 +138,11 @@ def record_calibration(
         if fmt is Format.table:
             print(f"step {step}/{total}, {time.perf_counter() - start:.0f} s", file=sys.stderr)
 
-    # the sampler's n_walkers, n_steps are printed as --walkers, --steps (cli_field)
-    result, source = record_fit.fit(rec, settings, loo=loo, progress=progress)
+    # the sampler's n_walkers, n_steps are printed as --walkers, --steps (cli_field); a fit
+    # to compute is checked with the command's own memory beside it
+    result, source = record_fit.fit(
+        rec, settings, loo=loo, progress=progress, reserve=BYTES_COMMAND_BASE
+    )
     data = record_fit.to_data(result, source)
     data["seed"] = seed  # the seed of the sampler or the mode's Laplace draws
     if fmt is Format.json:

@@ -275,23 +275,18 @@ def _print_rows(
         print_frame(df, Format(fmt.value), title=title, digits=3)
 
 
-def _rows(
+def _seed_rule(
     names: list[str] | None,
     sets: list[str] | None,
-    table: list[str] | None,
-    uncalibrated: bool,
     replications: int | None,
     seed: int | None,
     posterior: int | None = 0,
     seeded: str = "--replications",
-) -> tuple[list[dict[str, Any]], Session]:
-    """The comparison rows the run and compare commands print (the 12 June rows with
-    ``posterior`` draws of the whole-record posterior, None: the default 200), and the
-    session they were computed in (its tables and prepared scenarios, for the lines under
-    the table)."""
+) -> None:
+    """Refuse a ``--seed`` that nothing of the run and compare commands' rows would use
+    (``posterior`` draws of the whole-record posterior behind the 12 June rows, None: the
+    default 200; replications; a scenario file's own), before any work."""
     from forceratio.scenarios import builtins, load_scenario
-    from forceratio.scenarios.compare import compare
-    from forceratio.scenarios.session import Session
 
     draws = posterior is None or posterior > 0
     # a file's own replications make its run random too (and --seed then applies); read
@@ -304,11 +299,6 @@ def _rows(
     seed_for(seed, bool(replications) or draws or own, seeded)  # nothing random at all
     # compare() refuses a --seed that none of these rows uses (e.g. no replications and
     # no 12 June row for the posterior draws) and seeds both with DEFAULT_SEED when unset
-    session = Session(_overrides(table), uncalibrated)
-    rows = compare(
-        names, sets=sets, replications=replications, seed=seed, posterior=posterior, session=session
-    )
-    return rows, session
 
 
 def seed_note(rows: list[dict[str, Any]]) -> str:
@@ -328,7 +318,14 @@ def run_command(
     seed: RunSeedOpt = None,
 ) -> None:
     """Run one scenario and print its outcome."""
-    rows, _ = _rows([scenario], sets, table, uncalibrated, replications, seed)
+    from forceratio.scenarios.compare import compare
+    from forceratio.scenarios.session import Session
+
+    _seed_rule([scenario], sets, replications, seed)
+    session = Session(_overrides(table), uncalibrated)
+    rows = compare(
+        [scenario], sets=sets, replications=replications, seed=seed, session=session, posterior=0
+    )
     if fmt is TableFormat.json:
         print_json(_jsonable(rows[0]))
     else:
@@ -368,10 +365,15 @@ def compare_command(
         raise InputError("NAMES", f"{', '.join(twice)} given twice")
 
     warm_up(*engines("compare", replications))  # compiles while the tables etc. load
-    seeded = "--replications or --posterior"
-    rows, session = _rows(
-        names or None, sets, table, uncalibrated, replications, seed, posterior, seeded
-    )
+    from forceratio.scenarios.compare import compare
+    from forceratio.scenarios.session import Session
+
+    _seed_rule(names or None, sets, replications, seed, posterior, "--replications or --posterior")
+    session = Session(_overrides(table), uncalibrated)  # the rows' and the lines under them
+    rows = compare(
+        names or None, sets=sets, replications=replications, seed=seed, posterior=posterior,
+        session=session,
+    )  # fmt: skip
     explain = None
     if fmt is TableFormat.table:
         from forceratio.scenarios import builtins

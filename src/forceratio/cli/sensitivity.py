@@ -34,20 +34,21 @@ SAMPLES = 1024
 RESAMPLES = 200
 
 
-def _sobol_bytes(prep: Any, samples: int, d: int) -> float:
+def sobol_bytes(prep: Any, samples: int, d: int, resamples: int = RESAMPLES) -> float:
     """Estimated memory of :func:`~forceratio.sweeps.sensitivity.sobol` of ``samples`` base
-    samples over ``d`` ranges (:func:`~forceratio.limits.analysis_bytes`): scipy asks for
-    the runs in three calls (A and B, ``samples`` each, then the d x ``samples`` cross
-    samples), each run in blocks of :data:`~forceratio.limits.ANALYSIS_BLOCK`; then it
-    bootstraps :data:`RESAMPLES` resamples, batched to
-    :data:`~forceratio.sweeps.sensitivity.BOOTSTRAP_VALUES` values, after the runs."""
+    samples over ``d`` ranges (:func:`~forceratio.limits.analysis_bytes`), for
+    ``sensitivity --samples`` and ``plot --kind tornado``: scipy asks for the runs in three
+    calls (A and B, ``samples`` each, then the d x ``samples`` cross samples), each run in
+    blocks of :data:`~forceratio.limits.ANALYSIS_BLOCK`; then it bootstraps ``resamples``
+    resamples, batched to :data:`~forceratio.sweeps.sensitivity.BOOTSTRAP_VALUES` values,
+    after the runs."""
     from forceratio.limits import ANALYSIS_BLOCK, BYTES_PER_BOOTSTRAP_VALUE, analysis_bytes
     from forceratio.scenarios.run import batch_bytes
     from forceratio.sweeps.sensitivity import BOOTSTRAP_VALUES
 
     runs = samples * (d + 2)
     block, _ = batch_bytes(prep, min(samples * max(d, 1), ANALYSIS_BLOCK))
-    resampled = min(RESAMPLES, max(1, BOOTSTRAP_VALUES // max(runs, 1))) * float(runs)
+    resampled = min(resamples, max(1, BOOTSTRAP_VALUES // max(runs, 1))) * float(runs)
     return analysis_bytes(block, runs, resampled * BYTES_PER_BOOTSTRAP_VALUE)
 
 
@@ -169,7 +170,7 @@ def sensitivity(
         return
     samples = SAMPLES if samples is None else samples  # 0 is refused (not a power of 2)
     runs = samples * (len(specs) + 2)
-    check_memory("--samples", _sobol_bytes(prep, samples, len(specs)), f"{runs:,} runs")
+    check_memory("--samples", sobol_bytes(prep, samples, len(specs)), f"{runs:,} runs")
     rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed, n_resamples=RESAMPLES)
     size = {"outcome": outcome, "method": "sobol", "samples": samples, "runs": runs}
     given = provenance(scenario, {**size, "seed": seed}, sets, tables, uncalibrated)

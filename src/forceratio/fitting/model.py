@@ -44,7 +44,7 @@ from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import Law, PowerLaw
 from forceratio.simulator.result import T_MAX
 from forceratio.simulator.schedules import Multiplier, Reinforcements
-from forceratio.simulator.solve import integrate
+from forceratio.simulator.solve import MAX_STEPS, simulate
 
 FloatArray = NDArray[np.float64]
 FIT_LAWS: tuple[str, ...] = ("square", "linear", "logarithmic", "helmbold", "power")
@@ -198,7 +198,7 @@ def _followed(
 ) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.bool_]]:  # fmt: skip
     """:func:`_segment`, each vector the engine cannot follow run alone and given
     :data:`UNFOLLOWED` (not ended) unless ``strict``."""
-    steps = 200_000 if strict else TRIAL_STEPS
+    steps = MAX_STEPS if strict else TRIAL_STEPS
     try:
         return _segment(b, law, j, red, blue, rates, factor, steps)
     except InputError:
@@ -226,7 +226,7 @@ def _followed(
 
 def _segment(
     b: Battle, law: Law, j: int, red: FloatArray, blue: FloatArray, rates: FloatArray,
-    factor: FloatArray | None, max_steps: int = 200_000,
+    factor: FloatArray | None, max_steps: int = MAX_STEPS,
 ) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.bool_]]:  # fmt: skip
     """One engine call from observation ``j`` (strengths ``red``, ``blue`` observed there,
     before that day's arrivals) to the last: red's and blue's strengths at observations
@@ -247,9 +247,9 @@ def _segment(
         )
     ]  # fmt: skip
     times = b.t[j:] - b.t[j]
-    res = integrate(
-        Engagement(law, sides[0], sides[1]), t_max=float(times[-1]), times=times, rtol=RTOL,
-        max_steps=max_steps,
+    res = simulate(
+        Engagement(law, sides[0], sides[1]), t_max=float(times[-1]), times=times,
+        method="integrator", rtol=RTOL, max_steps=max_steps,
     )  # fmt: skip
     assert res.red_trajectory is not None
     assert res.blue_trajectory is not None
@@ -264,10 +264,12 @@ def _segment(
 #: (review21e: helmbold and power skipped on a noisy Iwo Jima series).
 UNFOLLOWED = 1e3
 
-#: The integrator's step limit for a trial point of the optimisation (not ``strict``): a
-#: followable battle over a daily series takes far fewer steps; a stiff trial point far out
-#: ran the engine's default 200,000 (about a second each), so a noisy Iwo Jima ``--law all``
-#: took over 5 minutes.  The fit's optimum is still run with the default (``strict``).
+#: The integrator's step limit for a trial point of the optimisation (not ``strict``;
+#: :func:`~forceratio.simulator.solve.simulate`'s ``max_steps``): a followable battle over a
+#: daily series takes far fewer steps; a stiff trial point far out ran the engine's default
+#: :data:`~forceratio.simulator.solve.MAX_STEPS` (200,000, about a second each), so a noisy
+#: Iwo Jima ``--law all`` took over 5 minutes.  The fit's optimum is still run with the
+#: default (``strict``).
 TRIAL_STEPS = 20_000
 
 

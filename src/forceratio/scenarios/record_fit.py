@@ -165,10 +165,13 @@ def fit(
     use_cache: bool = True,
     use_shipped: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    reserve: float = 0.0,
 ) -> tuple[CalibrationResult, Source]:
     """The result at ``settings`` (:data:`POSTERIOR`, :data:`QUICK` or another method, seed
     and options): shipped, cached or computed, and where it came from.  ``loo`` adds the
-    leave-one-operation-out refits (:func:`with_loo`), stored with the result."""
+    leave-one-operation-out refits (:func:`with_loo`), stored with the result.
+    ``reserve``: the caller's own memory, counted with a fit to compute
+    (:func:`forceratio.calibration.api.calibrate`)."""
     result: CalibrationResult | None = (
         shipped(rec) if use_shipped and settings == POSTERIOR else None
     )
@@ -182,6 +185,7 @@ def fit(
             cache=cache,
             use_cache=use_cache,
             progress=progress,
+            reserve=reserve,
             **settings["options"],
         )
         source = "cache" if hit else "computed"

@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forceratio.arguments import check_times
+from forceratio.arguments import check_times, whole
 from forceratio.errors import ForceratioError, InputError
 from forceratio.limits import TRAJECTORY_BLOCK
 from forceratio.simulator import compiled, tableau
@@ -33,6 +33,8 @@ FloatArray = NDArray[np.float64]
 #: ``compiled`` is the old name of ``integrator`` (there is one engine now), still accepted.
 Method = Literal["auto", "closed_form", "integrator", "compiled"]
 METHODS = ("auto", "closed_form", "integrator", "compiled")
+#: The integrator's default step limit per battle (:func:`simulate`'s ``max_steps``).
+MAX_STEPS = 200_000
 
 
 def closed_form_applies(eng: Engagement) -> bool:
@@ -164,7 +166,7 @@ def integrate(
     t_max: float,
     times: FloatArray,
     rtol: float = 1e-7,
-    max_steps: int = 200_000,
+    max_steps: int = MAX_STEPS,
 ) -> BattleResult:
     """Integrate every battle of ``eng`` until it is decided or ``t_max`` days pass
     (:mod:`.integrator`; relative tolerance ``rtol``, absolute tolerance ``rtol`` times
@@ -191,19 +193,30 @@ def integrate(
 
 def simulate(
     eng: Engagement, *, t_max: float = 365.0, times: ArrayLike | None = None,
-    method: Method = "auto", rtol: float = 1e-7,
+    method: Method = "auto", rtol: float = 1e-7, max_steps: int = MAX_STEPS,
 ) -> BattleResult:  # fmt: skip
     """Run every battle of ``eng`` deterministically.
 
     ``method="auto"`` takes the closed form when it is exact (see
     :func:`closed_form_applies`), else the integrator; ``"closed_form"`` and
     ``"integrator"`` force one (``"compiled"`` is an old name of ``"integrator"``).
+
+    Parameters
+    ----------
+    rtol : float
+        The integrator's relative tolerance, in (0, 0.01) (the closed form is exact).
+    max_steps : int
+        The integrator's most steps per battle (>= 1): a battle not decided nor at
+        ``t_max`` by then raises :class:`ForceratioError` (a stiff or degenerate
+        scenario).  A caller that tries many far-out points can give a lower cap (the
+        fitter's trial points, :data:`forceratio.fitting.model.TRIAL_STEPS`).
     """
     t_max, tt = check_times(t_max, times)
     if not 0 < rtol < 1e-2:
         raise InputError("rtol", f"must be in (0, 0.01), got {rtol}")
+    max_steps = whole("max_steps", max_steps, 1)
     if method not in METHODS:
         raise InputError("method", f"unknown method {method!r}; choose one of {METHODS}")
     if method == "closed_form" or (method == "auto" and closed_form_applies(eng)):
         return solve_closed_form(eng, t_max=t_max, times=tt)
-    return integrate(eng, t_max=t_max, times=tt, rtol=rtol)
+    return integrate(eng, t_max=t_max, times=tt, rtol=rtol, max_steps=max_steps)
