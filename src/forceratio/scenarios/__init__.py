@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from forceratio.arguments import bare_point
+from forceratio.arguments import bare_point, unmeant_number
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.model import Scenario, validate_scenario
@@ -67,6 +67,15 @@ def _parse_value(text: str) -> Any:
     except tomllib.TOMLDecodeError:
         x = bare_point(text)  # .5 as --vary reads it
         return text if x is None else x
+
+
+def _parses(text: str) -> bool:
+    """Whether ``text`` is a TOML value (else :func:`_parse_value` keeps it as a word)."""
+    try:
+        tomllib.loads(f"v = {text}")
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
 
 
 def _toml_string(text: str) -> str:
@@ -112,6 +121,9 @@ def apply_sets(raw: dict[str, Any], sets: Sets) -> dict[str, Any]:
     for path, value in items:
         if "\n" in value or "\r" in value:  # TOML after a line break would be dropped
             raise InputError("sets", f"{path}: the value holds a line break; give one value")
+        odd = unmeant_number(value) if _parses(value) else None
+        if odd is not None:  # TOML's 0x10 is 16 and 1_0 is 10: not what a --set means
+            raise InputError("sets", f"{path}={value}: {odd}")
         head, _, rest = path.partition(".")
         known = raw.get("presence")
         if head == "presence" and "." in rest and rest.split(".")[0] not in (known or {}):
