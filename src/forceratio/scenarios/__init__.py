@@ -215,12 +215,40 @@ def load_scenario(name_or_path: str, sets: Sets = None) -> Scenario:
         raise InputError(f"{where}: seed", NO_SEED)
     try:
         return validate_scenario(raw, where)
-    except InputError as exc:  # a --set's own path (or a table it wrote) named as the --set
-        loc = exc.field.removeprefix(f"{where}: ")
-        for path in reversed([t.partition("=")[0].strip() for t in set_texts(sets)]):
-            if loc == path or path.startswith(f"{loc}.") or loc.startswith(f"{path}."):
-                raise InputError(f"--set {path}", f"{exc.problem} (scenario {where})") from None
-        raise
+    except InputError as exc:
+        raise located(exc, where, sets) from None
+
+
+def located(exc: InputError, where: str, sets: Sets = None) -> InputError:
+    """``exc``, raised on a field of the scenario ``where`` (a file, or a built-in's name),
+    naming where: the ``--set`` that wrote the field (or a table holding it), else the file
+    and the field (``s1.toml: side_names``).  An error on anything else (a user table, an
+    option) is returned as it is."""
+    loc = exc.field.removeprefix(f"{where}: ")
+    if loc.split(".", 1)[0] not in Scenario.model_fields:  # ("scenario": the whole file)
+        return exc
+    for path in reversed([t.partition("=")[0].strip() for t in set_texts(sets)]):
+        if loc == path or path.startswith(f"{loc}.") or loc.startswith(f"{path}."):
+            return InputError(f"--set {path}", f"{exc.problem} (scenario {where})")
+    return InputError(f"{where}: {loc}", exc.problem)
+
+
+def where_from(name_or_path: str) -> str:
+    """How errors name the scenario ``name_or_path``: a built-in's name or the file's path
+    (as :func:`read` gives it)."""
+    return name_or_path if name_or_path in builtins() else str(Path(name_or_path))
+
+
+def load_prepared(
+    name_or_path: str, sets: Sets, load_table: Callable[[str], pd.DataFrame]
+) -> Prepared:
+    """:func:`load_scenario` and :func:`~.build.prepare` with the tables of ``load_table``;
+    an error in a field of the scenario names its file (:func:`located`)."""
+    scn = load_scenario(name_or_path, sets)
+    try:
+        return prepare(scn, load_table)
+    except InputError as exc:
+        raise located(exc, where_from(name_or_path), sets) from None
 
 
 def load(
@@ -230,7 +258,7 @@ def load(
 ) -> Prepared:
     """Parse, validate and resolve a scenario.  ``sets`` are ``"dotted.path=value"``
     overrides: a list of texts, one text, or a mapping path -> value."""
-    return prepare(load_scenario(name_or_path, sets), table_loader(tables))
+    return load_prepared(name_or_path, sets, table_loader(tables))
 
 
 __all__ = [
@@ -241,6 +269,7 @@ __all__ = [
     "builtins",
     "export",
     "load",
+    "load_prepared",
     "load_scenario",
     "parameter_label",
     "parameter_unit",
