@@ -7,6 +7,7 @@ the Germany slot (named "Red"; the 1941 heatmap's red end is the attacker's, any
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -76,10 +77,13 @@ def _heatmap_ends(path: str, outcome: str) -> tuple[str, str]:
     df["attacker_margin"] = xx - yy
     fig = figure("sweep", path, source=df, outcome=outcome)
     mesh = next(c for c in fig.axes[0].collections if isinstance(c, QuadMesh))
-    cmap, norm = mesh.get_cmap(), mesh.norm
-    hi = to_hex(cmap(norm(norm.vmax)), keep_alpha=False)
-    lo = to_hex(cmap(norm(norm.vmin)), keep_alpha=False)
-    return hi, lo
+    norm: Any = mesh.norm
+    hi, lo = mesh.get_cmap()(norm(np.array([norm.vmax, norm.vmin], dtype=float)))
+    return _hex(hi), _hex(lo)
+
+
+def _hex(rgba: Any) -> str:
+    return str(to_hex(rgba, keep_alpha=False))
 
 
 @pytest.mark.parametrize("attacker", ["Germany", "USSR"])

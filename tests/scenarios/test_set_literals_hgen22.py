@@ -52,7 +52,8 @@ def test_the_command_line_refuses_in_one_line(tmp_path: Path) -> None:
     assert res.exit_code == 2
     lines = res.output.strip().splitlines()
     assert len(lines) == 1
-    assert "--set" in lines[0] and "attrition.german_rate=0x10" in lines[0]
+    assert "--set" in lines[0]
+    assert "attrition.german_rate=0x10" in lines[0]
     assert "Traceback" not in res.output
 
 

@@ -30,10 +30,8 @@ def check_consistent(scn: Scenario) -> None:
     try:  # the law's parameters: refused here, naming the file, not when a run builds it
         get_law(scn.law, **scn.law_params)
     except InputError as exc:
-        named = exc.field in ("p", "q", "w")
-        raise InputError(
-            f"law_params.{exc.field}" if named else "law_params", exc.problem
-        ) from None
+        own = exc.field in ("p", "q", "w")
+        raise InputError(f"law_params.{exc.field}" if own else "law_params", exc.problem) from None
     shown = [n.strip().casefold() for n in scn.side_names.values()]
     if len(set(shown)) != len(shown):  # the outputs would not say which side is which
         raise InputError("side_names", f"the two sides need two names, got {scn.side_names}")
