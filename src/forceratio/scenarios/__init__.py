@@ -225,12 +225,12 @@ def located(exc: InputError, where: str, sets: Sets = None) -> InputError:
     and the field (``s1.toml: side_names``).  An error on anything else (a user table, an
     option) is returned as it is."""
     loc = exc.field.removeprefix(f"{where}: ")
-    if loc.split(".", 1)[0] not in Scenario.model_fields:  # ("scenario": the whole file)
-        return exc
     for path in reversed([t.partition("=")[0].strip() for t in set_texts(sets)]):
         if loc == path or path.startswith(f"{loc}.") or loc.startswith(f"{path}."):
             return InputError(f"--set {path}", f"{exc.problem} (scenario {where})")
-    return InputError(f"{where}: {loc}", exc.problem)
+    if loc == exc.field and loc.split(".", 1)[0] in Scenario.model_fields:
+        return InputError(f"{where}: {loc}", exc.problem)
+    return exc  # named already, or not the file's (a user table's)
 
 
 def where_from(name_or_path: str) -> str:
