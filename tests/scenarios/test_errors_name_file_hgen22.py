@@ -50,6 +50,10 @@ CASES = [
     ({"tail": '[uncertainty]\n"attrition.nope" = [0.1, 0.2]'}, "uncertainty.attrition.nope",
      "not a sweepable"),
     ({"tail": "[law_params]\nw = 0.5"}, "law_params.w", "does not apply"),
+    ({"tail": '[[records]]\nside = "USSR"\nday = 5\nparts = [{ table = "nosuch", '
+      'formation = "x", category = "y" }]'}, "records.0.parts.0.table", "unknown table"),
+    ({"tail": '[table_values."modifiers.quality.USSR"]\ntable = "nosuch"\nformation = "x"\n'
+      'category = "y"'}, "table_values.modifiers.quality.USSR.table", "unknown table"),
 ]  # fmt: skip
 
 
