@@ -271,8 +271,10 @@ __all__ = [
     "load",
     "load_prepared",
     "load_scenario",
+    "located",
     "parameter_label",
     "parameter_unit",
     "set_texts",
     "table_loader",
+    "where_from",
 ]
