@@ -43,6 +43,26 @@ def bare_point(text: str) -> float | None:
     return float(text) if _BARE_POINT.fullmatch(text.strip()) else None
 
 
+#: A number's text as TOML or Python reads it (``1e-3``, ``2024-01-01``, ``0x10``, ``1_000``),
+#: not inside a word or after a point.
+_NUMBER_TOKEN = re.compile(r"(?<![\w.])[+-]?\d[\w.+-]*")
+#: A TOML or Python string (its contents are text, never a number).
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
+
+
+def unmeant_number(text: str) -> str | None:
+    """Why a number written in ``text`` is not what someone typing a value means, or None:
+    TOML and Python read ``0x10`` as 16 (also ``0o17``, ``0b101``) and ``1_0`` as 10,
+    where a user meant the text, a typo or nothing of the kind.  Decimals (``.5``,
+    ``1e-3``, ``-2``) and dates pass; so does anything inside quotes."""
+    for token in _NUMBER_TOKEN.findall(_QUOTED.sub('""', text)):
+        if re.match(r"[+-]?0[xXoObB]", token):
+            return f"{token!r} is a hexadecimal, octal or binary literal; write the decimal number"
+        if "_" in token:
+            return f"{token!r} has an underscore between digits; write the number without it"
+    return None
+
+
 def whole(field: str, value: object, minimum: int = 0) -> int:
     """A whole number ``>= minimum`` (a Python or numpy integer; not a bool, a float or
     text) as an ``int``."""

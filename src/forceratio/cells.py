@@ -159,6 +159,12 @@ def dot_groups(cells: Iterable[tuple[Any, str]], what: str) -> None:
     )
 
 
+def column_name(raw: str) -> str:
+    """A header cell as every reader matches it: case, surrounding spaces and inner spaces
+    or hyphens do not matter (``Red Reinforcements`` -> ``red_reinforcements``)."""
+    return re.sub(r"[\s-]+", "_", str(raw).strip().lower())
+
+
 def named_columns(df: pd.DataFrame, where: str, known: Sequence[str]) -> pd.DataFrame:
     """``df`` with its columns named as a reader knows them: case, surrounding spaces and
     inner spaces or hyphens do not matter (``Day``, ``Red Reinforcements``, ``As of``); a
@@ -174,7 +180,7 @@ def named_columns(df: pd.DataFrame, where: str, known: Sequence[str]) -> pd.Data
             hint = " (R's row names? write.csv(..., row.names = FALSE))" if i == 0 else ""
             raise InputError(where, f"column {i + 1} has no name but holds values{hint}: remove it")
         keep.append(i)
-        names.append(re.sub(r"[\s-]+", "_", raw.lower()))
+        names.append(column_name(raw))
     df = df.iloc[:, keep]
     repeated = sorted({c for c in names if names.count(c) > 1})
     if repeated:

@@ -42,7 +42,7 @@ def test_a_side_with_no_strength(
 ) -> None:
     path = _scenario(tmp_path / "z.toml", ussr, germany)
     line = refused(capsys, ["run", str(path)])
-    assert line.startswith(f"forceratio: error: sectors.0.forces.{side}:")
+    assert line.startswith(f"forceratio: error: {path}: sectors.0.forces.{side}:")  # (hgen22)
     assert "no personnel" in line
 
 

@@ -52,5 +52,5 @@ def test_a_weight_only_for_what_the_scenario_has(tmp_path: Path) -> None:
 def test_a_category_the_scenario_has_still_needs_its_weight(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         _load(tmp_path, "custom", MEN, tanks=", tanks = 1002")
-    assert err.value.field == "weights.tanks"
+    assert err.value.field == f"{tmp_path / 'arms.toml'}: weights.tanks"  # (hgen22: the file named)
     assert "tanks" in err.value.problem

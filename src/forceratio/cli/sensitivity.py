@@ -141,6 +141,8 @@ def sensitivity(
 
     from forceratio.cli.sweeps import _setup
     from forceratio.limits import check_memory
+    from forceratio.plots.labels import named_outcome, named_parameter
+    from forceratio.scenarios.sides import display_names
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.sensitivity import check_outcome, sobol
@@ -160,13 +162,14 @@ def sensitivity(
         calibration,
     )
     varied = {v.path: vary_text(v) for v in specs}
+    names = display_names(prep.scenario)  # (None: the 1941 wording, paths and columns)
     if analysis == "morris":
         r = TRAJECTORIES if trajectories is None else trajectories
         runs = r * (len(specs) + 1)
         check_memory("--trajectories", _morris_bytes(prep, r, len(specs)), f"{runs:,} runs")
         size = {"outcome": outcome, "method": "morris", "trajectories": r, "runs": runs}
         given = provenance(scenario, {**size, "seed": seed}, sets, tables, uncalibrated)
-        _morris(spec, specs, r, outcome, seed, scenario, fmt, varied, given)
+        _morris(spec, specs, r, outcome, seed, scenario, fmt, varied, given, names)
         return
     samples = SAMPLES if samples is None else samples  # 0 is refused (not a power of 2)
     runs = samples * (len(specs) + 2)
@@ -180,7 +183,11 @@ def sensitivity(
     view = pd.DataFrame(
         [
             {
-                "parameter": r["parameter"],
+                "parameter": (
+                    r["parameter"]
+                    if fmt is Format.csv
+                    else named_parameter(r["parameter"], names, prep.scenario)
+                ),
                 "S1": r["S1"],
                 "S1 95% CI": f"{r['S1_ci'][0]:.3f} .. {r['S1_ci'][1]:.3f}",
                 "ST": r["ST"],
@@ -191,7 +198,8 @@ def sensitivity(
     )
     if fmt is Format.csv:
         view = with_provenance(view, [varied[r["parameter"]] for r in rows], given)
-    title = f"Sobol indices of {outcome} ({scenario}, {samples} samples, seed {seed})"
+    what = named_outcome(outcome, names)
+    title = f"Sobol indices of {what} ({scenario}, {samples} samples, seed {seed})"
     print_frame(view, fmt, title=title, digits=3)
 
 
@@ -253,10 +261,12 @@ def _morris(
     fmt: Format,
     varied: dict[str, str],
     given: dict[str, Any],
+    names: dict[str, str] | None,
 ) -> None:
     import pandas as pd
 
-    from forceratio.plots.labels import parameter_label
+    from forceratio.plots.labels import named_outcome, parameter_label
+    from forceratio.scenarios.sides import rename
     from forceratio.sweeps.morris import screen
 
     rows = screen(spec, specs, r=r, outcome=outcome, seed=seed)
@@ -266,7 +276,8 @@ def _morris(
     view = pd.DataFrame(
         [
             {
-                "parameter": f"{parameter_label(r['parameter'])} ({r['parameter']})",
+                "parameter": f"{rename(str(parameter_label(r['parameter'])), names)} "
+                f"({r['parameter']})",  # (the path keeps its slot: modifiers.quality.USSR)
                 "mu*": r["mu_star"],
                 "mu* 95% CI": f"{r['mu_star_ci'][0]:.3f} .. {r['mu_star_ci'][1]:.3f}",
                 "mu": r["mu"],
@@ -280,7 +291,8 @@ def _morris(
     print_frame(
         view,
         fmt,
-        title=f"Morris elementary effects of {outcome} per whole range ({scenario}, "
+        title=f"Morris elementary effects of {named_outcome(outcome, names)} per whole range "
+        f"({scenario}, "
         f"{r} trajectories, seed {seed})",
         digits=3,
     )

@@ -292,6 +292,12 @@ def sweep_command(
     whole = count_rows(  # men, tanks, aircraft: whole numbers (the JSON keeps them exact)
         summary, summary["outcome"].str.endswith(("_losses", "_lost")), list(summary.columns)
     )
+    if fmt is not Format.csv:  # read by a person: the sides by the scenario's names
+        from forceratio.plots.labels import named_outcome
+        from forceratio.scenarios.sides import display_names
+
+        names = display_names(prep.scenario)
+        summary = summary.assign(outcome=[named_outcome(o, names) for o in summary["outcome"]])
     title = f"{prep.scenario.name}: {int(extra['rows']):,} rows"
     print_frame(summary, fmt, title=title, digits=3, counts=whole)
     print_frame(
@@ -477,10 +483,14 @@ def _list(
 
     from forceratio.scenarios.registry import parameter_rows
     from forceratio.scenarios.session import Session
+    from forceratio.scenarios.sides import display_names, rename
 
     session = Session(_overrides(table), uncalibrated)
     prep = session.prepare(scenario, sets)
-    rows = parameter_rows(prep, session.rates(prep))
+    names = display_names(prep.scenario)  # labels only: paths stay the keys
+    rows = [
+        {**r, "label": rename(r["label"], names)} for r in parameter_rows(prep, session.rates(prep))
+    ]
     if fmt is Format.json:
         print_json(rows)
     else:

@@ -30,7 +30,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize
 
-from forceratio.cells import dot_groups, number
+from forceratio.cells import column_name, dot_groups, number
 from forceratio.errors import InputError
 from forceratio.files import csv_text
 from forceratio.simulator.magnitudes import STRENGTH_RANGE
@@ -59,6 +59,11 @@ def default_path() -> Path | None:
     return None
 
 
+#: The delimiters a CDB90 table may be written with, as every user CSV
+#: (:func:`forceratio.files.csv_text` picks the one that splits the header most).
+SEPARATORS = ",;\t"
+
+
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """A CDB90 table's rows with the file line each starts on (the header being line 1, as
     the user-CSV errors number rows), read as every user CSV is (:func:`.files.csv_text`: a
@@ -67,8 +72,8 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
     ``columns``, a table without rows, and a row with more or fewer cells than the header."""
     if not path.exists():
         raise InputError(str(path), "file not found (is --path the CDB90 folder?)")
-    text, _ = csv_text(path, str(path))  # as every user CSV is read
-    reader = csv.reader(io.StringIO(text, newline=""))
+    text, sep = csv_text(path, str(path), SEPARATORS)  # as every user CSV is read
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header: list[str] | None = None
     out = []
     end = 0
@@ -95,16 +100,20 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
 
 
 def _header(cells: list[str], path: Path, columns: tuple[str, ...]) -> list[str]:
-    names = [c.strip() for c in cells]
+    """The header's names, matched to ``columns`` as every reader matches them
+    (:func:`forceratio.cells.column_name`: ``isqno``, ``ISQNO`` and `` Isqno `` alike), each
+    of ``columns`` under its own spelling (the published table's)."""
+    names = [column_name(c) for c in cells]
     repeated = sorted({n for n in names if n and names.count(n) > 1})
     if repeated:
         raise InputError(str(path), f"repeated column(s) in the header: {', '.join(repeated)}")
-    missing = [c for c in columns if c not in names]
+    missing = [c for c in columns if column_name(c) not in names]
     if missing:
         raise InputError(
             str(path), f"missing column(s): {', '.join(missing)} (is this the CDB90 table?)"
         )
-    return names
+    spelled = {column_name(c): c for c in columns}
+    return [spelled.get(n, n) for n in names]
 
 
 def _key(text: str, path: Path, row: int, col: str) -> int:

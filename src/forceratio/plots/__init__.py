@@ -104,7 +104,9 @@ def figure(
     y = y or (params[1] if len(params) > 1 else None)
     if x is None or y is None:
         raise InputError("x", "the sweep needs two varied parameters (give --x and --y)")
-    fig = figures.sweep_heatmap(df, x, y, outcome or "attacker_margin", scn.name, scn.date)
+    fig = figures.sweep_heatmap(
+        df, x, y, outcome or "attacker_margin", scn.name, scn.date, attacker=scn.attacker
+    )
     return _sides_named(fig, scn)
 
 

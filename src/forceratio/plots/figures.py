@@ -24,7 +24,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import TwoSlopeNorm
+from matplotlib.colors import Colormap, LinearSegmentedColormap, TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -216,25 +216,48 @@ def _binned(df: pd.DataFrame, col: str, bins: int, points: int) -> tuple[pd.Seri
     return cut, np.asarray(edges, dtype=float)
 
 
-def _colours(z: np.ndarray, outcome: str) -> tuple[Any, Any]:
+def side_scale(attacker: str) -> Colormap:
+    """A diverging scale from the defender's colour through white to the attacker's
+    (:data:`COLOURS`), so a side has one colour in every figure: high values of the winner's
+    share or the attacker's margin are the attacker's."""
+    defender = next(s for s in COLOURS if s != attacker)
+    return LinearSegmentedColormap.from_list(
+        f"{defender}-{attacker}", [COLOURS[defender], "#f7f7f7", COLOURS[attacker]]
+    )
+
+
+def _colours(z: np.ndarray, outcome: str, attacker: str | None = None) -> tuple[Any, Any]:
     """Colour map and norm: a signed outcome on a diverging scale with white at 0 (symmetric
-    limits), the share of attacker wins with white at one half, anything else sequential."""
+    limits), the share of attacker wins with white at one half, anything else sequential.
+    With the scenario's ``attacker`` the winner's share and the attacker's margin run from
+    the defender's colour to the attacker's (:func:`side_scale`)."""
     finite = z[np.isfinite(z)]
+    sided = attacker in COLOURS and outcome in (WINNER, "attacker_margin")
+    diverging = side_scale(str(attacker)) if sided else matplotlib.colormaps["RdBu_r"]
     if outcome == WINNER:
-        return matplotlib.colormaps["RdBu_r"], TwoSlopeNorm(0.5, 0.0, 1.0)
+        return diverging, TwoSlopeNorm(0.5, 0.0, 1.0)
     if finite.size and finite.min() < 0:
         top = float(np.abs(finite).max())
-        return matplotlib.colormaps["RdBu_r"], TwoSlopeNorm(0.0, -top, top)
+        return diverging, TwoSlopeNorm(0.0, -top, top)
     return matplotlib.colormaps["viridis"], None
 
 
 def sweep_heatmap(
-    df: pd.DataFrame, x: str, y: str, outcome: str, scenario: str, date: str | None, bins: int = 20
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    outcome: str,
+    scenario: str,
+    date: str | None,
+    bins: int = 20,
+    attacker: str | None = None,
 ) -> Figure:
     """Mean of ``outcome`` over a grid of two swept parameters, with the line where the
     winner flips: where the attacker wins half the runs of a bin, by the sweep's winner
     column (the outcome rule: break, captured share, depth, else the attrition margin), so
-    the line names the same winner as every command. Bins no run fell in are grey."""
+    the line names the same winner as every command. Bins no run fell in are grey.
+    ``attacker``: the scenario's attacking slot, whose colour the attacker's share and
+    margin are drawn in (:func:`side_scale`; None: red for the attacker, blue else)."""
     for opt, col in (("--x", x), ("--y", y), ("--outcome", outcome)):
         if col not in df.columns:
             raise InputError("--from", f"the sweep has no column {col!r}")
@@ -250,7 +273,7 @@ def sweep_heatmap(
         return np.asarray(grid.to_numpy(dtype=float))  # rows: y bins, columns: x bins
 
     z = per_bin(outcome)
-    cmap, norm = _colours(z, outcome)
+    cmap, norm = _colours(z, outcome, attacker)
     fig = _new()
     ax = fig.subplots()
     mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(z), shading="flat",

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from forceratio.arguments import bare_point
+from forceratio.arguments import bare_point, unmeant_number
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.model import Scenario, validate_scenario
@@ -68,6 +68,15 @@ def _parse_value(text: str) -> Any:
     except tomllib.TOMLDecodeError:
         x = bare_point(text)  # .5 as --vary reads it
         return text if x is None else x
+
+
+def _parses(text: str) -> bool:
+    """Whether ``text`` is a TOML value (else :func:`_parse_value` keeps it as a word)."""
+    try:
+        tomllib.loads(f"v = {text}")
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
 
 
 def _toml_string(text: str) -> str:
@@ -113,6 +122,9 @@ def apply_sets(raw: dict[str, Any], sets: Sets) -> dict[str, Any]:
     for path, value in items:
         if "\n" in value or "\r" in value:  # TOML after a line break would be dropped
             raise InputError("sets", f"{path}: the value holds a line break; give one value")
+        odd = unmeant_number(value) if _parses(value) else None
+        if odd is not None:  # TOML's 0x10 is 16 and 1_0 is 10: not what a --set means
+            raise InputError("sets", f"{path}={value}: {odd}")
         head, _, rest = path.partition(".")
         known = raw.get("presence")
         if head == "presence" and "." in rest and rest.split(".")[0] not in (known or {}):
@@ -206,12 +218,40 @@ def load_scenario(name_or_path: str, sets: Sets = None) -> Scenario:
         raise InputError(f"{where}: seed", NO_SEED)
     try:
         return validate_scenario(raw, where)
-    except InputError as exc:  # a --set's own path (or a table it wrote) named as the --set
-        loc = exc.field.removeprefix(f"{where}: ")
-        for path in reversed([t.partition("=")[0].strip() for t in set_texts(sets)]):
-            if loc == path or path.startswith(f"{loc}.") or loc.startswith(f"{path}."):
-                raise InputError(f"--set {path}", f"{exc.problem} (scenario {where})") from None
-        raise
+    except InputError as exc:
+        raise located(exc, where, sets) from None
+
+
+def located(exc: InputError, where: str, sets: Sets = None) -> InputError:
+    """``exc``, raised on a field of the scenario ``where`` (a file, or a built-in's name),
+    naming where: the ``--set`` that wrote the field (or a table holding it), else the file
+    and the field (``s1.toml: side_names``).  An error on anything else (a user table, an
+    option) is returned as it is."""
+    loc = exc.field.removeprefix(f"{where}: ")
+    for path in reversed([t.partition("=")[0].strip() for t in set_texts(sets)]):
+        if loc == path or path.startswith(f"{loc}.") or loc.startswith(f"{path}."):
+            return InputError(f"--set {path}", f"{exc.problem} (scenario {where})")
+    if loc == exc.field and loc.split(".", 1)[0] in Scenario.model_fields:
+        return InputError(f"{where}: {loc}", exc.problem)
+    return exc  # named already, or not the file's (a user table's)
+
+
+def where_from(name_or_path: str) -> str:
+    """How errors name the scenario ``name_or_path``: a built-in's name or the file's path
+    (as :func:`read` gives it)."""
+    return name_or_path if name_or_path in builtins() else str(Path(name_or_path))
+
+
+def load_prepared(
+    name_or_path: str, sets: Sets, load_table: Callable[[str], pd.DataFrame]
+) -> Prepared:
+    """:func:`load_scenario` and :func:`~.build.prepare` with the tables of ``load_table``;
+    an error in a field of the scenario names its file (:func:`located`)."""
+    scn = load_scenario(name_or_path, sets)
+    try:
+        return prepare(scn, load_table)
+    except InputError as exc:
+        raise located(exc, where_from(name_or_path), sets) from None
 
 
 def load(
@@ -221,7 +261,7 @@ def load(
 ) -> Prepared:
     """Parse, validate and resolve a scenario.  ``sets`` are ``"dotted.path=value"``
     overrides: a list of texts, one text, or a mapping path -> value."""
-    return prepare(load_scenario(name_or_path, sets), table_loader(tables))
+    return load_prepared(name_or_path, sets, table_loader(tables))
 
 
 __all__ = [
@@ -232,9 +272,12 @@ __all__ = [
     "builtins",
     "export",
     "load",
+    "load_prepared",
     "load_scenario",
+    "located",
     "parameter_label",
     "parameter_unit",
     "set_texts",
     "table_loader",
+    "where_from",
 ]

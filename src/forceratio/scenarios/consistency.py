@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
+from forceratio.errors import InputError
 from forceratio.scenarios.model import PRESENCE_KEYS
 
 if TYPE_CHECKING:
@@ -14,62 +15,86 @@ if TYPE_CHECKING:
 
 
 def check_consistent(scn: Scenario) -> None:
-    """Raise ValueError naming the first inconsistency of ``scn``."""
+    """Raise an :class:`InputError` naming the first inconsistency of ``scn`` and the
+    dotted field it is in (the file is named by the loader)."""
     # custom combat power: a category without a weight is refused where the scenario has
     # some of it, once the tables are read (build.prepare: check_weights)
     if scn.weights and scn.combat_power != "custom":  # they would be ignored
-        raise ValueError(
+        raise InputError(
+            "weights",
             f'[weights] apply only with combat_power = "custom"; this file\'s is '
-            f'{scn.combat_power!r}: drop [weights] or set combat_power = "custom"'
+            f'{scn.combat_power!r}: drop [weights] or set combat_power = "custom"',
         )
+    from forceratio.simulator.laws import get_law
+
+    try:  # the law's parameters: refused here, naming the file, not when a run builds it
+        get_law(scn.law, **scn.law_params)
+    except InputError as exc:
+        own = exc.field in ("p", "q", "w")
+        raise InputError(f"law_params.{exc.field}" if own else "law_params", exc.problem) from None
     shown = [n.strip().casefold() for n in scn.side_names.values()]
     if len(set(shown)) != len(shown):  # the outputs would not say which side is which
-        raise ValueError(f"side_names: the two sides need two names, got {scn.side_names}")
+        raise InputError("side_names", f"the two sides need two names, got {scn.side_names}")
     names = [s.name for s in scn.sectors]
     if len(set(names)) != len(names):
-        raise ValueError("sector names must be unique")
-    for rec in scn.records:
+        i = next(i for i, n in enumerate(names) if n in names[:i])
+        raise InputError(f"sectors.{i}.name", "sector names must be unique")
+    for r, rec in enumerate(scn.records):
         for s in rec.sectors or []:
             if s not in names:
-                raise ValueError(f"record {rec.label!r}: unknown sector {s!r}")
+                raise InputError(
+                    f"records.{r}.sectors", f"record {rec.label!r}: unknown sector {s!r}"
+                )
     have = {(sec.name, side): c for sec in scn.sectors for side, c in sec.mobile.items()}
     for name, side in sorted(
         have.keys() - {(n, s) for n in names for s in scn.operations.capture.mobile_reference}
     ):
-        raise ValueError(f"sector {name!r}: mobile.{side} needs a mobile_reference")
-    for sec in scn.sectors:
+        raise InputError(
+            f"sectors.{names.index(name)}.mobile.{side}",
+            f"sector {name!r}: mobile.{side} needs a mobile_reference",
+        )
+    for i, sec in enumerate(scn.sectors):
         seen_days: set[tuple[str, float]] = set()
-        for mc in sec.mobile_changes:
+        for j, mc in enumerate(sec.mobile_changes):
+            where = f"sectors.{i}.mobile_changes.{j}"
             named = [sd for sd in ("USSR", "Germany") if getattr(mc, sd) is not None]
             if not named:
-                raise ValueError(
-                    f"sector {sec.name!r}: mobile_changes on day {mc.day:g} names no side"
+                raise InputError(
+                    where, f"sector {sec.name!r}: mobile_changes on day {mc.day:g} names no side"
                 )
             for sd in named:
                 if sd not in sec.mobile:
-                    raise ValueError(
+                    raise InputError(
+                        where,
                         f"sector {sec.name!r}: mobile_changes on day {mc.day:g} changes "
-                        f"{sd}, which mobile does not count"
+                        f"{sd}, which mobile does not count",
                     )
                 if (sd, mc.day) in seen_days:
-                    raise ValueError(
-                        f"sector {sec.name!r}: mobile_changes change {sd} twice on day {mc.day:g}"
+                    raise InputError(
+                        where,
+                        f"sector {sec.name!r}: mobile_changes change {sd} twice on day {mc.day:g}",
                     )
                 seen_days.add((sd, mc.day))
     for key, tr in scn.transfers.items():
         for s in (tr.from_sector, tr.to):
             if s not in names:
-                raise ValueError(f"transfer {key!r}: unknown sector {s!r}")
+                raise InputError(f"transfers.{key}", f"transfer {key!r}: unknown sector {s!r}")
             if tr.mobile and (s, tr.side) not in have:
-                raise ValueError(f"transfer {key!r}: mobile needs {s!r} to count {tr.side}")
+                raise InputError(
+                    f"transfers.{key}.mobile",
+                    f"transfer {key!r}: mobile needs {s!r} to count {tr.side}",
+                )
         if tr.mobile > have.get((tr.from_sector, tr.side), tr.mobile):
-            raise ValueError(f"transfer {key!r}: more mobile than {tr.from_sector!r} counts")
+            raise InputError(
+                f"transfers.{key}.mobile",
+                f"transfer {key!r}: more mobile than {tr.from_sector!r} counts",
+            )
     days: dict[str, list[float]] = {"USSR": [], "Germany": []}
-    for ch in scn.modifiers.posture.changes:
+    for j, ch in enumerate(scn.modifiers.posture.changes):
         named = [sd for sd in days if getattr(ch, sd) is not None]
         if not named:
-            raise ValueError(
-                f"modifiers.posture.changes: the change on day {ch.day:g} names no side"
+            raise InputError(
+                f"modifiers.posture.changes.{j}", f"the change on day {ch.day:g} names no side"
             )
         for sd in named:
             days[sd].append(ch.day)
@@ -77,30 +102,38 @@ def check_consistent(scn: Scenario) -> None:
         ds.sort()
         for d0, d1 in itertools.pairwise(ds):
             if d1 - d0 < 1.0:  # each change takes one day: two would blend
-                raise ValueError(
-                    f"modifiers.posture.changes: {sd} changes on days {d0:g} and {d1:g}, "
-                    "less than a day apart"
+                raise InputError(
+                    "modifiers.posture.changes",
+                    f"{sd} changes on days {d0:g} and {d1:g}, less than a day apart",
                 )
-    for sec in scn.sectors:  # a window the run never reaches changes nothing: refused
+    for i, sec in enumerate(scn.sectors):  # a window the run never reaches: refused
         for who, arrivals in sec.arrivals.items():
             for j, a in enumerate(arrivals):
                 if a.start_day >= scn.duration_days:
-                    raise ValueError(
+                    raise InputError(
+                        f"sectors.{i}.arrivals.{who}.{j}.start_day",
                         f"sector {sec.name!r}: arrivals.{who}.{j} starts on day "
                         f"{a.start_day:g}, not before the run ends (duration_days "
-                        f"{scn.duration_days:g})"
+                        f"{scn.duration_days:g})",
                     )
     seen = set()
     for key, pr in scn.presence.items():
         if pr.start_day >= scn.duration_days:
-            raise ValueError(
+            raise InputError(
+                f"presence.{key}.start_day",
                 f"presence {key!r}: starts on day {pr.start_day:g}, not before the run ends "
-                f"(duration_days {scn.duration_days:g})"
+                f"(duration_days {scn.duration_days:g})",
             )
         if key not in PRESENCE_KEYS:
-            raise ValueError(f"presence {key!r}: use one of {', '.join(PRESENCE_KEYS)}")
+            raise InputError(
+                f"presence.{key}", f"presence {key!r}: use one of {', '.join(PRESENCE_KEYS)}"
+            )
         if pr.sector not in names:
-            raise ValueError(f"presence {key!r}: unknown sector {pr.sector!r}")
+            raise InputError(
+                f"presence.{key}.sector", f"presence {key!r}: unknown sector {pr.sector!r}"
+            )
         if (pr.side, pr.sector) in seen:
-            raise ValueError(f"presence {key!r}: {pr.side} in {pr.sector!r} twice")
+            raise InputError(
+                f"presence.{key}", f"presence {key!r}: {pr.side} in {pr.sector!r} twice"
+            )
         seen.add((pr.side, pr.sector))

@@ -212,7 +212,12 @@ def table_value(load: Loader, path: str, ref: TableValue) -> tuple[float, Source
     """A parameter's value from one table row (see :class:`~.model.TableValue`)."""
     where = f"table_values.{path}"
     lookup(path, where)
-    df = load(ref.table)
+    try:
+        df = load(ref.table)
+    except InputError as exc:  # an unknown table: the file's field, not the loader's
+        if exc.field != "table":  # (a user table's own error names that table)
+            raise
+        raise InputError(f"{where}.table", exc.problem) from None
     pos = select(df, formation=ref.formation, category=ref.category)
     if ref.side is not None:
         pos = select(df, pos, side=ref.side)

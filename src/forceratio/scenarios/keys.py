@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from forceratio.errors import InputError
+
 
 def _models(tp: Any) -> list[type[BaseModel]]:
     """The pydantic models inside an annotation (``list[X]``, ``dict[str, X]``, ``X | None``)."""
@@ -83,6 +85,10 @@ def error_field_and_message(root: type[BaseModel], err: Any) -> tuple[str, str]:
     loc = ".".join(p for p in loc.split(".") if p not in ("literal[", "")) or "scenario"
     if err["type"] == "extra_forbidden":
         return loc, unknown_key_message(root, err["loc"])
+    given = (err.get("ctx") or {}).get("error")
+    if isinstance(given, InputError):  # a check across fields names its own (consistency.py)
+        inner = given.field if loc == "scenario" else f"{loc}.{given.field}"
+        return inner, given.problem
     msg = str(err["msg"]).removeprefix("Value error, ")
     bound = next((v for k, v in (err.get("ctx") or {}).items() if k in _BOUNDS), None)
     if isinstance(bound, int | float) and isinstance(err.get("input"), int | float):

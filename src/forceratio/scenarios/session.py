@@ -21,7 +21,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from forceratio.calibration import CalibrationResult
-from forceratio.scenarios import Sets
+from forceratio.errors import InputError
+from forceratio.scenarios import Sets, located, where_from
 from forceratio.scenarios.build import RATES, Prepared, free_parameters, prepare
 from forceratio.scenarios.calibrate import Calibration, check_shared_rates, from_record
 from forceratio.scenarios.run import Outcome, run
@@ -60,7 +61,11 @@ class Session:
 
         key = (name_or_path, tuple(set_texts(sets)))
         if key not in self._prepared:
-            prep = prepare(load_scenario(name_or_path, list(key[1])), self._load)
+            scn = load_scenario(name_or_path, list(key[1]))
+            try:
+                prep = prepare(scn, self._load)
+            except InputError as exc:  # a field of the file: named with the file
+                raise located(exc, where_from(name_or_path), list(key[1])) from None
             self._prepared[key] = prep
             self._set_paths[id(prep)] = {s.partition("=")[0].strip() for s in key[1]}
         return self._prepared[key]

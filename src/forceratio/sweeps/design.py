@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from forceratio.arguments import choice, instance, shown, whole
+from forceratio.arguments import choice, instance, shown, unmeant_number, whole
 from forceratio.errors import InputError
 from forceratio.limits import check_memory
 
@@ -66,6 +66,9 @@ class Vary:
         parts = rng.split(":")
         if len(parts) not in (2, 3):
             raise InputError("vary", f"{path}: expected lo:hi or lo:hi:n, got {rng!r}")
+        odd = unmeant_number(" ".join(parts))
+        if odd is not None:  # Python's float() reads 1_0 as 10
+            raise InputError("vary", f"{path}={rng}: {odd}")
         try:
             lo, hi = float(parts[0]), float(parts[1])
         except ValueError:
