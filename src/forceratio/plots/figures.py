@@ -386,7 +386,7 @@ def prior_posterior(
             ax.set_xlabel(str(parameter_label(name)), fontsize=7)
         ax.set_ylabel("density", fontsize=7)
         ax.tick_params(labelsize=7)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper right")
     for ax in axes.ravel()[len(names) :]:
         ax.set_visible(False)
     _title(fig, f"Prior (line) and posterior draws (histogram), {method}", what, "1941")
@@ -417,7 +417,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
         ax.set_ylabel("runs")
         ax.xaxis.set_major_formatter(_THOUSANDS)
         ax.tick_params(axis="x", labelrotation=30)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper right")  # the room left above the bars
     _durations(axes[2], out, deterministic, scn.duration_days)
     from forceratio.calibration.draws import probability_interval
 
@@ -477,8 +477,8 @@ def fit(
     top.set_ylabel("strength (men)")
     bottom.set_ylabel("observed - fitted (men)")
     bottom.set_xlabel("day")
-    top.legend()
-    bottom.legend()
+    top.legend(loc="upper right")
+    bottom.legend(loc="lower left")
     title = f"{law} law fitted to {source}"
     if caveats:
         title += "\n" + "; ".join(caveats)
