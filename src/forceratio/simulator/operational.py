@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
+from forceratio.simulator.schedules import TRANSIT_MAX
 
 FloatArray = NDArray[np.float64]
 
@@ -85,6 +86,13 @@ class Flows:
             object.__setattr__(self, name, a)
         if np.any(self.capture_ratio <= 0):
             raise InputError("flows.capture_ratio", "must be > 0")
+        for name in ("capture_rate", "noncombat"):  # shares a day, as the scenarios' ShareRate
+            a = getattr(self, name)
+            if np.any(a > TRANSIT_MAX):
+                got = f"{float(a.max()):g}"
+                raise InputError(
+                    f"flows.{name}", f"must be a share a day <= {TRANSIT_MAX:g}, got {got}"
+                )
 
     @property
     def active(self) -> bool:
