@@ -10,6 +10,7 @@ schema's own bounds (a weight up to 1e6, a share a day up to 1e3), which stay ac
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,6 @@ def test_a_flow_faster_than_the_scenarios_bound_is_refused_naming_it(field: str)
     assert isinstance(err.value, ValueError)
     assert err.value.field == f"flows.{field}"
     assert "<= 1000" in err.value.problem
-    bound = [getattr(m, "le", None) for m in ShareRate.__metadata__[0].metadata]
+    bound = [getattr(m, "le", None) for m in typing.get_args(ShareRate)[1].metadata]
     assert 1e3 in bound  # the scenarios' own bound on a share a day
     assert getattr(make_flows(1, 1, **{field: 1e3}), field).max() == 1e3  # at it: taken

@@ -86,6 +86,13 @@ ZERO_TIME, ZERO_ATOL = 0.1, 1e-300
 #: an enemy at 0 too is an exact draw decaying together (:func:`.integrator.unresolved`): a
 #: step may overshoot 0 by a few tolerances (Helmbold w = 0.7, 1000 v 1000: 3.2).
 ZERO_BAND = 1e3
+#: A side fought to a level of 0 under a law whose losses fall with it (0 < q < 1), no
+#: arrivals in force, is followed down to ZERO_REACH x its absolute tolerance; from there its
+#: time to 0 is extrapolated in u = X**(1 - q), which falls linearly at the end (Helmbold's
+#: u = R**W obeys the square law), not in X, which flattens as (T - t)**(1/(1 - q)) and
+#: underflows (:func:`.integrator.zero_cross`).  Not where the enemy would be out within
+#: ZERO_APART times that time too (a near draw: the old crossing of 0).
+ZERO_REACH, ZERO_APART = 1e3, 100.0
 #: Newton iterations and tolerance of the dense-output root search.
 ROOT_ITERATIONS = 40
 ROOT_TOLERANCE = 1e-15
