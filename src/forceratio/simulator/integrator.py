@@ -24,7 +24,9 @@ t)**(1/(1 - q))): its absolute tolerance is cut so that this is a tenth of ``rto
 the default rtol against Helmbold's exact solution for w = 0.05 to 1, where before session
 21 it was 1e-3 (median, w = 0.1 and 0.2), up to 0.6 at w = 0.05, and a winner left with
 1e-37 (w = 0.02) was lost within its tolerance.  Its floor (``ZERO_ATOL``, 1e-300) binds
-for q > 0.98: there the time is as sharp as (1e-300 / X0)**(1 - q), 1e-3 at w = 0.01.
+for q > 0.98, where the last (1e-300 / X0)**(1 - q) of the battle (1e-3 at w = 0.01) is below
+it: there the side's fall to 0 is extrapolated in X**(1 - q) (:func:`zero_cross`; 2.4e-6
+of the time at w = 0.01, was 9e-4, and a loser stuck at 5e-324 that never ended).
 At t_max a side within its tolerance of a level above 0 (atol + rtol x the level) is out
 there, as a closed form that reaches the level at t <= t_max says (review20b LOW-5: ancient
 100 v 50 at rates 1 and t_max 49.5 was undecided).

@@ -79,8 +79,8 @@ ATOL_FRACTION = 1e-3
 #: battle within its absolute tolerance of 0, where no step follows it (1e-3 of the end
 #: time at Helmbold w = 0.1 with the usual atol; session 21): its atol becomes X0 x
 #: (ZERO_TIME * rtol)**(1 / (1 - q)) where that is smaller (so that this is ZERO_TIME x rtol),
-#: not below ZERO_ATOL (near the smallest normal double: q > 0.98 reaches it, and its end
-#: time is then as sharp as (ZERO_ATOL / X0)**(1 - q)).  Deterministic runs only.
+#: not below ZERO_ATOL (near the smallest normal double: q > 0.98 reaches it, and the end
+#: time comes from ZERO_REACH below).  Deterministic runs only.
 ZERO_TIME, ZERO_ATOL = 0.1, 1e-300
 #: A side that begins and ends a step within ZERO_BAND x its absolute tolerance of 0 beside
 #: an enemy at 0 too is an exact draw decaying together (:func:`.integrator.unresolved`): a
