@@ -71,6 +71,7 @@ from forceratio.simulator.tableau import (
     SAFETY,
     ZERO_APART,
     ZERO_BAND,
+    ZERO_NEAR,
     ZERO_REACH,
 )
 
@@ -218,9 +219,11 @@ def zero_cross(
     (Helmbold: u = R**W, v = B**W obey the square law), while X flattens as
     (T - t)**(1/(1 - q)), which no polynomial step follows and which underflows (W 0.01:
     the last 1e-3 of the battle below 1e-300, a run stuck at 5e-324).  -1 where the side
-    does not fall there, or where the enemy, at ``band_e`` (its band, or its level where it
-    has none: ``lev_e``), is as near its end (within :data:`.tableau.ZERO_APART` times the
-    side's): a near or exact draw, left to the crossing of 0 itself (:func:`unresolved`)."""
+    does not fall there, or where the enemy is about as near its end: its own 0
+    extrapolated (``band_e`` > ``lev_e``) and within :data:`.tableau.ZERO_NEAR` of its band
+    (an exact draw), or its level ``lev_e`` within :data:`.tableau.ZERO_APART` times the
+    side's time, at its present rate: left to the crossing of 0 itself (:func:`unresolved`).
+    An enemy that never reaches its level (0 under q >= 1) is no draw."""
     o_w_r, o_w_b = layout(kr, kb)[2:4]
     o_w, lo, m = (o_w_r, 0, kr) if s == 0 else (o_w_b, kr, kb)
     o_e, lo_e, m_e = (o_w_b, kr, kb) if s == 0 else (o_w_r, 0, kr)
@@ -230,13 +233,11 @@ def zero_cross(
         return -1.0
     tau: float = x / ((1.0 - par[2 * s + 1]) * -dx)
     xe, dxe = dense_sum(k, y, par, o_e, lo_e, m_e, hh, th, tab, o_b)
-    if xe <= band_e:
+    if band_e > lev_e:  # the enemy's 0 extrapolated too: a draw if it is about there
+        return -1.0 if xe <= ZERO_NEAR * band_e else th + tau
+    near = xe <= lev_e or (dxe < 0.0 and (xe - lev_e) / -dxe < ZERO_APART * tau)
+    if near and (lev_e > 0.0 or par[3 - 2 * s] < 1.0):  # an enemy that may reach its level
         return -1.0
-    if dxe < 0.0:
-        q_e = par[3 - 2 * s]
-        span = xe / ((1.0 - q_e) * -dxe) if band_e > lev_e else (xe - lev_e) / -dxe
-        if span < ZERO_APART * tau:
-            return -1.0
     return th + tau
 
 

@@ -90,9 +90,10 @@ ZERO_BAND = 1e3
 #: arrivals in force, is followed down to ZERO_REACH x its absolute tolerance; from there its
 #: time to 0 is extrapolated in u = X**(1 - q), which falls linearly at the end (Helmbold's
 #: u = R**W obeys the square law), not in X, which flattens as (T - t)**(1/(1 - q)) and
-#: underflows (:func:`.integrator.zero_cross`).  Not where the enemy would be out within
-#: ZERO_APART times that time too (a near draw: the old crossing of 0).
-ZERO_REACH, ZERO_APART = 1e3, 100.0
+#: underflows (:func:`.integrator.zero_cross`).  Not where the enemy is as near its end (the
+#: old crossing of 0): its own 0 extrapolated and within ZERO_NEAR of its band (an exact
+#: draw: both at their bands together), or its level within ZERO_APART times that time.
+ZERO_REACH, ZERO_NEAR, ZERO_APART = 1e3, 1e6, 100.0
 #: Newton iterations and tolerance of the dense-output root search.
 ROOT_ITERATIONS = 40
 ROOT_TOLERANCE = 1e-15
