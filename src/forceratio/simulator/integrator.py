@@ -406,13 +406,18 @@ def run_chunk(
             # with daily arrivals in force may not reach 0 at all: no extrapolation there
             lr = lev_r if t >= hold_r else -np.inf
             lb = lev_b if t >= hold_b else -np.inf
-            zr = band_r if lr == 0.0 and not arriving(par, o_inflow, 0, kr) else lr
-            zb = band_b if lb == 0.0 and not arriving(par, o_inflow, kr, kb) else lb
-            room = gap / hh
-            th_r = side_end(k, y, y_new, par, atol[n], 0, kr, kb, hh, lr, zr, lb, zb, room,
-                            tab, o_b)  # fmt: skip
-            th_b = side_end(k, y, y_new, par, atol[n], 1, kr, kb, hh, lb, zb, lr, zr, room,
-                            tab, o_b)  # fmt: skip
+            zr, zb = lr, lb  # the levels crossed here, or the bands where 0 is extrapolated
+            if lr == 0.0 and band_r > 0.0 and not arriving(par, o_inflow, 0, kr):
+                zr = band_r
+            if lb == 0.0 and band_b > 0.0 and not arriving(par, o_inflow, kr, kb):
+                zb = band_b
+            th_r = th_b = np.inf  # (the hot path: one weighted sum a side, as before)
+            if side_sum(y_new, par, o_w_r, 0, kr) <= zr:
+                th_r = side_end(k, y, y_new, par, atol[n], 0, kr, kb, hh, lr, zr, lb, zb,
+                                gap / hh, tab, o_b)  # fmt: skip
+            if side_sum(y_new, par, o_w_b, kr, kb) <= zb:
+                th_b = side_end(k, y, y_new, par, atol[n], 1, kr, kb, hh, lb, zb, lr, zr,
+                                gap / hh, tab, o_b)  # fmt: skip
             if th_r < np.inf or th_b < np.inf:  # a side reached its level: at th steps on
                 th = th_b if th_b < th_r else th_r
                 draw = abs(th_r - th_b) <= DRAW_FRACTION
