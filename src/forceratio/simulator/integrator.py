@@ -25,8 +25,9 @@ the default rtol against Helmbold's exact solution for w = 0.05 to 1, where befo
 21 it was 1e-3 (median, w = 0.1 and 0.2), up to 0.6 at w = 0.05, and a winner left with
 1e-37 (w = 0.02) was lost within its tolerance.  Its floor (``ZERO_ATOL``, 1e-300) binds
 for q > 0.98, where the last (1e-300 / X0)**(1 - q) of the battle (1e-3 at w = 0.01) is below
-it: there the side's fall to 0 is extrapolated in X**(1 - q) (:func:`zero_cross`; 2.4e-6
-of the time at w = 0.01, was 9e-4, and a loser stuck at 5e-324 that never ended).
+it; since session 22 every such side's fall to 0 from 1e3 tolerances on is extrapolated in
+X**(1 - q) (:func:`zero_cross`): 2.4e-6 of the time at w = 0.01, was 9e-4, and a loser
+stuck at 5e-324 never ended ("stiff or degenerate").
 At t_max a side within its tolerance of a level above 0 (atol + rtol x the level) is out
 there, as a closed form that reaches the level at t <= t_max says (review20b LOW-5: ancient
 100 v 50 at rates 1 and t_max 49.5 was undecided).
