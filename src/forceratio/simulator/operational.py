@@ -86,13 +86,11 @@ class Flows:
             object.__setattr__(self, name, a)
         if np.any(self.capture_ratio <= 0):
             raise InputError("flows.capture_ratio", "must be > 0")
-        for name in ("capture_rate", "noncombat"):  # shares a day, as the scenarios' ShareRate
-            a = getattr(self, name)
-            if np.any(a > TRANSIT_MAX):
-                got = f"{float(a.max()):g}"
-                raise InputError(
-                    f"flows.{name}", f"must be a share a day <= {TRANSIT_MAX:g}, got {got}"
-                )
+        # a share a day, as the scenarios' ShareRate (not the capture rate: a scenario's is
+        # its rate times capacities, which may pass it: scenarios.capacity.side_flows)
+        if np.any(self.noncombat > TRANSIT_MAX):
+            got = f"must be a share a day <= {TRANSIT_MAX:g}, got {float(self.noncombat.max()):g}"
+            raise InputError("flows.noncombat", got)
 
     @property
     def active(self) -> bool:
