@@ -58,8 +58,8 @@ def test_a_winner_left_with_1e_37_or_1e_91_is_named(w: float, bound: float) -> N
     assert r.winner[0] == "red"
     assert r.end_reason[0] == "annihilation"
     assert r.red_final[0] == pytest.approx(left[0], rel=1e-3)
-    # w 0.01: the tolerance is at its floor (tableau.ZERO_ATOL), the time as sharp as
-    # (1e-300 / 500)**0.01 = 1e-3 of it (documented)
+    # w 0.01: the tolerance is at its floor (tableau.ZERO_ATOL), below which (the last
+    # (1e-300 / 500)**0.01 = 1e-3 of it) the time is extrapolated since session 22
     assert abs(r.duration[0] / t_star[0] - 1) < bound
 
 

@@ -43,7 +43,9 @@ KERNELS = _names(
     "fire row store layout flows fixed_share categories from_zero rates linear_rate dopri_step "
     "side_sum dense_point dense_sum cross_time dense_state end_rule",
 ) + _names(
-    "integrator", "start_run step_inputs at_stop record finish unresolved gate_step run_chunk"
+    "integrator",
+    "start_run step_inputs at_stop record finish unresolved arriving zero_cross side_end "
+    "gate_step run_chunk",
 )
 #: The stochastic engine calls the deterministic one's helpers (not its entry point).
 STOCHASTIC_KERNELS = KERNELS[:-1] + _names(

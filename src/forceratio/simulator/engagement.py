@@ -107,10 +107,18 @@ class Side:
             isinstance(cats, tuple) and len(cats) == k and all(isinstance(c, str) for c in cats)
         ):
             raise InputError(f"{side}.categories", f"expected a tuple of {k} names, got {cats!r}")
-        from forceratio.simulator.magnitudes import RATE_RANGE, STRENGTH_RANGE, check_magnitude
+        from forceratio.simulator.magnitudes import (
+            RATE_RANGE,
+            STRENGTH_RANGE,
+            WEIGHT_MAX,
+            check_magnitude,
+        )
 
         check_magnitude(f"{side}.strength", s, STRENGTH_RANGE, "units")
         check_magnitude(f"{side}.kill_rates", r, RATE_RANGE, "(the law's rate unit)")
+        if np.any(w > WEIGHT_MAX):
+            got = f"a unit's combat value must be <= {WEIGHT_MAX:g}, got {float(w.max()):g}"
+            raise InputError(f"{side}.weights", got)
 
     def _schedules(self, n: int, k: int) -> None:
         """The multiplier, arrivals and flows: of their kind, for this batch of ``n`` runs

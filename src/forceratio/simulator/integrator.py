@@ -24,7 +24,10 @@ t)**(1/(1 - q))): its absolute tolerance is cut so that this is a tenth of ``rto
 the default rtol against Helmbold's exact solution for w = 0.05 to 1, where before session
 21 it was 1e-3 (median, w = 0.1 and 0.2), up to 0.6 at w = 0.05, and a winner left with
 1e-37 (w = 0.02) was lost within its tolerance.  Its floor (``ZERO_ATOL``, 1e-300) binds
-for q > 0.98: there the time is as sharp as (1e-300 / X0)**(1 - q), 1e-3 at w = 0.01.
+for q > 0.98, where the last (1e-300 / X0)**(1 - q) of the battle (1e-3 at w = 0.01) is below
+it; since session 22 every such side's fall to 0 from 1e3 tolerances on is extrapolated in
+X**(1 - q) (:func:`zero_cross`): 2.4e-6 of the time at w = 0.01, was 9e-4, and a loser
+stuck at 5e-324 never ended ("stiff or degenerate").
 At t_max a side within its tolerance of a level above 0 (atol + rtol x the level) is out
 there, as a closed form that reaches the level at t <= t_max says (review20b LOW-5: ancient
 100 v 50 at rates 1 and t_max 49.5 was undecided).
@@ -44,6 +47,7 @@ from forceratio.simulator.kernel import (
     TOO_MANY_STEPS,
     cross_time,
     dense_state,
+    dense_sum,
     dopri_step,
     end_rule,
     layout,
@@ -66,7 +70,10 @@ from forceratio.simulator.tableau import (
     MIN_FACTOR,
     MIN_STEP,
     SAFETY,
+    ZERO_APART,
     ZERO_BAND,
+    ZERO_NEAR,
+    ZERO_REACH,
 )
 
 FloatArray = NDArray[np.float64]
@@ -192,6 +199,72 @@ def unresolved(
     return within and enemy_at_0 and p + q >= 1.0
 
 
+def arriving(par: FloatArray, o_inflow: int, lo: int, m: int) -> bool:
+    """Whether categories lo..lo+m have daily arrivals in force (par at ``o_inflow``)."""
+    on = False  # (no any() over a generator in the kernels: numba)
+    for i in range(lo, lo + m):
+        on = on or par[o_inflow + i] > 0.0
+    return on
+
+
+def zero_cross(
+    k: FloatArray, y: FloatArray, par: FloatArray, s: int, kr: int, kb: int, hh: float,
+    band: float, band_e: float, lev_e: float, tab: FloatArray, o_b: int,
+) -> float:  # fmt: skip
+    """When side ``s`` (0 red, 1 blue), fought to 0 under a law whose losses fall with it
+    (0 < q < 1), reaches 0 in the step of length ``hh`` from (t, y), in steps from t (may
+    exceed 1), or -1 where this is not for it to say: from the point where its weighted
+    strength X falls to ``band`` (:data:`.tableau.ZERO_REACH` tolerances) on the dense
+    output, u = X**(1 - q) falls to 0 in u / (-du/dt) = X / ((1 - q)(-dX/dt)).  Near 0 the
+    side's losses are c X**q, c (the enemy's fire) all but constant: u falls linearly
+    (Helmbold: u = R**W, v = B**W obey the square law), while X flattens as
+    (T - t)**(1/(1 - q)), which no polynomial step follows and which underflows (W 0.01:
+    the last 1e-3 of the battle below 1e-300, a run stuck at 5e-324).  -1 where the side
+    does not fall there, or where the enemy is about as near its end: its own 0
+    extrapolated (``band_e`` > ``lev_e``) and within :data:`.tableau.ZERO_NEAR` of its band
+    (an exact draw), or its level ``lev_e`` within :data:`.tableau.ZERO_APART` times the
+    side's time, at its present rate: left to the crossing of 0 itself (:func:`unresolved`).
+    An enemy that never reaches its level (0 under q >= 1) is no draw."""
+    o_w_r, o_w_b = layout(kr, kb)[2:4]
+    o_w, lo, m = (o_w_r, 0, kr) if s == 0 else (o_w_b, kr, kb)
+    o_e, lo_e, m_e = (o_w_b, kr, kb) if s == 0 else (o_w_r, 0, kr)
+    th = cross_time(k, y, par, o_w, lo, m, hh, band, tab, o_b)
+    x, dx = dense_sum(k, y, par, o_w, lo, m, hh, th, tab, o_b)  # dx: d/d(theta)
+    if not (x > 0.0 and dx < 0.0):
+        return -1.0
+    tau: float = x / ((1.0 - par[2 * s + 1]) * -dx)
+    xe, dxe = dense_sum(k, y, par, o_e, lo_e, m_e, hh, th, tab, o_b)
+    if band_e > lev_e:  # the enemy's 0 extrapolated too: a draw if it is about there
+        return -1.0 if xe <= ZERO_NEAR * band_e else th + tau
+    near = xe <= lev_e or (dxe < 0.0 and (xe - lev_e) / -dxe < ZERO_APART * tau)
+    if near and (lev_e > 0.0 or par[3 - 2 * s] < 1.0):  # an enemy that may reach its level
+        return -1.0
+    return th + tau
+
+
+def side_end(
+    k: FloatArray, y: FloatArray, y_new: FloatArray, par: FloatArray, atol: FloatArray,
+    s: int, kr: int, kb: int, hh: float, lev: float, band: float, lev_e: float, band_e: float,
+    room: float, tab: FloatArray, o_b: int,
+) -> float:  # fmt: skip
+    """The fraction of the step at which side ``s`` is out at its level ``lev`` (inf: not in
+    this step): where its fall to 0 is extrapolated (``band`` > ``lev``, :func:`zero_cross`),
+    up to ``room`` steps on (the step's stop); else where it crosses ``lev`` on the dense
+    output, a level of 0 only where the equations reach it (:func:`unresolved`)."""
+    o_w_r, o_w_b = layout(kr, kb)[2:4]
+    o_w, lo, m = (o_w_r, 0, kr) if s == 0 else (o_w_b, kr, kb)
+    x_new = side_sum(y_new, par, o_w, lo, m)
+    if band > lev and x_new <= band:
+        th = zero_cross(k, y, par, s, kr, kb, hh, band, band_e, lev_e, tab, o_b)
+        if 0.0 <= th <= room:
+            return th
+    if not x_new <= lev:
+        return math.inf
+    if lev <= 0.0 and unresolved(y, y_new, par, atol, s, kr, kb):
+        return math.inf
+    return cross_time(k, y, par, o_w, lo, m, hh, lev, tab, o_b)
+
+
 def gate_step(
     t: float, y: FloatArray, k0: FloatArray, par: FloatArray, kr: int, o: int, o_b: int
 ) -> float:  # fmt: skip
@@ -277,6 +350,12 @@ def run_chunk(
         capture = par[o_inflow + d] > 0.0 or par[o_inflow + d + 3] > 0.0
         lev_r, lev_b = level[n, 0], level[n, 1]
         hold_r, hold_b = hold[n, 0], hold[n, 1]  # not out before (arrivals still due)
+        band_r = band_b = -np.inf  # where a side's fall to 0 is extrapolated (zero_cross)
+        if lev_r == 0.0 and 0.0 < par[1] < 1.0:
+            band_r = ZERO_REACH * side_sum(atol[n], par, o_w_r, 0, kr)
+        if lev_b == 0.0 and 0.0 < par[3] < 1.0:
+            band_b = ZERO_REACH * side_sum(atol[n], par, o_w_b, kr, kb)
+        since = 0.0  # where the run's path was left (its end, or the start of a 0 jumped to)
         t = 0.0
         sp = 0
         oi = 0  # the next output time not recorded yet
@@ -324,23 +403,30 @@ def run_chunk(
             x = MAX_FACTOR if err == 0.0 else SAFETY * err**ERROR_EXPONENT
             g = hh * (x if x < MAX_FACTOR else MAX_FACTOR)
             h_next = (g if g > h else h) if reach else g
-            # a held side is not out within a step before its last arrival (a stop)
+            # a held side is not out within a step before its last arrival (a stop); a side
+            # with daily arrivals in force may not reach 0 at all: no extrapolation there
             lr = lev_r if t >= hold_r else -np.inf
             lb = lev_b if t >= hold_b else -np.inf
-            out_r = side_sum(y_new, par, o_w_r, 0, kr) <= lr
-            out_b = side_sum(y_new, par, o_w_b, kr, kb) <= lb
-            # a level of 0 met where the equations never reach it (exponential decay, an
-            # exact draw) is the tolerance's crossing, not the path's (module docstring)
-            out_r = out_r and not (lr <= 0.0 and unresolved(y, y_new, par, atol[n], 0, kr, kb))
-            out_b = out_b and not (lb <= 0.0 and unresolved(y, y_new, par, atol[n], 1, kr, kb))
-            if out_r or out_b:  # a side reached its level within the step: when?
-                th_r = cross_time(k, y, par, o_w_r, 0, kr, hh, lr, tab, o_b) if out_r else np.inf
-                th_b = cross_time(k, y, par, o_w_b, kr, kb, hh, lb, tab, o_b) if out_b else np.inf
+            zr, zb = lr, lb  # the levels crossed here, or the bands where 0 is extrapolated
+            if lr == 0.0 and band_r > 0.0 and not arriving(par, o_inflow, 0, kr):
+                zr = band_r
+            if lb == 0.0 and band_b > 0.0 and not arriving(par, o_inflow, kr, kb):
+                zb = band_b
+            th_r = th_b = np.inf  # (the hot path: one weighted sum a side, as before)
+            if side_sum(y_new, par, o_w_r, 0, kr) <= zr:
+                th_r = side_end(k, y, y_new, par, atol[n], 0, kr, kb, hh, lr, zr, lb, zb,
+                                gap / hh, tab, o_b)  # fmt: skip
+            if side_sum(y_new, par, o_w_b, kr, kb) <= zb:
+                th_b = side_end(k, y, y_new, par, atol[n], 1, kr, kb, hh, lb, zb, lr, zr,
+                                gap / hh, tab, o_b)  # fmt: skip
+            if th_r < np.inf or th_b < np.inf:  # a side reached its level: at th steps on
                 th = th_b if th_b < th_r else th_r
                 draw = abs(th_r - th_b) <= DRAW_FRACTION
                 out_r, out_b = th_r <= th_b or draw, th_b <= th_r or draw
-                oi = record(k, y, t, hh, t + th * hh, times, oi, traj[n], y_stage, tab, par, o_b)
-                dense_state(k, y, hh, th, y, tab, par, o_b)  # in place: element by element
+                ts = th if th < 1.0 else 1.0  # the path is left at the step's end at most
+                oi = record(k, y, t, hh, t + ts * hh, times, oi, traj[n], y_stage, tab, par, o_b)
+                dense_state(k, y, hh, ts, y, tab, par, o_b)  # in place: element by element
+                since = t + ts * hh
                 t += th * hh
                 break
             t_new = t_stop if reach else t + hh
@@ -364,6 +450,7 @@ def run_chunk(
             out_r = t == hold_r and side_sum(y, par, o_w_r, 0, kr) <= lev_r
             out_b = t == hold_b and side_sum(y, par, o_w_b, kr, kb) <= lev_b
             running = sp < n_stops and not (out_r or out_b)
+            since = t
             if not (running or out_r or out_b):  # t_max: a side within its tolerance of a
                 # level > 0 reached it by then (the closed forms' t <= t_max; review20b LOW-5)
                 x_r, x_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
@@ -377,4 +464,6 @@ def run_chunk(
             win, code = end_rule(out_r, out_b, by_breakpoint[n, 0], by_breakpoint[n, 1], y, kr)
         else:
             win, code = NONE, T_MAX
-        finish(n, t, code, win, y, final, t_end, end_code, winner, traj, times)
+        # the final state from where the path was left (an extrapolated 0: zero_cross)
+        finish(n, since, code, win, y, final, t_end, end_code, winner, traj, times)
+        t_end[n] = t

@@ -40,6 +40,11 @@ STRENGTH_RANGE = (1e-6, 1e12)
 RATE_RANGE = (1e-100, 1e100)
 #: Non-zero rate multipliers (surprise, posture, air superiority; dimensionless).
 MULTIPLIER_RANGE = (1e-6, 1e6)
+#: The largest category weight (a unit's combat value; the scenarios' ``Weight`` bound).  A
+#: law with q > 0 fires at weighted strengths: a weight of 1e15 under the linear law ended
+#: undecided with the heavy side at 0, and 1e200 "stiff or degenerate".  A small weight only
+#: makes a side's losses small, as the law says (none resolved below 1e-300 or so).
+WEIGHT_MAX = 1e6
 
 
 def check_magnitude(field: str, values: ArrayLike, bounds: tuple[float, float], unit: str) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
+from forceratio.simulator.schedules import TRANSIT_MAX
 
 FloatArray = NDArray[np.float64]
 
@@ -85,6 +86,11 @@ class Flows:
             object.__setattr__(self, name, a)
         if np.any(self.capture_ratio <= 0):
             raise InputError("flows.capture_ratio", "must be > 0")
+        # a share a day, as the scenarios' ShareRate (not the capture rate: a scenario's is
+        # its rate times capacities, which may pass it: scenarios.capacity.side_flows)
+        if np.any(self.noncombat > TRANSIT_MAX):
+            got = f"must be a share a day <= {TRANSIT_MAX:g}, got {float(self.noncombat.max()):g}"
+            raise InputError("flows.noncombat", got)
 
     @property
     def active(self) -> bool:

@@ -202,6 +202,19 @@ class RunTable:
         )  # fmt: skip
 
 
+def most_events(table: RunTable, t_max: float) -> FloatArray:
+    """An upper bound on the events of each run (N,) in the exact stochastic simulation (one a
+    unit lost or arrived): every unit it starts with, and every one due by ``t_max`` twice."""
+    total = table.y0.sum(axis=1)
+    for knots, per_day, amt in ((table.arr_knots_r, table.arr_rates_r, table.amt_r),
+                                (table.arr_knots_b, table.arr_rates_b, table.amt_b)):  # fmt: skip
+        total = total + 2.0 * amt.sum(axis=(1, 2))
+        if knots.size:
+            span = np.diff(np.clip(knots, 0.0, t_max))
+            total = total + 2.0 * (per_day.sum(axis=2) * span).sum(axis=1)
+    return np.asarray(total)
+
+
 def hold_until(side: Side, start: FloatArray) -> FloatArray:
     """Per run, shape (N,): the day of the last arrival still due (after day 0, of positive
     weighted strength) to a side whose weighted strength at the start (``start``, after the

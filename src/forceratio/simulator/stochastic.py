@@ -60,6 +60,7 @@ from forceratio.simulator.kernel import (
 from forceratio.simulator.magnitudes import check_engagement_whole
 from forceratio.simulator.result import NONE, T_MAX, BattleResult
 from forceratio.simulator.runs import Outcome, RunTable
+from forceratio.simulator.solve import check_events
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -91,8 +92,8 @@ def work_shapes(table: RunTable) -> tuple[tuple[int, ...], ...]:
 
 
 def seed_run(seed: int) -> None:
-    """Seed this thread's generator for one run.  Compiled code has numpy's legacy
-    functions only, with one generator per thread; a run seeds it and then draws alone."""
+    """Seed this thread's generator for one run (compiled code has numpy's legacy functions
+    only, one generator per thread): a run seeds it and then draws alone."""
     np.random.seed(seed)  # noqa: NPY002
 
 
@@ -432,17 +433,17 @@ def simulate_stochastic(
     t_max, times : float, sequence of float, optional
         Longest battle (days, > 0) and the days of the trajectory, as in :func:`.solve.simulate`.
     keys : array of int, shape (N,), optional
-        Stable identifiers of the scenarios for their random streams (default
-        ``0..N-1``).  Give global sample numbers when a sweep is split into chunks.
+        The scenarios' random streams (default ``0..N-1``): global sample numbers in chunks.
     method : str
         ``auto`` (exact for scenarios of at most :data:`EXACT_LIMIT` units, tau-leaping
         for larger ones, scenario by scenario), ``gillespie`` or ``tau_leap``.
     epsilon : float
         Tau-leaping: the largest expected loss per leap, as a fraction of a side.
+    max_iterations : int
+        Most events or leaps a run takes (an exact run expected to need more: refused).
     round_strengths : bool
-        Round every strength to whole units whatever its fraction: the scenario runs, whose
-        strengths count men, guns, tanks and aircraft, fractional where a share of a count
-        is present (782.25 tanks; the built-ins' largest rounding is 0.056%).
+        Round every strength to whole units whatever its fraction: the scenario runs (782.25
+        tanks where a share of a count is present; the built-ins' largest rounding 0.056%).
     """
     t_max, times = stochastic_inputs(eng.n, t_max, times, replications, seed, keys, epsilon,
                                      max_iterations, method)  # fmt: skip
@@ -460,9 +461,9 @@ def simulate_stochastic(
     if key_arr.shape != (N,) or np.any(key_arr < 0):
         raise InputError("keys", f"need {N} non-negative integer keys")
     table = RunTable.build(eng, t_max=t_max, times=times, rtol=LEAP_RTOL, whole_units=True)
-    units = table.y0.sum(axis=1)
-    auto = method == "auto"
+    units, auto = table.y0.sum(axis=1), method == "auto"
     exact = (units <= EXACT_LIMIT if auto else np.full(N, method == "gillespie")).astype(np.int8)
+    check_events(eng, table, exact, t_max, int(max_iterations))  # before hours of events
     seeds = np.array(
         [np.random.SeedSequence(int(seed), spawn_key=(int(k),)).generate_state(replications)
          for k in key_arr], dtype=np.int64,

@@ -79,13 +79,21 @@ ATOL_FRACTION = 1e-3
 #: battle within its absolute tolerance of 0, where no step follows it (1e-3 of the end
 #: time at Helmbold w = 0.1 with the usual atol; session 21): its atol becomes X0 x
 #: (ZERO_TIME * rtol)**(1 / (1 - q)) where that is smaller (so that this is ZERO_TIME x rtol),
-#: not below ZERO_ATOL (near the smallest normal double: q > 0.98 reaches it, and its end
-#: time is then as sharp as (ZERO_ATOL / X0)**(1 - q)).  Deterministic runs only.
+#: not below ZERO_ATOL (near the smallest normal double: q > 0.98 reaches it, and the end
+#: time comes from ZERO_REACH below).  Deterministic runs only.
 ZERO_TIME, ZERO_ATOL = 0.1, 1e-300
 #: A side that begins and ends a step within ZERO_BAND x its absolute tolerance of 0 beside
 #: an enemy at 0 too is an exact draw decaying together (:func:`.integrator.unresolved`): a
 #: step may overshoot 0 by a few tolerances (Helmbold w = 0.7, 1000 v 1000: 3.2).
 ZERO_BAND = 1e3
+#: A side fought to a level of 0 under a law whose losses fall with it (0 < q < 1), no
+#: arrivals in force, is followed down to ZERO_REACH x its absolute tolerance; from there its
+#: time to 0 is extrapolated in u = X**(1 - q), which falls linearly at the end (Helmbold's
+#: u = R**W obeys the square law), not in X, which flattens as (T - t)**(1/(1 - q)) and
+#: underflows (:func:`.integrator.zero_cross`).  Not where the enemy is as near its end (the
+#: old crossing of 0): its own 0 extrapolated and within ZERO_NEAR of its band (an exact
+#: draw: both at their bands together), or its level within ZERO_APART times that time.
+ZERO_REACH, ZERO_NEAR, ZERO_APART = 1e3, 1e6, 100.0
 #: Newton iterations and tolerance of the dense-output root search.
 ROOT_ITERATIONS = 40
 ROOT_TOLERANCE = 1e-15
