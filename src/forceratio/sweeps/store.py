@@ -171,27 +171,50 @@ class ChunkStore:
         """Write chunk ``index`` atomically; ``fingerprint`` (the sweep's,
         :func:`~forceratio.sweeps.runner.fingerprint`) goes into the part's metadata, so
         that a resumption can tell a part of another sweep."""
+        tmp = self._staging(index)
+        with removed_if_stopped(tmp):  # (stopped between the two steps: no stray file)
+            self.land(index, self.stage(index, df, fingerprint))
+
+    def stage(self, index: int, df: pd.DataFrame, fingerprint: str = "") -> Path:
+        """Write chunk ``index`` whole to its temporary part (on disk, not yet counted:
+        :meth:`land` renames it into place) and return that file's path.  A worker process
+        stages; the sweep's own process lands, so that no part lands once it is gone."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        final = self.part(index)
-        # a dot name: pyarrow and pandas skip it when reading the directory
-        tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+        tmp = self._staging(index)
         table = pa.Table.from_pandas(df, preserve_index=False)
         if fingerprint:
             meta = {**(table.schema.metadata or {}), FINGERPRINT: fingerprint.encode()}
             table = table.replace_schema_metadata(meta)
         try:
-            with removed_if_stopped(tmp):
-                with open(tmp, "wb") as fh:
-                    pq.write_table(table, fh)
-                    fh.flush()
-                    os.fsync(fh.fileno())  # on disk before the rename, as write_atomic
-                os.replace(tmp, final)
+            with removed_if_stopped(tmp), open(tmp, "wb") as fh:
+                pq.write_table(table, fh)
+                fh.flush()
+                os.fsync(fh.fileno())  # on disk before the rename, as write_atomic
         except OSError as exc:  # a full disk mid-sweep: the finished parts stay valid
+            raise InputError(
+                "out", f"cannot write {self.part(index).name}: {exc.strerror}{RESUME_HINT}"
+            ) from None
+        return tmp
+
+    def land(self, index: int, tmp: Path) -> None:
+        """Rename the staged part ``tmp`` (:meth:`stage`) into chunk ``index``'s place: the
+        part exists whole or not at all."""
+        final = self.part(index)
+        try:
+            os.replace(tmp, final)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
             raise InputError(
                 "out", f"cannot write {final.name}: {exc.strerror}{RESUME_HINT}"
             ) from None
+
+    def _staging(self, index: int) -> Path:
+        """Chunk ``index``'s temporary part in this process: a dot name (pyarrow and pandas
+        skip it when reading the directory) with the writer's pid (:func:`_alive`)."""
+        final = self.part(index)
+        return final.with_name(f".{final.name}.{os.getpid()}.tmp")
 
     def parts(self) -> list[Path]:
         """The finished parts, in chunk order."""
