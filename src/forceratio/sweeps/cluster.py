@@ -1,6 +1,6 @@
-"""A sweep's chunks on a Dask cluster (``sweep --scheduler``): a client connected, the
-chunks sent to the cluster's workers and their rows landed by the calling process (the
-workers need not share its disk)."""
+"""A sweep's chunks on a Dask cluster (``sweep --scheduler``): the scheduler's address
+checked, a client connected, the chunks sent to the cluster's workers and their rows
+landed by the calling process (the workers need not share its disk)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,26 @@ from forceratio.errors import InputError
 from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
 
 
+def check_address(scheduler: str) -> None:
+    """Refuse at once an address that cannot be a scheduler's (review22a L7): an empty one
+    (it used to run the sweep here), or a port outside 1..65535 (it used to wait 10 s for
+    a connection that cannot be made).  Another malformed address is named by
+    :func:`connect` (Dask's own message)."""
+    if not scheduler.strip():
+        raise InputError(
+            "scheduler",
+            "is empty; give the scheduler's address (tcp://HOST:8786), or leave --scheduler "
+            "out to run the sweep here",
+        )
+    loc = scheduler.partition("://")[2] if "://" in scheduler else scheduler
+    port = loc.rpartition(":")[2].strip() if ":" in loc else ""  # ([::1]:8786 too)
+    if port.lstrip("+-").isdecimal() and not 1 <= int(port) <= 65535:
+        raise InputError("scheduler", f"{scheduler!r}: port {int(port)} is not in 1..65535")
+
+
 def connect(scheduler: str) -> Any:
     """A client of the Dask scheduler at ``scheduler``, or one line naming it."""
+    check_address(scheduler)
     try:
         from dask.distributed import Client
     except ImportError:  # pragma: no cover - the extra is part of the test install

@@ -66,6 +66,8 @@ class ChunkStore:
         if not m.exists():
             if self.path.exists() and any(not p.name.startswith(".") for p in self.path.iterdir()):
                 raise InputError("out", f"{self.path} is a non-empty directory without a sweep")
+            if resume:
+                check_resumable(self.path)
             make_dirs(self.path, "out")
             if self._claim(m, manifest):
                 self._hold("out")
@@ -268,6 +270,19 @@ class ChunkStore:
         return series
 
 
+def check_resumable(path: Path | str) -> None:
+    """Refuse a resumption of a folder that holds no sweep: it used to start a new sweep
+    there, so a mistyped folder went unnoticed (review22a L7)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(
+            "resume", f"{p} does not exist, so there is no sweep to resume; drop --resume to "
+            "start one",
+        )  # fmt: skip
+    if p.is_dir() and not (p / MANIFEST).exists():
+        raise InputError("resume", f"{p} holds no sweep to resume (it has no {MANIFEST})")
+
+
 def _alive(tmp: Path) -> bool:
     """Whether the process that writes the temporary part ``tmp`` (``.NAME.PID.tmp``) is
     alive (and not this one, whose earlier writes were cut short)."""
@@ -353,6 +368,24 @@ def _check_inputs(store: ChunkStore, manifest: dict[str, Any], spec: Any) -> Non
         )
 
 
+def _check_given(store: ChunkStore, manifest: dict[str, Any], spec: Any, given: str) -> None:
+    """Refuse a reader's scenario ``given`` that has the swept scenario's name but not its
+    content (another file: review22a L11), by the digest the manifest keeps; the same
+    scenario under another path or as a built-in is accepted."""
+    was = manifest.get("inputs")
+    if given == spec.scenario or not isinstance(was, dict) or "scenario" not in was:
+        return  # (the same path: _check_inputs tells whether it changed since)
+    from forceratio.digest import value_digest
+    from forceratio.scenarios import load
+
+    if value_digest(load(given, list(spec.sets), dict(spec.tables)).scenario) != was["scenario"]:
+        raise InputError(
+            store.field,
+            f"{store.path} is a sweep of {spec.scenario}, and {given} is another scenario of "
+            f"the same name (their contents differ); give {spec.scenario}, or sweep {given}",
+        )
+
+
 def read_sweep(
     source: Path | str, scenario: str | None = None, field: str = "source"
 ) -> pd.DataFrame:
@@ -372,6 +405,7 @@ def read_sweep(
     if scenario is not None and not same_scenario(scenario, spec.scenario):
         raise InputError(field, f"{source} is a sweep of {spec.scenario}, not of {scenario}")
     if scenario is not None:
+        _check_given(store, manifest, spec, scenario)
         _check_inputs(store, manifest, spec)
     _check_finished(store, manifest, spec, chunk_size)
     return store.read()
