@@ -67,7 +67,7 @@ def test_extra_hints_work_without_a_checkout(
     from forceratio.cli import run
     from forceratio.errors import InputError
     from forceratio.report import to_xarray
-    from forceratio.sweeps import runner
+    from forceratio.sweeps import cluster
 
     # an import of a module set to None in sys.modules raises ImportError: the extra is
     # missing; its submodules too, since one already imported (an earlier test served the
@@ -83,7 +83,7 @@ def test_extra_hints_work_without_a_checkout(
         to_xarray(battle("square", 1000.0, 800.0, 0.01, 0.012))
     _hint_of("xarray", str(err.value))
     with pytest.raises(InputError) as err:
-        runner._connect("tcp://127.0.0.1:1")
+        cluster.connect("tcp://127.0.0.1:1")
     _hint_of("dask", str(err.value))
 
 

@@ -217,6 +217,14 @@ def sweep_command(
     check_workers(workers, scheduler)
     if out is None:
         raise InputError("--out", "give the result directory, e.g. --out results.parquet")
+    if resume:  # refused at once, before the scenario and the calibration load
+        from forceratio.sweeps.store import check_resumable
+
+        check_resumable(out)
+    if scheduler is not None:
+        from forceratio.sweeps.cluster import check_address
+
+        check_address(scheduler)
     from forceratio.files import check_writable
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec, use_prepared

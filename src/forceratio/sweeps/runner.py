@@ -1,6 +1,7 @@
 """Run a sweep chunk by chunk: in this process, in local worker processes, or on a Dask
-cluster; every chunk lands in the :class:`ChunkStore` atomically, the main process being
-the only writer.  The numbers do not depend on how the chunks are run."""
+cluster (:mod:`.cluster`); every chunk lands in the :class:`ChunkStore` atomically, this
+process being the only one that lands a part.  The numbers do not depend on how the
+chunks are run."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from forceratio.errors import InputError
+from forceratio.sweeps import cluster
 from forceratio.sweeps.evaluate import OUTCOMES, SweepSpec, evaluate_chunk, part_columns, resolved
 from forceratio.sweeps.inputs import fingerprint, input_digest
 from forceratio.sweeps.store import MANIFEST, RESUME_HINT, ChunkStore
@@ -78,7 +80,7 @@ def run_sweep(
     inputs = input_digest(spec)
     store = ChunkStore(out)
     manifest = {"spec": spec.to_json(), "chunk_size": chunk_size, "format": 2, "inputs": inputs}
-    client = _connect(scheduler) if scheduler else None  # a bad scheduler claims no --out
+    client = None if scheduler is None else cluster.connect(scheduler)  # (claims no --out)
     fresh = not (store.path / MANIFEST).exists()
     made = not store.path.exists()
     try:
@@ -117,21 +119,6 @@ def _unclaim(path: Path, made: bool) -> bool:
 NOTHING_KEPT = "; no part was finished, so nothing was kept: run the sweep again once there is room"
 
 
-def _connect(scheduler: str) -> Any:
-    """A client of the Dask scheduler at ``scheduler``, or one line naming it."""
-    try:
-        from dask.distributed import Client
-    except ImportError:  # pragma: no cover - the extra is part of the test install
-        raise InputError(
-            "scheduler",
-            "dask.distributed is not installed (python -m pip install 'forceratio[dask]')",
-        ) from None
-    try:
-        return Client(scheduler, timeout=10)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError("scheduler", f"cannot connect to {scheduler!r}: {exc}") from None
-
-
 def _run_open(
     spec: SweepSpec,
     store: ChunkStore,
@@ -168,12 +155,12 @@ def _run_open(
             progress(finished, len(bounds))
 
     if client is not None:
-        _run_dask(spec, todo, bounds, client, landed)
+        cluster.run_chunks(spec, _jobs(todo, bounds), client, landed)
     elif workers == 1:
         _keep_freed_memory()  # this process evaluates the chunks (workers do it themselves)
         _run_here(spec, todo, bounds, landed)
     else:
-        _run_pool(spec, todo, bounds, workers, store.path, mark, written)
+        _run_pool(spec, todo, bounds, workers, store, mark, written)
     rows = sum(
         (b - a) * max(spec.replications, 1)
         for i, (a, b) in enumerate(bounds)
@@ -340,79 +327,81 @@ def _run_pool(
     todo: list[int],
     bounds: list[tuple[int, int]],
     workers: int,
-    path: Path,
+    store: ChunkStore,
     mark: str,
     written: Callable[[int], None],
 ) -> None:
-    """Local worker processes evaluate and write their own parts (atomically, into the
-    same directory), so the main process only keeps count."""
+    """Local worker processes evaluate the chunks and each writes its part to a temporary
+    file (:meth:`ChunkStore.stage`); this process alone renames a part into place
+    (:meth:`ChunkStore.land`), holding the store's lock.  So a part lands only while the
+    sweep that locked the folder is alive: a worker left behind by a killed command lands
+    nothing (and stops itself: :func:`_worker_start`), and its temporary file is deleted
+    by the next ``--resume`` (review22a M4).  After a failure or an interruption no chunk
+    starts; those running finish and land, then it is raised."""
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn")
     jobs = _jobs(todo, bounds)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_one_thread) as pool:
-        inflight: dict[Future[int], int] = {}
-        for i, a, b in jobs:
-            inflight[pool.submit(_evaluate_and_write, spec, a, b, str(path), i, mark)] = i
-            if len(inflight) >= 2 * workers:
-                break
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_start)
+    inflight: dict[Future[str], int] = {}
+
+    def submit(i: int, a: int, b: int) -> None:
+        inflight[pool.submit(_evaluate_and_stage, spec, a, b, str(store.path), i, mark)] = i
+
+    try:
+        for job in itertools.islice(jobs, 2 * workers):
+            submit(*job)
         while inflight:
             done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-            for fut in done:
+            for fut in sorted(done, key=inflight.__getitem__):
                 i = inflight.pop(fut)
-                fut.result()
+                store.land(i, Path(fut.result()))
                 written(i)
                 nxt = next(jobs, None)
                 if nxt is not None:
-                    fut2 = pool.submit(
-                        _evaluate_and_write, spec, nxt[1], nxt[2], str(path), nxt[0], mark
-                    )
-                    inflight[fut2] = nxt[0]
+                    submit(*nxt)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for fut, i in sorted(inflight.items(), key=lambda item: item[1]):
+            if not fut.cancelled() and fut.exception() is None:
+                with contextlib.suppress(InputError):  # (the first failure is the one told)
+                    store.land(i, Path(fut.result()))
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
-def _evaluate_and_write(
+def _evaluate_and_stage(
     spec: SweepSpec, start: int, stop: int, path: str, index: int, mark: str
-) -> int:
+) -> str:
+    """(In a worker process) chunk ``index``'s part, staged for the sweep to land."""
     df = evaluate_chunk(spec, start, stop)
-    ChunkStore(path, "out").write(index, df, mark)
-    return len(df)
+    return str(ChunkStore(path, "out").stage(index, df, mark))
 
 
-def _one_thread() -> None:
-    """Worker processes share the cores: one compiled-kernel thread each."""
+def _worker_start() -> None:
+    """A worker process: one compiled-kernel thread (the workers share the cores), freed
+    memory kept, and a thread that ends the worker at once when the sweep's process ends
+    without stopping it (SIGKILL, or SIGTERM's default), instead of running on through its
+    queue (review22a M4).  It waits on ``multiprocessing.parent_process().sentinel``, which
+    every spawned process has on every platform (a pipe whose other end only the parent
+    holds; on Windows its handle): no polling, no Linux-only prctl."""
+    import multiprocessing as mp
     import os
+    import threading
+    from multiprocessing.connection import wait as wait_for
 
     os.environ["NUMBA_NUM_THREADS"] = "1"
     _keep_freed_memory()
+    parent = mp.parent_process()
+    if parent is None:  # pragma: no cover - a pool's worker always has one
+        return
 
+    def watch() -> None:
+        wait_for([parent.sentinel])
+        os._exit(1)  # no cleanup to run: nothing this worker staged can land now
 
-def _run_dask(
-    spec: SweepSpec,
-    todo: list[int],
-    bounds: list[tuple[int, int]],
-    client: Any,
-    landed: Callable[[int, pd.DataFrame], None],
-) -> None:
-    """The chunks on the Dask cluster of ``client`` (connected by :func:`_connect`)."""
-    from dask.distributed import as_completed
-
-    nworkers = max(1, len(client.scheduler_info().get("workers", {})))
-    jobs = _jobs(todo, bounds)
-    futures = {}
-    for i, a, b in jobs:
-        futures[client.submit(evaluate_chunk, spec, a, b, pure=False)] = i
-        if len(futures) >= 2 * nworkers:
-            break
-    ac = as_completed(list(futures))
-    for fut in ac:
-        i = futures.pop(fut)
-        landed(i, fut.result())
-        fut.release()
-        nxt = next(jobs, None)
-        if nxt is not None:
-            f2 = client.submit(evaluate_chunk, spec, nxt[1], nxt[2], pure=False)
-            futures[f2] = nxt[0]
-            ac.add(f2)
+    threading.Thread(target=watch, name="forceratio-parent-watch", daemon=True).start()
 
 
 def summarize_store(path: Path | str) -> tuple[pd.DataFrame, dict[str, Any]]:

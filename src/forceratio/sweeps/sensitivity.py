@@ -259,7 +259,8 @@ class Threshold:
     value_se: float | None = None
     """Monte Carlo standard error of ``value`` (stochastic runs only): the binomial error
     of the win share at the level, sqrt(level (1 - level) / replications), over the share's
-    slope across the grid bracket (the delta method)."""
+    slope across the grid bracket (the delta method); None from one replication (a share
+    of 0 or 1: no error to give)."""
 
 
 def threshold(
@@ -323,18 +324,23 @@ def threshold(
             else:
                 hi = mid
         value = 0.5 * (lo + hi)
+        runs = "1 replication" if spec.replications == 1 else f"{spec.replications} replications"
         note = (
-            f"win probability from {spec.replications} replications with common random "
-            "numbers; bisection on the grid bracket"
+            f"win probability from {runs} with common random numbers"
             if stochastic
-            else "the winner under the outcome rule; bisection on the grid bracket"
-        )
+            else "the winner under the outcome rule"
+        ) + "; bisection on the grid bracket"
     else:
         value = float(optimize.brentq(f, a, b, xtol=xtol))
         note = "Brent's method on the first grid bracket"
     se = None
     slope = abs(float(ys[i + 1] - ys[i])) / (b - a)
-    if stochastic and name == "attacker_win_probability" and slope > 0:
+    if spec.replications == 1 and name == "attacker_win_probability":  # (review22a L10)
+        note += (
+            "; one run per point wins or loses (a share of 0 or 1), so the value is where "
+            "one random run flips and no Monte Carlo error can be given: add replications"
+        )
+    elif stochastic and name == "attacker_win_probability" and slope > 0:
         se = math.sqrt(lev * (1.0 - lev) / spec.replications) / slope
         note += f"; Monte Carlo standard error {se:.2g} (binomial error / the bracket's slope)"
     more = idx.size - 1

@@ -66,6 +66,8 @@ class ChunkStore:
         if not m.exists():
             if self.path.exists() and any(not p.name.startswith(".") for p in self.path.iterdir()):
                 raise InputError("out", f"{self.path} is a non-empty directory without a sweep")
+            if resume:
+                check_resumable(self.path)
             make_dirs(self.path, "out")
             if self._claim(m, manifest):
                 self._hold("out")
@@ -171,27 +173,50 @@ class ChunkStore:
         """Write chunk ``index`` atomically; ``fingerprint`` (the sweep's,
         :func:`~forceratio.sweeps.runner.fingerprint`) goes into the part's metadata, so
         that a resumption can tell a part of another sweep."""
+        tmp = self._staging(index)
+        with removed_if_stopped(tmp):  # (stopped between the two steps: no stray file)
+            self.land(index, self.stage(index, df, fingerprint))
+
+    def stage(self, index: int, df: pd.DataFrame, fingerprint: str = "") -> Path:
+        """Write chunk ``index`` whole to its temporary part (on disk, not yet counted:
+        :meth:`land` renames it into place) and return that file's path.  A worker process
+        stages; the sweep's own process lands, so that no part lands once it is gone."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        final = self.part(index)
-        # a dot name: pyarrow and pandas skip it when reading the directory
-        tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+        tmp = self._staging(index)
         table = pa.Table.from_pandas(df, preserve_index=False)
         if fingerprint:
             meta = {**(table.schema.metadata or {}), FINGERPRINT: fingerprint.encode()}
             table = table.replace_schema_metadata(meta)
         try:
-            with removed_if_stopped(tmp):
-                with open(tmp, "wb") as fh:
-                    pq.write_table(table, fh)
-                    fh.flush()
-                    os.fsync(fh.fileno())  # on disk before the rename, as write_atomic
-                os.replace(tmp, final)
+            with removed_if_stopped(tmp), open(tmp, "wb") as fh:
+                pq.write_table(table, fh)
+                fh.flush()
+                os.fsync(fh.fileno())  # on disk before the rename, as write_atomic
         except OSError as exc:  # a full disk mid-sweep: the finished parts stay valid
+            raise InputError(
+                "out", f"cannot write {self.part(index).name}: {exc.strerror}{RESUME_HINT}"
+            ) from None
+        return tmp
+
+    def land(self, index: int, tmp: Path) -> None:
+        """Rename the staged part ``tmp`` (:meth:`stage`) into chunk ``index``'s place: the
+        part exists whole or not at all."""
+        final = self.part(index)
+        try:
+            os.replace(tmp, final)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
             raise InputError(
                 "out", f"cannot write {final.name}: {exc.strerror}{RESUME_HINT}"
             ) from None
+
+    def _staging(self, index: int) -> Path:
+        """Chunk ``index``'s temporary part in this process: a dot name (pyarrow and pandas
+        skip it when reading the directory) with the writer's pid (:func:`_alive`)."""
+        final = self.part(index)
+        return final.with_name(f".{final.name}.{os.getpid()}.tmp")
 
     def parts(self) -> list[Path]:
         """The finished parts, in chunk order."""
@@ -243,6 +268,19 @@ class ChunkStore:
         frames = [self._read(p, [name]).column(name).to_pandas() for p in parts]
         series: pd.Series = pd.concat(frames, ignore_index=True) if frames else pd.Series()
         return series
+
+
+def check_resumable(path: Path | str) -> None:
+    """Refuse a resumption of a folder that holds no sweep: it used to start a new sweep
+    there, so a mistyped folder went unnoticed (review22a L7)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(
+            "resume", f"{p} does not exist, so there is no sweep to resume; drop --resume to "
+            "start one",
+        )  # fmt: skip
+    if p.is_dir() and not (p / MANIFEST).exists():
+        raise InputError("resume", f"{p} holds no sweep to resume (it has no {MANIFEST})")
 
 
 def _alive(tmp: Path) -> bool:
@@ -330,6 +368,24 @@ def _check_inputs(store: ChunkStore, manifest: dict[str, Any], spec: Any) -> Non
         )
 
 
+def _check_given(store: ChunkStore, manifest: dict[str, Any], spec: Any, given: str) -> None:
+    """Refuse a reader's scenario ``given`` that has the swept scenario's name but not its
+    content (another file: review22a L11), by the digest the manifest keeps; the same
+    scenario under another path or as a built-in is accepted."""
+    was = manifest.get("inputs")
+    if given == spec.scenario or not isinstance(was, dict) or "scenario" not in was:
+        return  # (the same path: _check_inputs tells whether it changed since)
+    from forceratio.digest import value_digest
+    from forceratio.scenarios import load
+
+    if value_digest(load(given, list(spec.sets), dict(spec.tables)).scenario) != was["scenario"]:
+        raise InputError(
+            store.field,
+            f"{store.path} is a sweep of {spec.scenario}, and {given} is another scenario of "
+            f"the same name (their contents differ); give {spec.scenario}, or sweep {given}",
+        )
+
+
 def read_sweep(
     source: Path | str, scenario: str | None = None, field: str = "source"
 ) -> pd.DataFrame:
@@ -349,6 +405,7 @@ def read_sweep(
     if scenario is not None and not same_scenario(scenario, spec.scenario):
         raise InputError(field, f"{source} is a sweep of {spec.scenario}, not of {scenario}")
     if scenario is not None:
+        _check_given(store, manifest, spec, scenario)
         _check_inputs(store, manifest, spec)
     _check_finished(store, manifest, spec, chunk_size)
     return store.read()

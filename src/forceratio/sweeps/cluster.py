@@ -1,0 +1,74 @@
+"""A sweep's chunks on a Dask cluster (``sweep --scheduler``): the scheduler's address
+checked, a client connected, the chunks sent to the cluster's workers and their rows
+landed by the calling process (the workers need not share its disk)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pandas as pd
+
+from forceratio.errors import InputError
+from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
+
+
+def check_address(scheduler: str) -> None:
+    """Refuse at once an address that cannot be a scheduler's (review22a L7): an empty one
+    (it used to run the sweep here), or a port outside 1..65535 (it used to wait 10 s for
+    a connection that cannot be made).  Another malformed address is named by
+    :func:`connect` (Dask's own message)."""
+    if not scheduler.strip():
+        raise InputError(
+            "scheduler",
+            "is empty; give the scheduler's address (tcp://HOST:8786), or leave --scheduler "
+            "out to run the sweep here",
+        )
+    loc = scheduler.partition("://")[2] if "://" in scheduler else scheduler
+    port = loc.rpartition(":")[2].strip() if ":" in loc else ""  # ([::1]:8786 too)
+    if port.lstrip("+-").isdecimal() and not 1 <= int(port) <= 65535:
+        raise InputError("scheduler", f"{scheduler!r}: port {int(port)} is not in 1..65535")
+
+
+def connect(scheduler: str) -> Any:
+    """A client of the Dask scheduler at ``scheduler``, or one line naming it."""
+    check_address(scheduler)
+    try:
+        from dask.distributed import Client
+    except ImportError:  # pragma: no cover - the extra is part of the test install
+        raise InputError(
+            "scheduler",
+            "dask.distributed is not installed (python -m pip install 'forceratio[dask]')",
+        ) from None
+    try:
+        return Client(scheduler, timeout=10)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError("scheduler", f"cannot connect to {scheduler!r}: {exc}") from None
+
+
+def run_chunks(
+    spec: SweepSpec,
+    jobs: Iterator[tuple[int, int, int]],
+    client: Any,
+    landed: Callable[[int, pd.DataFrame], None],
+) -> None:
+    """The chunks ``jobs`` (index, first run, end) on the cluster of ``client`` (from
+    :func:`connect`), two per worker in flight; each lands here as it comes back."""
+    from dask.distributed import as_completed
+
+    nworkers = max(1, len(client.scheduler_info().get("workers", {})))
+    futures = {}
+    for i, a, b in jobs:
+        futures[client.submit(evaluate_chunk, spec, a, b, pure=False)] = i
+        if len(futures) >= 2 * nworkers:
+            break
+    ac = as_completed(list(futures))
+    for fut in ac:
+        i = futures.pop(fut)
+        landed(i, fut.result())
+        fut.release()
+        nxt = next(jobs, None)
+        if nxt is not None:
+            f2 = client.submit(evaluate_chunk, spec, nxt[1], nxt[2], pure=False)
+            futures[f2] = nxt[0]
+            ac.add(f2)
