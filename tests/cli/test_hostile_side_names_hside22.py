@@ -219,3 +219,14 @@ def test_hostile_names_in_the_html_report(tmp_path: Path) -> None:
     assert "<b>[/]" not in page
     assert "$_$ &lt;b&gt;[/] men lost" in page
     assert "Red &amp; &lt;script&gt;x&lt;/script&gt; men lost" in page
+
+
+def test_a_bar_in_a_name_keeps_markdown_tables_whole(tmp_path: Path) -> None:
+    path = _file(tmp_path, {"USSR": "A|B", "Germany": "Red"})
+    for args in (["compare", path], ["sensitivity", path, "--samples", "16"]):
+        res = runner.invoke(app, [*args, "--format", "markdown"])
+        assert res.exit_code == 0, res.output
+        rows = [ln for ln in res.stdout.splitlines() if ln.startswith("|")]
+        bars = {len(re.findall(r"(?<!\\)\|", ln)) for ln in rows}  # cells + 1, every row
+        assert len(bars) == 1, rows
+        assert any("A\\|B" in ln for ln in rows)

@@ -103,6 +103,17 @@ def _literal(text: object) -> str:
     return escape(str(text))
 
 
+def _bars_escaped(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with a ``|`` in a header or text cell (a user's name) written ``\\|``: in a
+    markdown table a bare one ends the cell."""
+
+    def bar(v: Any) -> Any:
+        return v.replace("|", "\\|") if isinstance(v, str) else v
+
+    text = [c for c in df.columns if df[c].dtype.kind not in "biufcmM"]  # (pandas 3: str)
+    return df.rename(columns=bar).assign(**{bar(c): df[c].map(bar) for c in text})
+
+
 def print_json(obj: Any) -> None:
     print(json.dumps(obj, indent=2, allow_nan=False))
 
@@ -188,6 +199,7 @@ def print_frame(
     elif fmt is Format.markdown:
         if title:
             print(f"**{title}**\n")
+        df = _bars_escaped(df)
         floatfmt = EXACT_FORMAT if digits is None else f".{digits}f"
         if mask is not None:  # rounded counts beside the other numbers' decimals
             text = df.astype(object).copy()
