@@ -108,4 +108,4 @@ def test_two_sides_need_two_names(tmp_path: Path) -> None:
         app, ["run", _file(tmp_path, 'side_names = { USSR = "Red", Germany = "red" }')]
     )
     assert res.exit_code == 2
-    assert "side_names: the two sides need two names" in " ".join(res.output.split())
+    assert "side_names.Germany: the two sides need two names" in " ".join(res.output.split())

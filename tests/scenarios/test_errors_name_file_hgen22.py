@@ -39,7 +39,7 @@ GOOD = {"red": "Red", "sector": "", "ussr": "inline = { personnel = 50000 }", "t
 
 #: (what is changed, the field the error must name, words of its problem)
 CASES = [
-    ({"red": "blue"}, "side_names", "two names"),
+    ({"red": "blue"}, "side_names.Germany", "two names"),
     ({"sector": "mobile = { USSR = 3 }"}, "sectors.0.mobile.USSR", "mobile_reference"),
     ({"tail": '[[sectors]]\nname = "A"\n[[sectors.forces.USSR]]\ninline = { personnel = 1 }\n'
       '[[sectors.forces.Germany]]\ninline = { personnel = 1 }'}, "sectors.1.name", "unique"),

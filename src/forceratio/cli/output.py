@@ -95,6 +95,25 @@ def console() -> Console:
     return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
+def _literal(text: object) -> str:
+    """``text`` as rich prints it literally: a side, scenario or sector name is the user's,
+    and rich reads ``[bold]`` in it as markup (``[/]`` alone raises MarkupError)."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
+def _bars_escaped(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with a ``|`` in a header or text cell (a user's name) written ``\\|``: in a
+    markdown table a bare one ends the cell."""
+
+    def bar(v: Any) -> Any:
+        return v.replace("|", "\\|") if isinstance(v, str) else v
+
+    text = [c for c in df.columns if df[c].dtype.kind not in "biufcmM"]  # (pandas 3: str)
+    return df.rename(columns=bar).assign(**{bar(c): df[c].map(bar) for c in text})
+
+
 def print_json(obj: Any) -> None:
     print(json.dumps(obj, indent=2, allow_nan=False))
 
@@ -180,6 +199,7 @@ def print_frame(
     elif fmt is Format.markdown:
         if title:
             print(f"**{title}**\n")
+        df = _bars_escaped(df)
         floatfmt = EXACT_FORMAT if digits is None else f".{digits}f"
         if mask is not None:  # rounded counts beside the other numbers' decimals
             text = df.astype(object).copy()
@@ -194,21 +214,23 @@ def print_frame(
     elif fmt is Format.json:
         print_json([{str(k): _plain(v) for k, v in r.items()} for r in df.to_dict("records")])
     elif len(df) == 1 and len(df.columns) > 4:
-        table = Table(title=title)
+        table = Table(title=None if title is None else _literal(title))
         table.add_column("field")
         table.add_column("value", justify="right")
         for j, col in enumerate(df.columns):
             whole = mask is not None and bool(mask[0, j])
-            table.add_row(str(col), _cell(df[col].iloc[0], 0 if whole else digits))
+            table.add_row(_literal(col), _literal(_cell(df[col].iloc[0], 0 if whole else digits)))
         console().print(table)
     else:
-        table = Table(title=title)
+        table = Table(title=None if title is None else _literal(title))
         for col in df.columns:
-            table.add_column(str(col), justify="right" if df[col].dtype.kind in "fiu" else "left")
+            table.add_column(
+                _literal(col), justify="right" if df[col].dtype.kind in "fiu" else "left"
+            )
         for i, row in enumerate(df.itertuples(index=False)):
             table.add_row(
                 *(
-                    _cell(v, 0 if mask is not None and mask[i, j] else digits)
+                    _literal(_cell(v, 0 if mask is not None and mask[i, j] else digits))
                     for j, v in enumerate(row)
                 )
             )
@@ -259,14 +281,16 @@ def print_comparison(
     blocks = column_blocks(names, widths, label_width, con.width)
     for b, block in enumerate(blocks):
         part = f" ({b + 1}/{len(blocks)})" if len(blocks) > 1 else ""
-        table = Table(title=title + part, title_justify="left")
+        table = Table(title=_literal(title + part), title_justify="left")
         table.add_column("", min_width=min(label_width, 20), max_width=label_width)
         for i in block:
-            table.add_column(names[i], justify="right", min_width=widths[i], no_wrap=False)
+            table.add_column(
+                _literal(names[i]), justify="right", min_width=widths[i], no_wrap=False
+            )
         for label, values in rows:
             cells = [values[i] for i in block]
             if any(c != "—" for c in cells):  # a figure none of these scenarios has: left out
-                table.add_row(label, *cells)
+                table.add_row(_literal(label), *map(_literal, cells))
         con.print(table)
     for note in notes:
         con.print(note, highlight=False, markup=False, soft_wrap=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 # first: where matplotlib cannot write its folders, MPLCONFIGDIR is set before it is imported
 from forceratio.plots import mplconfig  # noqa: F401
@@ -23,19 +23,19 @@ import matplotlib
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Colormap, LinearSegmentedColormap, TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from forceratio.errors import InputError
+from forceratio.plots.canvas import DPI as DPI
+from forceratio.plots.canvas import SIZE as SIZE
+from forceratio.plots.canvas import new_figure
 from forceratio.plots.labels import outcome_label, parameter_label, short
 from forceratio.scenarios.model import CATEGORIES
 
 KINDS = ("trajectory", "ratios", "sweep", "tornado", "distribution")
-SIZE = (10.0, 6.0)  # inches; at DPI 100 a 1000 x 600 image
-DPI = 100
 LABELS = {
     "personnel": ("men", "men"),
     "guns_mortars": ("guns & mortars", "guns and mortars"),
@@ -44,13 +44,6 @@ LABELS = {
 }
 COLOURS = {"USSR": "#b2182b", "Germany": "#4d4d4d"}
 _THOUSANDS = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
-
-
-def _new(layout: Literal["constrained"] | None = "constrained") -> Figure:
-    """An empty figure of the standard size on its own Agg canvas (outside pyplot)."""
-    fig = Figure(figsize=SIZE, dpi=DPI, layout=layout)
-    FigureCanvasAgg(fig)
-    return fig
 
 
 def _title(fig: Figure, what: str, scenario: str, date: str | None) -> None:
@@ -66,7 +59,7 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
     scn = out.prepared.scenario
     names = display_names(scn) or {s: s for s in COLOURS}
     days = out.days
-    fig = _new()
+    fig = new_figure()
     axes = fig.subplots(2, 2, sharex=True)
     legend_from = None
     for k, (cat, ax) in enumerate(zip(CATEGORIES, axes.ravel(), strict=True)):
@@ -138,7 +131,7 @@ def ratios(
     from forceratio.data.ratios import format_ratio
     from forceratio.scenarios.sides import rename
 
-    fig = _new()
+    fig = new_figure()
     ax = fig.subplots()
     su, de = forces["USSR"], forces["Germany"]
     ok = (su > 0) & (de > 0)
@@ -274,7 +267,7 @@ def sweep_heatmap(
 
     z = per_bin(outcome)
     cmap, norm = _colours(z, outcome, attacker)
-    fig = _new()
+    fig = new_figure()
     ax = fig.subplots()
     mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(z), shading="flat",
                          cmap=cmap.with_extremes(bad=EMPTY), norm=norm)  # fmt: skip
@@ -338,7 +331,7 @@ def tornado(
     s1 = np.array([r["S1"] for r in rows])
     st_err = np.abs(np.array([r["ST_ci"] for r in rows]).T - st)
     s1_err = np.abs(np.array([r["S1_ci"] for r in rows]).T - s1)
-    fig = _new()
+    fig = new_figure()
     fig.set_size_inches(SIZE[0], max(SIZE[1], 1.8 + 0.42 * len(rows)))  # two-line labels
     ax = fig.subplots()
     pos = np.arange(len(rows))
@@ -365,7 +358,7 @@ def prior_posterior(
     names = list(draws)
     cols = min(3, len(names)) or 1
     rows = (len(names) + cols - 1) // cols
-    fig = _new()
+    fig = new_figure()
     axes = fig.subplots(rows, cols, squeeze=False)
     for ax, name in zip(axes.ravel(), names, strict=False):
         x = np.asarray(draws[name], dtype=float)
@@ -402,7 +395,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
     scn = out.prepared.scenario
     names = display_names(scn) or {s: s for s in COLOURS}
     pk = CATEGORIES.index("personnel")
-    fig = _new()
+    fig = new_figure()
     axes = fig.subplots(1, 3)
     for ax, side in zip(axes[:2], ("USSR", "Germany"), strict=True):
         v = out.losses[side][0, :, pk]
@@ -457,7 +450,7 @@ def fit(
     ``rows``: ``FitResult.residuals`` (day, side, observed, fitted, residual; men);
     ``caveats``: ``FitResult.caveats()`` (a parameter at a bound or not identifiable), shown
     under the title."""
-    fig = _new(layout=None)
+    fig = new_figure(layout=None)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1])
     for side, colour in (("red", "#b2182b"), ("blue", "#2166ac")):
         mine = [r for r in rows if r["side"] == side]

@@ -32,9 +32,9 @@ def check_consistent(scn: Scenario) -> None:
     except InputError as exc:
         own = exc.field in ("p", "q", "w")
         raise InputError(f"law_params.{exc.field}" if own else "law_params", exc.problem) from None
-    shown = [n.strip().casefold() for n in scn.side_names.values()]
-    if len(set(shown)) != len(shown):  # the outputs would not say which side is which
-        raise InputError("side_names", f"the two sides need two names, got {scn.side_names}")
+    from forceratio.scenarios.sides import check_names
+
+    check_names({str(k): v for k, v in scn.side_names.items()})
     names = [s.name for s in scn.sectors]
     if len(set(names)) != len(names):
         i = next(i for i, n in enumerate(names) if n in names[:i])

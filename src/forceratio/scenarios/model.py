@@ -442,7 +442,7 @@ class Scenario(_Strict):
     operations: Operations = Field(default_factory=Operations)
     presence: dict[str, Presence] = Field(default_factory=dict)
     table_values: dict[str, TableValue] = Field(default_factory=dict)
-    side_names: dict[Side, Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+    side_names: dict[Side, Annotated[str, Field(max_length=40)]] = Field(
         default_factory=dict, exclude=True
     )
     """Display names of the side slots (labels only; left out of dumps and digests)."""

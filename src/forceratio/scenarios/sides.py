@@ -10,9 +10,11 @@ nothing printed says "Soviet" or "German" of a battle that is neither.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from forceratio.errors import InputError
 from forceratio.scenarios.model import SIDES, Scenario
 
 #: The title of the 1941 comparison (every row in the 1941 wording).
@@ -21,12 +23,40 @@ TITLE_1941 = "12 June 1941 strike v 22 June 1941 (USSR : Germany)"
 _WORD = re.compile(r"\b(USSR|Soviet|Germany|Germans|German)\b")
 
 
+#: Unicode categories a name may not hold: control characters (C0, DEL, C1: a newline or
+#: an ANSI escape would reach the terminal) and the line and paragraph separators.
+_UNPRINTABLE = frozenset({"Cc", "Zl", "Zp"})
+
+
+def check_names(given: Mapping[str, str]) -> None:
+    """Raise an :class:`InputError` naming ``side_names.<slot>`` when a given name is blank,
+    holds a control character, or is, trimmed and case-folded, the name the other side is
+    shown by (its own given name, else its slot's: ``{ USSR = "Germany" }`` alone would
+    show both sides as Germany).  Naming one side only is allowed."""
+    for slot, name in given.items():
+        bad = next((c for c in name if unicodedata.category(c) in _UNPRINTABLE), None)
+        if bad is not None:
+            raise InputError(
+                f"side_names.{slot}",
+                f"a name must be printable text, got {name!r} (character U+{ord(bad):04X})",
+            )
+        if not name.strip():
+            raise InputError(f"side_names.{slot}", f"a name must not be blank, got {name!r}")
+    shown = {s: given.get(s, s).strip() for s in SIDES}
+    if shown["USSR"].casefold() == shown["Germany"].casefold():  # no output could tell them apart
+        slot = "Germany" if "Germany" in given else "USSR"  # both given: the second repeats
+        raise InputError(
+            f"side_names.{slot}",
+            f"the two sides need two names; both would be shown as {shown[slot]!r}",
+        )
+
+
 def display_names(scn: Scenario) -> dict[str, str] | None:
-    """Slot -> the name it is shown by; None for the 1941 wording (a built-in scenario that
-    names no sides)."""
+    """Slot -> the name it is shown by (trimmed); None for the 1941 wording (a built-in
+    scenario that names no sides)."""
     from forceratio.scenarios import builtins
 
-    given: dict[str, str] = {str(k): v for k, v in scn.side_names.items()}
+    given: dict[str, str] = {str(k): v.strip() for k, v in scn.side_names.items()}
     if given:
         return {s: given.get(s, s) for s in SIDES}
     if scn.name in builtins():

@@ -1,0 +1,45 @@
+"""The figures' canvas: a bare matplotlib ``Figure`` on an Agg canvas of its own, whose
+texts are drawn as written.
+
+matplotlib reads the text between two ``$`` as mathtext: a side, scenario or sector name
+such as ``$_$`` or ``$\\foo{$`` (the user's, in titles, legends, axis labels and ticks)
+raised ParseFatalException when the figure was drawn.  No label of the package uses
+mathtext, so every text of these figures is drawn literally.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+# first: where matplotlib cannot write its folders, MPLCONFIGDIR is set before it is imported
+from forceratio.plots import mplconfig  # noqa: F401
+
+# isort: split
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+SIZE = (10.0, 6.0)  # inches; at DPI 100 a 1000 x 600 image
+DPI = 100
+
+
+class LiteralFigure(Figure):
+    """A :class:`~matplotlib.figure.Figure` whose texts are drawn as written (no mathtext),
+    however it is saved (``savefig``, the HTML report, a notebook's display)."""
+
+    def draw(self, renderer: Any) -> None:
+        # texts made while drawing (tick labels) take the setting from rcParams; those made
+        # before (titles, labels, legends) are set one by one.  The layout engine measures
+        # the texts inside draw, so it sees them literal too.
+        with matplotlib.rc_context({"text.parse_math": False}):
+            for text in self.findobj(Text):
+                text.set_parse_math(False)
+            super().draw(renderer)
+
+
+def new_figure(layout: Literal["constrained"] | None = "constrained") -> Figure:
+    """An empty figure of the standard size on its own Agg canvas (outside pyplot)."""
+    fig = LiteralFigure(figsize=SIZE, dpi=DPI, layout=layout)
+    FigureCanvasAgg(fig)
+    return fig
