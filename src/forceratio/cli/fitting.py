@@ -218,7 +218,8 @@ def fit_command(
         Rises,
         typer.Option(
             "--rises",
-            help="A strength that rises beyond the arrivals recorded (by more than 5%): note "
+            help="A strength that rises beyond the arrivals recorded (more than its own noise "
+            "explains, README): note "
             "(say so; the fit takes it as noise) or arrivals (take each rise as arrivals, an "
             "estimate: the rise plus the neighbouring days' losses).",
         ),

@@ -68,8 +68,8 @@ def fit(
         ``after-observation``: a day's reinforcements join after that day's strength is
         counted; ``in-observation``: the day's strength already includes them.
     rises : str
-        A strength that rises beyond the arrivals recorded (by more than 5% and more than
-        the series' own noise explains, README): ``note`` (say so in ``notes``; the fit
+        A strength that rises beyond the arrivals recorded (by more than the series' own
+        noise explains, README): ``note`` (say so in ``notes``; the fit
         takes it as noise) or ``arrivals`` (take each rise as arrivals, an estimate).
     refits : int
         For a side seen only at the start and at its annihilation: the rates' 95%

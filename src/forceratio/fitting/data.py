@@ -253,9 +253,9 @@ def read_battle(
     (rows numbered as in a spreadsheet, the header being row 1: a file's line, see
     :func:`forceratio.files.row_lines`).
 
-    ``rises``: a side's strength rising between observations by more than
-    :data:`RISE_TOLERANCE` of it beyond the arrivals recorded is noted (``"note"``), or
-    taken as arrivals (``"arrivals"``, see :func:`.rises.check_rises`)."""
+    ``rises``: a side's strength rising between observations beyond the arrivals recorded
+    by more than its own noise explains is noted (``"note"``), or taken as arrivals
+    (``"arrivals"``, see :func:`.rises.check_rises`)."""
     if arrivals not in ARRIVALS:
         raise InputError("arrivals", f"must be one of {', '.join(ARRIVALS)}, got {arrivals!r}")
     if rises not in RISES:
