@@ -1,8 +1,8 @@
 """``sweep --resume`` refuses a store swept from other inputs than the ones given now
 (review15hostile D8): the manifest keeps a digest of the scenario's content, of each
 ``--table`` file's content, of the figures the scenario resolves to and the forceratio
-version, and a resumption names what changed, in one line, before any work.  The same
-inputs resume to the numbers of an uninterrupted sweep."""
+code (its version and sources), and a resumption names what changed, in one line, before
+any work.  The same inputs resume to the numbers of an uninterrupted sweep."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import forceratio
+from forceratio.calibration import cache
 from forceratio.cli import run
 from forceratio.scenarios import builtins, load_scenario
 from forceratio.sweeps.design import Design
@@ -113,10 +113,10 @@ def test_another_forceratio_version_or_a_manifest_without_inputs_is_refused(
     assert run(args) == 0
     capsys.readouterr()
     (out / "part-0000001.parquet").unlink()
-    monkeypatch.setattr(forceratio, "__version__", "99.0")
+    code = cache.code_version()  # the version and a hash of the sources (review22c M2)
+    monkeypatch.setattr(cache, "code_version", lambda: "99.0")
     line = refused(capsys, [*args, "--resume"])
-    assert f"the forceratio version ({forceratio.__version__} then" not in line
-    assert "the forceratio version (0.1.0 then, 99.0 now) changed since" in line
+    assert f"was swept by other forceratio code ({code} then, 99.0 now)" in line
     monkeypatch.undo()
     m = json.loads((out / MANIFEST).read_text())
     del m["inputs"]  # as written before manifests recorded their inputs (format 1)

@@ -46,6 +46,7 @@ from forceratio.calibration.validation import groups_of
 from forceratio.digest import sha256_hex
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.calibrate import check_shared_rates
+from forceratio.scenarios.content import content
 from forceratio.scenarios.record1941 import SCENARIOS, Target, problem, record_tables, summary
 
 SHIPPED = Path(__file__).resolve().parent.parent / "calibration" / "shipped" / "record1941.npz"
@@ -112,27 +113,15 @@ def inputs(
         )
     prob, targets = problem(prepared, record_tables(noting), tuple(optional))
     description = {
-        "scenarios": {
-            n: _no_prose(p.scenario.model_dump(mode="json", exclude_defaults=True))
-            for n, p in prepared.items()
-        },
+        "scenarios": {n: content(p.scenario) for n, p in prepared.items()},
         "tables": {n: _digest(df) for n, df in sorted(read.items())},
     }
     return RecordInputs(prepared, prob, targets, description)
 
 
-#: What a result does not depend on: the scenarios' prose and the tables' provenance
-#: columns (a corrected note or source must not stale a twelve-minute posterior).
-PROSE = frozenset({"note", "notes", "description"})
+#: What a result does not depend on besides the scenarios' prose (:mod:`.content`): the
+#: tables' provenance columns (a corrected source must not stale a twelve-minute posterior).
 PROVENANCE = ["source", "locator", "verified", "derivation", "note"]
-
-
-def _no_prose(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _no_prose(v) for k, v in obj.items() if k not in PROSE}
-    if isinstance(obj, list):
-        return [_no_prose(v) for v in obj]
-    return obj
 
 
 def _digest(df: pd.DataFrame) -> str:

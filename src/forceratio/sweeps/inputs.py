@@ -1,7 +1,7 @@
 """What a sweep's numbers rest on, as digests: its fingerprint (written into each part)
 and the digest of its inputs (kept in the manifest), so that a resumption or a reader can
 tell a sweep of other inputs from its own (a scenario file or a table edited since, a
-relative path read from another directory, another forceratio version)."""
+relative path read from another directory, other forceratio code)."""
 
 from __future__ import annotations
 
@@ -32,20 +32,39 @@ def input_digest(spec: SweepSpec, prep: Any = None) -> dict[str, str]:
     resumption refuses other inputs, naming them): the scenario as read (its file's
     content, with the ``--set`` values applied), the figures it resolves to from its tables
     (built-in tables included), the bytes of each ``--table`` file and the forceratio
-    version.  A relative path read from another directory gives other digests.  ``prep``:
+    code (:func:`~forceratio.calibration.cache.code_version`, the version and a hash of the
+    package's sources: a resumption by other code would mix two engines' numbers in one
+    store).  The scenario counts without its prose (:func:`scenario_digest`).  A relative
+    path read from another directory gives other digests.  ``prep``:
     the scenario as prepared now (default: this process's prepared copy, which a file
     edited since it was read does not change)."""
     from dataclasses import fields
 
-    from forceratio import __version__
+    from forceratio.calibration.cache import code_version
     from forceratio.files import read_user_bytes
     from forceratio.sweeps.evaluate import _prepared
 
     if prep is None:
         prep = _prepared(spec.scenario, spec.sets, spec.tables)
     figures = {f.name: getattr(prep, f.name) for f in fields(prep) if f.name != "scenario"}
-    out = {"scenario": value_digest(prep.scenario), "figures": value_digest(figures)}
+    out = {"scenario": scenario_digest(prep.scenario), "figures": value_digest(figures)}
     for name, path in spec.tables:
         out[f"--table {name}"] = sha256_hex(read_user_bytes(path, f"tables {name}"))
-    out["forceratio"] = __version__
+    out["forceratio"] = code_version()
     return out
+
+
+def scenario_digest(scenario: Any) -> str:
+    """The digest of what in ``scenario`` can change numbers (:func:`.content.content`:
+    its prose left out, as the calibration's key leaves it out), so that a corrected note
+    or source does not make a store of it foreign (review22c M3)."""
+    from forceratio.scenarios.content import content
+
+    return value_digest(content(scenario))
+
+
+def same_scenario_digest(scenario: Any, held: str) -> bool:
+    """Whether ``held``, a manifest's scenario digest, is ``scenario``'s: as written now
+    (:func:`scenario_digest`) or as written before prose was left out (the whole scenario,
+    prose included), so that a finished store of that time stays readable."""
+    return held in (scenario_digest(scenario), value_digest(scenario))

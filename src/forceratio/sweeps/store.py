@@ -301,6 +301,12 @@ def _alive(tmp: Path) -> bool:
 def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     """How the manifest ``old`` of a store differs from this sweep's ``new`` (one clause)."""
     was, now = old.get("inputs"), new.get("inputs") or {}
+    if isinstance(was, dict) and was.get("forceratio") != now.get("forceratio"):
+        return (  # whatever else differs: this code cannot add to that code's parts
+            f"was swept by other forceratio code ({was.get('forceratio')} then, "
+            f"{now.get('forceratio')} now), and resuming would mix two versions' numbers in "
+            "one store; sweep again into another --out"
+        )
     skip = {"inputs"} if isinstance(was, dict) else {"inputs", "format"}  # (format 1: none)
     diff = sorted(k for k in set(old) | set(new) if k not in skip and old.get(k) != new.get(k))
     if diff:
@@ -348,17 +354,21 @@ def _changed(was: dict[str, Any], now: dict[str, Any]) -> list[str]:
 
 def _check_inputs(store: ChunkStore, manifest: dict[str, Any], spec: Any) -> None:
     """Refuse a sweep whose scenario, table figures or --table files changed since it ran
-    (a reader would label its rows with the current file); another forceratio version is
-    accepted (the rows are that version's numbers, still of these inputs), and so is a
-    sweep written before manifests recorded their inputs (nothing to check)."""
+    (a reader would label its rows with the current file); other forceratio code is
+    accepted (the rows are that code's numbers, still of these inputs), and so is a
+    sweep written before manifests recorded their inputs.  No note on other code: reading
+    mixes nothing, and its digest moves with any edit (a comment's)."""
     was = manifest.get("inputs")
     if not isinstance(was, dict):
         return
     from forceratio.scenarios import load
-    from forceratio.sweeps.inputs import input_digest
+    from forceratio.sweeps.inputs import input_digest, same_scenario_digest
 
-    now = input_digest(spec, load(spec.scenario, list(spec.sets), dict(spec.tables)))
+    prep = load(spec.scenario, list(spec.sets), dict(spec.tables))
+    now = input_digest(spec, prep)
     now["forceratio"] = was.get("forceratio", now["forceratio"])
+    if same_scenario_digest(prep.scenario, str(was.get("scenario"))):
+        now["scenario"] = was["scenario"]  # (a store written while its digest held prose)
     changed = _changed(was, now)
     if changed:
         raise InputError(
@@ -375,10 +385,11 @@ def _check_given(store: ChunkStore, manifest: dict[str, Any], spec: Any, given: 
     was = manifest.get("inputs")
     if given == spec.scenario or not isinstance(was, dict) or "scenario" not in was:
         return  # (the same path: _check_inputs tells whether it changed since)
-    from forceratio.digest import value_digest
     from forceratio.scenarios import load
+    from forceratio.sweeps.inputs import same_scenario_digest
 
-    if value_digest(load(given, list(spec.sets), dict(spec.tables)).scenario) != was["scenario"]:
+    prep = load(given, list(spec.sets), dict(spec.tables))
+    if not same_scenario_digest(prep.scenario, str(was["scenario"])):
         raise InputError(
             store.field,
             f"{store.path} is a sweep of {spec.scenario}, and {given} is another scenario of "
