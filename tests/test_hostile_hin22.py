@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 from forceratio import data
 from forceratio.cli.app import app
+from forceratio.errors import InputError
+from forceratio.scenarios import load_scenario
+from tests.scenario_files import ScenarioFile
 
 runner = CliRunner()
 TABLES = Path(data.__file__).parent / "tables"
@@ -55,3 +58,22 @@ def test_dot_thousands_beside_whole_floats_is_refused(tmp_path: Path, sep: str) 
     p.write_text(text, encoding="utf-8")
     res = runner.invoke(app, ["data", "check", "--table", f"operations_1941={p}"])
     assert res.exit_code == 0, res.output
+
+
+# ---------------------------------------------------------------- M3: deep nesting
+DEEP = {
+    "list": "[" * 3000 + "]" * 3000,  # past Python's recursion in tomllib
+    "table": "{a=" * 40 + "1" + "}" * 40,  # readable, but 40 levels past any scenario's 6
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DEEP))
+def test_deeply_nested_toml_is_one_line(tmp_path: Path, kind: str) -> None:
+    """Before: a RecursionError traceback of ~3,000 lines, exit 1 (the table: a one-line
+    message holding the whole nested value).  Oracle: the refusal names the file or the
+    --set and says why, in one line."""
+    p = ScenarioFile(head=f"notes = {DEEP[kind]}").write(tmp_path / "deep.toml")
+    _one_line_refusal(["run", str(p)], f"{p}: tables or lists nested more than 32 deep")
+    ok = ScenarioFile().write(tmp_path / "ok.toml")
+    err = _one_line_refusal(["run", str(ok), "--set", f"notes={DEEP[kind]}"], "nested more than")
+    assert "--set" in err and "notes" in err and len(err) < 200, err
