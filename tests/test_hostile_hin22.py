@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from forceratio import data
+from forceratio import Multiplier, Reinforcements, data, simulate, simulate_stochastic
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios import load_scenario
@@ -77,3 +78,45 @@ def test_deeply_nested_toml_is_one_line(tmp_path: Path, kind: str) -> None:
     ok = ScenarioFile().write(tmp_path / "ok.toml")
     err = _one_line_refusal(["run", str(ok), "--set", f"notes={DEEP[kind]}"], "nested more than")
     assert "--set" in err and "notes" in err and len(err) < 200, err
+
+
+# ------------------------------------------------------------- M6: the Python API's types
+@pytest.mark.parametrize("bad", [5, None, b"base.toml"])
+def test_load_scenario_of_no_path_is_an_input_error(bad: object) -> None:
+    """Before: TypeError from os/pathlib."""
+    with pytest.raises(InputError, match=r"^name_or_path: expected a built-in name or a file"):
+        load_scenario(bad)  # type: ignore[arg-type]
+
+
+def test_simulate_and_schedules_of_wrong_types_are_input_errors() -> None:
+    """Before: AttributeError ('NoneType' object has no attribute 'time_dependent'),
+    ValueError (could not convert string to float: 'a')."""
+    for call, field in (
+        (lambda: simulate(None), "eng"),  # type: ignore[arg-type]
+        (lambda: simulate({"red": 1}), "eng"),  # type: ignore[arg-type]
+        (lambda: simulate_stochastic(None, replications=2, seed=1), "eng"),  # type: ignore[arg-type]
+        (lambda: Reinforcements(transit_loss="a"), "reinforcements.transit_loss"),  # type: ignore[arg-type]
+        (lambda: Reinforcements.arrivals(["x"], [[1.0]]), "reinforcements.times"),
+        (lambda: Multiplier(np.zeros(1), "a"), "multiplier.values"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(InputError) as exc:
+            call()
+        assert exc.value.field == field and "\n" not in str(exc.value), exc.value
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "toml"),
+    [
+        ("side_names", {"USSR": "Blue", "Germany": "Red"}, 'side_names = { USSR = "Blue", Germany = "Red" }'),
+        ("operations", {"outcome": {"depth_km": 50}}, "[operations.outcome]\ndepth_km = 50"),
+        ("uncertainty", {"breakpoints.USSR": [0, 0.5]}, '[uncertainty]\n"breakpoints.USSR" = [0, 0.5]'),
+    ],
+)  # fmt: skip
+def test_a_mapping_of_sets_takes_tables_as_they_are(
+    tmp_path: Path, key: str, value: dict[str, object], toml: str
+) -> None:
+    """Before: 'Input should be a valid dictionary, got "{...}"' (the dict's repr read as a
+    bare word).  Oracle: the same table written in the file."""
+    base = ScenarioFile().write(tmp_path / "base.toml")
+    given = ScenarioFile(head=toml).write(tmp_path / "given.toml")
+    assert load_scenario(str(base), {key: value}) == load_scenario(str(given))

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from forceratio.arguments import bare_point, unmeant_number
+from forceratio.arguments import bare_point, instance, unmeant_number
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.model import Scenario, validate_scenario
@@ -111,6 +111,20 @@ def _toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
+def _toml_text(value: object) -> str:
+    """A Python value of ``sets`` as TOML: a str as that text, a mapping as an inline table
+    and a list or tuple as an array of such values; anything else as Python writes it (a
+    number, a date)."""
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, Mapping):
+        items = (f"{_toml_string(str(k))} = {_toml_text(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(map(_toml_text, value)) + "]"
+    return f"{value}"  # format(): a float32 as its float, 0.019999999552965164
+
+
 #: What ``sets`` may be, from Python: ``"dotted.path=value"`` texts, one text, or a mapping
 #: path -> value (the command line's repeatable ``--set``).
 Sets = str | Sequence[str] | Mapping[str, object] | None
@@ -125,7 +139,10 @@ def set_texts(sets: Sets) -> list[str]:
     if isinstance(sets, str):
         return [sets]
     if isinstance(sets, Mapping):  # a Python str is the string itself, not TOML to parse
-        return [f"{k}={_toml_string(v) if isinstance(v, str) else v}" for k, v in sets.items()]
+        deep = next((k for k, v in sets.items() if _too_deep(v)), None)
+        if deep is not None:
+            raise InputError("sets", f"{deep}: {_DEEP}")
+        return [f"{k}={_toml_text(v)}" for k, v in sets.items()]
     texts = list(sets)
     bad = next((x for x in texts if not isinstance(x, str)), None)
     if bad is not None:
@@ -199,6 +216,7 @@ def _fix_declared(raw: dict[str, Any], path: str, value: str) -> None:
 
 def read(name_or_path: str) -> tuple[dict[str, Any], str]:
     """The raw TOML document of a built-in name or a file path, and where it came from."""
+    instance("name_or_path", name_or_path, (str, os.PathLike), "a built-in name or a file path")
     if name_or_path in builtins():
         return tomllib.loads(export(name_or_path)), name_or_path
     from forceratio.files import read_user_text

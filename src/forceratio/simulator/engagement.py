@@ -232,6 +232,10 @@ def make_side(
     )  # fmt: skip
 
 
+#: What ``simulate`` and ``simulate_stochastic`` take, as their refusal of anything else says.
+ENGAGEMENT = "an Engagement (Engagement(red=make_side(...), blue=make_side(...), law=...))"
+
+
 @dataclass(frozen=True)
 class Engagement:
     """A batch of N two-sided battles under one law."""
