@@ -14,6 +14,7 @@ from forceratio import Multiplier, Reinforcements, data, simulate, simulate_stoc
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios import load_scenario
+from forceratio.scenarios.model import CATEGORIES
 from tests.scenario_files import ScenarioFile
 
 runner = CliRunner()
@@ -120,3 +121,19 @@ def test_a_mapping_of_sets_takes_tables_as_they_are(
     base = ScenarioFile().write(tmp_path / "base.toml")
     given = ScenarioFile(head=toml).write(tmp_path / "given.toml")
     assert load_scenario(str(base), {key: value}) == load_scenario(str(given))
+
+
+# ------------------------------------------------------------- M7: unknown [weights] keys
+@pytest.mark.parametrize(("key", "hint"), [("horses", ""), ("tank", "did you mean 'tanks'? ")])
+def test_an_unknown_weight_category_is_refused(tmp_path: Path, key: str, hint: str) -> None:
+    """Before: ``horses = { value = 1, source = "x" }`` ran, exit 0, the weight ignored.
+    Oracle: the categories a scenario counts (model.CATEGORIES)."""
+    weights = (
+        'combat_power = "custom"\n[weights]\npersonnel = { value = 1, source = "x" }\n'
+        f'{key} = {{ value = 1, source = "x" }}'
+    )
+    p = ScenarioFile(combat_power=None, head=weights).write(tmp_path / "w.toml")
+    _one_line_refusal(
+        ["run", str(p)],
+        f"{p}: weights.{key}: unknown key; {hint}allowed here: {', '.join(CATEGORIES)}",
+    )
