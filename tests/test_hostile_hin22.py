@@ -3,6 +3,7 @@ the field, exit status 2 from the command line, forceratio's own InputError from
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios import load_scenario
 from forceratio.scenarios.model import CATEGORIES
-from tests.scenario_files import ScenarioFile
+from tests.scenario_files import ScenarioFile, arrival
 
 runner = CliRunner()
 TABLES = Path(data.__file__).parent / "tables"
@@ -136,4 +137,79 @@ def test_an_unknown_weight_category_is_refused(tmp_path: Path, key: str, hint: s
     _one_line_refusal(
         ["run", str(p)],
         f"{p}: weights.{key}: unknown key; {hint}allowed here: {', '.join(CATEGORIES)}",
+    )
+
+
+# ------------------------------------------------------- M5: advances and divisions, bounded
+@pytest.mark.parametrize(
+    ("toml", "field", "bound"),
+    [
+        ("[operations.advance]\nscale = 1e308\ncap = 1e308", "operations.advance.scale", "1000"),
+        ("[operations.advance]\ncap = 1e308", "operations.advance.cap", "1000"),
+        ("[operations.outcome]\ndepth_km = 1e300", "operations.outcome.depth_km", "40000"),
+    ],
+)
+def test_an_advance_past_any_battle_is_refused(
+    tmp_path: Path, toml: str, field: str, bound: str
+) -> None:
+    """Before: exit 0 with 'numerical trouble (overflow...)' and a win by depth on day 0
+    with no depth shown.  Oracle: the bounds (km/day, km) in scenarios/bounds.py; the
+    same value from --vary is refused alike, and the bound itself is taken."""
+    p = ScenarioFile(head=toml).write(tmp_path / "a.toml")
+    _one_line_refusal(["run", str(p)], f"{p}: {field}: must be <= {bound}, got 1e+")
+    ok = ScenarioFile().write(tmp_path / "ok.toml")
+    _one_line_refusal(
+        ["sweep", str(ok), "--vary", f"{field}=1:1e300", "--samples", "4", "--out",
+         str(tmp_path / "sw")],
+        f"{field}: must be in", f"{bound}], got 1e+300",
+    )  # fmt: skip
+    load_scenario(str(ok), {field: float(bound)})
+
+
+def test_mobile_divisions_past_any_army_are_refused(tmp_path: Path) -> None:
+    """Before: a sector's panzer divisions changed to 1e300 on day 5 ran to an annihilation
+    on day 5, exit 0.  Oracle: the bound of 10,000 divisions in scenarios/bounds.py."""
+    text = ScenarioFile().text().replace(
+        'name = "A"\n', 'name = "A"\nmobile = { USSR = 2, Germany = 4 }\n'
+        "mobile_changes = [{ day = 5, Germany = 1e300 }]\n",
+    )  # fmt: skip
+    assert "mobile_changes" in text
+    p = tmp_path / "m.toml"
+    p.write_text(text, encoding="utf-8")
+    _one_line_refusal(
+        ["run", str(p)], f"{p}: sectors.0.mobile_changes.0.Germany: must be <= 10000, got 1e+300"
+    )
+
+
+# ------------------------------------------------- L2, L3: windows and changes of no length
+def _json(args: list[str]) -> dict[str, object]:
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    return dict(out[0] if isinstance(out, list) else out)
+
+
+def test_an_arrival_window_of_no_real_length_is_an_arrival_on_its_day(tmp_path: Path) -> None:
+    """Before: end_day = start_day + 1e-10 refused as '6e+14 is outside the range the engine
+    resolves' with neither file nor field.  Oracle: the same men all on that day (end_day =
+    start_day), the documented discrete arrival."""
+    runs = []
+    for end in ("3.0000000001", "3"):
+        p = ScenarioFile(tail=arrival("Germany", 3, end, 60000)).write(tmp_path / f"{end}.toml")
+        runs.append(_json(["run", str(p), "--uncalibrated", "--format", "json"]))
+    for key in ("soviet_losses", "german_losses"):
+        assert runs[0][key] == pytest.approx(runs[1][key], rel=1e-9), key
+
+
+def test_a_mobile_change_past_the_run_is_refused(tmp_path: Path) -> None:
+    """Before: a change on day 50 of a 20-day run accepted silently (an arrival there is
+    refused).  Oracle: the arrivals' refusal, worded alike."""
+    text = ScenarioFile(duration_days=20).text()
+    text = text.replace(
+        'name = "A"\n', 'name = "A"\nmobile = { Germany = 4 }\nmobile_changes = [{ day = 50, Germany = 1 }]\n'
+    ).replace("[attrition]", "[operations.capture]\nmobile_reference = { Germany = 4 }\n[attrition]")
+    p = tmp_path / "mc.toml"
+    p.write_text(text, encoding="utf-8")
+    _one_line_refusal(
+        ["run", str(p)], f"{p}: scenario: sector 'A': mobile_changes on day 50, not before the run ends"
     )
