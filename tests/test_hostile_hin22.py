@@ -4,6 +4,7 @@ the field, exit status 2 from the command line, forceratio's own InputError from
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from forceratio import Multiplier, Reinforcements, data, simulate, simulate_stochastic
+import forceratio
+from forceratio import Multiplier, Reinforcements, data, scenarios, simulate, simulate_stochastic
 from forceratio.cli.app import app
 from forceratio.errors import InputError
+from forceratio.fitting.data import read_battle
 from forceratio.scenarios import load_scenario
 from forceratio.scenarios.model import CATEGORIES
 from tests.scenario_files import ScenarioFile, arrival
@@ -27,7 +30,8 @@ def _one_line_refusal(args: list[str], *said: str) -> str:
     res = runner.invoke(app, args)
     assert res.exit_code == 2, (res.exit_code, res.output, res.exception)
     err = res.stderr.strip()
-    assert err.startswith("forceratio: error: ") and "\n" not in err, err
+    assert err.startswith("forceratio: error: "), err
+    assert "\n" not in err, err
     for s in said:
         assert s in err, err
     return err
@@ -79,7 +83,9 @@ def test_deeply_nested_toml_is_one_line(tmp_path: Path, kind: str) -> None:
     _one_line_refusal(["run", str(p)], f"{p}: tables or lists nested more than 32 deep")
     ok = ScenarioFile().write(tmp_path / "ok.toml")
     err = _one_line_refusal(["run", str(ok), "--set", f"notes={DEEP[kind]}"], "nested more than")
-    assert "--set" in err and "notes" in err and len(err) < 200, err
+    assert "--set" in err, err
+    assert "notes" in err, err
+    assert len(err) < 200, err
 
 
 # ------------------------------------------------------------- M6: the Python API's types
@@ -103,15 +109,18 @@ def test_simulate_and_schedules_of_wrong_types_are_input_errors() -> None:
     ):
         with pytest.raises(InputError) as exc:
             call()
-        assert exc.value.field == field and "\n" not in str(exc.value), exc.value
+        assert exc.value.field == field, exc.value
+        assert "\n" not in str(exc.value), exc.value
 
 
 @pytest.mark.parametrize(
     ("key", "value", "toml"),
     [
-        ("side_names", {"USSR": "Blue", "Germany": "Red"}, 'side_names = { USSR = "Blue", Germany = "Red" }'),
+        ("side_names", {"USSR": "Blue", "Germany": "Red"},
+         'side_names = { USSR = "Blue", Germany = "Red" }'),
         ("operations", {"outcome": {"depth_km": 50}}, "[operations.outcome]\ndepth_km = 50"),
-        ("uncertainty", {"breakpoints.USSR": [0, 0.5]}, '[uncertainty]\n"breakpoints.USSR" = [0, 0.5]'),
+        ("uncertainty", {"breakpoints.USSR": [0, 0.5]},
+         '[uncertainty]\n"breakpoints.USSR" = [0, 0.5]'),
     ],
 )  # fmt: skip
 def test_a_mapping_of_sets_takes_tables_as_they_are(
@@ -205,11 +214,96 @@ def test_a_mobile_change_past_the_run_is_refused(tmp_path: Path) -> None:
     """Before: a change on day 50 of a 20-day run accepted silently (an arrival there is
     refused).  Oracle: the arrivals' refusal, worded alike."""
     text = ScenarioFile(duration_days=20).text()
+    mobile = "mobile = { Germany = 4 }\nmobile_changes = [{ day = 50, Germany = 1 }]\n"
+    text = text.replace('name = "A"\n', f'name = "A"\n{mobile}')
     text = text.replace(
-        'name = "A"\n', 'name = "A"\nmobile = { Germany = 4 }\nmobile_changes = [{ day = 50, Germany = 1 }]\n'
-    ).replace("[attrition]", "[operations.capture]\nmobile_reference = { Germany = 4 }\n[attrition]")
+        "[attrition]", "[operations.capture]\nmobile_reference = { Germany = 4 }\n[attrition]"
+    )
     p = tmp_path / "mc.toml"
     p.write_text(text, encoding="utf-8")
     _one_line_refusal(
-        ["run", str(p)], f"{p}: scenario: sector 'A': mobile_changes on day 50, not before the run ends"
+        ["run", str(p)],
+        f"{p}: scenario: sector 'A': mobile_changes on day 50, after the run ends",
     )
+
+
+# ----------------------------------------------- L5: problems found resolving name the file
+UMAN_PART = 'table = "operations_1941"\nformation = "Uman encirclement (within the Kiev operation)"'
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        (
+            {"combat_power": None, "head": 'combat_power = "custom"\n[weights]\n'
+             'tanks = { value = 1, source = "x" }'},
+            "weights.personnel: custom combat power needs a weight",
+        ),
+        (
+            {"combat_power": None, "head": 'combat_power = "custom"\n[weights]\n'
+             'personnel = { value = 0, source = "x" }'},
+            "weights.personnel: every category the scenario has weighs 0",
+        ),
+        (
+            {"date": "9999-12-31", "ussr_part": UMAN_PART},
+            "sectors.0.forces.USSR.0.as_of: operations_1941 has no 'Uman",
+        ),
+    ],
+)  # fmt: skip
+def test_a_problem_found_resolving_names_the_file(
+    tmp_path: Path, fields: dict[str, str], said: str
+) -> None:
+    """Before: 'weights.personnel: ...' and 'sectors.0.forces...' with no file, and a zero
+    weight named 'red.weights' (the engine's side).  Oracle: the schema's refusals,
+    '<file>: <field>: <problem>'."""
+    p = ScenarioFile(**fields).write(tmp_path / "s.toml")  # type: ignore[arg-type]
+    _one_line_refusal(["run", str(p)], f"forceratio: error: {p}: {said}")
+    with pytest.raises(InputError, match=rf"^{re.escape(str(p))}: {re.escape(said)}"):
+        scenarios.load(str(p))
+
+
+# ------------------------------------------------------- L6: the fit's refusals name the file
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [([], "too few observations to fit any law: 4"),
+     (["--likelihood", "poisson"], "2 days of known losses for 2 parameters")],
+)  # fmt: skip
+def test_a_fit_of_too_few_rows_names_the_file(tmp_path: Path, extra: list[str], said: str) -> None:
+    """Before: 'DATA: ...', the argument, where every other problem of the file names it.
+    Oracle: the reader's refusals ('<file>: row R, column C: ...')."""
+    p = tmp_path / "two.csv"
+    p.write_text("day,red,blue\n0,2000,900\n1,1850,860\n", encoding="utf-8")
+    _one_line_refusal(["fit", str(p), *extra], f"forceratio: error: {p}: {said}")
+
+
+# ------------------------------------------------------------------- L8: CSV oddities
+CLEAN = "day,red,blue\n0,2000,900\n1,1850,860\n2,1710,825\n3,1580,792\n4,1460,761\n"
+
+
+def test_an_empty_sep_line_is_named(tmp_path: Path) -> None:
+    """Before: 'row 2: 3 cells where the header names 1 columns' (sep= read as the header).
+    Oracle: Excel's sep= line names one character."""
+    p = tmp_path / "sep.csv"
+    p.write_text("sep=\n" + CLEAN, encoding="utf-8")
+    with pytest.raises(InputError, match=r"the first line 'sep=' names no one delimiter"):
+        read_battle(p)
+
+
+def test_utf32_with_its_mark_reads_as_the_clean_file(tmp_path: Path) -> None:
+    """Before: 'contains NUL bytes (a binary file?)' (its mark FF FE 00 00 read as UTF-16's).
+    Oracle: the same text in UTF-8."""
+    p, q = tmp_path / "u32.csv", tmp_path / "u8.csv"
+    p.write_bytes(CLEAN.encode("utf-32"))
+    q.write_text(CLEAN, encoding="utf-8")
+    a, b = read_battle(p), read_battle(q)
+    for x, y in ((a.t, b.t), (a.red, b.red), (a.blue, b.blue)):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_csv_text_given_for_a_path_is_one_line() -> None:
+    """Before: '<the whole text>: file not found', one line per row of the text."""
+    with pytest.raises(InputError) as exc:
+        forceratio.fit(CLEAN)
+    assert exc.value.field == "data", exc.value
+    assert "\n" not in str(exc.value), exc.value
+    assert "text of several lines" in exc.value.problem

@@ -58,10 +58,10 @@ def check_consistent(scn: Scenario) -> None:
         for j, mc in enumerate(sec.mobile_changes):
             where = f"sectors.{i}.mobile_changes.{j}"
             named = [sd for sd in ("USSR", "Germany") if getattr(mc, sd) is not None]
-            if mc.day >= scn.duration_days:  # as an arrival's window: a change never reached
+            if mc.day > scn.duration_days:  # never reached (on the last day: harmless, kept)
                 raise ValueError(
-                    f"sector {sec.name!r}: mobile_changes on day {mc.day:g}, not before the "
-                    f"run ends (duration_days {scn.duration_days:g})"
+                    f"sector {sec.name!r}: mobile_changes on day {mc.day:g}, after the run "
+                    f"ends (duration_days {scn.duration_days:g})"
                 )
             if not named:
                 raise InputError(
