@@ -104,7 +104,7 @@ def test_simulate_and_schedules_of_wrong_types_are_input_errors() -> None:
         (lambda: simulate({"red": 1}), "eng"),  # type: ignore[arg-type]
         (lambda: simulate_stochastic(None, replications=2, seed=1), "eng"),  # type: ignore[arg-type]
         (lambda: Reinforcements(transit_loss="a"), "reinforcements.transit_loss"),  # type: ignore[arg-type]
-        (lambda: Reinforcements.arrivals(["x"], [[1.0]]), "reinforcements.times"),
+        (lambda: Reinforcements.arrivals(["x"], [[1.0]]), "reinforcements.times"),  # type: ignore[list-item]
         (lambda: Multiplier(np.zeros(1), "a"), "multiplier.values"),  # type: ignore[arg-type]
     ):
         with pytest.raises(InputError) as exc:
@@ -203,7 +203,7 @@ def test_an_arrival_window_of_no_real_length_is_an_arrival_on_its_day(tmp_path: 
     resolves' with neither file nor field.  Oracle: the same men all on that day (end_day =
     start_day), the documented discrete arrival."""
     runs = []
-    for end in ("3.0000000001", "3"):
+    for end in (3.0000000001, 3):
         p = ScenarioFile(tail=arrival("Germany", 3, end, 60000)).write(tmp_path / f"{end}.toml")
         runs.append(_json(["run", str(p), "--uncalibrated", "--format", "json"]))
     for key in ("soviet_losses", "german_losses"):

@@ -3,10 +3,11 @@
 Text is UTF-8, with or without a byte-order mark.  UTF-16 with a byte-order mark (Excel's
 "Unicode Text", FF FE) is read too, and so is UTF-32 with its mark (FF FE 00 00): the mark
 says unambiguously how to read it, so refusing it would only make the user convert a file
-we can read exactly.  Anything else is refused with what it looks like and how to save it as UTF-8: UTF-16 without a mark (a NUL after
-every character: which byte order cannot be told for sure), a compressed or zipped file (an
-``.xlsx`` workbook is a ZIP), and bytes that are not UTF-8 (named by line and column, as an
-editor shows them; mostly a Windows code page such as cp1252).
+we can read exactly.  Anything else is refused with what it looks like and how to save it
+as UTF-8: UTF-16 without a mark (a NUL after every character: which byte order cannot be
+told for sure), a compressed or zipped file (an ``.xlsx`` workbook is a ZIP), and bytes
+that are not UTF-8 (named by line and column, as an editor shows them; mostly a Windows
+code page such as cp1252).
 """
 
 from __future__ import annotations

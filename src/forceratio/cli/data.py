@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from forceratio.cli.errors import one_line_errors
 from forceratio.cli.output import Format, print_frame, print_json, print_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(
     help="The sourced 1941 force tables shipped with the package.", no_args_is_help=True
@@ -89,7 +92,7 @@ def show(
         print_frame(df, fmt, title=name, digits=None)  # as written: 0.478, not 0
 
 
-def _whole_bare(df):  # type: ignore[no-untyped-def]
+def _whole_bare(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with each whole number of its float columns as an int (498000, not 498000.0)
     and the others as they are (0.478), as the shipped CSVs write them: a table written so,
     edited and read back with ``--table`` keeps the dot-thousands guard that a column of

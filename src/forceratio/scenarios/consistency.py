@@ -4,11 +4,12 @@ presence; mobile counts and their reference), run when a scenario file is valida
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from typing import TYPE_CHECKING
 
 from forceratio.errors import InputError
-from forceratio.scenarios.model import PRESENCE_KEYS
+from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS
 
 if TYPE_CHECKING:
     from forceratio.scenarios.model import Scenario
@@ -24,6 +25,13 @@ def check_consistent(scn: Scenario) -> None:
             "weights",
             f'[weights] apply only with combat_power = "custom"; this file\'s is '
             f'{scn.combat_power!r}: drop [weights] or set combat_power = "custom"',
+        )
+    unknown = [c for c in scn.weights if c not in CATEGORIES]  # horses: a weight never used
+    if unknown:
+        near = difflib.get_close_matches(unknown[0], CATEGORIES, n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        raise InputError(
+            f"weights.{unknown[0]}", f"unknown key; {hint}allowed here: {', '.join(CATEGORIES)}"
         )
     from forceratio.simulator.laws import get_law
 

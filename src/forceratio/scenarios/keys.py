@@ -89,11 +89,6 @@ def error_field_and_message(root: type[BaseModel], err: Any) -> tuple[str, str]:
     if isinstance(given, InputError):  # a check across fields names its own (consistency.py)
         inner = given.field if loc == "scenario" else f"{loc}.{given.field}"
         return inner, given.problem
-    if loc.endswith(".[key]") and err["type"] == "literal_error":  # a mapping's key: weights.horses
-        keys = str(err["ctx"]["expected"]).replace("'", "").replace(" or ", ", ").split(", ")
-        near = difflib.get_close_matches(str(err.get("input")), keys, n=1)
-        hint = f"did you mean {near[0]!r}? " if near else ""
-        return loc.removesuffix(".[key]"), f"unknown key; {hint}allowed here: {', '.join(keys)}"
     msg = str(err["msg"]).removeprefix("Value error, ")
     bound = next((v for k, v in (err.get("ctx") or {}).items() if k in _BOUNDS), None)
     if isinstance(bound, int | float) and isinstance(err.get("input"), int | float):

@@ -34,7 +34,6 @@ from forceratio.simulator.operational import CAPTURE_RATIO, CAPTURE_WIDTH, GATE_
 SIDES: tuple[str, ...] = ("USSR", "Germany")
 CATEGORIES = ("personnel", "guns_mortars", "tanks", "aircraft")
 Side = Literal["USSR", "Germany"]
-Category = Literal["personnel", "guns_mortars", "tanks", "aircraft"]  # CATEGORIES
 ROLES: tuple[str, ...] = ("attacker", "defender")
 ReadyPosture = Literal["attack", "hasty", "prepared", "fortified", "delay", "withdrawal"]
 Posture = ReadyPosture | Literal["unprepared"]
@@ -427,7 +426,7 @@ class Scenario(_Strict):
     law: str = "square"
     law_params: dict[Literal["p", "q", "w"], float] = Field(default_factory=dict)
     combat_power: Literal["division_slices", "personnel", "custom"] = "division_slices"
-    weights: dict[Category, Weight] = Field(default_factory=dict)
+    weights: dict[str, Weight] = Field(default_factory=dict)
     modifiers: Modifiers = Field(default_factory=Modifiers)
     attrition: Attrition = Field(default_factory=Attrition)
     breakpoints: dict[str, Fraction] = Field(default_factory=lambda: {"USSR": 0.0, "Germany": 0.0})
