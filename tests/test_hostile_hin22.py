@@ -227,36 +227,13 @@ def test_a_mobile_change_past_the_run_is_refused(tmp_path: Path) -> None:
     )
 
 
-# ----------------------------------------------- L5: problems found resolving name the file
-UMAN_PART = 'table = "operations_1941"\nformation = "Uman encirclement (within the Kiev operation)"'
-
-
-@pytest.mark.parametrize(
-    ("fields", "said"),
-    [
-        (
-            {"combat_power": None, "head": 'combat_power = "custom"\n[weights]\n'
-             'tanks = { value = 1, source = "x" }'},
-            "weights.personnel: custom combat power needs a weight",
-        ),
-        (
-            {"combat_power": None, "head": 'combat_power = "custom"\n[weights]\n'
-             'personnel = { value = 0, source = "x" }'},
-            "weights.personnel: every category the scenario has weighs 0",
-        ),
-        (
-            {"date": "9999-12-31", "ussr_part": UMAN_PART},
-            "sectors.0.forces.USSR.0.as_of: operations_1941 has no 'Uman",
-        ),
-    ],
-)  # fmt: skip
-def test_a_problem_found_resolving_names_the_file(
-    tmp_path: Path, fields: dict[str, str], said: str
-) -> None:
-    """Before: 'weights.personnel: ...' and 'sectors.0.forces...' with no file, and a zero
-    weight named 'red.weights' (the engine's side).  Oracle: the schema's refusals,
-    '<file>: <field>: <problem>'."""
-    p = ScenarioFile(**fields).write(tmp_path / "s.toml")  # type: ignore[arg-type]
+# ------------------------------------------------ L5: a zero weight named as the file's
+def test_every_weight_zero_names_the_file_and_weight(tmp_path: Path) -> None:
+    """Before: 'red.weights: at least one category weight must be > 0' (the engine's side,
+    no file).  Oracle: the other weight refusals, '<file>: weights.<category>: ...'."""
+    head = 'combat_power = "custom"\n[weights]\npersonnel = { value = 0, source = "x" }'
+    p = ScenarioFile(combat_power=None, head=head).write(tmp_path / "s.toml")
+    said = "weights.personnel: every category the scenario has weighs 0 (personnel)"
     _one_line_refusal(["run", str(p)], f"forceratio: error: {p}: {said}")
     with pytest.raises(InputError, match=rf"^{re.escape(str(p))}: {re.escape(said)}"):
         scenarios.load(str(p))
