@@ -232,8 +232,12 @@ def make_side(
     )  # fmt: skip
 
 
-#: What ``simulate`` and ``simulate_stochastic`` take, as their refusal of anything else says.
-ENGAGEMENT = "an Engagement (Engagement(red=make_side(...), blue=make_side(...), law=...))"
+def checked(eng: Engagement) -> Engagement:
+    """``eng`` if it is an Engagement, else one line naming ``eng`` and what is expected
+    (``simulate(None)`` and ``simulate_stochastic({})`` from Python)."""
+    what = "an Engagement (Engagement(red=make_side(...), blue=make_side(...), law=...))"
+    instance("eng", eng, Engagement, what)
+    return eng
 
 
 @dataclass(frozen=True)

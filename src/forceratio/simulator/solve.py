@@ -11,12 +11,12 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forceratio.arguments import check_times, instance, whole
+from forceratio.arguments import check_times, whole
 from forceratio.errors import ForceratioError, InputError
 from forceratio.limits import TRAJECTORY_BLOCK
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.closed_form import CLOSED_FORMS
-from forceratio.simulator.engagement import ENGAGEMENT, Engagement
+from forceratio.simulator.engagement import Engagement, checked
 from forceratio.simulator.kernel import OK, STEP_TOO_SMALL
 from forceratio.simulator.result import (
     ANNIHILATION,
@@ -237,7 +237,7 @@ def simulate(
         scenario).  A caller that tries many far-out points can give a lower cap (the
         fitter's trial points, :data:`forceratio.fitting.model.TRIAL_STEPS`).
     """
-    instance("eng", eng, Engagement, ENGAGEMENT)
+    checked(eng)
     t_max, tt = check_times(t_max, times)
     if not 0 < rtol < 1e-2:
         raise InputError("rtol", f"must be in (0, 0.01), got {rtol}")
