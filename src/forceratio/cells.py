@@ -71,6 +71,10 @@ DOT_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 DOT_DECIMAL = re.compile(
     r"[+-]?(\d{1,3}(,\d{3})+|\d*)\.(\d{1,2}|\d{4,})([eE][+-]?\d+)?|[+-]?0?\.\d+"
 )
+#: A cell whose decimals are zeros alone (300000.0, 12,00): how a program writes a whole number
+#: (pandas' CSV, a spreadsheet's fixed decimals), so no proof of how a person typed the
+#: others: a hand edit beside it may still write 300.000 for three hundred thousand.
+ZERO_DECIMALS = re.compile(r"[+-]?\d*[.,]0+")
 SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 
 
@@ -86,7 +90,9 @@ def decimal_mark(
     A semicolon- or tab-separated file (``sep``; None: a DataFrame) uses the one its cells
     show (52,5 or 1.234,5: a comma; 52.5 or 1,234.5: a dot); a file that shows both is
     refused naming the first cell against the first, one that shows neither while a cell
-    could be read either way (10,000: ten thousand or ten; 12.000) is refused naming it.
+    could be read either way (10,000: ten thousand or ten; 12.000) is refused naming it;
+    cells with zero decimals only (300000.0: :data:`ZERO_DECIMALS`) tell the mark but do
+    not settle such a cell.
     A comma-separated file or a DataFrame uses a dot, and a text cell that a dot may split
     at a thousand (2.000, 71.349) is refused unless another shows a decimal point
     (:func:`dot_groups`)."""
@@ -100,6 +106,7 @@ def decimal_mark(
         return "."
     first: tuple[str, str] | None = None  # (mark, where)
     unclear = ""
+    proof = False  # a cell that shows its mark with decimals other than zeros
     for value, cell in cells:
         text = str(value).strip()
         if _AMBIGUOUS.fullmatch(text):
@@ -108,6 +115,7 @@ def decimal_mark(
         mark = next((m for rx, m in _MARKS if rx.fullmatch(text)), None)
         if mark is None:
             continue
+        proof = proof or not ZERO_DECIMALS.fullmatch(text)
         if first is None:
             first = (mark, f"{text!r} ({cell.rsplit(': ', 1)[-1]})")
         elif mark != first[0]:
@@ -117,7 +125,7 @@ def decimal_mark(
                 f"{text!r} writes {what[mark]} where {first[1]} writes {what[first[0]]}: "
                 "write every number the same way",
             )
-    if first is not None:
+    if first is not None and (proof or not unclear):
         return first[0]
     if unclear:
         cell, text = unclear.split("|", 1)
@@ -136,13 +144,15 @@ def dot_groups(cells: Iterable[tuple[Any, str]], what: str) -> None:
     """Refuse a text cell a dot splits into groups of three digits (2.000, 71.349: a dot as
     German spreadsheets write thousands, or three decimals) when no cell of ``cells``
     (value, where) shows a decimal point (12.5, 0.125), naming the first such cell and
-    both readings.  Cells that are numbers already (a DataFrame's floats) are not text."""
+    both readings.  Cells that are numbers already (a DataFrame's floats) are not text, and
+    a cell with zero decimals only (300000.0, as ``data show --format csv`` wrote before it
+    wrote whole numbers bare) is no such proof: :data:`ZERO_DECIMALS`."""
     unclear: tuple[str, str] | None = None
     for value, where in cells:
         if not isinstance(value, str):
             continue
         text = value.strip()
-        if DOT_DECIMAL.fullmatch(text):
+        if DOT_DECIMAL.fullmatch(text) and not ZERO_DECIMALS.fullmatch(text):
             return
         if unclear is None and DOT_GROUPS.fullmatch(text):
             unclear = (text, where)

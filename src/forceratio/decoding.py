@@ -1,12 +1,13 @@
 """A user file's bytes as text, or one line saying what the file is instead.
 
 Text is UTF-8, with or without a byte-order mark.  UTF-16 with a byte-order mark (Excel's
-"Unicode Text", FF FE) is read too: the mark says unambiguously how to read it, so refusing
-it would only make the user convert a file we can read exactly.  Anything else is refused
-with what it looks like and how to save it as UTF-8: UTF-16 without a mark (a NUL after
-every character: which byte order cannot be told for sure), a compressed or zipped file (an
-``.xlsx`` workbook is a ZIP), and bytes that are not UTF-8 (named by line and column, as an
-editor shows them; mostly a Windows code page such as cp1252).
+"Unicode Text", FF FE) is read too, and so is UTF-32 with its mark (FF FE 00 00): the mark
+says unambiguously how to read it, so refusing it would only make the user convert a file
+we can read exactly.  Anything else is refused with what it looks like and how to save it
+as UTF-8: UTF-16 without a mark (a NUL after every character: which byte order cannot be
+told for sure), a compressed or zipped file (an ``.xlsx`` workbook is a ZIP), and bytes
+that are not UTF-8 (named by line and column, as an editor shows them; mostly a Windows
+code page such as cp1252).
 """
 
 from __future__ import annotations
@@ -28,12 +29,16 @@ def decode(data: bytes, where: str) -> str:
     for magic, what in _SIGNATURES:
         if data.startswith(magic):
             raise InputError(where, f"is {what}")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    # UTF-32's marks first: its little-endian one starts with UTF-16's (FF FE 00 00)
+    code = "utf-32" if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") else "utf-16"
+    if code == "utf-32" or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return data.decode("utf-16")
+            return data.decode(code)
         except UnicodeDecodeError as exc:
             raise InputError(
-                where, f"not UTF-16 text despite its byte-order mark (byte {exc.start}): {SAVE_AS}"
+                where,
+                f"not {code.upper()} text despite its byte-order mark (byte {exc.start}): "
+                + SAVE_AS,
             ) from None
     head = data[:4096]
     if head.count(b"\x00") * 3 > len(head):  # every other byte 0: UTF-16 without its mark

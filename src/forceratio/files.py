@@ -139,6 +139,7 @@ def read_user_csv(
 
 #: Excel's first line naming the delimiter (``sep=;``), written by its "CSV" in some locales.
 _SEP_LINE = re.compile(r"\ufeff*sep=(.)[ \t]*(?=\r?\n|$)", re.IGNORECASE)
+_SEP_ANY = re.compile(r"\ufeff*sep=[^\n]*", re.IGNORECASE)
 
 
 def csv_text(path: Path | str, where: str, separators: str = ",") -> tuple[str, str]:
@@ -151,6 +152,11 @@ def csv_text(path: Path | str, where: str, separators: str = ",") -> tuple[str, 
     if "\x00" in text:
         raise InputError(where, "malformed CSV: contains NUL bytes (a binary file?)")
     text = re.sub(r"\r(?!\n)", "\n", text)
+    if (m := _SEP_ANY.match(text)) and not _SEP_LINE.match(text):  # sep= or sep=;;
+        raise InputError(
+            where, f"the first line {m.group(0)!r} names no one delimiter: write sep=, or "
+            "sep=; (one character) or remove the line",
+        )  # fmt: skip
     if m := _SEP_LINE.match(text):
         if m.group(1) not in separators:
             allowed = " or ".join(repr(s) for s in separators)

@@ -39,4 +39,5 @@ def test_the_command_line_names_its_argument(
     ROWS.head(2).to_csv(path, index=False)
     assert cli_run(["fit", path]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("forceratio: error: DATA: too few observations to fit any law"), err
+    # the file, as its other problems name it (review22a L6; before: DATA, the argument)
+    assert err.startswith(f"forceratio: error: {path}: too few observations to fit any"), err

@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 
 from forceratio import InputError, Side
-from forceratio.scenarios.model import ShareRate, Weight
+from forceratio.scenarios.bounds import ShareRate
+from forceratio.scenarios.model import Weight
 from forceratio.simulator.operational import make_flows
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from forceratio.cli.errors import one_line_errors
 from forceratio.cli.output import Format, print_frame, print_json, print_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(
     help="The sourced 1941 force tables shipped with the package.", no_args_is_help=True
@@ -83,8 +86,33 @@ def show(
         import json
 
         print_json(json.loads(df.to_json(orient="records")))
+    elif fmt is Format.csv:  # the shipped files' own way: 498000, not 498000.0
+        print_frame(_whole_bare(df), fmt)
     else:
         print_frame(df, fmt, title=name, digits=None)  # as written: 0.478, not 0
+
+
+def _whole_bare(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with each whole number of its float columns as an int (498000, not 498000.0)
+    and the others as they are (0.478), as the shipped CSVs write them: a table written so,
+    edited and read back with ``--table`` keeps the dot-thousands guard that a column of
+    ``498000.0`` would switch off for a hand-typed ``300.000`` (``cells.dot_groups``)."""
+    import math
+
+    import pandas as pd
+
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype.kind == "f":  # object: a float column would turn the ints back
+            out[c] = pd.Series(
+                [
+                    None if math.isnan(v) else int(v) if v.is_integer() and abs(v) < 2**53 else v
+                    for v in out[c].tolist()
+                ],
+                index=out.index,
+                dtype=object,
+            )
+    return out
 
 
 @app.command("sources")

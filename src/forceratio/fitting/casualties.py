@@ -148,7 +148,7 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
         if big.size and getattr(b, f"{side}_loss") is None:  # a loss column is never < 0
             j = int(big[0])
             raise InputError(
-                f"column {side}",
+                f"{b.where}: column {side}",
                 f"rises by {-loss[j]:,.0f} from day {b.t[j] + b.day0:g} to day "
                 f"{b.t[j + 1] + b.day0:g} beyond the arrivals recorded: a count of losses "
                 f"cannot be negative; give {side}_losses (the count used then), "
@@ -162,7 +162,7 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     n = sum(s[0].size for s in sides)
     k = spec.k + (1 if likelihood == "negbin" else 0)
     if n <= k:
-        raise InputError("data", f"{n} days of known losses for {k} parameters")
+        raise InputError(b.where, f"{n} days of known losses for {k} parameters")
 
     def means(x: FloatArray) -> list[FloatArray]:
         p, q = (float(v[0]) for v in spec.exponents(x[None, : spec.k]))

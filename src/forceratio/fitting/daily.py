@@ -306,7 +306,7 @@ def _solve(
         smallest = [law for law, s in all_specs.items() if s.k == k]
         least = " or ".join([", ".join(smallest[:-1]), smallest[-1]] if smallest[:-1] else smallest)
         raise InputError(
-            "data",
+            b.where,
             f"too few observations to fit any law: {n}"
             f"{' (the first row included)' if any(free) else ''}, and the smallest laws "
             f"({least}) have {k} parameters"
@@ -361,6 +361,11 @@ def _check_call(
     line prints ``law`` and ``arrivals`` as its options)."""
     kinds = (pd.DataFrame, Path, str, *((Battle,) if battle else ()))
     instance("data", data, kinds, "a DataFrame or a CSV path" + (" or a Battle" if battle else ""))
+    if isinstance(data, str) and ("\n" in data or "\r" in data):  # a path has no line break
+        raise InputError(
+            "data", f"a CSV path, got text of several lines ({shown(data, 30)}): give the "
+            "file's path, or the text read as a table, pandas.read_csv(io.StringIO(text))",
+        )  # fmt: skip
     check_law(law, everything)
     choice("arrivals", arrivals, ARRIVALS)
     choice("rises", rises, RISES)

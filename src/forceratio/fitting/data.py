@@ -74,6 +74,7 @@ class Battle:
     #: (:mod:`.casualties`) use them; the strengths' fit does not.
     red_loss: FloatArray | None = None
     blue_loss: FloatArray | None = None
+    where: str = "data"  # the file read (a DataFrame: "data"), as its problems name it
 
     @cached_property
     def scale(self) -> tuple[float, float]:
@@ -334,8 +335,9 @@ def read_battle(
         np.array(vals[f"{n}_losses"]) if f"{n}_losses" in cols else None for n in ("red", "blue")
     )
     battle = Battle(
-        day - day[0], red, blue, red_in, blue_in, attack, name, day0, notes, red_loss, blue_loss
-    )
+        day - day[0], red, blue, red_in, blue_in, attack, name, day0, notes, red_loss, blue_loss,
+        str(where),
+    )  # fmt: skip
     if battle.n_obs == 0:
         raise InputError(where, _nothing_after(vals, cols, lines))
     step = math.ceil(battle.n_obs / MAX_OBSERVATIONS)  # rows to merge into one

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from forceratio.arguments import bare_point, unmeant_number
+from forceratio.arguments import bare_point, instance, unmeant_number
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.model import Scenario, validate_scenario
@@ -62,19 +62,45 @@ def export(name: str) -> str:
     )
 
 
-def _parse_value(text: str) -> Any:
+#: How deep tables and lists may nest in a scenario (its own need is 6: sectors.0.forces.
+#: USSR.0.inline.personnel): deeper text would exhaust Python's recursion in the reader.
+MAX_NESTING = 32
+
+
+def _parse_value(text: str, path: str = "") -> Any:
     try:
-        return tomllib.loads(f"v = {text}")["v"]
+        value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         x = bare_point(text)  # .5 as --vary reads it
         return text if x is None else x
+    except RecursionError:
+        raise InputError("sets", f"{path}: {_DEEP}") from None
+    if _too_deep(value):
+        raise InputError("sets", f"{path}: {_DEEP}")
+    return value
+
+
+_DEEP = f"tables or lists nested more than {MAX_NESTING} deep; a scenario needs a few levels"
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` nests dicts or lists more than :data:`MAX_NESTING` deep (counted
+    without recursion, which such a value would exhaust)."""
+    stack = [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, dict | list):
+            if depth >= MAX_NESTING:
+                return True
+            stack.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return False
 
 
 def _parses(text: str) -> bool:
     """Whether ``text`` is a TOML value (else :func:`_parse_value` keeps it as a word)."""
     try:
         tomllib.loads(f"v = {text}")
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # too deep: _parse_value says so
         return False
     return True
 
@@ -83,6 +109,20 @@ def _toml_string(text: str) -> str:
     """``text`` as a TOML basic string: JSON's escapes are TOML's; DEL, which JSON leaves
     bare and TOML refuses bare, escaped too."""
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _toml_text(value: object) -> str:
+    """A Python value of ``sets`` as TOML: a str as that text, a mapping as an inline table
+    and a list or tuple as an array of such values; anything else as Python writes it (a
+    number, a date)."""
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, Mapping):
+        items = (f"{_toml_string(str(k))} = {_toml_text(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(map(_toml_text, value)) + "]"
+    return f"{value}"  # format(): a float32 as its float, 0.019999999552965164
 
 
 #: What ``sets`` may be, from Python: ``"dotted.path=value"`` texts, one text, or a mapping
@@ -99,7 +139,10 @@ def set_texts(sets: Sets) -> list[str]:
     if isinstance(sets, str):
         return [sets]
     if isinstance(sets, Mapping):  # a Python str is the string itself, not TOML to parse
-        return [f"{k}={_toml_string(v) if isinstance(v, str) else v}" for k, v in sets.items()]
+        deep = next((k for k, v in sets.items() if _too_deep(v)), None)
+        if deep is not None:
+            raise InputError("sets", f"{deep}: {_DEEP}")
+        return [f"{k}={_toml_text(v)}" for k, v in sets.items()]
     texts = list(sets)
     bad = next((x for x in texts if not isinstance(x, str)), None)
     if bad is not None:
@@ -145,12 +188,12 @@ def apply_sets(raw: dict[str, Any], sets: Sets) -> dict[str, Any]:
                 except (ValueError, IndexError):
                     raise InputError("sets", f"{path}: no list item {key!r}") from None
                 if last:
-                    node[idx] = _parse_value(value)
+                    node[idx] = _parse_value(value, path)
                 else:
                     node = node[idx]
             elif isinstance(node, dict):
                 if last:
-                    node[key] = _parse_value(value)
+                    node[key] = _parse_value(value, path)
                 else:
                     node = node.setdefault(key, {})
             else:
@@ -164,7 +207,7 @@ def _fix_declared(raw: dict[str, Any], path: str, value: str) -> None:
     unc = raw.get("uncertainty")
     if not isinstance(unc, dict) or path not in unc:
         return
-    v = _parse_value(value)
+    v = _parse_value(value, path)
     # a non-finite number is left to the field's own check, which names the --set (the
     # range's check would name [uncertainty], which the user did not write)
     if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
@@ -173,6 +216,7 @@ def _fix_declared(raw: dict[str, Any], path: str, value: str) -> None:
 
 def read(name_or_path: str) -> tuple[dict[str, Any], str]:
     """The raw TOML document of a built-in name or a file path, and where it came from."""
+    instance("name_or_path", name_or_path, (str, os.PathLike), "a built-in name or a file path")
     if name_or_path in builtins():
         return tomllib.loads(export(name_or_path)), name_or_path
     from forceratio.files import read_user_text
@@ -185,9 +229,14 @@ def read(name_or_path: str) -> tuple[dict[str, Any], str]:
         )
     text = read_user_text(path)  # a regular file within the size limit, or one line
     try:
-        return tomllib.loads(text), str(path)  # as given: two folders may hold a same name
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(str(path), f"malformed TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(str(path), _DEEP) from None
+    if _too_deep(raw):
+        raise InputError(str(path), _DEEP)
+    return raw, str(path)  # as given: two folders may hold a same name
 
 
 def table_loader(tables: Mapping[str, str] | None = None) -> Callable[[str], pd.DataFrame]:

@@ -22,6 +22,10 @@ from forceratio.simulator.schedules import Reinforcements, transit_point, transi
 
 FloatArray = NDArray[np.float64]
 K = len(CATEGORIES)
+#: A window shorter than this (days, a tenth of a second) is an arrival all on its first
+#: day: spread over it, 60,000 men would arrive at 6e14 a day (3 to 3.0000000001), a rate
+#: the engine refuses, while all at once they are the same men on the same day.
+MIN_WINDOW = 1e-6
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,10 @@ class Arrive:
     amount: Figures
     per_sample: FloatArray | None = None
     transit: FloatArray | None = None
+
+    def __post_init__(self) -> None:
+        if self.end - self.start < MIN_WINDOW:
+            object.__setattr__(self, "end", self.start)
 
     def values(self, n: int) -> FloatArray:
         """The amount per sample, shape (N, K)."""

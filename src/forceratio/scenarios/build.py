@@ -225,6 +225,12 @@ def check_weights(prep: Prepared) -> None:
             f"custom combat power needs a weight for each category the scenario has: "
             f"{', '.join(missing)} (weights.<category> = {{ value = ..., source = ... }})",
         )
+    had = [c for c, h in zip(CATEGORIES, held, strict=True) if h]
+    if had and not any(scn.weights[c].value > 0 for c in had):  # no combat power anywhere
+        raise InputError(
+            f"weights.{had[0]}",
+            f"every category the scenario has weighs 0 ({', '.join(had)}): give one a weight > 0",
+        )
 
 
 def _apply_presence(prep: Prepared) -> None:

@@ -4,11 +4,12 @@ presence; mobile counts and their reference), run when a scenario file is valida
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from typing import TYPE_CHECKING
 
 from forceratio.errors import InputError
-from forceratio.scenarios.model import PRESENCE_KEYS
+from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS
 
 if TYPE_CHECKING:
     from forceratio.scenarios.model import Scenario
@@ -24,6 +25,13 @@ def check_consistent(scn: Scenario) -> None:
             "weights",
             f'[weights] apply only with combat_power = "custom"; this file\'s is '
             f'{scn.combat_power!r}: drop [weights] or set combat_power = "custom"',
+        )
+    unknown = [c for c in scn.weights if c not in CATEGORIES]  # horses: a weight never used
+    if unknown:
+        near = difflib.get_close_matches(unknown[0], CATEGORIES, n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        raise InputError(
+            f"weights.{unknown[0]}", f"unknown key; {hint}allowed here: {', '.join(CATEGORIES)}"
         )
     from forceratio.simulator.laws import get_law
 
@@ -58,6 +66,11 @@ def check_consistent(scn: Scenario) -> None:
         for j, mc in enumerate(sec.mobile_changes):
             where = f"sectors.{i}.mobile_changes.{j}"
             named = [sd for sd in ("USSR", "Germany") if getattr(mc, sd) is not None]
+            if mc.day > scn.duration_days:  # never reached (on the last day: harmless, kept)
+                raise ValueError(
+                    f"sector {sec.name!r}: mobile_changes on day {mc.day:g}, after the run "
+                    f"ends (duration_days {scn.duration_days:g})"
+                )
             if not named:
                 raise InputError(
                     where, f"sector {sec.name!r}: mobile_changes on day {mc.day:g} names no side"

@@ -15,10 +15,20 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from forceratio.errors import InputError
+from forceratio.scenarios.bounds import (
+    Count,
+    Days,
+    Divisions,
+    Factor,
+    FactorOrZero,
+    Km,
+    KmPerDay,
+    Rate,
+    ShareRate,
+)
 from forceratio.scenarios.dates import IsoDate
 from forceratio.scenarios.keys import error_field_and_message
 from forceratio.scenarios.keys import filled as _filled
-from forceratio.simulator.magnitudes import RATE_RANGE
 from forceratio.simulator.operational import CAPTURE_RATIO, CAPTURE_WIDTH, GATE_WIDTH
 
 SIDES: tuple[str, ...] = ("USSR", "Germany")
@@ -33,16 +43,6 @@ Num = Annotated[float, Strict()]  # a number: no true or "30" (the models are st
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
-# Magnitude bounds at the file boundary (issue 15): a value past them is refused on load,
-# naming the field, instead of overflowing in the engine (simulator/magnitudes.py).
-Count = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]  # men, weapons
-Factor = Annotated[float, Field(gt=0, le=1e3, allow_inf_nan=False)]  # a fire multiplier
-FactorOrZero = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]
-Days = Annotated[float, Field(ge=0, le=3650, allow_inf_nan=False)]
-# A kill rate is in its law's unit (square: per day; ancient: men a day, 1e5 for a one-day
-# battle): bounded by what the engine resolves under every law (simulator/magnitudes.py).
-Rate = Annotated[float, Field(ge=RATE_RANGE[0], le=RATE_RANGE[1], allow_inf_nan=False)]
-ShareRate = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]  # a share lost per day
 
 
 class _Strict(BaseModel):
@@ -138,8 +138,8 @@ class MobileChange(_Strict):
     between the changes (:mod:`forceratio.scenarios.stages`)."""
 
     day: Annotated[float, Field(gt=0, le=3650, allow_inf_nan=False)]
-    USSR: NonNeg | None = None
-    Germany: NonNeg | None = None
+    USSR: Divisions | None = None
+    Germany: Divisions | None = None
     note: str = ""
 
 
@@ -151,7 +151,7 @@ class Sector(_Strict):
     name: str
     forces: dict[str, list[ForcePart]]
     arrivals: dict[str, list[Arrival]] = Field(default_factory=dict)
-    mobile: dict[Side, NonNeg] = Field(default_factory=dict)
+    mobile: dict[Side, Divisions] = Field(default_factory=dict)
     mobile_changes: list[MobileChange] = Field(default_factory=list)
 
     @field_validator("forces")
@@ -183,7 +183,7 @@ class Transfer(_Strict):
     to: str
     share: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.0
     note: str = ""
-    mobile: NonNeg = 0.0  # the part's mobile divisions: they move with the share (Sector)
+    mobile: Divisions = 0.0  # the part's mobile divisions: they move with the share (Sector)
 
 
 class Surprise(_Strict):
@@ -317,9 +317,9 @@ class Advance(_Strict):
     combat-power ratio rho of 1, at most ``cap``; unset values take the power-law fit to
     Dupuy's opposed advance-rate table for the defender's posture (armoured forces)."""
 
-    scale: NonNeg | None = None
+    scale: KmPerDay | None = None
     exponent: NonNeg | None = None
-    cap: Positive = 60.0
+    cap: Annotated[KmPerDay, Field(gt=0)] = 60.0
 
 
 class OutcomeRule(_Strict):
@@ -328,7 +328,7 @@ class OutcomeRule(_Strict):
     defender loses); whichever comes first decides.  Both thresholds are ASSUMPTIONS."""
 
     captured_share: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.25
-    depth_km: Positive = 300.0
+    depth_km: Km = 300.0
 
 
 class Operations(_Strict):

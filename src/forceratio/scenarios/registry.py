@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
+from forceratio.scenarios.bounds import MAX_KM, MAX_KM_PER_DAY
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
 from forceratio.simulator.magnitudes import RATE_RANGE
 
@@ -72,6 +73,8 @@ FACTOR = Domain(0.0, 1e3, low_open=True)
 FACTOR_OR_ZERO = Domain(0.0, 1e3)
 DAYS = Domain(0.0, 3650.0)
 WEIGHT = Domain(0.0, 1e6)
+KM_PER_DAY = Domain(0.0, MAX_KM_PER_DAY)  # an advance rate (model.Advance)
+KM = Domain(0.0, MAX_KM, low_open=True)  # a depth of advance (model.OutcomeRule)
 
 
 @dataclass(frozen=True)

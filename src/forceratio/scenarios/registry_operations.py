@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from forceratio.scenarios.bounds import MAX_KM_PER_DAY
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
 from forceratio.scenarios.registry import (
     CATEGORY_LABEL,
+    KM,
+    KM_PER_DAY,
     NON_NEGATIVE,
     POSITIVE,
     SHARE_RATE,
@@ -119,7 +122,7 @@ def operations_parameters() -> list[Parameter]:
             "operations.advance.scale",
             "Advance rate at a combat-power ratio of 1",
             "km/day",
-            NON_NEGATIVE,
+            KM_PER_DAY,
             4.43,
             factor=lambda scn: f"advance.scale.{_defender_posture(scn)}",
         ),
@@ -135,7 +138,7 @@ def operations_parameters() -> list[Parameter]:
             "operations.advance.cap",
             "Largest advance rate",
             "km/day",
-            POSITIVE,
+            Domain(0.0, MAX_KM_PER_DAY, low_open=True),
             60.0,
             assumption="Dupuy's table stops at 60 km/day (armoured, P/P 6); exploitation"
             " rates were not found",
@@ -155,7 +158,7 @@ def operations_parameters() -> list[Parameter]:
             "operations.outcome.depth_km",
             "The defender has lost when pushed back this far",
             "km",
-            POSITIVE,
+            KM,
             300.0,
             assumption="no published threshold found; 300 the shallowest 1941 front withdrawal"
             " (South-Western, printed 300-350 km, outcome_22june); the 12 June files sweep 200-500:"

@@ -232,6 +232,14 @@ def make_side(
     )  # fmt: skip
 
 
+def checked(eng: Engagement) -> Engagement:
+    """``eng`` if it is an Engagement, else one line naming ``eng`` and what is expected
+    (``simulate(None)`` and ``simulate_stochastic({})`` from Python)."""
+    what = "an Engagement (Engagement(red=make_side(...), blue=make_side(...), law=...))"
+    instance("eng", eng, Engagement, what)
+    return eng
+
+
 @dataclass(frozen=True)
 class Engagement:
     """A batch of N two-sided battles under one law."""

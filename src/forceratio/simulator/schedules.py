@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from forceratio.arguments import numbers
 from forceratio.errors import InputError
 
 FloatArray = NDArray[np.float64]
@@ -21,7 +22,7 @@ FloatArray = NDArray[np.float64]
 def _knots(field: str, knots: ArrayLike, ndim: tuple[int, ...] = (1,)) -> FloatArray:
     """Knot times checked: ``ndim`` dimensions, non-empty, finite, >= 0 and strictly
     increasing (along the last axis)."""
-    k = np.atleast_1d(np.asarray(knots, dtype=float))
+    k = np.atleast_1d(numbers(field, knots))
     if k.ndim not in ndim or k.shape[-1] == 0:
         raise InputError(field, f"knot times must be non-empty, {' or '.join(map(str, ndim))}-D")
     if not np.all(np.isfinite(k)) or np.any(k < 0):
@@ -52,7 +53,7 @@ class Multiplier:
     def __post_init__(self) -> None:
         knots = _knots("multiplier.knots", self.knots, ndim=(1, 2))
         m = knots.shape[-1]
-        values = np.atleast_2d(np.asarray(self.values, dtype=float))
+        values = np.atleast_2d(numbers("multiplier.values", self.values))
         if values.ndim != 2 or values.shape[1] != m:
             raise InputError("multiplier.values", f"expected shape (M,) or (N, M) with M={m}")
         if knots.ndim == 2 and knots.shape[0] not in (1, values.shape[0]) and values.shape[0] != 1:
@@ -65,7 +66,7 @@ class Multiplier:
     @classmethod
     def constant(cls, value: ArrayLike) -> Multiplier:
         """A multiplier that never changes (scalar or one value per scenario)."""
-        v = np.atleast_1d(np.asarray(value, dtype=float))
+        v = np.atleast_1d(numbers("multiplier.value", value))
         return cls(np.array([0.0]), v[:, None])
 
     @classmethod
@@ -74,7 +75,7 @@ class Multiplier:
         decay, see ``forceratio.data`` table ``modifiers``)."""
         if not np.isfinite(days) or days <= 0:
             raise InputError("multiplier.days", f"decay length must be > 0, got {days}")
-        s = np.atleast_1d(np.asarray(start, dtype=float))
+        s = np.atleast_1d(numbers("multiplier.start", start))
         vals = np.stack([s, np.ones_like(s)], axis=1)
         return cls(np.array([begin, begin + days]), vals)
 
@@ -147,8 +148,8 @@ class Reinforcements:
             ("times", "amounts", "(M, K) or (N, M, K)", 0),
             ("rate_knots", "rates", "(L, K) or (N, L, K)", 1),
         ):
-            times = np.asarray(getattr(self, t_name), dtype=float).reshape(-1)
-            values = np.asarray(getattr(self, a_name), dtype=float)
+            times = numbers(f"reinforcements.{t_name}", getattr(self, t_name)).reshape(-1)
+            values = numbers(f"reinforcements.{a_name}", getattr(self, a_name))
             if times.size:
                 times = _knots(f"reinforcements.{t_name}", times)
                 values = values[None] if values.ndim == 2 else values
@@ -164,7 +165,7 @@ class Reinforcements:
         for name in ("amounts", "rates"):  # a form left empty takes the other's categories
             if getattr(self, name).shape[1] == 0:
                 object.__setattr__(self, name, np.zeros((1, 0, cats)))
-        k = np.atleast_1d(np.asarray(self.transit_loss, dtype=float))
+        k = np.atleast_1d(numbers("reinforcements.transit_loss", self.transit_loss))
         if k.ndim != 1 or not k.size:
             raise InputError("reinforcements.transit_loss", "expected shape (N,) or (1,)")
         if not np.all(np.isfinite(k)) or np.any(k < 0) or np.any(k > TRANSIT_MAX):
@@ -180,11 +181,12 @@ class Reinforcements:
         cls, times: Sequence[float] | FloatArray, amounts: ArrayLike, transit_loss: ArrayLike = 0.0
     ) -> Reinforcements:
         """Discrete arrivals: ``amounts[..., m, k]`` of category ``k`` at ``times[m]``."""
-        a = np.asarray(amounts, dtype=float)
+        a = numbers("reinforcements.amounts", amounts)
         if a.ndim == 1:
             a = a[:, None]
         empty = (np.zeros(0), np.zeros((0, a.shape[-1])))
-        return cls(np.asarray(times, dtype=float), a, *empty, np.asarray(transit_loss, float))
+        k = numbers("reinforcements.transit_loss", transit_loss)
+        return cls(numbers("reinforcements.times", times), a, *empty, k)
 
     @classmethod
     def daily(
@@ -194,9 +196,9 @@ class Reinforcements:
         ``start`` to ``stop``."""
         if not stop > start:
             raise InputError("reinforcements.daily", f"stop must follow start: {start}..{stop}")
-        rates = np.atleast_2d(np.asarray(per_day, dtype=float))[:, None, :]
+        rates = np.atleast_2d(numbers("reinforcements.per_day", per_day))[:, None, :]
         return cls(np.zeros(0), np.zeros((0, rates.shape[-1])), np.array([start, stop]), rates,
-                   np.asarray(transit_loss, dtype=float))  # fmt: skip
+                   numbers("reinforcements.transit_loss", transit_loss))  # fmt: skip
 
     @property
     def exposed(self) -> bool:

@@ -16,7 +16,7 @@ from forceratio.errors import ForceratioError, InputError
 from forceratio.limits import TRAJECTORY_BLOCK
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.closed_form import CLOSED_FORMS
-from forceratio.simulator.engagement import Engagement
+from forceratio.simulator.engagement import Engagement, checked
 from forceratio.simulator.kernel import OK, STEP_TOO_SMALL
 from forceratio.simulator.result import (
     ANNIHILATION,
@@ -237,6 +237,7 @@ def simulate(
         scenario).  A caller that tries many far-out points can give a lower cap (the
         fitter's trial points, :data:`forceratio.fitting.model.TRIAL_STEPS`).
     """
+    checked(eng)
     t_max, tt = check_times(t_max, times)
     if not 0 < rtol < 1e-2:
         raise InputError("rtol", f"must be in (0, 0.01), got {rtol}")

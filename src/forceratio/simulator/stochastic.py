@@ -46,7 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 from forceratio.arguments import stochastic_inputs
 from forceratio.errors import ForceratioError, InputError
 from forceratio.simulator import compiled, tableau
-from forceratio.simulator.engagement import Engagement
+from forceratio.simulator.engagement import Engagement, checked
 from forceratio.simulator.integrator import at_stop, finish, start_run, step_inputs
 from forceratio.simulator.kernel import (
     OK,
@@ -445,8 +445,8 @@ def simulate_stochastic(
         Round every strength to whole units whatever its fraction: the scenario runs (782.25
         tanks where a share of a count is present; the built-ins' largest rounding 0.056%).
     """
-    t_max, times = stochastic_inputs(eng.n, t_max, times, replications, seed, keys, epsilon,
-                                     max_iterations, method)  # fmt: skip
+    t_max, times = stochastic_inputs(checked(eng).n, t_max, times, replications, seed, keys,
+                                     epsilon, max_iterations, method)  # fmt: skip
     if not round_strengths:
         check_engagement_whole(eng)
     for role, side in (("red", eng.red), ("blue", eng.blue)):

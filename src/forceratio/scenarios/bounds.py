@@ -1,0 +1,34 @@
+"""Magnitude bounds at the file boundary (issue 15): a scenario value past them is refused
+on load, naming the field, instead of overflowing in the engine (simulator/magnitudes.py)
+or deciding a run on day 0 (an advance of 1e308 km/day, review22a M5).
+
+Each bound is far beyond any battle, so that no plausible value is refused; its comment
+says what it is measured against.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from forceratio.simulator.magnitudes import RATE_RANGE
+
+Count = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]  # men, weapons
+Factor = Annotated[float, Field(gt=0, le=1e3, allow_inf_nan=False)]  # a fire multiplier
+FactorOrZero = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]
+Days = Annotated[float, Field(ge=0, le=3650, allow_inf_nan=False)]
+# A kill rate is in its law's unit (square: per day; ancient: men a day, 1e5 for a one-day
+# battle): bounded by what the engine resolves under every law (simulator/magnitudes.py).
+Rate = Annotated[float, Field(ge=RATE_RANGE[0], le=RATE_RANGE[1], allow_inf_nan=False)]
+ShareRate = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]  # a share lost per day
+#: An advance, km a day: ASSUMPTION no force advances 1,000 km in a day (the 1941
+#: panzer groups' best days were tens of km; Dupuy's table stops at 60).
+MAX_KM_PER_DAY = 1e3
+KmPerDay = Annotated[float, Field(ge=0, le=MAX_KM_PER_DAY, allow_inf_nan=False)]
+#: A depth of advance, km: at most the Earth's circumference (40,075 km) rounded down.
+MAX_KM = 4e4
+Km = Annotated[float, Field(gt=0, le=MAX_KM, allow_inf_nan=False)]
+#: Mobile (tank, panzer) divisions in a sector: ASSUMPTION at most 10,000 (the Red Army of
+#: June 1941 counted 61 tank divisions, the Wehrmacht 19 panzer divisions).
+Divisions = Annotated[float, Field(ge=0, le=1e4, allow_inf_nan=False)]
