@@ -160,7 +160,7 @@ def test_kind_and_method_are_choices(
 def test_more_workers_than_cores_is_refused_before_any_work(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from forceratio.cli.sweeps import usable_cores
+    from forceratio.cli.sweep_limits import usable_cores
 
     monkeypatch.setenv("FORCERATIO_MAX_DISK", "1K")  # (a sweep that got past: refused on disk)
     out = tmp_path / "w"
@@ -186,25 +186,25 @@ def test_the_workers_memory_counts_against_the_limit(
     any limit, the command (120 MB) and two worker processes (2 x 150 MB, hmem21's measured
     anonymous memory) do not pass 350M; one process (no workers) does, and so does the
     command with one worker."""
-    from forceratio.cli.sweeps import _check_sweep_size
+    from forceratio.cli.sweep_limits import check_sweep_size
     from forceratio.limits import BYTES_COMMAND_BASE, BYTES_PER_WORKER
     from forceratio.scenarios.session import Session
 
     prep = Session().prepare(SCN)
 
     monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "350M")
-    _check_sweep_size(prep, 64, 19, 0, 8, 1, tmp_path)
+    check_sweep_size(prep, 64, 19, 0, 8, 1, tmp_path)
     with pytest.raises(InputError) as err:
-        _check_sweep_size(prep, 64, 19, 0, 8, 2, tmp_path)
+        check_sweep_size(prep, 64, 19, 0, 8, 2, tmp_path)
     assert err.value.field == "--workers"
     assert "2 worker processes with 2 chunk(s) of 8 samples" in err.value.problem
     one, two = BYTES_COMMAND_BASE + BYTES_PER_WORKER, BYTES_COMMAND_BASE + 2 * BYTES_PER_WORKER
     assert two > 350 * 1024**2 > one
     monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "450M")
-    _check_sweep_size(prep, 64, 19, 0, 8, 2, tmp_path)
+    check_sweep_size(prep, 64, 19, 0, 8, 2, tmp_path)
     # no more processes than chunks: 64 samples in one chunk start one worker
     monkeypatch.setenv("FORCERATIO_MAX_MEMORY", "350M")
-    _check_sweep_size(prep, 64, 19, 0, 64, 2, tmp_path)
+    check_sweep_size(prep, 64, 19, 0, 64, 2, tmp_path)
 
 
 # --- seeds and replications --------------------------------------------------------------

@@ -12,6 +12,7 @@ import typer
 from forceratio.cli.data import TableOpt, _overrides
 from forceratio.cli.output import Format, count_rows, print_frame, print_json
 from forceratio.cli.scenarios import DEFAULT_SEED, RepsOpt, SetOpt, UncalOpt, seed_for
+from forceratio.cli.sweep_limits import check_sweep_size, check_workers
 from forceratio.errors import InputError
 
 
@@ -253,7 +254,7 @@ def sweep_command(
     design = Design.make(method.value, specs, samples, seed)
     d = len(specs) + (len(draws.names) + 2 if draws else 0)
     runs = design.samples * (draws.n if draws and not paired else 1)
-    _check_sweep_size(prep, runs, d, replications or 0, chunk_size, workers, out)
+    check_sweep_size(prep, runs, d, replications or 0, chunk_size, workers, out)
     spec = SweepSpec(
         scenario=scenario,
         design=design,
@@ -412,74 +413,6 @@ def posterior_draws(tables: dict[str, str], n: int, seed: int, uncalibrated: boo
     if uncalibrated:
         raise InputError("--posterior", "posterior draws are a calibration; drop --uncalibrated")
     return PosteriorDraws.from_result(record_posterior(Session(tables)), n, seed)
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its affinity where the system says, else all)."""
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def check_workers(workers: int, scheduler: str | None) -> None:
-    """Refuse more local worker processes than cores (``--workers 1000``, or a typo for
-    10, would start 1000 interpreters), and local workers beside a Dask scheduler."""
-    from forceratio.limits import BYTES_PER_WORKER, human
-
-    if scheduler and workers > 1:
-        raise InputError(
-            "--workers", "sets local processes; a --scheduler's cluster has its own workers"
-        )
-    cores = usable_cores()
-    if workers > cores:
-        raise InputError(
-            "--workers",
-            f"{workers:,} worker processes on {cores} core(s): the chunks are CPU-bound, so "
-            f"workers beyond the cores only add memory (~{human(BYTES_PER_WORKER)} each); "
-            f"use at most {cores}",
-        )
-
-
-def _check_sweep_size(
-    prep: Any, samples: int, d: int, replications: int, chunk_size: int, workers: int, out: Path
-) -> None:
-    """Refuse a sweep whose output would not fit on disk, or whose chunks in flight (beside
-    the command itself, or in worker processes) would not fit in memory, before it starts:
-    named ``--samples`` when one chunk holds them all (without replications), else
-    ``--chunk-size`` (a smaller chunk helps), and ``--workers`` when one worker and its
-    chunk fit but not all of them (each runs its own chunk, the command none)."""
-    from forceratio.limits import (
-        BYTES_COMMAND_BASE,
-        BYTES_PER_STORED_VALUE,
-        BYTES_PER_WORKER,
-        check_disk,
-        check_memory,
-    )
-    from forceratio.scenarios.run import batch_bytes
-
-    reps = max(replications, 1)
-    rows = samples * reps
-    columns = d + 17  # sample, replication, the varied parameters, 15 outcomes
-    check_disk("--samples", out, float(rows) * columns * BYTES_PER_STORED_VALUE, f"{rows:,} rows")
-    local = min(workers, 1 + (samples - 1) // chunk_size)  # no more processes than chunks
-    chunk = min(chunk_size, samples)
-    work, _ = batch_bytes(prep, chunk, replications=replications)
-    chunks = f"{chunk:,} samples x {reps:,} run(s)"
-    field = "--samples" if samples <= chunk_size and not replications else "--chunk-size"
-    if workers == 1:  # the chunks run in this process
-        check_memory(field, BYTES_COMMAND_BASE + work, f"the sweep and a chunk of {chunks}")
-        return
-    one = BYTES_PER_WORKER + work  # a worker process and its chunk (each its own blocks)
-    check_memory(
-        field, BYTES_COMMAND_BASE + one, f"the sweep and a worker with a chunk of {chunks}"
-    )
-    estimate = BYTES_COMMAND_BASE + local * one
-    check_memory(
-        "--workers", estimate, f"{local} worker processes with {local} chunk(s) of {chunks}"
-    )
 
 
 def _list(
