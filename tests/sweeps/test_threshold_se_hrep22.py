@@ -36,7 +36,8 @@ def _runs(monkeypatch: pytest.MonkeyPatch, mu: float, tau: float) -> list[tuple[
     for seed in SEEDS:
         spec = SweepSpec("synthetic", Design("random", (), 1, seed), replications=REPLICATIONS)
         res = sensitivity.threshold(spec, VARY)
-        assert res.value is not None and res.value_se is not None
+        assert res.value is not None
+        assert res.value_se is not None
         out.append((res.value, res.value_se))
     return out
 

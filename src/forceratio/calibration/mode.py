@@ -21,14 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from forceratio.arguments import instance, whole
+from forceratio.arguments import Seed, instance, seed_sequence, whole
 from forceratio.calibration.problem import Problem
 from forceratio.calibration.result import CalibrationResult, summarise
 from forceratio.errors import InputError
 from forceratio.limits import check_memory
 
 FloatArray = NDArray[np.float64]
-Seed = int | np.random.SeedSequence
 FD_STEP = 1e-4  # finite-difference step in the unconstrained space (log scale: 0.01 %)
 LAPLACE_MAX_SD = 3.0  # widest Laplace sd, unconstrained units (log scale: a factor of 20)
 BARRIER = 1e300  # the objective where the log posterior is -inf: the line search backs off
@@ -48,14 +47,6 @@ class Mode:
     message: str
     n_starts: int
     n_evaluations: int  # model rows evaluated
-
-
-def seed_sequence(seed: Seed) -> np.random.SeedSequence:
-    """A fresh SeedSequence (a copy when one is given, so spawning never mutates the
-    caller's and the same seed always gives the same numbers)."""
-    if isinstance(seed, np.random.SeedSequence):
-        return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
-    return np.random.SeedSequence(whole("seed", seed, 0))
 
 
 def _value_and_gradient(problem: Problem, z: FloatArray) -> tuple[float, FloatArray, int]:

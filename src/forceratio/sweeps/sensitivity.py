@@ -356,6 +356,10 @@ def bisect(f: Callable[[float], float], lo: float, hi: float, f_lo: float, xtol:
     return 0.5 * (lo + hi)
 
 
+def _shifted(f: Callable[[float], float], shift: float, x: float) -> float:
+    return f(x) - shift
+
+
 def crossing_se(
     f: Callable[[float], float],
     xs: FloatArray,
@@ -386,7 +390,7 @@ def crossing_se(
         # the bracket nearest the crossing found (another crossing far away is not the slope)
         j = int(idx[np.argmin(np.abs(0.5 * (xs[idx] + xs[idx + 1]) - value))])
         lo, hi = float(xs[j]), float(xs[j + 1])
-        x = lo if g[j] == 0 else bisect(lambda t, c=shift: f(t) - c, lo, hi, float(g[j]), tol)
+        x = lo if g[j] == 0 else bisect(functools.partial(_shifted, f, shift), lo, hi, g[j], tol)
         sides.append(abs(x - value))
     if not sides:
         return None
