@@ -34,10 +34,3 @@ def test_a_seed_sequence_seeds_the_bootstrap_as_its_integer() -> None:
     assert not isinstance(other, list)
     assert other.red_rate_ci != by_int.red_rate_ci
     assert any("seed SeedSequence(7)" in n for n in by_seq.notes)
-
-
-@pytest.mark.parametrize("seed", [-1, 1.5, "3", np.random.default_rng(1)])
-def test_a_seed_that_is_no_seed_is_refused(seed: object) -> None:
-    with pytest.raises(InputError) as err:
-        forceratio.fit(IWO, "square", refits=10, seed=seed)  # type: ignore[arg-type]
-    assert err.value.field == "seed"
