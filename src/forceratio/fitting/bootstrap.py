@@ -28,7 +28,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from forceratio.arguments import Seed, seed_sequence, seed_text, whole
+from forceratio.arguments import Seed, seed_sequence, seed_text
 from forceratio.errors import ForceratioError, InputError
 from forceratio.fitting.data import Battle
 from forceratio.fitting.estimate import Objective, Solution, minimise
@@ -260,8 +260,10 @@ def check(refits: object, seed: object) -> None:
         raise InputError(
             "refits", f"must be 0 (off) or 10 .. {MAX_REFITS:,} refits, got {refits!r}"
         )
-    if not isinstance(seed, np.random.SeedSequence):
-        whole("seed", seed, 0)
+    if not isinstance(seed, np.random.SeedSequence) and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        raise InputError("seed", f"must be an integer >= 0 or a SeedSequence, got {seed!r}")
 
 
 def method(done: int, refits: int, seed: Seed) -> str:
