@@ -21,8 +21,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from forceratio.arguments import seed_sequence
 from forceratio.calibration.cache import write_entry
-from forceratio.calibration.mode import seed_sequence
 from forceratio.calibration.result import predictive_table
 from forceratio.calibration.sampling import SUMMARY_STREAM
 from forceratio.scenarios import record_fit

@@ -22,6 +22,10 @@ from numpy.typing import ArrayLike, NDArray
 from forceratio.errors import InputError
 
 FloatArray = NDArray[np.float64]
+#: What every seeded function of the Python API takes: a whole number >= 0 or a
+#: ``numpy.random.SeedSequence`` (not a Generator: a seed says which numbers, a generator
+#: where in them one is, and a result could not be reproduced from it).
+Seed = int | np.random.SeedSequence
 
 
 def shown(value: object, width: int = 60) -> str:
@@ -251,3 +255,20 @@ def per_scenario(names: Sequence[str], *values: Any) -> list[FloatArray]:
                     "scalar or one value a scenario (arrays of one length)",
                 )
     return out
+
+
+def seed_sequence(seed: Seed, field: str = "seed") -> np.random.SeedSequence:
+    """A fresh SeedSequence (a copy when one is given, so spawning never mutates the
+    caller's and the same seed always gives the same numbers); ``default_rng`` of it draws
+    what ``default_rng`` of the integer does."""
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
+    return np.random.SeedSequence(whole(field, seed, 0))
+
+
+def seed_text(seed: Seed) -> str:
+    """A seed as a result's text names it (``5``; ``SeedSequence(5, spawn_key=(1,))``)."""
+    if isinstance(seed, np.random.SeedSequence):
+        key = f", spawn_key={seed.spawn_key}" if seed.spawn_key else ""
+        return f"SeedSequence({seed.entropy}{key})"
+    return str(seed)

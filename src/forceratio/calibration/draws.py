@@ -18,8 +18,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaincinv  # the beta quantile, without importing scipy.stats
 
-from forceratio.arguments import whole
-from forceratio.calibration.mode import Seed, seed_sequence
+from forceratio.arguments import Seed, seed_sequence, whole
 from forceratio.calibration.result import CalibrationResult
 from forceratio.errors import InputError
 

@@ -58,10 +58,10 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from forceratio.arguments import instance, whole
+from forceratio.arguments import Seed, instance, seed_sequence, whole
 from forceratio.calibration.diagnostics import effective_sample_size, integrated_time, split_rhat
 from forceratio.calibration.mixture import Mixture, fit_mixture, proposal
-from forceratio.calibration.mode import Seed, find_mode, laplace_covariance, seed_sequence
+from forceratio.calibration.mode import find_mode, laplace_covariance
 from forceratio.calibration.problem import Problem
 from forceratio.calibration.result import (
     CalibrationResult,

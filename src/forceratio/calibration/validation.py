@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from forceratio.calibration.mode import Seed, fit_map, seed_sequence
+from forceratio.arguments import Seed, seed_sequence
+from forceratio.calibration.mode import fit_map
 from forceratio.calibration.problem import Problem
 from forceratio.calibration.result import CalibrationResult
 from forceratio.errors import InputError

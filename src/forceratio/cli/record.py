@@ -202,6 +202,12 @@ def _print_record(data: dict[str, Any], fmt: Format) -> None:
     )
     if diag is None:
         print("Quick mode: the intervals are a normal approximation at the mode (Laplace).")
+        mode = data.get("mode")
+        if mode is not None and not mode["success"]:
+            print(
+                "MODE NOT WELL DEFINED, its Laplace intervals are not meaningful: "
+                + mode["message"]
+            )
         return
     print(
         f"emcee: {diag['n_walkers']} walkers, {diag['n_steps']} steps (burn-in {diag['burn']}, "

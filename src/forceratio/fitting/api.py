@@ -8,7 +8,7 @@ from typing import Literal, overload
 
 import pandas as pd
 
-from forceratio.arguments import choice
+from forceratio.arguments import Seed, choice
 from forceratio.errors import InputError
 from forceratio.fitting.casualties import LIKELIHOODS, CasualtyFit, fit_casualties
 from forceratio.fitting.daily import FIT_LAWS, _check_call, fit_laws, read_battle
@@ -25,7 +25,7 @@ def fit(
     arrivals: str = ...,
     rises: str = ...,
     refits: int = ...,
-    seed: int = ...,
+    seed: Seed | None = ...,
     likelihood: Literal["gaussian"] = ...,
 ) -> FitResult | list[FitResult]: ...
 @overload
@@ -36,7 +36,7 @@ def fit(
     arrivals: str = ...,
     rises: str = ...,
     refits: int = ...,
-    seed: int = ...,
+    seed: Seed | None = ...,
     likelihood: Literal["poisson", "negbin"],
 ) -> CasualtyFit | list[CasualtyFit]: ...
 def fit(
@@ -46,7 +46,7 @@ def fit(
     arrivals: str = "after-observation",
     rises: str = "note",
     refits: int = 0,
-    seed: int = 0,
+    seed: Seed | None = None,
     likelihood: str = "gaussian",
 ) -> FitResult | list[FitResult] | CasualtyFit | list[CasualtyFit]:
     """Fit an attrition law to a battle's daily strengths.
@@ -76,9 +76,10 @@ def fit(
         intervals from this many parametric-bootstrap refits (10 to 10,000; square,
         linear, logarithmic).  0 (the default): profile-likelihood intervals, with a note
         that they are too narrow there.  Refused where no fit would use them.
-    seed : int
-        Seed of the bootstrap refits (an integer >= 0; the same seed gives the same
-        intervals).  Nothing else is random.
+    seed : int or numpy.random.SeedSequence, optional
+        Seed of the bootstrap refits (an integer >= 0 or a SeedSequence; the same seed
+        gives the same intervals; default 0).  Nothing else is random: a seed without
+        ``refits`` is refused, as the command refuses ``--seed`` without ``--bootstrap``.
     likelihood : str
         As the command's ``--likelihood``: ``gaussian`` (the default: the strengths, with
         their noise model), or the daily losses as counts, ``poisson`` or ``negbin``
@@ -125,10 +126,12 @@ def fit(
         raise InputError(
             "refits", f"likelihood={likelihood!r} takes no bootstrap (its intervals are its own)"
         )
+    if seed is not None and not refits:
+        raise InputError("seed", "nothing here is random: it applies only with refits")
     b = read_battle(data, arrivals=arrivals, rises=rises)
     laws = list(FIT_LAWS) if law == "all" else [law]
     if likelihood != "gaussian":
         counts = [fit_casualties(b, x, likelihood) for x in laws]
         return counts if law == "all" else counts[0]
-    results = fit_laws(b, laws, arrivals, refits=refits, seed=seed)[0]
+    results = fit_laws(b, laws, arrivals, refits=refits, seed=0 if seed is None else seed)[0]
     return results if law == "all" else results[0]

@@ -28,6 +28,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from forceratio.arguments import Seed, seed_sequence, seed_text
 from forceratio.errors import ForceratioError, InputError
 from forceratio.fitting.data import Battle
 from forceratio.fitting.estimate import Objective, Solution, minimise
@@ -225,12 +226,12 @@ def sigmas(
 
 
 def intervals(
-    obj: Objective, theta: FloatArray, noise: Noise, refits: int = REFITS, seed: int = 0,
+    obj: Objective, theta: FloatArray, noise: Noise, refits: int = REFITS, seed: Seed = 0,
     process: str = "sample",
 ) -> tuple[list[tuple[float, float]], int]:  # fmt: skip
     """Percentile intervals of the normalised rates (alpha, beta) from ``refits`` simulated
     battles, and the number of refits that succeeded."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed_sequence(seed))
     draws = []
     for sim in simulate(obj, theta, sigmas(obj, theta, noise, refits, rng, process), rng):
         fitted = refit(sim, obj.spec, theta)
@@ -249,7 +250,8 @@ MAX_REFITS = 10_000
 
 
 def check(refits: object, seed: object) -> None:
-    """``refits``: 0 (off) or 10 .. :data:`MAX_REFITS`; ``seed``: an integer >= 0."""
+    """``refits``: 0 (off) or 10 .. :data:`MAX_REFITS`; ``seed``: an integer >= 0 or a
+    SeedSequence."""
     if (
         isinstance(refits, bool)
         or not isinstance(refits, int)
@@ -258,23 +260,26 @@ def check(refits: object, seed: object) -> None:
         raise InputError(
             "refits", f"must be 0 (off) or 10 .. {MAX_REFITS:,} refits, got {refits!r}"
         )
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError("seed", f"must be an integer >= 0, got {seed!r}")
+    if not isinstance(seed, np.random.SeedSequence) and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        raise InputError("seed", f"must be an integer >= 0 or a SeedSequence, got {seed!r}")
 
 
-def method(done: int, refits: int, seed: int) -> str:
+def method(done: int, refits: int, seed: Seed) -> str:
     """The interval method named in a result whose rates were bootstrapped."""
     return (
-        f"rates: parametric bootstrap, percentile 95% ({done} of {refits} refits, seed {seed}); "
-        "other parameters: profile likelihood"
+        f"rates: parametric bootstrap, percentile 95% ({done} of {refits} refits, "
+        f"seed {seed_text(seed)}); other parameters: profile likelihood"
     )
 
 
-def note(done: int, refits: int, seed: int) -> str:
+def note(done: int, refits: int, seed: Seed) -> str:
     """The note of a result whose rates were bootstrapped (replacing the profile's caveat)."""
     return (
         "a side is seen only at the start and at its annihilation: the rates' intervals are "
-        f"parametric-bootstrap percentile intervals ({done} of {refits} refits, seed {seed}), "
+        f"parametric-bootstrap percentile intervals ({done} of {refits} refits, "
+        f"seed {seed_text(seed)}), "
         "the day-to-day variation's size drawn from its likelihood; on 40 synthetic Iwo "
         "Jima-like series (39 refits each) they covered the true rates 38 and 37 times (94%, "
         "within chance of 95%), but they are wide: 1.7-1.9 times what the estimates' own "

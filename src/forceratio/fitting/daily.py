@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from forceratio.arguments import choice, instance, shown
+from forceratio.arguments import Seed, choice, instance, shown
 from forceratio.errors import ForceratioError, InputError
 from forceratio.fitting import bootstrap
 from forceratio.fitting import noise as noise_mod
@@ -161,7 +161,7 @@ def _ci(iv: Interval, rate: bool) -> tuple[float | None, float | None]:
 
 def _result(
     b: Battle, obj: Objective, sol: Solution, nz: noise_mod.Noise, n: int, arrivals: str,
-    refits: int = 0, seed: int = 0,
+    refits: int = 0, seed: Seed = 0,
 ) -> FitResult:  # fmt: skip
     spec = obj.spec
     sr, sb = b.scale
@@ -383,7 +383,7 @@ def fit_laws_state(
 
 def fit_laws_report(
     b: Battle, laws: list[str], arrivals: str = "after-observation", *, refits: int = 0,
-    seed: int = 0,
+    seed: Seed = 0,
 ) -> tuple[list[FitResult], list[dict[str, object]], dict[str, str]]:  # fmt: skip
     """:func:`fit_laws`, and why each requested law left out was not fitted (``{law:
     reason}``): too few observations, or the engine could not follow the law on these data
@@ -429,7 +429,7 @@ def fit_laws_report(
 
 def fit_laws(
     b: Battle, laws: list[str], arrivals: str = "after-observation", *, refits: int = 0,
-    seed: int = 0,
+    seed: Seed = 0,
 ) -> tuple[list[FitResult], list[dict[str, object]]]:  # fmt: skip
     """Fit each law in ``laws`` to ``b``; also the likelihood-ratio tests of the nested pairs
     among them.  A law with at least as many parameters as observations, or one the engine
@@ -445,7 +445,7 @@ def fit_battle(
     arrivals: str = "after-observation",
     rises: str = "note",
     refits: int = 0,
-    seed: int = 0,
+    seed: Seed = 0,
 ) -> FitResult:
     """Fit one law; see the module docstring (``rises``: :func:`read_battle`; ``refits``,
     ``seed``: :func:`fit_laws_report`)."""

@@ -242,7 +242,9 @@ def to_data(result: CalibrationResult, source: Source) -> dict[str, Any]:
     """The ``calibrate --format json`` document: ``parameters`` (a list, ``value`` the
     point estimate, ``ci95_low``/``ci95_high`` credible limits), ``residuals``,
     ``out_of_sample`` and ``out_of_sample_groups`` (when computed), ``posterior_draws``,
-    ``diagnostics``, ``source`` and the measured targets (``summary``)."""
+    ``diagnostics``, ``source``, the measured targets (``summary``) and, for the quick mode,
+    ``mode``: ``success`` (False when the polish did not converge or the mode lies on a flat
+    ridge) and the optimiser's ``message``."""
     data = to_json(result, loo_of(result))
     table = result.parameters.drop(columns=["label"], errors="ignore")
     data["parameters"] = [
@@ -250,6 +252,11 @@ def to_data(result: CalibrationResult, source: Source) -> dict[str, Any]:
         for nm, row in table.iterrows()
     ]
     data["point"] = "posterior median" if result.method == "mcmc" else "posterior mode"
+    if result.method == "map":  # the optimiser's verdict (calibration.mode.find_mode)
+        data["mode"] = {
+            "success": bool(result.extra.get("success", False)),
+            "message": str(result.extra.get("message", "")),
+        }
     data["source"] = source
     data["cached"] = source != "computed"
     data["summary"] = summary(data)

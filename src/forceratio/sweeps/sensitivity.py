@@ -22,7 +22,7 @@ import contextlib
 import functools
 import math
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -257,10 +257,9 @@ class Threshold:
     grid: list[tuple[float, float]]
     note: str
     value_se: float | None = None
-    """Monte Carlo standard error of ``value`` (stochastic runs only): the binomial error
-    of the win share at the level, sqrt(level (1 - level) / replications), over the share's
-    slope across the grid bracket (the delta method); None from one replication (a share
-    of 0 or 1: no error to give)."""
+    """Monte Carlo standard error of ``value`` (stochastic runs only), from the share's
+    local slope: see :func:`crossing_se`; None from one replication (a share of 0 or 1: no
+    error to give)."""
 
 
 def threshold(
@@ -314,16 +313,7 @@ def threshold(
         return float(common_values(spec, vary.path, np.array([x]), name)[0] - lev)
 
     if name == "attacker_win_probability":  # a step (or a noisy share): bisect
-        fa = float(ys[i])
-        lo, hi = a, b
-        while hi - lo > max(xtol, 1e-9 * abs(hi)):
-            mid = 0.5 * (lo + hi)
-            fm = f(mid)
-            if np.sign(fm) == np.sign(fa) and fm != 0:
-                lo, fa = mid, fm
-            else:
-                hi = mid
-        value = 0.5 * (lo + hi)
+        value = bisect(f, a, b, float(ys[i]), xtol)
         runs = "1 replication" if spec.replications == 1 else f"{spec.replications} replications"
         note = (
             f"win probability from {runs} with common random numbers"
@@ -334,16 +324,80 @@ def threshold(
         value = float(optimize.brentq(f, a, b, xtol=xtol))
         note = "Brent's method on the first grid bracket"
     se = None
-    slope = abs(float(ys[i + 1] - ys[i])) / (b - a)
     if spec.replications == 1 and name == "attacker_win_probability":  # (review22a L10)
         note += (
             "; one run per point wins or loses (a share of 0 or 1), so the value is where "
             "one random run flips and no Monte Carlo error can be given: add replications"
         )
-    elif stochastic and name == "attacker_win_probability" and slope > 0:
-        se = math.sqrt(lev * (1.0 - lev) / spec.replications) / slope
-        note += f"; Monte Carlo standard error {se:.2g} (binomial error / the bracket's slope)"
+    elif stochastic and name == "attacker_win_probability":
+        se = crossing_se(f, xs, ys, value, lev, spec.replications, tol=1e-4 * (b - a))
+        if se is None:
+            note += "; no Monte Carlo standard error (the share never leaves the level's band)"
+        else:
+            note += (
+                f"; Monte Carlo standard error {se:.2g} (where the share crosses the level "
+                f"+- {SE_Z:g} binomial errors, the half-distance / {SE_Z:g})"
+            )
     more = idx.size - 1
     if more:
         note += f"; {more} more crossing(s) on the grid"
     return Threshold(vary.path, said, lev, value, (a, b), grid, note, se)
+
+
+#: The normal quantile of the band :func:`crossing_se` measures the share's slope over
+#: (the order statistics of McKean & Schrader 1984's standard error of a median).
+SE_Z = 1.96
+
+
+def bisect(f: Callable[[float], float], lo: float, hi: float, f_lo: float, xtol: float) -> float:
+    """Where ``f`` changes sign in [lo, hi] (``f_lo = f(lo)``, of the other sign than
+    ``f(hi)`` or 0 there), to ``xtol`` (or 1e-9 relative); ``f`` may be a step."""
+    while hi - lo > max(xtol, 1e-9 * abs(hi)):
+        mid = 0.5 * (lo + hi)
+        fm = f(mid)
+        if np.sign(fm) == np.sign(f_lo) and fm != 0:
+            lo, f_lo = mid, fm
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def _shifted(f: Callable[[float], float], shift: float, x: float) -> float:
+    return f(x) - shift
+
+
+def crossing_se(
+    f: Callable[[float], float],
+    xs: FloatArray,
+    ys: FloatArray,
+    value: float,
+    level: float,
+    replications: int,
+    *,
+    tol: float,
+) -> float | None:
+    """Monte Carlo standard error of where a win share over ``replications`` runs (common
+    random numbers) crosses ``level``: the share is the fraction of replications whose own
+    flip lies below x, so the crossing is a quantile of those flips, whose error is the
+    binomial error of the share, s = sqrt(level (1 - level) / replications), over the
+    share's slope AT the crossing.  The slope is read where the share crosses
+    ``level +- SE_Z s`` (bisection from the grid ``xs``, ``ys = share - level``, to
+    ``tol``): the standard error is that distance / (2 SE_Z) (McKean & Schrader 1984 for a
+    median), or the one side's distance / SE_Z when the other level is never crossed; None
+    when neither is.  A slope across the whole grid bracket underestimates a steep flip's
+    slope and so overstated the error about tenfold (review22c)."""
+    band = SE_Z * math.sqrt(level * (1.0 - level) / replications)
+    sides = []
+    for shift in (band, -band):
+        g = ys - shift
+        idx = np.flatnonzero(np.sign(g[:-1]) * np.sign(g[1:]) <= 0)
+        if idx.size == 0:
+            continue
+        # the bracket nearest the crossing found (another crossing far away is not the slope)
+        j = int(idx[np.argmin(np.abs(0.5 * (xs[idx] + xs[idx + 1]) - value))])
+        lo, hi = float(xs[j]), float(xs[j + 1])
+        x = lo if g[j] == 0 else bisect(functools.partial(_shifted, f, shift), lo, hi, g[j], tol)
+        sides.append(abs(x - value))
+    if not sides:
+        return None
+    return sum(sides) / (len(sides) * SE_Z)
