@@ -224,6 +224,7 @@ def _posterior(
     from forceratio.scenarios.session import Session
     from forceratio.sweeps.mechanisms import (
         CROSSED,
+        bases_bytes,
         bootstrap_bytes,
         check_outcome,
         posterior_mechanisms,
@@ -241,6 +242,9 @@ def _posterior(
     prep = session.prepare(scenario, tuple(sets or ()))
     work, _ = batch_bytes(prep, runs + CROSSED[0] * CROSSED[1])
     work += bootstrap_bytes(runs) if outcome is None else bootstrap_bytes(runs, 1)
+    # the regression bases, one per assumption range and posterior parameter (at most)
+    posterior = session.record_posterior().names
+    work += bases_bytes(runs, len(set(prep.scenario.uncertainty) | set(posterior)))
     check_memory("--posterior", BYTES_COMMAND_BASE + work, f"{runs:,} joint runs")
     dec = posterior_mechanisms(
         session, scenario, runs=runs, seed=seed, sets=tuple(sets or ()), outcome=outcome

@@ -80,11 +80,17 @@ def spline_basis(x: FloatArray, n_intervals: int) -> FloatArray:
     return np.asarray(BSpline.design_matrix(x, knots, 3).toarray())
 
 
+def default_intervals(n_runs: int) -> int:
+    """:func:`spline_bases`' intervals for ``n_runs`` runs: sqrt(n)/2 within
+    4..:data:`MAX_INTERVALS`."""
+    return int(np.clip(np.sqrt(n_runs) / 2.0, 4, MAX_INTERVALS))
+
+
 def spline_bases(x: FloatArray, n_intervals: int | None = None) -> list[FloatArray]:
     """:func:`spline_basis` of each column of ``x`` (n, d); ``n_intervals`` defaults to
     sqrt(n)/2 within 4..:data:`MAX_INTERVALS`."""
     x = np.asarray(x, dtype=float)
-    k = n_intervals or int(np.clip(np.sqrt(x.shape[0]) / 2.0, 4, MAX_INTERVALS))
+    k = n_intervals or default_intervals(x.shape[0])
     return [spline_basis(x[:, j], k) for j in range(x.shape[1])]
 
 
@@ -182,14 +188,30 @@ BOOT_BATCH = 500_000
 MAX_OUTCOMES = 7
 
 
-def bootstrap_bytes(n_runs: int, n_outcomes: int = MAX_OUTCOMES) -> int:
+def bootstrap_bytes(n_runs: int, n_outcomes: int = MAX_OUTCOMES, n_resamples: int = 100) -> int:
     """Working memory of :func:`_bootstrap`'s batch: a batch's weights times the outcome
-    columns, 8 B a value, in about five arrays of :func:`explained` live at once (the
-    weighted outcomes, the fit, its residuals and their squares) plus three of the weights'
-    size (weights, leverages, shares).  Measured: 113 MB of a default --posterior 4,096 run
-    of strike-12june-strip's peak beyond its runs (session 21), estimated 152 MB with 7
-    outcome columns, 115 MB with its 5."""
-    return 8 * max(BOOT_BATCH, n_runs) * (5 * n_outcomes + 3)
+    columns, 8 B a value, in about three arrays of :func:`explained` live at once (the
+    weighted outcomes, the fit and its squared residuals) plus three of the weights' size
+    (weights, leverages, shares).  Measured (hmem22, VmHWM less RssFile's growth, 2026-12-05,
+    default --posterior of strike-12june-strip, 7 outcome columns): the bootstrap lifted the
+    peak 87 MB above the resident memory before it at 5,000 runs and 102 MB at 20,000, 5 and
+    21 MB of it :func:`explained`'s per-run products; 96 MB here.  A batch is
+    ``n_resamples`` resamples' weights, at most :data:`BOOT_BATCH` (one resample at
+    least): 200,000 at 2,000 runs, where 500,000 were counted before."""
+    batch = max(n_runs, min(BOOT_BATCH, n_runs * n_resamples))  # weights of a batch
+    return 8 * batch * (3 * n_outcomes + 3)
+
+
+def bases_bytes(n_runs: int, n_inputs: int) -> int:
+    """Memory of :func:`decompose`'s regression bases, kept to its end: each of ``n_inputs``
+    inputs' :func:`spline_basis` (8 B a run and term, :func:`default_intervals` + 3 terms).
+    strike-12june-strip's 31 inputs: 41 MB at 5,000 runs (35 terms); the resident memory
+    grew 30 MB at 5,000, 117 MB at 20,000 and 235 MB at 40,000 runs (part of it the runs'
+    freed memory reused), and :func:`first_order_fitted` lifted the peak 15, 65 and 135 MB
+    above them (hmem22, as :func:`bootstrap_bytes`).  With them the command's estimate is
+    0.97, 0.98 and 1.12 of its peak at 2,000, 5,000 and 20,000 runs (0.88-1.43 without)."""
+    terms = default_intervals(n_runs) + 3
+    return 8 * n_runs * terms * n_inputs
 
 
 def _bootstrap(
