@@ -26,6 +26,7 @@ german_rate = {german_rate}
 soviet_rate = {soviet_rate}
 [[sectors]]
 name = "{sector}"
+{sector_lines}
 [[sectors.forces.USSR]]
 {ussr_part}
 [[sectors.forces.Germany]]
@@ -43,7 +44,8 @@ class ScenarioFile:
     does ``law`` and ``combat_power`` (their defaults then).  ``ussr_part``,
     ``germany_part``: TOML lines for the side's force part in place of ``inline = {
     personnel = ussr }`` (tanks too, a table part).  ``head``: TOML lines among the top-level
-    keys (``side_names = ...``); ``tail``: lines after the sector (``[breakpoints]``, the
+    keys (``side_names = ...``); ``sector_lines``: lines among the sector's keys (``mobile =
+    ...``); ``tail``: lines after the sector (``[breakpoints]``, the
     sector's ``[[sectors.arrivals.Germany]]``).
     """
 
@@ -57,6 +59,7 @@ class ScenarioFile:
     german_rate: float = 0.012  # Germany's kill rate, men a man a day
     soviet_rate: float = 0.010
     sector: str = "A"
+    sector_lines: str = ""
     ussr: float = 50000  # men
     germany: float = 40000
     ussr_part: str | None = None

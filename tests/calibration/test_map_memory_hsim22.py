@@ -13,35 +13,21 @@ median and covariance (BFGS on the record takes minutes; a mode is small single 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-import forceratio
 from forceratio.errors import InputError
+from tests.memory_child import child, measure
 
-SRC = str(Path(forceratio.__file__).parents[1])
 LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/status")
 
-# the mode and its Laplace covariance from the shipped posterior, read on first use; every
-# memory check recorded (the limit off); kb() reads /proc/self/status
+# the mode and its Laplace covariance from the shipped posterior, read on first use (the
+# child's spy on the memory checks is in place before the calibration modules import them)
 SETUP = """
-import json, sys
 import numpy as np
-import forceratio.limits as limits
-
-asked = []
-plain = limits.check_memory
-
-def spy(field, estimate, what):
-    asked.append((field, estimate))
-    plain(field, estimate, what)
-
-limits.check_memory = spy  # before the calibration modules import it
 from forceratio.calibration import mode, sampling
 from forceratio.scenarios import record_fit
 from forceratio.scenarios.session import Session
@@ -64,53 +50,30 @@ def laplace_covariance(problem, z0, *args, **kwargs):
 
 mode.find_mode = sampling.find_mode = find_mode
 mode.laplace_covariance = sampling.laplace_covariance = laplace_covariance
-
-def kb(key):
-    with open("/proc/self/status") as fh:
-        return next(int(line.split()[1]) for line in fh if line.startswith(key))
 """
 
 # fit_map from Python after a warm model call
-FIT_MAP = """
+FIT_MAP = child(
+    SETUP
+    + """
 p = record_fit.inputs(Session().table).problem
 p.predict(p.full(p.constrain(shipped_z(p)[:2]))[0])
-asked.clear()
-with open("/proc/self/clear_refs", "w") as fh:
-    fh.write("5")
-base, files = kb("VmRSS:"), kb("RssFile:")
-mode.fit_map(p, n_draws=int(sys.argv[1]), n_starts=1)
-added = kb("VmHWM:") - base - (kb("RssFile:") - files)
-print("MEASURED", json.dumps([added * 1024, asked]))
-"""
+""",
+    "mode.fit_map(p, n_draws=int(sys.argv[1]), n_starts=1)\n",
+)
 
-# the command, from the imported command line (hmem20's CHILD)
-COMMAND = """
-from forceratio.cli.app import app
-
-with open("/proc/self/clear_refs", "w") as fh:
-    fh.write("5")
-base, files = kb("VmRSS:"), kb("RssFile:")
-try:
-    code = app(sys.argv[1:], standalone_mode=False)
-finally:
-    added = kb("VmHWM:") - base - (kb("RssFile:") - files)
-    print("MEASURED", json.dumps([added * 1024, asked]), file=sys.stderr)
-sys.exit(code)
-"""
+# the command, from the imported command line (hmem20's CHILD); a non-zero code fails the child
+COMMAND = child(
+    SETUP + "from forceratio.cli.app import app\n",
+    "code = app(sys.argv[1:], standalone_mode=False)\nassert not code, code\n",
+)
 
 
-def _child(script: str, args: list[str], tmp: Path) -> tuple[float, list[list[object]]]:
-    env = {
-        **os.environ, "PYTHONPATH": SRC, "FORCERATIO_MAX_MEMORY": "unlimited",
-        "FORCERATIO_CACHE_DIR": str(tmp / "cache"),  # empty: the fit is computed
-    }  # fmt: skip
-    ran = subprocess.run(
-        [sys.executable, "-c", SETUP + script, *args],
-        capture_output=True, text=True, env=env, timeout=900, check=False,
-    )  # fmt: skip
-    assert ran.returncode == 0, ran.stderr[-2000:]
-    added, asked = json.loads((ran.stdout + ran.stderr).split("MEASURED")[-1].splitlines()[0])
-    return float(added), asked
+def _child(script: str, args: list[str], tmp: Path) -> tuple[float, list[tuple[str, float]]]:
+    """:func:`tests.memory_child.measure` with an empty cache: the fit is computed."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FORCERATIO_CACHE_DIR", str(tmp / "cache"))
+        return measure(script, args, tmp)
 
 
 @pytest.mark.slow
@@ -120,7 +83,7 @@ def test_fit_maps_estimate_counts_its_predictive_table(tmp_path: Path) -> None:
     added, asked = _child(FIT_MAP, ["2000"], tmp_path)
     first = asked[0]
     assert first[0] == "n_draws", asked
-    assert 0.7 <= float(first[1]) / added <= 1.4, (first, added)  # type: ignore[arg-type]
+    assert 0.7 <= float(first[1]) / added <= 1.4, (first, added)
 
 
 @pytest.mark.slow
@@ -130,7 +93,7 @@ def test_the_calibrate_commands_estimate_counts_the_command(tmp_path: Path) -> N
     247 MB estimated (the command's 120 MB and fit_map's 127 MB)."""
     args = ["calibrate", "--mode", "map", "--no-loo", "--format", "json"]
     added, asked = _child(COMMAND, args, tmp_path)
-    draws = max(float(e) for f, e in asked if f == "n_draws")  # type: ignore[arg-type]
+    draws = max(float(e) for f, e in asked if f == "n_draws")
     assert 0.7 <= draws / added <= 1.4, (asked, added)
 
 

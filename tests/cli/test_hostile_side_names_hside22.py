@@ -12,6 +12,8 @@ as delimiters and draws none.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 import re
 from pathlib import Path
@@ -20,30 +22,20 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from forceratio.cli.app import app
+from tests.scenario_files import ScenarioFile
 
 runner = CliRunner()
 
-FILE = """
-name = "hostile"
-description = "square law, two named sides"
-date = 1973-10-14
-attacker = "Germany"
-duration_days = 10
-law = "square"
-combat_power = "personnel"
-{names}
+#: Ten days of the square law; the side names go among the top-level keys, before the
+#: uncertainty ranges the sweep and sensitivity commands take.
+FILE = ScenarioFile(
+    name="hostile", description="square law, two named sides",
+    date=datetime.date(1973, 10, 14), duration_days=10,
+)  # fmt: skip
+UNCERTAINTY = """
 [uncertainty]
 "attrition.german_rate" = [0.01, 0.014]
 "attrition.soviet_rate" = [0.008, 0.012]
-[attrition]
-german_rate = 0.012
-soviet_rate = 0.010
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = {{ personnel = 50000 }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = 40000 }}
 """
 
 MARKUP = {"USSR": "Blue [/]", "Germany": "[bold]Red[/bold]"}
@@ -57,9 +49,8 @@ def _toml(s: str) -> str:
 
 def _file(tmp_path: Path, names: dict[str, str], stem: str = "hostile") -> str:
     inner = ", ".join(f"{slot} = {_toml(n)}" for slot, n in names.items())
-    path = tmp_path / f"{stem}.toml"
-    path.write_text(FILE.format(names=f"side_names = {{ {inner} }}"), encoding="utf-8")
-    return str(path)
+    head = f"side_names = {{ {inner} }}" + UNCERTAINTY
+    return str(dataclasses.replace(FILE, head=head).write(tmp_path / f"{stem}.toml"))
 
 
 def _flat(output: str) -> str:

@@ -134,11 +134,11 @@ def test_missing_table_names_the_option(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_resume_names_what_differs(base: Path, tmp_path: Path) -> None:
-    from forceratio.sweeps.store import _difference
+    from forceratio.sweeps.store_checks import difference
 
     old = {"spec": {"design": {"seed": 1, "samples": 8}}, "chunk_size": 5}
     new = {"spec": {"design": {"seed": 5, "samples": 8}}, "chunk_size": 5}
-    assert "spec.design.seed (1 then, 5 now)" in _difference(old, new)
+    assert "spec.design.seed (1 then, 5 now)" in difference(old, new)
 
 
 def test_walkers_help_gives_the_minimum() -> None:

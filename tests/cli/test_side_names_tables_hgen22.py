@@ -11,35 +11,20 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from forceratio.cli.app import app
+from tests.scenario_files import ScenarioFile
 
 runner = CliRunner()
 
-FILE = """
-name = "named"
-description = "square law, two named sides"
-attacker = "Germany"
-duration_days = 30
-law = "square"
-combat_power = "personnel"
-side_names = { USSR = "Blue", Germany = "Red" }
-[attrition]
-german_rate = 0.012
-soviet_rate = 0.010
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = { personnel = 50000 }
-[[sectors.forces.Germany]]
-inline = { personnel = 40000 }
-"""
+FILE = ScenarioFile(
+    name="named", description="square law, two named sides", date=None, duration_days=30,
+    head='side_names = { USSR = "Blue", Germany = "Red" }',
+)  # fmt: skip
 VARY = ["--vary", "attrition.german_rate=0.01:0.014", "--vary", "modifiers.quality.USSR=0.8:1.2"]
 OLD_WORDS = ("Soviet", "German")
 
 
 def _file(tmp_path: Path) -> str:
-    path = tmp_path / "named.toml"
-    path.write_text(FILE, encoding="utf-8")
-    return str(path)
+    return str(FILE.write(tmp_path / "named.toml"))
 
 
 def _text(output: str) -> str:

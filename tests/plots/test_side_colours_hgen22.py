@@ -6,6 +6,7 @@ the Germany slot (named "Red"; the 1941 heatmap's red end is the attacker's, any
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -18,34 +19,19 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import Rectangle
 
 from forceratio.plots import figure
+from tests.scenario_files import ScenarioFile
 
 matplotlib.use("Agg")
 
-FILE = """
-name = "colours"
-description = "two named sides"
-attacker = "{attacker}"
-duration_days = 20
-law = "square"
-combat_power = "personnel"
-side_names = {{ USSR = "Blue", Germany = "Red" }}
-[attrition]
-german_rate = 0.012
-soviet_rate = 0.010
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = {{ personnel = 50000 }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = 40000 }}
-"""
+FILE = ScenarioFile(
+    name="colours", description="two named sides", date=None, duration_days=20,
+    head='side_names = { USSR = "Blue", Germany = "Red" }',
+)  # fmt: skip
 X, Y = "attrition.german_rate", "modifiers.quality.USSR"
 
 
 def _file(tmp_path: Path, attacker: str) -> str:
-    path = tmp_path / "colours.toml"
-    path.write_text(FILE.format(attacker=attacker), encoding="utf-8")
-    return str(path)
+    return str(dataclasses.replace(FILE, attacker=attacker).write(tmp_path / "colours.toml"))
 
 
 def _side_colours(path: str) -> dict[str, set[str]]:

@@ -14,27 +14,8 @@ from forceratio import scenarios
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios.session import Session
+from tests.scenario_files import ScenarioFile
 
-FILE = """
-name = "errs"
-description = "two sides"
-attacker = "Germany"
-duration_days = 20
-law = "square"
-combat_power = "personnel"
-side_names = {{ USSR = "Blue", Germany = "{red}" }}
-[attrition]
-german_rate = 0.012
-soviet_rate = 0.010
-[[sectors]]
-name = "A"
-{sector}
-[[sectors.forces.USSR]]
-{ussr}
-[[sectors.forces.Germany]]
-inline = {{ personnel = 40000 }}
-{tail}
-"""
 GOOD = {"red": "Red", "sector": "", "ussr": "inline = { personnel = 50000 }", "tail": ""}
 
 #: (what is changed, the field the error must name, words of its problem)
@@ -58,10 +39,13 @@ CASES = [
 
 
 def _write(tmp_path: Path, change: dict[str, str]) -> str:
-    text = FILE.format(**{**GOOD, **change})
-    path = tmp_path / "s1.toml"
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+    c = {**GOOD, **change}
+    scenario = ScenarioFile(
+        name="errs", description="two sides", date=None, duration_days=20,
+        head=f'side_names = {{ USSR = "Blue", Germany = "{c["red"]}" }}',
+        sector_lines=c["sector"], ussr_part=c["ussr"], tail=c["tail"],
+    )  # fmt: skip
+    return str(scenario.write(tmp_path / "s1.toml"))
 
 
 @pytest.mark.parametrize(("change", "field", "words"), CASES)

@@ -13,23 +13,9 @@ from forceratio import scenarios
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.sweeps.design import Vary
+from tests.scenario_files import ScenarioFile
 
-FILE = """
-name = "lit"
-description = "two sides"
-attacker = "Germany"
-duration_days = 20
-combat_power = "personnel"
-[attrition]
-german_rate = 0.012
-soviet_rate = 0.010
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = { personnel = 50000 }
-[[sectors.forces.Germany]]
-inline = { personnel = 40000 }
-"""
+FILE = ScenarioFile(name="lit", description="two sides", date=None, duration_days=20, law=None)
 
 
 ACCEPTED = [(".5", 0.5), ("1e-3", 1e-3), ("-2", -2), ("12.5", 12.5), ('"0x10"', "0x10")]
@@ -46,8 +32,7 @@ def test_only_unmeant_numbers_are_refused_naming_key_and_value(value: str) -> No
 
 
 def test_the_command_line_refuses_in_one_line(tmp_path: Path) -> None:
-    path = tmp_path / "lit.toml"
-    path.write_text(FILE, encoding="utf-8")
+    path = FILE.write(tmp_path / "lit.toml")
     res = CliRunner().invoke(app, ["run", str(path), "--set", "attrition.german_rate=0x10"])
     assert res.exit_code == 2
     lines = res.output.strip().splitlines()

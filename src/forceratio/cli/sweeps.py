@@ -219,7 +219,7 @@ def sweep_command(
     if out is None:
         raise InputError("--out", "give the result directory, e.g. --out results.parquet")
     if resume:  # refused at once, before the scenario and the calibration load
-        from forceratio.sweeps.store import check_resumable
+        from forceratio.sweeps.store_checks import check_resumable
 
         check_resumable(out)
     if scheduler is not None:

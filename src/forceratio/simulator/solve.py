@@ -27,7 +27,7 @@ from forceratio.simulator.result import (
     T_MAX,
     BattleResult,
 )
-from forceratio.simulator.runs import Outcome, RunTable, delivered, most_events
+from forceratio.simulator.runs import Outcome, RunTable
 
 FloatArray = NDArray[np.float64]
 #: ``compiled`` is the old name of ``integrator`` (there is one engine now), still accepted.
@@ -189,32 +189,6 @@ def integrate(
             "degenerate scenario?"
         )
     return out.result(eng, times, "integrator", np.arange(table.n), np.zeros(table.n, np.int64))
-
-
-def check_events(
-    eng: Engagement, table: RunTable, exact: NDArray[np.int8], t_max: float, most: int
-) -> None:  # fmt: skip
-    """Refuse, before it starts, an exact stochastic simulation (``exact`` > 0) of a
-    scenario of ``eng`` expected to take more than ``most`` events a run (``max_iterations``:
-    it would draw them all and then fail, at ~2 us an event: the default 5e7, ~100 s a
-    run).  The expectation is its deterministic path's units lost and arrived by its end,
-    found only where :func:`.runs.most_events` allows more."""
-    busy = np.flatnonzero((exact > 0) & (most_events(table, t_max) > most))
-    if not busy.size:
-        return
-    r = integrate(eng, t_max=t_max, times=np.zeros(0))
-    events = np.zeros(eng.n)
-    rows = np.arange(eng.n)
-    for side, final in ((eng.red, r.red_final_by_category), (eng.blue, r.blue_final_by_category)):
-        got = delivered(side, r.end_time, rows)[0].sum(axis=1)  # units arrived by its end
-        events += side.strength.sum(axis=1) + 2.0 * got - final.sum(axis=1)
-    worst = int(busy[np.argmax(events[busy])])
-    if events[worst] > most:
-        raise InputError(
-            "max_iterations", f"scenario {worst}: the exact simulation draws one event a unit "
-            f"lost or arrived, about {events[worst]:.3g} a run (its deterministic path), more "
-            f"than max_iterations {most}: use method 'tau_leap' or 'auto', or raise it",
-        )  # fmt: skip
 
 
 def simulate(

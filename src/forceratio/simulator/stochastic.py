@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.arguments import stochastic_inputs
-from forceratio.errors import ForceratioError, InputError
+from forceratio.errors import ForceratioError
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.engagement import Engagement, checked
 from forceratio.simulator.integrator import at_stop, finish, start_run, step_inputs
@@ -57,10 +57,9 @@ from forceratio.simulator.kernel import (
     rates,
     side_sum,
 )
-from forceratio.simulator.magnitudes import check_engagement_whole
 from forceratio.simulator.result import NONE, T_MAX, BattleResult
 from forceratio.simulator.runs import Outcome, RunTable
-from forceratio.simulator.solve import check_events
+from forceratio.simulator.stochastic_checks import check_events, check_stochastic
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -447,19 +446,7 @@ def simulate_stochastic(
     """
     t_max, times = stochastic_inputs(checked(eng).n, t_max, times, replications, seed, keys,
                                      epsilon, max_iterations, method)  # fmt: skip
-    if not round_strengths:
-        check_engagement_whole(eng)
-    for role, side in (("red", eng.red), ("blue", eng.blue)):
-        if side.reinforcements is not None and side.reinforcements.exposed:
-            raise InputError(
-                f"{side.name or role}.reinforcements.transit_loss",
-                "arrivals lost in transit are simulated deterministically only: set it to 0 "
-                "for stochastic runs",
-            )
-    N = eng.n
-    key_arr = np.arange(N, dtype=np.int64) if keys is None else np.asarray(keys, dtype=np.int64)
-    if key_arr.shape != (N,) or np.any(key_arr < 0):
-        raise InputError("keys", f"need {N} non-negative integer keys")
+    key_arr, N = check_stochastic(eng, keys, round_strengths), eng.n
     table = RunTable.build(eng, t_max=t_max, times=times, rtol=LEAP_RTOL, whole_units=True)
     units, auto = table.y0.sum(axis=1), method == "auto"
     exact = (units <= EXACT_LIMIT if auto else np.full(N, method == "gillespie")).astype(np.int8)

@@ -67,6 +67,8 @@ class ChunkStore:
             if self.path.exists() and any(not p.name.startswith(".") for p in self.path.iterdir()):
                 raise InputError("out", f"{self.path} is a non-empty directory without a sweep")
             if resume:
+                from forceratio.sweeps.store_checks import check_resumable
+
                 check_resumable(self.path)
             make_dirs(self.path, "out")
             if self._claim(m, manifest):
@@ -78,7 +80,9 @@ class ChunkStore:
                 "out", f"{self.path} already holds a sweep; add --resume or choose another"
             )
         if old != manifest:
-            raise InputError("resume", f"{self.path} {_difference(old, manifest)}")
+            from forceratio.sweeps.store_checks import difference
+
+            raise InputError("resume", f"{self.path} {difference(old, manifest)}")
         self._hold("resume")
         for stale in self.path.glob(".part-*.tmp"):  # writes cut short by an interruption
             if not _alive(stale):
@@ -270,19 +274,6 @@ class ChunkStore:
         return series
 
 
-def check_resumable(path: Path | str) -> None:
-    """Refuse a resumption of a folder that holds no sweep: it used to start a new sweep
-    there, so a mistyped folder went unnoticed (review22a L7)."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError(
-            "resume", f"{p} does not exist, so there is no sweep to resume; drop --resume to "
-            "start one",
-        )  # fmt: skip
-    if p.is_dir() and not (p / MANIFEST).exists():
-        raise InputError("resume", f"{p} holds no sweep to resume (it has no {MANIFEST})")
-
-
 def _alive(tmp: Path) -> bool:
     """Whether the process that writes the temporary part ``tmp`` (``.NAME.PID.tmp``) is
     alive (and not this one, whose earlier writes were cut short)."""
@@ -296,105 +287,6 @@ def _alive(tmp: Path) -> bool:
     except OSError:  # (another user's process: alive)
         return True
     return True
-
-
-def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
-    """How the manifest ``old`` of a store differs from this sweep's ``new`` (one clause)."""
-    was, now = old.get("inputs"), new.get("inputs") or {}
-    if isinstance(was, dict) and was.get("forceratio") != now.get("forceratio"):
-        return (  # whatever else differs: this code cannot add to that code's parts
-            f"was swept by other forceratio code ({was.get('forceratio')} then, "
-            f"{now.get('forceratio')} now), and resuming would mix two versions' numbers in "
-            "one store; sweep again into another --out"
-        )
-    skip = {"inputs"} if isinstance(was, dict) else {"inputs", "format"}  # (format 1: none)
-    diff = sorted(k for k in set(old) | set(new) if k not in skip and old.get(k) != new.get(k))
-    if diff:
-        leaves = [leaf for k in diff for leaf in _leaves(old.get(k), new.get(k), k)]
-        return f"holds a different sweep (differs in {', '.join(leaves[:3])})"
-    if not isinstance(was, dict):
-        return (
-            "was written by an older forceratio, which did not record the sweep's inputs (the "
-            "content of its scenario and tables), so a resumption cannot check them; sweep "
-            "again into another --out"
-        )
-    return (
-        f"was swept from other inputs: {', '.join(_changed(was, now))} changed since; resume "
-        "with the inputs it was started with, or sweep into another --out"
-    )
-
-
-def _leaves(was: Any, now: Any, path: str) -> list[str]:
-    """The dotted paths where two manifest values differ, each with its two values when
-    they are short (``spec.design.seed (0 then, 5 now)``)."""
-    if isinstance(was, dict) and isinstance(now, dict):
-        keys = sorted(k for k in set(was) | set(now) if was.get(k) != now.get(k))
-        return [leaf for k in keys for leaf in _leaves(was.get(k), now.get(k), f"{path}.{k}")]
-    then, here = json.dumps(was), json.dumps(now)
-    return [f"{path} ({then} then, {here} now)" if len(then + here) <= 60 else path]
-
-
-def _changed(was: dict[str, Any], now: dict[str, Any]) -> list[str]:
-    """The inputs (digests of :func:`~forceratio.sweeps.inputs.input_digest`) that differ,
-    in words."""
-    changed = []
-    for key in sorted(set(was) | set(now), key=lambda k: (k == "forceratio", k)):
-        if was.get(key) == now.get(key):
-            continue
-        if key == "forceratio":
-            changed.append(f"the forceratio version ({was.get(key)} then, {now.get(key)} now)")
-        elif key == "scenario":
-            changed.append("the scenario's content (its file, with the --set values)")
-        elif key == "figures":
-            changed.append("the figures the scenario takes from its tables")
-        else:
-            changed.append(f"the content of {key}")
-    return changed
-
-
-def _check_inputs(store: ChunkStore, manifest: dict[str, Any], spec: Any) -> None:
-    """Refuse a sweep whose scenario, table figures or --table files changed since it ran
-    (a reader would label its rows with the current file); other forceratio code is
-    accepted (the rows are that code's numbers, still of these inputs), and so is a
-    sweep written before manifests recorded their inputs.  No note on other code: reading
-    mixes nothing, and its digest moves with any edit (a comment's)."""
-    was = manifest.get("inputs")
-    if not isinstance(was, dict):
-        return
-    from forceratio.scenarios import load
-    from forceratio.sweeps.inputs import input_digest, same_scenario_digest
-
-    prep = load(spec.scenario, list(spec.sets), dict(spec.tables))
-    now = input_digest(spec, prep)
-    now["forceratio"] = was.get("forceratio", now["forceratio"])
-    if same_scenario_digest(prep.scenario, str(was.get("scenario"))):
-        now["scenario"] = was["scenario"]  # (a store written while its digest held prose)
-    changed = _changed(was, now)
-    if changed:
-        raise InputError(
-            store.field,
-            f"{store.path} was swept from other inputs: {', '.join(changed)} changed since; "
-            "sweep the current inputs again (into another --out) to read them",
-        )
-
-
-def _check_given(store: ChunkStore, manifest: dict[str, Any], spec: Any, given: str) -> None:
-    """Refuse a reader's scenario ``given`` that has the swept scenario's name but not its
-    content (another file: review22a L11), by the digest the manifest keeps; the same
-    scenario under another path or as a built-in is accepted."""
-    was = manifest.get("inputs")
-    if given == spec.scenario or not isinstance(was, dict) or "scenario" not in was:
-        return  # (the same path: _check_inputs tells whether it changed since)
-    from forceratio.scenarios import load
-    from forceratio.sweeps.inputs import same_scenario_digest
-
-    prep = load(given, list(spec.sets), dict(spec.tables))
-    if not same_scenario_digest(prep.scenario, str(was["scenario"])):
-        raise InputError(
-            store.field,
-            f"{store.path} is a sweep of {spec.scenario}, and {given} is another scenario of "
-            f"the same name (their contents differ); give {spec.scenario}, or sweep {given}",
-        )
 
 
 def read_sweep(
@@ -416,8 +308,10 @@ def read_sweep(
     if scenario is not None and not same_scenario(scenario, spec.scenario):
         raise InputError(field, f"{source} is a sweep of {spec.scenario}, not of {scenario}")
     if scenario is not None:
-        _check_given(store, manifest, spec, scenario)
-        _check_inputs(store, manifest, spec)
+        from forceratio.sweeps.store_checks import check_given, check_inputs
+
+        check_given(store, manifest, spec, scenario)
+        check_inputs(store, manifest, spec)
     _check_finished(store, manifest, spec, chunk_size)
     return store.read()
 
