@@ -247,8 +247,7 @@ def _morris(
 ) -> None:
     import pandas as pd
 
-    from forceratio.plots.labels import named_outcome, parameter_label
-    from forceratio.scenarios.sides import rename
+    from forceratio.plots.labels import labelled_parameter, named_outcome
     from forceratio.sweeps.morris import screen
 
     rows = screen(spec, specs, r=r, outcome=outcome, seed=seed)
@@ -258,8 +257,7 @@ def _morris(
     view = pd.DataFrame(
         [
             {
-                "parameter": f"{rename(str(parameter_label(r['parameter'])), names)} "
-                f"({r['parameter']})",  # (the path keeps its slot: modifiers.quality.USSR)
+                "parameter": labelled_parameter(r["parameter"], names),
                 "mu*": r["mu_star"],
                 "mu* 95% CI": f"{r['mu_star_ci'][0]:.3f} .. {r['mu_star_ci'][1]:.3f}",
                 "mu": r["mu"],
@@ -273,9 +271,8 @@ def _morris(
     print_frame(
         view,
         fmt,
-        title=f"Morris elementary effects of {named_outcome(outcome, names)} per whole range "
-        f"({scenario}, "
-        f"{r} trajectories, seed {seed})",
+        title=f"Morris elementary effects of {named_outcome(outcome, names)} "
+        f"per whole range ({scenario}, {r} trajectories, seed {seed})",
         digits=3,
     )
 

@@ -338,8 +338,15 @@ def named_parameter(path: str, names: Mapping[str, str] | None, scenario: Any = 
     """A parameter as a printed table names it: its path for the 1941 wording (``names``
     None); else its label and unit with the sides called by ``names``, then the path:
     ``Red kill rate (...) (attrition.german_rate)``."""
-    from forceratio.scenarios.sides import rename
-
     if names is None:
         return path
+    return labelled_parameter(path, names, scenario)
+
+
+def labelled_parameter(path: str, names: Mapping[str, str] | None, scenario: Any = None) -> str:
+    """A parameter's label and unit with the sides called by ``names`` (None: the 1941
+    wording), then its path, which keeps its slot: ``Red kill rate (...)
+    (attrition.german_rate)``."""
+    from forceratio.scenarios.sides import rename
+
     return f"{rename(str(parameter_label(path, scenario)), names)} ({path})"
