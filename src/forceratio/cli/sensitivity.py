@@ -121,9 +121,9 @@ def sensitivity(
     """The body of ``forceratio sensitivity`` (its options: :func:`sensitivity_command`)."""
     import pandas as pd
 
+    from forceratio.cli.names import named_outcome, named_parameter
     from forceratio.cli.sweeps import _setup
     from forceratio.limits import check_memory
-    from forceratio.plots.labels import named_outcome, named_parameter
     from forceratio.scenarios.sides import display_names
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec
@@ -247,7 +247,7 @@ def _morris(
 ) -> None:
     import pandas as pd
 
-    from forceratio.plots.labels import labelled_parameter, named_outcome
+    from forceratio.cli.names import labelled_parameter, named_outcome
     from forceratio.sweeps.morris import screen
 
     rows = screen(spec, specs, r=r, outcome=outcome, seed=seed)
