@@ -48,9 +48,10 @@ def counted_server(
     monkeypatch: pytest.MonkeyPatch, serve: Serve
 ) -> Iterator[tuple[str, Counter[str]]]:
     seen: Counter[str] = Counter()
-    # what Session.prepare and Session.calibration_for call to compute, where they look it up
+    # what Session.prepare (through scenarios.load_prepared) and Session.calibration_for call
+    # to compute, where they look it up
     monkeypatch.setattr(
-        "forceratio.scenarios.session.prepare",
+        "forceratio.scenarios.prepare",
         _counted(prepare, lambda scn, *_: f"prepare {scn.name}", seen),
     )
     monkeypatch.setattr(

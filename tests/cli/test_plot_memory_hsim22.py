@@ -1,5 +1,5 @@
 """hsim22: ``plot --kind tornado`` estimates its Sobol analysis as ``sensitivity
---samples`` does (one :func:`~forceratio.cli.sensitivity.sobol_bytes`, through
+--samples`` does (one :func:`~forceratio.sweeps.sensitivity.sobol_bytes`, through
 :func:`~forceratio.limits.analysis_bytes`, sized by the d declared ranges x N samples),
 plus the figure.  Its own copy divided by the run count, so ``--samples 0`` (which Sobol
 refuses: not a power of 2) ended in a ZeroDivisionError traceback instead of that one line.

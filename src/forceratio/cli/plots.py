@@ -38,12 +38,12 @@ def _check_plot_size(
     replications (the command's :data:`~forceratio.limits.BYTES_COMMAND_BASE` and the
     scenario's :func:`~forceratio.scenarios.run.batch_bytes`), or beside the tornado's Sobol
     analysis of ``samples`` over the d declared ranges, estimated as ``sensitivity
-    --samples`` estimates its own (:func:`.sensitivity.sobol_bytes`,
+    --samples`` estimates its own (:func:`~forceratio.sweeps.sensitivity.sobol_bytes`,
     :func:`~forceratio.limits.analysis_bytes`)."""
-    from forceratio.cli.sensitivity import sobol_bytes
     from forceratio.limits import BYTES_COMMAND_BASE, BYTES_FIGURE, check_memory
     from forceratio.scenarios.run import batch_bytes
     from forceratio.sweeps.design import declared
+    from forceratio.sweeps.sensitivity import sobol_bytes
 
     if kind not in ("distribution", "tornado"):
         return

@@ -34,24 +34,6 @@ SAMPLES = 1024
 RESAMPLES = 200
 
 
-def sobol_bytes(prep: Any, samples: int, d: int, resamples: int = RESAMPLES) -> float:
-    """Estimated memory of :func:`~forceratio.sweeps.sensitivity.sobol` of ``samples`` base
-    samples over ``d`` ranges (:func:`~forceratio.limits.analysis_bytes`), for
-    ``sensitivity --samples`` and ``plot --kind tornado``: scipy asks for the runs in three
-    calls (A and B, ``samples`` each, then the d x ``samples`` cross samples), each run in
-    blocks of :data:`~forceratio.limits.ANALYSIS_BLOCK`; then it bootstraps ``resamples``
-    resamples, batched to :data:`~forceratio.sweeps.sensitivity.BOOTSTRAP_VALUES` values,
-    after the runs."""
-    from forceratio.limits import ANALYSIS_BLOCK, BYTES_PER_BOOTSTRAP_VALUE, analysis_bytes
-    from forceratio.scenarios.run import batch_bytes
-    from forceratio.sweeps.sensitivity import BOOTSTRAP_VALUES
-
-    runs = samples * (d + 2)
-    block, _ = batch_bytes(prep, min(samples * max(d, 1), ANALYSIS_BLOCK))
-    resampled = min(resamples, max(1, BOOTSTRAP_VALUES // max(runs, 1))) * float(runs)
-    return analysis_bytes(block, runs, resampled * BYTES_PER_BOOTSTRAP_VALUE)
-
-
 def _morris_bytes(prep: Any, r: int, d: int) -> float:
     """Estimated memory of :func:`~forceratio.sweeps.morris.screen` of ``r`` trajectories
     over ``d`` ranges (:func:`~forceratio.limits.analysis_bytes`): its r (d + 1) runs in one
@@ -139,13 +121,13 @@ def sensitivity(
     """The body of ``forceratio sensitivity`` (its options: :func:`sensitivity_command`)."""
     import pandas as pd
 
+    from forceratio.cli.names import named_outcome, named_parameter
     from forceratio.cli.sweeps import _setup
     from forceratio.limits import check_memory
-    from forceratio.plots.labels import named_outcome, named_parameter
     from forceratio.scenarios.sides import display_names
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec
-    from forceratio.sweeps.sensitivity import check_outcome, sobol
+    from forceratio.sweeps.sensitivity import check_outcome, sobol, sobol_bytes
 
     analysis = check_sizes(method, samples, trajectories, posterior)
     if analysis == "posterior":
@@ -173,7 +155,7 @@ def sensitivity(
         return
     samples = SAMPLES if samples is None else samples  # 0 is refused (not a power of 2)
     runs = samples * (len(specs) + 2)
-    check_memory("--samples", sobol_bytes(prep, samples, len(specs)), f"{runs:,} runs")
+    check_memory("--samples", sobol_bytes(prep, samples, len(specs), RESAMPLES), f"{runs:,} runs")
     rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed, n_resamples=RESAMPLES)
     size = {"outcome": outcome, "method": "sobol", "samples": samples, "runs": runs}
     given = provenance(scenario, {**size, "seed": seed}, sets, tables, uncalibrated)
@@ -269,8 +251,7 @@ def _morris(
 ) -> None:
     import pandas as pd
 
-    from forceratio.plots.labels import named_outcome, parameter_label
-    from forceratio.scenarios.sides import rename
+    from forceratio.cli.names import labelled_parameter, named_outcome
     from forceratio.sweeps.morris import screen
 
     rows = screen(spec, specs, r=r, outcome=outcome, seed=seed)
@@ -280,8 +261,7 @@ def _morris(
     view = pd.DataFrame(
         [
             {
-                "parameter": f"{rename(str(parameter_label(r['parameter'])), names)} "
-                f"({r['parameter']})",  # (the path keeps its slot: modifiers.quality.USSR)
+                "parameter": labelled_parameter(r["parameter"], names),
                 "mu*": r["mu_star"],
                 "mu* 95% CI": f"{r['mu_star_ci'][0]:.3f} .. {r['mu_star_ci'][1]:.3f}",
                 "mu": r["mu"],
@@ -295,9 +275,8 @@ def _morris(
     print_frame(
         view,
         fmt,
-        title=f"Morris elementary effects of {named_outcome(outcome, names)} per whole range "
-        f"({scenario}, "
-        f"{r} trajectories, seed {seed})",
+        title=f"Morris elementary effects of {named_outcome(outcome, names)} "
+        f"per whole range ({scenario}, {r} trajectories, seed {seed})",
         digits=3,
     )
 

@@ -302,7 +302,7 @@ def sweep_command(
         summary, summary["outcome"].str.endswith(("_losses", "_lost")), list(summary.columns)
     )
     if fmt is not Format.csv:  # read by a person: the sides by the scenario's names
-        from forceratio.plots.labels import named_outcome
+        from forceratio.cli.names import named_outcome
         from forceratio.scenarios.sides import display_names
 
         names = display_names(prep.scenario)

@@ -322,24 +322,3 @@ OUTCOMES: dict[str, str] = {
 def outcome_label(name: str) -> str:
     """A sweep outcome in words (the name itself when unknown)."""
     return OUTCOMES.get(name, name.replace("_", " "))
-
-
-def named_outcome(name: str, names: Mapping[str, str] | None) -> str:
-    """A sweep outcome as a printed table names it: its column for the 1941 wording
-    (``names`` None); else in words, the sides called by ``names``
-    (:func:`forceratio.scenarios.sides.display_names`), with the column it is stored under:
-    ``Blue men lost (soviet_losses)``.  Stored columns keep the slots' names (README)."""
-    from forceratio.scenarios.sides import rename
-
-    return name if names is None else f"{rename(outcome_label(name), names)} ({name})"
-
-
-def named_parameter(path: str, names: Mapping[str, str] | None, scenario: Any = None) -> str:
-    """A parameter as a printed table names it: its path for the 1941 wording (``names``
-    None); else its label and unit with the sides called by ``names``, then the path:
-    ``Red kill rate (...) (attrition.german_rate)``."""
-    from forceratio.scenarios.sides import rename
-
-    if names is None:
-        return path
-    return f"{rename(str(parameter_label(path, scenario)), names)} ({path})"

@@ -111,17 +111,22 @@ def _toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def _toml_text(value: object) -> str:
-    """A Python value of ``sets`` as TOML: a str as that text, a mapping as an inline table
-    and a list or tuple as an array of such values; anything else as Python writes it (a
-    number, a date)."""
+def _toml_text(value: object, path: str) -> str:
+    """A Python value of ``sets`` (set on ``path``) as TOML: a str as that text, a bool as
+    ``true``/``false``, a mapping as an inline table and a list or tuple as an array of such
+    values; anything else as Python writes it (a number, a date).  None, which TOML lacks,
+    is refused."""
+    if value is None:
+        raise InputError("sets", f"{path}: None is not a value (TOML has no null); leave it out")
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str):
         return _toml_string(value)
     if isinstance(value, Mapping):
-        items = (f"{_toml_string(str(k))} = {_toml_text(v)}" for k, v in value.items())
+        items = (f"{_toml_string(str(k))} = {_toml_text(v, path)}" for k, v in value.items())
         return "{" + ", ".join(items) + "}"
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(map(_toml_text, value)) + "]"
+        return "[" + ", ".join(_toml_text(v, path) for v in value) + "]"
     return f"{value}"  # format(): a float32 as its float, 0.019999999552965164
 
 
@@ -142,7 +147,7 @@ def set_texts(sets: Sets) -> list[str]:
         deep = next((k for k, v in sets.items() if _too_deep(v)), None)
         if deep is not None:
             raise InputError("sets", f"{deep}: {_DEEP}")
-        return [f"{k}={_toml_text(v)}" for k, v in sets.items()]
+        return [f"{k}={_toml_text(v, str(k))}" for k, v in sets.items()]
     texts = list(sets)
     bad = next((x for x in texts if not isinstance(x, str)), None)
     if bad is not None:

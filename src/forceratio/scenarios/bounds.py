@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from forceratio.simulator.magnitudes import RATE_RANGE
+from forceratio.simulator.magnitudes import RATE_RANGE, SHARE_RATE_MAX, WEIGHT_MAX
 
 Count = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]  # men, weapons
 Factor = Annotated[float, Field(gt=0, le=1e3, allow_inf_nan=False)]  # a fire multiplier
@@ -21,7 +21,8 @@ Days = Annotated[float, Field(ge=0, le=3650, allow_inf_nan=False)]
 # A kill rate is in its law's unit (square: per day; ancient: men a day, 1e5 for a one-day
 # battle): bounded by what the engine resolves under every law (simulator/magnitudes.py).
 Rate = Annotated[float, Field(ge=RATE_RANGE[0], le=RATE_RANGE[1], allow_inf_nan=False)]
-ShareRate = Annotated[float, Field(ge=0, le=1e3, allow_inf_nan=False)]  # a share lost per day
+ShareRate = Annotated[float, Field(ge=0, le=SHARE_RATE_MAX, allow_inf_nan=False)]  # a share a day
+WeightValue = Annotated[float, Field(ge=0, le=WEIGHT_MAX, allow_inf_nan=False)]  # a unit's value
 #: An advance, km a day: ASSUMPTION no force advances 1,000 km in a day (the 1941
 #: panzer groups' best days were tens of km; Dupuy's table stops at 60).
 MAX_KM_PER_DAY = 1e3

@@ -34,6 +34,7 @@ from forceratio.scenarios.forces import (
     Loader,
     column,
     division_slice,
+    load_named,
     resolve,
     select,
     side_rows,
@@ -118,12 +119,7 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
             raise InputError(f"records.{i}.day", f"{rec.day:g} is after duration_days")
         total = 0.0
         for j, part in enumerate(rec.parts):
-            try:
-                df = load(part.table)
-            except InputError as exc:  # an unknown table: the file's field, not the loader's
-                if exc.field != "table":  # (a user table's own error names that table)
-                    raise
-                raise InputError(f"records.{i}.parts.{j}.table", exc.problem) from None
+            df = load_named(load, part.table, f"records.{i}.parts.{j}.table")
             rows = df.iloc[side_rows(df, part.formation, part.category, rec.side)]
             if len(rows) != 1:
                 raise InputError(

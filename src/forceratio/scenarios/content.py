@@ -9,27 +9,63 @@ review22c M3).
 
 from __future__ import annotations
 
-from typing import Any
+import types
+from functools import cache
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-#: The scenario fields that are words only: notes, descriptions, and the text saying where
-#: a value comes from (``[sources]``, a custom weight's ``source``), which labels a
-#: parameter's source and never enters a run.  Left out wherever they appear.
+#: The scenario model fields that are words only: notes, descriptions, and the text saying
+#: where a value comes from (``[sources]``, a custom weight's ``source``), which labels a
+#: parameter's source and never enters a run.  Left out as model fields only: a key a user
+#: chose (a transfer named ``source``) is content (review22d H1).
 PROSE = frozenset({"note", "notes", "description", "sources", "source"})
+
+_Exclude = dict[Any, Any]
 
 
 def content(scenario: BaseModel) -> dict[str, Any]:
     """The scenario as JSON data, without its defaults (a value set to its default is the
-    same scenario) and without its prose (:data:`PROSE`)."""
-    dumped: dict[str, Any] = without_prose(scenario.model_dump(mode="json", exclude_defaults=True))
+    same scenario) and without its prose fields (:data:`PROSE`)."""
+    dumped: dict[str, Any] = scenario.model_dump(
+        mode="json", exclude_defaults=True, exclude=prose_fields(type(scenario))
+    )
     return dumped
 
 
-def without_prose(obj: Any) -> Any:
-    """``obj`` (JSON data) with every key of :data:`PROSE` left out, at any depth."""
-    if isinstance(obj, dict):
-        return {k: without_prose(v) for k, v in obj.items() if k not in PROSE}
-    if isinstance(obj, list):
-        return [without_prose(v) for v in obj]
-    return obj
+@cache
+def prose_fields(model: type[BaseModel]) -> _Exclude:
+    """The ``exclude`` argument of :meth:`~pydantic.BaseModel.model_dump` that leaves out
+    every :data:`PROSE` field of ``model`` and of the models it holds, found from the schema
+    (the field declarations), never from the data's keys."""
+    spec: _Exclude = {}
+    for name, field in model.model_fields.items():
+        if name in PROSE:
+            spec[name] = True
+        else:
+            inner = _within(field.annotation)
+            if inner:
+                spec[name] = inner
+    return spec
+
+
+def _within(annotation: Any) -> _Exclude | None:
+    """The exclude spec for a value of type ``annotation`` (None: nothing to leave out)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return prose_fields(annotation) or None
+    origin = get_origin(annotation)
+    args = get_args(annotation)
+    if origin is Annotated:
+        return _within(args[0])
+    if origin in (Union, types.UnionType):
+        found = [s for s in (_within(a) for a in args) if s]
+        if len(found) > 1:
+            raise TypeError(f"prose_fields: a union of two models is not supported: {annotation!r}")
+        return found[0] if found else None
+    if origin in (list, tuple, set, frozenset) and args:
+        inner = _within(args[0])
+        return {"__all__": inner} if inner else None
+    if origin is dict and len(args) == 2:
+        inner = _within(args[1])
+        return {"__all__": inner} if inner else None
+    return None

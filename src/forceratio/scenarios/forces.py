@@ -24,6 +24,18 @@ Loader = Callable[[str], pd.DataFrame]
 SLICE_FORMATION = "division slice: all arms per division, western border (direction tables)"
 
 
+def load_named(load: Loader, table: str, field: str) -> pd.DataFrame:
+    """The table ``table`` named by the scenario's ``field``: an unknown name is that
+    field's error, not the loader's; a user table's own error (its file, row and column)
+    is kept as it is."""
+    try:
+        return load(table)
+    except InputError as exc:
+        if exc.field != "table":
+            raise
+        raise InputError(field, exc.problem) from None
+
+
 #: numpy copies of the columns of the tables looked up here, per table (by id, with a weak
 #: reference that tells a table from a later one at the same address).
 _COLUMNS: dict[int, tuple[weakref.ref[pd.DataFrame], dict[str, NDArray[np.object_]]]] = {}
@@ -163,12 +175,7 @@ def resolve_part(part: ForcePart, side: str, date: str | None, load: Loader, whe
             out.value[k] = out.low[k] = out.high[k] = part.inline.get(cat, 0.0)
         return out
     assert part.table is not None
-    try:
-        df = load(part.table)
-    except InputError as exc:
-        if exc.field != "table":  # a user file's own location (--table, path, row, column)
-            raise
-        raise InputError(f"{where}.table", exc.problem) from None
+    df = load_named(load, part.table, f"{where}.table")
     rows = _rows(df, part, side, date, where)
     if part.divisions_via:
         div = select(df, rows, category="divisions")
@@ -212,12 +219,7 @@ def table_value(load: Loader, path: str, ref: TableValue) -> tuple[float, Source
     """A parameter's value from one table row (see :class:`~.model.TableValue`)."""
     where = f"table_values.{path}"
     lookup(path, where)
-    try:
-        df = load(ref.table)
-    except InputError as exc:  # an unknown table: the file's field, not the loader's
-        if exc.field != "table":  # (a user table's own error names that table)
-            raise
-        raise InputError(f"{where}.table", exc.problem) from None
+    df = load_named(load, ref.table, f"{where}.table")
     pos = select(df, formation=ref.formation, category=ref.category)
     if ref.side is not None:
         pos = select(df, pos, side=ref.side)

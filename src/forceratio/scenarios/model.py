@@ -25,6 +25,7 @@ from forceratio.scenarios.bounds import (
     KmPerDay,
     Rate,
     ShareRate,
+    WeightValue,
 )
 from forceratio.scenarios.dates import IsoDate
 from forceratio.scenarios.keys import error_field_and_message
@@ -399,7 +400,7 @@ class TableValue(_Strict):
 class Weight(_Strict):
     """A category's weight in custom combat power: ``tanks = { value = 4, source = "..." }``."""
 
-    value: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
+    value: WeightValue
     source: str
 
     @model_validator(mode="before")

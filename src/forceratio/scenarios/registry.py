@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from forceratio.errors import InputError
 from forceratio.scenarios.bounds import MAX_KM, MAX_KM_PER_DAY
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
-from forceratio.simulator.magnitudes import RATE_RANGE
+from forceratio.simulator.magnitudes import RATE_RANGE, SHARE_RATE_MAX, WEIGHT_MAX
 
 if TYPE_CHECKING:
     from forceratio.scenarios.build import Prepared
@@ -68,11 +68,11 @@ FRACTION = Domain(0.0, 1.0, high_open=True)
 # Magnitude bounds (issue 15), the same as the scenario model's fields: past them the
 # engine would under- or overflow (simulator/magnitudes.py).
 RATE = Domain(*RATE_RANGE)  # a kill rate, in its law's unit (model.Rate)
-SHARE_RATE = Domain(0.0, 1e3)  # a share lost per day (capture, non-combat losses)
+SHARE_RATE = Domain(0.0, SHARE_RATE_MAX)  # a share lost per day (capture, non-combat losses)
 FACTOR = Domain(0.0, 1e3, low_open=True)
 FACTOR_OR_ZERO = Domain(0.0, 1e3)
 DAYS = Domain(0.0, 3650.0)
-WEIGHT = Domain(0.0, 1e6)
+WEIGHT = Domain(0.0, WEIGHT_MAX)
 KM_PER_DAY = Domain(0.0, MAX_KM_PER_DAY)  # an advance rate (model.Advance)
 KM = Domain(0.0, MAX_KM, low_open=True)  # a depth of advance (model.OutcomeRule)
 

@@ -21,9 +21,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from forceratio.calibration import CalibrationResult
-from forceratio.errors import InputError
-from forceratio.scenarios import Sets, located, where_from
-from forceratio.scenarios.build import RATES, Prepared, free_parameters, prepare
+from forceratio.scenarios import Sets
+from forceratio.scenarios.build import RATES, Prepared, free_parameters
 from forceratio.scenarios.calibrate import Calibration, check_shared_rates, from_record
 from forceratio.scenarios.run import Outcome, run
 
@@ -57,15 +56,11 @@ class Session:
     def prepare(self, name_or_path: str, sets: Sets = None) -> Prepared:
         """The scenario with its tables resolved (cached by name and ``--set`` overrides;
         ``sets`` as :func:`~forceratio.scenarios.load` takes them)."""
-        from forceratio.scenarios import load_scenario, set_texts
+        from forceratio.scenarios import load_prepared, set_texts
 
         key = (name_or_path, tuple(set_texts(sets)))
         if key not in self._prepared:
-            scn = load_scenario(name_or_path, list(key[1]))
-            try:
-                prep = prepare(scn, self._load)
-            except InputError as exc:  # a field of the file: named with the file
-                raise located(exc, where_from(name_or_path), list(key[1])) from None
+            prep = load_prepared(name_or_path, list(key[1]), self._load)
             self._prepared[key] = prep
             self._set_paths[id(prep)] = {s.partition("=")[0].strip() for s in key[1]}
         return self._prepared[key]

@@ -24,15 +24,31 @@ _WORD = re.compile(r"\b(USSR|Soviet|Germany|Germans|German)\b")
 
 
 #: Unicode categories a name may not hold: control characters (C0, DEL, C1: a newline or
-#: an ANSI escape would reach the terminal) and the line and paragraph separators.
-_UNPRINTABLE = frozenset({"Cc", "Zl", "Zp"})
+#: an ANSI escape would reach the terminal), format characters (a zero-width space, a
+#: right-to-left override that reverses what follows it) and the line and paragraph
+#: separators.
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def _visible(c: str) -> bool:
+    """Whether ``c`` shows on its own: not a space, a mark or another invisible."""
+    return unicodedata.category(c)[0] not in "ZMC"
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two names would be read as one: equal after NFKC (a full-width "Ｂlue" is
+    "Blue") and case folding."""
+    return (
+        unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+    )
 
 
 def check_names(given: Mapping[str, str]) -> None:
-    """Raise an :class:`InputError` naming ``side_names.<slot>`` when a given name is blank,
-    holds a control character, or is, trimmed and case-folded, the name the other side is
-    shown by (its own given name, else its slot's: ``{ USSR = "Germany" }`` alone would
-    show both sides as Germany).  Naming one side only is allowed."""
+    """Raise an :class:`InputError` naming ``side_names.<slot>`` when a given name has no
+    visible character, holds a control or format character, or is, trimmed, NFKC-normalised
+    and case-folded, the name the other side is shown by (its own given name, else its
+    slot's: ``{ USSR = "Germany" }`` alone would show both sides as Germany).  Naming one
+    side only is allowed."""
     for slot, name in given.items():
         bad = next((c for c in name if unicodedata.category(c) in _UNPRINTABLE), None)
         if bad is not None:
@@ -40,10 +56,13 @@ def check_names(given: Mapping[str, str]) -> None:
                 f"side_names.{slot}",
                 f"a name must be printable text, got {name!r} (character U+{ord(bad):04X})",
             )
-        if not name.strip():
-            raise InputError(f"side_names.{slot}", f"a name must not be blank, got {name!r}")
+        if not any(map(_visible, name)):
+            raise InputError(
+                f"side_names.{slot}",
+                f"a name must not be blank (no visible character), got {name!r}",
+            )
     shown = {s: given.get(s, s).strip() for s in SIDES}
-    if shown["USSR"].casefold() == shown["Germany"].casefold():  # no output could tell them apart
+    if _same(shown["USSR"], shown["Germany"]):  # no output could tell them apart
         slot = "Germany" if "Germany" in given else "USSR"  # both given: the second repeats
         raise InputError(
             f"side_names.{slot}",

@@ -45,6 +45,10 @@ MULTIPLIER_RANGE = (1e-6, 1e6)
 #: undecided with the heavy side at 0, and 1e200 "stiff or degenerate".  A small weight only
 #: makes a side's losses small, as the law says (none resolved below 1e-300 or so).
 WEIGHT_MAX = 1e6
+#: The largest share of a side lost a day (transit, capture, non-combat losses: the
+#: scenarios' ``ShareRate``): the engine integrates such losses exactly (schedules,
+#: operational), and 1e3 a day is gone within a thousandth of a day.
+SHARE_RATE_MAX = 1e3
 
 
 def check_magnitude(field: str, values: ArrayLike, bounds: tuple[float, float], unit: str) -> None:

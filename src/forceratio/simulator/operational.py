@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.errors import InputError
-from forceratio.simulator.schedules import TRANSIT_MAX
+from forceratio.simulator.magnitudes import SHARE_RATE_MAX
 
 FloatArray = NDArray[np.float64]
 
@@ -88,8 +88,9 @@ class Flows:
             raise InputError("flows.capture_ratio", "must be > 0")
         # a share a day, as the scenarios' ShareRate (not the capture rate: a scenario's is
         # its rate times capacities, which may pass it: scenarios.capacity.side_flows)
-        if np.any(self.noncombat > TRANSIT_MAX):
-            got = f"must be a share a day <= {TRANSIT_MAX:g}, got {float(self.noncombat.max()):g}"
+        if np.any(self.noncombat > SHARE_RATE_MAX):
+            most = float(self.noncombat.max())
+            got = f"must be a share a day <= {SHARE_RATE_MAX:g}, got {most:g}"
             raise InputError("flows.noncombat", got)
 
     @property

@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from forceratio.arguments import numbers
 from forceratio.errors import InputError
+from forceratio.simulator.magnitudes import SHARE_RATE_MAX
 
 FloatArray = NDArray[np.float64]
 
@@ -106,11 +107,6 @@ class Multiplier:
         return (starts if per_scenario else starts[0]), base, slope
 
 
-#: The largest transit loss rate (a share a day), the bound of the other shares lost a day
-#: (capture, non-combat losses: ``scenarios.model.ShareRate``).
-TRANSIT_MAX = 1e3
-
-
 @dataclass(frozen=True)
 class Reinforcements:
     """Arrivals of fresh strength for one side.
@@ -133,7 +129,7 @@ class Reinforcements:
         Arrivals per day in each interval, per category (empty by default).
     transit_loss : ndarray, shape (N,) or (1,)
         The share of the strength in transit lost a day (0: none, the default), in
-        [0, :data:`TRANSIT_MAX`].
+        [0, :data:`~.magnitudes.SHARE_RATE_MAX`].
     """
 
     times: FloatArray = field(default_factory=lambda: np.zeros(0))
@@ -168,11 +164,11 @@ class Reinforcements:
         k = np.atleast_1d(numbers("reinforcements.transit_loss", self.transit_loss))
         if k.ndim != 1 or not k.size:
             raise InputError("reinforcements.transit_loss", "expected shape (N,) or (1,)")
-        if not np.all(np.isfinite(k)) or np.any(k < 0) or np.any(k > TRANSIT_MAX):
-            bad = k[~(np.isfinite(k) & (k >= 0) & (k <= TRANSIT_MAX))][0]
+        if not np.all(np.isfinite(k)) or np.any(k < 0) or np.any(k > SHARE_RATE_MAX):
+            bad = k[~(np.isfinite(k) & (k >= 0) & (k <= SHARE_RATE_MAX))][0]
             raise InputError(
                 "reinforcements.transit_loss",
-                f"must be a share a day in [0, {TRANSIT_MAX:g}], got {bad:g}",
+                f"must be a share a day in [0, {SHARE_RATE_MAX:g}], got {bad:g}",
             )
         object.__setattr__(self, "transit_loss", k)
 

@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from forceratio.errors import InputError
-from forceratio.limits import ANALYSIS_BLOCK
+from forceratio.limits import ANALYSIS_BLOCK, BYTES_PER_BOOTSTRAP_VALUE, analysis_bytes
 from forceratio.sweeps.design import Design, Vary, declared
 from forceratio.sweeps.evaluate import (
     LABELS,
@@ -56,6 +56,21 @@ OUTCOME_BLOCK = ANALYSIS_BLOCK
 #: Outcome values a batch of bootstrap resamples of Sobol indices holds (resamples times
 #: runs): about 40 B each with the statistic's temporaries, 170 MB a batch.
 BOOTSTRAP_VALUES = 1 << 22
+
+
+def sobol_bytes(prep: Any, samples: int, d: int, resamples: int) -> float:
+    """Estimated memory of :func:`~forceratio.sweeps.sensitivity.sobol` of ``samples`` base
+    samples over ``d`` ranges (:func:`~forceratio.limits.analysis_bytes`), for
+    ``sensitivity --samples`` and ``plot --kind tornado``: scipy asks for the runs in three
+    calls (A and B, ``samples`` each, then the d x ``samples`` cross samples), each run in
+    blocks of :data:`~forceratio.limits.ANALYSIS_BLOCK`; then it bootstraps ``resamples``
+    resamples, batched to :data:`BOOTSTRAP_VALUES` values, after the runs."""
+    from forceratio.scenarios.run import batch_bytes
+
+    runs = samples * (d + 2)
+    block, _ = batch_bytes(prep, min(samples * max(d, 1), ANALYSIS_BLOCK))
+    resampled = min(resamples, max(1, BOOTSTRAP_VALUES // max(runs, 1))) * float(runs)
+    return analysis_bytes(block, runs, resampled * BYTES_PER_BOOTSTRAP_VALUE)
 
 
 #: The outcomes a sensitivity or threshold analysis can average: the numeric columns.
