@@ -9,6 +9,7 @@ estimate against the measured peak is tests/sweeps/test_flat_memory_hmem21.py's 
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -33,16 +34,23 @@ def test_a_tornado_of_0_samples_is_refused_in_one_line(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/status")
 def test_a_tornado_above_the_limit_is_refused_before_its_runs(tmp_path: Path) -> None:
-    """256 samples of the strike (20 ranges, 5,632 runs) add about 193 MB, estimated at
-    200 MB: under 150M they are refused in one line naming --samples, exit 2, having added
-    little more than the command's import (no run, no bootstrap), and no figure is drawn."""
+    """256 samples of the strike (its d declared ranges, 256 (d + 2) runs: 20 ranges and
+    5,632 runs when written, about 193 MB, estimated at 200 MB) are refused under 150M in one
+    line naming --samples, exit 2, having added little more than the command's import (no
+    run, no bootstrap), and no figure is drawn.  d is read from ``sweep --list`` so that a
+    range declared later does not void the test."""
+    listed = CliRunner().invoke(app, ["sweep", "strike-12june-strip", "--list", "--format", "json"])
+    d = sum(1 for r in json.loads(listed.output) if r["low"] is not None and r["high"] is not None)
+    runs = 256 * (d + 2)  # Saltelli's N (d + 2) runs
     out = tmp_path / "x.png"
     args = ["plot", "strike-12june-strip", "--kind", "tornado", "--samples", "256"]
     ran = _run([*args, "--out", str(out)], tmp_path, limit="150M")
     assert ran.returncode == 2, ran.stderr[-2000:]
     lines = [ln for ln in ran.stderr.splitlines() if not ln.startswith("MEASURED")]
     assert len(lines) == 1, lines
-    assert lines[0].startswith("forceratio: error: --samples: the figure and its 5,632 runs"), lines
+    assert lines[0].startswith(f"forceratio: error: --samples: the figure and its {runs:,} runs"), (
+        lines
+    )
     added, asked = _measured(ran)
     assert added < 0.6 * asked["--samples"], (added, asked)
     assert not out.exists()
