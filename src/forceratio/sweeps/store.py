@@ -286,7 +286,19 @@ def _alive(tmp: Path) -> bool:
         return False
     except OSError:  # (another user's process: alive)
         return True
-    return True
+    return not _zombie(int(pid))
+
+
+def _zombie(pid: int) -> bool:
+    """Whether process ``pid`` has ended but not been reaped (a worker of a killed sweep,
+    adopted by an init that does not reap: it still answers ``kill(pid, 0)`` but writes
+    nothing).  Read from ``/proc`` where there is one; elsewhere it counts as alive."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    fields = stat.rsplit(")", 1)[-1].split()
+    return bool(fields) and fields[0] == "Z"
 
 
 def read_sweep(
