@@ -218,6 +218,12 @@ class Explorer:
             "records": self._records(prep, out),
             # 22 June 1941 beside a 1941 scenario; not beside another war's named sides
             "history": [] if scn.side_names else self.history(),
+            # this run's rows beside that record: the 1941 wording's "Soviet men lost" on a
+            # built-in, "USSR men lost" on a file that names no sides (display_names)
+            "lost_labels": {
+                "USSR": rename("Soviet men lost", names),
+                "Germany": rename("German men lost", names),
+            },
         }
 
     def _nearby(self, name: str, point: Mapping[str, float]) -> dict[str, Any]:

@@ -42,20 +42,26 @@ function check() {
     const v = box.value.trim();
     // a number box holds '' for text that is no number: say which it was
     if (box.validity && box.validity.badInput) {
-      box.classList.add("bad");
       return box.dataset.path + ": expected a number, got text that is not one";
     }
     if (v === "") {
-      box.classList.add("bad");
       return box.dataset.path + ": missing (the box is empty); expected a number";
     }
     if (!Number.isFinite(Number(v))) {
-      box.classList.add("bad");
       return box.dataset.path + ": expected a finite number, got '" + v + "'";
     }
-    box.classList.remove("bad");
   }
   return null;
+}
+
+// the box an error names (here or the server's: "path: ...") outlined and marked invalid,
+// the others cleared ("": none)
+function mark(message) {
+  for (const box of document.querySelectorAll(".param input[type=number]")) {
+    const bad = message.startsWith(box.dataset.path + ":");
+    box.classList.toggle("bad", bad);
+    box.setAttribute("aria-invalid", String(bad));
+  }
 }
 
 // while an error shows, the last result is for other inputs: greyed out, and said so
@@ -66,7 +72,7 @@ function stale(on) {
 
 function fail(message) {
   $("error").textContent = message; $("stale-why").textContent = message;
-  stale(true); setState("error");
+  mark(message); stale(true); setState("error");
 }
 
 async function update() {
@@ -80,7 +86,7 @@ async function update() {
       body: JSON.stringify({scenario: current.name, values: values()}),
     });
     show(res);
-    $("error").textContent = "";
+    $("error").textContent = ""; mark("");
     stale(false);
     document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
     setState("ready");
@@ -115,6 +121,7 @@ function paramRow(p) {
   box.value = String(+p.value.toPrecision(4));
   box.dataset.exact = String(p.value);  // JavaScript's shortest exact form of the number
   box.setAttribute("aria-label", p.label + " value");
+  box.setAttribute("aria-describedby", "error");  // a refusal is read out with the box
   div.querySelector(".range").textContent =
     "declared range " + p.low + " to " + p.high + " (" + p.path + ")";
   div.querySelector("details span").textContent = p.source || "no source recorded";
@@ -253,7 +260,7 @@ function record(res) {
     h += `<tr><td>${esc(r.side)}: ${esc(r.label)}</td><td>${r.day}</td><td>${fmt(r.value)}</td></tr>`;
   }
   for (const slot of ["USSR", "Germany"]) {
-    h += `<tr><th>this run (its sector(s) only): ${esc(side(slot))} men lost</th>` +
+    h += `<tr><th>this run (its sector(s) only): ${esc(res.lost_labels[slot])}</th>` +
          `<td>${days(res.duration_days)}</td><td>${fmt(res.losses[slot].personnel)}</td></tr>`;
   }
   box.innerHTML = h + "</table>";
