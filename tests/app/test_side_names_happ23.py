@@ -206,3 +206,40 @@ def test_a_value_the_server_refuses_marks_its_box(
     _ready(p, runs)
     assert box.get_attribute("aria-invalid") == "false"
     assert "bad" not in (box.get_attribute("class") or "")
+
+
+def _in_view(page: Any, selector: str) -> bool:
+    """Whether ``selector``'s element shows at least in part in the window."""
+    return bool(
+        page.evaluate(
+            f"(() => {{ const r = document.querySelector({json.dumps(selector)})"
+            ".getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })()"
+        )
+    )
+
+
+@pytest.mark.slow
+def test_the_outcome_stays_in_view_beside_the_last_assumption(
+    server: str,  # noqa: F811
+    browser: object,  # noqa: F811
+) -> None:
+    """The strip's 22 assumptions run three screens long; moving the last one (scrolled to
+    it) left the outcome, and an error, scrolled away at the top of the page."""
+    page, seen = _open(browser, server, "strike-12june-strip", width=1280)
+    p: Any = page
+    assert p.locator(".param").count() > 10
+    last = p.locator(".param").last
+    slider = last.locator("input[type=range]")
+    slider.scroll_into_view_if_needed()
+    runs = int(p.get_attribute("body", "data-runs"))
+    slider.focus()
+    p.keyboard.press("Home")
+    _ready(p, runs)
+    assert p.evaluate("scrollY") > 800  # scrolled down to it
+    assert _in_view(p, "#outcome")
+    box = last.locator("input[type=number]")
+    box.fill("-1")
+    box.press("Enter")
+    p.wait_for_function("document.body.dataset.state === 'error'", timeout=60_000)
+    assert _in_view(p, "#stale")
+    assert not seen
