@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -243,3 +244,33 @@ def test_the_outcome_stays_in_view_beside_the_last_assumption(
     p.wait_for_function("document.body.dataset.state === 'error'", timeout=60_000)
     assert _in_view(p, "#stale")
     assert not seen
+
+
+class _SlowNorth(Explorer):
+    """An explorer that answers for strike-12june-north two seconds late (its first
+    preparation, say, while another scenario's answer is quick)."""
+
+    def scenario(self, name: str) -> dict[str, Any]:
+        if name == "strike-12june-north":
+            time.sleep(2.0)
+        return super().scenario(name)
+
+
+@pytest.mark.slow
+def test_a_late_answer_for_an_earlier_choice_is_not_shown(
+    serve: Serve,
+    browser: object,  # noqa: F811
+) -> None:
+    """Arrow keys on the scenario list choose each scenario in turn; an answer arriving
+    after a later choice's replaced it: the list said one scenario, the page showed
+    another."""
+    with serve(_SlowNorth()) as url:
+        page, seen = _open(browser, url, "strike-12june-strip")
+        p: Any = page
+        p.select_option("#scenario", "strike-12june-north")  # slow
+        p.select_option("#scenario", "sokolov-152v100")  # quick, chosen last
+        p.wait_for_timeout(3_000)  # the slow answer has come
+        p.wait_for_function("document.body.dataset.state === 'ready'", timeout=60_000)
+        assert p.input_value("#scenario") == "sokolov-152v100"
+        assert p.title() == "forceratio explorer: sokolov-152v100"
+        assert not seen

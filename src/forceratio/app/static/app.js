@@ -137,9 +137,20 @@ function paramRow(p) {
   return div;
 }
 
+// the latest choice of scenario: an answer for an earlier one (arrow keys run through the
+// list faster than a scenario is first prepared) arrives late and is dropped, not shown
+let chosen = 0;
+
 async function choose(name) {
+  const ticket = ++chosen;
   setState("busy");
-  current = await getJSON("/api/scenario/" + encodeURIComponent(name));
+  let scn;
+  try {
+    scn = await getJSON("/api/scenario/" + encodeURIComponent(name));
+  } finally {
+    if (ticket !== chosen) { return; }  // (its error too: the later choice answers)
+  }
+  current = scn;
   names = current.sides;
   $("subtitle").textContent = "A Lanchester model (" + current.law + " law) of " +
     (current.file ? "a scenario file's forces" : "the sourced 1941 force tables") +
