@@ -65,6 +65,7 @@ def named(tmp_path_factory: pytest.TempPathFactory) -> Explorer:
             _write(tmp, LONG, "long-names"),
             _write(tmp, None, "unnamed"),
             _write(tmp, NAMES, "breaks", breakpoint=0.9),
+            str(dataclasses.replace(FILE, name="bare").write(tmp / "bare.toml")),
         )
     )
 
@@ -77,7 +78,8 @@ def named_server(named: Explorer, serve: Serve) -> Iterator[str]:
 
 def test_the_api_gives_the_files_names(named: Explorer) -> None:
     listed = [s["name"] for s in named.scenarios()]
-    assert listed[-4:] == ["hostile", "long-names", "unnamed", "breaks"]  # after the built-ins
+    # after the built-ins
+    assert listed[-5:] == ["hostile", "long-names", "unnamed", "breaks", "bare"]
     scn = named.scenario("hostile")
     assert scn["sides"] == NAMES
     labels = {p["path"]: p["label"] for p in scn["parameters"]}
@@ -274,3 +276,16 @@ def test_a_late_answer_for_an_earlier_choice_is_not_shown(
         assert p.input_value("#scenario") == "sokolov-152v100"
         assert p.title() == "forceratio explorer: sokolov-152v100"
         assert not seen
+
+
+@pytest.mark.slow
+def test_a_scenario_declaring_no_ranges_says_so(
+    named_server: str,
+    browser: object,  # noqa: F811
+) -> None:
+    """A file with no [uncertainty] table showed the heading over nothing."""
+    page, seen = _open(browser, named_server, "bare")
+    p: Any = page
+    assert p.locator(".param").count() == 0
+    assert p.inner_text("#params").startswith("None: this scenario declares no uncertainty")
+    assert not seen

@@ -51,9 +51,10 @@ class Explorer:
         self._session = Session(None, self.uncalibrated)
         for path in self.files:  # read now: a bad file is one line before the server starts
             name = self._session.prepare(path).scenario.name
-            taken = self._paths.get(name) or (name in builtins() and "a built-in scenario")
-            if taken:
-                raise InputError(path, f"scenario name {name!r} is taken ({taken}); rename it")
+            other = self._paths.get(name)
+            if other is not None or name in builtins():
+                by = f"the file {other}" if other is not None else "a built-in scenario"
+                raise InputError(path, f"scenario name {name!r} is taken by {by}; rename it")
             self._paths[name] = path
 
     def _lock(self, key: str) -> threading.Lock:

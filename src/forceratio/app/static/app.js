@@ -161,6 +161,13 @@ async function choose(name) {
   notes(current.notes || []);
   const params = $("params");
   params.replaceChildren(...current.parameters.map(paramRow));
+  if (!current.parameters.length) {  // (a file may declare none: say so, not an empty list)
+    const none = document.createElement("p");
+    none.className = "note";
+    none.textContent = "None: this scenario declares no uncertainty ranges, so nothing here " +
+      "moves; every run around this point is this point.";
+    params.appendChild(none);
+  }
   await update();
 }
 
