@@ -65,7 +65,7 @@ def named(tmp_path_factory: pytest.TempPathFactory) -> Explorer:
             _write(tmp, LONG, "long-names"),
             _write(tmp, None, "unnamed"),
             _write(tmp, NAMES, "breaks", breakpoint=0.9),
-            str(dataclasses.replace(FILE, name="bare").write(tmp / "bare.toml")),
+            str(dataclasses.replace(FILE, name="bare", date=None).write(tmp / "bare.toml")),
         )
     )
 
@@ -283,9 +283,12 @@ def test_a_scenario_declaring_no_ranges_says_so(
     named_server: str,
     browser: object,  # noqa: F811
 ) -> None:
-    """A file with no [uncertainty] table showed the heading over nothing."""
+    """A file with no [uncertainty] table showed the heading over nothing; with no date,
+    the list and the title said 'bare (null)'."""
     page, seen = _open(browser, named_server, "bare")
     p: Any = page
     assert p.locator(".param").count() == 0
     assert p.inner_text("#params").startswith("None: this scenario declares no uncertainty")
+    assert p.inner_text("#title") == "forceratio explorer: bare"
+    assert p.locator("#scenario option[value=bare]").inner_text() == "bare"
     assert not seen

@@ -156,7 +156,7 @@ async function choose(name) {
     (current.file ? "a scenario file's forces" : "the sourced 1941 force tables") +
     ". Move an assumption; the outcome follows.";
   $("description").textContent = current.description;
-  $("title").textContent = "forceratio explorer: " + current.name + " (" + current.date + ")";
+  $("title").textContent = "forceratio explorer: " + current.name + dated(current.date);
   document.title = "forceratio explorer: " + current.name;
   notes(current.notes || []);
   const params = $("params");
@@ -303,6 +303,9 @@ function notes(list) {
   }));
 }
 
+// " (1941-06-12)"; nothing for a file that gives no date (null, not "(null)")
+function dated(date) { return date ? " (" + date + ")" : ""; }
+
 function esc(t) {
   const d = document.createElement("div"); d.textContent = t; return d.innerHTML;
 }
@@ -313,7 +316,7 @@ async function start() {
     const sel = $("scenario");
     for (const s of list) {
       const o = document.createElement("option");
-      o.value = s.name; o.textContent = s.name + " (" + s.date + ")";
+      o.value = s.name; o.textContent = s.name + dated(s.date);
       sel.appendChild(o);
     }
     sel.addEventListener("change", () => choose(sel.value).catch((e) => fail(e.message)));
