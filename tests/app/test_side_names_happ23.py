@@ -292,3 +292,20 @@ def test_a_scenario_declaring_no_ranges_says_so(
     assert p.inner_text("#title") == "forceratio explorer: bare"
     assert p.locator("#scenario option[value=bare]").inner_text() == "bare"
     assert not seen
+
+
+@pytest.mark.slow
+def test_a_stopped_server_is_said_to_be_one(
+    serve: Serve,
+    browser: object,  # noqa: F811
+) -> None:
+    """The teacher closes the terminal; a slider moved then showed 'Failed to fetch'."""
+    with serve(Explorer()) as url:
+        page, seen = _open(browser, url, "strike-12june-strip")
+    p: Any = page  # the server is stopped now
+    slider = p.locator('input[type=range][data-path="breakpoints.USSR"]')
+    slider.focus()
+    p.keyboard.press("End")
+    p.wait_for_function("document.body.dataset.state === 'error'", timeout=60_000)
+    assert p.inner_text("#error").startswith("server: no answer (is forceratio app still running?")
+    assert not seen

@@ -16,7 +16,13 @@ let again = false;      // the values changed while it was
 function setState(s) { document.body.dataset.state = s; }
 
 async function getJSON(url, options) {
-  const r = await fetch(url, options);
+  let r;
+  try {
+    r = await fetch(url, options);
+  } catch (e) {  // no answer at all: the browser's "Failed to fetch" says nothing of why
+    throw new Error("server: no answer (is forceratio app still running? start it again " +
+                    "and reload this page)");
+  }
   const text = await r.text();
   let body;
   try { body = JSON.parse(text); } catch (e) {
