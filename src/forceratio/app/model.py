@@ -36,15 +36,26 @@ class Explorer:
     waiting for it, while other scenarios go on."""
 
     uncalibrated: bool = False
+    #: Scenario files shown after the built-in scenarios, each under its own ``name``.
+    files: tuple[str, ...] = ()
     _session: Any = field(default=None, init=False, repr=False)
+    _paths: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _prepared: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _locks: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False)
     _locks_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        from forceratio.scenarios import builtins
         from forceratio.scenarios.session import Session
 
         self._session = Session(None, self.uncalibrated)
+        for path in self.files:  # read now: a bad file is one line before the server starts
+            name = self._session.prepare(path).scenario.name
+            other = self._paths.get(name)
+            if other is not None or name in builtins():
+                by = f"the file {other}" if other is not None else "a built-in scenario"
+                raise InputError(path, f"scenario name {name!r} is taken by {by}; rename it")
+            self._paths[name] = path
 
     def _lock(self, key: str) -> threading.Lock:
         """The lock that the cache fill called ``key`` is computed under."""
@@ -61,7 +72,7 @@ class Explorer:
         from forceratio.scenarios import builtins
 
         out = []
-        for name in builtins():
+        for name in [*builtins(), *self._paths]:
             scn = self._prep(name).scenario
             out.append({"name": name, "date": scn.date, "description": scn.description})
         return out
@@ -69,19 +80,24 @@ class Explorer:
     def _prep(self, name: str) -> Any:
         from forceratio.scenarios import builtins
 
-        if name not in builtins():
+        if name not in builtins() and name not in self._paths:
             raise InputError("scenario", f"unknown scenario {name!r}")
         if name not in self._prepared:
             with self._lock(f"scenario {name}"):
                 if name not in self._prepared:  # not filled while this request waited
-                    self._prepared[name] = self._session.prepare(name)
+                    self._prepared[name] = self._session.prepare(self._source(name))
         return self._prepared[name]
+
+    def _source(self, name: str) -> str:
+        """What the scenario called ``name`` is loaded from: its name, or its file."""
+        return self._paths.get(name, name)
 
     def scenario(self, name: str) -> dict[str, Any]:
         """The scenario's declared uncertain parameters, with their values (exactly those
         ``forceratio compare`` runs the scenario at) and sources."""
         from forceratio.plots.labels import parameter_label
         from forceratio.scenarios.registry import parameter_sources, sweepable
+        from forceratio.scenarios.sides import display_names, rename
         from forceratio.sweeps.design import declared
 
         prep = self._prep(name)
@@ -89,14 +105,15 @@ class Explorer:
         cal = self._rates(prep)
         base = sweepable(prep, cal)
         sources = parameter_sources(prep, cal)
+        names = display_names(scn)
         params = []
         for v in declared(scn.uncertainty):
             path, lo, hi = v.path, v.low, v.high
-            lab = parameter_label(path)
+            lab = parameter_label(path, scn)
             params.append(
                 {
-                    "path": path,
-                    "label": str(lab),
+                    "path": path,  # (a path keeps its slot: it is the key, as in the CLI)
+                    "label": rename(str(lab), names),
                     "unit": lab.unit,
                     "low": lo,
                     "high": hi,
@@ -110,6 +127,9 @@ class Explorer:
             "name": name,
             "date": scn.date,
             "attacker": scn.attacker,
+            "sides": shown_names(scn),
+            "law": scn.law,
+            "file": name in self._paths,  # a user's file, not a built-in 1941 scenario
             "description": scn.description,
             "duration_days": scn.duration_days,
             "notes": list(scn.notes),
@@ -144,6 +164,7 @@ class Explorer:
     def run(self, name: str, values: Mapping[str, Any]) -> dict[str, Any]:
         """One point: outcome, trajectories, P(attacker wins) nearby, the record."""
         from forceratio.scenarios.run import run
+        from forceratio.scenarios.sides import display_names, rename
         from forceratio.sweeps.evaluate import outcome_columns
 
         prep = self._prep(name)
@@ -174,13 +195,17 @@ class Explorer:
             side: {c: float(out.losses[side][0, 0, k]) for k, c in enumerate(CATEGORIES)}
             for side in SIDES
         }
+        names = display_names(scn)
         return {
             "scenario": name,
             "values": point,
+            # the sides by slot (attacker, winner, the tables' keys) and the names they are
+            # shown by: the 1941 wording's USSR and Germany, else the scenario's own
+            "sides": shown_names(scn),
             "attacker": scn.attacker,
             "winner": str(out.winner[0, 0]),
             "decided_by": str(out.decided_by[0, 0]),
-            "end_reason": str(out.end_reason[0, 0]),
+            "end_reason": rename(str(out.end_reason[0, 0]), names),
             "duration_days": float(out.duration[0, 0]),
             "attacker_margin": float(cols["attacker_margin"][0, 0]),
             "kept": {
@@ -192,7 +217,14 @@ class Explorer:
             "trajectories": trajectories,
             "nearby": self._nearby(name, point),
             "records": self._records(prep, out),
-            "history": self.history(),
+            # 22 June 1941 beside a 1941 scenario; not beside another war's named sides
+            "history": [] if scn.side_names else self.history(),
+            # this run's rows beside that record: the 1941 wording's "Soviet men lost" on a
+            # built-in, "USSR men lost" on a file that names no sides (display_names)
+            "lost_labels": {
+                "USSR": rename("Soviet men lost", names),
+                "Germany": rename("German men lost", names),
+            },
         }
 
     def _nearby(self, name: str, point: Mapping[str, float]) -> dict[str, Any]:
@@ -228,7 +260,7 @@ class Explorer:
             samples[path] = np.where(dom.contains(u), u, x)  # never an open end itself
         for path, x in point.items():
             samples.setdefault(path, np.full(QUICK_SAMPLES, x))
-        spec = SweepSpec(name, Design("random", (), 1, 0), calibration=calibration)
+        spec = SweepSpec(self._source(name), Design("random", (), 1, 0), calibration=calibration)
         out, _ = evaluate(spec, 0, QUICK_SAMPLES, samples=samples)
         wins = np.asarray(outcome_columns(out)["attacker_wins"], dtype=bool)
         k = int(wins.sum())
@@ -245,9 +277,12 @@ class Explorer:
 
     def _records(self, prep: Any, out: Any) -> list[dict[str, Any]]:
         """This scenario's own records beside the model's value of each."""
+        from forceratio.scenarios.sides import display_names, rename
+
+        names = display_names(prep.scenario)
         return [
             {
-                "label": rec.label,
+                "label": rename(rec.label, names),
                 "side": rec.side,
                 "day": float(rec.day),
                 "history": float(fig.value[0]),
@@ -270,6 +305,14 @@ class Explorer:
             }
             for rec, fig in prep.records
         ]
+
+
+def shown_names(scn: Any) -> dict[str, str]:
+    """Slot -> the name the page shows the side by: the scenario's ``side_names``, else
+    the slot's own name (the 1941 wording's, and a file's that names no sides)."""
+    from forceratio.scenarios.sides import display_names
+
+    return display_names(scn) or {s: s for s in SIDES}
 
 
 def json_name(v: Any) -> str:

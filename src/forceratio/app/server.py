@@ -177,7 +177,8 @@ def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Sta
             Route("/", _guard(index, host)),
             Route("/app.js", _guard(script, host)),
             Route("/api/scenarios", _guard(scenarios, host)),
-            Route("/api/scenario/{name}", _guard(scenario, host)),
+            # (a file's scenario name may hold a slash: the rest of the path is the name)
+            Route("/api/scenario/{name:path}", _guard(scenario, host)),
             Route("/api/run", _guard(run, host), methods=["POST"]),
         ]
     )
@@ -229,15 +230,21 @@ def check_listen(host: str, port: int) -> None:
         ) from None
 
 
-def serve(host: str = "127.0.0.1", port: int = 8050, open_browser: bool = True) -> None:
-    """Warm the caches (the calibration), then serve until interrupted."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8050,
+    open_browser: bool = True,
+    files: tuple[str, ...] = (),
+) -> None:
+    """Warm the caches (the calibration), then serve until interrupted; ``files``: scenario
+    files shown after the built-in scenarios (read first: a bad one is refused here)."""
     import threading
     import webbrowser
 
     import uvicorn
 
     check_listen(host, port)
-    explorer = Explorer()
+    explorer = Explorer(files=files)
     for s in explorer.scenarios()[:1]:
         explorer.scenario(s["name"])
     if open_browser:

@@ -6,13 +6,23 @@ const NA = "n/a";
 const fmt = (x) => (x === null || x === undefined ? NA : Math.round(x).toLocaleString("en-US"));
 const pct = (x) => (x === null || x === undefined ? NA : (100 * x).toFixed(0) + "%");
 let current = null;     // the scenario shown
+// slot -> the name the side is shown by (the scenario's side_names, else the slot's own):
+// every side on the page is named through side(), never by its slot
+let names = {USSR: "USSR", Germany: "Germany"};
+const side = (slot) => (slot === "draw" ? "draw" : (names[slot] ?? slot));
 let pending = false;    // a run is in flight
 let again = false;      // the values changed while it was
 
 function setState(s) { document.body.dataset.state = s; }
 
 async function getJSON(url, options) {
-  const r = await fetch(url, options);
+  let r;
+  try {
+    r = await fetch(url, options);
+  } catch (e) {  // no answer at all: the browser's "Failed to fetch" says nothing of why
+    throw new Error("server: no answer (is forceratio app still running? start it again " +
+                    "and reload this page)");
+  }
   const text = await r.text();
   let body;
   try { body = JSON.parse(text); } catch (e) {
@@ -38,20 +48,26 @@ function check() {
     const v = box.value.trim();
     // a number box holds '' for text that is no number: say which it was
     if (box.validity && box.validity.badInput) {
-      box.classList.add("bad");
       return box.dataset.path + ": expected a number, got text that is not one";
     }
     if (v === "") {
-      box.classList.add("bad");
       return box.dataset.path + ": missing (the box is empty); expected a number";
     }
     if (!Number.isFinite(Number(v))) {
-      box.classList.add("bad");
       return box.dataset.path + ": expected a finite number, got '" + v + "'";
     }
-    box.classList.remove("bad");
   }
   return null;
+}
+
+// the box an error names (here or the server's: "path: ...") outlined and marked invalid,
+// the others cleared ("": none)
+function mark(message) {
+  for (const box of document.querySelectorAll(".param input[type=number]")) {
+    const bad = message.startsWith(box.dataset.path + ":");
+    box.classList.toggle("bad", bad);
+    box.setAttribute("aria-invalid", String(bad));
+  }
 }
 
 // while an error shows, the last result is for other inputs: greyed out, and said so
@@ -62,7 +78,7 @@ function stale(on) {
 
 function fail(message) {
   $("error").textContent = message; $("stale-why").textContent = message;
-  stale(true); setState("error");
+  mark(message); stale(true); setState("error");
 }
 
 async function update() {
@@ -76,7 +92,7 @@ async function update() {
       body: JSON.stringify({scenario: current.name, values: values()}),
     });
     show(res);
-    $("error").textContent = "";
+    $("error").textContent = ""; mark("");
     stale(false);
     document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
     setState("ready");
@@ -111,6 +127,7 @@ function paramRow(p) {
   box.value = String(+p.value.toPrecision(4));
   box.dataset.exact = String(p.value);  // JavaScript's shortest exact form of the number
   box.setAttribute("aria-label", p.label + " value");
+  box.setAttribute("aria-describedby", "error");  // a refusal is read out with the box
   div.querySelector(".range").textContent =
     "declared range " + p.low + " to " + p.high + " (" + p.path + ")";
   div.querySelector("details span").textContent = p.source || "no source recorded";
@@ -126,15 +143,37 @@ function paramRow(p) {
   return div;
 }
 
+// the latest choice of scenario: an answer for an earlier one (arrow keys run through the
+// list faster than a scenario is first prepared) arrives late and is dropped, not shown
+let chosen = 0;
+
 async function choose(name) {
+  const ticket = ++chosen;
   setState("busy");
-  current = await getJSON("/api/scenario/" + encodeURIComponent(name));
+  let scn;
+  try {
+    scn = await getJSON("/api/scenario/" + encodeURIComponent(name));
+  } finally {
+    if (ticket !== chosen) { return; }  // (its error too: the later choice answers)
+  }
+  current = scn;
+  names = current.sides;
+  $("subtitle").textContent = "A Lanchester model (" + current.law + " law) of " +
+    (current.file ? "a scenario file's forces" : "the sourced 1941 force tables") +
+    ". Move an assumption; the outcome follows.";
   $("description").textContent = current.description;
-  $("title").textContent = "forceratio explorer: " + current.name + " (" + current.date + ")";
+  $("title").textContent = "forceratio explorer: " + current.name + dated(current.date);
   document.title = "forceratio explorer: " + current.name;
   notes(current.notes || []);
   const params = $("params");
   params.replaceChildren(...current.parameters.map(paramRow));
+  if (!current.parameters.length) {  // (a file may declare none: say so, not an empty list)
+    const none = document.createElement("p");
+    none.className = "note";
+    none.textContent = "None: this scenario declares no uncertainty ranges, so nothing here " +
+      "moves; every run around this point is this point.";
+    params.appendChild(none);
+  }
   await update();
 }
 
@@ -142,15 +181,16 @@ async function choose(name) {
 function days(x) { return String(Number(Number(x).toPrecision(3))); }
 
 function show(res) {
-  $("winner").textContent = res.winner;
-  $("winner").className = "big " + res.winner;
+  names = res.sides;
+  $("winner").textContent = side(res.winner);
+  $("winner").className = "big " + res.winner;  // (the slot: its colour)
   $("margin").textContent = res.attacker_margin === null ? NA + " (a side had no combat power to keep)"
     : (res.attacker_margin >= 0 ? "+" : "") + res.attacker_margin.toFixed(3);
   $("rule").textContent = "decided by " + res.decided_by + " (the outcome rule: a side loses " +
     "when it breaks, when its captured men pass a share, or when the attacker's advance passes " +
     "a depth; with none of these, the side keeping the larger share of its combat power at the start plus its arrivals wins)";
   $("end").textContent = res.end_reason + " (" + days(res.duration_days) + " days)";
-  const rows = [["", "USSR", "Germany"]];
+  const rows = [["", esc(side("USSR")), esc(side("Germany"))]];
   for (const [k, name] of [["personnel", "men lost"], ["tanks", "tanks lost"], ["aircraft", "aircraft lost"]]) {
     rows.push([name, fmt(res.losses.USSR[k]), fmt(res.losses.Germany[k])]);
   }
@@ -163,7 +203,7 @@ function show(res) {
     " (" + nb.interval_method + ", " + nb.wins + " of " + nb.samples + " runs)";
   $("nearby-note").textContent = nb.samples + " runs with every assumption drawn within ±" +
     pct(nb.span) + " of its range around this point (one-sided at a range's end); attacker: " +
-    res.attacker + ". It holds the calibrated attrition rates fixed and varies only these " +
+    side(res.attacker) + ". It holds the calibrated attrition rates fixed and varies only these " +
     "nearby inputs, unlike compare's posterior P, which also draws the rates.";
   chart(res);
   record(res);
@@ -171,8 +211,8 @@ function show(res) {
 
 function chart(res) {
   const svg = $("chart"), W = 720, H = 300, L = 80, R = 110, T = 10, B = 35;
-  const days = res.days, sides = ["USSR", "Germany"];
-  const all = sides.flatMap((s) => res.trajectories[s].men);
+  const days = res.days, slots = ["USSR", "Germany"];
+  const all = slots.flatMap((s) => res.trajectories[s].men);
   const peak = Math.max(...all), step = 10 ** Math.floor(Math.log10(peak)) / 2;
   const top = Math.ceil(peak * 1.02 / step) * step || 1, x1 = days[days.length - 1] || 1;
   const X = (d) => L + (W - L - R) * d / x1, Y = (v) => T + (H - T - B) * (1 - v / top);
@@ -188,13 +228,29 @@ function chart(res) {
   s += `<text x="${(L + W - R) / 2}" y="${H - 4}" text-anchor="middle">days from the start</text>`;
   s += `<text x="12" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 12 ${(T + H - B) / 2})">men under arms</text>`;
   const colour = {USSR: "#b2182b", Germany: "#4d4d4d"};
-  for (const side of sides) {
-    const men = res.trajectories[side].men;
+  for (const slot of slots) {
+    const men = res.trajectories[slot].men;
     const pts = days.map((d, i) => X(d).toFixed(1) + "," + Y(men[i]).toFixed(1)).join(" ");
-    s += `<polyline fill="none" stroke="${colour[side]}" stroke-width="2" points="${pts}"/>`;
-    s += `<text x="${W - R + 6}" y="${Y(men[men.length - 1]) + 4}" fill="${colour[side]}">${side}</text>`;
+    s += `<polyline fill="none" stroke="${colour[slot]}" stroke-width="2" points="${pts}">` +
+         `<title>${esc(side(slot))}</title></polyline>`;
+    // a long name cut to the margin's width, whole in its tooltip and the legend below
+    const name = short(side(slot), 16);
+    s += `<text x="${W - R + 6}" y="${Y(men[men.length - 1]) + 4}" fill="${colour[slot]}">` +
+         `<title>${esc(side(slot))}</title>${esc(name)}</text>`;
   }
   svg.innerHTML = s;
+  $("legend").replaceChildren(...slots.map((slot) => {
+    const item = document.createElement("span");
+    item.className = "key " + slot;
+    item.textContent = side(slot);
+    return item;
+  }));
+}
+
+// ``text`` cut to ``n`` characters (code points, not halves of one), an ellipsis marking the cut
+function short(text, n) {
+  const chars = Array.from(text);
+  return chars.length <= n ? text : chars.slice(0, n - 1).join("") + "\u2026";
 }
 
 function record(res) {
@@ -204,11 +260,17 @@ function record(res) {
             "<th>model v record</th></tr>";
     for (const r of res.records) {
       const said = /lower bound/i.test(r.label);  // the label says so already: not twice
-      h += `<tr><td>${r.side}: ${esc(r.label)}${r.lower_bound && !said ? " (a lower bound)" : ""}</td>` +
+      h += `<tr><td>${esc(side(r.side))}: ${esc(r.label)}${r.lower_bound && !said ? " (a lower bound)" : ""}</td>` +
            `<td>${r.day}</td><td>${fmt(r.history)}</td><td>${fmt(r.model)}</td>` +
            `<td>${versus(r)}</td></tr>`;
     }
     box.innerHTML = h + "</table>";
+    return;
+  }
+  if (!res.history.length) {  // a scenario naming its own sides: not a 1941 battle
+    box.innerHTML = '<p class="note">No record to set beside this run: the scenario has none ' +
+      "of its own, and the 22 June 1941 record stands beside the 1941 scenarios only (this " +
+      "one names its own sides, " + esc(side("USSR")) + " and " + esc(side("Germany")) + ").</p>";
     return;
   }
   let h = '<p class="note">This scenario never happened; what did happen from 22 June 1941 ' +
@@ -218,10 +280,13 @@ function record(res) {
           esc(res.scenario) + "'s own sector(s) only.</p>" +
           "<table><tr><th>22 June 1941, whole Fronts: record (source)</th><th>to day</th><th>men</th></tr>";
   for (const r of res.history) {
-    h += `<tr><td>${r.side}: ${esc(r.label)}</td><td>${r.day}</td><td>${fmt(r.value)}</td></tr>`;
+    // the 1941 record's own sides, whatever this scenario calls its slots
+    h += `<tr><td>${esc(r.side)}: ${esc(r.label)}</td><td>${r.day}</td><td>${fmt(r.value)}</td></tr>`;
   }
-  h += `<tr><th>this run (its sector(s) only): Soviet men lost</th><td>${days(res.duration_days)}</td><td>${fmt(res.losses.USSR.personnel)}</td></tr>`;
-  h += `<tr><th>this run (its sector(s) only): German men lost</th><td>${days(res.duration_days)}</td><td>${fmt(res.losses.Germany.personnel)}</td></tr>`;
+  for (const slot of ["USSR", "Germany"]) {
+    h += `<tr><th>this run (its sector(s) only): ${esc(res.lost_labels[slot])}</th>` +
+         `<td>${days(res.duration_days)}</td><td>${fmt(res.losses[slot].personnel)}</td></tr>`;
+  }
   box.innerHTML = h + "</table>";
 }
 
@@ -244,6 +309,9 @@ function notes(list) {
   }));
 }
 
+// " (1941-06-12)"; nothing for a file that gives no date (null, not "(null)")
+function dated(date) { return date ? " (" + date + ")" : ""; }
+
 function esc(t) {
   const d = document.createElement("div"); d.textContent = t; return d.innerHTML;
 }
@@ -254,7 +322,7 @@ async function start() {
     const sel = $("scenario");
     for (const s of list) {
       const o = document.createElement("option");
-      o.value = s.name; o.textContent = s.name + " (" + s.date + ")";
+      o.value = s.name; o.textContent = s.name + dated(s.date);
       sel.appendChild(o);
     }
     sel.addEventListener("change", () => choose(sel.value).catch((e) => fail(e.message)));
