@@ -235,16 +235,20 @@ def serve(
     port: int = 8050,
     open_browser: bool = True,
     files: tuple[str, ...] = (),
+    explorer: Explorer | None = None,
 ) -> None:
     """Warm the caches (the calibration), then serve until interrupted; ``files``: scenario
-    files shown after the built-in scenarios (read first: a bad one is refused here)."""
+    files shown after the built-in scenarios (read first: a bad one is refused here), or an
+    ``explorer`` already built (``forceratio app --scenario``: its files read before it
+    says where it serves)."""
     import threading
     import webbrowser
 
     import uvicorn
 
     check_listen(host, port)
-    explorer = Explorer(files=files)
+    if explorer is None:
+        explorer = Explorer(files=files)
     for s in explorer.scenarios()[:1]:
         explorer.scenario(s["name"])
     if open_browser:

@@ -15,16 +15,25 @@ def app_command(
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Do not open a browser window.")
     ] = False,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            help="A scenario file to list after the built-in scenarios (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the explorer: pick a scenario, move its assumptions, see the outcome."""
     from forceratio.errors import InputError
 
     try:
+        from forceratio.app.model import Explorer
         from forceratio.app.server import check_listen, serve
     except ImportError:
         raise InputError(
             "app", "the explorer needs its extra: python -m pip install 'forceratio[app]'"
         ) from None
     check_listen(host, port)  # before saying where it serves
+    explorer = Explorer(files=tuple(scenario or ()))  # a bad file: one line, nothing served
     print(f"forceratio explorer on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
-    serve(host, port, open_browser=not no_browser)
+    serve(host, port, open_browser=not no_browser, explorer=explorer)
