@@ -116,7 +116,10 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
     records = []
     for i, rec in enumerate(scn.records):
         if rec.day > scn.duration_days:
-            raise InputError(f"records.{i}.day", f"{rec.day:g} is after duration_days")
+            raise InputError(
+                f"records.{i}.day",
+                f"day {rec.day:g} is after the run ends (duration_days {scn.duration_days:g})",
+            )
         total = 0.0
         for j, part in enumerate(rec.parts):
             df = load_named(load, part.table, f"records.{i}.parts.{j}.table")

@@ -67,9 +67,8 @@ def check_consistent(scn: Scenario) -> None:
             where = f"sectors.{i}.mobile_changes.{j}"
             named = [sd for sd in ("USSR", "Germany") if getattr(mc, sd) is not None]
             if mc.day > scn.duration_days:  # never reached (on the last day: harmless, kept)
-                raise ValueError(
-                    f"sector {sec.name!r}: mobile_changes on day {mc.day:g}, after the run "
-                    f"ends (duration_days {scn.duration_days:g})"
+                raise InputError(
+                    f"{where}.day", f"sector {sec.name!r}: {_after_end(mc.day, scn.duration_days)}"
                 )
             if not named:
                 raise InputError(
@@ -108,6 +107,10 @@ def check_consistent(scn: Scenario) -> None:
         if not named:
             raise InputError(
                 f"modifiers.posture.changes.{j}", f"the change on day {ch.day:g} names no side"
+            )
+        if ch.day > scn.duration_days:  # as mobile_changes: on the last day harmless, kept
+            raise InputError(
+                f"modifiers.posture.changes.{j}.day", _after_end(ch.day, scn.duration_days)
             )
         for sd in named:
             days[sd].append(ch.day)
@@ -150,3 +153,11 @@ def check_consistent(scn: Scenario) -> None:
                 f"presence.{key}", f"presence {key!r}: {pr.side} in {pr.sector!r} twice"
             )
         seen.add((pr.side, pr.sector))
+
+
+def _after_end(day: float, end: float) -> str:
+    """Why a dated change on ``day`` is refused in a run of ``end`` days: it cannot act."""
+    return (
+        f"day {day:g} is after the run ends (duration_days {end:g}), so the change cannot "
+        "act: drop it or lengthen the run"
+    )

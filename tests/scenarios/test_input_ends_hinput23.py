@@ -1,0 +1,52 @@
+"""hinput23: scenario input loose ends.  Each refusal is one line naming the file and the
+field, exit status 2, no traceback; each test failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from forceratio import scenarios
+from forceratio.cli.app import app
+from forceratio.errors import InputError
+from tests.scenario_files import ScenarioFile
+
+runner = CliRunner()
+
+
+def _refused(path: Path, field: str, *words: str, args: tuple[str, ...] = ()) -> str:
+    """``forceratio run PATH`` exits 2 with one line naming ``path: field`` and ``words``."""
+    res = runner.invoke(app, ["run", str(path), "--uncalibrated", *args])
+    assert res.exit_code == 2, res.output
+    err = res.stderr.strip()
+    assert "\n" not in err and "Traceback" not in res.output, res.output
+    assert f"{path}: {field}: " in err, err
+    for w in words:
+        assert w in err, err
+    return err
+
+
+# ---------------------------------------------- 1: a dated change after the run's end
+POSTURE = '[modifiers.posture]\nUSSR = "hasty"\nchanges = [{{ day = {day}, USSR = "attack" }}]\n'
+
+
+def test_a_posture_change_after_the_end_is_refused(tmp_path: Path) -> None:
+    """Before: a change on day 50 of a 10-day run was accepted and silently did nothing.
+    Oracle: the run's length (a change after it cannot act), as mobile_changes and
+    arrivals already refuse theirs; on the last day (as a mobile change) it is kept."""
+    path = ScenarioFile(duration_days=10, tail=POSTURE.format(day=50)).write(tmp_path / "p.toml")
+    _refused(path, "modifiers.posture.changes.0.day", "day 50", "duration_days 10")
+    path = ScenarioFile(duration_days=10, tail=POSTURE.format(day=10)).write(tmp_path / "q.toml")
+    assert scenarios.load(str(path)).scenario.modifiers.posture.changes[0].day == 10
+
+
+def test_a_mobile_change_after_the_end_names_its_field(tmp_path: Path) -> None:
+    """Before: the refusal named 'scenario', not the change's field."""
+    path = ScenarioFile(
+        duration_days=10,
+        sector_lines="mobile = { Germany = 3 }\nmobile_changes = [{ day = 50, Germany = 2 }]",
+        tail="[operations.capture]\nmobile_reference = { Germany = 3 }\n",
+    ).write(tmp_path / "m.toml")
+    _refused(path, "sectors.0.mobile_changes.0.day", "day 50", "duration_days 10")
