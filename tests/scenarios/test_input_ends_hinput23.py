@@ -50,3 +50,28 @@ def test_a_mobile_change_after_the_end_names_its_field(tmp_path: Path) -> None:
         tail="[operations.capture]\nmobile_reference = { Germany = 3 }\n",
     ).write(tmp_path / "m.toml")
     _refused(path, "sectors.0.mobile_changes.0.day", "day 50", "duration_days 10")
+
+
+# ---------------------------------------------- 2: mobile_reference has a lower bound
+def _mobile(tmp_path: Path, ref: str) -> Path:
+    return ScenarioFile(
+        sector_lines="mobile = { Germany = 3 }",
+        tail=f"[operations.capture]\nmobile_reference = {{ Germany = {ref} }}\nrate = {{ USSR = 0.01 }}",
+    ).write(tmp_path / "r.toml")
+
+
+def test_a_tiny_mobile_reference_is_refused(tmp_path: Path) -> None:
+    """Before: accepted; 3 divisions over 1e-300 multiplied the capture rate by 3e300 and the
+    defender was annihilated on day 7e-298.  Oracle: the bound (bounds.py, one division);
+    at it a file runs, and 3 divisions over a reference of 3 multiply by (3 / 3) ** 1 = 1:
+    the run without the count."""
+    from forceratio.scenarios.run import run
+
+    for ref in ("1e-300", "0.001", "0.5"):
+        field = "operations.capture.mobile_reference.Germany"
+        _refused(_mobile(tmp_path, ref), field, "must be 1 to 10000", f"got {ref}")
+    with_count = run(scenarios.load(str(_mobile(tmp_path, "3"))), calibration={})
+    plain = ScenarioFile(tail="[operations.capture]\nrate = { USSR = 0.01 }")
+    without = run(scenarios.load(str(plain.write(tmp_path / "p.toml"))), calibration={})
+    assert with_count.losses["USSR"][0, 0] == pytest.approx(without.losses["USSR"][0, 0], rel=1e-9)
+    assert scenarios.load(str(_mobile(tmp_path, "1"))).scenario is not None

@@ -9,6 +9,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from forceratio.errors import InputError
+from forceratio.scenarios.bounds import MOBILE_REFERENCE_RANGE
 from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS
 
 if TYPE_CHECKING:
@@ -61,6 +62,14 @@ def check_consistent(scn: Scenario) -> None:
             f"sectors.{names.index(name)}.mobile.{side}",
             f"sector {name!r}: mobile.{side} needs a mobile_reference",
         )
+    lo, hi = MOBILE_REFERENCE_RANGE  # (the schema refuses 0 and below)
+    for side, ref in scn.operations.capture.mobile_reference.items():
+        if not lo <= ref <= hi:
+            raise InputError(
+                f"operations.capture.mobile_reference.{side}",
+                f"must be {lo:g} to {hi:g} mobile divisions (the force the capacity to "
+                f"encircle is measured against), got {ref:g}",
+            )
     for i, sec in enumerate(scn.sectors):
         seen_days: set[tuple[str, float]] = set()
         for j, mc in enumerate(sec.mobile_changes):
