@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from forceratio import scenarios
+from forceratio import data, scenarios
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 from tests.scenario_files import ScenarioFile
@@ -75,3 +75,23 @@ def test_a_tiny_mobile_reference_is_refused(tmp_path: Path) -> None:
     without = run(scenarios.load(str(plain.write(tmp_path / "p.toml"))), calibration={})
     assert with_count.losses["USSR"][0, 0] == pytest.approx(without.losses["USSR"][0, 0], rel=1e-9)
     assert scenarios.load(str(_mobile(tmp_path, "1"))).scenario is not None
+
+
+# ---------------------------------------------- 3: a table cell 300_000 is not 300000
+UMAN = "USSR,Uman encirclement (within the Kiev operation),personnel,300000,"
+
+
+@pytest.mark.parametrize(("cell", "words"), [("300_000", "underscore"), ("３００000", "ASCII")])
+def test_a_table_cell_with_an_underscore_is_refused(tmp_path: Path, cell: str, words: str) -> None:
+    """Before: Python's float() read 300_000 (and full-width digits) as 300000, exit 0; --set
+    and --vary refuse 1_0 (hgen22).  Oracle: that refusal, and the unedited file reads."""
+    shipped = (Path(data.__file__).parent / "tables" / "operations_1941.csv").read_text("utf-8")
+    assert UMAN in shipped
+    p = tmp_path / "ops.csv"
+    p.write_text(shipped.replace(UMAN, UMAN.replace("300000", cell)), encoding="utf-8")
+    res = runner.invoke(app, ["data", "check", "--table", f"operations_1941={p}"])
+    assert res.exit_code == 2, res.output
+    err = res.stderr.strip()
+    assert "\n" not in err and "column value" in err and words in err and cell in err, err
+    p.write_text(shipped, encoding="utf-8")
+    assert runner.invoke(app, ["data", "check", "--table", f"operations_1941={p}"]).exit_code == 0
