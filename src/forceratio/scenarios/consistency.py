@@ -42,12 +42,20 @@ def check_consistent(scn: Scenario) -> None:
         own = exc.field in ("p", "q", "w")
         raise InputError(f"law_params.{exc.field}" if own else "law_params", exc.problem) from None
     from forceratio.scenarios.sides import check_names
+    from forceratio.scenarios.text import check_name, check_printable, skeleton
 
     check_names({str(k): v for k, v in scn.side_names.items()})
+    for i, sec in enumerate(scn.sectors):  # shown in tables and figures, as side names
+        check_name(f"sectors.{i}.name", sec.name)
+    for r, rec in enumerate(scn.records):
+        check_printable(f"records.{r}.label", rec.label, "a label")
     names = [s.name for s in scn.sectors]
-    if len(set(names)) != len(names):
-        i = next(i for i, n in enumerate(names) if n in names[:i])
-        raise InputError(f"sectors.{i}.name", "sector names must be unique")
+    shown = [skeleton(n) for n in names]  # "A" and a Cyrillic "А" are one name to a reader
+    if len(set(shown)) != len(shown):
+        i = next(i for i, n in enumerate(shown) if n in shown[:i])
+        first = names[shown.index(shown[i])]
+        alike = "" if first == names[i] else f" ({names[i]!r} looks like {first!r})"
+        raise InputError(f"sectors.{i}.name", f"sector names must be unique{alike}")
     for r, rec in enumerate(scn.records):
         for s in rec.sectors or []:
             if s not in names:
