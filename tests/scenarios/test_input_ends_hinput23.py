@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from forceratio import data, scenarios
 from forceratio.cli.app import app
+from forceratio.errors import InputError
 from tests.scenario_files import ScenarioFile
 
 runner = CliRunner()
@@ -159,3 +160,45 @@ def test_control_characters_in_a_record_label_are_refused(tmp_path: Path) -> Non
     twin += "[[sectors.forces.Germany]]\ninline = { personnel = 1 }\n"
     path = ScenarioFile(tail=twin).write(tmp_path / "t.toml")
     _refused(path, "sectors.1.name", "unique", "looks like 'A'")
+
+
+# ---------------------------------------------- 4: errors after loading name the file
+MOBILE = "mobile = { Germany = 3 }\nmobile_changes = [{ day = 5, Germany = 2 }]"
+CAPTURE = "[operations.capture]\nmobile_reference = { Germany = 3 }\n"
+
+
+@pytest.mark.parametrize(
+    ("file", "args", "field"),
+    [
+        ({"sector_lines": MOBILE, "tail": CAPTURE}, ("--replications", "3"),
+         "sectors.mobile_changes"),
+        ({"german_rate": '"calibrated"\ncalibrate_on = "toy"'}, (), "attrition.calibrate_on"),
+        ({"law": "linear", "german_rate": '"calibrated"\ncalibrate_on = "barbarossa-22june"'},
+         (), "law"),
+    ],
+)  # fmt: skip
+def test_an_error_after_loading_names_the_file(
+    tmp_path: Path, file: dict[str, str], args: tuple[str, ...], field: str
+) -> None:
+    """Before: 'sectors.mobile_changes: toy: ...', 'attrition.calibrate_on: ...' and 'law:
+    toy: ...': the scenario's name (or nothing) where the user gave s1.toml.  Oracle: the
+    errors found while loading, which name the file and the field (hgen22)."""
+    path = ScenarioFile(name="toy", **file).write(tmp_path / "s1.toml")  # type: ignore[arg-type]
+    err = runner.invoke(app, ["run", str(path), *args]).stderr
+    assert f"error: {path}: {field}: " in err, err
+    assert "toy:" not in err, err
+
+
+def test_python_and_sweep_errors_after_loading_name_the_file(tmp_path: Path) -> None:
+    """The same from Python (calibrate on a file whose rates are given) and for a --vary
+    the file has no parameter for (before: 'toy has no rate marked ...', 'not a parameter
+    of toy')."""
+    from forceratio.scenarios.calibrate import calibrate
+
+    path = ScenarioFile(name="toy").write(tmp_path / "s1.toml")
+    with pytest.raises(InputError) as exc:
+        calibrate(scenarios.load(str(path)))
+    assert exc.value.field == f"{path}: attrition"
+    vary = ["--vary", "operations.capture.factor.attacker=0.5:2", "--out", str(tmp_path / "o")]
+    err = runner.invoke(app, ["sweep", str(path), *vary]).stderr
+    assert f"is not a parameter of {path}" in err, err
