@@ -53,6 +53,36 @@ def test_a_mobile_change_after_the_end_names_its_field(tmp_path: Path) -> None:
     _refused(path, "sectors.0.mobile_changes.0.day", "day 50", "duration_days 10")
 
 
+TRANSFER = """[[sectors]]
+name = "B"
+mobile = { Germany = 1 }
+[[sectors.forces.USSR]]
+inline = { personnel = 1000 }
+[[sectors.forces.Germany]]
+inline = { personnel = 1000 }
+[operations.capture]
+mobile_reference = { Germany = 3 }
+[transfers.t]
+side = "Germany"
+from_sector = "A"
+to = "B"
+share = 1.0
+mobile = 3
+part = { inline = { personnel = 1000 } }
+"""
+
+
+def test_a_transfer_beyond_a_dated_count_is_refused_on_load(tmp_path: Path) -> None:
+    """Before: 3 mobile divisions moving out of a sector whose count falls to 1 on day 5
+    loaded, and the run failed with 'transfers: more Germany mobile divisions move out of
+    'A' ...', naming no file.  Oracle: the rule for the first count (consistency.py)."""
+    lines = "mobile = { Germany = 3 }\nmobile_changes = [{ day = 5, Germany = 1 }]"
+    path = ScenarioFile(duration_days=10, sector_lines=lines, tail=TRANSFER).write(
+        tmp_path / "t.toml"
+    )
+    _refused(path, "transfers.t.mobile", "more mobile (3)", "counts (1, after a dated change)")
+
+
 # ---------------------------------------------- 2: mobile_reference has a lower bound
 def _mobile(tmp_path: Path, ref: str) -> Path:
     return ScenarioFile(

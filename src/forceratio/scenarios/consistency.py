@@ -113,10 +113,17 @@ def check_consistent(scn: Scenario) -> None:
                     f"transfers.{key}.mobile",
                     f"transfer {key!r}: mobile needs {s!r} to count {tr.side}",
                 )
-        if tr.mobile > have.get((tr.from_sector, tr.side), tr.mobile):
+        start = have.get((tr.from_sector, tr.side), tr.mobile)
+        src = scn.sectors[names.index(tr.from_sector)]  # its least count, dated ones too
+        least = min(
+            [start] + [c for mc in src.mobile_changes if (c := getattr(mc, tr.side)) is not None]
+        )
+        if tr.mobile > least:
+            later = ", after a dated change" if least < start else ""
             raise InputError(
                 f"transfers.{key}.mobile",
-                f"transfer {key!r}: more mobile than {tr.from_sector!r} counts",
+                f"transfer {key!r}: more mobile ({tr.mobile:g}) than {tr.from_sector!r} "
+                f"counts ({least:g}{later})",
             )
     days: dict[str, list[float]] = {"USSR": [], "Germany": []}
     for j, ch in enumerate(scn.modifiers.posture.changes):
