@@ -80,7 +80,7 @@ def test_a_transfer_beyond_a_dated_count_is_refused_on_load(tmp_path: Path) -> N
     path = ScenarioFile(duration_days=10, sector_lines=lines, tail=TRANSFER).write(
         tmp_path / "t.toml"
     )
-    _refused(path, "transfers.t.mobile", "more mobile (3)", "counts (1, after a dated change)")
+    _refused(path, "transfers.t.mobile", "more mobile than 'A'", "(3 > 1, after a dated change)")
 
 
 # ---------------------------------------------- 2: mobile_reference has a lower bound

@@ -122,8 +122,8 @@ def check_consistent(scn: Scenario) -> None:
             later = ", after a dated change" if least < start else ""
             raise InputError(
                 f"transfers.{key}.mobile",
-                f"transfer {key!r}: more mobile ({tr.mobile:g}) than {tr.from_sector!r} "
-                f"counts ({least:g}{later})",
+                f"transfer {key!r}: more mobile than {tr.from_sector!r} counts "
+                f"({tr.mobile:g} > {least:g}{later})",
             )
     days: dict[str, list[float]] = {"USSR": [], "Germany": []}
     for j, ch in enumerate(scn.modifiers.posture.changes):
