@@ -223,7 +223,7 @@ def test_a_mobile_change_past_the_run_is_refused(tmp_path: Path) -> None:
     p.write_text(text, encoding="utf-8")
     _one_line_refusal(
         ["run", str(p)],
-        f"{p}: scenario: sector 'A': mobile_changes on day 50, after the run ends",
+        f"{p}: sectors.0.mobile_changes.0.day: sector 'A': day 50 is after the run ends",
     )
 
 

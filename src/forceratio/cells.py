@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from forceratio.arguments import unmeant_number
 from forceratio.errors import InputError
 
 #: A number written with thousands separators: commas between groups of exactly three digits
@@ -36,6 +37,11 @@ def number(value: Any, where: str, mark: str = ".") -> float:
     text = str(value).strip()
     if not text:
         return math.nan
+    odd = unmeant_number(text)
+    if odd is None and not text.isascii():  # float() reads "١٠" and full-width "１０" as 10
+        odd = f"{text!r} holds a character other than ASCII; write the number in 0-9"
+    if odd is not None:  # float() reads 1_000 as 1000, as --set and --vary refuse it
+        raise InputError(where, f"not a number: {odd}")
     if mark == ",":
         if "." in text and not THOUSANDS_DOT.fullmatch(text):
             raise InputError(

@@ -42,10 +42,10 @@ def _file(tmp_path: Path, attrition: str = "") -> str:
 
 
 def test_a_file_without_rates_is_refused_naming_the_field(tmp_path: Path) -> None:
-    prep = scenarios.load(_file(tmp_path))
+    prep = scenarios.load(path := _file(tmp_path))
     with pytest.raises(InputError) as err:
-        Session().rates(prep)
-    assert err.value.field == "attrition.german_rate and attrition.soviet_rate"
+        Session().rates(prep)  # the file named (hinput23), as a load names it
+    assert err.value.field == f"{path}: attrition.german_rate and attrition.soviet_rate"
     assert "1941" in err.value.problem
     assert 'calibrate_on = "barbarossa-22june"' in err.value.problem
     with pytest.raises(InputError, match=r"attrition\.german_rate"):
@@ -53,10 +53,10 @@ def test_a_file_without_rates_is_refused_naming_the_field(tmp_path: Path) -> Non
 
 
 def test_one_rate_left_out_is_refused_too(tmp_path: Path) -> None:
-    prep = scenarios.load(_file(tmp_path, "[attrition]\nsoviet_rate = 0.02"))
+    prep = scenarios.load(path := _file(tmp_path, "[attrition]\nsoviet_rate = 0.02"))
     with pytest.raises(InputError) as err:
         Session().rates(prep)
-    assert err.value.field == "attrition.german_rate"
+    assert err.value.field == f"{path}: attrition.german_rate"
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_calibrated_rates_are_refused_under_another_law(law: str) -> None:
     prep = scenarios.load("smolensk-1941", [f"law={law}"])
     with pytest.raises(InputError) as err:
         Session().rates(prep)
-    assert err.value.field == "law"
+    assert err.value.field == "--set law"  # the --set that wrote it (hinput23), as a load
     assert "square law" in err.value.problem
     assert f"the {law} law" in err.value.problem
     assert "give the rates" in err.value.problem
@@ -144,10 +144,10 @@ def test_a_rate_out_of_range_names_the_file_key(tmp_path: Path) -> None:
 
 def test_calibrate_on_must_name_a_scenario_of_the_record(tmp_path: Path) -> None:
     """A file cannot ask to be calibrated on itself: the rates would be 1941's anyway."""
-    prep = scenarios.load(_file(tmp_path, '[attrition]\ncalibrate_on = "no-rates"'))
+    prep = scenarios.load(path := _file(tmp_path, '[attrition]\ncalibrate_on = "no-rates"'))
     with pytest.raises(InputError) as err:
         Session().rates(prep)
-    assert err.value.field == "attrition.calibrate_on"
+    assert err.value.field == f"{path}: attrition.calibrate_on"
     assert "smolensk-1941" in err.value.problem
 
 

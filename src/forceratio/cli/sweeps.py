@@ -96,7 +96,7 @@ def _setup(
     for v in specs:
         if v.path not in known:
             lookup(v.path, "--vary")  # an unknown path: one line naming it
-            raise InputError("--vary", f"{v.path} is not a parameter of {prep.scenario.name}")
+            raise InputError("--vary", f"{v.path} is not a parameter of {prep.origin}")
         lookup(v.path, "--vary").check(np.array([v.low, v.high]))
         if v.path in seen:
             raise InputError("--vary", f"{v.path} given twice")

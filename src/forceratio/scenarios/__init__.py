@@ -303,9 +303,11 @@ def load_prepared(
     an error in a field of the scenario names its file (:func:`located`)."""
     scn = load_scenario(name_or_path, sets)
     try:
-        return prepare(scn, load_table)
+        prep = prepare(scn, load_table)
     except InputError as exc:
         raise located(exc, where_from(name_or_path), sets) from None
+    prep.where, prep.sets = where_from(name_or_path), tuple(set_texts(sets))
+    return prep
 
 
 def load(

@@ -83,9 +83,29 @@ class Prepared:
     # (side, from sector, to sector, the part's figures), one per scenario transfer
     presence: list[Present] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Where the scenario was read from, as its errors name it (scenarios.load_prepared
+        # sets them): its file as given or a built-in's name, and the --set texts applied.
+        # Not fields: a run does not depend on them, and the sweeps' digests count fields.
+        self.where: str = ""
+        self.sets: tuple[str, ...] = ()
+
     @property
     def sectors(self) -> list[str]:
         return [s.name for s in self.scenario.sectors]
+
+    @property
+    def origin(self) -> str:
+        """The scenario as errors name it: its file as given (or a built-in's name), else,
+        built from Python, its name."""
+        return self.where or self.scenario.name
+
+    def error(self, path: str, problem: str) -> InputError:
+        """An error on the scenario's field ``path`` named as a load names it: the ``--set``
+        that wrote it, else the file and the field (``s1.toml: law``)."""
+        from forceratio.scenarios import located
+
+        return located(InputError(path, problem), self.origin, self.sets)
 
 
 def _modifier(df: pd.DataFrame, formation: str, category: str) -> tuple[float, Source]:
@@ -116,7 +136,10 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
     records = []
     for i, rec in enumerate(scn.records):
         if rec.day > scn.duration_days:
-            raise InputError(f"records.{i}.day", f"{rec.day:g} is after duration_days")
+            raise InputError(
+                f"records.{i}.day",
+                f"day {rec.day:g} is after the run ends (duration_days {scn.duration_days:g})",
+            )
         total = 0.0
         for j, part in enumerate(rec.parts):
             df = load_named(load, part.table, f"records.{i}.parts.{j}.table")
@@ -273,7 +296,7 @@ def parameters(
     for path, vals in (samples or {}).items():
         if path not in base:
             lookup(path)  # an unknown path is named as one
-            raise InputError("samples", f"{path} is not a parameter of {prep.scenario.name}")
+            raise InputError("samples", f"{path} is not a parameter of {prep.origin}")
         a = np.atleast_1d(np.asarray(vals, dtype=float))
         if a.ndim != 1:
             raise InputError(path, "sample values must be 1-D")

@@ -141,15 +141,15 @@ def check_shared_rates(prep: Prepared, what: str, hint: str = "", *, borrowed: b
     params = "".join(f", {k} = {v:g}" for k, v in sorted(scn.law_params.items()))
     if ex.red_p != 1.0 or ex.blue_p != 1.0:
         laws = SAME_AS_SQUARE if borrowed else "square, linear, mixed, power p = 1, Helmbold w = 1"
-        raise InputError(
+        raise prep.error(
             "law",
-            f"{scn.name}: {what} scenarios counted in different units, which needs the "
+            f"{what} scenarios counted in different units, which needs the "
             f"firer's exponent 1 ({laws}); got {scn.law}{params}{hint}",
         )
     if borrowed and ex != get_law(RECORD_LAW).exponents():
-        raise InputError(
+        raise prep.error(
             "law",
-            f"{scn.name}: {what} scenarios under the {RECORD_LAW} law, a rate per day (the "
+            f"{what} scenarios under the {RECORD_LAW} law, a rate per day (the "
             f"enemy's combat power put out of action per unit of one's own; {SAME_AS_SQUARE}); "
             f"under the {scn.law} law{params} a rate is also per unit of the target, another "
             f"quantity{hint}",
@@ -167,7 +167,7 @@ def check_asked(prep: Prepared) -> None:
     a = prep.scenario.attrition
     given = a.model_fields_set
     if "calibrate_on" in given and a.calibrate_on not in SCENARIOS and free_parameters(prep):
-        raise InputError(
+        raise prep.error(
             "attrition.calibrate_on",
             f"{a.calibrate_on!r}: the calibrated rates come only from the whole 1941 record, "
             f"whose scenarios are {', '.join(SCENARIOS)}; name one of them to borrow its "
@@ -176,9 +176,9 @@ def check_asked(prep: Prepared) -> None:
     left_out = [p for p in free_parameters(prep) if p.rsplit(".", 1)[-1] not in given]
     if not left_out or "calibrate_on" in given:
         return
-    raise InputError(
+    raise prep.error(
         " and ".join(left_out),
-        f'not given in {prep.scenario.name}, so "calibrated" by default: the whole 1941 '
+        f'not given in {prep.origin}, so "calibrated" by default: the whole 1941 '
         "Eastern-Front record's rates, with its Soviet capture rate and advance law; give "
         "the rates (per day, e.g. german_rate = 0.02 under [attrition]), or write "
         'calibrate_on = "barbarossa-22june" under [attrition] to borrow the 1941 rates '
@@ -212,9 +212,9 @@ def calibrate(
     which is how the tests feed synthetic data)."""
     names = [p.rsplit(".", 1)[-1] for p in free_parameters(prep)]
     if not names:
-        raise InputError("attrition", f"{prep.scenario.name} has no rate marked 'calibrated'")
+        raise prep.error("attrition", "no rate is marked 'calibrated'")
     if not prep.records:
-        raise InputError("records", f"{prep.scenario.name} has no historical records to fit")
+        raise prep.error("records", "no historical records to fit")
     labels = [r.label or f"record {i}" for i, (r, _) in enumerate(prep.records)]
     record = np.array([float(f.value[0]) for _, f in prep.records])
     for label, v in (targets or {}).items():
@@ -222,7 +222,7 @@ def calibrate(
             raise InputError("targets", f"unknown record {label!r}")
         record[labels.index(label)] = float(v)
     if np.any(record <= 0):
-        raise InputError("records", "record values must be > 0")
+        raise prep.error("records", "record values must be > 0")
     lower = np.array([r.lower_bound for r, _ in prep.records])
 
     def model_at(theta: FloatArray) -> FloatArray:

@@ -9,6 +9,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from forceratio.errors import InputError
+from forceratio.scenarios.bounds import MOBILE_REFERENCE_RANGE
 from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS
 
 if TYPE_CHECKING:
@@ -41,12 +42,20 @@ def check_consistent(scn: Scenario) -> None:
         own = exc.field in ("p", "q", "w")
         raise InputError(f"law_params.{exc.field}" if own else "law_params", exc.problem) from None
     from forceratio.scenarios.sides import check_names
+    from forceratio.scenarios.text import check_name, check_printable, skeleton
 
     check_names({str(k): v for k, v in scn.side_names.items()})
+    for i, sec in enumerate(scn.sectors):  # shown in tables and figures, as side names
+        check_name(f"sectors.{i}.name", sec.name)
+    for r, rec in enumerate(scn.records):
+        check_printable(f"records.{r}.label", rec.label, "a label")
     names = [s.name for s in scn.sectors]
-    if len(set(names)) != len(names):
-        i = next(i for i, n in enumerate(names) if n in names[:i])
-        raise InputError(f"sectors.{i}.name", "sector names must be unique")
+    shown = [skeleton(n) for n in names]  # "A" and a Cyrillic "А" are one name to a reader
+    if len(set(shown)) != len(shown):
+        i = next(i for i, n in enumerate(shown) if n in shown[:i])
+        first = names[shown.index(shown[i])]
+        alike = "" if first == names[i] else f" ({names[i]!r} looks like {first!r})"
+        raise InputError(f"sectors.{i}.name", f"sector names must be unique{alike}")
     for r, rec in enumerate(scn.records):
         for s in rec.sectors or []:
             if s not in names:
@@ -61,15 +70,22 @@ def check_consistent(scn: Scenario) -> None:
             f"sectors.{names.index(name)}.mobile.{side}",
             f"sector {name!r}: mobile.{side} needs a mobile_reference",
         )
+    lo, hi = MOBILE_REFERENCE_RANGE  # (the schema refuses 0 and below)
+    for side, ref in scn.operations.capture.mobile_reference.items():
+        if not lo <= ref <= hi:
+            raise InputError(
+                f"operations.capture.mobile_reference.{side}",
+                f"must be {lo:g} to {hi:g} mobile divisions (the force the capacity to "
+                f"encircle is measured against), got {ref:g}",
+            )
     for i, sec in enumerate(scn.sectors):
         seen_days: set[tuple[str, float]] = set()
         for j, mc in enumerate(sec.mobile_changes):
             where = f"sectors.{i}.mobile_changes.{j}"
             named = [sd for sd in ("USSR", "Germany") if getattr(mc, sd) is not None]
             if mc.day > scn.duration_days:  # never reached (on the last day: harmless, kept)
-                raise ValueError(
-                    f"sector {sec.name!r}: mobile_changes on day {mc.day:g}, after the run "
-                    f"ends (duration_days {scn.duration_days:g})"
+                raise InputError(
+                    f"{where}.day", f"sector {sec.name!r}: {_after_end(mc.day, scn.duration_days)}"
                 )
             if not named:
                 raise InputError(
@@ -97,10 +113,17 @@ def check_consistent(scn: Scenario) -> None:
                     f"transfers.{key}.mobile",
                     f"transfer {key!r}: mobile needs {s!r} to count {tr.side}",
                 )
-        if tr.mobile > have.get((tr.from_sector, tr.side), tr.mobile):
+        start = have.get((tr.from_sector, tr.side), tr.mobile)
+        src = scn.sectors[names.index(tr.from_sector)]  # its least count, dated ones too
+        least = min(
+            [start] + [c for mc in src.mobile_changes if (c := getattr(mc, tr.side)) is not None]
+        )
+        if tr.mobile > least:
+            later = ", after a dated change" if least < start else ""
             raise InputError(
                 f"transfers.{key}.mobile",
-                f"transfer {key!r}: more mobile than {tr.from_sector!r} counts",
+                f"transfer {key!r}: more mobile than {tr.from_sector!r} counts "
+                f"({tr.mobile:g} > {least:g}{later})",
             )
     days: dict[str, list[float]] = {"USSR": [], "Germany": []}
     for j, ch in enumerate(scn.modifiers.posture.changes):
@@ -108,6 +131,10 @@ def check_consistent(scn: Scenario) -> None:
         if not named:
             raise InputError(
                 f"modifiers.posture.changes.{j}", f"the change on day {ch.day:g} names no side"
+            )
+        if ch.day > scn.duration_days:  # as mobile_changes: on the last day harmless, kept
+            raise InputError(
+                f"modifiers.posture.changes.{j}.day", _after_end(ch.day, scn.duration_days)
             )
         for sd in named:
             days[sd].append(ch.day)
@@ -150,3 +177,11 @@ def check_consistent(scn: Scenario) -> None:
                 f"presence.{key}", f"presence {key!r}: {pr.side} in {pr.sector!r} twice"
             )
         seen.add((pr.side, pr.sector))
+
+
+def _after_end(day: float, end: float) -> str:
+    """Why a dated change on ``day`` is refused in a run of ``end`` days: it cannot act."""
+    return (
+        f"day {day:g} is after the run ends (duration_days {end:g}), so the change cannot "
+        "act: drop it or lengthen the run"
+    )

@@ -193,7 +193,7 @@ def _check_calibration(
     if calibration is None and missing:
         raise InputError(
             "calibration",
-            f'{prep.scenario.name} has {" and ".join(missing)} "calibrated": pass '
+            f'{prep.origin} has {" and ".join(missing)} "calibrated": pass '
             "calibration=Session().rates(prep) for the whole-record posterior (what "
             "`forceratio run` uses), or calibration={} for the raw table defaults "
             "(as --uncalibrated)",
@@ -311,14 +311,13 @@ def run(
     times = np.asarray(days)
     reps = replications if replications else 0
     if reps and staged:
-        raise InputError(
-            "sectors.mobile_changes",
-            f"{scn.name}: dated mobile counts run deterministically (no replications)",
+        raise prep.error(
+            "sectors.mobile_changes", "dated mobile counts run deterministically (no replications)"
         )
     if reps:
         for path in deterministic_only(scn):
             if np.any(b.par[path] > 0):  # the stochastic engine has no transit losses
-                raise InputError(path, "forces lost in transit run deterministically only "
+                raise prep.error(path, "forces lost in transit run deterministically only "
                                  "(no --replications): set it to 0 (--set "
                                  f"{path}=0; a sweep: leave it out of --vary)")  # fmt: skip
         row_keys = None

@@ -10,12 +10,12 @@ nothing printed says "Soviet" or "German" of a battle that is neither.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from forceratio.errors import InputError
 from forceratio.scenarios.model import SIDES, Scenario
+from forceratio.scenarios.text import check_name, skeleton
 
 #: The title of the 1941 comparison (every row in the 1941 wording).
 TITLE_1941 = "12 June 1941 strike v 22 June 1941 (USSR : Germany)"
@@ -23,46 +23,18 @@ TITLE_1941 = "12 June 1941 strike v 22 June 1941 (USSR : Germany)"
 _WORD = re.compile(r"\b(USSR|Soviet|Germany|Germans|German)\b")
 
 
-#: Unicode categories a name may not hold: control characters (C0, DEL, C1: a newline or
-#: an ANSI escape would reach the terminal), format characters (a zero-width space, a
-#: right-to-left override that reverses what follows it) and the line and paragraph
-#: separators.
-_UNPRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
-
-
-def _visible(c: str) -> bool:
-    """Whether ``c`` shows on its own: not a space, a mark or another invisible."""
-    return unicodedata.category(c)[0] not in "ZMC"
-
-
-def _same(a: str, b: str) -> bool:
-    """Whether two names would be read as one: equal after NFKC (a full-width "Ｂlue" is
-    "Blue") and case folding."""
-    return (
-        unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
-    )
-
-
 def check_names(given: Mapping[str, str]) -> None:
-    """Raise an :class:`InputError` naming ``side_names.<slot>`` when a given name has no
-    visible character, holds a control or format character, or is, trimmed, NFKC-normalised
-    and case-folded, the name the other side is shown by (its own given name, else its
-    slot's: ``{ USSR = "Germany" }`` alone would show both sides as Germany).  Naming one
-    side only is allowed."""
+    """Raise an :class:`InputError` naming ``side_names.<slot>`` when a given name is not a
+    name (:func:`~forceratio.scenarios.text.check_name`: printable, visible, each word in
+    one alphabet) or looks like the name the other side is shown by (its own given name,
+    else its slot's: ``{ USSR = "Germany" }`` alone would show both sides as Germany), the
+    same :func:`~forceratio.scenarios.text.skeleton`: trimmed, NFKC-normalised, Cyrillic
+    and Greek twins of Latin letters made Latin, case-folded.  Naming one side only is
+    allowed."""
     for slot, name in given.items():
-        bad = next((c for c in name if unicodedata.category(c) in _UNPRINTABLE), None)
-        if bad is not None:
-            raise InputError(
-                f"side_names.{slot}",
-                f"a name must be printable text, got {name!r} (character U+{ord(bad):04X})",
-            )
-        if not any(map(_visible, name)):
-            raise InputError(
-                f"side_names.{slot}",
-                f"a name must not be blank (no visible character), got {name!r}",
-            )
+        check_name(f"side_names.{slot}", name)
     shown = {s: given.get(s, s).strip() for s in SIDES}
-    if _same(shown["USSR"], shown["Germany"]):  # no output could tell them apart
+    if skeleton(shown["USSR"]) == skeleton(shown["Germany"]):  # no output could tell them apart
         slot = "Germany" if "Germany" in given else "USSR"  # both given: the second repeats
         raise InputError(
             f"side_names.{slot}",
