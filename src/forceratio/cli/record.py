@@ -251,15 +251,10 @@ def single_calibration(
         for lab, r, m, lb in zip(cal.labels, cal.record, cal.model, cal.lower_bound, strict=True)
     ]
     if fmt is Format.json:
-        from forceratio.report import json_number
-
         print_json(
             {
                 "scenario": cal.scenario,
-                "parameters": [
-                    {k: (json_number(v) if isinstance(v, float) else v) for k, v in p.items()}
-                    for p in params
-                ],
+                "parameters": params,
                 "residuals": resid,
                 "fit_error": cal.fit_error,
                 "rms_log_error": cal.rms_log_error,
