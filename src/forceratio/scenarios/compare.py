@@ -14,12 +14,12 @@ from forceratio.limits import check_replications
 from forceratio.scenarios import builtins, load, set_texts
 from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.outcome import outcome_columns
 from forceratio.scenarios.rates import Calibration
 from forceratio.scenarios.registry import rate_unit
 from forceratio.scenarios.run import DEFAULT_SEED, Outcome, check_counts
 from forceratio.scenarios.session import Session
 from forceratio.scenarios.sides import display_names
-from forceratio.sweeps.evaluate import outcome_columns
 
 QUANTILES = (0.05, 0.5, 0.95)
 #: Posterior draws behind the 12 June rows' P(attacker wins) by default (one batch each).
@@ -261,6 +261,8 @@ def compare(
             row["replications"] = 0
             row["replications_note"] = "not run: dated mobile counts run deterministically"
         if draws:
+            # (not session.record_posterior(): tests/cli/test_compare_posterior.py fakes the
+            # draws through this function while the rates stay the real posterior's)
             from forceratio.sweeps.posterior import record_posterior
 
             result = result or record_posterior(session)
