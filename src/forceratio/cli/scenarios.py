@@ -1,4 +1,5 @@
-"""``forceratio scenarios|run|compare|calibrate``: the 1941 scenarios from the command line."""
+"""``forceratio scenarios|run|compare``: the 1941 scenarios from the command line
+(``calibrate`` is :mod:`forceratio.cli.record`'s)."""
 
 from __future__ import annotations
 

@@ -44,8 +44,9 @@ def _num(x: Any) -> float | None:
 
 def destroying_power(out: Outcome) -> dict[str, float]:
     """Each side's combat power destroyed a day at the start (sample 0): the enemy's loss
-    rate on day 0 under the scenario's law (:attr:`.laws.Law.exponents`: the firer's
-    power to its ``p``, the target's to its ``q``, times the firer's rate and day-0 fire
+    rate on day 0 under the scenario's law
+    (:meth:`forceratio.simulator.laws.Law.exponents`: the firer's power to its ``p``, the
+    target's to its ``q``, times the firer's rate and day-0 fire
     multipliers), summed over the sectors (review21d H2: under the linear and mixed laws
     the target's strength counts too).  A side with nothing fires nothing (``0**0`` is 0,
     as in the engine)."""
