@@ -66,7 +66,7 @@ def test_extra_hints_work_without_a_checkout(
     from forceratio import battle
     from forceratio.cli import run
     from forceratio.errors import InputError
-    from forceratio.report import to_xarray
+    from forceratio.simulator.dataset import to_xarray
     from forceratio.sweeps import cluster
 
     # an import of a module set to None in sys.modules raises ImportError: the extra is

@@ -1,6 +1,13 @@
 """forceratio: a counterfactual force-ratio simulator and a fast, honest Lanchester toolkit.
 
-The public API is imported lazily so that ``forceratio --help`` stays fast.
+The public API is imported lazily so that ``forceratio --help`` stays fast.  It is what the
+README's Python examples use: ``battle``, ``simulate`` and ``simulate_stochastic`` (with
+``Engagement``, ``Side``, ``make_side``, ``Multiplier``, ``Reinforcements``, ``LAWS`` and
+``get_law``) run Lanchester battles and give a ``BattleResult`` (``summarize`` tabulates its
+replications); ``load`` (a scenario with its tables resolved), ``load_scenario`` (validated
+only), ``run`` and ``Session`` (the calibrated rates) run scenarios; ``compare`` gives the
+rows ``forceratio compare`` prints; ``fit`` fits coefficients to a daily series.  Every
+error raised on purpose is a ``ForceratioError``; bad input an ``InputError``.
 """
 
 from __future__ import annotations
@@ -25,6 +32,10 @@ _API = {
     "summarize": "forceratio.report",
     "fit": "forceratio.fitting.api",
     "compare": "forceratio.scenarios.compare",
+    "load": "forceratio.scenarios",
+    "load_scenario": "forceratio.scenarios",
+    "run": "forceratio.scenarios.run",
+    "Session": "forceratio.scenarios.session",
     "InputError": "forceratio.errors",
     "ForceratioError": "forceratio.errors",
 }
@@ -37,12 +48,16 @@ __all__ = [
     "InputError",
     "Multiplier",
     "Reinforcements",
+    "Session",
     "Side",
     "battle",
     "compare",
     "fit",
     "get_law",
+    "load",
+    "load_scenario",
     "make_side",
+    "run",
     "simulate",
     "simulate_stochastic",
     "summarize",
@@ -52,7 +67,10 @@ if TYPE_CHECKING:
     from forceratio.errors import ForceratioError, InputError
     from forceratio.fitting.api import fit
     from forceratio.report import summarize
+    from forceratio.scenarios import load, load_scenario
     from forceratio.scenarios.compare import compare
+    from forceratio.scenarios.run import run
+    from forceratio.scenarios.session import Session
     from forceratio.simulator.battle import battle
     from forceratio.simulator.engagement import Engagement, Side, make_side
     from forceratio.simulator.laws import LAWS, get_law

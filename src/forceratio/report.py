@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -74,9 +75,24 @@ def summarize(result: BattleResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def json_number(x: float) -> float | None:
-    """A float for JSON: NaN and infinities become null."""
-    return None if x is None or not math.isfinite(x) else float(x)
+def json_safe(obj: Any) -> Any:
+    """``obj`` as strict JSON can hold it, at every depth: a non-finite float (NaN, +-inf:
+    JSON has no such numbers) as None, a numpy scalar as the Python one, a numpy array, a
+    tuple or a list as a list; mapping keys are kept.  The one such conversion: the
+    command line's JSON (``print_json``) and the records built here go through it."""
+    if isinstance(obj, Mapping):
+        return {
+            (k.item() if isinstance(k, np.generic) else k): json_safe(v) for k, v in obj.items()
+        }
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return json_safe(obj.tolist())
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
 
 
 def battle_record(result: BattleResult, index: int = 0) -> dict[str, Any]:
@@ -103,52 +119,7 @@ def battle_record(result: BattleResult, index: int = 0) -> dict[str, Any]:
         "blue_final": float(result.blue_final[index]),
         "red_losses": float(result.red_losses[index]),
         "blue_losses": float(result.blue_losses[index]),
-        "duration": json_number(float(result.duration[index])),
+        "duration": json_safe(float(result.duration[index])),
         "end_reason": str(result.end_reason[index]),
         "trajectory": traj,
     }
-
-
-def to_xarray(result: BattleResult) -> Any:
-    """The result as an ``xarray.Dataset`` (needs the ``xarray`` extra): every column of
-    :meth:`BattleResult.to_frame` over a ``run`` dimension (with ``scenario`` and
-    ``replication`` as coordinates), and, when trajectories were recorded, ``strength``
-    over (``run``, ``side``, ``time``) and each side's categories over (``run``, ``time``,
-    ``<side>_category``)."""
-    _check_result(result)
-    try:
-        import xarray as xr
-    except ImportError:  # pragma: no cover - exercised without the extra
-        from forceratio.errors import InputError
-
-        raise InputError(
-            "to_xarray", "needs xarray: python -m pip install 'forceratio[xarray]'"
-        ) from None
-    frame = result.to_frame()
-    run = np.arange(result.n)
-    data: dict[str, Any] = {
-        c: ("run", frame[c].to_numpy())
-        for c in frame.columns
-        if c not in ("scenario", "replication")
-    }
-    coords: dict[str, Any] = {
-        "run": run,
-        "scenario": ("run", np.asarray(result.scenario)),
-        "replication": ("run", np.asarray(result.replication)),
-    }
-    if result.red_trajectory is not None and result.blue_trajectory is not None:
-        coords["time"] = np.asarray(result.times)
-        coords["side"] = ["red", "blue"]
-        data["strength"] = (
-            ("run", "side", "time"),
-            np.stack([result.side_trajectory("red"), result.side_trajectory("blue")], axis=1),
-        )
-        for side, traj, cats in (
-            ("red", result.red_trajectory, result.red_categories),
-            ("blue", result.blue_trajectory, result.blue_categories),
-        ):
-            coords[f"{side}_category"] = list(cats)
-            data[f"{side}_by_category"] = (("run", "time", f"{side}_category"), traj)
-    ds = xr.Dataset(data, coords=coords)
-    ds.attrs.update({"law": result.law, "method": result.method})
-    return ds

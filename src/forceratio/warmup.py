@@ -32,7 +32,7 @@ _warming = False  # warm_up was called
 
 
 def warm_up(*engines: str, child_only: bool = False) -> None:
-    """Start compiling the ``engines`` (:data:`.compiled.ENGINES`; default the
+    """Start compiling the ``engines`` (:data:`forceratio.simulator.compiled.ENGINES`; default the
     deterministic one): in a child process that fills the disk cache (Linux, with a cache
     folder), then a thread here loads that cache; else on a thread (``child_only``: then
     nothing yet).  Best effort: a failure is left for the engine's real first call to

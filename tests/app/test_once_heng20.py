@@ -22,7 +22,7 @@ import pytest
 
 from forceratio.app.model import Explorer
 from forceratio.scenarios.build import prepare
-from forceratio.scenarios.calibrate import from_record
+from forceratio.scenarios.rates import from_record
 
 from .conftest import Serve
 

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forceratio.calibration.cache import ResultCache, stored_key, write_entry
+from forceratio.calibration.cache import ResultCache, write_entry
 from forceratio.scenarios import record_fit
 from forceratio.scenarios.session import Session
+from tests.calibration.cache_files import stored_key
 
 STALE = "the shipped posterior is stale: run python scripts/calibrate_record.py"
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from forceratio import scenarios
 from forceratio.cli.app import app
 from forceratio.errors import InputError
-from forceratio.scenarios.calibrate import RECORD_LAW, check_draws, check_shared_rates
+from forceratio.scenarios.rates import RECORD_LAW, check_draws, check_shared_rates
 from forceratio.scenarios.record1941 import SCENARIOS
 from forceratio.scenarios.session import Session
 

@@ -179,7 +179,7 @@ def test_rates_from_the_quick_mode_say_they_are_the_mode_not_the_shipped_medians
     the combat-power ratio by 17%), so the rows must not call it the same calibration."""
     import dataclasses
 
-    from forceratio.scenarios.calibrate import QUICK_LABEL, from_record
+    from forceratio.scenarios.rates import QUICK_LABEL, from_record
 
     shipped = Session().record_posterior()
     assert shipped.method == "mcmc"

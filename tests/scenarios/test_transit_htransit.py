@@ -122,7 +122,7 @@ PINNED = {"attacker_margin": -0.22839488599897328, "german_losses": 568835.70451
 
 
 def test_the_strike_at_transit_loss_zero_gives_the_pinned_numbers(session: Session) -> None:
-    from forceratio.sweeps.evaluate import outcome_columns
+    from forceratio.scenarios.outcome import outcome_columns
 
     sets = ["modifiers.quality.Germany=7.95", "presence.strip.transit_loss=0.0"]
     prep = session.prepare("strike-12june-strip", sets=sets)

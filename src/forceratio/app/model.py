@@ -163,9 +163,9 @@ class Explorer:
 
     def run(self, name: str, values: Mapping[str, Any]) -> dict[str, Any]:
         """One point: outcome, trajectories, P(attacker wins) nearby, the record."""
+        from forceratio.scenarios.outcome import outcome_columns
         from forceratio.scenarios.run import run
         from forceratio.scenarios.sides import display_names, rename
-        from forceratio.sweeps.evaluate import outcome_columns
 
         prep = self._prep(name)
         scn = prep.scenario
@@ -232,14 +232,10 @@ class Explorer:
         around the point (seeded: the same point gives the same answer)."""
         from forceratio.calibration import probability_interval
         from forceratio.scenarios.build import sweepable
+        from forceratio.scenarios.outcome import outcome_columns
         from forceratio.scenarios.registry import lookup
         from forceratio.sweeps.design import Design, declared
-        from forceratio.sweeps.evaluate import (
-            SweepSpec,
-            calibration_pairs,
-            evaluate,
-            outcome_columns,
-        )
+        from forceratio.sweeps.evaluate import SweepSpec, calibration_pairs, evaluate
 
         prep = self._prep(name)
         scn = prep.scenario

@@ -165,16 +165,6 @@ def read_entry(path: Path, key: str) -> CalibrationResult | None:
         return None
 
 
-def stored_key(path: Path) -> str | None:
-    """The key an entry was stored under (None when it cannot be read)."""
-    try:
-        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:
-            key = json.loads(str(z["meta"])).get("key")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zipfile.BadZipFile):
-        return None
-    return key if isinstance(key, str) else None
-
-
 def write_entry(path: Path, key: str, result: CalibrationResult) -> bool:
     """Write ``result`` under ``key`` to ``path`` atomically (a temporary file in the same
     folder, then ``os.replace``); False, and nothing left behind, when that fails."""

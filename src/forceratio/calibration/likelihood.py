@@ -2,7 +2,7 @@
 
 :class:`LogNormalLikelihood` (the default) treats ``log(record) - log(model)`` as normal
 with a fitted scale sigma (one for every kind, or one per listed kind): a record off by a
-factor 1.5 weighs the same whether it counts tanks or men.  :class:`NegativeBinomial`
+factor 1.5 weighs the same whether it counts tanks or men.  :class:`NegativeBinomialLikelihood`
 treats a record as a count with mean ``model`` and variance ``model + model^2/phi``
 (relative spread about ``1/sqrt(phi)`` for large counts; Poisson as phi -> inf).
 

@@ -115,7 +115,11 @@ def _bars_escaped(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def print_json(obj: Any) -> None:
-    print(json.dumps(obj, indent=2, allow_nan=False))
+    """``obj`` as strict JSON (:func:`~forceratio.report.json_safe`: NaN and infinities at
+    any depth as null, numpy values as numbers)."""
+    from forceratio.report import json_safe
+
+    print(json.dumps(json_safe(obj), indent=2, allow_nan=False))
 
 
 #: Significant digits of a number shown exactly: every decimal of up to 15 digits (DBL_DIG)

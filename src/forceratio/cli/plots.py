@@ -196,27 +196,6 @@ def _fit_figure(source: Path | None) -> Figure:
     return fit(best.residuals, best.law, source.name, best.caveats())
 
 
-def _posterior_analysis(session: Any, names: list[str], seed: int) -> dict[str, Any]:
-    """The whole-record posterior with its priors, and for the first 12 June scenario what
-    carries its answer and what would flip it (a modest sample: 512 joint runs, 16 x 16
-    crossed)."""
-    from forceratio.scenarios.compare import STRIKE_DATES
-    from forceratio.scenarios.record1941 import SHARED
-    from forceratio.sweeps.mechanisms import posterior_mechanisms
-    from forceratio.sweeps.posterior import record_posterior
-
-    strikes = [n for n in names if session.prepare(n).scenario.date in STRIKE_DATES]
-    mech = {
-        n: posterior_mechanisms(session, n, runs=512, crossed=(16, 16), seed=seed, n_resamples=50)
-        for n in strikes[:1]
-    }
-    return {
-        "posterior": record_posterior(session),
-        "priors": {p: prior() for p, prior, _ in SHARED},
-        "mechanisms": mech,
-    }
-
-
 def report_command(
     names: Annotated[
         list[str] | None, typer.Argument(help="Scenarios (default: every built-in).")
@@ -236,7 +215,7 @@ def report_command(
     """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
     from forceratio.errors import InputError
     from forceratio.files import check_writable, make_dirs, write_atomic
-    from forceratio.plots.html import build
+    from forceratio.plots.html import report
     from forceratio.scenarios import builtins
 
     if not out.strip():  # Path("") is ".": it wrote ./report.html
@@ -246,22 +225,11 @@ def report_command(
         raise InputError("--out", f"{out} exists and is not a directory")
     check_writable(folder, "--out", create=True)  # before the work, not after it
     from forceratio.scenarios.session import Session
-    from forceratio.sweeps.sensitivity import ConstantOutcomeError, declared_sobol
 
     names = list(names or builtins())
     seed = seed_for(seed, True)  # (its first scenario's distribution, at least, draws)
     session = Session(_overrides(table), uncalibrated)  # one calibration for the whole report
-    first = session.prepare(names[0]) if names else None
-    tornado: list[dict[str, Any]] | str | None = None
-    if first is not None and len(first.scenario.uncertainty) >= 2:
-        try:
-            tornado = declared_sobol(session, names[0], samples=64, seed=seed)
-        except ConstantOutcomeError as e:  # said in the report in place of the figure
-            tornado = f"No sensitivity tornado for {names[0]}: {e.problem}."
-    posterior: dict[str, Any] = {}
-    if not uncalibrated and any(session.calibration_for(session.prepare(n)) for n in names):
-        posterior = _posterior_analysis(session, names, seed)  # only where a scenario uses it
-    text = build(names, session=session, tornado=tornado, seed=seed, **posterior)
+    text = report(names, session=session, seed=seed)
     target = make_dirs(folder, "--out") / "report.html"
     write_atomic(target, text, "--out")
     print(f"wrote {target} ({len(text) / 1e6:.1f} MB, seed {seed})")

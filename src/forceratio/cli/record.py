@@ -251,15 +251,10 @@ def single_calibration(
         for lab, r, m, lb in zip(cal.labels, cal.record, cal.model, cal.lower_bound, strict=True)
     ]
     if fmt is Format.json:
-        from forceratio.report import json_number
-
         print_json(
             {
                 "scenario": cal.scenario,
-                "parameters": [
-                    {k: (json_number(v) if isinstance(v, float) else v) for k, v in p.items()}
-                    for p in params
-                ],
+                "parameters": params,
                 "residuals": resid,
                 "fit_error": cal.fit_error,
                 "rms_log_error": cal.rms_log_error,
@@ -283,27 +278,3 @@ def single_calibration(
             f"RMS log error {cal.rms_log_error:.3f} on {cal.dof} degrees of freedom. "
             "The German records cover every sector, so the held-out sector is not wholly unseen."
         )
-
-
-def add_posterior(
-    rows: list[dict[str, Any]], table: list[str] | None, draws: int, seed: int | None
-) -> None:
-    """Add to each 12 June row P(attacker wins) with its 95% interval over ``draws``
-    posterior draws of the whole-record calibration (:meth:`Session.record_posterior`)."""
-    from forceratio.scenarios.posterior_outcome import posterior_outcome
-    from forceratio.scenarios.session import Session
-
-    session = Session(_overrides(table))
-    result = session.record_posterior()
-    for row in rows:
-        if row["attacker"] != "USSR":  # the Soviet strikes: 12 June, and sokolov's 15 July
-            continue
-        extra = posterior_outcome(
-            session.prepare(row["scenario"]), result, draws=draws, seed=seed or 0
-        )
-        lo, hi = extra["p_attacker_wins_ci"]
-        extra["p_attacker_wins_ci_text"] = f"{lo:.2f}-{hi:.2f}"
-        extra["decided_by_text"] = ", ".join(
-            f"{k} {v:.0%}" for k, v in sorted(extra["decided_by"].items())
-        )
-        row.update(extra)

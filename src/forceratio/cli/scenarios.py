@@ -1,4 +1,5 @@
-"""``forceratio scenarios|run|compare|calibrate``: the 1941 scenarios from the command line."""
+"""``forceratio scenarios|run|compare``: the 1941 scenarios from the command line
+(``calibrate`` is :mod:`forceratio.cli.record`'s)."""
 
 from __future__ import annotations
 
@@ -218,15 +219,6 @@ def export(name: Annotated[str, typer.Argument(help="A built-in scenario.")]) ->
     print(export_text(name), end="")
 
 
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    """Non-finite floats become null; everything else is already JSON."""
-    import math
-
-    return {
-        k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in row.items()
-    }
-
-
 #: Row fields that are a [low, high] pair: flat as ``<field>_low`` and ``<field>_high``.
 PAIRS = ("_ci", "_duration_days")
 
@@ -255,7 +247,7 @@ def _print_rows(
     rows: list[dict[str, Any]], fmt: TableFormat, title: str, explain: list[str] | None = None
 ) -> None:
     if fmt is TableFormat.json:
-        print_json([_jsonable(r) for r in rows])
+        print_json(rows)
         return
     if fmt is TableFormat.latex:
         print(comparison_latex([flat(r) for r in rows], digits=3), end="")
@@ -327,7 +319,7 @@ def run_command(
         [scenario], sets=sets, replications=replications, seed=seed, session=session, posterior=0
     )
     if fmt is TableFormat.json:
-        print_json(_jsonable(rows[0]))
+        print_json(rows[0])
     else:
         _print_rows(rows, fmt, title=scenario + seed_note(rows))
 

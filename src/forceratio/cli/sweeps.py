@@ -243,7 +243,7 @@ def sweep_command(
     if posterior:  # a file with its own rates: named here, not as a --vary never given
         from forceratio.sweeps.posterior import check_applies
 
-        check_applies(prep)  # with the law check (scenarios.calibrate.check_draws)
+        check_applies(prep)  # with the law check (scenarios.rates.check_draws)
     if paired and not posterior:
         raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
     # a grid draws nothing: an old grid store made with --seed resumes at it (same numbers)

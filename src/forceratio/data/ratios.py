@@ -72,10 +72,6 @@ def _bound(row: pd.DataFrame, col: str) -> float:
     return float(row["value"].iloc[0]) if math.isnan(v) else v
 
 
-def _dates(df: pd.DataFrame) -> list[str]:
-    return sorted({str(d) for d in df["as_of"] if d})
-
-
 def _on(df: pd.DataFrame, date: dt.date) -> pd.DataFrame:
     keep = []
     for a in df["as_of"]:

@@ -389,7 +389,7 @@ def prior_posterior(
 def distribution(out: Any, deterministic: Any | None = None) -> Figure:
     """Men lost on each side and the days each run lasted, over the stochastic
     replications of sample 0, with the deterministic run's value marked (``deterministic``:
-    the same scenario's deterministic :class:`Outcome`)."""
+    the same scenario's deterministic :class:`~forceratio.scenarios.run.Outcome`)."""
     from forceratio.scenarios.sides import display_names
 
     scn = out.prepared.scenario

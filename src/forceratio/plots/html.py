@@ -88,6 +88,84 @@ def _comparison(rows: list[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
+#: The report's own analyses, fixed here so that :func:`report` from Python is the report
+#: ``forceratio report`` writes: the first scenario's Sobol tornado over its declared
+#: ranges (``TORNADO_SAMPLES`` base samples), and for the first 12 June scenario what
+#: carries its answer over the posterior and what would flip it (a modest sample:
+#: ``MECHANISM_RUNS`` joint runs, ``MECHANISM_CROSSED`` crossed, ``MECHANISM_RESAMPLES``
+#: bootstrap resamples).
+TORNADO_SAMPLES = 64
+MECHANISM_RUNS = 512
+MECHANISM_CROSSED = (16, 16)
+MECHANISM_RESAMPLES = 50
+
+
+def report(
+    names: Sequence[str] | None = None,
+    *,
+    session: Any = None,
+    tables: dict[str, str] | None = None,
+    uncalibrated: bool = False,
+    seed: int = 0,
+) -> str:
+    """The report ``forceratio report`` writes, as one HTML string: :func:`build` with
+    :func:`analyses` (``names`` default: every built-in; ``session`` as for :func:`build`)."""
+    from forceratio.scenarios import builtins
+    from forceratio.scenarios.session import Session
+
+    names = list(names or builtins())
+    session = session or Session(tables, uncalibrated)
+    return build(names, session=session, seed=seed, **analyses(session, names, seed))
+
+
+def analyses(session: Any, names: Sequence[str], seed: int) -> dict[str, Any]:
+    """:func:`build`'s ``tornado``, and where a scenario runs calibrated rates its
+    ``posterior``, ``priors`` and ``mechanisms``, computed with the report's settings
+    (:data:`TORNADO_SAMPLES`, :data:`MECHANISM_RUNS`...) and ``seed``."""
+    from forceratio.sweeps.sensitivity import ConstantOutcomeError, declared_sobol
+
+    first = session.prepare(names[0]) if names else None
+    tornado: list[dict[str, Any]] | str | None = None
+    if first is not None and len(first.scenario.uncertainty) >= 2:
+        try:
+            tornado = declared_sobol(session, names[0], samples=TORNADO_SAMPLES, seed=seed)
+        except ConstantOutcomeError as e:  # said in the report in place of the figure
+            tornado = f"No sensitivity tornado for {names[0]}: {e.problem}."
+    out: dict[str, Any] = {"tornado": tornado}
+    if not session.uncalibrated and any(
+        session.calibration_for(session.prepare(n)) for n in names
+    ):  # only where a scenario uses the posterior
+        out.update(_posterior_analysis(session, names, seed))
+    return out
+
+
+def _posterior_analysis(session: Any, names: Sequence[str], seed: int) -> dict[str, Any]:
+    """The whole-record posterior with its priors, and for the first 12 June scenario what
+    carries its answer and what would flip it."""
+    from forceratio.scenarios.compare import STRIKE_DATES
+    from forceratio.scenarios.record1941 import SHARED
+    from forceratio.sweeps.mechanisms import posterior_mechanisms
+    from forceratio.sweeps.posterior import record_posterior
+
+    strikes = [n for n in names if session.prepare(n).scenario.date in STRIKE_DATES]
+    mech = {
+        n: posterior_mechanisms(
+            session,
+            n,
+            runs=MECHANISM_RUNS,
+            crossed=MECHANISM_CROSSED,
+            seed=seed,
+            n_resamples=MECHANISM_RESAMPLES,
+        )
+        for n in strikes[:1]
+    }
+    return {
+        "posterior": record_posterior(session),
+        "priors": {p: prior() for p, prior, _ in SHARED},
+        "mechanisms": mech,
+    }
+
+
 def build(
     names: Sequence[str],
     *,

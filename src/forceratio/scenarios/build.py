@@ -1,4 +1,4 @@
-"""From a validated scenario to one batched :class:`~forceratio.simulator.Engagement`.
+"""From a validated scenario to one batched :class:`~forceratio.simulator.engagement.Engagement`.
 
 The batch has N parameter samples x S sectors rows (sample-major); red is always the USSR
 and blue Germany.  Combat power is the weighted sum of the categories; each side's fire is

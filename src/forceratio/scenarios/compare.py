@@ -12,14 +12,14 @@ from forceratio.data.ratios import format_ratio
 from forceratio.errors import InputError
 from forceratio.limits import check_replications
 from forceratio.scenarios import builtins, load, set_texts
-from forceratio.scenarios.calibrate import Calibration
 from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.outcome import outcome_columns
+from forceratio.scenarios.rates import Calibration
 from forceratio.scenarios.registry import rate_unit
 from forceratio.scenarios.run import DEFAULT_SEED, Outcome, check_counts
 from forceratio.scenarios.session import Session
 from forceratio.scenarios.sides import display_names
-from forceratio.sweeps.evaluate import outcome_columns
 
 QUANTILES = (0.05, 0.5, 0.95)
 #: Posterior draws behind the 12 June rows' P(attacker wins) by default (one batch each).
@@ -44,8 +44,9 @@ def _num(x: Any) -> float | None:
 
 def destroying_power(out: Outcome) -> dict[str, float]:
     """Each side's combat power destroyed a day at the start (sample 0): the enemy's loss
-    rate on day 0 under the scenario's law (:attr:`.laws.Law.exponents`: the firer's
-    power to its ``p``, the target's to its ``q``, times the firer's rate and day-0 fire
+    rate on day 0 under the scenario's law
+    (:meth:`forceratio.simulator.laws.Law.exponents`: the firer's power to its ``p``, the
+    target's to its ``q``, times the firer's rate and day-0 fire
     multipliers), summed over the sectors (review21d H2: under the linear and mixed laws
     the target's strength counts too).  A side with nothing fires nothing (``0**0`` is 0,
     as in the engine)."""
@@ -261,6 +262,8 @@ def compare(
             row["replications"] = 0
             row["replications_note"] = "not run: dated mobile counts run deterministically"
         if draws:
+            # (not session.record_posterior(): tests/cli/test_compare_posterior.py fakes the
+            # draws through this function while the rates stay the real posterior's)
             from forceratio.sweeps.posterior import record_posterior
 
             result = result or record_posterior(session)

@@ -6,18 +6,23 @@ men pass a share, the attacker has advanced a depth (README, "Outcome rule";
 :func:`declares_operations`).  The break is known from the engine alone, so it decides a
 run with or without the operational outputs; only when no rule fires does the attrition
 margin (the side keeping the larger share of its combat power at the start plus its
-arrivals) decide.
+arrivals) decide.  :func:`outcome_columns` gives a run's outcomes as the columns that
+``compare``, the sweeps and the explorer all read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from forceratio.scenarios.model import CATEGORIES
 from forceratio.simulator.result import ANNIHILATION, BLUE, RED, T_MAX
+
+if TYPE_CHECKING:
+    from forceratio.scenarios.run import Outcome
 
 FloatArray = NDArray[np.float64]
 ObjectArray = NDArray[np.object_]
@@ -75,3 +80,36 @@ def break_or_margin(
     winner = np.where(broke, beaten, margin_winner).astype(object)
     decided_by = np.where(broke, how, "attrition margin").astype(object)
     return winner, decided_by, t_break
+
+
+def outcome_columns(out: Outcome) -> dict[str, NDArray[Any]]:
+    """Every outcome as an array over (N samples, R replications)."""
+    su, de = "USSR", "Germany"
+    pk, tk, ak = (CATEGORIES.index(c) for c in ("personnel", "tanks", "aircraft"))
+    w = out.built.weights  # (N, K)
+    cols: dict[str, NDArray[Any]] = {}
+    for side, key in ((su, "soviet"), (de, "german")):
+        loss = out.losses[side]
+        cols[f"{key}_losses"] = loss[:, :, pk]
+        cols[f"{key}_tanks_lost"] = loss[:, :, tk]
+        cols[f"{key}_aircraft_lost"] = loss[:, :, ak]
+        had = out.arrived[side] + out.transit[side] if out.transit else out.arrived[side]
+        start = out.power0[side] + np.einsum("nrk,nk->nr", had, w)  # + lost in transit
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cols[f"{key}_surviving_share"] = np.where(
+                start > 0, out.power_end[side] / start, np.nan
+            )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cols["loss_exchange_ratio"] = np.where(
+            cols["german_losses"] > 0, cols["soviet_losses"] / cols["german_losses"], np.nan
+        )
+    att = out.prepared.scenario.attacker
+    a, d = ("soviet", "german") if att == su else ("german", "soviet")
+    cols["attacker_margin"] = cols[f"{a}_surviving_share"] - cols[f"{d}_surviving_share"]
+    cols["duration_days"] = out.duration
+    # the outcome rule (scenarios.operations: break, captured, depth, then the margin)
+    cols["winner"] = out.winner
+    cols["attacker_wins"] = out.attacker_wins
+    cols["decided_by"] = out.decided_by
+    cols["end_reason"] = out.end_reason
+    return cols

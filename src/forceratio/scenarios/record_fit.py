@@ -45,8 +45,8 @@ from forceratio.calibration.report import clean
 from forceratio.calibration.validation import groups_of
 from forceratio.digest import sha256_hex
 from forceratio.scenarios.build import Prepared, prepare
-from forceratio.scenarios.calibrate import check_shared_rates
 from forceratio.scenarios.content import content
+from forceratio.scenarios.rates import check_shared_rates
 from forceratio.scenarios.record1941 import SCENARIOS, Target, problem, record_tables, summary
 
 SHIPPED = Path(__file__).resolve().parent.parent / "calibration" / "shipped" / "record1941.npz"

@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike
 from forceratio.calibration import CalibrationResult
 from forceratio.scenarios import Sets
 from forceratio.scenarios.build import RATES, Prepared, free_parameters
-from forceratio.scenarios.calibrate import Calibration, check_shared_rates, from_record
+from forceratio.scenarios.rates import Calibration, check_shared_rates, from_record
 from forceratio.scenarios.run import Outcome, run
 
 

@@ -171,7 +171,7 @@ class BattleResult:
         return np.zeros((self.n, 0)) if traj is None else np.einsum("ntk,nk->nt", traj, w)
 
     def to_xarray(self) -> Any:
-        """The result as an ``xarray.Dataset`` (see :func:`forceratio.report.to_xarray`)."""
-        from forceratio.report import to_xarray
+        """The result as an ``xarray.Dataset`` (see :func:`.dataset.to_xarray`)."""
+        from forceratio.simulator.dataset import to_xarray
 
         return to_xarray(self)

@@ -1,8 +1,13 @@
 """Sweeps, sensitivity and thresholds over a scenario's parameters.
 
 ``design`` (chunk-invariant sampling designs), ``evaluate`` (one chunk through the engine),
-``store`` (atomic Parquet parts and a manifest), ``runner`` (in process, local workers or
-Dask), ``sensitivity`` (Sobol indices, thresholds).
+``inputs`` (the digests a store is matched by), ``store`` (atomic Parquet parts and a
+manifest) with ``store_checks`` (a store against the sweep that opens it), ``runner`` (in
+process or local workers) and ``cluster`` (Dask), ``posterior`` (the whole-record
+posterior's draws as a sweep dimension), ``probability`` (P(attacker wins) with its
+interval), ``sensitivity`` (Sobol indices, thresholds), ``morris`` (elementary-effects
+screening), ``explain`` (one assumption at a time), ``mechanisms`` (what carries the
+answer over the posterior), ``discover`` (PRIM boxes).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from forceratio.arguments import instance, real, shown, whole
 from forceratio.errors import InputError
 from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.outcome import outcome_columns
 from forceratio.scenarios.run import Outcome, run
 from forceratio.sweeps.design import Design, Vary, data_uniforms
 from forceratio.sweeps.posterior import PosteriorDraws
@@ -200,39 +201,6 @@ def use_prepared(spec: SweepSpec, prep: Any) -> None:
     already prepared with its sets and tables (the command line prepares it to check the
     options; preparing it again would read and check every table again)."""
     _PREPARED[(spec.scenario, spec.sets, spec.tables)] = prep
-
-
-def outcome_columns(out: Outcome) -> dict[str, NDArray[Any]]:
-    """Every outcome as an array over (N samples, R replications)."""
-    su, de = "USSR", "Germany"
-    pk, tk, ak = (CATEGORIES.index(c) for c in ("personnel", "tanks", "aircraft"))
-    w = out.built.weights  # (N, K)
-    cols: dict[str, NDArray[Any]] = {}
-    for side, key in ((su, "soviet"), (de, "german")):
-        loss = out.losses[side]
-        cols[f"{key}_losses"] = loss[:, :, pk]
-        cols[f"{key}_tanks_lost"] = loss[:, :, tk]
-        cols[f"{key}_aircraft_lost"] = loss[:, :, ak]
-        had = out.arrived[side] + out.transit[side] if out.transit else out.arrived[side]
-        start = out.power0[side] + np.einsum("nrk,nk->nr", had, w)  # + lost in transit
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cols[f"{key}_surviving_share"] = np.where(
-                start > 0, out.power_end[side] / start, np.nan
-            )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cols["loss_exchange_ratio"] = np.where(
-            cols["german_losses"] > 0, cols["soviet_losses"] / cols["german_losses"], np.nan
-        )
-    att = out.prepared.scenario.attacker
-    a, d = ("soviet", "german") if att == su else ("german", "soviet")
-    cols["attacker_margin"] = cols[f"{a}_surviving_share"] - cols[f"{d}_surviving_share"]
-    cols["duration_days"] = out.duration
-    # the outcome rule (scenarios.operations: break, captured, depth, then the margin)
-    cols["winner"] = out.winner
-    cols["attacker_wins"] = out.attacker_wins
-    cols["decided_by"] = out.decided_by
-    cols["end_reason"] = out.end_reason
-    return cols
 
 
 def check_chunk(spec: SweepSpec, start: object, stop: object) -> None:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from forceratio.sweeps.evaluate import SweepSpec, calibration_pairs, evaluate, outcome_columns
+from forceratio.scenarios.outcome import outcome_columns
+from forceratio.sweeps.evaluate import SweepSpec, calibration_pairs, evaluate
 
 if TYPE_CHECKING:
     from forceratio.scenarios.session import Session

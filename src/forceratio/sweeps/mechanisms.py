@@ -333,15 +333,6 @@ class Decomposition:
         }
 
 
-def crossed_table(df: pd.DataFrame, column: str) -> FloatArray:
-    """A crossed sweep's ``column`` as a (points, draws) table (runs sorted by number)."""
-    df = df.sort_values("sample", kind="stable")
-    per_point = df.groupby("point", sort=True).size()
-    if per_point.nunique() != 1:
-        raise InputError("df", "the run table is not a full crossing")
-    return df[column].to_numpy(dtype=float).reshape(int(per_point.size), int(per_point.iloc[0]))
-
-
 def decompose(
     crossed: pd.DataFrame,
     joint: pd.DataFrame,

@@ -38,7 +38,7 @@ def check_applies(prep: Prepared) -> None:
     """Refuse the posterior's draws for a scenario they do not apply to: one whose rates
     are not fitted on the 1941 record, or that gives its own rates (none 'calibrated')."""
     from forceratio.scenarios.build import free_parameters
-    from forceratio.scenarios.calibrate import check_draws
+    from forceratio.scenarios.rates import check_draws
 
     check_draws(prep)
     if not free_parameters(prep):

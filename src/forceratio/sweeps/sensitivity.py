@@ -32,6 +32,7 @@ from scipy import optimize, stats
 
 from forceratio.errors import InputError
 from forceratio.limits import ANALYSIS_BLOCK, BYTES_PER_BOOTSTRAP_VALUE, analysis_bytes
+from forceratio.scenarios.outcome import outcome_columns
 from forceratio.sweeps.design import Design, Vary, declared
 from forceratio.sweeps.evaluate import (
     LABELS,
@@ -39,7 +40,6 @@ from forceratio.sweeps.evaluate import (
     SweepSpec,
     calibration_pairs,
     evaluate,
-    outcome_columns,
 )
 
 if TYPE_CHECKING:
