@@ -5,8 +5,9 @@ Every number forceratio draws from a seed ``s`` (``--seed``, ``seed=``) comes fr
 ``forceratio.<purpose>``, a 32-bit word) comes first and the purpose's own key (a design
 block, a run's key) after it.  Two purposes never share a stream, however their keys are
 chosen: their spawn keys differ in the first word.  Before session 23 a random design's
-block ``b`` and the replications of run ``b`` were both ``SeedSequence(s, spawn_key=(b,))``
-(the design's values and that run's noise were the same numbers), and the Sobol scramble
+block ``b`` and the replications keyed ``b`` (a sweep's run ``b``, or one sector of a run) were
+both ``SeedSequence(s, spawn_key=(b,))`` (the design's values and that run's noise were drawn
+from the same words), and the Sobol scramble
 and the posterior draws' choice both read ``SeedSequence(s)`` itself.
 
 A stream depends on the seed, the purpose and the key only, never on how the work is cut
