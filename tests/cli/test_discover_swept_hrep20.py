@@ -18,7 +18,10 @@ from forceratio.cli.discover import box_rows
 NAME = "strike-12june-strip"
 # the outcome rule's thresholds held at their central values (fixed by --set, so not dimensions
 # of the design): the boxes these tests read come from the design without them (session 22
-# declared them uncertain; a new design draws other boxes)
+# declared them uncertain; a new design draws other boxes).  Seed 3: its boxes hold the capture
+# factors these tests read (session 23 gave the design and the posterior draws streams of their
+# own, and seed 1's boxes no longer restrict them; the oracle, the declared range, is unchanged)
+SEED = "3"
 FIXED = [
     "--set",
     "operations.outcome.captured_share=0.25",
@@ -34,13 +37,14 @@ def _csv(capsys: pytest.CaptureFixture[str], args: list[str]) -> list[dict[str, 
 
 def test_a_fresh_sweep_shows_the_declared_ranges(capsys: pytest.CaptureFixture[str]) -> None:
     declared = scenarios.load(NAME).scenario.uncertainty  # the scenario file's [uncertainty]
-    rows = _csv(capsys, ["--samples", "2048", "--seed", "1", *FIXED])
+    rows = _csv(capsys, ["--samples", "2048", "--seed", SEED, *FIXED])
     assert rows
     for r in rows:
         lo, hi = declared[r["parameter"]]
         assert (float(r["swept_from"]), float(r["swept_to"])) == (lo, hi)
         assert r["swept_range"] == "declared"
-    assert run(["discover", NAME, "--samples", "2048", "--seed", "1", "--no-progress", *FIXED]) == 0
+    args = ["--samples", "2048", "--seed", SEED, "--no-progress", *FIXED]
+    assert run(["discover", NAME, *args]) == 0
     text = capsys.readouterr().out
     assert "0.0044 to 1 " in text  # the defender's factor, as declared (not 0.00627 to 1)
     assert "sampled" not in text
@@ -82,7 +86,7 @@ def test_sensitivity_posterior_boxes_show_declared_and_sampled(
 ) -> None:
     """The flip boxes of ``sensitivity --posterior``: an assumption at its declared range,
     a posterior-drawn parameter (the attacker's capture factor) at its samples', marked."""
-    assert run(["sensitivity", NAME, "--posterior", "256", "--seed", "1", *FIXED]) == 0
+    assert run(["sensitivity", NAME, "--posterior", "256", "--seed", SEED, *FIXED]) == 0
     lines = capsys.readouterr().out.splitlines()
     box = [x for x in lines if " to " in x]  # the boxes' rows (after the indices' tables)
     defender = next(x for x in box if "(operations.capture.factor.defender)" in x)

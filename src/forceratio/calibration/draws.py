@@ -18,9 +18,10 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaincinv  # the beta quantile, without importing scipy.stats
 
-from forceratio.arguments import Seed, seed_sequence, whole
+from forceratio.arguments import Seed, whole
 from forceratio.calibration.result import CalibrationResult
 from forceratio.errors import InputError
+from forceratio.seeds import generator
 
 FloatArray = NDArray[np.float64]
 
@@ -32,7 +33,7 @@ def posterior_batch(result: CalibrationResult, n: int, *, seed: Seed = 0) -> pd.
     ``n`` <= ``posterior_draws``, with replacement otherwise."""
     whole("n", n, 1)
     total = result.posterior_draws
-    rng = np.random.default_rng(seed_sequence(seed))
+    rng = generator(seed, "posterior_draws")  # apart from the designs' and runs' streams
     idx = rng.choice(total, size=n, replace=n > total)
     cols: dict[str, FloatArray] = {}
     where = {name: j for j, name in enumerate(result.names)}

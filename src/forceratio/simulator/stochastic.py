@@ -30,7 +30,8 @@ right-hand side (:func:`.kernel.rates`).  Two simulators, chosen per scenario:
   may reach a side's level ends the run at the first event that does (:func:`cross`).
 
 Runs are scenario-major (run ``m`` is replication ``m % R`` of scenario ``m // R``) and
-each run is seeded by itself from ``SeedSequence(seed, spawn_key=(keys[s],))``: the numbers
+each run is seeded by itself from its key's stream of the replications
+(:func:`forceratio.seeds.stream` ``(seed, "replications", keys[s])``): the numbers
 depend on the seed and the scenario's key only, not on the batch, its order or chunking,
 nor on the output times, which are read off the path (:func:`snap`) and cut no step.
 """
@@ -45,6 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from forceratio.arguments import stochastic_inputs
 from forceratio.errors import ForceratioError
+from forceratio.seeds import states
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.engagement import Engagement, checked
 from forceratio.simulator.integrator import at_stop, finish, start_run, step_inputs
@@ -451,10 +453,7 @@ def simulate_stochastic(
     units, auto = table.y0.sum(axis=1), method == "auto"
     exact = (units <= EXACT_LIMIT if auto else np.full(N, method == "gillespie")).astype(np.int8)
     check_events(eng, table, exact, t_max, int(max_iterations))  # before hours of events
-    seeds = np.array(
-        [np.random.SeedSequence(int(seed), spawn_key=(int(k),)).generate_state(replications)
-         for k in key_arr], dtype=np.int64,
-    ).reshape(-1)  # fmt: skip
+    seeds = states(int(seed), "replications", key_arr, replications).astype(np.int64).reshape(-1)
     M = N * replications
     out = Outcome.empty(M, table.y0.shape[1], times.size)
     got = np.zeros((M, table.y0.shape[1]))

@@ -3,9 +3,11 @@
 Sample ``i`` of a design has the same values however the sweep is cut into chunks or
 spread over workers: Sobol points come from one scrambled sequence (``fast_forward``);
 random and Latin-hypercube points are generated in fixed blocks of ``BLOCK`` samples, each
-from its own ``SeedSequence(seed, spawn_key=(block,))``; grid points are a mixed-radix
-count.  (The Latin hypercube is therefore stratified within each block of ``BLOCK``
-samples, not over the whole sweep.)
+from its own stream (:func:`forceratio.seeds.stream` ``(seed, "design", block)``); grid
+points are a mixed-radix count.  (The Latin hypercube is therefore stratified within each
+block of ``BLOCK`` samples, not over the whole sweep.)  The Sobol scramble, the blocks and
+the data-uncertainty draws each have their own purpose's stream, apart from the
+replications' and the posterior draws' of the same seed (:mod:`forceratio.seeds`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from numpy.typing import NDArray
 from forceratio.arguments import choice, instance, shown, unmeant_number, whole
 from forceratio.errors import InputError
 from forceratio.limits import check_memory
+from forceratio.seeds import generator
 
 FloatArray = NDArray[np.float64]
 Method = Literal["grid", "sobol", "lhs", "random"]
@@ -161,7 +164,7 @@ class Design:
         if self.method in ("sobol", "lhs"):
             from scipy.stats import qmc  # imported here: scipy.stats takes 1-3 s to import
         if self.method == "sobol":
-            eng = qmc.Sobol(self.d, scramble=True, seed=self.seed)
+            eng = qmc.Sobol(self.d, scramble=True, seed=generator(self.seed, "sobol_scramble"))
             if start:
                 eng.fast_forward(start)
             with warnings.catch_warnings():
@@ -180,11 +183,11 @@ class Design:
         blocks = range(start // BLOCK, (stop - 1) // BLOCK + 1)
         parts = []
         for b in blocks:
-            ss = np.random.SeedSequence(self.seed, spawn_key=(b,))
+            rng = generator(self.seed, "design", b)
             if self.method == "lhs":
-                pts = qmc.LatinHypercube(self.d, seed=np.random.default_rng(ss)).random(BLOCK)
+                pts = qmc.LatinHypercube(self.d, seed=rng).random(BLOCK)
             else:
-                pts = np.random.default_rng(ss).random((BLOCK, self.d))
+                pts = rng.random((BLOCK, self.d))
             parts.append(np.asarray(pts))
         allpts = np.concatenate(parts)
         off = start - blocks[0] * BLOCK
@@ -198,14 +201,11 @@ class Design:
 
 def data_uniforms(seed: int, start: int, stop: int, width: int) -> FloatArray:
     """Uniforms for the data-uncertainty draws of samples ``start..stop-1``, shape
-    (n, width), chunk-invariant like the random design (a separate stream)."""
+    (n, width), chunk-invariant like the random design (the "data" purpose's stream)."""
     if width == 0:
         return np.zeros((stop - start, 0))
     blocks = range(start // BLOCK, (stop - 1) // BLOCK + 1)
-    parts = [
-        np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(b, 1))).random((BLOCK, width))
-        for b in blocks
-    ]
+    parts = [generator(seed, "data", b).random((BLOCK, width)) for b in blocks]
     allpts = np.concatenate(parts)
     off = start - blocks[0] * BLOCK
     return allpts[off : off + (stop - start)]

@@ -48,6 +48,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
+from forceratio.seeds import generator, stream
 
 if TYPE_CHECKING:
     from forceratio.scenarios.session import Session
@@ -355,7 +356,7 @@ def decompose(
     params = [*assumptions, *[p for p in posterior if joint[p].nunique() > 1]]
     kinds = ("assumption",) * len(assumptions) + ("posterior",) * (len(params) - len(assumptions))
     bases = spline_bases(joint[params].to_numpy(dtype=float))
-    rng = np.random.default_rng(seed)
+    rng = generator(seed, "mechanisms_bootstrap")
     by_sample = crossed.sort_values("sample", kind="stable")
     if outcome is None:
         outs, tables = outcomes(joint), outcomes(by_sample)
@@ -436,7 +437,7 @@ def posterior_mechanisms(
             posterior=PosteriorDraws.from_result(result, draws, s), paired=paired,
         )  # fmt: skip
 
-    ss = np.random.SeedSequence(seed).generate_state(4)
+    ss = stream(seed, "mechanisms").generate_state(4)  # the two sub-sweeps' seeds
     joint = spec(Design.make("lhs", vary, runs, int(ss[0])), runs, True, int(ss[1]))
     cross = spec(Design.make("sobol", vary, m, int(ss[2])), n, False, int(ss[3]))
     return decompose(

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
+from forceratio.seeds import generator
 
 FloatArray = NDArray[np.float64]
 
@@ -63,7 +64,7 @@ def morris(
         raise InputError("r", f"must be >= 2, got {r}")
     if levels < 2 or levels % 2:
         raise InputError("levels", f"must be an even number >= 2, got {levels}")
-    rng = np.random.default_rng(seed)
+    rng = generator(seed, "morris")
     pts = trajectories(d, r, levels, rng)
     y = np.asarray(func(pts.reshape(-1, d)), dtype=float).reshape(r, d + 1)
     check_finite(y)

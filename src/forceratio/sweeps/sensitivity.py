@@ -33,6 +33,7 @@ from scipy import optimize, stats
 from forceratio.errors import InputError
 from forceratio.limits import ANALYSIS_BLOCK, BYTES_PER_BOOTSTRAP_VALUE, analysis_bytes
 from forceratio.scenarios.outcome import outcome_columns
+from forceratio.seeds import generator, stream
 from forceratio.sweeps.design import Design, Vary, declared
 from forceratio.sweeps.evaluate import (
     LABELS,
@@ -165,7 +166,8 @@ def sobol(
         seen.append(check_finite(outcome_values(spec, values, outcome), outcome))
         return seen[-1][None, :]
 
-    res = stats.sobol_indices(func=func, n=samples, dists=dists, rng=np.random.default_rng(seed))
+    rng = generator(seed, "sobol_sample")
+    res = stats.sobol_indices(func=func, n=samples, dists=dists, rng=rng)
     y = np.concatenate(seen)
     if np.ptp(y) == 0:  # no variance to apportion: every index is 0/0, not 0
         raise ConstantOutcomeError(
@@ -231,7 +233,7 @@ def _global_seed(seed: int) -> Iterator[None]:
     """Seed numpy's global generator for the block, then restore it: scipy's
     ``SobolResult.bootstrap`` (1.17) takes no generator and draws from the global one."""
     state = np.random.get_state()  # noqa: NPY002 (scipy offers no generator here)
-    np.random.seed(np.random.SeedSequence(seed).generate_state(1))  # noqa: NPY002
+    np.random.seed(stream(seed, "sobol_bootstrap").generate_state(1))  # noqa: NPY002
     try:
         yield
     finally:
