@@ -2,7 +2,7 @@
 and the chains at emcee's size: 0.004-0.014 of the peak a short sampling run of the whole
 1941 record adds (126-133 MB: the predictive table runs the model on 2,000 draws at once,
 62 kB a draw).  It now counts the model's largest call (the ensemble, or a predictive
-chunk) at :data:`~forceratio.limits.BYTES_PER_MODEL_RUN` a run, the kept run's copies and
+chunk) as :func:`~forceratio.limits.model_bytes` (hsweep23), the kept run's copies and
 the predictive values: within 0.8-1.3 of the peak (VmHWM less RssFile's growth after a
 warm call, reset through /proc/self/clear_refs)."""
 
