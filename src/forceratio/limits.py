@@ -220,7 +220,12 @@ BYTES_PER_STAGED_DAY = 24
 #: installed environment (the same versions), which no constant can track.  Measured as
 #: VmHWM less the resident memory after importing the CLI, less the growth of RssFile,
 #: 2026-12-05: a deterministic threshold's 33 runs 134 MB; sweeps 162-393 MB with their runs;
-#: set so that every command case sits at 0.85-1.26 of its measured peak.
+#: set so that every command case sits at 0.85-1.26 of its measured peak.  ``calibrate`` (a
+#: fit computed, the mode stood in by the shipped posterior's; hsweep23, 2026-12-05): 150 MB
+#: at 24 walkers x 100 steps, 278 MB at 48 x 1,100 (2,112 draws), ``--mode map`` 203 MB;
+#: this base and the method's estimate read 0.90, 0.99 and 1.19 of them.  Kept: beside
+#: ``fit_map`` the command holds only 52 MB, but beside the sampler about 120 MB, and a
+#: small run's peak is the command's own (60 MB would read 0.77 at 48 x 1,100).
 BYTES_COMMAND_BASE = 120 * 1024**2
 #: Anonymous memory of one local worker process of ``sweep --workers`` before its chunk:
 #: an interpreter with numpy, pandas, pyarrow, the compiled engine and the prepared
