@@ -169,7 +169,7 @@ def check_disk(field: str, target: Path, estimate: float, what: str) -> None:
 #: (hsweep23, 2026-12-05): 2 threads 20.2, 89.9, 123.7 and 193.9 MB at 250, 1,000, 2,000
 #: and 4,000 runs, 1 thread 42.4, 51.0, 80.6 and 142.6 MB at 500, 1,000, 2,000 and 4,000:
 #: 30-35 kB a run above the blocks, 83-92 kB a run within them; this estimate is 0.93-1.16
-#: of each (and of a sampling run's peak, 240 draws to 2,016 on one thread or two, 0.9-1.3).
+#: of each (and 0.96-1.24 of a sampling run's peak, 240 to 2,016 draws on one thread or two).
 #: The flat 64 kB a run counted before (hmem21b, fitted at 2,000 runs on 2 threads) read
 #: 0.71 of a 240-draw sampling run and 1.35 of a 2,016-draw one on one thread, and did not
 #: grow with a machine's threads (16 threads hold 8,192 runs in blocks).
