@@ -161,13 +161,35 @@ def check_disk(field: str, target: Path, estimate: float, what: str) -> None:
 
 #: One evaluation of a calibration's model, for the sampler's and the mode's memory checks
 #: (:func:`.calibration.sampling.sample_posterior`, :func:`.calibration.mode.fit_map`,
-#: through :func:`.calibration.result.predictive_bytes`: they know the model only as a
-#: callable): the whole 1941 record's model (six scenarios, 29 records, the integrator),
-#: peak anonymous memory (VmHWM less RssFile's growth, after a warm call) of one batch of
-#: 2,000 posterior draws, the predictive table's batch: 124 MB, 62 kB a draw (hmem21b,
-#: 2026-12-05; 3.6 MB at 48 draws, 44 MB at 500, 194 MB at 4,000), rounded up.  The flat
-#: 4 kB counted before was 0.004-0.014 of a sampling run's peak.
-BYTES_PER_MODEL_RUN = 64 * 1024
+#: through :func:`.calibration.result.predictive_bytes` and :func:`model_bytes`: they know
+#: the model only as a callable): the whole 1941 record's model (six scenarios, 29 records,
+#: the integrator), peak anonymous memory (VmHWM less RssFile's growth) of one call after a
+#: warm one, as the scenarios' runs (:func:`.scenarios.run.batch_bytes`) every run's state
+#: and trajectories plus the operational quadratures' blocks in flight, 512 runs a thread
+#: (hsweep23, 2026-12-05): 2 threads 20.2, 89.9, 123.7 and 193.9 MB at 250, 1,000, 2,000
+#: and 4,000 runs, 1 thread 42.4, 51.0, 80.6 and 142.6 MB at 500, 1,000, 2,000 and 4,000:
+#: 30-35 kB a run above the blocks, 83-92 kB a run within them; this estimate is 0.93-1.16
+#: of each (and 0.96-1.24 of a sampling run's peak, 240 to 2,016 draws on one thread or two).
+#: The flat 64 kB a run counted before (hmem21b, fitted at 2,000 runs on 2 threads) read
+#: 0.71 of a 240-draw sampling run and 1.35 of a 2,016-draw one on one thread, and did not
+#: grow with a machine's threads (16 threads hold 8,192 runs in blocks).
+BYTES_PER_MODEL_RUN = 32 * 1024
+BYTES_PER_MODEL_BLOCK_RUN = 56 * 1024
+
+
+def model_bytes(runs: int) -> float:
+    """Estimated working memory of one call of a calibration's model on ``runs`` parameter
+    vectors: :data:`BYTES_PER_MODEL_RUN` each, and :data:`BYTES_PER_MODEL_BLOCK_RUN` each
+    of those in the operational quadratures' blocks in flight
+    (:data:`.scenarios.operations.BLOCK` runs on each of
+    :func:`.scenarios.run.engine_threads`)."""
+    from forceratio.scenarios.operations import BLOCK
+    from forceratio.scenarios.run import engine_threads
+
+    blocks = min(runs, BLOCK * engine_threads())
+    return float(runs) * BYTES_PER_MODEL_RUN + float(blocks) * BYTES_PER_MODEL_BLOCK_RUN
+
+
 #: Working memory of one stochastic replication of ``battle``: 541 B measured (peak RSS at
 #: 10^6 replications less 10^5), rounded up; each trajectory time adds two floats.
 BYTES_PER_BATTLE_RUN = 600
@@ -198,7 +220,12 @@ BYTES_PER_STAGED_DAY = 24
 #: installed environment (the same versions), which no constant can track.  Measured as
 #: VmHWM less the resident memory after importing the CLI, less the growth of RssFile,
 #: 2026-12-05: a deterministic threshold's 33 runs 134 MB; sweeps 162-393 MB with their runs;
-#: set so that every command case sits at 0.85-1.26 of its measured peak.
+#: set so that every command case sits at 0.85-1.26 of its measured peak.  ``calibrate`` (a
+#: fit computed, the mode stood in by the shipped posterior's; hsweep23, 2026-12-05): 150 MB
+#: at 24 walkers x 100 steps, 278 MB at 48 x 1,100 (2,112 draws), ``--mode map`` 203 MB;
+#: this base and the method's estimate read 0.90, 0.99 and 1.19 of them.  Kept: beside
+#: ``fit_map`` the command holds only 52 MB, but beside the sampler about 120 MB, and a
+#: small run's peak is the command's own (60 MB would read 0.77 at 48 x 1,100).
 BYTES_COMMAND_BASE = 120 * 1024**2
 #: Anonymous memory of one local worker process of ``sweep --workers`` before its chunk:
 #: an interpreter with numpy, pandas, pyarrow, the compiled engine and the prepared

@@ -46,9 +46,9 @@ def test_draws_beyond_memory_are_refused_with_the_estimate(problem: Problem) -> 
     most N_PREDICTIVE draws' four values a record, a chunk of model runs; hsim22)."""
     from forceratio.calibration.mode import BYTES_PER_DRAW_VALUE
     from forceratio.calibration.result import N_PREDICTIVE, PREDICTIVE_CHUNK
-    from forceratio.limits import BYTES_PER_MODEL_RUN
+    from forceratio.limits import model_bytes
 
-    table = 32.0 * N_PREDICTIVE * len(problem.records) + PREDICTIVE_CHUNK * BYTES_PER_MODEL_RUN
+    table = 32.0 * N_PREDICTIVE * len(problem.records) + model_bytes(PREDICTIVE_CHUNK)
     est = human(1e12 * 4 * BYTES_PER_DRAW_VALUE + table)
     with pytest.raises(
         InputError,

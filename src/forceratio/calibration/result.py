@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from forceratio.calibration.problem import Problem
-from forceratio.limits import BYTES_PER_MODEL_RUN
+from forceratio.limits import model_bytes
 
 FloatArray = NDArray[np.float64]
 #: Draws pushed through the model for the predictive quantiles: every kept draw of the shipped
@@ -173,12 +173,12 @@ def predictive_bytes(problem: Problem, n_draws: int, batch: int = 0) -> float:
     """Estimated memory of :func:`predictive_table` over ``n_draws`` draws: the model's
     values (four arrays of the draws used, at most :data:`N_PREDICTIVE`, x records: the
     predictions, the noisy ones and two copies) and its largest call, a
-    :data:`PREDICTIVE_CHUNK` of the draws (or ``batch`` runs, a caller's larger call), at
-    :data:`~forceratio.limits.BYTES_PER_MODEL_RUN` a run (124 MB at 2,000 draws of the
-    whole 1941 record's model: hmem21b)."""
+    :data:`PREDICTIVE_CHUNK` of the draws (or ``batch`` runs, a caller's larger call), as
+    :func:`~forceratio.limits.model_bytes` (124 MB measured at 2,000 draws of the whole
+    1941 record's model on 2 threads, 127 MB estimated: hsweep23)."""
     predicted = min(N_PREDICTIVE, n_draws)
     runs = max(batch, min(predicted, PREDICTIVE_CHUNK))
-    return 32.0 * predicted * len(problem.records) + float(runs) * BYTES_PER_MODEL_RUN
+    return 32.0 * predicted * len(problem.records) + model_bytes(runs)
 
 
 def predictive_table(problem: Problem, draws: FloatArray, rng: np.random.Generator) -> pd.DataFrame:

@@ -264,11 +264,13 @@ def sampling_bytes(
     for the proposal's fit, the kept run three times unthinned (emcee's copy, the z and
     the constrained values), and the predictive table's (:func:`.result.predictive_bytes`:
     its model values, four arrays of draws x records, and the largest call of the model,
-    the ensemble or a :data:`.result.PREDICTIVE_CHUNK` of the draws, at
-    :data:`~forceratio.limits.BYTES_PER_MODEL_RUN` a run).  Measured
+    the ensemble or a :data:`.result.PREDICTIVE_CHUNK` of the draws, as
+    :func:`~forceratio.limits.model_bytes`).  Measured
     (hmem21b; VmHWM less RssFile's growth after a warm call, 2026-12-05): the whole
-    record's problem, 24 and 48 walkers, 2,016 and 4,800 draws, 126-133 MB, this estimate
-    0.99-1.02 of it (0.71 at 240 draws, 21.5 MB: a small batch's runs cost more); the
+    record's problem, 24 and 48 walkers, 2,016 and 4,800 draws, 126-133 MB (2 threads);
+    hsweep23: 240 draws 20.6 MB, this estimate 1.01 of it (0.74 with the flat 64 kB a run
+    before: a small call's runs are all in the quadratures' blocks), 2,016 draws on one
+    thread 75 MB, 1.24 (1.35 before); the
     synthetic square-law problem (4 parameters, 32 walkers, 5,200 and 17,200 steps, thin 1
     and 20), 29-76 MB, the estimate less its model batch 1.01-1.16 of it.  The flat
     estimate before (the chains twice, 4 kB a walker) read 0.004-0.014 of the record's."""

@@ -291,8 +291,8 @@ def threshold_command(
         float | None,
         typer.Option(
             "--level",
-            help="The level to cross: an outcome column's, or (with --replications) "
-            "P(attacker wins)'s in (0, 1), default 0.5.",
+            help="The level to cross: an outcome column's, or (with --replications 2 or "
+            "more) P(attacker wins)'s in (0, 1), default 0.5.",
         ),
     ] = None,
     replications: RepsOpt = None,

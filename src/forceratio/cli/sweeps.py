@@ -223,9 +223,10 @@ def sweep_command(
 
         check_resumable(out)
     if scheduler is not None:
-        from forceratio.sweeps.cluster import check_address
+        from forceratio.sweeps.cluster import check_address, check_listening
 
         check_address(scheduler)
+        check_listening(scheduler)  # nothing there: at once, before the scenario loads
     from forceratio.files import check_writable
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec, use_prepared

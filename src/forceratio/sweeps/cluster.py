@@ -30,6 +30,46 @@ def check_address(scheduler: str) -> None:
         raise InputError("scheduler", f"{scheduler!r}: port {int(port)} is not in 1..65535")
 
 
+#: How long the first probe of a scheduler's port waits for an answer (seconds): a refusal
+#: comes back at once, a silent network (a firewall that drops) is left to Dask's own
+#: connection, which waits :data:`CONNECT_TIMEOUT`.
+PROBE_TIMEOUT = 2.0
+CONNECT_TIMEOUT = 10
+
+
+def check_listening(scheduler: str) -> None:
+    """Refuse at once a TCP or TLS address where nothing listens: the host answers that
+    the port is closed (connection refused), which Dask retries until its timeout, 10 s
+    before one line said so.  Any other failure of the probe (a silent network, a host
+    name that does not resolve, an address Dask must parse) is left to :func:`connect`:
+    only a refusal is certain.  A scheduler that listens sees the probe as a connection
+    closed before its handshake (logged at INFO level by Dask), then the client's."""
+    import socket
+
+    try:
+        from distributed.comm.addressing import parse_address, parse_host_port
+    except ImportError:  # pragma: no cover - (connect names the missing extra)
+        return
+    try:
+        scheme, loc = parse_address(scheduler)
+        host, port = parse_host_port(loc)
+    except ValueError:  # (Dask names it)
+        return
+    if scheme not in ("tcp", "tls"):
+        return
+    try:
+        with socket.create_connection((host, port), timeout=PROBE_TIMEOUT):
+            pass
+    except ConnectionRefusedError:
+        raise InputError(
+            "scheduler",
+            f"cannot connect to {scheduler!r}: nothing listens on port {port} of {host} "
+            "(connection refused); start the scheduler (dask scheduler) or correct the address",
+        ) from None
+    except OSError:  # (not certain: Dask's connection says what it finds)
+        return
+
+
 def connect(scheduler: str) -> Any:
     """A client of the Dask scheduler at ``scheduler``, or one line naming it."""
     check_address(scheduler)
@@ -40,8 +80,9 @@ def connect(scheduler: str) -> Any:
             "scheduler",
             "dask.distributed is not installed (python -m pip install 'forceratio[dask]')",
         ) from None
+    check_listening(scheduler)
     try:
-        return Client(scheduler, timeout=10)
+        return Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError("scheduler", f"cannot connect to {scheduler!r}: {exc}") from None
 

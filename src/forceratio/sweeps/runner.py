@@ -90,7 +90,7 @@ def run_sweep(
             progress, max_chunks,
         )  # fmt: skip
     except InputError as exc:
-        if fresh and store._lock is not None:  # this run's claim: a refusal leaves no trace
+        if fresh and store.locked:  # this run's claim: a refusal leaves no trace
             removed = _unclaim(store.path, made)
             if removed and exc.problem.endswith(RESUME_HINT):  # nothing left to resume
                 problem = exc.problem.removesuffix(RESUME_HINT)
@@ -189,7 +189,7 @@ def check_done(
         if i >= len(bounds):
             raise store.refuse(part, f"is chunk {i}, but this sweep has {len(bounds)} chunks")
         a, b = bounds[i]
-        meta = store._read(part, footer=True)
+        meta = store.footer(part)
         names = list(meta.schema.names)
         if names != columns:
             odd = [c for c in names if c not in columns] or [c for c in columns if c not in names]
@@ -209,7 +209,7 @@ def check_done(
             **{k: np.repeat(np.asarray(v), reps) for k, v in where.items()},
             **{k: np.repeat(np.asarray(v, dtype=float), reps) for k, v in pts.items()},
         }
-        got = store._read(part, [c for c in columns if c in expected])
+        got = store.read_part(part, [c for c in columns if c in expected])
         for name, want in expected.items():
             if name not in got.column_names:
                 continue
@@ -225,7 +225,7 @@ def _check_first_run(store: ChunkStore, part: Path, spec: SweepSpec, a: int, rep
     """Refuse ``part`` (chunk starting at run ``a``) if its first run's outcomes are not
     the ones this sweep computes for it (chunks are invariant: the same numbers)."""
     fresh = evaluate_chunk(spec, a, a + 1)
-    held = store._read(part, list(OUTCOMES)).slice(0, reps).to_pandas()
+    held = store.read_part(part, list(OUTCOMES)).slice(0, reps).to_pandas()
     for name in OUTCOMES:
         want, have = fresh[name].to_numpy(dtype=float), held[name].to_numpy(dtype=float)
         if not np.allclose(have, want, rtol=1e-9, atol=0.0, equal_nan=True):

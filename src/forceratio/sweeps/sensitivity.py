@@ -313,6 +313,13 @@ def threshold(
             )
         if not 0 < level < 1:
             raise InputError("level", f"a win probability's level is in (0, 1), got {level:g}")
+        if spec.replications == 1:  # the same step: one run a point wins (1) or loses (0)
+            raise InputError(
+                "level x replications",
+                "with 1 replication each grid point's win share is 0 or 1, a step crossed at "
+                "the same value at every level; use 2 or more replications to find where "
+                f"P(attacker wins) crosses {level:g}, or drop the level",
+            )
         lev = float(level)
     xs = np.linspace(vary.low, vary.high, grid_points)
     ys = common_values(spec, vary.path, xs, name) - lev

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ class ChunkStore:
         done = self.done()
         self.field = "resume"
         for index in sorted(done):  # a part damaged since (a copy cut short): refuse now,
-            self._read(self.part(index), footer=True)  # not after the work
+            self.footer(self.part(index))  # not after the work
         return done
 
     def _hold(self, field: str) -> None:
@@ -117,6 +118,13 @@ class ChunkStore:
                 ) from None
             return  # no locks on this file system: the pid check of temporary parts
         self._lock = fd
+
+    @property
+    def locked(self) -> bool:
+        """Whether this store holds the directory's lock: it opened the directory for
+        writing (:meth:`open`), on a file system with locks, and has not closed it.  A
+        sweep refused after its own claim removes that claim only then (the runner)."""
+        return self._lock is not None
 
     def close(self) -> None:
         """Release the directory (a store opened for writing)."""
@@ -226,14 +234,26 @@ class ChunkStore:
         """The finished parts, in chunk order."""
         return sorted(p for p in self.path.iterdir() if _PART.match(p.name))
 
-    def _read(self, part: Path, columns: list[str] | None = None, *, footer: bool = False) -> Any:
-        """One part as a ``pyarrow.Table`` (with ``footer``: only its metadata, which a
-        truncated file lacks); an unreadable part is refused naming it, and kept: the
-        sweep recomputes it once it is deleted."""
+    def read_part(self, part: Path, columns: list[str] | None = None) -> Any:
+        """One finished ``part`` (of :meth:`parts`) as a ``pyarrow.Table``, only ``columns``
+        if given; an unreadable part is refused naming it, and kept: the sweep recomputes
+        it once it is deleted."""
         import pyarrow.parquet as pq
 
+        return self._reading(part, lambda: pq.read_table(part, columns=columns))
+
+    def footer(self, part: Path) -> Any:
+        """``part``'s Parquet footer (``pyarrow.parquet.FileMetaData``: its schema, number
+        of rows and metadata) without its rows; a part cut short has none and is refused
+        as :meth:`read_part` refuses it."""
+        import pyarrow.parquet as pq
+
+        return self._reading(part, lambda: pq.read_metadata(part))
+
+    def _reading(self, part: Path, read: Callable[[], Any]) -> Any:
+        """``read()`` of ``part``, its failure one line naming the part."""
         try:
-            return pq.read_metadata(part) if footer else pq.read_table(part, columns=columns)
+            return read()
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             reason = " ".join(str(exc).split()).rsplit("': ", 1)[-1].split(". ")[0].strip(". ")
             raise InputError(
@@ -251,25 +271,25 @@ class ChunkStore:
 
     def fingerprint(self, part: Path) -> str:
         """The sweep fingerprint in ``part``'s metadata ('' for a part written without)."""
-        meta = self._read(part, footer=True).metadata or {}
+        meta = self.footer(part).metadata or {}
         return bytes(meta.get(FINGERPRINT, b"")).decode(errors="replace")
 
     def read(self, columns: list[str] | None = None) -> pd.DataFrame:
         parts = self.parts()
         if not parts:
             return pd.DataFrame()
-        frames: list[pd.DataFrame] = [self._read(p, columns).to_pandas() for p in parts]
+        frames: list[pd.DataFrame] = [self.read_part(p, columns).to_pandas() for p in parts]
         return pd.concat(frames, ignore_index=True)
 
     def read_schema(self) -> list[str]:
         """The column names of the stored parts (of the first part; all parts agree)."""
         parts = self.parts()
-        return list(self._read(parts[0], footer=True).schema.names) if parts else []
+        return list(self.footer(parts[0]).schema.names) if parts else []
 
     def column(self, name: str) -> pd.Series:
         """One column over every part (bounded memory: one column at a time)."""
         parts = self.parts()
-        frames = [self._read(p, [name]).column(name).to_pandas() for p in parts]
+        frames = [self.read_part(p, [name]).column(name).to_pandas() for p in parts]
         series: pd.Series = pd.concat(frames, ignore_index=True) if frames else pd.Series()
         return series
 
@@ -380,7 +400,7 @@ def _check_finished(store: ChunkStore, manifest: dict[str, Any], spec: Any, size
     reps = max(spec.replications, 1)
     for i in sorted(done):
         part = store.part(i)
-        meta = store._read(part, footer=True)
+        meta = store.footer(part)
         if list(meta.schema.names) != columns:
             raise store.refuse(part, "has other columns than this sweep's")
         a, b = bounds[i]
