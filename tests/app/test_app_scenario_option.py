@@ -8,7 +8,6 @@ line, exit 2, before the command says where it serves.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -17,16 +16,12 @@ from pathlib import Path
 
 from tests.scenario_files import ScenarioFile
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from .conftest import free_port
 
 
 def test_a_file_given_on_the_command_line_is_listed(tmp_path: Path) -> None:
     path = ScenarioFile(name="from-the-cli", duration_days=20).write(tmp_path / "mine.toml")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "forceratio", "app", "--no-browser", "--port", str(port),
          "--scenario", str(path)],
@@ -57,7 +52,7 @@ def test_a_bad_file_is_one_line_before_anything_is_served(tmp_path: Path) -> Non
     bad = tmp_path / "bad.toml"
     bad.write_text("name = 'x'\nduration_days = -3\n", encoding="utf-8")
     res = subprocess.run(
-        [sys.executable, "-m", "forceratio", "app", "--no-browser", "--port", str(_free_port()),
+        [sys.executable, "-m", "forceratio", "app", "--no-browser", "--port", str(free_port()),
          "--scenario", str(bad)],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip

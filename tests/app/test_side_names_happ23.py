@@ -106,6 +106,20 @@ def test_a_name_taken_by_a_built_in_is_refused(tmp_path: Path) -> None:
         Explorer(files=(path,))
 
 
+def test_a_name_two_files_share_is_refused(tmp_path: Path) -> None:
+    """review23d: the branch for a name another file already took had no test (two files
+    with one scenario name, or one file given twice)."""
+    from forceratio.errors import InputError
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = (_write(tmp_path / d, NAMES, "twice") for d in ("a", "b"))
+    with pytest.raises(InputError, match=f"taken by the file {first}"):
+        Explorer(files=(first, second))
+    with pytest.raises(InputError, match="taken by the file"):
+        Explorer(files=(first, first))
+
+
 def _open(chromium: object, url: str, scenario: str, width: int = 1280) -> tuple[object, list[str]]:
     """A page at ``url`` showing ``scenario`` once run, and the list its script errors and
     dialogs (an alert a name ran) go to."""

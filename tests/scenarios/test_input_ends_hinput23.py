@@ -83,6 +83,21 @@ def test_a_transfer_beyond_a_dated_count_is_refused_on_load(tmp_path: Path) -> N
     _refused(path, "transfers.t.mobile", "more mobile than 'A'", "(3 > 1, after a dated change)")
 
 
+def test_a_change_on_the_last_day_does_not_limit_a_transfer(tmp_path: Path) -> None:
+    """review23d: a mobile change dated on the run's last day never acts (the engine stops
+    there), yet it capped a transfer: 3 divisions moving out of a sector whose count falls to
+    1 on day 10 of a 10-day run was refused.  Oracle: the same file without that change."""
+    from forceratio.scenarios.run import run
+
+    lines = "mobile = { Germany = 3 }\nmobile_changes = [{ day = 10, Germany = 1 }]"
+    last = ScenarioFile(duration_days=10, sector_lines=lines, tail=TRANSFER)
+    plain = ScenarioFile(duration_days=10, sector_lines="mobile = { Germany = 3 }", tail=TRANSFER)
+    got = run(scenarios.load(str(last.write(tmp_path / "l.toml"))), calibration={})
+    want = run(scenarios.load(str(plain.write(tmp_path / "p.toml"))), calibration={})
+    for side in ("USSR", "Germany"):
+        assert got.losses[side][0, 0] == pytest.approx(want.losses[side][0, 0], rel=1e-12)
+
+
 # ---------------------------------------------- 2: mobile_reference has a lower bound
 def _mobile(tmp_path: Path, ref: str) -> Path:
     return ScenarioFile(

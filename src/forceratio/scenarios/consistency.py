@@ -115,9 +115,8 @@ def check_consistent(scn: Scenario) -> None:
                 )
         start = have.get((tr.from_sector, tr.side), tr.mobile)
         src = scn.sectors[names.index(tr.from_sector)]  # its least count, dated ones too
-        least = min(
-            [start] + [c for mc in src.mobile_changes if (c := getattr(mc, tr.side)) is not None]
-        )
+        acting = [mc for mc in src.mobile_changes if mc.day < scn.duration_days]  # last day: never
+        least = min([start] + [c for mc in acting if (c := getattr(mc, tr.side)) is not None])
         if tr.mobile > least:
             later = ", after a dated change" if least < start else ""
             raise InputError(
