@@ -3,8 +3,10 @@
 A scenario says who fights whom, where the numbers come from (rows of the data tables, or
 inline figures), how categories combine into combat power, which modifiers apply, the
 attrition law and its rates, and which parameters are uncertain (for sweeps).  Every
-default that is not a historical figure is marked as an assumption in the field's
-description; :func:`forceratio.scenarios.assumptions` lists them.
+default that is not a historical figure is marked as an assumption in its model's
+docstring; for the numeric ones a sweep may vary, the parameter registry says so too
+(``ASSUMPTION: ...`` in :func:`forceratio.scenarios.registry.parameter_sources`, the
+source column of ``forceratio scenarios show``).
 
 This module holds :class:`Scenario` and the values it reads from tables or weights; the
 rest of the schema lives by what it describes, every name re-exported here:
