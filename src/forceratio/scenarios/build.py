@@ -72,9 +72,8 @@ class Present:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A scenario with every table reference resolved to numbers; frozen once built
-    (:func:`prepare` fills its tables while it builds it), since a session caches it and
-    keys what it derives by its identity."""
+    """A scenario with every table reference resolved to numbers; frozen once built (a
+    session caches it and keys what it derives by its identity)."""
 
     scenario: Scenario
     forces: dict[str, list[Figures]]  # side -> per sector
@@ -87,16 +86,13 @@ class Prepared:
     # (side, from sector, to sector, the part's figures), one per scenario transfer
     presence: list[Present] = field(default_factory=list)
 
-    # Where the scenario was read from, as its errors name it (:meth:`located_at` sets them
-    # on the copy :func:`forceratio.scenarios.load_prepared` returns): its file as given or
-    # a built-in's name, and the --set texts applied.  Not fields (class defaults, shadowed
-    # per instance): a run does not depend on them, and the sweeps' digests count fields.
+    # Its file as given or a built-in's name and the --set texts, as errors name it; not
+    # fields (a run does not depend on them, the sweeps' digests count fields).
     where: ClassVar[str] = ""
     sets: ClassVar[tuple[str, ...]] = ()
 
     def located_at(self, where: str, sets: tuple[str, ...]) -> Prepared:
-        """A copy of this scenario named in its errors as read from ``where`` with the
-        ``--set`` texts ``sets`` (the figures shared, not copied)."""
+        """A copy (the figures shared) read from ``where`` with ``--set`` texts ``sets``."""
         out = copy.copy(self)
         object.__setattr__(out, "where", where)
         object.__setattr__(out, "sets", sets)
