@@ -306,8 +306,7 @@ def load_prepared(
         prep = prepare(scn, load_table)
     except InputError as exc:
         raise located(exc, where_from(name_or_path), sets) from None
-    prep.where, prep.sets = where_from(name_or_path), tuple(set_texts(sets))
-    return prep
+    return prep.located_at(where_from(name_or_path), tuple(set_texts(sets)))
 
 
 def load(

@@ -16,9 +16,11 @@ is how sweeps run.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -68,9 +70,10 @@ class Present:
     arrival: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Prepared:
-    """A scenario with every table reference resolved to numbers."""
+    """A scenario with every table reference resolved to numbers; frozen once built (a
+    session caches it and keys what it derives by its identity)."""
 
     scenario: Scenario
     forces: dict[str, list[Figures]]  # side -> per sector
@@ -83,12 +86,17 @@ class Prepared:
     # (side, from sector, to sector, the part's figures), one per scenario transfer
     presence: list[Present] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        # Where the scenario was read from, as its errors name it (scenarios.load_prepared
-        # sets them): its file as given or a built-in's name, and the --set texts applied.
-        # Not fields: a run does not depend on them, and the sweeps' digests count fields.
-        self.where: str = ""
-        self.sets: tuple[str, ...] = ()
+    # Its file as given or a built-in's name and the --set texts, as errors name it; not
+    # fields (a run does not depend on them, the sweeps' digests count fields).
+    where: ClassVar[str] = ""
+    sets: ClassVar[tuple[str, ...]] = ()
+
+    def located_at(self, where: str, sets: tuple[str, ...]) -> Prepared:
+        """A copy (the figures shared) read from ``where`` with ``--set`` texts ``sets``."""
+        out = copy.copy(self)
+        object.__setattr__(out, "where", where)
+        object.__setattr__(out, "sets", sets)
+        return out
 
     @property
     def sectors(self) -> list[str]:

@@ -27,6 +27,7 @@ from forceratio.calibration import (
     LogUniform,
     Parameter,
     Parameters,
+    Prior,
     Problem,
     Uniform,
 )
@@ -38,6 +39,7 @@ from forceratio.scenarios.arrivals import arrived_until, lost_until
 from forceratio.scenarios.build import Prepared
 from forceratio.scenarios.forces import side_rows
 from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.registry import PARAMETERS
 from forceratio.scenarios.run import Outcome, run
 
 FloatArray = NDArray[np.float64]
@@ -107,49 +109,94 @@ TABLES = ("operations_1941", "outcome_22june")
 
 def _prior_rate() -> LogUniform:
     """Dupuy's 1-3% a day (verity, read), widened to 0.1-50% a day, since a per-unit kill
-    rate of combat power is not a casualty share; flat in log (bounded: see SHARED)."""
+    rate of combat power is not a casualty share; flat in log (bounded: see PRIORS)."""
     return LogUniform(1e-3, 0.5)
 
 
-#: The shared parameters: registry path, prior, label.  Every prior is bounded (flat in log
-#: between sourced or assumed limits): the unconstrained transform is then a logit, so that a
-#: Laplace draw of a weakly identified refit (leave-one-operation-out) cannot overflow, as the
-#: unbounded log-normals did.
-SHARED: tuple[tuple[str, Callable[[], object], str], ...] = (
-    ("attrition.german_rate", _prior_rate, "German kill rate (Dupuy 1-3%/day, widened)"),
-    ("attrition.soviet_rate", _prior_rate, "Soviet kill rate (Dupuy 1-3%/day, widened)"),
-    ("operations.capture.rate.USSR", lambda: LogUniform(1e-4, 0.5),
-     "Soviet share captured a day when outmatched (ASSUMPTION: log-uniform)"),
-    ("operations.capture.ratio", lambda: LogUniform(0.5, 8.0),
-     "ratio at which capture runs at half rate (ASSUMPTION: log-uniform 0.5-8)"),
-    ("operations.capture.width", lambda: LogUniform(0.02, 2.0),
-     "width of the capture switch in ln(ratio) (ASSUMPTION: log-uniform 0.02-2)"),
-    ("operations.noncombat.USSR.tanks", lambda: LogUniform(1e-4, 0.3),
-     "Soviet tanks lost a day without combat (1943-45: ~1%/day, 1941 41st TD ~17%/day)"),
-    ("operations.advance.scale", lambda: LogUniform(1.0, 40.0),
-     "advance rate at parity, km/day (Dupuy fit 1.2-4.4, widened: log-uniform 1-40)"),
-    ("operations.advance.exponent", lambda: LogUniform(0.1, 3.0),
-     "advance rate's power of the combat-power ratio (Dupuy's table 1.0-1.6; Dupuy's verity"
-     " and CDB90: no relation with the men ratio; log-uniform 0.1-3)"),
-    ("operations.capture.factor.attacker", lambda: LogUniform(1e-4, 1.0),
-     "the attacker's capture rate x the one capture process (the Germans, bound by their"
-     " missing; 1 = as readily as the defender, the process at face value; 1e-4 an"
-     " ASSUMPTION, 1/50 of the bound derived at factor 1 (0.005, issue13-mechanisms 8.6);"
-     " log-uniform 1e-4-1)"),
-    ("operations.capture.mobile_exponent", lambda: Uniform(0.0, 2.0),
-     "capacity to encircle's power of a sector's panzer divisions over the reference's 9"
-     " (ASSUMPTION: uniform 0-2; 0 = one capacity in every sector, 1 = proportional)"),
-)  # fmt: skip
+@dataclass(frozen=True)
+class SharedPrior:
+    """What the whole-record fit adds to a registry parameter (``registry.PARAMETERS[path]``
+    gives its label, unit and domain): its prior, why that prior, and the values the model
+    is run at (``limits``: beyond them, at the limit; the prior's support lies inside).
+
+    ``note`` is the calibration parameter's label as the shipped posterior's key holds it
+    (``calibration/shipped/record1941.npz``; :meth:`forceratio.calibration.Problem.describe`):
+    changing it stales the shipped file, so it changes only with a regeneration."""
+
+    path: str
+    prior: Callable[[], Prior]
+    note: str
+    limits: tuple[float, float]
+
+    @property
+    def label(self) -> str:
+        """The registry's label (:func:`forceratio.scenarios.registry.label`)."""
+        return PARAMETERS[self.path].label
+
+    def parameter(self) -> Parameter:
+        """The calibration parameter (its prior fresh)."""
+        return Parameter(self.path, self.prior(), label=self.note, source="issue 13 prior")
 
 
-#: Shared parameters fitted only when asked for (:func:`problem`'s ``optional``; otherwise
-#: each record scenario's own value, 0 = off, and the shipped key is unchanged).
-OPTIONAL: dict[str, tuple[Callable[[], object], str]] = {
-    "operations.capture.gate": (
-        lambda: LogUniform(0.05, 2.0),
-        "ratio below which a side is hardly captured (ASSUMPTION: log-uniform 0.05-2;"
-        " docs/design/issue13-mechanisms.md 8.22)",
-    ),
+#: One prior per calibrated registry path.  Every prior is bounded (flat in log between
+#: sourced or assumed limits): the unconstrained transform is then a logit, so that a
+#: Laplace draw of a weakly identified refit (leave-one-operation-out) cannot overflow, as
+#: the unbounded log-normals did.  The limits: kill rates at most 2 a day (as the
+#: single-scenario calibration), capture at most 1 a day, an advance of at most 100 km/day.
+PRIORS: dict[str, SharedPrior] = {
+    s.path: s
+    for s in (
+        SharedPrior("attrition.german_rate", _prior_rate,
+                    "German kill rate (Dupuy 1-3%/day, widened)", (1e-5, 2.0)),
+        SharedPrior("attrition.soviet_rate", _prior_rate,
+                    "Soviet kill rate (Dupuy 1-3%/day, widened)", (1e-5, 2.0)),
+        SharedPrior("operations.capture.rate.USSR", lambda: LogUniform(1e-4, 0.5),
+                    "Soviet share captured a day when outmatched (ASSUMPTION: log-uniform)",
+                    (0.0, 1.0)),
+        SharedPrior("operations.capture.ratio", lambda: LogUniform(0.5, 8.0),
+                    "ratio at which capture runs at half rate (ASSUMPTION: log-uniform 0.5-8)",
+                    (0.05, 50.0)),
+        SharedPrior("operations.capture.width", lambda: LogUniform(0.02, 2.0),
+                    "width of the capture switch in ln(ratio) (ASSUMPTION: log-uniform 0.02-2)",
+                    (1e-3, 5.0)),
+        SharedPrior("operations.noncombat.USSR.tanks", lambda: LogUniform(1e-4, 0.3),
+                    "Soviet tanks lost a day without combat (1943-45: ~1%/day, 1941 41st TD"
+                    " ~17%/day)", (0.0, 1.0)),
+        SharedPrior("operations.advance.scale", lambda: LogUniform(1.0, 40.0),
+                    "advance rate at parity, km/day (Dupuy fit 1.2-4.4, widened: log-uniform"
+                    " 1-40)", (0.0, 100.0)),
+        SharedPrior("operations.advance.exponent", lambda: LogUniform(0.1, 3.0),
+                    "advance rate's power of the combat-power ratio (Dupuy's table 1.0-1.6;"
+                    " Dupuy's verity and CDB90: no relation with the men ratio; log-uniform"
+                    " 0.1-3)", (0.0, 5.0)),
+        SharedPrior("operations.capture.factor.attacker", lambda: LogUniform(1e-4, 1.0),
+                    "the attacker's capture rate x the one capture process (the Germans, bound"
+                    " by their missing; 1 = as readily as the defender, the process at face"
+                    " value; 1e-4 an ASSUMPTION, 1/50 of the bound derived at factor 1 (0.005,"
+                    " issue13-mechanisms 8.6); log-uniform 1e-4-1)", (1e-6, 10.0)),
+        SharedPrior("operations.capture.mobile_exponent", lambda: Uniform(0.0, 2.0),
+                    "capacity to encircle's power of a sector's panzer divisions over the"
+                    " reference's 9 (ASSUMPTION: uniform 0-2; 0 = one capacity in every sector,"
+                    " 1 = proportional)", (0.0, 5.0)),
+        SharedPrior("operations.capture.gate", lambda: LogUniform(0.05, 2.0),
+                    "ratio below which a side is hardly captured (ASSUMPTION: log-uniform"
+                    " 0.05-2; docs/design/issue13-mechanisms.md 8.22)", (0.0, 50.0)),
+    )
+}  # fmt: skip
+
+#: Fitted only when asked for (:func:`problem`'s ``optional``; otherwise each record
+#: scenario's own value, 0 = off, and the shipped key is unchanged).
+OPTIONAL_PATHS = ("operations.capture.gate",)
+
+#: The shared parameters, fitted always, in the order of the problem's columns: registry
+#: path, prior, the registry's label.
+SHARED: tuple[tuple[str, Callable[[], Prior], str], ...] = tuple(
+    (s.path, s.prior, s.label) for s in PRIORS.values() if s.path not in OPTIONAL_PATHS
+)
+
+#: The shared parameters fitted only when asked for: path -> (prior, the registry's label).
+OPTIONAL: dict[str, tuple[Callable[[], Prior], str]] = {
+    p: (PRIORS[p].prior, PRIORS[p].label) for p in OPTIONAL_PATHS
 }
 
 
@@ -165,21 +212,8 @@ SIGMA = Parameter(
 )
 
 
-#: Values the model is run at (beyond them: at the limit): kill rates at most 2 a day (as the
-#: single-scenario calibration), capture at most 1 a day, an advance of at most 100 km/day.
-LIMITS: dict[str, tuple[float, float]] = {
-    "attrition.german_rate": (1e-5, 2.0),
-    "attrition.soviet_rate": (1e-5, 2.0),
-    "operations.capture.rate.USSR": (0.0, 1.0),
-    "operations.capture.ratio": (0.05, 50.0),
-    "operations.capture.width": (1e-3, 5.0),
-    "operations.noncombat.USSR.tanks": (0.0, 1.0),
-    "operations.advance.scale": (0.0, 100.0),
-    "operations.advance.exponent": (0.0, 5.0),
-    "operations.capture.factor.attacker": (1e-6, 10.0),
-    "operations.capture.mobile_exponent": (0.0, 5.0),
-    "operations.capture.gate": (0.0, 50.0),
-}
+#: Values the model is run at (beyond them: at the limit): path -> :attr:`SharedPrior.limits`.
+LIMITS: dict[str, tuple[float, float]] = {p: s.limits for p, s in PRIORS.items()}
 
 
 @dataclass(frozen=True)
@@ -290,12 +324,8 @@ def problem(
     unknown = [p for p in optional if p not in OPTIONAL]
     if unknown:
         raise InputError("optional", f"{unknown[0]!r} is not one of {sorted(OPTIONAL)}")
-    shared = [*SHARED, *((p, *OPTIONAL[p]) for p in optional)]
-    names = [p for p, _, _ in shared]
-    params = Parameters(
-        Parameter(p, prior(), label=label, source="issue 13 prior")  # type: ignore[arg-type]
-        for p, prior, label in shared
-    )
+    names = [p for p, _, _ in SHARED] + list(optional)
+    params = Parameters(PRIORS[p].parameter() for p in names)
     by_scn = {nm: [i for i, t in enumerate(tg) if t.scenario == nm] for nm in prepared}
 
     def model(batch: FloatArray) -> FloatArray:
@@ -305,9 +335,7 @@ def problem(
         ok = np.all(np.isfinite(batch), axis=1)
         if not ok.any():
             return out
-        samples = {
-            p: np.clip(batch[ok, j], *LIMITS.get(p, (0.0, np.inf))) for j, p in enumerate(names)
-        }
+        samples = {p: np.clip(batch[ok, j], *LIMITS[p]) for j, p in enumerate(names)}
         for nm, prep in prepared.items():
             idx = by_scn[nm]
             if not idx:

@@ -1,8 +1,8 @@
 """The registry's entries for issue 13's operational mechanisms (capture, non-combat
 losses, advance, the outcome rule): :class:`~forceratio.scenarios.model.Operations`.
 
-Kept apart from :mod:`.registry` (which imports this module while it builds
-:data:`~forceratio.scenarios.registry.PARAMETERS`) so that each stays one concept.
+Each entry is a :class:`~forceratio.scenarios.registry_base.Parameter`;
+:mod:`forceratio.scenarios.registry` gathers them into its ``PARAMETERS``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from forceratio.scenarios.bounds import MAX_KM_PER_DAY
 from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
-from forceratio.scenarios.registry import (
+from forceratio.scenarios.registry_base import (
     CATEGORY_LABEL,
     KM,
     KM_PER_DAY,

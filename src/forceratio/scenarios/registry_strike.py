@@ -3,8 +3,8 @@ category present on the scenario's date per sector (:class:`~.model.Presence`), 
 side's capacity to encircle the other, and with one capture process for both sides the
 factor on its rate of each role, attacker and defender (:class:`~.model.Capture`).
 
-Kept apart from :mod:`.registry`, which imports this module while it builds
-:data:`~forceratio.scenarios.registry.PARAMETERS`.
+Each entry is a :class:`~forceratio.scenarios.registry_base.Parameter`;
+:mod:`forceratio.scenarios.registry` gathers them into its ``PARAMETERS``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS, ROLES, SIDES, Scenario
-from forceratio.scenarios.registry import (
+from forceratio.scenarios.registry_base import (
     CATEGORY_LABEL,
     NON_NEGATIVE,
     POSITIVE,
