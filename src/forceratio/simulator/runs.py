@@ -215,6 +215,24 @@ def most_events(table: RunTable, t_max: float) -> FloatArray:
     return np.asarray(total)
 
 
+def units_held(table: RunTable, t_max: float) -> FloatArray:
+    """The units each run (N,) holds in all: those it starts with (arrivals of day 0
+    included) and every one due after day 0 by ``t_max``, discrete and daily (the count
+    ``method="auto"`` of the stochastic engine chooses by: a run small at the start whose
+    arrivals bring thousands takes as many events)."""
+    total = table.y0.sum(axis=1)
+    for idx, knots, per_day, amt in (
+        (table.imp_r, table.arr_knots_r, table.arr_rates_r, table.amt_r),
+        (table.imp_b, table.arr_knots_b, table.arr_rates_b, table.amt_b),
+    ):  # fmt: skip
+        due = idx[idx >= 0]  # the discrete arrivals at stops in (0, t_max]
+        total = total + amt[:, due, :].sum(axis=(1, 2))
+        if knots.size:
+            span = np.diff(np.clip(knots, 0.0, t_max))
+            total = total + (per_day.sum(axis=2) * span).sum(axis=1)
+    return np.asarray(total)
+
+
 def hold_until(side: Side, start: FloatArray) -> FloatArray:
     """Per run, shape (N,): the day of the last arrival still due (after day 0, of positive
     weighted strength) to a side whose weighted strength at the start (``start``, after the
