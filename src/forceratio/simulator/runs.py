@@ -112,9 +112,9 @@ class RunTable:
 
     def work(self) -> tuple[tuple[int, ...], ...]:
         """Shapes of the arrays a chunk of runs works in (the compiled code allocates
-        nothing): a run's parameters, and its stages (one row each) followed by four
-        states (y, y_new, y_stage, scratch)."""
-        return (self.par.shape[1],), (tableau.STEP_TABLE.shape[0] + 4, self.y0.shape[1])
+        nothing): a run's parameters, and its stages (one row each) followed by eight
+        states (y, y_new, y_stage, four rows of :func:`.near_zero.zero_cross`, scratch)."""
+        return (self.par.shape[1],), (tableau.STEP_TABLE.shape[0] + 8, self.y0.shape[1])
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         """The fields in declaration order, as the kernels take them."""
