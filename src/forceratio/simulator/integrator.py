@@ -40,8 +40,8 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from forceratio.simulator.held import settle
 from forceratio.simulator.kernel import (
-    FLOW_SLOTS,
     OK,
     STEP_TOO_SMALL,
     TOO_MANY_STEPS,
@@ -49,14 +49,11 @@ from forceratio.simulator.kernel import (
     dense_state,
     dopri_step,
     end_rule,
-    layout,
     linear_rate,
     rates,
-    row,
-    side_sum,
-    store,
 )
 from forceratio.simulator.near_zero import zero_cross
+from forceratio.simulator.packing import FLOW_SLOTS, layout, row, side_sum, store
 from forceratio.simulator.result import NONE, T_MAX
 from forceratio.simulator.tableau import (
     DRAW_FRACTION,
@@ -307,6 +304,8 @@ def run_chunk(
                 x = atol[n, i] * par[o_w_r + i]
                 zero = x if x > zero else zero
         par[n_par - 1] = zero
+        settle_r = 0.0 < par[1] < 1.0 and arr_knots_r.shape[0] > 0  # (held.settle)
+        settle_b = 0.0 < par[3] < 1.0 and arr_knots_b.shape[0] > 0
         b_max = 0.0  # the fastest non-combat loss: they are integrated exactly (dopri_step)
         for i in range(d):
             b_max = par[o_b + i] if par[o_b + i] > b_max else b_max
@@ -323,7 +322,9 @@ def run_chunk(
         since = 0.0  # where the run's path was left (its end, or the start of a 0 jumped to)
         t = 0.0
         sp = 0
-        oi = 0  # the next output time not recorded yet
+        oi = 0  # the next output time not recorded yet (those at 0: start_run's, the
+        while oi < times.shape[0] and times[oi] <= 0.0:  # start before held.settle moves it)
+            oi += 1
         h = -1.0  # not chosen yet
         nxt = np.inf
         steps = 0
@@ -354,6 +355,14 @@ def run_chunk(
                 h = h if h < g else g
             reach = h >= gap
             hh = gap if reach else h
+            if settle_r or settle_b:  # a side held at its balance over the step, or no more
+                moved = settle_r and settle(t, hh, gap, y, k[0], par, kr, 0, zero, y_stage,
+                                            scratch)  # fmt: skip
+                if settle_b and settle(t, hh, gap, y, k[0], par, kr, 1, zero, y_stage, scratch):
+                    moved = True
+                if moved:
+                    rates(t, y, k[0], par, kr, scratch, True)
+                    linear_rate(y, k[0], par, o_b, 0.0)
             # the floor is on the step the error control asks for, not on hh: a step cut
             # short to land on a stop may be a sliver (h0 = t_max - 1 ulp leaves 1 ulp)
             if steps > max_steps or h <= MIN_STEP * t:

@@ -1,13 +1,9 @@
-"""The engine near 0: a side's fall to a level of 0 extrapolated (:func:`zero_cross`), and a
-held side kept at its balance (:func:`settle`).
+"""The engine near 0: a side's fall to a level of 0 extrapolated (:func:`zero_cross`).
 
-Both are places where the explicit Dormand-Prince step of :mod:`.kernel` cannot follow the
-path.  A side fought to 0 under a law whose losses fall with it (0 < q < 1: Helmbold, power)
-flattens as (T - t)**(1/(1 - q)) and underflows; its X**(1 - q) does not (Helmbold: u = R**W,
-v = B**W obey the square law).  A side held at 0 with arrivals a under losses c X**q rises to
-its balance X* = (a / c)**(1/q), where it relaxes at q a / X* a day: far beyond an explicit
-step where X* is small (a held side of 6 a day under 100 at 0.1 per unit, q 0.025: X*
-1.3e-7, 1.2e6 a day).  Scalar kernels, compiled with the rest (:mod:`.compiled`).
+A side fought to 0 under a law whose losses fall with it (0 < q < 1: Helmbold, power)
+flattens as (T - t)**(1/(1 - q)), which no polynomial step follows, and underflows; its
+X**(1 - q) does not (Helmbold: u = R**W, v = B**W obey the square law).  Scalar kernels,
+compiled with the rest (:mod:`.compiled`).  A side near 0 with arrivals: :mod:`.held`.
 """
 
 from __future__ import annotations
@@ -17,14 +13,8 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from forceratio.simulator.kernel import (
-    cross_time,
-    dense_state,
-    dense_sum,
-    layout,
-    rates,
-    side_sum,
-)
+from forceratio.simulator.kernel import cross_time, dense_state, dense_sum, rates
+from forceratio.simulator.packing import layout, side_sum
 from forceratio.simulator.tableau import ZERO_APART, ZERO_NEAR, ZERO_SLOPE
 
 FloatArray = NDArray[np.float64]

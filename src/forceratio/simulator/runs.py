@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from forceratio.simulator import tableau
 from forceratio.simulator.engagement import Engagement, Side
-from forceratio.simulator.kernel import FLOW_SLOTS, layout
+from forceratio.simulator.packing import FLOW_SLOTS, layout
 from forceratio.simulator.result import T_MAX, BattleResult
 from forceratio.simulator.schedules import transit_point, transit_window
 
@@ -316,6 +316,7 @@ def _param_table(eng: Engagement) -> FloatArray:
         flat(blue.allocation, kb * kr),
         np.zeros((1, kr + kb)),  # the arrival rates in force (step_inputs)
         _flow_table(eng),
+        np.zeros((1, 2)),  # red, blue held at their balance (near_zero.settle sets them)
         np.zeros((1, 1)),  # the strength a run resolves (kernel.from_zero; run_chunk sets it)
     ]
     rows = max(p.shape[0] for p in pieces)

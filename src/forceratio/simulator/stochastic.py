@@ -48,15 +48,8 @@ from forceratio.errors import ForceratioError
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.engagement import Engagement, checked
 from forceratio.simulator.integrator import at_stop, finish, start_run, step_inputs
-from forceratio.simulator.kernel import (
-    OK,
-    TOO_MANY_STEPS,
-    dopri_step,
-    end_rule,
-    layout,
-    rates,
-    side_sum,
-)
+from forceratio.simulator.kernel import OK, TOO_MANY_STEPS, dopri_step, end_rule, rates
+from forceratio.simulator.packing import layout, side_sum
 from forceratio.simulator.result import NONE, T_MAX, BattleResult
 from forceratio.simulator.runs import Outcome, RunTable, units_held
 from forceratio.simulator.stochastic_checks import check_events, check_stochastic
