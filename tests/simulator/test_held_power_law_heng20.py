@@ -9,10 +9,11 @@ settles towards B* = (a / c)**(1 / q), tiny when a < c and q is small (B* -> 0 a
 the q = 0 sliding mode in the limit).  A side held at 0 by its fire is what q = 0 gives,
 not the exact behaviour here.  Oracle: solve_ivp (LSODA, stiff-capable) of the same
 equations, and mass balance.  Where B* lies below the tolerance but not far enough for the
-engine to call it 0 the balance is stiff (relaxation rate q * a / B* a day) and the explicit
-engine cannot follow it: it stops with its one-line "stiff or degenerate" error rather than
-a wrong number (pinned too).  Far below it (B* within the run's tolerance of 0) the side
-stays at 0: tests/simulator/test_held_at_zero_heng21.py (session 21).
+engine to call it 0 the balance is stiff (relaxation rate q * a / B* a day): until session
+23 the explicit engine stopped with its one-line "stiff or degenerate" error there (pinned
+here); now the side is held on its balance (tests/simulator/test_held_balance_heng23.py).
+Far below it (B* within the run's tolerance of 0) the side stays at 0:
+tests/simulator/test_held_at_zero_heng21.py (session 21).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from forceratio import Engagement, Reinforcements, get_law, make_side
-from forceratio.errors import ForceratioError
 from forceratio.simulator.solve import integrate
 
 R0, KR, KB, A, DUE = 100.0, 0.1, 0.2, 6.0, 10.0  # red; kill rates; blue's arrivals a day
@@ -67,12 +67,3 @@ def test_a_held_side_rises_to_its_balance_point_as_solve_ivp_says(q: float, bala
     assert res.blue_initial[0] + res.blue_arrived[0] - res.blue_losses[0] == pytest.approx(
         res.blue_final[0], rel=1e-9, abs=1e-9
     )
-
-
-def test_a_balance_below_the_tolerance_but_above_the_runs_zero_is_refused_as_stiff() -> None:
-    """q = 0.025: B* = 1.3e-7, above the 1e-8 the run resolves (its coarsest absolute
-    tolerance: kernel.from_zero) and below blue's own; its relaxation rate q a / B*, 1.1e6
-    a day, is beyond an explicit method: the one-line error, no hang, no wrong number.
-    (q = 0.01, B* 6.5e-21, was refused too before session 21: now it stays at 0.)"""
-    with pytest.raises(ForceratioError, match="stiff or degenerate"):
-        integrate(_engagement(0.025), t_max=30.0, times=np.zeros(0), max_steps=20_000)

@@ -4,8 +4,10 @@
 low-level ``integrate`` (one path).  Oracles: Lanchester's square law in closed form
 (1916: R(t) = R0 cosh(w t) - sqrt(b/a) B0 sinh(w t), w = sqrt(a b)); a cap below the steps
 a battle needs stops it with the engine's one-line error, a cap above leaves its numbers
-unchanged; the held power law at q = 0.025 (tests/simulator/test_held_power_law_heng20.py:
-stiff, beyond an explicit method) stops at the cap given."""
+unchanged; a stiff battle (a side held at 0 with arrivals under the linear law, relaxing
+at k R = 1e6 a day, beyond an explicit method) stops at the cap given.  (Until session 23
+the held power law at q = 0.025 was the stiff case; it is now held on its balance:
+tests/simulator/test_held_balance_heng23.py.)"""
 
 from __future__ import annotations
 
@@ -53,10 +55,10 @@ def test_a_cap_below_the_steps_a_battle_needs_stops_it_with_one_line() -> None:
 def test_a_stiff_battle_stops_at_the_cap_given() -> None:
     """The fitter's case: a trial point the explicit engine cannot follow costs
     ``max_steps`` steps, not the default 200,000."""
-    red = make_side("red", 100.0, 0.1, n=1, k_enemy=1)
+    red = make_side("red", 100.0, 1e4, n=1, k_enemy=1)
     blue = make_side("blue", 0.0, 0.2, n=1, k_enemy=1,
                      reinforcements=Reinforcements.daily(0.0, 10.0, [6.0]))  # fmt: skip
-    eng = Engagement(get_law("helmbold", w=0.975), red, blue)
+    eng = Engagement(get_law("linear"), red, blue)
     with pytest.raises(ForceratioError, match="after 20000 steps"):
         forceratio.simulate(eng, t_max=30.0, max_steps=20_000)
 

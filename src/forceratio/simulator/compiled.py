@@ -38,14 +38,20 @@ def _names(module: str, names: str) -> tuple[tuple[str, str], ...]:
 
 
 #: (module, function name) of every compiled function; the entry points are the last.
-KERNELS = _names(
-    "kernel",
-    "fire row store layout flows fixed_share categories from_zero rates linear_rate dopri_step "
-    "side_sum dense_point dense_sum cross_time dense_state end_rule",
-) + _names(
-    "integrator",
-    "start_run step_inputs at_stop record finish unresolved arriving zero_cross side_end "
-    "gate_step run_chunk",
+KERNELS = (
+    _names("packing", "fire row store layout fixed_share side_sum")
+    + _names("held", "from_zero balance settle settled_rates")
+    + _names(
+        "kernel",
+        "flows categories rates linear_rate dopri_step dense_point dense_sum cross_time "
+        "dense_state end_rule",
+    )
+    + _names("near_zero", "zero_time zero_cross")
+    + _names(
+        "integrator",
+        "start_run step_inputs at_stop record finish unresolved arriving side_end "
+        "gate_step run_chunk",
+    )
 )
 #: The stochastic engine calls the deterministic one's helpers (not its entry point).
 STOCHASTIC_KERNELS = KERNELS[:-1] + _names(
@@ -128,7 +134,15 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
 
 
 def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
-    from forceratio.simulator import closed_form, integrator, kernel, stochastic
+    from forceratio.simulator import (
+        closed_form,
+        held,
+        integrator,
+        kernel,
+        near_zero,
+        packing,
+        stochastic,
+    )
 
     folder = cache_folder()
     if folder:
@@ -139,7 +153,10 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
 
     if folder:
         numba.config.CACHE_DIR = folder  # type: ignore[attr-defined]
-    modules = {m.__name__.split(".")[-1]: m for m in (kernel, integrator, stochastic, closed_form)}
+    modules = {
+        m.__name__.split(".")[-1]: m
+        for m in (packing, held, kernel, near_zero, integrator, stochastic, closed_form)
+    }
     cache = folder != ""
     for mod_name, name in which:
         orig = getattr(modules[mod_name], name)

@@ -40,23 +40,20 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from forceratio.simulator.held import settle
 from forceratio.simulator.kernel import (
-    FLOW_SLOTS,
     OK,
     STEP_TOO_SMALL,
     TOO_MANY_STEPS,
     cross_time,
     dense_state,
-    dense_sum,
     dopri_step,
     end_rule,
-    layout,
     linear_rate,
     rates,
-    row,
-    side_sum,
-    store,
 )
+from forceratio.simulator.near_zero import zero_cross
+from forceratio.simulator.packing import FLOW_SLOTS, layout, row, side_sum, store
 from forceratio.simulator.result import NONE, T_MAX
 from forceratio.simulator.tableau import (
     DRAW_FRACTION,
@@ -70,9 +67,7 @@ from forceratio.simulator.tableau import (
     MIN_FACTOR,
     MIN_STEP,
     SAFETY,
-    ZERO_APART,
     ZERO_BAND,
-    ZERO_NEAR,
     ZERO_REACH,
 )
 
@@ -207,45 +202,10 @@ def arriving(par: FloatArray, o_inflow: int, lo: int, m: int) -> bool:
     return on
 
 
-def zero_cross(
-    k: FloatArray, y: FloatArray, par: FloatArray, s: int, kr: int, kb: int, hh: float,
-    band: float, band_e: float, lev_e: float, tab: FloatArray, o_b: int,
-) -> float:  # fmt: skip
-    """When side ``s`` (0 red, 1 blue), fought to 0 under a law whose losses fall with it
-    (0 < q < 1), reaches 0 in the step of length ``hh`` from (t, y), in steps from t (may
-    exceed 1), or -1 where this is not for it to say: from the point where its weighted
-    strength X falls to ``band`` (:data:`.tableau.ZERO_REACH` tolerances) on the dense
-    output, u = X**(1 - q) falls to 0 in u / (-du/dt) = X / ((1 - q)(-dX/dt)).  Near 0 the
-    side's losses are c X**q, c (the enemy's fire) all but constant: u falls linearly
-    (Helmbold: u = R**W, v = B**W obey the square law), while X flattens as
-    (T - t)**(1/(1 - q)), which no polynomial step follows and which underflows (W 0.01:
-    the last 1e-3 of the battle below 1e-300, a run stuck at 5e-324).  -1 where the side
-    does not fall there, or where the enemy is about as near its end: its own 0
-    extrapolated (``band_e`` > ``lev_e``) and within :data:`.tableau.ZERO_NEAR` of its band
-    (an exact draw), or its level ``lev_e`` within :data:`.tableau.ZERO_APART` times the
-    side's time, at its present rate: left to the crossing of 0 itself (:func:`unresolved`).
-    An enemy that never reaches its level (0 under q >= 1) is no draw."""
-    o_w_r, o_w_b = layout(kr, kb)[2:4]
-    o_w, lo, m = (o_w_r, 0, kr) if s == 0 else (o_w_b, kr, kb)
-    o_e, lo_e, m_e = (o_w_b, kr, kb) if s == 0 else (o_w_r, 0, kr)
-    th = cross_time(k, y, par, o_w, lo, m, hh, band, tab, o_b)
-    x, dx = dense_sum(k, y, par, o_w, lo, m, hh, th, tab, o_b)  # dx: d/d(theta)
-    if not (x > 0.0 and dx < 0.0):
-        return -1.0
-    tau: float = x / ((1.0 - par[2 * s + 1]) * -dx)
-    xe, dxe = dense_sum(k, y, par, o_e, lo_e, m_e, hh, th, tab, o_b)
-    if band_e > lev_e:  # the enemy's 0 extrapolated too: a draw if it is about there
-        return -1.0 if xe <= ZERO_NEAR * band_e else th + tau
-    near = xe <= lev_e or (dxe < 0.0 and (xe - lev_e) / -dxe < ZERO_APART * tau)
-    if near and (lev_e > 0.0 or par[3 - 2 * s] < 1.0):  # an enemy that may reach its level
-        return -1.0
-    return th + tau
-
-
 def side_end(
     k: FloatArray, y: FloatArray, y_new: FloatArray, par: FloatArray, atol: FloatArray,
     s: int, kr: int, kb: int, hh: float, lev: float, band: float, lev_e: float, band_e: float,
-    room: float, tab: FloatArray, o_b: int,
+    room: float, tab: FloatArray, o_b: int, t: float, spare: FloatArray, scratch: FloatArray,
 ) -> float:  # fmt: skip
     """The fraction of the step at which side ``s`` is out at its level ``lev`` (inf: not in
     this step): where its fall to 0 is extrapolated (``band`` > ``lev``, :func:`zero_cross`),
@@ -255,7 +215,8 @@ def side_end(
     o_w, lo, m = (o_w_r, 0, kr) if s == 0 else (o_w_b, kr, kb)
     x_new = side_sum(y_new, par, o_w, lo, m)
     if band > lev and x_new <= band:
-        th = zero_cross(k, y, par, s, kr, kb, hh, band, band_e, lev_e, tab, o_b)
+        th = zero_cross(t, k, y, par, s, kr, kb, hh, band, band_e, lev_e, tab, o_b, spare,
+                        scratch)  # fmt: skip
         if 0.0 <= th <= room:
             return th
     if not x_new <= lev:
@@ -331,7 +292,8 @@ def run_chunk(
     kb = d - kr
     _, _, o_w_r, o_w_b, _, _, o_inflow, n_par = layout(kr, kb)
     o_b = o_inflow + d + FLOW_SLOTS  # the non-combat loss rates (kernel.flows)
-    k, y, y_new, y_stage, scratch = work[:-4], work[-4], work[-3], work[-2], work[-1]
+    k, y, y_new, y_stage, scratch = work[:-8], work[-8], work[-7], work[-6], work[-1]
+    spare = work[-5:-1]  # four rows for near_zero.zero_cross
     n_stops = stops.shape[0]
     last = tab.shape[0] - 1
     for n in range(lo, hi):
@@ -342,6 +304,8 @@ def run_chunk(
                 x = atol[n, i] * par[o_w_r + i]
                 zero = x if x > zero else zero
         par[n_par - 1] = zero
+        settle_r = 0.0 < par[1] < 1.0 and arr_knots_r.shape[0] > 0  # (held.settle)
+        settle_b = 0.0 < par[3] < 1.0 and arr_knots_b.shape[0] > 0
         b_max = 0.0  # the fastest non-combat loss: they are integrated exactly (dopri_step)
         for i in range(d):
             b_max = par[o_b + i] if par[o_b + i] > b_max else b_max
@@ -358,7 +322,9 @@ def run_chunk(
         since = 0.0  # where the run's path was left (its end, or the start of a 0 jumped to)
         t = 0.0
         sp = 0
-        oi = 0  # the next output time not recorded yet
+        oi = 0  # the next output time not recorded yet (those at 0: start_run's, the
+        while oi < times.shape[0] and times[oi] <= 0.0:  # start before held.settle moves it)
+            oi += 1
         h = -1.0  # not chosen yet
         nxt = np.inf
         steps = 0
@@ -389,6 +355,14 @@ def run_chunk(
                 h = h if h < g else g
             reach = h >= gap
             hh = gap if reach else h
+            if settle_r or settle_b:  # a side held at its balance over the step, or no more
+                moved = settle_r and settle(t, hh, gap, y, k[0], par, kr, 0, zero, y_stage,
+                                            scratch)  # fmt: skip
+                if settle_b and settle(t, hh, gap, y, k[0], par, kr, 1, zero, y_stage, scratch):
+                    moved = True
+                if moved:
+                    rates(t, y, k[0], par, kr, scratch, True)
+                    linear_rate(y, k[0], par, o_b, 0.0)
             # the floor is on the step the error control asks for, not on hh: a step cut
             # short to land on a stop may be a sliver (h0 = t_max - 1 ulp leaves 1 ulp)
             if steps > max_steps or h <= MIN_STEP * t:
@@ -415,10 +389,10 @@ def run_chunk(
             th_r = th_b = np.inf  # (the hot path: one weighted sum a side, as before)
             if side_sum(y_new, par, o_w_r, 0, kr) <= zr:
                 th_r = side_end(k, y, y_new, par, atol[n], 0, kr, kb, hh, lr, zr, lb, zb,
-                                gap / hh, tab, o_b)  # fmt: skip
+                                gap / hh, tab, o_b, t, spare, scratch)  # fmt: skip
             if side_sum(y_new, par, o_w_b, kr, kb) <= zb:
                 th_b = side_end(k, y, y_new, par, atol[n], 1, kr, kb, hh, lb, zb, lr, zr,
-                                gap / hh, tab, o_b)  # fmt: skip
+                                gap / hh, tab, o_b, t, spare, scratch)  # fmt: skip
             if th_r < np.inf or th_b < np.inf:  # a side reached its level: at th steps on
                 th = th_b if th_b < th_r else th_r
                 draw = abs(th_r - th_b) <= DRAW_FRACTION

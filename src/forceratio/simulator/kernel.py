@@ -19,6 +19,8 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from forceratio.simulator.held import from_zero, settled_rates
+from forceratio.simulator.packing import FLOW_SLOTS, fire, fixed_share, layout, side_sum
 from forceratio.simulator.result import ANNIHILATION, BLUE, BREAKPOINT, NONE, RED
 from forceratio.simulator.tableau import (
     COL_C,
@@ -31,58 +33,9 @@ from forceratio.simulator.tableau import (
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-#: Packed operational flows (:func:`flows`) after the arrival rates: red's capture rate,
-#: threshold ratio and width, blue's, red's and blue's transit loss rates (:func:`rates`),
-#: red's capture gate and its width, blue's, then the non-combat loss rate of each category.
-FLOW_SLOTS = 12
-
 #: Kernel status of a run: finished, or stopped because its step fell below the smallest
 #: step or it took more than the allowed number of steps.
 OK, STEP_TOO_SMALL, TOO_MANY_STEPS = 0, 1, 2
-
-
-def fire(x: float, p: float) -> float:
-    """``x**p``, with a side that has nothing left firing nothing (``0**0`` is 0)."""
-    if x <= 0.0:
-        return 0.0
-    if p == 1.0:
-        return x
-    if p == 0.0:
-        return 1.0
-    if p == 0.5:
-        return math.sqrt(x)
-    return math.exp(p * math.log(x))
-
-
-def row(rows: int, n: int) -> int:
-    """Run ``n``'s row of an input of ``rows`` rows: shared by the batch (1 row) or given
-    per run."""
-    return n if rows > 1 else 0
-
-
-def store(out: FloatArray, r: int, y: FloatArray) -> None:
-    """``out[r, :] = y`` element by element (numba compiles a slice assignment into far
-    more code: a quarter of the engine's compile time went there)."""
-    for i in range(y.shape[0]):
-        out[r, i] = y[i]
-
-
-def layout(kr: int, kb: int) -> tuple[int, int, int, int, int, int, int, int]:
-    """Offsets of one run's packed parameters (:attr:`.runs.RunTable.par`): kill_r
-    (kr x kb), kill_b (kb x kr), w_r, w_b, alloc_r, alloc_b (empty unless fixed), the
-    arrival rates in force (kr + kb), and the total length.  Before them: the law's four
-    exponents at 0..3, the allocation flags at 4 and 5, and this step's multiplier pieces
-    at 6..11 (red's base, slope and start, then blue's).  After them all, one slot: the
-    weighted strength the run resolves (:func:`from_zero`; 0: none)."""
-    o_kill_r = 12
-    o_kill_b = o_kill_r + kr * kb
-    o_w_r = o_kill_b + kb * kr
-    o_w_b = o_w_r + kr
-    o_alloc_r = o_w_b + kb
-    o_alloc_b = o_alloc_r + kr * kb
-    o_inflow = o_alloc_b + kb * kr
-    total = o_inflow + kr + kb + FLOW_SLOTS + kr + kb + 1  # the flows after the arrivals
-    return o_kill_r, o_kill_b, o_w_r, o_w_b, o_alloc_r, o_alloc_b, o_inflow, total
 
 
 def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
@@ -144,81 +97,9 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
                     coming = coming or par[o_inflow + i] > 0.0
                 if coming and empty and (q == 0.0 or side_sum(y, par, o_w_r + lo, lo, m) <= zero):
                     from_zero(t, y, out, par, kr, scratch, s, zero)
-
-
-def from_zero(
-    t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, scratch: FloatArray,
-    s: int, zero: float,
-) -> None:  # fmt: skip
-    """The rates of side ``s`` (0 red, 1 blue) at 0 with arrivals in force: its sliding mode
-    there (Filippov 1988, *Differential Equations with Discontinuous Righthand Sides*, ch.
-    2, section 4).  ``out`` holds its net rates.  Under a law whose losses do not vanish
-    with the target's strength (``q = 0``: the square and ancient laws), with its every
-    category at 0, these are its arrivals (a side with nothing takes no fire), and it gets
-    the ones at 0+: its losses there are the limit of :func:`categories` as its strength
-    comes in along its arrivals (they do not depend on how much came).  Where the side's
-    weighted arrivals are no more than those losses it stays at 0 (rate 0: what arrives is
-    lost on arrival, so its losses are its arrivals); otherwise it rises at the rates at
-    0+, none below 0.  Without this a held side out-fired at 0 (:func:`.runs.hold_until`)
-    went up at its arrival rate and down at its losses without end, each step a bounce.
-
-    Under a law whose losses fall with the side (0 < q < 1) it rises from 0 to its balance
-    B* = (a / c)**(1/q) (its arrivals a, its losses c B**q), relaxing at q a / B* a day:
-    beyond an explicit step where B* is far below the tolerance (q 0.01: B* 6e-21, 1e19 a
-    day; session 21, heng21).  A side within ``zero`` of 0 (the strength the run resolves:
-    :func:`layout`'s last slot, set by :func:`.integrator.run_chunk`) whose losses at
-    ``zero`` along its arrivals are at least its arrivals (so B* <= ``zero``) stays where it
-    is, as at q = 0: 0 within the tolerance, what arrives lost on arrival; a side whose
-    balance is above ``zero`` keeps the law's own rates."""
-    d = y.shape[0]
-    kb = d - kr
-    o_kill_r, _, o_w_r, _, o_alloc_r, _, o_inflow = layout(kr, kb)[:7]
-    e = 1 - s  # the enemy, who fires
-    off_t, kt, off_f, kf = (0, kr, kr, kb) if s == 0 else (kr, kb, 0, kr)
-    o_kill, o_w, o_alloc = o_kill_r + e * kr * kb, o_w_r + s * kr, o_alloc_r + e * kr * kb
-    p, q, fixed = par[2 * s], par[2 * s + 1], par[4 + e]
-    m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
-    k_t = par[o_inflow + d + 6 + s]  # arrivals exposed in transit come in at exp(-k t)
-    g = math.exp(-k_t * t) if k_t > 0.0 else 1.0
-    o_a = o_inflow + off_t  # the side's arrival rates in force (times g)
-    total = 0.0  # the weighted arrivals: the direction the side comes in along
-    for j in range(kt):
-        if par[o_a + j] > 0.0:
-            total += par[o_a + j] * g * par[o_w + j]
-    if total <= 0.0:
-        return
-    for f in range(kf):
-        scratch[f] = fire(y[off_f + f], p)
-    net = 0.0  # the side's weighted rate at 0+ (q = 0), at ``zero`` (q > 0)
-    for j in range(kt):
-        a = par[o_a + j] * g
-        loss = 0.0
-        if a > 0.0:
-            for f in range(kf):
-                if fixed == 0.0:  # proportional fire: its share of what comes in
-                    size = 1.0 if q == 0.0 else fire(zero, q)
-                    share = a * par[o_w + j] / total
-                else:  # a fixed allocation renormalised over the categories coming in
-                    size = 1.0 if q == 0.0 else fire(zero * a * par[o_w + j] / total, q)
-                    share = fixed_share(par, o_alloc + f * kt, kt, j, par, o_a)
-                loss += scratch[f] * par[o_kill + f * kt + j] * share * size
-        scratch[kf + j] = loss * m
-        net += (a - loss * m) * par[o_w + j]
-    if q > 0.0 and net > 0.0:
-        return  # its balance is above ``zero``: the law's own rates
-    for j in range(kt):
-        v = par[o_a + j] * g - scratch[kf + j]
-        out[off_t + j] = v if net > 0.0 and v > 0.0 else 0.0
-
-
-def fixed_share(par: FloatArray, o: int, kt: int, j: int, present: FloatArray, off: int) -> float:
-    """Target category j's share of one firer's fixed allocation ``par[o:o + kt]``,
-    renormalised over the categories jj with ``present[off + jj] > 0`` (0 if none is)."""
-    norm = 0.0
-    for jj in range(kt):
-        if present[off + jj] > 0.0:
-            norm += par[o + jj]
-    return par[o + j] / norm if norm > 0.0 else 0.0
+        for s in range(2):  # a side held on its balance (.held.settle) follows it
+            if par[total - 3 + s] > 0.0:
+                settled_rates(t, y, out, par, kr, s)
 
 
 def categories(
@@ -357,14 +238,6 @@ def linear_rate(y: FloatArray, k: FloatArray, par: FloatArray, o_b: int, s: floa
         b = par[o_b + i]
         if b > 0.0:
             k[i] = (k[i] + b * y[i]) * math.exp(b * s)
-
-
-def side_sum(y: FloatArray, par: FloatArray, o_w: int, lo: int, m: int) -> float:
-    """Weighted strength of categories lo..lo+m of ``y`` (weights at ``par[o_w:]``)."""
-    s = 0.0
-    for i in range(m):
-        s += y[lo + i] * par[o_w + i]
-    return s
 
 
 def cross_time(

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from forceratio.simulator import tableau
 from forceratio.simulator.engagement import Engagement, Side
-from forceratio.simulator.kernel import FLOW_SLOTS, layout
+from forceratio.simulator.packing import FLOW_SLOTS, layout
 from forceratio.simulator.result import T_MAX, BattleResult
 from forceratio.simulator.schedules import transit_point, transit_window
 
@@ -112,9 +112,9 @@ class RunTable:
 
     def work(self) -> tuple[tuple[int, ...], ...]:
         """Shapes of the arrays a chunk of runs works in (the compiled code allocates
-        nothing): a run's parameters, and its stages (one row each) followed by four
-        states (y, y_new, y_stage, scratch)."""
-        return (self.par.shape[1],), (tableau.STEP_TABLE.shape[0] + 4, self.y0.shape[1])
+        nothing): a run's parameters, and its stages (one row each) followed by eight
+        states (y, y_new, y_stage, four rows of :func:`.near_zero.zero_cross`, scratch)."""
+        return (self.par.shape[1],), (tableau.STEP_TABLE.shape[0] + 8, self.y0.shape[1])
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         """The fields in declaration order, as the kernels take them."""
@@ -215,6 +215,24 @@ def most_events(table: RunTable, t_max: float) -> FloatArray:
     return np.asarray(total)
 
 
+def units_held(table: RunTable, t_max: float) -> FloatArray:
+    """The units each run (N,) holds in all: those it starts with (arrivals of day 0
+    included) and every one due after day 0 by ``t_max``, discrete and daily (the count
+    ``method="auto"`` of the stochastic engine chooses by: a run small at the start whose
+    arrivals bring thousands takes as many events)."""
+    total = table.y0.sum(axis=1)
+    for idx, knots, per_day, amt in (
+        (table.imp_r, table.arr_knots_r, table.arr_rates_r, table.amt_r),
+        (table.imp_b, table.arr_knots_b, table.arr_rates_b, table.amt_b),
+    ):  # fmt: skip
+        due = idx[idx >= 0]  # the discrete arrivals at stops in (0, t_max]
+        total = total + amt[:, due, :].sum(axis=(1, 2))
+        if knots.size:
+            span = np.diff(np.clip(knots, 0.0, t_max))
+            total = total + (per_day.sum(axis=2) * span).sum(axis=1)
+    return np.asarray(total)
+
+
 def hold_until(side: Side, start: FloatArray) -> FloatArray:
     """Per run, shape (N,): the day of the last arrival still due (after day 0, of positive
     weighted strength) to a side whose weighted strength at the start (``start``, after the
@@ -298,6 +316,7 @@ def _param_table(eng: Engagement) -> FloatArray:
         flat(blue.allocation, kb * kr),
         np.zeros((1, kr + kb)),  # the arrival rates in force (step_inputs)
         _flow_table(eng),
+        np.zeros((1, 2)),  # red, blue held at their balance (near_zero.settle sets them)
         np.zeros((1, 1)),  # the strength a run resolves (kernel.from_zero; run_chunk sets it)
     ]
     rows = max(p.shape[0] for p in pieces)

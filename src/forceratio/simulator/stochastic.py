@@ -50,25 +50,19 @@ from forceratio.seeds import states
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.engagement import Engagement, checked
 from forceratio.simulator.integrator import at_stop, finish, start_run, step_inputs
-from forceratio.simulator.kernel import (
-    OK,
-    TOO_MANY_STEPS,
-    dopri_step,
-    end_rule,
-    layout,
-    rates,
-    side_sum,
-)
+from forceratio.simulator.kernel import OK, TOO_MANY_STEPS, dopri_step, end_rule, rates
+from forceratio.simulator.packing import layout, side_sum
 from forceratio.simulator.result import NONE, T_MAX, BattleResult
-from forceratio.simulator.runs import Outcome, RunTable
+from forceratio.simulator.runs import Outcome, RunTable, units_held
 from forceratio.simulator.stochastic_checks import check_events, check_stochastic
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 StochasticMethod = Literal["auto", "gillespie", "tau_leap"]
 
-#: Under ``method="auto"`` a scenario whose two sides hold at most this many units in all
-#: is simulated exactly (event by event), a larger one by tau-leaping.
+#: Under ``method="auto"`` a scenario whose two sides hold at most this many units in all,
+#: counting every arrival due by ``t_max`` (:func:`.runs.units_held`; before session 23 the
+#: start's alone), is simulated exactly (event by event), a larger one by tau-leaping.
 EXACT_LIMIT = 2_000
 #: Relative tolerance of the step (:data:`.tableau.LEAP_TABLE`) that gives a leap's
 #: expected losses.
@@ -436,8 +430,9 @@ def simulate_stochastic(
     keys : array of int, shape (N,), optional
         The scenarios' random streams (default ``0..N-1``): global sample numbers in chunks.
     method : str
-        ``auto`` (exact for scenarios of at most :data:`EXACT_LIMIT` units, tau-leaping
-        for larger ones, scenario by scenario), ``gillespie`` or ``tau_leap``.
+        ``auto`` (exact for scenarios of at most :data:`EXACT_LIMIT` units, arrivals due
+        by ``t_max`` included, tau-leaping for larger ones, scenario by scenario),
+        ``gillespie`` or ``tau_leap``.
     epsilon : float
         Tau-leaping: the largest expected loss per leap, as a fraction of a side.
     max_iterations : int
@@ -450,7 +445,7 @@ def simulate_stochastic(
                                      epsilon, max_iterations, method)  # fmt: skip
     key_arr, N = check_stochastic(eng, keys, round_strengths), eng.n
     table = RunTable.build(eng, t_max=t_max, times=times, rtol=LEAP_RTOL, whole_units=True)
-    units, auto = table.y0.sum(axis=1), method == "auto"
+    units, auto = units_held(table, t_max), method == "auto"  # what the run will hold
     exact = (units <= EXACT_LIMIT if auto else np.full(N, method == "gillespie")).astype(np.int8)
     check_events(eng, table, exact, t_max, int(max_iterations))  # before hours of events
     seeds = states(int(seed), "replications", key_arr, replications).astype(np.int64).reshape(-1)

@@ -94,6 +94,16 @@ ZERO_BAND = 1e3
 #: old crossing of 0): its own 0 extrapolated and within ZERO_NEAR of its band (an exact
 #: draw: both at their bands together), or its level within ZERO_APART times that time.
 ZERO_REACH, ZERO_NEAR, ZERO_APART = 1e3, 1e6, 100.0
+#: The extrapolated fall's curvature (:func:`.near_zero.zero_time`) is a central difference
+#: of du/dt over +- ZERO_SLOPE of the first-order time to 0 (its error ZERO_SLOPE**2, its
+#: rounding 1e-16 / ZERO_SLOPE of the curvature's share).
+ZERO_SLOPE = 1e-5
+#: A side with daily arrivals, losses c X**q (0 < q < 1), is held on its balance X* over a
+#: step (:func:`.held.settle`) where its relaxation rate (q a / X* a day) times the time to
+#: the next stop is at least SETTLE_ON (explicit steps, stable below 3.3 / rate, would number
+#: thousands), and stays there while that rate times the step is at least SETTLE_STIFF (about
+#: where the explicit step is no longer stable), within SETTLE_NEAR times X*.
+SETTLE_ON, SETTLE_STIFF, SETTLE_NEAR = 1e4, 3.0, 2.0
 #: Newton iterations and tolerance of the dense-output root search.
 ROOT_ITERATIONS = 40
 ROOT_TOLERANCE = 1e-15
