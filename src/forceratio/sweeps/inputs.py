@@ -58,7 +58,7 @@ def scenario_digest(scenario: Any) -> str:
     """The digest of what in ``scenario`` can change numbers
     (:func:`forceratio.scenarios.content.content`: its prose left out, as the calibration's
     key leaves it out), so that a corrected note or source does not make a store of it
-    foreign (review22c M3)."""
+    foreign."""
     from forceratio.scenarios.content import content
 
     return value_digest(content(scenario))
