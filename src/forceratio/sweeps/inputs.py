@@ -42,10 +42,10 @@ def input_digest(spec: SweepSpec, prep: Any = None) -> dict[str, str]:
 
     from forceratio.calibration.cache import code_version
     from forceratio.files import read_user_bytes
-    from forceratio.sweeps.evaluate import _prepared
+    from forceratio.sweeps.evaluate import prepared_for
 
     if prep is None:
-        prep = _prepared(spec.scenario, spec.sets, spec.tables)
+        prep = prepared_for(spec.scenario, spec.sets, spec.tables)
     figures = {f.name: getattr(prep, f.name) for f in fields(prep) if f.name != "scenario"}
     out = {"scenario": scenario_digest(prep.scenario), "figures": value_digest(figures)}
     for name, path in spec.tables:

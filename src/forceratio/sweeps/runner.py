@@ -293,11 +293,11 @@ def _fit_twice(spec: SweepSpec, bounds: list[tuple[int, int]]) -> bool:
     were counted)."""
     from forceratio.limits import BYTES_COMMAND_BASE, check_memory
     from forceratio.scenarios.run import batch_bytes
-    from forceratio.sweeps.evaluate import _prepared
+    from forceratio.sweeps.evaluate import prepared_for
 
     n = max(b - a for a, b in bounds)
     one, _ = batch_bytes(
-        _prepared(spec.scenario, spec.sets, spec.tables), n, None, spec.replications
+        prepared_for(spec.scenario, spec.sets, spec.tables), n, None, spec.replications
     )
     try:
         check_memory("chunk_size", BYTES_COMMAND_BASE + 2 * one, "two chunks")

@@ -144,7 +144,7 @@ def check_finite(y: FloatArray, outcome: str = "the outcome") -> FloatArray:
 
 def sobol(
     spec: SweepSpec,
-    vary: list[Vary],
+    vary: Sequence[Vary],
     *,
     samples: int,
     outcome: str = "attacker_margin",
