@@ -36,7 +36,8 @@ WRAP = {
     "forceratio.sweeps.evaluate": ["evaluate_chunk"],
     "forceratio.scenarios.run": ["run"],
     "forceratio.scenarios.operations": ["operational"],
-    "forceratio.cli.sweeps": ["_setup", "sweep_command"],
+    "forceratio.cli.sweep_setup": ["sweep_setup"],
+    "forceratio.cli.sweeps": ["sweep_command"],
     "forceratio.sweeps.runner": ["run_sweep", "summarize_store"],
     "forceratio.sweeps.store": ["ChunkStore.write"],
 }

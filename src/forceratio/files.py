@@ -246,7 +246,7 @@ _SPLIT_THOUSANDS = re.compile(r"[+-]?\d{1,3}")
 def _check_widths(text: str, where: str, sep: str) -> None:
     """Refuse a row with more cells than the header unless the extra ones are empty (a
     trailing separator, read as nothing; pandas took the first column for an index when
-    every row had one, review18a), naming the row; unquoted thousands separators (20,025 in
+    every row had one), naming the row; unquoted thousands separators (20,025 in
     a comma-separated file) are named as such."""
     raw = io.StringIO(text.lstrip("\ufeff"), newline="").readlines()
     reader = csv.reader(raw, delimiter=sep)
@@ -432,7 +432,7 @@ class _Terminated(BaseException):
 def removed_if_stopped(tmp: Path) -> Iterator[None]:
     """Remove the temporary file ``tmp`` if the block is stopped: by any exception
     (Ctrl-C included), or by SIGTERM, whose default action would end the process with no
-    cleanup (review19b, LOW 3); the process then ends by the signal as it would have.  A
+    cleanup; the process then ends by the signal as it would have.  A
     SIGTERM handler of someone else's, or a thread other than the main one, is left as it
     is (only the exception cleanup applies)."""
 
@@ -450,7 +450,7 @@ def removed_if_stopped(tmp: Path) -> Iterator[None]:
         old = signal.signal(signal.SIGTERM, stop)
     try:
         yield
-        inside[0] = False  # a SIGTERM from here on finds the block done (review19c)
+        inside[0] = False  # a SIGTERM from here on finds the block done
     except _Terminated:
         tmp.unlink(missing_ok=True)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)

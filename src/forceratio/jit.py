@@ -201,7 +201,7 @@ def mend_damaged_cache(dispatcher: Any) -> None:
     as a miss, with a one-line notice (:func:`_note`): numba then compiles again and its save
     replaces the files.  numba's own loading lets the unpickling error through (and click
     reads its bare ``EOFError`` as a Ctrl-C), so every command failed until the files
-    were deleted by hand (review19b, HIGH 1).  An interrupt still interrupts."""
+    were deleted by hand.  An interrupt still interrupts."""
     cache: Any = getattr(dispatcher, "_cache", None)
     cache_file: Any = getattr(cache, "_cache_file", None)
     if cache is None or not hasattr(cache_file, "_load_index"):

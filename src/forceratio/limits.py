@@ -43,7 +43,7 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
 THREADS_ENV = "FORCERATIO_THREADS"
 #: Most stochastic runs of a scenario one call asks for: each is a whole campaign (about
 #: 20 kB at 31 days, :func:`.scenarios.run.batch_bytes`, and a day's engine steps; 10^6 ran
-#: for more than 12 minutes at 3.2 GB, review18b).
+#: for more than 12 minutes at 3.2 GB).
 #: ``battle``'s lone battles, 600 B each, are bounded by memory alone.
 MAX_REPLICATIONS = 100_000
 
@@ -166,11 +166,11 @@ def check_disk(field: str, target: Path, estimate: float, what: str) -> None:
 #: the integrator), peak anonymous memory (VmHWM less RssFile's growth) of one call after a
 #: warm one, as the scenarios' runs (:func:`.scenarios.run.batch_bytes`) every run's state
 #: and trajectories plus the operational quadratures' blocks in flight, 512 runs a thread
-#: (hsweep23, 2026-12-05): 2 threads 20.2, 89.9, 123.7 and 193.9 MB at 250, 1,000, 2,000
+#: (2026-12-05): 2 threads 20.2, 89.9, 123.7 and 193.9 MB at 250, 1,000, 2,000
 #: and 4,000 runs, 1 thread 42.4, 51.0, 80.6 and 142.6 MB at 500, 1,000, 2,000 and 4,000:
 #: 30-35 kB a run above the blocks, 83-92 kB a run within them; this estimate is 0.93-1.16
 #: of each (and 0.96-1.24 of a sampling run's peak, 240 to 2,016 draws on one thread or two).
-#: The flat 64 kB a run counted before (hmem21b, fitted at 2,000 runs on 2 threads) read
+#: The flat 64 kB a run counted before (fitted at 2,000 runs on 2 threads) read
 #: 0.71 of a 240-draw sampling run and 1.35 of a 2,016-draw one on one thread, and did not
 #: grow with a machine's threads (16 threads hold 8,192 runs in blocks).
 BYTES_PER_MODEL_RUN = 32 * 1024
@@ -206,7 +206,7 @@ BYTES_PER_DETERMINISTIC_RUN = {"square": 80, "closed_form": 224, "integrator": 7
 #: replications, on the fine grid of every recorded day); a staged run's (dated mobile
 #: counts) stitched trajectories and a closed form's block of temporaries.  Fitted to VmHWM
 #: (reset through /proc/self/clear_refs) of run(samples) after a warm run, 100 to 50,000
-#: samples, 2 threads, 2026-12-05 (hmem20): strike-12june-strip (31 days) 7.0 kB a sample
+#: samples, 2 threads, 2026-12-05: strike-12june-strip (31 days) 7.0 kB a sample
 #: + 15 MB, kiev-1941 (83) 14.3 kB + 42 MB, leningrad-1941 (84, staged) 16.3 kB + 75 MB;
 #: 5,000 and 40,000 replications of the strike 102 and 802 MB.
 BYTES_PER_SECTOR_RUN = 2700
@@ -221,7 +221,7 @@ BYTES_PER_STAGED_DAY = 24
 #: VmHWM less the resident memory after importing the CLI, less the growth of RssFile,
 #: 2026-12-05: a deterministic threshold's 33 runs 134 MB; sweeps 162-393 MB with their runs;
 #: set so that every command case sits at 0.85-1.26 of its measured peak.  ``calibrate`` (a
-#: fit computed, the mode stood in by the shipped posterior's; hsweep23, 2026-12-05): 150 MB
+#: fit computed, the mode stood in by the shipped posterior's; 2026-12-05): 150 MB
 #: at 24 walkers x 100 steps, 278 MB at 48 x 1,100 (2,112 draws), ``--mode map`` 203 MB;
 #: this base and the method's estimate read 0.90, 0.99 and 1.19 of them.  Kept: beside
 #: ``fit_map`` the command holds only 52 MB, but beside the sampler about 120 MB, and a
@@ -232,7 +232,7 @@ BYTES_COMMAND_BASE = 120 * 1024**2
 #: scenario.  Measured as each worker's VmHWM less its RssFile (polled from the command
 #: while it ran; the workers are its children), less the chunk's
 #: :func:`.scenarios.run.batch_bytes`, strike-12june-strip, 2 workers, chunks of 2,000,
-#: 10,000 and 20,000 samples, 2026-12-05 (hmem21): 127-147 MB; the command itself (which
+#: 10,000 and 20,000 samples, 2026-12-05: 127-147 MB; the command itself (which
 #: runs no chunk) 144-163 MB.  Set so that the command and its workers sit at 0.94-1.0 of
 #: their summed peaks (the 320 MB counted before, the workers' whole RSS with the
 #: libraries' shared, reclaimable file pages, and 320 MB more for the chunks of all of
@@ -241,13 +241,13 @@ BYTES_PER_WORKER = 150 * 1024**2
 #: What drawing a figure adds to a command (matplotlib, the canvas, the PNG): ``plot --kind
 #: distribution``'s peak (as :data:`BYTES_COMMAND_BASE`) less the command's own and its
 #: runs' :func:`.scenarios.run.batch_bytes`, 200 to 20,000 replications of
-#: strike-12june-strip and kiev-1941, 2026-12-05 (hmem21): 0-22 MB, 14 MB at the median.
+#: strike-12june-strip and kiev-1941, 2026-12-05: 0-22 MB, 14 MB at the median.
 BYTES_FIGURE = 16 * 1024**2
 #: A Sobol bootstrap's working memory per resampled outcome value (scipy's
 #: ``SobolResult.bootstrap``, batched to :data:`.sweeps.sensitivity.BOOTSTRAP_VALUES` values
 #: at once): ``plot --kind tornado``'s peak grew 72 MB between 22,528 and 45,056 runs of
 #: strike-12june-strip whose runs' blocks were the same, 22 MB of it the runs kept
-#: (:data:`BYTES_PER_KEPT_RUN`) for 1.9 million more resampled values (hmem21): 26 B each;
+#: (:data:`BYTES_PER_KEPT_RUN`) for 1.9 million more resampled values: 26 B each;
 #: set lower (16 B) since the runs' block is counted at its largest.
 BYTES_PER_BOOTSTRAP_VALUE = 16
 #: Scenario-times of a closed form's trajectory evaluated at once
@@ -269,7 +269,7 @@ def trajectory_bytes(n: int, n_times: int) -> float:
 ANALYSIS_BLOCK = 16384
 #: What every run of a sensitivity analysis keeps to its end (its sample, its outcome and
 #: scipy's copies): 0.6 kB measured between 45,056 and 180,224 Sobol runs of
-#: strike-12june-strip (review19b, MED 2), rounded up.
+#: strike-12june-strip, rounded up.
 BYTES_PER_KEPT_RUN = 1024
 
 
@@ -280,7 +280,7 @@ def analysis_bytes(block: float, runs: int, extra: float = 0.0) -> float:
     at most :data:`ANALYSIS_BLOCK` runs), what each of the ``runs`` keeps
     (:data:`BYTES_PER_KEPT_RUN`) and the analysis's own arrays (``extra``, bytes: Sobol's
     bootstrap, :data:`BYTES_PER_BOOTSTRAP_VALUE` a resampled value; Morris's).  Measured
-    (hmem21b, as hmem20: VmHWM less RssFile's growth, 2026-12-05), Sobol: strike-12june-strip
+    (VmHWM less RssFile's growth, 2026-12-05), Sobol: strike-12june-strip
     (20 ranges) 184, 271-312 and 395 MB at 256, 1,024 and 4,096 samples, kiev-1941 (2
     ranges) 160, 203, 278 and 486 MB at 256 to 16,384; Morris on the strike 152 and 552 MB
     at 32 and 4,000 trajectories.  This estimate is 0.90-1.23 of each (the 300 MB base
@@ -298,5 +298,5 @@ def check_runs(field: str, runs: int, what: str, per_run: float) -> None:
     :data:`BYTES_PER_DETERMINISTIC_RUN`, :data:`BYTES_PER_BATTLE_RUN`) evaluated at once if
     it would not fit.  A scenario's runs are sized by :func:`.scenarios.run.batch_bytes`:
     the flat 4 kB a scenario run counted before (``BYTES_PER_SCENARIO_RUN``, 0.004-0.6 of
-    the peaks, hmem20/hmem21) is gone, with its last user (hsim22)."""
+    the measured peaks) is gone, with its last user."""
     check_memory(field, float(runs) * per_run, what)

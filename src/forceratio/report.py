@@ -60,8 +60,8 @@ def outcome_stats(result: BattleResult, scenario: int = 0) -> dict[str, Any]:
 def summarize(result: BattleResult) -> pd.DataFrame:
     """One row per scenario: win probabilities and outcome quantiles over replications
     (``red_final_*``, ``blue_final_*`` over every run; ``duration_decided_*`` over the runs
-    decided by t_max only, ``p_undecided`` saying how many were not: before session 18
-    named ``duration_*``)."""
+    decided by t_max only, ``p_undecided`` saying how many were not: before 4 December
+    2026 named ``duration_*``)."""
     _check_result(result)
     rows = []
     for s in np.unique(result.scenario):

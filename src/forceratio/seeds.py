@@ -4,7 +4,7 @@ Every number forceratio draws from a seed ``s`` (``--seed``, ``seed=``) comes fr
 ``SeedSequence(s, spawn_key=(code(purpose), *key))``: the purpose's code (the CRC-32 of
 ``forceratio.<purpose>``, a 32-bit word) comes first and the purpose's own key (a design
 block, a run's key) after it.  Two purposes never share a stream, however their keys are
-chosen: their spawn keys differ in the first word.  Before session 23 a random design's
+chosen: their spawn keys differ in the first word.  Before 5 December 2026 a random design's
 block ``b`` and the replications keyed ``b`` (a sweep's run ``b``, or one sector of a run) were
 both ``SeedSequence(s, spawn_key=(b,))`` (the design's values and that run's noise were drawn
 from the same words), and the Sobol scramble

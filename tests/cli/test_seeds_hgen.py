@@ -189,15 +189,15 @@ def test_an_old_grid_store_made_with_a_seed_resumes(
     refused ('was swept with --seed 3; give it'), and with --seed 3 too ('nothing here is
     random').  Oracle: the ancient law's closed form, the USSR side out at
     (50,000 - 0.5) / german_rate days, the German at (40,000 - 0.5) / 80,000."""
-    from forceratio.cli.sweeps import _setup
+    from forceratio.cli.sweep_setup import sweep_setup
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec
     from forceratio.sweeps.runner import run_sweep
     from forceratio.sweeps.store import read_sweep
 
     vary = [f"{RATE}=100000:140000:3"]
-    _, specs, calibration, _ = _setup(path, vary, None, None, False)
-    spec = SweepSpec(path, Design.make("grid", specs, None, 3), (), (), calibration)
+    setup = sweep_setup(path, vary, None, None, False)
+    spec = SweepSpec(path, Design.make("grid", setup.specs, None, 3), (), (), setup.calibration)
     out = tmp_path / "old-grid"
     run_sweep(spec, out, chunk_size=1)
     (out / "part-0000001.parquet").unlink()

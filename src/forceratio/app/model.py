@@ -178,7 +178,7 @@ class Explorer:
         cols = outcome_columns(out)
         pk = CATEGORIES.index("personnel")
         w = out.built.weights[0]
-        # the run's own days (review20a L10): to its end, the state frozen there drawn at
+        # the run's own days: to its end, the state frozen there drawn at
         # the end day itself, not a flat tail to the scenario's last day
         end = float(out.duration[0, 0])
         upto = int(np.searchsorted(out.days, end, side="left"))  # days before the end

@@ -10,7 +10,7 @@ batch engine is fast at.
 
 BFGS with finite differences stops short on this model: its line search "loses precision"
 where the log posterior is not smooth at the differences' scale, with gradient components
-near 1 left (review22c: seeds 0 and 1 stopped at log posteriors -234.817 and -234.815 with
+near 1 left (seeds 0 and 1 stopped at log posteriors -234.817 and -234.815 with
 the capture ratio at 2.31 and 2.14, Laplace intervals up to 12 times apart).  The best BFGS
 optimum is therefore polished by a compass search (Kolda, Lewis & Torczon 2003, SIAM Review
 45: 385) along the eigenvectors of the Hessian there, each scaled to one Laplace standard
@@ -244,7 +244,7 @@ def map_bytes(problem: Problem, n_draws: int) -> tuple[float, str]:
     the draws (:data:`BYTES_PER_DRAW_VALUE` a value) and their predictive table
     (:func:`.result.predictive_bytes`: the model run on 2,000 draws at once, 124 MB of the
     whole 1941 record's, which the draws' 0.7 MB counted alone left out).  Measured
-    (hsim22, 2026-12-05; VmHWM less RssFile's growth after a warm model call, the mode
+    (2026-12-05; VmHWM less RssFile's growth after a warm model call, the mode
     stood in by the shipped posterior's median): the whole record, 2,000 draws, 151 MB,
     this estimate 0.84 of it (500 draws: 68 MB, 0.47, a small batch's runs cost more);
     ``calibrate --mode map``, the command's own 120 MB beside it, 212 MB, 1.17."""

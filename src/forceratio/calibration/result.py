@@ -21,7 +21,7 @@ from forceratio.limits import model_bytes
 FloatArray = NDArray[np.float64]
 #: Draws pushed through the model for the predictive quantiles: every kept draw of the shipped
 #: posterior (37,200).  With 400 the median of a record moved by about +-1.5 points between
-#: subsamples, as much as some records' margins to the 35% target (session 20).
+#: subsamples, as much as some records' margins to the 35% target.
 N_PREDICTIVE = 40_000
 PREDICTIVE_CHUNK = 2_000  # draws per model call (bounds the batch's memory)
 PREDICTIVE_Q = {"q025": 0.025, "q05": 0.05, "q50": 0.5, "q95": 0.95, "q975": 0.975}
@@ -175,7 +175,7 @@ def predictive_bytes(problem: Problem, n_draws: int, batch: int = 0) -> float:
     predictions, the noisy ones and two copies) and its largest call, a
     :data:`PREDICTIVE_CHUNK` of the draws (or ``batch`` runs, a caller's larger call), as
     :func:`~forceratio.limits.model_bytes` (124 MB measured at 2,000 draws of the whole
-    1941 record's model on 2 threads, 127 MB estimated: hsweep23)."""
+    1941 record's model on 2 threads, 127 MB estimated)."""
     predicted = min(N_PREDICTIVE, n_draws)
     runs = max(batch, min(predicted, PREDICTIVE_CHUNK))
     return 32.0 * predicted * len(problem.records) + model_bytes(runs)

@@ -266,9 +266,9 @@ def sampling_bytes(
     its model values, four arrays of draws x records, and the largest call of the model,
     the ensemble or a :data:`.result.PREDICTIVE_CHUNK` of the draws, as
     :func:`~forceratio.limits.model_bytes`).  Measured
-    (hmem21b; VmHWM less RssFile's growth after a warm call, 2026-12-05): the whole
+    (VmHWM less RssFile's growth after a warm call, 2026-12-05): the whole
     record's problem, 24 and 48 walkers, 2,016 and 4,800 draws, 126-133 MB (2 threads);
-    hsweep23: 240 draws 20.6 MB, this estimate 1.01 of it (0.74 with the flat 64 kB a run
+    240 draws 20.6 MB, this estimate 1.01 of it (0.74 with the flat 64 kB a run
     before: a small call's runs are all in the quadratures' blocks), 2,016 draws on one
     thread 75 MB, 1.24 (1.35 before); the
     synthetic square-law problem (4 parameters, 32 walkers, 5,200 and 17,200 steps, thin 1

@@ -24,7 +24,9 @@ TableOpt = Annotated[
 ]
 
 
-def _overrides(items: list[str] | None) -> dict[str, str]:
+def table_overrides(items: list[str] | None) -> dict[str, str]:
+    """The --table options ``NAME=PATH.csv`` as table name -> path, each name a built-in
+    table's (:data:`forceratio.data.DESCRIPTIONS`) given once."""
     from forceratio import data
     from forceratio.errors import InputError
 
@@ -65,7 +67,7 @@ def list_tables(
     """List the tables with their row counts."""
     from forceratio import data
 
-    ov = _overrides(table)
+    ov = table_overrides(table)
     rows = [
         {"name": n, "rows": len(_load(n, ov)), "description": d}
         for n, d in data.DESCRIPTIONS.items()
@@ -81,7 +83,7 @@ def show(
     table: TableOpt = None,
 ) -> None:
     """Show one table, every row with its source."""
-    df = _load(name, _overrides(table))
+    df = _load(name, table_overrides(table))
     if fmt is Format.json:
         import json
 
@@ -136,7 +138,7 @@ def check(table: TableOpt = None) -> None:
     unit, within the parameter's range); exit 2 on any problem."""
     from forceratio import data
 
-    ov = _overrides(table)
+    ov = table_overrides(table)
     for name in data.tables():
         df = _load(name, ov)
         if name in ov:
@@ -179,7 +181,7 @@ def ratios(
 
     from forceratio.data.ratios import force_ratios
 
-    df = force_ratios(_load(name, _overrides(table)), name, date)
+    df = force_ratios(_load(name, table_overrides(table)), name, date)
     if fmt is Format.json:
         import json
 

@@ -11,7 +11,8 @@ import typer
 from forceratio.cli.data import TableOpt
 from forceratio.cli.output import Format, print_frame, print_json
 from forceratio.cli.scenarios import SetOpt, UncalOpt, seed_for
-from forceratio.cli.sweeps import NoProgressOpt, VaryOpt, _progress_bar, _setup
+from forceratio.cli.sweep_setup import sweep_setup
+from forceratio.cli.sweeps import NoProgressOpt, VaryOpt, _progress_bar
 
 CHUNK = 8192
 #: The columns of ``discover --format csv``: one row per condition of a box.
@@ -45,17 +46,17 @@ def _sweep(
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
 
-    prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
-    specs = [v for v in specs if v.high > v.low]
+    setup = sweep_setup(scenario, vary, sets, table, uncalibrated)
+    specs = [v for v in setup.specs if v.high > v.low]
     design = Design.make("lhs", specs, samples, seed)
     spec = SweepSpec(
-        scenario, design, tuple(sets or ()), tuple(sorted(tables.items())), calibration
+        scenario, design, tuple(sets or ()), tuple(sorted(setup.tables.items())), setup.calibration
     )
     bar = _progress_bar() if progress else None
     parts = []
     if bar is not None:
         bar.start()
-        task = bar.add_task(f"discover {prep.scenario.name}", total=samples)
+        task = bar.add_task(f"discover {setup.prep.scenario.name}", total=samples)
     try:
         for start in range(0, samples, CHUNK):
             parts.append(evaluate_chunk(spec, start, min(samples, start + CHUNK)))

@@ -95,8 +95,8 @@ def cli_field(field: str, command: Callable[..., Any], kwargs: Mapping[str, obje
 
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
-#: (hdup) calibrate's --walkers and --steps are the sampler's ``n_walkers`` and ``n_steps``
-#: (``record_fit`` options), its --mode map's draws ``fit_map(n_draws)`` (hsim22);
+#: calibrate's --walkers and --steps are the sampler's ``n_walkers`` and ``n_steps``
+#: (``record_fit`` options), its --mode map's draws ``fit_map(n_draws)``;
 #: sensitivity's --posterior RUNS is ``posterior_mechanisms(runs)``.
 PYTHON_NAMES.update(n_walkers="walkers", n_steps="steps", n_draws="mode", runs="posterior")
 

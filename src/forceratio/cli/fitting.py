@@ -117,7 +117,7 @@ def _casualties(battle: Any, laws: list[str], likelihood: str, fmt: Format, name
 
 def _criterion(v: float, csv: bool) -> float | str:
     """A log-likelihood or AICc for a table: two decimals whatever its size, so a column
-    compares at a glance (the table's own rule wrote 1,008 beside 998.9929, review21e);
+    compares at a glance (the table's own rule wrote 1,008 beside 998.9929);
     CSV keeps the number."""
     if csv:
         return v

@@ -11,7 +11,7 @@ import typer
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-from forceratio.cli.data import TableOpt, _overrides
+from forceratio.cli.data import TableOpt, table_overrides
 from forceratio.cli.scenarios import SetOpt, UncalOpt, replications_rule, seed_for
 from forceratio.limits import MAX_REPLICATIONS
 
@@ -125,7 +125,7 @@ def plot_command(
     else:
         from forceratio.scenarios.session import Session
 
-        session = Session(_overrides(table), uncalibrated)
+        session = Session(table_overrides(table), uncalibrated)
         _check_plot_size(session, scenario, sets, kind, samples, replications)
         indices = None
         if kind == "tornado":  # the analysis runs here, the figure only draws it
@@ -180,7 +180,7 @@ def _only_what_applies(kind: str, given: list[str]) -> None:
 
 
 def _tables(table: list[str] | None) -> dict[str, str]:
-    return {f"--table {name}": path for name, path in _overrides(table).items()}
+    return {f"--table {name}": path for name, path in table_overrides(table).items()}
 
 
 def _fit_figure(source: Path | None) -> Figure:
@@ -228,7 +228,7 @@ def report_command(
 
     names = list(names or builtins())
     seed = seed_for(seed, True)  # (its first scenario's distribution, at least, draws)
-    session = Session(_overrides(table), uncalibrated)  # one calibration for the whole report
+    session = Session(table_overrides(table), uncalibrated)  # one calibration for the whole report
     text = report(names, session=session, seed=seed)
     target = make_dirs(folder, "--out") / "report.html"
     write_atomic(target, text, "--out")

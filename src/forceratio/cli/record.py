@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from forceratio.cli.data import TableOpt, _overrides
+from forceratio.cli.data import TableOpt, table_overrides
 from forceratio.cli.output import Format, count_rows, print_frame, print_json
 
 #: The residuals' kinds that count whole things (men, tanks, prisoners): shown rounded
@@ -131,7 +131,7 @@ def record_calibration(
     if walkers is not None:
         options["n_walkers"] = walkers
     settings = {"method": base["method"], "seed": seed, "options": options}
-    rec = record_fit.inputs(Session(_overrides(table)).table, sets)
+    rec = record_fit.inputs(Session(table_overrides(table)).table, sets)
     start = time.perf_counter()
 
     def progress(step: int, total: int) -> None:
@@ -230,7 +230,7 @@ def single_calibration(
     from forceratio.scenarios import load
     from forceratio.scenarios.calibrate import calibrate
 
-    cal = calibrate(load(name, sets, _overrides(table)))
+    cal = calibrate(load(name, sets, table_overrides(table)))
     params = [
         {
             "parameter": nm,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, overload
 
 import typer
 
-from forceratio.cli.data import TableOpt, _overrides
+from forceratio.cli.data import TableOpt, table_overrides
 from forceratio.cli.errors import one_line_errors
 from forceratio.cli.output import (
     Format,
@@ -135,7 +135,7 @@ def show(
     from forceratio.scenarios.registry import parameter_rows
     from forceratio.scenarios.sides import display_names, rename
 
-    session = Session(_overrides(table), uncalibrated)
+    session = Session(table_overrides(table), uncalibrated)
     prep = session.prepare(name, sets)
     cal = session.calibration_for(prep)
     rates = session.rates(prep)
@@ -314,7 +314,7 @@ def run_command(
     from forceratio.scenarios.session import Session
 
     _seed_rule([scenario], sets, replications, seed)
-    session = Session(_overrides(table), uncalibrated)
+    session = Session(table_overrides(table), uncalibrated)
     rows = compare(
         [scenario], sets=sets, replications=replications, seed=seed, session=session, posterior=0
     )
@@ -361,7 +361,7 @@ def compare_command(
     from forceratio.scenarios.session import Session
 
     _seed_rule(names or None, sets, replications, seed, posterior, "--replications or --posterior")
-    session = Session(_overrides(table), uncalibrated)  # the rows' and the lines under them
+    session = Session(table_overrides(table), uncalibrated)  # the rows' and the lines under them
     rows = compare(
         names or None, sets=sets, replications=replications, seed=seed, posterior=posterior,
         session=session,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -122,7 +123,7 @@ def sensitivity(
     import pandas as pd
 
     from forceratio.cli.names import named_outcome, named_parameter
-    from forceratio.cli.sweeps import _setup
+    from forceratio.cli.sweep_setup import sweep_setup
     from forceratio.limits import check_memory
     from forceratio.scenarios.sides import display_names
     from forceratio.sweeps.design import Design
@@ -135,13 +136,14 @@ def sensitivity(
         return
     outcome = outcome or "attacker_margin"
     check_outcome(outcome)
-    prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    setup = sweep_setup(scenario, vary, sets, table, uncalibrated)
+    prep, specs, tables = setup.prep, setup.specs, setup.tables
     spec = SweepSpec(
         scenario,
         Design("random", (), 1, seed),
         tuple(sets or ()),
         tuple(sorted(tables.items())),
-        calibration,
+        setup.calibration,
     )
     varied = {v.path: vary_text(v) for v in specs}
     names = display_names(prep.scenario)  # (None: the 1941 wording, paths and columns)
@@ -199,7 +201,7 @@ def _posterior(
     """Run and print :func:`~forceratio.sweeps.mechanisms.posterior_mechanisms` of
     ``outcome`` (default: whether the attacker wins, log10 of the loss exchange ratio and
     the deciding rules)."""
-    from forceratio.cli.data import _overrides
+    from forceratio.cli.data import table_overrides
     from forceratio.cli.mechanisms import print_mechanisms
     from forceratio.limits import BYTES_COMMAND_BASE, check_memory
     from forceratio.scenarios.run import batch_bytes
@@ -218,7 +220,7 @@ def _posterior(
         raise InputError("--posterior", "posterior draws are a calibration; drop --uncalibrated")
     if vary:
         raise InputError("--vary", "--posterior varies the declared assumption ranges")
-    session = Session(_overrides(table))
+    session = Session(table_overrides(table))
     # the command, its two batches (the crossing's and the joint runs), both kept, and the
     # first-order indices' bootstrap over the joint runs
     prep = session.prepare(scenario, tuple(sets or ()))
@@ -239,7 +241,7 @@ def _posterior(
 
 def _morris(
     spec: Any,
-    specs: list[Any],
+    specs: Sequence[Any],
     r: int,
     outcome: str,
     seed: int,
@@ -322,9 +324,10 @@ def threshold_command(
         raise InputError("--level", f"must be a finite number, got {level}")
     seed = seed_for(seed, replications is not None, "--replications")
     replications = replications or 0
-    from forceratio.cli.sweeps import _setup
+    from forceratio.cli.sweep_setup import sweep_setup
 
-    prep, specs, calibration, tables = _setup(scenario, vary, sets, table, uncalibrated)
+    setup = sweep_setup(scenario, vary, sets, table, uncalibrated)
+    prep, specs, tables = setup.prep, setup.specs, setup.tables
     if specs[0].n is not None:  # (a grid's number of points: the search picks its own)
         raise InputError(
             "--vary",
@@ -342,7 +345,7 @@ def threshold_command(
         Design("random", (), 1, seed or 0),
         tuple(sets or ()),
         tuple(sorted(tables.items())),
-        calibration,
+        setup.calibration,
         replications,
     )
     res = threshold(spec, specs[0], outcome=outcome, level=level)

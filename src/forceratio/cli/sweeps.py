@@ -1,19 +1,22 @@
-"""``forceratio sweep``: sample a scenario's parameters and run every sample (its setup,
-``_setup``, serves ``sensitivity``, ``threshold`` and ``discover`` too)."""
+"""``forceratio sweep``: sample a scenario's parameters and run every sample (its checks
+before any work: :func:`forceratio.cli.sweep_setup.sweep_setup`)."""
 
 from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from forceratio.cli.data import TableOpt, _overrides
+from forceratio.cli.data import TableOpt, table_overrides
 from forceratio.cli.output import Format, count_rows, print_frame, print_json
 from forceratio.cli.scenarios import DEFAULT_SEED, RepsOpt, SetOpt, UncalOpt, seed_for
 from forceratio.cli.sweep_limits import check_sweep_size, check_workers
 from forceratio.errors import InputError
+
+if TYPE_CHECKING:
+    from forceratio.sweeps.design import Vary
 
 
 class DesignMethod(enum.StrEnum):
@@ -50,64 +53,10 @@ NoProgressOpt = Annotated[
 ]
 
 
-def _setup(
-    scenario: str,
-    vary: list[str] | None,
-    sets: list[str] | None,
-    table: list[str] | None,
-    uncalibrated: bool,
-    replications: int = 0,
-) -> tuple[Any, list[Any], tuple[tuple[str, float], ...], dict[str, str]]:
-    """Validate everything a sweep needs before any work: the scenario, the --vary specs
-    (known paths, lo <= hi inside the parameter's domain) and the calibration.  With
-    ``replications`` and no --vary the declared ranges leave out those only a deterministic
-    run takes (the losses in transit: left at their value, :func:`_fixed_note`); a --vary
-    of one is refused."""
-    import numpy as np
-
-    from forceratio.scenarios.registry import lookup, sweepable
-    from forceratio.scenarios.run import deterministic_only
-    from forceratio.scenarios.session import Session
-    from forceratio.sweeps.design import Vary, declared
-    from forceratio.sweeps.evaluate import calibration_pairs
-
-    tables = _overrides(table)
-    session = Session(tables, uncalibrated)
-    prep = session.prepare(scenario, sets)
-    known = sweepable(prep)
-    specs = [Vary.parse(v) for v in vary or []]
-    fixed = deterministic_only(prep.scenario) if replications else []
-    if not specs:
-        specs = declared(prep.scenario.uncertainty)
-        specs = [v for v in specs if v.path not in fixed]  # (said by _fixed_note)
-        if not specs:
-            raise InputError("--vary", f"{scenario} declares no uncertainty ranges; give --vary")
-    for path in fixed:  # refused before any work (the engine refuses it too: run.py)
-        if lookup(path, "--set").value(prep) > 0:
-            raise InputError(path, "forces lost in transit run deterministically only (no "
-                             f"--replications): set it to 0 (--set {path}=0)")  # fmt: skip
-    for v in specs:
-        if v.path in fixed:
-            raise InputError(
-                "--vary", f"{v.path}: forces lost in transit run deterministically only; "
-                "leave it out of --vary under --replications",
-            )  # fmt: skip
-    seen = set()
-    for v in specs:
-        if v.path not in known:
-            lookup(v.path, "--vary")  # an unknown path: one line naming it
-            raise InputError("--vary", f"{v.path} is not a parameter of {prep.origin}")
-        lookup(v.path, "--vary").check(np.array([v.low, v.high]))
-        if v.path in seen:
-            raise InputError("--vary", f"{v.path} given twice")
-        seen.add(v.path)
-    calibration = calibration_pairs(session, prep)
-    return prep, specs, calibration, tables
-
-
 def _fixed_note(prep: Any, vary: list[str] | None, replications: int) -> None:
     """One note on stderr, once the sweep is accepted: the declared ranges a replicated
-    sweep without --vary leaves at their value (:func:`_setup`)."""
+    sweep without --vary leaves at their value
+    (:func:`~forceratio.cli.sweep_setup.sweep_setup`)."""
     from forceratio.scenarios.registry import lookup
     from forceratio.scenarios.run import deterministic_only
     from forceratio.sweeps.design import declared
@@ -238,9 +187,10 @@ def sweep_command(
     if resume and seed is None and random:
         _resumed_seed(out, seed_for(None, random, applies))
     used = seed = seed_for(seed, random, applies)  # used: None when nothing is drawn
-    prep, specs, calibration, tables = _setup(
-        scenario, vary, sets, table, uncalibrated, replications or 0
-    )
+    from forceratio.cli.sweep_setup import sweep_setup
+
+    setup = sweep_setup(scenario, vary, sets, table, uncalibrated, replications or 0)
+    prep, specs = setup.prep, setup.specs
     if posterior:  # a file with its own rates: named here, not as a --vary never given
         from forceratio.sweeps.posterior import check_applies
 
@@ -249,7 +199,7 @@ def sweep_command(
         raise InputError("--paired", "pairs posterior draws with design points: add --posterior N")
     # a grid draws nothing: an old grid store made with --seed resumes at it (same numbers)
     seed = (_store_seed(out) if resume and not random else seed) or 0
-    draws = posterior_draws(tables, posterior, seed, uncalibrated) if posterior else None
+    draws = posterior_draws(setup.tables, posterior, seed, uncalibrated) if posterior else None
     if draws is not None:
         specs = _without_drawn(specs, draws.names, given=bool(vary), scenario=scenario)
     design = Design.make(method.value, specs, samples, seed)
@@ -260,8 +210,8 @@ def sweep_command(
         scenario=scenario,
         design=design,
         sets=tuple(sets or ()),
-        tables=tuple(sorted(tables.items())),
-        calibration=calibration,
+        tables=tuple(sorted(setup.tables.items())),
+        calibration=setup.calibration,
         replications=replications or 0,
         data_uncertainty=data_uncertainty,
         posterior=draws,
@@ -390,14 +340,14 @@ def _resumed_seed(out: Path, used: int | None) -> None:
 
 
 def _without_drawn(
-    specs: list[Any], drawn: tuple[str, ...], *, given: bool, scenario: str
-) -> list[Any]:
+    specs: tuple[Vary, ...], drawn: tuple[str, ...], *, given: bool, scenario: str
+) -> tuple[Vary, ...]:
     """The design's parameters less those the posterior draws: the scenario's declared ranges
     drop them (the draws carry them); a ``--vary`` of one is refused before any work."""
     clash = [v.path for v in specs if v.path in drawn]
     if clash and given:
         raise InputError("--vary", f"{clash[0]} is drawn from the posterior; do not vary it")
-    kept = [v for v in specs if v.path not in drawn]
+    kept = tuple(v for v in specs if v.path not in drawn)
     if not kept:
         raise InputError(
             "--vary", f"every range {scenario} declares is drawn from the posterior; give --vary"
@@ -427,7 +377,7 @@ def _list(
     from forceratio.scenarios.session import Session
     from forceratio.scenarios.sides import display_names, rename
 
-    session = Session(_overrides(table), uncalibrated)
+    session = Session(table_overrides(table), uncalibrated)
     prep = session.prepare(scenario, sets)
     names = display_names(prep.scenario)  # labels only: paths stay the keys
     rows = [

@@ -14,7 +14,7 @@ from forceratio.sweeps.evaluate import SweepSpec, evaluate_chunk
 
 
 def check_address(scheduler: str) -> None:
-    """Refuse at once an address that cannot be a scheduler's (review22a L7): an empty one
+    """Refuse at once an address that cannot be a scheduler's: an empty one
     (it used to run the sweep here), or a port outside 1..65535 (it used to wait 10 s for
     a connection that cannot be made).  Another malformed address is named by
     :func:`connect` (Dask's own message)."""

@@ -182,10 +182,15 @@ _RATES: dict[
 
 
 #: The scenarios this process has prepared, by (scenario, sets, tables) of a spec.
-_PREPARED: dict[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], Any] = {}
+_PREPARED: dict[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], Prepared] = {}
 
 
-def _prepared(scenario: str, sets: tuple[str, ...], tables: tuple[tuple[str, str], ...]) -> Any:
+def prepared_for(
+    scenario: str, sets: tuple[str, ...], tables: tuple[tuple[str, str], ...]
+) -> Prepared:
+    """The scenario a :class:`SweepSpec` names (its ``scenario``, ``sets`` and ``tables``),
+    prepared once in this process (:func:`use_prepared` hands one over) and kept for the
+    next chunks: at most 8 at a time, every one dropped when a ninth comes."""
     key = (scenario, sets, tables)
     if key not in _PREPARED:
         from forceratio.scenarios import load
@@ -217,7 +222,7 @@ def check_chunk(spec: SweepSpec, start: object, stop: object) -> None:
     a, b = whole("start", start, 0), whole("stop", stop, 0)
     if b <= a:
         raise InputError("stop", f"must be > start ({a}), got {b}")
-    prep = _prepared(spec.scenario, spec.sets, spec.tables)
+    prep = prepared_for(spec.scenario, spec.sets, spec.tables)
     estimate, what = batch_bytes(prep, b - a, replications=spec.replications)
     check_memory("replications" if spec.replications > 1 else "stop", estimate, what)
 
@@ -229,7 +234,7 @@ def evaluate(
     parameter values used."""
     check_chunk(spec, start, stop)
     spec = resolved(spec)
-    prep = _prepared(spec.scenario, spec.sets, spec.tables)
+    prep = prepared_for(spec.scenario, spec.sets, spec.tables)
     pts = dict(samples) if samples is not None else spec.points(start, stop)[0]
     n = stop - start
     forces = None

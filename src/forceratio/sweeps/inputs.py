@@ -42,10 +42,10 @@ def input_digest(spec: SweepSpec, prep: Any = None) -> dict[str, str]:
 
     from forceratio.calibration.cache import code_version
     from forceratio.files import read_user_bytes
-    from forceratio.sweeps.evaluate import _prepared
+    from forceratio.sweeps.evaluate import prepared_for
 
     if prep is None:
-        prep = _prepared(spec.scenario, spec.sets, spec.tables)
+        prep = prepared_for(spec.scenario, spec.sets, spec.tables)
     figures = {f.name: getattr(prep, f.name) for f in fields(prep) if f.name != "scenario"}
     out = {"scenario": scenario_digest(prep.scenario), "figures": value_digest(figures)}
     for name, path in spec.tables:
@@ -58,7 +58,7 @@ def scenario_digest(scenario: Any) -> str:
     """The digest of what in ``scenario`` can change numbers
     (:func:`forceratio.scenarios.content.content`: its prose left out, as the calibration's
     key leaves it out), so that a corrected note or source does not make a store of it
-    foreign (review22c M3)."""
+    foreign."""
     from forceratio.scenarios.content import content
 
     return value_digest(content(scenario))

@@ -21,9 +21,9 @@ inputs:
   34:311-326, there with a GAM), here a cubic regression spline with knots at equiprobable
   quantiles of ``X_k``, its explained variance corrected for the noise its terms absorb
   (the adjusted R^2), and a 95% interval of +- 1.96 bootstrap standard deviations.  The
-  binned correlation ratio used before session 21 (Plischke 2010's equiprobable bins, the
+  binned correlation ratio used before 5 December 2026 (Plischke 2010's equiprobable bins, the
   same small-sample correction) lost the variance of ``E[Y|X_k]`` inside each bin: Ishigami's
-  S2 0.433 for 0.442 at 2,048 runs, its interval covering in 50 of 60 draws (review21c).
+  S2 0.433 for 0.442 at 2,048 runs, its interval covering in 50 of 60 draws.
   With dependent inputs it counts what ``X_k`` carries with its correlated partners, so
   the indices need not sum to at most 1.  No total-order indices are given per posterior
   parameter: the Saltelli/Jansen estimators assume independent inputs.
@@ -193,7 +193,7 @@ def bootstrap_bytes(n_runs: int, n_outcomes: int = MAX_OUTCOMES, n_resamples: in
     """Working memory of :func:`_bootstrap`'s batch: a batch's weights times the outcome
     columns, 8 B a value, in about three arrays of :func:`explained` live at once (the
     weighted outcomes, the fit and its squared residuals) plus three of the weights' size
-    (weights, leverages, shares).  Measured (hmem22, VmHWM less RssFile's growth, 2026-12-05,
+    (weights, leverages, shares).  Measured (VmHWM less RssFile's growth, 2026-12-05,
     default --posterior of strike-12june-strip, 7 outcome columns): the bootstrap lifted the
     peak 87 MB above the resident memory before it at 5,000 runs and 102 MB at 20,000, 5 and
     21 MB of it :func:`explained`'s per-run products; 96 MB here.  A batch is
@@ -209,7 +209,7 @@ def bases_bytes(n_runs: int, n_inputs: int) -> int:
     strike-12june-strip's 31 inputs: 41 MB at 5,000 runs (35 terms); the resident memory
     grew 30 MB at 5,000, 117 MB at 20,000 and 235 MB at 40,000 runs (part of it the runs'
     freed memory reused), and :func:`first_order_fitted` lifted the peak 15, 65 and 135 MB
-    above them (hmem22, as :func:`bootstrap_bytes`).  With them the command's estimate is
+    above them (measured as :func:`bootstrap_bytes`).  With them the command's estimate is
     0.97, 0.98 and 1.12 of its peak at 2,000, 5,000 and 20,000 runs (0.88-1.43 without)."""
     terms = default_intervals(n_runs) + 3
     return 8 * n_runs * terms * n_inputs

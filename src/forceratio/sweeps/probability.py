@@ -5,7 +5,7 @@ drawn over the declared ranges, posterior draws of the shared parameters and, wi
 ``--replications``, the engine's own randomness.  A sweep's rows are independent trials of
 that population only when each run has one row and no draw is shared between runs;
 otherwise they come in groups that share a design point or a draw, and the binomial
-interval over rows is far too narrow (review20c HIGH-1: 27% coverage, 5.5x too narrow, on
+interval over rows is far too narrow (27% coverage, 5.5x too narrow, on
 32 points x 64 draws).  So:
 
 - **independent rows** (no draws, no replications; or paired draws met once each): the
@@ -39,7 +39,7 @@ Measured (tests/sweeps/test_win_interval_hsweepci.py, test_win_interval_rare_hst
 32 x 64 with replications, clustered and paired rows, median width 1.05-1.10 of 3.92
 standard deviations of the estimate; when the wins come from a handful of design points (P
 0.035 from 32 points x 64 draws, 0.05 from 32 points x 10 replications, 0.2 from 8 points)
-0.946-0.969, width 1.4-1.7 (hstat21; with the Jeffreys interval and ``K - 1`` degrees of
+0.946-0.969, width 1.4-1.7 (with the Jeffreys interval and ``K - 1`` degrees of
 freedom before: 0.878, 0.876, 0.920).  Clopper-Pearson covers at least its level, so on
 some structures more (0.977 for P 0.2 from 8 points x 8 draws; 0.996 for paired draws
 carrying rare wins).

@@ -293,11 +293,11 @@ def _fit_twice(spec: SweepSpec, bounds: list[tuple[int, int]]) -> bool:
     were counted)."""
     from forceratio.limits import BYTES_COMMAND_BASE, check_memory
     from forceratio.scenarios.run import batch_bytes
-    from forceratio.sweeps.evaluate import _prepared
+    from forceratio.sweeps.evaluate import prepared_for
 
     n = max(b - a for a, b in bounds)
     one, _ = batch_bytes(
-        _prepared(spec.scenario, spec.sets, spec.tables), n, None, spec.replications
+        prepared_for(spec.scenario, spec.sets, spec.tables), n, None, spec.replications
     )
     try:
         check_memory("chunk_size", BYTES_COMMAND_BASE + 2 * one, "two chunks")
@@ -336,7 +336,7 @@ def _run_pool(
     (:meth:`ChunkStore.land`), holding the store's lock.  So a part lands only while the
     sweep that locked the folder is alive: a worker left behind by a killed command lands
     nothing (and stops itself: :func:`_worker_start`), and its temporary file is deleted
-    by the next ``--resume`` (review22a M4).  After a failure or an interruption no chunk
+    by the next ``--resume``.  After a failure or an interruption no chunk
     starts; those running finish and land, then it is raised."""
     import multiprocessing as mp
 
@@ -383,7 +383,7 @@ def _worker_start() -> None:
     """A worker process: one compiled-kernel thread (the workers share the cores), freed
     memory kept, and a thread that ends the worker at once when the sweep's process ends
     without stopping it (SIGKILL, or SIGTERM's default), instead of running on through its
-    queue (review22a M4).  It waits on ``multiprocessing.parent_process().sentinel``, which
+    queue.  It waits on ``multiprocessing.parent_process().sentinel``, which
     every spawned process has on every platform (a pipe whose other end only the parent
     holds; on Windows its handle): no polling, no Linux-only prctl."""
     import multiprocessing as mp

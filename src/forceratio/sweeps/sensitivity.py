@@ -51,7 +51,7 @@ FloatArray = NDArray[np.float64]
 GRID_POINTS = 33
 #: Runs an analysis evaluates at once (samples times replications): a Sobol analysis asks
 #: for all its d x n cross samples in one call, whose working memory (about 5.4 kB a run,
-#: measured) is bounded by running them in blocks (review19b, MED 2); a run's numbers do
+#: measured) is bounded by running them in blocks; a run's numbers do
 #: not depend on its block (sample i runs key i whichever block it is in).
 OUTCOME_BLOCK = ANALYSIS_BLOCK
 #: Outcome values a batch of bootstrap resamples of Sobol indices holds (resamples times
@@ -144,7 +144,7 @@ def check_finite(y: FloatArray, outcome: str = "the outcome") -> FloatArray:
 
 def sobol(
     spec: SweepSpec,
-    vary: list[Vary],
+    vary: Sequence[Vary],
     *,
     samples: int,
     outcome: str = "attacker_margin",
@@ -208,8 +208,8 @@ def sobol(
 @contextlib.contextmanager
 def _bootstrap_batch(batch: int) -> Iterator[None]:
     """Run scipy's bootstrap of the Sobol indices ``batch`` resamples at a time: all at
-    once, each resample copies every run's outcome some six times (1.5 GB at 180,224 runs:
-    review19b, MED 2).  ``SobolResult.bootstrap`` (scipy 1.17) takes no ``batch``; the
+    once, each resample copies every run's outcome some six times (1.5 GB at 180,224
+    runs).  ``SobolResult.bootstrap`` (scipy 1.17) takes no ``batch``; the
     resamples are drawn in order from the same generator, so the intervals do not change.
     A private scipy name: without it the bootstrap runs unbatched (more memory, same numbers)."""
     try:  # a private module: a scipy without it bootstraps all at once, as before
@@ -348,7 +348,7 @@ def threshold(
         value = float(optimize.brentq(f, a, b, xtol=xtol))
         note = "Brent's method on the first grid bracket"
     se = None
-    if spec.replications == 1 and name == "attacker_win_probability":  # (review22a L10)
+    if spec.replications == 1 and name == "attacker_win_probability":
         note += (
             "; one run per point wins or loses (a share of 0 or 1), so the value is where "
             "one random run flips and no Monte Carlo error can be given: add replications"
@@ -409,7 +409,7 @@ def crossing_se(
     ``tol``): the standard error is that distance / (2 SE_Z) (McKean & Schrader 1984 for a
     median), or the one side's distance / SE_Z when the other level is never crossed; None
     when neither is.  A slope across the whole grid bracket underestimates a steep flip's
-    slope and so overstated the error about tenfold (review22c)."""
+    slope and so overstated the error about tenfold."""
     band = SE_Z * math.sqrt(level * (1.0 - level) / replications)
     sides = []
     for shift in (band, -band):

@@ -25,7 +25,7 @@ from forceratio.errors import InputError
 from forceratio.files import removed_if_stopped
 
 #: The end of a failed part's message while the sweep's folder is kept (the runner says
-#: otherwise when it removes the folder: review19b, LOW 4).
+#: otherwise when it removes the folder).
 RESUME_HINT = "; --resume continues"
 
 MANIFEST = "_sweep.json"

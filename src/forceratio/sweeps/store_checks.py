@@ -1,7 +1,7 @@
 """The checks of a sweep's store against the sweep that opens or reads it: a resumption of a
 folder with no sweep, a resumption whose manifest differs (in words: which leaves, which
-inputs), and a reader's scenario or inputs that changed since the sweep ran.  Moved out of
-:mod:`forceratio.sweeps.store` unchanged (review22d MED 3).
+inputs), and a reader's scenario or inputs that changed since the sweep ran.  Kept apart
+from :mod:`forceratio.sweeps.store`, the store itself.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def check_resumable(path: Path | str) -> None:
     """Refuse a resumption of a folder that holds no sweep: it used to start a new sweep
-    there, so a mistyped folder went unnoticed (review22a L7)."""
+    there, so a mistyped folder went unnoticed."""
     p = Path(path)
     if not p.exists():
         raise InputError(
@@ -112,7 +112,7 @@ def check_inputs(store: ChunkStore, manifest: dict[str, Any], spec: Any) -> None
 
 def check_given(store: ChunkStore, manifest: dict[str, Any], spec: Any, given: str) -> None:
     """Refuse a reader's scenario ``given`` that has the swept scenario's name but not its
-    content (another file: review22a L11), by the digest the manifest keeps; the same
+    content (another file), by the digest the manifest keeps; the same
     scenario under another path or as a built-in is accepted."""
     was = manifest.get("inputs")
     if given == spec.scenario or not isinstance(was, dict) or "scenario" not in was:
