@@ -115,7 +115,7 @@ def build(
     from forceratio.plots.labels import comparison_notes, comparison_rows, parameter_label
     from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.scenarios.compare import Session, compare
-    from forceratio.scenarios.sides import common_names, rename
+    from forceratio.scenarios.sides import common_names, display_names, rename
 
     session = session or Session(tables, uncalibrated)
     rows = compare(list(names), session=session)
@@ -235,7 +235,7 @@ def build(
         params = pd.DataFrame(
             [
                 {
-                    "parameter": str(parameter_label(k)),
+                    "parameter": rename(str(parameter_label(k, scn)), display_names(scn)),
                     "path": k,
                     "value": v,
                     "uncertainty range": (
@@ -303,11 +303,13 @@ def rates_line(prep: Any, calibration: dict[str, float] | None) -> str:
     ``"calibrated"`` rates, None: none) and where each comes from."""
     from forceratio.plots.labels import parameter_label
     from forceratio.scenarios.build import parameter_sources, sweepable
+    from forceratio.scenarios.sides import display_names, rename
 
     values = sweepable(prep, calibration)
     sources = parameter_sources(prep, calibration)
+    names = display_names(prep.scenario)  # the sides as the scenario names them
     rates = "; ".join(
-        f"{parameter_label(p, prep.scenario)} {values[p]:.4g} ({sources[p]})"
+        f"{rename(str(parameter_label(p, prep.scenario)), names)} {values[p]:.4g} ({sources[p]})"
         for p in ("attrition.german_rate", "attrition.soviet_rate")
     )
     return f"{prep.scenario.name}: {rates}."

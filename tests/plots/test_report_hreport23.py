@@ -1,0 +1,55 @@
+"""The report mended from review23b: the sides named as the scenario names them (H1)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from forceratio.plots.html import build
+from forceratio.scenarios.session import Session
+
+GOLAN = Path(__file__).parent / "files" / "golan.toml"
+
+
+def _section(text: str, start: str, end: str = "<h") -> str:
+    """The HTML from the heading ``start`` to the next heading (``end``)."""
+    i = text.index(start) + len(start)
+    j = text.find(end, i)
+    return text[i : j if j >= 0 else len(text)]
+
+
+@pytest.fixture(scope="module")
+def user_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The report on the user's file as given (side_names Blue and Red) and without its
+    side_names line (the slots' names)."""
+    plain = tmp_path_factory.mktemp("noname") / "golan.toml"
+    lines = GOLAN.read_text(encoding="utf-8").splitlines()
+    plain.write_text("\n".join(x for x in lines if not x.startswith("side_names")) + "\n")
+    session = Session(None, False)
+    return {
+        "named": build([str(GOLAN)], session=session),
+        "plain": build([str(plain)], session=session),
+    }
+
+
+@pytest.mark.parametrize(
+    ("which", "red", "blue"), [("named", "Red", "Blue"), ("plain", "Germany", "USSR")]
+)
+def test_kill_rates_and_assumptions_name_the_sides_as_the_file_does(
+    user_reports: dict[str, str], which: str, red: str, blue: str
+) -> None:
+    """Oracle: the scenario's own side names (README: a file is shown by them, else by its
+    slots, 'never as Soviet or German')."""
+    text = user_reports[which]
+    rates = _section(text, "<h2>Kill rates</h2>", "<h2")
+    assert f"{red} kill rate" in rates and f"{blue} kill rate" in rates, rates
+    table = _section(text, "<h3>Assumptions and their sources</h3>", "<h")
+    labels = re.findall(r"<tr><td>([^<]*)</td>", table)  # the parameter column (sources cite)
+    labelled = re.sub(r"\([^)]*\)\.", "", rates)  # the rates' labels (not their sources)
+    for part in (labelled, *labels):
+        # ("relative to the Wehrmacht of 22 June" stays: the base rate is that fit's)
+        assert not re.search(r"\b(Soviet|German)\b", part), part
+    assert f"{red} quality" in "".join(labels)
+    assert any(lab.startswith(f"{blue} breakpoint") for lab in labels), labels
