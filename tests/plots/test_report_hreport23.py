@@ -53,3 +53,23 @@ def test_kill_rates_and_assumptions_name_the_sides_as_the_file_does(
         assert not re.search(r"\b(Soviet|German)\b", part), part
     assert f"{red} quality" in "".join(labels)
     assert any(lab.startswith(f"{blue} breakpoint") for lab in labels), labels
+
+
+def test_uncalibrated_report_says_so_and_claims_no_posterior_rates() -> None:
+    """Oracle: the rates run (--uncalibrated: the raw 0.02 a day, not the posterior's
+    medians) and what the page says of them (review23b H3)."""
+    text = build(["kiev-1941"], session=Session(None, True))
+    head = re.search(r"<h1>([^<]*)</h1>", text)
+    title = re.search(r"<title>([^<]*)</title>", text)
+    assert head and "(uncalibrated: raw rates)" in head[1]
+    assert title and "(uncalibrated: raw rates)" in title[1]
+    notes = re.findall(r'<p class="note">([^<]*)</p>', text)
+    assert not [n for n in notes if "medians (forceratio calibrate)" in n]  # (note (c) defines)
+    assert re.search(r"kill rate \([^)]*\) 0\.02 ", text)  # the raw rates the page shows
+
+
+def test_calibrated_rates_note_said_once() -> None:
+    """The shared-rates note of the built-in files, identical in kiev and leningrad, is
+    printed once (review23b M9), and still printed when the rates are calibrated."""
+    text = build(["kiev-1941", "leningrad-1941"], session=Session(None, False))
+    assert text.count("medians (forceratio calibrate)") == 1

@@ -123,6 +123,8 @@ def build(
     preps = {name: session.prepare(name) for name in names}
     cals = {name: session.calibration_for(prep) for name, prep in preps.items()}
     title, heading = titles([p.scenario for p in preps.values()])
+    if session.uncalibrated:  # the raw rates, not the record's: said where the reader starts
+        title, heading = (f"{t} (uncalibrated: raw rates)" for t in (title, heading))
     parts: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -194,6 +196,7 @@ def build(
         parts += posterior_section(posterior, priors or {}, mechanisms or {})
     # scenarios
     used = tables_used([p.scenario for p in preps.values()])
+    said: set[str] = set()  # the scenario notes shown
     for i, (name, prep) in enumerate(preps.items()):
         scn = prep.scenario
         own = session.rates(prep)  # the values a run uses (all ten shared parameters)
@@ -201,6 +204,9 @@ def build(
         parts.append(f"<h2>{html.escape(scn.name)}{dated}</h2>")
         parts.append(f"<p>{html.escape(scn.description)}</p>")
         for note in scn.notes:
+            if is_rates_note(note) and (cals[name] is None or note in said):
+                continue  # rates it does not run, or the shared rates said once already
+            said.add(note)
             parts.append(f'<p class="note">{html.escape(note)}</p>')
         for kind in ("trajectory", "ratios"):
             fig = figure(kind, name, session=session)
@@ -258,6 +264,13 @@ def build(
     parts.append("<h2>Sources</h2>" + _table(every[every["key"].astype(str).isin(cited)]))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def is_rates_note(note: str) -> bool:
+    """Whether a scenario's ``note`` says its kill rates are the whole-record posterior's
+    (the built-in files' "The attrition rates ... posterior's medians (forceratio
+    calibrate)"): false of a run that does not use the calibration (``--uncalibrated``)."""
+    return note.startswith("The attrition rates") and "posterior" in note
 
 
 def tables_used(scenarios: Sequence[Any]) -> set[str]:
