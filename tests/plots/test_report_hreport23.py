@@ -55,10 +55,16 @@ def test_kill_rates_and_assumptions_name_the_sides_as_the_file_does(
     assert any(lab.startswith(f"{blue} breakpoint") for lab in labels), labels
 
 
-def test_uncalibrated_report_says_so_and_claims_no_posterior_rates() -> None:
+@pytest.fixture(scope="module")
+def kiev_raw() -> str:
+    """The report on kiev-1941 --uncalibrated (its forces: men only, operations_1941)."""
+    return build(["kiev-1941"], session=Session(None, True))
+
+
+def test_uncalibrated_report_says_so_and_claims_no_posterior_rates(kiev_raw: str) -> None:
     """Oracle: the rates run (--uncalibrated: the raw 0.02 a day, not the posterior's
     medians) and what the page says of them (review23b H3)."""
-    text = build(["kiev-1941"], session=Session(None, True))
+    text = kiev_raw
     head = re.search(r"<h1>([^<]*)</h1>", text)
     title = re.search(r"<title>([^<]*)</title>", text)
     assert head and "(uncalibrated: raw rates)" in head[1]
@@ -73,3 +79,38 @@ def test_calibrated_rates_note_said_once() -> None:
     printed once (review23b M9), and still printed when the rates are calibrated."""
     text = build(["kiev-1941", "leningrad-1941"], session=Session(None, False))
     assert text.count("medians (forceratio calibrate)") == 1
+
+
+def test_equipment_never_entered_is_not_shown_as_zero(kiev_raw: str) -> None:
+    """Oracle: kiev-1941's file enters men only (its operations_1941 rows hold no guns,
+    tanks or aircraft); the forces table says "—" for those, as compare does, never 0
+    (review23b H4)."""
+    table = _section(kiev_raw, "<h3>Forces at the start</h3>", "<h")
+    cells = re.findall(r"<tr>((?:<td>[^<]*</td>)+)</tr>", table)
+    rows = [re.findall(r"<td>([^<]*)</td>", c) for c in cells]
+    assert [r[1] for r in rows] == ["USSR", "Germany"]
+    assert [r[3:] for r in rows] == [["—"] * 3, ["—"] * 3]  # guns, tanks, aircraft
+    assert all(r[2] not in ("0", "—") for r in rows)  # men were entered
+    assert "not in the scenario (no figure entered)" in kiev_raw
+
+
+def _texts(fig: object) -> list[str]:
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text)]  # type: ignore[attr-defined]
+
+
+def test_figures_say_not_in_the_scenario() -> None:
+    """The ratios figure of kiev-1941 and the trajectory of smolensk-1941 (no Soviet
+    aircraft figure: its part leaves aircraft out) draw no 0 for a figure never entered."""
+    from forceratio.plots import figure
+
+    session = Session(None, True)
+    texts = _texts(figure("ratios", "kiev-1941", session=session))
+    assert sum("not in the scenario" in t for t in texts) == 3, texts
+    assert not any("0 : 0" in t for t in texts)
+    fig = figure("trajectory", "smolensk-1941", session=session)
+    aircraft = fig.axes[3]
+    assert aircraft.get_title() == "aircraft"
+    assert [ln.get_label() for ln in aircraft.get_lines()] == ["Germany (model)"]
+    assert any("USSR: not in the scenario" in t.get_text() for t in aircraft.texts)

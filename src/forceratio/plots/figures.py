@@ -50,10 +50,17 @@ def _title(fig: Figure, what: str, scenario: str, date: str | None) -> None:
     fig.suptitle(f"{what}\n{scenario}" + (f" ({date})" if date else ""), fontsize=12)
 
 
-def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) -> Figure:
+def trajectory(
+    out: Any,
+    records: Sequence[tuple[str, float, float, str]] = (),
+    entered: Mapping[str, np.ndarray] | None = None,
+) -> Figure:
     """Each side's strength by category over the days (sample 0), with the historical
     losses ``(side, day, loss, label)`` marked as the strength they imply (initial + the
-    arrivals joined by that day - loss), as compare measures the model against them."""
+    arrivals joined by that day - loss), as compare measures the model against them.
+    ``entered`` (side -> per category, :func:`forceratio.plots.entered.entered_anywhere`)
+    leaves out a side's line the scenario never gave a figure, saying so."""
+    from forceratio.plots.entered import NOT_ENTERED
     from forceratio.scenarios.sides import display_names
 
     scn = out.prepared.scenario
@@ -66,15 +73,18 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
         if k >= 2:
             ax.set_xlabel("days from the start")
         ax.set_title(LABELS[cat][0])
-        if not any(np.any(out.trajectory[s][0, 0, :, k] != 0) for s in COLOURS) and not any(
-            out.initial[s][0, 0, k] for s in COLOURS
-        ):  # no such weapon on either side: say so, not a flat line on ticks 0, -0
-            ax.set_yticks([])
-            ax.text(0.5, 0.5, "none on either side", ha="center", va="center",
-                    transform=ax.transAxes, color="0.4")  # fmt: skip
+        given = [s for s in ("USSR", "Germany") if entered is None or entered[s][k]]
+        if not given or (not any(np.any(out.trajectory[s][0, 0, :, k] != 0) for s in COLOURS)
+                         and not any(out.initial[s][0, 0, k] for s in COLOURS)):  # fmt: skip
+            ax.set_yticks([])  # say so, not a flat line on ticks 0, -0
+            ax.text(0.5, 0.5, NOT_ENTERED if not given else "none on either side",
+                    ha="center", va="center", transform=ax.transAxes, color="0.4")  # fmt: skip
             continue
         legend_from = legend_from if legend_from is not None else ax
-        for side in ("USSR", "Germany"):
+        for side in set(COLOURS) - set(given):  # one side's figure never entered
+            ax.text(0.02, 0.04, f"{names[side]}: {NOT_ENTERED}", transform=ax.transAxes,
+                    color="0.4", fontsize=8)  # fmt: skip
+        for side in given:
             y = out.trajectory[side][0, 0, :, k]
             start = (
                 out.initial[side][0, 0, k]
@@ -129,6 +139,7 @@ def ratios(
     either side, and every label sits inside the frame.  ``names`` call the sides by
     other names (:func:`forceratio.scenarios.sides.display_names`; None: the 1941 ones)."""
     from forceratio.data.ratios import format_ratio
+    from forceratio.plots.entered import no_ratio
     from forceratio.scenarios.sides import rename
 
     fig = new_figure()
@@ -151,7 +162,7 @@ def ratios(
     for i, (v, s, g) in enumerate(zip(logs, su, de, strict=True)):
         text = format_ratio(float(s), float(g)).replace(" ", "")
         if not np.isfinite(v):  # no bar: a side without a figure, or with none at all (0)
-            no = rename(_no_ratio(float(s), float(g), cats[i]), names)
+            no = rename(no_ratio(float(s), float(g), cats[i]), names)
             ax.text(0.05, i, no, va="center", fontsize=10)
             continue
         ha, gap = ("left", 0.08) if v >= 0 else ("right", -0.08)
@@ -172,18 +183,6 @@ def ratios(
     ax.grid(alpha=0.3, axis="x")
     _title(fig, rename("Force ratios at the start (USSR : Germany)", names), scenario, date)
     return fig
-
-
-def _no_ratio(soviet: float, german: float, what: str) -> str:
-    """The label of a category with no ratio to draw: a missing figure (NaN) is 'no figure';
-    an explicit 0 is a figure, written out ('5,300 : 0, no German tanks')."""
-    if np.isnan(soviet) or np.isnan(german):
-        side = " and ".join(n for n, v in (("Soviet", soviet), ("German", german)) if np.isnan(v))
-        return f" no {side} figure"
-    if soviet == german == 0:
-        return f" 0 : 0, no {what} on either side"
-    side = "Soviet" if soviet == 0 else "German"
-    return f" {soviet:,.0f} : {german:,.0f}, no {side} {what}"
 
 
 def _numeric(col: pd.Series, bool_ok: bool) -> bool:

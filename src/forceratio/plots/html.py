@@ -112,6 +112,7 @@ def build(
     from forceratio import __version__
     from forceratio import data as data_mod
     from forceratio.plots import figure
+    from forceratio.plots.entered import DASH, NOT_ENTERED, entered
     from forceratio.plots.labels import comparison_notes, comparison_rows, parameter_label
     from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.scenarios.compare import Session, compare
@@ -225,18 +226,24 @@ def build(
         elif i == 0 and isinstance(tornado, list):
             fig = figure("tornado", name, session=session, indices=tornado)
             parts.append(_img(to_png_bytes(fig), f"tornado of {scn.name}"))
+        given = entered(prep, session.table)  # a figure never entered: "—", not 0
         forces = pd.DataFrame(
             [
                 {
                     "sector": sec,
                     "side": side,
-                    **dict(zip(CATEGORIES, f.value.tolist(), strict=True)),
+                    **{
+                        c: v if given[side][j, k] else DASH
+                        for k, (c, v) in enumerate(zip(CATEGORIES, f.value.tolist(), strict=True))
+                    },
                 }
                 for side in ("USSR", "Germany")
-                for sec, f in zip(prep.sectors, prep.forces[side], strict=True)
+                for j, (sec, f) in enumerate(zip(prep.sectors, prep.forces[side], strict=True))
             ]
         )
         parts.append("<h3>Forces at the start</h3>" + _table(forces, digits=0))
+        if not all(g.all() for g in given.values()):
+            parts.append(f'<p class="note">{DASH}: {NOT_ENTERED}.</p>')
         src = parameter_sources(prep, own)
         params = pd.DataFrame(
             [

@@ -1,0 +1,78 @@
+"""Which start figures a scenario enters, so that a category nobody entered is shown as
+"not in the scenario", never as 0 (the engine runs a missing figure as 0, and a reader takes
+a 0 for a fact; compare shows such a ratio as "—", :func:`forceratio.data.ratios.format_ratio`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from forceratio.scenarios.forces import side_rows
+from forceratio.scenarios.model import CATEGORIES, SIDES
+
+#: What a table cell and a figure say of a category nobody entered.
+NOT_ENTERED = "not in the scenario (no figure entered)"
+#: The table cell of such a category (compare's mark of a missing figure).
+DASH = "—"
+
+
+def _gives(part: Any, side: str, load: Callable[[str], pd.DataFrame]) -> NDArray[np.bool_]:
+    """Per category, whether the force ``part`` states a figure (0 included) for ``side``."""
+    if part.inline is not None:
+        return np.array(
+            [c in part.inline and math.isfinite(float(part.inline[c])) for c in CATEGORIES]
+        )
+    if part.divisions_via:  # division slices give every category
+        return np.ones(len(CATEGORIES), dtype=bool)
+    df = load(part.table)
+    wanted = part.categories or CATEGORIES
+    out = []
+    for c in CATEGORIES:
+        rows = side_rows(df, part.formation, c, side) if c in wanted else []
+        values = pd.to_numeric(df.iloc[rows]["value"], errors="coerce") if len(rows) else []
+        out.append(bool(len(rows)) and bool(np.isfinite(np.asarray(values, float)).any()))
+    return np.array(out)
+
+
+def entered(prep: Any, load: Callable[[str], pd.DataFrame]) -> dict[str, NDArray[np.bool_]]:
+    """Side -> shape (n_sectors, len(CATEGORIES)): whether the scenario gives the category a
+    figure at the start in that sector (a non-zero strength, or a part stating it, 0
+    included); false where the 0 the engine runs was never entered (a table row NOT FOUND,
+    a part limited to other ``categories``, an inline table without it).  ``load`` reads a
+    data table by name (a session's ``table``)."""
+    out: dict[str, NDArray[np.bool_]] = {}
+    for side in SIDES:
+        rows = []
+        for i, sec in enumerate(prep.scenario.sectors):
+            got = np.asarray(prep.forces[side][i].value) != 0
+            for part in sec.forces[side]:
+                got = got | _gives(part, side, load)
+            rows.append(got)
+        out[side] = np.array(rows, dtype=bool).reshape(len(rows), len(CATEGORIES))
+    return out
+
+
+def entered_anywhere(
+    prep: Any, load: Callable[[str], pd.DataFrame]
+) -> dict[str, NDArray[np.bool_]]:
+    """Side -> shape (len(CATEGORIES),): the category entered in some sector."""
+    return {s: e.any(axis=0) for s, e in entered(prep, load).items()}
+
+
+def no_ratio(soviet: float, german: float, what: str) -> str:
+    """The label of a category with no ratio to draw: a missing figure (NaN) is 'no figure';
+    an explicit 0 is a figure, written out ('5,300 : 0, no German tanks'); a figure
+    neither side entered (NaN both) is :data:`NOT_ENTERED`."""
+    if np.isnan(soviet) and np.isnan(german):
+        return f" {NOT_ENTERED}"
+    if np.isnan(soviet) or np.isnan(german):
+        return f" no {'Soviet' if np.isnan(soviet) else 'German'} figure entered"
+    if soviet == german == 0:
+        return f" 0 : 0, no {what} on either side"
+    side = "Soviet" if soviet == 0 else "German"
+    return f" {soviet:,.0f} : {german:,.0f}, no {side} {what}"
