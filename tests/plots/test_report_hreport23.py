@@ -114,3 +114,60 @@ def test_figures_say_not_in_the_scenario() -> None:
     assert aircraft.get_title() == "aircraft"
     assert [ln.get_label() for ln in aircraft.get_lines()] == ["Germany (model)"]
     assert any("USSR: not in the scenario" in t.get_text() for t in aircraft.texts)
+
+
+@pytest.fixture(scope="module")
+def calibrated() -> tuple[str, dict[str, object], str]:
+    """The report on kiev-1941 at the calibrated rates, ``calibrate --format json`` and
+    ``calibrate``'s table output (the shipped posterior)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from forceratio.cli.app import app
+
+    runner = CliRunner()
+    doc = runner.invoke(app, ["calibrate", "--format", "json"])
+    table = runner.invoke(app, ["calibrate"])
+    assert doc.exit_code == 0 and table.exit_code == 0, doc.output
+    text = build(["kiev-1941"], session=Session(None, False))
+    return text, json.loads(doc.stdout), table.stdout
+
+
+def test_calibration_section_says_its_method_and_counts_met_bounds_as_met(
+    calibrated: tuple[str, dict[str, object], str],
+) -> None:
+    """Oracle: ``forceratio calibrate``: its method (emcee), its residuals (the RMS errors
+    recomputed here over the records that are not a bound the model meets: at or above a
+    lower bound, at or below an upper one) and its summary line (review23b H5)."""
+    import math
+
+    text, doc, table = calibrated
+    section = _section(text, "<h2>Calibration on the 1941 record</h2>", "<h3>")
+    assert "least squares" not in section
+    assert "posterior median (emcee)" in section
+    res = doc["residuals"]
+    assert isinstance(res, list)
+
+    def met(r: dict[str, float]) -> bool:
+        e = r["model"] / r["historical"] - 1
+        return bool((r["lower_bound"] and e >= 0) or (r.get("upper_bound") and e <= 0))
+
+    used = [r for r in res if not met(r)]
+    rel = math.sqrt(sum((r["model"] / r["historical"] - 1) ** 2 for r in used) / len(used))
+    log = math.sqrt(sum(math.log(r["model"] / r["historical"]) ** 2 for r in used) / len(used))
+    assert f"RMS relative error {rel:.3f}" in section, section
+    assert f"RMS log error {log:.3f}" in section
+    assert f"over the {len(used)} records that count" in section
+    line = next(x for x in table.splitlines() if "records within 35%" in x)
+    assert line.strip().replace("|", "&#x7c;") in section or line.strip() in section
+    # the in-sample table: an upper-bound column, the four German 'missing' rows met
+    insample = next(t for t in section.split("<table>") if "upper bound" in t)
+    rows = re.findall(r"<tr>((?:<td>[^<]*</td>)+)</tr>", insample)
+    head = re.findall(r"<th>([^<]*)</th>", insample)
+    assert "upper bound" in head and "bound met (counts as exact)" in head
+    cells = [re.findall(r"<td>([^<]*)</td>", r) for r in rows]
+    up, ok = head.index("upper bound"), head.index("bound met (counts as exact)")
+    uppers = [c for c in cells if len(c) == len(head) and c[up] == "yes"]
+    assert len(uppers) == sum(bool(r.get("upper_bound")) for r in res) == 4
+    assert all(c[ok] == "yes" for c in uppers)

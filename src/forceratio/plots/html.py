@@ -153,11 +153,7 @@ def build(
         c = cals[name]
         parts.append(f"<p>{html.escape(rates_line(prep, c.values if c else None))}</p>")
     if cal is not None:
-        parts.append(
-            f"<p>Fitted on <code>{html.escape(cal.scenario)}</code> by bounded least squares on "
-            f"log-ratios; RMS relative error of the fit {cal.fit_error:.3f} (RMS log error "
-            f"{cal.rms_log_error:.3f} on {cal.dof} degrees of freedom).</p>"
-        )
+        parts.append(calibration_words(cal))
         parts.append(
             _table(
                 pd.DataFrame(
@@ -183,6 +179,8 @@ def build(
                         "model": cal.model,
                         "relative error": cal.relative_error,
                         "lower bound": cal.lower_bound,
+                        "upper bound": cal.upper_bound or [False] * len(cal.labels),
+                        "bound met (counts as exact)": ~cal.used,
                     }
                 )
             )
@@ -271,6 +269,29 @@ def build(
     parts.append("<h2>Sources</h2>" + _table(every[every["key"].astype(str).isin(cited)]))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def calibration_words(cal: Any) -> str:
+    """What the calibration section says of ``cal`` (a
+    :class:`~forceratio.scenarios.calibrate.Calibration`): its method as it is (emcee's
+    posterior medians, the quick mode's mode, or least squares), its errors over the records
+    that count (a bound the model meets is left out, as ``calibrate`` leaves it), and, for a
+    whole-record calibration, ``calibrate``'s own summary line."""
+    met = int((~cal.used).sum())
+    text = (
+        f"<p>Rates: the {html.escape(cal.method)} of the calibration on "
+        f"{html.escape(cal.scenario)}; RMS relative error {cal.fit_error:.3f} and RMS log "
+        f"error {cal.rms_log_error:.3f} over the {int(cal.used.sum())} records that count "
+        f"({cal.dof} degrees of freedom; {met} bound{'s' if met != 1 else ''} the model meets "
+        "left out, as <code>forceratio calibrate</code> counts them met).</p>"
+    )
+    if cal.posterior is None:
+        return text
+    from forceratio.scenarios.record1941 import summary_line
+    from forceratio.scenarios.record_fit import to_data
+
+    line = summary_line(to_data(cal.posterior, "as forceratio calibrate"))
+    return text + f'<p class="note">forceratio calibrate: {html.escape(line)}</p>'
 
 
 def is_rates_note(note: str) -> bool:
