@@ -171,3 +171,44 @@ def test_calibration_section_says_its_method_and_counts_met_bounds_as_met(
     uppers = [c for c in cells if len(c) == len(head) and c[up] == "yes"]
     assert len(uppers) == sum(bool(r.get("upper_bound")) for r in res) == 4
     assert all(c[ok] == "yes" for c in uppers)
+
+
+def test_summary_opens_with_both_ps_and_the_caveats(tmp_path: Path) -> None:
+    """Oracle: compare's P(attacker wins) over the posterior with its interval (its own
+    rows), the joint P of the declared assumptions and the posterior (the mechanisms
+    sensitivity --posterior computes, at the report's runs and seed), and the README's
+    caveats, all before the comparison (review23b H2)."""
+    from typer.testing import CliRunner
+
+    from forceratio.cli.app import app
+    from forceratio.cli.plots import REPORT_CROSSED, REPORT_JOINT_RUNS
+    from forceratio.scenarios.compare import compare
+    from forceratio.sweeps.mechanisms import posterior_mechanisms
+
+    names = ["strike-12june-strip", "sokolov-152v100"]
+    r = CliRunner().invoke(app, ["report", *names, "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    top = text[: text.index("<h2>Comparison</h2>")]
+    session = Session(None, False)
+    row = compare(["strike-12june-strip"], session=session)[0]
+    lo, hi = row["p_attacker_wins_ci"]
+    assert f"{row['p_attacker_wins']:.2f} (95% {lo:.2f}-{hi:.2f}" in top
+    for name in names:
+        d = posterior_mechanisms(
+            session, name, runs=REPORT_JOINT_RUNS, crossed=REPORT_CROSSED, seed=0, n_resamples=50
+        )
+        lo, hi = d.p_attacker_wins_ci
+        assert f"{d.p_attacker_wins:.2f} (95% {lo:.2f}-{hi:.2f}; {d.runs:,} joint runs)" in top
+    assert "This does not test Meltyukhov&#x27;s thesis" in top
+    assert (
+        f"{row['combat_power_ratio_text']} on {row['combat_power_ratio_unmodified']:.2f} : 1" in top
+    )
+
+
+def test_distribution_titled_as_noise_at_fixed_parameters() -> None:
+    from forceratio.plots import figure
+
+    fig = figure("distribution", "strike-12june-strip", session=Session(None, False),
+                 replications=20, seed=1)  # fmt: skip
+    assert any("Stochastic noise only, parameters fixed" in t for t in _texts(fig))

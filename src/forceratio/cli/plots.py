@@ -196,19 +196,30 @@ def _fit_figure(source: Path | None) -> Figure:
     return fit(best.residuals, best.law, source.name, best.caveats())
 
 
+#: The report's joint runs per Soviet strike (``sensitivity --posterior`` takes 2048: the
+#: README's figures), and its crossing of assumption points and posterior draws.
+REPORT_JOINT_RUNS, REPORT_CROSSED = 512, (16, 16)
+
+
 def _posterior_analysis(session: Any, names: list[str], seed: int) -> dict[str, Any]:
-    """The whole-record posterior with its priors, and for the first 12 June scenario what
-    carries its answer and what would flip it (a modest sample: 512 joint runs, 16 x 16
-    crossed)."""
-    from forceratio.scenarios.compare import STRIKE_DATES
+    """The whole-record posterior with its priors, and for each Soviet strike (the USSR
+    attacking at the calibrated rates: the 12 June scenarios and Sokolov's plan) what
+    carries its answer, what would flip it and P(attacker wins) with the declared
+    assumptions drawn too (a modest sample: :data:`REPORT_JOINT_RUNS` joint runs)."""
     from forceratio.scenarios.record1941 import SHARED
     from forceratio.sweeps.mechanisms import posterior_mechanisms
     from forceratio.sweeps.posterior import record_posterior
 
-    strikes = [n for n in names if session.prepare(n).scenario.date in STRIKE_DATES]
+    preps = {n: session.prepare(n) for n in names}
+    strikes = [
+        n for n, p in preps.items()
+        if p.scenario.attacker == "USSR" and session.calibration_for(p) is not None
+    ]  # fmt: skip
     mech = {
-        n: posterior_mechanisms(session, n, runs=512, crossed=(16, 16), seed=seed, n_resamples=50)
-        for n in strikes[:1]
+        n: posterior_mechanisms(
+            session, n, runs=REPORT_JOINT_RUNS, crossed=REPORT_CROSSED, seed=seed, n_resamples=50
+        )
+        for n in strikes
     }
     return {
         "posterior": record_posterior(session),

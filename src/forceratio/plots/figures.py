@@ -416,7 +416,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
     wins = np.asarray(out.attacker_wins[0], dtype=bool)
     p, lo, hi = probability_interval(int(wins.sum()), wins.size)
     what = f"P({names[scn.attacker]} wins) = {p:.0%} (95% {lo:.0%}-{hi:.0%}, Jeffreys)"
-    _title(fig, f"Stochastic replications: {what}", scn.name, scn.date)
+    _title(fig, f"Stochastic noise only, parameters fixed: {what}", scn.name, scn.date)
     return fig
 
 

@@ -114,6 +114,7 @@ def build(
     from forceratio.plots import figure
     from forceratio.plots.entered import DASH, NOT_ENTERED, entered
     from forceratio.plots.labels import comparison_notes, comparison_rows, parameter_label
+    from forceratio.plots.summary import calibration_words, summary_section
     from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.scenarios.compare import Session, compare
     from forceratio.scenarios.sides import common_names, display_names, rename
@@ -135,6 +136,7 @@ def build(
         f'<p class="note">forceratio {html.escape(__version__)}, generated '
         f"{dt.date.today().isoformat()}. Every figure below comes from the package's sourced "
         "tables; reconstructed numbers and assumptions are marked as such.</p>",
+        *summary_section(rows, mechanisms or {}),
         "<h2>Comparison</h2>",
         '<p class="note">One column per scenario; ratios are '
         f"{html.escape(rename('USSR : Germany', sides))}; losses in men, "
@@ -269,29 +271,6 @@ def build(
     parts.append("<h2>Sources</h2>" + _table(every[every["key"].astype(str).isin(cited)]))
     parts.append("</body></html>")
     return "\n".join(parts)
-
-
-def calibration_words(cal: Any) -> str:
-    """What the calibration section says of ``cal`` (a
-    :class:`~forceratio.scenarios.calibrate.Calibration`): its method as it is (emcee's
-    posterior medians, the quick mode's mode, or least squares), its errors over the records
-    that count (a bound the model meets is left out, as ``calibrate`` leaves it), and, for a
-    whole-record calibration, ``calibrate``'s own summary line."""
-    met = int((~cal.used).sum())
-    text = (
-        f"<p>Rates: the {html.escape(cal.method)} of the calibration on "
-        f"{html.escape(cal.scenario)}; RMS relative error {cal.fit_error:.3f} and RMS log "
-        f"error {cal.rms_log_error:.3f} over the {int(cal.used.sum())} records that count "
-        f"({cal.dof} degrees of freedom; {met} bound{'s' if met != 1 else ''} the model meets "
-        "left out, as <code>forceratio calibrate</code> counts them met).</p>"
-    )
-    if cal.posterior is None:
-        return text
-    from forceratio.scenarios.record1941 import summary_line
-    from forceratio.scenarios.record_fit import to_data
-
-    line = summary_line(to_data(cal.posterior, "as forceratio calibrate"))
-    return text + f'<p class="note">forceratio calibrate: {html.escape(line)}</p>'
 
 
 def is_rates_note(note: str) -> bool:
