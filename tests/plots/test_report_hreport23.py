@@ -212,3 +212,14 @@ def test_distribution_titled_as_noise_at_fixed_parameters() -> None:
     fig = figure("distribution", "strike-12june-strip", session=Session(None, False),
                  replications=20, seed=1)  # fmt: skip
     assert any("Stochastic noise only, parameters fixed" in t for t in _texts(fig))
+
+
+@pytest.mark.parametrize("name", ["kiev-1941", "smolensk-1941"])
+def test_trajectory_legend_inside_the_figure(name: str) -> None:
+    """Invariant: every drawn text lies inside the saved frame (review23b M4: the long
+    record labels' legend was cut at both edges, '(a lower bound)' lost)."""
+    from forceratio.plots import figure
+    from tests.plots.test_figures_read import _texts_inside
+
+    fig = figure("trajectory", name, session=Session(None, False))
+    assert _texts_inside(fig) == []

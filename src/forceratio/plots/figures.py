@@ -100,7 +100,9 @@ def trajectory(
         ax.yaxis.set_major_formatter(_THOUSANDS)  # 1,400,000 rather than 1.4 under a 1e6
         ax.grid(alpha=0.3)
     handles, labels = (legend_from or axes[0, 0]).get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=8)
+    wrapped = [textwrap.fill(lab, 60) for lab in labels]  # a long record label: two lines,
+    ncol = 3 if max(map(len, labels), default=0) <= 40 else 2  # not cut off at the edges
+    fig.legend(handles, wrapped, loc="outside lower center", ncol=ncol, fontsize=8)
     _title(fig, "Strength by category", scn.name, scn.date)
     return fig
 
