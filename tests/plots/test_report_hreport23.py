@@ -223,3 +223,21 @@ def test_trajectory_legend_inside_the_figure(name: str) -> None:
 
     fig = figure("trajectory", name, session=Session(None, False))
     assert _texts_inside(fig) == []
+
+
+def test_compare_says_the_range_end_flips_not_where() -> None:
+    """Oracle: threshold puts the strip's flip at German quality 7.95 (README), inside the
+    range, so 18.69 is only the range end that flips it (review23b M8)."""
+    from typer.testing import CliRunner
+
+    from forceratio.cli.app import app
+
+    r = CliRunner().invoke(app, ["compare", "strike-12june-strip"], env={"COLUMNS": "400"})
+    assert r.exit_code == 0, r.output
+    words = " ".join(r.output.split())
+    assert "flips the winner: " not in words and "at 18.69" not in words
+    assert "flips the winner by the end of its range: German quality" in words
+    assert (
+        "forceratio threshold strike-12june-strip --vary modifiers.quality.Germany=0.63:18.69"
+        in words
+    )
