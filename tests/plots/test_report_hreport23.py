@@ -241,3 +241,10 @@ def test_compare_says_the_range_end_flips_not_where() -> None:
         "forceratio threshold strike-12june-strip --vary modifiers.quality.Germany=0.63:18.69"
         in words
     )
+
+
+def test_data_tables_folded(kiev_raw: str) -> None:
+    """Each raw data table sits in its own <details> (review23b M9: half the page)."""
+    data = kiev_raw[kiev_raw.index("<h2>Data tables used</h2>") : kiev_raw.index("<h2>Sources")]
+    assert data.count("<table>") >= 2
+    assert data.count("<details>") == data.count("<table>") == data.count("</details>")

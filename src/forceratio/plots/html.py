@@ -262,10 +262,14 @@ def build(
         parts.append("<h3>Assumptions and their sources</h3>" + _table(params, digits=4))
     # data
     parts.append("<h2>Data tables used</h2>")
-    for t in sorted(used):
+    parts.append('<p class="note">Each table folded: open it by its name.</p>')
+    for t in sorted(used):  # the raw rows, folded: half the page otherwise
         df = session.table(t)
-        parts.append(f"<h3>{html.escape(t)}</h3><p>{html.escape(data_mod.DESCRIPTIONS[t])}</p>")
-        parts.append(_table(df, digits=3))
+        parts.append(
+            f"<details><summary><b>{html.escape(t)}</b> ({len(df):,} rows): "
+            f"{html.escape(data_mod.DESCRIPTIONS[t])}</summary>"
+        )
+        parts.append(_table(df, digits=3) + "</details>")
     cited = {str(k) for t in used for k in session.table(t).get("source", pd.Series(dtype=str))}
     every = data_mod.sources()
     parts.append("<h2>Sources</h2>" + _table(every[every["key"].astype(str).isin(cited)]))
