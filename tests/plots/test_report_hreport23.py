@@ -201,6 +201,10 @@ def test_summary_opens_with_both_ps_and_the_caveats(tmp_path: Path) -> None:
         lo, hi = d.p_attacker_wins_ci
         assert f"{d.p_attacker_wins:.2f} (95% {lo:.2f}-{hi:.2f}; {d.runs:,} joint runs)" in top
     assert "This does not test Meltyukhov&#x27;s thesis" in top
+    # the tornado's sample stated, with what its noise looks like (review23b M5)
+    from forceratio.cli.plots import REPORT_SOBOL
+
+    assert f"from {REPORT_SOBOL:,} base samples" in text and "is sampling noise" in text
     assert (
         f"{row['combat_power_ratio_text']} on {row['combat_power_ratio_unmodified']:.2f} : 1" in top
     )

@@ -199,6 +199,8 @@ def _fit_figure(source: Path | None) -> Figure:
 #: The report's joint runs per Soviet strike (``sensitivity --posterior`` takes 2048: the
 #: README's figures), and its crossing of assumption points and posterior draws.
 REPORT_JOINT_RUNS, REPORT_CROSSED = 512, (16, 16)
+#: The report's Sobol base samples for its tornado (``plot --kind tornado`` takes 256).
+REPORT_SOBOL = 64
 
 
 def _posterior_analysis(session: Any, names: list[str], seed: int) -> dict[str, Any]:
@@ -266,13 +268,14 @@ def report_command(
     tornado: list[dict[str, Any]] | str | None = None
     if first is not None and len(first.scenario.uncertainty) >= 2:
         try:
-            tornado = declared_sobol(session, names[0], samples=64, seed=seed)
+            tornado = declared_sobol(session, names[0], samples=REPORT_SOBOL, seed=seed)
         except ConstantOutcomeError as e:  # said in the report in place of the figure
             tornado = f"No sensitivity tornado for {names[0]}: {e.problem}."
     posterior: dict[str, Any] = {}
     if not uncalibrated and any(session.calibration_for(session.prepare(n)) for n in names):
         posterior = _posterior_analysis(session, names, seed)  # only where a scenario uses it
-    text = build(names, session=session, tornado=tornado, seed=seed, **posterior)
+    text = build(names, session=session, tornado=tornado, tornado_samples=REPORT_SOBOL, seed=seed,
+                 **posterior)  # fmt: skip
     target = make_dirs(folder, "--out") / "report.html"
     write_atomic(target, text, "--out")
     print(f"wrote {target} ({len(text) / 1e6:.1f} MB, seed {seed})")

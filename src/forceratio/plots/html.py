@@ -97,6 +97,7 @@ def build(
     seed: int = 0,
     session: Any = None,
     tornado: list[dict[str, Any]] | str | None = None,
+    tornado_samples: int | None = None,
     posterior: Any = None,
     priors: dict[str, Any] | None = None,
     mechanisms: dict[str, Any] | None = None,
@@ -104,7 +105,8 @@ def build(
     """The report for ``names`` as one HTML string.  ``session`` (a
     :class:`~forceratio.scenarios.session.Session`, else one from ``tables`` and
     ``uncalibrated``) is shared by every table and figure, so the calibration runs once;
-    ``tornado`` holds the first scenario's Sobol indices (computed by the caller), or the
+    ``tornado`` holds the first scenario's Sobol indices (computed by the caller from
+    ``tornado_samples`` base samples), or the
     note said in their place when they are undefined;
     ``posterior`` the whole-record calibration with the ``priors`` of its shared parameters,
     and ``mechanisms`` scenario -> :class:`~forceratio.sweeps.mechanisms.Decomposition`
@@ -226,6 +228,7 @@ def build(
         elif i == 0 and isinstance(tornado, list):
             fig = figure("tornado", name, session=session, indices=tornado)
             parts.append(_img(to_png_bytes(fig), f"tornado of {scn.name}"))
+            parts.append(f'<p class="note">{html.escape(tornado_note(name, tornado_samples))}</p>')
         given = entered(prep, session.table)  # a figure never entered: "—", not 0
         forces = pd.DataFrame(
             [
@@ -275,6 +278,18 @@ def build(
     parts.append("<h2>Sources</h2>" + _table(every[every["key"].astype(str).isin(cited)]))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def tornado_note(name: str, samples: int | None) -> str:
+    """What the report's tornado is and how far to trust it: its outcome, its sample, and
+    that at a small sample an S1 above its ST, or below 0, is sampling noise."""
+    n = f"{samples:,} base samples" if samples else "a small sample"
+    return (
+        f"The tornado: Sobol indices of the attacker's margin (not of the winner) over the "
+        f"declared ranges, from {n} (bootstrap 95% intervals). At this size an S1 above its "
+        "ST, or below 0, is sampling noise, not a finding; for a closer estimate: forceratio "
+        f"plot {name} --kind tornado --samples 1024 --out tornado.png."
+    )
 
 
 def is_rates_note(note: str) -> bool:
