@@ -252,3 +252,45 @@ def test_data_tables_folded(kiev_raw: str) -> None:
     data = kiev_raw[kiev_raw.index("<h2>Data tables used</h2>") : kiev_raw.index("<h2>Sources")]
     assert data.count("<table>") >= 2
     assert data.count("<details>") == data.count("<table>") == data.count("</details>")
+
+
+def test_posteriors_stopped_by_a_prior_bound_are_flagged() -> None:
+    """Oracle: README 'Medians (95% credible)': the German kill rate's lower end on the
+    prior's floor, the capture factor's lower end set by the prior, the tanks' non-combat
+    loss at the prior's ceiling, the advance exponent at its floor, the capture ratio
+    nearly the whole prior; the Soviet kill rate, the advance scale and the capacity's
+    exponent located by the record (review23b M3)."""
+    from forceratio.plots.html import prior_posterior_table
+    from forceratio.sweeps.posterior import record_posterior
+
+    t = prior_posterior_table(record_posterior(Session(None, False)))
+    flag = {
+        str(p).rsplit("(", 1)[-1].rstrip(")"): f
+        for p, f in zip(t["parameter"], t["at a prior bound"])
+    }
+    assert flag["attrition.german_rate"] == "low"
+    assert flag["operations.capture.factor.attacker"] == "low"
+    assert flag["operations.noncombat.USSR.tanks"] == "high"
+    assert flag["operations.advance.exponent"] == "low"
+    assert flag["operations.capture.ratio"] != ""
+    for p in ("attrition.soviet_rate", "operations.advance.scale",
+              "operations.capture.mobile_exponent"):  # fmt: skip
+        assert flag[p] == "", p
+
+
+def test_prior_drawn_within_its_support_and_labels_inside() -> None:
+    """The uniform prior of the capacity's exponent (support 0-2) is drawn on a linear axis
+    from 0, not on a log axis from log10(0.001) = -3; every label inside the figure."""
+    from forceratio.plots.figures import prior_posterior
+    from forceratio.scenarios.record1941 import SHARED
+    from forceratio.sweeps.posterior import record_posterior
+    from tests.plots.test_figures_read import _texts_inside
+
+    result = record_posterior(Session(None, False))
+    priors = {p: prior() for p, prior, _ in SHARED}
+    shown = {n: result.draws[:, result.names.index(n)] for n in result.names if n in priors}
+    fig = prior_posterior(shown, priors, "x", result.method)
+    panel = fig.axes[list(shown).index("operations.capture.mobile_exponent")]
+    assert panel.get_xlim()[0] > -0.5 and not panel.get_xlabel().startswith("log10")
+    labels = {ax.get_xlabel() for ax in fig.axes}
+    assert not [t for t in _texts_inside(fig) if t in labels]  # "0 Capacity..." was cut

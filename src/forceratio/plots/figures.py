@@ -366,18 +366,18 @@ def prior_posterior(
         prior = priors[name]
         lo, hi = prior.interval(0.999)
         lo, hi = min(lo, float(x.min())), max(hi, float(x.max()))
-        log = lo > 0
+        log = lo > 0 and prior.support[0] > 0  # a uniform on [0, 2]: linear, from 0
         if log:
             grid = np.logspace(np.log10(lo), np.log10(hi), 400)
             dens = np.exp(prior.logpdf(grid)) * grid * np.log(10.0)  # per unit of log10 x
             ax.hist(np.log10(x), bins=40, density=True, color="#92c5de", label="posterior")
             ax.plot(np.log10(grid), dens, color="#b2182b", label="prior")
-            ax.set_xlabel(f"log10 {parameter_label(name).text}", fontsize=7)
+            ax.set_xlabel(textwrap.fill(f"log10 {parameter_label(name).text}", 45), fontsize=7)
         else:
             grid = np.linspace(lo, hi, 400)
             ax.hist(x, bins=40, density=True, color="#92c5de", label="posterior")
             ax.plot(grid, np.exp(prior.logpdf(grid)), color="#b2182b", label="prior")
-            ax.set_xlabel(str(parameter_label(name)), fontsize=7)
+            ax.set_xlabel(textwrap.fill(str(parameter_label(name)), 45), fontsize=7)
         ax.set_ylabel("density", fontsize=7)
         ax.tick_params(labelsize=7)
         ax.legend(fontsize=7, loc="upper right")

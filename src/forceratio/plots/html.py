@@ -354,6 +354,14 @@ def rates_line(prep: Any, calibration: dict[str, float] | None) -> str:
     return f"{prep.scenario.name}: {rates}."
 
 
+def prior_bound(lo: float, hi: float, prior_lo: float, prior_hi: float) -> str:
+    """Where the posterior's 95% interval (``lo``, ``hi``) reaches past the prior's central
+    95% (``prior_lo``, ``prior_hi``) into its last 2.5% by a bound of its support: "low",
+    "high" or "" (within).  There the prior's bound, not the record, stops the posterior,
+    and its width over the prior's is not something learnt."""
+    return ", ".join(w for w, out in (("low", lo < prior_lo), ("high", hi > prior_hi)) if out)
+
+
 def prior_posterior_table(result: Any) -> pd.DataFrame:
     """Per fitted parameter: the prior's 95% range, the posterior median and 95% interval,
     and how much the record narrowed it (posterior width / prior width, on a log scale for
@@ -375,6 +383,7 @@ def prior_posterior_table(result: Any) -> pd.DataFrame:
                 "posterior 95% low": lo,
                 "posterior 95% high": hi,
                 "posterior width / prior width": float(width),
+                "at a prior bound": prior_bound(lo, hi, plo, phi),
             }
         )
     return pd.DataFrame(rows)
@@ -393,6 +402,10 @@ def posterior_section(result: Any, priors: dict[str, Any], mechanisms: dict[str,
         f"(<code>forceratio calibrate</code>; method {html.escape(str(result.method))}, "
         f"{result.posterior_draws:,} draws).</p>",
         _table(prior_posterior_table(result), digits=4),
+        '<p class="note">"At a prior bound": the posterior\'s 95% interval reaches past the '
+        "prior's central 95% towards a bound of its support (low or high): there the prior's "
+        "limit, an assumption, stops it, not the record, and its width over the prior's "
+        "says nothing learnt (README, what the posterior says).</p>",
     ]
     shown = {n: result.draws[:, result.names.index(n)] for n in result.names if n in priors}
     if shown:
