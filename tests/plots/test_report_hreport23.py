@@ -44,7 +44,8 @@ def test_kill_rates_and_assumptions_name_the_sides_as_the_file_does(
     slots, 'never as Soviet or German')."""
     text = user_reports[which]
     rates = _section(text, "<h2>Kill rates</h2>", "<h2")
-    assert f"{red} kill rate" in rates and f"{blue} kill rate" in rates, rates
+    assert f"{red} kill rate" in rates, rates
+    assert f"{blue} kill rate" in rates, rates
     table = _section(text, "<h3>Assumptions and their sources</h3>", "<h")
     labels = re.findall(r"<tr><td>([^<]*)</td>", table)  # the parameter column (sources cite)
     labelled = re.sub(r"\([^)]*\)\.", "", rates)  # the rates' labels (not their sources)
@@ -67,8 +68,10 @@ def test_uncalibrated_report_says_so_and_claims_no_posterior_rates(kiev_raw: str
     text = kiev_raw
     head = re.search(r"<h1>([^<]*)</h1>", text)
     title = re.search(r"<title>([^<]*)</title>", text)
-    assert head and "(uncalibrated: raw rates)" in head[1]
-    assert title and "(uncalibrated: raw rates)" in title[1]
+    assert head
+    assert "(uncalibrated: raw rates)" in head[1]
+    assert title
+    assert "(uncalibrated: raw rates)" in title[1]
     notes = re.findall(r'<p class="note">([^<]*)</p>', text)
     assert not [n for n in notes if "medians (forceratio calibrate)" in n]  # (note (c) defines)
     assert re.search(r"kill rate \([^)]*\) 0\.02 ", text)  # the raw rates the page shows
@@ -129,7 +132,8 @@ def calibrated() -> tuple[str, dict[str, object], str]:
     runner = CliRunner()
     doc = runner.invoke(app, ["calibrate", "--format", "json"])
     table = runner.invoke(app, ["calibrate"])
-    assert doc.exit_code == 0 and table.exit_code == 0, doc.output
+    assert doc.exit_code == 0, doc.output
+    assert table.exit_code == 0, table.output
     text = build(["kiev-1941"], session=Session(None, False))
     return text, json.loads(doc.stdout), table.stdout
 
@@ -165,7 +169,8 @@ def test_calibration_section_says_its_method_and_counts_met_bounds_as_met(
     insample = next(t for t in section.split("<table>") if "upper bound" in t)
     rows = re.findall(r"<tr>((?:<td>[^<]*</td>)+)</tr>", insample)
     head = re.findall(r"<th>([^<]*)</th>", insample)
-    assert "upper bound" in head and "bound met (counts as exact)" in head
+    assert "upper bound" in head
+    assert "bound met (counts as exact)" in head
     cells = [re.findall(r"<td>([^<]*)</td>", r) for r in rows]
     up, ok = head.index("upper bound"), head.index("bound met (counts as exact)")
     uppers = [c for c in cells if len(c) == len(head) and c[up] == "yes"]
@@ -204,7 +209,8 @@ def test_summary_opens_with_both_ps_and_the_caveats(tmp_path: Path) -> None:
     # the tornado's sample stated, with what its noise looks like (review23b M5)
     from forceratio.cli.plots import REPORT_SOBOL
 
-    assert f"from {REPORT_SOBOL:,} base samples" in text and "is sampling noise" in text
+    assert f"from {REPORT_SOBOL:,} base samples" in text
+    assert "is sampling noise" in text
     assert (
         f"{row['combat_power_ratio_text']} on {row['combat_power_ratio_unmodified']:.2f} : 1" in top
     )
@@ -239,7 +245,8 @@ def test_compare_says_the_range_end_flips_not_where() -> None:
     r = CliRunner().invoke(app, ["compare", "strike-12june-strip"], env={"COLUMNS": "400"})
     assert r.exit_code == 0, r.output
     words = " ".join(r.output.split())
-    assert "flips the winner: " not in words and "at 18.69" not in words
+    assert "flips the winner: " not in words
+    assert "at 18.69" not in words
     assert "flips the winner by the end of its range: German quality" in words
     assert (
         "forceratio threshold strike-12june-strip --vary modifiers.quality.Germany=0.63:18.69"
@@ -266,7 +273,7 @@ def test_posteriors_stopped_by_a_prior_bound_are_flagged() -> None:
     t = prior_posterior_table(record_posterior(Session(None, False)))
     flag = {
         str(p).rsplit("(", 1)[-1].rstrip(")"): f
-        for p, f in zip(t["parameter"], t["at a prior bound"])
+        for p, f in zip(t["parameter"], t["at a prior bound"], strict=True)
     }
     assert flag["attrition.german_rate"] == "low"
     assert flag["operations.capture.factor.attacker"] == "low"
@@ -291,6 +298,7 @@ def test_prior_drawn_within_its_support_and_labels_inside() -> None:
     shown = {n: result.draws[:, result.names.index(n)] for n in result.names if n in priors}
     fig = prior_posterior(shown, priors, "x", result.method)
     panel = fig.axes[list(shown).index("operations.capture.mobile_exponent")]
-    assert panel.get_xlim()[0] > -0.5 and not panel.get_xlabel().startswith("log10")
+    assert panel.get_xlim()[0] > -0.5
+    assert not panel.get_xlabel().startswith("log10")
     labels = {ax.get_xlabel() for ax in fig.axes}
     assert not [t for t in _texts_inside(fig) if t in labels]  # "0 Capacity..." was cut
