@@ -31,12 +31,15 @@ def _gives(part: Any, side: str, load: Callable[[str], pd.DataFrame]) -> NDArray
         return np.ones(len(CATEGORIES), dtype=bool)
     df = load(part.table)
     wanted = part.categories or CATEGORIES
-    out = []
+    out: list[bool] = []
     for c in CATEGORIES:
-        rows = side_rows(df, part.formation, c, side) if c in wanted else []
-        values = pd.to_numeric(df.iloc[rows]["value"], errors="coerce") if len(rows) else []
-        out.append(bool(len(rows)) and bool(np.isfinite(np.asarray(values, float)).any()))
-    return np.array(out)
+        if c not in wanted:
+            out.append(False)
+            continue
+        rows = side_rows(df, str(part.formation), c, side)
+        values = pd.to_numeric(df.iloc[rows]["value"], errors="coerce").to_numpy(dtype=float)
+        out.append(bool(np.isfinite(values).any()))
+    return np.array(out, dtype=bool)
 
 
 def entered(prep: Any, load: Callable[[str], pd.DataFrame]) -> dict[str, NDArray[np.bool_]]:
@@ -61,7 +64,7 @@ def entered_anywhere(
     prep: Any, load: Callable[[str], pd.DataFrame]
 ) -> dict[str, NDArray[np.bool_]]:
     """Side -> shape (len(CATEGORIES),): the category entered in some sector."""
-    return {s: e.any(axis=0) for s, e in entered(prep, load).items()}
+    return {s: np.asarray(e.any(axis=0), dtype=bool) for s, e in entered(prep, load).items()}
 
 
 def no_ratio(soviet: float, german: float, what: str) -> str:

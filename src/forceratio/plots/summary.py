@@ -88,5 +88,5 @@ def calibration_words(cal: Any) -> str:
     from forceratio.scenarios.record1941 import summary_line
     from forceratio.scenarios.record_fit import to_data
 
-    line = summary_line(to_data(cal.posterior, "as forceratio calibrate"))
+    line = summary_line(to_data(cal.posterior, "computed"))  # (the line names no source)
     return text + f'<p class="note">forceratio calibrate: {html.escape(line)}</p>'
