@@ -302,3 +302,24 @@ def test_prior_drawn_within_its_support_and_labels_inside() -> None:
     assert not panel.get_xlabel().startswith("log10")
     labels = {ax.get_xlabel() for ax in fig.axes}
     assert not [t for t in _texts_inside(fig) if t in labels]  # "0 Capacity..." was cut
+
+
+def test_forces_at_the_start_carry_source_verified_and_derivation(kiev_raw: str) -> None:
+    """Oracle: the strip table's own derivation of the Soviet men present on 12 June,
+    evaluated here, is the strength the scenario starts with (1,351,771); kiev's men are
+    read from a verified infobox row; an inline figure has no source (review23b M1)."""
+    from forceratio.plots.entered import force_sources
+
+    session = Session(None, False)
+    prep = session.prepare("strike-12june-strip")
+    src = force_sources(prep, session.table)[("USSR", 0)]
+    expr = src["derivation"].rsplit("=", 1)[-1]
+    assert re.fullmatch(r"[\d.\s*+()-]+", expr)
+    assert eval(expr) == pytest.approx(float(prep.forces["USSR"][0].value[0]), abs=1)
+    assert src["verified"] == "no"
+    user = session.prepare(str(GOLAN))
+    assert force_sources(user, session.table)[("USSR", 0)]["source"].endswith("(no source)")
+    table = _section(kiev_raw, "<h3>Forces at the start</h3>", "<h")
+    head = re.findall(r"<th>([^<]*)</th>", table)
+    assert head[-3:] == ["source", "verified", "derivation"]
+    assert "wikimili_kiev, infobox" in table

@@ -79,3 +79,64 @@ def no_ratio(soviet: float, german: float, what: str) -> str:
         return f" 0 : 0, no {what} on either side"
     side = "Soviet" if soviet == 0 else "German"
     return f" {soviet:,.0f} : {german:,.0f}, no {side} {what}"
+
+
+def _part_source(
+    part: Any, side: str, date: str | None, load: Callable[[str], pd.DataFrame]
+) -> tuple[str, bool, str]:
+    """Where a force ``part`` comes from, in words, whether every row it reads is verified
+    (an inline figure never is: the file gives no source), and the table's derivation of
+    its men (empty: read)."""
+    if part.inline is not None:
+        return "the scenario file's inline figures (no source)", False, "given in the file"
+    df = load(part.table)
+    rows = pd.concat(
+        [df.iloc[side_rows(df, str(part.formation), c, side)] for c in CATEGORIES],
+        ignore_index=True,
+    )
+    cited = []
+    for key, loc in dict.fromkeys(
+        zip(rows.get("source", []), rows.get("locator", []), strict=True)
+    ):
+        cited.append(f"{key}" + (f", {loc}" if isinstance(loc, str) and loc else ""))
+    verified = bool(len(rows)) and all(
+        str(v).strip().lower() in ("yes", "true") for v in rows.get("verified", [])
+    )
+    text = f"{part.table}: {part.formation!r}"
+    text += f" via {part.divisions_via} division slices" if part.divisions_via else ""
+    text += f" x {part.scale:g}" if part.scale != 1 else ""
+    text += f" ({'; '.join(cited)})" if cited else ""
+    men = df.iloc[side_rows(df, str(part.formation), "personnel", side)]
+    dated = men[men["as_of"].astype(str) == str(part.as_of or date)] if "as_of" in men else men
+    men = dated if len(dated) else men  # the row of the date the part reads, when dated
+    how = [str(d) for d in men.get("derivation", []) if isinstance(d, str) and d.strip()]
+    if part.divisions_via:
+        how.insert(0, f"divisions x {part.divisions_via}'s all-arms division slice")
+    return text, verified, "; ".join(how)
+
+
+def force_sources(
+    prep: Any, load: Callable[[str], pd.DataFrame]
+) -> dict[tuple[str, int], dict[str, str]]:
+    """(side, sector) -> the "source", "verified" and "derivation" of its start forces: the
+    parts the file names (table and formation, the rows' citation keys and locators) and
+    what was computed from them (a sum of parts, a scale, the share present on the date)."""
+    out: dict[tuple[str, int], dict[str, str]] = {}
+    for i, sec in enumerate(prep.scenario.sectors):
+        for side in SIDES:
+            date = prep.scenario.date
+            parts = [_part_source(p, side, date, load) for p in sec.forces[side]]
+            present = [p for p in getattr(prep, "presence", []) if p.side == side and p.sector == i]
+            derived = [h for _, _, h in parts if h]
+            if len(parts) > 1:
+                derived.append(f"the sum of {len(parts)} parts")
+            if any(p.scale != 1 for p in sec.forces[side] if p.inline is None):
+                derived.append("a table figure scaled")
+            if present:
+                derived.append(f"x the share present on the date ([presence] {present[0].key})")
+            out[(side, i)] = {
+                "source": "; ".join(t for t, _, _ in parts),
+                "verified": "yes" if parts and all(v for _, v, _ in parts) else "no",
+                "derivation": "; ".join(derived) if derived else "read from the table",
+            }
+    return out

@@ -114,7 +114,7 @@ def build(
     from forceratio import __version__
     from forceratio import data as data_mod
     from forceratio.plots import figure
-    from forceratio.plots.entered import DASH, NOT_ENTERED, entered
+    from forceratio.plots.entered import DASH, NOT_ENTERED, entered, force_sources
     from forceratio.plots.labels import comparison_notes, comparison_rows, parameter_label
     from forceratio.plots.summary import calibration_words, summary_section
     from forceratio.scenarios.build import parameter_sources, sweepable
@@ -230,6 +230,7 @@ def build(
             parts.append(_img(to_png_bytes(fig), f"tornado of {scn.name}"))
             parts.append(f'<p class="note">{html.escape(tornado_note(name, tornado_samples))}</p>')
         given = entered(prep, session.table)  # a figure never entered: "—", not 0
+        sourced = force_sources(prep, session.table)
         forces = pd.DataFrame(
             [
                 {
@@ -239,6 +240,7 @@ def build(
                         c: v if given[side][j, k] else DASH
                         for k, (c, v) in enumerate(zip(CATEGORIES, f.value.tolist(), strict=True))
                     },
+                    **sourced[(side, j)],
                 }
                 for side in ("USSR", "Germany")
                 for j, (sec, f) in enumerate(zip(prep.sectors, prep.forces[side], strict=True))
