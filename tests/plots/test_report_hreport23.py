@@ -92,7 +92,7 @@ def test_equipment_never_entered_is_not_shown_as_zero(kiev_raw: str) -> None:
     cells = re.findall(r"<tr>((?:<td>[^<]*</td>)+)</tr>", table)
     rows = [re.findall(r"<td>([^<]*)</td>", c) for c in cells]
     assert [r[1] for r in rows] == ["USSR", "Germany"]
-    assert [r[3:] for r in rows] == [["—"] * 3, ["—"] * 3]  # guns, tanks, aircraft
+    assert [r[3:6] for r in rows] == [["—"] * 3, ["—"] * 3]  # guns, tanks, aircraft
     assert all(r[2] not in ("0", "—") for r in rows)  # men were entered
     assert "not in the scenario (no figure entered)" in kiev_raw
 
@@ -323,3 +323,19 @@ def test_forces_at_the_start_carry_source_verified_and_derivation(kiev_raw: str)
     head = re.findall(r"<th>([^<]*)</th>", table)
     assert head[-3:] == ["source", "verified", "derivation"]
     assert "wikimili_kiev, infobox" in table
+
+
+def test_distribution_counts_whole_runs_without_a_red_green_pair() -> None:
+    """The histograms count runs: whole-number ticks only; the deterministic mark is not
+    green on a red histogram (review23b L1)."""
+    from matplotlib.colors import to_hex
+
+    from forceratio.plots import figure
+
+    fig = figure("distribution", "strike-12june-strip", session=Session(None, False),
+                 replications=6, seed=1)  # fmt: skip
+    fig.canvas.draw()
+    for ax in fig.axes[:3]:
+        ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
+        assert all(float(t).is_integer() for t in ticks), ticks
+        assert "#1b7837" not in {to_hex(ln.get_color()) for ln in ax.get_lines()}

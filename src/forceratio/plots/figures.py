@@ -404,11 +404,12 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
         ax.axvline(float(np.median(v)), color="black", ls="--", label="their median")
         if deterministic is not None:
             d0 = float(deterministic.losses[side][0, 0, pk])
-            ax.axvline(d0, color="#1b7837", lw=2, label=f"deterministic: {d0:,.0f}")
+            ax.axvline(d0, color="#2166ac", lw=2, label=f"deterministic: {d0:,.0f}")  # not green
         ax.margins(x=0.08)
         ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)  # room for the legend above the bars
         ax.set_xlabel(f"{names[side]} men lost by the run's end")  # runs end by day duration_days
         ax.set_ylabel("runs")
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # whole runs
         ax.xaxis.set_major_formatter(_THOUSANDS)
         ax.tick_params(axis="x", labelrotation=30)
         ax.legend(fontsize=8, loc="upper right")  # the room left above the bars
@@ -434,12 +435,13 @@ def _durations(ax: Any, out: Any, deterministic: Any | None, limit: float) -> No
            label=f"reached the {short(limit)}-day limit: {int(at_limit.sum())}")  # fmt: skip
     if deterministic is not None:
         d0 = float(deterministic.duration[0, 0])
-        ax.axvline(d0 + (0.5 if d0 >= limit else 0.0), color="#1b7837", lw=2,
+        ax.axvline(d0 + (0.5 if d0 >= limit else 0.0), color="#2166ac", lw=2,
                    label=f"deterministic: {short(d0)} days")  # fmt: skip
     ax.set_xlim(0.0, limit + 1.5)
     ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)
     ax.set_xlabel("days the run lasted")
     ax.set_ylabel("runs")
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.legend(fontsize=8, loc="upper left")
 
 
