@@ -339,3 +339,11 @@ def test_distribution_counts_whole_runs_without_a_red_green_pair() -> None:
         ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
         assert all(float(t).is_integer() for t in ticks), ticks
         assert "#1b7837" not in {to_hex(ln.get_color()) for ln in ax.get_lines()}
+
+
+def test_user_file_numbers_not_claimed_sourced(user_reports: dict[str, str]) -> None:
+    """The user's inline forces have no source; the page must not say every figure comes
+    from the package's sourced tables (review23b L5)."""
+    text = user_reports["named"]
+    assert "Every figure below comes from the package" not in text
+    assert "The forces of golan-test are the file&#x27;s own numbers, with no source." in text

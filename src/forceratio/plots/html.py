@@ -136,8 +136,7 @@ def build(
         f"<style>{CSS}</style><script>{CHECK}</script></head><body>",
         f"<h1>{html.escape(heading)}</h1>",
         f'<p class="note">forceratio {html.escape(__version__)}, generated '
-        f"{dt.date.today().isoformat()}. Every figure below comes from the package's sourced "
-        "tables; reconstructed numbers and assumptions are marked as such.</p>",
+        f"{dt.date.today().isoformat()}. {html.escape(provenance(preps.values()))}</p>",
         *summary_section(rows, mechanisms or {}),
         "<h2>Comparison</h2>",
         '<p class="note">One column per scenario; ratios are '
@@ -280,6 +279,22 @@ def build(
     parts.append("<h2>Sources</h2>" + _table(every[every["key"].astype(str).isin(cited)]))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def provenance(preps: Any) -> str:
+    """Where the report's numbers come from: the package's sourced tables, and, when a
+    scenario gives its own forces (inline), that those carry no source."""
+    inline = sorted(
+        {p.scenario.name for p in preps for sec in p.scenario.sectors
+         for parts in sec.forces.values() for part in parts if part.inline is not None}
+    )  # fmt: skip
+    text = (
+        "Every figure from the package's tables below carries its source; reconstructed "
+        "numbers and assumptions are marked as such."
+    )
+    if inline:
+        text += f" The forces of {', '.join(inline)} are the file's own numbers, with no source."
+    return text
 
 
 def tornado_note(name: str, samples: int | None) -> str:
