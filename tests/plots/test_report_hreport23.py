@@ -347,3 +347,17 @@ def test_user_file_numbers_not_claimed_sourced(user_reports: dict[str, str]) -> 
     text = user_reports["named"]
     assert "Every figure below comes from the package" not in text
     assert "The forces of golan-test are the file&#x27;s own numbers, with no source." in text
+
+
+def test_trajectory_marks_the_deciding_day() -> None:
+    """Oracle: compare's 'on day' of the strip (the outcome rule's day): the trajectory,
+    which runs on to day 30, marks it (review23b L6)."""
+    from forceratio.plots import figure
+    from forceratio.scenarios.compare import compare
+
+    session = Session(None, False)
+    day = compare(["strike-12june-strip"], session=session)[0]["winner_decided_on_day"]
+    fig = figure("trajectory", "strike-12june-strip", session=session)
+    marks = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("decided, day")]
+    assert len(marks) == 1
+    assert marks[0].get_xdata()[0] == pytest.approx(day)

@@ -96,6 +96,9 @@ def trajectory(
             for side, day, value, label in records:
                 ax.scatter([day], [_implied(out, side, day, k) - value], marker="x", s=60,
                            color=COLOURS[side], zorder=5, label=f"history: {label}")  # fmt: skip
+        decided = float(getattr(out, "decided_at", np.full((1, 1), np.nan))[0, 0])
+        if np.isfinite(decided):  # the outcome rule's day (the run may go on to its end)
+            ax.axvline(decided, color="0.3", ls=":", lw=1, label=f"decided, day {short(decided)}")
         ax.set_ylabel(LABELS[cat][1])
         ax.yaxis.set_major_formatter(_THOUSANDS)  # 1,400,000 rather than 1.4 under a 1e6
         ax.grid(alpha=0.3)
