@@ -360,4 +360,5 @@ def test_trajectory_marks_the_deciding_day() -> None:
     fig = figure("trajectory", "strike-12june-strip", session=session)
     marks = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("decided, day")]
     assert len(marks) == 1
-    assert marks[0].get_xdata()[0] == pytest.approx(day)
+    # (the trajectory's run, output every half day, finds 5.254 v compare's 5.248)
+    assert marks[0].get_xdata()[0] == pytest.approx(day, abs=0.05)
