@@ -362,3 +362,11 @@ def test_trajectory_marks_the_deciding_day() -> None:
     assert len(marks) == 1
     # (the trajectory's run, output every half day, finds 5.254 v compare's 5.248)
     assert marks[0].get_xdata()[0] == pytest.approx(day, abs=0.05)
+
+
+def test_shared_rates_said_in_one_line() -> None:
+    """kiev and leningrad run the same calibrated rates: one line names both (M9)."""
+    text = build(["kiev-1941", "leningrad-1941"], session=Session(None, False))
+    section = _section(text, "<h2>Calibration on the 1941 record</h2>", "<h3>")
+    assert section.count("German kill rate") == 1 + section.count("<td>German kill rate")
+    assert "<p>kiev-1941, leningrad-1941: German kill rate" in section

@@ -152,9 +152,13 @@ def build(
     cal = next((c for c in cals.values() if c is not None), None)
     cal_scn = next((preps[n].scenario for n, c in cals.items() if c is not None), None)
     parts.append("<h2>Calibration on the 1941 record</h2>" if cal else "<h2>Kill rates</h2>")
+    shared: dict[str, list[str]] = {}  # the rates' words -> the scenarios running them
     for name, prep in preps.items():
         c = cals[name]
-        parts.append(f"<p>{html.escape(rates_line(prep, c.values if c else None))}</p>")
+        scn_name, _, words = rates_line(prep, c.values if c else None).partition(": ")
+        shared.setdefault(words, []).append(scn_name)
+    for words, who in shared.items():  # one line for the rates several scenarios share
+        parts.append(f"<p>{html.escape(', '.join(who))}: {html.escape(words)}</p>")
     if cal is not None:
         parts.append(calibration_words(cal))
         parts.append(
