@@ -20,7 +20,7 @@ def test_zero_tanks_is_a_figure_and_a_missing_value_is_not() -> None:
     fig.canvas.draw()
     texts = [t.get_text().strip() for t in fig.axes[0].texts]
     assert "5,300 : 0, no German tanks" in texts
-    assert "no German figure" in texts  # the aircraft: NaN, no figure given
+    assert "no German figure entered" in texts  # the aircraft: NaN, no figure given
     assert sum("no figure" in t or "no German figure" in t for t in texts) == 1
     assert not _texts_inside(fig)
 

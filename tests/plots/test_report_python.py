@@ -1,4 +1,4 @@
-"""A report from Python is the command's report (review23a L2: the report's own analyses,
+"""A report from Python is the command's report (the report's own analyses,
 512 joint runs and 16 x 16 crossed for the first 12 June scenario and a 64-sample tornado,
 were fixed in cli/plots.py, so ``plots.html.build`` could not make the same report).
 
@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from forceratio.cli.app import app
 from forceratio.plots import html
-from forceratio.sweeps import mechanisms, sensitivity
+from forceratio.sweeps import mechanisms, reporting, sensitivity
 
 NAME = "strike-12june-strip"
 
@@ -49,14 +49,14 @@ def test_python_builds_the_report_the_command_writes(
     written = (tmp_path / "report.html").read_text(encoding="utf-8")
     from_cli = list(calls)
     calls.clear()
-    assert html.report([NAME], seed=3) == written
+    assert reporting.report([NAME], seed=3) == written
     assert calls == from_cli
     assert "mechanisms of strike-12june-strip" in written
-    assert "['mechanisms', 'posterior', 'priors', 'tornado']" in written
+    assert "['mechanisms', 'posterior', 'priors', 'tornado', 'tornado_samples']" in written
 
 
 def test_the_report_settings(calls: list[tuple[str, dict[str, Any]]]) -> None:
-    html.report([NAME], seed=5)
+    reporting.report([NAME], seed=5)
     assert calls == [
         ("sobol", {"name": NAME, "samples": 64, "seed": 5}),
         (
@@ -69,6 +69,16 @@ def test_the_report_settings(calls: list[tuple[str, dict[str, Any]]]) -> None:
 def test_an_uncalibrated_report_has_no_posterior_analysis(
     calls: list[tuple[str, dict[str, Any]]],
 ) -> None:
-    text = html.report([NAME], uncalibrated=True, seed=0)
+    text = reporting.report([NAME], uncalibrated=True, seed=0)
     assert "'posterior'" not in text
     assert [c for c, _ in calls] == ["sobol"]
+
+
+def test_a_session_with_its_own_flags_is_refused() -> None:
+    """review23d: ``report(session=S, uncalibrated=True)`` silently ignored the flag (the
+    session fixes the tables and calibration)."""
+    from forceratio.errors import InputError
+    from forceratio.scenarios.session import Session
+
+    with pytest.raises(InputError, match="either a session or tables/uncalibrated"):
+        reporting.report([NAME], session=Session(None, False), uncalibrated=True)

@@ -215,8 +215,8 @@ def report_command(
     """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
     from forceratio.errors import InputError
     from forceratio.files import check_writable, make_dirs, write_atomic
-    from forceratio.plots.html import report
     from forceratio.scenarios import builtins
+    from forceratio.sweeps.reporting import report
 
     if not out.strip():  # Path("") is ".": it wrote ./report.html
         raise InputError("--out", "empty; give the report's directory, e.g. --out report")

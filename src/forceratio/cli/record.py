@@ -184,22 +184,9 @@ def _print_record(data: dict[str, Any], fmt: Format) -> None:
         )
     if fmt is not Format.table:
         return
-    s = data["summary"]
+    from forceratio.scenarios.record1941 import summary_line
 
-    def num(v: float | None) -> str:
-        return "n/a" if v is None else f"{v:.3f}"
-
-    wp = s.get("within_35pct_predictive")
-    pred = "n/a" if wp is None else f"{wp} of {s['records']}"
-    print(
-        f"{s['within_35pct']} of {s['records']} records within 35% at the {data['point']} "
-        f"(bounds met count), {pred} at the posterior predictive medians; in-sample median "
-        f"|error| {num(s['median_abs_error_in_sample'])}; "
-        f"leave-one-operation-out median |error| {num(s['loo_median_abs_error'])} over "
-        f"{s['loo_operations']} operations (exp of the mean |log error| per operation, - 1), "
-        f"{num(s['loo_median_abs_error_per_record'])} over {s['loo_records']} records; "
-        f"{data['posterior_draws']} draws ({data['method']})."
-    )
+    print(summary_line(data))
     if diag is None:
         print("Quick mode: the intervals are a normal approximation at the mode (Laplace).")
         mode = data.get("mode")

@@ -414,12 +414,17 @@ def _carried_by(
             f"{head}; {lab} moves it most ({top.low:g} to {top.high:g}: margin "
             f"{top.margin_low:+.2f} to {top.margin_high:+.2f})"
         )
-        flips = [
-            f"{parameter_label(x.parameter)} at {x.low if x.flips_low else x.high:g}"
+        flips = [  # the range end, not the flip point (threshold finds that)
+            f"{parameter_label(x.parameter)} ({x.low if x.flips_low else x.high:g}; the flip "
+            f"itself: forceratio threshold {name} --vary {x.parameter}={x.low:g}:{x.high:g})"
             for x in sw
             if x.flips
         ]
-        text += "; flips the winner: " + ", ".join(flips) if flips else "; none flips the winner"
+        text += (
+            "; flips the winner by the end of its range: " + ", ".join(flips)
+            if flips
+            else "; none flips the winner"
+        )
         lines.append(text + ".")
     from forceratio.scenarios.sides import common_names, rename
 

@@ -61,6 +61,7 @@ def figure(
     import numpy as np
 
     from forceratio.plots import figures
+    from forceratio.plots.entered import entered_anywhere
     from forceratio.scenarios.run import run
     from forceratio.scenarios.session import Session
 
@@ -73,9 +74,13 @@ def figure(
     if kind == "trajectory":
         days = np.arange(0.0, scn.duration_days + 0.5, 0.5)
         out = run(prep, calibration=values, times=days)
-        return figures.trajectory(out, history_marks(prep))
+        return figures.trajectory(out, history_marks(prep), entered_anywhere(prep, session.table))
     if kind == "ratios":
-        forces = {s: np.sum([f.value for f in prep.forces[s]], axis=0) for s in ("USSR", "Germany")}
+        given = entered_anywhere(prep, session.table)  # a figure never entered: NaN, not 0
+        forces = {
+            s: np.where(given[s], np.sum([f.value for f in prep.forces[s]], axis=0), np.nan)
+            for s in ("USSR", "Germany")
+        }
         from forceratio.scenarios.sides import display_names
 
         return figures.ratios(forces, scn.name, scn.date, display_names(scn))

@@ -50,10 +50,17 @@ def _title(fig: Figure, what: str, scenario: str, date: str | None) -> None:
     fig.suptitle(f"{what}\n{scenario}" + (f" ({date})" if date else ""), fontsize=12)
 
 
-def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) -> Figure:
+def trajectory(
+    out: Any,
+    records: Sequence[tuple[str, float, float, str]] = (),
+    entered: Mapping[str, np.ndarray] | None = None,
+) -> Figure:
     """Each side's strength by category over the days (sample 0), with the historical
     losses ``(side, day, loss, label)`` marked as the strength they imply (initial + the
-    arrivals joined by that day - loss), as compare measures the model against them."""
+    arrivals joined by that day - loss), as compare measures the model against them.
+    ``entered`` (side -> per category, :func:`forceratio.plots.entered.entered_anywhere`)
+    leaves out a side's line the scenario never gave a figure, saying so."""
+    from forceratio.plots.entered import NOT_ENTERED
     from forceratio.scenarios.sides import display_names
 
     scn = out.prepared.scenario
@@ -66,15 +73,18 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
         if k >= 2:
             ax.set_xlabel("days from the start")
         ax.set_title(LABELS[cat][0])
-        if not any(np.any(out.trajectory[s][0, 0, :, k] != 0) for s in COLOURS) and not any(
-            out.initial[s][0, 0, k] for s in COLOURS
-        ):  # no such weapon on either side: say so, not a flat line on ticks 0, -0
-            ax.set_yticks([])
-            ax.text(0.5, 0.5, "none on either side", ha="center", va="center",
-                    transform=ax.transAxes, color="0.4")  # fmt: skip
+        given = [s for s in ("USSR", "Germany") if entered is None or entered[s][k]]
+        if not given or (not any(np.any(out.trajectory[s][0, 0, :, k] != 0) for s in COLOURS)
+                         and not any(out.initial[s][0, 0, k] for s in COLOURS)):  # fmt: skip
+            ax.set_yticks([])  # say so, not a flat line on ticks 0, -0
+            ax.text(0.5, 0.5, NOT_ENTERED if not given else "none on either side",
+                    ha="center", va="center", transform=ax.transAxes, color="0.4")  # fmt: skip
             continue
         legend_from = legend_from if legend_from is not None else ax
-        for side in ("USSR", "Germany"):
+        for side in set(COLOURS) - set(given):  # one side's figure never entered
+            ax.text(0.02, 0.04, f"{names[side]}: {NOT_ENTERED}", transform=ax.transAxes,
+                    color="0.4", fontsize=8)  # fmt: skip
+        for side in given:
             y = out.trajectory[side][0, 0, :, k]
             start = (
                 out.initial[side][0, 0, k]
@@ -86,11 +96,16 @@ def trajectory(out: Any, records: Sequence[tuple[str, float, float, str]] = ()) 
             for side, day, value, label in records:
                 ax.scatter([day], [_implied(out, side, day, k) - value], marker="x", s=60,
                            color=COLOURS[side], zorder=5, label=f"history: {label}")  # fmt: skip
+        decided = float(getattr(out, "decided_at", np.full((1, 1), np.nan))[0, 0])
+        if np.isfinite(decided):  # the outcome rule's day (the run may go on to its end)
+            ax.axvline(decided, color="0.3", ls=":", lw=1, label=f"decided, day {short(decided)}")
         ax.set_ylabel(LABELS[cat][1])
         ax.yaxis.set_major_formatter(_THOUSANDS)  # 1,400,000 rather than 1.4 under a 1e6
         ax.grid(alpha=0.3)
     handles, labels = (legend_from or axes[0, 0]).get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=8)
+    wrapped = [textwrap.fill(lab, 60) for lab in labels]  # a long record label: two lines,
+    ncol = 3 if max(map(len, labels), default=0) <= 40 else 2  # not cut off at the edges
+    fig.legend(handles, wrapped, loc="outside lower center", ncol=ncol, fontsize=8)
     _title(fig, "Strength by category", scn.name, scn.date)
     return fig
 
@@ -129,6 +144,7 @@ def ratios(
     either side, and every label sits inside the frame.  ``names`` call the sides by
     other names (:func:`forceratio.scenarios.sides.display_names`; None: the 1941 ones)."""
     from forceratio.data.ratios import format_ratio
+    from forceratio.plots.entered import no_ratio
     from forceratio.scenarios.sides import rename
 
     fig = new_figure()
@@ -151,7 +167,7 @@ def ratios(
     for i, (v, s, g) in enumerate(zip(logs, su, de, strict=True)):
         text = format_ratio(float(s), float(g)).replace(" ", "")
         if not np.isfinite(v):  # no bar: a side without a figure, or with none at all (0)
-            no = rename(_no_ratio(float(s), float(g), cats[i]), names)
+            no = rename(no_ratio(float(s), float(g), cats[i]), names)
             ax.text(0.05, i, no, va="center", fontsize=10)
             continue
         ha, gap = ("left", 0.08) if v >= 0 else ("right", -0.08)
@@ -172,18 +188,6 @@ def ratios(
     ax.grid(alpha=0.3, axis="x")
     _title(fig, rename("Force ratios at the start (USSR : Germany)", names), scenario, date)
     return fig
-
-
-def _no_ratio(soviet: float, german: float, what: str) -> str:
-    """The label of a category with no ratio to draw: a missing figure (NaN) is 'no figure';
-    an explicit 0 is a figure, written out ('5,300 : 0, no German tanks')."""
-    if np.isnan(soviet) or np.isnan(german):
-        side = " and ".join(n for n, v in (("Soviet", soviet), ("German", german)) if np.isnan(v))
-        return f" no {side} figure"
-    if soviet == german == 0:
-        return f" 0 : 0, no {what} on either side"
-    side = "Soviet" if soviet == 0 else "German"
-    return f" {soviet:,.0f} : {german:,.0f}, no {side} {what}"
 
 
 def _numeric(col: pd.Series, bool_ok: bool) -> bool:
@@ -365,18 +369,18 @@ def prior_posterior(
         prior = priors[name]
         lo, hi = prior.interval(0.999)
         lo, hi = min(lo, float(x.min())), max(hi, float(x.max()))
-        log = lo > 0
+        log = lo > 0 and prior.support[0] > 0  # a uniform on [0, 2]: linear, from 0
         if log:
             grid = np.logspace(np.log10(lo), np.log10(hi), 400)
             dens = np.exp(prior.logpdf(grid)) * grid * np.log(10.0)  # per unit of log10 x
             ax.hist(np.log10(x), bins=40, density=True, color="#92c5de", label="posterior")
             ax.plot(np.log10(grid), dens, color="#b2182b", label="prior")
-            ax.set_xlabel(f"log10 {parameter_label(name).text}", fontsize=7)
+            ax.set_xlabel(textwrap.fill(f"log10 {parameter_label(name).text}", 45), fontsize=7)
         else:
             grid = np.linspace(lo, hi, 400)
             ax.hist(x, bins=40, density=True, color="#92c5de", label="posterior")
             ax.plot(grid, np.exp(prior.logpdf(grid)), color="#b2182b", label="prior")
-            ax.set_xlabel(str(parameter_label(name)), fontsize=7)
+            ax.set_xlabel(textwrap.fill(str(parameter_label(name)), 45), fontsize=7)
         ax.set_ylabel("density", fontsize=7)
         ax.tick_params(labelsize=7)
         ax.legend(fontsize=7, loc="upper right")
@@ -403,11 +407,12 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
         ax.axvline(float(np.median(v)), color="black", ls="--", label="their median")
         if deterministic is not None:
             d0 = float(deterministic.losses[side][0, 0, pk])
-            ax.axvline(d0, color="#1b7837", lw=2, label=f"deterministic: {d0:,.0f}")
+            ax.axvline(d0, color="#2166ac", lw=2, label=f"deterministic: {d0:,.0f}")  # not green
         ax.margins(x=0.08)
         ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)  # room for the legend above the bars
         ax.set_xlabel(f"{names[side]} men lost by the run's end")  # runs end by day duration_days
         ax.set_ylabel("runs")
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # whole runs
         ax.xaxis.set_major_formatter(_THOUSANDS)
         ax.tick_params(axis="x", labelrotation=30)
         ax.legend(fontsize=8, loc="upper right")  # the room left above the bars
@@ -417,7 +422,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
     wins = np.asarray(out.attacker_wins[0], dtype=bool)
     p, lo, hi = probability_interval(int(wins.sum()), wins.size)
     what = f"P({names[scn.attacker]} wins) = {p:.0%} (95% {lo:.0%}-{hi:.0%}, Jeffreys)"
-    _title(fig, f"Stochastic replications: {what}", scn.name, scn.date)
+    _title(fig, f"Stochastic noise only, parameters fixed: {what}", scn.name, scn.date)
     return fig
 
 
@@ -433,12 +438,13 @@ def _durations(ax: Any, out: Any, deterministic: Any | None, limit: float) -> No
            label=f"reached the {short(limit)}-day limit: {int(at_limit.sum())}")  # fmt: skip
     if deterministic is not None:
         d0 = float(deterministic.duration[0, 0])
-        ax.axvline(d0 + (0.5 if d0 >= limit else 0.0), color="#1b7837", lw=2,
+        ax.axvline(d0 + (0.5 if d0 >= limit else 0.0), color="#2166ac", lw=2,
                    label=f"deterministic: {short(d0)} days")  # fmt: skip
     ax.set_xlim(0.0, limit + 1.5)
     ax.set_ylim(0.0, ax.get_ylim()[1] * 1.35)
     ax.set_xlabel("days the run lasted")
     ax.set_ylabel("runs")
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.legend(fontsize=8, loc="upper left")
 
 

@@ -88,84 +88,6 @@ def _comparison(rows: list[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
-#: The report's own analyses, fixed here so that :func:`report` from Python is the report
-#: ``forceratio report`` writes: the first scenario's Sobol tornado over its declared
-#: ranges (``TORNADO_SAMPLES`` base samples), and for the first 12 June scenario what
-#: carries its answer over the posterior and what would flip it (a modest sample:
-#: ``MECHANISM_RUNS`` joint runs, ``MECHANISM_CROSSED`` crossed, ``MECHANISM_RESAMPLES``
-#: bootstrap resamples).
-TORNADO_SAMPLES = 64
-MECHANISM_RUNS = 512
-MECHANISM_CROSSED = (16, 16)
-MECHANISM_RESAMPLES = 50
-
-
-def report(
-    names: Sequence[str] | None = None,
-    *,
-    session: Any = None,
-    tables: dict[str, str] | None = None,
-    uncalibrated: bool = False,
-    seed: int = 0,
-) -> str:
-    """The report ``forceratio report`` writes, as one HTML string: :func:`build` with
-    :func:`analyses` (``names`` default: every built-in; ``session`` as for :func:`build`)."""
-    from forceratio.scenarios import builtins
-    from forceratio.scenarios.session import Session
-
-    names = list(names or builtins())
-    session = session or Session(tables, uncalibrated)
-    return build(names, session=session, seed=seed, **analyses(session, names, seed))
-
-
-def analyses(session: Any, names: Sequence[str], seed: int) -> dict[str, Any]:
-    """:func:`build`'s ``tornado``, and where a scenario runs calibrated rates its
-    ``posterior``, ``priors`` and ``mechanisms``, computed with the report's settings
-    (:data:`TORNADO_SAMPLES`, :data:`MECHANISM_RUNS`...) and ``seed``."""
-    from forceratio.sweeps.sensitivity import ConstantOutcomeError, declared_sobol
-
-    first = session.prepare(names[0]) if names else None
-    tornado: list[dict[str, Any]] | str | None = None
-    if first is not None and len(first.scenario.uncertainty) >= 2:
-        try:
-            tornado = declared_sobol(session, names[0], samples=TORNADO_SAMPLES, seed=seed)
-        except ConstantOutcomeError as e:  # said in the report in place of the figure
-            tornado = f"No sensitivity tornado for {names[0]}: {e.problem}."
-    out: dict[str, Any] = {"tornado": tornado}
-    if not session.uncalibrated and any(
-        session.calibration_for(session.prepare(n)) for n in names
-    ):  # only where a scenario uses the posterior
-        out.update(_posterior_analysis(session, names, seed))
-    return out
-
-
-def _posterior_analysis(session: Any, names: Sequence[str], seed: int) -> dict[str, Any]:
-    """The whole-record posterior with its priors, and for the first 12 June scenario what
-    carries its answer and what would flip it."""
-    from forceratio.scenarios.compare import STRIKE_DATES
-    from forceratio.scenarios.record1941 import SHARED
-    from forceratio.sweeps.mechanisms import posterior_mechanisms
-    from forceratio.sweeps.posterior import record_posterior
-
-    strikes = [n for n in names if session.prepare(n).scenario.date in STRIKE_DATES]
-    mech = {
-        n: posterior_mechanisms(
-            session,
-            n,
-            runs=MECHANISM_RUNS,
-            crossed=MECHANISM_CROSSED,
-            seed=seed,
-            n_resamples=MECHANISM_RESAMPLES,
-        )
-        for n in strikes[:1]
-    }
-    return {
-        "posterior": record_posterior(session),
-        "priors": {p: prior() for p, prior, _ in SHARED},
-        "mechanisms": mech,
-    }
-
-
 def build(
     names: Sequence[str],
     *,
@@ -175,6 +97,7 @@ def build(
     seed: int = 0,
     session: Any = None,
     tornado: list[dict[str, Any]] | str | None = None,
+    tornado_samples: int | None = None,
     posterior: Any = None,
     priors: dict[str, Any] | None = None,
     mechanisms: dict[str, Any] | None = None,
@@ -182,7 +105,8 @@ def build(
     """The report for ``names`` as one HTML string.  ``session`` (a
     :class:`~forceratio.scenarios.session.Session`, else one from ``tables`` and
     ``uncalibrated``) is shared by every table and figure, so the calibration runs once;
-    ``tornado`` holds the first scenario's Sobol indices (computed by the caller), or the
+    ``tornado`` holds the first scenario's Sobol indices (computed by the caller from
+    ``tornado_samples`` base samples), or the
     note said in their place when they are undefined;
     ``posterior`` the whole-record calibration with the ``priors`` of its shared parameters,
     and ``mechanisms`` scenario -> :class:`~forceratio.sweeps.mechanisms.Decomposition`
@@ -190,10 +114,12 @@ def build(
     from forceratio import __version__
     from forceratio import data as data_mod
     from forceratio.plots import figure
+    from forceratio.plots.entered import DASH, NOT_ENTERED, entered, force_sources
     from forceratio.plots.labels import comparison_notes, comparison_rows, parameter_label
+    from forceratio.plots.summary import calibration_words, summary_section
     from forceratio.scenarios.build import parameter_sources, sweepable
     from forceratio.scenarios.compare import Session, compare
-    from forceratio.scenarios.sides import common_names, rename
+    from forceratio.scenarios.sides import common_names, display_names, rename
 
     session = session or Session(tables, uncalibrated)
     rows = compare(list(names), session=session)
@@ -201,6 +127,8 @@ def build(
     preps = {name: session.prepare(name) for name in names}
     cals = {name: session.calibration_for(prep) for name, prep in preps.items()}
     title, heading = titles([p.scenario for p in preps.values()])
+    if session.uncalibrated:  # the raw rates, not the record's: said where the reader starts
+        title, heading = (f"{t} (uncalibrated: raw rates)" for t in (title, heading))
     parts: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -208,8 +136,8 @@ def build(
         f"<style>{CSS}</style><script>{CHECK}</script></head><body>",
         f"<h1>{html.escape(heading)}</h1>",
         f'<p class="note">forceratio {html.escape(__version__)}, generated '
-        f"{dt.date.today().isoformat()}. Every figure below comes from the package's sourced "
-        "tables; reconstructed numbers and assumptions are marked as such.</p>",
+        f"{dt.date.today().isoformat()}. {html.escape(provenance(preps.values()))}</p>",
+        *summary_section(rows, mechanisms or {}),
         "<h2>Comparison</h2>",
         '<p class="note">One column per scenario; ratios are '
         f"{html.escape(rename('USSR : Germany', sides))}; losses in men, "
@@ -224,15 +152,15 @@ def build(
     cal = next((c for c in cals.values() if c is not None), None)
     cal_scn = next((preps[n].scenario for n, c in cals.items() if c is not None), None)
     parts.append("<h2>Calibration on the 1941 record</h2>" if cal else "<h2>Kill rates</h2>")
+    shared: dict[str, list[str]] = {}  # the rates' words -> the scenarios running them
     for name, prep in preps.items():
         c = cals[name]
-        parts.append(f"<p>{html.escape(rates_line(prep, c.values if c else None))}</p>")
+        scn_name, _, words = rates_line(prep, c.values if c else None).partition(": ")
+        shared.setdefault(words, []).append(scn_name)
+    for words, who in shared.items():  # one line for the rates several scenarios share
+        parts.append(f"<p>{html.escape(', '.join(who))}: {html.escape(words)}</p>")
     if cal is not None:
-        parts.append(
-            f"<p>Fitted on <code>{html.escape(cal.scenario)}</code> by bounded least squares on "
-            f"log-ratios; RMS relative error of the fit {cal.fit_error:.3f} (RMS log error "
-            f"{cal.rms_log_error:.3f} on {cal.dof} degrees of freedom).</p>"
-        )
+        parts.append(calibration_words(cal))
         parts.append(
             _table(
                 pd.DataFrame(
@@ -258,6 +186,8 @@ def build(
                         "model": cal.model,
                         "relative error": cal.relative_error,
                         "lower bound": cal.lower_bound,
+                        "upper bound": cal.upper_bound or [False] * len(cal.labels),
+                        "bound met (counts as exact)": ~cal.used,
                     }
                 )
             )
@@ -272,6 +202,7 @@ def build(
         parts += posterior_section(posterior, priors or {}, mechanisms or {})
     # scenarios
     used = tables_used([p.scenario for p in preps.values()])
+    said: set[str] = set()  # the scenario notes shown
     for i, (name, prep) in enumerate(preps.items()):
         scn = prep.scenario
         own = session.rates(prep)  # the values a run uses (all ten shared parameters)
@@ -279,6 +210,9 @@ def build(
         parts.append(f"<h2>{html.escape(scn.name)}{dated}</h2>")
         parts.append(f"<p>{html.escape(scn.description)}</p>")
         for note in scn.notes:
+            if is_rates_note(note) and (cals[name] is None or note in said):
+                continue  # rates it does not run, or the shared rates said once already
+            said.add(note)
             parts.append(f'<p class="note">{html.escape(note)}</p>')
         for kind in ("trajectory", "ratios"):
             fig = figure(kind, name, session=session)
@@ -297,23 +231,32 @@ def build(
         elif i == 0 and isinstance(tornado, list):
             fig = figure("tornado", name, session=session, indices=tornado)
             parts.append(_img(to_png_bytes(fig), f"tornado of {scn.name}"))
+            parts.append(f'<p class="note">{html.escape(tornado_note(name, tornado_samples))}</p>')
+        given = entered(prep, session.table)  # a figure never entered: "—", not 0
+        sourced = force_sources(prep, session.table)
         forces = pd.DataFrame(
             [
                 {
                     "sector": sec,
                     "side": side,
-                    **dict(zip(CATEGORIES, f.value.tolist(), strict=True)),
+                    **{
+                        c: v if given[side][j, k] else DASH
+                        for k, (c, v) in enumerate(zip(CATEGORIES, f.value.tolist(), strict=True))
+                    },
+                    **sourced[(side, j)],
                 }
                 for side in ("USSR", "Germany")
-                for sec, f in zip(prep.sectors, prep.forces[side], strict=True)
+                for j, (sec, f) in enumerate(zip(prep.sectors, prep.forces[side], strict=True))
             ]
         )
         parts.append("<h3>Forces at the start</h3>" + _table(forces, digits=0))
+        if not all(g.all() for g in given.values()):
+            parts.append(f'<p class="note">{DASH}: {NOT_ENTERED}.</p>')
         src = parameter_sources(prep, own)
         params = pd.DataFrame(
             [
                 {
-                    "parameter": str(parameter_label(k)),
+                    "parameter": rename(str(parameter_label(k, scn)), display_names(scn)),
                     "path": k,
                     "value": v,
                     "uncertainty range": (
@@ -327,15 +270,54 @@ def build(
         parts.append("<h3>Assumptions and their sources</h3>" + _table(params, digits=4))
     # data
     parts.append("<h2>Data tables used</h2>")
-    for t in sorted(used):
+    parts.append('<p class="note">Each table folded: open it by its name.</p>')
+    for t in sorted(used):  # the raw rows, folded: half the page otherwise
         df = session.table(t)
-        parts.append(f"<h3>{html.escape(t)}</h3><p>{html.escape(data_mod.DESCRIPTIONS[t])}</p>")
-        parts.append(_table(df, digits=3))
+        parts.append(
+            f"<details><summary><b>{html.escape(t)}</b> ({len(df):,} rows): "
+            f"{html.escape(data_mod.DESCRIPTIONS[t])}</summary>"
+        )
+        parts.append(_table(df, digits=3) + "</details>")
     cited = {str(k) for t in used for k in session.table(t).get("source", pd.Series(dtype=str))}
     every = data_mod.sources()
     parts.append("<h2>Sources</h2>" + _table(every[every["key"].astype(str).isin(cited)]))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def provenance(preps: Any) -> str:
+    """Where the report's numbers come from: the package's sourced tables, and, when a
+    scenario gives its own forces (inline), that those carry no source."""
+    inline = sorted(
+        {p.scenario.name for p in preps for sec in p.scenario.sectors
+         for parts in sec.forces.values() for part in parts if part.inline is not None}
+    )  # fmt: skip
+    text = (
+        "Every figure from the package's tables below carries its source; reconstructed "
+        "numbers and assumptions are marked as such."
+    )
+    if inline:
+        text += f" The forces of {', '.join(inline)} are the file's own numbers, with no source."
+    return text
+
+
+def tornado_note(name: str, samples: int | None) -> str:
+    """What the report's tornado is and how far to trust it: its outcome, its sample, and
+    that at a small sample an S1 above its ST, or below 0, is sampling noise."""
+    n = f"{samples:,} base samples" if samples else "a small sample"
+    return (
+        f"The tornado: Sobol indices of the attacker's margin (not of the winner) over the "
+        f"declared ranges, from {n} (bootstrap 95% intervals). At this size an S1 above its "
+        "ST, or below 0, is sampling noise, not a finding; for a closer estimate: forceratio "
+        f"plot {name} --kind tornado --samples 1024 --out tornado.png."
+    )
+
+
+def is_rates_note(note: str) -> bool:
+    """Whether a scenario's ``note`` says its kill rates are the whole-record posterior's
+    (the built-in files' "The attrition rates ... posterior's medians (forceratio
+    calibrate)"): false of a run that does not use the calibration (``--uncalibrated``)."""
+    return note.startswith("The attrition rates") and "posterior" in note
 
 
 def tables_used(scenarios: Sequence[Any]) -> set[str]:
@@ -381,14 +363,24 @@ def rates_line(prep: Any, calibration: dict[str, float] | None) -> str:
     ``"calibrated"`` rates, None: none) and where each comes from."""
     from forceratio.plots.labels import parameter_label
     from forceratio.scenarios.build import parameter_sources, sweepable
+    from forceratio.scenarios.sides import display_names, rename
 
     values = sweepable(prep, calibration)
     sources = parameter_sources(prep, calibration)
+    names = display_names(prep.scenario)  # the sides as the scenario names them
     rates = "; ".join(
-        f"{parameter_label(p, prep.scenario)} {values[p]:.4g} ({sources[p]})"
+        f"{rename(str(parameter_label(p, prep.scenario)), names)} {values[p]:.4g} ({sources[p]})"
         for p in ("attrition.german_rate", "attrition.soviet_rate")
     )
     return f"{prep.scenario.name}: {rates}."
+
+
+def prior_bound(lo: float, hi: float, prior_lo: float, prior_hi: float) -> str:
+    """Where the posterior's 95% interval (``lo``, ``hi``) reaches past the prior's central
+    95% (``prior_lo``, ``prior_hi``) into its last 2.5% by a bound of its support: "low",
+    "high" or "" (within).  There the prior's bound, not the record, stops the posterior,
+    and its width over the prior's is not something learnt."""
+    return ", ".join(w for w, out in (("low", lo < prior_lo), ("high", hi > prior_hi)) if out)
 
 
 def prior_posterior_table(result: Any) -> pd.DataFrame:
@@ -412,6 +404,7 @@ def prior_posterior_table(result: Any) -> pd.DataFrame:
                 "posterior 95% low": lo,
                 "posterior 95% high": hi,
                 "posterior width / prior width": float(width),
+                "at a prior bound": prior_bound(lo, hi, plo, phi),
             }
         )
     return pd.DataFrame(rows)
@@ -430,6 +423,10 @@ def posterior_section(result: Any, priors: dict[str, Any], mechanisms: dict[str,
         f"(<code>forceratio calibrate</code>; method {html.escape(str(result.method))}, "
         f"{result.posterior_draws:,} draws).</p>",
         _table(prior_posterior_table(result), digits=4),
+        '<p class="note">"At a prior bound": the posterior\'s 95% interval reaches past the '
+        "prior's central 95% towards a bound of its support (low or high): there the prior's "
+        "limit, an assumption, stops it, not the record, and its width over the prior's "
+        "says nothing learnt (README, what the posterior says).</p>",
     ]
     shown = {n: result.draws[:, result.names.index(n)] for n in result.names if n in priors}
     if shown:

@@ -49,17 +49,34 @@ class Calibration:
     def relative_error(self) -> FloatArray:
         return np.asarray(self.model / self.record - 1.0)
 
+    upper_bound: list[bool] = field(default_factory=list)  # (empty: none is an upper bound)
+
+    @property
+    def used(self) -> NDArray[np.bool_]:
+        """The records that count in the errors: all but the bounds the model meets
+        (:func:`~forceratio.scenarios.record1941.met_bound`, calibrate's rule)."""
+        return _used(self.model, self.record, self.lower_bound, self.upper_bound)
+
     @property
     def fit_error(self) -> float:
         """Root mean square of the relative errors of the records used."""
-        used = np.array(
-            [
-                not (lb and m >= r)
-                for lb, m, r in zip(self.lower_bound, self.model, self.record, strict=True)
-            ]
-        )
-        e = self.relative_error[used]
+        e = self.relative_error[self.used]
         return float(np.sqrt(np.mean(e**2))) if e.size else 0.0
+
+
+def _used(
+    model: FloatArray, record: FloatArray, lower: list[bool], upper: list[bool]
+) -> NDArray[np.bool_]:
+    """Per record, not a bound the model meets (one rule with ``calibrate``'s)."""
+    from forceratio.scenarios.record1941 import met_bound
+
+    ups = upper or [False] * len(lower)
+    rows = zip(model, record, lower, ups, strict=True)
+    return np.array(
+        [not met_bound({"model": m, "historical": r, "lower_bound": lb, "upper_bound": ub})
+         for m, r, lb, ub in rows],
+        dtype=bool,
+    )  # fmt: skip
 
 
 #: What the rates were fitted on when the tables are a variant and the quick mode fitted them:
@@ -77,7 +94,8 @@ def from_record(result: CalibrationResult, label: str | None = None) -> Calibrat
     model = res["model"].to_numpy(dtype=float)
     record = res["historical"].to_numpy(dtype=float)
     lower = res["lower_bound"].to_numpy(dtype=bool)
-    used = ~(lower & (model >= record))
+    upper = res["upper_bound"].fillna(False).to_numpy(dtype=bool) if "upper_bound" in res else None
+    used = _used(model, record, lower.tolist(), [] if upper is None else upper.tolist())
     log_err = log_residuals(model, record, lower)[used]
     lows = {str(k): float(v) for k, v in result.parameters["ci95_low"].items()}
     highs = {str(k): float(v) for k, v in result.parameters["ci95_high"].items()}
@@ -97,6 +115,7 @@ def from_record(result: CalibrationResult, label: str | None = None) -> Calibrat
         record=record,
         model=model,
         lower_bound=lower.tolist(),
+        upper_bound=[] if upper is None else upper.tolist(),
         rms_log_error=float(np.sqrt(np.mean(log_err**2))) if log_err.size else 0.0,
         dof=int(used.sum()) - len(result.names),
         loo=loo,

@@ -349,8 +349,10 @@ def problem(
     return Problem(params, CalRecords(t.record for t in tg), model, like), tg
 
 
-def _met(r: dict[str, Any]) -> bool:
-    """A bound the model satisfies: at or above a lower bound, at or below an upper one."""
+def met_bound(r: dict[str, Any]) -> bool:
+    """A bound the model satisfies: at or above a lower bound, at or below an upper one (a
+    residual row: ``lower_bound``, optional ``upper_bound``, ``relative_error`` or ``model``
+    and ``historical``).  Such a record is within any tolerance and out of every RMS."""
     err = r["relative_error"] if "relative_error" in r else r["model"] / r["historical"] - 1
     return (bool(r["lower_bound"]) and err >= 0) or (bool(r.get("upper_bound")) and err <= 0)
 
@@ -387,11 +389,11 @@ def predictive_residuals(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _within(r: dict[str, Any], tol: float) -> bool:
-    return _met(r) or abs(float(r["relative_error"])) <= tol
+    return met_bound(r) or abs(float(r["relative_error"])) <= tol
 
 
 def _median_abs(rows: list[dict[str, Any]]) -> float | None:
-    used = [abs(float(r["relative_error"])) for r in rows if not _met(r)]
+    used = [abs(float(r["relative_error"])) for r in rows if not met_bound(r)]
     return float(np.median(used)) if used else None
 
 
@@ -421,7 +423,28 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
     errs = [abs(float(g["relative_error"])) for g in groups if g["relative_error"] is not None]
     out["loo_operations"] = len(errs)
     out["loo_median_abs_error"] = float(np.median(errs)) if errs else None
-    held = [abs(float(r["relative_error"])) for r in rows if not _met(r)]
+    held = [abs(float(r["relative_error"])) for r in rows if not met_bound(r)]
     out["loo_records"] = len(held)
     out["loo_median_abs_error_per_record"] = float(np.median(held)) if held else None
     return out
+
+
+def summary_line(data: dict[str, Any]) -> str:
+    """``forceratio calibrate``'s summary line of a :func:`summary` document (the
+    ``calibrate --format json`` document, :func:`forceratio.scenarios.record_fit.to_data`)."""
+    s = data["summary"]
+
+    def num(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.3f}"
+
+    wp = s.get("within_35pct_predictive")
+    pred = "n/a" if wp is None else f"{wp} of {s['records']}"
+    return (
+        f"{s['within_35pct']} of {s['records']} records within 35% at the {data['point']} "
+        f"(bounds met count), {pred} at the posterior predictive medians; in-sample median "
+        f"|error| {num(s['median_abs_error_in_sample'])}; "
+        f"leave-one-operation-out median |error| {num(s['loo_median_abs_error'])} over "
+        f"{s['loo_operations']} operations (exp of the mean |log error| per operation, - 1), "
+        f"{num(s['loo_median_abs_error_per_record'])} over {s['loo_records']} records; "
+        f"{data['posterior_draws']} draws ({data['method']})."
+    )
