@@ -235,7 +235,7 @@ class Explorer:
         from forceratio.scenarios.outcome import outcome_columns
         from forceratio.scenarios.registry import lookup
         from forceratio.sweeps.design import Design, declared
-        from forceratio.sweeps.evaluate import SweepSpec, calibration_pairs, evaluate
+        from forceratio.sweeps.evaluate import SweepSpec, calibration_pairs, evaluate, use_prepared
 
         prep = self._prep(name)
         scn = prep.scenario
@@ -257,6 +257,7 @@ class Explorer:
         for path, x in point.items():
             samples.setdefault(path, np.full(QUICK_SAMPLES, x))
         spec = SweepSpec(self._source(name), Design("random", (), 1, 0), calibration=calibration)
+        use_prepared(spec, prep)  # the text read at start-up, as the outcome's (not re-read)
         out, _ = evaluate(spec, 0, QUICK_SAMPLES, samples=samples)
         wins = np.asarray(outcome_columns(out)["attacker_wins"], dtype=bool)
         k = int(wins.sum())
