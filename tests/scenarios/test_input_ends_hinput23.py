@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -247,3 +248,25 @@ def test_python_and_sweep_errors_after_loading_name_the_file(tmp_path: Path) -> 
     vary = ["--vary", "operations.capture.factor.attacker=0.5:2", "--out", str(tmp_path / "o")]
     err = runner.invoke(app, ["sweep", str(path), *vary]).stderr
     assert f"is not a parameter of {path}" in err, err
+
+
+def test_the_mobile_exponent_is_bounded(tmp_path: Path) -> None:
+    """review: 10,000 divisions over a reference of 1 raised to 500 overflowed to an infinite
+    capture rate (a raw 'numerical trouble' warning, then an error naming the engine's
+    capture_rate, not the file's field).  Oracle: the bound (bounds.MOBILE_EXPONENT_MAX, 10):
+    at it the largest count over the least reference stays finite (1e40) and the run ends."""
+    from forceratio.scenarios.bounds import MAX_DIVISIONS, MOBILE_EXPONENT_MAX
+    from forceratio.scenarios.run import run
+
+    assert np.isfinite(np.float64(MAX_DIVISIONS) ** MOBILE_EXPONENT_MAX)
+
+    def write(exponent: str) -> Path:
+        return ScenarioFile(
+            sector_lines="mobile = { Germany = 10000 }",
+            tail="[operations.capture]\nmobile_reference = { Germany = 1 }\n"
+            f"mobile_exponent = {exponent}\nrate = {{ USSR = 0.01 }}\n",
+        ).write(tmp_path / "x.toml")
+
+    _refused(write("500"), "operations.capture.mobile_exponent", "must be <= 10", "got 500")
+    out = run(scenarios.load(str(write("10"))), calibration={})
+    assert np.isfinite(out.losses["USSR"]).all()

@@ -32,7 +32,14 @@ MAX_KM = 4e4
 Km = Annotated[float, Field(gt=0, le=MAX_KM, allow_inf_nan=False)]
 #: Mobile (tank, panzer) divisions in a sector: ASSUMPTION at most 10,000 (the Red Army of
 #: June 1941 counted 61 tank divisions, the Wehrmacht 19 panzer divisions).
-Divisions = Annotated[float, Field(ge=0, le=1e4, allow_inf_nan=False)]
+MAX_DIVISIONS = 1e4
+Divisions = Annotated[float, Field(ge=0, le=MAX_DIVISIONS, allow_inf_nan=False)]
+#: The largest ``operations.capture.mobile_exponent``: ASSUMPTION 10 (twice the reference's
+#: divisions then encircle 1,024 times as fast; the 1941 calibration's limits are 0-5).
+#: Unbounded, 10,000 divisions over a reference of 1 raised to 500 overflowed to an infinite
+#: capture rate ("numerical trouble", then an error naming the engine's capture_rate).
+MOBILE_EXPONENT_MAX = 10.0
+MobileExponent = Annotated[float, Field(ge=0, le=MOBILE_EXPONENT_MAX, allow_inf_nan=False)]
 #: The least ``operations.capture.mobile_reference`` (mobile divisions): ASSUMPTION one
 #: division.  A capacity to encircle is measured against a force that encircled (the 1941
 #: reference: Panzer Groups 2 and 3's 9 panzer divisions), and a force is counted in whole
@@ -40,4 +47,4 @@ Divisions = Annotated[float, Field(ge=0, le=1e4, allow_inf_nan=False)]
 #: limit and decides a run on day 0 (3 divisions over a reference of 0.001: the defender
 #: annihilated in 0.6 days at a capture rate of 0.01 a day, where 3 over 3 ends undecided
 #: after 60 days; 1e-300: at once).  The most is the most a sector counts (:data:`Divisions`).
-MOBILE_REFERENCE_RANGE = (1.0, 1e4)
+MOBILE_REFERENCE_RANGE = (1.0, MAX_DIVISIONS)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from forceratio.scenarios.bounds import Km, KmPerDay, ShareRate
+from forceratio.scenarios.bounds import Km, KmPerDay, MobileExponent, ShareRate
 from forceratio.scenarios.keys import filled as _filled
 from forceratio.scenarios.model_base import (
     CATEGORIES,
@@ -40,7 +40,7 @@ class Capture(StrictModel):
     enemy's capacity, in a sector counting the enemy's mobile divisions (``Sector.mobile``)
     times (that count / ``mobile_reference``) ** ``mobile_exponent``."""
     mobile_reference: dict[Side, Positive] = Field(default_factory=dict)
-    mobile_exponent: NonNeg = 1.0
+    mobile_exponent: MobileExponent = 1.0
     process: Literal["per side", "one"] = "per side"
     """``one``: one capture process for both sides, each captured at ``rate["USSR"]`` (the
     rate the whole-record fit calibrates) times the ``factor`` of its role (and the enemy's

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
-from forceratio.scenarios.bounds import MAX_KM, MAX_KM_PER_DAY
+from forceratio.scenarios.bounds import MAX_KM, MAX_KM_PER_DAY, MOBILE_EXPONENT_MAX
 from forceratio.scenarios.model import Scenario
 from forceratio.simulator.magnitudes import RATE_RANGE, SHARE_RATE_MAX, WEIGHT_MAX
 
@@ -70,6 +70,7 @@ DAYS = Domain(0.0, 3650.0)
 WEIGHT = Domain(0.0, WEIGHT_MAX)
 KM_PER_DAY = Domain(0.0, MAX_KM_PER_DAY)  # an advance rate (model.Advance)
 KM = Domain(0.0, MAX_KM, low_open=True)  # a depth of advance (model.OutcomeRule)
+EXPONENT = Domain(0.0, MOBILE_EXPONENT_MAX)  # the capacity's power of divisions (bounds)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS, ROLES, SIDES, Scenario
 from forceratio.scenarios.registry_base import (
     CATEGORY_LABEL,
-    NON_NEGATIVE,
+    EXPONENT,
     POSITIVE,
     SHARE_RATE,
     SIDE_ADJECTIVE,
@@ -69,7 +69,7 @@ def strike_parameters() -> list[Parameter]:
             "operations.capture.mobile_exponent",
             "Capacity to encircle's power of a sector's mobile divisions (× the reference's)",
             "exponent",
-            NON_NEGATIVE,
+            EXPONENT,
             1.0,
             assumption="no published rule: 0 = every sector at the side's capacity, 1 ="
             " proportional to the panzer divisions (issue13-mechanisms 8.9)",
