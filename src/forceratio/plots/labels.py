@@ -237,7 +237,7 @@ def _comparison_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     for key, name, each in (
         ("replications_duration_days", "rep_window", "run"),
         ("posterior_duration_days", "post_window", "draw"),
-    ):  # the stochastic runs and the posterior draws end on their own days (review20a M2)
+    ):  # the stochastic runs and the posterior draws end on their own days
         spans = [_days_text(r[key]) for r in rows if r.get(key) is not None]
         one = spans[0] if len(set(spans)) == 1 else None
         windows[name] = f"days 0 to the end of each {each}" + (f" ({one})" if one else "")

@@ -1,6 +1,6 @@
-"""Magnitude bounds at the file boundary (issue 15): a scenario value past them is refused
+"""Magnitude bounds at the file boundary: a scenario value past them is refused
 on load, naming the field, instead of overflowing in the engine (simulator/magnitudes.py)
-or deciding a run on day 0 (an advance of 1e308 km/day, review22a M5).
+or deciding a run on day 0 (an advance of 1e308 km/day).
 
 Each bound is far beyond any battle, so that no plausible value is refused; its comment
 says what it is measured against.

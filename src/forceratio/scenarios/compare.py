@@ -28,7 +28,7 @@ POSTERIOR_DRAWS = 200
 STRIKE_DATES = ("1941-06-12",)
 
 
-#: The note of a run whose file leaves out combat_power (review21d M2).
+#: The note of a run whose file leaves out combat_power.
 COMBAT_POWER_DEFAULT = (
     'combat_power not given: the default "division_slices" counts each category in June '
     "1941 all-arms division slices (the division_equivalents table: an average division of "
@@ -47,7 +47,7 @@ def destroying_power(out: Outcome) -> dict[str, float]:
     rate on day 0 under the scenario's law
     (:meth:`forceratio.simulator.laws.Law.exponents`: the firer's power to its ``p``, the
     target's to its ``q``, times the firer's rate and day-0 fire
-    multipliers), summed over the sectors (review21d H2: under the linear and mixed laws
+    multipliers), summed over the sectors (under the linear and mixed laws
     the target's strength counts too).  A side with nothing fires nothing (``0**0`` is 0,
     as in the engine)."""
     b = out.built
@@ -119,7 +119,7 @@ def scenario_row(
     row["winner"] = str(cols["winner"][0, 0])
     row["winner_decided_by"] = str(cols["decided_by"][0, 0])
     # when the rule fired (none: the margin, at the end) and the attacker's deepest advance
-    # (none: the scenario declares no operations, so no depth rule; review21d H1)
+    # (none: the scenario declares no operations, so no depth rule)
     row["winner_decided_on_day"] = _num(out.decided_at[0, 0])
     ops = out.operations
     row["attacker_depth_km"] = None if ops is None else _num(ops.depth[0, 0].max())
@@ -166,7 +166,7 @@ def scenario_row(
         wins = stochastic.attacker_wins[0]
         row["replications"] = int(wins.size)
         row["attacker_win_probability"] = float(wins.mean())
-        ends = stochastic.duration[0]  # each run's own window (review20a M2)
+        ends = stochastic.duration[0]  # each run's own window
         row["replications_duration_days"] = [float(ends.min()), float(ends.max())]
         for s, key in ((su, "soviet"), (de, "german")):
             q = np.quantile(stochastic.losses[s][0, :, pk], QUANTILES)

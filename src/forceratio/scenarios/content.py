@@ -3,8 +3,7 @@
 Two digests key on a scenario's content and must not move when only its words do: the
 whole-record calibration's key (:mod:`.record_fit`: a corrected note must not stale a
 twelve-minute posterior) and a sweep's input digest (:mod:`forceratio.sweeps.inputs`: a
-corrected source must not make ``--resume`` or ``discover --from`` refuse a valid store,
-review22c M3).
+corrected source must not make ``--resume`` or ``discover --from`` refuse a valid store).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from pydantic import BaseModel
 #: The scenario model fields that are words only: notes, descriptions, and the text saying
 #: where a value comes from (``[sources]``, a custom weight's ``source``), which labels a
 #: parameter's source and never enters a run.  Left out as model fields only: a key a user
-#: chose (a transfer named ``source``) is content (review22d H1).
+#: chose (a transfer named ``source``) is content.
 PROSE = frozenset({"note", "notes", "description", "sources", "source"})
 
 _Exclude = dict[Any, Any]

@@ -41,7 +41,7 @@ def declares_operations(scenario: Any, *given: Iterable[str]) -> bool:
     parameters that come with its "calibrated" rates): ``given`` are those parameters'
     names.  The advance then defaults to Dupuy's fit (``operations.advance``).  The
     declaration, never the values, turns the rules on, so a capture or non-combat rate of 0
-    and one of 1e-9 give the same rules (review21d H1)."""
+    and one of 1e-9 give the same rules."""
     if "operations" in scenario.model_fields_set:
         return True
     return any(str(k).startswith("operations.") for keys in given for k in keys)
@@ -53,7 +53,7 @@ def first_break(
     """The engine's end rule over the sectors: per run (N, R), the day the earliest sector
     was decided by a break or an annihilation (``inf``: none was), the side that lost it
     (``"USSR"``, ``"Germany"``, ``"draw"`` when both) and how (``"break"`` or
-    ``"annihilation"``, review21d L3).  ``t_end``, ``end_code`` and ``win_code`` are per
+    ``"annihilation"``).  ``t_end``, ``end_code`` and ``win_code`` are per
     run and sector (N, R, S)."""
     t_break_s = np.where(np.asarray(end_code) != T_MAX, t_end, np.inf)
     first = np.argmin(t_break_s, axis=2)[..., None]

@@ -41,7 +41,7 @@ def posterior_outcome(
         "p_attacker_wins": p,
         "p_attacker_wins_ci": [lo, hi],
         "decided_by": {k: v / wins.size for k, v in Counter(out.decided_by[:, 0]).items()},
-        # the draws end on their own days: the quantiles' window (review20a M2)
+        # the draws end on their own days: the quantiles' window
         "posterior_duration_days": [
             float(out.duration[:, 0].min()),
             float(out.duration[:, 0].max()),

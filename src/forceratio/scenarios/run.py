@@ -298,7 +298,7 @@ def run(
         else set()
     )
     # the captured and depth rules: on when the scenario declares operations, whatever
-    # their values (never when a flow happens to be non-zero: review21d H1)
+    # their values (never when a flow happens to be non-zero)
     declared = declares_operations(scn, samples or {}, calibration or {})
     if operational is None:
         operational = declared
@@ -351,7 +351,7 @@ def run(
     until = np.minimum(t_end, scn.duration_days)
     out_initial, out_arr, out_final, out_loss = {}, {}, {}, {}
     power0, power_end, eff0 = {}, {}, {}
-    # a stochastic run's own arrivals as drawn (review16gen D2), else the schedule's
+    # a stochastic run's own arrivals as drawn, else the schedule's
     drawn = {RED: res.red_arrived_by_category, BLUE: res.blue_arrived_by_category}
     out_transit = {}
     for side in SIDES:

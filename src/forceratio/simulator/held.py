@@ -37,7 +37,7 @@ def from_zero(
     Under a law whose losses fall with the side (0 < q < 1) it rises from 0 to its balance
     B* = (a / c)**(1/q) (its arrivals a, its losses c B**q), relaxing at q a / B* a day:
     beyond an explicit step where B* is far below the tolerance (q 0.01: B* 6e-21, 1e19 a
-    day; session 21, heng21).  A side within ``zero`` of 0 (the strength the run resolves:
+    day).  A side within ``zero`` of 0 (the strength the run resolves:
     :func:`layout`'s last slot, set by :func:`.integrator.run_chunk`) whose losses at
     ``zero`` along its arrivals are at least its arrivals (so B* <= ``zero``) stays where it
     is, as at q = 0: 0 within the tolerance, what arrives lost on arrival; a side whose

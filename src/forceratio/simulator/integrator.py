@@ -17,7 +17,7 @@ begins and ends a step within its tolerance of 0 while the enemy ends it at 0 to
 is undecided at t_max as in the closed form (it ended by annihilation at t = 2701.8, 1000
 v 1000 at 0.01, with 1.8e-9 left).  An enemy within its tolerance but above 0 wins: Helmbold
 w = 0.05, 1000 v 500 at 0.01, exactly red's on day 4,055 with 1.8e-9 left, was undecided
-at t_max with blue at 0 (review20b MED-3).  The time such a side reaches 0 is as sharp as
+at t_max with blue at 0.  The time such a side reaches 0 is as sharp as
 the time it spends within its tolerance of 0 (there a polynomial step cannot follow (T -
 t)**(1/(1 - q))): its absolute tolerance is cut so that this is a tenth of ``rtol``
 (:data:`.tableau.ZERO_TIME`; :meth:`.runs.RunTable.build`), 5e-7 of the time or better at
@@ -25,11 +25,11 @@ the default rtol against Helmbold's exact solution for w = 0.05 to 1, where befo
 21 it was 1e-3 (median, w = 0.1 and 0.2), up to 0.6 at w = 0.05, and a winner left with
 1e-37 (w = 0.02) was lost within its tolerance.  Its floor (``ZERO_ATOL``, 1e-300) binds
 for q > 0.98, where the last (1e-300 / X0)**(1 - q) of the battle (1e-3 at w = 0.01) is below
-it; since session 22 every such side's fall to 0 from 1e3 tolerances on is extrapolated in
+it; since 5 December 2026 every such side's fall to 0 from 1e3 tolerances on is extrapolated in
 X**(1 - q) (:func:`zero_cross`): 2.4e-6 of the time at w = 0.01, was 9e-4, and a loser
 stuck at 5e-324 never ended ("stiff or degenerate").
 At t_max a side within its tolerance of a level above 0 (atol + rtol x the level) is out
-there, as a closed form that reaches the level at t <= t_max says (review20b LOW-5: ancient
+there, as a closed form that reaches the level at t <= t_max says (ancient
 100 v 50 at rates 1 and t_max 49.5 was undecided).
 """
 
@@ -235,7 +235,7 @@ def gate_step(
     :data:`GATE_RESOLVE` widths, ln rho's rate from the rates ``k0`` at (t, y) (du/dt where
     a non-combat loss is exact) and the multipliers' slopes.  The error estimate alone let a
     step of 2.1 days sweep through a gate of width 0.1 (ln rho falling by 3.2 in 3 days)
-    with 2 units of 11,513 wrong, 3,000 times rtol (review20b MED-2): the stages sampled
+    with 2 units of 11,513 wrong, 3,000 times rtol: the stages sampled
     the gate's flanks only."""
     d = y.shape[0]
     o_w_r, o_w_b = layout(kr, d - kr)[2:4]
@@ -426,7 +426,7 @@ def run_chunk(
             running = sp < n_stops and not (out_r or out_b)
             since = t
             if not (running or out_r or out_b):  # t_max: a side within its tolerance of a
-                # level > 0 reached it by then (the closed forms' t <= t_max; review20b LOW-5)
+                # level > 0 reached it by then (the closed forms' t <= t_max)
                 x_r, x_b = side_sum(y, par, o_w_r, 0, kr), side_sum(y, par, o_w_b, kr, kb)
                 tol_r = side_sum(atol[n], par, o_w_r, 0, kr) + rtol_n * lev_r
                 tol_b = side_sum(atol[n], par, o_w_b, kr, kb) + rtol_n * lev_b

@@ -1,5 +1,5 @@
 """A run's packed parameters and the small helpers every kernel uses (moved out of
-:mod:`.kernel` in session 23 so that :mod:`.held`, which :func:`.kernel.rates` calls, can
+:mod:`.kernel` so that :mod:`.held`, which :func:`.kernel.rates` calls, can
 use them too): ``fire``, the layout of :attr:`.runs.RunTable.par`, a fixed allocation's
 renormalised share and a side's weighted strength.  Scalar, compiled with the rest
 (:mod:`.compiled`).

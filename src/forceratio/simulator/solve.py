@@ -134,7 +134,7 @@ def closed_form_result(
         a, b = (np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in (a, b))
         # block by block: the closed forms' temporaries (a dozen arrays of a block) stay
         # small beside the two trajectories (limits.trajectory_bytes; whole, they were 5
-        # times the trajectories: review18b 3)
+        # times the trajectories)
         cols = min(times.size, TRAJECTORY_BLOCK)
         rows = max(1, TRAJECTORY_BLOCK // cols)
         for i in range(0, n, rows):

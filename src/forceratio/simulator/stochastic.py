@@ -61,8 +61,8 @@ IntArray = NDArray[np.int64]
 StochasticMethod = Literal["auto", "gillespie", "tau_leap"]
 
 #: Under ``method="auto"`` a scenario whose two sides hold at most this many units in all,
-#: counting every arrival due by ``t_max`` (:func:`.runs.units_held`; before session 23 the
-#: start's alone), is simulated exactly (event by event), a larger one by tau-leaping.
+#: counting every arrival due by ``t_max`` (:func:`.runs.units_held`; before 5 December 2026
+#: the start's alone), is simulated exactly (event by event), a larger one by tau-leaping.
 EXACT_LIMIT = 2_000
 #: Relative tolerance of the step (:data:`.tableau.LEAP_TABLE`) that gives a leap's
 #: expected losses.

@@ -1,8 +1,7 @@
 """The input checks of a stochastic simulation (:func:`.stochastic.simulate_stochastic`)
 that need the engagement: whole units, no transit losses, the scenarios' keys, and an
 exact simulation expected to take more events than allowed (:func:`check_events`, refused
-before it starts).  Moved out of :mod:`.stochastic` and :mod:`.solve` unchanged (review22d
-MED 3).
+before it starts).  Kept apart from :mod:`.stochastic` and :mod:`.solve`.
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ ATOL_FRACTION = 1e-3
 #: A side fought to a level of 0 under a law whose losses fall with it (0 < q < 1: Helmbold,
 #: power) flattens as (T - t)**(1/(1 - q)) near 0 and spends (atol / X0)**(1 - q) of its
 #: battle within its absolute tolerance of 0, where no step follows it (1e-3 of the end
-#: time at Helmbold w = 0.1 with the usual atol; session 21): its atol becomes X0 x
+#: time at Helmbold w = 0.1 with the usual atol): its atol becomes X0 x
 #: (ZERO_TIME * rtol)**(1 / (1 - q)) where that is smaller (so that this is ZERO_TIME x rtol),
 #: not below ZERO_ATOL (near the smallest normal double: q > 0.98 reaches it, and the end
 #: time comes from ZERO_REACH below).  Deterministic runs only.
@@ -110,6 +110,6 @@ ROOT_TOLERANCE = 1e-15
 #: Two sides whose levels are crossed within this fraction of one step end in a draw.
 DRAW_FRACTION = 1e-9
 #: Capture logistics (:func:`.integrator.gate_step`): within GATE_BAND widths of a centre in
-#: ln rho a step moves ln rho by at most GATE_RESOLVE widths (review20b MED-2: 1.7e-4 off with
+#: ln rho a step moves ln rho by at most GATE_RESOLVE widths (1.7e-4 off with
 #: no band, 5.8e-6 with a band of 1 width, 6e-8 with 3).
 GATE_BAND, GATE_RESOLVE = 3.0, 1.0
