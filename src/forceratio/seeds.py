@@ -65,11 +65,5 @@ def generator(seed: Seed, purpose: str, *key: int) -> np.random.Generator:
 def states(seed: Seed, purpose: str, keys: Iterable[int], words: int) -> NDArray[np.uint32]:
     """``words`` 32-bit words of ``purpose``'s stream for each of ``keys``, shape
     (len(keys), words): the seeds of the stochastic engine's replications, one row a run."""
-    base = stream(seed, purpose)
-    rows = [
-        np.random.SeedSequence(base.entropy, spawn_key=(*base.spawn_key, int(k))).generate_state(
-            words
-        )
-        for k in keys
-    ]
+    rows = [stream(seed, purpose, int(k)).generate_state(words) for k in keys]
     return np.asarray(rows, dtype=np.uint32).reshape(len(rows), words)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
@@ -22,6 +21,7 @@ from starlette.routing import Route
 
 from forceratio.app.model import Explorer, json_name
 from forceratio.errors import ForceratioError
+from forceratio.report import json_safe
 
 
 def _page(name: str) -> str:
@@ -60,24 +60,12 @@ async def _body(request: Request) -> bytes:
 LOG = logging.getLogger("forceratio.app")
 
 
-def finite(x: Any) -> Any:
-    """``x`` with every non-finite float (NaN, +-inf) as None: JSON has no such numbers, and
-    the command line's JSON writes them as null too."""
-    if isinstance(x, float):
-        return x if math.isfinite(x) else None
-    if isinstance(x, dict):
-        return {k: finite(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [finite(v) for v in x]
-    return x
-
-
 class _JSON(JSONResponse):
     """A JSON answer with NaN and infinities as null (strict JSON, never a 500)."""
 
     def render(self, content: Any) -> bytes:
         return json.dumps(
-            finite(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+            json_safe(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
         ).encode("utf-8")
 
 
