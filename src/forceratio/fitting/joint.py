@@ -179,9 +179,7 @@ def fit_battles(
     js = joint_spec(specs, shared)
     obj = JointObjective(tuple(parts), js)
     if js.k >= n:
-        raise InputError(
-            "battles", f"{js.k} parameters for {n} observations ({'; '.join(counts)})"
-        )
+        raise InputError("battles", f"{js.k} parameters for {n} observations ({'; '.join(counts)})")
     starts = []
     for pick in [None, *range(len(battles))]:
         x = np.empty(js.k)

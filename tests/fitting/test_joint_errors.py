@@ -42,7 +42,8 @@ def test_a_battle_too_short_for_the_law_is_named_by_its_file(tmp_path: Path) -> 
     line = _line(["fit", str(EXAMPLE), str(short), "--law", "helmbold"])
     assert line.startswith(f"forceratio: error: file 2 ({short}): helmbold needs more"), line
     assert "this battle gives 5" in line
-    assert "the data give" not in line and "--law:" not in line
+    assert "the data give" not in line
+    assert "--law:" not in line
 
 
 def test_the_same_series_twice_names_both_files(tmp_path: Path) -> None:
