@@ -314,17 +314,18 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
                 f"negbin on {fewest} {_rows(b)} of counts for a side (under "
                 f"{NEGBIN_MIN_DAYS}): too few to estimate the dispersion k "
                 f"({out.dispersion:.3g}), so the rates' 95% "
-                "intervals are too narrow (measured coverage about 84-93% at 3-5 days, "
-                "README); read them as rough"
+                "intervals are rough (measured coverage about 99% at 3 days, 96% at 5, "
+                "README)"
             )
     return out
 
 
 #: A negative binomial fit with fewer daily counts than this for a side gets a note: k
-#: cannot be estimated from so few, and the rates' intervals under-cover.  Measured
-#: (review21e covnb.py, 200 ``count_series`` per case, k = 10; red, blue): 177, 168 of 200 at
-#: 3 days, 186, 177 at 5; hstat21 (300 per case): 276, 279 of 300 at 8 days (k = 5) and
-#: 283, 276 at 15 (ASSUMPTION: from 8 days the shortfall is the 15-day one's).
+#: cannot be estimated from so few.  With chi2_1 ends the intervals under-covered (review21e,
+#: 200 ``count_series`` per case, k = 10; red, blue: 177, 168 of 200 at 3 days, 186, 177 at
+#: 5); with the F ends of :func:`profile_drop` (hcov23, 400 per case, both rates: 789 of 800
+#: at 3 days, too wide, 767 at 5; 759 at 8 days, k = 5, and 755 at 15; README).
+#: ASSUMPTION: 8, where the coverage is the 15-day one's.
 NEGBIN_MIN_DAYS = 8
 
 
