@@ -199,9 +199,9 @@ def test_the_same_series_in_two_files_is_refused(tmp_path: Path) -> None:
     )
     _refused(
         ["fit", str(GOOD), str(copy), "--law", "helmbold"],
-        "data: battle 2 (copy): the same series as battle 1 (battle)",
+        f"file 2 ({copy}): the same series as file 1 ({GOOD})",
     )
-    with pytest.raises(InputError, match="the same series as battle 1"):
+    with pytest.raises(InputError, match="the same series as file 1"):
         fit_battles([read_battle(GOOD), read_battle(copy)], "square")
     other = df.copy()
     other["red"] = other["red"] + np.eye(len(other))[3]  # one man apart: another series

@@ -12,12 +12,13 @@ the usual model when days differ more than chance alone allows.  Rates are fitte
 scale in the normalised units of :mod:`.model` and reported in the engine's; intervals are
 Wald intervals on the fitted (log) scale from the numerical Hessian of the log-likelihood,
 but the negative binomial's rates have profile-likelihood intervals (the other rate and the
-dispersion refitted at each value: {rate : loglik drop <= chi2_1(0.95) / 2}, Venzon and
-Moolgavkar 1988, as SAS/IML's profile-likelihood example cites them; what a rate at its
+dispersion refitted at each value: {rate : loglik drop <= F(1, n - k; 0.95) / 2}, Venzon
+and Moolgavkar 1988, as SAS/IML's profile-likelihood example cites them, calibrated by F
+for the dispersion estimated from the same counts, :func:`profile_drop`; what a rate at its
 floor already had): with the dispersion estimated from a short series the Wald interval
-ignores how the dispersion moves with the rate.  Measured on 300 synthetic series per case
-(tests/fitting/test_negbin_profile_hstat21.py): 1,676 of 1,800 intervals covered (93.1%;
-Wald 1,664, 92.4%): still a little short of 95% on series of 8-15 days.
+ignores how the dispersion moves with the rate.  Measured (hcov23, 400 synthetic series per
+case, tests/fitting/test_negbin_coverage.py; README): with chi2_1 instead of F the profile
+intervals covered 92.6-93.5% on series of 8-15 days, with F 94.4-94.9%.
 
 Only the days where a side's losses and both strengths at the start of the day are known
 enter.
@@ -239,16 +240,17 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     span = np.asarray(upper) - np.asarray(lower)
     low_end = [bool(x[i] - lower[i] <= 1e-6 * span[i]) for i in range(k)]
     names = [*spec.names, *(["log_dispersion"] if likelihood == "negbin" else [])]
+    drop = profile_drop(likelihood, n, k)
     norm_ci: list[tuple[float, float]] = []
     for i in range(2):
         rate = math.exp(x[i])
         if low_end[i]:
-            hi = _profile_upper(nll, x, i, lower, upper, -best)
+            hi = _profile_upper(nll, x, i, lower, upper, -best, drop)
             norm_ci.append((0.0, rate * _exp(hi - x[i])))
         elif likelihood == "negbin":  # the dispersion refitted at each rate (see the module)
             reach = 5.0 * se[i] if math.isfinite(se[i]) else None  # a first bracket
-            lo = _profile_upper(nll, x, i, lower, upper, -best, down=True, reach=reach)
-            hi = _profile_upper(nll, x, i, lower, upper, -best, reach=reach)
+            lo = _profile_upper(nll, x, i, lower, upper, -best, drop, down=True, reach=reach)
+            hi = _profile_upper(nll, x, i, lower, upper, -best, drop, reach=reach)
             norm_ci.append((rate * _exp(lo - x[i]), rate * _exp(hi - x[i])))
         else:
             norm_ci.append((rate * _exp(-z * se[i]), rate * _exp(z * se[i])))
@@ -312,17 +314,18 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
                 f"negbin on {fewest} {_rows(b)} of counts for a side (under "
                 f"{NEGBIN_MIN_DAYS}): too few to estimate the dispersion k "
                 f"({out.dispersion:.3g}), so the rates' 95% "
-                "intervals are too narrow (measured coverage about 84-93% at 3-5 days, "
-                "README); read them as rough"
+                "intervals are rough (measured coverage about 99% at 3 days, 96% at 5, "
+                "README)"
             )
     return out
 
 
 #: A negative binomial fit with fewer daily counts than this for a side gets a note: k
-#: cannot be estimated from so few, and the rates' intervals under-cover.  Measured
-#: (review21e covnb.py, 200 ``count_series`` per case, k = 10; red, blue): 177, 168 of 200 at
-#: 3 days, 186, 177 at 5; hstat21 (300 per case): 276, 279 of 300 at 8 days (k = 5) and
-#: 283, 276 at 15 (ASSUMPTION: from 8 days the shortfall is the 15-day one's).
+#: cannot be estimated from so few.  With chi2_1 ends the intervals under-covered (review21e,
+#: 200 ``count_series`` per case, k = 10; red, blue: 177, 168 of 200 at 3 days, 186, 177 at
+#: 5); with the F ends of :func:`profile_drop` (hcov23, 400 per case, both rates: 789 of 800
+#: at 3 days, too wide, 767 at 5; 759 at 8 days, k = 5, and 755 at 15; README).
+#: ASSUMPTION: 8, where the coverage is the 15-day one's.
 NEGBIN_MIN_DAYS = 8
 
 
@@ -357,6 +360,21 @@ def _exp(v: float) -> float:
     return math.exp(v) if v < 709.0 else math.inf
 
 
+def profile_drop(likelihood: str, n: int, k: int) -> float:
+    """How far below its maximum the profile log-likelihood of a rate falls at the ends of
+    its 95% interval.  Poisson: chi2_1(0.95) / 2 (nothing estimated but the means).
+    Negative binomial: F(1, n - k; 0.95) / 2, the calibration of a likelihood whose
+    dispersion is estimated from the same n counts (as for the strengths' fit, s**2 F(1,
+    n - k), and as MASS's ``profile.glm`` does for the families whose dispersion it
+    estimates), since with k fitted from 16-30 counts the profile's likelihood ratio runs
+    larger than chi2_1: its mean 1.14 and 1.21 (not 1) and its 95% quantile 4.37 and 4.67
+    (not 3.84) over 800 draws of 15 days at k = 10 and 8 days at k = 5, where F(1, 27) =
+    4.21 and F(1, 13) = 4.67 (hcov23, README: coverage 93% -> 95%)."""
+    if likelihood == "negbin":
+        return float(stats.f.ppf(0.95, 1, n - k)) / 2.0
+    return float(stats.chi2.ppf(0.95, 1)) / 2.0
+
+
 def _profile_upper(
     nll: Any,
     x: FloatArray,
@@ -364,14 +382,15 @@ def _profile_upper(
     lower: list[float],
     upper: list[float],
     ll: float,
+    drop: float,
     *,
     down: bool = False,
     reach: float | None = None,
 ) -> float:
     """The value of parameter ``i`` above ``x[i]`` (below it with ``down``) where the
-    profile log-likelihood (the other parameters refitted) falls chi2_1(0.95) / 2 below
-    ``ll``; +inf (-inf) if it does not within the parameter's range."""
-    target = float(stats.chi2.ppf(0.95, 1)) / 2.0 - ll
+    profile log-likelihood (the other parameters refitted) falls ``drop`` below ``ll``
+    (:func:`profile_drop`); +inf (-inf) if it does not within the parameter's range."""
+    target = drop - ll
     others = [j for j in range(x.size) if j != i]
     bounds = [(lower[j], upper[j]) for j in others]
 

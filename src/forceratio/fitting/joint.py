@@ -121,6 +121,12 @@ def _same(a: Battle, b: Battle) -> bool:
     return all(x.shape == y.shape and np.array_equal(x, y, equal_nan=True) for x, y in arrays)
 
 
+def which(i: int, b: Battle) -> str:
+    """Battle ``i`` (from 0) as an error names it: its file, or its place in the list when it
+    was a DataFrame (whose ``where`` is only "data", the same for every frame)."""
+    return f"battle {i + 1}" if b.where == "data" else f"file {i + 1} ({b.where})"
+
+
 def check_distinct(battles: list[Battle]) -> None:
     """Refuse the same battle given twice: its data would count twice and every interval
     come out too narrow (review of hfit5; a copy of a file, or one file under two names, is
@@ -129,11 +135,27 @@ def check_distinct(battles: list[Battle]) -> None:
         for i, a in enumerate(battles[:j]):
             if _same(a, b):
                 raise InputError(
-                    f"data: battle {j + 1} ({b.name})",
-                    f"the same series as battle {i + 1} ({a.name}): a battle given twice "
-                    "would be counted twice and its intervals come out too narrow; give each "
-                    "battle once",
+                    which(j, b),
+                    f"the same series as {which(i, a)}: a battle given twice would be "
+                    "counted twice and its intervals come out too narrow; give each battle "
+                    "once",
                 )
+
+
+def _fitted_alone(i: int, b: Battle, law: str) -> tuple[LawSpec, Solution, Any, int]:
+    """Battle ``i``'s own fit of ``law``; a refusal that names only ``law`` (too few
+    observations in this battle for that law, or a path the engine cannot follow) names the
+    battle's file too: of several files, the user must know which."""
+    from forceratio.fitting.daily import fit_laws_state
+
+    try:
+        return fit_laws_state(b, law)  # each battle's starts estimated
+    except InputError as err:
+        if err.field != "law":  # already names the file (and row, column)
+            raise
+        raise InputError(
+            which(i, b), err.problem.replace("the data give", "this battle gives")
+        ) from None
 
 
 def fit_battles(
@@ -142,23 +164,22 @@ def fit_battles(
     """Fit ``law`` to every battle at once, ``shared`` parameters common to all (names as
     in :func:`law_spec`: ``w``, ``p``, ``q``, ``log_attack_factor``, even a rate; by
     default every parameter but the rates; each battle's initial strengths are its own)."""
-    from forceratio.fitting.daily import fit_laws_state
-
     if len(battles) < 2:
-        raise InputError("data", "a joint fit needs at least two battles")
+        raise InputError("battles", "a joint fit needs at least two battles")
     check_distinct(battles)
-    parts, own, n = [], [], 0
-    for b in battles:
-        spec, single, nz, n_b = fit_laws_state(b, law)  # each battle's starts estimated
+    parts, own, n, counts = [], [], 0, []
+    for i, b in enumerate(battles):
+        spec, single, nz, n_b = _fitted_alone(i, b, law)
         parts.append(Objective(b, spec, nz.whiten))
         own.append(single.theta)
         n += n_b
+        counts.append(f"{which(i, b)}: {n_b}")
     specs = [p.spec for p in parts]
     shared = specs[0].law_names[2:] if shared is None else shared
     js = joint_spec(specs, shared)
     obj = JointObjective(tuple(parts), js)
     if js.k >= n:
-        raise InputError("data", f"{js.k} parameters for {n} observations")
+        raise InputError("battles", f"{js.k} parameters for {n} observations ({'; '.join(counts)})")
     starts = []
     for pick in [None, *range(len(battles))]:
         x = np.empty(js.k)
