@@ -1,5 +1,5 @@
 """Parametric-bootstrap intervals for a side seen only at the start and at its annihilation
-(Engel's Iwo Jima configuration, review15fit D5).
+(Engel's Iwo Jima configuration).
 
 There the profile intervals are too narrow: the annihilation enters as an exact constraint,
 while that side's unseen day-to-day loss variation moves the day it is wiped out (and the
@@ -47,7 +47,7 @@ def unseen_sides(obj: Objective) -> list[str]:
     return [s for s, m, c in (("red", mr, cr), ("blue", mb, cb)) if not m[1:].any() and c.any()]
 
 
-#: The measured coverage of the square law's 95% intervals on review15fit's 30 synthetic Iwo
+#: The measured coverage of the square law's 95% intervals on the 30 synthetic Iwo
 #: Jima-like draws (the defender seen only at the start and at its annihilation; day-to-day
 #: loss variation sd 0.2, 1% measurement noise): red's rate, blue's rate, draws.
 ENGEL_COVERAGE = (21, 22, 30)

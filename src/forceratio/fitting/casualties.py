@@ -16,7 +16,7 @@ dispersion refitted at each value: {rate : loglik drop <= F(1, n - k; 0.95) / 2}
 and Moolgavkar 1988, as SAS/IML's profile-likelihood example cites them, calibrated by F
 for the dispersion estimated from the same counts, :func:`profile_drop`; what a rate at its
 floor already had): with the dispersion estimated from a short series the Wald interval
-ignores how the dispersion moves with the rate.  Measured (hcov23, 400 synthetic series per
+ignores how the dispersion moves with the rate.  Measured (400 synthetic series per
 case, tests/fitting/test_negbin_coverage.py; README): with chi2_1 instead of F the profile
 intervals covered 92.6-93.5% on series of 8-15 days, with F 94.4-94.9%.
 
@@ -107,7 +107,7 @@ _UNUSED_LOSSES = ("red_losses: not used", "blue_losses: not used")
 
 def _rows(b: Battle) -> str:
     """What a count covers, for the notes: "days" when every row is one day after the last,
-    else "rows" (review21e: multi-day rows were called days)."""
+    else "rows" (multi-day rows were called days)."""
     return "days" if np.all(np.diff(b.t) == 1.0) else "rows"
 
 
@@ -321,9 +321,9 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
 
 
 #: A negative binomial fit with fewer daily counts than this for a side gets a note: k
-#: cannot be estimated from so few.  With chi2_1 ends the intervals under-covered (review21e,
+#: cannot be estimated from so few.  With chi2_1 ends the intervals under-covered (
 #: 200 ``count_series`` per case, k = 10; red, blue: 177, 168 of 200 at 3 days, 186, 177 at
-#: 5); with the F ends of :func:`profile_drop` (hcov23, 400 per case, both rates: 789 of 800
+#: 5); with the F ends of :func:`profile_drop` (400 per case, both rates: 789 of 800
 #: at 3 days, too wide, 767 at 5; 759 at 8 days, k = 5, and 755 at 15; README).
 #: ASSUMPTION: 8, where the coverage is the 15-day one's.
 NEGBIN_MIN_DAYS = 8
@@ -369,7 +369,7 @@ def profile_drop(likelihood: str, n: int, k: int) -> float:
     estimates), since with k fitted from 16-30 counts the profile's likelihood ratio runs
     larger than chi2_1: its mean 1.14 and 1.21 (not 1) and its 95% quantile 4.37 and 4.67
     (not 3.84) over 800 draws of 15 days at k = 10 and 8 days at k = 5, where F(1, 27) =
-    4.21 and F(1, 13) = 4.67 (hcov23, README: coverage 93% -> 95%)."""
+    4.21 and F(1, 13) = 4.67 (README: coverage 93% -> 95%)."""
     if likelihood == "negbin":
         return float(stats.f.ppf(0.95, 1, n - k)) / 2.0
     return float(stats.chi2.ppf(0.95, 1)) / 2.0

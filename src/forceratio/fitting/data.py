@@ -376,5 +376,5 @@ def _nothing_after(vals: dict[str, list[float]], cols: list[str], lines: list[in
 
 #: The most observations a series may hold (both sides): the fit's time grows as n^3, so
 #: 4,000 (2,000 rows) took 266 s and 0.8 GB at load 3, and 20,000 took 9.7 GB and had not
-#: finished in 200 s (review15hostile); 2,000 takes about half a minute.
+#: finished in 200 s; 2,000 takes about half a minute.
 MAX_OBSERVATIONS = 2_000

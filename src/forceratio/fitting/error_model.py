@@ -1,5 +1,5 @@
 """The error model of a fit (:mod:`.noise`) from a plain least-squares fit, and where the
-initial strengths are estimated (review17 D11), how it is laid over the first rows."""
+initial strengths are estimated, how it is laid over the first rows."""
 
 from __future__ import annotations
 

@@ -196,7 +196,7 @@ def _walk(
     doubling while the profile stays below its level.  A step over which the profile climbs
     by more than the whole level ``delta`` is not trusted: from a start that far away the
     inner fit can land in another optimum of the other parameters (a higher one), and the
-    profile seems to jump there (hjoint21: three synthetic Helmbold battles, the shared w's
+    profile seems to jump there (three synthetic Helmbold battles, the shared w's
     upper end cut at w + 0.06 where the profile, followed in small steps, crosses at
     w + 0.074); the step is halved down to ``MIN_STEP`` instead.  The crossing is then
     found by Brent's method with every inner fit started from that same inside point, so

@@ -54,7 +54,7 @@ class JointObjective:
 
     #: every part's annihilation constraints at this sd: :func:`minimise` loosens it first
     #: and then tightens it, as for one battle (at a fixed 1.0 it skipped that, stalled in the
-    #: constraint's narrow valley and the profile intervals came out wrong: review15fit D11)
+    #: constraint's narrow valley and the profile intervals came out wrong)
     annihilation_sd: float = ANNIHILATION_SD
 
     @property

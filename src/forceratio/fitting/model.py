@@ -19,7 +19,7 @@ The initial strengths are parameters too (``red_initial``, ``blue_initial``, sca
 each side whose first row is positive: a first row is a report like any other, off by the
 same measurement noise, and a path pinned to it carries its error into every later day
 (on 200 synthetic battles with 2% noise on every row, the rates' 95% intervals then
-covered the truth 342 times in 400, now 383; review17 D11, README).  A side that starts
+covered the truth 342 times in 400, now 383; README).  A side that starts
 at 0 (landings) starts at 0.
 
 The paths come from the package's one engine (:func:`forceratio.simulator.solve.simulate`):
@@ -261,7 +261,7 @@ def _segment(
 #: The scaled strengths (1 = the side's scale) given at every row to a parameter vector the
 #: engine cannot follow (a stiff trial point far out, e.g. a rate of 10 with w near 0):
 #: residuals of about 1,000 make it score as bad, where before it stopped the whole law
-#: (review21e: helmbold and power skipped on a noisy Iwo Jima series).
+#: (helmbold and power skipped on a noisy Iwo Jima series).
 UNFOLLOWED = 1e3
 
 #: The integrator's step limit for a trial point of the optimisation (not ``strict``;

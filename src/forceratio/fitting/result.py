@@ -168,11 +168,11 @@ def edge_caveat(names: Sequence[str], x: ArrayLike, lower: ArrayLike, upper: Arr
 def akaike_weights(results: list[FitResult]) -> None:
     """Akaike weights from AICc, in place.  A law whose AICc does not exist (n <= k + 1) gets
     no weight (NaN, ``null``): its AIC lacks the small-sample penalty every other law pays,
-    so mixing the two criteria handed it the weight (review15fit D13).  When no law has an
+    so mixing the two criteria handed it the weight.  When no law has an
     AICc, the weights come from AIC for all.  A law whose comparison is not meaningful (its
     :attr:`FitResult.comparison_caveat`: an estimate at the end of the range searched, so its
     optimum may lie beyond) gets no weight either and is left out of the others' sum: the
-    weights are over the meaningful laws only (review18a)."""
+    weights are over the meaningful laws only."""
     crit = [math.nan if r.comparison_caveat else r.aicc for r in results]
     if not any(math.isfinite(c) for c in crit):
         crit = [math.nan if r.comparison_caveat else r.aic for r in results]

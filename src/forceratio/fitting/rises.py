@@ -3,7 +3,7 @@ cannot produce a rise, so one larger than reporting noise is named in a note, or
 arrivals (``--rises arrivals``).  Two kinds are found: a single step above the
 series' own noise (:data:`RISE_SDS`; :data:`RISE_TOLERANCE` in series too short to measure
 it), and a cumulative rise over several steps, none of them above
-:data:`RISE_TOLERANCE` (a steady flow of replacements folded into the strength, review18a), which
+:data:`RISE_TOLERANCE` (a steady flow of replacements folded into the strength), which
 cannot be placed at one step and is never taken as arrivals.  Also here: a last 0 reached by
 a fall far above the side's daily losses (:func:`zero_note`), which the fit would take as an
 annihilation."""
@@ -48,7 +48,7 @@ RISE_SDS, RISE_NEAR = 3.5, 3
 #: tests/fitting's synthetic series; 4: 4 and 7 false notes, 39 of 40)).
 RISE_TRIM = 5.0
 #: A single rise at or below this share of the strength is never named, however clean the
-#: reports (ASSUMPTION: keeps rounding in near-exact reports out; review21e's hidden 2.5% rise
+#: reports (ASSUMPTION: keeps rounding in near-exact reports out; a hidden 2.5% rise
 #: in the Ardennes series is above it).
 RISE_FLOOR = 0.01
 #: Reports on each side of a step that its jump is fitted on (fewer where the series ends or
@@ -159,7 +159,7 @@ def _spread(excess: FloatArray) -> float:
     once those beyond :data:`RISE_TRIM` times a robust scale are left out (the scale
     sqrt(median(x^2) / 0.4549), 0.4549 the median of chi-square with one degree of freedom,
     the standard deviation for normal steps). Other rises in the same series are not noise:
-    a plain root-mean-square let two rises hide each other (review19c)."""
+    a plain root-mean-square let two rises hide each other."""
     if excess.size < 3:
         return 0.0
     robust = math.sqrt(float(np.median(excess**2)) / CHI2_1_MEDIAN)
