@@ -50,7 +50,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 
-from forceratio import Engagement, Multiplier, battle, get_law, make_side, simulate
+from forceratio import Engagement, Multiplier, Side, battle, get_law, make_side, simulate
 from forceratio.simulator import compiled, solve
 
 FloatArray = NDArray[np.float64]
@@ -121,15 +121,20 @@ def numpy_square(
 
 def hetero_inputs(n: int, seed: int = 0) -> dict[str, FloatArray]:
     rng = np.random.default_rng(seed)
+
+    def kill_rates() -> FloatArray:  # (n, K, K): a firer category's rate, per target category
+        rates: FloatArray = (
+            rng.uniform(0.5, 1.5, (n, K, K))
+            * 2e-3
+            * np.array([1.0, 30.0, 60.0, 40.0])[None, :, None]
+        )
+        return rates
+
     return {
         "R0": rng.uniform(0.5, 1.5, (n, K)) * np.array([3e5, 8e3, 2e3, 1.5e3]),
         "B0": rng.uniform(0.5, 1.5, (n, K)) * np.array([4e5, 7e3, 1.5e3, 1.2e3]),
-        "kr": rng.uniform(0.5, 1.5, (n, K, K))
-        * 2e-3
-        * np.array([1.0, 30.0, 60.0, 40.0])[None, :, None],
-        "kb": rng.uniform(0.5, 1.5, (n, K, K))
-        * 2e-3
-        * np.array([1.0, 30.0, 60.0, 40.0])[None, :, None],
+        "kr": kill_rates(),
+        "kb": kill_rates(),
         "w": np.array([1.0, 20.0, 40.0, 30.0]),
         "surprise": rng.uniform(1.5, 3.0, n),
     }
@@ -137,31 +142,18 @@ def hetero_inputs(n: int, seed: int = 0) -> dict[str, FloatArray]:
 
 def hetero_engagement(d: dict[str, FloatArray]) -> Engagement:
     n = d["R0"].shape[0]
-    mult = Multiplier.linear_decay(d["surprise"], 3.0)  # red's surprise fades over 3 days
-    cats = ("personnel", "guns", "tanks", "aircraft")
+
+    def side(name: str, strength: FloatArray, rates: FloatArray, mult: Multiplier | None) -> Side:
+        return make_side(
+            name, strength, rates, n=n, k_enemy=K, weights=d["w"], breakpoint=0.6,
+            multiplier=mult, categories=("personnel", "guns", "tanks", "aircraft"),
+        )  # fmt: skip
+
+    red_surprise = Multiplier.linear_decay(d["surprise"], 3.0)  # it fades over 3 days
     return Engagement(
         get_law("square"),
-        make_side(
-            "red",
-            d["R0"],
-            d["kr"],
-            n=n,
-            k_enemy=K,
-            weights=d["w"],
-            breakpoint=0.6,
-            multiplier=mult,
-            categories=cats,
-        ),
-        make_side(
-            "blue",
-            d["B0"],
-            d["kb"],
-            n=n,
-            k_enemy=K,
-            weights=d["w"],
-            breakpoint=0.6,
-            categories=cats,
-        ),
+        side("red", d["R0"], d["kr"], red_surprise),
+        side("blue", d["B0"], d["kb"], None),
     )
 
 

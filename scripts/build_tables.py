@@ -416,60 +416,53 @@ def _table54_55(t: Table, which: str) -> None:
         )
 
 
+def _assumption(
+    t: Table, key: str, side: str, formation: str, share: float, low: float, high: float, note: str
+) -> None:
+    """A share nobody could find, set by assumption: unverified, its range to be swept."""
+    t.add(
+        Row(side, formation, "share", share, unit="fraction", source="assumption", locator="",
+            verified="no", low=low, high=high, note=note),
+        key,
+    )  # fmt: skip
+
+
 def _assumptions(t: Table) -> None:
-    t.add(
-        Row(
-            "USSR",
-            "share of the Western Front (ZapOVO) in 3rd Army's sector (Grodno), north of the strip",
-            "share",
-            0.25,
-            unit="fraction",
-            source="assumption",
-            locator="",
-            verified="no",
-            low=0.15,
-            high=0.35,
-            note="ASSUMPTION. 3rd Army's strength was NOT FOUND (sources-notes-2.md section 7). "
-            "It was one of the Western Front's four armies (3rd, 10th, 4th, 13th); the "
-            "range covers a half to a whole 'fair share'. Sweep it.",
-        ),
+    _assumption(
+        t,
         "a_zapovo_north",
+        "USSR",
+        "share of the Western Front (ZapOVO) in 3rd Army's sector (Grodno), north of the strip",
+        share=0.25,
+        low=0.15,
+        high=0.35,
+        note="ASSUMPTION. 3rd Army's strength was NOT FOUND (sources-notes-2.md section 7). "
+        "It was one of the Western Front's four armies (3rd, 10th, 4th, 13th); the "
+        "range covers a half to a whole 'fair share'. Sweep it.",
     )
-    t.add(
-        Row(
-            "Germany",
-            "share of Army Group Centre's remainder (after Tables 54 and 55) in the "
-            "9th Army, north of Ostroleka",
-            "share",
-            0.5,
-            unit="fraction",
-            source="assumption",
-            locator="",
-            verified="no",
-            low=0.3,
-            high=0.7,
-            note="ASSUMPTION. The 9th Army's and the rest of the 4th Army's strengths were NOT "
-            "FOUND separately (sources-notes-2.md section 7); the two field armies had 20 "
-            "infantry divisions between them (ru-wiki text). Sweep it.",
-        ),
+    _assumption(
+        t,
         "a_agc_north",
+        "Germany",
+        "share of Army Group Centre's remainder (after Tables 54 and 55) in the "
+        "9th Army, north of Ostroleka",
+        share=0.5,
+        low=0.3,
+        high=0.7,
+        note="ASSUMPTION. The 9th Army's and the rest of the 4th Army's strengths were NOT "
+        "FOUND separately (sources-notes-2.md section 7); the two field armies had 20 "
+        "infantry divisions between them (ru-wiki text). Sweep it.",
     )
-    t.add(
-        Row(
-            "Germany",
-            "share of Luftflotte 2 (Army Group Centre's aircraft) over the strip",
-            "share",
-            0.5,
-            unit="fraction",
-            source="assumption",
-            locator="",
-            verified="no",
-            low=0.3,
-            high=0.7,
-            note="ASSUMPTION. Per-fleet and per-sector aircraft strengths NOT FOUND "
-            "(sources-notes-2.md section 4).",
-        ),
+    _assumption(
+        t,
         "a_lf2_strip",
+        "Germany",
+        "share of Luftflotte 2 (Army Group Centre's aircraft) over the strip",
+        share=0.5,
+        low=0.3,
+        high=0.7,
+        note="ASSUMPTION. Per-fleet and per-sector aircraft strengths NOT FOUND "
+        "(sources-notes-2.md section 4).",
     )
 
 

@@ -21,9 +21,7 @@ duration_days = {duration_days}
 {law}
 {combat_power}
 {head}
-[attrition]
-german_rate = {german_rate}
-soviet_rate = {soviet_rate}
+{attrition}
 [[sectors]]
 name = "{sector}"
 {sector_lines}
@@ -46,7 +44,8 @@ class ScenarioFile:
     personnel = ussr }`` (tanks too, a table part).  ``head``: TOML lines among the top-level
     keys (``side_names = ...``); ``sector_lines``: lines among the sector's keys (``mobile =
     ...``); ``tail``: lines after the sector (``[breakpoints]``, the
-    sector's ``[[sectors.arrivals.Germany]]``).
+    sector's ``[[sectors.arrivals.Germany]]``).  ``attrition``: the ``[attrition]`` table's
+    TOML in place of the two rates (``""`` leaves the table out).
     """
 
     name: str = "test"
@@ -58,6 +57,7 @@ class ScenarioFile:
     combat_power: str | None = "personnel"
     german_rate: float = 0.012  # Germany's kill rate, men a man a day
     soviet_rate: float = 0.010
+    attrition: str | None = None
     sector: str = "A"
     sector_lines: str = ""
     ussr: float = 50000  # men
@@ -79,6 +79,10 @@ class ScenarioFile:
         fields["combat_power"] = (
             "" if self.combat_power is None else f'combat_power = "{self.combat_power}"'
         )
+        if self.attrition is None:
+            fields["attrition"] = (
+                f"[attrition]\ngerman_rate = {self.german_rate}\nsoviet_rate = {self.soviet_rate}"
+            )
         for side, men in (("ussr", self.ussr), ("germany", self.germany)):
             if fields[f"{side}_part"] is None:
                 fields[f"{side}_part"] = f"inline = {{ personnel = {men} }}"

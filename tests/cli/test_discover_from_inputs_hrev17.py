@@ -11,17 +11,14 @@ import pytest
 from forceratio.cli import run
 
 from .test_hardening import refused
+from .test_sweep_refusals_hrev17 import export_own_rates
 
 
 def test_from_refuses_a_sweep_of_an_edited_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["scenarios", "export", "smolensk-1941"]) == 0
-    text = capsys.readouterr().out
-    text = text.replace('german_rate = "calibrated"', "german_rate = 0.003")
-    text = text.replace('soviet_rate = "calibrated"', "soviet_rate = 0.003")
-    path = tmp_path / "base.toml"
-    path.write_text(text)
+    path = export_own_rates(tmp_path / "base.toml", capsys)
+    text = path.read_text()
     out = tmp_path / "r1"
     sweep = ["sweep", str(path), "--vary", "attrition.german_rate=0.001:0.03", "--samples", "32"]
     assert run([*sweep, "--seed", "1", "--out", str(out), "--no-progress"]) == 0

@@ -21,6 +21,7 @@ import pytest
 
 from forceratio.cli import run
 from forceratio.errors import InputError
+from tests.scenario_files import ScenarioFile
 
 ROOT = Path(__file__).resolve().parents[2]
 CDB90 = ROOT.parent / "shared" / "data" / "cdb90"
@@ -363,44 +364,24 @@ def test_threshold_level_must_be_finite(level: str, capsys: pytest.CaptureFixtur
     assert "finite" in line
 
 
-def _inline_scenario(path: Path, personnel: str = "1000", quality: str = "1.0") -> Path:
-    path.write_text(
-        "\n".join(
-            [
-                'name = "inline"',
-                'description = "two inline forces"',
-                'date = "1941-06-12"',
-                'attacker = "USSR"',
-                'combat_power = "personnel"',
-                "[attrition]",
-                "german_rate = 0.01",
-                "soviet_rate = 0.01",
-                "[modifiers.quality]",
-                f"USSR = {quality}",
-                "Germany = 1.0",
-                "[[sectors]]",
-                'name = "a"',
-                "[[sectors.forces.USSR]]",
-                f"inline = {{ personnel = {personnel} }}",
-                "[[sectors.forces.Germany]]",
-                "inline = { personnel = 1000 }",
-            ]
-        )
-        + "\n"
-    )
-    return path
+def _inline_scenario(path: Path, personnel: float = 1000, quality: float = 1.0) -> Path:
+    """Two inline forces of men, the USSR's ``personnel`` at quality ``quality``."""
+    return ScenarioFile(
+        date="1941-06-12", attacker="USSR", german_rate=0.01, soviet_rate=0.01, ussr=personnel,
+        germany=1000, head=f"[modifiers.quality]\nUSSR = {quality}\nGermany = 1.0",
+    ).write(path)  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("personnel", "quality", "field"),
     [
-        ("1e308", "1.0", "sectors.0.forces.USSR.0.inline.personnel"),
-        ("1000", "1e308", "modifiers.quality.USSR"),
+        (1e308, 1.0, "sectors.0.forces.USSR.0.inline.personnel"),
+        (1000, 1e308, "modifiers.quality.USSR"),
     ],
 )
 def test_huge_scenario_values_refused_at_load_naming_the_field(
-    personnel: str,
-    quality: str,
+    personnel: float,
+    quality: float,
     field: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -468,7 +449,7 @@ def test_no_raw_python_warning_in_normal_runs(tmp_path: Path) -> None:
     res = _quiet_run(["fit", str(const)], tmp_path)
     assert "Warning" not in res.stderr, res.stderr
     assert res.returncode in (0, 2), res.stderr
-    big = _inline_scenario(tmp_path / "big.toml", "1e308")
+    big = _inline_scenario(tmp_path / "big.toml", 1e308)
     res = _quiet_run(["run", str(big)], tmp_path)
     assert res.returncode == 2
     assert res.stderr.count("\n") == 1, res.stderr

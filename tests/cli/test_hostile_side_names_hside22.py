@@ -137,20 +137,23 @@ def test_markup_in_names_is_printed_as_written_by_run_and_compare(tmp_path: Path
     assert "[/] men lost" in _flat(given.stdout)
 
 
+def _grid(path: str, out: Path, *vary: str) -> str:
+    """A grid sweep of ``path`` into ``out`` over each ``vary`` (``name=low:high:n``); its
+    stdout."""
+    args = ["sweep", path, "--method", "grid", "--out", str(out), "--no-progress"]
+    swept = runner.invoke(app, [*args, *(a for v in vary for a in ("--vary", v))])
+    assert swept.exit_code == 0, swept.output
+    return swept.stdout
+
+
 def test_markup_in_names_is_printed_in_sweep_and_sensitivity_tables(tmp_path: Path) -> None:
     path = _file(tmp_path, MARKUP)
     listed = runner.invoke(app, ["sweep", path, "--list"])
     assert listed.exit_code == 0, listed.output
     assert "[bold]Red[/bold] kill rate" in _flat(listed.stdout)
-    out = tmp_path / "sw"
-    swept = runner.invoke(
-        app,
-        ["sweep", path, "--vary", "attrition.german_rate=0.01:0.014:2", "--vary",
-         "attrition.soviet_rate=0.008:0.012:2", "--method", "grid", "--out", str(out),
-         "--no-progress"],
-    )  # fmt: skip
-    assert swept.exit_code == 0, swept.output
-    assert "Blue [/] men lost (soviet_losses)" in _flat(swept.stdout)
+    rates = ("attrition.german_rate=0.01:0.014:2", "attrition.soviet_rate=0.008:0.012:2")
+    swept = _grid(path, tmp_path / "sw", *rates)
+    assert "Blue [/] men lost (soviet_losses)" in _flat(swept)
     sens = runner.invoke(app, ["sensitivity", path, "--samples", "16"])
     assert sens.exit_code == 0, sens.output
     assert "Blue [/] kill rate" in _flat(sens.stdout)
@@ -188,13 +191,7 @@ def test_mathtext_in_names_is_drawn_literally(tmp_path: Path, kind: str) -> None
 def test_mathtext_in_names_is_drawn_literally_in_the_heatmap(tmp_path: Path) -> None:
     path = _file(tmp_path, {"USSR": "$x^2$", "Germany": "Red"})  # valid mathtext: no error
     out = tmp_path / "sw"
-    swept = runner.invoke(
-        app,
-        ["sweep", path, "--vary", "modifiers.quality.USSR=0.8:1.2:2", "--vary",
-         "attrition.german_rate=0.01:0.014:2", "--method", "grid", "--out", str(out),
-         "--no-progress"],
-    )  # fmt: skip
-    assert swept.exit_code == 0, swept.output
+    _grid(path, out, "modifiers.quality.USSR=0.8:1.2:2", "attrition.german_rate=0.01:0.014:2")
     svg = _svg(tmp_path, path, "--kind", "sweep", "--from", str(out))
     assert _dollar_glyph() in svg
     assert "$x^2$ quality" in svg

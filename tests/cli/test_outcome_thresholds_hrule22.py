@@ -22,22 +22,20 @@ from typer.testing import CliRunner
 from forceratio import data
 from forceratio.cli.app import app
 from forceratio.scenarios import load_scenario
+from tests.scenario_files import ScenarioFile
 
 SHARE, DEPTH = "operations.outcome.captured_share", "operations.outcome.depth_km"
 DECLARING = ("strike-12june-strip", "strike-12june-north", "sokolov-152v100")
 U0, G0, K, C, SCALE, T = 50_000.0, 100_000.0, 0.04, 0.01, 5.0, 40.0
-TOY = f"""
-name = "rule-toy"
-description = "test"
-date = "2000-01-01"
-attacker = "Germany"
-duration_days = {T}
-law = "square"
-combat_power = "personnel"
-[attrition]
-german_rate = 1e-12
-soviet_rate = {K}
-[breakpoints]
+#: the toy: fire by the defender alone (Germany's rate nil), no break, constant capture
+TOY = ScenarioFile(
+    name="rule-toy",
+    duration_days=T,
+    german_rate=1e-12,
+    soviet_rate=K,
+    ussr=U0,
+    germany=G0,
+    tail=f"""[breakpoints]
 USSR = 0.0
 Germany = 0.0
 [operations.capture]
@@ -47,14 +45,8 @@ width = 0.0
 [operations.advance]
 scale = {SCALE}
 exponent = 1.0
-cap = 1000.0
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = {{ personnel = {U0} }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = {G0} }}
-"""
+cap = 1000.0""",
+)
 
 
 def _row(table: str, side: str, formation: str, category: str) -> dict[str, object]:
@@ -89,9 +81,7 @@ def test_the_list_shows_their_ranges() -> None:
 
 
 def _run(tmp_path: Path, *sets: str) -> dict[str, object]:
-    path = tmp_path / "toy.toml"
-    path.write_text(TOY, encoding="utf-8")
-    args = ["run", str(path), "--format", "json"]
+    args = ["run", str(TOY.write(tmp_path / "toy.toml")), "--format", "json"]
     for s in sets:
         args += ["--set", s]
     ran = CliRunner().invoke(app, args)

@@ -31,20 +31,7 @@ from forceratio.sweeps import inputs
 from forceratio.sweeps.store import MANIFEST
 
 from .test_hardening import refused
-
-SCN = "strike-12june-strip"
-VARY = ["--vary", "modifiers.quality.Germany=0.3:20"]
-OPTS = [*VARY, "--samples", "12", "--seed", "5", "--chunk-size", "4", "--no-progress"]
-
-
-def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in out.iterdir()}
-
-
-def _export(path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    assert run(["scenarios", "export", SCN]) == 0
-    path.write_text(capsys.readouterr().out)
-    return path
+from .test_resume_inputs_hsweep import OPTS, SCN, _export, _snapshot
 
 
 def test_resume_by_other_code_is_refused_and_reading_is_not(

@@ -19,6 +19,7 @@ from forceratio.cli import run
 from forceratio.sweeps.store import ChunkStore
 
 from .test_hardening import refused
+from .test_resume_inputs_hsweep import _snapshot
 
 SCN = "strike-12june-strip"
 BASE = ["sweep", SCN, "--vary", "modifiers.quality.Germany=0.3:20", "--samples", "12",
@@ -38,10 +39,6 @@ def sweeps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, args in made.items():
         assert run([*args, "--out", str(root / name)]) == 0
     return {name: root / name for name in made}
-
-
-def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in out.iterdir()}
 
 
 def _strip_fingerprint(part: Path) -> None:

@@ -12,32 +12,19 @@ import pandas as pd
 import pytest
 
 from forceratio.errors import InputError
+from tests.scenario_files import ScenarioFile
 
 from .test_hardening import refused
 
-BASE = """name = "arms"
-description = "test"
-date = "1973-10-14"
-attacker = "USSR"
-duration_days = 20
-combat_power = "personnel"
-[attrition]
-soviet_rate = 0.0134
-german_rate = 0.111
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = { personnel = 81160 }
-[[sectors.forces.Germany]]
-inline = { personnel = 43400 }
-"""
+BASE = ScenarioFile(
+    name="arms", date="1973-10-14", attacker="USSR", duration_days=20, law=None,
+    soviet_rate=0.0134, german_rate=0.111, ussr=81160, germany=43400,
+)  # fmt: skip
 
 
 @pytest.fixture
 def base(tmp_path: Path) -> Path:
-    path = tmp_path / "base.toml"
-    path.write_text(BASE)
-    return path
+    return BASE.write(tmp_path / "base.toml")
 
 
 def _strip(tmp_path: Path, unit: str) -> Path:
@@ -62,7 +49,7 @@ def test_a_table_given_twice(capsys: pytest.CaptureFixture[str]) -> None:
 def test_weights_without_custom_combat_power(
     base: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    base.write_text(BASE + '[weights]\npersonnel = { value = 2, source = "x" }\n')
+    base.write_text(BASE.text() + '[weights]\npersonnel = { value = 2, source = "x" }\n')
     assert 'combat_power = "custom"' in refused(capsys, ["run", str(base)])
 
 
@@ -116,7 +103,7 @@ def test_times_shown_as_numbers(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_nan_readiness_says_finite(base: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    base.write_text(BASE + "[operations.readiness.USSR]\npersonnel = nan\n")
+    base.write_text(BASE.text() + "[operations.readiness.USSR]\npersonnel = nan\n")
     assert "finite" in refused(capsys, ["run", str(base)])
 
 

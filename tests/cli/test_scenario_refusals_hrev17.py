@@ -5,42 +5,27 @@ naming the field, exit 2."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from tests.scenario_files import ScenarioFile, arrival
+
 from .test_hardening import refused
 
-
-def _scenario(path: Path, ussr: str = "1000", germany: str = "1000", extra: str = "") -> Path:
-    path.write_text(
-        f"""name = "inline"
-description = "two inline forces"
-date = "1941-06-12"
-attacker = "USSR"
-combat_power = "personnel"
-duration_days = 20
-[attrition]
-german_rate = 0.01
-soviet_rate = 0.01
-[[sectors]]
-name = "a"
-[[sectors.forces.USSR]]
-inline = {{ personnel = {ussr} }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = {germany} }}
-{extra}"""
-    )
-    return path
+#: two inline forces of 1,000 men, 20 days
+TWO = ScenarioFile(
+    date="1941-06-12", attacker="USSR", duration_days=20, german_rate=0.01, soviet_rate=0.01,
+    ussr=1000, germany=1000,
+)  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("ussr", "germany", "side"), [("0", "0", "USSR"), ("1000", "0", "Germany")]
-)
+@pytest.mark.parametrize(("ussr", "germany", "side"), [(0, 0, "USSR"), (1000, 0, "Germany")])
 def test_a_side_with_no_strength(
-    ussr: str, germany: str, side: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ussr: float, germany: float, side: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = _scenario(tmp_path / "z.toml", ussr, germany)
+    path = replace(TWO, ussr=ussr, germany=germany).write(tmp_path / "z.toml")
     line = refused(capsys, ["run", str(path)])
     assert line.startswith(f"forceratio: error: {path}: sectors.0.forces.{side}:")  # (hgen22)
     assert "no personnel" in line
@@ -49,15 +34,13 @@ def test_a_side_with_no_strength(
 def test_strength_arriving_later_is_a_side(tmp_path: Path) -> None:
     from forceratio.cli import run
 
-    later = "[[sectors.arrivals.Germany]]\nstart_day = 2\nend_day = 5\n"
-    later += "parts = [{ inline = { personnel = 1000 } }]\n"
-    assert run(["run", str(_scenario(tmp_path / "a.toml", germany="0", extra=later))]) == 0
+    later = replace(TWO, germany=0, tail=arrival("Germany", 2, 5, 1000))
+    assert run(["run", str(later.write(tmp_path / "a.toml"))]) == 0
 
 
 def test_arrivals_after_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    late = "[[sectors.arrivals.Germany]]\nstart_day = 100\nend_day = 200\n"
-    late += "parts = [{ inline = { personnel = 1000 } }]\n"
-    line = refused(capsys, ["run", str(_scenario(tmp_path / "l.toml", extra=late))])
+    late = replace(TWO, tail=arrival("Germany", 100, 200, 1000))
+    line = refused(capsys, ["run", str(late.write(tmp_path / "l.toml"))])
     assert "arrivals.Germany.0 starts on day 100" in line
     assert "duration_days 20" in line
 
@@ -66,8 +49,7 @@ def test_arrivals_after_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_date_not_written_yyyy_mm_dd(
     date: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = _scenario(tmp_path / "d.toml")
-    path.write_text(path.read_text().replace("1941-06-12", date))
+    path = replace(TWO, date=date).write(tmp_path / "d.toml")
     line = refused(capsys, ["run", str(path)])
     assert "date:" in line
     assert "YYYY-MM-DD" in line

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,37 +26,22 @@ from forceratio.cli import run
 from forceratio.errors import InputError
 from forceratio.scenarios.compare import compare
 from forceratio.scenarios.run import run as run_scenario
+from tests.scenario_files import ScenarioFile
 
 # A synthetic one-day battle under the ancient law (dR/dt = -b while B > 0), counted in men:
 # the USSR side (50,000) loses german_rate men a day, the German (40,000) 80,000 a day.
-FILE = """
-name = "ancient-synthetic"
-description = "synthetic: one field, personnel only, ancient law"
-date = "1900-01-01"
-attacker = "USSR"
-duration_days = 1
-law = "ancient"
-combat_power = "personnel"
-{extra}
-[attrition]
-german_rate = 120000
-soviet_rate = 80000
-[[sectors]]
-name = "field"
-[[sectors.forces.USSR]]
-inline = {{ personnel = 50000 }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = 40000 }}
-"""
+FILE = ScenarioFile(
+    name="ancient-synthetic", description="synthetic: one field, personnel only, ancient law",
+    date="1900-01-01", attacker="USSR", duration_days=1, law="ancient", german_rate=120000,
+    soviet_rate=80000, sector="field", ussr=50000, germany=40000,
+)  # fmt: skip
 RATE = "attrition.german_rate"
 QUANTILES = ("soviet_losses_q50", "german_losses_q05", "german_losses_q50", "german_losses_q95")
 
 
 @pytest.fixture
 def path(tmp_path: Path) -> str:
-    p = tmp_path / "ancient.toml"
-    p.write_text(FILE.format(extra=""), encoding="utf-8")
-    return str(p)
+    return str(FILE.write(tmp_path / "ancient.toml"))
 
 
 def _json(capsys: pytest.CaptureFixture[str], args: list[str]) -> object:
@@ -86,8 +72,7 @@ def test_python_compare_and_run_seed_0_unless_given(
 
 
 def test_a_file_that_sets_a_seed_is_refused_naming_it(tmp_path: Path) -> None:
-    p = tmp_path / "seeded.toml"
-    p.write_text("seed = 7\n" + FILE.format(extra=""), encoding="utf-8")
+    p = replace(FILE, head="seed = 7").write(tmp_path / "seeded.toml")
     with pytest.raises(InputError) as err:
         scenarios.load_scenario(str(p))
     assert err.value.field.endswith(": seed")

@@ -18,15 +18,19 @@ from .test_hardening import refused
 VARY = ["--vary", "breakpoints.USSR=0.2:0.4", "--samples", "4", "--seed", "1"]
 
 
-@pytest.fixture
-def own_rates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def export_own_rates(path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """smolensk-1941 exported to ``path``, giving its own kill rates (0.003 a day each) in
+    place of the calibrated ones."""
     assert run(["scenarios", "export", "smolensk-1941"]) == 0
     text = capsys.readouterr().out
     text = text.replace('german_rate = "calibrated"', "german_rate = 0.003")
-    text = text.replace('soviet_rate = "calibrated"', "soviet_rate = 0.003")
-    path = tmp_path / "own.toml"
-    path.write_text(text)
+    path.write_text(text.replace('soviet_rate = "calibrated"', "soviet_rate = 0.003"))
     return path
+
+
+@pytest.fixture
+def own_rates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    return export_own_rates(tmp_path / "own.toml", capsys)
 
 
 def test_posterior_refusal_names_the_cause_and_claims_nothing(

@@ -15,6 +15,7 @@ from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios.forces import side_rows
 from forceratio.scenarios.model import CATEGORIES
+from tests.data.test_reconstruction import check_refuses_value
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT.parent / "shared" / "reference" / "1941"
@@ -351,12 +352,8 @@ def test_printed_totals_are_checked_against_their_parts(tmp_path: Path) -> None:
         ][0]
     )
     df.at[i, "value"] = "759000"
-    p = tmp_path / "ops.csv"
-    df.to_csv(p, index=False)
-    res = runner.invoke(app, ["data", "check", "--table", f"operations_1941={p}"])
-    assert res.exit_code == 2
-    assert f"row {i + 2}, column value" in res.stderr
-    assert "irrecoverable_losses + sanitary_losses" in res.stderr
+    line = check_refuses_value(tmp_path, "operations_1941", df, i)
+    assert "irrecoverable_losses + sanitary_losses" in line
 
 
 def test_data_show_lists_the_operations() -> None:

@@ -254,15 +254,21 @@ def test_ratios_cli_json_and_bad_input() -> None:
         assert "Traceback" not in bad.output
 
 
+def check_refuses_value(tmp_path: Path, table: str, df: pd.DataFrame, i: int) -> str:
+    """``data check --table`` given ``df`` as ``table``: exit 2, the line naming row ``i``'s
+    value (the file's line ``i + 2``, after the header); stderr returned."""
+    path = tmp_path / f"{table}.csv"
+    df.to_csv(path, index=False)
+    result = runner.invoke(app, ["data", "check", "--table", f"{table}={path}"])
+    assert result.exit_code == 2, result.output
+    assert f"row {i + 2}, column value" in result.stderr
+    return result.stderr
+
+
 def test_tampered_derivation_fails_naming_row_and_column(tmp_path: Path) -> None:
     df = pd.read_csv(
         ROOT / "src/forceratio/data/tables/strip.csv", dtype=str, keep_default_na=False
     )
     i = int(df.index[df["source"] == "derived"][0])
     df.at[i, "value"] = str(float(str(df.at[i, "value"])) + 0.7)  # still inside low..high
-    path = tmp_path / "strip.csv"
-    df.to_csv(path, index=False)
-    result = runner.invoke(app, ["data", "check", "--table", f"strip={path}"])
-    assert result.exit_code == 2
-    assert f"row {i + 2}, column value" in result.stderr
-    assert "derivation gives" in result.stderr
+    assert "derivation gives" in check_refuses_value(tmp_path, "strip", df, i)

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.integrate import solve_ivp
 from typer.testing import CliRunner
 
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.fitting import FitResult, fit, read_battle
+from tests.fitting.synth import series
 
 runner = CliRunner()
 
@@ -31,33 +31,16 @@ def synthetic(
     days: int = 20,
     arrival: tuple[int, float] | None = (5, 2000.0),
 ) -> pd.DataFrame:
-    """Daily strengths from solve_ivp (an oracle independent of the engine), with
-    multiplicative noise; arrivals join after the day's observation."""
-    t_obs = np.arange(days + 1, dtype=float)
-    y = np.array([10000.0, 8000.0])
-    out = [y.copy()]
-    for d in range(days):
-        if arrival is not None and d == arrival[0]:
-            y = y + np.array([arrival[1], 0.0])
-
-        def rhs(_t: float, s: np.ndarray) -> list[float]:
-            r, b = np.maximum(s, 0.0)
-            return [-blue_rate * b**p * r**q, -red_rate * r**p * b**q]
-
-        sol = solve_ivp(rhs, (d, d + 1), y, rtol=1e-11, atol=1e-8)
-        y = sol.y[:, -1]
-        out.append(y.copy())
-    arr = np.array(out)
-    rng = np.random.default_rng(seed)
-    arr[1:] *= np.exp(rng.normal(0.0, noise, arr[1:].shape)) if noise else 1.0
-    df = pd.DataFrame({"day": t_obs, "red": arr[:, 0], "blue": arr[:, 1]})
-    df["red_reinforcements"] = 0.0
-    if arrival is not None:
-        df.loc[df["day"] == arrival[0], "red_reinforcements"] = arrival[1]
-    return df
+    """:func:`tests.fitting.synth.series` (solve_ivp, an oracle independent of the engine)
+    from 10,000 red and 8,000 blue, ``arrival[1]`` red men joining after day ``arrival[0]``'s
+    observation (2,000 after day 5 unless said otherwise)."""
+    arrivals = None if arrival is None else {arrival[0]: arrival[1]}
+    return series(
+        red_rate, blue_rate, p=p, q=q, noise=noise, seed=seed, days=days, red_arrivals=arrivals
+    )
 
 
-def _one(r: FitResult | list[FitResult]) -> FitResult:
+def one(r: FitResult | list[FitResult]) -> FitResult:
     assert isinstance(r, FitResult)
     return r
 
@@ -68,14 +51,14 @@ def covers(ci: tuple[float | None, float | None], x: float) -> bool:
 
 
 def test_exact_data_recover_the_rates() -> None:
-    f = _one(fit(synthetic(0.02, 0.03), "square"))
+    f = one(fit(synthetic(0.02, 0.03), "square"))
     assert f.red_rate == pytest.approx(0.02, rel=1e-5)
     assert f.blue_rate == pytest.approx(0.03, rel=1e-5)
     assert f.r2 == pytest.approx(1.0, abs=1e-8)
 
 
 def test_noisy_data_recovered_within_the_interval() -> None:
-    f = _one(fit(synthetic(0.02, 0.03, noise=0.01, seed=3), "square"))
+    f = one(fit(synthetic(0.02, 0.03, noise=0.01, seed=3), "square"))
     assert covers(f.red_rate_ci, 0.02)
     assert covers(f.blue_rate_ci, 0.03)
 
@@ -83,7 +66,7 @@ def test_noisy_data_recovered_within_the_interval() -> None:
 def test_side_seen_only_at_start_and_end() -> None:
     df = synthetic(0.02, 0.03, noise=0.005, seed=4)
     df.loc[1 : len(df) - 2, "blue"] = np.nan
-    f = _one(fit(df, "square"))
+    f = one(fit(df, "square"))
     assert f.n_obs == 20 + 1 + 2  # red's 20 later rows, blue's last, both first rows
     assert covers(f.red_rate_ci, 0.02)
     assert covers(f.blue_rate_ci, 0.03)
@@ -94,15 +77,15 @@ def test_losses_columns_stand_in_for_missing_strengths() -> None:
     losses = -df["blue"].diff()
     df["blue_losses"] = losses
     df.loc[1:, "blue"] = np.nan
-    f = _one(fit(df, "square"))
+    f = one(fit(df, "square"))
     assert f.red_rate == pytest.approx(0.02, rel=1e-4)
 
 
 def test_power_and_helmbold_recover_their_exponents() -> None:
-    f = _one(fit(synthetic(0.003, 0.004, p=0.5, q=0.5, arrival=None), "power"))
+    f = one(fit(synthetic(0.003, 0.004, p=0.5, q=0.5, arrival=None), "power"))
     assert f.exponents["p"] == pytest.approx(0.5, abs=1e-3)
     assert f.exponents["q"] == pytest.approx(0.5, abs=1e-3)
-    h = _one(fit(synthetic(2e-3, 3e-3, p=0.7, q=0.3, arrival=None), "helmbold"))
+    h = one(fit(synthetic(2e-3, 3e-3, p=0.7, q=0.3, arrival=None), "helmbold"))
     assert h.exponents["w"] == pytest.approx(0.7, abs=1e-3)
 
 
@@ -127,7 +110,7 @@ def test_annihilation_at_the_last_observation(tmp_path: Path) -> None:
     blue = b0 * np.cosh(om * t) - np.sqrt(a / b) * r0 * np.sinh(om * t)
     blue[-1] = 0.0
     df = pd.DataFrame({"day": t, "red": red, "blue": blue})
-    f = _one(fit(df, "square"))
+    f = one(fit(df, "square"))
     assert f.red_rate == pytest.approx(a, rel=1e-3)
     assert f.blue_rate == pytest.approx(b, rel=1e-3)
     del days

@@ -20,6 +20,7 @@ from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.fitting import fit_battle, read_battle
 from forceratio.fitting.data import RISE_TOLERANCE
+from tests.cli.test_hardening import refused
 from tests.fitting.synth import series
 
 runner = CliRunner()
@@ -160,14 +161,11 @@ def test_iso_dates_are_days_since_the_first_row(tmp_path: Path) -> None:
     ],
 )
 def test_unclear_shapes_are_one_line_naming_the_field(
-    tmp_path: Path, text: str, needle: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, needle: str
 ) -> None:
     path = tmp_path / "d.csv"
     path.write_text(text)
-    res = runner.invoke(app, ["fit", str(path)])
-    assert res.exit_code == 2
-    assert needle in res.stderr
-    assert len(res.stderr.strip().splitlines()) == 1
+    assert needle in refused(capsys, ["fit", str(path)])
 
 
 def test_a_huge_gap_between_days_is_noted() -> None:

@@ -20,23 +20,14 @@ from typer.testing import CliRunner
 
 from forceratio.cli.app import app
 from forceratio.errors import InputError
-from forceratio.fitting import FitResult, fit, fit_laws, read_battle
+from forceratio.fitting import fit, fit_laws, read_battle
 from forceratio.fitting.result import json_safe
 
 from .synth import series, to_in_observation
+from .test_fit import covers, one
 
 runner = CliRunner()
 LAWS = ["square", "linear", "logarithmic", "helmbold", "power"]
-
-
-def one(r: FitResult | list[FitResult]) -> FitResult:
-    assert isinstance(r, FitResult)
-    return r
-
-
-def covers(ci: tuple[float | None, float | None], x: float) -> bool:
-    lo, hi = ci
-    return (lo is None or lo < x) and (hi is None or x < hi)
 
 
 def test_a_side_starting_at_zero_lands_and_its_rates_are_recovered() -> None:

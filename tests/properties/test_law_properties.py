@@ -118,10 +118,14 @@ exponent = st.floats(0.0, 3.0, allow_nan=False)
 pace = st.floats(1e-3, 1.0)  # a side's initial loss, as a fraction of itself per day
 
 
+def _rates(R0: float, B0: float, p: float, q: float, kr: float, kb: float) -> tuple[float, float]:
+    """Red's and blue's kill rates (a, b) under which each side first loses kr (kb) of itself
+    per day."""
+    return kb * B0 / (R0**p * B0**q), kr * R0 / (B0**p * R0**q)
+
+
 def _power(R0: float, B0: float, p: float, q: float, kr: float, kb: float) -> BattleResult:
-    # rates chosen so that each side first loses kr (kb) of itself per day
-    b = kr * R0 / (B0**p * R0**q)
-    a = kb * B0 / (R0**p * B0**q)
+    a, b = _rates(R0, B0, p, q, kr, kb)
     return battle("power", R0, B0, a, b, p=p, q=q, t_max=200.0, times=np.linspace(0.0, 200.0, 21))
 
 
@@ -150,8 +154,7 @@ def test_power_law_conserves_its_invariant(
     # dR/dB = b B^p R^q / (a R^p B^q): a R^e - b B^e with e = p - q + 1 is constant
     # (a log R - b log B when e = 0) while both sides stand (Bracken 1995)
     r = _power(R0, B0, p, q, kr, kb)
-    b = kr * R0 / (B0**p * R0**q)
-    a = kb * B0 / (R0**p * B0**q)
+    a, b = _rates(R0, B0, p, q, kr, kb)
     e = p - q + 1
 
     def inv(R: np.ndarray, B: np.ndarray) -> np.ndarray:

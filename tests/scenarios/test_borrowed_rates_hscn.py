@@ -3,6 +3,7 @@ for them, and only under the law they were fitted under."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,31 +15,18 @@ from forceratio.errors import InputError
 from forceratio.scenarios.rates import RECORD_LAW, check_draws, check_shared_rates
 from forceratio.scenarios.record1941 import SCENARIOS
 from forceratio.scenarios.session import Session
+from tests.scenario_files import ScenarioFile
 
 runner = CliRunner()
 
-NO_RATES = """
-name = "no-rates"
-description = "a 1944 corps battle that states no kill rates"
-date = "1944-10-02"
-attacker = "USSR"
-duration_days = 5
-law = "square"
-combat_power = "personnel"
-{attrition}
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = {{ personnel = 25345 }}
-[[sectors.forces.Germany]]
-inline = {{ personnel = 10844 }}
-"""
+NO_RATES = ScenarioFile(
+    name="no-rates", description="a 1944 corps battle that states no kill rates",
+    date="1944-10-02", attacker="USSR", duration_days=5, ussr=25345, germany=10844, attrition="",
+)  # fmt: skip
 
 
 def _file(tmp_path: Path, attrition: str = "") -> str:
-    path = tmp_path / "no-rates.toml"
-    path.write_text(NO_RATES.format(attrition=attrition), encoding="utf-8")
-    return str(path)
+    return str(replace(NO_RATES, attrition=attrition).write(tmp_path / "no-rates.toml"))
 
 
 def test_a_file_without_rates_is_refused_naming_the_field(tmp_path: Path) -> None:

@@ -8,16 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from forceratio import scenarios
-from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios.build import build, prepare
 from forceratio.scenarios.capacity import sector_capacity
 from forceratio.scenarios.model import Scenario, validate_scenario
+from tests.scenarios.test_scenarios import run_fails_in_one_line
 
-runner = CliRunner()
 NAME = "barbarossa-22june"
 # Panzer divisions per sector as the scenario file gives them (North-West, West, South-West)
 # and the reference: Army Group North 3, Panzer Groups 2 + 3 9, Panzer Group 1 5; 9.
@@ -136,15 +134,7 @@ def test_the_exponent_is_a_fitted_shared_parameter_of_the_record() -> None:
     ],
 )
 def test_bad_counts_are_one_line_exit_2(sets: list[str], needle: str) -> None:
-    args = ["run", NAME, "--uncalibrated"]
-    for s in sets:
-        args += ["--set", s]
-    res = runner.invoke(app, args)
-    assert res.exit_code == 2, res.output
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1, res.stderr
-    assert needle in lines[0]
-    assert "Traceback" not in res.output
+    run_fails_in_one_line(NAME, needle, "--uncalibrated", *(a for s in sets for a in ("--set", s)))
 
 
 def test_a_count_without_a_reference_is_refused(tmp_path: Path) -> None:
@@ -162,10 +152,7 @@ def test_a_count_without_a_reference_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     src = (Path(scenarios.__file__).parent / "builtin" / f"{NAME}.toml").read_text()
     path.write_text(src.replace("mobile_reference = { Germany = 9 }", ""), encoding="utf-8")
-    res = runner.invoke(app, ["run", str(path), "--uncalibrated"])
-    assert res.exit_code == 2, res.output
-    assert len(res.stderr.strip().splitlines()) == 1
-    assert "needs a mobile_reference" in res.stderr
+    run_fails_in_one_line(path, "needs a mobile_reference", "--uncalibrated")
 
 
 def test_the_22_june_records_identify_the_exponent() -> None:

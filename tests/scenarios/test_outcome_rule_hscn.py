@@ -12,30 +12,14 @@ from scipy.optimize import brentq
 import forceratio
 from forceratio import scenarios
 from forceratio.scenarios.run import run
+from tests.scenario_files import ScenarioFile
 
-# a brittle elite attacker: quits after 10% losses while destroying half the defender
-BRITTLE = """
-name = "brittle"
-description = "test"
-date = "1900-01-01"
-attacker = "USSR"
-duration_days = 30
-law = "square"
-combat_power = "personnel"
-[attrition]
-soviet_rate = 5.0
-german_rate = 0.01
-[breakpoints]
-USSR = 0.9
-Germany = 0.0
-[[sectors]]
-name = "A"
-[[sectors.forces.USSR]]
-inline = { personnel = 1000 }
-[[sectors.forces.Germany]]
-inline = { personnel = 10000 }
-"""
 U0, G0, A, B, BREAK = 1000.0, 10000.0, 5.0, 0.01, 0.9
+# a brittle elite attacker: quits after 10% losses while destroying half the defender
+BRITTLE = ScenarioFile(
+    name="brittle", date="1900-01-01", attacker="USSR", duration_days=30, ussr=U0, germany=G0,
+    soviet_rate=A, german_rate=B, tail=f"[breakpoints]\nUSSR = {BREAK}\nGermany = 0.0",
+)  # fmt: skip
 
 
 def _break_day() -> float:
@@ -51,9 +35,7 @@ def _break_day() -> float:
 
 @pytest.fixture
 def brittle(tmp_path: Path) -> Path:
-    path = tmp_path / "brittle.toml"
-    path.write_text(BRITTLE, encoding="utf-8")
-    return path
+    return BRITTLE.write(tmp_path / "brittle.toml")
 
 
 def test_a_side_that_broke_loses_without_flows(brittle: Path) -> None:

@@ -31,30 +31,10 @@ from forceratio.scenarios.registry import (
     unit,
 )
 from forceratio.scenarios.run import run
+from tests.scenarios.test_scenarios import inline_toml
 
 runner = CliRunner()
-CUSTOM = """
-name = "toy"
-description = "toy"
-date = "1941-06-12"
-attacker = "USSR"
-duration_days = 10
-combat_power = "custom"
-[weights]
-personnel = { value = 1.0, source = "test weight" }
-guns_mortars = { value = 1.0, source = "test weight" }
-tanks = { value = 10.0, source = "test weight" }
-aircraft = { value = 1.0, source = "test weight" }
-[attrition]
-german_rate = 0.03
-soviet_rate = 0.02
-[[sectors]]
-name = "one"
-[[sectors.forces.USSR]]
-inline = { personnel = 1000.0, tanks = 10.0 }
-[[sectors.forces.Germany]]
-inline = { personnel = 800.0, tanks = 20.0 }
-"""
+CUSTOM = inline_toml()  # "toy": custom weights, tanks on both sides, one sector "one"
 
 
 def _custom(tmp_path: Path) -> str:
@@ -99,7 +79,7 @@ def test_weights_exist_only_for_custom_combat_power(tmp_path: Path) -> None:
         "operations.capture.rate.Germany"
     }
     assert parameter_sources(scenarios.load(_custom(tmp_path)))["weights.tanks.value"] == (
-        "scenario file: test weight"
+        "scenario file: test"
     )
 
 

@@ -376,9 +376,9 @@ def test_an_unknown_key_names_the_keys_allowed_there(
     assert keys == sorted(ForcePart.model_fields)  # the model's own fields, found by walking
 
 
-def run_fails_in_one_line(path: Path, needle: str) -> None:
-    """``forceratio run PATH`` exits 2 with one line on stderr naming ``needle``."""
-    res = runner.invoke(app, ["run", str(path)])
+def run_fails_in_one_line(path: Path | str, needle: str, *options: str) -> None:
+    """``forceratio run PATH OPTIONS`` exits 2 with one line on stderr naming ``needle``."""
+    res = runner.invoke(app, ["run", str(path), *options])
     assert res.exit_code == 2, res.output
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1, res.stderr

@@ -23,30 +23,11 @@ def test_integrator_agrees_with_closed_form_to_1e6(law: str) -> None:
     bpr = rng.choice([0.0, 0.2, 0.6], n)
     bpb = rng.choice([0.0, 0.3, 0.5], n)
     times = [1.0, 10.0, 100.0]
-    cf = battle(
-        law,
-        R0,
-        B0,
-        a,
-        b,
-        red_breakpoint=bpr,
-        blue_breakpoint=bpb,
-        t_max=300.0,
-        times=times,
-        method="closed_form",
-    )
-    ig = battle(
-        law,
-        R0,
-        B0,
-        a,
-        b,
-        red_breakpoint=bpr,
-        blue_breakpoint=bpb,
-        t_max=300.0,
-        times=times,
-        method="integrator",
-    )
+    cf, ig = (
+        battle(law, R0, B0, a, b, red_breakpoint=bpr, blue_breakpoint=bpb, t_max=300.0,
+               times=times, method=method)
+        for method in ("closed_form", "integrator")
+    )  # fmt: skip
     assert ig.method == "integrator"
     # exclude near-draws, where the winner is legitimately sensitive to 1e-9 errors
     if law == "square":

@@ -77,6 +77,16 @@ def _measured(ran: subprocess.CompletedProcess[str]) -> tuple[float, dict[str, f
     return float(added), asked
 
 
+def _refusal(ran: subprocess.CompletedProcess[str], start: str) -> str:
+    """The one line of a refused command (exit 2; the child's MEASURED line aside), which
+    starts ``forceratio: error: `` and then ``start``."""
+    assert ran.returncode == 2, ran.stderr[-2000:]
+    lines = [ln for ln in ran.stderr.splitlines() if not ln.startswith("MEASURED")]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"forceratio: error: {start}"), lines
+    return lines[0]
+
+
 GRID = ["--vary", "breakpoints.USSR=0.2:0.6:100", "--vary", "breakpoints.Germany=0.2:0.6:100"]
 SWEEP = ["sweep", "--no-progress", "--format", "json", "--chunk-size", "100000"]
 CASES = {
@@ -120,11 +130,7 @@ def test_a_sweep_above_the_limit_is_refused_before_its_runs(tmp_path: Path) -> N
     out = tmp_path / "out"
     args = [*SWEEP, "strike-12june-strip", "--samples", "40000", "--out", str(out)]
     ran = _run(args, tmp_path, limit="350M")
-    assert ran.returncode == 2, ran.stderr[-2000:]
-    lines = [ln for ln in ran.stderr.splitlines() if not ln.startswith("MEASURED")]
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("forceratio: error: --samples: "), lines
-    assert "FORCERATIO_MAX_MEMORY=350M" in lines[0]
+    assert "FORCERATIO_MAX_MEMORY=350M" in _refusal(ran, "--samples: ")
     added, asked = _measured(ran)
     assert asked["--samples"] > 350 * 1024**2
     assert added < 0.6 * asked["--samples"], (added, asked)
