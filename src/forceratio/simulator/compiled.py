@@ -40,7 +40,7 @@ def _names(module: str, names: str) -> tuple[tuple[str, str], ...]:
 #: (module, function name) of every compiled function; the entry points are the last.
 KERNELS = (
     _names("packing", "fire row store layout fixed_share side_sum")
-    + _names("held", "from_zero balance settle settled_rates")
+    + _names("held", "side_view from_zero balance settle settled_rates")
     + _names(
         "kernel",
         "flows categories rates linear_rate dopri_step dense_point dense_sum cross_time "

@@ -18,6 +18,26 @@ from forceratio.simulator.tableau import SETTLE_NEAR, SETTLE_ON, SETTLE_STIFF
 FloatArray = NDArray[np.float64]
 
 
+def side_view(
+    t: float, par: FloatArray, kr: int, kb: int, s: int
+) -> tuple[int, int, int, int, int, int, int, float, float, float, float, float, int]:
+    """What :func:`from_zero` and :func:`balance` read of side ``s`` (0 red, 1 blue) at
+    ``t`` from the packed parameters (:func:`.packing.layout`): its categories' offset and
+    count, the enemy's (who fires), the enemy's kill, the side's weight and the enemy's
+    allocation offsets, the side's law (p, q), whether the enemy's fire is a fixed
+    allocation, the enemy's fire multiplier m(t), the transit factor g = exp(-k t) on the
+    side's arrivals and their offset (arrival rates in force, times g)."""
+    o_kill_r, _, o_w_r, _, o_alloc_r, _, o_inflow = layout(kr, kb)[:7]
+    e = 1 - s  # the enemy, who fires
+    off_t, kt, off_f, kf = (0, kr, kr, kb) if s == 0 else (kr, kb, 0, kr)
+    o_kill, o_w, o_alloc = o_kill_r + e * kr * kb, o_w_r + s * kr, o_alloc_r + e * kr * kb
+    p, q, fixed = par[2 * s], par[2 * s + 1], par[4 + e]
+    m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
+    k_t = par[o_inflow + kr + kb + 6 + s]  # arrivals exposed in transit come in at exp(-k t)
+    g = math.exp(-k_t * t) if k_t > 0.0 else 1.0
+    return off_t, kt, off_f, kf, o_kill, o_w, o_alloc, p, q, fixed, m, g, o_inflow + off_t
+
+
 def from_zero(
     t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int, scratch: FloatArray,
     s: int, zero: float,
@@ -42,17 +62,9 @@ def from_zero(
     ``zero`` along its arrivals are at least its arrivals (so B* <= ``zero``) stays where it
     is, as at q = 0: 0 within the tolerance, what arrives lost on arrival; a side whose
     balance is above ``zero`` keeps the law's own rates."""
-    d = y.shape[0]
-    kb = d - kr
-    o_kill_r, _, o_w_r, _, o_alloc_r, _, o_inflow = layout(kr, kb)[:7]
-    e = 1 - s  # the enemy, who fires
-    off_t, kt, off_f, kf = (0, kr, kr, kb) if s == 0 else (kr, kb, 0, kr)
-    o_kill, o_w, o_alloc = o_kill_r + e * kr * kb, o_w_r + s * kr, o_alloc_r + e * kr * kb
-    p, q, fixed = par[2 * s], par[2 * s + 1], par[4 + e]
-    m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
-    k_t = par[o_inflow + d + 6 + s]  # arrivals exposed in transit come in at exp(-k t)
-    g = math.exp(-k_t * t) if k_t > 0.0 else 1.0
-    o_a = o_inflow + off_t  # the side's arrival rates in force (times g)
+    off_t, kt, off_f, kf, o_kill, o_w, o_alloc, p, q, fixed, m, g, o_a = side_view(
+        t, par, kr, y.shape[0] - kr, s
+    )
     total = 0.0  # the weighted arrivals: the direction the side comes in along
     for j in range(kt):
         if par[o_a + j] > 0.0:
@@ -94,17 +106,9 @@ def balance(t: float, y: FloatArray, par: FloatArray, kr: int, s: int, out: Floa
     categories), a_j = inc_j (w_j y_j)**q.  Its relaxation rate is q a_j / y_j at least
     (one category: q a / X*).  The non-combat and capture flows, b X beside a, are left out;
     a category with no arrivals is at 0."""
-    d = y.shape[0]
-    kb = d - kr
-    o_kill_r, _, o_w_r, _, o_alloc_r, _, o_inflow = layout(kr, kb)[:7]
-    e = 1 - s  # the enemy, who fires
-    off_t, kt, off_f, kf = (0, kr, kr, kb) if s == 0 else (kr, kb, 0, kr)
-    o_kill, o_w, o_alloc = o_kill_r + e * kr * kb, o_w_r + s * kr, o_alloc_r + e * kr * kb
-    p, q, fixed = par[2 * s], par[2 * s + 1], par[4 + e]
-    m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
-    k_t = par[o_inflow + d + 6 + s]  # arrivals exposed in transit come in at exp(-k t)
-    g = math.exp(-k_t * t) if k_t > 0.0 else 1.0
-    o_a = o_inflow + off_t
+    off_t, kt, off_f, kf, o_kill, o_w, o_alloc, p, q, fixed, m, g, o_a = side_view(
+        t, par, kr, y.shape[0] - kr, s
+    )
     if not (0.0 < q < 1.0 and m > 0.0):
         return -1.0
     for f in range(kf):
