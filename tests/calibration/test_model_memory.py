@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.calibration.test_sampling_memory_hmem21b import SAMPLING
+from tests.calibration.test_sampling_memory import SAMPLING
 from tests.memory_child import measure
 
 pytestmark = [

@@ -11,7 +11,7 @@ import pytest
 from forceratio.cli import run
 
 from .test_hardening import refused
-from .test_sweep_refusals_hrev17 import export_own_rates
+from .test_sweep_refusals import export_own_rates
 
 
 def test_from_refuses_a_sweep_of_an_edited_file(

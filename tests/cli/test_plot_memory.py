@@ -4,7 +4,7 @@
 plus the figure.  Its own copy divided by the run count, so ``--samples 0`` (which Sobol
 refuses: not a power of 2) ended in a ZeroDivisionError traceback instead of that one line.
 A tornado above the limit is refused naming --samples, exit 2, before its runs; the
-estimate against the measured peak is tests/sweeps/test_flat_memory_hmem21.py's (1.04 at
+estimate against the measured peak is tests/sweeps/test_flat_memory.py's (1.04 at
 256 samples of strike-12june-strip, 1.07 at 1,024 of kiev-1941, hsim22)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from forceratio.cli.app import app
 
-from ..sweeps.test_batch_memory_hmem20 import _measured, _refusal, _run
+from ..sweeps.test_batch_memory import _measured, _refusal, _run
 
 
 def test_a_tornado_of_0_samples_is_refused_in_one_line(tmp_path: Path) -> None:

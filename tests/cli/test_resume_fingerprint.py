@@ -31,7 +31,7 @@ from forceratio.sweeps import inputs
 from forceratio.sweeps.store import MANIFEST
 
 from .test_hardening import refused
-from .test_resume_inputs_hsweep import OPTS, SCN, _export, _snapshot
+from .test_resume_inputs import OPTS, SCN, _export, _snapshot
 
 
 def test_resume_by_other_code_is_refused_and_reading_is_not(

@@ -107,7 +107,7 @@ def test_a_relative_table_path_resumed_from_another_directory_is_refused(
 def test_a_manifest_without_inputs_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """(Another forceratio's store: test_resume_code_prose_hfp22.)"""
+    """(Another forceratio's store: test_resume_fingerprint.)"""
     out = tmp_path / "sw"
     args = ["sweep", SCN, *OPTS, "--out", str(out)]
     assert run(args) == 0

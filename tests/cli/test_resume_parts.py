@@ -19,7 +19,7 @@ from forceratio.cli import run
 from forceratio.sweeps.store import ChunkStore
 
 from .test_hardening import refused
-from .test_resume_inputs_hsweep import _snapshot
+from .test_resume_inputs import _snapshot
 
 SCN = "strike-12june-strip"
 BASE = ["sweep", SCN, "--vary", "modifiers.quality.Germany=0.3:20", "--samples", "12",

@@ -16,7 +16,7 @@ width above the truth's.  Here:
   admits the measured 1.77 (red) and 1.75 (blue).  Why the intervals are that wide: the error
   model takes the day-to-day sd at the median of its restricted likelihood (flat prior on
   0 .. 2), not its optimum, so that the intervals cover when loss variation is present but
-  REML puts its sd at 0 (test_fit_both_noises_hfit8.py: 104 of 120 with the optimum, below
+  REML puts its sd at 0 (test_fit_both_noises.py: 104 of 120 with the optimum, below
   its band; 112 now); from 20 days the likelihood cannot tell an sd of 0 from one of about
   0.15, so where the truth is 0, as here, the intervals are as wide as for 0.15 (README, the
   first row is a report too; hfit9 measured a mixture over the sd's likelihood, wider still).

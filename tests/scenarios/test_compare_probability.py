@@ -2,7 +2,7 @@
 
 1. A scenario file that is a 10 v 8 square-law duel (inline men, combat power = men, no
    modifiers, rates given): its stochastic runs are the Markov chain of
-   ``tests/simulator/test_win_probability_htests.py``, whose state at the horizon is
+   ``tests/simulator/test_win_probability.py``, whose state at the horizon is
    computed exactly here (``scipy.linalg.expm``).  The attacker wins when it is the side
    left, or, when both stand at the horizon, when it keeps the larger share of its start
    (the attrition margin; equal shares are a draw, which is no win).  Checked with either

@@ -17,11 +17,11 @@ import pytest
 import forceratio
 from forceratio.scenarios import builtins
 
-from .test_run_memory_hdup import MEASURE
+from .test_run_memory_check import MEASURE
 
 SRC = str(Path(forceratio.__file__).parents[1])
 # the oracle: the peak resident memory (VmHWM, reset through /proc/self/clear_refs after a
-# warm run) a fresh process adds running the samples (the child script of test_run_memory_hdup)
+# warm run) a fresh process adds running the samples (the child script of test_run_memory_check)
 
 
 def _measured(script: str, n: str, name: str, tmp: Path) -> tuple[float, float]:

@@ -11,9 +11,9 @@ not the exact behaviour here.  Oracle: solve_ivp (LSODA, stiff-capable) of the s
 equations, and mass balance.  Where B* lies below the tolerance but not far enough for the
 engine to call it 0 the balance is stiff (relaxation rate q * a / B* a day): until session
 23 the explicit engine stopped with its one-line "stiff or degenerate" error there (pinned
-here); now the side is held on its balance (tests/simulator/test_held_balance_heng23.py).
+here); now the side is held on its balance (tests/simulator/test_held_balance.py).
 Far below it (B* within the run's tolerance of 0) the side stays at 0:
-tests/simulator/test_held_at_zero_heng21.py (session 21).
+tests/simulator/test_held_at_zero.py (session 21).
 """
 
 from __future__ import annotations

@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from forceratio import Engagement, Reinforcements, get_law, make_side, simulate_stochastic
-from tests.simulator.test_leap_ends_hstoch2 import square_chain
-from tests.simulator.test_stochastic_losses_hstoch3 import A, B, T, _engagement, chain_moments
+from tests.simulator.test_leap_ends import square_chain
+from tests.simulator.test_stochastic_losses import A, B, T, _engagement, chain_moments
 
 
 def _chain_covariance() -> np.ndarray:
     """Covariance of (R, B, red losses, blue losses) at T of the exact chain of
-    test_stochastic_losses_hstoch3 (its moment ODE, with the cross moments kept)."""
+    test_stochastic_losses (its moment ODE, with the cross moments kept)."""
     return chain_moments()[1]
 
 

@@ -7,7 +7,7 @@ a battle needs stops it with the engine's one-line error, a cap above leaves its
 unchanged; a stiff battle (a side held at 0 with arrivals under the linear law, relaxing
 at k R = 1e6 a day, beyond an explicit method) stops at the cap given.  (Until session 23
 the held power law at q = 0.025 was the stiff case; it is now held on its balance:
-tests/simulator/test_held_balance_heng23.py.)"""
+tests/simulator/test_held_balance.py.)"""
 
 from __future__ import annotations
 

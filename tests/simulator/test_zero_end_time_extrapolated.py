@@ -6,8 +6,8 @@ battle at W 0.002 (X0 1e7): off by up to 9.0e-2 (median 7.9e-4) at W 0.002, 1.7e
 omega**2 u, omega**2 from du/dt's central difference), exact for Helmbold.
 
 Oracles: Helmbold's exact solution (u = R**W, v = B**W obey the square law with rates W a,
-W b; test_zero_end_time_heng22._helmbold), and for the power law solve_ivp (DOP853, rtol
-1e-12) in u (test_zero_end_time_heng22._power)."""
+W b; test_zero_end_time_tolerance_floor._helmbold), and for the power law solve_ivp (DOP853, rtol
+1e-12) in u (test_zero_end_time_tolerance_floor._power)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from forceratio import battle
-from tests.simulator.test_zero_end_time_heng22 import _battles, _helmbold, _power
+from tests.simulator.test_zero_end_time_tolerance_floor import _battles, _helmbold, _power
 
 
 @pytest.mark.parametrize("w", [0.002, 0.003, 0.005])

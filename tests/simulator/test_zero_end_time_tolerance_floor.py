@@ -8,7 +8,7 @@ q), which falls linearly to 0 (integrator.zero_cross).
 
 Oracles: Helmbold's exact solution (u = R**W, v = B**W obey the square law with rates W a,
 W b: blue at 0 at asinh(sqrt(b / C) B0**W) / (W sqrt(ab)), C = a R0**(2W) - b B0**(2W) > 0;
-as in test_zero_end_time_heng21); for the power law, solve_ivp (DOP853, rtol 1e-12) on
+as in test_zero_end_time_helmbold); for the power law, solve_ivp (DOP853, rtol 1e-12) on
 the same equations in u = X**(1 - q), v: du/dt = -(1 - q) b v**(p/(1 - q)), smooth to 0,
 with an event at u = 0 or v = 0."""
 

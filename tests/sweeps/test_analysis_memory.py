@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_batch_memory_hmem20 import _measured, _run
+from .test_batch_memory import _measured, _run
 
 pytestmark = [
     pytest.mark.slow,

@@ -22,7 +22,7 @@ from forceratio.errors import InputError
 from forceratio.sweeps import Design, SweepSpec, Vary, evaluate_chunk
 from tests.memory_child import SRC, child, measure
 
-from .test_batch_memory_hmem20 import CHILD, _measured, _refusal, _run
+from .test_batch_memory import CHILD, _measured, _refusal, _run
 
 pytestmark = [
     pytest.mark.slow,

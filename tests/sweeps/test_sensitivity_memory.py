@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from .test_batch_memory_hmem20 import _measured, _run
+from .test_batch_memory import _measured, _run
 
 pytestmark = pytest.mark.slow
 UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 # the peak resident memory the command adds to the imported CLI, less the growth of the
-# mapped files: test_batch_memory_hmem20's child (a child's ru_maxrss starts from its
+# mapped files: test_batch_memory's child (a child's ru_maxrss starts from its
 # parent's peak, which Linux keeps across exec: inside the whole suite the pytest process's
 # own peak hid the command's, and the fresh-clone CI read 0)
 

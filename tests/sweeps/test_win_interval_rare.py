@@ -6,7 +6,7 @@ although one or two groups carry it (now cut for the deviations' kurtosis), and 
 interval on the effective runs (now Korn and Graubard's Clopper-Pearson one).
 
 Oracle: synthetic sweeps with the truth in closed form or by quadrature, as in
-test_win_interval_hsweepci.py; 2,000 seeded draws per structure; coverage must reach the
+test_win_interval.py; 2,000 seeded draws per structure; coverage must reach the
 lower end of the 99.8% binomial band of 95% (1,869) and stay below the upper end of the
 band of 98% (Clopper-Pearson covers at least its level; measured 0.948, 0.970, 0.949).  An
 interval that is the whole of [0, 1] is refused by the width check (median width below 2 x
@@ -20,7 +20,7 @@ import pytest
 from scipy import integrate, stats
 
 from forceratio.sweeps.probability import kurtosis_df, win_probability
-from tests.sweeps.test_win_interval_hsweepci import Gen
+from tests.sweeps.test_win_interval import Gen
 
 REPS = 2000
 
