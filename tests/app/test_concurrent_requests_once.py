@@ -1,4 +1,4 @@
-"""Concurrent requests for the same scenario compute it once (session 20, heng20).
+"""Concurrent requests for the same scenario compute it once.
 
 The scenario endpoints run on the server's worker threads (``run_in_threadpool``) and share
 the explorer's caches: before a lock, every request that came in before the first had

@@ -1,4 +1,4 @@
-"""hdup: the explorer's model work runs off the event loop.  hweb18 measured runs done
+"""The explorer's model work runs off the event loop.  hweb18 measured runs done
 synchronously inside ``async def`` handlers: one slow run held up every other request.
 Checked with a run held on purpose: while it is held (an event the test sets only after),
 the scenario list answers.  On the event loop the list could not answer until the run

@@ -1,4 +1,4 @@
-"""happ23: the explorer shows a scenario file's sides by the names the file gives them.
+"""The explorer shows a scenario file's sides by the names the file gives them.
 
 The page labelled the sides by slot (USSR, Germany; "Soviet men lost") whatever the
 scenario called them, and could not show a scenario file at all.  A file given to the

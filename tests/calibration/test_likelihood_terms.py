@@ -1,4 +1,4 @@
-"""hdup21: the likelihoods' shared ``loglik`` (the upper flags defaulted, the terms summed
+"""The likelihoods' shared ``loglik`` (the upper flags defaulted, the terms summed
 per row) with each likelihood giving only its per-record ``terms``.
 
 Oracles: scipy.stats' densities and tail probabilities term by term; and, for the fold being

@@ -1,4 +1,4 @@
-"""hsim22: ``fit_map``'s memory check counted its draws alone (0.7 MB for 2,000 draws of
+"""``fit_map``'s memory check counted its draws alone (0.7 MB for 2,000 draws of
 the whole 1941 record's 11 parameters) and not their predictive table, which runs the
 model on the 2,000 draws at once (124 MB: hmem21b): 0.005 of the 151 MB it adds.  It now
 counts the table as the sampler does (:func:`forceratio.calibration.result.predictive_bytes`):

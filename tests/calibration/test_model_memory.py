@@ -1,4 +1,4 @@
-"""hsweep23: the sampler's memory check counted the record model's runs at a flat 64 kB a
+"""The sampler's memory check counted the record model's runs at a flat 64 kB a
 run (:data:`~forceratio.limits.BYTES_PER_MODEL_RUN`, fitted at 2,000 runs on 2 threads),
 but a call's runs cost more below the operational quadratures' blocks in flight (512 runs
 a thread: about 90 kB each) and less above them (about 36 kB): 240 draws read 0.71 of the

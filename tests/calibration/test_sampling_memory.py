@@ -1,4 +1,4 @@
-"""hmem21b: the sampler's memory check counted a flat 4 kB a walker for the model's runs,
+"""The sampler's memory check counted a flat 4 kB a walker for the model's runs,
 and the chains at emcee's size: 0.004-0.014 of the peak a short sampling run of the whole
 1941 record adds (126-133 MB: the predictive table runs the model on 2,000 draws at once,
 62 kB a draw).  It now counts the model's largest call (the ensemble, or a predictive

@@ -1,4 +1,4 @@
-"""hsweep23: ``sweep --scheduler tcp://127.0.0.1:PORT`` with nothing listening on PORT waited
+"""``sweep --scheduler tcp://127.0.0.1:PORT`` with nothing listening on PORT waited
 Dask's 10-s connection timeout (Dask retries a refused connection until then) before its
 one line.  A refused connection is certain at once: it is now one line, exit 2, within a
 second or two, and nothing is left in --out.  (A reachable scheduler still runs the sweep:

@@ -1,4 +1,4 @@
-"""hdup21: ``compare --format latex`` fits a page.
+"""``compare --format latex`` fits a page.
 
 It was one ``tabular`` of 67 columns (a scenario a row, a field a column) that ran far off
 any page.  Now each field is a row and each scenario a column, a few scenarios to a

@@ -1,4 +1,4 @@
-"""hdup: ``compare`` refuses a seed nothing random uses, as ``run()`` refuses a seed without
+"""``compare`` refuses a seed nothing random uses, as ``run()`` refuses a seed without
 replications (``compare(["smolensk-1941"], seed=3)`` was accepted and ignored).  The seed
 seeds the replications, and the 12 June rows' posterior draws unless ``posterior_seed`` is
 given; the invariant checked: a seed is accepted exactly when some row's numbers are drawn."""

@@ -1,4 +1,4 @@
-"""hside22 (review22a H2, M1, M2, L12): side names under hostile input.
+"""Side names under hostile input (review22a H2, M1, M2, L12).
 
 A name the other side is also shown by (given, or left as its slot's name), a blank name
 and a name with a control character are refused with one line naming ``side_names.<slot>``

@@ -1,4 +1,4 @@
-"""hdup: one translation between the library's argument names and the command line's
+"""One translation between the library's argument names and the command line's
 options (:func:`forceratio.cli.errors.cli_field`), with no hand-made second table."""
 
 from __future__ import annotations

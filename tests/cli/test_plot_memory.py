@@ -1,4 +1,4 @@
-"""hsim22: ``plot --kind tornado`` estimates its Sobol analysis as ``sensitivity
+"""``plot --kind tornado`` estimates its Sobol analysis as ``sensitivity
 --samples`` does (one :func:`~forceratio.sweeps.sensitivity.sobol_bytes`, through
 :func:`~forceratio.limits.analysis_bytes`, sized by the d declared ranges x N samples),
 plus the figure.  Its own copy divided by the run count, so ``--samples 0`` (which Sobol

@@ -1,4 +1,4 @@
-"""hapi18's leftovers (hdup): the sweeps' and ``data ratios``' checks name the Python
+"""The sweeps' and ``data ratios``' checks name the Python
 argument when called from Python, and the command line prints the same check under its
 option (through ``cli_field``): one line, exit 2, no traceback."""
 

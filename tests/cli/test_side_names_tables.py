@@ -1,4 +1,4 @@
-"""hgen22 item 1: a user scenario's ``side_names`` name the sides in ``sweep --list``, the
+"""A user scenario's ``side_names`` name the sides in ``sweep --list``, the
 sweep's printed summary and the sensitivity tables; the stored columns keep the slots'
 machine names (``soviet_losses``, ``winner`` = the slot), as compare's JSON keeps its keys."""
 

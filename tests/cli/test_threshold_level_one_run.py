@@ -1,4 +1,4 @@
-"""hsweep23: ``threshold --level L --replications 1`` crossed the win share of one run a
+"""``threshold --level L --replications 1`` crossed the win share of one run a
 grid point, 0 or 1, so every L in (0, 1) gave the same value (the 0.5 answer printed under
 the label L), as without replications (refused since review17).  It is refused too, in one
 line naming both options, exit 2, before any run."""

@@ -22,7 +22,7 @@ IWO = Path(__file__).parent / "fixtures" / "iwo_noisy_review21e.csv"
 # The trial point that stopped helmbold was [2.281, -3.917, 0.006, 1.0]; since the engine
 # extrapolates a fall to 0 below its tolerance floor (5 December 2026) it is followed, so a
 # point further out stood in for it (red's rate e^8 and w = 0.0001), followed too since that
-# fall is extrapolated as the square law in u = X**w (session 23, heng23): w = 1e-6 now.
+# fall is extrapolated as the square law in u = X**w: w = 1e-6 now.
 STIFF = [8.0, -3.917, 1e-6, 1.0]
 PLAIN = [-4.5, -2.9, 0.5, 1.0]
 

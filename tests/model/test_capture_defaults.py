@@ -1,4 +1,4 @@
-"""The engine's capture defaults are the scenarios' (session 20, heng20).
+"""The engine's capture defaults are the scenarios'.
 
 ``make_flows`` and ``capture_rate`` once defaulted to a step switch at a ratio of 1 and a
 step gate, where a scenario file defaults to a smooth switch 0.25 wide at 2 and a gate

@@ -1,4 +1,4 @@
-"""hdup21: ``forceratio plot`` with a home matplotlib cannot write prints no warning.
+"""``forceratio plot`` with a home matplotlib cannot write prints no warning.
 
 matplotlib, imported where it cannot make ``~/.config/matplotlib`` (a read-only home, a home
 that is not a folder), made a throw-away folder and logged "mkdir -p failed for path ..."

@@ -1,4 +1,4 @@
-"""hgen22 item 2: a side has one colour in every figure of a scenario, whatever its names:
+"""A side has one colour in every figure of a scenario, whatever its names:
 the trajectory's line, the force ratios' superiority patch, the replications' histogram
 and the sweep heatmap's end for "this side wins every run" (or has the whole margin) are
 the same colour.  Read back from the drawn artists of a user scenario whose attacker is

@@ -1,4 +1,4 @@
-"""hgen22 item 3: every error in a scenario file names the file and the field
+"""Every error in a scenario file names the file and the field
 (``s1.toml: side_names: ...``), not ``scenario:`` nor the field alone: the checks across
 fields (consistency.py), the law's parameters and the checks made while the tables are
 resolved (build.prepare: forces, uncertainty ranges, records)."""

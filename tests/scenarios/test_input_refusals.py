@@ -1,4 +1,4 @@
-"""hinput23: scenario input loose ends.  Each refusal is one line naming the file and the
+"""Scenario input loose ends.  Each refusal is one line naming the file and the
 field, exit status 2, no traceback; each test failed before its fix."""
 
 from __future__ import annotations

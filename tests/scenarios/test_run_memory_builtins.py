@@ -1,4 +1,4 @@
-"""hmem20: the memory estimate of a batch of scenario samples
+"""The memory estimate of a batch of scenario samples
 (``scenarios.run.batch_bytes``, which ``run(prep, samples=..., replications=...)``
 checks) is within 0.8-1.3 of the peak it really adds, for every built-in scenario and with
 replications: leningrad-1941's staged run (dated mobile counts) was estimated at 0.49 of

@@ -1,4 +1,4 @@
-"""hdup: a deterministic batch of scenario samples (``scenarios.run.run(prep, samples=...)``)
+"""A deterministic batch of scenario samples (``scenarios.run.run(prep, samples=...)``)
 had no memory check; it is estimated from the samples, sectors and recorded days and
 refused, naming ``samples``, before anything is built."""
 

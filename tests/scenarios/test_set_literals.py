@@ -1,4 +1,4 @@
-"""hgen22 item 5: ``--set x=0x10`` (TOML reads 16) and ``--set x=1_0`` (10) are refused in one
+"""``--set x=0x10`` (TOML reads 16) and ``--set x=1_0`` (10) are refused in one
 line naming the key and the value; decimals (``.5``, ``1e-3``, ``-2``) stay accepted.  The
 same for ``--vary``, whose numbers Python's float() reads (``1_0`` as 10)."""
 

@@ -1,5 +1,5 @@
 """A side held at the start (nothing present, arrivals due: :func:`forceratio.simulator.runs.
-hold_until`) stays held across a staged scenario's change days (session 20, heng20).
+hold_until`) stays held across a staged scenario's change days.
 
 The Germans start with nothing in the sector, their 900 men arriving evenly by day 9, and
 break at half of what came in (450 men; the Soviets fight on); a mobile count changes on

@@ -1,5 +1,5 @@
 """``method="auto"`` of the stochastic engine counts what a run will hold, its arrivals due
-by ``t_max`` included (session 23, heng23 item 3).  Before: the start's units alone, so a
+by ``t_max`` included.  Before: the start's units alone, so a
 scenario of 1,600 units at the start and 2,000 arriving was simulated event by event.
 
 Oracle: the exact (Gillespie) simulation of the same chain over other seeds: the mean

@@ -1,4 +1,4 @@
-"""hdup (hengine18's note): a deterministic batch of battles had no memory check on its
+"""A deterministic batch of battles had no memory check on its
 per-battle outputs; ``battle()`` now estimates them by the engine's path and refuses,
 naming the argument that gives the batch, before allocating anything."""
 

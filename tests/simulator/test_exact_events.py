@@ -1,6 +1,6 @@
 """The exact stochastic simulation (Gillespie) draws one event a unit lost or arrived, at
 about 2 us an event: a run that needs more than ``max_iterations`` (5e7 by default, ~100 s)
-is refused before it starts (session 22, heng22 item 3).  Before: it drew them all, then
+is refused before it starts.  Before: it drew them all, then
 "stochastic engine: runs not finished" (a ForceratioError, not the input's one line).  Its
 cost does not depend on t_max for a battle without arrivals (it ends when a side is out):
 the Helmbold exact draw of 1000 v 1000 fought to 0 took 0.03 s at t_max 1e6; 5e5 v 5e5,

@@ -1,6 +1,6 @@
 """A side held at 0 (nothing at the start, arrivals due: :func:`forceratio.simulator.runs.
 hold_until`) under a law whose losses fall with it, with a balance far below the
-tolerance, stays at 0 (session 21, heng21 item 2).  Before: q = 0.001 to 0.02 stopped with
+tolerance, stays at 0.  Before: q = 0.001 to 0.02 stopped with
 the integrator's "stiff or degenerate scenario?" error (its balance B* = (a / c)**(1/q),
 6.5e-21 at q = 0.01, relaxes at q a / B*, 1e19 a day, beyond an explicit step).
 

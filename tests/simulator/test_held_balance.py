@@ -1,7 +1,7 @@
 """A side held at 0 with arrivals under a law whose losses fall with it (0 < q < 1) rises
 to its balance X* = (a / c)**(1/q) and relaxes there at q a / X* a day; where X* is above
-the strength the run resolves but small, that is beyond an explicit step (session 23,
-heng23 item 1).  Before: a held side of 6 a day under 100 at 0.1 per unit, q 0.023-0.029
+the strength the run resolves but small, that is beyond an explicit step.
+Before: a held side of 6 a day under 100 at 0.1 per unit, q 0.023-0.029
 (X* 2.3e-8 to 2.2e-6), was refused as "stiff or degenerate" after 200,000 steps.  Now it
 is held on its balance (held.settle, held.settled_rates).
 

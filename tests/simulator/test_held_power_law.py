@@ -1,6 +1,6 @@
 """A held side (nothing at the start, arrivals due: :func:`forceratio.simulator.runs.
 hold_until`) under a law whose losses vanish with the side (0 < q < 1) is never out-fired
-at 0: it rises to its balance point (session 20, heng20; measured, not a defect).
+at 0: it rises to its balance point (measured, not a defect).
 
 hzero2's sliding mode at 0 (:func:`forceratio.simulator.kernel.from_zero`) covers q = 0
 only, and rightly: with B's losses c * B**q (c = k * R**p), dB/dt = a - c * B**q is a > 0 at
@@ -13,7 +13,7 @@ engine to call it 0 the balance is stiff (relaxation rate q * a / B* a day): unt
 23 the explicit engine stopped with its one-line "stiff or degenerate" error there (pinned
 here); now the side is held on its balance (tests/simulator/test_held_balance.py).
 Far below it (B* within the run's tolerance of 0) the side stays at 0:
-tests/simulator/test_held_at_zero.py (session 21).
+tests/simulator/test_held_at_zero.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tau-leaping's second moments, first crossings and counted arrivals (session 17, hstoch).
+"""Tau-leaping's second moments, first crossings and counted arrivals.
 
 Oracles: the square law's absorbing chain solved exactly (``square_chain``), the exact
 moment equations of the chain with arrivals (affine propensities: a closed linear ODE),

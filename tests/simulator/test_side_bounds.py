@@ -1,6 +1,6 @@
-"""The values heng21's checks of a hand-built :class:`Side` and :class:`Flows` left open
-(session 22, heng22 item 4).  Before: a category weight of any finite size was taken (1e15
-under the linear law ended undecided with the heavy side at 0, 1e200 and 1e300 under the
+"""The values the checks of a hand-built :class:`Side` and :class:`Flows` left open
+(tests/simulator/test_side_checks.py).  Before: a category weight of any finite size was
+taken (1e15 under the linear law ended undecided with the heavy side at 0, 1e200 and 1e300 under the
 linear, Helmbold and power laws stopped as "a stiff or degenerate scenario?"), and a Flows
 built by hand took a non-combat loss rate of 1e300 a day (the scenarios refuse one over 1e3:
 ``scenarios.model.Weight`` and ``ShareRate``; a capture rate is left free: a scenario's is

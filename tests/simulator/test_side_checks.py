@@ -1,5 +1,5 @@
 """A :class:`Side` (and a :class:`Flows`) built by hand, as in a notebook, checks its values
-when it is built (session 21, heng21 item 3).  Before: nothing was checked there; a NaN or
+when it is built.  Before: nothing was checked there; a NaN or
 negative value was refused only when run, as "strengths and rates: out of range (see the
 full checks)" without the field, a hold of infinity ran (and never ended the battle),
 and lists raised AttributeError.

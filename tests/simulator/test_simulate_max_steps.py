@@ -1,4 +1,4 @@
-"""hsim22: the public :func:`~forceratio.simulate` takes the integrator's step cap
+"""The public :func:`~forceratio.simulate` takes the integrator's step cap
 (``max_steps``), so the fitter, which caps its trial points at
 :data:`~forceratio.fitting.model.TRIAL_STEPS`, runs through it rather than calling the
 low-level ``integrate`` (one path).  Oracles: Lanchester's square law in closed form

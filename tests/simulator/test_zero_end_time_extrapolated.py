@@ -1,5 +1,5 @@
 """The time a side fought to 0 reaches it where its fall is extrapolated over a large part
-of the battle (session 23, heng23 item 2): Helmbold W 0.002-0.005, power law q 0.99-0.995.
+of the battle: Helmbold W 0.002-0.005, power law q 0.99-0.995.
 Before: linear in u = X**(1 - q) from ZERO_REACH tolerances (1e-297) on, a quarter of the
 battle at W 0.002 (X0 1e7): off by up to 9.0e-2 (median 7.9e-4) at W 0.002, 1.7e-2 at
 0.003, 2.5e-4 at 0.005; now as the square law in u (integrator's near_zero.zero_time: u'' =

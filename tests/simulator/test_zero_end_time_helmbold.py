@@ -1,5 +1,5 @@
-"""The time a side fought to a level of 0 reaches it under the Helmbold law (session 21,
-heng21 item 1).  Before: 1e-3 of the time at the median for w = 0.1 and 0.2, up to 0.6 at
+"""The time a side fought to a level of 0 reaches it under the Helmbold law.
+Before: 1e-3 of the time at the median for w = 0.1 and 0.2, up to 0.6 at
 w = 0.05 (the side flattens as (T - t)**(1/w) and spent up to a tenth of its battle within
 its absolute tolerance of 0, where no step follows it); at w = 0.02 and 0.01 the winner's
 last strength (1e-37, 1e-91) was below its tolerance: undecided, or the wrong winner.

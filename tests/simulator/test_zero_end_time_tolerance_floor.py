@@ -1,5 +1,5 @@
 """The time a side fought to 0 reaches it where its absolute tolerance is at its floor
-(1e-300): Helmbold W < 0.02, power-law q > 0.98 (session 22, heng22 item 1).  Before: the
+(1e-300): Helmbold W < 0.02, power-law q > 0.98.  Before: the
 end time was as sharp as (1e-300 / X0)**(1 - q) of it (9e-4 at W = 0.01, 3e-2 at q =
 0.995), and a loser whose path reached the smallest double (5e-324) stayed there: Helmbold
 W = 0.01, 12 v 24, stopped as "stiff or degenerate" after 200,000 steps; at W = 0.005, 33

@@ -1,4 +1,4 @@
-"""hmem21b: ``sensitivity --samples`` and ``--trajectories`` kept their own memory
+"""``sensitivity --samples`` and ``--trajectories`` kept their own memory
 estimate, a 300 MB base (with the libraries' file pages) and a full block of runs, 1.4-2.0
 of the peak they add (kiev-1941's 1,024 Sobol samples, 203 MB, were refused under a 260 MB
 limit, estimated 324 MB).  They now count as the tornado does (:data:`BYTES_COMMAND_BASE`,

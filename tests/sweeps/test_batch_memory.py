@@ -1,4 +1,4 @@
-"""hmem20: the memory estimates of the batch commands (``sweep``, grid and ``--posterior``,
+"""The memory estimates of the batch commands (``sweep``, grid and ``--posterior``,
 ``sensitivity --posterior``, ``threshold``) are within 0.8-1.3 of the peak resident
 memory the command really adds; they counted 4 kB a run and nothing for the command
 itself (the imported libraries, the loaded engine, the calibration: about 120 MB of

@@ -1,4 +1,4 @@
-"""hmem21: the last flat memory estimates measured.  ``evaluate_chunk``'s first check
+"""The last flat memory estimates measured.  ``evaluate_chunk``'s first check
 counted 4 kB a run (0.6 of the peak of 20,000 samples of the strike, 0.004 with
 replications; ``run()`` then refused naming its own ``samples``), ``plot --kind
 distribution`` and ``--kind tornado`` 4 kB a run and nothing for the command or the

@@ -1,4 +1,4 @@
-"""hmem22: ``sensitivity --posterior``'s memory estimate counted the runs and a bootstrap
+"""``sensitivity --posterior``'s memory estimate counted the runs and a bootstrap
 batch of 500,000 weights whatever the runs, but not :func:`decompose`'s regression bases
 (31 inputs' cubic splines of up to 35 terms, 8.7 kB a run from 4,096 runs on, kept to its
 end).  Peak measured as hmem20 measures the commands (VmHWM less RssFile's growth from the
