@@ -1,7 +1,7 @@
 """Regenerate the shipped whole-record posterior (calibration/shipped/record1941.npz).
 
 Run it after any change to the record scenarios, the data tables they read, the priors or
-the model; ``tests/calibration/test_shipped.py`` fails until then::
+the model; ``tests/calibration/test_record_fit.py`` fails until then::
 
     python scripts/calibrate_record.py
 

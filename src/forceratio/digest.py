@@ -17,7 +17,7 @@ a sweep's fingerprint in every part it wrote, its input digests in its manifest 
 digest computed another way would call the shipped posterior stale and every existing
 sweep store foreign.  The forms were written apart (the cache's compact JSON, the sweep
 store's json defaults, the manifest's walk over prepared scenarios) and are kept byte for
-byte; ``tests/test_digest_hcode.py`` pins a digest of each on fixed inputs, so that a
+byte; ``tests/test_digest.py`` pins a digest of each on fixed inputs, so that a
 change of any of them fails there first.
 """
 

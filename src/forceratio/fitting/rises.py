@@ -35,7 +35,7 @@ DRIFT_TOLERANCE = 2 * RISE_TOLERANCE
 #: its net change across the step, fitted on up to :data:`RISE_WINDOW` reports on each side,
 #: are both above this many standard errors of the reports' own noise measured from the
 #: series (ASSUMPTION, set from the rates measured 2026-12-05 in
-#: tests/fitting/test_fit_small_rises_hrise22.py: at most 2-3 noise-only series in 100 get a
+#: tests/fitting/test_fit_small_rises.py: at most 2-3 noise-only series in 100 get a
 #: false note at 0.5%-5% lognormal noise).  :data:`RISE_NEAR`: the steps on each side that
 #: give a step's usual change when clear rises are sought (:func:`_clear_steps`).
 RISE_SDS, RISE_NEAR = 3.5, 3

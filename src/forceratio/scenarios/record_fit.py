@@ -9,7 +9,7 @@ failing that, fits it.  A result comes from, in this order:
    key it was stored under equals the current one.  That key covers the problem as data
    (parameters, priors, records), the record scenarios' definitions, the content of every
    data table they read, and the settings -- not the code, since any edit anywhere would
-   void it.  ``tests/calibration/test_shipped.py`` fails when the key no longer matches and
+   void it.  ``tests/calibration/test_record_fit.py`` fails when the key no longer matches and
    when the model, re-run at the shipped point, no longer gives the shipped residuals (a
    code change that moves the numbers); ``python scripts/calibrate_record.py`` regenerates it.
 2. **the disk cache** (:mod:`forceratio.calibration.cache`), keyed the same way plus the

@@ -34,7 +34,7 @@ deviations it is estimated from (:func:`kurtosis_df`): when a handful of groups 
 wins, the variance rests on those few, not on all ``K``.  When every row agrees (P 0 or 1)
 nothing says how the wins cluster, and ``n_eff`` is the units.
 
-Measured (tests/sweeps/test_win_interval_hsweepci.py, test_win_interval_rare_hstat21.py;
+Measured (tests/sweeps/test_win_interval.py, test_win_interval_rare.py;
 2,000 synthetic sweeps per case): coverage 0.957-0.966 for crossed tables 16 x 16 to
 32 x 64 with replications, clustered and paired rows, median width 1.05-1.10 of 3.92
 standard deviations of the estimate; when the wins come from a handful of design points (P
