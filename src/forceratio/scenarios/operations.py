@@ -77,14 +77,14 @@ BLOCK = 512
 class Operational:
     """Per sample and replication (N, R): ``captured``/``noncombat``/``fire``/``transit``
     per side (N, R, K) summed over sectors (empty when not asked for; ``transit``: lost on
-    the way, :mod:`.arrivals`, in closed form); ``depth`` (N, R, S) km by
-    the end (the run's, however long after the decision); ``winner`` and ``decided_by`` (one of :data:`RULES`) under the outcome rule;
-    ``margin`` (N, R): the
-    attacker's surviving share of combat power minus the defender's; ``captured_men`` side
-    -> (N, R, S, T) men captured by each recorded day (empty when not asked for) and
-    ``depth_by_day`` (N, R, S, T); ``decided_at`` (N, R) the day the outcome rule's first
-    rule fired (inf: none did), where the quadrature passes its level;
-    ``depth_at_decision`` (N, R, S) km on that day (the run's end when none fired)."""
+    the way, :mod:`.arrivals`, in closed form); ``depth`` (N, R, S) km by the run's end
+    (however long after the decision); ``winner`` and ``decided_by`` (one of
+    :data:`RULES`) under the outcome rule; ``margin`` (N, R): the attacker's surviving
+    share of combat power minus the defender's; ``captured_men`` side -> (N, R, S, T) men
+    captured by each recorded day (empty when not asked for) and ``depth_by_day``
+    (N, R, S, T); ``decided_at`` (N, R) the day the outcome rule's first rule fired (inf:
+    none did), where the quadrature passes its level; ``depth_at_decision`` (N, R, S) km
+    on that day (the run's end when none fired)."""
 
     captured: dict[str, FloatArray]
     noncombat: dict[str, FloatArray]

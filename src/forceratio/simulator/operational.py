@@ -355,7 +355,8 @@ def depth_at(x: FloatArray, times: FloatArray, at: FloatArray) -> FloatArray:
     cols = np.arange(x.shape[1])
     t0, t1 = times[j - 1], times[j]
     frac = np.where(t1 > t0, (t - t0) / np.where(t1 > t0, t1 - t0, 1.0), 1.0)
-    return x[j - 1, cols] + frac * (x[j, cols] - x[j - 1, cols])
+    out: FloatArray = x[j - 1, cols] + frac * (x[j, cols] - x[j - 1, cols])
+    return out
 
 
 def depth(
