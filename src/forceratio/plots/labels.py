@@ -119,7 +119,8 @@ COMPARISON: tuple[tuple[str, str], ...] = (
     ("winner", "winner (a)"),
     ("winner_decided_by", "  decided by (a)"),
     ("winner_decided_on_day", "  on day (a)"),
-    ("attacker_depth_km", "  attacker's deepest advance, km (a)"),
+    ("attacker_depth_at_decision_km", "  attacker's deepest advance on that day, km (a)"),
+    ("attacker_depth_km", "  attacker's deepest advance by the run's end, km (a)"),
     ("attacker_margin", "attrition margin: share kept, attacker minus defender (a)"),
     ("margin_winner", "  the side keeping the larger share (a)"),
     ("soviet_losses", "Soviet men lost, {window} (model)"),
@@ -171,7 +172,9 @@ COMPARISON_NOTES: tuple[str, ...] = (
     "rates' values, 0 included. The first rule to fire decides, on the day shown; with none "
     "the attrition margin decides at the end (the side that keeps the larger share of its "
     "combat power at the start plus its arrivals), reported beside it. The deepest advance "
-    "is shown when operations are declared.",
+    "is shown when operations are declared, on the day the winner was decided (the run's end "
+    "when the margin decided) and by the run's end: the advance goes on after the decision, "
+    "with no stop unless operations.advance.reach_km gives it a reach.",
     "(b) combat power destroyed per day at the start: the enemy's loss rate on day 0 under "
     "the scenario's law, summed over the sectors: each side's combat power (weighted as the "
     "scenario's combat_power says: division slices unless personnel or custom) x its "

@@ -30,6 +30,8 @@ KmPerDay = Annotated[float, Field(ge=0, le=MAX_KM_PER_DAY, allow_inf_nan=False)]
 #: A depth of advance, km: at most the Earth's circumference (40,075 km) rounded down.
 MAX_KM = 4e4
 Km = Annotated[float, Field(gt=0, le=MAX_KM, allow_inf_nan=False)]
+#: An operational reach, km: > 0, and inf for none (NaN refused: no comparison holds for it).
+Reach = Annotated[float, Field(gt=0, allow_inf_nan=True)]
 #: Mobile (tank, panzer) divisions in a sector: ASSUMPTION at most 10,000 (the Red Army of
 #: June 1941 counted 61 tank divisions, the Wehrmacht 19 panzer divisions).
 MAX_DIVISIONS = 1e4

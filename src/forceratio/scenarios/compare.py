@@ -119,9 +119,12 @@ def scenario_row(
     row["winner"] = str(cols["winner"][0, 0])
     row["winner_decided_by"] = str(cols["decided_by"][0, 0])
     # when the rule fired (none: the margin, at the end) and the attacker's deepest advance
-    # (none: the scenario declares no operations, so no depth rule)
+    # (none: the scenario declares no operations, so no depth rule), on that day and by
+    # the run's end (the advance goes on after the decision: the two can differ far)
     row["winner_decided_on_day"] = _num(out.decided_at[0, 0])
     ops = out.operations
+    at_decision = None if ops is None else _num(ops.depth_at_decision[0, 0].max())
+    row["attacker_depth_at_decision_km"] = at_decision
     row["attacker_depth_km"] = None if ops is None else _num(ops.depth[0, 0].max())
     row["attacker_margin"] = _num(cols["attacker_margin"][0, 0])
     row["margin_winner"] = str(out.margin_winner[0, 0])

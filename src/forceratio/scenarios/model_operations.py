@@ -4,11 +4,12 @@ readiness, the advance (:class:`Advance`) and when a side has lost (:class:`Outc
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from forceratio.scenarios.bounds import Km, KmPerDay, MobileExponent, ShareRate
+from forceratio.scenarios.bounds import Km, KmPerDay, MobileExponent, Reach, ShareRate
 from forceratio.scenarios.keys import filled as _filled
 from forceratio.scenarios.model_base import (
     CATEGORIES,
@@ -70,11 +71,15 @@ class Capture(StrictModel):
 class Advance(StrictModel):
     """Depth of the attacker's advance, km/day = ``scale * rho**exponent`` above a
     combat-power ratio rho of 1, at most ``cap``; unset values take the power-law fit to
-    Dupuy's opposed advance-rate table for the defender's posture (armoured forces)."""
+    Dupuy's opposed advance-rate table for the defender's posture (armoured forces).
+    ``reach_km``: an operational reach R (km; inf, the default: none), the rate times
+    (1 - depth / R), so that the depth is R * (1 - exp(-D / R)) of the free depth D
+    (:func:`~forceratio.simulator.operational.culminated`; an ASSUMPTION)."""
 
     scale: KmPerDay | None = None
     exponent: NonNeg | None = None
     cap: Annotated[KmPerDay, Field(gt=0)] = 60.0
+    reach_km: Reach = math.inf
 
 
 class OutcomeRule(StrictModel):

@@ -8,7 +8,9 @@ and non-combat, the depth of the attacker's advance per sector, and the outcome 
 2. ``captured``: its captured men exceed ``operations.outcome.captured_share`` of its men
    (summed over the sectors);
 3. ``depth``: the attacker has advanced ``operations.outcome.depth_km`` in some sector
-   (the defender has lost).
+   (the defender has lost); an advance with an operational reach
+   (``operations.advance.reach_km``, off unless given) slows as it nears it and never
+   passes it (:func:`~forceratio.simulator.operational.culminated`).
 
 Ties go in that order.  If none happens within the scenario's days, the ``attrition
 margin`` decides: the side keeping the larger share of its combat power at the start plus
@@ -51,6 +53,8 @@ from forceratio.simulator.operational import (
     advance_rate,
     advance_steps,
     capture_rate,
+    culminated,
+    depth_at,
     gate_factor,
     passed,
     spans,
@@ -73,13 +77,14 @@ BLOCK = 512
 class Operational:
     """Per sample and replication (N, R): ``captured``/``noncombat``/``fire``/``transit``
     per side (N, R, K) summed over sectors (empty when not asked for; ``transit``: lost on
-    the way, :mod:`.arrivals`, in closed form); ``depth`` (N, R, S) km by
-    the end; ``winner`` and ``decided_by`` (one of :data:`RULES`) under the outcome rule;
-    ``margin`` (N, R): the
-    attacker's surviving share of combat power minus the defender's; ``captured_men`` side
-    -> (N, R, S, T) men captured by each recorded day (empty when not asked for) and
-    ``depth_by_day`` (N, R, S, T); ``decided_at`` (N, R) the day the outcome rule's first
-    rule fired (inf: none did), where the quadrature passes its level."""
+    the way, :mod:`.arrivals`, in closed form); ``depth`` (N, R, S) km by the run's end
+    (however long after the decision); ``winner`` and ``decided_by`` (one of
+    :data:`RULES`) under the outcome rule; ``margin`` (N, R): the attacker's surviving
+    share of combat power minus the defender's; ``captured_men`` side -> (N, R, S, T) men
+    captured by each recorded day (empty when not asked for) and ``depth_by_day``
+    (N, R, S, T); ``decided_at`` (N, R) the day the outcome rule's first rule fired (inf:
+    none did), where the quadrature passes its level; ``depth_at_decision`` (N, R, S) km
+    on that day (the run's end when none fired)."""
 
     captured: dict[str, FloatArray]
     noncombat: dict[str, FloatArray]
@@ -92,6 +97,7 @@ class Operational:
     depth_by_day: FloatArray
     decided_at: FloatArray
     transit: dict[str, FloatArray]
+    depth_at_decision: FloatArray
 
 
 def _multiplier_at(
@@ -236,6 +242,7 @@ _PAR = (
     "operations.advance.scale",
     "operations.advance.exponent",
     "operations.advance.cap",
+    "operations.advance.reach_km",
 )
 
 
@@ -427,10 +434,10 @@ def _block(
     law = [par[f"operations.advance.{p}"][rep][None] for p in ("scale", "exponent", "cap")]
     speed = advance_rate(ratio(defender), *law)  # depth() on the defender's ratio, at hand
     at_one = np.minimum(law[0], law[2])[0]  # the rate at parity
-    dx = summed(advance_steps(ratio(defender), speed, span, at_one))
+    reach = par["operations.advance.reach_km"][rep]
+    dx = culminated(summed(advance_steps(ratio(defender), speed, span, at_one)), reach)
     level = par["operations.outcome.depth_km"][rep]
     t_depth = passed(dx, level, days, span).reshape(n, r, s).min(axis=2)
-    dx = dx.reshape(t, n, r, s)
     # the engine's end rule: the earliest sector decided by a break or an annihilation
     t_break, loser_break, how_break = first_break(x["t_end"], x["end_code"], x["win_code"])
     # the first rule to fire decides (ties: break, captured, depth)
@@ -448,6 +455,8 @@ def _block(
     rule = np.array(["break", "captured", "captured", "depth"], dtype=object)[first]
     rule = np.where(first == 0, how_break, rule)  # a break or an annihilation
     decided_at = when.min(axis=0)
+    at_decision = depth_at(dx, days, np.repeat(decided_at.reshape(-1), s)).reshape(n, r, s)
+    dx = dx.reshape(t, n, r, s)
     decided_by = np.where(none, "attrition margin", rule).astype(object)
     start_power, end_power = x["start_power"], x["end_power"]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -457,5 +466,5 @@ def _block(
     return Operational(
         captured, noncombat, fire, dx[-1], winner.astype(object), decided_by,
         keep[attacker] - keep[defender], cap_men_s, np.moveaxis(dx[keep_t], 0, -1), decided_at,
-        transit,
+        transit, at_decision,
     )  # fmt: skip

@@ -37,22 +37,26 @@ CATEGORY_LABEL = {
 
 @dataclass(frozen=True)
 class Domain:
-    """The values a parameter may take: ``low`` .. ``high``, each end open or closed."""
+    """The values a parameter may take: ``low`` .. ``high``, each end open or closed;
+    ``infinite``: +inf too (a parameter whose inf means "off")."""
 
     low: float = 0.0
     high: float = math.inf
     low_open: bool = False
     high_open: bool = False
+    infinite: bool = False
 
     def contains(self, values: NDArray[np.float64]) -> NDArray[np.bool_]:
         a = np.asarray(values, dtype=float)
         above = a > self.low if self.low_open else a >= self.low
         below = a < self.high if self.high_open else a <= self.high
-        return np.asarray(np.isfinite(a) & above & below)
+        finite = np.isfinite(a) | (self.infinite & (a == math.inf))
+        return np.asarray(finite & above & below)
 
     def __str__(self) -> str:
         if math.isinf(self.high):
-            return f"{'>' if self.low_open else '>='} {self.low:g}"
+            more = " (inf: off)" if self.infinite else ""
+            return f"{'>' if self.low_open else '>='} {self.low:g}{more}"
         left, right = "(" if self.low_open else "[", ")" if self.high_open else "]"
         return f"in {left}{self.low:g}, {self.high:g}{right}"
 
@@ -70,6 +74,7 @@ DAYS = Domain(0.0, 3650.0)
 WEIGHT = Domain(0.0, WEIGHT_MAX)
 KM_PER_DAY = Domain(0.0, MAX_KM_PER_DAY)  # an advance rate (model.Advance)
 KM = Domain(0.0, MAX_KM, low_open=True)  # a depth of advance (model.OutcomeRule)
+REACH = Domain(0.0, low_open=True, infinite=True)  # an operational reach, km (model.Advance)
 EXPONENT = Domain(0.0, MOBILE_EXPONENT_MAX)  # the capacity's power of divisions (bounds)
 
 

@@ -7,6 +7,7 @@ Each entry is a :class:`~forceratio.scenarios.registry_base.Parameter`;
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from forceratio.scenarios.bounds import MAX_KM_PER_DAY
@@ -17,6 +18,7 @@ from forceratio.scenarios.registry_base import (
     KM_PER_DAY,
     NON_NEGATIVE,
     POSITIVE,
+    REACH,
     SHARE_RATE,
     SIDE_ADJECTIVE,
     Domain,
@@ -142,6 +144,16 @@ def operations_parameters() -> list[Parameter]:
             60.0,
             assumption="Dupuy's table stops at 60 km/day (armoured, P/P 6); exploitation"
             " rates were not found",
+        ),
+        Parameter(
+            "operations.advance.reach_km",
+            "Operational reach: the advance slows to a stop as it nears it",
+            "km",
+            REACH,
+            math.inf,
+            assumption="inf = no reach (the free advance); the rate times (1 - depth / reach),"
+            " a linear loss of speed with depth (no published form found), so depth ="
+            " reach x (1 - exp(-free depth / reach)); no sourced 1941 reach was found",
         ),
         Parameter(
             "operations.outcome.captured_share",

@@ -9,7 +9,7 @@ recorded trajectory, exact across a step switch: :func:`stepped`).  :func:`advan
 is Dupuy's opposed advance-rate table as a power law (docs/design/issue13-mechanisms.md,
 section 1.2: v = a * rho**b above rho = 1, the fit to the OPORD-QJM transcription of
 Dupuy's table, marked transcribed/derived), and :func:`depth` integrates it over a
-trajectory.
+trajectory, slowed by an optional operational reach (:func:`culminated`).
 """
 
 from __future__ import annotations
@@ -323,18 +323,55 @@ def advance_steps(
     return step
 
 
+def culminated(free: FloatArray, reach: ArrayLike) -> FloatArray:
+    """The depth (km) of an advance that culminates at an operational ``reach`` R (km, > 0;
+    inf: no reach), given its ``free`` depth D (km, the same advance without a reach).
+
+    The advance slows as it nears its reach, dd/dt = v(rho) * (1 - d / R) for d < R (an
+    ASSUMPTION: a linear loss of speed with depth, standing for supply, terrain and the
+    widening front; no published form was found).  The factor depends on d alone, so
+    dd/dD = 1 - d / R with dD/dt = v(rho) the free advance, whose solution from d = 0 is
+    ``d = R * (1 - exp(-D / R))``: below R at every D, D itself as R -> inf (exactly
+    ``free`` where R is inf), and whatever path rho took.  ``reach`` broadcasts against
+    the last axis of ``free`` (one value a run)."""
+    r = np.asarray(reach, dtype=float)
+    if not np.all(r > 0):  # NaN too
+        raise InputError("reach", "must be > 0 km (inf: no reach)")
+    if not np.any(np.isfinite(r)):
+        return free
+    finite = np.isfinite(r)
+    rr = np.where(finite, r, 1.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        slowed = -rr * np.expm1(-free / rr)
+    return np.where(finite, slowed, free)
+
+
+def depth_at(x: FloatArray, times: FloatArray, at: FloatArray) -> FloatArray:
+    """A running depth ``x`` (T, M) at ``times`` (T,), read at one time a run ``at`` (M,),
+    linearly between the nodes (as :func:`passed` finds a crossing); past the last time
+    (inf too: the run's end), the last value."""
+    t = np.clip(np.asarray(at, dtype=float), times[0], times[-1])
+    j = np.clip(np.searchsorted(times, t, side="right"), 1, times.size - 1)
+    cols = np.arange(x.shape[1])
+    t0, t1 = times[j - 1], times[j]
+    frac = np.where(t1 > t0, (t - t0) / np.where(t1 > t0, t1 - t0, 1.0), 1.0)
+    out: FloatArray = x[j - 1, cols] + frac * (x[j, cols] - x[j - 1, cols])
+    return out
+
+
 def depth(
     times: FloatArray, t_end: FloatArray, attacker_power: FloatArray,
     defender_power: FloatArray, scale: FloatArray, exponent: FloatArray, cap: FloatArray,
-    *, running: bool = False, span: FloatArray | None = None,
+    *, running: bool = False, span: FloatArray | None = None, reach: ArrayLike = np.inf,
 ) -> FloatArray:  # fmt: skip
     """Depth of the attacker's advance (km) by each run's end, shape (N,) (or (N, T) by
     each of ``times`` with ``running``): the advance rate at the recorded combat-power
     ratio (N, T), integrated by the trapezoid rule (``span``: :func:`spans`), exactly
-    across the step at parity (:func:`advance_steps`)."""
+    across the step at parity (:func:`advance_steps`), then culminated at ``reach`` (N,)
+    km (:func:`culminated`; inf, the default: no reach)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         rho = np.where(defender_power > 0, attacker_power / defender_power, np.inf).T
     v = advance_rate(rho, scale, exponent, cap)
     span = spans(times, t_end) if span is None else span
-    x = summed(advance_steps(rho, v, span, np.minimum(scale, cap))).T
+    x = culminated(summed(advance_steps(rho, v, span, np.minimum(scale, cap))), reach).T
     return x if running else x[:, -1]
