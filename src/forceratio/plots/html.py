@@ -280,7 +280,8 @@ def build(
         parts.append(_table(df, digits=3) + "</details>")
     cited = {str(k) for t in used for k in session.table(t).get("source", pd.Series(dtype=str))}
     every = data_mod.sources()
-    parts.append("<h2>Sources</h2>" + _table(every[every["key"].astype(str).isin(cited)]))
+    parts.append(f'<h2>Sources</h2><p class="note">{html.escape(data_mod.WORKING_NOTES)}</p>')
+    parts.append(_table(every[every["key"].astype(str).isin(cited)]))
     parts.append("</body></html>")
     return "\n".join(parts)
 
