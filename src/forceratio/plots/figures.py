@@ -251,7 +251,8 @@ def sweep_heatmap(
     attacker, blue else)."""
     for opt, col in (("--x", x), ("--y", y), ("--outcome", outcome)):
         if col not in df.columns:
-            raise InputError("--from", f"the sweep has no column {col!r}")
+            known = ", ".join(c for c in df.columns if ("." in c) == (opt != "--outcome"))
+            raise InputError(opt, f"the sweep in --from has no column {col!r}; choose {known}")
         axis = opt != "--outcome"  # an axis is binned; an outcome averaged (a bool: a share)
         if not _numeric(df[col], bool_ok=not axis):
             fit = [c for c in df.columns if ("." in c) == axis and _numeric(df[c], not axis)]
