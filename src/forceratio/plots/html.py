@@ -146,7 +146,9 @@ def build(
         _table(_comparison(rows)),
         *(
             f'<p class="note">{html.escape(n)}</p>'
-            for n in comparison_notes(comparison_rows(rows), None, sides)
+            for n in comparison_notes(
+                comparison_rows(rows), None, sides, any(r.get("calibrated") for r in rows)
+            )
         ),
     ]
     # the kill rates each scenario ran, and the calibration when one of them used it
