@@ -54,17 +54,22 @@ def trajectory(
     records: Sequence[tuple[str, float, float, str]] = (),
     entered: Mapping[str, np.ndarray] | None = None,
 ) -> Figure:
-    """Each side's strength by category over the days (sample 0), with the historical
-    losses ``(side, day, loss, label)`` marked as the strength they imply (initial + the
-    arrivals joined by that day - loss), as compare measures the model against them.
-    ``entered`` (side -> per category, :func:`forceratio.plots.entered.entered_anywhere`)
-    leaves out a side's line the scenario never gave a figure, saying so."""
+    """Each side's strength by category over the days (sample 0) up to the run's end, the
+    outcome rule's deciding day marked with its rule, and the historical losses ``(side,
+    day, loss, label)`` marked as the strength they imply (initial + arrivals joined by that
+    day - loss), as compare measures them.  ``entered`` (side -> per category,
+    :func:`.entered_anywhere`) leaves out a line never given a figure, saying so."""
     from forceratio.plots.entered import NOT_ENTERED
     from forceratio.scenarios.sides import display_names
 
     scn = out.prepared.scenario
     names, colours = display_names(scn) or {s: s for s in COLOURS}, side_colours(scn)
-    days = out.days
+    days, end, decided = out.days, float(out.duration[0, 0]), float(out.decided_at[0, 0])
+    going = days < end  # the times before the run ended
+    marks = [(d, style, what) for d, style, what in (
+        (decided, ":", f"decided, day {short(decided)} (rule: {out.decided_by[0, 0]})"),
+        (end, "-.", f"run ended, day {short(end)}: {out.end_reason[0, 0]}"),
+    ) if d < scn.duration_days]  # fmt: skip
     fig = new_figure()
     axes = fig.subplots(2, 2, sharex=True)
     legend_from = None
@@ -89,15 +94,15 @@ def trajectory(
                 out.initial[side][0, 0, k]
                 + out.built.struck[side].reshape(out.built.n, out.built.s, -1)[0, :, k].sum()
             )
-            ax.plot(np.concatenate([[0.0], days]), np.concatenate([[start], y]),
+            ax.plot(np.concatenate([[0.0], days[going], [end]]),  # not on past the run's end
+                    np.concatenate([[start], y[going], y[-1:]]),
                     color=colours[side], label=f"{names[side]} (model)")  # fmt: skip
         if cat == "personnel":
             for side, day, value, label in records:
                 ax.scatter([day], [_implied(out, side, day, k) - value], marker="x", s=60,
                            color=colours[side], zorder=5, label=f"history: {label}")  # fmt: skip
-        decided = float(getattr(out, "decided_at", np.full((1, 1), np.nan))[0, 0])
-        if np.isfinite(decided):  # the outcome rule's day (the run may go on to its end)
-            ax.axvline(decided, color="0.3", ls=":", lw=1, label=f"decided, day {short(decided)}")
+        for day, style, what in marks:  # where the rule decided, where the run stopped
+            ax.axvline(day, color="0.3", ls=style, lw=1, label=what)
         ax.set_ylabel(LABELS[cat][1])
         ax.yaxis.set_major_formatter(_THOUSANDS)  # 1,400,000 rather than 1.4 under a 1e6
         ax.grid(alpha=0.3)
