@@ -198,7 +198,7 @@ COMPARISON_NOTES: tuple[str, ...] = (
 OWN_RATES_NOTE = (
     "(c) a kill rate, in its law's unit (in the label; under the square law, the enemy "
     "combat power put out of action a day per unit of one's own): each scenario's own, as "
-    "its file gives them (or the raw defaults with --uncalibrated), not fitted to the 1941 "
+    "its file gives them (or the raw defaults with --uncalibrated), not fitted to any "
     "record."
 )
 _CALIBRATED_CLAUSE = (
