@@ -202,8 +202,8 @@ OWN_RATES_NOTE = (
     "record."
 )
 _CALIBRATED_CLAUSE = (
-    ", or 'calibrated' rates, which come with the whole-record fit's capture, non-combat "
-    "and advance"
+    "table, a --set or --vary of an operations.* parameter, or 'calibrated' rates, which come "
+    "with the whole-record fit's capture, non-combat and advance)"
 )
 
 
@@ -225,7 +225,11 @@ def comparison_notes(
     notes = [n for n in COMPARISON_NOTES if n[:3] in shown]
     if not calibrated:  # the 1941 calibration's rules do not apply: say what does
         notes = [
-            OWN_RATES_NOTE if n.startswith("(c)") else n.replace(_CALIBRATED_CLAUSE, "")
+            OWN_RATES_NOTE
+            if n.startswith("(c)")
+            else n.replace(
+                _CALIBRATED_CLAUSE, "table or a --set or --vary of an operations.* parameter)"
+            )
             for n in notes
         ]
     return [rename(n, names) for n in notes] + list(extra or [])
