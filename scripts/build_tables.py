@@ -113,7 +113,7 @@ class Table:
         """``template`` is arithmetic over ``{key}`` names of earlier rows.  low/high are the
         extremes over every input's low, value and high, except for the inputs in ``hold``,
         kept at their value: a range that is another source's basis (a ``_basis`` range)
-        must not be mixed with terms on the value's basis (audit 2026-12-04, M2)."""
+        must not be mixed with terms on the value's basis (source audit of 4 December 2026)."""
         names = sorted(set(_names(template)))
         rows = [self.by_key[n] for n in names]
         literal = _sub(template, {n: _fmt(r.value) for n, r in zip(names, rows, strict=True)})
@@ -347,7 +347,8 @@ def _german_personnel_bases(t: Table, which: str) -> None:
             " The 655,000 of the Baltic operation essay, said to include the 3rd Panzer Group, "
             "is on another basis: less Table 54's 265,000 it would leave 390,000, 13,448 a "
             "division, below a panzer division's own ~16,000 men (itogi_diskussii p. 84) and "
-            "every count above; it is not a bound here (audit 2026-12-04, H1)."
+            "every count above; it is not a bound here (internal source audit of 4 December "
+            "2026, not shipped)."
         )
 
 
@@ -486,7 +487,8 @@ def _share_816(t: Table) -> None:
             "value is the article's central figure; the 81.9% of a Meltyukhov-style text is "
             "another quantity (127 of 155 divisions with combat experience, sources-notes-2.md "
             "section 1(a)), not a second reading, so it is no bound. SWEEP RANGE 28.1-100 "
-            "(audit 2026-12-04, M1): low = the sourced floor, the 43 divisions moved in rail "
+            "(internal source audit of 4 December 2026, not shipped): low = the sourced floor, "
+            "the 43 divisions moved in rail "
             "echelons 1-3 by 21 May (timeline table) / the 153 German divisions of 22 June "
             "(Soviet official history, Table 2; sources-notes-2.md section 4) = 28.1% "
             "(computed); high = 100, all present (by definition). Applied here to divisions "
@@ -618,7 +620,7 @@ _PRESENT_NOTE = (
 )
 
 
-#: Why some derivations hold an input at its value (audit 2026-12-04, M2).
+#: Why some derivations hold an input at its value (source audit of 4 December 2026).
 _AGC_HOLD = (
     "low/high: AGC held at Donets' value, the basis of Tables 54 and 55 subtracted from it; "
     "its other-basis low (750,000 men, en-wiki) less them gave an impossible 6,996 men."

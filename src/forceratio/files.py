@@ -323,7 +323,10 @@ def check_writable(folder: Path | str, field: str, *, create: bool = False) -> P
     try:
         fd, name = tempfile.mkstemp(prefix=".forceratio-probe-", dir=probe_dir)
     except OSError as exc:
-        raise InputError(field, f"cannot write in {probe_dir}: {_reason(exc)}") from None
+        why = _reason(exc)
+        if isinstance(exc, FileNotFoundError):  # the folder is there: it makes no files (/proc)
+            why = "the folder accepts no new files"
+        raise InputError(field, f"cannot write in {probe_dir}: {why}") from None
     os.close(fd)
     os.unlink(name)
     return d

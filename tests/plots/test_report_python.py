@@ -1,5 +1,5 @@
 """A report from Python is the command's report (the report's own analyses,
-512 joint runs and 16 x 16 crossed for the first 12 June scenario and a 64-sample tornado,
+512 joint runs and 16 x 16 crossed for the first 12 June scenario and a 512-sample tornado,
 were fixed in cli/plots.py, so ``plots.html.build`` could not make the same report).
 
 The analyses and the HTML are faked (recording what they were asked), so the test checks
@@ -58,7 +58,7 @@ def test_python_builds_the_report_the_command_writes(
 def test_the_report_settings(calls: list[tuple[str, dict[str, Any]]]) -> None:
     reporting.report([NAME], seed=5)
     assert calls == [
-        ("sobol", {"name": NAME, "samples": 64, "seed": 5}),
+        ("sobol", {"name": NAME, "samples": 512, "seed": 5}),
         (
             "mechanisms",
             {"name": NAME, "runs": 512, "crossed": (16, 16), "seed": 5, "n_resamples": 50},

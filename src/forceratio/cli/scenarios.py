@@ -256,7 +256,8 @@ def _print_rows(
         from forceratio.scenarios.sides import common_names
 
         shown = comparison_rows(rows)
-        notes = comparison_notes(shown, explain, common_names(rows))
+        calibrated = any(r.get("calibrated") for r in rows)  # else (a), (c) say the own rates
+        notes = comparison_notes(shown, explain, common_names(rows), calibrated)
         notes += [f"{r['scenario']}: {r['combat_power_default']}." for r in rows if r.get(
             "combat_power_default")]  # fmt: skip
         print_comparison([r["scenario"] for r in rows], shown, title, notes)

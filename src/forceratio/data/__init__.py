@@ -55,6 +55,19 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
+#: Where the notes the tables' locators and notes name live; none ships in the wheel.
+WORKING_NOTES = (
+    "Locators and notes name the project's working notes, which are not shipped in the "
+    "installed package: sources-notes.md, sources-notes-2.md, sources-notes-3.md, gaps.csv, "
+    "northern_forces.csv and historical_outcome.csv are in the project's shared reference "
+    "folder (shared/reference/1941/, beside the repository), methods-and-peers.md one "
+    "folder up; docs/design/issue13-mechanisms.md, docs/cdb90.md and VALIDATION.md are in "
+    "the repository; an 'internal research note' or 'internal source audit' (2-4 December "
+    "2026) is the project's own check, not published. The primary source of each figure is "
+    "its row's source key (cited below) and locator."
+)
+
+
 def _read_csv(path: Path | str, where: str) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -61,6 +61,7 @@ def figure(
     import numpy as np
 
     from forceratio.plots import figures
+    from forceratio.plots.canvas import side_colours
     from forceratio.plots.entered import entered_anywhere
     from forceratio.scenarios.run import run
     from forceratio.scenarios.session import Session
@@ -83,7 +84,8 @@ def figure(
         }
         from forceratio.scenarios.sides import display_names
 
-        return figures.ratios(forces, scn.name, scn.date, display_names(scn))
+        colours = side_colours(scn)
+        return figures.ratios(forces, scn.name, scn.date, display_names(scn), colours)
     if kind == "distribution":
         out = run(prep, calibration=values, replications=replications, seed=seed)
         return figures.distribution(out, run(prep, calibration=values))
@@ -110,8 +112,9 @@ def figure(
     if x is None or y is None:
         raise InputError("x", "the sweep needs two varied parameters (give --x and --y)")
     fig = figures.sweep_heatmap(
-        df, x, y, outcome or "attacker_margin", scn.name, scn.date, attacker=scn.attacker
-    )
+        df, x, y, outcome or "attacker_margin", scn.name, scn.date, attacker=scn.attacker,
+        sides=side_colours(scn),
+    )  # fmt: skip
     return _sides_named(fig, scn)
 
 

@@ -9,6 +9,7 @@ mathtext, so every text of these figures is drawn literally.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 # first: where matplotlib cannot write its folders, MPLCONFIGDIR is set before it is imported
@@ -17,6 +18,7 @@ from forceratio.plots import mplconfig  # noqa: F401
 # isort: split
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Colormap, LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -43,3 +45,27 @@ def new_figure(layout: Literal["constrained"] | None = "constrained") -> Figure:
     fig = LiteralFigure(figsize=SIZE, dpi=DPI, layout=layout)
     FigureCanvasAgg(fig)
     return fig
+
+
+#: The sides' colours by slot in the 1941 scenarios: Soviet dark red, German dark grey.
+COLOURS = {"USSR": "#b2182b", "Germany": "#4d4d4d"}
+#: The colours of sides a scenario names itself (``side_names``): a pair that reads as
+#: neither red nor blue, so a side called "Blue" is never drawn red, and that stays apart
+#: under the common colour-vision deficiencies (Okabe and Ito's bluish green and orange).
+NAMED_COLOURS = {"USSR": "#009e73", "Germany": "#e69f00"}
+
+
+def side_colours(scenario: Any) -> dict[str, str]:
+    """Slot -> colour of ``scenario``'s sides in every figure: :data:`NAMED_COLOURS` when
+    the file names its sides (``side_names``), else the 1941 :data:`COLOURS`."""
+    return dict(NAMED_COLOURS if getattr(scenario, "side_names", None) else COLOURS)
+
+
+def side_scale(attacker: str, sides: Mapping[str, str] = COLOURS) -> Colormap:
+    """A diverging scale from the defender's colour through white to the attacker's
+    (``sides``: slot -> colour, :func:`side_colours`), so a side has one colour in every
+    figure: high values of the winner's share or the attacker's margin are the attacker's."""
+    defender = next(s for s in sides if s != attacker)
+    return LinearSegmentedColormap.from_list(
+        f"{defender}-{attacker}", [sides[defender], "#f7f7f7", sides[attacker]]
+    )

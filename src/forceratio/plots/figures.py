@@ -23,15 +23,15 @@ import matplotlib
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
-from matplotlib.colors import Colormap, LinearSegmentedColormap, TwoSlopeNorm
+from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from forceratio.errors import InputError
+from forceratio.plots.canvas import COLOURS, new_figure, side_colours, side_scale
 from forceratio.plots.canvas import DPI as DPI
 from forceratio.plots.canvas import SIZE as SIZE
-from forceratio.plots.canvas import new_figure
 from forceratio.plots.labels import outcome_label, parameter_label, short
 from forceratio.scenarios.model import CATEGORIES
 
@@ -42,7 +42,6 @@ LABELS = {
     "tanks": ("tanks", "tanks"),
     "aircraft": ("aircraft", "aircraft"),
 }
-COLOURS = {"USSR": "#b2182b", "Germany": "#4d4d4d"}
 _THOUSANDS = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 
@@ -55,17 +54,22 @@ def trajectory(
     records: Sequence[tuple[str, float, float, str]] = (),
     entered: Mapping[str, np.ndarray] | None = None,
 ) -> Figure:
-    """Each side's strength by category over the days (sample 0), with the historical
-    losses ``(side, day, loss, label)`` marked as the strength they imply (initial + the
-    arrivals joined by that day - loss), as compare measures the model against them.
-    ``entered`` (side -> per category, :func:`forceratio.plots.entered.entered_anywhere`)
-    leaves out a side's line the scenario never gave a figure, saying so."""
+    """Each side's strength by category over the days (sample 0) up to the run's end, the
+    outcome rule's deciding day marked with its rule, and the historical losses ``(side,
+    day, loss, label)`` marked as the strength they imply (initial + arrivals joined by that
+    day - loss), as compare measures them.  ``entered`` (side -> per category,
+    :func:`.entered_anywhere`) leaves out a line never given a figure, saying so."""
     from forceratio.plots.entered import NOT_ENTERED
     from forceratio.scenarios.sides import display_names
 
     scn = out.prepared.scenario
-    names = display_names(scn) or {s: s for s in COLOURS}
-    days = out.days
+    names, colours = display_names(scn) or {s: s for s in COLOURS}, side_colours(scn)
+    days, end, decided = out.days, float(out.duration[0, 0]), float(out.decided_at[0, 0])
+    going = days < end  # the times before the run ended
+    marks = [(d, style, what) for d, style, what in (
+        (decided, ":", f"decided, day {short(decided)} (rule: {out.decided_by[0, 0]})"),
+        (end, "-.", f"run ended, day {short(end)}: {out.end_reason[0, 0]}"),
+    ) if d < scn.duration_days]  # fmt: skip
     fig = new_figure()
     axes = fig.subplots(2, 2, sharex=True)
     legend_from = None
@@ -90,15 +94,15 @@ def trajectory(
                 out.initial[side][0, 0, k]
                 + out.built.struck[side].reshape(out.built.n, out.built.s, -1)[0, :, k].sum()
             )
-            ax.plot(np.concatenate([[0.0], days]), np.concatenate([[start], y]),
-                    color=COLOURS[side], label=f"{names[side]} (model)")  # fmt: skip
+            ax.plot(np.concatenate([[0.0], days[going], [end]]),  # not on past the run's end
+                    np.concatenate([[start], y[going], y[-1:]]),
+                    color=colours[side], label=f"{names[side]} (model)")  # fmt: skip
         if cat == "personnel":
             for side, day, value, label in records:
                 ax.scatter([day], [_implied(out, side, day, k) - value], marker="x", s=60,
-                           color=COLOURS[side], zorder=5, label=f"history: {label}")  # fmt: skip
-        decided = float(getattr(out, "decided_at", np.full((1, 1), np.nan))[0, 0])
-        if np.isfinite(decided):  # the outcome rule's day (the run may go on to its end)
-            ax.axvline(decided, color="0.3", ls=":", lw=1, label=f"decided, day {short(decided)}")
+                           color=colours[side], zorder=5, label=f"history: {label}")  # fmt: skip
+        for day, style, what in marks:  # where the rule decided, where the run stopped
+            ax.axvline(day, color="0.3", ls=style, lw=1, label=what)
         ax.set_ylabel(LABELS[cat][1])
         ax.yaxis.set_major_formatter(_THOUSANDS)  # 1,400,000 rather than 1.4 under a 1e6
         ax.grid(alpha=0.3)
@@ -138,6 +142,7 @@ def ratios(
     scenario: str,
     date: str | None,
     names: Mapping[str, str] | None = None,
+    sides: Mapping[str, str] = COLOURS,
 ) -> Figure:
     """Force ratios per category, Soviet : German, drawn from parity (1:1) on a log2 scale
     that is symmetric about it: a 2:1 edge and a 1:2 edge are bars of the same length on
@@ -153,7 +158,7 @@ def ratios(
     ok = (su > 0) & (de > 0)
     logs = np.where(ok, np.log2(np.where(ok, su, 1.0) / np.where(ok, de, 1.0)), np.nan)
     cats = [LABELS[c][0] for c in CATEGORIES]
-    colours = [COLOURS["USSR"] if v >= 0 else COLOURS["Germany"] for v in logs]
+    colours = [sides["USSR"] if v >= 0 else sides["Germany"] for v in logs]
     pos = np.arange(len(cats))
     ax.barh(pos, np.nan_to_num(logs), left=0.0, color=colours, height=0.6)
     extent = float(np.nanmax(np.abs(logs))) if np.any(ok) else 1.0
@@ -177,8 +182,8 @@ def ratios(
     ax.invert_yaxis()
     fig.legend(
         handles=[
-            Patch(color=COLOURS["USSR"], label=rename("Soviet superiority", names)),
-            Patch(color=COLOURS["Germany"], label=rename("German superiority", names)),
+            Patch(color=sides["USSR"], label=rename("Soviet superiority", names)),
+            Patch(color=sides["Germany"], label=rename("German superiority", names)),
             ax.get_lines()[0],
         ],
         loc="outside lower center",
@@ -213,24 +218,16 @@ def _binned(df: pd.DataFrame, col: str, bins: int, points: int) -> tuple[pd.Seri
     return cut, np.asarray(edges, dtype=float)
 
 
-def side_scale(attacker: str) -> Colormap:
-    """A diverging scale from the defender's colour through white to the attacker's
-    (:data:`COLOURS`), so a side has one colour in every figure: high values of the winner's
-    share or the attacker's margin are the attacker's."""
-    defender = next(s for s in COLOURS if s != attacker)
-    return LinearSegmentedColormap.from_list(
-        f"{defender}-{attacker}", [COLOURS[defender], "#f7f7f7", COLOURS[attacker]]
-    )
-
-
-def _colours(z: np.ndarray, outcome: str, attacker: str | None = None) -> tuple[Any, Any]:
+def _colours(
+    z: np.ndarray, outcome: str, attacker: str | None = None, sides: Mapping[str, str] = COLOURS
+) -> tuple[Any, Any]:
     """Colour map and norm: a signed outcome on a diverging scale with white at 0 (symmetric
     limits), the share of attacker wins with white at one half, anything else sequential.
     With the scenario's ``attacker`` the winner's share and the attacker's margin run from
     the defender's colour to the attacker's (:func:`side_scale`)."""
     finite = z[np.isfinite(z)]
-    sided = attacker in COLOURS and outcome in (WINNER, "attacker_margin")
-    diverging = side_scale(str(attacker)) if sided else matplotlib.colormaps["RdBu_r"]
+    sided = attacker in sides and outcome in (WINNER, "attacker_margin")
+    diverging = side_scale(str(attacker), sides) if sided else matplotlib.colormaps["RdBu_r"]
     if outcome == WINNER:
         return diverging, TwoSlopeNorm(0.5, 0.0, 1.0)
     if finite.size and finite.min() < 0:
@@ -248,16 +245,19 @@ def sweep_heatmap(
     date: str | None,
     bins: int = 20,
     attacker: str | None = None,
+    sides: Mapping[str, str] = COLOURS,
 ) -> Figure:
     """Mean of ``outcome`` over a grid of two swept parameters, with the line where the
     winner flips: where the attacker wins half the runs of a bin, by the sweep's winner
     column (the outcome rule: break, captured share, depth, else the attrition margin), so
     the line names the same winner as every command. Bins no run fell in are grey.
     ``attacker``: the scenario's attacking slot, whose colour the attacker's share and
-    margin are drawn in (:func:`side_scale`; None: red for the attacker, blue else)."""
+    margin are drawn in (``sides``: slot -> colour, :func:`side_scale`; None: red for the
+    attacker, blue else)."""
     for opt, col in (("--x", x), ("--y", y), ("--outcome", outcome)):
         if col not in df.columns:
-            raise InputError("--from", f"the sweep has no column {col!r}")
+            known = ", ".join(c for c in df.columns if ("." in c) == (opt != "--outcome"))
+            raise InputError(opt, f"the sweep in --from has no column {col!r}; choose {known}")
         axis = opt != "--outcome"  # an axis is binned; an outcome averaged (a bool: a share)
         if not _numeric(df[col], bool_ok=not axis):
             fit = [c for c in df.columns if ("." in c) == axis and _numeric(df[c], not axis)]
@@ -270,7 +270,7 @@ def sweep_heatmap(
         return np.asarray(grid.to_numpy(dtype=float))  # rows: y bins, columns: x bins
 
     z = per_bin(outcome)
-    cmap, norm = _colours(z, outcome, attacker)
+    cmap, norm = _colours(z, outcome, attacker, sides)
     fig = new_figure()
     ax = fig.subplots()
     mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(z), shading="flat",
@@ -397,13 +397,13 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
     from forceratio.scenarios.sides import display_names
 
     scn = out.prepared.scenario
-    names = display_names(scn) or {s: s for s in COLOURS}
+    names, colours = display_names(scn) or {s: s for s in COLOURS}, side_colours(scn)
     pk = CATEGORIES.index("personnel")
     fig = new_figure()
     axes = fig.subplots(1, 3)
     for ax, side in zip(axes[:2], ("USSR", "Germany"), strict=True):
         v = out.losses[side][0, :, pk]
-        ax.hist(v, bins=30, color=COLOURS[side], alpha=0.8, label=f"{v.size} stochastic runs")
+        ax.hist(v, bins=30, color=colours[side], alpha=0.8, label=f"{v.size} stochastic runs")
         ax.axvline(float(np.median(v)), color="black", ls="--", label="their median")
         if deterministic is not None:
             d0 = float(deterministic.losses[side][0, 0, pk])

@@ -45,9 +45,10 @@ def _img(png: bytes, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _table(df: pd.DataFrame, digits: int = 3) -> str:
+def _table(df: pd.DataFrame, digits: int | None = 3) -> str:
     """An HTML table; column names in words, whole numbers without decimals, relative
-    errors as signed percentages."""
+    errors as signed percentages; other numbers to ``digits`` significant figures, or
+    (None) with their own digits, as a sourced table holds them (1.004, 79.263)."""
     from forceratio.plots.labels import percent
 
     def fmt(col: str, v: Any) -> str:
@@ -58,9 +59,9 @@ def _table(df: pd.DataFrame, digits: int = 3) -> str:
         if isinstance(v, float):
             if "error" in col:
                 return percent(v)
-            if v.is_integer() or abs(v) >= 100:
+            if v.is_integer() or (digits is not None and abs(v) >= 100):
                 return f"{v:,.0f}"
-            return f"{v:.{digits}g}"
+            return format(v, ",") if digits is None else f"{v:.{digits}g}"
         return str(v)
 
     cols = [str(c) for c in df.columns]
@@ -145,7 +146,9 @@ def build(
         _table(_comparison(rows)),
         *(
             f'<p class="note">{html.escape(n)}</p>'
-            for n in comparison_notes(comparison_rows(rows), None, sides)
+            for n in comparison_notes(
+                comparison_rows(rows), None, sides, any(r.get("calibrated") for r in rows)
+            )
         ),
     ]
     # the kill rates each scenario ran, and the calibration when one of them used it
@@ -277,10 +280,11 @@ def build(
             f"<details><summary><b>{html.escape(t)}</b> ({len(df):,} rows): "
             f"{html.escape(data_mod.DESCRIPTIONS[t])}</summary>"
         )
-        parts.append(_table(df, digits=3) + "</details>")
+        parts.append(_table(df, digits=None) + "</details>")  # the figures as sourced
     cited = {str(k) for t in used for k in session.table(t).get("source", pd.Series(dtype=str))}
     every = data_mod.sources()
-    parts.append("<h2>Sources</h2>" + _table(every[every["key"].astype(str).isin(cited)]))
+    parts.append(f'<h2>Sources</h2><p class="note">{html.escape(data_mod.WORKING_NOTES)}</p>')
+    parts.append(_table(every[every["key"].astype(str).isin(cited)]))
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -197,19 +197,45 @@ COMPARISON_NOTES: tuple[str, ...] = (
 )
 
 
+#: Note (c) when no scenario shown runs the calibrated rates: what its rates are instead.
+OWN_RATES_NOTE = (
+    "(c) a kill rate, in its law's unit (in the label; under the square law, the enemy "
+    "combat power put out of action a day per unit of one's own): each scenario's own, as "
+    "its file gives them (or the raw defaults with --uncalibrated), not fitted to any "
+    "record."
+)
+_CALIBRATED_CLAUSE = (
+    "table, a --set or --vary of an operations.* parameter, or 'calibrated' rates, which come "
+    "with the whole-record fit's capture, non-combat and advance)"
+)
+
+
 def comparison_notes(
     rows: list[tuple[str, list[str]]],
     extra: list[str] | None = None,
     names: Mapping[str, str] | None = None,
+    calibrated: bool = True,
 ) -> list[str]:
     """The lettered notes of :data:`COMPARISON_NOTES` whose letter a shown label carries
     (``run`` of a 22 June scenario has no (d) row), then ``extra``; the sides called by
-    ``names`` (:func:`forceratio.scenarios.sides.common_names`; None: the 1941 wording)."""
+    ``names`` (:func:`forceratio.scenarios.sides.common_names`; None: the 1941 wording).
+    Without ``calibrated`` (no scenario shown runs the 1941 record's rates: given rates,
+    ``--uncalibrated``) (a) says nothing of calibrated rates and (c) is
+    :data:`OWN_RATES_NOTE`."""
     from forceratio.scenarios.sides import rename
 
     shown = " ".join(label for label, _ in rows)
-    notes = [rename(n, names) for n in COMPARISON_NOTES if n[:3] in shown]
-    return notes + list(extra or [])
+    notes = [n for n in COMPARISON_NOTES if n[:3] in shown]
+    if not calibrated:  # the 1941 calibration's rules do not apply: say what does
+        notes = [
+            OWN_RATES_NOTE
+            if n.startswith("(c)")
+            else n.replace(
+                _CALIBRATED_CLAUSE, "table or a --set or --vary of an operations.* parameter)"
+            )
+            for n in notes
+        ]
+    return [rename(n, names) for n in notes] + list(extra or [])
 
 
 def _days_text(days: Any) -> str:

@@ -186,8 +186,13 @@ class Parameter:
                 return Source(raw_src.kind, text, raw_src.key, raw_src.locator, raw_src.verified)
             text = f"calibrated on the 1941 record (raw default: {raw_src.text})"
             return Source("calibrated", text, raw_src.key, raw_src.locator, raw_src.verified)
-        if self.note is not None:
-            return Source("scenario", f"scenario file: {self.note(scn) or 'see its comment'}")
+        if self.note is not None and self.note(scn):
+            return Source("scenario", f"scenario file: {self.note(scn)}")
+        if self.note is not None:  # no note, no [sources] entry: which, never a comment
+            if raw == self.default:
+                unset = f"default {self.default:g} (the scenario leaves it unset)"
+                return Source("scenario", unset)
+            return Source("scenario", "scenario file, no source given")
         if self.assumption:
             return Source("assumption", f"ASSUMPTION: {self.assumption}")
         if raw is not None:
