@@ -272,7 +272,7 @@ def test_whole_record_fit_is_no_worse_than_measured(session: Session) -> None:
 
 
 def _personnel(fig: Any) -> float:
-    from forceratio.scenarios.model import CATEGORIES
+    from forceratio.scenarios.schema import CATEGORIES
 
     return float(fig.value[CATEGORIES.index("personnel")])
 
@@ -285,7 +285,7 @@ def test_records_and_scenarios_count_the_same_forces(session: Session) -> None:
     start) and the 34th Army's 54,474; Kiev's prisoner record is the OKW's 665,000 scaled
     to the South-Western Front, whose losses it is fitted beside; the Baltic loss record is
     Krivosheev's unscaled total."""
-    from forceratio.scenarios.model import CATEGORIES
+    from forceratio.scenarios.schema import CATEGORIES
 
     k = CATEGORIES.index("tanks")
     b = session.prepare("barbarossa-22june")

@@ -101,7 +101,7 @@ def plot_command(
     import io
 
     from forceratio.errors import InputError
-    from forceratio.files import check_writable, refuse_inputs, write_atomic
+    from forceratio.io.files import check_writable, refuse_inputs, write_atomic
     from forceratio.plots import figure
 
     fmt = out.suffix.lower().lstrip(".")
@@ -214,7 +214,7 @@ def report_command(
 ) -> None:
     """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
     from forceratio.errors import InputError
-    from forceratio.files import check_writable, make_dirs, write_atomic
+    from forceratio.io.files import check_writable, make_dirs, write_atomic
     from forceratio.scenarios import builtins
     from forceratio.sweeps.reporting import report
 

@@ -1,5 +1,5 @@
 """``forceratio scenarios|run|compare``: the 1941 scenarios from the command line
-(``calibrate`` is :mod:`forceratio.cli.record`'s)."""
+(``calibrate`` is :mod:`forceratio.cli.calibrate`'s)."""
 
 from __future__ import annotations
 
@@ -131,8 +131,8 @@ def show(
     import pandas as pd
 
     from forceratio.scenarios.compare import Session
-    from forceratio.scenarios.model import CATEGORIES
     from forceratio.scenarios.registry import parameter_rows
+    from forceratio.scenarios.schema import CATEGORIES
     from forceratio.scenarios.sides import display_names, rename
 
     session = Session(table_overrides(table), uncalibrated)
@@ -350,7 +350,7 @@ def compare_command(
     against the historical 22 June strike."""
     from forceratio.cli import engines
     from forceratio.errors import InputError
-    from forceratio.warmup import warm_up
+    from forceratio.simulator.warmup import warm_up
 
     twice = sorted({n for n in names or [] if (names or []).count(n) > 1})
     if twice:

@@ -154,7 +154,7 @@ def sweep_command(
     posterior (rows carry point, draw and the drawn values); the declared ranges of the
     parameters the posterior draws are then left to the draws."""
     from forceratio.cli import engines
-    from forceratio.warmup import warm_up
+    from forceratio.simulator.warmup import warm_up
 
     if not list_:
         warm_up(*engines("sweep", replications))  # compiles while the tables etc. load
@@ -176,7 +176,7 @@ def sweep_command(
 
         check_address(scheduler)
         check_listening(scheduler)  # nothing there: at once, before the scenario loads
-    from forceratio.files import check_writable
+    from forceratio.io.files import check_writable
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec, use_prepared
     from forceratio.sweeps.runner import run_sweep, summarize_store

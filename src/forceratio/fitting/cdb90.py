@@ -30,9 +30,9 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize
 
-from forceratio.cells import column_name, dot_groups, number
 from forceratio.errors import InputError
-from forceratio.files import csv_text
+from forceratio.io.files import csv_text
+from forceratio.io.tables import column_name, dot_groups, number
 from forceratio.simulator.magnitudes import STRENGTH_RANGE
 
 FloatArray = NDArray[np.float64]
@@ -60,7 +60,7 @@ def default_path() -> Path | None:
 
 
 #: The delimiters a CDB90 table may be written with, as every user CSV
-#: (:func:`forceratio.files.csv_text` picks the one that splits the header most).
+#: (:func:`forceratio.io.files.csv_text` picks the one that splits the header most).
 SEPARATORS = ",;\t"
 
 
@@ -101,7 +101,7 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
 
 def _header(cells: list[str], path: Path, columns: tuple[str, ...]) -> list[str]:
     """The header's names, matched to ``columns`` as every reader matches them
-    (:func:`forceratio.cells.column_name`: ``isqno``, ``ISQNO`` and `` Isqno `` alike), each
+    (:func:`forceratio.io.tables.column_name`: ``isqno``, ``ISQNO`` and `` Isqno `` alike), each
     of ``columns`` under its own spelling (the published table's)."""
     names = [column_name(c) for c in cells]
     repeated = sorted({n for n in names if n and names.count(n) > 1})

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from forceratio.decoding import decode
 from forceratio.errors import InputError
+from forceratio.io.decoding import decode
 from forceratio.limits import MAX_FILE_ENV, human, max_file_size
 
 

@@ -33,7 +33,7 @@ from forceratio.plots.canvas import DPI as DPI
 from forceratio.plots.canvas import SIZE as SIZE
 from forceratio.plots.canvas import new_figure
 from forceratio.plots.labels import outcome_label, parameter_label, short
-from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.schema import CATEGORIES
 
 KINDS = ("trajectory", "ratios", "sweep", "tornado", "distribution")
 LABELS = {

@@ -42,11 +42,11 @@ from forceratio.scenarios.forces import (
     side_rows,
     table_value,
 )
-from forceratio.scenarios.model import CATEGORIES, SIDES, Record, Scenario
 from forceratio.scenarios.multipliers import fire_multipliers
 from forceratio.scenarios.registry import PARAMETERS, Source, check_uncertainty, lookup
 from forceratio.scenarios.registry import parameter_sources as parameter_sources
 from forceratio.scenarios.registry import sweepable as sweepable
+from forceratio.scenarios.schema import CATEGORIES, SIDES, Record, Scenario
 from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import get_law
 from forceratio.simulator.operational import ADVANCE_FIT

@@ -38,9 +38,9 @@ from forceratio.errors import InputError
 from forceratio.scenarios.arrivals import arrived_until, lost_until
 from forceratio.scenarios.build import Prepared
 from forceratio.scenarios.forces import side_rows
-from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.registry import PARAMETERS
 from forceratio.scenarios.run import Outcome, run
+from forceratio.scenarios.schema import CATEGORIES
 
 FloatArray = NDArray[np.float64]
 

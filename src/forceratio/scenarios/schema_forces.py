@@ -1,6 +1,6 @@
 """Where the forces are: table or inline parts, sectors, arrivals, presence on the date,
 transfers between sectors, and the historical records the model is set beside
-(:mod:`forceratio.scenarios.model`)."""
+(:mod:`forceratio.scenarios.schema`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from forceratio.scenarios.bounds import Count, Days, Divisions, ShareRate
 from forceratio.scenarios.dates import IsoDate
-from forceratio.scenarios.model_base import (
+from forceratio.scenarios.schema_base import (
     CATEGORIES,
     SIDES,
     Share,
