@@ -19,8 +19,14 @@ from typing import Any
 import pandas as pd
 
 from forceratio.errors import InputError
-from forceratio.io.files import SEPARATOR, row_lines
-from forceratio.io.tables import DOT_GROUPS, decimal_mark, named_columns, number
+from forceratio.io.tables import (
+    DOT_GROUPS,
+    SEPARATOR,
+    decimal_mark,
+    named_columns,
+    number,
+    row_lines,
+)
 
 COLUMNS: tuple[str, ...] = (
     "side",
@@ -69,7 +75,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$")
 
 def _fail(where: str, row: int, column: str, problem: str) -> InputError:
     """``row``: as a spreadsheet numbers it, the header being row 1 (the file's line, see
-    :func:`forceratio.io.files.row_lines`)."""
+    :func:`forceratio.io.tables.row_lines`)."""
     return InputError(f"{where}: row {row}, column {column}", problem)
 
 

@@ -31,8 +31,7 @@ from numpy.typing import NDArray
 from scipy import optimize
 
 from forceratio.errors import InputError
-from forceratio.io.files import csv_text
-from forceratio.io.tables import column_name, dot_groups, number
+from forceratio.io.tables import column_name, csv_text, dot_groups, number
 from forceratio.simulator.magnitudes import STRENGTH_RANGE
 
 FloatArray = NDArray[np.float64]
@@ -60,13 +59,13 @@ def default_path() -> Path | None:
 
 
 #: The delimiters a CDB90 table may be written with, as every user CSV
-#: (:func:`forceratio.io.files.csv_text` picks the one that splits the header most).
+#: (:func:`forceratio.io.tables.csv_text` picks the one that splits the header most).
 SEPARATORS = ",;\t"
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """A CDB90 table's rows with the file line each starts on (the header being line 1, as
-    the user-CSV errors number rows), read as every user CSV is (:func:`.files.csv_text`: a
+    the user-CSV errors number rows), read as every user CSV is (:func:`forceratio.io.tables.csv_text`: a
     regular file within the size limit, UTF-8; rows with no cell filled skipped).  Refused,
     naming the file: an empty file, a header that repeats a column or lacks one of
     ``columns``, a table without rows, and a row with more or fewer cells than the header."""
