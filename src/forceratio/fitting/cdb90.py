@@ -65,10 +65,11 @@ SEPARATORS = ",;\t"
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """A CDB90 table's rows with the file line each starts on (the header being line 1, as
-    the user-CSV errors number rows), read as every user CSV is (:func:`forceratio.io.tables.csv_text`: a
-    regular file within the size limit, UTF-8; rows with no cell filled skipped).  Refused,
-    naming the file: an empty file, a header that repeats a column or lacks one of
-    ``columns``, a table without rows, and a row with more or fewer cells than the header."""
+    the user-CSV errors number rows), read as every user CSV is
+    (:func:`forceratio.io.tables.csv_text`: a regular file within the size limit, UTF-8; rows
+    with no cell filled skipped).  Refused, naming the file: an empty file, a header that
+    repeats a column or lacks one of ``columns``, a table without rows, and a row with more
+    or fewer cells than the header."""
     if not path.exists():
         raise InputError(str(path), "file not found (is --path the CDB90 folder?)")
     text, sep = csv_text(path, str(path), SEPARATORS)  # as every user CSV is read
