@@ -20,6 +20,7 @@ from forceratio.cli.output import (
     print_rows,
 )
 from forceratio.limits import MAX_REPLICATIONS, check_replications
+from forceratio.seeds import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from forceratio.scenarios.session import Session
@@ -72,8 +73,6 @@ RunSeedOpt = Annotated[
         "--seed", min=0, help="Seed of the stochastic runs (with --replications; default 0)."
     ),
 ]
-#: The seed of a command's random draws when no --seed is given (README, "Seeds").
-DEFAULT_SEED = 0  # = forceratio.scenarios.run.DEFAULT_SEED (not imported: --help stays light)
 
 
 @overload

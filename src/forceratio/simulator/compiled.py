@@ -204,7 +204,7 @@ def threads() -> int:
     when numba's JIT is disabled: the plain-Python kernels share numpy's global generator).
     A ``FORCERATIO_THREADS`` that is not a whole number >= 1 is refused (InputError), from
     Python as from the CLI, rather than ignored."""
-    from forceratio.limits import check_threads_env
+    from forceratio.limits import check_threads_env, usable_cores
 
     check_threads_env()
     if _jit_off():
@@ -212,10 +212,7 @@ def threads() -> int:
     env = os.environ.get("FORCERATIO_THREADS", "")
     if env.strip():
         return int(env)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+    return usable_cores()
 
 
 def run_chunked(
