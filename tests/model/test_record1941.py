@@ -316,7 +316,7 @@ def test_leave_one_out_refits_start_from_the_given_mode() -> None:
     better optimum: on a posterior with a narrow high mode (ln a = 4) beside a wide low one
     (ln a = -2), refits started at the high mode stay there whatever the seed, where fits
     from prior draws alone land in the wide basin for some seeds."""
-    from forceratio.calibration import LogUniform, Parameter, Parameters
+    from forceratio.calibration import CalibratedParameter, LogUniform, Parameters
     from forceratio.calibration.likelihood import LogNormalLikelihood
     from forceratio.scenarios.record_fit import _refit
 
@@ -326,9 +326,9 @@ def test_leave_one_out_refits_start_from_the_given_mode() -> None:
         r = (0.1 + 0.5 * (1 - np.exp(-((x + 2) ** 2) / 8))) * (1 - np.exp(-((x - 4) ** 2) / 0.1))
         return np.exp(4.0 + np.hstack([r, r]))
 
-    fixed = Parameter("sigma", LogUniform(0.05, 0.2), value=0.1, vary=False)
+    fixed = CalibratedParameter("sigma", LogUniform(0.05, 0.2), value=0.1, vary=False)
     prob = Problem(
-        Parameters([Parameter("a", LogUniform(1e-4, 1e4))]),
+        Parameters([CalibratedParameter("a", LogUniform(1e-4, 1e4))]),
         Records([Record("r1", float(np.exp(4.0))), Record("r2", float(np.exp(4.0)))]),
         model,
         LogNormalLikelihood(sigma=fixed),
