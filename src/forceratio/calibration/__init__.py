@@ -99,6 +99,7 @@ _WHERE = {
     "find_mode": "mode",
     "fit_map": "mode",
     "CalibratedParameter": "parameters",
+    "Parameter": "parameters",  # CalibratedParameter's name before 5 December 2026
     "Parameters": "parameters",
     "PRIORS": "priors",
     "HalfNormal": "priors",

@@ -140,3 +140,8 @@ class Parameters:
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [p.to_dict() for p in self.items]
+
+
+#: The name before 5 December 2026, which the README's outline imported: kept importable
+#: (``from forceratio.calibration import Parameter``), not listed in ``__all__``.
+Parameter = CalibratedParameter
