@@ -57,8 +57,8 @@ from forceratio.scenarios.schema_forces import (
     ForcePart,
     MobileChange,
     Presence,
-    Record,
     RecordPart,
+    ScenarioRecord,
     Sector,
     Transfer,
 )
@@ -116,7 +116,7 @@ class Scenario(StrictModel):
     modifiers: Modifiers = Field(default_factory=Modifiers)
     attrition: Attrition = Field(default_factory=Attrition)
     breakpoints: dict[str, Fraction] = Field(default_factory=lambda: {"USSR": 0.0, "Germany": 0.0})
-    records: list[Record] = Field(default_factory=list)
+    records: list[ScenarioRecord] = Field(default_factory=list)
     replications: Annotated[int, Field(ge=0, le=100_000)] = 0
     seed: Annotated[int, Field(ge=0)] = 1941
     """Unused, refused in a file (``load_scenario``: a run's seed is ``--seed`` or ``seed=``,
@@ -203,9 +203,9 @@ __all__ = [
     "PostureMods",
     "Presence",
     "ReadyPosture",
-    "Record",
     "RecordPart",
     "Scenario",
+    "ScenarioRecord",
     "Sector",
     "Share",
     "Side",

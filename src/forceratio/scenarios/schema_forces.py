@@ -88,7 +88,7 @@ class RecordPart(StrictModel):
     scale: Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False)] = 1.0
 
 
-class Record(StrictModel):
+class ScenarioRecord(StrictModel):
     """A historical figure the model is set beside: ``side``'s personnel losses summed over
     ``sectors`` (default: all) on ``day``.  ``lower_bound``: the record is known to be an
     undercount (a component was not found), so only a model value below it is an error."""
