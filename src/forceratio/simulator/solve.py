@@ -45,7 +45,7 @@ def closed_form_applies(eng: Engagement) -> bool:
 
 
 ClosedFormOutput = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray,
-                NDArray[np.int8], NDArray[np.int8]]  # fmt: skip
+                         NDArray[np.int8], NDArray[np.int8]]  # fmt: skip
 
 
 def closed_form_outcome(
