@@ -448,7 +448,7 @@ def _durations(ax: Any, out: Any, deterministic: Any | None, limit: float) -> No
     ax.legend(fontsize=8, loc="upper left")
 
 
-def fit(
+def fit_figure(
     rows: Sequence[dict[str, Any]], law: str, source: str, caveats: Sequence[str] = ()
 ) -> Figure:
     """A fitted law against a battle's daily strengths (top) and the residuals (bottom).
