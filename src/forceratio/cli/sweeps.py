@@ -11,9 +11,10 @@ import typer
 
 from forceratio.cli.data import TableOpt, table_overrides
 from forceratio.cli.output import Format, count_rows, print_frame, print_json
-from forceratio.cli.scenarios import DEFAULT_SEED, RepsOpt, SetOpt, UncalOpt, seed_for
+from forceratio.cli.scenarios import RepsOpt, SetOpt, UncalOpt, seed_for
 from forceratio.cli.sweep_limits import check_sweep_size, check_workers
 from forceratio.errors import InputError
+from forceratio.seeds import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from forceratio.sweeps.design import Vary
