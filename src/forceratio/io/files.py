@@ -10,7 +10,7 @@ file: permission bits say nothing to root, a read-only mount only answers a writ
 output is replaced whole or left untouched; :func:`output_path` refuses an output that
 exists and is not a regular file (``/dev/null``, a pipe) and follows a symbolic link to its
 target.  Every failure is one :class:`InputError`
-naming the option or file.  A user table's CSV structure and cells are :mod:`.tables`'.
+naming the option or file.  A user table's CSV structure and cells are read in :mod:`.tables`.
 """
 
 from __future__ import annotations
