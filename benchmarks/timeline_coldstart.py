@@ -31,7 +31,7 @@ from typing import Any
 
 #: module -> functions (``Class.method`` for a method) whose entry and exit are marked
 WRAP = {
-    "forceratio.warmup": ["warm_up", "_first_calls"],
+    "forceratio.simulator.warmup": ["warm_up", "_first_calls"],
     "forceratio.simulator.compiled": ["run_chunked"],
     "forceratio.sweeps.evaluate": ["evaluate_chunk"],
     "forceratio.scenarios.run": ["run"],

@@ -16,7 +16,7 @@ import forceratio
 SRC = str(Path(forceratio.__file__).parents[1])
 CHILD = """
 import sys
-from forceratio import files
+from forceratio.io import files
 plain = files.output_path
 calls = []
 def held(p, field):

@@ -18,7 +18,7 @@ from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.fitting.data import read_battle
 from forceratio.scenarios import load_scenario
-from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.schema import CATEGORIES
 from tests.scenario_files import ScenarioFile, arrival
 
 runner = CliRunner()

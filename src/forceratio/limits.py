@@ -73,6 +73,15 @@ def check_threads_env() -> None:
         raise InputError(THREADS_ENV, f"expected a whole number of threads >= 1, got {text!r}")
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its affinity where the system says (Linux), else
+    every core; at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def parse_size(text: str, field: str) -> float:
     """``"40G"`` -> bytes; ``"unlimited"`` -> infinity."""
     if text.strip().lower() in ("unlimited", "inf", "none"):

@@ -20,11 +20,18 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # numpy imported where a stream is made: the command line's --help is light
+    import numpy as np
+    from numpy.typing import NDArray
 
-from forceratio.arguments import Seed, seed_sequence
+    from forceratio.arguments import Seed
+
+#: The seed of random work (replications, designs, posterior draws, bootstraps) when none is
+#: given, from Python as from the command line (README, "Seeds"): the same call gives the
+#: same numbers.
+DEFAULT_SEED = 0
 
 #: What each purpose draws (the key that follows its code in the spawn key).
 PURPOSES: dict[str, str] = {
@@ -51,6 +58,10 @@ def code(purpose: str) -> int:
 def stream(seed: Seed, purpose: str, *key: int) -> np.random.SeedSequence:
     """The SeedSequence of ``purpose`` (and its ``key``) under ``seed`` (an integer >= 0,
     or a SeedSequence whose spawn key the purpose's is appended to)."""
+    import numpy as np
+
+    from forceratio.arguments import seed_sequence
+
     base = seed_sequence(seed)
     return np.random.SeedSequence(
         base.entropy, spawn_key=(*base.spawn_key, code(purpose), *(int(k) for k in key))
@@ -59,11 +70,15 @@ def stream(seed: Seed, purpose: str, *key: int) -> np.random.SeedSequence:
 
 def generator(seed: Seed, purpose: str, *key: int) -> np.random.Generator:
     """A generator on :func:`stream` ``(seed, purpose, *key)``."""
+    import numpy as np
+
     return np.random.default_rng(stream(seed, purpose, *key))
 
 
 def states(seed: Seed, purpose: str, keys: Iterable[int], words: int) -> NDArray[np.uint32]:
     """``words`` 32-bit words of ``purpose``'s stream for each of ``keys``, shape
     (len(keys), words): the seeds of the stochastic engine's replications, one row a run."""
+    import numpy as np
+
     rows = [stream(seed, purpose, int(k)).generate_state(words) for k in keys]
     return np.asarray(rows, dtype=np.uint32).reshape(len(rows), words)

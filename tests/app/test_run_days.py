@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from forceratio.app.model import Explorer
-from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.schema import CATEGORIES
 from forceratio.scenarios.session import Session
 
 from .test_server import _ready, browser, explorer, server  # noqa: F401  (fixtures)

@@ -16,7 +16,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from forceratio.calibration import LogNormal, Parameter, Parameters, Problem, Record, Records
+from forceratio.calibration import (
+    CalibratedParameter,
+    LogNormal,
+    Parameters,
+    Problem,
+    Record,
+    Records,
+)
 from forceratio.calibration.likelihood import LogNormalLikelihood
 from forceratio.calibration.priors import HalfNormal, Normal, Prior
 from forceratio.calibration.problem import Model
@@ -43,22 +50,22 @@ TRUTH = np.array([0.02, 0.008, 2.0])
 def parameters() -> Parameters:
     return Parameters(
         [
-            Parameter("attacker_rate", LogNormal.from_range(0.005, 0.05)),
-            Parameter("defender_rate", LogNormal.from_range(0.002, 0.03)),
-            Parameter("surprise", LogNormal.from_range(1.0, 4.0)),
+            CalibratedParameter("attacker_rate", LogNormal.from_range(0.005, 0.05)),
+            CalibratedParameter("defender_rate", LogNormal.from_range(0.002, 0.03)),
+            CalibratedParameter("surprise", LogNormal.from_range(1.0, 4.0)),
         ]
     )
 
 
 def likelihood(sigma_scale: float = 0.3) -> LogNormalLikelihood:
-    return LogNormalLikelihood(Parameter("sigma", HalfNormal(sigma_scale)))
+    return LogNormalLikelihood(CalibratedParameter("sigma", HalfNormal(sigma_scale)))
 
 
 def known_sigma(value: float, prior: Prior | None = None) -> LogNormalLikelihood:
     """The log-normal likelihood with its error scale known: fixed at ``value`` (not
     sampled; ``prior``, by default Normal(value, 1), only holds it)."""
     held = Normal(value, 1.0) if prior is None else prior
-    return LogNormalLikelihood(Parameter("sigma", held, value=value, vary=False))
+    return LogNormalLikelihood(CalibratedParameter("sigma", held, value=value, vary=False))
 
 
 def one_record(params: Parameters, model: Model, sigma: float) -> Problem:

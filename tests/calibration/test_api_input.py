@@ -146,11 +146,11 @@ def test_sample_posterior_names_its_arguments(
 
 def test_the_building_blocks_refuse_wrong_kinds(problem: Problem) -> None:
     """Raw AttributeError/TypeError before, or silence (hapi's list, fixed by the lead)."""
-    from forceratio.calibration import LogNormal, Parameter, Parameters, posterior_batch
+    from forceratio.calibration import CalibratedParameter, LogNormal, Parameters, posterior_batch
 
     with pytest.raises(InputError, match=r"parameter x\.prior: expected a Prior"):
-        Parameter("x", 5)  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="parameters: expected Parameter"):
+        CalibratedParameter("x", 5)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="parameters: expected CalibratedParameter"):
         Parameters([1])  # type: ignore[list-item]
     with pytest.raises(InputError, match="median_value: expected a number"):
         LogNormal("a", 1)  # type: ignore[arg-type]

@@ -12,8 +12,8 @@ import pytest
 from scipy import stats
 
 from forceratio.calibration import (
+    CalibratedParameter,
     Normal,
-    Parameter,
     Parameters,
     Problem,
     sample_posterior,
@@ -32,9 +32,9 @@ def piled() -> Problem:
     unbounded (they are not moved to the probit scale)."""
     params = Parameters(
         [
-            Parameter("x", Uniform(0.0, 1.0)),
-            Parameter("free", Normal(0.0, 1.0)),
-            Parameter("half", HalfNormal(1.0)),
+            CalibratedParameter("x", Uniform(0.0, 1.0)),
+            CalibratedParameter("free", Normal(0.0, 1.0)),
+            CalibratedParameter("half", HalfNormal(1.0)),
         ]
     )
 

@@ -6,7 +6,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from forceratio.calibration import LogNormalLikelihood, NegativeBinomialLikelihood, Parameter
+from forceratio.calibration import (
+    CalibratedParameter,
+    LogNormalLikelihood,
+    NegativeBinomialLikelihood,
+)
 from forceratio.calibration.priors import HalfNormal
 
 OBS = np.array([1200.0, 50_000.0, 300.0])
@@ -25,7 +29,9 @@ def test_lognormal_is_normal_on_logs() -> None:
 
 
 def test_scale_per_kind() -> None:
-    lik = LogNormalLikelihood(by_kind=(("tanks", Parameter("sigma_tanks", HalfNormal(1.0))),))
+    lik = LogNormalLikelihood(
+        by_kind=(("tanks", CalibratedParameter("sigma_tanks", HalfNormal(1.0))),)
+    )
     assert [p.name for p in lik.nuisance] == ["sigma", "sigma_tanks"]
     pred = np.array([[1000.0, 60_000.0, 310.0]])
     got = lik.loglik(pred, OBS, NONE, KINDS, np.array([[0.2, 0.9]]))

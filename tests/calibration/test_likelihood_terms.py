@@ -10,7 +10,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from forceratio.calibration import LogNormalLikelihood, NegativeBinomialLikelihood, Parameter
+from forceratio.calibration import (
+    CalibratedParameter,
+    LogNormalLikelihood,
+    NegativeBinomialLikelihood,
+)
 from forceratio.calibration.likelihood import Observed
 from forceratio.calibration.priors import HalfNormal
 
@@ -20,7 +24,9 @@ LOWER = np.array([False, True, False, False, False])
 UPPER = np.array([False, False, False, True, False])
 SCALES = np.array([[0.2, 0.9], [0.5, 0.1], [1.3, 0.4], [0.05, 0.7]])  # sigma, sigma_tanks
 PHI = np.array([[25.0], [3.0], [400.0], [0.7]])
-LOGNORMAL = LogNormalLikelihood(by_kind=(("tanks", Parameter("sigma_tanks", HalfNormal(1.0))),))
+LOGNORMAL = LogNormalLikelihood(
+    by_kind=(("tanks", CalibratedParameter("sigma_tanks", HalfNormal(1.0))),)
+)
 
 # loglik on main 6c90aef (before the fold) of these inputs: (upper flags given, none given)
 BEFORE = {

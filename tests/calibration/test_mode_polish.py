@@ -17,7 +17,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forceratio.calibration import LogNormal, Parameter, Parameters, Problem, Record, Records
+from forceratio.calibration import (
+    CalibratedParameter,
+    LogNormal,
+    Parameters,
+    Problem,
+    Record,
+    Records,
+)
 from forceratio.calibration.likelihood import LogNormalLikelihood
 from forceratio.calibration.mode import find_mode
 from forceratio.calibration.priors import Normal
@@ -30,7 +37,9 @@ TOLERANCE_SD = 0.25
 
 
 def _known(sigma: float) -> LogNormalLikelihood:
-    return LogNormalLikelihood(Parameter("sigma", Normal(sigma, 1.0), value=sigma, vary=False))
+    return LogNormalLikelihood(
+        CalibratedParameter("sigma", Normal(sigma, 1.0), value=sigma, vary=False)
+    )
 
 
 def _rounded(batch: np.ndarray) -> np.ndarray:
@@ -40,7 +49,7 @@ def _rounded(batch: np.ndarray) -> np.ndarray:
 
 
 def _problem() -> Problem:
-    params = Parameters([Parameter("a", PRIOR), Parameter("c", PRIOR)])
+    params = Parameters([CalibratedParameter("a", PRIOR), CalibratedParameter("c", PRIOR)])
     recs = Records(Record(n, v) for n, v in RECORDS)
     return Problem(params, recs, _rounded, _known(SIGMA))
 
@@ -69,7 +78,7 @@ def test_a_flat_ridge_is_flagged() -> None:
         b = np.atleast_2d(batch)
         return np.asarray(b[:, :1] * b[:, 1:2])
 
-    params = Parameters([Parameter("a", wide), Parameter("c", wide)])
+    params = Parameters([CalibratedParameter("a", wide), CalibratedParameter("c", wide)])
     problem = Problem(params, Records([Record("ac", 2.0)]), product, _known(0.05))
     mode = find_mode(problem, seed=0)
     assert mode.ridge == ("a", "c")

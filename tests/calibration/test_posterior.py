@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from forceratio.calibration import (
+    CalibratedParameter,
     CalibrationResult,
     LogNormal,
     NegativeBinomialLikelihood,
-    Parameter,
     Parameters,
     Problem,
     Record,
@@ -31,7 +31,7 @@ Y_B = np.array([2.1, 2.6, 2.4])
 
 
 def conjugate_problem() -> Problem:
-    params = Parameters([Parameter("a", PRIOR_A), Parameter("b", PRIOR_B)])
+    params = Parameters([CalibratedParameter("a", PRIOR_A), CalibratedParameter("b", PRIOR_B)])
     recs = Records(
         [Record(f"a{i}", float(v), "a", f"g{i}") for i, v in enumerate(Y_A)]
         + [Record(f"b{i}", float(v), "b", f"h{i}") for i, v in enumerate(Y_B)]
@@ -200,7 +200,7 @@ def test_bad_problems_are_refused(noisy: np.ndarray) -> None:
     wrong = Problem(base.parameters, base.records, lambda b: np.ones((b.shape[0], 3)))
     with pytest.raises(InputError, match="model"):
         fit_map(wrong)
-    frozen = Parameters(Parameter(p.name, p.prior, vary=False) for p in base.parameters)
+    frozen = Parameters(CalibratedParameter(p.name, p.prior, vary=False) for p in base.parameters)
     with pytest.raises(InputError, match="free"):
         Problem(frozen, base.records, base.model)
     with pytest.raises(InputError, match="records"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from forceratio.calibration import Parameter, Parameters
+from forceratio.calibration import CalibratedParameter, Parameters
 from forceratio.calibration.priors import Uniform
 from forceratio.calibration.result import PREDICTIVE_CHUNK, predictive_table
 from tests.calibration import synthetic as syn
@@ -23,7 +23,7 @@ def test_the_predictive_median_is_every_draw_median() -> None:
         seen.append(batch.shape[0])
         return np.asarray(batch[:, :1])
 
-    prob = syn.one_record(Parameters([Parameter("x", Uniform(0.0, 100.0))]), model, 0.2)
+    prob = syn.one_record(Parameters([CalibratedParameter("x", Uniform(0.0, 100.0))]), model, 0.2)
     draws = np.random.default_rng(1).lognormal(0.0, 1.5, size=(5_001, 1))
     table = predictive_table(prob, draws, np.random.default_rng(2))
     assert float(table["model_q50"].iloc[0]) == float(np.median(draws[:, 0]))

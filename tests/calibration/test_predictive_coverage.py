@@ -18,7 +18,7 @@ import numpy as np
 from scipy import stats
 
 from forceratio.calibration import (
-    Parameter,
+    CalibratedParameter,
     Parameters,
     Problem,
     Record,
@@ -43,7 +43,7 @@ def _problem(values: np.ndarray) -> Problem:
     recs = [Record(f"r{i}", float(v)) for i, v in enumerate(values[:-1])]
     recs.append(Record("replicate", float(values[-1])))
     return Problem(
-        Parameters([Parameter("x", LogNormal(math.exp(M0), S0))]),
+        Parameters([CalibratedParameter("x", LogNormal(math.exp(M0), S0))]),
         Records(recs),
         model,
         syn.known_sigma(S),

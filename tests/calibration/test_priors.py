@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from forceratio.calibration import (
+    CalibratedParameter,
     HalfNormal,
     LogNormal,
     LogUniform,
     Normal,
-    Parameter,
     Parameters,
     Prior,
     Uniform,
@@ -111,8 +111,10 @@ def test_dict_round_trip(prior: Prior, oracle: Any) -> None:
         lambda: HalfNormal(-1.0),
         lambda: LogNormal.from_range(0.1, 1.0, mass=1.0),
         lambda: prior_from_dict({"kind": "cauchy"}),
-        lambda: Parameter("rate", LogNormal(0.02, 0.3), value=-1.0),
-        lambda: Parameters([Parameter("a", Uniform(0, 1)), Parameter("a", Uniform(0, 1))]),
+        lambda: CalibratedParameter("rate", LogNormal(0.02, 0.3), value=-1.0),
+        lambda: Parameters(
+            [CalibratedParameter("a", Uniform(0, 1)), CalibratedParameter("a", Uniform(0, 1))]
+        ),
     ],
 )
 def test_bad_definitions_are_refused(make: object) -> None:
@@ -123,12 +125,12 @@ def test_bad_definitions_are_refused(make: object) -> None:
 def test_parameters_expand_keeps_fixed_values() -> None:
     ps = Parameters(
         [
-            Parameter("a", LogNormal(0.02, 0.3)),
-            Parameter("b", Uniform(0.0, 1.0), value=0.25, vary=False),
-            Parameter("c", Normal(0.0, 1.0)),
+            CalibratedParameter("a", LogNormal(0.02, 0.3)),
+            CalibratedParameter("b", Uniform(0.0, 1.0), value=0.25, vary=False),
+            CalibratedParameter("c", Normal(0.0, 1.0)),
         ]
     )
     full = ps.expand(np.array([[1.0, 2.0], [3.0, 4.0]]))
     np.testing.assert_array_equal(full, [[1.0, 0.25, 2.0], [3.0, 0.25, 4.0]])
     assert ps.starts[0] == pytest.approx(0.02)
-    assert Parameter.from_dict(ps["b"].to_dict()) == ps["b"]
+    assert CalibratedParameter.from_dict(ps["b"].to_dict()) == ps["b"]

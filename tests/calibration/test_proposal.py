@@ -15,8 +15,8 @@ import pytest
 from scipy import integrate, stats
 
 from forceratio.calibration import (
+    CalibratedParameter,
     Normal,
-    Parameter,
     Parameters,
     Problem,
     sample_posterior,
@@ -115,7 +115,10 @@ def banana() -> Problem:
     x2 - B (x1^2 - 1) with a known scale S: the posterior follows the parabola
     x2 = B (x1^2 - 1), S wide across it."""
     params = Parameters(
-        [Parameter("x1", Normal(0.0, 1.0)), Parameter("x2", Normal(0.0, PRIOR_SD2))]
+        [
+            CalibratedParameter("x1", Normal(0.0, 1.0)),
+            CalibratedParameter("x2", Normal(0.0, PRIOR_SD2)),
+        ]
     )
 
     def model(batch: np.ndarray) -> np.ndarray:

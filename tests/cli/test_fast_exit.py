@@ -86,7 +86,7 @@ def test_a_closed_pipe_ends_every_command_the_same_way() -> None:
 
 def test_help_and_version_import_no_heavy_library() -> None:
     """``forceratio --help`` and ``--version`` took ~1 s importing pandas for nothing (a
-    module-level import in cli/record.py; review15fresh): the command modules import their
+    module-level import in cli/calibrate.py; review15fresh): the command modules import their
     libraries when a command runs."""
     code = (
         "import contextlib, io, sys\n"

@@ -151,7 +151,7 @@ def test_output_into_an_impossible_folder_is_one_line(
 
 
 def test_existing_output_kept_when_the_write_fails(read_only: Path) -> None:
-    from forceratio.files import write_atomic
+    from forceratio.io.files import write_atomic
 
     with pytest.raises(InputError, match="Read-only file system"):
         write_atomic(read_only / "existing.png", b"new", "--out")
@@ -159,7 +159,7 @@ def test_existing_output_kept_when_the_write_fails(read_only: Path) -> None:
 
 
 def test_atomic_write_replaces_whole_and_leaves_no_temporary(tmp_path: Path) -> None:
-    from forceratio.files import write_atomic
+    from forceratio.io.files import write_atomic
 
     target = tmp_path / "fig.svg"
     target.write_text("old")

@@ -32,12 +32,12 @@ def test_a_compound_field_names_every_option() -> None:
 
 
 def test_calibrate_spells_the_sampler_through_the_one_translation() -> None:
-    """cli/record.py mapped n_walkers/n_steps to --walkers/--steps by hand beside cli_field."""
-    from forceratio.cli import record
-    from forceratio.cli.record import calibrate_command
+    """cli/calibrate.py mapped n_walkers/n_steps to --walkers/--steps by hand beside cli_field."""
+    from forceratio.cli import calibrate
+    from forceratio.cli.calibrate import calibrate_command
 
     kwargs = dict.fromkeys(inspect.signature(calibrate_command).parameters)
     assert cli_field("n_walkers", calibrate_command, kwargs) == "--walkers"
     assert cli_field("n_steps", calibrate_command, kwargs) == "--steps"
     assert cli_field("n_walkers x n_steps", calibrate_command, kwargs) == "--walkers x --steps"
-    assert "--walkers x --steps" not in inspect.getsource(record)  # no second table
+    assert "--walkers x --steps" not in inspect.getsource(calibrate)  # no second table

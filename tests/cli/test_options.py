@@ -160,7 +160,7 @@ def test_kind_and_method_are_choices(
 def test_more_workers_than_cores_is_refused_before_any_work(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from forceratio.cli.sweep_limits import usable_cores
+    from forceratio.limits import usable_cores
 
     monkeypatch.setenv("FORCERATIO_MAX_DISK", "1K")  # (a sweep that got past: refused on disk)
     out = tmp_path / "w"

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from forceratio.cli.app import app
 from forceratio.errors import InputError
-from forceratio.files import output_path, write_atomic
 from forceratio.fitting import cdb90
+from forceratio.io.files import output_path, write_atomic
 from tests.fitting.test_cdb90 import copy_cdb90
 
 runner = CliRunner()
@@ -157,7 +157,7 @@ def test_validate_writes_through_a_link_to_a_regular_file(tmp_path: Path) -> Non
 def test_a_file_read_as_input_is_never_an_output(tmp_path: Path) -> None:
     """review15hostile 15: `plot --kind fit --from sq.svg --out sq.svg` wrote the figure over
     its data (and `plot s.svg --out s.svg` over its scenario)."""
-    from forceratio.files import read_user_bytes
+    from forceratio.io.files import read_user_bytes
 
     data = tmp_path / "in.svg"
     data.write_text("day,red,blue\n0,1,1\n")

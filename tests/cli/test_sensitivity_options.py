@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from forceratio.cli import run as cli
-from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.schema import CATEGORIES
 
 from .test_hardening import refused
 

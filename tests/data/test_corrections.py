@@ -14,7 +14,7 @@ from forceratio import data, scenarios
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios.forces import side_rows
-from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.schema import CATEGORIES
 from tests.data.test_reconstruction import check_refuses_value
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from forceratio import data, scenarios
-from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.schema import CATEGORIES
 
 #: A 1941 panzer division's own men, ~16,000 (itogi_diskussii p. 84; sources-notes-2.md
 #: section 3, verified).  An army group's men per division also count corps, army and

@@ -1,5 +1,5 @@
 """hgen22 item 4: CDB90 tables are read as every user CSV is: header names matched whatever
-their case and surrounding spaces (:func:`forceratio.cells.column_name`), the delimiter
+their case and surrounding spaces (:func:`forceratio.io.tables.column_name`), the delimiter
 detected among comma, semicolon and tab.  Oracle: a copy whose headers are re-cased or
 whose delimiter is changed (the same cells) loads to the very same battles as the
 published folder.  The shared data are only read."""

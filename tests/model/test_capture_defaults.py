@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from forceratio.scenarios.model import Capture
+from forceratio.scenarios.schema import Capture
 from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import get_law
 from forceratio.simulator.operational import capture_rate, make_flows

@@ -272,7 +272,7 @@ def test_whole_record_fit_is_no_worse_than_measured(session: Session) -> None:
 
 
 def _personnel(fig: Any) -> float:
-    from forceratio.scenarios.model import CATEGORIES
+    from forceratio.scenarios.schema import CATEGORIES
 
     return float(fig.value[CATEGORIES.index("personnel")])
 
@@ -285,7 +285,7 @@ def test_records_and_scenarios_count_the_same_forces(session: Session) -> None:
     start) and the 34th Army's 54,474; Kiev's prisoner record is the OKW's 665,000 scaled
     to the South-Western Front, whose losses it is fitted beside; the Baltic loss record is
     Krivosheev's unscaled total."""
-    from forceratio.scenarios.model import CATEGORIES
+    from forceratio.scenarios.schema import CATEGORIES
 
     k = CATEGORIES.index("tanks")
     b = session.prepare("barbarossa-22june")
@@ -316,7 +316,7 @@ def test_leave_one_out_refits_start_from_the_given_mode() -> None:
     better optimum: on a posterior with a narrow high mode (ln a = 4) beside a wide low one
     (ln a = -2), refits started at the high mode stay there whatever the seed, where fits
     from prior draws alone land in the wide basin for some seeds."""
-    from forceratio.calibration import LogUniform, Parameter, Parameters
+    from forceratio.calibration import CalibratedParameter, LogUniform, Parameters
     from forceratio.calibration.likelihood import LogNormalLikelihood
     from forceratio.scenarios.record_fit import _refit
 
@@ -326,9 +326,9 @@ def test_leave_one_out_refits_start_from_the_given_mode() -> None:
         r = (0.1 + 0.5 * (1 - np.exp(-((x + 2) ** 2) / 8))) * (1 - np.exp(-((x - 4) ** 2) / 0.1))
         return np.exp(4.0 + np.hstack([r, r]))
 
-    fixed = Parameter("sigma", LogUniform(0.05, 0.2), value=0.1, vary=False)
+    fixed = CalibratedParameter("sigma", LogUniform(0.05, 0.2), value=0.1, vary=False)
     prob = Problem(
-        Parameters([Parameter("a", LogUniform(1e-4, 1e4))]),
+        Parameters([CalibratedParameter("a", LogUniform(1e-4, 1e4))]),
         Records([Record("r1", float(np.exp(4.0))), Record("r2", float(np.exp(4.0)))]),
         model,
         LogNormalLikelihood(sigma=fixed),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from forceratio.fitting import FitResult
-from forceratio.plots.figures import fit
+from forceratio.plots.figures import fit_figure
 
 ROWS = [
     {"day": d, "side": s, "observed": 100.0 - d, "fitted": 100.0 - d, "residual": 0.0}
@@ -18,11 +18,11 @@ ROWS = [
 def test_title_names_the_caveats_and_days_are_the_files() -> None:
     r = FitResult("power", 1.0, 1.0, (None, None), (None, None), 1.0, 0.0, 4)
     r.at_bound, r.not_identifiable = ["p"], ["p", "q"]
-    fig = fit(ROWS, "power", "ardennes.csv", r.caveats())
+    fig = fit_figure(ROWS, "power", "ardennes.csv", r.caveats())
     title = fig.get_suptitle()
     assert title == "power law fitted to ardennes.csv\np at a bound; p not identifiable; " + (
         "q not identifiable"
     )
-    assert fit(ROWS, "square", "x.csv").get_suptitle() == "square law fitted to x.csv"
+    assert fit_figure(ROWS, "square", "x.csv").get_suptitle() == "square law fitted to x.csv"
     line = fig.axes[0].get_lines()[0]
     assert np.asarray(line.get_xdata()).tolist() == [2.0, 3.0, 4.0]

@@ -18,7 +18,7 @@ from matplotlib.legend import Legend
 
 from forceratio.fitting import FitResult
 from forceratio.plots import figure
-from forceratio.plots.figures import fit, prior_posterior
+from forceratio.plots.figures import fit_figure, prior_posterior
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +43,7 @@ def test_fit_places_its_legends() -> None:
         for s in ("red", "blue")
     ]
     r = FitResult("square", 1.0, 1.0, (None, None), (None, None), 1.0, 0.0, 4)
-    fig = fit(rows, "square", "x.csv", r.caveats())
+    fig = fit_figure(rows, "square", "x.csv", r.caveats())
     fig.canvas.draw()
 
 

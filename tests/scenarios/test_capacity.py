@@ -13,7 +13,7 @@ from forceratio import scenarios
 from forceratio.errors import InputError
 from forceratio.scenarios.build import build, prepare
 from forceratio.scenarios.capacity import sector_capacity
-from forceratio.scenarios.model import Scenario, validate_scenario
+from forceratio.scenarios.schema import Scenario, validate_scenario
 from tests.scenarios.test_scenarios import run_fails_in_one_line
 
 NAME = "barbarossa-22june"

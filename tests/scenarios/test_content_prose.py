@@ -13,7 +13,7 @@ import pytest
 
 from forceratio.scenarios import load_scenario
 from forceratio.scenarios.content import PROSE, content
-from forceratio.scenarios.model import Scenario
+from forceratio.scenarios.schema import Scenario
 from forceratio.sweeps.inputs import scenario_digest
 
 SCN = "barbarossa-22june"  # has one transfer, pz3_north

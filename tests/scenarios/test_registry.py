@@ -18,7 +18,6 @@ from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.scenarios.build import prepare
 from forceratio.scenarios.compare import Session
-from forceratio.scenarios.model import validate_scenario
 from forceratio.scenarios.registry import (
     LABELS,
     PARAMETERS,
@@ -31,6 +30,7 @@ from forceratio.scenarios.registry import (
     unit,
 )
 from forceratio.scenarios.run import run
+from forceratio.scenarios.schema import validate_scenario
 from tests.scenarios.test_scenarios import inline_toml
 
 runner = CliRunner()
@@ -75,7 +75,7 @@ def test_weights_exist_only_for_custom_combat_power(tmp_path: Path) -> None:
     toy = {p.path for p in applicable(scenarios.load_scenario(_custom(tmp_path)))}
     assert not any(p.startswith("weights.") for p in strip)
     # the toy has its own German capture rate; the strip one capture process (issue 13)
-    assert toy - strip == {f"weights.{c}.value" for c in scenarios.model.CATEGORIES} | {
+    assert toy - strip == {f"weights.{c}.value" for c in scenarios.schema.CATEGORIES} | {
         "operations.capture.rate.Germany"
     }
     assert parameter_sources(scenarios.load(_custom(tmp_path)))["weights.tanks.value"] == (

@@ -20,8 +20,8 @@ from forceratio.errors import InputError
 from forceratio.scenarios.calibrate import calibrate
 from forceratio.scenarios.compare import compare, scenario_row
 from forceratio.scenarios.keys import allowed_keys
-from forceratio.scenarios.model import ForcePart, Scenario
 from forceratio.scenarios.run import run
+from forceratio.scenarios.schema import ForcePart, Scenario
 
 runner = CliRunner()
 KEYS = {

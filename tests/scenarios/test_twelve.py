@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from forceratio import data, scenarios
 from forceratio.cli.app import app
 from forceratio.scenarios.build import Arrive, arrived_until, build
-from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.registry import parameter_sources
 from forceratio.scenarios.run import run
+from forceratio.scenarios.schema import CATEGORIES
 
 SHARES = {"personnel": (28.1, 100.0), "guns_mortars": (28.1, 100.0), "tanks": (5.9, 81.6),
           "aircraft": (81.6, 100.0)}  # fmt: skip
@@ -313,7 +313,7 @@ def test_a_set_value_replaces_the_table_row() -> None:
 )
 def test_bad_presence_or_capacity_is_one_clear_error(change: object, needle: str) -> None:
     from forceratio.errors import InputError
-    from forceratio.scenarios.model import validate_scenario
+    from forceratio.scenarios.schema import validate_scenario
 
     raw, where = scenarios.read("strike-12june-strip")
     change(raw)  # type: ignore[operator]
@@ -324,7 +324,7 @@ def test_bad_presence_or_capacity_is_one_clear_error(change: object, needle: str
 def test_a_table_value_must_be_one_row_with_a_figure_or_bounds() -> None:
     from forceratio.errors import InputError
     from forceratio.scenarios.build import prepare
-    from forceratio.scenarios.model import validate_scenario
+    from forceratio.scenarios.schema import validate_scenario
 
     raw, where = scenarios.read("strike-12june-strip")
     ref = raw["table_values"]["operations.readiness.USSR.tanks"]

@@ -1,6 +1,6 @@
 """Issue 11, defect 7: how the engine's first compile is made cheaper must not change it.
 
-* The memo of numba's typing of builtin calls (:func:`forceratio.jit.memo_typing`) gives
+* The memo of numba's typing of builtin calls (:func:`forceratio.simulator.jit.memo_typing`) gives
   the very same machine code as numba's own typing.
 * :func:`.warmup.warm_up` compiles in a child process into the disk cache; the engine's
   first call in the parent then loads that cache (it compiles nothing) and gives the same
@@ -44,7 +44,7 @@ def _run(code: str, cache: Path, *argv: str) -> dict[str, Any]:
 def test_the_typing_memo_gives_the_same_machine_code(tmp_path: Path) -> None:
     code = (
         "import sys, json, hashlib, forceratio as f\n"
-        "from forceratio import jit\n"
+        "from forceratio.simulator import jit\n"
         "if sys.argv[1:] == ['off']:\n"
         "    jit.memo_typing = lambda dispatcher: None\n"
         + BATTLE
@@ -60,7 +60,7 @@ def test_the_typing_memo_gives_the_same_machine_code(tmp_path: Path) -> None:
 def test_warm_up_compiles_in_a_child_and_the_parent_loads_its_cache(tmp_path: Path) -> None:
     code = (
         "import sys, json, time, forceratio as f\n"
-        "from forceratio import warmup\n"
+        "from forceratio.simulator import warmup\n"
         "from forceratio.simulator import integrator\n"
         "warm = sys.argv[1:] == ['warm']\n"
         "if warm:\n"
@@ -86,7 +86,7 @@ def test_warm_up_compiles_in_a_child_and_the_parent_loads_its_cache(tmp_path: Pa
 
 SWEEP = (
     "import json, os, sys\n"
-    "from forceratio import warmup\n"
+    "from forceratio.simulator import warmup\n"
     "seen = {}\n"
     "fork = os.fork\n"
     "def noting_fork():\n"
@@ -134,7 +134,7 @@ def test_the_command_line_starts_the_compile_first_and_loads_it(tmp_path: Path) 
 FAILING = (
     "import json, os, sys\n"
     "from forceratio.cli import run\n"
-    "from forceratio import warmup\n"
+    "from forceratio.simulator import warmup\n"
     "rc = run(['sweep', 'strike-12june-strip', '--samples', '100', '--seed', '1'])  # no --out\n"
     "child = warmup._child\n"
     "try:\n"
@@ -179,7 +179,7 @@ def test_a_sweep_with_bad_input_leaves_no_compile_behind(tmp_path: Path) -> None
 
 ALONE = (
     "import sys, json, time, forceratio as f\n"
-    "from forceratio import warmup\n"
+    "from forceratio.simulator import warmup\n"
     "from forceratio.simulator import integrator\n"
     "engine, warm = sys.argv[1], sys.argv[2:] == ['warm']\n"
     "if warm:\n"
@@ -218,9 +218,10 @@ def test_an_engine_is_warmed_up_alone(tmp_path: Path, engine: str) -> None:
 def test_the_entry_points_compile_without_the_loop_vectoriser(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """:func:`forceratio.jit.scalar_loops`: the machine code changes (the switch acts), the
-    numbers do not (no fast-math: LLVM reorders no arithmetic either way), numba's global
-    setting is put back after the compile, and a ``NUMBA_LOOP_VECTORIZE`` the user set wins."""
+    """:func:`forceratio.simulator.jit.scalar_loops`: the machine code changes (the switch acts),
+    the numbers do not (no fast-math: LLVM reorders no arithmetic either way), numba's
+    global setting is put back after the compile, and a ``NUMBA_LOOP_VECTORIZE`` the user set
+    wins."""
     code = (
         "import sys, json, hashlib, forceratio as f\n"
         "from numba.core import config\n"
@@ -243,14 +244,14 @@ def test_the_entry_points_compile_without_the_loop_vectoriser(
 def test_the_skipped_passes_leave_every_entry_points_machine_code_as_it_was(
     tmp_path: Path,
 ) -> None:
-    """:data:`forceratio.jit.UNUSED_PASSES`: the three entry points compiled with numba's
+    """:data:`forceratio.simulator.jit.UNUSED_PASSES`: the three entry points compiled with numba's
     whole pipeline and with those passes skipped give byte-identical machine code."""
     code = (
         "import sys, json, hashlib\n"
-        "from forceratio import jit\n"
+        "from forceratio.simulator import jit\n"
         "if sys.argv[1:] == ['all']:\n"
         "    jit.UNUSED_PASSES = frozenset()\n"
-        "from forceratio.warmup import _first_calls\n"
+        "from forceratio.simulator.warmup import _first_calls\n"
         "from forceratio.simulator import closed_form, integrator, stochastic\n"
         "_first_calls(frozenset(['integrator.run_chunk', 'stochastic.run_chunk',\n"
         "                        'closed_form.square_chunk']))\n"

@@ -3,7 +3,7 @@
 taken (1e15 under the linear law ended undecided with the heavy side at 0, 1e200 and 1e300 under the
 linear, Helmbold and power laws stopped as "a stiff or degenerate scenario?"), and a Flows
 built by hand took a non-combat loss rate of 1e300 a day (the scenarios refuse one over 1e3:
-``scenarios.model.Weight`` and ``ShareRate``; a capture rate is left free: a scenario's is
+``scenarios.schema.Weight`` and ``ShareRate``; a capture rate is left free: a scenario's is
 its rate times capacities, which may pass 1e3).
 
 Oracle: the contract (an InputError, a ValueError, naming the field) and the scenario
@@ -19,7 +19,7 @@ import pytest
 
 from forceratio import InputError, Side
 from forceratio.scenarios.bounds import ShareRate
-from forceratio.scenarios.model import Weight
+from forceratio.scenarios.schema import Weight
 from forceratio.simulator.operational import make_flows
 
 

@@ -103,8 +103,8 @@ def test_a_scenario_without_fire_loses_no_men_in_any_run() -> None:
     # the built-in 12 June strike (daily arrivals on both sides) with every loss switched
     # off: main reported men lost up to ~900 a side (the arrivals' noise, clipped at 0) and
     # an attacker win in 42% of the runs
-    from forceratio.scenarios.model import CATEGORIES
     from forceratio.scenarios.run import run
+    from forceratio.scenarios.schema import CATEGORIES
     from forceratio.scenarios.session import Session
 
     off = ["attrition.german_rate=1e-12", "attrition.soviet_rate=1e-12"]

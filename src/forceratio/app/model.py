@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from forceratio.errors import InputError
-from forceratio.scenarios.model import CATEGORIES, SIDES
+from forceratio.scenarios.schema import CATEGORIES, SIDES
 
 #: Samples of the quick sweep around the chosen point, and its half-width as a share of
 #: each parameter's declared range.

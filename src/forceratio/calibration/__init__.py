@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         NegativeBinomialLikelihood,
     )
     from forceratio.calibration.mode import Mode, find_mode, fit_map
-    from forceratio.calibration.parameters import Parameter, Parameters
+    from forceratio.calibration.parameters import CalibratedParameter, Parameters
     from forceratio.calibration.priors import (
         PRIORS,
         HalfNormal,
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "METHODS",
     "PRIORS",
+    "CalibratedParameter",
     "CalibrationResult",
     "Diagnostics",
     "HalfNormal",
@@ -64,7 +65,6 @@ __all__ = [
     "Model",
     "NegativeBinomialLikelihood",
     "Normal",
-    "Parameter",
     "Parameters",
     "Prior",
     "Problem",
@@ -98,7 +98,8 @@ _WHERE = {
     "Mode": "mode",
     "find_mode": "mode",
     "fit_map": "mode",
-    "Parameter": "parameters",
+    "CalibratedParameter": "parameters",
+    "Parameter": "parameters",  # CalibratedParameter's name before 5 December 2026
     "Parameters": "parameters",
     "PRIORS": "priors",
     "HalfNormal": "priors",

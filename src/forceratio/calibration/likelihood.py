@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from forceratio.calibration.parameters import Parameter
+from forceratio.calibration.parameters import CalibratedParameter
 from forceratio.calibration.priors import HalfNormal, LogNormal
 
 FloatArray = NDArray[np.float64]
@@ -55,7 +55,7 @@ class Likelihood(ABC):
 
     @property
     @abstractmethod
-    def nuisance(self) -> tuple[Parameter, ...]:
+    def nuisance(self) -> tuple[CalibratedParameter, ...]:
         """The likelihood's own parameters (an error scale, a dispersion)."""
 
     def loglik(
@@ -92,8 +92,8 @@ class Likelihood(ABC):
     def to_dict(self) -> dict[str, Any]: ...
 
 
-def _default_sigma() -> Parameter:
-    return Parameter(
+def _default_sigma() -> CalibratedParameter:
+    return CalibratedParameter(
         "sigma",
         HalfNormal(0.5),
         label="error scale of log records",
@@ -108,11 +108,11 @@ class LogNormalLikelihood(Likelihood):
     sigma : the scale of every kind not in ``by_kind``; by_kind : (kind, scale) pairs.
     """
 
-    sigma: Parameter = field(default_factory=_default_sigma)
-    by_kind: tuple[tuple[str, Parameter], ...] = ()
+    sigma: CalibratedParameter = field(default_factory=_default_sigma)
+    by_kind: tuple[tuple[str, CalibratedParameter], ...] = ()
 
     @property
-    def nuisance(self) -> tuple[Parameter, ...]:
+    def nuisance(self) -> tuple[CalibratedParameter, ...]:
         return (self.sigma, *(p for _, p in self.by_kind))
 
     def _scale_index(self, kinds: Sequence[str]) -> NDArray[np.intp]:
@@ -142,8 +142,8 @@ class LogNormalLikelihood(Likelihood):
         }
 
 
-def _default_dispersion() -> Parameter:
-    return Parameter(
+def _default_dispersion() -> CalibratedParameter:
+    return CalibratedParameter(
         "dispersion",
         LogNormal.from_range(4.0, 400.0),
         label="negative-binomial dispersion phi (relative spread ~ 1/sqrt(phi))",
@@ -155,10 +155,10 @@ def _default_dispersion() -> Parameter:
 class NegativeBinomialLikelihood(Likelihood):
     """Counts with mean ``model`` and variance ``model + model^2 / dispersion`` (NB2)."""
 
-    dispersion: Parameter = field(default_factory=_default_dispersion)
+    dispersion: CalibratedParameter = field(default_factory=_default_dispersion)
 
     @property
-    def nuisance(self) -> tuple[Parameter, ...]:
+    def nuisance(self) -> tuple[CalibratedParameter, ...]:
         return (self.dispersion,)
 
     def terms(self, pred: FloatArray, observed: Observed, nuis: FloatArray) -> FloatArray:

@@ -23,7 +23,7 @@ FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class Parameter:
+class CalibratedParameter:
     """One model parameter.
 
     Parameters
@@ -71,7 +71,7 @@ class Parameter:
         }
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Parameter:
+    def from_dict(cls, d: Mapping[str, Any]) -> CalibratedParameter:
         return cls(
             str(d["name"]),
             prior_from_dict(dict(d["prior"])),
@@ -84,27 +84,27 @@ class Parameter:
 
 @dataclass(frozen=True, init=False)
 class Parameters:
-    """An ordered, name-unique collection of :class:`Parameter`."""
+    """An ordered, name-unique collection of :class:`CalibratedParameter`."""
 
-    items: tuple[Parameter, ...]
+    items: tuple[CalibratedParameter, ...]
 
-    def __init__(self, items: Iterable[Parameter] = ()) -> None:
+    def __init__(self, items: Iterable[CalibratedParameter] = ()) -> None:
         its = tuple(items)
         seen: set[str] = set()
         for p in its:
-            instance("parameters", p, Parameter, "Parameter(...) items")
+            instance("parameters", p, CalibratedParameter, "CalibratedParameter(...) items")
             if p.name in seen:
                 raise InputError("parameters", f"duplicate name {p.name!r}")
             seen.add(p.name)
         object.__setattr__(self, "items", its)
 
-    def __iter__(self) -> Iterator[Parameter]:
+    def __iter__(self) -> Iterator[CalibratedParameter]:
         return iter(self.items)
 
     def __len__(self) -> int:
         return len(self.items)
 
-    def __getitem__(self, name: str) -> Parameter:
+    def __getitem__(self, name: str) -> CalibratedParameter:
         for p in self.items:
             if p.name == name:
                 return p
@@ -115,7 +115,7 @@ class Parameters:
         return [p.name for p in self.items]
 
     @property
-    def free(self) -> list[Parameter]:
+    def free(self) -> list[CalibratedParameter]:
         return [p for p in self.items if p.vary]
 
     @cached_property
@@ -140,3 +140,8 @@ class Parameters:
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [p.to_dict() for p in self.items]
+
+
+#: The name before 5 December 2026, which the README's outline imported: kept importable
+#: (``from forceratio.calibration import Parameter``), not listed in ``__all__``.
+Parameter = CalibratedParameter

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from forceratio.arguments import instance
 from forceratio.calibration.likelihood import Likelihood, LogNormalLikelihood
-from forceratio.calibration.parameters import Parameter, Parameters
+from forceratio.calibration.parameters import CalibratedParameter, Parameters
 from forceratio.calibration.records import Records
 from forceratio.errors import InputError
 
@@ -57,7 +57,7 @@ class Problem:
         return Parameters(self.likelihood.nuisance)
 
     @cached_property
-    def free(self) -> list[Parameter]:
+    def free(self) -> list[CalibratedParameter]:
         """The fitted parameters: free model parameters, then free likelihood parameters."""
         return self.parameters.free + self.nuisance.free
 

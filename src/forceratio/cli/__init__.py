@@ -20,13 +20,13 @@ ENGINE_COMMANDS = frozenset({"sweep", "compare"})
 
 
 def start_engine(args: Sequence[str]) -> None:
-    """Start compiling the engine (:func:`forceratio.warmup.warm_up`) first thing when the
+    """Start compiling the engine (:func:`forceratio.simulator.warmup.warm_up`) first thing when the
     command will run it and its cache is empty: typer, pandas, the tables and the scenario
     load meanwhile (the child starts about 0.3 s earlier than from inside the command).
     Not for ``--help`` or ``--list``; a command that then fails stops the compile."""
     if not args or args[0] not in ENGINE_COMMANDS or {"--help", "--list"} & set(args):
         return
-    from forceratio.warmup import warm_up
+    from forceratio.simulator.warmup import warm_up
 
     # only a child: loading a filled cache stays with the command, as before (started
     # beside the imports instead, a warm sweep measured the same within the noise)

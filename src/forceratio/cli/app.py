@@ -8,12 +8,12 @@ import typer
 from typer.core import TyperGroup
 
 from forceratio.cli import battle
+from forceratio.cli import calibrate as calibrate_cli
 from forceratio.cli import data as data_cli
 from forceratio.cli import discover as discover_cli
 from forceratio.cli import explore as explore_cli
 from forceratio.cli import fitting as fitting_cli
 from forceratio.cli import plots as plots_cli
-from forceratio.cli import record as record_cli
 from forceratio.cli import scenarios as scenarios_cli
 from forceratio.cli import sensitivity as sensitivity_cli
 from forceratio.cli import sweeps as sweeps_cli
@@ -51,7 +51,7 @@ app.add_typer(data_cli.app, name="data")
 app.add_typer(scenarios_cli.app, name="scenarios")
 app.command("run")(one_line_errors(scenarios_cli.run_command))
 app.command("compare")(one_line_errors(scenarios_cli.compare_command))
-app.command("calibrate")(one_line_errors(record_cli.calibrate_command))
+app.command("calibrate")(one_line_errors(calibrate_cli.calibrate_command))
 app.command("fit")(one_line_errors(fitting_cli.fit_command))
 app.add_typer(fitting_cli.validate_app, name="validate")
 app.command("plot")(one_line_errors(plots_cli.plot_command))

@@ -31,7 +31,7 @@ def _one_line_warning(
 
 def stop_compile() -> None:
     """A command that fails leaves no engine compiling behind it (warm_up's child)."""
-    warm = sys.modules.get("forceratio.warmup")
+    warm = sys.modules.get("forceratio.simulator.warmup")
     if warm is not None:
         warm.stop_warm_up()
 

@@ -352,8 +352,8 @@ def cdb90_command(
     import os
 
     from forceratio.errors import InputError
-    from forceratio.files import check_writable, write_atomic
     from forceratio.fitting import cdb90, cdb90_report
+    from forceratio.io.files import check_writable, write_atomic
 
     root = path or cdb90.default_path()
     if root is None:

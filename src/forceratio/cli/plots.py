@@ -101,7 +101,7 @@ def plot_command(
     import io
 
     from forceratio.errors import InputError
-    from forceratio.files import check_writable, refuse_inputs, write_atomic
+    from forceratio.io.files import check_writable, refuse_inputs, write_atomic
     from forceratio.plots import figure
 
     fmt = out.suffix.lower().lstrip(".")
@@ -187,13 +187,13 @@ def _fit_figure(source: Path | None) -> Figure:
     """The law with the largest Akaike weight, fitted to the series in ``source``."""
     from forceratio.errors import InputError
     from forceratio.fitting import FIT_LAWS, fit_laws, read_battle
-    from forceratio.plots.figures import fit
+    from forceratio.plots.figures import fit_figure
 
     if source is None:
         raise InputError("--from", "--kind fit needs the daily series: --from DATA.csv")
     results, _ = fit_laws(read_battle(source), list(FIT_LAWS))
     best = max(results, key=lambda r: r.akaike_weight)
-    return fit(best.residuals, best.law, source.name, best.caveats())
+    return fit_figure(best.residuals, best.law, source.name, best.caveats())
 
 
 def report_command(
@@ -214,7 +214,7 @@ def report_command(
 ) -> None:
     """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
     from forceratio.errors import InputError
-    from forceratio.files import check_writable, make_dirs, write_atomic
+    from forceratio.io.files import check_writable, make_dirs, write_atomic
     from forceratio.scenarios import builtins
     from forceratio.sweeps.reporting import report
 

@@ -1,5 +1,5 @@
 """``forceratio scenarios|run|compare``: the 1941 scenarios from the command line
-(``calibrate`` is :mod:`forceratio.cli.record`'s)."""
+(``calibrate`` is :mod:`forceratio.cli.calibrate`'s)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from forceratio.cli.output import (
     print_rows,
 )
 from forceratio.limits import MAX_REPLICATIONS, check_replications
+from forceratio.seeds import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from forceratio.scenarios.session import Session
@@ -72,8 +73,6 @@ RunSeedOpt = Annotated[
         "--seed", min=0, help="Seed of the stochastic runs (with --replications; default 0)."
     ),
 ]
-#: The seed of a command's random draws when no --seed is given (README, "Seeds").
-DEFAULT_SEED = 0  # = forceratio.scenarios.run.DEFAULT_SEED (not imported: --help stays light)
 
 
 @overload
@@ -131,8 +130,8 @@ def show(
     import pandas as pd
 
     from forceratio.scenarios.compare import Session
-    from forceratio.scenarios.model import CATEGORIES
     from forceratio.scenarios.registry import parameter_rows
+    from forceratio.scenarios.schema import CATEGORIES
     from forceratio.scenarios.sides import display_names, rename
 
     session = Session(table_overrides(table), uncalibrated)
@@ -351,7 +350,7 @@ def compare_command(
     against the historical 22 June strike."""
     from forceratio.cli import engines
     from forceratio.errors import InputError
-    from forceratio.warmup import warm_up
+    from forceratio.simulator.warmup import warm_up
 
     twice = sorted({n for n in names or [] if (names or []).count(n) > 1})
     if twice:

@@ -10,20 +10,10 @@ from typing import Any
 from forceratio.errors import InputError
 
 
-def usable_cores() -> int:
-    """The cores this process may run on (its affinity where the system says, else all)."""
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
 def check_workers(workers: int, scheduler: str | None) -> None:
     """Refuse more local worker processes than cores (``--workers 1000``, or a typo for
     10, would start 1000 interpreters), and local workers beside a Dask scheduler."""
-    from forceratio.limits import BYTES_PER_WORKER, human
+    from forceratio.limits import BYTES_PER_WORKER, human, usable_cores
 
     if scheduler and workers > 1:
         raise InputError(

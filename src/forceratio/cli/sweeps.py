@@ -11,9 +11,10 @@ import typer
 
 from forceratio.cli.data import TableOpt, table_overrides
 from forceratio.cli.output import Format, count_rows, print_frame, print_json
-from forceratio.cli.scenarios import DEFAULT_SEED, RepsOpt, SetOpt, UncalOpt, seed_for
+from forceratio.cli.scenarios import RepsOpt, SetOpt, UncalOpt, seed_for
 from forceratio.cli.sweep_limits import check_sweep_size, check_workers
 from forceratio.errors import InputError
+from forceratio.seeds import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from forceratio.sweeps.design import Vary
@@ -154,7 +155,7 @@ def sweep_command(
     posterior (rows carry point, draw and the drawn values); the declared ranges of the
     parameters the posterior draws are then left to the draws."""
     from forceratio.cli import engines
-    from forceratio.warmup import warm_up
+    from forceratio.simulator.warmup import warm_up
 
     if not list_:
         warm_up(*engines("sweep", replications))  # compiles while the tables etc. load
@@ -176,7 +177,7 @@ def sweep_command(
 
         check_address(scheduler)
         check_listening(scheduler)  # nothing there: at once, before the scenario loads
-    from forceratio.files import check_writable
+    from forceratio.io.files import check_writable
     from forceratio.sweeps.design import Design
     from forceratio.sweeps.evaluate import SweepSpec, use_prepared
     from forceratio.sweeps.runner import run_sweep, summarize_store

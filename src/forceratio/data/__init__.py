@@ -104,7 +104,7 @@ def load(name: str, path: Path | str | None = None) -> pd.DataFrame:
         )
     keys = set(sources()["key"])
     if path is not None:
-        from forceratio.files import read_user_csv  # a regular file within the size limit
+        from forceratio.io.tables import read_user_csv  # a regular file within the size limit
 
         # the file is named as the argument that gave it (``tables``, printed by the command
         # line as its --table), whether it cannot be read or a row is wrong

@@ -18,9 +18,15 @@ from typing import Any
 
 import pandas as pd
 
-from forceratio.cells import DOT_GROUPS, decimal_mark, named_columns, number
 from forceratio.errors import InputError
-from forceratio.files import SEPARATOR, row_lines
+from forceratio.io.tables import (
+    DOT_GROUPS,
+    SEPARATOR,
+    decimal_mark,
+    named_columns,
+    number,
+    row_lines,
+)
 
 COLUMNS: tuple[str, ...] = (
     "side",
@@ -69,7 +75,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$")
 
 def _fail(where: str, row: int, column: str, problem: str) -> InputError:
     """``row``: as a spreadsheet numbers it, the header being row 1 (the file's line, see
-    :func:`forceratio.files.row_lines`)."""
+    :func:`forceratio.io.tables.row_lines`)."""
     return InputError(f"{where}: row {row}, column {column}", problem)
 
 

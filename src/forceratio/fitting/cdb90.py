@@ -30,9 +30,8 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize
 
-from forceratio.cells import column_name, dot_groups, number
 from forceratio.errors import InputError
-from forceratio.files import csv_text
+from forceratio.io.tables import column_name, csv_text, dot_groups, number
 from forceratio.simulator.magnitudes import STRENGTH_RANGE
 
 FloatArray = NDArray[np.float64]
@@ -60,16 +59,17 @@ def default_path() -> Path | None:
 
 
 #: The delimiters a CDB90 table may be written with, as every user CSV
-#: (:func:`forceratio.files.csv_text` picks the one that splits the header most).
+#: (:func:`forceratio.io.tables.csv_text` picks the one that splits the header most).
 SEPARATORS = ",;\t"
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """A CDB90 table's rows with the file line each starts on (the header being line 1, as
-    the user-CSV errors number rows), read as every user CSV is (:func:`.files.csv_text`: a
-    regular file within the size limit, UTF-8; rows with no cell filled skipped).  Refused,
-    naming the file: an empty file, a header that repeats a column or lacks one of
-    ``columns``, a table without rows, and a row with more or fewer cells than the header."""
+    the user-CSV errors number rows), read as every user CSV is
+    (:func:`forceratio.io.tables.csv_text`: a regular file within the size limit, UTF-8; rows
+    with no cell filled skipped).  Refused, naming the file: an empty file, a header that
+    repeats a column or lacks one of ``columns``, a table without rows, and a row with more
+    or fewer cells than the header."""
     if not path.exists():
         raise InputError(str(path), "file not found (is --path the CDB90 folder?)")
     text, sep = csv_text(path, str(path), SEPARATORS)  # as every user CSV is read
@@ -101,7 +101,7 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
 
 def _header(cells: list[str], path: Path, columns: tuple[str, ...]) -> list[str]:
     """The header's names, matched to ``columns`` as every reader matches them
-    (:func:`forceratio.cells.column_name`: ``isqno``, ``ISQNO`` and `` Isqno `` alike), each
+    (:func:`forceratio.io.tables.column_name`: ``isqno``, ``ISQNO`` and `` Isqno `` alike), each
     of ``columns`` under its own spelling (the published table's)."""
     names = [column_name(c) for c in cells]
     repeated = sorted({n for n in names if n and names.count(n) > 1})

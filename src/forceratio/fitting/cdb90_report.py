@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from forceratio.errors import InputError
-from forceratio.files import output_path
 from forceratio.fitting import cdb90
+from forceratio.io.files import output_path
 
 PAIRS: tuple[tuple[str, str], ...] = (
     ("force_ratio", "base"),

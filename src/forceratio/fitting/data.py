@@ -34,13 +34,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from forceratio.cells import decimal_mark, named_columns, number
 from forceratio.errors import InputError
-from forceratio.files import SEPARATOR, row_lines
 from forceratio.fitting.losses import implied_strengths
 from forceratio.fitting.rises import RISE_TOLERANCE as RISE_TOLERANCE  # re-exported
 from forceratio.fitting.rises import RISES as RISES
 from forceratio.fitting.rises import check_rises, zero_note
+from forceratio.io.tables import SEPARATOR, decimal_mark, named_columns, number, row_lines
 from forceratio.simulator.magnitudes import STRENGTH_RANGE, check_magnitude
 
 FloatArray = NDArray[np.float64]
@@ -112,7 +111,7 @@ def _frame(data: pd.DataFrame | Path | str, where: str | None) -> tuple[pd.DataF
     if isinstance(data, pd.DataFrame):
         return data.astype(object), where or "data"
     where = where or str(data)
-    from forceratio.files import read_user_csv  # a regular file within the size limit
+    from forceratio.io.tables import read_user_csv  # a regular file within the size limit
 
     return read_user_csv(data, where, separators=",;\t"), where
 
@@ -155,7 +154,7 @@ def _check_span(day: FloatArray, where: str, lines: list[int]) -> None:
 
 
 def _header(df: pd.DataFrame, where: str) -> pd.DataFrame:
-    """Columns named as the fit knows them (:func:`forceratio.cells.named_columns`)."""
+    """Columns named as the fit knows them (:func:`forceratio.io.tables.named_columns`)."""
     df = named_columns(df, where, REQUIRED + OPTIONAL)
     names = list(df.columns)
     missing = [c for c in REQUIRED if c not in names]
@@ -252,7 +251,7 @@ def read_battle(
 ) -> Battle:
     """Validate daily data (a CSV path or a DataFrame); errors name the row and column
     (rows numbered as in a spreadsheet, the header being row 1: a file's line, see
-    :func:`forceratio.files.row_lines`).
+    :func:`forceratio.io.tables.row_lines`).
 
     ``rises``: a side's strength rising between observations beyond the arrivals recorded
     by more than its own noise explains is noted (``"note"``), or taken as arrivals

@@ -13,7 +13,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from forceratio.scenarios.forces import side_rows
-from forceratio.scenarios.model import CATEGORIES, SIDES
+from forceratio.scenarios.schema import CATEGORIES, SIDES
 
 #: What a table cell and a figure say of a category nobody entered.
 NOT_ENTERED = "not in the scenario (no figure entered)"

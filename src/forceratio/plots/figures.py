@@ -33,7 +33,7 @@ from forceratio.plots.canvas import COLOURS, new_figure, side_colours, side_scal
 from forceratio.plots.canvas import DPI as DPI
 from forceratio.plots.canvas import SIZE as SIZE
 from forceratio.plots.labels import outcome_label, parameter_label, short
-from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.schema import CATEGORIES
 
 KINDS = ("trajectory", "ratios", "sweep", "tornado", "distribution")
 LABELS = {
@@ -448,7 +448,7 @@ def _durations(ax: Any, out: Any, deterministic: Any | None, limit: float) -> No
     ax.legend(fontsize=8, loc="upper left")
 
 
-def fit(
+def fit_figure(
     rows: Sequence[dict[str, Any]], law: str, source: str, caveats: Sequence[str] = ()
 ) -> Figure:
     """A fitted law against a battle's daily strengths (top) and the residuals (bottom).

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from forceratio.plots.figures import to_png_bytes
-from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.schema import CATEGORIES
 
 CSS = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 1100px; margin: 2em auto;

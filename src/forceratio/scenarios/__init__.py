@@ -28,10 +28,10 @@ import pandas as pd
 from forceratio.arguments import bare_point, instance, unmeant_number
 from forceratio.errors import InputError
 from forceratio.scenarios.build import Prepared, prepare
-from forceratio.scenarios.model import Scenario, validate_scenario
 from forceratio.scenarios.registry import LABELS as PARAMETER_LABELS
 from forceratio.scenarios.registry import label as parameter_label
 from forceratio.scenarios.registry import unit as parameter_unit
+from forceratio.scenarios.schema import Scenario, validate_scenario
 
 BUILTIN_ORDER = (
     "strike-12june-strip",
@@ -224,7 +224,7 @@ def read(name_or_path: str) -> tuple[dict[str, Any], str]:
     instance("name_or_path", name_or_path, (str, os.PathLike), "a built-in name or a file path")
     if name_or_path in builtins():
         return tomllib.loads(export(name_or_path)), name_or_path
-    from forceratio.files import read_user_text
+    from forceratio.io.files import read_user_text
 
     path = Path(name_or_path)
     if not os.path.lexists(path):

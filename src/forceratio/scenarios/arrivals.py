@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.scenarios.forces import Figures
-from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.schema import CATEGORIES
 from forceratio.simulator.schedules import Reinforcements, transit_point, transit_window
 
 FloatArray = NDArray[np.float64]

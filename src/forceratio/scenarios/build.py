@@ -42,11 +42,11 @@ from forceratio.scenarios.forces import (
     side_rows,
     table_value,
 )
-from forceratio.scenarios.model import CATEGORIES, SIDES, Record, Scenario
 from forceratio.scenarios.multipliers import fire_multipliers
 from forceratio.scenarios.registry import PARAMETERS, Source, check_uncertainty, lookup
 from forceratio.scenarios.registry import parameter_sources as parameter_sources
 from forceratio.scenarios.registry import sweepable as sweepable
+from forceratio.scenarios.schema import CATEGORIES, SIDES, Scenario, ScenarioRecord
 from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import get_law
 from forceratio.simulator.operational import ADVANCE_FIT
@@ -78,7 +78,7 @@ class Prepared:
     scenario: Scenario
     forces: dict[str, list[Figures]]  # side -> per sector
     arrivals: dict[str, list[list[Arrive]]]  # side -> per sector -> arrivals
-    records: list[tuple[Record, Figures]]  # the record's value in .value[0]
+    records: list[tuple[ScenarioRecord, Figures]]  # the record's value in .value[0]
     slices: dict[str, Figures]
     factors: dict[str, float]  # published modifier values used as defaults
     factor_sources: dict[str, Source] = field(default_factory=dict)

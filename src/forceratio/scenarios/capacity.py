@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
-from forceratio.scenarios.model import CATEGORIES, Scenario, Side
+from forceratio.scenarios.schema import CATEGORIES, Scenario, Side
 from forceratio.simulator.operational import Flows, make_flows
 
 FloatArray = NDArray[np.float64]

@@ -13,13 +13,14 @@ from forceratio.errors import InputError
 from forceratio.limits import check_replications
 from forceratio.scenarios import builtins, load, set_texts
 from forceratio.scenarios.capacity import change_days
-from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.outcome import outcome_columns
 from forceratio.scenarios.rates import Calibration
 from forceratio.scenarios.registry import rate_unit
-from forceratio.scenarios.run import DEFAULT_SEED, Outcome, check_counts
+from forceratio.scenarios.run import Outcome, check_counts
+from forceratio.scenarios.schema import CATEGORIES
 from forceratio.scenarios.session import Session
 from forceratio.scenarios.sides import display_names
+from forceratio.seeds import DEFAULT_SEED
 
 QUANTILES = (0.05, 0.5, 0.95)
 #: Posterior draws behind the 12 June rows' P(attacker wins) by default (one batch each).

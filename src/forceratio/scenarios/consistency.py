@@ -1,6 +1,6 @@
 """Whole-scenario checks that cross fields (sectors named by records, transfers and
 presence; mobile counts and their reference), run when a scenario file is validated
-(:class:`forceratio.scenarios.model.Scenario`)."""
+(:class:`forceratio.scenarios.schema.Scenario`)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from forceratio.errors import InputError
 from forceratio.scenarios.bounds import MOBILE_REFERENCE_RANGE
-from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS
+from forceratio.scenarios.schema import CATEGORIES, PRESENCE_KEYS
 
 if TYPE_CHECKING:
-    from forceratio.scenarios.model import Scenario
+    from forceratio.scenarios.schema import Scenario
 
 
 def check_consistent(scn: Scenario) -> None:

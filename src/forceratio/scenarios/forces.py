@@ -16,8 +16,8 @@ from numpy.typing import NDArray
 
 from forceratio.data.schema import parse_dates
 from forceratio.errors import InputError
-from forceratio.scenarios.model import CATEGORIES, ForcePart, TableValue
 from forceratio.scenarios.registry import PARAMETERS, Source, lookup
+from forceratio.scenarios.schema import CATEGORIES, ForcePart, TableValue
 
 FloatArray = NDArray[np.float64]
 Loader = Callable[[str], pd.DataFrame]

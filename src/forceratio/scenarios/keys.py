@@ -40,7 +40,7 @@ def allowed_keys(root: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
 
 def unknown_key_message(root: type[BaseModel], loc: Sequence[int | str]) -> str:
     """``unknown key; did you mean 'x'? allowed: a, b, c`` for the last key of ``loc``."""
-    from forceratio.scenarios.model import CATEGORIES
+    from forceratio.scenarios.schema import CATEGORIES
 
     keys = allowed_keys(root, loc)
     if not keys:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from forceratio.scenarios.model import SIDES
+from forceratio.scenarios.schema import SIDES
 
 if TYPE_CHECKING:
     from forceratio.scenarios.build import Prepared

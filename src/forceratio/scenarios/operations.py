@@ -44,9 +44,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.scenarios.build import Built
-from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
 from forceratio.scenarios.outcome import BEATEN, first_break
 from forceratio.scenarios.outcome import RULES as RULES  # re-exported: the rules' names
+from forceratio.scenarios.schema import CATEGORIES, SIDES, Scenario
 from forceratio.scenarios.stages import capture_schedule
 from forceratio.simulator.operational import (
     Flows,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from forceratio.scenarios.model import CATEGORIES
+from forceratio.scenarios.schema import CATEGORIES
 from forceratio.simulator.result import ANNIHILATION, BLUE, RED, T_MAX
 
 if TYPE_CHECKING:

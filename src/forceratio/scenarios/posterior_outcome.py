@@ -11,10 +11,10 @@ import numpy as np
 
 from forceratio.calibration import CalibrationResult, posterior_batch, probability_interval
 from forceratio.scenarios.build import Prepared
-from forceratio.scenarios.model import CATEGORIES, SIDES
 from forceratio.scenarios.rates import check_draws
 from forceratio.scenarios.registry import sweepable
 from forceratio.scenarios.run import run
+from forceratio.scenarios.schema import CATEGORIES, SIDES
 
 QUANTILES = (0.05, 0.5, 0.95)
 

@@ -23,9 +23,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from forceratio.calibration import (
+    CalibratedParameter,
     LogNormalLikelihood,
     LogUniform,
-    Parameter,
     Parameters,
     Prior,
     Problem,
@@ -38,9 +38,9 @@ from forceratio.errors import InputError
 from forceratio.scenarios.arrivals import arrived_until, lost_until
 from forceratio.scenarios.build import Prepared
 from forceratio.scenarios.forces import side_rows
-from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.registry import PARAMETERS
 from forceratio.scenarios.run import Outcome, run
+from forceratio.scenarios.schema import CATEGORIES
 
 FloatArray = NDArray[np.float64]
 
@@ -133,9 +133,11 @@ class SharedPrior:
         """The registry's label (:func:`forceratio.scenarios.registry.label`)."""
         return PARAMETERS[self.path].label
 
-    def parameter(self) -> Parameter:
+    def parameter(self) -> CalibratedParameter:
         """The calibration parameter (its prior fresh)."""
-        return Parameter(self.path, self.prior(), label=self.note, source="issue 13 prior")
+        return CalibratedParameter(
+            self.path, self.prior(), label=self.note, source="issue 13 prior"
+        )
 
 
 #: One prior per calibrated registry path.  Every prior is bounded (flat in log between
@@ -204,7 +206,7 @@ OPTIONAL: dict[str, tuple[Callable[[], Prior], str]] = {
 #: unconstrained transform is a logit and no Laplace draw can overflow (an unbounded
 #: half-normal let a weakly identified refit draw scales of e^700).  ASSUMPTION: a typical
 #: error between 2% and a factor of 20.
-SIGMA = Parameter(
+SIGMA = CalibratedParameter(
     "sigma",
     LogUniform(0.02, 3.0),
     label="error scale of log records",

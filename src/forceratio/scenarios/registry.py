@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forceratio.errors import InputError
-from forceratio.scenarios.model import Scenario
 from forceratio.scenarios.registry_base import Domain, Parameter, Source, rate_unit_of
 from forceratio.scenarios.registry_battle import battle_parameters
 from forceratio.scenarios.registry_operations import operations_parameters
 from forceratio.scenarios.registry_strike import strike_parameters
+from forceratio.scenarios.schema import Scenario
 
 if TYPE_CHECKING:
     from forceratio.scenarios.build import Prepared

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from forceratio.errors import InputError
 from forceratio.scenarios.bounds import MAX_KM, MAX_KM_PER_DAY, MOBILE_EXPONENT_MAX
-from forceratio.scenarios.model import Scenario
+from forceratio.scenarios.schema import Scenario
 from forceratio.simulator.magnitudes import RATE_RANGE, SHARE_RATE_MAX, WEIGHT_MAX
 
 if TYPE_CHECKING:

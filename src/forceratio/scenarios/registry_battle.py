@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
 from forceratio.scenarios.registry_base import (
     CATEGORY_LABEL,
     DAYS,
@@ -20,6 +19,7 @@ from forceratio.scenarios.registry_base import (
     Parameter,
     rate_unit_of,
 )
+from forceratio.scenarios.schema import CATEGORIES, SIDES, Scenario
 
 
 def _surprise_factor(name: str) -> Callable[[Scenario], str | None]:

@@ -1,5 +1,5 @@
 """The registry's entries for issue 13's operational mechanisms (capture, non-combat
-losses, advance, the outcome rule): :class:`~forceratio.scenarios.model.Operations`.
+losses, advance, the outcome rule): :class:`~forceratio.scenarios.schema.Operations`.
 
 Each entry is a :class:`~forceratio.scenarios.registry_base.Parameter`;
 :mod:`forceratio.scenarios.registry` gathers them into its ``PARAMETERS``.
@@ -11,7 +11,6 @@ import math
 from collections.abc import Callable
 
 from forceratio.scenarios.bounds import MAX_KM_PER_DAY
-from forceratio.scenarios.model import CATEGORIES, SIDES, Scenario
 from forceratio.scenarios.registry_base import (
     CATEGORY_LABEL,
     KM,
@@ -24,6 +23,7 @@ from forceratio.scenarios.registry_base import (
     Domain,
     Parameter,
 )
+from forceratio.scenarios.schema import CATEGORIES, SIDES, Scenario
 from forceratio.simulator.operational import CAPTURE_RATIO, CAPTURE_WIDTH, GATE_WIDTH
 
 
@@ -44,7 +44,7 @@ def _rate_applies(side: str) -> Callable[[Scenario], bool]:
 
 
 def operations_parameters() -> list[Parameter]:
-    """Issue 13's operational mechanisms (:class:`~forceratio.scenarios.model.Operations`)."""
+    """Issue 13's operational mechanisms (:class:`~forceratio.scenarios.schema.Operations`)."""
     out: list[Parameter] = []
     for side in SIDES:
         out.append(

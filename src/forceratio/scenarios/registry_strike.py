@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from forceratio.scenarios.model import CATEGORIES, PRESENCE_KEYS, ROLES, SIDES, Scenario
 from forceratio.scenarios.registry_base import (
     CATEGORY_LABEL,
     EXPONENT,
@@ -21,6 +20,7 @@ from forceratio.scenarios.registry_base import (
     Domain,
     Parameter,
 )
+from forceratio.scenarios.schema import CATEGORIES, PRESENCE_KEYS, ROLES, SIDES, Scenario
 
 
 def _has(key: str) -> Callable[[Scenario], bool]:

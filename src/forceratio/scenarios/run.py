@@ -23,11 +23,12 @@ from forceratio.limits import check_replications
 from forceratio.scenarios.arrivals import arrived_until, lost_until
 from forceratio.scenarios.build import Built, Prepared, build, free_parameters
 from forceratio.scenarios.capacity import change_days
-from forceratio.scenarios.model import CATEGORIES, SIDES
 from forceratio.scenarios.operations import GRID, Operational
 from forceratio.scenarios.operations import operational as operational_outputs
 from forceratio.scenarios.outcome import break_or_margin, declares_operations
+from forceratio.scenarios.schema import CATEGORIES, SIDES
 from forceratio.scenarios.stages import simulate_staged
+from forceratio.seeds import DEFAULT_SEED
 from forceratio.simulator.result import END_REASONS, BattleResult
 from forceratio.simulator.stochastic import simulate_stochastic
 
@@ -142,11 +143,6 @@ class Outcome:
         cols["end_reason"] = self.end_reason.ravel()
         cols["duration_days"] = self.duration.ravel()
         return pd.DataFrame(cols)
-
-
-#: The seed of random work (replications, designs, posterior draws) when none is given, from
-#: Python as from the command line (README, "Seeds"): the same call gives the same numbers.
-DEFAULT_SEED = 0
 
 
 def check_counts(**counts: object) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from forceratio.errors import InputError
-from forceratio.scenarios.model import SIDES, Scenario
+from forceratio.scenarios.schema import SIDES, Scenario
 from forceratio.scenarios.text import check_name, skeleton
 
 #: The title of the 1941 comparison (every row in the 1941 wording).

@@ -22,8 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.scenarios.capacity import change_days, stage_flows
-from forceratio.scenarios.model import Scenario
 from forceratio.scenarios.multipliers import _knots
+from forceratio.scenarios.schema import Scenario
 from forceratio.simulator.engagement import Engagement, Side
 from forceratio.simulator.operational import Flows
 from forceratio.simulator.result import END_REASONS, BattleResult

@@ -61,7 +61,7 @@ STOCHASTIC_KERNELS = KERNELS[:-1] + _names(
 )
 SQUARE_KERNELS = _names("closed_form", "square_level_time square_survivor square_chunk")
 ENTRY_POINTS = frozenset({"run_chunk", "square_chunk"})
-#: The engines :mod:`forceratio.warmup` can compile ahead of a command.
+#: The engines :mod:`forceratio.simulator.warmup` can compile ahead of a command.
 ENGINES = {"deterministic": KERNELS, "stochastic": STOCHASTIC_KERNELS, "square": SQUARE_KERNELS}
 _done: set[str] = set()
 _lock = threading.Lock()
@@ -128,7 +128,7 @@ def compile_kernels(which: tuple[tuple[str, str], ...] = KERNELS) -> None:
         with _lock:
             if key not in _done:
                 _compile(which, key)
-    warm = sys.modules.get("forceratio.warmup")
+    warm = sys.modules.get("forceratio.simulator.warmup")
     if warm is not None:  # its child may be compiling this entry point: wait for it
         warm.wait_for(key, which)
 
@@ -149,7 +149,7 @@ def _compile(which: tuple[tuple[str, str], ...], key: str) -> None:
         os.environ["NUMBA_CACHE_DIR"] = folder
     import numba
 
-    from forceratio import jit as jit_plumbing
+    from forceratio.simulator import jit as jit_plumbing
 
     if folder:
         numba.config.CACHE_DIR = folder  # type: ignore[attr-defined]
@@ -204,7 +204,7 @@ def threads() -> int:
     when numba's JIT is disabled: the plain-Python kernels share numpy's global generator).
     A ``FORCERATIO_THREADS`` that is not a whole number >= 1 is refused (InputError), from
     Python as from the CLI, rather than ignored."""
-    from forceratio.limits import check_threads_env
+    from forceratio.limits import check_threads_env, usable_cores
 
     check_threads_env()
     if _jit_off():
@@ -212,10 +212,7 @@ def threads() -> int:
     env = os.environ.get("FORCERATIO_THREADS", "")
     if env.strip():
         return int(env)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+    return usable_cores()
 
 
 def run_chunked(

@@ -286,7 +286,7 @@ def run_chunk(
     """Run the battles ``lo..hi-1`` to their ends with the method in ``tab``
     (:data:`.tableau.STEP_TABLE`), in a chunk's own ``par`` and ``work`` arrays
     (:meth:`.runs.RunTable.work`); then the arguments of :class:`.runs.RunTable` and of
-    :class:`.runs.Outcome`, in their order."""
+    :class:`.runs.KernelOutput`, in their order."""
     d = y0.shape[1]
     kr = arr_rates_r.shape[2]
     kb = d - kr

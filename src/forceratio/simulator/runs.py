@@ -3,7 +3,7 @@
 :class:`RunTable` turns an :class:`~.engagement.Engagement` into plain float64/int64 arrays
 with a leading dimension over scenarios (or 1 when shared by the whole batch, so that
 shared inputs are not copied N times), in the fixed order :meth:`RunTable.arrays` hands
-to the kernels.  :class:`Outcome` holds what the kernels fill in, and builds the
+to the kernels.  :class:`KernelOutput` holds what the kernels fill in, and builds the
 :class:`~.result.BattleResult`.
 """
 
@@ -348,7 +348,7 @@ def _flow_table(eng: Engagement) -> FloatArray:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class KernelOutput:
     """What the kernels fill in for M runs (a run is a scenario, or one replication)."""
 
     final: FloatArray  # (M, D) strength per category at the end
@@ -359,7 +359,7 @@ class Outcome:
     status: NDArray[np.int8]  # (M,) kernel status, 0 when the run finished
 
     @classmethod
-    def empty(cls, m: int, d: int, t: int) -> Outcome:
+    def empty(cls, m: int, d: int, t: int) -> KernelOutput:
         i8 = np.int8
         return cls(np.zeros((m, d)), np.zeros(m), np.zeros(m, i8), np.zeros(m, i8),
                    np.zeros((m, t, d)), np.zeros(m, i8))  # fmt: skip

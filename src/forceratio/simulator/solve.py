@@ -27,7 +27,7 @@ from forceratio.simulator.result import (
     T_MAX,
     BattleResult,
 )
-from forceratio.simulator.runs import Outcome, RunTable
+from forceratio.simulator.runs import KernelOutput, RunTable
 
 FloatArray = NDArray[np.float64]
 #: ``compiled`` is the old name of ``integrator`` (there is one engine now), still accepted.
@@ -44,14 +44,14 @@ def closed_form_applies(eng: Engagement) -> bool:
     return eng.law.name in CLOSED_FORMS and eng.single_category and constant
 
 
-ClosedOutcome = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray,
-                NDArray[np.int8], NDArray[np.int8]]  # fmt: skip
+ClosedFormOutput = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray,
+                         NDArray[np.int8], NDArray[np.int8]]  # fmt: skip
 
 
 def closed_form_outcome(
     law: str, n: int, R0: ArrayLike, B0: ArrayLike, a: ArrayLike, b: ArrayLike,
     fr: ArrayLike, fb: ArrayLike, ann_r: ArrayLike, ann_b: ArrayLike, t_max: float,
-) -> ClosedOutcome:  # fmt: skip
+) -> ClosedFormOutput:  # fmt: skip
     """(t_end, duration, red_final, blue_final, red_initial, blue_initial, winner, end
     code) of ``n`` single-category battles, each input a scalar or one value a battle:
     strengths, rates, breakpoint fractions and annihilation levels in the law's units.
@@ -116,7 +116,7 @@ def solve_closed_form(eng: Engagement, *, t_max: float, times: FloatArray) -> Ba
 
 
 def closed_form_result(
-    law: str, out: ClosedOutcome, a: ArrayLike, b: ArrayLike, times: FloatArray,
+    law: str, out: ClosedFormOutput, a: ArrayLike, b: ArrayLike, times: FloatArray,
     w_r: FloatArray | None = None, w_b: FloatArray | None = None,
     red_categories: tuple[str, ...] = ("strength",),
     blue_categories: tuple[str, ...] = ("strength",),
@@ -172,7 +172,7 @@ def integrate(
     (:mod:`.integrator`; relative tolerance ``rtol``, absolute tolerance ``rtol`` times
     1e-3 of each category's initial strength)."""
     table = RunTable.build(eng, t_max=t_max, times=times, rtol=rtol)
-    out = Outcome.empty(table.n, table.y0.shape[1], times.size)
+    out = KernelOutput.empty(table.n, table.y0.shape[1], times.size)
     compiled.compile_kernels(compiled.KERNELS)
     from forceratio.simulator import integrator
 

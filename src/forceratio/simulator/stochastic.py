@@ -53,7 +53,7 @@ from forceratio.simulator.integrator import at_stop, finish, start_run, step_inp
 from forceratio.simulator.kernel import OK, TOO_MANY_STEPS, dopri_step, end_rule, rates
 from forceratio.simulator.packing import layout, side_sum
 from forceratio.simulator.result import NONE, T_MAX, BattleResult
-from forceratio.simulator.runs import Outcome, RunTable, units_held
+from forceratio.simulator.runs import KernelOutput, RunTable, units_held
 from forceratio.simulator.stochastic_checks import check_events, check_stochastic
 
 FloatArray = NDArray[np.float64]
@@ -450,7 +450,7 @@ def simulate_stochastic(
     check_events(eng, table, exact, t_max, int(max_iterations))  # before hours of events
     seeds = states(int(seed), "replications", key_arr, replications).astype(np.int64).reshape(-1)
     M = N * replications
-    out = Outcome.empty(M, table.y0.shape[1], times.size)
+    out = KernelOutput.empty(M, table.y0.shape[1], times.size)
     got = np.zeros((M, table.y0.shape[1]))
     arrived = np.zeros((M, times.size, table.y0.shape[1]))
     compiled.compile_kernels(compiled.STOCHASTIC_KERNELS)

@@ -17,9 +17,9 @@ from numpy.typing import NDArray
 
 from forceratio.arguments import instance, real, shown, whole
 from forceratio.errors import InputError
-from forceratio.scenarios.model import CATEGORIES
 from forceratio.scenarios.outcome import outcome_columns
 from forceratio.scenarios.run import Outcome, run
+from forceratio.scenarios.schema import CATEGORIES
 from forceratio.sweeps.design import Design, Vary, data_uniforms
 from forceratio.sweeps.posterior import PosteriorDraws
 

@@ -41,7 +41,7 @@ def input_digest(spec: SweepSpec, prep: Any = None) -> dict[str, str]:
     from dataclasses import fields
 
     from forceratio.calibration.cache import code_version
-    from forceratio.files import read_user_bytes
+    from forceratio.io.files import read_user_bytes
     from forceratio.sweeps.evaluate import prepared_for
 
     if prep is None:

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from forceratio.errors import InputError
-from forceratio.files import removed_if_stopped
+from forceratio.io.files import removed_if_stopped
 
 #: The end of a failed part's message while the sweep's folder is kept (the runner says
 #: otherwise when it removes the folder).
@@ -59,7 +59,7 @@ class ChunkStore:
         the first is writing); where the file system has no locks, only the temporary
         files of processes no longer alive are deleted.
         """
-        from forceratio.files import make_dirs
+        from forceratio.io.files import make_dirs
 
         m = self.path / MANIFEST
         if self.path.exists() and not self.path.is_dir():

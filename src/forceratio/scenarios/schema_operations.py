@@ -1,6 +1,6 @@
 """Issue 13's operational mechanisms: capture (:class:`Capture`), non-combat losses and
 readiness, the advance (:class:`Advance`) and when a side has lost (:class:`OutcomeRule`)
-(:mod:`forceratio.scenarios.model`)."""
+(:mod:`forceratio.scenarios.schema`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 
 from forceratio.scenarios.bounds import Km, KmPerDay, MobileExponent, Reach, ShareRate
 from forceratio.scenarios.keys import filled as _filled
-from forceratio.scenarios.model_base import (
+from forceratio.scenarios.schema_base import (
     CATEGORIES,
     ROLES,
     SIDES,

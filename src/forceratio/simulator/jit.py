@@ -2,7 +2,7 @@
 code is only linked into an entry point, one compiled variant per helper, and a memo of
 numba's typing of builtin calls during a compile, an entry point's compile without
 LLVM's loop vectoriser, and a damaged disk-cache entry read as a miss.  Used by
-:mod:`.simulator.compiled`; numba is imported only when these are called.
+:mod:`.compiled`; numba is imported only when these are called.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The scenario schema's vocabulary: the side slots, the categories, the roles and
 postures, the number types of its fields, and :class:`StrictModel`, the base of every
-model of the schema (:mod:`forceratio.scenarios.model`)."""
+model of the schema (:mod:`forceratio.scenarios.schema`)."""
 
 from __future__ import annotations
 

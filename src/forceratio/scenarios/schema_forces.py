@@ -1,6 +1,6 @@
 """Where the forces are: table or inline parts, sectors, arrivals, presence on the date,
 transfers between sectors, and the historical records the model is set beside
-(:mod:`forceratio.scenarios.model`)."""
+(:mod:`forceratio.scenarios.schema`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from forceratio.scenarios.bounds import Count, Days, Divisions, ShareRate
 from forceratio.scenarios.dates import IsoDate
-from forceratio.scenarios.model_base import (
+from forceratio.scenarios.schema_base import (
     CATEGORIES,
     SIDES,
     Share,
@@ -88,7 +88,7 @@ class RecordPart(StrictModel):
     scale: Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False)] = 1.0
 
 
-class Record(StrictModel):
+class ScenarioRecord(StrictModel):
     """A historical figure the model is set beside: ``side``'s personnel losses summed over
     ``sectors`` (default: all) on ``day``.  ``lower_bound``: the record is known to be an
     undercount (a component was not found), so only a model value below it is an error."""

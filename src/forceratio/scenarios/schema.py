@@ -10,9 +10,9 @@ source column of ``forceratio scenarios show``).
 
 This module holds :class:`Scenario` and the values it reads from tables or weights; the
 rest of the schema lives by what it describes, every name re-exported here:
-:mod:`.model_base` (sides, categories, number types, :class:`StrictModel`),
-:mod:`.model_forces` (parts, sectors, arrivals, presence, transfers, records),
-:mod:`.model_battle` (modifiers, attrition) and :mod:`.model_operations` (capture,
+:mod:`.schema_base` (sides, categories, number types, :class:`StrictModel`),
+:mod:`.schema_forces` (parts, sectors, arrivals, presence, transfers, records),
+:mod:`.schema_battle` (modifiers, attrition) and :mod:`.schema_operations` (capture,
 advance, the outcome rule).
 """
 
@@ -27,7 +27,7 @@ from forceratio.errors import InputError
 from forceratio.scenarios.bounds import WeightValue
 from forceratio.scenarios.dates import IsoDate
 from forceratio.scenarios.keys import error_field_and_message
-from forceratio.scenarios.model_base import (
+from forceratio.scenarios.schema_base import (
     CATEGORIES,
     ROLES,
     SIDES,
@@ -43,7 +43,7 @@ from forceratio.scenarios.model_base import (
     SurpriseLevel,
     sides_only,
 )
-from forceratio.scenarios.model_battle import (
+from forceratio.scenarios.schema_battle import (
     AirStrike,
     Attrition,
     Modifiers,
@@ -51,18 +51,18 @@ from forceratio.scenarios.model_battle import (
     PostureMods,
     Surprise,
 )
-from forceratio.scenarios.model_forces import (
+from forceratio.scenarios.schema_forces import (
     PRESENCE_KEYS,
     Arrival,
     ForcePart,
     MobileChange,
     Presence,
-    Record,
     RecordPart,
+    ScenarioRecord,
     Sector,
     Transfer,
 )
-from forceratio.scenarios.model_operations import (
+from forceratio.scenarios.schema_operations import (
     Advance,
     Capture,
     Operations,
@@ -116,7 +116,7 @@ class Scenario(StrictModel):
     modifiers: Modifiers = Field(default_factory=Modifiers)
     attrition: Attrition = Field(default_factory=Attrition)
     breakpoints: dict[str, Fraction] = Field(default_factory=lambda: {"USSR": 0.0, "Germany": 0.0})
-    records: list[Record] = Field(default_factory=list)
+    records: list[ScenarioRecord] = Field(default_factory=list)
     replications: Annotated[int, Field(ge=0, le=100_000)] = 0
     seed: Annotated[int, Field(ge=0)] = 1941
     """Unused, refused in a file (``load_scenario``: a run's seed is ``--seed`` or ``seed=``,
@@ -203,9 +203,9 @@ __all__ = [
     "PostureMods",
     "Presence",
     "ReadyPosture",
-    "Record",
     "RecordPart",
     "Scenario",
+    "ScenarioRecord",
     "Sector",
     "Share",
     "Side",

@@ -5,7 +5,7 @@ The command line calls :func:`warm_up` first thing (``forceratio.cli.start_engin
 the child compiles while typer, pandas, the tables and the scenario load; the child shares
 no lock with the command (a core of its own) and leaves its compile in numba's disk
 cache, which a thread of the command then loads.  An engine's first real call
-(:func:`.simulator.compiled.compile_kernels`) waits for that instead of compiling.  This is
+(:func:`.compiled.compile_kernels`) waits for that instead of compiling.  This is
 process plumbing, not numerics: it knows the simulator only through its first calls.
 """
 

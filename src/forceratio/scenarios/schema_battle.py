@@ -1,6 +1,6 @@
 """How the sides fight: Dupuy's surprise, posture, quality and an opening air strike
 (:class:`Modifiers`), and the kill rates (:class:`Attrition`)
-(:mod:`forceratio.scenarios.model`)."""
+(:mod:`forceratio.scenarios.schema`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 
 from forceratio.scenarios.bounds import Days, Factor, FactorOrZero, Rate
 from forceratio.scenarios.keys import filled as _filled
-from forceratio.scenarios.model_base import (
+from forceratio.scenarios.schema_base import (
     CATEGORIES,
     Fraction,
     Posture,

@@ -10,29 +10,22 @@ file: permission bits say nothing to root, a read-only mount only answers a writ
 output is replaced whole or left untouched; :func:`output_path` refuses an output that
 exists and is not a regular file (``/dev/null``, a pipe) and follows a symbolic link to its
 target.  Every failure is one :class:`InputError`
-naming the option or file.
+naming the option or file.  A user table's CSV structure and cells are read in :mod:`.tables`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
-import itertools
 import os
-import re
 import signal
 import stat
 import tempfile
 import threading
-import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-import pandas as pd
-
-from forceratio.decoding import decode
 from forceratio.errors import InputError
+from forceratio.io.decoding import decode
 from forceratio.limits import MAX_FILE_ENV, human, max_file_size
 
 
@@ -100,208 +93,6 @@ def read_user_text(path: Path | str, field: str | None = None) -> str:
     """A user file as text (see :func:`read_user_bytes`): UTF-8, or UTF-16 with its
     byte-order mark; anything else refused saying what it is (:func:`.decoding.decode`)."""
     return decode(read_user_bytes(path, field), field or str(path))
-
-
-def read_user_csv(
-    path: Path | str, field: str | None = None, *, separators: str = ","
-) -> pd.DataFrame:
-    """A user CSV with every cell as text (empty cells as ``""``), errors as one line.
-
-    ``separators``: the delimiters accepted; with more than one, the file's is the one that
-    splits its header into the most columns (:func:`separator`), recorded in
-    ``df.attrs[SEPARATOR]``."""
-    where = field or str(path)
-    text, sep = csv_text(path, where, separators)
-    try:
-        with warnings.catch_warnings():  # extra cells checked empty above: a trailing comma
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            df = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, index_col=False
-            )
-    except pd.errors.EmptyDataError:
-        raise InputError(where, "malformed CSV: the file is empty") from None
-    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
-        lines = str(exc).strip().splitlines() or [type(exc).__name__]
-        raise InputError(where, f"malformed CSV: {lines[-1]}") from None
-    starts = _record_starts(text, sep)
-    if len(starts) == len(df) + 1:  # the header, then one per row read
-        df.attrs[LINES] = starts[1:]
-    rows = df.itertuples(index=False)
-    empty = [i for i, row in enumerate(rows) if not any(str(c).strip() for c in row)]
-    if empty:  # ",,": a row a spreadsheet keeps after its cells were cleared, a blank line
-        numbers = row_lines(df)
-        skip = set(empty)
-        df = df.drop(index=df.index[empty]).reset_index(drop=True)
-        df.attrs[LINES] = [n for i, n in enumerate(numbers) if i not in skip]
-    df.attrs[SEPARATOR] = sep
-    return df
-
-
-#: Excel's first line naming the delimiter (``sep=;``), written by its "CSV" in some locales.
-_SEP_LINE = re.compile(r"\ufeff*sep=(.)[ \t]*(?=\r?\n|$)", re.IGNORECASE)
-_SEP_ANY = re.compile(r"\ufeff*sep=[^\n]*", re.IGNORECASE)
-
-
-def csv_text(path: Path | str, where: str, separators: str = ",") -> tuple[str, str]:
-    """A user CSV's text and its delimiter, one way for every reader (daily series, tables,
-    CDB90): decoded (:func:`read_user_text`), line ends made ``\\n`` where a line ends in a
-    bare ``\\r`` (Excel for Mac's "CSV (Macintosh)"), an Excel ``sep=;`` first line obeyed
-    and blanked (the rows keep their line numbers), the delimiter chosen among
-    ``separators`` (:func:`separator`), the header and the rows' widths checked."""
-    text = read_user_text(path, where)
-    if "\x00" in text:
-        raise InputError(where, "malformed CSV: contains NUL bytes (a binary file?)")
-    text = re.sub(r"\r(?!\n)", "\n", text)
-    if (m := _SEP_ANY.match(text)) and not _SEP_LINE.match(text):  # sep= or sep=;;
-        raise InputError(
-            where, f"the first line {m.group(0)!r} names no one delimiter: write sep=, or "
-            "sep=; (one character) or remove the line",
-        )  # fmt: skip
-    if m := _SEP_LINE.match(text):
-        if m.group(1) not in separators:
-            allowed = " or ".join(repr(s) for s in separators)
-            raise InputError(
-                where, f"the first line {m.group(0)!r} names the delimiter {m.group(1)!r}; "
-                f"this file's columns must be separated by {allowed}",
-            )  # fmt: skip
-        sep = m.group(1)
-        text = text[m.end() :]
-    else:
-        sep = separator(text, where, separators)
-    _check_header(text, where, sep, separators)
-    _check_widths(text, where, sep)
-    return text, sep
-
-
-#: ``DataFrame.attrs`` key of the delimiter :func:`read_user_csv` read the file with.
-SEPARATOR = "forceratio_separator"
-
-
-def _header_cells(text: str, sep: str) -> list[str]:
-    """The first non-blank line's cells split at ``sep`` (quotes respected)."""
-    for line in io.StringIO(text.lstrip("\ufeff")):
-        if line.strip():
-            try:
-                return next(csv.reader([line], delimiter=sep), [])
-            except csv.Error:
-                return [line]
-    return []
-
-
-def separator(text: str, where: str, separators: str = ",") -> str:
-    """The delimiter among ``separators`` that splits the header into the most columns
-    (a header holds names, never numbers, so no decimal comma can mislead it); the first
-    of ``separators`` when none splits it.  A header that two delimiters split into as many
-    columns is refused: which one the rows use cannot be told."""
-    if len(separators) == 1:
-        return separators
-    counts = {sep: len(_header_cells(text, sep)) for sep in separators}
-    most = max(counts.values())
-    best = [sep for sep, c in counts.items() if c == most]
-    if most > 1 and len(best) > 1:
-        names = " and ".join(_SEPARATOR_NAMES.get(s, repr(s)) for s in best)
-        raise InputError(
-            where, f"malformed CSV: the header splits into {most} columns at {names} alike: "
-            "separate the columns with one of them",
-        )  # fmt: skip
-    return best[0] if most > 1 else separators[0]
-
-
-#: ``DataFrame.attrs`` key of the file line on which each row of :func:`read_user_csv` starts.
-LINES = "forceratio_file_lines"
-
-
-def row_lines(df: pd.DataFrame) -> list[int]:
-    """The row number of each row of ``df`` for error messages, as a spreadsheet shows it
-    (the header being row 1): the file's line where :func:`read_user_csv` recorded it (blank
-    lines counted), else the row's position plus 2 (a table given as a DataFrame)."""
-    lines = df.attrs.get(LINES)
-    if isinstance(lines, list) and len(lines) == len(df):
-        return [int(x) for x in lines]
-    return list(range(2, len(df) + 2))
-
-
-def _record_starts(text: str, sep: str = ",") -> list[int]:
-    """The line on which each CSV record starts, skipping the blank (whitespace-only) lines
-    pandas skips; a quoted cell may span lines.  Empty when the csv module cannot read it
-    (the caller then numbers rows by position)."""
-    raw = io.StringIO(text, newline="").readlines()
-    reader = csv.reader(raw, delimiter=sep)
-    out: list[int] = []
-    end = 0
-    try:
-        for _ in reader:
-            start, end = end + 1, reader.line_num
-            if "".join(raw[start - 1 : end]).strip():
-                out.append(start)
-    except csv.Error:
-        return []
-    return out
-
-
-#: Two cells that are one number split at an unquoted thousands separator (20,025 -> 20 | 025).
-_SPLIT_THOUSANDS = re.compile(r"[+-]?\d{1,3}")
-
-
-def _check_widths(text: str, where: str, sep: str) -> None:
-    """Refuse a row with more cells than the header unless the extra ones are empty (a
-    trailing separator, read as nothing; pandas took the first column for an index when
-    every row had one), naming the row; unquoted thousands separators (20,025 in
-    a comma-separated file) are named as such."""
-    raw = io.StringIO(text.lstrip("\ufeff"), newline="").readlines()
-    reader = csv.reader(raw, delimiter=sep)
-    width, end = 0, 0
-    try:
-        for row in reader:
-            start, end = end + 1, reader.line_num
-            if not "".join(raw[start - 1 : end]).strip():
-                continue
-            if not width:
-                width = len(row)
-                continue
-            if len(row) <= width or not any(c.strip() for c in row[width:]):
-                continue
-            split = sep == "," and any(
-                _SPLIT_THOUSANDS.fullmatch(a.strip()) and re.fullmatch(r"\d{3}", b.strip())
-                for a, b in itertools.pairwise(row)
-            )
-            hint = (
-                ': numbers written with thousands separators (20,025) must be quoted ("20,025") '
-                "or written without them (20025)"
-                if split
-                else ": remove the extra cells or name their column"
-            )
-            raise InputError(
-                f"{where}: row {start}",
-                f"malformed CSV: {len(row)} cells where the header names {width} columns{hint}",
-            )
-    except csv.Error:
-        return  # pandas names the problem
-
-
-def _check_header(text: str, where: str, sep: str = ",", separators: str = ",") -> None:
-    """Refuse a header pandas would silently mangle or misread: a repeated column (read as
-    ``red.1``) and another delimiter (the whole header one column)."""
-    names = [h.strip() for h in _header_cells(text, sep)]
-    repeated = sorted({h for h in names if h and names.count(h) > 1})
-    if repeated:
-        raise InputError(where, f"malformed CSV: repeated column(s): {', '.join(repeated)}")
-    if len(names) == 1:
-        seps = [name for s, name in _SEPARATOR_NAMES.items() if s != sep and s in names[0]]
-        if seps:
-            allowed = [_SEPARATOR_NAMES.get(s, repr(s)) for s in separators]
-            ways = (
-                ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
-            )
-            raise InputError(
-                where,
-                f"malformed CSV: the header is one column holding {seps[0]}: "
-                f"separate the columns with {ways}",
-            )
-
-
-#: Delimiters a spreadsheet may export, by name.
-_SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
 
 
 # ----------------------------------------------------------------------------- writing

@@ -1,0 +1,29 @@
+"""README's "Layout" section names every top-level module and folder of the package, and
+only ones that exist: a newcomer reads from it what lives where (the oracle is the
+package's own folder listing)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "forceratio"
+
+
+def _layout() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```", 2)[1]
+
+
+def _top_level() -> set[str]:
+    modules = {p.name for p in PACKAGE.glob("*.py")}
+    folders = {p.name + "/" for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    return modules | folders
+
+
+def test_layout_lists_every_top_level_module_and_folder() -> None:
+    listed = set(re.findall(r"^src/forceratio/(\S+)", _layout(), flags=re.MULTILINE))
+    assert _top_level() - listed == set(), "in the package, missing from README's Layout"
+    assert listed - _top_level() == set(), "in README's Layout, not in the package"
