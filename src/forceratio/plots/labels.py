@@ -30,7 +30,7 @@ class Label:
 def parameter_label(path: str, scenario: Any = None) -> Label:
     """The label and unit of a sweepable parameter (``modifiers.quality.Germany``), from
     the parameter registry; a path the registry does not know stays as written.  A kill
-    rate's unit is its law's: ``scenario``'s (a :class:`~forceratio.scenarios.model.Scenario`)
+    rate's unit is its law's: ``scenario``'s (a :class:`~forceratio.scenarios.schema.Scenario`)
     when given, else the square law's, every built-in scenario's."""
     from forceratio.scenarios.registry import LABELS, rate_unit
 

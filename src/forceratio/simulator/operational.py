@@ -36,7 +36,7 @@ ADVANCE_FIT: dict[str, tuple[float, float]] = {
 }
 
 #: The capture mechanism's defaults, written once: the scenario schema
-#: (:class:`forceratio.scenarios.model.Capture`), the parameter registry and
+#: (:class:`forceratio.scenarios.schema_operations.Capture`), the parameter registry and
 #: :func:`make_flows` / :func:`capture_rate` all take them from here.  ASSUMPTION (no
 #: published capture form was found, docs/design/issue13-mechanisms.md section 2 and 8.22):
 #: half the rate at an enemy-to-own ratio of 2, a smooth switch 0.25 wide in ln rho, and a
