@@ -57,3 +57,27 @@ def test_the_python_connect_refuses_a_closed_port_at_once(closed_port: int, form
     assert time.perf_counter() - start < 3.0
     assert info.value.field == "scheduler"
     assert "\n" not in str(info.value)
+
+
+def test_a_listening_scheduler_is_probed_once_per_process() -> None:
+    """The command line checks the address before the scenario loads and ``connect``
+    checks it again: a listening scheduler saw two probe connections (each logged by
+    Dask).  The oracle is the listening socket's own count of accepted connections."""
+    from forceratio.sweeps.cluster import check_listening
+
+    accepted = []
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        server.settimeout(0.5)
+        port = server.getsockname()[1]
+        for _ in range(2):
+            check_listening(f"tcp://127.0.0.1:{port}")
+            try:
+                conn, _addr = server.accept()
+                accepted.append(conn)
+            except TimeoutError:
+                pass
+        for conn in accepted:
+            conn.close()
+    assert len(accepted) == 1

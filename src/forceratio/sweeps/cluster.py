@@ -4,6 +4,7 @@ landed by the calling process (the workers need not share its disk)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -44,7 +45,6 @@ def check_listening(scheduler: str) -> None:
     name that does not resolve, an address Dask must parse) is left to :func:`connect`:
     only a refusal is certain.  A scheduler that listens sees the probe as a connection
     closed before its handshake (logged at INFO level by Dask), then the client's."""
-    import socket
 
     try:
         from distributed.comm.addressing import parse_address, parse_host_port
@@ -58,8 +58,7 @@ def check_listening(scheduler: str) -> None:
     if scheme not in ("tcp", "tls"):
         return
     try:
-        with socket.create_connection((host, port), timeout=PROBE_TIMEOUT):
-            pass
+        _probe(host, port)
     except ConnectionRefusedError:
         raise InputError(
             "scheduler",
@@ -68,6 +67,18 @@ def check_listening(scheduler: str) -> None:
         ) from None
     except OSError:  # (not certain: Dask's connection says what it finds)
         return
+
+
+@functools.lru_cache(maxsize=16)
+def _probe(host: str, port: int) -> None:
+    """One TCP connection to ``host:port``, closed at once; an address that answered is
+    not probed again in this process (the CLI checks before the scenario loads and
+    :func:`connect` after: the scheduler saw two connections).  A refusal raises and is
+    not remembered, so a scheduler started later is found."""
+    import socket
+
+    with socket.create_connection((host, port), timeout=PROBE_TIMEOUT):
+        pass
 
 
 def connect(scheduler: str) -> Any:
