@@ -78,7 +78,7 @@ def _fitted(df: pd.DataFrame) -> tuple[Objective, np.ndarray, Noise, int]:
 def test_the_simulator_without_noise_follows_the_engine() -> None:
     obj, theta, _nz, _ = _fitted(engel(3))
     zero = (np.zeros(2), np.zeros(2))
-    sims = bootstrap.simulate(obj, theta, zero, np.random.default_rng(0))
+    sims = bootstrap.draw_battles(obj, theta, zero, np.random.default_rng(0))
     xs, _ys = predict(obj.battle, obj.spec, theta)
     sr, _ = obj.battle.scale
     for sim in sims:
