@@ -58,7 +58,7 @@ def from_zero(
     0+, none below 0.  Without this a held side out-fired at 0 (:func:`.runs.hold_until`)
     went up at its arrival rate and down at its losses without end, each step a bounce.
 
-    Under a law whose losses fall with the side (0 < q < 1) it rises from 0 to its balance
+    Under a law whose losses fall with the side (0 < q <= 1) it rises from 0 to its balance
     B* = (a / c)**(1/q) (its arrivals a, its losses c B**q), relaxing at q a / B* a day:
     beyond an explicit step where B* is far below the tolerance (q 0.01: B* 6e-21, 1e19 a
     day).  A side within ``zero`` of 0 (the strength the run resolves:
@@ -103,7 +103,7 @@ def balance(t: float, y: FloatArray, par: FloatArray, kr: int, s: int, out: Floa
             scratch: FloatArray) -> float:  # fmt: skip
     """Side ``s``'s (0 red, 1 blue) balance under its daily arrivals in force, into its
     categories of ``out`` (the enemy's fire from ``y`` at t), and its slowest relaxation
-    rate there (1/day); -1 where it has none (0 < q < 1 only, every arriving category
+    rate there (1/day); -1 where it has none (0 < q <= 1 only, every arriving category
     under fire).  With arrivals a_j and fire inc_j on category j (:func:`.kernel.categories`):
     proportional fire, a_j = inc_j w_j y_j X**(q - 1), so X**q = sum a_j / inc_j and y_j =
     a_j X**(1 - q) / (inc_j w_j); fixed allocation (renormalised over the arriving
@@ -113,7 +113,7 @@ def balance(t: float, y: FloatArray, par: FloatArray, kr: int, s: int, out: Floa
     off_t, kt, off_f, kf, o_kill, o_w, o_alloc, p, q, fixed, m, g, o_a, _, _ = side_view(
         t, par, kr, y.shape[0] - kr, s
     )
-    if not (0.0 < q < 1.0 and m > 0.0):
+    if not (0.0 < q <= 1.0 and m > 0.0):
         return -1.0
     for f in range(kf):
         scratch[f] = fire(y[off_f + f], p)
@@ -151,9 +151,10 @@ def settle(
     t: float, hh: float, gap: float, y: FloatArray, k0: FloatArray, par: FloatArray, kr: int,
     s: int, zero: float, buf: FloatArray, scratch: FloatArray,
 ) -> bool:  # fmt: skip
-    """Hold side ``s`` (0 red, 1 blue), under a law whose losses fall with it (0 < q < 1)
-    and with daily arrivals in force, on its balance X*(t) (:func:`balance`) over the step
-    of ``hh`` days from (t, y), ``gap`` days before the next stop, where an explicit step
+    """Hold side ``s`` (0 red, 1 blue), under a law whose losses fall with it (0 < q <= 1:
+    at q = 1, the linear and logarithmic laws, X* = a / c) and with daily arrivals in
+    force, on its balance X*(t) (:func:`balance`) over the step of ``hh`` days from (t, y),
+    ``gap`` days before the next stop, where an explicit step
     cannot follow its relaxation to it: that rate (q a / X* a day) times ``gap`` at least
     :data:`.tableau.SETTLE_ON` (its explicit steps would number thousands), or times
     ``hh`` at least :data:`.tableau.SETTLE_STIFF` where the side is held already; X* above

@@ -305,8 +305,8 @@ def run_chunk(
                 x = atol[n, i] * par[o_w_r + i]
                 zero = x if x > zero else zero
         par[n_par - 1] = zero
-        settle_r = 0.0 < par[1] < 1.0 and arr_knots_r.shape[0] > 0  # (held.settle)
-        settle_b = 0.0 < par[3] < 1.0 and arr_knots_b.shape[0] > 0
+        settle_r = 0.0 < par[1] <= 1.0 and arr_knots_r.shape[0] > 0  # (held.settle)
+        settle_b = 0.0 < par[3] <= 1.0 and arr_knots_b.shape[0] > 0
         b_max = 0.0  # the fastest non-combat loss: they are integrated exactly (dopri_step)
         for i in range(d):
             b_max = par[o_b + i] if par[o_b + i] > b_max else b_max
