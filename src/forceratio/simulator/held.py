@@ -148,8 +148,8 @@ def balance(t: float, y: FloatArray, par: FloatArray, kr: int, s: int, out: Floa
 
 
 def settle(
-    t: float, hh: float, gap: float, y: FloatArray, k0: FloatArray, par: FloatArray, kr: int,
-    s: int, zero: float, buf: FloatArray, scratch: FloatArray,
+    t: float, hh: float, gap: float, y: FloatArray, par: FloatArray, kr: int, s: int,
+    zero: float, buf: FloatArray, scratch: FloatArray,
 ) -> bool:  # fmt: skip
     """Hold side ``s`` (0 red, 1 blue), under a law whose losses fall with it (0 < q <= 1:
     at q = 1, the linear and logarithmic laws, X* = a / c) and with daily arrivals in
@@ -163,19 +163,20 @@ def settle(
     are set to the balance, and over the step they follow it (:func:`settled_rates`, the
     flag in :func:`.packing.layout`): a quasi-steady state (the slow manifold; Hairer &
     Wanner 1996, *Solving ODE II*, VI.2), behind the exact path by X*'s own change over
-    1/rate.  ``k0`` holds the rates at (t, y); returns whether ``y`` or the flag changed
-    (then they are stale).  ``buf`` and ``scratch`` are work rows."""
+    1/rate.  Returns whether ``y`` or the flag changed (then the rates at (t, y) are
+    stale).  ``buf`` and ``scratch`` are work rows."""
     kb = y.shape[0] - kr
     lo, m, _, _, _, o_w, _, _, q, _, _, g, o_a, _, _ = side_view(t, par, kr, kb, s)
     flag = layout(kr, kb)[-1] - 3 + s
     was: bool = par[flag] > 0.0
     x = side_sum(y, par, o_w, lo, m)
-    come = 0.0  # weighted arrivals, and losses (du/dt in k0 where non-combat losses are
-    for j in range(m):  # exact: the same within b X, left out as in balance)
+    come = 0.0  # weighted arrivals
+    for j in range(m):
         come += par[o_a + j] * g * par[o_w + j]
-    lost = come - side_sum(k0, par, o_w, lo, m)
-    most = lost if lost > come else come
-    on = come > 0.0 and (x <= 0.0 or q * most / x * gap >= SETTLE_STIFF)  # cheap first
+    # cheap first: where x <= SETTLE_NEAR X*, the rate (the least q a_j / X*_j) is at most
+    # q come / X* (a mediant), so at most SETTLE_NEAR q come / x
+    bound = SETTLE_NEAR * q * come / x * (hh if was else gap) if x > 0.0 else math.inf
+    on = come > 0.0 and bound >= (SETTLE_STIFF if was else SETTLE_ON)
     if on:
         rate = balance(t, y, par, kr, s, buf, scratch)
         x_star = side_sum(buf, par, o_w, lo, m)

@@ -357,9 +357,8 @@ def run_chunk(
             reach = h >= gap
             hh = gap if reach else h
             if settle_r or settle_b:  # a side held at its balance over the step, or no more
-                moved = settle_r and settle(t, hh, gap, y, k[0], par, kr, 0, zero, y_stage,
-                                            scratch)  # fmt: skip
-                if settle_b and settle(t, hh, gap, y, k[0], par, kr, 1, zero, y_stage, scratch):
+                moved = settle_r and settle(t, hh, gap, y, par, kr, 0, zero, y_stage, scratch)
+                if settle_b and settle(t, hh, gap, y, par, kr, 1, zero, y_stage, scratch):
                     moved = True
                 if moved:
                     rates(t, y, k[0], par, kr, scratch, True)
