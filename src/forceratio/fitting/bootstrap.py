@@ -282,7 +282,7 @@ def note(done: int, refits: int, seed: Seed) -> str:
         f"parametric-bootstrap percentile intervals ({done} of {refits} refits, "
         f"seed {seed_text(seed)}), "
         "the day-to-day variation's size drawn from its likelihood; on 40 synthetic Iwo "
-        "Jima-like series (39 refits each) they covered the true rates 38 and 37 times (94%, "
-        "within chance of 95%), but they are wide: 1.7-1.9 times what the estimates' own "
+        "Jima-like series (39 refits each) they covered the true rates 39 and 37 times (95%), "
+        "but they are wide: about 1.8 times what the estimates' own "
         "spread needs, as the variation's size is barely known from one series"
     )
