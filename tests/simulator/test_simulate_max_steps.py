@@ -4,10 +4,11 @@
 low-level ``integrate`` (one path).  Oracles: Lanchester's square law in closed form
 (1916: R(t) = R0 cosh(w t) - sqrt(b/a) B0 sinh(w t), w = sqrt(a b)); a cap below the steps
 a battle needs stops it with the engine's one-line error, a cap above leaves its numbers
-unchanged; a stiff battle (a side held at 0 with arrivals under the linear law, relaxing
-at k R = 1e6 a day, beyond an explicit method) stops at the cap given.  (Until session 23
-the held power law at q = 0.025 was the stiff case; it is now held on its balance:
-tests/simulator/test_held_balance.py.)"""
+unchanged; a stiff battle (a side held at 0 with arrivals under the power law with q = 2,
+relaxing at 2 a / X* = 5e4 a day, beyond an explicit method) stops at the cap given.
+(Until 4 December 2026 the held power law at q = 0.025 was the stiff case, until 5 December 2026
+the linear law at k R = 1e6 a day; both are now held on their balance:
+tests/simulator/test_held_balance.py, test_held_linear_balance.py.)"""
 
 from __future__ import annotations
 
@@ -55,10 +56,10 @@ def test_a_cap_below_the_steps_a_battle_needs_stops_it_with_one_line() -> None:
 def test_a_stiff_battle_stops_at_the_cap_given() -> None:
     """The fitter's case: a trial point the explicit engine cannot follow costs
     ``max_steps`` steps, not the default 200,000."""
-    red = make_side("red", 100.0, 1e4, n=1, k_enemy=1)
+    red = make_side("red", 100.0, 1e6, n=1, k_enemy=1)
     blue = make_side("blue", 0.0, 0.2, n=1, k_enemy=1,
                      reinforcements=Reinforcements.daily(0.0, 10.0, [6.0]))  # fmt: skip
-    eng = Engagement(get_law("linear"), red, blue)
+    eng = Engagement(get_law("power", p=1.0, q=2.0), red, blue)
     with pytest.raises(ForceratioError, match="after 20000 steps"):
         forceratio.simulate(eng, t_max=30.0, max_steps=20_000)
 

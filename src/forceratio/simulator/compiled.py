@@ -46,7 +46,7 @@ KERNELS = (
         "flows categories rates linear_rate dopri_step dense_point dense_sum cross_time "
         "dense_state end_rule",
     )
-    + _names("near_zero", "zero_time zero_cross")
+    + _names("near_zero", "zero_time zero_cross remnant")
     + _names(
         "integrator",
         "start_run step_inputs at_stop record finish unresolved arriving side_end "

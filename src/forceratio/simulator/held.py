@@ -20,13 +20,16 @@ FloatArray = NDArray[np.float64]
 
 def side_view(
     t: float, par: FloatArray, kr: int, kb: int, s: int
-) -> tuple[int, int, int, int, int, int, int, float, float, float, float, float, int]:
-    """What :func:`from_zero` and :func:`balance` read of side ``s`` (0 red, 1 blue) at
-    ``t`` from the packed parameters (:func:`.packing.layout`): its categories' offset and
-    count, the enemy's (who fires), the enemy's kill, the side's weight and the enemy's
-    allocation offsets, the side's law (p, q), whether the enemy's fire is a fixed
-    allocation, the enemy's fire multiplier m(t), the transit factor g = exp(-k t) on the
-    side's arrivals and their offset (arrival rates in force, times g)."""
+) -> tuple[
+    int, int, int, int, int, int, int, float, float, float, float, float, int, float, float
+]:  # fmt: skip
+    """What :func:`from_zero`, :func:`balance` and :func:`settled_rates` read of side ``s``
+    (0 red, 1 blue) at ``t`` from the packed parameters (:func:`.packing.layout`): its
+    categories' offset and count, the enemy's (who fires), the enemy's kill, the side's
+    weight and the enemy's allocation offsets, the side's law (p, q), whether the enemy's
+    fire is a fixed allocation, the enemy's fire multiplier m(t), the transit factor g =
+    exp(-k t) on the side's arrivals and their offset (arrival rates in force, times g),
+    the multiplier's slope dm/dt and the transit rate k (1/day)."""
     o_kill_r, _, o_w_r, _, o_alloc_r, _, o_inflow = layout(kr, kb)[:7]
     e = 1 - s  # the enemy, who fires
     off_t, kt, off_f, kf = (0, kr, kr, kb) if s == 0 else (kr, kb, 0, kr)
@@ -35,7 +38,8 @@ def side_view(
     m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
     k_t = par[o_inflow + kr + kb + 6 + s]  # arrivals exposed in transit come in at exp(-k t)
     g = math.exp(-k_t * t) if k_t > 0.0 else 1.0
-    return off_t, kt, off_f, kf, o_kill, o_w, o_alloc, p, q, fixed, m, g, o_inflow + off_t
+    dm = par[7 + 3 * e]
+    return off_t, kt, off_f, kf, o_kill, o_w, o_alloc, p, q, fixed, m, g, o_inflow + off_t, dm, k_t
 
 
 def from_zero(
@@ -54,7 +58,7 @@ def from_zero(
     0+, none below 0.  Without this a held side out-fired at 0 (:func:`.runs.hold_until`)
     went up at its arrival rate and down at its losses without end, each step a bounce.
 
-    Under a law whose losses fall with the side (0 < q < 1) it rises from 0 to its balance
+    Under a law whose losses fall with the side (0 < q <= 1) it rises from 0 to its balance
     B* = (a / c)**(1/q) (its arrivals a, its losses c B**q), relaxing at q a / B* a day:
     beyond an explicit step where B* is far below the tolerance (q 0.01: B* 6e-21, 1e19 a
     day).  A side within ``zero`` of 0 (the strength the run resolves:
@@ -62,7 +66,7 @@ def from_zero(
     ``zero`` along its arrivals are at least its arrivals (so B* <= ``zero``) stays where it
     is, as at q = 0: 0 within the tolerance, what arrives lost on arrival; a side whose
     balance is above ``zero`` keeps the law's own rates."""
-    off_t, kt, off_f, kf, o_kill, o_w, o_alloc, p, q, fixed, m, g, o_a = side_view(
+    off_t, kt, off_f, kf, o_kill, o_w, o_alloc, p, q, fixed, m, g, o_a, _, _ = side_view(
         t, par, kr, y.shape[0] - kr, s
     )
     total = 0.0  # the weighted arrivals: the direction the side comes in along
@@ -99,17 +103,17 @@ def balance(t: float, y: FloatArray, par: FloatArray, kr: int, s: int, out: Floa
             scratch: FloatArray) -> float:  # fmt: skip
     """Side ``s``'s (0 red, 1 blue) balance under its daily arrivals in force, into its
     categories of ``out`` (the enemy's fire from ``y`` at t), and its slowest relaxation
-    rate there (1/day); -1 where it has none (0 < q < 1 only, every arriving category
+    rate there (1/day); -1 where it has none (0 < q <= 1 only, every arriving category
     under fire).  With arrivals a_j and fire inc_j on category j (:func:`.kernel.categories`):
     proportional fire, a_j = inc_j w_j y_j X**(q - 1), so X**q = sum a_j / inc_j and y_j =
     a_j X**(1 - q) / (inc_j w_j); fixed allocation (renormalised over the arriving
     categories), a_j = inc_j (w_j y_j)**q.  Its relaxation rate is q a_j / y_j at least
     (one category: q a / X*).  The non-combat and capture flows, b X beside a, are left out;
     a category with no arrivals is at 0."""
-    off_t, kt, off_f, kf, o_kill, o_w, o_alloc, p, q, fixed, m, g, o_a = side_view(
+    off_t, kt, off_f, kf, o_kill, o_w, o_alloc, p, q, fixed, m, g, o_a, _, _ = side_view(
         t, par, kr, y.shape[0] - kr, s
     )
-    if not (0.0 < q < 1.0 and m > 0.0):
+    if not (0.0 < q <= 1.0 and m > 0.0):
         return -1.0
     for f in range(kf):
         scratch[f] = fire(y[off_f + f], p)
@@ -144,12 +148,13 @@ def balance(t: float, y: FloatArray, par: FloatArray, kr: int, s: int, out: Floa
 
 
 def settle(
-    t: float, hh: float, gap: float, y: FloatArray, k0: FloatArray, par: FloatArray, kr: int,
-    s: int, zero: float, buf: FloatArray, scratch: FloatArray,
+    t: float, hh: float, gap: float, y: FloatArray, par: FloatArray, kr: int, s: int,
+    zero: float, buf: FloatArray, scratch: FloatArray,
 ) -> bool:  # fmt: skip
-    """Hold side ``s`` (0 red, 1 blue), under a law whose losses fall with it (0 < q < 1)
-    and with daily arrivals in force, on its balance X*(t) (:func:`balance`) over the step
-    of ``hh`` days from (t, y), ``gap`` days before the next stop, where an explicit step
+    """Hold side ``s`` (0 red, 1 blue), under a law whose losses fall with it (0 < q <= 1:
+    at q = 1, the linear and logarithmic laws, X* = a / c) and with daily arrivals in
+    force, on its balance X*(t) (:func:`balance`) over the step of ``hh`` days from (t, y),
+    ``gap`` days before the next stop, where an explicit step
     cannot follow its relaxation to it: that rate (q a / X* a day) times ``gap`` at least
     :data:`.tableau.SETTLE_ON` (its explicit steps would number thousands), or times
     ``hh`` at least :data:`.tableau.SETTLE_STIFF` where the side is held already; X* above
@@ -158,24 +163,20 @@ def settle(
     are set to the balance, and over the step they follow it (:func:`settled_rates`, the
     flag in :func:`.packing.layout`): a quasi-steady state (the slow manifold; Hairer &
     Wanner 1996, *Solving ODE II*, VI.2), behind the exact path by X*'s own change over
-    1/rate.  ``k0`` holds the rates at (t, y); returns whether ``y`` or the flag changed
-    (then they are stale).  ``buf`` and ``scratch`` are work rows."""
-    d = y.shape[0]
-    kb = d - kr
-    o_w_r, _, _, _, o_inflow, total = layout(kr, kb)[2:]
-    lo, m = (0, kr) if s == 0 else (kr, kb)
-    o_w, flag = o_w_r + lo, total - 3 + s
+    1/rate.  Returns whether ``y`` or the flag changed (then the rates at (t, y) are
+    stale).  ``buf`` and ``scratch`` are work rows."""
+    kb = y.shape[0] - kr
+    lo, m, _, _, _, o_w, _, _, q, _, _, g, o_a, _, _ = side_view(t, par, kr, kb, s)
+    flag = layout(kr, kb)[-1] - 3 + s
     was: bool = par[flag] > 0.0
-    k_t = par[o_inflow + d + 6 + s]
-    g = math.exp(-k_t * t) if k_t > 0.0 else 1.0
     x = side_sum(y, par, o_w, lo, m)
-    come = 0.0  # weighted arrivals, and losses (du/dt in k0 where non-combat losses are
-    for i in range(lo, lo + m):  # exact: the same within b X, left out as in balance)
-        come += par[o_inflow + i] * g * par[o_w + i - lo]
-    lost = come - side_sum(k0, par, o_w, lo, m)
-    most = lost if lost > come else come
-    q = par[2 * s + 1]
-    on = come > 0.0 and (x <= 0.0 or q * most / x * gap >= SETTLE_STIFF)  # cheap first
+    come = 0.0  # weighted arrivals
+    for j in range(m):
+        come += par[o_a + j] * g * par[o_w + j]
+    # cheap first: where x <= SETTLE_NEAR X*, the rate (the least q a_j / X*_j) is at most
+    # q come / X* (a mediant), so at most SETTLE_NEAR q come / x
+    bound = SETTLE_NEAR * q * come / x * (hh if was else gap) if x > 0.0 else math.inf
+    on = come > 0.0 and bound >= (SETTLE_STIFF if was else SETTLE_ON)
     if on:
         rate = balance(t, y, par, kr, s, buf, scratch)
         x_star = side_sum(buf, par, o_w, lo, m)
@@ -198,17 +199,9 @@ def settled_rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr:
     arrivals' exposure in transit (the arrival rates are constant between stops).  With
     L_j = d ln inc_j / dt: proportional fire, d ln y*_j = -k - L_j + (1 - q)/q d ln S, S =
     sum a_j / inc_j; fixed allocation, (-k - L_j) / q."""
-    d = y.shape[0]
-    kb = d - kr
-    o_kill_r, _, _, _, o_alloc_r, _, o_inflow = layout(kr, kb)[:7]
-    e = 1 - s
-    off_t, kt, off_f, kf = (0, kr, kr, kb) if s == 0 else (kr, kb, 0, kr)
-    o_kill, o_alloc = o_kill_r + e * kr * kb, o_alloc_r + e * kr * kb
-    p, q, fixed = par[2 * s], par[2 * s + 1], par[4 + e]
-    m = par[6 + 3 * e] + par[7 + 3 * e] * (t - par[8 + 3 * e])
-    k_t = par[o_inflow + d + 6 + s]
-    g = math.exp(-k_t * t) if k_t > 0.0 else 1.0
-    o_a = o_inflow + off_t
+    off_t, kt, off_f, kf, o_kill, _, o_alloc, p, q, fixed, m, g, o_a, dm, k_t = side_view(
+        t, par, kr, y.shape[0] - kr, s
+    )
     big_s = big_v = 0.0  # S and dS/dt
     for sweep in range(2):
         for j in range(kt):
@@ -224,7 +217,7 @@ def settled_rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr:
             if inc <= 0.0 or m <= 0.0:
                 out[off_t + j] = 0.0
                 continue
-            phi = -k_t - par[7 + 3 * e] / m - dinc / inc  # d ln (a_j / inc_j) / dt
+            phi = -k_t - dm / m - dinc / inc  # d ln (a_j / inc_j) / dt
             if sweep == 0:
                 big_s, big_v = big_s + a / (m * inc), big_v + a / (m * inc) * phi
             elif fixed == 0.0:

@@ -27,7 +27,8 @@ the default rtol against Helmbold's exact solution for w = 0.05 to 1, where befo
 for q > 0.98, where the last (1e-300 / X0)**(1 - q) of the battle (1e-3 at w = 0.01) is below
 it; since 5 December 2026 every such side's fall to 0 from 1e3 tolerances on is extrapolated in
 X**(1 - q) (:func:`zero_cross`): 2.4e-6 of the time at w = 0.01, was 9e-4, and a loser
-stuck at 5e-324 never ended ("stiff or degenerate").
+stuck at 5e-324 never ended ("stiff or degenerate"); the winner is read at that time
+(:func:`.near_zero.remnant`), not where the step ended (6.6e-4 off at w = 0.01).
 At t_max a side within its tolerance of a level above 0 (atol + rtol x the level) is out
 there, as a closed form that reaches the level at t <= t_max says (ancient
 100 v 50 at rates 1 and t_max 49.5 was undecided).
@@ -52,7 +53,7 @@ from forceratio.simulator.kernel import (
     linear_rate,
     rates,
 )
-from forceratio.simulator.near_zero import zero_cross
+from forceratio.simulator.near_zero import remnant, zero_cross
 from forceratio.simulator.packing import FLOW_SLOTS, layout, row, side_sum, store
 from forceratio.simulator.result import NONE, T_MAX
 from forceratio.simulator.tableau import (
@@ -304,8 +305,8 @@ def run_chunk(
                 x = atol[n, i] * par[o_w_r + i]
                 zero = x if x > zero else zero
         par[n_par - 1] = zero
-        settle_r = 0.0 < par[1] < 1.0 and arr_knots_r.shape[0] > 0  # (held.settle)
-        settle_b = 0.0 < par[3] < 1.0 and arr_knots_b.shape[0] > 0
+        settle_r = 0.0 < par[1] <= 1.0 and arr_knots_r.shape[0] > 0  # (held.settle)
+        settle_b = 0.0 < par[3] <= 1.0 and arr_knots_b.shape[0] > 0
         b_max = 0.0  # the fastest non-combat loss: they are integrated exactly (dopri_step)
         for i in range(d):
             b_max = par[o_b + i] if par[o_b + i] > b_max else b_max
@@ -356,9 +357,8 @@ def run_chunk(
             reach = h >= gap
             hh = gap if reach else h
             if settle_r or settle_b:  # a side held at its balance over the step, or no more
-                moved = settle_r and settle(t, hh, gap, y, k[0], par, kr, 0, zero, y_stage,
-                                            scratch)  # fmt: skip
-                if settle_b and settle(t, hh, gap, y, k[0], par, kr, 1, zero, y_stage, scratch):
+                moved = settle_r and settle(t, hh, gap, y, par, kr, 0, zero, y_stage, scratch)
+                if settle_b and settle(t, hh, gap, y, par, kr, 1, zero, y_stage, scratch):
                     moved = True
                 if moved:
                     rates(t, y, k[0], par, kr, scratch, True)
@@ -399,7 +399,16 @@ def run_chunk(
                 out_r, out_b = th_r <= th_b or draw, th_b <= th_r or draw
                 ts = th if th < 1.0 else 1.0  # the path is left at the step's end at most
                 oi = record(k, y, t, hh, t + ts * hh, times, oi, traj[n], y_stage, tab, par, o_b)
+                lost = 0 if th_r < th_b else 1  # beyond the step: its enemy's remnant there
+                ratio = -1.0
+                if th > 1.0 and not draw:
+                    ratio = remnant(t, k, y, par, lost, kr, kb, hh, zr if lost == 0 else zb,
+                                    tab, o_b, spare, scratch)  # fmt: skip
                 dense_state(k, y, hh, ts, y, tab, par, o_b)  # in place: element by element
+                if ratio >= 0.0:
+                    lo_e, m_e = (kr, kb) if lost == 0 else (0, kr)
+                    for i in range(lo_e, lo_e + m_e):
+                        y[i] = spare[0, i] * ratio
                 since = t + ts * hh
                 t += th * hh
                 break

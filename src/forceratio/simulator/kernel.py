@@ -88,7 +88,7 @@ def rates(t: float, y: FloatArray, out: FloatArray, par: FloatArray, kr: int,
         zero = par[total - 1]  # the strength the run resolves (:func:`from_zero`)
         for s in range(2):  # a side at 0 with arrivals in force: from_zero
             q = par[2 * s + 1]
-            if q == 0.0 or (q < 1.0 and zero > 0.0):
+            if q == 0.0 or (q <= 1.0 and zero > 0.0):
                 lo, m = (0, kr) if s == 0 else (kr, d - kr)
                 lim = 0.0 if q == 0.0 else np.inf  # q > 0: its weighted sum within zero
                 empty, coming = True, False

@@ -98,6 +98,10 @@ ZERO_REACH, ZERO_NEAR, ZERO_APART = 1e3, 1e6, 100.0
 #: of du/dt over +- ZERO_SLOPE of the first-order time to 0 (its error ZERO_SLOPE**2, its
 #: rounding 1e-16 / ZERO_SLOPE of the curvature's share).
 ZERO_SLOPE = 1e-5
+#: Gauss-Legendre nodes and weights on (0, 1) of the enemy's losses over an extrapolated fall
+#: to 0 (:func:`.near_zero.remnant`): 8 points, exact for a polynomial of degree 15.
+REMNANT_NODES = (np.polynomial.legendre.leggauss(8)[0] + 1.0) / 2.0
+REMNANT_WEIGHTS = np.polynomial.legendre.leggauss(8)[1] / 2.0
 #: A side with daily arrivals, losses c X**q (0 < q < 1), is held on its balance X* over a
 #: step (:func:`.held.settle`) where its relaxation rate (q a / X* a day) times the time to
 #: the next stop is at least SETTLE_ON (explicit steps, stable below 3.3 / rate, would number
