@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from forceratio import battle
-from tests.simulator.test_zero_end_time_heng22 import _battles
+from tests.simulator.test_zero_end_time_tolerance_floor import _battles
 
 
 @pytest.mark.parametrize(("w", "bound"), [(0.002, 1e-3), (0.005, 2e-4), (0.01, 5e-5)])
