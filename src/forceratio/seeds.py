@@ -45,6 +45,8 @@ PURPOSES: dict[str, str] = {
     "morris": "the Morris trajectories (sensitivity --method morris; no key)",
     "mechanisms": "the seeds of sensitivity --posterior's two sub-sweeps (no key)",
     "mechanisms_bootstrap": "the bootstrap of sensitivity --posterior's indices (no key)",
+    "prior_predictive": "the prior predictive check's prior draws and observation errors "
+    "(calibrate --prior-predictive; no key)",
 }
 
 

@@ -84,6 +84,23 @@ def calibrate_command(
     ] = True,
     record: Annotated[bool, typer.Option("--record", hidden=True)] = False,
     posterior: Annotated[bool, typer.Option("--posterior", hidden=True)] = False,
+    prior_predictive: Annotated[
+        bool,
+        typer.Option(
+            "--prior-predictive",
+            help="Fit nothing: draw the shared parameters and the error scale from their "
+            "priors, run the whole record on them and give each record's prior predictive "
+            "5%, 50% and 95% quantiles and its percentile there (seconds).",
+        ),
+    ] = False,
+    n_draws: Annotated[
+        int | None,
+        typer.Option(
+            "--draws",
+            min=1,
+            help="With --prior-predictive: the prior draws (default 2000; bounded by memory).",
+        ),
+    ] = None,
 ) -> None:
     """Fit the shared parameters to every 1941 operation with a scenario: credible
     intervals, residuals, leave-one-operation-out errors and the sampler's diagnostics."""
@@ -91,6 +108,19 @@ def calibrate_command(
     from forceratio.errors import InputError
 
     used = seed_for(seed, not single, "the whole-record calibration (not --single)")
+    if n_draws is not None and not prior_predictive:
+        raise InputError("--draws", "applies only with --prior-predictive")
+    if prior_predictive:
+        if single or name is not None or record or posterior or steps or walkers:
+            raise InputError(
+                "--prior-predictive",
+                "checks the whole record's priors: it takes no scenario, --single, --steps "
+                "or --walkers",
+            )
+        if mode is not Mode.posterior:
+            raise InputError("--prior-predictive", "fits nothing: it takes no --mode")
+        prior_predictive_check(fmt, table, sets or [], n_draws, used or 0)
+        return
     if single:
         if record or posterior or steps or walkers or mode is Mode.map:
             raise InputError("--single", "takes none of --mode, --steps, --walkers")
@@ -149,6 +179,48 @@ def record_calibration(
         print_json(data)
         return
     _print_record(data, fmt)
+
+
+def prior_predictive_check(
+    fmt: Format, table: list[str] | None, sets: list[str], n_draws: int | None, seed: int
+) -> None:
+    """The whole record's prior predictive check
+    (:func:`forceratio.calibration.prior_predictive.prior_predictive`): per record its
+    quantiles and percentile, and how many records fall outside the 5-95% band."""
+    import pandas as pd
+
+    from forceratio.calibration.prior_predictive import DEFAULT_DRAWS, prior_predictive
+    from forceratio.limits import BYTES_COMMAND_BASE
+    from forceratio.scenarios import record_fit
+    from forceratio.scenarios.session import Session
+
+    rec = record_fit.inputs(Session(table_overrides(table)).table, sets)
+    n = DEFAULT_DRAWS if n_draws is None else n_draws
+    check = prior_predictive(rec.problem, n, seed=seed, reserve=BYTES_COMMAND_BASE)
+    data = check.to_dict()
+    if fmt is Format.json:
+        print_json(data)
+        return
+    rows = pd.DataFrame(data["records"])
+    pairs = zip(rows["lower_bound"], rows["upper_bound"], strict=True)
+    rows["bound"] = ["lower" if lo else "upper" if up else "" for lo, up in pairs]
+    numbers = ["historical", "q05", "q50", "q95"]
+    keep = ["record", "kind", "bound", *numbers, "percentile", "model_percentile"]
+    whole = count_rows(rows[keep], rows["kind"].isin(COUNT_KINDS), numbers)
+    title = (
+        f"Prior predictive check ({check.n_used:,} of {n:,} prior draws with finite values, "
+        f"seed {seed}; quantiles with the record's error, percentile: share of draws below "
+        "the record; model_percentile: the model alone)"
+    )
+    print_frame(rows[keep], fmt, title=title, digits=3, counts=whole)
+    if fmt is not Format.table:
+        return
+    s = data["summary"]
+    names = "; ".join(s["outside"]) or "none"
+    print(
+        f"{s['outside_band']} of {s['records']} records outside the prior predictive's 5-95% "
+        f"band ({s['outside_band_model']} for the model alone): {names}."
+    )
 
 
 def _print_record(data: dict[str, Any], fmt: Format) -> None:
