@@ -51,11 +51,11 @@ def test_the_attack_factor_ends_are_where_the_profile_likelihood_drops(seed: int
     )  # fmt: skip
     top = optimize.minimize(nll, x0, method="Nelder-Mead", options=opts)
     cut = stats.f.ppf(0.95, 1, 2 * (len(df) - 1) - 4) / 2  # n counts, k = 4
-    ends = f.exponents_ci["attack_factor"]
-    assert ends[0] is not None
-    assert ends[1] is not None
-    assert ends[0] < f.exponents["attack_factor"] < ends[1]
-    for end in ends:
+    low, high = f.exponents_ci["attack_factor"]
+    assert low is not None
+    assert high is not None
+    assert low < f.exponents["attack_factor"] < high
+    for end in (low, high):
 
         def prof(y: np.ndarray, end: float = end) -> float:
             return nll(np.array([y[0], y[1], np.log(end), y[2]]))
