@@ -51,3 +51,42 @@ def reported_counts(
         {"day": np.arange(days + 1.0), "red": seen[:, 0], "blue": seen[:, 1],
          "red_losses": lr, "blue_losses": lb}
     )  # fmt: skip
+
+
+def law_counts(
+    red_rate: float,
+    blue_rate: float,
+    *,
+    days: int,
+    seed: int,
+    k: float,
+    w: float = 1.0,
+    attack_factor: float | None = None,
+    red0: float = 20000.0,
+    blue0: float = 15000.0,
+) -> pd.DataFrame:
+    """Days 0..days of exact strengths: each day's losses negative binomial (dispersion
+    ``k``) about the Helmbold law's mean at the day's starting strengths R_d, B_d: red's
+    ``blue_rate * B_d**w * R_d**(1 - w)`` (w = 1: the square law), blue's likewise.  With
+    ``attack_factor`` the sides attack on alternate days (red on even days), the
+    attacker's mean multiplied by it, as the column ``attacker`` says (the fit's model,
+    :mod:`forceratio.fitting.casualties`)."""
+    rng = np.random.default_rng(seed)
+    r, b = [red0], [blue0]
+    attackers = [""]
+    for d in range(days):
+        red_attacks = d % 2 == 0
+        f_red = attack_factor if attack_factor is not None and red_attacks else 1.0
+        f_blue = attack_factor if attack_factor is not None and not red_attacks else 1.0
+        means = (
+            f_red * blue_rate * b[-1] ** w * r[-1] ** (1.0 - w),
+            f_blue * red_rate * r[-1] ** w * b[-1] ** (1.0 - w),
+        )
+        out = [float(rng.negative_binomial(k, k / (k + m))) for m in means]
+        r.append(r[-1] - out[0])
+        b.append(b[-1] - out[1])
+        attackers.append("red" if red_attacks else "blue")
+    df = pd.DataFrame({"day": np.arange(days + 1.0), "red": r, "blue": b})
+    if attack_factor is not None:
+        df["attacker"] = attackers
+    return df

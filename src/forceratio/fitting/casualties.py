@@ -11,12 +11,15 @@ with the same mean and variance mean + mean**2 / k (one dispersion k for both si
 the usual model when days differ more than chance alone allows.  Rates are fitted on a log
 scale in the normalised units of :mod:`.model` and reported in the engine's; intervals are
 Wald intervals on the fitted (log) scale from the numerical Hessian of the log-likelihood,
-but the negative binomial's rates have profile-likelihood intervals (the other rate and the
-dispersion refitted at each value: {rate : loglik drop <= F(1, n - k; 0.95) / 2}, Venzon
-and Moolgavkar 1988, as SAS/IML's profile-likelihood example cites them, calibrated by F
-for the dispersion estimated from the same counts, :func:`profile_drop`; what a rate at its
-floor already had): with the dispersion estimated from a short series the Wald interval
-ignores how the dispersion moves with the rate.  Measured (400 synthetic series per
+but the negative binomial's rates, exponents and attack factor have profile-likelihood
+intervals (every other parameter, the dispersion among them, refitted at each value:
+{value : loglik drop <= F(1, n - k; 0.95) / 2}, Venzon and Moolgavkar 1988, as SAS/IML's
+profile-likelihood example cites them, calibrated by F for the dispersion estimated from
+the same counts, :func:`profile_drop`; what a rate at its floor already had): with the
+dispersion estimated from a short series the Wald interval ignores how the dispersion moves
+with the rate (the exponents and the attack factor had Wald intervals until 5 December
+2026, their ends not where the profile drops:
+tests/fitting/test_negbin_attack_factor_profile.py).  Measured (400 synthetic series per
 case, tests/fitting/test_negbin_coverage.py; README): with chi2_1 instead of F the profile
 intervals covered 92.6-93.5% on series of 8-15 days, with F 94.4-94.9%.
 
@@ -281,14 +284,19 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
         if note:
             out.notes.append(note)
     for i, name in enumerate(spec.names[2:], start=2):
+        if likelihood == "negbin":  # profile ends, as the rates' (see the module)
+            reach = 5.0 * se[i] if math.isfinite(se[i]) else None
+            lo = _profile_upper(nll, x, i, lower, upper, -best, drop, down=True, reach=reach)
+            hi = _profile_upper(nll, x, i, lower, upper, -best, drop, reach=reach)
+        else:
+            lo, hi = float(x[i] - z * se[i]), float(x[i] + z * se[i])
         if name == "log_attack_factor":
             f = math.exp(x[i])
             out.exponents["attack_factor"] = f
-            out.exponents_ci["attack_factor"] = (f * _exp(-z * se[i]), f * _exp(z * se[i]))
+            out.exponents_ci["attack_factor"] = (f * _exp(lo - x[i]), f * _exp(hi - x[i]))
         else:
             # as the strengths' fit: an end beyond the exponent's range is open (None) and
             # the exponent not identifiable (the data do not bound it on that side)
-            lo, hi = float(x[i] - z * se[i]), float(x[i] + z * se[i])
             out.exponents[name] = float(x[i])
             out.exponents_ci[name] = (
                 lo if lo > lower[i] else None,

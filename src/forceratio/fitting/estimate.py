@@ -226,9 +226,17 @@ def _walk(
         step *= 2.0
 
 
-def profile_intervals(obj: Objective, sol: Solution, n: int, level: float = 0.95) -> list[Interval]:
+def profile_intervals(
+    obj: Objective,
+    sol: Solution,
+    n: int,
+    level: float = 0.95,
+    wanted: frozenset[int] | None = None,
+) -> list[Interval]:
     """Profile-likelihood intervals for every parameter (on the fitted scale) but the
-    initial strengths (nuisance parameters, profiled over: ``Interval(None, None)``)."""
+    initial strengths (nuisance parameters, profiled over: ``Interval(None, None)``);
+    ``wanted``: only these parameters' (the others ``Interval(None, None)``: a caller that
+    reports only some saves the rest's profiles, each as costly as a fit)."""
     spec = obj.spec
     k = spec.k
     dof = max(n - k, 1)
@@ -236,7 +244,7 @@ def profile_intervals(obj: Objective, sol: Solution, n: int, level: float = 0.95
     delta = s2 * float(stats.f.ppf(level, 1, dof))
     out = []
     for i in range(k):
-        if spec.names[i].split("[")[0] in INITIAL_NAMES:
+        if spec.names[i].split("[")[0] in INITIAL_NAMES or (wanted is not None and i not in wanted):
             out.append(Interval(None, None))
             continue
         free = np.ones(k, dtype=bool)

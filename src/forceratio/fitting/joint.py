@@ -192,7 +192,10 @@ def fit_battles(
             x[s_i] = float(np.mean(vals)) if pick is None else vals[pick]
         starts.append(x)
     sol: Solution = best_of(obj, starts)  # type: ignore[arg-type]
-    ivs = profile_intervals(obj, sol, n)  # type: ignore[arg-type]
+    wanted = set(range(len(shared)))
+    if law in ("square", "linear", "logarithmic"):  # the rates' intervals are reported
+        wanted |= {pos for ix in js.index for pos in ix[:2]}
+    ivs = profile_intervals(obj, sol, n, wanted=frozenset(wanted))  # type: ignore[arg-type]
     out: dict[str, Any] = {"law": law, "shared": list(js.names[: len(shared)]), "n_obs": n}
     out["converged"] = sol.converged
     for s_i, name in enumerate(js.names[: len(shared)]):
