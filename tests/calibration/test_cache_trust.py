@@ -99,7 +99,7 @@ def test_arrays_of_other_shapes_or_not_finite_are_a_miss(
     tmp_path: Path, result: CalibrationResult
 ) -> None:
     k = len(result.names)
-    tampered = {
+    tampered: dict[str, dict[str, np.ndarray]] = {
         "draws, one column more": {"draws": np.zeros((5, k + 1))},
         "draws, one axis": {"draws": np.zeros(5 * k)},
         "point, one value short": {"point": np.zeros(k - 1)},
