@@ -80,12 +80,15 @@ def create_new(path: Path) -> BinaryIO:
     one planted) is unlinked first: the name goes, never a link's target."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags, 0o666)
+
+    def opener(name: str, _: int) -> int:
+        return os.open(name, flags, 0o666)
+
+    try:  # (through open(): the file object's name is the path, as a plain open's)
+        return open(path, "wb", opener=opener)
     except FileExistsError:
         os.unlink(path)
-        fd = os.open(path, flags, 0o666)
-    return os.fdopen(fd, "wb")
+        return open(path, "wb", opener=opener)
 
 
 def check_own_folder(folder: Path, field: str) -> None:
