@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from forceratio.errors import InputError
-from forceratio.files import output_path, write_atomic
-from forceratio.links import resolve_output
+from forceratio.io.files import output_path, write_atomic
+from forceratio.io.links import resolve_output
 
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 needs_root = pytest.mark.skipif(not ROOT, reason="planting another user's link needs root")
@@ -117,7 +117,7 @@ def test_a_link_changed_during_the_write_is_not_written_through(
         link.unlink()
         link.symlink_to(second)
 
-    monkeypatch.setattr("forceratio.files.os.fsync", fsync_then_retarget)
+    monkeypatch.setattr("forceratio.io.files.os.fsync", fsync_then_retarget)
     with pytest.raises(InputError, match=r"^out: .*changed while it was written"):
         write_atomic(link, "new", "out")
     assert (first.read_text(), second.read_text()) == ("first", "second")

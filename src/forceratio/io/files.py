@@ -26,8 +26,8 @@ from pathlib import Path
 
 from forceratio.errors import InputError
 from forceratio.io.decoding import decode
+from forceratio.io.links import resolve_output
 from forceratio.limits import MAX_FILE_ENV, human, max_file_size
-from forceratio.links import resolve_output
 
 
 def _reason(exc: OSError) -> str:
@@ -143,7 +143,7 @@ def output_path(path: Path | str, field: str) -> Path:
     replace ``/dev/null`` itself when run as root).  A symbolic link is followed, as a
     shell's ``>`` follows it: the link stays and its target is written (refused in turn if
     that is not a regular file), unless the kernel's protected-symlinks rule would refuse it
-    (:func:`~forceratio.links.resolve_output`: another user's link in ``/tmp``).  A file
+    (:func:`~forceratio.io.links.resolve_output`: another user's link in ``/tmp``).  A file
     this process has read as an input (any name of it) is refused too.  Call it before the
     work, so a refusal costs nothing."""
     p = Path(path)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from forceratio.errors import InputError
 from forceratio.io.files import read_user_bytes, removed_if_stopped
-from forceratio.links import check_own_folder, create_new
+from forceratio.io.links import check_own_folder, create_new
 
 #: The end of a failed part's message while the sweep's folder is kept (the runner says
 #: otherwise when it removes the folder).
