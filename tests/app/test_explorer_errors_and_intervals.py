@@ -92,7 +92,7 @@ def test_the_page_shows_a_server_error_cleanly(server: str, browser: object) -> 
     box = page.locator('input[type=number][data-path="breakpoints.USSR"]')
     box.fill("0.35")
     box.press("Enter")
-    page.wait_for_function("document.body.dataset.state === 'error'", timeout=60_000)
+    page.wait_for_selector("body[data-state='error']", state="attached", timeout=60_000)
     err = page.inner_text("#error")
     assert "Unexpected token" not in err
     assert err.startswith("server: HTTP 500")
@@ -177,7 +177,7 @@ def test_stale_figures_are_marked_while_an_error_shows(server: str, browser: obj
     for typed in ("1.5", ""):  # refused by the server; refused in the page
         box.fill(typed)
         box.press("Enter")
-        page.wait_for_function("document.body.dataset.state === 'error'", timeout=60_000)
+        page.wait_for_selector("body[data-state='error']", state="attached", timeout=60_000)
         assert page.is_visible("#stale")
         assert "not" in page.inner_text("#stale")
         assert float(page.eval_on_selector("#results", "e => getComputedStyle(e).opacity")) < 1
@@ -186,7 +186,7 @@ def test_stale_figures_are_marked_while_an_error_shows(server: str, browser: obj
     assert page.inner_text("#stale").endswith(empty)  # said where the figures are
     box.fill("0.3")
     box.press("Enter")
-    page.wait_for_function("document.body.dataset.state === 'ready'", timeout=60_000)
+    page.wait_for_selector("body[data-state='ready']", state="attached", timeout=60_000)
     assert not page.is_visible("#stale")
     assert float(page.eval_on_selector("#results", "e => getComputedStyle(e).opacity")) == 1
 
@@ -200,7 +200,7 @@ def test_text_typed_into_a_number_box_is_named(server: str, browser: object) -> 
     box.press("Control+a")
     page.keyboard.type("1e-")  # (chromium lets no letters but e into a number box)
     box.press("Enter")
-    page.wait_for_function("document.body.dataset.state === 'error'", timeout=60_000)
+    page.wait_for_selector("body[data-state='error']", state="attached", timeout=60_000)
     assert (
         page.inner_text("#error") == "breakpoints.USSR: expected a number, got text that is not one"
     )
@@ -248,7 +248,7 @@ def test_every_share_at_zero_shows_in_the_page(server: str, browser: object) -> 
         box.fill("0")
         box.press("Enter")
     _ready(page, runs + 1)
-    page.wait_for_function("document.body.dataset.state === 'ready'", timeout=60_000)
+    page.wait_for_selector("body[data-state='ready']", state="attached", timeout=60_000)
     assert page.inner_text("#error") == ""
     assert not page.errors
 

@@ -211,7 +211,7 @@ def test_a_value_the_server_refuses_marks_its_box(
     box = p.locator('input[type=number][data-path="breakpoints.USSR"]')  # type: ignore[attr-defined]
     box.fill("1.5")
     box.press("Enter")
-    p.wait_for_function("document.body.dataset.state === 'error'", timeout=60_000)  # type: ignore[attr-defined]
+    p.wait_for_selector("body[data-state='error']", state="attached", timeout=60_000)  # type: ignore[attr-defined]
     assert p.inner_text("#error").startswith("breakpoints.USSR: must be in [0, 1)")  # type: ignore[attr-defined]
     assert box.get_attribute("aria-invalid") == "true"
     assert "bad" in (box.get_attribute("class") or "")
@@ -257,7 +257,7 @@ def test_the_outcome_stays_in_view_beside_the_last_assumption(
     box = last.locator("input[type=number]")
     box.fill("-1")
     box.press("Enter")
-    p.wait_for_function("document.body.dataset.state === 'error'", timeout=60_000)
+    p.wait_for_selector("body[data-state='error']", state="attached", timeout=60_000)
     assert _in_view(p, "#stale")
     assert not seen
 
@@ -286,7 +286,7 @@ def test_a_late_answer_for_an_earlier_choice_is_not_shown(
         p.select_option("#scenario", "strike-12june-north")  # slow
         p.select_option("#scenario", "sokolov-152v100")  # quick, chosen last
         p.wait_for_timeout(3_000)  # the slow answer has come
-        p.wait_for_function("document.body.dataset.state === 'ready'", timeout=60_000)
+        p.wait_for_selector("body[data-state='ready']", state="attached", timeout=60_000)
         assert p.input_value("#scenario") == "sokolov-152v100"
         assert p.title() == "forceratio explorer: sokolov-152v100"
         assert not seen
@@ -320,6 +320,6 @@ def test_a_stopped_server_is_said_to_be_one(
     slider = p.locator('input[type=range][data-path="breakpoints.USSR"]')
     slider.focus()
     p.keyboard.press("End")
-    p.wait_for_function("document.body.dataset.state === 'error'", timeout=60_000)
+    p.wait_for_selector("body[data-state='error']", state="attached", timeout=60_000)
     assert p.inner_text("#error").startswith("server: no answer (is forceratio app still running?")
     assert not seen

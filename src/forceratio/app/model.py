@@ -149,6 +149,9 @@ class Explorer:
             if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, str)):
                 # JSON true is not 1.0, nor a list or an object a number
                 raise InputError(path, f"expected a number, got {json_name(v)}")
+            odd = _odd_text(v) if isinstance(v, str) else None
+            if odd is not None:  # float() reads "1_0" as 10 and "١٢" as 12: the CLI refuses them
+                raise InputError(path, f"expected a number: {odd}")
             try:
                 x = float(v)
             except ValueError:
@@ -321,3 +324,15 @@ def json_name(v: Any) -> str:
     if isinstance(v, list):
         return "a list"
     return "an object" if isinstance(v, dict) else type(v).__name__
+
+
+def _odd_text(text: str) -> str | None:
+    """Why ``text`` is not a number as the command line reads one (``--set``, a table's
+    cell), though ``float`` reads it: an underscore between digits, a hexadecimal literal,
+    digits other than ASCII 0-9; None when it is plain."""
+    from forceratio.arguments import unmeant_number
+
+    odd = unmeant_number(text.strip())
+    if odd is None and not text.isascii():
+        odd = f"{text!r} holds a character other than ASCII; write the number in 0-9"
+    return odd

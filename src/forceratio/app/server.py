@@ -7,6 +7,7 @@ nothing is fetched from the network.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -37,6 +38,28 @@ MAX_ERROR = 500
 #: is refused (413) from its Content-Length, or once that many bytes of a chunked body have
 #: arrived, before the rest is read.
 MAX_BODY = 64 * 1024
+
+
+#: Seconds a request body may take to arrive: a client that declares a length and never
+#: sends it gets a 408 then, instead of holding its connection for ever.
+BODY_TIMEOUT = 10.0
+
+#: Runs a request may find ahead of it (the one running and those waiting their turn):
+#: beyond, it is refused at once (503) instead of joining a line without end.
+MAX_QUEUED = 8
+
+#: Headers of every answer: the page loads nothing from elsewhere, no other site may frame
+#: it, and a browser takes each answer as the type it is sent as.  (The page's own styles
+#: are inline, its icon a ``data:`` URL.)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 class _TooLargeError(Exception):
@@ -88,6 +111,50 @@ LOCAL = frozenset({"127.0.0.1", "localhost", "::1"})
 ANY = frozenset({"0.0.0.0", "::"})  # every interface: the user chose to serve other machines
 
 
+def _ip(name: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+@functools.cache
+def _own_names() -> frozenset[str]:
+    """This machine's own names (served on every interface, a Host header may give them)."""
+    import socket
+
+    return frozenset(n.lower() for n in (socket.gethostname(), socket.getfqdn()) if n)
+
+
+def _known_host(name: str, host: str) -> bool:
+    """Whether a Host header's ``name`` is one this server answers: its address, localhost,
+    and, served on every interface, an address (an IP literal) or this machine's own name;
+    never another name, which a rebinding DNS name would give."""
+    if name in LOCAL or name == host.lower():
+        return True
+    return host in ANY and (_ip(name) or name in _own_names())
+
+
+def server_url(host: str, port: int) -> str:
+    """The page's address (an IPv6 address in brackets: ``http://[::1]:8050/``)."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def open_to_network(host: str) -> bool:
+    """Whether serving on ``host`` lets other machines reach the page (not loopback only)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True  # a name: whatever it resolves to
+
+
 def _hostname(header: str) -> str:
     """The name in a Host header, without its port (``[::1]:8050`` -> ``::1``)."""
     header = header.strip().lower()
@@ -100,7 +167,7 @@ def _foreign(request: Request, host: str) -> Response | None:
     """A one-line 4xx for a request the page never makes: a Host that is neither this server's
     address nor localhost (DNS rebinding), or a POST not of JSON (a cross-site form)."""
     given = request.headers.get("host")
-    if given is not None and host not in ANY and _hostname(given) not in LOCAL | {host.lower()}:
+    if given is not None and not _known_host(_hostname(given), host):
         return JSONResponse({"error": "request: Host header not this server's address"}, 421)
     if request.method == "POST":
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -121,6 +188,7 @@ def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Sta
 
     ex = explorer or Explorer()
     one_run = asyncio.Lock()
+    queued = [0]  # requests running or waiting for one_run
 
     async def index(request: Request) -> Response:
         return HTMLResponse(_page("index.html"))
@@ -139,7 +207,11 @@ def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Sta
 
     async def run(request: Request) -> Response:
         try:
-            body: Any = json.loads(await _body(request))
+            body: Any = json.loads(await asyncio.wait_for(_body(request), BODY_TIMEOUT))
+        except TimeoutError:
+            return JSONResponse(
+                {"error": f"request: body not received within {BODY_TIMEOUT:g} s"}, 408
+            )
         except _TooLargeError:
             return JSONResponse(
                 {"error": f"request: body larger than {MAX_BODY:,} bytes"}, status_code=413
@@ -153,12 +225,24 @@ def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Sta
             return JSONResponse({"error": "scenario: missing"}, 400)
         if not isinstance(name, str):
             return JSONResponse({"error": f"scenario: expected a name, got {json_name(name)}"}, 400)
+        if queued[0] >= MAX_QUEUED:
+            return JSONResponse(
+                {"error": f"server: {MAX_QUEUED} runs are ahead of this one; try again shortly"},
+                503,
+            )
+        queued[0] += 1
+        waits = one_run.locked()
         try:
             async with one_run:
+                if waits and await request.is_disconnected():  # its client gave up waiting
+                    LOG.warning("POST /api/run: the client left before its turn; not run")
+                    return Response(status_code=499)
                 answer = await run_in_threadpool(ex.run, name, body.get("values", {}))
             return _JSON(answer)
         except ForceratioError as exc:
             return _refuse(exc)
+        finally:
+            queued[0] -= 1
 
     return Starlette(
         routes=[
@@ -181,13 +265,15 @@ def _guard(
 
     async def guarded(request: Request) -> Response:
         try:
-            return _foreign(request, host) or await handler(request)
+            answer = _foreign(request, host) or await handler(request)
         except ClientDisconnect:
             LOG.warning("%s %s: the client closed the connection", request.method, request.url.path)
-            return Response(status_code=499)
+            answer = Response(status_code=499)
         except Exception as exc:
             LOG.error("%s %s: %s", request.method, request.url.path, _line(exc))
-            return _JSON({"error": _line(exc)}, status_code=500)
+            answer = _JSON({"error": _line(exc)}, status_code=500)
+        answer.headers.update(SECURITY_HEADERS)
+        return answer
 
     return guarded
 
@@ -240,5 +326,18 @@ def serve(
     for s in explorer.scenarios()[:1]:
         explorer.scenario(s["name"])
     if open_browser:
-        threading.Timer(1.0, webbrowser.open, args=(f"http://{host}:{port}/",)).start()
-    uvicorn.run(create_app(explorer, host), host=host, port=port, log_level="warning")
+        threading.Timer(1.0, webbrowser.open, args=(server_url(host, port),)).start()
+    uvicorn.run(
+        create_app(explorer, host),
+        host=host,
+        port=port,
+        log_level="warning",
+        limit_concurrency=LIMIT_CONCURRENCY,  # connections at once; beyond, a 503
+        timeout_keep_alive=KEEP_ALIVE,  # an idle connection closed after this many seconds
+    )
+
+
+#: Connections served at once (uvicorn answers those beyond with a 503).
+LIMIT_CONCURRENCY = 64
+#: Seconds an idle kept-alive connection stays open.
+KEEP_ALIVE = 5

@@ -10,9 +10,13 @@ environment variable ``FORCERATIO_CACHE_DIR`` names another.
 Entries are ``.npz`` files (arrays, plus the tables as JSON text; read with
 ``allow_pickle=False``, so a planted file cannot run code), written to a temporary file
 in the same folder and moved into place with ``os.replace`` (atomic: a reader sees the old
-entry or the new one, never half).  The cache is only an accelerator: a missing, corrupt,
-foreign or unwritable entry is a miss, and the result is recomputed -- nothing is raised; an
-unwritable folder is logged once (``forceratio.cache``; the command line prints it as a note).
+entry or the new one, never half).  An entry is read only if it is this user's own regular
+file (not a link) within the file limit, its arrays the shapes of its names and finite:
+keys are computable from public inputs, so an entry another user planted is a miss, not a
+result.
+The cache is only an accelerator: a missing, corrupt, foreign or unwritable entry is a
+miss, and the result is recomputed -- nothing is raised; an unwritable folder is logged
+once (``forceratio.cache``; the command line prints it as a note).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import contextlib
 import json
 import logging
 import os
+import stat
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -35,6 +40,7 @@ import platformdirs
 import forceratio
 from forceratio.calibration.result import CalibrationResult, Diagnostics
 from forceratio.digest import json_digest, jsonable, sha256_hex
+from forceratio.limits import max_file_size
 
 ENV_VAR = "FORCERATIO_CACHE_DIR"
 FORMAT = 1  # bump when the entry layout changes
@@ -108,13 +114,21 @@ def _decode(key: str, z: Any) -> CalibrationResult | None:
     meta = json.loads(str(z["meta"]))
     if meta.get("format") != FORMAT or meta.get("key") != key:
         return None
+    names = tuple(str(n) for n in meta["names"])
+    draws = np.asarray(z["draws"], dtype=float)
+    point = np.asarray(z["point"], dtype=float)
+    map_point = np.asarray(z["map_point"], dtype=float)
+    k = len(names)
+    shapes = draws.ndim == 2 and draws.shape[1] == k and point.shape == map_point.shape == (k,)
+    if not shapes or not all(np.isfinite(a).all() for a in (draws, point, map_point)):
+        return None  # not what write_entry wrote: a miss
     diag = meta["diagnostics"]
     return CalibrationResult(
         method=str(meta["method"]),
-        names=tuple(meta["names"]),
-        draws=np.asarray(z["draws"], dtype=float),
-        point=np.asarray(z["point"], dtype=float),
-        map_point=np.asarray(z["map_point"], dtype=float),
+        names=names,
+        draws=draws,
+        point=point,
+        map_point=map_point,
         log_posterior_max=float(meta["log_posterior_max"]),
         model_names=tuple(meta["model_names"]),
         fixed={k: float(v) for k, v in meta["fixed"].items()},
@@ -137,7 +151,7 @@ class ResultCache:
 
     def get(self, key: str) -> CalibrationResult | None:
         """The entry, or None when it is missing, unreadable, corrupt or foreign."""
-        return read_entry(self.path(key), key)
+        return read_entry(self.path(key), key, own=True)
 
     def put(self, key: str, result: CalibrationResult) -> bool:
         """Write atomically; False (and nothing left behind) when the folder is unwritable,
@@ -154,15 +168,49 @@ class ResultCache:
         return stored
 
 
-def read_entry(path: Path, key: str) -> CalibrationResult | None:
+def read_entry(path: Path, key: str, *, own: bool = False) -> CalibrationResult | None:
     """The result stored at ``path`` under ``key``; None when the file is missing,
-    unreadable, corrupt, of another format or stored under another key."""
+    unreadable, corrupt, of another format or stored under another key, is not a regular
+    file, is larger than the file limit (:func:`~forceratio.limits.max_file_size`) or
+    would unpack larger, or holds arrays of other shapes than its names or values that are
+    not finite.  With ``own`` (a cache entry, whose key is computable from public inputs),
+    also None when it is a link or another user's file: one planted in a folder they can
+    write.  (The shipped posterior is package data, trusted as the package's code is,
+    whoever installed it.)"""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0) if own else 0
     try:
-        # our own handle: np.load leaks its file when the zip is broken
-        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:
-            return _decode(key, z)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zipfile.BadZipFile):
+        fd = os.open(path, flags)
+    except OSError:
         return None
+    # our own handle: np.load leaks its file when the zip is broken
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            if not _trusted(os.fstat(fd), own):
+                return None
+            with zipfile.ZipFile(fh) as zf:  # sizes as unpacked, before unpacking any
+                if sum(i.file_size for i in zf.infolist()) > max_file_size():
+                    return None
+            fh.seek(0)
+            with np.load(fh, allow_pickle=False) as z:
+                return _decode(key, z)
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            EOFError,
+            zipfile.BadZipFile,
+        ):
+            return None
+
+
+def _trusted(st: os.stat_result, own: bool) -> bool:
+    """A regular file within the size limit, (``own``) owned by this user where there are
+    owners."""
+    mine = not own or not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
+    return stat.S_ISREG(st.st_mode) and mine and st.st_size <= max_file_size()
 
 
 def write_entry(path: Path, key: str, result: CalibrationResult) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -28,12 +29,19 @@ def app_command(
 
     try:
         from forceratio.app.model import Explorer
-        from forceratio.app.server import check_listen, serve
+        from forceratio.app.server import check_listen, open_to_network, serve, server_url
     except ImportError:
         raise InputError(
             "app", "the explorer needs its extra: python -m pip install 'forceratio[app]'"
         ) from None
     check_listen(host, port)  # before saying where it serves
     explorer = Explorer(files=tuple(scenario or ()))  # a bad file: one line, nothing served
-    print(f"forceratio explorer on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
+    print(f"forceratio explorer on {server_url(host, port)} (Ctrl-C stops it)", flush=True)
+    if open_to_network(host):
+        print(
+            f"forceratio: warning: --host {host} lets other machines reach the explorer, with no"
+            " authentication: anyone who can reach it runs the model and reads the scenarios",
+            file=sys.stderr,
+            flush=True,
+        )
     serve(host, port, open_browser=not no_browser, explorer=explorer)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from forceratio.errors import InputError
 from forceratio.io.decoding import decode
+from forceratio.io.links import resolve_output
 from forceratio.limits import MAX_FILE_ENV, human, max_file_size
 
 
@@ -141,10 +142,12 @@ def output_path(path: Path | str, field: str) -> Path:
     A device, a pipe, a socket or a folder is refused (writing a file in its place would
     replace ``/dev/null`` itself when run as root).  A symbolic link is followed, as a
     shell's ``>`` follows it: the link stays and its target is written (refused in turn if
-    that is not a regular file).  A file this process has read as an input (any name of
-    it) is refused too.  Call it before the work, so a refusal costs nothing."""
+    that is not a regular file), unless the kernel's protected-symlinks rule would refuse it
+    (:func:`~forceratio.io.links.resolve_output`: another user's link in ``/tmp``).  A file
+    this process has read as an input (any name of it) is refused too.  Call it before the
+    work, so a refusal costs nothing."""
     p = Path(path)
-    target = Path(os.path.realpath(p))
+    target = resolve_output(p, field)
     try:
         st = target.stat()
     except FileNotFoundError:
@@ -209,7 +212,8 @@ def write_atomic(path: Path | str, data: bytes | str, field: str) -> None:
                 fh.flush()
                 os.fsync(fh.fileno())  # on disk before the rename: a crash leaves old or new
             os.chmod(tmp, mode)
-            output_path(p, field)  # still a regular file or nothing, just before the rename
+            if output_path(p, field) != target:  # a link changed meanwhile: not written
+                raise InputError(field, f"{p} changed while it was written: not replaced")
             os.replace(tmp, target)
     except (OSError, InputError) as exc:
         Path(tmp).unlink(missing_ok=True)

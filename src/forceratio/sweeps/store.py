@@ -6,6 +6,8 @@ flight, and ``--resume`` recomputes exactly the missing ones.  The manifest reco
 sweep's spec and chunk size; resuming with a different spec is refused, and each part
 carries its sweep's fingerprint, so that a resumption refuses a part that is not its
 chunk (:func:`~forceratio.sweeps.runner.check_done`): a directory never mixes two sweeps.
+Temporary files are created new, never through a link planted under their name, and a
+folder another user owns or every user can write is refused (they could plant files).
 ``pandas.read_parquet(DIR)`` reads the whole result.
 """
 
@@ -22,7 +24,8 @@ from typing import Any
 import pandas as pd
 
 from forceratio.errors import InputError
-from forceratio.io.files import removed_if_stopped
+from forceratio.io.files import read_user_bytes, removed_if_stopped
+from forceratio.io.links import check_own_folder, create_new
 
 #: The end of a failed part's message while the sweep's folder is kept (the runner says
 #: otherwise when it removes the folder).
@@ -72,9 +75,11 @@ class ChunkStore:
 
                 check_resumable(self.path)
             make_dirs(self.path, "out")
+            check_own_folder(self.path, "out")
             if self._claim(m, manifest):
                 self._hold("out")
                 return set()
+        check_own_folder(self.path, "resume" if resume else "out")
         old = self.manifest()
         if not resume:
             raise InputError(
@@ -137,8 +142,10 @@ class ChunkStore:
         m = self.path / MANIFEST
         if not m.exists():
             return {}
-        try:  # a byte-order mark accepted, as by every other reader
-            found = json.loads(m.read_bytes().decode("utf-8-sig"))
+        try:  # a byte-order mark accepted, as by every other reader; size-capped
+            found = json.loads(read_user_bytes(m, str(m)).decode("utf-8-sig"))
+        except InputError as exc:
+            raise InputError(self.field, f"unreadable manifest {m}: {exc.problem}") from None
         except (OSError, json.JSONDecodeError) as exc:
             raise InputError(self.field, f"unreadable manifest {m}: {exc}") from None
         except UnicodeDecodeError as exc:  # saved by an editor in another encoding
@@ -155,7 +162,8 @@ class ChunkStore:
         text = json.dumps(manifest, indent=1, sort_keys=True)
         tmp = self.path / f".{MANIFEST}.{os.getpid()}.{id(self)}.tmp"
         try:
-            tmp.write_text(text, encoding="utf-8")
+            with create_new(tmp) as fh:  # never through a link planted under its name
+                fh.write(text.encode("utf-8"))
             try:
                 os.link(tmp, m)
             except FileExistsError:
@@ -202,7 +210,7 @@ class ChunkStore:
             meta = {**(table.schema.metadata or {}), FINGERPRINT: fingerprint.encode()}
             table = table.replace_schema_metadata(meta)
         try:
-            with removed_if_stopped(tmp), open(tmp, "wb") as fh:
+            with removed_if_stopped(tmp), create_new(tmp) as fh:  # never through a link
                 pq.write_table(table, fh)
                 fh.flush()
                 os.fsync(fh.fileno())  # on disk before the rename, as write_atomic
