@@ -14,8 +14,7 @@ import pytest
 
 from forceratio.errors import InputError
 from forceratio.sweeps.cluster import connect
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 SWEEP = ["sweep", "strike-12june-strip", "--vary", "modifiers.quality.Germany=0.3:20",
          "--samples", "8", "--chunk-size", "4", "--seed", "3", "--no-progress"]  # fmt: skip
