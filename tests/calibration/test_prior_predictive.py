@@ -209,6 +209,10 @@ def test_calibrate_prior_predictive_table_ends_with_the_band_count() -> None:
         (["--draws", "10"], "--draws: applies only with --prior-predictive"),
         (["--prior-predictive", "--single"], "--prior-predictive"),
         (["--prior-predictive", "--mode", "map"], "--prior-predictive"),
+        # given options count whatever their value (were read by truthiness, or defaulted)
+        (["--prior-predictive", "--walkers", "0"], "--prior-predictive"),
+        (["--prior-predictive", "--mode", "posterior"], "--prior-predictive: fits nothing"),
+        (["--single", "--mode", "posterior"], "--single"),
     ],
 )
 def test_calibrate_prior_predictive_refuses_in_one_line(args: list[str], message: str) -> None:
