@@ -9,8 +9,8 @@ quantiles, and the record's *percentile* in it (the share of draws below the rec
 counts half).  A record far in a tail (below the 5th or above the 95th percentile) is one the
 priors made implausible (a bound only in the tail it refuses: a lower bound above the 95th,
 an upper bound below the 5th): the data must then pull the posterior hard, or the model
-cannot reach the figure.  The model's own values (``model_*``, without the observation error) say whether
-the mechanism alone reaches it.
+cannot reach the figure.  The model's own values (``model_*``, without the observation
+error) say whether the mechanism alone reaches it.
 
 Gabry, Simpson, Vehtari, Betancourt & Gelman (2019), "Visualization in Bayesian workflow",
 *J. R. Stat. Soc. A* 182: 389-402, doi:10.1111/rssa.12378, put this check (b) before the fit.
