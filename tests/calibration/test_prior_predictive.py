@@ -96,7 +96,12 @@ def test_a_bound_counts_only_in_the_tail_it_refuses() -> None:
     total = math.hypot(S0, 0.3)
     at = {p: math.exp(LOG_CENTRE + stats.norm.ppf(p) * total) for p in (0.01, 0.99)}
     records = [
-        Record(f"{bound or 'plain'} {p}", v, **({bound: True} if bound else {}))
+        Record(
+            f"{bound or 'plain'} {p}",
+            v,
+            lower_bound=bound == "lower_bound",
+            upper_bound=bound == "upper_bound",
+        )
         for bound in ("", "lower_bound", "upper_bound")
         for p, v in at.items()
     ]

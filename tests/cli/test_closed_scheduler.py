@@ -91,7 +91,7 @@ def test_a_scheduler_that_stopped_is_refused_once_its_probe_is_old(
     from forceratio.sweeps import cluster
 
     clock = [1000.0]
-    monkeypatch.setattr(cluster.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr("forceratio.sweeps.cluster.monotonic", lambda: clock[0])
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
         server.bind(("127.0.0.1", 0))
         server.listen(8)

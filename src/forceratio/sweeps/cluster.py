@@ -4,8 +4,8 @@ landed by the calling process (the workers need not share its disk)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
+from time import monotonic
 from typing import Any
 
 import pandas as pd
@@ -83,13 +83,13 @@ def _probe(host: str, port: int) -> None:
     import socket
 
     key = (host, port)
-    now = time.monotonic()
+    now = monotonic()
     if now - _answered.get(key, -float("inf")) < PROBE_MEMORY:
         return
     _answered.pop(key, None)
     with socket.create_connection(key, timeout=PROBE_TIMEOUT):
         pass
-    _answered[key] = time.monotonic()
+    _answered[key] = monotonic()
 
 
 def connect(scheduler: str) -> Any:
