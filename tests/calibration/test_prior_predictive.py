@@ -89,6 +89,35 @@ def test_the_error_scale_is_drawn_from_its_prior() -> None:
     assert abs(check.table["model_percentile"].iloc[0] - alone) < tol
 
 
+def test_a_bound_counts_only_in_the_tail_it_refuses() -> None:
+    # six records at the closed-form 1st and 99th percentiles: plain, lower bound (the truth is
+    # at least the record) and upper bound.  A lower bound at p 0.01 is met by 99% of the draws
+    # and an upper bound at p 0.99 likewise: neither is outside; the other four are.
+    total = math.hypot(S0, 0.3)
+    at = {p: math.exp(LOG_CENTRE + stats.norm.ppf(p) * total) for p in (0.01, 0.99)}
+    records = [
+        Record(
+            f"{bound or 'plain'} {p}",
+            v,
+            lower_bound=bound == "lower_bound",
+            upper_bound=bound == "upper_bound",
+        )
+        for bound in ("", "lower_bound", "upper_bound")
+        for p, v in at.items()
+    ]
+
+    def model(batch: np.ndarray) -> np.ndarray:
+        return np.repeat(batch[:, :1] * MEN * DAYS, len(records), axis=1)
+
+    params = Parameters([CalibratedParameter("rate", LogNormal(RATE_MEDIAN, S0))])
+    problem = Problem(params, Records(records), model, syn.known_sigma(0.3))
+    check = prior_predictive(problem, 20_000, seed=5)
+    want = ["plain 0.01", "plain 0.99", "lower_bound 0.99", "upper_bound 0.01"]
+    for column in ("percentile", "model_percentile"):
+        assert sorted(check.outside(column)["record"]) == sorted(want), column
+    assert check.to_dict()["summary"]["outside_band"] == 4
+
+
 N_RANK, N_REPEATS, BINS = 199, 200, 10  # ranks 0..199: 20 to a bin, uniform when exact
 
 
@@ -163,7 +192,12 @@ def test_calibrate_prior_predictive_json_gives_every_record() -> None:
         assert {"record", "historical", "q05", "q50", "q95", "percentile"} <= set(r)
         assert r["q05"] <= r["q50"] <= r["q95"]
         assert 0.0 <= r["percentile"] <= 1.0
-    outside = [r["record"] for r in rows if not 0.05 <= r["percentile"] <= 0.95]
+    outside = [
+        r["record"]
+        for r in rows
+        if (r["percentile"] < 0.05 and not r["lower_bound"])
+        or (r["percentile"] > 0.95 and not r.get("upper_bound", False))
+    ]
     assert data["summary"]["outside_band"] == len(outside)
     assert data["summary"]["outside"] == outside
 
@@ -180,6 +214,10 @@ def test_calibrate_prior_predictive_table_ends_with_the_band_count() -> None:
         (["--draws", "10"], "--draws: applies only with --prior-predictive"),
         (["--prior-predictive", "--single"], "--prior-predictive"),
         (["--prior-predictive", "--mode", "map"], "--prior-predictive"),
+        # given options count whatever their value (were read by truthiness, or defaulted)
+        (["--prior-predictive", "--walkers", "0"], "--prior-predictive"),
+        (["--prior-predictive", "--mode", "posterior"], "--prior-predictive: fits nothing"),
+        (["--single", "--mode", "posterior"], "--single"),
     ],
 )
 def test_calibrate_prior_predictive_refuses_in_one_line(args: list[str], message: str) -> None:

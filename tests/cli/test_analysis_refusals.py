@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 from forceratio.cli import run
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 SCN = "strike-12june-strip"
 TWO = ["--vary", "modifiers.quality.Germany=0.3:20", "--vary", "modifiers.quality.USSR=0.5:1"]

@@ -14,8 +14,7 @@ import pytest
 
 from forceratio.errors import InputError
 from forceratio.sweeps.cluster import connect
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 SWEEP = ["sweep", "strike-12june-strip", "--vary", "modifiers.quality.Germany=0.3:20",
          "--samples", "8", "--chunk-size", "4", "--seed", "3", "--no-progress"]  # fmt: skip
@@ -81,3 +80,28 @@ def test_a_listening_scheduler_is_probed_once_per_process() -> None:
         for conn in accepted:
             conn.close()
     assert len(accepted) == 1
+
+
+def test_a_scheduler_that_stopped_is_refused_once_its_probe_is_old(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An address that answered is remembered only briefly (PROBE_MEMORY, 30 s): a scheduler
+    that stopped after its first probe is then refused at once (the kernel's own refusal
+    of the closed port is the oracle), not left to Dask's 10-s connection."""
+    from forceratio.sweeps import cluster
+
+    clock = [1000.0]
+    monkeypatch.setattr("forceratio.sweeps.cluster.monotonic", lambda: clock[0])
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        port = server.getsockname()[1]
+        address = f"tcp://127.0.0.1:{port}"
+        cluster.check_listening(address)  # answered
+    with pytest.raises(ConnectionRefusedError):  # the oracle: nothing listens now
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    clock[0] += 1.0
+    cluster.check_listening(address)  # a second later: taken as listening, no probe
+    clock[0] += 3600.0  # an hour on in the same session
+    with pytest.raises(InputError, match="nothing listens"):
+        cluster.check_listening(address)

@@ -9,8 +9,7 @@ import pytest
 
 import forceratio
 from forceratio.errors import InputError
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,7 @@ import pytest
 from forceratio.cli import run
 from forceratio.errors import InputError
 from forceratio.scenarios import load
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 
 def strip_in(tmp_path: Path, unit: str) -> Path:

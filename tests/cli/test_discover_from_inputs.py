@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from forceratio.cli import run
+from tests.cli.refusals import refused
 
-from .test_hardening import refused
 from .test_sweep_refusals import export_own_rates
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from forceratio.cli import run
+from tests.cli.refusals import refused
 from tests.scenario_files import ScenarioFile
-
-from .test_hardening import refused
 
 BASE = ScenarioFile(name="mine", german_rate=0.02, soviet_rate=0.02, ussr=150000, germany=180000)
 SWEEP = ["--vary", "attrition.german_rate=0.01:0.03", "--samples", "16", "--seed", "1"]

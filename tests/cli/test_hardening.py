@@ -21,6 +21,7 @@ import pytest
 
 from forceratio.cli import run
 from forceratio.errors import InputError
+from tests.cli.refusals import refused
 from tests.scenario_files import ScenarioFile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,17 +39,6 @@ def forbid(monkeypatch: pytest.MonkeyPatch, *targets: str) -> None:
             raise AssertionError(f"{_target} was reached: the refusal came after the work")
 
         monkeypatch.setattr(target, reached)
-
-
-def refused(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
-    """Run the CLI; assert exit 2 and exactly one ``forceratio: error:`` line on stderr."""
-    code = run(args)
-    captured = capsys.readouterr()
-    lines = captured.err.strip().splitlines()
-    assert code == 2, captured.err
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith("forceratio: error: "), lines[0]
-    return lines[0]
 
 
 @pytest.fixture

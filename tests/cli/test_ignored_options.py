@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from forceratio.cli import run
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 SCN = "strike-12june-strip"
 

@@ -9,8 +9,7 @@ import pytest
 import typer
 
 from forceratio.cli.app import app
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 SCN = "strike-12june-strip"
 #: Every option of a sweep's run with a value it accepts (its default where it has one).

@@ -12,9 +12,8 @@ import pandas as pd
 import pytest
 
 from forceratio.errors import InputError
+from tests.cli.refusals import refused
 from tests.scenario_files import ScenarioFile
-
-from .test_hardening import refused
 
 BASE = ScenarioFile(
     name="arms", date="1973-10-14", attacker="USSR", duration_days=20, law=None,

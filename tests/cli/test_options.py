@@ -22,8 +22,7 @@ from typer.testing import CliRunner
 from forceratio.cli import run
 from forceratio.cli.app import app
 from forceratio.errors import InputError
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 SCN = "strike-12june-strip"
 QUALITY = "modifiers.quality.Germany"

@@ -12,9 +12,8 @@ from scipy.integrate import solve_ivp
 
 from forceratio.plots.labels import COMPARISON_NOTES
 from forceratio.scenarios.compare import compare
+from tests.cli.refusals import refused
 from tests.scenario_files import ScenarioFile, arrival
-
-from .test_hardening import refused
 
 
 def _write(

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 
 @pytest.fixture

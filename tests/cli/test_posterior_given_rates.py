@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from forceratio.cli import run
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 
 def test_posterior_refused_for_a_file_with_its_own_rates(

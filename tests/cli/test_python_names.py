@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from forceratio.errors import InputError
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 
 def _field(call: object, *args: object, **kwargs: object) -> str:

@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 from forceratio.cli import run
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 ARGS = ["--samples", "4", "--replications", "2", "--seed", "1", "--no-progress"]
 PATH = "presence.strip.transit_loss"

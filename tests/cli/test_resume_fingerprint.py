@@ -29,8 +29,8 @@ from forceratio.cli import run
 from forceratio.digest import value_digest
 from forceratio.sweeps import inputs
 from forceratio.sweeps.store import MANIFEST
+from tests.cli.refusals import refused
 
-from .test_hardening import refused
 from .test_resume_inputs import OPTS, SCN, _export, _snapshot
 
 

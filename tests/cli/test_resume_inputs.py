@@ -23,8 +23,7 @@ from forceratio.sweeps.evaluate import SweepSpec, use_prepared
 from forceratio.sweeps.inputs import input_digest
 from forceratio.sweeps.runner import run_sweep
 from forceratio.sweeps.store import MANIFEST
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 SCN = "strike-12june-strip"
 VARY = ["--vary", "modifiers.quality.Germany=0.3:20"]

@@ -17,8 +17,8 @@ import pytest
 
 from forceratio.cli import run
 from forceratio.sweeps.store import ChunkStore
+from tests.cli.refusals import refused
 
-from .test_hardening import refused
 from .test_resume_inputs import _snapshot
 
 SCN = "strike-12june-strip"

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.refusals import refused
 from tests.scenario_files import ScenarioFile, arrival
-
-from .test_hardening import refused
 
 #: two inline forces of 1,000 men, 20 days
 TWO = ScenarioFile(

@@ -14,8 +14,7 @@ import pytest
 
 from forceratio.cli import run as cli
 from forceratio.scenarios.schema import CATEGORIES
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 SCN = "strike-12june-strip"
 TWO = ["--vary", "modifiers.quality.Germany=0.3:20", "--vary", "modifiers.quality.USSR=0.5:1"]

@@ -17,8 +17,7 @@ import pytest
 from forceratio.cli import run
 from forceratio.errors import InputError
 from forceratio.sweeps.store import MANIFEST, ChunkStore
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 SCN = "strike-12june-strip"
 SWEEP = ["sweep", SCN, "--vary", "modifiers.quality.Germany=0.3:20", "--samples", "8",

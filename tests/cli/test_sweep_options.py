@@ -13,8 +13,7 @@ from forceratio.errors import InputError
 from forceratio.sweeps.design import Design, Vary
 from forceratio.sweeps.evaluate import SweepSpec
 from forceratio.sweeps.runner import run_sweep
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 SWEEP = ["sweep", "strike-12june-strip", "--vary", "modifiers.quality.Germany=0.3:20",
          "--samples", "8", "--chunk-size", "4", "--seed", "3", "--no-progress"]  # fmt: skip

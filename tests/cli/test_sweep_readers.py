@@ -16,8 +16,7 @@ import pytest
 
 from forceratio.cli import run
 from forceratio.sweeps.store import MANIFEST, read_sweep
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 SCN = "strike-12june-strip"
 SWEEP = ["sweep", SCN, "--vary", "modifiers.quality.Germany=0.3:20", "--samples", "16",

@@ -12,8 +12,7 @@ import pytest
 from forceratio.cli import run
 from forceratio.errors import InputError
 from forceratio.sweeps import runner
-
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 VARY = ["--vary", "breakpoints.USSR=0.2:0.4", "--samples", "4", "--seed", "1"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_hardening import refused
+from tests.cli.refusals import refused
 
 ARGS = ["threshold", "smolensk-1941", "--vary", "breakpoints.USSR=0.1:0.5"]
 

@@ -13,9 +13,8 @@ from forceratio.errors import InputError
 from forceratio.sweeps.design import Design, Vary
 from forceratio.sweeps.evaluate import SweepSpec
 from forceratio.sweeps.sensitivity import threshold
+from tests.cli.refusals import refused
 from tests.scenario_files import ScenarioFile
-
-from .test_hardening import refused
 
 ARGS = ["threshold", "smolensk-1941", "--vary", "breakpoints.USSR=0.1:0.5"]
 SQUAD = ScenarioFile(

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from forceratio.errors import InputError
 from forceratio.fitting import read_battle
 from forceratio.fitting.bootstrap import draw_battles
 from forceratio.fitting.estimate import Objective
@@ -67,3 +68,15 @@ def test_a_drawn_linear_law_battle_is_the_closed_form() -> None:
     assert len(t) > DAYS  # blue never reaches 0: the series is extended
     exact = [k * R0 / (a * R0 - b * B0 * math.exp(-k * d)) for d in t[:-1]]
     np.testing.assert_allclose(red[:-1], exact, rtol=1e-10)
+
+
+def test_a_law_without_a_closed_form_is_refused_by_name() -> None:
+    # from the CLI check_applies refuses first; called directly, draw_battles names the law
+    df = pd.DataFrame({"day": np.arange(3), "red": [R0, 900.0, 800.0], "blue": [B0, 700.0, 600.0]})
+    battle = read_battle(df)
+    theta = np.array([math.log(0.01), math.log(0.01), 0.5])  # helmbold: two rates and w
+    zero = (np.zeros(1), np.zeros(1))
+    with pytest.raises(InputError, match="not helmbold") as info:
+        draw_battles(Objective(battle, law_spec("helmbold"), None), theta, zero,
+                     np.random.default_rng(0))  # fmt: skip
+    assert info.value.field == "law"

@@ -20,7 +20,7 @@ from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.fitting import fit_battle, read_battle
 from forceratio.fitting.data import RISE_TOLERANCE
-from tests.cli.test_hardening import refused
+from tests.cli.refusals import refused
 from tests.fitting.synth import series
 
 runner = CliRunner()

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from forceratio.cli.app import app
 from forceratio.errors import InputError
 from forceratio.fitting import fit_battle, read_battle
-from tests.cli.test_hardening import refused
+from tests.cli.refusals import refused
 from tests.fitting.synth import series
 
 runner = CliRunner()

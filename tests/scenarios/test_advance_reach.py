@@ -20,7 +20,7 @@ from forceratio.scenarios.compare import compare
 from forceratio.scenarios.registry import PARAMETERS
 from forceratio.scenarios.run import run
 from forceratio.simulator.operational import advance_rate, depth
-from tests.cli.test_hardening import refused
+from tests.cli.refusals import refused
 from tests.scenario_files import ScenarioFile
 
 REACH = "operations.advance.reach_km"

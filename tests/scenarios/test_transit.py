@@ -17,7 +17,7 @@ from forceratio import scenarios
 from forceratio.errors import InputError
 from forceratio.scenarios.run import run
 from forceratio.scenarios.session import Session
-from tests.cli.test_hardening import refused
+from tests.cli.refusals import refused
 from tests.scenarios.test_scenarios import inline_toml, write
 
 G, S = 0.03, 0.02  # inline_toml's German and Soviet kill rates

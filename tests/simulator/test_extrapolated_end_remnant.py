@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 
 from forceratio import battle
-from tests.simulator.test_zero_end_time_tolerance_floor import _battles
+from tests.simulator.helmbold_cases import battles
 
 
 @pytest.mark.parametrize(("w", "bound"), [(0.002, 1e-3), (0.005, 2e-4), (0.01, 5e-5)])
 def test_the_winner_is_read_where_the_loser_reaches_0(w: float, bound: float) -> None:
-    r0, b0, a, b = _battles(w, 60, 21)
+    r0, b0, a, b = battles(w, 60, 21)
     c = a * r0 ** (2 * w) - b * b0 ** (2 * w)
     red = c > 0
     log_left = np.log(np.abs(c) / np.where(red, a, b)) / (2 * w)

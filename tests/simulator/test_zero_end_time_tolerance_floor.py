@@ -8,37 +8,16 @@ q), which falls linearly to 0 (integrator.zero_cross).
 
 Oracles: Helmbold's exact solution (u = R**W, v = B**W obey the square law with rates W a,
 W b: blue at 0 at asinh(sqrt(b / C) B0**W) / (W sqrt(ab)), C = a R0**(2W) - b B0**(2W) > 0;
-as in test_zero_end_time_helmbold); for the power law, solve_ivp (DOP853, rtol 1e-12) on
-the same equations in u = X**(1 - q), v: du/dt = -(1 - q) b v**(p/(1 - q)), smooth to 0,
-with an event at u = 0 or v = 0."""
+as in test_zero_end_time_helmbold; tests/simulator/helmbold_cases.py).  The power law at
+q > 0.98 is in test_zero_end_time_extrapolated."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
 
 from forceratio import battle
-
-
-def _helmbold(r0: np.ndarray, b0: np.ndarray, a: np.ndarray, b: np.ndarray, w: float) -> tuple[
-    np.ndarray, np.ndarray
-]:  # fmt: skip
-    """Per battle: whether red wins, and the time the loser reaches 0."""
-    c = a * r0 ** (2 * w) - b * b0 ** (2 * w)
-    red = c > 0
-    x0, k_l = np.where(red, b0, r0), np.where(red, b, a)
-    return red, np.arcsinh(np.sqrt(k_l / np.abs(c)) * x0**w) / (w * np.sqrt(a * b))
-
-
-def _battles(w: float, n: int, seed: int) -> tuple[np.ndarray, ...]:
-    rng = np.random.default_rng(seed)
-    r0 = np.round(10 ** rng.uniform(1, 7, n))
-    b0 = np.maximum(np.round(r0 * 10 ** rng.uniform(-2, 0.3, n)), 1.0)
-    a, b = 10 ** rng.uniform(-4, -1, n), 10 ** rng.uniform(-4, -1, n)
-    c = a * r0 ** (2 * w) - b * b0 ** (2 * w)
-    keep = np.abs(c) > 1e-3 * (a * r0 ** (2 * w) + b * b0 ** (2 * w))  # the oracle's rounding
-    return r0[keep], b0[keep], a[keep], b[keep]
+from tests.simulator.helmbold_cases import battles, helmbold_end
 
 
 @pytest.mark.parametrize(
@@ -49,8 +28,8 @@ def test_the_end_time_at_the_tolerance_floor_is_extrapolated(w: float, bound: fl
     # 60 "stiff or degenerate" (0.005); now 1.3e-7, 2.4e-6, 2.5e-4; at W 0.003 a tenth of the
     # battle is below the floor: 1.8e-2, every winner right (an enemy near its own floor left
     # to the old crossing stalled at 5e-324 and named the wrong winner, 8 of 60)
-    r0, b0, a, b = _battles(w, 60, 21)
-    red, t_star = _helmbold(r0, b0, a, b, w)
+    r0, b0, a, b = battles(w, 60, 21)
+    red, t_star = helmbold_end(r0, b0, a, b, w)
     r = battle("helmbold", r0, b0, a, b, w=w, annihilation=0.0, t_max=1e12)
     assert list(r.winner) == ["red" if x else "blue" for x in red]
     assert np.all(r.end_reason == "annihilation")
@@ -60,7 +39,7 @@ def test_the_end_time_at_the_tolerance_floor_is_extrapolated(w: float, bound: fl
 def test_a_loser_whose_path_underflows_is_out_when_the_exact_solution_says() -> None:
     # main: blue's last 5e-48 (exactly) beside red at 5e-324 for 200,000 steps: refused
     one = np.ones(1)
-    red, t_star = _helmbold(12.0 * one, 24.0 * one, 8.58e-4 * one, 9.469e-4 * one, 0.01)
+    red, t_star = helmbold_end(12.0 * one, 24.0 * one, 8.58e-4 * one, 9.469e-4 * one, 0.01)
     assert not red[0]
     # red is below 1e-300 for the last (1e-300 / 12)**0.01 = 1e-3 of the battle
     times = t_star[0] * np.array([0.5, 0.998, 0.9999, 1.5])
@@ -77,42 +56,3 @@ def test_a_loser_whose_path_underflows_is_out_when_the_exact_solution_says() -> 
     np.testing.assert_array_equal(red_t[2:], 0.0)
     np.testing.assert_array_equal(blue_t[2:], r.blue_final[0])
     assert blue_t[1] >= blue_t[2] > 0.0
-
-
-def _power(r0: float, b0: float, a: float, b: float, p: float, q: float) -> tuple[str, float]:
-    e = p / (1 - q)
-
-    def rhs(t: float, z: np.ndarray) -> list[float]:
-        u, v = max(z[0], 0.0), max(z[1], 0.0)
-        return [-(1 - q) * b * v**e, -(1 - q) * a * u**e]
-
-    def red_out(t: float, z: np.ndarray) -> float:
-        return float(z[0])
-
-    def blue_out(t: float, z: np.ndarray) -> float:
-        return float(z[1])
-
-    red_out.terminal = blue_out.terminal = True  # type: ignore[attr-defined]
-    sol = solve_ivp(rhs, (0.0, 1e9), [r0 ** (1 - q), b0 ** (1 - q)], method="DOP853",
-                    rtol=1e-12, atol=1e-14, events=[red_out, blue_out])  # fmt: skip
-    if sol.t_events[0].size:
-        return "blue", float(sol.t_events[0][0])
-    return "red", float(sol.t_events[1][0])
-
-
-@pytest.mark.parametrize(("p", "q", "bound"), [(1.0, 0.99, 1e-5), (1.5, 0.995, 1e-3)])
-def test_a_power_law_side_at_the_floor_reaches_0_when_solve_ivp_says(
-    p: float, q: float, bound: float
-) -> None:
-    # main: max 9.6e-4 (q 0.99), 3.1e-2 (q 0.995); now 1.3e-6, 4.3e-5
-    rng = np.random.default_rng(7)
-    n = 20
-    r0 = np.round(10 ** rng.uniform(1, 4, n))
-    b0 = np.round(r0 * 10 ** rng.uniform(-1, 0.2, n))
-    scale = 10 / r0 ** (p + q - 1)  # battles of 10^3 to 10^4 days
-    a, b = 10 ** rng.uniform(-3, -2, n) * scale, 10 ** rng.uniform(-3, -2, n) * scale
-    want = [_power(*z, p, q) for z in zip(r0, b0, a, b, strict=True)]
-    r = battle("power", r0, b0, a, b, p=p, q=q, annihilation=0.0, t_max=1e9)
-    assert list(r.winner) == [x[0] for x in want]
-    t_star = np.array([x[1] for x in want])
-    assert np.max(np.abs(r.duration / t_star - 1)) < bound

@@ -7,9 +7,10 @@ prior, the batch model runs once per chunk of draws, and the likelihood's observ
 error scale.  Per record this gives the prior predictive distribution of the figure, its
 quantiles, and the record's *percentile* in it (the share of draws below the record; a tie
 counts half).  A record far in a tail (below the 5th or above the 95th percentile) is one the
-priors made implausible: the data must then pull the posterior hard, or the model cannot reach
-the figure.  The model's own values (``model_*``, without the observation error) say whether
-the mechanism alone reaches it.
+priors made implausible (a bound only in the tail it refuses: a lower bound above the 95th,
+an upper bound below the 5th): the data must then pull the posterior hard, or the model
+cannot reach the figure.  The model's own values (``model_*``, without the observation
+error) say whether the mechanism alone reaches it.
 
 Gabry, Simpson, Vehtari, Betancourt & Gelman (2019), "Visualization in Bayesian workflow",
 *J. R. Stat. Soc. A* 182: 389-402, doi:10.1111/rssa.12378, put this check (b) before the fit.
@@ -64,9 +65,14 @@ class PriorPredictive:
 
     def outside(self, column: str = "percentile") -> pd.DataFrame:
         """The rows whose ``column`` (``percentile`` or ``model_percentile``) lies outside
-        the 5-95 % band."""
-        p = self.table[column]
-        return self.table[(p < BAND[0]) | (p > BAND[1])]
+        the 5-95 % band on the side the record refuses: a lower bound (the truth is at least
+        the record) only above the 95th percentile, an upper bound only below the 5th; a
+        bound in the other tail is met by most draws, not made implausible."""
+        t = self.table
+        p = t[column]
+        low = (p < BAND[0]) & ~t["lower_bound"].astype(bool)
+        high = (p > BAND[1]) & ~t["upper_bound"].astype(bool)
+        return t[low | high]
 
     def to_dict(self) -> dict[str, Any]:
         """As the ``calibrate --prior-predictive --format json`` document: the rows and a

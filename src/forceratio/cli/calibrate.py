@@ -47,14 +47,14 @@ def calibrate_command(
         ),
     ] = False,
     mode: Annotated[
-        Mode,
+        Mode | None,
         typer.Option(
             "--mode",
-            help="posterior: emcee's posterior (shipped with the package for the built-in "
-            "tables, else computed, minutes, and cached); map: the posterior mode with "
-            "Laplace draws (several minutes, cached).",
+            help="posterior (the default): emcee's posterior (shipped with the package for "
+            "the built-in tables, else computed, minutes, and cached); map: the posterior "
+            "mode with Laplace draws (several minutes, cached).",
         ),
-    ] = Mode.posterior,
+    ] = None,
     steps: Annotated[
         int | None,
         typer.Option("--steps", min=100, help="Sampler steps (default 16000, the shipped fit's)."),
@@ -110,19 +110,21 @@ def calibrate_command(
     used = seed_for(seed, not single, "the whole-record calibration (not --single)")
     if n_draws is not None and not prior_predictive:
         raise InputError("--draws", "applies only with --prior-predictive")
+    # an option given counts, whatever its value (--walkers 0 too): `is not None`
+    sampler = steps is not None or walkers is not None
     if prior_predictive:
-        if single or name is not None or record or posterior or steps or walkers:
+        if single or name is not None or record or posterior or sampler:
             raise InputError(
                 "--prior-predictive",
                 "checks the whole record's priors: it takes no scenario, --single, --steps "
                 "or --walkers",
             )
-        if mode is not Mode.posterior:
+        if mode is not None:
             raise InputError("--prior-predictive", "fits nothing: it takes no --mode")
         prior_predictive_check(fmt, table, sets or [], n_draws, used or 0)
         return
     if single:
-        if record or posterior or steps or walkers or mode is Mode.map:
+        if record or posterior or sampler or mode is not None:
             raise InputError("--single", "takes none of --mode, --steps, --walkers")
         single_calibration(name or "barbarossa-22june", fmt, table, sets)
         return
@@ -131,9 +133,11 @@ def calibrate_command(
             "NAME",
             f"the whole-record calibration takes no scenario; add --single to fit {name} alone",
         )
-    if mode is Mode.map and (steps or walkers):
+    if mode is Mode.map and sampler:
         raise InputError("--mode", "--steps and --walkers apply to --mode posterior")
-    record_calibration(fmt, table, sets or [], mode, steps, walkers, used or 0, loo)
+    record_calibration(
+        fmt, table, sets or [], mode or Mode.posterior, steps, walkers, used or 0, loo
+    )
 
 
 def record_calibration(

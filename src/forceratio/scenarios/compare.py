@@ -236,7 +236,7 @@ def compare(
 
     Seeds, the rule of the command line (``forceratio compare --seed``; README, "Seeds"):
     ``seed`` seeds the replications, ``posterior_seed`` the posterior draws (unset: ``seed``);
-    unset, both are :data:`~forceratio.scenarios.run.DEFAULT_SEED` (0), so ``compare(names,
+    unset, both are :data:`~forceratio.seeds.DEFAULT_SEED` (0), so ``compare(names,
     replications=50)`` gives the numbers of ``forceratio compare NAMES --replications 50``.
     A row says the seed its random work used: ``seed`` (with replications) and
     ``posterior_seed`` (with posterior draws)."""

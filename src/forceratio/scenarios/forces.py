@@ -216,7 +216,7 @@ PERCENT_UNITS = ("percent", "%")
 
 
 def table_value(load: Loader, path: str, ref: TableValue) -> tuple[float, Source]:
-    """A parameter's value from one table row (see :class:`~.model.TableValue`)."""
+    """A parameter's value from one table row (see :class:`~.schema.TableValue`)."""
     where = f"table_values.{path}"
     lookup(path, where)
     df = load_named(load, ref.table, f"{where}.table")

@@ -58,7 +58,7 @@ def unknown_key_message(root: type[BaseModel], loc: Sequence[int | str]) -> str:
 UNION_TAGS = ("function-", "constrained-", "literal[", "lax-or-strict", "json-or-python")
 
 
-#: Why a scenario file's ``seed`` is refused (model.Scenario.seed).
+#: Why a scenario file's ``seed`` is refused (schema.Scenario.seed).
 NO_SEED = (
     "a scenario file does not choose the seed: remove it and give --seed (seed= from "
     "Python); without one the seed is 0"

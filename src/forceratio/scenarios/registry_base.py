@@ -66,15 +66,15 @@ NON_NEGATIVE = Domain()
 FRACTION = Domain(0.0, 1.0, high_open=True)
 # Magnitude bounds (issue 15), the same as the scenario model's fields: past them the
 # engine would under- or overflow (simulator/magnitudes.py).
-RATE = Domain(*RATE_RANGE)  # a kill rate, in its law's unit (model.Rate)
+RATE = Domain(*RATE_RANGE)  # a kill rate, in its law's unit (bounds.Rate)
 SHARE_RATE = Domain(0.0, SHARE_RATE_MAX)  # a share lost per day (capture, non-combat losses)
 FACTOR = Domain(0.0, 1e3, low_open=True)
 FACTOR_OR_ZERO = Domain(0.0, 1e3)
 DAYS = Domain(0.0, 3650.0)
 WEIGHT = Domain(0.0, WEIGHT_MAX)
-KM_PER_DAY = Domain(0.0, MAX_KM_PER_DAY)  # an advance rate (model.Advance)
-KM = Domain(0.0, MAX_KM, low_open=True)  # a depth of advance (model.OutcomeRule)
-REACH = Domain(0.0, low_open=True, infinite=True)  # an operational reach, km (model.Advance)
+KM_PER_DAY = Domain(0.0, MAX_KM_PER_DAY)  # an advance rate (schema_operations.Advance)
+KM = Domain(0.0, MAX_KM, low_open=True)  # a depth of advance (schema_operations.OutcomeRule)
+REACH = Domain(0.0, low_open=True, infinite=True)  # a reach, km (schema_operations.Advance)
 EXPONENT = Domain(0.0, MOBILE_EXPONENT_MAX)  # the capacity's power of divisions (bounds)
 
 

@@ -1,7 +1,7 @@
 """The registry's entries for the rebuilt 12 June scenarios (issue 13): the share of each
-category present on the scenario's date per sector (:class:`~.model.Presence`), each
+category present on the scenario's date per sector (:class:`~.schema_forces.Presence`), each
 side's capacity to encircle the other, and with one capture process for both sides the
-factor on its rate of each role, attacker and defender (:class:`~.model.Capture`).
+factor on its rate of each role, attacker and defender (:class:`~.schema_operations.Capture`).
 
 Each entry is a :class:`~forceratio.scenarios.registry_base.Parameter`;
 :mod:`forceratio.scenarios.registry` gathers them into its ``PARAMETERS``.

@@ -125,7 +125,8 @@ def remnant(
     u, v obey the square law) and to second order in the time otherwise (its non-combat
     losses and a sloped multiplier taken at the band point).  Gauss-Legendre over s =
     S x**(1/(r + 1)) (:data:`.tableau.REMNANT_NODES`), whose integrand is smooth.  Before
-    5 December 2026 the enemy was read where the step ended: Helmbold W 0.01, 6.6e-4 off."""
+    5 December 2026 the enemy was read where the step ended: Helmbold W 0.01, 6.6e-4 off.
+    -1.0 where there is no fall to extrapolate (the caller then keeps the step-end state)."""
     o_w_r, o_w_b = layout(kr, kb)[2:4]
     o_w, lo, m = (o_w_r, 0, kr) if s == 0 else (o_w_b, kr, kb)
     o_e, lo_e, m_e = (o_w_b, kr, kb) if s == 0 else (o_w_r, 0, kr)
@@ -135,8 +136,8 @@ def remnant(
                          scratch)  # fmt: skip
     ye = side_sum(spare[0], par, o_e, lo_e, m_e)
     dye = side_sum(spare[1], par, o_e, lo_e, m_e)
-    if days <= 0.0 or ye <= 0.0:
-        return 1.0
+    if days <= 0.0 or ye <= 0.0:  # no fall to extrapolate: the step-end state, as before
+        return -1.0
     r = par[2 * (1 - s)] / (1.0 - par[2 * s + 1])
     w = math.sqrt(abs(w2))
     whole = w * days
@@ -151,8 +152,6 @@ def remnant(
             g = 1.0
         mean += REMNANT_WEIGHTS[i] * math.exp(r * math.log(g))
     integral = days / (r + 1.0) * mean  # days
-    q_e = par[2 * (1 - s) + 1]
-    if q_e == 1.0:
-        return math.exp(dye / ye * integral)
+    q_e = par[2 * (1 - s) + 1]  # < 1: a side extrapolated to 0 has 0 < q < 1, as its enemy
     v = 1.0 + (1.0 - q_e) * dye / ye * integral  # v / v(band)
     return math.exp(math.log(v) / (1.0 - q_e)) if v > 0.0 else 0.0

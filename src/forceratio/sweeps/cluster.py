@@ -4,8 +4,8 @@ landed by the calling process (the workers need not share its disk)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
+from time import monotonic
 from typing import Any
 
 import pandas as pd
@@ -36,6 +36,12 @@ def check_address(scheduler: str) -> None:
 #: connection, which waits :data:`CONNECT_TIMEOUT`.
 PROBE_TIMEOUT = 2.0
 CONNECT_TIMEOUT = 10
+#: How long an address that answered a probe is taken as listening without another
+#: (seconds): the command line's check and :func:`connect`'s, moments apart, make one
+#: connection; a scheduler that dies later in a long Python session is refused at once.
+PROBE_MEMORY = 30.0
+#: host, port -> when it last answered (:func:`time.monotonic`, seconds).
+_answered: dict[tuple[str, int], float] = {}
 
 
 def check_listening(scheduler: str) -> None:
@@ -69,16 +75,21 @@ def check_listening(scheduler: str) -> None:
         return
 
 
-@functools.lru_cache(maxsize=16)
 def _probe(host: str, port: int) -> None:
     """One TCP connection to ``host:port``, closed at once; an address that answered is
-    not probed again in this process (the CLI checks before the scenario loads and
-    :func:`connect` after: the scheduler saw two connections).  A refusal raises and is
-    not remembered, so a scheduler started later is found."""
+    not probed again for :data:`PROBE_MEMORY` seconds (the CLI checks before the scenario
+    loads and :func:`connect` after: the scheduler saw two connections).  A refusal raises
+    and is not remembered, so a scheduler started later is found."""
     import socket
 
-    with socket.create_connection((host, port), timeout=PROBE_TIMEOUT):
+    key = (host, port)
+    now = monotonic()
+    if now - _answered.get(key, -float("inf")) < PROBE_MEMORY:
+        return
+    _answered.pop(key, None)
+    with socket.create_connection(key, timeout=PROBE_TIMEOUT):
         pass
+    _answered[key] = monotonic()
 
 
 def connect(scheduler: str) -> Any:
