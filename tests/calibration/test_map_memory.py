@@ -140,3 +140,17 @@ def test_calibrate_above_the_limit_is_refused_naming_mode_and_the_shipped_fit_is
     shipped = CliRunner().invoke(app, ["calibrate", "--format", "json"], env=env)
     assert shipped.exit_code == 0, (shipped.output[-2000:], shipped.exception)
     assert json.loads(shipped.output)["source"] == "shipped"
+
+
+def test_prior_predictive_above_the_limit_names_draws(tmp_path: Path) -> None:
+    """The map fit's draws are its --mode's (the test above) while the prior predictive
+    check's are --draws: the same Python field, ``n_draws``, named per command path."""
+    from forceratio.cli.app import app
+
+    env = {"FORCERATIO_MAX_MEMORY": "200M", "FORCERATIO_CACHE_DIR": str(tmp_path)}
+    args = ["calibrate", "--prior-predictive", "--draws", "100000000"]
+    res = CliRunner().invoke(app, args, env=env)
+    assert res.exit_code == 2, (res.exit_code, res.output, res.exception)
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("forceratio: error: --draws: "), lines

@@ -93,7 +93,7 @@ def calibrate_command(
             "5%, 50% and 95% quantiles and its percentile there (seconds).",
         ),
     ] = False,
-    n_draws: Annotated[
+    draws: Annotated[
         int | None,
         typer.Option(
             "--draws",
@@ -108,7 +108,7 @@ def calibrate_command(
     from forceratio.errors import InputError
 
     used = seed_for(seed, not single, "the whole-record calibration (not --single)")
-    if n_draws is not None and not prior_predictive:
+    if draws is not None and not prior_predictive:
         raise InputError("--draws", "applies only with --prior-predictive")
     # an option given counts, whatever its value (--walkers 0 too): `is not None`
     sampler = steps is not None or walkers is not None
@@ -121,7 +121,7 @@ def calibrate_command(
             )
         if mode is not None:
             raise InputError("--prior-predictive", "fits nothing: it takes no --mode")
-        prior_predictive_check(fmt, table, sets or [], n_draws, used or 0)
+        prior_predictive_check(fmt, table, sets or [], draws, used or 0)
         return
     if single:
         if record or posterior or sampler or mode is not None:
@@ -194,13 +194,19 @@ def prior_predictive_check(
     import pandas as pd
 
     from forceratio.calibration.prior_predictive import DEFAULT_DRAWS, prior_predictive
+    from forceratio.errors import InputError
     from forceratio.limits import BYTES_COMMAND_BASE
     from forceratio.scenarios import record_fit
     from forceratio.scenarios.session import Session
 
     rec = record_fit.inputs(Session(table_overrides(table)).table, sets)
     n = DEFAULT_DRAWS if n_draws is None else n_draws
-    check = prior_predictive(rec.problem, n, seed=seed, reserve=BYTES_COMMAND_BASE)
+    try:
+        check = prior_predictive(rec.problem, n, seed=seed, reserve=BYTES_COMMAND_BASE)
+    except InputError as exc:  # (the map fit's n_draws is its --mode's; these are --draws)
+        if exc.field != "n_draws":
+            raise
+        raise InputError("--draws", exc.problem) from None
     data = check.to_dict()
     if fmt is Format.json:
         print_json(data)
