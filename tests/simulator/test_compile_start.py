@@ -32,7 +32,11 @@ BATTLE = (
 
 
 def _run(code: str, cache: Path, *argv: str) -> dict[str, Any]:
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
+    # one hash seed for every child: numba's lowering iterates over sets of names, so two
+    # processes with different string hashes can allocate registers differently (the same
+    # code, other machine code; seen 5 December 2026): the comparisons here are of one
+    # pipeline against another, under the same seed
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache), PYTHONHASHSEED="0")
     res = subprocess.run(
         [sys.executable, "-c", code, *argv], env=env, capture_output=True, text=True, timeout=600
     )
