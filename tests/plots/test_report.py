@@ -118,14 +118,14 @@ def test_report_reads_like_the_cli(report: Path) -> None:
 def test_report_lists_the_values_a_calibrated_run_uses(report: Path) -> None:
     """The assumptions table gives the whole-record posterior's medians of the ten shared
     parameters (a run's values), marked calibrated: the Soviet capture rate 0.0671, not the
-    file's 0.028 (oracle: the shipped draws' median, as tests/cli/test_list_calibrated)."""
-    from tests.cli.test_list_calibrated import _shipped_medians
+    file's 0.028 (oracle: the shipped draws' median, tests/calibration/shipped_posterior.py)."""
+    from tests.calibration.shipped_posterior import shipped_medians
 
     body = re.sub(r'src="data:[^"]+"', "", report.read_text(encoding="utf-8"))
     rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
     capture = [r for r in rows if "<td>operations.capture.rate.USSR</td>" in r]
     assert capture, "no capture-rate row"
-    median = _shipped_medians()["operations.capture.rate.USSR"]
+    median = shipped_medians()["operations.capture.rate.USSR"]
     for row in capture:
         value = float(re.findall(r"<td>(.*?)</td>", row)[2])  # label, path, value (4 digits)
         assert value == pytest.approx(median, rel=1e-3), row
