@@ -178,7 +178,7 @@ class Explorer:
         equal share of :attr:`request_steps` among the request's battles (its point and
         the quick sweep's runs, each of the scenario's sectors, in each stage)."""
         from forceratio.scenarios.capacity import change_days
-        from forceratio.simulator.solve import MAX_STEPS
+        from forceratio.scenarios.run import MAX_STEPS
 
         prep = self._prep(name)
         stages = len(change_days(prep.scenario)) + 1

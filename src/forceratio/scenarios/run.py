@@ -30,7 +30,7 @@ from forceratio.scenarios.schema import CATEGORIES, SIDES
 from forceratio.scenarios.stages import simulate_staged
 from forceratio.seeds import DEFAULT_SEED
 from forceratio.simulator.result import END_REASONS, BattleResult
-from forceratio.simulator.solve import MAX_STEPS
+from forceratio.simulator.solve import MAX_STEPS as MAX_STEPS  # (the sweeps read it here)
 from forceratio.simulator.stochastic import simulate_stochastic
 
 FloatArray = NDArray[np.float64]

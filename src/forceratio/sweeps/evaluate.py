@@ -18,9 +18,8 @@ from numpy.typing import NDArray
 from forceratio.arguments import instance, real, shown, whole
 from forceratio.errors import InputError
 from forceratio.scenarios.outcome import outcome_columns
-from forceratio.scenarios.run import Outcome, run
+from forceratio.scenarios.run import MAX_STEPS, Outcome, run
 from forceratio.scenarios.schema import CATEGORIES
-from forceratio.simulator.solve import MAX_STEPS
 from forceratio.sweeps.design import Design, Vary, data_uniforms
 from forceratio.sweeps.posterior import PosteriorDraws
 
