@@ -7,7 +7,7 @@ resets the peak through ``/proc/self/clear_refs`` and the list of estimates, run
 ``measured`` code and prints ``MEASURED [added bytes, [[field, estimate], ...]]``.  Added is
 VmHWM less the resident memory at the reset, less the growth of the mapped files (RssFile:
 the libraries' pages, which differ by 80 MB between a fresh install and a warm page cache),
-as hmem20 measures the commands (``tests/sweeps/test_batch_memory.py``).
+as hmem20 measures the commands (:mod:`tests.command_memory`).
 """
 
 from __future__ import annotations

@@ -11,6 +11,11 @@ class ForceratioError(Exception):
     """Base class of every error the package raises on purpose."""
 
 
+class StepLimitError(ForceratioError):
+    """The integrator stopped battles at their step limit (``max_steps``): a stiff or
+    degenerate battle, or a limit lowered by a caller that bounds its work (the explorer)."""
+
+
 class InputError(ForceratioError, ValueError):
     """A value given by the caller is out of range or malformed.
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import shutil
 import socket
 import threading
 import time
@@ -89,3 +91,37 @@ def response(sent: list[dict[str, Any]]) -> tuple[int, dict[bytes, bytes], bytes
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return int(start["status"]), dict(start["headers"]), body
+
+
+@pytest.fixture(scope="module")
+def explorer() -> Explorer:
+    """One explorer of the built-in scenarios for a module (a module may define its own)."""
+    return Explorer()
+
+
+@pytest.fixture(scope="module")
+def server(explorer: Explorer, serve: Serve) -> Iterator[str]:
+    """The module's ``explorer`` served, as its base URL."""
+    with serve(explorer) as url:
+        yield url
+
+
+# the browser talks to the test server only: no background updates, sync or metrics
+QUIET = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium through Playwright (skipped without it; a failure in CI)."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)")
+        pytest.skip("chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=QUIET)
+        yield b
+        b.close()

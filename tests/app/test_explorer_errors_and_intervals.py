@@ -12,7 +12,7 @@ from forceratio.app.model import Explorer
 from forceratio.app.server import create_app
 
 from .conftest import call_asgi, http_scope, response
-from .test_server import _get, _ready, browser, explorer, server  # noqa: F401 (fixtures)
+from .pages import fetch, wait_ready
 
 STRIP = {f"presence.strip.{c}": 0 for c in ("personnel", "guns_mortars", "tanks", "aircraft")}
 
@@ -43,11 +43,11 @@ def _asgi(
     return status, out, got.get(b"content-type", b"").decode()
 
 
-def test_every_share_present_at_zero_is_an_answer_not_a_500(server: str) -> None:  # noqa: F811
+def test_every_share_present_at_zero_is_an_answer_not_a_500(server: str) -> None:
     """review18c 1: all four strip shares at 0 (legal: the declared ranges reach 0) gave NaN
     in the result and a plain-text 'Internal Server Error'. Strict JSON: NaN only as null."""
     body = json.dumps({"scenario": "strike-12june-strip", "values": STRIP}).encode()
-    status, res, kind = _get(server + "api/run", body)
+    status, res, kind = fetch(server + "api/run", body)
     assert kind.startswith("application/json"), res
     assert status in (200, 500), res
     if status == 200:
@@ -58,7 +58,7 @@ def test_every_share_present_at_zero_is_an_answer_not_a_500(server: str) -> None
         assert "\n" not in res["error"]
 
 
-def test_an_unforeseen_error_is_a_one_line_json_500(explorer: Explorer) -> None:  # noqa: F811
+def test_an_unforeseen_error_is_a_one_line_json_500(explorer: Explorer) -> None:
     """Any error the server did not foresee (here: the engine raising) answers as JSON the
     page can show, never plain text."""
 
@@ -83,11 +83,11 @@ def test_nan_goes_out_as_null() -> None:
 
 
 @pytest.mark.slow
-def test_the_page_shows_a_server_error_cleanly(server: str, browser: object) -> None:  # noqa: F811
+def test_the_page_shows_a_server_error_cleanly(server: str, browser: object) -> None:
     """The page showed `Unexpected token 'I', "Internal S"...` for a 500."""
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(server)
-    _ready(page, 0)
+    wait_ready(page, 0)
     page.route("**/api/run", lambda route: route.fulfill(status=500, body="Internal Server Error"))
     box = page.locator('input[type=number][data-path="breakpoints.USSR"]')
     box.fill("0.35")
@@ -98,15 +98,15 @@ def test_the_page_shows_a_server_error_cleanly(server: str, browser: object) -> 
     assert err.startswith("server: HTTP 500")
 
 
-def test_a_missing_scenario_says_missing(server: str) -> None:  # noqa: F811
+def test_a_missing_scenario_says_missing(server: str) -> None:
     """review18c 7: {"values": {}} said "unknown scenario 'None'"."""
-    status, res, _ = _get(server + "api/run", json.dumps({"values": {}}).encode())
+    status, res, _ = fetch(server + "api/run", json.dumps({"values": {}}).encode())
     assert (status, res) == (400, {"error": "scenario: missing"})
-    status, res, _ = _get(server + "api/run", json.dumps({"scenario": 3}).encode())
+    status, res, _ = fetch(server + "api/run", json.dumps({"scenario": 3}).encode())
     assert (status, res) == (400, {"error": "scenario: expected a name, got int"})
 
 
-def test_a_foreign_host_or_a_post_not_of_json_is_refused(explorer: Explorer) -> None:  # noqa: F811
+def test_a_foreign_host_or_a_post_not_of_json_is_refused(explorer: Explorer) -> None:
     """review18c 7: a local server answered any Host (DNS rebinding) and a POST of any type
     (a cross-site form posts text/plain without a preflight)."""
     app = create_app(explorer)
@@ -128,7 +128,7 @@ def test_a_foreign_host_or_a_post_not_of_json_is_refused(explorer: Explorer) -> 
         assert _asgi(app, "POST", "/api/run", body, headers=ok)[0] == 400  # (unknown scenario)
 
 
-def test_the_nearby_share_has_the_jeffreys_interval(explorer: Explorer) -> None:  # noqa: F811
+def test_the_nearby_share_has_the_jeffreys_interval(explorer: Explorer) -> None:
     """review18c 6 asked for an interval; hdup: the page's interval is the one compare and
     sweeps give (calibration.probability_interval), no second binomial interval. Oracle:
     the Jeffreys bounds, the 2.5% and 97.5% quantiles of Beta(k + 1/2, n - k + 1/2) (an end
@@ -146,7 +146,7 @@ def test_the_nearby_share_has_the_jeffreys_interval(explorer: Explorer) -> None:
     assert not hasattr(model, "wilson")  # one binomial interval in the package
 
 
-def test_the_run_carries_the_interval(explorer: Explorer) -> None:  # noqa: F811
+def test_the_run_carries_the_interval(explorer: Explorer) -> None:
     nb = explorer.run("strike-12june-strip", {})["nearby"]
     assert nb["interval_method"] == "Jeffreys"
     assert nb["interval"][0] <= nb["attacker_win_probability"] <= nb["interval"][1]
@@ -159,17 +159,17 @@ def _page(chromium: object, url: str, name: str | None = None) -> Any:
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(url)
-    _ready(page, 0)
+    wait_ready(page, 0)
     if name is not None:
         runs = int(page.get_attribute("body", "data-runs"))
         page.select_option("#scenario", name)
-        _ready(page, runs)
+        wait_ready(page, runs)
     page.errors = errors
     return page
 
 
 @pytest.mark.slow
-def test_stale_figures_are_marked_while_an_error_shows(server: str, browser: object) -> None:  # noqa: F811
+def test_stale_figures_are_marked_while_an_error_shows(server: str, browser: object) -> None:
     """review18c 2: after a refused value the previous result stayed on screen as if current."""
     page = _page(browser, server)
     assert not page.is_visible("#stale")
@@ -192,7 +192,7 @@ def test_stale_figures_are_marked_while_an_error_shows(server: str, browser: obj
 
 
 @pytest.mark.slow
-def test_text_typed_into_a_number_box_is_named(server: str, browser: object) -> None:  # noqa: F811
+def test_text_typed_into_a_number_box_is_named(server: str, browser: object) -> None:
     """review18c 7: 'abc' typed was reported as "got ''"."""
     page = _page(browser, server)
     box = page.locator('input[type=number][data-path="breakpoints.USSR"]')
@@ -207,7 +207,7 @@ def test_text_typed_into_a_number_box_is_named(server: str, browser: object) -> 
 
 
 @pytest.mark.slow
-def test_the_whole_front_records_are_said_to_be_another_front(server: str, browser: object) -> None:  # noqa: F811
+def test_the_whole_front_records_are_said_to_be_another_front(server: str, browser: object) -> None:
     """review18c 3: the strip's run stood beside all three Fronts' records, the Baltic's too."""
     page = _page(browser, server)
     text = page.inner_text("#record")
@@ -217,7 +217,7 @@ def test_the_whole_front_records_are_said_to_be_another_front(server: str, brows
 
 
 @pytest.mark.slow
-def test_notes_and_lower_bounds_and_the_header(server: str, browser: object) -> None:  # noqa: F811
+def test_notes_and_lower_bounds_and_the_header(server: str, browser: object) -> None:
     """review18c 4, 5, 7: the notes (ASSUMPTION lines) never shown; kiev's model under a
     lower bound unflagged and 'lower bound' said twice; the header 12 June v 22 June."""
     page = _page(browser, server, "kiev-1941")
@@ -240,21 +240,21 @@ def test_notes_and_lower_bounds_and_the_header(server: str, browser: object) -> 
 
 
 @pytest.mark.slow
-def test_every_share_at_zero_shows_in_the_page(server: str, browser: object) -> None:  # noqa: F811
+def test_every_share_at_zero_shows_in_the_page(server: str, browser: object) -> None:
     page = _page(browser, server)
     runs = int(page.get_attribute("body", "data-runs"))
     for path in STRIP:
         box = page.locator(f'input[type=number][data-path="{path}"]')
         box.fill("0")
         box.press("Enter")
-    _ready(page, runs + 1)
+    wait_ready(page, runs + 1)
     page.wait_for_selector("body[data-state='ready']", state="attached", timeout=60_000)
     assert page.inner_text("#error") == ""
     assert not page.errors
 
 
 @pytest.mark.slow
-def test_labels_name_their_inputs(server: str, browser: object) -> None:  # noqa: F811
+def test_labels_name_their_inputs(server: str, browser: object) -> None:
     """review18c 7: labels not tied to their inputs, 22 'source' buttons all alike, no
     aria-live on the outcome."""
     page = _page(browser, server)
@@ -283,7 +283,7 @@ def _contrast(a: str, b: str) -> float:
 
 
 def test_a_client_gone_mid_body_is_one_log_line(
-    explorer: Explorer,  # noqa: F811
+    explorer: Explorer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """review18c 7: a client closing while its body was read left a ClientDisconnect

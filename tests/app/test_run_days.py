@@ -11,7 +11,7 @@ from forceratio.app.model import Explorer
 from forceratio.scenarios.schema import CATEGORIES
 from forceratio.scenarios.session import Session
 
-from .test_server import _ready, browser, explorer, server  # noqa: F401  (fixtures)
+from .pages import wait_ready
 
 
 @pytest.mark.parametrize("name", ["strike-12june-strip", "barbarossa-22june"])
@@ -41,12 +41,12 @@ def test_a_run_that_ends_early_stops_its_chart_there() -> None:
 
 
 @pytest.mark.slow
-def test_the_chart_ends_on_the_runs_last_day(server: str, browser: object) -> None:  # noqa: F811
+def test_the_chart_ends_on_the_runs_last_day(server: str, browser: object) -> None:
     """In the page (chromium): both lines reach the right edge of the plot at the end day,
     and no day tick is drawn past it (the 12 June strip ends on day 24.2: ticks 0-20)."""
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(server)
-    _ready(page, 0)
+    wait_ready(page, 0)
     right = page.evaluate(
         "() => [...document.querySelectorAll('#chart polyline')].map("
         "p => Math.max(...p.getAttribute('points').split(' ').map(q => Number(q.split(',')[0]))))"

@@ -5,88 +5,37 @@ change; bad values refused in the page; a source one click away."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import socket
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from forceratio.app.model import Explorer
 
-from .conftest import Serve
+from .pages import fetch, wait_ready
 
 SCN = "strike-12june-strip"
 
 
-@pytest.fixture(scope="module")
-def explorer() -> Explorer:
-    return Explorer()
-
-
-@pytest.fixture(scope="module")
-def server(explorer: Explorer, serve: Serve) -> Iterator[str]:
-    with serve(explorer) as url:
-        yield url
-
-
-# the browser talks to the test server only: no background updates, sync or metrics
-QUIET = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)")
-        pytest.skip("chromium not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=QUIET)
-        yield b
-        b.close()
-
-
-def _get(url: str, body: bytes | None = None) -> tuple[int, Any, str]:
-    req = urllib.request.Request(url, data=body, method="POST" if body is not None else "GET")
-    if body is not None:
-        req.add_header("Content-Type", "application/json")  # as the page sends it
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            status, text, kind = r.status, r.read().decode(), r.headers["content-type"]
-    except urllib.error.HTTPError as e:
-        status, text, kind = e.code, e.read().decode(), e.headers["content-type"]
-    data = json.loads(text) if kind.startswith("application/json") else text
-    return status, data, kind
-
-
 def test_the_json_api(server: str) -> None:
-    status, page, kind = _get(server)
+    status, page, kind = fetch(server)
     assert status == 200
     assert kind.startswith("text/html")
     assert "forceratio explorer" in page
     assert "http" not in page  # nothing is fetched from the network
-    assert _get(server + "app.js")[2].startswith("text/javascript")
-    assert SCN in [s["name"] for s in _get(server + "api/scenarios")[1]]
-    assert _get(server + f"api/scenario/{SCN}")[1]["parameters"]
+    assert fetch(server + "app.js")[2].startswith("text/javascript")
+    assert SCN in [s["name"] for s in fetch(server + "api/scenarios")[1]]
+    assert fetch(server + f"api/scenario/{SCN}")[1]["parameters"]
     run = json.dumps({"scenario": SCN, "values": {}}).encode()
-    status, res, _ = _get(server + "api/run", run)
+    status, res, _ = fetch(server + "api/run", run)
     assert status == 200
     assert res["winner"] in ("USSR", "Germany", "draw")
     bad = json.dumps({"scenario": SCN, "values": {"breakpoints.USSR": 2}}).encode()
-    status, res, _ = _get(server + "api/run", bad)
+    status, res, _ = fetch(server + "api/run", bad)
     assert status == 400
     assert res["error"].startswith("breakpoints.USSR: must be in [0, 1)")
-    assert _get(server + "api/run", b"{not json")[0] == 400
-    assert _get(server + "api/scenario/nope")[0] == 400
+    assert fetch(server + "api/run", b"{not json")[0] == 400
+    assert fetch(server + "api/scenario/nope")[0] == 400
 
 
 def test_hostile_requests_get_a_bounded_400_or_an_answer(server: str) -> None:
@@ -97,39 +46,25 @@ def test_hostile_requests_get_a_bounded_400_or_an_answer(server: str) -> None:
                "operations.capture.factor.attacker": 1e3}  # fmt: skip
     for path, value in outside.items():
         body = json.dumps({"scenario": SCN, "values": {path: value}}).encode()
-        status, res, _ = _get(server + "api/run", body)
+        status, res, _ = fetch(server + "api/run", body)
         assert status == 200, res
         assert 0.0 <= res["nearby"]["attacker_win_probability"] <= 1.0
     # within the 64 kB body limit (review15hostile D3; 100,000 and 10**6 before it): nesting
     # far past the recursion limit, and a value 120 times longer than an error may be
     nested = b'{"scenario": "x", "values": ' + b"[" * 30_000 + b"]" * 30_000 + b"}"
-    status, res, _ = _get(server + "api/run", nested)
+    status, res, _ = fetch(server + "api/run", nested)
     assert (status, res) == (400, {"error": "request: not JSON"})
     huge = json.dumps({"scenario": SCN, "values": {"modifiers.quality.Germany": "1" * 60_000}})
-    status, res, _ = _get(server + "api/run", huge.encode())
+    status, res, _ = fetch(server + "api/run", huge.encode())
     assert status == 400
     assert len(res["error"]) <= 500
     assert res["error"].startswith("modifiers.quality.Germany")
     # beyond it: refused whole, over the wire too
     for size in (70_000, 100_000):  # (a larger body: the server closes while it is sent)
         big = json.dumps({"scenario": SCN, "values": {"modifiers.quality.Germany": "1" * size}})
-        status, res, _ = _get(server + "api/run", big.encode())
+        status, res, _ = fetch(server + "api/run", big.encode())
         assert (status, res) == (413, {"error": "request: body larger than 65,536 bytes"})
-    assert _get(server + "api/scenarios")[0] == 200  # still up
-
-
-def _ready(page: object, runs: int) -> None:
-    """Wait until the page is ready after more than ``runs`` runs (read from attributes, not
-    by evaluating a string in the page: its Content-Security-Policy forbids that)."""
-    deadline = time.monotonic() + 60
-    while True:
-        body = page.locator("body")  # type: ignore[attr-defined]
-        state, done = body.get_attribute("data-state"), body.get_attribute("data-runs")
-        if state == "ready" and int(done or 0) > runs:
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"page not ready after run {runs}: {state}, {done} runs")
-        page.wait_for_timeout(50)  # type: ignore[attr-defined]
+    assert fetch(server + "api/scenarios")[0] == 200  # still up
 
 
 @pytest.mark.slow
@@ -138,7 +73,7 @@ def test_moving_a_slider_changes_the_outcome(server: str, browser: object) -> No
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(server)
-    _ready(page, 0)
+    wait_ready(page, 0)
     assert page.input_value("#scenario") == SCN
     before = (page.inner_text("#winner"), page.inner_text("#margin"))
     assert before[0] == "USSR"
@@ -147,7 +82,7 @@ def test_moving_a_slider_changes_the_outcome(server: str, browser: object) -> No
     slider = page.locator(f'input[type=range][data-path="{path}"]')
     slider.focus()
     page.keyboard.press("End")  # the user drags German quality to the top of its range
-    _ready(page, runs)
+    wait_ready(page, runs)
     after = (page.inner_text("#winner"), page.inner_text("#margin"))
     assert after[0] == "Germany"
     assert after[1] != before[1]
@@ -170,7 +105,7 @@ def test_the_page_says_which_rule_decided_and_rounds_its_days(server: str, brows
     row = compare([SCN], posterior=0)[0]
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(server)
-    _ready(page, 0)
+    wait_ready(page, 0)
     assert row["winner_decided_by"] != "attrition margin"  # the case the old text got wrong
     assert page.inner_text("#rule").startswith(f"decided by {row['winner_decided_by']} (")
     end = page.inner_text("#end")
@@ -183,7 +118,7 @@ def test_the_page_says_which_rule_decided_and_rounds_its_days(server: str, brows
 def test_bad_values_are_refused_in_the_page(server: str, browser: object) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(server)
-    _ready(page, 0)
+    wait_ready(page, 0)
     box = page.locator('input[type=number][data-path="breakpoints.USSR"]')
     box.fill("1.5")
     box.press("Enter")
@@ -202,7 +137,7 @@ def test_bad_values_are_refused_in_the_page(server: str, browser: object) -> Non
 def test_a_source_is_one_click_away(server: str, browser: object) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(server)
-    _ready(page, 0)
+    wait_ready(page, 0)
     param = page.locator(".param").filter(has=page.locator('[data-path="breakpoints.USSR"]'))
     source = param.locator("details span")
     assert not source.is_visible()

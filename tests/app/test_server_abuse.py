@@ -25,7 +25,7 @@ from forceratio.app.server import create_app
 from forceratio.errors import InputError
 
 from .conftest import Headers, http_scope, response
-from .test_server import _ready, browser, explorer, server  # noqa: F401 (fixtures)
+from .pages import wait_ready
 
 HEADERS: Headers = [(b"host", b"127.0.0.1:8050"), (b"content-type", b"application/json")]
 
@@ -182,7 +182,7 @@ def test_every_interface_still_refuses_foreign_host_names() -> None:
         assert call(app, "/", host=host)[0] == 421, host
 
 
-def test_the_api_refuses_the_number_texts_the_cli_refuses(explorer: Explorer) -> None:  # noqa: F811
+def test_the_api_refuses_the_number_texts_the_cli_refuses(explorer: Explorer) -> None:
     ex = explorer
     path = "modifiers.quality.Germany"
     for text, why in (
@@ -225,7 +225,7 @@ def test_every_interface_is_said_to_be_open(
 
 
 @pytest.mark.slow
-def test_the_page_runs_under_its_policy(server: str, browser: object) -> None:  # noqa: F811
+def test_the_page_runs_under_its_policy(server: str, browser: object) -> None:
     """In chromium: the page arrives with its policy, and runs, draws and styles itself
     without one violation of it (the console names each refused style, script or image)."""
     page = browser.new_page()  # type: ignore[attr-defined]
@@ -235,7 +235,7 @@ def test_the_page_runs_under_its_policy(server: str, browser: object) -> None:  
     page.on("pageerror", lambda e: errors.append(str(e)))
     answer = page.goto(server)
     assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
-    _ready(page, 0)
+    wait_ready(page, 0)
     assert page.locator("#chart polyline").count() == 2
     assert page.inner_text("#winner")
     assert not [t for t in console if "Content Security Policy" in t]

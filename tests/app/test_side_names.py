@@ -27,7 +27,7 @@ from forceratio.app.model import Explorer
 from tests.scenario_files import ScenarioFile
 
 from .conftest import Serve
-from .test_server import _ready, browser, explorer, server  # noqa: F401 (fixtures)
+from .pages import wait_ready
 
 #: Hostile names: an element that would run a script, an entity, quotes of both kinds.
 NAMES = {"USSR": "<img src=x onerror=alert(1)>", "Germany": "Ruritania & \"Co\" 'q' <b>"}
@@ -133,11 +133,11 @@ def _open(chromium: object, url: str, scenario: str, width: int = 1280) -> tuple
     page.on("pageerror", lambda e: seen.append(f"error: {e}"))
     page.on("dialog", dialog)
     page.goto(url)
-    _ready(page, 0)
+    wait_ready(page, 0)
     if page.input_value("#scenario") != scenario:
         runs = int(page.get_attribute("body", "data-runs"))
         page.select_option("#scenario", scenario)
-        _ready(page, runs)
+        wait_ready(page, runs)
     assert page.title().endswith(scenario)
     return page, seen
 
@@ -146,7 +146,7 @@ def _open(chromium: object, url: str, scenario: str, width: int = 1280) -> tuple
 def test_the_page_names_every_side_as_the_file_does(
     named: Explorer,
     named_server: str,
-    browser: object,  # noqa: F811
+    browser: object,
 ) -> None:
     page, seen = _open(browser, named_server, "breaks")
     p: object = page
@@ -177,7 +177,7 @@ def test_the_page_names_every_side_as_the_file_does(
 )
 def test_a_narrow_window_does_not_scroll_sideways(
     request: pytest.FixtureRequest,
-    browser: object,  # noqa: F811
+    browser: object,
     served: str,
     scenario: str,
 ) -> None:
@@ -200,8 +200,8 @@ def test_a_narrow_window_does_not_scroll_sideways(
 
 @pytest.mark.slow
 def test_a_value_the_server_refuses_marks_its_box(
-    server: str,  # noqa: F811
-    browser: object,  # noqa: F811
+    server: str,
+    browser: object,
 ) -> None:
     """A break point of 1.5 passes the page's own check (a finite number) and is refused by
     the server; the error showed but the box was not marked (only the page's own refusals
@@ -220,7 +220,7 @@ def test_a_value_the_server_refuses_marks_its_box(
     runs = int(p.get_attribute("body", "data-runs"))  # type: ignore[attr-defined]
     box.fill("0.3")
     box.press("Enter")
-    _ready(p, runs)
+    wait_ready(p, runs)
     assert box.get_attribute("aria-invalid") == "false"
     assert "bad" not in (box.get_attribute("class") or "")
 
@@ -237,8 +237,8 @@ def _in_view(page: Any, selector: str) -> bool:
 
 @pytest.mark.slow
 def test_the_outcome_stays_in_view_beside_the_last_assumption(
-    server: str,  # noqa: F811
-    browser: object,  # noqa: F811
+    server: str,
+    browser: object,
 ) -> None:
     """The strip's 22 assumptions run three screens long; moving the last one (scrolled to
     it) left the outcome, and an error, scrolled away at the top of the page."""
@@ -251,7 +251,7 @@ def test_the_outcome_stays_in_view_beside_the_last_assumption(
     runs = int(p.get_attribute("body", "data-runs"))
     slider.focus()
     p.keyboard.press("Home")
-    _ready(p, runs)
+    wait_ready(p, runs)
     assert p.evaluate("scrollY") > 800  # scrolled down to it
     assert _in_view(p, "#outcome")
     box = last.locator("input[type=number]")
@@ -275,7 +275,7 @@ class _SlowNorth(Explorer):
 @pytest.mark.slow
 def test_a_late_answer_for_an_earlier_choice_is_not_shown(
     serve: Serve,
-    browser: object,  # noqa: F811
+    browser: object,
 ) -> None:
     """Arrow keys on the scenario list choose each scenario in turn; an answer arriving
     after a later choice's replaced it: the list said one scenario, the page showed
@@ -295,7 +295,7 @@ def test_a_late_answer_for_an_earlier_choice_is_not_shown(
 @pytest.mark.slow
 def test_a_scenario_declaring_no_ranges_says_so(
     named_server: str,
-    browser: object,  # noqa: F811
+    browser: object,
 ) -> None:
     """A file with no [uncertainty] table showed the heading over nothing; with no date,
     the list and the title said 'bare (null)'."""
@@ -311,7 +311,7 @@ def test_a_scenario_declaring_no_ranges_says_so(
 @pytest.mark.slow
 def test_a_stopped_server_is_said_to_be_one(
     serve: Serve,
-    browser: object,  # noqa: F811
+    browser: object,
 ) -> None:
     """The teacher closes the terminal; a slider moved then showed 'Failed to fetch'."""
     with serve(Explorer()) as url:

@@ -15,7 +15,7 @@ from forceratio.app.model import Explorer
 from forceratio.scenarios.compare import compare
 from forceratio.scenarios.registry import sweepable
 
-from .test_server import _ready, browser, server  # noqa: F401 (fixtures)
+from .pages import wait_ready
 
 #: The built-ins whose starting values the page or the model changed.
 NAMES = ["strike-12june-strip", "barbarossa-22june-strip", "strike-12june-north", "sokolov-152v100"]
@@ -62,8 +62,8 @@ def test_the_starting_point_is_exactly_compares(
 @pytest.mark.parametrize("name", ["strike-12june-strip", "barbarossa-22june-strip"])
 def test_the_page_sends_the_starting_values_exactly(
     name: str,
-    server: str,  # noqa: F811
-    browser: object,  # noqa: F811
+    server: str,
+    browser: object,
     explorer: Explorer,
     rows: dict[str, dict[str, Any]],
 ) -> None:
@@ -82,11 +82,11 @@ def test_the_page_sends_the_starting_values_exactly(
     page.on("request", request)
     page.on("response", response)
     page.goto(server)
-    _ready(page, 0)
+    wait_ready(page, 0)
     if name != page.input_value("#scenario"):
         runs = int(page.get_attribute("body", "data-runs"))
         page.select_option("#scenario", name)
-        _ready(page, runs)
+        wait_ready(page, runs)
     body = sent[-1]
     assert body["scenario"] == name
     own = {p["path"]: p["value"] for p in explorer.scenario(name)["parameters"]}
@@ -98,5 +98,5 @@ def test_the_page_sends_the_starting_values_exactly(
     runs = int(page.get_attribute("body", "data-runs"))
     box.fill("0.002")
     box.blur()
-    _ready(page, runs)
+    wait_ready(page, runs)
     assert float(sent[-1]["values"][path]) == 0.002

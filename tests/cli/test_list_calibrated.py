@@ -7,25 +7,14 @@ use 0.067, the attacker's capture factor 0.005, outside its own swept range, whe
 from __future__ import annotations
 
 import json
-from importlib import resources
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from forceratio.cli.app import app
+from tests.calibration.shipped_posterior import shipped_medians
 
 runner = CliRunner()
-
-
-def _shipped_medians() -> dict[str, float]:
-    """The oracle: the medians of the shipped posterior's draws, read from the file itself."""
-    ref = resources.files("forceratio.calibration") / "shipped" / "record1941.npz"
-    with resources.as_file(ref) as path, np.load(path, allow_pickle=False) as z:
-        meta = json.loads(str(z["meta"]))
-        medians = np.median(z["draws"], axis=0)
-    names: list[str] = meta["names"]
-    return {n: float(medians[names.index(n)]) for n in meta["model_names"]}
 
 
 @pytest.mark.parametrize(
@@ -41,7 +30,7 @@ def test_the_listed_values_are_the_posterior_medians_a_run_uses(argv: list[str])
     data = json.loads(res.output)
     rows = data if isinstance(data, list) else data["parameters"]
     listed = {r.get("path", r.get("parameter")): r for r in rows}
-    medians = _shipped_medians()
+    medians = shipped_medians()
     assert len(medians) == 10
     for path, median in medians.items():
         assert listed[path]["value"] == pytest.approx(median, rel=1e-9), path

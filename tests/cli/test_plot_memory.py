@@ -17,8 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from forceratio.cli.app import app
-
-from ..sweeps.test_batch_memory import _measured, _refusal, _run
+from tests.command_memory import command_peak, refusal_line, run_command
 
 
 def test_a_tornado_of_0_samples_is_refused_in_one_line(tmp_path: Path) -> None:
@@ -44,8 +43,8 @@ def test_a_tornado_above_the_limit_is_refused_before_its_runs(tmp_path: Path) ->
     runs = 256 * (d + 2)  # Saltelli's N (d + 2) runs
     out = tmp_path / "x.png"
     args = ["plot", "strike-12june-strip", "--kind", "tornado", "--samples", "256"]
-    ran = _run([*args, "--out", str(out)], tmp_path, limit="150M")
-    _refusal(ran, f"--samples: the figure and its {runs:,} runs")
-    added, asked = _measured(ran)
+    ran = run_command([*args, "--out", str(out)], tmp_path, limit="150M")
+    refusal_line(ran, f"--samples: the figure and its {runs:,} runs")
+    added, asked = command_peak(ran)
     assert added < 0.6 * asked["--samples"], (added, asked)
     assert not out.exists()

@@ -30,8 +30,7 @@ from forceratio.digest import value_digest
 from forceratio.sweeps import inputs
 from forceratio.sweeps.store import MANIFEST
 from tests.cli.refusals import refused
-
-from .test_resume_inputs import OPTS, SCN, _export, _snapshot
+from tests.cli.resumed_sweeps import OPTS, SCN, exported, store_files
 
 
 def test_resume_by_other_code_is_refused_and_reading_is_not(
@@ -45,7 +44,7 @@ def test_resume_by_other_code_is_refused_and_reading_is_not(
     held = json.loads((out / MANIFEST).read_text())["inputs"]["forceratio"]
     assert held == cache.code_version() != forceratio.__version__  # the sources' hash kept
     (out / "part-0000001.parquet").unlink()  # an interrupted sweep
-    before = _snapshot(out)
+    before = store_files(out)
     monkeypatch.setattr(cache, "code_version", lambda: "0.1.0+0000000000000000")
     line = refused(capsys, [*args, "--resume"])
     assert line == (
@@ -53,7 +52,7 @@ def test_resume_by_other_code_is_refused_and_reading_is_not(
         "0.1.0+0000000000000000 now), and resuming would mix two versions' numbers in one "
         "store; sweep again into another --out"
     )
-    assert _snapshot(out) == before  # nothing written, nothing dropped
+    assert store_files(out) == before  # nothing written, nothing dropped
     monkeypatch.undo()
     assert run([*args, "--resume"]) == 0  # the same code finishes it
     capsys.readouterr()
@@ -86,7 +85,7 @@ def test_resume_by_an_edited_copy_of_the_package_is_refused(tmp_path: Path) -> N
 def test_a_prose_edit_keeps_the_store_and_a_numeric_edit_does_not(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    toml = _export(tmp_path / "mine.toml", capsys)
+    toml = exported(tmp_path / "mine.toml", capsys)
     text = toml.read_text()
     out = tmp_path / "sw"
     args = ["sweep", str(toml), *OPTS, "--out", str(out)]
@@ -129,7 +128,7 @@ def test_a_store_written_when_the_digest_held_prose_is_still_read(
 ) -> None:
     """A guard for stores written before: their manifest's scenario digest is of the whole
     scenario, prose included; reading them must not call their scenario changed."""
-    toml = _export(tmp_path / "mine.toml", capsys)
+    toml = exported(tmp_path / "mine.toml", capsys)
     out = tmp_path / "sw"
     monkeypatch.setattr(inputs, "scenario_digest", value_digest)  # the former digest
     assert run(["sweep", str(toml), *OPTS, "--out", str(out)]) == 0

@@ -24,20 +24,7 @@ from forceratio.sweeps.inputs import input_digest
 from forceratio.sweeps.runner import run_sweep
 from forceratio.sweeps.store import MANIFEST
 from tests.cli.refusals import refused
-
-SCN = "strike-12june-strip"
-VARY = ["--vary", "modifiers.quality.Germany=0.3:20"]
-OPTS = [*VARY, "--samples", "12", "--seed", "5", "--chunk-size", "4", "--no-progress"]
-
-
-def _export(path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    assert run(["scenarios", "export", SCN]) == 0
-    path.write_text(capsys.readouterr().out)
-    return path
-
-
-def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in out.iterdir()}
+from tests.cli.resumed_sweeps import OPTS, SCN, exported, store_files
 
 
 def test_resume_after_the_scenario_file_changed_is_refused(
@@ -47,7 +34,7 @@ def test_resume_after_the_scenario_file_changed_is_refused(
     duration_days edited from 30 to 10, then --resume: refused (it mixed 30- and 10-day
     battles in one store, rc 0); with the file restored the resumption completes to the
     numbers of an uninterrupted sweep."""
-    toml = _export(tmp_path / "my.toml", capsys)
+    toml = exported(tmp_path / "my.toml", capsys)
     text = toml.read_text()
     assert "\nduration_days = 30 " in text
     # a partial sweep (as an interruption leaves it): 1 of 3 chunks written
@@ -58,14 +45,14 @@ def test_resume_after_the_scenario_file_changed_is_refused(
     run_sweep(spec, tmp_path / "mix", chunk_size=4, max_chunks=1)
     assert len(list((tmp_path / "mix").glob("part-*.parquet"))) == 1
     toml.write_text(text.replace("\nduration_days = 30 ", "\nduration_days = 10 "))
-    before = _snapshot(tmp_path / "mix")
+    before = store_files(tmp_path / "mix")
     line = refused(capsys, ["sweep", str(toml), *OPTS, "--out", str(tmp_path / "mix"), "--resume"])
     assert line == (
         f"forceratio: error: --resume: {tmp_path / 'mix'} was swept from other inputs: the "
         "scenario's content (its file, with the --set values) changed since; resume with the "
         "inputs it was started with, or sweep into another --out"
     )
-    assert _snapshot(tmp_path / "mix") == before  # nothing written, nothing dropped
+    assert store_files(tmp_path / "mix") == before  # nothing written, nothing dropped
     toml.write_text(text)  # the inputs it was started with: it completes
     assert run(["sweep", str(toml), *OPTS, "--out", str(tmp_path / "mix"), "--resume",
                 "--format", "json"]) == 0  # fmt: skip

@@ -18,8 +18,7 @@ import pytest
 from forceratio.cli import run
 from forceratio.sweeps.store import ChunkStore
 from tests.cli.refusals import refused
-
-from .test_resume_inputs import _snapshot
+from tests.cli.resumed_sweeps import store_files
 
 SCN = "strike-12june-strip"
 BASE = ["sweep", SCN, "--vary", "modifiers.quality.Germany=0.3:20", "--samples", "12",
@@ -108,12 +107,12 @@ def test_resume_refuses_a_part_that_is_not_its_chunk(
     shutil.copytree(sweeps["mine"], out)
     (out / "part-0000000.parquet").unlink()  # an interrupted sweep: chunk 0 to do
     words = damage(out, sweeps)
-    before = _snapshot(out)
+    before = store_files(out)
     line = refused(capsys, [*SWEEP, "--out", str(out), "--resume"])
     assert line.startswith(f"forceratio: error: --resume: {out}/"), line
     assert words in line
     assert "delete it" in line
-    assert _snapshot(out) == before  # nothing written, nothing dropped
+    assert store_files(out) == before  # nothing written, nothing dropped
     # as the line says: without the part, --resume recomputes and the sweep is whole
     bad = out / line.split(f"{out}/", 1)[1].split(" ", 1)[0]
     bad.unlink()

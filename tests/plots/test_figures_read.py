@@ -12,50 +12,11 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.text import Text
 
 from forceratio.errors import InputError
 from forceratio.plots import figure, figures
 from forceratio.plots.labels import parameter_label
-
-
-def _drawn_texts(fig: Figure) -> list[Text]:
-    """The texts a reader sees: titles, axis labels, tick labels in view, annotations,
-    legends."""
-    out: list[Text] = [*fig.texts]
-    sup = getattr(fig, "_suptitle", None)
-    if sup is not None:
-        out.append(sup)
-    for leg in fig.legends:
-        out += leg.get_texts()
-    for ax in fig.axes:
-        out += [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
-        for axis, k in ((ax.xaxis, 0), (ax.yaxis, 1)):
-            lo, hi = sorted(axis.get_view_interval())
-            out += [t for t in axis.get_ticklabels() if lo <= t.get_position()[k] <= hi]
-        legend = ax.get_legend()
-        if legend is not None:
-            out += legend.get_texts()
-    return [t for t in out if t.get_visible() and t.get_text().strip()]
-
-
-def _texts_inside(fig: Figure) -> list[str]:
-    """Every drawn text whose box leaves the figure (empty: all inside)."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    frame = fig.bbox
-    bad = []
-    for t in _drawn_texts(fig):
-        box = t.get_window_extent(renderer)
-        if (
-            box.x0 < frame.x0 - 0.5
-            or box.x1 > frame.x1 + 0.5
-            or box.y0 < frame.y0 - 0.5
-            or box.y1 > frame.y1 + 0.5
-        ):
-            bad.append(t.get_text())
-    return bad
-
+from tests.plots.figure_texts import texts_outside
 
 # Soviet : German per category (men, guns & mortars, tanks, aircraft): the German edge in
 # men is 1 : 1.5, the Soviet edges 1.1 : 1 in guns and 5.3 : 1 in tanks.
@@ -112,14 +73,14 @@ def test_every_ratio_label_is_inside_the_axes(ratio_fig: Figure) -> None:
         box = t.get_window_extent(renderer)
         assert frame.x0 <= box.x0, t.get_text()
         assert box.x1 <= frame.x1, t.get_text()
-    assert not _texts_inside(ratio_fig)
+    assert not texts_outside(ratio_fig)
 
 
 @pytest.mark.parametrize("scenario", ["strike-12june-strip", "barbarossa-22june"])
 def test_builtin_ratio_figures_keep_their_labels_inside(scenario: str) -> None:
     fig = figure("ratios", scenario)
     try:
-        assert not _texts_inside(fig)
+        assert not texts_outside(fig)
         ax = fig.axes[0]
         renderer = fig.canvas.get_renderer()
         frame = ax.get_window_extent(renderer)
@@ -143,7 +104,7 @@ def test_trajectory_has_no_empty_band_under_the_title() -> None:
         assert 0 <= title_bottom - top_of_panels < 25  # pixels (it was ~70)
         for ax in fig.axes:  # whole numbers on the axes, no '1e6' offset
             assert ax.yaxis.get_offset_text().get_text() == ""
-        assert not _texts_inside(fig)
+        assert not texts_outside(fig)
     finally:
         plt.close(fig)
 
@@ -186,7 +147,7 @@ def test_distribution_marks_the_deterministic_value_and_the_day_limit() -> None:
         assert lo == 0.0
         assert hi > 30
         assert any("30-day limit" in t.get_text() for t in days.get_legend().get_texts())
-        assert not _texts_inside(fig)
+        assert not texts_outside(fig)
     finally:
         plt.close(fig)
 
@@ -210,7 +171,7 @@ def test_sweep_heatmap_names_its_axes_in_words() -> None:
         assert "." not in ax.get_xlabel()
         assert "." not in ax.get_ylabel()
         assert "_" not in ax.get_xlabel() + ax.get_ylabel()
-        assert not _texts_inside(fig)
+        assert not texts_outside(fig)
     finally:
         plt.close(fig)
 
@@ -261,6 +222,6 @@ def test_tornado_keeps_its_labels_inside_with_long_parameter_names() -> None:
     ]  # fmt: skip
     fig = figures.tornado(rows, "attacker_wins", "strike-12june-strip", "1941-06-12")
     try:
-        assert not _texts_inside(fig)
+        assert not texts_outside(fig)
     finally:
         plt.close(fig)

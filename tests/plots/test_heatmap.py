@@ -14,7 +14,7 @@ from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 
 from forceratio.plots import figures
-from tests.plots.test_figures_read import _texts_inside
+from tests.plots.figure_texts import texts_outside
 
 X, Y = "modifiers.quality.Germany", "operations.capture.factor.defender"
 STEP = 0.05  # grid spacing: 20 x 20 points, one per bin
@@ -103,7 +103,7 @@ def test_an_empty_bin_is_grey(heat: Figure) -> None:
 
 
 def test_the_long_y_label_stays_inside_the_figure(heat: Figure) -> None:
-    assert not _texts_inside(heat)
+    assert not texts_outside(heat)
 
 
 def test_share_of_wins_is_centred_on_one_half_and_no_line_without_a_winner_column() -> None:

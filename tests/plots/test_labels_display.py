@@ -8,7 +8,7 @@ import pytest
 
 from forceratio.plots import figures
 from forceratio.plots.labels import cell, comparison_rows, short
-from tests.plots.test_figures_read import _texts_inside
+from tests.plots.figure_texts import texts_outside
 
 
 def test_zero_tanks_is_a_figure_and_a_missing_value_is_not() -> None:
@@ -22,7 +22,7 @@ def test_zero_tanks_is_a_figure_and_a_missing_value_is_not() -> None:
     assert "5,300 : 0, no German tanks" in texts
     assert "no German figure entered" in texts  # the aircraft: NaN, no figure given
     assert sum("no figure" in t or "no German figure" in t for t in texts) == 1
-    assert not _texts_inside(fig)
+    assert not texts_outside(fig)
 
 
 def test_no_tanks_on_either_side() -> None:

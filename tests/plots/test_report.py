@@ -118,14 +118,14 @@ def test_report_reads_like_the_cli(report: Path) -> None:
 def test_report_lists_the_values_a_calibrated_run_uses(report: Path) -> None:
     """The assumptions table gives the whole-record posterior's medians of the ten shared
     parameters (a run's values), marked calibrated: the Soviet capture rate 0.0671, not the
-    file's 0.028 (oracle: the shipped draws' median, as tests/cli/test_list_calibrated)."""
-    from tests.cli.test_list_calibrated import _shipped_medians
+    file's 0.028 (oracle: the shipped draws' median, tests/calibration/shipped_posterior.py)."""
+    from tests.calibration.shipped_posterior import shipped_medians
 
     body = re.sub(r'src="data:[^"]+"', "", report.read_text(encoding="utf-8"))
     rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
     capture = [r for r in rows if "<td>operations.capture.rate.USSR</td>" in r]
     assert capture, "no capture-rate row"
-    median = _shipped_medians()["operations.capture.rate.USSR"]
+    median = shipped_medians()["operations.capture.rate.USSR"]
     for row in capture:
         value = float(re.findall(r"<td>(.*?)</td>", row)[2])  # label, path, value (4 digits)
         assert value == pytest.approx(median, rel=1e-3), row
@@ -145,9 +145,15 @@ def test_a_scenario_with_dated_mobile_counts_reports_and_compares_with_replicati
     assert r.exit_code == 0, r.output
     page = (tmp_path / "rep" / "report.html").read_text()
     assert "No distribution of outcomes: dated mobile counts run deterministically" in page
-    # its declared ranges leave the margin at 0 in every run: the indices are undefined, and
-    # the report says so in place of the tornado (review17 refused them; the report failed)
-    assert "No sensitivity tornado for leningrad-1941: attacker_margin is 0 in every one" in page
+    # its declared ranges leave the margin where the scenario's own run has it, in every run:
+    # the indices are undefined, and the report says so in place of the tornado (review17
+    # refused them; the report failed), with that value (it said 0: scipy had centred the
+    # values the message was read from)
+    own = runner.invoke(app, ["run", "leningrad-1941", "--format", "json"])
+    margin = json.loads(own.output)["attacker_margin"]
+    assert margin != 0
+    said = f"No sensitivity tornado for leningrad-1941: attacker_margin is {margin:g} in every one"
+    assert said in page
     c = runner.invoke(
         app, ["compare", "leningrad-1941", "strike-12june-strip", "--replications", "5",
               "--seed", "3", "--posterior", "0", "--format", "json"],

@@ -231,10 +231,10 @@ def test_trajectory_legend_inside_the_figure(name: str) -> None:
     """Invariant: every drawn text lies inside the saved frame (review23b M4: the long
     record labels' legend was cut at both edges, '(a lower bound)' lost)."""
     from forceratio.plots import figure
-    from tests.plots.test_figures_read import _texts_inside
+    from tests.plots.figure_texts import texts_outside
 
     fig = figure("trajectory", name, session=Session(None, False))
-    assert _texts_inside(fig) == []
+    assert texts_outside(fig) == []
 
 
 def test_compare_says_the_range_end_flips_not_where() -> None:
@@ -293,7 +293,7 @@ def test_prior_drawn_within_its_support_and_labels_inside() -> None:
     from forceratio.plots.figures import prior_posterior
     from forceratio.scenarios.record1941 import SHARED
     from forceratio.sweeps.posterior import record_posterior
-    from tests.plots.test_figures_read import _texts_inside
+    from tests.plots.figure_texts import texts_outside
 
     result = record_posterior(Session(None, False))
     priors = {p: prior() for p, prior, _ in SHARED}
@@ -303,7 +303,7 @@ def test_prior_drawn_within_its_support_and_labels_inside() -> None:
     assert panel.get_xlim()[0] > -0.5
     assert not panel.get_xlabel().startswith("log10")
     labels = {ax.get_xlabel() for ax in fig.axes}
-    assert not [t for t in _texts_inside(fig) if t in labels]  # "0 Capacity..." was cut
+    assert not [t for t in texts_outside(fig) if t in labels]  # "0 Capacity..." was cut
 
 
 def test_forces_at_the_start_carry_source_verified_and_derivation(kiev_raw: str) -> None:

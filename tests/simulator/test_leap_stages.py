@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from forceratio import Engagement, Reinforcements, get_law, make_side, simulate_stochastic
+from tests.simulator.arrival_chain import A, B, T, arrival_engagement, chain_moments
 from tests.simulator.test_leap_ends import square_chain
-from tests.simulator.test_stochastic_losses import A, B, T, _engagement, chain_moments
 
 
 def _chain_covariance() -> np.ndarray:
     """Covariance of (R, B, red losses, blue losses) at T of the exact chain of
-    test_stochastic_losses (its moment ODE, with the cross moments kept)."""
+    tests/simulator/arrival_chain.py (its moment ODE, with the cross moments kept)."""
     return chain_moments()[1]
 
 
@@ -28,7 +28,7 @@ def test_long_leaps_keep_the_chains_spread_and_correlation() -> None:
     # moved twice the first's departure, keep both to second order in the leap
     cov = _chain_covariance()
     n = 20_000
-    r = simulate_stochastic(_engagement(A, B), replications=n, seed=3, t_max=T,
+    r = simulate_stochastic(arrival_engagement(A, B), replications=n, seed=3, t_max=T,
                             times=np.array([]), method="tau_leap", epsilon=0.2)  # fmt: skip
     x = np.stack([r.red_final, r.blue_final, r.red_losses, r.blue_losses])
     c = np.cov(x)

@@ -11,50 +11,11 @@ from typing import Literal
 
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
 
 from forceratio import Engagement, Reinforcements, get_law, make_side, simulate, simulate_stochastic
+from tests.simulator.arrival_chain import A, B, T, arrival_engagement, chain_moments
 
 Method = Literal["gillespie", "tau_leap"]
-# review16gen's case (CDB90 468-like): red 1,500 + 700 arriving, blue 700 + 1,000, 5.3125 days
-T, R0, B0, AR, AB, A, B = 5.3125, 1500.0, 700.0, 700.0, 1000.0, 0.0221715, 0.0160853
-
-
-def _engagement(a: float, b: float) -> Engagement:
-    red = make_side("red", R0, a, n=1, k_enemy=1,
-                    reinforcements=Reinforcements.daily(0.0, T, [AR / T]))  # fmt: skip
-    blue = make_side("blue", B0, b, n=1, k_enemy=1,
-                     reinforcements=Reinforcements.daily(0.0, T, [AB / T]))  # fmt: skip
-    return Engagement(get_law("square"), red, blue)
-
-
-def chain_moments() -> tuple[np.ndarray, np.ndarray]:
-    """Mean (4,) and covariance (4, 4) at T of the exact chain on X = (R, B, LR, LB):
-    red loses a unit at rate B * B_rate, blue at A * R, arrivals at AR / T and AB / T a day.
-    Propensities c + g.X, so dm/dt = sum v (c + g.m) and
-    dE[XX']/dt = sum v (c m + E[XX'] g)' + (c m + E[XX'] g) v' + v v' (c + g.m)."""
-    zero = np.zeros(4)
-    react = [  # (v, c, g)
-        (np.array([-1.0, 0, 1, 0]), 0.0, np.array([0.0, B, 0, 0])),
-        (np.array([0.0, -1, 0, 1]), 0.0, np.array([A, 0.0, 0, 0])),
-        (np.array([1.0, 0, 0, 0]), AR / T, zero),
-        (np.array([0.0, 1, 0, 0]), AB / T, zero),
-    ]
-
-    def rhs(_: float, z: np.ndarray) -> np.ndarray:
-        m, mm = z[:4], z[4:].reshape(4, 4)
-        dm, dmm = np.zeros(4), np.zeros((4, 4))
-        for v, c, g in react:
-            ax = c * m + mm @ g  # E[a(X) X]
-            dm += v * (c + g @ m)
-            dmm += np.outer(v, ax) + np.outer(ax, v) + np.outer(v, v) * (c + g @ m)
-        return np.concatenate([dm, dmm.ravel()])
-
-    m0 = np.array([R0, B0, 0.0, 0.0])
-    sol = solve_ivp(rhs, (0.0, T), np.concatenate([m0, np.outer(m0, m0).ravel()]),
-                    rtol=1e-11, atol=1e-9)  # fmt: skip
-    m, mm = sol.y[:4, -1], sol.y[4:, -1].reshape(4, 4)
-    return m, mm - np.outer(m, m)
 
 
 def _moments() -> tuple[np.ndarray, np.ndarray]:
@@ -66,11 +27,11 @@ def _moments() -> tuple[np.ndarray, np.ndarray]:
 @pytest.mark.parametrize("method", ["gillespie", "tau_leap"])
 def test_loss_mean_and_spread_match_the_exact_chain(method: Method) -> None:
     mean, sd = _moments()
-    det = simulate(_engagement(A, B), t_max=T)  # the oracle's chain is the engine's model
+    det = simulate(arrival_engagement(A, B), t_max=T)  # the oracle's chain is the engine's model
     assert mean == pytest.approx([det.red_losses[0], det.blue_losses[0]], rel=1e-6)
     assert sd[0] == pytest.approx(9.74, abs=0.6)  # review16gen's own SSA of red's losses
     n = 3000
-    r = simulate_stochastic(_engagement(A, B), replications=n, seed=3, t_max=T,
+    r = simulate_stochastic(arrival_engagement(A, B), replications=n, seed=3, t_max=T,
                             times=np.array([]), method=method)  # fmt: skip
     for k, losses in enumerate((r.red_losses, r.blue_losses)):
         assert abs(losses.mean() - mean[k]) < 4 * sd[k] / np.sqrt(n)  # z < 4

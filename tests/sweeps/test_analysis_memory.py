@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_batch_memory import _measured, _run
+from tests.command_memory import command_peak, run_command
 
 pytestmark = [
     pytest.mark.slow,
@@ -35,9 +35,9 @@ def test_an_analysis_estimate_is_close_to_the_peak(
     """kiev-1941 (2 ranges), 1,024 samples: 203 MB measured, 204 MB estimated (324 MB
     before: 1.59); the strike's Morris screening, 32 trajectories: 152 MB, 137 MB
     estimated (304 MB before: 2.0)."""
-    ran = _run(["sensitivity", *args, "--format", "json"], tmp_path)
+    ran = run_command(["sensitivity", *args, "--format", "json"], tmp_path)
     assert ran.returncode == 0, ran.stderr[-2000:]
-    added, asked = _measured(ran)
+    added, asked = command_peak(ran)
     assert 0.8 <= asked[field] / added <= 1.3, (args, asked, added)
 
 
@@ -45,7 +45,7 @@ def test_an_analysis_that_fits_runs(tmp_path: Path) -> None:
     """kiev-1941's 1,024 Sobol samples add about 203 MB (estimated 204 MB): under a 260 MB
     limit they run, and stay under it (the 324 MB estimated before refused them)."""
     args = ["sensitivity", "kiev-1941", "--samples", "1024", "--format", "json"]
-    ran = _run(args, tmp_path, limit="260M")
+    ran = run_command(args, tmp_path, limit="260M")
     assert ran.returncode == 0, ran.stderr[-2000:]
-    added, asked = _measured(ran)
+    added, asked = command_peak(ran)
     assert added <= 260 * 1024**2, (added, asked)

@@ -8,85 +8,17 @@ exit 2, before its runs."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-import forceratio
+from tests.command_memory import command_peak, refusal_line, run_command
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/status"),
 ]
-SRC = str(Path(forceratio.__file__).parents[1])
-# The command's peak: VmHWM less the resident memory after importing the CLI, reset through
-# /proc/self/clear_refs (a child's ru_maxrss starts from its parent's peak), less the growth of
-# the mapped files (RssFile: the libraries' pages, reclaimable, and 80 MB larger in a freshly
-# installed environment than on a warm page cache: the fresh-clone CI measured 0.76-0.79 and
-# 557 MB under a 480 MB limit where this machine's venv measured 0.96-1.03 and 440 MB).
-# Its estimate: the largest one each memory check was asked about, recorded on the way
-# (the limit off).
-CHILD = """
-import json, sys
-import forceratio.limits as limits
-from forceratio.cli.app import app
-
-asked = {}
-plain = limits.check_memory
-
-def spy(field, estimate, what):
-    asked[field] = max(asked.get(field, 0.0), estimate)
-    plain(field, estimate, what)
-
-limits.check_memory = spy
-
-def kb(key):
-    with open("/proc/self/status") as fh:
-        return next(int(line.split()[1]) for line in fh if line.startswith(key))
-
-with open("/proc/self/clear_refs", "w") as fh:
-    fh.write("5")
-base, files = kb("VmRSS:"), kb("RssFile:")
-try:
-    code = app(sys.argv[1:], standalone_mode=False)
-finally:
-    added = kb("VmHWM:") - base - (kb("RssFile:") - files)
-    print("MEASURED", json.dumps([added * 1024, asked]), file=sys.stderr)
-sys.exit(code)
-"""
-
-
-def _run(args: list[str], tmp: Path, limit: str = "unlimited") -> subprocess.CompletedProcess[str]:
-    cache = os.environ.get("FORCERATIO_CACHE_DIR", str(tmp / "cache"))
-    env = {
-        **os.environ, "PYTHONPATH": SRC, "FORCERATIO_CACHE_DIR": cache,
-        "FORCERATIO_MAX_MEMORY": limit,
-    }  # fmt: skip
-    return subprocess.run(
-        [sys.executable, "-c", CHILD, *args],
-        env=env, capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
-
-
-def _measured(ran: subprocess.CompletedProcess[str]) -> tuple[float, dict[str, float]]:
-    added, asked = json.loads(ran.stderr.split("MEASURED")[-1])
-    return float(added), asked
-
-
-def _refusal(ran: subprocess.CompletedProcess[str], start: str) -> str:
-    """The one line of a refused command (exit 2; the child's MEASURED line aside), which
-    starts ``forceratio: error: `` and then ``start``."""
-    assert ran.returncode == 2, ran.stderr[-2000:]
-    lines = [ln for ln in ran.stderr.splitlines() if not ln.startswith("MEASURED")]
-    assert len(lines) == 1, lines
-    assert lines[0].startswith(f"forceratio: error: {start}"), lines
-    return lines[0]
-
-
 GRID = ["--vary", "breakpoints.USSR=0.2:0.6:100", "--vary", "breakpoints.Germany=0.2:0.6:100"]
 SWEEP = ["sweep", "--no-progress", "--format", "json", "--chunk-size", "100000"]
 CASES = {
@@ -114,9 +46,9 @@ def test_the_estimate_is_close_to_the_peak(case: str, tmp_path: Path) -> None:
     args, field = CASES[case]
     if args[0] == "sweep":
         args = [*args, "--out", str(tmp_path / "out")]
-    ran = _run(args, tmp_path)
+    ran = run_command(args, tmp_path)
     assert ran.returncode == 0, ran.stderr[-2000:]
-    added, asked = _measured(ran)
+    added, asked = command_peak(ran)
     command = max(v for k, v in asked.items() if k.startswith("--"))  # (the run's own: samples)
     assert 0.8 <= command / added <= 1.3, (case, asked, added)
     assert field in asked, asked  # the option the refusal names
@@ -129,9 +61,9 @@ def test_a_sweep_above_the_limit_is_refused_before_its_runs(tmp_path: Path) -> N
     156 MB for the chunk, let them run past the limit)."""
     out = tmp_path / "out"
     args = [*SWEEP, "strike-12june-strip", "--samples", "40000", "--out", str(out)]
-    ran = _run(args, tmp_path, limit="350M")
-    assert "FORCERATIO_MAX_MEMORY=350M" in _refusal(ran, "--samples: ")
-    added, asked = _measured(ran)
+    ran = run_command(args, tmp_path, limit="350M")
+    assert "FORCERATIO_MAX_MEMORY=350M" in refusal_line(ran, "--samples: ")
+    added, asked = command_peak(ran)
     assert asked["--samples"] > 350 * 1024**2
     assert added < 0.6 * asked["--samples"], (added, asked)
     assert not list(out.glob("part-*"))
@@ -144,7 +76,7 @@ def test_two_chunks_overlap_only_when_both_fit(tmp_path: Path) -> None:
     156 MB for the two and overlapped them past the limit."""
     out = tmp_path / "out"
     args = ["sweep", "strike-12june-strip", "--samples", "40000", "--chunk-size", "20000"]
-    ran = _run([*args, "--no-progress", "--out", str(out)], tmp_path, limit="340M")
+    ran = run_command([*args, "--no-progress", "--out", str(out)], tmp_path, limit="340M")
     assert ran.returncode == 0, ran.stderr[-2000:]
-    added, _ = _measured(ran)
+    added, _ = command_peak(ran)
     assert added <= 340 * 1024**2, added

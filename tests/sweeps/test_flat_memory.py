@@ -20,9 +20,8 @@ import pytest
 
 from forceratio.errors import InputError
 from forceratio.sweeps import Design, SweepSpec, Vary, evaluate_chunk
+from tests.command_memory import COMMAND_CHILD, command_peak, refusal_line, run_command
 from tests.memory_child import SRC, child, measure
-
-from .test_batch_memory import CHILD, _measured, _refusal, _run
 
 pytestmark = [
     pytest.mark.slow,
@@ -119,9 +118,9 @@ PLOT = ["plot", "strike-12june-strip", "--kind"]
 def test_a_figures_estimate_is_close_to_the_peak(
     args: list[str], field: str, tmp_path: Path
 ) -> None:
-    ran = _run([*args, "--out", str(tmp_path / "x.png")], tmp_path)
+    ran = run_command([*args, "--out", str(tmp_path / "x.png")], tmp_path)
     assert ran.returncode == 0, ran.stderr[-2000:]
-    added, asked = _measured(ran)
+    added, asked = command_peak(ran)
     assert 0.8 <= asked[field] / added <= 1.3, (args, asked, added)
 
 
@@ -131,9 +130,9 @@ def test_a_distribution_above_the_limit_is_refused_before_its_runs(tmp_path: Pat
     check counted 20 MB and ``run()``'s 110 MB, so the figure was drawn past the limit)."""
     out = tmp_path / "x.png"
     args = [*PLOT, "distribution", "--replications", "5000", "--out", str(out)]
-    ran = _run(args, tmp_path, limit="200M")
-    _refusal(ran, "--replications: ")
-    added, asked = _measured(ran)
+    ran = run_command(args, tmp_path, limit="200M")
+    refusal_line(ran, "--replications: ")
+    added, asked = command_peak(ran)
     assert added < 0.6 * asked["--replications"], (added, asked)
     assert not out.exists()
 
@@ -151,7 +150,7 @@ def test_worker_processes_are_counted_as_measured(tmp_path: Path) -> None:
         "FORCERATIO_CACHE_DIR": os.environ.get("FORCERATIO_CACHE_DIR", str(tmp_path)),
     }  # fmt: skip
     ran = subprocess.run(
-        [sys.executable, "-c", CHILDREN + CHILD, *args],
+        [sys.executable, "-c", CHILDREN + COMMAND_CHILD, *args],
         env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert ran.returncode == 0, ran.stderr[-2000:]

@@ -91,3 +91,17 @@ def test_scenario_indices_keep_the_sobol_invariants(outcome: str) -> None:
     assert sum(r["ST"] for r in rows) >= 0.95
     dead = rows[1]
     assert abs(dead["ST"]) < 1e-9
+
+
+def test_a_constant_outcome_is_named_by_its_value() -> None:
+    """The refusal of an outcome that never varies says the value it has in every run.
+    scipy's ``sobol_indices`` centres the outputs it is handed in place, so a message read
+    from those arrays said 0; the oracle is the outcome computed directly at one point
+    (the strike lasts its whole 30-day horizon at every German quality and posture here)."""
+    spec, vary = no_air_strike()
+    mid = {v.path: np.array([(v.low + v.high) / 2]) for v in vary[::2]}
+    want = float(sensitivity.outcome_values(spec, mid, "duration_days")[0])
+    assert want != 0
+    with pytest.raises(sensitivity.ConstantOutcomeError) as err:
+        sensitivity.sobol(spec, vary[::2], samples=8, outcome="duration_days", n_resamples=10)
+    assert f"duration_days is {want:g} in every one of the 32 runs" in str(err.value)

@@ -24,6 +24,13 @@ from forceratio.scenarios.schema import CATEGORIES, SIDES
 QUICK_SAMPLES = 64
 QUICK_SPAN = 0.1
 HISTORY = "barbarossa-22june"
+#: The most integrator steps one request may take, runs x steps (the engine's cost: a
+#: step costs about the same whatever the point): its point and the quick sweep's
+#: QUICK_SAMPLES runs, each of S sectors, each battle in each stage between a mobile
+#: count's change days given an equal share (:meth:`Explorer.steps_per_battle`).  A point
+#: that needs more (a stiff battle: a non-combat loss rate of hundreds a day) is refused,
+#: naming the values sent, in place of holding the server, one run at a time, for minutes.
+REQUEST_STEPS = 1_000_000
 
 
 @dataclass
@@ -38,6 +45,8 @@ class Explorer:
     uncalibrated: bool = False
     #: Scenario files shown after the built-in scenarios, each under its own ``name``.
     files: tuple[str, ...] = ()
+    #: The most integrator steps a request may take in all (:data:`REQUEST_STEPS`).
+    request_steps: int = REQUEST_STEPS
     _session: Any = field(default=None, init=False, repr=False)
     _paths: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _prepared: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
@@ -164,20 +173,57 @@ class Explorer:
         parameters(prep, {p: np.array([x]) for p, x in out.items()})  # the engine's checks
         return out
 
+    def steps_per_battle(self, name: str) -> int:
+        """The integrator's most steps per battle and stage in a request on ``name``: an
+        equal share of :attr:`request_steps` among the request's battles (its point and
+        the quick sweep's runs, each of the scenario's sectors, in each stage)."""
+        from forceratio.scenarios.capacity import change_days
+        from forceratio.scenarios.run import MAX_STEPS
+
+        prep = self._prep(name)
+        stages = len(change_days(prep.scenario)) + 1
+        battles = (1 + QUICK_SAMPLES) * len(prep.sectors) * stages
+        return max(1, min(MAX_STEPS, self.request_steps // battles))
+
     def run(self, name: str, values: Mapping[str, Any]) -> dict[str, Any]:
-        """One point: outcome, trajectories, P(attacker wins) nearby, the record."""
+        """One point: outcome, trajectories, P(attacker wins) nearby, the record; a point
+        whose battles need more than :attr:`request_steps` integrator steps is refused
+        (``values``)."""
+        from forceratio.errors import StepLimitError
+
+        point = self._values(name, values)
+        try:
+            return self._run(name, point, self.steps_per_battle(name))
+        except StepLimitError:
+            raise InputError(
+                "values",
+                f"this point ({self._moved(name, point)}) needs more than the "
+                f"{self.request_steps:,} integrator steps (runs x steps) the explorer gives a "
+                f"request: a stiff battle; run it with `forceratio run {name} --set PATH=VALUE`",
+            ) from None
+
+    def _moved(self, name: str, point: Mapping[str, float]) -> str:
+        """The values of ``point`` other than the scenario's own, the first three shown."""
+        from forceratio.scenarios.build import sweepable
+
+        prep = self._prep(name)
+        own = sweepable(prep, self._rates(prep))
+        moved = [f"{p}={x:g}" for p, x in point.items() if own.get(p) != x]
+        more = f" and {len(moved) - 3} more" if len(moved) > 3 else ""
+        return ", ".join(moved[:3]) + more if moved else "the scenario's own values"
+
+    def _run(self, name: str, point: Mapping[str, float], max_steps: int) -> dict[str, Any]:
+        """:meth:`run` of the checked ``point``, each battle at most ``max_steps`` steps."""
         from forceratio.scenarios.outcome import outcome_columns
         from forceratio.scenarios.run import run
         from forceratio.scenarios.sides import display_names, rename
 
         prep = self._prep(name)
         scn = prep.scenario
-        point = self._values(name, values)
         cal = self._rates(prep)
         days = np.arange(0.0, scn.duration_days + 0.25, 0.5)
-        out = run(
-            prep, samples={p: np.array([x]) for p, x in point.items()}, calibration=cal, times=days
-        )
+        samples = {p: np.array([x]) for p, x in point.items()}
+        out = run(prep, samples=samples, calibration=cal, times=days, max_steps=max_steps)
         cols = outcome_columns(out)
         pk = CATEGORIES.index("personnel")
         w = out.built.weights[0]
@@ -218,7 +264,7 @@ class Explorer:
             "losses": losses,
             "days": shown,
             "trajectories": trajectories,
-            "nearby": self._nearby(name, point),
+            "nearby": self._nearby(name, point, max_steps),
             "records": self._records(prep, out),
             # 22 June 1941 beside a 1941 scenario; not beside another war's named sides
             "history": [] if scn.side_names else self.history(),
@@ -230,9 +276,10 @@ class Explorer:
             },
         }
 
-    def _nearby(self, name: str, point: Mapping[str, float]) -> dict[str, Any]:
+    def _nearby(self, name: str, point: Mapping[str, float], max_steps: int) -> dict[str, Any]:
         """P(attacker wins) over a quick random sweep of +-QUICK_SPAN of each declared range
-        around the point (seeded: the same point gives the same answer)."""
+        around the point (seeded: the same point gives the same answer), each battle at most
+        ``max_steps`` integrator steps."""
         from forceratio.calibration import probability_interval
         from forceratio.scenarios.build import sweepable
         from forceratio.scenarios.outcome import outcome_columns
@@ -261,7 +308,7 @@ class Explorer:
             samples.setdefault(path, np.full(QUICK_SAMPLES, x))
         spec = SweepSpec(self._source(name), Design("random", (), 1, 0), calibration=calibration)
         use_prepared(spec, prep)  # the text read at start-up, as the outcome's (not re-read)
-        out, _ = evaluate(spec, 0, QUICK_SAMPLES, samples=samples)
+        out, _ = evaluate(spec, 0, QUICK_SAMPLES, samples=samples, max_steps=max_steps)
         wins = np.asarray(outcome_columns(out)["attacker_wins"], dtype=bool)
         k = int(wins.sum())
         # the interval compare and sweeps give a share of wins (one function)

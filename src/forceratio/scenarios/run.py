@@ -30,6 +30,7 @@ from forceratio.scenarios.schema import CATEGORIES, SIDES
 from forceratio.scenarios.stages import simulate_staged
 from forceratio.seeds import DEFAULT_SEED
 from forceratio.simulator.result import END_REASONS, BattleResult
+from forceratio.simulator.solve import MAX_STEPS as MAX_STEPS  # (the sweeps read it here)
 from forceratio.simulator.stochastic import simulate_stochastic
 
 FloatArray = NDArray[np.float64]
@@ -266,6 +267,7 @@ def run(
     rtol: float = 1e-7,
     split: bool = True,
     outcome_only: bool = False,
+    max_steps: int = MAX_STEPS,
 ) -> Outcome:
     """Run every sample (deterministic, or ``replications`` stochastic runs each, 1 to
     100,000 as ``--replications``, seeded by ``seed``: unset, :data:`DEFAULT_SEED` as on the
@@ -281,7 +283,9 @@ def run(
     ``"calibrated"`` rates (``Session().rates(prep)``, as ``compare`` and ``Session.run``
     pass them); ``{}`` runs the raw table defaults, as ``--uncalibrated`` does.  A scenario
     with ``"calibrated"`` rates is refused without one (unless ``samples`` gives the rates):
-    raw rates are not what ``forceratio run`` reports."""
+    raw rates are not what ``forceratio run`` reports.  ``max_steps``: the deterministic
+    integrator's most steps per battle and stage (:func:`~.simulator.solve.simulate`'s; the
+    explorer lowers it to bound a request's work), not with replications."""
     _check_call(prep, replications, seed, times)
     _check_calibration(prep, samples, calibration)
     scn = prep.scenario
@@ -306,6 +310,8 @@ def run(
     days = sorted({float(r.day) for r, _ in prep.records} | {scn.duration_days} | extra)
     times = np.asarray(days)
     reps = replications if replications else 0
+    if reps and max_steps != MAX_STEPS:
+        raise InputError("max_steps", "applies to deterministic runs only (no replications)")
     if reps and staged:
         raise prep.error(
             "sectors.mobile_changes", "dated mobile counts run deterministically (no replications)"
@@ -331,7 +337,9 @@ def run(
         )
         r = reps
     else:
-        res = simulate_staged(scn, b.engagement, b.par, n, times, method=method, rtol=rtol)
+        res = simulate_staged(
+            scn, b.engagement, b.par, n, times, method=method, rtol=rtol, max_steps=max_steps
+        )
         r = 1
 
     # engine runs are scenario-major: row (i*S + sector) then replication

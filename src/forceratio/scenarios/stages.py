@@ -29,7 +29,7 @@ from forceratio.simulator.operational import Flows
 from forceratio.simulator.result import END_REASONS, BattleResult
 from forceratio.simulator.runs import RunTable, reference
 from forceratio.simulator.schedules import Multiplier, Reinforcements
-from forceratio.simulator.solve import simulate
+from forceratio.simulator.solve import MAX_STEPS, simulate
 
 FloatArray = NDArray[np.float64]
 T_MAX = END_REASONS.index("t_max")
@@ -127,13 +127,16 @@ def simulate_staged(
     *,
     method: str = "auto",
     rtol: float = 1e-7,
+    max_steps: int = MAX_STEPS,
 ) -> BattleResult:
     """The deterministic runs of ``eng`` (N samples x S sectors) to the scenario's end in
-    stages between its mobile counts' change days, recorded at ``times``."""
+    stages between its mobile counts' change days, recorded at ``times``; ``max_steps``:
+    the integrator's most steps per battle in each stage (:func:`.simulate`'s)."""
     cuts = change_days(scn)
     t_max = float(scn.duration_days)
     if not cuts:
-        return simulate(eng, t_max=t_max, times=times, method=method, rtol=rtol)  # type: ignore[arg-type]
+        return simulate(eng, t_max=t_max, times=times, method=method, rtol=rtol,  # type: ignore[arg-type]
+                        max_steps=max_steps)  # fmt: skip
     bounds = [0.0, *cuts, t_max]
     rows, kr, kb = eng.n, eng.red.k, eng.blue.k
     level, by_bp, hold = _levels(eng)
@@ -157,7 +160,8 @@ def simulate_staged(
                             fl["Germany"])  # fmt: skip
             cur = dataclasses.replace(eng, red=red, blue=blue)
         inside = (times >= a) & (times <= z)
-        res = simulate(cur, t_max=z - a, times=times[inside] - a, method=method, rtol=rtol)  # type: ignore[arg-type]
+        res = simulate(cur, t_max=z - a, times=times[inside] - a, method=method, rtol=rtol,  # type: ignore[arg-type]
+                       max_steps=max_steps)  # fmt: skip
         first = res if first is None else first
         live = ~done
         idx = np.flatnonzero(inside)

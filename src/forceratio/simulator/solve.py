@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forceratio.arguments import check_times, whole
-from forceratio.errors import ForceratioError, InputError
+from forceratio.errors import ForceratioError, InputError, StepLimitError
 from forceratio.limits import TRAJECTORY_BLOCK
 from forceratio.simulator import compiled, tableau
 from forceratio.simulator.closed_form import CLOSED_FORMS
@@ -183,7 +183,9 @@ def integrate(
     failed = out.status != OK
     if failed.any():
         small = int((out.status == STEP_TOO_SMALL).sum())
-        raise ForceratioError(
+        # at the step limit (some battles): a caller that lowered the limit can say so
+        error = StepLimitError if small < int(failed.sum()) else ForceratioError
+        raise error(
             f"integrator: {int(failed.sum())} battles not finished ({small} with a step "
             f"below the smallest step, the rest after {max_steps} steps): a stiff or "
             "degenerate scenario?"

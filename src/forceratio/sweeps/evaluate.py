@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from forceratio.arguments import instance, real, shown, whole
 from forceratio.errors import InputError
 from forceratio.scenarios.outcome import outcome_columns
-from forceratio.scenarios.run import Outcome, run
+from forceratio.scenarios.run import MAX_STEPS, Outcome, run
 from forceratio.scenarios.schema import CATEGORIES
 from forceratio.sweeps.design import Design, Vary, data_uniforms
 from forceratio.sweeps.posterior import PosteriorDraws
@@ -228,10 +228,15 @@ def check_chunk(spec: SweepSpec, start: object, stop: object) -> None:
 
 
 def evaluate(
-    spec: SweepSpec, start: int, stop: int, samples: Mapping[str, FloatArray] | None = None
+    spec: SweepSpec,
+    start: int,
+    stop: int,
+    samples: Mapping[str, FloatArray] | None = None,
+    max_steps: int = MAX_STEPS,
 ) -> tuple[Outcome, dict[str, FloatArray]]:
     """Run samples ``start..stop-1`` (or the given ``samples``); returns the outcome and the
-    parameter values used."""
+    parameter values used.  ``max_steps``: the integrator's most steps per battle
+    (:func:`~forceratio.scenarios.run.run`'s)."""
     check_chunk(spec, start, stop)
     spec = resolved(spec)
     prep = prepared_for(spec.scenario, spec.sets, spec.tables)
@@ -259,6 +264,7 @@ def evaluate(
         operational=True if spec.posterior is not None else None,
         split=False,  # no fire/captured/non-combat column in a sweep's rows
         outcome_only=True,  # nor any other operational output than the outcome
+        max_steps=max_steps,
     )
     return out, pts
 

@@ -164,7 +164,9 @@ def sobol(
     def func(x: FloatArray) -> FloatArray:
         values = {v.path: x[j] for j, v in enumerate(vary)}
         seen.append(check_finite(outcome_values(spec, values, outcome), outcome))
-        return seen[-1][None, :]
+        # a copy: sobol_indices centres what it is given in place (scipy 1.17), which
+        # would leave ``seen`` holding the deviations, a constant outcome read as 0
+        return seen[-1][None, :].copy()
 
     rng = generator(seed, "sobol_sample")
     res = stats.sobol_indices(func=func, n=samples, dists=dists, rng=rng)
