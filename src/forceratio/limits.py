@@ -95,8 +95,10 @@ def parse_size(text: str, field: str) -> float:
 def human(n: float) -> str:
     """Bytes as ``1.5 GB`` (powers of 1024, as ``free -h``)."""
     for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
-        if abs(n) < 1024 or unit == "PB":
+        if abs(n) < 1024:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        if unit == "PB":  # beyond any machine: three digits, not twenty-two
+            return f"{n:.3g} PB"
         n /= 1024
     raise AssertionError("unreachable")
 
