@@ -389,8 +389,13 @@ def cdb90_command(
     )  # fmt: skip
     if fmt is Format.table:
         c = v.carried
-        print(f"carried in modifiers: {c['value']:.3f} ({c['low']:.3f} .. {c['high']:.3f})")
+        if math.isfinite(c["value"]):
+            print(f"carried in modifiers: {c['value']:.3f} ({c['low']:.3f} .. {c['high']:.3f})")
+        else:
+            print("carried in modifiers: nothing (no battle gives an edge)")
         print(f"tables read (no other file of {root}): {', '.join(cdb90.TABLES)}")
+        for note in v.notes:
+            print(f"Note: {note}.")
 
 
 validate_app.command("cdb90")(one_line_errors(cdb90_command))
