@@ -84,12 +84,13 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
                 continue
             if header is None:
                 header = _header(cells, path, columns)
+                keep = [(c, header.index(c)) for c in columns]
             elif len(cells) != len(header):
                 raise InputError(
                     f"{path}: row {start}", f"{len(cells)} cells, the header has {len(header)}"
                 )
-            else:
-                out.append((start, dict(zip(header, cells, strict=True))))
+            else:  # the columns read, not the patched table's 200 (100,000 battles: 1.5 GB)
+                out.append((start, {c: cells[i] for c, i in keep}))
     except csv.Error as exc:
         raise InputError(str(path), f"malformed CSV: {exc}") from None
     if header is None:
