@@ -35,7 +35,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
-from forceratio.fitting.losses import implied_strengths
+from forceratio.fitting.losses import implied_strengths, no_loss_note
 from forceratio.fitting.rises import RISE_TOLERANCE as RISE_TOLERANCE  # re-exported
 from forceratio.fitting.rises import RISES as RISES
 from forceratio.fitting.rises import check_rises, zero_note
@@ -335,6 +335,8 @@ def read_battle(
             blue_note,
             zero_note("red", red, red_in, day),
             zero_note("blue", blue, blue_in, day),
+            no_loss_note("red", red, red_in, np.array(vals["red_losses"])),
+            no_loss_note("blue", blue, blue_in, np.array(vals["blue_losses"])),
         )
         if x
     )
