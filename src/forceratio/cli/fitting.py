@@ -319,6 +319,12 @@ def fit_command(
                 "not identifiable": _names(r.not_identifiable, csv),
             }
         )
+    if csv and tests:  # one table in the stream: a `table` column says which rows are which
+        fits = pd.DataFrame(rows).assign(table="fit")
+        lr = pd.DataFrame(tests).assign(table="likelihood_ratio_test")
+        both = pd.concat([fits, lr], ignore_index=True)
+        print_frame(both[["table", *both.columns.drop("table")]], fmt, digits=4)
+        return
     print_frame(pd.DataFrame(rows), fmt, title=f"Fit to {data[0]}", digits=4)
     if tests:
         print_frame(pd.DataFrame(tests), fmt, title="Likelihood-ratio tests, nested laws", digits=4)
