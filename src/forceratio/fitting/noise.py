@@ -66,7 +66,7 @@ class Noise:
     def identity(cls, n: int, sigma: float, rounding: float = 0.0) -> Noise:
         """The same sd on every entry, not below the rounding's sd ``rounding``."""
         s = max(sigma, rounding, 1e-12)
-        return cls(s, 0.0, np.eye(n) / s, 2.0 * n * math.log(s), bool(rounding >= sigma))
+        return cls(s, 0.0, np.eye(n) / s, 2.0 * n * math.log(s), bool(0 < rounding >= sigma))
 
 
 #: The finest digit :func:`resolution` looks for (a millionth of a unit).
@@ -83,7 +83,7 @@ def resolution(values: FloatArray) -> float:
     v = v[np.isfinite(v)]
     for d in range(DECIMALS + 1):
         x = v * 10.0**d
-        if np.all(np.abs(x - np.round(x)) <= 1e-6 * np.maximum(1.0, np.abs(x)) * 1e-3):
+        if np.all(np.abs(x - np.round(x)) <= 1e-9 * np.maximum(1.0, np.abs(x))):
             return 10.0**-d
     return 0.0
 
@@ -187,7 +187,8 @@ def estimate(
     whiten = linalg.solve_triangular(chol, np.eye(n), lower=True)
     log_det = 2.0 * float(np.sum(np.log(np.diag(chol))))
     floor = np.broadcast_to(np.asarray(rounding, dtype=float), meas.shape)
-    return Noise(sm, sp, whiten, log_det, bool(np.all(sm**2 * meas <= floor)))
+    at_rounding = bool(np.all(floor > 0) and np.all(sm**2 * meas <= floor))
+    return Noise(sm, sp, whiten, log_det, at_rounding)
 
 
 def _measurement_at(nll: Callable[[FloatArray], float], sp: float, guess: float) -> float:
