@@ -170,7 +170,11 @@ def test_unclear_shapes_are_one_line_naming_the_field(
 
 def test_a_huge_gap_between_days_is_noted() -> None:
     df = pd.DataFrame(
-        {"day": [0, 1, 2, 3, 304, 305], "red": [100, 98, 96, 94, 50, 49], "blue": [90] * 6}
+        {
+            "day": [0, 1, 2, 3, 304, 305],
+            "red": [100, 98, 96, 94, 50, 49],
+            "blue": [90, 89, 88, 87, 60, 59],
+        }
     )
     (note,) = read_battle(df).notes
     assert note.startswith("day: 301 days between day 3 and day 304 (the median step is 1)")

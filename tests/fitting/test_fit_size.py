@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from forceratio.cli.app import app
-from forceratio.fitting.data import MAX_OBSERVATIONS, read_battle
+from forceratio.fitting.data import MAX_OBSERVATIONS, MAX_ROWS, read_battle
 
 
 def _series(rows: int) -> pd.DataFrame:
@@ -33,6 +33,9 @@ def test_a_series_beyond_the_limit_is_refused_before_the_fits(
     monkeypatch.setattr("forceratio.fitting.daily.fit_laws_report", reached)
     res = CliRunner().invoke(app, ["fit", str(path), "--law", "square"])
     assert res.exit_code == 2, res.output
+    if rows > MAX_ROWS:  # refused by its rows, before its cells are split
+        assert f"{rows:,} rows, above the {MAX_ROWS:,} a fit reads" in res.stderr
+        return
     assert f"{2 * (rows - 1):,} observations" in res.stderr
     assert f"above the {MAX_OBSERVATIONS:,} the fits take" in res.stderr
 

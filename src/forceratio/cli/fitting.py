@@ -319,6 +319,12 @@ def fit_command(
                 "not identifiable": _names(r.not_identifiable, csv),
             }
         )
+    if csv and tests:  # one table in the stream: a `table` column says which rows are which
+        fits = pd.DataFrame(rows).assign(table="fit")
+        lr = pd.DataFrame(tests).assign(table="likelihood_ratio_test")
+        both = pd.concat([fits, lr], ignore_index=True)
+        print_frame(both[["table", *both.columns.drop("table")]], fmt, digits=4)
+        return
     print_frame(pd.DataFrame(rows), fmt, title=f"Fit to {data[0]}", digits=4)
     if tests:
         print_frame(pd.DataFrame(tests), fmt, title="Likelihood-ratio tests, nested laws", digits=4)
@@ -389,8 +395,13 @@ def cdb90_command(
     )  # fmt: skip
     if fmt is Format.table:
         c = v.carried
-        print(f"carried in modifiers: {c['value']:.3f} ({c['low']:.3f} .. {c['high']:.3f})")
+        if math.isfinite(c["value"]):
+            print(f"carried in modifiers: {c['value']:.3f} ({c['low']:.3f} .. {c['high']:.3f})")
+        else:
+            print("carried in modifiers: nothing (no battle gives an edge)")
         print(f"tables read (no other file of {root}): {', '.join(cdb90.TABLES)}")
+        for note in v.notes:
+            print(f"Note: {note}.")
 
 
 validate_app.command("cdb90")(one_line_errors(cdb90_command))

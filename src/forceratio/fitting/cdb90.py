@@ -28,21 +28,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import optimize
 
 from forceratio.errors import InputError
+from forceratio.fitting.cdb90_summary import LAWS_EDGE
+from forceratio.fitting.cdb90_summary import carried_range as carried_range  # re-exported
+from forceratio.fitting.cdb90_summary import edge_summary as edge_summary  # re-exported
+from forceratio.fitting.cdb90_winner import ERAS as ERAS  # re-exported
+from forceratio.fitting.cdb90_winner import FOLDS as FOLDS
+from forceratio.fitting.cdb90_winner import MIN_BATTLES as MIN_BATTLES
+from forceratio.fitting.cdb90_winner import predict_winner as predict_winner
+from forceratio.fitting.cdb90_winner import score_table as score_table
+from forceratio.fitting.cdb90_winner import winner_notes as winner_notes
 from forceratio.io.tables import column_name, csv_text, dot_groups, number
 from forceratio.simulator.magnitudes import STRENGTH_RANGE
 
 FloatArray = NDArray[np.float64]
-ERAS: tuple[tuple[str, int, int], ...] = (
-    ("1600-1799", 1600, 1799),
-    ("1800-1899", 1800, 1899),
-    ("1900-1938", 1900, 1938),
-    ("1939-1945", 1939, 1945),
-    ("1946-1973", 1946, 2000),
-)
-FOLDS = 5
 
 
 def default_path() -> Path | None:
@@ -84,12 +84,13 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
                 continue
             if header is None:
                 header = _header(cells, path, columns)
+                keep = [(c, header.index(c)) for c in columns]
             elif len(cells) != len(header):
                 raise InputError(
                     f"{path}: row {start}", f"{len(cells)} cells, the header has {len(header)}"
                 )
-            else:
-                out.append((start, dict(zip(header, cells, strict=True))))
+            else:  # the columns read, not the patched table's 200 (100,000 battles: 1.5 GB)
+                out.append((start, {c: cells[i] for c, i in keep}))
     except csv.Error as exc:
         raise InputError(str(path), f"malformed CSV: {exc}") from None
     if header is None:
@@ -194,12 +195,13 @@ def load(path: Path | str) -> pd.DataFrame:
             when = (r.get(col) or "").strip()
             if not when or k in year:
                 continue
-            try:
-                year[k] = int(when[:4])
-            except ValueError:
+            if not re.match(r"\d{4}-\d{2}-\d{2}", when):
                 raise InputError(
-                    f"{periods}: row {line}, column {col}", f"no year in {when!r}"
-                ) from None
+                    f"{periods}: row {line}, column {col}",
+                    f"{when!r} is not a date of the form YYYY-MM-DDThh:mm "
+                    "(1944-12-16T05:30, as the tidy CDB90 writes it)",
+                )
+            year[k] = int(when[:4])
     sides: dict[tuple[int, int], dict[str, Any]] = {}
     men = ("intst", "rerp", "str", "cas")
     rows = _rows(bell, ("isqno", "attacker", "nam", *men, "code"))
@@ -290,86 +292,6 @@ def _era(year: Any) -> str:
     return "unknown"
 
 
-def _logistic_fit(x: FloatArray, y: FloatArray, intercept: bool = True) -> FloatArray:
-    """Maximum-likelihood logistic regression (1 or 2 parameters)."""
-
-    def nll(b: FloatArray) -> float:
-        z = b[0] + b[1] * x if intercept else b[0] * x
-        return float(np.sum(np.logaddexp(0, z) - y * z))
-
-    x0 = np.zeros(2 if intercept else 1)
-    res = optimize.minimize(nll, x0, method="BFGS")
-    out: FloatArray = np.asarray(res.x, dtype=float)
-    return out
-
-
-def _predict(b: FloatArray, x: FloatArray, intercept: bool = True) -> FloatArray:
-    z = b[0] + b[1] * x if intercept else b[0] * x
-    out: FloatArray = 1.0 / (1.0 + np.exp(-z))
-    return out
-
-
-def _scores(p: FloatArray, y: FloatArray) -> tuple[float, float]:
-    p = np.clip(p, 1e-12, 1 - 1e-12)
-    acc = float(np.mean((p >= 0.5) == (y == 1)))
-    ll = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-    return acc, ll
-
-
-def predict_winner(df: pd.DataFrame, seed: int = 1990) -> pd.DataFrame:
-    """Out-of-fold winner probabilities for the base rate and the three predictors."""
-    d = df[df["usable"] & df["wina"].isin([1.0, -1.0]) & np.isfinite(df["log_force_ratio"])]
-    d = d.reset_index(drop=True)
-    y = (d["wina"] == 1.0).to_numpy(dtype=float)
-    x = d["log_force_ratio"].to_numpy(dtype=float)
-    folds = np.random.default_rng(seed).permutation(len(d)) % FOLDS
-    preds = {k: np.zeros(len(d)) for k in ("base", "force_ratio", "square", "linear")}
-    for f in range(FOLDS):
-        tr, te = folds != f, folds == f
-        preds["base"][te] = y[tr].mean()
-        b = _logistic_fit(x[tr], y[tr])
-        preds["force_ratio"][te] = _predict(b, x[te])
-        for key, col, scale in (("square", "V", 1.0), ("linear", "V_lin", 1.0)):
-            # the advantage of the battle's era, from the training folds only
-            adv = d[col].to_numpy(dtype=float)
-            eras = d["era"].to_numpy()
-            med = {e: float(np.median(adv[tr & (eras == e)])) for e in set(eras[tr])}
-            overall = float(np.median(adv[tr]))
-            shift = np.array([med.get(e, overall) for e in eras])
-            z = scale * x - shift if key == "square" else x - shift
-            k = _logistic_fit(z[tr], y[tr], intercept=False)
-            preds[key][te] = _predict(k, z[te], intercept=False)
-    out = d[["isqno", "name", "era", "wina"]].copy()
-    out["y"] = y
-    for name, pv in preds.items():
-        out[f"p_{name}"] = pv
-    return pd.DataFrame(out)
-
-
-def score_table(pred: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    labels = [e for e, _, _ in ERAS] + ["unknown"]
-    groups = [("all", pred)] + [(e, pred[pred["era"] == e]) for e in labels]
-    for label, g in groups:
-        if len(g) == 0:
-            continue
-        y = g["y"].to_numpy(dtype=float)
-        row: dict[str, Any] = {
-            "era": label,
-            "battles": len(g),
-            "attacker_win_rate": float(y.mean()),
-        }
-        for k in ("base", "force_ratio", "square", "linear"):
-            acc, ll = _scores(g[f"p_{k}"].to_numpy(dtype=float), y)
-            row[f"{k}_accuracy"] = acc
-            row[f"{k}_log_loss"] = ll
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-LAWS_EDGE = ("square", "linear", "logarithmic")
-
-
 def edge(s0: float, sc: float, g0: float, gc: float) -> dict[str, float]:
     """The ratio of German to Soviet per-capita kill rates implied by one battle under each
     law (strengths engaged s0, g0; casualties sc, gc):
@@ -452,46 +374,16 @@ def eastern_front(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 **{f"edge_{law}": e[law] for law in LAWS_EDGE},
             }
         )
-    return pd.DataFrame(rows), pd.DataFrame(out, columns=["isqno", "name", "reason"])
+    columns = [*EASTERN_COLUMNS, *(f"edge_{law}" for law in LAWS_EDGE)]
+    return pd.DataFrame(rows, columns=columns), pd.DataFrame(
+        out, columns=["isqno", "name", "reason"]
+    )
 
 
-def edge_summary(ef: pd.DataFrame, seed: int = 1990, draws: int = 2000) -> pd.DataFrame:
-    """Per law: battles, median with a bootstrap 95% interval (battles resampled),
-    quartiles, 5% and 95% quantiles and the geometric mean of the German edge."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for law in LAWS_EDGE:
-        r = ef[f"edge_{law}"].to_numpy(dtype=float)
-        r = r[np.isfinite(r)]
-        boot = np.median(r[rng.integers(0, r.size, (draws, r.size))], axis=1)
-        rows.append(
-            {
-                "law": law,
-                "battles": int(r.size),
-                "median": float(np.median(r)),
-                "median_lo95": float(np.quantile(boot, 0.025)),
-                "median_hi95": float(np.quantile(boot, 0.975)),
-                "q25": float(np.quantile(r, 0.25)),
-                "q75": float(np.quantile(r, 0.75)),
-                "q05": float(np.quantile(r, 0.05)),
-                "q95": float(np.quantile(r, 0.95)),
-                "geometric_mean": float(np.exp(np.mean(np.log(r)))),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def carried_range(summary: pd.DataFrame) -> dict[str, float]:
-    """What the ``modifiers`` table carries: the square-law median (the engine's law) with
-    a range that spans the law: the lowest lower quartile and the highest upper quartile
-    over the three laws."""
-    by = summary.set_index("law")
-    square = by["median"].to_dict()["square"]
-    return {
-        "value": float(square),
-        "low": float(by["q25"].min()),
-        "high": float(by["q75"].max()),
-    }
+EASTERN_COLUMNS = (
+    "isqno", "name", "year", "german", "german_strength", "soviet_strength",
+    "german_casualties", "soviet_casualties",
+)  # fmt: skip
 
 
 def _int_or_none(x: Any) -> int | None:

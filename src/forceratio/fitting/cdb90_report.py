@@ -14,6 +14,7 @@ import pandas as pd
 
 from forceratio.errors import InputError
 from forceratio.fitting import cdb90
+from forceratio.fitting.cdb90_summary import resampled
 from forceratio.io.files import output_path
 
 PAIRS: tuple[tuple[str, str], ...] = (
@@ -31,27 +32,40 @@ def _losses(p: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return -(y * np.log(p) + (1 - y) * np.log(1 - p)), ((p >= 0.5) == (y == 1)).astype(float)
 
 
-def comparisons(pred: pd.DataFrame, seed: int = 1990) -> pd.DataFrame:
+COMPARISON_COLUMNS = (
+    "battles", "n", "comparison", "log_loss_gain", "gain_lo95", "gain_hi95", "accuracy_gain",
+    "accuracy_lo95", "accuracy_hi95", "significant_95", "significant_bonferroni",
+)  # fmt: skip
+
+
+def comparisons(
+    pred: pd.DataFrame, seed: int = 1990, chunk_bytes: int | None = None
+) -> pd.DataFrame:
     """Each pair of predictors (a v b) in each group of battles (all, each era): the gain
     in log-loss (b's minus a's: positive when a predicts better) and in accuracy (a's minus
     b's), with paired-bootstrap 95% intervals (the battles of the group resampled, both
     predictors scored on the same draw), and whether the log-loss interval excludes 0 at
-    95% and after a Bonferroni correction for the number of comparisons."""
+    95% and after a Bonferroni correction for the number of comparisons.  The resamples are
+    drawn a block at a time (:func:`.cdb90_summary.resampled`, ``chunk_bytes``): the same
+    numbers in bounded memory."""
     rng = np.random.default_rng(seed)
     labels = [e for e, _, _ in cdb90.ERAS] + ["unknown"]
     groups = [("all", pred)] + [(e, pred[pred["era"] == e]) for e in labels]
     groups = [(g, d) for g, d in groups if len(d) > 0]
     m = len(groups) * len(PAIRS)
-    alpha = 0.05 / m
+    alpha = 0.05 / max(m, 1)
     rows = []
     for label, g in groups:
         y = g["y"].to_numpy(dtype=float)
-        idx = rng.integers(0, len(g), (DRAWS, len(g)))
+        gains = []
         for a, b in PAIRS:
             la, ca = _losses(g[f"p_{a}"].to_numpy(dtype=float), y)
             lb, cb = _losses(g[f"p_{b}"].to_numpy(dtype=float), y)
-            dl, dc = lb - la, ca - cb
-            bl, bc = dl[idx].mean(axis=1), dc[idx].mean(axis=1)
+            gains += [lb - la, ca - cb]
+        boot = resampled(gains, DRAWS, rng, np.mean, chunk_bytes)
+        for i, (a, b) in enumerate(PAIRS):
+            dl, dc = gains[2 * i], gains[2 * i + 1]
+            bl, bc = boot[2 * i], boot[2 * i + 1]
             lo, hi = np.quantile(bl, [0.025, 0.975])
             blo, bhi = np.quantile(bl, [alpha / 2, 1 - alpha / 2])
             clo, chi = np.quantile(bc, [0.025, 0.975])
@@ -70,7 +84,7 @@ def comparisons(pred: pd.DataFrame, seed: int = 1990) -> pd.DataFrame:
                     "significant_bonferroni": bool(blo > 0 or bhi < 0),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
 
 
 def exclusions(df: pd.DataFrame) -> dict[str, int]:
@@ -108,6 +122,7 @@ class Validation:
     eastern_left_out: pd.DataFrame
     edge: pd.DataFrame
     carried: dict[str, float]
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         from forceratio.fitting.result import json_safe
@@ -125,6 +140,7 @@ class Validation:
                 "eastern_front_left_out": self.eastern_left_out.to_dict(orient="records"),
                 "eastern_front_edge_by_law": self.edge.to_dict(orient="records"),
                 "carried_in_modifiers": self.carried,
+                "notes": list(self.notes),
             }
         )
         return out
@@ -134,7 +150,17 @@ def validate(path: Path | str) -> Validation:
     df = cdb90.advantage(cdb90.load(path))
     pred = cdb90.predict_winner(df)
     ef, left = cdb90.eastern_front(df)
+    if len(pred) == 0 and len(ef) == 0:
+        raise InputError(
+            str(path),
+            f"{len(df)} battle(s), {int(df['usable'].sum())} with usable strengths and "
+            f"casualties: fewer than the {cdb90.MIN_BATTLES} decided ones the winner prediction "
+            "needs, and no German-Soviet battle of World War II: nothing to validate",
+        )
     summary = cdb90.edge_summary(ef)
+    notes = cdb90.winner_notes(pred)
+    if len(ef) == 0:
+        notes.append("Eastern Front: no German-Soviet battle with usable numbers: no edge")
     return Validation(
         battles=len(df),
         usable=int(df["usable"].sum()),
@@ -146,6 +172,7 @@ def validate(path: Path | str) -> Validation:
         eastern_left_out=left,
         edge=summary,
         carried=cdb90.carried_range(summary),
+        notes=tuple(notes),
     )
 
 
@@ -232,7 +259,7 @@ def markdown(v: Validation, path: str) -> str:
         "likewise with ln(cas_A/cas_D). Probabilities from a logistic slope fitted on the",
         "training folds. A battle's own casualties never enter its own prediction.",
         "",
-        v.scores.to_markdown(index=False, floatfmt=".3f"),
+        _table(v.scores, "(not scored: too few battles)"),
         "",
         "### Which differences the evidence supports",
         "",
@@ -240,9 +267,9 @@ def markdown(v: Validation, path: str) -> str:
         "on the same resample). Gain = the second predictor's log-loss minus the first's",
         "(positive: the first predicts better); accuracy gain likewise.",
         "",
-        v.comparisons.to_markdown(index=False, floatfmt=".3f"),
+        _table(v.comparisons, "(none)"),
         "",
-        *_verdict(v),
+        *(_verdict(v) if len(v.comparisons) else []),
         "## Eastern Front 1941-45, German v Soviet",
         "",
         "The ratio of German to Soviet per-capita kill rates implied by each battle, under",
@@ -263,6 +290,24 @@ def markdown(v: Validation, path: str) -> str:
         "",
         v.edge.to_markdown(index=False, floatfmt=".3f"),
         "",
+        *_carried(v),
+        *(["## Notes", "", *(f"* {n}." for n in v.notes), ""] if v.notes else []),
+    ]
+    return "\n".join(lines)
+
+
+def _table(df: pd.DataFrame, empty: str) -> str:
+    return df.to_markdown(index=False, floatfmt=".3f") if len(df) else empty
+
+
+def _carried(v: Validation) -> list[str]:
+    if not np.isfinite(v.carried["value"]):
+        return [
+            "No battle gives an edge: the `modifiers` table's `cdb90` value cannot be drawn",
+            "from these tables.",
+            "",
+        ]
+    return [
         "The edge depends on the law assumed: it is a property of a law fitted to the battles,",
         "not a number the battles give by themselves. The `modifiers` table (source `cdb90`)",
         f"carries the square-law median {v.carried['value']:.3f} (the engine's law) with a range",
@@ -272,4 +317,3 @@ def markdown(v: Validation, path: str) -> str:
         "to get the range of `modifiers.quality.Germany` (see the README).",
         "",
     ]
-    return "\n".join(lines)

@@ -165,7 +165,7 @@ def _result(
 ) -> FitResult:  # fmt: skip
     spec = obj.spec
     sr, sb = b.scale
-    ivs = profile_intervals(obj, sol, n)
+    ivs = profile_intervals(obj, sol, n, scale_floor=1.0 if nz.at_rounding else 0.0)
     method, unseen = INTERVAL_METHOD, bootstrap.profile_notes(obj)
     if refits and unseen and spec.law in bootstrap.LAWS:
         (alpha, beta), done = bootstrap.intervals(obj, sol.theta, nz, refits, seed)

@@ -35,7 +35,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
-from forceratio.fitting.losses import implied_strengths
+from forceratio.fitting.losses import implied_strengths, no_loss_note
 from forceratio.fitting.rises import RISE_TOLERANCE as RISE_TOLERANCE  # re-exported
 from forceratio.fitting.rises import RISES as RISES
 from forceratio.fitting.rises import check_rises, zero_note
@@ -113,7 +113,15 @@ def _frame(data: pd.DataFrame | Path | str, where: str | None) -> tuple[pd.DataF
     where = where or str(data)
     from forceratio.io.tables import read_user_csv  # a regular file within the size limit
 
-    return read_user_csv(data, where, separators=",;\t"), where
+    def why(rows: int) -> str:
+        step = math.ceil(rows / (MAX_OBSERVATIONS // 2))  # both sides observed on each row
+        return (
+            f"a fit reads (it takes at most {MAX_OBSERVATIONS:,} observations, both sides after "
+            f"the first row): keep every {ordinal(step)} row ({math.ceil(rows / step):,} rows) "
+            "or aggregate the series to as few"
+        )
+
+    return read_user_csv(data, where, separators=",;\t", rows=(MAX_ROWS, why)), where
 
 
 def _attack(df: pd.DataFrame, where: str, lines: list[int]) -> FloatArray:
@@ -265,6 +273,9 @@ def read_battle(
     cols = list(df.columns)
     if len(df) < 2:
         raise InputError(where, "need at least two days of observations")
+    given = sum(int((~df[c].iloc[1:].map(_blank)).sum()) for c in ("red", "blue"))
+    if given > MAX_OBSERVATIONS:  # before any cell is parsed; losses may imply more
+        raise InputError(where, _too_many(given, len(df)))
     lines = row_lines(df)
     numeric = [c for c in REQUIRED + NUMERIC if c in cols]
     mark = decimal_mark(df, numeric, where, lines, df.attrs.get(SEPARATOR))
@@ -324,6 +335,8 @@ def read_battle(
             blue_note,
             zero_note("red", red, red_in, day),
             zero_note("blue", blue, blue_in, day),
+            no_loss_note("red", red, red_in, np.array(vals["red_losses"])),
+            no_loss_note("blue", blue, blue_in, np.array(vals["blue_losses"])),
         )
         if x
     )
@@ -339,16 +352,25 @@ def read_battle(
     )  # fmt: skip
     if battle.n_obs == 0:
         raise InputError(where, _nothing_after(vals, cols, lines))
-    step = math.ceil(battle.n_obs / MAX_OBSERVATIONS)  # rows to merge into one
-    if battle.n_obs > MAX_OBSERVATIONS:
-        raise InputError(
-            where,
-            f"{battle.n_obs:,} observations (both sides, after the first row), above the "
-            f"{MAX_OBSERVATIONS:,} the fits take: their error model is a dense covariance "
-            f"(memory n^2, time n^3); keep every {step}th row ({math.ceil(len(day) / step):,} "
-            f"rows of the {len(day):,}) or aggregate the series to as few",
-        )
+    if battle.n_obs > MAX_OBSERVATIONS:  # with the strengths the losses imply
+        raise InputError(where, _too_many(battle.n_obs, len(day)))
     return battle
+
+
+def _too_many(n_obs: int, rows: int) -> str:
+    step = math.ceil(n_obs / MAX_OBSERVATIONS)  # rows to merge into one
+    return (
+        f"{n_obs:,} observations (both sides, after the first row), above the "
+        f"{MAX_OBSERVATIONS:,} the fits take: their error model is a dense covariance "
+        f"(memory n^2, time n^3); keep every {ordinal(step)} row ({math.ceil(rows / step):,} "
+        f"rows of the {rows:,}) or aggregate the series to as few"
+    )
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ..."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _nothing_after(vals: dict[str, list[float]], cols: list[str], lines: list[int]) -> str:
@@ -377,3 +399,6 @@ def _nothing_after(vals: dict[str, list[float]], cols: list[str], lines: list[in
 #: 4,000 (2,000 rows) took 266 s and 0.8 GB at load 3, and 20,000 took 9.7 GB and had not
 #: finished in 200 s; 2,000 takes about half a minute.
 MAX_OBSERVATIONS = 2_000
+#: The most rows (below the header) a series file may hold, refused before its cells are
+#: parsed: ten times the rows of :data:`MAX_OBSERVATIONS` observed on both sides.
+MAX_ROWS = 10 * MAX_OBSERVATIONS

@@ -18,10 +18,24 @@ MIN_DOF_FOR_NOISE = 6  # residual degrees of freedom needed to estimate two nois
 
 def _noise(b: Battle, obj: Objective, sol: Solution, n_e: int, n: int) -> noise_mod.Noise:
     e, _ = obj.raw(sol.theta[None, :])
+    floor = rounding(b, obj)
     if n - obj.spec.k < MIN_DOF_FOR_NOISE:
         sd = math.sqrt(float(np.sum(e**2)) / max(n - obj.spec.k, 1))
-        return noise_mod.Noise.identity(n_e, sd)
-    return noise_mod.estimate(*noise_inputs(b, obj, sol.theta))
+        return noise_mod.Noise.identity(n_e, sd, math.sqrt(float(floor.max(initial=0.0))))
+    return noise_mod.estimate(*noise_inputs(b, obj, sol.theta), rounding=floor)
+
+
+def rounding(b: Battle, obj: Objective) -> np.ndarray:
+    """Each observed entry's rounding variance in scaled units (red's rows, then blue's):
+    (unit / scale)**2 / 12, the unit the strengths are written to (:func:`.noise.resolution`;
+    1 man for whole numbers: ±0.5)."""
+    unit = noise_mod.resolution(np.concatenate([b.red, b.blue]))
+    mr, mb, _, _ = obj.observed()
+    sr, sb = b.scale
+    out: np.ndarray = np.concatenate(
+        [np.full(int(mr.sum()), (unit / sr) ** 2), np.full(int(mb.sum()), (unit / sb) ** 2)]
+    )
+    return out / 12.0
 
 
 def free_noise(b: Battle, pinned: LawSpec, sol: Solution, free: LawSpec) -> noise_mod.Noise:

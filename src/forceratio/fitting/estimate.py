@@ -232,15 +232,19 @@ def profile_intervals(
     n: int,
     level: float = 0.95,
     wanted: frozenset[int] | None = None,
+    scale_floor: float = 0.0,
 ) -> list[Interval]:
     """Profile-likelihood intervals for every parameter (on the fitted scale) but the
     initial strengths (nuisance parameters, profiled over: ``Interval(None, None)``);
     ``wanted``: only these parameters' (the others ``Interval(None, None)``: a caller that
-    reports only some saves the rest's profiles, each as costly as a fit)."""
+    reports only some saves the rest's profiles, each as costly as a fit).
+    ``scale_floor``: the least ``s**2`` (1 where the whitening's noise is the data's
+    rounding alone, :attr:`.noise.Noise.at_rounding`: residuals smaller than the rounding,
+    as a series that never moves gives, say nothing of a smaller noise)."""
     spec = obj.spec
     k = spec.k
     dof = max(n - k, 1)
-    s2 = max(sol.cost / dof, 1e-300)
+    s2 = max(sol.cost / dof, scale_floor, 1e-300)
     delta = s2 * float(stats.f.ppf(level, 1, dof))
     out = []
     for i in range(k):

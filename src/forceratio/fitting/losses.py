@@ -76,3 +76,19 @@ def implied_strengths(
         f"{side}_losses: not used on the {both} rows where {side}'s strength is also given "
         f"(the fit uses the strengths; the losses fill only missing strengths){off}"
     )
+
+
+def no_loss_note(name: str, obs: FloatArray, arrivals: FloatArray, losses: FloatArray) -> str:
+    """A note when side ``name`` shows no loss: every strength observed at or above the
+    first plus the arrivals since (``arrivals[j]`` joins after row j), and no positive loss
+    in its loss column (NaN where not given).  The other side's rate, which these losses
+    measure, is then bounded above only: its interval runs from 0 (README, fit)."""
+    expected = obs[0] + np.concatenate([[0.0], np.cumsum(arrivals)[:-1]])
+    seen = np.isfinite(obs)
+    if np.any(obs[seen] < expected[seen]) or np.any(np.nan_to_num(losses[1:]) > 0):
+        return ""
+    other = "blue" if name == "red" else "red"
+    return (
+        f"{name}: no losses observed: the rate is bounded above only ({other}_rate, which "
+        f"{name}'s losses measure: its interval runs from 0, its estimate sits at the floor)"
+    )

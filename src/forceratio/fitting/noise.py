@@ -13,6 +13,16 @@ interval j of length dt_j days, the covariance of the deviations at observed row
 
 (losses varying by a factor exp(N(0, sigma_p**2)) a day, to first order; the sides taken as
 independent, and the knock-on effect of one side's extra losses on the other's ignored).
+Counts are written to their last digit, so a reported strength carries a rounding error of
+up to half a unit of that digit (±0.5 men for whole numbers): uniform, of variance
+unit**2 / 12, independent of the rest.  It is added to every observed entry's measurement
+variance (:func:`resolution`, ``rounding=`` of :func:`estimate`), a floor under the
+measurement noise: a series that never moves (no losses) was fitted with sigma_m at the
+search's floor, 1e-11, and a rate interval that bounded nothing (0 .. 9e-10 men a day).
+Where the rounding is all the noise there is (sigma_m's measurement variance below it on
+every entry, :attr:`Noise.at_rounding`), the residuals' scale is not estimated below it
+(:func:`.estimate.profile_intervals`'s ``scale_floor``).
+
 ``sigma_m`` and ``sigma_p`` are estimated by restricted maximum likelihood (REML) from the
 residuals of a reference fit (the law with the lowest AICc by plain least squares; sigma_p
 at the median of its restricted likelihood, :func:`estimate`), and
@@ -49,11 +59,33 @@ class Noise:
     sigma_process: float
     whiten: FloatArray  # (n, n) lower-triangular inverse Cholesky factor
     log_det: float  # log det Sigma
+    #: the data's rounding is all the measurement noise there is (see the module's text)
+    at_rounding: bool = False
 
     @classmethod
-    def identity(cls, n: int, sigma: float) -> Noise:
-        s = max(sigma, 1e-12)
-        return cls(s, 0.0, np.eye(n) / s, 2.0 * n * math.log(s))
+    def identity(cls, n: int, sigma: float, rounding: float = 0.0) -> Noise:
+        """The same sd on every entry, not below the rounding's sd ``rounding``."""
+        s = max(sigma, rounding, 1e-12)
+        return cls(s, 0.0, np.eye(n) / s, 2.0 * n * math.log(s), bool(0 < rounding >= sigma))
+
+
+#: The finest digit :func:`resolution` looks for (a millionth of a unit).
+DECIMALS = 6
+
+
+def resolution(values: FloatArray) -> float:
+    """The unit of the last digit the finite ``values`` are written to: 1 when all are
+    whole numbers, 0.1 with one decimal, ... down to 10**-:data:`DECIMALS`; 0 when they
+    carry more decimals (computed values, no rounding to speak of).  Trailing zeros say
+    nothing (20000 may be rounded to the thousand): the finest reading is taken, the least
+    noise."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    for d in range(DECIMALS + 1):
+        x = v * 10.0**d
+        if np.all(np.abs(x - np.round(x)) <= 1e-9 * np.maximum(1.0, np.abs(x))):
+            return 10.0**-d
+    return 0.0
 
 
 def _shapes(
@@ -74,21 +106,27 @@ def _shapes(
     return np.concatenate(meas), linalg.block_diag(*blocks)
 
 
-def _sigma(meas: FloatArray, k_obs: FloatArray, sm: float, sp: float) -> FloatArray:
-    out: FloatArray = np.diag(sm**2 * meas) + sp**2 * k_obs
+def _sigma(
+    meas: FloatArray, k_obs: FloatArray, sm: float, sp: float, rounding: FloatArray | float = 0.0
+) -> FloatArray:
+    out: FloatArray = np.diag(sm**2 * meas + rounding) + sp**2 * k_obs
     out[np.diag_indices_from(out)] += 1e-14
     return out
 
 
 def _reml(
-    resid: FloatArray, meas: FloatArray, k_obs: FloatArray, jac: FloatArray
+    resid: FloatArray,
+    meas: FloatArray,
+    k_obs: FloatArray,
+    jac: FloatArray,
+    rounding: FloatArray | float = 0.0,
 ) -> Callable[[FloatArray], float]:
     """The negative restricted log-likelihood of (log sigma_m, log sigma_p), constants off."""
 
     def nll(z: FloatArray) -> float:
         try:
             c, low = linalg.cho_factor(
-                _sigma(meas, k_obs, math.exp(z[0]), math.exp(z[1])), lower=True
+                _sigma(meas, k_obs, math.exp(z[0]), math.exp(z[1]), rounding), lower=True
             )
         except linalg.LinAlgError:
             return math.inf
@@ -126,6 +164,7 @@ def estimate(
     t: FloatArray,
     observed: FloatArray,
     jac: FloatArray,
+    rounding: FloatArray | float = 0.0,
 ) -> Noise:
     """``sigma_m`` and ``sigma_p`` from one law's residuals (red's observed rows then
     blue's) and Jacobian ``jac`` (n, k) of its fitted path, by restricted likelihood (REML
@@ -134,19 +173,22 @@ def estimate(
     (profiled over ``sigma_m``) under a flat prior on 0 .. 2 (:data:`PROCESS_GRID`), not its
     optimum: from a few weeks of reports the optimum is often 0 when the truth is not, and
     every interval built on it then misses (README, fit: the first row is a report too);
-    ``sigma_m`` is its profile optimum there."""
+    ``sigma_m`` is its profile optimum there.  ``rounding``: each observed entry's
+    rounding variance (scaled units), added to its measurement variance."""
     meas, k_obs = _shapes(levels, arrivals, t, observed)
     n = resid.size
-    nll = _reml(resid, meas, k_obs, jac)
+    nll = _reml(resid, meas, k_obs, jac, rounding)
     s0 = max(float(np.sqrt(np.mean(resid**2 / meas))), 1e-9)
     best = _fit_reml(nll, s0)
     values, _ = _process_profile(nll)
     sp = _median(values)
     sm = math.exp(_measurement_at(nll, sp, float(best.x[0])))
-    chol = linalg.cholesky(_sigma(meas, k_obs, sm, sp), lower=True)
+    chol = linalg.cholesky(_sigma(meas, k_obs, sm, sp, rounding), lower=True)
     whiten = linalg.solve_triangular(chol, np.eye(n), lower=True)
     log_det = 2.0 * float(np.sum(np.log(np.diag(chol))))
-    return Noise(sm, sp, whiten, log_det)
+    floor = np.broadcast_to(np.asarray(rounding, dtype=float), meas.shape)
+    at_rounding = bool(np.all(floor > 0) and np.all(sm**2 * meas <= floor))
+    return Noise(sm, sp, whiten, log_det, at_rounding)
 
 
 def _measurement_at(nll: Callable[[FloatArray], float], sp: float, guess: float) -> float:

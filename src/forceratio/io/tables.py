@@ -17,7 +17,7 @@ import itertools
 import math
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +64,22 @@ def number(value: Any, where: str, mark: str = ".") -> float:
             hint = f" (dots between thousands? write {re.sub(r'[.,]', '', text)})"
         else:
             hint = " (a decimal comma? write 52.5, not 52,5)" if "," in text else ""
-        raise InputError(where, f"not a number: {text!r}{hint}") from None
+        raise InputError(where, f"not a number: {text!r}{hint or _missing(text)}") from None
     if not math.isfinite(x):
-        raise InputError(where, f"not a finite number: {text!r}")
+        raise InputError(where, f"not a finite number: {text!r}{_missing(text)}")
     return x
+
+
+#: How spreadsheets and R write a value that is missing (in this package: an empty cell).
+MISSING_MARKS = frozenset({"na", "n/a", "nan", "null", "none", "#n/a", "-", "--", "?", "missing"})
+
+
+def _missing(text: str) -> str:
+    """A hint for a cell that marks a missing value: every reader takes an empty cell as
+    "not known" (a strength not seen that day), so the cell should be left empty."""
+    if text.strip().lower() in MISSING_MARKS:
+        return " (a value not known? leave the cell empty: an empty cell is read as not seen)"
+    return ""
 
 
 #: How a cell writes its decimals: "." (1,234.5; 12.5; 1,234,567), "," (1.234,5; 12,5;
@@ -209,10 +221,16 @@ def named_columns(df: pd.DataFrame, where: str, known: Sequence[str]) -> pd.Data
     if repeated:
         raise InputError(where, f"repeated column(s): {', '.join(repeated)}")
     df.columns = pd.Index(names)
-    for c in names:
-        near = [] if c in known else difflib.get_close_matches(c, known, n=1)
-        if near:
+    unknown = {c: difflib.get_close_matches(c, known, n=1) for c in names if c not in known}
+    if any(unknown.values()):  # every unknown one named, with the nearest known where one is
+        if len(unknown) == 1:
+            ((c, near),) = unknown.items()
             raise InputError(where, f"unknown column {c!r}; did you mean {near[0]!r}?")
+        shown = ", ".join(
+            f"{c!r}" + (f" (did you mean {near[0]!r}?)" if near else "")
+            for c, near in unknown.items()
+        )
+        raise InputError(where, f"unknown columns: {shown}")
     return df
 
 
@@ -222,15 +240,19 @@ def _blank(v: Any) -> bool:
 
 # ----------------------------------------------------------------------------- the file
 def read_user_csv(
-    path: Path | str, field: str | None = None, *, separators: str = ","
+    path: Path | str,
+    field: str | None = None,
+    *,
+    separators: str = ",",
+    rows: tuple[int, Callable[[int], str]] | None = None,
 ) -> pd.DataFrame:
     """A user CSV with every cell as text (empty cells as ``""``), errors as one line.
 
     ``separators``: the delimiters accepted; with more than one, the file's is the one that
     splits its header into the most columns (:func:`separator`), recorded in
-    ``df.attrs[SEPARATOR]``."""
+    ``df.attrs[SEPARATOR]``.  ``rows``: the most rows read (:func:`csv_text`)."""
     where = field or str(path)
-    text, sep = csv_text(path, where, separators)
+    text, sep = csv_text(path, where, separators, rows)
     try:
         with warnings.catch_warnings():  # extra cells checked empty above: a trailing comma
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
@@ -245,8 +267,8 @@ def read_user_csv(
     starts = _record_starts(text, sep)
     if len(starts) == len(df) + 1:  # the header, then one per row read
         df.attrs[LINES] = starts[1:]
-    rows = df.itertuples(index=False)
-    empty = [i for i, row in enumerate(rows) if not any(str(c).strip() for c in row)]
+    records = df.itertuples(index=False)
+    empty = [i for i, row in enumerate(records) if not any(str(c).strip() for c in row)]
     if empty:  # ",,": a row a spreadsheet keeps after its cells were cleared, a blank line
         numbers = row_lines(df)
         skip = set(empty)
@@ -261,16 +283,27 @@ _SEP_LINE = re.compile(r"\ufeff*sep=(.)[ \t]*(?=\r?\n|$)", re.IGNORECASE)
 _SEP_ANY = re.compile(r"\ufeff*sep=[^\n]*", re.IGNORECASE)
 
 
-def csv_text(path: Path | str, where: str, separators: str = ",") -> tuple[str, str]:
+def csv_text(
+    path: Path | str,
+    where: str,
+    separators: str = ",",
+    rows: tuple[int, Callable[[int], str]] | None = None,
+) -> tuple[str, str]:
     """A user CSV's text and its delimiter, one way for every reader (daily series, tables,
     CDB90): decoded (:func:`.files.read_user_text`), line ends made ``\\n`` where a line ends in a
     bare ``\\r`` (Excel for Mac's "CSV (Macintosh)"), an Excel ``sep=;`` first line obeyed
     and blanked (the rows keep their line numbers), the delimiter chosen among
-    ``separators`` (:func:`separator`), the header and the rows' widths checked."""
+    ``separators`` (:func:`separator`), the header and the rows' widths checked.
+
+    ``rows``: (the most rows the reader takes, what to say past it given the rows): a file
+    with more non-blank lines below its header is refused before its cells are split (a
+    54 MB series of 2 million rows took 2.3 GB to be parsed, then refused for its length)."""
     text = read_user_text(path, where)
     if "\x00" in text:
         raise InputError(where, "malformed CSV: contains NUL bytes (a binary file?)")
     text = re.sub(r"\r(?!\n)", "\n", text)
+    if rows is not None:
+        _check_rows(text, where, *rows)
     if (m := _SEP_ANY.match(text)) and not _SEP_LINE.match(text):  # sep= or sep=;;
         raise InputError(
             where, f"the first line {m.group(0)!r} names no one delimiter: write sep=, or "
@@ -290,6 +323,16 @@ def csv_text(path: Path | str, where: str, separators: str = ",") -> tuple[str, 
     _check_header(text, where, sep, separators)
     _check_widths(text, where, sep)
     return text, sep
+
+
+def _check_rows(text: str, where: str, most: int, why: Callable[[int], str]) -> None:
+    """Refuse ``text`` when more than ``most`` non-blank lines follow its first (a quoted
+    cell spanning lines counts each), counted without splitting it."""
+    if text.count("\n") <= most:
+        return
+    lines = sum(1 for _ in re.finditer(r"^[^\S\n]*\S", text, re.MULTILINE)) - 1
+    if lines > most:
+        raise InputError(where, f"{lines:,} rows, above the {most:,} {why(lines)}")
 
 
 #: ``DataFrame.attrs`` key of the delimiter :func:`read_user_csv` read the file with.
