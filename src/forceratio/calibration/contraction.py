@@ -1,11 +1,10 @@
 """How much a parameter's posterior learned from the records, and whether it sits on a bound.
 
 ``contraction = 1 - posterior variance / prior variance`` (Schad, Betancourt & Vasishth
-2021, "Toward a principled Bayesian workflow in cognitive science"; Betancourt's
-"posterior contraction"): near 1 the records pin the parameter down, near 0 the posterior
-is the prior.  Both variances are taken on the scale the prior is flat or normal on: the
-log of a positive parameter whose prior is log-uniform, log-normal or half-normal, the
-value itself otherwise (uniform, normal).
+2021; Betancourt's "posterior contraction"): near 1 the records pin the parameter down,
+near 0 the posterior is the prior.  Both variances are taken on the scale the prior is
+flat or normal on: the log of a positive parameter whose prior is log-uniform, log-normal
+or half-normal, the value itself otherwise (uniform, normal).
 
 ``at_prior_bound``: the posterior median, 2.5% or 97.5% quantile lies within 1% of the
 prior's range (on the same scale) of a finite end of its support: the prior, not the
