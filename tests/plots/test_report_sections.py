@@ -238,8 +238,9 @@ def test_trajectory_legend_inside_the_figure(name: str) -> None:
 
 
 def test_compare_says_the_range_end_flips_not_where() -> None:
-    """Oracle: threshold puts the strip's flip at German quality 7.95 (README), inside the
-    range, so 18.69 is only the range end that flips it (review23b M8)."""
+    """Oracle: threshold puts the strip's flip at German quality 6.55 (README; `run --set
+    modifiers.quality.Germany=6.52` gives USSR, 6.58 Germany, 5 December 2026), inside the
+    range, so 9.17 is only the range end that flips it (review23b M8)."""
     from typer.testing import CliRunner
 
     from forceratio.cli.app import app
@@ -248,10 +249,10 @@ def test_compare_says_the_range_end_flips_not_where() -> None:
     assert r.exit_code == 0, r.output
     words = " ".join(r.output.split())
     assert "flips the winner: " not in words
-    assert "at 18.69" not in words
+    assert "at 9.17" not in words
     assert "flips the winner by the end of its range: German quality" in words
     assert (
-        "forceratio threshold strike-12june-strip --vary modifiers.quality.Germany=0.63:18.69"
+        "forceratio threshold strike-12june-strip --vary modifiers.quality.Germany=0.31:9.17"
         in words
     )
 
@@ -264,11 +265,12 @@ def test_data_tables_folded(kiev_raw: str) -> None:
 
 
 def test_posteriors_stopped_by_a_prior_bound_are_flagged() -> None:
-    """Oracle: README 'Medians (95% credible)': the German kill rate's lower end on the
-    prior's floor, the capture factor's lower end set by the prior, the tanks' non-combat
-    loss at the prior's ceiling, the advance exponent at its floor, the capture ratio
-    nearly the whole prior; the Soviet kill rate, the advance scale and the capacity's
-    exponent located by the record (review23b M3)."""
+    """Oracle: README 'Medians (95% credible)' (the posterior regenerated on 5 December
+    2026): the capture factor's lower end set by the prior, the tanks' non-combat loss and
+    the switch's width at the prior's ceiling, the advance exponent at its floor, the
+    capacity's exponent near its ceiling, the capture ratio the whole prior; both kill rates
+    and the advance scale located by the record (review23b M3; on the posterior shipped
+    before, the German kill rate's lower end sat on the prior's floor)."""
     from forceratio.plots.html import prior_posterior_table
     from forceratio.sweeps.posterior import record_posterior
 
@@ -277,13 +279,13 @@ def test_posteriors_stopped_by_a_prior_bound_are_flagged() -> None:
         str(p).rsplit("(", 1)[-1].rstrip(")"): f
         for p, f in zip(t["parameter"], t["at a prior bound"], strict=True)
     }
-    assert flag["attrition.german_rate"] == "low"
     assert flag["operations.capture.factor.attacker"] == "low"
     assert flag["operations.noncombat.USSR.tanks"] == "high"
+    assert flag["operations.capture.width"] == "high"
     assert flag["operations.advance.exponent"] == "low"
+    assert flag["operations.capture.mobile_exponent"] == "high"
     assert flag["operations.capture.ratio"] != ""
-    for p in ("attrition.soviet_rate", "operations.advance.scale",
-              "operations.capture.mobile_exponent"):  # fmt: skip
+    for p in ("attrition.german_rate", "attrition.soviet_rate", "operations.advance.scale"):
         assert flag[p] == "", p
 
 
