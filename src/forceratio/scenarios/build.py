@@ -38,6 +38,7 @@ from forceratio.scenarios.forces import (
     division_slice,
     load_named,
     resolve,
+    row_range,
     select,
     side_rows,
     table_value,
@@ -148,7 +149,7 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
                 f"records.{i}.day",
                 f"day {rec.day:g} is after the run ends (duration_days {scn.duration_days:g})",
             )
-        total, low, high = 0.0, np.nan, np.nan
+        total = 0.0
         for j, part in enumerate(rec.parts):
             df = load_named(load, part.table, f"records.{i}.parts.{j}.table")
             rows = df.iloc[side_rows(df, part.formation, part.category, rec.side)]
@@ -162,14 +163,8 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
             if np.isnan(v):
                 raise InputError(f"records.{i}.parts.{j}", "the figure is empty (not found)")
             total += part.scale * v
-            if rec.interval:  # the one part's range (ScenarioRecord)
-                low, high = (part.scale * float(rows[c].iloc[0]) for c in ("low", "high"))
-                if not (np.isfinite(low) and np.isfinite(high) and 0 < low < high):
-                    raise InputError(
-                        f"records.{i}.interval", f"the row has no low < high, got {low}, {high}"
-                    )
-        lo, hi = (low, high) if rec.interval else (total, total)
-        records.append((rec, Figures(np.array([total]), np.array([lo]), np.array([hi]))))
+        ends = row_range(rows, part.scale, f"records.{i}.interval") if rec.interval else [total] * 2
+        records.append((rec, Figures(np.array([total]), np.array(ends[:1]), np.array(ends[1:]))))
     mod = load("modifiers")
     published: dict[str, tuple[str, str]] = {
         "personnel_rate": ("division engagements (Dupuy's verities)", "daily_casualty_rate"),
