@@ -117,14 +117,29 @@ def session() -> Session:
 
 #: strike-12june-strip at German quality 7.95 (the flip's neighbourhood), main 7d2... before
 #: transit losses existed: `forceratio run strike-12june-strip --set
-#: modifiers.quality.Germany=7.95 --format json`.
+#: modifiers.quality.Germany=7.95 --format json`, at the medians of the posterior shipped on
+#: 4 December 2026 (main 232bf38's calibration/shipped/record1941.npz), set here explicitly so
+#: that the pin does not move with a regenerated posterior.
 PINNED = {"attacker_margin": -0.22839488599897328, "german_losses": 568835.7045184802}
+MEDIANS_4_DECEMBER = {
+    "attrition.german_rate": 0.002417300699229832,
+    "attrition.soviet_rate": 0.0031823169441908186,
+    "operations.capture.rate.USSR": 0.0671122878726687,
+    "operations.capture.ratio": 2.447912813554263,
+    "operations.capture.width": 1.1394172119416366,
+    "operations.noncombat.USSR.tanks": 0.2437850909026566,
+    "operations.advance.scale": 22.098710548215752,
+    "operations.advance.exponent": 0.22418592142854102,
+    "operations.capture.factor.attacker": 0.0006642529384041245,
+    "operations.capture.mobile_exponent": 0.8768480914089062,
+}
 
 
 def test_the_strike_at_transit_loss_zero_gives_the_pinned_numbers(session: Session) -> None:
     from forceratio.scenarios.outcome import outcome_columns
 
     sets = ["modifiers.quality.Germany=7.95", "presence.strip.transit_loss=0.0"]
+    sets += [f"{p}={v!r}" for p, v in MEDIANS_4_DECEMBER.items()]
     prep = session.prepare("strike-12june-strip", sets=sets)
     cols = outcome_columns(session.run(prep))
     assert cols["attacker_margin"][0, 0] == PINNED["attacker_margin"]

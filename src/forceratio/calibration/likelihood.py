@@ -12,7 +12,11 @@ log-normal, ``log P(N >= y)`` for the count.  Both tend to 0 when the model exce
 record (no penalty) and fall like the two-sided term when it falls below.  An upper-bound
 record (the figure counts more than the modelled quantity: "missing" bounds "captured") is
 the mirror: ``log Phi((log y - log m) / sigma)``, ``log P(N <= y)``, no penalty while the
-model stays below the record.
+model stays below the record.  An interval-censored record (a ``low`` and a ``high``) is
+the probability of the interval: ``log(Phi((log hi - log m) / sigma) - Phi((log lo - log m)
+/ sigma))`` for the log-normal (taken as a difference of log-CDFs in the tail where it is
+not lost to rounding), ``log P(lo <= N <= hi)`` for the count.  A record out of the
+likelihood (``used`` False) contributes 0: the sum is that of the problem without it.
 """
 
 from __future__ import annotations
@@ -42,12 +46,26 @@ def _flags(upper: NDArray[np.bool_] | None, like: NDArray[np.bool_]) -> NDArray[
 
 class Observed(NamedTuple):
     """The records as a likelihood sees them, each field per record (m,): values, the
-    lower- and upper-bound flags, and kinds (which error scale applies)."""
+    lower- and upper-bound flags, and kinds (which error scale applies); ``low``/``high``
+    an interval's ends (NaN: not an interval; None: no record is)."""
 
     values: FloatArray
     lower: NDArray[np.bool_]
     upper: NDArray[np.bool_]
     kinds: Sequence[str]
+    low: FloatArray | None = None
+    high: FloatArray | None = None
+
+
+def log_interval(a: FloatArray, b: FloatArray) -> FloatArray:
+    """``log(Phi(b) - Phi(a))`` for ``a < b``, stable in both tails: on the side of 0
+    where the mass lies, by the upper tail (``Phi(-a) - Phi(-b)``) when ``a > 0``."""
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    flip = a > 0.0
+    lo, hi = np.where(flip, -b, a), np.where(flip, -a, b)  # log(Phi(hi) - Phi(lo)), hi <= 0 mostly
+    lhi, llo = special.log_ndtr(hi), special.log_ndtr(lo)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(lhi + np.log1p(-np.exp(llo - lhi)))
 
 
 class Likelihood(ABC):
@@ -66,15 +84,30 @@ class Likelihood(ABC):
         kinds: Sequence[str],
         nuis: FloatArray,
         upper: NDArray[np.bool_] | None = None,
+        *,
+        low: FloatArray | None = None,
+        high: FloatArray | None = None,
+        used: NDArray[np.bool_] | None = None,
     ) -> FloatArray:
-        """Log-likelihood per row: the sum of the records' terms (:meth:`terms`).
+        """Log-likelihood per row: the sum of the records' terms (:meth:`terms`) over the
+        records ``used`` (default: all).
 
         pred : shape (n, m), the model's predictions; obs, lower, kinds : per record (m,);
         nuis : shape (n, len(self.nuisance)); upper : per record (m,), an upper bound
-        (default: none).  Returns shape (n,).
+        (default: none); low, high : per record (m,), an interval's ends (NaN: none).
+        Returns shape (n,).
         """
-        observed = Observed(obs, lower, _flags(upper, lower), kinds)
-        return np.asarray(self.terms(pred, observed, nuis).sum(axis=1))
+        keep = np.ones(len(obs), dtype=bool) if used is None else np.asarray(used, dtype=bool)
+        k = list(kinds)
+        observed = Observed(
+            np.asarray(obs)[keep],
+            np.asarray(lower, dtype=bool)[keep],
+            _flags(upper, lower)[keep],
+            [k[j] for j in np.flatnonzero(keep)],
+            None if low is None else np.asarray(low, dtype=float)[keep],
+            None if high is None else np.asarray(high, dtype=float)[keep],
+        )
+        return np.asarray(self.terms(np.asarray(pred)[:, keep], observed, nuis).sum(axis=1))
 
     def terms(self, pred: FloatArray, observed: Observed, nuis: FloatArray) -> FloatArray:
         """Each record's log-likelihood term, shape (n, m): a point record's density, a
@@ -126,7 +159,16 @@ class LogNormalLikelihood(Likelihood):
             u = (np.log(np.maximum(pred, TINY)) - np.log(obs)) / s
             point = -0.5 * u**2 - np.log(s) - _LOG_SQRT_2PI - np.log(obs)
             bound = np.where(lower, special.log_ndtr(u), special.log_ndtr(-u))
-        return np.asarray(np.where(lower | observed.upper, bound, point))
+            out = np.where(lower | observed.upper, bound, point)
+            if observed.low is not None and observed.high is not None:
+                inside = np.isfinite(observed.low)
+                if inside.any():
+                    lm = np.log(np.maximum(pred, TINY))
+                    lo = np.where(inside, observed.low, 1.0)
+                    hi = np.where(inside, observed.high, 2.0)
+                    band = log_interval((np.log(lo) - lm) / s, (np.log(hi) - lm) / s)
+                    out = np.where(inside, band, out)
+        return np.asarray(out)
 
     def simulate(
         self, pred: FloatArray, kinds: Sequence[str], nuis: FloatArray, rng: np.random.Generator
@@ -180,6 +222,16 @@ class NegativeBinomialLikelihood(Likelihood):
                 p = phi / (phi + mu)
                 point[:, lower] = stats.nbinom.logsf(y[lower] - 1.0, phi, p[:, lower])
                 point[:, up] = stats.nbinom.logcdf(y[up], phi, p[:, up])
+            ends = (observed.low, observed.high)
+            if ends[0] is not None and ends[1] is not None and np.isfinite(ends[0]).any():
+                from scipy import stats
+
+                iv = np.isfinite(ends[0])
+                p = phi / (phi + mu)
+                lo, hi = np.round(ends[0][iv]), np.round(ends[1][iv])
+                a = stats.nbinom.logcdf(lo - 1.0, phi, p[:, iv])
+                b = stats.nbinom.logcdf(hi, phi, p[:, iv])
+                point[:, iv] = b + np.log1p(-np.exp(a - b))
         return np.asarray(point)
 
     def simulate(

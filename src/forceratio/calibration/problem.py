@@ -109,10 +109,20 @@ class Problem:
         batch, nuis = self.full(theta)
         pred = self.predict(batch)
         rec = self.records
+        used = rec.in_likelihood
         ll = self.likelihood.loglik(
-            pred, rec.values, rec.lower_bound, rec.kinds, nuis, upper=rec.upper_bound
+            pred,
+            rec.values,
+            rec.lower_bound,
+            rec.kinds,
+            nuis,
+            upper=rec.upper_bound,
+            low=rec.low,
+            high=rec.high,
+            used=used,
         )
-        ok = np.all(np.isfinite(pred), axis=1) & np.isfinite(ll)
+        # a record out of the likelihood may be NaN (it is reported, not fitted)
+        ok = np.all(np.isfinite(pred[:, used]), axis=1) & np.isfinite(ll)
         return np.where(ok, ll, -np.inf)
 
     def log_posterior(self, z: FloatArray) -> FloatArray:

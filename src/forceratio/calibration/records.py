@@ -4,6 +4,10 @@ A record that is a *lower bound* (a component of the figure was not found, so th
 is at least the value) enters the likelihood one-sidedly: the model may exceed it freely
 and is penalised only when it falls below.  The *group* is the unit left out in
 leave-one-group-out validation (for the 1941 record, the operation a figure belongs to).
+A record with ``low`` and ``high`` is *interval-censored*: the truth lies between them and
+the likelihood takes the probability of that interval.  A record with
+``in_likelihood=False`` is reported beside the others (residuals, predictive, leave-one-out
+predictions) but contributes nothing to the fit; its ``reason`` says why.
 """
 
 from __future__ import annotations
@@ -34,15 +38,19 @@ class Record:
     lower_bound: bool = False
     source: str = ""
     upper_bound: bool = False
+    in_likelihood: bool = True
+    reason: str = ""
+    low: float | None = None
+    high: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise InputError("record.name", f"must be a non-empty text, got {shown(self.name)}")
-        for name in ("kind", "group", "source"):
+        for name in ("kind", "group", "source", "reason"):
             if not isinstance(getattr(self, name), str):
                 got = shown(getattr(self, name))
                 raise InputError(f"record {self.name}.{name}", f"must be a text, got {got}")
-        for name in ("lower_bound", "upper_bound"):
+        for name in ("lower_bound", "upper_bound", "in_likelihood"):
             if not isinstance(getattr(self, name), bool | np.bool_):
                 got = shown(getattr(self, name))
                 raise InputError(f"record {self.name}.{name}", f"must be True or False, got {got}")
@@ -53,6 +61,28 @@ class Record:
             raise InputError(
                 f"record {self.name}.value", f"must be finite and > 0, got {self.value}"
             )
+        if not self.in_likelihood and not self.reason:
+            raise InputError(
+                f"record {self.name}.reason", "a record out of the likelihood needs one"
+            )
+        if (self.low is None) != (self.high is None):
+            raise InputError(f"record {self.name}", "an interval needs both low and high")
+        if self.low is not None and self.high is not None:
+            lo, hi = (
+                real(f"record {self.name}.low", self.low),
+                real(f"record {self.name}.high", self.high),
+            )
+            if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
+                raise InputError(
+                    f"record {self.name}.low", f"needs 0 < low < high, finite, got {lo}, {hi}"
+                )
+            if self.lower_bound or self.upper_bound:
+                raise InputError(f"record {self.name}", "an interval cannot also be a bound")
+
+    @property
+    def interval(self) -> bool:
+        """An interval-censored record (``low`` and ``high`` given)."""
+        return self.low is not None
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -64,8 +94,14 @@ class Record:
             "source": self.source,
         }
         # only when set, so that the description (a cache key) of a problem without upper
-        # bounds is what it was before they existed
-        return out | {"upper_bound": True} if self.upper_bound else out
+        # bounds, intervals or records out of the likelihood is what it was before them
+        if self.upper_bound:
+            out["upper_bound"] = True
+        if self.low is not None:
+            out |= {"low": self.low, "high": self.high}
+        if not self.in_likelihood:
+            out |= {"in_likelihood": False, "reason": self.reason}
+        return out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Record:
@@ -83,6 +119,10 @@ class Record:
             bool(d.get("lower_bound", False)),
             str(d.get("source", "")),
             bool(d.get("upper_bound", False)),
+            bool(d.get("in_likelihood", True)),
+            str(d.get("reason", "")),
+            None if d.get("low") is None else float(d["low"]),
+            None if d.get("high") is None else float(d["high"]),
         )
 
 
@@ -128,6 +168,21 @@ class Records:
     @cached_property
     def upper_bound(self) -> NDArray[np.bool_]:
         return np.array([r.upper_bound for r in self.items], dtype=bool)
+
+    @cached_property
+    def in_likelihood(self) -> NDArray[np.bool_]:
+        """The records the likelihood sums (the rest are reported only)."""
+        return np.array([r.in_likelihood for r in self.items], dtype=bool)
+
+    @cached_property
+    def low(self) -> FloatArray:
+        """Each record's interval low (NaN: not an interval)."""
+        return np.array([np.nan if r.low is None else r.low for r in self.items], dtype=float)
+
+    @cached_property
+    def high(self) -> FloatArray:
+        """Each record's interval high (NaN: not an interval)."""
+        return np.array([np.nan if r.high is None else r.high for r in self.items], dtype=float)
 
     @cached_property
     def kinds(self) -> list[str]:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from forceratio.calibration.contraction import at_prior_bound, contraction
 from forceratio.calibration.problem import Problem
 from forceratio.limits import model_bytes
 
@@ -93,9 +94,11 @@ class CalibrationResult:
     model_names, fixed : every model parameter in the model's column order, and the
         values of the fixed ones (so draws can be expanded to full model batches).
     parameters : one row per fitted parameter: median, mean, sd, map, ci90_low/high,
-        ci95_low/high (equal-tailed credible intervals), prior_low/high (prior 95 %).
+        ci95_low/high (equal-tailed credible intervals), prior_low/high (prior 95 %),
+        at_prior_bound and contraction (:mod:`.contraction`).
     residuals : one row per record at ``point``: record, kind, group, historical,
-        model, relative_error (model / historical - 1), lower_bound.
+        model, relative_error (model / historical - 1), lower_bound, upper_bound, low/high
+        (an interval), in_likelihood and reason.
     predictive : one row per record: model_q025/q50/q975 (the model over draws) and
         q025/q05/q50/q95/q975 (with the likelihood's noise, the posterior predictive).
     """
@@ -146,6 +149,8 @@ def parameter_table(problem: Problem, draws: FloatArray, map_theta: FloatArray) 
                 "ci95_high": q[4, j],
                 "prior_low": plo,
                 "prior_high": phi,
+                "at_prior_bound": at_prior_bound(p.prior, q[[2, 0, 4], j]),
+                "contraction": contraction(p.prior, draws[:, j]),
             }
         )
     return pd.DataFrame(rows).set_index("name")
@@ -165,8 +170,21 @@ def residual_table(problem: Problem, point: FloatArray) -> pd.DataFrame:
             "relative_error": model / hist - 1.0,
             "lower_bound": problem.records.lower_bound,
             "upper_bound": problem.records.upper_bound,
+            **_reading(problem),
         }
     )
+
+
+def _reading(problem: Problem) -> dict[str, Any]:
+    """The columns saying how each record is read: an interval's ``low``/``high`` (NaN:
+    none), ``in_likelihood`` and its ``reason`` (empty when in)."""
+    rec = problem.records
+    return {
+        "low": rec.low,
+        "high": rec.high,
+        "in_likelihood": rec.in_likelihood,
+        "reason": [r.reason for r in rec],
+    }
 
 
 def predictive_bytes(problem: Problem, n_draws: int, batch: int = 0) -> float:
@@ -197,6 +215,8 @@ def predictive_table(problem: Problem, draws: FloatArray, rng: np.random.Generat
         "record": problem.records.names,
         "historical": problem.records.values,
         "lower_bound": problem.records.lower_bound,
+        "upper_bound": problem.records.upper_bound,
+        **_reading(problem),
         "model_q025": mq[0],
         "model_q50": mq[1],
         "model_q975": mq[2],

@@ -244,19 +244,28 @@ def _print_record(data: dict[str, Any], fmt: Format) -> None:
         if fmt is not Format.table:  # the table says it in a line below
             params["converged"] = bool(diag["converged"])  # the run's verdict, every row
     cols = ["parameter", "value", "ci95_low", "ci95_high", "prior_low", "prior_high"]
-    cols += ["ess", "rhat", "tau", "converged"]
+    cols += ["at_prior_bound", "contraction", "ess", "rhat", "tau", "converged"]
     title = (
         f"Shared parameters ({data['point']}; 95% credible intervals; prior_low/high: the "
-        f"prior's central 95%, which the posterior may pass; {data['source']}; "
-        f"seed {data['seed']})"
+        f"prior's central 95%, which the posterior may pass; at_prior_bound: the median or "
+        f"a 95% limit within 1% of the prior's range of its bound; contraction: 1 - "
+        f"posterior / prior variance on the log (or, for a uniform or normal prior, the "
+        f"value's) scale; {data['source']}; seed {data['seed']})"
     )
     print_frame(params[[c for c in cols if c in params]], fmt, title=title, digits=4)
     res = pd.DataFrame(data["residuals"])
     keep = ["record", "kind", "group", "historical", "model", "relative_error", "lower_bound"]
-    keep += ["upper_bound"] if "upper_bound" in res else []
+    keep += [c for c in ("upper_bound", "low", "high", "in_likelihood") if c in res]
+    keep += ["reason"] if fmt is not Format.table and "reason" in res else []
     whole = count_rows(res, res["kind"].isin(COUNT_KINDS), ["historical", "model"])
     title = "Residuals (model v record" + ("; counts rounded)" if fmt is not Format.csv else ")")
     print_frame(res[keep], fmt, title=title, digits=3, counts=whole)
+    if fmt is Format.table and "in_likelihood" in res:
+        out = res[~res["in_likelihood"].fillna(True).astype(bool)]
+        if len(out):
+            print("Reported, out of the likelihood (not fitted, not counted below):")
+            for _, r in out.iterrows():
+                print(f"  {r['record']}: {r['reason']}")
     if data.get("out_of_sample_groups"):
         print_frame(
             pd.DataFrame(data["out_of_sample_groups"]),

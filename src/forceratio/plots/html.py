@@ -190,7 +190,8 @@ def build(
                         "relative error": cal.relative_error,
                         "lower bound": cal.lower_bound,
                         "upper bound": cal.upper_bound or [False] * len(cal.labels),
-                        "bound met (counts as exact)": ~cal.used,
+                        "in the likelihood": _fitted(cal),
+                        "bound met (counts as exact)": ~cal.used & _fitted(cal),
                     }
                 )
             )
@@ -488,3 +489,12 @@ def posterior_section(result: Any, priors: dict[str, Any], mechanisms: dict[str,
             )  # fmt: skip
             parts.append(_table(cond))
     return parts
+
+
+def _fitted(cal: Any) -> Any:
+    """Per record, in the likelihood (the whole-record calibration's residual rows say; a
+    calibration without them fits every record)."""
+    res = None if cal.posterior is None else cal.posterior.residuals
+    if res is None or "in_likelihood" not in res:
+        return np.ones(len(cal.labels), dtype=bool)
+    return res["in_likelihood"].fillna(True).to_numpy(dtype=bool)

@@ -38,6 +38,7 @@ from forceratio.scenarios.forces import (
     division_slice,
     load_named,
     resolve,
+    row_range,
     select,
     side_rows,
     table_value,
@@ -162,7 +163,8 @@ def prepare(scn: Scenario, load: Loader) -> Prepared:
             if np.isnan(v):
                 raise InputError(f"records.{i}.parts.{j}", "the figure is empty (not found)")
             total += part.scale * v
-        records.append((rec, Figures(np.array([total]), np.array([total]), np.array([total]))))
+        ends = row_range(rows, part.scale, f"records.{i}.interval") if rec.interval else [total] * 2
+        records.append((rec, Figures(np.array([total]), np.array(ends[:1]), np.array(ends[1:]))))
     mod = load("modifiers")
     published: dict[str, tuple[str, str]] = {
         "personnel_rate": ("division engagements (Dupuy's verities)", "daily_casualty_rate"),

@@ -76,6 +76,16 @@ def select(
     return pos
 
 
+def row_range(rows: pd.DataFrame, scale: float, field: str) -> list[float]:
+    """The [low, high] of a table's one row times ``scale`` (an interval record's range,
+    :class:`~forceratio.scenarios.schema_forces.ScenarioRecord`), refused unless
+    0 < low < high, both finite (an empty one is NaN, which fails)."""
+    ends = [scale * float(rows[c].iloc[0]) for c in ("low", "high")]
+    if not 0 < ends[0] < ends[1] < np.inf:
+        raise InputError(field, f"the row has no 0 < low < high: {ends}")
+    return ends
+
+
 def side_rows(df: pd.DataFrame, formation: str, category: str, side: str) -> NDArray[np.intp]:
     """Positions of the rows of ``formation`` and ``category``, only ``side``'s when there
     are some (an operation's rows hold both sides)."""

@@ -50,12 +50,17 @@ class Calibration:
         return np.asarray(self.model / self.record - 1.0)
 
     upper_bound: list[bool] = field(default_factory=list)  # (empty: none is an upper bound)
+    #: per record, not counted in the errors (empty: none): out of the likelihood, or an
+    #: interval the model falls in (the whole-record calibration's residual rows)
+    excluded: list[bool] = field(default_factory=list)
 
     @property
     def used(self) -> NDArray[np.bool_]:
         """The records that count in the errors: all but the bounds the model meets
-        (:func:`~forceratio.scenarios.record1941.met_bound`, calibrate's rule)."""
-        return _used(self.model, self.record, self.lower_bound, self.upper_bound)
+        (:func:`~forceratio.scenarios.record1941.met_bound`, calibrate's rule) and those
+        :attr:`excluded`."""
+        used = _used(self.model, self.record, self.lower_bound, self.upper_bound)
+        return used & ~np.asarray(self.excluded, dtype=bool) if self.excluded else used
 
     @property
     def fit_error(self) -> float:
@@ -81,7 +86,8 @@ def _used(
 
 #: What the rates were fitted on when the tables are a variant and the quick mode fitted them:
 #: its point is the posterior mode, which differs from the shipped posterior's medians by
-#: itself (the German rate's mode 0.0030 against its median 0.0026), whatever the edit.
+#: itself (the German rate's mode 0.0064 against its median 0.0066 on 5 December 2026), whatever
+#: the edit.
 QUICK_LABEL = "the 1941 record in the quick mode (posterior mode, not the shipped medians)"
 
 
@@ -96,6 +102,21 @@ def from_record(result: CalibrationResult, label: str | None = None) -> Calibrat
     lower = res["lower_bound"].to_numpy(dtype=bool)
     upper = res["upper_bound"].fillna(False).to_numpy(dtype=bool) if "upper_bound" in res else None
     used = _used(model, record, lower.tolist(), [] if upper is None else upper.tolist())
+    excluded = np.zeros(len(res), dtype=bool)
+    if "in_likelihood" in res:  # out of the likelihood, or inside its interval: not counted
+        from forceratio.scenarios.record1941 import fitted, met_bound
+
+        rows = [{str(k): v for k, v in r.items()} for r in res.to_dict("records")]
+        ins = {id(r) for r in fitted(rows)}
+        interval = [r.get("low") is not None and np.isfinite(r["low"]) for r in rows]
+        excluded = np.array(
+            [
+                id(r) not in ins or (iv and met_bound(r))
+                for r, iv in zip(rows, interval, strict=True)
+            ],
+            dtype=bool,
+        )
+    used &= ~excluded
     log_err = log_residuals(model, record, lower)[used]
     lows = {str(k): float(v) for k, v in result.parameters["ci95_low"].items()}
     highs = {str(k): float(v) for k, v in result.parameters["ci95_high"].items()}
@@ -116,6 +137,7 @@ def from_record(result: CalibrationResult, label: str | None = None) -> Calibrat
         model=model,
         lower_bound=lower.tolist(),
         upper_bound=[] if upper is None else upper.tolist(),
+        excluded=excluded.tolist() if excluded.any() else [],
         rms_log_error=float(np.sqrt(np.mean(log_err**2))) if log_err.size else 0.0,
         dof=int(used.sum()) - len(result.names),
         loo=loo,

@@ -38,11 +38,13 @@ from forceratio.errors import InputError
 from forceratio.scenarios.arrivals import arrived_until, lost_until
 from forceratio.scenarios.build import Prepared
 from forceratio.scenarios.forces import side_rows
+from forceratio.scenarios.record_reading import EXTRA, OUT, TABLES
 from forceratio.scenarios.registry import PARAMETERS
 from forceratio.scenarios.run import Outcome, run
 from forceratio.scenarios.schema import CATEGORIES
 
 FloatArray = NDArray[np.float64]
+__all__ = ["EXTRA", "OUT", "TABLES"]  # re-exported: the reading rules live in record_reading
 
 #: Scenarios of the 1941 record: name -> the operation (group) of each sector.
 SCENARIOS: dict[str, tuple[str, ...]] = {
@@ -53,58 +55,6 @@ SCENARIOS: dict[str, tuple[str, ...]] = {
     "leningrad-1941": ("Leningrad",),
     "vyazma-1941": ("Vyazma-Bryansk",),
 }
-
-#: Records beyond the scenarios' own: (scenario, sector index (None: every sector summed),
-#: day (None: the scenario's last), formation and category of a row of :data:`TABLES`,
-#: side, kind, bound ("", "lower" or "upper")).
-EXTRA: tuple[tuple[str, int | None, float | None, str, str, str, str, str], ...] = (
-    ("barbarossa-22june", 1, 18, "Belorussian strategic defensive operation (Bialystok-Minsk)",
-     "prisoners", "USSR", "prisoners", ""),
-    ("barbarossa-22june", 0, 18, "Baltic strategic defensive operation", "tanks_lost", "USSR",
-     "tanks", ""),
-    ("barbarossa-22june", 1, 18, "Belorussian strategic defensive operation (Bialystok-Minsk)",
-     "tanks_lost", "USSR", "tanks", ""),
-    ("barbarossa-22june", 0, 18, "Baltic strategic defensive operation", "depth", "", "depth",
-     ""),
-    ("barbarossa-22june", 1, 18, "Belorussian strategic defensive operation (Bialystok-Minsk)",
-     "depth", "", "depth", ""),
-    ("barbarossa-22june", 2, 15, "Lvov-Chernovtsy strategic defensive operation", "depth", "",
-     "depth", ""),
-    # the German count of 300,000 was made when the pocket's resistance ended, 5 August
-    # (day 27; operations_1941 row note): the model's captured to that day, not to 10 September
-    ("smolensk-1941", 0, 27, "Smolensk strategic defensive operation", "prisoners", "USSR",
-     "prisoners", ""),
-    ("smolensk-1941", 0, None, "Smolensk strategic defensive operation", "tanks_lost", "USSR",
-     "tanks", ""),
-    ("uman-1941", 0, None, "Uman encirclement (within the Kiev operation)", "prisoners", "USSR",
-     "prisoners", ""),
-    ("uman-1941", 0, None, "Uman encirclement (within the Kiev operation)", "tanks_lost",
-     "USSR", "tanks", ""),
-    ("kiev-1941", 0, None, "Kiev strategic defensive operation: South-Western Front alone",
-     "prisoners", "USSR", "prisoners", ""),
-    ("kiev-1941", 0, None, "Kiev strategic defensive operation", "tanks_lost", "USSR", "tanks",
-     ""),
-    ("leningrad-1941", 0, None, "Leningrad strategic defensive operation", "tanks_lost", "USSR",
-     "tanks", ""),
-    ("vyazma-1941", 0, None, "Vyazma-Bryansk encirclements (opening of Operation Typhoon)",
-     "tanks_lost", "USSR", "tanks", ""),
-    # The attacker's side of the one capture process: German "missing" bound German
-    # captured from above (missing also counts men killed but not found), so each is an
-    # upper bound.  Halder's 3 July figure is the whole Army in the East (every sector);
-    # at Smolensk the missing cover 21 July - 10 September only (the scenario starts 10
-    # July), so the bound there is tighter than the record: an ASSUMPTION.
-    ("barbarossa-22june", None, 12, "Army in the East (Halder, data as of 3 July)",
-     "missing", "Germany", "prisoners", "upper"),
-    ("smolensk-1941", 0, None, "Smolensk strategic defensive operation", "missing", "Germany",
-     "prisoners", "upper"),
-    ("uman-1941", 0, None, "Uman encirclement (within the Kiev operation)", "missing",
-     "Germany", "prisoners", "upper"),
-    ("kiev-1941", 0, None, "Kiev strategic defensive operation", "missing", "Germany",
-     "prisoners", "upper"),
-)  # fmt: skip
-
-#: The tables :data:`EXTRA` reads (its rows: :func:`record_tables`).
-TABLES = ("operations_1941", "outcome_22june")
 
 
 def _prior_rate() -> LogUniform:
@@ -256,7 +206,11 @@ def targets(prepared: dict[str, Prepared], ops: pd.DataFrame) -> list[Target]:
                 groups[sec[0]] if len(sec) == 1 else groups[0] if len(groups) == 1 else "22 June"
             )
             label = rec.label or f"{name} record {j}"
-            r = CalRecord(label, float(fig.value[0]), "losses", group, rec.lower_bound, name)
+            ends = (float(fig.low[0]), float(fig.high[0])) if rec.interval else (None, None)
+            r = CalRecord(
+                label, float(fig.value[0]), "losses", group, rec.lower_bound, name,
+                in_likelihood=rec.likelihood, reason=rec.reason, low=ends[0], high=ends[1],
+            )  # fmt: skip
             out.append(Target(name, "losses", j, rec.side, float(rec.day), r))
     for name, sector, day, formation, category, side, kind, bound in EXTRA:
         row = _row(ops, formation, category, side) if name in prepared else None
@@ -271,7 +225,11 @@ def targets(prepared: dict[str, Prepared], ops: pd.DataFrame) -> list[Target]:
         who = "German " if side == "Germany" else ""
         label = f"{group}: {who}{kind} ({category}, {row['source']})"
         src = f"{formation} {category}: {row['source']}, {row['locator']}"
-        r = CalRecord(label, value, kind, group, bound == "lower", src, bound == "upper")
+        why = OUT.get((name, formation, category, side or "USSR"), "")
+        r = CalRecord(
+            label, value, kind, group, bound == "lower", src, bound == "upper",
+            in_likelihood=not why, reason=why,
+        )  # fmt: skip
         out.append(Target(name, kind, -1 if sector is None else sector, side or "USSR", d, r))
     return out
 
@@ -352,11 +310,21 @@ def problem(
 
 
 def met_bound(r: dict[str, Any]) -> bool:
-    """A bound the model satisfies: at or above a lower bound, at or below an upper one (a
-    residual row: ``lower_bound``, optional ``upper_bound``, ``relative_error`` or ``model``
-    and ``historical``).  Such a record is within any tolerance and out of every RMS."""
+    """A bound the model satisfies: at or above a lower bound, at or below an upper one,
+    inside an interval (a residual row: ``lower_bound``, optional ``upper_bound``, ``low``
+    and ``high``, ``relative_error`` or ``model`` and ``historical``).  Such a record is
+    within any tolerance and out of every RMS."""
     err = r["relative_error"] if "relative_error" in r else r["model"] / r["historical"] - 1
+    lo, hi = r.get("low"), r.get("high")
+    if lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi):
+        m = (1.0 + float(err)) * float(r["historical"])
+        return bool(lo <= m <= hi)
     return (bool(r["lower_bound"]) and err >= 0) or (bool(r.get("upper_bound")) and err <= 0)
+
+
+def fitted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of records in the likelihood (``in_likelihood`` absent counts as in)."""
+    return [r for r in rows if r.get("in_likelihood") is None or bool(r["in_likelihood"])]
 
 
 def group_errors(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -405,23 +373,27 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
     median over the operations of :func:`group_errors` (mean |log error| per operation, so
     that over- and under-predictions within an operation do not cancel).  The in-sample
     count is given at the point (``within_35pct``) and at the posterior predictive medians
-    (``within_35pct_predictive``, :func:`predictive_residuals`; None without them)."""
-    res = data["residuals"]
+    (``within_35pct_predictive``, :func:`predictive_residuals`; None without them).  Every
+    count is over the records in the likelihood (``records``; ``records_reported`` adds those
+    kept out of it, :mod:`.record_reading`); an interval the model falls in counts as met."""
+    res = fitted(data["residuals"])
     within = _within  # the bounds met count as within
     # the totals: the 22 June losses records (not the missing bounding the captured)
     june = [r for r in res if r.get("group") == "22 June" and r.get("kind", "losses") == "losses"]
     out: dict[str, Any] = {
         "records": len(res),
+        "records_reported": len(data["residuals"]),
         "within_35pct": sum(within(r, 0.35) for r in res),
         "june22_totals": len(june),
         "june22_within_15pct": sum(within(r, 0.15) for r in june),
         "median_abs_error_in_sample": _median_abs(res),
     }
-    pred = predictive_residuals(data) if res else []
+    pred = fitted(predictive_residuals(data)) if res else []
     out["within_35pct_predictive"] = sum(within(r, 0.35) for r in pred) if pred else None
     out["median_abs_error_predictive"] = _median_abs(pred) if pred else None
-    rows = data.get("out_of_sample") or []
-    groups = group_errors(rows) if rows else data.get("out_of_sample_groups") or []
+    every = data.get("out_of_sample") or []
+    rows = fitted(every)
+    groups = group_errors(every) if every else data.get("out_of_sample_groups") or []
     errs = [abs(float(g["relative_error"])) for g in groups if g["relative_error"] is not None]
     out["loo_operations"] = len(errs)
     out["loo_median_abs_error"] = float(np.median(errs)) if errs else None
@@ -441,8 +413,11 @@ def summary_line(data: dict[str, Any]) -> str:
 
     wp = s.get("within_35pct_predictive")
     pred = "n/a" if wp is None else f"{wp} of {s['records']}"
+    out = s.get("records_reported", s["records"]) - s["records"]
+    kept = f" ({out} more reported, out of the likelihood, not counted)" if out else ""
     return (
-        f"{s['within_35pct']} of {s['records']} records within 35% at the {data['point']} "
+        f"{s['within_35pct']} of {s['records']} records in the likelihood{kept} within 35% "
+        f"at the {data['point']} "
         f"(bounds met count), {pred} at the posterior predictive medians; in-sample median "
         f"|error| {num(s['median_abs_error_in_sample'])}; "
         f"leave-one-operation-out median |error| {num(s['loo_median_abs_error'])} over "

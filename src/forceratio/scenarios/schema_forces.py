@@ -4,7 +4,7 @@ transfers between sectors, and the historical records the model is set beside
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -91,7 +91,13 @@ class RecordPart(StrictModel):
 class ScenarioRecord(StrictModel):
     """A historical figure the model is set beside: ``side``'s personnel losses summed over
     ``sectors`` (default: all) on ``day``.  ``lower_bound``: the record is known to be an
-    undercount (a component was not found), so only a model value below it is an error."""
+    undercount (a component was not found), so only a model value below it is an error.
+    ``losses``: "all" (killed, wounded and captured: every man lost) or "fire" (the losses
+    to fire alone, the captured taken out: a "killed and wounded" figure).  ``interval``:
+    the record's one part has a low and a high in its table, and the whole-record
+    calibration reads the truth as lying between them (interval-censored).
+    ``likelihood = false`` keeps the record out of that calibration's likelihood (reported,
+    not fitted), ``reason`` says why."""
 
     side: Side
     day: Annotated[float, Field(gt=0, le=3650, allow_inf_nan=False)]
@@ -100,6 +106,18 @@ class ScenarioRecord(StrictModel):
     label: str = ""
     lower_bound: bool = False
     headline: bool = True
+    losses: Literal["all", "fire"] = "all"
+    interval: bool = False
+    likelihood: bool = True
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _reading(self) -> Self:
+        if not self.likelihood and not self.reason:
+            raise ValueError("a record out of the likelihood (likelihood = false) needs a reason")
+        if self.interval and (self.lower_bound or len(self.parts) != 1):
+            raise ValueError("an interval record has one part and is not a lower bound")
+        return self
 
 
 class MobileChange(StrictModel):
