@@ -15,6 +15,7 @@ from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import get_law
 from forceratio.simulator.operational import make_flows, split_losses
 from forceratio.simulator.solve import simulate
+from tests.calibration.shipped_posterior import MEDIANS_4_DECEMBER
 
 SQUARE = get_law("square")
 
@@ -157,9 +158,13 @@ def test_scenario_gate_above_the_ratio_is_the_no_capture_run() -> None:
 
 def test_scenario_neutral_gate_gives_mains_numbers() -> None:
     """``operations.capture.gate=0`` set explicitly: the numbers of main before the gate
-    (pinned from main at 4e60d6e, shipped posterior, smolensk-1941), to rounding: steps that
-    resolve the capture switch (hedge20, .integrator.gate_step) moved them by 4e-14."""
-    got = _smolensk(["operations.capture.gate=0", "operations.capture.gate_width=0.3"])
+    (pinned from main at 4e60d6e, smolensk-1941, at the posterior medians shipped then), to
+    rounding: steps that resolve the capture switch (hedge20, .integrator.gate_step) moved
+    them by 4e-14."""
+    sets = ["operations.capture.gate=0", "operations.capture.gate_width=0.3"]
+    # at the medians of the posterior the pin was taken on (4 December), set explicitly
+    sets += [f"{p}={v!r}" for p, v in MEDIANS_4_DECEMBER.items()]
+    got = _smolensk(sets)
     assert got == pytest.approx(PINNED, rel=1e-12)
 
 

@@ -17,6 +17,7 @@ from forceratio import scenarios
 from forceratio.errors import InputError
 from forceratio.scenarios.run import run
 from forceratio.scenarios.session import Session
+from tests.calibration.shipped_posterior import MEDIANS_4_DECEMBER
 from tests.cli.refusals import refused
 from tests.scenarios.test_scenarios import inline_toml, write
 
@@ -121,18 +122,6 @@ def session() -> Session:
 #: 4 December 2026 (main 232bf38's calibration/shipped/record1941.npz), set here explicitly so
 #: that the pin does not move with a regenerated posterior.
 PINNED = {"attacker_margin": -0.22839488599897328, "german_losses": 568835.7045184802}
-MEDIANS_4_DECEMBER = {
-    "attrition.german_rate": 0.002417300699229832,
-    "attrition.soviet_rate": 0.0031823169441908186,
-    "operations.capture.rate.USSR": 0.0671122878726687,
-    "operations.capture.ratio": 2.447912813554263,
-    "operations.capture.width": 1.1394172119416366,
-    "operations.noncombat.USSR.tanks": 0.2437850909026566,
-    "operations.advance.scale": 22.098710548215752,
-    "operations.advance.exponent": 0.22418592142854102,
-    "operations.capture.factor.attacker": 0.0006642529384041245,
-    "operations.capture.mobile_exponent": 0.8768480914089062,
-}
 
 
 def test_the_strike_at_transit_loss_zero_gives_the_pinned_numbers(session: Session) -> None:
