@@ -1,6 +1,7 @@
 """The self-contained HTML report: the comparison, the figures (embedded as base64 PNG),
-every assumption with its source, the calibration with its error, and the data tables
-used.  No network, no script libraries: one file that opens anywhere."""
+every assumption with its source, the calibration with its error, the whole-record
+posterior (:mod:`.posterior_html`) and the data tables used.  No network, no script
+libraries: one file that opens anywhere."""
 
 from __future__ import annotations
 
