@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from forceratio.calibration import LogNormal, Normal
-from forceratio.plots.html import posterior_section, prior_posterior_table
+from forceratio.plots.posterior_html import posterior_section, prior_posterior_table
 from forceratio.sweeps.mechanisms import decompose
 
 

@@ -272,27 +272,34 @@ def test_data_tables_folded(kiev_raw: str) -> None:
 
 def test_posteriors_stopped_by_a_prior_bound_are_flagged() -> None:
     """Oracle: README 'Medians (95% credible)' (the posterior regenerated on 5 December
-    2026): the capture factor's lower end set by the prior, the tanks' non-combat loss and
-    the switch's width at the prior's ceiling, the advance exponent at its floor, the
+    2026): at a prior bound (calibrate's at_prior_bound), the tanks' non-combat loss and the
+    switch's width at the prior's ceiling; beyond the prior's central 95%, besides them, the
+    capture factor's lower end set by the prior, the advance exponent at its floor, the
     capacity's exponent near its ceiling, the capture ratio the whole prior; both kill rates
     and the advance scale located by the record (review23b M3; on the posterior shipped
     before, the German kill rate's lower end sat on the prior's floor)."""
-    from forceratio.plots.html import prior_posterior_table
+    from forceratio.plots.posterior_html import AT_BOUND, BEYOND, prior_posterior_table
+    from forceratio.scenarios.record1941 import SHARED
     from forceratio.sweeps.posterior import record_posterior
 
-    t = prior_posterior_table(record_posterior(Session(None, False)))
-    flag = {
-        str(p).rsplit("(", 1)[-1].rstrip(")"): f
-        for p, f in zip(t["parameter"], t["at a prior bound"], strict=True)
+    priors = {p: prior() for p, prior, _ in SHARED}
+    t = prior_posterior_table(record_posterior(Session(None, False)), priors)
+    name = [str(p).rsplit("(", 1)[-1].rstrip(")") for p in t["parameter"]]
+    at = dict(zip(name, t[AT_BOUND], strict=True))
+    beyond = dict(zip(name, t[BEYOND], strict=True))
+    assert {p for p, end in at.items() if end} == {
+        "operations.noncombat.USSR.tanks",
+        "operations.capture.width",
     }
-    assert flag["operations.capture.factor.attacker"] == "low"
-    assert flag["operations.noncombat.USSR.tanks"] == "high"
-    assert flag["operations.capture.width"] == "high"
-    assert flag["operations.advance.exponent"] == "low"
-    assert flag["operations.capture.mobile_exponent"] == "high"
-    assert flag["operations.capture.ratio"] != ""
+    assert at["operations.noncombat.USSR.tanks"] == at["operations.capture.width"] == "high"
+    assert beyond["operations.capture.factor.attacker"] == "low"
+    assert beyond["operations.noncombat.USSR.tanks"] == "high"
+    assert beyond["operations.capture.width"] == "high"
+    assert beyond["operations.advance.exponent"] == "low"
+    assert beyond["operations.capture.mobile_exponent"] == "high"
+    assert beyond["operations.capture.ratio"] != ""
     for p in ("attrition.german_rate", "attrition.soviet_rate", "operations.advance.scale"):
-        assert flag[p] == "", p
+        assert beyond[p] == "", p
 
 
 def test_prior_drawn_within_its_support_and_labels_inside() -> None:

@@ -6,9 +6,10 @@ near 0 the posterior is the prior.  Both variances are taken on the scale the pr
 flat or normal on: the log of a positive parameter whose prior is log-uniform, log-normal
 or half-normal, the value itself otherwise (uniform, normal).
 
-``at_prior_bound``: the posterior median, 2.5% or 97.5% quantile lies within 1% of the
-prior's range (on the same scale) of a finite end of its support: the prior, not the
-records, limits the parameter there.
+``prior_bound_end`` ("low", "high") and ``at_prior_bound`` (whether it names one): the
+posterior median, 2.5% or 97.5% quantile lies within 1% of the prior's range (on the same
+scale) of a finite end of its support: the prior, not the records, limits the parameter
+there.
 """
 
 from __future__ import annotations
@@ -53,18 +54,28 @@ def contraction(prior: Prior, draws: ArrayLike) -> float:
     return float(1.0 - np.var(d, ddof=1) / prior_variance(prior))
 
 
-def at_prior_bound(prior: Prior, quantiles: ArrayLike) -> bool:
-    """Whether any of ``quantiles`` (e.g. the median, 2.5% and 97.5%) lies within
-    :data:`BOUND_SHARE` of the prior's range of a finite end of its support (the range: the
-    support's when finite, else the prior's central 99.9%)."""
+def prior_bound_end(prior: Prior, quantiles: ArrayLike) -> str:
+    """Which finite end of the prior's support any of ``quantiles`` (e.g. the median, 2.5%
+    and 97.5%) lies within :data:`BOUND_SHARE` of the prior's range of (the range: the
+    support's when finite, else the prior's central 99.9%; on the log for :func:`on_log`
+    priors): "low", "high", "low and high", or "" (neither: the records, not the prior,
+    limit the parameter).  The one rule of the ``calibrate`` JSON's ``at_prior_bound`` and
+    the report's "at a prior bound" column."""
     lo, hi = prior.support
-    ends = [e for e in (lo, hi) if math.isfinite(e) and not (on_log(prior) and e <= 0)]
+    ends = [(w, e) for w, e in (("low", lo), ("high", hi))
+            if math.isfinite(e) and not (on_log(prior) and e <= 0)]  # fmt: skip
     if not ends:
-        return False
+        return ""
     a, b = (lo, hi) if math.isfinite(lo) and math.isfinite(hi) else prior.interval(0.999)
     if on_log(prior):
         a = max(a, float(prior.ppf(0.0005)))
     s_a, s_b = _scale(prior, [a, b])
     width = float(s_b - s_a)
     q = _scale(prior, quantiles)
-    return any(bool(np.any(np.abs(q - _scale(prior, e)) <= BOUND_SHARE * width)) for e in ends)
+    near = [w for w, e in ends if np.any(np.abs(q - _scale(prior, e)) <= BOUND_SHARE * width)]
+    return " and ".join(near)
+
+
+def at_prior_bound(prior: Prior, quantiles: ArrayLike) -> bool:
+    """Whether :func:`prior_bound_end` names an end."""
+    return bool(prior_bound_end(prior, quantiles))

@@ -1,6 +1,7 @@
 """The self-contained HTML report: the comparison, the figures (embedded as base64 PNG),
-every assumption with its source, the calibration with its error, and the data tables
-used.  No network, no script libraries: one file that opens anywhere."""
+every assumption with its source, the calibration with its error, the whole-record
+posterior (:mod:`.posterior_html`) and the data tables used.  No network, no script
+libraries: one file that opens anywhere."""
 
 from __future__ import annotations
 
@@ -190,8 +191,8 @@ def build(
                         "relative error": cal.relative_error,
                         "lower bound": cal.lower_bound,
                         "upper bound": cal.upper_bound or [False] * len(cal.labels),
-                        "in the likelihood": _fitted(cal),
-                        "bound met (counts as exact)": ~cal.used & _fitted(cal),
+                        "in the likelihood": cal.in_likelihood,
+                        "bound met (counts as exact)": cal.in_likelihood & cal.met,
                     }
                 )
             )
@@ -203,6 +204,8 @@ def build(
             "wholly unseen.</p>"
         )
     if posterior is not None and cal is not None:  # none of the scenarios uses it: left out
+        from forceratio.plots.posterior_html import posterior_section
+
         parts += posterior_section(posterior, priors or {}, mechanisms or {})
     # scenarios
     used = tables_used([p.scenario for p in preps.values()])
@@ -378,123 +381,3 @@ def rates_line(prep: Any, calibration: dict[str, float] | None) -> str:
         for p in ("attrition.german_rate", "attrition.soviet_rate")
     )
     return f"{prep.scenario.name}: {rates}."
-
-
-def prior_bound(lo: float, hi: float, prior_lo: float, prior_hi: float) -> str:
-    """Where the posterior's 95% interval (``lo``, ``hi``) reaches past the prior's central
-    95% (``prior_lo``, ``prior_hi``) into its last 2.5% by a bound of its support: "low",
-    "high" or "" (within).  There the prior's bound, not the record, stops the posterior,
-    and its width over the prior's is not something learnt."""
-    return ", ".join(w for w, out in (("low", lo < prior_lo), ("high", hi > prior_hi)) if out)
-
-
-def prior_posterior_table(result: Any) -> pd.DataFrame:
-    """Per fitted parameter: the prior's 95% range, the posterior median and 95% interval,
-    and how much the record narrowed it (posterior width / prior width, on a log scale for
-    positive parameters)."""
-    from forceratio.plots.labels import parameter_label
-
-    rows = []
-    for name, r in result.parameters.iterrows():
-        keys = ("ci95_low", "ci95_high", "prior_low", "prior_high")
-        lo, hi, plo, phi = (float(r[k]) for k in keys)
-        log = min(lo, plo) > 0
-        width = np.log(hi / lo) / np.log(phi / plo) if log else (hi - lo) / (phi - plo)
-        rows.append(
-            {
-                "parameter": f"{parameter_label(str(name))} ({name})",
-                "prior 95% low": plo,
-                "prior 95% high": phi,
-                "posterior median": float(r["median"]),
-                "posterior 95% low": lo,
-                "posterior 95% high": hi,
-                "posterior width / prior width": float(width),
-                "at a prior bound": prior_bound(lo, hi, plo, phi),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def posterior_section(result: Any, priors: dict[str, Any], mechanisms: dict[str, Any]) -> list[str]:
-    """The report's section on the whole-record posterior: prior v posterior (a table and
-    a figure), and per 12 June scenario the group shares, the first-order indices over the
-    posterior and the assumptions, and the boxes where the answer flips."""
-    from forceratio.plots.figures import prior_posterior
-    from forceratio.plots.labels import parameter_label
-
-    parts = [
-        "<h2>The posterior on the whole 1941 record</h2>",
-        f'<p class="note">Shared parameters fitted to every 1941 operation with a scenario '
-        f"(<code>forceratio calibrate</code>; method {html.escape(str(result.method))}, "
-        f"{result.posterior_draws:,} draws).</p>",
-        _table(prior_posterior_table(result), digits=4),
-        '<p class="note">"At a prior bound": the posterior\'s 95% interval reaches past the '
-        "prior's central 95% towards a bound of its support (low or high): there the prior's "
-        "limit, an assumption, stops it, not the record, and its width over the prior's "
-        "says nothing learnt (README, what the posterior says).</p>",
-    ]
-    shown = {n: result.draws[:, result.names.index(n)] for n in result.names if n in priors}
-    if shown:
-        fig = prior_posterior(shown, priors, "Shared parameters of the 1941 record", result.method)
-        parts.append(_img(to_png_bytes(fig), "prior and posterior of the shared parameters"))
-    for name, dec in mechanisms.items():
-        lo, hi = dec.p_attacker_wins_ci
-        parts.append(f"<h3>{html.escape(name)}: what carries the answer, what would flip it</h3>")
-        parts.append(
-            f"<p>Over {dec.runs:,} joint draws of the declared assumptions and the posterior: "
-            f"P(attacker wins) {dec.p_attacker_wins:.3f} (95% interval {lo:.3f}-{hi:.3f}); "
-            "decided by "
-            + html.escape(", ".join(f"{k} {v:.0%}" for k, v in dec.decided_by.items()))
-            + ".</p>"
-        )
-        groups = pd.DataFrame([{"outcome": k, **v} for k, v in dec.groups.items()])
-        parts.append(
-            '<p class="note">Variance shares by group (a crossing of assumption '
-            "points and posterior draws; first order, and the interaction):</p>"
-        )
-        parts.append(_table(groups))
-        idx = pd.DataFrame(
-            [
-                {
-                    "outcome": r["outcome"],
-                    "parameter": str(parameter_label(r["parameter"])),
-                    "kind": r["kind"],
-                    "S1": r["S1"],
-                    "95% low": r["S1_ci"][0],
-                    "95% high": r["S1_ci"][1],
-                }
-                for r in dec.indices
-                if r["outcome"] in ("attacker_wins", "log10_loss_exchange_ratio")
-            ]
-        ).sort_values(["outcome", "S1"], ascending=[True, False])
-        parts.append(
-            '<p class="note">First-order indices from the joint draws (given-data '
-            "estimator, valid for the dependent posterior parameters):</p>"
-        )
-        parts.append(_table(idx))
-        if not dec.flips:
-            parts.append(f"<p>{html.escape(dec.flip_words)} in none of the runs.</p>")
-        for i, box in enumerate(dec.flips, 1):
-            parts.append(
-                f"<p>Box {i}: {html.escape(dec.flip_words)} in {box.density:.0%} of its runs; "
-                f"it holds {box.coverage:.0%} of the runs where it happens and {box.mass:.0%} "
-                "of all runs.</p>"
-            )
-            cond = pd.DataFrame(
-                [
-                    {"parameter": str(parameter_label(c["parameter"])), "from": c["low"],
-                     "to": c["high"]}
-                    for c in box.conditions()
-                ]
-            )  # fmt: skip
-            parts.append(_table(cond))
-    return parts
-
-
-def _fitted(cal: Any) -> Any:
-    """Per record, in the likelihood (the whole-record calibration's residual rows say; a
-    calibration without them fits every record)."""
-    res = None if cal.posterior is None else cal.posterior.residuals
-    if res is None or "in_likelihood" not in res:
-        return np.ones(len(cal.labels), dtype=bool)
-    return res["in_likelihood"].fillna(True).to_numpy(dtype=bool)

@@ -75,15 +75,16 @@ def calibration_words(cal: Any) -> str:
     posterior medians, the quick mode's mode, or least squares), its errors over the records
     that count (a bound the model meets is left out, as ``calibrate`` leaves it), and, for a
     whole-record calibration, ``calibrate``'s own summary line."""
-    out = sum(bool(x) for x in cal.excluded) if cal.excluded else 0
-    met = int((~cal.used).sum()) - out
-    kept = f"; {out} records out of the likelihood or inside their interval left out" if out else ""
+    out = int((~cal.in_likelihood).sum())
+    met = int((cal.in_likelihood & cal.met).sum())
+    kept = f"; {out} records out of the likelihood left out" if out else ""
     text = (
         f"<p>Rates: the {html.escape(cal.method)} of the calibration on "
         f"{html.escape(cal.scenario)}; RMS relative error {cal.fit_error:.3f} and RMS log "
-        f"error {cal.rms_log_error:.3f} over the {int(cal.used.sum())} records that count "
-        f"({cal.dof} degrees of freedom; {met} bound{'s' if met != 1 else ''} the model meets "
-        f"left out, as <code>forceratio calibrate</code> counts them met{kept}).</p>"
+        f"error {cal.rms_log_error:.3f} over the {int(cal.counted.sum())} records that count "
+        f"({cal.dof} degrees of freedom; {met} bound{'s' if met != 1 else ''} or interval"
+        f"{'s' if met != 1 else ''} the model meets left out, as <code>forceratio "
+        f"calibrate</code> counts them met{kept}).</p>"
     )
     if cal.posterior is None:
         return text

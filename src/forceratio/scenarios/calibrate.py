@@ -78,7 +78,7 @@ def calibrate(
     res = fit(everything)
     model = model_at(res.x)
     met = lower & (res.fun == 0.0)  # a met lower bound: residual clipped to 0, no information
-    m, p = int((everything & ~met).sum()), len(names)  # (as from_record's ``used``)
+    m, p = int((everything & ~met).sum()), len(names)  # (as Calibration.counted)
     dof = m - p
     ci: dict[str, tuple[float, float]] = {}
     jac = np.asarray(res.jac)

@@ -27,6 +27,8 @@ class Calibration:
     confidence for the least squares) are keyed by rate name (``german_rate``); ``record``,
     ``model`` and ``lower_bound`` are per record (shape (n_records,), the records' units),
     in the order of ``labels``; ``loo`` holds the held-out rows when they were computed.
+    Two masks over the records: :attr:`in_likelihood` (what the rates were fitted on) and
+    :attr:`counted` (those of them with an error to count: not a bound the model meets).
     """
 
     scenario: str
@@ -50,36 +52,54 @@ class Calibration:
         return np.asarray(self.model / self.record - 1.0)
 
     upper_bound: list[bool] = field(default_factory=list)  # (empty: none is an upper bound)
-    #: per record, not counted in the errors (empty: none): out of the likelihood, or an
-    #: interval the model falls in (the whole-record calibration's residual rows)
-    excluded: list[bool] = field(default_factory=list)
+    #: per record, its range (low, high) when it is an interval, else None (empty: none is)
+    intervals: list[tuple[float, float] | None] = field(default_factory=list)
+    #: per record, out of the likelihood (empty: every record is in it)
+    out_of_likelihood: list[bool] = field(default_factory=list)
 
     @property
-    def used(self) -> NDArray[np.bool_]:
-        """The records that count in the errors: all but the bounds the model meets
-        (:func:`~forceratio.scenarios.record1941.met_bound`, calibrate's rule) and those
-        :attr:`excluded`."""
-        used = _used(self.model, self.record, self.lower_bound, self.upper_bound)
-        return used & ~np.asarray(self.excluded, dtype=bool) if self.excluded else used
+    def in_likelihood(self) -> NDArray[np.bool_]:
+        """The records the calibration was fitted on (in the likelihood)."""
+        out = np.asarray(self.out_of_likelihood, dtype=bool)
+        return ~out if out.size else np.ones(len(self.labels), dtype=bool)
+
+    @property
+    def met(self) -> NDArray[np.bool_]:
+        """The records the model meets, so with no error to count: a lower bound it is at or
+        above, an upper bound at or below, an interval it falls in
+        (:func:`~forceratio.scenarios.record1941.met_bound`, calibrate's rule)."""
+        return _met(self.model, self.record, self.lower_bound, self.upper_bound, self.intervals)
+
+    @property
+    def counted(self) -> NDArray[np.bool_]:
+        """The records whose error counts (:attr:`fit_error`, ``rms_log_error``, ``dof``):
+        those :attr:`in_likelihood` the model does not :attr:`met`."""
+        return self.in_likelihood & ~self.met
 
     @property
     def fit_error(self) -> float:
-        """Root mean square of the relative errors of the records used."""
-        e = self.relative_error[self.used]
+        """Root mean square of the relative errors of the records :attr:`counted`."""
+        e = self.relative_error[self.counted]
         return float(np.sqrt(np.mean(e**2))) if e.size else 0.0
 
 
-def _used(
-    model: FloatArray, record: FloatArray, lower: list[bool], upper: list[bool]
+def _met(
+    model: FloatArray,
+    record: FloatArray,
+    lower: list[bool],
+    upper: list[bool],
+    intervals: list[tuple[float, float] | None],
 ) -> NDArray[np.bool_]:
-    """Per record, not a bound the model meets (one rule with ``calibrate``'s)."""
+    """Per record, a bound or interval the model meets (one rule with ``calibrate``'s)."""
     from forceratio.scenarios.record1941 import met_bound
 
     ups = upper or [False] * len(lower)
-    rows = zip(model, record, lower, ups, strict=True)
+    ivs = intervals or [None] * len(lower)
+    rows = zip(model, record, lower, ups, ivs, strict=True)
     return np.array(
-        [not met_bound({"model": m, "historical": r, "lower_bound": lb, "upper_bound": ub})
-         for m, r, lb, ub in rows],
+        [met_bound({"model": m, "historical": r, "lower_bound": lb, "upper_bound": ub,
+                    **({"low": iv[0], "high": iv[1]} if iv is not None else {})})
+         for m, r, lb, ub, iv in rows],
         dtype=bool,
     )  # fmt: skip
 
@@ -101,23 +121,21 @@ def from_record(result: CalibrationResult, label: str | None = None) -> Calibrat
     record = res["historical"].to_numpy(dtype=float)
     lower = res["lower_bound"].to_numpy(dtype=bool)
     upper = res["upper_bound"].fillna(False).to_numpy(dtype=bool) if "upper_bound" in res else None
-    used = _used(model, record, lower.tolist(), [] if upper is None else upper.tolist())
-    excluded = np.zeros(len(res), dtype=bool)
-    if "in_likelihood" in res:  # out of the likelihood, or inside its interval: not counted
-        from forceratio.scenarios.record1941 import fitted, met_bound
-
-        rows = [{str(k): v for k, v in r.items()} for r in res.to_dict("records")]
-        ins = {id(r) for r in fitted(rows)}
-        interval = [r.get("low") is not None and np.isfinite(r["low"]) for r in rows]
-        excluded = np.array(
-            [
-                id(r) not in ins or (iv and met_bound(r))
-                for r, iv in zip(rows, interval, strict=True)
-            ],
-            dtype=bool,
-        )
-    used &= ~excluded
-    log_err = log_residuals(model, record, lower)[used]
+    # in the likelihood unless the row says out (record1941.fitted's rule: no flag, in)
+    ins = (
+        res["in_likelihood"].fillna(True).to_numpy(dtype=bool)
+        if "in_likelihood" in res
+        else np.ones(len(res), dtype=bool)
+    )
+    intervals: list[tuple[float, float] | None] = [None] * len(res)
+    if "low" in res and "high" in res:
+        intervals = [
+            (float(lo), float(hi)) if np.isfinite(lo) and np.isfinite(hi) else None
+            for lo, hi in zip(res["low"].astype(float), res["high"].astype(float), strict=True)
+        ]
+    ups = [] if upper is None else upper.tolist()
+    counted = ins & ~_met(model, record, lower.tolist(), ups, intervals)
+    log_err = log_residuals(model, record, lower)[counted]
     lows = {str(k): float(v) for k, v in result.parameters["ci95_low"].items()}
     highs = {str(k): float(v) for k, v in result.parameters["ci95_high"].items()}
     loo = [
@@ -136,10 +154,11 @@ def from_record(result: CalibrationResult, label: str | None = None) -> Calibrat
         record=record,
         model=model,
         lower_bound=lower.tolist(),
-        upper_bound=[] if upper is None else upper.tolist(),
-        excluded=excluded.tolist() if excluded.any() else [],
+        upper_bound=ups,
+        intervals=intervals if any(iv is not None for iv in intervals) else [],
+        out_of_likelihood=[] if ins.all() else (~ins).tolist(),
         rms_log_error=float(np.sqrt(np.mean(log_err**2))) if log_err.size else 0.0,
-        dof=int(used.sum()) - len(result.names),
+        dof=int(counted.sum()) - len(result.names),
         loo=loo,
         success=result.diagnostics.converged if result.diagnostics is not None else True,
         message="; ".join(result.diagnostics.notes) if result.diagnostics is not None else "",
