@@ -93,7 +93,8 @@ def calibrate(
         se, tq = np.full(p, np.nan), np.nan
     for i, nm in enumerate(names):
         ci[nm] = (float(np.exp(res.x[i] - tq * se[i])), float(np.exp(res.x[i] + tq * se[i])))
-    rms = float(np.sqrt(np.mean(res.fun**2)))
+    counted = res.fun[~met]  # a met lower bound has no error to average (Calibration.counted)
+    rms = float(np.sqrt(np.mean(counted**2))) if counted.size else 0.0
     cal = Calibration(
         prep.scenario.name,
         names,
