@@ -352,6 +352,14 @@ def cdb90_command(
         Path | None,
         typer.Option("--write", help="Also write the report as markdown (VALIDATION.md)."),
     ] = None,
+    left_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--left-out",
+            help="Also write every Eastern Front battle left out, with its reason, as CSV "
+            "(VALIDATION.md lists the first 20 and counts them all by reason).",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Helmbold's advantage, winner prediction by era, and the Eastern Front effectiveness ratio."""
@@ -371,12 +379,18 @@ def cdb90_command(
         )
     if root.exists() and not root.is_dir():
         raise InputError("--path", f"{root} is a file; give the CDB90 folder (holding data/)")
-    if write is not None:  # before the work, not after it; never into its own input
-        check_writable(cdb90_report.check_write(root, write).parent, "--write")
+    outputs = {"--write": write, "--left-out": left_out}
+    for field, out in outputs.items():  # before the work, not after it; never into its input
+        if out is not None:
+            check_writable(cdb90_report.check_write(root, out, field).parent, field)
+    if write is not None and left_out is not None and write.resolve() == left_out.resolve():
+        raise InputError("--left-out", f"{left_out} is also --write's file: give another")
     v = cdb90_report.validate(root)
     if write is not None:
         text = cdb90_report.markdown(v, os.path.relpath(root, write.resolve().parent))
         write_atomic(write, text, "--write")
+    if left_out is not None:
+        write_atomic(left_out, v.eastern_left_out.to_csv(index=False), "--left-out")
     if fmt is Format.json:
         print_json(v.to_dict())
         return
