@@ -262,6 +262,7 @@ def fit_command(
 
     from forceratio.fitting import FIT_LAWS, read_battle
     from forceratio.fitting.daily import check_law, fit_laws_report
+    from forceratio.fitting.result import noise_text
 
     check_law(law, everything=True)  # before reading any file: "all" is a choice here
     _check_options(len(data), shared, refits, likelihood)
@@ -317,6 +318,15 @@ def fit_command(
                 "converged": "yes" if r.converged else "NO",
                 "at a bound": _names(r.at_bound, csv),
                 "not identifiable": _names(r.not_identifiable, csv),
+                **(
+                    {
+                        "sigma_measurement": r.sigma_measurement,
+                        "rounding_sd": r.rounding_sd,
+                        "sigma_process": r.sigma_process,
+                    }
+                    if csv
+                    else {}
+                ),
             }
         )
     if csv and tests:  # one table in the stream: a `table` column says which rows are which
@@ -330,11 +340,8 @@ def fit_command(
         print_frame(pd.DataFrame(tests), fmt, title="Likelihood-ratio tests, nested laws", digits=4)
     if fmt is Format.table:
         first = results[0]
-        print(
-            f"Intervals: {_methods(results)}. Noise: measurement sd "
-            f"{first.sigma_measurement:.3g}, day-to-day loss sd {first.sigma_process:.3g}. "
-            f"Arrivals: {arrivals.value}."
-        )
+        noise = noise_text(first.sigma_measurement, first.sigma_process, first.rounding_sd)
+        print(f"Intervals: {_methods(results)}. Noise: {noise}. Arrivals: {arrivals.value}.")
         for r in results:
             if not r.converged:
                 print(f"{r.law}: the fit did not converge ({r.message}); do not use it.")
