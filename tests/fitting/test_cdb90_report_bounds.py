@@ -13,10 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from forceratio.cli import run
 from forceratio.fitting import cdb90_report
 from forceratio.fitting.cdb90_report import LISTED_LEFT_OUT
+from tests.cli.refusals import refused
 from tests.fitting.cdb90_folder import Fight, Side, write_folder
 
 NAN = re.compile(r"\bnan\b", re.IGNORECASE)
@@ -96,3 +98,16 @@ def test_many_left_out_battles_are_counted_and_listed_in_bounded_space(
         "mixed side: GER & ROM ARMY": mixed,
         "strengths or casualties": bad,
     }
+
+
+def test_left_out_file_inside_the_data_or_the_reports_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_folder(tmp_path / "cdb", _fights(3, 2, 0))
+    inside = ["validate", "cdb90", "--path", str(root), "--left-out", str(root / "x.csv")]
+    assert refused(capsys, inside).startswith("forceratio: error: --left-out: ")
+    same = str(tmp_path / "V.md")
+    both = ["validate", "cdb90", "--path", str(root), "--write", same, "--left-out", same]
+    assert "also --write's file" in refused(capsys, both)
+    assert not (root / "x.csv").exists()
+    assert not Path(same).exists()
