@@ -31,7 +31,9 @@ def _drawn(law: str, a: float, b: float) -> tuple[list[float], list[float], list
     df = pd.DataFrame(
         {
             "day": np.arange(DAYS + 1),
-            "red": [R0] + [R0 / 2] * DAYS,
+            # red's later reports carry decimals to a millionth: the draws are written to a
+            # millionth of a man (tests/fitting/test_bootstrap_rounding.py), atol below
+            "red": [R0] + [R0 / 3] * DAYS,
             "blue": [B0] + [math.nan] * (DAYS - 1) + [0.0],
         }
     )
@@ -57,7 +59,7 @@ def test_a_drawn_square_law_battle_is_the_closed_form() -> None:
         R0 * math.cosh(g * d) - B0 * math.sqrt(b / a) * math.sinh(g * d) if d < t_star else left
         for d in t
     ]
-    np.testing.assert_allclose(red, exact, rtol=1e-10)
+    np.testing.assert_allclose(red, exact, rtol=1e-10, atol=5e-7)
     assert blue[-1] == 0.0
 
 
@@ -67,7 +69,7 @@ def test_a_drawn_linear_law_battle_is_the_closed_form() -> None:
     t, red, _ = _drawn("linear", a, b)
     assert len(t) > DAYS  # blue never reaches 0: the series is extended
     exact = [k * R0 / (a * R0 - b * B0 * math.exp(-k * d)) for d in t[:-1]]
-    np.testing.assert_allclose(red[:-1], exact, rtol=1e-10)
+    np.testing.assert_allclose(red[:-1], exact, rtol=1e-10, atol=5e-7)
 
 
 def test_a_law_without_a_closed_form_is_refused_by_name() -> None:

@@ -86,7 +86,9 @@ def test_the_simulator_without_noise_follows_the_engine() -> None:
         assert abs(sim.t.size - obj.battle.t.size) <= 1
         rows = min(sim.t.size, xs.shape[1]) - 1  # before the row blue dies in
         seen = np.isfinite(sim.red[:rows])
-        np.testing.assert_allclose(sim.red[:rows][seen], xs[0, :rows][seen] * sr, rtol=1e-6)
+        # written to the series' last digit, the whole man (tests/fitting/
+        # test_bootstrap_rounding.py): within half a man of the engine's path
+        np.testing.assert_allclose(sim.red[:rows][seen], xs[0, :rows][seen] * sr, atol=0.5)
         assert sim.blue[-1] == 0.0
         assert np.isnan(sim.blue[1:-1]).all()
 

@@ -262,6 +262,7 @@ def fit_command(
 
     from forceratio.fitting import FIT_LAWS, read_battle
     from forceratio.fitting.daily import check_law, fit_laws_report
+    from forceratio.fitting.result import noise_text
 
     check_law(law, everything=True)  # before reading any file: "all" is a choice here
     _check_options(len(data), shared, refits, likelihood)
@@ -317,6 +318,15 @@ def fit_command(
                 "converged": "yes" if r.converged else "NO",
                 "at a bound": _names(r.at_bound, csv),
                 "not identifiable": _names(r.not_identifiable, csv),
+                **(
+                    {
+                        "sigma_measurement": r.sigma_measurement,
+                        "rounding_sd": r.rounding_sd,
+                        "sigma_process": r.sigma_process,
+                    }
+                    if csv
+                    else {}
+                ),
             }
         )
     if csv and tests:  # one table in the stream: a `table` column says which rows are which
@@ -330,11 +340,8 @@ def fit_command(
         print_frame(pd.DataFrame(tests), fmt, title="Likelihood-ratio tests, nested laws", digits=4)
     if fmt is Format.table:
         first = results[0]
-        print(
-            f"Intervals: {_methods(results)}. Noise: measurement sd "
-            f"{first.sigma_measurement:.3g}, day-to-day loss sd {first.sigma_process:.3g}. "
-            f"Arrivals: {arrivals.value}."
-        )
+        noise = noise_text(first.sigma_measurement, first.sigma_process, first.rounding_sd)
+        print(f"Intervals: {_methods(results)}. Noise: {noise}. Arrivals: {arrivals.value}.")
         for r in results:
             if not r.converged:
                 print(f"{r.law}: the fit did not converge ({r.message}); do not use it.")
@@ -351,6 +358,14 @@ def cdb90_command(
     write: Annotated[
         Path | None,
         typer.Option("--write", help="Also write the report as markdown (VALIDATION.md)."),
+    ] = None,
+    left_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--left-out",
+            help="Also write every Eastern Front battle left out, with its reason, as CSV "
+            "(VALIDATION.md lists the first 20 and counts them all by reason).",
+        ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
@@ -371,12 +386,18 @@ def cdb90_command(
         )
     if root.exists() and not root.is_dir():
         raise InputError("--path", f"{root} is a file; give the CDB90 folder (holding data/)")
-    if write is not None:  # before the work, not after it; never into its own input
-        check_writable(cdb90_report.check_write(root, write).parent, "--write")
+    outputs = {"--write": write, "--left-out": left_out}
+    for field, out in outputs.items():  # before the work, not after it; never into its input
+        if out is not None:
+            check_writable(cdb90_report.check_write(root, out, field).parent, field)
+    if write is not None and left_out is not None and write.resolve() == left_out.resolve():
+        raise InputError("--left-out", f"{left_out} is also --write's file: give another")
     v = cdb90_report.validate(root)
     if write is not None:
         text = cdb90_report.markdown(v, os.path.relpath(root, write.resolve().parent))
         write_atomic(write, text, "--write")
+    if left_out is not None:
+        write_atomic(left_out, v.eastern_left_out.to_csv(index=False), "--left-out")
     if fmt is Format.json:
         print_json(v.to_dict())
         return

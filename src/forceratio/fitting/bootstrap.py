@@ -7,7 +7,8 @@ other side's losses).  The bootstrap puts that variation back: from the fitted l
 it simulates ``n`` new battles day by day (each day one call of the engine for the ``n``
 at once, :func:`forceratio.simulator.battle.battle`; each day's losses of each side multiplied by
 ``exp(N(0, sigma_p**2) - sigma_p**2 / 2)``, each report off by ``N(0, sigma_m**2)`` times
-its level as in :mod:`.noise`), each ending at the first row at which the unseen side is at
+its level as in :mod:`.noise` and written to the original's last digit, whose rounding
+variance the fit adds, :func:`written`), each ending at the first row at which the unseen side is at
 0 (its new annihilation day; the series extended at the last step when it outlives the
 original), and refits each as the fit itself does (plain least squares, the noise sizes by
 REML, generalised least squares).  The interval is the percentile interval of the refitted
@@ -34,7 +35,7 @@ from forceratio.errors import ForceratioError, InputError
 from forceratio.fitting.data import Battle
 from forceratio.fitting.estimate import Objective, Solution, minimise
 from forceratio.fitting.model import INITIAL_NAMES, LawSpec, engine_rates, law_spec
-from forceratio.fitting.noise import LEVEL_FLOOR, Noise, process_sample
+from forceratio.fitting.noise import LEVEL_FLOOR, Noise, process_sample, resolution
 from forceratio.simulator.battle import battle
 from forceratio.simulator.magnitudes import STRENGTH_RANGE
 
@@ -123,6 +124,19 @@ def _day(
     return res.red_final, res.blue_final
 
 
+def written(men: FloatArray, unit: float) -> FloatArray:
+    """Reports (men) written to the last digit ``unit`` (men) the original series is written
+    to (:func:`.noise.resolution`; 0: not rounded).  The fit adds that rounding's variance,
+    unit**2 / 12, to every report's measurement variance (:func:`.error_model.rounding`):
+    the draws carry it too (a uniform error of that variance where a report's spread is at
+    least about half the unit, Sheppard's correction), and each refit reads the same unit
+    off them (unrounded, it read none and fitted without the floor)."""
+    if unit <= 0:
+        return men
+    out: FloatArray = np.round(men / unit) * unit
+    return out
+
+
 def draw_battles(
     obj: Objective, theta: FloatArray, sigmas: tuple[FloatArray, FloatArray],
     rng: np.random.Generator,
@@ -141,6 +155,7 @@ def draw_battles(
     dead = [s == "red" for s in unseen_sides(obj)] or [False]
     hidden = 0 if dead[0] else 1
     mr, mb, _, _ = obj.observed()
+    unit = resolution(np.concatenate([b.red, b.blue]))  # men: the reports' last digit
     steps = np.diff(b.t)
     rows = b.t.size
     extra = 3 * rows  # rows added at the last step when the unseen side outlives the series
@@ -183,8 +198,8 @@ def draw_battles(
         out.append(
             Battle(
                 t[: end + 1],
-                noisy[0] * sr,
-                noisy[1] * sb,
+                written(noisy[0] * sr, unit),
+                written(noisy[1] * sb, unit),
                 rin[: end + 1],
                 bin_[: end + 1],
                 None if b.attack is None else np.resize(b.attack, end),

@@ -176,21 +176,22 @@ def validate(path: Path | str) -> Validation:
     )
 
 
-def check_write(root: Path, write: Path) -> Path:
-    """Refuse a ``--write`` that would replace the data it reads: a path inside the CDB90
-    folder, or one of its tables under another name (a hard or symbolic link); and, as for
-    every output, a path that exists and is not a regular file.  Returns the target."""
-    target = output_path(write, "--write")
+def check_write(root: Path, write: Path, field: str = "--write") -> Path:
+    """Refuse an output (``--write``, ``--left-out``: ``field``) that would replace the data
+    it reads: a path inside the CDB90 folder, or one of its tables under another name (a
+    hard or symbolic link); and, as for every output, a path that exists and is not a
+    regular file.  Returns the target."""
+    target = output_path(write, field)
     folder = Path(os.path.realpath(root))
     if target == folder or folder in target.parents:
         raise InputError(
-            "--write",
+            field,
             f"{write} is inside the CDB90 folder {root}, the report's input: write it elsewhere",
         )
     for table in cdb90.tables(root):
         if table.exists() and target.exists() and os.path.samefile(table, target):
             raise InputError(
-                "--write",
+                field,
                 f"{write} is the CDB90 table {table}, the report's input: write it elsewhere",
             )
     return target
@@ -280,16 +281,9 @@ def markdown(v: Validation, path: str) -> str:
         "not by the war label: CDB90 labels four German-Soviet battles of 1945 (512-515)",
         '"WORLD WAR II (OKINAWA)" (docs/cdb90.md).',
         "",
-        v.eastern.to_markdown(index=False, floatfmt=".3f") if len(v.eastern) else "(none)",
-        "",
-        "Left out:",
-        "",
-        v.eastern_left_out.to_markdown(index=False) if len(v.eastern_left_out) else "(none)",
-        "",
-        "The German edge by law (median with a bootstrap 95% interval, battles resampled):",
-        "",
-        v.edge.to_markdown(index=False, floatfmt=".3f"),
-        "",
+        *_used(v),
+        *_left_out(v),
+        *_edge(v),
         *_carried(v),
         *(["## Notes", "", *(f"* {n}." for n in v.notes), ""] if v.notes else []),
     ]
@@ -297,7 +291,78 @@ def markdown(v: Validation, path: str) -> str:
 
 
 def _table(df: pd.DataFrame, empty: str) -> str:
-    return df.to_markdown(index=False, floatfmt=".3f") if len(df) else empty
+    """``df`` as a Markdown table, a missing or non-finite cell as a dash (never "nan")."""
+    if not len(df):
+        return empty
+    cells = df.astype(object).where(df.map(_present), None)
+    return str(cells.to_markdown(index=False, floatfmt=".3f", missingval="—"))
+
+
+def _present(x: object) -> bool:
+    return x is not None and not (isinstance(x, float | np.floating) and not np.isfinite(x))
+
+
+#: The most battles VALIDATION.md lists in the Eastern Front's tables: the left-out ones are
+#: all counted by reason, the rest are in ``--left-out FILE`` and ``--format json``.
+LISTED_LEFT_OUT = 20
+LISTED_USED = 100
+
+
+def _used(v: Validation) -> list[str]:
+    ef, n = v.eastern, len(v.eastern)
+    head = [] if n <= LISTED_USED else [
+        f"{n} battles; the first {LISTED_USED} listed (all of them: `--format json`, "
+        "`eastern_front`):",
+        "",
+    ]  # fmt: skip
+    return [*head, _table(ef.head(LISTED_USED), "(none)"), ""]
+
+
+def left_out_counts(left: pd.DataFrame) -> list[tuple[str, int]]:
+    """The Eastern Front's left-out battles counted by reason, the most common first."""
+    counts = left["reason"].value_counts()
+    return sorted(((str(k), int(c)) for k, c in counts.items()), key=lambda x: (-x[1], x[0]))
+
+
+def _left_out(v: Validation) -> list[str]:
+    left, n = v.eastern_left_out, len(v.eastern_left_out)
+    if n == 0:
+        return ["Left out: none.", ""]
+    by = pd.DataFrame(left_out_counts(left), columns=["reason", "battles"])
+    listed = (
+        f"The first {LISTED_LEFT_OUT} by ISQNO (all {n}: `forceratio validate cdb90 "
+        "--left-out FILE` writes them as CSV; `--format json`, `eastern_front_left_out`):"
+        if n > LISTED_LEFT_OUT
+        else "They are:"
+    )
+    rows = left.sort_values("isqno", kind="stable").head(LISTED_LEFT_OUT)
+    return [
+        f"Left out: {n} German-Soviet battle{'s' if n != 1 else ''}, by reason:",
+        "",
+        _table(by, "(none)"),
+        "",
+        listed,
+        "",
+        _table(rows, "(none)"),
+        "",
+    ]
+
+
+def _edge(v: Validation) -> list[str]:
+    if int(v.edge["battles"].sum()) == 0:
+        n = len(v.eastern_left_out)
+        why = (
+            "the tables hold no German-Soviet battle of World War II"
+            if n == 0
+            else f"none of the {n} German-Soviet battles found has usable numbers (left out above)"
+        )
+        return [f"The German edge by law: no battle qualifies ({why}).", ""]
+    return [
+        "The German edge by law (median with a bootstrap 95% interval, battles resampled):",
+        "",
+        _table(v.edge, "(none)"),
+        "",
+    ]
 
 
 def _carried(v: Validation) -> list[str]:

@@ -21,7 +21,9 @@ measurement noise: a series that never moves (no losses) was fitted with sigma_m
 search's floor, 1e-11, and a rate interval that bounded nothing (0 .. 9e-10 men a day).
 Where the rounding is all the noise there is (sigma_m's measurement variance below it on
 every entry, :attr:`Noise.at_rounding`), the residuals' scale is not estimated below it
-(:func:`.estimate.profile_intervals`'s ``scale_floor``).
+(:func:`.estimate.profile_intervals`'s ``scale_floor``).  A sigma_m at the search's floor
+is reported as 0 (:attr:`Noise.measurement_zero`: the fit used the rounding alone), and a
+sigma_p whose restricted likelihood is flat (no loss to vary) as not estimated.
 
 ``sigma_m`` and ``sigma_p`` are estimated by restricted maximum likelihood (REML) from the
 residuals of a reference fit (the law with the lowest AICc by plain least squares; sigma_p
@@ -61,13 +63,31 @@ class Noise:
     log_det: float  # log det Sigma
     #: the data's rounding is all the measurement noise there is (see the module's text)
     at_rounding: bool = False
+    #: no measurement error found beyond the rounding: ``sigma_measurement`` is the search's
+    #: floor (:data:`MEASUREMENT_ZERO`) or, with few rows, not above the rounding's sd; the
+    #: whitening's measurement variance is then the rounding's alone (a number, 1e-11, that
+    #: was printed as if it were an estimate)
+    measurement_zero: bool = False
+    #: whether the data say anything of ``sigma_process``: not where the fitted path has no
+    #: loss to vary (its restricted likelihood flat over the grid; the value is the prior's
+    #: median, 1)
+    process_identified: bool = True
 
     @classmethod
     def identity(cls, n: int, sigma: float, rounding: float = 0.0) -> Noise:
         """The same sd on every entry, not below the rounding's sd ``rounding``."""
         s = max(sigma, rounding, 1e-12)
-        return cls(s, 0.0, np.eye(n) / s, 2.0 * n * math.log(s), bool(0 < rounding >= sigma))
+        at = bool(0 < rounding >= sigma)
+        zero = at or sigma <= 1e-12
+        return cls(s, 0.0, np.eye(n) / s, 2.0 * n * math.log(s), at, zero)
 
+
+#: The search's range of log sigma_m (:func:`_fit_reml`, :func:`_measurement_at`).
+LOG_MEASUREMENT_BOUNDS = (-25.0, 3.0)
+#: An estimate of sigma_m within a factor e of the search's floor, exp(-25) = 1.4e-11: the
+#: restricted likelihood still rises toward 0 there, so the estimate is 0 (a relative sd of
+#: 1e-11 is a thousandth of a man on a strength of 100 million).
+MEASUREMENT_ZERO = math.exp(LOG_MEASUREMENT_BOUNDS[0] + 1.0)
 
 #: The finest digit :func:`resolution` looks for (a millionth of a unit).
 DECIMALS = 6
@@ -152,7 +172,7 @@ def _fit_reml(nll: Callable[[FloatArray], float], s0: float) -> optimize.Optimiz
     ]
     start = np.clip(min(grid, key=lambda z: nll(np.array(z))), -25.0, 3.0)
     return optimize.minimize(
-        nll, start, method="Nelder-Mead", bounds=[(-25.0, 3.0), (-25.0, 3.0)],
+        nll, start, method="Nelder-Mead", bounds=[LOG_MEASUREMENT_BOUNDS, (-25.0, 3.0)],
         options={"xatol": 1e-3, "fatol": 1e-6},
     )  # fmt: skip
 
@@ -188,7 +208,10 @@ def estimate(
     log_det = 2.0 * float(np.sum(np.log(np.diag(chol))))
     floor = np.broadcast_to(np.asarray(rounding, dtype=float), meas.shape)
     at_rounding = bool(np.all(floor > 0) and np.all(sm**2 * meas <= floor))
-    return Noise(sm, sp, whiten, log_det, at_rounding)
+    # the restricted likelihood flat over sigma_p's grid (a path with no loss to vary):
+    # sp is the prior's median, 1, not an estimate
+    said = bool(np.ptp(values) > 1e-3 * values.max())
+    return Noise(sm, sp, whiten, log_det, at_rounding, sm <= MEASUREMENT_ZERO, said)
 
 
 def _measurement_at(nll: Callable[[FloatArray], float], sp: float, guess: float) -> float:
@@ -196,7 +219,7 @@ def _measurement_at(nll: Callable[[FloatArray], float], sp: float, guess: float)
     bounded search and ``guess``: the likelihood may have a second optimum on that axis)."""
     z = math.log(max(sp, 1e-9))
     r = optimize.minimize_scalar(
-        lambda m: nll(np.array([m, z])), bounds=(-25.0, 3.0), method="bounded",
+        lambda m: nll(np.array([m, z])), bounds=LOG_MEASUREMENT_BOUNDS, method="bounded",
         options={"xatol": 1e-4},
     )  # fmt: skip
     return float(r.x) if float(r.fun) <= nll(np.array([guess, z])) else guess
@@ -209,7 +232,7 @@ def _process_profile(nll: Callable[[FloatArray], float]) -> tuple[FloatArray, Fl
     for sp in PROCESS_GRID:
         z = math.log(max(float(sp), 1e-9))
         r = optimize.minimize_scalar(
-            lambda m, z=z: nll(np.array([m, z])), bounds=(-25.0, 3.0), method="bounded",
+            lambda m, z=z: nll(np.array([m, z])), bounds=LOG_MEASUREMENT_BOUNDS, method="bounded",
             options={"xatol": 1e-4},
         )  # fmt: skip
         values.append(float(r.fun))

@@ -77,8 +77,9 @@ class FitResult:
     at_bound: list[str] = field(default_factory=list)
     not_identifiable: list[str] = field(default_factory=list)
     message: str = ""
-    sigma_measurement: float = math.nan
-    sigma_process: float = math.nan
+    sigma_measurement: float = math.nan  # 0: none found beyond the rounding (noise_text)
+    sigma_process: float = math.nan  # NaN (null): the data say nothing of it (no losses)
+    rounding_sd: float = 0.0  # men: the sd of the reports' rounding to their last digit
     arrivals: str = "after-observation"
     residuals: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader must know (see daily)
@@ -125,12 +126,42 @@ class FitResult:
                 "interval_method": self.interval_method,
                 "sigma_measurement": self.sigma_measurement,
                 "sigma_process": self.sigma_process,
+                "rounding_sd": self.rounding_sd,
+                "noise": noise_text(self.sigma_measurement, self.sigma_process, self.rounding_sd),
                 "arrivals": self.arrivals,
                 "residuals": self.residuals,
             }
         )
         safe: dict[str, Any] = json_safe(out)
         return safe
+
+
+def noise_text(sigma_m: float, sigma_p: float, rounding_sd: float) -> str:
+    """The error model in words (the fit's table footer and JSON ``noise``): the measurement
+    sd (a fraction of the strength reported), 0 where none is found beyond the rounding, the
+    rounding's sd in men (unit / sqrt(12), the reports' last digit), and the day-to-day loss
+    sd, not estimated where its likelihood is flat (a fitted path with no loss to vary)."""
+    rounding = f"{rounding_sd:.3g} men" if rounding_sd > 0 else ""
+    if not math.isfinite(sigma_m):
+        meas = "measurement sd not estimated"
+    elif sigma_m == 0 and rounding:
+        meas = (
+            "measurement sd 0 beyond the rounding (none found: the fit used the rounding of "
+            f"the reports' last digit alone, sd {rounding})"
+        )
+    elif sigma_m == 0:
+        meas = "measurement sd 0 (none found; the reports carry no last digit to round)"
+    else:
+        meas = f"measurement sd {sigma_m:.3g} of the strength" + (
+            f", plus the rounding of the reports' last digit, sd {rounding}" if rounding else ""
+        )
+    loss = (
+        f"day-to-day loss sd {sigma_p:.3g}"
+        if math.isfinite(sigma_p)
+        else "day-to-day loss sd not estimated (its likelihood is flat: no losses in the "
+        "fitted path to vary)"
+    )
+    return f"{meas}; {loss}"
 
 
 def information_criteria(ll: float, n: int, k: int) -> tuple[float, float, float]:
