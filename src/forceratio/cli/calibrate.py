@@ -82,6 +82,19 @@ def calibrate_command(
             "--loo/--no-loo", help="Refit without each operation and predict it (by the mode)."
         ),
     ] = True,
+    fit_also: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fit-also",
+            metavar="PATH",
+            help="Fit PATH too, one value shared by every record scenario, in either --mode "
+            "(repeatable: --fit-also A --fit-also B); PATH is one of the parameters fitted only "
+            "on request (record1941.OPTIONAL_PATHS; a wrong PATH lists them): "
+            "modifiers.posture.unprepared_factor, operations.noncombat.USSR.aircraft, "
+            "operations.capture.gate. Computed and cached apart from the shipped fit; "
+            "compare and sweep keep using the shipped posterior.",
+        ),
+    ] = None,
     record: Annotated[bool, typer.Option("--record", hidden=True)] = False,
     posterior: Annotated[bool, typer.Option("--posterior", hidden=True)] = False,
     prior_predictive: Annotated[
@@ -108,6 +121,12 @@ def calibrate_command(
     from forceratio.errors import InputError
 
     used = seed_for(seed, not single, "the whole-record calibration (not --single)")
+    freed = fitted_also(fit_also or [])
+    if freed and (single or prior_predictive):
+        raise InputError(
+            "--fit-also",
+            "frees a parameter of the whole-record fit: not with --single or --prior-predictive",
+        )
     if draws is not None and not prior_predictive:
         raise InputError("--draws", "applies only with --prior-predictive")
     # an option given counts, whatever its value (--walkers 0 too): `is not None`
@@ -136,8 +155,24 @@ def calibrate_command(
     if mode is Mode.map and sampler:
         raise InputError("--mode", "--steps and --walkers apply to --mode posterior")
     record_calibration(
-        fmt, table, sets or [], mode or Mode.posterior, steps, walkers, used or 0, loo
+        fmt, table, sets or [], mode or Mode.posterior, steps, walkers, used or 0, loo, freed
     )
+
+
+def fitted_also(paths: list[str]) -> tuple[str, ...]:
+    """``--fit-also``'s paths, checked against :data:`.record1941.OPTIONAL_PATHS`, once
+    each and in that registry's order (so that the order given does not change the key)."""
+    from forceratio.errors import InputError
+    from forceratio.scenarios.record1941 import OPTIONAL_PATHS
+    from forceratio.scenarios.registry import PARAMETERS
+
+    for path in paths:
+        if path not in OPTIONAL_PATHS:
+            what = "is fitted always or not fittable" if path in PARAMETERS else "is unknown"
+            raise InputError(
+                "--fit-also", f"{path!r} {what}; it takes one of {', '.join(OPTIONAL_PATHS)}"
+            )
+    return tuple(p for p in OPTIONAL_PATHS if p in paths)
 
 
 def record_calibration(
@@ -149,10 +184,12 @@ def record_calibration(
     walkers: int | None,
     seed: int,
     loo: bool,
+    optional: tuple[str, ...] = (),
 ) -> None:
     """Fit (or find the shipped or cached fit), then print the parameters, the residuals,
     the leave-one-operation-out errors, the diagnostics and the issue's targets
-    (``--format json``: one document)."""
+    (``--format json``: one document); ``optional``: paths of
+    :data:`.record1941.OPTIONAL_PATHS` fitted too."""
     from forceratio.limits import BYTES_COMMAND_BASE
     from forceratio.scenarios import record_fit
     from forceratio.scenarios.session import Session
@@ -165,7 +202,7 @@ def record_calibration(
     if walkers is not None:
         options["n_walkers"] = walkers
     settings = {"method": base["method"], "seed": seed, "options": options}
-    rec = record_fit.inputs(Session(table_overrides(table)).table, sets)
+    rec = record_fit.inputs(Session(table_overrides(table)).table, sets, optional)
     start = time.perf_counter()
 
     def progress(step: int, total: int) -> None:

@@ -133,12 +133,25 @@ PRIORS: dict[str, SharedPrior] = {
         SharedPrior("operations.capture.gate", lambda: LogUniform(0.05, 2.0),
                     "ratio below which a side is hardly captured (ASSUMPTION: log-uniform"
                     " 0.05-2; docs/design/issue13-mechanisms.md 8.22)", (0.0, 50.0)),
+        SharedPrior("modifiers.posture.unprepared_factor", lambda: Uniform(0.5, 1.0),
+                    "fire of a side caught unprepared (ASSUMPTION: uniform over the range the"
+                    " scenario files declare, 0.5-1; docs/design/issue13-mechanisms.md 8.23)",
+                    (0.5, 1.0)),
+        SharedPrior("operations.noncombat.USSR.aircraft", lambda: LogUniform(1e-4, 0.3),
+                    "Soviet aircraft lost a day without combat (ASSUMPTION: log-uniform"
+                    " 1e-4-0.3, the tanks' prior)", (0.0, 1.0)),
     )
 }  # fmt: skip
 
-#: Fitted only when asked for (:func:`problem`'s ``optional``; otherwise each record
-#: scenario's own value, 0 = off, and the shipped key is unchanged).
-OPTIONAL_PATHS = ("operations.capture.gate",)
+#: Fitted only when asked for (:func:`problem`'s ``optional``, ``calibrate --fit-also``;
+#: otherwise each record scenario's own value -- the gate and the aircraft's rate 0 = off,
+#: the unprepared factor the file's -- and the shipped key is unchanged).  Freed, a path
+#: takes one value shared by every record scenario.
+OPTIONAL_PATHS = (
+    "operations.capture.gate",
+    "modifiers.posture.unprepared_factor",
+    "operations.noncombat.USSR.aircraft",
+)
 
 #: The shared parameters, fitted always, in the order of the problem's columns: registry
 #: path, prior, the registry's label.

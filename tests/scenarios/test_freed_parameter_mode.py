@@ -1,0 +1,52 @@
+"""Freeing a parameter (``record1941.OPTIONAL``) can only raise the posterior's maximum:
+the larger problem contains the fixed one's mode, at the scenario file's value.
+
+On the 22 June scenario alone (its records only, a small problem): the one record scenario
+whose Soviet side is unprepared, so the one where the unprepared factor acts."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from forceratio.calibration import Parameters
+from forceratio.calibration.mode import find_mode
+from forceratio.scenarios import load_scenario, record_fit
+from forceratio.scenarios.session import Session
+
+UNPREPARED = "modifiers.posture.unprepared_factor"
+NAMES = ("barbarossa-22june",)
+
+
+@pytest.mark.slow
+def test_freeing_the_unprepared_factor_cannot_lower_the_maximum() -> None:
+    load = Session().table
+    fixed = record_fit.inputs(load, names=NAMES).problem
+    freed = record_fit.inputs(load, optional=(UNPREPARED,), names=NAMES).problem
+    file_value = float(load_scenario(NAMES[0]).modifiers.posture.unprepared_factor)
+
+    mode = find_mode(fixed, n_starts=1, seed=0)
+    names = freed.names
+    assert names[-1] == "sigma"
+    assert names[-2] == UNPREPARED
+    embedded = np.concatenate([mode.theta[:-1], [file_value], mode.theta[-1:]])
+    # oracle 1: at the file's value the freed model is the fixed model (same likelihood)
+    assert 0.5 < file_value < 1.0  # inside the freed prior's support
+    np.testing.assert_allclose(
+        freed.log_likelihood(embedded[None, :]),
+        fixed.log_likelihood(mode.theta[None, :]),
+        rtol=1e-10,
+    )
+    # oracle 2: maximising over the larger set, from the fixed mode, cannot do worse there
+    start = dict(zip(names, embedded, strict=True))
+    warm = Parameters(dataclasses.replace(q, value=start[q.name]) for q in freed.parameters.items)
+    like = freed.likelihood
+    sigma = dataclasses.replace(like.sigma, value=start["sigma"])  # type: ignore[attr-defined]
+    from_fixed = dataclasses.replace(
+        freed, parameters=warm, likelihood=dataclasses.replace(like, sigma=sigma)
+    )
+    wider = find_mode(from_fixed, n_starts=1, seed=0)
+    at_fixed = float(freed.log_posterior(freed.unconstrain(embedded[None, :]))[0])
+    assert wider.log_posterior >= at_fixed - 1e-6
