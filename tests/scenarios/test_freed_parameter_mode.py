@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from forceratio.calibration import Parameters
+from forceratio.calibration.likelihood import LogNormalLikelihood
 from forceratio.calibration.mode import find_mode
 from forceratio.scenarios import load_scenario, record_fit
 from forceratio.scenarios.session import Session
@@ -43,7 +44,8 @@ def test_freeing_the_unprepared_factor_cannot_lower_the_maximum() -> None:
     start = dict(zip(names, embedded, strict=True))
     warm = Parameters(dataclasses.replace(q, value=start[q.name]) for q in freed.parameters.items)
     like = freed.likelihood
-    sigma = dataclasses.replace(like.sigma, value=start["sigma"])  # type: ignore[attr-defined]
+    assert isinstance(like, LogNormalLikelihood)
+    sigma = dataclasses.replace(like.sigma, value=start["sigma"])
     from_fixed = dataclasses.replace(
         freed, parameters=warm, likelihood=dataclasses.replace(like, sigma=sigma)
     )
