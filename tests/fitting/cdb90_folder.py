@@ -7,6 +7,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Side:
@@ -60,3 +62,20 @@ def write_folder(root: Path, fights: list[Fight]) -> Path:
         sides,
     )
     return root
+
+
+def napoleonic(ids: range, rng: np.random.Generator) -> list[Fight]:
+    """Austerlitz-like battles (5,000-50,000 a side, 5-30% losses, a random winner), one per
+    id, drawn from ``rng`` in id order: battles the German-Soviet sections never read."""
+    out = []
+    for k in ids:
+        a, d = float(rng.integers(5_000, 50_000)), float(rng.integers(5_000, 50_000))
+        out.append(
+            Fight(
+                k, "NAPOLEONIC WARS", "1805-12-02T08:00:00",
+                Side("FR ARMY", a, round(a * rng.uniform(0.05, 0.3))),
+                Side("AU ARMY", d, round(d * rng.uniform(0.05, 0.3))),
+                int(rng.choice([1, -1])),
+            )
+        )  # fmt: skip
+    return out

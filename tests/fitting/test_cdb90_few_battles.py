@@ -14,23 +14,11 @@ import pytest
 from forceratio.cli import run
 from forceratio.fitting import cdb90, cdb90_report
 from tests.cli.refusals import refused
-from tests.fitting.cdb90_folder import Fight, Side, write_folder
+from tests.fitting.cdb90_folder import Fight, Side, napoleonic, write_folder
 
 
 def _napoleonic(n: int, seed: int = 3) -> list[Fight]:
-    rng = np.random.default_rng(seed)
-    out = []
-    for k in range(1, n + 1):
-        a, d = float(rng.integers(5_000, 50_000)), float(rng.integers(5_000, 50_000))
-        out.append(
-            Fight(
-                k, "NAPOLEONIC WARS", "1805-12-02T08:00:00",
-                Side("FR ARMY", a, round(a * rng.uniform(0.05, 0.3))),
-                Side("AU ARMY", d, round(d * rng.uniform(0.05, 0.3))),
-                int(rng.choice([1, -1])),
-            )
-        )  # fmt: skip
-    return out
+    return napoleonic(range(1, n + 1), np.random.default_rng(seed))
 
 
 def test_no_german_soviet_battle_reports_the_eastern_front_empty(

@@ -19,7 +19,7 @@ from forceratio.cli import run
 from forceratio.fitting import cdb90_report
 from forceratio.fitting.cdb90_report import LISTED_LEFT_OUT
 from tests.cli.refusals import refused
-from tests.fitting.cdb90_folder import Fight, Side, write_folder
+from tests.fitting.cdb90_folder import Fight, Side, napoleonic, write_folder
 
 NAN = re.compile(r"\bnan\b", re.IGNORECASE)
 EAST = "WORLD WAR II (EASTERN FRONT)"
@@ -43,16 +43,7 @@ def _fights(usable: int, mixed: int, bad: int, seed: int = 5) -> list[Fight]:
                 int(rng.choice([1, -1])),
             )
         )  # fmt: skip
-    for k in range(len(kinds) + 1, len(kinds) + 41):
-        a, d = float(rng.integers(5_000, 50_000)), float(rng.integers(5_000, 50_000))
-        out.append(
-            Fight(
-                k, "NAPOLEONIC WARS", "1805-12-02T08:00:00",
-                Side("FR ARMY", a, round(a * rng.uniform(0.05, 0.3))),
-                Side("AU ARMY", d, round(d * rng.uniform(0.05, 0.3))),
-                int(rng.choice([1, -1])),
-            )
-        )  # fmt: skip
+    out += napoleonic(range(len(kinds) + 1, len(kinds) + 41), rng)
     return out
 
 
