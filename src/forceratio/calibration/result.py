@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from forceratio.calibration.contraction import at_prior_bound, contraction
+from forceratio.calibration.contraction import contraction, prior_bound_end
 from forceratio.calibration.problem import Problem
 from forceratio.limits import model_bytes
 
@@ -95,7 +95,9 @@ class CalibrationResult:
         values of the fixed ones (so draws can be expanded to full model batches).
     parameters : one row per fitted parameter: median, mean, sd, map, ci90_low/high,
         ci95_low/high (equal-tailed credible intervals), prior_low/high (prior 95 %),
-        at_prior_bound and contraction (:mod:`.contraction`).
+        at_prior_bound, prior_bound_end ("low", "high", "low and high" or None: which end
+        of the prior's support, :func:`.contraction.prior_bound_end`) and contraction
+        (:mod:`.contraction`).
     residuals : one row per record at ``point``: record, kind, group, historical,
         model, relative_error (model / historical - 1), lower_bound, upper_bound, low/high
         (an interval), in_likelihood and reason.
@@ -135,6 +137,7 @@ def parameter_table(problem: Problem, draws: FloatArray, map_theta: FloatArray) 
     rows = []
     for j, p in enumerate(problem.free):
         plo, phi = p.prior.interval(0.95)
+        end = prior_bound_end(p.prior, q[[2, 0, 4], j])
         rows.append(
             {
                 "name": p.name,
@@ -149,7 +152,8 @@ def parameter_table(problem: Problem, draws: FloatArray, map_theta: FloatArray) 
                 "ci95_high": q[4, j],
                 "prior_low": plo,
                 "prior_high": phi,
-                "at_prior_bound": at_prior_bound(p.prior, q[[2, 0, 4], j]),
+                "at_prior_bound": bool(end),
+                "prior_bound_end": end or None,
                 "contraction": contraction(p.prior, draws[:, j]),
             }
         )

@@ -41,13 +41,22 @@ from forceratio.calibration import (
 )
 from forceratio.calibration.api import calibrate
 from forceratio.calibration.cache import ResultCache, cache_key, read_entry
+from forceratio.calibration.contraction import prior_bound_end
 from forceratio.calibration.report import clean
 from forceratio.calibration.validation import groups_of
 from forceratio.digest import sha256_hex
 from forceratio.scenarios.build import Prepared, prepare
 from forceratio.scenarios.content import content
 from forceratio.scenarios.rates import check_shared_rates
-from forceratio.scenarios.record1941 import SCENARIOS, Target, problem, record_tables, summary
+from forceratio.scenarios.record1941 import (
+    PRIORS,
+    SCENARIOS,
+    SIGMA,
+    Target,
+    problem,
+    record_tables,
+    summary,
+)
 
 SHIPPED = Path(__file__).resolve().parent.parent / "calibration" / "shipped" / "record1941.npz"
 SHIPPED_VERSION = "record1941-1"  # stands for the code in the shipped key; bump on a new layout
@@ -238,15 +247,37 @@ def loo_of(result: CalibrationResult) -> LeaveOneOut | None:
     return LeaveOneOut(records, groups_of(records), {})
 
 
+def with_bound_end(table: pd.DataFrame) -> pd.DataFrame:
+    """A parameter table with ``prior_bound_end`` beside ``at_prior_bound``: as fitted
+    (:func:`~forceratio.calibration.result.parameter_table`), or, for a table stored before
+    that column (a shipped or cached posterior), by the same rule
+    (:func:`~forceratio.calibration.contraction.prior_bound_end`) from the stored median and
+    95% limits -- the quantiles the fit read -- under the record's priors (:data:`PRIORS`,
+    :data:`SIGMA`; None: neither end, or a parameter with no such prior)."""
+    if "prior_bound_end" in table or "at_prior_bound" not in table:
+        return table
+    priors = {p: s.prior() for p, s in PRIORS.items()} | {SIGMA.name: SIGMA.prior}
+    ends = [
+        prior_bound_end(priors[str(n)], [r["median"], r["ci95_low"], r["ci95_high"]]) or None
+        if str(n) in priors
+        else None
+        for n, r in table.iterrows()
+    ]
+    out = table.copy()
+    out.insert(list(out.columns).index("at_prior_bound") + 1, "prior_bound_end", ends)
+    return out
+
+
 def to_data(result: CalibrationResult, source: Source) -> dict[str, Any]:
     """The ``calibrate --format json`` document: ``parameters`` (a list, ``value`` the
-    point estimate, ``ci95_low``/``ci95_high`` credible limits), ``residuals``,
+    point estimate, ``ci95_low``/``ci95_high`` credible limits, ``at_prior_bound`` and which
+    end, ``prior_bound_end``: "low", "high", "low and high" or null), ``residuals``,
     ``out_of_sample`` and ``out_of_sample_groups`` (when computed), ``posterior_draws``,
     ``diagnostics``, ``source``, the measured targets (``summary``) and, for the quick mode,
     ``mode``: ``success`` (False when the polish did not converge or the mode lies on a flat
     ridge) and the optimiser's ``message``."""
     data = to_json(result, loo_of(result))
-    table = result.parameters.drop(columns=["label"], errors="ignore")
+    table = with_bound_end(result.parameters.drop(columns=["label"], errors="ignore"))
     data["parameters"] = [
         {"parameter": str(nm), "value": float(result.values[str(nm)]), **dict(row)}
         for nm, row in table.iterrows()

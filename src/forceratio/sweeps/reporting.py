@@ -74,10 +74,24 @@ def analyses(session: Any, names: Sequence[str], seed: int) -> dict[str, Any]:
     return out
 
 
+def fitted_priors(result: Any) -> dict[str, Any]:
+    """The prior (:data:`~forceratio.scenarios.record1941.PRIORS`) of every model parameter
+    ``result`` fitted, in its column order: the shared ones and those freed by
+    ``calibrate --fit-also`` (:data:`~forceratio.scenarios.record1941.OPTIONAL`) when it has
+    them; not one it held fixed."""
+    from forceratio.scenarios.record1941 import PRIORS
+
+    return {
+        p: PRIORS[p].prior()
+        for p in result.model_names
+        if p in PRIORS and p not in result.fixed and p in result.names
+    }
+
+
 def _posterior_analysis(session: Any, names: Sequence[str], seed: int) -> dict[str, Any]:
-    """The whole-record posterior with its priors, and for each Soviet strike (the USSR
-    attacking at the calibrated rates) what carries its answer and what would flip it."""
-    from forceratio.scenarios.record1941 import SHARED
+    """The whole-record posterior with the priors of the parameters it fitted
+    (:func:`fitted_priors`), and for each Soviet strike (the USSR attacking at the
+    calibrated rates) what carries its answer and what would flip it."""
     from forceratio.sweeps.mechanisms import posterior_mechanisms
     from forceratio.sweeps.posterior import record_posterior
 
@@ -98,8 +112,9 @@ def _posterior_analysis(session: Any, names: Sequence[str], seed: int) -> dict[s
         )
         for n in strikes
     }
+    posterior = record_posterior(session)
     return {
-        "posterior": record_posterior(session),
-        "priors": {p: prior() for p, prior, _ in SHARED},
+        "posterior": posterior,
+        "priors": fitted_priors(posterior),
         "mechanisms": mech,
     }
