@@ -265,7 +265,8 @@ def _lost(o: Outcome, side: str, sector: int, day: float, category: str) -> Floa
     assert raw is not None
     traj = raw.reshape(n, s, -1, raw.shape[1], raw.shape[2])[:, sector, 0]  # (N, T, K)
     ti = int(np.argmin(np.abs(o.days - day)))
-    init = b.initial[side].reshape(n, s, -1)[:, sector, k]
+    # the holdings before the air strike: what it destroyed on the ground is lost too
+    init = (b.initial[side] + b.struck[side]).reshape(n, s, -1)[:, sector, k]
     t_end = o.result.end_time.reshape(n, 1, s, -1)[:, :, :, 0]  # replication 0, as traj
     arr = arrived_until(b.arrivals[side], n, s, np.minimum(t_end, day))[:, 0, sector, k]
     if any(a.exposed for _, a in b.arrivals[side]):  # lost in transit by then (8.21)
