@@ -41,7 +41,8 @@ def test_the_totals_are_records_as_printed(setting: tuple[Session, list[Target]]
     assert (air.record.value, air.record.lower_bound) == (4000.0, False)
     assert (tanks.record.value, tanks.record.lower_bound) == (11700.0, True)
     assert air.day == tanks.day == 18.0  # 9 July, counted like Budnitsky's 10 July = day 19
-    assert air.record.in_likelihood and tanks.record.in_likelihood
+    assert air.record.in_likelihood
+    assert tanks.record.in_likelihood
 
 
 def test_the_totals_are_the_sectors_losses_summed(setting: tuple[Session, list[Target]]) -> None:
