@@ -56,7 +56,7 @@ def test_threshold_table_shows_its_bracket_without_float_noise(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The table printed '[7.454999999999999, 7.999999999999999]'; JSON keeps the floats."""
-    args = ["threshold", SCN, "--vary", "modifiers.quality.Germany=0.31:9.17"]
+    args = ["threshold", SCN, "--vary", "modifiers.quality.Germany=0.32:9.65"]
     assert run([*args, "--format", "json"]) == 0
     lo, hi = json.loads(capsys.readouterr().out)["bracket"]
     assert run([*args, "--format", "csv"]) == 0

@@ -31,7 +31,7 @@ def test_the_listed_values_are_the_posterior_medians_a_run_uses(argv: list[str])
     rows = data if isinstance(data, list) else data["parameters"]
     listed = {r.get("path", r.get("parameter")): r for r in rows}
     medians = shipped_medians()
-    assert len(medians) == 10
+    assert len(medians) == 12
     for path, median in medians.items():
         assert listed[path]["value"] == pytest.approx(median, rel=1e-9), path
         assert listed[path]["source"].startswith("calibrated on the 1941 record"), path

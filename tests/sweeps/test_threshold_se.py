@@ -7,7 +7,8 @@ value over seeds is measured directly (about 1.2533 tau / sqrt(n), the median's)
 reported error must match it: the mean ``value_se`` over 200 seeds within 0.7-1.5 of the
 observed standard deviation, for a flip much steeper than the grid's spacing (the README's
 strike: values 7.9358-7.9536 over eight seeds on a 0.56-wide grid, on the posterior of 4
-December 2026; its flip is now 6.55 in the range 0.31-9.17) and a smooth one.
+December 2026; its flip is 7.38 in the range 0.32-9.65 on the posterior of 6 December) and a
+smooth one.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from forceratio.sweeps.evaluate import SweepSpec
 
 REPLICATIONS = 32
 SEEDS = range(200)
-VARY = Vary("modifiers.quality.Germany", 0.31, 9.17)  # the README's range (5 December 2026)
+VARY = Vary("modifiers.quality.Germany", 0.31, 9.17)  # a range the README used (5 December 2026)
 
 
 def _runs(monkeypatch: pytest.MonkeyPatch, mu: float, tau: float) -> list[tuple[float, float]]:

@@ -13,9 +13,9 @@ import typer
 from forceratio.cli.data import TableOpt, table_overrides
 from forceratio.cli.output import Format, count_rows, print_frame, print_json
 
-#: The residuals' kinds that count whole things (men, tanks, prisoners): shown rounded
-#: in a table (a depth, in km, keeps its decimals).
-COUNT_KINDS = ("losses", "tanks", "prisoners")
+#: The residuals' kinds that count whole things (men, tanks, aircraft, prisoners): shown
+#: rounded in a table (a depth, in km, keeps its decimals).
+COUNT_KINDS = ("losses", "tanks", "aircraft", "prisoners")
 
 
 class Mode(enum.StrEnum):
@@ -90,7 +90,6 @@ def calibrate_command(
             help="Fit PATH too, one value shared by every record scenario, in either --mode "
             "(repeatable: --fit-also A --fit-also B); PATH is one of the parameters fitted only "
             "on request (record1941.OPTIONAL_PATHS; a wrong PATH lists them): "
-            "modifiers.posture.unprepared_factor, operations.noncombat.USSR.aircraft, "
             "operations.capture.gate. Computed and cached apart from the shipped fit; "
             "compare and sweep keep using the shipped posterior.",
         ),

@@ -144,14 +144,12 @@ PRIORS: dict[str, SharedPrior] = {
 }  # fmt: skip
 
 #: Fitted only when asked for (:func:`problem`'s ``optional``, ``calibrate --fit-also``;
-#: otherwise each record scenario's own value -- the gate and the aircraft's rate 0 = off,
-#: the unprepared factor the file's -- and the shipped key is unchanged).  Freed, a path
-#: takes one value shared by every record scenario.
-OPTIONAL_PATHS = (
-    "operations.capture.gate",
-    "modifiers.posture.unprepared_factor",
-    "operations.noncombat.USSR.aircraft",
-)
+#: otherwise each record scenario's own value -- the gate's 0 = off -- and the shipped key
+#: is unchanged).  Freed, a path takes one value shared by every record scenario.  The
+#: unprepared factor and the Soviet aircraft's rate without combat were optional too until
+#: the record held Budnitsky's aircraft and tanks (:data:`EXTRA`); they are fitted always
+#: since (docs/design/issue13-mechanisms.md 8.24).
+OPTIONAL_PATHS = ("operations.capture.gate",)
 
 #: The shared parameters, fitted always, in the order of the problem's columns: registry
 #: path, prior, the registry's label.
@@ -186,7 +184,7 @@ class Target:
     """One record: where the model's value is read from."""
 
     scenario: str
-    kind: str  # losses (a scenario record), prisoners, tanks, depth
+    kind: str  # losses (a scenario record), prisoners, tanks, aircraft, depth
     index: int  # the scenario's record index (losses) or sector (the rest; -1: every sector)
     side: str
     day: float
@@ -204,8 +202,15 @@ def _row(table: pd.DataFrame, formation: str, category: str, side: str) -> pd.Se
     return table.iloc[rows[0]] if len(rows) else None
 
 
-def _has(prep: Prepared, side: str, sector: int, category: str) -> bool:
-    return bool(prep.forces[side][sector].value[CATEGORIES.index(category)] > 0)
+#: The record kinds that are a category's losses (tanks or aircraft lost).
+EQUIPMENT = ("tanks", "aircraft")
+
+
+def _has(prep: Prepared, side: str, sector: int | None, category: str) -> bool:
+    """Whether ``side`` holds any of ``category`` in ``sector`` (None: in any sector)."""
+    k = CATEGORIES.index(category)
+    held = [f.value[k] for f in prep.forces[side]]
+    return bool((sum(held) if sector is None else held[sector]) > 0)
 
 
 def targets(prepared: dict[str, Prepared], ops: pd.DataFrame) -> list[Target]:
@@ -229,8 +234,8 @@ def targets(prepared: dict[str, Prepared], ops: pd.DataFrame) -> list[Target]:
         row = _row(ops, formation, category, side) if name in prepared else None
         if row is None or not np.isfinite(value := float(row["value"])):
             continue  # the scenario is not in the problem, or the table lacks the row
-        if kind == "tanks" and not _has(prepared[name], side or "USSR", sector or 0, "tanks"):
-            continue  # the scenario has no tank strength to lose: not modelled
+        if kind in EQUIPMENT and not _has(prepared[name], side or "USSR", sector, kind):
+            continue  # the scenario has none of the category to lose: not modelled
         if kind == "prisoners" and side == "Germany" and not _one_process(prepared[name]):
             continue  # the Germans are not captured in this scenario: not modelled
         d = float(day if day is not None else prepared[name].scenario.duration_days)
@@ -260,7 +265,8 @@ def _lost(o: Outcome, side: str, sector: int, day: float, category: str) -> Floa
     assert raw is not None
     traj = raw.reshape(n, s, -1, raw.shape[1], raw.shape[2])[:, sector, 0]  # (N, T, K)
     ti = int(np.argmin(np.abs(o.days - day)))
-    init = b.initial[side].reshape(n, s, -1)[:, sector, k]
+    # the holdings before the air strike: what it destroyed on the ground is lost too
+    init = (b.initial[side] + b.struck[side]).reshape(n, s, -1)[:, sector, k]
     t_end = o.result.end_time.reshape(n, 1, s, -1)[:, :, :, 0]  # replication 0, as traj
     arr = arrived_until(b.arrivals[side], n, s, np.minimum(t_end, day))[:, 0, sector, k]
     if any(a.exposed for _, a in b.arrivals[side]):  # lost in transit by then (8.21)
@@ -280,8 +286,9 @@ def model_values(o: Outcome, tg: list[Target]) -> FloatArray:
         elif t.kind == "prisoners":
             men = ops.captured_men[t.side][:, 0, :, ti]  # (N, S)
             cols.append(men.sum(axis=1) if t.index < 0 else men[:, t.index])
-        elif t.kind == "tanks":
-            cols.append(_lost(o, t.side, t.index, t.day, "tanks"))
+        elif t.kind in EQUIPMENT:
+            secs = range(o.built.s) if t.index < 0 else (t.index,)
+            cols.append(np.sum([_lost(o, t.side, k, t.day, t.kind) for k in secs], axis=0))
         else:
             cols.append(ops.depth_by_day[:, 0, t.index, ti])
     return np.stack(cols, axis=1)

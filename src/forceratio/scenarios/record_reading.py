@@ -28,6 +28,15 @@ EXTRA: tuple[tuple[str, int | None, float | None, str, str, str, str, str], ...]
      "depth", "", "depth", ""),
     ("barbarossa-22june", 2, 15, "Lvov-Chernovtsy strategic defensive operation", "depth", "",
      "depth", ""),
+    # Budnitsky's totals for the three fronts of the border battles to 9 July (day 18; the
+    # outcome_22june rows, verified): "about 4,000" aircraft and "more than 11,700" tanks (a
+    # lower bound), each against the model's losses of every sector summed.  The tanks ask
+    # for 99% of the 11,812 the three sectors hold with the North-West's arrivals (read from
+    # the prepared scenario on 6 December 2026): a record inside the holdings, at their edge.
+    ("barbarossa-22june", None, 18, "NW + W + SW Fronts, border battles", "aircraft_lost",
+     "USSR", "aircraft", ""),
+    ("barbarossa-22june", None, 18, "NW + W + SW Fronts, border battles", "tanks_lost", "USSR",
+     "tanks", "lower"),
     # the German count of 300,000 was made when the pocket's resistance ended, 5 August
     # (day 27; operations_1941 row note): the model's captured to that day, not to 10 September
     ("smolensk-1941", 0, 27, "Smolensk strategic defensive operation", "prisoners", "USSR",
