@@ -1,5 +1,5 @@
 """``sweep --list`` and ``scenarios show`` print the values a calibrated run uses: the whole
-1941 record's posterior medians of all ten shared parameters, not the file's or table's raw
+1941 record's posterior medians of all twelve shared parameters, not the file's or table's raw
 values (an outside review found seven of them raw: the Soviet capture rate 0.028 where runs
 use 0.067, the attacker's capture factor 0.005, outside its own swept range, where runs use
 0.00066), and mark them as calibrated."""

@@ -212,7 +212,7 @@ def build(
     said: set[str] = set()  # the scenario notes shown
     for i, (name, prep) in enumerate(preps.items()):
         scn = prep.scenario
-        own = session.rates(prep)  # the values a run uses (all ten shared parameters)
+        own = session.rates(prep)  # the values a run uses (all twelve shared parameters)
         dated = f" ({html.escape(scn.date)})" if scn.date else ""
         parts.append(f"<h2>{html.escape(scn.name)}{dated}</h2>")
         parts.append(f"<p>{html.escape(scn.description)}</p>")
