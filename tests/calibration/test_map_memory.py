@@ -115,7 +115,7 @@ def test_fit_map_above_the_limit_is_refused_before_the_mode(
     with pytest.raises(InputError) as err:
         mode.fit_map(problem, n_draws=2000)
     assert err.value.field == "n_draws", err.value
-    assert "2,000 draws of 11 and their predictive table" in err.value.problem
+    assert "2,000 draws of 13 and their predictive table" in err.value.problem
 
 
 def test_calibrate_above_the_limit_is_refused_naming_mode_and_the_shipped_fit_is_not(
@@ -135,7 +135,7 @@ def test_calibrate_above_the_limit_is_refused_naming_mode_and_the_shipped_fit_is
     lines = res.output.strip().splitlines()
     assert len(lines) == 1, lines
     assert lines[0].startswith(
-        "forceratio: error: --mode: 2,000 draws of 11 and their predictive table need about"
+        "forceratio: error: --mode: 2,000 draws of 13 and their predictive table need about"
     ), lines
     shipped = CliRunner().invoke(app, ["calibrate", "--format", "json"], env=env)
     assert shipped.exit_code == 0, (shipped.output[-2000:], shipped.exception)

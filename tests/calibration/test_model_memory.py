@@ -25,7 +25,7 @@ pytestmark = [
 
 @pytest.mark.parametrize(
     ("walkers", "steps", "threads"),
-    [("24", "10", "2"), ("48", "42", "1")],
+    [("30", "8", "2"), ("48", "42", "1")],
     ids=["240-draws", "2016-draws-one-thread"],
 )
 def test_the_estimate_follows_the_models_blocks(

@@ -272,13 +272,14 @@ def test_data_tables_folded(kiev_raw: str) -> None:
 
 
 def test_posteriors_stopped_by_a_prior_bound_are_flagged() -> None:
-    """Oracle: README 'Medians (95% credible)' (the posterior regenerated on 5 December
-    2026): at a prior bound (calibrate's at_prior_bound), the tanks' non-combat loss and the
-    switch's width at the prior's ceiling; beyond the prior's central 95%, besides them, the
-    capture factor's lower end set by the prior, the advance exponent at its floor, the
-    capacity's exponent near its ceiling, the capture ratio the whole prior; both kill rates
-    and the advance scale located by the record (review23b M3; on the posterior shipped
-    before, the German kill rate's lower end sat on the prior's floor)."""
+    """Oracle: the shipped posterior's 95% limits against the priors' ends, read from
+    scripts/calibrate_record.py's table (6 December 2026): at a prior bound (within 1% of the
+    prior's range, on its scale), the tanks' non-combat loss (97.5% point 0.2913, ceiling 0.3,
+    log scale) and the switch's width (1.915, ceiling 2) high, the unprepared factor (2.5%
+    point 0.5027, floor 0.5) low; beyond the prior's central 95%, besides them, the capture
+    factor's lower end set by the prior, the advance exponent at its floor, the capacity's
+    exponent near its ceiling, the capture ratio the whole prior; both kill rates and the
+    advance scale located by the record (review23b M3)."""
     from forceratio.plots.posterior_html import AT_BOUND, BEYOND, prior_posterior_table
     from forceratio.scenarios.record1941 import SHARED
     from forceratio.sweeps.posterior import record_posterior
@@ -291,8 +292,10 @@ def test_posteriors_stopped_by_a_prior_bound_are_flagged() -> None:
     assert {p for p, end in at.items() if end} == {
         "operations.noncombat.USSR.tanks",
         "operations.capture.width",
+        "modifiers.posture.unprepared_factor",
     }
     assert at["operations.noncombat.USSR.tanks"] == at["operations.capture.width"] == "high"
+    assert at["modifiers.posture.unprepared_factor"] == "low"
     assert beyond["operations.capture.factor.attacker"] == "low"
     assert beyond["operations.noncombat.USSR.tanks"] == "high"
     assert beyond["operations.capture.width"] == "high"
