@@ -54,7 +54,8 @@ def screenshot() -> None:
             browser = p.chromium.launch(executable_path=exe, args=QUIET)
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.goto(f"http://127.0.0.1:{port}/")
-            page.wait_for_function("document.body.dataset.state === 'ready'", timeout=120_000)
+            # a selector, not wait_for_function: the page's CSP forbids evaluating a string
+            page.wait_for_selector("body[data-state='ready']", state="attached", timeout=120_000)
             page.locator('[data-path="breakpoints.USSR"]').first.locator(
                 "xpath=ancestor::div[@class='param']"
             ).locator("summary").click()
