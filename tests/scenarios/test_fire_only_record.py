@@ -1,9 +1,10 @@
 """A record of the losses to fire alone (``losses = "fire"``: a killed-and-wounded figure)
 is compared with the model's losses less its captured, not with every man lost.
 
-Oracle: the invariant total = fire + captured on a built scenario: the same record read
+Oracle: the invariant total = fire + prisoners on a built scenario: the same record read
 with ``losses = "all"`` gives the total, and the fire record is that total less the
-operational split's captured men by the record's day (``Operational.captured_men``)."""
+prisoners by the record's day, the men the capture flow cut off (``Operational.captured_men``)
+less the share of them killed or wounded (``operations.capture.killed_share``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from forceratio.scenarios.run import run
 from forceratio.scenarios.session import Session
 
 
-def test_a_fire_record_is_the_total_less_the_captured() -> None:
+def test_a_fire_record_is_the_total_less_the_prisoners() -> None:
     scn = load_scenario("uman-1941")
     j = next(i for i, r in enumerate(scn.records) if r.losses == "fire")
     rec = scn.records[j]
@@ -31,7 +32,9 @@ def test_a_fire_record_is_the_total_less_the_captured() -> None:
     o = run(prep, samples=samples, operational=True, method="integrator")
     assert o.operations is not None
     ti = list(o.days).index(float(rec.day))
-    captured = o.operations.captured_men["USSR"][:, 0, 0, ti]
+    kept = 1.0 - samples["operations.capture.killed_share"]
+    assert np.all(kept < 1.0)  # the prior's median: some of the men cut off are killed
+    captured = kept * o.operations.captured_men["USSR"][:, 0, 0, ti]
     fire, total = o.record_model[:, 0, j], o.record_model[:, 0, -1]
     assert np.all(captured > 0)
     np.testing.assert_allclose(fire, total - captured, rtol=1e-12)

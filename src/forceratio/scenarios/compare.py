@@ -142,6 +142,11 @@ def scenario_row(
         if sd in out.transit and np.any(out.transit[sd] > 0):
             row[f"{key}_lost_in_transit"] = _num(out.transit[sd][0, 0, pk])
             row[f"{key}_tanks_lost_in_transit"] = _num(out.transit[sd][0, 0, tk])
+    for sd, key in ((su, "soviet"), (de, "german")):  # the men's split (issue 13)
+        if ops is not None and sd in ops.captured:
+            row[f"{key}_killed_and_wounded"] = _num(ops.fire[sd][0, 0, pk])
+            row[f"{key}_captured"] = _num(ops.captured[sd][0, 0, pk])
+            row[f"{key}_lost_without_combat"] = _num(ops.noncombat[sd][0, 0, pk])
     for key in ("soviet", "german"):
         row[f"{key}_surviving_share"] = _num(cols[f"{key}_surviving_share"][0, 0])
     row["german_rate"] = _num(par["attrition.german_rate"][0])

@@ -81,10 +81,13 @@ class Operational:
     (however long after the decision); ``winner`` and ``decided_by`` (one of
     :data:`RULES`) under the outcome rule; ``margin`` (N, R): the attacker's surviving
     share of combat power minus the defender's; ``captured_men`` side -> (N, R, S, T) men
-    captured by each recorded day (empty when not asked for) and ``depth_by_day``
-    (N, R, S, T); ``decided_at`` (N, R) the day the outcome rule's first rule fired (inf:
-    none did), where the quadrature passes its level; ``depth_at_decision`` (N, R, S) km
-    on that day (the run's end when none fired)."""
+    the capture flow has cut off by each recorded day (empty when not asked for; of them
+    :meth:`prisoners`) and ``depth_by_day`` (N, R, S, T); ``decided_at`` (N, R) the day the
+    outcome rule's first rule fired (inf: none did), where the quadrature passes its level;
+    ``depth_at_decision`` (N, R, S) km on that day (the run's end when none fired);
+    ``killed_share`` (N,) of the men cut off, killed or wounded in the pocket
+    (``operations.capture.killed_share``): ``captured`` counts the prisoners among the men,
+    ``fire`` the rest with the killed and wounded; the outcome rule reads the men cut off."""
 
     captured: dict[str, FloatArray]
     noncombat: dict[str, FloatArray]
@@ -98,6 +101,12 @@ class Operational:
     decided_at: FloatArray
     transit: dict[str, FloatArray]
     depth_at_decision: FloatArray
+    killed_share: FloatArray
+
+    def prisoners(self, side: str) -> FloatArray:
+        """The men of ``side`` taken prisoner by each recorded day (N, R, S, T): the men
+        cut off less the killed and wounded among them."""
+        return (1.0 - self.killed_share)[:, None, None, None] * self.captured_men[side]
 
 
 def _multiplier_at(
@@ -243,6 +252,7 @@ _PAR = (
     "operations.advance.exponent",
     "operations.advance.cap",
     "operations.advance.reach_km",
+    "operations.capture.killed_share",
 )
 
 
@@ -430,6 +440,9 @@ def _block(
             transit[side] = x["transit"][side]
             rest = x["losses"][side] - captured[side] - noncombat[side] - transit[side]
             fire[side] = np.maximum(rest, 0.0)
+            killed = par["operations.capture.killed_share"][:, None] * captured[side][..., pk]
+            captured[side][..., pk] -= killed  # the prisoners; the rest killed or wounded
+            fire[side][..., pk] += killed
     rep = np.repeat(np.arange(n), r * s)
     law = [par[f"operations.advance.{p}"][rep][None] for p in ("scale", "exponent", "cap")]
     speed = advance_rate(ratio(defender), *law)  # depth() on the defender's ratio, at hand
@@ -466,5 +479,5 @@ def _block(
     return Operational(
         captured, noncombat, fire, dx[-1], winner.astype(object), decided_by,
         keep[attacker] - keep[defender], cap_men_s, np.moveaxis(dx[keep_t], 0, -1), decided_at,
-        transit, at_decision,
+        transit, at_decision, par["operations.capture.killed_share"],
     )  # fmt: skip

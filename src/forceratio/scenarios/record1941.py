@@ -140,6 +140,11 @@ PRIORS: dict[str, SharedPrior] = {
         SharedPrior("operations.noncombat.USSR.aircraft", lambda: LogUniform(1e-4, 0.3),
                     "Soviet aircraft lost a day without combat (ASSUMPTION: log-uniform"
                     " 1e-4-0.3, the tanks' prior)", (0.0, 1.0)),
+        SharedPrior("operations.capture.killed_share", lambda: Uniform(0.05, 0.45),
+                    "share of the men cut off killed or wounded, not taken prisoner (uniform"
+                    " 0.05-0.45 over the derived 1941 shares: Uman 0.13, Vyazma-Bryansk"
+                    " 0.23-0.41, the whole year 0.17 a floor; docs/design/hkappa/sources.md)",
+                    (0.0, 1.0)),
     )
 }  # fmt: skip
 
@@ -284,7 +289,7 @@ def model_values(o: Outcome, tg: list[Target]) -> FloatArray:
         if t.kind == "losses":
             cols.append(o.record_model[:, 0, t.index])
         elif t.kind == "prisoners":
-            men = ops.captured_men[t.side][:, 0, :, ti]  # (N, S)
+            men = ops.prisoners(t.side)[:, 0, :, ti]  # (N, S)
             cols.append(men.sum(axis=1) if t.index < 0 else men[:, t.index])
         elif t.kind in EQUIPMENT:
             secs = range(o.built.s) if t.index < 0 else (t.index,)

@@ -92,6 +92,15 @@ def operations_parameters() -> list[Parameter]:
             GATE_WIDTH,
             assumption="0 = a step at the gate; used only with a gate",
         ),
+        Parameter(
+            "operations.capture.killed_share",
+            "Share of the men cut off who are killed or wounded, not taken prisoner",
+            "share of the men the capture flow removes",
+            Domain(0.0, 1.0),
+            0.0,
+            assumption="0 = every man cut off is a prisoner; derived 1941 shares 0.13 (Uman) to"
+            " 0.23-0.41 (Vyazma-Bryansk), none counted directly (docs/design/hkappa/sources.md)",
+        ),
     ]
     for side in SIDES:
         for cat in CATEGORIES:

@@ -438,11 +438,11 @@ def run(
             {sd: out_initial[sd][..., pk] + had[sd][..., pk] for sd in SIDES}, winner,
             split=split, outcome_only=outcome_only, transit=out_transit, rules=declared,
         )  # fmt: skip
-    if ops is not None:  # a record of the losses to fire alone: the captured taken out
+    if ops is not None:  # a record of the losses to fire alone: the prisoners taken out
         for j, (rec, _) in enumerate(prep.records):
             if rec.losses == "fire" and rec.side in ops.captured_men:
                 sel = [names.index(x) for x in rec.sectors] if rec.sectors else list(range(s))
-                cap = ops.captured_men[rec.side][:, :, sel, days.index(float(rec.day))]
+                cap = ops.prisoners(rec.side)[:, :, sel, days.index(float(rec.day))]
                 rec_model[:, :, j] -= cap.sum(axis=2)
     return Outcome(
         prep,

@@ -28,13 +28,16 @@ class Capture(StrictModel):
     """Encirclement and capture (issue 13; ASSUMPTION: no published form was found,
     docs/design/issue13-mechanisms.md section 2): each category of a side is captured at
     ``rate[side]`` per day times a logistic switch in the log of the enemy-to-own effective
-    strength ratio, half on at ``ratio``, ``width`` wide (0: a step), times a gate (0: off)."""
+    strength ratio, half on at ``ratio``, ``width`` wide (0: a step), times a gate (0: off).
+    ``killed_share`` of the men it removes are killed or wounded in the pocket, the rest
+    taken prisoner: only the reported split moves (docs/design/issue13-mechanisms.md 8.26)."""
 
     rate: dict[str, ShareRate] = Field(default_factory=lambda: {"USSR": 0.0, "Germany": 0.0})
     ratio: Positive = CAPTURE_RATIO  # the defaults: simulator.operational, written once
     width: NonNeg = CAPTURE_WIDTH
     gate: NonNeg = 0.0  # times 1 / (1 + (gate / rho)**(1 / gate_width)): issue13 8.22
     gate_width: NonNeg = GATE_WIDTH
+    killed_share: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.0
     capacity: dict[str, Positive] = Field(default_factory=lambda: {"USSR": 1.0, "Germany": 1.0})
     """Each side's capacity to encircle the other (mobile forces, their readiness), relative
     to the Wehrmacht of 22 June 1941 (1): a side is captured at its ``rate`` times the
