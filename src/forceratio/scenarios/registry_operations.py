@@ -166,11 +166,13 @@ def operations_parameters() -> list[Parameter]:
         ),
         Parameter(
             "operations.outcome.captured_share",
-            "A side has lost when this share of its men is captured",
+            "A side has lost when this share of its men is cut off by capture",
             "share of its men",
             Domain(0.0, 1.0, low_open=True),
             0.25,
-            assumption="no published threshold found; the 12 June files sweep 0.15-0.5: 0.5 the"
+            assumption="no published threshold found; the men cut off count the killed and"
+            " wounded in the pocket with the prisoners (operations.capture.killed_share moves"
+            " only their split); the 12 June files sweep 0.15-0.5: 0.5 the"
             " Western Front destroyed, 338,500 prisoners of 671,165 men = 0.504 (operations_1941,"
             " verified; 287,704 by 8 July: 0.429), 0.15 near the Baltic operation's 15% lost all"
             " told (75,202 of 498,000) by a front beaten by depth, not capture",

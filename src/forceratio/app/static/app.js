@@ -187,7 +187,7 @@ function show(res) {
   $("margin").textContent = res.attacker_margin === null ? NA + " (a side had no combat power to keep)"
     : (res.attacker_margin >= 0 ? "+" : "") + res.attacker_margin.toFixed(3);
   $("rule").textContent = "decided by " + res.decided_by + " (the outcome rule: a side loses " +
-    "when it breaks, when its captured men pass a share, or when the attacker's advance passes " +
+    "when it breaks, when its men cut off by capture pass a share, or when the attacker's advance passes " +
     "a depth; with none of these, the side keeping the larger share of its combat power at the start plus its arrivals wins)";
   $("end").textContent = res.end_reason + " (" + days(res.duration_days) + " days)";
   const rows = [["", esc(side("USSR")), esc(side("Germany"))]];
