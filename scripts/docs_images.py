@@ -12,10 +12,12 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 QUIET = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+WIDTH, HEIGHT = 1280, 1000  # the picture's window
 
 
 def figures() -> None:
@@ -28,6 +30,20 @@ def figures() -> None:
         figure("distribution", "strike-12june-strip", replications=300, seed=1),
         DOCS / "distribution.png",
     )
+
+
+def pose(page: Any) -> None:
+    """The explorer in ``page`` as docs/app.png shows it: run, one assumption's source open,
+    scrolled to the top."""
+    # a selector, not wait_for_function: the page's CSP forbids evaluating a string
+    page.wait_for_selector("body[data-state='ready']", state="attached", timeout=120_000)
+    page.locator('[data-path="breakpoints.USSR"]').first.locator(
+        "xpath=ancestor::div[@class='param']"
+    ).locator("summary").click()
+    # the click scrolled the page to the summary, and the outcome column is sticky: a
+    # full-page picture drew it that scroll lower, a blank band above it
+    page.evaluate("scrollTo(0, 0)")
+    page.mouse.move(0, 0)  # off the box it is over now (its spin buttons would show)
 
 
 def screenshot() -> None:
@@ -52,13 +68,9 @@ def screenshot() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=exe, args=QUIET)
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
             page.goto(f"http://127.0.0.1:{port}/")
-            # a selector, not wait_for_function: the page's CSP forbids evaluating a string
-            page.wait_for_selector("body[data-state='ready']", state="attached", timeout=120_000)
-            page.locator('[data-path="breakpoints.USSR"]').first.locator(
-                "xpath=ancestor::div[@class='param']"
-            ).locator("summary").click()
+            pose(page)
             page.screenshot(path=str(DOCS / "app.png"), full_page=True)
             browser.close()
     finally:
