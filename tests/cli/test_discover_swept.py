@@ -14,6 +14,7 @@ import pytest
 from forceratio import scenarios
 from forceratio.cli import run
 from forceratio.cli.discover import box_rows
+from tests.calibration.shipped_posterior import shipped_medians
 
 NAME = "strike-12june-strip"
 # the outcome rule's thresholds held at their central values (fixed by --set, so not dimensions
@@ -59,12 +60,19 @@ def test_from_a_sweep_shows_its_designs_ranges(
     assert run(["sweep", NAME, *args, *FIXED, "--out", str(out), "--no-progress"]) == 0
     capsys.readouterr()
     rows = _csv(capsys, ["--from", str(out), "--outcome", "defender"])
+    # the design: the declared ranges less those of the parameters the posterior draws (sweep
+    # --posterior leaves them to the draws; the unprepared factor, declared 0.5-1 and fitted,
+    # stood in the first box on 6 December 2026 with its draws' range, 0.5015-0.9897)
+    drawn = set(shipped_medians())
     declared = scenarios.load(NAME).scenario.uncertainty
-    assert [r for r in rows if r["parameter"] in declared]
+    design = {p: r for p, r in declared.items() if p not in drawn}
+    assert [r for r in rows if r["parameter"] in design]
     for r in rows:
-        if r["parameter"] in declared:
-            assert (float(r["swept_from"]), float(r["swept_to"])) == declared[r["parameter"]]
+        if r["parameter"] in design:
+            assert (float(r["swept_from"]), float(r["swept_to"])) == design[r["parameter"]]
+            assert r["swept_range"] == "declared", r
         else:  # a posterior-drawn parameter (in these boxes since the posterior of 5 December)
+            assert r["parameter"] in drawn, r
             assert r["swept_range"] == "sampled", r
 
 
