@@ -65,8 +65,11 @@ Source = Literal["shipped", "cache", "computed"]
 #: The shipped posterior's settings: emcee, 48 walkers; a 600-step ensemble pilot and three
 #: 300-step adaptation rounds fit the independence proposal (calibration/sampling.py: each
 #: fit to the second half of the whole warm-up so far, t components of 4 degrees of
-#: freedom), then 16,000 steps of which the first 500 are burn-in, every 20th step kept
-#: (37,200 draws).  With the dated panzer counts the capture rate's upper tail (a ridge
+#: freedom), then 32,000 steps of which the first 500 are burn-in, every 40th step kept
+#: (37,776 draws).  16,000 steps (every 20th kept) served until the share of the men cut
+#: off killed in the pocket was fitted: the kill rates then mix slowly (tau 495 for the
+#: Soviet rate, so 15,500 steps were 31 autocorrelation times of the 50 the convergence
+#: check asks; docs/design/issue13-mechanisms.md 8.26).  With the dated panzer counts the capture rate's upper tail (a ridge
 #: with the capture ratio) was where a proposal fitted to the last round alone, with 10
 #: degrees of freedom, left walkers stuck: R-hat 1.011, tau 863 after 16,000 steps
 #: (docs/design/issue13-mechanisms.md 8.13).
@@ -75,9 +78,9 @@ POSTERIOR: dict[str, Any] = {
     "seed": 0,
     "options": {
         "n_walkers": 48,
-        "n_steps": 16000,
+        "n_steps": 32000,
         "burn": 500,
-        "thin": 20,
+        "thin": 40,
         "pilot": 600,
         "adapt": 3,
         "df": 4.0,
