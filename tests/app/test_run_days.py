@@ -36,17 +36,23 @@ def test_the_days_end_where_the_run_ends(name: str) -> None:
 
 def test_a_run_that_ends_early_stops_its_chart_there() -> None:
     res = Explorer().run("strike-12june-strip", {})
-    assert res["duration_days"] < 30.0  # the strike ends when the Germans break (day 24.2)
+    # the strike ends when a sector is decided (day 16.2 on the posterior of 6 December 2026)
+    assert res["duration_days"] < 30.0
     assert max(res["days"]) == res["duration_days"]
 
 
 @pytest.mark.slow
 def test_the_chart_ends_on_the_runs_last_day(server: str, browser: object) -> None:
     """In the page (chromium): both lines reach the right edge of the plot at the end day,
-    and no day tick is drawn past it (the 12 June strip ends on day 24.2: ticks 0-20)."""
+    and no day tick is drawn past it: ticks every 5 days up to the end day the model's run
+    gives (the 12 June strip, the page's first scenario, ended on day 24.2 on the posterior
+    of 5 December, ticks 0-20; on 6 December 2026's on day 16.2, ticks 0-15)."""
+    end = Explorer().run("strike-12june-strip", {})["duration_days"]
+    assert end < 25.0  # the run ends early: ticks at 25 and 30 would be past it
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(server)
     wait_ready(page, 0)
+    assert page.input_value("#scenario") == "strike-12june-strip"
     right = page.evaluate(
         "() => [...document.querySelectorAll('#chart polyline')].map("
         "p => Math.max(...p.getAttribute('points').split(' ').map(q => Number(q.split(',')[0]))))"
@@ -58,4 +64,4 @@ def test_the_chart_ends_on_the_runs_last_day(server: str, browser: object) -> No
         ".map(t => t.textContent)"
     )
     days = [int(t) for t in ticks if t.isdigit()]
-    assert days == [0, 5, 10, 15, 20]  # not 25 and 30: the run ended on day 24.2
+    assert days == list(range(0, int(end) + 1, 5))  # none past the end day

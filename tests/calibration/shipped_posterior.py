@@ -21,6 +21,31 @@ def shipped_medians() -> dict[str, float]:
     return {n: float(medians[names.index(n)]) for n in meta["model_names"]}
 
 
+def shipped_shares(quantiles: tuple[float, ...] = (0.025, 0.5, 0.975)) -> dict[str, np.ndarray]:
+    """The shipped draws' ``quantiles`` of every shared parameter as shares of its prior's
+    support on the prior's scale (0 the support's low end, 1 its high end; the log for a
+    log-uniform prior, else linear: the record fit's priors are all uniform or log-uniform on
+    a finite support, so their central 95% is 0.025-0.975 of it), read from the file and the
+    priors' supports alone."""
+    from forceratio.calibration import LogUniform, Uniform
+    from forceratio.scenarios.record1941 import SHARED
+
+    ref = resources.files("forceratio.calibration") / "shipped" / "record1941.npz"
+    with resources.as_file(ref) as path, np.load(path, allow_pickle=False) as z:
+        names: list[str] = json.loads(str(z["meta"]))["names"]
+        draws = z["draws"]
+    out = {}
+    for name, make, _ in SHARED:
+        prior = make()
+        assert isinstance(prior, LogUniform | Uniform), (name, prior)
+        lo, hi = prior.support
+        x = np.quantile(draws[:, names.index(name)], quantiles)
+        if isinstance(prior, LogUniform):
+            x, lo, hi = np.log(x), np.log(lo), np.log(hi)
+        out[name] = (x - lo) / (hi - lo)
+    return out
+
+
 #: The medians of the posterior shipped on 4 December 2026 (main 232bf38's
 #: calibration/shipped/record1941.npz, before the records were read apart), for regression
 #: pins taken on it: set explicitly, the pinned numbers do not move with a regenerated posterior.

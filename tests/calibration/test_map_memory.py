@@ -115,7 +115,9 @@ def test_fit_map_above_the_limit_is_refused_before_the_mode(
     with pytest.raises(InputError) as err:
         mode.fit_map(problem, n_draws=2000)
     assert err.value.field == "n_draws", err.value
-    assert "2,000 draws of 13 and their predictive table" in err.value.problem
+    # 14 free: the 13 shared parameters (operations.capture.killed_share the 13th) and sigma
+    assert len(problem.free) == 14
+    assert "2,000 draws of 14 and their predictive table" in err.value.problem
 
 
 def test_calibrate_above_the_limit_is_refused_naming_mode_and_the_shipped_fit_is_not(
@@ -135,7 +137,7 @@ def test_calibrate_above_the_limit_is_refused_naming_mode_and_the_shipped_fit_is
     lines = res.output.strip().splitlines()
     assert len(lines) == 1, lines
     assert lines[0].startswith(
-        "forceratio: error: --mode: 2,000 draws of 13 and their predictive table need about"
+        "forceratio: error: --mode: 2,000 draws of 14 and their predictive table need about"
     ), lines
     shipped = CliRunner().invoke(app, ["calibrate", "--format", "json"], env=env)
     assert shipped.exit_code == 0, (shipped.output[-2000:], shipped.exception)

@@ -192,12 +192,18 @@ def test_a_variant_is_computed_once_then_cached(session: Session, tmp_path: Path
 
 
 def test_the_csv_of_calibrate_carries_the_convergence_verdict() -> None:
-    """review13: the table and JSON said NOT CONVERGED when so; the CSV had no such flag."""
+    """review13: the table and JSON said NOT CONVERGED when so; the CSV had no such flag.
+    Oracle: the verdict the JSON's diagnostics imply, R-hat below RHAT_MAX and the kept steps
+    more than TAU_RUNS autocorrelation times.  The shipped posterior of 6 December 2026
+    (32,000 steps) is not converged by that rule: 31,500 kept, fewer than 50 x 1,058 (the
+    Soviet kill rate's tau), R-hat at most 1.004."""
     import csv
     import io
+    import json
 
     from typer.testing import CliRunner
 
+    from forceratio.calibration.sampling import RHAT_MAX, TAU_RUNS
     from forceratio.cli.app import app
 
     res = CliRunner().invoke(app, ["calibrate", "--format", "csv"])
@@ -205,4 +211,9 @@ def test_the_csv_of_calibrate_carries_the_convergence_verdict() -> None:
     first = res.stdout.split("\nrecord,kind,")[0]  # the parameters, before the residuals
     rows = list(csv.DictReader(io.StringIO(first)))
     assert rows
-    assert {r["converged"] for r in rows} == {"True"}  # the shipped run converged
+    js = CliRunner().invoke(app, ["calibrate", "--format", "json"])
+    d = json.loads(js.stdout)["diagnostics"]
+    want = max(d["rhat"].values()) < RHAT_MAX and d["n_steps"] - d["burn"] > TAU_RUNS * max(
+        d["tau"].values()
+    )
+    assert {r["converged"] for r in rows} == {str(want)}

@@ -14,6 +14,7 @@ import pytest
 from forceratio import scenarios
 from forceratio.cli import run
 from forceratio.cli.discover import box_rows
+from tests.calibration.shipped_posterior import shipped_medians
 
 NAME = "strike-12june-strip"
 # the outcome rule's thresholds held at their central values (fixed by --set, so not dimensions
@@ -59,12 +60,19 @@ def test_from_a_sweep_shows_its_designs_ranges(
     assert run(["sweep", NAME, *args, *FIXED, "--out", str(out), "--no-progress"]) == 0
     capsys.readouterr()
     rows = _csv(capsys, ["--from", str(out), "--outcome", "defender"])
+    # the design: the declared ranges less those of the parameters the posterior draws (sweep
+    # --posterior leaves them to the draws; the unprepared factor, declared 0.5-1 and fitted,
+    # stood in the first box on 6 December 2026 with its draws' range, 0.5015-0.9897)
+    drawn = set(shipped_medians())
     declared = scenarios.load(NAME).scenario.uncertainty
-    assert [r for r in rows if r["parameter"] in declared]
+    design = {p: r for p, r in declared.items() if p not in drawn}
+    assert [r for r in rows if r["parameter"] in design]
     for r in rows:
-        if r["parameter"] in declared:
-            assert (float(r["swept_from"]), float(r["swept_to"])) == declared[r["parameter"]]
+        if r["parameter"] in design:
+            assert (float(r["swept_from"]), float(r["swept_to"])) == design[r["parameter"]]
+            assert r["swept_range"] == "declared", r
         else:  # a posterior-drawn parameter (in these boxes since the posterior of 5 December)
+            assert r["parameter"] in drawn, r
             assert r["swept_range"] == "sampled", r
 
 
@@ -88,12 +96,32 @@ def test_a_parameter_with_no_design_range_is_marked_sampled() -> None:
 def test_sensitivity_posterior_boxes_show_declared_and_sampled(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The flip boxes of ``sensitivity --posterior``: an assumption at its declared range,
-    a posterior-drawn parameter (the attacker's capture factor) at its samples', marked."""
+    """The flip boxes of ``sensitivity --posterior``: an assumption at its declared range (the
+    defender's capture factor, 0.005 to 1), a posterior-drawn parameter at its samples',
+    marked; every row so (oracle: the scenario's declared ranges less the parameters the
+    shipped posterior draws).  The attacker's capture factor, the drawn parameter this read
+    before, is in no box on the posterior of 6 December 2026 (the German kill rate and the
+    unprepared factor, declared 0.5-1 but drawn, are)."""
+    import re
+
     assert run(["sensitivity", NAME, "--posterior", "256", "--seed", SEED, *FIXED]) == 0
     lines = capsys.readouterr().out.splitlines()
-    box = [x for x in lines if " to " in x]  # the boxes' rows (after the indices' tables)
-    defender = next(x for x in box if "(operations.capture.factor.defender)" in x)
-    attacker = next(x for x in box if "(operations.capture.factor.attacker)" in x)
-    assert defender.split("│")[-2].strip() == "0.005 to 1"  # its declared range
-    assert attacker.split("│")[-2].strip().endswith("(sampled)")
+    cells = [x.split("│") for x in lines if x.count("│") == 5]
+    box = [c for c in cells if " to " in c[-2]]  # the boxes' rows (their "swept" column)
+    assert box
+    drawn = set(shipped_medians())
+    declared = scenarios.load(NAME).scenario.uncertainty
+    seen = {"declared": 0, "sampled": 0}
+    for c in box:
+        path = re.findall(r"\(([\w.]+)\)", c[1])[-1]
+        swept = c[-2].strip()
+        if path in drawn:
+            assert swept.endswith("(sampled)"), c
+            seen["sampled"] += 1
+        else:
+            lo, hi = declared[path]
+            assert swept == f"{lo:.3g} to {hi:.3g}", c
+            seen["declared"] += 1
+    assert min(seen.values()) > 0, seen
+    defender = next(c for c in box if "(operations.capture.factor.defender)" in c[1])
+    assert defender[-2].strip() == "0.005 to 1"  # its declared range

@@ -1,5 +1,5 @@
 """``sweep --list`` and ``scenarios show`` print the values a calibrated run uses: the whole
-1941 record's posterior medians of all twelve shared parameters, not the file's or table's raw
+1941 record's posterior medians of all thirteen shared parameters, not the file's or table's raw
 values (an outside review found seven of them raw: the Soviet capture rate 0.028 where runs
 use 0.067, the attacker's capture factor 0.005, outside its own swept range, where runs use
 0.00066), and mark them as calibrated."""
@@ -31,7 +31,7 @@ def test_the_listed_values_are_the_posterior_medians_a_run_uses(argv: list[str])
     rows = data if isinstance(data, list) else data["parameters"]
     listed = {r.get("path", r.get("parameter")): r for r in rows}
     medians = shipped_medians()
-    assert len(medians) == 12
+    assert len(medians) == 13  # the 13 shared parameters (killed_share the 13th), not sigma
     for path, median in medians.items():
         assert listed[path]["value"] == pytest.approx(median, rel=1e-9), path
         assert listed[path]["source"].startswith("calibrated on the 1941 record"), path

@@ -116,9 +116,10 @@ def test_report_reads_like_the_cli(report: Path) -> None:
 
 
 def test_report_lists_the_values_a_calibrated_run_uses(report: Path) -> None:
-    """The assumptions table gives the whole-record posterior's medians of the twelve shared
-    parameters (a run's values), marked calibrated: the Soviet capture rate 0.0566, not the
-    file's 0.028 (oracle: the shipped draws' median, tests/calibration/shipped_posterior.py)."""
+    """The assumptions table gives the whole-record posterior's medians of the thirteen shared
+    parameters (a run's values), marked calibrated: the Soviet capture rate at the shipped
+    median (0.078 on 6 December 2026), not the file's 0.028 (oracle: the shipped draws'
+    median, tests/calibration/shipped_posterior.py)."""
     from tests.calibration.shipped_posterior import shipped_medians
 
     body = re.sub(r'src="data:[^"]+"', "", report.read_text(encoding="utf-8"))

@@ -191,17 +191,19 @@ def _row(name: str, *sets: str) -> dict[str, Any]:
 
 
 def test_surprise_moves_the_outcome_the_expected_way() -> None:
-    """Over the whole 30 days (each run ending when its sector is decided) and at day 20,
-    before any sector's Germans break.  Over 30 days this failed while the Soviet forces due
-    after a sector's end were counted as its losses (docs/design/issue13-mechanisms.md 8.11
-    blamed the end-of-run total; it was that accounting)."""
-    for cut in ((), ("duration_days=20",)):
+    """Over the whole 30 days (each run ending when its sector is decided) and at day 14,
+    before any of the three runs is decided (on the posterior of 6 December 2026 the earliest,
+    the base run, on day 16.2 by captured men; day 20, the cut before, now falls after it).
+    Over 30 days this failed while the Soviet forces due after a sector's end were counted as
+    its losses (docs/design/issue13-mechanisms.md 8.11 blamed the end-of-run total; it was
+    that accounting)."""
+    for cut in ((), ("duration_days=14",)):
         base = _row("strike-12june-strip", *cut)
         none = _row("strike-12june-strip", "modifiers.surprise.surprised=none", *cut)
         flipped = _row("strike-12june-strip", 'modifiers.surprise.surprised="USSR"', *cut)
         for a, b in ((base, none), (none, flipped)):
             if cut:
-                assert a["duration_days"] == b["duration_days"] == 20.0  # no sector decided yet
+                assert a["duration_days"] == b["duration_days"] == 14.0  # no sector decided yet
             assert float(a["soviet_losses"]) < float(b["soviet_losses"])
             assert float(a["german_losses"]) > float(b["german_losses"])
 

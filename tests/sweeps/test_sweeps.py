@@ -342,7 +342,10 @@ def test_compare_point_winner_is_the_sweep_winner() -> None:
     """One winner rule: compare's point row and a sweep's row at the same parameters (the
     whole-record calibration, German quality over its declared range) name the same
     winner and the same deciding rule; the attrition margin is reported beside it and,
-    somewhere on this range, disagrees with it (so the check can fail)."""
+    somewhere on this range, disagrees with it (so the check can fail).  The grid spans the
+    whole declared range: on the posterior of 6 December 2026 the lower half (0.32-4.8) is the
+    Soviets' by captured men with a positive margin throughout; the margin turns near 4.9
+    (4.985: USSR by captured, margin -0.011) and the top (9.65) is Germany's by break."""
     from forceratio.scenarios.session import Session
 
     name = "strike-12june-north"
@@ -351,7 +354,7 @@ def test_compare_point_winner_is_the_sweep_winner() -> None:
     rates = session.rates(prep)
     assert rates is not None
     lo, hi = prep.scenario.uncertainty["modifiers.quality.Germany"]
-    grid = Vary("modifiers.quality.Germany", lo, hi / 2, 7)
+    grid = Vary("modifiers.quality.Germany", lo, hi, 7)
     sweep = SweepSpec(name, Design.make("grid", [grid], None, 0), calibration=tuple(rates.items()))
     df = evaluate_chunk(sweep, 0, sweep.runs)
     disagree = 0
