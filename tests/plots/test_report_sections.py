@@ -244,10 +244,10 @@ def test_trajectory_legend_inside_the_figure(name: str) -> None:
 
 
 def test_compare_says_the_range_end_flips_not_where() -> None:
-    """Oracle: threshold puts the strip's flip at German quality 7.38 (`forceratio threshold
-    strike-12june-strip --vary modifiers.quality.Germany=0.32:9.65`, bracket 7.32-7.61, 6
-    December 2026), inside the range, so 9.65 is only the range end that flips it (review23b
-    M8)."""
+    """Oracle: threshold puts the strip's flip at German quality 11.97 (`forceratio threshold
+    strike-12june-strip --vary modifiers.quality.Germany=0.76:22.47`, bracket 11.61-12.29, 6
+    December 2026, the posterior with the killed share), inside the range, so 22.47 is only the
+    range end that flips it (review23b M8)."""
     from typer.testing import CliRunner
 
     from forceratio.cli.app import app
@@ -256,10 +256,10 @@ def test_compare_says_the_range_end_flips_not_where() -> None:
     assert r.exit_code == 0, r.output
     words = " ".join(r.output.split())
     assert "flips the winner: " not in words
-    assert "at 9.65" not in words
+    assert "at 22.47" not in words
     assert "flips the winner by the end of its range: German quality" in words
     assert (
-        "forceratio threshold strike-12june-strip --vary modifiers.quality.Germany=0.32:9.65"
+        "forceratio threshold strike-12june-strip --vary modifiers.quality.Germany=0.76:22.47"
         in words
     )
 

@@ -57,14 +57,14 @@ def calibrate_command(
     ] = None,
     steps: Annotated[
         int | None,
-        typer.Option("--steps", min=100, help="Sampler steps (default 16000, the shipped fit's)."),
+        typer.Option("--steps", min=100, help="Sampler steps (default 32000, the shipped fit's)."),
     ] = None,
     walkers: Annotated[
         int | None,
         typer.Option(
             "--walkers",
             help="Sampler walkers (default 48, the shipped fit's; an odd number is rounded up; "
-            "at least 2k + 2 for k free parameters: 24 for the whole record's 11).",
+            "at least 2k + 2 for k free parameters: 30 for the whole record's 14).",
         ),
     ] = None,
     seed: Annotated[
