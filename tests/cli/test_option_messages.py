@@ -131,9 +131,11 @@ def test_walkers_help_gives_the_minimum() -> None:
     from typer.testing import CliRunner
 
     from forceratio.cli.app import app
+    from forceratio.scenarios.record1941 import SHARED
 
     res = CliRunner().invoke(app, ["calibrate", "--help"], env={"COLUMNS": "200"})
     # the help's words, whatever the panel's width wraps (its borders and indents dropped)
     words = " ".join(res.output.replace("\u2502", " ").split())
-    assert "24 for the whole record's 11" in words
+    k = len(SHARED) + 1  # the whole record's free parameters: the shared ones and sigma
+    assert f"{2 * k + 2} for the whole record's {k}" in words
     assert "x>=2" not in res.output
