@@ -57,7 +57,7 @@ def calibrate_command(
     ] = None,
     steps: Annotated[
         int | None,
-        typer.Option("--steps", min=100, help="Sampler steps (default 32000, the shipped fit's)."),
+        typer.Option("--steps", min=100, help="Sampler steps (default 56000, the shipped fit's)."),
     ] = None,
     walkers: Annotated[
         int | None,

@@ -133,10 +133,12 @@ PRIORS: dict[str, SharedPrior] = {
         SharedPrior("operations.capture.gate", lambda: LogUniform(0.05, 2.0),
                     "ratio below which a side is hardly captured (ASSUMPTION: log-uniform"
                     " 0.05-2; docs/design/issue13-mechanisms.md 8.22)", (0.0, 50.0)),
-        SharedPrior("modifiers.posture.unprepared_factor", lambda: Uniform(0.5, 1.0),
-                    "fire of a side caught unprepared (ASSUMPTION: uniform over the range the"
-                    " scenario files declare, 0.5-1; docs/design/issue13-mechanisms.md 8.23)",
-                    (0.5, 1.0)),
+        SharedPrior("modifiers.posture.unprepared_factor", lambda: Uniform(0.4, 1.0),
+                    "fire of a side caught unprepared (ASSUMPTION: uniform 0.4-1, the range the"
+                    " scenario files declare; the floor is the surprised side's effect on the"
+                    " surpriser under Dupuy's complete surprise, 0.4, as OQJM's table transcribes"
+                    " it; docs/design/issue13-mechanisms.md 8.27)",
+                    (0.4, 1.0)),
         SharedPrior("operations.noncombat.USSR.aircraft", lambda: LogUniform(1e-4, 0.3),
                     "Soviet aircraft lost a day without combat (ASSUMPTION: log-uniform"
                     " 1e-4-0.3, the tanks' prior)", (0.0, 1.0)),

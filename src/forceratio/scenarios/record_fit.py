@@ -65,23 +65,23 @@ Source = Literal["shipped", "cache", "computed"]
 #: The shipped posterior's settings: emcee, 48 walkers; a 600-step ensemble pilot and three
 #: 300-step adaptation rounds fit the independence proposal (calibration/sampling.py: each
 #: fit to the second half of the whole warm-up so far, t components of 4 degrees of
-#: freedom), then 32,000 steps of which the first 500 are burn-in, every 40th step kept
-#: (37,776 draws).  16,000 steps (every 20th kept) served until the share of the men cut
-#: off killed in the pocket was fitted: the kill rates then mix slowly (tau 495 for the
-#: Soviet rate, so 15,500 steps were 31 autocorrelation times of the 50 the convergence
-#: check asks; 32,000 steps give 30 of its tau, now 1,058: still short, reported as such;
-#: docs/design/issue13-mechanisms.md 8.26).  With the dated panzer counts the capture
-#: rate's upper tail (a ridge with the capture ratio) was where a proposal fitted to the
-#: last round alone, with 10 degrees of freedom, left walkers stuck: R-hat 1.011, tau 863
-#: after 16,000 steps (docs/design/issue13-mechanisms.md 8.13).
+#: freedom), then 56,000 steps of which the first 500 are burn-in, every 70th step kept
+#: (38,016 draws).  32,000 steps (every 40th kept) gave 30 of the 50 autocorrelation times
+#: the convergence check asks for the Soviet kill rate (tau 1,058: walkers that wander
+#: into the posterior's wide tail, a large error scale with high kill rates, stay there
+#: for thousands of steps; docs/design/issue13-mechanisms.md 8.26-8.27); 16,000 steps served
+#: before the share of the men cut off killed in the pocket was fitted (tau 495).  With
+#: the dated panzer counts the capture rate's upper tail (a ridge with the capture ratio)
+#: was where a proposal fitted to the last round alone, with 10 degrees of freedom, left
+#: walkers stuck: R-hat 1.011, tau 863 after 16,000 steps (8.13).
 POSTERIOR: dict[str, Any] = {
     "method": "mcmc",
     "seed": 0,
     "options": {
         "n_walkers": 48,
-        "n_steps": 32000,
+        "n_steps": 56000,
         "burn": 500,
-        "thin": 40,
+        "thin": 70,
         "pilot": 600,
         "adapt": 3,
         "df": 4.0,
