@@ -1,5 +1,6 @@
 """The 12 June strip / north / Sokolov at a MAP (uncalibrated + every fitted value set), and
-the winner's flip on German quality (forceratio threshold), by the CLI."""
+the winner's flip on German quality (forceratio threshold), by the CLI.
+Optional `--range LO:HI` (default 0.63:18.69, the range of 8.22) for the threshold's German quality."""
 import json, subprocess, sys
 SCN = ["strike-12june-strip", "strike-12june-north", "sokolov-152v100"]
 def cli(args):
@@ -8,7 +9,13 @@ def cli(args):
         raise SystemExit(r.stderr)
     return json.loads(r.stdout)
 def main():
-    src, extra = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    rng = "0.63:18.69"
+    if "--range" in args:
+        i = args.index("--range")
+        rng = args[i + 1]
+        del args[i : i + 2]
+    src, extra = args[0], args[1:]
     if src == "shipped":
         sets = []
         base = []
@@ -23,7 +30,7 @@ def main():
         row = row[0] if isinstance(row, list) else row
         keys = ["winner", "winner_decided_by", "attacker_margin", "german_losses", "german_captured", "soviet_losses"]
         print(scn, {k: row.get(k) for k in keys if k in row})
-        th = cli(["threshold", scn, "--vary", "modifiers.quality.Germany=0.63:18.69", "--format", "json", *base, *sargs])
+        th = cli(["threshold", scn, "--vary", f"modifiers.quality.Germany={rng}", "--format", "json", *base, *sargs])
         g = th["grid"]
         flips = [round(g[i][0], 3) for i in range(len(g) - 1) if g[i][1] != g[i + 1][1]]
         print("  flip:", th["value"], "bracket", th["bracket"], "grid sign changes at", flips, "low end wins:", g[0][1])
