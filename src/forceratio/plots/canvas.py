@@ -47,6 +47,11 @@ def new_figure(layout: Literal["constrained"] | None = "constrained") -> Figure:
     return fig
 
 
+def scenario_title(fig: Figure, what: str, scenario: str, date: str | None) -> None:
+    """The figure's title: what it shows, over the scenario's name and date."""
+    fig.suptitle(f"{what}\n{scenario}" + (f" ({date})" if date else ""), fontsize=12)
+
+
 #: The sides' colours by slot in the 1941 scenarios: Soviet dark red, German dark grey.
 COLOURS = {"USSR": "#b2182b", "Germany": "#4d4d4d"}
 #: The colours of sides a scenario names itself (``side_names``): a pair that reads as

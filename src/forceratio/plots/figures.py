@@ -22,16 +22,13 @@ from forceratio.plots import mplconfig  # noqa: F401
 import matplotlib
 import matplotlib.ticker
 import numpy as np
-import pandas as pd
-from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 
-from forceratio.errors import InputError
-from forceratio.plots.canvas import COLOURS, new_figure, side_colours, side_scale
+from forceratio.plots.canvas import COLOURS, new_figure, scenario_title, side_colours
 from forceratio.plots.canvas import DPI as DPI
 from forceratio.plots.canvas import SIZE as SIZE
+from forceratio.plots.heatmap import sweep_heatmap as sweep_heatmap
 from forceratio.plots.labels import outcome_label, parameter_label, short
 from forceratio.scenarios.schema import CATEGORIES
 
@@ -43,10 +40,6 @@ LABELS = {
     "aircraft": ("aircraft", "aircraft"),
 }
 _THOUSANDS = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
-
-
-def _title(fig: Figure, what: str, scenario: str, date: str | None) -> None:
-    fig.suptitle(f"{what}\n{scenario}" + (f" ({date})" if date else ""), fontsize=12)
 
 
 def trajectory(
@@ -110,7 +103,7 @@ def trajectory(
     wrapped = [textwrap.fill(lab, 60) for lab in labels]  # a long record label: two lines,
     ncol = 3 if max(map(len, labels), default=0) <= 40 else 2  # not cut off at the edges
     fig.legend(handles, wrapped, loc="outside lower center", ncol=ncol, fontsize=8)
-    _title(fig, "Strength by category", scn.name, scn.date)
+    scenario_title(fig, "Strength by category", scn.name, scn.date)
     return fig
 
 
@@ -191,138 +184,8 @@ def ratios(
         fontsize=9,
     )
     ax.grid(alpha=0.3, axis="x")
-    _title(fig, rename("Force ratios at the start (USSR : Germany)", names), scenario, date)
+    scenario_title(fig, rename("Force ratios at the start (USSR : Germany)", names), scenario, date)
     return fig
-
-
-def _numeric(col: pd.Series, bool_ok: bool) -> bool:
-    is_bool = pd.api.types.is_bool_dtype(col)
-    return bool(pd.api.types.is_numeric_dtype(col) and (bool_ok or not is_bool))
-
-
-EMPTY = "#bdbdbd"  # a bin no run fell in: grey, never a colour of the scale
-WINNER = "attacker_wins"  # the sweep's winner column (the outcome rule, as every command)
-
-
-PER_BIN = 3  # scattered samples (Sobol, LHS): about this many per bin, so few bins are empty
-
-
-def _binned(df: pd.DataFrame, col: str, bins: int, points: int) -> tuple[pd.Series, np.ndarray]:
-    """The column cut into equal bins, and the bins' edges: one bin per value of a grid
-    axis (up to ``bins``); for scattered ``points`` (distinct x, y pairs) as many as keep
-    about :data:`PER_BIN` of them in each of the square's bins."""
-    values = df[col].nunique()
-    if values > bins:  # not a grid axis
-        bins = min(bins, max(2, int(np.sqrt(points / PER_BIN))))
-    cut, edges = pd.cut(df[col], bins=min(bins, values), retbins=True)
-    return cut, np.asarray(edges, dtype=float)
-
-
-def _colours(
-    z: np.ndarray, outcome: str, attacker: str | None = None, sides: Mapping[str, str] = COLOURS
-) -> tuple[Any, Any]:
-    """Colour map and norm: a signed outcome on a diverging scale with white at 0 (symmetric
-    limits), the share of attacker wins with white at one half, anything else sequential.
-    With the scenario's ``attacker`` the winner's share and the attacker's margin run from
-    the defender's colour to the attacker's (:func:`side_scale`)."""
-    finite = z[np.isfinite(z)]
-    sided = attacker in sides and outcome in (WINNER, "attacker_margin")
-    diverging = side_scale(str(attacker), sides) if sided else matplotlib.colormaps["RdBu_r"]
-    if outcome == WINNER:
-        return diverging, TwoSlopeNorm(0.5, 0.0, 1.0)
-    if finite.size and finite.min() < 0:
-        top = float(np.abs(finite).max())
-        return diverging, TwoSlopeNorm(0.0, -top, top)
-    return matplotlib.colormaps["viridis"], None
-
-
-def sweep_heatmap(
-    df: pd.DataFrame,
-    x: str,
-    y: str,
-    outcome: str,
-    scenario: str,
-    date: str | None,
-    bins: int = 20,
-    attacker: str | None = None,
-    sides: Mapping[str, str] = COLOURS,
-) -> Figure:
-    """Mean of ``outcome`` over a grid of two swept parameters, with the line where the
-    winner flips: where the attacker wins half the runs of a bin, by the sweep's winner
-    column (the outcome rule: break, captured share, depth, else the attrition margin), so
-    the line names the same winner as every command. Bins no run fell in are grey.
-    ``attacker``: the scenario's attacking slot, whose colour the attacker's share and
-    margin are drawn in (``sides``: slot -> colour, :func:`side_scale`; None: red for the
-    attacker, blue else)."""
-    for opt, col in (("--x", x), ("--y", y), ("--outcome", outcome)):
-        if col not in df.columns:
-            known = ", ".join(c for c in df.columns if ("." in c) == (opt != "--outcome"))
-            raise InputError(opt, f"the sweep in --from has no column {col!r}; choose {known}")
-        axis = opt != "--outcome"  # an axis is binned; an outcome averaged (a bool: a share)
-        if not _numeric(df[col], bool_ok=not axis):
-            fit = [c for c in df.columns if ("." in c) == axis and _numeric(df[c], not axis)]
-            raise InputError(opt, f"{col!r} is not numeric; choose one of {', '.join(fit)}")
-    points = len(df[[x, y]].drop_duplicates())
-    (xb, xe), (yb, ye) = _binned(df, x, bins, points), _binned(df, y, bins, points)
-
-    def per_bin(col: str) -> np.ndarray:
-        grid = df.groupby([yb, xb], observed=False)[col].mean().unstack()
-        return np.asarray(grid.to_numpy(dtype=float))  # rows: y bins, columns: x bins
-
-    z = per_bin(outcome)
-    cmap, norm = _colours(z, outcome, attacker, sides)
-    fig = new_figure()
-    ax = fig.subplots()
-    mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(z), shading="flat",
-                         cmap=cmap.with_extremes(bad=EMPTY), norm=norm)  # fmt: skip
-    cbar = fig.colorbar(mesh, ax=ax)
-    what = f"mean {outcome_label(outcome)}"
-    if outcome == WINNER:
-        what = "share of runs the attacker wins (outcome rule)"
-    elif outcome == "attacker_margin":
-        what = "mean attrition margin (share kept, attacker minus defender): not the winner"
-    cbar.set_label(textwrap.fill(what, 45))
-    handles = _flip_line(ax, df, per_bin, xe, ye, outcome)
-    if np.isnan(z).any():
-        handles.append(
-            Patch(facecolor=EMPTY, edgecolor="black", lw=0.5, label="no run in this bin")
-        )
-    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8)
-    ax.set_xlabel(textwrap.fill(str(parameter_label(x)), 70))
-    ax.set_ylabel(textwrap.fill(str(parameter_label(y)), 45))
-    _title(fig, f"Sweep: {outcome_label(outcome)}", scenario, date)
-    return fig
-
-
-def _flip_line(
-    ax: Any, df: pd.DataFrame, per_bin: Any, xe: np.ndarray, ye: np.ndarray, outcome: str
-) -> list[Any]:
-    """Draw the winner's flip (share of attacker wins = 1/2) and return the legend handles;
-    a sweep without the winner column gets no line, and says so."""
-    if WINNER not in df.columns:
-        return [Line2D([], [], ls="none", label="no winner column: no flip line")]
-    wins = per_bin(WINNER)
-    xs, ys = (xe[:-1] + xe[1:]) / 2, (ye[:-1] + ye[1:]) / 2
-    seen = wins[np.isfinite(wins)]
-    handles: list[Any] = []
-    if seen.size and seen.min() < 0.5 < seen.max() and min(wins.shape) >= 2:
-        ax.contour(xs, ys, np.ma.masked_invalid(wins), levels=[0.5], colors="black")
-        handles.append(Line2D([], [], color="black",
-                              label="the winner flips (attacker wins half the runs)"))  # fmt: skip
-    elif seen.size:
-        side = "the attacker" if seen.min() >= 0.5 else "the defender"
-        handles.append(Line2D([], [], ls="none", label=f"no flip: {side} wins in every bin"))
-    if outcome == "attacker_margin":  # where the margin's sign and the winner disagree
-        margin = per_bin("attacker_margin")
-        odd = np.isfinite(wins) & np.isfinite(margin) & ((wins >= 0.5) != (margin > 0))
-        hatch: dict[str, Any] = {"fill": False, "hatch": "//", "lw": 0, "color": "black"}
-        for i, j in zip(*np.nonzero(odd), strict=True):
-            ax.add_patch(
-                Rectangle((xe[j], ye[i]), xe[j + 1] - xe[j], ye[i + 1] - ye[i], **hatch, alpha=0.5)
-            )
-        if odd.any():
-            handles.append(Patch(label="winner and margin's sign differ", **hatch, alpha=0.5))
-    return handles
 
 
 def tornado(
@@ -349,7 +212,7 @@ def tornado(
     ax.axvline(0, color="black", lw=0.8)
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3, axis="x")
-    _title(fig, "Sensitivity (tornado)", scenario, date)
+    scenario_title(fig, "Sensitivity (tornado)", scenario, date)
     return fig
 
 
@@ -386,7 +249,7 @@ def prior_posterior(
         ax.legend(fontsize=7, loc="upper right")
     for ax in axes.ravel()[len(names) :]:
         ax.set_visible(False)
-    _title(fig, f"Prior (line) and posterior draws (histogram), {method}", what, "1941")
+    scenario_title(fig, f"Prior (line) and posterior draws (histogram), {method}", what, "1941")
     return fig
 
 
@@ -422,7 +285,7 @@ def distribution(out: Any, deterministic: Any | None = None) -> Figure:
     wins = np.asarray(out.attacker_wins[0], dtype=bool)
     p, lo, hi = probability_interval(int(wins.sum()), wins.size)
     what = f"P({names[scn.attacker]} wins) = {p:.0%} (95% {lo:.0%}-{hi:.0%}, Jeffreys)"
-    _title(fig, f"Stochastic noise only, parameters fixed: {what}", scn.name, scn.date)
+    scenario_title(fig, f"Stochastic noise only, parameters fixed: {what}", scn.name, scn.date)
     return fig
 
 

@@ -71,6 +71,8 @@ GRID = 1.0
 REFINE = 4
 #: Samples per block of the quadratures (:func:`operational`).
 BLOCK = 512
+#: Every index of an axis (:meth:`Operational.prisoners`).
+ALL = slice(None)
 
 
 @dataclass(frozen=True)
@@ -103,10 +105,15 @@ class Operational:
     depth_at_decision: FloatArray
     killed_share: FloatArray
 
-    def prisoners(self, side: str) -> FloatArray:
-        """The men of ``side`` taken prisoner by each recorded day (N, R, S, T): the men
-        cut off less the killed and wounded among them."""
-        return (1.0 - self.killed_share)[:, None, None, None] * self.captured_men[side]
+    def prisoners(
+        self, side: str, day: int, *, sectors: list[int] | slice = ALL, rep: int | slice = ALL
+    ) -> FloatArray:
+        """The men of ``side`` taken prisoner by the recorded day of index ``day`` in
+        ``sectors`` and replication(s) ``rep``: the men cut off less the killed and wounded
+        among them, (N, R, S) (no R for one replication).  Only those cells of
+        ``captured_men`` are read and scaled (a record needs one day of them)."""
+        men = self.captured_men[side][:, rep, sectors, day]
+        return (1.0 - self.killed_share).reshape(-1, *[1] * (men.ndim - 1)) * men
 
 
 def _multiplier_at(

@@ -291,7 +291,7 @@ def model_values(o: Outcome, tg: list[Target]) -> FloatArray:
         if t.kind == "losses":
             cols.append(o.record_model[:, 0, t.index])
         elif t.kind == "prisoners":
-            men = ops.prisoners(t.side)[:, 0, :, ti]  # (N, S)
+            men = ops.prisoners(t.side, ti, rep=0)  # (N, S)
             cols.append(men.sum(axis=1) if t.index < 0 else men[:, t.index])
         elif t.kind in EQUIPMENT:
             secs = range(o.built.s) if t.index < 0 else (t.index,)

@@ -442,7 +442,7 @@ def run(
         for j, (rec, _) in enumerate(prep.records):
             if rec.losses == "fire" and rec.side in ops.captured_men:
                 sel = [names.index(x) for x in rec.sectors] if rec.sectors else list(range(s))
-                cap = ops.prisoners(rec.side)[:, :, sel, days.index(float(rec.day))]
+                cap = ops.prisoners(rec.side, days.index(float(rec.day)), sectors=sel)
                 rec_model[:, :, j] -= cap.sum(axis=2)
     return Outcome(
         prep,
