@@ -61,8 +61,9 @@ def test_from_a_sweep_shows_its_designs_ranges(
     capsys.readouterr()
     rows = _csv(capsys, ["--from", str(out), "--outcome", "defender"])
     # the design: the declared ranges less those of the parameters the posterior draws (sweep
-    # --posterior leaves them to the draws; the unprepared factor, declared 0.5-1 and fitted,
-    # stood in the first box on 6 December 2026 with its draws' range, 0.5015-0.9897)
+    # --posterior leaves them to the draws; the unprepared factor, declared 0.5-1 then (0.4-1
+    # now) and fitted, stood in the first box on 6 December 2026 with its draws' range,
+    # 0.5015-0.9897)
     drawn = set(shipped_medians())
     declared = scenarios.load(NAME).scenario.uncertainty
     design = {p: r for p, r in declared.items() if p not in drawn}
@@ -101,7 +102,7 @@ def test_sensitivity_posterior_boxes_show_declared_and_sampled(
     marked; every row so (oracle: the scenario's declared ranges less the parameters the
     shipped posterior draws).  The attacker's capture factor, the drawn parameter this read
     before, is in no box on the posterior of 6 December 2026 (the German kill rate and the
-    unprepared factor, declared 0.5-1 but drawn, are)."""
+    unprepared factor, declared 0.5-1 then, 0.4-1 now, but drawn, are)."""
     import re
 
     assert run(["sensitivity", NAME, "--posterior", "256", "--seed", SEED, *FIXED]) == 0

@@ -80,8 +80,15 @@ def test_the_comparison_names_its_records_and_their_bounds() -> None:
     assert got[0]["historical_soviet_lower_bound"] is True
     assert got[0]["error_soviet_losses"] > 0  # the model is over the undercount: met
     assert vyazma.endswith("(over a lower bound: met)")
-    assert got[1]["error_soviet_losses"] < 0
-    assert june.endswith("(under a lower bound)")  # its Lvov-Chernovtsy part lacks sanitary
+    # 22 June's record is a lower bound too (its Lvov-Chernovtsy part lacks sanitary); its
+    # label follows the sign (a model at or over an undercount meets it): under it on the
+    # posteriors before 6 December's with the unprepared factor's prior 0.4-1, +1.0% over on
+    # that one; the label under a bound is checked on the same row with the error turned
+    assert got[1]["historical_soviet_lower_bound"] is True
+    err = got[1]["error_soviet_losses"]
+    assert june.endswith("(over a lower bound: met)" if err >= 0 else "(under a lower bound)")
+    under = dict(comparison_rows([{**got[1], "error_soviet_losses": -abs(err) - 0.01}]))
+    assert under["model v history, Soviet men"][0].endswith("(under a lower bound)")
     assert rows["model v history, German men"][1] == cell(
         "error_german_losses", got[1]["error_german_losses"]
     )

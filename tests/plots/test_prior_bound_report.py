@@ -80,10 +80,12 @@ def test_without_the_prior_the_column_reads_the_json_flag() -> None:
 def test_the_shipped_posterior_json_and_report_agree() -> None:
     """The shipped posterior: the report's column (the priors the report is given) against
     ``calibrate --format json``'s ``at_prior_bound``; the Soviet tanks' non-combat loss at
-    its ceiling (97.5% point 0.2887 under a log-uniform prior on [1e-4, 0.3], 6 December
-    2026; 0.2958 before the killed share) and the unprepared factor at its floor (2.5% point
-    0.5027 under a uniform prior on [0.5, 1]); the capture switch's width, at its ceiling
-    before the killed share (1.912 under [0.02, 2]), is 1.882 now, 0.987 of the log range:
+    its ceiling (97.5% point 0.2835 under a log-uniform prior on [1e-4, 0.3], share 0.9929 of
+    the log range, on the posterior regenerated on 6 December 2026 with the unprepared
+    factor's prior 0.4-1; 0.2887 on the one before, 0.2958 before the killed share) and the
+    unprepared factor at its floor still (2.5% point 0.4043 under a uniform prior on [0.4, 1],
+    share 0.0072; 0.5027 on [0.5, 1] before); the capture switch's width, at its ceiling
+    before the killed share (1.912 under [0.02, 2]), is 1.888 now, 0.9875 of the log range:
     flagged only if the shipped draws put a point within 1% of an end (the oracle,
     tests/calibration/shipped_posterior.py's shares)."""
     from forceratio.scenarios.record1941 import SHARED

@@ -244,22 +244,28 @@ def test_trajectory_legend_inside_the_figure(name: str) -> None:
 
 
 def test_compare_says_the_range_end_flips_not_where() -> None:
-    """Oracle: threshold puts the strip's flip at German quality 11.97 (`forceratio threshold
-    strike-12june-strip --vary modifiers.quality.Germany=0.76:22.47`, bracket 11.61-12.29, 6
-    December 2026, the posterior with the killed share), inside the range, so 22.47 is only the
-    range end that flips it (review23b M8)."""
+    """Oracle: threshold puts the strip's flip at German quality 13.38 (`forceratio threshold
+    strike-12june-strip --vary modifiers.quality.Germany=0.76:22.55`, bracket 13.02-13.70, 6
+    December 2026, the posterior with the unprepared factor's prior 0.4-1; checked by `run
+    --set`: 13.34 USSR by captured, 13.42 Germany by break; 11.97 in 0.76-22.47 on the one
+    before), inside the range, so its upper end is only the range end that flips it
+    (review23b M8).  The range is read from the file, whose comment derives it from the
+    posterior, so it moves with a regeneration."""
     from typer.testing import CliRunner
 
+    from forceratio import scenarios
     from forceratio.cli.app import app
 
+    lo, hi = scenarios.load("strike-12june-strip").scenario.uncertainty["modifiers.quality.Germany"]
+    assert lo < 13.38 < hi  # the measured flip inside the declared range
     r = CliRunner().invoke(app, ["compare", "strike-12june-strip"], env={"COLUMNS": "400"})
     assert r.exit_code == 0, r.output
     words = " ".join(r.output.split())
     assert "flips the winner: " not in words
-    assert "at 22.47" not in words
+    assert f"at {hi:g}" not in words
     assert "flips the winner by the end of its range: German quality" in words
     assert (
-        "forceratio threshold strike-12june-strip --vary modifiers.quality.Germany=0.76:22.47"
+        f"forceratio threshold strike-12june-strip --vary modifiers.quality.Germany={lo:g}:{hi:g}"
         in words
     )
 
@@ -276,14 +282,15 @@ def test_posteriors_stopped_by_a_prior_bound_are_flagged() -> None:
     on its scale (tests/calibration/shipped_posterior.py): at a prior bound where one lies
     within 1% of an end, beyond the prior's central 95% where the 2.5% point is below 0.025 or
     the 97.5% above 0.975; a share within 0.002 of those lines is left undecided (the
-    regenerated posterior moves them by Monte Carlo noise). Measured on 6 December 2026 (the
-    interim 16,000-step posterior): at a bound the tanks' non-combat loss high (97.5% point
-    0.2887, ceiling 0.3: share 0.995) and the unprepared factor low (2.5% point 0.5027, floor
-    0.5: 0.005); on the line the German rate's floor (0.00106, floor 0.001: 0.0098) and the
-    attacker's capture factor's (0.0102); no longer the switch's width (1.882 of 2: 0.987);
-    beyond the central 95% besides them the width high, the capture ratio and the advance
-    exponent low; the Soviet rate and the advance scale located by the record
-    (review23b M3)."""
+    regenerated posterior moves them by Monte Carlo noise). Measured on 6 December 2026 on
+    the posterior regenerated with the unprepared factor's prior 0.4-1 (56,000 steps): at a
+    bound the tanks' non-combat loss high (97.5% point 0.2835, ceiling 0.3: share 0.9929)
+    and the unprepared factor low still (2.5% point 0.4043, floor 0.4: 0.0072; on the
+    interim 16,000-step posterior 0.5027 of the floor 0.5); on the line the German rate's
+    floor (0.00107: 0.0110) and the attacker's capture factor's (0.0100); not the switch's
+    width (1.888 of 2: 0.9875); beyond the central 95% besides them the width high, the
+    capture ratio (0.0184) and the advance exponent (0.0212) low; the Soviet rate and the
+    advance scale located by the record (review23b M3)."""
     from forceratio.plots.posterior_html import AT_BOUND, BEYOND, prior_posterior_table
     from forceratio.scenarios.record1941 import SHARED
     from forceratio.sweeps.posterior import record_posterior
@@ -307,7 +314,7 @@ def test_posteriors_stopped_by_a_prior_bound_are_flagged() -> None:
                 continue  # on the line: Monte Carlo noise decides
             assert (end in str(cell)) == ((share > line) == above), (p, end, share, cell)
     assert at["operations.noncombat.USSR.tanks"] == "high"
-    assert at["modifiers.posture.unprepared_factor"] == "low"
+    assert at["modifiers.posture.unprepared_factor"] == "low"  # 0.0072 of [0.4, 1]: decided
     assert beyond["operations.capture.width"] == "high"
     assert "low" in beyond["operations.capture.ratio"]
     for p in ("attrition.soviet_rate", "operations.advance.scale"):
