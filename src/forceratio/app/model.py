@@ -147,7 +147,8 @@ class Explorer:
 
     def _values(self, name: str, values: Mapping[str, Any]) -> dict[str, float]:
         """The page's values, refused as the CLI refuses them (one line naming the field)."""
-        from forceratio.scenarios.build import parameters, sweepable
+        from forceratio.scenarios.build import sweepable
+        from forceratio.scenarios.sampled import parameters
 
         prep = self._prep(name)
         known = sweepable(prep)

@@ -47,10 +47,7 @@ from forceratio.scenarios.multipliers import fire_multipliers
 from forceratio.scenarios.registry import PARAMETERS, Source, check_uncertainty
 from forceratio.scenarios.registry import parameter_sources as parameter_sources
 from forceratio.scenarios.registry import sweepable as sweepable
-from forceratio.scenarios.sampled import RATES as RATES
-from forceratio.scenarios.sampled import free_parameters as free_parameters
-from forceratio.scenarios.sampled import parameters as parameters
-from forceratio.scenarios.sampled import weights
+from forceratio.scenarios.sampled import parameters, weights
 from forceratio.scenarios.schema import CATEGORIES, SIDES, Scenario, ScenarioRecord
 from forceratio.simulator.engagement import Engagement, make_side
 from forceratio.simulator.laws import get_law

@@ -23,9 +23,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
-from forceratio.scenarios.build import Prepared, free_parameters
+from forceratio.scenarios.build import Prepared
 from forceratio.scenarios.rates import Calibration, FloatArray, log_residuals
 from forceratio.scenarios.run import run
+from forceratio.scenarios.sampled import free_parameters
 
 BOUNDS = (1e-4, 2.0)  # per-day rates
 

@@ -13,7 +13,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forceratio.calibration import CalibrationResult
-from forceratio.scenarios.build import RATES, Prepared, free_parameters
+from forceratio.scenarios.build import Prepared
+from forceratio.scenarios.sampled import RATES, free_parameters
 from forceratio.simulator.laws import get_law
 
 FloatArray = NDArray[np.float64]

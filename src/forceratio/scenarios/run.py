@@ -21,11 +21,12 @@ from forceratio.arguments import whole
 from forceratio.errors import InputError
 from forceratio.limits import check_replications
 from forceratio.scenarios.arrivals import arrived_until, lost_until
-from forceratio.scenarios.build import Built, Prepared, build, free_parameters
+from forceratio.scenarios.build import Built, Prepared, build
 from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.operations import GRID, Operational
 from forceratio.scenarios.operations import operational as operational_outputs
 from forceratio.scenarios.outcome import break_or_margin, declares_operations
+from forceratio.scenarios.sampled import free_parameters
 from forceratio.scenarios.schema import CATEGORIES, SIDES
 from forceratio.scenarios.stages import simulate_staged
 from forceratio.seeds import DEFAULT_SEED

@@ -22,9 +22,10 @@ from numpy.typing import ArrayLike
 
 from forceratio.calibration import CalibrationResult
 from forceratio.scenarios import Sets
-from forceratio.scenarios.build import RATES, Prepared, free_parameters
+from forceratio.scenarios.build import Prepared
 from forceratio.scenarios.rates import Calibration, check_shared_rates, from_record
 from forceratio.scenarios.run import Outcome, run
+from forceratio.scenarios.sampled import RATES, free_parameters
 
 
 class Session:

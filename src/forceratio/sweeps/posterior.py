@@ -37,8 +37,8 @@ IntArray = NDArray[np.int64]
 def check_applies(prep: Prepared) -> None:
     """Refuse the posterior's draws for a scenario they do not apply to: one whose rates
     are not fitted on the 1941 record, or that gives its own rates (none 'calibrated')."""
-    from forceratio.scenarios.build import free_parameters
     from forceratio.scenarios.rates import check_draws
+    from forceratio.scenarios.sampled import free_parameters
 
     check_draws(prep)
     if not free_parameters(prep):
