@@ -244,6 +244,9 @@ def test_ratios_cli_json_and_bad_input() -> None:
     for args, needle in (
         (["data", "ratios", "strip", "--date", "1941-06-31"], "--date: impossible date"),
         (["data", "ratios", "strip", "--date", "1941-6-3"], "--date: expected YYYY-MM-DD"),
+        # ISO's basic and week forms, which date.fromisoformat reads, are not YYYY-MM-DD
+        (["data", "ratios", "strip", "--date", "19410622"], "--date: expected YYYY-MM-DD"),
+        (["data", "ratios", "strip", "--date", "1941-W25-7"], "--date: expected YYYY-MM-DD"),
         (["compare", "barbarossa-22june", "barbarossa-22june"], "NAMES: barbarossa-22june given"),
         (["data", "ratios", "timeline"], "no force totals"),
         (["data", "ratios", "strip", "--table", "nosuch=x.csv"], "unknown table"),

@@ -93,12 +93,13 @@ def force_ratios(df: pd.DataFrame, name: str, date: str | None = None) -> pd.Dat
             f"table {name!r} has no force totals; choose one of {', '.join(HEADLINES)}",
         )
     if date is not None:
+        # the shape first: fromisoformat also takes 19410622 and 1941-W25-7, not YYYY-MM-DD
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            raise InputError("date", f"expected YYYY-MM-DD, got {date!r}")
         try:
             wanted: list[dt.date] = [dt.date.fromisoformat(date)]
         except ValueError:
-            shape = re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
-            what = "impossible date" if shape else "expected YYYY-MM-DD, got"
-            raise InputError("date", f"{what} {date!r}") from None
+            raise InputError("date", f"impossible date {date!r}") from None
     else:
         wanted = []
     rows: list[dict[str, object]] = []

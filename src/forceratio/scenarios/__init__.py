@@ -173,25 +173,23 @@ def apply_sets(raw: dict[str, Any], sets: Sets) -> dict[str, Any]:
         odd = unmeant_number(value) if _parses(value) else None
         if odd is not None:  # TOML's 0x10 is 16 and 1_0 is 10: not what a --set means
             raise InputError("sets", f"{path}={value}: {odd}")
-        head, _, rest = path.partition(".")
+        keys = _path_keys(path)
         known = raw.get("presence")
-        if head == "presence" and "." in rest and rest.split(".")[0] not in (known or {}):
+        if keys[0] == "presence" and len(keys) > 2 and keys[1] not in (known or {}):
             raise InputError(  # not a new, empty presence table: there is nothing in transit
-                path, f"the scenario has no [presence.{rest.split('.')[0]}] (no forces in transit)"
+                path, f"the scenario has no [presence.{keys[1]}] (no forces in transit)"
             )
         tv = raw.get("table_values")
         if isinstance(tv, dict):  # a value set replaces the table row it was read from
             tv.pop(path, None)
         node: Any = raw
-        keys = path.split(".")
         for depth, key in enumerate(keys):
             last = depth == len(keys) - 1
             if isinstance(node, list):
-                try:
-                    idx = int(key)
-                    node[idx]
-                except (ValueError, IndexError):
-                    raise InputError("sets", f"{path}: no list item {key!r}") from None
+                # digits only: int() would take -1 (the last item), +1, 1_0 and " 1"
+                if not (key.isascii() and key.isdigit()) or len(key) > 9 or int(key) >= len(node):
+                    raise InputError("sets", f"{path}: no list item {key!r}")
+                idx = int(key)
                 if last:
                     node[idx] = _parse_value(value, path)
                 else:
@@ -205,6 +203,25 @@ def apply_sets(raw: dict[str, Any], sets: Sets) -> dict[str, Any]:
                 raise InputError("sets", f"{path}: {key!r} is inside a value, not a table")
         _fix_declared(raw, path, value)
     return raw
+
+
+def _path_keys(path: str) -> list[str]:
+    """The keys of a dotted ``--set`` path, read as TOML reads a dotted key: a quoted key
+    (``uncertainty."breakpoints.USSR"``) holds its dots; a path without quotes is split at
+    every dot."""
+    if '"' not in path and "'" not in path:
+        return path.split(".")
+    try:
+        node: Any = tomllib.loads(f"{path} = 0")
+    except tomllib.TOMLDecodeError:
+        raise InputError(
+            "sets", f"{path}: not a dotted path (each quoted key closed, keys joined by dots)"
+        ) from None
+    keys: list[str] = []
+    while isinstance(node, dict):
+        ((key, node),) = node.items()
+        keys.append(key)
+    return keys
 
 
 def _fix_declared(raw: dict[str, Any], path: str, value: str) -> None:
