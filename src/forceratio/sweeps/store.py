@@ -13,12 +13,11 @@ folder another user owns or every user can write is refused (they could plant fi
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -243,15 +242,28 @@ class ChunkStore:
         """The finished parts, in chunk order."""
         return sorted(p for p in self.path.iterdir() if _PART.match(p.name))
 
-    def read_part(self, part: Path, columns: list[str] | None = None, threads: bool = True) -> Any:
+    def read_part(
+        self, part: Path, columns: list[str] | None = None, threads: bool = True, pool: Any = None
+    ) -> Any:
         """One finished ``part`` (of :meth:`parts`) as a ``pyarrow.Table``, only ``columns``
-        if given, decoded on Arrow's threads unless ``threads`` is False; an unreadable part
-        is refused naming it, and kept: the sweep recomputes it once it is deleted."""
-        import pyarrow.parquet as pq
+        if given, decoded on Arrow's threads unless ``threads`` is False, into memory from
+        the ``pyarrow.MemoryPool`` ``pool`` if given (else Arrow's default); an unreadable
+        part is refused naming it, and kept: the sweep recomputes it once it is deleted.
 
-        return self._reading(
-            part, lambda: pq.read_table(part, columns=columns, use_threads=threads)
-        )
+        Read as ``pyarrow.parquet.read_table`` reads one file (a dataset of its one
+        fragment), whose signature has no pool: the dataset's ``to_table`` takes one."""
+        import pyarrow.dataset as ds
+        import pyarrow.fs as pafs
+
+        def read() -> Any:
+            form = ds.ParquetFileFormat()
+            fragment = form.make_fragment(str(part), pafs.LocalFileSystem())
+            data = ds.FileSystemDataset(
+                [fragment], fragment.physical_schema, form, fragment.filesystem
+            )
+            return data.to_table(columns=columns, use_threads=threads, memory_pool=pool)
+
+        return self._reading(part, read)
 
     def footer(self, part: Path) -> Any:
         """``part``'s Parquet footer (``pyarrow.parquet.FileMetaData``: its schema, number
@@ -298,34 +310,27 @@ class ChunkStore:
         return list(self.footer(parts[0]).schema.names) if parts else []
 
     def column(self, name: str) -> pd.Series:
-        """One column over every part (bounded memory: one column at a time), read on this
-        thread into memory from the C library's ``malloc`` (:func:`_malloc_buffers`)."""
-        parts = self.parts()
-        with _malloc_buffers():
-            frames = [self.read_part(p, [name], False).column(name).to_pandas() for p in parts]
+        """One column over every part (bounded memory: one column at a time), decoded on
+        this thread into memory from the C library's ``malloc``, not from Arrow's default
+        allocator (mimalloc).  A sweep reads its parts back right after its runs, whose
+        freed heap the process keeps (:func:`.runner._keep_freed_memory`): ``malloc``
+        reuses it, while mimalloc took fresh pages on each thread that decoded, so the
+        read-back came on top of the runs at the command's peak, by how many of Arrow's
+        threads the scheduler gave work to: ``sweep strike-12june-strip --samples 512
+        --posterior 20`` peaked at 248-257 MiB on a loaded machine read that way and at
+        242.0-242.4 MiB read this way (2026-12-06, alternating runs; its estimate, 204.5
+        MiB, read 0.80-0.82 of the first, 0.84 of the second).  The pool is this call's
+        (the read's and the conversion's argument): Arrow's process-wide default, which
+        other threads allocate from meanwhile, is left alone."""
+        import pyarrow as pa
+
+        malloc = pa.system_memory_pool()
+        frames = [
+            self.read_part(p, [name], False, malloc).column(name).to_pandas(memory_pool=malloc)
+            for p in self.parts()
+        ]
         series: pd.Series = pd.concat(frames, ignore_index=True) if frames else pd.Series()
         return series
-
-
-@contextlib.contextmanager
-def _malloc_buffers() -> Iterator[None]:
-    """Arrow's buffers allocated by the C library's ``malloc`` inside, not by Arrow's own
-    allocator (mimalloc).  A sweep reads its parts back right after its runs, whose freed
-    heap the process keeps (:func:`.runner._keep_freed_memory`): ``malloc`` reuses it, while
-    mimalloc took fresh pages on each thread that decoded, so the read-back came on top
-    of the runs at the command's peak, by how many of Arrow's threads the scheduler gave
-    work to: ``sweep strike-12june-strip --samples 512 --posterior 20`` peaked at 248-257
-    MiB on a loaded machine read that way and at 242.0-242.4 MiB read this way (2026-12-06,
-    alternating runs; its estimate, 204.5 MiB, read 0.80-0.82 of the first, 0.84 of
-    the second).  Arrow's default pool is restored after."""
-    import pyarrow as pa
-
-    before = pa.default_memory_pool()
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        yield
-    finally:
-        pa.set_memory_pool(before)
 
 
 def _alive(tmp: Path) -> bool:
