@@ -137,7 +137,8 @@ function paramRow(p) {
   box.addEventListener("input", () => { delete box.dataset.exact; });
   box.addEventListener("change", () => {
     delete box.dataset.exact;
-    if (Number.isFinite(Number(box.value))) { range.value = box.value; }
+    // (an empty box is no value: Number("") is 0, and a slider given "" sits at its middle)
+    if (box.value.trim() !== "" && Number.isFinite(Number(box.value))) { range.value = box.value; }
     update();
   });
   return div;
@@ -153,6 +154,10 @@ async function choose(name) {
   let scn;
   try {
     scn = await getJSON("/api/scenario/" + encodeURIComponent(name));
+  } catch (e) {
+    // not loaded: the picker names the scenario still shown, not the one refused
+    if (ticket === chosen && current) { $("scenario").value = current.name; }
+    throw e;
   } finally {
     if (ticket !== chosen) { return; }  // (its error too: the later choice answers)
   }

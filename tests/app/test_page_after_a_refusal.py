@@ -1,0 +1,60 @@
+"""What the page shows after an input or a request it could not use: the controls keep
+saying what the page is showing (a slider never moved to a value nobody chose, the picker
+never naming a scenario the page did not load).
+
+Oracles: the values the test itself typed and chose, and the scenario the page's title
+and sliders are of."""
+
+from __future__ import annotations
+
+import pytest
+
+from forceratio.app.model import Explorer
+
+from .conftest import Serve
+from .pages import wait_ready
+
+
+@pytest.mark.slow
+def test_an_emptied_box_leaves_its_slider_where_it_was(server: str, browser: object) -> None:
+    """An emptied box (refused: "missing") moved its slider to the middle of its range:
+    ``Number("")`` is 0, a finite number, and the slider given "" sits at its middle."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server)
+    wait_ready(page, 0)
+    box = page.locator(".param input[type=number]").first
+    slider = page.locator(".param input[type=range]").first
+    low, high = float(slider.get_attribute("min")), float(slider.get_attribute("max"))
+    page.keyboard.press("Tab")  # (focus into the page)
+    slider.focus()
+    page.keyboard.press("Home")  # (the first slider's own value is its range's top)
+    wait_ready(page, 1)
+    assert float(slider.input_value()) == low
+    box.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.press("Enter")
+    said = page.locator("#error").text_content()
+    assert said.endswith("missing (the box is empty); expected a number")
+    assert float(slider.input_value()) == low, (low, high)  # not (low + high) / 2
+    page.close()
+
+
+@pytest.mark.slow
+def test_a_choice_the_server_never_answered_is_undone(
+    explorer: Explorer, serve: Serve, browser: object
+) -> None:
+    """With the server stopped, choosing another scenario left the picker on it while the
+    title, the sliders and the figures were the first scenario's (and a later run sent the
+    first's name under the second's label): the picker goes back to the scenario shown."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    with serve(explorer) as url:
+        page.goto(url)
+        wait_ready(page, 0)
+        first = page.input_value("#scenario")
+    page.select_option("#scenario", "uman-1941")
+    error = page.locator("#error")
+    error.filter(has_text="server: no answer").wait_for(timeout=10_000)
+    assert page.input_value("#scenario") == first  # the scenario the page still shows
+    assert page.locator("#title").text_content().startswith(f"forceratio explorer: {first}")
+    page.close()
