@@ -86,6 +86,21 @@ async def _body(request: Request) -> bytes:
 
 LOG = logging.getLogger("forceratio.app")
 
+#: An integer too large for a float, standing for one whose digits Python will not convert
+#: (past ``sys.get_int_max_str_digits()``): the model refuses it as out of range, naming its field.
+_HUGE = 10**400
+
+
+def _integer(digits: str) -> int:
+    """A JSON integer (``json.loads``'s ``parse_int``): past the digits Python converts, one
+    too large for any number, not a ValueError that would call the body "not JSON"."""
+    import sys
+
+    limit = sys.get_int_max_str_digits()
+    if limit and len(digits.lstrip("-")) > limit:
+        return -_HUGE if digits.startswith("-") else _HUGE
+    return int(digits)
+
 
 class _JSON(JSONResponse):
     """A JSON answer with NaN and infinities as null (strict JSON, never a 500)."""
@@ -244,7 +259,8 @@ def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Sta
 
     async def run(request: Request) -> Response:
         try:
-            body: Any = json.loads(await asyncio.wait_for(_body(request), BODY_TIMEOUT))
+            raw = await asyncio.wait_for(_body(request), BODY_TIMEOUT)
+            body: Any = json.loads(raw, parse_int=_integer)
         except TimeoutError:
             return JSONResponse(
                 {"error": f"request: body not received within {BODY_TIMEOUT:g} s"}, 408
