@@ -107,7 +107,9 @@ async function update() {
 function paramRow(p) {
   const div = document.createElement("div");
   div.className = "param";
-  const step = (p.high - p.low) / 100;
+  // a hundredth of the range, rounded to a decimal: (3 - 1.2) / 100 is 0.018000000000000002,
+  // of which the browser's decimal step arithmetic fits only 99 into the range (End at 2.982)
+  const step = Number(((p.high - p.low) / 100).toPrecision(12));
   const id = "p-" + p.path.replace(/[^A-Za-z0-9_-]/g, "-");
   div.innerHTML =
     '<label></label><div class="row"><input type="range"><input type="number"></div>' +
