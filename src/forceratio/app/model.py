@@ -59,6 +59,10 @@ class Explorer:
 
         self._session = Session(None, self.uncalibrated)
         for path in self.files:  # read now: a bad file is one line before the server starts
+            if path in builtins():  # (a built-in's name is read before a file of that name)
+                raise InputError(
+                    path, "a built-in scenario, listed already; --scenario takes a scenario file"
+                )
             name = self._session.prepare(path).scenario.name
             other = self._paths.get(name)
             if other is not None or name in builtins():
