@@ -89,3 +89,38 @@ def test_every_slider_reaches_both_ends_of_its_range(server: str, browser: objec
             assert float(s.input_value()) == end, (key, json.dumps(p))
     assert at_top >= 1  # (the surprise's fire at its range's top: the case seen)
     page.close()
+
+
+@pytest.mark.slow
+def test_a_refusal_made_while_a_run_is_out_outlasts_its_answer(
+    server: str, browser: object
+) -> None:
+    """A box emptied while a run was on its way was refused ("missing"), and then the run's
+    answer cleared the refusal: the page said ready, its figures not marked stale, with the
+    box still empty. Oracle: the box the test emptied (the run held by the test until then)."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server)
+    wait_ready(page, 0)
+    held: list[object] = []
+    page.route("**/api/run", lambda route: held.append(route))
+    page.locator(".param input[type=range]").nth(1).focus()
+    page.keyboard.press("Home")  # a run, held
+    page.wait_for_timeout(200)
+    assert len(held) == 1
+    box = page.locator(".param input[type=number]").nth(2)
+    box.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.press("Enter")
+    path = box.get_attribute("data-path")
+    missing = f"{path}: missing (the box is empty); expected a number"
+    assert page.locator("#error").text_content() == missing
+    held[0].continue_()  # type: ignore[attr-defined]
+    page.unroute("**/api/run")
+    body = page.locator("body")
+    page.locator("body[data-runs='2']").wait_for(timeout=10_000)  # the held answer is in
+    assert body.get_attribute("data-state") == "error"
+    assert page.locator("#error").text_content() == missing
+    assert page.locator("#stale").is_visible()
+    assert box.get_attribute("aria-invalid") == "true"
+    page.close()

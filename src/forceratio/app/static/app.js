@@ -92,9 +92,12 @@ async function update() {
       body: JSON.stringify({scenario: current.name, values: values()}),
     });
     show(res);
+    document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
+    // a box refused while this run was out stays refused: the answer is for earlier inputs
+    const later = check();
+    if (later) { fail(later); return; }
     $("error").textContent = ""; mark("");
     stale(false);
-    document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
     setState("ready");
   } catch (e) {
     fail(e.message);
