@@ -124,3 +124,28 @@ def test_a_refusal_made_while_a_run_is_out_outlasts_its_answer(
     assert page.locator("#stale").is_visible()
     assert box.get_attribute("aria-invalid") == "true"
     page.close()
+
+
+@pytest.mark.slow
+def test_a_run_on_its_way_is_shown(server: str, browser: object) -> None:
+    """While a run was out (seconds for a stiff point, or behind another tab's runs) the page
+    showed nothing: only an attribute no reader sees said "busy". Oracle: the run the test
+    holds, then lets through."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server)
+    wait_ready(page, 0)
+    busy = page.locator("#busy")
+    assert not busy.is_visible()
+    held: list[object] = []
+    page.route("**/api/run", lambda route: held.append(route))
+    page.locator(".param input[type=range]").nth(1).focus()
+    page.keyboard.press("Home")
+    page.wait_for_timeout(800)  # (shown after 0.3 s: a quick run flashes nothing)
+    assert len(held) == 1
+    assert busy.is_visible()
+    assert "running" in busy.text_content()
+    held[0].continue_()  # type: ignore[attr-defined]
+    page.unroute("**/api/run")
+    wait_ready(page, 1)
+    assert not busy.is_visible()
+    page.close()

@@ -13,7 +13,15 @@ const side = (slot) => (slot === "draw" ? "draw" : (names[slot] ?? slot));
 let pending = false;    // a run is in flight
 let again = false;      // the values changed while it was
 
-function setState(s) { document.body.dataset.state = s; }
+// said on the page too after a moment (a stiff point, or runs of other tabs ahead, can take
+// seconds; the usual run's tens of milliseconds flash nothing)
+let busyTimer = 0;
+function setState(s) {
+  document.body.dataset.state = s;
+  clearTimeout(busyTimer);
+  if (s === "busy") { busyTimer = setTimeout(() => { $("busy").hidden = false; }, 300); }
+  else { $("busy").hidden = true; }
+}
 
 async function getJSON(url, options) {
   let r;
