@@ -149,3 +149,23 @@ def test_a_run_on_its_way_is_shown(server: str, browser: object) -> None:
     wait_ready(page, 1)
     assert not busy.is_visible()
     page.close()
+
+
+@pytest.mark.slow
+def test_the_charts_words_stay_readable_in_a_narrow_window(server: str, browser: object) -> None:
+    """At 360 pixels the chart, drawn 720 wide and scaled to the window, shrank its 11-pixel
+    labels to under 5 pixels (the axes' numbers unreadable on a phone). Oracle: the labels'
+    rendered height in CSS pixels, and the chart inside the window (no sideways scroll)."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})  # type: ignore[attr-defined]
+    page.goto(server)
+    wait_ready(page, 0)
+    heights = page.locator("#chart text").evaluate_all(
+        "ts => ts.map(t => t.getBoundingClientRect().height)"
+    )
+    assert heights
+    assert min(heights) >= 9, heights
+    box = page.locator("#chart").bounding_box()
+    assert box["x"] + box["width"] <= 360
+    widths = page.evaluate("() => document.documentElement.scrollWidth")
+    assert widths <= 360
+    page.close()

@@ -227,8 +227,16 @@ function show(res) {
   record(res);
 }
 
+// the chart drawn as wide as it is shown (320 to 720 pixels), so that its words keep their
+// size in a narrow window instead of shrinking with a 720-wide drawing; redrawn on a resize
+let drawn = null;
+window.addEventListener("resize", () => { if (drawn) { chart(drawn); } });
+
 function chart(res) {
-  const svg = $("chart"), W = 720, H = 300, L = 80, R = 110, T = 10, B = 35;
+  drawn = res;
+  const svg = $("chart"), H = 300, L = 80, R = 110, T = 10, B = 35;
+  const W = Math.min(720, Math.max(320, Math.round(svg.getBoundingClientRect().width) || 720));
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const days = res.days, slots = ["USSR", "Germany"];
   const all = slots.flatMap((s) => res.trajectories[s].men);
   const peak = Math.max(...all), step = 10 ** Math.floor(Math.log10(peak)) / 2;
@@ -240,7 +248,9 @@ function chart(res) {
     s += `<line x1="${L}" x2="${W - R}" y1="${Y(v)}" y2="${Y(v)}" stroke="#eee"/>` +
          `<text x="${L - 6}" y="${Y(v) + 4}" text-anchor="end">${fmt(v)}</text>`;
   }
-  for (let d = 0; d <= x1; d += 5) {
+  // a day tick every 5 days, or 10, 20, 50... where 5 would crowd the axis (28 pixels apart)
+  const every = [5, 10, 20, 50, 100, 200, 500].find((e) => (W - L - R) * e / x1 >= 28) || 1000;
+  for (let d = 0; d <= x1; d += every) {
     s += `<text x="${X(d)}" y="${H - B + 16}" text-anchor="middle">${d}</text>`;
   }
   s += `<text x="${(L + W - R) / 2}" y="${H - 4}" text-anchor="middle">days from the start</text>`;
