@@ -219,13 +219,13 @@ class _Guard:
 
 async def _off_route(request: Request, exc: Exception) -> Response:
     """A path no route has (404) or a method its route does not take (405), as one JSON line."""
-    assert isinstance(exc, HTTPException)
-    if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
+    status = exc.status_code if isinstance(exc, HTTPException) else 404
+    if status == 405:
+        allowed = (exc.headers or {}).get("Allow", "") if isinstance(exc, HTTPException) else ""
         said = f"method: {request.method} not allowed on {request.url.path} (allowed: {allowed})"
         return _JSON({"error": said}, 405, headers={"Allow": allowed})
     said = f"path: {request.url.path[:200]} is not a page or an API route"
-    return _JSON({"error": said}, exc.status_code)
+    return _JSON({"error": said}, status)
 
 
 def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Starlette:
