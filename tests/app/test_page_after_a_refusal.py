@@ -169,3 +169,29 @@ def test_the_charts_words_stay_readable_in_a_narrow_window(server: str, browser:
     widths = page.evaluate("() => document.documentElement.scrollWidth")
     assert widths <= 360
     page.close()
+
+
+@pytest.mark.slow
+def test_a_refused_box_still_shows_when_it_has_the_focus(server: str, browser: object) -> None:
+    """A refused box's red outline replaced the focus ring: focused or not, it looked the
+    same, so a keyboard user tabbing through could not see the focus on it. Oracle: the
+    box's computed style with and without the focus (the ring differs), the mark kept."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server)
+    wait_ready(page, 0)
+    box = page.locator(".param input[type=number]").nth(1)
+    box.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.press("Enter")
+    assert box.get_attribute("aria-invalid") == "true"
+    look = (
+        "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth, "
+        "getComputedStyle(e).boxShadow]"
+    )
+    focused = box.evaluate(look)
+    page.keyboard.press("Tab")
+    away = box.evaluate(look)
+    assert focused != away, focused
+    assert away[2] != "none" or away[0] != "none"  # still marked without the focus
+    page.close()
