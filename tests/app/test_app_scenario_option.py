@@ -63,3 +63,19 @@ def test_a_bad_file_is_one_line_before_anything_is_served(tmp_path: Path) -> Non
     assert "bad.toml" in lines[0]
     assert "Traceback" not in res.stderr
     assert res.stdout == ""
+
+
+def test_a_built_in_name_given_as_a_file_is_said_to_be_listed_already() -> None:
+    """``--scenario kiev-1941`` (a built-in's name, not a file) said "scenario name
+    'kiev-1941' is taken by a built-in scenario; rename it": there is nothing to rename.
+    Oracle: the written requirement (one line naming the value and what it is)."""
+    import pytest
+
+    from forceratio.app.model import Explorer
+    from forceratio.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        Explorer(files=("kiev-1941",))
+    assert err.value.field == "kiev-1941"
+    assert "rename" not in err.value.problem
+    assert err.value.problem.startswith("a built-in scenario, listed already")

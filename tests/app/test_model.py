@@ -88,3 +88,17 @@ def test_bad_values_are_refused_naming_the_field(
 def test_unknown_scenario(explorer: Explorer) -> None:
     with pytest.raises(InputError, match="unknown scenario"):
         explorer.scenario("no-such")
+
+
+def test_a_value_refused_as_a_product_names_its_box(explorer: Explorer) -> None:
+    """A value inside its own domain whose product the engine refuses (surpriser_fire 1e-7:
+    the USSR's fire multiplier below 1e-6) named only the product, so the page outlined no
+    box. Oracle: the one value the test moved, sent alone and among all the page's values."""
+    path = "modifiers.surprise.surpriser_fire"
+    own = {p["path"]: p["value"] for p in explorer.scenario(SCN)["parameters"]}
+    for values in ({path: 1e-7}, {**own, path: "0.0000001"}):
+        with pytest.raises(InputError) as err:
+            explorer.run(SCN, values)
+        assert err.value.field == path
+        assert "fire multiplier" in err.value.problem
+        assert "1e-06 to 1e+06" in err.value.problem

@@ -173,6 +173,44 @@ def test_every_answer_forbids_framing_and_sniffing() -> None:
     assert b"content-security-policy" in headers
 
 
+def _sent(app: Any, method: str, path: str, host: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(http_scope(method, path, [(b"host", host)]), receive, send))
+    return response(sent)
+
+
+def test_answers_off_the_routes_are_guarded_too() -> None:
+    """A path the page never asks for (a 404), a method a route does not take (a 405) or a
+    trailing slash (Starlette redirected it, its Location built from a foreign Host header)
+    answered plain text without the headers, and a foreign Host was not refused. Oracle:
+    the written requirements (every answer carries the headers; a foreign Host is a 421;
+    an error is one JSON line naming what is wrong)."""
+    app = stub_app(StubExplorer())
+    for path in ("/api/scenarios/", "/nothing", "/api/run/"):
+        status, headers, body = _sent(app, "GET", path, b"evil.example")
+        assert status == 421, path
+        assert b"location" not in headers, path
+    for method, path, status_code, says in (
+        ("GET", "/nothing", 404, "path: /nothing is not a page or an API route"),
+        ("GET", "/api/scenarios/", 404, "path: /api/scenarios/ is not a page or an API route"),
+        ("GET", "/api/run", 405, "method: GET not allowed on /api/run (allowed: POST)"),
+    ):
+        status, headers, body = _sent(app, method, path, b"127.0.0.1:8050")
+        assert status == status_code, path
+        assert json.loads(body) == {"error": says}, path
+        assert b"location" not in headers, path
+        assert headers[b"x-frame-options"] == b"DENY", path
+        assert "frame-ancestors 'none'" in headers[b"content-security-policy"].decode(), path
+        assert headers[b"x-content-type-options"] == b"nosniff", path
+
+
 def test_every_interface_still_refuses_foreign_host_names() -> None:
     app = stub_app(StubExplorer(), host="0.0.0.0")
     own = socket.gethostname().encode()

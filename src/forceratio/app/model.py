@@ -59,6 +59,10 @@ class Explorer:
 
         self._session = Session(None, self.uncalibrated)
         for path in self.files:  # read now: a bad file is one line before the server starts
+            if path in builtins():  # (a built-in's name is read before a file of that name)
+                raise InputError(
+                    path, "a built-in scenario, listed already; --scenario takes a scenario file"
+                )
             name = self._session.prepare(path).scenario.name
             other = self._paths.get(name)
             if other is not None or name in builtins():
@@ -195,6 +199,13 @@ class Explorer:
         point = self._values(name, values)
         try:
             return self._run(name, point, self.steps_per_battle(name))
+        except InputError as exc:
+            moved = self._moved_paths(name, point)
+            if exc.field in point or len(moved) != 1:
+                raise
+            # the engine names a product (a side's fire multiplier): the page's box is the
+            # one value moved from the scenario's own
+            raise InputError(moved[0], f"with this value, {exc}") from None
         except StepLimitError:
             raise InputError(
                 "values",
@@ -203,13 +214,17 @@ class Explorer:
                 f"request: a stiff battle; run it with `forceratio run {name} --set PATH=VALUE`",
             ) from None
 
-    def _moved(self, name: str, point: Mapping[str, float]) -> str:
-        """The values of ``point`` other than the scenario's own, the first three shown."""
+    def _moved_paths(self, name: str, point: Mapping[str, float]) -> list[str]:
+        """The paths of ``point`` whose values are not the scenario's own."""
         from forceratio.scenarios.build import sweepable
 
         prep = self._prep(name)
         own = sweepable(prep, self._rates(prep))
-        moved = [f"{p}={x:g}" for p, x in point.items() if own.get(p) != x]
+        return [p for p, x in point.items() if own.get(p) != x]
+
+    def _moved(self, name: str, point: Mapping[str, float]) -> str:
+        """The values of ``point`` other than the scenario's own, the first three shown."""
+        moved = [f"{p}={point[p]:g}" for p in self._moved_paths(name, point)]
         more = f" and {len(moved) - 3} more" if len(moved) > 3 else ""
         return ", ".join(moved[:3]) + more if moved else "the scenario's own values"
 

@@ -16,9 +16,13 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forceratio.app.model import Explorer, json_name
 from forceratio.errors import ForceratioError
@@ -81,6 +85,21 @@ async def _body(request: Request) -> bytes:
 
 
 LOG = logging.getLogger("forceratio.app")
+
+#: An integer too large for a float, standing for one whose digits Python will not convert
+#: (past ``sys.get_int_max_str_digits()``): the model refuses it as out of range, naming its field.
+_HUGE = 10**400
+
+
+def _integer(digits: str) -> int:
+    """A JSON integer (``json.loads``'s ``parse_int``): past the digits Python converts, one
+    too large for any number, not a ValueError that would call the body "not JSON"."""
+    import sys
+
+    limit = sys.get_int_max_str_digits()
+    if limit and len(digits.lstrip("-")) > limit:
+        return -_HUGE if digits.startswith("-") else _HUGE
+    return int(digits)
 
 
 class _JSON(JSONResponse):
@@ -163,17 +182,50 @@ def _hostname(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
-def _foreign(request: Request, host: str) -> Response | None:
-    """A one-line 4xx for a request the page never makes: a Host that is neither this server's
-    address nor localhost (DNS rebinding), or a POST not of JSON (a cross-site form)."""
-    given = request.headers.get("host")
-    if given is not None and not _known_host(_hostname(given), host):
-        return JSONResponse({"error": "request: Host header not this server's address"}, 421)
+def _foreign(request: Request) -> Response | None:
+    """A one-line 415 for a POST not of JSON (a cross-site form), which the page never makes."""
     if request.method == "POST":
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/json":
             return JSONResponse({"error": "request: Content-Type must be application/json"}, 415)
     return None
+
+
+class _Guard:
+    """Around the whole application, every path and status (a 404 and a 405 too): a request
+    whose Host is neither this server's address nor localhost (DNS rebinding) is a one-line
+    421, and every answer carries :data:`SECURITY_HEADERS`."""
+
+    def __init__(self, app: ASGIApp, host: str) -> None:
+        self.app, self.host = app, host
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("host")
+
+        async def guarded(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).update(SECURITY_HEADERS)
+            await send(message)
+
+        if given is not None and not _known_host(_hostname(given), self.host):
+            refusal = _JSON({"error": "request: Host header not this server's address"}, 421)
+            await refusal(scope, receive, guarded)
+            return
+        await self.app(scope, receive, guarded)
+
+
+async def _off_route(request: Request, exc: Exception) -> Response:
+    """A path no route has (404) or a method its route does not take (405), as one JSON line."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 404
+    if status == 405:
+        allowed = (exc.headers or {}).get("Allow", "") if isinstance(exc, HTTPException) else ""
+        said = f"method: {request.method} not allowed on {request.url.path} (allowed: {allowed})"
+        return _JSON({"error": said}, 405, headers={"Allow": allowed})
+    said = f"path: {request.url.path[:200]} is not a page or an API route"
+    return _JSON({"error": said}, status)
 
 
 def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Starlette:
@@ -207,7 +259,8 @@ def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Sta
 
     async def run(request: Request) -> Response:
         try:
-            body: Any = json.loads(await asyncio.wait_for(_body(request), BODY_TIMEOUT))
+            raw = await asyncio.wait_for(_body(request), BODY_TIMEOUT)
+            body: Any = json.loads(raw, parse_int=_integer)
         except TimeoutError:
             return JSONResponse(
                 {"error": f"request: body not received within {BODY_TIMEOUT:g} s"}, 408
@@ -244,20 +297,24 @@ def create_app(explorer: Explorer | None = None, host: str = "127.0.0.1") -> Sta
         finally:
             queued[0] -= 1
 
-    return Starlette(
+    app = Starlette(
         routes=[
-            Route("/", _guard(index, host)),
-            Route("/app.js", _guard(script, host)),
-            Route("/api/scenarios", _guard(scenarios, host)),
+            Route("/", _guard(index)),
+            Route("/app.js", _guard(script)),
+            Route("/api/scenarios", _guard(scenarios)),
             # (a file's scenario name may hold a slash: the rest of the path is the name)
-            Route("/api/scenario/{name:path}", _guard(scenario, host)),
-            Route("/api/run", _guard(run, host), methods=["POST"]),
-        ]
+            Route("/api/scenario/{name:path}", _guard(scenario)),
+            Route("/api/run", _guard(run), methods=["POST"]),
+        ],
+        middleware=[Middleware(_Guard, host=host)],
+        exception_handlers={404: _off_route, 405: _off_route},
     )
+    app.router.redirect_slashes = False  # (its Location was built from the Host header)
+    return app
 
 
 def _guard(
-    handler: Callable[[Request], Awaitable[Response]], host: str
+    handler: Callable[[Request], Awaitable[Response]],
 ) -> Callable[[Request], Awaitable[Response]]:
     """``handler`` answering every error it did not foresee with a one-line JSON 500 (the
     page shows it as it shows a 400) and one line in the log, never plain text or a
@@ -265,14 +322,13 @@ def _guard(
 
     async def guarded(request: Request) -> Response:
         try:
-            answer = _foreign(request, host) or await handler(request)
+            answer = _foreign(request) or await handler(request)
         except ClientDisconnect:
             LOG.warning("%s %s: the client closed the connection", request.method, request.url.path)
             answer = Response(status_code=499)
         except Exception as exc:
             LOG.error("%s %s: %s", request.method, request.url.path, _line(exc))
             answer = _JSON({"error": _line(exc)}, status_code=500)
-        answer.headers.update(SECURITY_HEADERS)
         return answer
 
     return guarded

@@ -13,7 +13,15 @@ const side = (slot) => (slot === "draw" ? "draw" : (names[slot] ?? slot));
 let pending = false;    // a run is in flight
 let again = false;      // the values changed while it was
 
-function setState(s) { document.body.dataset.state = s; }
+// said on the page too after a moment (a stiff point, or runs of other tabs ahead, can take
+// seconds; the usual run's tens of milliseconds flash nothing)
+let busyTimer = 0;
+function setState(s) {
+  document.body.dataset.state = s;
+  clearTimeout(busyTimer);
+  if (s === "busy") { busyTimer = setTimeout(() => { $("busy").hidden = false; }, 300); }
+  else { $("busy").hidden = true; }
+}
 
 async function getJSON(url, options) {
   let r;
@@ -92,9 +100,12 @@ async function update() {
       body: JSON.stringify({scenario: current.name, values: values()}),
     });
     show(res);
+    document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
+    // a box refused while this run was out stays refused: the answer is for earlier inputs
+    const later = check();
+    if (later) { fail(later); return; }
     $("error").textContent = ""; mark("");
     stale(false);
-    document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
     setState("ready");
   } catch (e) {
     fail(e.message);
@@ -107,7 +118,9 @@ async function update() {
 function paramRow(p) {
   const div = document.createElement("div");
   div.className = "param";
-  const step = (p.high - p.low) / 100;
+  // a hundredth of the range, rounded to a decimal: (3 - 1.2) / 100 is 0.018000000000000002,
+  // of which the browser's decimal step arithmetic fits only 99 into the range (End at 2.982)
+  const step = Number(((p.high - p.low) / 100).toPrecision(12));
   const id = "p-" + p.path.replace(/[^A-Za-z0-9_-]/g, "-");
   div.innerHTML =
     '<label></label><div class="row"><input type="range"><input type="number"></div>' +
@@ -137,7 +150,8 @@ function paramRow(p) {
   box.addEventListener("input", () => { delete box.dataset.exact; });
   box.addEventListener("change", () => {
     delete box.dataset.exact;
-    if (Number.isFinite(Number(box.value))) { range.value = box.value; }
+    // (an empty box is no value: Number("") is 0, and a slider given "" sits at its middle)
+    if (box.value.trim() !== "" && Number.isFinite(Number(box.value))) { range.value = box.value; }
     update();
   });
   return div;
@@ -153,6 +167,10 @@ async function choose(name) {
   let scn;
   try {
     scn = await getJSON("/api/scenario/" + encodeURIComponent(name));
+  } catch (e) {
+    // not loaded: the picker names the scenario still shown, not the one refused
+    if (ticket === chosen && current) { $("scenario").value = current.name; }
+    throw e;
   } finally {
     if (ticket !== chosen) { return; }  // (its error too: the later choice answers)
   }
@@ -209,8 +227,16 @@ function show(res) {
   record(res);
 }
 
+// the chart drawn as wide as it is shown (320 to 720 pixels), so that its words keep their
+// size in a narrow window instead of shrinking with a 720-wide drawing; redrawn on a resize
+let drawn = null;
+window.addEventListener("resize", () => { if (drawn) { chart(drawn); } });
+
 function chart(res) {
-  const svg = $("chart"), W = 720, H = 300, L = 80, R = 110, T = 10, B = 35;
+  drawn = res;
+  const svg = $("chart"), H = 300, L = 80, R = 110, T = 10, B = 35;
+  const W = Math.min(720, Math.max(320, Math.round(svg.getBoundingClientRect().width) || 720));
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const days = res.days, slots = ["USSR", "Germany"];
   const all = slots.flatMap((s) => res.trajectories[s].men);
   const peak = Math.max(...all), step = 10 ** Math.floor(Math.log10(peak)) / 2;
@@ -222,7 +248,9 @@ function chart(res) {
     s += `<line x1="${L}" x2="${W - R}" y1="${Y(v)}" y2="${Y(v)}" stroke="#eee"/>` +
          `<text x="${L - 6}" y="${Y(v) + 4}" text-anchor="end">${fmt(v)}</text>`;
   }
-  for (let d = 0; d <= x1; d += 5) {
+  // a day tick every 5 days, or 10, 20, 50... where 5 would crowd the axis (28 pixels apart)
+  const every = [5, 10, 20, 50, 100, 200, 500].find((e) => (W - L - R) * e / x1 >= 28) || 1000;
+  for (let d = 0; d <= x1; d += every) {
     s += `<text x="${X(d)}" y="${H - B + 16}" text-anchor="middle">${d}</text>`;
   }
   s += `<text x="${(L + W - R) / 2}" y="${H - 4}" text-anchor="middle">days from the start</text>`;
