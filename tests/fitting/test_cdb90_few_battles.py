@@ -102,3 +102,25 @@ def test_a_date_in_another_form_names_the_form_expected(
     line = refused(capsys, ["validate", "cdb90", "--path", str(root)])
     assert "row 2, column start_time_min" in line
     assert "'02/07/1600 14:30' is not a date of the form YYYY-MM-DDThh:mm" in line
+
+
+def _eastern(n: int) -> list[Fight]:
+    return [
+        Fight(
+            k, "WORLD WAR II (EASTERN FRONT)", "1943-07-05T04:00:00",
+            Side("GER 4TH PZ ARMY", 1000.0, 100.0 + k), Side("SOV 6TH GDS ARMY", 2000.0, 500.0), 1,
+        )
+        for k in range(1, n + 1)
+    ]  # fmt: skip
+
+
+def test_eastern_front_battles_alone_are_printed_as_a_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No winner prediction to compare: the table output says so, it does not crash (a
+    KeyError traceback before, on the real copy cut to 512 East Prussia)."""
+    root = write_folder(tmp_path / "cdb", _eastern(3))
+    assert run(["validate", "cdb90", "--path", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "(0 of 0 comparisons)" in out
+    assert "German edge" in out

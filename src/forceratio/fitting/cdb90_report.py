@@ -84,7 +84,9 @@ def comparisons(
                     "significant_bonferroni": bool(blo > 0 or bhi < 0),
                 }
             )
-    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+    out = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+    # bool even with no row: a mask of an empty object column selects columns, not rows
+    return out.astype({"significant_95": bool, "significant_bonferroni": bool})
 
 
 def exclusions(df: pd.DataFrame) -> dict[str, int]:
