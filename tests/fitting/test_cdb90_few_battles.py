@@ -124,3 +124,23 @@ def test_eastern_front_battles_alone_are_printed_as_a_table(
     out = capsys.readouterr().out
     assert "(0 of 0 comparisons)" in out
     assert "German edge" in out
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_too_few_battles_leave_the_median_interval_open(tmp_path: Path, n: int) -> None:
+    """Fewer than 6 battles: no 95% interval of a median exists without assuming a shape
+    (the widest distribution-free one, min..max, covers 1 - 2**(1 - n): 0.94 at 5), and the
+    percentile bootstrap's was [x, x] for one battle (coverage 0) and 51% for two (lognormal
+    edges, 300 draws): the ends are open and a note says why."""
+    v = cdb90_report.validate(write_folder(tmp_path / "cdb", _eastern(n)))
+    assert v.edge["battles"].tolist() == [n] * 3
+    assert v.edge["median_lo95"].isna().all()
+    assert v.edge["median_hi95"].isna().all()
+    assert any("median's 95% interval" in x for x in v.notes)
+
+
+def test_six_battles_keep_the_median_interval(tmp_path: Path) -> None:
+    v = cdb90_report.validate(write_folder(tmp_path / "cdb", _eastern(6)))
+    edge = v.edge.set_index("law").loc["square"]
+    assert edge["median_lo95"] <= edge["median"] <= edge["median_hi95"]
+    assert not any("median's 95% interval" in x for x in v.notes)
