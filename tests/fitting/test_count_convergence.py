@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from forceratio import fit
+from forceratio.fitting.casualties import CasualtyFit
 from tests.fitting.synth import series
 
 
@@ -31,6 +32,7 @@ def test_a_poisson_fit_at_its_closed_form_optimum_says_it_converged(law: str) ->
     red, blue = df["red"].to_numpy()[:-1], df["blue"].to_numpy()[:-1]
     red_exposure, blue_exposure = (red, blue) if law == "square" else (blue, red)
     f = fit(df, law, likelihood="poisson")
+    assert isinstance(f, CasualtyFit)
     assert f.red_rate == pytest.approx(df["blue_losses"][1:].sum() / red_exposure.sum(), 1e-9)
     assert f.blue_rate == pytest.approx(df["red_losses"][1:].sum() / blue_exposure.sum(), 1e-9)
     assert f.converged
