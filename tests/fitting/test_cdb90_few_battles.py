@@ -102,3 +102,45 @@ def test_a_date_in_another_form_names_the_form_expected(
     line = refused(capsys, ["validate", "cdb90", "--path", str(root)])
     assert "row 2, column start_time_min" in line
     assert "'02/07/1600 14:30' is not a date of the form YYYY-MM-DDThh:mm" in line
+
+
+def _eastern(n: int) -> list[Fight]:
+    return [
+        Fight(
+            k, "WORLD WAR II (EASTERN FRONT)", "1943-07-05T04:00:00",
+            Side("GER 4TH PZ ARMY", 1000.0, 100.0 + k), Side("SOV 6TH GDS ARMY", 2000.0, 500.0), 1,
+        )
+        for k in range(1, n + 1)
+    ]  # fmt: skip
+
+
+def test_eastern_front_battles_alone_are_printed_as_a_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No winner prediction to compare: the table output says so, it does not crash (a
+    KeyError traceback before, on the real copy cut to 512 East Prussia)."""
+    root = write_folder(tmp_path / "cdb", _eastern(3))
+    assert run(["validate", "cdb90", "--path", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "(0 of 0 comparisons)" in out
+    assert "German edge" in out
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_too_few_battles_leave_the_median_interval_open(tmp_path: Path, n: int) -> None:
+    """Fewer than 6 battles: no 95% interval of a median exists without assuming a shape
+    (the widest distribution-free one, min..max, covers 1 - 2**(1 - n): 0.94 at 5), and the
+    percentile bootstrap's was [x, x] for one battle (coverage 0) and 51% for two (lognormal
+    edges, 300 draws): the ends are open and a note says why."""
+    v = cdb90_report.validate(write_folder(tmp_path / "cdb", _eastern(n)))
+    assert v.edge["battles"].tolist() == [n] * 3
+    assert v.edge["median_lo95"].isna().all()
+    assert v.edge["median_hi95"].isna().all()
+    assert any("median's 95% interval" in x for x in v.notes)
+
+
+def test_six_battles_keep_the_median_interval(tmp_path: Path) -> None:
+    v = cdb90_report.validate(write_folder(tmp_path / "cdb", _eastern(6)))
+    edge = v.edge.set_index("law").loc["square"]
+    assert edge["median_lo95"] <= edge["median"] <= edge["median_hi95"]
+    assert not any("median's 95% interval" in x for x in v.notes)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from forceratio.errors import InputError
 from forceratio.fitting import cdb90
-from forceratio.fitting.cdb90_summary import resampled
+from forceratio.fitting.cdb90_summary import MIN_EDGE_BATTLES, resampled
 from forceratio.io.files import output_path
 
 PAIRS: tuple[tuple[str, str], ...] = (
@@ -84,7 +84,9 @@ def comparisons(
                     "significant_bonferroni": bool(blo > 0 or bhi < 0),
                 }
             )
-    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+    out = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+    # bool even with no row: a mask of an empty object column selects columns, not rows
+    return out.astype({"significant_95": bool, "significant_bonferroni": bool})
 
 
 def exclusions(df: pd.DataFrame) -> dict[str, int]:
@@ -161,6 +163,12 @@ def validate(path: Path | str) -> Validation:
     notes = cdb90.winner_notes(pred)
     if len(ef) == 0:
         notes.append("Eastern Front: no German-Soviet battle with usable numbers: no edge")
+    elif 0 < summary["battles"].min() < MIN_EDGE_BATTLES:
+        notes.append(
+            f"Eastern Front: {int(summary['battles'].min())} battle(s), fewer than "
+            f"{MIN_EDGE_BATTLES}: the median's 95% interval is open (no interval of a median "
+            "from so few values holds 95% without assuming their shape)"
+        )
     return Validation(
         battles=len(df),
         usable=int(df["usable"].sum()),

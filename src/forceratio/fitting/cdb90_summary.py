@@ -21,6 +21,11 @@ FloatArray = NDArray[np.float64]
 #: The most memory one block of resamples may take: its indices and one gathered array.
 CHUNK_BYTES = 64 * 1024**2
 LAWS_EDGE = ("square", "linear", "logarithmic")
+#: Fewer battles leave the median's 95% interval open: without assuming the edges' shape the
+#: widest interval, smallest to largest, covers the median 1 - 2**(1 - n) of the time (0.94 at
+#: 5, 0.97 at 6), and the percentile bootstrap's covered 0, 51% and 72% of the time at 1, 2 and
+#: 3 battles (lognormal edges, 300 draws each).
+MIN_EDGE_BATTLES = 6
 
 
 def resampled(
@@ -47,9 +52,10 @@ def resampled(
 
 
 def edge_summary(ef: pd.DataFrame, seed: int = 1990, draws: int = 2000) -> pd.DataFrame:
-    """Per law: battles, median with a bootstrap 95% interval (battles resampled),
-    quartiles, 5% and 95% quantiles and the geometric mean of the German edge; a law with
-    no battle (no German-Soviet battle in the tables) has 0 battles and no numbers."""
+    """Per law: battles, median with a bootstrap 95% interval (battles resampled; open,
+    NaN, with fewer than :data:`MIN_EDGE_BATTLES`), quartiles, 5% and 95% quantiles and the
+    geometric mean of the German edge; a law with no battle (no German-Soviet battle in the
+    tables) has 0 battles and no numbers."""
     rng = np.random.default_rng(seed)
     rows = []
     for law in LAWS_EDGE:
@@ -62,12 +68,13 @@ def edge_summary(ef: pd.DataFrame, seed: int = 1990, draws: int = 2000) -> pd.Da
             rows.append(row | dict.fromkeys((*keys, "geometric_mean"), math.nan))
             continue
         (boot,) = resampled([r], draws, rng, np.median)
+        few = r.size < MIN_EDGE_BATTLES  # drawn all the same: the other laws' draws unchanged
         rows.append(
             row
             | {
                 "median": float(np.median(r)),
-                "median_lo95": float(np.quantile(boot, 0.025)),
-                "median_hi95": float(np.quantile(boot, 0.975)),
+                "median_lo95": math.nan if few else float(np.quantile(boot, 0.025)),
+                "median_hi95": math.nan if few else float(np.quantile(boot, 0.975)),
                 "q25": float(np.quantile(r, 0.25)),
                 "q75": float(np.quantile(r, 0.75)),
                 "q05": float(np.quantile(r, 0.05)),

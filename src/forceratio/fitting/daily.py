@@ -159,6 +159,27 @@ def _ci(iv: Interval, rate: bool) -> tuple[float | None, float | None]:
     return iv.low, iv.high
 
 
+#: A side reported fewer times than this gets a note: the rates' 95% intervals run narrow.
+#: Measured (2026-12-06, 200 draws each, both rates; ``synth.series`` square law 20,000 v
+#: 16,000 at 0.03 and 0.04, 2% log-normal reporting noise on every row, day-to-day loss factor
+#: sd 0.3, rounded to 100): 3 reports a side 372 of 400 (93.0%), 4 reports 358 (89.5%),
+#: 5 reports 393 (98.3%), 6 reports 395 (98.8%), 9 reports 386 (96.5%).  The error model's
+#: two sizes come from a handful of residuals.
+SHORT_REPORTS = 5
+
+
+def short_note(b: Battle) -> list[str]:
+    """The note for a side seen fewer than :data:`SHORT_REPORTS` times (none otherwise)."""
+    seen = min(int(np.isfinite(b.red).sum()), int(np.isfinite(b.blue).sum()))
+    if seen >= SHORT_REPORTS:
+        return []
+    return [
+        f"{seen} reports of a side (under {SHORT_REPORTS}): the noise sizes are estimated from "
+        "so few residuals that the rates' 95% intervals run narrow (coverage measured 93.0% at "
+        "3 reports a side, 89.5% at 4, README): read them as rough"
+    ]
+
+
 def _result(
     b: Battle, obj: Objective, sol: Solution, nz: noise_mod.Noise, n: int, arrivals: str,
     refits: int = 0, seed: Seed = 0,
@@ -258,7 +279,7 @@ def _result(
         rounding_sd=noise_mod.resolution(np.concatenate([b.red, b.blue])) / math.sqrt(12.0),
         arrivals=arrivals,
         residuals=rows,
-        notes=[*b.notes, *unseen, *([f"{spec.law}: {caveat}"] if caveat else [])],
+        notes=[*b.notes, *short_note(b), *unseen, *([f"{spec.law}: {caveat}"] if caveat else [])],
         comparison_caveat=caveat,
         interval_method=method,
     )
