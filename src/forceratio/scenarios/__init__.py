@@ -187,8 +187,8 @@ def apply_sets(raw: dict[str, Any], sets: Sets) -> dict[str, Any]:
         for depth, key in enumerate(keys):
             last = depth == len(keys) - 1
             if isinstance(node, list):
-                try:
-                    idx = int(key)
+                try:  # digits only: int() and indexing took -1 as the last, 0_0 as the first
+                    idx = int(key) if key.isascii() and key.isdigit() else len(node)
                     node[idx]
                 except (ValueError, IndexError):
                     raise InputError("sets", f"{path}: no list item {key!r}") from None
