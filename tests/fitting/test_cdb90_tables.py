@@ -75,7 +75,7 @@ CASES: list[tuple[str, Callable[[Path], None], str | None]] = [
     ("data/battles.csv", _no_war, "missing column(s): war"),
     ("data/battles.csv", _twice, "row 4: battle 2 appears twice"),
     ("data/belligerents.csv", _empty, "the file is empty"),
-    ("data/belligerents.csv", _short_row, "row 5: 33 cells, the header has 34"),
+    ("data/belligerents.csv", _short_row, "row 5: malformed CSV: 33 cells where the header names"),
     ("data/belligerents.csv", _blank_key, "row 5, column isqno: expected a whole number"),
     ("data/belligerents.csv", _twice, "row 4, column attacker: battle 1's side 1 appears twice"),
     ("data/active_periods.csv", _header_only, "no rows below the header"),

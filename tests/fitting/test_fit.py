@@ -123,7 +123,7 @@ def test_annihilation_at_the_last_observation(tmp_path: Path) -> None:
         ("day,red,blue\n0,100,90\n1,x,80\n", "row 3, column red: not a number"),
         ("day,red,blue\n0,100,90\n1,-5,80\n", "row 3, column red: must be >= 0"),
         ("day,red,blue\n0,100,90\n2,90,80\n1,80,70\n", "row 4, column day: days out of order"),
-        ("day,red,blue,colour\n0,1,1\n", "unknown column(s): colour"),
+        ("day,red,blue,colour\n0,1,1,red\n", "unknown column(s): colour"),
         ("day,red,blue,day \n0,1,1,0\n1,1,1,1\n", "repeated column(s): day"),
         ("day,red,blue\n0,,90\n1,80,70\n", "row 2, column red: the first day"),
     ],

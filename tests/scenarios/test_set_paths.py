@@ -17,7 +17,9 @@ def _raw() -> dict[str, object]:
     return {"sectors": [{"name": "a"}, {"name": "b"}], "uncertainty": {}}
 
 
-@pytest.mark.parametrize("key", ["-1", "+1", "1_0", " 1", "٣", "1" * 5000, "2"])
+@pytest.mark.parametrize(
+    "key", ["-1", "-2", "+0", "+1", "0_0", "1_0", " 1", "1 ", "٣", "1" * 5000, "2"]
+)
 def test_a_list_item_is_named_by_its_position_in_digits(key: str) -> None:
     raw = _raw()
     with pytest.raises(InputError) as err:

@@ -26,8 +26,12 @@ def _parse_times(text: str | None) -> list[float] | None:
 
     if text is None or not text.strip():
         return None
+    items = text.split(",")
+    empty = next((i for i, x in enumerate(items, 1) if not x.strip()), None)
+    if empty is not None:  # 1,,2 or 1,2, was read as 1,2: a day left out, or a typo
+        raise InputError("--times", f"item {empty} of {text!r} is empty; give a day in each")
     try:
-        return [float(x) for x in text.split(",") if x.strip()]
+        return [float(x) for x in items]
     except ValueError:
         raise InputError(
             "--times", f"expected comma-separated days like 0.5,1,2, got {text!r}"
@@ -58,6 +62,16 @@ def _check_size(
             check_whole_units(name, x)
     if not (math.isfinite(annihilation) and annihilation >= 0):
         raise InputError("--annihilation", f"must be a finite strength >= 0, got {annihilation}")
+    out = [
+        f"{name} at {x:g}" for name, x in (("red", red), ("blue", blue)) if 0 < x <= annihilation
+    ]
+    if out:  # annihilated before any fire: winner none, duration 0
+        raise InputError(
+            "--annihilation",
+            f"{' and '.join(out)} start{'s' if len(out) == 1 else ''} at or below the level "
+            f"{annihilation:g}, out before the battle starts; give it in the strengths' unit "
+            "(below the smaller side; 0 fights to zero)",
+        )
     battle_counts(1, len(snap or ()), replications, seed, None)
 
 

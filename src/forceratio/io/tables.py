@@ -406,10 +406,11 @@ _SPLIT_THOUSANDS = re.compile(r"[+-]?\d{1,3}")
 
 
 def _check_widths(text: str, where: str, sep: str) -> None:
-    """Refuse a row with more cells than the header unless the extra ones are empty (a
-    trailing separator, read as nothing; pandas took the first column for an index when
-    every row had one), naming the row; unquoted thousands separators (20,025 in
-    a comma-separated file) are named as such."""
+    """Refuse a row with fewer cells than the header (pandas filled the rest empty) and one
+    with more unless the extra ones are empty (a trailing separator, read as nothing; pandas
+    took the first column for an index when every row had one), naming the row; a row of
+    empty cells only is left to the readers, which skip it; unquoted thousands separators
+    (20,025 in a comma-separated file) are named as such."""
     raw = io.StringIO(text.lstrip("\ufeff"), newline="").readlines()
     reader = csv.reader(raw, delimiter=sep)
     width, end = 0, 0
@@ -421,6 +422,13 @@ def _check_widths(text: str, where: str, sep: str) -> None:
             if not width:
                 width = len(row)
                 continue
+            if len(row) < width and any(c.strip() for c in row):
+                raise InputError(  # pandas filled the rest empty: 2,17 of a cut file read
+                    f"{where}: row {start}",
+                    f"malformed CSV: {len(row)} cells where the header names {width} columns: "
+                    "a row cut short (a truncated file?); write each cell, an unknown one "
+                    "empty between its separators",
+                )
             if len(row) <= width or not any(c.strip() for c in row[width:]):
                 continue
             split = sep == "," and any(
