@@ -148,6 +148,8 @@ class ChunkStore:
             raise InputError(self.field, f"unreadable manifest {m}: {exc.problem}") from None
         except (OSError, json.JSONDecodeError) as exc:
             raise InputError(self.field, f"unreadable manifest {m}: {exc}") from None
+        except RecursionError:  # json's decoder recurses once per level of nesting
+            raise InputError(self.field, f"unreadable manifest {m}: nested too deeply") from None
         except UnicodeDecodeError as exc:  # saved by an editor in another encoding
             raise InputError(
                 self.field,
@@ -423,18 +425,21 @@ def _check_finished(store: ChunkStore, manifest: dict[str, Any], spec: Any, size
     from forceratio.sweeps.inputs import manifest_fingerprint
     from forceratio.sweeps.runner import chunk_bounds
 
-    bounds = chunk_bounds(spec.runs, size)
+    # the chunks counted, not listed: a manifest's run count is not trusted with memory
+    chunks = -(-spec.runs // size)
     done = store.done()
-    beyond = sorted(i for i in done if i >= len(bounds))
+    beyond = sorted(i for i in done if i >= chunks)
     if beyond:
         i = beyond[0]
-        raise store.refuse(store.part(i), f"is chunk {i}, but this sweep has {len(bounds)} chunks")
-    if len(done) < len(bounds):
+        raise store.refuse(store.part(i), f"is chunk {i}, but this sweep has {chunks} chunks")
+    if len(done) < chunks:
+        many = f"{chunks:,}" if chunks < 10**15 else "more than 10^15"
         raise InputError(
             store.field,
-            f"{store.path}: {len(done)} of {len(bounds)} chunks (an unfinished sweep); finish "
+            f"{store.path}: {len(done)} of {many} chunks (an unfinished sweep); finish "
             "it with sweep --resume",
         )
+    bounds = chunk_bounds(spec.runs, size)  # as many as the parts found
     mark, columns = manifest_fingerprint(manifest), part_columns(spec)
     reps = max(spec.replications, 1)
     for i in sorted(done):
