@@ -95,6 +95,19 @@ def test_corrupt_entry_is_a_miss(tmp_path: Path, result: CalibrationResult, garb
     assert store.get(key()) is not None  # replaced by a good entry
 
 
+def test_an_entry_nested_past_the_decoders_recursion_is_a_miss(
+    tmp_path: Path, result: CalibrationResult
+) -> None:
+    """json's decoder recurses once per level: a planted 100,000-deep meta raised a
+    RecursionError through every command that reads the cache."""
+    store = ResultCache(tmp_path)
+    deep = "[" * 100_000 + "]" * 100_000
+    np.savez(store.path(key()), meta=np.array(deep), draws=np.zeros((1, 1)))
+    assert store.get(key()) is None
+    _, hit = cached(key(), lambda: result, store)
+    assert not hit
+
+
 def test_truncated_or_foreign_entry_is_a_miss(tmp_path: Path, result: CalibrationResult) -> None:
     store = ResultCache(tmp_path)
     store.put(key(), result)

@@ -202,6 +202,7 @@ def read_entry(path: Path, key: str, *, own: bool = False) -> CalibrationResult 
             AttributeError,
             EOFError,
             zipfile.BadZipFile,
+            RecursionError,  # json's decoder on a planted meta nested past the limit
         ):
             return None
 
