@@ -54,3 +54,13 @@ def test_the_square_law_flip_is_found_to_its_tolerance(monkeypatch: pytest.Monke
     t = sens.threshold(SPEC, Vary("q", 0.5, 10.0), xtol=1e-6)
     assert t.value == pytest.approx(3.375, abs=1e-6)
     assert "more crossing" not in t.note
+
+
+def test_no_crossing_says_it_was_looked_for_on_the_grid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A win window 2 < x < 2.1 lies between two grid points (spacing 0.297 over [0.5, 10]):
+    the grid cannot see it, so the note must not claim there is no crossing in the range."""
+    _stub(monkeypatch, lambda x: ((x > 2) & (x < 2.1)).astype(float))
+    t = sens.threshold(SPEC, Vary("q", 0.5, 10.0))
+    assert t.value is None
+    assert "in the range" not in t.note
+    assert "33-point grid" in t.note

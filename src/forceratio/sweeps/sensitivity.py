@@ -329,7 +329,11 @@ def threshold(
     sign = np.sign(ys)
     idx = np.flatnonzero(sign[:-1] * sign[1:] <= 0)
     if idx.size == 0:
-        return Threshold(vary.path, said, lev, None, None, grid, "no crossing in the range")
+        note = (
+            f"no crossing on the {grid_points}-point grid (a flip and back between two "
+            "neighbouring points would not show)"
+        )
+        return Threshold(vary.path, said, lev, None, None, grid, note)
     i = int(idx[0])
     a, b = float(xs[i]), float(xs[i + 1])
     if ys[i] == 0:
