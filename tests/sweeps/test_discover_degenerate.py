@@ -39,3 +39,15 @@ def test_an_outcome_column_with_no_number_is_refused_as_such() -> None:
         discover(df, PARAMS, "loss_exchange_ratio<1")
     assert "not a number in any of the 400 rows" in str(err.value)
     assert "in none of" not in str(err.value)
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_too_few_samples_to_peel_are_refused(n: int) -> None:
+    """One sample, or fewer than a fresh ``discover`` sweep may have (16): no share of the
+    points can be peeled, and a "box" of the whole space at density 1 (what one winning
+    sample gave) says nothing. With 16 the search runs."""
+    with pytest.raises(InputError) as err:
+        discover(_table(n).assign(attacker_wins=True), PARAMS)
+    assert err.value.field == "samples"
+    assert f"got {n}" in str(err.value)
+    assert discover(_table(16).assign(attacker_wins=True), PARAMS)[2] == 16

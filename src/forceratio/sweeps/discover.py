@@ -269,6 +269,8 @@ def prim(
 
 
 _OPS = ("<=", ">=", "<", ">")
+#: The fewest samples :func:`discover` searches (a fresh ``discover`` sweep's least ``--samples``).
+MIN_SAMPLES = 16
 
 
 def outcome_holds(df: Any, outcome: str) -> tuple[BoolArray, str]:
@@ -332,6 +334,10 @@ def discover(
     else:
         x = df[list(params)].to_numpy(dtype=float)
         y = held
+    if y.size < MIN_SAMPLES:  # nothing to peel: one sample's "box" is the whole space
+        raise InputError(
+            "samples", f"PRIM needs at least {MIN_SAMPLES} samples to peel a box, got {y.size}"
+        )
     if not y.any():
         raise InputError("outcome", f"{words}: in none of the {y.size} samples")
     return prim(x, y, list(params), **options), words, int(y.size)
