@@ -48,14 +48,6 @@ def test_two_true_crossings_are_still_reported(monkeypatch: pytest.MonkeyPatch) 
     assert "; 1 more crossing(s) on the grid" in t.note
 
 
-def test_the_square_law_flip_is_found_to_its_tolerance(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Parity q a R0^2 = b B0^2 (R0 100, B0 150, a 0.02, b 0.03): q* = (B0/R0)^2 b/a = 3.375."""
-    _stub(monkeypatch, lambda q: (q * 0.02 * 100**2 > 0.03 * 150**2).astype(float))
-    t = sens.threshold(SPEC, Vary("q", 0.5, 10.0), xtol=1e-6)
-    assert t.value == pytest.approx(3.375, abs=1e-6)
-    assert "more crossing" not in t.note
-
-
 def test_no_crossing_says_it_was_looked_for_on_the_grid(monkeypatch: pytest.MonkeyPatch) -> None:
     """A win window 2 < x < 2.1 lies between two grid points (spacing 0.297 over [0.5, 10]):
     the grid cannot see it, so the note must not claim there is no crossing in the range."""
