@@ -269,6 +269,8 @@ def prim(
 
 
 _OPS = ("<=", ">=", "<", ">")
+#: The fewest samples :func:`discover` searches (a fresh ``discover`` sweep's least ``--samples``).
+MIN_SAMPLES = 16
 
 
 def outcome_holds(df: Any, outcome: str) -> tuple[BoolArray, str]:
@@ -297,6 +299,8 @@ def outcome_holds(df: Any, outcome: str) -> tuple[BoolArray, str]:
         if not np.isfinite(level):  # every comparison with NaN is false
             raise InputError("outcome", f"{name}{op}{value}: the level must be finite")
         col = np.asarray(df[name], dtype=float)
+        if col.size and not np.isfinite(col).any():  # not "in none of the samples"
+            raise InputError("outcome", f"{name} is not a number in any of the {col.size:,} rows")
         held = {"<=": col <= level, ">=": col >= level, "<": col < level, ">": col > level}[op]
         return np.asarray(held & np.isfinite(col)), f"{outcome_label(name)} {op} {level:g}"
     raise InputError(
@@ -315,6 +319,10 @@ def discover(
     missing = [p for p in params if p not in df.columns]
     if missing:
         raise InputError("params", f"the sweep did not vary {missing[0]!r}")
+    for p in params:  # named here: prim only knows its matrix
+        bad = int((~np.isfinite(np.asarray(df[p], dtype=float))).sum())
+        if bad:
+            raise InputError(p, f"not a finite number in {bad:,} of {len(df):,} rows")
     held, words = outcome_holds(df, outcome)
     if "sample" in df.columns and df["sample"].duplicated().any():
         frame = df[["sample", *params]].assign(_held=held)
@@ -326,6 +334,10 @@ def discover(
     else:
         x = df[list(params)].to_numpy(dtype=float)
         y = held
+    if y.size < MIN_SAMPLES:  # nothing to peel: one sample's "box" is the whole space
+        raise InputError(
+            "samples", f"PRIM needs at least {MIN_SAMPLES} samples to peel a box, got {y.size}"
+        )
     if not y.any():
         raise InputError("outcome", f"{words}: in none of the {y.size} samples")
     return prim(x, y, list(params), **options), words, int(y.size)

@@ -329,7 +329,11 @@ def threshold(
     sign = np.sign(ys)
     idx = np.flatnonzero(sign[:-1] * sign[1:] <= 0)
     if idx.size == 0:
-        return Threshold(vary.path, said, lev, None, None, grid, "no crossing in the range")
+        note = (
+            f"no crossing on the {grid_points}-point grid (a flip and back between two "
+            "neighbouring points would not show)"
+        )
+        return Threshold(vary.path, said, lev, None, None, grid, note)
     i = int(idx[0])
     a, b = float(xs[i]), float(xs[i + 1])
     if ys[i] == 0:
@@ -364,10 +368,19 @@ def threshold(
                 f"; Monte Carlo standard error {se:.2g} (where the share crosses the level "
                 f"+- {SE_Z:g} binomial errors, the half-distance / {SE_Z:g})"
             )
-    more = idx.size - 1
+    more = crossings(sign) - 1
     if more:
         note += f"; {more} more crossing(s) on the grid"
     return Threshold(vary.path, said, lev, value, (a, b), grid, note, se)
+
+
+def crossings(sign: FloatArray) -> int:
+    """How many times a grid's signs (of outcome - level) cross 0: each change of sign
+    between neighbours, and each run of grid points exactly at the level once (the two
+    brackets either side of such a point share one crossing, not two)."""
+    zero = sign == 0
+    runs = int(zero[0]) + int(np.count_nonzero(zero[1:] & ~zero[:-1]))
+    return runs + int(np.count_nonzero(sign[:-1] * sign[1:] < 0))
 
 
 #: The normal quantile of the band :func:`crossing_se` measures the share's slope over
