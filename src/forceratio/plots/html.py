@@ -241,11 +241,12 @@ def build(
             parts.append(f'<p class="note">{html.escape(tornado_note(name, tornado_samples))}</p>')
         given = entered(prep, session.table)  # a figure never entered: "—", not 0
         sourced = force_sources(prep, session.table)
+        shown = display_names(scn) or {s: s for s in ("USSR", "Germany")}  # as the file calls them
         forces = pd.DataFrame(
             [
                 {
                     "sector": sec,
-                    "side": side,
+                    "side": shown[side],
                     **{
                         c: v if given[side][j, k] else DASH
                         for k, (c, v) in enumerate(zip(CATEGORIES, f.value.tolist(), strict=True))
