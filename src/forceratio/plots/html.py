@@ -21,6 +21,7 @@ CSS = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 1100px; margin: 2em auto;
        padding: 0 1em; color: #222; line-height: 1.45; }
 h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; }
+h1, h2, h3, p, li { overflow-wrap: anywhere; }  /* a long name breaks, not the page */
 table { border-collapse: collapse; margin: 0.6em 0 1.4em; font-size: 0.85em; }
 th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #eee; }
