@@ -355,11 +355,14 @@ def tables_used(scenarios: Sequence[Any]) -> set[str]:
 
 def titles(scenarios: Sequence[Any]) -> tuple[str, str]:
     """The report's title and heading: the 1941 comparison's when a 12 June strike is among
-    the ``scenarios`` (:data:`~forceratio.scenarios.compare.STRIKE_DATES`), else the
+    the ``scenarios`` (:data:`~forceratio.scenarios.compare.STRIKE_DATES`) and every one
+    is in the 1941 wording (a user's battle beside it is not the 1941 comparison), else the
     scenarios' own names and dates."""
     from forceratio.scenarios.compare import STRIKE_DATES
+    from forceratio.scenarios.sides import display_names
 
-    if any(s.date in STRIKE_DATES for s in scenarios):
+    in_1941 = all(display_names(s) is None for s in scenarios)
+    if in_1941 and any(s.date in STRIKE_DATES for s in scenarios):
         return (
             "forceratio report: 12 June v 22 June 1941",
             "forceratio: a Soviet strike on 12 June 1941 against the German strike of 22 June",
