@@ -35,8 +35,10 @@ def test_titles_follow_the_scenarios(files: list[str]) -> None:
     assert title == "forceratio report: ww, eg"
     assert "1941" not in title + heading
     assert "1944-10-02" in heading
-    strike = titles([scenarios.load_scenario("strike-12june-strip"), *own])[0]
-    assert strike == "forceratio report: 12 June v 22 June 1941"
+    strike = scenarios.load_scenario("strike-12june-strip")
+    assert titles([strike])[0] == "forceratio report: 12 June v 22 June 1941"
+    # beside user battles the 12 June strike is one scenario among others, not the 1941 title
+    assert titles([strike, *own])[0] == "forceratio report: strike-12june-strip, ww, eg"
 
 
 def test_the_rates_line_says_where_the_rates_come_from(files: list[str]) -> None:

@@ -107,8 +107,8 @@ def figure(
         except (OSError, ValueError) as exc:
             raise InputError("source", f"cannot read {source}: {exc}") from None
     params = [c for c in df.columns if "." in c]
-    x = x or (params[0] if params else None)
-    y = y or (params[1] if len(params) > 1 else None)
+    x = x or next((p for p in params if p != y), None)
+    y = y or next((p for p in params if p != x), None)  # the other one
     if x is None or y is None:
         raise InputError("x", "the sweep needs two varied parameters (give --x and --y)")
     fig = figures.sweep_heatmap(

@@ -9,6 +9,7 @@ mathtext, so every text of these figures is drawn literally.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -37,7 +38,75 @@ class LiteralFigure(Figure):
         with matplotlib.rc_context({"text.parse_math": False}):
             for text in self.findobj(Text):
                 text.set_parse_math(False)
+            fit_texts(self, renderer)
             super().draw(renderer)
+
+
+#: Pixels kept free at the figure's edges by a wrapped text.
+MARGIN = 12.0
+
+
+def _refill(text: str, width: int) -> str:
+    """``text`` with each line longer than ``width`` characters broken into lines of at most
+    ``width`` (at spaces where it can, inside a word where it must)."""
+    return "\n".join(
+        textwrap.fill(line, width, break_on_hyphens=False) if len(line) > width else line
+        for line in text.split("\n")
+    )
+
+
+def _fit(texts: list[Text], box: Any, room: float, renderer: Any, vertical: bool = False) -> None:
+    """Wrap ``texts`` together, narrower each round, until ``box`` (one of them, or the
+    legend holding them) is at most ``room`` pixels wide (``vertical``: tall)."""
+    given = [t.get_text() for t in texts]
+    width = max((len(line) for g in given for line in g.split("\n")), default=0)
+    for _ in range(40):
+        extent = box.get_window_extent(renderer)
+        size = extent.height if vertical else extent.width
+        if size <= room or width <= 4:
+            return
+        width = max(4, min(width - 1, int(width * room / size)))
+        for t, g in zip(texts, given, strict=True):
+            t.set_text(_refill(g, width))
+
+
+def _slot(fig: Figure, ax: Any) -> tuple[float, float]:
+    """The width and height in pixels an axes' texts may take: its share of the figure's grid
+    (its position, before this draw's layout, when it has no grid cell), less the margins."""
+    spec = ax.get_subplotspec()
+    if spec is None:
+        box = ax.get_position()
+        share = (box.width, box.height)
+    else:
+        rows, cols = spec.get_gridspec().get_geometry()
+        share = (len(spec.colspan) / cols, len(spec.rowspan) / rows)
+    return (
+        max(share[0] * fig.bbox.width, fig.bbox.width / 4) - 2 * MARGIN,
+        max(share[1] * fig.bbox.height, fig.bbox.height / 4) - 2 * MARGIN,
+    )
+
+
+def fit_texts(fig: Figure, renderer: Any) -> None:
+    """Wrap the texts a user's names can make long (titles, axis labels, legends) so that
+    each stays inside the figure: a 200-character scenario name or a 40-character side name
+    drawn on one line ran off its edges.  Texts that fit are left as written."""
+    room = fig.bbox.width - 2 * MARGIN
+    tops: list[Text] = [*fig.texts]
+    if (sup := getattr(fig, "_suptitle", None)) is not None:
+        tops.append(sup)
+    for t in tops:
+        _fit([t], t, room, renderer)
+    for ax in fig.axes:
+        wide, high = _slot(fig, ax)
+        for t in (ax.title, ax.xaxis.label):
+            _fit([t], t, wide, renderer)
+        _fit([ax.yaxis.label], ax.yaxis.label, high, renderer, True)
+        legend = ax.get_legend()
+        if legend is not None and legend.get_texts():
+            _fit(legend.get_texts(), legend, wide, renderer)
+    for legend in fig.legends:
+        if legend.get_texts():
+            _fit(legend.get_texts(), legend, room, renderer)
 
 
 def new_figure(layout: Literal["constrained"] | None = "constrained") -> Figure:

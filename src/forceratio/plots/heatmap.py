@@ -91,6 +91,8 @@ def sweep_heatmap(
         if not _numeric(df[col], bool_ok=not axis):
             fit = [c for c in df.columns if ("." in c) == axis and _numeric(df[c], not axis)]
             raise InputError(opt, f"{col!r} is not numeric; choose one of {', '.join(fit)}")
+    if x == y:  # a parameter against itself: a diagonal in a grey field, no finding
+        raise InputError("--y", f"{y!r} is on the x axis too (--x); choose another parameter")
     points = len(df[[x, y]].drop_duplicates())
     (xb, xe), (yb, ye) = _binned(df, x, bins, points), _binned(df, y, bins, points)
 

@@ -21,6 +21,7 @@ CSS = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 1100px; margin: 2em auto;
        padding: 0 1em; color: #222; line-height: 1.45; }
 h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; }
+h1, h2, h3, p, li { overflow-wrap: anywhere; }  /* a long name breaks, not the page */
 table { border-collapse: collapse; margin: 0.6em 0 1.4em; font-size: 0.85em; }
 th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #eee; }
@@ -241,11 +242,12 @@ def build(
             parts.append(f'<p class="note">{html.escape(tornado_note(name, tornado_samples))}</p>')
         given = entered(prep, session.table)  # a figure never entered: "—", not 0
         sourced = force_sources(prep, session.table)
+        shown = display_names(scn) or {s: s for s in ("USSR", "Germany")}  # as the file calls them
         forces = pd.DataFrame(
             [
                 {
                     "sector": sec,
-                    "side": side,
+                    "side": shown[side],
                     **{
                         c: v if given[side][j, k] else DASH
                         for k, (c, v) in enumerate(zip(CATEGORIES, f.value.tolist(), strict=True))
@@ -353,11 +355,14 @@ def tables_used(scenarios: Sequence[Any]) -> set[str]:
 
 def titles(scenarios: Sequence[Any]) -> tuple[str, str]:
     """The report's title and heading: the 1941 comparison's when a 12 June strike is among
-    the ``scenarios`` (:data:`~forceratio.scenarios.compare.STRIKE_DATES`), else the
+    the ``scenarios`` (:data:`~forceratio.scenarios.compare.STRIKE_DATES`) and every one
+    is in the 1941 wording (a user's battle beside it is not the 1941 comparison), else the
     scenarios' own names and dates."""
     from forceratio.scenarios.compare import STRIKE_DATES
+    from forceratio.scenarios.sides import display_names
 
-    if any(s.date in STRIKE_DATES for s in scenarios):
+    in_1941 = all(display_names(s) is None for s in scenarios)
+    if in_1941 and any(s.date in STRIKE_DATES for s in scenarios):
         return (
             "forceratio report: 12 June v 22 June 1941",
             "forceratio: a Soviet strike on 12 June 1941 against the German strike of 22 June",
