@@ -30,6 +30,14 @@ def test_a_side_with_no_strength(
     assert "no personnel" in line
 
 
+def test_a_side_with_no_strength_is_also_named_as_the_file_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    named = replace(TWO, ussr=0, head='side_names = { USSR = "Blue", Germany = "Red" }')
+    line = refused(capsys, ["run", str(named.write(tmp_path / "n.toml"))])
+    assert "sectors.0.forces.USSR: USSR (Blue) has no personnel" in line
+
+
 def test_strength_arriving_later_is_a_side(tmp_path: Path) -> None:
     from forceratio.cli import run
 

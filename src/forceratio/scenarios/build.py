@@ -231,9 +231,12 @@ def check_strength(prep: Prepared) -> None:
         held += [a.amount.high for per in prep.arrivals[side] for a in per]
         if not np.any(np.asarray(held)[:, counted] > 0):
             what = "personnel" if scn.combat_power == "personnel" else "forces"
+            names = {str(k): v for k, v in scn.side_names.items()}  # the file's, per slot
+            shown = names.get(side, "").strip()
+            who = f"{side} ({shown})" if shown and shown != side else side
             raise InputError(
                 f"sectors.0.forces.{side}",
-                f"{side} has no {what} in any sector, at the start or arriving: a battle needs "
+                f"{who} has no {what} in any sector, at the start or arriving: a battle needs "
                 "both sides",
             )
 
