@@ -3,35 +3,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from forceratio.plots.html import build
 from forceratio.scenarios.session import Session
+from tests.app.conftest import browser as browser  # the one chromium fixture (Playwright)
 
 GOLAN = Path(__file__).parent / "files" / "golan.toml"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's chromium through Playwright, as tests/app/conftest.py launches it."""
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)")
-        pytest.skip("chromium not installed")
-    from playwright.sync_api import sync_playwright
-
-    from tests.app.conftest import QUIET
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=QUIET)
-        yield b
-        b.close()
 
 
 def test_long_names_do_not_widen_the_page_at_360_px(browser: object, tmp_path: Path) -> None:
