@@ -89,14 +89,32 @@ class Likelihood(ABC):
         high: FloatArray | None = None,
         used: NDArray[np.bool_] | None = None,
     ) -> FloatArray:
-        """Log-likelihood per row: the sum of the records' terms (:meth:`terms`) over the
-        records ``used`` (default: all).
+        """Log-likelihood per row: the sum of the records' terms (:meth:`pointwise`) over
+        the records ``used`` (default: all).
 
         pred : shape (n, m), the model's predictions; obs, lower, kinds : per record (m,);
         nuis : shape (n, len(self.nuisance)); upper : per record (m,), an upper bound
         (default: none); low, high : per record (m,), an interval's ends (NaN: none).
         Returns shape (n,).
         """
+        terms = self.pointwise(pred, obs, lower, kinds, nuis, upper, low=low, high=high, used=used)
+        return np.asarray(terms.sum(axis=1))
+
+    def pointwise(
+        self,
+        pred: FloatArray,
+        obs: FloatArray,
+        lower: NDArray[np.bool_],
+        kinds: Sequence[str],
+        nuis: FloatArray,
+        upper: NDArray[np.bool_] | None = None,
+        *,
+        low: FloatArray | None = None,
+        high: FloatArray | None = None,
+        used: NDArray[np.bool_] | None = None,
+    ) -> FloatArray:
+        """Each record's term (:meth:`terms`) for the records ``used`` (default: all), in
+        their order: shape (n, number used); the arguments as :meth:`loglik`'s."""
         keep = np.ones(len(obs), dtype=bool) if used is None else np.asarray(used, dtype=bool)
         k = list(kinds)
         observed = Observed(
@@ -107,7 +125,7 @@ class Likelihood(ABC):
             None if low is None else np.asarray(low, dtype=float)[keep],
             None if high is None else np.asarray(high, dtype=float)[keep],
         )
-        return np.asarray(self.terms(np.asarray(pred)[:, keep], observed, nuis).sum(axis=1))
+        return np.asarray(self.terms(np.asarray(pred)[:, keep], observed, nuis))
 
     def terms(self, pred: FloatArray, observed: Observed, nuis: FloatArray) -> FloatArray:
         """Each record's log-likelihood term, shape (n, m): a point record's density, a

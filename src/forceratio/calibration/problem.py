@@ -108,22 +108,31 @@ class Problem:
     def log_likelihood(self, theta: FloatArray) -> FloatArray:
         batch, nuis = self.full(theta)
         pred = self.predict(batch)
-        rec = self.records
-        used = rec.in_likelihood
-        ll = self.likelihood.loglik(
-            pred,
-            rec.values,
-            rec.lower_bound,
-            rec.kinds,
-            nuis,
-            upper=rec.upper_bound,
-            low=rec.low,
-            high=rec.high,
-            used=used,
-        )
+        used = self.records.in_likelihood
+        ll = self.likelihood.loglik(pred, *self._observed(), nuis, **self._reading())
         # a record out of the likelihood may be NaN (it is reported, not fitted)
         ok = np.all(np.isfinite(pred[:, used]), axis=1) & np.isfinite(ll)
         return np.where(ok, ll, -np.inf)
+
+    def pointwise_log_likelihood(self, pred: FloatArray, nuis: FloatArray) -> FloatArray:
+        """Each record's log-likelihood term, for the records in the likelihood (in their
+        order), given predictions (n, n_records) and the likelihood's values (n, n_nuis):
+        shape (n, number in the likelihood); a row's sum is :meth:`log_likelihood`'s."""
+        return self.likelihood.pointwise(pred, *self._observed(), nuis, **self._reading())
+
+    def _observed(self) -> tuple[FloatArray, NDArray[np.bool_], list[str]]:
+        rec = self.records
+        return rec.values, rec.lower_bound, rec.kinds
+
+    def _reading(self) -> dict[str, Any]:
+        """The likelihood's keywords that say how each record is read."""
+        rec = self.records
+        return {
+            "upper": rec.upper_bound,
+            "low": rec.low,
+            "high": rec.high,
+            "used": rec.in_likelihood,
+        }
 
     def log_posterior(self, z: FloatArray) -> FloatArray:
         """Log posterior density (up to a constant) in the unconstrained space, (n, k) -> (n,).

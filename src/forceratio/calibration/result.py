@@ -8,6 +8,7 @@ the model twice (the point, then a batch of draws), and nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,12 +204,21 @@ def predictive_bytes(problem: Problem, n_draws: int, batch: int = 0) -> float:
     return 32.0 * predicted * len(problem.records) + model_bytes(runs)
 
 
+def predictions(problem: Problem, draws: FloatArray) -> Iterator[tuple[FloatArray, FloatArray]]:
+    """The model on ``draws`` (n, k), a :data:`PREDICTIVE_CHUNK` of them at a time, in
+    order: per chunk the predictions (rows, n_records) and the likelihood's values (rows,
+    n_nuis) -- one empty chunk when there are no draws."""
+    n = draws.shape[0]
+    for i in range(0, n, PREDICTIVE_CHUNK) if n else range(1):
+        batch, nuis = problem.full(draws[i : i + PREDICTIVE_CHUNK])
+        yield problem.predict(batch), nuis
+
+
 def predictive_table(problem: Problem, draws: FloatArray, rng: np.random.Generator) -> pd.DataFrame:
     n = min(N_PREDICTIVE, draws.shape[0])
     pick = draws[rng.choice(draws.shape[0], size=n, replace=False)]
-    starts = range(0, n, PREDICTIVE_CHUNK) if n else range(1)
-    parts = [problem.full(pick[i : i + PREDICTIVE_CHUNK]) for i in starts]
-    pred = np.vstack([problem.predict(b) for b, _ in parts])
+    parts = list(predictions(problem, pick))
+    pred = np.vstack([p for p, _ in parts])
     nuis = np.concatenate([u for _, u in parts])
     ok = np.all(np.isfinite(pred), axis=1)
     pred, nuis = pred[ok], nuis[ok]
