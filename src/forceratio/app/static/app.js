@@ -94,13 +94,18 @@ async function update() {
   if (problem) { fail(problem); return; }
   if (pending) { again = true; return; }
   pending = true; setState("busy");
+  const asked = current;
   try {
     const res = await getJSON("/api/run", {
       method: "POST", headers: {"Content-Type": "application/json"},
-      body: JSON.stringify({scenario: current.name, values: values()}),
+      body: JSON.stringify({scenario: asked.name, values: values()}),
     });
+    if (asked !== current) { return; }  // another scenario chosen since: its run answers
     show(res);
     document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
+    // not ready while a scenario chosen since is loading, or the inputs moved (the next
+    // run follows): the figures shown are for earlier inputs
+    if (choosing || again) { return; }
     // a box refused while this run was out stays refused: the answer is for earlier inputs
     const later = check();
     if (later) { fail(later); return; }
@@ -108,6 +113,7 @@ async function update() {
     stale(false);
     setState("ready");
   } catch (e) {
+    if (asked !== current) { return; }  // (its refusal too: the later scenario's run answers)
     fail(e.message);
   } finally {
     pending = false;
@@ -160,9 +166,11 @@ function paramRow(p) {
 // the latest choice of scenario: an answer for an earlier one (arrow keys run through the
 // list faster than a scenario is first prepared) arrives late and is dropped, not shown
 let chosen = 0;
+let choosing = false;  // a scenario asked for, not yet loaded: the page is not ready
 
 async function choose(name) {
   const ticket = ++chosen;
+  choosing = true;
   setState("busy");
   let scn;
   try {
@@ -173,6 +181,7 @@ async function choose(name) {
     throw e;
   } finally {
     if (ticket !== chosen) { return; }  // (its error too: the later choice answers)
+    choosing = false;
   }
   current = scn;
   names = current.sides;
