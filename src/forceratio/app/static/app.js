@@ -89,7 +89,37 @@ function fail(message) {
   mark(message); stale(true); setState("error");
 }
 
+// the scenario and the values moved from its own, kept in the page's address (#scenario=
+// kiev-1941&breakpoints.USSR=0.3): a reload, or coming back to the page, shows them again
+function remember() {
+  const kept = new URLSearchParams({scenario: current.name});
+  for (const box of document.querySelectorAll(".param input[type=number]")) {
+    if (box.dataset.exact === undefined) { kept.append(box.dataset.path, box.value); }
+  }
+  history.replaceState(null, "", "#" + kept.toString());
+}
+
+// the values an address gives, set in their boxes and sliders (a path this scenario does not
+// have is left out); the first that is no number, as an error naming its box (a number box
+// would hold it as "", said to be empty), else null
+function recall(kept) {
+  let problem = null;
+  for (const box of document.querySelectorAll(".param input[type=number]")) {
+    const v = kept.get(box.dataset.path);
+    if (v === null) { continue; }
+    if (v.trim() === "" || !Number.isFinite(Number(v))) {
+      problem = problem || (box.dataset.path + ": expected a finite number, got '" + v +
+                            "' (from the page's address)");
+      continue;
+    }
+    delete box.dataset.exact; box.value = v;
+    box.closest(".param").querySelector("input[type=range]").value = v;
+  }
+  return problem;
+}
+
 async function update() {
+  if (current) { remember(); }
   const problem = check();
   if (problem) { fail(problem); return; }
   if (pending) { again = true; return; }
@@ -168,7 +198,7 @@ function paramRow(p) {
 let chosen = 0;
 let choosing = false;  // a scenario asked for, not yet loaded: the page is not ready
 
-async function choose(name) {
+async function choose(name, kept) {
   const ticket = ++chosen;
   choosing = true;
   setState("busy");
@@ -201,6 +231,8 @@ async function choose(name) {
       "moves; every run around this point is this point.";
     params.appendChild(none);
   }
+  const problem = kept ? recall(kept) : null;
+  if (problem) { fail(problem); return; }
   await update();
 }
 
@@ -363,7 +395,17 @@ async function start() {
       sel.appendChild(o);
     }
     sel.addEventListener("change", () => choose(sel.value).catch((e) => fail(e.message)));
-    await choose(list[0].name);
+    // an address edited by hand (its part after #): the scenario and values it names
+    window.addEventListener("hashchange", () => {
+      const kept = new URLSearchParams(location.hash.slice(1));
+      const named = list.find((s) => s.name === kept.get("scenario"));
+      if (named) { sel.value = named.name; choose(named.name, kept).catch((e) => fail(e.message)); }
+    });
+    // the scenario the address names (a reload, a way back to the page), else the first
+    const kept = new URLSearchParams(location.hash.slice(1));
+    const named = list.find((s) => s.name === kept.get("scenario"));
+    sel.value = (named || list[0]).name;
+    await choose((named || list[0]).name, named ? kept : null);
   } catch (e) {
     fail(e.message);
   }

@@ -1,0 +1,87 @@
+"""The page's address keeps the scenario shown and the values moved from its own
+(``#scenario=kiev-1941&breakpoints.USSR=0.5``): a reload, or coming back to the page, shows
+them again, where it went back to the first scenario at its own values; an address given
+by hand opens that scenario at those values, a value that is no number refused naming its
+box, an unknown scenario the first.
+
+Oracles: the scenario and value the test chose, and the API's answer for them (the winner
+and the attacker's margin as the page writes them)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from .pages import fetch, wait_ready
+
+PATH = "breakpoints.USSR"
+
+
+def _margin(x: float | None) -> str:
+    return "n/a" if x is None else f"{'+' if x >= 0 else ''}{x:.3f}"
+
+
+def _shows(page: Any, server: str, scenario: str, value: str) -> None:
+    """The page shows ``scenario`` with ``PATH`` at ``value`` and the API's figures for it."""
+    assert page.input_value("#scenario") == scenario
+    assert page.locator("#title").text_content().startswith(f"forceratio explorer: {scenario}")
+    box = page.locator(f'input[type=number][data-path="{PATH}"]')
+    assert box.input_value() == value
+    values = {
+        b.get_attribute("data-path"): b.get_attribute("data-exact") or b.input_value()
+        for b in page.locator(".param input[type=number]").all()
+    }
+    status, res, _ = fetch(
+        server + "api/run", json.dumps({"scenario": scenario, "values": values}).encode()
+    )
+    assert status == 200
+    shown = (page.locator("#winner").text_content(), page.locator("#margin").text_content())
+    assert shown == (res["winner"], _margin(res["attacker_margin"]))
+
+
+@pytest.mark.slow
+def test_a_reload_and_a_way_back_show_the_scenario_and_values_again(
+    server: str, browser: object
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server)
+    wait_ready(page, 0)
+    page.select_option("#scenario", "kiev-1941")
+    page.locator("#title").filter(has_text="kiev-1941").wait_for(timeout=60_000)
+    wait_ready(page, 1)
+    runs = int(page.get_attribute("body", "data-runs"))
+    box = page.locator(f'input[type=number][data-path="{PATH}"]')
+    box.fill("0.5")
+    box.press("Enter")
+    wait_ready(page, runs)
+    _shows(page, server, "kiev-1941", "0.5")
+    page.reload()
+    wait_ready(page, 0)
+    _shows(page, server, "kiev-1941", "0.5")
+    page.goto("about:blank")
+    page.go_back()
+    wait_ready(page, 0)
+    _shows(page, server, "kiev-1941", "0.5")
+    page.close()
+
+
+@pytest.mark.slow
+def test_an_address_given_by_hand(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server + f"#scenario=uman-1941&{PATH}=0.4")
+    wait_ready(page, 0)
+    _shows(page, server, "uman-1941", "0.4")
+    page.goto(server + f"#scenario=no-such-scenario&{PATH}=0.4")
+    page.reload()
+    wait_ready(page, 0)
+    assert page.input_value("#scenario") == "strike-12june-strip"  # the first
+    page.goto(server + f"#scenario=uman-1941&{PATH}=abc")
+    page.reload()
+    page.locator("body[data-state='error']").wait_for(timeout=60_000)
+    said = page.locator("#error").text_content()
+    assert said == f"{PATH}: expected a finite number, got 'abc' (from the page's address)"
+    box = page.locator(f'input[type=number][data-path="{PATH}"]')
+    assert box.get_attribute("aria-invalid") == "true"
+    page.close()
