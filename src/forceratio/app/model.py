@@ -208,11 +208,14 @@ class Explorer:
         """One point: outcome, trajectories, P(attacker wins) nearby, the record; a point
         whose battles need more than :attr:`request_steps` integrator steps is refused
         (``values``)."""
-        from forceratio.errors import StepLimitError
+        from forceratio.errors import ForceratioError, StepLimitError
 
         point = self._values(name, values)
         try:
-            return self._run(name, point, self.steps_per_battle(name))
+            # a duration of 5e-324 days overflows t / d, clipped to [0, 1] after: no
+            # RuntimeWarning on the server's console (numpy's errstate: this thread's only)
+            with np.errstate(over="ignore", divide="ignore"):
+                return self._run(name, point, self.steps_per_battle(name))
         except InputError as exc:
             moved = self._moved_paths(name, point)
             if exc.field in point or len(moved) != 1:
@@ -227,6 +230,11 @@ class Explorer:
                 f"{self.request_steps:,} integrator steps (runs x steps) the explorer gives a "
                 f"request: a stiff battle; run it with `forceratio run {name} --set PATH=VALUE`",
             ) from None
+        except ForceratioError as exc:  # the integrator could not finish a battle
+            moved = self._moved_paths(name, point)
+            if len(moved) != 1:
+                raise
+            raise InputError(moved[0], f"with this value, {exc}") from None
 
     def _moved_paths(self, name: str, point: Mapping[str, float]) -> list[str]:
         """The paths of ``point`` whose values are not the scenario's own."""
