@@ -10,6 +10,7 @@ and the attacker's margin as the page writes them)."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -84,4 +85,39 @@ def test_an_address_given_by_hand(server: str, browser: object) -> None:
     assert said == f"{PATH}: expected a finite number, got 'abc' (from the page's address)"
     box = page.locator(f'input[type=number][data-path="{PATH}"]')
     assert box.get_attribute("aria-invalid") == "true"
+    page.close()
+
+
+#: Counts the page's address changes (chromium ignores more than 200 in 10 s: a slider
+#: dragged for 10 s, one change a move, lost the last ones).
+COUNT = """(() => {
+  const replace = history.replaceState.bind(history);
+  window.addressChanges = 0;
+  history.replaceState = (...a) => { window.addressChanges += 1; return replace(...a); };
+})();"""
+
+
+@pytest.mark.slow
+def test_a_slider_moved_fast_changes_the_address_a_few_times_a_second(
+    server: str, browser: object
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.add_init_script(COUNT)
+    page.goto(server)
+    wait_ready(page, 0)
+    slider = page.locator(".param input[type=range]").nth(1)
+    slider.focus()
+    page.keyboard.press("Home")
+    before = page.evaluate("() => window.addressChanges")
+    start = time.monotonic()
+    for _ in range(40):
+        page.keyboard.press("ArrowRight")
+    changes = page.evaluate("() => window.addressChanges") - before
+    took = time.monotonic() - start
+    assert changes <= took / 0.1 + 1, (changes, took)  # not one a move
+    moved = slider.input_value()
+    page.wait_for_timeout(300)  # (the last change made within 100 ms)
+    page.reload()
+    wait_ready(page, 0)
+    assert page.locator(".param input[type=number]").nth(1).input_value() == moved
     page.close()

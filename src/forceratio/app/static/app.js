@@ -91,12 +91,21 @@ function fail(message) {
 
 // the scenario and the values moved from its own, kept in the page's address (#scenario=
 // kiev-1941&breakpoints.USSR=0.3): a reload, or coming back to the page, shows them again
-function remember() {
+function keep() {
+  keepTimer = 0; keptAt = performance.now();
+  if (!current) { return; }
   const kept = new URLSearchParams({scenario: current.name});
   for (const box of document.querySelectorAll(".param input[type=number]")) {
     if (box.dataset.exact === undefined) { kept.append(box.dataset.path, box.value); }
   }
   history.replaceState(null, "", "#" + kept.toString());
+}
+
+// at once, but at most one address change each 100 ms, the last always made (chromium
+// ignores more than 200 in 10 s, as a slider dragged for that long would make)
+let keepTimer = 0, keptAt = -1e9;
+function remember() {
+  if (!keepTimer) { keepTimer = setTimeout(keep, Math.max(0, keptAt + 100 - performance.now())); }
 }
 
 // the values an address gives, set in their boxes and sliders (a path this scenario does not
