@@ -121,3 +121,19 @@ def test_a_slider_moved_fast_changes_the_address_a_few_times_a_second(
     wait_ready(page, 0)
     assert page.locator(".param input[type=number]").nth(1).input_value() == moved
     page.close()
+
+
+@pytest.mark.slow
+def test_a_long_bad_value_in_the_address_keeps_a_narrow_page_narrow(
+    server: str, browser: object
+) -> None:
+    """The refusal of a value of 300 letters given in the address, one word, widened a
+    360-pixel page to 2,551 pixels. Oracle: the window's width, and the value's start."""
+    page = browser.new_page(viewport={"width": 360, "height": 700})  # type: ignore[attr-defined]
+    page.goto(server + f"#scenario=kiev-1941&{PATH}=" + "x" * 300)
+    page.locator("body[data-state='error']").wait_for(timeout=60_000)
+    said = page.locator("#error").text_content()
+    assert said.startswith(f"{PATH}: expected a finite number, got 'xxxx")
+    assert len(said) < 200
+    assert page.evaluate("() => document.documentElement.scrollWidth") == 360
+    page.close()

@@ -117,8 +117,8 @@ function recall(kept) {
     const v = kept.get(box.dataset.path);
     if (v === null) { continue; }
     if (v.trim() === "" || !Number.isFinite(Number(v))) {
-      problem = problem || (box.dataset.path + ": expected a finite number, got '" + v +
-                            "' (from the page's address)");
+      problem = problem || (box.dataset.path + ": expected a finite number, got '" +
+                            short(v, 40) + "' (from the page's address)");
       continue;
     }
     delete box.dataset.exact; box.value = v;
