@@ -73,8 +73,8 @@ def test_a_body_at_the_limit_is_read(explorer: Explorer) -> None:
     text = json.dumps({"scenario": "x" * (MAX_BODY - 40), "values": {}})
     assert len(text) <= MAX_BODY
     status, res = _run(explorer, text)
-    assert status == 400  # read and answered: an unknown scenario, not 413
-    assert res["error"].startswith("scenario: unknown scenario")
+    assert status == 400  # read whole and answered: a name past the cap, not 413
+    assert res["error"].startswith(f"scenario: a name of {MAX_BODY - 40:,} characters")
 
 
 @pytest.mark.parametrize(

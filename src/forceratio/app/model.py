@@ -31,6 +31,9 @@ HISTORY = "barbarossa-22june"
 #: that needs more (a stiff battle: a non-combat loss rate of hundreds a day) is refused,
 #: naming the values sent, in place of holding the server, one run at a time, for minutes.
 REQUEST_STEPS = 1_000_000
+#: The longest scenario name the explorer lists (characters; the built-ins' are under 30):
+#: a file's longer name is refused before anything is served, a request's at once.
+MAX_NAME = 100
 
 
 @dataclass
@@ -64,6 +67,12 @@ class Explorer:
                     path, "a built-in scenario, listed already; --scenario takes a scenario file"
                 )
             name = self._session.prepare(path).scenario.name
+            if len(name) > MAX_NAME:
+                raise InputError(
+                    path,
+                    f"scenario name of {len(name):,} characters; the explorer lists names "
+                    f"of at most {MAX_NAME}: shorten it",
+                )
             other = self._paths.get(name)
             if other is not None or name in builtins():
                 by = f"the file {other}" if other is not None else "a built-in scenario"
@@ -93,6 +102,11 @@ class Explorer:
     def _prep(self, name: str) -> Any:
         from forceratio.scenarios import builtins
 
+        if len(name) > MAX_NAME:  # (refused without echoing it: it may be megabytes long)
+            raise InputError(
+                "scenario",
+                f"a name of {len(name):,} characters; no scenario's is longer than {MAX_NAME}",
+            )
         if name not in builtins() and name not in self._paths:
             raise InputError("scenario", f"unknown scenario {name!r}")
         if name not in self._prepared:
@@ -194,11 +208,14 @@ class Explorer:
         """One point: outcome, trajectories, P(attacker wins) nearby, the record; a point
         whose battles need more than :attr:`request_steps` integrator steps is refused
         (``values``)."""
-        from forceratio.errors import StepLimitError
+        from forceratio.errors import ForceratioError, StepLimitError
 
         point = self._values(name, values)
         try:
-            return self._run(name, point, self.steps_per_battle(name))
+            # a duration of 5e-324 days overflows t / d, clipped to [0, 1] after: no
+            # RuntimeWarning on the server's console (numpy's errstate: this thread's only)
+            with np.errstate(over="ignore", divide="ignore"):
+                return self._run(name, point, self.steps_per_battle(name))
         except InputError as exc:
             moved = self._moved_paths(name, point)
             if exc.field in point or len(moved) != 1:
@@ -213,6 +230,11 @@ class Explorer:
                 f"{self.request_steps:,} integrator steps (runs x steps) the explorer gives a "
                 f"request: a stiff battle; run it with `forceratio run {name} --set PATH=VALUE`",
             ) from None
+        except ForceratioError as exc:  # the integrator could not finish a battle
+            moved = self._moved_paths(name, point)
+            if len(moved) != 1:
+                raise
+            raise InputError(moved[0], f"with this value, {exc}") from None
 
     def _moved_paths(self, name: str, point: Mapping[str, float]) -> list[str]:
         """The paths of ``point`` whose values are not the scenario's own."""

@@ -384,12 +384,7 @@ def serve(
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(server_url(host, port),)).start()
     uvicorn.run(
-        create_app(explorer, host),
-        host=host,
-        port=port,
-        log_level="warning",
-        limit_concurrency=LIMIT_CONCURRENCY,  # connections at once; beyond, a 503
-        timeout_keep_alive=KEEP_ALIVE,  # an idle connection closed after this many seconds
+        create_app(explorer, host), host=host, port=port, log_level="warning", **uvicorn_options()
     )
 
 
@@ -397,3 +392,56 @@ def serve(
 LIMIT_CONCURRENCY = 64
 #: Seconds an idle kept-alive connection stays open.
 KEEP_ALIVE = 5
+#: Seconds a connection may take to send a request's headers (from its opening, or from
+#: the end of its last answer): uvicorn has no such limit, so a client sending them a byte
+#: at a time (never idle long enough for ``KEEP_ALIVE``), or sending nothing, held its
+#: connection for ever, and ``LIMIT_CONCURRENCY`` of them kept every other client at a 503.
+HEADER_TIMEOUT = 10.0
+
+
+def _header_deadline_protocol() -> type[Any]:
+    """uvicorn's h11 protocol closing a connection whose request's headers are not complete
+    within :data:`HEADER_TIMEOUT` (a request whose headers arrived is left alone: its body
+    has :data:`BODY_TIMEOUT`, its run its own bounds)."""
+    import asyncio
+
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderDeadline(H11Protocol):
+        _deadline: asyncio.TimerHandle | None = None
+
+        def _arm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            self._deadline = self.loop.call_later(HEADER_TIMEOUT, self._expire)
+
+        def _expire(self) -> None:
+            waiting = self.cycle is None or self.cycle.response_complete  # no request read
+            if waiting and not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            super().connection_lost(exc)
+
+    return HeaderDeadline
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """The options the explorer is served with (``uvicorn.run``'s or ``uvicorn.Config``'s),
+    bounding what a client may hold: connections at once, an idle connection's time, the
+    time to send a request's headers (h11 always, even where httptools is installed)."""
+    return {
+        "limit_concurrency": LIMIT_CONCURRENCY,  # connections at once; beyond, a 503
+        "timeout_keep_alive": KEEP_ALIVE,  # an idle connection closed after this many seconds
+        "http": _header_deadline_protocol(),  # a request's headers within HEADER_TIMEOUT
+    }

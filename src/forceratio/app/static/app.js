@@ -89,18 +89,62 @@ function fail(message) {
   mark(message); stale(true); setState("error");
 }
 
+// the scenario and the values moved from its own, kept in the page's address (#scenario=
+// kiev-1941&breakpoints.USSR=0.3): a reload, or coming back to the page, shows them again
+function keep() {
+  keepTimer = 0; keptAt = performance.now();
+  if (!current) { return; }
+  const kept = new URLSearchParams({scenario: current.name});
+  for (const box of document.querySelectorAll(".param input[type=number]")) {
+    if (box.dataset.exact === undefined) { kept.append(box.dataset.path, box.value); }
+  }
+  history.replaceState(null, "", "#" + kept.toString());
+}
+
+// at once, but at most one address change each 100 ms, the last always made (chromium
+// ignores more than 200 in 10 s, as a slider dragged for that long would make)
+let keepTimer = 0, keptAt = -1e9;
+function remember() {
+  if (!keepTimer) { keepTimer = setTimeout(keep, Math.max(0, keptAt + 100 - performance.now())); }
+}
+
+// the values an address gives, set in their boxes and sliders (a path this scenario does not
+// have is left out); the first that is no number, as an error naming its box (a number box
+// would hold it as "", said to be empty), else null
+function recall(kept) {
+  let problem = null;
+  for (const box of document.querySelectorAll(".param input[type=number]")) {
+    const v = kept.get(box.dataset.path);
+    if (v === null) { continue; }
+    if (v.trim() === "" || !Number.isFinite(Number(v))) {
+      problem = problem || (box.dataset.path + ": expected a finite number, got '" +
+                            short(v, 40) + "' (from the page's address)");
+      continue;
+    }
+    delete box.dataset.exact; box.value = v;
+    box.closest(".param").querySelector("input[type=range]").value = v;
+  }
+  return problem;
+}
+
 async function update() {
+  if (current) { remember(); }
   const problem = check();
   if (problem) { fail(problem); return; }
   if (pending) { again = true; return; }
   pending = true; setState("busy");
+  const asked = current;
   try {
     const res = await getJSON("/api/run", {
       method: "POST", headers: {"Content-Type": "application/json"},
-      body: JSON.stringify({scenario: current.name, values: values()}),
+      body: JSON.stringify({scenario: asked.name, values: values()}),
     });
+    if (asked !== current) { return; }  // another scenario chosen since: its run answers
     show(res);
     document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
+    // not ready while a scenario chosen since is loading, or the inputs moved (the next
+    // run follows): the figures shown are for earlier inputs
+    if (choosing || again) { return; }
     // a box refused while this run was out stays refused: the answer is for earlier inputs
     const later = check();
     if (later) { fail(later); return; }
@@ -108,6 +152,7 @@ async function update() {
     stale(false);
     setState("ready");
   } catch (e) {
+    if (asked !== current) { return; }  // (its refusal too: the later scenario's run answers)
     fail(e.message);
   } finally {
     pending = false;
@@ -160,9 +205,11 @@ function paramRow(p) {
 // the latest choice of scenario: an answer for an earlier one (arrow keys run through the
 // list faster than a scenario is first prepared) arrives late and is dropped, not shown
 let chosen = 0;
+let choosing = false;  // a scenario asked for, not yet loaded: the page is not ready
 
-async function choose(name) {
+async function choose(name, kept) {
   const ticket = ++chosen;
+  choosing = true;
   setState("busy");
   let scn;
   try {
@@ -173,6 +220,7 @@ async function choose(name) {
     throw e;
   } finally {
     if (ticket !== chosen) { return; }  // (its error too: the later choice answers)
+    choosing = false;
   }
   current = scn;
   names = current.sides;
@@ -192,6 +240,8 @@ async function choose(name) {
       "moves; every run around this point is this point.";
     params.appendChild(none);
   }
+  const problem = kept ? recall(kept) : null;
+  if (problem) { fail(problem); return; }
   await update();
 }
 
@@ -354,7 +404,17 @@ async function start() {
       sel.appendChild(o);
     }
     sel.addEventListener("change", () => choose(sel.value).catch((e) => fail(e.message)));
-    await choose(list[0].name);
+    // an address edited by hand (its part after #): the scenario and values it names
+    window.addEventListener("hashchange", () => {
+      const kept = new URLSearchParams(location.hash.slice(1));
+      const named = list.find((s) => s.name === kept.get("scenario"));
+      if (named) { sel.value = named.name; choose(named.name, kept).catch((e) => fail(e.message)); }
+    });
+    // the scenario the address names (a reload, a way back to the page), else the first
+    const kept = new URLSearchParams(location.hash.slice(1));
+    const named = list.find((s) => s.name === kept.get("scenario"));
+    sel.value = (named || list[0]).name;
+    await choose((named || list[0]).name, named ? kept : null);
   } catch (e) {
     fail(e.message);
   }
