@@ -166,9 +166,18 @@ def _header(df: pd.DataFrame, where: str) -> pd.DataFrame:
     df = named_columns(df, where, REQUIRED + OPTIONAL)
     names = list(df.columns)
     missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise InputError(where, f"missing column(s): {', '.join(missing)}")
-    unknown = [c for c in names if c not in REQUIRED + OPTIONAL]
+    unknown = [str(c) for c in names if c not in REQUIRED + OPTIONAL]
+    if missing:  # the columns it has are what a table from elsewhere must rename
+        has = (
+            f"; its header is one column, {unknown[0]}: separate the columns with commas, "
+            "semicolons or tabs (not spaces)"
+            if len(names) == 1 and unknown and "_" in unknown[0]
+            else f"; it has {', '.join(unknown)}, which the fit does not read: rename those "
+            f"holding {', '.join(missing)} (the fit reads {', '.join(REQUIRED + OPTIONAL)})"
+            if unknown
+            else ""
+        )
+        raise InputError(where, f"missing column(s): {', '.join(missing)}{has}")
     if unknown:
         raise InputError(
             where,
