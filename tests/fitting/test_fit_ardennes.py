@@ -90,3 +90,35 @@ def test_the_strengths_fit_holds_a_plain_least_squares_fit(tmp_path: Path) -> No
         assert lo < x < hi, (name, lo, x, hi)
     res = one(fit(d[["day", "red", "blue"]], "square"))
     assert res.red_rate == pytest.approx(obj["red_rate"], rel=1e-9)
+
+
+def test_the_attack_factor_is_the_poisson_maximum() -> None:
+    """Bracken's tactical parameter on the real series, with the attack indicator of the
+    stored notebook (yiyuezhuo/lanchester-model-review, Ardennes.ipynb: ``I[:5] = -1`` of 32
+    days; read as the Germans attacking on the first five days and the Allies after:
+    ASSUMPTION on its sign).  Oracle: the Poisson likelihood of the same counts maximised by
+    Nelder-Mead (an attacker's losses times the factor): measured 6 December 2026, red
+    0.00429126, blue 0.00473715, factor 0.770595, both."""
+    d = ardennes("shifted").assign(attacker=[""] + ["blue"] * 5 + ["red"] * 26)
+    res = fit(d, "square", likelihood="poisson")
+    assert isinstance(res, CasualtyFit)
+    red, blue = d.red.to_numpy(float)[:-1], d.blue.to_numpy(float)[:-1]
+    red_lost = d.red_losses.to_numpy(float)[1:]
+    blue_lost = d.blue_losses.to_numpy(float)[1:]
+    red_attacks = (d.attacker.to_numpy()[1:] == "red").astype(float)
+
+    def nll(theta: np.ndarray) -> float:
+        a, b, f = np.exp(theta)
+        return -float(
+            stats.poisson.logpmf(blue_lost, a * red * f ** (1.0 - red_attacks)).sum()
+            + stats.poisson.logpmf(red_lost, b * blue * f**red_attacks).sum()
+        )
+
+    best = optimize.minimize(
+        nll, np.log([0.004, 0.004, 1.0]), method="Nelder-Mead",
+        options={"xatol": 1e-12, "fatol": 1e-10, "maxiter": 20000},
+    )  # fmt: skip
+    a, b, f = np.exp(best.x)
+    assert res.red_rate == pytest.approx(a, rel=1e-5)
+    assert res.blue_rate == pytest.approx(b, rel=1e-5)
+    assert res.exponents["attack_factor"] == pytest.approx(f, rel=1e-5)
