@@ -35,7 +35,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from forceratio.errors import InputError
-from forceratio.fitting.losses import implied_strengths, no_loss_note
+from forceratio.fitting.losses import column_note, implied_strengths, no_loss_note
 from forceratio.fitting.rises import RISE_TOLERANCE as RISE_TOLERANCE  # re-exported
 from forceratio.fitting.rises import RISES as RISES
 from forceratio.fitting.rises import check_rises, zero_note
@@ -166,9 +166,18 @@ def _header(df: pd.DataFrame, where: str) -> pd.DataFrame:
     df = named_columns(df, where, REQUIRED + OPTIONAL)
     names = list(df.columns)
     missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise InputError(where, f"missing column(s): {', '.join(missing)}")
-    unknown = [c for c in names if c not in REQUIRED + OPTIONAL]
+    unknown = [str(c) for c in names if c not in REQUIRED + OPTIONAL]
+    if missing:  # the columns it has are what a table from elsewhere must rename
+        has = (
+            f"; its header is one column, {unknown[0]}: separate the columns with commas, "
+            "semicolons or tabs (not spaces)"
+            if len(names) == 1 and unknown and "_" in unknown[0]
+            else f"; it has {', '.join(unknown)}, which the fit does not read: rename those "
+            f"holding {', '.join(missing)} (the fit reads {', '.join(REQUIRED + OPTIONAL)})"
+            if unknown
+            else ""
+        )
+        raise InputError(where, f"missing column(s): {', '.join(missing)}{has}")
     if unknown:
         raise InputError(
             where,
@@ -317,6 +326,10 @@ def read_battle(
             raise InputError(
                 f"{where}: column {name}", "the side never has any strength (0 and no arrivals)"
             )
+    layout_notes = [  # on the strengths as given, before the losses fill them
+        column_note(n, obs.copy(), np.array(vals[f"{n}_losses"]), arr)
+        for n, obs, arr in (("red", red, red_in), ("blue", blue, blue_in))
+    ]
     loss_notes = [  # strengths the losses imply where missing; impossible losses refused
         implied_strengths(n, obs, np.array(vals[f"{n}_losses"]), arr, where, lines, RISE_TOLERANCE)
         for n, obs, arr in (("red", red, red_in), ("blue", blue, blue_in))
@@ -331,6 +344,7 @@ def read_battle(
             comma,
             _gap_note(day),
             *loss_notes,
+            *layout_notes,
             red_note,
             blue_note,
             zero_note("red", red, red_in, day),

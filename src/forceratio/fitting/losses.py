@@ -27,6 +27,18 @@ from forceratio.errors import InputError
 
 FloatArray = NDArray[np.float64]
 
+#: The fewest rows with both a strength fall and a loss for :func:`column_note` to judge a
+#: column's layout (ASSUMPTION: 4, as a side seen fewer than four times is not checked for
+#: a last fall either).
+MIN_ROWS = 4
+#: A layout is named when the column moved one row matches the falls with under this share
+#: of the (median) mismatch on its own rows (ASSUMPTION: 0.5; false and found notes measured
+#: on realistic reports in tests/fitting/test_loss_column_alignment.py) ...
+ALIGNED = 0.5
+#: ... and that mismatch is over this share of a day's median losses (ASSUMPTION: 0.1; where
+#: a day's losses barely change from day to day, no layout can be told from another).
+UNSEEN = 0.1
+
 
 def implied_strengths(
     side: str, obs: FloatArray, loss: FloatArray, arr: FloatArray, where: str,
@@ -92,3 +104,53 @@ def no_loss_note(name: str, obs: FloatArray, arrivals: FloatArray, losses: Float
         f"{name}: no losses observed: the rate is bounded above only ({other}_rate, which "
         f"{name}'s losses measure: its interval runs from 0, its estimate sits at the floor)"
     )
+
+
+def _falls(obs: FloatArray, arr: FloatArray) -> FloatArray:
+    """Each row's fall from the row before (men; NaN where either strength is missing, and
+    for the first row): the strength before plus the arrivals since, less this one."""
+    return np.concatenate([[np.nan], obs[:-1] + arr[:-1] - obs[1:]])
+
+
+def column_note(side: str, obs: FloatArray, loss: FloatArray, arr: FloatArray) -> str:
+    """A note when ``side``'s loss column, where the strengths are given too, looks laid out
+    otherwise than the fit reads it ("" when it does not): a row's losses are those of the day
+    ending at that row.  On the loss scale, not the strength's (5% of a strength is many days'
+    losses): the column one row early (each row's losses match the fall to the *next* row,
+    the layout of a table giving each day's start strength and its casualties on one line:
+    the ACSDB Ardennes series), one row late, or running totals (never falling, and summing
+    to over twice the strengths' falls).  ``obs`` the strengths as given (NaN where not),
+    ``arr`` the arrivals in the after-observation form."""
+    fall, col = _falls(obs, arr), f"{side}_losses"
+    pairs = np.isfinite(fall) & np.isfinite(loss)
+    if np.count_nonzero(pairs) < MIN_ROWS:
+        return ""
+    given = loss[np.isfinite(loss)]
+    total, fell = float(loss[pairs].sum()), float(fall[pairs].sum())
+    if given.size >= MIN_ROWS and np.all(np.diff(given) >= 0) and total > 2.0 * max(fell, 0.0):
+        return (
+            f"{col}: looks like running totals: it never falls over its {given.size} rows and "
+            f"sums to {total:,.0f} where {side}'s strength falls by {fell:,.0f} over the same "
+            "rows; the fit reads a row as the losses of that day alone: give the daily losses "
+            "(the differences)"
+        )
+    for step, word, move in ((1, "early", "down"), (-1, "late", "up")):
+        moved = np.roll(fall, -step)  # moved[i]: the fall to row i + step
+        if step == 1:
+            moved[-1] = np.nan
+        else:
+            moved[0] = np.nan
+        both = pairs & np.isfinite(moved)
+        if np.count_nonzero(both) < MIN_ROWS:
+            continue
+        own = float(np.median(np.abs(fall[both] - loss[both])))
+        other = float(np.median(np.abs(moved[both] - loss[both])))
+        if other < ALIGNED * own and own > UNSEEN * float(np.median(np.abs(loss[both]))):
+            return (
+                f"{col}: looks one row {word}: its losses match {side}'s strength falls one "
+                f"row {'later' if step == 1 else 'earlier'} (median mismatch {other:,.0f} "
+                f"men) far better than on their own rows ({own:,.0f} men); the fit reads a "
+                f"row's losses as those of the day ending at that row: move the column {move} "
+                "one row (or check it)"
+            )
+    return ""
