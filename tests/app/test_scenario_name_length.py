@@ -1,7 +1,8 @@
-"""A scenario's name has a cap in the explorer (:data:`MAX_NAME` characters): a file whose
-name is longer is refused before anything is served, one line naming the file and the
-length; a request naming a longer scenario is refused at once, naming ``scenario`` and the
-length, without echoing the name.
+"""A scenario's name has a cap (:data:`forceratio.scenarios.schema.MAX_NAME` characters): a
+file whose name is longer is refused by the schema, so by ``run`` and ``compare`` as by the
+explorer before anything is served, one line naming the file, the field and the length; a
+request naming a longer scenario is refused at once, naming ``scenario`` and the length,
+without echoing the name.
 
 A name had no cap: a file's name of any length was listed and shown whole (one of 300
 characters filled a 360-pixel window's header with ten lines of it), and a request's name of
@@ -16,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from forceratio.app import model as app_model
 from forceratio.app.model import Explorer
 from forceratio.app.server import create_app
 from forceratio.errors import InputError
 from forceratio.scenarios import builtins
+from forceratio.scenarios import schema as sch
 from tests.scenario_files import ScenarioFile
 
 from .conftest import call_asgi, http_scope, response
@@ -29,7 +30,7 @@ HEADERS = [(b"host", b"127.0.0.1:8050"), (b"content-type", b"application/json")]
 
 
 def test_every_built_in_name_is_within_the_cap() -> None:
-    assert max(len(n) for n in builtins()) <= app_model.MAX_NAME
+    assert max(len(n) for n in builtins()) <= sch.MAX_NAME
 
 
 def test_a_file_whose_name_is_past_the_cap_is_refused(tmp_path: Path) -> None:
@@ -38,14 +39,14 @@ def test_a_file_whose_name_is_past_the_cap_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         Explorer(files=(str(path),))
     said = str(caught.value)
-    assert said.startswith(f"{path}: scenario name of 20,000 characters")
-    assert f"at most {app_model.MAX_NAME}" in said
+    assert said.startswith(f"{path}: name: 20,000 characters")
+    assert f"at most {sch.MAX_NAME}" in said
     assert long_name not in said
     assert "\n" not in said
 
 
 def test_a_file_whose_name_is_at_the_cap_is_served(tmp_path: Path) -> None:
-    name = "n" * app_model.MAX_NAME
+    name = "n" * sch.MAX_NAME
     path = ScenarioFile(name=name).write(tmp_path / "at.toml")
     ex = Explorer(files=(str(path),))
     assert ex.scenario(name)["name"] == name
@@ -86,5 +87,20 @@ def test_a_request_naming_a_longer_scenario_is_refused_at_once(route: str) -> No
     said = json.loads(raw)["error"]
     assert status == 400
     assert said == (
-        f"scenario: a name of 60,000 characters; no scenario's is longer than {app_model.MAX_NAME}"
+        f"scenario: a name of 60,000 characters; no scenario's is longer than {sch.MAX_NAME}"
     )
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_run_and_compare_refuse_the_file_in_one_line(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The cap is the schema's, not the explorer's alone: a file the explorer refuses is
+    refused by every command that reads it (the name was accepted whole by ``run`` before)."""
+    from forceratio.cli import run
+
+    path = ScenarioFile(name="q" * (sch.MAX_NAME + 1)).write(tmp_path / "long.toml")
+    assert run([command, str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    said = "name: 101 characters; a scenario name has at most 100"
+    assert err == f"forceratio: error: {path}: {said}"

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from forceratio.errors import InputError
-from forceratio.scenarios.schema import CATEGORIES, SIDES
+from forceratio.scenarios.schema import CATEGORIES, MAX_NAME, SIDES
 
 #: Samples of the quick sweep around the chosen point, and its half-width as a share of
 #: each parameter's declared range.
@@ -31,9 +31,6 @@ HISTORY = "barbarossa-22june"
 #: that needs more (a stiff battle: a non-combat loss rate of hundreds a day) is refused,
 #: naming the values sent, in place of holding the server, one run at a time, for minutes.
 REQUEST_STEPS = 1_000_000
-#: The longest scenario name the explorer lists (characters; the built-ins' are under 30):
-#: a file's longer name is refused before anything is served, a request's at once.
-MAX_NAME = 100
 
 
 @dataclass
@@ -66,13 +63,8 @@ class Explorer:
                 raise InputError(
                     path, "a built-in scenario, listed already; --scenario takes a scenario file"
                 )
+            # (a name past the schema's MAX_NAME is refused here, before anything is served)
             name = self._session.prepare(path).scenario.name
-            if len(name) > MAX_NAME:
-                raise InputError(
-                    path,
-                    f"scenario name of {len(name):,} characters; the explorer lists names "
-                    f"of at most {MAX_NAME}: shorten it",
-                )
             other = self._paths.get(name)
             if other is not None or name in builtins():
                 by = f"the file {other}" if other is not None else "a built-in scenario"

@@ -99,6 +99,11 @@ class Weight(StrictModel):
         return v
 
 
+#: The longest scenario name (characters; the built-ins' are under 30): it heads tables, reports
+#: and the explorer's list, and a name of megabytes is a mistake, not a label.
+MAX_NAME = 100
+
+
 class Scenario(StrictModel):
     """A whole scenario file."""
 
@@ -135,6 +140,13 @@ class Scenario(StrictModel):
     sources: dict[str, str] = Field(default_factory=dict)
     """Where a value this file sets comes from (parameter path -> text), shown as its source."""
     notes: list[str] = Field(default_factory=list)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name_length(cls, v: Any) -> Any:
+        if isinstance(v, str) and len(v) > MAX_NAME:  # (not echoed: it may be megabytes long)
+            raise ValueError(f"{len(v):,} characters; a scenario name has at most {MAX_NAME}")
+        return v
 
     @field_validator("breakpoints")
     @classmethod
@@ -181,6 +193,7 @@ def validate_scenario(raw: dict[str, Any], where: str) -> Scenario:
 
 __all__ = [
     "CATEGORIES",
+    "MAX_NAME",
     "PRESENCE_KEYS",
     "ROLES",
     "SIDES",
