@@ -1,5 +1,5 @@
 """The report's tornado is drawn from a sample large enough to rank what carries the
-answer: the bootstrap 95% interval of its largest first-order index is narrower than a
+answer: the 95% interval of its largest first-order index is narrower than a
 quarter of the index scale (at 64 base samples it ran from about 0.3 to 0.9)."""
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
-"""``sensitivity.sobol``'s 95% bootstrap intervals hold their level over repeated designs.
+"""``sensitivity.sobol``'s 95% intervals hold their level over repeated designs.
 
 Oracle: a model with closed-form indices, y = x1 + 2 x2 + e on [0, 1]^3 (x3 unused), e ~ N(0, 1)
 drawn afresh in every run, as a stochastic outcome is: with V = 1/12 + 4/12 + 1 the first-order
 indices are (1/12, 4/12, 0) / V (the noise is independent of every input) and the total
 indices, by Jansen's estimator, (1/12 + 1, 4/12 + 1, 1) / V (the noise differs between f(A) and
 f(AB_i), so it enters every total).  Over 600 seeded designs each interval must cover its
-index in the binomial 99.8% band of 95%, with its median width 2 x 1.96 times the estimates'
-own spread across the designs.  The noise makes the designs' error Monte Carlo error: without
+index in the binomial 99.8% band of 95%, with its median width 2 x t(R - 1) x sqrt(median
+chi2(R - 1) / (R - 1)) times the estimates' own spread across the designs (R replicates,
+the interval a t interval on their jackknife error; 2 x 1.96 while the intervals were a row
+bootstrap, until 6 December 2026: the history below is that bootstrap's).  The noise
+makes the designs' error Monte Carlo error: without
 it the scrambled Sobol design is far more accurate than the bootstrap (which resamples rows
 as if independent) says.  A 90% interval labelled 95% passed every Sobol test (review19a SB1).
 
