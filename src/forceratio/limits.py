@@ -254,13 +254,6 @@ BYTES_PER_WORKER = 150 * 1024**2
 #: runs' :func:`.scenarios.run.batch_bytes`, 200 to 20,000 replications of
 #: strike-12june-strip and kiev-1941, 2026-12-05: 0-22 MB, 14 MB at the median.
 BYTES_FIGURE = 16 * 1024**2
-#: A Sobol bootstrap's working memory per resampled outcome value (scipy's
-#: ``SobolResult.bootstrap``, batched to :data:`.sweeps.sensitivity.BOOTSTRAP_VALUES` values
-#: at once): ``plot --kind tornado``'s peak grew 72 MB between 22,528 and 45,056 runs of
-#: strike-12june-strip whose runs' blocks were the same, 22 MB of it the runs kept
-#: (:data:`BYTES_PER_KEPT_RUN`) for 1.9 million more resampled values: 26 B each;
-#: set lower (16 B) since the runs' block is counted at its largest.
-BYTES_PER_BOOTSTRAP_VALUE = 16
 #: Scenario-times of a closed form's trajectory evaluated at once
 #: (:func:`.simulator.solve.closed_form_result` works block by block).
 TRAJECTORY_BLOCK = 1 << 18
@@ -289,8 +282,8 @@ def analysis_bytes(block: float, runs: int, extra: float = 0.0) -> float:
     --samples`` and ``--trajectories``): the command's own (:data:`BYTES_COMMAND_BASE`), the
     largest call's block of runs (``block``, bytes: its :func:`.scenarios.run.batch_bytes`,
     at most :data:`ANALYSIS_BLOCK` runs), what each of the ``runs`` keeps
-    (:data:`BYTES_PER_KEPT_RUN`) and the analysis's own arrays (``extra``, bytes: Sobol's
-    bootstrap, :data:`BYTES_PER_BOOTSTRAP_VALUE` a resampled value; Morris's).  Measured
+    (:data:`BYTES_PER_KEPT_RUN`) and the analysis's own arrays (``extra``, bytes: Morris's
+    bootstrap).  Measured
     (VmHWM less RssFile's growth, 2026-12-05), Sobol: strike-12june-strip
     (20 ranges) 184, 271-312 and 395 MB at 256, 1,024 and 4,096 samples, kiev-1941 (2
     ranges) 160, 203, 278 and 486 MB at 256 to 16,384; Morris on the strike 152 and 552 MB

@@ -40,8 +40,8 @@ PURPOSES: dict[str, str] = {
     "data": "the data-uncertainty draws of a sweep's block of samples (key: the block)",
     "replications": "the stochastic replications of one run (key: the run's key)",
     "posterior_draws": "which posterior draws a batch takes (no key)",
-    "sobol_sample": "the Sobol indices' base sample (sensitivity --method sobol; no key)",
-    "sobol_bootstrap": "the Sobol indices' bootstrap resamples (no key)",
+    "sobol_sample": "the Sobol indices' independent scrambled replicates (sensitivity --method "
+    "sobol; no key)",
     "morris": "the Morris trajectories (sensitivity --method morris; no key)",
     "mechanisms": "the seeds of sensitivity --posterior's two sub-sweeps (no key)",
     "mechanisms_bootstrap": "the bootstrap of sensitivity --posterior's indices (no key)",

@@ -126,9 +126,9 @@ def test_each_method_runs_as_many_as_its_option_says(
     counted: list[int] = []
     original = sensitivity.outcome_values
 
-    def count(spec: Any, values: Any, outcome: str) -> Any:
+    def count(spec: Any, values: Any, outcome: str, **keys: int) -> Any:
         counted.append(len(next(iter(values.values()))))
-        return original(spec, values, outcome)
+        return original(spec, values, outcome, **keys)
 
     monkeypatch.setattr(sensitivity, "outcome_values", count)
     assert cli(["sensitivity", SCN, *TWO, *extra, "--format", "json"]) == 0

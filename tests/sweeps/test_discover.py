@@ -122,7 +122,7 @@ def test_replicated_samples_count_by_majority_and_grids_peel_whole_levels() -> N
     rep = np.tile(np.arange(5), len(grid))
     df["attacker_wins"] = (df["p.a"] <= 0.25) & (rep < 4)
     df["winner"] = np.where(df["attacker_wins"], "USSR", "Germany")
-    boxes, words, n = discover(df, ["p.a", "p.b"], "winner", threshold=0.95)
+    boxes, words, n, _ = discover(df, ["p.a", "p.b"], "winner", threshold=0.95)
     assert n == 81  # samples, not runs
     assert words == "the attacker wins"
     cond = boxes[0].conditions()

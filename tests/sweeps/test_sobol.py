@@ -30,13 +30,17 @@ ISHIGAMI_S1 = (0.3139, 0.4424, 0.0)
 ISHIGAMI_ST = (0.5576, 0.4424, 0.2437)
 
 
-def ishigami(spec: Any, values: Mapping[str, np.ndarray], outcome: str) -> np.ndarray:
+def ishigami(
+    spec: Any, values: Mapping[str, np.ndarray], outcome: str, first: int = 0
+) -> np.ndarray:
     x1, x2, x3 = (np.asarray(values[k]) for k in ("x1", "x2", "x3"))
     y: np.ndarray = np.sin(x1) + 7.0 * np.sin(x2) ** 2 + 0.1 * x3**4 * np.sin(x1)
     return y
 
 
-def additive(spec: Any, values: Mapping[str, np.ndarray], outcome: str) -> np.ndarray:
+def additive(
+    spec: Any, values: Mapping[str, np.ndarray], outcome: str, first: int = 0
+) -> np.ndarray:
     y: np.ndarray = np.asarray(values["x1"]) + 2.0 * np.asarray(values["x2"])
     return y
 
@@ -49,7 +53,7 @@ def test_sobol_recovers_the_ishigami_indices(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(sensitivity, "outcome_values", ishigami)
     vary = [Vary(k, -np.pi, np.pi) for k in ("x1", "x2", "x3")]
     spec: Any = None  # outcome_values, replaced, is the only reader of the spec
-    rows = sensitivity.sobol(spec, vary, samples=2048, seed=3, n_resamples=100)
+    rows = sensitivity.sobol(spec, vary, samples=2048, seed=3)
     assert [r["parameter"] for r in rows] == ["x1", "x2", "x3"]
     for r, s1, st in zip(rows, ISHIGAMI_S1, ISHIGAMI_ST, strict=True):
         assert r["S1"] == pytest.approx(s1, abs=0.03), r
@@ -66,7 +70,7 @@ def test_an_additive_model_has_equal_first_and_total_indices(
     monkeypatch.setattr(sensitivity, "outcome_values", additive)
     vary = [Vary(k, 0.0, 1.0) for k in ("x1", "x2", "x3")]
     spec: Any = None
-    rows = sensitivity.sobol(spec, vary, samples=1024, seed=4, n_resamples=50)
+    rows = sensitivity.sobol(spec, vary, samples=1024, seed=4)
     for r, want in zip(rows, (0.2, 0.8, 0.0), strict=True):
         assert r["S1"] == pytest.approx(want, abs=0.02), r
         assert r["ST"] == pytest.approx(want, abs=0.02), r
@@ -81,7 +85,7 @@ def test_scenario_indices_keep_the_sobol_invariants(outcome: str) -> None:
     strikes from the air): S1 <= ST (+0.05 for the estimators' noise) per parameter,
     sum S1 <= 1 + 0.05, sum ST >= 1 - 0.05, each estimate inside its own interval."""
     spec, vary = no_air_strike()
-    rows = sensitivity.sobol(spec, vary, samples=256, seed=1, n_resamples=50, outcome=outcome)
+    rows = sensitivity.sobol(spec, vary, samples=256, seed=1, outcome=outcome)
     for r in rows:
         assert r["S1"] <= r["ST"] + 0.05, r
         assert r["S1_ci"][0] <= r["S1"] <= r["S1_ci"][1], r
@@ -103,5 +107,5 @@ def test_a_constant_outcome_is_named_by_its_value() -> None:
     want = float(sensitivity.outcome_values(spec, mid, "duration_days")[0])
     assert want != 0
     with pytest.raises(sensitivity.ConstantOutcomeError) as err:
-        sensitivity.sobol(spec, vary[::2], samples=8, outcome="duration_days", n_resamples=10)
+        sensitivity.sobol(spec, vary[::2], samples=8, outcome="duration_days")
     assert f"duration_days is {want:g} in every one of the 32 runs" in str(err.value)

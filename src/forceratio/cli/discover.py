@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -138,18 +139,25 @@ def discover_command(
         fresh = {"--vary": vary, "--samples": samples is not None, "--seed": seed is not None}
         fresh |= {"--set": sets, "--table": table, "--uncalibrated": uncalibrated}
         df, params, ranges = _read(source, scenario, fresh)
-    boxes, words, n = discover(
+    boxes, words, n, unknown = discover(
         df, params, outcome, threshold=threshold, alpha=alpha, min_mass=min_mass,
         max_boxes=max_boxes,
     )  # fmt: skip
     seeded = {} if used is None else {"seed": used}
+    left = {"left_out": unknown} if unknown else {}  # samples whose outcome is not a number
     if fmt is Format.json:
         reached = {"threshold": threshold}  # (and whether the box's density reaches it)
         print_json(
             [{**b.to_json(trajectory), **reached, "reaches_threshold": b.density >= threshold,
-              **seeded} for b in boxes]
+              **seeded, **left} for b in boxes]
         )  # fmt: skip
         return
+    if unknown:  # a CSV holds the boxes' table alone: the note goes to stderr
+        print(
+            f"note: {unknown:,} samples left out, the outcome not a number in any of their "
+            f"runs; the boxes are over the other {n:,}",
+            file=sys.stderr if fmt is Format.csv else sys.stdout,
+        )
     if used is not None and fmt is not Format.csv:  # (a CSV holds the boxes' table alone)
         print(f"{n:,} samples of a Latin hypercube, seed {used}")
     print_boxes(boxes, words, n, fmt, trajectory, ranges, threshold)

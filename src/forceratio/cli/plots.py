@@ -15,9 +15,6 @@ from forceratio.cli.data import TableOpt, table_overrides
 from forceratio.cli.scenarios import SetOpt, UncalOpt, replications_rule, seed_for
 from forceratio.limits import MAX_REPLICATIONS
 
-#: Bootstrap resamples of the tornado's Sobol intervals.
-TORNADO_RESAMPLES = 100
-
 
 class Kind(enum.StrEnum):
     """The figures ``forceratio plot`` draws (:data:`forceratio.plots.KINDS` and ``fit``)."""
@@ -54,7 +51,7 @@ def _check_plot_size(
                      f"the figure and its {what}")  # fmt: skip
         return
     d = len(declared(prep.scenario.uncertainty))  # the ranges declared_sobol varies
-    work = sobol_bytes(prep, samples, d, TORNADO_RESAMPLES)
+    work = sobol_bytes(prep, samples, d)
     check_memory("--samples", BYTES_FIGURE + work, f"the figure and its {samples * (d + 2):,} runs")
 
 
@@ -133,7 +130,7 @@ def plot_command(
 
             indices = declared_sobol(
                 session, scenario, sets=tuple(sets or ()), samples=samples,
-                outcome=outcome or "attacker_margin", seed=seed, n_resamples=TORNADO_RESAMPLES,
+                outcome=outcome or "attacker_margin", seed=seed,
             )  # fmt: skip
         rows: Any = source
         if kind == "sweep" and source is not None and source.is_dir():

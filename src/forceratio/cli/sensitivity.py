@@ -31,11 +31,10 @@ class ScreenMethod(enum.StrEnum):
 TRAJECTORIES = 32
 #: Sobol base samples when ``--samples`` is not given.
 SAMPLES = 1024
-#: Bootstrap resamples of the Sobol intervals.
-RESAMPLES = 200
 #: Base samples below which the table warns that its intervals under-cover: against the
-#: Ishigami function's closed-form indices they covered x1's first-order index in 84% of
-#: 400 seeds at 32 samples, 91% at 64 and 89% at 128 (tests/sweeps/test_sobol_small_sample_note.py).
+#: Ishigami function's closed-form indices the replicates' intervals covered x1's first-order
+#: index in 91% of 400 seeds at 64 and at 128 samples (90-96% for the six indices from 16
+#: to 128; 92-97% from 256 up; tests/sweeps/test_sobol_replicates.py, 6 December 2026).
 SMALL_SOBOL = 256
 
 
@@ -161,8 +160,8 @@ def sensitivity(
         return
     samples = SAMPLES if samples is None else samples  # 0 is refused (not a power of 2)
     runs = samples * (len(specs) + 2)
-    check_memory("--samples", sobol_bytes(prep, samples, len(specs), RESAMPLES), f"{runs:,} runs")
-    rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed, n_resamples=RESAMPLES)
+    check_memory("--samples", sobol_bytes(prep, samples, len(specs)), f"{runs:,} runs")
+    rows = sobol(spec, specs, samples=samples, outcome=outcome, seed=seed)
     size = {"outcome": outcome, "method": "sobol", "samples": samples, "runs": runs}
     given = provenance(scenario, {**size, "seed": seed}, sets, tables, uncalibrated)
     if fmt is Format.json:
@@ -191,8 +190,8 @@ def sensitivity(
     print_frame(view, fmt, title=title, digits=3)
     if samples < SMALL_SOBOL and fmt is not Format.csv:
         print(
-            f"note: with {samples} samples (under {SMALL_SOBOL}) the bootstrap intervals may "
-            "cover less than 95% (84-91% on a test function with known indices); use more"
+            f"note: with {samples} samples (under {SMALL_SOBOL}) the intervals may cover "
+            "less than 95% (90-96% on a test function with known indices); use more"
         )
 
 
@@ -436,7 +435,7 @@ def sensitivity_command(
         ),
     ] = 0,
 ) -> None:
-    """Sobol first- and total-order indices with 95% bootstrap intervals (--samples), or
+    """Sobol first- and total-order indices with 95% intervals (--samples), or
     Morris elementary effects (--method morris --trajectories r: r (d + 1) runs), or with
     --posterior RUNS which mechanism carries the answer over the posterior and what would
     flip it."""

@@ -205,9 +205,7 @@ def tornado(
     ax.barh(pos + 0.2, st, height=0.4, xerr=st_err, color="#2166ac", label="total order (ST)")
     ax.barh(pos - 0.2, s1, height=0.4, xerr=s1_err, color="#92c5de", label="first order (S1)")
     ax.set_yticks(pos, names, fontsize=8)
-    ax.set_xlabel(
-        f"Sobol index of {outcome_label(outcome)}\n(share of variance, 95% bootstrap interval)"
-    )
+    ax.set_xlabel(f"Sobol index of {outcome_label(outcome)}\n(share of variance, 95% interval)")
     ax.set_ylabel("parameter")
     ax.axvline(0, color="black", lw=0.8)
     ax.legend(loc="lower right")

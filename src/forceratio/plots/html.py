@@ -317,7 +317,7 @@ def tornado_note(name: str, samples: int | None) -> str:
     n = f"{samples:,} base samples" if samples else "a small sample"
     return (
         f"The tornado: Sobol indices of the attacker's margin (not of the winner) over the "
-        f"declared ranges, from {n} (bootstrap 95% intervals). At this size an S1 above its "
+        f"declared ranges, from {n} (95% intervals). At this size an S1 above its "
         "ST, or below 0, is sampling noise, not a finding; for a closer estimate: forceratio "
         f"plot {name} --kind tornado --samples 1024 --out tornado.png."
     )

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -273,19 +273,32 @@ _OPS = ("<=", ">=", "<", ">")
 MIN_SAMPLES = 16
 
 
-def outcome_holds(df: Any, outcome: str) -> tuple[BoolArray, str]:
-    """Whether ``outcome`` holds in each row of a sweep's table, and the outcome in words:
-    ``winner`` (the attacker wins), ``defender`` (the defender wins), or a threshold on an
-    outcome column (``soviet_losses<500000``, ``attacker_margin>=0.1``)."""
+class Held(NamedTuple):
+    """Whether an outcome holds in each row of a sweep (``held``), whether it was measured
+    there at all (``known``: False where an outcome column is not a number), and the outcome
+    in words."""
+
+    held: BoolArray
+    known: BoolArray
+    words: str
+
+
+def outcome_holds(df: Any, outcome: str) -> Held:
+    """Whether ``outcome`` holds in each row of a sweep's table, where it is known, and the
+    outcome in words: ``winner`` (the attacker wins), ``defender`` (the defender wins), or a
+    threshold on an outcome column (``soviet_losses<500000``, ``attacker_margin>=0.1``).
+    A row whose column is not a number (NaN) is unknown, neither holding nor failing; an
+    infinite value compares as one (``loss_exchange_ratio>2`` holds at +inf)."""
     from forceratio.plots.labels import outcome_label
     from forceratio.sweeps.evaluate import OUTCOMES
 
     text = outcome.replace(" ", "")
+    every = np.ones(len(df), dtype=bool)
     if text in ("winner", "attacker"):
-        return np.asarray(df["attacker_wins"], dtype=bool), "the attacker wins"
+        return Held(np.asarray(df["attacker_wins"], dtype=bool), every, "the attacker wins")
     if text == "defender":
         held = ~np.asarray(df["attacker_wins"], dtype=bool) & (np.asarray(df["winner"]) != "draw")
-        return np.asarray(held), "the defender wins"
+        return Held(np.asarray(held), every, "the defender wins")
     for op in _OPS:
         name, sep, value = text.partition(op)
         if not sep:
@@ -299,21 +312,33 @@ def outcome_holds(df: Any, outcome: str) -> tuple[BoolArray, str]:
         if not np.isfinite(level):  # every comparison with NaN is false
             raise InputError("outcome", f"{name}{op}{value}: the level must be finite")
         col = np.asarray(df[name], dtype=float)
-        if col.size and not np.isfinite(col).any():  # not "in none of the samples"
+        known = ~np.isnan(col)
+        if col.size and not known.any():  # not "in none of the samples"
             raise InputError("outcome", f"{name} is not a number in any of the {col.size:,} rows")
-        held = {"<=": col <= level, ">=": col >= level, "<": col < level, ">": col > level}[op]
-        return np.asarray(held & np.isfinite(col)), f"{outcome_label(name)} {op} {level:g}"
+        with np.errstate(invalid="ignore"):
+            held = {"<=": col <= level, ">=": col >= level, "<": col < level, ">": col > level}[op]
+        return Held(np.asarray(held & known), known, f"{outcome_label(name)} {op} {level:g}")
     raise InputError(
         "outcome", f"expected winner, defender or COLUMN<VALUE / COLUMN>VALUE, got {outcome!r}"
     )
 
 
-def discover(
-    df: Any, params: Sequence[str], outcome: str = "winner", **options: Any
-) -> tuple[list[Box], str, int]:
+class Discovery(NamedTuple):
+    """What :func:`discover` found: the boxes, the outcome in words, the samples searched
+    and the samples left out because the outcome was not a number in any of their runs."""
+
+    boxes: list[Box]
+    words: str
+    samples: int
+    unknown: int = 0
+
+
+def discover(df: Any, params: Sequence[str], outcome: str = "winner", **options: Any) -> Discovery:
     """PRIM boxes of a sweep's table (one row per sample and replication): with
-    replications, the outcome of a sample is whether it holds in at least half of its runs.
-    Returns the boxes, the outcome in words and the number of samples."""
+    replications, the outcome of a sample is whether it holds in at least half of its runs
+    where it is known.  A run whose outcome column is not a number is left out (not counted
+    as the outcome failing), a sample none of whose runs is known too, and their number is
+    returned with the boxes; coverage, density and mass are over the samples searched."""
     if df.empty:
         raise InputError("df", "the sweep holds no rows")
     missing = [p for p in params if p not in df.columns]
@@ -323,21 +348,27 @@ def discover(
         bad = int((~np.isfinite(np.asarray(df[p], dtype=float))).sum())
         if bad:
             raise InputError(p, f"not a finite number in {bad:,} of {len(df):,} rows")
-    held, words = outcome_holds(df, outcome)
+    held, known, words = outcome_holds(df, outcome)
     if "sample" in df.columns and df["sample"].duplicated().any():
-        frame = df[["sample", *params]].assign(_held=held)
+        frame = df[["sample", *params]].assign(_held=held, _known=known)
         per = frame.groupby("sample", sort=True).agg(
-            {**dict.fromkeys(params, "first"), "_held": "mean"}
+            {**dict.fromkeys(params, "first"), "_held": "sum", "_known": "sum"}
         )
-        x = per[list(params)].to_numpy(dtype=float)
-        y = per["_held"].to_numpy() >= 0.5
+        x_all = per[list(params)].to_numpy(dtype=float)
+        n_known = per["_known"].to_numpy()
+        keep = n_known > 0
+        y_all = per["_held"].to_numpy() >= 0.5 * np.maximum(n_known, 1)
     else:
-        x = df[list(params)].to_numpy(dtype=float)
-        y = held
+        x_all = df[list(params)].to_numpy(dtype=float)
+        keep, y_all = known, held
+    x, y = x_all[keep], y_all[keep]
+    unknown = int(keep.size - keep.sum())
+    left_out = f" ({unknown:,} more left out: the outcome is not a number there)" if unknown else ""
     if y.size < MIN_SAMPLES:  # nothing to peel: one sample's "box" is the whole space
         raise InputError(
-            "samples", f"PRIM needs at least {MIN_SAMPLES} samples to peel a box, got {y.size}"
+            "samples",
+            f"PRIM needs at least {MIN_SAMPLES} samples to peel a box, got {y.size}{left_out}",
         )
     if not y.any():
-        raise InputError("outcome", f"{words}: in none of the {y.size} samples")
-    return prim(x, y, list(params), **options), words, int(y.size)
+        raise InputError("outcome", f"{words}: in none of the {y.size} samples{left_out}")
+    return Discovery(prim(x, y, list(params), **options), words, int(y.size), unknown)

@@ -387,7 +387,7 @@ def decompose(
         # a box must be able to hold mostly flipped runs: its smallest mass is at most half
         # the flipped share (PRIM's default 5% would exceed a rarer flip)
         options = {"min_mass": float(np.clip(held.mean() / 2, 0.005, 0.05)), **(prim_options or {})}
-        boxes, words, _ = discover(joint, params, flip, **options)
+        boxes, words, *_ = discover(joint, params, flip, **options)
     return Decomposition(
         tuple(params), kinds, groups, indices, p, (lo, hi),
         {str(k): float(v) for k, v in rules.items()}, len(joint), flip, words,

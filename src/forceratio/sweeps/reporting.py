@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-TORNADO_SAMPLES = 512  # the top S1 to about +-0.08 (bootstrap 95%); 64 gave +-0.3
+TORNADO_SAMPLES = 512  # the top S1 to about +-0.07 (95%, replicates); 64 gave +-0.31
 MECHANISM_RUNS = 512
 MECHANISM_CROSSED = (16, 16)
 MECHANISM_RESAMPLES = 50

@@ -1,8 +1,9 @@
 """Sobol sensitivity indices and outcome thresholds of a scenario.
 
-Sensitivity uses ``scipy.stats.sobol_indices`` (Saltelli 2010 first-order and Jansen
-total-order estimators on a scrambled Sobol design), with bootstrap confidence intervals;
-every model evaluation goes through the vectorised engine in one batch.
+Sensitivity: Saltelli 2010 first-order and Jansen total-order Sobol indices on independent
+scrambled Sobol replicates, intervals from the spread between replicates
+(:mod:`forceratio.sweeps.sobol_indices`); a replicate's model evaluations go through the
+vectorised engine in one batch.
 
 A threshold is the value of one parameter at which an outcome crosses a level: by default
 where the winner flips, the winner under the outcome rule (the same as every other
@@ -18,22 +19,20 @@ every value other streams).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
-import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize, stats
+from scipy import optimize
 
 from forceratio.errors import InputError
-from forceratio.limits import ANALYSIS_BLOCK, BYTES_PER_BOOTSTRAP_VALUE, analysis_bytes
+from forceratio.limits import ANALYSIS_BLOCK, analysis_bytes
 from forceratio.scenarios.outcome import outcome_columns
-from forceratio.seeds import generator, stream
+from forceratio.seeds import generator
 from forceratio.sweeps.design import Design, Vary, declared
 from forceratio.sweeps.evaluate import (
     LABELS,
@@ -42,6 +41,7 @@ from forceratio.sweeps.evaluate import (
     calibration_pairs,
     evaluate,
 )
+from forceratio.sweeps.sobol_indices import replicated
 
 if TYPE_CHECKING:
     from forceratio.scenarios.session import Session
@@ -54,24 +54,19 @@ GRID_POINTS = 33
 #: measured) is bounded by running them in blocks; a run's numbers do
 #: not depend on its block (sample i runs key i whichever block it is in).
 OUTCOME_BLOCK = ANALYSIS_BLOCK
-#: Outcome values a batch of bootstrap resamples of Sobol indices holds (resamples times
-#: runs): about 40 B each with the statistic's temporaries, 170 MB a batch.
-BOOTSTRAP_VALUES = 1 << 22
 
 
-def sobol_bytes(prep: Any, samples: int, d: int, resamples: int) -> float:
+def sobol_bytes(prep: Any, samples: int, d: int) -> float:
     """Estimated memory of :func:`~forceratio.sweeps.sensitivity.sobol` of ``samples`` base
     samples over ``d`` ranges (:func:`~forceratio.limits.analysis_bytes`), for
-    ``sensitivity --samples`` and ``plot --kind tornado``: scipy asks for the runs in three
-    calls (A and B, ``samples`` each, then the d x ``samples`` cross samples), each run in
-    blocks of :data:`~forceratio.limits.ANALYSIS_BLOCK`; then it bootstraps ``resamples``
-    resamples, batched to :data:`BOOTSTRAP_VALUES` values, after the runs."""
+    ``sensitivity --samples`` and ``plot --kind tornado``: ``samples (d + 2)`` runs kept,
+    asked for a replicate at a time and run in blocks of at most
+    :data:`~forceratio.limits.ANALYSIS_BLOCK`."""
     from forceratio.scenarios.run import batch_bytes
 
     runs = samples * (d + 2)
     block, _ = batch_bytes(prep, min(samples * max(d, 1), ANALYSIS_BLOCK))
-    resampled = min(resamples, max(1, BOOTSTRAP_VALUES // max(runs, 1))) * float(runs)
-    return analysis_bytes(block, runs, resampled * BYTES_PER_BOOTSTRAP_VALUE)
+    return analysis_bytes(block, runs)
 
 
 #: The outcomes a sensitivity or threshold analysis can average: the numeric columns.
@@ -95,8 +90,11 @@ def check_outcome(outcome: str, *, also: tuple[str, ...] = ()) -> None:
     raise InputError("outcome", f"unknown outcome {outcome!r}; choose {choices}")
 
 
-def outcome_values(spec: SweepSpec, values: Mapping[str, FloatArray], outcome: str) -> FloatArray:
-    """One value of ``outcome`` per sample of ``values`` (path -> (n,)), run in one batch:
+def outcome_values(
+    spec: SweepSpec, values: Mapping[str, FloatArray], outcome: str, *, first: int = 0
+) -> FloatArray:
+    """One value of ``outcome`` per sample of ``values`` (path -> (n,)), sample i on the
+    random streams of key ``first + i`` (as in a batch from ``first``), run in one batch:
     an outcome column averaged over the replications, or ``attacker_win_probability``
     (the share of runs the attacker wins).  Used by the Sobol, Morris and threshold
     analyses; an outcome that is not numeric is refused before the run."""
@@ -106,7 +104,8 @@ def outcome_values(spec: SweepSpec, values: Mapping[str, FloatArray], outcome: s
     parts = []
     for lo in range(0, n, step):  # in blocks, each its own keys (lo..hi-1): as one batch
         hi = min(n, lo + step)
-        out, _ = evaluate(spec, lo, hi, samples={k: v[lo:hi] for k, v in values.items()})
+        at = {k: v[lo:hi] for k, v in values.items()}
+        out, _ = evaluate(spec, first + lo, first + hi, samples=at)
         cols = outcome_columns(out)
         name = "attacker_wins" if outcome == "attacker_win_probability" else outcome
         parts.append(np.asarray(cols[name], dtype=float).mean(axis=1))
@@ -149,97 +148,40 @@ def sobol(
     samples: int,
     outcome: str = "attacker_margin",
     seed: int = 0,
-    n_resamples: int = 200,
 ) -> list[dict[str, Any]]:
-    """First- and total-order indices with 95% bootstrap intervals, one dict per parameter."""
+    """First- and total-order indices with 95% intervals, one dict per parameter: the
+    ``samples`` base samples split into independent scrambled replicates
+    (:func:`~forceratio.sweeps.sobol_indices.replicated`), each replicate's runs on keys of
+    their own."""
     if len(vary) < 2:
         raise InputError("vary", "sensitivity needs at least two varied parameters")
     if samples < 8 or samples & (samples - 1):
         raise InputError("samples", f"must be a power of 2 >= 8 (Sobol), got {samples}")
     check_open(vary)
-    dists = [stats.uniform(loc=v.low, scale=v.high - v.low) for v in vary]
 
-    seen: list[FloatArray] = []
-
-    def func(x: FloatArray) -> FloatArray:
-        values = {v.path: x[j] for j, v in enumerate(vary)}
-        seen.append(check_finite(outcome_values(spec, values, outcome), outcome))
-        # a copy: sobol_indices centres what it is given in place (scipy 1.17), which
-        # would leave ``seen`` holding the deviations, a constant outcome read as 0
-        return seen[-1][None, :].copy()
+    def func(x: FloatArray, first: int) -> FloatArray:
+        values = {v.path: x[:, j] for j, v in enumerate(vary)}
+        return check_finite(outcome_values(spec, values, outcome, first=first), outcome)
 
     rng = generator(seed, "sobol_sample")
-    res = stats.sobol_indices(func=func, n=samples, dists=dists, rng=rng)
-    y = np.concatenate(seen)
+    low, high = [v.low for v in vary], [v.high for v in vary]
+    res, y = replicated(func, low, high, samples, rng)
     if np.ptp(y) == 0:  # no variance to apportion: every index is 0/0, not 0
         raise ConstantOutcomeError(
             "outcome",
-            f"{outcome} is {y[0]:g} in every one of the {y.size:,} runs: it does not vary over "
-            "these ranges, so its Sobol indices are undefined; choose an outcome that varies",
+            f"{outcome} is {y.flat[0]:g} in every one of the {y.size:,} runs: it does not vary "
+            "over these ranges, so its Sobol indices are undefined; choose an outcome that varies",
         )
-    with (
-        np.errstate(invalid="ignore", divide="ignore"),
-        warnings.catch_warnings(),
-        _global_seed(seed),
-    ):
-        # a parameter with no effect has a degenerate bootstrap distribution (0/0 in BCa)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        with _bootstrap_batch(max(1, BOOTSTRAP_VALUES // y.size)):
-            boot = res.bootstrap(confidence_level=0.95, n_resamples=n_resamples)
-
-    def bound(x: Any, est: float) -> float:
-        v = float(x)
-        return v if np.isfinite(v) else est  # degenerate: the interval is the point
-
-    out = []
-    for j, v in enumerate(vary):
-        s1, st = float(res.first_order[j]), float(res.total_order[j])
-        ci1, cit = boot.first_order.confidence_interval, boot.total_order.confidence_interval
-        out.append(
-            {
-                "parameter": v.path,
-                "S1": s1,
-                "S1_ci": [bound(ci1.low[j], s1), bound(ci1.high[j], s1)],
-                "ST": st,
-                "ST_ci": [bound(cit.low[j], st), bound(cit.high[j], st)],
-            }
-        )
-    return out
-
-
-@contextlib.contextmanager
-def _bootstrap_batch(batch: int) -> Iterator[None]:
-    """Run scipy's bootstrap of the Sobol indices ``batch`` resamples at a time: all at
-    once, each resample copies every run's outcome some six times (1.5 GB at 180,224
-    runs).  ``SobolResult.bootstrap`` (scipy 1.17) takes no ``batch``; the
-    resamples are drawn in order from the same generator, so the intervals do not change.
-    A private scipy name: without it the bootstrap runs unbatched (more memory, same numbers)."""
-    try:  # a private module: a scipy without it bootstraps all at once, as before
-        from scipy.stats import _sensitivity_analysis as sa
-    except ImportError:  # pragma: no cover - scipy 1.11-1.17 have it
-        yield
-        return
-    plain = getattr(sa, "bootstrap", None)
-    if plain is None:  # pragma: no cover
-        yield
-        return
-    sa.bootstrap = functools.partial(plain, batch=batch)
-    try:
-        yield
-    finally:
-        sa.bootstrap = plain
-
-
-@contextlib.contextmanager
-def _global_seed(seed: int) -> Iterator[None]:
-    """Seed numpy's global generator for the block, then restore it: scipy's
-    ``SobolResult.bootstrap`` (1.17) takes no generator and draws from the global one."""
-    state = np.random.get_state()  # noqa: NPY002 (scipy offers no generator here)
-    np.random.seed(stream(seed, "sobol_bootstrap").generate_state(1))  # noqa: NPY002
-    try:
-        yield
-    finally:
-        np.random.set_state(state)  # noqa: NPY002
+    return [
+        {
+            "parameter": v.path,
+            "S1": float(res.first[j]),
+            "S1_ci": [float(res.first_ci[0, j]), float(res.first_ci[1, j])],
+            "ST": float(res.total[j]),
+            "ST_ci": [float(res.total_ci[0, j]), float(res.total_ci[1, j])],
+        }
+        for j, v in enumerate(vary)
+    ]
 
 
 def declared_sobol(
@@ -250,7 +192,6 @@ def declared_sobol(
     samples: int = 256,
     outcome: str = "attacker_margin",
     seed: int = 0,
-    n_resamples: int = 100,
 ) -> list[dict[str, Any]]:
     """:func:`sobol` over every range the scenario declares in ``[uncertainty]``, with the
     session's tables and calibration (the data of the tornado figure)."""
@@ -263,7 +204,7 @@ def declared_sobol(
         tuple(sorted(session.tables.items())),
         calibration_pairs(session, prep),
     )
-    return sobol(spec, vary, samples=samples, outcome=outcome, seed=seed, n_resamples=n_resamples)
+    return sobol(spec, vary, samples=samples, outcome=outcome, seed=seed)
 
 
 @dataclass(frozen=True)
