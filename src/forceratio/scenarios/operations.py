@@ -430,8 +430,14 @@ def _block(
             captured[side] = cap.reshape(n, r, s, k).sum(axis=2)
             noncombat[side] = nc.reshape(n, r, s, k).sum(axis=2)
             transit[side] = x["transit"][side]
-            rest = x["losses"][side] - captured[side] - noncombat[side] - transit[side]
-            fire[side] = np.maximum(rest, 0.0)
+            # the quadratures overestimate a fast-falling category (convex between the days):
+            # where they pass its losses, both are scaled to them, so that the parts add up
+            flowed, room = captured[side] + noncombat[side], x["losses"][side] - transit[side]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                over = np.where(flowed > room, np.maximum(room, 0.0) / flowed, 1.0)
+            captured[side] *= over
+            noncombat[side] *= over
+            fire[side] = np.maximum(room - captured[side] - noncombat[side], 0.0)
             killed = par["operations.capture.killed_share"][:, None] * captured[side][..., pk]
             captured[side][..., pk] -= killed  # the prisoners; the rest killed or wounded
             fire[side][..., pk] += killed
