@@ -98,7 +98,7 @@ def fire_multipliers(
         surprised = mods.surprise.surprised
         surpriser = "Germany" if surprised == "USSR" else "USSR"
         d = decay[:, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # clipped
             left = np.where(d > 0, np.clip(1.0 - t / d, 0, 1), 0.0)
         for side, key in ((surpriser, "surpriser_fire"), (surprised, "surprised_fire")):
             f = par[f"modifiers.surprise.{key}"][:, None]

@@ -134,7 +134,8 @@ def _multiplier_at(
     for j in range(kn.shape[1] - 1):  # each segment adds its rise, clipped to [0, 1] of it
         lo, hi = kn[:, j], kn[:, j + 1]
         np.subtract(times[:, None], lo, out=ramp)
-        np.clip(np.divide(ramp, hi - lo, out=ramp), 0.0, 1.0, out=ramp)
+        with np.errstate(over="ignore"):  # a segment shorter than 1e-308 of a day: clipped
+            np.clip(np.divide(ramp, hi - lo, out=ramp), 0.0, 1.0, out=ramp)
         out += np.multiply((values[..., j + 1] - values[..., j])[..., None, :], ramp, out=rise)
     return out if time_major else np.swapaxes(out, -1, -2)
 
