@@ -401,10 +401,15 @@ def build(
         kill = np.repeat(par[rate_key][:, None, None] * base * ready[:, :, None], s, axis=0)
         reinf, _, flat = reinforcements(side_arrivals, n, s)
         arr_info[side] = flat
-        multiplier = Multiplier(
-            np.repeat(knots, s, axis=0) if knots.ndim == 2 else knots,
-            np.repeat(mult[side], s, axis=0),
-        )
+        try:
+            multiplier = Multiplier(
+                np.repeat(knots, s, axis=0) if knots.ndim == 2 else knots,
+                np.repeat(mult[side], s, axis=0),
+            )
+        except InputError as exc:  # its knots are the scenario's days
+            days = "modifiers.surprise.decay_days, .posture.unprepared_until, .posture.changes"
+            got = f"{exc.problem}; its knots are {days}"
+            raise InputError(f"{side} {ENGINE_NAMES['multiplier']}", got) from None
         sides[side] = make_side(
             name,
             strength,

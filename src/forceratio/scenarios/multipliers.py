@@ -98,9 +98,11 @@ def fire_multipliers(
         surprised = mods.surprise.surprised
         surpriser = "Germany" if surprised == "USSR" else "USSR"
         d = decay[:, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # clipped
             left = np.where(d > 0, np.clip(1.0 - t / d, 0, 1), 0.0)
         for side, key in ((surpriser, "surpriser_fire"), (surprised, "surprised_fire")):
             f = par[f"modifiers.surprise.{key}"][:, None]
-            out[side] = out[side] * (1.0 + (f - 1.0) * left)
+            # f itself while the surprise is whole (1 + (f - 1) rounded f <= 1e-16 to 0, so
+            # that 1e-20 ran as no fire while 1e-7 was refused as below MULTIPLIER_RANGE)
+            out[side] = out[side] * (f * left + (1.0 - left))
     return knots, out

@@ -17,7 +17,12 @@ margin`` decides: the side keeping the larger share of its combat power at the s
 its arrivals (the rule of the first version, kept beside as :attr:`Operational.margin`).
 
 The captured and non-combat losses and the depth are quadratures over the trajectory
-recorded every :data:`GRID` days (:mod:`forceratio.simulator.operational`); a run
+recorded every :data:`GRID` days (:mod:`forceratio.simulator.operational`), on those days,
+the scenario's end and its dated changes alone (:func:`quadrature_days`): a run that
+records more days (``times``, a record's day between the grid's) reads the running
+integrals there linearly between them, and every output stays what it is without them
+(the integrator reads a recorded day from its dense output, so its steps do not move
+either: uman-1941's were 71,489 and 71,493 Soviet losses to fire before).  A run
 records that grid when the scenario declares operations
 (:func:`.outcome.declares_operations`) or ``operational=True`` is asked for, so that a
 scenario without them runs exactly as before.  The engine stops at every
@@ -35,7 +40,6 @@ integral passes its level, linearly within its interval (``decided_at``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from typing import Any
@@ -46,6 +50,10 @@ from numpy.typing import NDArray
 from forceratio.scenarios.build import Built
 from forceratio.scenarios.outcome import BEATEN, first_break
 from forceratio.scenarios.outcome import RULES as RULES  # re-exported: the rules' names
+from forceratio.scenarios.quadrature_grid import GRID as GRID
+from forceratio.scenarios.quadrature_grid import REFINE as REFINE
+from forceratio.scenarios.quadrature_grid import on_days
+from forceratio.scenarios.quadrature_grid import refine as refine
 from forceratio.scenarios.schema import CATEGORIES, SIDES, Scenario
 from forceratio.scenarios.stages import capture_schedule
 from forceratio.simulator.operational import (
@@ -65,10 +73,7 @@ from forceratio.simulator.operational import (
 )
 
 FloatArray = NDArray[np.float64]
-#: Days between the recorded states the operational quadratures use.
-GRID = 1.0
-#: Quadrature points per recorded interval.
-REFINE = 4
+
 #: Samples per block of the quadratures (:func:`operational`).
 BLOCK = 512
 #: Every index of an axis (:meth:`Operational.prisoners`).
@@ -129,45 +134,10 @@ def _multiplier_at(
     for j in range(kn.shape[1] - 1):  # each segment adds its rise, clipped to [0, 1] of it
         lo, hi = kn[:, j], kn[:, j + 1]
         np.subtract(times[:, None], lo, out=ramp)
-        np.clip(np.divide(ramp, hi - lo, out=ramp), 0.0, 1.0, out=ramp)
+        with np.errstate(over="ignore"):  # a segment shorter than 1e-308 of a day: clipped
+            np.clip(np.divide(ramp, hi - lo, out=ramp), 0.0, 1.0, out=ramp)
         out += np.multiply((values[..., j + 1] - values[..., j])[..., None, :], ramp, out=rise)
     return out if time_major else np.swapaxes(out, -1, -2)
-
-
-def refine(days: FloatArray, factor: int) -> tuple[FloatArray, Callable[..., FloatArray] | None]:
-    """``factor`` equal sub-intervals in each interval of ``days``: the fine grid, and
-    ``to_fine(a)``, ``a`` (..., T0) at ``days`` linearly interpolated to it (``None`` when
-    the grid is not refined); ``to_fine(a, time_major=True)`` does the same along the first
-    axis of ``a`` (T0, ...), the layout the quadratures use (whole rows of samples at a
-    time); ``to_fine(f, back=True)`` is its transpose, weights (..., T) on the fine grid
-    summed back onto ``days`` (no matrix product: BLAS threads would compete with the
-    engine's)."""
-    if days.size < 2 or factor <= 1:
-        return days, None
-    frac = np.arange(factor) / factor
-    fine = np.append(days[:-1, None] + np.diff(days)[:, None] * frac, days[-1])
-
-    def to_fine(a: FloatArray, back: bool = False, time_major: bool = False) -> FloatArray:
-        if not back:
-            if not time_major:
-                return np.moveaxis(to_fine(np.moveaxis(a, -1, 0), time_major=True), 0, -1)
-            # each interval's start and end, weighted by the sub-interval's place
-            out = np.empty((fine.size, *a.shape[1:]))
-            inner = out[:-1].reshape(days.size - 1, factor, *a.shape[1:])
-            tmp = np.empty(a[1:].shape)
-            for j in range(factor):
-                np.multiply(a[:-1], 1.0 - frac[j], out=inner[:, j])
-                inner[:, j] += np.multiply(a[1:], frac[j], out=tmp)
-            out[-1] = a[-1]
-            return out
-        f = a[..., :-1].reshape(*a.shape[:-1], days.size - 1, factor)
-        out = np.zeros((*a.shape[:-1], days.size))
-        out[..., :-1] = np.einsum("...tj,j->...t", f, 1.0 - frac)
-        out[..., 1:] += np.einsum("...tj,j->...t", f, frac)
-        out[..., -1] += a[..., -1]
-        return out
-
-    return fine, to_fine
 
 
 def _flows_rows(f: Flows | None, n: int, r: int, s: int, first: int = 0) -> Flows:
@@ -206,6 +176,7 @@ def operational(
     outcome_only: bool = False,
     transit: dict[str, FloatArray] | None = None,
     rules: bool = True,
+    nodes: NDArray[np.bool_] | None = None,
 ) -> Operational:
     """The operational outputs of one run of a scenario.  ``traj`` side -> (N, R, S, T, K);
     ``t_end``, ``end_code``, ``win_code`` (N, R, S); ``losses`` side -> (N, R, K);
@@ -218,7 +189,9 @@ def operational(
     the captured share in a block of runs (its capture rate times its most men over the
     days, :func:`_may_capture`) is not integrated there.  ``rules=False`` (a scenario that
     declares no operations, :func:`.outcome.declares_operations`) keeps the captured and
-    depth rules out of the outcome (the depth is still reported).
+    depth rules out of the outcome (the depth is still reported).  ``nodes`` (T,) marks the
+    recorded ``days`` the quadratures run on (:func:`quadrature_days`; None: every one);
+    the outputs by day are read on every recorded day, linearly between the nodes.
 
     Every output of a sample depends on that sample's rows alone: the samples are taken
     :data:`BLOCK` at a time (a block's arrays on the fine grid stay in a core's cache)
@@ -240,6 +213,7 @@ def operational(
     common = (
         scn.attacker, days, b.knots if b.knots.ndim == 1 else None, flows, b.s,
         split and not outcome_only, outcome_only, capture_schedule(scn, b.par, b.n), rules,
+        None if nodes is None or np.all(nodes) else np.flatnonzero(nodes),
     )  # fmt: skip
     bounds = [(lo, min(lo + BLOCK, n)) for lo in range(0, n, BLOCK)]
     nt = min(threads(), len(bounds))
@@ -337,6 +311,7 @@ def _block(
         bool,
         tuple[FloatArray, list[dict[str, Flows]]] | None,
         bool,
+        NDArray[np.intp] | None,
     ],
     x: dict[str, Any],
     lo: int,
@@ -345,8 +320,12 @@ def _block(
     """The operational outputs of samples ``lo..hi-1`` (their inputs ``x``, cut by
     :func:`_cut`).  The quadratures run time-major, (T, runs): every step along the fine
     grid is then one pass over whole rows of runs."""
-    attacker, coarse, shared_knots, side_flows, s, split, outcome_only, schedule, rules = common
-    traj = x["traj"]
+    attacker, recorded, shared_knots, side_flows, s, split, outcome_only, schedule, rules, sel = (
+        common
+    )
+    traj, coarse = x["traj"], recorded
+    if sel is not None:  # the quadratures' nodes alone (:func:`quadrature_days`)
+        traj, coarse = {sd: a[:, :, :, sel] for sd, a in traj.items()}, recorded[sel]
     n, r, _, t0, k = traj["USSR"].shape
     par = x["par"]
     days, to_fine = refine(coarse, REFINE)
@@ -356,6 +335,11 @@ def _block(
         return a if to_fine is None else to_fine(a, time_major=True)
 
     keep_t = np.arange(t0) * (days.size - 1) // max(t0 - 1, 1)
+
+    def by_recorded(a: FloatArray) -> FloatArray:
+        """(T, ...) on the fine grid -> (T0, ...) on every recorded day."""
+        return a[keep_t] if sel is None else on_days(a, days, recorded)
+
     t = days.size
     m = n * r * s
     te = x["t_end"].reshape(m)
@@ -439,14 +423,22 @@ def _block(
             ).reshape(n, r)
         if not outcome_only:
             cap_men_s[side] = (
-                np.zeros((n, r, s, t0)) if by_day is None else np.moveaxis(by_day[keep_t], 0, -1)
+                np.zeros((n, r, s, recorded.size))
+                if by_day is None
+                else np.moveaxis(by_recorded(by_day), 0, -1)
             )
         if split:
             captured[side] = cap.reshape(n, r, s, k).sum(axis=2)
             noncombat[side] = nc.reshape(n, r, s, k).sum(axis=2)
             transit[side] = x["transit"][side]
-            rest = x["losses"][side] - captured[side] - noncombat[side] - transit[side]
-            fire[side] = np.maximum(rest, 0.0)
+            # the quadratures overestimate a fast-falling category (convex between the days):
+            # where they pass its losses, both are scaled to them, so that the parts add up
+            flowed, room = captured[side] + noncombat[side], x["losses"][side] - transit[side]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                over = np.where(flowed > room, np.maximum(room, 0.0) / flowed, 1.0)
+            captured[side] *= over
+            noncombat[side] *= over
+            fire[side] = np.maximum(room - captured[side] - noncombat[side], 0.0)
             killed = par["operations.capture.killed_share"][:, None] * captured[side][..., pk]
             captured[side][..., pk] -= killed  # the prisoners; the rest killed or wounded
             fire[side][..., pk] += killed
@@ -485,6 +477,6 @@ def _block(
         }
     return Operational(
         captured, noncombat, fire, dx[-1], winner.astype(object), decided_by,
-        keep[attacker] - keep[defender], cap_men_s, np.moveaxis(dx[keep_t], 0, -1), decided_at,
+        keep[attacker] - keep[defender], cap_men_s, np.moveaxis(by_recorded(dx), 0, -1), decided_at,
         transit, at_decision, par["operations.capture.killed_share"],
     )  # fmt: skip

@@ -26,6 +26,7 @@ from forceratio.scenarios.capacity import change_days
 from forceratio.scenarios.operations import GRID, Operational
 from forceratio.scenarios.operations import operational as operational_outputs
 from forceratio.scenarios.outcome import break_or_margin, declares_operations
+from forceratio.scenarios.quadrature_grid import quadrature_days
 from forceratio.scenarios.sampled import free_parameters
 from forceratio.scenarios.schema import CATEGORIES, SIDES
 from forceratio.scenarios.stages import simulate_staged
@@ -438,6 +439,7 @@ def run(
             start, power_end,
             {sd: out_initial[sd][..., pk] + had[sd][..., pk] for sd in SIDES}, winner,
             split=split, outcome_only=outcome_only, transit=out_transit, rules=declared,
+            nodes=np.isin(np.asarray(days), sorted(quadrature_days(scn, staged))),
         )  # fmt: skip
     if ops is not None:  # a record of the losses to fire alone: the prisoners taken out
         for j, (rec, _) in enumerate(prep.records):

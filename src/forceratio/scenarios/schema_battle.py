@@ -26,7 +26,9 @@ class Surprise(StrictModel):
     """Dupuy's surprise (modifiers table): the surprising side's fire is multiplied by the
     surprised side's vulnerability factor, the surprised side's fire by the surpriser's
     vulnerability factor; both fall linearly to 1 over ``decay_days``.  The factors default
-    to the modifiers table's row for ``level``."""
+    to the modifiers table's row for ``level``.  A factor of 0 is no fire; one above 0 is the
+    multiplier itself on day 0, so a product below the engine's 1e-6
+    (:data:`~forceratio.simulator.magnitudes.MULTIPLIER_RANGE`) is refused, however small."""
 
     surprised: Side | Literal["none"] = "none"
     level: SurpriseLevel = "complete"

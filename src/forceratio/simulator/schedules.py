@@ -63,6 +63,14 @@ class Multiplier:
             raise InputError("multiplier.values", "multipliers must be finite and >= 0")
         object.__setattr__(self, "knots", knots)
         object.__setattr__(self, "values", values)
+        slope = self.segments()[2]
+        if not np.all(np.isfinite(slope)):  # the engine runs on the slopes between knots
+            i = np.unravel_index(np.argmin(np.isfinite(slope)), slope.shape)
+            raise InputError(
+                "multiplier.knots", "knots too close for the change between them: a slope "
+                f"of {slope[i]:g} a day, past the largest double (a ramp of {1e-300:g} days "
+                "runs, as the step it nearly is)",
+            )  # fmt: skip
 
     @classmethod
     def constant(cls, value: ArrayLike) -> Multiplier:
@@ -102,8 +110,9 @@ class Multiplier:
         starts = np.concatenate([np.zeros((k2.shape[0], 1)), k2], axis=1)
         base = np.concatenate([v[:, :1], v], axis=1)
         slope = np.zeros_like(base)
-        if k2.shape[1] > 1:
-            slope[:, 1:-1] = np.diff(v, axis=1) / np.diff(k2, axis=1)
+        if k2.shape[1] > 1:  # inf where knots are too close (refused on construction)
+            with np.errstate(over="ignore"):
+                slope[:, 1:-1] = np.diff(v, axis=1) / np.diff(k2, axis=1)
         return (starts if per_scenario else starts[0]), base, slope
 
 
