@@ -50,6 +50,14 @@ def _option(args: Sequence[str], name: str) -> str | None:
 def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int:
     """Run the CLI with ``argv`` and return its exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if sys.stderr is None:  # 2>&-: an error can be said nowhere; the exit status still says
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (open for the process's life)
+    if sys.stdout is None:  # >&- (Python's stdout is None): refused before any work
+        sys.stderr.write(
+            f"{prog_name}: error: standard output is closed (>&-); redirect it instead, "
+            "e.g. > out.txt or > /dev/null\n"
+        )
+        return 2
     from forceratio.cli.errors import one_line
     from forceratio.errors import InputError
     from forceratio.limits import check_threads_env
