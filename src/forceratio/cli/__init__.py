@@ -50,13 +50,22 @@ def _option(args: Sequence[str], name: str) -> str | None:
 def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int:
     """Run the CLI with ``argv`` and return its exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if sys.stderr is None:  # 2>&-: an error can be said nowhere; the exit status still says
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (open for the process's life)
+    if sys.stdout is None:  # >&- (Python's stdout is None): refused before any work
+        sys.stderr.write(
+            f"{prog_name}: error: standard output is closed (>&-); redirect it instead, "
+            "e.g. > out.txt or > /dev/null\n"
+        )
+        return 2
+    from forceratio.cli.errors import one_line
     from forceratio.errors import InputError
     from forceratio.limits import check_threads_env
 
     try:
         check_threads_env()
     except InputError as exc:
-        sys.stderr.write(f"{prog_name}: error: {exc}\n")
+        sys.stderr.write(f"{prog_name}: error: {one_line(str(exc))}\n")
         return 2
     _notes_as_lines(prog_name)
     start_engine(args)
@@ -87,6 +96,7 @@ def _notes_as_lines(prog_name: str) -> None:
 def _run(app: Any, args: list[str], prog_name: str) -> int:
     import typer
 
+    from forceratio.cli.errors import one_line
     from forceratio.errors import ForceratioError
 
     try:
@@ -94,10 +104,10 @@ def _run(app: Any, args: list[str], prog_name: str) -> int:
     except typer.TyperException as exc:  # usage errors: bad option, bad choice, bad number
         text = _usage_message(exc)
         if text:  # (a group called bare has printed its help: no empty error line after it)
-            sys.stderr.write(f"{prog_name}: error: {text}\n")
+            sys.stderr.write(f"{prog_name}: error: {one_line(text)}\n")
         return int(getattr(exc, "exit_code", 2))
     except ForceratioError as exc:
-        sys.stderr.write(f"{prog_name}: error: {exc}\n")
+        sys.stderr.write(f"{prog_name}: error: {one_line(str(exc))}\n")
         return 2
     except typer.Exit as exc:
         return int(exc.exit_code)
@@ -112,7 +122,7 @@ def _run(app: Any, args: list[str], prog_name: str) -> int:
         raise
     except OSError as exc:  # the output could not be written (a full disk)
         where = exc.filename or "writing the output"
-        sys.stderr.write(f"{prog_name}: error: {where}: {exc.strerror or exc}\n")
+        sys.stderr.write(f"{prog_name}: error: {one_line(f'{where}: {exc.strerror or exc}')}\n")
         return 2
     return int(result) if isinstance(result, int) else 0
 

@@ -29,6 +29,25 @@ def _one_line_warning(
     sys.stderr.write(f"forceratio: warning: numerical trouble ({text}); check the result\n")
 
 
+#: Unicode categories never printed as they are in an error line: controls (a line break,
+#: ESC), line and paragraph separators, and format characters (a right-to-left override).
+_UNSHOWN = ("Cc", "Zl", "Zp", "Cf")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character of :data:`_UNSHOWN` written as Python escapes it
+    (``\\n``, ``\\x1b``, ``\\u2028``): a name the user gave (a file called ``a<newline>b``)
+    can neither split the error line nor drive the terminal."""
+    import unicodedata
+
+    if text.isprintable():
+        return text
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _UNSHOWN else c
+        for c in text
+    )
+
+
 def stop_compile() -> None:
     """A command that fails leaves no engine compiling behind it (warm_up's child)."""
     warm = sys.modules.get("forceratio.simulator.warmup")
@@ -51,11 +70,11 @@ def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
                 return func(*args, **kwargs)
         except InputError as exc:
             field = cli_field(exc.field, func, kwargs)  # the option as the user typed it
-            sys.stderr.write(f"forceratio: error: {field}: {exc.problem}\n")
+            sys.stderr.write(f"forceratio: error: {one_line(f'{field}: {exc.problem}')}\n")
             stop_compile()
             raise typer.Exit(2) from None
         except ForceratioError as exc:
-            sys.stderr.write(f"forceratio: error: {exc}\n")
+            sys.stderr.write(f"forceratio: error: {one_line(str(exc))}\n")
             stop_compile()
             raise typer.Exit(2) from None
 

@@ -98,13 +98,14 @@ def plot_command(
     import io
 
     from forceratio.errors import InputError
-    from forceratio.io.files import check_writable, refuse_inputs, write_atomic
+    from forceratio.io.files import check_writable, output_path, refuse_inputs, write_atomic
     from forceratio.plots import figure
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         raise InputError("--out", f"expected a .png or .svg file, got {out.name!r}")
     check_writable(out.parent, "--out")  # before the work, not after it
+    output_path(out, "--out")  # (a folder, or a link to a device: refused now, not after)
     refuse_inputs(out, "--out", {"SCENARIO": scenario, "--from": source, **_tables(table)})
     given = {"SCENARIO": scenario is not None, "--from": source is not None, "--x": x is not None,
              "--y": y is not None, "--outcome": outcome is not None,
@@ -211,7 +212,7 @@ def report_command(
 ) -> None:
     """One self-contained HTML report: comparison, figures, assumptions, calibration, data."""
     from forceratio.errors import InputError
-    from forceratio.io.files import check_writable, make_dirs, write_atomic
+    from forceratio.io.files import check_writable, made_folder, output_path, write_atomic
     from forceratio.scenarios import builtins
     from forceratio.sweeps.reporting import report
 
@@ -221,12 +222,14 @@ def report_command(
     if folder.exists() and not folder.is_dir():
         raise InputError("--out", f"{out} exists and is not a directory")
     check_writable(folder, "--out", create=True)  # before the work, not after it
+    output_path(folder / "report.html", "--out")  # (a folder or a device by that name)
     from forceratio.scenarios.session import Session
 
     names = list(names or builtins())
     seed = seed_for(seed, True)  # (its first scenario's distribution, at least, draws)
     session = Session(table_overrides(table), uncalibrated)  # one calibration for the whole report
     text = report(names, session=session, seed=seed)
-    target = make_dirs(folder, "--out") / "report.html"
-    write_atomic(target, text, "--out")
+    with made_folder(folder, "--out") as made:  # a write that fails leaves no folder
+        target = made / "report.html"
+        write_atomic(target, text, "--out")
     print(f"wrote {target} ({len(text) / 1e6:.1f} MB, seed {seed})")

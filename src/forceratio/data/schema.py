@@ -13,7 +13,7 @@ import difflib
 import math
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -108,6 +108,9 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
         if col not in NUMERIC:
             out[col] = out[col].fillna("").astype(str).str.strip()
     mark = decimal_mark(out, NUMERIC, where, lines, df.attrs.get(SEPARATOR))
+    # once, not out.iloc[i] per row: each copies the frame's attrs (a line number a row),
+    # which made a 30,000-row --table quadratic (minutes)
+    kinds = out[["derivation", "unit", "category"]].to_dict(orient="records")
     for col in NUMERIC:
         vals = []
         for i, v in enumerate(out[col]):
@@ -116,8 +119,8 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
                 raise _fail(where, lines[i], col, f"must be >= 0, got {x:g}")
             if x > MAX_FIGURE:
                 raise _fail(where, lines[i], col, f"{x:g} is above {MAX_FIGURE:g}: {HUGE}")
-            if math.isfinite(x) and x % 1 and _whole(out.iloc[i]):
-                raise _fail(where, lines[i], col, _fraction(x, str(v), out.iloc[i]["unit"]))
+            if math.isfinite(x) and x % 1 and _whole(kinds[i]):
+                raise _fail(where, lines[i], col, _fraction(x, str(v), kinds[i]["unit"]))
             vals.append(x)
         out[col] = pd.Series(vals, index=out.index, dtype=float)
     records = [{str(k): v for k, v in r.items()} for r in out.to_dict(orient="records")]
@@ -129,7 +132,7 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     return out
 
 
-def _whole(row: pd.Series) -> bool:
+def _whole(row: Mapping[Any, Any]) -> bool:
     """Whether a row's figures must be whole numbers: a count of persons or things read
     from a source (a derived figure, a share of a count, may have a fraction; a division
     count may be half, as sources print 20.5)."""

@@ -136,6 +136,30 @@ def make_dirs(folder: Path | str, field: str) -> Path:
     return d
 
 
+@contextlib.contextmanager
+def made_folder(folder: Path | str, field: str) -> Iterator[Path]:
+    """``mkdir -p folder`` (:func:`make_dirs`) for the block's output; if the block fails
+    (a full disk, Ctrl-C), the folders made here go again, deepest first, so a failed
+    command leaves no empty folder to pass for its output.  A folder that was there, or
+    one that holds anything, stays."""
+    d = Path(folder)
+    made = []
+    up = d
+    while not up.exists() and up != up.parent:
+        made.append(up)
+        up = up.parent
+    make_dirs(d, field)
+    try:
+        yield d
+    except BaseException:
+        for f in made:  # deepest first
+            try:
+                f.rmdir()
+            except OSError:  # not empty: someone else's files stay
+                break
+        raise
+
+
 def output_path(path: Path | str, field: str) -> Path:
     """The file an output named ``path`` goes to, refused unless it is new or a regular file.
 

@@ -34,6 +34,18 @@ THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 THOUSANDS_DOT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
 
 
+#: The longest cell a refusal shows whole; a longer one is cut to its start and its length.
+SHOWN_CHARS = 40
+
+
+def shown(text: str) -> str:
+    """A cell as a refusal quotes it: whole when short, else its first :data:`SHOWN_CHARS`
+    characters and its length (a 401-digit cell made a 493-character error line)."""
+    if len(text) <= SHOWN_CHARS:
+        return repr(text)
+    return f"{text[:SHOWN_CHARS]!r}... ({len(text):,} characters)"
+
+
 def number(value: Any, where: str, mark: str = ".") -> float:
     """A cell as a finite number, or NaN when it is empty; anything else is an error naming
     ``where`` (the file, row and column).  ``mark``: the decimal mark, ``"."`` (commas only
@@ -46,13 +58,14 @@ def number(value: Any, where: str, mark: str = ".") -> float:
         return math.nan
     odd = unmeant_number(text)
     if odd is None and not text.isascii():  # float() reads "١٠" and full-width "１０" as 10
-        odd = f"{text!r} holds a character other than ASCII; write the number in 0-9"
+        odd = f"{shown(text)} holds a character other than ASCII; write the number in 0-9"
     if odd is not None:  # float() reads 1_000 as 1000, as --set and --vary refuse it
         raise InputError(where, f"not a number: {odd}")
     if mark == ",":
         if "." in text and not THOUSANDS_DOT.fullmatch(text):
             raise InputError(
-                where, f"not a number: {text!r} (a dot in a file whose numbers use decimal commas)"
+                where,
+                f"not a number: {shown(text)} (a dot in a file whose numbers use decimal commas)",
             )
         text = text.replace(".", "").replace(",", ".")
     elif THOUSANDS.fullmatch(text):  # 10,000 or 1,234,567.5: commas between groups of three
@@ -64,9 +77,9 @@ def number(value: Any, where: str, mark: str = ".") -> float:
             hint = f" (dots between thousands? write {re.sub(r'[.,]', '', text)})"
         else:
             hint = " (a decimal comma? write 52.5, not 52,5)" if "," in text else ""
-        raise InputError(where, f"not a number: {text!r}{hint or _missing(text)}") from None
+        raise InputError(where, f"not a number: {shown(text)}{hint or _missing(text)}") from None
     if not math.isfinite(x):
-        raise InputError(where, f"not a finite number: {text!r}{_missing(text)}")
+        raise InputError(where, f"not a finite number: {shown(text)}{_missing(text)}")
     return x
 
 

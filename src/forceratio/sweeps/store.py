@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -276,7 +277,15 @@ class ChunkStore:
         return self._reading(part, lambda: pq.read_metadata(part))
 
     def _reading(self, part: Path, read: Callable[[], Any]) -> Any:
-        """``read()`` of ``part``, its failure one line naming the part."""
+        """``read()`` of ``part``, its failure one line naming the part.  A part that is
+        not a regular file (a pipe would be waited on for ever, a device read without end)
+        is refused unread."""
+        try:
+            mode = os.stat(part).st_mode
+        except OSError:
+            mode = stat.S_IFREG  # (gone or unreadable: read() says which, as before)
+        if not stat.S_ISREG(mode):
+            raise self.refuse(part, "is not a regular file (a folder, pipe or device)")
         try:
             return read()
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
