@@ -112,7 +112,9 @@ def test_a_second_request_trickled_on_a_kept_connection_is_cut_off(
         s.settimeout(5)
         answer = b""
         while not answer.endswith(b"\r\n\r\n[]"):  # the whole answer: the stub's empty list
-            answer += s.recv(4096)
+            got = s.recv(4096)
+            assert got, f"the server closed the connection mid-answer: {answer!r}"
+            answer += got
         assert answer.startswith(b"HTTP/1.1 200")
         s.sendall(b"GET /api/scenarios HTTP/1.1\r\n")  # then nothing: its headers never end
         assert closed_by_server(s, DEADLINE + 3)

@@ -39,8 +39,10 @@ def test_closed_stdout_and_stderr_exit_2() -> None:
 
 
 def test_closed_stdout_refused_before_the_work(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    # (capsys first: monkeypatch, set up after it, is undone before it, so sys.stdout is
+    # given back to capsys's own stream, not to a closed one, even under pytest -s)
     monkeypatch.setattr(sys, "stdout", None)
     out = tmp_path / "x.svg"
     line = refused(capsys, ["plot", "strike-12june-strip", "--kind", "trajectory",

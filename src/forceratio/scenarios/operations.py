@@ -434,8 +434,8 @@ def _block(
             # the quadratures overestimate a fast-falling category (convex between the days):
             # where they pass its losses, both are scaled to them, so that the parts add up
             flowed, room = captured[side] + noncombat[side], x["losses"][side] - transit[side]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                over = np.where(flowed > room, np.maximum(room, 0.0) / flowed, 1.0)
+            safe = np.where(flowed > 0.0, flowed, 1.0)  # (none flowed and room < 0: 0, not 0/0)
+            over = np.where(flowed > room, np.maximum(room, 0.0) / safe, 1.0)
             captured[side] *= over
             noncombat[side] *= over
             fire[side] = np.maximum(room - captured[side] - noncombat[side], 0.0)
