@@ -295,6 +295,21 @@ def analysis_bytes(block: float, runs: int, extra: float = 0.0) -> float:
 
 #: Stored size of one value of a sweep row (Parquet, 7.2 B measured on random floats).
 BYTES_PER_STORED_VALUE = 8
+#: Stored size of one column of one sweep part beyond its values: the Parquet footer, the
+#: Arrow and pandas schemas and the page headers, 620-690 B measured (2026-12-06).
+BYTES_PER_PART_COLUMN = 800
+#: The sweep's manifest (``_sweep.json``), 1.5-2.4 kB measured.
+BYTES_SWEEP_MANIFEST = 4096
+
+
+def sweep_bytes(rows: int, columns: int, parts: int) -> float:
+    """Bytes a sweep of ``rows`` rows of ``columns`` columns in ``parts`` Parquet parts
+    writes.  Measured (2026-12-06, files on disk): strike-12june-strip (39 columns) 65.1,
+    52.1 and 189.0 kB at 16 rows in 2 parts, 64 in 1 and 256 in 4; kiev-1941 (19 columns)
+    14.4 kB at 8 rows in 1; this estimate is 1.10, 1.06, 1.10 and 1.42 of them (the values
+    alone, 8 B each, were 0.08-0.42: a small sweep is mostly footers)."""
+    per_row = float(rows) * columns * BYTES_PER_STORED_VALUE
+    return per_row + parts * columns * BYTES_PER_PART_COLUMN + BYTES_SWEEP_MANIFEST
 
 
 def check_runs(field: str, runs: int, what: str, per_run: float) -> None:

@@ -374,7 +374,7 @@ def cdb90_command(
 
     from forceratio.errors import InputError
     from forceratio.fitting import cdb90, cdb90_report
-    from forceratio.io.files import check_writable, write_atomic
+    from forceratio.io.files import check_writable, file_kind, write_atomic
 
     root = path or cdb90.default_path()
     if root is None:
@@ -384,8 +384,9 @@ def cdb90_command(
             " folder above the install); give --path: the tidy CDB90 (US Army CAA) of the"
             " jrnold/CDB90 repository on GitHub, ODC-BY, the folder holding data/battles.csv",
         )
-    if root.exists() and not root.is_dir():
-        raise InputError("--path", f"{root} is a file; give the CDB90 folder (holding data/)")
+    if root.exists() and not root.is_dir():  # (a pipe or a device named as the folder)
+        kind = file_kind(root.stat().st_mode)
+        raise InputError("--path", f"{root} is {kind}; give the CDB90 folder (holding data/)")
     outputs = {"--write": write, "--left-out": left_out}
     for field, out in outputs.items():  # before the work, not after it; never into its input
         if out is not None:

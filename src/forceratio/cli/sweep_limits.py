@@ -39,18 +39,19 @@ def check_sweep_size(
     chunk fit but not all of them (each runs its own chunk, the command none)."""
     from forceratio.limits import (
         BYTES_COMMAND_BASE,
-        BYTES_PER_STORED_VALUE,
         BYTES_PER_WORKER,
         check_disk,
         check_memory,
+        sweep_bytes,
     )
     from forceratio.scenarios.run import batch_bytes
 
     reps = max(replications, 1)
     rows = samples * reps
     columns = d + 17  # sample, replication, the varied parameters, 15 outcomes
-    check_disk("--samples", out, float(rows) * columns * BYTES_PER_STORED_VALUE, f"{rows:,} rows")
-    local = min(workers, 1 + (samples - 1) // chunk_size)  # no more processes than chunks
+    parts = 1 + (samples - 1) // chunk_size  # one Parquet part per chunk
+    check_disk("--samples", out, sweep_bytes(rows, columns, parts), f"{rows:,} rows")
+    local = min(workers, parts)  # no more processes than chunks
     chunk = min(chunk_size, samples)
     work, _ = batch_bytes(prep, chunk, replications=replications)
     chunks = f"{chunk:,} samples x {reps:,} run(s)"

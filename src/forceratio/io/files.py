@@ -34,6 +34,30 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+#: What a file is, by its ``stat`` type test (a symbolic link is seen only by ``lstat``).
+_KINDS = (
+    (stat.S_ISREG, "a regular file"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISLNK, "a symbolic link"),
+)
+
+
+def file_kind(mode: int) -> str:
+    """What a file of ``st_mode`` ``mode`` is: "a regular file", "a folder", "a pipe",
+    "a character device" (``/dev/zero``), "a block device", "a socket"."""
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
+
+
+def not_regular(mode: int) -> str:
+    """Why a file of ``st_mode`` ``mode`` is refused where a regular file is expected:
+    "is not a regular file (a pipe)", naming what it is."""
+    return f"is not a regular file ({file_kind(mode)})"
+
+
 def read_user_bytes(path: Path | str, field: str | None = None) -> bytes:
     """The bytes of a user file, refused unless it is a regular file within the limit."""
     p = Path(path)
@@ -47,7 +71,7 @@ def read_user_bytes(path: Path | str, field: str | None = None) -> bytes:
     if stat.S_ISDIR(st.st_mode):
         raise InputError(where, "is a directory, expected a file")
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(where, "is not a regular file (a device, pipe or socket)")
+        raise InputError(where, not_regular(st.st_mode))
     limit = max_file_size()
     if st.st_size > limit:
         raise InputError(where, _too_big(st.st_size, limit))
@@ -184,7 +208,7 @@ def output_path(path: Path | str, field: str) -> Path:
         via = f" (a link to {target})" if p.is_symlink() else ""
         raise InputError(
             field,
-            f"{p}{via} exists and is not a regular file (a device, pipe or socket): not replaced",
+            f"{p}{via} exists and {not_regular(st.st_mode)}: not replaced",
         )
     read = _INPUTS.get(_identity(st))
     if read is not None:

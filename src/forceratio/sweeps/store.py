@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from forceratio.errors import InputError
-from forceratio.io.files import read_user_bytes, removed_if_stopped
+from forceratio.io.files import not_regular, read_user_bytes, removed_if_stopped
 from forceratio.io.links import check_own_folder, create_new
 
 #: The end of a failed part's message while the sweep's folder is kept (the runner says
@@ -285,7 +285,7 @@ class ChunkStore:
         except OSError:
             mode = stat.S_IFREG  # (gone or unreadable: read() says which, as before)
         if not stat.S_ISREG(mode):
-            raise self.refuse(part, "is not a regular file (a folder, pipe or device)")
+            raise self.refuse(part, not_regular(mode))
         try:
             return read()
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
