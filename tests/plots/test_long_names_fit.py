@@ -1,5 +1,5 @@
-"""Names as long as a scenario file allows (a 200-character name, 40-character side names)
-are wrapped inside the figure, none of their characters lost."""
+"""Names as long as a scenario file allows (a 100-character name, MAX_NAME;
+40-character side names) are wrapped inside the figure, none of their characters lost."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from forceratio.plots import figure
+from forceratio.scenarios.schema import MAX_NAME
 from forceratio.scenarios.session import Session
 from tests.plots.figure_texts import drawn_texts, texts_outside
 
 GOLAN = Path(__file__).parent / "files" / "golan.toml"
-NAME = "n" * 200
+NAME = "n" * MAX_NAME
 BLUE, RED = "Ж" * 40, "W" * 40
 
 

@@ -1,4 +1,4 @@
-"""The report read on a phone: a name with no space in it (a 200-character scenario name,
+"""The report read on a phone: a name with no space in it (a 100-character scenario name,
 40-character side names, all allowed) is broken to the screen's width, not scrolled."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from forceratio.plots.html import build
+from forceratio.scenarios.schema import MAX_NAME
 from forceratio.scenarios.session import Session
 from tests.app.conftest import browser as browser  # the one chromium fixture (Playwright)
 
@@ -15,7 +16,7 @@ GOLAN = Path(__file__).parent / "files" / "golan.toml"
 def test_long_names_do_not_widen_the_page_at_360_px(browser: object, tmp_path: Path) -> None:
     """Oracle: the viewport (a page no wider than the 360 px screen scrolls only down)."""
     text = GOLAN.read_text(encoding="utf-8")
-    text = text.replace('name = "golan-test"', 'name = "' + "n" * 200 + '"')
+    text = text.replace('name = "golan-test"', 'name = "' + "n" * MAX_NAME + '"')
     text = text.replace('"Blue"', '"' + "Ж" * 40 + '"').replace('"Red"', '"' + "W" * 40 + '"')
     scenario = tmp_path / "long.toml"
     scenario.write_text(text, encoding="utf-8")

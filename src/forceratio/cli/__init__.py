@@ -58,13 +58,15 @@ def run(argv: Sequence[str] | None = None, prog_name: str = "forceratio") -> int
             "e.g. > out.txt or > /dev/null\n"
         )
         return 2
-    from forceratio.cli.errors import one_line
     from forceratio.errors import InputError
     from forceratio.limits import check_threads_env
 
     try:
         check_threads_env()
     except InputError as exc:
+        # (imported here: cli.errors imports typer, which must load after the compile starts)
+        from forceratio.cli.errors import one_line
+
         sys.stderr.write(f"{prog_name}: error: {one_line(str(exc))}\n")
         return 2
     _notes_as_lines(prog_name)
