@@ -6,49 +6,18 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 from pathlib import Path
 
 import pytest
 
 from forceratio.io.files import file_kind
-from tests.cli.refusals import refused
-
-#: Seconds after which a reader still waiting on the pipe is released (and the test fails).
-PATIENCE = 20.0
-
-
-def _refused_unblocked(capsys: pytest.CaptureFixture[str], args: list[str], fifo: Path) -> str:
-    """``refused(args)``; a reader left waiting on ``fifo`` is released after
-    :data:`PATIENCE` seconds by opening the pipe's other end, and the test fails."""
-    released: list[bool] = []
-    done = threading.Event()
-
-    def release() -> None:
-        if done.wait(PATIENCE):
-            return
-        try:  # succeeds only when a reader is waiting on the pipe
-            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError:
-            return
-        released.append(True)
-        os.close(fd)
-
-    watchdog = threading.Thread(target=release, daemon=True)
-    watchdog.start()
-    try:
-        line = refused(capsys, args)
-    finally:
-        done.set()
-        watchdog.join()
-    assert not released, "the command waited on the pipe"
-    return line
+from tests.cli.refusals import refused, refused_unblocked
 
 
 def test_cdb90_path_that_is_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     fifo = tmp_path / "cdb90"
     os.mkfifo(fifo)
-    line = _refused_unblocked(capsys, ["validate", "cdb90", "--path", str(fifo)], fifo)
+    line = refused_unblocked(capsys, ["validate", "cdb90", "--path", str(fifo)], fifo)
     assert f"--path: {fifo} is a pipe; give the CDB90 folder" in line, line
 
 
@@ -71,7 +40,7 @@ def test_table_that_is_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     fifo = tmp_path / "strip.csv"
     os.mkfifo(fifo)
     args = ["data", "show", "strip", "--table", f"strip={fifo}"]
-    line = _refused_unblocked(capsys, args, fifo)
+    line = refused_unblocked(capsys, args, fifo)
     assert "is not a regular file (a pipe)" in line, line
 
 

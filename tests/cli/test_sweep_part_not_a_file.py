@@ -6,18 +6,15 @@ naming the part, never read: ``discover --from DIR`` with a FIFO named
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
 from forceratio.cli import run
-from tests.cli.refusals import refused
+from tests.cli.refusals import refused_unblocked
 
 SCN = "strike-12june-strip"
 SWEEP = ["sweep", SCN, "--seed", "7", "--samples", "16", "--chunk-size", "8", "--no-progress"]
-#: Seconds after which a reader still waiting on the pipe is released (and the test fails).
-PATIENCE = 20.0
 
 
 def _pipe_part(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
@@ -30,38 +27,11 @@ def _pipe_part(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path
     return out, part
 
 
-def _refused_unblocked(capsys: pytest.CaptureFixture[str], args: list[str], fifo: Path) -> str:
-    """``refused(args)``; a reader left waiting on ``fifo`` after :data:`PATIENCE` seconds
-    is released by opening the pipe's other end, and counted."""
-    released: list[bool] = []
-    done = threading.Event()
-
-    def release() -> None:
-        if done.wait(PATIENCE):
-            return
-        try:  # succeeds only when a reader is waiting on the pipe
-            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError:
-            return
-        released.append(True)
-        os.close(fd)
-
-    watchdog = threading.Thread(target=release, daemon=True)
-    watchdog.start()
-    try:
-        line = refused(capsys, args)
-    finally:
-        done.set()
-        watchdog.join()
-    assert not released, "the command waited on the pipe"
-    return line
-
-
 def test_discover_from_a_sweep_with_a_pipe_part(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out, part = _pipe_part(tmp_path, capsys)
-    line = _refused_unblocked(capsys, ["discover", SCN, "--from", str(out)], part)
+    line = refused_unblocked(capsys, ["discover", SCN, "--from", str(out)], part)
     assert f"--from: {part} is not a regular file" in line, line
 
 
@@ -69,7 +39,7 @@ def test_resume_over_a_pipe_part_keeps_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out, part = _pipe_part(tmp_path, capsys)
-    line = _refused_unblocked(capsys, [*SWEEP, "--out", str(out), "--resume"], part)
+    line = refused_unblocked(capsys, [*SWEEP, "--out", str(out), "--resume"], part)
     assert f"--resume: {part} is not a regular file" in line, line
     assert "delete it" in line
     assert part.is_fifo()
