@@ -19,14 +19,8 @@ from typing import Any
 import pandas as pd
 
 from forceratio.errors import InputError
-from forceratio.io.tables import (
-    DOT_GROUPS,
-    SEPARATOR,
-    decimal_mark,
-    named_columns,
-    number,
-    row_lines,
-)
+from forceratio.io.decimal_marks import DOT_GROUPS, decimal_mark
+from forceratio.io.tables import SEPARATOR, named_columns, number, row_lines
 
 COLUMNS: tuple[str, ...] = (
     "side",
