@@ -96,7 +96,8 @@ def _missing(text: str) -> str:
     return ""
 
 
-SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+#: Delimiters a file may be written with, by name (a space: the ACSDB Ardennes series).
+SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar", " ": "space"}
 
 
 def column_name(raw: str) -> str:
@@ -402,24 +403,47 @@ def _check_widths(text: str, where: str, sep: str) -> None:
 
 def _check_header(text: str, where: str, sep: str = ",", separators: str = ",") -> None:
     """Refuse a header pandas would silently mangle or misread: a repeated column (read as
-    ``red.1``) and another delimiter (the whole header one column)."""
+    ``red.1``) and another delimiter (the whole header one column), spaces among them
+    (:func:`_space_separated`), each named as the file it makes ("a space-separated
+    file")."""
     names = [h.strip() for h in _header_cells(text, sep)]
     repeated = sorted({h for h in names if h and names.count(h) > 1})
     if repeated:
         raise InputError(where, f"malformed CSV: repeated column(s): {', '.join(repeated)}")
-    if len(names) == 1:
-        seps = [name for s, name in _SEPARATOR_NAMES.items() if s != sep and s in names[0]]
-        if seps:
-            allowed = [_SEPARATOR_NAMES.get(s, repr(s)) for s in separators]
-            ways = (
-                ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
-            )
-            raise InputError(
-                where,
-                f"malformed CSV: the header is one column holding {seps[0]}: "
-                f"separate the columns with {ways}",
-            )
+    if len(names) != 1:
+        return
+    allowed = [_SEPARATOR_NAMES.get(s, repr(s)) for s in separators]
+    ways = ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
+    other = next((s for s in _SEPARATOR_NAMES if s != sep and s in names[0]), None)
+    if other is not None:
+        raise InputError(
+            where,
+            f"a {SEP_NAMES[other]}-separated file (the header is one column holding "
+            f"{_SEPARATOR_NAMES[other]}): separate the columns with {ways}",
+        )
+    if spaced := _space_separated(text):
+        raise InputError(
+            where,
+            f"a space-separated file (its header and row {spaced[0]} split at spaces into "
+            f"{spaced[1]} cells each): separate the columns with {ways}",
+        )
 
 
-#: Delimiters a spreadsheet may export, by name.
-_SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+def _space_separated(text: str) -> tuple[int, int] | None:
+    """(the first row's line, the cells) when the header and the first row below it both
+    split at spaces, into as many cells (a header name with a space, ``red losses``, alone
+    is not such a file); None otherwise."""
+    found: list[tuple[int, int]] = []
+    for number, line in enumerate(io.StringIO(text.lstrip("\ufeff")), start=1):
+        if line.strip():
+            found.append((number, len(line.split())))
+        if len(found) == 2:
+            break
+    if len(found) == 2 and found[0][1] == found[1][1] > 1:
+        return found[1]
+    return None
+
+
+#: Delimiters a spreadsheet may export, by name: the separators of :data:`SEP_NAMES` but the
+#: space (a header name may hold one).
+_SEPARATOR_NAMES = {s: f"{name}s" for s, name in SEP_NAMES.items() if s != " "}
