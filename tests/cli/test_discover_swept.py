@@ -101,9 +101,10 @@ def test_sensitivity_posterior_boxes_show_declared_and_sampled(
     the posterior of 8.31: German quality, 0.8 to 23.9, among others; the defender's capture
     factor, 0.005 to 1, before it), a posterior-drawn parameter at its samples', marked;
     every row so (oracle: the scenario's declared ranges less the parameters the shipped
-    posterior draws; a long label's wrapped line joined to its row).  The attacker's capture factor, the drawn parameter this read
-    before, is in no box on the posterior of 6 December 2026 (the German kill rate and the
-    unprepared factor, declared 0.5-1 then, 0.4-1 now, but drawn, are)."""
+    posterior draws; a long label's wrapped line joined to its row).  The attacker's capture
+    factor, the drawn parameter this read before, is in no box on the posterior of 6 December
+    2026 (the German kill rate and the unprepared factor, declared 0.5-1 then, 0.4-1 now, but
+    drawn, are)."""
     import re
 
     assert run(["sensitivity", NAME, "--posterior", "256", "--seed", SEED, *FIXED]) == 0
