@@ -248,31 +248,32 @@ def test_error_scale_prior_is_bounded(session: Session) -> None:
     assert np.all((x >= low) & (x <= high))
 
 
-#: The whole-record mode measured by ``forceratio calibrate --mode map --format json`` (seed 0)
-#: with the unprepared factor's prior Uniform(0.4, 1) (6 December 2026; the mode is sought
-#: afresh, the shipped posterior is not read; the factor's 0.5086 is interior, as was the
-#: 0.5629 of the mode on the former 0.5-1 prior), the start of the refit below.
+#: The start of the refit below: the shipped posterior's best draw (its ``map`` column),
+#: regenerated on Kiev's and Uman's sourced Soviet postures (issue13-mechanisms 8.31); the
+#: mode before them (both in hasty defence), from ``forceratio calibrate --mode map``, had
+#: the German rate 0.003174 and the unprepared factor 0.5086 (interior, as 0.5024 here).
 MODE = {
-    "attrition.german_rate": 0.003174, "attrition.soviet_rate": 0.004439,
-    "operations.capture.rate.USSR": 0.07690, "operations.capture.ratio": 1.663,
-    "operations.capture.width": 0.9307, "operations.noncombat.USSR.tanks": 0.09043,
-    "operations.advance.scale": 15.02, "operations.advance.exponent": 0.5816,
-    "operations.capture.factor.attacker": 0.002764, "operations.capture.mobile_exponent": 1.436,
-    "modifiers.posture.unprepared_factor": 0.5086, "operations.noncombat.USSR.aircraft": 0.02057,
-    "operations.capture.killed_share": 0.2392,
+    "attrition.german_rate": 0.002879, "attrition.soviet_rate": 0.004413,
+    "operations.capture.rate.USSR": 0.07536, "operations.capture.ratio": 1.510,
+    "operations.capture.width": 0.9007, "operations.noncombat.USSR.tanks": 0.08744,
+    "operations.advance.scale": 15.23, "operations.advance.exponent": 0.5625,
+    "operations.capture.factor.attacker": 0.003095, "operations.capture.mobile_exponent": 1.446,
+    "modifiers.posture.unprepared_factor": 0.5024, "operations.noncombat.USSR.aircraft": 0.02056,
+    "operations.capture.killed_share": 0.2506,
 }  # fmt: skip
 
 
 @pytest.mark.slow
 def test_whole_record_fit_is_no_worse_than_measured(session: Session) -> None:
     """Refit every record from the measured mode: of the 26 records in the likelihood (31
-    reported), all 26 within 35% (a met bound or interval counts; the German missing are
-    upper bounds, all met), in-sample median |error| at most 0.14; the one 22 June German
-    total in the likelihood (Budnitsky's) within 15% (measured by the CLI on 6 December 2026
-    at the mode with the unprepared factor's prior 0.4-1, and by this refit: 26 of 26, 1 of
-    1 (+11.4%), 0.130, the nearest misses Uman's Axis losses +34.5% and Kiev's prisoners
-    -31.5%; on the former 0.5-1 prior: 26 of 26, 0 of 1 (+17.1%), 0.1455, hence the bound
-    0.15 then; earlier on 6 December, before the killed share: 24 of 26, 0 of 1 (+16.5%),
+    reported), at least 25 within 35% (a met bound or interval counts; the German missing
+    are upper bounds, all met), in-sample median |error| at most 0.125; the one 22 June
+    German total in the likelihood (Budnitsky's) within 15%.  Measured by this refit on the
+    sourced postures (issue13-mechanisms 8.31): 25 of 26, 1 of 1 (+10.0%), 0.1145, the miss
+    Uman's prisoners +36.1% (8.30 foresaw +36.1% at the mode; at the posterior medians all
+    26 are met, +34.5%, README).  Before them (both in hasty defence): 26 of 26, 1 of 1
+    (+11.4%), 0.130, the nearest miss Uman's Axis losses +34.5%; on the former 0.5-1 prior:
+    26 of 26, 0 of 1 (+17.1%), 0.1455; before the killed share: 24 of 26, 0 of 1 (+16.5%),
     0.165; on 5 December, before the aircraft and tank records: 22 of 24, 0 of 1, 0.221)."""
     from dataclasses import replace
 
@@ -286,10 +287,10 @@ def test_whole_record_fit_is_no_worse_than_measured(session: Session) -> None:
     s = summary(to_json(res, None))
     assert s["records"] == 26
     assert s["records_reported"] == 31
-    assert s["within_35pct"] >= 26
+    assert s["within_35pct"] >= 25  # Uman's prisoners +36.1% at the mode
     assert s["june22_totals"] == 1
-    assert s["june22_within_15pct"] == 1  # Budnitsky's, +11.4% at the mode
-    assert s["median_abs_error_in_sample"] <= 0.14  # 0.130 measured
+    assert s["june22_within_15pct"] == 1  # Budnitsky's, +10.0% at the mode
+    assert s["median_abs_error_in_sample"] <= 0.125  # 0.1145 measured
     up = prob.records.upper_bound
     assert up.sum() == 4
     assert np.all(res.residuals["relative_error"].to_numpy()[up] <= 0)

@@ -59,7 +59,11 @@ def session() -> Session:
 def test_neutral_values_reproduce_the_first_version(session: Session, name: str) -> None:
     # the first version had no arrivals (the North-Western Front's reinforcements came with
     # the record audit, docs section 8.4)
-    prep = session.prepare(name, sets=["sectors.0.arrivals={}"] if name in V1_FORCES else None)
+    # nor posture changes (Uman's dated Soviet postures came with issue13-mechanisms 8.31)
+    sets = ["sectors.0.arrivals={}"] if name in V1_FORCES else []
+    if name == "uman-1941":
+        sets.append("modifiers.posture.changes=[]")
+    prep = session.prepare(name, sets=sets or None)
     forces = {side: np.asarray(v, dtype=float)[None] for side, v in V1_FORCES.get(name, {}).items()}
     out = run(prep, calibration=V1_RATES, forces=forces or None)
     # the built-ins declare operations ([operations.capture]): the outcome rule's captured
@@ -144,10 +148,11 @@ def test_scenario_capture_quadrature_matches_solve_ivp(session: Session) -> None
     """The operational split on a real scenario (Uman: men only, one sector, constant
     multipliers, one capture process) against solve_ivp of the same equations, with each
     side's captured men as a state (the Germans, attacking, at the attacker's factor times
-    the rate): the engine records a 1-day grid and the quadrature runs on the refined grid."""
+    the rate): the engine records a 1-day grid and the quadrature runs on the refined grid.
+    The multipliers held constant: the file's dated Soviet postures set aside."""
     from scipy.integrate import solve_ivp
 
-    prep = session.prepare("uman-1941")
+    prep = session.prepare("uman-1941", sets=["modifiers.posture.changes=[]"])
     assert prep.scenario.operations.capture.process == "one"
     g, so, c, star, fa = 0.02, 0.004, 0.05, 1.5, 0.05
     samples = {
