@@ -43,22 +43,23 @@ def test_threshold_of_a_text_outcome_is_one_line(
 
 def test_threshold_of_the_winner_still_works(capsys: pytest.CaptureFixture[str]) -> None:
     # the documented usage; the value checked by hand with `run --set` on the posterior
-    # regenerated with the unprepared factor's prior 0.4-1 on 6 December 2026 (13.34 -> USSR
-    # by captured, 13.42 -> Germany by break; on the one with the killed share before it:
-    # 11.93 -> USSR, 12.0 -> Germany; on the morning's: 7.35 -> USSR, 7.41 -> Germany): the
-    # flip lies between
+    # regenerated with Kiev's and Uman's postures from the sources on 6 December 2026 (13.72
+    # -> USSR by captured, 13.80 -> Germany by break; on the one with the unprepared factor's
+    # prior 0.4-1 before it: 13.34 -> USSR, 13.42 -> Germany; on the one with the killed
+    # share: 11.93 -> USSR, 12.0 -> Germany; on the morning's: 7.35 -> USSR, 7.41 ->
+    # Germany): the flip lies between
     code = run(["threshold", SCN, "--vary", "modifiers.quality.Germany=0.3:20",
                 "--outcome", "winner", "--format", "json"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
-    assert 13.34 < json.loads(out)["value"] < 13.42
+    assert 13.72 < json.loads(out)["value"] < 13.80
 
 
 def test_threshold_table_shows_its_bracket_without_float_noise(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The table printed '[7.454999999999999, 7.999999999999999]'; JSON keeps the floats."""
-    args = ["threshold", SCN, "--vary", "modifiers.quality.Germany=0.76:22.55"]  # the file's
+    args = ["threshold", SCN, "--vary", "modifiers.quality.Germany=0.80:23.85"]  # the file's
     assert run([*args, "--format", "json"]) == 0
     lo, hi = json.loads(capsys.readouterr().out)["bracket"]
     assert run([*args, "--format", "csv"]) == 0
