@@ -16,9 +16,13 @@ capture rate are fitted (the other shared parameters fixed at the truth) by emce
   accepts the central 99.8% band of that binomial (pooled over the parameters), e.g.
   for 90 intervals at 95%: 80 to 90 hits; at 50%: 30 to 60.  Intervals much too narrow
   (a sampler stuck at the mode) or much too wide fail.
-  Measured: 50% intervals held the truth 14, 12 and 21 times of 30 (german rate, soviet
-  rate, capture rate; 47 of 90, expected 45), 95% intervals 29, 29 and 30 times (88 of 90,
-  expected 85.5); 3 to 11 minutes on 2 shared cores (load average 3 to 6).
+  Measured (6 December 2026, ``uman-1941`` with its Soviet postures read from the sources:
+  hasty, delay from day 3, attack from day 10): 50% intervals held the truth 15, 11 and 16
+  times of 30 (german rate, soviet rate, capture rate; 42 of 90, expected 45), 95% intervals
+  28, 29 and 30 times (87 of 90, expected 85.5); 11 minutes on 2 shared cores at load 9.
+  With hasty defence throughout, the same day's code: 15, 11 and 17 (43 of 90) and 28, 29
+  and 30 (87 of 90), 8 minutes; an earlier version gave 14, 12 and 21 (47 of 90) and 29, 29
+  and 30 (88 of 90), 3 to 11 minutes on 2 shared cores (load average 3 to 6).
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def test_threshold_table_shows_its_bracket_without_float_noise(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The table printed '[7.454999999999999, 7.999999999999999]'; JSON keeps the floats."""
-    args = ["threshold", SCN, "--vary", "modifiers.quality.Germany=0.76:22.55"]  # the file's
+    args = ["threshold", SCN, "--vary", "modifiers.quality.Germany=0.80:23.85"]  # the file's
     assert run([*args, "--format", "json"]) == 0
     lo, hi = json.loads(capsys.readouterr().out)["bracket"]
     assert run([*args, "--format", "csv"]) == 0

@@ -80,12 +80,13 @@ def test_without_the_prior_the_column_reads_the_json_flag() -> None:
 def test_the_shipped_posterior_json_and_report_agree() -> None:
     """The shipped posterior: the report's column (the priors the report is given) against
     ``calibrate --format json``'s ``at_prior_bound``; the Soviet tanks' non-combat loss at
-    its ceiling (97.5% point 0.2835 under a log-uniform prior on [1e-4, 0.3], share 0.9929 of
-    the log range, on the posterior regenerated on 6 December 2026 with the unprepared
-    factor's prior 0.4-1; 0.2887 on the one before, 0.2958 before the killed share) and the
-    unprepared factor at its floor still (2.5% point 0.4043 under a uniform prior on [0.4, 1],
-    share 0.0072; 0.5027 on [0.5, 1] before); the capture switch's width, at its ceiling
-    before the killed share (1.912 under [0.02, 2]), is 1.888 now, 0.9875 of the log range:
+    its ceiling (97.5% point 0.2827 under a log-uniform prior on [1e-4, 0.3], share 0.9926 of
+    the log range, on the posterior regenerated on 6 December 2026 with Kiev's and Uman's
+    postures from the sources; 0.2835 with the unprepared factor's prior 0.4-1 before it,
+    0.2887 on the one before, 0.2958 before the killed share) and the unprepared factor at
+    its floor still (2.5% point 0.4042 under a uniform prior on [0.4, 1], share 0.0070;
+    0.5027 on [0.5, 1] before); the capture switch's width, at its ceiling before the killed
+    share (1.912 under [0.02, 2]), is 1.861 now, 0.9843 of the log range (1.888 before):
     flagged only if the shipped draws put a point within 1% of an end (the oracle,
     tests/calibration/shipped_posterior.py's shares)."""
     from forceratio.scenarios.record1941 import SHARED
