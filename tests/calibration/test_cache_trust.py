@@ -9,6 +9,7 @@ tampered copy of it, with a known tampering, must read as None."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -71,7 +72,7 @@ def test_an_entry_above_the_file_limit_is_a_miss(
 ) -> None:
     path = entry(tmp_path, result)
     monkeypatch.setenv("FORCERATIO_MAX_FILE", str(path.stat().st_size - 1))
-    assert read_entry(path, KEY) is None
+    assert read_entry(path, KEY, own=True) is None
 
 
 def test_an_entry_that_unpacks_above_the_limit_is_a_miss(
@@ -92,7 +93,7 @@ def test_an_entry_that_unpacks_above_the_limit_is_a_miss(
         unpacked = sum(i.file_size for i in zf.infolist())
     assert path.stat().st_size * 10 < unpacked
     monkeypatch.setenv("FORCERATIO_MAX_FILE", str(unpacked // 2))
-    assert read_entry(path, KEY) is None
+    assert read_entry(path, KEY, own=True) is None
 
 
 def test_arrays_of_other_shapes_or_not_finite_are_a_miss(
@@ -111,3 +112,42 @@ def test_arrays_of_other_shapes_or_not_finite_are_a_miss(
         path = entry(tmp_path / why.replace(" ", "_").replace(",", ""), result)
         rewrite(path, **arrays)
         assert read_entry(path, KEY) is None, why
+
+
+def test_package_data_is_read_whatever_the_file_limit(
+    tmp_path: Path, result: CalibrationResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's input-file limit bounds the cache, not the shipped posterior (read
+    without ``own``): FORCERATIO_MAX_FILE=1M made every command ignore the 4.4 MB shipped
+    file and compute the posterior afresh."""
+    path = entry(tmp_path, result)
+    monkeypatch.setenv("FORCERATIO_MAX_FILE", "1")
+    assert read_entry(path, KEY) is not None
+
+
+def test_a_pipe_at_an_entry_is_a_miss_without_waiting(tmp_path: Path) -> None:
+    """A FIFO planted at a key (computable from public inputs) blocked the reading
+    command until a writer came; the oracle is a watchdog that opens the pipe's other end
+    every 10 s, so each blocked read ends and is counted."""
+    import threading
+
+    path = tmp_path / f"{KEY}.npz"
+    os.mkfifo(path)
+    released: list[bool] = []
+    done = threading.Event()
+
+    def release() -> None:
+        while not done.wait(10):  # each blocked read in turn
+            with contextlib.suppress(OSError):
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+                released.append(True)
+
+    watchdog = threading.Thread(target=release, daemon=True)
+    watchdog.start()
+    try:
+        assert ResultCache(tmp_path).get(KEY) is None
+        assert read_entry(path, KEY) is None
+    finally:
+        done.set()
+        watchdog.join()
+    assert not released, "the read waited on the pipe"

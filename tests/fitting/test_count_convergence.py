@@ -41,7 +41,7 @@ def test_a_poisson_fit_at_its_closed_form_optimum_says_it_converged(law: str) ->
 def test_a_poisson_fit_away_from_its_optimum_is_not_called_converged() -> None:
     """The check is of the optimum, not a relabelling: a point off it by 10 standard errors
     fails it."""
-    from forceratio.fitting.casualties import at_optimum
+    from forceratio.fitting.likelihood_intervals import at_optimum
 
     def nll(x: np.ndarray) -> float:
         return float(0.5 * np.sum((x / 0.01) ** 2))

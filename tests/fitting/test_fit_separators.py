@@ -97,7 +97,7 @@ def test_thousands_dots_with_decimal_commas_and_thousands_commas_with_tabs(
             "day;red;blue\n0;1.5,5;90\n1;90;80,5\n",
             "row 2, column red: not a number: '1.5,5'",
         ),
-        ("day|red|blue\n0|100|90\n1|90|80\n", "one column holding bars: separate the columns"),
+        ("day|red|blue\n0|100|90\n1|90|80\n", "a bar-separated file (the header is one column"),
         ("day;red,blue\n0;100,90\n", "splits into 2 columns at commas and semicolons alike"),
     ],
 )

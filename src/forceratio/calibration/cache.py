@@ -171,13 +171,15 @@ class ResultCache:
 def read_entry(path: Path, key: str, *, own: bool = False) -> CalibrationResult | None:
     """The result stored at ``path`` under ``key``; None when the file is missing,
     unreadable, corrupt, of another format or stored under another key, is not a regular
-    file, is larger than the file limit (:func:`~forceratio.limits.max_file_size`) or
-    would unpack larger, or holds arrays of other shapes than its names or values that are
-    not finite.  With ``own`` (a cache entry, whose key is computable from public inputs),
-    also None when it is a link or another user's file: one planted in a folder they can
-    write.  (The shipped posterior is package data, trusted as the package's code is,
-    whoever installed it.)"""
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    file (a pipe is opened without waiting for a writer), or holds arrays of other shapes
+    than its names or values that are not finite.  With ``own`` (a cache entry, whose key is
+    computable from public inputs), also None when it is a link, another user's file (one
+    planted in a folder they can write), larger than the file limit
+    (:func:`~forceratio.limits.max_file_size`) or would unpack larger.  (The shipped
+    posterior is package data, trusted as the package's code is, whoever installed it: a
+    ``FORCERATIO_MAX_FILE`` below its 4.4 MB made every command ignore it and compute the
+    posterior afresh, hours.)"""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     flags |= getattr(os, "O_NOFOLLOW", 0) if own else 0
     try:
         fd = os.open(path, flags)
@@ -189,7 +191,7 @@ def read_entry(path: Path, key: str, *, own: bool = False) -> CalibrationResult 
             if not _trusted(os.fstat(fd), own):
                 return None
             with zipfile.ZipFile(fh) as zf:  # sizes as unpacked, before unpacking any
-                if sum(i.file_size for i in zf.infolist()) > max_file_size():
+                if own and sum(i.file_size for i in zf.infolist()) > max_file_size():
                     return None
             fh.seek(0)
             with np.load(fh, allow_pickle=False) as z:
@@ -208,9 +210,11 @@ def read_entry(path: Path, key: str, *, own: bool = False) -> CalibrationResult 
 
 
 def _trusted(st: os.stat_result, own: bool) -> bool:
-    """A regular file within the size limit, (``own``) owned by this user where there are
-    owners."""
-    mine = not own or not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
+    """A regular file; (``own``) within the size limit and owned by this user where there
+    are owners."""
+    if not own:
+        return stat.S_ISREG(st.st_mode)
+    mine = not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
     return stat.S_ISREG(st.st_mode) and mine and st.st_size <= max_file_size()
 
 

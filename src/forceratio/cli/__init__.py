@@ -126,7 +126,26 @@ def _run(app: Any, args: list[str], prog_name: str) -> int:
         where = exc.filename or "writing the output"
         sys.stderr.write(f"{prog_name}: error: {one_line(f'{where}: {exc.strerror or exc}')}\n")
         return 2
+    except MemoryError:  # past the estimates: the limit lifted, or the process capped
+        sys.stderr.write(f"{prog_name}: error: {out_of_memory()}\n")
+        return 2
     return int(result) if isinstance(result, int) else 0
+
+
+def out_of_memory() -> str:
+    """The line for work that ran out of memory although its estimate was allowed: with
+    ``FORCERATIO_MAX_MEMORY`` set (``unlimited`` turns the check off), or under a cap on
+    the process (``ulimit -v``) that the estimate, measured against the machine, cannot see."""
+    from forceratio.cli.errors import one_line
+    from forceratio.limits import MAX_MEMORY_ENV
+
+    text = os.environ.get(MAX_MEMORY_ENV)
+    why = (
+        f"the work passed the limit {MAX_MEMORY_ENV}={text} but not the memory there is"
+        if text is not None
+        else "the work passed the estimate but not the memory this process may use"
+    )
+    return f"out of memory: {one_line(why)}; ask for less (fewer samples, runs or steps)"
 
 
 def _usage_message(exc: Any) -> str:

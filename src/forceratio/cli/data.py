@@ -98,7 +98,7 @@ def _whole_bare(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with each whole number of its float columns as an int (498000, not 498000.0)
     and the others as they are (0.478), as the shipped CSVs write them: a table written so,
     edited and read back with ``--table`` keeps the dot-thousands guard that a column of
-    ``498000.0`` would switch off for a hand-typed ``300.000`` (``io.tables.dot_groups``)."""
+    ``498000.0`` would switch off for a hand-typed ``300.000`` (``io.decimal_marks.dot_groups``)."""
     import math
 
     import pandas as pd

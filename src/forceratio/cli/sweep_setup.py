@@ -89,7 +89,10 @@ def sweep_setup(
         if v.path not in known:
             lookup(v.path, "--vary")  # an unknown path: one line naming it
             raise InputError("--vary", f"{v.path} is not a parameter of {prep.origin}")
-        lookup(v.path, "--vary").check(np.array([v.low, v.high]))
+        try:
+            lookup(v.path, "--vary").check(np.array([v.low, v.high]))
+        except InputError as exc:  # named as the user gave it, as --set's are
+            raise InputError(f"--vary {v.path}", exc.problem) from None
         if v.path in seen:
             raise InputError("--vary", f"{v.path} given twice")
         seen.add(v.path)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from forceratio.data.schema import COLUMNS, validate
+from forceratio.data.schema import COLUMNS, check_rows, validate
 from forceratio.errors import InputError
 
 #: The built-in tables and what they hold (the names are part of the interface).
@@ -104,11 +104,14 @@ def load(name: str, path: Path | str | None = None) -> pd.DataFrame:
         )
     keys = set(sources()["key"])
     if path is not None:
-        from forceratio.io.tables import read_user_csv  # a regular file within the size limit
+        from forceratio.io.tables import csv_head, read_user_csv  # within the size limit
 
         # the file is named as the argument that gave it (``tables``, printed by the command
         # line as its --table), whether it cannot be read or a row is wrong
         where = f"tables {name}={path}"
+        head = csv_head(path, where, ",;\t")
+        if head is not None:  # a long file: its first rows refused before it is read whole
+            check_rows(head, where, keys)
         return validate(read_user_csv(path, where, separators=",;\t"), where, keys)
     ref = resources.files("forceratio.data").joinpath(f"tables/{name}.csv")
     with resources.as_file(ref) as p:

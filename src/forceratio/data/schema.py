@@ -19,14 +19,8 @@ from typing import Any
 import pandas as pd
 
 from forceratio.errors import InputError
-from forceratio.io.tables import (
-    DOT_GROUPS,
-    SEPARATOR,
-    decimal_mark,
-    named_columns,
-    number,
-    row_lines,
-)
+from forceratio.io.decimal_marks import DOT_GROUPS, decimal_mark
+from forceratio.io.tables import SEPARATOR, named_columns, number, row_lines
 
 COLUMNS: tuple[str, ...] = (
     "side",
@@ -95,6 +89,37 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     that does not parse or is impossible, an unknown source key, a verified row without a
     locator, a derived row whose formula does not recompute from the table's own figures.
     """
+    out, lines = _columns(df, where)
+    mark = decimal_mark(out, NUMERIC, where, lines, df.attrs.get(SEPARATOR))
+    out = _cells(out, where, lines, mark, source_keys)
+    _check_repeats(out, where, lines)
+    check_derivations(out, where, lines)
+    check_totals(out, where, lines)
+    return out
+
+
+def check_rows(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) -> None:
+    """The checks of :func:`validate` that a row fails alone (its columns, cells and row),
+    for the first rows of a long table before the whole is read
+    (:func:`forceratio.io.tables.csv_head`); the file's decimal mark, repeats, derivations
+    and totals need the whole.  A semicolon- or tab-separated file, whose mark its first
+    rows may not tell, is refused only when both marks refuse it alike.  With several
+    faults the first of these rows is named, where the whole file's check may name another
+    first (a cell of a later row, checked column by column)."""
+    out, lines = _columns(df, where)
+    marks = ".," if df.attrs.get(SEPARATOR) in (";", "\t") else "."
+    refusals: list[InputError] = []
+    for mark in marks:
+        try:
+            _cells(out.copy(), where, lines, mark, source_keys)
+        except InputError as exc:
+            refusals.append(exc)
+    if len(refusals) == len(marks) and len({str(e) for e in refusals}) == 1:
+        raise refusals[0]
+
+
+def _columns(df: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[int]]:
+    """The table's columns, named, checked and in order, its text stripped; its rows' lines."""
     df = named_columns(df, where, COLUMNS)
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
@@ -107,7 +132,15 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     for col in COLUMNS:
         if col not in NUMERIC:
             out[col] = out[col].fillna("").astype(str).str.strip()
-    mark = decimal_mark(out, NUMERIC, where, lines, df.attrs.get(SEPARATOR))
+    return out, lines
+
+
+def _cells(
+    df: pd.DataFrame, where: str, lines: list[int], mark: str, source_keys: set[str] | None
+) -> pd.DataFrame:
+    """``df`` with its numbers read with decimal ``mark`` (in place) and checked, then each
+    row."""
+    out = df
     # once, not out.iloc[i] per row: each copies the frame's attrs (a line number a row),
     # which made a 30,000-row --table quadratic (minutes)
     kinds = out[["derivation", "unit", "category"]].to_dict(orient="records")
@@ -126,9 +159,6 @@ def validate(df: pd.DataFrame, where: str, source_keys: set[str] | None = None) 
     records = [{str(k): v for k, v in r.items()} for r in out.to_dict(orient="records")]
     for i, rec in enumerate(records):
         _check_row(where, lines[i], rec, source_keys)
-    _check_repeats(out, where, lines)
-    check_derivations(out, where, lines)
-    check_totals(out, where, lines)
     return out
 
 

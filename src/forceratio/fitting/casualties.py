@@ -26,11 +26,8 @@ intervals covered 92.6-93.5% on series of 8-15 days, with F 94.4-94.9%.
 Only the days where a side's losses and both strengths at the start of the day are known
 enter.
 
-**Which losses.** A side's ``{side}_losses`` column, when the series has one, is its daily
-count (what a user giving it means; days left empty there do not enter); only a side without
-that column has its losses taken as the day-to-day drops in its strength after arrivals, with
-a note: where the strengths include returns to duty or unrecorded replacements, a drop is
-not a count of casualties.  ``losses_from`` says which each side used.
+Which losses each side's count uses (its ``{side}_losses`` column, else the drops in its
+strength): :mod:`.count_losses`.
 
 A rate at the lower end of its range (a side that lost nothing) has no Wald interval (the
 curvature vanishes there): its interval runs from 0 to the profile-likelihood bound, where
@@ -49,7 +46,14 @@ from numpy.typing import NDArray
 from scipy import optimize, special, stats
 
 from forceratio.errors import InputError
+from forceratio.fitting.count_losses import daily_losses, loss_sources, rows_word
 from forceratio.fitting.data import RISE_TOLERANCE, Battle
+from forceratio.fitting.likelihood_intervals import (
+    at_optimum,
+    exp_or_inf,
+    profile_upper,
+    wald_errors,
+)
 from forceratio.fitting.model import law_spec, physical_rates
 from forceratio.fitting.result import Pair, edge_caveat, information_criteria, json_safe
 
@@ -90,69 +94,6 @@ class CasualtyFit:
         how = "Wald, log scale" if self.likelihood == "poisson" else "profile likelihood"
         out: dict[str, Any] = json_safe({**self.__dict__, "interval_method": how})
         return out
-
-
-def daily_losses(b: Battle) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Per interval j: red's and blue's losses (NaN where unknown) and the strengths at its
-    start (after arrivals): (T-1,) each.  A side's losses are its loss column where the
-    series has one (the row ending the interval), else the drop in its strength."""
-    r0 = b.red[:-1] + b.red_in[:-1]
-    b0 = b.blue[:-1] + b.blue_in[:-1]
-    lr = r0 - b.red[1:] if b.red_loss is None else b.red_loss[1:]
-    lb = b0 - b.blue[1:] if b.blue_loss is None else b.blue_loss[1:]
-    return lr, lb, r0, b0
-
-
-#: The start of the read-time note that the strengths' fit does not use a loss column (the
-#: count likelihoods do, so it is left out of their notes).
-_UNUSED_LOSSES = ("red_losses: not used", "blue_losses: not used")
-
-
-def _rows(b: Battle) -> str:
-    """What a count covers, for the notes: "days" when every row is one day after the last,
-    else "rows" (multi-day rows were called days)."""
-    return "days" if np.all(np.diff(b.t) == 1.0) else "rows"
-
-
-def _sources(b: Battle, used: list[int]) -> tuple[dict[str, str], list[str]]:
-    """Which losses each side's count used, and the notes saying so."""
-    src, notes = {}, [n for n in b.notes if not n.startswith(_UNUSED_LOSSES)]
-    for side, col, n in (("red", b.red_loss, used[0]), ("blue", b.blue_loss, used[1])):
-        if col is not None:
-            src[side] = f"{side}_losses"
-            notes.append(f"{side}: its daily losses are the {side}_losses column ({n} {_rows(b)})")
-            notes.append(_long_steps(b, side, col))
-        else:
-            src[side] = "strength drops"
-            notes.append(
-                f"{side}: no {side}_losses column, so its daily losses are the drops in its "
-                f"strength after arrivals ({n} {_rows(b)}); where the strengths include returns to "
-                f"duty or replacements not listed as arrivals, a drop is not a count of "
-                f"casualties: give {side}_losses"
-            )
-    return src, [x for x in notes if x]
-
-
-def _long_steps(b: Battle, side: str, col: FloatArray) -> str:
-    """A note when ``side``'s loss column ends a step longer than the series' usual one (a
-    day missing from a daily table: its row left out, not written empty): that row's losses
-    are read as the whole step's.  On the real Ardennes series with three days' rows left
-    out, the Poisson rates fell 11%, with no note (tests/fitting/test_loss_column_alignment.py)."""
-    step, given = np.diff(b.t), np.isfinite(col[1:])
-    if not given.any():
-        return ""
-    usual = float(np.median(step[given]))
-    long = np.flatnonzero(given & (step > usual * (1.0 + 1e-9)))
-    if not long.size:
-        return ""
-    j = int(long[0])
-    first, last = b.day0 + b.t[j], b.day0 + b.t[j + 1]
-    return (
-        f"{side}_losses: {long.size} row(s) end a step longer than the usual {usual:g} day(s), "
-        f"the first from day {first:g} to {last:g}: each such row's losses are read as the "
-        "whole step's; if they are its last day's alone, give the days between as rows with "
-        "empty cells (those days are then left out, not counted as days without losses)"
-    )
 
 
 def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") -> CasualtyFit:
@@ -258,7 +199,7 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
             if float(polish.fun) <= best + 1e-9:
                 x[free], best = polish.x, float(polish.fun)
             converged = bool(polish.success)
-    se = _wald(nll, x)
+    se = wald_errors(nll, x)
     inside = [j for j in range(k) if lower[j] < x[j] < upper[j]]
     if not converged and inside and at_optimum(nll, x[inside], se[inside], x, inside):
         converged = True  # the line search failed at the optimum (counts of 1e5 a day)
@@ -274,15 +215,15 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     for i in range(2):
         rate = math.exp(x[i])
         if low_end[i]:
-            hi = _profile_upper(nll, x, i, lower, upper, -best, drop)
-            norm_ci.append((0.0, rate * _exp(hi - x[i])))
+            hi = profile_upper(nll, x, i, lower, upper, -best, drop)
+            norm_ci.append((0.0, rate * exp_or_inf(hi - x[i])))
         elif likelihood == "negbin":  # the dispersion refitted at each rate (see the module)
             reach = 5.0 * se[i] if math.isfinite(se[i]) else None  # a first bracket
-            lo = _profile_upper(nll, x, i, lower, upper, -best, drop, down=True, reach=reach)
-            hi = _profile_upper(nll, x, i, lower, upper, -best, drop, reach=reach)
-            norm_ci.append((rate * _exp(lo - x[i]), rate * _exp(hi - x[i])))
+            lo = profile_upper(nll, x, i, lower, upper, -best, drop, down=True, reach=reach)
+            hi = profile_upper(nll, x, i, lower, upper, -best, drop, reach=reach)
+            norm_ci.append((rate * exp_or_inf(lo - x[i]), rate * exp_or_inf(hi - x[i])))
         else:
-            norm_ci.append((rate * _exp(-z * se[i]), rate * _exp(z * se[i])))
+            norm_ci.append((rate * exp_or_inf(-z * se[i]), rate * exp_or_inf(z * se[i])))
     # engine units: only where the exponents are fixed, as the strengths' fit (otherwise the
     # factor between the two scales moves with the exponents, which the interval ignores)
     fixed = spec.law in ("square", "linear", "logarithmic")
@@ -302,7 +243,7 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
             if low_end[i] or upper[i] - x[i] <= 1e-6 * span[i]
         ],
     )  # fmt: skip
-    out.losses_from, out.notes = _sources(b, [s[0].size for s in sides])
+    out.losses_from, out.notes = loss_sources(b, [s[0].size for s in sides])
     if likelihood == "poisson":
         y_all = np.concatenate([s[0] for s in sides])
         mu_all = np.concatenate(means(x))
@@ -312,14 +253,17 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
     for i, name in enumerate(spec.names[2:], start=2):
         if likelihood == "negbin":  # profile ends, as the rates' (see the module)
             reach = 5.0 * se[i] if math.isfinite(se[i]) else None
-            lo = _profile_upper(nll, x, i, lower, upper, -best, drop, down=True, reach=reach)
-            hi = _profile_upper(nll, x, i, lower, upper, -best, drop, reach=reach)
+            lo = profile_upper(nll, x, i, lower, upper, -best, drop, down=True, reach=reach)
+            hi = profile_upper(nll, x, i, lower, upper, -best, drop, reach=reach)
         else:
             lo, hi = float(x[i] - z * se[i]), float(x[i] + z * se[i])
         if name == "log_attack_factor":
             f = math.exp(x[i])
             out.exponents["attack_factor"] = f
-            out.exponents_ci["attack_factor"] = (f * _exp(lo - x[i]), f * _exp(hi - x[i]))
+            out.exponents_ci["attack_factor"] = (
+                f * exp_or_inf(lo - x[i]),
+                f * exp_or_inf(hi - x[i]),
+            )
         else:
             # as the strengths' fit: an end beyond the exponent's range is open (None) and
             # the exponent not identifiable (the data do not bound it on that side)
@@ -345,7 +289,7 @@ def fit_casualties(b: Battle, law: str = "square", likelihood: str = "poisson") 
         fewest = min(s[0].size for s in sides)
         if fewest < NEGBIN_MIN_DAYS:
             out.notes.append(
-                f"negbin on {fewest} {_rows(b)} of counts for a side (under "
+                f"negbin on {fewest} {rows_word(b)} of counts for a side (under "
                 f"{NEGBIN_MIN_DAYS}): too few to estimate the dispersion k "
                 f"({out.dispersion:.3g}), so the rates' 95% "
                 "intervals are rough (measured coverage about 99% at 3 days, 96% at 5, "
@@ -389,11 +333,6 @@ def overdispersion(y: FloatArray, mu: FloatArray, df: int) -> tuple[float | None
     )
 
 
-def _exp(v: float) -> float:
-    """exp(v), infinite (an open interval end) rather than an OverflowError."""
-    return math.exp(v) if v < 709.0 else math.inf
-
-
 def profile_drop(likelihood: str, n: int, k: int) -> float:
     """How far below its maximum the profile log-likelihood of a rate falls at the ends of
     its 95% interval.  Poisson: chi2_1(0.95) / 2 (nothing estimated but the means).
@@ -407,93 +346,3 @@ def profile_drop(likelihood: str, n: int, k: int) -> float:
     if likelihood == "negbin":
         return float(stats.f.ppf(0.95, 1, n - k)) / 2.0
     return float(stats.chi2.ppf(0.95, 1)) / 2.0
-
-
-def _profile_upper(
-    nll: Any,
-    x: FloatArray,
-    i: int,
-    lower: list[float],
-    upper: list[float],
-    ll: float,
-    drop: float,
-    *,
-    down: bool = False,
-    reach: float | None = None,
-) -> float:
-    """The value of parameter ``i`` above ``x[i]`` (below it with ``down``) where the
-    profile log-likelihood (the other parameters refitted) falls ``drop`` below ``ll``
-    (:func:`profile_drop`); +inf (-inf) if it does not within the parameter's range."""
-    target = drop - ll
-    others = [j for j in range(x.size) if j != i]
-    bounds = [(lower[j], upper[j]) for j in others]
-
-    def gap(v: float) -> float:
-        def inner(y: FloatArray) -> float:
-            full = x.copy()
-            full[i], full[others] = v, y
-            return float(nll(full))
-
-        if not others:
-            return inner(np.zeros(0)) - target
-        fit = optimize.minimize(inner, x[others], method="L-BFGS-B", bounds=bounds)
-        return float(fit.fun) - target
-
-    end = lower[i] if down else upper[i]
-    xtol = 1e-10
-    if reach is not None:
-        near = max(x[i] - reach, end) if down else min(x[i] + reach, end)
-        if gap(near) >= 0:
-            end, xtol = near, 1e-6
-    if xtol == 1e-10 and gap(end) < 0:
-        return -math.inf if down else math.inf
-    return float(optimize.brentq(gap, x[i], end, xtol=xtol, rtol=1e-10))
-
-
-def at_optimum(
-    nll: Any,
-    x: FloatArray,
-    se: FloatArray,
-    full: FloatArray | None = None,
-    where: list[int] | None = None,
-) -> bool:
-    """Whether ``x`` is a minimum of ``nll`` to within a thousandth of a standard error: the
-    Newton step from it, about gradient x se**2, is under 1e-3 se in every coordinate (the
-    gradient by central differences).  ``full`` and ``where``: ``x`` are the coordinates
-    ``where`` of the point ``full`` (the others, at a bound, held).  L-BFGS-B reports failure
-    when its line search finds no decrease, which on a likelihood of 1e6 happens at the
-    optimum itself."""
-    if not np.all(np.isfinite(se)):
-        return False
-    base = np.array(x if full is None else full, dtype=float)
-    idx = list(range(x.size)) if where is None else where
-    for i, j in enumerate(idx):
-        h = 1e-3 * float(se[i])
-        up, down = base.copy(), base.copy()
-        up[j] += h
-        down[j] -= h
-        grad = (nll(up) - nll(down)) / (2 * h)
-        if abs(grad) * float(se[i]) > 1e-3:
-            return False
-    return True
-
-
-def _wald(nll: Any, x: FloatArray) -> FloatArray:
-    """Standard errors from a central-difference Hessian of the negative log-likelihood;
-    infinite where the curvature is not positive (a direction the data do not constrain)."""
-    k = x.size
-    h = 1e-4 * np.maximum(1.0, np.abs(x))
-    hess = np.empty((k, k))
-    for i in range(k):
-        for j in range(k):
-            ei, ej = np.eye(k)[i] * h[i], np.eye(k)[j] * h[j]
-            hess[i, j] = (
-                nll(x + ei + ej) - nll(x + ei - ej) - nll(x - ei + ej) + nll(x - ei - ej)
-            ) / (4 * h[i] * h[j])
-    try:
-        cov = np.linalg.inv(hess)
-    except np.linalg.LinAlgError:
-        return np.full(k, math.inf)
-    d = np.diag(cov)
-    out: FloatArray = np.where(d > 0, np.sqrt(np.abs(d)), math.inf)
-    return out

@@ -39,7 +39,8 @@ from forceratio.fitting.cdb90_winner import MIN_BATTLES as MIN_BATTLES
 from forceratio.fitting.cdb90_winner import predict_winner as predict_winner
 from forceratio.fitting.cdb90_winner import score_table as score_table
 from forceratio.fitting.cdb90_winner import winner_notes as winner_notes
-from forceratio.io.tables import column_name, csv_text, dot_groups, number
+from forceratio.io.decimal_marks import dot_groups
+from forceratio.io.tables import column_name, csv_text, number
 from forceratio.simulator.magnitudes import STRENGTH_RANGE
 
 FloatArray = NDArray[np.float64]

@@ -39,7 +39,8 @@ from forceratio.fitting.losses import column_note, implied_strengths, no_loss_no
 from forceratio.fitting.rises import RISE_TOLERANCE as RISE_TOLERANCE  # re-exported
 from forceratio.fitting.rises import RISES as RISES
 from forceratio.fitting.rises import check_rises, zero_note
-from forceratio.io.tables import SEPARATOR, decimal_mark, named_columns, number, row_lines
+from forceratio.io.decimal_marks import decimal_mark
+from forceratio.io.tables import SEPARATOR, named_columns, number, row_lines
 from forceratio.simulator.magnitudes import STRENGTH_RANGE, check_magnitude
 
 FloatArray = NDArray[np.float64]

@@ -92,6 +92,21 @@ def read_user_bytes(path: Path | str, field: str | None = None) -> bytes:
         raise InputError(where, f"file of {human(total)} does not fit in memory") from None
 
 
+def read_user_head(path: Path | str, size: int) -> bytes | None:
+    """The first ``size`` bytes of a user file longer than that, for a check of its start
+    before it is read whole; None (nothing read) unless it is a regular file within the size
+    limit: :func:`read_user_bytes` then refuses it, or reads it whole."""
+    p = Path(path)
+    try:
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode) or not size < st.st_size <= max_file_size():
+            return None
+        with p.open("rb") as fh:
+            return fh.read(size)
+    except OSError:
+        return None
+
+
 #: How much of a user file is read at a time.
 _CHUNK = 1 << 20
 

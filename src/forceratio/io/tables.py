@@ -4,7 +4,7 @@ CDB90): the file's delimiter, header, widths and line numbers (:func:`read_user_
 
 A spreadsheet writes ``10.000`` for ten thousand in a German locale and for ten to three
 decimals in an English one; ``10,000`` likewise.  Such a cell is read only when another cell
-of the same file says which mark is the decimal one (:func:`decimal_mark`); otherwise it is
+of the same file says which mark is the decimal one (:mod:`.decimal_marks`); otherwise it is
 refused naming both readings, never guessed.
 """
 
@@ -17,7 +17,7 @@ import itertools
 import math
 import re
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ import pandas as pd
 
 from forceratio.arguments import unmeant_number
 from forceratio.errors import InputError
-from forceratio.io.files import read_user_text
+from forceratio.io.decoding import decode
+from forceratio.io.files import read_user_head, read_user_text
 
 #: A number written with thousands separators: commas between groups of exactly three digits
 #: (10,000; 1,234,567.5).  Anything else with a comma (52,5) is refused, not guessed.
@@ -50,7 +51,7 @@ def number(value: Any, where: str, mark: str = ".") -> float:
     """A cell as a finite number, or NaN when it is empty; anything else is an error naming
     ``where`` (the file, row and column).  ``mark``: the decimal mark, ``"."`` (commas only
     between groups of three digits) or ``","`` (a decimal comma; dots only between groups
-    of three digits), see :func:`decimal_mark`."""
+    of three digits), see :func:`.decimal_marks.decimal_mark`."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return math.nan
     text = str(value).strip()
@@ -95,116 +96,8 @@ def _missing(text: str) -> str:
     return ""
 
 
-#: How a cell writes its decimals: "." (1,234.5; 12.5; 1,234,567), "," (1.234,5; 12,5;
-#: 1.234.567) or "?" (10,000 or 12.000: a thousands group or three decimals).
-_MARKS = (
-    (re.compile(r"[+-]?\d{1,3}(,\d{3})+\.\d+|[+-]?\d{1,3}(,\d{3}){2,}|[+-]?\d*\.\d+"), "."),
-    (re.compile(r"[+-]?\d{1,3}(\.\d{3})+,\d+|[+-]?\d{1,3}(\.\d{3}){2,}|[+-]?\d*,\d+"), ","),
-)
-_AMBIGUOUS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")
-#: In a comma-separated file: a cell a dot may split at a thousand (71.349, 2.000) ...
-DOT_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
-#: ... and a cell whose dot can only be a decimal point: other than three digits after it,
-#: or nothing but a zero before it (12.5, 0.125, .5, 1,234.5, 2.0000).
-DOT_DECIMAL = re.compile(
-    r"[+-]?(\d{1,3}(,\d{3})+|\d*)\.(\d{1,2}|\d{4,})([eE][+-]?\d+)?|[+-]?0?\.\d+"
-)
-#: A cell whose decimals are zeros alone (300000.0, 12,00): how a program writes a whole number
-#: (pandas' CSV, a spreadsheet's fixed decimals), so no proof of how a person typed the
-#: others: a hand edit beside it may still write 300.000 for three hundred thousand.
-ZERO_DECIMALS = re.compile(r"[+-]?\d*[.,]0+")
-SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
-
-
-def decimal_mark(
-    df: pd.DataFrame,
-    columns: Sequence[str],
-    where: str,
-    lines: Sequence[int],
-    sep: str | None = None,
-) -> str:
-    """The decimal mark of the numbers in ``columns``: ``","`` or ``"."``.
-
-    A semicolon- or tab-separated file (``sep``; None: a DataFrame) uses the one its cells
-    show (52,5 or 1.234,5: a comma; 52.5 or 1,234.5: a dot); a file that shows both is
-    refused naming the first cell against the first, one that shows neither while a cell
-    could be read either way (10,000: ten thousand or ten; 12.000) is refused naming it;
-    cells with zero decimals only (300000.0: :data:`ZERO_DECIMALS`) tell the mark but do
-    not settle such a cell.
-    A comma-separated file or a DataFrame uses a dot, and a text cell that a dot may split
-    at a thousand (2.000, 71.349) is refused unless another shows a decimal point
-    (:func:`dot_groups`)."""
-    cells = [
-        (rec[c], f"{where}: row {lines[i]}, column {c}")
-        for i, rec in enumerate(df[list(columns)].to_dict(orient="records"))
-        for c in columns
-    ]
-    if sep not in (";", "\t"):
-        dot_groups(cells, f"{SEP_NAMES.get(sep, repr(sep))}-separated file" if sep else "table")
-        return "."
-    first: tuple[str, str] | None = None  # (mark, where)
-    unclear = ""
-    proof = False  # a cell that shows its mark with decimals other than zeros
-    for value, cell in cells:
-        text = str(value).strip()
-        if _AMBIGUOUS.fullmatch(text):
-            unclear = unclear or f"{cell}|{text}"
-            continue
-        mark = next((m for rx, m in _MARKS if rx.fullmatch(text)), None)
-        if mark is None:
-            continue
-        proof = proof or not ZERO_DECIMALS.fullmatch(text)
-        if first is None:
-            first = (mark, f"{text!r} ({cell.rsplit(': ', 1)[-1]})")
-        elif mark != first[0]:
-            what = {".": "a decimal point", ",": "a decimal comma"}
-            raise InputError(
-                cell,
-                f"{text!r} writes {what[mark]} where {first[1]} writes {what[first[0]]}: "
-                "write every number the same way",
-            )
-    if first is not None and (proof or not unclear):
-        return first[0]
-    if unclear:
-        cell, text = unclear.split("|", 1)
-        whole = text.replace(",", "").replace(".", "")
-        part = text.replace(",", ".") if "," in text else text
-        raise InputError(
-            cell,
-            f"{text!r} in a {SEP_NAMES[sep]}-separated file may be {int(whole)} or "
-            f"{float(part):g} and no other number says which: write {int(whole)} (no "
-            "thousands separator) or drop the trailing zeros",
-        )
-    return "."
-
-
-def dot_groups(cells: Iterable[tuple[Any, str]], what: str) -> None:
-    """Refuse a text cell a dot splits into groups of three digits (2.000, 71.349: a dot as
-    German spreadsheets write thousands, or three decimals) when no cell of ``cells``
-    (value, where) shows a decimal point (12.5, 0.125), naming the first such cell and
-    both readings.  Cells that are numbers already (a DataFrame's floats) are not text, and
-    a cell with zero decimals only (300000.0, as ``data show --format csv`` wrote before it
-    wrote whole numbers bare) is no such proof: :data:`ZERO_DECIMALS`."""
-    unclear: tuple[str, str] | None = None
-    for value, where in cells:
-        if not isinstance(value, str):
-            continue
-        text = value.strip()
-        if DOT_DECIMAL.fullmatch(text) and not ZERO_DECIMALS.fullmatch(text):
-            return
-        if unclear is None and DOT_GROUPS.fullmatch(text):
-            unclear = (text, where)
-    if unclear is None:
-        return
-    text, where = unclear
-    whole, part = int(text.replace(".", "")), float(text)
-    decimal = f"{part:g}" if set(text.split(".", 1)[1]) == {"0"} else text + "0"
-    raise InputError(
-        where,
-        f"{text!r} in a {what} may be {whole} (a dot between thousands) or {part:g}, and no "
-        f"other number shows a decimal point: write {whole} (no thousands separator) or "
-        f"{decimal} (not three decimals)",
-    )
+#: Delimiters a file may be written with, by name (a space: the ACSDB Ardennes series).
+SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar", " ": "space"}
 
 
 def column_name(raw: str) -> str:
@@ -265,7 +158,12 @@ def read_user_csv(
     splits its header into the most columns (:func:`separator`), recorded in
     ``df.attrs[SEPARATOR]``.  ``rows``: the most rows read (:func:`csv_text`)."""
     where = field or str(path)
-    text, sep = csv_text(path, where, separators, rows)
+    return csv_frame(*csv_text(path, where, separators, rows), where)
+
+
+def csv_frame(text: str, sep: str, where: str) -> pd.DataFrame:
+    """The text of a user CSV checked by :func:`checked_text` as :func:`read_user_csv`'s
+    frame: every cell as text, each row's file line recorded, empty rows dropped."""
     try:
         with warnings.catch_warnings():  # extra cells checked empty above: a trailing comma
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
@@ -291,6 +189,38 @@ def read_user_csv(
     return df
 
 
+#: Bytes of a longer user table read ahead of the whole (:func:`csv_head`): about 10,000 rows.
+HEAD_BYTES = 1 << 20
+
+
+def csv_head(path: Path | str, where: str, separators: str = ",") -> pd.DataFrame | None:
+    """The rows of a user CSV's first :data:`HEAD_BYTES`, read as :func:`read_user_csv`
+    reads the whole (delimiter, header and widths checked, file lines kept), so that a
+    reader can check them before the whole is read: a bad cell in row 3 of a 200 MB
+    ``--table`` was refused after 5 minutes and 3 GB, every cell of the file parsed first.
+
+    None (read the whole, which says why) for a file not longer than that, not a regular
+    file within the size limit, or whose start cannot be read alone: not UTF-8 text to its
+    last line end, a quote left open at the cut (an odd count of ``"``), or a frame pandas
+    refuses.  A structure error of the rows read (a row's width, the header) is raised: the
+    whole file has it too."""
+    data = read_user_head(path, HEAD_BYTES)
+    cut = -1 if data is None else data.rfind(b"\n")
+    if data is None or cut < 0:
+        return None
+    try:
+        text = decode(data[: cut + 1], where)
+    except InputError:
+        return None
+    if text.count('"') % 2:
+        return None
+    text, sep = checked_text(text, where, separators)
+    try:
+        return csv_frame(text, sep, where)
+    except InputError:
+        return None
+
+
 #: Excel's first line naming the delimiter (``sep=;``), written by its "CSV" in some locales.
 _SEP_LINE = re.compile(r"\ufeff*sep=(.)[ \t]*(?=\r?\n|$)", re.IGNORECASE)
 _SEP_ANY = re.compile(r"\ufeff*sep=[^\n]*", re.IGNORECASE)
@@ -311,7 +241,16 @@ def csv_text(
     ``rows``: (the most rows the reader takes, what to say past it given the rows): a file
     with more non-blank lines below its header is refused before its cells are split (a
     54 MB series of 2 million rows took 2.3 GB to be parsed, then refused for its length)."""
-    text = read_user_text(path, where)
+    return checked_text(read_user_text(path, where), where, separators, rows)
+
+
+def checked_text(
+    text: str,
+    where: str,
+    separators: str = ",",
+    rows: tuple[int, Callable[[int], str]] | None = None,
+) -> tuple[str, str]:
+    """:func:`csv_text` of a file's text already read."""
     if "\x00" in text:
         raise InputError(where, "malformed CSV: contains NUL bytes (a binary file?)")
     text = re.sub(r"\r(?!\n)", "\n", text)
@@ -464,24 +403,47 @@ def _check_widths(text: str, where: str, sep: str) -> None:
 
 def _check_header(text: str, where: str, sep: str = ",", separators: str = ",") -> None:
     """Refuse a header pandas would silently mangle or misread: a repeated column (read as
-    ``red.1``) and another delimiter (the whole header one column)."""
+    ``red.1``) and another delimiter (the whole header one column), spaces among them
+    (:func:`_space_separated`), each named as the file it makes ("a space-separated
+    file")."""
     names = [h.strip() for h in _header_cells(text, sep)]
     repeated = sorted({h for h in names if h and names.count(h) > 1})
     if repeated:
         raise InputError(where, f"malformed CSV: repeated column(s): {', '.join(repeated)}")
-    if len(names) == 1:
-        seps = [name for s, name in _SEPARATOR_NAMES.items() if s != sep and s in names[0]]
-        if seps:
-            allowed = [_SEPARATOR_NAMES.get(s, repr(s)) for s in separators]
-            ways = (
-                ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
-            )
-            raise InputError(
-                where,
-                f"malformed CSV: the header is one column holding {seps[0]}: "
-                f"separate the columns with {ways}",
-            )
+    if len(names) != 1:
+        return
+    allowed = [_SEPARATOR_NAMES.get(s, repr(s)) for s in separators]
+    ways = ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
+    other = next((s for s in _SEPARATOR_NAMES if s != sep and s in names[0]), None)
+    if other is not None:
+        raise InputError(
+            where,
+            f"a {SEP_NAMES[other]}-separated file (the header is one column holding "
+            f"{_SEPARATOR_NAMES[other]}): separate the columns with {ways}",
+        )
+    if spaced := _space_separated(text):
+        raise InputError(
+            where,
+            f"a space-separated file (its header and row {spaced[0]} split at spaces into "
+            f"{spaced[1]} cells each): separate the columns with {ways}",
+        )
 
 
-#: Delimiters a spreadsheet may export, by name.
-_SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+def _space_separated(text: str) -> tuple[int, int] | None:
+    """(the first row's line, the cells) when the header and the first row below it both
+    split at spaces, into as many cells (a header name with a space, ``red losses``, alone
+    is not such a file); None otherwise."""
+    found: list[tuple[int, int]] = []
+    for number, line in enumerate(io.StringIO(text.lstrip("\ufeff")), start=1):
+        if line.strip():
+            found.append((number, len(line.split())))
+        if len(found) == 2:
+            break
+    if len(found) == 2 and found[0][1] == found[1][1] > 1:
+        return found[1]
+    return None
+
+
+#: Delimiters a spreadsheet may export, by name: the separators of :data:`SEP_NAMES` but the
+#: space (a header name may hold one).
+_SEPARATOR_NAMES = {s: f"{name}s" for s, name in SEP_NAMES.items() if s != " "}
