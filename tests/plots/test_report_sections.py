@@ -244,11 +244,11 @@ def test_trajectory_legend_inside_the_figure(name: str) -> None:
 
 
 def test_compare_says_the_range_end_flips_not_where() -> None:
-    """Oracle: threshold puts the strip's flip at German quality 13.38 (`forceratio threshold
-    strike-12june-strip --vary modifiers.quality.Germany=0.76:22.55`, bracket 13.02-13.70, 6
-    December 2026, the posterior with the unprepared factor's prior 0.4-1; checked by `run
-    --set`: 13.34 USSR by captured, 13.42 Germany by break; 11.97 in 0.76-22.47 on the one
-    before), inside the range, so its upper end is only the range end that flips it
+    """Oracle: threshold puts the strip's flip at German quality 13.76 (`forceratio threshold
+    strike-12june-strip --vary modifiers.quality.Germany=0.80:23.85`, bracket 13.05-13.77, 6
+    December 2026, the posterior regenerated on the sourced Kiev and Uman postures; checked by
+    `run --set`: 13.750 USSR by captured, 13.760 Germany by break; 13.38 in 0.76-22.55 on the
+    one before), inside the range, so its upper end is only the range end that flips it
     (review23b M8).  The range is read from the file, whose comment derives it from the
     posterior, so it moves with a regeneration."""
     from typer.testing import CliRunner
@@ -257,7 +257,7 @@ def test_compare_says_the_range_end_flips_not_where() -> None:
     from forceratio.cli.app import app
 
     lo, hi = scenarios.load("strike-12june-strip").scenario.uncertainty["modifiers.quality.Germany"]
-    assert lo < 13.38 < hi  # the measured flip inside the declared range
+    assert lo < 13.76 < hi  # the measured flip inside the declared range
     r = CliRunner().invoke(app, ["compare", "strike-12june-strip"], env={"COLUMNS": "400"})
     assert r.exit_code == 0, r.output
     words = " ".join(r.output.split())
