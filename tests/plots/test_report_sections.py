@@ -246,11 +246,11 @@ def test_trajectory_legend_inside_the_figure(name: str) -> None:
 def test_compare_says_the_range_end_flips_not_where() -> None:
     """Oracle: threshold puts the strip's flip at German quality 13.76 (`forceratio threshold
     strike-12june-strip --vary modifiers.quality.Germany=0.80:23.85`, bracket 13.05-13.77, 6
-    December 2026, the posterior with Kiev's and Uman's postures from the sources; checked by
-    `run --set`: 13.72 USSR by captured, 13.80 Germany by break; 13.38 in 0.76-22.55 on the
-    one before, 11.97 in 0.76-22.47 on the one before that), inside the range, so its upper
-    end is only the range end that flips it (review23b M8).  The range is read from the file,
-    whose comment derives it from the posterior, so it moves with a regeneration."""
+    December 2026, the posterior regenerated on the sourced Kiev and Uman postures; checked by
+    `run --set`: 13.750 USSR by captured, 13.760 Germany by break; 13.38 in 0.76-22.55 on the
+    one before), inside the range, so its upper end is only the range end that flips it
+    (review23b M8).  The range is read from the file, whose comment derives it from the
+    posterior, so it moves with a regeneration."""
     from typer.testing import CliRunner
 
     from forceratio import scenarios
@@ -283,15 +283,14 @@ def test_posteriors_stopped_by_a_prior_bound_are_flagged() -> None:
     within 1% of an end, beyond the prior's central 95% where the 2.5% point is below 0.025 or
     the 97.5% above 0.975; a share within 0.002 of those lines is left undecided (the
     regenerated posterior moves them by Monte Carlo noise). Measured on 6 December 2026 on
-    the posterior regenerated with Kiev's and Uman's postures from the sources (56,000
-    steps): at a bound the tanks' non-combat loss high (97.5% point 0.2827, ceiling 0.3:
-    share 0.9926) and the unprepared factor low still (2.5% point 0.4042, floor 0.4: 0.0070;
-    on the interim 16,000-step posterior 0.5027 of the floor 0.5); on the line the German
-    rate's floor (0.00107: 0.0101), the attacker's capture factor's (0.0106) and the advance
-    exponent's 2.5% point (0.0255; 0.0212, beyond, on the posterior before); not the
-    switch's width (1.861 of 2: 0.9843); beyond the central 95% besides them the width high
-    and the capture ratio (0.0171) low; the Soviet rate and the advance scale located by the
-    record (review23b M3)."""
+    the posterior regenerated with the unprepared factor's prior 0.4-1 (56,000 steps): at a
+    bound the tanks' non-combat loss high (97.5% point 0.2835, ceiling 0.3: share 0.9929)
+    and the unprepared factor low still (2.5% point 0.4043, floor 0.4: 0.0072; on the
+    interim 16,000-step posterior 0.5027 of the floor 0.5); on the line the German rate's
+    floor (0.00107: 0.0110) and the attacker's capture factor's (0.0100); not the switch's
+    width (1.888 of 2: 0.9875); beyond the central 95% besides them the width high, the
+    capture ratio (0.0184) and the advance exponent (0.0212) low; the Soviet rate and the
+    advance scale located by the record (review23b M3)."""
     from forceratio.plots.posterior_html import AT_BOUND, BEYOND, prior_posterior_table
     from forceratio.scenarios.record1941 import SHARED
     from forceratio.sweeps.posterior import record_posterior

@@ -7,9 +7,8 @@ value over seeds is measured directly (about 1.2533 tau / sqrt(n), the median's)
 reported error must match it: the mean ``value_se`` over 200 seeds within 0.7-1.5 of the
 observed standard deviation, for a flip much steeper than the grid's spacing (the README's
 strike: values 7.9358-7.9536 over eight seeds on a 0.56-wide grid, on the posterior of 4
-December 2026; its flip is 13.76 in 0.80-23.85 on the posterior of 6 December with Kiev's
-and Uman's postures from the sources, 13.38 in 0.76-22.55 on the one with the unprepared
-factor's prior 0.4-1, 11.97 in 0.76-22.47 on the one before) and a
+December 2026; its flip is 13.76 in 0.80-23.85 on the posterior of 6 December regenerated
+on the sourced Kiev and Uman postures, 13.38 in 0.76-22.55 on the one before) and a
 smooth one.
 """
 
