@@ -91,8 +91,8 @@ def test_the_new_parameters_are_registered_and_sweepable(session: Session) -> No
 
 
 def test_advance_uses_the_defenders_posture(session: Session) -> None:
-    """Uman's Soviet side is in hasty defence: the hasty row of the fit (uncalibrated: the
-    whole-record calibration replaces the scale by its own)."""
+    """Uman's Soviet side starts in hasty defence (its dated changes follow): the hasty row
+    of the fit (uncalibrated: the whole-record calibration replaces the scale by its own)."""
     raw = Session(uncalibrated=True)
     out = raw.run(raw.prepare("uman-1941"), operational=True)
     assert out.built.par["operations.advance.scale"][0] == pytest.approx(4.43)
