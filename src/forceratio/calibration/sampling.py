@@ -279,6 +279,11 @@ def sampling_bytes(
     return 8.0 * floats + predictive_bytes(problem, nw * (kept // thin), batch=nw)
 
 
+#: The fewest steps each walker keeps after the burn-in and the thinning: fewer are refused
+#: (``forceratio calibrate`` derives its --steps floor from it).
+MIN_KEPT = 4
+
+
 def _plan(
     problem: Problem, n_walkers: int | None, n_steps: int, burn: int | None, thin: int,
     pilot: int | None, adapt: int, independence: float,
@@ -298,9 +303,10 @@ def _plan(
             f"needs at least 2k + 2 = {2 * k + 2} walkers for {k} free parameters, got {asked}",
         )
     b = n_steps // 2 if burn is None else burn
-    if not 0 <= b < n_steps or thin < 1 or (n_steps - b) // thin < 4:
+    if not 0 <= b < n_steps or thin < 1 or (n_steps - b) // thin < MIN_KEPT:
         raise InputError(
-            "n_steps", f"keep at least 4 steps (n_steps={n_steps}, burn={b}, thin={thin})"
+            "n_steps",
+            f"keep at least {MIN_KEPT} steps (n_steps={n_steps}, burn={b}, thin={thin})",
         )
     n_pilot = n_steps // 4 if pilot is None else pilot
     if n_pilot < 0 or adapt < 0 or not 0.0 <= independence <= 1.0:

@@ -16,6 +16,10 @@ from forceratio.cli.output import Format, count_rows, print_frame, print_json
 #: The residuals' kinds that count whole things (men, tanks, aircraft, prisoners): shown
 #: rounded in a table (a depth, in km, keeps its decimals).
 COUNT_KINDS = ("losses", "tanks", "aircraft", "prisoners")
+#: ``--steps``'s floor as the help states it (the command line loads no sampler to say it):
+#: :func:`fewest_steps`, derived from the sampler's constants, which the refusal uses and
+#: a test holds this to.
+FEWEST_STEPS = 349
 
 
 class Mode(enum.StrEnum):
@@ -57,7 +61,12 @@ def calibrate_command(
     ] = None,
     steps: Annotated[
         int | None,
-        typer.Option("--steps", min=100, help="Sampler steps (default 56000, the shipped fit's)."),
+        typer.Option(
+            "--steps",
+            help=f"Sampler steps (default 56000, the shipped fit's; at least {FEWEST_STEPS}, "
+            "the fewest that keep the sampler's minimum of draws a walker after the burn-in "
+            "and the thinning).",
+        ),
     ] = None,
     walkers: Annotated[
         int | None,
@@ -190,6 +199,33 @@ def fitted_also(paths: list[str]) -> tuple[str, ...]:
     return tuple(p for p in OPTIONAL_PATHS if p in paths)
 
 
+def sampler_options(base: dict[str, Any], steps: int | None, walkers: int | None) -> dict[str, Any]:
+    """The sampler's options: ``base`` (:data:`.record_fit.POSTERIOR`'s) with ``--steps``
+    (its burn-in cut to a fifth of them when that is shorter) and ``--walkers``."""
+    options = dict(base)
+    if steps is not None:
+        options["n_steps"] = steps
+        options["burn"] = min(int(options.get("burn", steps // 5)), steps // 5)
+    if walkers is not None:
+        options["n_walkers"] = walkers
+    return options
+
+
+def fewest_steps() -> int:
+    """The fewest ``--steps`` whose run keeps :data:`.sampling.MIN_KEPT` steps a walker
+    after :func:`sampler_options`' burn-in and :data:`.record_fit.POSTERIOR`'s thinning."""
+    import itertools
+
+    from forceratio.calibration.sampling import MIN_KEPT
+    from forceratio.scenarios.record_fit import POSTERIOR
+
+    def kept(n: int) -> int:
+        options = sampler_options(POSTERIOR["options"], n, None)
+        return (n - int(options["burn"])) // int(options["thin"])
+
+    return next(n for n in itertools.count(1) if kept(n) >= MIN_KEPT)
+
+
 def record_calibration(
     fmt: Format,
     table: list[str] | None,
@@ -209,20 +245,24 @@ def record_calibration(
     estimate too (:func:`forceratio.calibration.psis.record_loo`, ``loo_records``)."""
     from forceratio.calibration import psis as psis_loo
     from forceratio.calibration.report import clean
+    from forceratio.calibration.sampling import MIN_KEPT
+    from forceratio.errors import InputError
     from forceratio.limits import BYTES_COMMAND_BASE
     from forceratio.scenarios import record_fit
     from forceratio.scenarios.session import Session
 
+    if steps is not None and steps < (floor := fewest_steps()):
+        thin = record_fit.POSTERIOR["options"]["thin"]
+        raise InputError(
+            "--steps",
+            f"at least {floor} steps (the sampler keeps every {thin}th step after the "
+            f"burn-in, and needs {MIN_KEPT} a walker), got {steps}",
+        )
     if psis:
         psis_loo.arviz()  # refuse before any fit
 
     base = record_fit.POSTERIOR if mode is Mode.posterior else record_fit.QUICK
-    options = dict(base["options"])
-    if steps is not None:
-        options["n_steps"] = steps
-        options["burn"] = min(int(options.get("burn", steps // 5)), steps // 5)
-    if walkers is not None:
-        options["n_walkers"] = walkers
+    options = sampler_options(base["options"], steps, walkers)
     settings = {"method": base["method"], "seed": seed, "options": options}
     rec = record_fit.inputs(Session(table_overrides(table)).table, sets, optional)
     start = time.perf_counter()
