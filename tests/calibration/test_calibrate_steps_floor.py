@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from forceratio.calibration.sampling import MIN_KEPT
 from forceratio.cli.app import app
-from forceratio.cli.calibrate import FEWEST_STEPS, fewest_steps
+from forceratio.cli.calibrate_sampler import FEWEST_STEPS, fewest_steps
 from forceratio.scenarios.record_fit import POSTERIOR
 from tests.cli.refusals import refused
 

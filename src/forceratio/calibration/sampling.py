@@ -323,6 +323,23 @@ def planned_bytes(problem: Problem, **options: Any) -> tuple[float, str]:
     """The estimate :func:`sample_posterior` checks before any work with these
     ``options`` (its keyword arguments, its defaults for the others) and what it is for:
     a command adds its own memory to it (``forceratio calibrate``)."""
+    a, nw, b, total = _planned(problem, options)
+    n_steps = a["n_steps"]
+    estimate = sampling_bytes(problem, nw, total - n_steps, n_steps, b, a["thin"])
+    return estimate, f"{nw:,} walkers x {total:,} steps"
+
+
+def planned_steps(problem: Problem, **options: Any) -> tuple[int, int]:
+    """The walkers (even) and the steps over every stage (pilot, adaptation rounds, main
+    run: the ``total`` of ``progress``) that :func:`sample_posterior` runs with these
+    ``options``, checked as it checks them: what a run's time scales with."""
+    _, nw, _, total = _planned(problem, options)
+    return nw, total
+
+
+def _planned(problem: Problem, options: dict[str, Any]) -> tuple[dict[str, Any], int, int, int]:
+    """:func:`sample_posterior`'s arguments with ``options`` (its defaults for the rest),
+    checked (:func:`_plan`): the arguments, the walkers, the burn-in, the steps in all."""
     import inspect
 
     args = inspect.signature(sample_posterior).bind(problem, **options)
@@ -332,9 +349,7 @@ def planned_bytes(problem: Problem, **options: Any) -> tuple[float, str]:
         problem, a["n_walkers"], a["n_steps"], a["burn"], a["thin"], a["pilot"], a["adapt"],
         a["independence"],
     )  # fmt: skip
-    n_steps, total = a["n_steps"], n_pilot + sum(rounds) + a["n_steps"]
-    estimate = sampling_bytes(problem, nw, total - n_steps, n_steps, b, a["thin"])
-    return estimate, f"{nw:,} walkers x {total:,} steps"
+    return a, nw, b, n_pilot + sum(rounds) + a["n_steps"]
 
 
 def sample_posterior(

@@ -10,16 +10,18 @@ from typing import Annotated, Any
 
 import typer
 
+from forceratio.cli.calibrate_sampler import (
+    FEWEST_STEPS,
+    fewest_steps,
+    new_posterior_note,
+    sampler_options,
+)
 from forceratio.cli.data import TableOpt, table_overrides
 from forceratio.cli.output import Format, count_rows, print_frame, print_json
 
 #: The residuals' kinds that count whole things (men, tanks, aircraft, prisoners): shown
 #: rounded in a table (a depth, in km, keeps its decimals).
 COUNT_KINDS = ("losses", "tanks", "aircraft", "prisoners")
-#: ``--steps``'s floor as the help states it (the command line loads no sampler to say it):
-#: :func:`fewest_steps`, derived from the sampler's constants, which the refusal uses and
-#: a test holds this to.
-FEWEST_STEPS = 349
 
 
 class Mode(enum.StrEnum):
@@ -199,33 +201,6 @@ def fitted_also(paths: list[str]) -> tuple[str, ...]:
     return tuple(p for p in OPTIONAL_PATHS if p in paths)
 
 
-def sampler_options(base: dict[str, Any], steps: int | None, walkers: int | None) -> dict[str, Any]:
-    """The sampler's options: ``base`` (:data:`.record_fit.POSTERIOR`'s) with ``--steps``
-    (its burn-in cut to a fifth of them when that is shorter) and ``--walkers``."""
-    options = dict(base)
-    if steps is not None:
-        options["n_steps"] = steps
-        options["burn"] = min(int(options.get("burn", steps // 5)), steps // 5)
-    if walkers is not None:
-        options["n_walkers"] = walkers
-    return options
-
-
-def fewest_steps() -> int:
-    """The fewest ``--steps`` whose run keeps :data:`.sampling.MIN_KEPT` steps a walker
-    after :func:`sampler_options`' burn-in and :data:`.record_fit.POSTERIOR`'s thinning."""
-    import itertools
-
-    from forceratio.calibration.sampling import MIN_KEPT
-    from forceratio.scenarios.record_fit import POSTERIOR
-
-    def kept(n: int) -> int:
-        options = sampler_options(POSTERIOR["options"], n, None)
-        return (n - int(options["burn"])) // int(options["thin"])
-
-    return next(n for n in itertools.count(1) if kept(n) >= MIN_KEPT)
-
-
 def record_calibration(
     fmt: Format,
     table: list[str] | None,
@@ -244,10 +219,11 @@ def record_calibration(
     :data:`.record1941.OPTIONAL_PATHS` fitted too; ``psis``: the leave-one-record-out
     estimate too (:func:`forceratio.calibration.psis.record_loo`, ``loo_records``)."""
     from forceratio.calibration import psis as psis_loo
+    from forceratio.calibration.api import memory_estimate
     from forceratio.calibration.report import clean
     from forceratio.calibration.sampling import MIN_KEPT
     from forceratio.errors import InputError
-    from forceratio.limits import BYTES_COMMAND_BASE
+    from forceratio.limits import BYTES_COMMAND_BASE, check_memory
     from forceratio.scenarios import record_fit
     from forceratio.scenarios.session import Session
 
@@ -265,6 +241,13 @@ def record_calibration(
     options = sampler_options(base["options"], steps, walkers)
     settings = {"method": base["method"], "seed": seed, "options": options}
     rec = record_fit.inputs(Session(table_overrides(table)).table, sets, optional)
+    if mode is Mode.posterior and record_fit.cached_only(rec, settings) is None:
+        # refusals first (sizes, memory: one line), then what the hour is spent on
+        estimate, field, what = memory_estimate(rec.problem, "mcmc", options)
+        check_memory(field, BYTES_COMMAND_BASE + estimate, what)
+        print(
+            f"forceratio: note: {new_posterior_note(rec.problem, options, seed)}", file=sys.stderr
+        )
     start = time.perf_counter()
 
     def progress(step: int, total: int) -> None:
