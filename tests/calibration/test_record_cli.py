@@ -103,7 +103,7 @@ def test_the_help_states_the_sampler_defaults_it_runs() -> None:
         (["--walkers", "100000000"], "--walkers x --steps: 100,000,000 walkers x"),
         (["--steps", "1000000000"], "--walkers x --steps: 48 walkers x 1,000,001,500 steps"),
         # 14 free parameters (13 shared and sigma): 2 * 14 + 2 = 30
-        (["--walkers", "3", "--steps", "100"], "--walkers: needs at least 2k + 2 = 30 walkers"),
+        (["--walkers", "3", "--steps", "500"], "--walkers: needs at least 2k + 2 = 30 walkers"),
     ],
 )
 def test_sampler_sizes_beyond_memory_are_refused_before_any_work(

@@ -67,7 +67,5 @@ def test_report_out_empty_is_refused(
     monkeypatch.chdir(tmp_path)
     for empty in ("", "  "):
         line = refused(capsys, ["report", SCN, "--out", empty])
-        assert line == (
-            "forceratio: error: --out: empty; give the report's directory, e.g. --out report"
-        )
+        assert line == "forceratio: error: --out: an empty path"
     assert list(tmp_path.iterdir()) == []

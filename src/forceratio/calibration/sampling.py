@@ -279,6 +279,11 @@ def sampling_bytes(
     return 8.0 * floats + predictive_bytes(problem, nw * (kept // thin), batch=nw)
 
 
+#: The fewest steps each walker keeps after the burn-in and the thinning: fewer are refused
+#: (``forceratio calibrate`` derives its --steps floor from it).
+MIN_KEPT = 4
+
+
 def _plan(
     problem: Problem, n_walkers: int | None, n_steps: int, burn: int | None, thin: int,
     pilot: int | None, adapt: int, independence: float,
@@ -298,9 +303,10 @@ def _plan(
             f"needs at least 2k + 2 = {2 * k + 2} walkers for {k} free parameters, got {asked}",
         )
     b = n_steps // 2 if burn is None else burn
-    if not 0 <= b < n_steps or thin < 1 or (n_steps - b) // thin < 4:
+    if not 0 <= b < n_steps or thin < 1 or (n_steps - b) // thin < MIN_KEPT:
         raise InputError(
-            "n_steps", f"keep at least 4 steps (n_steps={n_steps}, burn={b}, thin={thin})"
+            "n_steps",
+            f"keep at least {MIN_KEPT} steps (n_steps={n_steps}, burn={b}, thin={thin})",
         )
     n_pilot = n_steps // 4 if pilot is None else pilot
     if n_pilot < 0 or adapt < 0 or not 0.0 <= independence <= 1.0:
@@ -317,6 +323,23 @@ def planned_bytes(problem: Problem, **options: Any) -> tuple[float, str]:
     """The estimate :func:`sample_posterior` checks before any work with these
     ``options`` (its keyword arguments, its defaults for the others) and what it is for:
     a command adds its own memory to it (``forceratio calibrate``)."""
+    a, nw, b, total = _planned(problem, options)
+    n_steps = a["n_steps"]
+    estimate = sampling_bytes(problem, nw, total - n_steps, n_steps, b, a["thin"])
+    return estimate, f"{nw:,} walkers x {total:,} steps"
+
+
+def planned_steps(problem: Problem, **options: Any) -> tuple[int, int]:
+    """The walkers (even) and the steps over every stage (pilot, adaptation rounds, main
+    run: the ``total`` of ``progress``) that :func:`sample_posterior` runs with these
+    ``options``, checked as it checks them: what a run's time scales with."""
+    _, nw, _, total = _planned(problem, options)
+    return nw, total
+
+
+def _planned(problem: Problem, options: dict[str, Any]) -> tuple[dict[str, Any], int, int, int]:
+    """:func:`sample_posterior`'s arguments with ``options`` (its defaults for the rest),
+    checked (:func:`_plan`): the arguments, the walkers, the burn-in, the steps in all."""
     import inspect
 
     args = inspect.signature(sample_posterior).bind(problem, **options)
@@ -326,9 +349,7 @@ def planned_bytes(problem: Problem, **options: Any) -> tuple[float, str]:
         problem, a["n_walkers"], a["n_steps"], a["burn"], a["thin"], a["pilot"], a["adapt"],
         a["independence"],
     )  # fmt: skip
-    n_steps, total = a["n_steps"], n_pilot + sum(rounds) + a["n_steps"]
-    estimate = sampling_bytes(problem, nw, total - n_steps, n_steps, b, a["thin"])
-    return estimate, f"{nw:,} walkers x {total:,} steps"
+    return a, nw, b, n_pilot + sum(rounds) + a["n_steps"]
 
 
 def sample_posterior(

@@ -17,17 +17,25 @@ from forceratio.cli import plots as plots_cli
 from forceratio.cli import scenarios as scenarios_cli
 from forceratio.cli import sensitivity as sensitivity_cli
 from forceratio.cli import sweeps as sweeps_cli
-from forceratio.cli.errors import on_the_line, one_line_errors, plain_flags, refuse_repeated
+from forceratio.cli.errors import (
+    on_the_line,
+    one_line_errors,
+    plain_flags,
+    refuse_empty_paths,
+    refuse_repeated,
+)
 
 
 class OnceGroup(TyperGroup):
     """The root of the command line: before anything is parsed, an option that takes one
-    value given twice anywhere on the line is refused (:func:`refuse_repeated`), for every
+    value given twice anywhere on the line is refused (:func:`refuse_repeated`), and an empty
+    path (:func:`refuse_empty_paths`), for every
     command and subcommand at once; their flags show no ``<bool>`` in ``--help``."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        for command, here, order in on_the_line(self, ctx, args):
+        for command, here, order, values in on_the_line(self, ctx, args):
             refuse_repeated(order, ctx)
+            refuse_empty_paths(command, values, ctx)
             plain_flags(command, here)
         return super().parse_args(ctx, args)
 

@@ -10,6 +10,12 @@ from typing import Annotated, Any
 
 import typer
 
+from forceratio.cli.calibrate_sampler import (
+    FEWEST_STEPS,
+    fewest_steps,
+    new_posterior_note,
+    sampler_options,
+)
 from forceratio.cli.data import TableOpt, table_overrides
 from forceratio.cli.output import Format, count_rows, print_frame, print_json
 
@@ -57,7 +63,12 @@ def calibrate_command(
     ] = None,
     steps: Annotated[
         int | None,
-        typer.Option("--steps", min=100, help="Sampler steps (default 56000, the shipped fit's)."),
+        typer.Option(
+            "--steps",
+            help=f"Sampler steps (default 56000, the shipped fit's; at least {FEWEST_STEPS}, "
+            "the fewest that keep the sampler's minimum of draws a walker after the burn-in "
+            "and the thinning).",
+        ),
     ] = None,
     walkers: Annotated[
         int | None,
@@ -208,23 +219,35 @@ def record_calibration(
     :data:`.record1941.OPTIONAL_PATHS` fitted too; ``psis``: the leave-one-record-out
     estimate too (:func:`forceratio.calibration.psis.record_loo`, ``loo_records``)."""
     from forceratio.calibration import psis as psis_loo
+    from forceratio.calibration.api import memory_estimate
     from forceratio.calibration.report import clean
-    from forceratio.limits import BYTES_COMMAND_BASE
+    from forceratio.calibration.sampling import MIN_KEPT
+    from forceratio.errors import InputError
+    from forceratio.limits import BYTES_COMMAND_BASE, check_memory
     from forceratio.scenarios import record_fit
     from forceratio.scenarios.session import Session
 
+    if steps is not None and steps < (floor := fewest_steps()):
+        thin = record_fit.POSTERIOR["options"]["thin"]
+        raise InputError(
+            "--steps",
+            f"at least {floor} steps (the sampler keeps every {thin}th step after the "
+            f"burn-in, and needs {MIN_KEPT} a walker), got {steps}",
+        )
     if psis:
         psis_loo.arviz()  # refuse before any fit
 
     base = record_fit.POSTERIOR if mode is Mode.posterior else record_fit.QUICK
-    options = dict(base["options"])
-    if steps is not None:
-        options["n_steps"] = steps
-        options["burn"] = min(int(options.get("burn", steps // 5)), steps // 5)
-    if walkers is not None:
-        options["n_walkers"] = walkers
+    options = sampler_options(base["options"], steps, walkers)
     settings = {"method": base["method"], "seed": seed, "options": options}
     rec = record_fit.inputs(Session(table_overrides(table)).table, sets, optional)
+    if mode is Mode.posterior and record_fit.cached_only(rec, settings) is None:
+        # refusals first (sizes, memory: one line), then what the hour is spent on
+        estimate, field, what = memory_estimate(rec.problem, "mcmc", options)
+        check_memory(field, BYTES_COMMAND_BASE + estimate, what)
+        print(
+            f"forceratio: note: {new_posterior_note(rec.problem, options, seed)}", file=sys.stderr
+        )
     start = time.perf_counter()
 
     def progress(step: int, total: int) -> None:

@@ -142,19 +142,22 @@ def spellings(func: Callable[..., Any]) -> dict[str, str]:
     return out
 
 
-def on_the_line(command: Any, ctx: Any, args: list[str]) -> Iterator[tuple[Any, Any, list[Any]]]:
+def on_the_line(
+    command: Any, ctx: Any, args: list[str]
+) -> Iterator[tuple[Any, Any, list[Any], dict[str, Any]]]:
     """Each command and subcommand a command line calls, before click parses it: the
-    command, a context for it and its options in the order given (one entry per
-    occurrence).  Each is read with its own option parser, so the long and short forms and
-    ``--opt=value`` count alike; a line a parser cannot read stops here, left to click's
-    own error, raised by the real parse that follows."""
+    command, a context for it, its options in the order given (one entry per
+    occurrence) and the values given, by parameter name.  Each is read with its own
+    option parser, so the long and short forms and ``--opt=value`` count alike; a line a
+    parser cannot read stops here, left to click's own error, raised by the real parse
+    that follows."""
     here = ctx
     while True:
         try:
-            _, rest, order = command.make_parser(here).parse_args(args=list(args))
+            values, rest, order = command.make_parser(here).parse_args(args=list(args))
         except Exception:
             return
-        yield command, here, order
+        yield command, here, order, values
         if not rest or not hasattr(command, "get_command"):
             return  # a command's own arguments, or nothing after a group
         sub = command.get_command(here, rest[0])
@@ -177,6 +180,33 @@ def refuse_repeated(order: list[Any], ctx: Any) -> None:
         p = twice[0]
         name = "/".join([max(p.opts, key=len), *p.secondary_opts])
         ctx.fail(f"{name}: given {counts[p]} times; give it once (the last would win)")
+
+
+def refuse_empty_paths(command: Any, values: dict[str, Any], ctx: Any) -> None:
+    """Refuse, in one line naming it, an empty (or blank) value of a path option or
+    argument (``--out ''``, an unset shell variable in ``--out "$OUT"``): ``Path('')`` is
+    the current folder, where a sweep or a report would be written or read."""
+    import typing
+
+    func = getattr(command, "callback", None)
+    if func is None:
+        return
+    names = spellings(func)
+    for name, hint in typing.get_type_hints(func).items():
+        if not _names_path(hint):
+            continue
+        given = values.get(name)
+        given = given if isinstance(given, list | tuple) else [given]
+        if any(isinstance(v, str) and not v.strip() for v in given):
+            ctx.fail(f"{names.get(name, name)}: an empty path")
+
+
+def _names_path(hint: Any) -> bool:
+    """``hint`` is ``Path`` or holds it (``Path | None``, ``list[Path]``)."""
+    import typing
+    from pathlib import Path
+
+    return hint is Path or any(_names_path(a) for a in typing.get_args(hint))
 
 
 def plain_flags(command: Any, ctx: Any) -> None:

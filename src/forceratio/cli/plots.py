@@ -198,7 +198,7 @@ def report_command(
     names: Annotated[
         list[str] | None, typer.Argument(help="Scenarios (default: every built-in).")
     ] = None,
-    out: Annotated[str, typer.Option("--out", help="Directory for report.html.")] = "report",
+    out: Annotated[Path, typer.Option("--out", help="Directory for report.html.")] = Path("report"),
     table: TableOpt = None,
     uncalibrated: UncalOpt = False,
     seed: Annotated[
@@ -216,9 +216,7 @@ def report_command(
     from forceratio.scenarios import builtins
     from forceratio.sweeps.reporting import report
 
-    if not out.strip():  # Path("") is ".": it wrote ./report.html
-        raise InputError("--out", "empty; give the report's directory, e.g. --out report")
-    folder = Path(out)
+    folder = out  # (an empty --out, "." to Path, is refused before: cli.errors)
     if folder.exists() and not folder.is_dir():
         raise InputError("--out", f"{out} exists and is not a directory")
     check_writable(folder, "--out", create=True)  # before the work, not after it
